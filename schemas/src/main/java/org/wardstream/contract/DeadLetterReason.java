@@ -1,0 +1,39 @@
+package org.wardstream.contract;
+
+/**
+ * Why ingest refused a device event. The {@link #code()} is written to the dead-letter record's
+ * {@value Topics#HEADER_DLQ_REASON} header and to {@code summary.json}: a public contract.
+ */
+public enum DeadLetterReason {
+    /** Null, truncated, corrupt, or not Avro single-object encoded (key or value). */
+    NOT_DECODABLE("not-decodable"),
+    /** A well-formed single-object header whose writer-schema fingerprint is unknown. */
+    UNKNOWN_SCHEMA("unknown-schema"),
+    /** A required field is missing, blank or structurally invalid (e.g. RR and quality arrays differ in length). */
+    INVALID_FIELD("invalid-field"),
+    /** A physiologically impossible value (heart rate outside 20-300 bpm, clean RR outside 200-5000 ms, ...). */
+    IMPLAUSIBLE_VALUE("implausible-value"),
+    /** Device time further in the future than the configured tolerance, relative to timeReceived. */
+    FUTURE_TIME("future-time"),
+    /** No enrolment for the patient arrived within the grace period (or the patient was withdrawn). */
+    UNKNOWN_PATIENT("unknown-patient");
+
+    private final String code;
+
+    DeadLetterReason(String code) {
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static DeadLetterReason fromCode(String code) {
+        for (DeadLetterReason r : values()) {
+            if (r.code.equals(code)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("unknown dead-letter reason: " + code);
+    }
+}
