@@ -1,0 +1,218 @@
+package org.wardstream.ingest;
+
+import java.util.List;
+
+import org.wardstream.contract.DeadLetterReason;
+import org.wardstream.schema.ActivitySample;
+import org.wardstream.schema.BeatQuality;
+import org.wardstream.schema.DeviceEvent;
+import org.wardstream.schema.DeviceEventKey;
+import org.wardstream.schema.DeviceStatus;
+import org.wardstream.schema.HeartRateSample;
+import org.wardstream.schema.RrIntervalBatch;
+import org.wardstream.schema.WearState;
+
+/**
+ * Field and plausibility checks of a decoded device event, and its conversion to a
+ * {@link DeviceReading}. Plain Java: no Flink types. Rejection details name the field and the
+ * limit, never the value's owner.
+ */
+public final class EventValidator {
+    public static final float MIN_BPM = 20f;
+    public static final float MAX_BPM = 300f;
+    public static final int MIN_RR_MS = 200;
+    public static final int MAX_RR_MS = 5000;
+    /** Fastest plausible sustained cadence (elite sprinting is about 250-300 steps/min). */
+    public static final int MAX_STEPS_PER_MINUTE = 300;
+    public static final int MAX_RR_PER_BATCH = 10_000;
+    public static final int MAX_UTC_OFFSET_MINUTES = 18 * 60;
+    /** 2000-01-01T00:00:00Z: earlier device or receipt times are a broken clock, not data. */
+    public static final long EARLIEST_PLAUSIBLE_TIME_MS = 946_684_800_000L;
+
+    private final long futureToleranceMs;
+
+    public EventValidator(IngestSettings settings) {
+        this.futureToleranceMs = settings.futureTolerance().toMillis();
+    }
+
+    /** Thrown for a decoded event that must be dead-lettered. */
+    public static final class Rejection extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final DeadLetterReason reason;
+
+        Rejection(DeadLetterReason reason, String detail) {
+            super(detail, null, false, false);
+            this.reason = reason;
+        }
+
+        public DeadLetterReason reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Validates and flattens an event.
+     *
+     * @param brokerTimestampMs the Kafka record timestamp, or a value &lt;= 0 when unknown
+     */
+    public DeviceReading validate(DeviceEventKey key, DeviceEvent event, long brokerTimestampMs) throws Rejection {
+        requireText(key.getProgramme(), "key.programme");
+        requireText(key.getPatientId(), "key.patientId");
+        requireText(key.getSourceId(), "key.sourceId");
+        requireText(event.getEventId(), "eventId");
+        if (event.getTime() == null || event.getTimeReceived() == null) {
+            throw invalid("time and timeReceived are required");
+        }
+        long time = event.getTime().toEpochMilli();
+        long received = event.getTimeReceived().toEpochMilli();
+        if (time < EARLIEST_PLAUSIBLE_TIME_MS) {
+            throw invalid("time is before 2000-01-01 (device clock not set)");
+        }
+        if (received < EARLIEST_PLAUSIBLE_TIME_MS) {
+            throw invalid("timeReceived is before 2000-01-01");
+        }
+        if (Math.abs(event.getUtcOffsetMinutes()) > MAX_UTC_OFFSET_MINUTES) {
+            throw invalid("utcOffsetMinutes outside -1080..1080");
+        }
+
+        DeviceReading r = new DeviceReading();
+        r.programme = key.getProgramme();
+        r.patientId = key.getPatientId();
+        r.sourceId = key.getSourceId();
+        r.eventId = event.getEventId();
+        r.time = time;
+        r.timeReceived = received;
+        r.utcOffsetMinutes = event.getUtcOffsetMinutes();
+
+        Object payload = event.getPayload();
+        if (payload instanceof HeartRateSample hr) {
+            heartRate(hr, r);
+        } else if (payload instanceof RrIntervalBatch rr) {
+            rrBatch(rr, r);
+        } else if (payload instanceof ActivitySample a) {
+            activity(a, r);
+        } else if (payload instanceof WearState w) {
+            r.kind = DeviceReading.Kind.WEAR;
+            r.onBody = w.getOnBody();
+            r.wearMethod = w.getMethod() == null ? "UNKNOWN" : w.getMethod().name();
+        } else if (payload instanceof DeviceStatus s) {
+            status(s, r);
+        } else {
+            throw invalid("payload is missing");
+        }
+
+        if (time > received + futureToleranceMs) {
+            throw new Rejection(DeadLetterReason.FUTURE_TIME,
+                    "device time is " + (time - received) / 1000 + " s after timeReceived (tolerance "
+                            + futureToleranceMs / 1000 + " s)");
+        }
+        if (brokerTimestampMs > 0 && received > brokerTimestampMs + futureToleranceMs) {
+            throw new Rejection(DeadLetterReason.FUTURE_TIME,
+                    "timeReceived is " + (received - brokerTimestampMs) / 1000
+                            + " s after the broker timestamp (tolerance " + futureToleranceMs / 1000 + " s)");
+        }
+        return r;
+    }
+
+    private static void heartRate(HeartRateSample hr, DeviceReading r) throws Rejection {
+        float bpm = hr.getBpm();
+        if (!Float.isFinite(bpm)) {
+            throw invalid("heartRate.bpm is not a number");
+        }
+        if (bpm < MIN_BPM || bpm > MAX_BPM) {
+            throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE, "heartRate.bpm outside 20-300");
+        }
+        Float q = hr.getSignalQuality();
+        if (q != null && !(q >= 0f && q <= 1f)) {
+            throw invalid("heartRate.signalQuality outside 0-1");
+        }
+        r.kind = DeviceReading.Kind.HEART_RATE;
+        r.bpm = bpm;
+        r.signalQuality = q == null ? Float.NaN : q;
+    }
+
+    private static void rrBatch(RrIntervalBatch rr, DeviceReading r) throws Rejection {
+        List<Integer> values = rr.getRrMs();
+        List<BeatQuality> quality = rr.getQuality();
+        if (rr.getStart() == null) {
+            throw invalid("rrBatch.start is required");
+        }
+        if (values == null || values.isEmpty()) {
+            throw invalid("rrBatch.rrMs is empty");
+        }
+        if (quality == null || quality.size() != values.size()) {
+            throw invalid("rrBatch.quality length differs from rrMs length");
+        }
+        if (values.size() > MAX_RR_PER_BATCH) {
+            throw invalid("rrBatch holds more than " + MAX_RR_PER_BATCH + " intervals");
+        }
+        int n = values.size();
+        int[] ms = new int[n];
+        byte[] q = new byte[n];
+        for (int i = 0; i < n; i++) {
+            Integer v = values.get(i);
+            BeatQuality bq = quality.get(i);
+            if (v == null || bq == null || v <= 0) {
+                throw invalid("rrBatch.rrMs[" + i + "] is not a positive interval");
+            }
+            if (bq == BeatQuality.CLEAN && (v < MIN_RR_MS || v > MAX_RR_MS)) {
+                throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE,
+                        "rrBatch.rrMs[" + i + "] is a clean interval outside 200-5000 ms");
+            }
+            ms[i] = v;
+            q[i] = (byte) bq.ordinal();
+        }
+        r.kind = DeviceReading.Kind.RR_BATCH;
+        r.rrStart = rr.getStart().toEpochMilli();
+        r.rrMs = ms;
+        r.rrQuality = q;
+    }
+
+    private static void activity(ActivitySample a, DeviceReading r) throws Rejection {
+        int seconds = a.getIntervalSeconds();
+        if (seconds <= 0 || seconds > 86_400) {
+            throw invalid("activity.intervalSeconds outside 1-86400");
+        }
+        Integer steps = a.getSteps();
+        Integer counts = a.getActivityCount();
+        if (steps == null && counts == null) {
+            throw invalid("activity has neither steps nor activityCount");
+        }
+        if ((steps != null && steps < 0) || (counts != null && counts < 0)) {
+            throw invalid("activity counts are negative");
+        }
+        if (steps != null && steps * 60L > (long) MAX_STEPS_PER_MINUTE * seconds) {
+            throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE,
+                    "activity.steps above " + MAX_STEPS_PER_MINUTE + " per minute");
+        }
+        r.kind = DeviceReading.Kind.ACTIVITY;
+        r.intervalSeconds = seconds;
+        r.steps = steps == null ? -1 : steps;
+        r.activityCount = counts == null ? -1 : counts;
+    }
+
+    private static void status(DeviceStatus s, DeviceReading r) throws Rejection {
+        Integer battery = s.getBatteryPercent();
+        if (battery != null && (battery < 0 || battery > 100)) {
+            throw invalid("status.batteryPercent outside 0-100");
+        }
+        Integer buffered = s.getBufferedEvents();
+        if (buffered != null && buffered < 0) {
+            throw invalid("status.bufferedEvents is negative");
+        }
+        r.kind = DeviceReading.Kind.STATUS;
+        r.batteryPercent = battery == null ? -1 : battery;
+        r.connectivity = s.getConnectivity() == null ? DeviceReading.CONN_UNKNOWN : (byte) s.getConnectivity().ordinal();
+        r.bufferedEvents = buffered == null ? -1 : buffered;
+    }
+
+    private static void requireText(String s, String field) throws Rejection {
+        if (s == null || s.isBlank()) {
+            throw invalid(field + " is missing or blank");
+        }
+    }
+
+    private static Rejection invalid(String detail) {
+        return new Rejection(DeadLetterReason.INVALID_FIELD, detail);
+    }
+}

@@ -1,0 +1,153 @@
+package org.wardstream.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.wardstream.contract.DeadLetterReason;
+
+/**
+ * The keyed half of ingest, per patient: drops duplicate event ids, marks readings that arrive
+ * behind the watermark as late (and still passes them on), and admits a reading only once the
+ * patient's enrolment is known. A reading whose patient has no enrolment waits up to the grace
+ * period (processing time: enrolments may be published after the first readings) and is then
+ * dead-lettered as {@code unknown-patient}; a discharged or withdrawn patient's readings are
+ * dead-lettered at once. A tombstone erases the patient's state.
+ *
+ * <p>Every reading that enters leaves as exactly one of: processed (main output), duplicate
+ * (counted, dropped) or dead letter ({@link #DEAD_LETTERS} side output).
+ */
+public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, DeviceReading> {
+    private static final long serialVersionUID = 1L;
+
+    /** Side output of refused readings. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("ingest-dead-letters",
+            TypeInformation.of(DeadLetter.class));
+
+    private final long graceMs;
+    private final long dedupHorizonMs;
+    private final int dedupCap;
+
+    private transient ValueState<long[]> recentIds;
+    private transient ValueState<PatientProfile> profile;
+    private transient ListState<DeviceReading> waiting;
+    private transient ValueState<Long> waitTimer;
+    private transient Counter processed;
+    private transient Counter duplicates;
+    private transient Counter late;
+    private transient Counter unknownPatient;
+
+    public IngestGate(IngestSettings settings) {
+        this.graceMs = settings.enrolmentGrace().toMillis();
+        this.dedupHorizonMs = settings.dedupHorizon().toMillis();
+        this.dedupCap = settings.dedupMaxIdsPerPatient();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        recentIds = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("recent-event-ids", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        profile = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("patient-profile", TypeInformation.of(PatientProfile.class)));
+        waiting = getRuntimeContext().getListState(
+                new ListStateDescriptor<>("awaiting-enrolment", TypeInformation.of(DeviceReading.class)));
+        waitTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("awaiting-enrolment-timer", Types.LONG));
+        var metrics = getRuntimeContext().getMetricGroup();
+        processed = IngestMetrics.counter(metrics, IngestMetrics.PROCESSED);
+        duplicates = IngestMetrics.counter(metrics, IngestMetrics.DUPLICATE);
+        late = IngestMetrics.counter(metrics, IngestMetrics.LATE);
+        unknownPatient = IngestMetrics.deadLetterCounter(metrics, DeadLetterReason.UNKNOWN_PATIENT.code());
+    }
+
+    @Override
+    public void processElement1(DeviceReading reading, Context ctx, Collector<DeviceReading> out) throws Exception {
+        long id = RecentIds.hash(reading.sourceId, reading.eventId);
+        long[] ids = recentIds.value();
+        if (RecentIds.contains(ids, id)) {
+            duplicates.inc();
+            return;
+        }
+        recentIds.update(RecentIds.add(ids, id, reading.timeReceived, dedupHorizonMs, dedupCap));
+
+        long watermark = ctx.timerService().currentWatermark();
+        reading.lateByMs = reading.time < watermark ? watermark - reading.time : 0;
+
+        PatientProfile p = profile.value();
+        if (p == null) {
+            waiting.add(reading);
+            if (waitTimer.value() == null) {
+                long at = ctx.timerService().currentProcessingTime() + graceMs;
+                ctx.timerService().registerProcessingTimeTimer(at);
+                waitTimer.update(at);
+            }
+        } else if (p.monitored()) {
+            admit(reading, out);
+        } else {
+            refuse(reading, "patient is " + p.status.toLowerCase(java.util.Locale.ROOT), ctx);
+        }
+    }
+
+    @Override
+    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<DeviceReading> out) throws Exception {
+        if (update.isTombstone()) {
+            profile.clear();
+            recentIds.clear();
+            return; // readings still waiting keep waiting for a new enrolment until their grace ends
+        }
+        profile.update(update.profile);
+        List<DeviceReading> held = new ArrayList<>();
+        for (DeviceReading r : waiting.get()) {
+            held.add(r);
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        waiting.clear();
+        Long timer = waitTimer.value();
+        if (timer != null) {
+            ctx.timerService().deleteProcessingTimeTimer(timer);
+            waitTimer.clear();
+        }
+        for (DeviceReading r : held) {
+            if (update.profile.monitored()) {
+                admit(r, out);
+            } else {
+                refuse(r, "patient is " + update.profile.status.toLowerCase(java.util.Locale.ROOT), ctx);
+            }
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceReading> out) throws Exception {
+        waitTimer.clear();
+        for (DeviceReading r : waiting.get()) {
+            refuse(r, "no enrolment within the grace period of " + graceMs / 1000 + " s", ctx);
+        }
+        waiting.clear();
+    }
+
+    private void admit(DeviceReading reading, Collector<DeviceReading> out) {
+        reading.clearProvenance();
+        processed.inc();
+        if (reading.isLate()) {
+            late.inc();
+        }
+        out.collect(reading);
+    }
+
+    private void refuse(DeviceReading reading, String detail, Context ctx) {
+        unknownPatient.inc();
+        ctx.output(DEAD_LETTERS, reading.toDeadLetter(DeadLetterReason.UNKNOWN_PATIENT.code(), detail));
+    }
+}

@@ -1,0 +1,63 @@
+package org.wardstream.ingest;
+
+import java.time.Duration;
+
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+
+/**
+ * Event-time watermarks for {@code device-events}: device time with a bounded out-of-orderness,
+ * advanced only by accepted readings (a refused record, e.g. one dated two days ahead, never moves
+ * event time), with idleness so a quiet partition does not hold the watermark back. Applied in the
+ * Kafka source, so it runs per partition.
+ */
+public final class ReadingWatermarks {
+    private ReadingWatermarks() {
+    }
+
+    public static WatermarkStrategy<IngestRecord> strategy(Duration outOfOrderness, Duration idleness) {
+        long bound = outOfOrderness.toMillis();
+        WatermarkStrategy<IngestRecord> s = WatermarkStrategy
+                .<IngestRecord>forGenerator(ctx -> new AcceptedOnlyBoundedOutOfOrderness(bound))
+                .withTimestampAssigner((r, kafkaTs) -> r.isAccepted() ? r.reading.time : kafkaTs);
+        return idleness.isZero() ? s : s.withIdleness(idleness);
+    }
+
+    /** Enrolment updates carry no event time: their watermark never holds the joined stream back. */
+    public static WatermarkStrategy<EnrolmentUpdate> neverHoldBack() {
+        return WatermarkStrategy.<EnrolmentUpdate>forGenerator(ctx -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(EnrolmentUpdate event, long eventTimestamp, WatermarkOutput output) {
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
+    }
+
+    static final class AcceptedOnlyBoundedOutOfOrderness implements WatermarkGenerator<IngestRecord> {
+        private final long bound;
+        private long maxTimestamp;
+
+        AcceptedOnlyBoundedOutOfOrderness(long bound) {
+            this.bound = bound;
+            this.maxTimestamp = Long.MIN_VALUE + bound + 1;
+        }
+
+        @Override
+        public void onEvent(IngestRecord event, long eventTimestamp, WatermarkOutput output) {
+            if (event.isAccepted()) {
+                maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(maxTimestamp - bound - 1));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.wardstream.jobs;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.wardstream.contract.Topics;
+import org.wardstream.ingest.DeadLetter;
+import org.wardstream.ingest.DeadLetterSerializer;
+import org.wardstream.ingest.DeviceEventDeserializer;
+import org.wardstream.ingest.EnrolmentDeserializer;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.IngestRecord;
+import org.wardstream.ingest.IngestStage;
+import org.wardstream.ingest.ReadingWatermarks;
+
+/**
+ * The episode-detection job: Kafka {@code device-events} and {@code enrolments} in; ingest
+ * (decode, validate, de-duplicate, enrolment gate) with refused records to {@code device-events-dlq}
+ * exactly once. Detection and alerting attach to the admitted readings.
+ */
+public final class EpisodeDetectionJob {
+    public static final String NAME = "wardstream episode detection";
+    /** Max parallelism fixes the number of key groups: set once, it can never change for saved state. */
+    public static final int MAX_PARALLELISM = 128;
+
+    private EpisodeDetectionJob() {
+    }
+
+    /** Adds the whole job to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        env.setMaxParallelism(MAX_PARALLELISM);
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        KafkaSource<IngestRecord> events = KafkaSource.<IngestRecord>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setProperties(config.kafkaProperties())
+                .setTopics(Topics.DEVICE_EVENTS)
+                .setGroupId(config.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new DeviceEventDeserializer(config.ingest()))
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        KafkaSource<EnrolmentUpdate> enrolments = KafkaSource.<EnrolmentUpdate>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setProperties(config.kafkaProperties())
+                .setTopics(Topics.ENROLMENTS)
+                .setGroupId(config.groupId() + "-enrolments")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new EnrolmentDeserializer())
+                .build();
+
+        DataStream<IngestRecord> records = env.fromSource(events,
+                        ReadingWatermarks.strategy(config.ingest().outOfOrderness(), config.ingest().idleness()),
+                        "device-events")
+                .uid("source-device-events");
+        DataStream<EnrolmentUpdate> enrolmentUpdates = env.fromSource(enrolments,
+                        ReadingWatermarks.neverHoldBack(), "enrolments")
+                .uid("source-enrolments");
+
+        IngestStage.Output ingest = IngestStage.build(records, enrolmentUpdates, config.ingest());
+
+        ingest.deadLetters().sinkTo(exactlyOnceSink(config, "dlq",
+                        new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
+                .name("device-events-dlq").uid("sink-dead-letters");
+        // Episode detection attaches here (issue: episode-detection job); until then readings end.
+        ingest.readings().sinkTo(new DiscardingSink<>()).name("readings (detection pending)").uid("sink-readings");
+    }
+
+    static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,
+                                           org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setKafkaProducerConfig(config.kafkaProperties())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
+                // must stay below the broker's transaction.max.timeout.ms (15 min by default)
+                .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(10).toMillis()))
+                .build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        PipelineConfig config = PipelineConfig.defaults(params.getRequired("bootstrap-servers"));
+        if (params.has("kafka-properties")) {
+            Properties props = new Properties();
+            try (InputStream in = new FileInputStream(params.get("kafka-properties"))) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --kafka-properties " + params.get("kafka-properties"), e);
+            }
+            config = new PipelineConfig(config.bootstrapServers(), props, config.groupId(),
+                    config.transactionalIdPrefix(), config.checkpointInterval(), config.ingest());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, config);
+        env.execute(NAME);
+    }
+}
