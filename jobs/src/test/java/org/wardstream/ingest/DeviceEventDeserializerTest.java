@@ -1,0 +1,91 @@
+package org.wardstream.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.ingest.TestEvents.T0;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+import org.wardstream.contract.Topics;
+
+class DeviceEventDeserializerTest {
+    final DeviceEventDeserializer deserializer = new DeviceEventDeserializer(IngestSettings.defaults());
+
+    IngestRecord one(byte[] key, byte[] value, RecordHeaders headers) throws Exception {
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("device-events", 1, 42L,
+                T0.toEpochMilli() + 5000, TimestampType.CREATE_TIME, -1, -1, key, value, headers,
+                java.util.Optional.empty());
+        List<IngestRecord> out = new ArrayList<>();
+        deserializer.deserialize(record, new Collector<>() {
+            @Override public void collect(IngestRecord r) { out.add(r); }
+            @Override public void close() { }
+        });
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    @Test
+    void acceptsAValidEventAndKeepsItsProvenance() throws Exception {
+        byte[] key = TestEvents.keyBytes("p1");
+        byte[] value = TestEvents.valueBytes(TestEvents.heartRate("e1", T0, 64));
+        IngestRecord r = one(key, value, new RecordHeaders());
+        assertThat(r.isAccepted()).isTrue();
+        assertThat(r.reading.rawValue).isEqualTo(value);
+        assertThat(r.reading.origin).isEqualTo("device-events-1@42");
+    }
+
+    @Test
+    void truncatedNullAndGarbageAreNotDecodableWithOriginalBytes() throws Exception {
+        byte[] key = TestEvents.keyBytes("p1");
+        byte[] value = TestEvents.valueBytes(TestEvents.heartRate("e1", T0, 64));
+        byte[] truncated = Arrays.copyOf(value, value.length - 3);
+        for (byte[][] kv : new byte[][][] {{key, truncated}, {key, null}, {"junk".getBytes(), value}}) {
+            IngestRecord r = one(kv[0], kv[1], new RecordHeaders());
+            assertThat(r.isAccepted()).isFalse();
+            assertThat(r.rejected.reason).isEqualTo("not-decodable");
+            assertThat(r.rejected.key).isEqualTo(kv[0]);
+            assertThat(r.rejected.value).isEqualTo(kv[1]);
+            assertThat(r.rejected.origin).isEqualTo("device-events-1@42");
+        }
+    }
+
+    @Test
+    void aForeignFingerprintIsUnknownSchema() throws Exception {
+        Schema foreign = new Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"V2\",\"namespace\":\"x\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}");
+        GenericRecord g = new GenericData.Record(foreign);
+        g.put("a", 1);
+        var buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), foreign).encode(g);
+        byte[] value = new byte[buf.remaining()];
+        buf.get(value);
+        IngestRecord r = one(TestEvents.keyBytes("p1"), value, new RecordHeaders());
+        assertThat(r.rejected.reason).isEqualTo("unknown-schema");
+    }
+
+    @Test
+    void replayLineNumbersReachTheDeadLetter() throws Exception {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.HEADER_SOURCE_LINE, "17".getBytes());
+        IngestRecord r = one(TestEvents.keyBytes("p1"), "{not json".getBytes(), headers);
+        assertThat(r.rejected.sourceLine).isEqualTo(17);
+        assertThat(r.rejected.detail).startsWith("line 17:");
+    }
+
+    @Test
+    void validationFailuresCarryTheirReason() throws Exception {
+        IngestRecord r = one(TestEvents.keyBytes("p1"), TestEvents.valueBytes(TestEvents.heartRate("e", T0, 400)),
+                new RecordHeaders());
+        assertThat(r.rejected.reason).isEqualTo("implausible-value");
+        assertThat(r.rejected.detail).doesNotContain("p1");
+    }
+}

@@ -1,0 +1,134 @@
+package org.wardstream.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.ingest.TestEvents.T0;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.wardstream.schema.EnrolmentStatus;
+
+class IngestGateTest {
+    static final Duration GRACE = Duration.ofSeconds(30);
+    KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, DeviceReading> harness;
+    final EventValidator validator = new EventValidator(IngestSettings.defaults());
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new IngestGate(IngestSettings.defaults().withEnrolmentGrace(GRACE)),
+                r -> r.patientId, u -> u.patientId, Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    DeviceReading reading(String patient, String eventId, long offsetSeconds) throws Exception {
+        var event = TestEvents.heartRate(eventId, T0.plusSeconds(offsetSeconds), 70);
+        DeviceReading r = validator.validate(TestEvents.key(patient), event, 0);
+        r.rawKey = TestEvents.keyBytes(patient);
+        r.rawValue = TestEvents.valueBytes(event);
+        r.origin = "device-events-0@" + offsetSeconds;
+        return r;
+    }
+
+    void enrol(String patient, EnrolmentStatus status) throws Exception {
+        harness.processElement2(new StreamRecord<>(
+                new EnrolmentUpdate(patient, PatientProfile.of(TestEvents.enrolment(patient, status)))));
+    }
+
+    void send(DeviceReading r) throws Exception {
+        harness.processElement1(new StreamRecord<>(r, r.time));
+    }
+
+    List<DeadLetter> deadLetters() {
+        var q = harness.getSideOutput(IngestGate.DEAD_LETTERS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void enrolledReadingsPassAndDuplicatesAreDropped() throws Exception {
+        enrol("p1", EnrolmentStatus.ACTIVE);
+        send(reading("p1", "e1", 0));
+        send(reading("p1", "e2", 60));
+        send(reading("p1", "e1", 0)); // the device re-sent its batch
+        send(reading("p2", "e1", 0)); // same id, another patient's device: not a duplicate
+        enrol("p2", EnrolmentStatus.ACTIVE);
+
+        assertThat(harness.extractOutputValues()).extracting(r -> r.patientId + "/" + r.eventId)
+                .containsExactly("p1/e1", "p1/e2", "p2/e1");
+        assertThat(harness.extractOutputValues()).allSatisfy(r -> assertThat(r.rawValue).isNull());
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void readingsBehindTheWatermarkAreMarkedLateAndStillPass() throws Exception {
+        enrol("p1", EnrolmentStatus.ACTIVE);
+        harness.processBothWatermarks(new Watermark(T0.plusSeconds(3 * 3600).toEpochMilli()));
+        send(reading("p1", "backlog", 0));            // three hours behind
+        send(reading("p1", "live", 3 * 3600 + 10));  // ahead of the watermark
+        List<DeviceReading> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).isLate()).isTrue();
+        assertThat(out.get(0).lateByMs).isEqualTo(3 * 3600 * 1000L);
+        assertThat(out.get(1).isLate()).isFalse();
+    }
+
+    @Test
+    void anUnknownPatientWaitsForTheGracePeriodThenIsDeadLettered() throws Exception {
+        DeviceReading r = reading("x9", "e1", 0);
+        byte[] original = r.rawValue;
+        send(r);
+        harness.setProcessingTime(GRACE.toMillis() - 1);
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).isEmpty();
+        harness.setProcessingTime(GRACE.toMillis());
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo("unknown-patient");
+            assertThat(d.value).isEqualTo(original);
+            assertThat(d.detail).contains("grace").doesNotContain("x9");
+        });
+    }
+
+    @Test
+    void anEnrolmentWithinTheGracePeriodReleasesTheWaitingReadings() throws Exception {
+        send(reading("p3", "e1", 0));
+        send(reading("p3", "e2", 60));
+        harness.setProcessingTime(GRACE.toMillis() / 2);
+        enrol("p3", EnrolmentStatus.ACTIVE);
+        assertThat(harness.extractOutputValues()).extracting(r -> r.eventId).containsExactly("e1", "e2");
+        harness.setProcessingTime(GRACE.toMillis() * 3);
+        assertThat(deadLetters()).isEmpty();
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void dischargedPatientsAreRefusedAndATombstoneErasesThePatient() throws Exception {
+        enrol("p4", EnrolmentStatus.DISCHARGED);
+        send(reading("p4", "e1", 0));
+        assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.detail).contains("discharged"));
+
+        enrol("p5", EnrolmentStatus.ACTIVE);
+        send(reading("p5", "e1", 0));
+        harness.processElement2(new StreamRecord<>(new EnrolmentUpdate("p5", null)));
+        send(reading("p5", "e2", 60));
+        send(reading("p5", "e1", 0)); // remembered ids were erased too: not a duplicate any more
+        harness.setProcessingTime(GRACE.toMillis());
+        assertThat(harness.extractOutputValues()).extracting(r -> r.eventId).containsExactly("e1");
+        assertThat(deadLetters()).extracting(d -> d.origin)
+                .containsExactly("device-events-0@0", "device-events-0@60", "device-events-0@0");
+    }
+}
