@@ -1,0 +1,164 @@
+package org.wardstream.rhythm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * The complete per-patient state of {@link RrAnalyser}: fixed-size arrays and a few counters, so its
+ * size does not grow with the number of beats (at most 293 bytes serialised, see {@link #maxSerializedSize()}).
+ *
+ * <p>It is a plain mutable class with a public no-arg constructor and public fields so that Flink can
+ * treat it as a POJO; it also has an explicit, versioned binary form ({@link #writeTo}/{@link #readFrom})
+ * for a custom {@code TypeSerializer} or for savepoint-stable storage. All logic lives in
+ * {@link RrAnalyser}; this class only holds data.
+ */
+public final class RrAnalyserState {
+
+    /** Capacity of the RR ring buffer (an upper bound for windowBeats + maxLag). */
+    public static final int RR_CAPACITY = 32;
+    /** Capacity of the per-segment score buffer (an upper bound for segmentBeats). */
+    public static final int SEGMENT_CAPACITY = 32;
+    /** Marker for "no beat seen yet". */
+    public static final long NO_TIME = Long.MIN_VALUE;
+
+    private static final byte FORMAT_VERSION = 1;
+
+    // --- RR window: clean RR in ms, 0 marks an excluded (artefact/gap) interval ---
+    public int[] rr = new int[RR_CAPACITY];
+    /** Index where the next RR is written. */
+    public int rrHead;
+    /** Number of valid entries (<= RR_CAPACITY) since the last reset. */
+    public int rrCount;
+
+    public long lastBeatMs = NO_TIME;
+    public long lastCleanBeatMs = NO_TIME;
+    public long beatsSeen;
+
+    // --- current segment ---
+    public long segStartMs = NO_TIME;
+    public int segBeats;
+    public int segExcluded;
+    public int segClean;
+    public long segSumRrMs;
+    public int segMinRrMs;
+    public int segMaxRrMs;
+    public float[] segScores = new float[SEGMENT_CAPACITY];
+    public int segScoreCount;
+
+    // --- AF state machine ---
+    public boolean afActive;
+    public long afOnsetMs = NO_TIME;
+    public int irregularRun;
+    public int regularRun;
+    public long irregularRunStartMs = NO_TIME;
+    public long regularRunStartMs = NO_TIME;
+    public float irregularRunScoreSum;
+    public float irregularRunRateSum;
+
+    public RrAnalyserState() {
+    }
+
+    /** Writes the state in a compact, versioned binary form. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeByte(RR_CAPACITY);
+        for (int v : rr) out.writeShort(Math.min(v, 0xFFFF) & 0xFFFF);
+        out.writeByte(rrHead);
+        out.writeByte(rrCount);
+        out.writeLong(lastBeatMs);
+        out.writeLong(lastCleanBeatMs);
+        out.writeLong(beatsSeen);
+        out.writeLong(segStartMs);
+        out.writeShort(segBeats);
+        out.writeShort(segExcluded);
+        out.writeShort(segClean);
+        out.writeLong(segSumRrMs);
+        out.writeInt(segMinRrMs);
+        out.writeInt(segMaxRrMs);
+        out.writeByte(SEGMENT_CAPACITY);
+        out.writeByte(segScoreCount);
+        for (int i = 0; i < segScoreCount; i++) out.writeFloat(segScores[i]);
+        out.writeBoolean(afActive);
+        out.writeLong(afOnsetMs);
+        out.writeInt(irregularRun);
+        out.writeInt(regularRun);
+        out.writeLong(irregularRunStartMs);
+        out.writeLong(regularRunStartMs);
+        out.writeFloat(irregularRunScoreSum);
+        out.writeFloat(irregularRunRateSum);
+    }
+
+    /** Reads a state written by {@link #writeTo}. */
+    public static RrAnalyserState readFrom(DataInput in) throws IOException {
+        byte version = in.readByte();
+        if (version != FORMAT_VERSION) {
+            throw new IOException("unsupported RrAnalyserState format version " + version);
+        }
+        RrAnalyserState s = new RrAnalyserState();
+        int rrCap = in.readUnsignedByte();
+        if (rrCap != RR_CAPACITY) throw new IOException("RR capacity " + rrCap + " != " + RR_CAPACITY);
+        for (int i = 0; i < rrCap; i++) s.rr[i] = in.readUnsignedShort();
+        s.rrHead = in.readUnsignedByte();
+        s.rrCount = in.readUnsignedByte();
+        s.lastBeatMs = in.readLong();
+        s.lastCleanBeatMs = in.readLong();
+        s.beatsSeen = in.readLong();
+        s.segStartMs = in.readLong();
+        s.segBeats = in.readUnsignedShort();
+        s.segExcluded = in.readUnsignedShort();
+        s.segClean = in.readUnsignedShort();
+        s.segSumRrMs = in.readLong();
+        s.segMinRrMs = in.readInt();
+        s.segMaxRrMs = in.readInt();
+        int segCap = in.readUnsignedByte();
+        if (segCap != SEGMENT_CAPACITY) throw new IOException("segment capacity " + segCap + " != " + SEGMENT_CAPACITY);
+        s.segScoreCount = in.readUnsignedByte();
+        for (int i = 0; i < s.segScoreCount; i++) s.segScores[i] = in.readFloat();
+        s.afActive = in.readBoolean();
+        s.afOnsetMs = in.readLong();
+        s.irregularRun = in.readInt();
+        s.regularRun = in.readInt();
+        s.irregularRunStartMs = in.readLong();
+        s.regularRunStartMs = in.readLong();
+        s.irregularRunScoreSum = in.readFloat();
+        s.irregularRunRateSum = in.readFloat();
+        return s;
+    }
+
+    /** Size of {@link #writeTo}'s output in bytes (bounded: at most {@link #maxSerializedSize()}). */
+    public int serializedSize() {
+        return toBytes().length;
+    }
+
+    /** Upper bound of the serialised size, reached when the segment buffer is full. */
+    public static int maxSerializedSize() {
+        RrAnalyserState s = new RrAnalyserState();
+        s.segScoreCount = SEGMENT_CAPACITY;
+        return s.toBytes().length;
+    }
+
+    public byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RrAnalyserState s && Arrays.equals(toBytes(), s.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(toBytes());
+    }
+}

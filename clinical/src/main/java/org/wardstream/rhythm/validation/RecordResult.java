@@ -1,0 +1,71 @@
+package org.wardstream.rhythm.validation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Scores of one record (one row of the harness's {@code records} array). */
+public final class RecordResult {
+    public enum Kind {
+        /** Has rhythm labels (MIT-BIH Arrhythmia): scored for AF beats and episodes. */
+        LABELLED,
+        /** Long-term normal sinus rhythm (name starts with {@code nsr}): the false-alarm denominator. */
+        NSR,
+        /** No rhythm labels and not NSR (e.g. afdb 03665): smoke test, AF burden reported only. */
+        UNLABELLED,
+        /** Could not be read. */
+        ERROR
+    }
+
+    public String record;
+    public Kind kind;
+    public String error;
+    public int beats;
+    public double durationS;
+    public int gapBeats;
+
+    // beat level (intervals; AFL beats excluded from tp/fp/fn/tn)
+    public long tp, fp, fn, tn;
+    public long aflBeats, aflDetected;
+    public Map<String, Long> falsePositiveBeatsByRhythm = new TreeMap<>();
+
+    // episodes
+    public int afRuns30s, afRunsDetected;
+    public List<Double> detectionDelaysS = new ArrayList<>();
+    /** Delays of the runs whose detection needed a new AF onset (AF not already active at the run start). */
+    public List<Double> newOnsetDelaysS = new ArrayList<>();
+    public int detectedEpisodes;
+    public int falseEpisodes;
+    public double detectedAfSeconds;
+
+    // pauses
+    public int referencePauses, pausesFound, pauseEvents, falsePauses;
+
+    public int stateBytesMax;
+
+    /** Scores one reference AF run (start, end] against detected episodes {onset, offset, emittedAt}. */
+    void afRunsN30(long start, long end, List<long[]> episodes) {
+        afRuns30s++;
+        for (long[] ep : episodes) {
+            if (ep[0] < end && ep[1] > start) {
+                afRunsDetected++;
+                detectionDelaysS.add(Math.max(0, ep[2] - start) / 1000.0);
+                if (ep[0] >= start) newOnsetDelaysS.add((ep[2] - start) / 1000.0);
+                return;
+            }
+        }
+    }
+
+    int afRunsN30Count() {
+        return afRuns30s;
+    }
+
+    static RecordResult error(String record, String message) {
+        RecordResult r = new RecordResult();
+        r.record = record;
+        r.kind = Kind.ERROR;
+        r.error = message;
+        return r;
+    }
+}

@@ -1,0 +1,182 @@
+package org.wardstream.rhythm.validation;
+
+import org.wardstream.rhythm.AfOffset;
+import org.wardstream.rhythm.AfOnset;
+import org.wardstream.rhythm.BeatQuality;
+import org.wardstream.rhythm.PauseEvent;
+import org.wardstream.rhythm.RhythmEvent;
+import org.wardstream.rhythm.RrAnalyser;
+import org.wardstream.rhythm.RrAnalyserState;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Feeds one {@link RrCsvRecord} through an {@link RrAnalyser} exactly as the streaming job would
+ * (one beat at a time, RR value, beat time and quality only) and scores the events against the
+ * record's annotations.
+ *
+ * <p>The detector never sees {@code beat_symbol} or {@code rhythm}. Quality is derived only from
+ * {@code gap_note}: {@code noise}/{@code vflutter} (any non-empty note) -> GAP, else CLEAN.
+ *
+ * <p>Scoring conventions:
+ * <ul>
+ *   <li>Each beat with an RR (every beat but the first) is one scored interval. Reference AF = rhythm
+ *       {@code (AFIB}. Atrial flutter {@code (AFL} intervals are <b>excluded</b> from beat-level
+ *       sensitivity/specificity/PPV (neither AF nor non-AF; flutter is often regular and RR-only
+ *       methods do not target it); how many of them the detector covered is reported separately.</li>
+ *   <li>An interval is detected-AF if it ends inside an AF episode {@code (onsetMs, offsetMs]} of the
+ *       analyser (episode still open at the end of the record closes at its last clean beat).</li>
+ *   <li>Reference AF runs: maximal runs of consecutive {@code (AFIB} intervals lasting >= 30 s. A run is
+ *       detected if an episode overlaps it; its delay is the onset's emission time minus the run start
+ *       (0 if AF was already active at the run start).</li>
+ *   <li>False episodes: detected episodes overlapping no {@code (AFIB} or {@code (AFL} interval.</li>
+ *   <li>Reference pauses: intervals with RR > 3000 ms and no gap note. A pause event matches the
+ *       interval ending at the same beat.</li>
+ * </ul>
+ */
+public final class RhythmValidation {
+    /** Beat times are built as epoch ms from this base plus {@code time_s}. */
+    public static final long BASE_EPOCH_MS = 1_700_000_000_000L;
+    public static final String AF = "(AFIB";
+    public static final String AFL = "(AFL";
+    public static final double MIN_RUN_S = 30.0;
+    public static final int REFERENCE_PAUSE_MS = 3000;
+
+    private RhythmValidation() {
+    }
+
+    public static BeatQuality qualityFromGapNote(String gapNote) {
+        return gapNote == null || gapNote.isEmpty() ? BeatQuality.CLEAN : BeatQuality.GAP;
+    }
+
+    /** Runs the analyser over a record and returns all events it emitted (including end-of-data). */
+    public static List<RhythmEvent> run(RrCsvRecord rec, RrAnalyser analyser, int[] maxStateBytes) {
+        RrAnalyserState state = new RrAnalyserState();
+        List<RhythmEvent> events = new ArrayList<>();
+        for (int i = 0; i < rec.size(); i++) {
+            if (rec.rrMs[i] < 0) continue;
+            analyser.onBeat(state, beatMs(rec, i), rec.rrMs[i], qualityFromGapNote(rec.gapNote[i]), events::add);
+            if (maxStateBytes != null && (i & 1023) == 0) {
+                maxStateBytes[0] = Math.max(maxStateBytes[0], state.serializedSize());
+            }
+        }
+        analyser.endOfData(state, events::add);
+        if (maxStateBytes != null) maxStateBytes[0] = Math.max(maxStateBytes[0], state.serializedSize());
+        return events;
+    }
+
+    static long beatMs(RrCsvRecord rec, int i) {
+        return BASE_EPOCH_MS + Math.round(rec.timeS[i] * 1000.0);
+    }
+
+    public static RecordResult evaluate(RrCsvRecord rec, RrAnalyser analyser) {
+        RecordResult r = new RecordResult();
+        r.record = rec.name;
+        boolean labelled = false;
+        for (String s : rec.rhythm) {
+            if (!s.isEmpty()) {
+                labelled = true;
+                break;
+            }
+        }
+        r.kind = labelled ? RecordResult.Kind.LABELLED
+                : rec.name.toLowerCase().startsWith("nsr") ? RecordResult.Kind.NSR : RecordResult.Kind.UNLABELLED;
+        r.beats = rec.size();
+        r.durationS = rec.timeS[rec.size() - 1] - rec.timeS[0];
+
+        int[] maxBytes = {0};
+        List<RhythmEvent> events = run(rec, analyser, maxBytes);
+        r.stateBytesMax = maxBytes[0];
+
+        List<long[]> episodes = new ArrayList<>(); // {onset, offset, emittedAt}
+        List<Long> onsetEmitted = new ArrayList<>();
+        List<Long> pauseEnds = new ArrayList<>();
+        for (RhythmEvent e : events) {
+            if (e instanceof AfOnset on) {
+                onsetEmitted.add(on.emittedAtMs());
+            } else if (e instanceof AfOffset off) {
+                long emitted = onsetEmitted.isEmpty() ? off.onsetMs() : onsetEmitted.remove(0);
+                episodes.add(new long[]{off.onsetMs(), off.offsetMs(), emitted});
+            } else if (e instanceof PauseEvent pe) {
+                pauseEnds.add(pe.endMs());
+            }
+        }
+        r.detectedEpisodes = episodes.size();
+        for (long[] ep : episodes) r.detectedAfSeconds += (ep[1] - ep[0]) / 1000.0;
+        r.pauseEvents = pauseEnds.size();
+
+        // beat level
+        int n = rec.size();
+        boolean[] detected = new boolean[n];
+        int epi = 0;
+        for (int i = 0; i < n; i++) {
+            long t = beatMs(rec, i);
+            while (epi < episodes.size() && episodes.get(epi)[1] < t) epi++;
+            detected[i] = epi < episodes.size() && t > episodes.get(epi)[0] && t <= episodes.get(epi)[1];
+        }
+        boolean scoreAf = r.kind != RecordResult.Kind.UNLABELLED; // unlabelled: AF burden only
+        for (int i = 1; i < n; i++) {
+            if (rec.rrMs[i] < 0) continue;
+            if (!rec.gapNote[i].isEmpty()) r.gapBeats++;
+            if (!scoreAf) continue;
+            String rh = rec.rhythm[i];
+            if (rh.equals(AFL)) {
+                r.aflBeats++;
+                if (detected[i]) r.aflDetected++;
+            } else if (rh.equals(AF)) {
+                if (detected[i]) r.tp++; else r.fn++;
+            } else {
+                if (detected[i]) {
+                    r.fp++;
+                    r.falsePositiveBeatsByRhythm.merge(rh.isEmpty() ? "(none)" : rh, 1L, Long::sum);
+                } else {
+                    r.tn++;
+                }
+            }
+        }
+
+        // reference AF runs >= 30 s
+        int i = 1;
+        while (i < n) {
+            if (!rec.rhythm[i].equals(AF) || rec.rrMs[i] < 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j + 1 < n && rec.rhythm[j + 1].equals(AF)) j++;
+            long start = beatMs(rec, i - 1);
+            long end = beatMs(rec, j);
+            if ((end - start) / 1000.0 >= MIN_RUN_S) {
+                r.afRunsN30(start, end, episodes);
+            }
+            i = j + 1;
+        }
+
+        // false episodes: overlapping no AF/AFL interval
+        for (long[] ep : scoreAf ? episodes : List.<long[]>of()) {
+            boolean overlaps = false;
+            for (int k = 1; k < n && !overlaps; k++) {
+                String rh = rec.rhythm[k];
+                if (!(rh.equals(AF) || rh.equals(AFL))) continue;
+                long t = beatMs(rec, k);
+                overlaps = t > ep[0] && t <= ep[1];
+            }
+            if (!overlaps) r.falseEpisodes++;
+        }
+
+        // pauses
+        java.util.Set<Long> ends = new java.util.HashSet<>(pauseEnds);
+        java.util.Set<Long> refEnds = new java.util.HashSet<>();
+        for (int k = 1; k < n; k++) {
+            if (rec.rrMs[k] > REFERENCE_PAUSE_MS && rec.gapNote[k].isEmpty()) {
+                r.referencePauses++;
+                long t = beatMs(rec, k);
+                refEnds.add(t);
+                if (ends.contains(t)) r.pausesFound++;
+            }
+        }
+        for (long t : pauseEnds) if (!refEnds.contains(t)) r.falsePauses++;
+        return r;
+    }
+}

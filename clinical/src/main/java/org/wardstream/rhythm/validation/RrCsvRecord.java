@@ -1,0 +1,100 @@
+package org.wardstream.rhythm.validation;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * One record in the {@code rr_csv} format
+ * ({@code record,beat_index,time_s,rr_ms,beat_symbol,rhythm,gap_note}, plain or gzipped).
+ * Columns are held as parallel arrays; {@code rrMs[i]} is -1 on the first beat (no interval).
+ */
+public final class RrCsvRecord {
+    public final String name;
+    public final double[] timeS;
+    public final int[] rrMs;
+    public final String[] beatSymbol;
+    public final String[] rhythm;
+    public final String[] gapNote;
+
+    private RrCsvRecord(String name, double[] timeS, int[] rrMs, String[] beatSymbol, String[] rhythm, String[] gapNote) {
+        this.name = name;
+        this.timeS = timeS;
+        this.rrMs = rrMs;
+        this.beatSymbol = beatSymbol;
+        this.rhythm = rhythm;
+        this.gapNote = gapNote;
+    }
+
+    public int size() {
+        return timeS.length;
+    }
+
+    /** Record name from a file name: {@code 201.csv} -> 201, {@code nsr001.csv.gz} -> nsr001. */
+    public static String recordName(Path file) {
+        String f = file.getFileName().toString();
+        if (f.endsWith(".gz")) f = f.substring(0, f.length() - 3);
+        if (f.endsWith(".csv")) f = f.substring(0, f.length() - 4);
+        return f;
+    }
+
+    /** Whether a file looks like an rr_csv record (excludes {@code summary.csv}). */
+    public static boolean isRecordFile(Path file) {
+        String f = file.getFileName().toString();
+        return (f.endsWith(".csv") || f.endsWith(".csv.gz")) && !f.startsWith("summary");
+    }
+
+    public static RrCsvRecord read(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file)) {
+            InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+            return read(recordName(file), in);
+        }
+    }
+
+    public static RrCsvRecord read(String name, InputStream in) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        String header = r.readLine();
+        if (header == null || !header.trim().startsWith("record,beat_index,time_s,rr_ms")) {
+            throw new IOException(name + ": missing rr_csv header, got " + header);
+        }
+        int cap = 4096, n = 0;
+        double[] t = new double[cap];
+        int[] rr = new int[cap];
+        String[] sym = new String[cap], rhy = new String[cap], gap = new String[cap];
+        String line;
+        int lineNo = 1;
+        while ((line = r.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) continue;
+            String[] f = line.split(",", -1);
+            if (f.length < 7) throw new IOException(name + ": line " + lineNo + " has " + f.length + " fields");
+            if (n == cap) {
+                cap *= 2;
+                t = Arrays.copyOf(t, cap);
+                rr = Arrays.copyOf(rr, cap);
+                sym = Arrays.copyOf(sym, cap);
+                rhy = Arrays.copyOf(rhy, cap);
+                gap = Arrays.copyOf(gap, cap);
+            }
+            try {
+                t[n] = Double.parseDouble(f[2]);
+                rr[n] = f[3].isEmpty() ? -1 : (int) Math.round(Double.parseDouble(f[3]));
+            } catch (NumberFormatException e) {
+                throw new IOException(name + ": line " + lineNo + ": " + e.getMessage(), e);
+            }
+            sym[n] = f[4].intern();
+            rhy[n] = f[5].intern();
+            gap[n] = f[6].intern();
+            n++;
+        }
+        if (n == 0) throw new IOException(name + ": no beats");
+        return new RrCsvRecord(name, Arrays.copyOf(t, n), Arrays.copyOf(rr, n), Arrays.copyOf(sym, n),
+                Arrays.copyOf(rhy, n), Arrays.copyOf(gap, n));
+    }
+}

@@ -1,0 +1,222 @@
+package org.wardstream.rhythm.validation;
+
+import org.wardstream.rhythm.RhythmParameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Aggregate scores over a set of {@link RecordResult}s, and their JSON form. */
+public final class ValidationSummary {
+    public final List<RecordResult> records;
+    public final RhythmParameters parameters;
+
+    public long tp, fp, fn, tn, aflBeats, aflDetected;
+    public int runs, runsDetected;
+    public final List<Double> delays = new ArrayList<>();
+    public final List<Double> newOnsetDelays = new ArrayList<>();
+    public int nsrRecords, nsrEpisodes, nsrPauses;
+    public double nsrHours;
+    public int refPauses, pausesFound, falsePausesAll;
+    public int labelledFalseEpisodes;
+    public int errors;
+    public int stateBytesMax;
+
+    public ValidationSummary(List<RecordResult> records, RhythmParameters parameters) {
+        this.records = records;
+        this.parameters = parameters;
+        for (RecordResult r : records) {
+            if (r.kind == RecordResult.Kind.ERROR) {
+                errors++;
+                continue;
+            }
+            stateBytesMax = Math.max(stateBytesMax, r.stateBytesMax);
+            refPauses += r.referencePauses;
+            pausesFound += r.pausesFound;
+            falsePausesAll += r.falsePauses;
+            if (r.kind == RecordResult.Kind.LABELLED) {
+                tp += r.tp;
+                fp += r.fp;
+                fn += r.fn;
+                tn += r.tn;
+                aflBeats += r.aflBeats;
+                aflDetected += r.aflDetected;
+                runs += r.afRuns30s;
+                runsDetected += r.afRunsDetected;
+                delays.addAll(r.detectionDelaysS);
+                newOnsetDelays.addAll(r.newOnsetDelaysS);
+                labelledFalseEpisodes += r.falseEpisodes;
+            } else if (r.kind == RecordResult.Kind.NSR) {
+                nsrRecords++;
+                nsrEpisodes += r.detectedEpisodes;
+                nsrPauses += r.pauseEvents;
+                nsrHours += r.durationS / 3600.0;
+            }
+        }
+    }
+
+    public double sensitivity() { return ratio(tp, tp + fn); }
+    public double specificity() { return ratio(tn, tn + fp); }
+    public double ppv() { return ratio(tp, tp + fp); }
+    /** Specificity if AFL intervals were counted as non-AF instead of excluded. */
+    public double specificityAflAsNonAf() { return ratio(tn + aflBeats - aflDetected, tn + fp + aflBeats); }
+    public double episodeSensitivity() { return ratio(runsDetected, runs); }
+    public double medianDelayS() { return median(delays); }
+    public double falseEpisodesPer24hNsr() { return nsrHours == 0 ? Double.NaN : nsrEpisodes * 24.0 / nsrHours; }
+    public double pauseRecall() { return ratio(pausesFound, refPauses); }
+    public double falsePausesPer24hNsr() { return nsrHours == 0 ? Double.NaN : nsrPauses * 24.0 / nsrHours; }
+
+    static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
+    }
+
+    static double median(List<Double> v) {
+        if (v.isEmpty()) return Double.NaN;
+        List<Double> c = new ArrayList<>(v);
+        c.sort(null);
+        int n = c.size();
+        return n % 2 == 1 ? c.get(n / 2) : (c.get(n / 2 - 1) + c.get(n / 2)) / 2.0;
+    }
+
+    public String toJson() {
+        StringBuilder b = new StringBuilder(16_384);
+        b.append("{\n  \"af\": {");
+        kv(b, "beat_sensitivity", sensitivity(), true);
+        kv(b, "beat_specificity", specificity(), false);
+        kv(b, "beat_ppv", ppv(), false);
+        kv(b, "episode_sensitivity", episodeSensitivity(), false);
+        kv(b, "median_detection_delay_s", medianDelayS(), false);
+        kv(b, "false_episodes_per_24h_nsr", falseEpisodesPer24hNsr(), false);
+        kv(b, "median_detection_delay_new_onsets_s", median(newOnsetDelays), false);
+        kv(b, "beat_specificity_afl_as_non_af", specificityAflAsNonAf(), false);
+        kv(b, "tp", tp, false);
+        kv(b, "fp", fp, false);
+        kv(b, "fn", fn, false);
+        kv(b, "tn", tn, false);
+        kv(b, "afl_beats_excluded", aflBeats, false);
+        kv(b, "afl_beats_detected", aflDetected, false);
+        kv(b, "af_runs_30s", runs, false);
+        kv(b, "af_runs_30s_detected", runsDetected, false);
+        kv(b, "false_episodes_labelled_records", labelledFalseEpisodes, false);
+        kv(b, "false_episodes_nsr", nsrEpisodes, false);
+        b.append("\n  },\n  \"pause\": {");
+        kv(b, "recall", pauseRecall(), true);
+        kv(b, "false_per_24h_nsr", falsePausesPer24hNsr(), false);
+        kv(b, "reference_pauses", refPauses, false);
+        kv(b, "found", pausesFound, false);
+        kv(b, "false_all_records", falsePausesAll, false);
+        kv(b, "false_nsr", nsrPauses, false);
+        b.append("\n  },\n  \"nsr\": {");
+        kv(b, "records", nsrRecords, true);
+        kv(b, "hours", nsrHours, false);
+        b.append("\n  },\n  \"state_bytes_max\": ").append(stateBytesMax);
+        b.append(",\n  \"unreadable_records\": ").append(errors);
+        b.append(",\n  \"parameters\": {");
+        boolean first = true;
+        for (var c : RhythmParameters.class.getRecordComponents()) {
+            try {
+                Object v = c.getAccessor().invoke(parameters);
+                b.append(first ? "\n    " : ",\n    ").append(q(c.getName())).append(": ").append(v);
+                first = false;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        b.append("\n  },\n  \"records\": [");
+        first = true;
+        for (RecordResult r : records) {
+            b.append(first ? "\n    {" : ",\n    {");
+            first = false;
+            b.append("\"record\": ").append(q(r.record)).append(", \"kind\": ").append(q(r.kind.name().toLowerCase(Locale.ROOT)));
+            if (r.kind == RecordResult.Kind.ERROR) {
+                b.append(", \"error\": ").append(q(r.error)).append('}');
+                continue;
+            }
+            b.append(", \"beats\": ").append(r.beats);
+            b.append(", \"duration_s\": ").append(num(r.durationS));
+            b.append(", \"gap_beats\": ").append(r.gapBeats);
+            b.append(", \"tp\": ").append(r.tp).append(", \"fp\": ").append(r.fp)
+                    .append(", \"fn\": ").append(r.fn).append(", \"tn\": ").append(r.tn);
+            b.append(", \"afl_beats\": ").append(r.aflBeats).append(", \"afl_detected\": ").append(r.aflDetected);
+            b.append(", \"fp_by_rhythm\": {");
+            boolean f2 = true;
+            for (Map.Entry<String, Long> e : r.falsePositiveBeatsByRhythm.entrySet()) {
+                b.append(f2 ? "" : ", ").append(q(e.getKey())).append(": ").append(e.getValue());
+                f2 = false;
+            }
+            b.append('}');
+            b.append(", \"af_runs_30s\": ").append(r.afRunsN30Count());
+            b.append(", \"af_runs_detected\": ").append(r.afRunsDetected);
+            b.append(", \"detection_delays_s\": ").append(r.detectionDelaysS.stream().map(ValidationSummary::num).toList());
+            b.append(", \"detected_episodes\": ").append(r.detectedEpisodes);
+            b.append(", \"false_episodes\": ").append(r.falseEpisodes);
+            b.append(", \"detected_af_s\": ").append(num(r.detectedAfSeconds));
+            b.append(", \"reference_pauses\": ").append(r.referencePauses);
+            b.append(", \"pauses_found\": ").append(r.pausesFound);
+            b.append(", \"pause_events\": ").append(r.pauseEvents);
+            b.append(", \"false_pauses\": ").append(r.falsePauses);
+            b.append(", \"state_bytes_max\": ").append(r.stateBytesMax);
+            b.append('}');
+        }
+        b.append("\n  ]\n}\n");
+        return b.toString();
+    }
+
+    private static void kv(StringBuilder b, String k, double v, boolean first) {
+        b.append(first ? "\n    " : ",\n    ").append(q(k)).append(": ").append(num(v));
+    }
+
+    private static void kv(StringBuilder b, String k, long v, boolean first) {
+        b.append(first ? "\n    " : ",\n    ").append(q(k)).append(": ").append(v);
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return "null";
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static String q(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c)); else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** A short human-readable table for the console. */
+    public String toTable() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-8s %-9s %6s %6s %6s %6s %5s %5s %4s %4s %4s %4s%n",
+                "record", "kind", "tp", "fp", "fn", "tn", "runs", "det", "eps", "fEp", "pRef", "pFnd"));
+        for (RecordResult r : records) {
+            if (r.kind == RecordResult.Kind.ERROR) {
+                b.append(String.format(Locale.ROOT, "%-8s ERROR %s%n", r.record, r.error));
+                continue;
+            }
+            b.append(String.format(Locale.ROOT, "%-8s %-9s %6d %6d %6d %6d %5d %5d %4d %4d %4d %4d %s%n",
+                    r.record, r.kind.name().toLowerCase(Locale.ROOT), r.tp, r.fp, r.fn, r.tn, r.afRuns30s,
+                    r.afRunsDetected, r.detectedEpisodes, r.falseEpisodes, r.referencePauses, r.pausesFound,
+                    r.falsePositiveBeatsByRhythm.isEmpty() ? "" : r.falsePositiveBeatsByRhythm.toString()));
+        }
+        b.append(String.format(Locale.ROOT,
+                "AF beats: Se %.4f Sp %.4f PPV %.4f (Sp with AFL as non-AF %.4f) | episodes Se %.4f (%d/%d), median delay %.1f s (new onsets %.1f s, n=%d)"
+                        + " | NSR false episodes %d in %.1f h = %.3f/24h%n",
+                sensitivity(), specificity(), ppv(), specificityAflAsNonAf(), episodeSensitivity(), runsDetected, runs,
+                medianDelayS(), median(newOnsetDelays), newOnsetDelays.size(), nsrEpisodes, nsrHours, falseEpisodesPer24hNsr()));
+        b.append(String.format(Locale.ROOT, "Pauses: recall %.4f (%d/%d), false on NSR %d = %.3f/24h, false all records %d"
+                        + " | state <= %d bytes | unreadable records %d%n",
+                pauseRecall(), pausesFound, refPauses, nsrPauses, falsePausesPer24hNsr(), falsePausesAll,
+                stateBytesMax, errors));
+        return b.toString();
+    }
+}

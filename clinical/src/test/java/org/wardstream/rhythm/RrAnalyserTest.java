@@ -1,0 +1,265 @@
+package org.wardstream.rhythm;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RrAnalyserTest {
+
+    private static final long T0 = 1_700_000_000_000L;
+
+    /** Feeds RR intervals (ms) with qualities, returning all events; beat times are cumulative. */
+    private static final class Feeder {
+        final RrAnalyser analyser;
+        final RrAnalyserState state = new RrAnalyserState();
+        final List<RhythmEvent> events = new ArrayList<>();
+        long t = T0;
+        int beats;
+
+        Feeder(RrAnalyser analyser) {
+            this.analyser = analyser;
+        }
+
+        Feeder beat(int rr, BeatQuality q) {
+            t += rr;
+            analyser.onBeat(state, t, rr, q, events::add);
+            beats++;
+            return this;
+        }
+
+        Feeder clean(int rr) {
+            return beat(rr, BeatQuality.CLEAN);
+        }
+
+        <T extends RhythmEvent> List<T> of(Class<T> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    private static int sinus(Random rnd, int base) {
+        return base + (int) Math.round(rnd.nextGaussian() * 15);
+    }
+
+    @Test
+    void constantRhythmScoresZeroAndRandomRhythmScoresHigh() {
+        RrAnalyser a = new RrAnalyser();
+        Feeder regular = new Feeder(a);
+        for (int i = 0; i < 40; i++) regular.clean(800);
+        assertThat(a.beatScore(regular.state)).isEqualTo(0f);
+
+        Feeder random = new Feeder(a);
+        Random rnd = new Random(7);
+        for (int i = 0; i < 40; i++) random.clean(450 + rnd.nextInt(600));
+        assertThat(a.beatScore(random.state)).isGreaterThan((float) (1.5 * a.parameters().irregularThreshold()));
+    }
+
+    @Test
+    void bigeminyIsRegularAtLagTwo() {
+        RrAnalyser a = new RrAnalyser();
+        Feeder f = new Feeder(a);
+        Random rnd = new Random(3);
+        for (int i = 0; i < 400; i++) f.clean(i % 2 == 0 ? sinus(rnd, 520) : sinus(rnd, 1080));
+        assertThat(a.beatScore(f.state)).isLessThan((float) a.parameters().irregularThreshold());
+        assertThat(f.of(AfOnset.class)).isEmpty();
+    }
+
+    @Test
+    void regularSinusWithEctopicsStaysNonAf() {
+        RrAnalyser a = new RrAnalyser();
+        Feeder f = new Feeder(a);
+        Random rnd = new Random(11);
+        for (int i = 0; i < 5000; i++) {
+            if (rnd.nextDouble() < 0.12) { // isolated PVC with full compensatory pause
+                f.clean(sinus(rnd, 480));
+                f.clean(sinus(rnd, 1120));
+            } else if (rnd.nextDouble() < 0.08) { // APC resetting the sinus node
+                f.clean(sinus(rnd, 560));
+                f.clean(sinus(rnd, 850));
+            } else {
+                f.clean(sinus(rnd, 800));
+            }
+        }
+        assertThat(f.of(AfOnset.class)).isEmpty();
+        assertThat(f.of(PauseEvent.class)).isEmpty();
+        List<RhythmSegment> segments = f.of(RhythmSegment.class);
+        assertThat(segments).isNotEmpty()
+                .allSatisfy(s -> assertThat(s.classification()).isNotEqualTo(SegmentClass.IRREGULAR));
+        // Ectopy is filtered, not ignored: almost every segment is judged (REGULAR), few are withheld.
+        assertThat(segments.stream().filter(s -> s.classification() == SegmentClass.REGULAR).count())
+                .isGreaterThan(segments.size() * 9L / 10);
+    }
+
+    @Test
+    void irregularlyIrregularBecomesAfAfterTheOnsetDelayAndEndsWithHysteresis() {
+        RrAnalyser a = new RrAnalyser();
+        RhythmParameters p = a.parameters();
+        Feeder f = new Feeder(a);
+        Random rnd = new Random(5);
+        for (int i = 0; i < 200; i++) f.clean(sinus(rnd, 800));
+        long afStart = f.t;
+        int beatsBeforeAf = f.beats;
+        for (int i = 0; i < 300; i++) f.clean(400 + rnd.nextInt(700));
+        long afEnd = f.t;
+
+        List<AfOnset> onsets = f.of(AfOnset.class);
+        assertThat(onsets).hasSize(1);
+        AfOnset on = onsets.get(0);
+        // Confirmation needs onsetSegments irregular segments, plus up to one segment and a half window of lag.
+        long minDelayMs = (long) p.onsetSegments() * p.segmentBeats() * 400;
+        long maxDelayMs = (long) (p.onsetSegments() + 2) * p.segmentBeats() * 1100 + p.windowBeats() * 1100L;
+        assertThat(on.emittedAtMs() - afStart).isBetween(minDelayMs, maxDelayMs);
+        // Back-dated onset lies near the true start, never after the emission.
+        assertThat(on.onsetMs()).isLessThan(on.emittedAtMs());
+        assertThat(Math.abs(on.onsetMs() - afStart)).isLessThan((p.windowBeats() + p.segmentBeats()) * 1100L);
+        assertThat(f.beats - beatsBeforeAf).isGreaterThan(p.onsetSegments() * p.segmentBeats());
+        assertThat(f.of(AfOffset.class)).isEmpty();
+
+        for (int i = 0; i < 200; i++) f.clean(sinus(rnd, 800));
+        List<AfOffset> offsets = f.of(AfOffset.class);
+        assertThat(offsets).hasSize(1);
+        AfOffset off = offsets.get(0);
+        assertThat(off.reason()).isEqualTo(AfOffset.Reason.REGULAR_RHYTHM);
+        assertThat(off.onsetMs()).isEqualTo(on.onsetMs());
+        assertThat(Math.abs(off.offsetMs() - afEnd)).isLessThan((p.windowBeats() + p.segmentBeats()) * 1100L);
+        assertThat(off.emittedAtMs()).isGreaterThan(off.offsetMs());
+    }
+
+    @Test
+    void gapAndArtefactIntervalsAreNeitherPausesNorIrregularity() {
+        RrAnalyser a = new RrAnalyser();
+        Feeder f = new Feeder(a);
+        Random rnd = new Random(13);
+        for (int i = 0; i < 3000; i++) {
+            double u = rnd.nextDouble();
+            if (u < 0.05) f.beat(3000 + rnd.nextInt(40_000), BeatQuality.GAP);       // long "RR" over lost signal
+            else if (u < 0.15) f.beat(200 + rnd.nextInt(1500), BeatQuality.ARTEFACT); // wildly wrong intervals
+            else f.clean(sinus(rnd, 800));
+        }
+        assertThat(f.of(PauseEvent.class)).isEmpty();
+        assertThat(f.of(AfOnset.class)).isEmpty();
+        assertThat(f.of(RhythmSegment.class)).allSatisfy(s -> assertThat(s.classification()).isNotEqualTo(SegmentClass.IRREGULAR));
+    }
+
+    @Test
+    void cleanLongIntervalIsAPauseAtTheConfiguredThreshold() {
+        RrAnalyser a = new RrAnalyser(RhythmParameters.DEFAULTS.withOverrides(java.util.Map.of("pauseThresholdMs", "2500")));
+        Feeder f = new Feeder(a);
+        for (int i = 0; i < 50; i++) f.clean(900);
+        f.clean(2500).clean(2600).clean(900).beat(9000, BeatQuality.GAP).beat(4000, BeatQuality.ARTEFACT);
+        List<PauseEvent> pauses = f.of(PauseEvent.class);
+        assertThat(pauses).hasSize(1);
+        assertThat(pauses.get(0).rrMs()).isEqualTo(2600);
+        assertThat(pauses.get(0).endMs() - pauses.get(0).startMs()).isEqualTo(2600);
+    }
+
+    @Test
+    void longGapResetsTheEvidenceAndClosesAnOpenEpisode() {
+        RrAnalyser a = new RrAnalyser();
+        RhythmParameters p = a.parameters();
+        Random rnd = new Random(17);
+
+        // Irregular evidence interrupted by a gap longer than gapResetMs must start again.
+        Feeder f = new Feeder(a);
+        int partial = (p.onsetSegments() - 1) * p.segmentBeats();
+        for (int i = 0; i < partial; i++) f.clean(400 + rnd.nextInt(700));
+        f.beat((int) p.gapResetMs() + 1000, BeatQuality.GAP);
+        for (int i = 0; i < partial; i++) f.clean(400 + rnd.nextInt(700));
+        assertThat(f.of(AfOnset.class)).isEmpty();
+
+        // An open episode is closed at the last clean beat when data is missing beyond the bridge limit.
+        Feeder g = new Feeder(a);
+        for (int i = 0; i < 200; i++) g.clean(400 + rnd.nextInt(700));
+        assertThat(g.state.afActive).isTrue();
+        long lastClean = g.t;
+        g.t += p.afMaxBridgeMs() + 60_000; // device silent
+        g.clean(800);
+        List<AfOffset> offs = g.of(AfOffset.class);
+        assertThat(offs).hasSize(1);
+        assertThat(offs.get(0).reason()).isEqualTo(AfOffset.Reason.DATA_GAP);
+        assertThat(offs.get(0).offsetMs()).isEqualTo(lastClean);
+        assertThat(g.state.afActive).isFalse();
+
+        // A short gap inside AF neither ends it nor counts as regular rhythm.
+        Feeder h = new Feeder(a);
+        for (int i = 0; i < 200; i++) h.clean(400 + rnd.nextInt(700));
+        for (int i = 0; i < 40; i++) h.beat(700, BeatQuality.GAP);
+        for (int i = 0; i < 50; i++) h.clean(400 + rnd.nextInt(700));
+        assertThat(h.of(AfOnset.class)).hasSize(1);
+        assertThat(h.of(AfOffset.class)).isEmpty();
+    }
+
+    @Test
+    void outOfOrderBeatsAreIgnored() {
+        RrAnalyser a = new RrAnalyser();
+        RrAnalyserState s = new RrAnalyserState();
+        assertThat(a.onBeat(s, T0 + 1000, 800, BeatQuality.CLEAN, e -> { })).isTrue();
+        assertThat(a.onBeat(s, T0 + 900, 800, BeatQuality.CLEAN, e -> { })).isFalse();
+        assertThat(s.beatsSeen).isEqualTo(1);
+    }
+
+    @Test
+    void stateStaysBoundedAndRoundTripsMidStream() throws IOException {
+        RrAnalyser a = new RrAnalyser();
+        Random rnd = new Random(23);
+        Feeder f = new Feeder(a);
+        Feeder twin = null;
+        int maxSize = 0;
+        for (int i = 0; i < 200_000; i++) {
+            int phase = (i / 5000) % 3;
+            int rr = phase == 0 ? sinus(rnd, 800) : phase == 1 ? 400 + rnd.nextInt(700) : (i % 2 == 0 ? 520 : 1080);
+            BeatQuality q = rnd.nextDouble() < 0.02 ? BeatQuality.GAP : BeatQuality.CLEAN;
+            f.beat(rr, q);
+            if (twin != null) twin.beat(rr, q);
+            if (i % 997 == 0) maxSize = Math.max(maxSize, f.state.serializedSize());
+            if (i == 123_456) {
+                // Snapshot and restore, as a Flink checkpoint would; the restored copy must continue identically.
+                byte[] bytes = f.state.toBytes();
+                RrAnalyserState restored = RrAnalyserState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+                assertThat(restored).isEqualTo(f.state);
+                twin = new Feeder(a);
+                twin.t = f.t;
+                copyInto(restored, twin.state);
+                f.events.clear();
+            }
+        }
+        assertThat(maxSize).isLessThanOrEqualTo(RrAnalyserState.maxSerializedSize()).isLessThan(1024);
+        assertThat(RrAnalyserState.maxSerializedSize()).isLessThan(1024);
+        assertThat(f.of(AfOnset.class)).isNotEmpty();
+        assertThat(twin.events).isEqualTo(f.events);
+        assertThat(twin.state).isEqualTo(f.state);
+    }
+
+    private static void copyInto(RrAnalyserState from, RrAnalyserState to) throws IOException {
+        RrAnalyserState c = RrAnalyserState.readFrom(new DataInputStream(new ByteArrayInputStream(from.toBytes())));
+        to.rr = c.rr;
+        to.rrHead = c.rrHead;
+        to.rrCount = c.rrCount;
+        to.lastBeatMs = c.lastBeatMs;
+        to.lastCleanBeatMs = c.lastCleanBeatMs;
+        to.beatsSeen = c.beatsSeen;
+        to.segStartMs = c.segStartMs;
+        to.segBeats = c.segBeats;
+        to.segExcluded = c.segExcluded;
+        to.segClean = c.segClean;
+        to.segSumRrMs = c.segSumRrMs;
+        to.segMinRrMs = c.segMinRrMs;
+        to.segMaxRrMs = c.segMaxRrMs;
+        to.segScores = c.segScores;
+        to.segScoreCount = c.segScoreCount;
+        to.afActive = c.afActive;
+        to.afOnsetMs = c.afOnsetMs;
+        to.irregularRun = c.irregularRun;
+        to.regularRun = c.regularRun;
+        to.irregularRunStartMs = c.irregularRunStartMs;
+        to.regularRunStartMs = c.regularRunStartMs;
+        to.irregularRunScoreSum = c.irregularRunScoreSum;
+        to.irregularRunRateSum = c.irregularRunRateSum;
+    }
+}
