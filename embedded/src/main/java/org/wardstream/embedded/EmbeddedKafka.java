@@ -51,7 +51,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setDeleteOnClose(true)
                 .build();
         try {
-            cluster.format();
+            formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -59,6 +59,23 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return new EmbeddedKafka(cluster);
+    }
+
+    /** Kafka's storage formatter prints to System.out; keep it for the error message only. */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        synchronized (EmbeddedKafka.class) {
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                cluster.format();
+            } catch (Exception e) {
+                e.addSuppressed(new IllegalStateException("formatter output: " + captured));
+                throw e;
+            } finally {
+                System.setOut(stdout);
+            }
+        }
     }
 
     public String bootstrapServers() {

@@ -1,0 +1,53 @@
+package org.wardstream.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.wardstream.demo.EmbeddedPlatform;
+import org.wardstream.demo.PipelineRun;
+import org.wardstream.ingest.IngestSettings;
+import org.wardstream.jobs.PipelineConfig;
+
+/** What demo and replay share: the job settings for an embedded run, the report, the clean-up. */
+final class EmbeddedRuns {
+    /** Give up when nothing moves for this long and the counts still do not reconcile. */
+    static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+
+    private EmbeddedRuns() {
+    }
+
+    /**
+     * Embedded runs checkpoint (and so commit dead letters and alerts) every 2 s, and wait 10 s, not
+     * 5 min, for a late enrolment: the demo has no enrolment service lagging behind.
+     */
+    static PipelineConfig pipelineConfig(EmbeddedPlatform platform) {
+        return PipelineConfig.defaults(platform.bootstrapServers())
+                .withCheckpointInterval(Duration.ofSeconds(2))
+                .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(10)));
+    }
+
+    static void report(PrintStream err, long produced, PipelineRun.Outcomes o, Path out) {
+        err.printf("  produced %,d = consumed %,d = processed %,d + duplicate %,d + dead-lettered %,d %s%n",
+                produced, o.consumed(), o.processed(), o.duplicates(), o.deadLettered(),
+                o.reconciles(produced) ? "(reconciled)" : "(DOES NOT RECONCILE)");
+        err.printf("  late (behind the watermark, still processed): %,d; dead letters by reason: %s%n", o.late(),
+                o.deadLetterTopic());
+        err.println("  wrote " + out.toAbsolutePath());
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
