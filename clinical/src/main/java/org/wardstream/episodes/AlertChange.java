@@ -1,0 +1,37 @@
+package org.wardstream.episodes;
+
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+import java.util.Map;
+
+/**
+ * One alert state change, the output of {@link EpisodeLifecycle}: each becomes one FHIR R4 transaction
+ * Bundle (Observation + Task + Provenance) in the Flink layer.
+ *
+ * @param kind                  OPENED, UPDATED (re-notification while open), ESCALATED (severity raised) or CLOSED
+ * @param notifyTeam            whether the triage team is to be notified. False only for CLOSED of rules without
+ *                              {@code notifyOnClose}: a record-only change that finalises the Observation
+ *                              (status final, effectivePeriod.end) and feeds the episodes topic, but must not page
+ *                              anyone ("no back-to-normal noise")
+ * @param episodeId             deterministic id ({@link EpisodeIds})
+ * @param episodeStartMs        episode start, device time
+ * @param episodeEndMs          episode end for CLOSED, otherwise {@code null}
+ * @param atMs                  device time of the change
+ * @param severity              current severity (FHIR Task.priority)
+ * @param reason                plain-English reason (escalation reason, "reconnected", "still ongoing"), or null
+ * @param suppressedRecurrences recurrences suppressed by the cool-down since the previous alert of this type
+ * @param ruleVersion           version of the rule file that decided it
+ */
+public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, String patient, EpisodeType type,
+                          Severity severity, long episodeStartMs, Long episodeEndMs, long atMs, String reason,
+                          Map<String, Double> evidence, String detectorVersion, int ruleVersion,
+                          int suppressedRecurrences) {
+
+    public enum Kind { OPENED, UPDATED, ESCALATED, CLOSED }
+
+    /** The reason of device-offline's notifying close. */
+    public static final String RECONNECTED = "reconnected";
+    /** The reason of a re-notification. */
+    public static final String STILL_ONGOING = "still ongoing";
+}

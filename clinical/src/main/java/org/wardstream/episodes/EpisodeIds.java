@@ -1,0 +1,29 @@
+package org.wardstream.episodes;
+
+import org.wardstream.rules.EpisodeType;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * Deterministic episode ids: the first 32 hex characters (128 bits) of SHA-256 over
+ * {@code patient pseudonym \n episode-type code \n detector version \n episode start (ISO-8601 instant, UTC)}.
+ * A replay of the same data, or a retried write, gives the same id, so a FHIR server applies it idempotently.
+ */
+public final class EpisodeIds {
+    private EpisodeIds() {
+    }
+
+    public static String of(String patient, EpisodeType type, String detectorVersion, long episodeStartMs) {
+        String input = patient + "\n" + type.code() + "\n" + detectorVersion + "\n" + Instant.ofEpochMilli(episodeStartMs);
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

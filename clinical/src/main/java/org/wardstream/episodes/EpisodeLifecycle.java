@@ -1,0 +1,218 @@
+package org.wardstream.episodes;
+
+import org.wardstream.rules.EffectiveRules;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Escalation;
+import org.wardstream.rules.Renotify;
+import org.wardstream.rules.Rule;
+import org.wardstream.rules.RuleSchema;
+import org.wardstream.rules.Severity;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import static org.wardstream.episodes.EpisodeState.IDLE;
+import static org.wardstream.episodes.EpisodeState.NO_TIME;
+import static org.wardstream.episodes.EpisodeState.OPEN;
+import static org.wardstream.episodes.EpisodeState.PENDING;
+import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
+
+/**
+ * The alert lifecycle of one patient and one episode type: turns detector {@link Transition}s into alert state
+ * changes OPENED, (UPDATED | ESCALATED)*, CLOSED, applying the patient's effective rule. A pure function of
+ * (state, transition, rules) apart from mutating the given state; deterministic, no clock: a replay gives the
+ * same changes and ids.
+ *
+ * <h2>Policy</h2>
+ * <ul>
+ *   <li><b>One alert per episode.</b> START while an episode is running is merged into it (as an UPDATE);
+ *       UPDATE only refreshes evidence and never notifies by itself.</li>
+ *   <li><b>Minimum duration</b> (rules with {@code minDuration}, i.e. atrial-fibrillation): a START shorter
+ *       than it is held PENDING and opens on a later UPDATE/TICK once long enough; an END first discards it.</li>
+ *   <li><b>Cool-down: suppressed, not merged.</b> A START whose episode start lies within {@code coolDown}
+ *       after the end of the last <i>alerted</i> episode raises no alert: it is tracked as SUPPRESSED, its END
+ *       is silent, and the number of such recurrences is reported on the next OPENED. Suppressed episodes do
+ *       not extend the cool-down, so a condition that keeps recurring alerts at most once per cool-down.
+ *       Exception for safety: a suppressed episode that meets an escalation condition is promoted to an alert
+ *       (OPENED at the escalated severity).</li>
+ *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
+ *       it raises the severity. Atrial fibrillation's {@code fastVentricularRate} is evaluated here from UPDATE
+ *       evidence {@code meanRateBpm} (above {@code fastRateBpm} for {@code fastRateMinDuration}); other
+ *       conditions arrive as ESCALATE transitions from the detectors.</li>
+ *   <li><b>Re-notification</b>: with policy {@code while-open}, an UPDATED ("still ongoing") at most once per
+ *       interval, on UPDATE or TICK.</li>
+ *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
+ *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
+ *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
+ *       episode closes once no new evidence has arrived for the window (on the next transition or TICK).</li>
+ *   <li>Transitions for no running episode (UPDATE, ESCALATE, END while IDLE) produce nothing.</li>
+ * </ul>
+ */
+public final class EpisodeLifecycle {
+
+    private EpisodeLifecycle() {
+    }
+
+    public static List<AlertChange> onTransition(EpisodeState s, Transition t, EffectiveRules rules) {
+        Rule rule = rules.rule(t.type());
+        List<AlertChange> out = new ArrayList<>(2);
+        closeExpiredWindow(s, t, rule, out);
+        switch (t.kind()) {
+            case START -> {
+                if (s.phase == IDLE) start(s, t, rule, out);
+                else {
+                    update(s, t, rule, out);
+                    if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
+                }
+            }
+            case UPDATE -> update(s, t, rule, out);
+            case ESCALATE -> escalate(s, t, t.condition(), rule, out);
+            case TICK -> {
+                if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
+                renotify(s, t, rule, out);
+            }
+            case END -> end(s, t, t.atMs(), rule, out);
+        }
+        return out;
+    }
+
+    /**
+     * The next device time at which a TICK can change something (episode window, pending minimum duration,
+     * re-notification), or {@link Long#MIN_VALUE}; the Flink layer registers an event-time timer there.
+     */
+    public static long nextTimerMs(EpisodeState s, Rule rule) {
+        long next = NO_TIME;
+        if (s.phase == IDLE) return next;
+        if (rule.parameters().containsKey("episodeWindow")) next = min(next, s.lastEvidenceMs + rule.millis("episodeWindow") + 1);
+        if (s.phase == PENDING && rule.parameters().containsKey("minDuration")) {
+            next = min(next, s.episodeStartMs + rule.millis("minDuration"));
+        }
+        if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN) {
+            next = min(next, s.lastNotifiedMs + rule.renotify().interval().toMillis());
+        }
+        return next;
+    }
+
+    private static void start(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
+        s.episodeStartMs = start;
+        s.lastEvidenceMs = t.atMs();
+        s.escalatedMask = 0;
+        s.conditionSinceMs = NO_TIME;
+        s.severity = (byte) rule.severity().ordinal();
+        s.episodeId = null;
+        if (s.lastAlertEndMs != NO_TIME && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
+            s.phase = SUPPRESSED;
+            s.suppressedCount++;
+        } else {
+            s.phase = PENDING;
+        }
+        if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
+        if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
+    }
+
+    private static void openIfLongEnough(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (rule.parameters().containsKey("minDuration") && rule.episodeType() == EpisodeType.ATRIAL_FIBRILLATION
+                && t.atMs() - s.episodeStartMs < rule.millis("minDuration")) {
+            return;
+        }
+        open(s, t, rule, null, out);
+    }
+
+    private static void open(EpisodeState s, Transition t, Rule rule, String reason, List<AlertChange> out) {
+        s.phase = OPEN;
+        s.episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
+        s.lastNotifiedMs = t.atMs();
+        out.add(change(AlertChange.Kind.OPENED, true, s, t, rule, null, reason));
+        s.suppressedCount = 0;
+    }
+
+    private static void update(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.phase == IDLE) return;
+        s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
+        if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
+        Double rate = t.evidence().get("meanRateBpm");
+        if (rate != null && rule.escalation(RuleSchema.FAST_VENTRICULAR_RATE).isPresent()) {
+            if (rate > rule.number("fastRateBpm")) {
+                if (s.conditionSinceMs == NO_TIME) s.conditionSinceMs = t.atMs();
+                if (t.atMs() - s.conditionSinceMs >= rule.millis("fastRateMinDuration")) {
+                    escalate(s, t, RuleSchema.FAST_VENTRICULAR_RATE, rule, out);
+                }
+            } else {
+                s.conditionSinceMs = NO_TIME;
+            }
+        }
+        renotify(s, t, rule, out);
+    }
+
+    private static void escalate(EpisodeState s, Transition t, String condition, Rule rule, List<AlertChange> out) {
+        if (s.phase == IDLE || condition == null) return;
+        Optional<Escalation> esc = rule.escalation(condition);
+        if (esc.isEmpty()) return;
+        int bit = 1 << new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType()))).indexOf(condition);
+        if ((s.escalatedMask & bit) != 0) return;
+        s.escalatedMask |= bit;
+        Severity target = esc.get().severity();
+        boolean raises = target.ordinal() > s.severity;
+        if (raises) s.severity = (byte) target.ordinal();
+        switch (s.phase) {
+            case PENDING -> { }
+            case SUPPRESSED -> {
+                if (raises) open(s, t, rule, esc.get().reason(), out);
+            }
+            case OPEN -> {
+                if (raises) {
+                    s.lastNotifiedMs = t.atMs();
+                    out.add(change(AlertChange.Kind.ESCALATED, true, s, t, rule, null, esc.get().reason()));
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static void renotify(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN) return;
+        if (t.atMs() - s.lastNotifiedMs >= rule.renotify().interval().toMillis()) {
+            s.lastNotifiedMs = t.atMs();
+            out.add(change(AlertChange.Kind.UPDATED, true, s, t, rule, null, AlertChange.STILL_ONGOING));
+        }
+    }
+
+    private static void end(EpisodeState s, Transition t, long endMs, Rule rule, List<AlertChange> out) {
+        if (s.phase == OPEN) {
+            boolean notify = rule.notifyOnClose();
+            String reason = notify && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
+            out.add(change(AlertChange.Kind.CLOSED, notify, s, t, rule, endMs, reason));
+            s.lastAlertEndMs = endMs;
+        }
+        s.phase = IDLE;
+        s.episodeId = null;
+        s.episodeStartMs = NO_TIME;
+        s.lastEvidenceMs = NO_TIME;
+        s.conditionSinceMs = NO_TIME;
+        s.escalatedMask = 0;
+    }
+
+    private static void closeExpiredWindow(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.phase == IDLE || !rule.parameters().containsKey("episodeWindow")) return;
+        if (t.atMs() > s.lastEvidenceMs + rule.millis("episodeWindow")) {
+            end(s, t, s.lastEvidenceMs, rule, out);
+        }
+    }
+
+    private static AlertChange change(AlertChange.Kind kind, boolean notify, EpisodeState s, Transition t, Rule rule,
+                                      Long endMs, String reason) {
+        Map<String, Double> evidence = t.evidence();
+        return new AlertChange(kind, notify, s.episodeId, t.patient(), t.type(), Severity.values()[s.severity],
+                s.episodeStartMs, endMs, t.atMs(), reason, evidence, t.detectorVersion(), rule.version(), s.suppressedCount);
+    }
+
+    private static long min(long a, long b) {
+        if (a == NO_TIME) return b;
+        if (b == NO_TIME) return a;
+        return Math.min(a, b);
+    }
+}

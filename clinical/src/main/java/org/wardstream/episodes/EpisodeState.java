@@ -1,0 +1,111 @@
+package org.wardstream.episodes;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Per-patient, per-episode-type state of {@link EpisodeLifecycle}: fixed size (at most
+ * {@value #MAX_SERIALIZED_SIZE} bytes serialised), public no-arg constructor and public fields (a Flink
+ * POJO), versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link EpisodeLifecycle}.
+ */
+public final class EpisodeState {
+
+    public static final long NO_TIME = Long.MIN_VALUE;
+    /** No episode. */
+    public static final byte IDLE = 0;
+    /** Detector started, but the episode is shorter than the rule's minDuration (AF): no alert yet. */
+    public static final byte PENDING = 1;
+    /** Alert raised (OPENED) and not closed. */
+    public static final byte OPEN = 2;
+    /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
+    public static final byte SUPPRESSED = 3;
+
+    private static final byte FORMAT_VERSION = 1;
+    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 2 + 32;
+
+    public byte phase = IDLE;
+    public long episodeStartMs = NO_TIME;
+    public long lastEvidenceMs = NO_TIME;
+    public long lastNotifiedMs = NO_TIME;
+    /** End (device time) of the last episode that raised an alert: the cool-down runs from here. */
+    public long lastAlertEndMs = NO_TIME;
+    /** Since when the fast-ventricular-rate condition has held (AF), or NO_TIME. */
+    public long conditionSinceMs = NO_TIME;
+    /** Severity ordinal ({@link org.wardstream.rules.Severity}). */
+    public byte severity;
+    /** Escalation conditions already applied, one bit per condition (sorted condition codes of the type). */
+    public int escalatedMask;
+    public int suppressedCount;
+    /** Id of the open episode (32 hex chars), or null. */
+    public String episodeId;
+
+    public EpisodeState() {
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeByte(phase);
+        out.writeLong(episodeStartMs);
+        out.writeLong(lastEvidenceMs);
+        out.writeLong(lastNotifiedMs);
+        out.writeLong(lastAlertEndMs);
+        out.writeLong(conditionSinceMs);
+        out.writeByte(severity);
+        out.writeInt(escalatedMask);
+        out.writeInt(suppressedCount);
+        out.writeBoolean(episodeId != null);
+        if (episodeId != null) out.writeUTF(episodeId);
+    }
+
+    public static EpisodeState readFrom(DataInput in) throws IOException {
+        byte v = in.readByte();
+        if (v != FORMAT_VERSION) throw new IOException("unsupported EpisodeState format version " + v);
+        EpisodeState s = new EpisodeState();
+        s.phase = in.readByte();
+        s.episodeStartMs = in.readLong();
+        s.lastEvidenceMs = in.readLong();
+        s.lastNotifiedMs = in.readLong();
+        s.lastAlertEndMs = in.readLong();
+        s.conditionSinceMs = in.readLong();
+        s.severity = in.readByte();
+        s.escalatedMask = in.readInt();
+        s.suppressedCount = in.readInt();
+        s.episodeId = in.readBoolean() ? in.readUTF() : null;
+        return s;
+    }
+
+    public byte[] toBytes() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(MAX_SERIALIZED_SIZE);
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    public static EpisodeState fromBytes(byte[] bytes) {
+        try {
+            return readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof EpisodeState s && Arrays.equals(toBytes(), s.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(toBytes());
+    }
+}

@@ -1,0 +1,67 @@
+package org.wardstream.episodes;
+
+import org.wardstream.rules.EpisodeType;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A detector transition for one patient and episode type, the input of {@link EpisodeLifecycle}.
+ * Times are device (event) time, epoch ms.
+ *
+ * @param patient         patient pseudonym (the event key)
+ * @param type            episode type
+ * @param kind            START (the detector's criterion is met), UPDATE (new evidence while it lasts),
+ *                        ESCALATE (an escalation condition is met), END (the criterion no longer holds), or
+ *                        TICK (time passed: re-notification and episode windows; from a timer)
+ * @param episodeStartMs  START: when the episode began (may be back-dated, e.g. AF onset); otherwise ignored
+ * @param atMs            when this transition happened (END: the episode end)
+ * @param condition       ESCALATE (or START opening directly escalated): the rule's escalation condition
+ * @param detectorVersion version of the detector that produced it (part of the episode id)
+ * @param evidence        evidence values (e.g. minRateBpm, meanRateBpm, maxRateBpm, pauseMs), sorted by name
+ */
+public record Transition(String patient, EpisodeType type, Kind kind, long episodeStartMs, long atMs,
+                         String condition, String detectorVersion, Map<String, Double> evidence) {
+
+    public enum Kind { START, UPDATE, ESCALATE, END, TICK }
+
+    public Transition {
+        Objects.requireNonNull(patient, "patient");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(detectorVersion, "detectorVersion");
+        evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(evidence));
+    }
+
+    public static Transition start(String patient, EpisodeType type, long episodeStartMs, long atMs,
+                                   String detectorVersion, Map<String, Double> evidence) {
+        return new Transition(patient, type, Kind.START, episodeStartMs, atMs, null, detectorVersion, evidence);
+    }
+
+    /** A START that already meets an escalation condition (e.g. bradycardia opened on the severe criterion). */
+    public static Transition startEscalated(String patient, EpisodeType type, long episodeStartMs, long atMs,
+                                            String condition, String detectorVersion, Map<String, Double> evidence) {
+        return new Transition(patient, type, Kind.START, episodeStartMs, atMs, condition, detectorVersion, evidence);
+    }
+
+    public static Transition update(String patient, EpisodeType type, long atMs, String detectorVersion,
+                                    Map<String, Double> evidence) {
+        return new Transition(patient, type, Kind.UPDATE, Long.MIN_VALUE, atMs, null, detectorVersion, evidence);
+    }
+
+    public static Transition escalate(String patient, EpisodeType type, long atMs, String condition,
+                                      String detectorVersion, Map<String, Double> evidence) {
+        return new Transition(patient, type, Kind.ESCALATE, Long.MIN_VALUE, atMs, Objects.requireNonNull(condition),
+                detectorVersion, evidence);
+    }
+
+    public static Transition end(String patient, EpisodeType type, long atMs, String detectorVersion,
+                                 Map<String, Double> evidence) {
+        return new Transition(patient, type, Kind.END, Long.MIN_VALUE, atMs, null, detectorVersion, evidence);
+    }
+
+    public static Transition tick(String patient, EpisodeType type, long atMs, String detectorVersion) {
+        return new Transition(patient, type, Kind.TICK, Long.MIN_VALUE, atMs, null, detectorVersion, Map.of());
+    }
+}

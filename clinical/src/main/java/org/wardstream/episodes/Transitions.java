@@ -1,0 +1,103 @@
+package org.wardstream.episodes;
+
+import org.wardstream.rhythm.AfOffset;
+import org.wardstream.rhythm.AfOnset;
+import org.wardstream.rhythm.PauseEvent;
+import org.wardstream.rhythm.RhythmEvent;
+import org.wardstream.rhythm.RhythmSegment;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.RuleSchema;
+import org.wardstream.signals.ActivityState;
+import org.wardstream.signals.HeartRateEvent;
+import org.wardstream.signals.HeartRateThresholds;
+import org.wardstream.signals.WearActivityEvent;
+import org.wardstream.signals.WearActivityTracker;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps the detectors' derived events to lifecycle {@link Transition}s (one detector event gives at most one
+ * transition). The Flink layer can run these directly, or run CEP over the detector events and build the
+ * same transitions from its matches.
+ */
+public final class Transitions {
+
+    /** Detector version of {@link org.wardstream.rhythm.RrAnalyser} events (part of AF and pause episode ids). */
+    public static final String RHYTHM_DETECTOR_VERSION = "wardstream-rr-analyser/1";
+
+    private Transitions() {
+    }
+
+    /** AfOnset -> AF START; RhythmSegment during AF -> AF UPDATE (meanRateBpm); AfOffset -> AF END; PauseEvent -> pause START. */
+    public static List<Transition> fromRhythm(String patient, RhythmEvent e) {
+        if (e instanceof AfOnset on) {
+            return List.of(Transition.start(patient, EpisodeType.ATRIAL_FIBRILLATION, on.onsetMs(), on.emittedAtMs(),
+                    RHYTHM_DETECTOR_VERSION, Map.of("meanRateBpm", on.meanRateBpm(), "irregularity", on.irregularity())));
+        }
+        if (e instanceof RhythmSegment seg && seg.afActive()) {
+            return List.of(Transition.update(patient, EpisodeType.ATRIAL_FIBRILLATION, seg.endMs(), RHYTHM_DETECTOR_VERSION,
+                    Map.of("meanRateBpm", seg.meanRateBpm())));
+        }
+        if (e instanceof AfOffset off) {
+            return List.of(Transition.end(patient, EpisodeType.ATRIAL_FIBRILLATION, off.offsetMs(), RHYTHM_DETECTOR_VERSION,
+                    Map.of()));
+        }
+        if (e instanceof PauseEvent p) {
+            return List.of(Transition.start(patient, EpisodeType.PAUSE, p.startMs(), p.endMs(), RHYTHM_DETECTOR_VERSION,
+                    Map.of("pauseMs", (double) p.rrMs())));
+        }
+        return List.of();
+    }
+
+    /** Heart-rate threshold crossings -> tachycardia/bradycardia START, ESCALATE (severe) and END. */
+    public static List<Transition> fromHeartRate(String patient, HeartRateEvent e) {
+        Map<String, Double> ev = new LinkedHashMap<>();
+        ev.put("minRateBpm", e.minBpm());
+        ev.put("meanRateBpm", e.meanBpm());
+        ev.put("maxRateBpm", e.maxBpm());
+        String dv = HeartRateThresholds.DETECTOR_VERSION;
+        return switch (e.kind()) {
+            case TACHYCARDIA_START -> List.of(Transition.start(patient, EpisodeType.TACHYCARDIA, e.episodeStartMs(), e.atMs(), dv, ev));
+            case TACHYCARDIA_END -> List.of(Transition.end(patient, EpisodeType.TACHYCARDIA, e.atMs(), dv, ev));
+            case BRADYCARDIA_START -> List.of(e.severe()
+                    ? Transition.startEscalated(patient, EpisodeType.BRADYCARDIA, e.episodeStartMs(), e.atMs(),
+                    RuleSchema.SEVERE_BRADYCARDIA, dv, ev)
+                    : Transition.start(patient, EpisodeType.BRADYCARDIA, e.episodeStartMs(), e.atMs(), dv, ev));
+            case BRADYCARDIA_SEVERE -> List.of(Transition.escalate(patient, EpisodeType.BRADYCARDIA, e.atMs(),
+                    RuleSchema.SEVERE_BRADYCARDIA, dv, ev));
+            case BRADYCARDIA_END -> List.of(Transition.end(patient, EpisodeType.BRADYCARDIA, e.atMs(), dv, ev));
+        };
+    }
+
+    /**
+     * NO_DATA entered -> device-offline START (episode start = last data); NO_DATA left -> device-offline END;
+     * inactivity start/end -> inactivity START/END; stillness after a pause -> pause ESCALATE (followedByStillness).
+     */
+    public static List<Transition> fromWearActivity(String patient, WearActivityEvent e) {
+        String dv = WearActivityTracker.DETECTOR_VERSION;
+        if (e instanceof WearActivityEvent.StateChange c) {
+            if (c.to() == ActivityState.NO_DATA) {
+                return List.of(Transition.start(patient, EpisodeType.DEVICE_OFFLINE, c.sinceMs(), c.atMs(), dv, Map.of()));
+            }
+            if (c.from() == ActivityState.NO_DATA) {
+                return List.of(Transition.end(patient, EpisodeType.DEVICE_OFFLINE, c.atMs(), dv, Map.of()));
+            }
+            return List.of();
+        }
+        if (e instanceof WearActivityEvent.InactivityStart s) {
+            return List.of(Transition.start(patient, EpisodeType.INACTIVITY, s.startMs(), s.atMs(), dv,
+                    Map.of("stillMinutes", (s.atMs() - s.startMs()) / 60_000.0, "limitMinutes", s.limitMs() / 60_000.0)));
+        }
+        if (e instanceof WearActivityEvent.InactivityEnd end) {
+            return List.of(Transition.end(patient, EpisodeType.INACTIVITY, end.atMs(), dv,
+                    Map.of("stillMinutes", (end.atMs() - end.startMs()) / 60_000.0)));
+        }
+        if (e instanceof WearActivityEvent.StillnessAfterPause p) {
+            return List.of(Transition.escalate(patient, EpisodeType.PAUSE, p.atMs(), RuleSchema.FOLLOWED_BY_STILLNESS,
+                    RHYTHM_DETECTOR_VERSION, Map.of("stillMinutes", (p.atMs() - p.stillSinceMs()) / 60_000.0)));
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,23 @@
+package org.wardstream.signals;
+
+/**
+ * A sustained-threshold crossing from {@link HeartRateThresholds}. All times are device (event) time, epoch ms.
+ *
+ * @param kind           what happened
+ * @param episodeStartMs first sample of the run that met the criterion (the episode start)
+ * @param atMs           for START/SEVERE: the sample at which the criterion was met; for END: the episode end
+ *                       (first sample of the recovery run, or the last sample before a data gap)
+ * @param emittedAtMs    the sample at which this event was emitted ({@code >= atMs})
+ * @param severe         bradycardia: whether the severe criterion has been met in this episode
+ * @param minBpm         lowest rate over the episode so far; {@code meanBpm}, {@code maxBpm} likewise
+ * @param samples        samples accumulated
+ * @param reason         for END: {@code RECOVERED} or {@code DATA_GAP}; otherwise null
+ */
+public record HeartRateEvent(Kind kind, long episodeStartMs, long atMs, long emittedAtMs, boolean severe,
+                             double minBpm, double meanBpm, double maxBpm, int samples, String reason) {
+
+    public enum Kind { TACHYCARDIA_START, TACHYCARDIA_END, BRADYCARDIA_START, BRADYCARDIA_SEVERE, BRADYCARDIA_END }
+
+    public static final String RECOVERED = "RECOVERED";
+    public static final String DATA_GAP = "DATA_GAP";
+}

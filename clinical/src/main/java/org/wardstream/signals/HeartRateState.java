@@ -1,0 +1,134 @@
+package org.wardstream.signals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Per-patient state of {@link HeartRateThresholds}: a few times, flags and running statistics, fixed size
+ * ({@value #SERIALIZED_SIZE} bytes serialised). Public no-arg constructor and public fields (a Flink POJO),
+ * plus a versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link HeartRateThresholds}.
+ */
+public final class HeartRateState {
+
+    public static final long NO_TIME = Long.MIN_VALUE;
+    private static final byte FORMAT_VERSION = 1;
+    /** Size of {@link #writeTo}'s output. */
+    public static final int SERIALIZED_SIZE = 1 + 8 + (8 * 3 + 1 + 4 + 4 + 8 + 4) + (8 * 5 + 3 + 4 + 4 + 8 + 4);
+
+    public long lastSampleMs = NO_TIME;
+
+    // tachycardia: candidate run (above rate at rest) or open episode
+    public long tachySinceMs = NO_TIME;
+    public long tachyStartMs = NO_TIME;
+    public long tachyRecoverSinceMs = NO_TIME;
+    public boolean tachyOpen;
+    public float tachyMin;
+    public float tachyMax;
+    public double tachySum;
+    public int tachyCount;
+
+    // bradycardia: run below the sustained rate, the two criteria's candidate runs, or the open episode
+    public long bradyRunStartMs = NO_TIME;
+    public long bradySevereSinceMs = NO_TIME;
+    public long bradySustainedSinceMs = NO_TIME;
+    public long bradyStartMs = NO_TIME;
+    public long bradyRecoverSinceMs = NO_TIME;
+    public boolean bradyOpen;
+    public boolean bradySevere;
+    public boolean bradyOpenedSevere;
+    public float bradyMin;
+    public float bradyMax;
+    public double bradySum;
+    public int bradyCount;
+
+    public HeartRateState() {
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeLong(lastSampleMs);
+        out.writeLong(tachySinceMs);
+        out.writeLong(tachyStartMs);
+        out.writeLong(tachyRecoverSinceMs);
+        out.writeBoolean(tachyOpen);
+        out.writeFloat(tachyMin);
+        out.writeFloat(tachyMax);
+        out.writeDouble(tachySum);
+        out.writeInt(tachyCount);
+        out.writeLong(bradyRunStartMs);
+        out.writeLong(bradySevereSinceMs);
+        out.writeLong(bradySustainedSinceMs);
+        out.writeLong(bradyStartMs);
+        out.writeLong(bradyRecoverSinceMs);
+        out.writeBoolean(bradyOpen);
+        out.writeBoolean(bradySevere);
+        out.writeBoolean(bradyOpenedSevere);
+        out.writeFloat(bradyMin);
+        out.writeFloat(bradyMax);
+        out.writeDouble(bradySum);
+        out.writeInt(bradyCount);
+    }
+
+    public static HeartRateState readFrom(DataInput in) throws IOException {
+        byte v = in.readByte();
+        if (v != FORMAT_VERSION) throw new IOException("unsupported HeartRateState format version " + v);
+        HeartRateState s = new HeartRateState();
+        s.lastSampleMs = in.readLong();
+        s.tachySinceMs = in.readLong();
+        s.tachyStartMs = in.readLong();
+        s.tachyRecoverSinceMs = in.readLong();
+        s.tachyOpen = in.readBoolean();
+        s.tachyMin = in.readFloat();
+        s.tachyMax = in.readFloat();
+        s.tachySum = in.readDouble();
+        s.tachyCount = in.readInt();
+        s.bradyRunStartMs = in.readLong();
+        s.bradySevereSinceMs = in.readLong();
+        s.bradySustainedSinceMs = in.readLong();
+        s.bradyStartMs = in.readLong();
+        s.bradyRecoverSinceMs = in.readLong();
+        s.bradyOpen = in.readBoolean();
+        s.bradySevere = in.readBoolean();
+        s.bradyOpenedSevere = in.readBoolean();
+        s.bradyMin = in.readFloat();
+        s.bradyMax = in.readFloat();
+        s.bradySum = in.readDouble();
+        s.bradyCount = in.readInt();
+        return s;
+    }
+
+    public byte[] toBytes() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(SERIALIZED_SIZE);
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    public static HeartRateState fromBytes(byte[] bytes) {
+        try {
+            return readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HeartRateState s && Arrays.equals(toBytes(), s.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(toBytes());
+    }
+}

@@ -1,0 +1,226 @@
+package org.wardstream.signals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import static org.wardstream.signals.HeartRateState.NO_TIME;
+
+/**
+ * Incremental, per-patient sustained heart-rate thresholds: tachycardia and bradycardia episodes from heart
+ * rate samples, emitting only the crossings ({@link HeartRateEvent}), never one event per sample. Stateless
+ * itself; the per-patient data lives in a {@link HeartRateState}. Samples must arrive in device-time order;
+ * an earlier (or equal) sample is ignored.
+ *
+ * <h2>Definitions</h2>
+ * <ul>
+ *   <li><b>Tachycardia</b> starts when every sample has been strictly above {@code tachyRateBpm} while the
+ *       patient was <i>at rest</i> for at least {@code tachyMinMs} (first to last sample of the run). At rest
+ *       means the activity state is {@link ActivityState#WORN_STILL}: a moving patient's high rate is
+ *       exertion, and a rate from a device not known to be worn is not trusted. Once open, activity no longer
+ *       matters: it ends when the rate has been below {@code tachyRateBpm - tachyEndHysteresisBpm} for
+ *       {@code tachyEndMinMs} (hysteresis: no flapping around the threshold).</li>
+ *   <li><b>Bradycardia</b> starts on either criterion: <i>severe</i>, below {@code severeRateBpm} for
+ *       {@code severeMinMs} at any time; or <i>sustained</i>, below {@code sustainedRateBpm} for
+ *       {@code sustainedMinMs} while <i>awake</i> (local waking hours of the patient's time zone, or
+ *       {@link ActivityState#ACTIVE}). An episode opened on the sustained criterion emits
+ *       {@code BRADYCARDIA_SEVERE} once if the severe criterion is met later. It ends when the rate has been at
+ *       or above the opening criterion's rate + {@code bradyEndHysteresisBpm} for {@code bradyEndMinMs}.</li>
+ *   <li>Samples more than {@code maxSampleGapMs} apart break the runs; an open episode then ends at its last
+ *       sample with reason {@code DATA_GAP} (missing data is not evidence either way).</li>
+ * </ul>
+ * Evidence (min/mean/max/samples) covers the run from its first sample to the event.
+ */
+public final class HeartRateThresholds {
+
+    /** Detector version; part of the deterministic episode ids. */
+    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/1";
+
+    private final HeartRateParameters p;
+
+    public HeartRateThresholds(HeartRateParameters parameters) {
+        this.p = Objects.requireNonNull(parameters);
+    }
+
+    public HeartRateParameters parameters() {
+        return p;
+    }
+
+    public List<HeartRateEvent> onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity) {
+        List<HeartRateEvent> out = new ArrayList<>(2);
+        onSample(s, timeMs, bpm, activity, out::add);
+        return out;
+    }
+
+    /**
+     * Feeds one heart-rate sample with the activity state at that time.
+     *
+     * @return whether the sample was used (false if out of order or not a finite positive rate)
+     */
+    public boolean onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity,
+                            Consumer<? super HeartRateEvent> sink) {
+        if (s.lastSampleMs != NO_TIME && timeMs <= s.lastSampleMs) return false;
+        if (!(bpm > 0) || Double.isInfinite(bpm)) return false;
+        if (s.lastSampleMs != NO_TIME && timeMs - s.lastSampleMs > p.maxSampleGapMs()) {
+            gap(s, sink);
+        }
+        s.lastSampleMs = timeMs;
+        tachycardia(s, timeMs, bpm, activity == ActivityState.WORN_STILL, sink);
+        boolean awake = activity == ActivityState.ACTIVE || p.waking().isWakingHours(timeMs);
+        bradycardia(s, timeMs, bpm, awake, sink);
+        return true;
+    }
+
+    private void gap(HeartRateState s, Consumer<? super HeartRateEvent> sink) {
+        long last = s.lastSampleMs;
+        if (s.tachyOpen) {
+            sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_END, last, last, HeartRateEvent.DATA_GAP));
+            s.tachyOpen = false;
+        }
+        if (s.bradyOpen) {
+            sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_END, last, last, HeartRateEvent.DATA_GAP));
+            s.bradyOpen = false;
+        }
+        resetTachy(s);
+        resetBrady(s);
+    }
+
+    private void tachycardia(HeartRateState s, long t, double bpm, boolean atRest, Consumer<? super HeartRateEvent> sink) {
+        if (!s.tachyOpen) {
+            if (bpm > p.tachyRateBpm() && atRest) {
+                if (s.tachySinceMs == NO_TIME) {
+                    resetTachy(s);
+                    s.tachySinceMs = t;
+                }
+                addTachy(s, bpm);
+                if (t - s.tachySinceMs >= p.tachyMinMs()) {
+                    s.tachyOpen = true;
+                    s.tachyStartMs = s.tachySinceMs;
+                    s.tachyRecoverSinceMs = NO_TIME;
+                    sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_START, t, t, null));
+                }
+            } else {
+                resetTachy(s);
+            }
+            return;
+        }
+        addTachy(s, bpm);
+        if (bpm < p.tachyRateBpm() - p.tachyEndHysteresisBpm()) {
+            if (s.tachyRecoverSinceMs == NO_TIME) s.tachyRecoverSinceMs = t;
+            if (t - s.tachyRecoverSinceMs >= p.tachyEndMinMs()) {
+                sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_END, s.tachyRecoverSinceMs, t,
+                        HeartRateEvent.RECOVERED));
+                s.tachyOpen = false;
+                resetTachy(s);
+            }
+        } else {
+            s.tachyRecoverSinceMs = NO_TIME;
+        }
+    }
+
+    private void bradycardia(HeartRateState s, long t, double bpm, boolean awake, Consumer<? super HeartRateEvent> sink) {
+        if (!s.bradyOpen) {
+            if (!(bpm < p.sustainedRateBpm()) && !(bpm < p.severeRateBpm())) {
+                resetBrady(s);
+                return;
+            }
+            if (s.bradyRunStartMs == NO_TIME) {
+                resetBrady(s);
+                s.bradyRunStartMs = t;
+            }
+            addBrady(s, bpm);
+        } else {
+            addBrady(s, bpm);
+        }
+        // candidate runs of the two criteria
+        if (bpm < p.severeRateBpm()) {
+            if (s.bradySevereSinceMs == NO_TIME) s.bradySevereSinceMs = t;
+        } else {
+            s.bradySevereSinceMs = NO_TIME;
+        }
+        if (bpm < p.sustainedRateBpm() && awake) {
+            if (s.bradySustainedSinceMs == NO_TIME) s.bradySustainedSinceMs = t;
+        } else {
+            s.bradySustainedSinceMs = NO_TIME;
+        }
+        boolean severeMet = s.bradySevereSinceMs != NO_TIME && t - s.bradySevereSinceMs >= p.severeMinMs();
+        boolean sustainedMet = s.bradySustainedSinceMs != NO_TIME && t - s.bradySustainedSinceMs >= p.sustainedMinMs();
+        if (!s.bradyOpen) {
+            if (severeMet || sustainedMet) {
+                s.bradyOpen = true;
+                s.bradySevere = severeMet;
+                s.bradyOpenedSevere = severeMet;
+                s.bradyStartMs = severeMet ? s.bradySevereSinceMs : s.bradySustainedSinceMs;
+                if (severeMet && sustainedMet) s.bradyStartMs = Math.min(s.bradySevereSinceMs, s.bradySustainedSinceMs);
+                s.bradyRecoverSinceMs = NO_TIME;
+                sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_START, t, t, null));
+            }
+            return;
+        }
+        if (severeMet && !s.bradySevere) {
+            s.bradySevere = true;
+            sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_SEVERE, t, t, null));
+        }
+        double endRate = (s.bradyOpenedSevere ? p.severeRateBpm() : p.sustainedRateBpm()) + p.bradyEndHysteresisBpm();
+        if (bpm >= endRate) {
+            if (s.bradyRecoverSinceMs == NO_TIME) s.bradyRecoverSinceMs = t;
+            if (t - s.bradyRecoverSinceMs >= p.bradyEndMinMs()) {
+                sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_END, s.bradyRecoverSinceMs, t,
+                        HeartRateEvent.RECOVERED));
+                s.bradyOpen = false;
+                resetBrady(s);
+            }
+        } else {
+            s.bradyRecoverSinceMs = NO_TIME;
+        }
+    }
+
+    private static void resetTachy(HeartRateState s) {
+        s.tachySinceMs = NO_TIME;
+        s.tachyStartMs = NO_TIME;
+        s.tachyRecoverSinceMs = NO_TIME;
+        s.tachyMin = Float.POSITIVE_INFINITY;
+        s.tachyMax = Float.NEGATIVE_INFINITY;
+        s.tachySum = 0;
+        s.tachyCount = 0;
+    }
+
+    private static void resetBrady(HeartRateState s) {
+        s.bradyRunStartMs = NO_TIME;
+        s.bradySevereSinceMs = NO_TIME;
+        s.bradySustainedSinceMs = NO_TIME;
+        s.bradyStartMs = NO_TIME;
+        s.bradyRecoverSinceMs = NO_TIME;
+        s.bradySevere = false;
+        s.bradyOpenedSevere = false;
+        s.bradyMin = Float.POSITIVE_INFINITY;
+        s.bradyMax = Float.NEGATIVE_INFINITY;
+        s.bradySum = 0;
+        s.bradyCount = 0;
+    }
+
+    private static void addTachy(HeartRateState s, double bpm) {
+        s.tachyMin = (float) Math.min(s.tachyMin, bpm);
+        s.tachyMax = (float) Math.max(s.tachyMax, bpm);
+        s.tachySum += bpm;
+        s.tachyCount++;
+    }
+
+    private static void addBrady(HeartRateState s, double bpm) {
+        s.bradyMin = (float) Math.min(s.bradyMin, bpm);
+        s.bradyMax = (float) Math.max(s.bradyMax, bpm);
+        s.bradySum += bpm;
+        s.bradyCount++;
+    }
+
+    private static HeartRateEvent tachyEvent(HeartRateState s, HeartRateEvent.Kind kind, long at, long emitted, String reason) {
+        return new HeartRateEvent(kind, s.tachyStartMs, at, emitted, false, s.tachyMin,
+                s.tachyCount == 0 ? 0 : s.tachySum / s.tachyCount, s.tachyMax, s.tachyCount, reason);
+    }
+
+    private static HeartRateEvent bradyEvent(HeartRateState s, HeartRateEvent.Kind kind, long at, long emitted, String reason) {
+        return new HeartRateEvent(kind, s.bradyStartMs, at, emitted, s.bradySevere, s.bradyMin,
+                s.bradyCount == 0 ? 0 : s.bradySum / s.bradyCount, s.bradyMax, s.bradyCount, reason);
+    }
+}

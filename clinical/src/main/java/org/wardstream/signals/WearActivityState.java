@@ -1,0 +1,106 @@
+package org.wardstream.signals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * Per-patient state of {@link WearActivityTracker}: fixed size ({@value #SERIALIZED_SIZE} bytes serialised),
+ * public no-arg constructor and public fields (a Flink POJO), versioned {@link #writeTo}/{@link #readFrom}.
+ */
+public final class WearActivityState {
+
+    public static final long NO_TIME = Long.MIN_VALUE;
+    public static final byte WEAR_UNKNOWN = 0, WEAR_ON = 1, WEAR_OFF = 2;
+    private static final byte FORMAT_VERSION = 1;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 8;
+
+    /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
+    public byte state = (byte) ActivityState.NO_DATA.ordinal();
+    public long stateSinceMs = NO_TIME;
+    public long lastDataMs = NO_TIME;
+    public byte wear = WEAR_UNKNOWN;
+    public boolean moving;
+    /** Start of the counted stillness of an open inactivity episode, or NO_TIME. */
+    public long inactivityStartMs = NO_TIME;
+    public boolean inactivityOpen;
+    /** Stillness before this time does not count again (set when an episode closes at the end of waking hours). */
+    public long inactivityFloorMs = NO_TIME;
+    /** Last pause reported by {@link WearActivityTracker#onPause}, or NO_TIME. */
+    public long lastPauseMs = NO_TIME;
+    /** Still-period start already reported as stillness after a pause (so it is reported once). */
+    public long pauseStillnessReportedSinceMs = NO_TIME;
+
+    public WearActivityState() {
+    }
+
+    public ActivityState activityState() {
+        return ActivityState.values()[state];
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeByte(state);
+        out.writeLong(stateSinceMs);
+        out.writeLong(lastDataMs);
+        out.writeByte(wear);
+        out.writeBoolean(moving);
+        out.writeLong(inactivityStartMs);
+        out.writeBoolean(inactivityOpen);
+        out.writeLong(inactivityFloorMs);
+        out.writeLong(lastPauseMs);
+        out.writeLong(pauseStillnessReportedSinceMs);
+    }
+
+    public static WearActivityState readFrom(DataInput in) throws IOException {
+        byte v = in.readByte();
+        if (v != FORMAT_VERSION) throw new IOException("unsupported WearActivityState format version " + v);
+        WearActivityState s = new WearActivityState();
+        s.state = in.readByte();
+        if (s.state < 0 || s.state >= ActivityState.values().length) throw new IOException("bad activity state " + s.state);
+        s.stateSinceMs = in.readLong();
+        s.lastDataMs = in.readLong();
+        s.wear = in.readByte();
+        s.moving = in.readBoolean();
+        s.inactivityStartMs = in.readLong();
+        s.inactivityOpen = in.readBoolean();
+        s.inactivityFloorMs = in.readLong();
+        s.lastPauseMs = in.readLong();
+        s.pauseStillnessReportedSinceMs = in.readLong();
+        return s;
+    }
+
+    public byte[] toBytes() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(SERIALIZED_SIZE);
+        try (DataOutputStream out = new DataOutputStream(b)) {
+            writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    public static WearActivityState fromBytes(byte[] bytes) {
+        try {
+            return readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WearActivityState s && Arrays.equals(toBytes(), s.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(toBytes());
+    }
+}

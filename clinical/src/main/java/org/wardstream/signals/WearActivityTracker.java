@@ -1,0 +1,189 @@
+package org.wardstream.signals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import static org.wardstream.signals.WearActivityState.NO_TIME;
+
+/**
+ * Incremental, per-patient activity and wear state ({@link ActivityState}) with the inactivity episode and
+ * the "stillness after a pause" input derived from it. Stateless itself; per-patient data lives in a
+ * {@link WearActivityState}. Inputs must arrive in device-time order (an earlier input is ignored);
+ * the Flink layer sorts each patient's streams and calls {@link #onTime} at {@link #nextTimerMs}.
+ *
+ * <h2>States</h2>
+ * <ul>
+ *   <li>{@code NO_DATA}: no input of any kind for {@code silenceLimitMs} or longer (it begins, in device
+ *       time, at the last data; reported when the silence reaches the limit). The device-offline input.</li>
+ *   <li>{@code NOT_WORN}: the last wear report is off body or charging, or no wear status is known and the
+ *       device is not moving. Never inactivity: a watch charging on the bedside table is not a patient lying
+ *       still.</li>
+ *   <li>{@code WORN_STILL}: worn (last wear report on body) and the last activity interval had fewer than
+ *       {@code stillBelowStepsPerMinute} steps per minute. The only inactivity input.</li>
+ *   <li>{@code ACTIVE}: otherwise (moving, and not reported off body).</li>
+ * </ul>
+ *
+ * <h2>Inactivity</h2>
+ * Stillness counts only inside local waking hours ({@link WakingHours}, DST-safe); the episode starts at the
+ * first instant at which the counted stillness reaches the limit of the band that instant falls in, and only
+ * once data up to that instant confirms it (a silent device is not evidence of stillness). It ends when the
+ * state leaves WORN_STILL, or at the end of waking hours (then the night's stillness does not count towards
+ * the next morning's episode: counting restarts at the next waking start).
+ */
+public final class WearActivityTracker {
+
+    /** Detector version; part of the deterministic episode ids. */
+    public static final String DETECTOR_VERSION = "wardstream-wear-activity/1";
+    private static final int MAX_STEPS_PER_CALL = 64;
+
+    private final WearActivityParameters p;
+
+    public WearActivityTracker(WearActivityParameters parameters) {
+        this.p = Objects.requireNonNull(parameters);
+    }
+
+    public WearActivityParameters parameters() {
+        return p;
+    }
+
+    /** An activity interval [startMs, endMs] with a step count. */
+    public List<WearActivityEvent> onActivity(WearActivityState s, long startMs, long endMs, double steps) {
+        List<WearActivityEvent> out = new ArrayList<>(2);
+        if (endMs <= startMs || !(steps >= 0)) return out;
+        double perMinute = steps / ((endMs - startMs) / 60_000.0);
+        boolean moving = perMinute >= p.stillBelowStepsPerMinute();
+        input(s, endMs, startMs, st -> st.moving = moving, out::add);
+        return out;
+    }
+
+    /** A wear report (on body, off body, charging). */
+    public List<WearActivityEvent> onWear(WearActivityState s, long timeMs, WearSignal signal) {
+        List<WearActivityEvent> out = new ArrayList<>(2);
+        byte wear = signal == WearSignal.ON_BODY ? WearActivityState.WEAR_ON : WearActivityState.WEAR_OFF;
+        input(s, timeMs, timeMs, st -> st.wear = wear, out::add);
+        return out;
+    }
+
+    /** Any other data from the patient's devices (heart rate, RR, battery): the device is reporting. */
+    public List<WearActivityEvent> onData(WearActivityState s, long timeMs) {
+        List<WearActivityEvent> out = new ArrayList<>(1);
+        input(s, timeMs, timeMs, st -> { }, out::add);
+        return out;
+    }
+
+    /** A pause (from the rhythm analyser) at {@code pauseMs}; also counts as data. */
+    public List<WearActivityEvent> onPause(WearActivityState s, long pauseMs) {
+        List<WearActivityEvent> out = new ArrayList<>(1);
+        input(s, pauseMs, pauseMs, st -> st.lastPauseMs = pauseMs, out::add);
+        return out;
+    }
+
+    /** Timer (event time): reports silence (NO_DATA) and the end of waking hours up to {@code nowMs}. */
+    public List<WearActivityEvent> onTime(WearActivityState s, long nowMs) {
+        List<WearActivityEvent> out = new ArrayList<>(1);
+        advance(s, nowMs, out::add);
+        return out;
+    }
+
+    /** The next device time at which {@link #onTime} can emit without new input, or {@link Long#MIN_VALUE}. */
+    public long nextTimerMs(WearActivityState s) {
+        long next = NO_TIME;
+        if (s.activityState() != ActivityState.NO_DATA && s.lastDataMs != NO_TIME) next = s.lastDataMs + p.silenceLimitMs();
+        if (s.inactivityOpen) next = min(next, p.waking().wakingEndOf(s.inactivityStartMs));
+        return next;
+    }
+
+    private interface Update {
+        void apply(WearActivityState s);
+    }
+
+    private void input(WearActivityState s, long t, long sinceHint, Update update, Consumer<? super WearActivityEvent> sink) {
+        if (s.lastDataMs != NO_TIME && t < s.lastDataMs) return;
+        advance(s, t, sink);
+        s.lastDataMs = t;
+        update.apply(s);
+        ActivityState to = derive(s);
+        if (to != s.activityState()) {
+            long since = s.stateSinceMs == NO_TIME ? sinceHint : Math.max(sinceHint, s.stateSinceMs);
+            if (s.activityState() == ActivityState.NO_DATA) since = t;
+            change(s, to, t, since, sink);
+        }
+        advance(s, t, sink);
+    }
+
+    private static ActivityState derive(WearActivityState s) {
+        if (s.wear == WearActivityState.WEAR_OFF) return ActivityState.NOT_WORN;
+        if (s.moving) return ActivityState.ACTIVE;
+        return s.wear == WearActivityState.WEAR_ON ? ActivityState.WORN_STILL : ActivityState.NOT_WORN;
+    }
+
+    private void change(WearActivityState s, ActivityState to, long at, long since, Consumer<? super WearActivityEvent> sink) {
+        ActivityState from = s.activityState();
+        if (s.inactivityOpen) {
+            sink.accept(new WearActivityEvent.InactivityEnd(s.inactivityStartMs, at, WearActivityEvent.InactivityEnd.Reason.STATE_CHANGED));
+            s.inactivityOpen = false;
+            s.inactivityStartMs = NO_TIME;
+        }
+        s.state = (byte) to.ordinal();
+        s.stateSinceMs = since;
+        sink.accept(new WearActivityEvent.StateChange(from, to, at, since));
+    }
+
+    /** Fires the time-driven events due at or before {@code t}, in time order. */
+    private void advance(WearActivityState s, long t, Consumer<? super WearActivityEvent> sink) {
+        for (int i = 0; i < MAX_STEPS_PER_CALL; i++) {
+            ActivityState st = s.activityState();
+            // candidates in tie order: inactivity end, silence, stillness after pause, inactivity start
+            long end = s.inactivityOpen ? p.waking().wakingEndOf(s.inactivityStartMs) : NO_TIME;
+            long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? s.lastDataMs + p.silenceLimitMs() : NO_TIME;
+            long still = NO_TIME;
+            if (st == ActivityState.WORN_STILL && s.lastPauseMs != NO_TIME && s.pauseStillnessReportedSinceMs != s.stateSinceMs
+                    && Math.abs(s.stateSinceMs - s.lastPauseMs) <= p.pauseStillnessWithinMs()) {
+                long due = s.stateSinceMs + p.pauseStillnessMinMs();
+                if (due <= s.lastDataMs) still = due;
+            }
+            long start = NO_TIME;
+            if (st == ActivityState.WORN_STILL && !s.inactivityOpen) {
+                long countFrom = s.inactivityFloorMs == NO_TIME ? s.stateSinceMs : Math.max(s.stateSinceMs, s.inactivityFloorMs);
+                long due = p.waking().inactivityDeadline(countFrom);
+                if (due != Long.MIN_VALUE && due <= s.lastDataMs) start = due;
+            }
+            long next = min(min(end, silence), min(still, start));
+            if (next == NO_TIME || next > t) return;
+            if (next == end) {
+                sink.accept(new WearActivityEvent.InactivityEnd(s.inactivityStartMs, end,
+                        WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED));
+                s.inactivityOpen = false;
+                s.inactivityStartMs = NO_TIME;
+                s.inactivityFloorMs = end;
+            } else if (next == silence) {
+                change(s, ActivityState.NO_DATA, silence, s.lastDataMs, sink);
+            } else if (next == still) {
+                s.pauseStillnessReportedSinceMs = s.stateSinceMs;
+                sink.accept(new WearActivityEvent.StillnessAfterPause(s.lastPauseMs, s.stateSinceMs, still));
+            } else {
+                long countFrom = s.inactivityFloorMs == NO_TIME ? s.stateSinceMs : Math.max(s.stateSinceMs, s.inactivityFloorMs);
+                long startOfCount = Math.max(countFrom, p.waking().at(p.waking().localDate(start), p.waking().wakingStart()));
+                s.inactivityOpen = true;
+                s.inactivityStartMs = startOfCount;
+                sink.accept(new WearActivityEvent.InactivityStart(startOfCount, start, limitAt(start)));
+            }
+        }
+    }
+
+    private long limitAt(long t) {
+        WakingHours w = p.waking();
+        var d = w.localDate(t);
+        if (t < w.at(d, w.morningEnd())) return w.maxStillMorningMs();
+        if (t < w.at(d, w.eveningStart())) return w.maxStillAfternoonMs();
+        return w.maxStillEveningMs();
+    }
+
+    private static long min(long a, long b) {
+        if (a == NO_TIME) return b;
+        if (b == NO_TIME) return a;
+        return Math.min(a, b);
+    }
+}

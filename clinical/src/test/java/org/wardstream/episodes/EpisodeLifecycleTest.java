@@ -1,0 +1,250 @@
+package org.wardstream.episodes;
+
+import org.junit.jupiter.api.Test;
+import org.wardstream.rhythm.AfOffset;
+import org.wardstream.rhythm.AfOnset;
+import org.wardstream.rules.EffectiveRules;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.RuleSchema;
+import org.wardstream.rules.Rules;
+import org.wardstream.rules.Severity;
+import org.wardstream.signals.ActivityState;
+import org.wardstream.signals.WearActivityEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.episodes.AlertChange.Kind.CLOSED;
+import static org.wardstream.episodes.AlertChange.Kind.ESCALATED;
+import static org.wardstream.episodes.AlertChange.Kind.OPENED;
+import static org.wardstream.episodes.AlertChange.Kind.UPDATED;
+
+class EpisodeLifecycleTest {
+
+    static final EffectiveRules RULES = Rules.loadClasspath().defaults();
+    static final String P = "patient-0001";
+    static final String DV = "test-detector/1";
+    static final long T0 = 1_780_000_000_000L, SEC = 1000, MIN = 60 * SEC, HOUR = 60 * MIN;
+
+    static final class Run {
+        final EpisodeState s = new EpisodeState();
+        final List<AlertChange> out = new ArrayList<>();
+
+        Run on(Transition t) {
+            out.addAll(EpisodeLifecycle.onTransition(s, t, RULES));
+            return this;
+        }
+
+        List<AlertChange.Kind> kinds() {
+            return out.stream().map(AlertChange::kind).toList();
+        }
+    }
+
+    static Transition start(EpisodeType type, long start, long at) {
+        return Transition.start(P, type, start, at, DV, Map.of());
+    }
+
+    static Transition end(EpisodeType type, long at) {
+        return Transition.end(P, type, at, DV, Map.of());
+    }
+
+    static Transition update(EpisodeType type, long at, double meanRate) {
+        return Transition.update(P, type, at, DV, Map.of("meanRateBpm", meanRate));
+    }
+
+    @Test
+    void oneAlertPerEpisodeAndNoRepeatWithinCoolDown() {
+        Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
+        for (int i = 1; i <= 30; i++) r.on(update(EpisodeType.TACHYCARDIA, T0 + 10 * MIN + i * MIN, 130));
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + 20 * MIN, T0 + 30 * MIN));   // duplicate start: merged
+        r.on(end(EpisodeType.TACHYCARDIA, T0 + HOUR));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED);
+        AlertChange opened = r.out.get(0);
+        assertThat(opened.severity()).isEqualTo(Severity.URGENT);
+        assertThat(opened.episodeStartMs()).isEqualTo(T0);
+        assertThat(opened.notifyTeam()).isTrue();
+        AlertChange closed = r.out.get(1);
+        assertThat(closed.notifyTeam()).as("tachycardia closes without notifying").isFalse();
+        assertThat(closed.episodeEndMs()).isEqualTo(T0 + HOUR);
+        assertThat(closed.episodeId()).isEqualTo(opened.episodeId());
+        // recurrence 1 h after the close: inside the 2 h cool-down -> suppressed, silent end
+        r.out.clear();
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + 2 * HOUR, T0 + 2 * HOUR + 10 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 2 * HOUR + 30 * MIN));
+        assertThat(r.out).isEmpty();
+        // 2 h after the alerted close (suppressed episodes do not extend the cool-down): alerts, counting the suppressed one
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + 3 * HOUR, T0 + 3 * HOUR + 10 * MIN));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        assertThat(r.out.get(0).suppressedRecurrences()).isEqualTo(1);
+        assertThat(r.out.get(0).episodeId()).isNotEqualTo(opened.episodeId());
+    }
+
+    @Test
+    void afEscalatesOnceOnSustainedFastRate() {
+        Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        assertThat(r.out.get(0).severity()).isEqualTo(Severity.ROUTINE);
+        // fast for 4 min, then slower: no escalation; then fast for 5 min: one ESCALATED
+        for (int i = 0; i <= 4; i++) r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + MIN + i * MIN, 125));
+        r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * MIN, 100));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        for (int i = 0; i <= 20; i++) r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 7 * MIN + i * MIN, 130));
+        assertThat(r.kinds()).containsExactly(OPENED, ESCALATED);
+        AlertChange esc = r.out.get(1);
+        assertThat(esc.severity()).isEqualTo(Severity.URGENT);
+        assertThat(esc.atMs()).isEqualTo(T0 + 12 * MIN);
+        assertThat(esc.reason()).contains("fast ventricular rate");
+        // 110 exactly is not above 110
+        Run r2 = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC));
+        for (int i = 0; i <= 20; i++) r2.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + MIN + i * MIN, 110));
+        assertThat(r2.kinds()).containsExactly(OPENED);
+    }
+
+    @Test
+    void afShorterThanMinDurationIsHeldThenOpenedOrDiscarded() {
+        Run shortAf = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 20 * SEC))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 25 * SEC));
+        assertThat(shortAf.out).isEmpty();
+        assertThat(shortAf.s.phase).isEqualTo(EpisodeState.IDLE);
+        Run longer = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 20 * SEC));
+        assertThat(longer.out).isEmpty();
+        assertThat(EpisodeLifecycle.nextTimerMs(longer.s, RULES.rule(EpisodeType.ATRIAL_FIBRILLATION))).isEqualTo(T0 + 30 * SEC);
+        longer.on(Transition.tick(P, EpisodeType.ATRIAL_FIBRILLATION, T0 + 30 * SEC, DV));
+        assertThat(longer.kinds()).containsExactly(OPENED);
+        assertThat(longer.out.get(0).episodeStartMs()).isEqualTo(T0);
+    }
+
+    @Test
+    void deviceOfflineCloseNotifiesReconnectedAndRenotifiesDaily() {
+        Run r = new Run().on(start(EpisodeType.DEVICE_OFFLINE, T0, T0 + 2 * HOUR));
+        r.on(Transition.tick(P, EpisodeType.DEVICE_OFFLINE, T0 + 20 * HOUR, DV));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        r.on(Transition.tick(P, EpisodeType.DEVICE_OFFLINE, T0 + 26 * HOUR, DV));
+        r.on(Transition.tick(P, EpisodeType.DEVICE_OFFLINE, T0 + 27 * HOUR, DV));
+        assertThat(r.kinds()).containsExactly(OPENED, UPDATED);
+        assertThat(r.out.get(1).reason()).isEqualTo(AlertChange.STILL_ONGOING);
+        r.on(end(EpisodeType.DEVICE_OFFLINE, T0 + 30 * HOUR));
+        assertThat(r.kinds()).containsExactly(OPENED, UPDATED, CLOSED);
+        AlertChange closed = r.out.get(2);
+        assertThat(closed.notifyTeam()).isTrue();
+        assertThat(closed.reason()).isEqualTo(AlertChange.RECONNECTED);
+        assertThat(closed.episodeEndMs()).isEqualTo(T0 + 30 * HOUR);
+        // a suppressed (cool-down) offline episode gets no "reconnected" either
+        r.out.clear();
+        r.on(start(EpisodeType.DEVICE_OFFLINE, T0 + 30 * HOUR + 10 * MIN, T0 + 32 * HOUR)).on(end(EpisodeType.DEVICE_OFFLINE, T0 + 33 * HOUR));
+        assertThat(r.out).isEmpty();
+    }
+
+    @Test
+    void otherTypesCloseWithoutNotifying() {
+        for (EpisodeType type : List.of(EpisodeType.TACHYCARDIA, EpisodeType.BRADYCARDIA, EpisodeType.INACTIVITY,
+                EpisodeType.ATRIAL_FIBRILLATION)) {
+            Run r = new Run().on(start(type, T0, T0 + 10 * MIN)).on(end(type, T0 + 20 * MIN));
+            assertThat(r.kinds()).as(type.code()).containsExactly(OPENED, CLOSED);
+            assertThat(r.out.get(1).notifyTeam()).as(type.code()).isFalse();
+            assertThat(r.out.get(1).reason()).as(type.code()).isNull();
+        }
+    }
+
+    @Test
+    void pauseFollowedByStillnessEscalatesToUrgentAndTheWindowClosesIt() {
+        Run r = new Run().on(start(EpisodeType.PAUSE, T0, T0 + 3500));
+        r.on(start(EpisodeType.PAUSE, T0 + 2 * MIN, T0 + 2 * MIN + 4000));        // second pause: same episode
+        r.on(Transition.escalate(P, EpisodeType.PAUSE, T0 + 12 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
+        r.on(Transition.escalate(P, EpisodeType.PAUSE, T0 + 13 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
+        assertThat(r.kinds()).containsExactly(OPENED, ESCALATED);
+        assertThat(r.out.get(1).severity()).isEqualTo(Severity.URGENT);
+        assertThat(r.out.get(1).reason()).contains("possible syncope or fall");
+        long lastPause = T0 + 2 * MIN + 4000;
+        assertThat(EpisodeLifecycle.nextTimerMs(r.s, RULES.rule(EpisodeType.PAUSE))).isEqualTo(lastPause + 15 * MIN + 1);
+        r.on(Transition.tick(P, EpisodeType.PAUSE, lastPause + 15 * MIN + 1, DV));
+        assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
+        assertThat(r.out.get(2).episodeEndMs()).isEqualTo(lastPause);
+        // inside the 1 h cool-down a plain pause is suppressed, but one followed by stillness still alerts (urgent)
+        r.out.clear();
+        r.on(start(EpisodeType.PAUSE, lastPause + 30 * MIN, lastPause + 30 * MIN + 3200));
+        assertThat(r.out).isEmpty();
+        r.on(Transition.escalate(P, EpisodeType.PAUSE, lastPause + 40 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        assertThat(r.out.get(0).severity()).isEqualTo(Severity.URGENT);
+    }
+
+    @Test
+    void bradycardiaOpenedOnSevereCriterionStartsUrgentWithoutASeparateEscalation() {
+        Run r = new Run().on(Transition.startEscalated(P, EpisodeType.BRADYCARDIA, T0, T0 + MIN,
+                RuleSchema.SEVERE_BRADYCARDIA, DV, Map.of()));
+        r.on(Transition.escalate(P, EpisodeType.BRADYCARDIA, T0 + 2 * MIN, RuleSchema.SEVERE_BRADYCARDIA, DV, Map.of()));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        assertThat(r.out.get(0).severity()).isEqualTo(Severity.URGENT);
+    }
+
+    @Test
+    void transitionsWithoutAnEpisodeDoNothing() {
+        Run r = new Run().on(end(EpisodeType.TACHYCARDIA, T0)).on(update(EpisodeType.TACHYCARDIA, T0, 150))
+                .on(Transition.escalate(P, EpisodeType.BRADYCARDIA, T0, RuleSchema.SEVERE_BRADYCARDIA, DV, Map.of()));
+        assertThat(r.out).isEmpty();
+    }
+
+    @Test
+    void idsAreDeterministicAndReplayGivesIdenticalChanges() {
+        String id = EpisodeIds.of(P, EpisodeType.PAUSE, DV, T0);
+        assertThat(id).hasSize(32).matches("[0-9a-f]{32}");
+        assertThat(EpisodeIds.of(P, EpisodeType.PAUSE, DV, T0)).isEqualTo(id);
+        assertThat(EpisodeIds.of(P, EpisodeType.PAUSE, DV, T0 + 1)).isNotEqualTo(id);
+        assertThat(EpisodeIds.of(P, EpisodeType.PAUSE, "test-detector/2", T0)).isNotEqualTo(id);
+        assertThat(EpisodeIds.of("patient-0002", EpisodeType.PAUSE, DV, T0)).isNotEqualTo(id);
+        assertThat(EpisodeIds.of(P, EpisodeType.BRADYCARDIA, DV, T0)).isNotEqualTo(id);
+        // the documented construction: SHA-256 of the four fields joined by newlines, first 16 bytes in hex
+        assertThat(id).isEqualTo(sha256Prefix(P + "\npause\n" + DV + "\n" + java.time.Instant.ofEpochMilli(T0)));
+
+        List<Transition> script = new ArrayList<>();
+        script.addAll(Transitions.fromRhythm(P, new AfOnset(T0, T0 + 40 * SEC, 0.2, 120)));
+        for (int i = 1; i <= 12; i++) script.add(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + i * MIN, 125));
+        script.addAll(Transitions.fromRhythm(P, new AfOffset(T0, T0 + 20 * MIN, T0 + 21 * MIN, AfOffset.Reason.REGULAR_RHYTHM)));
+        Run a = new Run(), b = new Run();
+        script.forEach(a::on);
+        script.forEach(b::on);
+        assertThat(a.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
+        assertThat(b.out).isEqualTo(a.out);
+        assertThat(a.out.get(0).episodeId())
+                .isEqualTo(EpisodeIds.of(P, EpisodeType.ATRIAL_FIBRILLATION, Transitions.RHYTHM_DETECTOR_VERSION, T0));
+    }
+
+    @Test
+    void wearEventsMapToDeviceOfflineAndInactivityTransitions() {
+        List<Transition> off = Transitions.fromWearActivity(P,
+                new WearActivityEvent.StateChange(ActivityState.ACTIVE, ActivityState.NO_DATA, T0 + 2 * HOUR, T0));
+        assertThat(off).singleElement().satisfies(t -> {
+            assertThat(t.type()).isEqualTo(EpisodeType.DEVICE_OFFLINE);
+            assertThat(t.kind()).isEqualTo(Transition.Kind.START);
+            assertThat(t.episodeStartMs()).isEqualTo(T0);
+        });
+        assertThat(Transitions.fromWearActivity(P,
+                new WearActivityEvent.StateChange(ActivityState.ACTIVE, ActivityState.NOT_WORN, T0, T0))).isEmpty();
+    }
+
+    @Test
+    void stateIsSmallAndRoundTrips() {
+        Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
+        byte[] bytes = r.s.toBytes();
+        assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE).isLessThan(100);
+        EpisodeState back = EpisodeState.fromBytes(bytes);
+        assertThat(back).isEqualTo(r.s);
+        assertThat(back.episodeId).isEqualTo(r.s.episodeId).isNotNull();
+        assertThat(EpisodeLifecycle.onTransition(back, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES))
+                .isEqualTo(EpisodeLifecycle.onTransition(r.s, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES));
+        assertThat(new EpisodeState().toBytes().length).isLessThan(bytes.length);
+    }
+
+    private static String sha256Prefix(String s) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 16; i++) sb.append(String.format("%02x", h[i]));
+            return sb.toString();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.wardstream.signals;
+
+import org.junit.jupiter.api.Test;
+import org.wardstream.rules.Rules;
+
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.signals.ActivityState.ACTIVE;
+import static org.wardstream.signals.ActivityState.WORN_STILL;
+import static org.wardstream.signals.HeartRateEvent.Kind.BRADYCARDIA_END;
+import static org.wardstream.signals.HeartRateEvent.Kind.BRADYCARDIA_SEVERE;
+import static org.wardstream.signals.HeartRateEvent.Kind.BRADYCARDIA_START;
+import static org.wardstream.signals.HeartRateEvent.Kind.TACHYCARDIA_END;
+import static org.wardstream.signals.HeartRateEvent.Kind.TACHYCARDIA_START;
+
+class HeartRateThresholdsTest {
+
+    static final ZoneId LONDON = ZoneId.of("Europe/London");
+    static final Rules RULES = Rules.loadClasspath();
+    static final HeartRateThresholds HR = new HeartRateThresholds(HeartRateParameters.from(RULES.defaults(), LONDON));
+    /** 2026-06-10 14:00 local (awake). */
+    static final long DAY = ZonedDateTime.of(2026, 6, 10, 14, 0, 0, 0, LONDON).toInstant().toEpochMilli();
+    /** 2026-06-10 02:00 local (asleep). */
+    static final long NIGHT = ZonedDateTime.of(2026, 6, 10, 2, 0, 0, 0, LONDON).toInstant().toEpochMilli();
+    static final long MIN = 60_000;
+
+    static final class Feed {
+        final HeartRateState state = new HeartRateState();
+        final List<HeartRateEvent> events = new ArrayList<>();
+        long t;
+
+        Feed(long t0) {
+            t = t0;
+        }
+
+        /** One sample per minute for {@code minutes} minutes (the first at the current time). */
+        Feed minutes(int minutes, double bpm, ActivityState activity) {
+            for (int i = 0; i < minutes; i++) {
+                events.addAll(HR.onSample(state, t, bpm, activity));
+                t += MIN;
+            }
+            return this;
+        }
+
+        List<HeartRateEvent.Kind> kinds() {
+            return events.stream().map(HeartRateEvent::kind).toList();
+        }
+    }
+
+    @Test
+    void tachycardiaNeedsRateAboveThresholdForTheFullDurationAtRest() {
+        // 10 samples one minute apart span 9 minutes: just short
+        assertThat(new Feed(DAY).minutes(10, 130, WORN_STILL).events).isEmpty();
+        // 11 samples span 10 minutes: long enough, start back-dated to the first sample
+        Feed f = new Feed(DAY).minutes(11, 130, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
+        assertThat(f.events.get(0).episodeStartMs()).isEqualTo(DAY);
+        assertThat(f.events.get(0).atMs()).isEqualTo(DAY + 10 * MIN);
+        // exactly at the threshold is not above it
+        assertThat(new Feed(DAY).minutes(30, 120, WORN_STILL).events).isEmpty();
+        assertThat(new Feed(DAY).minutes(11, 121, WORN_STILL).kinds()).containsExactly(TACHYCARDIA_START);
+        // one sample below the threshold restarts the run
+        Feed broken = new Feed(DAY).minutes(6, 130, WORN_STILL).minutes(1, 115, WORN_STILL).minutes(6, 130, WORN_STILL);
+        assertThat(broken.events).isEmpty();
+    }
+
+    @Test
+    void tachycardiaWhileActiveIsExertionNotAnEpisode() {
+        assertThat(new Feed(DAY).minutes(30, 140, ACTIVE).events).isEmpty();
+        assertThat(new Feed(DAY).minutes(30, 140, ActivityState.NOT_WORN).events).isEmpty();
+        // walking then resting: the run starts when rest starts
+        Feed f = new Feed(DAY).minutes(20, 140, ACTIVE).minutes(11, 130, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
+        assertThat(f.events.get(0).episodeStartMs()).isEqualTo(DAY + 20 * MIN);
+    }
+
+    @Test
+    void tachycardiaEndsWithHysteresisAndCarriesEvidence() {
+        Feed f = new Feed(DAY).minutes(11, 130, WORN_STILL).minutes(5, 150, ACTIVE);
+        // 115 is below 120 but not below 120 - 10: still open
+        f.minutes(10, 115, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
+        // below 110: recovery run of 2 minutes (3 samples) closes it
+        long recoveryStart = f.t;
+        f.minutes(2, 100, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
+        f.minutes(1, 100, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START, TACHYCARDIA_END);
+        HeartRateEvent end = f.events.get(1);
+        assertThat(end.atMs()).isEqualTo(recoveryStart);
+        assertThat(end.reason()).isEqualTo(HeartRateEvent.RECOVERED);
+        assertThat(end.maxBpm()).isEqualTo(150);
+        assertThat(end.minBpm()).isEqualTo(100);
+        assertThat(end.samples()).isEqualTo(11 + 5 + 10 + 3);
+        assertThat(end.meanBpm()).isCloseTo((11 * 130 + 5 * 150 + 10 * 115 + 3 * 100) / 29.0, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void aDataGapBreaksTheRunAndClosesAnOpenEpisodeAtTheLastSample() {
+        Feed f = new Feed(DAY).minutes(6, 130, WORN_STILL);
+        f.t += 10 * MIN;
+        f.minutes(6, 130, WORN_STILL);
+        assertThat(f.events).isEmpty();
+        Feed open = new Feed(DAY).minutes(12, 130, WORN_STILL);
+        long last = open.t - MIN;
+        open.t += 10 * MIN;
+        open.minutes(1, 130, WORN_STILL);
+        assertThat(open.kinds()).containsExactly(TACHYCARDIA_START, TACHYCARDIA_END);
+        assertThat(open.events.get(1).atMs()).isEqualTo(last);
+        assertThat(open.events.get(1).reason()).isEqualTo(HeartRateEvent.DATA_GAP);
+    }
+
+    @Test
+    void severeBradycardiaAfterOneMinuteAtAnyTime() {
+        Feed f = new Feed(NIGHT).minutes(1, 38, WORN_STILL);
+        assertThat(f.events).isEmpty();
+        f.minutes(1, 38, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(BRADYCARDIA_START);
+        assertThat(f.events.get(0).severe()).isTrue();
+        assertThat(new Feed(NIGHT).minutes(5, 40, WORN_STILL).events).as("40 is not below 40").isEmpty();
+    }
+
+    @Test
+    void sustainedBradycardiaOnlyWhileAwake() {
+        // 45 bpm all night: no episode (asleep, not below 40)
+        assertThat(new Feed(NIGHT).minutes(120, 45, WORN_STILL).events).isEmpty();
+        // ...but walking at night counts as awake
+        assertThat(new Feed(NIGHT).minutes(11, 45, ACTIVE).kinds()).containsExactly(BRADYCARDIA_START);
+        // awake: 10 minutes below 50 (11 samples) opens, 9 minutes does not
+        assertThat(new Feed(DAY).minutes(10, 48, WORN_STILL).events).isEmpty();
+        Feed f = new Feed(DAY).minutes(11, 48, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(BRADYCARDIA_START);
+        assertThat(f.events.get(0).severe()).isFalse();
+        // then the severe criterion: escalation event once
+        f.minutes(5, 35, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE);
+        // recovery needs >= 50 + 5 for 2 minutes; 52 is not enough
+        f.minutes(10, 52, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE);
+        f.minutes(3, 60, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE, BRADYCARDIA_END);
+        HeartRateEvent end = f.events.get(2);
+        assertThat(end.minBpm()).isEqualTo(35);
+        assertThat(end.maxBpm()).isEqualTo(60);
+        assertThat(end.severe()).isTrue();
+    }
+
+    @Test
+    void perPatientOverrideChangesTheThreshold() {
+        var mine = new HeartRateThresholds(HeartRateParameters.from(
+                RULES.forPatient(Map.of("tachycardia.rateBpm", 100.0, "tachycardia.minDuration", 5.0)), LONDON));
+        HeartRateState s = new HeartRateState();
+        List<HeartRateEvent> ev = new ArrayList<>();
+        for (int i = 0; i <= 5; i++) ev.addAll(mine.onSample(s, DAY + i * MIN, 110, WORN_STILL));
+        assertThat(ev).extracting(HeartRateEvent::kind).containsExactly(TACHYCARDIA_START);
+    }
+
+    @Test
+    void rhythmAnalyserParametersComeFromTheRules() {
+        assertThat(RhythmRuleParameters.from(RULES.defaults())).isEqualTo(org.wardstream.rhythm.RhythmParameters.DEFAULTS);
+        var p = RhythmRuleParameters.from(RULES.forPatient(Map.of("pause.minPause", 4.0, "atrial-fibrillation.onsetSegments", 7.0)));
+        assertThat(p.pauseThresholdMs()).isEqualTo(4000);
+        assertThat(p.onsetSegments()).isEqualTo(7);
+    }
+
+    @Test
+    void stateIsSmallAndRoundTripsMidEpisode() throws Exception {
+        Feed a = new Feed(DAY).minutes(11, 130, WORN_STILL).minutes(1, 45, WORN_STILL);
+        byte[] bytes = a.state.toBytes();
+        assertThat(bytes).hasSize(HeartRateState.SERIALIZED_SIZE);
+        assertThat(bytes.length).isLessThan(200);
+        HeartRateState back = HeartRateState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
+        assertThat(back).isEqualTo(a.state);
+        // continuing from the restored copy gives the same events as continuing the original
+        Feed b = new Feed(a.t);
+        copyInto(back, b);
+        a.events.clear();
+        a.minutes(20, 100, WORN_STILL);
+        b.minutes(20, 100, WORN_STILL);
+        assertThat(b.events).isEqualTo(a.events).isNotEmpty();
+        assertThat(b.state).isEqualTo(a.state);
+    }
+
+    private static void copyInto(HeartRateState from, Feed f) {
+        HeartRateState s = HeartRateState.fromBytes(from.toBytes());
+        f.state.lastSampleMs = s.lastSampleMs;
+        f.state.tachySinceMs = s.tachySinceMs;
+        f.state.tachyStartMs = s.tachyStartMs;
+        f.state.tachyRecoverSinceMs = s.tachyRecoverSinceMs;
+        f.state.tachyOpen = s.tachyOpen;
+        f.state.tachyMin = s.tachyMin;
+        f.state.tachyMax = s.tachyMax;
+        f.state.tachySum = s.tachySum;
+        f.state.tachyCount = s.tachyCount;
+        f.state.bradyRunStartMs = s.bradyRunStartMs;
+        f.state.bradySevereSinceMs = s.bradySevereSinceMs;
+        f.state.bradySustainedSinceMs = s.bradySustainedSinceMs;
+        f.state.bradyStartMs = s.bradyStartMs;
+        f.state.bradyRecoverSinceMs = s.bradyRecoverSinceMs;
+        f.state.bradyOpen = s.bradyOpen;
+        f.state.bradySevere = s.bradySevere;
+        f.state.bradyOpenedSevere = s.bradyOpenedSevere;
+        f.state.bradyMin = s.bradyMin;
+        f.state.bradyMax = s.bradyMax;
+        f.state.bradySum = s.bradySum;
+        f.state.bradyCount = s.bradyCount;
+    }
+}

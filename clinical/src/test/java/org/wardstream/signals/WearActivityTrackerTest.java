@@ -1,0 +1,185 @@
+package org.wardstream.signals;
+
+import org.junit.jupiter.api.Test;
+import org.wardstream.rules.Rules;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.signals.ActivityState.ACTIVE;
+import static org.wardstream.signals.ActivityState.NOT_WORN;
+import static org.wardstream.signals.ActivityState.NO_DATA;
+import static org.wardstream.signals.ActivityState.WORN_STILL;
+
+class WearActivityTrackerTest {
+
+    static final ZoneId LONDON = ZoneId.of("Europe/London");
+    static final WearActivityTracker T = new WearActivityTracker(
+            WearActivityParameters.from(Rules.loadClasspath().defaults(), LONDON));
+    static final long MIN = 60_000, QUARTER = 15 * MIN, HOUR = 60 * MIN;
+
+    static long utc(String iso) {
+        return Instant.parse(iso).toEpochMilli();
+    }
+
+    static final class Feed {
+        final WearActivityState s = new WearActivityState();
+        final List<WearActivityEvent> events = new ArrayList<>();
+
+        /** 15-minute activity intervals from {@code from} to {@code to} (UTC ISO), each with {@code steps}. */
+        Feed activity(long from, long to, double steps) {
+            for (long t = from; t + QUARTER <= to; t += QUARTER) events.addAll(T.onActivity(s, t, t + QUARTER, steps));
+            return this;
+        }
+
+        Feed wear(long t, WearSignal w) {
+            events.addAll(T.onWear(s, t, w));
+            return this;
+        }
+
+        <E extends WearActivityEvent> List<E> of(Class<E> type) {
+            return events.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    @Test
+    void statesFollowWearAndSteps() {
+        long t0 = utc("2026-06-10T09:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY);
+        assertThat(f.s.activityState()).as("worn, no activity yet: still").isEqualTo(WORN_STILL);
+        f.activity(t0, t0 + HOUR, 300);
+        assertThat(f.s.activityState()).isEqualTo(ACTIVE);
+        f.activity(t0 + HOUR, t0 + 2 * HOUR, 5);          // 5 steps per 15 min < 1 per minute
+        assertThat(f.s.activityState()).isEqualTo(WORN_STILL);
+        assertThat(f.s.stateSinceMs).as("still since the start of the first still interval").isEqualTo(t0 + HOUR);
+        f.wear(t0 + 2 * HOUR, WearSignal.OFF_BODY);
+        assertThat(f.s.activityState()).isEqualTo(NOT_WORN);
+        assertThat(f.of(WearActivityEvent.StateChange.class)).extracting(WearActivityEvent.StateChange::to)
+                .containsExactly(WORN_STILL, ACTIVE, WORN_STILL, NOT_WORN);
+        // unknown wear status and no movement is not "worn still"
+        Feed unknown = new Feed().activity(t0, t0 + HOUR, 0);
+        assertThat(unknown.s.activityState()).isEqualTo(NOT_WORN);
+    }
+
+    @Test
+    void chargingAtNightIsNotWornAndNeverInactivity() {
+        long evening = utc("2026-06-10T21:30:00Z");           // 22:30 BST
+        Feed f = new Feed().wear(evening, WearSignal.ON_BODY).activity(evening - HOUR, evening, 0);
+        f.wear(evening + MIN, WearSignal.CHARGING);
+        // charger keeps reporting all night and all next morning with no steps
+        f.activity(evening + QUARTER, utc("2026-06-11T14:00:00Z"), 0);
+        assertThat(f.s.activityState()).isEqualTo(NOT_WORN);
+        assertThat(f.of(WearActivityEvent.InactivityStart.class)).isEmpty();
+        assertThat(f.events).noneMatch(e -> e instanceof WearActivityEvent.StateChange c && c.to() == NO_DATA);
+    }
+
+    @Test
+    void silenceBecomesNoDataAtTheLimitAndDataResumesIt() {
+        long t0 = utc("2026-06-10T09:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 200);
+        long last = t0 + HOUR;
+        assertThat(T.nextTimerMs(f.s)).isEqualTo(last + 2 * HOUR);
+        assertThat(T.onTime(f.s, last + 2 * HOUR - 1)).isEmpty();
+        List<WearActivityEvent> ev = T.onTime(f.s, last + 2 * HOUR);
+        assertThat(ev).containsExactly(new WearActivityEvent.StateChange(ACTIVE, NO_DATA, last + 2 * HOUR, last));
+        assertThat(T.onTime(f.s, last + 5 * HOUR)).as("reported once").isEmpty();
+        List<WearActivityEvent> back = T.onData(f.s, last + 3 * HOUR);
+        assertThat(back).containsExactly(new WearActivityEvent.StateChange(NO_DATA, ACTIVE, last + 3 * HOUR, last + 3 * HOUR));
+        // without any timer, the next data still reports the silence first (deterministic)
+        Feed g = new Feed().wear(t0, WearSignal.ON_BODY);
+        List<WearActivityEvent> both = T.onData(g.s, t0 + 3 * HOUR);
+        assertThat(both).extracting(e -> ((WearActivityEvent.StateChange) e).to()).containsExactly(NO_DATA, WORN_STILL);
+    }
+
+    /** Worn and still from 05:00 UTC all day; returns the inactivity events. */
+    static List<WearActivityEvent> stillAllDay(String date) {
+        long t0 = utc(date + "T05:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 19 * HOUR, 0);
+        return f.events.stream().filter(e -> !(e instanceof WearActivityEvent.StateChange)).toList();
+    }
+
+    @Test
+    void inactivityCountsFromLocalWakingStartOnTheSpringForwardDay() {
+        // 2026-03-29: clocks go forward at 01:00 UTC; 08:00 BST = 07:00 UTC; morning limit 3 h -> 10:00 UTC.
+        List<WearActivityEvent> ev = stillAllDay("2026-03-29");
+        assertThat(ev).containsExactly(
+                new WearActivityEvent.InactivityStart(utc("2026-03-29T07:00:00Z"), utc("2026-03-29T10:00:00Z"), 3 * HOUR),
+                new WearActivityEvent.InactivityEnd(utc("2026-03-29T07:00:00Z"), utc("2026-03-29T21:00:00Z"),
+                        WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED));
+    }
+
+    @Test
+    void inactivityCountsFromLocalWakingStartOnTheFallBackDay() {
+        // 2026-10-25: clocks go back at 01:00 UTC; 08:00 GMT = 08:00 UTC; 22:00 GMT = 22:00 UTC.
+        List<WearActivityEvent> ev = stillAllDay("2026-10-25");
+        assertThat(ev).containsExactly(
+                new WearActivityEvent.InactivityStart(utc("2026-10-25T08:00:00Z"), utc("2026-10-25T11:00:00Z"), 3 * HOUR),
+                new WearActivityEvent.InactivityEnd(utc("2026-10-25T08:00:00Z"), utc("2026-10-25T22:00:00Z"),
+                        WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED));
+        // the day before the spring change is still GMT: 08:00 local = 08:00 UTC
+        assertThat(stillAllDay("2026-03-28").get(0))
+                .isEqualTo(new WearActivityEvent.InactivityStart(utc("2026-03-28T08:00:00Z"), utc("2026-03-28T11:00:00Z"), 3 * HOUR));
+    }
+
+    @Test
+    void inactivityUsesTheBandLimitAndEndsWhenThePatientMoves() {
+        // still from 11:30 BST (10:30 UTC): the morning band ends at 12:00 before 3 h pass; afternoon limit 4 h -> 15:30 BST
+        long t0 = utc("2026-06-10T10:30:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 4 * HOUR, 0);
+        assertThat(f.of(WearActivityEvent.InactivityStart.class)).containsExactly(
+                new WearActivityEvent.InactivityStart(t0, t0 + 4 * HOUR, 4 * HOUR));
+        f.activity(t0 + 4 * HOUR, t0 + 4 * HOUR + QUARTER, 400);
+        assertThat(f.of(WearActivityEvent.InactivityEnd.class)).containsExactly(
+                new WearActivityEvent.InactivityEnd(t0, t0 + 4 * HOUR + QUARTER, WearActivityEvent.InactivityEnd.Reason.STATE_CHANGED));
+        // 3 h 45 min still in the afternoon: just short, nothing
+        long t1 = utc("2026-06-11T11:00:00Z");
+        Feed g = new Feed().wear(t1, WearSignal.ON_BODY).activity(t1, t1 + 3 * HOUR + 45 * MIN, 0);
+        assertThat(g.of(WearActivityEvent.InactivityStart.class)).isEmpty();
+    }
+
+    @Test
+    void silentDeviceIsNotEvidenceOfStillness() {
+        long t0 = utc("2026-06-10T08:00:00Z");          // 09:00 BST
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 0);
+        // no data after 10:00 BST; the 3 h limit would be reached at 12:00 BST but nothing confirms it
+        List<WearActivityEvent> ev = T.onTime(f.s, t0 + 3 * HOUR);
+        assertThat(ev).containsExactly(new WearActivityEvent.StateChange(WORN_STILL, NO_DATA, t0 + 3 * HOUR, t0 + HOUR));
+        assertThat(f.of(WearActivityEvent.InactivityStart.class)).isEmpty();
+    }
+
+    @Test
+    void stillnessSoonAfterAPauseIsReportedOnce() {
+        long t0 = utc("2026-06-10T13:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 500);
+        long pause = t0 + HOUR + 2 * MIN;
+        f.events.addAll(T.onPause(f.s, pause));
+        f.activity(t0 + HOUR, t0 + 2 * HOUR, 0);             // still from t0+1h (2 min before the pause)
+        assertThat(f.of(WearActivityEvent.StillnessAfterPause.class)).containsExactly(
+                new WearActivityEvent.StillnessAfterPause(pause, t0 + HOUR, t0 + HOUR + 10 * MIN));
+        // a pause during long-standing stillness (e.g. asleep) is not followed by new stillness
+        Feed g = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 0);
+        g.events.addAll(T.onPause(g.s, t0 + HOUR));
+        g.activity(t0 + HOUR, t0 + 2 * HOUR, 0);
+        assertThat(g.of(WearActivityEvent.StillnessAfterPause.class)).isEmpty();
+    }
+
+    @Test
+    void stateIsSmallAndRoundTrips() {
+        long t0 = utc("2026-06-10T08:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 4 * HOUR, 0);
+        assertThat(f.s.inactivityOpen).isTrue();
+        byte[] bytes = f.s.toBytes();
+        assertThat(bytes).hasSize(WearActivityState.SERIALIZED_SIZE);
+        assertThat(bytes.length).isLessThan(100);
+        WearActivityState back = WearActivityState.fromBytes(bytes);
+        assertThat(back).isEqualTo(f.s);
+        assertThat(T.onActivity(back, t0 + 4 * HOUR, t0 + 4 * HOUR + QUARTER, 300))
+                .isEqualTo(T.onActivity(f.s, t0 + 4 * HOUR, t0 + 4 * HOUR + QUARTER, 300)).isNotEmpty();
+        // bounded: a year of 15-minute samples does not grow it
+        for (long t = t0 + 5 * HOUR; t < t0 + 365L * 24 * HOUR; t += QUARTER) T.onActivity(f.s, t, t + QUARTER, (t / QUARTER) % 7 == 0 ? 100 : 0);
+        assertThat(f.s.toBytes()).hasSize(WearActivityState.SERIALIZED_SIZE);
+    }
+}
