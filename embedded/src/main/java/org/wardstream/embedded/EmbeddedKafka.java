@@ -48,6 +48,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setConfigProp("num.partitions", "2")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("log.flush.interval.messages", Long.toString(Long.MAX_VALUE))
+                // Simulated and replayed records carry their original (often months old) timestamps:
+                // time-based retention would delete them as soon as a segment rolls, before they are read.
+                .setConfigProp("log.retention.ms", "-1")
+                .setConfigProp("log.retention.bytes", "-1")
                 .setDeleteOnClose(true)
                 .build();
         try {
