@@ -1,0 +1,42 @@
+package org.wardstream.alerting;
+
+/**
+ * What the Flink layer knows about an alert state change beyond the {@link org.wardstream.episodes.AlertChange}
+ * itself. Both values come from the input records (device time and {@code timeReceived}), never from a wall
+ * clock, so a replay of the same input encodes to the same bytes.
+ *
+ * @param delayedByMs  for a change raised from a delayed upload (a backlog behind the watermark, or data received
+ *                     well after it was recorded): how late the evidence arrived, ms; {@code null} or {@code <= 0}
+ *                     when not delayed
+ * @param receivedAtMs when the evidence that caused the change was received by wardstream (epoch ms), or
+ *                     {@code null} if unknown
+ */
+public record AlertContext(Long delayedByMs, Long receivedAtMs) {
+
+    /** Not delayed, receipt time unknown: the alert is taken as raised at the change's device time. */
+    public static final AlertContext NONE = new AlertContext(null, null);
+
+    /** Evidence received at {@code receivedAtMs}, not delayed. */
+    public static AlertContext receivedAt(long receivedAtMs) {
+        return new AlertContext(null, receivedAtMs);
+    }
+
+    /** Raised from delayed data: evidence received at {@code receivedAtMs}, {@code delayedByMs} after it was recorded. */
+    public static AlertContext delayed(long delayedByMs, long receivedAtMs) {
+        return new AlertContext(delayedByMs, receivedAtMs);
+    }
+
+    public boolean isDelayed() {
+        return delayedByMs != null && delayedByMs > 0;
+    }
+
+    /**
+     * When the alert was raised (Task.authoredOn, Observation.issued, Provenance.recorded): the receipt time of
+     * the evidence if known, else the change's device time plus the delay; never before the change itself.
+     */
+    public long raisedAtMs(long changeAtMs) {
+        if (receivedAtMs != null) return Math.max(changeAtMs, receivedAtMs);
+        if (isDelayed()) return changeAtMs + delayedByMs;
+        return changeAtMs;
+    }
+}

@@ -1,0 +1,129 @@
+package org.wardstream.alerting;
+
+import org.wardstream.episodes.AlertChange;
+
+import java.util.Map;
+
+/**
+ * Plain-English text for the triage clinician (Task.description and Observation.code.text): what happened, for how
+ * long, the key numbers, then the lifecycle step. Durations only, no clock times: the patient's time zone is not
+ * known here and the structured effectivePeriod carries the exact instants.
+ */
+final class Descriptions {
+
+    private Descriptions() {
+    }
+
+    /** The condition's name as the Observation's code text. */
+    static String title(AlertChange c) {
+        return switch (c.type()) {
+            case ATRIAL_FIBRILLATION -> "Possible atrial fibrillation (irregularly irregular RR intervals)";
+            case TACHYCARDIA -> "Sustained fast heart rate at rest";
+            case BRADYCARDIA -> "Slow heart rate";
+            case PAUSE -> "Pause in heartbeat";
+            case INACTIVITY -> "Prolonged inactivity while the device was worn";
+            case DEVICE_OFFLINE -> "Device offline (no data received)";
+        };
+    }
+
+    static String describe(AlertChange c, AlertContext ctx) {
+        Map<String, Double> ev = c.evidence();
+        long durationMs = durationMs(c);
+        boolean closed = c.kind() == AlertChange.Kind.CLOSED;
+        String lasting = closed ? "lasted " + duration(durationMs) : "for " + duration(durationMs) + " so far";
+        Double mean = Evidence.get(ev, "meanRateBpm");
+        Double min = Evidence.get(ev, "minRateBpm");
+        Double max = Evidence.get(ev, "maxRateBpm");
+        StringBuilder sb = new StringBuilder();
+        switch (c.type()) {
+            case ATRIAL_FIBRILLATION -> {
+                sb.append("Possible atrial fibrillation, ").append(lasting);
+                if (mean != null) sb.append(", mean ventricular rate ").append(rate(mean));
+                Double burden = Evidence.get(ev, "afBurdenPercent");
+                if (burden != null) sb.append(", AF burden ").append(Evidence.decimal(burden, 1).toPlainString()).append(" %");
+                sb.append(". Detected from RR intervals only: confirm with an ECG.");
+            }
+            case TACHYCARDIA -> {
+                sb.append("Sustained fast heart rate at rest, ").append(lasting);
+                appendRates(sb, mean, min, max);
+                sb.append('.');
+            }
+            case BRADYCARDIA -> {
+                sb.append("Slow heart rate, ").append(lasting);
+                appendRates(sb, mean, min, max);
+                sb.append('.');
+            }
+            case PAUSE -> {
+                Double pauseMs = Evidence.get(ev, "pauseMs");
+                sb.append("Pause in heartbeat");
+                if (pauseMs != null) sb.append(" of ").append(Evidence.decimal(pauseMs / 1000.0, 1).toPlainString()).append(" s");
+                sb.append(" (no beat detected over clean signal).");
+                Double still = Evidence.get(ev, "stillMinutes");
+                if (still != null) sb.append(" No movement for ").append(duration((long) (still * 60_000))).append(" since.");
+            }
+            case INACTIVITY -> {
+                sb.append("No movement while the device was worn, ").append(lasting);
+                Double limit = Evidence.get(ev, "limitMinutes");
+                if (limit != null) sb.append(" (limit for this time of day ").append(duration((long) (limit * 60_000))).append(')');
+                sb.append(". Possible welfare concern.");
+            }
+            case DEVICE_OFFLINE -> {
+                if (closed) sb.append("Device reconnected after ").append(duration(durationMs)).append(" without data.");
+                else sb.append("No data from the patient's device ").append(lasting)
+                        .append(". Technical alert: check the device, charging and connectivity.");
+            }
+        }
+        sb.append(' ').append(step(c));
+        if (c.suppressedRecurrences() > 0) {
+            sb.append(' ').append(c.suppressedRecurrences()).append(c.suppressedRecurrences() == 1 ? " similar episode" : " similar episodes")
+                    .append(" during the cool-down since the previous alert did not raise separate alerts.");
+        }
+        if (ctx.isDelayed()) {
+            sb.append(" Raised from delayed data: uploaded ").append(duration(ctx.delayedByMs())).append(" after it was recorded.");
+        }
+        return sb.toString();
+    }
+
+    private static String step(AlertChange c) {
+        String reason = c.reason() == null || c.reason().isBlank() ? null : c.reason().strip();
+        return switch (c.kind()) {
+            case OPENED -> reason == null ? "New alert." : "New alert (" + reason + ").";
+            case UPDATED -> "Still ongoing (reminder).";
+            case ESCALATED -> "Escalated to " + c.severity().code() + (reason == null ? "." : ": " + reason + ".");
+            case CLOSED -> switch (c.type()) {
+                case DEVICE_OFFLINE -> "Resolved: no action needed unless data stops again.";
+                default -> "Episode has ended; review still required.";
+            };
+        };
+    }
+
+    private static void appendRates(StringBuilder sb, Double mean, Double min, Double max) {
+        if (mean != null) sb.append(", mean ").append(rate(mean));
+        if (min != null && max != null) {
+            sb.append(" (range ").append(Evidence.decimal(min, 0).toPlainString()).append('-').append(rate(max)).append(')');
+        }
+    }
+
+    static long durationMs(AlertChange c) {
+        long end = c.episodeEndMs() != null ? c.episodeEndMs() : c.atMs();
+        return Math.max(0, end - c.episodeStartMs());
+    }
+
+    static String rate(double bpm) {
+        return Evidence.decimal(bpm, 0).toPlainString() + "/min";
+    }
+
+    /** 42 s, 14 min, 3 h 5 min, 2 d 4 h. */
+    static String duration(long ms) {
+        long s = Math.max(0, Math.round(ms / 1000.0));
+        if (s < 60) return s + " s";
+        long min = Math.round(s / 60.0);
+        if (min < 60) return min + " min";
+        long h = min / 60;
+        long m = min % 60;
+        if (h < 48) return m == 0 ? h + " h" : h + " h " + m + " min";
+        long d = h / 24;
+        long hh = h % 24;
+        return hh == 0 ? d + " d" : d + " d " + hh + " h";
+    }
+}

@@ -1,0 +1,395 @@
+package org.wardstream.alerting;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.EpisodeIds;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.wardstream.episodes.AlertChange.Kind.CLOSED;
+import static org.wardstream.episodes.AlertChange.Kind.ESCALATED;
+import static org.wardstream.episodes.AlertChange.Kind.OPENED;
+import static org.wardstream.episodes.AlertChange.Kind.UPDATED;
+
+class FhirAlertsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode tree(String json) throws Exception {
+        return JSON.readTree(json);
+    }
+
+    private static JsonNode resource(JsonNode bundle, String type) {
+        for (JsonNode e : bundle.get("entry")) {
+            if (type.equals(e.get("resource").get("resourceType").asText())) return e.get("resource");
+        }
+        throw new AssertionError("no " + type);
+    }
+
+    @Test
+    void bundleShapeFollowsTheContract() throws Exception {
+        AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, OPENED);
+        String json = FhirAlerts.toJson(c);
+        assertThat(json).doesNotContain("\n");
+        JsonNode b = tree(json);
+        assertThat(b.get("resourceType").asText()).isEqualTo("Bundle");
+        assertThat(b.get("type").asText()).isEqualTo("transaction");
+        assertThat(b.get("entry")).hasSize(3);
+        List<String> types = new ArrayList<>();
+        for (JsonNode e : b.get("entry")) {
+            String type = e.get("resource").get("resourceType").asText();
+            types.add(type);
+            assertThat(e.get("request").get("method").asText()).isEqualTo("PUT");
+            assertThat(e.get("request").get("url").asText()).isEqualTo(type + "/" + e.get("resource").get("id").asText());
+            assertThat(e.get("fullUrl").asText()).isEqualTo(FhirAlerts.fullUrl(type, e.get("resource").get("id").asText()))
+                    .matches("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+        }
+        assertThat(types).containsExactly("Observation", "Task", "Provenance");
+
+        JsonNode obs = resource(b, "Observation");
+        assertThat(obs.get("id").asText()).isEqualTo(c.episodeId());
+        assertThat(obs.get("status").asText()).isEqualTo("preliminary");
+        assertThat(obs.at("/code/coding/0/system").asText()).isEqualTo(FhirAlerts.EPISODE_TYPE_SYSTEM);
+        assertThat(obs.at("/code/coding/0/code").asText()).isEqualTo("atrial-fibrillation");
+        assertThat(obs.at("/code/coding/1/system").asText()).isEqualTo("http://snomed.info/sct");
+        assertThat(obs.at("/code/coding/1/code").asText()).isEqualTo("164889003");
+        assertThat(obs.at("/subject/identifier/system").asText()).isEqualTo(FhirAlerts.PATIENT_PSEUDONYM_SYSTEM);
+        assertThat(obs.at("/subject/identifier/value").asText()).isEqualTo(Samples.PATIENT);
+        assertThat(obs.at("/effectivePeriod/start").asText()).isEqualTo("2026-03-02T09:15:00Z");
+        assertThat(obs.at("/effectivePeriod/end").isMissingNode()).isTrue();
+        assertThat(obs.at("/category/0/coding/0/code").asText()).isEqualTo("vital-signs");
+
+        JsonNode task = resource(b, "Task");
+        assertThat(task.get("id").asText()).isEqualTo(c.episodeId());
+        assertThat(task.get("status").asText()).isEqualTo("requested");
+        assertThat(task.get("intent").asText()).isEqualTo("order");
+        assertThat(task.get("priority").asText()).isEqualTo("routine");
+        assertThat(task.at("/authoredOn").asText()).isEqualTo("2026-03-02T09:25:00Z");
+        assertThat(task.at("/focus/reference").asText()).isEqualTo(FhirAlerts.fullUrl("Observation", c.episodeId()));
+        assertThat(task.at("/for/identifier/value").asText()).isEqualTo(Samples.PATIENT);
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).isEqualTo("opened");
+        assertThat(task.get("description").asText())
+                .startsWith("Possible atrial fibrillation, for 10 min so far, mean ventricular rate 96/min.")
+                .contains("New alert.").contains("2 similar episodes during the cool-down");
+
+        JsonNode prov = resource(b, "Provenance");
+        assertThat(prov.get("target")).hasSize(2);
+        assertThat(prov.at("/agent/0/who/reference").asText()).isEqualTo("#detector");
+        assertThat(prov.at("/contained/0/deviceName/0/name").asText()).isEqualTo("wardstream-rr-analyser");
+        assertThat(prov.at("/contained/0/version/0/value").asText()).isEqualTo("1");
+        assertThat(prov.at("/policy/0").asText()).isEqualTo("https://wardstream.org/alert-rules/atrial-fibrillation.yaml#version=1");
+        assertThat(prov.at("/activity/coding/0/code").asText()).isEqualTo("CREATE");
+    }
+
+    @Test
+    void evidenceBecomesComponentsWithUcumUnits() throws Exception {
+        Map<String, String> unitByCode = new TreeMap<>();
+        Set<String> loinc = new HashSet<>();
+        for (EpisodeType t : EpisodeType.values()) {
+            for (AlertChange.Kind k : AlertChange.Kind.values()) {
+                for (JsonNode comp : resource(tree(FhirAlerts.toJson(Samples.change(t, k))), "Observation").get("component")) {
+                    assertThat(comp.at("/valueQuantity/system").asText()).isEqualTo("http://unitsofmeasure.org");
+                    unitByCode.put(comp.at("/code/coding/0/code").asText(), comp.at("/valueQuantity/code").asText());
+                    if (comp.at("/code/coding/1/system").asText().equals("http://loinc.org")) loinc.add(comp.at("/code/coding/1/code").asText());
+                }
+            }
+        }
+        assertThat(unitByCode).containsEntry("episode-duration", "min").containsEntry("heart-rate-min", "/min")
+                .containsEntry("heart-rate-mean", "/min").containsEntry("heart-rate-max", "/min")
+                .containsEntry("rr-irregularity", "1").containsEntry("pause-duration", "s")
+                .containsEntry("still-duration", "min").containsEntry("still-limit", "min");
+        assertThat(loinc).containsExactly("8867-4");
+
+        JsonNode pause = resource(tree(FhirAlerts.toJson(Samples.change(EpisodeType.PAUSE, OPENED))), "Observation");
+        assertThat(pause.toString()).contains("\"pause-duration\"").contains("\"value\":4.23,\"unit\":\"s\"");
+        JsonNode tachy = resource(tree(FhirAlerts.toJson(Samples.change(EpisodeType.TACHYCARDIA, OPENED))), "Observation");
+        assertThat(tachy.toString()).contains("\"value\":131,\"unit\":\"/min\"");
+        assertThat(tachy.at("/interpretation/0/coding/0/code").asText()).isEqualTo("H");
+        assertThat(tachy.at("/code/coding/1/code").asText()).isEqualTo("3424008");
+        JsonNode brady = resource(tree(FhirAlerts.toJson(Samples.change(EpisodeType.BRADYCARDIA, OPENED))), "Observation");
+        assertThat(brady.at("/code/coding/1/code").asText()).isEqualTo("48867003");
+        // device-offline: offline duration is the episode duration, 10 min at OPENED
+        JsonNode offline = resource(tree(FhirAlerts.toJson(Samples.change(EpisodeType.DEVICE_OFFLINE, OPENED))), "Observation");
+        assertThat(offline.at("/component/0/code/text").asText()).isEqualTo("Time without data");
+        assertThat(offline.at("/component/0/valueQuantity/value").asDouble()).isEqualTo(10.0);
+        assertThat(offline.at("/code/coding")).hasSize(1);
+    }
+
+    @Test
+    void unknownEvidenceIsKeptAndNonFiniteDropped() throws Exception {
+        AlertChange c = Samples.change(EpisodeType.TACHYCARDIA, OPENED);
+        Map<String, Double> ev = new TreeMap<>(c.evidence());
+        ev.put("zFeature", 0.5);
+        ev.put("maxRateBpm", Double.POSITIVE_INFINITY);
+        String json = FhirAlerts.toJson(with(c, ev));
+        assertThat(json).contains("\"code\":\"zFeature\"").doesNotContain("heart-rate-max");
+    }
+
+    @Test
+    void sameInputGivesIdenticalBytesAlsoAcrossThreads() throws Exception {
+        AlertChange c = Samples.change(EpisodeType.INACTIVITY, ESCALATED);
+        AlertContext ctx = AlertContext.delayed(7_200_000, Samples.START + 9_000_000);
+        String first = FhirAlerts.toJson(c, ctx);
+        AlertChange copy = new AlertChange(c.kind(), c.notifyTeam(), c.episodeId(), c.patient(), c.type(), c.severity(),
+                c.episodeStartMs(), c.episodeEndMs(), c.atMs(), c.reason(), new TreeMap<>(c.evidence()),
+                c.detectorVersion(), c.ruleVersion(), c.suppressedRecurrences());
+        assertThat(FhirAlerts.toJson(copy, new AlertContext(7_200_000L, Samples.START + 9_000_000))).isEqualTo(first);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<String>> fs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) fs.add(pool.submit(() -> FhirAlerts.toJson(c, ctx)));
+            for (Future<String> f : fs) assertThat(f.get()).isEqualTo(first);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(FhirAlerts.fhirContext()).isSameAs(FhirAlerts.fhirContext());
+    }
+
+    @Test
+    void observationAndTaskIdsAreStableAcrossTheLifecycleAndEachChangeIsItsOwnProvenance() throws Exception {
+        Set<String> provenanceIds = new HashSet<>();
+        Set<String> bundleIds = new HashSet<>();
+        for (AlertChange.Kind k : List.of(OPENED, ESCALATED, UPDATED, CLOSED)) {
+            AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, k);
+            JsonNode b = tree(FhirAlerts.toJson(c));
+            String expected = EpisodeIds.of(Samples.PATIENT, EpisodeType.ATRIAL_FIBRILLATION,
+                    Samples.detector(EpisodeType.ATRIAL_FIBRILLATION), Samples.START);
+            assertThat(resource(b, "Observation").get("id").asText()).isEqualTo(expected);
+            assertThat(resource(b, "Task").get("id").asText()).isEqualTo(expected);
+            provenanceIds.add(resource(b, "Provenance").get("id").asText());
+            bundleIds.add(b.get("id").asText());
+            assertThat(b.get("id").asText()).isEqualTo(resource(b, "Provenance").get("id").asText())
+                    .isEqualTo(FhirAlerts.changeId(c));
+        }
+        assertThat(provenanceIds).hasSize(4);
+        assertThat(bundleIds).hasSize(4);
+        // another patient's episode with the same start gets other ids
+        AlertChange other = Samples.change("p-other", EpisodeType.ATRIAL_FIBRILLATION, OPENED);
+        assertThat(FhirAlerts.parse(FhirAlerts.toJson(other)).episodeId())
+                .isNotEqualTo(Samples.change(EpisodeType.ATRIAL_FIBRILLATION, OPENED).episodeId());
+    }
+
+    @Test
+    void lifecycleStatusesOnObservationAndTask() {
+        for (EpisodeType t : EpisodeType.values()) {
+            for (AlertChange.Kind k : AlertChange.Kind.values()) {
+                AlertChange c = Samples.change(t, k);
+                AlertMessage m = FhirAlerts.parse(FhirAlerts.toJson(c));
+                boolean closed = k == CLOSED;
+                assertThat(m.observationStatus()).isEqualTo(closed ? "final" : "preliminary");
+                assertThat(m.end()).isEqualTo(closed ? Instant.ofEpochMilli(c.episodeEndMs()) : null);
+                assertThat(m.taskStatus()).as("%s %s", t, k)
+                        .isEqualTo(closed && t == EpisodeType.DEVICE_OFFLINE ? "cancelled" : "requested");
+                assertThat(m.notifyTeam()).isEqualTo(c.notifyTeam());
+            }
+        }
+        AlertMessage escalated = FhirAlerts.parse(FhirAlerts.toJson(Samples.change(EpisodeType.ATRIAL_FIBRILLATION, ESCALATED)));
+        assertThat(escalated.priority()).isEqualTo("urgent");
+        assertThat(escalated.description()).contains("Escalated to urgent: AF with fast ventricular rate");
+        AlertMessage reconnected = FhirAlerts.parse(FhirAlerts.toJson(Samples.change(EpisodeType.DEVICE_OFFLINE, CLOSED)));
+        assertThat(reconnected.description()).startsWith("Device reconnected after 42 min without data.");
+    }
+
+    @Test
+    void parseRoundTripsEveryTypeAndKind() {
+        for (EpisodeType t : EpisodeType.values()) {
+            for (AlertChange.Kind k : AlertChange.Kind.values()) {
+                AlertChange c = Samples.change(t, k);
+                AlertContext ctx = k == OPENED ? AlertContext.delayed(3_600_000, c.atMs() + 3_600_000) : AlertContext.NONE;
+                AlertMessage m = FhirAlerts.parse(FhirAlerts.toJson(c, ctx));
+                assertThat(m.patient()).isEqualTo(c.patient());
+                assertThat(m.episodeType()).isEqualTo(t.code());
+                assertThat(m.episodeId()).isEqualTo(c.episodeId());
+                assertThat(m.bundleId()).isEqualTo(FhirAlerts.changeId(c));
+                assertThat(m.start()).isEqualTo(Instant.ofEpochMilli(c.episodeStartMs()));
+                assertThat(m.kind()).isEqualTo(k);
+                assertThat(m.priority()).isEqualTo(c.severity().code());
+                assertThat(m.detector()).isEqualTo(c.detectorVersion());
+                assertThat(m.raisedAt()).isEqualTo(Instant.ofEpochMilli(ctx.raisedAtMs(c.atMs())));
+                assertThat(m.delayed()).isEqualTo(k == OPENED);
+                assertThat(m.delayedByMs()).isEqualTo(k == OPENED ? 3_600_000L : null);
+            }
+        }
+    }
+
+    @Test
+    void millisecondsAreKeptAndTimesAreUtc() {
+        AlertChange c = Samples.change(EpisodeType.TACHYCARDIA, CLOSED); // end has .500
+        String json = FhirAlerts.toJson(c);
+        assertThat(json).contains("\"end\":\"2026-03-02T09:57:00.500Z\"");
+        assertThat(FhirAlerts.parse(json).end()).isEqualTo(Instant.ofEpochMilli(c.episodeEndMs()));
+    }
+
+    @Test
+    void delayedDataIsMarkedAndSaysHowLate() throws Exception {
+        AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, OPENED);
+        long received = c.atMs() + 3 * 3_600_000L + 300_000;
+        JsonNode b = tree(FhirAlerts.toJson(c, AlertContext.delayed(3 * 3_600_000L + 300_000, received)));
+        JsonNode obs = resource(b, "Observation");
+        assertThat(obs.at("/extension/0/url").asText()).isEqualTo(FhirAlerts.DELAYED_BY_URL);
+        assertThat(obs.at("/extension/0/valueDuration/value").asLong()).isEqualTo(11_100);
+        assertThat(obs.at("/extension/0/valueDuration/code").asText()).isEqualTo("s");
+        assertThat(obs.at("/note/0/text").asText()).contains("3 h 5 min");
+        assertThat(resource(b, "Task").get("description").asText()).endsWith("Raised from delayed data: uploaded 3 h 5 min after it was recorded.");
+        assertThat(resource(b, "Task").get("authoredOn").asText()).isEqualTo(Instant.ofEpochMilli(received).toString());
+        // not delayed: no extension, no note; authoredOn = the change's time
+        JsonNode plain = tree(FhirAlerts.toJson(c));
+        assertThat(resource(plain, "Observation").has("extension")).isFalse();
+        assertThat(resource(plain, "Observation").has("note")).isFalse();
+        assertThat(resource(plain, "Task").get("authoredOn").asText()).isEqualTo(Instant.ofEpochMilli(c.atMs()).toString());
+    }
+
+    /** The pseudonym is the only patient data and the only identifier in any message. */
+    @Test
+    void onlyThePseudonymIdentifiesThePatient() throws Exception {
+        Pattern tenDigits = Pattern.compile("(?<![0-9])[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}(?![0-9])");
+        for (EpisodeType t : EpisodeType.values()) {
+            for (AlertChange.Kind k : AlertChange.Kind.values()) {
+                String json = FhirAlerts.toJson(Samples.change(t, k), AlertContext.delayed(60_000, Samples.START + 3_600_000));
+                JsonNode b = tree(json);
+                List<JsonNode> identifiers = new ArrayList<>();
+                collect(b, "identifier", identifiers);
+                assertThat(identifiers).hasSize(2).allSatisfy(id -> {
+                    assertThat(id.get("system").asText()).isEqualTo(FhirAlerts.PATIENT_PSEUDONYM_SYSTEM);
+                    assertThat(id.get("value").asText()).isEqualTo(Samples.PATIENT);
+                });
+                List<JsonNode> forbidden = new ArrayList<>();
+                for (String field : List.of("address", "telecom", "birthDate", "gender", "postalCode")) {
+                    collect(b, field, forbidden);
+                }
+                assertThat(forbidden).as("%s %s: demographic fields", t, k).isEmpty();
+                List<JsonNode> names = new ArrayList<>();
+                collect(b, "name", names);
+                assertThat(names).as("only the detector's deviceName has a name")
+                        .extracting(JsonNode::asText).containsExactly(FhirAlerts.splitDetector(Samples.detector(t))[0]);
+                assertThat(json).doesNotContainIgnoringCase("nhs").doesNotContain("\"Patient/");
+                List<String> texts = new ArrayList<>();
+                strings(b, texts);
+                assertThat(texts).as("%s %s: NHS-number-like digits", t, k)
+                        .noneMatch(s -> tenDigits.matcher(s).find());
+                for (JsonNode e : b.get("entry")) {
+                    assertThat(e.get("resource").get("resourceType").asText()).isIn("Observation", "Task", "Provenance");
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesAnNhsNumberAsPatientKeyAndBadInput() {
+        AlertChange c = Samples.change(EpisodeType.TACHYCARDIA, OPENED);
+        for (String nhs : List.of("9434765919", "943 476 5919", "943-476-5919")) {
+            assertThatThrownBy(() -> FhirAlerts.toJson(withPatient(c, nhs)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NHS number");
+        }
+        // 10 digits with a wrong check digit is not an NHS number (and the simulator's p000001 style is fine)
+        assertThat(FhirAlerts.looksLikeNhsNumber("9434765918")).isFalse();
+        assertThat(FhirAlerts.looksLikeNhsNumber("p000001")).isFalse();
+        assertThatThrownBy(() -> FhirAlerts.toJson(withPatient(c, " ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("patient");
+        assertThatThrownBy(() -> FhirAlerts.toJson(withPatient(c, "p1 ")))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FhirAlerts.parse("{\"resourceType\":\"Patient\"}"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FhirAlerts.parse("not json")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FhirAlerts.parse("{\"resourceType\":\"Bundle\",\"type\":\"transaction\"}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without Observation");
+    }
+
+    @Test
+    void descriptionsReadAsPlainEnglish() {
+        assertThat(Descriptions.duration(42_000)).isEqualTo("42 s");
+        assertThat(Descriptions.duration(14 * 60_000)).isEqualTo("14 min");
+        assertThat(Descriptions.duration(3 * 3_600_000 + 5 * 60_000)).isEqualTo("3 h 5 min");
+        assertThat(Descriptions.duration(2 * 3_600_000)).isEqualTo("2 h");
+        assertThat(Descriptions.duration(52L * 3_600_000)).isEqualTo("2 d 4 h");
+        AlertChange tachy = Samples.change(EpisodeType.TACHYCARDIA, OPENED);
+        assertThat(FhirAlerts.parse(FhirAlerts.toJson(tachy)).description())
+                .startsWith("Sustained fast heart rate at rest, for 10 min so far, mean 131/min (range 121-142/min). New alert.");
+        AlertChange inactivity = Samples.change(EpisodeType.INACTIVITY, OPENED);
+        assertThat(FhirAlerts.parse(FhirAlerts.toJson(inactivity)).description())
+                .contains("(limit for this time of day 3 h)");
+        AlertChange closedAf = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, CLOSED);
+        assertThat(FhirAlerts.parse(FhirAlerts.toJson(closedAf)).description())
+                .contains("lasted 42 min").endsWith("Episode has ended; review still required.");
+    }
+
+    /** Not a benchmark: a rough per-message cost for the Flink layer's sizing, printed to the test output. */
+    @Test
+    void encodeAndParseCostIsSmall() {
+        List<AlertChange> changes = new ArrayList<>();
+        for (EpisodeType t : EpisodeType.values()) for (AlertChange.Kind k : AlertChange.Kind.values()) changes.add(Samples.change(t, k));
+        for (int i = 0; i < 300; i++) FhirAlerts.parse(FhirAlerts.toJson(changes.get(i % changes.size()))); // warm-up
+        int n = 500;
+        long t0 = System.nanoTime();
+        long bytes = 0;
+        for (int i = 0; i < n; i++) bytes += FhirAlerts.toJson(changes.get(i % changes.size())).length();
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) FhirAlerts.parse(FhirAlerts.toJson(changes.get(i % changes.size())));
+        long t2 = System.nanoTime();
+        System.out.printf("encode %.0f us/message (mean %d chars), encode+parse %.0f us/message%n",
+                (t1 - t0) / 1e3 / n, bytes / n, (t2 - t1) / 1e3 / n);
+        assertThat(bytes / n).isLessThan(8_000);
+    }
+
+    @Test
+    void severityMapsToTaskPriority() {
+        for (Severity s : Severity.values()) {
+            AlertChange c = Samples.change(EpisodeType.PAUSE, OPENED);
+            AlertChange withSeverity = new AlertChange(c.kind(), c.notifyTeam(), c.episodeId(), c.patient(), c.type(), s,
+                    c.episodeStartMs(), null, c.atMs(), null, c.evidence(), c.detectorVersion(), 1, 0);
+            assertThat(FhirAlerts.parse(FhirAlerts.toJson(withSeverity)).priority()).isEqualTo(s.code());
+        }
+    }
+
+    private static AlertChange with(AlertChange c, Map<String, Double> evidence) {
+        return new AlertChange(c.kind(), c.notifyTeam(), c.episodeId(), c.patient(), c.type(), c.severity(),
+                c.episodeStartMs(), c.episodeEndMs(), c.atMs(), c.reason(), evidence, c.detectorVersion(), c.ruleVersion(),
+                c.suppressedRecurrences());
+    }
+
+    private static AlertChange withPatient(AlertChange c, String patient) {
+        return new AlertChange(c.kind(), c.notifyTeam(), c.episodeId(), patient, c.type(), c.severity(),
+                c.episodeStartMs(), c.episodeEndMs(), c.atMs(), c.reason(), c.evidence(), c.detectorVersion(),
+                c.ruleVersion(), c.suppressedRecurrences());
+    }
+
+    /** Every string value except resource ids and the hash-based references/urls (hex could hold digit runs). */
+    private static void strings(JsonNode n, List<String> out) {
+        if (n.isObject()) {
+            n.fields().forEachRemaining(e -> {
+                if (List.of("id", "fullUrl", "reference", "url").contains(e.getKey())) return;
+                if (e.getValue().isTextual()) out.add(e.getValue().asText());
+                else strings(e.getValue(), out);
+            });
+        } else if (n.isArray()) {
+            n.forEach(x -> strings(x, out));
+        }
+    }
+
+    private static void collect(JsonNode n, String field, List<JsonNode> out) {
+        if (n.isObject()) {
+            n.fields().forEachRemaining(e -> {
+                if (e.getKey().equals(field)) out.add(e.getValue());
+                collect(e.getValue(), field, out);
+            });
+        } else if (n.isArray()) {
+            n.forEach(x -> collect(x, field, out));
+        }
+    }
+}
