@@ -3,11 +3,14 @@ package org.wardstream.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.flink.api.common.JobID;
+import org.wardstream.alerting.AlertScoring;
+import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.demo.EmbeddedPlatform;
 import org.wardstream.demo.PipelineRun;
 import org.wardstream.simulator.GroundTruthCsv;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Option;
         description = {"Starts a real Kafka broker (KRaft) and a Flink MiniCluster in this process, runs the "
                 + "jobs, streams a simulated population into Kafka in accelerated event time, waits until every "
                 + "record is accounted for, and writes the results to --out.",
-                "Writes summary.json, ground-truth.csv and dead-letter.ndjson. Exit code 0 when the counts "
+                "Writes summary.json, alerts.ndjson, ground-truth.csv and dead-letter.ndjson. Exit code 0 when the counts "
                         + "reconcile, 1 otherwise."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--patients", defaultValue = "1000", description = "Simulated patients (default ${DEFAULT-VALUE}).")
@@ -70,9 +73,16 @@ public final class DemoCommand implements Callable<Integer> {
             try (PipelineRun run = new PipelineRun(platform, job)) {
                 PipelineRun.Outcomes outcomes = run.awaitAccounted(manifest.deviceEvents(),
                         EmbeddedRuns.STALL_TIMEOUT, System.err);
+                List<String> alerts = run.awaitAlerts(EmbeddedRuns.ALERT_SETTLE, EmbeddedRuns.STALL_TIMEOUT);
                 platform.cancel(job);
 
-                Map<String, Object> summary = PipelineRun.summary(manifest.deviceEvents(), outcomes, new TreeMap<>());
+                Map<String, Object> summary = PipelineRun.summary(manifest.deviceEvents(), outcomes,
+                        PipelineRun.episodesByType(alerts));
+                summary.put("alert_messages", alerts.size());
+                AlertScoring.Report accuracy = AlertScoring.score(
+                        AlertScoring.parseGroundTruth(GroundTruthCsv.toCsv(simulator.groundTruth()), "ground truth"),
+                        alerts.stream().map(FhirAlerts::parse).toList());
+                summary.put("accuracy", EmbeddedRuns.accuracy(accuracy));
                 Map<String, Long> injected = new TreeMap<>(manifest.malformedByReason());
                 injected.values().removeIf(v -> v == 0);
                 boolean faultsMatch = injected.equals(outcomes.deadLetterTopic())
@@ -91,7 +101,9 @@ public final class DemoCommand implements Callable<Integer> {
                 PipelineRun.writeJson(out.resolve("summary.json"), summary);
                 GroundTruthCsv.write(simulator.groundTruth(), out.resolve("ground-truth.csv"));
                 run.writeDeadLetters(out.resolve("dead-letter.ndjson"));
+                PipelineRun.writeLines(out.resolve("alerts.ndjson"), alerts);
                 EmbeddedRuns.report(System.err, manifest.deviceEvents(), outcomes, out);
+                System.err.println(AlertScoring.markdown(accuracy));
                 if (!faultsMatch) {
                     System.err.println("  MISMATCH: dead letters/duplicates " + outcomes.deadLetterTopic() + "/"
                             + outcomes.duplicates() + " differ from what the simulator injected " + injected + "/"

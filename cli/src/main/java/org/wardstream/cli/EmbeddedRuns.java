@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import org.wardstream.alerting.AlertScoring;
 import org.wardstream.demo.EmbeddedPlatform;
 import org.wardstream.demo.PipelineRun;
 import org.wardstream.ingest.IngestSettings;
@@ -17,6 +20,8 @@ import org.wardstream.jobs.PipelineConfig;
 final class EmbeddedRuns {
     /** Give up when nothing moves for this long and the counts still do not reconcile. */
     static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+    /** Alerts count as complete once their committed count has held for this long (> 2 checkpoints). */
+    static final Duration ALERT_SETTLE = Duration.ofSeconds(6);
 
     private EmbeddedRuns() {
     }
@@ -29,6 +34,21 @@ final class EmbeddedRuns {
         return PipelineConfig.defaults(platform.bootstrapServers())
                 .withCheckpointInterval(Duration.ofSeconds(2))
                 .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(10)));
+    }
+
+    /** Recall and precision per episode type, for summary.json. */
+    static Map<String, Object> accuracy(AlertScoring.Report report) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (AlertScoring.TypeScore t : report.perType()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("ground_truth", t.groundTruth());
+            row.put("alerted", t.alerted());
+            row.put("found", t.found());
+            row.put("recall", t.recall());
+            row.put("precision", t.precision());
+            out.put(t.episodeType(), row);
+        }
+        return out;
     }
 
     static void report(PrintStream err, long produced, PipelineRun.Outcomes o, Path out) {

@@ -3,9 +3,9 @@ package org.wardstream.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.flink.api.common.JobID;
@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                 + "recorded input: one record per line in Avro's standard JSON encoding, events as "
                 + "{\"key\": ..., \"value\": ...}. Malformed lines are reported with their line number and "
                 + "dead-lettered, not fatal.",
-                "Writes summary.json and dead-letter.ndjson to --out. Exit code 0 when the counts reconcile."})
+                "Writes summary.json, alerts.ndjson and dead-letter.ndjson to --out. Exit code 0 when the counts reconcile."})
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--events", required = true, description = "Device events file (replay format).")
     Path events;
@@ -69,8 +69,11 @@ public final class ReplayCommand implements Callable<Integer> {
             try (PipelineRun run = new PipelineRun(platform, job)) {
                 PipelineRun.Outcomes outcomes = run.awaitAccounted(fed.produced(), EmbeddedRuns.STALL_TIMEOUT,
                         System.err);
+                List<String> alerts = run.awaitAlerts(EmbeddedRuns.ALERT_SETTLE, EmbeddedRuns.STALL_TIMEOUT);
                 platform.cancel(job);
-                Map<String, Object> summary = PipelineRun.summary(fed.produced(), outcomes, new TreeMap<>());
+                Map<String, Object> summary = PipelineRun.summary(fed.produced(), outcomes,
+                        PipelineRun.episodesByType(alerts));
+                summary.put("alert_messages", alerts.size());
                 Map<String, Object> input = new LinkedHashMap<>();
                 input.put("event_lines", fed.produced());
                 input.put("event_lines_malformed", fed.malformed());
@@ -80,6 +83,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 summary.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e9));
                 PipelineRun.writeJson(out.resolve("summary.json"), summary);
                 run.writeDeadLetters(out.resolve("dead-letter.ndjson"));
+                PipelineRun.writeLines(out.resolve("alerts.ndjson"), alerts);
                 EmbeddedRuns.report(System.err, fed.produced(), outcomes, out);
                 return outcomes.reconciles(fed.produced()) ? 0 : 1;
             }

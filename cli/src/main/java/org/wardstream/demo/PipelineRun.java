@@ -38,12 +38,14 @@ public final class PipelineRun implements AutoCloseable {
     private final EmbeddedPlatform platform;
     private final JobID job;
     private final CommittedTopicReader deadLetters;
+    private final CommittedTopicReader alerts;
 
     public PipelineRun(EmbeddedPlatform platform, JobID job) {
         this.platform = platform;
         this.job = job;
         this.deadLetters = new CommittedTopicReader(platform.bootstrapServers(), new Properties(),
                 Topics.DEVICE_EVENTS_DLQ);
+        this.alerts = new CommittedTopicReader(platform.bootstrapServers(), new Properties(), Topics.ALERTS);
     }
 
     /** Counts at one moment. */
@@ -110,6 +112,40 @@ public final class PipelineRun implements AutoCloseable {
         }
     }
 
+    /**
+     * After ingest has reconciled: waits until every alert state change the detector emitted is
+     * committed on {@code alerts} (read committed) and the count has held for {@code settle} (the
+     * last readings' timers may still close or open episodes). Returns the committed alert messages.
+     */
+    public List<String> awaitAlerts(Duration settle, Duration stallTimeout) throws Exception {
+        String id = job.toHexString();
+        long stableSince = System.nanoTime();
+        long lastCount = -1;
+        long deadline = System.nanoTime() + stallTimeout.toNanos();
+        while (true) {
+            Throwable failure = platform.failure(job);
+            if (failure != null) {
+                throw new IllegalStateException("the episode-detection job failed: " + failure, failure);
+            }
+            long emitted = counter(id, IngestMetrics.ALERT_CHANGES);
+            long committed = alerts.poll().size();
+            if (emitted != lastCount || committed != emitted) {
+                lastCount = committed == emitted ? emitted : -1;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince >= settle.toNanos()) {
+                List<String> out = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> r : alerts.records()) {
+                    out.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+                return out;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("alerts not all committed within " + stallTimeout.toSeconds()
+                        + " s: emitted " + emitted + ", committed " + committed);
+            }
+        }
+    }
+
     /** One JSON object per dead letter: reason, detail, origin, line, original key and value (base64). */
     public void writeDeadLetters(Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -129,6 +165,28 @@ public final class PipelineRun implements AutoCloseable {
                 w.write('\n');
             }
         }
+    }
+
+    /** Writes the alert messages, one Bundle per line. */
+    public static void writeLines(Path file, List<String> lines) throws IOException {
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (String line : lines) {
+                w.write(line);
+                w.write('\n');
+            }
+        }
+    }
+
+    /** Alerted episodes (distinct episode ids) by episode type. */
+    public static Map<String, Long> episodesByType(List<String> bundles) {
+        Map<String, java.util.Set<String>> ids = new TreeMap<>();
+        for (String b : bundles) {
+            var m = org.wardstream.alerting.FhirAlerts.parse(b);
+            ids.computeIfAbsent(m.episodeType(), t -> new java.util.HashSet<>()).add(m.episodeId());
+        }
+        Map<String, Long> out = new TreeMap<>();
+        ids.forEach((t, s) -> out.put(t, (long) s.size()));
+        return out;
     }
 
     /** The summary.json contract (README "Outputs"). */
@@ -163,5 +221,6 @@ public final class PipelineRun implements AutoCloseable {
     @Override
     public void close() {
         deadLetters.close();
+        alerts.close();
     }
 }

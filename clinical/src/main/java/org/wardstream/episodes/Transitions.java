@@ -30,6 +30,16 @@ public final class Transitions {
     private Transitions() {
     }
 
+    /**
+     * Whether {@code t} adds nothing a clinician does not already have: a tachycardia start while an AF
+     * episode is open or pending is AF with a fast ventricular rate, which escalates the AF alert (rule
+     * atrial-fibrillation, escalation fastVentricularRate) instead of raising a second alert.
+     */
+    public static boolean explainedByAf(Transition t, EpisodeState af) {
+        return t.type() == EpisodeType.TACHYCARDIA && t.kind() == Transition.Kind.START && af != null
+                && (af.phase == EpisodeState.OPEN || af.phase == EpisodeState.PENDING);
+    }
+
     /** AfOnset -> AF START; RhythmSegment during AF -> AF UPDATE (meanRateBpm); AfOffset -> AF END; PauseEvent -> pause START. */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e) {
         if (e instanceof AfOnset on) {

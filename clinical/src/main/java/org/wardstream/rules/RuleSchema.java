@@ -57,7 +57,8 @@ public final class RuleSchema {
                 number("rateBpm", 60, 250, BPM),
                 duration("minDuration", Duration.ofMinutes(1), Duration.ofHours(2), MINUTES),
                 number("endHysteresisBpm", 0, 40, BPM),
-                duration("endMinDuration", Duration.ofSeconds(30), Duration.ofHours(1), MINUTES));
+                duration("endMinDuration", Duration.ofSeconds(30), Duration.ofHours(1), MINUTES),
+                number("restBelowStepsPerMinute", 1, 60, STEPS_PER_MINUTE));
         put(EpisodeType.BRADYCARDIA, Set.of(SEVERE_BRADYCARDIA), List.of(below("severeRateBpm", "sustainedRateBpm", 0)),
                 number("severeRateBpm", 20, 60, BPM),
                 duration("severeMinDuration", Duration.ofSeconds(10), Duration.ofHours(1), MINUTES),

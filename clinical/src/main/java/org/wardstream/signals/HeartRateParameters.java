@@ -11,11 +11,14 @@ import java.time.ZoneId;
  * Parameters of {@link HeartRateThresholds}, normally built from a patient's effective rules
  * ({@link #from}). Rates in bpm, durations in ms.
  *
+ * @param restBelowStepsPerMinute a worn device whose last activity interval had fewer steps per minute than
+ *                       this counts as at rest for tachycardia (far below walking cadence, about 100/min)
  * @param maxSampleGapMs samples further apart than this break a run ("sustained" needs continuous data);
  *                       an open episode closes at its last sample ({@code DATA_GAP})
  * @param waking         local waking hours ("awake" for the sustained-bradycardia criterion)
  */
 public record HeartRateParameters(double tachyRateBpm, long tachyMinMs, double tachyEndHysteresisBpm, long tachyEndMinMs,
+                                  double restBelowStepsPerMinute,
                                   double severeRateBpm, long severeMinMs, double sustainedRateBpm, long sustainedMinMs,
                                   double bradyEndHysteresisBpm, long bradyEndMinMs, long maxSampleGapMs,
                                   WakingHours waking) implements Serializable {
@@ -27,7 +30,7 @@ public record HeartRateParameters(double tachyRateBpm, long tachyMinMs, double t
         Rule t = rules.rule(EpisodeType.TACHYCARDIA);
         Rule b = rules.rule(EpisodeType.BRADYCARDIA);
         return new HeartRateParameters(t.number("rateBpm"), t.millis("minDuration"), t.number("endHysteresisBpm"),
-                t.millis("endMinDuration"), b.number("severeRateBpm"), b.millis("severeMinDuration"),
+                t.millis("endMinDuration"), t.number("restBelowStepsPerMinute"), b.number("severeRateBpm"), b.millis("severeMinDuration"),
                 b.number("sustainedRateBpm"), b.millis("sustainedMinDuration"), b.number("endHysteresisBpm"),
                 b.millis("endMinDuration"), DEFAULT_MAX_SAMPLE_GAP_MS, WakingHours.from(rules, zone));
     }

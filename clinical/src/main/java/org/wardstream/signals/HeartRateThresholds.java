@@ -17,8 +17,10 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
  * <ul>
  *   <li><b>Tachycardia</b> starts when every sample has been strictly above {@code tachyRateBpm} while the
  *       patient was <i>at rest</i> for at least {@code tachyMinMs} (first to last sample of the run). At rest
- *       means the activity state is {@link ActivityState#WORN_STILL}: a moving patient's high rate is
- *       exertion, and a rate from a device not known to be worn is not trusted. Once open, activity no longer
+ *       means the device is known to be worn ({@link ActivityState#WORN_STILL}, or {@link ActivityState#ACTIVE}
+ *       with the last activity interval below {@code restBelowStepsPerMinute}, i.e. a few steps about the room,
+ *       not walking): a walking patient's high rate is exertion, and a rate from a device not known to be worn
+ *       is not trusted. Once open, activity no longer
  *       matters: it ends when the rate has been below {@code tachyRateBpm - tachyEndHysteresisBpm} for
  *       {@code tachyEndMinMs} (hysteresis: no flapping around the threshold).</li>
  *   <li><b>Bradycardia</b> starts on either criterion: <i>severe</i>, below {@code severeRateBpm} for
@@ -47,18 +49,20 @@ public final class HeartRateThresholds {
         return p;
     }
 
-    public List<HeartRateEvent> onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity) {
+    public List<HeartRateEvent> onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity,
+                                         double stepsPerMinute) {
         List<HeartRateEvent> out = new ArrayList<>(2);
-        onSample(s, timeMs, bpm, activity, out::add);
+        onSample(s, timeMs, bpm, activity, stepsPerMinute, out::add);
         return out;
     }
 
     /**
-     * Feeds one heart-rate sample with the activity state at that time.
+     * Feeds one heart-rate sample with the activity state and the last activity cadence (steps per minute,
+     * NaN when unknown) at that time.
      *
      * @return whether the sample was used (false if out of order or not a finite positive rate)
      */
-    public boolean onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity,
+    public boolean onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity, double stepsPerMinute,
                             Consumer<? super HeartRateEvent> sink) {
         if (s.lastSampleMs != NO_TIME && timeMs <= s.lastSampleMs) return false;
         if (!(bpm > 0) || Double.isInfinite(bpm)) return false;
@@ -66,7 +70,9 @@ public final class HeartRateThresholds {
             gap(s, sink);
         }
         s.lastSampleMs = timeMs;
-        tachycardia(s, timeMs, bpm, activity == ActivityState.WORN_STILL, sink);
+        boolean atRest = activity == ActivityState.WORN_STILL
+                || activity == ActivityState.ACTIVE && stepsPerMinute < p.restBelowStepsPerMinute();
+        tachycardia(s, timeMs, bpm, atRest, sink);
         boolean awake = activity == ActivityState.ACTIVE || p.waking().isWakingHours(timeMs);
         bradycardia(s, timeMs, bpm, awake, sink);
         return true;

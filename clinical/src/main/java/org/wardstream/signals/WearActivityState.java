@@ -18,8 +18,8 @@ public final class WearActivityState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
     public static final byte WEAR_UNKNOWN = 0, WEAR_ON = 1, WEAR_OFF = 2;
-    private static final byte FORMAT_VERSION = 1;
-    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 8;
+    private static final byte FORMAT_VERSION = 2;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 8 + 4;
 
     /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
     public byte state = (byte) ActivityState.NO_DATA.ordinal();
@@ -27,6 +27,8 @@ public final class WearActivityState {
     public long lastDataMs = NO_TIME;
     public byte wear = WEAR_UNKNOWN;
     public boolean moving;
+    /** Cadence of the last activity interval, steps per minute; NaN until one arrives. */
+    public float lastStepsPerMinute = Float.NaN;
     /** Start of the counted stillness of an open inactivity episode, or NO_TIME. */
     public long inactivityStartMs = NO_TIME;
     public boolean inactivityOpen;
@@ -56,6 +58,7 @@ public final class WearActivityState {
         out.writeLong(inactivityFloorMs);
         out.writeLong(lastPauseMs);
         out.writeLong(pauseStillnessReportedSinceMs);
+        out.writeFloat(lastStepsPerMinute);
     }
 
     public static WearActivityState readFrom(DataInput in) throws IOException {
@@ -73,6 +76,7 @@ public final class WearActivityState {
         s.inactivityFloorMs = in.readLong();
         s.lastPauseMs = in.readLong();
         s.pauseStillnessReportedSinceMs = in.readLong();
+        s.lastStepsPerMinute = in.readFloat();
         return s;
     }
 

@@ -54,7 +54,10 @@ public final class WearActivityTracker {
         if (endMs <= startMs || !(steps >= 0)) return out;
         double perMinute = steps / ((endMs - startMs) / 60_000.0);
         boolean moving = perMinute >= p.stillBelowStepsPerMinute();
-        input(s, endMs, startMs, st -> st.moving = moving, out::add);
+        input(s, endMs, startMs, st -> {
+            st.moving = moving;
+            st.lastStepsPerMinute = (float) perMinute;
+        }, out::add);
         return out;
     }
 

@@ -119,22 +119,22 @@ class RulesTest {
     @CsvSource(delimiter = '|', textBlock = """
         tachycardia | 'rateBpm: 120 ' | 'rateBpm: 20 ' | alert-rules/tachycardia.yaml: parameters.rateBpm: must be between 60 and 250 (was 20)
         tachycardia | 'rateBpm: 120 ' | 'rateBpm: fast ' | alert-rules/tachycardia.yaml: parameters.rateBpm: must be a number (was "fast")
-        tachycardia | 'rateBpm: 120 ' | 'rateBmp: 120 ' | alert-rules/tachycardia.yaml: parameters.rateBmp: unknown field (expected one of: rateBpm, minDuration, endHysteresisBpm, endMinDuration)
+        tachycardia | 'rateBpm: 120 ' | 'rateBmp: 120 ' | alert-rules/tachycardia.yaml: parameters.rateBmp: unknown field (expected one of: rateBpm, minDuration, endHysteresisBpm, endMinDuration, restBelowStepsPerMinute)
         tachycardia | 'minDuration: PT10M' | 'minDuration: PT0S' | alert-rules/tachycardia.yaml: parameters.minDuration: must be a positive duration (was PT0S)
         tachycardia | 'minDuration: PT10M' | 'minDuration: -PT10M' | alert-rules/tachycardia.yaml: parameters.minDuration: must be a positive duration (was -PT10M)
         tachycardia | 'minDuration: PT10M' | 'minDuration: 10 minutes' | alert-rules/tachycardia.yaml: parameters.minDuration: must be an ISO-8601 duration such as PT10M or PT30S (was "10 minutes")
         tachycardia | 'minDuration: PT10M' | 'minDuration: PT3H' | alert-rules/tachycardia.yaml: parameters.minDuration: must be between PT1M and PT2H (was PT3H)
         tachycardia | 'severity: urgent' | 'severity: high' | alert-rules/tachycardia.yaml: severity: unknown severity 'high' (expected one of: routine, urgent, asap, stat)
         tachycardia | 'episodeType: tachycardia' | 'episodeType: bradycardia' | alert-rules/tachycardia.yaml: episodeType: must match the file name (expected 'tachycardia', was 'bradycardia')
-        tachycardia | 'version: 1' | 'version: one' | alert-rules/tachycardia.yaml: version: must be a whole number (was "one")
-        tachycardia | 'version: 1' | 'version: 0' | alert-rules/tachycardia.yaml: version: must be at least 1 (was 0)
-        tachycardia | 'version: 1' | 'revision: 1' | alert-rules/tachycardia.yaml: revision: unknown field (expected one of: episodeType, version, description, severity, escalations, parameters, coolDown, renotify, notifyOnClose, sources)
+        tachycardia | 'version: 2' | 'version: one' | alert-rules/tachycardia.yaml: version: must be a whole number (was "one")
+        tachycardia | 'version: 2' | 'version: 0' | alert-rules/tachycardia.yaml: version: must be at least 1 (was 0)
+        tachycardia | 'version: 2' | 'revision: 1' | alert-rules/tachycardia.yaml: revision: unknown field (expected one of: episodeType, version, description, severity, escalations, parameters, coolDown, renotify, notifyOnClose, sources)
         tachycardia | 'coolDown: PT2H' | 'coolDown: -PT1H' | alert-rules/tachycardia.yaml: coolDown: must not be negative (was -PT1H)
         tachycardia | 'notifyOnClose: false' | 'notifyOnClose: no thanks' | alert-rules/tachycardia.yaml: notifyOnClose: must be true or false (was "no thanks")
         tachycardia | '  interval: PT6H' | '' | alert-rules/tachycardia.yaml: renotify.interval: missing (required when policy is while-open)
         tachycardia | 'policy: while-open' | 'policy: sometimes' | alert-rules/tachycardia.yaml: renotify.policy: must be never or while-open (was 'sometimes')
         tachycardia | 'supports: [minDuration, endHysteresisBpm, endMinDuration]' | 'supports: [endHysteresisBpm, endMinDuration]' | alert-rules/tachycardia.yaml: parameters.minDuration: no source cited (name it in the supports list of an entry under sources)
-        tachycardia | 'supports: [minDuration, endHysteresisBpm, endMinDuration]' | 'supports: [minDuration, endHysteresisBpm, endMinDuration, restBpm]' | alert-rules/tachycardia.yaml: sources[2].supports[3]: unknown parameter 'restBpm' (known: rateBpm, minDuration, endHysteresisBpm, endMinDuration)
+        tachycardia | 'supports: [minDuration, endHysteresisBpm, endMinDuration]' | 'supports: [minDuration, endHysteresisBpm, endMinDuration, restBpm]' | alert-rules/tachycardia.yaml: sources[2].supports[3]: unknown parameter 'restBpm' (known: rateBpm, minDuration, endHysteresisBpm, endMinDuration, restBelowStepsPerMinute)
         tachycardia | '  endMinDuration: PT2M          # ... for this long' | '' | alert-rules/tachycardia.yaml: parameters.endMinDuration: missing (required)
         bradycardia | 'severeRateBpm: 40 ' | 'severeRateBpm: 55 ' | alert-rules/bradycardia.yaml: parameters.severeRateBpm: must be below sustainedRateBpm (50, was 55)
         bradycardia | 'condition: severeBradycardia' | 'condition: fastVentricularRate' | alert-rules/bradycardia.yaml: escalations[0].condition: unknown condition 'fastVentricularRate' for bradycardia (known: severeBradycardia)
@@ -247,7 +247,7 @@ class RulesTest {
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "tachycardia.rateBpm", "must be between 60 and 250 bpm (was 20)",
                 "tachycardia.minDuration", "must be between 1 and 120 minutes (was 0)",
-                "tachycardia.restBpm", "unknown parameter 'restBpm' for tachycardia (known: rateBpm, minDuration, endHysteresisBpm, endMinDuration)",
+                "tachycardia.restBpm", "unknown parameter 'restBpm' for tachycardia (known: rateBpm, minDuration, endHysteresisBpm, endMinDuration, restBelowStepsPerMinute)",
                 "syncope.rateBpm", "unknown episode type 'syncope' (expected one of: atrial-fibrillation, tachycardia, bradycardia, pause, inactivity, device-offline)",
                 "rateBpm", "key must be <episode-type>.<parameter>, e.g. tachycardia.rateBpm",
                 "bradycardia.severeRateBpm", "conflicts with the patient's other bradycardia parameters: severeRateBpm must be below sustainedRateBpm (50, was 55)",

@@ -43,7 +43,7 @@ class HeartRateThresholdsTest {
         /** One sample per minute for {@code minutes} minutes (the first at the current time). */
         Feed minutes(int minutes, double bpm, ActivityState activity) {
             for (int i = 0; i < minutes; i++) {
-                events.addAll(HR.onSample(state, t, bpm, activity));
+                events.addAll(HR.onSample(state, t, bpm, activity, Double.NaN));
                 t += MIN;
             }
             return this;
@@ -158,7 +158,7 @@ class HeartRateThresholdsTest {
                 RULES.forPatient(Map.of("tachycardia.rateBpm", 100.0, "tachycardia.minDuration", 5.0)), LONDON));
         HeartRateState s = new HeartRateState();
         List<HeartRateEvent> ev = new ArrayList<>();
-        for (int i = 0; i <= 5; i++) ev.addAll(mine.onSample(s, DAY + i * MIN, 110, WORN_STILL));
+        for (int i = 0; i <= 5; i++) ev.addAll(mine.onSample(s, DAY + i * MIN, 110, WORN_STILL, Double.NaN));
         assertThat(ev).extracting(HeartRateEvent::kind).containsExactly(TACHYCARDIA_START);
     }
 

@@ -17,6 +17,12 @@ public final class IngestMetrics {
     public static final String DEAD_LETTER = "ingestDeadLetter";
     public static final String REASON = "reason";
     public static final String ENROLMENTS_REJECTED = "enrolmentsRejected";
+    /** Detection: alert state changes emitted (each becomes one Bundle on {@code alerts}). */
+    public static final String ALERT_CHANGES = "alertChanges";
+    /** Detection: beats that arrived out of device-time order for their patient and were skipped. */
+    public static final String OUT_OF_ORDER_BEATS = "outOfOrderBeatsSkipped";
+    /** Detection: tachycardia starts not alerted because an open AF episode explains them (AF escalates instead). */
+    public static final String TACHYCARDIA_EXPLAINED_BY_AF = "tachycardiaExplainedByAf";
 
     private IngestMetrics() {
     }

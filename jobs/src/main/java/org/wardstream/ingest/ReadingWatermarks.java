@@ -25,7 +25,12 @@ public final class ReadingWatermarks {
         return idleness.isZero() ? s : s.withIdleness(idleness);
     }
 
-    /** Enrolment updates carry no event time: their watermark never holds the joined stream back. */
+    /**
+     * Enrolment updates carry no event time: the source declares itself idle, so the operators that
+     * join enrolments with readings follow the readings' watermark alone. (Emitting a maximal
+     * watermark instead would be wrong: when the readings go idle too, event time would jump to the
+     * end of time and fire every timer at once.)
+     */
     public static WatermarkStrategy<EnrolmentUpdate> neverHoldBack() {
         return WatermarkStrategy.<EnrolmentUpdate>forGenerator(ctx -> new WatermarkGenerator<>() {
             @Override
@@ -34,7 +39,7 @@ public final class ReadingWatermarks {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
     }

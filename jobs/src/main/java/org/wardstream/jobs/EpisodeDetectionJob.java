@@ -14,10 +14,16 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.wardstream.contract.Topics;
+import org.wardstream.detect.AlertBundleSerializer;
+import org.wardstream.detect.AlertEvent;
+import org.wardstream.detect.EpisodeRecordSerializer;
+import org.wardstream.detect.PatientDetector;
+import org.wardstream.rules.Rules;
 import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeadLetterSerializer;
 import org.wardstream.ingest.DeviceEventDeserializer;
@@ -30,18 +36,21 @@ import org.wardstream.ingest.ReadingWatermarks;
 /**
  * The episode-detection job: Kafka {@code device-events} and {@code enrolments} in; ingest
  * (decode, validate, de-duplicate, enrolment gate) with refused records to {@code device-events-dlq}
- * exactly once. Detection and alerting attach to the admitted readings.
+ * exactly once; per-patient episode detection over the admitted readings; each alert state change
+ * to {@code alerts} (FHIR R4 Bundle) and {@code episodes} (Avro), exactly once.
  */
 public final class EpisodeDetectionJob {
     public static final String NAME = "wardstream episode detection";
     /** Max parallelism fixes the number of key groups: set once, it can never change for saved state. */
     public static final int MAX_PARALLELISM = 128;
+    public static final String UID_DETECTOR = "episode-detector";
 
     private EpisodeDetectionJob() {
     }
 
     /** Adds the whole job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
+        Rules rules = config.loadRules(); // fails before anything runs when a rule file is invalid
         env.setMaxParallelism(MAX_PARALLELISM);
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
@@ -76,8 +85,18 @@ public final class EpisodeDetectionJob {
         ingest.deadLetters().sinkTo(exactlyOnceSink(config, "dlq",
                         new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
                 .name("device-events-dlq").uid("sink-dead-letters");
-        // Episode detection attaches here (issue: episode-detection job); until then readings end.
-        ingest.readings().sinkTo(new DiscardingSink<>()).name("readings (detection pending)").uid("sink-readings");
+
+        // The gate's output is already partitioned by patient: no second shuffle of every reading.
+        DataStream<AlertEvent> alerts = DataStreamUtils
+                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class))
+                .connect(enrolmentUpdates.keyBy(u -> u.patientId, TypeInformation.of(String.class)))
+                .process(new PatientDetector(rules))
+                .returns(TypeInformation.of(AlertEvent.class))
+                .name("detect episodes").uid(UID_DETECTOR);
+        alerts.sinkTo(exactlyOnceSink(config, "alerts", new AlertBundleSerializer(Topics.ALERTS)))
+                .name("alerts").uid("sink-alerts");
+        alerts.sinkTo(exactlyOnceSink(config, "episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
+                .name("episodes").uid("sink-episodes");
     }
 
     static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,
@@ -103,8 +122,10 @@ public final class EpisodeDetectionJob {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read --kafka-properties " + params.get("kafka-properties"), e);
             }
-            config = new PipelineConfig(config.bootstrapServers(), props, config.groupId(),
-                    config.transactionalIdPrefix(), config.checkpointInterval(), config.ingest());
+            config = config.withKafkaProperties(props);
+        }
+        if (params.has("rules")) {
+            config = config.withRulesDir(params.get("rules"));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, config);

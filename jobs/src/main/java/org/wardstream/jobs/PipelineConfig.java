@@ -4,7 +4,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Properties;
 
-import org.wardstream.contract.Topics;
 import org.wardstream.ingest.IngestSettings;
 
 /**
@@ -16,27 +15,41 @@ import org.wardstream.ingest.IngestSettings;
  * @param transactionalIdPrefix prefix of the exactly-once sinks' transactional ids; unique per job
  * @param checkpointInterval  how often state is checkpointed and Kafka transactions commit
  * @param ingest              ingest settings
+ * @param rulesDir            directory of alert-rule YAML files, or null for the rules packaged in the jar
  */
 public record PipelineConfig(String bootstrapServers, Properties kafkaProperties, String groupId,
-                             String transactionalIdPrefix, Duration checkpointInterval, IngestSettings ingest)
+                             String transactionalIdPrefix, Duration checkpointInterval, IngestSettings ingest,
+                             String rulesDir)
         implements Serializable {
 
     public static PipelineConfig defaults(String bootstrapServers) {
         return new PipelineConfig(bootstrapServers, new Properties(), "wardstream-episode-detection",
-                "wardstream-episode-detection", Duration.ofSeconds(10), IngestSettings.defaults());
+                "wardstream-episode-detection", Duration.ofSeconds(10), IngestSettings.defaults(), null);
     }
 
     public PipelineConfig withIngest(IngestSettings settings) {
         return new PipelineConfig(bootstrapServers, kafkaProperties, groupId, transactionalIdPrefix,
-                checkpointInterval, settings);
+                checkpointInterval, settings, rulesDir);
     }
 
     public PipelineConfig withCheckpointInterval(Duration interval) {
         return new PipelineConfig(bootstrapServers, kafkaProperties, groupId, transactionalIdPrefix, interval,
-                ingest);
+                ingest, rulesDir);
     }
 
-    public String deviceEventsTopic() {
-        return Topics.DEVICE_EVENTS;
+    public PipelineConfig withKafkaProperties(Properties properties) {
+        return new PipelineConfig(bootstrapServers, properties, groupId, transactionalIdPrefix, checkpointInterval,
+                ingest, rulesDir);
+    }
+
+    public PipelineConfig withRulesDir(String dir) {
+        return new PipelineConfig(bootstrapServers, kafkaProperties, groupId, transactionalIdPrefix,
+                checkpointInterval, ingest, dir);
+    }
+
+    /** Loads and validates the rules: an invalid file fails here, naming the file, the field and the reason. */
+    public org.wardstream.rules.Rules loadRules() {
+        return rulesDir == null ? org.wardstream.rules.Rules.loadClasspath()
+                : org.wardstream.rules.Rules.loadDirectory(java.nio.file.Path.of(rulesDir));
     }
 }

@@ -166,7 +166,7 @@ class IngestPipelineIT {
             // A backlog from an offline device, uploaded once event time has moved on: late, still processed.
             long eventTimeReached = T0.plusSeconds(10 * 60).toEpochMilli();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
-                Long wm = InProcessMetrics.minGauge(jobId, "enrolment gate", ".currentInputWatermark");
+                Long wm = InProcessMetrics.minGauge(jobId, "enrolment gate", ".currentOutputWatermark");
                 return wm != null && wm >= eventTimeReached;
             });
             DeviceEvent backlog = DeviceEvent.newBuilder(TestEvents.heartRate("backlog", T0.minusSeconds(7200), 90))

@@ -156,7 +156,9 @@ final class PatientStream {
         if (first || worn != wornPrev || (!worn && method != methodPrev)) {
             emit(b, b, new WearState(worn, method));
         }
-        if (first || (b - plan.gridOrigin) % HOUR == 0) {
+        // Hourly status while worn (heart rate already shows the device is there); while off body the
+        // phone gateway's 5-minute heartbeat is the only sign of life, so a lost connection shows within minutes.
+        if (first || (b - plan.gridOrigin) % HOUR == 0 || !worn) {
             emit(b, b, status(b));
         }
         first = false;

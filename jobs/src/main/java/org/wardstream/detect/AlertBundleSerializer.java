@@ -1,0 +1,30 @@
+package org.wardstream.detect;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.wardstream.alerting.AlertContext;
+import org.wardstream.alerting.FhirAlerts;
+
+/**
+ * Writes each alert state change to {@code alerts} as one FHIR R4 transaction Bundle (JSON), keyed by
+ * the patient pseudonym. HAPI objects live only inside this call; nothing of them enters Flink state.
+ */
+public final class AlertBundleSerializer implements KafkaRecordSerializationSchema<AlertEvent> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+
+    public AlertBundleSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(AlertEvent a, KafkaSinkContext context, Long timestamp) {
+        AlertContext ctx = a.delayedByMs > 0 ? AlertContext.delayed(a.delayedByMs, a.evidenceReceivedMs)
+                : AlertContext.receivedAt(a.evidenceReceivedMs);
+        String bundle = FhirAlerts.toJson(a.toAlertChange(), ctx);
+        return new ProducerRecord<>(topic, null, a.emittedAtMs, a.patientId.getBytes(StandardCharsets.UTF_8),
+                bundle.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,78 @@
+package org.wardstream.detect;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+/**
+ * One alert state change on its way to the sinks (a Flink POJO): the lifecycle's {@link AlertChange}
+ * plus what only the stream knows: the programme, how delayed the evidence was, when it was received
+ * and when the change was emitted.
+ */
+public class AlertEvent {
+    public String kind;
+    public boolean notifyTeam;
+    public String episodeId;
+    public String patientId;
+    public String programme;
+    public String episodeType;
+    public String severity;
+    public long episodeStartMs;
+    /** Episode end, or -1 while open. */
+    public long episodeEndMs = -1;
+    public long atMs;
+    public String reason;
+    public Map<String, Double> evidence = new LinkedHashMap<>();
+    public String detectorVersion;
+    public int ruleVersion;
+    public int suppressedRecurrences;
+    /** How far the evidence lagged behind the watermark (0 = on time), ms. */
+    public long delayedByMs;
+    /** When the platform received the evidence (its timeReceived), epoch ms. */
+    public long evidenceReceivedMs;
+    /** Wall-clock time the change left the detector, epoch ms. */
+    public long emittedAtMs;
+
+    public AlertEvent() {
+    }
+
+    static AlertEvent of(AlertChange c, String programme, long delayedByMs, long evidenceReceivedMs, long emittedAtMs) {
+        AlertEvent e = new AlertEvent();
+        e.kind = c.kind().name();
+        e.notifyTeam = c.notifyTeam();
+        e.episodeId = c.episodeId();
+        e.patientId = c.patient();
+        e.programme = programme;
+        e.episodeType = c.type().code();
+        e.severity = c.severity().code();
+        e.episodeStartMs = c.episodeStartMs();
+        e.episodeEndMs = c.episodeEndMs() == null ? -1 : c.episodeEndMs();
+        e.atMs = c.atMs();
+        e.reason = c.reason();
+        e.evidence = new LinkedHashMap<>(c.evidence());
+        e.detectorVersion = c.detectorVersion();
+        e.ruleVersion = c.ruleVersion();
+        e.suppressedRecurrences = c.suppressedRecurrences();
+        e.delayedByMs = delayedByMs;
+        e.evidenceReceivedMs = evidenceReceivedMs;
+        e.emittedAtMs = emittedAtMs;
+        return e;
+    }
+
+    /** Back to the lifecycle's record, for the FHIR encoder. */
+    public AlertChange toAlertChange() {
+        return new AlertChange(AlertChange.Kind.valueOf(kind), notifyTeam, episodeId, patientId,
+                EpisodeType.fromCode(episodeType).orElseThrow(), Severity.fromCode(severity).orElseThrow(),
+                episodeStartMs, episodeEndMs < 0 ? null : episodeEndMs, atMs, reason, evidence, detectorVersion,
+                ruleVersion, suppressedRecurrences);
+    }
+
+    /** Omits the patient id: this may reach logs. */
+    @Override
+    public String toString() {
+        return "AlertEvent{" + episodeType + " " + kind + " at " + atMs + "}";
+    }
+}
