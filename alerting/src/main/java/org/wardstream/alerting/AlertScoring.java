@@ -247,7 +247,64 @@ public final class AlertScoring {
         return patient + "\u0000" + type;
     }
 
+    /**
+     * Of the ground-truth episodes no alert matched, how many (per type) began while an alerted episode of the same
+     * patient and type was open or within {@code coolDowns} of its end: the lifecycle held these back on purpose
+     * (alert fatigue; the next alert counts them), so they were detected but had no alert of their own.
+     */
+    public static Map<String, Integer> heldBack(Report report, Collection<AlertMessage> messages,
+                                                Map<String, Duration> coolDowns) {
+        Map<String, Instant[]> spans = new HashMap<>(); // episode id -> {start, end or null}
+        Map<String, AlertMessage> anyMessage = new HashMap<>();
+        for (AlertMessage m : messages) {
+            if (m.start() == null) continue;
+            Instant[] span = spans.computeIfAbsent(m.episodeId(), id -> new Instant[] {m.start(), null});
+            if (m.end() != null && (span[1] == null || m.end().isAfter(span[1]))) span[1] = m.end();
+            anyMessage.putIfAbsent(m.episodeId(), m);
+        }
+        Map<String, Integer> out = new TreeMap<>();
+        for (GroundTruthEpisode g : report.missed()) {
+            Duration coolDown = coolDowns.getOrDefault(g.episodeType(), Duration.ZERO);
+            boolean held = false;
+            for (Map.Entry<String, Instant[]> e : spans.entrySet()) {
+                AlertMessage m = anyMessage.get(e.getKey());
+                if (!m.patient().equals(g.patientId()) || !m.episodeType().equals(g.episodeType())) continue;
+                Instant start = e.getValue()[0];
+                Instant until = e.getValue()[1] == null ? Instant.MAX : e.getValue()[1].plus(coolDown);
+                if (!g.start().isBefore(start) && !g.start().isAfter(until)) {
+                    held = true;
+                    break;
+                }
+            }
+            if (held) out.merge(g.episodeType(), 1, Integer::sum);
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------------------------------------ output
+
+    /** The accuracy table with the episodes held back by cool-downs (see {@link #heldBack}). */
+    public static String markdown(Report r, Map<String, Integer> heldBack) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| episode type | ground-truth episodes | alerted episodes | found | recall | precision "
+                + "| held back by cool-down | recall incl. held back |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        int allHeld = 0;
+        for (TypeScore t : r.perType()) {
+            int h = heldBack.getOrDefault(t.episodeType(), 0);
+            allHeld += h;
+            rowWithHeld(sb, t.episodeType(), t, h);
+        }
+        rowWithHeld(sb, "**all**", r.total(), allHeld);
+        return sb.toString();
+    }
+
+    private static void rowWithHeld(StringBuilder sb, String name, TypeScore s, int held) {
+        sb.append("| ").append(name).append(" | ").append(s.groundTruth()).append(" | ").append(s.alerted())
+                .append(" | ").append(s.found()).append(" | ").append(fmt(s.recall())).append(" | ")
+                .append(fmt(s.precision())).append(" | ").append(held).append(" | ")
+                .append(fmt(s.groundTruth() == 0 ? null : (double) (s.found() + held) / s.groundTruth())).append(" |\n");
+    }
 
     /** The per-type accuracy table for the README (recall/precision to 3 decimals, "n/a" without denominator). */
     public static String markdown(Report r) {

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.flink.api.common.JobID;
+import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.AlertScoring;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.demo.EmbeddedPlatform;
@@ -79,10 +80,12 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<String, Object> summary = PipelineRun.summary(manifest.deviceEvents(), outcomes,
                         PipelineRun.episodesByType(alerts));
                 summary.put("alert_messages", alerts.size());
+                List<AlertMessage> messages = alerts.stream().map(FhirAlerts::parse).toList();
                 AlertScoring.Report accuracy = AlertScoring.score(
                         AlertScoring.parseGroundTruth(GroundTruthCsv.toCsv(simulator.groundTruth()), "ground truth"),
-                        alerts.stream().map(FhirAlerts::parse).toList());
-                summary.put("accuracy", EmbeddedRuns.accuracy(accuracy));
+                        messages);
+                Map<String, Integer> heldBack = AlertScoring.heldBack(accuracy, messages, EmbeddedRuns.coolDowns());
+                summary.put("accuracy", EmbeddedRuns.accuracy(accuracy, heldBack));
                 Map<String, Long> injected = new TreeMap<>(manifest.malformedByReason());
                 injected.values().removeIf(v -> v == 0);
                 boolean faultsMatch = injected.equals(outcomes.deadLetterTopic())
@@ -103,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
                 run.writeDeadLetters(out.resolve("dead-letter.ndjson"));
                 PipelineRun.writeLines(out.resolve("alerts.ndjson"), alerts);
                 EmbeddedRuns.report(System.err, manifest.deviceEvents(), outcomes, out);
-                System.err.println(AlertScoring.markdown(accuracy));
+                System.err.println(AlertScoring.markdown(accuracy, heldBack));
                 if (!faultsMatch) {
                     System.err.println("  MISMATCH: dead letters/duplicates " + outcomes.deadLetterTopic() + "/"
                             + outcomes.duplicates() + " differ from what the simulator injected " + injected + "/"

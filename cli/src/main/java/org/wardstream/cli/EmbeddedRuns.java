@@ -15,6 +15,7 @@ import org.wardstream.demo.EmbeddedPlatform;
 import org.wardstream.demo.PipelineRun;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.jobs.PipelineConfig;
+import org.wardstream.rules.Rules;
 
 /** What demo and replay share: the job settings for an embedded run, the report, the clean-up. */
 final class EmbeddedRuns {
@@ -36,8 +37,15 @@ final class EmbeddedRuns {
                 .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(10)));
     }
 
-    /** Recall and precision per episode type, for summary.json. */
-    static Map<String, Object> accuracy(AlertScoring.Report report) {
+    /** Each rule's cool-down (the rules packaged with the job), by episode-type code. */
+    static Map<String, Duration> coolDowns() {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        Rules.loadClasspath().all().forEach((type, rule) -> out.put(type.code(), rule.coolDown()));
+        return out;
+    }
+
+    /** Recall and precision per episode type, and the episodes held back by cool-downs, for summary.json. */
+    static Map<String, Object> accuracy(AlertScoring.Report report, Map<String, Integer> heldBack) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (AlertScoring.TypeScore t : report.perType()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -46,6 +54,10 @@ final class EmbeddedRuns {
             row.put("found", t.found());
             row.put("recall", t.recall());
             row.put("precision", t.precision());
+            int held = heldBack.getOrDefault(t.episodeType(), 0);
+            row.put("held_back_by_cool_down", held);
+            row.put("recall_including_held_back", t.groundTruth() == 0 ? null
+                    : (double) (t.found() + held) / t.groundTruth());
             out.put(t.episodeType(), row);
         }
         return out;

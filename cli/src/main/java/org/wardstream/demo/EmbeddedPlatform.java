@@ -85,6 +85,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return result.getSerializedThrowable().map(t -> (Throwable) t).orElse(null);
     }
 
+    /**
+     * Kills the TaskManager (as a crash would: its tasks die mid-stream, nothing is flushed) and starts a
+     * fresh one; running jobs fail over and restore from their last completed checkpoint.
+     */
+    public void crashTaskManager() throws Exception {
+        flink.terminateTaskManager(0).get();
+        flink.startTaskManager();
+    }
+
     public void cancel(JobID job) throws Exception {
         if (isRunning(job)) {
             flink.cancelJob(job).get();

@@ -217,6 +217,12 @@ final class PatientStream {
             count = phys.nextInt(4);
             intensity = 0;
             activityState = 0;
+        } else if (plan.inactive(b + BLOCK) && !plan.asleep(b)) {
+            // the patient walks to the chair before an injected inactivity: its start is a clear boundary
+            steps = 60 + phys.nextInt(60);
+            count = 200 + phys.nextInt(200);
+            intensity = 0;
+            activityState = 0;
         } else if (plan.asleep(b)) {
             steps = 0;
             count = phys.nextInt(13);

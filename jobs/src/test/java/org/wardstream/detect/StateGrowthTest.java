@@ -1,0 +1,112 @@
+package org.wardstream.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+import org.wardstream.ingest.DeviceReading;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.EventValidator;
+import org.wardstream.ingest.IngestGate;
+import org.wardstream.ingest.IngestSettings;
+import org.wardstream.ingest.PatientProfile;
+import org.wardstream.rules.Rules;
+import org.wardstream.simulator.SimulatedRecord;
+import org.wardstream.simulator.SimulationSink;
+import org.wardstream.simulator.Simulator;
+import org.wardstream.simulator.SimulatorConfig;
+
+/**
+ * Keyed state stays bounded: on a fixed set of patients, the ingest gate's and the detector's keyed
+ * state after 2N readings is at most 1.1 times the state after N (measured on a checkpoint of each).
+ */
+class StateGrowthTest {
+    static final int PATIENTS = 30;
+
+    @Test
+    void keyedStateAfter2NReadingsIsAtMost110PercentOfStateAfterN() throws Exception {
+        Simulator simulator = new Simulator(SimulatorConfig.defaults(PATIENTS, 2, 21));
+        List<DeviceReading> readings = new ArrayList<>();
+        EventValidator validator = new EventValidator(IngestSettings.defaults());
+        simulator.run(new SimulationSink() {
+            @Override
+            public void enrolment(org.wardstream.schema.PatientKey key, org.wardstream.schema.Enrolment value) {
+            }
+
+            @Override
+            public void deviceEvent(SimulatedRecord r) {
+                if (r.decodedValue() != null && r.decodedKey() != null && r.injectedFault() == null) {
+                    try {
+                        readings.add(validator.validate(r.decodedKey(), r.decodedValue(), r.timestampMs()));
+                    } catch (EventValidator.Rejection e) {
+                        throw new AssertionError("the simulator's valid readings must validate", e);
+                    }
+                }
+            }
+        });
+
+        try (var gate = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new IngestGate(IngestSettings.defaults()),
+                (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
+             var detector = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                     new PatientDetector(Rules.loadClasspath()), (DeviceReading r) -> r.patientId,
+                     (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
+            gate.open();
+            detector.open();
+            for (var e : simulator.enrolments()) {
+                EnrolmentUpdate u = new EnrolmentUpdate(e.key().getPatientId(), PatientProfile.of(e.value()));
+                gate.processElement2(new StreamRecord<>(u));
+                detector.processElement2(new StreamRecord<>(u));
+            }
+            int half = readings.size() / 2;
+            long[] afterN = feed(gate, detector, readings.subList(0, half), 1);
+            long[] after2N = feed(gate, detector, readings.subList(half, readings.size()), 2);
+
+            System.out.printf("keyed state for %d patients: gate %d -> %d bytes, detector %d -> %d bytes (N=%d readings)%n",
+                    PATIENTS, afterN[0], after2N[0], afterN[1], after2N[1], half);
+            assertThat(afterN[0]).as("gate state after N").isPositive();
+            assertThat(afterN[1]).as("detector state after N").isPositive();
+            assertThat((double) after2N[0]).as("gate state: %d bytes after N, %d after 2N", afterN[0], after2N[0])
+                    .isLessThanOrEqualTo(1.1 * afterN[0]);
+            assertThat((double) after2N[1]).as("detector state: %d bytes after N, %d after 2N", afterN[1], after2N[1])
+                    .isLessThanOrEqualTo(1.1 * afterN[1]);
+        }
+    }
+
+    /** Feeds readings through gate then detector with a bounded-out-of-orderness watermark; returns state sizes. */
+    private static long[] feed(KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, DeviceReading> gate,
+                               KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, AlertEvent> detector,
+                               List<DeviceReading> readings, long checkpointId) throws Exception {
+        long maxTime = Long.MIN_VALUE;
+        int i = 0;
+        for (DeviceReading r : readings) {
+            gate.processElement1(new StreamRecord<>(r, r.time));
+            maxTime = Math.max(maxTime, r.time);
+            if (++i % 500 == 0) {
+                Watermark w = new Watermark(maxTime - 5 * 60_000L);
+                gate.processBothWatermarks(w);
+                forward(gate, detector);
+                detector.processBothWatermarks(w);
+            }
+        }
+        forward(gate, detector);
+        long gateBytes = gate.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        long detectorBytes = detector.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        return new long[] {gateBytes, detectorBytes};
+    }
+
+    private static void forward(KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, DeviceReading> gate,
+                                KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, AlertEvent> detector)
+            throws Exception {
+        for (DeviceReading r : gate.extractOutputValues()) {
+            detector.processElement1(new StreamRecord<>(r, r.time));
+        }
+        gate.getOutput().clear();
+    }
+}
