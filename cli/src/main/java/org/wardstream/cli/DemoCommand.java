@@ -31,14 +31,8 @@ import picocli.CommandLine.Option;
                 "Writes summary.json, alerts.ndjson, ground-truth.csv and dead-letter.ndjson. Exit code 0 when the counts "
                         + "reconcile, 1 otherwise."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--patients", defaultValue = "1000", description = "Simulated patients (default ${DEFAULT-VALUE}).")
-    int patients;
-
-    @Option(names = "--days", defaultValue = "3", description = "Simulated days (default ${DEFAULT-VALUE}).")
-    int days;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @picocli.CommandLine.Mixin
+    PopulationOptions population;
 
     @Option(names = "--out", defaultValue = "out/demo", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
@@ -51,13 +45,13 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Args.positive(spec, "--patients", patients);
-        Args.positive(spec, "--days", days);
+        SimulatorConfig config = population.config(spec);
         Args.positive(spec, "--parallelism", parallelism);
         long started = System.nanoTime();
         Files.createDirectories(out);
-        Simulator simulator = new Simulator(SimulatorConfig.defaults(patients, days, seed));
-        System.err.printf("wardstream demo: %d patients, %d days, seed %d -> %s%n", patients, days, seed, out);
+        Simulator simulator = new Simulator(config);
+        System.err.printf("wardstream demo: %d patients, %d days, seed %d -> %s%n", config.patients(), config.days(),
+                config.seed(), out);
 
         Path work = Files.createTempDirectory("wardstream-demo-");
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(work, parallelism)) {
@@ -91,9 +85,9 @@ public final class DemoCommand implements Callable<Integer> {
                 boolean faultsMatch = injected.equals(outcomes.deadLetterTopic())
                         && manifest.duplicates() == outcomes.duplicates();
                 Map<String, Object> sim = new LinkedHashMap<>();
-                sim.put("patients", patients);
-                sim.put("days", days);
-                sim.put("seed", seed);
+                sim.put("patients", config.patients());
+                sim.put("days", config.days());
+                sim.put("seed", config.seed());
                 sim.put("injected_dead_letter", injected);
                 sim.put("injected_duplicates", manifest.duplicates());
                 sim.put("episodes_by_type", manifest.episodesByType());

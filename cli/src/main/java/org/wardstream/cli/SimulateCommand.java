@@ -49,14 +49,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--kafka-properties", description = "Properties file of extra Kafka producer settings (TLS, SASL).")
     Path kafkaProperties;
 
-    @Option(names = "--patients", defaultValue = "1000", description = "Patients (default ${DEFAULT-VALUE}).")
-    int patients;
-
-    @Option(names = "--days", defaultValue = "3", description = "Days (default ${DEFAULT-VALUE}).")
-    int days;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-    long seed;
+    @picocli.CommandLine.Mixin
+    PopulationOptions population;
 
     @Option(names = "--start", description = "First simulated instant, ISO-8601 UTC (default 2026-03-02T00:00:00Z).")
     Instant start;
@@ -66,11 +60,10 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Args.positive(spec, "--patients", patients);
-        Args.positive(spec, "--days", days);
-        SimulatorConfig defaults = SimulatorConfig.defaults(patients, days, seed);
-        SimulatorConfig config = start == null ? defaults : new SimulatorConfig(patients, days, seed, start,
-                defaults.malformedRate(), defaults.duplicateRate(), defaults.outOfOrderRate(), defaults.programme());
+        SimulatorConfig defaults = population.config(spec);
+        SimulatorConfig config = start == null ? defaults : new SimulatorConfig(defaults.patients(), defaults.days(),
+                defaults.seed(), start, defaults.malformedRate(), defaults.duplicateRate(), defaults.outOfOrderRate(),
+                defaults.programme());
         Simulator simulator = new Simulator(config);
         Path truth = target.out != null ? target.out : (truthDir != null ? truthDir : Path.of("."));
         Files.createDirectories(truth);
@@ -95,9 +88,9 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         GroundTruthCsv.write(simulator.groundTruth(), truth.resolve("ground-truth.csv"));
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("patients", patients);
-        m.put("days", days);
-        m.put("seed", seed);
+        m.put("patients", config.patients());
+        m.put("days", config.days());
+        m.put("seed", config.seed());
         m.put("start", config.start().toString());
         m.put("device_events", manifest.deviceEvents());
         m.put("enrolments", manifest.enrolments());

@@ -42,47 +42,31 @@ public final class ReplayFiles {
             throws IOException {
         AvroCodec<DeviceEventKey> keys = AvroCodec.deviceEventKeys();
         AvroCodec<DeviceEvent> values = AvroCodec.deviceEvents();
-        long produced = 0;
-        long malformed = 0;
-        int lineNo = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                byte[] keyBytes;
-                byte[] valueBytes;
-                long timestamp = System.currentTimeMillis();
-                try {
-                    JsonNode node = MAPPER.readTree(line);
-                    JsonNode k = node == null ? null : node.get("key");
-                    JsonNode v = node == null ? null : node.get("value");
-                    if (k == null || v == null) {
-                        throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
-                                "a line must be an object with \"key\" and \"value\"", null);
-                    }
-                    DeviceEventKey key = keys.fromJson(k.toString());
-                    DeviceEvent value = values.fromJson(v.toString());
-                    keyBytes = keys.encode(key);
-                    valueBytes = values.encode(value);
-                    timestamp = value.getTimeReceived().toEpochMilli();
-                } catch (IOException | DecodeException e) {
-                    malformed++;
-                    err.printf("  %s line %d: %s (dead-lettered)%n", file.getFileName(), lineNo, firstLine(e));
-                    keyBytes = null;
-                    valueBytes = line.getBytes(StandardCharsets.UTF_8);
-                }
-                RecordHeaders headers = new RecordHeaders();
-                headers.add(Topics.HEADER_SOURCE_LINE, Integer.toString(lineNo).getBytes(StandardCharsets.UTF_8));
-                producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, timestamp, keyBytes, valueBytes,
-                        headers));
-                produced++;
+        Fed fed = forEachLine(file, (lineNo, line) -> {
+            byte[] keyBytes;
+            byte[] valueBytes;
+            long timestamp = System.currentTimeMillis();
+            boolean ok = true;
+            try {
+                JsonNode[] kv = keyAndValue(line);
+                DeviceEventKey key = keys.fromJson(kv[0].toString());
+                DeviceEvent value = values.fromJson(kv[1].toString());
+                keyBytes = keys.encode(key);
+                valueBytes = values.encode(value);
+                timestamp = value.getTimeReceived().toEpochMilli();
+            } catch (IOException | DecodeException e) {
+                ok = false;
+                err.printf("  %s line %d: %s (dead-lettered)%n", file.getFileName(), lineNo, firstLine(e));
+                keyBytes = null;
+                valueBytes = line.getBytes(StandardCharsets.UTF_8);
             }
-        }
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(Topics.HEADER_SOURCE_LINE, Integer.toString(lineNo).getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, timestamp, keyBytes, valueBytes, headers));
+            return ok;
+        }, true);
         producer.flush();
-        return new Fed(produced, malformed);
+        return fed;
     }
 
     /** Enrolments; a malformed line is reported with its number and skipped (there is no enrolment DLQ). */
@@ -90,7 +74,33 @@ public final class ReplayFiles {
             throws IOException {
         AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
         AvroCodec<Enrolment> values = AvroCodec.enrolments();
-        long produced = 0;
+        Fed fed = forEachLine(file, (lineNo, line) -> {
+            try {
+                JsonNode[] kv = keyAndValue(line);
+                byte[] value = kv[1].isNull() ? null : values.encode(values.fromJson(kv[1].toString()));
+                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, keys.encode(keys.fromJson(kv[0].toString())),
+                        value));
+                return true;
+            } catch (IOException | DecodeException e) {
+                err.printf("  %s line %d: %s (skipped)%n", file.getFileName(), lineNo, firstLine(e));
+                return false;
+            }
+        }, false);
+        producer.flush();
+        return fed;
+    }
+
+    /** Handles one non-blank line; returns whether it was well-formed. */
+    private interface LineHandler {
+        boolean handle(int lineNo, String line) throws IOException;
+    }
+
+    /**
+     * Feeds every non-blank line to {@code handler}; counts malformed lines, and produced lines as all of them
+     * ({@code malformedProduced}) or only the well-formed ones.
+     */
+    private static Fed forEachLine(Path file, LineHandler handler, boolean malformedProduced) throws IOException {
+        long lines = 0;
         long malformed = 0;
         int lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -100,26 +110,23 @@ public final class ReplayFiles {
                 if (line.isBlank()) {
                     continue;
                 }
-                try {
-                    JsonNode node = MAPPER.readTree(line);
-                    JsonNode k = node == null ? null : node.get("key");
-                    if (k == null || !node.has("value")) {
-                        throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
-                                "a line must be an object with \"key\" and \"value\"", null);
-                    }
-                    JsonNode v = node.get("value");
-                    byte[] value = v.isNull() ? null : values.encode(values.fromJson(v.toString()));
-                    producer.send(new ProducerRecord<>(Topics.ENROLMENTS, keys.encode(keys.fromJson(k.toString())),
-                            value));
-                    produced++;
-                } catch (IOException | DecodeException e) {
+                lines++;
+                if (!handler.handle(lineNo, line)) {
                     malformed++;
-                    err.printf("  %s line %d: %s (skipped)%n", file.getFileName(), lineNo, firstLine(e));
                 }
             }
         }
-        producer.flush();
-        return new Fed(produced, malformed);
+        return new Fed(malformedProduced ? lines : lines - malformed, malformed);
+    }
+
+    /** The "key" and "value" members of a replay line (value may be JSON null). */
+    private static JsonNode[] keyAndValue(String line) throws IOException, DecodeException {
+        JsonNode node = MAPPER.readTree(line);
+        if (node == null || !node.isObject() || node.get("key") == null || !node.has("value")) {
+            throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
+                    "a line must be an object with \"key\" and \"value\"", null);
+        }
+        return new JsonNode[] {node.get("key"), node.get("value")};
     }
 
     private static String firstLine(Exception e) {

@@ -1,11 +1,10 @@
 package org.wardstream.rhythm;
 
-import java.io.ByteArrayOutputStream;
+import org.wardstream.state.CompactBytes;
+
 import java.io.DataInput;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -142,14 +141,12 @@ public final class RrAnalyserState {
         return s.toBytes().length;
     }
 
+    public static RrAnalyserState fromBytes(byte[] bytes) {
+        return CompactBytes.read(bytes, RrAnalyserState::readFrom);
+    }
+
     public byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return CompactBytes.of(this::writeTo, 512);
     }
 
     @Override

@@ -1,13 +1,10 @@
 package org.wardstream.signals;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import org.wardstream.state.CompactBytes;
+
 import java.io.DataInput;
-import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -105,21 +102,11 @@ public final class HeartRateState {
     }
 
     public byte[] toBytes() {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(SERIALIZED_SIZE);
-        try (DataOutputStream out = new DataOutputStream(b)) {
-            writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return b.toByteArray();
+        return CompactBytes.of(this::writeTo, SERIALIZED_SIZE);
     }
 
     public static HeartRateState fromBytes(byte[] bytes) {
-        try {
-            return readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CompactBytes.read(bytes, HeartRateState::readFrom);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.wardstream.detect;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -133,8 +131,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             this.patient = patient;
             this.d = detectorsFor(profile.value());
             byte[] rrBytes = rrState.value();
-            this.rr = rrBytes == null ? new RrAnalyserState() : RrAnalyserState.readFrom(
-                    new DataInputStream(new ByteArrayInputStream(rrBytes)));
+            this.rr = rrBytes == null ? new RrAnalyserState() : RrAnalyserState.fromBytes(rrBytes);
             byte[] hrBytes = hrState.value();
             this.hr = hrBytes == null ? new HeartRateState() : HeartRateState.fromBytes(hrBytes);
             byte[] wearBytes = wearState.value();

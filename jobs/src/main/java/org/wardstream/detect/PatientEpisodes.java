@@ -1,14 +1,12 @@
 package org.wardstream.detect;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.rules.EpisodeType;
+import org.wardstream.state.CompactBytes;
 
 /** The lifecycle state of each episode type for one patient, kept in Flink state as compact bytes. */
 final class PatientEpisodes {
@@ -25,37 +23,30 @@ final class PatientEpisodes {
     }
 
     byte[] toBytes() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-            DataOutputStream out = new DataOutputStream(bytes);
-            for (EpisodeState s : byType) {
-                out.writeBoolean(s != null);
-                if (s != null) {
-                    s.writeTo(out);
-                }
+        return CompactBytes.of(this::writeTo, 128);
+    }
+
+    /** A presence flag per episode type, then the state of each type this patient has used. */
+    private void writeTo(DataOutput out) throws IOException {
+        for (EpisodeState s : byType) {
+            out.writeBoolean(s != null);
+            if (s != null) {
+                s.writeTo(out);
             }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
     static PatientEpisodes fromBytes(byte[] bytes) {
+        return bytes == null ? new PatientEpisodes() : CompactBytes.read(bytes, PatientEpisodes::readFrom);
+    }
+
+    private static PatientEpisodes readFrom(DataInput in) throws IOException {
         PatientEpisodes p = new PatientEpisodes();
-        if (bytes == null) {
-            return p;
-        }
-        try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            for (int i = 0; i < TYPES.length; i++) {
-                if (in.readBoolean()) {
-                    p.byType[i] = EpisodeState.readFrom(in);
-                }
+        for (int i = 0; i < TYPES.length; i++) {
+            if (in.readBoolean()) {
+                p.byType[i] = EpisodeState.readFrom(in);
             }
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return p;
     }
 }
