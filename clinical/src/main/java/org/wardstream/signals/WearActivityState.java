@@ -15,8 +15,8 @@ public final class WearActivityState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
     public static final byte WEAR_UNKNOWN = 0, WEAR_ON = 1, WEAR_OFF = 2;
-    private static final byte FORMAT_VERSION = 2;
-    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 8 + 4;
+    private static final byte FORMAT_VERSION = 3;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 8 + 4 + 8 + 8;
 
     /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
     public byte state = (byte) ActivityState.NO_DATA.ordinal();
@@ -26,6 +26,10 @@ public final class WearActivityState {
     public boolean moving;
     /** Cadence of the last activity interval, steps per minute; NaN until one arrives. */
     public float lastStepsPerMinute = Float.NaN;
+    /** Device time of the newest wear report, or NO_TIME. */
+    public long lastWearMs = NO_TIME;
+    /** End of the newest activity interval, or NO_TIME. */
+    public long lastActivityMs = NO_TIME;
     /** Start of the counted stillness of an open inactivity episode, or NO_TIME. */
     public long inactivityStartMs = NO_TIME;
     public boolean inactivityOpen;
@@ -56,6 +60,8 @@ public final class WearActivityState {
         out.writeLong(lastPauseMs);
         out.writeLong(pauseStillnessReportedSinceMs);
         out.writeFloat(lastStepsPerMinute);
+        out.writeLong(lastWearMs);
+        out.writeLong(lastActivityMs);
     }
 
     public static WearActivityState readFrom(DataInput in) throws IOException {
@@ -74,6 +80,8 @@ public final class WearActivityState {
         s.lastPauseMs = in.readLong();
         s.pauseStillnessReportedSinceMs = in.readLong();
         s.lastStepsPerMinute = in.readFloat();
+        s.lastWearMs = in.readLong();
+        s.lastActivityMs = in.readLong();
         return s;
     }
 

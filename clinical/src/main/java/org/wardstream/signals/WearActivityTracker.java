@@ -10,8 +10,11 @@ import static org.wardstream.signals.WearActivityState.NO_TIME;
 /**
  * Incremental, per-patient activity and wear state ({@link ActivityState}) with the inactivity episode and
  * the "stillness after a pause" input derived from it. Stateless itself; per-patient data lives in a
- * {@link WearActivityState}. Inputs must arrive in device-time order (an earlier input is ignored);
- * the Flink layer sorts each patient's streams and calls {@link #onTime} at {@link #nextTimerMs}.
+ * {@link WearActivityState}. Inputs are expected in device-time order; the Flink layer calls
+ * {@link #onTime} at {@link #nextTimerMs}. A wear or activity report that arrives after later data (a
+ * device reports "reconnected" before uploading its backlog) still counts when it is the newest report
+ * of its kind: it sets the wear or movement flag as of the tracker's current time, since nothing newer
+ * contradicts it. Other late inputs are ignored.
  *
  * <h2>States</h2>
  * <ul>
@@ -54,9 +57,11 @@ public final class WearActivityTracker {
         if (endMs <= startMs || !(steps >= 0)) return out;
         double perMinute = steps / ((endMs - startMs) / 60_000.0);
         boolean moving = perMinute >= p.stillBelowStepsPerMinute();
-        input(s, endMs, startMs, st -> {
+        if (s.lastActivityMs != NO_TIME && endMs < s.lastActivityMs) return out;
+        input(s, endMs, startMs, true, st -> {
             st.moving = moving;
             st.lastStepsPerMinute = (float) perMinute;
+            st.lastActivityMs = endMs;
         }, out::add);
         return out;
     }
@@ -65,21 +70,25 @@ public final class WearActivityTracker {
     public List<WearActivityEvent> onWear(WearActivityState s, long timeMs, WearSignal signal) {
         List<WearActivityEvent> out = new ArrayList<>(2);
         byte wear = signal == WearSignal.ON_BODY ? WearActivityState.WEAR_ON : WearActivityState.WEAR_OFF;
-        input(s, timeMs, timeMs, st -> st.wear = wear, out::add);
+        if (s.lastWearMs != NO_TIME && timeMs < s.lastWearMs) return out;
+        input(s, timeMs, timeMs, true, st -> {
+            st.wear = wear;
+            st.lastWearMs = timeMs;
+        }, out::add);
         return out;
     }
 
     /** Any other data from the patient's devices (heart rate, RR, battery): the device is reporting. */
     public List<WearActivityEvent> onData(WearActivityState s, long timeMs) {
         List<WearActivityEvent> out = new ArrayList<>(1);
-        input(s, timeMs, timeMs, st -> { }, out::add);
+        input(s, timeMs, timeMs, false, st -> { }, out::add);
         return out;
     }
 
     /** A pause (from the rhythm analyser) at {@code pauseMs}; also counts as data. */
     public List<WearActivityEvent> onPause(WearActivityState s, long pauseMs) {
         List<WearActivityEvent> out = new ArrayList<>(1);
-        input(s, pauseMs, pauseMs, st -> st.lastPauseMs = pauseMs, out::add);
+        input(s, pauseMs, pauseMs, false, st -> st.lastPauseMs = pauseMs, out::add);
         return out;
     }
 
@@ -102,18 +111,27 @@ public final class WearActivityTracker {
         void apply(WearActivityState s);
     }
 
-    private void input(WearActivityState s, long t, long sinceHint, Update update, Consumer<? super WearActivityEvent> sink) {
-        if (s.lastDataMs != NO_TIME && t < s.lastDataMs) return;
-        advance(s, t, sink);
-        s.lastDataMs = t;
+    /**
+     * @param lateAllowed whether an input older than the last data still applies (as of the last data's time):
+     *                    only for the newest report of a kind (the callers check that)
+     */
+    private void input(WearActivityState s, long t, long sinceHint, boolean lateAllowed, Update update,
+                       Consumer<? super WearActivityEvent> sink) {
+        boolean late = s.lastDataMs != NO_TIME && t < s.lastDataMs;
+        if (late && !lateAllowed) return;
+        long now = late ? s.lastDataMs : t;
+        if (!late) {
+            advance(s, t, sink);
+            s.lastDataMs = t;
+        }
         update.apply(s);
         ActivityState to = derive(s);
         if (to != s.activityState()) {
             long since = s.stateSinceMs == NO_TIME ? sinceHint : Math.max(sinceHint, s.stateSinceMs);
-            if (s.activityState() == ActivityState.NO_DATA) since = t;
-            change(s, to, t, since, sink);
+            if (s.activityState() == ActivityState.NO_DATA) since = now;
+            change(s, to, now, Math.min(since, now), sink);
         }
-        advance(s, t, sink);
+        advance(s, now, sink);
     }
 
     private static ActivityState derive(WearActivityState s) {

@@ -182,4 +182,22 @@ class WearActivityTrackerTest {
         for (long t = t0 + 5 * HOUR; t < t0 + 365L * 24 * HOUR; t += QUARTER) T.onActivity(f.s, t, t + QUARTER, (t / QUARTER) % 7 == 0 ? 100 : 0);
         assertThat(f.s.toBytes()).hasSize(WearActivityState.SERIALIZED_SIZE);
     }
+
+    @Test
+    void theNewestWearReportCountsEvenWhenItArrivesAfterLaterData() {
+        long t0 = utc("2026-06-10T07:30:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.CHARGING);
+        assertThat(f.s.activityState()).isEqualTo(NOT_WORN);
+        // the device reconnects: its "reconnected" status (08:37) arrives before the buffered backlog
+        f.events.addAll(T.onData(f.s, t0 + 67 * MIN));
+        f.wear(t0 + 60 * MIN, WearSignal.ON_BODY);               // from the backlog: newest wear report
+        assertThat(f.s.activityState()).as("worn since the backlog's report").isEqualTo(WORN_STILL);
+        f.wear(t0 + 30 * MIN, WearSignal.OFF_BODY);              // an even older report: superseded, ignored
+        assertThat(f.s.activityState()).isEqualTo(WORN_STILL);
+        f.events.addAll(T.onActivity(f.s, t0 + 55 * MIN, t0 + 60 * MIN, 400)); // newest activity: walking
+        assertThat(f.s.activityState()).isEqualTo(ACTIVE);
+        f.events.addAll(T.onActivity(f.s, t0 + 50 * MIN, t0 + 55 * MIN, 0));   // older than that: ignored
+        assertThat(f.s.activityState()).isEqualTo(ACTIVE);
+        assertThat(f.s.lastDataMs).as("data time never goes back").isEqualTo(t0 + 67 * MIN);
+    }
 }

@@ -70,6 +70,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     private transient ValueState<byte[]> wearState;
     private transient ValueState<byte[]> episodeState;
     private transient ValueState<Long> timer;
+    private transient ValueState<Long> lastReceived;
     private transient Map<String, Detectors> detectors;
     private transient Counter alertChanges;
     private transient Counter outOfOrderBeats;
@@ -97,6 +98,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         wearState = ctx.getState(new ValueStateDescriptor<>("wear-activity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         timer = ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG));
+        lastReceived = ctx.getState(new ValueStateDescriptor<>("last-received", Types.LONG));
         detectors = new HashMap<>();
         alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
@@ -152,8 +154,15 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             episodeState.update(episodes.toBytes());
         }
 
-        long nextTimer() {
+        /**
+         * The next event time at which something is due. The wear tracker's silence runs on device time, but a
+         * device that has just uploaded a backlog has been heard from: its silence counts from the last receipt.
+         */
+        long nextTimer(Long heardAt) {
             long next = d.wear().nextTimerMs(wear);
+            if (next != Long.MIN_VALUE && heardAt != null) {
+                next = Math.max(next, heardAt + d.wear().parameters().silenceLimitMs());
+            }
             for (EpisodeType type : EpisodeType.values()) {
                 EpisodeState s = episodes.byType[type.ordinal()];
                 if (s != null) {
@@ -170,6 +179,10 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<AlertEvent> out) throws Exception {
         Work w = new Work(r.patientId);
+        Long heard = lastReceived.value();
+        if (heard == null || r.timeReceived > heard) {
+            lastReceived.update(r.timeReceived);
+        }
         switch (r.kind) {
             case RR_BATCH -> {
                 long beat = r.rrStart;
@@ -203,7 +216,16 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             }
             case WEAR -> w.wearEvents(w.d.wear().onWear(w.wear, r.time, r.onBody ? WearSignal.ON_BODY
                     : "CHARGER".equals(r.wearMethod) ? WearSignal.CHARGING : WearSignal.OFF_BODY));
-            case STATUS -> w.wearEvents(w.d.wear().onData(w.wear, r.time));
+            case STATUS -> {
+                // "Reconnected, n readings buffered" comes before the backlog it announces. It proves the silence
+                // up to now (device-offline), but counting it as data would put the patient's clock after the
+                // backlog, whose readings would then be out of order: advance time only.
+                if (r.connectivity == DeviceReading.CONN_RECONNECTED && r.bufferedEvents > 0) {
+                    w.wearEvents(w.d.wear().onTime(w.wear, r.time));
+                } else {
+                    w.wearEvents(w.d.wear().onData(w.wear, r.time));
+                }
+            }
         }
         emit(w, r.lateByMs, r.timeReceived, r.programme, out);
         finish(w, ctx);
@@ -217,6 +239,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             hrState.clear();
             wearState.clear();
             episodeState.clear();
+            lastReceived.clear();
             Long t = timer.value();
             if (t != null) {
                 ctx.timerService().deleteEventTimeTimer(t);
@@ -231,7 +254,10 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
         timer.clear();
         Work w = new Work(ctx.getCurrentKey());
-        w.wearEvents(w.d.wear().onTime(w.wear, timestamp));
+        Long heard = lastReceived.value();
+        if (heard == null || heard + w.d.wear().parameters().silenceLimitMs() <= timestamp) {
+            w.wearEvents(w.d.wear().onTime(w.wear, timestamp));
+        }
         for (EpisodeType type : EpisodeType.values()) {
             EpisodeState s = w.episodes.byType[type.ordinal()];
             if (s != null) {
@@ -262,7 +288,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
 
     private void finish(Work w, Context ctx) throws IOException {
         w.save();
-        long next = w.nextTimer();
+        long next = w.nextTimer(lastReceived.value());
         Long current = timer.value();
         if (current != null && current != next) {
             ctx.timerService().deleteEventTimeTimer(current);
