@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -52,7 +54,9 @@ import org.wardstream.signals.WearSignal;
  *
  * <p>Readings are analysed in the order the patient's devices delivered them, not held back for the
  * watermark: a backlog uploaded hours late is analysed like live data (its alerts carry how delayed
- * they are). Time-driven changes (silence becoming device-offline, waking hours ending, episode
+ * they are). When a device announces a backlog ("reconnected, n readings buffered"), live readings
+ * that arrive while the backlog uploads wait and are analysed after it, so each detector still sees the
+ * patient's readings in device-time order. Time-driven changes (silence becoming device-offline, waking hours ending, episode
  * windows, re-notification) run on event-time timers.
  *
  * <p>Each detector's state is a compact byte array (a few hundred bytes per patient in all).
@@ -61,6 +65,12 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     private static final long serialVersionUID = 1L;
     private static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/London");
     private static final BeatQuality[] QUALITY = {BeatQuality.CLEAN, BeatQuality.ARTEFACT, BeatQuality.GAP};
+    /**
+     * After a device announces a backlog, its live readings from the next few minutes wait (a backlog uploads
+     * in seconds) and are analysed once live data has moved beyond this, after the backlog. Not the announced
+     * count: a count that is off would release live data mid-backlog.
+     */
+    static final long BACKLOG_WAIT_MS = 3 * 60_000L;
 
     private final Rules rules;
 
@@ -71,6 +81,8 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     private transient ValueState<byte[]> episodeState;
     private transient ValueState<Long> timer;
     private transient ValueState<Long> lastReceived;
+    private transient ValueState<Long> backlogUntil;
+    private transient ListState<DeviceReading> heldLive;
     private transient Map<String, Detectors> detectors;
     private transient Counter alertChanges;
     private transient Counter outOfOrderBeats;
@@ -99,6 +111,8 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         timer = ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG));
         lastReceived = ctx.getState(new ValueStateDescriptor<>("last-received", Types.LONG));
+        backlogUntil = ctx.getState(new ValueStateDescriptor<>("backlog-until", Types.LONG));
+        heldLive = ctx.getListState(new ListStateDescriptor<>("held-live", TypeInformation.of(DeviceReading.class)));
         detectors = new HashMap<>();
         alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
@@ -178,11 +192,45 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<AlertEvent> out) throws Exception {
-        Work w = new Work(r.patientId);
         Long heard = lastReceived.value();
         if (heard == null || r.timeReceived > heard) {
             lastReceived.update(r.timeReceived);
         }
+        Long until = backlogUntil.value();
+        if (until != null) {
+            if (r.time < until) { // part of the announced backlog
+                analyse(r, ctx, out);
+                return;
+            }
+            if (r.time <= until + BACKLOG_WAIT_MS) { // live data while the backlog uploads: analyse it after
+                heldLive.add(r);
+                return;
+            }
+            releaseHeld(ctx, out); // live data has moved on: the backlog is in
+        }
+        if (r.kind == DeviceReading.Kind.STATUS && r.connectivity == DeviceReading.CONN_RECONNECTED
+                && r.bufferedEvents > 0) {
+            backlogUntil.update(r.time);
+        }
+        analyse(r, ctx, out);
+    }
+
+    /** Analyses the live readings held during a backlog upload, in device-time order, and leaves backlog mode. */
+    private void releaseHeld(Context ctx, Collector<AlertEvent> out) throws Exception {
+        List<DeviceReading> held = new ArrayList<>();
+        for (DeviceReading h : heldLive.get()) {
+            held.add(h);
+        }
+        heldLive.clear();
+        backlogUntil.clear();
+        held.sort(java.util.Comparator.comparingLong(h -> h.time));
+        for (DeviceReading h : held) {
+            analyse(h, ctx, out);
+        }
+    }
+
+    private void analyse(DeviceReading r, Context ctx, Collector<AlertEvent> out) throws Exception {
+        Work w = new Work(r.patientId);
         switch (r.kind) {
             case RR_BATCH -> {
                 long beat = r.rrStart;
@@ -240,6 +288,8 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             wearState.clear();
             episodeState.clear();
             lastReceived.clear();
+            backlogUntil.clear();
+            heldLive.clear();
             Long t = timer.value();
             if (t != null) {
                 ctx.timerService().deleteEventTimeTimer(t);

@@ -153,4 +153,43 @@ class PatientDetectorTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
+
+    @Test
+    void liveReadingsWaitWhileAnAnnouncedBacklogUploads() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 5; m++) {
+            send(rrMinute(T0 + m * 60_000L, false));
+        }
+        long reconnect = T0 + 3 * 3600_000L;
+        DeviceReading status = base(DeviceReading.Kind.STATUS, reconnect);
+        status.connectivity = DeviceReading.CONN_RECONNECTED;
+        status.bufferedEvents = 7; // an announced count that is off must not matter
+        status.timeReceived = reconnect + 500;
+        send(status);
+        List<DeviceReading> backlog = new java.util.ArrayList<>();
+        for (int m = 5; m < 30; m++) {
+            DeviceReading r = rrMinute(T0 + m * 60_000L, m >= 10); // AF from minute 10
+            r.timeReceived = reconnect + 1000;
+            r.lateByMs = 2 * 3600_000L;
+            backlog.add(r);
+        }
+        // the upload interleaves with live data: a live sinus minute arrives after the first five backlog minutes
+        for (int i = 0; i < 5; i++) {
+            send(backlog.get(i));
+        }
+        DeviceReading live = rrMinute(reconnect + 60_000L, false);
+        live.timeReceived = reconnect + 1200;
+        send(live);
+        for (int i = 5; i < backlog.size(); i++) {
+            send(backlog.get(i));
+        }
+        DeviceReading later = rrMinute(reconnect + 4 * 60_000L, false); // live data moves on: the held minute goes
+        later.timeReceived = reconnect + 4 * 60_000L + 1000;
+        send(later);
+        // the AF inside the backlog is found: no beat of it was out of order behind the live minute
+        assertThat(alerts("atrial-fibrillation")).isNotEmpty()
+                .first().satisfies(a -> assertThat(a.episodeStartMs).isBetween(T0 + 9 * 60_000L, T0 + 12 * 60_000L));
+        // and the live minute, analysed after the backlog, closed the AF (it is sinus, hours later)
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).contains("OPENED", "CLOSED");
+    }
 }
