@@ -214,10 +214,6 @@ public final class PipelineRun implements AutoCloseable {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    public List<ConsumerRecord<byte[], byte[]>> deadLetterRecords() {
-        return new ArrayList<>(deadLetters.records());
-    }
-
     @Override
     public void close() {
         deadLetters.close();

@@ -27,11 +27,6 @@ public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, 
                 dedupMaxIdsPerPatient);
     }
 
-    public IngestSettings withOutOfOrderness(Duration bound) {
-        return new IngestSettings(futureTolerance, enrolmentGrace, bound, idleness, dedupHorizon,
-                dedupMaxIdsPerPatient);
-    }
-
     public IngestSettings withIdleness(Duration idle) {
         return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idle, dedupHorizon,
                 dedupMaxIdsPerPatient);
