@@ -54,9 +54,9 @@ import org.wardstream.signals.WearSignal;
  *
  * <p>Readings are analysed in the order the patient's devices delivered them, not held back for the
  * watermark: a backlog uploaded hours late is analysed like live data (its alerts carry how delayed
- * they are). When a device announces a backlog ("reconnected, n readings buffered"), live readings
- * that arrive while the backlog uploads wait and are analysed after it, so each detector still sees the
- * patient's readings in device-time order. Time-driven changes (silence becoming device-offline, waking hours ending, episode
+ * they are). When a device announces a backlog ("reconnected, n readings buffered"), the backlog and
+ * the live readings that interleave with its upload are held briefly and analysed in device-time order,
+ * so each detector still sees the patient's readings in order. Time-driven changes (silence becoming device-offline, waking hours ending, episode
  * windows, re-notification) run on event-time timers.
  *
  * <p>Each detector's state is a compact byte array (a few hundred bytes per patient in all).
@@ -66,11 +66,14 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     private static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/London");
     private static final BeatQuality[] QUALITY = {BeatQuality.CLEAN, BeatQuality.ARTEFACT, BeatQuality.GAP};
     /**
-     * After a device announces a backlog, its live readings from the next few minutes wait (a backlog uploads
-     * in seconds) and are analysed once live data has moved beyond this, after the backlog. Not the announced
-     * count: a count that is off would release live data mid-backlog.
+     * After a device announces a backlog, the patient's readings (the backlog, and live readings up to this
+     * long after the reconnection) are held and analysed together in device-time order once live data has
+     * moved beyond it: a backlog uploads in seconds, interleaved with live data. Not the announced count: a
+     * count that is off would release live data mid-backlog.
      */
     static final long BACKLOG_WAIT_MS = 3 * 60_000L;
+    /** At most this many readings are held for one backlog (about 3 days of one device); then they are analysed. */
+    static final int MAX_HELD = 20_000;
 
     private final Rules rules;
 
@@ -82,7 +85,8 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     private transient ValueState<Long> timer;
     private transient ValueState<Long> lastReceived;
     private transient ValueState<Long> backlogUntil;
-    private transient ListState<DeviceReading> heldLive;
+    private transient ListState<DeviceReading> held;
+    private transient ValueState<Integer> heldCount;
     private transient Map<String, Detectors> detectors;
     private transient Counter alertChanges;
     private transient Counter outOfOrderBeats;
@@ -112,7 +116,8 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         timer = ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG));
         lastReceived = ctx.getState(new ValueStateDescriptor<>("last-received", Types.LONG));
         backlogUntil = ctx.getState(new ValueStateDescriptor<>("backlog-until", Types.LONG));
-        heldLive = ctx.getListState(new ListStateDescriptor<>("held-live", TypeInformation.of(DeviceReading.class)));
+        held = ctx.getListState(new ListStateDescriptor<>("backlog-held", TypeInformation.of(DeviceReading.class)));
+        heldCount = ctx.getState(new ValueStateDescriptor<>("backlog-held-count", Types.INT));
         detectors = new HashMap<>();
         alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
@@ -198,12 +203,11 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         }
         Long until = backlogUntil.value();
         if (until != null) {
-            if (r.time < until) { // part of the announced backlog
-                analyse(r, ctx, out);
-                return;
-            }
-            if (r.time <= until + BACKLOG_WAIT_MS) { // live data while the backlog uploads: analyse it after
-                heldLive.add(r);
+            Integer count = heldCount.value();
+            int n = count == null ? 0 : count;
+            if (r.time <= until + BACKLOG_WAIT_MS && n < MAX_HELD) {
+                held.add(r); // the backlog and the live readings around it, analysed together in device-time order
+                heldCount.update(n + 1);
                 return;
             }
             releaseHeld(ctx, out); // live data has moved on: the backlog is in
@@ -211,20 +215,22 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         if (r.kind == DeviceReading.Kind.STATUS && r.connectivity == DeviceReading.CONN_RECONNECTED
                 && r.bufferedEvents > 0) {
             backlogUntil.update(r.time);
+            heldCount.update(0);
         }
         analyse(r, ctx, out);
     }
 
-    /** Analyses the live readings held during a backlog upload, in device-time order, and leaves backlog mode. */
+    /** Analyses the readings held during a backlog upload in device-time order, and leaves backlog mode. */
     private void releaseHeld(Context ctx, Collector<AlertEvent> out) throws Exception {
-        List<DeviceReading> held = new ArrayList<>();
-        for (DeviceReading h : heldLive.get()) {
-            held.add(h);
+        List<DeviceReading> readings = new ArrayList<>();
+        for (DeviceReading h : held.get()) {
+            readings.add(h);
         }
-        heldLive.clear();
+        held.clear();
+        heldCount.clear();
         backlogUntil.clear();
-        held.sort(java.util.Comparator.comparingLong(h -> h.time));
-        for (DeviceReading h : held) {
+        readings.sort(java.util.Comparator.comparingLong(h -> h.time));
+        for (DeviceReading h : readings) {
             analyse(h, ctx, out);
         }
     }
@@ -289,7 +295,8 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             episodeState.clear();
             lastReceived.clear();
             backlogUntil.clear();
-            heldLive.clear();
+            held.clear();
+            heldCount.clear();
             Long t = timer.value();
             if (t != null) {
                 ctx.timerService().deleteEventTimeTimer(t);
