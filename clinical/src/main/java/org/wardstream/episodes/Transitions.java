@@ -30,6 +30,15 @@ public final class Transitions {
     private Transitions() {
     }
 
+    /** The detector (name/version) whose events drive episodes of {@code type}: part of their episode ids. */
+    public static String detectorVersion(EpisodeType type) {
+        return switch (type) {
+            case ATRIAL_FIBRILLATION, PAUSE -> RHYTHM_DETECTOR_VERSION;
+            case TACHYCARDIA, BRADYCARDIA -> HeartRateThresholds.DETECTOR_VERSION;
+            case INACTIVITY, DEVICE_OFFLINE -> WearActivityTracker.DETECTOR_VERSION;
+        };
+    }
+
     /**
      * Whether {@code t} adds nothing a clinician does not already have: a tachycardia start while an AF
      * episode is open or pending is AF with a fast ventricular rate, which escalates the AF alert (rule

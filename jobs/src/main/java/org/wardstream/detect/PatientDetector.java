@@ -217,7 +217,9 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             backlogUntil.update(r.time);
             heldCount.update(0);
         }
-        analyse(r, ctx, out);
+        Work w = new Work(r.patientId);
+        analyse(w, r, out);
+        finish(w, ctx);
     }
 
     /** Analyses the readings held during a backlog upload in device-time order, and leaves backlog mode. */
@@ -229,14 +231,19 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         held.clear();
         heldCount.clear();
         backlogUntil.clear();
-        readings.sort(java.util.Comparator.comparingLong(h -> h.time));
-        for (DeviceReading h : readings) {
-            analyse(h, ctx, out);
+        if (readings.isEmpty()) {
+            return;
         }
+        readings.sort(java.util.Comparator.comparingLong(h -> h.time));
+        Work w = new Work(readings.get(0).patientId); // one load and one save for the whole backlog
+        for (DeviceReading h : readings) {
+            analyse(w, h, out);
+        }
+        finish(w, ctx);
     }
 
-    private void analyse(DeviceReading r, Context ctx, Collector<AlertEvent> out) throws Exception {
-        Work w = new Work(r.patientId);
+    /** Feeds one reading to the detectors and emits the alert changes it causes (state is saved by the caller). */
+    private void analyse(Work w, DeviceReading r, Collector<AlertEvent> out) {
         switch (r.kind) {
             case RR_BATCH -> {
                 long beat = r.rrStart;
@@ -282,7 +289,6 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             }
         }
         emit(w, r.lateByMs, r.timeReceived, r.programme, out);
-        finish(w, ctx);
     }
 
     @Override
@@ -320,7 +326,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             if (s != null) {
                 long due = EpisodeLifecycle.nextTimerMs(s, w.d.rules().rule(type));
                 if (due != Long.MIN_VALUE && due <= timestamp) {
-                    w.transitions.add(Transition.tick(w.patient, type, timestamp, detectorVersion(type)));
+                    w.transitions.add(Transition.tick(w.patient, type, timestamp, Transitions.detectorVersion(type)));
                 }
             }
         }
@@ -341,6 +347,7 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
                 out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now));
             }
         }
+        w.transitions.clear();
     }
 
     private void finish(Work w, Context ctx) throws IOException {
@@ -355,13 +362,5 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             ctx.timerService().registerEventTimeTimer(next);
             timer.update(next);
         }
-    }
-
-    private static String detectorVersion(EpisodeType type) {
-        return switch (type) {
-            case ATRIAL_FIBRILLATION, PAUSE -> Transitions.RHYTHM_DETECTOR_VERSION;
-            case TACHYCARDIA, BRADYCARDIA -> HeartRateThresholds.DETECTOR_VERSION;
-            case INACTIVITY, DEVICE_OFFLINE -> WearActivityTracker.DETECTOR_VERSION;
-        };
     }
 }
