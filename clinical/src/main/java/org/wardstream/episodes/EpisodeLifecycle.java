@@ -39,9 +39,12 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       Exception for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity).</li>
  *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
- *       it raises the severity. Atrial fibrillation's {@code fastVentricularRate} is evaluated here from UPDATE
- *       evidence {@code meanRateBpm} (above {@code fastRateBpm} for {@code fastRateMinDuration}); other
- *       conditions arrive as ESCALATE transitions from the detectors.</li>
+ *       it raises the severity. Conditions arrive as ESCALATE transitions: from the detectors (severe
+ *       bradycardia) or from the CEP patterns over the detectors' cues (AF with a fast ventricular rate, pause
+ *       followed by stillness). A pattern match refers to the time its first event happened
+ *       ({@link Transition#episodeStartMs()} of the ESCALATE); when that lies in the last alerted episode, which
+ *       has closed meanwhile (the match completed after the END was seen), that episode is escalated
+ *       after the fact: ESCALATED with its id and end.</li>
  *   <li><b>Re-notification</b>: with policy {@code while-open}, an UPDATED ("still ongoing") at most once per
  *       interval, on UPDATE or TICK.</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
@@ -101,7 +104,6 @@ public final class EpisodeLifecycle {
         s.episodeStartMs = start;
         s.lastEvidenceMs = t.atMs();
         s.escalatedMask = 0;
-        s.conditionSinceMs = NO_TIME;
         s.severity = (byte) rule.severity().ordinal();
         s.episodeId = null;
         if (s.lastAlertEndMs != NO_TIME && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
@@ -134,25 +136,20 @@ public final class EpisodeLifecycle {
         if (s.phase == IDLE) return;
         s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
         if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
-        Double rate = t.evidence().get("meanRateBpm");
-        if (rate != null && rule.escalation(RuleSchema.FAST_VENTRICULAR_RATE).isPresent()) {
-            if (rate > rule.number("fastRateBpm")) {
-                if (s.conditionSinceMs == NO_TIME) s.conditionSinceMs = t.atMs();
-                if (t.atMs() - s.conditionSinceMs >= rule.millis("fastRateMinDuration")) {
-                    escalate(s, t, RuleSchema.FAST_VENTRICULAR_RATE, rule, out);
-                }
-            } else {
-                s.conditionSinceMs = NO_TIME;
-            }
-        }
         renotify(s, t, rule, out);
     }
 
     private static void escalate(EpisodeState s, Transition t, String condition, Rule rule, List<AlertChange> out) {
-        if (s.phase == IDLE || condition == null) return;
+        if (condition == null) return;
         Optional<Escalation> esc = rule.escalation(condition);
         if (esc.isEmpty()) return;
         int bit = 1 << new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType()))).indexOf(condition);
+        long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
+        if (refersTo != NO_TIME && (s.phase == IDLE || refersTo < s.episodeStartMs)) {
+            escalateClosed(s, t, refersTo, bit, esc.get(), rule, out);
+            return;
+        }
+        if (s.phase == IDLE) return;
         if ((s.escalatedMask & bit) != 0) return;
         s.escalatedMask |= bit;
         Severity target = esc.get().severity();
@@ -173,6 +170,20 @@ public final class EpisodeLifecycle {
         }
     }
 
+    /** An escalation whose evidence began in the last alerted episode, which has closed since. */
+    private static void escalateClosed(EpisodeState s, Transition t, long refersTo, int bit, Escalation esc, Rule rule,
+                                       List<AlertChange> out) {
+        if (s.lastEpisodeStartMs == NO_TIME || refersTo < s.lastEpisodeStartMs || refersTo > s.lastAlertEndMs) return;
+        if ((s.lastEscalatedMask & bit) != 0) return;
+        s.lastEscalatedMask |= bit;
+        if (esc.severity().ordinal() <= s.lastSeverity) return;
+        s.lastSeverity = (byte) esc.severity().ordinal();
+        out.add(new AlertChange(AlertChange.Kind.ESCALATED, true,
+                EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.lastEpisodeStartMs), t.patient(), t.type(),
+                esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(), esc.reason(), t.evidence(),
+                t.detectorVersion(), rule.version(), 0));
+    }
+
     private static void renotify(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN) return;
         if (t.atMs() - s.lastNotifiedMs >= rule.renotify().interval().toMillis()) {
@@ -187,12 +198,14 @@ public final class EpisodeLifecycle {
             String reason = notify && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
             out.add(change(AlertChange.Kind.CLOSED, notify, s, t, rule, endMs, reason));
             s.lastAlertEndMs = endMs;
+            s.lastEpisodeStartMs = s.episodeStartMs;
+            s.lastSeverity = s.severity;
+            s.lastEscalatedMask = s.escalatedMask;
         }
         s.phase = IDLE;
         s.episodeId = null;
         s.episodeStartMs = NO_TIME;
         s.lastEvidenceMs = NO_TIME;
-        s.conditionSinceMs = NO_TIME;
         s.escalatedMask = 0;
     }
 

@@ -24,8 +24,8 @@ public final class EpisodeState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 1;
-    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 2 + 32;
+    private static final byte FORMAT_VERSION = 2;
+    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 1 + 2 + 32;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -33,13 +33,16 @@ public final class EpisodeState {
     public long lastNotifiedMs = NO_TIME;
     /** End (device time) of the last episode that raised an alert: the cool-down runs from here. */
     public long lastAlertEndMs = NO_TIME;
-    /** Since when the fast-ventricular-rate condition has held (AF), or NO_TIME. */
-    public long conditionSinceMs = NO_TIME;
+    /** Start of the last episode that raised an alert (with {@link #lastAlertEndMs}: its period), or NO_TIME. */
+    public long lastEpisodeStartMs = NO_TIME;
     /** Severity ordinal ({@link org.wardstream.rules.Severity}). */
     public byte severity;
     /** Escalation conditions already applied, one bit per condition (sorted condition codes of the type). */
     public int escalatedMask;
     public int suppressedCount;
+    /** Severity ordinal and escalation bits of the last alerted episode, for an escalation that arrives after it closed. */
+    public byte lastSeverity;
+    public int lastEscalatedMask;
     /** Id of the open episode (32 hex chars), or null. */
     public String episodeId;
 
@@ -53,10 +56,12 @@ public final class EpisodeState {
         out.writeLong(lastEvidenceMs);
         out.writeLong(lastNotifiedMs);
         out.writeLong(lastAlertEndMs);
-        out.writeLong(conditionSinceMs);
+        out.writeLong(lastEpisodeStartMs);
         out.writeByte(severity);
         out.writeInt(escalatedMask);
         out.writeInt(suppressedCount);
+        out.writeByte(lastSeverity);
+        out.writeInt(lastEscalatedMask);
         out.writeBoolean(episodeId != null);
         if (episodeId != null) out.writeUTF(episodeId);
     }
@@ -70,10 +75,12 @@ public final class EpisodeState {
         s.lastEvidenceMs = in.readLong();
         s.lastNotifiedMs = in.readLong();
         s.lastAlertEndMs = in.readLong();
-        s.conditionSinceMs = in.readLong();
+        s.lastEpisodeStartMs = in.readLong();
         s.severity = in.readByte();
         s.escalatedMask = in.readInt();
         s.suppressedCount = in.readInt();
+        s.lastSeverity = in.readByte();
+        s.lastEscalatedMask = in.readInt();
         s.episodeId = in.readBoolean() ? in.readUTF() : null;
         return s;
     }

@@ -92,7 +92,8 @@ public final class Transitions {
 
     /**
      * NO_DATA entered -> device-offline START (episode start = last data); NO_DATA left -> device-offline END;
-     * inactivity start/end -> inactivity START/END; stillness after a pause -> pause ESCALATE (followedByStillness).
+     * inactivity start/end -> inactivity START/END. {@link WearActivityEvent.StillFor} is no transition: it is a
+     * cue for the CEP pattern "pause followed by stillness", which raises the pause ESCALATE.
      */
     public static List<Transition> fromWearActivity(String patient, WearActivityEvent e) {
         String dv = WearActivityTracker.DETECTOR_VERSION;
@@ -112,10 +113,6 @@ public final class Transitions {
         if (e instanceof WearActivityEvent.InactivityEnd end) {
             return List.of(Transition.end(patient, EpisodeType.INACTIVITY, end.atMs(), dv,
                     Map.of("stillMinutes", (end.atMs() - end.startMs()) / 60_000.0)));
-        }
-        if (e instanceof WearActivityEvent.StillnessAfterPause p) {
-            return List.of(Transition.escalate(patient, EpisodeType.PAUSE, p.atMs(), RuleSchema.FOLLOWED_BY_STILLNESS,
-                    RHYTHM_DETECTOR_VERSION, Map.of("stillMinutes", (p.atMs() - p.stillSinceMs()) / 60_000.0)));
         }
         return List.of();
     }

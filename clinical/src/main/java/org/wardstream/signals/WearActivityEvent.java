@@ -32,9 +32,13 @@ public sealed interface WearActivityEvent {
     }
 
     /**
-     * Stillness that began within the pause rule's window around a pause has lasted the pause rule's minimum:
-     * the input of the pause rule's {@code followedByStillness} escalation ("possible syncope or fall").
+     * A worn-still stretch has lasted the pause rule's {@code stillnessMinDuration} (reported once per stretch,
+     * whatever the time of day): the cue that the CEP pattern "pause followed by stillness" (possible syncope or
+     * fall) looks for after a pause.
+     *
+     * @param stillSinceMs start of the still stretch
+     * @param atMs         when it reached the minimum duration
      */
-    record StillnessAfterPause(long pauseMs, long stillSinceMs, long atMs) implements WearActivityEvent {
+    record StillFor(long stillSinceMs, long atMs) implements WearActivityEvent {
     }
 }

@@ -13,17 +13,17 @@ import java.time.ZoneId;
  * @param silenceLimitMs           no data for this long or longer: NO_DATA (device-offline rule)
  * @param stillBelowStepsPerMinute an activity interval with fewer steps per minute than this is still
  * @param waking                   waking hours and inactivity limits per band (inactivity rule)
- * @param pauseStillnessWithinMs   pause rule: stillness starting within this of a pause (either side) ...
- * @param pauseStillnessMinMs      ... and lasting this long is reported as {@link WearActivityEvent.StillnessAfterPause}
+ * @param stillForMs               a worn-still stretch this long is reported as {@link WearActivityEvent.StillFor}
+ *                                 (pause rule {@code stillnessMinDuration})
  */
 public record WearActivityParameters(long silenceLimitMs, double stillBelowStepsPerMinute, WakingHours waking,
-                                     long pauseStillnessWithinMs, long pauseStillnessMinMs) implements Serializable {
+                                     long stillForMs) implements Serializable {
 
     public static WearActivityParameters from(EffectiveRules rules, ZoneId zone) {
         Rule inactivity = rules.rule(EpisodeType.INACTIVITY);
         Rule pause = rules.rule(EpisodeType.PAUSE);
         return new WearActivityParameters(rules.rule(EpisodeType.DEVICE_OFFLINE).millis("silenceLimit"),
                 inactivity.number("stillBelowStepsPerMinute"), WakingHours.from(rules, zone),
-                pause.millis("stillnessWithin"), pause.millis("stillnessMinDuration"));
+                pause.millis("stillnessMinDuration"));
     }
 }

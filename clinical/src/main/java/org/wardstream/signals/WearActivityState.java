@@ -15,8 +15,8 @@ public final class WearActivityState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
     public static final byte WEAR_UNKNOWN = 0, WEAR_ON = 1, WEAR_OFF = 2;
-    private static final byte FORMAT_VERSION = 3;
-    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 8 + 4 + 8 + 8;
+    private static final byte FORMAT_VERSION = 4;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8;
 
     /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
     public byte state = (byte) ActivityState.NO_DATA.ordinal();
@@ -35,10 +35,8 @@ public final class WearActivityState {
     public boolean inactivityOpen;
     /** Stillness before this time does not count again (set when an episode closes at the end of waking hours). */
     public long inactivityFloorMs = NO_TIME;
-    /** Last pause reported by {@link WearActivityTracker#onPause}, or NO_TIME. */
-    public long lastPauseMs = NO_TIME;
-    /** Still-period start already reported as stillness after a pause (so it is reported once). */
-    public long pauseStillnessReportedSinceMs = NO_TIME;
+    /** Still-period start already reported as {@link WearActivityEvent.StillFor} (so it is reported once). */
+    public long stillReportedSinceMs = NO_TIME;
 
     public WearActivityState() {
     }
@@ -57,8 +55,7 @@ public final class WearActivityState {
         out.writeLong(inactivityStartMs);
         out.writeBoolean(inactivityOpen);
         out.writeLong(inactivityFloorMs);
-        out.writeLong(lastPauseMs);
-        out.writeLong(pauseStillnessReportedSinceMs);
+        out.writeLong(stillReportedSinceMs);
         out.writeFloat(lastStepsPerMinute);
         out.writeLong(lastWearMs);
         out.writeLong(lastActivityMs);
@@ -77,8 +74,7 @@ public final class WearActivityState {
         s.inactivityStartMs = in.readLong();
         s.inactivityOpen = in.readBoolean();
         s.inactivityFloorMs = in.readLong();
-        s.lastPauseMs = in.readLong();
-        s.pauseStillnessReportedSinceMs = in.readLong();
+        s.stillReportedSinceMs = in.readLong();
         s.lastStepsPerMinute = in.readFloat();
         s.lastWearMs = in.readLong();
         s.lastActivityMs = in.readLong();

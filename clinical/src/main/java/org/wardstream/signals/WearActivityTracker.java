@@ -9,7 +9,7 @@ import static org.wardstream.signals.WearActivityState.NO_TIME;
 
 /**
  * Incremental, per-patient activity and wear state ({@link ActivityState}) with the inactivity episode and
- * the "stillness after a pause" input derived from it. Stateless itself; per-patient data lives in a
+ * the sustained-stillness cue ({@link WearActivityEvent.StillFor}) derived from it. Stateless itself; per-patient data lives in a
  * {@link WearActivityState}. Inputs are expected in device-time order; the Flink layer calls
  * {@link #onTime} at {@link #nextTimerMs}. A wear or activity report that arrives after later data (a
  * device reports "reconnected" before uploading its backlog) still counts when it is the newest report
@@ -85,13 +85,6 @@ public final class WearActivityTracker {
         return out;
     }
 
-    /** A pause (from the rhythm analyser) at {@code pauseMs}; also counts as data. */
-    public List<WearActivityEvent> onPause(WearActivityState s, long pauseMs) {
-        List<WearActivityEvent> out = new ArrayList<>(1);
-        input(s, pauseMs, pauseMs, false, st -> st.lastPauseMs = pauseMs, out::add);
-        return out;
-    }
-
     /** Timer (event time): reports silence (NO_DATA) and the end of waking hours up to {@code nowMs}. */
     public List<WearActivityEvent> onTime(WearActivityState s, long nowMs) {
         List<WearActivityEvent> out = new ArrayList<>(1);
@@ -156,13 +149,12 @@ public final class WearActivityTracker {
     private void advance(WearActivityState s, long t, Consumer<? super WearActivityEvent> sink) {
         for (int i = 0; i < MAX_STEPS_PER_CALL; i++) {
             ActivityState st = s.activityState();
-            // candidates in tie order: inactivity end, silence, stillness after pause, inactivity start
+            // candidates in tie order: inactivity end, silence, sustained stillness, inactivity start
             long end = s.inactivityOpen ? p.waking().wakingEndOf(s.inactivityStartMs) : NO_TIME;
             long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? s.lastDataMs + p.silenceLimitMs() : NO_TIME;
             long still = NO_TIME;
-            if (st == ActivityState.WORN_STILL && s.lastPauseMs != NO_TIME && s.pauseStillnessReportedSinceMs != s.stateSinceMs
-                    && Math.abs(s.stateSinceMs - s.lastPauseMs) <= p.pauseStillnessWithinMs()) {
-                long due = s.stateSinceMs + p.pauseStillnessMinMs();
+            if (st == ActivityState.WORN_STILL && s.stillReportedSinceMs != s.stateSinceMs) {
+                long due = s.stateSinceMs + p.stillForMs();
                 if (due <= s.lastDataMs) still = due;
             }
             long start = NO_TIME;
@@ -182,8 +174,8 @@ public final class WearActivityTracker {
             } else if (next == silence) {
                 change(s, ActivityState.NO_DATA, silence, s.lastDataMs, sink);
             } else if (next == still) {
-                s.pauseStillnessReportedSinceMs = s.stateSinceMs;
-                sink.accept(new WearActivityEvent.StillnessAfterPause(s.lastPauseMs, s.stateSinceMs, still));
+                s.stillReportedSinceMs = s.stateSinceMs;
+                sink.accept(new WearActivityEvent.StillFor(s.stateSinceMs, still));
             } else {
                 long countFrom = s.inactivityFloorMs == NO_TIME ? s.stateSinceMs : Math.max(s.stateSinceMs, s.inactivityFloorMs);
                 long startOfCount = Math.max(countFrom, p.waking().at(p.waking().localDate(start), p.waking().wakingStart()));

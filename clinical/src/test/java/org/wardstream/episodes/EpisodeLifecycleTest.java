@@ -80,25 +80,53 @@ class EpisodeLifecycleTest {
         assertThat(r.out.get(0).episodeId()).isNotEqualTo(opened.episodeId());
     }
 
+    static Transition fastRate(long refersTo, long at) {
+        return new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, refersTo, at,
+                RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("meanRateBpm", 130.0));
+    }
+
     @Test
-    void afEscalatesOnceOnSustainedFastRate() {
+    void afEscalatesOnceOnTheFastRateCondition() {
         Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC));
         assertThat(r.kinds()).containsExactly(OPENED);
         assertThat(r.out.get(0).severity()).isEqualTo(Severity.ROUTINE);
-        // fast for 4 min, then slower: no escalation; then fast for 5 min: one ESCALATED
-        for (int i = 0; i <= 4; i++) r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + MIN + i * MIN, 125));
-        r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * MIN, 100));
+        // rate evidence alone never escalates: the condition comes from the CEP pattern as an ESCALATE
+        for (int i = 0; i <= 20; i++) r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + MIN + i * MIN, 150));
         assertThat(r.kinds()).containsExactly(OPENED);
-        for (int i = 0; i <= 20; i++) r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 7 * MIN + i * MIN, 130));
+        r.on(fastRate(T0 + 7 * MIN, T0 + 12 * MIN)).on(fastRate(T0 + 20 * MIN, T0 + 25 * MIN));
         assertThat(r.kinds()).containsExactly(OPENED, ESCALATED);
         AlertChange esc = r.out.get(1);
         assertThat(esc.severity()).isEqualTo(Severity.URGENT);
         assertThat(esc.atMs()).isEqualTo(T0 + 12 * MIN);
         assertThat(esc.reason()).contains("fast ventricular rate");
-        // 110 exactly is not above 110
-        Run r2 = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC));
-        for (int i = 0; i <= 20; i++) r2.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + MIN + i * MIN, 110));
-        assertThat(r2.kinds()).containsExactly(OPENED);
+        assertThat(esc.episodeId()).isEqualTo(r.out.get(0).episodeId());
+    }
+
+    @Test
+    void aPatternMatchThatCompletesAfterTheEpisodeClosedEscalatesThatEpisodeOnce() {
+        Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 20 * MIN));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED);
+        String id = r.out.get(0).episodeId();
+        // the fast-rate match (fast from minute 7 to 12) reaches the lifecycle after the END
+        r.on(fastRate(T0 + 7 * MIN, T0 + 12 * MIN)).on(fastRate(T0 + 7 * MIN, T0 + 12 * MIN));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED, ESCALATED);
+        AlertChange late = r.out.get(2);
+        assertThat(late.episodeId()).isEqualTo(id);
+        assertThat(late.severity()).isEqualTo(Severity.URGENT);
+        assertThat(late.episodeStartMs()).isEqualTo(T0);
+        assertThat(late.episodeEndMs()).isEqualTo(T0 + 20 * MIN);
+        // a match referring to a time outside the last alerted episode changes nothing
+        r.on(fastRate(T0 + 30 * MIN, T0 + 35 * MIN));
+        assertThat(r.kinds()).hasSize(3);
+        // ... and neither does one referring to the closed episode while a newer one is open
+        Run n = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 20 * MIN))
+                .on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 13 * HOUR, T0 + 13 * HOUR + 35 * SEC))
+                .on(fastRate(T0 + 7 * MIN, T0 + 12 * MIN));
+        assertThat(n.kinds()).containsExactly(OPENED, CLOSED, OPENED, ESCALATED);
+        assertThat(n.out.get(3).episodeId()).isEqualTo(n.out.get(0).episodeId());
+        assertThat(n.s.severity).as("the open episode keeps its severity").isEqualTo((byte) Severity.ROUTINE.ordinal());
     }
 
     @Test
@@ -201,6 +229,7 @@ class EpisodeLifecycleTest {
         List<Transition> script = new ArrayList<>();
         script.addAll(Transitions.fromRhythm(P, new AfOnset(T0, T0 + 40 * SEC, 0.2, 120)));
         for (int i = 1; i <= 12; i++) script.add(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + i * MIN, 125));
+        script.add(fastRate(T0 + MIN, T0 + 6 * MIN));
         script.addAll(Transitions.fromRhythm(P, new AfOffset(T0, T0 + 20 * MIN, T0 + 21 * MIN, AfOffset.Reason.REGULAR_RHYTHM)));
         Run a = new Run(), b = new Run();
         script.forEach(a::on);

@@ -98,7 +98,8 @@ class WearActivityTrackerTest {
     static List<WearActivityEvent> stillAllDay(String date) {
         long t0 = utc(date + "T05:00:00Z");
         Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 19 * HOUR, 0);
-        return f.events.stream().filter(e -> !(e instanceof WearActivityEvent.StateChange)).toList();
+        return f.events.stream().filter(e -> e instanceof WearActivityEvent.InactivityStart
+                || e instanceof WearActivityEvent.InactivityEnd).toList();
     }
 
     @Test
@@ -151,19 +152,23 @@ class WearActivityTrackerTest {
     }
 
     @Test
-    void stillnessSoonAfterAPauseIsReportedOnce() {
+    void eachWornStillStretchIsReportedOnceWhenItReachesTheMinimumAndOnlyOnceDataConfirmsIt() {
         long t0 = utc("2026-06-10T13:00:00Z");
         Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 500);
-        long pause = t0 + HOUR + 2 * MIN;
-        f.events.addAll(T.onPause(f.s, pause));
-        f.activity(t0 + HOUR, t0 + 2 * HOUR, 0);             // still from t0+1h (2 min before the pause)
-        assertThat(f.of(WearActivityEvent.StillnessAfterPause.class)).containsExactly(
-                new WearActivityEvent.StillnessAfterPause(pause, t0 + HOUR, t0 + HOUR + 10 * MIN));
-        // a pause during long-standing stillness (e.g. asleep) is not followed by new stillness
-        Feed g = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 0);
-        g.events.addAll(T.onPause(g.s, t0 + HOUR));
-        g.activity(t0 + HOUR, t0 + 2 * HOUR, 0);
-        assertThat(g.of(WearActivityEvent.StillnessAfterPause.class)).isEmpty();
+        f.events.addAll(T.onActivity(f.s, t0 + HOUR, t0 + HOUR + 5 * MIN, 0)); // still from t0+1h; data to +5 min
+        assertThat(f.of(WearActivityEvent.StillFor.class)).isEmpty();
+        f.events.addAll(T.onActivity(f.s, t0 + HOUR + 5 * MIN, t0 + HOUR + 10 * MIN, 0));
+        assertThat(f.of(WearActivityEvent.StillFor.class)).containsExactly(
+                new WearActivityEvent.StillFor(t0 + HOUR, t0 + HOUR + 10 * MIN));
+        f.activity(t0 + HOUR + 15 * MIN, t0 + 2 * HOUR + 15 * MIN, 0); // the same stretch goes on: not again
+        assertThat(f.of(WearActivityEvent.StillFor.class)).hasSize(1);
+        f.activity(t0 + 2 * HOUR + 15 * MIN, t0 + 2 * HOUR + 30 * MIN, 600)
+                .activity(t0 + 2 * HOUR + 30 * MIN, t0 + 3 * HOUR, 0);
+        assertThat(f.of(WearActivityEvent.StillFor.class)).hasSize(2).last()
+                .isEqualTo(new WearActivityEvent.StillFor(t0 + 2 * HOUR + 30 * MIN, t0 + 2 * HOUR + 40 * MIN));
+        // not worn is not still
+        Feed g = new Feed().wear(t0, WearSignal.OFF_BODY).activity(t0, t0 + HOUR, 0);
+        assertThat(g.of(WearActivityEvent.StillFor.class)).isEmpty();
     }
 
     @Test

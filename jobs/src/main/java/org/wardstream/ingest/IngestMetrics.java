@@ -23,12 +23,23 @@ public final class IngestMetrics {
     public static final String OUT_OF_ORDER_BEATS = "outOfOrderBeatsSkipped";
     /** Detection: tachycardia starts not alerted because an open AF episode explains them (AF escalates instead). */
     public static final String TACHYCARDIA_EXPLAINED_BY_AF = "tachycardiaExplainedByAf";
+    /** Alert state changes by episode type and state: group {@value #EPISODE_TYPE} / {@value #STATE}, counter {@value #ALERTS}. */
+    public static final String ALERTS = "alerts";
+    public static final String EPISODE_TYPE = "episodeType";
+    public static final String STATE = "state";
+    /** Histogram of event-to-alert delay (emitted minus evidence received) of OPENED and ESCALATED alerts, ms. */
+    public static final String EVENT_TO_ALERT_DELAY = "eventToAlertDelayMs";
 
     private IngestMetrics() {
     }
 
     public static Counter counter(MetricGroup group, String name) {
         return group.addGroup(GROUP).counter(name);
+    }
+
+    /** Counter of alert state changes of one episode type and state (OPENED, UPDATED, ESCALATED, CLOSED). */
+    public static Counter alertCounter(MetricGroup group, String episodeType, String state) {
+        return group.addGroup(GROUP).addGroup(EPISODE_TYPE, episodeType).addGroup(STATE, state).counter(ALERTS);
     }
 
     public static Counter deadLetterCounter(MetricGroup group, String reasonCode) {

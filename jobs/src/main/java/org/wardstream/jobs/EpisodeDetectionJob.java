@@ -21,12 +21,17 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.wardstream.contract.Topics;
 import org.wardstream.detect.AlertBundleSerializer;
 import org.wardstream.detect.AlertEvent;
+import org.wardstream.detect.CompoundPatterns;
+import org.wardstream.detect.EpisodeAlerter;
 import org.wardstream.detect.EpisodeRecordSerializer;
-import org.wardstream.detect.PatientDetector;
+import org.wardstream.detect.EpisodeSignal;
+import org.wardstream.detect.PatternCue;
+import org.wardstream.detect.SignalDetector;
 import org.wardstream.rules.Rules;
 import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeadLetterSerializer;
 import org.wardstream.ingest.DeviceEventDeserializer;
+import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestRecord;
@@ -43,7 +48,8 @@ public final class EpisodeDetectionJob {
     public static final String NAME = "wardstream episode detection";
     /** Max parallelism fixes the number of key groups: set once, it can never change for saved state. */
     public static final int MAX_PARALLELISM = 128;
-    public static final String UID_DETECTOR = "episode-detector";
+    public static final String UID_SIGNALS = "signal-detector";
+    public static final String UID_ALERTER = "episode-alerter";
 
     private EpisodeDetectionJob() {
     }
@@ -86,17 +92,38 @@ public final class EpisodeDetectionJob {
                         new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
                 .name("device-events-dlq").uid("sink-dead-letters");
 
-        // The gate's output is already partitioned by patient: no second shuffle of every reading.
-        DataStream<AlertEvent> alerts = DataStreamUtils
-                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class))
-                .connect(enrolmentUpdates.keyBy(u -> u.patientId, TypeInformation.of(String.class)))
-                .process(new PatientDetector(rules))
-                .returns(TypeInformation.of(AlertEvent.class))
-                .name("detect episodes").uid(UID_DETECTOR);
+        DataStream<AlertEvent> alerts = detection(ingest.readings(), enrolmentUpdates, rules);
         alerts.sinkTo(exactlyOnceSink(config, "alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
         alerts.sinkTo(exactlyOnceSink(config, "episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
                 .name("episodes").uid("sink-episodes");
+    }
+
+    /**
+     * The detection stage over admitted readings (already partitioned by patient, as the ingest gate leaves
+     * them): the signal detectors, the CEP patterns over their cues, the alert lifecycle. Each arrow below stays
+     * on the patient's subtask (no shuffle):
+     * <pre>
+     * readings -> [signal-detector] -> transitions ------------------------------> [episode-alerter] -> alerts
+     *                     \-> cues -> [CEP: pause then stillness, AF fast rate] -> escalations -/
+     * </pre>
+     */
+    public static DataStream<AlertEvent> detection(DataStream<DeviceReading> readings,
+                                                   DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
+        TypeInformation<String> key = TypeInformation.of(String.class);
+        var signals = DataStreamUtils.reinterpretAsKeyedStream(readings, r -> r.patientId, key)
+                .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
+                .process(new SignalDetector(rules))
+                .returns(TypeInformation.of(EpisodeSignal.class))
+                .name("detect signals").uid(UID_SIGNALS);
+        DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
+        DataStream<EpisodeSignal> escalations = CompoundPatterns.escalations(
+                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> c.patientId, key));
+        return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations), s -> s.patientId, key)
+                .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
+                .process(new EpisodeAlerter(rules))
+                .returns(TypeInformation.of(AlertEvent.class))
+                .name("alert lifecycle").uid(UID_ALERTER);
     }
 
     static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,

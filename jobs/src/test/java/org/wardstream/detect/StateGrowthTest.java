@@ -24,8 +24,9 @@ import org.wardstream.simulator.Simulator;
 import org.wardstream.simulator.SimulatorConfig;
 
 /**
- * Keyed state stays bounded: on a fixed set of patients, the ingest gate's and the detector's keyed
- * state after 2N readings is at most 1.1 times the state after N (measured on a checkpoint of each).
+ * Keyed state stays bounded: on a fixed set of patients, the ingest gate's and the detection stage's keyed
+ * state (signal detector, CEP pattern operators, alert lifecycle) after 2N readings is at most 1.1 times the
+ * state after N (measured on a checkpoint of each).
  */
 class StateGrowthTest {
     static final int PATIENTS = 30;
@@ -54,15 +55,12 @@ class StateGrowthTest {
 
         try (var gate = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new IngestGate(IngestSettings.defaults()),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
-             var detector = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-                     new PatientDetector(Rules.loadClasspath()), (DeviceReading r) -> r.patientId,
-                     (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
+             var detector = new DetectionChain(Rules.loadClasspath())) {
             gate.open();
-            detector.open();
             for (var e : simulator.enrolments()) {
                 EnrolmentUpdate u = new EnrolmentUpdate(e.key().getPatientId(), PatientProfile.of(e.value()));
                 gate.processElement2(new StreamRecord<>(u));
-                detector.processElement2(new StreamRecord<>(u));
+                detector.enrol(u);
             }
             int half = readings.size() / 2;
             long[] afterN = feed(gate, detector, readings.subList(0, half), 1);
@@ -81,8 +79,7 @@ class StateGrowthTest {
 
     /** Feeds readings through gate then detector with a bounded-out-of-orderness watermark; returns state sizes. */
     private static long[] feed(KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, DeviceReading> gate,
-                               KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, AlertEvent> detector,
-                               List<DeviceReading> readings, long checkpointId) throws Exception {
+                               DetectionChain detector, List<DeviceReading> readings, long checkpointId) throws Exception {
         long maxTime = Long.MIN_VALUE;
         int i = 0;
         for (DeviceReading r : readings) {
@@ -92,20 +89,25 @@ class StateGrowthTest {
                 Watermark w = new Watermark(maxTime - 5 * 60_000L);
                 gate.processBothWatermarks(w);
                 forward(gate, detector);
-                detector.processBothWatermarks(w);
+                detector.watermark(w.getTimestamp());
             }
         }
         forward(gate, detector);
         long gateBytes = gate.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
-        long detectorBytes = detector.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        long detectorBytes = detector.signals.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize()
+                + detector.alerter.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        for (var pattern : detector.patterns) {
+            var keyed = pattern.snapshot(checkpointId, checkpointId).getManagedKeyedState();
+            detectorBytes += keyed == null ? 0 : keyed.getStateSize();
+        }
         return new long[] {gateBytes, detectorBytes};
     }
 
     private static void forward(KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, DeviceReading> gate,
-                                KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, AlertEvent> detector)
+                                DetectionChain detector)
             throws Exception {
         for (DeviceReading r : gate.extractOutputValues()) {
-            detector.processElement1(new StreamRecord<>(r, r.time));
+            detector.send(r);
         }
         gate.getOutput().clear();
     }

@@ -3,10 +3,7 @@ package org.wardstream.detect;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -19,21 +16,24 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
-import org.wardstream.episodes.AlertChange;
-import org.wardstream.episodes.EpisodeLifecycle;
-import org.wardstream.episodes.EpisodeState;
+import org.apache.flink.util.OutputTag;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.PatientProfile;
+import org.wardstream.rhythm.AfOffset;
+import org.wardstream.rhythm.AfOnset;
 import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.PauseEvent;
 import org.wardstream.rhythm.RrAnalyser;
+import org.wardstream.rhythm.RhythmEvent;
+import org.wardstream.rhythm.RhythmSegment;
 import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Rule;
 import org.wardstream.rules.Rules;
 import org.wardstream.signals.HeartRateParameters;
 import org.wardstream.signals.HeartRateState;
@@ -46,24 +46,27 @@ import org.wardstream.signals.WearActivityTracker;
 import org.wardstream.signals.WearSignal;
 
 /**
- * Per patient: runs the plain-Java detectors ({@link RrAnalyser} for AF and pauses,
- * {@link HeartRateThresholds} for tachycardia and bradycardia, {@link WearActivityTracker} for
- * wear, inactivity and device-offline) over the admitted readings, turns their derived events into
- * episode transitions and those, through {@link EpisodeLifecycle} and the patient's rules, into
- * alert state changes. A thin adapter: every decision is in the clinical module.
+ * Per patient, the signal stage: runs the plain-Java detectors ({@link RrAnalyser} for AF and pauses,
+ * {@link HeartRateThresholds} for tachycardia and bradycardia, {@link WearActivityTracker} for wear,
+ * inactivity and device-offline) over the admitted readings and emits their derived, low-rate events: the
+ * episode {@link Transition}s (as {@link EpisodeSignal}s, for {@link EpisodeAlerter}) and the
+ * {@link PatternCue}s of the compound CEP patterns (side output {@link #CUES}, for {@link CompoundPatterns}).
+ * A thin adapter: every decision is in the clinical module.
  *
  * <p>Readings are analysed in the order the patient's devices delivered them, not held back for the
  * watermark: a backlog uploaded hours late is analysed like live data (its alerts carry how delayed
  * they are). When a device announces a backlog ("reconnected, n readings buffered"), the backlog and
  * the live readings that interleave with its upload are held briefly and analysed in device-time order,
- * so each detector still sees the patient's readings in order. Time-driven changes (silence becoming device-offline, waking hours ending, episode
- * windows, re-notification) run on event-time timers.
+ * so each detector, and the CEP patterns downstream, still see the patient's events in order. Silence
+ * becoming device-offline and waking hours ending run on event-time timers.
  *
  * <p>Each detector's state is a compact byte array (a few hundred bytes per patient in all).
  */
-public final class PatientDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, AlertEvent> {
+public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, EpisodeSignal> {
     private static final long serialVersionUID = 1L;
-    private static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/London");
+    /** The side output of cues for the CEP patterns. */
+    public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues") {
+    };
     private static final BeatQuality[] QUALITY = {BeatQuality.CLEAN, BeatQuality.ARTEFACT, BeatQuality.GAP};
     /**
      * After a device announces a backlog, the patient's readings (the backlog, and live readings up to this
@@ -74,6 +77,12 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     static final long BACKLOG_WAIT_MS = 3 * 60_000L;
     /** At most this many readings are held for one backlog (about 3 days of one device); then they are analysed. */
     static final int MAX_HELD = 20_000;
+    /**
+     * Weight of each new AF segment's rate in the smoothed AF rate (an exponentially weighted mean over about
+     * the last seven 8-beat segments, some 30 s): one short segment's rate, noisy over 8 beats, neither
+     * starts nor breaks a fast run; the rate-control target is defined on the mean rate, not on single beats.
+     */
+    static final double AF_RATE_SMOOTHING = 0.15;
 
     private final Rules rules;
 
@@ -81,27 +90,31 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
     private transient ValueState<byte[]> rrState;
     private transient ValueState<byte[]> hrState;
     private transient ValueState<byte[]> wearState;
-    private transient ValueState<byte[]> episodeState;
-    private transient ValueState<Long> timer;
+    /** The smoothed ventricular rate of the ongoing AF episode, bpm (absent outside AF). */
+    private transient ValueState<Float> afRate;
+    private transient KeyedTimer timer;
     private transient ValueState<Long> lastReceived;
     private transient ValueState<Long> backlogUntil;
     private transient ListState<DeviceReading> held;
     private transient ValueState<Integer> heldCount;
-    private transient Map<String, Detectors> detectors;
-    private transient Counter alertChanges;
+    private transient ProfileRules<Detectors> detectors;
     private transient Counter outOfOrderBeats;
-    private transient Counter explainedByAf;
 
-    public PatientDetector(Rules rules) {
+    public SignalDetector(Rules rules) {
         this.rules = rules;
     }
 
     /** The detectors for one time zone and set of overrides (shared by every patient with the same). */
-    record Detectors(EffectiveRules rules, RrAnalyser rr, HeartRateThresholds hr, WearActivityTracker wear) {
+    record Detectors(RrAnalyser rr, HeartRateThresholds hr, WearActivityTracker wear, double fastRateBpm,
+                     long fastRateMinMs, long stillnessWithinMs, long stillnessSpanMs) {
         static Detectors of(EffectiveRules eff, ZoneId zone) {
-            return new Detectors(eff, new RrAnalyser(RhythmRuleParameters.from(eff)),
+            Rule af = eff.rule(EpisodeType.ATRIAL_FIBRILLATION);
+            Rule pause = eff.rule(EpisodeType.PAUSE);
+            return new Detectors(new RrAnalyser(RhythmRuleParameters.from(eff)),
                     new HeartRateThresholds(HeartRateParameters.from(eff, zone)),
-                    new WearActivityTracker(WearActivityParameters.from(eff, zone)));
+                    new WearActivityTracker(WearActivityParameters.from(eff, zone)),
+                    af.number("fastRateBpm"), af.millis("fastRateMinDuration"), pause.millis("stillnessWithin"),
+                    pause.millis("stillnessWithin") + pause.millis("stillnessMinDuration"));
         }
     }
 
@@ -112,30 +125,14 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         rrState = ctx.getState(new ValueStateDescriptor<>("rr-analyser", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         hrState = ctx.getState(new ValueStateDescriptor<>("hr-thresholds", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         wearState = ctx.getState(new ValueStateDescriptor<>("wear-activity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        timer = ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG));
+        afRate = ctx.getState(new ValueStateDescriptor<>("af-rate", Types.FLOAT));
+        timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
         lastReceived = ctx.getState(new ValueStateDescriptor<>("last-received", Types.LONG));
         backlogUntil = ctx.getState(new ValueStateDescriptor<>("backlog-until", Types.LONG));
         held = ctx.getListState(new ListStateDescriptor<>("backlog-held", TypeInformation.of(DeviceReading.class)));
         heldCount = ctx.getState(new ValueStateDescriptor<>("backlog-held-count", Types.INT));
-        detectors = new HashMap<>();
-        alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
+        detectors = new ProfileRules<>(rules, Detectors::of);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
-        explainedByAf = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.TACHYCARDIA_EXPLAINED_BY_AF);
-    }
-
-    private Detectors detectorsFor(PatientProfile p) {
-        String zone = p == null || p.timeZone == null ? DEFAULT_ZONE.getId() : p.timeZone;
-        Map<String, Double> overrides = p == null ? Map.of() : new TreeMap<>(p.thresholdOverrides);
-        return detectors.computeIfAbsent(zone + "|" + overrides, k -> {
-            ZoneId z;
-            try {
-                z = ZoneId.of(zone);
-            } catch (RuntimeException e) {
-                z = DEFAULT_ZONE;
-            }
-            return Detectors.of(rules.forPatient(overrides), z);
-        });
     }
 
     /** The patient's working state for one call. */
@@ -145,32 +142,86 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         final RrAnalyserState rr;
         final HeartRateState hr;
         final WearActivityState wear;
-        final PatientEpisodes episodes;
+        /** Smoothed AF rate, or NaN outside AF. */
+        double afRateBpm;
         final List<Transition> transitions = new ArrayList<>();
+        final List<PatternCue> cues = new ArrayList<>();
+        /** The reading being analysed (for the cues' delay and receipt; on a timer: 0 and the timer time). */
+        long delayedByMs;
+        long receivedMs;
+        String programme;
 
         Work(String patient) throws IOException {
             this.patient = patient;
-            this.d = detectorsFor(profile.value());
+            PatientProfile p = profile.value();
+            this.programme = p == null ? null : p.programme;
+            this.d = detectors.of(p);
             byte[] rrBytes = rrState.value();
             this.rr = rrBytes == null ? new RrAnalyserState() : RrAnalyserState.fromBytes(rrBytes);
             byte[] hrBytes = hrState.value();
             this.hr = hrBytes == null ? new HeartRateState() : HeartRateState.fromBytes(hrBytes);
             byte[] wearBytes = wearState.value();
             this.wear = wearBytes == null ? new WearActivityState() : WearActivityState.fromBytes(wearBytes);
-            this.episodes = PatientEpisodes.fromBytes(episodeState.value());
+            Float rate = afRate.value();
+            this.afRateBpm = rate == null ? Double.NaN : rate;
         }
 
         void wearEvents(List<WearActivityEvent> events) {
             for (WearActivityEvent e : events) {
                 transitions.addAll(Transitions.fromWearActivity(patient, e));
+                if (e instanceof WearActivityEvent.StillFor still) {
+                    PatternCue c = cue(PatternCue.Kind.STILL_FOR, still.atMs());
+                    c.sinceMs = still.stillSinceMs();
+                    cues.add(c);
+                }
             }
+        }
+
+        void rhythmEvent(RhythmEvent e) {
+            transitions.addAll(Transitions.fromRhythm(patient, e));
+            if (e instanceof PauseEvent p) {
+                PatternCue c = cue(PatternCue.Kind.PAUSE, p.endMs());
+                c.sinceMs = p.startMs();
+                c.windowMs = d.stillnessWithinMs();
+                c.spanMs = d.stillnessSpanMs();
+                cues.add(c);
+            } else if (e instanceof AfOnset on) {
+                afRateBpm = Double.NaN;
+                afRate(on.emittedAtMs(), on.meanRateBpm());
+            } else if (e instanceof RhythmSegment seg && seg.afActive()) {
+                afRate(seg.endMs(), seg.meanRateBpm());
+            } else if (e instanceof AfOffset off) {
+                afRateBpm = Double.NaN;
+                cues.add(cue(PatternCue.Kind.AF_END, off.offsetMs()));
+            }
+        }
+
+        /** An AF_RATE cue with the smoothed rate; it starts a fast run when the smoothed rate crosses fastRateBpm. */
+        private void afRate(long atMs, double segmentRateBpm) {
+            boolean wasFast = afRateBpm > d.fastRateBpm(); // false while NaN
+            afRateBpm = Double.isNaN(afRateBpm) ? segmentRateBpm
+                    : afRateBpm + AF_RATE_SMOOTHING * (segmentRateBpm - afRateBpm);
+            PatternCue c = cue(PatternCue.Kind.AF_RATE, atMs);
+            c.rateBpm = afRateBpm;
+            c.fast = afRateBpm > d.fastRateBpm();
+            c.fastFrom = c.fast && !wasFast;
+            c.windowMs = d.fastRateMinMs();
+            cues.add(c);
+        }
+
+        private PatternCue cue(PatternCue.Kind kind, long atMs) {
+            return PatternCue.of(kind, patient, programme, atMs, delayedByMs, receivedMs);
         }
 
         void save() throws IOException {
             rrState.update(rr.toBytes());
             hrState.update(hr.toBytes());
             wearState.update(wear.toBytes());
-            episodeState.update(episodes.toBytes());
+            if (Double.isNaN(afRateBpm)) {
+                afRate.clear();
+            } else {
+                afRate.update((float) afRateBpm);
+            }
         }
 
         /**
@@ -182,21 +233,12 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             if (next != Long.MIN_VALUE && heardAt != null) {
                 next = Math.max(next, heardAt + d.wear().parameters().silenceLimitMs());
             }
-            for (EpisodeType type : EpisodeType.values()) {
-                EpisodeState s = episodes.byType[type.ordinal()];
-                if (s != null) {
-                    long t = EpisodeLifecycle.nextTimerMs(s, d.rules().rule(type));
-                    if (t != Long.MIN_VALUE && (next == Long.MIN_VALUE || t < next)) {
-                        next = t;
-                    }
-                }
-            }
             return next;
         }
     }
 
     @Override
-    public void processElement1(DeviceReading r, Context ctx, Collector<AlertEvent> out) throws Exception {
+    public void processElement1(DeviceReading r, Context ctx, Collector<EpisodeSignal> out) throws Exception {
         Long heard = lastReceived.value();
         if (heard == null || r.timeReceived > heard) {
             lastReceived.update(r.timeReceived);
@@ -218,12 +260,12 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
             heldCount.update(0);
         }
         Work w = new Work(r.patientId);
-        analyse(w, r, out);
+        analyse(w, r, ctx, out);
         finish(w, ctx);
     }
 
     /** Analyses the readings held during a backlog upload in device-time order, and leaves backlog mode. */
-    private void releaseHeld(Context ctx, Collector<AlertEvent> out) throws Exception {
+    private void releaseHeld(Context ctx, Collector<EpisodeSignal> out) throws Exception {
         List<DeviceReading> readings = new ArrayList<>();
         for (DeviceReading h : held.get()) {
             readings.add(h);
@@ -237,22 +279,27 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
         readings.sort(java.util.Comparator.comparingLong(h -> h.time));
         Work w = new Work(readings.get(0).patientId); // one load and one save for the whole backlog
         for (DeviceReading h : readings) {
-            analyse(w, h, out);
+            analyse(w, h, ctx, out);
         }
         finish(w, ctx);
     }
 
     /** Feeds one reading to the detectors and emits the alert changes it causes (state is saved by the caller). */
-    private void analyse(Work w, DeviceReading r, Collector<AlertEvent> out) {
+    private void analyse(Work w, DeviceReading r, Context ctx, Collector<EpisodeSignal> out) {
+        w.delayedByMs = r.lateByMs;
+        w.receivedMs = r.timeReceived;
+        if (r.programme != null) {
+            w.programme = r.programme;
+        }
         switch (r.kind) {
             case RR_BATCH -> {
                 long beat = r.rrStart;
                 for (int i = 0; i < r.rrMs.length; i++) {
                     beat += r.rrMs[i];
                     boolean inOrder = w.d.rr().onBeat(w.rr, beat, r.rrMs[i], QUALITY[r.rrQuality[i]], ev -> {
-                        w.transitions.addAll(Transitions.fromRhythm(w.patient, ev));
+                        w.rhythmEvent(ev);
                         if (ev instanceof PauseEvent p) {
-                            w.wearEvents(w.d.wear().onPause(w.wear, p.endMs()));
+                            w.wearEvents(w.d.wear().onData(w.wear, p.endMs()));
                         }
                     });
                     if (!inOrder) {
@@ -288,79 +335,54 @@ public final class PatientDetector extends KeyedCoProcessFunction<String, Device
                 }
             }
         }
-        emit(w, r.lateByMs, r.timeReceived, r.programme, out);
+        emit(w, ctx, out);
     }
 
     @Override
-    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
+    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<EpisodeSignal> out) throws Exception {
         if (update.isTombstone()) {
             profile.clear();
             rrState.clear();
             hrState.clear();
             wearState.clear();
-            episodeState.clear();
+            afRate.clear();
             lastReceived.clear();
             backlogUntil.clear();
             held.clear();
             heldCount.clear();
-            Long t = timer.value();
-            if (t != null) {
-                ctx.timerService().deleteEventTimeTimer(t);
-                timer.clear();
-            }
+            timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
-        timer.clear();
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpisodeSignal> out) throws Exception {
+        timer.fired();
         Work w = new Work(ctx.getCurrentKey());
         Long heard = lastReceived.value();
         if (heard == null || heard + w.d.wear().parameters().silenceLimitMs() <= timestamp) {
             w.wearEvents(w.d.wear().onTime(w.wear, timestamp));
         }
-        for (EpisodeType type : EpisodeType.values()) {
-            EpisodeState s = w.episodes.byType[type.ordinal()];
-            if (s != null) {
-                long due = EpisodeLifecycle.nextTimerMs(s, w.d.rules().rule(type));
-                if (due != Long.MIN_VALUE && due <= timestamp) {
-                    w.transitions.add(Transition.tick(w.patient, type, timestamp, Transitions.detectorVersion(type)));
-                }
-            }
-        }
-        PatientProfile p = profile.value();
-        emit(w, 0, timestamp, p == null ? null : p.programme, out);
+        w.receivedMs = timestamp;
+        emit(w, ctx, out);
         finish(w, ctx);
     }
 
-    private void emit(Work w, long delayedByMs, long receivedMs, String programme, Collector<AlertEvent> out) {
-        long now = System.currentTimeMillis();
+    private void emit(Work w, Context ctx, Collector<EpisodeSignal> out) {
         for (Transition t : w.transitions) {
-            if (Transitions.explainedByAf(t, w.episodes.byType[EpisodeType.ATRIAL_FIBRILLATION.ordinal()])) {
-                explainedByAf.inc();
-                continue;
-            }
-            for (AlertChange c : EpisodeLifecycle.onTransition(w.episodes.of(t.type()), t, w.d.rules())) {
-                alertChanges.inc();
-                out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now));
-            }
+            out.collect(EpisodeSignal.of(t, w.programme, w.delayedByMs, w.receivedMs));
+        }
+        for (PatternCue c : w.cues) {
+            ctx.output(CUES, c);
         }
         w.transitions.clear();
+        w.cues.clear();
     }
 
     private void finish(Work w, Context ctx) throws IOException {
         w.save();
         long next = w.nextTimer(lastReceived.value());
-        Long current = timer.value();
-        if (current != null && current != next) {
-            ctx.timerService().deleteEventTimeTimer(current);
-            timer.clear();
-        }
-        if (next != Long.MIN_VALUE && (current == null || current != next)) {
-            ctx.timerService().registerEventTimeTimer(next);
-            timer.update(next);
-        }
+        timer.moveTo(ctx.timerService(), next);
     }
 }

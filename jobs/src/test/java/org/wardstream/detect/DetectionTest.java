@@ -6,11 +6,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import java.util.Map;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,28 +16,35 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
 
-/** The detector operator with Flink's harness: readings, watermarks, event-time timers, late backlogs. */
-class PatientDetectorTest {
+/**
+ * The detection stage's operators (signal detector, CEP patterns, alert lifecycle) in Flink's test harnesses,
+ * wired as in the job: readings, watermarks, event-time timers, late backlogs, compound patterns, overrides.
+ */
+class DetectionTest {
     static final String P = "p000001";
     static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
-    KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, AlertEvent> harness;
+    static final long MIN = 60_000L;
+    DetectionChain chain;
     final Random random = new Random(11);
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new PatientDetector(Rules.loadClasspath()),
-                r -> r.patientId, u -> u.patientId, Types.STRING);
-        harness.open();
+        chain = new DetectionChain(Rules.loadClasspath());
+        chain.enrol(new EnrolmentUpdate(P, profile(Map.of())));
+    }
+
+    static PatientProfile profile(Map<String, Double> overrides) {
         PatientProfile profile = new PatientProfile();
         profile.programme = "virtual-ward";
         profile.status = "ACTIVE";
         profile.timeZone = "Europe/London";
-        harness.processElement2(new StreamRecord<>(new EnrolmentUpdate(P, profile)));
+        profile.thresholdOverrides = new java.util.HashMap<>(overrides);
+        return profile;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        harness.close();
+        chain.close();
     }
 
     static DeviceReading base(DeviceReading.Kind kind, long time) {
@@ -57,12 +61,17 @@ class PatientDetectorTest {
 
     /** One minute of beats from {@code start}: sinus (small variability) or AF (irregularly irregular). */
     DeviceReading rrMinute(long start, boolean af) {
+        return rrMinute(start, af, false);
+    }
+
+    /** ... with {@code fast}: AF at a mean ventricular rate of about 120/min (above the 110 escalation rate). */
+    DeviceReading rrMinute(long start, boolean af, boolean fast) {
         DeviceReading r = base(DeviceReading.Kind.RR_BATCH, start);
         int n = 0;
-        int[] rr = new int[200];
+        int[] rr = new int[300];
         long t = 0;
         while (t < 60_000) {
-            int v = af ? 450 + random.nextInt(600) : 820 + random.nextInt(40);
+            int v = !af ? 820 + random.nextInt(40) : fast ? 330 + random.nextInt(340) : 450 + random.nextInt(600);
             rr[n++] = v;
             t += v;
         }
@@ -79,16 +88,30 @@ class PatientDetectorTest {
         return r;
     }
 
-    void send(DeviceReading r) throws Exception {
-        harness.processElement1(new StreamRecord<>(r, r.time));
+    DeviceReading activity(long start, int minutes, int steps) {
+        DeviceReading r = base(DeviceReading.Kind.ACTIVITY, start);
+        r.intervalSeconds = minutes * 60;
+        r.steps = steps;
+        return r;
     }
 
-    List<AlertEvent> alerts() {
-        return harness.extractOutputValues();
+    /** One minute of sinus beats with one clean RR of {@code pauseMs} in the middle. */
+    DeviceReading rrMinuteWithPause(long start, int pauseMs) {
+        DeviceReading r = rrMinute(start, false);
+        r.rrMs[r.rrMs.length / 2] = pauseMs;
+        return r;
+    }
+
+    void send(DeviceReading r) throws Exception {
+        chain.send(r);
+    }
+
+    void watermark(long t) throws Exception {
+        chain.watermark(t);
     }
 
     List<AlertEvent> alerts(String type) {
-        return alerts().stream().filter(a -> a.episodeType.equals(type)).toList();
+        return chain.alerts(type);
     }
 
     @Test
@@ -100,11 +123,11 @@ class PatientDetectorTest {
         assertThat(alerts("atrial-fibrillation")).isEmpty();
         for (int m = 10; m < 30; m++) {
             send(rrMinute(T0 + m * 60_000L, true));
-            harness.processBothWatermarks(new Watermark(T0 + m * 60_000L));
+            watermark(T0 + m * 60_000L);
         }
         for (int m = 30; m < 45; m++) {
             send(rrMinute(T0 + m * 60_000L, false));
-            harness.processBothWatermarks(new Watermark(T0 + m * 60_000L));
+            watermark(T0 + m * 60_000L);
         }
         List<AlertEvent> af = alerts("atrial-fibrillation");
         assertThat(af).extracting(a -> a.kind).startsWith("OPENED").contains("CLOSED");
@@ -122,7 +145,7 @@ class PatientDetectorTest {
             send(rrMinute(T0 + m * 60_000L, false));
         }
         // three hours pass for everyone else: the watermark moves on, this patient's device says nothing
-        harness.processBothWatermarks(new Watermark(T0 + 3 * 3600_000L));
+        watermark(T0 + 3 * 3600_000L);
         assertThat(alerts("device-offline")).singleElement().satisfies(a -> {
             assertThat(a.kind).isEqualTo("OPENED");
             assertThat(a.episodeStartMs).isBetween(T0 + 4 * 60_000L, T0 + 6 * 60_000L);
@@ -148,10 +171,14 @@ class PatientDetectorTest {
     void aTombstoneErasesThePatientsDetectorState() throws Exception {
         send(worn(T0));
         send(rrMinute(T0, false));
-        assertThat(harness.numKeyedStateEntries()).isPositive();
-        harness.processElement2(new StreamRecord<>(new EnrolmentUpdate(P, null)));
-        assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
+        send(rrMinuteWithPause(T0 + MIN, 3600)); // a pause: the alerter now holds an episode
+        assertThat(chain.signals.numKeyedStateEntries()).isPositive();
+        assertThat(chain.alerter.numKeyedStateEntries()).isPositive();
+        chain.enrol(new EnrolmentUpdate(P, null));
+        assertThat(chain.signals.numKeyedStateEntries()).isZero();
+        assertThat(chain.signals.numEventTimeTimers()).isZero();
+        assertThat(chain.alerter.numKeyedStateEntries()).isZero();
+        assertThat(chain.alerter.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -191,5 +218,90 @@ class PatientDetectorTest {
                 .first().satisfies(a -> assertThat(a.episodeStartMs).isBetween(T0 + 9 * 60_000L, T0 + 12 * 60_000L));
         // and the live minute, analysed after the backlog, closed the AF (it is sinus, hours later)
         assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).contains("OPENED", "CLOSED");
+    }
+
+    @Test
+    void pauseFollowedByStillnessEscalatesThePauseAlertToUrgent() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 10; m += 5) {
+            send(activity(T0 + m * MIN, 5, 400)); // walking
+        }
+        for (int m = 0; m < 10; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+        }
+        send(rrMinuteWithPause(T0 + 10 * MIN, 3600));
+        assertThat(alerts("pause")).singleElement().satisfies(a -> {
+            assertThat(a.kind).isEqualTo("OPENED");
+            assertThat(a.severity).isEqualTo("routine");
+        });
+        // from minute 11 the patient lies still, wearing the device, for 20 minutes
+        for (int m = 11; m < 31; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+            if ((m - 11) % 5 == 0) {
+                send(activity(T0 + m * MIN, 5, 0));
+            }
+        }
+        assertThat(chain.cues).extracting(c -> c.kind).contains(PatternCue.Kind.PAUSE, PatternCue.Kind.STILL_FOR);
+        List<AlertEvent> pause = alerts("pause");
+        assertThat(pause).extracting(a -> a.kind).containsExactly("OPENED", "ESCALATED");
+        AlertEvent escalated = pause.get(1);
+        assertThat(escalated.severity).isEqualTo("urgent");
+        assertThat(escalated.reason).contains("possible syncope or fall");
+        assertThat(escalated.episodeId).isEqualTo(pause.get(0).episodeId);
+        assertThat(escalated.atMs).isEqualTo(T0 + 21 * MIN); // 10 minutes of stillness from minute 11
+    }
+
+    @Test
+    void stillnessLongAfterAPauseDoesNotEscalateIt() throws Exception {
+        send(worn(T0));
+        send(activity(T0, 5, 400));
+        send(rrMinuteWithPause(T0 + MIN, 3600));
+        for (int m = 2; m < 20; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+            if (m % 5 == 0) {
+                send(activity(T0 + m * MIN, 5, 400)); // still walking for 20 minutes
+            }
+        }
+        for (int m = 20; m < 45; m += 5) {
+            send(activity(T0 + m * MIN, 5, 0)); // stillness from minute 20: 19 minutes after the pause
+        }
+        assertThat(chain.cues).extracting(c -> c.kind).contains(PatternCue.Kind.STILL_FOR);
+        assertThat(alerts("pause")).extracting(a -> a.kind).doesNotContain("ESCALATED");
+    }
+
+    @Test
+    void afWithASustainedFastRateEscalatesOnceAndAPerPatientOverrideAppliesWithoutARestart() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 20; m++) {
+            send(rrMinute(T0 + m * MIN, true, true));
+        }
+        List<AlertEvent> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "ESCALATED");
+        assertThat(af.get(1).severity).isEqualTo("urgent");
+        assertThat(af.get(1).reason).contains("fast ventricular rate");
+        assertThat(af.get(1).evidence.get("meanRateBpm")).isGreaterThan(110.0);
+        assertThat(af.get(1).atMs - af.get(0).episodeStartMs).isGreaterThanOrEqualTo(5 * MIN);
+
+        // another patient whose enrolment raises fastRateBpm to 140 (a clinician's override): no escalation
+        String q = "p000002";
+        chain.enrol(new EnrolmentUpdate(q, profile(Map.of("atrial-fibrillation.fastRateBpm", 140.0))));
+        for (int m = 0; m < 20; m++) {
+            DeviceReading r = rrMinute(T0 + m * MIN, true, true);
+            r.patientId = q;
+            send(r);
+        }
+        List<AlertEvent> qAf = chain.alerts().stream().filter(a -> a.patientId.equals(q)).toList();
+        assertThat(qAf).extracting(a -> a.kind).startsWith("OPENED").doesNotContain("ESCALATED");
+        assertThat(chain.cues.stream().filter(c -> c.patientId.equals(q) && c.kind == PatternCue.Kind.AF_RATE))
+                .isNotEmpty().allSatisfy(c -> assertThat(c.fast).isFalse());
+    }
+
+    @Test
+    void afThatSlowsBeforeTheFastRateLastsItsMinimumDoesNotEscalate() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 30; m++) {
+            send(rrMinute(T0 + m * MIN, true, (m / 4) % 2 == 0)); // fast for 4 minutes, slower for 4, ...
+        }
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED");
     }
 }

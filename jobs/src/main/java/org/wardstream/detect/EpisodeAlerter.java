@@ -1,0 +1,141 @@
+package org.wardstream.detect;
+
+import java.io.IOException;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.EpisodeLifecycle;
+import org.wardstream.episodes.EpisodeState;
+import org.wardstream.episodes.Transition;
+import org.wardstream.episodes.Transitions;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.IngestMetrics;
+import org.wardstream.ingest.PatientProfile;
+import org.wardstream.rules.EffectiveRules;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Rules;
+
+/**
+ * Per patient, the alert stage: runs each episode type's {@link EpisodeLifecycle} over the transitions from
+ * the detectors and the escalations from the CEP patterns, with the patient's effective rules (overrides
+ * from the enrolment apply from the next transition, no restart), and emits each alert state change once.
+ * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers.
+ * A thin adapter: every decision is in the clinical module.
+ */
+public final class EpisodeAlerter extends KeyedCoProcessFunction<String, EpisodeSignal, EnrolmentUpdate, AlertEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private final Rules rules;
+
+    private transient ValueState<PatientProfile> profile;
+    private transient ValueState<byte[]> episodeState;
+    private transient KeyedTimer timer;
+    private transient ProfileRules<EffectiveRules> effective;
+    private transient Counter alertChanges;
+    private transient Counter explainedByAf;
+    private transient Map<String, Counter> byTypeAndState;
+    private transient Histogram delay;
+
+    public EpisodeAlerter(Rules rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        var ctx = getRuntimeContext();
+        profile = ctx.getState(new ValueStateDescriptor<>("alerter-profile", TypeInformation.of(PatientProfile.class)));
+        episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("alerter-timer", Types.LONG)));
+        effective = new ProfileRules<>(rules, (eff, zone) -> eff);
+        alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
+        explainedByAf = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.TACHYCARDIA_EXPLAINED_BY_AF);
+        byTypeAndState = new HashMap<>();
+        delay = ctx.getMetricGroup().addGroup(IngestMetrics.GROUP)
+                .histogram(IngestMetrics.EVENT_TO_ALERT_DELAY, new DescriptiveStatisticsHistogram(10_000));
+    }
+
+    @Override
+    public void processElement1(EpisodeSignal signal, Context ctx, Collector<AlertEvent> out) throws Exception {
+        EffectiveRules eff = effective.of(profile.value());
+        PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
+        apply(episodes, signal.toTransition(), eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+        finish(episodes, eff, ctx);
+    }
+
+    @Override
+    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
+        if (update.isTombstone()) {
+            profile.clear();
+            episodeState.clear();
+            timer.delete(ctx.timerService());
+        } else {
+            profile.update(update.profile);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+        timer.fired();
+        PatientProfile p = profile.value();
+        EffectiveRules eff = effective.of(p);
+        PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
+        for (EpisodeType type : EpisodeType.values()) {
+            EpisodeState s = episodes.byType[type.ordinal()];
+            if (s != null) {
+                long due = EpisodeLifecycle.nextTimerMs(s, eff.rule(type));
+                if (due != Long.MIN_VALUE && due <= timestamp) {
+                    apply(episodes, Transition.tick(ctx.getCurrentKey(), type, timestamp, Transitions.detectorVersion(type)),
+                            eff, p == null ? null : p.programme, 0, timestamp, out);
+                }
+            }
+        }
+        finish(episodes, eff, ctx);
+    }
+
+    private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String programme, long delayedByMs,
+                       long receivedMs, Collector<AlertEvent> out) {
+        if (Transitions.explainedByAf(t, episodes.byType[EpisodeType.ATRIAL_FIBRILLATION.ordinal()])) {
+            explainedByAf.inc();
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (AlertChange c : EpisodeLifecycle.onTransition(episodes.of(t.type()), t, eff)) {
+            alertChanges.inc();
+            byTypeAndState.computeIfAbsent(c.type().code() + "|" + c.kind(), k -> IngestMetrics.alertCounter(
+                    getRuntimeContext().getMetricGroup(), c.type().code(), c.kind().name())).inc();
+            if (c.kind() == AlertChange.Kind.OPENED || c.kind() == AlertChange.Kind.ESCALATED) {
+                delay.update(Math.max(0, now - receivedMs));
+            }
+            out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now));
+        }
+    }
+
+    /** Saves the episodes and keeps one event-time timer at the earliest time a TICK can change something. */
+    private void finish(PatientEpisodes episodes, EffectiveRules eff, Context ctx) throws IOException {
+        episodeState.update(episodes.toBytes());
+        long next = Long.MIN_VALUE;
+        for (EpisodeType type : EpisodeType.values()) {
+            EpisodeState s = episodes.byType[type.ordinal()];
+            if (s != null) {
+                long t = EpisodeLifecycle.nextTimerMs(s, eff.rule(type));
+                if (t != Long.MIN_VALUE && (next == Long.MIN_VALUE || t < next)) {
+                    next = t;
+                }
+            }
+        }
+        timer.moveTo(ctx.timerService(), next);
+    }
+}
