@@ -29,8 +29,7 @@ final class Descriptions {
     static String describe(AlertChange c, AlertContext ctx) {
         Map<String, Double> ev = c.evidence();
         long durationMs = durationMs(c);
-        boolean closed = c.kind() == AlertChange.Kind.CLOSED;
-        String lasting = closed ? "lasted " + duration(durationMs) : "for " + duration(durationMs) + " so far";
+        String lasting = c.ended() ? "lasted " + duration(durationMs) : "for " + duration(durationMs) + " so far";
         Double mean = Evidence.get(ev, "meanRateBpm");
         Double min = Evidence.get(ev, "minRateBpm");
         Double max = Evidence.get(ev, "maxRateBpm");
@@ -68,7 +67,7 @@ final class Descriptions {
                 sb.append(". Possible welfare concern.");
             }
             case DEVICE_OFFLINE -> {
-                if (closed) sb.append("Device reconnected after ").append(duration(durationMs)).append(" without data.");
+                if (c.ended()) sb.append("Device reconnected after ").append(duration(durationMs)).append(" without data.");
                 else sb.append("No data from the patient's device ").append(lasting)
                         .append(". Technical alert: check the device, charging and connectivity.");
             }
@@ -89,7 +88,8 @@ final class Descriptions {
         return switch (c.kind()) {
             case OPENED -> reason == null ? "New alert." : "New alert (" + reason + ").";
             case UPDATED -> "Still ongoing (reminder).";
-            case ESCALATED -> "Escalated to " + c.severity().code() + (reason == null ? "." : ": " + reason + ".");
+            case ESCALATED -> "Escalated to " + c.severity().code() + (reason == null ? "" : ": " + reason)
+                    + (c.ended() ? " (confirmed after the episode ended; review still required)." : ".");
             case CLOSED -> switch (c.type()) {
                 case DEVICE_OFFLINE -> "Resolved: no action needed unless data stops again.";
                 default -> "Episode has ended; review still required.";

@@ -217,8 +217,8 @@ public final class FhirAlerts {
 
     private static Observation observation(AlertChange c, AlertContext ctx, long raisedAtMs) {
         Observation o = new Observation();
-        boolean closed = c.kind() == AlertChange.Kind.CLOSED;
-        o.setStatus(closed ? Observation.ObservationStatus.FINAL : Observation.ObservationStatus.PRELIMINARY);
+        boolean ended = c.ended();
+        o.setStatus(ended ? Observation.ObservationStatus.FINAL : Observation.ObservationStatus.PRELIMINARY);
         category(c.type(), o);
 
         CodeableConcept code = new CodeableConcept();
@@ -231,7 +231,7 @@ public final class FhirAlerts {
         o.setSubject(pseudonym(c.patient()));
         Period p = new Period();
         p.setStartElement(dateTime(c.episodeStartMs()));
-        if (closed && c.episodeEndMs() != null) p.setEndElement(dateTime(c.episodeEndMs()));
+        if (ended) p.setEndElement(dateTime(c.episodeEndMs()));
         o.setEffective(p);
         o.setIssuedElement(instant(raisedAtMs));
 

@@ -95,6 +95,25 @@ class FhirAlertsValidationTest {
         }
     }
 
+    /** A compound pattern confirmed after the episode closed: the escalation keeps the record final, with its end. */
+    @Test
+    void anEscalationAfterTheEpisodeEndedStaysFinalAndValid() {
+        AlertChange closed = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, AlertChange.Kind.CLOSED);
+        AlertChange esc = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, AlertChange.Kind.ESCALATED);
+        AlertChange late = new AlertChange(esc.kind(), true, esc.episodeId(), esc.patient(), esc.type(), esc.severity(),
+                esc.episodeStartMs(), closed.episodeEndMs(), closed.atMs() + 60_000, esc.reason(), esc.evidence(),
+                esc.detectorVersion(), esc.ruleVersion(), 0);
+        String json = FhirAlerts.toJson(late);
+        assertValid(json);
+        AlertMessage m = FhirAlerts.parse(json);
+        assertThat(m.observationStatus()).isEqualTo("final");
+        assertThat(m.end()).isEqualTo(java.time.Instant.ofEpochMilli(closed.episodeEndMs()));
+        assertThat(m.priority()).isEqualTo("urgent");
+        assertThat(m.taskStatus()).isEqualTo("requested");
+        assertThat(m.episodeId()).isEqualTo(FhirAlerts.parse(FhirAlerts.toJson(closed)).episodeId());
+        assertThat(m.description()).contains("confirmed after the episode ended");
+    }
+
     private static void assertValid(String json) {
         List<SingleValidationMessage> messages = R4Validator.validate(json);
         assertThat(messages).filteredOn(R4Validator::isErrorOrFatal).extracting(R4Validator::format).isEmpty();

@@ -34,4 +34,12 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
     public static final String RECONNECTED = "reconnected";
     /** The reason of a re-notification. */
     public static final String STILL_ONGOING = "still ongoing";
+
+    /**
+     * Whether the episode has ended: every CLOSED, and an ESCALATED that a compound pattern confirmed only after
+     * the episode closed (it keeps the episode's end, so the record stays final).
+     */
+    public boolean ended() {
+        return episodeEndMs != null;
+    }
 }
