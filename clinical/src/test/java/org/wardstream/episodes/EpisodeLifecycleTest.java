@@ -189,11 +189,11 @@ class EpisodeLifecycleTest {
         r.on(Transition.tick(P, EpisodeType.PAUSE, lastPause + 15 * MIN + 1, DV));
         assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
         assertThat(r.out.get(2).episodeEndMs()).isEqualTo(lastPause);
-        // inside the 1 h cool-down a plain pause is suppressed, but one followed by stillness still alerts (urgent)
+        // inside the 30 min cool-down a plain pause is suppressed, but one followed by stillness still alerts (urgent)
         r.out.clear();
-        r.on(start(EpisodeType.PAUSE, lastPause + 30 * MIN, lastPause + 30 * MIN + 3200));
+        r.on(start(EpisodeType.PAUSE, lastPause + 20 * MIN, lastPause + 20 * MIN + 3200));
         assertThat(r.out).isEmpty();
-        r.on(Transition.escalate(P, EpisodeType.PAUSE, lastPause + 40 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
+        r.on(Transition.escalate(P, EpisodeType.PAUSE, lastPause + 30 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
         assertThat(r.kinds()).containsExactly(OPENED);
         assertThat(r.out.get(0).severity()).isEqualTo(Severity.URGENT);
     }

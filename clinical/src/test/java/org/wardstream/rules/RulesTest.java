@@ -167,11 +167,11 @@ class RulesTest {
 
     @Test
     void missingTopLevelFieldAndDuplicateKeyAndBrokenYaml() throws IOException {
-        assertThat(errorOf(edited("pause", "coolDown: PT1H\n", "")))
+        assertThat(errorOf(edited("pause", "coolDown: PT30M\n", "")))
                 .isEqualTo("alert-rules/pause.yaml: coolDown: missing (required)");
-        assertThat(errorOf(edited("pause", "coolDown: PT1H\n", "coolDown: PT1H\ncoolDown: PT2H\n")))
+        assertThat(errorOf(edited("pause", "coolDown: PT30M\n", "coolDown: PT30M\ncoolDown: PT2H\n")))
                 .startsWith("alert-rules/pause.yaml: invalid YAML").contains("Duplicate field 'coolDown'");
-        assertThat(errorOf(edited("pause", "coolDown: PT1H\n", "coolDown: [PT1H\n")))
+        assertThat(errorOf(edited("pause", "coolDown: PT30M\n", "coolDown: [PT1H\n")))
                 .startsWith("alert-rules/pause.yaml: invalid YAML at line ");
         Map<String, String> empty = shippedFiles();
         empty.put("pause.yaml", "");
