@@ -54,7 +54,7 @@ import picocli.CommandLine.Option;
         description = "Helper of the local-cluster scripts (run them, not this).",
         subcommands = {ClusterTool.AwaitKafka.class, ClusterTool.CreateTopics.class, ClusterTool.Simulate.class,
                 ClusterTool.Alerts.class, ClusterTool.AwaitSettled.class, ClusterTool.Score.class,
-                ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.KafkaStatus.class,
+                ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.ResetOffsets.class, ClusterTool.KafkaStatus.class,
                 FlinkCommands.Ready.class, FlinkCommands.Submit.class, FlinkCommands.Jobs.class,
                 FlinkCommands.AwaitRunning.class, FlinkCommands.AwaitRecovered.class,
                 FlinkCommands.StopWithSavepoint.class, FlinkCommands.Cancel.class,
@@ -465,6 +465,38 @@ public final class ClusterTool implements Runnable {
                         }
                     }
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "reset-offsets", description = "Sets a consumer group's committed offsets on device-events to the "
+            + "first record at or after --to-datetime (Kafka's offsets-by-timestamp). The group must have no active member.")
+    static final class ResetOffsets implements Callable<Integer> {
+        @CommandLine.Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--group", defaultValue = "wardstream-episode-detection") String group;
+        @Option(names = "--to-datetime", required = true, description = "ISO-8601 instant, e.g. 2026-11-20T06:00:00Z.")
+        Instant to;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                var partitions = admin.describeTopics(List.of(Topics.DEVICE_EVENTS)).allTopicNames().get()
+                        .get(Topics.DEVICE_EVENTS).partitions().stream()
+                        .map(p -> new TopicPartition(Topics.DEVICE_EVENTS, p.partition())).toList();
+                var at = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p,
+                        p -> OffsetSpec.forTimestamp(to.toEpochMilli())))).all().get();
+                var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p,
+                        p -> OffsetSpec.latest()))).all().get();
+                Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+                for (TopicPartition p : partitions) {
+                    long o = at.get(p).offset(); // -1: no record at or after the time
+                    offsets.put(p, new OffsetAndMetadata(o < 0 ? ends.get(p).offset() : o));
+                }
+                admin.alterConsumerGroupOffsets(group, offsets).all().get();
+                offsets.forEach((p, o) -> System.out.printf("%s -> offset %d%n", p, o.offset()));
             }
             return 0;
         }
