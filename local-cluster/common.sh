@@ -1,0 +1,174 @@
+# Shared by the local-cluster scripts (sourced, not run). Paths, ports, the Java helper, process handling.
+# shellcheck shell=bash
+set -euo pipefail
+
+LC_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$LC_DIR")"
+VERSION=0.1.0-SNAPSHOT
+# Everything the running cluster writes (data, logs, pid files, checkpoints, savepoints) lives here.
+CLUSTER_HOME="${WARDSTREAM_CLUSTER_HOME:-$LC_DIR/target/cluster}"
+LIB_DIR="$LC_DIR/target/lib"
+TOOLS_JAR="$LC_DIR/tools/target/wardstream-local-cluster-tools-$VERSION.jar"
+TOOLS_CP="$LC_DIR/tools/target/tools.classpath"
+JVM_OPTIONS="$LC_DIR/tools/target/jvm.options"
+JOB_JAR="${WARDSTREAM_JOB_JAR:-$REPO_DIR/jobs/target/wardstream-jobs-$VERSION-flink-job.jar}"
+DETECTION_CLASS=org.wardstream.jobs.EpisodeDetectionJob
+DETECTION_NAME="wardstream episode detection"
+EQUITY_CLASS=org.wardstream.equity.job.EquityMetricsJob
+PIDS="$CLUSTER_HOME/pids"
+LOGS="$CLUSTER_HOME/logs"
+# Marks every process this cluster starts, so a pid file is never trusted for a reused pid.
+MARKER="-Dwardstream.cluster.home=$CLUSTER_HOME"
+
+# Ports: the running cluster's (written by start), else the environment, else the documented defaults.
+if [[ -f "$CLUSTER_HOME/ports.env" ]]; then
+  # shellcheck disable=SC1091
+  source "$CLUSTER_HOME/ports.env"
+fi
+KAFKA_PORT="${KAFKA_PORT:-${WARDSTREAM_KAFKA_PORT:-19092}}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-${WARDSTREAM_KAFKA_CONTROLLER_PORT:-19093}}"
+FLINK_REST_PORT="${FLINK_REST_PORT:-${WARDSTREAM_FLINK_REST_PORT:-18081}}"
+FLINK_RPC_PORT="${FLINK_RPC_PORT:-${WARDSTREAM_FLINK_RPC_PORT:-16123}}"
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-${WARDSTREAM_PROMETHEUS_PORT:-19249}}"
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+REST="http://127.0.0.1:$FLINK_REST_PORT"
+# Kafka client settings (TLS, SASL) for the jobs, the simulator and the checks; empty = plaintext loopback.
+KAFKA_CLIENT_PROPERTIES="${WARDSTREAM_KAFKA_PROPERTIES:-}"
+
+say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+# Builds what is missing (never when WARDSTREAM_NO_BUILD=1, as inside the Maven build): the runtime libraries,
+# the helper and the job jar. --force rebuilds the job jar (after a code or rule change).
+BUILD_MODULES=jobs,local-cluster/flink-lib,local-cluster/kafka-lib,local-cluster/tools
+ensure_built() {
+  local force="${1:-}"
+  if [[ "$force" == "--force" || ! -f "$TOOLS_JAR" || ! -f "$TOOLS_CP" || ! -f "$JOB_JAR" \
+        || ! -d "$LIB_DIR/flink" || ! -d "$LIB_DIR/kafka" ]]; then
+    [[ "${WARDSTREAM_NO_BUILD:-0}" == 1 ]] && die "not built (WARDSTREAM_NO_BUILD=1): run ./mvnw -DskipTests -pl $BUILD_MODULES -am package"
+    say "building the job jar, the runtime libraries and the helper (a few minutes the first time)..."
+    (cd "$REPO_DIR" && ./mvnw -q -B -Dmaven.test.skip=true -pl "$BUILD_MODULES" -am package) >&2 \
+      || die "the build failed; run './mvnw -B -DskipTests -pl $BUILD_MODULES -am package' to see why"
+  fi
+}
+
+# The Java helper (org.wardstream.localcluster.ClusterTool).
+tool() {
+  java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$TOOLS_JAR:$(cat "$TOOLS_CP")" \
+    org.wardstream.localcluster.ClusterTool "$@"
+}
+
+kafka_opts() {
+  if [[ -n "$KAFKA_CLIENT_PROPERTIES" ]]; then
+    printf '%s\n' --bootstrap-servers "$BOOTSTRAP" --kafka-properties "$KAFKA_CLIENT_PROPERTIES"
+  else
+    printf '%s\n' --bootstrap-servers "$BOOTSTRAP"
+  fi
+}
+
+# pid of a process this cluster started (name: kafka, jobmanager, taskmanager-1, ...), if it is alive.
+pid_of() {
+  local f="$PIDS/$1.pid" pid
+  [[ -f "$f" ]] || return 1
+  pid="$(cat "$f")"
+  [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -F -- "$MARKER " > /dev/null || return 1
+  echo "$pid"
+}
+
+is_running() { pid_of "$1" >/dev/null 2>&1; }
+
+# Starts a JVM in the background, in its own session (so it outlives this shell), with its pid file and log.
+#   start_jvm NAME CLASSPATH MAIN_CLASS [JVM options...] -- [program arguments...]
+start_jvm() {
+  local name="$1" cp="$2" main="$3"; shift 3
+  local jvm=() args=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do jvm+=("$1"); shift; done
+  [[ $# -gt 0 ]] && shift
+  args=("$@")
+  mkdir -p "$PIDS" "$LOGS"
+  setsid nohup java "$MARKER" -Dlog.file="$LOGS/$name.log" -Dlog4j.configurationFile="$LC_DIR/conf/log4j.properties" \
+    "${jvm[@]}" -cp "$cp" "$main" "${args[@]}" > "$LOGS/$name.out" 2>&1 < /dev/null &
+  echo $! > "$PIDS/$name.pid"
+}
+
+# Stops a process: SIGTERM, then SIGKILL after a grace period. Removes its pid file.
+stop_process() {
+  local name="$1" grace="${2:-30}" pid i
+  if pid="$(pid_of "$name")"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < grace * 5; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2  # waiting for a process to exit: there is no event to wait on from bash
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name (pid $pid) did not stop within ${grace}s: killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    say "stopped $name (pid $pid)"
+  fi
+  rm -f "$PIDS/$name.pid"
+}
+
+# The job ids of running jobs with a given name.
+running_jobs_named() {
+  tool flink-jobs --rest "$REST" --running --name "$1" | cut -f1
+}
+
+jar_has_class() {
+  local jar="$1" cls="${2//.//}.class"
+  jar tf "$jar" | grep -x "$cls" > /dev/null
+}
+
+need_help() {
+  local usage="$1"; shift
+  for a in "$@"; do
+    if [[ "$a" == "-h" || "$a" == "--help" ]]; then
+      printf '%s\n' "$usage"; exit 0
+    fi
+  done
+}
+
+JOBS_DIR="$CLUSTER_HOME/jobs"
+
+entry_class_of() { # detection | equity
+  case "$1" in
+    detection) echo "$DETECTION_CLASS" ;;
+    equity) echo "$EQUITY_CLASS" ;;
+    *) die "unknown job kind '$1' (detection or equity)" ;;
+  esac
+}
+
+# The recorded job id of a kind, if that job is still running (not in a terminal state).
+running_job_id() {
+  local f="$JOBS_DIR/$1.id" id
+  [[ -f "$f" ]] || return 1
+  id="$(cat "$f")"
+  tool flink-jobs --rest "$REST" --running | cut -f1 | grep -x "$id" > /dev/null || return 1
+  echo "$id"
+}
+
+# Submits one job and records its id, parallelism and arguments.
+#   submit_job KIND JAR PARALLELISM SAVEPOINT(or "") ARGS...
+submit_job() {
+  local kind="$1" jar="$2" parallelism="$3" savepoint="$4"; shift 4
+  local cls id opts=()
+  cls="$(entry_class_of "$kind")"
+  [[ -n "$savepoint" ]] && opts=(--savepoint "$savepoint")
+  mkdir -p "$JOBS_DIR"
+  id="$(tool flink-submit --rest "$REST" --jar "$jar" --entry-class "$cls" --parallelism "$parallelism" \
+        "${opts[@]}" -- "$@")" || die "submitting the $kind job failed"
+  echo "$id" > "$JOBS_DIR/$kind.id"
+  echo "$parallelism" > "$JOBS_DIR/$kind.parallelism"
+  printf '%s\n' "$@" > "$JOBS_DIR/$kind.args"
+  echo "$id"
+}
+
+# The program arguments of a job kind: the cluster's Kafka, its client properties, the rules directory.
+job_args() { # KIND [RULES_DIR]
+  local kind="$1" rules="${2:-}"
+  printf '%s\n' --bootstrap-servers "$BOOTSTRAP"
+  [[ -n "$KAFKA_CLIENT_PROPERTIES" ]] && printf '%s\n' --kafka-properties "$KAFKA_CLIENT_PROPERTIES"
+  if [[ "$kind" == detection && -n "$rules" ]]; then printf '%s\n' --rules "$rules"; fi
+  return 0
+}

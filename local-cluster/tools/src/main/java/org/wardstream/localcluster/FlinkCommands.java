@@ -1,0 +1,329 @@
+package org.wardstream.localcluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Flink REST commands of the local-cluster helper. Every wait polls the REST API (no fixed sleeps). */
+final class FlinkCommands {
+    private FlinkCommands() {
+    }
+
+    static final Duration POLL = Duration.ofMillis(500);
+
+    static void pause() throws InterruptedException {
+        Thread.sleep(POLL.toMillis()); // polling another process's state
+    }
+
+    static boolean terminal(String state) {
+        return state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED");
+    }
+
+    @Command(name = "flink-ready", description = "Waits until the JobManager's REST API answers and the TaskManagers have registered.")
+    static final class Ready implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--taskmanagers", defaultValue = "0") int taskManagers;
+        @Option(names = "--timeout", defaultValue = "120") int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+            String last = "no answer";
+            while (System.nanoTime() < deadline) {
+                try {
+                    JsonNode o = flink.get("/overview");
+                    int tms = o.path("taskmanagers").asInt();
+                    last = tms + " TaskManagers, " + o.path("slots-total").asInt() + " slots";
+                    if (tms >= taskManagers) {
+                        return 0;
+                    }
+                } catch (java.io.IOException e) {
+                    last = e.getMessage();
+                }
+                pause();
+            }
+            System.err.println("flink-ready: " + rest + " not ready within " + timeout + " s (" + last + ")");
+            return 1;
+        }
+    }
+
+    @Command(name = "flink-submit", description = "Uploads a jar and runs an entry class; prints the job id.")
+    static final class Submit implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--jar", required = true) Path jar;
+        @Option(names = "--entry-class", required = true) String entryClass;
+        @Option(names = "--parallelism", defaultValue = "2") int parallelism;
+        @Option(names = "--savepoint", description = "Savepoint (or retained checkpoint) to start from.") String savepoint;
+        @Option(names = "--allow-non-restored-state") boolean allowNonRestored;
+        @Parameters(description = "Program arguments.") List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            String jarId = flink.uploadJar(jar);
+            try {
+                String job = flink.runJar(jarId, entryClass, parallelism, args, savepoint, allowNonRestored);
+                System.out.println(job);
+            } finally {
+                flink.delete("/jars/" + jarId); // the job graph is built: the upload is no longer needed
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "flink-jobs", description = "Lists jobs: id, state, name (one per line).")
+    static final class Jobs implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--running", description = "Only jobs that are not in a terminal state.") boolean running;
+        @Option(names = "--name", description = "Only jobs with this name.") String name;
+
+        @Override
+        public Integer call() throws Exception {
+            for (JsonNode j : new FlinkRest(rest).jobs()) {
+                String state = j.path("state").asText();
+                if ((running && terminal(state)) || (name != null && !name.equals(j.path("name").asText()))) {
+                    continue;
+                }
+                System.out.println(j.path("jid").asText() + "\t" + state + "\t" + j.path("name").asText());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "flink-await-running", description = "Waits until every task of the job is RUNNING; with --restored, prints what it restored from.")
+    static final class AwaitRunning implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", required = true) String job;
+        @Option(names = "--timeout", defaultValue = "120") int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+            while (System.nanoTime() < deadline) {
+                String state = flink.job(job).path("state").asText();
+                if (terminal(state)) {
+                    System.err.println("flink-await-running: job " + job + " is " + state + failure(flink, job));
+                    return 1;
+                }
+                if (flink.allTasksRunning(job)) {
+                    JsonNode restored = flink.checkpoints(job).path("latest").path("restored");
+                    if (!restored.isMissingNode() && !restored.isNull()) {
+                        System.out.println("restored " + (restored.path("is_savepoint").asBoolean() ? "savepoint" : "checkpoint")
+                                + " " + restored.path("id").asText() + " " + restored.path("external_path").asText());
+                    } else {
+                        System.out.println("running (no state restored)");
+                    }
+                    return 0;
+                }
+                pause();
+            }
+            System.err.println("flink-await-running: job " + job + " not running within " + timeout + " s");
+            return 1;
+        }
+    }
+
+    static String failure(FlinkRest flink, String job) {
+        try {
+            JsonNode root = flink.get("/jobs/" + job + "/exceptions").path("rootException");
+            return root.isMissingNode() || root.isNull() ? "" : ": " + FlinkRest.firstLines(root.asText(), 2);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Command(name = "flink-await-recovered", description = {"After a TaskManager was killed at --killed-at (epoch ms): "
+            + "waits until the job has restarted, restored its last checkpoint, runs every task again and "
+            + "completed a new checkpoint. Prints restarts, the restored checkpoint and the times."})
+    static final class AwaitRecovered implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", required = true) String job;
+        @Option(names = "--killed-at", required = true, description = "Epoch milliseconds of the kill.") long killedAt;
+        @Option(names = "--restarts-before", defaultValue = "0") long restartsBefore;
+        @Option(names = "--timeout", defaultValue = "180") int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+            long runningAt = -1;
+            JsonNode restored = null;
+            while (System.nanoTime() < deadline) {
+                String state = flink.job(job).path("state").asText();
+                if (terminal(state)) {
+                    System.err.println("flink-await-recovered: job " + job + " is " + state + failure(flink, job));
+                    return 1;
+                }
+                JsonNode cp = flink.checkpoints(job);
+                JsonNode r = cp.path("latest").path("restored");
+                boolean restoredAfterKill = r.isObject() && r.path("restore_timestamp").asLong() >= killedAt;
+                if (restoredAfterKill && runningAt < 0 && flink.allTasksRunning(job)) {
+                    runningAt = System.currentTimeMillis();
+                    restored = r;
+                }
+                JsonNode completed = cp.path("latest").path("completed");
+                if (runningAt > 0 && completed.isObject()
+                        && completed.path("latest_ack_timestamp").asLong() > restored.path("restore_timestamp").asLong()) {
+                    long restarts = flink.jobMetric(job, "numRestarts");
+                    System.out.printf("recovered: restarts %d -> %d; restored checkpoint %d (%s) %.1f s after the kill; "
+                                    + "all tasks running again after %.1f s; first new checkpoint %d completed after %.1f s%n",
+                            restartsBefore, restarts, restored.path("id").asLong(),
+                            restored.path("external_path").asText(),
+                            (restored.path("restore_timestamp").asLong() - killedAt) / 1000.0,
+                            (runningAt - killedAt) / 1000.0, completed.path("id").asLong(),
+                            (completed.path("latest_ack_timestamp").asLong() - killedAt) / 1000.0);
+                    return 0;
+                }
+                pause();
+            }
+            System.err.println("flink-await-recovered: job " + job + " did not recover within " + timeout + " s");
+            return 1;
+        }
+    }
+
+    @Command(name = "flink-stop-with-savepoint", description = "Stops the job with a savepoint (no drain); prints the savepoint path.")
+    static final class StopWithSavepoint implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", required = true) String job;
+        @Option(names = "--savepoint-dir", required = true) String dir;
+        @Option(names = "--timeout", defaultValue = "300") int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            ObjectNode body = FlinkRest.JSON.createObjectNode();
+            body.put("targetDirectory", dir);
+            body.put("drain", false);
+            String trigger = flink.post("/jobs/" + job + "/stop", body).path("request-id").asText();
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonNode s = flink.get("/jobs/" + job + "/savepoints/" + trigger);
+                if ("COMPLETED".equals(s.path("status").path("id").asText())) {
+                    JsonNode op = s.path("operation");
+                    if (op.has("failure-cause")) {
+                        System.err.println("flink-stop-with-savepoint: failed: "
+                                + FlinkRest.firstLines(op.path("failure-cause").path("stack-trace").asText(), 3));
+                        return 1;
+                    }
+                    System.out.println(op.path("location").asText());
+                    return 0;
+                }
+                pause();
+            }
+            System.err.println("flink-stop-with-savepoint: no savepoint within " + timeout + " s");
+            return 1;
+        }
+    }
+
+    @Command(name = "flink-cancel", description = "Cancels a job and waits until it is CANCELED.")
+    static final class Cancel implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", required = true) String job;
+        @Option(names = "--timeout", defaultValue = "120") int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            flink.patch("/jobs/" + job + "?mode=cancel");
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (terminal(flink.job(job).path("state").asText())) {
+                    return 0;
+                }
+                pause();
+            }
+            return 1;
+        }
+    }
+
+    @Command(name = "flink-job-metric", description = "Prints a job-level metric, e.g. numRestarts (-1 when not reported).")
+    static final class JobMetric implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", required = true) String job;
+        @Option(names = "--name", required = true) String name;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(new FlinkRest(rest).jobMetric(job, name));
+            return 0;
+        }
+    }
+
+    @Command(name = "flink-taskmanagers-of", description = "Prints the ids of the TaskManagers running tasks of the job.")
+    static final class TaskManagersOf implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", required = true) String job;
+
+        @Override
+        public Integer call() throws Exception {
+            new FlinkRest(rest).taskManagersOf(job).forEach(System.out::println);
+            return 0;
+        }
+    }
+
+    @Command(name = "flink-status", description = "TaskManagers, jobs with checkpoints and restarts, and the wardstream metrics from the Prometheus endpoints.")
+    static final class Status implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--prometheus", description = "Prometheus endpoints (host:port).") List<String> prometheus = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            JsonNode o = flink.get("/overview");
+            System.out.printf("  Flink %s: %d TaskManagers, %d of %d slots free; web UI %s%n",
+                    o.path("flink-version").asText(), o.path("taskmanagers").asInt(), o.path("slots-available").asInt(),
+                    o.path("slots-total").asInt(), flink.base());
+            for (JsonNode tm : flink.get("/taskmanagers").path("taskmanagers")) {
+                System.out.printf("    TaskManager %s: %d slots, %d free%n", tm.path("id").asText(),
+                        tm.path("slotsNumber").asInt(), tm.path("freeSlots").asInt());
+            }
+            for (JsonNode j : flink.jobs()) {
+                String id = j.path("jid").asText();
+                String state = j.path("state").asText();
+                System.out.printf("  job %s %-9s %s%n", id, state, j.path("name").asText());
+                if (!terminal(state)) {
+                    JsonNode cp = flink.checkpoints(id);
+                    JsonNode c = cp.path("latest").path("completed");
+                    System.out.printf("    checkpoints completed %d, failed %d; latest %s; restarts %d; restored from %s%n",
+                            cp.path("counts").path("completed").asLong(), cp.path("counts").path("failed").asLong(),
+                            c.isObject() ? c.path("id").asText() + " " + c.path("external_path").asText() : "none",
+                            flink.jobMetric(id, "numRestarts"),
+                            cp.path("latest").path("restored").isObject()
+                                    ? cp.path("latest").path("restored").path("external_path").asText() : "nothing");
+                }
+            }
+            Map<String, Double> sums = new TreeMap<>();
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            for (String endpoint : prometheus) {
+                try {
+                    String text = http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint + "/metrics"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    PrometheusText.sumWardstream(text, sums);
+                } catch (Exception e) {
+                    System.out.println("  Prometheus " + endpoint + ": no answer (" + e.getMessage() + ")");
+                }
+            }
+            if (!sums.isEmpty()) {
+                System.out.println("  wardstream metrics (Prometheus, summed over subtasks and labels):");
+                sums.forEach((k, v) -> System.out.printf("    %-60s %,.0f%n", k, v));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.wardstream.localcluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The few calls of Flink's REST API (the same one the web UI and {@code flink} CLI use) the scripts need. */
+public final class FlinkRest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public FlinkRest(String base) {
+        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    public String base() {
+        return base;
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    public JsonNode patch(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    public JsonNode delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request.timeout(Duration.ofMinutes(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = r.body() == null || r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        if (r.statusCode() >= 300) {
+            throw new IOException("Flink REST " + r.request().method() + " " + r.uri().getPath() + " -> HTTP "
+                    + r.statusCode() + ": " + errors(body));
+        }
+        return body;
+    }
+
+    private static String errors(JsonNode body) {
+        JsonNode errors = body.path("errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            // the first line of each error is the reason; the rest is a server-side stack trace
+            List<String> out = new ArrayList<>();
+            errors.forEach(e -> out.add(firstLines(e.asText(), 3)));
+            return String.join("; ", out);
+        }
+        return body.toString();
+    }
+
+    static String firstLines(String s, int n) {
+        String[] lines = s.split("\n");
+        return String.join(" | ", java.util.Arrays.copyOf(lines, Math.min(n, lines.length)));
+    }
+
+    /** Uploads a jar (multipart, field {@code jarfile}) and returns its id on the cluster. */
+    public String uploadJar(Path jar) throws IOException, InterruptedException {
+        String boundary = "wardstream-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        JsonNode r = send(HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
+                        HttpRequest.BodyPublishers.ofFile(jar), HttpRequest.BodyPublishers.ofByteArray(tail))));
+        String file = r.path("filename").asText();
+        if (file.isEmpty()) {
+            throw new IOException("jar upload returned no file name: " + r);
+        }
+        return Path.of(file).getFileName().toString();
+    }
+
+    /** Runs an uploaded jar's entry class; returns the job id. */
+    public String runJar(String jarId, String entryClass, int parallelism, List<String> args, String savepoint,
+                         boolean allowNonRestoredState) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("entryClass", entryClass);
+        body.put("parallelism", parallelism);
+        var list = body.putArray("programArgsList");
+        args.forEach(list::add);
+        if (savepoint != null) {
+            body.put("savepointPath", savepoint);
+            body.put("allowNonRestoredState", allowNonRestoredState);
+        }
+        return post("/jars/" + jarId + "/run", body).path("jobid").asText();
+    }
+
+    /** Job ids, names and states (all jobs the JobManager remembers). */
+    public List<JsonNode> jobs() throws IOException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
+        get("/jobs/overview").path("jobs").forEach(out::add);
+        return out;
+    }
+
+    public JsonNode job(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId);
+    }
+
+    public JsonNode checkpoints(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints");
+    }
+
+    /** A job-level metric, e.g. {@code numRestarts}; -1 when not (yet) reported. */
+    public long jobMetric(String jobId, String name) throws IOException, InterruptedException {
+        for (JsonNode m : get("/jobs/" + jobId + "/metrics?get=" + name)) {
+            if (name.equals(m.path("id").asText())) {
+                return Math.round(Double.parseDouble(m.path("value").asText("-1")));
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the job is RUNNING with every task of every vertex RUNNING. */
+    public boolean allTasksRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode job = job(jobId);
+        if (!"RUNNING".equals(job.path("state").asText())) {
+            return false;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            if (!"RUNNING".equals(v.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The TaskManager ids that run at least one task of the job. */
+    public List<String> taskManagersOf(String jobId) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : job(jobId).path("vertices")) {
+            for (JsonNode tm : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/taskmanagers")
+                    .path("taskmanagers")) {
+                String id = tm.path("taskmanager-id").asText();
+                if (!id.isEmpty() && !out.contains(id)) {
+                    out.add(id);
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package org.wardstream.localcluster;
+
+import java.util.Map;
+
+/** Reads Prometheus text exposition: sums the wardstream user metrics by name over their labels. */
+final class PrometheusText {
+    private PrometheusText() {
+    }
+
+    /** Adds every sample of a metric whose name contains {@code _wardstream_} to {@code sums}, keyed by name (+ reason label). */
+    static void sumWardstream(String text, Map<String, Double> sums) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith("#") || !line.contains("_wardstream_")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            if (space < 0) {
+                continue;
+            }
+            String name = brace > 0 ? line.substring(0, brace) : line.substring(0, space);
+            String labels = brace > 0 ? line.substring(brace, line.lastIndexOf('}') + 1) : "";
+            String reason = label(labels, "reason");
+            String key = name.substring(name.indexOf("_wardstream_") + 1) + (reason == null ? "" : "{reason=" + reason + "}");
+            try {
+                sums.merge(key, Double.parseDouble(line.substring(space + 1).strip()), Double::sum);
+            } catch (NumberFormatException ignored) {
+                // NaN or an exotic value: not a count
+            }
+        }
+    }
+
+    static String label(String labels, String name) {
+        int i = labels.indexOf(name + "=\"");
+        if (i < 0) {
+            return null;
+        }
+        int from = i + name.length() + 2;
+        return labels.substring(from, labels.indexOf('"', from));
+    }
+}
