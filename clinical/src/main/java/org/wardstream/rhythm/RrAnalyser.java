@@ -246,7 +246,8 @@ public final class RrAnalyser {
                 s.irregularRunScoreSum += (float) score;
                 s.irregularRunRateSum += (float) rate;
                 s.regularRun = 0;
-                if (!s.afActive && s.irregularRun >= p.onsetSegments()) {
+                if (!s.afActive && s.irregularRun >= p.onsetSegments()
+                        && s.irregularRunScoreSum / s.irregularRun > p.onsetThreshold()) {
                     s.afActive = true;
                     s.afOnsetMs = s.irregularRunStartMs;
                     sink.accept(new AfOnset(s.afOnsetMs, endMs, s.irregularRunScoreSum / s.irregularRun,
