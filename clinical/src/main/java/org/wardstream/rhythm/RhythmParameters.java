@@ -27,15 +27,18 @@ import java.util.Objects;
  * @param prematureFraction    premature-beat filter: intervals shorter than (1 - this) x the window median,
  *                             and the interval after each, are left out of the differences (0 = off)
  * @param rateExponent         heart-rate weighting of the score: x (750 ms / median RR)^rateExponent (0 = off)
+ * @param onsetThreshold       the AF state opens only when the mean score of the current irregular run is above this
+ *                             (a higher bar to open than to stay, as in a Schmitt trigger); a value at or below
+ *                             {@code irregularThreshold} turns it off
  */
 public record RhythmParameters(int windowBeats, int maxLag, double quantile, int segmentBeats,
                                double irregularThreshold, int onsetSegments, int offsetSegments,
                                double minValidFraction, int pauseThresholdMs, long gapResetMs,
                                long afMaxBridgeMs, int minPlausibleRrMs, int maxPlausibleRrMs,
-                               double prematureFraction, double rateExponent) {
+                               double prematureFraction, double rateExponent, double onsetThreshold) {
 
     public static final RhythmParameters DEFAULTS = new RhythmParameters(
-            16, 4, 0.5, 8, 0.065, 5, 5, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.2, 1.0);
+            16, 4, 0.5, 8, 0.05, 5, 5, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.2, 1.0, 0.11);
 
     public RhythmParameters {
         if (windowBeats < 4 || windowBeats + maxLag > RrAnalyserState.RR_CAPACITY) {
@@ -61,7 +64,7 @@ public record RhythmParameters(int windowBeats, int maxLag, double quantile, int
             switch (k) {
                 case "windowBeats", "maxLag", "quantile", "segmentBeats", "irregularThreshold", "onsetSegments",
                      "offsetSegments", "minValidFraction", "pauseThresholdMs", "gapResetMs", "afMaxBridgeMs",
-                     "minPlausibleRrMs", "maxPlausibleRrMs", "prematureFraction", "rateExponent" -> { }
+                     "minPlausibleRrMs", "maxPlausibleRrMs", "prematureFraction", "rateExponent", "onsetThreshold" -> { }
                 default -> throw new IllegalArgumentException("unknown rhythm parameter: " + k);
             }
         }
@@ -72,7 +75,8 @@ public record RhythmParameters(int windowBeats, int maxLag, double quantile, int
                 d(o, "minValidFraction", minValidFraction), i(o, "pauseThresholdMs", pauseThresholdMs),
                 l(o, "gapResetMs", gapResetMs), l(o, "afMaxBridgeMs", afMaxBridgeMs),
                 i(o, "minPlausibleRrMs", minPlausibleRrMs), i(o, "maxPlausibleRrMs", maxPlausibleRrMs),
-                d(o, "prematureFraction", prematureFraction), d(o, "rateExponent", rateExponent));
+                d(o, "prematureFraction", prematureFraction), d(o, "rateExponent", rateExponent),
+                d(o, "onsetThreshold", onsetThreshold));
     }
 
     private static int i(Map<String, String> o, String k, int v) {

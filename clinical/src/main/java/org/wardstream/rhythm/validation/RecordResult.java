@@ -44,6 +44,40 @@ public final class RecordResult {
 
     public int stateBytesMax;
 
+    /** Detected AF episodes {onsetMs, offsetMs, emittedAtMs} (device time). */
+    public List<long[]> afEpisodes = new ArrayList<>();
+
+    // job path only (RecordResult of RhythmValidation.evaluateJobPath)
+    public int batches, batchesRefusedByIngest;
+    /** Alert changes the job emits for the record's RR batches. */
+    public List<org.wardstream.episodes.AlertChange> alerts = new ArrayList<>();
+    /** Alert changes caused only by closing the record (the job keeps an AF episode open when data stops). */
+    public List<org.wardstream.episodes.AlertChange> alertsAtEndOfRecord = new ArrayList<>();
+    public HeartRateScore tachycardia = new HeartRateScore();
+    public HeartRateScore bradycardia = new HeartRateScore();
+
+    /** Heart-rate episodes of one type against the record's rhythm labels. */
+    public static final class HeartRateScore {
+        /** Labelled runs (SVTA/VT for tachycardia, SBR for bradycardia), all and those at least the rule's minimum. */
+        public int referenceRuns, referenceRunsLong;
+        public int referenceRunsDetected, referenceRunsLongDetected;
+        public double referenceSeconds;
+        /** Detected episodes, and those overlapping no labelled run of the type. */
+        public int episodes, episodesOutsideLabels;
+        /** Detected episodes {startMs, endMs, meanBpm x 10}. */
+        public List<long[]> detected = new ArrayList<>();
+
+        void add(HeartRateScore o) {
+            referenceRuns += o.referenceRuns;
+            referenceRunsLong += o.referenceRunsLong;
+            referenceRunsDetected += o.referenceRunsDetected;
+            referenceRunsLongDetected += o.referenceRunsLongDetected;
+            referenceSeconds += o.referenceSeconds;
+            episodes += o.episodes;
+            episodesOutsideLabels += o.episodesOutsideLabels;
+        }
+    }
+
     /** Scores one reference AF run (start, end] against detected episodes {onset, offset, emittedAt}. */
     void afRunsN30(long start, long end, List<long[]> episodes) {
         afRuns30s++;

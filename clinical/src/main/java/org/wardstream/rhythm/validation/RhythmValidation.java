@@ -36,8 +36,11 @@ import java.util.List;
  * </ul>
  */
 public final class RhythmValidation {
-    /** Beat times are built as epoch ms from this base plus {@code time_s}. */
-    public static final long BASE_EPOCH_MS = 1_700_000_000_000L;
+    /**
+     * Beat times are built as epoch ms from this base plus {@code time_s}: 2023-11-14 09:00 UTC, 09:00 in
+     * Europe/London, so a record starts inside waking hours (the sustained-bradycardia criterion needs them).
+     */
+    public static final long BASE_EPOCH_MS = 1_699_952_400_000L;
     public static final String AF = "(AFIB";
     public static final String AFL = "(AFL";
     public static final double MIN_RUN_S = 30.0;
@@ -66,11 +69,38 @@ public final class RhythmValidation {
         return events;
     }
 
-    static long beatMs(RrCsvRecord rec, int i) {
+    public static long beatMs(RrCsvRecord rec, int i) {
         return BASE_EPOCH_MS + Math.round(rec.timeS[i] * 1000.0);
     }
 
+    /** Runs the analyser beat by beat (no batching, no rules) and scores the record. */
     public static RecordResult evaluate(RrCsvRecord rec, RrAnalyser analyser) {
+        int[] maxBytes = {0};
+        List<RhythmEvent> events = run(rec, analyser, maxBytes);
+        RecordResult r = score(rec, events);
+        r.stateBytesMax = maxBytes[0];
+        return r;
+    }
+
+    /**
+     * Runs the record through the job's per-patient path ({@link JobPath}: RR batches, the rules' detector
+     * parameters, the episode lifecycle) and scores it: rhythm as {@link #score}, heart-rate episodes against the
+     * SVTA/VT/SBR labels, and the alert changes the job would emit.
+     */
+    public static RecordResult evaluateJobPath(RrCsvRecord rec, org.wardstream.rules.EffectiveRules rules) {
+        JobPath.Outcome o = JobPath.run(rec, rec.name, rules);
+        RecordResult r = score(rec, o.rhythm);
+        r.stateBytesMax = o.maxStateBytes;
+        r.batches = o.batches;
+        r.batchesRefusedByIngest = o.batchesRefusedByIngest;
+        r.alerts.addAll(o.alerts);
+        r.alertsAtEndOfRecord.addAll(o.alertsAtEndOfRecord);
+        HeartRateScoring.score(rec, o, r);
+        return r;
+    }
+
+    /** Scores the rhythm events of a record against its annotations. */
+    public static RecordResult score(RrCsvRecord rec, List<RhythmEvent> events) {
         RecordResult r = new RecordResult();
         r.record = rec.name;
         boolean labelled = false;
@@ -85,10 +115,6 @@ public final class RhythmValidation {
         r.beats = rec.size();
         r.durationS = rec.timeS[rec.size() - 1] - rec.timeS[0];
 
-        int[] maxBytes = {0};
-        List<RhythmEvent> events = run(rec, analyser, maxBytes);
-        r.stateBytesMax = maxBytes[0];
-
         List<long[]> episodes = new ArrayList<>(); // {onset, offset, emittedAt}
         List<Long> onsetEmitted = new ArrayList<>();
         List<Long> pauseEnds = new ArrayList<>();
@@ -102,6 +128,7 @@ public final class RhythmValidation {
                 pauseEnds.add(pe.endMs());
             }
         }
+        r.afEpisodes.addAll(episodes);
         r.detectedEpisodes = episodes.size();
         for (long[] ep : episodes) r.detectedAfSeconds += (ep[1] - ep[0]) / 1000.0;
         r.pauseEvents = pauseEnds.size();

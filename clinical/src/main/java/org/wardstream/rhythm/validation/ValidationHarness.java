@@ -95,6 +95,51 @@ public final class ValidationHarness {
         }
     }
 
+    /**
+     * Validates every record in a directory on the episode-detection job's per-patient path ({@link JobPath}) with
+     * the given rules (the job's {@code alert-rules/}; the default patient, no overrides).
+     */
+    public static ValidationSummary validateJobPath(Path dir, org.wardstream.rules.Rules rules, int threads)
+            throws IOException, InterruptedException {
+        org.wardstream.rules.EffectiveRules eff = rules.defaults();
+        ValidationSummary summary = new ValidationSummary(evaluateAll(dir, threads, f -> {
+            String name = RrCsvRecord.recordName(f);
+            try {
+                return RhythmValidation.evaluateJobPath(RrCsvRecord.read(f), eff);
+            } catch (IOException | RuntimeException e) {
+                return RecordResult.error(name, e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }), org.wardstream.signals.RhythmRuleParameters.from(eff));
+        summary.jobPath = true;
+        return summary;
+    }
+
+    private static List<RecordResult> evaluateAll(Path dir, int threads,
+                                                  java.util.function.Function<Path, RecordResult> eval)
+            throws IOException, InterruptedException {
+        if (!Files.isDirectory(dir)) throw new IOException("not a directory: " + dir);
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(RrCsvRecord::isRecordFile).sorted().toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<RecordResult>> futures = new ArrayList<>();
+            for (Path f : files) futures.add(pool.submit(() -> eval.apply(f)));
+            List<RecordResult> results = new ArrayList<>();
+            for (Future<RecordResult> fu : futures) {
+                try {
+                    results.add(fu.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static RecordResult evaluateFile(Path f, RrAnalyser analyser) {
         String name = RrCsvRecord.recordName(f);
         RrCsvRecord rec;

@@ -22,6 +22,13 @@ public final class ValidationSummary {
     public int labelledFalseEpisodes;
     public int errors;
     public int stateBytesMax;
+    /** Job path only: heart-rate scores summed over the labelled records; episodes on nsr. */
+    public final RecordResult.HeartRateScore tachycardia = new RecordResult.HeartRateScore();
+    public final RecordResult.HeartRateScore bradycardia = new RecordResult.HeartRateScore();
+    public int nsrTachycardiaEpisodes, nsrBradycardiaEpisodes;
+    /** Job path only: AF alerts OPENED on nsr records (after the lifecycle: minimum duration, cool-down). */
+    public int nsrAfAlerts, labelledAfAlerts, batchesRefusedByIngest;
+    public boolean jobPath;
 
     public ValidationSummary(List<RecordResult> records, RhythmParameters parameters) {
         this.records = records;
@@ -32,6 +39,10 @@ public final class ValidationSummary {
                 continue;
             }
             stateBytesMax = Math.max(stateBytesMax, r.stateBytesMax);
+            batchesRefusedByIngest += r.batchesRefusedByIngest;
+            int afAlerts = (int) java.util.stream.Stream.concat(r.alerts.stream(), r.alertsAtEndOfRecord.stream())
+                    .filter(c -> c.kind() == org.wardstream.episodes.AlertChange.Kind.OPENED
+                            && c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION).count();
             refPauses += r.referencePauses;
             pausesFound += r.pausesFound;
             falsePausesAll += r.falsePauses;
@@ -47,11 +58,17 @@ public final class ValidationSummary {
                 delays.addAll(r.detectionDelaysS);
                 newOnsetDelays.addAll(r.newOnsetDelaysS);
                 labelledFalseEpisodes += r.falseEpisodes;
+                tachycardia.add(r.tachycardia);
+                bradycardia.add(r.bradycardia);
+                labelledAfAlerts += afAlerts;
             } else if (r.kind == RecordResult.Kind.NSR) {
                 nsrRecords++;
                 nsrEpisodes += r.detectedEpisodes;
                 nsrPauses += r.pauseEvents;
                 nsrHours += r.durationS / 3600.0;
+                nsrTachycardiaEpisodes += r.tachycardia.episodes;
+                nsrBradycardiaEpisodes += r.bradycardia.episodes;
+                nsrAfAlerts += afAlerts;
             }
         }
     }
@@ -107,6 +124,17 @@ public final class ValidationSummary {
         kv(b, "found", pausesFound, false);
         kv(b, "false_all_records", falsePausesAll, false);
         kv(b, "false_nsr", nsrPauses, false);
+        if (jobPath) {
+            b.append("\n  },\n  \"tachycardia\": {");
+            hr(b, tachycardia, nsrTachycardiaEpisodes);
+            b.append("\n  },\n  \"bradycardia\": {");
+            hr(b, bradycardia, nsrBradycardiaEpisodes);
+            b.append("\n  },\n  \"alerts\": {");
+            kv(b, "af_alerts_nsr", nsrAfAlerts, true);
+            kv(b, "af_alerts_per_24h_nsr", nsrHours == 0 ? Double.NaN : nsrAfAlerts * 24.0 / nsrHours, false);
+            kv(b, "af_alerts_labelled_records", labelledAfAlerts, false);
+            kv(b, "batches_refused_by_job_ingest", batchesRefusedByIngest, false);
+        }
         b.append("\n  },\n  \"nsr\": {");
         kv(b, "records", nsrRecords, true);
         kv(b, "hours", nsrHours, false);
@@ -157,10 +185,74 @@ public final class ValidationSummary {
             b.append(", \"pause_events\": ").append(r.pauseEvents);
             b.append(", \"false_pauses\": ").append(r.falsePauses);
             b.append(", \"state_bytes_max\": ").append(r.stateBytesMax);
+            b.append(", \"af_episodes\": [");
+            for (int k = 0; k < r.afEpisodes.size(); k++) {
+                long[] ep = r.afEpisodes.get(k);
+                b.append(k == 0 ? "" : ", ").append("{\"start\": ").append(q(iso(ep[0]))).append(", \"end\": ")
+                        .append(q(iso(ep[1]))).append(", \"detected_at\": ").append(q(iso(ep[2]))).append('}');
+            }
+            b.append(']');
+            if (jobPath) {
+                b.append(", \"batches\": ").append(r.batches);
+                b.append(", \"batches_refused_by_job_ingest\": ").append(r.batchesRefusedByIngest);
+                hrRow(b, "tachycardia", r.tachycardia);
+                hrRow(b, "bradycardia", r.bradycardia);
+                b.append(", \"alerts\": [");
+                boolean fa = true;
+                for (var c : r.alerts) {
+                    b.append(fa ? "" : ", ");
+                    fa = false;
+                    alert(b, c, false);
+                }
+                for (var c : r.alertsAtEndOfRecord) {
+                    b.append(fa ? "" : ", ");
+                    fa = false;
+                    alert(b, c, true);
+                }
+                b.append(']');
+            }
             b.append('}');
         }
         b.append("\n  ]\n}\n");
         return b.toString();
+    }
+
+    private static void hr(StringBuilder b, RecordResult.HeartRateScore h, int nsrEpisodes) {
+        kv(b, "reference_runs", h.referenceRuns, true);
+        kv(b, "reference_seconds", h.referenceSeconds, false);
+        kv(b, "reference_runs_detected", h.referenceRunsDetected, false);
+        kv(b, "reference_runs_at_least_rule_minimum", h.referenceRunsLong, false);
+        kv(b, "reference_runs_at_least_rule_minimum_detected", h.referenceRunsLongDetected, false);
+        kv(b, "episodes_labelled_records", h.episodes, false);
+        kv(b, "episodes_outside_labels", h.episodesOutsideLabels, false);
+        kv(b, "episodes_nsr", nsrEpisodes, false);
+    }
+
+    private void hrRow(StringBuilder b, String name, RecordResult.HeartRateScore h) {
+        b.append(", ").append(q(name)).append(": {\"reference_runs\": ").append(h.referenceRuns)
+                .append(", \"reference_runs_detected\": ").append(h.referenceRunsDetected)
+                .append(", \"episodes\": [");
+        for (int k = 0; k < h.detected.size(); k++) {
+            long[] d = h.detected.get(k);
+            b.append(k == 0 ? "" : ", ").append("{\"start\": ").append(q(iso(d[0]))).append(", \"end\": ")
+                    .append(q(iso(d[1]))).append(", \"mean_bpm\": ").append(num(d[2] / 10.0)).append('}');
+        }
+        b.append("]}");
+    }
+
+    private static void alert(StringBuilder b, org.wardstream.episodes.AlertChange c, boolean endOfRecord) {
+        b.append("{\"kind\": ").append(q(c.kind().name())).append(", \"type\": ").append(q(c.type().code()))
+                .append(", \"severity\": ").append(q(c.severity().name().toLowerCase(Locale.ROOT)))
+                .append(", \"start\": ").append(q(iso(c.episodeStartMs())))
+                .append(", \"end\": ").append(c.episodeEndMs() == null ? "null" : q(iso(c.episodeEndMs())))
+                .append(", \"at\": ").append(q(iso(c.atMs())))
+                .append(", \"episode_id\": ").append(q(c.episodeId()));
+        if (endOfRecord) b.append(", \"end_of_record\": true");
+        b.append('}');
+    }
+
+    static String iso(long ms) {
+        return java.time.Instant.ofEpochMilli(ms).toString();
     }
 
     private static void kv(StringBuilder b, String k, double v, boolean first) {
@@ -217,6 +309,20 @@ public final class ValidationSummary {
                         + " | state <= %d bytes | unreadable records %d%n",
                 pauseRecall(), pausesFound, refPauses, nsrPauses, falsePausesPer24hNsr(), falsePausesAll,
                 stateBytesMax, errors));
+        if (jobPath) {
+            b.append(String.format(Locale.ROOT, "Tachycardia: labelled SVTA/VT runs %d (%d >= 10 min), overlapped by an episode %d;"
+                            + " episodes on labelled records %d (%d outside SVTA/VT labels), on NSR %d%n",
+                    tachycardia.referenceRuns, tachycardia.referenceRunsLong, tachycardia.referenceRunsDetected,
+                    tachycardia.episodes, tachycardia.episodesOutsideLabels, nsrTachycardiaEpisodes));
+            b.append(String.format(Locale.ROOT, "Bradycardia: labelled SBR runs %d (%d >= 1 min), overlapped by an episode %d;"
+                            + " episodes on labelled records %d (%d outside SBR labels), on NSR %d%n",
+                    bradycardia.referenceRuns, bradycardia.referenceRunsLong, bradycardia.referenceRunsDetected,
+                    bradycardia.episodes, bradycardia.episodesOutsideLabels, nsrBradycardiaEpisodes));
+            b.append(String.format(Locale.ROOT, "Alerts (job lifecycle): AF alerts on NSR %d = %.3f/24h, on labelled records %d"
+                            + " | RR batches the job's ingest would refuse (clean RR outside 200-5000 ms): %d%n",
+                    nsrAfAlerts, nsrHours == 0 ? Double.NaN : nsrAfAlerts * 24.0 / nsrHours, labelledAfAlerts,
+                    batchesRefusedByIngest));
+        }
         return b.toString();
     }
 }

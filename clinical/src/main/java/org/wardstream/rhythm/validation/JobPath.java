@@ -1,0 +1,192 @@
+package org.wardstream.rhythm.validation;
+
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.DetectorPath;
+import org.wardstream.episodes.EpisodeState;
+import org.wardstream.episodes.Transition;
+import org.wardstream.episodes.Transitions;
+import org.wardstream.rhythm.BeatQuality;
+import org.wardstream.rhythm.RhythmEvent;
+import org.wardstream.rhythm.RrAnalyser;
+import org.wardstream.rhythm.RrAnalyserState;
+import org.wardstream.rules.EffectiveRules;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.signals.ActivityState;
+import org.wardstream.signals.HeartRateEvent;
+import org.wardstream.signals.HeartRateParameters;
+import org.wardstream.signals.HeartRateState;
+import org.wardstream.signals.HeartRateThresholds;
+import org.wardstream.signals.RhythmRuleParameters;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one record through the episode-detection job's per-patient path ({@link DetectorPath}) with the job's
+ * detector classes built from the same rules the job uses ({@code alert-rules/}: {@link RhythmRuleParameters},
+ * {@link HeartRateParameters}):
+ * <ul>
+ *   <li>the record's beats become RR batches as a wearable sends them ({@link #batches}: one per
+ *       {@value #BATCH_MS} ms of device time, quality GAP where the annotation has a {@code gap_note}, CLEAN
+ *       otherwise; the detector never sees beat symbols or rhythm labels);</li>
+ *   <li>each batch goes through {@link DetectorPath#rrBatch} and the resulting transitions through
+ *       {@link DetectorPath#lifecycle} (alert changes, cool-downs, minimum durations as in the job);</li>
+ *   <li>for tachycardia and bradycardia, the job reads the device's heart-rate samples, which these ECG records do
+ *       not have: each batch gives one sample, the mean rate of its clean intervals (a wearable's once-a-minute
+ *       heart rate), fed to {@link HeartRateThresholds} with the patient worn and at rest
+ *       ({@link ActivityState#WORN_STILL}: Holter recordings), the record starting at
+ *       {@link RhythmValidation#BASE_EPOCH_MS} (09:00 in {@link #ZONE}, inside waking hours).</li>
+ * </ul>
+ * At the end of the record an AF episode still open is closed at its last beat ({@link RrAnalyser#endOfData})
+ * for scoring; the alert changes up to then are those the job emits for the same batches (the job does not
+ * close AF when a stream pauses), and the end-of-record close is marked {@link Outcome#alertsAtEndOfRecord}.
+ */
+public final class JobPath {
+    /** Device time covered by one RR batch (and one heart-rate sample). */
+    public static final long BATCH_MS = 60_000L;
+    /** Time zone of the validation "patients" (the job's default zone). */
+    public static final ZoneId ZONE = ZoneId.of("Europe/London");
+    /** Clean RR outside this range is refused by the job's ingest (dead-lettered with its batch). */
+    public static final int INGEST_MIN_CLEAN_RR_MS = 200;
+    public static final int INGEST_MAX_CLEAN_RR_MS = 5000;
+
+    private JobPath() {
+    }
+
+    /**
+     * One RR batch as a device sends it.
+     *
+     * @param firstIndex record index of the beat ending the first interval
+     */
+    public record Batch(long startMs, int[] rrMs, byte[] quality, int firstIndex) {
+        public long endMs() {
+            long t = startMs;
+            for (int v : rrMs) t += v;
+            return t;
+        }
+
+        /** Whether the job's ingest would refuse this batch (a clean RR outside 200-5000 ms). */
+        public boolean refusedByIngest() {
+            for (int i = 0; i < rrMs.length; i++) {
+                if (quality[i] == BeatQuality.CLEAN.ordinal()
+                        && (rrMs[i] < INGEST_MIN_CLEAN_RR_MS || rrMs[i] > INGEST_MAX_CLEAN_RR_MS)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Mean rate of the clean intervals (bpm), NaN when fewer than half are clean. */
+        public double meanCleanRateBpm() {
+            long sum = 0;
+            int n = 0;
+            for (int i = 0; i < rrMs.length; i++) {
+                if (quality[i] == BeatQuality.CLEAN.ordinal()) {
+                    sum += rrMs[i];
+                    n++;
+                }
+            }
+            return n == 0 || n * 2 < rrMs.length ? Double.NaN : 60_000.0 * n / sum;
+        }
+    }
+
+    /** What one record gave on the job's path. */
+    public static final class Outcome {
+        /** Every rhythm event, the end-of-record close included (for scoring). */
+        public final List<RhythmEvent> rhythm = new ArrayList<>();
+        /** Heart-rate detector events (tachycardia/bradycardia crossings). */
+        public final List<HeartRateEvent> heartRate = new ArrayList<>();
+        /** Alert changes as the job emits them for the record's batches. */
+        public final List<AlertChange> alerts = new ArrayList<>();
+        /** Alert changes caused only by closing the record (not emitted by the job, which keeps AF open). */
+        public final List<AlertChange> alertsAtEndOfRecord = new ArrayList<>();
+        public int batches;
+        public int batchesRefusedByIngest;
+        public int outOfOrderBeats;
+        public int tachycardiaExplainedByAf;
+        public int maxStateBytes;
+    }
+
+    /** The record's intervals as RR batches of {@link #BATCH_MS}; beat times are those of {@link RhythmValidation#beatMs}. */
+    public static List<Batch> batches(RrCsvRecord rec) {
+        List<Batch> out = new ArrayList<>();
+        int n = rec.size();
+        int i = 1;
+        while (i < n) {
+            long start = RhythmValidation.beatMs(rec, i - 1);
+            int j = i;
+            while (j < n && RhythmValidation.beatMs(rec, j) - start <= BATCH_MS) j++;
+            if (j == i) j = i + 1; // a single interval longer than a batch (a signal gap)
+            List<Integer> rr = new ArrayList<>();
+            List<Byte> q = new ArrayList<>();
+            long prev = start;
+            int first = -1;
+            for (int k = i; k < j; k++) {
+                long t = RhythmValidation.beatMs(rec, k);
+                long d = t - prev;
+                if (d <= 0) continue; // duplicate beat time: no interval (the job refuses non-positive RR)
+                if (first < 0) first = k;
+                rr.add((int) d);
+                q.add((byte) RhythmValidation.qualityFromGapNote(rec.gapNote[k]).ordinal());
+                prev = t;
+            }
+            if (!rr.isEmpty()) {
+                int[] a = new int[rr.size()];
+                byte[] b = new byte[q.size()];
+                for (int k = 0; k < a.length; k++) {
+                    a[k] = rr.get(k);
+                    b[k] = q.get(k);
+                }
+                out.add(new Batch(start, a, b, first));
+            }
+            i = j;
+        }
+        return out;
+    }
+
+    /** Runs the record through the job's path with the given (patient's effective) rules. */
+    public static Outcome run(RrCsvRecord rec, String patient, EffectiveRules rules) {
+        RrAnalyser rr = new RrAnalyser(RhythmRuleParameters.from(rules));
+        HeartRateThresholds hr = new HeartRateThresholds(HeartRateParameters.from(rules, ZONE));
+        RrAnalyserState rrState = new RrAnalyserState();
+        HeartRateState hrState = new HeartRateState();
+        EpisodeState[] episodes = new EpisodeState[EpisodeType.values().length];
+        Outcome o = new Outcome();
+        List<Transition> transitions = new ArrayList<>();
+        Runnable explained = () -> o.tachycardiaExplainedByAf++;
+        for (Batch b : batches(rec)) {
+            o.batches++;
+            if (b.refusedByIngest()) o.batchesRefusedByIngest++;
+            o.outOfOrderBeats += DetectorPath.rrBatch(rr, rrState, patient, b.startMs(), b.rrMs(), b.quality(),
+                    transitions, o.rhythm::add);
+            DetectorPath.lifecycle(transitions, t -> state(episodes, t), rules, o.alerts::add, explained);
+            transitions.clear();
+            double bpm = b.meanCleanRateBpm();
+            if (!Double.isNaN(bpm)) {
+                hr.onSample(hrState, b.endMs(), bpm, ActivityState.WORN_STILL, 0.0, e -> {
+                    o.heartRate.add(e);
+                    transitions.addAll(Transitions.fromHeartRate(patient, e));
+                });
+                DetectorPath.lifecycle(transitions, t -> state(episodes, t), rules, o.alerts::add, explained);
+                transitions.clear();
+            }
+            o.maxStateBytes = Math.max(o.maxStateBytes, rrState.serializedSize());
+        }
+        rr.endOfData(rrState, ev -> {
+            o.rhythm.add(ev);
+            transitions.addAll(Transitions.fromRhythm(patient, ev));
+        });
+        DetectorPath.lifecycle(transitions, t -> state(episodes, t), rules, o.alertsAtEndOfRecord::add, explained);
+        return o;
+    }
+
+    private static EpisodeState state(EpisodeState[] episodes, EpisodeType type) {
+        EpisodeState s = episodes[type.ordinal()];
+        if (s == null) {
+            s = new EpisodeState();
+            episodes[type.ordinal()] = s;
+        }
+        return s;
+    }
+}
