@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.metrics.Counter;
@@ -17,6 +18,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.DetectorPath;
 import org.wardstream.episodes.EpisodeLifecycle;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.episodes.Transition;
@@ -107,12 +109,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
 
     private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String programme, long delayedByMs,
                        long receivedMs, Collector<AlertEvent> out) {
-        if (Transitions.explainedByAf(t, episodes.byType[EpisodeType.ATRIAL_FIBRILLATION.ordinal()])) {
-            explainedByAf.inc();
-            return;
-        }
         long now = System.currentTimeMillis();
-        for (AlertChange c : EpisodeLifecycle.onTransition(episodes.of(t.type()), t, eff)) {
+        // the same steps as `wardstream validate` (DetectorPath)
+        DetectorPath.lifecycle(List.of(t), episodes::of, eff, c -> {
             alertChanges.inc();
             byTypeAndState.computeIfAbsent(c.type().code() + "|" + c.kind(), k -> IngestMetrics.alertCounter(
                     getRuntimeContext().getMetricGroup(), c.type().code(), c.kind().name())).inc();
@@ -120,7 +119,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
                 delay.update(Math.max(0, now - receivedMs));
             }
             out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now));
-        }
+        }, explainedByAf::inc);
     }
 
     /** Saves the episodes and keeps one event-time timer at the earliest time a TICK can change something. */

@@ -17,6 +17,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.wardstream.episodes.DetectorPath;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.ingest.DeviceReading;
@@ -25,7 +26,6 @@ import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rhythm.AfOffset;
 import org.wardstream.rhythm.AfOnset;
-import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.PauseEvent;
 import org.wardstream.rhythm.RrAnalyser;
 import org.wardstream.rhythm.RhythmEvent;
@@ -67,7 +67,6 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     /** The side output of cues for the CEP patterns. */
     public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues") {
     };
-    private static final BeatQuality[] QUALITY = {BeatQuality.CLEAN, BeatQuality.ARTEFACT, BeatQuality.GAP};
     /**
      * After a device announces a backlog, the patient's readings (the backlog, and live readings up to this
      * long after the reconnection) are held and analysed together in device-time order once live data has
@@ -177,8 +176,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             }
         }
 
-        void rhythmEvent(RhythmEvent e) {
-            transitions.addAll(Transitions.fromRhythm(patient, e));
+        /** The pattern cues of a rhythm event (its transitions are added by {@link DetectorPath#rrBatch}). */
+        void rhythmCues(RhythmEvent e) {
             if (e instanceof PauseEvent p) {
                 PatternCue c = cue(PatternCue.Kind.PAUSE, p.endMs());
                 c.sinceMs = p.startMs();
@@ -293,19 +292,15 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         }
         switch (r.kind) {
             case RR_BATCH -> {
-                long beat = r.rrStart;
-                for (int i = 0; i < r.rrMs.length; i++) {
-                    beat += r.rrMs[i];
-                    boolean inOrder = w.d.rr().onBeat(w.rr, beat, r.rrMs[i], QUALITY[r.rrQuality[i]], ev -> {
-                        w.rhythmEvent(ev);
-                        if (ev instanceof PauseEvent p) {
-                            w.wearEvents(w.d.wear().onData(w.wear, p.endMs()));
-                        }
-                    });
-                    if (!inOrder) {
-                        outOfOrderBeats.inc();
-                    }
-                }
+                // the same steps as `wardstream validate` (DetectorPath), plus the pattern cues
+                int outOfOrder = DetectorPath.rrBatch(w.d.rr(), w.rr, w.patient, r.rrStart, r.rrMs, r.rrQuality,
+                        w.transitions, ev -> {
+                            w.rhythmCues(ev);
+                            if (ev instanceof PauseEvent p) {
+                                w.wearEvents(w.d.wear().onData(w.wear, p.endMs()));
+                            }
+                        });
+                outOfOrderBeats.inc(outOfOrder);
                 w.wearEvents(w.d.wear().onData(w.wear, r.time));
             }
             case HEART_RATE -> {

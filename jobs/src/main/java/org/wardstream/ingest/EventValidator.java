@@ -21,7 +21,12 @@ public final class EventValidator {
     public static final float MIN_BPM = 20f;
     public static final float MAX_BPM = 300f;
     public static final int MIN_RR_MS = 200;
-    public static final int MAX_RR_MS = 5000;
+    /**
+     * Longest plausible clean RR interval. Long pauses (5-10 s asystole) are exactly what the pause rule must
+     * see, so only intervals beyond the rhythm analyser's own bound (a minute; longer is a gap in the signal)
+     * refuse the batch.
+     */
+    public static final int MAX_RR_MS = 60_000;
     /** Fastest plausible sustained cadence (elite sprinting is about 250-300 steps/min). */
     public static final int MAX_STEPS_PER_MINUTE = 300;
     public static final int MAX_RR_PER_BATCH = 10_000;
@@ -157,7 +162,7 @@ public final class EventValidator {
             }
             if (bq == BeatQuality.CLEAN && (v < MIN_RR_MS || v > MAX_RR_MS)) {
                 throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE,
-                        "rrBatch.rrMs[" + i + "] is a clean interval outside 200-5000 ms");
+                        "rrBatch.rrMs[" + i + "] is a clean interval outside " + MIN_RR_MS + "-" + MAX_RR_MS + " ms");
             }
             ms[i] = v;
             q[i] = (byte) bq.ordinal();

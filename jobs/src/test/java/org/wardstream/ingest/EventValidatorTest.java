@@ -81,12 +81,14 @@ class EventValidatorTest {
         rejected(TestEvents.heartRate("e", T0, 19.9f), DeadLetterReason.IMPLAUSIBLE_VALUE, "20-300");
         rejected(TestEvents.heartRate("e", T0, 301f), DeadLetterReason.IMPLAUSIBLE_VALUE, "20-300");
         rejected(TestEvents.rr("e", T0, List.of(800, 150), clean(2)), DeadLetterReason.IMPLAUSIBLE_VALUE, "rrMs[1]");
-        rejected(TestEvents.rr("e", T0, List.of(5001), clean(1)), DeadLetterReason.IMPLAUSIBLE_VALUE, "200-5000");
+        rejected(TestEvents.rr("e", T0, List.of(60_001), clean(1)), DeadLetterReason.IMPLAUSIBLE_VALUE, "200-60000");
         rejected(TestEvents.activity("e", T0, 60, 301, null), DeadLetterReason.IMPLAUSIBLE_VALUE, "per minute");
         // the limits themselves are plausible; a flagged interval is not judged as a clean one
         assertThat(ok(TestEvents.heartRate("e", T0, 20f)).bpm).isEqualTo(20f);
         assertThat(ok(TestEvents.heartRate("e", T0, 300f)).bpm).isEqualTo(300f);
         assertThat(ok(TestEvents.rr("e", T0, List.of(200, 5000), clean(2))).rrMs).containsExactly(200, 5000);
+        // a 5.8 s asystolic pause (as in MIT-BIH record 232) is data the pause rule must see, not an implausible value
+        assertThat(ok(TestEvents.rr("e", T0, List.of(900, 5800, 60_000), clean(3))).rrMs).containsExactly(900, 5800, 60_000);
         assertThat(ok(TestEvents.rr("e", T0, List.of(90, 9000), List.of(BeatQuality.ARTEFACT, BeatQuality.GAP))).rrMs)
                 .hasSize(2);
     }

@@ -11,7 +11,7 @@ public enum DeadLetterReason {
     UNKNOWN_SCHEMA("unknown-schema"),
     /** A required field is missing, blank or structurally invalid (e.g. RR and quality arrays differ in length). */
     INVALID_FIELD("invalid-field"),
-    /** A physiologically impossible value (heart rate outside 20-300 bpm, clean RR outside 200-5000 ms, ...). */
+    /** A physiologically impossible value (heart rate outside 20-300 bpm, clean RR outside 200-60000 ms, ...). */
     IMPLAUSIBLE_VALUE("implausible-value"),
     /** Device time further in the future than the configured tolerance, relative to timeReceived. */
     FUTURE_TIME("future-time"),

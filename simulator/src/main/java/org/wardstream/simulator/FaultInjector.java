@@ -173,7 +173,7 @@ final class FaultInjector {
                     case 0 -> new HeartRateSample(400f, 0.9f);
                     case 1 -> new HeartRateSample(10f, 0.9f);
                     case 2 -> rrBatch(tv.getTime(), 20 + r.nextInt(40), 100);
-                    default -> rrBatch(tv.getTime(), 5 + r.nextInt(10), 9000);
+                    default -> rrBatch(tv.getTime(), 5 + r.nextInt(10), 90_000);
                 };
                 return valid(copy(tv, newId(), payload), ps.key, ps.keyBytes, ps.keyJson, ts, code);
             }

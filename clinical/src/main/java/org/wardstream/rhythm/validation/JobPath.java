@@ -49,7 +49,7 @@ public final class JobPath {
     public static final ZoneId ZONE = ZoneId.of("Europe/London");
     /** Clean RR outside this range is refused by the job's ingest (dead-lettered with its batch). */
     public static final int INGEST_MIN_CLEAN_RR_MS = 200;
-    public static final int INGEST_MAX_CLEAN_RR_MS = 5000;
+    public static final int INGEST_MAX_CLEAN_RR_MS = 60_000;
 
     private JobPath() {
     }
@@ -66,7 +66,7 @@ public final class JobPath {
             return t;
         }
 
-        /** Whether the job's ingest would refuse this batch (a clean RR outside 200-5000 ms). */
+        /** Whether the job's ingest would refuse this batch (a clean RR outside 200-60000 ms, as the job's EventValidator). */
         public boolean refusedByIngest() {
             for (int i = 0; i < rrMs.length; i++) {
                 if (quality[i] == BeatQuality.CLEAN.ordinal()
