@@ -13,6 +13,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -26,6 +27,7 @@ import org.wardstream.detect.PatientDetector;
 import org.wardstream.rules.Rules;
 import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeadLetterSerializer;
+import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.DeviceEventDeserializer;
 import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
@@ -87,16 +89,26 @@ public final class EpisodeDetectionJob {
                 .name("device-events-dlq").uid("sink-dead-letters");
 
         // The gate's output is already partitioned by patient: no second shuffle of every reading.
-        DataStream<AlertEvent> alerts = DataStreamUtils
-                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class))
-                .connect(enrolmentUpdates.keyBy(u -> u.patientId, TypeInformation.of(String.class)))
-                .process(new PatientDetector(rules))
-                .returns(TypeInformation.of(AlertEvent.class))
-                .name("detect episodes").uid(UID_DETECTOR);
+        DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
+                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class)),
+                enrolmentUpdates, rules);
         alerts.sinkTo(exactlyOnceSink(config, "alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
         alerts.sinkTo(exactlyOnceSink(config, "episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
                 .name("episodes").uid("sink-episodes");
+    }
+
+    /**
+     * The detection stage alone: admitted readings (keyed by patient) and enrolments in, alert state changes
+     * out. The job wires it after ingest; the benchmark ({@code bench}) feeds it from memory.
+     */
+    public static DataStream<AlertEvent> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+                                                        DataStream<EnrolmentUpdate> enrolments, Rules rules) {
+        return readings
+                .connect(enrolments.keyBy(u -> u.patientId, TypeInformation.of(String.class)))
+                .process(new PatientDetector(rules))
+                .returns(TypeInformation.of(AlertEvent.class))
+                .name("detect episodes").uid(UID_DETECTOR);
     }
 
     static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,
