@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                         + "1 when it failed, 2 on bad arguments."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "N", description = "records in the throughput set (2N are generated for the state measurement) (default: ${DEFAULT-VALUE})")
-    int events = 300_000;
+    int events = 200_000;
 
     @Option(names = "--patients", paramLabel = "P", description = "simulated patients (default: ${DEFAULT-VALUE})")
     int patients = 200;

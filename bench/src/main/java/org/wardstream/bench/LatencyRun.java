@@ -113,7 +113,14 @@ final class LatencyRun {
         List<double[]> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
         long runStartMs = System.currentTimeMillis();
-        Thread consumer = new Thread(() -> consume(alertsTopic, runStartMs, stop, latencies), "bench-latency-consumer");
+        java.util.concurrent.atomic.AtomicReference<Throwable> consumerError = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread consumer = new Thread(() -> {
+            try {
+                consume(alertsTopic, runStartMs, stop, latencies);
+            } catch (Throwable t) {
+                consumerError.set(t);
+            }
+        }, "bench-latency-consumer");
         consumer.start();
         long sent;
         double seconds;
@@ -133,6 +140,9 @@ final class LatencyRun {
             stop.set(true);
             consumer.join();
             cluster.cancel(job);
+        }
+        if (consumerError.get() != null) {
+            throw new IllegalStateException("the alerts consumer failed: " + consumerError.get(), consumerError.get());
         }
         List<Double> ms = new ArrayList<>();
         synchronized (latencies) {
@@ -197,7 +207,9 @@ final class LatencyRun {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
+            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
             while (!stop.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
                     long seen = System.currentTimeMillis();
