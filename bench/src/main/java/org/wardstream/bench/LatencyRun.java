@@ -210,13 +210,21 @@ final class LatencyRun {
             org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
+            List<long[]> seenAt = new ArrayList<>();
+            List<byte[]> values = new ArrayList<>();
             while (!stop.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
-                    long seen = System.currentTimeMillis();
-                    AlertMessage m = FhirAlerts.parse(new String(r.value(), StandardCharsets.UTF_8));
-                    if (m.raisedAt() != null && m.raisedAt().toEpochMilli() >= runStartMs) {
-                        out.add(new double[] {seen - m.raisedAt().toEpochMilli()});
-                    }
+                var records = c.poll(Duration.ofMillis(20));
+                long seen = System.currentTimeMillis(); // when this poll delivered them, before any parsing
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    seenAt.add(new long[] {seen});
+                    values.add(r.value());
+                }
+            }
+            // parsed afterwards, so that HAPI's start-up and parsing never delay the next poll
+            for (int i = 0; i < values.size(); i++) {
+                AlertMessage m = FhirAlerts.parse(new String(values.get(i), StandardCharsets.UTF_8));
+                if (m.raisedAt() != null && m.raisedAt().toEpochMilli() >= runStartMs) {
+                    out.add(new double[] {seenAt.get(i)[0] - m.raisedAt().toEpochMilli()});
                 }
             }
         }
