@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 + "triage team, show commissioners who the service reaches.",
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class,
                 ValidateCommand.class,
+                org.wardstream.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

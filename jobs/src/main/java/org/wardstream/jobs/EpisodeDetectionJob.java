@@ -13,6 +13,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -92,7 +93,10 @@ public final class EpisodeDetectionJob {
                         new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
                 .name("device-events-dlq").uid("sink-dead-letters");
 
-        DataStream<AlertEvent> alerts = detection(ingest.readings(), enrolmentUpdates, rules);
+        // The gate's output is already partitioned by patient: no second shuffle of every reading.
+        DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
+                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class)),
+                enrolmentUpdates, rules);
         alerts.sinkTo(exactlyOnceSink(config, "alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
         alerts.sinkTo(exactlyOnceSink(config, "episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
@@ -100,18 +104,19 @@ public final class EpisodeDetectionJob {
     }
 
     /**
-     * The detection stage over admitted readings (already partitioned by patient, as the ingest gate leaves
-     * them): the signal detectors, the CEP patterns over their cues, the alert lifecycle. Each arrow below stays
-     * on the patient's subtask (no shuffle):
+     * The detection stage alone: admitted readings (keyed by patient) and enrolments in, alert state changes
+     * out; the job wires it after ingest, the benchmark ({@code bench}) feeds it from memory. The signal
+     * detectors, the CEP patterns over their cues, the alert lifecycle; each arrow below stays on the patient's
+     * subtask (no shuffle):
      * <pre>
      * readings -> [signal-detector] -> transitions ------------------------------> [episode-alerter] -> alerts
      *                     \-> cues -> [CEP: pause then stillness, AF fast rate] -> escalations -/
      * </pre>
      */
-    public static DataStream<AlertEvent> detection(DataStream<DeviceReading> readings,
-                                                   DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
+    public static DataStream<AlertEvent> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+                                                        DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
         TypeInformation<String> key = TypeInformation.of(String.class);
-        var signals = DataStreamUtils.reinterpretAsKeyedStream(readings, r -> r.patientId, key)
+        var signals = readings
                 .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
                 .process(new SignalDetector(rules))
                 .returns(TypeInformation.of(EpisodeSignal.class))

@@ -1,0 +1,100 @@
+package org.wardstream.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.wardstream.embedded.EmbeddedKafka;
+import org.wardstream.metrics.InProcessMetrics;
+
+/**
+ * The benchmark's platform inside this JVM: a real Kafka broker (KRaft, {@link EmbeddedKafka}) and one Flink
+ * MiniCluster that every variant's job is submitted to (so no variant pays for a cluster start-up).
+ */
+final class BenchCluster implements AutoCloseable {
+    final EmbeddedKafka kafka;
+    final MiniCluster flink;
+
+    private BenchCluster(EmbeddedKafka kafka, MiniCluster flink) {
+        this.kafka = kafka;
+        this.flink = flink;
+    }
+
+    static BenchCluster start(Path workDir, int slots) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
+        try {
+            Configuration conf = new Configuration();
+            InProcessMetrics.configure(conf);
+            conf.set(RestOptions.BIND_PORT, "0");
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+            MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
+            flink.start();
+            return new BenchCluster(kafka, flink);
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    static StreamExecutionEnvironment env(int parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.getConfig().setAutoWatermarkInterval(200);
+        return env;
+    }
+
+    JobID submit(StreamExecutionEnvironment env, String name) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(name);
+        return flink.submitJob(graph).get().getJobID();
+    }
+
+    /** Waits for a bounded job to finish; fails if it failed. */
+    void await(JobID job) throws Exception {
+        JobResult result = flink.requestJobResult(job).get();
+        if (result.getSerializedThrowable().isPresent()) {
+            throw new IllegalStateException("benchmark job failed",
+                    result.getSerializedThrowable().get().deserializeError(getClass().getClassLoader()));
+        }
+    }
+
+    Throwable failure(JobID job) throws Exception {
+        if (!flink.getJobStatus(job).get().isGloballyTerminalState()) {
+            return null;
+        }
+        return flink.requestJobResult(job).get().getSerializedThrowable()
+                .map(t -> (Throwable) t.deserializeError(getClass().getClassLoader())).orElse(null);
+    }
+
+    void cancel(JobID job) throws Exception {
+        if (!flink.getJobStatus(job).get().isGloballyTerminalState()) {
+            flink.cancelJob(job).get();
+            flink.requestJobResult(job).get();
+        }
+    }
+
+    String savepoint(JobID job, Path dir, boolean cancel) throws Exception {
+        return flink.triggerSavepoint(job, dir.toUri().toString(), cancel, SavepointFormatType.CANONICAL)
+                .get(Duration.ofMinutes(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            flink.closeAsync().get();
+        } finally {
+            kafka.close();
+        }
+    }
+}

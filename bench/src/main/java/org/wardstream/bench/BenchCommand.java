@@ -1,0 +1,104 @@
+package org.wardstream.bench;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./wardstream bench}: the performance benchmark (docs/BENCHMARKS.md). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Performance benchmark on an in-process Kafka broker and Flink MiniCluster: throughput of "
+                + "passthrough, full (the episode-detection job), detection (its detection stage from memory), esper "
+                + "and match_recognize (the tachycardia and AF rules in Esper EPL and Flink SQL), interleaved for R "
+                + "rounds (medians); the peers' alerts checked against detection; alert latency at half capacity "
+                + "(at-least-once and exactly-once sinks); keyed state per patient after N and 2N records; peak heap.",
+                "Writes the JSON report to --json and prints a summary. Exit 0 when it ran (goals met or not), "
+                        + "1 when it failed, 2 on bad arguments."})
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--events", paramLabel = "N", description = "records in the throughput set (2N are generated for the state measurement) (default: ${DEFAULT-VALUE})")
+    int events = 200_000;
+
+    @Option(names = "--patients", paramLabel = "P", description = "simulated patients (default: ${DEFAULT-VALUE})")
+    int patients = 200;
+
+    @Option(names = "--rounds", paramLabel = "R", description = "interleaved rounds; the report gives medians; at least 3 for a report (default: ${DEFAULT-VALUE})")
+    int rounds = 3;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "where to write the JSON report (default: ${DEFAULT-VALUE})")
+    File json = new File("out/bench/bench.json");
+
+    @Option(names = "--seed", description = "simulator seed (default: ${DEFAULT-VALUE})")
+    long seed = 42;
+
+    @Option(names = "--variants", split = ",", paramLabel = "V", description = "variants to run (default: all: ${DEFAULT-VALUE})")
+    List<String> variants = Variants.ALL;
+
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "how long each latency run sends events (default: ${DEFAULT-VALUE})")
+    int latencySeconds = 30;
+
+    @Option(names = "--no-latency", description = "skip the latency runs")
+    boolean noLatency;
+
+    @Option(names = "--no-state", description = "skip the keyed-state runs")
+    boolean noState;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rounds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1");
+        }
+        if (events < 1000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1000");
+        }
+        if (patients < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--patients must be at least 1");
+        }
+        for (String v : variants) {
+            if (!Variants.ALL.contains(v)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "unknown variant '" + v + "' (one of " + String.join(", ", Variants.ALL) + ")");
+            }
+        }
+        if (latencySeconds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latency-seconds must be at least 1");
+        }
+        if (rounds < 3) {
+            System.err.println("bench: fewer than 3 rounds: the medians are not a report (use --rounds 3 or more)");
+        }
+        Path out = json.toPath().toAbsolutePath();
+        Files.createDirectories(out.getParent());
+        Path work = Files.createTempDirectory(out.getParent(), "bench-work-");
+        try {
+            Benchmark.Settings s = new Benchmark.Settings(events, patients, rounds, seed, 1,
+                    Duration.ofSeconds(latencySeconds), variants, !noLatency, !noState, Benchmark.CHECKPOINT_INTERVAL);
+            Map<String, Object> report = new Benchmark(s, work, System.out).run();
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+            System.out.println("bench: report written to " + out);
+            System.out.println("bench: throughput " + report.get("throughput"));
+            System.out.println("bench: ratios " + report.get("ratios"));
+            return 0;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("bench: could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.wardstream.bench;
+
+import java.io.DataInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.checkpoint.Checkpoints;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
+import org.apache.flink.runtime.state.KeyedStateHandle;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.wardstream.contract.Topics;
+import org.wardstream.ingest.IngestSettings;
+import org.wardstream.jobs.EpisodeDetectionJob;
+import org.wardstream.jobs.PipelineConfig;
+
+/**
+ * Keyed state per patient: the episode-detection job runs over the first N records (already on
+ * {@code device-events}), takes a savepoint, is fed the next N records of the same patients, and takes another.
+ * The keyed state of each operator is read from the savepoints' metadata.
+ */
+final class StateRun {
+    /** Keyed state bytes per operator uid (or id), and in all, after some number of records. */
+    record Snapshot(long records, Map<String, Long> keyedBytesByOperator, long keyedBytes) {
+    }
+
+    record Result(Snapshot atN, Snapshot at2n, int patients) {
+        double perPatientN() {
+            return (double) atN.keyedBytes / patients;
+        }
+
+        double perPatient2n() {
+            return (double) at2n.keyedBytes / patients;
+        }
+    }
+
+    private final BenchCluster cluster;
+    private final EventSet set;
+    private final Path rulesDir;
+    private final Path workDir;
+    private final int parallelism;
+
+    StateRun(BenchCluster cluster, EventSet set, Path rulesDir, Path workDir, int parallelism) {
+        this.cluster = cluster;
+        this.set = set;
+        this.rulesDir = rulesDir;
+        this.workDir = workDir;
+        this.parallelism = parallelism;
+    }
+
+    Result run(Variants variants) throws Exception {
+        PipelineConfig config = variants.jobConfig("bench-state");
+        StreamExecutionEnvironment env = BenchCluster.env(parallelism);
+        EpisodeDetectionJob.build(env, config);
+        JobID job = cluster.submit(env, "bench state");
+        try {
+            variants.awaitOutcomes(job, set.n, Duration.ofMinutes(10), false);
+            Snapshot atN = measure(job, set.n, false);
+            appendSecondHalf();
+            variants.awaitOutcomes(job, set.size(), Duration.ofMinutes(10), false);
+            Snapshot at2n = measure(job, set.size(), true);
+            return new Result(atN, at2n, set.patients);
+        } finally {
+            cluster.cancel(job);
+        }
+    }
+
+    private void appendSecondHalf() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = set.n; i < set.size(); i++) {
+                producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, set.timestamps.get(i), set.keys.get(i),
+                        set.values.get(i)));
+            }
+            producer.flush();
+        }
+    }
+
+    private Snapshot measure(JobID job, long records, boolean cancel) throws Exception {
+        Path dir = workDir.resolve("savepoints");
+        Files.createDirectories(dir);
+        String pointer = cluster.savepoint(job, dir, cancel);
+        return read(pointer, records);
+    }
+
+    /** Keyed state sizes from a savepoint's metadata. */
+    static Snapshot read(String pointer, long records) throws Exception {
+        Path dir = Path.of(java.net.URI.create(pointer.startsWith("file:") ? pointer : "file://" + pointer));
+        Path metadata = Files.isDirectory(dir) ? dir.resolve("_metadata") : dir;
+        CheckpointMetadata m;
+        try (InputStream in = Files.newInputStream(metadata)) {
+            m = Checkpoints.loadCheckpointMetadata(new DataInputStream(in), StateRun.class.getClassLoader(), pointer);
+        }
+        Map<String, Long> byOperator = new LinkedHashMap<>();
+        long total = 0;
+        for (OperatorState op : m.getOperatorStates()) {
+            long keyed = 0;
+            for (OperatorSubtaskState st : op.getStates()) {
+                for (KeyedStateHandle h : st.getManagedKeyedState()) {
+                    keyed += h.getStateSize();
+                }
+            }
+            if (keyed > 0) {
+                String name = op.getOperatorUid().filter(s -> !s.isEmpty())
+                        .orElse(op.getOperatorName().orElse(op.getOperatorID().toHexString()));
+                byOperator.merge(name, keyed, Long::sum);
+                total += keyed;
+            }
+        }
+        return new Snapshot(records, byOperator, total);
+    }
+}

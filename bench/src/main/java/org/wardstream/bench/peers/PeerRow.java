@@ -1,0 +1,99 @@
+package org.wardstream.bench.peers;
+
+/**
+ * One row fed to the peer engines (Esper EPL and Flink SQL MATCH_RECOGNIZE): the per-patient signals the rules
+ * are written over. A Flink POJO and a JavaBean (Esper reads the getters).
+ *
+ * <ul>
+ *   <li>{@link #HR}: one heart-rate sample the sustained-threshold rule accepts (in device-time order, positive
+ *       rate): {@code bpm}, whether the patient was {@code atRest} (from the wear/activity state) and whether the
+ *       RR analyser's AF state was active ({@code af}).</li>
+ *   <li>{@link #HR_GAP}: heart-rate samples more than the rule's maximum sample gap apart (a run breaks).</li>
+ *   <li>{@link #SEG}: one closed 8-beat rhythm segment of the RR analyser: {@code irr} = 1 when IRREGULAR,
+ *       {@code reg} = 1 when REGULAR, both 0 when INSUFFICIENT; {@code segStart} its first beat.</li>
+ *   <li>{@link #RR_GAP}: the RR analyser reset its evidence after missing data; {@code longGap} when the gap also
+ *       closed an AF episode (longer than the AF bridge limit).</li>
+ *   <li>{@link #BEGIN}: the patient's first reading (a row before any run); {@link #END}: end of the input for
+ *       this patient (closes whatever is open).</li>
+ * </ul>
+ */
+public class PeerRow {
+    public static final String HR = "HR";
+    public static final String HR_GAP = "HR_GAP";
+    public static final String SEG = "SEG";
+    public static final String RR_GAP = "RR_GAP";
+    public static final String END = "END";
+    public static final String BEGIN = "BEGIN";
+    /** Which rule stream a row belongs to. */
+    public static final String STREAM_HR = "hr";
+    public static final String STREAM_RHYTHM = "rhythm";
+
+    private String patientId;
+    private String stream;
+    private String kind;
+    private long t;
+    private double bpm;
+    private boolean atRest;
+    private boolean af;
+    private long segStart;
+    private int irr;
+    private int reg;
+    private boolean longGap;
+
+    public PeerRow() {
+    }
+
+    static PeerRow hr(String patient, long t, double bpm, boolean atRest, boolean af) {
+        PeerRow r = of(patient, STREAM_HR, HR, t);
+        r.bpm = bpm;
+        r.atRest = atRest;
+        r.af = af;
+        return r;
+    }
+
+    static PeerRow segment(String patient, long start, long end, boolean irregular, boolean regular) {
+        PeerRow r = of(patient, STREAM_RHYTHM, SEG, end);
+        r.segStart = start;
+        r.irr = irregular ? 1 : 0;
+        r.reg = regular ? 1 : 0;
+        return r;
+    }
+
+    static PeerRow of(String patient, String stream, String kind, long t) {
+        PeerRow r = new PeerRow();
+        r.patientId = patient;
+        r.stream = stream;
+        r.kind = kind;
+        r.t = t;
+        return r;
+    }
+
+    public String getPatientId() { return patientId; }
+    public void setPatientId(String v) { patientId = v; }
+    public String getStream() { return stream; }
+    public void setStream(String v) { stream = v; }
+    public String getKind() { return kind; }
+    public void setKind(String v) { kind = v; }
+    public long getT() { return t; }
+    public void setT(long v) { t = v; }
+    public double getBpm() { return bpm; }
+    public void setBpm(double v) { bpm = v; }
+    public boolean isAtRest() { return atRest; }
+    public void setAtRest(boolean v) { atRest = v; }
+    public boolean isAf() { return af; }
+    public void setAf(boolean v) { af = v; }
+    public long getSegStart() { return segStart; }
+    public void setSegStart(long v) { segStart = v; }
+    public int getIrr() { return irr; }
+    public void setIrr(int v) { irr = v; }
+    public int getReg() { return reg; }
+    public void setReg(int v) { reg = v; }
+    public boolean isLongGap() { return longGap; }
+    public void setLongGap(boolean v) { longGap = v; }
+
+    /** Omits the patient id: this may reach logs. */
+    @Override
+    public String toString() {
+        return "PeerRow{" + kind + " at " + t + "}";
+    }
+}
