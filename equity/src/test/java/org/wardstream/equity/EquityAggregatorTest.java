@@ -24,21 +24,21 @@ import org.wardstream.equity.stats.Interval;
  * Four hand-built patients in March 2026 (the clock change is on 29 March). Expected numbers are worked out by hand
  * in the comments; intervals use the separately reference-tested {@link ConfidenceIntervals}.
  */
-class EquityAggregatorTest {
-    static final String PROG = "virtual-ward";
-    static final LocalDate MAR = LocalDate.of(2026, 3, 1);
-    static final LocalDate APR = LocalDate.of(2026, 4, 1);
-    static final String P1 = "pseudo-7f3a1";
-    static final String P2 = "pseudo-9c2b2";
-    static final String P3 = "pseudo-1d4e3";
-    static final String P4 = "pseudo-5a6f4";
+public class EquityAggregatorTest {
+    public static final String PROG = "virtual-ward";
+    public static final LocalDate MAR = LocalDate.of(2026, 3, 1);
+    public static final LocalDate APR = LocalDate.of(2026, 4, 1);
+    public static final String P1 = "pseudo-7f3a1";
+    public static final String P2 = "pseudo-9c2b2";
+    public static final String P3 = "pseudo-1d4e3";
+    public static final String P4 = "pseudo-5a6f4";
 
     // P1: IMD quintile 1, White, female, 65-74, QWE
-    static final Strata S1 = new Strata("1", "IoD2019", "White", "65-74", "female", "QWE");
+    public static final Strata S1 = new Strata("1", "IoD2019", "White", "65-74", "female", "QWE");
     // P2: quintile 5, White, male, 65-74, QWE
-    static final Strata S2 = new Strata("5", "IoD2019", "White", "65-74", "male", "QWE");
+    public static final Strata S2 = new Strata("5", "IoD2019", "White", "65-74", "male", "QWE");
     // P4: quintile 5 (IoD2025), not stated, indeterminate, 45-64, ABC
-    static final Strata S4 = new Strata("5", "IoD2025", "not-stated", "45-64", "indeterminate", "ABC");
+    public static final Strata S4 = new Strata("5", "IoD2025", "not-stated", "45-64", "indeterminate", "ABC");
 
     static PatientDay day(String id, int dayOfMonth, Strata s, int dayMin, int enrolled, int data,
                           Map<String, Integer> clinical, int technical, List<Long> delays, int raised, int ack,
@@ -48,7 +48,7 @@ class EquityAggregatorTest {
                 disenrolled);
     }
 
-    static List<PatientDay> population() {
+    public static List<PatientDay> population() {
         return List.of(
                 day(P1, 1, S1, 1440, 1440, 1440, Map.of("atrial-fibrillation", 1), 0, List.of(1000L), 1, 1, true, false),
                 day(P1, 2, S1, 1440, 1440, 720, Map.of(), 1, List.of(5000L), 0, 0, false, false),
