@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class,
                 ValidateCommand.class,
                 org.wardstream.bench.BenchCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,33 @@
+package org.wardstream.equity.disclosure;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.wardstream.equity.model.AggregateRow;
+
+/**
+ * One row of the published (disclosure-controlled) view. Counts are strings: {@code "0"}, {@code "*"}
+ * (suppressed) or a multiple of 5. Values, intervals and ratios are computed from the rounded counts and are null
+ * (blank) when suppressed or undefined. No patient identifier.
+ */
+public record PublishedRow(String programme, LocalDate windowStart, LocalDate windowEnd, String granularity,
+                           String dimension, String stratum, String measure, String method,
+                           String numeratorCount, String denominatorCount,
+                           Double value, Double lower, Double upper,
+                           String referenceStratum, Double ratio, Double ratioLower, Double ratioUpper,
+                           String imdEdition, int revision) {
+
+    /** CSV / table column names in order; every count column ends in {@code _count}. */
+    public static final List<String> COLUMNS = List.of("programme", "window_start", "window_end", "granularity",
+            "dimension", "stratum", "measure", "method", "numerator_count", "denominator_count", "value", "lower",
+            "upper", "reference_stratum", "ratio", "ratio_lower", "ratio_upper", "imd_edition", "revision");
+
+    /** Deterministic upsert key, the same as {@link AggregateRow#key()}. */
+    public String key() {
+        return AggregateRow.key(programme, granularity, windowStart, dimension, stratum, measure);
+    }
+
+    /** Whether the numerator is suppressed ({@code *}). */
+    public boolean suppressed() {
+        return Disclosure.SUPPRESSED.equals(numeratorCount) || Disclosure.SUPPRESSED.equals(denominatorCount);
+    }
+}

@@ -1,0 +1,114 @@
+package org.wardstream.equity.io;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.wardstream.equity.disclosure.PublishedRow;
+
+/**
+ * The published view as CSV (Jackson CSV): header {@link PublishedRow#COLUMNS}, UTF-8, "\n" line ends, an empty
+ * cell for an undefined or suppressed value, numbers in plain decimal notation with full double precision.
+ */
+public final class AggregatesCsv {
+    private static final CsvMapper MAPPER = new CsvMapper();
+    private static final CsvSchema SCHEMA;
+
+    static {
+        CsvSchema.Builder b = CsvSchema.builder();
+        PublishedRow.COLUMNS.forEach(b::addColumn);
+        SCHEMA = b.build().withHeader().withLineSeparator("\n");
+    }
+
+    private AggregatesCsv() {
+    }
+
+    public static void write(Path file, List<PublishedRow> rows) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+             SequenceWriter out = MAPPER.writer(SCHEMA).writeValues(w)) {
+            for (PublishedRow r : rows) {
+                out.write(Arrays.asList(r.programme(), r.windowStart().toString(), r.windowEnd().toString(),
+                        r.granularity(), r.dimension(), r.stratum(), r.measure(), r.method(), r.numeratorCount(),
+                        r.denominatorCount(), num(r.value()), num(r.lower()), num(r.upper()),
+                        text(r.referenceStratum()), num(r.ratio()), num(r.ratioLower()), num(r.ratioUpper()),
+                        text(r.imdEdition()), Integer.toString(r.revision())));
+            }
+        }
+    }
+
+    /** Reads a file written by {@link #write}; a missing column or a malformed cell is an error naming the row. */
+    public static List<PublishedRow> read(Path file) throws IOException {
+        List<PublishedRow> rows = new ArrayList<>();
+        CsvSchema header = CsvSchema.emptySchema().withHeader();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             MappingIterator<Map<String, String>> it = MAPPER.readerFor(Map.class).with(header)
+                     .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS).readValues(in)) {
+            CsvSchema actual = (CsvSchema) it.getParserSchema();
+            List<String> missing = new ArrayList<>(PublishedRow.COLUMNS);
+            if (actual != null) {
+                missing.removeAll(actual.getColumnNames());
+            }
+            if (!missing.isEmpty()) {
+                throw new IOException(file + ": not an aggregates CSV, missing columns " + missing);
+            }
+            int line = 1;
+            while (it.hasNextValue()) {
+                line++;
+                Map<String, String> r = it.nextValue();
+                try {
+                    rows.add(new PublishedRow(r.get("programme"), LocalDate.parse(r.get("window_start")),
+                            LocalDate.parse(r.get("window_end")), r.get("granularity"), r.get("dimension"),
+                            r.get("stratum"), r.get("measure"), r.get("method"), r.get("numerator_count"),
+                            r.get("denominator_count"), dbl(r.get("value")), dbl(r.get("lower")),
+                            dbl(r.get("upper")), emptyToNull(r.get("reference_stratum")), dbl(r.get("ratio")),
+                            dbl(r.get("ratio_lower")), dbl(r.get("ratio_upper")),
+                            emptyToNull(r.get("imd_edition")), Integer.parseInt(r.get("revision"))));
+                } catch (RuntimeException e) {
+                    throw new IOException(file + " row " + line + ": " + e.getMessage(), e);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    static String num(Double d) {
+        if (d == null) {
+            return "";
+        }
+        if (d.isNaN() || d.isInfinite()) {
+            return d.toString();
+        }
+        return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static Double dbl(String s) {
+        return s == null || s.isEmpty() ? null : Double.valueOf(s);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
