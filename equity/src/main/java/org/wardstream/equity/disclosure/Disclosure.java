@@ -1,7 +1,13 @@
 package org.wardstream.equity.disclosure;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.wardstream.equity.Measures;
 import org.wardstream.equity.model.AggregateRow;
+import org.wardstream.equity.stats.ConfidenceIntervals;
+import org.wardstream.equity.stats.Estimate;
 
 /**
  * NHS Digital disclosure control (HES/ECDS methodology from September 2018), as used by this project: 0 stays 0,
@@ -10,6 +16,10 @@ import org.wardstream.equity.model.AggregateRow;
  */
 public final class Disclosure {
     public static final String SUPPRESSED = "*";
+    /** Counts from 1 to this are suppressed. */
+    public static final int SUPPRESS_UP_TO = 7;
+    /** Ratios are published only where both numerators are at least this. */
+    public static final int RATIO_MIN_NUMERATOR = 10;
 
     private Disclosure() {
     }
@@ -22,14 +32,91 @@ public final class Disclosure {
         if (count == 0) {
             return "0";
         }
-        if (count <= 7) {
+        if (count <= SUPPRESS_UP_TO) {
             return SUPPRESSED;
         }
         return Long.toString(Math.round(count / 5.0) * 5);
     }
 
-    /** The published view of internal rows. */
+    /** The published view of internal rows at 95 % confidence. */
     public static List<PublishedRow> publish(List<AggregateRow> rows) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return publish(rows, 0.95);
+    }
+
+    /**
+     * The published view: counts rounded or suppressed; proportions, rates and their intervals recomputed from the
+     * rounded counts (blank when a count is suppressed); medians and 90th percentiles shown only when at least 8
+     * values contribute; ratios recomputed from the rounded counts of both strata and shown only where both
+     * unrounded numerators are at least 10.
+     */
+    public static List<PublishedRow> publish(List<AggregateRow> rows, double confidence) {
+        Map<String, AggregateRow> byKey = new HashMap<>();
+        for (AggregateRow r : rows) {
+            byKey.put(r.key(), r);
+        }
+        List<PublishedRow> out = new ArrayList<>(rows.size());
+        for (AggregateRow r : rows) {
+            out.add(publishRow(r, byKey, confidence));
+        }
+        return out;
+    }
+
+    private static PublishedRow publishRow(AggregateRow r, Map<String, AggregateRow> byKey, double confidence) {
+        String num = publish(r.numerator());
+        String den = publish(Math.round(r.denominator()));
+        Long rn = number(num);
+        Long rd = number(den);
+        String method = r.method();
+        Estimate e = null;
+        if ("count".equals(method)) {
+            e = rn == null ? null : new Estimate(rn.doubleValue(), null, null, method);
+        } else if (Measures.isProportion(method)) {
+            e = rn == null || rd == null || rd == 0 || r.value() == null ? null
+                    : ConfidenceIntervals.proportion(rn, rd, confidence);
+        } else if (Measures.isRate(method)) {
+            if (rn != null && rd != null && rd > 0 && r.value() != null) {
+                e = ConfidenceIntervals.crudeRate(rn, rd, Measures.RATE_MULTIPLIER, confidence);
+                method = e.method();
+            }
+        } else {
+            // a simple statistic (median, p90): shown only when at least 8 values contribute
+            e = r.numerator() > SUPPRESS_UP_TO && r.value() != null
+                    ? new Estimate(r.value(), null, null, method) : null;
+        }
+        Estimate ratio = null;
+        if (e != null && r.referenceStratum() != null && r.ratio() != null && r.numerator() >= RATIO_MIN_NUMERATOR) {
+            AggregateRow ref = byKey.get(AggregateRow.key(r.programme(), r.granularity(), r.windowStart(),
+                    r.dimension(), r.referenceStratum(), r.measure()));
+            if (ref != null && ref.numerator() >= RATIO_MIN_NUMERATOR) {
+                ratio = ratio(r, ref, confidence);
+            }
+        }
+        return new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(), r.dimension(),
+                r.stratum(), r.measure(), method, num, den,
+                e == null ? null : e.value(), e == null ? null : e.lower(), e == null ? null : e.upper(),
+                r.referenceStratum(), ratio == null ? null : ratio.value(), ratio == null ? null : ratio.lower(),
+                ratio == null ? null : ratio.upper(), r.imdEdition(), r.revision());
+    }
+
+    /** The ratio of a row to its reference row, from the rounded counts of both. */
+    private static Estimate ratio(AggregateRow r, AggregateRow ref, double confidence) {
+        if (r.key().equals(ref.key())) {
+            return new Estimate(1.0, null, null, "log");
+        }
+        Long n1 = number(publish(r.numerator()));
+        Long d1 = number(publish(Math.round(r.denominator())));
+        Long n2 = number(publish(ref.numerator()));
+        Long d2 = number(publish(Math.round(ref.denominator())));
+        if (n1 == null || d1 == null || n2 == null || d2 == null || d1 == 0 || d2 == 0) {
+            return null;
+        }
+        Estimate e = Measures.isRate(r.method())
+                ? ConfidenceIntervals.rateRatio(n1, d1, n2, d2, confidence)
+                : ConfidenceIntervals.proportionRatio(n1, d1, n2, d2, confidence);
+        return e.value() == null ? null : e;
+    }
+
+    private static Long number(String published) {
+        return SUPPRESSED.equals(published) ? null : Long.valueOf(published);
     }
 }

@@ -1,13 +1,47 @@
 package org.wardstream.equity.io;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.util.List;
 import org.wardstream.equity.disclosure.PublishedRow;
 
-/** Published rows in PostgreSQL (plain JDBC): idempotent upsert keyed by the row key. DDL: db/equity-aggregates.sql. */
+/**
+ * Published rows in PostgreSQL over plain JDBC (PostgreSQL driver). The table is defined in
+ * {@code db/equity-aggregates.sql} (on the classpath and in docs/METRICS.md). {@link #upsert} is idempotent: the
+ * same rows twice leave the table unchanged, and a row with a lower revision never overwrites a higher one.
+ */
 public final class PostgresAggregateStore implements AutoCloseable {
+    /** Classpath location of the DDL. */
+    public static final String DDL_RESOURCE = "/db/equity-aggregates.sql";
+
+    static final String UPSERT = """
+            INSERT INTO equity_aggregates (row_key, programme, window_start, window_end, granularity, dimension,
+                stratum, measure, method, numerator_count, denominator_count, value, lower, upper, reference_stratum,
+                ratio, ratio_lower, ratio_upper, imd_edition, revision)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (row_key) DO UPDATE SET
+                window_end = EXCLUDED.window_end, method = EXCLUDED.method,
+                numerator_count = EXCLUDED.numerator_count, denominator_count = EXCLUDED.denominator_count,
+                value = EXCLUDED.value, lower = EXCLUDED.lower, upper = EXCLUDED.upper,
+                reference_stratum = EXCLUDED.reference_stratum, ratio = EXCLUDED.ratio,
+                ratio_lower = EXCLUDED.ratio_lower, ratio_upper = EXCLUDED.ratio_upper,
+                imd_edition = EXCLUDED.imd_edition, revision = EXCLUDED.revision
+            WHERE equity_aggregates.revision <= EXCLUDED.revision
+            """;
+
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private Connection connection;
 
     public PostgresAggregateStore(String jdbcUrl, String user, String password) {
         this.jdbcUrl = jdbcUrl;
@@ -15,17 +49,106 @@ public final class PostgresAggregateStore implements AutoCloseable {
         this.password = password;
     }
 
-    /** Creates the table if absent (idempotent). */
-    public void createSchema() {
-        throw new UnsupportedOperationException("not implemented yet");
+    /** The DDL text. */
+    public static String ddl() {
+        try (InputStream in = PostgresAggregateStore.class.getResourceAsStream(DDL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing classpath resource " + DDL_RESOURCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** INSERT .. ON CONFLICT (key) DO UPDATE only when the incoming revision is &gt;= the stored one. */
+    /** Creates the table and index if absent (idempotent). */
+    public void createSchema() {
+        Connection c = connection();
+        try (Statement st = c.createStatement()) {
+            for (String sql : ddl().replaceAll("(?m)--.*$", "").split(";")) {
+                if (!sql.isBlank()) {
+                    st.execute(sql);
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("creating the equity_aggregates schema failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Upserts in one transaction; rows whose stored revision is higher are left as they are. */
     public void upsert(List<PublishedRow> rows) {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (rows.isEmpty()) {
+            return;
+        }
+        Connection c = connection();
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (PublishedRow r : rows) {
+                int i = 1;
+                ps.setString(i++, r.key());
+                ps.setString(i++, r.programme());
+                ps.setDate(i++, Date.valueOf(r.windowStart()));
+                ps.setDate(i++, Date.valueOf(r.windowEnd()));
+                ps.setString(i++, r.granularity());
+                ps.setString(i++, r.dimension());
+                ps.setString(i++, r.stratum());
+                ps.setString(i++, r.measure());
+                ps.setString(i++, r.method());
+                ps.setString(i++, r.numeratorCount());
+                ps.setString(i++, r.denominatorCount());
+                setDouble(ps, i++, r.value());
+                setDouble(ps, i++, r.lower());
+                setDouble(ps, i++, r.upper());
+                ps.setString(i++, r.referenceStratum());
+                setDouble(ps, i++, r.ratio());
+                setDouble(ps, i++, r.ratioLower());
+                setDouble(ps, i++, r.ratioUpper());
+                ps.setString(i++, r.imdEdition());
+                ps.setInt(i, r.revision());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("upserting " + rows.size() + " equity rows failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double d) throws SQLException {
+        if (d == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, d);
+        }
+    }
+
+    private Connection connection() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = DriverManager.getConnection(jdbcUrl, user, password);
+                connection.setAutoCommit(false);
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to " + jdbcUrl + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException("closing the connection failed: " + e.getMessage(), e);
+            } finally {
+                connection = null;
+            }
+        }
     }
 }

@@ -1,0 +1,71 @@
+package org.wardstream.equity.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wardstream.equity.EquityAggregator;
+import org.wardstream.equity.EquityAggregatorTest;
+import org.wardstream.equity.EquitySettings;
+import org.wardstream.equity.disclosure.Disclosure;
+import org.wardstream.equity.disclosure.PublishedRow;
+
+class AggregatesCsvTest {
+    @TempDir
+    Path dir;
+
+    static List<PublishedRow> published() {
+        return Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate(EquityAggregatorTest.PROG,
+                "month", EquityAggregatorTest.MAR, EquityAggregatorTest.APR, EquityAggregatorTest.population(), 1));
+    }
+
+    @Test
+    void roundTripsExactly() throws Exception {
+        List<PublishedRow> rows = published();
+        Path f = dir.resolve("out/aggregates.csv");
+        AggregatesCsv.write(f, rows);
+        assertThat(AggregatesCsv.read(f)).containsExactlyElementsOf(rows);
+        // stratum with a comma-free but spaced value survives; header is the published column list
+        assertThat(Files.readAllLines(f, StandardCharsets.UTF_8).get(0))
+                .isEqualTo(String.join(",", PublishedRow.COLUMNS));
+    }
+
+    @Test
+    void publishedFileHasOnlyAllowedCountCellsAndNoPatientIds() throws Exception {
+        Path f = dir.resolve("aggregates.csv");
+        AggregatesCsv.write(f, published());
+        String text = Files.readString(f);
+        for (String id : List.of(EquityAggregatorTest.P1, EquityAggregatorTest.P2, EquityAggregatorTest.P3,
+                EquityAggregatorTest.P4, "pseudo-")) {
+            assertThat(text).doesNotContain(id);
+        }
+        List<CSVRecord> records = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(Files.newBufferedReader(f)).getRecords();
+        assertThat(records).isNotEmpty();
+        for (CSVRecord r : records) {
+            for (String col : List.of("numerator_count", "denominator_count")) {
+                String v = r.get(col);
+                assertThat(v.equals("0") || v.equals("*")
+                        || (v.matches("\\d+") && Long.parseLong(v) % 5 == 0 && Long.parseLong(v) >= 10))
+                        .as("line %d %s = %s", r.getRecordNumber(), col, v).isTrue();
+            }
+        }
+        // all four stratifier dimensions are present
+        assertThat(records).extracting(r -> r.get("dimension"))
+                .contains("imd_quintile", "ethnic_group", "age_band", "sex");
+    }
+
+    @Test
+    void aFileWithoutTheColumnsIsAClearError() throws Exception {
+        Path f = dir.resolve("bad.csv");
+        Files.writeString(f, "a,b\n1,2\n");
+        assertThatThrownBy(() -> AggregatesCsv.read(f)).hasMessageContaining("missing columns");
+    }
+}

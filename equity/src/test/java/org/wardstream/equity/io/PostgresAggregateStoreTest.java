@@ -1,0 +1,124 @@
+package org.wardstream.equity.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.wardstream.equity.EquityAggregatorTest;
+import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.support.EmbeddedPostgres;
+
+/** Against a real PostgreSQL 17 server started by the test from Maven Central binaries. */
+class PostgresAggregateStoreTest {
+    static EmbeddedPostgres pg;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        pg = EmbeddedPostgres.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyTable() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS equity_aggregates");
+        }
+    }
+
+    static Connection connect() throws Exception {
+        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
+    }
+
+    /** Whole table, row_key -> every column as text, so comparisons see every cell. */
+    static Map<String, List<String>> table() throws Exception {
+        Map<String, List<String>> out = new TreeMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM equity_aggregates")) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    cells.add(md.getColumnName(i) + "=" + rs.getString(i));
+                }
+                out.put(rs.getString("row_key"), cells);
+            }
+        }
+        return out;
+    }
+
+    static PublishedRow withRevisionAndValue(PublishedRow r, int revision, String numeratorCount) {
+        return new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(), r.dimension(),
+                r.stratum(), r.measure(), r.method(), numeratorCount, r.denominatorCount(), r.value(), r.lower(),
+                r.upper(), r.referenceStratum(), r.ratio(), r.ratioLower(), r.ratioUpper(), r.imdEdition(), revision);
+    }
+
+    @Test
+    void upsertTwiceGivesTheSameRows() throws Exception {
+        List<PublishedRow> rows = AggregatesCsvTest.published();
+        try (PostgresAggregateStore store = new PostgresAggregateStore(pg.jdbcUrl(), pg.user(), "")) {
+            store.createSchema();
+            store.createSchema(); // idempotent
+            store.upsert(rows);
+            Map<String, List<String>> first = table();
+            assertThat(first).hasSize(rows.size());
+            store.upsert(rows);
+            assertThat(table()).isEqualTo(first);
+        }
+        // a value reads back as written, suppressed counts as '*', undefined values as NULL
+        PublishedRow any = rows.stream().filter(r -> r.value() != null && r.lower() != null).findFirst()
+                .orElseThrow();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT value, lower, numerator_count FROM equity_aggregates"
+                     + " WHERE row_key = '" + any.key().replace("'", "''") + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble("value")).isEqualTo(any.value());
+            assertThat(rs.getDouble("lower")).isEqualTo(any.lower());
+            assertThat(rs.getString("numerator_count")).isEqualTo(any.numeratorCount());
+        }
+        assertThat(table().toString()).doesNotContain(EquityAggregatorTest.P1).doesNotContain("pseudo-");
+    }
+
+    @Test
+    void aLowerRevisionNeverOverwritesAHigherOne() throws Exception {
+        PublishedRow base = AggregatesCsvTest.published().get(0);
+        try (PostgresAggregateStore store = new PostgresAggregateStore(pg.jdbcUrl(), pg.user(), "")) {
+            store.createSchema();
+            store.upsert(List.of(withRevisionAndValue(base, 1, "10")));
+            store.upsert(List.of(withRevisionAndValue(base, 3, "20")));
+            assertThat(table().get(base.key())).contains("numerator_count=20", "revision=3");
+            // a late, older revision arrives after the newer one: ignored
+            store.upsert(List.of(withRevisionAndValue(base, 2, "15")));
+            assertThat(table().get(base.key())).contains("numerator_count=20", "revision=3");
+            // the same revision again (a replay) applies
+            store.upsert(List.of(withRevisionAndValue(base, 3, "25")));
+            assertThat(table().get(base.key())).contains("numerator_count=25", "revision=3");
+            assertThat(table()).hasSize(1);
+        }
+    }
+
+    @Test
+    void unreachableServerIsAClearError() {
+        try (PostgresAggregateStore store = new PostgresAggregateStore("jdbc:postgresql://127.0.0.1:1/none",
+                "postgres", "")) {
+            assertThatThrownBy(store::createSchema).hasMessageContaining("cannot connect");
+        }
+    }
+}
