@@ -38,6 +38,7 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
     private transient ValueState<Integer> revision;
     private transient ValueState<Boolean> dirty;
     private transient Counter windowsEmitted;
+    private transient Counter lateDays;
 
     public WindowAggregateFunction(EquityJobSettings settings) {
         this.settings = settings;
@@ -53,10 +54,16 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
         revision = getRuntimeContext().getState(new ValueStateDescriptor<>("revision", Types.INT));
         dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
         windowsEmitted = EquityMetrics.counter(getRuntimeContext().getMetricGroup(), EquityMetrics.WINDOWS_EMITTED);
+        lateDays = EquityMetrics.droppedLate(getRuntimeContext().getMetricGroup(), "patient-day");
     }
 
     @Override
     public void processElement(WindowedDay w, Context ctx, Collector<EquityRowOut> out) throws Exception {
+        long wm = ctx.timerService().currentWatermark();
+        if (wm > w.fireAt + settings.allowedLateness().toMillis()) {
+            lateDays.inc(); // the window is closed for good (cannot happen with the patient-day operator upstream)
+            return;
+        }
         String id = w.day.patientId + "|" + w.day.epochDay;
         PatientDayRecord known = days.get(id);
         if (known != null && known.revision >= w.day.revision) {
@@ -75,7 +82,6 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
             meta = m;
         }
         dirty.update(true);
-        long wm = ctx.timerService().currentWatermark();
         ctx.timerService().registerEventTimeTimer(meta.fireAt > wm ? meta.fireAt : wm + 1);
         long purge = meta.fireAt + settings.allowedLateness().toMillis() + 1;
         ctx.timerService().registerEventTimeTimer(purge > wm ? purge : wm + 1);
