@@ -1,0 +1,632 @@
+package org.wardstream.equity.report;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.wardstream.equity.Measures;
+import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.model.Dimension;
+
+/**
+ * The commissioner report: ONE self-contained HTML page (no scripts, no network, no external files) from published
+ * rows. For each measure and dimension: the value by stratum with its 95 % interval as a bar chart, the ratio to
+ * the reference stratum with its interval as a forest plot (log scale), a table, and a plain-English reading.
+ * Charts are inline SVG drawn here: no charting library is needed for bars and whiskers, the page stays small,
+ * prints well and renders without JavaScript.
+ */
+public final class EquityReport {
+    /** Fill of a stratum's bar (tests look for this colour in a screenshot). */
+    public static final String BAR_COLOUR = "#2b6cb0";
+    /** Fill of the reference stratum's bar. */
+    public static final String REFERENCE_COLOUR = "#718096";
+    /** Colour of ratio points. */
+    public static final String RATIO_COLOUR = "#c05621";
+
+    private static final List<String> MEASURE_ORDER = List.of(Measures.MONITORED_DAYS,
+            Measures.DATA_COMPLETENESS, Measures.CLINICAL_ALERTS, Measures.TECHNICAL_ALERTS,
+            Measures.TRIAGE_ACK_WITHIN_TARGET, Measures.DISENROLMENT, Measures.ALERT_DELAY_MEDIAN_MS,
+            Measures.ALERT_DELAY_P90_MS, Measures.ENROLLED_PATIENTS, Measures.PATIENT_DAYS);
+    private static final List<String> DIMENSION_ORDER = List.of(Dimension.IMD_QUINTILE.code(),
+            Dimension.ETHNIC_GROUP.code(), Dimension.AGE_BAND.code(), Dimension.SEX.code(), Dimension.ICB.code(),
+            Dimension.IMD_QUINTILE_X_ETHNIC_GROUP.code());
+
+    private static final int LABEL_W = 250;
+    private static final int VALUE_W = 330;
+    private static final int GAP = 50;
+    private static final int RATIO_W = 230;
+    private static final int ROW_H = 24;
+    private static final int TOP = 26;
+    private static final double RATIO_MIN = 0.25;
+    private static final double RATIO_MAX = 4.0;
+
+    private EquityReport() {
+    }
+
+    /** The report of the latest monthly window (daily if there is no monthly one) of every programme. */
+    public static String render(List<PublishedRow> rows) {
+        String granularity = rows.stream().anyMatch(r -> "month".equals(r.granularity())) ? "month" : "day";
+        LocalDate latest = rows.stream().filter(r -> granularity.equals(r.granularity()))
+                .map(PublishedRow::windowStart).max(Comparator.naturalOrder()).orElse(null);
+        return render(rows, granularity, latest);
+    }
+
+    /** The report of one window; the highest revision of each row wins. */
+    public static String render(List<PublishedRow> all, String granularity, LocalDate windowStart) {
+        Map<String, PublishedRow> latest = new LinkedHashMap<>();
+        for (PublishedRow r : all) {
+            if (r.granularity().equals(granularity) && r.windowStart().equals(windowStart)) {
+                latest.merge(r.key(), r, (a, b) -> b.revision() >= a.revision() ? b : a);
+            }
+        }
+        List<PublishedRow> rows = new ArrayList<>(latest.values());
+        StringBuilder h = new StringBuilder(64 * 1024);
+        h.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>Remote monitoring equity report</title>\n<style>\n").append(CSS).append("</style>\n")
+                .append("</head>\n<body>\n<main>\n<h1>Remote monitoring: who the service reaches</h1>\n");
+        if (rows.isEmpty()) {
+            h.append("<p class=\"empty\">No aggregates for this window.</p>\n</main>\n</body>\n</html>\n");
+            return h.toString();
+        }
+        PublishedRow first = rows.get(0);
+        TreeSet<String> programmes = rows.stream().map(PublishedRow::programme)
+                .collect(Collectors.toCollection(TreeSet::new));
+        int revision = rows.stream().mapToInt(PublishedRow::revision).max().orElse(0);
+        String editions = rows.stream().map(PublishedRow::imdEdition).filter(Objects::nonNull)
+                .filter(e -> !"unknown".equals(e)).flatMap(e -> List.of(e.split("\\+")).stream()).distinct()
+                .sorted().collect(Collectors.joining(", "));
+        h.append("<p class=\"meta\">Programme ").append(esc(String.join(", ", programmes)))
+                .append(" &middot; ").append(esc(granularity)).append(" from ").append(first.windowStart())
+                .append(" to ").append(first.windowEnd().minusDays(1)).append(" &middot; revision ")
+                .append(revision).append(" &middot; IMD edition ")
+                .append(esc(editions.isEmpty() ? "unknown" : editions)).append("</p>\n");
+        h.append(INTRO);
+        for (String programme : programmes) {
+            if (programmes.size() > 1) {
+                h.append("<h2>Programme ").append(esc(programme)).append("</h2>\n");
+            }
+            List<PublishedRow> prog = rows.stream().filter(r -> r.programme().equals(programme)).toList();
+            overall(h, prog);
+            for (String measure : measures(prog)) {
+                measureSection(h, prog, measure);
+            }
+            completeness(h, prog);
+        }
+        h.append("</main>\n</body>\n</html>\n");
+        return h.toString();
+    }
+
+    private static List<String> measures(List<PublishedRow> rows) {
+        TreeSet<String> present = rows.stream().map(PublishedRow::measure)
+                .filter(m -> !Measures.STRATIFIER_COMPLETENESS.equals(m))
+                .collect(Collectors.toCollection(TreeSet::new));
+        List<String> out = new ArrayList<>();
+        for (String m : MEASURE_ORDER) {
+            if (present.remove(m)) {
+                out.add(m);
+                if (Measures.CLINICAL_ALERTS.equals(m)) {
+                    present.stream().filter(x -> x.startsWith(Measures.ALERTS_PREFIX)).forEach(out::add);
+                }
+            }
+        }
+        present.stream().filter(x -> !out.contains(x)).forEach(out::add);
+        return out;
+    }
+
+    private static void overall(StringBuilder h, List<PublishedRow> rows) {
+        h.append("<section class=\"overall\"><h2>Whole programme</h2>\n<table>\n<thead><tr><th>Measure</th>")
+                .append("<th>Value</th><th>95 % interval</th><th>Numerator</th><th>Denominator</th></tr></thead>\n")
+                .append("<tbody>\n");
+        for (String m : measures(rows)) {
+            rows.stream().filter(r -> r.measure().equals(m) && r.dimension().equals("all")).findFirst()
+                    .ifPresent(r -> h.append("<tr><td>").append(esc(title(m))).append("</td><td>")
+                            .append(valueText(r)).append("</td><td>").append(intervalText(r)).append("</td><td>")
+                            .append(esc(r.numeratorCount())).append("</td><td>").append(esc(r.denominatorCount()))
+                            .append("</td></tr>\n"));
+        }
+        h.append("</tbody></table></section>\n");
+    }
+
+    private static void measureSection(StringBuilder h, List<PublishedRow> rows, String measure) {
+        h.append("<section class=\"measure\" id=\"").append(esc(measure)).append("\">\n<h2>")
+                .append(esc(title(measure))).append("</h2>\n<p class=\"definition\">").append(esc(definition(measure)))
+                .append("</p>\n");
+        for (String dim : DIMENSION_ORDER) {
+            List<PublishedRow> strata = rows.stream()
+                    .filter(r -> r.measure().equals(measure) && r.dimension().equals(dim))
+                    .sorted(Comparator.comparing(r -> stratumSortKey(dim, r.stratum()))).toList();
+            if (strata.isEmpty()) {
+                continue;
+            }
+            h.append("<div class=\"dimension\"><h3>By ").append(esc(dimensionTitle(dim))).append("</h3>\n");
+            h.append("<p class=\"reading\">").append(esc(reading(measure, dim, strata))).append("</p>\n");
+            chart(h, measure, dim, strata);
+            table(h, strata);
+            h.append("</div>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    private static void completeness(StringBuilder h, List<PublishedRow> rows) {
+        List<PublishedRow> c = rows.stream().filter(r -> r.measure().equals(Measures.STRATIFIER_COMPLETENESS))
+                .sorted(Comparator.comparing(r -> DIMENSION_ORDER.indexOf(r.dimension()))).toList();
+        if (c.isEmpty()) {
+            return;
+        }
+        h.append("<section class=\"measure\" id=\"stratifier_completeness\"><h2>Completeness of the stratifiers</h2>\n")
+                .append("<p class=\"definition\">").append(esc(definition(Measures.STRATIFIER_COMPLETENESS)))
+                .append("</p>\n");
+        chart(h, Measures.STRATIFIER_COMPLETENESS, "stratifier", c);
+        h.append("<table><thead><tr><th>Stratifier</th><th>Known</th><th>95 % interval</th><th>Patients known</th>")
+                .append("<th>Patients</th></tr></thead><tbody>\n");
+        for (PublishedRow r : c) {
+            h.append("<tr><td>").append(esc(dimensionTitle(r.dimension()))).append("</td><td>").append(valueText(r))
+                    .append("</td><td>").append(intervalText(r)).append("</td><td>").append(esc(r.numeratorCount()))
+                    .append("</td><td>").append(esc(r.denominatorCount())).append("</td></tr>\n");
+        }
+        h.append("</tbody></table></section>\n");
+    }
+
+    // ---- chart ------------------------------------------------------------------------------------------------
+
+    private static void chart(StringBuilder h, String measure, String dim, List<PublishedRow> rows) {
+        boolean ratios = rows.stream().anyMatch(r -> r.referenceStratum() != null);
+        boolean proportion = rows.stream().anyMatch(r -> Measures.isProportion(r.method()));
+        double max = proportion ? 1.0 : rows.stream()
+                .flatMap(r -> java.util.stream.Stream.of(r.value(), r.upper())).filter(Objects::nonNull)
+                .mapToDouble(Double::doubleValue).max().orElse(1.0);
+        if (!(max > 0)) {
+            max = 1.0;
+        }
+        max = niceCeiling(max);
+        int width = LABEL_W + VALUE_W + (ratios ? GAP + RATIO_W : 0) + 10;
+        int height = TOP + rows.size() * ROW_H + 22;
+        String scaleText = proportion ? "%" : unit(measure);
+        h.append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
+                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
+                .append(height).append("\" role=\"img\" aria-label=\"").append(esc(title(measure))).append(" by ")
+                .append(esc(dimensionTitle(dim))).append("\">\n");
+        h.append("<text x=\"").append(LABEL_W).append("\" y=\"14\" class=\"axis-title\">")
+                .append(esc(title(measure))).append(" (").append(esc(scaleText)).append(", 95 % interval)</text>\n");
+        if (ratios) {
+            h.append("<text x=\"").append(LABEL_W + VALUE_W + GAP).append("\" y=\"14\" class=\"axis-title\">")
+                    .append("Ratio to reference (log scale)</text>\n");
+        }
+        int x0 = LABEL_W;
+        int bottom = TOP + rows.size() * ROW_H;
+        // axis ticks
+        for (int t = 0; t <= 4; t++) {
+            double v = max * t / 4;
+            double x = x0 + VALUE_W * (double) t / 4;
+            h.append("<line class=\"grid\" x1=\"").append(f(x)).append("\" y1=\"").append(TOP - 4).append("\" x2=\"")
+                    .append(f(x)).append("\" y2=\"").append(bottom).append("\"/>\n");
+            h.append("<text class=\"tick\" x=\"").append(f(x)).append("\" y=\"").append(bottom + 14)
+                    .append("\" text-anchor=\"middle\">").append(esc(tick(v, proportion))).append("</text>\n");
+        }
+        double rx0 = LABEL_W + VALUE_W + GAP;
+        if (ratios) {
+            for (double t : new double[] {0.25, 0.5, 1, 2, 4}) {
+                double x = rx0 + ratioX(t);
+                h.append("<line class=\"").append(t == 1 ? "one" : "grid").append("\" x1=\"").append(f(x))
+                        .append("\" y1=\"").append(TOP - 4).append("\" x2=\"").append(f(x)).append("\" y2=\"")
+                        .append(bottom).append("\"/>\n");
+                h.append("<text class=\"tick\" x=\"").append(f(x)).append("\" y=\"").append(bottom + 14)
+                        .append("\" text-anchor=\"middle\">").append(t == 0.25 ? "0.25" : t == 0.5 ? "0.5"
+                                : Integer.toString((int) t)).append("</text>\n");
+            }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            PublishedRow r = rows.get(i);
+            double y = TOP + i * ROW_H;
+            boolean isRef = r.stratum().equals(r.referenceStratum());
+            String label = "stratifier".equals(dim) ? dimensionTitle(r.dimension()) : stratumLabel(r.dimension(),
+                    r.stratum()) + (isRef ? " (reference)" : "");
+            h.append("<text class=\"label\" x=\"").append(LABEL_W - 8).append("\" y=\"").append(f(y + 16))
+                    .append("\" text-anchor=\"end\">").append(esc(label)).append("</text>\n");
+            if (r.value() == null) {
+                h.append("<text class=\"suppressed\" x=\"").append(x0 + 4).append("\" y=\"").append(f(y + 16))
+                        .append("\">").append(r.suppressed() ? "suppressed (small number)" : "not available")
+                        .append("</text>\n");
+                continue;
+            }
+            double scaled = proportion ? r.value() : r.value();
+            double w = Math.max(1.0, VALUE_W * Math.min(1.0, scaled / max));
+            h.append("<rect class=\"bar").append(isRef ? " reference" : "").append("\" x=\"").append(x0)
+                    .append("\" y=\"").append(f(y + 5)).append("\" width=\"").append(f(w))
+                    .append("\" height=\"").append(ROW_H - 10).append("\" fill=\"")
+                    .append(isRef ? REFERENCE_COLOUR : BAR_COLOUR).append("\"><title>").append(esc(label))
+                    .append(": ").append(esc(plainValue(r))).append("</title></rect>\n");
+            if (r.lower() != null && r.upper() != null) {
+                double xl = x0 + VALUE_W * Math.min(1.0, r.lower() / max);
+                double xu = x0 + VALUE_W * Math.min(1.0, r.upper() / max);
+                double ym = y + ROW_H / 2.0;
+                h.append("<path class=\"ci\" d=\"M").append(f(xl)).append(' ').append(f(ym)).append("H")
+                        .append(f(xu)).append("M").append(f(xl)).append(' ').append(f(ym - 5)).append("V")
+                        .append(f(ym + 5)).append("M").append(f(xu)).append(' ').append(f(ym - 5)).append("V")
+                        .append(f(ym + 5)).append("\"/>\n");
+            }
+            if (ratios && r.ratio() != null) {
+                double ym = y + ROW_H / 2.0;
+                if (r.ratioLower() != null && r.ratioUpper() != null) {
+                    h.append("<path class=\"ci\" d=\"M").append(f(rx0 + ratioX(r.ratioLower()))).append(' ')
+                            .append(f(ym)).append("H").append(f(rx0 + ratioX(r.ratioUpper()))).append("\"/>\n");
+                }
+                h.append("<circle class=\"ratio\" cx=\"").append(f(rx0 + ratioX(r.ratio()))).append("\" cy=\"")
+                        .append(f(ym)).append("\" r=\"5\" fill=\"").append(RATIO_COLOUR).append("\"/>\n");
+            } else if (ratios && r.referenceStratum() != null && !isRef) {
+                h.append("<text class=\"suppressed\" x=\"").append(f(rx0 + 4)).append("\" y=\"").append(f(y + 16))
+                        .append("\">no ratio (numerator below 10)</text>\n");
+            }
+        }
+        h.append("</svg>\n");
+    }
+
+    private static double ratioX(double ratio) {
+        double c = Math.min(RATIO_MAX, Math.max(RATIO_MIN, ratio));
+        return RATIO_W * (Math.log(c) - Math.log(RATIO_MIN)) / (Math.log(RATIO_MAX) - Math.log(RATIO_MIN));
+    }
+
+    private static double niceCeiling(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    private static void table(StringBuilder h, List<PublishedRow> rows) {
+        h.append("<table><thead><tr><th>Stratum</th><th>Value</th><th>95 % interval</th><th>Numerator</th>")
+                .append("<th>Denominator</th><th>Ratio to reference (95 % interval)</th></tr></thead><tbody>\n");
+        for (PublishedRow r : rows) {
+            boolean isRef = r.stratum().equals(r.referenceStratum());
+            h.append("<tr").append(r.suppressed() ? " class=\"suppressed-row\"" : "").append("><td>")
+                    .append(esc(stratumLabel(r.dimension(), r.stratum()))).append(isRef ? " (reference)" : "")
+                    .append("</td><td>").append(valueText(r)).append("</td><td>").append(intervalText(r))
+                    .append("</td><td>").append(esc(r.numeratorCount())).append("</td><td>")
+                    .append(esc(r.denominatorCount())).append("</td><td>").append(ratioText(r)).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    // ---- words ------------------------------------------------------------------------------------------------
+
+    /** The plain-English reading of one measure on one dimension. */
+    static String reading(String measure, String dim, List<PublishedRow> strata) {
+        if (strata.stream().allMatch(r -> r.value() == null)) {
+            return "All strata are suppressed or unavailable for this measure in this window.";
+        }
+        Optional<PublishedRow> refRow = strata.stream().filter(r -> r.stratum().equals(r.referenceStratum()))
+                .findFirst();
+        List<PublishedRow> compared = strata.stream().filter(r -> r.ratio() != null
+                && !r.stratum().equals(r.referenceStratum())).toList();
+        if (strata.stream().noneMatch(r -> r.referenceStratum() != null)) {
+            PublishedRow top = strata.stream().filter(r -> r.value() != null)
+                    .max(Comparator.comparing(PublishedRow::value)).orElseThrow();
+            return "Highest: " + stratumLabel(dim, top.stratum()) + " (" + plainValue(top) + ").";
+        }
+        if (compared.isEmpty()) {
+            return "No stratum can be compared with the reference ("
+                    + stratumLabel(dim, strata.get(0).referenceStratum())
+                    + ") in this window: ratios are shown only where both numerators are at least 10.";
+        }
+        PublishedRow pick;
+        if (dim.equals(Dimension.IMD_QUINTILE.code())
+                && compared.stream().anyMatch(r -> r.stratum().equals("1"))) {
+            pick = compared.stream().filter(r -> r.stratum().equals("1")).findFirst().orElseThrow();
+        } else {
+            pick = compared.stream().max(Comparator.comparingDouble(r -> Math.abs(Math.log(r.ratio()))))
+                    .orElseThrow();
+        }
+        double ratio = pick.ratio();
+        String who = who(dim, pick.stratum());
+        String ref = refLabel(dim, pick.referenceStratum());
+        String change = ratio >= 1
+                ? pct(ratio - 1) + " more " + noun(measure)
+                : pct(1 - ratio) + " " + (isCount(measure) ? "fewer " : "less ") + noun(measure);
+        boolean same = Math.abs(ratio - 1) < 0.005;
+        StringBuilder s = new StringBuilder();
+        s.append(who).append(" had ").append(same ? "about the same " + noun(measure) + " as" : change + " than")
+                .append(' ').append(ref).append(" (ratio ")
+                .append(String.format(Locale.UK, "%.2f", ratio));
+        if (pick.ratioLower() != null && pick.ratioUpper() != null) {
+            s.append(", 95 % CI ").append(String.format(Locale.UK, "%.2f", pick.ratioLower())).append('-')
+                    .append(String.format(Locale.UK, "%.2f", pick.ratioUpper())).append(')');
+            if (same) {
+                s.append("; the difference is under 1 %.");
+            } else if (pick.ratioLower() <= 1 && pick.ratioUpper() >= 1) {
+                s.append("; the interval includes 1, so the difference may be due to chance.");
+            } else {
+                s.append("; the interval excludes 1.");
+            }
+        } else {
+            s.append(").");
+        }
+        if (refRow.isPresent() && refRow.get().value() != null && pick.value() != null) {
+            s.append(' ').append(capitalise(stratumLabel(dim, pick.stratum()))).append(": ").append(plainValue(pick))
+                    .append("; ").append(stratumLabel(dim, refRow.get().stratum())).append(": ")
+                    .append(plainValue(refRow.get())).append('.');
+        }
+        return s.toString();
+    }
+
+    private static boolean isCount(String measure) {
+        return measure.equals(Measures.MONITORED_DAYS) || measure.equals(Measures.CLINICAL_ALERTS)
+                || measure.equals(Measures.TECHNICAL_ALERTS) || measure.startsWith(Measures.ALERTS_PREFIX);
+    }
+
+    private static String who(String dim, String stratum) {
+        boolean unknown = "unknown".equals(stratum);
+        return switch (dim) {
+            case "imd_quintile" -> "1".equals(stratum) ? "Patients in the most deprived quintile"
+                    : unknown ? "Patients with no recorded deprivation quintile"
+                    : "Patients in deprivation quintile " + stratum;
+            case "ethnic_group" -> "not-stated".equals(stratum) ? "Patients who did not state their ethnicity"
+                    : unknown ? "Patients whose ethnicity is not known" : "Patients in the " + stratum + " group";
+            case "age_band" -> unknown ? "Patients with no recorded age band" : "Patients aged " + stratum;
+            case "sex" -> unknown ? "Patients whose sex is not known"
+                    : "indeterminate".equals(stratum) ? "Patients of indeterminate sex"
+                    : capitalise(stratum) + " patients";
+            case "icb" -> unknown ? "Patients with no recorded ICB" : "Patients in ICB " + stratum;
+            default -> "Patients in " + stratumLabel(dim, stratum);
+        };
+    }
+
+    private static String refLabel(String dim, String stratum) {
+        return switch (dim) {
+            case "imd_quintile" -> "5".equals(stratum) ? "those in the least deprived" : "those in quintile " + stratum;
+            case "ethnic_group" -> "those in the " + stratum + " group";
+            case "age_band" -> "those aged " + stratum;
+            case "sex" -> stratum + " patients";
+            case "icb" -> "those in ICB " + stratum;
+            default -> "those in " + stratumLabel(dim, stratum);
+        };
+    }
+
+    static String stratumLabel(String dim, String stratum) {
+        if (dim.equals(Dimension.IMD_QUINTILE.code())) {
+            return switch (stratum) {
+                case "1" -> "quintile 1 (most deprived, Core20)";
+                case "5" -> "quintile 5 (least deprived)";
+                case "unknown" -> "quintile unknown";
+                default -> "quintile " + stratum;
+            };
+        }
+        if (dim.equals(Dimension.AGE_BAND.code())) {
+            return "unknown".equals(stratum) ? "age unknown" : "age " + stratum;
+        }
+        if (dim.equals(Dimension.ICB.code())) {
+            return "unknown".equals(stratum) ? "ICB unknown" : "ICB " + stratum;
+        }
+        if (dim.equals(Dimension.IMD_QUINTILE_X_ETHNIC_GROUP.code())) {
+            String[] p = stratum.split(" x ", 2);
+            return p.length == 2 ? "quintile " + p[0] + ", " + p[1] : stratum;
+        }
+        if (dim.equals(Dimension.ETHNIC_GROUP.code())) {
+            return switch (stratum) {
+                case "not-stated" -> "ethnicity not stated";
+                case "unknown" -> "ethnicity not known";
+                default -> stratum;
+            };
+        }
+        if (dim.equals(Dimension.SEX.code()) && "unknown".equals(stratum)) {
+            return "sex not known";
+        }
+        return stratum;
+    }
+
+    private static String stratumSortKey(String dim, String stratum) {
+        boolean unknown = stratum.contains("unknown") || stratum.contains("not-stated");
+        return (unknown ? "~" : " ") + stratum;
+    }
+
+    static String title(String measure) {
+        return switch (measure) {
+            case Measures.ENROLLED_PATIENTS -> "Enrolled patients";
+            case Measures.PATIENT_DAYS -> "Patient-days";
+            case Measures.MONITORED_DAYS -> "Monitored days";
+            case Measures.DATA_COMPLETENESS -> "Data completeness";
+            case Measures.CLINICAL_ALERTS -> "Clinical alerts per 1,000 monitored days";
+            case Measures.TECHNICAL_ALERTS -> "Device-offline alerts per 1,000 enrolled days";
+            case Measures.ALERT_DELAY_MEDIAN_MS -> "Event-to-alert delay, median";
+            case Measures.ALERT_DELAY_P90_MS -> "Event-to-alert delay, 90th percentile";
+            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Alerts acknowledged within target";
+            case Measures.DISENROLMENT -> "Disenrolment";
+            case Measures.STRATIFIER_COMPLETENESS -> "Stratifier completeness";
+            default -> measure.startsWith(Measures.ALERTS_PREFIX)
+                    ? capitalise(measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '))
+                    + " alerts per 1,000 monitored days" : measure;
+        };
+    }
+
+    private static String noun(String measure) {
+        return switch (measure) {
+            case Measures.MONITORED_DAYS -> "monitored days";
+            case Measures.DATA_COMPLETENESS -> "complete data";
+            case Measures.CLINICAL_ALERTS -> "clinical alerts per monitored day";
+            case Measures.TECHNICAL_ALERTS -> "device-offline alerts per enrolled day";
+            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "alerts acknowledged within target";
+            case Measures.DISENROLMENT -> "disenrolment";
+            default -> measure.startsWith(Measures.ALERTS_PREFIX)
+                    ? measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' ')
+                    + " alerts per monitored day" : title(measure).toLowerCase(Locale.UK);
+        };
+    }
+
+    static String definition(String measure) {
+        return switch (measure) {
+            case Measures.ENROLLED_PATIENTS -> "Distinct patients with at least one enrolled day in the window. "
+                    + "Denominator: all patients of the programme in the window.";
+            case Measures.PATIENT_DAYS -> "Enrolled patient-days in the window (any status). Denominator: all "
+                    + "patient-days of the programme.";
+            case Measures.MONITORED_DAYS -> "Share of active patient-days on which device data covered at least the "
+                    + "coverage threshold of the active time (Wilson interval).";
+            case Measures.DATA_COMPLETENESS -> "Minutes with at least one valid reading as a share of active "
+                    + "minutes (Wilson interval on minutes; minutes of one patient are not independent, so the "
+                    + "interval is too narrow).";
+            case Measures.CLINICAL_ALERTS -> "Clinical episodes opened (all types except device-offline) per 1,000 "
+                    + "monitored patient-days (exact Poisson interval below 10 alerts, Byar's from 10).";
+            case Measures.TECHNICAL_ALERTS -> "Device-offline episodes opened per 1,000 active patient-days "
+                    + "(exact Poisson below 10, Byar's from 10).";
+            case Measures.ALERT_DELAY_MEDIAN_MS, Measures.ALERT_DELAY_P90_MS -> "Time from the platform receiving "
+                    + "the reading that opened an episode to the alert being sent; shown only when at least 8 "
+                    + "alerts contribute.";
+            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Clinical alerts acknowledged by the triage team within the "
+                    + "target time, as a share of clinical alerts raised (Wilson interval).";
+            case Measures.DISENROLMENT -> "Patients discharged or withdrawn in the window as a share of enrolled "
+                    + "patients (Wilson interval).";
+            case Measures.STRATIFIER_COMPLETENESS -> "Share of patients whose stratifier is recorded with a usable "
+                    + "value (for ethnicity: a group, not 'not stated' or 'not known').";
+            default -> measure.startsWith(Measures.ALERTS_PREFIX) ? "Episodes of this type opened per 1,000 "
+                    + "monitored patient-days (exact Poisson below 10, Byar's from 10)." : "";
+        };
+    }
+
+    private static String dimensionTitle(String dim) {
+        return switch (dim) {
+            case "imd_quintile" -> "deprivation (IMD quintile)";
+            case "ethnic_group" -> "ethnic group";
+            case "age_band" -> "age band";
+            case "sex" -> "sex";
+            case "icb" -> "integrated care board";
+            case "imd_quintile_x_ethnic_group" -> "deprivation and ethnic group";
+            default -> dim;
+        };
+    }
+
+    private static String unit(String measure) {
+        if (measure.equals(Measures.ALERT_DELAY_MEDIAN_MS) || measure.equals(Measures.ALERT_DELAY_P90_MS)) {
+            return "milliseconds";
+        }
+        if (measure.equals(Measures.ENROLLED_PATIENTS)) {
+            return "patients";
+        }
+        if (measure.equals(Measures.PATIENT_DAYS)) {
+            return "days";
+        }
+        return "per 1,000 days";
+    }
+
+    private static String plainValue(PublishedRow r) {
+        if (r.value() == null) {
+            return r.suppressed() ? "suppressed" : "not available";
+        }
+        if (Measures.isProportion(r.method())) {
+            return String.format(Locale.UK, "%.1f %%", 100 * r.value());
+        }
+        if (Measures.isRate(r.method())) {
+            return String.format(Locale.UK, "%.1f per 1,000 days", r.value());
+        }
+        if ("median".equals(r.method()) || "p90".equals(r.method())) {
+            return String.format(Locale.UK, "%.1f s", r.value() / 1000);
+        }
+        return String.format(Locale.UK, "%,.0f", r.value());
+    }
+
+    private static String valueText(PublishedRow r) {
+        if (r.value() == null) {
+            return r.suppressed() ? "<span class=\"supp\">suppressed</span>" : "&ndash;";
+        }
+        return esc(plainValue(r));
+    }
+
+    private static String intervalText(PublishedRow r) {
+        if (r.lower() == null || r.upper() == null) {
+            return "&ndash;";
+        }
+        if (Measures.isProportion(r.method())) {
+            return String.format(Locale.UK, "%.1f&ndash;%.1f %%", 100 * r.lower(), 100 * r.upper());
+        }
+        return String.format(Locale.UK, "%.1f&ndash;%.1f", r.lower(), r.upper());
+    }
+
+    private static String ratioText(PublishedRow r) {
+        if (r.referenceStratum() == null) {
+            return "&ndash;";
+        }
+        if (r.stratum().equals(r.referenceStratum())) {
+            return "reference";
+        }
+        if (r.ratio() == null) {
+            return "not shown";
+        }
+        String s = String.format(Locale.UK, "%.2f", r.ratio());
+        if (r.ratioLower() != null && r.ratioUpper() != null) {
+            s += String.format(Locale.UK, " (%.2f&ndash;%.2f)", r.ratioLower(), r.ratioUpper());
+        }
+        return s;
+    }
+
+    private static String tick(double v, boolean proportion) {
+        if (proportion) {
+            return String.format(Locale.UK, "%.0f%%", v * 100);
+        }
+        return v >= 100 ? String.format(Locale.UK, "%,.0f", v) : String.format(Locale.UK, "%.3g", v);
+    }
+
+    private static String pct(double fraction) {
+        return String.format(Locale.UK, "%.0f %%", fraction * 100);
+    }
+
+    private static String capitalise(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String f(double d) {
+        return String.format(Locale.ROOT, "%.1f", d);
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String INTRO = """
+            <section class="intro">
+            <p>Each chart shows a measure by stratum: the bar is the value, the black whisker its 95 % confidence
+            interval, the grey bar the reference stratum, and the orange dot on the right the ratio to the reference
+            with its interval (log scale; 1 = no difference). Counts follow the NHS Digital disclosure rule
+            (0 stays 0, 1&ndash;7 shown as <span class="supp">suppressed</span>, others rounded to the nearest 5);
+            values and intervals are computed from the rounded counts, and ratios are shown only where both
+            numerators are at least 10. A suppressed cell is not a zero. Definitions and methods: docs/METRICS.md.</p>
+            </section>
+            """;
+
+    private static final String CSS = """
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a202c;margin:0;background:#fff}
+            main{max-width:1000px;margin:0 auto;padding:16px 24px}
+            h1{font-size:1.6rem;margin:.4em 0}h2{font-size:1.25rem;margin-top:1.6em;border-bottom:1px solid #cbd5e0}
+            h3{font-size:1rem;margin:1em 0 .3em}.meta{color:#4a5568}.definition{color:#4a5568;font-size:.9rem}
+            .reading{background:#ebf8ff;border-left:4px solid #2b6cb0;padding:6px 10px}
+            table{border-collapse:collapse;font-size:.85rem;margin:.4em 0 1em}th,td{border:1px solid #e2e8f0;padding:3px 8px;text-align:left}
+            th{background:#f7fafc}.supp{color:#718096;font-style:italic}.suppressed-row td{color:#718096}
+            svg.chart{display:block;max-width:100%;height:auto}
+            svg .label,svg .tick,svg .axis-title,svg .suppressed{font-size:12px;fill:#1a202c}
+            svg .axis-title{font-weight:600}svg .suppressed{fill:#718096;font-style:italic}
+            svg .grid{stroke:#e2e8f0;stroke-width:1}svg .one{stroke:#1a202c;stroke-width:1;stroke-dasharray:3 3}
+            svg .ci{stroke:#1a202c;stroke-width:1.5;fill:none}
+            @media print{.reading{break-inside:avoid}svg{break-inside:avoid}}
+            """;
+}

@@ -1,0 +1,108 @@
+package org.wardstream.equity.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Opens the report in real headless Debian chromium: a screenshot must show bar and ratio colours, and the DOM
+ * chromium builds must hold the charts. Chromium is required: without it this test FAILS (install:
+ * {@code apt-get install -y chromium}; .ci/run does it).
+ */
+class ChromiumRenderTest {
+    static Path dir;
+    static Path html;
+
+    @BeforeAll
+    static void writeReport() throws Exception {
+        dir = Paths.get("target", "chromium-" + UUID.randomUUID()).toAbsolutePath();
+        Files.createDirectories(dir);
+        html = dir.resolve("equity-report.html");
+        Files.writeString(html, EquityReport.render(EquityReportTest.published()), StandardCharsets.UTF_8);
+    }
+
+    static String chromium() {
+        for (String name : List.of("chromium", "chromium-browser")) {
+            for (String p : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+                Path c = Paths.get(p, name);
+                if (Files.isExecutable(c)) {
+                    return c.toString();
+                }
+            }
+        }
+        throw new AssertionError("chromium is not installed, so the report cannot be checked in a real browser. "
+                + "Install it with: apt-get install -y chromium");
+    }
+
+    static String run(String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(dir, "profile")));
+        cmd.addAll(List.of(extra));
+        cmd.add(html.toUri().toString());
+        Path out = Files.createTempFile(dir, "chromium", ".out");
+        Path err = Files.createTempFile(dir, "chromium", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("chromium did not finish in 120 s: " + Files.readString(err));
+        }
+        assertThat(p.exitValue()).as("chromium exit code; stderr: %s", Files.readString(err)).isZero();
+        return Files.readString(out);
+    }
+
+    @Test
+    void screenshotShowsTheCharts() throws Exception {
+        Path png = dir.resolve("report.png");
+        run("--hide-scrollbars", "--window-size=1100,2400", "--screenshot=" + png);
+        assertThat(png).exists();
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(1100);
+        int bar = countColour(img, EquityReport.BAR_COLOUR);
+        int ratio = countColour(img, EquityReport.RATIO_COLOUR);
+        int reference = countColour(img, EquityReport.REFERENCE_COLOUR);
+        // a bar is 14 px high and up to 330 px long; several charts are within the first 2400 px
+        assertThat(bar).as("pixels of the bar colour").isGreaterThan(2000);
+        assertThat(ratio).as("pixels of the ratio colour").isGreaterThan(50);
+        assertThat(reference).as("pixels of the reference colour").isGreaterThan(200);
+    }
+
+    @Test
+    void domHoldsTheDrawnChartElements() throws Exception {
+        String dom = run("--dump-dom");
+        assertThat(dom).contains("<svg class=\"chart\"");
+        assertThat(EquityReportTest.count(dom, "<rect class=\"bar")).isGreaterThan(50);
+        assertThat(dom).containsPattern("<rect class=\"bar\" x=\"250\" y=\"[0-9.]+\" width=\"[1-9][0-9.]*\"");
+        assertThat(dom).contains("Patients in the most deprived quintile had");
+    }
+
+    static int countColour(BufferedImage img, String hex) {
+        int want = Integer.parseInt(hex.substring(1), 16);
+        int wr = want >> 16 & 0xff;
+        int wg = want >> 8 & 0xff;
+        int wb = want & 0xff;
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                if (Math.abs((rgb >> 16 & 0xff) - wr) <= 3 && Math.abs((rgb >> 8 & 0xff) - wg) <= 3
+                        && Math.abs((rgb & 0xff) - wb) <= 3) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,96 @@
+package org.wardstream.equity.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.wardstream.equity.EquityAggregator;
+import org.wardstream.equity.EquitySettings;
+import org.wardstream.equity.disclosure.Disclosure;
+import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.support.SyntheticPopulation;
+
+class EquityReportTest {
+    static final LocalDate MAR = LocalDate.of(2026, 3, 1);
+    static final LocalDate APR = LocalDate.of(2026, 4, 1);
+
+    /** 150 patients over March: ratios exist for the larger strata, some small strata are suppressed. */
+    public static List<PublishedRow> published() {
+        return Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate("virtual-ward", "month",
+                MAR, APR, SyntheticPopulation.days("virtual-ward", MAR, 150, 31), 0));
+    }
+
+    @Test
+    void selfContainedPageWithAChartPerMeasureAndDimension() {
+        String html = EquityReport.render(published());
+        assertThat(html).startsWith("<!DOCTYPE html>");
+        // nothing is fetched: no scripts, no external files, no links
+        assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("href=")
+                .doesNotContain("<link").doesNotContain("@import").doesNotContain("url(");
+        assertThat(count(html, "<svg class=\"chart\"")).isGreaterThanOrEqualTo(5 * 6);
+        assertThat(html).contains("id=\"monitored_days\"", "id=\"data_completeness\"", "id=\"clinical_alerts\"",
+                "id=\"stratifier_completeness\"", "By deprivation (IMD quintile)", "By ethnic group", "By age band",
+                "By sex", "By integrated care board", "By deprivation and ethnic group");
+        assertThat(html).contains("fill=\"" + EquityReport.BAR_COLOUR + "\"")
+                .contains("fill=\"" + EquityReport.RATIO_COLOUR + "\"");
+        assertThat(html).doesNotContain("pseudo-");
+    }
+
+    @Test
+    void plainEnglishReadingOfTheDeprivationGradient() {
+        String html = EquityReport.render(published());
+        // by construction quintile 1 has data on 6 days in 10 (the rest half-days), quintile 5 on every day
+        Matcher m = Pattern.compile("Patients in the most deprived quintile had (\\d+) % less complete data than "
+                + "those in the least deprived \\(ratio (0\\.\\d\\d), 95 % CI (0\\.\\d\\d)-(0\\.\\d\\d)\\)").matcher(html);
+        assertThat(m.find()).as("reading of data completeness").isTrue();
+        double ratio = Double.parseDouble(m.group(2));
+        assertThat(ratio).isLessThan(1.0);
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo((int) Math.round((1 - ratio) * 100));
+        assertThat(Double.parseDouble(m.group(4))).isLessThan(1.0);
+        assertThat(html).contains("Patients in the most deprived quintile had ").contains("fewer monitored days");
+    }
+
+    @Test
+    void suppressedCellsAreShownAsSuppressedNotZero() {
+        List<PublishedRow> rows = new ArrayList<>(published());
+        assertThat(rows).anyMatch(PublishedRow::suppressed);
+        String html = EquityReport.render(rows);
+        assertThat(html).contains("suppressed (small number)").contains("<span class=\"supp\">suppressed</span>");
+        // every suppressed row's table cell says suppressed, never 0
+        for (PublishedRow r : rows) {
+            if (r.suppressed()) {
+                assertThat(r.value()).isNull();
+            }
+        }
+    }
+
+    @Test
+    void highestRevisionWinsAndEmptyInputIsAPage() {
+        List<PublishedRow> rows = published();
+        PublishedRow r0 = rows.get(0);
+        PublishedRow newer = new PublishedRow(r0.programme(), r0.windowStart(), r0.windowEnd(), r0.granularity(),
+                r0.dimension(), r0.stratum(), r0.measure(), r0.method(), "12345", r0.denominatorCount(), 12345.0,
+                null, null, null, null, null, null, r0.imdEdition(), 7);
+        List<PublishedRow> both = new ArrayList<>(rows);
+        both.add(newer);
+        assertThat(EquityReport.render(both)).contains("revision 7").contains("12,345");
+        assertThat(EquityReport.render(List.of())).contains("No aggregates");
+    }
+
+    @Test
+    void escapesText() {
+        assertThat(EquityReport.esc("<b>&\"'")).isEqualTo("&lt;b&gt;&amp;&quot;&#39;");
+    }
+
+    static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
