@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Population remote monitoring on Apache Flink: detect episodes per patient, alert the "
                 + "triage team, show commissioners who the service reaches.",
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -47,7 +47,8 @@ public final class Disclosure {
      * The published view: counts rounded or suppressed; proportions, rates and their intervals recomputed from the
      * rounded counts (blank when a count is suppressed); medians and 90th percentiles shown only when at least 8
      * values contribute; ratios recomputed from the rounded counts of both strata and shown only where both
-     * unrounded numerators are at least 10.
+     * unrounded numerators are at least 10. Pass all rows of a window together: a ratio needs its reference
+     * stratum's row (same programme, granularity, window, dimension and measure), which is looked up in {@code rows}.
      */
     public static List<PublishedRow> publish(List<AggregateRow> rows, double confidence) {
         Map<String, AggregateRow> byKey = new HashMap<>();

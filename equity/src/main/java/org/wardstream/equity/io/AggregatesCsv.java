@@ -1,5 +1,10 @@
 package org.wardstream.equity.io;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -9,20 +14,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
+import java.util.Map;
 import org.wardstream.equity.disclosure.PublishedRow;
 
 /**
- * The published view as CSV: header {@link PublishedRow#COLUMNS}, RFC 4180 (commons-csv), UTF-8, an empty cell for
- * an undefined or suppressed value, numbers in plain decimal notation with full double precision.
+ * The published view as CSV (Jackson CSV): header {@link PublishedRow#COLUMNS}, UTF-8, "\n" line ends, an empty
+ * cell for an undefined or suppressed value, numbers in plain decimal notation with full double precision.
  */
 public final class AggregatesCsv {
-    private static final CSVFormat WRITE = CSVFormat.RFC4180.builder()
-            .setHeader(PublishedRow.COLUMNS.toArray(String[]::new)).setRecordSeparator("\n").get();
-    private static final CSVFormat READ = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+    private static final CsvMapper MAPPER = new CsvMapper();
+    private static final CsvSchema SCHEMA;
+
+    static {
+        CsvSchema.Builder b = CsvSchema.builder();
+        PublishedRow.COLUMNS.forEach(b::addColumn);
+        SCHEMA = b.build().withHeader().withLineSeparator("\n");
+    }
 
     private AggregatesCsv() {
     }
@@ -33,28 +42,36 @@ public final class AggregatesCsv {
             Files.createDirectories(parent);
         }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-             CSVPrinter p = new CSVPrinter(w, WRITE)) {
+             SequenceWriter out = MAPPER.writer(SCHEMA).writeValues(w)) {
             for (PublishedRow r : rows) {
-                p.printRecord(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(), r.dimension(),
-                        r.stratum(), r.measure(), r.method(), r.numeratorCount(), r.denominatorCount(),
-                        num(r.value()), num(r.lower()), num(r.upper()), text(r.referenceStratum()), num(r.ratio()),
-                        num(r.ratioLower()), num(r.ratioUpper()), text(r.imdEdition()), r.revision());
+                out.write(Arrays.asList(r.programme(), r.windowStart().toString(), r.windowEnd().toString(),
+                        r.granularity(), r.dimension(), r.stratum(), r.measure(), r.method(), r.numeratorCount(),
+                        r.denominatorCount(), num(r.value()), num(r.lower()), num(r.upper()),
+                        text(r.referenceStratum()), num(r.ratio()), num(r.ratioLower()), num(r.ratioUpper()),
+                        text(r.imdEdition()), Integer.toString(r.revision())));
             }
         }
     }
 
-    /** Reads a file written by {@link #write}; a missing column or a malformed number is an error naming the line. */
+    /** Reads a file written by {@link #write}; a missing column or a malformed cell is an error naming the row. */
     public static List<PublishedRow> read(Path file) throws IOException {
         List<PublishedRow> rows = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            var parser = READ.parse(in);
-            List<String> header = parser.getHeaderNames();
-            if (!header.containsAll(PublishedRow.COLUMNS)) {
-                List<String> missing = new ArrayList<>(PublishedRow.COLUMNS);
-                missing.removeAll(header);
+        CsvSchema header = CsvSchema.emptySchema().withHeader();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             MappingIterator<Map<String, String>> it = MAPPER.readerFor(Map.class).with(header)
+                     .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS).readValues(in)) {
+            CsvSchema actual = (CsvSchema) it.getParserSchema();
+            List<String> missing = new ArrayList<>(PublishedRow.COLUMNS);
+            if (actual != null) {
+                missing.removeAll(actual.getColumnNames());
+            }
+            if (!missing.isEmpty()) {
                 throw new IOException(file + ": not an aggregates CSV, missing columns " + missing);
             }
-            for (CSVRecord r : parser) {
+            int line = 1;
+            while (it.hasNextValue()) {
+                line++;
+                Map<String, String> r = it.nextValue();
                 try {
                     rows.add(new PublishedRow(r.get("programme"), LocalDate.parse(r.get("window_start")),
                             LocalDate.parse(r.get("window_end")), r.get("granularity"), r.get("dimension"),
@@ -64,9 +81,11 @@ public final class AggregatesCsv {
                             dbl(r.get("ratio_lower")), dbl(r.get("ratio_upper")),
                             emptyToNull(r.get("imd_edition")), Integer.parseInt(r.get("revision"))));
                 } catch (RuntimeException e) {
-                    throw new IOException(file + " line " + parser.getCurrentLineNumber() + ": " + e.getMessage(), e);
+                    throw new IOException(file + " row " + line + ": " + e.getMessage(), e);
                 }
             }
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
         return rows;
     }

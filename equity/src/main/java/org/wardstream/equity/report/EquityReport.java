@@ -314,6 +314,10 @@ public final class EquityReport {
                     .max(Comparator.comparing(PublishedRow::value)).orElseThrow();
             return "Highest: " + stratumLabel(dim, top.stratum()) + " (" + plainValue(top) + ").";
         }
+        if (strata.stream().allMatch(r -> r.stratum().equals(r.referenceStratum()))) {
+            return "Only the reference stratum (" + stratumLabel(dim, strata.get(0).referenceStratum())
+                    + ") has patients in this window.";
+        }
         if (compared.isEmpty()) {
             return "No stratum can be compared with the reference ("
                     + stratumLabel(dim, strata.get(0).referenceStratum())
