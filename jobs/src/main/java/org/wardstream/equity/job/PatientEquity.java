@@ -220,10 +220,10 @@ public class PatientEquity {
         if (ref.clinical) {
             d.clinical.merge(e.episodeType, 1, Integer::sum);
             d.alertsRaised++;
-            d.delays.add(Math.max(0, e.emittedAt - e.evidenceReceived));
         } else {
             d.technical++;
         }
+        d.delays.add(Math.max(0, e.emittedAt - e.evidenceReceived));
         long[] pending = pendingTriage.remove(e.episodeId);
         if (pending != null) {
             acknowledge(ref, d, pending[0], pending[1], settings);
@@ -332,13 +332,12 @@ public class PatientEquity {
                 if (watermark != Long.MAX_VALUE && end > watermark) {
                     break;
                 }
-                long start = LocalDays.start(day, zone);
-                if (start >= lastActiveEnd()) {
+                if (ended(nextChainDay)) {
                     nextChainDay = Long.MIN_VALUE; // enrolment over: the chain stops
                     break;
                 }
                 // A day the chain reaches is emitted once even when the watermark jumped past its lateness.
-                if (!days.containsKey(nextChainDay) && enrolledMinutes(start, end) > 0) {
+                if (!days.containsKey(nextChainDay) && covers(nextChainDay)) {
                     createDay(day, zone);
                 }
                 nextChainDay++;
@@ -411,10 +410,10 @@ public class PatientEquity {
         if (programme == null) {
             return null;
         }
-        int enrolled = Math.min(d.dayMinutes(), enrolledMinutes(d.start, d.end));
-        if (enrolled <= 0) {
+        if (!covers(d.epochDay)) {
             return null;
         }
+        int enrolled = Math.min(d.dayMinutes(), enrolledMinutes(d.start, d.end));
         PatientDayRecord r = new PatientDayRecord();
         r.programme = programme;
         r.epochDay = d.epochDay;
@@ -474,12 +473,24 @@ public class PatientEquity {
         return (int) (ms / 60_000L);
     }
 
-    private long lastActiveEnd() {
+    /** Whether the enrolment covers the day: from enrolledOn to endedOn, ACTIVE or PAUSED (paused days count, with 0 active minutes). */
+    boolean covers(long epochDay) {
+        return programme != null && epochDay >= enrolledOnEpochDay && !ended(epochDay);
+    }
+
+    /** Whether the enrolment has ended before the day (discharged or withdrawn). */
+    private boolean ended(long epochDay) {
+        if (!"DISCHARGED".equals(status) && !"WITHDRAWN".equals(status)) {
+            return false;
+        }
+        if (endedOnEpochDay != Long.MIN_VALUE) {
+            return epochDay > endedOnEpochDay;
+        }
         long end = Long.MIN_VALUE;
         for (long[] s : activeSpans) {
             end = Math.max(end, s[1]);
         }
-        return end;
+        return LocalDays.start(LocalDate.ofEpochDay(epochDay), ZoneId.of(timeZone)) >= end;
     }
 
     private boolean isActiveNow() {

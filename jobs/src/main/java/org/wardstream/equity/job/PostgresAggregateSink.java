@@ -33,14 +33,20 @@ public final class PostgresAggregateSink implements Sink<EquityRowOut> {
 
     @Override
     public SinkWriter<EquityRowOut> createWriter(WriterInitContext context) throws IOException {
-        PostgresAggregateStore store = new PostgresAggregateStore(jdbcUrl, user, password);
-        try {
-            store.createSchema();
-        } catch (RuntimeException e) {
-            store.close();
-            throw new IOException("cannot prepare the PostgreSQL table at " + jdbcUrl, e);
+        // Every parallel writer creates the table if absent; PostgreSQL's CREATE TABLE IF NOT EXISTS can still
+        // collide when two run at once, so a failed attempt is retried on a fresh connection.
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            PostgresAggregateStore store = new PostgresAggregateStore(jdbcUrl, user, password);
+            try {
+                store.createSchema();
+                return new Writer(store);
+            } catch (RuntimeException e) {
+                store.close();
+                last = e;
+            }
         }
-        return new Writer(store);
+        throw new IOException("cannot prepare the PostgreSQL table at " + jdbcUrl, last);
     }
 
     static final class Writer implements SinkWriter<EquityRowOut> {

@@ -185,7 +185,7 @@ class PatientDayFunctionTest {
         assertThat(second.clinicalAlerts).isEqualTo(Map.of("atrial-fibrillation", 1));
         assertThat(second.technicalAlerts).isEqualTo(1);
         assertThat(second.alertsRaised).isEqualTo(1);
-        assertThat(second.alertDelaysMs).containsExactly(1_000L);
+        assertThat(second.alertDelaysMs).containsExactlyInAnyOrder(1_000L, 2L);
         assertThat(second.acknowledgedWithinTarget).isZero();
 
         // acknowledged 1 h after it was raised (target 4 h): the same day, one more revision
@@ -244,6 +244,24 @@ class PatientDayFunctionTest {
         assertThat(out).extracting(PatientDayRecord::day).containsExactly(LocalDate.parse("2026-03-02"),
                 LocalDate.parse("2026-03-03"));
         assertThat(out).extracting(r -> r.disenrolled).containsExactly(false, true);
+    }
+
+    @Test
+    void pausedDaysAreEnrolledDaysWithoutActiveMinutes() throws Exception {
+        send(enrolment("2026-03-02", "ACTIVE", null));
+        EquityInput paused = enrolment("2026-03-02", "PAUSED", null);
+        paused.updatedAt = localStart("2026-03-03") + 6 * 3_600_000L; // admitted to hospital at 06:00 on day 2
+        send(paused);
+        EquityInput resumed = enrolment("2026-03-02", "ACTIVE", null);
+        resumed.updatedAt = localStart("2026-03-05") + 12 * 3_600_000L; // home again at noon on day 4
+        harness.processWatermark(localStart("2026-03-04") + 1); // the pause is seen in event time first
+        send(resumed);
+        harness.processWatermark(localStart("2026-03-06"));
+        List<PatientDayRecord> out = drain();
+        assertThat(out).extracting(PatientDayRecord::day).containsExactly(LocalDate.parse("2026-03-02"),
+                LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-04"), LocalDate.parse("2026-03-05"));
+        assertThat(out).extracting(r -> r.enrolledMinutes).containsExactly(1440, 360, 0, 720);
+        assertThat(out).allSatisfy(r -> assertThat(r.monitored).isFalse());
     }
 
     @Test
