@@ -65,6 +65,9 @@ public class PatientEquity {
     /** Triage actions whose episode has not arrived yet. */
     public HashMap<String, long[]> pendingTriage = new HashMap<>();
 
+    /** Not state: a cache of the parsed time zone. */
+    private transient ZoneId zoneCache;
+
     public PatientEquity() {
     }
 
@@ -287,6 +290,11 @@ public class PatientEquity {
 
     /** The open day holding {@code time}, created when needed; null when that day is past its allowed lateness. */
     DayLedger ledgerFor(long time, long watermark, EquityJobSettings settings) {
+        for (DayLedger open : days.values()) { // usually one or two: no date arithmetic for most readings
+            if (open.start <= time && time < open.end) {
+                return open;
+            }
+        }
         ZoneId zone = zone(settings);
         LocalDate day = LocalDays.dayOf(time, zone);
         DayLedger d = days.get(day.toEpochDay());
@@ -498,7 +506,11 @@ public class PatientEquity {
     }
 
     ZoneId zone(EquityJobSettings settings) {
-        return ZoneId.of(timeZone == null ? settings.defaultZone() : timeZone);
+        String id = timeZone == null ? settings.defaultZone() : timeZone;
+        if (zoneCache == null || !zoneCache.getId().equals(id)) {
+            zoneCache = ZoneId.of(id);
+        }
+        return zoneCache;
     }
 
     static String validZone(String zone, String fallback) {
