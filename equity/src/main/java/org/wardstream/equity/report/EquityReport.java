@@ -180,25 +180,30 @@ public final class EquityReport {
     private static void chart(StringBuilder h, String measure, String dim, List<PublishedRow> rows) {
         boolean ratios = rows.stream().anyMatch(r -> r.referenceStratum() != null);
         boolean proportion = rows.stream().anyMatch(r -> Measures.isProportion(r.method()));
+        double unitScale = isDelay(measure) ? 1000.0 : 1.0;
         double max = proportion ? 1.0 : rows.stream()
                 .flatMap(r -> java.util.stream.Stream.of(r.value(), r.upper())).filter(Objects::nonNull)
-                .mapToDouble(Double::doubleValue).max().orElse(1.0);
+                .mapToDouble(d -> d / unitScale).max().orElse(1.0);
         if (!(max > 0)) {
             max = 1.0;
         }
         max = niceCeiling(max);
-        int width = LABEL_W + VALUE_W + (ratios ? GAP + RATIO_W : 0) + 10;
+        int width = LABEL_W + VALUE_W + (ratios ? GAP + RATIO_W : 0) + 30;
         int height = TOP + rows.size() * ROW_H + 22;
-        String scaleText = proportion ? "%" : unit(measure);
+        String scaleText = proportion ? "%, with 95 % interval" : isDelay(measure) ? "seconds"
+                : Measures.isRate(rows.get(0).method()) || rows.stream().anyMatch(r -> r.lower() != null)
+                ? unit(measure) + ", with 95 % interval" : unit(measure);
         h.append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
                 .append(height).append("\" role=\"img\" aria-label=\"").append(esc(title(measure))).append(" by ")
                 .append(esc(dimensionTitle(dim))).append("\">\n");
         h.append("<text x=\"").append(LABEL_W).append("\" y=\"14\" class=\"axis-title\">")
-                .append(esc(title(measure))).append(" (").append(esc(scaleText)).append(", 95 % interval)</text>\n");
+                .append(esc(capitalise(scaleText))).append("</text>\n");
         if (ratios) {
             h.append("<text x=\"").append(LABEL_W + VALUE_W + GAP).append("\" y=\"14\" class=\"axis-title\">")
                     .append("Ratio to reference (log scale)</text>\n");
+            h.append("<text x=\"").append(LABEL_W - 8).append("\" y=\"14\" class=\"axis-title\" text-anchor=\"end\">")
+                    .append("Stratum</text>\n");
         }
         int x0 = LABEL_W;
         int bottom = TOP + rows.size() * ROW_H;
@@ -237,7 +242,7 @@ public final class EquityReport {
                         .append("</text>\n");
                 continue;
             }
-            double scaled = proportion ? r.value() : r.value();
+            double scaled = r.value() / unitScale;
             double w = Math.max(1.0, VALUE_W * Math.min(1.0, scaled / max));
             h.append("<rect class=\"bar").append(isRef ? " reference" : "").append("\" x=\"").append(x0)
                     .append("\" y=\"").append(f(y + 5)).append("\" width=\"").append(f(w))
@@ -245,8 +250,8 @@ public final class EquityReport {
                     .append(isRef ? REFERENCE_COLOUR : BAR_COLOUR).append("\"><title>").append(esc(label))
                     .append(": ").append(esc(plainValue(r))).append("</title></rect>\n");
             if (r.lower() != null && r.upper() != null) {
-                double xl = x0 + VALUE_W * Math.min(1.0, r.lower() / max);
-                double xu = x0 + VALUE_W * Math.min(1.0, r.upper() / max);
+                double xl = x0 + VALUE_W * Math.min(1.0, r.lower() / unitScale / max);
+                double xu = x0 + VALUE_W * Math.min(1.0, r.upper() / unitScale / max);
                 double ym = y + ROW_H / 2.0;
                 h.append("<path class=\"ci\" d=\"M").append(f(xl)).append(' ').append(f(ym)).append("H")
                         .append(f(xu)).append("M").append(f(xl)).append(' ').append(f(ym - 5)).append("V")
@@ -312,7 +317,11 @@ public final class EquityReport {
         if (strata.stream().noneMatch(r -> r.referenceStratum() != null)) {
             PublishedRow top = strata.stream().filter(r -> r.value() != null)
                     .max(Comparator.comparing(PublishedRow::value)).orElseThrow();
-            return "Highest: " + stratumLabel(dim, top.stratum()) + " (" + plainValue(top) + ").";
+            if (isDelay(measure)) {
+                return "Longest delay: " + stratumLabel(dim, top.stratum()) + " (" + plainValue(top) + ").";
+            }
+            return "Largest stratum: " + stratumLabel(dim, top.stratum()) + " (" + plainValue(top)
+                    + (top.denominatorCount() != null ? " of " + top.denominatorCount() : "") + ").";
         }
         if (strata.stream().allMatch(r -> r.stratum().equals(r.referenceStratum()))) {
             return "Only the reference stratum (" + stratumLabel(dim, strata.get(0).referenceStratum())
@@ -507,6 +516,10 @@ public final class EquityReport {
         };
     }
 
+    private static boolean isDelay(String measure) {
+        return measure.equals(Measures.ALERT_DELAY_MEDIAN_MS) || measure.equals(Measures.ALERT_DELAY_P90_MS);
+    }
+
     private static String unit(String measure) {
         if (measure.equals(Measures.ALERT_DELAY_MEDIAN_MS) || measure.equals(Measures.ALERT_DELAY_P90_MS)) {
             return "milliseconds";
@@ -574,7 +587,11 @@ public final class EquityReport {
         if (proportion) {
             return String.format(Locale.UK, "%.0f%%", v * 100);
         }
-        return v >= 100 ? String.format(Locale.UK, "%,.0f", v) : String.format(Locale.UK, "%.3g", v);
+        if (v == 0) {
+            return "0";
+        }
+        return v >= 100 ? String.format(Locale.UK, "%,.0f", v)
+                : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     private static String pct(double fraction) {

@@ -65,6 +65,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             port = s.getLocalPort();
         }
         EmbeddedPostgres pg = new EmbeddedPostgres(install, data, port);
+        // stop the server even when the test JVM ends without close() (a crashed or interrupted run)
+        Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly, "embedded-postgres-stop"));
         pg.run(List.of(install.resolve("bin/initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A",
                 "trust", "-E", "UTF8", "--no-locale", "--no-sync"));
         pg.run(List.of(install.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-l",
@@ -91,6 +93,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
         } finally {
             try (Stream<Path> files = Files.walk(data)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void stopQuietly() {
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            try {
+                run(List.of(base.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w",
+                        "stop"));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("embedded PostgreSQL: stop failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
