@@ -524,22 +524,22 @@ public class PatientEquity {
         }
     }
 
-    /** Local-day arithmetic in a time zone (elapsed time, so 23 h and 25 h days come out right). */
+    /** Local-day arithmetic in epoch milliseconds, on the equity module's {@link org.wardstream.equity.model.LocalDays}. */
     public static final class LocalDays {
         private LocalDays() {
         }
 
         public static LocalDate dayOf(long epochMs, ZoneId zone) {
-            return LocalDate.ofInstant(Instant.ofEpochMilli(epochMs), zone);
+            return org.wardstream.equity.model.LocalDays.dayOf(Instant.ofEpochMilli(epochMs), zone);
         }
 
         public static long start(LocalDate day, ZoneId zone) {
-            return day.atStartOfDay(zone).toInstant().toEpochMilli();
+            return org.wardstream.equity.model.LocalDays.start(day, zone).toEpochMilli();
         }
 
         /** Minutes in the local day: 1380, 1440 or 1500 in Europe/London. */
         public static int minutes(LocalDate day, ZoneId zone) {
-            return (int) ((start(day.plusDays(1), zone) - start(day, zone)) / 60_000L);
+            return org.wardstream.equity.model.LocalDays.minutes(day, zone);
         }
     }
 }
