@@ -34,7 +34,7 @@ public final class DemoTriage {
     }
 
     /** Returns the number of triage events written. */
-    public static int run(String bootstrapServers, TriageTeam team) throws DecodeException {
+    public static int run(String bootstrapServers, TriageTeam team) throws Exception {
         List<TriageTeam.Alert> alerts = new ArrayList<>();
         AvroCodec<Episode> episodes = AvroCodec.episodes();
         try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
@@ -56,15 +56,19 @@ public final class DemoTriage {
         AvroCodec<TriageEvent> values = AvroCodec.triageEvents();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
             for (TriageTeam.Acknowledgement a : acks) {
                 TriageTeam.Alert alert = a.alert();
                 TriageEvent ev = new TriageEvent(alert.episodeId(), alert.patientId(), alert.programme(),
                         TriageAction.ACKNOWLEDGED, java.time.Instant.ofEpochMilli(a.time()),
                         java.time.Instant.ofEpochMilli(alert.raisedAt()));
-                producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, a.time(),
-                        keys.encode(new PatientKey(alert.programme(), alert.patientId())), values.encode(ev)));
+                sent.add(producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, a.time(),
+                        keys.encode(new PatientKey(alert.programme(), alert.patientId())), values.encode(ev))));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(); // a triage event that did not reach the broker fails the demo, never silently
+            }
         }
         return acks.size();
     }

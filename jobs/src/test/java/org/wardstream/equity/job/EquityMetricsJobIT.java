@@ -92,25 +92,30 @@ class EquityMetricsJobIT {
                                 .setImdEdition("IoD2019").setEthnicCategory("A").setSexCode("2")
                                 .setAgeBand("65-74").setIcbCode("QWE").build())
                         .setThresholdOverrides(Map.of()).setUpdatedAt(DAY.minusSeconds(86_400)).build();
-                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, null, DAY.toEpochMilli(),
+                send(producer, new ProducerRecord<>(Topics.ENROLMENTS, null, DAY.toEpochMilli(),
                         AvroCodec.patientKeys().encode(TestEvents.patientKey(id)), AvroCodec.enrolments().encode(e)));
                 int minutes = (Integer) patient[2];
                 for (int m = 0; m < minutes; m++) {
                     Instant t = DAY.plusSeconds(60L * m);
-                    producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, t.plusSeconds(2).toEpochMilli(),
+                    send(producer, new ProducerRecord<>(Topics.DEVICE_EVENTS, null, t.plusSeconds(2).toEpochMilli(),
                             TestEvents.keyBytes(id), TestEvents.valueBytes(TestEvents.heartRate(id + "-" + m, t, 70))));
                 }
             }
             Instant af = DAY.plusSeconds(5 * 3600);
-            producer.send(episode("p-deprived-a", "ep-af", "atrial-fibrillation", af));
-            producer.send(episode("p-affluent-a", "ep-offline", "device-offline", af.plusSeconds(600)));
+            send(producer, episode("p-deprived-a", "ep-af", "atrial-fibrillation", af));
+            send(producer, episode("p-affluent-a", "ep-offline", "device-offline", af.plusSeconds(600)));
             TriageEvent ack = new TriageEvent("ep-af", "p-deprived-a", TestEvents.PROGRAMME, TriageAction.ACKNOWLEDGED,
                     af.plusSeconds(3 * 3600), af.plusSeconds(30));
-            producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, ack.getTime().toEpochMilli(),
+            send(producer, new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, ack.getTime().toEpochMilli(),
                     AvroCodec.patientKeys().encode(TestEvents.patientKey("p-deprived-a")),
                     AvroCodec.triageEvents().encode(ack)));
             producer.flush();
         }
+    }
+
+    /** One record at a time, confirmed: the test's input must be complete before the bounded run reads it. */
+    static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) throws Exception {
+        producer.send(r).get();
     }
 
     static ProducerRecord<byte[], byte[]> episode(String patient, String id, String type, Instant at) {
@@ -127,7 +132,7 @@ class EquityMetricsJobIT {
         kafka.close();
     }
 
-    static void runBounded(String run) throws Exception {
+    static String runBounded(String run) throws Exception {
         EquityJobConfig config = EquityJobConfig.defaults(kafka.bootstrapServers());
         PipelineConfig k = config.kafka();
         config = config.withKafka(new PipelineConfig(k.bootstrapServers(), new Properties(), "equity-it-" + run,
@@ -136,7 +141,8 @@ class EquityMetricsJobIT {
         env.setParallelism(PARALLELISM);
         env.getConfig().setAutoWatermarkInterval(100);
         EquityMetricsJob.buildKafka(env, config);
-        env.execute("equity-it-" + run); // bounded: returns when every source reached its end offsets
+        // bounded: returns when every source reached its end offsets
+        return env.execute("equity-it-" + run).getJobID().toHexString();
     }
 
     static List<String> records(String topic) {
@@ -151,7 +157,11 @@ class EquityMetricsJobIT {
 
     @Test
     void aBoundedRunPublishesDeterministicRowsWithoutPseudonymsAndAReplayGivesTheSameRows() throws Exception {
-        runBounded("first");
+        String job = runBounded("first");
+        int readings = PATIENTS.stream().mapToInt(p -> (Integer) p[2]).sum();
+        assertThat(InProcessMetrics.sumCounters(job, "." + EquityMetrics.READINGS)).isEqualTo(readings);
+        assertThat(InProcessMetrics.sumCountersBy(job, "wardstream", EquityMetrics.INPUT, EquityMetrics.DROPPED_LATE)
+                .values()).allMatch(v -> v == 0);
         List<String> published = records(Topics.EQUITY_AGGREGATES);
         List<String> internal = records(Topics.EQUITY_AGGREGATES_INTERNAL);
         assertThat(published).isNotEmpty();
