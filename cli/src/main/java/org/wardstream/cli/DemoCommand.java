@@ -13,6 +13,7 @@ import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.AlertScoring;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.demo.EmbeddedPlatform;
+import org.wardstream.demo.EquityDemo;
 import org.wardstream.demo.PipelineRun;
 import org.wardstream.simulator.GroundTruthCsv;
 import org.wardstream.simulator.KafkaSimulationSink;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Option;
         description = {"Starts a real Kafka broker (KRaft) and a Flink MiniCluster in this process, runs the "
                 + "jobs, streams a simulated population into Kafka in accelerated event time, waits until every "
                 + "record is accounted for, and writes the results to --out.",
-                "Writes summary.json, alerts.ndjson, ground-truth.csv and dead-letter.ndjson. Exit code 0 when the counts "
-                        + "reconcile, 1 otherwise."})
+                "Writes summary.json, alerts.ndjson, ground-truth.csv and dead-letter.ndjson; then a simulated triage "
+                        + "team acknowledges the alerts and the equity-metrics job writes aggregates.csv and "
+                        + "equity-report.html. Exit code 0 when the counts reconcile, 1 otherwise."})
 public final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PopulationOptions population;
@@ -70,6 +72,8 @@ public final class DemoCommand implements Callable<Integer> {
                         EmbeddedRuns.STALL_TIMEOUT, System.err);
                 List<String> alerts = run.awaitAlerts(EmbeddedRuns.ALERT_SETTLE, EmbeddedRuns.STALL_TIMEOUT);
                 platform.cancel(job);
+                Map<String, Object> equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform),
+                        config.seed(), out, EmbeddedRuns.EQUITY_TIMEOUT, System.err);
 
                 Map<String, Object> summary = PipelineRun.summary(manifest.deviceEvents(), outcomes,
                         PipelineRun.episodesByType(alerts));
@@ -93,6 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
                 sim.put("episodes_by_type", manifest.episodesByType());
                 summary.put("simulator", sim);
                 summary.put("outcomes_match_injected_faults", faultsMatch);
+                summary.put("equity", equity);
                 summary.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e9));
 
                 PipelineRun.writeJson(out.resolve("summary.json"), summary);

@@ -37,6 +37,17 @@ final class EmbeddedRuns {
                 .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(10)));
     }
 
+    /** The bounded equity-metrics run must finish within this time. */
+    static final Duration EQUITY_TIMEOUT = Duration.ofMinutes(15);
+
+    /** The equity-metrics job on the embedded platform: the same Kafka conventions, checkpoints every 2 s. */
+    static org.wardstream.equity.job.EquityJobConfig equityConfig(EmbeddedPlatform platform) {
+        var defaults = org.wardstream.equity.job.EquityJobConfig.defaults(platform.bootstrapServers());
+        var k = defaults.kafka();
+        return defaults.withKafka(new PipelineConfig(k.bootstrapServers(), k.kafkaProperties(), k.groupId(),
+                k.transactionalIdPrefix(), Duration.ofSeconds(2), k.ingest(), null));
+    }
+
     /** Each rule's cool-down (the rules packaged with the job), by episode-type code. */
     static Map<String, Duration> coolDowns() {
         Map<String, Duration> out = new LinkedHashMap<>();

@@ -72,6 +72,26 @@ public final class EmbeddedPlatform implements AutoCloseable {
         return flink.submitJob(graph).get().getJobID();
     }
 
+    /** Submits the equity-metrics job (bounded or not, as configured) and returns its id. */
+    public JobID submitEquityMetrics(org.wardstream.equity.job.EquityJobConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        env.getConfig().setAutoWatermarkInterval(200);
+        org.wardstream.equity.job.EquityMetricsJob.buildKafka(env, config);
+        StreamGraph graph = env.getStreamGraph();
+        graph.setJobName(org.wardstream.equity.job.EquityMetricsJob.NAME);
+        return flink.submitJob(graph).get().getJobID();
+    }
+
+    /** Waits until a (bounded) job ends; throws its failure, or a timeout when it is still running. */
+    public void awaitFinished(JobID job, java.time.Duration timeout) throws Exception {
+        var result = flink.requestJobResult(job).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        var failure = result.getSerializedThrowable();
+        if (failure.isPresent()) {
+            throw new IllegalStateException("job " + job + " failed", failure.get());
+        }
+    }
+
     public boolean isRunning(JobID job) throws Exception {
         return !flink.getJobStatus(job).get().isGloballyTerminalState();
     }

@@ -138,6 +138,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             topics.add(new NewTopic(Topics.ALERTS, partitions, replication));
             topics.add(new NewTopic(Topics.EQUITY_AGGREGATES, partitions, replication)
                     .configs(Map.of("cleanup.policy", "compact")));
+            topics.add(new NewTopic(Topics.EQUITY_AGGREGATES_INTERNAL, partitions, replication)
+                    .configs(Map.of("cleanup.policy", "compact")));
             return topics;
         }
     }

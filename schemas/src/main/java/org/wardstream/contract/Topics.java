@@ -16,6 +16,8 @@ public final class Topics {
     public static final String ALERTS = "alerts";
     /** Published equity aggregates. */
     public static final String EQUITY_AGGREGATES = "equity-aggregates";
+    /** Internal, compacted: the equity aggregates unrounded (never published as they are). Key = row key, value JSON. */
+    public static final String EQUITY_AGGREGATES_INTERNAL = "equity-aggregates-internal";
 
     /** Header on dead-letter records: the {@link DeadLetterReason#code()}. */
     public static final String HEADER_DLQ_REASON = "wardstream.dlq.reason";

@@ -13,6 +13,7 @@ final class Seeds {
     static final int FAULTS = 6;
     static final int EPISODES = 7;
     static final int ENROLMENT = 8;
+    static final int TRIAGE = 9;
 
     private Seeds() {
     }

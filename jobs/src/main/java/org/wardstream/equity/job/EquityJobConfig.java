@@ -1,0 +1,50 @@
+package org.wardstream.equity.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.wardstream.ingest.IngestSettings;
+import org.wardstream.jobs.PipelineConfig;
+
+/**
+ * Where the equity-metrics job reads and writes: the Kafka conventions of {@link PipelineConfig} (its
+ * own consumer group and transactional-id prefix), the equity settings, an optional PostgreSQL table, and
+ * whether the sources stop at the offsets that were latest at start (a bounded recomputation).
+ *
+ * @param postgresUrl JDBC URL of the PostgreSQL database, or null for no PostgreSQL sink
+ */
+public record EquityJobConfig(PipelineConfig kafka, EquityJobSettings settings, String postgresUrl,
+                              String postgresUser, String postgresPassword, boolean bounded)
+        implements Serializable {
+    public static final String GROUP_ID = "wardstream-equity-metrics";
+
+    public static EquityJobConfig defaults(String bootstrapServers) {
+        return new EquityJobConfig(new PipelineConfig(bootstrapServers, new Properties(), GROUP_ID, GROUP_ID,
+                Duration.ofSeconds(10), IngestSettings.defaults(), null), EquityJobSettings.defaults(), null, null,
+                null, false);
+    }
+
+    public EquityJobConfig withKafka(PipelineConfig k) {
+        return new EquityJobConfig(k, settings, postgresUrl, postgresUser, postgresPassword, bounded);
+    }
+
+    public EquityJobConfig withSettings(EquityJobSettings s) {
+        return new EquityJobConfig(kafka, s, postgresUrl, postgresUser, postgresPassword, bounded);
+    }
+
+    public EquityJobConfig withPostgres(String url, String user, String password) {
+        return new EquityJobConfig(kafka, settings, url, user, password, bounded);
+    }
+
+    public EquityJobConfig withBounded(boolean b) {
+        return new EquityJobConfig(kafka, settings, postgresUrl, postgresUser, postgresPassword, b);
+    }
+
+    /** The password is never printed. */
+    @Override
+    public String toString() {
+        return "EquityJobConfig{" + kafka.bootstrapServers() + ", " + settings + ", postgres " + postgresUrl
+                + ", bounded " + bounded + "}";
+    }
+}

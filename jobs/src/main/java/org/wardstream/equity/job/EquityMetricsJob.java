@@ -1,0 +1,240 @@
+package org.wardstream.equity.job;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.ParameterTool;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.wardstream.contract.Topics;
+import org.wardstream.ingest.DeviceEventDeserializer;
+import org.wardstream.ingest.DeviceReading;
+import org.wardstream.ingest.IngestRecord;
+import org.wardstream.ingest.ReadingWatermarks;
+import org.wardstream.jobs.PipelineConfig;
+
+/**
+ * The equity-metrics job: {@code device-events}, {@code enrolments}, {@code episodes} and
+ * {@code triage-events} in; per patient and local day a {@link PatientDayRecord}; per window (each local
+ * day internally, each calendar month published) every measure by stratum from the equity module's
+ * aggregator; out to {@code equity-aggregates} (published view), {@code equity-aggregates-internal}
+ * (unrounded), both exactly once, and optionally PostgreSQL (idempotent upserts).
+ *
+ * <p>Built from streams passed in ({@link #build(Inputs, EquityJobSettings)}), so a test swaps the Kafka
+ * sources for its own; {@link #buildKafka} wires the real sources and sinks.
+ */
+public final class EquityMetricsJob {
+    public static final String NAME = "wardstream equity metrics";
+    /** Max parallelism fixes the number of key groups: set once, it can never change for saved state. */
+    public static final int MAX_PARALLELISM = 128;
+    public static final String UID_PATIENT_DAYS = "equity-patient-days";
+    public static final String UID_WINDOWS = "equity-windows";
+
+    private EquityMetricsJob() {
+    }
+
+    /** The four inputs, already carrying event-time timestamps and watermarks. */
+    public record Inputs(DataStream<EquityInput> readings, DataStream<EquityInput> enrolments,
+                         DataStream<EquityInput> episodes, DataStream<EquityInput> triage) {
+    }
+
+    /** The job's logic from its inputs to the aggregate rows (both views). */
+    public static DataStream<EquityRowOut> build(Inputs in, EquityJobSettings settings) {
+        DataStream<PatientDayRecord> days = in.readings().union(in.enrolments(), in.episodes(), in.triage())
+                .keyBy(EquityInput::key, TypeInformation.of(String.class))
+                .process(new PatientDayFunction(settings))
+                .returns(TypeInformation.of(PatientDayRecord.class))
+                .name("patient-days").uid(UID_PATIENT_DAYS);
+        return days
+                .flatMap((PatientDayRecord r, Collector<WindowedDay> out) -> WindowedDay.windowsOf(r).forEach(out::collect))
+                .returns(TypeInformation.of(WindowedDay.class))
+                .name("assign windows").uid("equity-assign-windows")
+                .keyBy(WindowedDay::windowKey, TypeInformation.of(String.class))
+                .process(new WindowAggregateFunction(settings))
+                .returns(TypeInformation.of(EquityRowOut.class))
+                .name("aggregate windows").uid(UID_WINDOWS);
+    }
+
+    /** Adds the whole job, with its Kafka sources and sinks, to {@code env}. */
+    public static void buildKafka(StreamExecutionEnvironment env, EquityJobConfig config) {
+        PipelineConfig k = config.kafka();
+        EquityJobSettings s = config.settings();
+        env.setMaxParallelism(MAX_PARALLELISM);
+        env.enableCheckpointing(k.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        KafkaSource<IngestRecord> events = source(config, Topics.DEVICE_EVENTS, "",
+                new DeviceEventDeserializer(k.ingest()))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        DataStream<EquityInput> readings = env.fromSource(events,
+                        ReadingWatermarks.strategy(k.ingest().outOfOrderness(), k.ingest().idleness()), "device-events")
+                .uid("equity-source-device-events")
+                .flatMap(new ToReadings()).name("valid readings").uid("equity-valid-readings");
+        DataStream<EquityInput> enrolments = env.fromSource(
+                        source(config, Topics.ENROLMENTS, "-enrolments", EquityDeserializers.enrolments())
+                                .setStartingOffsets(OffsetsInitializer.earliest()).build(),
+                        neverHoldBack(), "enrolments")
+                .uid("equity-source-enrolments");
+        DataStream<EquityInput> episodes = env.fromSource(
+                        source(config, Topics.EPISODES, "-episodes", EquityDeserializers.episodes())
+                                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                                .setProperty("isolation.level", "read_committed").build(),
+                        boundedOutOfOrderness(s), "episodes")
+                .uid("equity-source-episodes");
+        DataStream<EquityInput> triage = env.fromSource(
+                        source(config, Topics.TRIAGE_EVENTS, "-triage", EquityDeserializers.triage())
+                                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                                .setProperty("isolation.level", "read_committed").build(),
+                        boundedOutOfOrderness(s), "triage-events")
+                .uid("equity-source-triage-events");
+
+        DataStream<EquityRowOut> rows = build(new Inputs(readings, enrolments, episodes, triage), s);
+        rows.filter(EquityRowOut::isPublished).name("published view").uid("equity-published-view")
+                .sinkTo(exactlyOnceSink(k, "published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))
+                .name(Topics.EQUITY_AGGREGATES).uid("sink-equity-aggregates");
+        rows.filter(r -> !r.isPublished()).name("internal view").uid("equity-internal-view")
+                .sinkTo(exactlyOnceSink(k, "internal", new EquityRowSerializer(Topics.EQUITY_AGGREGATES_INTERNAL)))
+                .name(Topics.EQUITY_AGGREGATES_INTERNAL).uid("sink-equity-aggregates-internal");
+        if (config.postgresUrl() != null) {
+            rows.sinkTo(new PostgresAggregateSink(config.postgresUrl(), config.postgresUser(),
+                    config.postgresPassword())).name("postgresql").uid("sink-equity-postgres");
+        }
+    }
+
+    private static <T> KafkaSourceBuilder<T> source(EquityJobConfig config, String topic, String groupSuffix,
+            org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<T> d) {
+        KafkaSourceBuilder<T> b = KafkaSource.<T>builder()
+                .setBootstrapServers(config.kafka().bootstrapServers())
+                .setProperties(config.kafka().kafkaProperties())
+                .setTopics(topic)
+                .setGroupId(config.kafka().groupId() + groupSuffix)
+                .setDeserializer(d);
+        if (config.bounded()) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b;
+    }
+
+    static WatermarkStrategy<EquityInput> boundedOutOfOrderness(EquityJobSettings s) {
+        WatermarkStrategy<EquityInput> w = WatermarkStrategy.<EquityInput>forBoundedOutOfOrderness(s.outOfOrderness())
+                .withTimestampAssigner((e, kafkaTs) -> e.time);
+        return s.idleness().isZero() ? w : w.withIdleness(s.idleness());
+    }
+
+    /** Enrolments carry no event time: the source is idle for watermarking (see {@link ReadingWatermarks}). */
+    static WatermarkStrategy<EquityInput> neverHoldBack() {
+        return WatermarkStrategy.<EquityInput>forGenerator(ctx -> new WatermarkGenerator<>() {
+            @Override
+            public void onEvent(EquityInput event, long eventTimestamp, WatermarkOutput output) {
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.markIdle();
+            }
+        }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
+    }
+
+    static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,
+                                           org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> s) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setKafkaProducerConfig(config.kafkaProperties())
+                .setRecordSerializer(s)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
+                // must stay below the broker's transaction.max.timeout.ms (15 min by default)
+                .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(10).toMillis()))
+                .build();
+    }
+
+    /** Accepted readings become equity inputs; refused records are only counted (the detection job dead-letters them). */
+    static final class ToReadings extends RichFlatMapFunction<IngestRecord, EquityInput> {
+        private static final long serialVersionUID = 1L;
+        private transient Counter invalid;
+
+        @Override
+        public void open(OpenContext openContext) {
+            invalid = EquityMetrics.counter(getRuntimeContext().getMetricGroup(), EquityMetrics.INVALID);
+        }
+
+        @Override
+        public void flatMap(IngestRecord r, Collector<EquityInput> out) {
+            if (!r.isAccepted()) {
+                invalid.inc();
+                return;
+            }
+            out.collect(toInput(r.reading));
+        }
+    }
+
+    /** A reading as an equity input: heart rate, beats and activity are monitoring data; wear and status are not. */
+    public static EquityInput toInput(DeviceReading d) {
+        long span = d.kind == DeviceReading.Kind.ACTIVITY ? d.intervalSeconds * 1000L : 0L;
+        EquityInput in = EquityInput.reading(d.programme, d.patientId, d.time, span, d.timeReceived);
+        if (d.kind == DeviceReading.Kind.WEAR || d.kind == DeviceReading.Kind.STATUS) {
+            in.spanMs = -1; // marks a non-data reading: advances the patient's clock only
+        }
+        return in;
+    }
+
+    public static void main(String[] args) throws Exception {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        EquityJobConfig config = EquityJobConfig.defaults(params.getRequired("bootstrap-servers"));
+        PipelineConfig k = config.kafka();
+        if (params.has("kafka-properties")) {
+            Properties props = new Properties();
+            try (InputStream in = new FileInputStream(params.get("kafka-properties"))) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --kafka-properties " + params.get("kafka-properties"), e);
+            }
+            k = k.withKafkaProperties(props);
+        }
+        config = config.withKafka(k);
+        EquityJobSettings s = config.settings();
+        if (params.has("allowed-lateness")) {
+            s = s.withAllowedLateness(duration(params, "allowed-lateness"));
+        }
+        if (params.has("data-timeliness")) {
+            s = s.withDataTimeliness(duration(params, "data-timeliness"));
+        }
+        config = config.withSettings(s);
+        if (params.has("postgres-url")) {
+            String password = params.get("postgres-password", System.getenv("WARDSTREAM_POSTGRES_PASSWORD"));
+            config = config.withPostgres(params.get("postgres-url"), params.get("postgres-user"), password);
+        }
+        config = config.withBounded(params.has("bounded"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        buildKafka(env, config);
+        env.execute(NAME);
+    }
+
+    private static Duration duration(ParameterTool params, String name) {
+        try {
+            return Duration.parse(params.get(name));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " must be an ISO-8601 duration such as PT24H, was "
+                    + params.get(name), e);
+        }
+    }
+}

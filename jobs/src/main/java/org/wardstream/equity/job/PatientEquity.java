@@ -1,0 +1,545 @@
+package org.wardstream.equity.job;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.wardstream.equity.model.PatientDay;
+
+/**
+ * Everything the equity job keeps about one patient, and the rules that turn the patient's readings,
+ * enrolment, episodes and triage actions into {@link PatientDayRecord}s per LOCAL day. Plain Java (no Flink
+ * types): the Flink operator {@link PatientDayFunction} keeps one instance per patient in keyed state and
+ * calls it with the current watermark.
+ *
+ * <p>Event time decides everything: a day is emitted (revision 0) once the watermark passes its end; data for
+ * it that arrives later, while the watermark is before its end plus the allowed lateness, marks it for a
+ * re-emission with the next revision; after that the day is forgotten and data for it is dropped-late
+ * (counted by the caller). Local days follow the enrolment's time zone, so a day is 23 h or 25 h long on the
+ * clock changes.
+ */
+public class PatientEquity {
+    /** What happened to one input record. */
+    public enum Outcome {
+        /** Counted in a day not yet emitted. */
+        ON_TIME,
+        /** Counted in a day already emitted: the day will be re-emitted with the next revision. */
+        REVISED,
+        /** The day is past its allowed lateness: not counted. */
+        DROPPED_LATE,
+        /** Nothing to count (a repeated episode or triage action, an episode update, a tombstone). */
+        IGNORED
+    }
+
+    // ---- enrolment (null programme: not known yet)
+    public String programme;
+    public String status;
+    public long enrolledOnEpochDay;
+    public long endedOnEpochDay = Long.MIN_VALUE;
+    public String timeZone;
+    public String imdQuintile;
+    public String imdEdition;
+    public String ethnicGroup;
+    public String ageBand;
+    public String sex;
+    public String icb;
+    /** Spans of ACTIVE enrolment [from, until), epoch ms; until is Long.MAX_VALUE while active. */
+    public ArrayList<long[]> activeSpans = new ArrayList<>();
+
+    /** The next local day (epoch day) that the day chain creates, so that enrolled days with no data exist too. */
+    public long nextChainDay = Long.MIN_VALUE;
+    /** Latest device time seen for this patient (bounds the day chain at the end of a bounded input). */
+    public long lastEventTime = Long.MIN_VALUE;
+
+    /** Open days by epoch day. */
+    public TreeMap<Long, DayLedger> days = new TreeMap<>();
+    /** Episodes opened in the open days: for the triage join and de-duplication. */
+    public HashMap<String, EpisodeRef> episodes = new HashMap<>();
+    /** Triage actions whose episode has not arrived yet. */
+    public HashMap<String, long[]> pendingTriage = new HashMap<>();
+
+    /** Not state: a cache of the parsed time zone. */
+    private transient ZoneId zoneCache;
+
+    public PatientEquity() {
+    }
+
+    /** One open local day of the patient. */
+    public static class DayLedger {
+        public long epochDay;
+        public long start;
+        public long end;
+        /** Minutes of the day (from its start, in elapsed time) with timely data, as a bit set. */
+        public long[] minutes;
+        public HashMap<String, Integer> clinical = new HashMap<>();
+        public int technical;
+        public ArrayList<Long> delays = new ArrayList<>();
+        public int alertsRaised;
+        public int acknowledgedWithinTarget;
+        public boolean emitted;
+        public boolean dirty;
+        /** Revision of the last emission, -1 before the first. */
+        public int revision = -1;
+        public int lastHash;
+
+        public DayLedger() {
+        }
+
+        int dayMinutes() {
+            return (int) ((end - start) / 60_000L);
+        }
+
+        int dataMinutes() {
+            int n = 0;
+            for (long w : minutes) {
+                n += Long.bitCount(w);
+            }
+            return n;
+        }
+    }
+
+    /** An episode opened in an open day. */
+    public static class EpisodeRef {
+        public long epochDay;
+        public boolean clinical;
+        public long raisedAt;
+        public boolean acknowledged;
+
+        public EpisodeRef() {
+        }
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    public Outcome onEnrolment(EquityInput e, long watermark, EquityJobSettings settings) {
+        if (e.tombstone) {
+            // The patient is withdrawn and their record erased: forget everything not yet emitted.
+            days.clear();
+            episodes.clear();
+            pendingTriage.clear();
+            activeSpans.clear();
+            programme = null;
+            nextChainDay = Long.MIN_VALUE;
+            return Outcome.IGNORED;
+        }
+        boolean first = programme == null;
+        boolean wasActive = isActiveNow();
+        programme = e.programme;
+        timeZone = validZone(e.timeZone, settings.defaultZone());
+        ZoneId zone = ZoneId.of(timeZone);
+        enrolledOnEpochDay = e.enrolledOnEpochDay;
+        endedOnEpochDay = e.endedOnEpochDay;
+        status = e.status;
+        imdQuintile = e.imdQuintile;
+        imdEdition = e.imdEdition;
+        ethnicGroup = e.ethnicGroup;
+        ageBand = e.ageBand;
+        sex = e.sex;
+        icb = e.icb;
+
+        LocalDate enrolledOn = LocalDate.ofEpochDay(enrolledOnEpochDay);
+        long enrolStart = LocalDays.start(enrolledOn, zone);
+        if (LocalDays.dayOf(e.updatedAt, zone).equals(enrolledOn)) {
+            enrolStart = Math.max(enrolStart, e.updatedAt); // enrolled during its first day: from then on
+        }
+        boolean active = "ACTIVE".equals(status);
+        if (active && !wasActive) {
+            long from = first || activeSpans.isEmpty() ? enrolStart : Math.max(enrolStart, e.updatedAt);
+            activeSpans.add(new long[] {from, Long.MAX_VALUE});
+            long fromDay = LocalDays.dayOf(from, zone).toEpochDay();
+            if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
+                // never build empty history before the job was running
+                fromDay = Math.max(fromDay, LocalDays.dayOf(watermark, zone).toEpochDay());
+            }
+            if (nextChainDay == Long.MIN_VALUE) {
+                nextChainDay = fromDay;
+            }
+        } else if (!active) {
+            long until;
+            if (("DISCHARGED".equals(status) || "WITHDRAWN".equals(status)) && endedOnEpochDay != Long.MIN_VALUE) {
+                until = LocalDays.start(LocalDate.ofEpochDay(endedOnEpochDay).plusDays(1), zone);
+            } else {
+                until = e.updatedAt;
+            }
+            if (wasActive) {
+                long[] open = activeSpans.get(activeSpans.size() - 1);
+                open[1] = Math.max(open[0], until);
+            } else if (first && !"PAUSED".equals(status)) {
+                activeSpans.add(new long[] {enrolStart, Math.max(enrolStart, until)}); // learnt after the end
+                nextChainDay = LocalDays.dayOf(enrolStart, zone).toEpochDay();
+            }
+        }
+        // Days already emitted may change (strata, discharge day): re-emit those whose content changes.
+        for (DayLedger d : days.values()) {
+            if (d.emitted) {
+                d.dirty = true;
+            }
+        }
+        return Outcome.IGNORED;
+    }
+
+    public Outcome onReading(EquityInput r, long watermark, EquityJobSettings settings) {
+        lastEventTime = Math.max(lastEventTime, r.time);
+        if (r.spanMs < 0) {
+            return Outcome.IGNORED; // wear and status reports are not monitoring data
+        }
+        DayLedger d = ledgerFor(r.time, watermark, settings);
+        if (d == null) {
+            return Outcome.DROPPED_LATE;
+        }
+        boolean timely = r.received - (r.time + r.spanMs) <= settings.dataTimeliness().toMillis();
+        if (!timely) {
+            return Outcome.IGNORED;
+        }
+        long last = Math.min(d.end, r.time + Math.max(r.spanMs, 1)) - 1;
+        boolean changed = false;
+        for (long t = r.time; t <= last; t += 60_000L) {
+            changed |= mark(d, (int) ((t - d.start) / 60_000L));
+        }
+        changed |= mark(d, (int) ((last - d.start) / 60_000L));
+        return touched(d, changed);
+    }
+
+    public Outcome onEpisode(EquityInput e, long watermark, EquityJobSettings settings) {
+        if (!"OPENED".equals(e.action) || episodes.containsKey(e.episodeId)) {
+            return Outcome.IGNORED;
+        }
+        DayLedger d = ledgerFor(e.time, watermark, settings);
+        if (d == null) {
+            return Outcome.DROPPED_LATE;
+        }
+        EpisodeRef ref = new EpisodeRef();
+        ref.epochDay = d.epochDay;
+        ref.clinical = !PatientDay.DEVICE_OFFLINE.equals(e.episodeType);
+        ref.raisedAt = e.emittedAt;
+        episodes.put(e.episodeId, ref);
+        if (ref.clinical) {
+            d.clinical.merge(e.episodeType, 1, Integer::sum);
+            d.alertsRaised++;
+        } else {
+            d.technical++;
+        }
+        d.delays.add(Math.max(0, e.emittedAt - e.evidenceReceived));
+        long[] pending = pendingTriage.remove(e.episodeId);
+        if (pending != null) {
+            acknowledge(ref, d, pending[0], pending[1], settings);
+        }
+        return touched(d, true);
+    }
+
+    public Outcome onTriage(EquityInput t, long watermark, EquityJobSettings settings) {
+        EpisodeRef ref = episodes.get(t.episodeId);
+        if (ref == null) {
+            if (t.time + settings.allowedLateness().toMillis() <= watermark) {
+                return Outcome.DROPPED_LATE;
+            }
+            pendingTriage.merge(t.episodeId, new long[] {t.time, t.alertRaisedAt},
+                    (a, b) -> a[0] <= b[0] ? a : b);
+            return Outcome.ON_TIME;
+        }
+        if (ref.acknowledged) {
+            return Outcome.IGNORED;
+        }
+        DayLedger d = days.get(ref.epochDay);
+        if (d == null) {
+            return Outcome.DROPPED_LATE;
+        }
+        return touched(d, acknowledge(ref, d, t.time, t.alertRaisedAt, settings));
+    }
+
+    private static boolean acknowledge(EpisodeRef ref, DayLedger d, long time, long alertRaisedAt,
+                                       EquityJobSettings settings) {
+        ref.acknowledged = true;
+        long raised = alertRaisedAt != Long.MIN_VALUE ? alertRaisedAt : ref.raisedAt;
+        if (ref.clinical && time - raised <= settings.triageTarget().toMillis()) {
+            d.acknowledgedWithinTarget++;
+            return true;
+        }
+        return false;
+    }
+
+    private static Outcome touched(DayLedger d, boolean changed) {
+        if (!changed) {
+            return Outcome.IGNORED;
+        }
+        if (d.emitted) {
+            d.dirty = true;
+            return Outcome.REVISED;
+        }
+        return Outcome.ON_TIME;
+    }
+
+    private static boolean mark(DayLedger d, int minute) {
+        if (minute < 0 || minute >= d.minutes.length * 64) {
+            return false;
+        }
+        long bit = 1L << (minute & 63);
+        if ((d.minutes[minute >> 6] & bit) != 0) {
+            return false;
+        }
+        d.minutes[minute >> 6] |= bit;
+        return true;
+    }
+
+    /** The open day holding {@code time}, created when needed; null when that day is past its allowed lateness. */
+    DayLedger ledgerFor(long time, long watermark, EquityJobSettings settings) {
+        for (DayLedger open : days.values()) { // usually one or two: no date arithmetic for most readings
+            if (open.start <= time && time < open.end) {
+                return open;
+            }
+        }
+        ZoneId zone = zone(settings);
+        LocalDate day = LocalDays.dayOf(time, zone);
+        DayLedger d = days.get(day.toEpochDay());
+        if (d != null) {
+            return d;
+        }
+        long end = LocalDays.start(day.plusDays(1), zone);
+        if (watermark != Long.MIN_VALUE && end + settings.allowedLateness().toMillis() <= watermark) {
+            return null;
+        }
+        return createDay(day, zone);
+    }
+
+    private DayLedger createDay(LocalDate day, ZoneId zone) {
+        DayLedger d = new DayLedger();
+        d.epochDay = day.toEpochDay();
+        d.start = LocalDays.start(day, zone);
+        d.end = LocalDays.start(day.plusDays(1), zone);
+        d.minutes = new long[(d.dayMinutes() + 63) / 64];
+        days.put(d.epochDay, d);
+        return d;
+    }
+
+    // ------------------------------------------------------------------ time
+
+    /**
+     * Advances this patient to {@code watermark}: creates the enrolled days the chain has reached, emits each
+     * day whose end has passed (revision 0) and re-emits changed days (next revision), then forgets days past
+     * their allowed lateness. At the end of a bounded input ({@code watermark == Long.MAX_VALUE}) the chain
+     * stops at the day holding {@code frontier}, the latest device time seen, instead of running forever.
+     *
+     * @param dropped receives the number of days that had to be discarded because no enrolment covered them
+     */
+    public List<PatientDayRecord> advance(long watermark, long frontier, EquityJobSettings settings, int[] dropped) {
+        List<PatientDayRecord> out = new ArrayList<>();
+        ZoneId zone = zone(settings);
+        if (programme != null && nextChainDay != Long.MIN_VALUE) {
+            long limitDay = watermark == Long.MAX_VALUE
+                    ? LocalDays.dayOf(Math.max(frontier, lastEventTime), zone).toEpochDay() : Long.MAX_VALUE;
+            while (nextChainDay <= limitDay) {
+                LocalDate day = LocalDate.ofEpochDay(nextChainDay);
+                long end = LocalDays.start(day.plusDays(1), zone);
+                if (watermark != Long.MAX_VALUE && end > watermark) {
+                    break;
+                }
+                if (ended(nextChainDay)) {
+                    nextChainDay = Long.MIN_VALUE; // enrolment over: the chain stops
+                    break;
+                }
+                // A day the chain reaches is emitted once even when the watermark jumped past its lateness.
+                if (!days.containsKey(nextChainDay) && covers(nextChainDay)) {
+                    createDay(day, zone);
+                }
+                nextChainDay++;
+            }
+        }
+        for (DayLedger d : days.values()) {
+            boolean due = !d.emitted && d.end <= watermark;
+            if (!due && !(d.emitted && d.dirty)) {
+                continue;
+            }
+            d.emitted = true;
+            d.dirty = false;
+            PatientDayRecord rec = record(d, zone, settings);
+            if (rec == null) {
+                if (d.revision < 0) {
+                    dropped[0]++;
+                }
+                continue;
+            }
+            int hash = rec.contentHash();
+            if (d.revision >= 0 && hash == d.lastHash) {
+                continue; // nothing changed
+            }
+            d.revision++;
+            d.lastHash = hash;
+            rec.revision = d.revision;
+            out.add(rec);
+        }
+        long lateness = settings.allowedLateness().toMillis();
+        Iterator<Map.Entry<Long, DayLedger>> it = days.entrySet().iterator();
+        while (it.hasNext()) {
+            DayLedger d = it.next().getValue();
+            if (d.emitted && !d.dirty && d.end + lateness <= watermark) {
+                it.remove();
+                episodes.values().removeIf(ref -> ref.epochDay == d.epochDay);
+            }
+        }
+        pendingTriage.values().removeIf(p -> p[0] + lateness <= watermark);
+        if (days.isEmpty() && programme == null) {
+            episodes.clear();
+        }
+        return out;
+    }
+
+    /** The event times at which {@link #advance} has work: day ends, purges and the next day of the chain. */
+    public List<Long> timers(EquityJobSettings settings) {
+        List<Long> out = new ArrayList<>();
+        long lateness = settings.allowedLateness().toMillis();
+        for (DayLedger d : days.values()) {
+            if (!d.emitted) {
+                out.add(d.end);
+            }
+            out.add(d.end + lateness);
+        }
+        for (long[] p : pendingTriage.values()) {
+            out.add(p[0] + lateness);
+        }
+        if (programme != null && nextChainDay != Long.MIN_VALUE) {
+            out.add(LocalDays.start(LocalDate.ofEpochDay(nextChainDay).plusDays(1), zone(settings)));
+        }
+        return out;
+    }
+
+    /** Whether nothing is left to keep (the state can be cleared). */
+    public boolean isEmpty() {
+        return programme == null && days.isEmpty() && pendingTriage.isEmpty();
+    }
+
+    private PatientDayRecord record(DayLedger d, ZoneId zone, EquityJobSettings settings) {
+        if (programme == null) {
+            return null;
+        }
+        if (!covers(d.epochDay)) {
+            return null;
+        }
+        int enrolled = Math.min(d.dayMinutes(), enrolledMinutes(d.start, d.end));
+        PatientDayRecord r = new PatientDayRecord();
+        r.programme = programme;
+        r.epochDay = d.epochDay;
+        r.dayEnd = d.end;
+        r.timeZone = zone.getId();
+        r.imdQuintile = imdQuintile;
+        r.imdEdition = imdEdition;
+        r.ethnicGroup = ethnicGroup;
+        r.ageBand = ageBand;
+        r.sex = sex;
+        r.icb = icb;
+        r.dayMinutes = d.dayMinutes();
+        r.enrolledMinutes = enrolled;
+        r.dataMinutes = Math.min(enrolled, dataMinutesWhileEnrolled(d));
+        r.monitored = PatientDay.isMonitored(r.enrolledMinutes, r.dataMinutes, settings.coverage());
+        r.clinicalAlerts = new HashMap<>(d.clinical);
+        r.technicalAlerts = d.technical;
+        r.alertDelaysMs = new ArrayList<>(d.delays);
+        r.alertsRaised = d.alertsRaised;
+        r.acknowledgedWithinTarget = d.acknowledgedWithinTarget;
+        r.enrolledStart = enrolledOnEpochDay == d.epochDay;
+        r.disenrolled = ("DISCHARGED".equals(status) || "WITHDRAWN".equals(status))
+                && endedOnEpochDay == d.epochDay;
+        return r;
+    }
+
+    /** Data minutes that fall inside an ACTIVE span (data while paused is not monitoring). */
+    private int dataMinutesWhileEnrolled(DayLedger d) {
+        int n = 0;
+        for (int m = 0; m < d.minutes.length * 64; m++) {
+            if ((d.minutes[m >> 6] & (1L << (m & 63))) != 0 && activeAt(d.start + m * 60_000L)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private boolean activeAt(long t) {
+        for (long[] s : activeSpans) {
+            if (s[0] <= t && t < s[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whole minutes of [start, end) while ACTIVE. */
+    int enrolledMinutes(long start, long end) {
+        long ms = 0;
+        for (long[] s : activeSpans) {
+            long a = Math.max(start, s[0]);
+            long b = Math.min(end, s[1]);
+            if (b > a) {
+                ms += b - a;
+            }
+        }
+        return (int) (ms / 60_000L);
+    }
+
+    /** Whether the enrolment covers the day: from enrolledOn to endedOn, ACTIVE or PAUSED (paused days count, with 0 active minutes). */
+    boolean covers(long epochDay) {
+        return programme != null && epochDay >= enrolledOnEpochDay && !ended(epochDay);
+    }
+
+    /** Whether the enrolment has ended before the day (discharged or withdrawn). */
+    private boolean ended(long epochDay) {
+        if (!"DISCHARGED".equals(status) && !"WITHDRAWN".equals(status)) {
+            return false;
+        }
+        if (endedOnEpochDay != Long.MIN_VALUE) {
+            return epochDay > endedOnEpochDay;
+        }
+        long end = Long.MIN_VALUE;
+        for (long[] s : activeSpans) {
+            end = Math.max(end, s[1]);
+        }
+        return LocalDays.start(LocalDate.ofEpochDay(epochDay), ZoneId.of(timeZone)) >= end;
+    }
+
+    private boolean isActiveNow() {
+        return !activeSpans.isEmpty() && activeSpans.get(activeSpans.size() - 1)[1] == Long.MAX_VALUE;
+    }
+
+    ZoneId zone(EquityJobSettings settings) {
+        String id = timeZone == null ? settings.defaultZone() : timeZone;
+        if (zoneCache == null || !zoneCache.getId().equals(id)) {
+            zoneCache = ZoneId.of(id);
+        }
+        return zoneCache;
+    }
+
+    static String validZone(String zone, String fallback) {
+        if (zone == null || zone.isBlank()) {
+            return fallback;
+        }
+        try {
+            return ZoneId.of(zone).getId();
+        } catch (DateTimeException e) {
+            return fallback;
+        }
+    }
+
+    /** Local-day arithmetic in epoch milliseconds, on the equity module's {@link org.wardstream.equity.model.LocalDays}. */
+    public static final class LocalDays {
+        private LocalDays() {
+        }
+
+        public static LocalDate dayOf(long epochMs, ZoneId zone) {
+            return org.wardstream.equity.model.LocalDays.dayOf(Instant.ofEpochMilli(epochMs), zone);
+        }
+
+        public static long start(LocalDate day, ZoneId zone) {
+            return org.wardstream.equity.model.LocalDays.start(day, zone).toEpochMilli();
+        }
+
+        /** Minutes in the local day: 1380, 1440 or 1500 in Europe/London. */
+        public static int minutes(LocalDate day, ZoneId zone) {
+            return org.wardstream.equity.model.LocalDays.minutes(day, zone);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.wardstream.equity.job;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.wardstream.equity.EquityAggregator;
+import org.wardstream.equity.disclosure.Disclosure;
+import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.model.AggregateRow;
+import org.wardstream.equity.model.PatientDay;
+
+/**
+ * One aggregate window (programme, granularity, start) per key: keeps the newest revision of each
+ * patient-day in the window; when the watermark passes the window's end it computes every row with
+ * {@link EquityAggregator} and emits the internal (unrounded) rows and, for calendar months, the published
+ * (disclosure-controlled) rows; a patient-day revised by late data re-emits the window with the next revision.
+ * State is dropped once the window is past its allowed lateness.
+ */
+public class WindowAggregateFunction extends KeyedProcessFunction<String, WindowedDay, EquityRowOut> {
+    private static final long serialVersionUID = 1L;
+
+    private final EquityJobSettings settings;
+    private transient EquityAggregator aggregator;
+    private transient MapState<String, PatientDayRecord> days;
+    private transient ValueState<WindowedDay> window;
+    private transient ValueState<Integer> revision;
+    private transient ValueState<Boolean> dirty;
+    private transient Counter windowsEmitted;
+    private transient Counter lateDays;
+
+    public WindowAggregateFunction(EquityJobSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        aggregator = new EquityAggregator(settings.equity());
+        days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", Types.STRING,
+                TypeInformation.of(PatientDayRecord.class)));
+        window = getRuntimeContext().getState(new ValueStateDescriptor<>("window",
+                TypeInformation.of(WindowedDay.class)));
+        revision = getRuntimeContext().getState(new ValueStateDescriptor<>("revision", Types.INT));
+        dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
+        windowsEmitted = EquityMetrics.counter(getRuntimeContext().getMetricGroup(), EquityMetrics.WINDOWS_EMITTED);
+        lateDays = EquityMetrics.droppedLate(getRuntimeContext().getMetricGroup(), "patient-day");
+    }
+
+    @Override
+    public void processElement(WindowedDay w, Context ctx, Collector<EquityRowOut> out) throws Exception {
+        long wm = ctx.timerService().currentWatermark();
+        if (wm > w.fireAt + settings.allowedLateness().toMillis()) {
+            lateDays.inc(); // the window is closed for good (cannot happen with the patient-day operator upstream)
+            return;
+        }
+        String id = w.day.patientId + "|" + w.day.epochDay;
+        PatientDayRecord known = days.get(id);
+        if (known != null && known.revision >= w.day.revision) {
+            return;
+        }
+        days.put(id, w.day);
+        WindowedDay meta = window.value();
+        if (meta == null || w.fireAt > meta.fireAt) {
+            WindowedDay m = new WindowedDay();
+            m.programme = w.programme;
+            m.granularity = w.granularity;
+            m.windowStart = w.windowStart;
+            m.windowEnd = w.windowEnd;
+            m.fireAt = meta == null ? w.fireAt : Math.max(meta.fireAt, w.fireAt);
+            window.update(m);
+            meta = m;
+        }
+        dirty.update(true);
+        ctx.timerService().registerEventTimeTimer(meta.fireAt > wm ? meta.fireAt : wm + 1);
+        long purge = meta.fireAt + settings.allowedLateness().toMillis() + 1;
+        ctx.timerService().registerEventTimeTimer(purge > wm ? purge : wm + 1);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EquityRowOut> out) throws Exception {
+        WindowedDay meta = window.value();
+        if (meta == null) {
+            return;
+        }
+        long wm = Math.max(timestamp, ctx.timerService().currentWatermark());
+        if (Boolean.TRUE.equals(dirty.value()) && wm >= meta.fireAt) {
+            Integer last = revision.value();
+            int rev = last == null ? 0 : last + 1;
+            List<PatientDay> all = new ArrayList<>();
+            for (Map.Entry<String, PatientDayRecord> e : days.entries()) {
+                all.add(e.getValue().toPatientDay());
+            }
+            List<AggregateRow> rows = aggregator.aggregate(meta.programme, meta.granularity,
+                    LocalDate.ofEpochDay(meta.windowStart), LocalDate.ofEpochDay(meta.windowEnd), all, rev);
+            for (AggregateRow r : rows) {
+                out.collect(new EquityRowOut(EquityRowOut.INTERNAL, r.key(), r.revision(), RowJson.internal(r)));
+            }
+            if (WindowedDay.MONTH.equals(meta.granularity)) {
+                for (PublishedRow r : Disclosure.publish(rows)) {
+                    out.collect(new EquityRowOut(EquityRowOut.PUBLISHED, r.key(), r.revision(), RowJson.published(r)));
+                }
+            }
+            windowsEmitted.inc();
+            revision.update(rev);
+            dirty.update(false);
+        }
+        if (!Boolean.TRUE.equals(dirty.value()) && wm > meta.fireAt + settings.allowedLateness().toMillis()) {
+            days.clear();
+            window.clear();
+            revision.clear();
+            dirty.clear();
+        }
+    }
+}
