@@ -27,7 +27,9 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (demo, replay, simulate)");
+        String commands = String.join(", ", spec.commandLine().getSubcommands().keySet().stream()
+                .filter(name -> !name.equals("help")).toList());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (" + commands + ")");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -56,7 +56,8 @@ class CommandLineTest {
     @Test
     void noCommandIsAUsageError() {
         assertThat(Main.run(new String[0])).isEqualTo(2);
-        assertThat(stderr()).contains("a command is required");
+        assertThat(stderr()).contains("a command is required")
+                .contains("demo", "replay", "simulate", "validate", "bench", "report");
     }
 
     @Test
