@@ -69,12 +69,12 @@ class EpisodeLifecycleTest {
         assertThat(closed.notifyTeam()).as("tachycardia closes without notifying").isFalse();
         assertThat(closed.episodeEndMs()).isEqualTo(T0 + HOUR);
         assertThat(closed.episodeId()).isEqualTo(opened.episodeId());
-        // recurrence 20 min after the close: inside the 1 h cool-down -> suppressed, silent end
+        // recurrence 20 min after the close: inside the 30 min cool-down -> suppressed, silent end
         r.out.clear();
-        r.on(start(EpisodeType.TACHYCARDIA, T0 + HOUR + 20 * MIN, T0 + HOUR + 30 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + HOUR + 50 * MIN));
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + HOUR + 20 * MIN, T0 + HOUR + 25 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + HOUR + 28 * MIN));
         assertThat(r.out).isEmpty();
-        // 1 h after the alerted close (suppressed episodes do not extend the cool-down): alerts, counting the suppressed one
-        r.on(start(EpisodeType.TACHYCARDIA, T0 + 2 * HOUR, T0 + 2 * HOUR + 10 * MIN));
+        // 30 min after the alerted close (suppressed episodes do not extend the cool-down): alerts, counting the suppressed one
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + HOUR + 30 * MIN, T0 + HOUR + 40 * MIN));
         assertThat(r.kinds()).containsExactly(OPENED);
         assertThat(r.out.get(0).suppressedRecurrences()).isEqualTo(1);
         assertThat(r.out.get(0).episodeId()).isNotEqualTo(opened.episodeId());
