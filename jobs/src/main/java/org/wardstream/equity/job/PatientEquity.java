@@ -226,7 +226,10 @@ public class PatientEquity {
         } else {
             d.technical++;
         }
-        d.delays.add(Math.max(0, e.emittedAt - e.evidenceReceived));
+        // event to platform: how long the reading that raised the alert took to arrive (device buffering,
+        // connectivity: the part of the delay that differs between patients); the job's own processing time
+        // (seconds) is an operational metric, and meaningless when simulated days are replayed in minutes
+        d.delays.add(Math.max(0, e.evidenceReceived - e.time));
         long[] pending = pendingTriage.remove(e.episodeId);
         if (pending != null) {
             acknowledge(ref, d, pending[0], pending[1], settings);

@@ -185,7 +185,9 @@ class PatientDayFunctionTest {
         assertThat(second.clinicalAlerts).isEqualTo(Map.of("atrial-fibrillation", 1));
         assertThat(second.technicalAlerts).isEqualTo(1);
         assertThat(second.alertsRaised).isEqualTo(1);
-        assertThat(second.alertDelaysMs).containsExactlyInAnyOrder(1_000L, 2L);
+        // delays: the reading that opened each episode, to the platform receiving it (the delayed upload)
+        assertThat(second.alertDelaysMs).containsExactlyInAnyOrder(emitted - 1_000 - evidence,
+                emitted - (evidence + 2 * MIN));
         assertThat(second.acknowledgedWithinTarget).isZero();
 
         // acknowledged 1 h after it was raised (target 4 h): the same day, one more revision
