@@ -1,14 +1,6 @@
 package org.wardstream.jobs;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
-import java.util.Properties;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -29,7 +21,6 @@ import org.wardstream.detect.EpisodeSignal;
 import org.wardstream.detect.PatternCue;
 import org.wardstream.detect.SignalDetector;
 import org.wardstream.rules.Rules;
-import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeadLetterSerializer;
 import org.wardstream.ingest.DeviceEventDeserializer;
 import org.wardstream.ingest.DeviceReading;
@@ -89,7 +80,7 @@ public final class EpisodeDetectionJob {
 
         IngestStage.Output ingest = IngestStage.build(records, enrolmentUpdates, config.ingest());
 
-        ingest.deadLetters().sinkTo(exactlyOnceSink(config, "dlq",
+        ingest.deadLetters().sinkTo(config.exactlyOnceSink("dlq",
                         new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
                 .name("device-events-dlq").uid("sink-dead-letters");
 
@@ -97,9 +88,9 @@ public final class EpisodeDetectionJob {
         DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
                 .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class)),
                 enrolmentUpdates, rules);
-        alerts.sinkTo(exactlyOnceSink(config, "alerts", new AlertBundleSerializer(Topics.ALERTS)))
+        alerts.sinkTo(config.exactlyOnceSink("alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
-        alerts.sinkTo(exactlyOnceSink(config, "episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
+        alerts.sinkTo(config.exactlyOnceSink("episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
                 .name("episodes").uid("sink-episodes");
     }
 
@@ -131,30 +122,11 @@ public final class EpisodeDetectionJob {
                 .name("alert lifecycle").uid(UID_ALERTER);
     }
 
-    static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,
-                                           org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setKafkaProducerConfig(config.kafkaProperties())
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
-                // must stay below the broker's transaction.max.timeout.ms (15 min by default)
-                .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(10).toMillis()))
-                .build();
-    }
-
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
         PipelineConfig config = PipelineConfig.defaults(params.getRequired("bootstrap-servers"));
         if (params.has("kafka-properties")) {
-            Properties props = new Properties();
-            try (InputStream in = new FileInputStream(params.get("kafka-properties"))) {
-                props.load(in);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --kafka-properties " + params.get("kafka-properties"), e);
-            }
-            config = config.withKafkaProperties(props);
+            config = config.withKafkaProperties(PipelineConfig.readKafkaProperties(params.get("kafka-properties")));
         }
         if (params.has("rules")) {
             config = config.withRulesDir(params.get("rules"));

@@ -47,6 +47,34 @@ public record PipelineConfig(String bootstrapServers, Properties kafkaProperties
                 checkpointInterval, ingest, dir);
     }
 
+    /**
+     * An exactly-once (transactional) Kafka sink with these settings; {@code name} makes its transactional ids
+     * unique within the job. The transaction timeout (10 min) stays below the broker's
+     * {@code transaction.max.timeout.ms} (15 min by default); the connector's default (1 h) fails at start-up.
+     */
+    public <T> org.apache.flink.connector.kafka.sink.KafkaSink<T> exactlyOnceSink(String name,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        return org.apache.flink.connector.kafka.sink.KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(kafkaProperties)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix + "-" + name)
+                .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(10).toMillis()))
+                .build();
+    }
+
+    /** Kafka client settings from a properties file (a job's {@code --kafka-properties}). */
+    public static Properties readKafkaProperties(String file) {
+        Properties props = new Properties();
+        try (java.io.InputStream in = new java.io.FileInputStream(file)) {
+            props.load(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read --kafka-properties " + file, e);
+        }
+        return props;
+    }
+
     /** Loads and validates the rules: an invalid file fails here, naming the file, the field and the reason. */
     public org.wardstream.rules.Rules loadRules() {
         return rulesDir == null ? org.wardstream.rules.Rules.loadClasspath()

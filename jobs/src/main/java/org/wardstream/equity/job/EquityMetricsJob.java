@@ -1,10 +1,6 @@
 package org.wardstream.equity.job;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
-import java.util.Properties;
 
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -12,8 +8,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -109,10 +103,10 @@ public final class EquityMetricsJob {
 
         DataStream<EquityRowOut> rows = build(new Inputs(readings, enrolments, episodes, triage), s);
         rows.filter(EquityRowOut::isPublished).name("published view").uid("equity-published-view")
-                .sinkTo(exactlyOnceSink(k, "published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))
+                .sinkTo(k.exactlyOnceSink("published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))
                 .name(Topics.EQUITY_AGGREGATES).uid("sink-equity-aggregates");
         rows.filter(r -> !r.isPublished()).name("internal view").uid("equity-internal-view")
-                .sinkTo(exactlyOnceSink(k, "internal", new EquityRowSerializer(Topics.EQUITY_AGGREGATES_INTERNAL)))
+                .sinkTo(k.exactlyOnceSink("internal", new EquityRowSerializer(Topics.EQUITY_AGGREGATES_INTERNAL)))
                 .name(Topics.EQUITY_AGGREGATES_INTERNAL).uid("sink-equity-aggregates-internal");
         if (config.postgresUrl() != null) {
             rows.sinkTo(new PostgresAggregateSink(config.postgresUrl(), config.postgresUser(),
@@ -154,19 +148,6 @@ public final class EquityMetricsJob {
         }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
     }
 
-    static <T> KafkaSink<T> exactlyOnceSink(PipelineConfig config, String name,
-                                           org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> s) {
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(config.bootstrapServers())
-                .setKafkaProducerConfig(config.kafkaProperties())
-                .setRecordSerializer(s)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "-" + name)
-                // must stay below the broker's transaction.max.timeout.ms (15 min by default)
-                .setProperty("transaction.timeout.ms", Long.toString(Duration.ofMinutes(10).toMillis()))
-                .build();
-    }
-
     /** Accepted readings become equity inputs; refused records are only counted (the detection job dead-letters them). */
     static final class ToReadings extends RichFlatMapFunction<IngestRecord, EquityInput> {
         private static final long serialVersionUID = 1L;
@@ -202,13 +183,7 @@ public final class EquityMetricsJob {
         EquityJobConfig config = EquityJobConfig.defaults(params.getRequired("bootstrap-servers"));
         PipelineConfig k = config.kafka();
         if (params.has("kafka-properties")) {
-            Properties props = new Properties();
-            try (InputStream in = new FileInputStream(params.get("kafka-properties"))) {
-                props.load(in);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --kafka-properties " + params.get("kafka-properties"), e);
-            }
-            k = k.withKafkaProperties(props);
+            k = k.withKafkaProperties(PipelineConfig.readKafkaProperties(params.get("kafka-properties")));
         }
         config = config.withKafka(k);
         EquityJobSettings s = config.settings();
