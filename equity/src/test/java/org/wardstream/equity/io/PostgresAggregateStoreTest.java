@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wardstream.equity.EquityAggregatorTest;
 import org.wardstream.equity.disclosure.PublishedRow;
-import org.wardstream.equity.support.EmbeddedPostgres;
+import org.wardstream.embedded.EmbeddedPostgres;
 
 /** Against a real PostgreSQL 17 server started by the test from Maven Central binaries. */
 class PostgresAggregateStoreTest {

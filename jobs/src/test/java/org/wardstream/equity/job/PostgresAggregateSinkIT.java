@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wardstream.equity.disclosure.PublishedRow;
-import org.wardstream.equity.job.support.EmbeddedPostgres;
+import org.wardstream.embedded.EmbeddedPostgres;
 
 /**
  * The PostgreSQL sink in a Flink MiniCluster against a real PostgreSQL server: published rows are upserted

