@@ -105,7 +105,6 @@ public final class EpisodeLifecycle {
         s.lastEvidenceMs = t.atMs();
         s.escalatedMask = 0;
         s.severity = (byte) rule.severity().ordinal();
-        s.episodeId = null;
         if (s.lastAlertEndMs != NO_TIME && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
             s.suppressedCount++;
@@ -114,6 +113,7 @@ public final class EpisodeLifecycle {
         }
         if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
         if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
+        applyPending(s, t, rule, out);
     }
 
     private static void openIfLongEnough(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
@@ -126,7 +126,6 @@ public final class EpisodeLifecycle {
 
     private static void open(EpisodeState s, Transition t, Rule rule, String reason, List<AlertChange> out) {
         s.phase = OPEN;
-        s.episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
         s.lastNotifiedMs = t.atMs();
         out.add(change(AlertChange.Kind.OPENED, true, s, t, rule, null, reason));
         s.suppressedCount = 0;
@@ -146,7 +145,12 @@ public final class EpisodeLifecycle {
         int bit = 1 << new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType()))).indexOf(condition);
         long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
         if (refersTo != NO_TIME && (s.phase == IDLE || refersTo < s.episodeStartMs)) {
-            escalateClosed(s, t, refersTo, bit, esc.get(), rule, out);
+            if (s.lastEpisodeStartMs != NO_TIME && refersTo >= s.lastEpisodeStartMs && refersTo <= s.lastAlertEndMs) {
+                escalateClosed(s, t, refersTo, bit, esc.get(), rule, out);
+            } else if (s.phase == IDLE) {
+                s.pendingRefersToMs = refersTo; // its episode's start has not arrived yet
+                s.pendingMask |= bit;
+            }
             return;
         }
         if (s.phase == IDLE) return;
@@ -170,10 +174,23 @@ public final class EpisodeLifecycle {
         }
     }
 
+    /** Escalations that arrived before this episode's start and refer to a time within it: applied now. */
+    private static void applyPending(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.pendingMask == 0) return;
+        boolean covers = s.pendingRefersToMs >= s.episodeStartMs;
+        int mask = s.pendingMask;
+        s.pendingMask = 0;
+        s.pendingRefersToMs = NO_TIME;
+        if (!covers) return;
+        List<String> conditions = new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType())));
+        for (int i = 0; i < conditions.size(); i++) {
+            if ((mask & (1 << i)) != 0) escalate(s, t, conditions.get(i), rule, out);
+        }
+    }
+
     /** An escalation whose evidence began in the last alerted episode, which has closed since. */
     private static void escalateClosed(EpisodeState s, Transition t, long refersTo, int bit, Escalation esc, Rule rule,
                                        List<AlertChange> out) {
-        if (s.lastEpisodeStartMs == NO_TIME || refersTo < s.lastEpisodeStartMs || refersTo > s.lastAlertEndMs) return;
         if ((s.lastEscalatedMask & bit) != 0) return;
         s.lastEscalatedMask |= bit;
         if (esc.severity().ordinal() <= s.lastSeverity) return;
@@ -203,7 +220,6 @@ public final class EpisodeLifecycle {
             s.lastEscalatedMask = s.escalatedMask;
         }
         s.phase = IDLE;
-        s.episodeId = null;
         s.episodeStartMs = NO_TIME;
         s.lastEvidenceMs = NO_TIME;
         s.escalatedMask = 0;
@@ -219,7 +235,9 @@ public final class EpisodeLifecycle {
     private static AlertChange change(AlertChange.Kind kind, boolean notify, EpisodeState s, Transition t, Rule rule,
                                       Long endMs, String reason) {
         Map<String, Double> evidence = t.evidence();
-        return new AlertChange(kind, notify, s.episodeId, t.patient(), t.type(), Severity.values()[s.severity],
+        // the id is derived, not stored: hash of patient, type, detector version and episode start
+        String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
+        return new AlertChange(kind, notify, episodeId, t.patient(), t.type(), Severity.values()[s.severity],
                 s.episodeStartMs, endMs, t.atMs(), reason, evidence, t.detectorVersion(), rule.version(), s.suppressedCount);
     }
 

@@ -24,8 +24,8 @@ public final class EpisodeState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 2;
-    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 1 + 2 + 32;
+    private static final byte FORMAT_VERSION = 3;
+    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 4;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -43,8 +43,13 @@ public final class EpisodeState {
     /** Severity ordinal and escalation bits of the last alerted episode, for an escalation that arrives after it closed. */
     public byte lastSeverity;
     public int lastEscalatedMask;
-    /** Id of the open episode (32 hex chars), or null. */
-    public String episodeId;
+    /**
+     * Escalation conditions that arrived before the episode they refer to had started (a pattern match can
+     * overtake its episode's start on the way to the lifecycle), and the time they refer to: applied when an
+     * episode starting at or before that time opens.
+     */
+    public long pendingRefersToMs = NO_TIME;
+    public int pendingMask;
 
     public EpisodeState() {
     }
@@ -62,8 +67,8 @@ public final class EpisodeState {
         out.writeInt(suppressedCount);
         out.writeByte(lastSeverity);
         out.writeInt(lastEscalatedMask);
-        out.writeBoolean(episodeId != null);
-        if (episodeId != null) out.writeUTF(episodeId);
+        out.writeLong(pendingRefersToMs);
+        out.writeInt(pendingMask);
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
@@ -81,7 +86,8 @@ public final class EpisodeState {
         s.suppressedCount = in.readInt();
         s.lastSeverity = in.readByte();
         s.lastEscalatedMask = in.readInt();
-        s.episodeId = in.readBoolean() ? in.readUTF() : null;
+        s.pendingRefersToMs = in.readLong();
+        s.pendingMask = in.readInt();
         return s;
     }
 
