@@ -94,12 +94,18 @@ class StateGrowthTest {
         }
         forward(gate, detector);
         long gateBytes = gate.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
-        long detectorBytes = detector.signals.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize()
-                + detector.alerter.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        long signalBytes = detector.signals.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        long alerterBytes = detector.alerter.snapshot(checkpointId, checkpointId).getManagedKeyedState().getStateSize();
+        long detectorBytes = signalBytes + alerterBytes;
+        StringBuilder patterns = new StringBuilder();
         for (var pattern : detector.patterns) {
             var keyed = pattern.snapshot(checkpointId, checkpointId).getManagedKeyedState();
-            detectorBytes += keyed == null ? 0 : keyed.getStateSize();
+            long bytes = keyed == null ? 0 : keyed.getStateSize();
+            patterns.append(' ').append(bytes);
+            detectorBytes += bytes;
         }
+        System.out.printf("checkpoint %d: signal detector %d, patterns%s, alerter %d bytes%n", checkpointId,
+                signalBytes, patterns, alerterBytes);
         return new long[] {gateBytes, detectorBytes};
     }
 
