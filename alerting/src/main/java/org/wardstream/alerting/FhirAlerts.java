@@ -117,10 +117,15 @@ public final class FhirAlerts {
         return parser.encodeResourceToString(bundle);
     }
 
-    /** The Provenance (and Bundle) id of one state change: 32 hex chars of SHA-256 over the change's identity. */
+    /**
+     * The Provenance (and Bundle) id of one state change: 32 hex chars of SHA-256 over the change's identity
+     * (episode, kind, time, reason). Not the severity: an escalation found by a pattern may reach the lifecycle
+     * before or after the episode's close, which changes the severity the close carries but not which changes
+     * there are; either way the resources end in the same state (final, escalated).
+     */
     public static String changeId(AlertChange c) {
         return sha256Hex(c.episodeId() + "\n" + c.kind() + "\n" + Instant.ofEpochMilli(c.atMs()) + "\n"
-                + c.severity().code() + "\n" + (c.reason() == null ? "" : c.reason()));
+                + (c.reason() == null ? "" : c.reason()));
     }
 
     // ---------------------------------------------------------------------------------------------- encoding

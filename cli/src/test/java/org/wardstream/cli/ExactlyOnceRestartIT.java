@@ -79,7 +79,15 @@ class ExactlyOnceRestartIT {
         assertThat(clean).isNotEmpty();
         assertThat(ids(clean)).as("no duplicate in the clean run").hasSize(clean.size());
         assertThat(ids(crashed)).as("no duplicate after the crash").hasSize(crashed.size());
-        assertThat(ids(crashed)).as("none lost, none added").isEqualTo(ids(clean));
+        assertThat(ids(crashed)).as("none lost, none added; clean only: %s; crashed only: %s",
+                describe(clean, ids(crashed)), describe(crashed, ids(clean))).isEqualTo(ids(clean));
+    }
+
+    /** The messages whose ids are not in {@code others}, readably (episode type, kind, start, priority). */
+    private static List<String> describe(List<AlertMessage> messages, Set<String> others) {
+        return messages.stream().filter(m -> !others.contains(m.bundleId()))
+                .map(m -> m.episodeType() + " " + m.kind() + " start " + m.start() + " " + m.priority()
+                        + (m.closed() ? " ended " + m.end() : "")).toList();
     }
 
     private static Set<String> ids(List<AlertMessage> messages) {

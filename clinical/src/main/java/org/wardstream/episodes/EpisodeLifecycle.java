@@ -135,6 +135,7 @@ public final class EpisodeLifecycle {
         if (s.phase == IDLE) return;
         s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
         if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
+        if (s.pendingMask != 0 && s.lastEvidenceMs >= s.pendingRefersToMs) applyPending(s, t, rule, out);
         renotify(s, t, rule, out);
     }
 
@@ -144,11 +145,13 @@ public final class EpisodeLifecycle {
         if (esc.isEmpty()) return;
         int bit = 1 << new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType()))).indexOf(condition);
         long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
-        if (refersTo != NO_TIME && (s.phase == IDLE || refersTo < s.episodeStartMs)) {
+        if (refersTo != NO_TIME && (s.phase == IDLE || refersTo < s.episodeStartMs || refersTo > s.lastEvidenceMs)) {
             if (s.lastEpisodeStartMs != NO_TIME && refersTo >= s.lastEpisodeStartMs && refersTo <= s.lastAlertEndMs) {
                 escalateClosed(s, t, refersTo, bit, esc.get(), rule, out);
-            } else if (s.phase == IDLE) {
-                s.pendingRefersToMs = refersTo; // its episode's start has not arrived yet
+            } else if (s.phase == IDLE || refersTo > s.lastEvidenceMs) {
+                // the transitions that show which episode covers that time have not arrived yet: hold it
+                s.pendingRefersToMs = refersTo;
+                s.pendingAtMs = t.atMs();
                 s.pendingMask |= bit;
             }
             return;
@@ -174,17 +177,27 @@ public final class EpisodeLifecycle {
         }
     }
 
-    /** Escalations that arrived before this episode's start and refer to a time within it: applied now. */
+    /**
+     * Escalations that arrived before the transitions showing which episode covers the time they refer to (a
+     * pattern match travels a different path than the detector's transitions): applied to the current episode
+     * if it covers that time, dropped otherwise.
+     */
     private static void applyPending(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.pendingMask == 0) return;
         boolean covers = s.pendingRefersToMs >= s.episodeStartMs;
         int mask = s.pendingMask;
+        long at = s.pendingAtMs;
         s.pendingMask = 0;
         s.pendingRefersToMs = NO_TIME;
+        s.pendingAtMs = NO_TIME;
         if (!covers) return;
         List<String> conditions = new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType())));
         for (int i = 0; i < conditions.size(); i++) {
-            if ((mask & (1 << i)) != 0) escalate(s, t, conditions.get(i), rule, out);
+            if ((mask & (1 << i)) != 0) {
+                // as if it had arrived in order: at its own time (the change id includes the time)
+                escalate(s, new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, at, null,
+                        t.detectorVersion(), t.evidence()), conditions.get(i), rule, out);
+            }
         }
     }
 
@@ -210,6 +223,8 @@ public final class EpisodeLifecycle {
     }
 
     private static void end(EpisodeState s, Transition t, long endMs, Rule rule, List<AlertChange> out) {
+        // a held escalation that this episode covers applies before it closes (as if it had arrived in order)
+        if (s.phase != IDLE && s.pendingMask != 0 && endMs >= s.pendingRefersToMs) applyPending(s, t, rule, out);
         if (s.phase == OPEN) {
             boolean notify = rule.notifyOnClose();
             String reason = notify && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;

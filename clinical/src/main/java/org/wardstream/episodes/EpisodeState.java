@@ -25,7 +25,7 @@ public final class EpisodeState {
     public static final byte SUPPRESSED = 3;
 
     private static final byte FORMAT_VERSION = 3;
-    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 4;
+    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -49,6 +49,8 @@ public final class EpisodeState {
      * episode starting at or before that time opens.
      */
     public long pendingRefersToMs = NO_TIME;
+    /** When the held escalation happened (its ESCALATED change keeps this time, whatever the arrival order). */
+    public long pendingAtMs = NO_TIME;
     public int pendingMask;
 
     public EpisodeState() {
@@ -68,6 +70,7 @@ public final class EpisodeState {
         out.writeByte(lastSeverity);
         out.writeInt(lastEscalatedMask);
         out.writeLong(pendingRefersToMs);
+        out.writeLong(pendingAtMs);
         out.writeInt(pendingMask);
     }
 
@@ -87,6 +90,7 @@ public final class EpisodeState {
         s.lastSeverity = in.readByte();
         s.lastEscalatedMask = in.readInt();
         s.pendingRefersToMs = in.readLong();
+        s.pendingAtMs = in.readLong();
         s.pendingMask = in.readInt();
         return s;
     }

@@ -139,13 +139,42 @@ class EpisodeLifecycleTest {
         assertThat(r.kinds()).containsExactly(OPENED, ESCALATED);
         assertThat(r.out.get(1).severity()).isEqualTo(Severity.URGENT);
         assertThat(r.out.get(1).episodeId()).isEqualTo(r.out.get(0).episodeId());
+        assertThat(r.out.get(1).atMs()).as("the escalation's own time, as in order").isEqualTo(T0 + 12 * MIN);
         assertThat(r.s.pendingMask).isZero();
+        // the same changes (kinds, ids, times) as when the start arrives first
+        Run inOrder = new Run().on(start(EpisodeType.PAUSE, T0, T0 + 3500)).on(new Transition(P, EpisodeType.PAUSE,
+                Transition.Kind.ESCALATE, T0, T0 + 12 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
+        assertThat(inOrder.out).extracting(AlertChange::kind, AlertChange::episodeId, AlertChange::atMs,
+                AlertChange::severity).isEqualTo(r.out.stream().map(c -> org.assertj.core.groups.Tuple.tuple(
+                c.kind(), c.episodeId(), c.atMs(), c.severity())).toList());
         // a held escalation that refers to a time before the next episode starts is dropped with it
         Run stale = new Run().on(new Transition(P, EpisodeType.PAUSE, Transition.Kind.ESCALATE, T0, T0 + 12 * MIN,
                 RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of()));
         stale.on(start(EpisodeType.PAUSE, T0 + HOUR, T0 + HOUR + 3500));
         assertThat(stale.kinds()).containsExactly(OPENED);
         assertThat(stale.out.get(0).severity()).isEqualTo(Severity.ROUTINE);
+    }
+
+    @Test
+    void anEscalationOfTheNextEpisodeThatOvertakesTheCurrentOnesEndGoesToTheNextEpisode() {
+        // AF episode 1 (escalated), then episode 2 whose own fast-rate match reaches the lifecycle before
+        // episode 1's END and episode 2's START (they travel through the detector, the match through CEP)
+        Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC))
+                .on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 10 * MIN, 130))
+                .on(fastRate(T0 + MIN, T0 + 6 * MIN));
+        r.on(fastRate(T0 + 2 * HOUR + MIN, T0 + 2 * HOUR + 6 * MIN)); // arrives early
+        r.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 20 * MIN))
+                .on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 2 * HOUR, T0 + 2 * HOUR + 35 * SEC));
+        assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED, OPENED, ESCALATED);
+        assertThat(r.out.get(4).episodeId()).isEqualTo(r.out.get(3).episodeId()).isNotEqualTo(r.out.get(0).episodeId());
+        assertThat(r.out.get(4).atMs()).isEqualTo(T0 + 2 * HOUR + 6 * MIN);
+        // and an escalation of the current episode that overtakes its own evidence waits for that evidence
+        Run early = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC))
+                .on(fastRate(T0 + 5 * MIN, T0 + 10 * MIN));
+        assertThat(early.kinds()).containsExactly(OPENED);
+        early.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 10 * MIN, 130));
+        assertThat(early.kinds()).containsExactly(OPENED, ESCALATED);
+        assertThat(early.out.get(1).atMs()).isEqualTo(T0 + 10 * MIN);
     }
 
     @Test
