@@ -143,6 +143,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         final WearActivityState wear;
         /** Smoothed AF rate, or NaN outside AF. */
         double afRateBpm;
+        /** The smoothed AF rate as loaded from state (NaN: none stored). */
+        final double loadedAfRateBpm;
         final List<Transition> transitions = new ArrayList<>();
         final List<PatternCue> cues = new ArrayList<>();
         /** The reading being analysed (for the cues' delay and receipt; on a timer: 0 and the timer time). */
@@ -163,6 +165,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             this.wear = wearBytes == null ? new WearActivityState() : WearActivityState.fromBytes(wearBytes);
             Float rate = afRate.value();
             this.afRateBpm = rate == null ? Double.NaN : rate;
+            this.loadedAfRateBpm = afRateBpm;
         }
 
         void wearEvents(List<WearActivityEvent> events) {
@@ -216,9 +219,12 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             rrState.update(rr.toBytes());
             hrState.update(hr.toBytes());
             wearState.update(wear.toBytes());
+            // written only when it changed: outside AF (most readings of most patients) this is no state access
             if (Double.isNaN(afRateBpm)) {
-                afRate.clear();
-            } else {
+                if (!Double.isNaN(loadedAfRateBpm)) {
+                    afRate.clear();
+                }
+            } else if (afRateBpm != loadedAfRateBpm) {
                 afRate.update((float) afRateBpm);
             }
         }
