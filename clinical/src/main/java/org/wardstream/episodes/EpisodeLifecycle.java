@@ -143,7 +143,7 @@ public final class EpisodeLifecycle {
         if (condition == null) return;
         Optional<Escalation> esc = rule.escalation(condition);
         if (esc.isEmpty()) return;
-        int bit = 1 << new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType()))).indexOf(condition);
+        int bit = 1 << conditions(rule).indexOf(condition);
         long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
         if (refersTo != NO_TIME && (s.phase == IDLE || refersTo < s.episodeStartMs || refersTo > s.lastEvidenceMs)) {
             if (s.lastEpisodeStartMs != NO_TIME && refersTo >= s.lastEpisodeStartMs && refersTo <= s.lastAlertEndMs) {
@@ -191,7 +191,7 @@ public final class EpisodeLifecycle {
         s.pendingRefersToMs = NO_TIME;
         s.pendingAtMs = NO_TIME;
         if (!covers) return;
-        List<String> conditions = new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType())));
+        List<String> conditions = conditions(rule);
         for (int i = 0; i < conditions.size(); i++) {
             if ((mask & (1 << i)) != 0) {
                 // as if it had arrived in order: at its own time (the change id includes the time)
@@ -199,6 +199,11 @@ public final class EpisodeLifecycle {
                         t.detectorVersion(), t.evidence()), conditions.get(i), rule, out);
             }
         }
+    }
+
+    /** The rule's escalation conditions in bit order (sorted codes): bit i of a mask is condition i. */
+    private static List<String> conditions(Rule rule) {
+        return new ArrayList<>(new TreeSet<>(RuleSchema.escalationConditions(rule.episodeType())));
     }
 
     /** An escalation whose evidence began in the last alerted episode, which has closed since. */
