@@ -42,9 +42,16 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       it raises the severity. Conditions arrive as ESCALATE transitions: from the detectors (severe
  *       bradycardia) or from the CEP patterns over the detectors' cues (AF with a fast ventricular rate, pause
  *       followed by stillness). A pattern match refers to the time its first event happened
- *       ({@link Transition#episodeStartMs()} of the ESCALATE); when that lies in the last alerted episode, which
- *       has closed meanwhile (the match completed after the END was seen), that episode is escalated
- *       after the fact: ESCALATED with its id and end.</li>
+ *       ({@link Transition#episodeStartMs()} of the ESCALATE) and travels to the lifecycle by another path than the
+ *       detector's transitions, so it can arrive early or late; the changes are those of the order the detector
+ *       emitted them in (tested for every arrival position: {@code EscalationArrivalOrderTest}). Early: it is held
+ *       until the episode covering that time has opened or is suppressed and its evidence reaches that time
+ *       (an AF episode still PENDING its minimum duration has not decided yet), and then applied at its own time.
+ *       Late: when that time lies in the last alerted episode, which has closed meanwhile, that episode is
+ *       escalated after the fact (ESCALATED with its id and end); when it lies in the last suppressed episode,
+ *       which has ended meanwhile, that episode is promoted after the fact (OPENED, then CLOSED as it closed).
+ *       A match arriving after a later episode of its type has alerted and closed refers to nothing remembered and
+ *       changes nothing.</li>
  *   <li><b>Re-notification</b>: with policy {@code while-open}, an UPDATED ("still ongoing") at most once per
  *       interval, on UPDATE or TICK.</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
@@ -79,6 +86,7 @@ public final class EpisodeLifecycle {
             }
             case END -> end(s, t, t.atMs(), rule, out);
         }
+        if (t.kind() != Transition.Kind.END) applyPendingIfCovered(s, t, rule, out);
         return out;
     }
 
@@ -113,7 +121,8 @@ public final class EpisodeLifecycle {
         }
         if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
         if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
-        applyPending(s, t, rule, out);
+        // a held escalation referring to a time before this episode began belongs to no episode
+        if (s.pendingMask != 0 && s.pendingRefersToMs < start) clearPending(s);
     }
 
     private static void openIfLongEnough(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
@@ -135,7 +144,6 @@ public final class EpisodeLifecycle {
         if (s.phase == IDLE) return;
         s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
         if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
-        if (s.pendingMask != 0 && s.lastEvidenceMs >= s.pendingRefersToMs) applyPending(s, t, rule, out);
         renotify(s, t, rule, out);
     }
 
@@ -145,16 +153,17 @@ public final class EpisodeLifecycle {
         if (esc.isEmpty()) return;
         int bit = 1 << conditions(rule).indexOf(condition);
         long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
-        if (refersTo != NO_TIME && (s.phase == IDLE || refersTo < s.episodeStartMs || refersTo > s.lastEvidenceMs)) {
-            if (s.lastEpisodeStartMs != NO_TIME && refersTo >= s.lastEpisodeStartMs && refersTo <= s.lastAlertEndMs) {
-                escalateClosed(s, t, refersTo, bit, esc.get(), rule, out);
-            } else if (s.phase == IDLE || refersTo > s.lastEvidenceMs) {
-                // the transitions that show which episode covers that time have not arrived yet: hold it
-                s.pendingRefersToMs = refersTo;
-                s.pendingAtMs = t.atMs();
-                s.pendingMask |= bit;
+        if (refersTo != NO_TIME && !covers(s, refersTo)) {
+            if (s.phase != IDLE && refersTo >= s.episodeStartMs) {
+                hold(s, refersTo, t.atMs(), bit); // the current episode: its evidence up to then, or its opening, is still to come
+            } else if (within(refersTo, s.lastEpisodeStartMs, s.lastAlertEndMs)) {
+                escalateClosed(s, t, bit, esc.get(), rule, out);
+            } else if (within(refersTo, s.lastSuppressedStartMs, s.lastSuppressedEndMs)) {
+                promoteClosed(s, t, bit, esc.get(), rule, out);
+            } else if (s.phase == IDLE && refersTo > Math.max(s.lastAlertEndMs, s.lastSuppressedEndMs)) {
+                hold(s, refersTo, t.atMs(), bit); // its episode has not started yet
             }
-            return;
+            return; // otherwise: a time no episode remembered here covers
         }
         if (s.phase == IDLE) return;
         if ((s.escalatedMask & bit) != 0) return;
@@ -178,19 +187,51 @@ public final class EpisodeLifecycle {
     }
 
     /**
-     * Escalations that arrived before the transitions showing which episode covers the time they refer to (a
-     * pattern match travels a different path than the detector's transitions): applied to the current episode
-     * if it covers that time, dropped otherwise.
+     * Whether a pattern escalation referring to {@code refersTo} applies to the current episode now: the episode
+     * has alerted or is being suppressed (a PENDING one has not decided yet whether it alerts at all) and its
+     * evidence has reached that time.
      */
-    private static void applyPending(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
-        if (s.pendingMask == 0) return;
-        boolean covers = s.pendingRefersToMs >= s.episodeStartMs;
-        int mask = s.pendingMask;
-        long at = s.pendingAtMs;
+    private static boolean covers(EpisodeState s, long refersTo) {
+        return (s.phase == OPEN || s.phase == SUPPRESSED) && refersTo >= s.episodeStartMs && refersTo <= s.lastEvidenceMs;
+    }
+
+    private static boolean within(long t, long fromMs, long toMs) {
+        return fromMs != NO_TIME && t >= fromMs && t <= toMs;
+    }
+
+    /**
+     * Holds a pattern escalation that arrived before the transitions it belongs after (a match travels through the
+     * CEP operator, the detector's transitions do not, so either can overtake the other on the way here).
+     */
+    private static void hold(EpisodeState s, long refersTo, long atMs, int bit) {
+        // One is held at a time. Matches of a pattern leave the CEP operator in order, so one already held came first:
+        // it is the one that applies (in order, a later match of the same episode finds the condition applied). Each
+        // type has at most one pattern condition, and every match refers to an episode whose START follows, which
+        // applies or clears what is held.
+        if (s.pendingMask != 0) return;
+        s.pendingRefersToMs = refersTo;
+        s.pendingAtMs = atMs;
+        s.pendingMask = bit;
+    }
+
+    private static void clearPending(EpisodeState s) {
         s.pendingMask = 0;
         s.pendingRefersToMs = NO_TIME;
         s.pendingAtMs = NO_TIME;
-        if (!covers) return;
+    }
+
+    private static void applyPendingIfCovered(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.pendingMask != 0 && covers(s, s.pendingRefersToMs)) applyPending(s, t, rule, out);
+    }
+
+    /**
+     * Applies the held escalations to the current episode, with the changes they would have made had they arrived in
+     * order: at their own time, to an episode that has opened (ESCALATED) or is suppressed (promoted: OPENED).
+     */
+    private static void applyPending(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        int mask = s.pendingMask;
+        long at = s.pendingAtMs;
+        clearPending(s);
         List<String> conditions = conditions(rule);
         for (int i = 0; i < conditions.size(); i++) {
             if ((mask & (1 << i)) != 0) {
@@ -207,7 +248,7 @@ public final class EpisodeLifecycle {
     }
 
     /** An escalation whose evidence began in the last alerted episode, which has closed since. */
-    private static void escalateClosed(EpisodeState s, Transition t, long refersTo, int bit, Escalation esc, Rule rule,
+    private static void escalateClosed(EpisodeState s, Transition t, int bit, Escalation esc, Rule rule,
                                        List<AlertChange> out) {
         if ((s.lastEscalatedMask & bit) != 0) return;
         s.lastEscalatedMask |= bit;
@@ -219,6 +260,40 @@ public final class EpisodeLifecycle {
                 t.detectorVersion(), rule.version(), 0));
     }
 
+    /**
+     * An escalation whose evidence began in the last suppressed (cool-down) episode, which has ended since: had it
+     * arrived in order it would have promoted that episode to an alert, so it does now, with the same changes:
+     * OPENED at the escalation's time, then CLOSED as the episode closed. That episode is now the last alerted one.
+     */
+    private static void promoteClosed(EpisodeState s, Transition t, int bit, Escalation esc, Rule rule,
+                                      List<AlertChange> out) {
+        if (esc.severity().ordinal() <= rule.severity().ordinal()) return;
+        long start = s.lastSuppressedStartMs;
+        long end = s.lastSuppressedEndMs;
+        String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), start);
+        out.add(new AlertChange(AlertChange.Kind.OPENED, true, episodeId, t.patient(), t.type(), esc.severity(), start,
+                null, t.atMs(), esc.reason(), t.evidence(), t.detectorVersion(), rule.version(), 0));
+        out.add(new AlertChange(AlertChange.Kind.CLOSED, rule.notifyOnClose(), episodeId, t.patient(), t.type(),
+                esc.severity(), start, end, closedAtMs(rule, end), closeReason(rule), Map.of(), t.detectorVersion(),
+                rule.version(), 0));
+        s.lastEpisodeStartMs = start;
+        s.lastAlertEndMs = end;
+        s.lastSeverity = (byte) esc.severity().ordinal();
+        s.lastEscalatedMask = bit;
+        s.lastSuppressedStartMs = NO_TIME;
+        s.lastSuppressedEndMs = NO_TIME;
+        if (s.suppressedCount > 0) s.suppressedCount--; // it no longer counts as a suppressed recurrence
+    }
+
+    /** When an episode that ended at {@code endMs} closed: at its END, or when its episode window expired. */
+    private static long closedAtMs(Rule rule, long endMs) {
+        return rule.parameters().containsKey("episodeWindow") ? endMs + rule.millis("episodeWindow") + 1 : endMs;
+    }
+
+    private static String closeReason(Rule rule) {
+        return rule.notifyOnClose() && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
+    }
+
     private static void renotify(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN) return;
         if (t.atMs() - s.lastNotifiedMs >= rule.renotify().interval().toMillis()) {
@@ -228,16 +303,22 @@ public final class EpisodeLifecycle {
     }
 
     private static void end(EpisodeState s, Transition t, long endMs, Rule rule, List<AlertChange> out) {
-        // a held escalation that this episode covers applies before it closes (as if it had arrived in order)
-        if (s.phase != IDLE && s.pendingMask != 0 && endMs >= s.pendingRefersToMs) applyPending(s, t, rule, out);
+        // a held escalation that this episode covers applies before it closes (as if it had arrived in order); one
+        // for an episode that never reached its minimum duration goes with it
+        if (s.phase != IDLE && s.pendingMask != 0 && s.pendingRefersToMs >= s.episodeStartMs
+                && s.pendingRefersToMs <= Math.max(endMs, s.lastEvidenceMs)) {
+            if (s.phase == PENDING) clearPending(s);
+            else applyPending(s, t, rule, out);
+        }
         if (s.phase == OPEN) {
-            boolean notify = rule.notifyOnClose();
-            String reason = notify && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
-            out.add(change(AlertChange.Kind.CLOSED, notify, s, t, rule, endMs, reason));
+            out.add(change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs, closeReason(rule)));
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
             s.lastSeverity = s.severity;
             s.lastEscalatedMask = s.escalatedMask;
+        } else if (s.phase == SUPPRESSED) {
+            s.lastSuppressedStartMs = s.episodeStartMs;
+            s.lastSuppressedEndMs = endMs;
         }
         s.phase = IDLE;
         s.episodeStartMs = NO_TIME;
@@ -247,8 +328,10 @@ public final class EpisodeLifecycle {
 
     private static void closeExpiredWindow(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.phase == IDLE || !rule.parameters().containsKey("episodeWindow")) return;
-        if (t.atMs() > s.lastEvidenceMs + rule.millis("episodeWindow")) {
-            end(s, t, s.lastEvidenceMs, rule, out);
+        long endMs = s.lastEvidenceMs;
+        if (t.atMs() > endMs + rule.millis("episodeWindow")) {
+            // closed when the window expired (the time its TICK is due), whichever transition shows it first
+            end(s, Transition.tick(t.patient(), t.type(), closedAtMs(rule, endMs), t.detectorVersion()), endMs, rule, out);
         }
     }
 

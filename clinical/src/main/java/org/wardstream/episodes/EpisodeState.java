@@ -24,8 +24,10 @@ public final class EpisodeState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 3;
-    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4;
+    private static final byte FORMAT_VERSION = 4;
+    /** The previous format (before the last suppressed episode was kept), still read: state from older savepoints. */
+    private static final byte FORMAT_VERSION_3 = 3;
+    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -44,14 +46,20 @@ public final class EpisodeState {
     public byte lastSeverity;
     public int lastEscalatedMask;
     /**
-     * Escalation conditions that arrived before the episode they refer to had started (a pattern match can
-     * overtake its episode's start on the way to the lifecycle), and the time they refer to: applied when an
-     * episode starting at or before that time opens.
+     * Escalation conditions that arrived before the transitions they belong after (a pattern match can overtake its
+     * episode's start or evidence on the way to the lifecycle), and the time they refer to: applied once the episode
+     * covering that time has opened or is suppressed and its evidence reaches that time.
      */
     public long pendingRefersToMs = NO_TIME;
     /** When the held escalation happened (its ESCALATED change keeps this time, whatever the arrival order). */
     public long pendingAtMs = NO_TIME;
     public int pendingMask;
+    /**
+     * Start and end of the last suppressed (cool-down) episode, or NO_TIME: an escalation of it that arrives after it
+     * ended still promotes it to an alert.
+     */
+    public long lastSuppressedStartMs = NO_TIME;
+    public long lastSuppressedEndMs = NO_TIME;
 
     public EpisodeState() {
     }
@@ -72,11 +80,15 @@ public final class EpisodeState {
         out.writeLong(pendingRefersToMs);
         out.writeLong(pendingAtMs);
         out.writeInt(pendingMask);
+        out.writeLong(lastSuppressedStartMs);
+        out.writeLong(lastSuppressedEndMs);
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION) throw new IOException("unsupported EpisodeState format version " + v);
+        if (v != FORMAT_VERSION && v != FORMAT_VERSION_3) {
+            throw new IOException("unsupported EpisodeState format version " + v);
+        }
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
         s.episodeStartMs = in.readLong();
@@ -92,6 +104,10 @@ public final class EpisodeState {
         s.pendingRefersToMs = in.readLong();
         s.pendingAtMs = in.readLong();
         s.pendingMask = in.readInt();
+        if (v >= FORMAT_VERSION) {
+            s.lastSuppressedStartMs = in.readLong();
+            s.lastSuppressedEndMs = in.readLong();
+        }
         return s;
     }
 

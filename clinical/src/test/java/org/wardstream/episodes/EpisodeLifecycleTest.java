@@ -165,6 +165,9 @@ class EpisodeLifecycleTest {
         r.on(fastRate(T0 + 2 * HOUR + MIN, T0 + 2 * HOUR + 6 * MIN)); // arrives early
         r.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 20 * MIN))
                 .on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 2 * HOUR, T0 + 2 * HOUR + 35 * SEC));
+        assertThat(r.kinds()).as("held until episode 2's evidence reaches the fast run").containsExactly(OPENED,
+                ESCALATED, CLOSED, OPENED);
+        r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 2 * HOUR + MIN, 130));
         assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED, OPENED, ESCALATED);
         assertThat(r.out.get(4).episodeId()).isEqualTo(r.out.get(3).episodeId()).isNotEqualTo(r.out.get(0).episodeId());
         assertThat(r.out.get(4).atMs()).isEqualTo(T0 + 2 * HOUR + 6 * MIN);
@@ -313,6 +316,14 @@ class EpisodeLifecycleTest {
         // fixed size: the episode id is derived from the state, not stored in it
         assertThat(new EpisodeState().toBytes()).hasSize(bytes.length);
         assertThat(bytes).hasSize(EpisodeState.MAX_SERIALIZED_SIZE);
+        // state written by the previous format (3: without the last suppressed episode) still reads, as from a savepoint
+        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - 16);
+        v3[0] = 3;
+        EpisodeState old = EpisodeState.fromBytes(v3);
+        assertThat(old.episodeStartMs).isEqualTo(T0);
+        assertThat(old.pendingMask).isEqualTo(r.s.pendingMask);
+        assertThat(old.lastSuppressedStartMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(old.toBytes()).isEqualTo(bytes);
     }
 
     private static String sha256Prefix(String s) {
