@@ -67,9 +67,11 @@ import java.util.function.Consumer;
  *       (99th percentile 0.10) but rarely above it, whereas 62 % of AF segments score above 0.10 (median 0.12).
  *       One threshold cannot separate them (the former single threshold 0.065 gave 48 false episodes in 639 h
  *       of normal rhythm; raising it loses the AF segments that keep an episode open). Opening at 0.11 and
- *       staying above 0.05 gave no false episode and beat sensitivity 0.947 (staying above 0.065: 0.90), see
- *       docs/VALIDATION.md; the lower stay threshold tolerates the quieter stretches inside AF. Both values
- *       were chosen on the development split.</li>
+ *       staying above 0.05 gave no false episode and beat sensitivity 0.947 (staying above 0.065: 0.90; 0.953
+ *       with the warm-up rule of step 6), see docs/VALIDATION.md; the lower stay threshold tolerates the
+ *       quieter stretches inside AF. Both values were chosen on the development split. Judging the onset on the
+ *       mean of only the last {@code onsetSegments} segments instead of the whole run was measured and not
+ *       adopted (no gain in sensitivity, lower specificity, worse leave-one-record-out; docs/VALIDATION.md).</li>
  * </ol>
  * Pauses are CLEAN intervals longer than {@code pauseThresholdMs} [3000 ms]; excluded intervals never are.
  *
