@@ -48,7 +48,15 @@ import java.util.function.Consumer;
  *       [5] consecutive REGULAR ones; INSUFFICIENT segments neither add nor remove evidence. Missing data
  *       longer than {@code gapResetMs} [60 s] resets the evidence; longer than {@code afMaxBridgeMs}
  *       [10 min] closes an open episode at the last clean beat. Onset and offset times are back-dated to
- *       the start of the confirming run; the emission time is reported separately (detection delay).</li>
+ *       the start of the confirming run; the emission time is reported separately (detection delay).
+ *       <b>Warm-up.</b> When the analyser (re)starts (the first beat, or the first beat after missing data
+ *       reset the evidence), its first beats only fill the window: the first segment has too few scored beats
+ *       to be judged (INSUFFICIENT), so those beats belong to no run. If the first segment judged after a
+ *       (re)start is IRREGULAR and opens the run that confirms AF, the onset is back-dated to the (re)start
+ *       itself (the start of its first clean interval, or the end of the missing data) rather than to the
+ *       start of that segment: the warm-up beats are part of the same run, only unscored. If that first
+ *       judged segment is REGULAR, nothing changes. This only moves an onset earlier by the warm-up (about
+ *       one to two segments); it never opens an episode that would not otherwise open.</li>
  *   <li><b>A higher bar to open than to stay (two thresholds).</b> A segment is IRREGULAR above
  *       {@code irregularThreshold} [0.05], but AF opens only when the mean score of the current irregular run
  *       is also above {@code onsetThreshold} [0.11]; once open, segments above the lower threshold keep it open.
@@ -59,9 +67,11 @@ import java.util.function.Consumer;
  *       (99th percentile 0.10) but rarely above it, whereas 62 % of AF segments score above 0.10 (median 0.12).
  *       One threshold cannot separate them (the former single threshold 0.065 gave 48 false episodes in 639 h
  *       of normal rhythm; raising it loses the AF segments that keep an episode open). Opening at 0.11 and
- *       staying above 0.05 gave no false episode and beat sensitivity 0.947 (staying above 0.065: 0.90), see
- *       docs/VALIDATION.md; the lower stay threshold tolerates the quieter stretches inside AF. Both values
- *       were chosen on the development split.</li>
+ *       staying above 0.05 gave no false episode and beat sensitivity 0.947 (staying above 0.065: 0.90; 0.953
+ *       with the warm-up rule of step 6), see docs/VALIDATION.md; the lower stay threshold tolerates the
+ *       quieter stretches inside AF. Both values were chosen on the development split. Judging the onset on the
+ *       mean of only the last {@code onsetSegments} segments instead of the whole run was measured and not
+ *       adopted (no gain in sensitivity, lower specificity, worse leave-one-record-out; docs/VALIDATION.md).</li>
  * </ol>
  * Pauses are CLEAN intervals longer than {@code pauseThresholdMs} [3000 ms]; excluded intervals never are.
  *
@@ -143,6 +153,12 @@ public final class RrAnalyser {
                     ? s.lastBeatMs : beatTimeMs - Math.max(rrMs, 0);
         }
         s.lastBeatMs = beatTimeMs;
+        if (s.rrCount == 0) {
+            // (Re)start (first beat, or after an evidence reset): the window's history begins here, at the start
+            // of this interval if it is clean, at this beat if the interval is missing data. Until a segment is
+            // judged, irregularRunStartMs holds that time (warm-up back-dating, Javadoc step 6).
+            s.irregularRunStartMs = clean ? beatTimeMs - rrMs : beatTimeMs;
+        }
         push(s, clean ? rrMs : 0);
         s.segBeats++;
         if (clean) {
@@ -252,7 +268,10 @@ public final class RrAnalyser {
         switch (cls) {
             case IRREGULAR -> {
                 if (s.irregularRun == 0) {
-                    s.irregularRunStartMs = s.segStartMs;
+                    // A run that opens with the first segment judged since a (re)start also covers the warm-up
+                    // beats before it (they only filled the window); otherwise it starts with this segment.
+                    s.irregularRunStartMs = s.irregularRunStartMs != RrAnalyserState.NO_TIME
+                            ? s.irregularRunStartMs : s.segStartMs;
                     s.irregularRunScoreSum = 0;
                     s.irregularRunRateSum = 0;
                 }
@@ -272,6 +291,7 @@ public final class RrAnalyser {
                 if (s.regularRun == 0) s.regularRunStartMs = s.segStartMs;
                 s.regularRun++;
                 s.irregularRun = 0;
+                s.irregularRunStartMs = RrAnalyserState.NO_TIME;
                 if (s.afActive && s.regularRun >= p.offsetSegments()) {
                     closeAf(s, Math.max(s.regularRunStartMs, s.afOnsetMs), endMs, AfOffset.Reason.REGULAR_RHYTHM, sink);
                 }
@@ -289,6 +309,7 @@ public final class RrAnalyser {
         s.afActive = false;
         s.afOnsetMs = RrAnalyserState.NO_TIME;
         s.irregularRun = 0;
+        s.irregularRunStartMs = RrAnalyserState.NO_TIME;
         s.regularRun = 0;
     }
 

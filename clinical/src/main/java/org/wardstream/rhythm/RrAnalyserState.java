@@ -25,7 +25,12 @@ public final class RrAnalyserState {
     /** Marker for "no beat seen yet". */
     public static final long NO_TIME = Long.MIN_VALUE;
 
-    private static final byte FORMAT_VERSION = 1;
+    /**
+     * 2: same layout as 1; {@link #irregularRunStartMs} also marks a (re)start's warm-up (see there). A version-1
+     * state is read with {@code irregularRunStartMs = NO_TIME} when no irregular run is open (no warm-up
+     * back-dating for that one state, as before).
+     */
+    private static final byte FORMAT_VERSION = 2;
 
     // --- RR window: clean RR in ms, 0 marks an excluded (artefact/gap) interval ---
     public int[] rr = new int[RR_CAPACITY];
@@ -54,6 +59,11 @@ public final class RrAnalyserState {
     public long afOnsetMs = NO_TIME;
     public int irregularRun;
     public int regularRun;
+    /**
+     * Start of the current irregular run while {@link #irregularRun} &gt; 0. While it is 0: the time the window's
+     * history began at the latest (re)start if no segment has been judged since (a run opening with the first
+     * judged segment is back-dated to it), otherwise {@link #NO_TIME}.
+     */
     public long irregularRunStartMs = NO_TIME;
     public long regularRunStartMs = NO_TIME;
     public float irregularRunScoreSum;
@@ -95,7 +105,7 @@ public final class RrAnalyserState {
     /** Reads a state written by {@link #writeTo}. */
     public static RrAnalyserState readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != 1) {
             throw new IOException("unsupported RrAnalyserState format version " + version);
         }
         RrAnalyserState s = new RrAnalyserState();
@@ -126,6 +136,10 @@ public final class RrAnalyserState {
         s.regularRunStartMs = in.readLong();
         s.irregularRunScoreSum = in.readFloat();
         s.irregularRunRateSum = in.readFloat();
+        if (version == 1 && s.irregularRun == 0) {
+            // version 1 left the start of a finished run here; version 2 reads it as a warm-up start
+            s.irregularRunStartMs = NO_TIME;
+        }
         return s;
     }
 

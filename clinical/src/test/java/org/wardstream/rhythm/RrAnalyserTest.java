@@ -196,6 +196,56 @@ class RrAnalyserTest {
     }
 
     @Test
+    void aRunThatOpensWithTheFirstJudgedSegmentIsBackDatedOverTheWarmUp() {
+        RrAnalyser a = new RrAnalyser();
+        RhythmParameters p = a.parameters();
+        Random rnd = new Random(29);
+
+        // AF from the first beat: the first segment only fills the window (INSUFFICIENT); the onset is the start
+        // of the first interval, not the start of the first judged segment.
+        Feeder f = new Feeder(a);
+        for (int i = 0; i < 300; i++) f.clean(400 + rnd.nextInt(700));
+        List<RhythmSegment> segs = f.of(RhythmSegment.class);
+        assertThat(segs.get(0).classification()).isEqualTo(SegmentClass.INSUFFICIENT);
+        assertThat(segs.get(1).classification()).isEqualTo(SegmentClass.IRREGULAR);
+        assertThat(f.of(AfOnset.class)).hasSize(1);
+        assertThat(f.of(AfOnset.class).get(0).onsetMs()).isEqualTo(T0).isLessThan(segs.get(1).startMs());
+
+        // The same after missing data resets the evidence: back-dated to the end of the gap.
+        Feeder g = new Feeder(a);
+        for (int i = 0; i < 200; i++) g.clean(sinus(rnd, 800));
+        g.beat((int) p.gapResetMs() + 5000, BeatQuality.GAP);
+        long gapEnd = g.t;
+        for (int i = 0; i < 300; i++) g.clean(400 + rnd.nextInt(700));
+        assertThat(g.of(AfOnset.class)).hasSize(1);
+        assertThat(g.of(AfOnset.class).get(0).onsetMs()).isEqualTo(gapEnd);
+
+        // If the first judged segment is regular, the onset is the start of the later irregular run as before.
+        Feeder h = new Feeder(a);
+        for (int i = 0; i < 2 * p.segmentBeats(); i++) h.clean(sinus(rnd, 800));
+        long sinusEnd = h.t;
+        for (int i = 0; i < 300; i++) h.clean(400 + rnd.nextInt(700));
+        assertThat(h.of(RhythmSegment.class).get(1).classification()).isEqualTo(SegmentClass.REGULAR);
+        assertThat(h.of(AfOnset.class)).hasSize(1);
+        assertThat(h.of(AfOnset.class).get(0).onsetMs()).isGreaterThanOrEqualTo(sinusEnd);
+    }
+
+    @Test
+    void aVersionOneStateIsReadWithoutAStaleWarmUpStart() throws IOException {
+        RrAnalyserState s = new RrAnalyserState();
+        s.irregularRun = 0;
+        s.irregularRunStartMs = T0; // version 1 left the start of a finished run here
+        byte[] bytes = s.toBytes();
+        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunStartMs).isEqualTo(T0);
+        bytes[0] = 1;
+        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunStartMs).isEqualTo(RrAnalyserState.NO_TIME);
+        s.irregularRun = 3;
+        bytes = s.toBytes();
+        bytes[0] = 1;
+        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunStartMs).isEqualTo(T0);
+    }
+
+    @Test
     void outOfOrderBeatsAreIgnored() {
         RrAnalyser a = new RrAnalyser();
         RrAnalyserState s = new RrAnalyserState();

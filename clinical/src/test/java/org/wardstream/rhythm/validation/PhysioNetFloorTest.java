@@ -27,10 +27,11 @@ class PhysioNetFloorTest {
         ValidationSummary s = ValidationHarness.validate(subset(), new RrAnalyser(), 1);
         assertThat(s.errors).isZero();
         assertThat(s.records).hasSize(6);
-        // measured: Se 0.9860 Sp 0.8990 PPV 0.8366, episodes 10/10, no false episode on nsr001_2h and the nsr014
+        // measured: Se 0.9919 Sp 0.8990 PPV 0.8374, episodes 10/10, no false episode on nsr001_2h and the nsr014
         // slice (23 before the onset threshold), 33/33 pauses, none false. Sp is low here because the subset's
-        // non-AF denominator is small and dominated by AF-to-sinus transitions (219, 201) and 232.
-        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.97);
+        // non-AF denominator is small and dominated by AF-to-sinus transitions (219, 201) and 232. Se was 0.9860
+        // before the warm-up back-dating (201 and 219 start in AF: their first 8 intervals are now covered).
+        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.98);
         assertThat(s.specificity()).isGreaterThanOrEqualTo(0.88);
         assertThat(s.ppv()).isGreaterThanOrEqualTo(0.80);
         assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
