@@ -82,8 +82,8 @@ public final class PeerRules {
         afOnsetSegments = rhythm.onsetSegments();
         afOffsetSegments = rhythm.offsetSegments();
         afOnsetThreshold = rhythm.onsetThreshold();
-        if (afOnsetSegments < 1 || afOffsetSegments < 1) {
-            throw new IllegalArgumentException("the peer AF pattern needs onsetSegments >= 1 and offsetSegments >= 1");
+        if (afOnsetSegments < 2 || afOffsetSegments < 1) { // A1 and O are two rows
+            throw new IllegalArgumentException("the peer AF pattern needs onsetSegments >= 2 and offsetSegments >= 1");
         }
         if (!Double.isFinite(afOnsetThreshold)) {
             throw new IllegalArgumentException("onsetThreshold must be finite, got " + afOnsetThreshold);
