@@ -21,7 +21,7 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
- * The Esper peer: the {@link PeerFeatures} extraction and the two {@link PeerRules#epl()} statements in one
+ * The Esper peer: the {@link PeerFeatures} extraction and the {@link PeerRules#epl()} statements in one
  * Esper runtime, fed every reading in the calling thread (Esper's own timer thread off: the patterns are
  * driven by the rows alone).
  */
@@ -46,6 +46,9 @@ public final class EsperPeer implements AutoCloseable {
             EPDeployment d = runtime.getDeploymentService().deploy(compiled);
             for (EPStatement st : d.getStatements()) {
                 String type = st.getName();
+                if (!AlertKey.TACHYCARDIA.equals(type) && !AlertKey.ATRIAL_FIBRILLATION.equals(type)) {
+                    continue; // af-onset feeds atrial-fibrillation (insert into), it reports nothing itself
+                }
                 st.addListener((newData, oldData, statement, rt) -> {
                     if (newData != null) {
                         for (EventBean b : newData) {

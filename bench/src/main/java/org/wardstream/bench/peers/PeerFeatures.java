@@ -184,9 +184,10 @@ public final class PeerFeatures implements Serializable {
                     }
                     for (RhythmEvent e : events) {
                         if (e instanceof RhythmSegment s) {
+                            // the score as the analyser adds it to the run's sum: (float) of the segment's median
                             out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(),
                                     s.classification() == SegmentClass.IRREGULAR,
-                                    s.classification() == SegmentClass.REGULAR));
+                                    s.classification() == SegmentClass.REGULAR, (float) s.irregularity()));
                         } else if (e instanceof PauseEvent pause) {
                             x.wear().onData(p.wear, pause.endMs());
                         }

@@ -10,9 +10,12 @@ package org.wardstream.bench.peers;
  *       RR analyser's AF state was active ({@code af}).</li>
  *   <li>{@link #HR_GAP}: heart-rate samples more than the rule's maximum sample gap apart (a run breaks).</li>
  *   <li>{@link #SEG}: one closed 8-beat rhythm segment of the RR analyser: {@code irr} = 1 when IRREGULAR,
- *       {@code reg} = 1 when REGULAR, both 0 when INSUFFICIENT; {@code segStart} its first beat.</li>
+ *       {@code reg} = 1 when REGULAR, both 0 when INSUFFICIENT; {@code segStart} its first beat; {@code score} its
+ *       irregularity score as the analyser adds it to the irregular run's sum (a float; NaN when INSUFFICIENT).</li>
  *   <li>{@link #RR_GAP}: the RR analyser reset its evidence after missing data; {@code longGap} when the gap also
  *       closed an AF episode (longer than the AF bridge limit).</li>
+ *   <li>{@link #AF_ONSET}: made by the Esper peer itself (its {@code af-onset} statement, stream
+ *       {@link #STREAM_AF_ONSET}): an AF onset whose irregular run starts at {@code segStart}; see {@link PeerRules}.</li>
  *   <li>{@link #BEGIN}: the patient's first reading (a row before any run); {@link #END}: end of the input for
  *       this patient (closes whatever is open).</li>
  * </ul>
@@ -24,9 +27,11 @@ public class PeerRow {
     public static final String RR_GAP = "RR_GAP";
     public static final String END = "END";
     public static final String BEGIN = "BEGIN";
+    public static final String AF_ONSET = "AF_ONSET";
     /** Which rule stream a row belongs to. */
     public static final String STREAM_HR = "hr";
     public static final String STREAM_RHYTHM = "rhythm";
+    public static final String STREAM_AF_ONSET = "afOnset";
 
     private String patientId;
     private String stream;
@@ -38,6 +43,7 @@ public class PeerRow {
     private long segStart;
     private int irr;
     private int reg;
+    private float score;
     private boolean longGap;
 
     public PeerRow() {
@@ -51,11 +57,12 @@ public class PeerRow {
         return r;
     }
 
-    static PeerRow segment(String patient, long start, long end, boolean irregular, boolean regular) {
+    static PeerRow segment(String patient, long start, long end, boolean irregular, boolean regular, float score) {
         PeerRow r = of(patient, STREAM_RHYTHM, SEG, end);
         r.segStart = start;
         r.irr = irregular ? 1 : 0;
         r.reg = regular ? 1 : 0;
+        r.score = score;
         return r;
     }
 
@@ -88,6 +95,8 @@ public class PeerRow {
     public void setIrr(int v) { irr = v; }
     public int getReg() { return reg; }
     public void setReg(int v) { reg = v; }
+    public float getScore() { return score; }
+    public void setScore(float v) { score = v; }
     public boolean isLongGap() { return longGap; }
     public void setLongGap(boolean v) { longGap = v; }
 

@@ -1,17 +1,20 @@
 package org.wardstream.bench.peers;
 
+import java.math.BigDecimal;
 import java.util.Locale;
 
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rule;
 import org.wardstream.rules.Rules;
+import org.wardstream.rhythm.RhythmParameters;
+import org.wardstream.signals.RhythmRuleParameters;
 
 /**
- * The tachycardia and AF rules as row patterns, with their thresholds taken from the same rule files as the
- * detection stage. One pattern per rule, written twice: Esper EPL {@code match_recognize} and Flink SQL
- * {@code MATCH_RECOGNIZE} (the two dialects differ only in how they sum over a quantified variable and in the
- * ordering clause). Both consume a whole episode (start to end) per match, so an open episode is reported once:
+ * The tachycardia and AF rules as row patterns, with their thresholds taken from the same rule files (and, for AF,
+ * the same {@link RhythmParameters} the RR analyser is built with) as the detection stage. Written twice: Esper EPL
+ * {@code match_recognize} and Flink SQL {@code MATCH_RECOGNIZE}. Each consumes a whole episode (start to end) per
+ * match, so an open episode is reported once:
  *
  * <pre>
  * tachycardia:  S T*? U W*? R*? E
@@ -19,19 +22,43 @@ import org.wardstream.rules.Rules;
  *   W     any HR row (the episode runs)         R  HR row below rateBpm - endHysteresisBpm
  *   E     a sample gap, the end of input, or below the end rate with E.t - FIRST(R.t) &gt;= endMinDuration
  *   report (patient, S.t) unless U.af (a tachycardia start during AF raises no alert: the AF alert escalates)
- * atrial fibrillation:  A1 N1*? A2 ... A5 W*? Z1 M1*? Z2 ... Z5   (5 = onsetSegments, offsetSegments)
- *   Ai    IRREGULAR segment                     Ni, Mi  INSUFFICIENT segment (neither adds nor removes evidence)
+ * atrial fibrillation:  P N0*? A1 B*? O W*? Z1 M1*? Z2 ... Z5   (5 = offsetSegments)
+ *   P     a row before the run: a REGULAR segment or any row that is not a segment (begin, gap, end)
+ *   N0    INSUFFICIENT segment (before the run: not part of it)
+ *   A1    IRREGULAR segment: the run's first, the episode's start
+ *   B     IRREGULAR or INSUFFICIENT segment at which the onset condition does not (yet) hold
+ *   O     IRREGULAR segment at which it holds: the run has &gt;= onsetSegments IRREGULAR segments and their mean
+ *         score, summed in float in row order as the analyser sums it, is above onsetThreshold (AF opens here,
+ *         at the 5th, 6th, ... segment of the run)
  *   W     any row but a closing row             Zi      REGULAR segment, or a closing row
+ *   Mi    INSUFFICIENT segment (neither adds nor removes evidence)
  *   closing rows: the end of input, or an RR gap that closed AF; the extraction repeats them offsetSegments
  *   times so that one closes the chain Z1..Z5 (alternation, which would say "Z-chain or gap", is not
  *   supported by Flink's MATCH_RECOGNIZE)
  *   report (patient, A1.segStart)
  * </pre>
- * Flink's NFA would otherwise keep one partial match per qualifying row of a long run (every fast sample can be
+ * B excludes the rows at which the onset condition holds, so the run up to the onset has exactly one parse: no
+ * partial match lives on past the onset row (without it, every later IRREGULAR row of an AF episode would be a
+ * further candidate O, each with its own W*? tail until the episode ends).
+ *
+ * <p>The onset condition is an aggregate over the run. Flink SQL allows aggregates in {@code DEFINE}: {@code SUM}
+ * over all rows of the match so far (the current one included), which the pattern restricts to IRREGULAR rows with
+ * {@code CASE}; its {@code SUM} of a {@code FLOAT} column adds in float, in row order. Esper does not allow
+ * aggregate functions in {@code DEFINE} ("An aggregate function may not appear in a DEFINE clause"), and a group
+ * variable's own condition sees only the current row, so B cannot test the condition over its earlier rows. Esper
+ * therefore gets the same pattern in two statements: {@code af-onset}, {@code P N0*? A1 B*? O} with the condition
+ * written with enumeration methods over B ({@code aggregate} with a float seed, {@code countOf}) and B's
+ * exclusion expressed as "the onset has not been reached", which a match ending at O gives for free; it inserts
+ * an {@code AF_ONSET} row (start = A1.segStart) right after O, and {@code atrial-fibrillation},
+ * {@code S W*? Z1 M1*? ... Z5} with S an onset row, consumes the episode (onset rows inside an open episode are W).
+ *
+ * <p>Flink's NFA would otherwise keep one partial match per qualifying row of a long run (every fast sample can be
  * an S, every irregular segment an A1), each evaluating conditions that read earlier rows of its match, which is
  * quadratic in the run length. Its patterns therefore begin with the row before the run, {@code P} (a row that
  * does not qualify: the first row of a patient is a BEGIN row), and skip to the last row of a match, which becomes
- * the next match's P. Esper cannot skip to a variable, and needs no such help: its statements keep the plain form.
+ * the next match's P. Esper's AF onset statement starts with P too (a match ends at O, so the P of the next run is
+ * never consumed by the previous match); Esper cannot skip to a variable, and its tachycardia statement keeps the
+ * plain form.
  */
 public final class PeerRules {
     public final double tachyRateBpm;
@@ -40,29 +67,27 @@ public final class PeerRules {
     public final long tachyEndMinMs;
     public final int afOnsetSegments;
     public final int afOffsetSegments;
+    /** The analyser's onset threshold on the irregular run's mean score ({@link RhythmParameters#onsetThreshold()}). */
+    public final double afOnsetThreshold;
 
     public PeerRules(Rules rules) {
         EffectiveRules eff = rules.defaults();
         Rule t = eff.rule(EpisodeType.TACHYCARDIA);
-        Rule af = eff.rule(EpisodeType.ATRIAL_FIBRILLATION);
         tachyRateBpm = t.number("rateBpm");
         tachyMinMs = t.millis("minDuration");
         tachyEndBpm = t.number("rateBpm") - t.number("endHysteresisBpm");
         tachyEndMinMs = t.millis("endMinDuration");
-        afOnsetSegments = (int) af.number("onsetSegments");
-        afOffsetSegments = (int) af.number("offsetSegments");
-        if (afOnsetSegments < 2 || afOffsetSegments < 1) {
+        // the AF parameters exactly as the analyser gets them (PeerFeatures builds its RrAnalyser the same way)
+        RhythmParameters rhythm = RhythmRuleParameters.from(eff);
+        afOnsetSegments = rhythm.onsetSegments();
+        afOffsetSegments = rhythm.offsetSegments();
+        afOnsetThreshold = rhythm.onsetThreshold();
+        if (afOnsetSegments < 2 || afOffsetSegments < 1) { // A1 and O are two rows
             throw new IllegalArgumentException("the peer AF pattern needs onsetSegments >= 2 and offsetSegments >= 1");
         }
-    }
-
-    /** {@code A1 N1*? A2 ... A<onset>}: consecutive IRREGULAR segments, INSUFFICIENT ones between. */
-    String onsetChain() {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= afOnsetSegments; i++) {
-            b.append(i == 1 ? "" : " N" + (i - 1) + "*? ").append("A").append(i);
+        if (!Double.isFinite(afOnsetThreshold)) {
+            throw new IllegalArgumentException("onsetThreshold must be finite, got " + afOnsetThreshold);
         }
-        return b.toString();
     }
 
     /** {@code Z1 M1*? Z2 ... Z<offset>}: consecutive REGULAR segments (or closing rows), INSUFFICIENT ones between. */
@@ -74,17 +99,10 @@ public final class PeerRules {
         return b.toString();
     }
 
-    /** The AF variables' conditions, {@code not} and {@code !=} spelled per dialect. */
-    private String afDefines(String not, String ne, String and, String or) {
+    /** The offset chain's conditions (and W's), {@code not} and {@code !=} spelled per dialect. */
+    private String offsetDefines(String not, String ne, String and, String or) {
         StringBuilder b = new StringBuilder();
         String insufficient = "%1$s.kind = 'SEG' " + and + " %1$s.irr = 0 " + and + " %1$s.reg = 0";
-        for (int i = 1; i <= afOnsetSegments; i++) {
-            b.append("    A").append(i).append(" AS A").append(i).append(".kind = 'SEG' ").append(and).append(" A")
-                    .append(i).append(".irr = 1,\n");
-            if (i < afOnsetSegments) {
-                b.append("    N").append(i).append(" AS ").append(String.format(insufficient, "N" + i)).append(",\n");
-            }
-        }
         b.append("    W AS W.kind ").append(ne).append(" 'END' ").append(and).append(" ").append(not).append(" W.longGap,\n");
         for (int i = 1; i <= afOffsetSegments; i++) {
             b.append("    Z").append(i).append(" AS (Z").append(i).append(".kind = 'SEG' ").append(and).append(" Z").append(i)
@@ -98,8 +116,16 @@ public final class PeerRules {
         return b.toString();
     }
 
-    /** Esper EPL: two statements, {@code tachycardia} and {@code atrial-fibrillation}. */
+    /**
+     * Esper EPL: three statements, {@code tachycardia}, {@code af-onset} (inserts {@link PeerRow#AF_ONSET} rows) and
+     * {@code atrial-fibrillation}.
+     */
     public String epl() {
+        // The run's IRREGULAR rows are A1, the IRREGULAR ones among B, and O. Float sum in row order, as the analyser.
+        // (An enumeration method over a group variable with no rows yields null, hence the coalesce.)
+        String n = "(2 + coalesce(B.countOf(x => x.irr = 1), 0))";
+        String sum = "cast(coalesce(B.aggregate(A1.score, (s, x) => case when x.irr = 1 then cast(s + x.score, float)"
+                + " else s end), A1.score) + O.score, float)";
         return String.format(Locale.ROOT, """
                 @name('tachycardia') select * from PeerRow(stream='hr')
                 match_recognize (
@@ -115,16 +141,32 @@ public final class PeerRules {
                     R as R.kind = 'HR' and R.bpm < %3$s,
                     E as E.kind != 'HR' or (E.bpm < %3$s and E.t - R[0].t >= %4$d)
                 );
-                @name('atrial-fibrillation') select * from PeerRow(stream='rhythm')
+                @name('af-onset') insert into PeerRow
+                select patientId, '%9$s' as stream, '%10$s' as kind, t, startMs as segStart from PeerRow(stream='rhythm')
                 match_recognize (
                   partition by patientId
-                  measures A1.patientId as patientId, A1.segStart as startMs
+                  measures A1.patientId as patientId, A1.segStart as startMs, O.t as t
                   after match skip past last row
-                  pattern (%5$s W*? %6$s)
+                  pattern (P N0*? A1 B*? O)
                   define
-                %7$s);
-                """, num(tachyRateBpm), tachyMinMs, num(tachyEndBpm), tachyEndMinMs, onsetChain(), offsetChain(),
-                afDefines("not", "!=", "and", "or"));
+                    P as (P.kind = 'SEG' and P.reg = 1) or P.kind != 'SEG',
+                    N0 as N0.kind = 'SEG' and N0.irr = 0 and N0.reg = 0,
+                    A1 as A1.kind = 'SEG' and A1.irr = 1,
+                    B as B.kind = 'SEG' and B.reg = 0,
+                    O as O.kind = 'SEG' and O.irr = 1 and %5$s >= %6$d and cast(%7$s / %5$s, float) > %8$s
+                );
+                @name('atrial-fibrillation') select * from PeerRow(stream='rhythm' or stream='%9$s')
+                match_recognize (
+                  partition by patientId
+                  measures S.patientId as patientId, S.segStart as startMs
+                  after match skip past last row
+                  pattern (S W*? %11$s)
+                  define
+                    S as S.kind = '%10$s',
+                %12$s);
+                """, num(tachyRateBpm), tachyMinMs, num(tachyEndBpm), tachyEndMinMs, n, afOnsetSegments, sum,
+                decimal(afOnsetThreshold), PeerRow.STREAM_AF_ONSET, PeerRow.AF_ONSET, offsetChain(),
+                offsetDefines("not", "!=", "and", "or"));
     }
 
     /** Flink SQL over a table with the {@link PeerRow} columns and a processing-time attribute {@code pt}. */
@@ -149,18 +191,31 @@ public final class PeerRules {
     }
 
     public String sqlAtrialFibrillation(String table) {
+        // Aggregates without a variable run over every row of the match so far, the current one included; only
+        // IRREGULAR rows count (P is REGULAR or not a segment, N0 INSUFFICIENT). SUM of a FLOAT adds in float.
+        String onset = String.format(Locale.ROOT, "SUM(irr) >= %d AND CAST(CAST(SUM(CASE WHEN irr = 1 THEN score"
+                + " ELSE CAST(0 AS FLOAT) END) AS DOUBLE) / SUM(irr) AS FLOAT) > CAST(%s AS DOUBLE)",
+                afOnsetSegments, decimal(afOnsetThreshold));
         return String.format(Locale.ROOT, """
                 SELECT patientId, startMs FROM %1$s
                 MATCH_RECOGNIZE (
                   PARTITION BY patientId ORDER BY pt
                   MEASURES A1.segStart AS startMs
                   ONE ROW PER MATCH
-                  AFTER MATCH SKIP TO LAST Z%5$d
-                  PATTERN (P N0*? %2$s W*? %3$s)
+                  AFTER MATCH SKIP TO LAST Z%4$d
+                  PATTERN (P N0*? A1 B*? O W*? %2$s)
                   DEFINE
                     P AS (P.kind = 'SEG' AND P.reg = 1) OR P.kind <> 'SEG',
                     N0 AS N0.kind = 'SEG' AND N0.irr = 0 AND N0.reg = 0,
-                %4$s)""", table, onsetChain(), offsetChain(), afDefines("NOT", "<>", "AND", "OR"), afOffsetSegments);
+                    A1 AS A1.kind = 'SEG' AND A1.irr = 1,
+                    B AS B.kind = 'SEG' AND B.reg = 0 AND NOT (B.irr = 1 AND %5$s),
+                    O AS O.kind = 'SEG' AND O.irr = 1 AND %5$s,
+                %3$s)""", table, offsetChain(), offsetDefines("NOT", "<>", "AND", "OR"), afOffsetSegments, onset);
+    }
+
+    /** A threshold as a plain decimal literal whose nearest double is {@code v} (the shortest such, as Double.toString). */
+    static String decimal(double v) {
+        return BigDecimal.valueOf(v).toPlainString();
     }
 
     private static String num(double v) {
