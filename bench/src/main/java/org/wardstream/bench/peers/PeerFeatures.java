@@ -160,7 +160,6 @@ public final class PeerFeatures implements Serializable {
         if (!p.begun) {
             p.begun = true;
             out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.BEGIN, r.time));
-            out.accept(PeerRow.of(p.id, PeerRow.STREAM_RHYTHM, PeerRow.BEGIN, r.time));
         }
         Extractors x = extractors(p.profile);
         switch (r.kind) {
@@ -169,9 +168,16 @@ public final class PeerFeatures implements Serializable {
                 for (int i = 0; i < r.rrMs.length; i++) {
                     beat += r.rrMs[i];
                     int before = p.rr.rrCount;
+                    boolean first = p.rr.beatsSeen == 0;
                     events.clear();
                     boolean used = x.rr().onBeat(p.rr, beat, r.rrMs[i], QUALITY[r.rrQuality[i]], events::add);
-                    if (used && before >= 1 && p.rr.rrCount == 1) { // the analyser reset its evidence (missing data)
+                    // segStart of BEGIN and RR_GAP: where the analyser's window history (re)starts, the time a run
+                    // opening with the first judged segment after it is back-dated to (RrAnalyser's warm-up rule)
+                    if (used && first) {
+                        PeerRow begin = PeerRow.of(p.id, PeerRow.STREAM_RHYTHM, PeerRow.BEGIN, beat);
+                        begin.setSegStart(p.rr.irregularRunStartMs);
+                        out.accept(begin);
+                    } else if (used && before >= 1 && p.rr.rrCount == 1) { // the analyser reset its evidence (missing data)
                         boolean closedAf = false;
                         for (RhythmEvent e : events) {
                             closedAf |= e instanceof AfOffset off && off.reason() == AfOffset.Reason.DATA_GAP;
@@ -179,6 +185,7 @@ public final class PeerFeatures implements Serializable {
                         for (int k = 0; k < (closedAf ? closingRows : 1); k++) {
                             PeerRow gap = PeerRow.of(p.id, PeerRow.STREAM_RHYTHM, PeerRow.RR_GAP, beat);
                             gap.setLongGap(closedAf);
+                            gap.setSegStart(p.rr.irregularRunStartMs);
                             out.accept(gap);
                         }
                     }

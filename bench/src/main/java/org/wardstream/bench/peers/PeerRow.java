@@ -13,11 +13,13 @@ package org.wardstream.bench.peers;
  *       {@code reg} = 1 when REGULAR, both 0 when INSUFFICIENT; {@code segStart} its first beat; {@code score} its
  *       irregularity score as the analyser adds it to the irregular run's sum (a float; NaN when INSUFFICIENT).</li>
  *   <li>{@link #RR_GAP}: the RR analyser reset its evidence after missing data; {@code longGap} when the gap also
- *       closed an AF episode (longer than the AF bridge limit).</li>
+ *       closed an AF episode (longer than the AF bridge limit); {@code segStart} where the analyser's window history
+ *       restarts (a run opening with the first segment judged after it is back-dated there).</li>
  *   <li>{@link #AF_ONSET}: made by the Esper peer itself (its {@code af-onset} statement, stream
  *       {@link #STREAM_AF_ONSET}): an AF onset whose irregular run starts at {@code segStart}; see {@link PeerRules}.</li>
- *   <li>{@link #BEGIN}: the patient's first reading (a row before any run); {@link #END}: end of the input for
- *       this patient (closes whatever is open).</li>
+ *   <li>{@link #BEGIN}: the patient's first reading (a row before any run; in the rhythm stream, the first beat,
+ *       with {@code segStart} where the analyser's window history starts, as for RR_GAP); {@link #END}: end of the
+ *       input for this patient (closes whatever is open).</li>
  * </ul>
  */
 public class PeerRow {

@@ -35,7 +35,9 @@ import org.wardstream.signals.RhythmRuleParameters;
  *   closing rows: the end of input, or an RR gap that closed AF; the extraction repeats them offsetSegments
  *   times so that one closes the chain Z1..Z5 (alternation, which would say "Z-chain or gap", is not
  *   supported by Flink's MATCH_RECOGNIZE)
- *   report (patient, A1.segStart)
+ *   report (patient, start): start = P.segStart when P is a BEGIN or RR_GAP row (the run opens with the first
+ *   segment judged after the analyser (re)started, so it covers the warm-up beats: RrAnalyser's warm-up rule; the
+ *   extraction puts the (re)start time in those rows' segStart), else A1.segStart
  * </pre>
  * B excludes the rows at which the onset condition holds, so the run up to the onset has exactly one parse: no
  * partial match lives on past the onset row (without it, every later IRREGULAR row of an AF episode would be a
@@ -49,7 +51,7 @@ import org.wardstream.signals.RhythmRuleParameters;
  * therefore gets the same pattern in two statements: {@code af-onset}, {@code P N0*? A1 B*? O} with the condition
  * written with enumeration methods over B ({@code aggregate} with a float seed, {@code countOf}) and B's
  * exclusion expressed as "the onset has not been reached", which a match ending at O gives for free; it inserts
- * an {@code AF_ONSET} row (start = A1.segStart) right after O, and {@code atrial-fibrillation},
+ * an {@code AF_ONSET} row (with that start) right after O, and {@code atrial-fibrillation},
  * {@code S W*? Z1 M1*? ... Z5} with S an onset row, consumes the episode (onset rows inside an open episode are W).
  *
  * <p>Flink's NFA would otherwise keep one partial match per qualifying row of a long run (every fast sample can be
@@ -145,7 +147,7 @@ public final class PeerRules {
                 select patientId, '%9$s' as stream, '%10$s' as kind, t, startMs as segStart from PeerRow(stream='rhythm')
                 match_recognize (
                   partition by patientId
-                  measures A1.patientId as patientId, A1.segStart as startMs, O.t as t
+                  measures A1.patientId as patientId, case when P.kind != 'SEG' then P.segStart else A1.segStart end as startMs, O.t as t
                   after match skip past last row
                   pattern (P N0*? A1 B*? O)
                   define
@@ -200,7 +202,7 @@ public final class PeerRules {
                 SELECT patientId, startMs FROM %1$s
                 MATCH_RECOGNIZE (
                   PARTITION BY patientId ORDER BY pt
-                  MEASURES A1.segStart AS startMs
+                  MEASURES CASE WHEN P.kind <> 'SEG' THEN P.segStart ELSE A1.segStart END AS startMs
                   ONE ROW PER MATCH
                   AFTER MATCH SKIP TO LAST Z%4$d
                   PATTERN (P N0*? A1 B*? O W*? %2$s)
