@@ -182,18 +182,20 @@ class EscalationArrivalOrderTest {
 
     @Test
     void ofTwoMatchesInOneEpisodeTheFirstEscalatesWhicheverArrivesFirst() {
-        List<AlertChange> inOrder = run(twoMatches(T0)[0].arriving(twoMatches(T0)[0].canonical()));
+        Script[] scripts = twoMatches(T0);
+        Transition firstMatch = scripts[1].escalation();
+        Transition secondMatch = scripts[0].escalation();
+        List<AlertChange> inOrder = run(scripts[0].arriving(scripts[0].canonical()));
         assertThat(inOrder).filteredOn(c -> c.kind() == AlertChange.Kind.ESCALATED).singleElement()
-                .satisfies(c -> assertThat(c.atMs()).isEqualTo(fastAf(T0, List.of()).escalation().atMs()));
-        for (Script script : twoMatches(T0)) {
+                .satisfies(c -> assertThat(c.atMs()).isEqualTo(firstMatch.atMs()));
+        for (Script script : scripts) {
             assertThat(exactly(run(script.arriving(script.canonical())))).isEqualTo(exactly(inOrder));
             assertOrderDoesNotMatter(script);
         }
         // both early (in their order: the first, then the second), before the episode's START
-        Script[] both = twoMatches(T0);
         List<Transition> early = new ArrayList<>(fastAf(T0, List.of()).signals());
-        early.add(0, both[0].escalation());
-        early.add(0, both[1].escalation());
+        early.add(0, secondMatch);
+        early.add(0, firstMatch);
         assertThat(early.get(0).atMs()).isLessThan(early.get(1).atMs());
         assertThat(exactly(run(early))).isEqualTo(exactly(inOrder));
     }
