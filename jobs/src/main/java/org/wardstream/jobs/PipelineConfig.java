@@ -75,6 +75,29 @@ public record PipelineConfig(String bootstrapServers, Properties kafkaProperties
         return props;
     }
 
+    /**
+     * Kafka settings with every secret masked (passwords, JAAS configuration, keys): safe to log. A record's own
+     * {@code toString} would print the properties as given, secrets included.
+     */
+    public static String describeKafkaProperties(Properties properties) {
+        java.util.Map<String, String> shown = new java.util.TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            String k = key.toLowerCase(java.util.Locale.ROOT);
+            boolean secret = k.contains("password") || k.contains("jaas") || k.contains("secret")
+                    || k.endsWith(".key") || k.contains("credentials") || k.contains("token");
+            shown.put(key, secret ? "[hidden]" : properties.getProperty(key));
+        }
+        return shown.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "PipelineConfig[bootstrapServers=" + bootstrapServers + ", kafkaProperties="
+                + describeKafkaProperties(kafkaProperties) + ", groupId=" + groupId + ", transactionalIdPrefix="
+                + transactionalIdPrefix + ", checkpointInterval=" + checkpointInterval + ", ingest=" + ingest
+                + ", rulesDir=" + rulesDir + "]";
+    }
+
     /** Loads and validates the rules: an invalid file fails here, naming the file, the field and the reason. */
     public org.wardstream.rules.Rules loadRules() {
         return rulesDir == null ? org.wardstream.rules.Rules.loadClasspath()
