@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.jobs.PipelineConfig;
+import org.wardstream.jobs.SecretRef;
 
 /**
  * Where the equity-metrics job reads and writes: the Kafka conventions of {@link PipelineConfig} (its
@@ -13,16 +14,17 @@ import org.wardstream.jobs.PipelineConfig;
  * whether the sources stop at the offsets that were latest at start (a bounded recomputation).
  *
  * @param postgresUrl JDBC URL of the PostgreSQL database, or null for no PostgreSQL sink
+ * @param postgresPassword where the TaskManagers read the PostgreSQL password (a file or an environment variable)
  */
 public record EquityJobConfig(PipelineConfig kafka, EquityJobSettings settings, String postgresUrl,
-                              String postgresUser, String postgresPassword, boolean bounded)
+                              String postgresUser, SecretRef postgresPassword, boolean bounded)
         implements Serializable {
     public static final String GROUP_ID = "wardstream-equity-metrics";
 
     public static EquityJobConfig defaults(String bootstrapServers) {
         return new EquityJobConfig(new PipelineConfig(bootstrapServers, new Properties(), GROUP_ID, GROUP_ID,
                 Duration.ofSeconds(10), IngestSettings.defaults(), null), EquityJobSettings.defaults(), null, null,
-                null, false);
+                SecretRef.none(), false);
     }
 
     public EquityJobConfig withKafka(PipelineConfig k) {
@@ -33,7 +35,7 @@ public record EquityJobConfig(PipelineConfig kafka, EquityJobSettings settings, 
         return new EquityJobConfig(kafka, s, postgresUrl, postgresUser, postgresPassword, bounded);
     }
 
-    public EquityJobConfig withPostgres(String url, String user, String password) {
+    public EquityJobConfig withPostgres(String url, String user, SecretRef password) {
         return new EquityJobConfig(kafka, settings, url, user, password, bounded);
     }
 
@@ -41,10 +43,10 @@ public record EquityJobConfig(PipelineConfig kafka, EquityJobSettings settings, 
         return new EquityJobConfig(kafka, settings, postgresUrl, postgresUser, postgresPassword, b);
     }
 
-    /** The password is never printed. */
+    /** No secret is printed (the password's reference only). */
     @Override
     public String toString() {
-        return "EquityJobConfig{" + kafka.bootstrapServers() + ", " + settings + ", postgres " + postgresUrl
-                + ", bounded " + bounded + "}";
+        return "EquityJobConfig{" + kafka + ", " + settings + ", postgres " + postgresUrl + " as " + postgresUser
+                + " (password from " + postgresPassword + "), bounded " + bounded + "}";
     }
 }

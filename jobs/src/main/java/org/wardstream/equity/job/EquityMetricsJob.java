@@ -24,6 +24,7 @@ import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.IngestRecord;
 import org.wardstream.ingest.ReadingWatermarks;
 import org.wardstream.jobs.PipelineConfig;
+import org.wardstream.jobs.SecretRef;
 
 /**
  * The equity-metrics job: {@code device-events}, {@code enrolments}, {@code episodes} and
@@ -178,8 +179,25 @@ public final class EquityMetricsJob {
         return in;
     }
 
+    /** The environment variable the TaskManagers read the PostgreSQL password from (unless a file is given). */
+    public static final String POSTGRES_PASSWORD_ENV = "WARDSTREAM_POSTGRES_PASSWORD";
+
     public static void main(String[] args) throws Exception {
+        EquityJobConfig config = parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        buildKafka(env, config);
+        env.execute(NAME);
+    }
+
+    /** The job's configuration from its arguments; secrets only by reference (a file or an environment variable). */
+    static EquityJobConfig parse(String[] args) {
         ParameterTool params = ParameterTool.fromArgs(args);
+        if (params.has("postgres-password")) {
+            throw new IllegalArgumentException("--postgres-password is not accepted: a password on a command line is"
+                    + " visible to every user of the machine (ps, /proc) and in Kubernetes job arguments. Put it in a"
+                    + " file only the job can read and pass --postgres-password-file FILE, or set the environment"
+                    + " variable " + POSTGRES_PASSWORD_ENV + " on every TaskManager.");
+        }
         EquityJobConfig config = EquityJobConfig.defaults(params.getRequired("bootstrap-servers"));
         PipelineConfig k = config.kafka();
         if (params.has("kafka-properties")) {
@@ -195,13 +213,17 @@ public final class EquityMetricsJob {
         }
         config = config.withSettings(s);
         if (params.has("postgres-url")) {
-            String password = params.get("postgres-password", System.getenv("WARDSTREAM_POSTGRES_PASSWORD"));
-            config = config.withPostgres(params.get("postgres-url"), params.get("postgres-user"), password);
+            String url = params.get("postgres-url");
+            if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&;]password=.*")) {
+                throw new IllegalArgumentException("--postgres-url must not carry a password (it would be on the"
+                        + " command line); use --postgres-password-file FILE or " + POSTGRES_PASSWORD_ENV);
+            }
+            SecretRef password = params.has("postgres-password-file")
+                    ? SecretRef.ofFile(params.get("postgres-password-file"))
+                    : SecretRef.ofEnv(POSTGRES_PASSWORD_ENV);
+            config = config.withPostgres(url, params.get("postgres-user"), password);
         }
-        config = config.withBounded(params.has("bounded"));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        buildKafka(env, config);
-        env.execute(NAME);
+        return config.withBounded(params.has("bounded"));
     }
 
     private static Duration duration(ParameterTool params, String name) {

@@ -9,13 +9,15 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.wardstream.equity.disclosure.PublishedRow;
 import org.wardstream.equity.io.PostgresAggregateStore;
+import org.wardstream.jobs.SecretRef;
 
 /**
  * A thin Flink sink (Flink 2.x Sink API) around {@link PostgresAggregateStore}: published rows are
  * buffered and upserted in one batch whenever Flink flushes the writer (before every checkpoint and at the
  * end of input), and when the buffer is full. Delivery is at-least-once; the store's upsert is idempotent
  * (keyed by the row key, applied only when the revision is at least the stored one), so a replay or a retry
- * after a failure leaves the same table.
+ * after a failure leaves the same table. The password is read where the writer opens (on the TaskManager) from
+ * its {@link SecretRef}, so it is never part of the job graph.
  */
 public final class PostgresAggregateSink implements Sink<EquityRowOut> {
     private static final long serialVersionUID = 1L;
@@ -23,9 +25,9 @@ public final class PostgresAggregateSink implements Sink<EquityRowOut> {
 
     private final String jdbcUrl;
     private final String user;
-    private final String password;
+    private final SecretRef password;
 
-    public PostgresAggregateSink(String jdbcUrl, String user, String password) {
+    public PostgresAggregateSink(String jdbcUrl, String user, SecretRef password) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -36,8 +38,9 @@ public final class PostgresAggregateSink implements Sink<EquityRowOut> {
         // Every parallel writer creates the table if absent; PostgreSQL's CREATE TABLE IF NOT EXISTS can still
         // collide when two run at once, so a failed attempt is retried on a fresh connection.
         RuntimeException last = null;
+        String secret = password.resolve();
         for (int attempt = 0; attempt < 3; attempt++) {
-            PostgresAggregateStore store = new PostgresAggregateStore(jdbcUrl, user, password);
+            PostgresAggregateStore store = new PostgresAggregateStore(jdbcUrl, user, secret);
             try {
                 store.createSchema();
                 return new Writer(store);

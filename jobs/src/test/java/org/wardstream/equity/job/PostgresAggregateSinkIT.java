@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wardstream.equity.disclosure.PublishedRow;
 import org.wardstream.embedded.EmbeddedPostgres;
+import org.wardstream.jobs.SecretRef;
 
 /**
  * The PostgreSQL sink in a Flink MiniCluster against a real PostgreSQL server: published rows are upserted
@@ -57,7 +58,7 @@ class PostgresAggregateSinkIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromData(TypeInformation.of(EquityRowOut.class), rows.toArray(new EquityRowOut[0]))
-                .sinkTo(new PostgresAggregateSink(postgres.jdbcUrl(), postgres.user(), null)).name("postgresql");
+                .sinkTo(new PostgresAggregateSink(postgres.jdbcUrl(), postgres.user(), SecretRef.none())).name("postgresql");
         env.execute("postgres-sink-it");
     }
 
