@@ -32,8 +32,18 @@ FLINK_RPC_PORT="${FLINK_RPC_PORT:-${WARDSTREAM_FLINK_RPC_PORT:-16123}}"
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-${WARDSTREAM_PROMETHEUS_PORT:-19249}}"
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$FLINK_REST_PORT"
-# Kafka client settings (TLS, SASL) for the jobs, the simulator and the checks; empty = plaintext loopback.
-KAFKA_CLIENT_PROPERTIES="${WARDSTREAM_KAFKA_PROPERTIES:-}"
+# A secure cluster (start --secure): the broker accepts SASL_SSL only; TLS files and SCRAM credentials in SECRETS_DIR.
+SECURE="${SECURE:-0}"
+SECRETS_DIR="$CLUSTER_HOME/secrets"
+# Kafka client settings (TLS, SASL) for the jobs, the simulator and the checks; empty = plaintext loopback. A secure
+# cluster's own client settings (secrets by reference to a 0600 file) unless WARDSTREAM_KAFKA_PROPERTIES says otherwise.
+set_kafka_client_properties() {
+  KAFKA_CLIENT_PROPERTIES="${WARDSTREAM_KAFKA_PROPERTIES:-}"
+  if [[ -z "$KAFKA_CLIENT_PROPERTIES" && "$SECURE" == 1 ]]; then
+    KAFKA_CLIENT_PROPERTIES="$SECRETS_DIR/client.properties"
+  fi
+}
+set_kafka_client_properties
 
 say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -148,16 +158,30 @@ running_job_id() {
   echo "$id"
 }
 
+# Submits a job the way 'flink run' does: a client JVM (Flink's CliFrontend, from the same libraries as the cluster)
+# runs the entry class to build the job graph and sends it with the jar to the REST endpoint POST /jobs. The web
+# UI's jar upload API (/jars) is switched off (web.submit.enable: false in conf/config.yaml). Prints the job id.
+#   flink_run JAR ENTRY_CLASS PARALLELISM SAVEPOINT(or "") ALLOW_NON_RESTORED(0|1) ARGS...
+flink_run() {
+  local jar="$1" cls="$2" parallelism="$3" savepoint="$4" allow="$5"; shift 5
+  local opts=(-d -p "$parallelism" -c "$cls") out id add_opens
+  [[ -n "$savepoint" ]] && opts+=(-s "$savepoint")
+  [[ "$allow" == 1 ]] && opts+=(--allowNonRestoredState)
+  read -r -a add_opens < "$JVM_OPTIONS"
+  out="$(FLINK_CONF_DIR="$CLUSTER_HOME/flink/conf" java "$MARKER" -Xmx512m -XX:+UseSerialGC "${add_opens[@]}"         -Dlog.file="$LOGS/flink-client.log" -Dlog4j.configurationFile="$LC_DIR/conf/log4j.properties"         -cp "$LIB_DIR/flink/*" org.apache.flink.client.cli.CliFrontend run -m "127.0.0.1:$FLINK_REST_PORT"         "${opts[@]}" "$jar" "$@" 2>&1)" || { printf '%s\n' "$out" | tail -n 30 >&2; return 1; }
+  id="$(sed -n 's/.*Job has been submitted with JobID \([0-9a-f]\{32\}\).*/\1/p' <<< "$out" | head -n 1)"
+  [[ -n "$id" ]] || { printf '%s\n' "$out" | tail -n 30 >&2; return 1; }
+  echo "$id"
+}
+
 # Submits one job and records its id, parallelism and arguments.
 #   submit_job KIND JAR PARALLELISM SAVEPOINT(or "") ARGS...
 submit_job() {
   local kind="$1" jar="$2" parallelism="$3" savepoint="$4"; shift 4
-  local cls id opts=()
+  local cls id
   cls="$(entry_class_of "$kind")"
-  [[ -n "$savepoint" ]] && opts=(--savepoint "$savepoint")
   mkdir -p "$JOBS_DIR"
-  id="$(tool flink-submit --rest "$REST" --jar "$jar" --entry-class "$cls" --parallelism "$parallelism" \
-        "${opts[@]}" -- "$@")" || die "submitting the $kind job failed"
+  id="$(flink_run "$jar" "$cls" "$parallelism" "$savepoint" 0 "$@")" || die "submitting the $kind job failed"
   echo "$id" > "$JOBS_DIR/$kind.id"
   echo "$parallelism" > "$JOBS_DIR/$kind.parallelism"
   printf '%s\n' "$@" > "$JOBS_DIR/$kind.args"

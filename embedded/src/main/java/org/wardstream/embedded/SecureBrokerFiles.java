@@ -158,9 +158,15 @@ public final class SecureBrokerFiles {
                     "--add-scram", MECHANISM + "=[name=" + BROKER_USER + ",password=" + broker + "]",
                     "--add-scram", MECHANISM + "=[name=" + CLIENT_USER + ",password=" + client + "]"}, print);
         } catch (RuntimeException e) {
-            throw new IOException("formatting Kafka storage failed: " + out.toString(StandardCharsets.UTF_8), e);
+            throw new IOException("formatting Kafka storage failed", e);
         }
-        String text = out.toString(StandardCharsets.UTF_8);
+        // The formatter prints the bootstrap records, SCRAM salts and stored keys included: never keep those in a log.
+        String text = out.toString(StandardCharsets.UTF_8).lines()
+                .map(l -> l.contains("UserScramCredentialRecord")
+                        ? "Bootstrap metadata written, with SCRAM-SHA-512 credentials for " + BROKER_USER + " and "
+                                + CLIENT_USER + " (not shown)"
+                        : l)
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
         if (rc != 0) {
             throw new IOException("formatting Kafka storage failed (" + rc + "): " + text);
         }

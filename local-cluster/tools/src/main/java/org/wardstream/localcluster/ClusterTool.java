@@ -55,10 +55,11 @@ import picocli.CommandLine.Option;
         subcommands = {ClusterTool.AwaitKafka.class, ClusterTool.CreateTopics.class, ClusterTool.Simulate.class,
                 ClusterTool.Alerts.class, ClusterTool.AwaitSettled.class, ClusterTool.Score.class,
                 ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.ResetOffsets.class, ClusterTool.KafkaStatus.class,
-                FlinkCommands.Ready.class, FlinkCommands.Submit.class, FlinkCommands.Jobs.class,
+                FlinkCommands.Ready.class, FlinkCommands.Jobs.class,
                 FlinkCommands.AwaitRunning.class, FlinkCommands.AwaitRecovered.class,
                 FlinkCommands.StopWithSavepoint.class, FlinkCommands.Cancel.class,
-                FlinkCommands.TaskManagersOf.class, FlinkCommands.JobMetric.class, FlinkCommands.Status.class})
+                FlinkCommands.TaskManagersOf.class, FlinkCommands.JobMetric.class, FlinkCommands.Status.class,
+                SecureCommands.Setup.class, SecureCommands.Format.class})
 public final class ClusterTool implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

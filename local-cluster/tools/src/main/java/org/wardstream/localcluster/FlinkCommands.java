@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Flink REST commands of the local-cluster helper. Every wait polls the REST API (no fixed sleeps). */
 final class FlinkCommands {
@@ -60,30 +58,6 @@ final class FlinkCommands {
             }
             System.err.println("flink-ready: " + rest + " not ready within " + timeout + " s (" + last + ")");
             return 1;
-        }
-    }
-
-    @Command(name = "flink-submit", description = "Uploads a jar and runs an entry class; prints the job id.")
-    static final class Submit implements Callable<Integer> {
-        @Option(names = "--rest", required = true) String rest;
-        @Option(names = "--jar", required = true) Path jar;
-        @Option(names = "--entry-class", required = true) String entryClass;
-        @Option(names = "--parallelism", defaultValue = "2") int parallelism;
-        @Option(names = "--savepoint", description = "Savepoint (or retained checkpoint) to start from.") String savepoint;
-        @Option(names = "--allow-non-restored-state") boolean allowNonRestored;
-        @Parameters(description = "Program arguments.") List<String> args = new ArrayList<>();
-
-        @Override
-        public Integer call() throws Exception {
-            FlinkRest flink = new FlinkRest(rest);
-            String jarId = flink.uploadJar(jar);
-            try {
-                String job = flink.runJar(jarId, entryClass, parallelism, args, savepoint, allowNonRestored);
-                System.out.println(job);
-            } finally {
-                flink.delete("/jars/" + jarId); // the job graph is built: the upload is no longer needed
-            }
-            return 0;
         }
     }
 
@@ -308,21 +282,21 @@ final class FlinkCommands {
                                     ? cp.path("latest").path("restored").path("external_path").asText() : "nothing");
                 }
             }
-            Map<String, Double> sums = new TreeMap<>();
+            Map<String, Map<String, Double>> byJob = new TreeMap<>();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             for (String endpoint : prometheus) {
                 try {
                     String text = http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint + "/metrics"))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                    PrometheusText.sumWardstream(text, sums);
+                    PrometheusText.sumWardstream(text, byJob);
                 } catch (Exception e) {
                     System.out.println("  Prometheus " + endpoint + ": no answer (" + e.getMessage() + ")");
                 }
             }
-            if (!sums.isEmpty()) {
-                System.out.println("  wardstream metrics (Prometheus, summed over subtasks and labels):");
+            byJob.forEach((job, sums) -> {
+                System.out.println("  wardstream metrics of '" + job + "' (Prometheus, summed over subtasks):");
                 sums.forEach((k, v) -> System.out.printf("    %-60s %,.0f%n", k, v));
-            }
+            });
             return 0;
         }
     }

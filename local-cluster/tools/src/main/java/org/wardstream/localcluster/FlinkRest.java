@@ -5,16 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The few calls of Flink's REST API (the same one the web UI and {@code flink} CLI use) the scripts need. */
 public final class FlinkRest {
@@ -73,39 +69,6 @@ public final class FlinkRest {
     static String firstLines(String s, int n) {
         String[] lines = s.split("\n");
         return String.join(" | ", java.util.Arrays.copyOf(lines, Math.min(n, lines.length)));
-    }
-
-    /** Uploads a jar (multipart, field {@code jarfile}) and returns its id on the cluster. */
-    public String uploadJar(Path jar) throws IOException, InterruptedException {
-        String boundary = "wardstream-" + UUID.randomUUID();
-        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
-                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        JsonNode r = send(HttpRequest.newBuilder(URI.create(base + "/jars/upload"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
-                        HttpRequest.BodyPublishers.ofFile(jar), HttpRequest.BodyPublishers.ofByteArray(tail))));
-        String file = r.path("filename").asText();
-        if (file.isEmpty()) {
-            throw new IOException("jar upload returned no file name: " + r);
-        }
-        return Path.of(file).getFileName().toString();
-    }
-
-    /** Runs an uploaded jar's entry class; returns the job id. */
-    public String runJar(String jarId, String entryClass, int parallelism, List<String> args, String savepoint,
-                         boolean allowNonRestoredState) throws IOException, InterruptedException {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("entryClass", entryClass);
-        body.put("parallelism", parallelism);
-        var list = body.putArray("programArgsList");
-        args.forEach(list::add);
-        if (savepoint != null) {
-            body.put("savepointPath", savepoint);
-            body.put("allowNonRestoredState", allowNonRestoredState);
-        }
-        return post("/jars/" + jarId + "/run", body).path("jobid").asText();
     }
 
     /** Job ids, names and states (all jobs the JobManager remembers). */
