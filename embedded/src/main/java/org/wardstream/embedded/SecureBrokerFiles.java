@@ -54,13 +54,16 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * DIR/broker-keystore.p12          the broker's key and certificate chain
  * DIR/broker-secrets.properties    keystore.password, truststore.password, password (SCRAM user "broker")  0600
  * DIR/client-secrets.properties    truststore.password, username, password (SCRAM user "wardstream")       0600
- * DIR/client.properties            SASL_SSL client settings; secrets by reference only                      0600
+ * DIR/client.properties            SASL_SSL client settings of "wardstream"; secrets by reference only       0600
+ * DIR/admin.properties             the same for "broker" (administration: topics, ACLs, SCRAM users)        0600
  * </pre>
  */
 public final class SecureBrokerFiles {
     public static final String MECHANISM = "SCRAM-SHA-512";
     public static final String BROKER_USER = "broker";
     public static final String CLIENT_USER = "wardstream";
+    /** The principal of the broker's certificate, as the controller listener (mutual TLS) sees it. */
+    public static final String BROKER_CERT_PRINCIPAL = "User:CN=localhost";
     /** The listener name clients and the broker itself use. */
     public static final String LISTENER = "SASL_SSL";
 
@@ -105,6 +108,14 @@ public final class SecureBrokerFiles {
         return dir.resolve("client.properties");
     }
 
+    /**
+     * The client settings of the broker's own user (a super user where an authorizer is configured): topic and ACL
+     * administration, never the jobs.
+     */
+    public Path adminProperties() {
+        return dir.resolve("admin.properties");
+    }
+
     /** The client settings, as a Kafka client reads them (references resolved by the client, not here). */
     public Properties clientSettings() throws IOException {
         return load(clientProperties());
@@ -125,6 +136,10 @@ public final class SecureBrokerFiles {
         p.put("config.providers", "file");
         p.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         p.put("inter.broker.listener.name", LISTENER);
+        // the KRaft controller listener: TLS with client certificates (the broker's own; SCRAM cannot serve the
+        // controller listener, whose credentials live in the metadata it serves)
+        p.put("listener.security.protocol.map", LISTENER + ":SASL_SSL,CONTROLLER:SSL");
+        p.put("listener.name.controller.ssl.client.auth", "required");
         p.put("sasl.enabled.mechanisms", MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
         p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
@@ -233,20 +248,27 @@ public final class SecureBrokerFiles {
         clientSecrets.setProperty("password", randomSecret());
         writePrivate(clientSecrets(), clientSecrets, "secrets of the wardstream client user (0600)");
 
-        String ref = "${file:" + clientSecrets() + ":";
+        writePrivate(clientProperties(), clientSettings(clientSecrets(), "${file:" + clientSecrets() + ":username}"),
+                "Kafka client settings of user " + CLIENT_USER + "; secrets stay in " + clientSecrets().getFileName());
+        writePrivate(adminProperties(), clientSettings(brokerSecrets(), BROKER_USER), "Kafka client settings of the"
+                + " super user " + BROKER_USER + " (topics, ACLs, SCRAM users): for administration only");
+    }
+
+    /** SASL_SSL client settings of a user; the password and truststore password by reference to {@code secrets}. */
+    private Properties clientSettings(Path secrets, String username) {
+        String ref = "${file:" + secrets + ":";
         Properties client = new Properties();
         client.setProperty("security.protocol", "SASL_SSL");
         client.setProperty("sasl.mechanism", MECHANISM);
         client.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + ref + "username}\" password=\"" + ref + "password}\";");
+                + " username=\"" + username + "\" password=\"" + ref + "password}\";");
         client.setProperty("ssl.truststore.type", "PKCS12");
         client.setProperty("ssl.truststore.location", truststore().toString());
         client.setProperty("ssl.truststore.password", ref + "truststore.password}");
         client.setProperty("ssl.endpoint.identification.algorithm", "https");
         client.setProperty("config.providers", "file");
         client.setProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        writePrivate(clientProperties(), client, "Kafka client settings for the secure local broker; secrets stay in "
-                + clientSecrets().getFileName());
+        return client;
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Duration valid) {
@@ -309,6 +331,7 @@ public final class SecureBrokerFiles {
 
     /** Every file that holds a secret (for permission checks). */
     public List<Path> secretFiles() {
-        return List.of(brokerSecrets(), clientSecrets(), brokerKeystore(), truststore(), clientProperties());
+        return List.of(brokerSecrets(), clientSecrets(), brokerKeystore(), truststore(), clientProperties(),
+                adminProperties());
     }
 }

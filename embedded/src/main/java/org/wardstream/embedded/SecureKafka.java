@@ -26,8 +26,11 @@ import kafka.server.KafkaRaftServer;
  * A real Kafka broker in this JVM whose only client listener is {@code SASL_SSL} with SCRAM-SHA-512: TLS with a
  * certificate authority generated at start-up, every client (and the broker's own inter-broker connection, which
  * the transaction coordinator uses) authenticated with a SCRAM password that is created when storage is formatted
- * ({@code --add-scram}, as {@code local-cluster/start --secure} does). The KRaft controller listener is plaintext on
- * loopback, reachable only from this machine. Files and secrets: {@link SecureBrokerFiles}.
+ * ({@code --add-scram}, as {@code local-cluster/start --secure} does). Authorization is on (KRaft's
+ * {@code StandardAuthorizer}, nothing allowed without an ACL): the {@code broker} user is the only super user, so the
+ * {@code wardstream} user can do exactly what its ACLs grant. The KRaft controller listener (loopback) takes TLS with
+ * client certificates: the broker's certificate is its second super-user identity. Files and secrets:
+ * {@link SecureBrokerFiles}.
  */
 public final class SecureKafka implements AutoCloseable {
     private final KafkaRaftServer server;
@@ -56,7 +59,6 @@ public final class SecureKafka implements AutoCloseable {
         p.put("listeners", SecureBrokerFiles.LISTENER + "://" + host + ":" + port + ",CONTROLLER://" + host + ":"
                 + controllerPort);
         p.put("advertised.listeners", SecureBrokerFiles.LISTENER + "://" + host + ":" + port);
-        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         p.put("controller.quorum.bootstrap.servers", host + ":" + controllerPort);
         p.put("log.dirs", base.resolve("data").toString());
@@ -71,6 +73,9 @@ public final class SecureKafka implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         p.put("log.retention.ms", "-1");
         p.putAll(files.brokerSettings());
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + SecureBrokerFiles.BROKER_USER + ";" + SecureBrokerFiles.BROKER_CERT_PRINCIPAL);
+        p.put("allow.everyone.if.no.acl.found", "false");
         Path serverProperties = base.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(serverProperties)) {
             p.store(out, "secure in-process broker");
@@ -92,7 +97,7 @@ public final class SecureKafka implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (Admin admin = Admin.create(clientProperties())) {
+            try (Admin admin = Admin.create(adminProperties())) {
                 if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
                     return;
                 }
@@ -124,8 +129,23 @@ public final class SecureKafka implements AutoCloseable {
         return p;
     }
 
+    /** The super user's client settings (topics, ACLs, and a test's producers standing in for the gateways). */
+    public Properties adminProperties() throws IOException {
+        Properties p = load(files.adminProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
+    }
+
+    private static Properties load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        return p;
+    }
+
     public void createTopics(int partitions) throws Exception {
-        try (Admin admin = Admin.create(clientProperties())) {
+        try (Admin admin = Admin.create(adminProperties())) {
             List<NewTopic> topics = new ArrayList<>(EmbeddedKafka.TopicLayout.standard(partitions, (short) 1));
             admin.createTopics(topics).all().get();
         }

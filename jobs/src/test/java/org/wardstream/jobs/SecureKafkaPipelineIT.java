@@ -27,7 +27,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.logging.log4j.Level;
@@ -46,6 +54,7 @@ import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.contract.Topics;
 import org.wardstream.embedded.CommittedTopicReader;
+import org.wardstream.embedded.SecureBrokerFiles;
 import org.wardstream.embedded.SecureKafka;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.ingest.IngestSettings;
@@ -62,8 +71,10 @@ import org.wardstream.schema.wire.AvroCodec;
  * client properties file an operator would pass as {@code --kafka-properties} (secrets by reference to a 0600 file
  * through Kafka's {@code FileConfigProvider}); an AF episode raises its alert on {@code alerts} and a broken record
  * lands on {@code device-events-dlq} with its reason, both exactly once (read_committed, so the transactional
- * sinks' commit markers crossed the broker's own SASL_SSL connection). A wrong password and an untrusted server
- * certificate are refused, and no secret reaches the log, although the Kafka clients' configuration dumps do.
+ * sinks' commit markers crossed the broker's own SASL_SSL connection). The job's user holds exactly the ACLs the
+ * runbook lists (authorization on, no super user, nothing allowed without an ACL), and a topic outside them stays
+ * hidden. A wrong password and an untrusted server certificate are refused, and no secret reaches the log, although
+ * the Kafka clients' configuration dumps do.
  */
 class SecureKafkaPipelineIT {
     static final int PARALLELISM = DetectionPipelineIT.PARALLELISM;
@@ -115,7 +126,10 @@ class SecureKafkaPipelineIT {
         Properties jobKafka = PipelineConfig.readKafkaProperties(files.clientProperties().toString());
         byte[] good = TestEvents.valueBytes(TestEvents.heartRate("broken", T0, 70));
         byte[] truncated = Arrays.copyOf(good, good.length - 4);
-        Properties producerProps = kafka.clientProperties();
+        // The detection job's user gets exactly the ACLs docs/RUNBOOK.md lists, nothing else (no super user, no
+        // allow-if-no-ACL); the gateways' and the readers' side is played by the broker's super user.
+        grantDetectionJobAcls("User:" + SecureBrokerFiles.CLIENT_USER);
+        Properties producerProps = kafka.adminProperties();
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
@@ -154,8 +168,9 @@ class SecureKafkaPipelineIT {
                 .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(2))
                         .withIdleness(Duration.ofSeconds(1))));
         JobClient job = env.executeAsync("secure-it");
-        try (CommittedTopicReader alerts = new CommittedTopicReader(kafka.bootstrapServers(), jobKafka, Topics.ALERTS);
-             CommittedTopicReader dlq = new CommittedTopicReader(kafka.bootstrapServers(), jobKafka,
+        Properties reader = kafka.adminProperties();
+        try (CommittedTopicReader alerts = new CommittedTopicReader(kafka.bootstrapServers(), reader, Topics.ALERTS);
+             CommittedTopicReader dlq = new CommittedTopicReader(kafka.bootstrapServers(), reader,
                      Topics.DEVICE_EVENTS_DLQ)) {
             await().atMost(Duration.ofSeconds(180)).until(() -> parse(alerts.poll()).stream().anyMatch(a ->
                     a.patient().equals("af") && a.episodeType().equals("atrial-fibrillation")
@@ -171,6 +186,12 @@ class SecureKafkaPipelineIT {
                     .isEqualTo("not-decodable");
         } finally {
             job.cancel().get();
+        }
+
+        // The ACLs are enforced: the job's user cannot even see a topic it was not granted.
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            assertThatThrownBy(() -> admin.describeTopics(List.of(Topics.TRIAGE_EVENTS)).allTopicNames().get())
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
 
         // The broker refuses a wrong password and a client that does not trust its certificate authority.
@@ -192,6 +213,34 @@ class SecureKafkaPipelineIT {
         for (String secret : List.of(clientPassword, truststorePassword, brokerPassword, keystorePassword)) {
             assertThat(lines).noneMatch(l -> l.contains(secret));
         }
+    }
+
+    /** The detection job's ACLs as docs/RUNBOOK.md (Security, Kafka) lists them. */
+    static void grantDetectionJobAcls(String principal) throws Exception {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String topic : List.of(Topics.DEVICE_EVENTS, Topics.ENROLMENTS)) {
+            acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
+            acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        for (String topic : List.of(Topics.ALERTS, Topics.EPISODES, Topics.DEVICE_EVENTS_DLQ)) {
+            acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
+            acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
+        }
+        for (String group : List.of("wardstream-episode-detection", "wardstream-episode-detection-enrolments")) {
+            acls.add(allow(principal, ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.READ));
+        }
+        acls.add(allow(principal, ResourceType.TRANSACTIONAL_ID, "wardstream-episode-detection-", PatternType.PREFIXED,
+                AclOperation.WRITE));
+        acls.add(allow(principal, ResourceType.TRANSACTIONAL_ID, "wardstream-episode-detection-", PatternType.PREFIXED,
+                AclOperation.DESCRIBE));
+        try (Admin admin = Admin.create(kafka.adminProperties())) {
+            admin.createAcls(acls).all().get();
+        }
+    }
+
+    static AclBinding allow(String principal, ResourceType type, String name, PatternType pattern, AclOperation op) {
+        return new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
     }
 
     static void describeCluster(Properties props) throws Exception {
