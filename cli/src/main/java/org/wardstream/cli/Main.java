@@ -20,9 +20,10 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (0 ok, 1 run failed, 2 bad arguments). */
+    /** Runs the command line and returns its exit code (0 ok, 1 run failed, 2 bad arguments: one line on stderr). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(new UsageErrors()).execute(args);
     }
 
     @Override
