@@ -53,6 +53,16 @@ class CommandLineTest {
     }
 
     @Test
+    void replayHelpShowsAnExampleLineOfEachKindUnwrapped() throws Exception {
+        assertThat(Main.run("replay", "--help")).isZero();
+        for (String line : org.wardstream.demo.ReplayInputTest.exampleLines()) {
+            assertThat(stdout()).contains(line);
+        }
+        assertThat(stdout()).contains("HeartRateSample", "RrIntervalBatch", "ActivitySample", "WearState",
+                "DeviceStatus", "\"status\":\"ACTIVE\"");
+    }
+
+    @Test
     void topLevelHelpListsTheCommands() {
         assertThat(Main.run("--help")).isZero();
         assertThat(stdout()).contains("demo").contains("replay").contains("simulate");
