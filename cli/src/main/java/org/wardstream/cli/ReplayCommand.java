@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "JSON encoding of the schemas in schemas/src/main/avro: times are milliseconds since "
                 + "1970-01-01T00:00Z, dates days since then, and a union value (the payload, every nullable "
                 + "field that is not null) is wrapped in its type's name, e.g. {\"int\": 65}. An example line of "
-                + "each kind is below; ./wardstream simulate --out DIR writes whole files in this format.",
+                + "each kind is below; wardstream simulate --out DIR writes whole files in this format.",
                 "Malformed lines are reported with their line number and the field at fault, and dead-lettered, "
                         + "not fatal. Writes summary.json, alerts.ndjson and dead-letter.ndjson to --out. Exit code "
                         + "0 when the counts reconcile."})
@@ -91,8 +91,11 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.printf("  replayed %,d enrolments and %,d event lines (%,d malformed)%n", enrolled.produced(),
                     fed.produced(), fed.malformed());
             try (PipelineRun run = new PipelineRun(platform, job)) {
-                PipelineRun.Outcomes outcomes = run.awaitAccounted(fed.produced(), EmbeddedRuns.STALL_TIMEOUT,
-                        System.err);
+                PipelineRun.Outcomes outcomes;
+                try (Progress progress = Progress.start("replay", fed.produced(), "events", System.err)) {
+                    outcomes = run.awaitAccounted(fed.produced(), EmbeddedRuns.STALL_TIMEOUT,
+                            o -> progress.update(o.consumed()));
+                }
                 List<String> alerts = run.awaitAlerts(EmbeddedRuns.ALERT_SETTLE, EmbeddedRuns.STALL_TIMEOUT);
                 platform.cancel(job);
                 Map<String, Object> summary = PipelineRun.summary(fed.produced(), outcomes,
