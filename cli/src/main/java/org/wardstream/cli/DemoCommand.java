@@ -38,10 +38,11 @@ import picocli.CommandLine.Option;
                 "Writes summary.json, alerts.ndjson, ground-truth.csv and dead-letter.ndjson; then a simulated triage "
                         + "team acknowledges the alerts and the equity-metrics job writes aggregates.csv and "
                         + "equity-report.html. Exit code 0 when the counts reconcile, 1 otherwise.",
-                "The default population (200 patients, 1 day: about 550,000 device events) shows every episode type "
-                        + "and the equity gradients in under 2 minutes on 2 cores. Larger runs take longer in "
-                        + "proportion, e.g. --patients 1000 --days 3 (8 million events) about 10 minutes and 3 GB "
-                        + "of memory (JAVA_OPTS=-Xmx4g is the launcher's default)."})
+                "The default population (200 patients, 1 day: about 560,000 device events, about 100 s of CPU) "
+                        + "shows every episode type in about 2 minutes on 2 cores; its equity counts are small. "
+                        + "For clearer equity gradients run a larger population, which takes longer in proportion: "
+                        + "--patients 1000 --days 3 (8 million events) took about 10 minutes and 3 GB of memory "
+                        + "(JAVA_OPTS=-Xmx4g is the launcher's default)."})
 public final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PopulationOptions population;
@@ -99,7 +100,18 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static String clock(long startedNanos) {
+    /** A map of numbers with three decimals, for the closing lines. */
+    static String rounded(Object values) {
+        if (!(values instanceof Map<?, ?> m)) {
+            return String.valueOf(values);
+        }
+        StringBuilder b = new StringBuilder("{");
+        m.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append(k).append('=')
+                .append(v instanceof Number n ? String.format("%.3f", n.doubleValue()) : v));
+        return b.append('}').toString();
+    }
+
+        static String clock(long startedNanos) {
         long s = Math.round((System.nanoTime() - startedNanos) / 1e9);
         return String.format("%d:%02d", s / 60, s % 60);
     }
@@ -178,7 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
                         alerts.size(), PipelineRun.episodesByType(alerts));
                 System.err.printf("  equity: %s patient-days, %s published rows; data completeness by IMD quintile "
                         + "(1 = most deprived): %s%n", equity.get("patient_days"), equity.get("published_rows"),
-                        equity.get("data_completeness_by_imd_quintile"));
+                        rounded(equity.get("data_completeness_by_imd_quintile")));
                 System.err.printf("%nwardstream demo: done in %s. Open:%n", clock(started));
                 for (String file : List.of(EquityDemo.REPORT, "alerts.ndjson", "summary.json", EquityDemo.CSV,
                         "dead-letter.ndjson", "ground-truth.csv")) {

@@ -193,7 +193,7 @@ public final class PipelineRun implements AutoCloseable {
         return out;
     }
 
-    /** The summary.json contract (README "Outputs"). */
+    /** The summary.json contract (docs/DEMO.md). */
     public static Map<String, Object> summary(long produced, Outcomes o, Map<String, Long> alertsByType) {
         Map<String, Object> outcomes = new LinkedHashMap<>();
         outcomes.put("processed", o.processed());
