@@ -57,22 +57,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (rounds < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds " + rounds + ": must be at least 1");
         }
         if (events < 1000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--events must be at least 1000");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--events " + events + ": must be at least 1000");
         }
         if (patients < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--patients must be at least 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--patients " + patients + ": must be at least 1");
         }
         for (String v : variants) {
             if (!Variants.ALL.contains(v)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown variant '" + v + "' (one of " + String.join(", ", Variants.ALL) + ")");
+                        "--variants " + v + ": unknown variant; use one of " + String.join(", ", Variants.ALL));
             }
         }
         if (latencySeconds < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--latency-seconds must be at least 1");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latency-seconds " + latencySeconds + ": must be at least 1");
         }
         if (rounds < 3) {
             System.err.println("bench: fewer than 3 rounds: the medians are not a report (use --rounds 3 or more)");

@@ -7,6 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.flink.api.common.JobID;
 import org.wardstream.alerting.AlertMessage;
@@ -31,7 +37,12 @@ import picocli.CommandLine.Option;
                 + "record is accounted for, and writes the results to --out.",
                 "Writes summary.json, alerts.ndjson, ground-truth.csv and dead-letter.ndjson; then a simulated triage "
                         + "team acknowledges the alerts and the equity-metrics job writes aggregates.csv and "
-                        + "equity-report.html. Exit code 0 when the counts reconcile, 1 otherwise."})
+                        + "equity-report.html. Exit code 0 when the counts reconcile, 1 otherwise.",
+                "The default population (200 patients, 1 day: about 560,000 device events, about 100 s of CPU) "
+                        + "shows every episode type in about 2 minutes on 2 cores; its equity counts are small. "
+                        + "For clearer equity gradients run a larger population, which takes longer in proportion: "
+                        + "--patients 1000 --days 3 (8 million events) took about 10 minutes and 3 GB of memory "
+                        + "(JAVA_OPTS=-Xmx4g is the launcher's default)."})
 public final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PopulationOptions population;
@@ -45,6 +56,66 @@ public final class DemoCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** About how many device events the simulator produces per patient and day (2,680-2,750 measured). */
+    static final long EVENTS_PER_PATIENT_DAY = 2_720;
+
+    /** What each output file is, for the closing lines. */
+    static final Map<String, String> WHAT = Map.of(
+            EquityDemo.REPORT, "the commissioners' equity report (open in a browser)",
+            "alerts.ndjson", "the FHIR R4 alert Bundles, one per line",
+            "summary.json", "counts, reconciliation, accuracy against the ground truth",
+            EquityDemo.CSV, "the published (disclosure-controlled) equity aggregates",
+            "dead-letter.ndjson", "every refused record with its reason",
+            "ground-truth.csv", "the episodes the simulator injected");
+
+    /**
+     * Runs the simulator on its own thread, producing into Kafka while the job consumes, and shows the job's
+     * progress meanwhile; returns the simulator's manifest once it has sent everything.
+     */
+    static SimulationManifest simulateWhileFollowing(Simulator simulator, EmbeddedPlatform platform, PipelineRun run,
+                                                     Progress progress) throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "wardstream-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<SimulationManifest> simulation = thread.submit(() -> {
+                try (KafkaSimulationSink sink = new KafkaSimulationSink(platform.bootstrapServers(),
+                        new java.util.Properties())) {
+                    return simulator.run(sink);
+                }
+            });
+            while (true) {
+                try {
+                    return simulation.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException stillSimulating) {
+                    progress.update(run.current().consumed());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the simulator failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    /** A map of numbers with three decimals, for the closing lines. */
+    static String rounded(Object values) {
+        if (!(values instanceof Map<?, ?> m)) {
+            return String.valueOf(values);
+        }
+        StringBuilder b = new StringBuilder("{");
+        m.forEach((k, v) -> b.append(b.length() > 1 ? ", " : "").append(k).append('=')
+                .append(v instanceof Number n ? String.format("%.3f", n.doubleValue()) : v));
+        return b.append('}').toString();
+    }
+
+        static String clock(long startedNanos) {
+        long s = Math.round((System.nanoTime() - startedNanos) / 1e9);
+        return String.format("%d:%02d", s / 60, s % 60);
+    }
+
     @Override
     public Integer call() throws Exception {
         SimulatorConfig config = population.config(spec);
@@ -57,23 +128,31 @@ public final class DemoCommand implements Callable<Integer> {
 
         Path work = Files.createTempDirectory("wardstream-demo-");
         try (EmbeddedPlatform platform = EmbeddedPlatform.start(work, parallelism)) {
-            System.err.println("  Kafka broker at " + platform.bootstrapServers() + "; Flink MiniCluster started");
+            System.err.printf("  Kafka broker at %s and Flink MiniCluster started (%s); simulating and detecting "
+                    + "at once:%n", platform.bootstrapServers(), clock(started));
             JobID job = platform.submitEpisodeDetection(EmbeddedRuns.pipelineConfig(platform));
-            SimulationManifest manifest;
-            try (KafkaSimulationSink sink = new KafkaSimulationSink(platform.bootstrapServers(),
-                    new java.util.Properties())) {
-                manifest = simulator.run(sink);
-            }
-            System.err.printf("  simulator produced %,d device events for %,d enrolled patients%n",
-                    manifest.deviceEvents(), manifest.enrolments());
-
             try (PipelineRun run = new PipelineRun(platform, job)) {
-                PipelineRun.Outcomes outcomes = run.awaitAccounted(manifest.deviceEvents(),
-                        EmbeddedRuns.STALL_TIMEOUT, System.err);
+                SimulationManifest manifest;
+                PipelineRun.Outcomes outcomes;
+                long expected = (long) config.patients() * config.days() * EVENTS_PER_PATIENT_DAY;
+                try (Progress detect = Progress.start("detect", expected, "events", System.err)) {
+                    manifest = simulateWhileFollowing(simulator, platform, run, detect);
+                    detect.expect(manifest.deviceEvents());
+                    outcomes = run.awaitAccounted(manifest.deviceEvents(), EmbeddedRuns.STALL_TIMEOUT,
+                            o -> detect.update(o.consumed()));
+                }
+                System.err.printf("  %,d device events for %,d patients accounted for (%s)%n",
+                        manifest.deviceEvents(), manifest.enrolments(), clock(started));
                 List<String> alerts = run.awaitAlerts(EmbeddedRuns.ALERT_SETTLE, EmbeddedRuns.STALL_TIMEOUT);
                 platform.cancel(job);
-                Map<String, Object> equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform),
-                        config.seed(), out, EmbeddedRuns.EQUITY_TIMEOUT, System.err);
+                Map<String, Object> equity;
+                try (Progress equityProgress = Progress.start("equity", manifest.deviceEvents(), "records",
+                        System.err)) {
+                    equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform), config.seed(), out,
+                            EmbeddedRuns.EQUITY_TIMEOUT, System.err, equityProgress::update);
+                    equityProgress.expect(Math.max(1, (Long) equity.get("readings")));
+                    equityProgress.update((Long) equity.get("readings"));
+                }
 
                 Map<String, Object> summary = PipelineRun.summary(manifest.deviceEvents(), outcomes,
                         PipelineRun.episodesByType(alerts));
@@ -104,8 +183,19 @@ public final class DemoCommand implements Callable<Integer> {
                 GroundTruthCsv.write(simulator.groundTruth(), out.resolve("ground-truth.csv"));
                 run.writeDeadLetters(out.resolve("dead-letter.ndjson"));
                 PipelineRun.writeLines(out.resolve("alerts.ndjson"), alerts);
-                EmbeddedRuns.report(System.err, manifest.deviceEvents(), outcomes, out);
                 System.err.println(AlertScoring.markdown(accuracy, heldBack));
+                EmbeddedRuns.report(System.err, manifest.deviceEvents(), outcomes, out);
+                System.err.printf("  alerts: %,d episodes in %,d messages: %s%n",
+                        PipelineRun.episodesByType(alerts).values().stream().mapToLong(Long::longValue).sum(),
+                        alerts.size(), PipelineRun.episodesByType(alerts));
+                System.err.printf("  equity: %s patient-days, %s published rows; data completeness by IMD quintile "
+                        + "(1 = most deprived): %s%n", equity.get("patient_days"), equity.get("published_rows"),
+                        rounded(equity.get("data_completeness_by_imd_quintile")));
+                System.err.printf("%nwardstream demo: done in %s. Open:%n", clock(started));
+                for (String file : List.of(EquityDemo.REPORT, "alerts.ndjson", "summary.json", EquityDemo.CSV,
+                        "dead-letter.ndjson", "ground-truth.csv")) {
+                    System.err.println("  " + out.resolve(file) + "  " + WHAT.get(file));
+                }
                 if (!faultsMatch) {
                     System.err.println("  MISMATCH: dead letters/duplicates " + outcomes.deadLetterTopic() + "/"
                             + outcomes.duplicates() + " differ from what the simulator injected " + injected + "/"

@@ -20,9 +20,12 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command line and returns its exit code (0 ok, 1 run failed, 2 bad arguments). */
+    /** Runs the command line and returns its exit code (0 ok, 1 run failed, 2 bad arguments: one line on stderr). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler(new UsageErrors());
+        ReplayCommand.addExampleSection(cl.getSubcommands().get("replay"));
+        return cl.execute(args);
     }
 
     @Override

@@ -7,10 +7,10 @@ import picocli.CommandLine.Option;
 
 /** The simulated population's options, shared by {@code demo} and {@code simulate}. */
 final class PopulationOptions {
-    @Option(names = "--patients", defaultValue = "1000", description = "Simulated patients (default ${DEFAULT-VALUE}).")
+    @Option(names = "--patients", defaultValue = "200", description = "Simulated patients (default ${DEFAULT-VALUE}).")
     int patients;
 
-    @Option(names = "--days", defaultValue = "3", description = "Simulated days (default ${DEFAULT-VALUE}).")
+    @Option(names = "--days", defaultValue = "1", description = "Simulated days (default ${DEFAULT-VALUE}).")
     int days;
 
     @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")

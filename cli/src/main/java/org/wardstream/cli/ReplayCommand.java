@@ -22,10 +22,14 @@ import picocli.CommandLine.Option;
 /** {@code wardstream replay}: the embedded pipeline fed from replay files instead of the simulator. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Runs the embedded pipeline (Kafka broker and Flink MiniCluster in this process) on "
-                + "recorded input: one record per line in Avro's standard JSON encoding, events as "
-                + "{\"key\": ..., \"value\": ...}. Malformed lines are reported with their line number and "
-                + "dead-lettered, not fatal.",
-                "Writes summary.json, alerts.ndjson and dead-letter.ndjson to --out. Exit code 0 when the counts reconcile."})
+                + "recorded input: one record per line, {\"key\": ..., \"value\": ...}, both in Avro's standard "
+                + "JSON encoding of the schemas in schemas/src/main/avro: times are milliseconds since "
+                + "1970-01-01T00:00Z, dates days since then, and a union value (the payload, every nullable "
+                + "field that is not null) is wrapped in its type's name, e.g. {\"int\": 65}. An example line of "
+                + "each kind is below; wardstream simulate --out DIR writes whole files in this format.",
+                "Malformed lines are reported with their line number and the field at fault, and dead-lettered, "
+                        + "not fatal. Writes summary.json, alerts.ndjson and dead-letter.ndjson to --out. Exit code "
+                        + "0 when the counts reconcile."})
 public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--events", required = true, description = "Device events file (replay format).")
     Path events;
@@ -41,6 +45,26 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The help section with an example line of each record kind (a resource, checked by a test to decode). */
+    static final String EXAMPLES = "replay-examples.ndjson";
+
+    /** Adds "Example input" to {@code replay --help}: lines printed as they are, never wrapped. */
+    static void addExampleSection(picocli.CommandLine replay) {
+        String text;
+        try (var in = ReplayCommand.class.getResourceAsStream(EXAMPLES)) {
+            text = new String(java.util.Objects.requireNonNull(in, EXAMPLES).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String section = "%nExample input (lines starting with # are comments here, not in the files):%n"
+                .formatted() + text;
+        replay.getHelpSectionMap().put("exampleInput", help -> section);
+        List<String> keys = new java.util.ArrayList<>(replay.getHelpSectionKeys());
+        keys.add(keys.indexOf(picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), "exampleInput");
+        replay.setHelpSectionKeys(keys);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -67,8 +91,11 @@ public final class ReplayCommand implements Callable<Integer> {
             System.err.printf("  replayed %,d enrolments and %,d event lines (%,d malformed)%n", enrolled.produced(),
                     fed.produced(), fed.malformed());
             try (PipelineRun run = new PipelineRun(platform, job)) {
-                PipelineRun.Outcomes outcomes = run.awaitAccounted(fed.produced(), EmbeddedRuns.STALL_TIMEOUT,
-                        System.err);
+                PipelineRun.Outcomes outcomes;
+                try (Progress progress = Progress.start("replay", fed.produced(), "events", System.err)) {
+                    outcomes = run.awaitAccounted(fed.produced(), EmbeddedRuns.STALL_TIMEOUT,
+                            o -> progress.update(o.consumed()));
+                }
                 List<String> alerts = run.awaitAlerts(EmbeddedRuns.ALERT_SETTLE, EmbeddedRuns.STALL_TIMEOUT);
                 platform.cancel(job);
                 Map<String, Object> summary = PipelineRun.summary(fed.produced(), outcomes,

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = {"Generates a synthetic enrolled population and its device streams (deterministic from "
                 + "--seed) with injected episodes, offline gaps, duplicates and malformed records.",
                 "To Kafka (--bootstrap-servers: topics enrolments and device-events) or to files (--out: "
-                        + "events.ndjson and enrolments.ndjson in replay format). Always writes the ground truth "
+                        + "events.ndjson and enrolments.ndjson, ready for wardstream replay). Always writes the ground truth "
                         + "(ground-truth.csv) and manifest.json to --out, or to the current directory."})
 public final class SimulateCommand implements Callable<Integer> {
     static final class Target {
@@ -100,6 +100,10 @@ public final class SimulateCommand implements Callable<Integer> {
         PipelineRun.writeJson(truth.resolve("manifest.json"), m);
         System.err.printf("wardstream simulate: %,d device events, %,d enrolments -> %s%n", manifest.deviceEvents(),
                 manifest.enrolments(), target.out != null ? target.out : target.bootstrapServers);
+        if (target.out != null) {
+            System.err.printf("  ready to replay: ./wardstream replay --events %s --enrolments %s%n",
+                    target.out.resolve("events.ndjson"), target.out.resolve("enrolments.ndjson"));
+        }
         return 0;
     }
 }

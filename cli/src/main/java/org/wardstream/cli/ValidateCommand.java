@@ -51,8 +51,14 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(data)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--data: no directory at " + data);
+        if (!Files.isDirectory(data) || !Files.isReadable(data)) {
+            throw Args.error(spec, "--data", data, "no readable directory there; give the folder of rr_csv records");
+        }
+        try (Stream<Path> files = Files.list(data)) {
+            if (files.noneMatch(RrCsvRecord::isRecordFile)) {
+                throw Args.error(spec, "--data", data, "no records (*.csv or *.csv.gz) in it; give the folder of "
+                        + "rr_csv records, e.g. clinical/src/test/resources/physionet");
+            }
         }
         Args.positive(spec, "--threads", threads);
         Rules r = rules == null ? Rules.loadClasspath() : Rules.loadDirectory(rules);

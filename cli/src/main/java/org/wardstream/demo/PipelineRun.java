@@ -1,7 +1,6 @@
 package org.wardstream.demo;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,19 +80,28 @@ public final class PipelineRun implements AutoCloseable {
     }
 
     /**
+     * The outcomes now; throws when the job has failed. Polling the dead-letter topic waits up to 200 ms when
+     * idle, which paces a loop around this.
+     */
+    public Outcomes current() throws Exception {
+        Throwable failure = platform.failure(job);
+        if (failure != null) {
+            throw new IllegalStateException("the episode-detection job failed: " + failure, failure);
+        }
+        return outcomes();
+    }
+
+    /**
      * Waits until the outcomes reconcile with {@code produced}. Fails when the job fails, or when
      * nothing has moved for {@code stallTimeout} without reconciling.
      */
-    public Outcomes awaitAccounted(long produced, Duration stallTimeout, PrintStream progress) throws Exception {
+    public Outcomes awaitAccounted(long produced, Duration stallTimeout, Consumer<Outcomes> progress)
+            throws Exception {
         long lastMove = System.nanoTime();
         Outcomes last = null;
-        long lastPrint = 0;
         while (true) {
-            Throwable failure = platform.failure(job);
-            if (failure != null) {
-                throw new IllegalStateException("the episode-detection job failed: " + failure, failure);
-            }
-            Outcomes now = outcomes();
+            Outcomes now = current();
+            progress.accept(now);
             if (now.reconciles(produced)) {
                 return now;
             }
@@ -102,11 +111,6 @@ public final class PipelineRun implements AutoCloseable {
             } else if (System.nanoTime() - lastMove > stallTimeout.toNanos()) {
                 throw new IllegalStateException("no progress for " + stallTimeout.toSeconds()
                         + " s and the counts do not reconcile: produced " + produced + ", " + now);
-            }
-            if (System.nanoTime() - lastPrint > 5_000_000_000L) {
-                progress.printf("  ... consumed %,d of %,d; processed %,d, duplicate %,d, dead-lettered %,d%n",
-                        now.consumed(), produced, now.processed(), now.duplicates(), now.deadLettered());
-                lastPrint = System.nanoTime();
             }
             // no sleep needed: outcomes() polls the dead-letter topic, which waits up to 200 ms when idle
         }
@@ -189,7 +193,7 @@ public final class PipelineRun implements AutoCloseable {
         return out;
     }
 
-    /** The summary.json contract (README "Outputs"). */
+    /** The summary.json contract (docs/DEMO.md). */
     public static Map<String, Object> summary(long produced, Outcomes o, Map<String, Long> alertsByType) {
         Map<String, Object> outcomes = new LinkedHashMap<>();
         outcomes.put("processed", o.processed());

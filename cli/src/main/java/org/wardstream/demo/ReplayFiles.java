@@ -49,8 +49,8 @@ public final class ReplayFiles {
             boolean ok = true;
             try {
                 JsonNode[] kv = keyAndValue(line);
-                DeviceEventKey key = keys.fromJson(kv[0].toString());
-                DeviceEvent value = values.fromJson(kv[1].toString());
+                DeviceEventKey key = fromJson(keys, "key", kv[0]);
+                DeviceEvent value = fromJson(values, "value", kv[1]);
                 keyBytes = keys.encode(key);
                 valueBytes = values.encode(value);
                 timestamp = value.getTimeReceived().toEpochMilli();
@@ -77,8 +77,8 @@ public final class ReplayFiles {
         Fed fed = forEachLine(file, (lineNo, line) -> {
             try {
                 JsonNode[] kv = keyAndValue(line);
-                byte[] value = kv[1].isNull() ? null : values.encode(values.fromJson(kv[1].toString()));
-                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, keys.encode(keys.fromJson(kv[0].toString())),
+                byte[] value = kv[1].isNull() ? null : values.encode(fromJson(values, "value", kv[1]));
+                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, keys.encode(fromJson(keys, "key", kv[0])),
                         value));
                 return true;
             } catch (IOException | DecodeException e) {
@@ -127,6 +127,24 @@ public final class ReplayFiles {
                     "a line must be an object with \"key\" and \"value\"", null);
         }
         return new JsonNode[] {node.get("key"), node.get("value")};
+    }
+
+    /**
+     * Decodes one part of a line; when it does not fit the schema, the error names the first field that does not
+     * and the type expected there ({@link AvroJsonErrors}), not just Avro's "Expected long. Got VALUE_STRING".
+     */
+    private static <T extends org.apache.avro.specific.SpecificRecord> T fromJson(AvroCodec<T> codec, String part,
+                                                                               JsonNode node) throws DecodeException {
+        try {
+            return codec.fromJson(node.toString());
+        } catch (DecodeException e) {
+            String field = AvroJsonErrors.firstMismatch(codec.schema(), node);
+            if (field == null) {
+                throw e;
+            }
+            throw new DecodeException(DecodeException.Kind.NOT_DECODABLE, part + "." + field + " (not a valid "
+                    + codec.schema().getName() + "; see wardstream replay --help for an example line)", e);
+        }
     }
 
     private static String firstLine(Exception e) {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,16 +44,65 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "replay", "simulate"})
-    void everyCommandHasHelp(String command) {
+    @ValueSource(strings = {"demo", "replay", "simulate", "validate", "bench", "report"})
+    void everyCommandHasHelpWithoutWarnings(String command) {
         assertThat(Main.run(command, "--help")).isZero();
         assertThat(stdout()).contains("Usage: wardstream " + command).contains("--help");
+        assertThat(stderr()).as("a picocli warning (e.g. an unescaped %% in a description)").isEmpty();
+        assertThat(stdout()).doesNotContain("[picocli");
+    }
+
+    @Test
+    void replayHelpShowsAnExampleLineOfEachKindUnwrapped() throws Exception {
+        assertThat(Main.run("replay", "--help")).isZero();
+        for (String line : org.wardstream.demo.ReplayInputTest.exampleLines()) {
+            assertThat(stdout()).contains(line);
+        }
+        assertThat(stdout()).contains("HeartRateSample", "RrIntervalBatch", "ActivitySample", "WearState",
+                "DeviceStatus", "\"status\":\"ACTIVE\"");
     }
 
     @Test
     void topLevelHelpListsTheCommands() {
         assertThat(Main.run("--help")).isZero();
         assertThat(stdout()).contains("demo").contains("replay").contains("simulate");
+        assertThat(stderr()).isEmpty();
+    }
+
+    /** A usage error is one line on stderr: the command, the problem and a pointer to --help; no usage block. */
+    void assertOneLineError(String... expected) {
+        String err = stderr();
+        assertThat(err.lines().toList()).as(err).hasSize(1);
+        assertThat(err).contains(expected).contains("--help").doesNotContain("Usage:").doesNotContain("\tat ");
+        err().reset();
+    }
+
+    ByteArrayOutputStream err() {
+        return err;
+    }
+
+    @Test
+    void usageErrorsAreOneLine() {
+        assertThat(Main.run("demo", "--patients", "0")).isEqualTo(2);
+        assertOneLineError("wardstream demo: --patients 0: must be a positive number");
+        assertThat(Main.run("demo", "--days", "abc")).isEqualTo(2);
+        assertOneLineError("--days", "abc");
+        assertThat(Main.run("demo", "--patient", "5")).isEqualTo(2);
+        assertOneLineError("--patient", "did you mean");
+        assertThat(Main.run("replay", "--enrolments", "x.ndjson")).isEqualTo(2);
+        assertOneLineError("wardstream replay: Missing required option", "--events");
+    }
+
+    @Test
+    void validateRefusesAFolderWithoutRecords(@TempDir Path empty) throws Exception {
+        assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);
+        assertOneLineError("--data " + empty + ": no records (*.csv or *.csv.gz) in it");
+        Files.writeString(empty.resolve("notes.txt"), "not a record");
+        assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);
+        assertOneLineError("--data " + empty + ": no records");
+        assertThat(Main.run("validate", "--data", empty.resolve("missing").toString())).isEqualTo(2);
+        assertOneLineError("--data " + empty.resolve("missing") + ": no readable directory there");
+        assertThat(stdout()).isEmpty();
     }
 
     @Test
@@ -69,7 +121,7 @@ class CommandLineTest {
     @Test
     void nonPositiveNumbersAreRefusedWithTheirName() {
         assertThat(Main.run("demo", "--patients", "0")).isEqualTo(2);
-        assertThat(stderr()).contains("--patients must be a positive number (was 0)");
+        assertThat(stderr()).contains("--patients 0: must be a positive number");
         assertThat(Main.run("demo", "--days", "abc")).isEqualTo(2);
         assertThat(stderr()).contains("--days");
     }
@@ -80,7 +132,7 @@ class CommandLineTest {
         assertThat(stderr()).contains("Missing required option: '--events");
         assertThat(Main.run("replay", "--events", "target/none.ndjson", "--enrolments", "target/none2.ndjson"))
                 .isEqualTo(2);
-        assertThat(stderr()).contains("--events: no readable file at target/none.ndjson");
+        assertThat(stderr()).contains("--events: no readable file at target/none.ndjson; check the path");
     }
 
     @Test

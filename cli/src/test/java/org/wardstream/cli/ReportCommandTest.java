@@ -89,13 +89,44 @@ class ReportCommandTest {
                 dir.resolve("x.html").toString())).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--aggregates: no readable file");
         assertThat(Main.run("report", "--out", "x.html")).isEqualTo(2);
-        Path csv = aggregatesCsv();
-        assertThat(Main.run("report", "--aggregates", csv.toString(), "--out", dir.resolve("y.html").toString(),
-                "--granularity", "week")).isEqualTo(2);
+    }
+
+    /** Runs report and expects exit 2 with exactly one line on stderr containing {@code expected}, and no page. */
+    void refused(List<String> args, String... expected) {
+        err.reset();
+        Path html = dir.resolve("refused.html");
+        List<String> all = new ArrayList<>(List.of("report", "--out", html.toString()));
+        all.addAll(args);
+        assertThat(Main.run(all.toArray(String[]::new))).isEqualTo(2);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertThat(e.lines().toList()).as(e).hasSize(1);
+        assertThat(e).contains(expected).contains("(see: wardstream report --help)").doesNotContain("Usage:");
+        assertThat(html).doesNotExist();
+    }
+
+    @Test
+    void anEmptyResultIsAnErrorNeverAnEmptyPage() throws Exception {
+        String csv = aggregatesCsv().toString();
+        refused(List.of("--aggregates", csv, "--window", "2026-02-01"),
+                "--window 2026-02-01: no month window starts on that day", "use one of 2026-03-01");
+        refused(List.of("--aggregates", csv, "--granularity", "day"),
+                "--granularity day: the file has no day rows; use --granularity month");
+        refused(List.of("--aggregates", csv, "--granularity", "week"),
+                "--granularity week: unknown granularity; use month or day");
+        Path json = dir.resolve("summary.json");
+        Files.writeString(json, "{\n  \"events_produced\": 5,\n  \"reconciled\": true\n}\n");
+        refused(List.of("--aggregates", json.toString()), "--aggregates " + json + ": not a published aggregates CSV",
+                "give the aggregates.csv");
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "a,b\n1,2\n");
-        assertThat(Main.run("report", "--aggregates", bad.toString(), "--out", dir.resolve("z.html").toString()))
-                .isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing columns");
+        refused(List.of("--aggregates", bad.toString()), "not a published aggregates CSV",
+                "its header is not programme,window_start");
+        Path headerOnly = dir.resolve("header-only.csv");
+        Files.writeString(headerOnly, Files.readAllLines(Path.of(csv)).get(0) + "\n");
+        refused(List.of("--aggregates", headerOnly.toString()), "the file has no rows");
+        refused(List.of("--aggregates", dir.resolve("missing.csv").toString()), "--aggregates: no readable file");
+        // the window that exists still works
+        assertThat(Main.run("report", "--aggregates", csv, "--out", dir.resolve("march.html").toString(), "--window",
+                "2026-03-01")).isZero();
     }
 }

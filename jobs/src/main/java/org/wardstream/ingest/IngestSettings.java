@@ -4,7 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Ingest tuning, with the defaults documented in the README ("Ingest").
+ * Ingest tuning, with the defaults documented in docs/JOBS.md ("Ingest").
  *
  * @param futureTolerance     how far device time may lie after timeReceived before the event is refused
  * @param enrolmentGrace      how long (processing time) an event waits for its patient's enrolment

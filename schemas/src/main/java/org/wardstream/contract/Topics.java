@@ -1,6 +1,6 @@
 package org.wardstream.contract;
 
-/** Kafka topic names: a public contract (README "Topics"); change only with a migration note. */
+/** Kafka topic names: a public contract (docs/JOBS.md, "Topics"); change only with a migration note. */
 public final class Topics {
     /** Device readings, key DeviceEventKey, value DeviceEvent (single-object Avro). */
     public static final String DEVICE_EVENTS = "device-events";

@@ -14,7 +14,7 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
- * Build-time check of the schema conventions (README "Schemas"): documented records, enums and
+ * Build-time check of the schema conventions (docs/DEVELOPING.md, "Schemas"): documented records, enums and
  * fields; units on every numeric field; logical types on times; nullable fields default to null;
  * enums carry a default symbol so that adding a symbol stays readable by older readers.
  */

@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import org.wardstream.equity.EquitySettings;
 
 /**
- * Tuning of the equity-metrics job (README "For operators: the equity job").
+ * Tuning of the equity-metrics job (docs/JOBS.md, "The equity-metrics job").
  *
  * @param allowedLateness how long after a local day ends (in event time) late data still revises it; later data is
  *                        counted as dropped-late and never silently lost
