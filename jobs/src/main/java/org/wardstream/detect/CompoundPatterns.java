@@ -1,5 +1,6 @@
 package org.wardstream.detect;
 
+import org.wardstream.detector.PatternCue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.wardstream.detect;
 
+import org.wardstream.detector.PatternCue;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package org.wardstream.detect;
 
+import org.wardstream.detector.PatternCue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
