@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.wardstream.alerting.AlertMessage;
-import org.wardstream.alerting.AlertScoring;
+import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.episodes.AlertChange;
 
 import com.fasterxml.jackson.databind.JsonNode;
