@@ -8,6 +8,7 @@ import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.WearActivityState;
 import org.wardstream.state.CompactBytes;
+import org.wardstream.state.CompactState;
 
 /**
  * Everything {@link PatientDetector} keeps for one patient, as one versioned value: the three detectors' states,
@@ -19,7 +20,7 @@ import org.wardstream.state.CompactBytes;
  * their own versioned forms, then the AF rate (float, NaN outside AF), last receipt, backlog end (longs,
  * {@link #NO_TIME} for none) and the count of held readings (int).
  */
-public final class DetectorState {
+public final class DetectorState extends CompactState {
     public static final long NO_TIME = Long.MIN_VALUE;
     static final byte FORMAT_VERSION = 1;
 
@@ -36,8 +37,10 @@ public final class DetectorState {
     public int heldCount;
 
     public DetectorState() {
+        super(512);
     }
 
+    @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
         rr.writeTo(out);
@@ -60,10 +63,6 @@ public final class DetectorState {
         s.backlogUntilMs = in.readLong();
         s.heldCount = in.readInt();
         return s;
-    }
-
-    public byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, 512);
     }
 
     /** The state stored as {@code bytes}, or a new patient's state for {@code null}. */
