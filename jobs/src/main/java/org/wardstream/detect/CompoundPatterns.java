@@ -1,6 +1,5 @@
 package org.wardstream.detect;
 
-import org.wardstream.detector.PatternCue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.util.Collector;
+import org.wardstream.detector.PatternCue;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.rules.EpisodeType;
