@@ -13,15 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** AlertChanges shaped like the ones EpisodeLifecycle emits (same evidence keys, detector versions, reasons). */
-final class Samples {
+public final class Samples {
 
-    static final String PATIENT = "p-7f3a9c";
-    static final long START = Instant.parse("2026-03-02T09:15:00Z").toEpochMilli();
+    public static final String PATIENT = "p-7f3a9c";
+    public static final long START = Instant.parse("2026-03-02T09:15:00Z").toEpochMilli();
 
     private Samples() {
     }
 
-    static String detector(EpisodeType type) {
+    public static String detector(EpisodeType type) {
         return switch (type) {
             case ATRIAL_FIBRILLATION, PAUSE -> Transitions.RHYTHM_DETECTOR_VERSION;
             case TACHYCARDIA, BRADYCARDIA -> HeartRateThresholds.DETECTOR_VERSION;
@@ -29,7 +29,7 @@ final class Samples {
         };
     }
 
-    static Map<String, Double> evidence(EpisodeType type, AlertChange.Kind kind) {
+    public static Map<String, Double> evidence(EpisodeType type, AlertChange.Kind kind) {
         Map<String, Double> ev = new LinkedHashMap<>();
         switch (type) {
             case ATRIAL_FIBRILLATION -> {
@@ -59,11 +59,11 @@ final class Samples {
         return ev;
     }
 
-    static AlertChange change(EpisodeType type, AlertChange.Kind kind) {
+    public static AlertChange change(EpisodeType type, AlertChange.Kind kind) {
         return change(PATIENT, type, kind);
     }
 
-    static AlertChange change(String patient, EpisodeType type, AlertChange.Kind kind) {
+    public static AlertChange change(String patient, EpisodeType type, AlertChange.Kind kind) {
         String dv = detector(type);
         String id = EpisodeIds.of(patient, type, dv, START);
         long at = switch (kind) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.flink.api.common.JobID;
 import org.wardstream.alerting.AlertMessage;
-import org.wardstream.alerting.AlertScoring;
+import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.demo.EmbeddedPlatform;
 import org.wardstream.demo.EquityDemo;

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.wardstream.alerting.AlertScoring;
+import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.demo.EmbeddedPlatform;
 import org.wardstream.demo.PipelineRun;
 import org.wardstream.ingest.IngestSettings;

@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import org.wardstream.demo.RecordReplayFiles;
-import org.wardstream.rhythm.validation.RecordResult;
-import org.wardstream.rhythm.validation.RrCsvRecord;
-import org.wardstream.rhythm.validation.ValidationHarness;
-import org.wardstream.rhythm.validation.ValidationSummary;
+import org.wardstream.evaluation.validation.RecordResult;
+import org.wardstream.evaluation.validation.RrCsvRecord;
+import org.wardstream.evaluation.validation.ValidationHarness;
+import org.wardstream.evaluation.validation.ValidationSummary;
 import org.wardstream.rules.Rules;
 
 import picocli.CommandLine;

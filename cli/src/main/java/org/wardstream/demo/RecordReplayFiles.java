@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.wardstream.rhythm.validation.JobPath;
-import org.wardstream.rhythm.validation.RhythmValidation;
-import org.wardstream.rhythm.validation.RrCsvRecord;
+import org.wardstream.evaluation.validation.JobPath;
+import org.wardstream.evaluation.validation.RhythmValidation;
+import org.wardstream.evaluation.validation.RrCsvRecord;
 import org.wardstream.schema.BeatQuality;
 import org.wardstream.schema.DeviceEvent;
 import org.wardstream.schema.DeviceEventKey;

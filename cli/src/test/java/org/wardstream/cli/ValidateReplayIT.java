@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.wardstream.alerting.AlertMessage;
-import org.wardstream.alerting.AlertScoring;
+import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.episodes.AlertChange;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +39,7 @@ class ValidateReplayIT {
         Path replay = Path.of("target", "it-validate-replay");
         Path out = Path.of("target", "it-validate-replay-out");
         Files.createDirectories(data);
-        Path subset = Path.of("..", "clinical", "src", "test", "resources", "physionet");
+        Path subset = Path.of("..", "evaluation", "src", "test", "resources", "physionet");
         for (String rec : List.of("201.csv", "219.csv")) {
             Files.copy(subset.resolve(rec), data.resolve(rec), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }

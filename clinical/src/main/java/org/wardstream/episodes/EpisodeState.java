@@ -1,18 +1,18 @@
 package org.wardstream.episodes;
 
 import org.wardstream.state.CompactBytes;
+import org.wardstream.state.CompactState;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Per-patient, per-episode-type state of {@link EpisodeLifecycle}: fixed size (at most
  * {@value #MAX_SERIALIZED_SIZE} bytes serialised), public no-arg constructor and public fields (a Flink
  * POJO), versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link EpisodeLifecycle}.
  */
-public final class EpisodeState {
+public final class EpisodeState extends CompactState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
     /** No episode. */
@@ -62,8 +62,10 @@ public final class EpisodeState {
     public long lastSuppressedEndMs = NO_TIME;
 
     public EpisodeState() {
+        super(MAX_SERIALIZED_SIZE);
     }
 
+    @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
         out.writeByte(phase);
@@ -85,10 +87,7 @@ public final class EpisodeState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_VERSION_3) {
-            throw new IOException("unsupported EpisodeState format version " + v);
-        }
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
         s.episodeStartMs = in.readLong();
@@ -111,21 +110,7 @@ public final class EpisodeState {
         return s;
     }
 
-    public byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, MAX_SERIALIZED_SIZE);
-    }
-
     public static EpisodeState fromBytes(byte[] bytes) {
         return CompactBytes.read(bytes, EpisodeState::readFrom);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof EpisodeState s && Arrays.equals(toBytes(), s.toBytes());
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(toBytes());
     }
 }

@@ -1,11 +1,11 @@
 package org.wardstream.rhythm;
 
 import org.wardstream.state.CompactBytes;
+import org.wardstream.state.CompactState;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * The complete per-patient state of {@link RrAnalyser}: fixed-size arrays and a few counters, so its
@@ -16,7 +16,7 @@ import java.util.Arrays;
  * for a custom {@code TypeSerializer} or for savepoint-stable storage. All logic lives in
  * {@link RrAnalyser}; this class only holds data.
  */
-public final class RrAnalyserState {
+public final class RrAnalyserState extends CompactState {
 
     /** Capacity of the RR ring buffer (an upper bound for windowBeats + maxLag). */
     public static final int RR_CAPACITY = 32;
@@ -70,6 +70,7 @@ public final class RrAnalyserState {
     public float irregularRunRateSum;
 
     public RrAnalyserState() {
+        super(512);
     }
 
     /** Writes the state in a compact, versioned binary form. */
@@ -157,19 +158,5 @@ public final class RrAnalyserState {
 
     public static RrAnalyserState fromBytes(byte[] bytes) {
         return CompactBytes.read(bytes, RrAnalyserState::readFrom);
-    }
-
-    public byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, 512);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RrAnalyserState s && Arrays.equals(toBytes(), s.toBytes());
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(toBytes());
     }
 }

@@ -1,18 +1,18 @@
 package org.wardstream.signals;
 
 import org.wardstream.state.CompactBytes;
+import org.wardstream.state.CompactState;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Per-patient state of {@link HeartRateThresholds}: a few times, flags and running statistics, fixed size
  * ({@value #SERIALIZED_SIZE} bytes serialised). Public no-arg constructor and public fields (a Flink POJO),
  * plus a versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link HeartRateThresholds}.
  */
-public final class HeartRateState {
+public final class HeartRateState extends CompactState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
     private static final byte FORMAT_VERSION = 1;
@@ -46,8 +46,10 @@ public final class HeartRateState {
     public int bradyCount;
 
     public HeartRateState() {
+        super(SERIALIZED_SIZE);
     }
 
+    @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
         out.writeLong(lastSampleMs);
@@ -74,8 +76,7 @@ public final class HeartRateState {
     }
 
     public static HeartRateState readFrom(DataInput in) throws IOException {
-        byte v = in.readByte();
-        if (v != FORMAT_VERSION) throw new IOException("unsupported HeartRateState format version " + v);
+        CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION);
         HeartRateState s = new HeartRateState();
         s.lastSampleMs = in.readLong();
         s.tachySinceMs = in.readLong();
@@ -101,21 +102,7 @@ public final class HeartRateState {
         return s;
     }
 
-    public byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, SERIALIZED_SIZE);
-    }
-
     public static HeartRateState fromBytes(byte[] bytes) {
         return CompactBytes.read(bytes, HeartRateState::readFrom);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof HeartRateState s && Arrays.equals(toBytes(), s.toBytes());
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(toBytes());
     }
 }

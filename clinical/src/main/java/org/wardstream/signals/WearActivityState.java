@@ -1,17 +1,17 @@
 package org.wardstream.signals;
 
 import org.wardstream.state.CompactBytes;
+import org.wardstream.state.CompactState;
 
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Per-patient state of {@link WearActivityTracker}: fixed size ({@value #SERIALIZED_SIZE} bytes serialised),
  * public no-arg constructor and public fields (a Flink POJO), versioned {@link #writeTo}/{@link #readFrom}.
  */
-public final class WearActivityState {
+public final class WearActivityState extends CompactState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
     public static final byte WEAR_UNKNOWN = 0, WEAR_ON = 1, WEAR_OFF = 2;
@@ -39,12 +39,14 @@ public final class WearActivityState {
     public long stillReportedSinceMs = NO_TIME;
 
     public WearActivityState() {
+        super(SERIALIZED_SIZE);
     }
 
     public ActivityState activityState() {
         return ActivityState.values()[state];
     }
 
+    @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
         out.writeByte(state);
@@ -62,8 +64,7 @@ public final class WearActivityState {
     }
 
     public static WearActivityState readFrom(DataInput in) throws IOException {
-        byte v = in.readByte();
-        if (v != FORMAT_VERSION) throw new IOException("unsupported WearActivityState format version " + v);
+        CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION);
         WearActivityState s = new WearActivityState();
         s.state = in.readByte();
         if (s.state < 0 || s.state >= ActivityState.values().length) throw new IOException("bad activity state " + s.state);
@@ -81,21 +82,7 @@ public final class WearActivityState {
         return s;
     }
 
-    public byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, SERIALIZED_SIZE);
-    }
-
     public static WearActivityState fromBytes(byte[] bytes) {
         return CompactBytes.read(bytes, WearActivityState::readFrom);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof WearActivityState s && Arrays.equals(toBytes(), s.toBytes());
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(toBytes());
     }
 }

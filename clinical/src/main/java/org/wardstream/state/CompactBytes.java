@@ -37,6 +37,22 @@ public final class CompactBytes {
         return bytes.toByteArray();
     }
 
+    /**
+     * Reads a state's format-version byte and checks that it is one this code reads.
+     *
+     * @param readable the versions the caller can read (the current one and any earlier ones it still reads)
+     * @return the version read
+     */
+    public static byte expectVersion(DataInput in, String what, byte... readable) throws IOException {
+        byte v = in.readByte();
+        for (byte r : readable) {
+            if (v == r) {
+                return v;
+            }
+        }
+        throw new IOException("unsupported " + what + " format version " + v);
+    }
+
     public static <T> T read(byte[] bytes, Reader<T> reader) {
         try {
             return reader.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));

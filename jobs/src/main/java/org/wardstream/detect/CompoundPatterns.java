@@ -14,6 +14,7 @@ import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.util.Collector;
+import org.wardstream.detector.PatternCue;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.rules.EpisodeType;

@@ -7,11 +7,27 @@ import java.io.IOException;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.state.CompactBytes;
+import org.wardstream.state.CompactState;
 
-/** The lifecycle state of each episode type for one patient, kept in Flink state as compact bytes. */
-final class PatientEpisodes {
-    private static final EpisodeType[] TYPES = EpisodeType.values();
-    final EpisodeState[] byType = new EpisodeState[TYPES.length];
+/**
+ * The lifecycle state of each episode type for one patient, kept in Flink state as compact bytes.
+ *
+ * <p>Format 2: the version byte, the number of types this patient has used, then each as its episode-type code (a
+ * public contract that never changes) and its {@link EpisodeState}. Adding, removing or reordering
+ * {@link EpisodeType} constants leaves stored states readable. Format 1 (before it, no version byte) holds a presence
+ * flag and a state for each of the six types of {@link #FORMAT_1_TYPES}, in that order; it is still read.
+ */
+final class PatientEpisodes extends CompactState {
+    static final byte FORMAT_VERSION = 2;
+    /** The episode types, in order, of format 1 (their order in {@link EpisodeType} when it was written). */
+    static final EpisodeType[] FORMAT_1_TYPES = {EpisodeType.ATRIAL_FIBRILLATION, EpisodeType.TACHYCARDIA,
+            EpisodeType.BRADYCARDIA, EpisodeType.PAUSE, EpisodeType.INACTIVITY, EpisodeType.DEVICE_OFFLINE};
+
+    final EpisodeState[] byType = new EpisodeState[EpisodeType.values().length];
+
+    PatientEpisodes() {
+        super(128);
+    }
 
     EpisodeState of(EpisodeType type) {
         EpisodeState s = byType[type.ordinal()];
@@ -22,15 +38,18 @@ final class PatientEpisodes {
         return s;
     }
 
-    byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, 128);
-    }
-
-    /** A presence flag per episode type, then the state of each type this patient has used. */
-    private void writeTo(DataOutput out) throws IOException {
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        int used = 0;
         for (EpisodeState s : byType) {
-            out.writeBoolean(s != null);
+            used += s == null ? 0 : 1;
+        }
+        out.writeByte(used);
+        for (EpisodeType type : EpisodeType.values()) {
+            EpisodeState s = byType[type.ordinal()];
             if (s != null) {
+                out.writeUTF(type.code());
                 s.writeTo(out);
             }
         }
@@ -40,12 +59,26 @@ final class PatientEpisodes {
         return bytes == null ? new PatientEpisodes() : CompactBytes.read(bytes, PatientEpisodes::readFrom);
     }
 
-    private static PatientEpisodes readFrom(DataInput in) throws IOException {
+    static PatientEpisodes readFrom(DataInput in) throws IOException {
         PatientEpisodes p = new PatientEpisodes();
-        for (int i = 0; i < TYPES.length; i++) {
-            if (in.readBoolean()) {
-                p.byType[i] = EpisodeState.readFrom(in);
+        byte first = in.readByte();
+        if (first == 0 || first == 1) { // format 1: this byte is the first type's presence flag
+            for (int i = 0; i < FORMAT_1_TYPES.length; i++) {
+                if (i == 0 ? first == 1 : in.readBoolean()) {
+                    p.byType[FORMAT_1_TYPES[i].ordinal()] = EpisodeState.readFrom(in);
+                }
             }
+            return p;
+        }
+        if (first != FORMAT_VERSION) {
+            throw new IOException("unsupported PatientEpisodes format version " + first);
+        }
+        int used = in.readUnsignedByte();
+        for (int i = 0; i < used; i++) {
+            String code = in.readUTF();
+            EpisodeType type = EpisodeType.fromCode(code)
+                    .orElseThrow(() -> new IOException("episode state of an unknown episode type " + code));
+            p.byType[type.ordinal()] = EpisodeState.readFrom(in);
         }
         return p;
     }

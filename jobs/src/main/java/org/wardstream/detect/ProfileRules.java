@@ -15,19 +15,19 @@ import org.wardstream.rules.Rules;
  * overrides, in the patient's time zone), shared by every patient with the same zone and overrides. Not
  * serialisable: create it in {@code open()}.
  */
-final class ProfileRules<T> {
+public final class ProfileRules<T> {
     static final ZoneId DEFAULT_ZONE = ZoneId.of("Europe/London");
 
     private final Rules rules;
     private final BiFunction<EffectiveRules, ZoneId, T> build;
     private final Map<String, T> cache = new HashMap<>();
 
-    ProfileRules(Rules rules, BiFunction<EffectiveRules, ZoneId, T> build) {
+    public ProfileRules(Rules rules, BiFunction<EffectiveRules, ZoneId, T> build) {
         this.rules = rules;
         this.build = build;
     }
 
-    T of(PatientProfile p) {
+    public T of(PatientProfile p) {
         String zone = p == null || p.timeZone == null ? DEFAULT_ZONE.getId() : p.timeZone;
         Map<String, Double> overrides = p == null ? Map.of() : new TreeMap<>(p.thresholdOverrides);
         return cache.computeIfAbsent(zone + "|" + overrides, k -> {

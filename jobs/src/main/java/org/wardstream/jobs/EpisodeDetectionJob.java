@@ -18,7 +18,7 @@ import org.wardstream.detect.CompoundPatterns;
 import org.wardstream.detect.EpisodeAlerter;
 import org.wardstream.detect.EpisodeRecordSerializer;
 import org.wardstream.detect.EpisodeSignal;
-import org.wardstream.detect.PatternCue;
+import org.wardstream.detector.PatternCue;
 import org.wardstream.detect.SignalDetector;
 import org.wardstream.rules.Rules;
 import org.wardstream.ingest.DeadLetterSerializer;

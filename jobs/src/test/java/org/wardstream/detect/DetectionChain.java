@@ -13,6 +13,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;

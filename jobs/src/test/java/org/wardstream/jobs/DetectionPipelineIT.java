@@ -4,32 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wardstream.testkit.PipelineKit;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.contract.Topics;
 import org.wardstream.embedded.CommittedTopicReader;
-import org.wardstream.embedded.EmbeddedKafka;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.TestEvents;
@@ -56,27 +47,9 @@ class DetectionPipelineIT {
     static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(PARALLELISM).build());
+    static final PipelineKit KIT = PipelineKit.builder().parallelism(PARALLELISM).build();
 
-    static EmbeddedKafka kafka;
-    static KafkaProducer<byte[], byte[]> producer;
     final Random random = new Random(5);
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(Path.of("target", "kafka-detection"));
-        kafka.createTopics(PARALLELISM);
-        Properties p = kafka.clientProperties();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        producer.close();
-        kafka.close();
-    }
 
     /** One device event for a patient, received {@code receivedAt}. */
     record Sent(String patient, DeviceEvent event) {
@@ -107,9 +80,8 @@ class DetectionPipelineIT {
     void compoundPatternsEscalateAndABacklogFromAnOfflineGapStillRaisesItsAlert() throws Exception {
         List<String> patients = List.of("af-fast", "syncope", "offline", "live");
         for (String p : patients) {
-            producer.send(new ProducerRecord<>(Topics.ENROLMENTS, null, T0.toEpochMilli(),
-                    AvroCodec.patientKeys().encode(TestEvents.patientKey(p)),
-                    AvroCodec.enrolments().encode(TestEvents.enrolment(p, EnrolmentStatus.ACTIVE)))).get();
+            KIT.send(Topics.ENROLMENTS, AvroCodec.patientKeys().encode(TestEvents.patientKey(p)),
+                    AvroCodec.enrolments().encode(TestEvents.enrolment(p, EnrolmentStatus.ACTIVE)), T0.toEpochMilli());
         }
         long t0 = T0.toEpochMilli();
         List<Sent> live = new ArrayList<>();
@@ -154,13 +126,12 @@ class DetectionPipelineIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
         env.getConfig().setAutoWatermarkInterval(100);
-        EpisodeDetectionJob.build(env, PipelineConfig.defaults(kafka.bootstrapServers())
+        EpisodeDetectionJob.build(env, PipelineConfig.defaults(KIT.bootstrapServers())
                 .withCheckpointInterval(Duration.ofMillis(500))
                 .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(2))
                         .withIdleness(Duration.ofSeconds(1))));
         JobClient job = env.executeAsync("detection-it");
-        try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(), new Properties(),
-                Topics.ALERTS)) {
+        try (CommittedTopicReader reader = KIT.reader(Topics.ALERTS)) {
             List<AlertMessage> alerts = new ArrayList<>();
             await().atMost(Duration.ofSeconds(120)).until(() -> {
                 read(reader, alerts);
@@ -205,11 +176,9 @@ class DetectionPipelineIT {
     }
 
     static void send(List<Sent> events) throws Exception {
-        for (Sent s : events) {
-            producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, s.event().getTimeReceived().toEpochMilli(),
-                    TestEvents.keyBytes(s.patient()), TestEvents.valueBytes(s.event())));
-        }
-        producer.flush();
+        KIT.sendAll(events.stream().map(s -> new ProducerRecord<>(Topics.DEVICE_EVENTS, null,
+                s.event().getTimeReceived().toEpochMilli(), TestEvents.keyBytes(s.patient()),
+                TestEvents.valueBytes(s.event()))).toList());
     }
 
     static boolean has(List<AlertMessage> alerts, String patient, String type, AlertChange.Kind kind) {

@@ -5,35 +5,24 @@ import static org.awaitility.Awaitility.await;
 import static org.wardstream.ingest.TestEvents.T0;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wardstream.testkit.PipelineKit;
 import org.wardstream.contract.Topics;
 import org.wardstream.embedded.CommittedTopicReader;
-import org.wardstream.embedded.EmbeddedKafka;
 import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.TestEvents;
@@ -51,39 +40,11 @@ class IngestPipelineIT {
     static final int PARALLELISM = 2;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(metricsConfig())
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM)
-                    .build());
-
-    static EmbeddedKafka kafka;
-    static KafkaProducer<byte[], byte[]> producer;
-
-    static Configuration metricsConfig() {
-        Configuration c = new Configuration();
-        InProcessMetrics.configure(c);
-        return c;
-    }
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(Path.of("target", "kafka"));
-        kafka.createTopics(PARALLELISM);
-        Properties p = kafka.clientProperties();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        producer.close();
-        kafka.close();
-    }
+    static final PipelineKit KIT = PipelineKit.builder().parallelism(PARALLELISM)
+            .configure(InProcessMetrics::configure).build();
 
     static void send(String topic, byte[] key, byte[] value, long timestamp) throws Exception {
-        producer.send(new ProducerRecord<>(topic, null, timestamp, key, value)).get();
+        KIT.send(topic, key, value, timestamp);
     }
 
     static void sendEvent(String patient, DeviceEvent e) throws Exception {
@@ -135,15 +96,14 @@ class IngestPipelineIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
         env.getConfig().setAutoWatermarkInterval(100);
-        PipelineConfig config = PipelineConfig.defaults(kafka.bootstrapServers())
+        PipelineConfig config = PipelineConfig.defaults(KIT.bootstrapServers())
                 .withCheckpointInterval(Duration.ofMillis(500))
                 .withIngest(IngestSettings.defaults().withEnrolmentGrace(Duration.ofSeconds(2))
                         .withIdleness(Duration.ofSeconds(1)));
         EpisodeDetectionJob.build(env, config);
         JobClient job = env.executeAsync("ingest-it");
         String jobId = job.getJobID().toHexString();
-        try (CommittedTopicReader dlq = new CommittedTopicReader(kafka.bootstrapServers(), new Properties(),
-                Topics.DEVICE_EVENTS_DLQ)) {
+        try (CommittedTopicReader dlq = KIT.reader(Topics.DEVICE_EVENTS_DLQ)) {
             long expectedDead = expectedDlq.values().stream().mapToLong(Long::longValue).sum();
             await().atMost(Duration.ofSeconds(90)).until(() -> dlq.poll().size() >= expectedDead
                     && count(jobId, IngestMetrics.PROCESSED) == accepted);

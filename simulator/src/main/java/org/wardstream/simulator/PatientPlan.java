@@ -45,7 +45,7 @@ final class PatientPlan {
     record Rhythm(String type, long start, long end, int[] rr, byte[] quality) {
     }
 
-    final PatientProfile profile;
+    final SyntheticPatient profile;
     final long dataStart;
     final long dataEnd;
     final long gridOrigin;
@@ -58,7 +58,7 @@ final class PatientPlan {
 
     private final SplittableRandom r;
 
-    PatientPlan(PatientProfile p, SimulatorConfig config) {
+    PatientPlan(SyntheticPatient p, SimulatorConfig config) {
         this.profile = p;
         this.dataStart = p.dataStartMs;
         this.dataEnd = config.end().toEpochMilli();
@@ -145,16 +145,16 @@ final class PatientPlan {
     // ---------------------------------------------------------------- time helpers
 
     static long localTime(LocalDate day, double minuteOfDay) {
-        return day.atStartOfDay(PatientProfile.ZONE).toInstant().toEpochMilli() + Math.round(minuteOfDay * MINUTE);
+        return day.atStartOfDay(SyntheticPatient.ZONE).toInstant().toEpochMilli() + Math.round(minuteOfDay * MINUTE);
     }
 
     static int localMinute(long t) {
-        LocalTime lt = LocalTime.ofInstant(Instant.ofEpochMilli(t), PatientProfile.ZONE);
+        LocalTime lt = LocalTime.ofInstant(Instant.ofEpochMilli(t), SyntheticPatient.ZONE);
         return lt.getHour() * 60 + lt.getMinute();
     }
 
     static LocalDate localDate(long t) {
-        return LocalDate.ofInstant(Instant.ofEpochMilli(t), PatientProfile.ZONE);
+        return LocalDate.ofInstant(Instant.ofEpochMilli(t), SyntheticPatient.ZONE);
     }
 
     /** Nearest boundary of this patient's five-minute grid. */
@@ -169,7 +169,7 @@ final class PatientPlan {
     // ---------------------------------------------------------------- sleep and wear
 
     private void planSleepAndWear() {
-        PatientProfile p = profile;
+        SyntheticPatient p = profile;
         LocalDate first = localDate(dataStart).minusDays(1);
         LocalDate last = localDate(dataEnd);
         List<OffBody> raw = new ArrayList<>();
@@ -290,7 +290,7 @@ final class PatientPlan {
 
     private void planRhythms(SplittableRandom er) {
         double days = (dataEnd - dataStart) / (24.0 * HOUR);
-        PatientProfile p = profile;
+        SyntheticPatient p = profile;
         int af = p.afProne ? Seeds.poisson(r, 0.6 * days) : 0;
         int tachy = p.tachyProne ? Seeds.poisson(r, 0.8 * days) : 0;
         int brady = p.bradyProne ? Seeds.poisson(r, 0.8 * days) : 0;

@@ -59,14 +59,14 @@ final class PatientStream {
     byte[] keyBytes;
     String keyJson;
 
-    private final PatientProfile p;
+    private final SyntheticPatient p;
     private final PatientPlan plan;
     private final double duplicateRate;
     private final double outOfOrderRate;
     private final SplittableRandom phys;
     private final SplittableRandom ids;
     private final SplittableRandom net;
-    private final ZoneRules zone = PatientProfile.ZONE.getRules();
+    private final ZoneRules zone = SyntheticPatient.ZONE.getRules();
     private final PriorityQueue<Pending> heap = new PriorityQueue<>(ORDER);
     private final int[] backlog;
     private final long end;

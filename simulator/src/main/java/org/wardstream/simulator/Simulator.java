@@ -38,7 +38,7 @@ public final class Simulator {
         List<SimulatedEnrolment> es = new ArrayList<>(config.patients());
         List<GroundTruthEpisode> gt = new ArrayList<>();
         for (int i = 0; i < config.patients(); i++) {
-            PatientProfile profile = new PatientProfile(config, i);
+            SyntheticPatient profile = new SyntheticPatient(config, i);
             PatientPlan plan = new PatientPlan(profile, config);
             ps.add(plan);
             es.add(new SimulatedEnrolment(profile.key(config.programme()), profile.enrolment(config.programme()),

@@ -39,7 +39,7 @@ class PopulationTest {
         assertThat(share(es, ethnic, Set.of("H", "J", "K", "L"))).isBetween(0.06, 0.11);
         assertThat(share(es, ethnic, Set.of("M", "N", "P"))).isBetween(0.02, 0.06);
         assertThat(es.stream().map(e -> e.value().getStratifiers().getEthnicCategory()).collect(Collectors.toSet()))
-                .isSubsetOf(PatientProfile.ETHNIC_CODES).hasSizeGreaterThan(15);
+                .isSubsetOf(SyntheticPatient.ETHNIC_CODES).hasSizeGreaterThan(15);
         Function<Enrolment, Object> age = e -> e.getStratifiers().getAgeBand();
         assertThat(share(es, age, Set.of("65-74", "75-84", "85+"))).isBetween(0.7, 0.8);
         assertThat(share(es, age, Set.of("18-44"))).isBetween(0.03, 0.09);

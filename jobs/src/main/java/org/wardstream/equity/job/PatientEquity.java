@@ -145,18 +145,18 @@ public class PatientEquity {
         icb = e.icb;
 
         LocalDate enrolledOn = LocalDate.ofEpochDay(enrolledOnEpochDay);
-        long enrolStart = LocalDays.start(enrolledOn, zone);
-        if (LocalDays.dayOf(e.updatedAt, zone).equals(enrolledOn)) {
+        long enrolStart = LocalDayMillis.start(enrolledOn, zone);
+        if (LocalDayMillis.dayOf(e.updatedAt, zone).equals(enrolledOn)) {
             enrolStart = Math.max(enrolStart, e.updatedAt); // enrolled during its first day: from then on
         }
         boolean active = "ACTIVE".equals(status);
         if (active && !wasActive) {
             long from = first || activeSpans.isEmpty() ? enrolStart : Math.max(enrolStart, e.updatedAt);
             activeSpans.add(new long[] {from, Long.MAX_VALUE});
-            long fromDay = LocalDays.dayOf(from, zone).toEpochDay();
+            long fromDay = LocalDayMillis.dayOf(from, zone).toEpochDay();
             if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
                 // never build empty history before the job was running
-                fromDay = Math.max(fromDay, LocalDays.dayOf(watermark, zone).toEpochDay());
+                fromDay = Math.max(fromDay, LocalDayMillis.dayOf(watermark, zone).toEpochDay());
             }
             if (nextChainDay == Long.MIN_VALUE) {
                 nextChainDay = fromDay;
@@ -164,7 +164,7 @@ public class PatientEquity {
         } else if (!active) {
             long until;
             if (("DISCHARGED".equals(status) || "WITHDRAWN".equals(status)) && endedOnEpochDay != Long.MIN_VALUE) {
-                until = LocalDays.start(LocalDate.ofEpochDay(endedOnEpochDay).plusDays(1), zone);
+                until = LocalDayMillis.start(LocalDate.ofEpochDay(endedOnEpochDay).plusDays(1), zone);
             } else {
                 until = e.updatedAt;
             }
@@ -173,7 +173,7 @@ public class PatientEquity {
                 open[1] = Math.max(open[0], until);
             } else if (first && !"PAUSED".equals(status)) {
                 activeSpans.add(new long[] {enrolStart, Math.max(enrolStart, until)}); // learnt after the end
-                nextChainDay = LocalDays.dayOf(enrolStart, zone).toEpochDay();
+                nextChainDay = LocalDayMillis.dayOf(enrolStart, zone).toEpochDay();
             }
         }
         // Days already emitted may change (strata, discharge day): re-emit those whose content changes.
@@ -299,12 +299,12 @@ public class PatientEquity {
             }
         }
         ZoneId zone = zone(settings);
-        LocalDate day = LocalDays.dayOf(time, zone);
+        LocalDate day = LocalDayMillis.dayOf(time, zone);
         DayLedger d = days.get(day.toEpochDay());
         if (d != null) {
             return d;
         }
-        long end = LocalDays.start(day.plusDays(1), zone);
+        long end = LocalDayMillis.start(day.plusDays(1), zone);
         if (watermark != Long.MIN_VALUE && end + settings.allowedLateness().toMillis() <= watermark) {
             return null;
         }
@@ -314,8 +314,8 @@ public class PatientEquity {
     private DayLedger createDay(LocalDate day, ZoneId zone) {
         DayLedger d = new DayLedger();
         d.epochDay = day.toEpochDay();
-        d.start = LocalDays.start(day, zone);
-        d.end = LocalDays.start(day.plusDays(1), zone);
+        d.start = LocalDayMillis.start(day, zone);
+        d.end = LocalDayMillis.start(day.plusDays(1), zone);
         d.minutes = new long[(d.dayMinutes() + 63) / 64];
         days.put(d.epochDay, d);
         return d;
@@ -336,10 +336,10 @@ public class PatientEquity {
         ZoneId zone = zone(settings);
         if (programme != null && nextChainDay != Long.MIN_VALUE) {
             long limitDay = watermark == Long.MAX_VALUE
-                    ? LocalDays.dayOf(Math.max(frontier, lastEventTime), zone).toEpochDay() : Long.MAX_VALUE;
+                    ? LocalDayMillis.dayOf(Math.max(frontier, lastEventTime), zone).toEpochDay() : Long.MAX_VALUE;
             while (nextChainDay <= limitDay) {
                 LocalDate day = LocalDate.ofEpochDay(nextChainDay);
-                long end = LocalDays.start(day.plusDays(1), zone);
+                long end = LocalDayMillis.start(day.plusDays(1), zone);
                 if (watermark != Long.MAX_VALUE && end > watermark) {
                     break;
                 }
@@ -407,7 +407,7 @@ public class PatientEquity {
             out.add(p[0] + lateness);
         }
         if (programme != null && nextChainDay != Long.MIN_VALUE) {
-            out.add(LocalDays.start(LocalDate.ofEpochDay(nextChainDay).plusDays(1), zone(settings)));
+            out.add(LocalDayMillis.start(LocalDate.ofEpochDay(nextChainDay).plusDays(1), zone(settings)));
         }
         return out;
     }
@@ -501,7 +501,7 @@ public class PatientEquity {
         for (long[] s : activeSpans) {
             end = Math.max(end, s[1]);
         }
-        return LocalDays.start(LocalDate.ofEpochDay(epochDay), ZoneId.of(timeZone)) >= end;
+        return LocalDayMillis.start(LocalDate.ofEpochDay(epochDay), ZoneId.of(timeZone)) >= end;
     }
 
     private boolean isActiveNow() {
@@ -528,8 +528,8 @@ public class PatientEquity {
     }
 
     /** Local-day arithmetic in epoch milliseconds, on the equity module's {@link org.wardstream.equity.model.LocalDays}. */
-    public static final class LocalDays {
-        private LocalDays() {
+    public static final class LocalDayMillis {
+        private LocalDayMillis() {
         }
 
         public static LocalDate dayOf(long epochMs, ZoneId zone) {

@@ -33,7 +33,7 @@ public class WindowedDay {
         LocalDate monthEnd = monthStart.plusMonths(1);
         ZoneId zone = ZoneId.of(r.timeZone);
         return List.of(of(r, DAY, day, day.plusDays(1), r.dayEnd),
-                of(r, MONTH, monthStart, monthEnd, PatientEquity.LocalDays.start(monthEnd, zone)));
+                of(r, MONTH, monthStart, monthEnd, PatientEquity.LocalDayMillis.start(monthEnd, zone)));
     }
 
     private static WindowedDay of(PatientDayRecord r, String granularity, LocalDate start, LocalDate end, long fireAt) {

@@ -3,7 +3,6 @@ package org.wardstream.equity.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,22 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wardstream.testkit.PipelineKit;
 import org.wardstream.contract.Topics;
 import org.wardstream.embedded.CommittedTopicReader;
-import org.wardstream.embedded.EmbeddedKafka;
 import org.wardstream.equity.disclosure.PublishedRow;
 import org.wardstream.ingest.TestEvents;
 import org.wardstream.jobs.PipelineConfig;
@@ -60,62 +52,42 @@ class EquityMetricsJobIT {
             new Object[] {"p-affluent-b", 10, 1400});
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(metricsConfig())
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM)
-                    .build());
-
-    static EmbeddedKafka kafka;
-
-    static Configuration metricsConfig() {
-        Configuration c = new Configuration();
-        InProcessMetrics.configure(c);
-        return c;
-    }
+    static final PipelineKit KIT = PipelineKit.builder().parallelism(PARALLELISM)
+            .configure(InProcessMetrics::configure).build();
 
     @BeforeAll
-    static void startKafkaAndWriteInput() throws Exception {
-        kafka = EmbeddedKafka.start(Path.of("target", "kafka-equity"));
-        kafka.createTopics(PARALLELISM);
-        Properties p = kafka.clientProperties();
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (Object[] patient : PATIENTS) {
-                String id = (String) patient[0];
-                Enrolment e = Enrolment.newBuilder().setPatientId(id).setProgramme(TestEvents.PROGRAMME)
-                        .setStatus(EnrolmentStatus.ACTIVE).setEnrolledOn(LocalDate.of(2026, 3, 2))
-                        .setTimeZone("Europe/London")
-                        .setStratifiers(Stratifiers.newBuilder().setImdDecile((Integer) patient[1])
-                                .setImdEdition("IoD2019").setEthnicCategory("A").setSexCode("2")
-                                .setAgeBand("65-74").setIcbCode("QWE").build())
-                        .setThresholdOverrides(Map.of()).setUpdatedAt(DAY.minusSeconds(86_400)).build();
-                send(producer, new ProducerRecord<>(Topics.ENROLMENTS, null, DAY.toEpochMilli(),
-                        AvroCodec.patientKeys().encode(TestEvents.patientKey(id)), AvroCodec.enrolments().encode(e)));
-                int minutes = (Integer) patient[2];
-                for (int m = 0; m < minutes; m++) {
-                    Instant t = DAY.plusSeconds(60L * m);
-                    send(producer, new ProducerRecord<>(Topics.DEVICE_EVENTS, null, t.plusSeconds(2).toEpochMilli(),
-                            TestEvents.keyBytes(id), TestEvents.valueBytes(TestEvents.heartRate(id + "-" + m, t, 70))));
-                }
+    static void writeInput() throws Exception {
+        for (Object[] patient : PATIENTS) {
+            String id = (String) patient[0];
+            Enrolment e = Enrolment.newBuilder().setPatientId(id).setProgramme(TestEvents.PROGRAMME)
+                    .setStatus(EnrolmentStatus.ACTIVE).setEnrolledOn(LocalDate.of(2026, 3, 2))
+                    .setTimeZone("Europe/London")
+                    .setStratifiers(Stratifiers.newBuilder().setImdDecile((Integer) patient[1])
+                            .setImdEdition("IoD2019").setEthnicCategory("A").setSexCode("2")
+                            .setAgeBand("65-74").setIcbCode("QWE").build())
+                    .setThresholdOverrides(Map.of()).setUpdatedAt(DAY.minusSeconds(86_400)).build();
+            send(new ProducerRecord<>(Topics.ENROLMENTS, null, DAY.toEpochMilli(),
+                    AvroCodec.patientKeys().encode(TestEvents.patientKey(id)), AvroCodec.enrolments().encode(e)));
+            int minutes = (Integer) patient[2];
+            for (int m = 0; m < minutes; m++) {
+                Instant t = DAY.plusSeconds(60L * m);
+                send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, t.plusSeconds(2).toEpochMilli(),
+                        TestEvents.keyBytes(id), TestEvents.valueBytes(TestEvents.heartRate(id + "-" + m, t, 70))));
             }
-            Instant af = DAY.plusSeconds(5 * 3600);
-            send(producer, episode("p-deprived-a", "ep-af", "atrial-fibrillation", af));
-            send(producer, episode("p-affluent-a", "ep-offline", "device-offline", af.plusSeconds(600)));
-            TriageEvent ack = new TriageEvent("ep-af", "p-deprived-a", TestEvents.PROGRAMME, TriageAction.ACKNOWLEDGED,
-                    af.plusSeconds(3 * 3600), af.plusSeconds(30));
-            send(producer, new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, ack.getTime().toEpochMilli(),
-                    AvroCodec.patientKeys().encode(TestEvents.patientKey("p-deprived-a")),
-                    AvroCodec.triageEvents().encode(ack)));
-            producer.flush();
         }
+        Instant af = DAY.plusSeconds(5 * 3600);
+        send(episode("p-deprived-a", "ep-af", "atrial-fibrillation", af));
+        send(episode("p-affluent-a", "ep-offline", "device-offline", af.plusSeconds(600)));
+        TriageEvent ack = new TriageEvent("ep-af", "p-deprived-a", TestEvents.PROGRAMME, TriageAction.ACKNOWLEDGED,
+                af.plusSeconds(3 * 3600), af.plusSeconds(30));
+        send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, ack.getTime().toEpochMilli(),
+                AvroCodec.patientKeys().encode(TestEvents.patientKey("p-deprived-a")),
+                AvroCodec.triageEvents().encode(ack)));
     }
 
     /** One record at a time, confirmed: the test's input must be complete before the bounded run reads it. */
-    static void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> r) throws Exception {
-        producer.send(r).get();
+    static void send(ProducerRecord<byte[], byte[]> r) throws Exception {
+        KIT.send(r);
     }
 
     static ProducerRecord<byte[], byte[]> episode(String patient, String id, String type, Instant at) {
@@ -127,13 +99,8 @@ class EquityMetricsJobIT {
                 AvroCodec.patientKeys().encode(TestEvents.patientKey(patient)), AvroCodec.episodes().encode(e));
     }
 
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     static String runBounded(String run) throws Exception {
-        EquityJobConfig config = EquityJobConfig.defaults(kafka.bootstrapServers());
+        EquityJobConfig config = EquityJobConfig.defaults(KIT.bootstrapServers());
         PipelineConfig k = config.kafka();
         config = config.withKafka(new PipelineConfig(k.bootstrapServers(), new Properties(), "equity-it-" + run,
                 "equity-it-" + run, Duration.ofSeconds(1), k.ingest(), null)).withBounded(true);
@@ -146,7 +113,7 @@ class EquityMetricsJobIT {
     }
 
     static List<String> records(String topic) {
-        try (CommittedTopicReader reader = new CommittedTopicReader(kafka.bootstrapServers(), new Properties(), topic)) {
+        try (CommittedTopicReader reader = KIT.reader(topic)) {
             List<String> out = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
                 out.add(new String(r.key(), StandardCharsets.UTF_8) + "\t" + new String(r.value(), StandardCharsets.UTF_8));

@@ -13,15 +13,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wardstream.testkit.PipelineKit;
 import org.wardstream.equity.disclosure.PublishedRow;
-import org.wardstream.embedded.EmbeddedPostgres;
 import org.wardstream.jobs.SecretRef;
 
 /**
@@ -31,21 +27,7 @@ import org.wardstream.jobs.SecretRef;
  */
 class PostgresAggregateSinkIT {
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    static EmbeddedPostgres postgres;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
+    static final PipelineKit KIT = PipelineKit.builder().parallelism(2).withoutKafka().withPostgres().build();
 
     static EquityRowOut published(String stratum, String numerator, int revision) {
         PublishedRow r = new PublishedRow("virtual-ward", LocalDate.of(2026, 3, 1), LocalDate.of(2026, 4, 1), "month",
@@ -58,13 +40,13 @@ class PostgresAggregateSinkIT {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.fromData(TypeInformation.of(EquityRowOut.class), rows.toArray(new EquityRowOut[0]))
-                .sinkTo(new PostgresAggregateSink(postgres.jdbcUrl(), postgres.user(), SecretRef.none())).name("postgresql");
+                .sinkTo(new PostgresAggregateSink(KIT.postgres().jdbcUrl(), KIT.postgres().user(), SecretRef.none())).name("postgresql");
         env.execute("postgres-sink-it");
     }
 
     static Map<String, String> table() throws Exception {
         Map<String, String> out = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), null);
+        try (Connection c = DriverManager.getConnection(KIT.postgres().jdbcUrl(), KIT.postgres().user(), null);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT row_key, numerator_count, revision FROM equity_aggregates")) {
             while (rs.next()) {

@@ -40,7 +40,7 @@ class WindowAggregateFunctionTest {
         LocalDate d = LocalDate.parse(date);
         r.epochDay = d.toEpochDay();
         r.timeZone = LONDON.getId();
-        r.dayEnd = PatientEquity.LocalDays.start(d.plusDays(1), LONDON);
+        r.dayEnd = PatientEquity.LocalDayMillis.start(d.plusDays(1), LONDON);
         r.revision = revision;
         r.imdQuintile = imd;
         r.imdEdition = "IoD2019";
@@ -76,7 +76,7 @@ class WindowAggregateFunctionTest {
             patients.add(p);
             send(day(p, "2026-03-02", i % 2 == 0 ? "1" : "5", i % 2 == 0 ? 800 : 1400, 0));
         }
-        harness.processWatermark(PatientEquity.LocalDays.start(LocalDate.parse("2026-03-03"), LONDON));
+        harness.processWatermark(PatientEquity.LocalDayMillis.start(LocalDate.parse("2026-03-03"), LONDON));
         List<EquityRowOut> daily = drain();
         assertThat(daily).isNotEmpty().allSatisfy(r -> {
             assertThat(r.view).isEqualTo(EquityRowOut.INTERNAL);
@@ -89,7 +89,7 @@ class WindowAggregateFunctionTest {
         // a late revision of one patient-day, within the allowed lateness, re-emits its day with revision 1
         send(day(patients.get(0), "2026-03-02", "1", 1440, 1));
         send(day(patients.get(0), "2026-03-02", "1", 1, 0)); // an older revision arriving late is ignored
-        harness.processWatermark(PatientEquity.LocalDays.start(LocalDate.parse("2026-03-03"), LONDON) + 6 * 3_600_000L);
+        harness.processWatermark(PatientEquity.LocalDayMillis.start(LocalDate.parse("2026-03-03"), LONDON) + 6 * 3_600_000L);
         List<EquityRowOut> revisedDay = drain();
         assertThat(revisedDay).isNotEmpty().allSatisfy(r -> {
             assertThat(r.revision).isEqualTo(1);
@@ -98,7 +98,7 @@ class WindowAggregateFunctionTest {
 
         // the month is complete only at its end (1 April, 00:00 BST = 31 March 23:00 UTC)
         send(day(patients.get(1), "2026-03-31", "5", 1400, 0));
-        long monthEnd = PatientEquity.LocalDays.start(LocalDate.parse("2026-04-01"), LONDON);
+        long monthEnd = PatientEquity.LocalDayMillis.start(LocalDate.parse("2026-04-01"), LONDON);
         harness.processWatermark(monthEnd - 1);
         assertThat(drain()).isEmpty();
         harness.processWatermark(monthEnd);

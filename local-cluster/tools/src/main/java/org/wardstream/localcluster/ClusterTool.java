@@ -28,7 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.wardstream.alerting.AlertMessage;
-import org.wardstream.alerting.AlertScoring;
+import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.contract.Topics;
 import org.wardstream.rules.Rules;
 import org.wardstream.simulator.GroundTruthCsv;

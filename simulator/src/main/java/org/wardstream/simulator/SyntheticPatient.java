@@ -15,7 +15,7 @@ import org.wardstream.schema.Stratifiers;
  * One synthetic patient: stratifiers (with an English remote-monitoring cohort mix), daily habits, physiology and
  * the propensities that decide which episodes are injected. Drawn from the patient's own random stream.
  */
-final class PatientProfile {
+final class SyntheticPatient {
     static final ZoneId ZONE = ZoneId.of("Europe/London");
     static final String IMD_EDITION = "IoD2019";
 
@@ -75,7 +75,7 @@ final class PatientProfile {
     final boolean inactivityProne;
     final double offlineFactor;
 
-    PatientProfile(SimulatorConfig config, int index) {
+    SyntheticPatient(SimulatorConfig config, int index) {
         SplittableRandom r = Seeds.rng(config.seed(), index, Seeds.POPULATION);
         this.index = index;
         this.patientId = patientId(index);

@@ -1,10 +1,13 @@
-package org.wardstream.alerting;
+package org.wardstream.evaluation.alerts;
 
+import org.wardstream.alerting.AlertMessage;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.alerting.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.wardstream.alerting.AlertScoring.AlertedEpisode;
-import org.wardstream.alerting.AlertScoring.GroundTruthEpisode;
-import org.wardstream.alerting.AlertScoring.Report;
+import org.wardstream.evaluation.alerts.AlertScoring.AlertedEpisode;
+import org.wardstream.evaluation.alerts.AlertScoring.GroundTruthEpisode;
+import org.wardstream.evaluation.alerts.AlertScoring.Report;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.EpisodeIds;
 import org.wardstream.rules.EpisodeType;

@@ -1,5 +1,6 @@
-package org.wardstream.alerting;
+package org.wardstream.evaluation.alerts;
 
+import org.wardstream.alerting.AlertMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,40 +1,43 @@
-package org.wardstream.rhythm.validation;
+package org.wardstream.evaluation.validation;
 
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.DetectorPath;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.episodes.Transition;
-import org.wardstream.episodes.Transitions;
+import org.wardstream.detector.DetectorState;
+import org.wardstream.detector.PatientDetector;
+import org.wardstream.detector.PatternCue;
+import org.wardstream.detector.Reading;
 import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.RhythmEvent;
 import org.wardstream.rhythm.RrAnalyser;
-import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateParameters;
-import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 
 /**
- * Runs one record through the episode-detection job's per-patient path ({@link DetectorPath}) with the job's
- * detector classes built from the same rules the job uses ({@code alert-rules/}: {@link RhythmRuleParameters},
+ * Runs one record through the episode-detection job's per-patient path (the job's {@link PatientDetector}, then
+ * {@link DetectorPath#lifecycle}) built from the same rules the job uses ({@code alert-rules/}: {@link RhythmRuleParameters},
  * {@link HeartRateParameters}):
  * <ul>
  *   <li>the record's beats become RR batches as a wearable sends them ({@link #batches}: one per
  *       {@value #BATCH_MS} ms of device time, quality GAP where the annotation has a {@code gap_note}, CLEAN
  *       otherwise; the detector never sees beat symbols or rhythm labels);</li>
- *   <li>each batch goes through {@link DetectorPath#rrBatch} and the resulting transitions through
+ *   <li>each batch goes through {@link PatientDetector#analyse} as an RR batch and the resulting transitions through
  *       {@link DetectorPath#lifecycle} (alert changes, cool-downs, minimum durations as in the job);</li>
  *   <li>for tachycardia and bradycardia, the job reads the device's heart-rate samples, which these ECG records do
  *       not have: each batch gives one sample, the mean rate of its clean intervals (a wearable's once-a-minute
- *       heart rate), fed to {@link HeartRateThresholds} with the patient worn and at rest
+ *       heart rate), fed to {@link PatientDetector#heartRate} with the patient worn and at rest
  *       ({@link ActivityState#WORN_STILL}: Holter recordings), the record starting at
  *       {@link RhythmValidation#BASE_EPOCH_MS} (09:00 in {@link #ZONE}, inside waking hours).</li>
  * </ul>
@@ -147,39 +150,66 @@ public final class JobPath {
 
     /** Runs the record through the job's path with the given (patient's effective) rules. */
     public static Outcome run(RrCsvRecord rec, String patient, EffectiveRules rules) {
-        RrAnalyser rr = new RrAnalyser(RhythmRuleParameters.from(rules));
-        HeartRateThresholds hr = new HeartRateThresholds(HeartRateParameters.from(rules, ZONE));
-        RrAnalyserState rrState = new RrAnalyserState();
-        HeartRateState hrState = new HeartRateState();
+        PatientDetector detector = new PatientDetector(rules, ZONE);
+        DetectorState state = new DetectorState();
         EpisodeState[] episodes = new EpisodeState[EpisodeType.values().length];
         Outcome o = new Outcome();
         List<Transition> transitions = new ArrayList<>();
         Runnable explained = () -> o.tachycardiaExplainedByAf++;
+        PatientDetector.Output out = new PatientDetector.Output() {
+            @Override
+            public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
+                if (RECORDED.contains(t.type())) {
+                    transitions.add(t);
+                }
+            }
+
+            @Override
+            public void cue(PatternCue cue) {
+            }
+
+            @Override
+            public void rhythm(RhythmEvent e) {
+                o.rhythm.add(e);
+            }
+
+            @Override
+            public void heartRate(HeartRateEvent e) {
+                o.heartRate.add(e);
+            }
+
+            @Override
+            public void outOfOrderBeats(int n) {
+                o.outOfOrderBeats += n;
+            }
+        };
         for (Batch b : batches(rec)) {
             o.batches++;
             if (b.refusedByIngest()) o.batchesRefusedByIngest++;
-            o.outOfOrderBeats += DetectorPath.rrBatch(rr, rrState, patient, b.startMs(), b.rrMs(), b.quality(),
-                    transitions, o.rhythm::add);
-            DetectorPath.lifecycle(transitions, t -> state(episodes, t), rules, o.alerts::add, explained);
+            long t = b.startMs();
+            detector.analyse(state, patient, null, new Reading.RrBatch(t, t, 0, null, b.startMs(), b.rrMs(),
+                    b.quality()), out);
+            DetectorPath.lifecycle(transitions, ty -> state(episodes, ty), rules, o.alerts::add, explained);
             transitions.clear();
             double bpm = b.meanCleanRateBpm();
             if (!Double.isNaN(bpm)) {
-                hr.onSample(hrState, b.endMs(), bpm, ActivityState.WORN_STILL, 0.0, e -> {
-                    o.heartRate.add(e);
-                    transitions.addAll(Transitions.fromHeartRate(patient, e));
-                });
-                DetectorPath.lifecycle(transitions, t -> state(episodes, t), rules, o.alerts::add, explained);
+                detector.heartRate(state, patient, b.endMs(), bpm, ActivityState.WORN_STILL, 0.0, out);
+                DetectorPath.lifecycle(transitions, ty -> state(episodes, ty), rules, o.alerts::add, explained);
                 transitions.clear();
             }
-            o.maxStateBytes = Math.max(o.maxStateBytes, rrState.serializedSize());
+            o.maxStateBytes = Math.max(o.maxStateBytes, state.rr.serializedSize());
         }
-        rr.endOfData(rrState, ev -> {
-            o.rhythm.add(ev);
-            transitions.addAll(Transitions.fromRhythm(patient, ev));
-        });
-        DetectorPath.lifecycle(transitions, t -> state(episodes, t), rules, o.alertsAtEndOfRecord::add, explained);
+        detector.endOfRecord(state, patient, out);
+        DetectorPath.lifecycle(transitions, ty -> state(episodes, ty), rules, o.alertsAtEndOfRecord::add, explained);
         return o;
     }
+
+    /**
+     * The episode types these records can show: rhythm (AF, pause) and heart rate. The records have no wear or
+     * activity stream, so what the detector's wear tracker infers from the beats alone is not scored.
+     */
+    private static final Set<EpisodeType> RECORDED = EnumSet.of(EpisodeType.ATRIAL_FIBRILLATION, EpisodeType.PAUSE,
+            EpisodeType.TACHYCARDIA, EpisodeType.BRADYCARDIA);
 
     private static EpisodeState state(EpisodeState[] episodes, EpisodeType type) {
         EpisodeState s = episodes[type.ordinal()];

@@ -1,5 +1,7 @@
-package org.wardstream.alerting;
+package org.wardstream.evaluation.alerts;
 
+import org.wardstream.alerting.AlertMessage;
+import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.rules.EpisodeType;
 
 import java.io.IOException;

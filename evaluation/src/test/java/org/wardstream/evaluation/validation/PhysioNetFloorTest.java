@@ -1,4 +1,4 @@
-package org.wardstream.rhythm.validation;
+package org.wardstream.evaluation.validation;
 
 import org.junit.jupiter.api.Test;
 import org.wardstream.rhythm.RrAnalyser;

@@ -1,8 +1,8 @@
-package org.wardstream.detect;
+package org.wardstream.detector;
 
 /**
- * A derived, low-rate per-patient event for the CEP patterns ({@link CompoundPatterns}), emitted by
- * {@link SignalDetector} in device-time order per patient (a Flink POJO). It carries the patient's own rule
+ * A derived, low-rate per-patient event for the CEP patterns (the compound CEP patterns of the job), emitted by
+ * {@link PatientDetector} in device-time order per patient (a Flink POJO). It carries the patient's own rule
  * values, so the patterns apply per-patient overrides without a restart. Times are device time, epoch ms.
  */
 public class PatternCue {

@@ -1,4 +1,4 @@
-package org.wardstream.rhythm.validation;
+package org.wardstream.evaluation.validation;
 
 import org.wardstream.rhythm.RhythmParameters;
 import org.wardstream.rhythm.RrAnalyser;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * Command-line validation of {@link RrAnalyser} on PhysioNet {@code rr_csv} records.
  *
  * <pre>
- * java -cp clinical/target/classes org.wardstream.rhythm.validation.ValidationHarness \
+ * java -cp clinical/target/classes org.wardstream.evaluation.validation.ValidationHarness \
  *     --data ../shared/physionet/rr_csv [--json FILE] [--set name=value ...] [--threads N] [--quiet]
  * </pre>
  * Every {@code *.csv} / {@code *.csv.gz} in the directory except {@code summary.csv} is a record;

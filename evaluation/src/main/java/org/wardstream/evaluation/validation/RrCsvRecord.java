@@ -1,4 +1,4 @@
-package org.wardstream.rhythm.validation;
+package org.wardstream.evaluation.validation;
 
 import java.io.BufferedReader;
 import java.io.IOException;

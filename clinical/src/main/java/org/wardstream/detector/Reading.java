@@ -1,0 +1,43 @@
+package org.wardstream.detector;
+
+/**
+ * One admitted device reading as the {@link PatientDetector} sees it: one record per payload kind. Times are device
+ * time (epoch ms) except {@link #receivedMs()}, the platform's receipt time; {@link #lateByMs()} is how far the
+ * reading arrived behind the watermark (0 = on time); {@link #programme()} may be null.
+ */
+public sealed interface Reading {
+    long timeMs();
+
+    long receivedMs();
+
+    long lateByMs();
+
+    String programme();
+
+    /** A heart-rate sample, bpm. */
+    record HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm) implements Reading {
+    }
+
+    /**
+     * An RR batch (a tachogram): the beat opening the first interval at {@code startMs}, then consecutive intervals
+     * with their quality codes (ordinals of {@link org.wardstream.rhythm.BeatQuality}).
+     */
+    record RrBatch(long timeMs, long receivedMs, long lateByMs, String programme, long startMs, int[] rrMs,
+                   byte[] quality) implements Reading {
+    }
+
+    /** Steps over an interval starting at {@code timeMs}; {@code steps} is -1 when the device did not report them. */
+    record Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps)
+            implements Reading {
+    }
+
+    /** A wear report: on the body or not, and how the device knows ({@code method}, e.g. "CHARGER"; may be null). */
+    record Wear(long timeMs, long receivedMs, long lateByMs, String programme, boolean onBody, String method)
+            implements Reading {
+    }
+
+    /** A device status: whether it has just reconnected, and how many readings it holds (-1: unknown). */
+    record Status(long timeMs, long receivedMs, long lateByMs, String programme, boolean reconnected,
+                  int bufferedEvents) implements Reading {
+    }
+}

@@ -1,0 +1,129 @@
+package org.wardstream.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.wardstream.detector.DetectorState;
+import org.wardstream.episodes.EpisodeState;
+import org.wardstream.rhythm.RrAnalyserState;
+import org.wardstream.signals.ActivityState;
+import org.wardstream.signals.HeartRateState;
+import org.wardstream.signals.WearActivityState;
+
+/**
+ * Every per-patient state restores from the bytes its stored formats produced (the fixtures in
+ * {@code state-formats/states.txt}, written once by the code of each format): a change to a codec that forgets to
+ * bump its version, or stops reading an earlier one, fails here. The values checked are those the fixtures were
+ * written with.
+ */
+class StateFormatsTest {
+    private static final Map<String, byte[]> FIXTURES = fixtures();
+
+    private static Map<String, byte[]> fixtures() {
+        try (InputStream in = StateFormatsTest.class.getResourceAsStream("/state-formats/states.txt")) {
+            Map<String, byte[]> m = new HashMap<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    String[] parts = line.trim().split(" ");
+                    m.put(parts[0], HexFormat.of().parseHex(parts[1]));
+                }
+            }
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] fixture(String name) {
+        assertThat(FIXTURES).containsKey(name);
+        return FIXTURES.get(name).clone();
+    }
+
+    @Test
+    void rrAnalyserStateReadsFormats2And1() {
+        byte[] v2 = fixture("RrAnalyserState-v2");
+        RrAnalyserState s = RrAnalyserState.fromBytes(v2);
+        assertThat(s.rr[9]).isEqualTo(700 + 9 * 13);
+        assertThat(s.beatsSeen).isEqualTo(1234);
+        assertThat(s.segScores[1]).isEqualTo(0.5f);
+        assertThat(s.afActive).isTrue();
+        assertThat(s.irregularRunStartMs).isEqualTo(1_772_440_900_000L);
+        assertThat(s.toBytes()).isEqualTo(v2);
+        // format 1 had the same layout; a finished run's start is not read as a warm-up start
+        byte[] v1 = v2.clone();
+        v1[0] = 1;
+        assertThat(RrAnalyserState.fromBytes(v1).irregularRunStartMs).isEqualTo(1_772_440_900_000L); // run open
+        RrAnalyserState finished = RrAnalyserState.fromBytes(v2);
+        finished.irregularRun = 0;
+        byte[] finishedV1 = finished.toBytes();
+        finishedV1[0] = 1;
+        assertThat(RrAnalyserState.fromBytes(finishedV1).irregularRunStartMs).isEqualTo(RrAnalyserState.NO_TIME);
+    }
+
+    @Test
+    void heartRateStateReadsFormat1() {
+        byte[] v1 = fixture("HeartRateState-v1");
+        HeartRateState s = HeartRateState.fromBytes(v1);
+        assertThat(s.tachyOpen).isTrue();
+        assertThat(s.tachySum).isEqualTo(1302.5);
+        assertThat(s.bradyMin).isEqualTo(38f);
+        assertThat(s.toBytes()).isEqualTo(v1);
+    }
+
+    @Test
+    void wearActivityStateReadsFormat4() {
+        byte[] v4 = fixture("WearActivityState-v4");
+        WearActivityState s = WearActivityState.fromBytes(v4);
+        assertThat(s.activityState()).isEqualTo(ActivityState.values()[2]);
+        assertThat(s.inactivityOpen).isTrue();
+        assertThat(s.lastStepsPerMinute).isEqualTo(3.5f);
+        assertThat(s.toBytes()).isEqualTo(v4);
+    }
+
+    @Test
+    void episodeStateReadsFormats4And3() {
+        byte[] v4 = fixture("EpisodeState-v4");
+        EpisodeState s = EpisodeState.fromBytes(v4);
+        assertThat(s.phase).isEqualTo(EpisodeState.OPEN);
+        assertThat(s.suppressedCount).isEqualTo(4);
+        assertThat(s.lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
+        assertThat(s.toBytes()).isEqualTo(v4);
+        // format 3: the same fields without the last suppressed episode (two longs at the end)
+        byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
+        v3[0] = 3;
+        EpisodeState old = EpisodeState.fromBytes(v3);
+        assertThat(old.suppressedCount).isEqualTo(4);
+        assertThat(old.lastSuppressedStartMs).isEqualTo(EpisodeState.NO_TIME);
+    }
+
+    @Test
+    void detectorStateReadsFormat1() {
+        byte[] v1 = fixture("DetectorState-v1");
+        DetectorState s = DetectorState.fromBytes(v1);
+        assertThat(s.rr).isEqualTo(RrAnalyserState.fromBytes(fixture("RrAnalyserState-v2")));
+        assertThat(s.hr).isEqualTo(HeartRateState.fromBytes(fixture("HeartRateState-v1")));
+        assertThat(s.wear).isEqualTo(WearActivityState.fromBytes(fixture("WearActivityState-v4")));
+        assertThat(s.afRateBpm).isEqualTo(118.25f);
+        assertThat(s.backlogUntilMs).isEqualTo(1_772_441_700_000L);
+        assertThat(s.heldCount).isEqualTo(42);
+        assertThat(s.toBytes()).isEqualTo(v1);
+    }
+
+    @Test
+    void anUnknownFormatIsAClearError() {
+        byte[] bytes = fixture("HeartRateState-v1");
+        bytes[0] = 9;
+        assertThatThrownBy(() -> HeartRateState.fromBytes(bytes)).hasRootCauseMessage(
+                "unsupported HeartRateState format version 9");
+    }
+}

@@ -1,0 +1,23 @@
+package org.wardstream.detect;
+
+import org.wardstream.detector.Reading;
+import org.wardstream.ingest.DeviceReading;
+
+/** The {@link Reading} a {@link DeviceReading} carries: the Flink POJO of ingest, as the patient detector reads it. */
+public final class Readings {
+    private Readings() {
+    }
+
+    public static Reading of(DeviceReading r) {
+        return switch (r.kind) {
+            case HEART_RATE -> new Reading.HeartRate(r.time, r.timeReceived, r.lateByMs, r.programme, r.bpm);
+            case RR_BATCH -> new Reading.RrBatch(r.time, r.timeReceived, r.lateByMs, r.programme, r.rrStart, r.rrMs,
+                    r.rrQuality);
+            case ACTIVITY -> new Reading.Activity(r.time, r.timeReceived, r.lateByMs, r.programme, r.intervalSeconds,
+                    r.steps);
+            case WEAR -> new Reading.Wear(r.time, r.timeReceived, r.lateByMs, r.programme, r.onBody, r.wearMethod);
+            case STATUS -> new Reading.Status(r.time, r.timeReceived, r.lateByMs, r.programme,
+                    r.connectivity == DeviceReading.CONN_RECONNECTED, r.bufferedEvents);
+        };
+    }
+}

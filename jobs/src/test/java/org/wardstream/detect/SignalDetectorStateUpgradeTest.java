@@ -1,0 +1,128 @@
+package org.wardstream.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+import org.wardstream.detector.DetectorState;
+import org.wardstream.ingest.DeviceReading;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.rhythm.RrAnalyserState;
+import org.wardstream.rules.Rules;
+import org.wardstream.signals.WearActivityState;
+
+/**
+ * A savepoint of the signal operator from before its state was one {@link DetectorState} (seven handles: the three
+ * detectors' bytes, the AF rate, last receipt, backlog end and held count) restores into today's operator: the
+ * patient's detectors carry on from the old handles, which are then cleared.
+ */
+class SignalDetectorStateUpgradeTest {
+    private static final String PATIENT = "p-upgrade";
+    private static final long T0 = 1_772_441_000_000L;
+
+    /** Writes the old layout, as the operator before this change kept it. */
+    static final class OldLayout extends KeyedProcessFunction<String, String, String> {
+        private final byte[] rr;
+        private final byte[] wear;
+
+        OldLayout(byte[] rr, byte[] wear) {
+            this.rr = rr;
+            this.wear = wear;
+        }
+
+        @Override
+        public void processElement(String key, Context ctx, Collector<String> out) throws Exception {
+            var c = getRuntimeContext();
+            var bytes = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+            c.getState(new ValueStateDescriptor<>("rr-analyser", bytes)).update(rr);
+            c.getState(new ValueStateDescriptor<>("wear-activity", bytes)).update(wear);
+            c.getState(new ValueStateDescriptor<>("af-rate", Types.FLOAT)).update(121.5f);
+            c.getState(new ValueStateDescriptor<>("last-received", Types.LONG)).update(T0);
+        }
+    }
+
+    /** Reads today's handle and one old one after the upgrade. */
+    static final class Probe extends KeyedProcessFunction<String, String, Object> {
+        private transient ValueState<byte[]> detector;
+        private transient ValueState<byte[]> oldRr;
+
+        @Override
+        public void open(OpenContext openContext) {
+            var bytes = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+            detector = getRuntimeContext().getState(new ValueStateDescriptor<>("patient-detector", bytes));
+            oldRr = getRuntimeContext().getState(new ValueStateDescriptor<>("rr-analyser", bytes));
+        }
+
+        @Override
+        public void processElement(String key, Context ctx, Collector<Object> out) throws Exception {
+            out.collect(DetectorState.fromBytes(detector.value()));
+            out.collect(oldRr.value() == null ? "old handles cleared" : "old handles kept");
+        }
+    }
+
+    @Test
+    void anOldSavepointCarriesOnInTheOneValueState() throws Exception {
+        RrAnalyserState rr = new RrAnalyserState();
+        rr.afActive = true;
+        rr.afOnsetMs = T0 - 600_000L;
+        rr.lastBeatMs = T0 - 1_000L;
+        rr.beatsSeen = 777;
+        WearActivityState wear = new WearActivityState();
+        wear.lastDataMs = T0 - 1_000L;
+
+        OperatorSubtaskState old;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new OldLayout(rr.toBytes(), wear.toBytes())), (String s) -> s, Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(PATIENT, T0));
+            old = h.snapshot(1, 1);
+        }
+
+        OperatorSubtaskState upgraded;
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, EpisodeSignal>(
+                new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath())),
+                (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
+            h.initializeState(old);
+            h.open();
+            DeviceReading wearReport = new DeviceReading();
+            wearReport.patientId = PATIENT;
+            wearReport.kind = DeviceReading.Kind.WEAR;
+            wearReport.onBody = true;
+            wearReport.time = T0;
+            wearReport.timeReceived = T0 + 5_000L;
+            h.processElement1(new StreamRecord<>(wearReport, T0));
+            upgraded = h.snapshot(2, 2);
+        }
+
+        List<Object> seen = new ArrayList<>();
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Probe()),
+                (String s) -> s, Types.STRING)) {
+            h.initializeState(upgraded);
+            h.open();
+            h.processElement(new StreamRecord<>(PATIENT, T0));
+            h.extractOutputValues().forEach(seen::add);
+        }
+        DetectorState now = (DetectorState) seen.get(0);
+        assertThat(now.rr).isEqualTo(rr); // a wear report leaves the rhythm analyser as it was
+        assertThat(now.rr.beatsSeen).isEqualTo(777);
+        assertThat(now.afRateBpm).isEqualTo(121.5f);
+        assertThat(now.lastReceivedMs).isEqualTo(T0 + 5_000L);
+        assertThat(now.wear.lastWearMs).isEqualTo(T0);
+        assertThat(seen.get(1)).isEqualTo("old handles cleared");
+    }
+}
