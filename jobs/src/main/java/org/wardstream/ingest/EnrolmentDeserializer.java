@@ -44,12 +44,12 @@ public final class EnrolmentDeserializer implements KafkaRecordDeserializationSc
                 throw new DecodeException(DecodeException.Kind.NOT_DECODABLE, "value patientId differs from key", null);
             }
             out.collect(new EnrolmentUpdate(key.getPatientId(), PatientProfile.of(e)));
-        } catch (DecodeException e) {
+        } catch (DecodeException | RuntimeException | Error e) { // an Error too: one record's failure only
             if (rejected != null) {
                 rejected.inc();
             }
             LOG.warn("Skipping enrolment record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+                    e instanceof Error ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 

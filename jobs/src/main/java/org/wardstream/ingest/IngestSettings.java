@@ -3,32 +3,53 @@ package org.wardstream.ingest;
 import java.io.Serializable;
 import java.time.Duration;
 
+import org.wardstream.schema.wire.DecodeLimits;
+
 /**
- * Ingest tuning, with the defaults documented in the README ("Ingest").
+ * Ingest tuning, with the defaults documented in the README ("Ingest") and docs/RUNBOOK.md ("Security and
+ * robustness").
  *
- * @param futureTolerance     how far device time may lie after timeReceived before the event is refused
+ * @param futureTolerance     how far device time may lie after timeReceived, and device or receipt time after
+ *                            the broker's record timestamp or the job's own clock, before the event is refused
  * @param enrolmentGrace      how long (processing time) an event waits for its patient's enrolment
  * @param outOfOrderness      watermark bound: how far event time may go backwards before an event is late
  * @param idleness            a partition with no records for this long stops holding the watermark back
- * @param dedupHorizon        event ids are remembered for this long of receipt time (timeReceived)
+ * @param dedupHorizon        event ids are remembered for this long of broker time (the record timestamp)
  * @param dedupMaxIdsPerPatient hard cap on remembered ids per patient (oldest evicted first)
+ * @param maxDeviceAge        how far device time may lie before the broker's record timestamp (a device
+ *                            uploading a backlog); older readings are refused as {@code stale-time}
+ * @param maxReceiptLag       how far timeReceived may lie before the broker's record timestamp (a gateway
+ *                            buffering before it produces); further is refused as {@code stale-time}
+ * @param decodeLimits        bounds on record size and declared lengths, checked before decoding
  */
 public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, Duration outOfOrderness,
-                             Duration idleness, Duration dedupHorizon, int dedupMaxIdsPerPatient)
+                             Duration idleness, Duration dedupHorizon, int dedupMaxIdsPerPatient,
+                             Duration maxDeviceAge, Duration maxReceiptLag, DecodeLimits decodeLimits)
         implements Serializable {
 
     public static IngestSettings defaults() {
         return new IngestSettings(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5),
-                Duration.ofSeconds(30), Duration.ofMinutes(30), 8192);
+                Duration.ofSeconds(30), Duration.ofMinutes(30), 8192, Duration.ofDays(7), Duration.ofHours(24),
+                DecodeLimits.defaults());
     }
 
     public IngestSettings withEnrolmentGrace(Duration grace) {
         return new IngestSettings(futureTolerance, grace, outOfOrderness, idleness, dedupHorizon,
-                dedupMaxIdsPerPatient);
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
     }
 
     public IngestSettings withIdleness(Duration idle) {
         return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idle, dedupHorizon,
-                dedupMaxIdsPerPatient);
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
+    }
+
+    public IngestSettings withClockWindows(Duration future, Duration deviceAge, Duration receiptLag) {
+        return new IngestSettings(future, enrolmentGrace, outOfOrderness, idleness, dedupHorizon,
+                dedupMaxIdsPerPatient, deviceAge, receiptLag, decodeLimits);
+    }
+
+    public IngestSettings withDecodeLimits(DecodeLimits limits) {
+        return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idleness, dedupHorizon,
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, limits);
     }
 }

@@ -111,12 +111,12 @@ public final class EquityDeserializers {
                             null);
                 }
                 out.collect(in);
-            } catch (DecodeException | RuntimeException e) {
+            } catch (DecodeException | RuntimeException | Error e) { // an Error too: one record's failure only
                 if (undecodable != null) {
                     undecodable.inc();
                 }
                 LOG.warn("Skipping {} record {}-{}@{}: {}", kind, record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
+                        e instanceof Error ? e.getClass().getSimpleName() : e.getMessage());
             }
         }
 
