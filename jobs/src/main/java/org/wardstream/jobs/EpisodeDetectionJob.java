@@ -81,7 +81,8 @@ public final class EpisodeDetectionJob {
         IngestStage.Output ingest = IngestStage.build(records, enrolmentUpdates, config.ingest());
 
         ingest.deadLetters().sinkTo(config.exactlyOnceSink("dlq",
-                        new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
+                        new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ,
+                                DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
                 .name("device-events-dlq").uid("sink-dead-letters");
 
         // The gate's output is already partitioned by patient: no second shuffle of every reading.
