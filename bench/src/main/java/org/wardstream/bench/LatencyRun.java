@@ -40,6 +40,7 @@ import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestRecord;
 import org.wardstream.ingest.IngestSettings;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.IngestStage;
 import org.wardstream.ingest.ReadingWatermarks;
 import org.wardstream.jobs.EpisodeDetectionJob;
@@ -99,7 +100,7 @@ final class LatencyRun {
                 "enrolments");
         IngestStage.Output out = IngestStage.build(records, enrolments, ingest);
         DataStream<AlertEvent> alerts = EpisodeDetectionJob.detectEpisodes(DataStreamUtils.reinterpretAsKeyedStream(
-                out.readings(), r -> r.patientId, TypeInformation.of(String.class)), enrolments, rules);
+                out.readings(), PatientKeys::of, TypeInformation.of(String.class)), enrolments, rules);
         var sink = KafkaSink.<AlertEvent>builder().setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AlertBundleSerializer(alertsTopic))
                 .setDeliveryGuarantee(guarantee);

@@ -23,6 +23,7 @@ import org.wardstream.episodes.Transitions;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rhythm.AfOffset;
 import org.wardstream.rhythm.AfOnset;
@@ -360,7 +361,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpisodeSignal> out) throws Exception {
         timer.fired();
-        Work w = new Work(ctx.getCurrentKey());
+        Work w = new Work(PatientKeys.patientOf(ctx.getCurrentKey()));
+        w.programme = PatientKeys.programmeOf(ctx.getCurrentKey()); // the key's, so cues stay on this key
         Long heard = lastReceived.value();
         if (heard == null || heard + w.d.wear().parameters().silenceLimitMs() <= timestamp) {
             w.wearEvents(w.d.wear().onTime(w.wear, timestamp));

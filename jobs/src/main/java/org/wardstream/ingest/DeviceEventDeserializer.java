@@ -44,7 +44,8 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
         consumed = IngestMetrics.counter(context.getMetricGroup(), IngestMetrics.CONSUMED);
         refused = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            if (reason != DeadLetterReason.UNKNOWN_PATIENT) { // counted where it is decided
+            if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.PROGRAMME_MISMATCH) {
+                // those two are counted where they are decided (the ingest gate)
                 refused.put(reason, IngestMetrics.deadLetterCounter(context.getMetricGroup(), reason.code()));
             }
         }

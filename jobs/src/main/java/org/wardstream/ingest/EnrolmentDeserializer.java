@@ -36,14 +36,14 @@ public final class EnrolmentDeserializer implements KafkaRecordDeserializationSc
         try {
             PatientKey key = keys.decode(record.key());
             if (record.value() == null) {
-                out.collect(new EnrolmentUpdate(key.getPatientId(), null));
+                out.collect(new EnrolmentUpdate(key.getProgramme(), key.getPatientId(), null));
                 return;
             }
             Enrolment e = values.decode(record.value());
             if (!e.getPatientId().equals(key.getPatientId())) {
                 throw new DecodeException(DecodeException.Kind.NOT_DECODABLE, "value patientId differs from key", null);
             }
-            out.collect(new EnrolmentUpdate(key.getPatientId(), PatientProfile.of(e)));
+            out.collect(new EnrolmentUpdate(key.getProgramme(), key.getPatientId(), PatientProfile.of(e)));
         } catch (DecodeException | RuntimeException | Error e) { // an Error too: one record's failure only
             if (rejected != null) {
                 rejected.inc();

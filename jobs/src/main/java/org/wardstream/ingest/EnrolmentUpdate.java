@@ -2,6 +2,8 @@ package org.wardstream.ingest;
 
 /** One record of the compacted enrolments topic: a profile, or a tombstone (profile null). */
 public class EnrolmentUpdate {
+    /** The programme of the record's key (a tombstone has no profile to carry it). */
+    public String programme;
     public String patientId;
     /** Null for a tombstone: the patient is withdrawn and their enrolment erased. */
     public PatientProfile profile;
@@ -9,7 +11,13 @@ public class EnrolmentUpdate {
     public EnrolmentUpdate() {
     }
 
+    /** An update whose programme is the profile's (a tombstone made this way has none: tests only). */
     public EnrolmentUpdate(String patientId, PatientProfile profile) {
+        this(profile == null ? null : profile.programme, patientId, profile);
+    }
+
+    public EnrolmentUpdate(String programme, String patientId, PatientProfile profile) {
+        this.programme = programme;
         this.patientId = patientId;
         this.profile = profile;
     }

@@ -62,6 +62,9 @@ public final class EventValidator {
      */
     public DeviceReading validate(DeviceEventKey key, DeviceEvent event, long brokerTimestampMs) throws Rejection {
         requireText(key.getProgramme(), "key.programme");
+        if (key.getProgramme().indexOf(PatientKeys.SEPARATOR) >= 0) {
+            throw invalid("key.programme contains '" + PatientKeys.SEPARATOR + "'");
+        }
         requireText(key.getPatientId(), "key.patientId");
         requireText(key.getSourceId(), "key.sourceId");
         requireText(event.getEventId(), "eventId");

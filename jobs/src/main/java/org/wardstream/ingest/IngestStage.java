@@ -8,7 +8,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Wires ingest from the record and enrolment streams it is given (so tests can pass any source):
- * refused records go straight to the dead letters; accepted readings are keyed by patient through
+ * refused records go straight to the dead letters; accepted readings are keyed by programme and patient ({@link PatientKeys}) through
  * the {@link IngestGate}. Operator uids are stable: they name state in savepoints.
  */
 public final class IngestStage {
@@ -31,8 +31,8 @@ public final class IngestStage {
                 .uid(UID_ROUTE);
 
         SingleOutputStreamOperator<DeviceReading> admitted = accepted
-                .keyBy(r -> r.patientId, TypeInformation.of(String.class))
-                .connect(enrolments.keyBy(u -> u.patientId, TypeInformation.of(String.class)))
+                .keyBy(PatientKeys::of, TypeInformation.of(String.class))
+                .connect(enrolments.keyBy(PatientKeys::of, TypeInformation.of(String.class)))
                 .process(new IngestGate(settings))
                 .returns(TypeInformation.of(DeviceReading.class))
                 .name("ingest: de-duplicate, late, enrolment gate")

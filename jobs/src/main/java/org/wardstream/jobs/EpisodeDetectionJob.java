@@ -28,6 +28,7 @@ import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestRecord;
 import org.wardstream.ingest.IngestStage;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.ReadingWatermarks;
 
 /**
@@ -87,7 +88,7 @@ public final class EpisodeDetectionJob {
 
         // The gate's output is already partitioned by patient: no second shuffle of every reading.
         DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
-                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class)),
+                .reinterpretAsKeyedStream(ingest.readings(), PatientKeys::of, TypeInformation.of(String.class)),
                 enrolmentUpdates, rules);
         alerts.sinkTo(config.exactlyOnceSink("alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
@@ -96,7 +97,7 @@ public final class EpisodeDetectionJob {
     }
 
     /**
-     * The detection stage alone: admitted readings (keyed by patient) and enrolments in, alert state changes
+     * The detection stage alone: admitted readings (keyed by {@link PatientKeys}: programme and patient) and enrolments in, alert state changes
      * out; the job wires it after ingest, the benchmark ({@code bench}) feeds it from memory. The signal
      * detectors, the CEP patterns over their cues, the alert lifecycle; each arrow below stays on the patient's
      * subtask (no shuffle):
@@ -109,15 +110,16 @@ public final class EpisodeDetectionJob {
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
         TypeInformation<String> key = TypeInformation.of(String.class);
         var signals = readings
-                .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
+                .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new SignalDetector(rules))
                 .returns(TypeInformation.of(EpisodeSignal.class))
                 .name("detect signals").uid(UID_SIGNALS);
         DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
         DataStream<EpisodeSignal> escalations = CompoundPatterns.escalations(
-                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> c.patientId, key));
-        return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations), s -> s.patientId, key)
-                .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
+                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme, c.patientId), key));
+        return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations),
+                        s -> PatientKeys.of(s.programme, s.patientId), key)
+                .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new EpisodeAlerter(rules))
                 .returns(TypeInformation.of(AlertEvent.class))
                 .name("alert lifecycle").uid(UID_ALERTER);
