@@ -80,7 +80,9 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
             duplicates.inc();
             return;
         }
-        recentIds.update(RecentIds.add(ids, id, reading.timeReceived, dedupHorizonMs, dedupCap));
+        // remembered by broker time, not timeReceived: a client's clock must not expire the memory
+        long seenAt = reading.brokerTimestamp > 0 ? reading.brokerTimestamp : reading.timeReceived;
+        recentIds.update(RecentIds.add(ids, id, seenAt, dedupHorizonMs, dedupCap));
 
         long watermark = ctx.timerService().currentWatermark();
         reading.lateByMs = reading.time < watermark ? watermark - reading.time : 0;

@@ -157,4 +157,26 @@ class IngestGateTest {
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(deadLetters()).extracting(d -> d.reason).containsExactly("programme-mismatch");
     }
+
+    /** Issue 15 item 4: one reading claiming a receipt time an hour ahead must not wipe the duplicate memory. */
+    @Test
+    void duplicateMemoryRunsOnBrokerTimeNotOnAClaimedReceiptTime() throws Exception {
+        enrol("p1", EnrolmentStatus.ACTIVE);
+        long broker = T0.plusSeconds(10).toEpochMilli();
+        for (int i = 0; i < 100; i++) {
+            DeviceReading r = reading("p1", "e" + i, i);
+            r.brokerTimestamp = broker;
+            send(r);
+        }
+        DeviceReading liar = reading("p1", "liar", 100);
+        liar.timeReceived = T0.plusSeconds(59 * 60).toEpochMilli(); // a gateway clock 59 min ahead
+        liar.brokerTimestamp = broker + 1_000;
+        send(liar);
+        for (int i = 0; i < 100; i++) { // the device re-sends the whole batch
+            DeviceReading r = reading("p1", "e" + i, i);
+            r.brokerTimestamp = broker + 2_000;
+            send(r);
+        }
+        assertThat(harness.extractOutputValues()).hasSize(101);
+    }
 }
