@@ -7,6 +7,11 @@ public class EnrolmentUpdate {
     public String patientId;
     /** Null for a tombstone: the patient is withdrawn and their enrolment erased. */
     public PatientProfile profile;
+    /**
+     * Set only on a refused record on its way to {@code enrolments-dlq} (then nothing else is set); such an
+     * update is split off right after the source and never reaches the per-patient operators.
+     */
+    public DeadLetter rejected;
 
     public EnrolmentUpdate() {
     }
@@ -22,7 +27,17 @@ public class EnrolmentUpdate {
         this.profile = profile;
     }
 
+    public static EnrolmentUpdate rejected(DeadLetter deadLetter) {
+        EnrolmentUpdate u = new EnrolmentUpdate();
+        u.rejected = deadLetter;
+        return u;
+    }
+
     public boolean isTombstone() {
-        return profile == null;
+        return profile == null && rejected == null;
+    }
+
+    public boolean isRejected() {
+        return rejected != null;
     }
 }

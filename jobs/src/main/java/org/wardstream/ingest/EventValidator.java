@@ -52,7 +52,7 @@ public final class EventValidator {
         this.clock = clock;
     }
 
-    /** Thrown for a decoded event that must be dead-lettered. */
+    /** Thrown for a decoded event (or enrolment, {@link EnrolmentValidator}) that must be refused. */
     public static final class Rejection extends Exception {
         private static final long serialVersionUID = 1L;
         private final DeadLetterReason reason;

@@ -43,6 +43,38 @@ public final class IngestStage {
         return new Output(admitted, deadLetters);
     }
 
+    /** Valid enrolment updates, and the refused enrolment records on their way to {@code enrolments-dlq}. */
+    public record Enrolments(DataStream<EnrolmentUpdate> valid, DataStream<DeadLetter> deadLetters) {
+    }
+
+    public static final String UID_ENROLMENT_ROUTE = "enrolments-route";
+
+    /**
+     * Splits the output of {@link EnrolmentDeserializer#withDeadLetters()}: refused records never reach the
+     * operators that hold enrolments, so a malformed enrolment never replaces a valid one.
+     */
+    public static Enrolments splitEnrolments(DataStream<EnrolmentUpdate> updates) {
+        SingleOutputStreamOperator<EnrolmentUpdate> valid = updates
+                .process(new RouteRefusedEnrolments())
+                .returns(TypeInformation.of(EnrolmentUpdate.class))
+                .name("enrolments: route refused to dead letters")
+                .uid(UID_ENROLMENT_ROUTE);
+        return new Enrolments(valid, valid.getSideOutput(IngestGate.DEAD_LETTERS));
+    }
+
+    static final class RouteRefusedEnrolments extends ProcessFunction<EnrolmentUpdate, EnrolmentUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(EnrolmentUpdate u, Context ctx, Collector<EnrolmentUpdate> out) {
+            if (u.isRejected()) {
+                ctx.output(IngestGate.DEAD_LETTERS, u.rejected);
+            } else {
+                out.collect(u);
+            }
+        }
+    }
+
     /** Accepted readings go on; refused records go to the dead-letter side output. */
     static final class RouteRefused extends ProcessFunction<IngestRecord, DeviceReading> {
         private static final long serialVersionUID = 1L;

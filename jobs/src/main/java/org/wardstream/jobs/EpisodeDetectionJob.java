@@ -68,16 +68,21 @@ public final class EpisodeDetectionJob {
                 .setTopics(Topics.ENROLMENTS)
                 .setGroupId(config.groupId() + "-enrolments")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new EnrolmentDeserializer())
+                .setDeserializer(EnrolmentDeserializer.withDeadLetters())
                 .build();
 
         DataStream<IngestRecord> records = env.fromSource(events,
                         ReadingWatermarks.strategy(config.ingest().outOfOrderness(), config.ingest().idleness()),
                         "device-events")
                 .uid("source-device-events");
-        DataStream<EnrolmentUpdate> enrolmentUpdates = env.fromSource(enrolments,
+        IngestStage.Enrolments enrolmentRecords = IngestStage.splitEnrolments(env.fromSource(enrolments,
                         ReadingWatermarks.neverHoldBack(), "enrolments")
-                .uid("source-enrolments");
+                .uid("source-enrolments"));
+        DataStream<EnrolmentUpdate> enrolmentUpdates = enrolmentRecords.valid();
+        enrolmentRecords.deadLetters().sinkTo(config.exactlyOnceSink("enrolments-dlq",
+                        new DeadLetterSerializer(Topics.ENROLMENTS_DLQ,
+                                DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
+                .name(Topics.ENROLMENTS_DLQ).uid("sink-enrolment-dead-letters");
 
         IngestStage.Output ingest = IngestStage.build(records, enrolmentUpdates, config.ingest());
 

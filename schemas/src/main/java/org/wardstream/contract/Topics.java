@@ -8,6 +8,11 @@ public final class Topics {
     public static final String DEVICE_EVENTS_DLQ = "device-events-dlq";
     /** Compacted. Key PatientKey, value Enrolment; a tombstone withdraws the patient. */
     public static final String ENROLMENTS = "enrolments";
+    /**
+     * Enrolment records the detection job refused (not decodable, or invalid: e.g. an unknown time zone, a value
+     * whose patient or programme differs from its key): original key and value bytes, reason in headers.
+     */
+    public static final String ENROLMENTS_DLQ = "enrolments-dlq";
     /** Internal. Key PatientKey, value Episode: episode state changes for the equity job. */
     public static final String EPISODES = "episodes";
     /** Key PatientKey, value TriageEvent: what the triage team did with an alert. */
