@@ -53,9 +53,6 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<IngestRecord> out) {
-        if (validator == null) {
-            validator = new EventValidator(settings); // used outside a Flink source (tests, replay checks)
-        }
         if (consumed != null) {
             consumed.inc();
         }
@@ -70,6 +67,9 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     /** The decision for one record, without Kafka or Flink around it. */
     IngestRecord toIngestRecord(byte[] keyBytes, byte[] valueBytes, long brokerTimestamp, String origin,
                                 int sourceLine) {
+        if (validator == null) {
+            validator = new EventValidator(settings); // used outside a Flink source (tests, replay checks)
+        }
         try {
             DeviceEventKey key = keys.decode(keyBytes);
             DeviceEvent value = values.decode(valueBytes);

@@ -115,4 +115,12 @@ class DeviceEventDeserializerTest {
         assertThat(r.rejected.reason).isEqualTo("too-large");
         assertThat(r.rejected.detail).contains("limit " + (value.length - 1));
     }
+
+    /** Found by DecoderFuzzTest: the decision without a Kafka record around it had no validator yet. */
+    @Test
+    void theDecisionAloneValidatesOnAFreshDeserializer() {
+        IngestRecord r = new DeviceEventDeserializer(IngestSettings.defaults()).toIngestRecord(TestEvents.keyBytes("p1"),
+                TestEvents.valueBytes(TestEvents.heartRate("e1", T0, 64)), T0.toEpochMilli() + 5000, "o", -1);
+        assertThat(r.isAccepted()).isTrue();
+    }
 }
