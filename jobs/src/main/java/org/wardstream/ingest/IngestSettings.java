@@ -48,6 +48,32 @@ public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, 
                 dedupMaxIdsPerPatient, deviceAge, receiptLag, decodeLimits);
     }
 
+    /**
+     * These settings with the clock windows given as job arguments ({@code --future-tolerance},
+     * {@code --max-device-age}, {@code --max-receipt-lag}, ISO-8601 durations such as PT5M, P7D, PT24H).
+     */
+    public IngestSettings withClockWindowArgs(java.util.function.Function<String, String> args) {
+        return withClockWindows(duration(args, "future-tolerance", futureTolerance),
+                duration(args, "max-device-age", maxDeviceAge), duration(args, "max-receipt-lag", maxReceiptLag));
+    }
+
+    private static Duration duration(java.util.function.Function<String, String> args, String name, Duration d) {
+        String v = args.apply(name);
+        if (v == null) {
+            return d;
+        }
+        try {
+            Duration parsed = Duration.parse(v);
+            if (parsed.isNegative() || parsed.isZero()) {
+                throw new IllegalArgumentException("must be positive");
+            }
+            return parsed;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--" + name + " must be a positive ISO-8601 duration such as PT5M or P7D,"
+                    + " was " + v, e);
+        }
+    }
+
     public IngestSettings withDecodeLimits(DecodeLimits limits) {
         return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idleness, dedupHorizon,
                 dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, limits);

@@ -136,6 +136,7 @@ public final class EpisodeDetectionJob {
         if (params.has("kafka-properties")) {
             config = config.withKafkaProperties(PipelineConfig.readKafkaProperties(params.get("kafka-properties")));
         }
+        config = config.withIngest(config.ingest().withClockWindowArgs(params::get));
         if (params.has("rules")) {
             config = config.withRulesDir(params.get("rules"));
         }

@@ -167,4 +167,15 @@ class EventValidatorTest {
                         r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME));
         assertThat(validator.validate(key("p1"), twoHoursOld, now).time).isEqualTo(T0.toEpochMilli() - 7_200_000);
     }
+
+    @Test
+    void theWindowsAreJobArguments() {
+        java.util.Map<String, String> args = java.util.Map.of("max-device-age", "P2D", "max-receipt-lag", "PT1H");
+        IngestSettings s = IngestSettings.defaults().withClockWindowArgs(args::get);
+        assertThat(s.maxDeviceAge()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(s.maxReceiptLag()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(s.futureTolerance()).isEqualTo(IngestSettings.defaults().futureTolerance());
+        assertThatThrownBy(() -> IngestSettings.defaults().withClockWindowArgs(java.util.Map.of("max-device-age", "7 days")::get))
+                .hasMessageContaining("--max-device-age must be a positive ISO-8601 duration");
+    }
 }
