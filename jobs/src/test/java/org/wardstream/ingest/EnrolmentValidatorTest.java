@@ -101,4 +101,14 @@ class EnrolmentValidatorTest {
         List<EquityInput> equityTombstone = read(EquityDeserializers.enrolments(), KEY, null);
         assertThat(equityTombstone).singleElement().satisfies(i -> assertThat(i.tombstone).isTrue());
     }
+
+    /** Found by DecoderFuzzTest (seed 4711): an ethnic category of control characters failed the equity job. */
+    @Test
+    void anEthnicCategoryOfControlCharactersIsUnknownInTheEquityJobNotAFailure() throws Exception {
+        byte[] v = value(valid().setStratifiers(org.wardstream.schema.Stratifiers.newBuilder()
+                .setEthnicCategory("\u0000").build()).build());
+        assertThat(read(new EnrolmentDeserializer(), KEY, v)).hasSize(1);
+        assertThat(read(EquityDeserializers.enrolments(), KEY, v)).singleElement()
+                .satisfies(i -> assertThat(i.ethnicGroup).isEqualTo("unknown"));
+    }
 }

@@ -141,6 +141,12 @@ public final class EquityDeserializers {
                 }
                 LOG.warn("Refusing enrolment record {}-{}@{}: {}: {}", record.topic(), record.partition(),
                         record.offset(), e.reason().code(), e.getMessage());
+            } catch (RuntimeException | Error e) { // a bug in turning it into strata: this record's failure only
+                if (undecodable != null) {
+                    undecodable.inc();
+                }
+                LOG.warn("Skipping enrolment record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                        e.getClass().getSimpleName());
             }
         }
 
