@@ -77,7 +77,7 @@ public final class EventSet {
                 public void enrolment(PatientKey key, Enrolment value) {
                     enrolmentKeys.add(keyCodec.encode(key));
                     enrolmentValues.add(value == null ? null : enrolmentCodec.encode(value));
-                    enrolments.add(new EnrolmentUpdate(key.getPatientId(), value == null ? null : PatientProfile.of(value)));
+                    enrolments.add(new EnrolmentUpdate(key.getProgramme(), key.getPatientId(), value == null ? null : PatientProfile.of(value)));
                 }
 
                 @Override

@@ -36,6 +36,7 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestRecord;
 import org.wardstream.ingest.IngestSettings;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.jobs.EpisodeDetectionJob;
 import org.wardstream.jobs.PipelineConfig;
 import org.wardstream.metrics.InProcessMetrics;
@@ -183,7 +184,7 @@ final class Variants {
                 .transform("cap watermark", TypeInformation.of(DeviceReading.class), new WatermarkCap<>(watermarkCap()));
         DataStream<EnrolmentUpdate> enrolments = env.fromData(set.enrolments, TypeInformation.of(EnrolmentUpdate.class));
         DataStream<AlertEvent> alerts = EpisodeDetectionJob.detectEpisodes(
-                readings.keyBy(r -> r.patientId, Types.STRING), enrolments, rules);
+                readings.keyBy(PatientKeys::of, Types.STRING), enrolments, rules);
         alerts.filter(a -> "OPENED".equals(a.kind) && (AlertKey.TACHYCARDIA.equals(a.episodeType)
                         || AlertKey.ATRIAL_FIBRILLATION.equals(a.episodeType)))
                 .map(a -> new AlertKey(a.episodeType, a.patientId, a.episodeStartMs))

@@ -140,6 +140,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .configs(Map.of("cleanup.policy", "compact")));
             topics.add(new NewTopic(Topics.EQUITY_AGGREGATES_INTERNAL, partitions, replication)
                     .configs(Map.of("cleanup.policy", "compact")));
+            topics.add(new NewTopic(Topics.ENROLMENTS_DLQ, partitions, replication));
             return topics;
         }
     }

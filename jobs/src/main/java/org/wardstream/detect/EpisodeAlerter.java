@@ -25,6 +25,7 @@ import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
@@ -99,8 +100,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
             if (s != null) {
                 long due = EpisodeLifecycle.nextTimerMs(s, eff.rule(type));
                 if (due != Long.MIN_VALUE && due <= timestamp) {
-                    apply(episodes, Transition.tick(ctx.getCurrentKey(), type, timestamp, Transitions.detectorVersion(type)),
-                            eff, p == null ? null : p.programme, 0, timestamp, out);
+                    apply(episodes, Transition.tick(PatientKeys.patientOf(ctx.getCurrentKey()), type, timestamp,
+                                    Transitions.detectorVersion(type)),
+                            eff, PatientKeys.programmeOf(ctx.getCurrentKey()), 0, timestamp, out);
                 }
             }
         }

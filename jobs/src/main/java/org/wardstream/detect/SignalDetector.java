@@ -23,6 +23,7 @@ import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
 
@@ -83,9 +84,9 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             List<Reading> readings = new ArrayList<>();
             held.get().forEach(h -> readings.add(Readings.of(h)));
             held.clear();
-            detector.releaseHeld(s, r.patientId, p == null ? null : p.programme, readings, emit);
+            detector.releaseHeld(s, r.patientId, programmeOf(ctx.getCurrentKey()), readings, emit);
         }
-        detector.analyse(s, r.patientId, p == null ? null : p.programme, reading, emit);
+        detector.analyse(s, r.patientId, programmeOf(ctx.getCurrentKey()), reading, emit);
         save(s, detector, ctx);
     }
 
@@ -106,10 +107,17 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpisodeSignal> out) throws Exception {
         timer.fired();
         DetectorState s = load();
-        PatientProfile p = profile.value();
-        PatientDetector detector = detectors.of(p);
-        detector.onTime(s, ctx.getCurrentKey(), p == null ? null : p.programme, timestamp, emit(ctx, out));
+        PatientDetector detector = detectors.of(profile.value());
+        String key = ctx.getCurrentKey();
+        detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, emit(ctx, out));
         save(s, detector, ctx);
+    }
+
+    /** The programme in this patient's key (cues and transitions stay on the key they came from). */
+    private String programmeOf(String key) throws Exception {
+        String programme = PatientKeys.programmeOf(key);
+        PatientProfile p = programme == null ? profile.value() : null;
+        return programme != null ? programme : p == null ? null : p.programme;
     }
 
     private DetectorState load() throws Exception {

@@ -26,14 +26,16 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     private static final long serialVersionUID = 1L;
 
     private final IngestSettings settings;
-    private final AvroCodec<DeviceEventKey> keys = AvroCodec.deviceEventKeys();
-    private final AvroCodec<DeviceEvent> values = AvroCodec.deviceEvents();
+    private final AvroCodec<DeviceEventKey> keys;
+    private final AvroCodec<DeviceEvent> values;
     private transient EventValidator validator;
     private transient Counter consumed;
     private transient Map<DeadLetterReason, Counter> refused;
 
     public DeviceEventDeserializer(IngestSettings settings) {
         this.settings = settings;
+        this.keys = AvroCodec.deviceEventKeys().withLimits(settings.decodeLimits());
+        this.values = AvroCodec.deviceEvents().withLimits(settings.decodeLimits());
     }
 
     @Override
@@ -42,7 +44,8 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
         consumed = IngestMetrics.counter(context.getMetricGroup(), IngestMetrics.CONSUMED);
         refused = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            if (reason != DeadLetterReason.UNKNOWN_PATIENT) { // counted where it is decided
+            if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.PROGRAMME_MISMATCH) {
+                // those two are counted where they are decided (the ingest gate)
                 refused.put(reason, IngestMetrics.deadLetterCounter(context.getMetricGroup(), reason.code()));
             }
         }
@@ -50,9 +53,6 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<IngestRecord> out) {
-        if (validator == null) {
-            validator = new EventValidator(settings); // used outside a Flink source (tests, replay checks)
-        }
         if (consumed != null) {
             consumed.inc();
         }
@@ -67,6 +67,9 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     /** The decision for one record, without Kafka or Flink around it. */
     IngestRecord toIngestRecord(byte[] keyBytes, byte[] valueBytes, long brokerTimestamp, String origin,
                                 int sourceLine) {
+        if (validator == null) {
+            validator = new EventValidator(settings); // used outside a Flink source (tests, replay checks)
+        }
         try {
             DeviceEventKey key = keys.decode(keyBytes);
             DeviceEvent value = values.decode(valueBytes);
@@ -78,18 +81,25 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
             reading.sourceLine = sourceLine;
             return IngestRecord.accepted(reading);
         } catch (DecodeException e) {
-            DeadLetterReason reason = e.kind() == DecodeException.Kind.UNKNOWN_SCHEMA
-                    ? DeadLetterReason.UNKNOWN_SCHEMA : DeadLetterReason.NOT_DECODABLE;
+            DeadLetterReason reason = switch (e.kind()) {
+                case UNKNOWN_SCHEMA -> DeadLetterReason.UNKNOWN_SCHEMA;
+                case OVER_LIMIT -> DeadLetterReason.TOO_LARGE;
+                case NOT_DECODABLE -> DeadLetterReason.NOT_DECODABLE;
+            };
             return IngestRecord.rejected(new DeadLetter(keyBytes, valueBytes, reason.code(),
-                    describe(e, sourceLine), origin, brokerTimestamp, sourceLine));
+                    describe(e.getMessage(), sourceLine), origin, brokerTimestamp, sourceLine));
         } catch (EventValidator.Rejection e) {
             return IngestRecord.rejected(new DeadLetter(keyBytes, valueBytes, e.reason().code(),
                     e.getMessage(), origin, brokerTimestamp, sourceLine));
+        } catch (Exception | Error e) { // any other failure, an Error included, stays this record's
+            return IngestRecord.rejected(new DeadLetter(keyBytes, valueBytes, DeadLetterReason.NOT_DECODABLE.code(),
+                    describe("checking the event failed: " + e.getClass().getSimpleName(), sourceLine), origin,
+                    brokerTimestamp, sourceLine));
         }
     }
 
-    private static String describe(DecodeException e, int sourceLine) {
-        return sourceLine > 0 ? "line " + sourceLine + ": " + e.getMessage() : e.getMessage();
+    private static String describe(String message, int sourceLine) {
+        return sourceLine > 0 ? "line " + sourceLine + ": " + message : message;
     }
 
     private static int sourceLine(ConsumerRecord<byte[], byte[]> record) {

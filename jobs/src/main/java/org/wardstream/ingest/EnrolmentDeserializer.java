@@ -8,23 +8,36 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.wardstream.schema.Enrolment;
-import org.wardstream.schema.PatientKey;
-import org.wardstream.schema.wire.AvroCodec;
-import org.wardstream.schema.wire.DecodeException;
 
 /**
- * Reads the compacted {@code enrolments} topic. A record that does not decode is counted
- * ({@code enrolmentsRejected}) and logged with its topic, partition and offset (never its content),
- * then skipped: the enrolment service must re-publish it.
+ * Reads the compacted {@code enrolments} topic through the {@link EnrolmentValidator} (the same checks as
+ * the equity job). A record that does not decode or validate is counted ({@code enrolmentsRejected}), logged
+ * with its topic, partition and offset (never its content) and never applied, so it cannot replace the
+ * patient's valid enrolment. With {@link #withDeadLetters()} it is also emitted as an update carrying a
+ * {@link DeadLetter} (see {@link EnrolmentUpdate#rejected}) for the job to write to {@code enrolments-dlq};
+ * {@link IngestStage#splitEnrolments} separates the two.
  */
 public final class EnrolmentDeserializer implements KafkaRecordDeserializationSchema<EnrolmentUpdate> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EnrolmentDeserializer.class);
 
-    private final AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
-    private final AvroCodec<Enrolment> values = AvroCodec.enrolments();
+    private final boolean deadLetters;
+    private transient EnrolmentValidator validator;
     private transient Counter rejected;
+
+    /** Refused records are counted and skipped. */
+    public EnrolmentDeserializer() {
+        this(false);
+    }
+
+    private EnrolmentDeserializer(boolean deadLetters) {
+        this.deadLetters = deadLetters;
+    }
+
+    /** Refused records are also emitted as dead letters, for {@link IngestStage#splitEnrolments}. */
+    public static EnrolmentDeserializer withDeadLetters() {
+        return new EnrolmentDeserializer(true);
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
@@ -33,23 +46,23 @@ public final class EnrolmentDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<EnrolmentUpdate> out) {
+        if (validator == null) {
+            validator = new EnrolmentValidator();
+        }
         try {
-            PatientKey key = keys.decode(record.key());
-            if (record.value() == null) {
-                out.collect(new EnrolmentUpdate(key.getPatientId(), null));
-                return;
-            }
-            Enrolment e = values.decode(record.value());
-            if (!e.getPatientId().equals(key.getPatientId())) {
-                throw new DecodeException(DecodeException.Kind.NOT_DECODABLE, "value patientId differs from key", null);
-            }
-            out.collect(new EnrolmentUpdate(key.getPatientId(), PatientProfile.of(e)));
-        } catch (DecodeException e) {
+            EnrolmentValidator.Valid v = validator.read(record.key(), record.value());
+            out.collect(new EnrolmentUpdate(v.key().getProgramme(), v.key().getPatientId(),
+                    v.value() == null ? null : PatientProfile.of(v.value())));
+        } catch (EventValidator.Rejection e) {
             if (rejected != null) {
                 rejected.inc();
             }
-            LOG.warn("Skipping enrolment record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
+            String origin = record.topic() + "-" + record.partition() + "@" + record.offset();
+            LOG.warn("Refusing enrolment record {}: {}: {}", origin, e.reason().code(), e.getMessage());
+            if (deadLetters) {
+                out.collect(EnrolmentUpdate.rejected(new DeadLetter(record.key(), record.value(), e.reason().code(),
+                        e.getMessage(), origin, record.timestamp(), -1)));
+            }
         }
     }
 

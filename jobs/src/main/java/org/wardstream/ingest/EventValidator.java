@@ -1,6 +1,7 @@
 package org.wardstream.ingest;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 
 import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.schema.ActivitySample;
@@ -35,12 +36,23 @@ public final class EventValidator {
     public static final long EARLIEST_PLAUSIBLE_TIME_MS = 946_684_800_000L;
 
     private final long futureToleranceMs;
+    private final long maxDeviceAgeMs;
+    private final long maxReceiptLagMs;
+    private final LongSupplier clock;
 
     public EventValidator(IngestSettings settings) {
-        this.futureToleranceMs = settings.futureTolerance().toMillis();
+        this(settings, System::currentTimeMillis);
     }
 
-    /** Thrown for a decoded event that must be dead-lettered. */
+    /** @param clock the job's own clock (epoch ms): device, receipt and record times may not run ahead of it */
+    public EventValidator(IngestSettings settings, LongSupplier clock) {
+        this.futureToleranceMs = settings.futureTolerance().toMillis();
+        this.maxDeviceAgeMs = settings.maxDeviceAge().toMillis();
+        this.maxReceiptLagMs = settings.maxReceiptLag().toMillis();
+        this.clock = clock;
+    }
+
+    /** Thrown for a decoded event (or enrolment, {@link EnrolmentValidator}) that must be refused. */
     public static final class Rejection extends Exception {
         private static final long serialVersionUID = 1L;
         private final DeadLetterReason reason;
@@ -62,6 +74,9 @@ public final class EventValidator {
      */
     public DeviceReading validate(DeviceEventKey key, DeviceEvent event, long brokerTimestampMs) throws Rejection {
         requireText(key.getProgramme(), "key.programme");
+        if (key.getProgramme().indexOf(PatientKeys.SEPARATOR) >= 0) {
+            throw invalid("key.programme contains '" + PatientKeys.SEPARATOR + "'");
+        }
         requireText(key.getPatientId(), "key.patientId");
         requireText(key.getSourceId(), "key.sourceId");
         requireText(event.getEventId(), "eventId");
@@ -111,12 +126,56 @@ public final class EventValidator {
                     "device time is " + (time - received) / 1000 + " s after timeReceived (tolerance "
                             + futureToleranceMs / 1000 + " s)");
         }
-        if (brokerTimestampMs > 0 && received > brokerTimestampMs + futureToleranceMs) {
-            throw new Rejection(DeadLetterReason.FUTURE_TIME,
-                    "timeReceived is " + (received - brokerTimestampMs) / 1000
-                            + " s after the broker timestamp (tolerance " + futureToleranceMs / 1000 + " s)");
-        }
+        checkClocks(time, received, brokerTimestampMs);
         return r;
+    }
+
+    /**
+     * Device time and receipt time are claims of a device and a gateway: they are checked against the broker's
+     * record timestamp (LogAppendTime: the broker's clock) and, since a CreateTime timestamp is itself a
+     * producer's claim, against the job's own clock, so a client can neither move event time ahead (watermarks,
+     * timers, de-duplication memory) nor present a reading years old as new.
+     */
+    private void checkClocks(long time, long received, long brokerTimestampMs) throws Rejection {
+        long tolerance = futureToleranceMs;
+        long now = clock.getAsLong();
+        if (brokerTimestampMs > 0) {
+            if (received > brokerTimestampMs + tolerance) {
+                throw future("timeReceived", received - brokerTimestampMs, "the broker timestamp");
+            }
+            if (time > brokerTimestampMs + tolerance) {
+                throw future("device time", time - brokerTimestampMs, "the broker timestamp");
+            }
+            if (brokerTimestampMs > now + tolerance) {
+                throw future("the record timestamp", brokerTimestampMs - now, "the job's clock");
+            }
+            if (time < brokerTimestampMs - maxDeviceAgeMs) {
+                throw stale("device time", brokerTimestampMs - time, maxDeviceAgeMs);
+            }
+            if (received < brokerTimestampMs - maxReceiptLagMs) {
+                throw stale("timeReceived", brokerTimestampMs - received, maxReceiptLagMs);
+            }
+        }
+        if (received > now + tolerance) {
+            throw future("timeReceived", received - now, "the job's clock");
+        }
+        if (time > now + tolerance) {
+            throw future("device time", time - now, "the job's clock");
+        }
+    }
+
+    private Rejection future(String what, long aheadMs, String of) {
+        return new Rejection(DeadLetterReason.FUTURE_TIME, what + " is " + aheadMs / 1000 + " s after " + of
+                + " (tolerance " + futureToleranceMs / 1000 + " s)");
+    }
+
+    private static Rejection stale(String what, long behindMs, long windowMs) {
+        return new Rejection(DeadLetterReason.STALE_TIME, what + " is " + human(behindMs)
+                + " before the broker timestamp (window " + human(windowMs) + ")");
+    }
+
+    private static String human(long ms) {
+        return ms >= 2 * 86_400_000L ? ms / 86_400_000L + " d" : ms >= 2 * 3_600_000L ? ms / 3_600_000L + " h" : ms / 1000 + " s";
     }
 
     private static void heartRate(HeartRateSample hr, DeviceReading r) throws Rejection {

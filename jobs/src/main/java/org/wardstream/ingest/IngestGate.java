@@ -18,12 +18,12 @@ import org.apache.flink.util.OutputTag;
 import org.wardstream.contract.DeadLetterReason;
 
 /**
- * The keyed half of ingest, per patient: drops duplicate event ids, marks readings that arrive
+ * The keyed half of ingest, per patient (programme and pseudonym, {@link PatientKeys}): drops duplicate event ids, marks readings that arrive
  * behind the watermark as late (and still passes them on), and admits a reading only once the
  * patient's enrolment is known. A reading whose patient has no enrolment waits up to the grace
  * period (processing time: enrolments may be published after the first readings) and is then
  * dead-lettered as {@code unknown-patient}; a discharged or withdrawn patient's readings are
- * dead-lettered at once. A tombstone erases the patient's state.
+ * dead-lettered at once, and so is a reading whose programme is not the enrolment's. A tombstone erases the patient's state.
  *
  * <p>Every reading that enters leaves as exactly one of: processed (main output), duplicate
  * (counted, dropped) or dead letter ({@link #DEAD_LETTERS} side output).
@@ -47,6 +47,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter unknownPatient;
+    private transient Counter programmeMismatch;
 
     public IngestGate(IngestSettings settings) {
         this.graceMs = settings.enrolmentGrace().toMillis();
@@ -68,6 +69,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
         duplicates = IngestMetrics.counter(metrics, IngestMetrics.DUPLICATE);
         late = IngestMetrics.counter(metrics, IngestMetrics.LATE);
         unknownPatient = IngestMetrics.deadLetterCounter(metrics, DeadLetterReason.UNKNOWN_PATIENT.code());
+        programmeMismatch = IngestMetrics.deadLetterCounter(metrics, DeadLetterReason.PROGRAMME_MISMATCH.code());
     }
 
     @Override
@@ -78,7 +80,9 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
             duplicates.inc();
             return;
         }
-        recentIds.update(RecentIds.add(ids, id, reading.timeReceived, dedupHorizonMs, dedupCap));
+        // remembered by broker time, not timeReceived: a client's clock must not expire the memory
+        long seenAt = reading.brokerTimestamp > 0 ? reading.brokerTimestamp : reading.timeReceived;
+        recentIds.update(RecentIds.add(ids, id, seenAt, dedupHorizonMs, dedupCap));
 
         long watermark = ctx.timerService().currentWatermark();
         reading.lateByMs = reading.time < watermark ? watermark - reading.time : 0;
@@ -91,10 +95,8 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
                 ctx.timerService().registerProcessingTimeTimer(at);
                 waitTimer.update(at);
             }
-        } else if (p.monitored()) {
-            admit(reading, out);
         } else {
-            refuse(reading, "patient is " + p.status.toLowerCase(java.util.Locale.ROOT), ctx);
+            decide(reading, p, ctx, out);
         }
     }
 
@@ -120,11 +122,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
             waitTimer.clear();
         }
         for (DeviceReading r : held) {
-            if (update.profile.monitored()) {
-                admit(r, out);
-            } else {
-                refuse(r, "patient is " + update.profile.status.toLowerCase(java.util.Locale.ROOT), ctx);
-            }
+            decide(r, update.profile, ctx, out);
         }
     }
 
@@ -132,9 +130,23 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceReading> out) throws Exception {
         waitTimer.clear();
         for (DeviceReading r : waiting.get()) {
-            refuse(r, "no enrolment within the grace period of " + graceMs / 1000 + " s", ctx);
+            refuse(r, DeadLetterReason.UNKNOWN_PATIENT,
+                    "no enrolment in this programme within the grace period of " + graceMs / 1000 + " s", ctx);
         }
         waiting.clear();
+    }
+
+    /** A reading of an enrolled patient: admitted, or refused for a withdrawn patient or another programme. */
+    private void decide(DeviceReading reading, PatientProfile p, Context ctx, Collector<DeviceReading> out) {
+        if (!java.util.Objects.equals(p.programme, reading.programme)) {
+            refuse(reading, DeadLetterReason.PROGRAMME_MISMATCH,
+                    "reading's programme differs from the patient's enrolment", ctx);
+        } else if (p.monitored()) {
+            admit(reading, out);
+        } else {
+            refuse(reading, DeadLetterReason.UNKNOWN_PATIENT,
+                    "patient is " + p.status.toLowerCase(java.util.Locale.ROOT), ctx);
+        }
     }
 
     private void admit(DeviceReading reading, Collector<DeviceReading> out) {
@@ -146,8 +158,8 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
         out.collect(reading);
     }
 
-    private void refuse(DeviceReading reading, String detail, Context ctx) {
-        unknownPatient.inc();
-        ctx.output(DEAD_LETTERS, reading.toDeadLetter(DeadLetterReason.UNKNOWN_PATIENT.code(), detail));
+    private void refuse(DeviceReading reading, DeadLetterReason reason, String detail, Context ctx) {
+        (reason == DeadLetterReason.UNKNOWN_PATIENT ? unknownPatient : programmeMismatch).inc();
+        ctx.output(DEAD_LETTERS, reading.toDeadLetter(reason.code(), detail));
     }
 }

@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The event ids a patient's devices sent recently, for de-duplication, as a compact array of
- * (64-bit id hash, receipt time) pairs: 16 bytes per id in Flink state. Ids are forgotten once their
- * receipt time is older than the horizon (devices re-send a batch within minutes of the first
- * upload, also for a delayed backlog, since the horizon runs on receipt time), or when the cap is
- * reached (oldest first). Plain Java, no Flink types.
+ * (64-bit id hash, time seen) pairs: 16 bytes per id in Flink state. Ids are forgotten once the
+ * time they were seen is older than the horizon (devices re-send a batch within minutes of the first
+ * upload, also for a delayed backlog, since the horizon runs on the broker's record timestamp, which
+ * ingest has checked against the job's clock; never on a time the device or gateway claims), or when
+ * the cap is reached (oldest first). Plain Java, no Flink types.
  */
 public final class RecentIds {
     private RecentIds() {

@@ -28,6 +28,7 @@ import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestRecord;
 import org.wardstream.ingest.IngestStage;
+import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.ReadingWatermarks;
 
 /**
@@ -67,26 +68,32 @@ public final class EpisodeDetectionJob {
                 .setTopics(Topics.ENROLMENTS)
                 .setGroupId(config.groupId() + "-enrolments")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new EnrolmentDeserializer())
+                .setDeserializer(EnrolmentDeserializer.withDeadLetters())
                 .build();
 
         DataStream<IngestRecord> records = env.fromSource(events,
                         ReadingWatermarks.strategy(config.ingest().outOfOrderness(), config.ingest().idleness()),
                         "device-events")
                 .uid("source-device-events");
-        DataStream<EnrolmentUpdate> enrolmentUpdates = env.fromSource(enrolments,
+        IngestStage.Enrolments enrolmentRecords = IngestStage.splitEnrolments(env.fromSource(enrolments,
                         ReadingWatermarks.neverHoldBack(), "enrolments")
-                .uid("source-enrolments");
+                .uid("source-enrolments"));
+        DataStream<EnrolmentUpdate> enrolmentUpdates = enrolmentRecords.valid();
+        enrolmentRecords.deadLetters().sinkTo(config.exactlyOnceSink("enrolments-dlq",
+                        new DeadLetterSerializer(Topics.ENROLMENTS_DLQ,
+                                DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
+                .name(Topics.ENROLMENTS_DLQ).uid("sink-enrolment-dead-letters");
 
         IngestStage.Output ingest = IngestStage.build(records, enrolmentUpdates, config.ingest());
 
         ingest.deadLetters().sinkTo(config.exactlyOnceSink("dlq",
-                        new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ)))
+                        new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ,
+                                DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
                 .name("device-events-dlq").uid("sink-dead-letters");
 
         // The gate's output is already partitioned by patient: no second shuffle of every reading.
         DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
-                .reinterpretAsKeyedStream(ingest.readings(), r -> r.patientId, TypeInformation.of(String.class)),
+                .reinterpretAsKeyedStream(ingest.readings(), PatientKeys::of, TypeInformation.of(String.class)),
                 enrolmentUpdates, rules);
         alerts.sinkTo(config.exactlyOnceSink("alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
@@ -95,7 +102,7 @@ public final class EpisodeDetectionJob {
     }
 
     /**
-     * The detection stage alone: admitted readings (keyed by patient) and enrolments in, alert state changes
+     * The detection stage alone: admitted readings (keyed by {@link PatientKeys}: programme and patient) and enrolments in, alert state changes
      * out; the job wires it after ingest, the benchmark ({@code bench}) feeds it from memory. The signal
      * detectors, the CEP patterns over their cues, the alert lifecycle; each arrow below stays on the patient's
      * subtask (no shuffle):
@@ -108,15 +115,16 @@ public final class EpisodeDetectionJob {
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
         TypeInformation<String> key = TypeInformation.of(String.class);
         var signals = readings
-                .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
+                .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new SignalDetector(rules))
                 .returns(TypeInformation.of(EpisodeSignal.class))
                 .name("detect signals").uid(UID_SIGNALS);
         DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
         DataStream<EpisodeSignal> escalations = CompoundPatterns.escalations(
-                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> c.patientId, key));
-        return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations), s -> s.patientId, key)
-                .connect(enrolmentUpdates.keyBy(u -> u.patientId, key))
+                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme, c.patientId), key));
+        return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations),
+                        s -> PatientKeys.of(s.programme, s.patientId), key)
+                .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new EpisodeAlerter(rules))
                 .returns(TypeInformation.of(AlertEvent.class))
                 .name("alert lifecycle").uid(UID_ALERTER);
@@ -128,6 +136,7 @@ public final class EpisodeDetectionJob {
         if (params.has("kafka-properties")) {
             config = config.withKafkaProperties(PipelineConfig.readKafkaProperties(params.get("kafka-properties")));
         }
+        config = config.withIngest(config.ingest().withClockWindowArgs(params::get));
         if (params.has("rules")) {
             config = config.withRulesDir(params.get("rules"));
         }

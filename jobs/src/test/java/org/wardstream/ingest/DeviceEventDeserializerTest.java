@@ -17,6 +17,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.wardstream.contract.Topics;
+import org.wardstream.schema.DeviceEventKey;
+import org.wardstream.schema.wire.CraftedRecords;
+import org.wardstream.schema.wire.DecodeLimits;
 
 class DeviceEventDeserializerTest {
     final DeviceEventDeserializer deserializer = new DeviceEventDeserializer(IngestSettings.defaults());
@@ -87,5 +90,37 @@ class DeviceEventDeserializerTest {
                 new RecordHeaders());
         assertThat(r.rejected.reason).isEqualTo("implausible-value");
         assertThat(r.rejected.detail).doesNotContain("p1");
+    }
+
+    @Test
+    void craftedHugeLengthsAreDeadLetteredAsTooLargeWithTheirBytes() throws Exception {
+        byte[] key = TestEvents.keyBytes("p1");
+        for (byte[] value : new byte[][] {CraftedRecords.hugeString(), CraftedRecords.hugeArray()}) {
+            IngestRecord r = one(key, value, new RecordHeaders());
+            assertThat(r.isAccepted()).isFalse();
+            assertThat(r.rejected.reason).isEqualTo("too-large");
+            assertThat(r.rejected.value).isEqualTo(value);
+        }
+        IngestRecord badKey = one(CraftedRecords.hugeString(DeviceEventKey.getClassSchema()),
+                TestEvents.valueBytes(TestEvents.heartRate("e1", T0, 64)), new RecordHeaders());
+        assertThat(badKey.rejected.reason).isEqualTo("too-large");
+    }
+
+    @Test
+    void aRecordOverTheConfiguredSizeIsTooLargeBeforeDecoding() throws Exception {
+        byte[] value = TestEvents.valueBytes(TestEvents.heartRate("e1", T0, 64));
+        DeviceEventDeserializer strict = new DeviceEventDeserializer(IngestSettings.defaults()
+                .withDecodeLimits(new DecodeLimits(value.length - 1, 1024, 1024, 1000, 16)));
+        IngestRecord r = strict.toIngestRecord(TestEvents.keyBytes("p1"), value, T0.toEpochMilli(), "o", -1);
+        assertThat(r.rejected.reason).isEqualTo("too-large");
+        assertThat(r.rejected.detail).contains("limit " + (value.length - 1));
+    }
+
+    /** Found by DecoderFuzzTest: the decision without a Kafka record around it had no validator yet. */
+    @Test
+    void theDecisionAloneValidatesOnAFreshDeserializer() {
+        IngestRecord r = new DeviceEventDeserializer(IngestSettings.defaults()).toIngestRecord(TestEvents.keyBytes("p1"),
+                TestEvents.valueBytes(TestEvents.heartRate("e1", T0, 64)), T0.toEpochMilli() + 5000, "o", -1);
+        assertThat(r.isAccepted()).isTrue();
     }
 }

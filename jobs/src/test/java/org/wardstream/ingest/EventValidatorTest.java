@@ -107,4 +107,75 @@ class EventValidatorTest {
                 .isInstanceOfSatisfying(EventValidator.Rejection.class,
                         r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.FUTURE_TIME));
     }
+
+    /** Issue 15 item 4: the clocks a client controls are checked against the broker's and the job's. */
+    @Test
+    void aReadingDated2001ReceivedNowIsStaleTime() {
+        long now = java.time.Instant.parse("2026-12-04T21:00:00Z").toEpochMilli();
+        EventValidator v = new EventValidator(IngestSettings.defaults(), () -> now);
+        DeviceEvent e = DeviceEvent.newBuilder(TestEvents.heartRate("e", java.time.Instant.parse("2001-03-02T09:00:00Z"), 70))
+                .setTimeReceived(java.time.Instant.ofEpochMilli(now - 2_000)).build();
+        assertThatThrownBy(() -> v.validate(key("p1"), e, now))
+                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> {
+                    assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME);
+                    assertThat(r.getMessage()).contains("device time is 9408 d before the broker timestamp (window 7 d)");
+                });
+        // a backlog of six days is still data
+        DeviceEvent backlog = DeviceEvent.newBuilder(e).setTime(java.time.Instant.ofEpochMilli(now - 6 * 86_400_000L)).build();
+        org.assertj.core.api.Assertions.assertThatNoException().isThrownBy(() -> v.validate(key("p1"), backlog, now));
+    }
+
+    @Test
+    void receiptTimeFarBeforeTheBrokerTimestampIsStaleTime() {
+        long now = T0.plusSeconds(86_400 * 2).toEpochMilli();
+        EventValidator v = new EventValidator(IngestSettings.defaults(), () -> now);
+        DeviceEvent e = TestEvents.heartRate("e", T0, 70); // received T0 + 2 s, produced two days later
+        assertThatThrownBy(() -> v.validate(key("p1"), e, now))
+                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> {
+                    assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME);
+                    assertThat(r.getMessage()).startsWith("timeReceived is 47 h before");
+                });
+    }
+
+    @Test
+    void aProducerSettingCreateTimeAndReceiptTime59MinutesAheadIsFutureTimeByTheJobsClock() {
+        long now = T0.toEpochMilli();
+        EventValidator v = new EventValidator(IngestSettings.defaults(), () -> now);
+        java.time.Instant ahead = T0.plusSeconds(59 * 60);
+        DeviceEvent e = DeviceEvent.newBuilder(TestEvents.heartRate("e", ahead, 70)).setTimeReceived(ahead).build();
+        // consistent with its own CreateTime (the broker accepts up to 1 h ahead): only the job's clock tells
+        assertThatThrownBy(() -> v.validate(key("p1"), e, ahead.toEpochMilli()))
+                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> {
+                    assertThat(r.reason()).isEqualTo(DeadLetterReason.FUTURE_TIME);
+                    assertThat(r.getMessage()).contains("after the job's clock");
+                });
+        // with a LogAppendTime timestamp the broker's clock says the same
+        assertThatThrownBy(() -> v.validate(key("p1"), e, now))
+                .isInstanceOfSatisfying(EventValidator.Rejection.class,
+                        r -> assertThat(r.getMessage()).contains("after the broker timestamp"));
+    }
+
+    @Test
+    void theWindowsAreConfigurable() throws Exception {
+        long now = T0.toEpochMilli();
+        EventValidator narrow = new EventValidator(IngestSettings.defaults().withClockWindows(
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(10)), () -> now);
+        DeviceEvent twoHoursOld = DeviceEvent.newBuilder(TestEvents.heartRate("e", T0.minusSeconds(7200), 70))
+                .setTimeReceived(T0).build();
+        assertThatThrownBy(() -> narrow.validate(key("p1"), twoHoursOld, now))
+                .isInstanceOfSatisfying(EventValidator.Rejection.class,
+                        r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME));
+        assertThat(validator.validate(key("p1"), twoHoursOld, now).time).isEqualTo(T0.toEpochMilli() - 7_200_000);
+    }
+
+    @Test
+    void theWindowsAreJobArguments() {
+        java.util.Map<String, String> args = java.util.Map.of("max-device-age", "P2D", "max-receipt-lag", "PT1H");
+        IngestSettings s = IngestSettings.defaults().withClockWindowArgs(args::get);
+        assertThat(s.maxDeviceAge()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(s.maxReceiptLag()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(s.futureTolerance()).isEqualTo(IngestSettings.defaults().futureTolerance());
+        assertThatThrownBy(() -> IngestSettings.defaults().withClockWindowArgs(java.util.Map.of("max-device-age", "7 days")::get))
+                .hasMessageContaining("--max-device-age must be a positive ISO-8601 duration");
+    }
 }

@@ -25,7 +25,7 @@ class IngestGateTest {
     void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
                 new IngestGate(IngestSettings.defaults().withEnrolmentGrace(GRACE)),
-                r -> r.patientId, u -> u.patientId, Types.STRING);
+                PatientKeys::of, PatientKeys::of, Types.STRING); // the job's key: programme and pseudonym
         harness.open();
         harness.setProcessingTime(0);
     }
@@ -123,12 +123,60 @@ class IngestGateTest {
 
         enrol("p5", EnrolmentStatus.ACTIVE);
         send(reading("p5", "e1", 0));
-        harness.processElement2(new StreamRecord<>(new EnrolmentUpdate("p5", null)));
+        harness.processElement2(new StreamRecord<>(new EnrolmentUpdate(TestEvents.PROGRAMME, "p5", null)));
         send(reading("p5", "e2", 60));
         send(reading("p5", "e1", 0)); // remembered ids were erased too: not a duplicate any more
         harness.setProcessingTime(GRACE.toMillis());
         assertThat(harness.extractOutputValues()).extracting(r -> r.eventId).containsExactly("e1");
         assertThat(deadLetters()).extracting(d -> d.origin)
                 .containsExactly("device-events-0@0", "device-events-0@60", "device-events-0@0");
+    }
+
+    @Test
+    void aReadingOfAnotherProgrammeIsNeverAnalysedAsTheEnrolledPatient() throws Exception {
+        enrol("p1", EnrolmentStatus.ACTIVE); // enrolled in virtual-ward
+        DeviceReading foreign = reading("p1", "other-1", 0);
+        foreign.programme = "cardiac-rehab"; // the same pseudonym, issued by another programme
+        send(foreign);
+        send(reading("p1", "own-1", 0));
+        assertThat(harness.extractOutputValues()).extracting(r -> r.programme + "/" + r.eventId)
+                .containsExactly("virtual-ward/own-1");
+        harness.setProcessingTime(GRACE.toMillis() + 1);
+        assertThat(deadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo("unknown-patient");
+            assertThat(d.detail).contains("no enrolment in this programme");
+        });
+    }
+
+    @Test
+    void aReadingWhoseProgrammeDiffersFromTheEnrolmentItMeetsIsProgrammeMismatch() throws Exception {
+        PatientProfile elsewhere = PatientProfile.of(TestEvents.enrolment("p1", EnrolmentStatus.ACTIVE));
+        elsewhere.programme = "cardiac-rehab"; // an enrolment filed under the wrong key
+        harness.processElement2(new StreamRecord<>(new EnrolmentUpdate(TestEvents.PROGRAMME, "p1", elsewhere)));
+        send(reading("p1", "e1", 0));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(deadLetters()).extracting(d -> d.reason).containsExactly("programme-mismatch");
+    }
+
+    /** Issue 15 item 4: one reading claiming a receipt time an hour ahead must not wipe the duplicate memory. */
+    @Test
+    void duplicateMemoryRunsOnBrokerTimeNotOnAClaimedReceiptTime() throws Exception {
+        enrol("p1", EnrolmentStatus.ACTIVE);
+        long broker = T0.plusSeconds(10).toEpochMilli();
+        for (int i = 0; i < 100; i++) {
+            DeviceReading r = reading("p1", "e" + i, i);
+            r.brokerTimestamp = broker;
+            send(r);
+        }
+        DeviceReading liar = reading("p1", "liar", 100);
+        liar.timeReceived = T0.plusSeconds(59 * 60).toEpochMilli(); // a gateway clock 59 min ahead
+        liar.brokerTimestamp = broker + 1_000;
+        send(liar);
+        for (int i = 0; i < 100; i++) { // the device re-sends the whole batch
+            DeviceReading r = reading("p1", "e" + i, i);
+            r.brokerTimestamp = broker + 2_000;
+            send(r);
+        }
+        assertThat(harness.extractOutputValues()).hasSize(101);
     }
 }

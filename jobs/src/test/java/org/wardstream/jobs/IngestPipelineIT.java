@@ -30,6 +30,7 @@ import org.wardstream.metrics.InProcessMetrics;
 import org.wardstream.schema.DeviceEvent;
 import org.wardstream.schema.EnrolmentStatus;
 import org.wardstream.schema.wire.AvroCodec;
+import org.wardstream.schema.wire.CraftedRecords;
 
 /**
  * Ingest end to end on a real Kafka broker (in-process KRaft) and a Flink MiniCluster: every
@@ -59,6 +60,11 @@ class IngestPipelineIT {
             send(Topics.ENROLMENTS, AvroCodec.patientKeys().encode(TestEvents.patientKey(e.getKey())),
                     AvroCodec.enrolments().encode(TestEvents.enrolment(e.getKey(), e.getValue())), T0.toEpochMilli());
         }
+        // A malformed enrolment for p1 after its valid one: refused to enrolments-dlq, never applied (issue 15)
+        send(Topics.ENROLMENTS, AvroCodec.patientKeys().encode(TestEvents.patientKey("p1")),
+                AvroCodec.enrolments().encode(org.wardstream.schema.Enrolment.newBuilder(
+                        TestEvents.enrolment("p1", EnrolmentStatus.DISCHARGED)).setTimeZone("Mars/Olympus_Mons").build()),
+                T0.toEpochMilli());
 
         int valid = 0;
         for (int i = 0; i < 20; i++) {
@@ -89,7 +95,26 @@ class IngestPipelineIT {
         expectedDlq.put("future-time", 1L);
         sendEvent("x9", TestEvents.heartRate("stranger", T0, 70));
         sendEvent("p3", TestEvents.heartRate("discharged", T0, 70));
-        expectedDlq.put("unknown-patient", 2L);
+        // issue 15: p1's pseudonym in another programme is another patient, never analysed as p1
+        send(Topics.DEVICE_EVENTS, AvroCodec.deviceEventKeys().encode(
+                        new org.wardstream.schema.DeviceEventKey("cardiac-rehab", "p1", "dev-p1")),
+                TestEvents.valueBytes(TestEvents.heartRate("other-programme", T0, 70)), T0.plusSeconds(2).toEpochMilli());
+        expectedDlq.put("unknown-patient", 3L);
+        // issue 15: crafted records declaring huge lengths, and one just under the broker's size limit
+        send(Topics.DEVICE_EVENTS, TestEvents.keyBytes("p1"), CraftedRecords.hugeString(), T0.toEpochMilli());
+        send(Topics.DEVICE_EVENTS, TestEvents.keyBytes("p1"), CraftedRecords.hugeArray(), T0.toEpochMilli());
+        byte[] huge = new byte[1_048_400];
+        new java.util.SplittableRandom(15).nextBytes(huge);
+        send(Topics.DEVICE_EVENTS, TestEvents.keyBytes("p1"), huge, T0.toEpochMilli());
+        expectedDlq.put("too-large", 3L);
+        // issue 15: a device clock in 2001, received now; a gateway whose clock (and CreateTime) runs 59 min ahead
+        sendEvent("p2", DeviceEvent.newBuilder(TestEvents.heartRate("year-2001", T0, 70))
+                .setTime(java.time.Instant.parse("2001-03-02T09:00:00Z")).build());
+        expectedDlq.put("stale-time", 1L);
+        java.time.Instant ahead = java.time.Instant.now().plusSeconds(59 * 60);
+        sendEvent("p2", DeviceEvent.newBuilder(TestEvents.heartRate("ahead-59min", ahead, 70))
+                .setTimeReceived(ahead).build());
+        expectedDlq.put("future-time", 2L);
         final long accepted = valid;
         long produced = valid + 1 + expectedDlq.values().stream().mapToLong(Long::longValue).sum();
 
@@ -110,8 +135,10 @@ class IngestPipelineIT {
 
             assertThat(count(jobId, IngestMetrics.CONSUMED)).isEqualTo(produced);
             assertThat(count(jobId, IngestMetrics.DUPLICATE)).isEqualTo(1);
+            Map<String, Long> counted = new TreeMap<>(expectedDlq);
+            counted.put("programme-mismatch", 0L); // the gate's counter, registered at start
             assertThat(InProcessMetrics.sumCountersBy(jobId, IngestMetrics.GROUP, IngestMetrics.REASON,
-                    IngestMetrics.DEAD_LETTER)).isEqualTo(expectedDlq);
+                    IngestMetrics.DEAD_LETTER)).isEqualTo(counted);
             Map<String, Long> byHeader = new TreeMap<>();
             for (ConsumerRecord<byte[], byte[]> r : dlq.records()) {
                 byHeader.merge(header(r, Topics.HEADER_DLQ_REASON), 1L, Long::sum);
@@ -120,6 +147,24 @@ class IngestPipelineIT {
             }
             assertThat(byHeader).isEqualTo(expectedDlq);
             assertThat(dlq.records()).anySatisfy(r -> assertThat(r.value()).isEqualTo(truncated));
+            assertThat(dlq.records()).anySatisfy(r -> {
+                assertThat(header(r, Topics.HEADER_DLQ_TRUNCATED)).startsWith("value 1048400 -> ");
+                assertThat(header(r, Topics.HEADER_DLQ_VALUE_SHA256))
+                        .isEqualTo(java.util.HexFormat.of().formatHex(
+                                java.security.MessageDigest.getInstance("SHA-256").digest(huge)));
+                assertThat(r.value()).isEqualTo(Arrays.copyOf(huge, r.value().length));
+            });
+            try (CommittedTopicReader enrolmentDlq = new CommittedTopicReader(kafka.bootstrapServers(),
+                    new Properties(), Topics.ENROLMENTS_DLQ)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> !enrolmentDlq.poll().isEmpty());
+                assertThat(enrolmentDlq.records()).singleElement().satisfies(r -> {
+                    assertThat(header(r, Topics.HEADER_DLQ_REASON)).isEqualTo("invalid-field");
+                    assertThat(header(r, Topics.HEADER_DLQ_DETAIL)).isEqualTo("timeZone is not an IANA time zone");
+                });
+            }
+            assertThat(count(jobId, IngestMetrics.ENROLMENTS_REJECTED)).isEqualTo(1);
+            assertThat(job.getJobStatus().get()).isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            assertThat(InProcessMetrics.minGauge(jobId, ".numRestarts")).as("job restarts").isZero();
             assertThat(count(jobId, IngestMetrics.PROCESSED) + count(jobId, IngestMetrics.DUPLICATE)
                     + dlq.records().size()).isEqualTo(count(jobId, IngestMetrics.CONSUMED));
 

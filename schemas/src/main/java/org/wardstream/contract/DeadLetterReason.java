@@ -13,10 +13,22 @@ public enum DeadLetterReason {
     INVALID_FIELD("invalid-field"),
     /** A physiologically impossible value (heart rate outside 20-300 bpm, clean RR outside 200-60000 ms, ...). */
     IMPLAUSIBLE_VALUE("implausible-value"),
-    /** Device time further in the future than the configured tolerance, relative to timeReceived. */
+    /**
+     * Device or receipt time further in the future than the configured tolerance, relative to timeReceived,
+     * the broker's record timestamp or the job's own clock.
+     */
     FUTURE_TIME("future-time"),
     /** No enrolment for the patient arrived within the grace period (or the patient was withdrawn). */
-    UNKNOWN_PATIENT("unknown-patient");
+    UNKNOWN_PATIENT("unknown-patient"),
+    /**
+     * The record, or a string, bytes, array or map it declares, is larger than the configured decode limits
+     * (refused before decoding: such a record could exhaust memory).
+     */
+    TOO_LARGE("too-large"),
+    /** Device time or receipt time older than the configured window before the broker's record timestamp. */
+    STALE_TIME("stale-time"),
+    /** The reading's programme differs from the programme of the patient's enrolment. */
+    PROGRAMME_MISMATCH("programme-mismatch");
 
     private final String code;
 

@@ -8,6 +8,11 @@ public final class Topics {
     public static final String DEVICE_EVENTS_DLQ = "device-events-dlq";
     /** Compacted. Key PatientKey, value Enrolment; a tombstone withdraws the patient. */
     public static final String ENROLMENTS = "enrolments";
+    /**
+     * Enrolment records the detection job refused (not decodable, or invalid: e.g. an unknown time zone, a value
+     * whose patient or programme differs from its key): original key and value bytes, reason in headers.
+     */
+    public static final String ENROLMENTS_DLQ = "enrolments-dlq";
     /** Internal. Key PatientKey, value Episode: episode state changes for the equity job. */
     public static final String EPISODES = "episodes";
     /** Key PatientKey, value TriageEvent: what the triage team did with an alert. */
@@ -25,6 +30,16 @@ public final class Topics {
     public static final String HEADER_DLQ_DETAIL = "wardstream.dlq.detail";
     /** Header on dead-letter records: source topic, partition and offset of the original record. */
     public static final String HEADER_DLQ_ORIGIN = "wardstream.dlq.origin";
+    /**
+     * Header on dead-letter records whose original was too large to copy whole into the dead-letter topic
+     * (the producer's {@code max.request.size}): which parts were cut and their original sizes, e.g.
+     * {@code value 1048400 -> 1047310 bytes}. The copy is then a prefix of the original.
+     */
+    public static final String HEADER_DLQ_TRUNCATED = "wardstream.dlq.truncated";
+    /** Header on a truncated dead-letter record: hex SHA-256 of the original value (key: {@code .key.sha256}). */
+    public static final String HEADER_DLQ_VALUE_SHA256 = "wardstream.dlq.value.sha256";
+    /** Header on a dead-letter record whose key was truncated: hex SHA-256 of the original key. */
+    public static final String HEADER_DLQ_KEY_SHA256 = "wardstream.dlq.key.sha256";
     /** Header set by {@code wardstream replay}: the input file line a record came from. */
     public static final String HEADER_SOURCE_LINE = "wardstream.source.line";
 

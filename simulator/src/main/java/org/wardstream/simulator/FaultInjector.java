@@ -49,7 +49,10 @@ final class FaultInjector {
               {"name":"kind","type":"string"},
               {"name":"value","type":"double"}]}""");
 
-    private static final DeadLetterReason[] REASONS = DeadLetterReason.values();
+    /** The reasons the simulator injects, in a fixed order (new reasons do not change a seed's output). */
+    static final DeadLetterReason[] REASONS = {DeadLetterReason.NOT_DECODABLE, DeadLetterReason.UNKNOWN_SCHEMA,
+            DeadLetterReason.INVALID_FIELD, DeadLetterReason.IMPLAUSIBLE_VALUE, DeadLetterReason.FUTURE_TIME,
+            DeadLetterReason.UNKNOWN_PATIENT};
 
     private final double perRecord;
     private final SplittableRandom r;
@@ -85,14 +88,24 @@ final class FaultInjector {
         while (credit >= 1) {
             credit -= 1;
             DeadLetterReason reason = nextReason();
-            counts[reason.ordinal()]++;
+            counts[index(reason)]++;
             out.add(make(reason, template, ps));
         }
         return out;
     }
 
     long count(DeadLetterReason reason) {
-        return counts[reason.ordinal()];
+        int i = index(reason);
+        return i < 0 ? 0 : counts[i];
+    }
+
+    private static int index(DeadLetterReason reason) {
+        for (int i = 0; i < REASONS.length; i++) {
+            if (REASONS[i] == reason) {
+                return i;
+            }
+        }
+        return -1; // not injected: count() is 0
     }
 
     private DeadLetterReason nextReason() {
@@ -110,7 +123,7 @@ final class FaultInjector {
 
     private SimulatedRecord make(DeadLetterReason reason, SimulatedRecord t, PatientStream ps) {
         DeviceEvent tv = t.decodedValue();
-        int variant = variants[reason.ordinal()]++ % 4;
+        int variant = variants[index(reason)]++ % 4;
         String code = reason.code();
         long ts = t.timestampMs();
         switch (reason) {
@@ -187,7 +200,7 @@ final class FaultInjector {
                 return valid(e, ps.key, ps.keyBytes, ps.keyJson, ts, code);
             }
             default -> { // UNKNOWN_PATIENT: a valid reading for a patient who is never enrolled
-                int n = variants[reason.ordinal()] % 5 + 1;
+                int n = variants[index(reason)] % 5 + 1;
                 DeviceEventKey k = new DeviceEventKey(programme, String.format("%s%03d", UNKNOWN_PATIENT_PREFIX, n),
                         String.format("dev-unknown%03d", n));
                 byte[] kb = AvroCodec.deviceEventKeys().encode(k);

@@ -80,7 +80,7 @@ public record Strata(String imdQuintile, String imdEdition, String ethnicGroup, 
             return UNKNOWN;
         }
         String c = code.trim().toUpperCase(Locale.ROOT);
-        if (c.startsWith("9") || c.equals("X")) {
+        if (c.isEmpty() || c.startsWith("9") || c.equals("X")) { // empty: only control characters (trim drops them)
             return UNKNOWN;
         }
         return switch (c.charAt(0)) {

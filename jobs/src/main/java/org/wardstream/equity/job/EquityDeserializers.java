@@ -9,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wardstream.equity.model.Strata;
+import org.wardstream.ingest.EnrolmentValidator;
+import org.wardstream.ingest.EventValidator;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.Episode;
 import org.wardstream.schema.PatientKey;
@@ -82,10 +84,11 @@ public final class EquityDeserializers {
 
         private final Kind kind;
         private final AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
-        private final AvroCodec<Enrolment> enrolments = AvroCodec.enrolments();
         private final AvroCodec<Episode> episodes = AvroCodec.episodes();
         private final AvroCodec<TriageEvent> triage = AvroCodec.triageEvents();
         private transient Counter undecodable;
+        private transient Counter enrolmentsRejected;
+        private transient EnrolmentValidator validator;
 
         Patient(Kind kind) {
             this.kind = kind;
@@ -94,15 +97,19 @@ public final class EquityDeserializers {
         @Override
         public void open(DeserializationSchema.InitializationContext context) {
             undecodable = EquityMetrics.counter(context.getMetricGroup(), EquityMetrics.UNDECODABLE);
+            enrolmentsRejected = EquityMetrics.counter(context.getMetricGroup(), EquityMetrics.ENROLMENTS_REJECTED);
         }
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<EquityInput> out) {
+            if (kind == Kind.ENROLMENT) {
+                enrolment(record, out);
+                return;
+            }
             try {
                 PatientKey key = keys.decode(record.key());
                 EquityInput in = switch (kind) {
-                    case ENROLMENT -> fromEnrolment(key, record.value() == null ? null
-                            : enrolments.decode(record.value()));
+                    case ENROLMENT -> throw new IllegalStateException("enrolments are read by enrolment()");
                     case EPISODE -> fromEpisode(episodes.decode(record.value()));
                     case TRIAGE -> fromTriage(triage.decode(record.value()));
                 };
@@ -111,12 +118,35 @@ public final class EquityDeserializers {
                             null);
                 }
                 out.collect(in);
-            } catch (DecodeException | RuntimeException e) {
+            } catch (DecodeException | RuntimeException | Error e) { // an Error too: one record's failure only
                 if (undecodable != null) {
                     undecodable.inc();
                 }
                 LOG.warn("Skipping {} record {}-{}@{}: {}", kind, record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
+                        e instanceof Error ? e.getClass().getSimpleName() : e.getMessage());
+            }
+        }
+
+        /** Enrolments through the detection job's {@link EnrolmentValidator}: both jobs refuse the same records. */
+        private void enrolment(ConsumerRecord<byte[], byte[]> record, Collector<EquityInput> out) {
+            if (validator == null) {
+                validator = new EnrolmentValidator();
+            }
+            try {
+                EnrolmentValidator.Valid v = validator.read(record.key(), record.value());
+                out.collect(fromEnrolment(v.key(), v.value()));
+            } catch (EventValidator.Rejection e) {
+                if (enrolmentsRejected != null) {
+                    enrolmentsRejected.inc();
+                }
+                LOG.warn("Refusing enrolment record {}-{}@{}: {}: {}", record.topic(), record.partition(),
+                        record.offset(), e.reason().code(), e.getMessage());
+            } catch (RuntimeException | Error e) { // a bug in turning it into strata: this record's failure only
+                if (undecodable != null) {
+                    undecodable.inc();
+                }
+                LOG.warn("Skipping enrolment record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                        e.getClass().getSimpleName());
             }
         }
 

@@ -54,7 +54,7 @@ public class EquityInput {
     }
 
     public static String key(String programme, String patientId) {
-        return (programme == null ? "" : programme) + "|" + patientId;
+        return org.wardstream.ingest.PatientKeys.of(programme, patientId);
     }
 
     public static EquityInput reading(String programme, String patientId, long time, long spanMs, long received) {

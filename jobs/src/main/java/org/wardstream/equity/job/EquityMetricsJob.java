@@ -200,6 +200,7 @@ public final class EquityMetricsJob {
         }
         EquityJobConfig config = EquityJobConfig.defaults(params.getRequired("bootstrap-servers"));
         PipelineConfig k = config.kafka();
+        k = k.withIngest(k.ingest().withClockWindowArgs(params::get)); // the same windows as the detection job
         if (params.has("kafka-properties")) {
             k = k.withKafkaProperties(PipelineConfig.readKafkaProperties(params.get("kafka-properties")));
         }

@@ -19,6 +19,7 @@ import org.wardstream.schema.Stratifiers;
 import org.wardstream.schema.TriageAction;
 import org.wardstream.schema.TriageEvent;
 import org.wardstream.schema.wire.AvroCodec;
+import org.wardstream.schema.wire.CraftedRecords;
 
 /** The equity job's deserializers: strata from the enrolment, tombstones, triage times, undecodable records skipped. */
 class EquityDeserializersTest {
@@ -83,5 +84,19 @@ class EquityDeserializersTest {
                 Instant.parse("2026-03-02T10:00:00Z"), null);
         assertThat(read(EquityDeserializers.triage(), AvroCodec.patientKeys().encode(KEY),
                 AvroCodec.triageEvents().encode(other))).isEmpty();
+    }
+
+    @Test
+    void craftedHugeLengthsInAnyInputAreSkippedNotAnOutOfMemoryError() throws Exception {
+        byte[] key = AvroCodec.patientKeys().encode(KEY);
+        assertThat(read(EquityDeserializers.enrolments(), key, CraftedRecords.hugeString(Enrolment.getClassSchema())))
+                .isEmpty();
+        assertThat(read(EquityDeserializers.triage(), key, CraftedRecords.hugeString(TriageEvent.getClassSchema())))
+                .isEmpty();
+        assertThat(read(EquityDeserializers.episodes(), key,
+                CraftedRecords.hugeString(org.wardstream.schema.Episode.getClassSchema()))).isEmpty();
+        assertThat(read(EquityDeserializers.triage(), CraftedRecords.hugeString(PatientKey.getClassSchema()),
+                AvroCodec.triageEvents().encode(new TriageEvent("ep", "p1", "virtual-ward", TriageAction.ACKNOWLEDGED,
+                        Instant.parse("2026-03-02T10:00:00Z"), null)))).isEmpty();
     }
 }

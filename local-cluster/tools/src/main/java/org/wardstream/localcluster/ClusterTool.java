@@ -54,7 +54,7 @@ import picocli.CommandLine.Option;
         description = "Helper of the local-cluster scripts (run them, not this).",
         subcommands = {ClusterTool.AwaitKafka.class, ClusterTool.CreateTopics.class, ClusterTool.Simulate.class,
                 ClusterTool.Alerts.class, ClusterTool.AwaitSettled.class, ClusterTool.Score.class,
-                ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.ResetOffsets.class, ClusterTool.KafkaStatus.class,
+                ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.ResetOffsets.class, ClusterTool.KafkaStatus.class, ClusterTool.SendCrafted.class,
                 FlinkCommands.Ready.class, FlinkCommands.Jobs.class,
                 FlinkCommands.AwaitRunning.class, FlinkCommands.AwaitRecovered.class,
                 FlinkCommands.StopWithSavepoint.class, FlinkCommands.Cancel.class,
@@ -558,6 +558,82 @@ public final class ClusterTool implements Runnable {
             out.put(Integer.parseInt(kv[0].strip()), Long.parseLong(kv[1].strip()));
         }
         return out;
+    }
+
+    @Command(name = "send-crafted", description = {"Sends the crafted records of issue 15 (huge declared lengths, a "
+            + "value just under the broker's limit, another programme's reading, a 2001 device clock, a receipt time "
+            + "59 min ahead, a Mars time-zone enrolment) for a fresh patient, then waits until each refused one is on "
+            + "its dead-letter topic with the expected reason. Prints one line per record; exit 1 when one is missing."})
+    static final class SendCrafted implements Callable<Integer> {
+        @CommandLine.Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--programme", defaultValue = "virtual-ward") String programme;
+
+        @Option(names = "--timeout", defaultValue = "420",
+                description = "Seconds to wait for the dead letters (default ${DEFAULT-VALUE}: the unknown-patient "
+                        + "one waits out the 5 min enrolment grace).")
+        int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            String patient = "crafted-" + Long.toString(System.currentTimeMillis(), 36);
+            List<CraftedSet.Crafted> set = CraftedSet.of(programme, patient, Instant.now());
+            Properties p = kafka.clientProperties();
+            p.put("acks", "all");
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(p,
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                for (CraftedSet.Crafted c : set) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(c.topic(), null,
+                            c.timestampMs(), c.key(), c.value())).get();
+                }
+            }
+            System.err.println("sent " + set.size() + " crafted records for patient " + patient);
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+            Map<String, String> found = new LinkedHashMap<>();
+            try (var devices = new org.wardstream.embedded.CommittedTopicReader(kafka.bootstrapServers,
+                    kafka.extraProperties(), Topics.DEVICE_EVENTS_DLQ);
+                 var enrolments = new org.wardstream.embedded.CommittedTopicReader(kafka.bootstrapServers,
+                         kafka.extraProperties(), Topics.ENROLMENTS_DLQ)) {
+                long expected = set.stream().filter(c -> c.expectedReason() != null).count();
+                while (true) {
+                    devices.poll();
+                    enrolments.poll();
+                    found.clear();
+                    for (CraftedSet.Crafted c : set) {
+                        var reader = Topics.ENROLMENTS_DLQ.equals(CraftedSet.deadLetterTopic(c.topic())) ? enrolments
+                                : devices;
+                        for (var r : reader.records()) {
+                            if (java.util.Arrays.equals(r.key(), c.key()) && sameStart(r.value(), c.value())) {
+                                var h = r.headers().lastHeader(Topics.HEADER_DLQ_REASON);
+                                found.put(c.name(), h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8));
+                            }
+                        }
+                    }
+                    if (found.size() >= expected || System.nanoTime() > deadline) {
+                        break;
+                    }
+                    Thread.sleep(1000); // a remote topic: nothing to await but its next poll
+                }
+            }
+            int bad = 0;
+            for (CraftedSet.Crafted c : set) {
+                String got = found.get(c.name());
+                boolean ok = java.util.Objects.equals(got, c.expectedReason());
+                bad += ok ? 0 : 1;
+                System.out.printf("%-32s %-16s expected %-16s got %s%n", c.name(), c.topic(),
+                        c.expectedReason() == null ? "(processed)" : c.expectedReason(),
+                        got == null ? "(no dead letter)" : got + (ok ? "" : "  MISMATCH"));
+            }
+            return bad == 0 ? 0 : 1;
+        }
+
+        /** A dead-letter copy is the original or, when truncated, a prefix of it. */
+        private static boolean sameStart(byte[] copy, byte[] original) {
+            return copy != null && original != null && copy.length <= original.length
+                    && java.util.Arrays.equals(copy, 0, copy.length, original, 0, copy.length);
+        }
     }
 
     static void writeOffsets(Path file, Map<Integer, Long> offsets) throws IOException {

@@ -24,6 +24,7 @@ public final class TopicPlan {
         Map<String, Long> r = new LinkedHashMap<>();
         r.put(Topics.DEVICE_EVENTS, 7 * DAY_MS);     // enough to replay a week after a bad deployment
         r.put(Topics.DEVICE_EVENTS_DLQ, 30 * DAY_MS); // repairs take time
+        r.put(Topics.ENROLMENTS_DLQ, 30 * DAY_MS);
         r.put(Topics.EPISODES, 30 * DAY_MS);          // the equity job's monthly window
         r.put(Topics.TRIAGE_EVENTS, 30 * DAY_MS);
         r.put(Topics.ALERTS, 30 * DAY_MS);            // downstream FHIR writers may be down for a while

@@ -8,11 +8,14 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonDecoder;
@@ -46,16 +49,32 @@ import org.wardstream.schema.TriageEvent;
 public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final String RELEASED = "wardstream/released-schemas/";
+    /** Marker (2 bytes) and fingerprint (8 bytes) of the single-object encoding. */
+    private static final int HEADER_LENGTH = 10;
 
     private final Class<T> type;
+    private final DecodeLimits limits;
+    private transient Map<Long, Schema> writers;
     private transient BinaryMessageEncoder<T> encoder;
     private transient BinaryMessageDecoder<T> decoder;
     private transient SpecificDatumReader<T> jsonReader;
     private transient SpecificDatumWriter<T> jsonWriter;
 
     private AvroCodec(Class<T> type) {
-        this.type = Objects.requireNonNull(type);
+        this(type, DecodeLimits.defaults());
     }
+
+    private AvroCodec(Class<T> type, DecodeLimits limits) {
+        this.type = Objects.requireNonNull(type);
+        this.limits = Objects.requireNonNull(limits);
+    }
+
+    /** The same codec with other decode limits. */
+    public AvroCodec<T> withLimits(DecodeLimits newLimits) {
+        return new AvroCodec<>(type, newLimits);
+    }
+
+    public DecodeLimits limits() { return limits; }
 
     public static AvroCodec<DeviceEventKey> deviceEventKeys() { return new AvroCodec<>(DeviceEventKey.class); }
     public static AvroCodec<DeviceEvent> deviceEvents() { return new AvroCodec<>(DeviceEvent.class); }
@@ -81,30 +100,66 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     }
 
     /**
-     * Decodes single-object bytes written with the current or any released schema.
+     * Decodes single-object bytes written with the current or any released schema. Bounded: the record's size
+     * and every length it declares are checked against {@link #limits()} and against the bytes present before
+     * Avro allocates anything, and any failure of the decoder, an {@link Error} included, becomes a
+     * {@link DecodeException}: one record can never fail the caller.
      *
      * @throws DecodeException with {@link DecodeException.Kind#UNKNOWN_SCHEMA} for a well-formed header
-     *     whose fingerprint is not a known schema, {@link DecodeException.Kind#NOT_DECODABLE} for
-     *     anything else that does not decode (null, truncated, corrupt, not single-object encoded)
+     *     whose fingerprint is not a known schema, {@link DecodeException.Kind#OVER_LIMIT} for a record or a
+     *     declared length beyond the limits, {@link DecodeException.Kind#NOT_DECODABLE} for anything else that
+     *     does not decode (null, truncated, corrupt, not single-object encoded)
      */
     public T decode(byte[] bytes) throws DecodeException {
         if (bytes == null) {
             throw new DecodeException(DecodeException.Kind.NOT_DECODABLE, "no bytes (null value)", null);
         }
+        if (bytes.length > limits.maxRecordBytes()) {
+            throw new DecodeException(DecodeException.Kind.OVER_LIMIT, type.getSimpleName() + " record of "
+                    + bytes.length + " bytes (limit " + limits.maxRecordBytes() + ")", null);
+        }
         try {
+            Schema writer = writerOf(bytes);
+            if (writer != null) {
+                BoundedBody.check(writer, bytes, HEADER_LENGTH, limits);
+            }
             return decoder().decode(bytes);
+        } catch (DecodeException e) {
+            throw e;
         } catch (MissingSchemaException e) {
             throw new DecodeException(DecodeException.Kind.UNKNOWN_SCHEMA,
                     "unknown writer schema fingerprint " + fingerprintHex(bytes), e);
         } catch (BadHeaderException e) {
             throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
                     "not Avro single-object encoded: " + e.getMessage(), e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | IllegalArgumentException | ClassCastException e) {
+        } catch (Exception e) {
             throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
                     "truncated or corrupt " + type.getSimpleName() + ": " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        } catch (Error e) { // StackOverflowError, OutOfMemoryError, ...: still this record's failure only
+            throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
+                    "decoder failed on this " + type.getSimpleName() + ": " + e.getClass().getSimpleName(), null);
         }
+    }
+
+    /** The writer schema named by a well-formed single-object header, or null (the decoder then says why). */
+    private Schema writerOf(byte[] bytes) {
+        if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            return null;
+        }
+        long fingerprint = 0;
+        for (int i = HEADER_LENGTH - 1; i >= 2; i--) { // little-endian CRC-64-AVRO
+            fingerprint = (fingerprint << 8) | (bytes[i] & 0xff);
+        }
+        if (writers == null) {
+            Map<Long, Schema> m = new HashMap<>();
+            m.put(SchemaNormalization.parsingFingerprint64(schema()), schema());
+            for (Schema released : releasedSchemas(type.getSimpleName())) {
+                m.put(SchemaNormalization.parsingFingerprint64(released), released);
+            }
+            writers = m;
+        }
+        return writers.get(fingerprint);
     }
 
     /** Avro standard JSON encoding (one line, no trailing newline). */

@@ -9,7 +9,9 @@ public final class DecodeException extends Exception {
         /** Null, truncated, corrupt or not single-object encoded. */
         NOT_DECODABLE,
         /** A well-formed single-object header whose schema fingerprint no known schema has. */
-        UNKNOWN_SCHEMA
+        UNKNOWN_SCHEMA,
+        /** Larger than a {@link DecodeLimits} bound: the record, or a string, bytes, array or map it declares. */
+        OVER_LIMIT
     }
 
     private final Kind kind;

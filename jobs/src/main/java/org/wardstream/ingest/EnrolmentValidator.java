@@ -1,0 +1,111 @@
+package org.wardstream.ingest;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Map;
+
+import org.wardstream.contract.DeadLetterReason;
+import org.wardstream.schema.Enrolment;
+import org.wardstream.schema.PatientKey;
+import org.wardstream.schema.wire.AvroCodec;
+import org.wardstream.schema.wire.DecodeException;
+import org.wardstream.ingest.EventValidator.Rejection;
+
+/**
+ * The one definition of a valid {@code enrolments} record, used by both jobs (detection and equity) so they
+ * agree on which enrolments are malformed. A malformed enrolment is refused with a reason, never applied: it
+ * must not replace a valid enrolment as the patient's newest state. Plain Java, no Flink types; a record that
+ * fails here has a reason code of {@link DeadLetterReason} and a detail naming the field, never its value.
+ */
+public final class EnrolmentValidator {
+    private final AvroCodec<PatientKey> keys;
+    private final AvroCodec<Enrolment> values;
+
+    public EnrolmentValidator() {
+        this(AvroCodec.patientKeys(), AvroCodec.enrolments());
+    }
+
+    EnrolmentValidator(AvroCodec<PatientKey> keys, AvroCodec<Enrolment> values) {
+        this.keys = keys;
+        this.values = values;
+    }
+
+    /** A decoded, valid enrolment record; {@code value} null for a tombstone. */
+    public record Valid(PatientKey key, Enrolment value) {
+    }
+
+    /** Decodes and validates one record (bounded decoding; any failure, an Error included, is {@link Rejection}). */
+    public Valid read(byte[] keyBytes, byte[] valueBytes) throws Rejection {
+        try {
+            PatientKey key = keys.decode(keyBytes);
+            checkKey(key);
+            if (valueBytes == null) {
+                return new Valid(key, null);
+            }
+            Enrolment e = values.decode(valueBytes);
+            check(key, e);
+            return new Valid(key, e);
+        } catch (DecodeException e) {
+            throw new Rejection(switch (e.kind()) {
+                case UNKNOWN_SCHEMA -> DeadLetterReason.UNKNOWN_SCHEMA;
+                case OVER_LIMIT -> DeadLetterReason.TOO_LARGE;
+                case NOT_DECODABLE -> DeadLetterReason.NOT_DECODABLE;
+            }, e.getMessage());
+        } catch (Rejection e) {
+            throw e;
+        } catch (Exception | Error e) { // one record's failure only
+            throw new Rejection(DeadLetterReason.NOT_DECODABLE, "checking the enrolment failed: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    static void checkKey(PatientKey key) throws Rejection {
+        if (blank(key.getProgramme()) || blank(key.getPatientId())) {
+            throw invalid("key programme and patientId are required");
+        }
+        if (key.getProgramme().indexOf(PatientKeys.SEPARATOR) >= 0) {
+            throw invalid("key programme contains '" + PatientKeys.SEPARATOR + "'");
+        }
+    }
+
+    /** The checks of a decoded enrolment against its key. */
+    public static void check(PatientKey key, Enrolment e) throws Rejection {
+        checkKey(key);
+        if (!key.getPatientId().equals(e.getPatientId())) {
+            throw invalid("value patientId differs from the key");
+        }
+        if (!key.getProgramme().equals(e.getProgramme())) {
+            throw invalid("value programme differs from the key");
+        }
+        if (e.getStatus() == null || e.getEnrolledOn() == null || e.getUpdatedAt() == null) {
+            throw invalid("status, enrolledOn and updatedAt are required");
+        }
+        if (e.getEndedOn() != null && e.getEndedOn().isBefore(e.getEnrolledOn())) {
+            throw invalid("endedOn is before enrolledOn");
+        }
+        String zone = e.getTimeZone();
+        if (blank(zone)) {
+            throw invalid("timeZone is required");
+        }
+        try {
+            ZoneId.of(zone);
+        } catch (DateTimeException ex) {
+            throw invalid("timeZone is not an IANA time zone");
+        }
+        // Stratifiers are not checked: they only feed the equity job, which counts an unusable one as
+        // "unknown"; a bad stratifier must not stop a patient's monitoring.
+        for (Map.Entry<String, Double> o : e.getThresholdOverrides().entrySet()) {
+            if (blank(o.getKey()) || o.getValue() == null || !Double.isFinite(o.getValue())) {
+                throw invalid("thresholdOverrides holds a blank name or a value that is not a finite number");
+            }
+        }
+    }
+
+    private static boolean blank(CharSequence s) {
+        return s == null || s.toString().isBlank();
+    }
+
+    private static Rejection invalid(String detail) {
+        return new Rejection(DeadLetterReason.INVALID_FIELD, detail);
+    }
+}
