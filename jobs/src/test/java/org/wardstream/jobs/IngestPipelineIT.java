@@ -154,8 +154,7 @@ class IngestPipelineIT {
                                 java.security.MessageDigest.getInstance("SHA-256").digest(huge)));
                 assertThat(r.value()).isEqualTo(Arrays.copyOf(huge, r.value().length));
             });
-            try (CommittedTopicReader enrolmentDlq = new CommittedTopicReader(kafka.bootstrapServers(),
-                    new Properties(), Topics.ENROLMENTS_DLQ)) {
+            try (CommittedTopicReader enrolmentDlq = KIT.reader(Topics.ENROLMENTS_DLQ)) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !enrolmentDlq.poll().isEmpty());
                 assertThat(enrolmentDlq.records()).singleElement().satisfies(r -> {
                     assertThat(header(r, Topics.HEADER_DLQ_REASON)).isEqualTo("invalid-field");

@@ -222,7 +222,7 @@ class SecureKafkaPipelineIT {
             acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ));
             acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
         }
-        for (String topic : List.of(Topics.ALERTS, Topics.EPISODES, Topics.DEVICE_EVENTS_DLQ)) {
+        for (String topic : List.of(Topics.ALERTS, Topics.EPISODES, Topics.DEVICE_EVENTS_DLQ, Topics.ENROLMENTS_DLQ)) {
             acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE));
             acls.add(allow(principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.DESCRIBE));
         }
