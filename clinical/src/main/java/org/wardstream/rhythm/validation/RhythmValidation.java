@@ -59,9 +59,15 @@ public final class RhythmValidation {
     public static List<RhythmEvent> run(RrCsvRecord rec, RrAnalyser analyser, int[] maxStateBytes) {
         RrAnalyserState state = new RrAnalyserState();
         List<RhythmEvent> events = new ArrayList<>();
-        for (int i = 0; i < rec.size(); i++) {
-            if (rec.rrMs[i] < 0) continue;
-            analyser.onBeat(state, beatMs(rec, i), rec.rrMs[i], qualityFromGapNote(rec.gapNote[i]), events::add);
+        // The interval fed is the difference of consecutive beat times in whole ms (a beat at the same ms as the previous
+        // one gives none), exactly as the job's RR batches carry it (JobPath.batches), so both paths see the same RRs.
+        long prev = rec.size() == 0 ? 0 : beatMs(rec, 0);
+        for (int i = 1; i < rec.size(); i++) {
+            long t = beatMs(rec, i);
+            long d = t - prev;
+            if (d <= 0) continue;
+            prev = t;
+            analyser.onBeat(state, t, (int) Math.min(d, Integer.MAX_VALUE), qualityFromGapNote(rec.gapNote[i]), events::add);
             if (maxStateBytes != null && (i & 1023) == 0) {
                 maxStateBytes[0] = Math.max(maxStateBytes[0], state.serializedSize());
             }

@@ -212,7 +212,8 @@ public final class ValidationSummary {
         for (var c : RhythmParameters.class.getRecordComponents()) {
             try {
                 Object v = c.getAccessor().invoke(parameters);
-                b.append(first ? "\n    " : ",\n    ").append(q(c.getName())).append(": ").append(v);
+                b.append(first ? "\n    " : ",\n    ").append(q(c.getName())).append(": ")
+                        .append(v instanceof Number || v instanceof Boolean ? String.valueOf(v) : q(String.valueOf(v)));
                 first = false;
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
