@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Nanoseconds per beat of the RR analyser, the current one beside the one of main 260fb77 ({@link LegacyRrAnalyser}),
- * in the same JVM on the same fixed beat set: the shipped PhysioNet subset ({@code src/test/resources/physionet}, 7
- * records, about 0.1 M beats) replayed in a loop, one patient state per record. Not a test (no timing assertions):
+ * in the same JVM on the same fixed beat set: the shipped PhysioNet subset ({@code src/test/resources/physionet},
+ * 6 records, 35,078 beats) replayed in a loop, one patient state per record. Not a test (no timing assertions):
  * <pre>
  * ./mvnw -o -q -pl clinical test-compile
  * java -cp clinical/target/test-classes:clinical/target/classes:$(deps) org.wardstream.rhythm.legacy.AnalyserMicrobenchmark [rounds]
