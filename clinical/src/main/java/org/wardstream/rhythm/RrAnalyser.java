@@ -271,13 +271,4 @@ public final class RrAnalyser {
         int hi = Math.min(lo + 1, n - 1);
         return c[lo] + (pos - lo) * (c[hi] - c[lo]);
     }
-
-    static double quantile(float[] v, int n, double q) {
-        float[] c = Arrays.copyOf(v, n);
-        Arrays.sort(c);
-        double pos = q * (n - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, n - 1);
-        return c[lo] + (pos - lo) * (c[hi] - c[lo]);
-    }
 }
