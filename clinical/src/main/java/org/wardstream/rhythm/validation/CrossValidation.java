@@ -31,7 +31,8 @@ import java.util.function.Function;
  * java -cp clinical/target/classes org.wardstream.rhythm.validation.CrossValidation \
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
  *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v1.json]
- *     [--sensitivity] [--json FILE]
+ *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
+ *     [--se-floor 0.965] [--nsr-target 0.05] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -57,12 +58,12 @@ import java.util.function.Function;
  */
 public final class CrossValidation {
     static final double RIDGE = 1e-3;
-    /** Segment-level specificity every database must keep on the training records when the threshold is chosen. */
-    static final double MIN_SEGMENT_SP = Double.parseDouble(System.getProperty("cv.minSegmentSp", "2"));
     /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
     static double TARGET_NSR_FALSE_PER_24H = 0.05;
     /** The onset bar keeps the simulated AF-segment sensitivity of each training database at or above this ({@code --se-floor}). */
     static double SE_FLOOR = 0.965;
+    /** {@code --no-onset-bar}: the onset threshold is the segment threshold (for comparison). */
+    static boolean NO_ONSET_BAR;
     static final List<String> DATABASES = List.of("mitdb", "ltafdb", "nsr2db");
 
     /** One record, decoded once, with its segments' features. */
@@ -91,6 +92,7 @@ public final class CrossValidation {
         long seed = 13;
         Path trainOut = null, json = null;
         boolean sensitivity = false, cvOnly = false;
+        String dumpFeatures = null;
         Path heldOutJson = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
@@ -103,6 +105,8 @@ public final class CrossValidation {
                 case "--json" -> json = Path.of(args[++i]);
                 case "--sensitivity" -> sensitivity = true;
                 case "--cv-only" -> cvOnly = true;
+                case "--dump-features" -> dumpFeatures = args[++i];
+                case "--no-onset-bar" -> NO_ONSET_BAR = true;
                 case "--nsr-target" -> TARGET_NSR_FALSE_PER_24H = Double.parseDouble(args[++i]);
                 case "--se-floor" -> SE_FLOOR = Double.parseDouble(args[++i]);
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
@@ -134,7 +138,7 @@ public final class CrossValidation {
             }
         });
         System.err.printf(Locale.ROOT, "read %d records and their segment features in %.1f s%n", all.size(), secs(t0));
-        String dump = System.getProperty("cv.dumpFeatures");
+        String dump = dumpFeatures;
         if (dump != null) {
             StringBuilder b = new StringBuilder("db,record,label," + String.join(",", AfFeatures.NAMES) + "\n");
             for (Data d : all) {
@@ -425,9 +429,8 @@ public final class CrossValidation {
             }
         }
         LogisticRegression lr = LogisticRegression.fit(x, y, w, RIDGE);
-        // threshold: the highest mean per-database Se of the training segments whose Sp is at least MIN_SEGMENT_SP in
-        // every database (falling back to the highest database-balanced Se + Sp if no threshold reaches it)
-        double best = 0.5, bestSe = -1, bestJ = -1, bestJt = 0.5;
+        // segment threshold: the highest database-balanced Se + Sp of the training segments
+        double best = 0.5, bestJ = -1;
         for (double t = 0.05; t <= 0.951; t += 0.01) {
             double logitT = Math.log(t / (1 - t));
             Map<String, double[]> perDb = new LinkedHashMap<>(); // tp, fn, tn, fp
@@ -440,18 +443,18 @@ public final class CrossValidation {
                     if (lab == 1) c[pos ? 0 : 1]++; else c[pos ? 3 : 2]++;
                 }
             }
-            double se = 0, sp = 0, minSp = 1;
+            double se = 0, sp = 0;
             int nse = 0, nsp = 0;
             for (double[] c : perDb.values()) {
                 if (c[0] + c[1] > 0) { se += c[0] / (c[0] + c[1]); nse++; }
-                if (c[2] + c[3] > 0) { double v = c[2] / (c[2] + c[3]); sp += v; nsp++; minSp = Math.min(minSp, v); }
+                if (c[2] + c[3] > 0) { sp += c[2] / (c[2] + c[3]); nsp++; }
             }
-            se = nse == 0 ? 0 : se / nse;
-            double j = se + (nsp == 0 ? 0 : sp / nsp);
-            if (j > bestJ) { bestJ = j; bestJt = t; }
-            if (minSp >= MIN_SEGMENT_SP && se > bestSe) { bestSe = se; best = t; }
+            double j = (nse == 0 ? 0 : se / nse) + (nsp == 0 ? 0 : sp / nsp);
+            if (j > bestJ) {
+                bestJ = j;
+                best = t;
+            }
         }
-        if (bestSe < 0 || MIN_SEGMENT_SP > 1) best = bestJt;
         double onset = chooseOnset(train, lr, best);
         double[] coef = new double[AfFeatures.COUNT];
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
@@ -470,7 +473,7 @@ public final class CrossValidation {
      * segments' probabilities. {@code --se-floor 0} gives the bar chosen on nsr2db false episodes alone.
      */
     static double chooseOnset(List<Data> train, LogisticRegression lr, double threshold) {
-        if (Boolean.getBoolean("cv.noOnsetBar")) return threshold;
+        if (NO_ONSET_BAR) return threshold;
         Map<String, List<double[][]>> seqs = new LinkedHashMap<>(); // per database: {probabilities, labels}
         for (Data d : train) {
             double[] p = new double[d.features.size()];
