@@ -32,7 +32,7 @@ import java.util.function.Function;
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
  *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v1.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--se-floor 0.965] [--nsr-target 0.05] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0.05] [--sp-floor 0.95] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -42,15 +42,17 @@ import java.util.function.Function;
  *       holds every database.</li>
  *   <li>Per fold, on the training records only: the logistic model is fitted (IRLS, ridge 1e-3; each database weighs
  *       the same in total; segment label = most of its labelled intervals AF; segments touching AFL or unlabelled
- *       intervals are left out), then the segment threshold is the one maximising the database-balanced
- *       Se + Sp of the training segments, and the onset threshold the lowest one (from the segment threshold up)
- *       keeping the training nsr2db records' false AF episodes at or below {@code --nsr-target} [0.05] per 24 h
- *       (simulated on the training segments' probabilities with the run-time state machine's rules).</li>
+ *       intervals are left out), then the segment threshold and the onset bar by the constrained rule of
+ *       {@link #chooseThresholds}: the most sensitive pair whose training nsr2db false AF episodes are at or below
+ *       {@code --nsr-target} [0.05] per 24 h and whose non-AF specificity in each training database with labels is at
+ *       or above {@code --sp-floor} [0.95]; failing that, the fewest nsr2db false episodes among pairs with mean
+ *       sensitivity at or above {@code --se-floor} [0.90] (simulated on the training segments' probabilities with the
+ *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
- *   <li>Cross-database: fitted (as above) on ltafdb only, scored on mitdb and nsr2db; fitted on mitdb + nsr2db, scored
- *       on ltafdb.</li>
+ *   <li>Cross-database: fitted (as above) on ltafdb only, scored on mitdb and nsr2db; fitted on ltafdb + nsr2db, scored
+ *       on mitdb; fitted on mitdb + nsr2db, scored on ltafdb.</li>
  *   <li>{@code --train-out}: the model fitted the same way on every record (what ships); its scores on the same
  *       records are printed labelled IN-SAMPLE. {@code --sensitivity}: each parameter moved 10 % either way with the
  *       shipped model (in-sample).</li>
@@ -60,8 +62,13 @@ public final class CrossValidation {
     static final double RIDGE = 1e-3;
     /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
     static double TARGET_NSR_FALSE_PER_24H = 0.05;
-    /** The onset bar keeps the simulated AF-segment sensitivity of each training database at or above this ({@code --se-floor}). */
-    static double SE_FLOOR = 0.965;
+    /** Fallback of the constrained selection: mean training AF-segment sensitivity at or above this ({@code --se-floor});
+     *  with {@code --legacy-selection}, the per-database floor of the sensitivity-first onset bar (it used 0.965). */
+    static double SE_FLOOR = 0.90;
+    /** Constrained selection: non-AF segment specificity of each training database with rhythm labels ({@code --sp-floor}). */
+    static double SP_FLOOR = 0.95;
+    /** {@code --legacy-selection}: the previous, sensitivity-first selection (for comparison). */
+    static boolean LEGACY_SELECTION;
     /** {@code --no-onset-bar}: the onset threshold is the segment threshold (for comparison). */
     static boolean NO_ONSET_BAR;
     static final List<String> DATABASES = List.of("mitdb", "ltafdb", "nsr2db");
@@ -109,6 +116,11 @@ public final class CrossValidation {
                 case "--no-onset-bar" -> NO_ONSET_BAR = true;
                 case "--nsr-target" -> TARGET_NSR_FALSE_PER_24H = Double.parseDouble(args[++i]);
                 case "--se-floor" -> SE_FLOOR = Double.parseDouble(args[++i]);
+                case "--sp-floor" -> SP_FLOOR = Double.parseDouble(args[++i]);
+                case "--legacy-selection" -> {
+                    LEGACY_SELECTION = true;
+                    SE_FLOOR = 0.965;
+                }
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
                 case "--set" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -208,6 +220,20 @@ public final class CrossValidation {
             table(out, b);
             js.append("  \"ltafdb_to_mitdb_nsr2db\": ").append(jsonRows(a)).append(",\n");
             js.append("  \"mitdb_nsr2db_to_ltafdb\": ").append(jsonRows(b)).append(",\n");
+            List<Data> nsr = byDb.getOrDefault("nsr2db", List.of());
+            List<Data> mit = byDb.getOrDefault("mitdb", List.of());
+            if (!nsr.isEmpty() && !mit.isEmpty()) {
+                // with no nsr2db record in the fit, the selection's NSR false-episode constraint has nothing to bind on;
+                // this variant gives it the normal-rhythm records and scores the other labelled database only
+                List<Data> ltafNsr = new ArrayList<>(ltaf);
+                ltafNsr.addAll(nsr);
+                AfModel fromLtafNsr = train(ltafNsr, "ltafdb+nsr2db");
+                ValidationSummary c = new ValidationSummary(evaluate(mit, base.withModel(fromLtafNsr), threads), base);
+                out.append(String.format(Locale.ROOT, "%nFitted on ltafdb + nsr2db (threshold %.3f, onset %.3f), scored on mitdb:%n%n",
+                        fromLtafNsr.threshold(), fromLtafNsr.onsetThreshold()));
+                table(out, c);
+                js.append("  \"ltafdb_nsr2db_to_mitdb\": ").append(jsonRows(c)).append(",\n");
+            }
         }
 
         // final model (in-sample)
@@ -403,6 +429,16 @@ public final class CrossValidation {
      * thresholds on the same (training) records.
      */
     static AfModel train(List<Data> train, String trainedOn) {
+        LogisticRegression lr = fit(train);
+        double[] chosen = LEGACY_SELECTION ? legacyThresholds(train, lr) : chooseThresholds(train, lr);
+        double best = chosen[0], onset = chosen[1];
+        double[] coef = new double[AfFeatures.COUNT];
+        System.arraycopy(lr.beta, 1, coef, 0, coef.length);
+        return new AfModel("af-model-v1", lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+    }
+
+    /** The logistic model on the records' labelled segments, each database weighing the same in total. */
+    static LogisticRegression fit(List<Data> train) {
         Map<String, Double> dbWeight = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         int n = 0;
@@ -428,8 +464,19 @@ public final class CrossValidation {
                 i++;
             }
         }
-        LogisticRegression lr = LogisticRegression.fit(x, y, w, RIDGE);
-        // segment threshold: the highest database-balanced Se + Sp of the training segments
+        return LogisticRegression.fit(x, y, w, RIDGE);
+    }
+
+    static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * The previous selection (before the constrained rule; {@code --legacy-selection}, for comparison only): the segment
+     * threshold maximising the database-balanced segment Se + Sp of the training records, then the onset bar chosen
+     * sensitivity first ({@link #chooseOnset}).
+     */
+    static double[] legacyThresholds(List<Data> train, LogisticRegression lr) {
         double best = 0.5, bestJ = -1;
         for (double t = 0.05; t <= 0.951; t += 0.01) {
             double logitT = Math.log(t / (1 - t));
@@ -455,26 +502,12 @@ public final class CrossValidation {
                 best = t;
             }
         }
-        double onset = chooseOnset(train, lr, best);
-        double[] coef = new double[AfFeatures.COUNT];
-        System.arraycopy(lr.beta, 1, coef, 0, coef.length);
-        return new AfModel("af-model-v1", lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+        return new double[]{best, chooseOnset(train, lr, best)};
     }
 
-    private static double round3(double v) {
-        return Math.round(v * 1000) / 1000.0;
-    }
-
-    /**
-     * The onset threshold: sensitivity first, then false alarms. The highest bar (from the segment threshold up, in
-     * steps of 0.01) at which the simulated AF-segment sensitivity on every training database with AF stays at or above
-     * {@code --se-floor} [0.965]; then, if a lower bar already keeps the training nsr2db records' false episodes at or
-     * below {@code --nsr-target}, that lower one. Simulated with the run-time state machine's rules on the training
-     * segments' probabilities. {@code --se-floor 0} gives the bar chosen on nsr2db false episodes alone.
-     */
-    static double chooseOnset(List<Data> train, LogisticRegression lr, double threshold) {
-        if (NO_ONSET_BAR) return threshold;
-        Map<String, List<double[][]>> seqs = new LinkedHashMap<>(); // per database: {probabilities, labels}
+    /** Per training database: {probabilities, labels} sequences of its records (see {@link #simulate}). */
+    static Map<String, List<double[][]>> sequences(List<Data> train, LogisticRegression lr) {
+        Map<String, List<double[][]>> seqs = new LinkedHashMap<>();
         for (Data d : train) {
             double[] p = new double[d.features.size()];
             double[] y = new double[p.length];
@@ -486,6 +519,102 @@ public final class CrossValidation {
             }
             seqs.computeIfAbsent(d.db, k -> new ArrayList<>()).add(new double[][]{p, y});
         }
+        return seqs;
+    }
+
+    /** Grid of the constrained selection: segment thresholds and onset bars (onset >= segment threshold). */
+    static final double GRID_FROM = 0.05, GRID_TO = 0.95, GRID_STEP = 0.02;
+
+    /**
+     * The constrained selection of the segment threshold and the onset bar, on the training records only
+     * (simulated with the run-time state machine's rules on the training segments' probabilities):
+     * <ol>
+     *   <li>among the candidate pairs (segment threshold t and onset bar o >= t, both in steps of 0.02 from 0.05), those
+     *       with training nsr2db false AF episodes at or below {@code --nsr-target} [0.05] per 24 h and a non-AF segment
+     *       specificity at or above {@code --sp-floor} [0.95] in each training database with rhythm labels (mitdb,
+     *       ltafdb) are admissible;</li>
+     *   <li>among them the one with the highest AF-segment sensitivity (mean over the training databases with AF) wins
+     *       (ties: fewer nsr2db false episodes, then higher specificity, then the lower pair);</li>
+     *   <li>if no pair is admissible: the pair with the fewest nsr2db false episodes per 24 h among those with mean
+     *       sensitivity at or above {@code --se-floor} [0.90] (ties: higher sensitivity); if none reaches it either, the
+     *       most sensitive pair.</li>
+     * </ol>
+     * A segment is 8 intervals, so segment sensitivity and specificity stand in for the beat ones.
+     * Returns {segment threshold, onset bar}.
+     */
+    static double[] chooseThresholds(List<Data> train, LogisticRegression lr) {
+        Map<String, List<double[][]>> seqs = sequences(train, lr);
+        double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+        double[] bestOk = null, bestFallback = null, bestAny = null; // {t, o, se, nsrRate, minSp}
+        for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
+            for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
+                if (NO_ONSET_BAR && o > t) break;
+                double[] m = scorePair(seqs, nsrHours, t, o);
+                double se = m[0], rate = m[1], minSp = m[2];
+                double[] cand = {t, o, se, rate, minSp};
+                if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
+                    if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
+                }
+                if (se >= SE_FLOOR) {
+                    if (bestFallback == null || better(-cand[3], cand[2], cand[4], -bestFallback[3], bestFallback[2], bestFallback[4])) bestFallback = cand;
+                }
+                if (bestAny == null || better(cand[2], -cand[3], cand[4], bestAny[2], -bestAny[3], bestAny[4])) bestAny = cand;
+            }
+        }
+        double[] c = bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
+                bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
+                c[0], c[1], c[2], c[3], c[4]);
+        System.err.println("selection " + LAST_SELECTION);
+        return new double[]{c[0], c[1]};
+    }
+
+    /**
+     * One candidate pair simulated on the training sequences ({@link #sequences}): {mean AF-segment sensitivity over the
+     * databases with AF labels, nsr2db false AF episodes per 24 h, the lowest non-AF segment specificity of the
+     * databases with rhythm labels}.
+     */
+    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o) {
+        RhythmParameters rp = RhythmParameters.DEFAULTS;
+        double seSum = 0, minSp = 1;
+        int nSe = 0, episodes = 0;
+        for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
+            long[] c = new long[4];
+            int on = 0;
+            for (double[][] sq : e.getValue()) on += simulate(sq[0], sq[1], t, o, rp.onsetSegments(), rp.offsetSegments(), c);
+            if (e.getKey().equals("nsr2db")) {
+                episodes += on;
+                continue;
+            }
+            if (c[1] > 0) {
+                seSum += (double) c[0] / c[1];
+                nSe++;
+            }
+            if (c[3] > 0) minSp = Math.min(minSp, 1 - (double) c[2] / c[3]);
+        }
+        return new double[]{nSe == 0 ? 0 : seSum / nSe, nsrHours > 0 ? episodes * 24.0 / nsrHours : 0, minSp};
+    }
+
+    /** The last {@link #chooseThresholds} outcome, for the report. */
+    static volatile String LAST_SELECTION = "";
+
+    /** Lexicographic comparison, strictly better on the first key that differs (beyond rounding). */
+    private static boolean better(double a1, double a2, double a3, double b1, double b2, double b3) {
+        if (Math.abs(a1 - b1) > 1e-12) return a1 > b1;
+        if (Math.abs(a2 - b2) > 1e-12) return a2 > b2;
+        return a3 > b3 + 1e-12;
+    }
+
+    /**
+     * The onset threshold: sensitivity first, then false alarms. The highest bar (from the segment threshold up, in
+     * steps of 0.01) at which the simulated AF-segment sensitivity on every training database with AF stays at or above
+     * {@code --se-floor} [0.965]; then, if a lower bar already keeps the training nsr2db records' false episodes at or
+     * below {@code --nsr-target}, that lower one. Simulated with the run-time state machine's rules on the training
+     * segments' probabilities. {@code --se-floor 0} gives the bar chosen on nsr2db false episodes alone.
+     */
+    static double chooseOnset(List<Data> train, LogisticRegression lr, double threshold) {
+        if (NO_ONSET_BAR) return threshold;
+        Map<String, List<double[][]>> seqs = sequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seCap = 0.995;
@@ -515,7 +644,8 @@ public final class CrossValidation {
     /**
      * Runs the run-time state machine on a sequence of segment probabilities (NaN = INSUFFICIENT; a value below 0 =
      * the evidence was reset before the segment, probability -1 - v); returns the AF onsets and adds to
-     * {@code covered} the AF-labelled segments inside an episode ({@code [0]}) and all AF-labelled segments ({@code [1]}).
+     * {@code covered} the AF-labelled segments inside an episode ({@code [0]}) and all AF-labelled segments ({@code [1]});
+     * when {@code covered} has 4 cells, also the non-AF-labelled segments inside an episode ({@code [2]}) and all of them ({@code [3]}).
      * The onset is back-dated over the confirming run, as at run time.
      */
     static int simulate(double[] pr, double[] labels, double thr, double onset, int onsetSegs, int offsetSegs, long[] covered) {
@@ -525,8 +655,9 @@ public final class CrossValidation {
         for (int k = 0; k < pr.length; k++) {
             double v = pr[k];
             if (labels[k] == 1) covered[1]++;
+            if (labels[k] == 0 && covered.length >= 4) covered[3]++;
             if (Double.isNaN(v)) {
-                if (active && labels[k] == 1) covered[0]++;
+                if (active) count(labels[k], covered);
                 continue;
             }
             double p = v;
@@ -546,16 +677,21 @@ public final class CrossValidation {
                 if (!active && irr >= onsetSegs && sum / irr > onset) {
                     active = true;
                     onsets++;
-                    for (int j = runStart; j < k; j++) if (labels[j] == 1) covered[0]++;
+                    for (int j = runStart; j < k; j++) count(labels[j], covered);
                 }
             } else {
                 reg++;
                 irr = 0;
                 if (active && reg >= offsetSegs) active = false;
             }
-            if (active && labels[k] == 1) covered[0]++;
+            if (active) count(labels[k], covered);
         }
         return onsets;
+    }
+
+    private static void count(double label, long[] covered) {
+        if (label == 1) covered[0]++;
+        else if (label == 0 && covered.length >= 4) covered[2]++;
     }
 
     /** Scores records through the run-time analyser, beat by beat (as {@link ValidationHarness#validate}). */

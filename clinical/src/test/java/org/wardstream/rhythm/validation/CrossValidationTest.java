@@ -67,4 +67,45 @@ class CrossValidationTest {
         double[] reset = {0.9, 0.9, 0.9, -1 - 0.9, 0.9, 0.9, 0.9};
         assertThat(CrossValidation.simulate(reset, new double[7], 0.5, 0.5, 5, 5, new long[2])).isZero();
     }
+
+    @Test
+    void theSimulationCountsNonAfSegmentsInsideEpisodes() {
+        // AF opens on segments 0-4 (labelled non-AF 0-1, AF 2-4) and closes at the fifth regular segment (9)
+        double[] p = {0.9, 0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
+        double[] labels = {0, 0, 1, 1, 1, 0, 0, 0, 0, 0, -1};
+        long[] c = new long[4];
+        assertThat(CrossValidation.simulate(p, labels, 0.5, 0.5, 5, 5, c)).isEqualTo(1);
+        assertThat(c).containsExactly(3, 3, 2 + 4, 7);
+    }
+
+    @Test
+    void theConstrainedSelectionMeetsItsConstraintsAndIsTheMostSensitiveSuchPair() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        AfModel m = CrossValidation.train(data, "subset");
+        LogisticRegression lr = refit(data);
+        var seqs = CrossValidation.sequences(data, lr);
+        double nsrHours = data.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+        assertThat(nsrHours).isPositive();
+        double[] chosen = CrossValidation.chooseThresholds(data, lr);
+        assertThat(CrossValidation.round3(chosen[0])).isEqualTo(m.threshold());
+        assertThat(CrossValidation.round3(chosen[1])).isEqualTo(m.onsetThreshold());
+        double[] at = CrossValidation.scorePair(seqs, nsrHours, chosen[0], chosen[1]);
+        assertThat(CrossValidation.LAST_SELECTION).startsWith("constrained");
+        assertThat(at[1]).as("training nsr2db false episodes / 24 h").isLessThanOrEqualTo(CrossValidation.TARGET_NSR_FALSE_PER_24H);
+        assertThat(at[2]).as("lowest non-AF specificity of the labelled databases").isGreaterThanOrEqualTo(CrossValidation.SP_FLOOR);
+        // no admissible pair on the grid is more sensitive
+        for (double t = CrossValidation.GRID_FROM; t <= CrossValidation.GRID_TO + 1e-9; t += CrossValidation.GRID_STEP) {
+            for (double o = t; o <= CrossValidation.GRID_TO + 1e-9; o += CrossValidation.GRID_STEP) {
+                double[] s = CrossValidation.scorePair(seqs, nsrHours, t, o);
+                if (s[1] <= CrossValidation.TARGET_NSR_FALSE_PER_24H && s[2] >= CrossValidation.SP_FLOOR) {
+                    assertThat(s[0]).as("Se at %.2f/%.2f", t, o).isLessThanOrEqualTo(at[0] + 1e-12);
+                }
+            }
+        }
+    }
+
+    /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
+    private static LogisticRegression refit(List<CrossValidation.Data> data) {
+        return CrossValidation.fit(data);
+    }
 }

@@ -28,18 +28,19 @@ class PhysioNetFloorTest {
         ValidationSummary s = ValidationHarness.validate(subset(), new RrAnalyser(), 1);
         assertThat(s.errors).isZero();
         assertThat(s.records).hasSize(6);
-        // measured with af-model-v1 (in-sample for these records: the shipped model was fitted on all development
-        // records): Se 0.9889 Sp 0.8851 PPV 0.8186, episodes 10/10, no false episode on nsr001_2h, 6 on the nsr014
-        // slice (the known limitation: sinus irregularity that RR timing cannot tell from slow AF), 33/33 pauses, none
-        // false. Sp is low here because the subset's non-AF denominator is small and dominated by AF-to-sinus
+        // measured with af-model-v1, thresholds of the constrained selection (segment 0.25, onset 0.77; in-sample for
+        // these records: the shipped model was fitted on all development records): Se 0.9889 Sp 0.9346 PPV 0.8880,
+        // episodes 10/10, no false episode on nsr001_2h, 1 on the nsr014 slice (6 with the previous sensitivity-first
+        // thresholds 0.33/0.67; the known limitation: sinus irregularity that RR timing cannot tell from slow AF),
+        // 33/33 pauses, none false. Sp is low here because the subset's non-AF denominator is small and dominated by AF-to-sinus
         // transitions (219, 201) and 232's atrial ectopy.
         assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.98);
-        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.87);
-        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.80);
+        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.92);
+        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.87);
         assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
         RecordResult nsr001 = s.records.stream().filter(r -> r.record.equals("nsr001_2h")).findFirst().orElseThrow();
         assertThat(nsr001.detectedEpisodes).as("false AF episodes on 2 h of ordinary sinus rhythm").isZero();
-        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(8);
+        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(2);
         assertThat(s.pauseRecall()).isEqualTo(1.0);
         assertThat(s.refPauses).isEqualTo(33);
         assertThat(s.falsePausesAll).isZero();
