@@ -42,7 +42,7 @@ final class Evidence {
             new Spec("maxRateBpm", "heart-rate-max", "Highest heart rate", LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
             new Spec("afBurdenPercent", "af-burden", "AF burden (time in AF)", null, null, "%", 1, 1),
             new Spec("irregularity", "rr-irregularity",
-                    "RR irregularity score (rate-weighted median successive RR difference / median RR)", null, null,
+                    "Probability of AF from RR features (model af-model-v1, mean over the confirming segments)", null, null,
                     "1", 1, 3),
             new Spec("pauseMs", "pause-duration", "Pause (longest RR interval)", null, null, "s", 0.001, 3),
             new Spec("stillMinutes", "still-duration", "Time worn without movement", null, null, "min", 1, 1),

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import org.wardstream.demo.RecordReplayFiles;
 import org.wardstream.evaluation.validation.RecordResult;
@@ -25,12 +24,19 @@ import picocli.CommandLine.Option;
                 + "*.csv.gz in --data in the rr_csv format (record,beat_index,time_s,rr_ms,beat_symbol,rhythm,gap_note). "
                 + "Each record runs through the job's per-patient path (RR batches of 60 s, the same detector "
                 + "classes, the same alert rules and episode lifecycle); the detector never sees the labels.",
-                "Prints a table; writes the scores as JSON (af, pause, tachycardia, bradycardia, alerts, records[]) "
-                        + "to --json, or to standard output. A record that cannot be read is reported in the "
-                        + "output and does not stop the run. Method and results: docs/VALIDATION.md."})
+                "Results go to standard output: a table (per record, per database, column legend), or with --format json "
+                        + "the scores as JSON (af, databases, false_af_beats_by_rhythm, pause, tachycardia, bradycardia, "
+                        + "alerts, records[]); --json FILE also writes the JSON there. Diagnostics go to standard error. "
+                        + "A record that cannot be read is reported and does not stop the run; a --data folder that is "
+                        + "missing, holds no record or only unreadable ones is an error (exit code 2). The database of "
+                        + "a record: nsr2db (names nsr*), ltafdb (folder name contains 'ltaf'; its unannotated RR over "
+                        + "10 s are missing data), afdb (5-digit names), mitdb otherwise. Method and results: docs/VALIDATION.md."})
 public final class ValidateCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "Directory of rr_csv records.")
-    Path data;
+    @Option(names = "--data", required = true, description = "Directory of rr_csv records (repeatable).")
+    List<Path> data;
+
+    @Option(names = "--format", defaultValue = "table", description = "Standard output: table or json (default ${DEFAULT-VALUE}).")
+    String format;
 
     @Option(names = "--json", description = "Where to write the JSON scores (default: standard output).")
     Path json;
@@ -51,42 +57,41 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(data) || !Files.isReadable(data)) {
-            throw Args.error(spec, "--data", data, "no readable directory there; give the folder of rr_csv records");
-        }
-        try (Stream<Path> files = Files.list(data)) {
-            if (files.noneMatch(RrCsvRecord::isRecordFile)) {
-                throw Args.error(spec, "--data", data, "no records (*.csv or *.csv.gz) in it; give the folder of "
-                        + "rr_csv records, e.g. clinical/src/test/resources/physionet");
-            }
+        if (!format.equals("table") && !format.equals("json")) {
+            throw Args.error(spec, "--format", format, "use table or json");
         }
         Args.positive(spec, "--threads", threads);
+        try {
+            ValidationHarness.recordFiles(data);
+        } catch (java.io.IOException e) {
+            throw Args.error(spec, "--data", data, e.getMessage() + "; give the folder of rr_csv records, e.g. "
+                    + "evaluation/src/test/resources/physionet");
+        }
         Rules r = rules == null ? Rules.loadClasspath() : Rules.loadDirectory(rules);
         ValidationSummary summary = ValidationHarness.validateJobPath(data, r, threads);
-        System.err.print(summary.toTable());
         for (RecordResult rec : summary.records) {
             if (rec.kind == RecordResult.Kind.ERROR) {
-                System.err.printf("  unreadable record %s: %s%n", rec.record, rec.error);
+                System.err.printf("wardstream validate: unreadable record %s: %s%n", rec.record, rec.error);
             }
         }
+        if (summary.errors == summary.records.size()) {
+            throw Args.error(spec, "--data", data, "no readable record there; give the folder of rr_csv records");
+        }
         String out = summary.toJson();
+        System.out.print(format.equals("json") ? out : summary.toTable());
         if (json != null) {
             if (json.toAbsolutePath().getParent() != null) Files.createDirectories(json.toAbsolutePath().getParent());
             Files.writeString(json, out, StandardCharsets.UTF_8);
             System.err.printf("wardstream validate: %d records (%d unreadable) -> %s%n", summary.records.size(),
                     summary.errors, json);
-        } else {
-            System.out.print(out);
         }
         if (replayOut != null) {
             List<RrCsvRecord> readable = new ArrayList<>();
-            try (Stream<Path> files = Files.list(data)) {
-                for (Path f : files.filter(RrCsvRecord::isRecordFile).sorted().toList()) {
-                    try {
-                        readable.add(RrCsvRecord.read(f));
-                    } catch (java.io.IOException | RuntimeException e) {
-                        // already reported as an unreadable record
-                    }
+            for (Path f : ValidationHarness.recordFiles(data)) {
+                try {
+                    readable.add(RrCsvRecord.read(f));
+                } catch (java.io.IOException | RuntimeException e) {
+                    // already reported as an unreadable record
                 }
             }
             long lines = RecordReplayFiles.write(readable, replayOut);

@@ -113,6 +113,21 @@ class CommandLineTest {
     }
 
     @Test
+    void validateWithAnEmptyOrUnreadableDataFolderIsAnError() throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "validate-empty"));
+        try (var files = java.nio.file.Files.list(empty)) {
+            for (java.nio.file.Path f : files.toList()) java.nio.file.Files.delete(f);
+        }
+        assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("no rr_csv record");
+        java.nio.file.Files.writeString(empty.resolve("broken.csv"), "not,a,record\n");
+        assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);
+        assertThat(stderr()).contains("unreadable record broken").contains("no readable record");
+        assertThat(stdout()).as("results only on stdout, and there are none").isEmpty();
+        assertThat(Main.run("validate", "--data", empty.resolve("absent").toString())).isEqualTo(2);
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         assertThat(Main.run("deploy")).isEqualTo(2);
         assertThat(stderr()).contains("Unmatched argument").contains("deploy");

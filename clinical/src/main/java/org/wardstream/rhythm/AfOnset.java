@@ -8,7 +8,7 @@ package org.wardstream.rhythm;
  *                     {@code onsetMs <= emittedAtMs})
  * @param emittedAtMs  beat time of the beat at which the onset was confirmed; the detection delay is
  *                     {@code emittedAtMs - true onset}
- * @param irregularity smoothed irregularity of the confirming segments
+ * @param irregularity mean AF probability ({@link AfModel}) of the confirming segments
  * @param meanRateBpm  mean ventricular rate over the confirming segments
  */
 public record AfOnset(long onsetMs, long emittedAtMs, double irregularity, double meanRateBpm)

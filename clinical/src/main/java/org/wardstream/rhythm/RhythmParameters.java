@@ -4,79 +4,84 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Tunable parameters of {@link RrAnalyser}. Immutable; defaults are the values validated in
- * {@code clinical/README.md}. Change them with the {@code with...} methods or {@link #withOverrides}.
+ * Tunable parameters of {@link RrAnalyser}. Immutable; defaults are the cross-validated values in
+ * {@code docs/VALIDATION.md} (the two probability thresholds come with the shipped {@link AfModel}). Change them with
+ * {@link #withOverrides} or {@link #withModel}.
  *
- * @param windowBeats          RR intervals in the sliding window for the per-beat irregularity score
- * @param maxLag               largest lag k of the successive differences r(i) - r(i-k) tested; a rhythm
- *                             is irregular only if it is irregular at every lag 1..maxLag (so bigeminy
- *                             (period 2), trigeminy (3) and 3:2/4:3 grouped beating are not)
- * @param quantile             quantile of the absolute lag-k differences used as the score (0.5 = median
- *                             as in Petrenas 2015; lower values tolerate denser ectopy)
- * @param segmentBeats         intervals per rhythm segment
- * @param irregularThreshold   segment score above which a segment is IRREGULAR
+ * @param windowBeats          RR intervals over which the segment's {@link AfFeatures} are computed
+ * @param maxLag               largest lag k of the differences r(i) - r(i-k) in the minimum-over-lags feature (so
+ *                             bigeminy (period 2), trigeminy (3) and 3:2/4:3 grouped beating are not irregular)
+ * @param segmentBeats         intervals per rhythm segment (one feature vector and one decision per segment)
+ * @param irregularThreshold   segment AF probability above which a segment is IRREGULAR (and keeps AF open)
  * @param onsetSegments        consecutive IRREGULAR segments that open the AF state
  * @param offsetSegments       consecutive REGULAR segments that close it
- * @param minValidFraction     minimum fraction of clean intervals for a segment to be judged
+ * @param minValidFraction     minimum fraction of clean intervals (in the segment and in the window) to judge a segment
  * @param pauseThresholdMs     a CLEAN RR strictly above this is a pause
  * @param gapResetMs           missing data (GAP interval or silence) longer than this resets the window
  *                             and the AF evidence counters
  * @param afMaxBridgeMs        missing data longer than this closes an open AF episode at the last beat
  * @param minPlausibleRrMs     CLEAN intervals below this are treated as artefact
  * @param maxPlausibleRrMs     CLEAN intervals above this are treated as a gap
- * @param prematureFraction    premature-beat filter: intervals shorter than (1 - this) x the window median,
- *                             and the interval after each, are left out of the differences (0 = off)
- * @param rateExponent         heart-rate weighting of the score: x (750 ms / median RR)^rateExponent (0 = off)
- * @param onsetThreshold       the AF state opens only when the mean score of the current irregular run is above this
- *                             (a higher bar to open than to stay, as in a Schmitt trigger); a value at or below
- *                             {@code irregularThreshold} turns it off
+ * @param prematureFraction    ectopy: intervals shorter than (1 - this) x the window median are premature; they and the
+ *                             interval after each are left out of the ectopy-removed irregularity
+ * @param onsetThreshold       the AF state opens only when the mean AF probability of the current irregular run is
+ *                             above this (a higher bar to open than to stay, as in a Schmitt trigger)
+ * @param model                the logistic model turning the features into an AF probability
  */
-public record RhythmParameters(int windowBeats, int maxLag, double quantile, int segmentBeats,
+public record RhythmParameters(int windowBeats, int maxLag, int segmentBeats,
                                double irregularThreshold, int onsetSegments, int offsetSegments,
                                double minValidFraction, int pauseThresholdMs, long gapResetMs,
                                long afMaxBridgeMs, int minPlausibleRrMs, int maxPlausibleRrMs,
-                               double prematureFraction, double rateExponent, double onsetThreshold) {
+                               double prematureFraction, double onsetThreshold, AfModel model) {
 
     public static final RhythmParameters DEFAULTS = new RhythmParameters(
-            16, 4, 0.5, 8, 0.05, 5, 5, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.2, 1.0, 0.11);
+            32, 4, 8, AfModel.DEFAULT.threshold(), 5, 5, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.15,
+            AfModel.DEFAULT.onsetThreshold(), AfModel.DEFAULT);
+
+    /** Names accepted by {@link #withOverrides}. */
+    public static final java.util.List<String> TUNABLE = java.util.List.of("windowBeats", "maxLag", "segmentBeats",
+            "irregularThreshold", "onsetSegments", "offsetSegments", "minValidFraction", "pauseThresholdMs", "gapResetMs",
+            "afMaxBridgeMs", "minPlausibleRrMs", "maxPlausibleRrMs", "prematureFraction", "onsetThreshold");
 
     public RhythmParameters {
-        if (windowBeats < 4 || windowBeats + maxLag > RrAnalyserState.RR_CAPACITY) {
+        Objects.requireNonNull(model, "model");
+        if (windowBeats < 8 || windowBeats + maxLag > RrAnalyserState.RR_CAPACITY) {
             throw new IllegalArgumentException("windowBeats + maxLag must be <= " + RrAnalyserState.RR_CAPACITY
-                    + " and windowBeats >= 4, got " + windowBeats + " + " + maxLag);
+                    + " and windowBeats >= 8, got " + windowBeats + " + " + maxLag);
         }
         if (maxLag < 1) throw new IllegalArgumentException("maxLag must be >= 1");
-        if (!(quantile > 0 && quantile < 1)) throw new IllegalArgumentException("quantile must be in (0,1)");
-        if (segmentBeats < 1 || segmentBeats > RrAnalyserState.SEGMENT_CAPACITY) {
-            throw new IllegalArgumentException("segmentBeats must be in 1.." + RrAnalyserState.SEGMENT_CAPACITY);
+        if (segmentBeats < 1 || segmentBeats > windowBeats) {
+            throw new IllegalArgumentException("segmentBeats must be in 1..windowBeats");
         }
         if (onsetSegments < 1 || offsetSegments < 1) throw new IllegalArgumentException("segment counts must be >= 1");
         if (pauseThresholdMs <= 0) throw new IllegalArgumentException("pauseThresholdMs must be > 0");
+        if (!(prematureFraction >= 0 && prematureFraction < 1)) throw new IllegalArgumentException("prematureFraction must be in [0,1)");
+    }
+
+    /** A copy with another model, and that model's thresholds. */
+    public RhythmParameters withModel(AfModel m) {
+        return new RhythmParameters(windowBeats, maxLag, segmentBeats, m.threshold(), onsetSegments, offsetSegments,
+                minValidFraction, pauseThresholdMs, gapResetMs, afMaxBridgeMs, minPlausibleRrMs, maxPlausibleRrMs,
+                prematureFraction, m.onsetThreshold(), m);
     }
 
     /**
-     * Returns a copy with the named fields replaced, e.g. {@code {"irregularThreshold": "0.1"}}.
+     * Returns a copy with the named fields replaced, e.g. {@code {"irregularThreshold": "0.6"}}.
      * Used by the validation harness's {@code --set name=value}.
      */
     public RhythmParameters withOverrides(Map<String, String> o) {
         Objects.requireNonNull(o);
         for (String k : o.keySet()) {
-            switch (k) {
-                case "windowBeats", "maxLag", "quantile", "segmentBeats", "irregularThreshold", "onsetSegments",
-                     "offsetSegments", "minValidFraction", "pauseThresholdMs", "gapResetMs", "afMaxBridgeMs",
-                     "minPlausibleRrMs", "maxPlausibleRrMs", "prematureFraction", "rateExponent", "onsetThreshold" -> { }
-                default -> throw new IllegalArgumentException("unknown rhythm parameter: " + k);
-            }
+            if (!TUNABLE.contains(k)) throw new IllegalArgumentException("unknown rhythm parameter: " + k);
         }
         return new RhythmParameters(
-                i(o, "windowBeats", windowBeats), i(o, "maxLag", maxLag), d(o, "quantile", quantile),
+                i(o, "windowBeats", windowBeats), i(o, "maxLag", maxLag),
                 i(o, "segmentBeats", segmentBeats), d(o, "irregularThreshold", irregularThreshold),
                 i(o, "onsetSegments", onsetSegments), i(o, "offsetSegments", offsetSegments),
                 d(o, "minValidFraction", minValidFraction), i(o, "pauseThresholdMs", pauseThresholdMs),
                 l(o, "gapResetMs", gapResetMs), l(o, "afMaxBridgeMs", afMaxBridgeMs),
                 i(o, "minPlausibleRrMs", minPlausibleRrMs), i(o, "maxPlausibleRrMs", maxPlausibleRrMs),
-                d(o, "prematureFraction", prematureFraction), d(o, "rateExponent", rateExponent),
-                d(o, "onsetThreshold", onsetThreshold));
+                d(o, "prematureFraction", prematureFraction), d(o, "onsetThreshold", onsetThreshold), model);
     }
 
     private static int i(Map<String, String> o, String k, int v) {

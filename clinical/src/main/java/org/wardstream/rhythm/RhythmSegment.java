@@ -10,8 +10,8 @@ package org.wardstream.rhythm;
  * @param meanRateBpm      60000 / mean clean RR (NaN if there is no clean RR)
  * @param minRrMs          shortest clean RR in the segment (0 if none)
  * @param maxRrMs          longest clean RR in the segment (0 if none)
- * @param irregularity     median over the segment's beats of the pattern-robust irregularity score
- *                         (see {@link RrAnalyser}); NaN when insufficient
+ * @param irregularity     the AF probability of the segment: {@link AfModel} over the {@link AfFeatures} of the last
+ *                         windowBeats intervals (see {@link RrAnalyser}); NaN when insufficient
  * @param classification   irregular / regular / insufficient
  * @param afActive         whether the AF state is active after this segment
  */

@@ -9,7 +9,8 @@ import java.io.IOException;
 
 /**
  * The complete per-patient state of {@link RrAnalyser}: fixed-size arrays and a few counters, so its
- * size does not grow with the number of beats (at most 293 bytes serialised, see {@link #maxSerializedSize()}).
+ * size does not grow with the number of beats (at most 247 bytes serialised in format 3, see
+ * {@link #maxSerializedSize()}; format 2 was at most 293).
  *
  * <p>It is a plain mutable class with a public no-arg constructor and public fields so that Flink can
  * treat it as a POJO; it also has an explicit, versioned binary form ({@link #writeTo}/{@link #readFrom})
@@ -19,18 +20,21 @@ import java.io.IOException;
 public final class RrAnalyserState extends CompactState {
 
     /** Capacity of the RR ring buffer (an upper bound for windowBeats + maxLag). */
-    public static final int RR_CAPACITY = 32;
-    /** Capacity of the per-segment score buffer (an upper bound for segmentBeats). */
-    public static final int SEGMENT_CAPACITY = 32;
+    public static final int RR_CAPACITY = 64;
+    /** Ring capacity and per-segment score capacity of format versions 1 and 2. */
+    static final int V2_RR_CAPACITY = 32, V2_SEGMENT_CAPACITY = 32;
     /** Marker for "no beat seen yet". */
     public static final long NO_TIME = Long.MIN_VALUE;
 
     /**
-     * 2: same layout as 1; {@link #irregularRunStartMs} also marks a (re)start's warm-up (see there). A version-1
-     * state is read with {@code irregularRunStartMs = NO_TIME} when no irregular run is open (no warm-up
-     * back-dating for that one state, as before).
+     * 3: the RR ring holds 64 intervals and there is no per-beat score buffer (the detector scores a segment once, at
+     * its end, from the ring). A version 1 or 2 state (32-interval ring, per-beat irregularity scores) is read: its
+     * ring is copied oldest-first into the new ring, so the window carries on; its per-beat scores are dropped (the
+     * open segment is scored from the ring at its end); run sums kept from version 2 were sums of irregularity scores,
+     * not probabilities, so an open irregular run restarts its sum (the AF state itself, afActive and the onset time,
+     * is kept). 2: same layout as 1; {@link #irregularRunStartMs} also marks a (re)start's warm-up.
      */
-    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION = 3;
 
     // --- RR window: clean RR in ms, 0 marks an excluded (artefact/gap) interval ---
     public int[] rr = new int[RR_CAPACITY];
@@ -51,8 +55,6 @@ public final class RrAnalyserState extends CompactState {
     public long segSumRrMs;
     public int segMinRrMs;
     public int segMaxRrMs;
-    public float[] segScores = new float[SEGMENT_CAPACITY];
-    public int segScoreCount;
 
     // --- AF state machine ---
     public boolean afActive;
@@ -90,9 +92,6 @@ public final class RrAnalyserState extends CompactState {
         out.writeLong(segSumRrMs);
         out.writeInt(segMinRrMs);
         out.writeInt(segMaxRrMs);
-        out.writeByte(SEGMENT_CAPACITY);
-        out.writeByte(segScoreCount);
-        for (int i = 0; i < segScoreCount; i++) out.writeFloat(segScores[i]);
         out.writeBoolean(afActive);
         out.writeLong(afOnsetMs);
         out.writeInt(irregularRun);
@@ -106,15 +105,28 @@ public final class RrAnalyserState extends CompactState {
     /** Reads a state written by {@link #writeTo}. */
     public static RrAnalyserState readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION && version != 1) {
+        if (version != FORMAT_VERSION && version != 1 && version != 2) {
             throw new IOException("unsupported RrAnalyserState format version " + version);
         }
         RrAnalyserState s = new RrAnalyserState();
         int rrCap = in.readUnsignedByte();
-        if (rrCap != RR_CAPACITY) throw new IOException("RR capacity " + rrCap + " != " + RR_CAPACITY);
-        for (int i = 0; i < rrCap; i++) s.rr[i] = in.readUnsignedShort();
-        s.rrHead = in.readUnsignedByte();
-        s.rrCount = in.readUnsignedByte();
+        int expectedCap = version == FORMAT_VERSION ? RR_CAPACITY : V2_RR_CAPACITY;
+        if (rrCap != expectedCap) throw new IOException("RR capacity " + rrCap + " != " + expectedCap);
+        int[] ring = new int[rrCap];
+        for (int i = 0; i < rrCap; i++) ring[i] = in.readUnsignedShort();
+        int head = in.readUnsignedByte();
+        int count = in.readUnsignedByte();
+        if (head >= rrCap || count > rrCap) throw new IOException("RR ring head " + head + " / count " + count);
+        if (version == FORMAT_VERSION) {
+            s.rr = ring;
+            s.rrHead = head;
+            s.rrCount = count;
+        } else {
+            // oldest first into the larger ring
+            for (int k = count; k >= 1; k--) s.rr[count - k] = ring[Math.floorMod(head - k, rrCap)];
+            s.rrHead = count % RR_CAPACITY;
+            s.rrCount = count;
+        }
         s.lastBeatMs = in.readLong();
         s.lastCleanBeatMs = in.readLong();
         s.beatsSeen = in.readLong();
@@ -125,10 +137,12 @@ public final class RrAnalyserState extends CompactState {
         s.segSumRrMs = in.readLong();
         s.segMinRrMs = in.readInt();
         s.segMaxRrMs = in.readInt();
-        int segCap = in.readUnsignedByte();
-        if (segCap != SEGMENT_CAPACITY) throw new IOException("segment capacity " + segCap + " != " + SEGMENT_CAPACITY);
-        s.segScoreCount = in.readUnsignedByte();
-        for (int i = 0; i < s.segScoreCount; i++) s.segScores[i] = in.readFloat();
+        if (version < FORMAT_VERSION) {
+            int segCap = in.readUnsignedByte();
+            if (segCap != V2_SEGMENT_CAPACITY) throw new IOException("segment capacity " + segCap + " != " + V2_SEGMENT_CAPACITY);
+            int scores = in.readUnsignedByte();
+            for (int i = 0; i < scores; i++) in.readFloat(); // per-beat scores: not used by format 3
+        }
         s.afActive = in.readBoolean();
         s.afOnsetMs = in.readLong();
         s.irregularRun = in.readInt();
@@ -141,6 +155,13 @@ public final class RrAnalyserState extends CompactState {
             // version 1 left the start of a finished run here; version 2 reads it as a warm-up start
             s.irregularRunStartMs = NO_TIME;
         }
+        if (version < FORMAT_VERSION && s.irregularRun > 0) {
+            // the run's sums were of the old irregularity score: restart the run's evidence from here
+            s.irregularRun = 0;
+            s.irregularRunScoreSum = 0;
+            s.irregularRunRateSum = 0;
+            s.irregularRunStartMs = NO_TIME;
+        }
         return s;
     }
 
@@ -149,11 +170,9 @@ public final class RrAnalyserState extends CompactState {
         return toBytes().length;
     }
 
-    /** Upper bound of the serialised size, reached when the segment buffer is full. */
+    /** Upper bound of the serialised size (fixed since format 3: every state has the same size). */
     public static int maxSerializedSize() {
-        RrAnalyserState s = new RrAnalyserState();
-        s.segScoreCount = SEGMENT_CAPACITY;
-        return s.toBytes().length;
+        return new RrAnalyserState().toBytes().length;
     }
 
     public static RrAnalyserState fromBytes(byte[] bytes) {

@@ -47,26 +47,36 @@ class RrAnalyserTest {
         return base + (int) Math.round(rnd.nextGaussian() * 15);
     }
 
-    @Test
-    void constantRhythmScoresZeroAndRandomRhythmScoresHigh() {
-        RrAnalyser a = new RrAnalyser();
-        Feeder regular = new Feeder(a);
-        for (int i = 0; i < 40; i++) regular.clean(800);
-        assertThat(a.beatScore(regular.state)).isEqualTo(0f);
-
-        Feeder random = new Feeder(a);
-        Random rnd = new Random(7);
-        for (int i = 0; i < 40; i++) random.clean(450 + rnd.nextInt(600));
-        assertThat(a.beatScore(random.state)).isGreaterThan((float) (1.5 * a.parameters().irregularThreshold()));
+    private static double lastProbability(Feeder f) {
+        List<RhythmSegment> segs = f.of(RhythmSegment.class);
+        return segs.get(segs.size() - 1).irregularity();
     }
 
     @Test
-    void bigeminyIsRegularAtLagTwo() {
+    void constantRhythmIsUnlikelyAfAndRandomRhythmLikely() {
+        RrAnalyser a = new RrAnalyser();
+        Feeder regular = new Feeder(a);
+        for (int i = 0; i < 64; i++) regular.clean(800);
+        assertThat(lastProbability(regular)).isLessThan(a.parameters().irregularThreshold());
+
+        Feeder random = new Feeder(a);
+        Random rnd = new Random(7);
+        for (int i = 0; i < 64; i++) random.clean(450 + rnd.nextInt(600));
+        assertThat(lastProbability(random)).isGreaterThan(a.parameters().onsetThreshold());
+        double[] f = new double[AfFeatures.COUNT];
+        assertThat(a.features(random.state, f)).isTrue();
+        assertThat(f[3]).as("premature fraction of a random rhythm").isPositive();
+    }
+
+    @Test
+    void bigeminyAndTrigeminyAreRegularAlternation() {
         RrAnalyser a = new RrAnalyser();
         Feeder f = new Feeder(a);
         Random rnd = new Random(3);
         for (int i = 0; i < 400; i++) f.clean(i % 2 == 0 ? sinus(rnd, 520) : sinus(rnd, 1080));
-        assertThat(a.beatScore(f.state)).isLessThan((float) a.parameters().irregularThreshold());
+        assertThat(lastProbability(f)).isLessThan(a.parameters().irregularThreshold());
+        for (int i = 0; i < 600; i++) f.clean(i % 3 == 0 ? sinus(rnd, 500) : i % 3 == 1 ? sinus(rnd, 1100) : sinus(rnd, 800));
+        assertThat(lastProbability(f)).isLessThan(a.parameters().irregularThreshold());
         assertThat(f.of(AfOnset.class)).isEmpty();
     }
 
@@ -89,8 +99,10 @@ class RrAnalyserTest {
         assertThat(f.of(AfOnset.class)).isEmpty();
         assertThat(f.of(PauseEvent.class)).isEmpty();
         List<RhythmSegment> segments = f.of(RhythmSegment.class);
-        assertThat(segments).isNotEmpty()
-                .allSatisfy(s -> assertThat(s.classification()).isNotEqualTo(SegmentClass.IRREGULAR));
+        // Dense random ectopy (about one beat in five) reads as irregular in a few windows, never for long enough to open AF.
+        assertThat(segments).isNotEmpty();
+        assertThat(segments.stream().filter(s -> s.classification() == SegmentClass.IRREGULAR).count())
+                .isLessThan(segments.size() / 20L);
         // Ectopy is filtered, not ignored: almost every segment is judged (REGULAR), few are withheld.
         assertThat(segments.stream().filter(s -> s.classification() == SegmentClass.REGULAR).count())
                 .isGreaterThan(segments.size() * 9L / 10);
@@ -230,19 +242,68 @@ class RrAnalyserTest {
         assertThat(h.of(AfOnset.class).get(0).onsetMs()).isGreaterThanOrEqualTo(sinusEnd);
     }
 
+    /** A state in the format 1/2 layout (32-interval ring, per-beat score buffer). */
+    private static byte[] formatTwo(int version, int[] ring32, int head, int count, int irregularRun, long irregularRunStartMs,
+                                    boolean afActive, long afOnsetMs) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeByte(version);
+        out.writeByte(32);
+        for (int v : ring32) out.writeShort(v);
+        out.writeByte(head);
+        out.writeByte(count);
+        out.writeLong(T0); // lastBeatMs
+        out.writeLong(T0); // lastCleanBeatMs
+        out.writeLong(1000); // beatsSeen
+        out.writeLong(T0 - 3000); // segStartMs
+        out.writeShort(3);
+        out.writeShort(0);
+        out.writeShort(3);
+        out.writeLong(2400);
+        out.writeInt(800);
+        out.writeInt(800);
+        out.writeByte(32); // segment capacity
+        out.writeByte(2); // two per-beat scores
+        out.writeFloat(0.1f);
+        out.writeFloat(0.2f);
+        out.writeBoolean(afActive);
+        out.writeLong(afOnsetMs);
+        out.writeInt(irregularRun);
+        out.writeInt(0);
+        out.writeLong(irregularRunStartMs);
+        out.writeLong(RrAnalyserState.NO_TIME);
+        out.writeFloat(irregularRun * 0.1f);
+        out.writeFloat(irregularRun * 90f);
+        return bytes.toByteArray();
+    }
+
     @Test
-    void aVersionOneStateIsReadWithoutAStaleWarmUpStart() throws IOException {
-        RrAnalyserState s = new RrAnalyserState();
-        s.irregularRun = 0;
-        s.irregularRunStartMs = T0; // version 1 left the start of a finished run here
-        byte[] bytes = s.toBytes();
-        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunStartMs).isEqualTo(T0);
-        bytes[0] = 1;
-        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunStartMs).isEqualTo(RrAnalyserState.NO_TIME);
-        s.irregularRun = 3;
-        bytes = s.toBytes();
-        bytes[0] = 1;
-        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunStartMs).isEqualTo(T0);
+    void aFormatTwoStateIsReadIntoTheLargerRingAndCarriesOn() throws IOException {
+        int[] ring = new int[32];
+        for (int i = 0; i < 32; i++) ring[i] = 700 + i; // written at indices 0..31; head wrapped to 5 after 37 writes
+        RrAnalyserState s = RrAnalyserState.fromBytes(formatTwo(2, ring, 5, 32, 0, RrAnalyserState.NO_TIME, true, T0 - 60_000));
+        assertThat(s.rrCount).isEqualTo(32);
+        // oldest first: the oldest was at the head (index 5), the newest just before it (index 4)
+        assertThat(s.rr[0]).isEqualTo(705);
+        assertThat(s.rr[31]).isEqualTo(704);
+        assertThat(s.rrHead).isEqualTo(32);
+        assertThat(s.afActive).isTrue();
+        assertThat(s.afOnsetMs).isEqualTo(T0 - 60_000);
+        assertThat(s.segBeats).isEqualTo(3);
+        // an open irregular run's sums were old-score sums: the run restarts
+        RrAnalyserState run = RrAnalyserState.fromBytes(formatTwo(2, ring, 5, 32, 3, T0 - 20_000, false, RrAnalyserState.NO_TIME));
+        assertThat(run.irregularRun).isZero();
+        assertThat(run.irregularRunScoreSum).isZero();
+        // version 1 left the start of a finished run in irregularRunStartMs: read as no warm-up start
+        RrAnalyserState v1 = RrAnalyserState.fromBytes(formatTwo(1, ring, 5, 32, 0, T0, false, RrAnalyserState.NO_TIME));
+        assertThat(v1.irregularRunStartMs).isEqualTo(RrAnalyserState.NO_TIME);
+        // and it carries on: the next beats are analysed and a round trip keeps it
+        RrAnalyser a = new RrAnalyser();
+        List<RhythmEvent> ev = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) a.onBeat(s, T0 + i * 800L, 800, BeatQuality.CLEAN, ev::add);
+        assertThat(ev).filteredOn(e -> e instanceof RhythmSegment).isNotEmpty();
+        assertThat(RrAnalyserState.fromBytes(s.toBytes())).isEqualTo(s);
+        assertThat(s.serializedSize()).isEqualTo(RrAnalyserState.maxSerializedSize()).isLessThanOrEqualTo(293);
     }
 
     @Test
@@ -301,8 +362,6 @@ class RrAnalyserTest {
         to.segSumRrMs = c.segSumRrMs;
         to.segMinRrMs = c.segMinRrMs;
         to.segMaxRrMs = c.segMaxRrMs;
-        to.segScores = c.segScores;
-        to.segScoreCount = c.segScoreCount;
         to.afActive = c.afActive;
         to.afOnsetMs = c.afOnsetMs;
         to.irregularRun = c.irregularRun;

@@ -50,24 +50,16 @@ class StateFormatsTest {
     }
 
     @Test
-    void rrAnalyserStateReadsFormats2And1() {
+    void rrAnalyserStateReadsFormat2() {
+        // format 2 (the 8-beat-score analyser) is read and carried on by format 3 (the feature model, issue 13);
+        // the per-version details (open runs, format 1's finished run) are tested in RrAnalyserTest
         byte[] v2 = fixture("RrAnalyserState-v2");
         RrAnalyserState s = RrAnalyserState.fromBytes(v2);
-        assertThat(s.rr[9]).isEqualTo(700 + 9 * 13);
         assertThat(s.beatsSeen).isEqualTo(1234);
-        assertThat(s.segScores[1]).isEqualTo(0.5f);
         assertThat(s.afActive).isTrue();
-        assertThat(s.irregularRunStartMs).isEqualTo(1_772_440_900_000L);
-        assertThat(s.toBytes()).isEqualTo(v2);
-        // format 1 had the same layout; a finished run's start is not read as a warm-up start
-        byte[] v1 = v2.clone();
-        v1[0] = 1;
-        assertThat(RrAnalyserState.fromBytes(v1).irregularRunStartMs).isEqualTo(1_772_440_900_000L); // run open
-        RrAnalyserState finished = RrAnalyserState.fromBytes(v2);
-        finished.irregularRun = 0;
-        byte[] finishedV1 = finished.toBytes();
-        finishedV1[0] = 1;
-        assertThat(RrAnalyserState.fromBytes(finishedV1).irregularRunStartMs).isEqualTo(RrAnalyserState.NO_TIME);
+        byte[] v3 = s.toBytes();
+        assertThat(v3[0]).isEqualTo((byte) 3);
+        assertThat(RrAnalyserState.fromBytes(v3)).isEqualTo(s);
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class RecordResult {
     }
 
     public String record;
+    /** Source database ({@link RrCsvRecord#database}): mitdb, ltafdb, nsr2db, afdb. */
+    public String database = "";
     public Kind kind;
     public String error;
     public int beats;
@@ -29,6 +31,12 @@ public final class RecordResult {
     public long tp, fp, fn, tn;
     public long aflBeats, aflDetected;
     public Map<String, Long> falsePositiveBeatsByRhythm = new TreeMap<>();
+    /** Every scored non-AF interval by rhythm label (the denominator of the per-rhythm false-AF table). */
+    public Map<String, Long> nonAfBeatsByRhythm = new TreeMap<>();
+    /** Intervals of a labelled record with no rhythm label (ltafdb 64's first 18.9 h): left out of the beat scores. */
+    public long unlabelledBeats;
+    /** Detected episodes lying wholly in unlabelled stretches: neither true nor false, counted here. */
+    public int unlabelledEpisodes;
 
     // episodes
     public int afRuns30s, afRunsDetected;

@@ -45,6 +45,8 @@ public final class RhythmValidation {
     public static final String AFL = "(AFL";
     public static final double MIN_RUN_S = 30.0;
     public static final int REFERENCE_PAUSE_MS = 3000;
+    /** Tolerance when matching a pause event to a reference pause (rounding of beat times and RRs). */
+    public static final int PAUSE_MATCH_MS = 10;
 
     private RhythmValidation() {
     }
@@ -57,9 +59,15 @@ public final class RhythmValidation {
     public static List<RhythmEvent> run(RrCsvRecord rec, RrAnalyser analyser, int[] maxStateBytes) {
         RrAnalyserState state = new RrAnalyserState();
         List<RhythmEvent> events = new ArrayList<>();
-        for (int i = 0; i < rec.size(); i++) {
-            if (rec.rrMs[i] < 0) continue;
-            analyser.onBeat(state, beatMs(rec, i), rec.rrMs[i], qualityFromGapNote(rec.gapNote[i]), events::add);
+        // The interval fed is the difference of consecutive beat times in whole ms (a beat at the same ms as the previous
+        // one gives none), exactly as the job's RR batches carry it (JobPath.batches), so both paths see the same RRs.
+        long prev = rec.size() == 0 ? 0 : beatMs(rec, 0);
+        for (int i = 1; i < rec.size(); i++) {
+            long t = beatMs(rec, i);
+            long d = t - prev;
+            if (d <= 0) continue;
+            prev = t;
+            analyser.onBeat(state, t, (int) Math.min(d, Integer.MAX_VALUE), qualityFromGapNote(rec.gapNote[i]), events::add);
             if (maxStateBytes != null && (i & 1023) == 0) {
                 maxStateBytes[0] = Math.max(maxStateBytes[0], state.serializedSize());
             }
@@ -67,6 +75,27 @@ public final class RhythmValidation {
         analyser.endOfData(state, events::add);
         if (maxStateBytes != null) maxStateBytes[0] = Math.max(maxStateBytes[0], state.serializedSize());
         return events;
+    }
+
+    /** Whether the interval ending at {@code t} is within {@link #PAUSE_MATCH_MS} of the pause threshold (rounding). */
+    private static boolean borderlinePause(RrCsvRecord rec, long t) {
+        int lo = firstBeatAtOrAfter(rec, t);
+        for (int k = Math.max(1, lo - 1); k <= Math.min(rec.size() - 1, lo + 1); k++) {
+            if (Math.abs(beatMs(rec, k) - t) <= PAUSE_MATCH_MS && rec.rrMs[k] >= REFERENCE_PAUSE_MS - PAUSE_MATCH_MS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Index of the first beat at or after {@code t} (the last beat if none). */
+    static int firstBeatAtOrAfter(RrCsvRecord rec, long t) {
+        int lo = 0, hi = rec.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (beatMs(rec, mid) < t) lo = mid + 1; else hi = mid;
+        }
+        return lo;
     }
 
     public static long beatMs(RrCsvRecord rec, int i) {
@@ -103,6 +132,7 @@ public final class RhythmValidation {
     public static RecordResult score(RrCsvRecord rec, List<RhythmEvent> events) {
         RecordResult r = new RecordResult();
         r.record = rec.name;
+        r.database = rec.database;
         boolean labelled = false;
         for (String s : rec.rhythm) {
             if (!s.isEmpty()) {
@@ -148,15 +178,20 @@ public final class RhythmValidation {
             if (!rec.gapNote[i].isEmpty()) r.gapBeats++;
             if (!scoreAf) continue;
             String rh = rec.rhythm[i];
-            if (rh.equals(AFL)) {
+            if (rh.isEmpty() && r.kind == RecordResult.Kind.LABELLED) {
+                // no rhythm label in force (ltafdb 64's first 18.9 h): neither AF nor non-AF; counted, not scored
+                r.unlabelledBeats++;
+            } else if (rh.equals(AFL)) {
                 r.aflBeats++;
                 if (detected[i]) r.aflDetected++;
             } else if (rh.equals(AF)) {
                 if (detected[i]) r.tp++; else r.fn++;
             } else {
+                String key = rh.isEmpty() ? "(N" : rh; // nsr2db: normal sinus rhythm throughout
+                r.nonAfBeatsByRhythm.merge(key, 1L, Long::sum);
                 if (detected[i]) {
                     r.fp++;
-                    r.falsePositiveBeatsByRhythm.merge(rh.isEmpty() ? "(none)" : rh, 1L, Long::sum);
+                    r.falsePositiveBeatsByRhythm.merge(key, 1L, Long::sum);
                 } else {
                     r.tn++;
                 }
@@ -180,30 +215,48 @@ public final class RhythmValidation {
             i = j + 1;
         }
 
-        // false episodes: overlapping no AF/AFL interval
+        // false episodes: overlapping no AF/AFL interval and at least one labelled one (an episode wholly inside
+        // an unlabelled stretch is counted apart)
+        boolean labelledRecord = r.kind == RecordResult.Kind.LABELLED;
         for (long[] ep : scoreAf ? episodes : List.<long[]>of()) {
-            boolean overlaps = false;
-            for (int k = 1; k < n && !overlaps; k++) {
-                String rh = rec.rhythm[k];
-                if (!(rh.equals(AF) || rh.equals(AFL))) continue;
+            boolean overlapsAf = false, overlapsLabel = !labelledRecord;
+            for (int k = Math.max(1, firstBeatAtOrAfter(rec, ep[0])); k < n && !overlapsAf; k++) {
                 long t = beatMs(rec, k);
-                overlaps = t > ep[0] && t <= ep[1];
+                if (t > ep[1]) break;
+                if (t <= ep[0]) continue;
+                String rh = rec.rhythm[k];
+                if (!rh.isEmpty()) overlapsLabel = true;
+                overlapsAf = rh.equals(AF) || rh.equals(AFL);
             }
-            if (!overlaps) r.falseEpisodes++;
+            if (overlapsAf) continue;
+            if (overlapsLabel) r.falseEpisodes++; else r.unlabelledEpisodes++;
         }
 
-        // pauses
-        java.util.Set<Long> ends = new java.util.HashSet<>(pauseEnds);
-        java.util.Set<Long> refEnds = new java.util.HashSet<>();
+        // pauses: a reference pause is a clean interval over 3 s; a pause event matches the reference interval ending
+        // within PAUSE_MATCH_MS of its end (beat times are rounded to the ms, RRs to the sample). A matched event is
+        // never also a false one; an unmatched event is false only if no interval within PAUSE_MATCH_MS of the
+        // threshold ends there (a 2,999.6 ms RR read as 3,000.4 ms is rounding, not a false pause).
+        long[] refEnds = new long[n];
+        int nRef = 0;
         for (int k = 1; k < n; k++) {
-            if (rec.rrMs[k] > REFERENCE_PAUSE_MS && rec.gapNote[k].isEmpty()) {
-                r.referencePauses++;
-                long t = beatMs(rec, k);
-                refEnds.add(t);
-                if (ends.contains(t)) r.pausesFound++;
+            if (rec.rrMs[k] > REFERENCE_PAUSE_MS && rec.gapNote[k].isEmpty()) refEnds[nRef++] = beatMs(rec, k);
+        }
+        r.referencePauses = nRef;
+        boolean[] refFound = new boolean[nRef];
+        for (long t : pauseEnds) {
+            int at = java.util.Arrays.binarySearch(refEnds, 0, nRef, t);
+            int ins = at >= 0 ? at : -at - 1;
+            int match = -1;
+            for (int c = Math.max(0, ins - 1); c <= Math.min(nRef - 1, ins); c++) {
+                if (Math.abs(refEnds[c] - t) <= PAUSE_MATCH_MS) match = c;
+            }
+            if (match >= 0) {
+                refFound[match] = true;
+            } else if (!borderlinePause(rec, t)) {
+                r.falsePauses++;
             }
         }
-        for (long t : pauseEnds) if (!refEnds.contains(t)) r.falsePauses++;
+        for (boolean f : refFound) if (f) r.pausesFound++;
         return r;
     }
 }

@@ -22,6 +22,15 @@ public final class RrCsvRecord {
     public final String[] beatSymbol;
     public final String[] rhythm;
     public final String[] gapNote;
+    /** Source database, from the file: mitdb, ltafdb, nsr2db or afdb (see {@link #databaseOf}). */
+    public String database = "";
+    /** Intervals marked as missing data by {@link #markLongIntervalsAsMissing} (no gap note in the source). */
+    public int markedMissing;
+
+    /** Gap note given to an unannotated interval too long to be a heart beat (ltafdb has no noise annotations). */
+    public static final String UNANNOTATED_GAP = "unannotated";
+    /** ltafdb intervals longer than this are missing data, not pauses (see the physionet README). */
+    public static final int LTAF_MAX_RR_MS = 10_000;
 
     private RrCsvRecord(String name, double[] timeS, int[] rrMs, String[] beatSymbol, String[] rhythm, String[] gapNote) {
         this.name = name;
@@ -50,10 +59,46 @@ public final class RrCsvRecord {
         return (f.endsWith(".csv") || f.endsWith(".csv.gz")) && !f.startsWith("summary");
     }
 
+    /**
+     * Reads a record file; the database is told by {@link #databaseOf}, and an ltafdb record's unannotated intervals
+     * over {@value #LTAF_MAX_RR_MS} ms become missing data ({@link #markLongIntervalsAsMissing}).
+     */
     public static RrCsvRecord read(Path file) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-            return read(recordName(file), in);
+            RrCsvRecord r = read(recordName(file), in);
+            r.database = databaseOf(file);
+            if (r.database.equals("ltafdb")) r.markLongIntervalsAsMissing(LTAF_MAX_RR_MS);
+            return r;
+        }
+    }
+
+    /**
+     * The database of a record file: {@code nsr2db} for names starting with nsr, {@code ltafdb} when the folder's
+     * name contains "ltaf" (ltafdb and MIT-BIH record names overlap: 100-122, 200-208), {@code afdb} for five-digit
+     * names (03665), {@code mitdb} otherwise.
+     */
+    public static String databaseOf(Path file) {
+        String name = recordName(file).toLowerCase(java.util.Locale.ROOT);
+        Path parent = file.toAbsolutePath().getParent();
+        String dir = parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("nsr")) return "nsr2db";
+        if (dir.contains("ltaf")) return "ltafdb";
+        if (name.matches("\\d{5}")) return "afdb";
+        return "mitdb";
+    }
+
+    /**
+     * A database without noise annotations (ltafdb) leaves unreadable stretches as long "RRs": intervals over
+     * {@code maxRrMs} with no gap note get {@link #UNANNOTATED_GAP}, so they are missing data for the detector and
+     * for the reference pauses alike.
+     */
+    public void markLongIntervalsAsMissing(int maxRrMs) {
+        for (int i = 0; i < rrMs.length; i++) {
+            if (rrMs[i] > maxRrMs && gapNote[i].isEmpty()) {
+                gapNote[i] = UNANNOTATED_GAP;
+                markedMissing++;
+            }
         }
     }
 

@@ -60,23 +60,26 @@ public final class ValidationHarness {
             System.exit(2);
         }
         RhythmParameters params = RhythmParameters.DEFAULTS.withOverrides(overrides);
-        ValidationSummary summary = validate(data, new RrAnalyser(params), threads);
+        ValidationSummary summary;
+        try {
+            summary = validate(data, new RrAnalyser(params), threads);
+        } catch (IOException e) {
+            System.err.println("--data: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         String out = summary.toJson();
         if (json != null) {
             if (json.getParent() != null) Files.createDirectories(json.getParent());
             Files.writeString(json, out, StandardCharsets.UTF_8);
         }
         if (!quiet) System.out.print(summary.toTable());
-        if (json == null) System.out.print(out);
+        if (json == null && quiet) System.out.print(out);
     }
 
     /** Validates every record in a directory. */
     public static ValidationSummary validate(Path dir, RrAnalyser analyser, int threads) throws IOException, InterruptedException {
-        if (!Files.isDirectory(dir)) throw new IOException("not a directory: " + dir);
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(RrCsvRecord::isRecordFile).sorted().toList();
-        }
+        List<Path> files = recordFiles(List.of(dir));
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<RecordResult>> futures = new ArrayList<>();
@@ -101,8 +104,14 @@ public final class ValidationHarness {
      */
     public static ValidationSummary validateJobPath(Path dir, org.wardstream.rules.Rules rules, int threads)
             throws IOException, InterruptedException {
+        return validateJobPath(List.of(dir), rules, threads);
+    }
+
+    /** As {@link #validateJobPath(Path, org.wardstream.rules.Rules, int)} over the records of several directories. */
+    public static ValidationSummary validateJobPath(List<Path> dirs, org.wardstream.rules.Rules rules, int threads)
+            throws IOException, InterruptedException {
         org.wardstream.rules.EffectiveRules eff = rules.defaults();
-        ValidationSummary summary = new ValidationSummary(evaluateAll(dir, threads, f -> {
+        ValidationSummary summary = new ValidationSummary(evaluateAll(recordFiles(dirs), threads, f -> {
             String name = RrCsvRecord.recordName(f);
             try {
                 return RhythmValidation.evaluateJobPath(RrCsvRecord.read(f), eff);
@@ -114,14 +123,26 @@ public final class ValidationHarness {
         return summary;
     }
 
-    private static List<RecordResult> evaluateAll(Path dir, int threads,
-                                                  java.util.function.Function<Path, RecordResult> eval)
-            throws IOException, InterruptedException {
-        if (!Files.isDirectory(dir)) throw new IOException("not a directory: " + dir);
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(RrCsvRecord::isRecordFile).sorted().toList();
+    /**
+     * The record files ({@code *.csv}, {@code *.csv.gz} but {@code summary.csv}) of the directories, sorted per directory.
+     *
+     * @throws IOException if a path is not a readable directory, or the directories hold no record file at all
+     */
+    public static List<Path> recordFiles(List<Path> dirs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) throw new IOException("not a directory: " + dir);
+            try (Stream<Path> s = Files.list(dir)) {
+                files.addAll(s.filter(RrCsvRecord::isRecordFile).sorted().toList());
+            }
         }
+        if (files.isEmpty()) throw new IOException("no rr_csv record (*.csv, *.csv.gz) in " + dirs);
+        return files;
+    }
+
+    private static List<RecordResult> evaluateAll(List<Path> files, int threads,
+                                                  java.util.function.Function<Path, RecordResult> eval)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<RecordResult>> futures = new ArrayList<>();

@@ -17,9 +17,18 @@ public final class ValidationSummary {
     public final List<Double> delays = new ArrayList<>();
     public final List<Double> newOnsetDelays = new ArrayList<>();
     public int nsrRecords, nsrEpisodes, nsrPauses;
+    /** Beat level on nsr2db (all non-AF): false AF intervals and true negatives (not in {@link #fp}/{@link #tn}). */
+    public long nsrFp, nsrTn;
     public double nsrHours;
     public int refPauses, pausesFound, falsePausesAll;
     public int labelledFalseEpisodes;
+    /** Intervals without a rhythm label on labelled records (left out of the beat scores), and episodes wholly in them. */
+    public long unlabelledBeats;
+    public int unlabelledEpisodes;
+    public double labelledHours;
+    /** False AF intervals, and all scored non-AF intervals, by reference rhythm label (nsr2db counts as (N). */
+    public final Map<String, Long> fpByRhythm = new java.util.TreeMap<>();
+    public final Map<String, Long> nonAfByRhythm = new java.util.TreeMap<>();
     public int errors;
     public int stateBytesMax;
     /** Job path only: heart-rate scores summed over the labelled records; episodes on nsr. */
@@ -43,6 +52,8 @@ public final class ValidationSummary {
             int afAlerts = (int) java.util.stream.Stream.concat(r.alerts.stream(), r.alertsAtEndOfRecord.stream())
                     .filter(c -> c.kind() == org.wardstream.episodes.AlertChange.Kind.OPENED
                             && c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION).count();
+            r.falsePositiveBeatsByRhythm.forEach((k, v) -> fpByRhythm.merge(k, v, Long::sum));
+            r.nonAfBeatsByRhythm.forEach((k, v) -> nonAfByRhythm.merge(k, v, Long::sum));
             refPauses += r.referencePauses;
             pausesFound += r.pausesFound;
             falsePausesAll += r.falsePauses;
@@ -58,12 +69,17 @@ public final class ValidationSummary {
                 delays.addAll(r.detectionDelaysS);
                 newOnsetDelays.addAll(r.newOnsetDelaysS);
                 labelledFalseEpisodes += r.falseEpisodes;
+                unlabelledBeats += r.unlabelledBeats;
+                unlabelledEpisodes += r.unlabelledEpisodes;
+                labelledHours += r.durationS / 3600.0;
                 tachycardia.add(r.tachycardia);
                 bradycardia.add(r.bradycardia);
                 labelledAfAlerts += afAlerts;
             } else if (r.kind == RecordResult.Kind.NSR) {
                 nsrRecords++;
                 nsrEpisodes += r.detectedEpisodes;
+                nsrFp += r.fp;
+                nsrTn += r.tn;
                 nsrPauses += r.pauseEvents;
                 nsrHours += r.durationS / 3600.0;
                 nsrTachycardiaEpisodes += r.tachycardia.episodes;
@@ -73,7 +89,23 @@ public final class ValidationSummary {
         }
     }
 
+    /** The summary of each database's records, in the order mitdb, ltafdb, nsr2db, afdb, then others. */
+    public Map<String, ValidationSummary> byDatabase() {
+        Map<String, List<RecordResult>> groups = new java.util.TreeMap<>(java.util.Comparator.comparingInt(
+                (String d) -> List.of("mitdb", "ltafdb", "nsr2db", "afdb").indexOf(d) & 0xff).thenComparing(d -> d));
+        for (RecordResult r : records) groups.computeIfAbsent(r.database == null ? "" : r.database, k -> new ArrayList<>()).add(r);
+        Map<String, ValidationSummary> out = new java.util.LinkedHashMap<>();
+        groups.forEach((d, rs) -> {
+            ValidationSummary v = new ValidationSummary(rs, parameters);
+            v.jobPath = jobPath;
+            out.put(d, v);
+        });
+        return out;
+    }
+
     public double sensitivity() { return ratio(tp, tp + fn); }
+    /** Beat specificity on the nsr2db records (every interval non-AF). */
+    public double nsrSpecificity() { return ratio(nsrTn, nsrTn + nsrFp); }
     public double specificity() { return ratio(tn, tn + fp); }
     public double ppv() { return ratio(tp, tp + fp); }
     /** Specificity if AFL intervals were counted as non-AF instead of excluded. */
@@ -81,6 +113,12 @@ public final class ValidationSummary {
     public double episodeSensitivity() { return ratio(runsDetected, runs); }
     public double medianDelayS() { return median(delays); }
     public double falseEpisodesPer24hNsr() { return nsrHours == 0 ? Double.NaN : nsrEpisodes * 24.0 / nsrHours; }
+    /** False AF episodes (labelled records' and nsr2db's) per 24 h of those records. */
+    public double falseEpisodesPer24hAll() {
+        double h = nsrHours + labelledHours;
+        return h == 0 ? Double.NaN : (labelledFalseEpisodes + nsrEpisodes) * 24.0 / h;
+    }
+
     public double pauseRecall() { return ratio(pausesFound, refPauses); }
     public double falsePausesPer24hNsr() { return nsrHours == 0 ? Double.NaN : nsrPauses * 24.0 / nsrHours; }
 
@@ -117,6 +155,35 @@ public final class ValidationSummary {
         kv(b, "af_runs_30s_detected", runsDetected, false);
         kv(b, "false_episodes_labelled_records", labelledFalseEpisodes, false);
         kv(b, "false_episodes_nsr", nsrEpisodes, false);
+        kv(b, "unlabelled_beats_excluded", unlabelledBeats, false);
+        kv(b, "episodes_in_unlabelled_stretches", unlabelledEpisodes, false);
+        kv(b, "nsr_beat_specificity", nsrSpecificity(), false);
+        b.append("\n  },\n  \"false_af_beats_by_rhythm\": {");
+        boolean firstRh = true;
+        for (Map.Entry<String, Long> e : nonAfByRhythm.entrySet()) {
+            b.append(firstRh ? "\n    " : ",\n    ").append(q(e.getKey())).append(": {\"false_af\": ")
+                    .append(fpByRhythm.getOrDefault(e.getKey(), 0L)).append(", \"beats\": ").append(e.getValue()).append('}');
+            firstRh = false;
+        }
+        b.append("\n  },\n  \"databases\": {");
+        boolean firstDb = true;
+        for (Map.Entry<String, ValidationSummary> e : byDatabase().entrySet()) {
+            ValidationSummary d = e.getValue();
+            b.append(firstDb ? "\n    " : ",\n    ").append(q(e.getKey())).append(": {");
+            firstDb = false;
+            b.append("\"records\": ").append(d.records.size());
+            b.append(", \"beat_sensitivity\": ").append(num(d.sensitivity()));
+            b.append(", \"beat_specificity\": ").append(num(d.specificity()));
+            b.append(", \"beat_ppv\": ").append(num(d.ppv()));
+            b.append(", \"af_runs_30s\": ").append(d.runs).append(", \"af_runs_30s_detected\": ").append(d.runsDetected);
+            b.append(", \"episode_sensitivity\": ").append(num(d.episodeSensitivity()));
+            b.append(", \"false_episodes\": ").append(d.labelledFalseEpisodes + d.nsrEpisodes);
+            b.append(", \"false_episodes_per_24h\": ").append(num(d.falseEpisodesPer24hAll()));
+            b.append(", \"nsr_beat_specificity\": ").append(num(d.nsrSpecificity()));
+            b.append(", \"unlabelled_beats_excluded\": ").append(d.unlabelledBeats);
+            b.append(", \"reference_pauses\": ").append(d.refPauses).append(", \"pauses_found\": ").append(d.pausesFound);
+            b.append(", \"false_pauses\": ").append(d.falsePausesAll).append('}');
+        }
         b.append("\n  },\n  \"pause\": {");
         kv(b, "recall", pauseRecall(), true);
         kv(b, "false_per_24h_nsr", falsePausesPer24hNsr(), false);
@@ -145,7 +212,8 @@ public final class ValidationSummary {
         for (var c : RhythmParameters.class.getRecordComponents()) {
             try {
                 Object v = c.getAccessor().invoke(parameters);
-                b.append(first ? "\n    " : ",\n    ").append(q(c.getName())).append(": ").append(v);
+                b.append(first ? "\n    " : ",\n    ").append(q(c.getName())).append(": ")
+                        .append(v instanceof Number || v instanceof Boolean ? String.valueOf(v) : q(String.valueOf(v)));
                 first = false;
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
@@ -285,6 +353,20 @@ public final class ValidationSummary {
         return b.append('"').toString();
     }
 
+    /** What the table's columns mean (printed under the per-record rows). */
+    static final String LEGEND = """
+            columns: tp/fp/fn/tn = AF intervals detected / non-AF intervals detected as AF / AF intervals missed /
+              non-AF intervals not detected (AFL and unlabelled intervals excluded); runs = reference AF runs >= 30 s;
+              det = runs overlapped by a detected episode; eps = detected AF episodes; fEp = false episodes (overlapping
+              no AF/AFL interval); pRef = clean RR > 3 s; pFnd = those found as pauses; {...} = false AF intervals by
+              reference rhythm label. Database rows: Sp on nsr2db is over its (all normal) intervals; fEp/24h over the
+              database's hours; unlabeled = intervals without a rhythm label, left out of the beat scores.
+            """;
+
+    private static String f3(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
     /** A short human-readable table for the console. */
     public String toTable() {
         StringBuilder b = new StringBuilder();
@@ -300,15 +382,28 @@ public final class ValidationSummary {
                     r.afRunsDetected, r.detectedEpisodes, r.falseEpisodes, r.referencePauses, r.pausesFound,
                     r.falsePositiveBeatsByRhythm.isEmpty() ? "" : r.falsePositiveBeatsByRhythm.toString()));
         }
+        b.append(LEGEND);
+        b.append(String.format(Locale.ROOT, "%n%-8s %4s %7s %7s %7s %9s %6s %7s %7s %8s %9s%n", "database", "recs", "AF Se",
+                "AF Sp", "AF PPV", "runs>=30s", "ep Se", "falseEp", "fEp/24h", "pauses", "unlabeled"));
+        Map<String, ValidationSummary> dbs = new java.util.LinkedHashMap<>(byDatabase());
+        dbs.put("all", this);
+        dbs.forEach((name, d) -> b.append(String.format(Locale.ROOT, "%-8s %4d %7s %7s %7s %9s %6s %7d %7s %8s %9d%n", name,
+                d.records.size(), f3(d.sensitivity()), f3(d.tn + d.fp > 0 ? d.specificity() : d.nsrSpecificity()), f3(d.ppv()),
+                d.runsDetected + "/" + d.runs, f3(d.episodeSensitivity()), d.labelledFalseEpisodes + d.nsrEpisodes,
+                f3(d.falseEpisodesPer24hAll()), d.pausesFound + "/" + d.refPauses, d.unlabelledBeats)));
         b.append(String.format(Locale.ROOT,
                 "AF beats: Se %.4f Sp %.4f PPV %.4f (Sp with AFL as non-AF %.4f) | episodes Se %.4f (%d/%d), median delay %.1f s (new onsets %.1f s, n=%d)"
-                        + " | NSR false episodes %d in %.1f h = %.3f/24h%n",
+                        + " | NSR false episodes %d in %.1f h = %.3f/24h | unlabelled intervals left out %d (episodes wholly in them %d)%n",
                 sensitivity(), specificity(), ppv(), specificityAflAsNonAf(), episodeSensitivity(), runsDetected, runs,
-                medianDelayS(), median(newOnsetDelays), newOnsetDelays.size(), nsrEpisodes, nsrHours, falseEpisodesPer24hNsr()));
+                medianDelayS(), median(newOnsetDelays), newOnsetDelays.size(), nsrEpisodes, nsrHours, falseEpisodesPer24hNsr(),
+                unlabelledBeats, unlabelledEpisodes));
         b.append(String.format(Locale.ROOT, "Pauses: recall %.4f (%d/%d), false on NSR %d = %.3f/24h, false all records %d"
                         + " | state <= %d bytes | unreadable records %d%n",
                 pauseRecall(), pausesFound, refPauses, nsrPauses, falsePausesPer24hNsr(), falsePausesAll,
                 stateBytesMax, errors));
+        b.append("False AF intervals by reference rhythm (false/all non-AF):");
+        nonAfByRhythm.forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %d/%d", k, fpByRhythm.getOrDefault(k, 0L), v)));
+        b.append(String.format("%n"));
         if (jobPath) {
             b.append(String.format(Locale.ROOT, "Tachycardia: labelled SVTA/VT runs %d (%d >= 10 min), overlapped by an episode %d;"
                             + " episodes on labelled records %d (%d outside SVTA/VT labels), on NSR %d%n",

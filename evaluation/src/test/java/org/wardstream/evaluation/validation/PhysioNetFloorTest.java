@@ -12,9 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Floors on the small attributed PhysioNet subset in {@code src/test/resources/physionet}
  * (see its ATTRIBUTION.md): MIT-BIH 201 and 219 (AF), 119 (bigeminy/trigeminy, PVCs), 232 (sinus
- * bradycardia with 30 clean pauses > 3 s) and the first 2 h of nsr2db nsr001. The floors sit slightly
- * below the values measured with the default parameters (see clinical/README.md), so a regression
- * fails here while the full development-split numbers are produced by {@link ValidationHarness}.
+ * bradycardia with 30 clean pauses > 3 s), the first 2 h of nsr2db nsr001 and a 3.9 h slice of nsr014 (marked
+ * sinus irregularity). The floors sit slightly below the values measured with the shipped model af-model-v1 (issue
+ * 13), so a regression fails here, while the cross-validated numbers are produced by {@link CrossValidation} and
+ * reported in docs/VALIDATION.md.
  */
 class PhysioNetFloorTest {
 
@@ -27,19 +28,25 @@ class PhysioNetFloorTest {
         ValidationSummary s = ValidationHarness.validate(subset(), new RrAnalyser(), 1);
         assertThat(s.errors).isZero();
         assertThat(s.records).hasSize(6);
-        // measured: Se 0.9919 Sp 0.8990 PPV 0.8374, episodes 10/10, no false episode on nsr001_2h and the nsr014
-        // slice (23 before the onset threshold), 33/33 pauses, none false. Sp is low here because the subset's
-        // non-AF denominator is small and dominated by AF-to-sinus transitions (219, 201) and 232. Se was 0.9860
-        // before the warm-up back-dating (201 and 219 start in AF: their first 8 intervals are now covered).
+        // measured with af-model-v1, thresholds of the constrained selection (segment 0.25, onset 0.77; in-sample for
+        // these records: the shipped model was fitted on all development records): Se 0.9889 Sp 0.9346 PPV 0.8880,
+        // episodes 10/10, no false episode on nsr001_2h, 1 on the nsr014 slice (6 with the previous sensitivity-first
+        // thresholds 0.33/0.67; the known limitation: sinus irregularity that RR timing cannot tell from slow AF),
+        // 33/33 pauses, none false. Sp is low here because the subset's non-AF denominator is small and dominated by AF-to-sinus
+        // transitions (219, 201) and 232's atrial ectopy.
         assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.98);
-        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.88);
-        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.80);
+        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.92);
+        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.87);
         assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
-        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices").isZero();
+        RecordResult nsr001 = s.records.stream().filter(r -> r.record.equals("nsr001_2h")).findFirst().orElseThrow();
+        assertThat(nsr001.detectedEpisodes).as("false AF episodes on 2 h of ordinary sinus rhythm").isZero();
+        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(2);
         assertThat(s.pauseRecall()).isEqualTo(1.0);
         assertThat(s.refPauses).isEqualTo(33);
         assertThat(s.falsePausesAll).isZero();
-        assertThat(s.stateBytesMax).isLessThan(1024);
+        assertThat(s.stateBytesMax).isLessThanOrEqualTo(RrAnalyserState.maxSerializedSize()).isLessThanOrEqualTo(293);
+        assertThat(s.byDatabase()).containsOnlyKeys("mitdb", "nsr2db");
+        assertThat(s.nonAfByRhythm).containsKeys("(N", "(B", "(T", "(SBR");
 
         RecordResult r119 = s.records.stream().filter(r -> r.record.equals("119")).findFirst().orElseThrow();
         assertThat(r119.fp).as("bigeminy/trigeminy in 119 must not read as AF").isLessThanOrEqualTo(20);
@@ -48,13 +55,15 @@ class PhysioNetFloorTest {
     }
 
     @Test
-    void theOnsetThresholdIsWhatRemovesTheNsr014FalseEpisodes() throws Exception {
-        // Without the higher bar to open AF (onsetThreshold = irregularThreshold = the former 0.065) the nsr014
-        // slice reads as AF many times over: the test data does discriminate the change.
-        RrAnalyser without = new RrAnalyser(org.wardstream.rhythm.RhythmParameters.DEFAULTS.withOverrides(
-                java.util.Map.of("irregularThreshold", "0.065", "onsetThreshold", "0.065")));
+    void theOnsetBarRemovesMostNsr014FalseEpisodes() throws Exception {
+        // Without the higher bar to open AF (onsetThreshold = irregularThreshold) the nsr014 slice reads as AF more
+        // often: the test data does discriminate the two-threshold hysteresis.
+        RrAnalyser shipped = new RrAnalyser();
+        RrAnalyser without = new RrAnalyser(org.wardstream.rhythm.RhythmParameters.DEFAULTS.withOverrides(java.util.Map.of(
+                "onsetThreshold", Double.toString(shipped.parameters().irregularThreshold()))));
+        ValidationSummary with = ValidationHarness.validate(subset(), shipped, 1);
         ValidationSummary s = ValidationHarness.validate(subset(), without, 1);
-        assertThat(s.nsrEpisodes).isGreaterThanOrEqualTo(10);
+        assertThat(s.nsrEpisodes).isGreaterThan(with.nsrEpisodes);
     }
 
     @Test
@@ -68,8 +77,8 @@ class PhysioNetFloorTest {
         assertThat(job.runsDetected).isEqualTo(beat.runsDetected);
         assertThat(job.pausesFound).isEqualTo(beat.pausesFound);
         RecordResult r201 = job.records.stream().filter(r -> r.record.equals("201")).findFirst().orElseThrow();
-        // 201 has two detected AF episodes minutes apart; the AF rule's 1 h cool-down lets only the first one alert
-        assertThat(r201.afEpisodes).hasSize(2);
+        // 201 has several detected AF episodes minutes apart; the AF rule's 1 h cool-down lets only the first one alert
+        assertThat(r201.afEpisodes).hasSizeGreaterThanOrEqualTo(2);
         assertThat(r201.alerts).filteredOn(c -> c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION
                 && c.kind() == org.wardstream.episodes.AlertChange.Kind.OPENED).hasSize(1)
                 .allSatisfy(c -> assertThat(c.episodeStartMs()).isEqualTo(r201.afEpisodes.get(0)[0]));
@@ -89,7 +98,8 @@ class PhysioNetFloorTest {
         String json = ValidationHarness.validate(subset(), new RrAnalyser(), 1).toJson();
         for (String key : new String[]{"\"af\"", "\"beat_sensitivity\"", "\"beat_specificity\"", "\"beat_ppv\"",
                 "\"episode_sensitivity\"", "\"median_detection_delay_s\"", "\"false_episodes_per_24h_nsr\"",
-                "\"pause\"", "\"recall\"", "\"false_per_24h_nsr\"", "\"records\""}) {
+                "\"pause\"", "\"recall\"", "\"false_per_24h_nsr\"", "\"records\"", "\"databases\"",
+                "\"false_af_beats_by_rhythm\"", "\"unlabelled_beats_excluded\""}) {
             assertThat(json).contains(key);
         }
     }

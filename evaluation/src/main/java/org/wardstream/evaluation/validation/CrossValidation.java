@@ -1,0 +1,721 @@
+package org.wardstream.evaluation.validation;
+
+import org.wardstream.rhythm.AfFeatures;
+import org.wardstream.rhythm.AfModel;
+import org.wardstream.rhythm.RhythmParameters;
+import org.wardstream.rhythm.RhythmSegment;
+import org.wardstream.rhythm.RrAnalyser;
+import org.wardstream.rhythm.RrAnalyserState;
+import org.wardstream.rhythm.SegmentClass;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * Record-grouped and cross-database cross-validation of the AF detector, and the training of its model
+ * ({@link AfModel}), in one reproducible command:
+ * <pre>
+ * java -cp clinical/target/classes org.wardstream.rhythm.validation.CrossValidation \
+ *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
+ *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v1.json]
+ *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
+ *     [--nsr-target 0.05] [--sp-floor 0.95] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ * </pre>
+ * <ol>
+ *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
+ *       run-time analyser itself ({@link RrAnalyser#features}; the features do not depend on the model).</li>
+ *   <li>Folds: within each database (mitdb, ltafdb, nsr2db), the records are shuffled with {@code --seed} and dealt
+ *       round-robin into {@code --folds} folds, so no record is in both the fitting and the scoring fold and each fold
+ *       holds every database.</li>
+ *   <li>Per fold, on the training records only: the logistic model is fitted (IRLS, ridge 1e-3; each database weighs
+ *       the same in total; segment label = most of its labelled intervals AF; segments touching AFL or unlabelled
+ *       intervals are left out), then the segment threshold and the onset bar by the constrained rule of
+ *       {@link #chooseThresholds}: the most sensitive pair whose training nsr2db false AF episodes are at or below
+ *       {@code --nsr-target} [0.05] per 24 h and whose non-AF specificity in each training database with labels is at
+ *       or above {@code --sp-floor} [0.95]; failing that, the fewest nsr2db false episodes among pairs with mean
+ *       sensitivity at or above {@code --se-floor} [0.90] (simulated on the training segments' probabilities with the
+ *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.</li>
+ *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
+ *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
+ *       pooled.</li>
+ *   <li>Cross-database: fitted (as above) on ltafdb only, scored on mitdb and nsr2db; fitted on ltafdb + nsr2db, scored
+ *       on mitdb; fitted on mitdb + nsr2db, scored on ltafdb.</li>
+ *   <li>{@code --train-out}: the model fitted the same way on every record (what ships); its scores on the same
+ *       records are printed labelled IN-SAMPLE. {@code --sensitivity}: each parameter moved 10 % either way with the
+ *       shipped model (in-sample).</li>
+ * </ol>
+ */
+public final class CrossValidation {
+    static final double RIDGE = 1e-3;
+    /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
+    static double TARGET_NSR_FALSE_PER_24H = 0.05;
+    /** Fallback of the constrained selection: mean training AF-segment sensitivity at or above this ({@code --se-floor});
+     *  with {@code --legacy-selection}, the per-database floor of the sensitivity-first onset bar (it used 0.965). */
+    static double SE_FLOOR = 0.90;
+    /** Constrained selection: non-AF segment specificity of each training database with rhythm labels ({@code --sp-floor}). */
+    static double SP_FLOOR = 0.95;
+    /** {@code --legacy-selection}: the previous, sensitivity-first selection (for comparison). */
+    static boolean LEGACY_SELECTION;
+    /** {@code --no-onset-bar}: the onset threshold is the segment threshold (for comparison). */
+    static boolean NO_ONSET_BAR;
+    static final List<String> DATABASES = List.of("mitdb", "ltafdb", "nsr2db");
+
+    /** One record, decoded once, with its segments' features. */
+    static final class Data {
+        final RrCsvRecord rec;
+        final String db;
+        /** Per segment (INSUFFICIENT ones included, features null): features, label (1 AF, 0 not, -1 left out). */
+        final List<double[]> features = new ArrayList<>();
+        final List<Byte> labels = new ArrayList<>();
+        /** Per segment: whether the evidence was reset before it (missing data), for the onset simulation. */
+        final List<Boolean> resetBefore = new ArrayList<>();
+        double hours;
+
+        Data(RrCsvRecord rec) {
+            this.rec = rec;
+            this.db = rec.database;
+        }
+    }
+
+    private CrossValidation() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Path> dirs = new ArrayList<>();
+        int folds = 5, threads = 2;
+        long seed = 13;
+        Path trainOut = null, json = null;
+        boolean sensitivity = false, cvOnly = false;
+        String dumpFeatures = null;
+        Path heldOutJson = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> dirs.add(Path.of(args[++i]));
+                case "--folds" -> folds = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--train-out" -> trainOut = Path.of(args[++i]);
+                case "--json" -> json = Path.of(args[++i]);
+                case "--sensitivity" -> sensitivity = true;
+                case "--cv-only" -> cvOnly = true;
+                case "--dump-features" -> dumpFeatures = args[++i];
+                case "--no-onset-bar" -> NO_ONSET_BAR = true;
+                case "--nsr-target" -> TARGET_NSR_FALSE_PER_24H = Double.parseDouble(args[++i]);
+                case "--se-floor" -> SE_FLOOR = Double.parseDouble(args[++i]);
+                case "--sp-floor" -> SP_FLOOR = Double.parseDouble(args[++i]);
+                case "--legacy-selection" -> {
+                    LEGACY_SELECTION = true;
+                    SE_FLOOR = 0.965;
+                }
+                case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
+                case "--set" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    overrides.put(kv[0].trim(), kv[1].trim());
+                }
+                default -> {
+                    System.err.println("unknown argument: " + args[i]);
+                    System.exit(2);
+                }
+            }
+        }
+        List<Path> files;
+        try {
+            files = ValidationHarness.recordFiles(dirs);
+        } catch (IOException e) {
+            System.err.println("--data: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long t0 = System.nanoTime();
+        RhythmParameters base = RhythmParameters.DEFAULTS.withOverrides(overrides);
+        List<Data> all = parallel(files, threads, f -> {
+            try {
+                return extract(RrCsvRecord.read(f), base);
+            } catch (IOException e) {
+                throw new IllegalStateException(f + ": " + e.getMessage(), e);
+            }
+        });
+        System.err.printf(Locale.ROOT, "read %d records and their segment features in %.1f s%n", all.size(), secs(t0));
+        String dump = dumpFeatures;
+        if (dump != null) {
+            StringBuilder b = new StringBuilder("db,record,label," + String.join(",", AfFeatures.NAMES) + "\n");
+            for (Data d : all) {
+                for (int k = 0; k < d.labels.size(); k++) {
+                    if (d.labels.get(k) < 0) continue;
+                    b.append(d.db).append(',').append(d.rec.name).append(',').append(d.labels.get(k));
+                    for (double v : d.features.get(k)) b.append(',').append(String.format(Locale.ROOT, "%.4f", v));
+                    b.append('\n');
+                }
+            }
+            Files.writeString(Path.of(dump), b.toString());
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder js = new StringBuilder("{\n");
+
+        // record-grouped k-fold
+        long t1 = System.nanoTime();
+        Map<String, List<Data>> byDb = new LinkedHashMap<>();
+        for (Data d : all) byDb.computeIfAbsent(d.db, k -> new ArrayList<>()).add(d);
+        List<List<Data>> foldSets = new ArrayList<>();
+        for (int k = 0; k < folds; k++) foldSets.add(new ArrayList<>());
+        Random rnd = new Random(seed);
+        for (List<Data> ds : byDb.values()) {
+            List<Data> shuffled = new ArrayList<>(ds);
+            Collections.shuffle(shuffled, rnd);
+            for (int i = 0; i < shuffled.size(); i++) foldSets.get(i % folds).add(shuffled.get(i));
+        }
+        List<RecordResult> heldOut = new ArrayList<>();
+        for (int k = 0; k < folds; k++) {
+            List<Data> test = foldSets.get(k);
+            List<Data> train = new ArrayList<>(all);
+            train.removeAll(test);
+            AfModel m = train(train, "fold " + (k + 1) + "/" + folds);
+            System.err.printf(Locale.ROOT, "fold %d: %d training records, %d held out; threshold %.3f onset %.3f%n", k + 1,
+                    train.size(), test.size(), m.threshold(), m.onsetThreshold());
+            heldOut.addAll(evaluate(test, base.withModel(m), threads));
+        }
+        ValidationSummary cv = new ValidationSummary(heldOut, base);
+        double cvSeconds = secs(t1);
+        out.append(String.format(Locale.ROOT, "%n## Record-grouped %d-fold cross-validation (seed %d; held-out records only; %.0f s)%n%n",
+                folds, seed, cvSeconds));
+        table(out, cv);
+        js.append("  \"cross_validated\": ").append(jsonRows(cv)).append(",\n");
+        if (heldOutJson != null) Files.writeString(heldOutJson, cv.toJson(), StandardCharsets.UTF_8);
+        if (cvOnly) {
+            rhythmTable(out, cv, "held-out (cross-validated)");
+            System.out.print(out);
+            return;
+        }
+
+        // cross-database
+        long t2 = System.nanoTime();
+        List<Data> ltaf = byDb.getOrDefault("ltafdb", List.of());
+        List<Data> mitNsr = new ArrayList<>(byDb.getOrDefault("mitdb", List.of()));
+        mitNsr.addAll(byDb.getOrDefault("nsr2db", List.of()));
+        if (!ltaf.isEmpty() && !mitNsr.isEmpty()) {
+            AfModel fromLtaf = train(ltaf, "ltafdb");
+            ValidationSummary a = new ValidationSummary(evaluate(mitNsr, base.withModel(fromLtaf), threads), base);
+            AfModel fromMit = train(mitNsr, "mitdb+nsr2db");
+            ValidationSummary b = new ValidationSummary(evaluate(ltaf, base.withModel(fromMit), threads), base);
+            out.append(String.format(Locale.ROOT, "%n## Cross-database (%.0f s)%n%nFitted on ltafdb (threshold %.3f, onset %.3f), scored on mitdb and nsr2db:%n%n",
+                    secs(t2), fromLtaf.threshold(), fromLtaf.onsetThreshold()));
+            table(out, a);
+            out.append(String.format(Locale.ROOT, "%nFitted on mitdb + nsr2db (threshold %.3f, onset %.3f), scored on ltafdb:%n%n",
+                    fromMit.threshold(), fromMit.onsetThreshold()));
+            table(out, b);
+            js.append("  \"ltafdb_to_mitdb_nsr2db\": ").append(jsonRows(a)).append(",\n");
+            js.append("  \"mitdb_nsr2db_to_ltafdb\": ").append(jsonRows(b)).append(",\n");
+            List<Data> nsr = byDb.getOrDefault("nsr2db", List.of());
+            List<Data> mit = byDb.getOrDefault("mitdb", List.of());
+            if (!nsr.isEmpty() && !mit.isEmpty()) {
+                // with no nsr2db record in the fit, the selection's NSR false-episode constraint has nothing to bind on;
+                // this variant gives it the normal-rhythm records and scores the other labelled database only
+                List<Data> ltafNsr = new ArrayList<>(ltaf);
+                ltafNsr.addAll(nsr);
+                AfModel fromLtafNsr = train(ltafNsr, "ltafdb+nsr2db");
+                ValidationSummary c = new ValidationSummary(evaluate(mit, base.withModel(fromLtafNsr), threads), base);
+                out.append(String.format(Locale.ROOT, "%nFitted on ltafdb + nsr2db (threshold %.3f, onset %.3f), scored on mitdb:%n%n",
+                        fromLtafNsr.threshold(), fromLtafNsr.onsetThreshold()));
+                table(out, c);
+                js.append("  \"ltafdb_nsr2db_to_mitdb\": ").append(jsonRows(c)).append(",\n");
+            }
+        }
+
+        // final model (in-sample)
+        AfModel fin = train(all, "the development records with rhythm labels or of nsr2db (" + String.join(", ", byDb.keySet()) + "; afdb 03665 has no labels and trains nothing)");
+        RhythmParameters finParams = base.withModel(fin);
+        ValidationSummary in = new ValidationSummary(evaluate(all, finParams, threads), base);
+        out.append(String.format(Locale.ROOT, "%n## IN-SAMPLE: the model fitted on all records, scored on the same records (threshold %.3f, onset %.3f)%n%n",
+                fin.threshold(), fin.onsetThreshold()));
+        table(out, in);
+        rhythmTable(out, cv, "held-out (cross-validated)");
+        js.append("  \"in_sample\": ").append(jsonRows(in));
+        if (trainOut != null) {
+            if (trainOut.toAbsolutePath().getParent() != null) Files.createDirectories(trainOut.toAbsolutePath().getParent());
+            Files.writeString(trainOut, fin.toJson(), StandardCharsets.UTF_8);
+            System.err.println("model written to " + trainOut);
+        }
+        out.append("\nModel weights (standardised features):\n");
+        for (int i = 0; i < AfFeatures.COUNT; i++) {
+            out.append(String.format(Locale.ROOT, "  %-28s %8.3f  (mean %.3f, sd %.3f)%n", AfFeatures.NAMES[i], fin.coef()[i],
+                    fin.mean()[i], fin.scale()[i]));
+        }
+        out.append(String.format(Locale.ROOT, "  %-28s %8.3f%n", "intercept", fin.intercept()));
+
+        if (sensitivity) {
+            js.append(",\n  \"sensitivity\": [");
+            out.append("\n## Sensitivity (IN-SAMPLE, shipped model): each parameter moved 10 % either way\n\n");
+            out.append("| parameter | value | mitdb Se | mitdb Sp | ltafdb Se | ltafdb Sp | ltafdb ep Se | nsr2db false/24 h |\n|---|---|---|---|---|---|---|---|\n");
+            sensRow(out, "(shipped)", "", in);
+            boolean firstS = true;
+            for (String name : List.of("irregularThreshold", "onsetThreshold", "onsetSegments", "offsetSegments", "windowBeats",
+                    "maxLag", "prematureFraction", "minValidFraction", "segmentBeats")) {
+                for (double f : new double[]{0.9, 1.1}) {
+                    String v = moved(finParams, name, f);
+                    RhythmParameters p2;
+                    try {
+                        p2 = finParams.withOverrides(Map.of(name, v));
+                    } catch (IllegalArgumentException e) {
+                        out.append("| ").append(name).append(" | ").append(v).append(" | not valid: ").append(e.getMessage()).append(" |\n");
+                        continue;
+                    }
+                    ValidationSummary s = new ValidationSummary(evaluate(all, p2, threads), base);
+                    sensRow(out, name, v, s);
+                    js.append(firstS ? "\n    " : ",\n    ").append("{\"parameter\": \"").append(name).append("\", \"value\": ")
+                            .append(v).append(", \"scores\": ").append(jsonRows(s)).append('}');
+                    firstS = false;
+                }
+            }
+            js.append("\n  ]");
+        }
+        js.append("\n}\n");
+        System.out.print(out);
+        if (json != null) Files.writeString(json, js.toString(), StandardCharsets.UTF_8);
+        System.err.printf(Locale.ROOT, "total %.0f s (cross-validation %.0f s)%n", secs(t0), cvSeconds);
+    }
+
+    private static String moved(RhythmParameters p, String name, double f) {
+        return switch (name) {
+            case "irregularThreshold" -> fmt(p.irregularThreshold() * f);
+            case "onsetThreshold" -> fmt(p.onsetThreshold() * f);
+            case "prematureFraction" -> fmt(p.prematureFraction() * f);
+            case "minValidFraction" -> fmt(p.minValidFraction() * f);
+            case "onsetSegments" -> Integer.toString(stepInt(p.onsetSegments(), f));
+            case "offsetSegments" -> Integer.toString(stepInt(p.offsetSegments(), f));
+            case "windowBeats" -> Integer.toString(stepInt(p.windowBeats(), f));
+            case "maxLag" -> Integer.toString(stepInt(p.maxLag(), f));
+            case "segmentBeats" -> Integer.toString(stepInt(p.segmentBeats(), f));
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** 10 % of an integer, at least one step. */
+    private static int stepInt(int v, double f) {
+        int moved = (int) Math.round(v * f);
+        if (moved == v) moved = f < 1 ? v - 1 : v + 1;
+        return moved;
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static void sensRow(StringBuilder out, String name, String v, ValidationSummary s) {
+        Map<String, ValidationSummary> db = s.byDatabase();
+        ValidationSummary m = db.get("mitdb"), l = db.get("ltafdb"), n = db.get("nsr2db");
+        out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", name, v,
+                f3(m == null ? Double.NaN : m.sensitivity()), f3(m == null ? Double.NaN : m.specificity()),
+                f3(l == null ? Double.NaN : l.sensitivity()), f3(l == null ? Double.NaN : l.specificity()),
+                f3(l == null ? Double.NaN : l.episodeSensitivity()), f3(n == null ? Double.NaN : n.falseEpisodesPer24hNsr())));
+    }
+
+    static void table(StringBuilder out, ValidationSummary s) {
+        out.append("| database | records | AF beat Se | Sp | PPV | AF runs >= 30 s found | episode Se | false episodes (per 24 h) | pauses found | false pauses |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, ValidationSummary> e : s.byDatabase().entrySet()) {
+            ValidationSummary d = e.getValue();
+            boolean nsr = e.getKey().equals("nsr2db");
+            out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %d (%s) | %d/%d | %d |%n", e.getKey(),
+                    d.records.size(), nsr ? "-" : f3(d.sensitivity()), f3(nsr ? d.nsrSpecificity() : d.specificity()),
+                    nsr ? "-" : f3(d.ppv()), nsr ? "-" : d.runsDetected + "/" + d.runs, nsr ? "-" : f3(d.episodeSensitivity()),
+                    d.labelledFalseEpisodes + d.nsrEpisodes, f3(d.falseEpisodesPer24hAll()), d.pausesFound, d.refPauses,
+                    d.falsePausesAll));
+        }
+    }
+
+    static void rhythmTable(StringBuilder out, ValidationSummary s, String label) {
+        out.append("\n## False AF intervals by reference rhythm, ").append(label).append("\n\n| rhythm | non-AF intervals | detected as AF | fraction |\n|---|---|---|---|\n");
+        for (Map.Entry<String, Long> e : s.nonAfByRhythm.entrySet()) {
+            long fp = s.fpByRhythm.getOrDefault(e.getKey(), 0L);
+            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.4f |%n", e.getKey(), e.getValue(), fp, (double) fp / e.getValue()));
+        }
+    }
+
+    private static String jsonRows(ValidationSummary s) {
+        StringBuilder b = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<String, ValidationSummary> e : s.byDatabase().entrySet()) {
+            ValidationSummary d = e.getValue();
+            b.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": {\"se\": ").append(ValidationSummary.num(d.sensitivity()))
+                    .append(", \"sp\": ").append(ValidationSummary.num(e.getKey().equals("nsr2db") ? d.nsrSpecificity() : d.specificity()))
+                    .append(", \"ppv\": ").append(ValidationSummary.num(d.ppv()))
+                    .append(", \"runs\": ").append(d.runs).append(", \"runs_found\": ").append(d.runsDetected)
+                    .append(", \"false_episodes\": ").append(d.labelledFalseEpisodes + d.nsrEpisodes)
+                    .append(", \"false_per_24h\": ").append(ValidationSummary.num(d.falseEpisodesPer24hAll()))
+                    .append(", \"pauses\": ").append(d.refPauses).append(", \"pauses_found\": ").append(d.pausesFound).append('}');
+            first = false;
+        }
+        return b.append('}').toString();
+    }
+
+    private static String f3(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Runs the record through the run-time analyser once, keeping every segment's features and label. */
+    static Data extract(RrCsvRecord rec, RhythmParameters params) {
+        Data d = new Data(rec);
+        RrAnalyser a = new RrAnalyser(params);
+        RrAnalyserState st = new RrAnalyserState();
+        boolean labelled = false;
+        for (String r : rec.rhythm) {
+            if (!r.isEmpty()) {
+                labelled = true;
+                break;
+            }
+        }
+        final boolean isLabelled = labelled;
+        // a record with neither rhythm labels nor the nsr2db guarantee of sinus rhythm (afdb 03665) trains nothing
+        final boolean trains = labelled || rec.database.equals("nsr2db");
+        int[] idx = {0};
+        long[] lastSegEnd = {Long.MIN_VALUE};
+        long prev = RhythmValidation.beatMs(rec, 0);
+        for (int i = 1; i < rec.size(); i++) {
+            long t = RhythmValidation.beatMs(rec, i);
+            if (t - prev <= 0) continue; // as RhythmValidation.run and the job's RR batches
+            int rrMs = (int) Math.min(t - prev, Integer.MAX_VALUE);
+            prev = t;
+            idx[0] = i;
+            a.onBeat(st, t, rrMs, RhythmValidation.qualityFromGapNote(rec.gapNote[i]), ev -> {
+                if (!(ev instanceof RhythmSegment seg)) return;
+                double[] f = null;
+                if (seg.classification() != SegmentClass.INSUFFICIENT) {
+                    f = new double[AfFeatures.COUNT];
+                    if (!a.features(st, f)) f = null;
+                }
+                byte y = -1;
+                if (f != null) {
+                    int af = 0, lab = 0;
+                    boolean excluded = false;
+                    for (int k = Math.max(1, idx[0] - seg.beats() + 1); k <= idx[0]; k++) {
+                        String r = rec.rhythm[k];
+                        if (r.equals(RhythmValidation.AFL) || (isLabelled && r.isEmpty())) excluded = true;
+                        if (r.equals(RhythmValidation.AF)) af++;
+                        lab++;
+                    }
+                    if (trains && !excluded && lab > 0) y = (byte) (2 * af >= lab ? 1 : 0);
+                }
+                d.features.add(f);
+                d.labels.add(y);
+                d.resetBefore.add(lastSegEnd[0] != Long.MIN_VALUE && seg.startMs() - lastSegEnd[0] > params.gapResetMs());
+                lastSegEnd[0] = seg.endMs();
+            });
+        }
+        d.hours = (rec.timeS[rec.size() - 1] - rec.timeS[0]) / 3600.0;
+        return d;
+    }
+
+    /**
+     * Fits the model on the records' labelled segments (each database weighing the same) and chooses its two
+     * thresholds on the same (training) records.
+     */
+    static AfModel train(List<Data> train, String trainedOn) {
+        LogisticRegression lr = fit(train);
+        double[] chosen = LEGACY_SELECTION ? legacyThresholds(train, lr) : chooseThresholds(train, lr);
+        double best = chosen[0], onset = chosen[1];
+        double[] coef = new double[AfFeatures.COUNT];
+        System.arraycopy(lr.beta, 1, coef, 0, coef.length);
+        return new AfModel("af-model-v1", lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+    }
+
+    /** The logistic model on the records' labelled segments, each database weighing the same in total. */
+    static LogisticRegression fit(List<Data> train) {
+        Map<String, Double> dbWeight = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        int n = 0;
+        for (Data d : train) {
+            for (byte y : d.labels) {
+                if (y >= 0) {
+                    counts.merge(d.db, 1, Integer::sum);
+                    n++;
+                }
+            }
+        }
+        counts.forEach((db, c) -> dbWeight.put(db, 1.0 / c));
+        double[][] x = new double[n][];
+        byte[] y = new byte[n];
+        double[] w = new double[n];
+        int i = 0;
+        for (Data d : train) {
+            for (int k = 0; k < d.labels.size(); k++) {
+                if (d.labels.get(k) < 0) continue;
+                x[i] = d.features.get(k);
+                y[i] = d.labels.get(k);
+                w[i] = dbWeight.get(d.db) * 1000.0;
+                i++;
+            }
+        }
+        return LogisticRegression.fit(x, y, w, RIDGE);
+    }
+
+    static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /**
+     * The previous selection (before the constrained rule; {@code --legacy-selection}, for comparison only): the segment
+     * threshold maximising the database-balanced segment Se + Sp of the training records, then the onset bar chosen
+     * sensitivity first ({@link #chooseOnset}).
+     */
+    static double[] legacyThresholds(List<Data> train, LogisticRegression lr) {
+        double best = 0.5, bestJ = -1;
+        for (double t = 0.05; t <= 0.951; t += 0.01) {
+            double logitT = Math.log(t / (1 - t));
+            Map<String, double[]> perDb = new LinkedHashMap<>(); // tp, fn, tn, fp
+            for (Data d : train) {
+                double[] c = perDb.computeIfAbsent(d.db, k -> new double[4]);
+                for (int k = 0; k < d.labels.size(); k++) {
+                    byte lab = d.labels.get(k);
+                    if (lab < 0) continue;
+                    boolean pos = lr.logit(d.features.get(k)) > logitT;
+                    if (lab == 1) c[pos ? 0 : 1]++; else c[pos ? 3 : 2]++;
+                }
+            }
+            double se = 0, sp = 0;
+            int nse = 0, nsp = 0;
+            for (double[] c : perDb.values()) {
+                if (c[0] + c[1] > 0) { se += c[0] / (c[0] + c[1]); nse++; }
+                if (c[2] + c[3] > 0) { sp += c[2] / (c[2] + c[3]); nsp++; }
+            }
+            double j = (nse == 0 ? 0 : se / nse) + (nsp == 0 ? 0 : sp / nsp);
+            if (j > bestJ) {
+                bestJ = j;
+                best = t;
+            }
+        }
+        return new double[]{best, chooseOnset(train, lr, best)};
+    }
+
+    /** Per training database: {probabilities, labels} sequences of its records (see {@link #simulate}). */
+    static Map<String, List<double[][]>> sequences(List<Data> train, LogisticRegression lr) {
+        Map<String, List<double[][]>> seqs = new LinkedHashMap<>();
+        for (Data d : train) {
+            double[] p = new double[d.features.size()];
+            double[] y = new double[p.length];
+            for (int k = 0; k < p.length; k++) {
+                double[] f = d.features.get(k);
+                double prob = f == null ? Double.NaN : 1 / (1 + Math.exp(-lr.logit(f)));
+                p[k] = d.resetBefore.get(k) && f != null ? -1 - prob : prob;
+                y[k] = d.labels.get(k);
+            }
+            seqs.computeIfAbsent(d.db, k -> new ArrayList<>()).add(new double[][]{p, y});
+        }
+        return seqs;
+    }
+
+    /** Grid of the constrained selection: segment thresholds and onset bars (onset >= segment threshold). */
+    static final double GRID_FROM = 0.05, GRID_TO = 0.95, GRID_STEP = 0.02;
+
+    /**
+     * The constrained selection of the segment threshold and the onset bar, on the training records only
+     * (simulated with the run-time state machine's rules on the training segments' probabilities):
+     * <ol>
+     *   <li>among the candidate pairs (segment threshold t and onset bar o >= t, both in steps of 0.02 from 0.05), those
+     *       with training nsr2db false AF episodes at or below {@code --nsr-target} [0.05] per 24 h and a non-AF segment
+     *       specificity at or above {@code --sp-floor} [0.95] in each training database with rhythm labels (mitdb,
+     *       ltafdb) are admissible;</li>
+     *   <li>among them the one with the highest AF-segment sensitivity (mean over the training databases with AF) wins
+     *       (ties: fewer nsr2db false episodes, then higher specificity, then the lower pair);</li>
+     *   <li>if no pair is admissible: the pair with the fewest nsr2db false episodes per 24 h among those with mean
+     *       sensitivity at or above {@code --se-floor} [0.90] (ties: higher sensitivity); if none reaches it either, the
+     *       most sensitive pair.</li>
+     * </ol>
+     * A segment is 8 intervals, so segment sensitivity and specificity stand in for the beat ones.
+     * Returns {segment threshold, onset bar}.
+     */
+    static double[] chooseThresholds(List<Data> train, LogisticRegression lr) {
+        Map<String, List<double[][]>> seqs = sequences(train, lr);
+        double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+        double[] bestOk = null, bestFallback = null, bestAny = null; // {t, o, se, nsrRate, minSp}
+        for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
+            for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
+                if (NO_ONSET_BAR && o > t) break;
+                double[] m = scorePair(seqs, nsrHours, t, o);
+                double se = m[0], rate = m[1], minSp = m[2];
+                double[] cand = {t, o, se, rate, minSp};
+                if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
+                    if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
+                }
+                if (se >= SE_FLOOR) {
+                    if (bestFallback == null || better(-cand[3], cand[2], cand[4], -bestFallback[3], bestFallback[2], bestFallback[4])) bestFallback = cand;
+                }
+                if (bestAny == null || better(cand[2], -cand[3], cand[4], bestAny[2], -bestAny[3], bestAny[4])) bestAny = cand;
+            }
+        }
+        double[] c = bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
+                bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
+                c[0], c[1], c[2], c[3], c[4]);
+        System.err.println("selection " + LAST_SELECTION);
+        return new double[]{c[0], c[1]};
+    }
+
+    /**
+     * One candidate pair simulated on the training sequences ({@link #sequences}): {mean AF-segment sensitivity over the
+     * databases with AF labels, nsr2db false AF episodes per 24 h, the lowest non-AF segment specificity of the
+     * databases with rhythm labels}.
+     */
+    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o) {
+        RhythmParameters rp = RhythmParameters.DEFAULTS;
+        double seSum = 0, minSp = 1;
+        int nSe = 0, episodes = 0;
+        for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
+            long[] c = new long[4];
+            int on = 0;
+            for (double[][] sq : e.getValue()) on += simulate(sq[0], sq[1], t, o, rp.onsetSegments(), rp.offsetSegments(), c);
+            if (e.getKey().equals("nsr2db")) {
+                episodes += on;
+                continue;
+            }
+            if (c[1] > 0) {
+                seSum += (double) c[0] / c[1];
+                nSe++;
+            }
+            if (c[3] > 0) minSp = Math.min(minSp, 1 - (double) c[2] / c[3]);
+        }
+        return new double[]{nSe == 0 ? 0 : seSum / nSe, nsrHours > 0 ? episodes * 24.0 / nsrHours : 0, minSp};
+    }
+
+    /** The last {@link #chooseThresholds} outcome, for the report. */
+    static volatile String LAST_SELECTION = "";
+
+    /** Lexicographic comparison, strictly better on the first key that differs (beyond rounding). */
+    private static boolean better(double a1, double a2, double a3, double b1, double b2, double b3) {
+        if (Math.abs(a1 - b1) > 1e-12) return a1 > b1;
+        if (Math.abs(a2 - b2) > 1e-12) return a2 > b2;
+        return a3 > b3 + 1e-12;
+    }
+
+    /**
+     * The onset threshold: sensitivity first, then false alarms. The highest bar (from the segment threshold up, in
+     * steps of 0.01) at which the simulated AF-segment sensitivity on every training database with AF stays at or above
+     * {@code --se-floor} [0.965]; then, if a lower bar already keeps the training nsr2db records' false episodes at or
+     * below {@code --nsr-target}, that lower one. Simulated with the run-time state machine's rules on the training
+     * segments' probabilities. {@code --se-floor 0} gives the bar chosen on nsr2db false episodes alone.
+     */
+    static double chooseOnset(List<Data> train, LogisticRegression lr, double threshold) {
+        if (NO_ONSET_BAR) return threshold;
+        Map<String, List<double[][]>> seqs = sequences(train, lr);
+        double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+        RhythmParameters rp = RhythmParameters.DEFAULTS;
+        double seCap = 0.995;
+        if (SE_FLOOR > 0) {
+            seCap = threshold;
+            for (double on = threshold; on < 0.995; on += 0.01) {
+                boolean ok = true;
+                for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
+                    long[] c = new long[2]; // AF segments covered, AF segments
+                    for (double[][] sq : e.getValue()) simulate(sq[0], sq[1], threshold, on, rp.onsetSegments(), rp.offsetSegments(), c);
+                    if (c[1] > 0 && (double) c[0] / c[1] < SE_FLOOR) ok = false;
+                }
+                if (!ok) break;
+                seCap = on;
+            }
+        }
+        if (nsrHours > 0) {
+            for (double on = threshold; on < seCap; on += 0.01) {
+                int episodes = 0;
+                for (double[][] sq : seqs.get("nsr2db")) episodes += simulate(sq[0], sq[1], threshold, on, rp.onsetSegments(), rp.offsetSegments(), new long[2]);
+                if (episodes * 24.0 / nsrHours <= TARGET_NSR_FALSE_PER_24H) return on;
+            }
+        }
+        return seCap;
+    }
+
+    /**
+     * Runs the run-time state machine on a sequence of segment probabilities (NaN = INSUFFICIENT; a value below 0 =
+     * the evidence was reset before the segment, probability -1 - v); returns the AF onsets and adds to
+     * {@code covered} the AF-labelled segments inside an episode ({@code [0]}) and all AF-labelled segments ({@code [1]});
+     * when {@code covered} has 4 cells, also the non-AF-labelled segments inside an episode ({@code [2]}) and all of them ({@code [3]}).
+     * The onset is back-dated over the confirming run, as at run time.
+     */
+    static int simulate(double[] pr, double[] labels, double thr, double onset, int onsetSegs, int offsetSegs, long[] covered) {
+        boolean active = false;
+        int irr = 0, reg = 0, onsets = 0, runStart = -1;
+        double sum = 0;
+        for (int k = 0; k < pr.length; k++) {
+            double v = pr[k];
+            if (labels[k] == 1) covered[1]++;
+            if (labels[k] == 0 && covered.length >= 4) covered[3]++;
+            if (Double.isNaN(v)) {
+                if (active) count(labels[k], covered);
+                continue;
+            }
+            double p = v;
+            if (v < 0) {
+                p = -1 - v;
+                irr = 0;
+                reg = 0;
+            }
+            if (p > thr) {
+                if (irr == 0) {
+                    sum = 0;
+                    runStart = k;
+                }
+                irr++;
+                sum += p;
+                reg = 0;
+                if (!active && irr >= onsetSegs && sum / irr > onset) {
+                    active = true;
+                    onsets++;
+                    for (int j = runStart; j < k; j++) count(labels[j], covered);
+                }
+            } else {
+                reg++;
+                irr = 0;
+                if (active && reg >= offsetSegs) active = false;
+            }
+            if (active) count(labels[k], covered);
+        }
+        return onsets;
+    }
+
+    private static void count(double label, long[] covered) {
+        if (label == 1) covered[0]++;
+        else if (label == 0 && covered.length >= 4) covered[2]++;
+    }
+
+    /** Scores records through the run-time analyser, beat by beat (as {@link ValidationHarness#validate}). */
+    static List<RecordResult> evaluate(List<Data> records, RhythmParameters params, int threads) throws InterruptedException {
+        RrAnalyser a = new RrAnalyser(params);
+        return parallel(records, threads, d -> RhythmValidation.evaluate(d.rec, a));
+    }
+
+    static <A, B> List<B> parallel(List<A> in, int threads, Function<A, B> f) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(2, threads)));
+        try {
+            List<Future<B>> fs = new ArrayList<>();
+            for (A a : in) fs.add(pool.submit(() -> f.apply(a)));
+            List<B> out = new ArrayList<>();
+            for (Future<B> fu : fs) {
+                try {
+                    out.add(fu.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

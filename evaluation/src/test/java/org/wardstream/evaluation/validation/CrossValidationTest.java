@@ -1,0 +1,111 @@
+package org.wardstream.evaluation.validation;
+
+import org.junit.jupiter.api.Test;
+import org.wardstream.rhythm.AfModel;
+import org.wardstream.rhythm.RhythmParameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The training and the onset simulation of {@link CrossValidation}, on the shipped PhysioNet subset. */
+class CrossValidationTest {
+
+    private static List<CrossValidation.Data> subset() throws Exception {
+        Path dir = Path.of(CrossValidationTest.class.getResource("/physionet").toURI());
+        List<CrossValidation.Data> out = new ArrayList<>();
+        for (Path f : ValidationHarness.recordFiles(List.of(dir))) {
+            out.add(CrossValidation.extract(RrCsvRecord.read(f), RhythmParameters.DEFAULTS));
+        }
+        return out;
+    }
+
+    @Test
+    void trainingSeparatesAfFromOtherRhythmsAndIsDeterministic() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        long af = data.stream().flatMap(d -> d.labels.stream()).filter(y -> y == 1).count();
+        long non = data.stream().flatMap(d -> d.labels.stream()).filter(y -> y == 0).count();
+        assertThat(af).isPositive();
+        assertThat(non).isGreaterThan(af);
+        AfModel m = CrossValidation.train(data, "subset");
+        AfModel again = CrossValidation.train(subset(), "subset");
+        assertThat(again).isEqualTo(m);
+        assertThat(m.threshold()).isBetween(0.05, 0.95);
+        assertThat(m.onsetThreshold()).isGreaterThanOrEqualTo(m.threshold()).isLessThan(1.0);
+        // the fitted model ranks AF segments above non-AF ones on average
+        double pAf = 0, pNon = 0;
+        for (CrossValidation.Data d : data) {
+            for (int k = 0; k < d.labels.size(); k++) {
+                if (d.labels.get(k) == 1) pAf += m.probability(d.features.get(k));
+                else if (d.labels.get(k) == 0) pNon += m.probability(d.features.get(k));
+            }
+        }
+        assertThat(pAf / af).isGreaterThan(0.7);
+        assertThat(pNon / non).isLessThan(0.3);
+        // the model's JSON round-trips
+        assertThat(AfModel.parse(m.toJson()).toJson()).isEqualTo(m.toJson());
+    }
+
+    @Test
+    void theOnsetSimulationFollowsTheRunTimeRules() {
+        double nan = Double.NaN;
+        double[] labels = new double[12];
+        java.util.Arrays.fill(labels, 1);
+        // five segments above the threshold with mean 0.8 open AF; an INSUFFICIENT one in between does not break the run
+        double[] p = {0.9, 0.8, nan, 0.7, 0.8, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9};
+        long[] covered = new long[2];
+        assertThat(CrossValidation.simulate(p, labels, 0.5, 0.75, 5, 5, covered)).isEqualTo(1);
+        assertThat(covered[1]).isEqualTo(12);
+        // covered: the confirming run back-dated (segments 0-5, the INSUFFICIENT one included), then segments 6-9
+        // until the fifth regular segment (10) closes AF; the last one (11) alone does not reopen it
+        assertThat(covered[0]).isEqualTo(10);
+        // the same run with a mean below the onset bar never opens
+        assertThat(CrossValidation.simulate(p, labels, 0.5, 0.85, 5, 5, new long[2])).isZero();
+        // a reset (negative value) before a segment restarts the run
+        double[] reset = {0.9, 0.9, 0.9, -1 - 0.9, 0.9, 0.9, 0.9};
+        assertThat(CrossValidation.simulate(reset, new double[7], 0.5, 0.5, 5, 5, new long[2])).isZero();
+    }
+
+    @Test
+    void theSimulationCountsNonAfSegmentsInsideEpisodes() {
+        // AF opens on segments 0-4 (labelled non-AF 0-1, AF 2-4) and closes at the fifth regular segment (9)
+        double[] p = {0.9, 0.9, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
+        double[] labels = {0, 0, 1, 1, 1, 0, 0, 0, 0, 0, -1};
+        long[] c = new long[4];
+        assertThat(CrossValidation.simulate(p, labels, 0.5, 0.5, 5, 5, c)).isEqualTo(1);
+        assertThat(c).containsExactly(3, 3, 2 + 4, 7);
+    }
+
+    @Test
+    void theConstrainedSelectionMeetsItsConstraintsAndIsTheMostSensitiveSuchPair() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        AfModel m = CrossValidation.train(data, "subset");
+        LogisticRegression lr = refit(data);
+        var seqs = CrossValidation.sequences(data, lr);
+        double nsrHours = data.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+        assertThat(nsrHours).isPositive();
+        double[] chosen = CrossValidation.chooseThresholds(data, lr);
+        assertThat(CrossValidation.round3(chosen[0])).isEqualTo(m.threshold());
+        assertThat(CrossValidation.round3(chosen[1])).isEqualTo(m.onsetThreshold());
+        double[] at = CrossValidation.scorePair(seqs, nsrHours, chosen[0], chosen[1]);
+        assertThat(CrossValidation.LAST_SELECTION).startsWith("constrained");
+        assertThat(at[1]).as("training nsr2db false episodes / 24 h").isLessThanOrEqualTo(CrossValidation.TARGET_NSR_FALSE_PER_24H);
+        assertThat(at[2]).as("lowest non-AF specificity of the labelled databases").isGreaterThanOrEqualTo(CrossValidation.SP_FLOOR);
+        // no admissible pair on the grid is more sensitive
+        for (double t = CrossValidation.GRID_FROM; t <= CrossValidation.GRID_TO + 1e-9; t += CrossValidation.GRID_STEP) {
+            for (double o = t; o <= CrossValidation.GRID_TO + 1e-9; o += CrossValidation.GRID_STEP) {
+                double[] s = CrossValidation.scorePair(seqs, nsrHours, t, o);
+                if (s[1] <= CrossValidation.TARGET_NSR_FALSE_PER_24H && s[2] >= CrossValidation.SP_FLOOR) {
+                    assertThat(s[0]).as("Se at %.2f/%.2f", t, o).isLessThanOrEqualTo(at[0] + 1e-12);
+                }
+            }
+        }
+    }
+
+    /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
+    private static LogisticRegression refit(List<CrossValidation.Data> data) {
+        return CrossValidation.fit(data);
+    }
+}
