@@ -17,9 +17,13 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.wardstream.arrival.ArrivalOrder;
+import org.wardstream.arrival.ArrivalState;
+import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.episodes.DetectorPath;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
+import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
@@ -53,12 +57,12 @@ import org.wardstream.signals.WearSignal;
  * {@link PatternCue}s of the compound CEP patterns (side output {@link #CUES}, for {@link CompoundPatterns}).
  * A thin adapter: every decision is in the clinical module.
  *
- * <p>Readings are analysed in the order the patient's devices delivered them, not held back for the
- * watermark: a backlog uploaded hours late is analysed like live data (its alerts carry how delayed
- * they are). When a device announces a backlog ("reconnected, n readings buffered"), the backlog and
- * the live readings that interleave with its upload are held briefly and analysed in device-time order,
- * so each detector, and the CEP patterns downstream, still see the patient's events in order. Silence
- * becoming device-offline and waking hours ending run on event-time timers.
+ * <p>Readings are not held back for the watermark: a backlog uploaded hours late is analysed like live data
+ * (its alerts carry how delayed they are). {@link ArrivalOrder} decides from the data alone, whether or not the
+ * device announces a reconnection, which readings are held briefly and analysed in device-time order (a backlog
+ * and the live readings interleaved with its upload), so each detector, and the CEP patterns downstream, see the
+ * patient's events in order; a reading too old to analyse in order is dead-lettered ({@link #DEAD_LETTERS}).
+ * Silence becoming device-offline, waking hours ending and the release of held readings run on event-time timers.
  *
  * <p>Each detector's state is a compact byte array (a few hundred bytes per patient in all).
  */
@@ -67,15 +71,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     /** The side output of cues for the CEP patterns. */
     public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues") {
     };
-    /**
-     * After a device announces a backlog, the patient's readings (the backlog, and live readings up to this
-     * long after the reconnection) are held and analysed together in device-time order once live data has
-     * moved beyond it: a backlog uploads in seconds, interleaved with live data. Not the announced count: a
-     * count that is off would release live data mid-backlog.
-     */
-    static final long BACKLOG_WAIT_MS = 3 * 60_000L;
-    /** At most this many readings are held for one backlog (about 3 days of one device); then they are analysed. */
-    static final int MAX_HELD = 20_000;
+    /** Side output of readings that cannot be analysed in order (reason {@code out-of-order}), for the DLQ. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
+            TypeInformation.of(DeadLetter.class));
+    /** Which readings are held and analysed in device-time order, and which cannot be analysed (plain Java). */
+    static final ArrivalOrder ORDER = new ArrivalOrder(ArrivalOrder.Parameters.defaults());
     /**
      * Weight of each new AF segment's rate in the smoothed AF rate (an exponentially weighted mean over about
      * the last seven 8-beat segments, some 30 s): one short segment's rate, noisy over 8 beats, neither
@@ -92,12 +92,17 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     /** The smoothed ventricular rate of the ongoing AF episode, bpm (absent outside AF). */
     private transient ValueState<Float> afRate;
     private transient KeyedTimer timer;
-    private transient ValueState<Long> lastReceived;
-    private transient ValueState<Long> backlogUntil;
+    /** {@link ArrivalState} (held readings, newest analysed, last receipt, reconnection). */
+    private transient ValueState<byte[]> arrivalState;
+    /** Format before {@link ArrivalState}: read once to migrate state from older savepoints, then cleared. */
+    private transient ValueState<Long> legacyLastReceived;
+    private transient ValueState<Long> legacyBacklogUntil;
+    private transient ValueState<Integer> legacyHeldCount;
     private transient ListState<DeviceReading> held;
-    private transient ValueState<Integer> heldCount;
     private transient ProfileRules<Detectors> detectors;
     private transient Counter outOfOrderBeats;
+    private transient Counter processed;
+    private transient Counter outOfOrderReadings;
 
     public SignalDetector(Rules rules) {
         this.rules = rules;
@@ -126,12 +131,16 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         wearState = ctx.getState(new ValueStateDescriptor<>("wear-activity", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         afRate = ctx.getState(new ValueStateDescriptor<>("af-rate", Types.FLOAT));
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
-        lastReceived = ctx.getState(new ValueStateDescriptor<>("last-received", Types.LONG));
-        backlogUntil = ctx.getState(new ValueStateDescriptor<>("backlog-until", Types.LONG));
+        arrivalState = ctx.getState(new ValueStateDescriptor<>("arrival-order", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        legacyLastReceived = ctx.getState(new ValueStateDescriptor<>("last-received", Types.LONG));
+        legacyBacklogUntil = ctx.getState(new ValueStateDescriptor<>("backlog-until", Types.LONG));
+        legacyHeldCount = ctx.getState(new ValueStateDescriptor<>("backlog-held-count", Types.INT));
         held = ctx.getListState(new ListStateDescriptor<>("backlog-held", TypeInformation.of(DeviceReading.class)));
-        heldCount = ctx.getState(new ValueStateDescriptor<>("backlog-held-count", Types.INT));
         detectors = new ProfileRules<>(rules, Detectors::of);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
+        // a reading ingest admitted (processed) but that cannot be analysed leaves as a dead letter instead
+        processed = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.PROCESSED);
+        outOfOrderReadings = IngestMetrics.deadLetterCounter(ctx.getMetricGroup(), DeadLetterReason.OUT_OF_ORDER.code());
     }
 
     /** The patient's working state for one call. */
@@ -151,6 +160,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         long delayedByMs;
         long receivedMs;
         String programme;
+        /** The patient's arrival state (for the end of a device-offline episode). */
+        ArrivalState arrival = new ArrivalState();
 
         Work(String patient) throws IOException {
             this.patient = patient;
@@ -228,70 +239,84 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
                 afRate.update((float) afRateBpm);
             }
         }
-
-        /**
-         * The next event time at which something is due. The wear tracker's silence runs on device time, but a
-         * device that has just uploaded a backlog has been heard from: its silence counts from the last receipt.
-         */
-        long nextTimer(Long heardAt) {
-            long next = d.wear().nextTimerMs(wear);
-            if (next != Long.MIN_VALUE && heardAt != null) {
-                next = Math.max(next, heardAt + d.wear().parameters().silenceLimitMs());
-            }
-            return next;
-        }
     }
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<EpisodeSignal> out) throws Exception {
-        Long heard = lastReceived.value();
-        if (heard == null || r.timeReceived > heard) {
-            lastReceived.update(r.timeReceived);
+        ArrivalState a = loadArrival();
+        Work w = null;
+        ORDER.heard(a, r.timeReceived, silenceLimitMs());
+        ArrivalOrder.Action action = ORDER.onArrival(a, r.time, r.timeReceived);
+        if (action == ArrivalOrder.Action.RELEASE_FIRST) {
+            w = releaseHeld(a, w, ctx, out);
+            action = ORDER.onArrival(a, r.time, r.timeReceived);
         }
-        Long until = backlogUntil.value();
-        if (until != null) {
-            Integer count = heldCount.value();
-            int n = count == null ? 0 : count;
-            if (r.time <= until + BACKLOG_WAIT_MS && n < MAX_HELD) {
-                held.add(r); // the backlog and the live readings around it, analysed together in device-time order
-                heldCount.update(n + 1);
-                return;
+        switch (action) {
+            case HOLD -> held.add(r);
+            case DEAD_LETTER -> {
+                processed.dec();
+                outOfOrderReadings.inc();
+                ctx.output(DEAD_LETTERS, new DeadLetter(null, null, DeadLetterReason.OUT_OF_ORDER.code(),
+                        ORDER.tooOldDetail(a, r.time), r.origin, r.brokerTimestamp, r.sourceLine));
             }
-            releaseHeld(ctx, out); // live data has moved on: the backlog is in
+            default -> {
+                w = w == null ? new Work(r.patientId) : w;
+                analyse(w, a, r, ctx, out);
+            }
         }
-        if (r.kind == DeviceReading.Kind.STATUS && r.connectivity == DeviceReading.CONN_RECONNECTED
-                && r.bufferedEvents > 0) {
-            backlogUntil.update(r.time);
-            heldCount.update(0);
-        }
-        Work w = new Work(r.patientId);
-        analyse(w, r, ctx, out);
-        finish(w, ctx);
+        finish(w, a, ctx);
     }
 
-    /** Analyses the readings held during a backlog upload in device-time order, and leaves backlog mode. */
-    private void releaseHeld(Context ctx, Collector<EpisodeSignal> out) throws Exception {
+    private long silenceLimitMs() throws IOException {
+        return detectors.of(profile.value()).wear().parameters().silenceLimitMs();
+    }
+
+    /** The arrival state; from a savepoint of the previous format, built from its last receipt and held backlog. */
+    private ArrivalState loadArrival() throws Exception {
+        byte[] bytes = arrivalState.value();
+        if (bytes != null) {
+            return ArrivalState.fromBytes(bytes);
+        }
+        ArrivalState a = new ArrivalState();
+        Long heard = legacyLastReceived.value();
+        if (heard != null) {
+            a.lastReceivedMs = heard;
+            Integer n = legacyHeldCount.value();
+            if (legacyBacklogUntil.value() != null && n != null && n > 0) {
+                a.holdSinceReceivedMs = heard; // a backlog held by the previous format: released after a hold
+                a.heldCount = n;
+            }
+            legacyLastReceived.clear();
+            legacyBacklogUntil.clear();
+            legacyHeldCount.clear();
+        }
+        return a;
+    }
+
+    /** Analyses the held readings in device-time order and ends the hold; returns the working state used. */
+    private Work releaseHeld(ArrivalState a, Work w, Context ctx, Collector<EpisodeSignal> out) throws Exception {
         List<DeviceReading> readings = new ArrayList<>();
         for (DeviceReading h : held.get()) {
             readings.add(h);
         }
         held.clear();
-        heldCount.clear();
-        backlogUntil.clear();
+        ORDER.released(a);
         if (readings.isEmpty()) {
-            return;
+            return w;
         }
-        readings.sort(java.util.Comparator.comparingLong(h -> h.time));
-        Work w = new Work(readings.get(0).patientId); // one load and one save for the whole backlog
+        ArrivalOrder.inAnalysisOrder(readings, h -> h.time);
+        Work work = w == null ? new Work(readings.get(0).patientId) : w; // one load and one save for all
         for (DeviceReading h : readings) {
-            analyse(w, h, ctx, out);
+            analyse(work, a, h, ctx, out);
         }
-        finish(w, ctx);
+        return work;
     }
 
     /** Feeds one reading to the detectors and emits the alert changes it causes (state is saved by the caller). */
-    private void analyse(Work w, DeviceReading r, Context ctx, Collector<EpisodeSignal> out) {
-        w.delayedByMs = r.lateByMs;
+    private void analyse(Work w, ArrivalState a, DeviceReading r, Context ctx, Collector<EpisodeSignal> out) {
+        ORDER.analysed(a, r.time);
+        w.arrival = a;
+        w.delayedByMs = ORDER.reportedDelayMs(r.time, r.timeReceived);
         w.receivedMs = r.timeReceived;
         if (r.programme != null) {
             w.programme = r.programme;
@@ -347,10 +372,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             hrState.clear();
             wearState.clear();
             afRate.clear();
-            lastReceived.clear();
-            backlogUntil.clear();
+            arrivalState.clear();
+            legacyLastReceived.clear();
+            legacyBacklogUntil.clear();
+            legacyHeldCount.clear();
             held.clear();
-            heldCount.clear();
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
@@ -360,18 +386,28 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpisodeSignal> out) throws Exception {
         timer.fired();
-        Work w = new Work(ctx.getCurrentKey());
-        Long heard = lastReceived.value();
-        if (heard == null || heard + w.d.wear().parameters().silenceLimitMs() <= timestamp) {
+        ArrivalState a = loadArrival();
+        Work w = null;
+        long release = ORDER.releaseTimerMs(a);
+        if (release != Long.MIN_VALUE && release <= timestamp) {
+            w = releaseHeld(a, w, ctx, out); // no more data came: the hold ends
+        }
+        w = w == null ? new Work(ctx.getCurrentKey()) : w;
+        w.arrival = a;
+        w.delayedByMs = 0;
+        if (a.lastReceivedMs == ArrivalState.NO_TIME
+                || a.lastReceivedMs + w.d.wear().parameters().silenceLimitMs() <= timestamp) {
             w.wearEvents(w.d.wear().onTime(w.wear, timestamp));
         }
         w.receivedMs = timestamp;
         emit(w, ctx, out);
-        finish(w, ctx);
+        finish(w, a, ctx);
     }
 
     private void emit(Work w, Context ctx, Collector<EpisodeSignal> out) {
         for (Transition t : w.transitions) {
+            // device-offline ends at the reconnection, not at the first buffered reading (plain Java)
+            t = ArrivalOrder.withOutageEnd(w.arrival, t);
             out.collect(EpisodeSignal.of(t, w.programme, w.delayedByMs, w.receivedMs));
         }
         for (PatternCue c : w.cues) {
@@ -381,9 +417,33 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         w.cues.clear();
     }
 
-    private void finish(Work w, Context ctx) throws IOException {
-        w.save();
-        long next = w.nextTimer(lastReceived.value());
-        timer.moveTo(ctx.timerService(), next);
+    /** Saves the state and keeps one timer at the earliest of the wear tracker's and the hold's due times. */
+    private void finish(Work w, ArrivalState a, Context ctx) throws IOException {
+        arrivalState.update(a.toBytes());
+        Long heard = a.lastReceivedMs == ArrivalState.NO_TIME ? null : a.lastReceivedMs;
+        long wear;
+        if (w != null) {
+            w.save();
+            wear = nextWearTimer(w.d, w.wear, heard);
+        } else { // held or dead-lettered: the detectors' state is unchanged, their timer is computed from it
+            byte[] wearBytes = wearState.value();
+            wear = nextWearTimer(detectors.of(profile.value()),
+                    wearBytes == null ? new WearActivityState() : WearActivityState.fromBytes(wearBytes), heard);
+        }
+        long release = ORDER.releaseTimerMs(a);
+        timer.moveTo(ctx.timerService(), release == Long.MIN_VALUE ? wear
+                : wear == Long.MIN_VALUE ? release : Math.min(release, wear));
+    }
+
+    /**
+     * The next event time at which the wear tracker has something due. Its silence runs on device time, but a
+     * device that has just uploaded a backlog has been heard from: its silence counts from the last receipt.
+     */
+    private static long nextWearTimer(Detectors d, WearActivityState wear, Long heardAt) {
+        long next = d.wear().nextTimerMs(wear);
+        if (next != Long.MIN_VALUE && heardAt != null) {
+            next = Math.max(next, heardAt + d.wear().parameters().silenceLimitMs());
+        }
+        return next;
     }
 }

@@ -42,7 +42,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
         consumed = IngestMetrics.counter(context.getMetricGroup(), IngestMetrics.CONSUMED);
         refused = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            if (reason != DeadLetterReason.UNKNOWN_PATIENT) { // counted where it is decided
+            if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.OUT_OF_ORDER) { // counted where decided
                 refused.put(reason, IngestMetrics.deadLetterCounter(context.getMetricGroup(), reason.code()));
             }
         }

@@ -1,7 +1,7 @@
 package org.wardstream.contract;
 
 /**
- * Why ingest refused a device event. The {@link #code()} is written to the dead-letter record's
+ * Why ingest (or, for {@link #OUT_OF_ORDER}, the detector) refused a device event. The {@link #code()} is written to the dead-letter record's
  * {@value Topics#HEADER_DLQ_REASON} header and to {@code summary.json}: a public contract.
  */
 public enum DeadLetterReason {
@@ -16,7 +16,12 @@ public enum DeadLetterReason {
     /** Device time further in the future than the configured tolerance, relative to timeReceived. */
     FUTURE_TIME("future-time"),
     /** No enrolment for the patient arrived within the grace period (or the patient was withdrawn). */
-    UNKNOWN_PATIENT("unknown-patient");
+    UNKNOWN_PATIENT("unknown-patient"),
+    /**
+     * Accepted, but older (device time) than the patient's newest analysed reading by more than the reorder bound:
+     * it can no longer be analysed in device-time order. Decided by the detector, after ingest.
+     */
+    OUT_OF_ORDER("out-of-order");
 
     private final String code;
 

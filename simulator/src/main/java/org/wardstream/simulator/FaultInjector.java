@@ -49,15 +49,22 @@ final class FaultInjector {
               {"name":"kind","type":"string"},
               {"name":"value","type":"double"}]}""");
 
-    private static final DeadLetterReason[] REASONS = DeadLetterReason.values();
+    /** The malformed-record faults (out-of-order is a matter of timing, decided by the detector: not injected). */
+    private static final DeadLetterReason[] REASONS = Arrays.stream(DeadLetterReason.values())
+            .filter(r -> r != DeadLetterReason.OUT_OF_ORDER).toArray(DeadLetterReason[]::new);
+
+    /** The reasons of the faults this injects (every dead-letter reason but out-of-order). */
+    static List<DeadLetterReason> injectedReasons() {
+        return List.of(REASONS);
+    }
 
     private final double perRecord;
     private final SplittableRandom r;
     private final AvroCodec<DeviceEvent> values;
     private final ReplayJson json;
     private final String programme;
-    private final long[] counts = new long[REASONS.length];
-    private final int[] variants = new int[REASONS.length];
+    private final long[] counts = new long[DeadLetterReason.values().length];
+    private final int[] variants = new int[DeadLetterReason.values().length];
     private final List<DeadLetterReason> round = new ArrayList<>();
     private double credit;
 

@@ -139,7 +139,7 @@ public final class Simulator {
         }
 
         Map<String, Long> malformed = new LinkedHashMap<>();
-        for (DeadLetterReason r : DeadLetterReason.values()) {
+        for (DeadLetterReason r : FaultInjector.injectedReasons()) {
             malformed.put(r.code(), faults.count(r));
         }
         return new SimulationManifest(emitted, enrolments.size(), duplicates, malformed, episodesByType());

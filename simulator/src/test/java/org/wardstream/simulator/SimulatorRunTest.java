@@ -273,7 +273,7 @@ class SimulatorRunTest {
         assertThat(seen.enrolmentsSeen).hasSize(200);
         assertThat(manifest.enrolments()).isEqualTo(200);
         assertThat(seen.byFault.getOrDefault("duplicate", 0L)).isEqualTo(manifest.duplicates());
-        for (DeadLetterReason r : DeadLetterReason.values()) {
+        for (DeadLetterReason r : FaultInjector.injectedReasons()) {
             assertThat(seen.byFault.getOrDefault(r.code(), 0L)).as(r.code())
                     .isEqualTo(manifest.malformedByReason().get(r.code()))
                     .isPositive();
