@@ -35,6 +35,8 @@ public class AlertEvent {
     public long evidenceReceivedMs;
     /** Wall-clock time the change left the detector, epoch ms. */
     public long emittedAtMs;
+    /** The patient's IANA time zone (enrolment), for local times in the text; null if unknown. */
+    public String timeZone;
 
     public AlertEvent() {
     }
@@ -60,6 +62,12 @@ public class AlertEvent {
         e.evidenceReceivedMs = evidenceReceivedMs;
         e.emittedAtMs = emittedAtMs;
         return e;
+    }
+
+    /** The same change with the patient's time zone. */
+    AlertEvent inZone(String zone) {
+        this.timeZone = zone;
+        return this;
     }
 
     /** Back to the lifecycle's record, for the FHIR encoder. */

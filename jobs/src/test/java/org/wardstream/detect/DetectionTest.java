@@ -335,7 +335,10 @@ class DetectionTest {
         assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "ESCALATED");
         assertThat(af.get(1).severity).isEqualTo("urgent");
         assertThat(af.get(1).reason).contains("fast ventricular rate");
-        assertThat(af.get(1).evidence.get("meanRateBpm")).isGreaterThan(110.0);
+        assertThat(af.get(1).evidence.get("fastRateBpm")).isGreaterThan(110.0);
+        // the wording is written from the same numbers: the patient's threshold and the rate it reached
+        assertThat(af.get(1).reason).contains("above 110/min").contains("reaching "
+                + Math.round(af.get(1).evidence.get("fastRateBpm")) + "/min");
         assertThat(af.get(1).atMs - af.get(0).episodeStartMs).isGreaterThanOrEqualTo(5 * MIN);
 
         // another patient whose enrolment raises fastRateBpm to 140 (a clinician's override): no escalation
