@@ -99,14 +99,19 @@ public final class ArrivalOrder {
     /**
      * Notes a receipt (every reading, before {@link #onArrival}): a receipt at least {@code silenceLimitMs} after
      * the previous one is a reconnection ({@link ArrivalState#reconnectedAtMs}).
+     *
+     * @return whether this receipt is a reconnection: the device was silent to the platform for the silence limit,
+     *         whatever its buffered readings will show in device time (the caller lets the silence count up to now)
      */
-    public void heard(ArrivalState s, long receivedMs, long silenceLimitMs) {
-        if (s.lastReceivedMs != NO_TIME && receivedMs - s.lastReceivedMs >= silenceLimitMs) {
+    public boolean heard(ArrivalState s, long receivedMs, long silenceLimitMs) {
+        boolean reconnected = s.lastReceivedMs != NO_TIME && receivedMs - s.lastReceivedMs >= silenceLimitMs;
+        if (reconnected) {
             s.reconnectedAtMs = receivedMs;
         }
         if (s.lastReceivedMs == NO_TIME || receivedMs > s.lastReceivedMs) {
             s.lastReceivedMs = receivedMs;
         }
+        return reconnected;
     }
 
     /**

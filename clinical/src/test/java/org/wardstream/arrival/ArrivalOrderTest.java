@@ -135,7 +135,7 @@ class ArrivalOrderTest {
         order.heard(s, T0, limit);
         order.heard(s, T0 + 30 * MIN, limit);
         assertThat(s.reconnectedAtMs).isEqualTo(ArrivalState.NO_TIME);
-        order.heard(s, T0 + 210 * MIN, limit); // 3 h without a receipt
+        assertThat(order.heard(s, T0 + 210 * MIN, limit)).isTrue(); // 3 h without a receipt
         assertThat(s.reconnectedAtMs).isEqualTo(T0 + 210 * MIN);
         // the offline episode began at the last data (T0+30) and the backlog's first reading is at T0+31
         assertThat(ArrivalOrder.outageEndMs(s, T0 + 31 * MIN)).isEqualTo(T0 + 210 * MIN);

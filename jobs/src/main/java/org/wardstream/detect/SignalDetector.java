@@ -245,7 +245,15 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     public void processElement1(DeviceReading r, Context ctx, Collector<EpisodeSignal> out) throws Exception {
         ArrivalState a = loadArrival();
         Work w = null;
-        ORDER.heard(a, r.timeReceived, silenceLimitMs());
+        if (ORDER.heard(a, r.timeReceived, silenceLimitMs())) {
+            // nothing received for the silence limit: the device was offline up to now, whatever device times its
+            // uploaded backlog will show (it proves the silence, like a "reconnected" message; time only)
+            w = new Work(r.patientId);
+            w.arrival = a;
+            w.receivedMs = r.timeReceived;
+            w.wearEvents(w.d.wear().onTime(w.wear, r.timeReceived));
+            emit(w, ctx, out);
+        }
         ArrivalOrder.Action action = ORDER.onArrival(a, r.time, r.timeReceived);
         if (action == ArrivalOrder.Action.RELEASE_FIRST) {
             w = releaseHeld(a, w, ctx, out);

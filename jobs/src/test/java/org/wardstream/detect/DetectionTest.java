@@ -206,6 +206,12 @@ class DetectionTest {
         assertThat(opened.delayedByMs).isIn(delays);
         assertThat(af.get(1).episodeEndMs).isBetween(T0 + 39 * MIN, T0 + 42 * MIN);
         assertThat(chain.outOfOrderDeadLetters()).isEmpty();
+        // nothing was received for three hours (no watermark moved meanwhile): the device was offline, from its last
+        // data to the reconnection, whatever its backlog shows in device time
+        List<AlertEvent> offline = alerts("device-offline");
+        assertThat(offline).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(offline.get(1).episodeStartMs).isEqualTo(T0 + 4 * MIN);
+        assertThat(offline.get(1).episodeEndMs).isEqualTo(back + 61_000);
     }
 
     @Test
