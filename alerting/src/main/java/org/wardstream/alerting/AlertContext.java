@@ -5,7 +5,7 @@ package org.wardstream.alerting;
  * itself. Both values come from the input records (device time and {@code timeReceived}), never from a wall
  * clock, so a replay of the same input encodes to the same bytes.
  *
- * @param delayedByMs  for a change raised from a delayed upload (a backlog behind the watermark, or data received
+ * @param delayedByMs  for a change raised from a delayed upload (data received
  *                     well after it was recorded): how late the evidence arrived, ms; {@code null} or {@code <= 0}
  *                     when not delayed
  * @param receivedAtMs when the evidence that caused the change was received by wardstream (epoch ms), or

@@ -29,7 +29,7 @@ public class AlertEvent {
     public String detectorVersion;
     public int ruleVersion;
     public int suppressedRecurrences;
-    /** How far the evidence lagged behind the watermark (0 = on time), ms. */
+    /** How delayed the evidence was: its receipt time minus its device time when over the delayed threshold (0 = on time), ms. */
     public long delayedByMs;
     /** When the platform received the evidence (its timeReceived), epoch ms. */
     public long evidenceReceivedMs;
