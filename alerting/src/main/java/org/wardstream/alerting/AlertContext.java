@@ -5,25 +5,36 @@ package org.wardstream.alerting;
  * itself. Both values come from the input records (device time and {@code timeReceived}), never from a wall
  * clock, so a replay of the same input encodes to the same bytes.
  *
- * @param delayedByMs  for a change raised from a delayed upload (a backlog behind the watermark, or data received
+ * @param delayedByMs  for a change raised from a delayed upload (data received
  *                     well after it was recorded): how late the evidence arrived, ms; {@code null} or {@code <= 0}
  *                     when not delayed
  * @param receivedAtMs when the evidence that caused the change was received by wardstream (epoch ms), or
  *                     {@code null} if unknown
+ * @param timeZone     the patient's IANA time zone (from the enrolment), for local times in the text beside UTC;
+ *                     {@code null} if unknown (then UTC only)
  */
-public record AlertContext(Long delayedByMs, Long receivedAtMs) {
+public record AlertContext(Long delayedByMs, Long receivedAtMs, String timeZone) {
 
     /** Not delayed, receipt time unknown: the alert is taken as raised at the change's device time. */
-    public static final AlertContext NONE = new AlertContext(null, null);
+    public static final AlertContext NONE = new AlertContext(null, null, null);
+
+    public AlertContext(Long delayedByMs, Long receivedAtMs) {
+        this(delayedByMs, receivedAtMs, null);
+    }
 
     /** Evidence received at {@code receivedAtMs}, not delayed. */
     public static AlertContext receivedAt(long receivedAtMs) {
-        return new AlertContext(null, receivedAtMs);
+        return new AlertContext(null, receivedAtMs, null);
     }
 
     /** Raised from delayed data: evidence received at {@code receivedAtMs}, {@code delayedByMs} after it was recorded. */
     public static AlertContext delayed(long delayedByMs, long receivedAtMs) {
-        return new AlertContext(delayedByMs, receivedAtMs);
+        return new AlertContext(delayedByMs, receivedAtMs, null);
+    }
+
+    /** The same, with the patient's time zone. */
+    public AlertContext inZone(String zone) {
+        return new AlertContext(delayedByMs, receivedAtMs, zone);
     }
 
     public boolean isDelayed() {

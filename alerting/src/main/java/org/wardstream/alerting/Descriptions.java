@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Plain-English text for the triage clinician (Task.description and Observation.code.text): what happened, for how
- * long, the key numbers, then the lifecycle step. Durations only, no clock times: the patient's time zone is not
- * known here and the structured effectivePeriod carries the exact instants.
+ * long, the key numbers, then the lifecycle step, then when: the episode's start (and end) in the patient's local
+ * time beside UTC (UTC only when the zone is not known); the structured effectivePeriod carries the exact instants.
  */
 final class Descriptions {
 
@@ -41,6 +41,13 @@ final class Descriptions {
                 Double burden = Evidence.get(ev, "afBurdenPercent");
                 if (burden != null) sb.append(", AF burden ").append(Evidence.decimal(burden, 1).toPlainString()).append(" %");
                 sb.append(". Detected from RR intervals only: confirm with an ECG.");
+                Double fast = Evidence.get(ev, "fastRateBpm");
+                if (fast != null && c.kind() != AlertChange.Kind.ESCALATED) { // the escalation's own text says it
+                    sb.append(" Escalated for a fast ventricular rate: smoothed mean ").append(rate(fast));
+                    Double fastMinutes = Evidence.get(ev, "fastMinutes");
+                    if (fastMinutes != null) sb.append(" sustained ").append(duration((long) (fastMinutes * 60_000)));
+                    sb.append('.');
+                }
             }
             case TACHYCARDIA -> {
                 sb.append("Sustained fast heart rate at rest, ").append(lasting);
@@ -58,7 +65,10 @@ final class Descriptions {
                 if (pauseMs != null) sb.append(" of ").append(Evidence.decimal(pauseMs / 1000.0, 1).toPlainString()).append(" s");
                 sb.append(" (no beat detected over clean signal).");
                 Double still = Evidence.get(ev, "stillMinutes");
-                if (still != null) sb.append(" No movement for ").append(duration((long) (still * 60_000))).append(" since.");
+                if (still != null) {
+                    sb.append(" No movement for ").append(duration((long) (still * 60_000))).append(" since");
+                    sb.append(c.kind() == AlertChange.Kind.ESCALATED ? "." : ": escalated as a possible syncope or fall.");
+                }
             }
             case INACTIVITY -> {
                 sb.append("No movement while the device was worn, ").append(lasting);
@@ -77,10 +87,36 @@ final class Descriptions {
             sb.append(' ').append(c.suppressedRecurrences()).append(c.suppressedRecurrences() == 1 ? " similar episode" : " similar episodes")
                     .append(" during the cool-down since the previous alert did not raise separate alerts.");
         }
+        sb.append(' ').append(when(c, ctx.timeZone()));
         if (ctx.isDelayed()) {
             sb.append(" Raised from delayed data: uploaded ").append(duration(ctx.delayedByMs())).append(" after it was recorded.");
         }
         return sb.toString();
+    }
+
+    private static final java.time.format.DateTimeFormatter LOCAL =
+            java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", java.util.Locale.UK);
+    private static final java.time.format.DateTimeFormatter CLOCK =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.UK);
+
+    /** "Started 2 Mar 2026 10:00 Europe/London (10:00 UTC); ended ..." */
+    static String when(AlertChange c, String zone) {
+        java.time.ZoneId z;
+        try {
+            z = zone == null ? null : java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            z = null;
+        }
+        String s = "Started " + at(c.episodeStartMs(), z);
+        if (c.ended()) s += "; ended " + at(c.episodeEndMs(), z);
+        return s + ".";
+    }
+
+    private static String at(long ms, java.time.ZoneId zone) {
+        java.time.Instant i = java.time.Instant.ofEpochMilli(ms);
+        String utc = CLOCK.format(i.atZone(java.time.ZoneOffset.UTC)) + " UTC";
+        if (zone == null) return LOCAL.format(i.atZone(java.time.ZoneOffset.UTC)) + " UTC";
+        return LOCAL.format(i.atZone(zone)) + " " + zone.getId() + " (" + utc + ")";
     }
 
     private static String step(AlertChange c) {

@@ -43,6 +43,56 @@ class FhirAlertsTest {
     }
 
     @Test
+    void everyComponentHasACodeWithDisplayTextAndAUcumUnitAndReadableValues() throws Exception {
+        for (EpisodeType type : EpisodeType.values()) {
+            for (AlertChange.Kind kind : AlertChange.Kind.values()) {
+                JsonNode obs = resource(tree(FhirAlerts.toJson(Samples.change(type, kind))), "Observation");
+                for (JsonNode comp : obs.get("component")) {
+                    String where = type + " " + kind + " " + comp;
+                    JsonNode coding = comp.get("code").get("coding").get(0);
+                    assertThat(coding.path("code").asText()).as(where).isNotBlank();
+                    assertThat(coding.path("display").asText()).as(where).isNotBlank();
+                    assertThat(comp.get("code").path("text").asText()).as(where).isNotBlank();
+                    JsonNode q = comp.get("valueQuantity");
+                    assertThat(q.path("system").asText()).as(where).isEqualTo("http://unitsofmeasure.org");
+                    assertThat(q.path("code").asText()).as(where).isNotBlank();
+                    assertThat(q.path("unit").asText()).as(where).isNotBlank();
+                    // rounded for reading: at most 3 decimals (RR irregularity, pause in s), never 5.007967
+                    assertThat(q.get("value").decimalValue().scale()).as(where).isLessThanOrEqualTo(3);
+                }
+            }
+        }
+        JsonNode escalated = resource(tree(FhirAlerts.toJson(Samples.change(EpisodeType.ATRIAL_FIBRILLATION, ESCALATED))),
+                "Observation");
+        boolean found = false;
+        for (JsonNode comp : escalated.get("component")) {
+            if (comp.get("code").get("coding").get(0).get("code").asText().equals("af-fast-rate-duration")) {
+                assertThat(comp.get("valueQuantity").get("value").asText()).isEqualTo("5");
+                assertThat(comp.get("valueQuantity").get("unit").asText()).isEqualTo("min");
+                found = true;
+            }
+        }
+        assertThat(found).as("fastMinutes is a coded component").isTrue();
+    }
+
+    @Test
+    void theTextGivesLocalTimeInThePatientsZoneBesideUtc() throws Exception {
+        AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, CLOSED); // 2 Mar 09:15Z, winter: GMT
+        String london = resource(tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).inZone("Europe/London"))),
+                "Task").get("description").asText();
+        assertThat(london).contains("Started 2 Mar 2026 09:15 Europe/London (09:15 UTC); ended 2 Mar 2026 09:57 "
+                + "Europe/London (09:57 UTC).");
+        String kolkata = resource(tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).inZone("Asia/Kolkata"))),
+                "Task").get("description").asText();
+        assertThat(kolkata).contains("Started 2 Mar 2026 14:45 Asia/Kolkata (09:15 UTC)");
+        String unknown = resource(tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()))), "Task")
+                .get("description").asText();
+        assertThat(unknown).contains("Started 2 Mar 2026 09:15 UTC");
+        // the closed record still says why the alert was escalated, from the numbers it carries
+        assertThat(london).contains("Escalated for a fast ventricular rate: smoothed mean 131/min sustained 5 min.");
+    }
+
+    @Test
     void bundleShapeFollowsTheContract() throws Exception {
         AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, OPENED);
         String json = FhirAlerts.toJson(c);
@@ -326,7 +376,8 @@ class FhirAlertsTest {
                 .contains("(limit for this time of day 3 h)");
         AlertChange closedAf = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, CLOSED);
         assertThat(FhirAlerts.parse(FhirAlerts.toJson(closedAf)).description())
-                .contains("lasted 42 min").endsWith("Episode has ended; review still required.");
+                .contains("lasted 42 min").contains("Episode has ended; review still required.")
+                .endsWith("Started 2 Mar 2026 09:15 UTC; ended 2 Mar 2026 09:57 UTC.");
     }
 
     /** Not a benchmark: a rough per-message cost for the Flink layer's sizing, printed to the test output. */

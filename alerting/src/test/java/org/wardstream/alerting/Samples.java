@@ -33,11 +33,12 @@ public final class Samples {
         Map<String, Double> ev = new LinkedHashMap<>();
         switch (type) {
             case ATRIAL_FIBRILLATION -> {
-                if (kind == AlertChange.Kind.OPENED) {
-                    ev.put("irregularity", 0.1834);
-                    ev.put("meanRateBpm", 96.4);
-                } else if (kind != AlertChange.Kind.CLOSED) {
-                    ev.put("meanRateBpm", 118.26);
+                // every record after the opening also carries what opened (and escalated) the episode
+                ev.put("irregularity", 0.1834);
+                ev.put("meanRateBpm", kind == AlertChange.Kind.UPDATED ? 118.26 : 96.4);
+                if (kind == AlertChange.Kind.ESCALATED || kind == AlertChange.Kind.CLOSED) {
+                    ev.put("fastRateBpm", 131.37);
+                    ev.put("fastMinutes", 5.007967);
                 }
             }
             case TACHYCARDIA, BRADYCARDIA -> {
@@ -47,8 +48,8 @@ public final class Samples {
                 ev.put("maxRateBpm", tachy ? 142.0 : 49.0);
             }
             case PAUSE -> {
-                if (kind == AlertChange.Kind.ESCALATED) ev.put("stillMinutes", 11.0);
-                else if (kind != AlertChange.Kind.CLOSED) ev.put("pauseMs", 4230.0);
+                ev.put("pauseMs", 4230.0);
+                if (kind == AlertChange.Kind.ESCALATED || kind == AlertChange.Kind.CLOSED) ev.put("stillMinutes", 11.0);
             }
             case INACTIVITY -> {
                 ev.put("stillMinutes", kind == AlertChange.Kind.CLOSED ? 262.5 : 181.0);

@@ -78,7 +78,7 @@ final class EmbeddedRuns {
         err.printf("  produced %,d = consumed %,d = processed %,d + duplicate %,d + dead-lettered %,d %s%n",
                 produced, o.consumed(), o.processed(), o.duplicates(), o.deadLettered(),
                 o.reconciles(produced) ? "(reconciled)" : "(DOES NOT RECONCILE)");
-        err.printf("  late (behind the watermark, still processed): %,d; dead letters by reason: %s%n", o.late(),
+        err.printf("  late (received over 5 min after recorded, still processed): %,d; dead letters by reason: %s%n", o.late(),
                 o.deadLetterTopic());
         err.println("  wrote " + out.toAbsolutePath());
     }

@@ -2,9 +2,10 @@ package org.wardstream.detector;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
+import org.wardstream.arrival.ArrivalOrder;
+import org.wardstream.arrival.ArrivalState;
 import org.wardstream.episodes.DetectorPath;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
@@ -33,26 +34,22 @@ import org.wardstream.signals.WearSignal;
  * bradycardia) and {@link WearActivityTracker} (wear, inactivity, device-offline) over a patient's readings and
  * turns their events into lifecycle {@link Transition}s and {@link PatternCue}s for the compound CEP patterns.
  *
- * <p>Readings are analysed in the order the patient's devices delivered them, not held back for the watermark: a
- * backlog uploaded hours late is analysed like live data (its alerts carry how delayed they are). When a device
- * announces a backlog ("reconnected, n readings buffered"), the backlog and the live readings that interleave with
- * its upload are held briefly ({@link #arrive}) and analysed in device-time order ({@link #releaseHeld}), so each
- * detector, and the CEP patterns downstream, still see the patient's events in order. Silence becoming
- * device-offline and waking hours ending run on event-time timers ({@link #nextTimerMs}, {@link #onTime}).
+ * <p>Readings are not held back for the watermark: a backlog uploaded hours late is analysed like live data (its
+ * alerts carry how delayed they are: receipt minus device time). {@link ArrivalOrder} decides from the data alone,
+ * whether or not the device announces a reconnection, which readings are held briefly ({@link #arrive}) and analysed
+ * in device-time order ({@link #releaseHeld}): a backlog and the live readings interleaved with its upload, so each
+ * detector, and the CEP patterns downstream, see the patient's events in order; a reading too old to analyse in
+ * order is dead-lettered by the caller ({@link Arrival#DEAD_LETTER}, {@link #tooOldDetail}). Silence becoming
+ * device-offline, waking hours ending and the release of held readings run on event-time timers
+ * ({@link #nextTimerMs}, {@link #onTime}); a device-offline episode ends at the reconnection
+ * ({@link ArrivalOrder#withOutageEnd}).
  *
  * <p>Immutable and shared by every patient with the same rules and time zone; each patient's state is one
  * {@link DetectorState}, passed in and changed in place.
  */
 public final class PatientDetector {
-    /**
-     * After a device announces a backlog, the patient's readings (the backlog, and live readings up to this long
-     * after the reconnection) are held and analysed together in device-time order once live data has moved beyond
-     * it: a backlog uploads in seconds, interleaved with live data. Not the announced count: a count that is off
-     * would release live data mid-backlog.
-     */
-    public static final long BACKLOG_WAIT_MS = 3 * 60_000L;
-    /** At most this many readings are held for one backlog (about 3 days of one device); then they are analysed. */
-    public static final int MAX_HELD = 20_000;
+    /** Which readings are held and analysed in device-time order, and which cannot be analysed in order. */
+    public static final ArrivalOrder ORDER = new ArrivalOrder(ArrivalOrder.Parameters.defaults());
     /**
      * Weight of each new AF segment's rate in the smoothed AF rate (an exponentially weighted mean over about the
      * last seven 8-beat segments, some 30 s): one short segment's rate, noisy over 8 beats, neither starts nor
@@ -64,10 +61,15 @@ public final class PatientDetector {
     public enum Arrival {
         /** Analyse it now ({@link #analyse}). */
         ANALYSE,
-        /** Keep it with the held backlog; it is analysed by {@link #releaseHeld}. */
+        /** Keep it with the held readings; it is analysed by {@link #releaseHeld}. */
         HOLD,
-        /** The backlog is in: {@link #releaseHeld} the held readings, then analyse this one. */
-        RELEASE_THEN_ANALYSE
+        /**
+         * The hold ends: {@link #releaseHeld} the held readings, then call {@link #arrive} again for this reading
+         * (it decides against the released state; the receipt is noted once).
+         */
+        RELEASE_FIRST,
+        /** It cannot be analysed in order: dead-letter it (reason {@code out-of-order}, {@link #tooOldDetail}). */
+        DEAD_LETTER
     }
 
     /** Receives what the detector derives, in order. */
@@ -133,48 +135,58 @@ public final class PatientDetector {
         return w.onBody() ? WearSignal.ON_BODY : "CHARGER".equals(w.method()) ? WearSignal.CHARGING : WearSignal.OFF_BODY;
     }
 
-    /** The held readings in the order they are analysed: device time (stable for equal times). */
+    /** The held readings in the order they are analysed: device time, ties in arrival order. */
     public static <R> void sortHeld(List<R> held, java.util.function.ToLongFunction<R> timeMs) {
-        held.sort(Comparator.comparingLong(timeMs));
+        ArrivalOrder.inAnalysisOrder(held, timeMs);
     }
 
     /**
-     * A reading has arrived: notes its receipt and decides whether it is held with a backlog. The caller keeps the
-     * held readings; on {@link Arrival#RELEASE_THEN_ANALYSE} it releases them before analysing this one.
+     * A reading has arrived: notes its receipt and decides what to do with it. A receipt after the silence limit
+     * without any proves the outage up to now (like a "reconnected" message; time only, whatever device times its
+     * backlog will show): the wear tracker's events up to the receipt are emitted to {@code out}. The caller keeps
+     * the held readings; on {@link Arrival#RELEASE_FIRST} it releases them and calls this again.
      */
-    public static Arrival arrive(DetectorState s, Reading r) {
-        if (s.lastReceivedMs == DetectorState.NO_TIME || r.receivedMs() > s.lastReceivedMs) {
-            s.lastReceivedMs = r.receivedMs();
+    public Arrival arrive(DetectorState s, String patient, String programme, Reading r, Output out) {
+        if (ORDER.heard(s.arrival, r.receivedMs(), wear.parameters().silenceLimitMs())) {
+            Call c = new Call(s, patient, programme, out);
+            c.receivedMs = r.receivedMs();
+            c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
+            c.flush();
         }
-        Arrival a = Arrival.ANALYSE;
-        if (s.backlogUntilMs != DetectorState.NO_TIME) {
-            if (r.timeMs() <= s.backlogUntilMs + BACKLOG_WAIT_MS && s.heldCount < MAX_HELD) {
-                s.heldCount++; // the backlog and the live readings around it, analysed together in device-time order
-                return Arrival.HOLD;
-            }
-            s.backlogUntilMs = DetectorState.NO_TIME; // live data has moved on: the backlog is in
-            s.heldCount = 0;
-            a = Arrival.RELEASE_THEN_ANALYSE;
-        }
-        if (announcesBacklog(r)) {
-            s.backlogUntilMs = r.timeMs();
-            s.heldCount = 0;
-        }
-        return a;
+        return switch (ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs())) {
+            case ANALYSE -> Arrival.ANALYSE;
+            case HOLD -> Arrival.HOLD;
+            case RELEASE_FIRST -> Arrival.RELEASE_FIRST;
+            case DEAD_LETTER -> Arrival.DEAD_LETTER;
+        };
+    }
+
+    /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */
+    public static String tooOldDetail(DetectorState s, Reading r) {
+        return ORDER.tooOldDetail(s.arrival, r.timeMs());
     }
 
     /**
-     * Analyses the readings held during a backlog upload in device-time order (sorts {@code held}).
+     * Ends the hold and analyses the held readings in device-time order; an empty list just
+     * ends the hold.
      *
      * @param programme the patient's programme from the enrolment (a reading's own programme, when set, wins)
      */
     public void releaseHeld(DetectorState s, String patient, String programme, List<Reading> held, Output out) {
-        sortHeld(held, Reading::timeMs);
+        ORDER.released(s.arrival);
+        List<Reading> readings = new ArrayList<>(held);
+        sortHeld(readings, Reading::timeMs);
         Call c = new Call(s, patient, programme, out);
-        for (Reading r : held) {
+        for (Reading r : readings) {
             c.analyse(r);
         }
         c.save();
+    }
+
+    /** Whether held readings are due for release at event time {@code timeMs} (no more data came). */
+    public static boolean releaseDue(DetectorState s, long timeMs) {
+        long release = ORDER.releaseTimerMs(s.arrival);
+        return release != Long.MIN_VALUE && release <= timeMs;
     }
 
     /** Analyses one reading (one that {@link #arrive} did not hold). */
@@ -184,12 +196,20 @@ public final class PatientDetector {
         c.save();
     }
 
-    /** Event time has reached {@code timeMs} (the timer of {@link #nextTimerMs} fired). */
-    public void onTime(DetectorState s, String patient, String programme, long timeMs, Output out) {
+    /**
+     * Event time has reached {@code timeMs} (the timer of {@link #nextTimerMs} fired). When a hold is due for
+     * release ({@link #releaseDue}) the held readings are analysed first: the caller passes them in {@code held}
+     * (ignored, and may be empty, when no release is due).
+     */
+    public void onTime(DetectorState s, String patient, String programme, long timeMs, List<Reading> held,
+                       Output out) {
+        if (releaseDue(s, timeMs)) {
+            releaseHeld(s, patient, programme, held, out); // no more data came: the hold ends
+        }
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = timeMs;
-        if (s.lastReceivedMs == DetectorState.NO_TIME
-                || s.lastReceivedMs + wear.parameters().silenceLimitMs() <= timeMs) {
+        long heard = s.arrival.lastReceivedMs;
+        if (heard == ArrivalState.NO_TIME || heard + wear.parameters().silenceLimitMs() <= timeMs) {
             c.wearEvents(wear.onTime(s.wear, timeMs));
         }
         c.flush();
@@ -219,16 +239,18 @@ public final class PatientDetector {
     }
 
     /**
-     * The next event time at which something is due, or {@link Long#MIN_VALUE}. The wear tracker's silence runs on
-     * device time, but a device that has just uploaded a backlog has been heard from: its silence counts from the
-     * last receipt.
+     * The next event time at which something is due, or {@link Long#MIN_VALUE}: the earlier of the release of held
+     * readings and the wear tracker's next event. The wear tracker's silence runs on device time, but a device that
+     * has just uploaded a backlog has been heard from: its silence counts from the last receipt.
      */
     public long nextTimerMs(DetectorState s) {
         long next = wear.nextTimerMs(s.wear);
-        if (next != Long.MIN_VALUE && s.lastReceivedMs != DetectorState.NO_TIME) {
-            next = Math.max(next, s.lastReceivedMs + wear.parameters().silenceLimitMs());
+        long heard = s.arrival.lastReceivedMs;
+        if (next != Long.MIN_VALUE && heard != ArrivalState.NO_TIME) {
+            next = Math.max(next, heard + wear.parameters().silenceLimitMs());
         }
-        return next;
+        long release = ORDER.releaseTimerMs(s.arrival);
+        return release == Long.MIN_VALUE ? next : next == Long.MIN_VALUE ? release : Math.min(release, next);
     }
 
     /** One call's working values: what is emitted is buffered per reading, transitions first, then cues. */
@@ -258,7 +280,8 @@ public final class PatientDetector {
         }
 
         void analyse(Reading r) {
-            delayedByMs = r.lateByMs();
+            ORDER.analysed(s.arrival, r.timeMs());
+            delayedByMs = ORDER.reportedDelayMs(r.timeMs(), r.receivedMs());
             receivedMs = r.receivedMs();
             if (r.programme() != null) {
                 programme = r.programme();
@@ -356,7 +379,8 @@ public final class PatientDetector {
 
         void flush() {
             for (Transition t : transitions) {
-                out.transition(t, programme, delayedByMs, receivedMs);
+                // device-offline ends at the reconnection, not at the first buffered reading
+                out.transition(ArrivalOrder.withOutageEnd(s.arrival, t), programme, delayedByMs, receivedMs);
             }
             for (PatternCue c : cues) {
                 out.cue(c);

@@ -35,7 +35,7 @@ public class PatternCue {
     public long windowMs;
     /** PAUSE: stillnessWithin + stillnessMinDuration, after which no stillness can still qualify. */
     public long spanMs;
-    /** How far the reading behind this cue lagged behind the watermark, ms (0 = on time). */
+    /** How delayed the reading behind this cue was: receipt minus device time when over the delayed threshold, else 0; ms. */
     public long delayedByMs;
     /** When the platform received the reading behind this cue, epoch ms. */
     public long receivedMs;

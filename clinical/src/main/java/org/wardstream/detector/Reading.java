@@ -2,8 +2,8 @@ package org.wardstream.detector;
 
 /**
  * One admitted device reading as the {@link PatientDetector} sees it: one record per payload kind. Times are device
- * time (epoch ms) except {@link #receivedMs()}, the platform's receipt time; {@link #lateByMs()} is how far the
- * reading arrived behind the watermark (0 = on time); {@link #programme()} may be null.
+ * time (epoch ms) except {@link #receivedMs()}, the platform's receipt time; {@link #lateByMs()} is the reported delay (receipt
+ * minus device time when the reading is delayed, else 0; the detector computes its own from the two times); {@link #programme()} may be null.
  */
 public sealed interface Reading {
     long timeMs();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.wardstream.episodes.EpisodeState.IDLE;
@@ -113,6 +114,8 @@ public final class EpisodeLifecycle {
         s.lastEvidenceMs = t.atMs();
         s.escalatedMask = 0;
         s.severity = (byte) rule.severity().ordinal();
+        s.openingEvidence = EpisodeEvidence.keep(t.evidence());
+        s.escalationEvidence = new TreeMap<>();
         if (s.lastAlertEndMs != NO_TIME && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
             s.suppressedCount++;
@@ -155,13 +158,13 @@ public final class EpisodeLifecycle {
         long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
         if (refersTo != NO_TIME && !covers(s, refersTo)) {
             if (s.phase != IDLE && refersTo >= s.episodeStartMs) {
-                hold(s, refersTo, t.atMs(), bit); // the current episode: its evidence up to then, or its opening, is still to come
+                hold(s, refersTo, t, bit); // the current episode: its evidence up to then, or its opening, is still to come
             } else if (within(refersTo, s.lastEpisodeStartMs, s.lastAlertEndMs)) {
                 escalateClosed(s, t, bit, esc.get(), rule, out);
             } else if (within(refersTo, s.lastSuppressedStartMs, s.lastSuppressedEndMs)) {
                 promoteClosed(s, t, bit, esc.get(), rule, out);
             } else if (s.phase == IDLE && refersTo > Math.max(s.lastAlertEndMs, s.lastSuppressedEndMs)) {
-                hold(s, refersTo, t.atMs(), bit); // its episode has not started yet
+                hold(s, refersTo, t, bit); // its episode has not started yet
             }
             return; // otherwise: a time no episode remembered here covers
         }
@@ -170,16 +173,20 @@ public final class EpisodeLifecycle {
         s.escalatedMask |= bit;
         Severity target = esc.get().severity();
         boolean raises = target.ordinal() > s.severity;
-        if (raises) s.severity = (byte) target.ordinal();
+        if (raises) {
+            s.severity = (byte) target.ordinal();
+            s.escalationEvidence = EpisodeEvidence.keep(t.evidence()); // kept for every later record
+        }
         switch (s.phase) {
             case PENDING -> { }
             case SUPPRESSED -> {
-                if (raises) open(s, t, rule, esc.get().reason(), out);
+                if (raises) open(s, t, rule, EscalationReasons.of(rule, esc.get(), t.evidence()), out);
             }
             case OPEN -> {
                 if (raises) {
                     s.lastNotifiedMs = t.atMs();
-                    out.add(change(AlertChange.Kind.ESCALATED, true, s, t, rule, null, esc.get().reason()));
+                    out.add(change(AlertChange.Kind.ESCALATED, true, s, t, rule, null,
+                            EscalationReasons.of(rule, esc.get(), t.evidence())));
                 }
             }
             default -> { }
@@ -203,21 +210,23 @@ public final class EpisodeLifecycle {
      * Holds a pattern escalation that arrived before the transitions it belongs after (a match travels through the
      * CEP operator, the detector's transitions do not, so either can overtake the other on the way here).
      */
-    private static void hold(EpisodeState s, long refersTo, long atMs, int bit) {
+    private static void hold(EpisodeState s, long refersTo, Transition t, int bit) {
         // One is held at a time. Matches of a pattern leave the CEP operator in order, so one already held came first:
         // it is the one that applies (in order, a later match of the same episode finds the condition applied). Each
         // type has at most one pattern condition, and every match refers to an episode whose START follows, which
         // applies or clears what is held.
         if (s.pendingMask != 0) return;
         s.pendingRefersToMs = refersTo;
-        s.pendingAtMs = atMs;
+        s.pendingAtMs = t.atMs();
         s.pendingMask = bit;
+        s.pendingEvidence = EpisodeEvidence.keep(t.evidence()); // applied later with its own evidence
     }
 
     private static void clearPending(EpisodeState s) {
         s.pendingMask = 0;
         s.pendingRefersToMs = NO_TIME;
         s.pendingAtMs = NO_TIME;
+        s.pendingEvidence = new TreeMap<>();
     }
 
     private static void applyPendingIfCovered(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
@@ -231,13 +240,14 @@ public final class EpisodeLifecycle {
     private static void applyPending(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         int mask = s.pendingMask;
         long at = s.pendingAtMs;
+        Map<String, Double> evidence = s.pendingEvidence.isEmpty() ? t.evidence() : s.pendingEvidence;
         clearPending(s);
         List<String> conditions = conditions(rule);
         for (int i = 0; i < conditions.size(); i++) {
             if ((mask & (1 << i)) != 0) {
                 // as if it had arrived in order: at its own time (the change id includes the time)
                 escalate(s, new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, at, null,
-                        t.detectorVersion(), t.evidence()), conditions.get(i), rule, out);
+                        t.detectorVersion(), evidence), conditions.get(i), rule, out);
             }
         }
     }
@@ -256,7 +266,7 @@ public final class EpisodeLifecycle {
         s.lastSeverity = (byte) esc.severity().ordinal();
         out.add(new AlertChange(AlertChange.Kind.ESCALATED, true,
                 EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.lastEpisodeStartMs), t.patient(), t.type(),
-                esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(), esc.reason(), t.evidence(),
+                esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()), t.evidence(),
                 t.detectorVersion(), rule.version(), 0));
     }
 
@@ -272,7 +282,7 @@ public final class EpisodeLifecycle {
         long end = s.lastSuppressedEndMs;
         String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), start);
         out.add(new AlertChange(AlertChange.Kind.OPENED, true, episodeId, t.patient(), t.type(), esc.severity(), start,
-                null, t.atMs(), esc.reason(), t.evidence(), t.detectorVersion(), rule.version(), 0));
+                null, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()), t.evidence(), t.detectorVersion(), rule.version(), 0));
         out.add(new AlertChange(AlertChange.Kind.CLOSED, rule.notifyOnClose(), episodeId, t.patient(), t.type(),
                 esc.severity(), start, end, closedAtMs(rule, end), closeReason(rule), Map.of(), t.detectorVersion(),
                 rule.version(), 0));
@@ -311,6 +321,8 @@ public final class EpisodeLifecycle {
             else applyPending(s, t, rule, out);
         }
         if (s.phase == OPEN) {
+            // its evidence carries what opened and escalated it (see change); the reason stays the close's own, which
+            // identifies the change (a late escalation of a closed episode must not change the close's identity)
             out.add(change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs, closeReason(rule)));
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
@@ -324,6 +336,8 @@ public final class EpisodeLifecycle {
         s.episodeStartMs = NO_TIME;
         s.lastEvidenceMs = NO_TIME;
         s.escalatedMask = 0;
+        s.openingEvidence = new TreeMap<>();
+        s.escalationEvidence = new TreeMap<>();
     }
 
     private static void closeExpiredWindow(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
@@ -337,7 +351,14 @@ public final class EpisodeLifecycle {
 
     private static AlertChange change(AlertChange.Kind kind, boolean notify, EpisodeState s, Transition t, Rule rule,
                                       Long endMs, String reason) {
+        // the change's own evidence, then what opened and escalated the episode (keys it does not carry itself)
         Map<String, Double> evidence = t.evidence();
+        if (!s.openingEvidence.isEmpty() || !s.escalationEvidence.isEmpty()) {
+            Map<String, Double> all = new TreeMap<>(evidence);
+            s.escalationEvidence.forEach(all::putIfAbsent);
+            s.openingEvidence.forEach(all::putIfAbsent);
+            evidence = all;
+        }
         // the id is derived, not stored: hash of patient, type, detector version and episode start
         String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
         return new AlertChange(kind, notify, episodeId, t.patient(), t.type(), Severity.values()[s.severity],

@@ -6,6 +6,9 @@ import org.wardstream.state.CompactState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Per-patient, per-episode-type state of {@link EpisodeLifecycle}: fixed size (at most
@@ -24,10 +27,13 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_VERSION = 5;
+    /** The format before the episode's evidence was kept, still read: state from older savepoints. */
+    private static final byte FORMAT_VERSION_4 = 4;
     /** The previous format (before the last suppressed episode was kept), still read: state from older savepoints. */
     private static final byte FORMAT_VERSION_3 = 3;
-    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8;
+    public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
+            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -60,6 +66,14 @@ public final class EpisodeState extends CompactState {
      */
     public long lastSuppressedStartMs = NO_TIME;
     public long lastSuppressedEndMs = NO_TIME;
+    /**
+     * The current episode's evidence as it opened, and that of the escalation that last raised its severity (empty
+     * when none): every later record, the closing one included, still shows why the alert was raised.
+     */
+    public Map<String, Double> openingEvidence = new TreeMap<>();
+    public Map<String, Double> escalationEvidence = new TreeMap<>();
+    /** The held escalation's own evidence (see {@link #pendingMask}). */
+    public Map<String, Double> pendingEvidence = new TreeMap<>();
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -84,10 +98,13 @@ public final class EpisodeState extends CompactState {
         out.writeInt(pendingMask);
         out.writeLong(lastSuppressedStartMs);
         out.writeLong(lastSuppressedEndMs);
+        EpisodeEvidence.write(out, openingEvidence);
+        EpisodeEvidence.write(out, escalationEvidence);
+        EpisodeEvidence.write(out, pendingEvidence);
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_3);
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
         s.episodeStartMs = in.readLong();
@@ -103,9 +120,14 @@ public final class EpisodeState extends CompactState {
         s.pendingRefersToMs = in.readLong();
         s.pendingAtMs = in.readLong();
         s.pendingMask = in.readInt();
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_4) {
             s.lastSuppressedStartMs = in.readLong();
             s.lastSuppressedEndMs = in.readLong();
+        }
+        if (v >= FORMAT_VERSION) {
+            s.openingEvidence = EpisodeEvidence.read(in);
+            s.escalationEvidence = EpisodeEvidence.read(in);
+            s.pendingEvidence = EpisodeEvidence.read(in);
         }
         return s;
     }

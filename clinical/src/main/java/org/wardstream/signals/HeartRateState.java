@@ -15,9 +15,12 @@ import java.io.IOException;
 public final class HeartRateState extends CompactState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
+    /** The previous format (without the recovery and criterion-run statistics), still read. */
+    private static final byte FORMAT_VERSION_1 = 1;
+    private static final int STATS = RateStats.SERIALIZED_SIZE;
     /** Size of {@link #writeTo}'s output. */
-    public static final int SERIALIZED_SIZE = 1 + 8 + (8 * 3 + 1 + 4 + 4 + 8 + 4) + (8 * 5 + 3 + 4 + 4 + 8 + 4);
+    public static final int SERIALIZED_SIZE = 1 + 8 + (8 * 3 + 1 + STATS) + (8 * 5 + 3 + STATS) + 4 * STATS;
 
     public long lastSampleMs = NO_TIME;
 
@@ -44,6 +47,14 @@ public final class HeartRateState extends CompactState {
     public float bradyMax;
     public double bradySum;
     public int bradyCount;
+
+    // statistics kept apart until it is known where they belong: the recovery run of an open episode (after its end
+    // if the recovery completes, merged back if it breaks) and the two bradycardia criteria's candidate runs (the
+    // episode's statistics start from the run that opened it; the severe run's are the escalation's evidence)
+    public RateStats tachyRecovery = new RateStats();
+    public RateStats bradyRecovery = new RateStats();
+    public RateStats severeRun = new RateStats();
+    public RateStats sustainedRun = new RateStats();
 
     public HeartRateState() {
         super(SERIALIZED_SIZE);
@@ -73,10 +84,14 @@ public final class HeartRateState extends CompactState {
         out.writeFloat(bradyMax);
         out.writeDouble(bradySum);
         out.writeInt(bradyCount);
+        tachyRecovery.writeTo(out);
+        bradyRecovery.writeTo(out);
+        severeRun.writeTo(out);
+        sustainedRun.writeTo(out);
     }
 
     public static HeartRateState readFrom(DataInput in) throws IOException {
-        CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION);
+        byte v = CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION, FORMAT_VERSION_1);
         HeartRateState s = new HeartRateState();
         s.lastSampleMs = in.readLong();
         s.tachySinceMs = in.readLong();
@@ -99,6 +114,12 @@ public final class HeartRateState extends CompactState {
         s.bradyMax = in.readFloat();
         s.bradySum = in.readDouble();
         s.bradyCount = in.readInt();
+        if (v >= FORMAT_VERSION) {
+            s.tachyRecovery = RateStats.readFrom(in);
+            s.bradyRecovery = RateStats.readFrom(in);
+            s.severeRun = RateStats.readFrom(in);
+            s.sustainedRun = RateStats.readFrom(in);
+        } // version 1: these start empty (an episode open across the upgrade keeps its earlier statistics)
         return s;
     }
 

@@ -32,7 +32,10 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
  *   <li>Samples more than {@code maxSampleGapMs} apart break the runs; an open episode then ends at its last
  *       sample with reason {@code DATA_GAP} (missing data is not evidence either way).</li>
  * </ul>
- * Evidence (min/mean/max/samples) covers the run from its first sample to the event.
+ * Evidence (min/mean/max/samples) covers only samples inside the episode: from the first sample of the run that
+ * met the opening criterion to the event, and for an END not the recovery run after the episode's end (those
+ * samples are kept apart and merged back if the recovery breaks). A severe-bradycardia escalation's evidence is the
+ * severe run itself (every sample below {@code severeRateBpm}).
  */
 public final class HeartRateThresholds {
 
@@ -81,10 +84,12 @@ public final class HeartRateThresholds {
     private void gap(HeartRateState s, Consumer<? super HeartRateEvent> sink) {
         long last = s.lastSampleMs;
         if (s.tachyOpen) {
+            mergeTachyRecovery(s); // the episode ends at its last sample: the recovery samples were inside it
             sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_END, last, last, HeartRateEvent.DATA_GAP));
             s.tachyOpen = false;
         }
         if (s.bradyOpen) {
+            mergeBradyRecovery(s);
             sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_END, last, last, HeartRateEvent.DATA_GAP));
             s.bradyOpen = false;
         }
@@ -111,9 +116,9 @@ public final class HeartRateThresholds {
             }
             return;
         }
-        addTachy(s, bpm);
         if (bpm < p.tachyRateBpm() - p.tachyEndHysteresisBpm()) {
             if (s.tachyRecoverSinceMs == NO_TIME) s.tachyRecoverSinceMs = t;
+            s.tachyRecovery.add(bpm); // after the episode's end if the recovery completes
             if (t - s.tachyRecoverSinceMs >= p.tachyEndMinMs()) {
                 sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_END, s.tachyRecoverSinceMs, t,
                         HeartRateEvent.RECOVERED));
@@ -121,7 +126,9 @@ public final class HeartRateThresholds {
                 resetTachy(s);
             }
         } else {
+            mergeTachyRecovery(s); // the recovery broke: its samples were inside the episode
             s.tachyRecoverSinceMs = NO_TIME;
+            addTachy(s, bpm);
         }
     }
 
@@ -135,18 +142,23 @@ public final class HeartRateThresholds {
                 resetBrady(s);
                 s.bradyRunStartMs = t;
             }
-            addBrady(s, bpm);
-        } else {
-            addBrady(s, bpm);
         }
-        // candidate runs of the two criteria
+        // candidate runs of the two criteria, each with its own statistics
         if (bpm < p.severeRateBpm()) {
-            if (s.bradySevereSinceMs == NO_TIME) s.bradySevereSinceMs = t;
+            if (s.bradySevereSinceMs == NO_TIME) {
+                s.bradySevereSinceMs = t;
+                s.severeRun.reset();
+            }
+            s.severeRun.add(bpm);
         } else {
             s.bradySevereSinceMs = NO_TIME;
         }
         if (bpm < p.sustainedRateBpm() && awake) {
-            if (s.bradySustainedSinceMs == NO_TIME) s.bradySustainedSinceMs = t;
+            if (s.bradySustainedSinceMs == NO_TIME) {
+                s.bradySustainedSinceMs = t;
+                s.sustainedRun.reset();
+            }
+            s.sustainedRun.add(bpm);
         } else {
             s.bradySustainedSinceMs = NO_TIME;
         }
@@ -160,15 +172,35 @@ public final class HeartRateThresholds {
                 s.bradyStartMs = severeMet ? s.bradySevereSinceMs : s.bradySustainedSinceMs;
                 if (severeMet && sustainedMet) s.bradyStartMs = Math.min(s.bradySevereSinceMs, s.bradySustainedSinceMs);
                 s.bradyRecoverSinceMs = NO_TIME;
+                // the episode's statistics: those of the run it starts with (the other run lies inside it)
+                RateStats run = s.bradyStartMs == s.bradySevereSinceMs ? s.severeRun : s.sustainedRun;
+                s.bradyMin = run.min;
+                s.bradyMax = run.max;
+                s.bradySum = run.sum;
+                s.bradyCount = run.count;
+                if (s.bradyCount == 0) { // state from format 1 (no run statistics): this sample at least
+                    s.bradyMin = (float) bpm;
+                    s.bradyMax = (float) bpm;
+                    s.bradySum = bpm;
+                    s.bradyCount = 1;
+                }
                 sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_START, t, t, null));
             }
             return;
         }
+        double endRate = (s.bradyOpenedSevere ? p.severeRateBpm() : p.sustainedRateBpm()) + p.bradyEndHysteresisBpm();
+        if (bpm >= endRate) {
+            s.bradyRecovery.add(bpm); // after the episode's end if the recovery completes
+        } else {
+            mergeBradyRecovery(s); // a recovery that broke was inside the episode
+            addBrady(s, bpm);
+        }
         if (severeMet && !s.bradySevere) {
             s.bradySevere = true;
-            sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_SEVERE, t, t, null));
+            // the evidence of the escalation: the severe run itself
+            sink.accept(new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_SEVERE, s.bradyStartMs, t, t, true,
+                    s.severeRun.min, s.severeRun.mean(), s.severeRun.max, s.severeRun.count, null));
         }
-        double endRate = (s.bradyOpenedSevere ? p.severeRateBpm() : p.sustainedRateBpm()) + p.bradyEndHysteresisBpm();
         if (bpm >= endRate) {
             if (s.bradyRecoverSinceMs == NO_TIME) s.bradyRecoverSinceMs = t;
             if (t - s.bradyRecoverSinceMs >= p.bradyEndMinMs()) {
@@ -190,6 +222,7 @@ public final class HeartRateThresholds {
         s.tachyMax = Float.NEGATIVE_INFINITY;
         s.tachySum = 0;
         s.tachyCount = 0;
+        s.tachyRecovery.reset();
     }
 
     private static void resetBrady(HeartRateState s) {
@@ -204,6 +237,29 @@ public final class HeartRateThresholds {
         s.bradyMax = Float.NEGATIVE_INFINITY;
         s.bradySum = 0;
         s.bradyCount = 0;
+        s.bradyRecovery.reset();
+    }
+
+    private static void mergeTachyRecovery(HeartRateState s) {
+        RateStats r = s.tachyRecovery;
+        if (r.count > 0) {
+            s.tachyMin = Math.min(s.tachyMin, r.min);
+            s.tachyMax = Math.max(s.tachyMax, r.max);
+            s.tachySum += r.sum;
+            s.tachyCount += r.count;
+        }
+        r.reset();
+    }
+
+    private static void mergeBradyRecovery(HeartRateState s) {
+        RateStats r = s.bradyRecovery;
+        if (r.count > 0) {
+            s.bradyMin = Math.min(s.bradyMin, r.min);
+            s.bradyMax = Math.max(s.bradyMax, r.max);
+            s.bradySum += r.sum;
+            s.bradyCount += r.count;
+        }
+        r.reset();
     }
 
     private static void addTachy(HeartRateState s, double bpm) {

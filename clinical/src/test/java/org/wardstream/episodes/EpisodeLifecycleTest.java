@@ -308,22 +308,67 @@ class EpisodeLifecycleTest {
     void stateIsSmallAndRoundTrips() {
         Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
         byte[] bytes = r.s.toBytes();
-        assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE).isLessThan(100);
+        assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE).isLessThan(100 + 3);
         EpisodeState back = EpisodeState.fromBytes(bytes);
         assertThat(back).isEqualTo(r.s);
         assertThat(EpisodeLifecycle.onTransition(back, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES))
                 .isEqualTo(EpisodeLifecycle.onTransition(r.s, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES));
-        // fixed size: the episode id is derived from the state, not stored in it
-        assertThat(new EpisodeState().toBytes()).hasSize(bytes.length);
-        assertThat(bytes).hasSize(EpisodeState.MAX_SERIALIZED_SIZE);
-        // state written by the previous format (3: without the last suppressed episode) still reads, as from a savepoint
-        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - 16);
+        // the episode id is derived from the state, not stored in it; the evidence kept is small (three count bytes
+        // when empty, 9 bytes a value)
+        assertThat(new EpisodeState().toBytes()).hasSize(EpisodeState.MAX_SERIALIZED_SIZE
+                - 3 * (EpisodeEvidence.MAX_SERIALIZED_SIZE - 1));
+        // state written by the previous formats still reads, as from a savepoint: 4 (without the evidence) and 3
+        // (without the last suppressed episode either)
+        EpisodeState idle = new EpisodeState();
+        idle.episodeStartMs = T0;
+        byte[] five = idle.toBytes();
+        byte[] v4 = java.util.Arrays.copyOf(five, five.length - 3);
+        v4[0] = 4;
+        assertThat(EpisodeState.fromBytes(v4).episodeStartMs).isEqualTo(T0);
+        assertThat(EpisodeState.fromBytes(v4).openingEvidence).isEmpty();
+        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - 16 - 3 - 9 * r.s.openingEvidence.size());
         v3[0] = 3;
         EpisodeState old = EpisodeState.fromBytes(v3);
         assertThat(old.episodeStartMs).isEqualTo(T0);
         assertThat(old.pendingMask).isEqualTo(r.s.pendingMask);
         assertThat(old.lastSuppressedStartMs).isEqualTo(EpisodeState.NO_TIME);
-        assertThat(old.toBytes()).isEqualTo(bytes);
+        assertThat(old.openingEvidence).isEmpty();
+        assertThat(old.toBytes()).hasSize(bytes.length - 9 * r.s.openingEvidence.size());
+    }
+
+    @Test
+    void theClosingRecordKeepsTheEvidenceThatOpenedAndEscalatedTheEpisode() {
+        // AF opened at a mean rate of 92, escalated for a fast rate of 131 sustained 5 min, closed with no evidence of
+        // its own: a server that keeps only the last version must still show why it was raised
+        Run af = new Run().on(Transition.start(P, EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC, DV,
+                Map.of("meanRateBpm", 92.0, "irregularity", 0.21)));
+        af.on(new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, T0 + 2 * MIN, T0 + 7 * MIN,
+                RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("fastRateBpm", 131.0, "fastMinutes", 5.0)));
+        af.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 40 * MIN));
+        assertThat(af.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
+        AlertChange escalated = af.out.get(1);
+        assertThat(escalated.reason()).isEqualTo(
+                "AF with fast ventricular rate: smoothed mean above 110/min for 5 min, reaching 131/min");
+        AlertChange closed = af.out.get(2);
+        assertThat(closed.severity()).isEqualTo(Severity.URGENT);
+        assertThat(closed.episodeStartMs()).isEqualTo(T0);
+        assertThat(closed.episodeEndMs()).isEqualTo(T0 + 40 * MIN);
+        assertThat(closed.evidence()).containsEntry("fastRateBpm", 131.0).containsEntry("fastMinutes", 5.0)
+                .containsEntry("meanRateBpm", 92.0).containsEntry("irregularity", 0.21);
+
+        // a pause escalated for stillness (possible syncope or fall), closed when its window expires
+        Run pause = new Run().on(Transition.start(P, EpisodeType.PAUSE, T0, T0 + 4 * SEC, DV, Map.of("pauseMs", 4200.0)));
+        pause.on(new Transition(P, EpisodeType.PAUSE, Transition.Kind.ESCALATE, T0, T0 + 12 * MIN,
+                RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of("pauseMs", 4200.0, "stillMinutes", 10.0)));
+        pause.on(Transition.tick(P, EpisodeType.PAUSE, T0 + 5 * HOUR, DV));
+        assertThat(pause.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
+        assertThat(pause.out.get(1).reason()).isEqualTo("possible syncope or fall: pause of 4.2 s followed by stillness for 10 min");
+        assertThat(pause.out.get(2).evidence()).containsEntry("pauseMs", 4200.0).containsEntry("stillMinutes", 10.0);
+        assertThat(pause.out.get(2).severity()).isEqualTo(Severity.URGENT);
+        // and the state that carried it is small and round-trips
+        EpisodeState mid = new Run().on(Transition.start(P, EpisodeType.PAUSE, T0, T0 + 4 * SEC, DV,
+                Map.of("pauseMs", 4200.0))).s;
+        assertThat(EpisodeState.fromBytes(mid.toBytes()).openingEvidence).containsEntry("pauseMs", 4200.0);
     }
 
     private static String sha256Prefix(String s) {

@@ -32,12 +32,17 @@ class HeartRateThresholdsTest {
     static final long MIN = 60_000;
 
     static final class Feed {
-        final HeartRateState state = new HeartRateState();
+        final HeartRateState state;
         final List<HeartRateEvent> events = new ArrayList<>();
         long t;
 
         Feed(long t0) {
+            this(t0, new HeartRateState());
+        }
+
+        Feed(long t0, HeartRateState state) {
             t = t0;
+            this.state = state;
         }
 
         /** One sample per minute for {@code minutes} minutes (the first at the current time). */
@@ -96,10 +101,11 @@ class HeartRateThresholdsTest {
         HeartRateEvent end = f.events.get(1);
         assertThat(end.atMs()).isEqualTo(recoveryStart);
         assertThat(end.reason()).isEqualTo(HeartRateEvent.RECOVERED);
+        // evidence from the episode only: not the recovery samples, which come after its end
         assertThat(end.maxBpm()).isEqualTo(150);
-        assertThat(end.minBpm()).isEqualTo(100);
-        assertThat(end.samples()).isEqualTo(11 + 5 + 10 + 3);
-        assertThat(end.meanBpm()).isCloseTo((11 * 130 + 5 * 150 + 10 * 115 + 3 * 100) / 29.0, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(end.minBpm()).isEqualTo(115);
+        assertThat(end.samples()).isEqualTo(11 + 5 + 10);
+        assertThat(end.meanBpm()).isCloseTo((11 * 130 + 5 * 150 + 10 * 115) / 26.0, org.assertj.core.data.Offset.offset(1e-6));
     }
 
     @Test
@@ -148,7 +154,7 @@ class HeartRateThresholdsTest {
         assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE, BRADYCARDIA_END);
         HeartRateEvent end = f.events.get(2);
         assertThat(end.minBpm()).isEqualTo(35);
-        assertThat(end.maxBpm()).isEqualTo(60);
+        assertThat(end.maxBpm()).isEqualTo(52); // the recovery at 60 is after the episode's end
         assertThat(end.severe()).isTrue();
     }
 
@@ -179,8 +185,7 @@ class HeartRateThresholdsTest {
         HeartRateState back = HeartRateState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
         assertThat(back).isEqualTo(a.state);
         // continuing from the restored copy gives the same events as continuing the original
-        Feed b = new Feed(a.t);
-        copyInto(back, b);
+        Feed b = new Feed(a.t, HeartRateState.fromBytes(back.toBytes()));
         a.events.clear();
         a.minutes(20, 100, WORN_STILL);
         b.minutes(20, 100, WORN_STILL);
@@ -188,28 +193,53 @@ class HeartRateThresholdsTest {
         assertThat(b.state).isEqualTo(a.state);
     }
 
-    private static void copyInto(HeartRateState from, Feed f) {
-        HeartRateState s = HeartRateState.fromBytes(from.toBytes());
-        f.state.lastSampleMs = s.lastSampleMs;
-        f.state.tachySinceMs = s.tachySinceMs;
-        f.state.tachyStartMs = s.tachyStartMs;
-        f.state.tachyRecoverSinceMs = s.tachyRecoverSinceMs;
-        f.state.tachyOpen = s.tachyOpen;
-        f.state.tachyMin = s.tachyMin;
-        f.state.tachyMax = s.tachyMax;
-        f.state.tachySum = s.tachySum;
-        f.state.tachyCount = s.tachyCount;
-        f.state.bradyRunStartMs = s.bradyRunStartMs;
-        f.state.bradySevereSinceMs = s.bradySevereSinceMs;
-        f.state.bradySustainedSinceMs = s.bradySustainedSinceMs;
-        f.state.bradyStartMs = s.bradyStartMs;
-        f.state.bradyRecoverSinceMs = s.bradyRecoverSinceMs;
-        f.state.bradyOpen = s.bradyOpen;
-        f.state.bradySevere = s.bradySevere;
-        f.state.bradyOpenedSevere = s.bradyOpenedSevere;
-        f.state.bradyMin = s.bradyMin;
-        f.state.bradyMax = s.bradyMax;
-        f.state.bradySum = s.bradySum;
-        f.state.bradyCount = s.bradyCount;
+    @Test
+    void theFormerStateFormatIsStillRead() {
+        Feed a = new Feed(DAY).minutes(11, 130, WORN_STILL);
+        byte[] v2 = a.state.toBytes();
+        int v1Size = 1 + 8 + (8 * 3 + 1 + 20) + (8 * 5 + 3 + 20);
+        byte[] v1 = java.util.Arrays.copyOf(v2, v1Size);
+        v1[0] = 1;
+        HeartRateState back = HeartRateState.fromBytes(v1);
+        assertThat(back.tachyOpen).isTrue();
+        assertThat(back.tachyCount).isEqualTo(a.state.tachyCount);
+        assertThat(back.tachyRecovery.count).isZero();
+        Feed b = new Feed(a.t, back).minutes(3, 90, WORN_STILL);
+        assertThat(b.kinds()).containsExactly(TACHYCARDIA_END);
+    }
+
+    @Test
+    void aBradycardiaClosesWithTheRatesInsideItNotTheRecoveryAfterIt() {
+        Feed f = new Feed(DAY).minutes(5, 62, ACTIVE);
+        for (int i = 0; i < 6; i++) {
+            f.minutes(1, 36 + i % 4, WORN_STILL); // 36-39/min
+        }
+        f.minutes(4, 68, WORN_STILL); // recovered: the episode ended at the first of these
+        HeartRateEvent end = f.events.stream().filter(e -> e.kind() == BRADYCARDIA_END).findFirst().orElseThrow();
+        assertThat(end.minBpm()).isEqualTo(36);
+        assertThat(end.maxBpm()).isEqualTo(39);
+        assertThat(end.meanBpm()).isBetween(36.0, 39.0);
+    }
+
+    @Test
+    void aTachycardiaClosesWithTheRatesInsideItAndABrokenRecoveryCountsInside() {
+        Feed f = new Feed(DAY).minutes(11, 130, WORN_STILL)
+                .minutes(1, 100, WORN_STILL) // a recovery that breaks: inside the episode
+                .minutes(1, 128, WORN_STILL)
+                .minutes(4, 90, WORN_STILL); // the recovery that ends it
+        HeartRateEvent end = f.events.stream().filter(e -> e.kind() == TACHYCARDIA_END).findFirst().orElseThrow();
+        assertThat(end.minBpm()).isEqualTo(100);
+        assertThat(end.maxBpm()).isEqualTo(130);
+        assertThat(end.samples()).isEqualTo(13);
+    }
+
+    @Test
+    void aSevereBradycardiaEscalationCarriesTheSevereRunAsEvidence() {
+        Feed f = new Feed(DAY).minutes(12, 45, ACTIVE) // sustained criterion (below 50 while awake)
+                .minutes(3, 37, ACTIVE);                 // then below 40 for 2 min: severe
+        HeartRateEvent severe = f.events.stream().filter(e -> e.kind() == BRADYCARDIA_SEVERE).findFirst().orElseThrow();
+        assertThat(severe.maxBpm()).isEqualTo(37);
+        assertThat(severe.minBpm()).isEqualTo(37);
+        assertThat(severe.episodeStartMs()).isEqualTo(DAY);
     }
 }

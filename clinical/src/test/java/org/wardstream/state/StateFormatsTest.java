@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.wardstream.arrival.ArrivalState;
 import org.wardstream.detector.DetectorState;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.rhythm.RrAnalyserState;
@@ -69,7 +70,21 @@ class StateFormatsTest {
         assertThat(s.tachyOpen).isTrue();
         assertThat(s.tachySum).isEqualTo(1302.5);
         assertThat(s.bradyMin).isEqualTo(38f);
-        assertThat(s.toBytes()).isEqualTo(v1);
+        // written back in format 2 (issue 14: per-run rate statistics), which reads the same values
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 2);
+        assertThat(HeartRateState.fromBytes(now)).isEqualTo(s);
+    }
+
+    @Test
+    void heartRateStateReadsFormat2() {
+        byte[] v2 = fixture("HeartRateState-v2");
+        HeartRateState s = HeartRateState.fromBytes(v2);
+        assertThat(s.tachyOpen).isTrue();
+        assertThat(s.tachySum).isEqualTo(1302.5);
+        assertThat(s.bradyMin).isEqualTo(38f);
+        assertThat(s).isEqualTo(HeartRateState.fromBytes(fixture("HeartRateState-v1")));
+        assertThat(s.toBytes()).isEqualTo(v2);
     }
 
     @Test
@@ -89,7 +104,9 @@ class StateFormatsTest {
         assertThat(s.phase).isEqualTo(EpisodeState.OPEN);
         assertThat(s.suppressedCount).isEqualTo(4);
         assertThat(s.lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
-        assertThat(s.toBytes()).isEqualTo(v4);
+        byte[] now = s.toBytes(); // written back in format 5 (issue 14: the episode's evidence)
+        assertThat(now[0]).isEqualTo((byte) 5);
+        assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
         v3[0] = 3;
@@ -99,16 +116,67 @@ class StateFormatsTest {
     }
 
     @Test
-    void detectorStateReadsFormat1() {
-        byte[] v1 = fixture("DetectorState-v1");
-        DetectorState s = DetectorState.fromBytes(v1);
+    void episodeStateReadsFormat5() {
+        byte[] v5 = fixture("EpisodeState-v5");
+        EpisodeState s = EpisodeState.fromBytes(v5);
+        assertThat(s.phase).isEqualTo(EpisodeState.OPEN);
+        assertThat(s.suppressedCount).isEqualTo(4);
+        assertThat(s.lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
+        assertThat(s.toBytes()).isEqualTo(v5);
+    }
+
+    /** The three detectors' states and the AF rate the DetectorState fixtures were written with. */
+    private static void assertDetectorsOfTheFixtures(DetectorState s) {
         assertThat(s.rr).isEqualTo(RrAnalyserState.fromBytes(fixture("RrAnalyserState-v2")));
         assertThat(s.hr).isEqualTo(HeartRateState.fromBytes(fixture("HeartRateState-v1")));
         assertThat(s.wear).isEqualTo(WearActivityState.fromBytes(fixture("WearActivityState-v4")));
         assertThat(s.afRateBpm).isEqualTo(118.25f);
-        assertThat(s.backlogUntilMs).isEqualTo(1_772_441_700_000L);
-        assertThat(s.heldCount).isEqualTo(42);
-        assertThat(s.toBytes()).isEqualTo(v1);
+    }
+
+    @Test
+    void detectorStateReadsFormat1() {
+        byte[] v1 = fixture("DetectorState-v1");
+        DetectorState s = DetectorState.fromBytes(v1);
+        assertDetectorsOfTheFixtures(s);
+        // format 1's last receipt, and its announced backlog of 42 held readings, become a hold of the arrival
+        // order that began at the last receipt (released after a hold, as issue 14's operator migrated them)
+        assertThat(s.arrival.lastReceivedMs).isEqualTo(1_772_441_760_000L);
+        assertThat(s.arrival.holding()).isTrue();
+        assertThat(s.arrival.holdSinceReceivedMs).isEqualTo(1_772_441_760_000L);
+        assertThat(s.arrival.heldCount).isEqualTo(42);
+        assertThat(s.arrival.newestAnalysedMs).isEqualTo(ArrivalState.NO_TIME);
+        assertThat(s.arrival.reconnectedAtMs).isEqualTo(ArrivalState.NO_TIME);
+        // written back in the current format, which reads the same values
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 2);
+        DetectorState again = DetectorState.fromBytes(now);
+        assertThat(again.wear).isEqualTo(s.wear);
+        assertThat(again.arrival.holdSinceReceivedMs).isEqualTo(1_772_441_760_000L);
+        assertThat(again.arrival.heldCount).isEqualTo(42);
+    }
+
+    @Test
+    void detectorStateFormat1WithoutABacklogHoldsNothing() {
+        byte[] v1 = fixture("DetectorState-v1");
+        // the same state with no backlog announced (backlog end NO_TIME, nothing held)
+        java.nio.ByteBuffer.wrap(v1).putLong(v1.length - 12, DetectorState.NO_TIME).putInt(v1.length - 4, 0);
+        DetectorState s = DetectorState.fromBytes(v1);
+        assertThat(s.arrival.lastReceivedMs).isEqualTo(1_772_441_760_000L);
+        assertThat(s.arrival.holding()).isFalse();
+        assertThat(s.arrival.heldCount).isZero();
+    }
+
+    @Test
+    void detectorStateReadsFormat2() {
+        byte[] v2 = fixture("DetectorState-v2");
+        DetectorState s = DetectorState.fromBytes(v2);
+        assertDetectorsOfTheFixtures(s);
+        assertThat(s.arrival.newestAnalysedMs).isEqualTo(1_772_441_700_000L);
+        assertThat(s.arrival.holdSinceReceivedMs).isEqualTo(1_772_441_730_000L);
+        assertThat(s.arrival.heldCount).isEqualTo(42);
+        assertThat(s.arrival.reconnectedAtMs).isEqualTo(1_772_441_720_000L);
+        assertThat(s.arrival.lastReceivedMs).isEqualTo(1_772_441_760_000L);
+        assertThat(s.toBytes()).isEqualTo(v2);
     }
 
     @Test

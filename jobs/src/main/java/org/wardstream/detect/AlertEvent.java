@@ -29,12 +29,14 @@ public class AlertEvent {
     public String detectorVersion;
     public int ruleVersion;
     public int suppressedRecurrences;
-    /** How far the evidence lagged behind the watermark (0 = on time), ms. */
+    /** How delayed the evidence was: its receipt time minus its device time when over the delayed threshold (0 = on time), ms. */
     public long delayedByMs;
     /** When the platform received the evidence (its timeReceived), epoch ms. */
     public long evidenceReceivedMs;
     /** Wall-clock time the change left the detector, epoch ms. */
     public long emittedAtMs;
+    /** The patient's IANA time zone (enrolment), for local times in the text; null if unknown. */
+    public String timeZone;
 
     public AlertEvent() {
     }
@@ -60,6 +62,12 @@ public class AlertEvent {
         e.evidenceReceivedMs = evidenceReceivedMs;
         e.emittedAtMs = emittedAtMs;
         return e;
+    }
+
+    /** The same change with the patient's time zone. */
+    AlertEvent inZone(String zone) {
+        this.timeZone = zone;
+        return this;
     }
 
     /** Back to the lifecycle's record, for the FHIR encoder. */

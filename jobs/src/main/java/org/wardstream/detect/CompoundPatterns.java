@@ -163,7 +163,7 @@ public final class CompoundPatterns {
         Map<String, Double> evidence = type == EpisodeType.PAUSE
                 ? Map.of("pauseMs", (double) (first.timeMs - first.sinceMs),
                 "stillMinutes", (last.timeMs - last.sinceMs) / 60_000.0)
-                : Map.of("meanRateBpm", last.rateBpm, "fastMinutes", (last.timeMs - first.timeMs) / 60_000.0);
+                : Map.of("fastRateBpm", last.rateBpm, "fastMinutes", (last.timeMs - first.timeMs) / 60_000.0);
         return new Transition(first.patientId, type, Transition.Kind.ESCALATE,
                 type == EpisodeType.PAUSE ? first.sinceMs : first.timeMs, last.timeMs, condition,
                 Transitions.detectorVersion(type), evidence);

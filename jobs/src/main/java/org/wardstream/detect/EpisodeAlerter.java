@@ -110,7 +110,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
     }
 
     private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String programme, long delayedByMs,
-                       long receivedMs, Collector<AlertEvent> out) {
+                       long receivedMs, Collector<AlertEvent> out) throws IOException {
+        PatientProfile p = profile.value();
+        String timeZone = p == null ? null : p.timeZone;
         long now = System.currentTimeMillis();
         // the same steps as `wardstream validate` (DetectorPath)
         DetectorPath.lifecycle(List.of(t), episodes::of, eff, c -> {
@@ -120,7 +122,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
             if (c.kind() == AlertChange.Kind.OPENED || c.kind() == AlertChange.Kind.ESCALATED) {
                 delay.update(Math.max(0, now - receivedMs));
             }
-            out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now));
+            out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now).inZone(timeZone));
         }, explainedByAf::inc);
     }
 

@@ -52,11 +52,10 @@ final class LegacyDetectorState {
         if (wearBytes != null) s.wear = WearActivityState.fromBytes(wearBytes);
         Float rate = afRate.value();
         s.afRateBpm = rate == null ? Float.NaN : rate;
-        s.lastReceivedMs = received == null ? DetectorState.NO_TIME : received;
         Long until = backlogUntil.value();
-        s.backlogUntilMs = until == null ? DetectorState.NO_TIME : until;
         Integer held = heldCount.value();
-        s.heldCount = held == null ? 0 : held;
+        s.arrival = DetectorState.arrivalFromFormat1(received == null ? DetectorState.NO_TIME : received,
+                until == null ? DetectorState.NO_TIME : until, held == null ? 0 : held);
         clear();
         return s;
     }

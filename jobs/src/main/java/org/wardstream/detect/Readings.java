@@ -1,11 +1,21 @@
 package org.wardstream.detect;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.wardstream.detector.Reading;
 import org.wardstream.ingest.DeviceReading;
 
 /** The {@link Reading} a {@link DeviceReading} carries: the Flink POJO of ingest, as the patient detector reads it. */
 public final class Readings {
     private Readings() {
+    }
+
+    /** The readings of {@code readings}, in their order. */
+    public static List<Reading> all(Iterable<DeviceReading> readings) {
+        List<Reading> all = new ArrayList<>();
+        readings.forEach(r -> all.add(of(r)));
+        return all;
     }
 
     public static Reading of(DeviceReading r) {

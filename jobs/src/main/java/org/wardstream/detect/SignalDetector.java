@@ -1,6 +1,5 @@
 package org.wardstream.detect;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,11 +14,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.detector.DetectorState;
 import org.wardstream.detector.PatientDetector;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.detector.Reading;
-import org.wardstream.episodes.Transition;
+import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestMetrics;
@@ -28,27 +28,29 @@ import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
 
 /**
- * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. This
- * operator loads and stores the patient's {@link DetectorState} (one versioned byte array), keeps the readings the
- * detector holds during a backlog upload (list state), keeps the one event-time timer the detector asks for, and
- * emits the detector's transitions (as {@link EpisodeSignal}s, for {@link EpisodeAlerter}) and its
- * {@link PatternCue}s (side output {@link #CUES}, for {@link CompoundPatterns}).
+ * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
+ * the patient's {@link DetectorState} (one versioned byte array), the readings the detector holds (list state) and
+ * the one timer it asks for, and emits its transitions (as {@link EpisodeSignal}s, for {@link EpisodeAlerter}), its
+ * {@link PatternCue}s ({@link #CUES}, for {@link CompoundPatterns}) and the readings it cannot analyse in order
+ * ({@link #DEAD_LETTERS}, reason {@code out-of-order}, for the device-events DLQ).
  */
 public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, EpisodeSignal> {
     private static final long serialVersionUID = 1L;
     /** The side output of cues for the CEP patterns. */
     public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues") {
     };
+    /** Side output of readings that cannot be analysed in order (reason {@code out-of-order}), for the DLQ. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
+            TypeInformation.of(DeadLetter.class));
 
     private final Rules rules;
-
     private transient ValueState<PatientProfile> profile;
     private transient ValueState<byte[]> detectorState;
     private transient ListState<DeviceReading> held;
     private transient KeyedTimer timer;
     private transient LegacyDetectorState legacy;
     private transient ProfileRules<PatientDetector> detectors;
-    private transient Counter outOfOrderBeats;
+    private transient Counter outOfOrderBeats, processed, outOfOrderReadings;
 
     public SignalDetector(Rules rules) {
         this.rules = rules;
@@ -65,29 +67,40 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         legacy = new LegacyDetectorState(ctx);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
+        processed = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.PROCESSED);
+        outOfOrderReadings = IngestMetrics.deadLetterCounter(ctx.getMetricGroup(), DeadLetterReason.OUT_OF_ORDER.code());
     }
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<EpisodeSignal> out) throws Exception {
         DetectorState s = load();
         Reading reading = Readings.of(r);
-        PatientDetector.Arrival arrival = PatientDetector.arrive(s, reading);
-        if (arrival == PatientDetector.Arrival.HOLD) {
-            held.add(r);
-            detectorState.update(s.toBytes());
-            return;
+        PatientDetector detector = detectors.of(profile.value());
+        var emit = new DetectorOutput(out, cue -> ctx.output(CUES, cue), outOfOrderBeats);
+        String programme = programmeOf(ctx.getCurrentKey());
+        PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
+        if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
+            detector.releaseHeld(s, r.patientId, programme, takeHeld(), emit);
+            arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         }
-        PatientProfile p = profile.value();
-        PatientDetector detector = detectors.of(p);
-        PatientDetector.Output emit = emit(ctx, out);
-        if (arrival == PatientDetector.Arrival.RELEASE_THEN_ANALYSE) {
-            List<Reading> readings = new ArrayList<>();
-            held.get().forEach(h -> readings.add(Readings.of(h)));
-            held.clear();
-            detector.releaseHeld(s, r.patientId, programmeOf(ctx.getCurrentKey()), readings, emit);
+        switch (arrival) {
+            case HOLD -> held.add(r);
+            case DEAD_LETTER -> { // admitted by ingest (processed), but it cannot be analysed in order
+                processed.dec();
+                outOfOrderReadings.inc();
+                ctx.output(DEAD_LETTERS, r.toDeadLetter(DeadLetterReason.OUT_OF_ORDER.code(),
+                        PatientDetector.tooOldDetail(s, reading)));
+            }
+            default -> detector.analyse(s, r.patientId, programme, reading, emit);
         }
-        detector.analyse(s, r.patientId, programmeOf(ctx.getCurrentKey()), reading, emit);
         save(s, detector, ctx);
+    }
+
+    /** The held readings, taken out of list state. */
+    private List<Reading> takeHeld() throws Exception {
+        List<Reading> readings = Readings.all(held.get());
+        held.clear();
+        return readings;
     }
 
     @Override
@@ -109,7 +122,9 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         DetectorState s = load();
         PatientDetector detector = detectors.of(profile.value());
         String key = ctx.getCurrentKey();
-        detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, emit(ctx, out));
+        List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? takeHeld() : List.of();
+        detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
+                new DetectorOutput(out, cue -> ctx.output(CUES, cue), outOfOrderBeats));
         save(s, detector, ctx);
     }
 
@@ -129,25 +144,5 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private void save(DetectorState s, PatientDetector detector, Context ctx) throws Exception {
         detectorState.update(s.toBytes());
         timer.moveTo(ctx.timerService(), detector.nextTimerMs(s));
-    }
-
-    /** The detector's output, as this operator's main and side outputs. */
-    private PatientDetector.Output emit(Context ctx, Collector<EpisodeSignal> out) {
-        return new PatientDetector.Output() {
-            @Override
-            public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
-                out.collect(EpisodeSignal.of(t, programme, delayedByMs, receivedMs));
-            }
-
-            @Override
-            public void cue(PatternCue cue) {
-                ctx.output(CUES, cue);
-            }
-
-            @Override
-            public void outOfOrderBeats(int n) {
-                outOfOrderBeats.inc(n);
-            }
-        };
     }
 }

@@ -44,8 +44,9 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
         consumed = IngestMetrics.counter(context.getMetricGroup(), IngestMetrics.CONSUMED);
         refused = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.PROGRAMME_MISMATCH) {
-                // those two are counted where they are decided (the ingest gate)
+            if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.PROGRAMME_MISMATCH
+                    && reason != DeadLetterReason.OUT_OF_ORDER) {
+                // those are counted where they are decided (the ingest gate, the detector)
                 refused.put(reason, IngestMetrics.deadLetterCounter(context.getMetricGroup(), reason.code()));
             }
         }

@@ -34,7 +34,10 @@ public class DeviceReading {
     public int utcOffsetMinutes;
     public Kind kind;
 
-    /** How far behind the watermark the reading arrived, ms; 0 when on time. Set by ingest. */
+    /**
+     * How late the reading reached the platform: timeReceived - time when that exceeds the delayed threshold
+     * ({@code ArrivalOrder.Parameters.delayedAfterMs}), else 0; ms. Set by ingest; deterministic.
+     */
     public long lateByMs;
 
     // HEART_RATE
@@ -77,11 +80,11 @@ public class DeviceReading {
     public DeviceReading() {
     }
 
-    /** Drops the provenance once the reading is accepted: downstream operators do not need it. */
+    /** Drops the original bytes once the reading is accepted (the origin, topic-partition@offset, stays: a
+     * reading the detector cannot analyse in order is dead-lettered with it). */
     public void clearProvenance() {
         rawKey = null;
         rawValue = null;
-        origin = null;
     }
 
     /** The dead letter for this reading, with its original bytes. */

@@ -15,11 +15,13 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.wardstream.arrival.ArrivalOrder;
 import org.wardstream.contract.DeadLetterReason;
 
 /**
- * The keyed half of ingest, per patient (programme and pseudonym, {@link PatientKeys}): drops duplicate event ids, marks readings that arrive
- * behind the watermark as late (and still passes them on), and admits a reading only once the
+ * The keyed half of ingest, per patient (programme and pseudonym, {@link PatientKeys}): drops duplicate event
+ * ids, marks readings received more than {@link ArrivalOrder.Parameters#delayedAfterMs} after their device time
+ * as late (and still passes them on), and admits a reading only once the
  * patient's enrolment is known. A reading whose patient has no enrolment waits up to the grace
  * period (processing time: enrolments may be published after the first readings) and is then
  * dead-lettered as {@code unknown-patient}; a discharged or withdrawn patient's readings are
@@ -34,6 +36,9 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
     /** Side output of refused readings. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("ingest-dead-letters",
             TypeInformation.of(DeadLetter.class));
+
+    /** The same definition of "delayed" as the detector's ({@link ArrivalOrder}). */
+    private static final ArrivalOrder LATENESS = new ArrivalOrder(ArrivalOrder.Parameters.defaults());
 
     private final long graceMs;
     private final long dedupHorizonMs;
@@ -84,8 +89,9 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
         long seenAt = reading.brokerTimestamp > 0 ? reading.brokerTimestamp : reading.timeReceived;
         recentIds.update(RecentIds.add(ids, id, seenAt, dedupHorizonMs, dedupCap));
 
-        long watermark = ctx.timerService().currentWatermark();
-        reading.lateByMs = reading.time < watermark ? watermark - reading.time : 0;
+        // late = received long after its device time (a backlog): from the record itself, the same on every run
+        // (the watermark's position when a record arrives varies between runs of the same input)
+        reading.lateByMs = LATENESS.reportedDelayMs(reading.time, reading.timeReceived);
 
         PatientProfile p = profile.value();
         if (p == null) {

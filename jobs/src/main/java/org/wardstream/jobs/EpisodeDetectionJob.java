@@ -1,5 +1,8 @@
 package org.wardstream.jobs;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -21,6 +24,7 @@ import org.wardstream.detect.EpisodeSignal;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.detect.SignalDetector;
 import org.wardstream.rules.Rules;
+import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeadLetterSerializer;
 import org.wardstream.ingest.DeviceEventDeserializer;
 import org.wardstream.ingest.DeviceReading;
@@ -86,15 +90,17 @@ public final class EpisodeDetectionJob {
 
         IngestStage.Output ingest = IngestStage.build(records, enrolmentUpdates, config.ingest());
 
-        ingest.deadLetters().sinkTo(config.exactlyOnceSink("dlq",
+        // The gate's output is already partitioned by patient: no second shuffle of every reading.
+        List<DataStream<DeadLetter>> outOfOrder = new ArrayList<>(1);
+        DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
+                .reinterpretAsKeyedStream(ingest.readings(), PatientKeys::of, TypeInformation.of(String.class)),
+                enrolmentUpdates, rules, outOfOrder::add);
+
+        // refused by ingest, and readings the detector could not analyse in device-time order (out-of-order)
+        ingest.deadLetters().union(outOfOrder.get(0)).sinkTo(config.exactlyOnceSink("dlq",
                         new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ,
                                 DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
                 .name("device-events-dlq").uid("sink-dead-letters");
-
-        // The gate's output is already partitioned by patient: no second shuffle of every reading.
-        DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
-                .reinterpretAsKeyedStream(ingest.readings(), PatientKeys::of, TypeInformation.of(String.class)),
-                enrolmentUpdates, rules);
         alerts.sinkTo(config.exactlyOnceSink("alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
         alerts.sinkTo(config.exactlyOnceSink("episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
@@ -113,12 +119,23 @@ public final class EpisodeDetectionJob {
      */
     public static DataStream<AlertEvent> detectEpisodes(KeyedStream<DeviceReading, String> readings,
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
+        return detectEpisodes(readings, enrolmentUpdates, rules, deadLetters -> { });
+    }
+
+    /**
+     * ... and hands {@code deadLetters} the readings the signal detector cannot analyse in device-time order (reason
+     * {@code out-of-order}); the job sends them to {@code device-events-dlq} with ingest's.
+     */
+    public static DataStream<AlertEvent> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+                                                        DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules,
+                                                        Consumer<DataStream<DeadLetter>> deadLetters) {
         TypeInformation<String> key = TypeInformation.of(String.class);
         var signals = readings
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new SignalDetector(rules))
                 .returns(TypeInformation.of(EpisodeSignal.class))
                 .name("detect signals").uid(UID_SIGNALS);
+        deadLetters.accept(signals.getSideOutput(SignalDetector.DEAD_LETTERS));
         DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
         DataStream<EpisodeSignal> escalations = CompoundPatterns.escalations(
                 DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme, c.patientId), key));

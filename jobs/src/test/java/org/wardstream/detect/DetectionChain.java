@@ -106,6 +106,12 @@ final class DetectionChain implements AutoCloseable {
         }
     }
 
+    /** The readings the signal detector could not analyse in order (its dead-letter side output). */
+    List<org.wardstream.ingest.DeadLetter> outOfOrderDeadLetters() {
+        var q = signals.getSideOutput(SignalDetector.DEAD_LETTERS);
+        return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
+    }
+
     List<AlertEvent> alerts() {
         return alerter.extractOutputValues();
     }

@@ -152,20 +152,83 @@ class DetectionTest {
             assertThat(a.episodeStartMs).isBetween(T0 + 4 * 60_000L, T0 + 6 * 60_000L);
         });
 
-        // the device reconnects and uploads its backlog: AF from inside the gap, three hours behind
-        long lateBy = 3 * 3600_000L - 30 * 60_000L;
+        // the device reconnects and uploads its backlog: AF from inside the gap, received three hours later
+        long received = T0 + 3 * 3600_000L;
         for (int m = 5; m < 30; m++) {
             DeviceReading r = rrMinute(T0 + m * 60_000L, m >= 10);
-            r.lateByMs = lateBy;
-            r.timeReceived = T0 + 3 * 3600_000L;
+            r.timeReceived = received;
             send(r);
         }
-        assertThat(alerts("device-offline")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        watermark(received + 10 * MIN); // no more data: the held backlog is released
+        List<AlertEvent> offline = alerts("device-offline");
+        assertThat(offline).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        // the outage lasted until the device reconnected, not until the first buffered reading
+        assertThat(offline.get(1).episodeEndMs).isEqualTo(received);
         List<AlertEvent> af = alerts("atrial-fibrillation");
         assertThat(af).isNotEmpty();
         assertThat(af.get(0).kind).isEqualTo("OPENED");
-        assertThat(af.get(0).delayedByMs).isEqualTo(lateBy);
+        // delayed by: receipt minus device time of the reading that completed the evidence (a one-minute batch)
+        assertThat(af.get(0).delayedByMs).isBetween(received - af.get(0).atMs, received - af.get(0).atMs + MIN);
         assertThat(af.get(0).episodeStartMs).isBetween(T0 + 9 * 60_000L, T0 + 12 * 60_000L);
+    }
+
+    @Test
+    void anUnannouncedBacklogIsAnalysedInDeviceTimeOrderAndMarkedDelayed() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 5; m++) {
+            send(rrMinute(T0 + m * 60_000L, false));
+        }
+        // the device only ever says ONLINE: no "reconnected" message. Offline for three hours; on reconnection a live
+        // minute wins the race with the upload of the buffered minutes, AF among them
+        long back = T0 + 3 * 3600_000L;
+        DeviceReading live = rrMinute(back, false);
+        live.timeReceived = back + 61_000;
+        send(live);
+        for (int m = 5; m < 50; m++) {
+            DeviceReading r = rrMinute(T0 + m * 60_000L, m >= 10 && m < 40); // AF for 30 minutes
+            r.timeReceived = back + 62_000 + 20L * m;
+            send(r);
+        }
+        DeviceReading online = base(DeviceReading.Kind.STATUS, back + 2 * MIN);
+        online.connectivity = DeviceReading.CONN_ONLINE;
+        online.bufferedEvents = 0;
+        send(online);
+        assertThat(alerts("atrial-fibrillation")).isEmpty(); // held: the upload may still be under way
+        send(rrMinute(back + 7 * MIN, false)); // live data after the hold: the held readings are analysed in order
+        List<AlertEvent> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        AlertEvent opened = af.get(0);
+        assertThat(opened.episodeStartMs).isBetween(T0 + 9 * MIN, T0 + 12 * MIN);
+        // delayed by receipt minus device time of the buffered minute that completed the evidence: no watermark
+        List<Long> delays = new java.util.ArrayList<>();
+        for (int k = 9; k <= 14; k++) {
+            delays.add(back + 62_000 + 20L * k - (T0 + k * MIN));
+        }
+        assertThat(opened.delayedByMs).isIn(delays);
+        assertThat(af.get(1).episodeEndMs).isBetween(T0 + 39 * MIN, T0 + 42 * MIN);
+        assertThat(chain.outOfOrderDeadLetters()).isEmpty();
+        // nothing was received for three hours (no watermark moved meanwhile): the device was offline, from its last
+        // data to the reconnection, whatever its backlog shows in device time
+        List<AlertEvent> offline = alerts("device-offline");
+        assertThat(offline).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(offline.get(1).episodeStartMs).isEqualTo(T0 + 4 * MIN);
+        assertThat(offline.get(1).episodeEndMs).isEqualTo(back + 61_000);
+    }
+
+    @Test
+    void aReadingTooOldToAnalyseInOrderIsDeadLetteredWithAReason() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 60; m++) {
+            send(rrMinute(T0 + m * 60_000L, false));
+        }
+        DeviceReading old = rrMinute(T0 + 5 * MIN, true);
+        old.origin = "device-events-0@77";
+        send(old); // 55 minutes older than what was analysed: it cannot be put in order any more
+        assertThat(chain.outOfOrderDeadLetters()).singleElement().satisfies(d -> {
+            assertThat(d.reason).isEqualTo("out-of-order");
+            assertThat(d.detail).contains("54 min before").contains("bound 10 min");
+            assertThat(d.origin).isEqualTo("device-events-0@77");
+        });
     }
 
     @Test
@@ -198,7 +261,6 @@ class DetectionTest {
         for (int m = 5; m < 30; m++) {
             DeviceReading r = rrMinute(T0 + m * 60_000L, m >= 10); // AF from minute 10
             r.timeReceived = reconnect + 1000;
-            r.lateByMs = 2 * 3600_000L;
             backlog.add(r);
         }
         // the upload interleaves with live data: a live sinus minute arrives after the first five backlog minutes
@@ -211,8 +273,8 @@ class DetectionTest {
         for (int i = 5; i < backlog.size(); i++) {
             send(backlog.get(i));
         }
-        DeviceReading later = rrMinute(reconnect + 4 * 60_000L, false); // live data moves on: the held minute goes
-        later.timeReceived = reconnect + 4 * 60_000L + 1000;
+        DeviceReading later = rrMinute(reconnect + 6 * 60_000L, false); // live data after the hold: the held go
+        later.timeReceived = reconnect + 6 * 60_000L + 1000;
         send(later);
         // the AF inside the backlog is found: no beat of it was out of order behind the live minute
         assertThat(alerts("atrial-fibrillation")).isNotEmpty()
@@ -280,7 +342,10 @@ class DetectionTest {
         assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "ESCALATED");
         assertThat(af.get(1).severity).isEqualTo("urgent");
         assertThat(af.get(1).reason).contains("fast ventricular rate");
-        assertThat(af.get(1).evidence.get("meanRateBpm")).isGreaterThan(110.0);
+        assertThat(af.get(1).evidence.get("fastRateBpm")).isGreaterThan(110.0);
+        // the wording is written from the same numbers: the patient's threshold and the rate it reached
+        assertThat(af.get(1).reason).contains("above 110/min").contains("reaching "
+                + Math.round(af.get(1).evidence.get("fastRateBpm")) + "/min");
         assertThat(af.get(1).atMs - af.get(0).episodeStartMs).isGreaterThanOrEqualTo(5 * MIN);
 
         // another patient whose enrolment raises fastRateBpm to 140 (a clinician's override): no escalation

@@ -121,7 +121,9 @@ class SignalDetectorStateUpgradeTest {
         assertThat(now.rr).isEqualTo(rr); // a wear report leaves the rhythm analyser as it was
         assertThat(now.rr.beatsSeen).isEqualTo(777);
         assertThat(now.afRateBpm).isEqualTo(121.5f);
-        assertThat(now.lastReceivedMs).isEqualTo(T0 + 5_000L);
+        assertThat(now.arrival.lastReceivedMs).isEqualTo(T0 + 5_000L);
+        assertThat(now.arrival.newestAnalysedMs).isEqualTo(T0); // the wear report was analysed, not held
+        assertThat(now.arrival.holding()).isFalse();
         assertThat(now.wear.lastWearMs).isEqualTo(T0);
         assertThat(seen.get(1)).isEqualTo("old handles cleared");
     }

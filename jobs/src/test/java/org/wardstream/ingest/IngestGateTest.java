@@ -74,16 +74,24 @@ class IngestGateTest {
     }
 
     @Test
-    void readingsBehindTheWatermarkAreMarkedLateAndStillPass() throws Exception {
+    void readingsReceivedLongAfterTheirDeviceTimeAreMarkedLateWhateverTheWatermarkAndStillPass() throws Exception {
         enrol("p1", EnrolmentStatus.ACTIVE);
+        DeviceReading backlog = reading("p1", "backlog", 0);
+        backlog.timeReceived = backlog.time + 3 * 3600_000L + 7_000; // uploaded three hours later
+        DeviceReading live = reading("p1", "live", 3 * 3600 + 10);
+        // the watermark's position at arrival varies between runs of the same input: it must not matter
         harness.processBothWatermarks(new Watermark(T0.plusSeconds(3 * 3600).toEpochMilli()));
-        send(reading("p1", "backlog", 0));            // three hours behind
-        send(reading("p1", "live", 3 * 3600 + 10));  // ahead of the watermark
+        send(backlog);
+        send(live);
+        DeviceReading early = reading("p1", "early", 60);
+        early.timeReceived = early.time + 9 * 60_000L;
+        send(early); // received 9 min after its device time, before any watermark passed it
         List<DeviceReading> out = harness.extractOutputValues();
-        assertThat(out).hasSize(2);
+        assertThat(out).hasSize(3);
         assertThat(out.get(0).isLate()).isTrue();
-        assertThat(out.get(0).lateByMs).isEqualTo(3 * 3600 * 1000L);
+        assertThat(out.get(0).lateByMs).isEqualTo(3 * 3600_000L + 7_000);
         assertThat(out.get(1).isLate()).isFalse();
+        assertThat(out.get(2).lateByMs).isEqualTo(9 * 60_000L);
     }
 
     @Test

@@ -1,7 +1,7 @@
 package org.wardstream.contract;
 
 /**
- * Why ingest refused a device event. The {@link #code()} is written to the dead-letter record's
+ * Why ingest (or, for {@link #OUT_OF_ORDER}, the detector) refused a device event. The {@link #code()} is written to the dead-letter record's
  * {@value Topics#HEADER_DLQ_REASON} header and to {@code summary.json}: a public contract.
  */
 public enum DeadLetterReason {
@@ -28,7 +28,12 @@ public enum DeadLetterReason {
     /** Device time or receipt time older than the configured window before the broker's record timestamp. */
     STALE_TIME("stale-time"),
     /** The reading's programme differs from the programme of the patient's enrolment. */
-    PROGRAMME_MISMATCH("programme-mismatch");
+    PROGRAMME_MISMATCH("programme-mismatch"),
+    /**
+     * Accepted, but older (device time) than the patient's newest analysed reading by more than the reorder bound:
+     * it can no longer be analysed in device-time order. Decided by the detector, after ingest.
+     */
+    OUT_OF_ORDER("out-of-order");
 
     private final String code;
 

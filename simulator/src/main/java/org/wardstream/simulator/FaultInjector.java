@@ -59,8 +59,8 @@ final class FaultInjector {
     private final AvroCodec<DeviceEvent> values;
     private final ReplayJson json;
     private final String programme;
-    private final long[] counts = new long[REASONS.length];
-    private final int[] variants = new int[REASONS.length];
+    private final long[] counts = new long[DeadLetterReason.values().length];
+    private final int[] variants = new int[DeadLetterReason.values().length];
     private final List<DeadLetterReason> round = new ArrayList<>();
     private double credit;
 

@@ -11,7 +11,9 @@ import org.wardstream.detect.ProfileRules;
 import org.wardstream.detect.Readings;
 import org.wardstream.detector.DetectorState;
 import org.wardstream.detector.PatientDetector;
+import org.wardstream.detector.PatternCue;
 import org.wardstream.detector.Reading;
+import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.PatientProfile;
@@ -30,8 +32,8 @@ import org.wardstream.signals.WearActivityState;
  * The signal extraction the peer engines share with the detection stage, in plain Java: per patient, the same
  * {@link org.wardstream.rhythm.RrAnalyser} (rhythm segments, data-gap resets, AF state) and
  * {@link org.wardstream.signals.WearActivityTracker} (worn / at rest), built by the same {@link PatientDetector},
- * over the readings in the order the detection stage analyses them (including its hold-and-sort of an announced
- * backlog), turned into {@link PeerRow}s. The peers then express the two <i>rules</i> (sustained tachycardia at
+ * over the readings in the order the detection stage analyses them (its arrival order: the hold-and-sort of a
+ * backlog, readings too old to analyse in order left out), turned into {@link PeerRow}s. The peers then express the two <i>rules</i> (sustained tachycardia at
  * rest; AF onset and offset over consecutive segments) in their own language over these rows.
  *
  * <p>Not thread-safe; one instance per thread or per Flink subtask. Per-patient state lives in a heap map (the
@@ -87,19 +89,36 @@ public final class PeerFeatures implements Serializable {
     /** One reading, in arrival order; rows go to {@code out}. */
     public void onReading(DeviceReading r, Consumer<PeerRow> out) {
         Patient p = patient(r.patientId);
-        switch (PatientDetector.arrive(p.state, Readings.of(r))) { // as the detection stage holds a backlog
+        PatientDetector x = extractors.of(p.profile);
+        Reading reading = Readings.of(r);
+        // as the detection stage orders the patient's readings (the wear tracker sees a proven outage)
+        PatientDetector.Arrival arrival = x.arrive(p.state, p.id, null, reading, NO_OUTPUT);
+        if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
+            release(p, out);
+            arrival = x.arrive(p.state, p.id, null, reading, NO_OUTPUT);
+        }
+        switch (arrival) {
             case HOLD -> p.held.add(r);
-            case RELEASE_THEN_ANALYSE -> {
-                release(p, out);
-                analyse(p, r, out);
-            }
-            case ANALYSE -> analyse(p, r, out);
+            case DEAD_LETTER -> { } // the detection stage dead-letters it: no rows
+            default -> analyse(p, r, out);
         }
     }
+
+    /** The peers take their rows from the readings, not from the detector's transitions. */
+    private static final PatientDetector.Output NO_OUTPUT = new PatientDetector.Output() {
+        @Override
+        public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
+        }
+
+        @Override
+        public void cue(PatternCue cue) {
+        }
+    };
 
     private void release(Patient p, Consumer<PeerRow> out) {
         List<DeviceReading> readings = new ArrayList<>(p.held);
         p.held.clear();
+        PatientDetector.ORDER.released(p.state.arrival);
         PatientDetector.sortHeld(readings, h -> h.time);
         for (DeviceReading h : readings) {
             analyse(p, h, out);
@@ -126,6 +145,7 @@ public final class PeerFeatures implements Serializable {
     }
 
     private void analyse(Patient p, DeviceReading r, Consumer<PeerRow> out) {
+        PatientDetector.ORDER.analysed(p.state.arrival, r.time);
         if (!p.begun) {
             p.begun = true;
             out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.BEGIN, r.time));

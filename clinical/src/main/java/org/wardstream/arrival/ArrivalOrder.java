@@ -1,0 +1,194 @@
+package org.wardstream.arrival;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+import org.wardstream.episodes.Transition;
+import org.wardstream.rules.EpisodeType;
+
+import static org.wardstream.arrival.ArrivalState.NO_TIME;
+
+/**
+ * Puts one patient's readings into device-time order before they are analysed, deciding from the data alone
+ * (a device need not announce its backlog: most phone apps simply upload what they buffered). Stateless itself;
+ * the per-patient data lives in an {@link ArrivalState}, the held readings with the caller. Deterministic: every
+ * decision depends only on the readings' device and receipt times and their order of arrival, never on a clock
+ * or a watermark, so a replay of the same input decides the same.
+ *
+ * <h2>Policy</h2>
+ * <ul>
+ *   <li>A reading is <b>delayed</b> when it reached the platform more than {@code delayedAfterMs} after its
+ *       device time ({@link #isDelayed}); its delay is receipt time minus device time ({@link #delayMs}).</li>
+ *   <li><b>Holding starts</b> at a delayed reading (a backlog is arriving), or at a reading more than
+ *       {@code resumeGapMs} after the newest analysed one (data resumes after a silence: its backlog may follow,
+ *       and must be analysed before it).</li>
+ *   <li>While holding, every reading of the patient is held (the backlog and the live data interleaved with
+ *       its upload). The held readings are <b>released</b>, analysed in device-time order
+ *       ({@link #inAnalysisOrder}), when a reading arrives more than {@code holdMs} of receipt time after the
+ *       hold began, when {@code maxHeld} are held, or at {@link #releaseTimerMs} when no more data comes.</li>
+ *   <li>A reading older than the newest analysed one by at most {@code reorderBoundMs} is analysed (the
+ *       detectors skip and count what they cannot use); one <b>older by more</b> cannot be analysed in order any
+ *       more: it is dead-lettered with reason {@code out-of-order} ({@link #tooOldDetail}), never dropped
+ *       silently.</li>
+ * </ul>
+ */
+public final class ArrivalOrder {
+
+    /**
+     * @param delayedAfterMs a reading received more than this after its device time is delayed (a backlog)
+     * @param resumeGapMs    a reading this far after the newest analysed one starts a hold (its backlog may follow)
+     * @param holdMs         how long (receipt time) readings are held from the start of a hold
+     * @param maxHeld        at most this many readings are held; then they are analysed
+     * @param reorderBoundMs a reading older than the newest analysed one by more than this is not analysed
+     */
+    public record Parameters(long delayedAfterMs, long resumeGapMs, long holdMs, int maxHeld, long reorderBoundMs) {
+        public Parameters {
+            if (delayedAfterMs <= 0 || resumeGapMs <= 0 || holdMs <= 0 || maxHeld <= 0 || reorderBoundMs < 0) {
+                throw new IllegalArgumentException("arrival-order parameters must be positive");
+            }
+        }
+
+        /**
+         * Delayed after 5 min (beyond ordinary upload latency and retries, which stay within a few minutes); a hold
+         * after 10 min without data; holds of 5 min of receipt time (a backlog of days uploads in seconds to a
+         * minute) and at most 20,000 readings (about 3 days of one device); reorder bound 10 min.
+         */
+        public static Parameters defaults() {
+            return new Parameters(5 * 60_000L, 10 * 60_000L, 5 * 60_000L, 20_000, 10 * 60_000L);
+        }
+    }
+
+    /** What to do with an arriving reading. */
+    public enum Action {
+        /** Analyse it now. */
+        ANALYSE,
+        /** Keep it with the held readings. */
+        HOLD,
+        /** Release (analyse) the held readings first, then decide again for this reading. */
+        RELEASE_FIRST,
+        /** It cannot be analysed in order: dead-letter it ({@link #tooOldDetail}). */
+        DEAD_LETTER
+    }
+
+    private final Parameters p;
+
+    public ArrivalOrder(Parameters parameters) {
+        this.p = parameters;
+    }
+
+    public Parameters parameters() {
+        return p;
+    }
+
+    /** Receipt time minus device time, never negative. */
+    public static long delayMs(long deviceMs, long receivedMs) {
+        return Math.max(0, receivedMs - deviceMs);
+    }
+
+    /** Whether the reading reached the platform more than {@code delayedAfterMs} after its device time. */
+    public boolean isDelayed(long deviceMs, long receivedMs) {
+        return delayMs(deviceMs, receivedMs) > p.delayedAfterMs();
+    }
+
+    /** The delay to report for the reading: its {@link #delayMs} when it {@link #isDelayed}, else 0. */
+    public long reportedDelayMs(long deviceMs, long receivedMs) {
+        return isDelayed(deviceMs, receivedMs) ? delayMs(deviceMs, receivedMs) : 0;
+    }
+
+    /**
+     * Notes a receipt (every reading, before {@link #onArrival}): a receipt at least {@code silenceLimitMs} after
+     * the previous one is a reconnection ({@link ArrivalState#reconnectedAtMs}).
+     *
+     * @return whether this receipt is a reconnection: the device was silent to the platform for the silence limit,
+     *         whatever its buffered readings will show in device time (the caller lets the silence count up to now)
+     */
+    public boolean heard(ArrivalState s, long receivedMs, long silenceLimitMs) {
+        boolean reconnected = s.lastReceivedMs != NO_TIME && receivedMs - s.lastReceivedMs >= silenceLimitMs;
+        if (reconnected) {
+            s.reconnectedAtMs = receivedMs;
+        }
+        if (s.lastReceivedMs == NO_TIME || receivedMs > s.lastReceivedMs) {
+            s.lastReceivedMs = receivedMs;
+        }
+        return reconnected;
+    }
+
+    /**
+     * The end to report for a device-offline episode that the detectors end at {@code endMs}: the reconnection
+     * when the device was heard again later than that (a backlog fills the silence in device time, but the outage
+     * lasted until the device reconnected). A reconnection before {@code endMs} belongs to an earlier outage: every
+     * outage starts at the last data, which is after the previous reconnection.
+     */
+    public static long outageEndMs(ArrivalState s, long endMs) {
+        return s.reconnectedAtMs != NO_TIME && s.reconnectedAtMs > endMs ? s.reconnectedAtMs : endMs;
+    }
+
+    /** {@code t} with {@link #outageEndMs} when it ends a device-offline episode; otherwise {@code t} itself. */
+    public static Transition withOutageEnd(ArrivalState s, Transition t) {
+        if (t.type() != EpisodeType.DEVICE_OFFLINE || t.kind() != Transition.Kind.END) {
+            return t;
+        }
+        long end = outageEndMs(s, t.atMs());
+        return end == t.atMs() ? t : new Transition(t.patient(), t.type(), t.kind(), t.episodeStartMs(), end,
+                t.condition(), t.detectorVersion(), t.evidence());
+    }
+
+    /** Decides for an arriving reading; on HOLD it is counted as held. */
+    public Action onArrival(ArrivalState s, long deviceMs, long receivedMs) {
+        if (s.holding() && (receivedMs > s.holdSinceReceivedMs + p.holdMs() || s.heldCount >= p.maxHeld())) {
+            return Action.RELEASE_FIRST;
+        }
+        if (tooOld(s, deviceMs)) {
+            return Action.DEAD_LETTER;
+        }
+        if (!s.holding()) {
+            boolean resumes = s.newestAnalysedMs != NO_TIME && deviceMs > s.newestAnalysedMs + p.resumeGapMs();
+            if (!isDelayed(deviceMs, receivedMs) && !resumes) {
+                return Action.ANALYSE;
+            }
+            s.holdSinceReceivedMs = receivedMs;
+            s.heldCount = 0;
+        }
+        s.heldCount++;
+        return Action.HOLD;
+    }
+
+    /** Whether a reading at {@code deviceMs} is older than the newest analysed one by more than the bound. */
+    public boolean tooOld(ArrivalState s, long deviceMs) {
+        return s.newestAnalysedMs != NO_TIME && deviceMs < s.newestAnalysedMs - p.reorderBoundMs();
+    }
+
+    /** The dead-letter detail of a reading that {@link #tooOld}: names times and the bound, no values. */
+    public String tooOldDetail(ArrivalState s, long deviceMs) {
+        return "device time is " + (s.newestAnalysedMs - deviceMs) / 60_000 + " min before the patient's newest "
+                + "analysed reading (bound " + p.reorderBoundMs() / 60_000 + " min): it cannot be analysed in order";
+    }
+
+    /** The held readings are being released: holding ends (call {@link #analysed} for each as it is analysed). */
+    public void released(ArrivalState s) {
+        s.holdSinceReceivedMs = NO_TIME;
+        s.heldCount = 0;
+    }
+
+    /** A reading at {@code deviceMs} has been analysed. */
+    public void analysed(ArrivalState s, long deviceMs) {
+        if (s.newestAnalysedMs == NO_TIME || deviceMs > s.newestAnalysedMs) {
+            s.newestAnalysedMs = deviceMs;
+        }
+    }
+
+    /**
+     * The event time at which held readings are released without further data, or {@link Long#MIN_VALUE}: twice
+     * the hold after it began. Event time follows device time, which does not run ahead of receipt time, so by then
+     * every reading received within the hold has arrived.
+     */
+    public long releaseTimerMs(ArrivalState s) {
+        return s.holding() ? s.holdSinceReceivedMs + 2 * p.holdMs() : Long.MIN_VALUE;
+    }
+
+    /** Sorts held readings into analysis order: device time, ties in arrival order (a stable sort). */
+    public static <T> void inAnalysisOrder(List<T> readings, ToLongFunction<T> deviceMs) {
+        readings.sort(Comparator.comparingLong(deviceMs));
+    }
+}

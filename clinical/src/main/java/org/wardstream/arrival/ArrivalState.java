@@ -1,0 +1,67 @@
+package org.wardstream.arrival;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+import org.wardstream.state.CompactBytes;
+
+/**
+ * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
+ * {@value #SERIALIZED_SIZE} bytes). The held readings themselves are kept by the caller.
+ */
+public final class ArrivalState {
+    public static final long NO_TIME = Long.MIN_VALUE;
+    private static final byte FORMAT_VERSION = 1;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8;
+
+    /** Device time of the newest reading analysed so far, or NO_TIME. */
+    public long newestAnalysedMs = NO_TIME;
+    /** Receipt time of the reading that started the current hold, or NO_TIME when nothing is held. */
+    public long holdSinceReceivedMs = NO_TIME;
+    /** Readings held now. */
+    public int heldCount;
+    /**
+     * Receipt time at which the patient's device was heard again after a silence (receipt gap of at least the
+     * silence limit), or NO_TIME: the end of a device-offline episode is the reconnection, not the first buffered
+     * reading.
+     */
+    public long reconnectedAtMs = NO_TIME;
+    /** Latest receipt time of any of the patient's readings, or NO_TIME. */
+    public long lastReceivedMs = NO_TIME;
+
+    public boolean holding() {
+        return holdSinceReceivedMs != NO_TIME;
+    }
+
+    public byte[] toBytes() {
+        return CompactBytes.of(this::writeTo, SERIALIZED_SIZE);
+    }
+
+    public static ArrivalState fromBytes(byte[] bytes) {
+        return bytes == null ? new ArrivalState() : CompactBytes.read(bytes, ArrivalState::readFrom);
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT_VERSION);
+        out.writeLong(newestAnalysedMs);
+        out.writeLong(holdSinceReceivedMs);
+        out.writeInt(heldCount);
+        out.writeLong(reconnectedAtMs);
+        out.writeLong(lastReceivedMs);
+    }
+
+    public static ArrivalState readFrom(DataInput in) throws IOException {
+        byte v = in.readByte();
+        if (v != FORMAT_VERSION) {
+            throw new IOException("unsupported ArrivalState format version " + v);
+        }
+        ArrivalState s = new ArrivalState();
+        s.newestAnalysedMs = in.readLong();
+        s.holdSinceReceivedMs = in.readLong();
+        s.heldCount = in.readInt();
+        s.reconnectedAtMs = in.readLong();
+        s.lastReceivedMs = in.readLong();
+        return s;
+    }
+}

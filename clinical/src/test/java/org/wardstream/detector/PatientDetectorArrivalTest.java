@@ -1,0 +1,139 @@
+package org.wardstream.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.wardstream.episodes.Transition;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Rules;
+
+/**
+ * The patient detector applies the arrival order (issue 14) itself: a backlog that no message announced is held and
+ * analysed in device-time order, its delay is receipt minus device time, the outage it fills ends at the
+ * reconnection, a reading too old to order is refused, and the one timer is the earlier of release and wear.
+ */
+class PatientDetectorArrivalTest {
+    private static final long T0 = 1_772_441_000_000L;
+    private static final long MIN = 60_000L;
+    private static final String P = "p-arrival";
+    private final PatientDetector d = new PatientDetector(Rules.loadClasspath().defaults(), ZoneId.of("UTC"));
+    private final long silence = d.wearTracker().parameters().silenceLimitMs();
+
+    record Seen(Transition t, long delayedByMs, long receivedMs) {
+    }
+
+    private final List<Seen> seen = new ArrayList<>();
+    private final PatientDetector.Output out = new PatientDetector.Output() {
+        @Override
+        public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
+            seen.add(new Seen(t, delayedByMs, receivedMs));
+        }
+
+        @Override
+        public void cue(PatternCue cue) {
+        }
+    };
+
+    private static Reading hr(long deviceMs, long receivedMs) {
+        return new Reading.HeartRate(deviceMs, receivedMs, 0, null, 72f);
+    }
+
+    /** Arrives and, when told, analyses; returns what {@link PatientDetector#arrive} decided. */
+    private PatientDetector.Arrival feed(DetectorState s, Reading r, List<Reading> held) {
+        PatientDetector.Arrival a = d.arrive(s, P, null, r, out);
+        if (a == PatientDetector.Arrival.RELEASE_FIRST) {
+            d.releaseHeld(s, P, null, new ArrayList<>(held), out);
+            held.clear();
+            a = d.arrive(s, P, null, r, out);
+        }
+        switch (a) {
+            case HOLD -> held.add(r);
+            case ANALYSE -> d.analyse(s, P, null, r, out);
+            default -> {
+            }
+        }
+        return a;
+    }
+
+    private List<Seen> offline(Transition.Kind kind) {
+        return seen.stream().filter(x -> x.t.type() == EpisodeType.DEVICE_OFFLINE && x.t.kind() == kind).toList();
+    }
+
+    @Test
+    void anUnannouncedBacklogIsHeldSortedAndEndsTheOutageAtTheReconnection() {
+        DetectorState s = new DetectorState();
+        List<Reading> held = new ArrayList<>();
+        for (int i = 0; i <= 5; i++) {
+            assertThat(feed(s, hr(T0 + i * MIN, T0 + i * MIN + 2_000), held)).isEqualTo(PatientDetector.Arrival.ANALYSE);
+        }
+        long reconnect = T0 + 5 * MIN + silence + 60 * MIN;
+        // the buffered readings come newest first, with no "reconnected" message: the first receipt after the
+        // silence proves the outage (device-offline starts), the delayed readings are held
+        for (int i = 30; i >= 6; i--) {
+            assertThat(feed(s, hr(T0 + i * MIN, reconnect + (30 - i) * 100L), held))
+                    .isEqualTo(PatientDetector.Arrival.HOLD);
+        }
+        // live data interleaved with the upload is held with it
+        assertThat(feed(s, hr(reconnect, reconnect + 500), held)).isEqualTo(PatientDetector.Arrival.HOLD);
+        assertThat(offline(Transition.Kind.START)).hasSize(1);
+        assertThat(s.arrival.reconnectedAtMs).isEqualTo(reconnect);
+        assertThat(held).hasSize(26);
+        // one timer: the release (no more data) is earlier than anything the wear tracker has due
+        assertThat(d.nextTimerMs(s)).isEqualTo(PatientDetector.ORDER.releaseTimerMs(s.arrival));
+
+        // a reading after the hold releases the backlog in device-time order first
+        long after = reconnect + 6 * MIN;
+        assertThat(feed(s, hr(after - 1_000, after), held)).isEqualTo(PatientDetector.Arrival.ANALYSE);
+        assertThat(held).isEmpty();
+        assertThat(s.arrival.holding()).isFalse();
+        // the first end after the outage began (the tracker repeats ends; the lifecycle keeps one)
+        Seen end = offline(Transition.Kind.END).stream().filter(x -> x.receivedMs >= reconnect).findFirst().orElseThrow();
+        // the outage lasted until the device reconnected, not until the first buffered reading (device time)
+        assertThat(end.t.atMs()).isEqualTo(reconnect);
+        // reported by the oldest buffered reading, analysed first: its delay is receipt minus device time
+        assertThat(end.delayedByMs).isEqualTo(reconnect + 24 * 100L - (T0 + 6 * MIN));
+        assertThat(end.receivedMs).isEqualTo(reconnect + 24 * 100L);
+        assertThat(s.arrival.newestAnalysedMs).isEqualTo(after - 1_000);
+    }
+
+    @Test
+    void aReadingTooOldToOrderIsRefusedWithTheBound() {
+        DetectorState s = new DetectorState();
+        List<Reading> held = new ArrayList<>();
+        feed(s, hr(T0 + 60 * MIN, T0 + 60 * MIN + 1_000), held);
+        Reading old = hr(T0 + 30 * MIN, T0 + 61 * MIN);
+        assertThat(feed(s, old, held)).isEqualTo(PatientDetector.Arrival.DEAD_LETTER);
+        assertThat(PatientDetector.tooOldDetail(s, old)).contains("30 min before").contains("bound 10 min");
+        assertThat(s.arrival.newestAnalysedMs).isEqualTo(T0 + 60 * MIN);
+    }
+
+    @Test
+    void theTimerReleasesAHoldWhenNoMoreDataComes() {
+        DetectorState s = new DetectorState();
+        List<Reading> held = new ArrayList<>();
+        feed(s, hr(T0, T0 + 1_000), held);
+        long received = T0 + 20 * MIN;
+        assertThat(feed(s, hr(T0 + 2 * MIN, received), held)).isEqualTo(PatientDetector.Arrival.HOLD);
+        assertThat(feed(s, hr(T0 + MIN, received + 500), held)).isEqualTo(PatientDetector.Arrival.HOLD);
+        long due = d.nextTimerMs(s);
+        assertThat(PatientDetector.releaseDue(s, due - 1)).isFalse();
+        assertThat(PatientDetector.releaseDue(s, due)).isTrue();
+        d.onTime(s, P, null, due, held, out);
+        assertThat(s.arrival.holding()).isFalse();
+        assertThat(s.arrival.newestAnalysedMs).isEqualTo(T0 + 2 * MIN);
+    }
+
+    @Test
+    void formatTwoKeepsTheArrivalState() {
+        DetectorState s = new DetectorState();
+        feed(s, hr(T0, T0 + 20 * MIN), new ArrayList<>());
+        DetectorState back = DetectorState.fromBytes(s.toBytes());
+        assertThat(back.arrival.holding()).isTrue();
+        assertThat(back.arrival.heldCount).isEqualTo(1);
+        assertThat(back.arrival.lastReceivedMs).isEqualTo(T0 + 20 * MIN);
+    }
+}
