@@ -142,7 +142,8 @@ class FhirAlertsTest {
         assertThat(prov.get("target")).hasSize(2);
         assertThat(prov.at("/agent/0/who/reference").asText()).isEqualTo("#detector");
         assertThat(prov.at("/contained/0/deviceName/0/name").asText()).isEqualTo("wardstream-rr-analyser");
-        assertThat(prov.at("/contained/0/version/0/value").asText()).isEqualTo("1");
+        assertThat(prov.at("/contained/0/version/0/value").asText()) // the detector's own version, as in the transitions
+                .isEqualTo(org.wardstream.episodes.Transitions.RHYTHM_DETECTOR_VERSION.split("/")[1]);
         assertThat(prov.at("/policy/0").asText()).isEqualTo("https://wardstream.org/alert-rules/atrial-fibrillation.yaml#version=1");
         assertThat(prov.at("/activity/coding/0/code").asText()).isEqualTo("CREATE");
     }
