@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import org.wardstream.demo.RecordReplayFiles;
 import org.wardstream.evaluation.validation.RecordResult;
@@ -61,6 +62,17 @@ public final class ValidateCommand implements Callable<Integer> {
             throw Args.error(spec, "--format", format, "use table or json");
         }
         Args.positive(spec, "--threads", threads);
+        for (Path d : data) {
+            if (!Files.isDirectory(d) || !Files.isReadable(d)) {
+                throw Args.error(spec, "--data", d, "no readable directory there; give the folder of rr_csv records");
+            }
+            try (Stream<Path> files = Files.list(d)) {
+                if (files.noneMatch(RrCsvRecord::isRecordFile)) {
+                    throw Args.error(spec, "--data", d, "no records (*.csv or *.csv.gz) in it; give the folder of "
+                            + "rr_csv records, e.g. evaluation/src/test/resources/physionet");
+                }
+            }
+        }
         try {
             ValidationHarness.recordFiles(data);
         } catch (java.io.IOException e) {

@@ -119,7 +119,7 @@ class CommandLineTest {
             for (java.nio.file.Path f : files.toList()) java.nio.file.Files.delete(f);
         }
         assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);
-        assertThat(stderr()).contains("no rr_csv record");
+        assertThat(stderr()).contains("no records (*.csv or *.csv.gz) in it");
         java.nio.file.Files.writeString(empty.resolve("broken.csv"), "not,a,record\n");
         assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);
         assertThat(stderr()).contains("unreadable record broken").contains("no readable record");
