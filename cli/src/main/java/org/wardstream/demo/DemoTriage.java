@@ -61,7 +61,7 @@ public final class DemoTriage {
                 TriageTeam.Alert alert = a.alert();
                 TriageEvent ev = new TriageEvent(alert.episodeId(), alert.patientId(), alert.programme(),
                         TriageAction.ACKNOWLEDGED, java.time.Instant.ofEpochMilli(a.time()),
-                        java.time.Instant.ofEpochMilli(alert.raisedAt()));
+                        java.time.Instant.ofEpochMilli(alert.raisedAt()), null);
                 sent.add(producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, a.time(),
                         keys.encode(new PatientKey(alert.programme(), alert.patientId())), values.encode(ev))));
             }

@@ -134,7 +134,7 @@ class DecoderFuzzTest {
 
     @Test
     void triageAndEpisodeDecodingNeverFailsBeyondOneRecord() {
-        TriageEvent t = new TriageEvent("ep-1", "p1", TestEvents.PROGRAMME, TriageAction.ACKNOWLEDGED, T, T.minusSeconds(60));
+        TriageEvent t = new TriageEvent("ep-1", "p1", TestEvents.PROGRAMME, TriageAction.ACKNOWLEDGED, T, T.minusSeconds(60), null);
         var triage = EquityDeserializers.triage();
         fuzz("triage events", List.of(AvroCodec.triageEvents().encode(t),
                 CraftedRecords.hugeString(TriageEvent.getClassSchema())),

@@ -67,7 +67,7 @@ class EquityDeserializersTest {
     @Test
     void aTriageEventKeepsWhenTheAlertWasRaised() throws Exception {
         TriageEvent t = new TriageEvent("ep", "p1", "virtual-ward", TriageAction.ACKNOWLEDGED,
-                Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-03-02T09:00:00Z"));
+                Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-03-02T09:00:00Z"), null);
         EquityInput in = read(EquityDeserializers.triage(), AvroCodec.patientKeys().encode(KEY),
                 AvroCodec.triageEvents().encode(t)).get(0);
         assertThat(in.time - in.alertRaisedAt).isEqualTo(3_600_000L);
@@ -81,7 +81,7 @@ class EquityDeserializersTest {
         assertThat(read(EquityDeserializers.triage(), junk, junk)).isEmpty();
         // a value whose patient differs from its key
         TriageEvent other = new TriageEvent("ep", "p2", "virtual-ward", TriageAction.ACKNOWLEDGED,
-                Instant.parse("2026-03-02T10:00:00Z"), null);
+                Instant.parse("2026-03-02T10:00:00Z"), null, null);
         assertThat(read(EquityDeserializers.triage(), AvroCodec.patientKeys().encode(KEY),
                 AvroCodec.triageEvents().encode(other))).isEmpty();
     }
@@ -97,6 +97,6 @@ class EquityDeserializersTest {
                 CraftedRecords.hugeString(org.wardstream.schema.Episode.getClassSchema()))).isEmpty();
         assertThat(read(EquityDeserializers.triage(), CraftedRecords.hugeString(PatientKey.getClassSchema()),
                 AvroCodec.triageEvents().encode(new TriageEvent("ep", "p1", "virtual-ward", TriageAction.ACKNOWLEDGED,
-                        Instant.parse("2026-03-02T10:00:00Z"), null)))).isEmpty();
+                        Instant.parse("2026-03-02T10:00:00Z"), null, null)))).isEmpty();
     }
 }

@@ -79,7 +79,7 @@ class EquityMetricsJobIT {
         send(episode("p-deprived-a", "ep-af", "atrial-fibrillation", af));
         send(episode("p-affluent-a", "ep-offline", "device-offline", af.plusSeconds(600)));
         TriageEvent ack = new TriageEvent("ep-af", "p-deprived-a", TestEvents.PROGRAMME, TriageAction.ACKNOWLEDGED,
-                af.plusSeconds(3 * 3600), af.plusSeconds(30));
+                af.plusSeconds(3 * 3600), af.plusSeconds(30), null);
         send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, ack.getTime().toEpochMilli(),
                 AvroCodec.patientKeys().encode(TestEvents.patientKey("p-deprived-a")),
                 AvroCodec.triageEvents().encode(ack)));
