@@ -37,7 +37,11 @@ final class Descriptions {
         switch (c.type()) {
             case ATRIAL_FIBRILLATION -> {
                 sb.append("Possible atrial fibrillation, ").append(lasting);
-                if (mean != null) sb.append(", mean ventricular rate ").append(rate(mean));
+                // each number named as what it is: the rate over the segments that confirmed the onset, and (while
+                // open) that of the latest segment; never one presented as the other or as the episode's mean
+                Double onset = Evidence.get(ev, "onsetRateBpm");
+                if (onset != null) sb.append(", mean ventricular rate at onset ").append(rate(onset));
+                if (mean != null) sb.append(", latest segment's mean ventricular rate ").append(rate(mean));
                 Double burden = Evidence.get(ev, "afBurdenPercent");
                 if (burden != null) sb.append(", AF burden ").append(Evidence.decimal(burden, 1).toPlainString()).append(" %");
                 sb.append(". Detected from RR intervals only: confirm with an ECG.");

@@ -42,6 +42,8 @@ final class Evidence {
             new Spec("maxRateBpm", "heart-rate-max", "Highest heart rate", LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
             new Spec("fastRateBpm", "af-fast-rate", "AF ventricular rate when escalated (smoothed mean)",
                     LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
+            new Spec("onsetRateBpm", "af-onset-rate", "Mean ventricular rate at AF onset (over the confirming segments)",
+                    LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
             new Spec("fastMinutes", "af-fast-rate-duration", "Time in AF above the fast-rate threshold", null, null,
                     "min", 1, 1),
             new Spec("afBurdenPercent", "af-burden", "AF burden (time in AF)", null, null, "%", 1, 1),

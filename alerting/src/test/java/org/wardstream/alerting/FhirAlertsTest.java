@@ -76,6 +76,38 @@ class FhirAlertsTest {
     }
 
     @Test
+    void theClosedAfRecordNamesTheOnsetRateAsWhatItIsInTextAndComponent() throws Exception {
+        // issue 14: from a real AF onset (mean rate 96 over its confirming segments) through the lifecycle to the
+        // closing record: the text and the component must name the same number the same way, never as the
+        // episode's mean ventricular rate (the closing record holds no rate summary of the whole episode)
+        String p = Samples.PATIENT;
+        var rules = org.wardstream.rules.Rules.loadClasspath().defaults();
+        var state = new org.wardstream.episodes.EpisodeState();
+        long t0 = 1_772_442_900_000L;
+        List<AlertChange> changes = new java.util.ArrayList<>();
+        for (var e : List.<org.wardstream.rhythm.RhythmEvent>of(
+                new org.wardstream.rhythm.AfOnset(t0, t0 + 60_000, 0.42, 96.4),
+                new org.wardstream.rhythm.AfOffset(t0, t0 + 40 * 60_000, t0 + 41 * 60_000,
+                        org.wardstream.rhythm.AfOffset.Reason.REGULAR_RHYTHM))) {
+            for (var t : org.wardstream.episodes.Transitions.fromRhythm(p, e)) {
+                changes.addAll(org.wardstream.episodes.EpisodeLifecycle.onTransition(state, t, rules));
+            }
+        }
+        assertThat(changes).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        JsonNode b = tree(FhirAlerts.toJson(changes.get(1)));
+        String text = resource(b, "Task").get("description").asText();
+        assertThat(text).startsWith("Possible atrial fibrillation, lasted 40 min, mean ventricular rate at onset 96/min")
+                .doesNotContain("mean ventricular rate 96");
+        JsonNode rate = null;
+        for (JsonNode comp : resource(b, "Observation").get("component")) {
+            if (comp.at("/valueQuantity/value").asText().equals("96")) rate = comp;
+        }
+        assertThat(rate).as("the onset rate is a component").isNotNull();
+        assertThat(rate.at("/code/text").asText()).contains("at AF onset").doesNotStartWith("Mean heart rate");
+        assertThat(rate.at("/valueQuantity/unit").asText()).isEqualTo("/min");
+    }
+
+    @Test
     void theTextGivesLocalTimeInThePatientsZoneBesideUtc() throws Exception {
         AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, CLOSED); // 2 Mar 09:15Z, winter: GMT
         String london = resource(tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).inZone("Europe/London"))),
@@ -135,7 +167,7 @@ class FhirAlertsTest {
         assertThat(task.at("/for/identifier/value").asText()).isEqualTo(Samples.PATIENT);
         assertThat(task.at("/businessStatus/coding/0/code").asText()).isEqualTo("opened");
         assertThat(task.get("description").asText())
-                .startsWith("Possible atrial fibrillation, for 10 min so far, mean ventricular rate 96/min.")
+                .startsWith("Possible atrial fibrillation, for 10 min so far, mean ventricular rate at onset 96/min.")
                 .contains("New alert.").contains("2 similar episodes during the cool-down");
 
         JsonNode prov = resource(b, "Provenance");

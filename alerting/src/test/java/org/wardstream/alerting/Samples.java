@@ -35,7 +35,8 @@ public final class Samples {
             case ATRIAL_FIBRILLATION -> {
                 // every record after the opening also carries what opened (and escalated) the episode
                 ev.put("irregularity", 0.1834);
-                ev.put("meanRateBpm", kind == AlertChange.Kind.UPDATED ? 118.26 : 96.4);
+                ev.put("onsetRateBpm", 96.4);
+                if (kind == AlertChange.Kind.UPDATED) ev.put("meanRateBpm", 118.26); // the latest segment's
                 if (kind == AlertChange.Kind.ESCALATED || kind == AlertChange.Kind.CLOSED) {
                     ev.put("fastRateBpm", 131.37);
                     ev.put("fastMinutes", 5.007967);

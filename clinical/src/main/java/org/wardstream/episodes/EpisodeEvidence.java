@@ -17,20 +17,28 @@ final class EpisodeEvidence {
 
     /** The evidence keys kept, in index order. Append only: the index is the stored form. */
     static final List<String> KEYS = List.of("meanRateBpm", "minRateBpm", "maxRateBpm", "irregularity", "pauseMs",
-            "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent");
-    /** At most this many values are kept per map. */
+            "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent", "onsetRateBpm");
+    /** At most this many values are kept per map of one step (opening, escalation, held escalation). */
     static final int MAX_VALUES = 4;
     static final int MAX_SERIALIZED_SIZE = 1 + MAX_VALUES * 9;
+    /** At most this many values are kept of a whole ended episode (its closing record's evidence). */
+    static final int MAX_EPISODE_VALUES = 8;
+    static final int MAX_EPISODE_SERIALIZED_SIZE = 1 + MAX_EPISODE_VALUES * 9;
 
     private EpisodeEvidence() {
     }
 
     /** The keepable part of {@code evidence} (at most {@link #MAX_VALUES}, in key order), never null. */
     static Map<String, Double> keep(Map<String, Double> evidence) {
+        return keep(evidence, MAX_VALUES);
+    }
+
+    /** The keepable part of {@code evidence}, at most {@code max} values in key order, never null. */
+    static Map<String, Double> keep(Map<String, Double> evidence, int max) {
         Map<String, Double> out = new TreeMap<>();
         if (evidence == null) return out;
         for (Map.Entry<String, Double> e : new TreeMap<>(evidence).entrySet()) {
-            if (out.size() < MAX_VALUES && KEYS.contains(e.getKey()) && e.getValue() != null) {
+            if (out.size() < max && KEYS.contains(e.getKey()) && e.getValue() != null) {
                 out.put(e.getKey(), e.getValue());
             }
         }
@@ -38,7 +46,11 @@ final class EpisodeEvidence {
     }
 
     static void write(DataOutput out, Map<String, Double> evidence) throws IOException {
-        Map<String, Double> kept = keep(evidence);
+        write(out, evidence, MAX_VALUES);
+    }
+
+    static void write(DataOutput out, Map<String, Double> evidence, int max) throws IOException {
+        Map<String, Double> kept = keep(evidence, max);
         out.writeByte(kept.size());
         for (Map.Entry<String, Double> e : kept.entrySet()) {
             out.writeByte(KEYS.indexOf(e.getKey()));
@@ -47,8 +59,12 @@ final class EpisodeEvidence {
     }
 
     static Map<String, Double> read(DataInput in) throws IOException {
+        return read(in, MAX_VALUES);
+    }
+
+    static Map<String, Double> read(DataInput in, int max) throws IOException {
         int n = in.readUnsignedByte();
-        if (n > MAX_VALUES) throw new IOException("episode evidence with " + n + " values");
+        if (n > max) throw new IOException("episode evidence with " + n + " values");
         Map<String, Double> out = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             int k = in.readUnsignedByte();

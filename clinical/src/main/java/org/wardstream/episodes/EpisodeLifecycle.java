@@ -264,10 +264,13 @@ public final class EpisodeLifecycle {
         s.lastEscalatedMask |= bit;
         if (esc.severity().ordinal() <= s.lastSeverity) return;
         s.lastSeverity = (byte) esc.severity().ordinal();
+        // this record is the closed episode's latest version: its own evidence, then all the closing record carried
+        Map<String, Double> evidence = withEarlier(t.evidence(), s.lastAlertEvidence);
+        s.lastAlertEvidence = EpisodeEvidence.keep(evidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         out.add(new AlertChange(AlertChange.Kind.ESCALATED, true,
                 EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.lastEpisodeStartMs), t.patient(), t.type(),
-                esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()), t.evidence(),
-                t.detectorVersion(), rule.version(), 0));
+                esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()),
+                evidence, t.detectorVersion(), rule.version(), 0));
     }
 
     /**
@@ -281,11 +284,15 @@ public final class EpisodeLifecycle {
         long start = s.lastSuppressedStartMs;
         long end = s.lastSuppressedEndMs;
         String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), start);
+        // both records carry the escalation's evidence and what the suppressed episode opened and ended with
+        Map<String, Double> evidence = withEarlier(t.evidence(), s.lastSuppressedEvidence);
         out.add(new AlertChange(AlertChange.Kind.OPENED, true, episodeId, t.patient(), t.type(), esc.severity(), start,
-                null, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()), t.evidence(), t.detectorVersion(), rule.version(), 0));
+                null, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()), evidence, t.detectorVersion(), rule.version(), 0));
         out.add(new AlertChange(AlertChange.Kind.CLOSED, rule.notifyOnClose(), episodeId, t.patient(), t.type(),
-                esc.severity(), start, end, closedAtMs(rule, end), closeReason(rule), Map.of(), t.detectorVersion(),
+                esc.severity(), start, end, closedAtMs(rule, end), closeReason(rule), evidence, t.detectorVersion(),
                 rule.version(), 0));
+        s.lastAlertEvidence = EpisodeEvidence.keep(evidence, EpisodeEvidence.MAX_EPISODE_VALUES);
+        s.lastSuppressedEvidence = new TreeMap<>();
         s.lastEpisodeStartMs = start;
         s.lastAlertEndMs = end;
         s.lastSeverity = (byte) esc.severity().ordinal();
@@ -323,7 +330,9 @@ public final class EpisodeLifecycle {
         if (s.phase == OPEN) {
             // its evidence carries what opened and escalated it (see change); the reason stays the close's own, which
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
-            out.add(change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs, closeReason(rule)));
+            AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs, closeReason(rule));
+            out.add(closed);
+            s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
             s.lastSeverity = s.severity;
@@ -331,6 +340,8 @@ public final class EpisodeLifecycle {
         } else if (s.phase == SUPPRESSED) {
             s.lastSuppressedStartMs = s.episodeStartMs;
             s.lastSuppressedEndMs = endMs;
+            s.lastSuppressedEvidence = EpisodeEvidence.keep(withEarlier(withEarlier(t.evidence(), s.escalationEvidence),
+                    s.openingEvidence), EpisodeEvidence.MAX_EPISODE_VALUES);
         }
         s.phase = IDLE;
         s.episodeStartMs = NO_TIME;
@@ -352,17 +363,19 @@ public final class EpisodeLifecycle {
     private static AlertChange change(AlertChange.Kind kind, boolean notify, EpisodeState s, Transition t, Rule rule,
                                       Long endMs, String reason) {
         // the change's own evidence, then what opened and escalated the episode (keys it does not carry itself)
-        Map<String, Double> evidence = t.evidence();
-        if (!s.openingEvidence.isEmpty() || !s.escalationEvidence.isEmpty()) {
-            Map<String, Double> all = new TreeMap<>(evidence);
-            s.escalationEvidence.forEach(all::putIfAbsent);
-            s.openingEvidence.forEach(all::putIfAbsent);
-            evidence = all;
-        }
+        Map<String, Double> evidence = withEarlier(withEarlier(t.evidence(), s.escalationEvidence), s.openingEvidence);
         // the id is derived, not stored: hash of patient, type, detector version and episode start
         String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
         return new AlertChange(kind, notify, episodeId, t.patient(), t.type(), Severity.values()[s.severity],
                 s.episodeStartMs, endMs, t.atMs(), reason, evidence, t.detectorVersion(), rule.version(), s.suppressedCount);
+    }
+
+    /** {@code own}, then the keys of {@code earlier} it does not carry itself (own values win). */
+    private static Map<String, Double> withEarlier(Map<String, Double> own, Map<String, Double> earlier) {
+        if (earlier.isEmpty()) return own;
+        Map<String, Double> all = new TreeMap<>(own);
+        earlier.forEach(all::putIfAbsent);
+        return all;
     }
 
     private static long min(long a, long b) {

@@ -27,13 +27,15 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_VERSION = 6;
+    /** The format before the evidence of the last alerted and last suppressed episodes was kept, still read. */
+    private static final byte FORMAT_VERSION_5 = 5;
     /** The format before the episode's evidence was kept, still read: state from older savepoints. */
     private static final byte FORMAT_VERSION_4 = 4;
     /** The previous format (before the last suppressed episode was kept), still read: state from older savepoints. */
     private static final byte FORMAT_VERSION_3 = 3;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
-            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE;
+            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -74,6 +76,14 @@ public final class EpisodeState extends CompactState {
     public Map<String, Double> escalationEvidence = new TreeMap<>();
     /** The held escalation's own evidence (see {@link #pendingMask}). */
     public Map<String, Double> pendingEvidence = new TreeMap<>();
+    /**
+     * The evidence the last alerted episode's closing record carried (what opened and escalated it, and its closing
+     * summaries): an escalation confirmed after it closed writes it again beside its own, so that record, the
+     * episode's latest version, still shows why the alert was raised.
+     */
+    public Map<String, Double> lastAlertEvidence = new TreeMap<>();
+    /** The same for the last suppressed episode (what opened it, its closing summaries), should it be promoted. */
+    public Map<String, Double> lastSuppressedEvidence = new TreeMap<>();
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -101,10 +111,13 @@ public final class EpisodeState extends CompactState {
         EpisodeEvidence.write(out, openingEvidence);
         EpisodeEvidence.write(out, escalationEvidence);
         EpisodeEvidence.write(out, pendingEvidence);
+        EpisodeEvidence.write(out, lastAlertEvidence, EpisodeEvidence.MAX_EPISODE_VALUES);
+        EpisodeEvidence.write(out, lastSuppressedEvidence, EpisodeEvidence.MAX_EPISODE_VALUES);
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_4, FORMAT_VERSION_3);
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_5, FORMAT_VERSION_4,
+                FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
         s.episodeStartMs = in.readLong();
@@ -124,10 +137,14 @@ public final class EpisodeState extends CompactState {
             s.lastSuppressedStartMs = in.readLong();
             s.lastSuppressedEndMs = in.readLong();
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_5) {
             s.openingEvidence = EpisodeEvidence.read(in);
             s.escalationEvidence = EpisodeEvidence.read(in);
             s.pendingEvidence = EpisodeEvidence.read(in);
+        }
+        if (v >= FORMAT_VERSION) {
+            s.lastAlertEvidence = EpisodeEvidence.read(in, EpisodeEvidence.MAX_EPISODE_VALUES);
+            s.lastSuppressedEvidence = EpisodeEvidence.read(in, EpisodeEvidence.MAX_EPISODE_VALUES);
         }
         return s;
     }

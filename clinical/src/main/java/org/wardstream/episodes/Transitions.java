@@ -49,11 +49,15 @@ public final class Transitions {
                 && (af.phase == EpisodeState.OPEN || af.phase == EpisodeState.PENDING);
     }
 
-    /** AfOnset -> AF START; RhythmSegment during AF -> AF UPDATE (meanRateBpm); AfOffset -> AF END; PauseEvent -> pause START. */
+    /**
+     * AfOnset -> AF START (onsetRateBpm: the mean ventricular rate over the confirming segments, not of the episode);
+     * RhythmSegment during AF -> AF UPDATE (meanRateBpm of
+     * that segment); AfOffset -> AF END; PauseEvent -> pause START.
+     */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e) {
         if (e instanceof AfOnset on) {
             return List.of(Transition.start(patient, EpisodeType.ATRIAL_FIBRILLATION, on.onsetMs(), on.emittedAtMs(),
-                    RHYTHM_DETECTOR_VERSION, Map.of("meanRateBpm", on.meanRateBpm(), "irregularity", on.irregularity())));
+                    RHYTHM_DETECTOR_VERSION, Map.of("onsetRateBpm", on.meanRateBpm(), "irregularity", on.irregularity())));
         }
         if (e instanceof RhythmSegment seg && seg.afActive()) {
             return List.of(Transition.update(patient, EpisodeType.ATRIAL_FIBRILLATION, seg.endMs(), RHYTHM_DETECTOR_VERSION,

@@ -316,17 +316,21 @@ class EpisodeLifecycleTest {
         // the episode id is derived from the state, not stored in it; the evidence kept is small (three count bytes
         // when empty, 9 bytes a value)
         assertThat(new EpisodeState().toBytes()).hasSize(EpisodeState.MAX_SERIALIZED_SIZE
-                - 3 * (EpisodeEvidence.MAX_SERIALIZED_SIZE - 1));
-        // state written by the previous formats still reads, as from a savepoint: 4 (without the evidence) and 3
-        // (without the last suppressed episode either)
+                - 3 * (EpisodeEvidence.MAX_SERIALIZED_SIZE - 1) - 2 * (EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE - 1));
+        // state written by the previous formats still reads, as from a savepoint: 5 (without the ended episodes'
+        // evidence), 4 (without any evidence) and 3 (without the last suppressed episode either)
         EpisodeState idle = new EpisodeState();
         idle.episodeStartMs = T0;
-        byte[] five = idle.toBytes();
-        byte[] v4 = java.util.Arrays.copyOf(five, five.length - 3);
+        byte[] six = idle.toBytes();
+        byte[] v5 = java.util.Arrays.copyOf(six, six.length - 2);
+        v5[0] = 5;
+        assertThat(EpisodeState.fromBytes(v5).episodeStartMs).isEqualTo(T0);
+        assertThat(EpisodeState.fromBytes(v5).lastAlertEvidence).isEmpty();
+        byte[] v4 = java.util.Arrays.copyOf(six, six.length - 2 - 3);
         v4[0] = 4;
         assertThat(EpisodeState.fromBytes(v4).episodeStartMs).isEqualTo(T0);
         assertThat(EpisodeState.fromBytes(v4).openingEvidence).isEmpty();
-        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - 16 - 3 - 9 * r.s.openingEvidence.size());
+        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - 16 - 3 - 2 - 9 * r.s.openingEvidence.size());
         v3[0] = 3;
         EpisodeState old = EpisodeState.fromBytes(v3);
         assertThat(old.episodeStartMs).isEqualTo(T0);
@@ -369,6 +373,50 @@ class EpisodeLifecycleTest {
         EpisodeState mid = new Run().on(Transition.start(P, EpisodeType.PAUSE, T0, T0 + 4 * SEC, DV,
                 Map.of("pauseMs", 4200.0))).s;
         assertThat(EpisodeState.fromBytes(mid.toBytes()).openingEvidence).containsEntry("pauseMs", 4200.0);
+    }
+
+    @Test
+    void anEscalationConfirmedAfterItsEpisodeClosedStillCarriesWhatOpenedIt() {
+        // issue 14: the late ESCALATED is the closed episode's latest version (a FHIR server keeping only the latest
+        // shows this one), so it carries the opening evidence and the closing summaries beside its own
+        Run af = new Run().on(Transition.start(P, EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC, DV,
+                Map.of("onsetRateBpm", 96.0, "irregularity", 0.42)));
+        af.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 40 * MIN));
+        af.on(new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, T0 + 2 * MIN, T0 + 7 * MIN,
+                RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("fastRateBpm", 131.0, "fastMinutes", 5.0)));
+        assertThat(af.kinds()).containsExactly(OPENED, CLOSED, ESCALATED);
+        AlertChange late = af.out.get(2);
+        assertThat(late.ended()).isTrue();
+        assertThat(late.episodeStartMs()).isEqualTo(T0);
+        assertThat(late.episodeEndMs()).isEqualTo(T0 + 40 * MIN);
+        assertThat(late.evidence()).containsEntry("onsetRateBpm", 96.0).containsEntry("irregularity", 0.42)
+                .containsEntry("fastRateBpm", 131.0).containsEntry("fastMinutes", 5.0);
+        // the same after a restore between the close and the late match (the closed episode's evidence is state)
+        Run restored = new Run().on(Transition.start(P, EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC, DV,
+                Map.of("onsetRateBpm", 96.0, "irregularity", 0.42))).on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 40 * MIN));
+        EpisodeState back = EpisodeState.fromBytes(restored.s.toBytes());
+        assertThat(EpisodeLifecycle.onTransition(back, new Transition(P, EpisodeType.ATRIAL_FIBRILLATION,
+                Transition.Kind.ESCALATE, T0 + 2 * MIN, T0 + 7 * MIN, RuleSchema.FAST_VENTRICULAR_RATE, DV,
+                Map.of("fastRateBpm", 131.0, "fastMinutes", 5.0)), RULES)).singleElement()
+                .satisfies(c -> assertThat(c.evidence()).isEqualTo(late.evidence()));
+
+        // a suppressed (cool-down) episode promoted after it ended: both records carry what opened it and the pause
+        Run p = new Run().on(Transition.start(P, EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 35 * SEC, DV,
+                Map.of("onsetRateBpm", 90.0)));
+        p.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 10 * MIN));
+        p.on(Transition.start(P, EpisodeType.ATRIAL_FIBRILLATION, T0 + 20 * MIN, T0 + 21 * MIN, DV,
+                Map.of("onsetRateBpm", 104.0, "irregularity", 0.37)));
+        p.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 50 * MIN));
+        assertThat(p.kinds()).containsExactly(OPENED, CLOSED);
+        p.on(new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, T0 + 25 * MIN, T0 + 31 * MIN,
+                RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("fastRateBpm", 128.0, "fastMinutes", 6.0)));
+        assertThat(p.kinds()).containsExactly(OPENED, CLOSED, OPENED, CLOSED);
+        for (AlertChange c : p.out.subList(2, 4)) {
+            assertThat(c.episodeStartMs()).isEqualTo(T0 + 20 * MIN);
+            assertThat(c.evidence()).as(c.kind().name()).containsEntry("onsetRateBpm", 104.0)
+                    .containsEntry("irregularity", 0.37).containsEntry("fastRateBpm", 128.0);
+        }
+        assertThat(p.out.get(3).episodeEndMs()).isEqualTo(T0 + 50 * MIN);
     }
 
     private static String sha256Prefix(String s) {

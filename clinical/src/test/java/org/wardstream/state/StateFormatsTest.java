@@ -100,12 +100,9 @@ class StateFormatsTest {
     @Test
     void episodeStateReadsFormats4And3() {
         byte[] v4 = fixture("EpisodeState-v4");
-        EpisodeState s = EpisodeState.fromBytes(v4);
-        assertThat(s.phase).isEqualTo(EpisodeState.OPEN);
-        assertThat(s.suppressedCount).isEqualTo(4);
-        assertThat(s.lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
-        byte[] now = s.toBytes(); // written back in format 5 (issue 14: the episode's evidence)
-        assertThat(now[0]).isEqualTo((byte) 5);
+        EpisodeState s = episodeStateOfTheFixtures(v4);
+        byte[] now = s.toBytes(); // written back in the current format (6: the ended episodes' evidence)
+        assertThat(now[0]).isEqualTo((byte) 6);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -118,11 +115,30 @@ class StateFormatsTest {
     @Test
     void episodeStateReadsFormat5() {
         byte[] v5 = fixture("EpisodeState-v5");
-        EpisodeState s = EpisodeState.fromBytes(v5);
+        EpisodeState s = episodeStateOfTheFixtures(v5);
+        assertThat(s.lastAlertEvidence).isEmpty();
+        // written back in format 6 (the ended episodes' evidence, issue 14): the same bytes and two empty maps
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 6);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+    }
+
+    @Test
+    void episodeStateReadsFormat6() {
+        byte[] v6 = fixture("EpisodeState-v6");
+        EpisodeState s = episodeStateOfTheFixtures(v6);
+        assertThat(s.lastAlertEvidence).containsEntry("onsetRateBpm", 96.0).containsEntry("fastRateBpm", 131.0);
+        assertThat(s.lastSuppressedEvidence).containsEntry("irregularity", 0.37);
+        assertThat(s.toBytes()).isEqualTo(v6);
+    }
+
+    /** Reads an EpisodeState fixture and checks the values every one of them was written with. */
+    private static EpisodeState episodeStateOfTheFixtures(byte[] bytes) {
+        EpisodeState s = EpisodeState.fromBytes(bytes);
         assertThat(s.phase).isEqualTo(EpisodeState.OPEN);
         assertThat(s.suppressedCount).isEqualTo(4);
         assertThat(s.lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
-        assertThat(s.toBytes()).isEqualTo(v5);
+        return s;
     }
 
     /** The three detectors' states and the AF rate the DetectorState fixtures were written with. */
