@@ -34,7 +34,7 @@ import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.contract.Topics;
 import org.wardstream.detect.AlertBundleSerializer;
-import org.wardstream.detect.AlertEvent;
+import org.wardstream.detect.StreamedAlertChange;
 import org.wardstream.ingest.DeviceEventDeserializer;
 import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
@@ -102,9 +102,9 @@ final class LatencyRun {
         DataStream<EnrolmentUpdate> enrolments = env.fromSource(enrolmentSource, ReadingWatermarks.neverHoldBack(),
                 "enrolments");
         IngestStage.Output out = IngestStage.build(records, enrolments, ingest);
-        DataStream<AlertEvent> alerts = EpisodeDetectionJob.detectEpisodes(DataStreamUtils.reinterpretAsKeyedStream(
+        DataStream<StreamedAlertChange> alerts = EpisodeDetectionJob.detectEpisodes(DataStreamUtils.reinterpretAsKeyedStream(
                 out.readings(), PatientKeys::of, TypeInformation.of(String.class)), enrolments, rules);
-        var sink = KafkaSink.<AlertEvent>builder().setBootstrapServers(bootstrap)
+        var sink = KafkaSink.<StreamedAlertChange>builder().setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AlertBundleSerializer(alertsTopic))
                 .setDeliveryGuarantee(guarantee);
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {

@@ -29,7 +29,7 @@ import org.wardstream.bench.peers.PeerFeatures;
 import org.wardstream.bench.peers.PeerRow;
 import org.wardstream.bench.peers.PeerRules;
 import org.wardstream.contract.Topics;
-import org.wardstream.detect.AlertEvent;
+import org.wardstream.detect.StreamedAlertChange;
 import org.wardstream.ingest.DeviceEventDeserializer;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
@@ -183,7 +183,7 @@ final class Variants {
                         .withTimestampAssigner((r, ts) -> r.time))
                 .transform("cap watermark", TypeInformation.of(DeviceReading.class), new WatermarkCap<>(watermarkCap()));
         DataStream<EnrolmentUpdate> enrolments = env.fromData(set.enrolments, TypeInformation.of(EnrolmentUpdate.class));
-        DataStream<AlertEvent> alerts = EpisodeDetectionJob.detectEpisodes(
+        DataStream<StreamedAlertChange> alerts = EpisodeDetectionJob.detectEpisodes(
                 readings.keyBy(PatientKeys::of, Types.STRING), enrolments, rules);
         alerts.filter(a -> "OPENED".equals(a.kind) && (AlertKey.TACHYCARDIA.equals(a.episodeType)
                         || AlertKey.ATRIAL_FIBRILLATION.equals(a.episodeType)))

@@ -334,9 +334,8 @@ public final class PatientDetector {
             for (WearActivityEvent e : events) {
                 transitions.addAll(Transitions.fromWearActivity(patient, e));
                 if (e instanceof WearActivityEvent.StillFor still) {
-                    PatternCue c = cue(PatternCue.Kind.STILL_FOR, still.atMs());
-                    c.sinceMs = still.stillSinceMs();
-                    cues.add(c);
+                    cues.add(new PatternCue.StillFor(patient, programme, still.atMs(), still.stillSinceMs(),
+                            delayedByMs, receivedMs));
                 }
             }
         }
@@ -344,11 +343,8 @@ public final class PatientDetector {
         /** The pattern cues of a rhythm event (its transitions are added by {@link DetectorPath#rrBatch}). */
         void rhythmCues(RhythmEvent e) {
             if (e instanceof PauseEvent p) {
-                PatternCue c = cue(PatternCue.Kind.PAUSE, p.endMs());
-                c.sinceMs = p.startMs();
-                c.windowMs = stillnessWithinMs;
-                c.spanMs = stillnessSpanMs;
-                cues.add(c);
+                cues.add(new PatternCue.Pause(patient, programme, p.endMs(), p.startMs(), stillnessWithinMs,
+                        stillnessSpanMs, delayedByMs, receivedMs));
             } else if (e instanceof AfOnset on) {
                 afRateBpm = Double.NaN;
                 afRate(on.emittedAtMs(), on.meanRateBpm());
@@ -356,25 +352,18 @@ public final class PatientDetector {
                 afRate(seg.endMs(), seg.meanRateBpm());
             } else if (e instanceof AfOffset off) {
                 afRateBpm = Double.NaN;
-                cues.add(cue(PatternCue.Kind.AF_END, off.offsetMs()));
+                cues.add(new PatternCue.AfEnd(patient, programme, off.offsetMs(), delayedByMs, receivedMs));
             }
         }
 
-        /** An AF_RATE cue with the smoothed rate; it starts a fast run when the smoothed rate crosses fastRateBpm. */
+        /** An AfRate cue with the smoothed rate; it starts a fast run when the smoothed rate crosses fastRateBpm. */
         private void afRate(long atMs, double segmentRateBpm) {
             boolean wasFast = afRateBpm > fastRateBpm; // false while NaN
             afRateBpm = Double.isNaN(afRateBpm) ? segmentRateBpm
                     : afRateBpm + AF_RATE_SMOOTHING * (segmentRateBpm - afRateBpm);
-            PatternCue c = cue(PatternCue.Kind.AF_RATE, atMs);
-            c.rateBpm = afRateBpm;
-            c.fast = afRateBpm > fastRateBpm;
-            c.fastFrom = c.fast && !wasFast;
-            c.windowMs = fastRateMinMs;
-            cues.add(c);
-        }
-
-        private PatternCue cue(PatternCue.Kind kind, long atMs) {
-            return PatternCue.of(kind, patient, programme, atMs, delayedByMs, receivedMs);
+            boolean fast = afRateBpm > fastRateBpm;
+            cues.add(new PatternCue.AfRate(patient, programme, atMs, afRateBpm, fast, fast && !wasFast, fastRateMinMs,
+                    delayedByMs, receivedMs));
         }
 
         void flush() {

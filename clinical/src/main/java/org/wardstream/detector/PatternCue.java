@@ -1,63 +1,76 @@
 package org.wardstream.detector;
 
 /**
- * A derived, low-rate per-patient event for the CEP patterns (the compound CEP patterns of the job), emitted by
- * {@link PatientDetector} in device-time order per patient (a Flink POJO). It carries the patient's own rule
- * values, so the patterns apply per-patient overrides without a restart. Times are device time, epoch ms.
+ * A derived, low-rate per-patient event for the compound CEP patterns of the job, emitted by {@link PatientDetector}
+ * in device-time order per patient: one record type per kind of cue, each with the fields that kind has and named for
+ * what they mean. Each carries the patient's own rule values, so the patterns apply per-patient overrides without a
+ * restart. Times are device time, epoch ms.
+ *
+ * <p>Every cue also says where it came from: the patient, the programme, how delayed the reading behind it was
+ * (receipt minus device time when over the delayed threshold, else 0) and when the platform received it.
  */
-public class PatternCue {
-    public enum Kind {
-        /** A clean RR interval over the pause threshold: {@code sinceMs} its start, {@code timeMs} its end. */
-        PAUSE,
-        /** A worn-still stretch that began at {@code sinceMs} has lasted the pause rule's stillnessMinDuration at {@code timeMs}. */
-        STILL_FOR,
-        /** The ventricular rate of one AF segment (or of the AF onset) ending at {@code timeMs}. */
-        AF_RATE,
-        /** The AF episode ended at {@code timeMs}. */
-        AF_END
-    }
+public sealed interface PatternCue permits PatternCue.Pause, PatternCue.StillFor, PatternCue.AfRate, PatternCue.AfEnd {
 
-    public String patientId;
-    public String programme;
-    public Kind kind;
-    public long timeMs;
-    public long sinceMs;
-    /** AF_RATE: mean ventricular rate of the segment, bpm. */
-    public double rateBpm;
-    /** AF_RATE: above the patient's fastRateBpm. */
-    public boolean fast;
-    /** AF_RATE: the first fast segment after a slower one or at AF onset (where a sustained-fast run may begin). */
-    public boolean fastFrom;
+    String patientId();
+
+    String programme();
+
+    /** When the cue happened (device time). */
+    long timeMs();
+
+    long delayedByMs();
+
+    long receivedMs();
+
     /**
-     * The patient's window for a match beginning with this cue: PAUSE, stillnessWithin (stillness must begin
-     * within this of the pause, either side); AF_RATE, fastRateMinDuration.
+     * A clean RR interval over the pause threshold, from {@code startMs} to {@code timeMs}; with the patient's
+     * pause rule: stillness must begin within {@code stillnessWithinMs} of the pause's end (either side), and after
+     * {@code stillnessSpanMs} (stillnessWithin + stillnessMinDuration) none can still qualify.
      */
-    public long windowMs;
-    /** PAUSE: stillnessWithin + stillnessMinDuration, after which no stillness can still qualify. */
-    public long spanMs;
-    /** How delayed the reading behind this cue was: receipt minus device time when over the delayed threshold, else 0; ms. */
-    public long delayedByMs;
-    /** When the platform received the reading behind this cue, epoch ms. */
-    public long receivedMs;
+    record Pause(String patientId, String programme, long timeMs, long startMs, long stillnessWithinMs,
+                 long stillnessSpanMs, long delayedByMs, long receivedMs) implements PatternCue {
+        public long pauseMs() {
+            return timeMs - startMs;
+        }
 
-    public PatternCue() {
+        @Override
+        public String toString() { // omits the patient: this may reach logs
+            return "PatternCue.Pause{at " + timeMs + "}";
+        }
     }
 
-    static PatternCue of(Kind kind, String patientId, String programme, long timeMs, long delayedByMs, long receivedMs) {
-        PatternCue c = new PatternCue();
-        c.kind = kind;
-        c.patientId = patientId;
-        c.programme = programme;
-        c.timeMs = timeMs;
-        c.sinceMs = timeMs;
-        c.delayedByMs = delayedByMs;
-        c.receivedMs = receivedMs;
-        return c;
+    /** A worn-still stretch that began at {@code stillSinceMs} has lasted the pause rule's stillnessMinDuration at {@code timeMs}. */
+    record StillFor(String patientId, String programme, long timeMs, long stillSinceMs, long delayedByMs,
+                    long receivedMs) implements PatternCue {
+        public long stillMs() {
+            return timeMs - stillSinceMs;
+        }
+
+        @Override
+        public String toString() {
+            return "PatternCue.StillFor{at " + timeMs + "}";
+        }
     }
 
-    /** Omits the patient id: this may reach logs. */
-    @Override
-    public String toString() {
-        return "PatternCue{" + kind + " at " + timeMs + "}";
+    /**
+     * The smoothed ventricular rate after one AF segment (or the AF onset) ending at {@code timeMs}: {@code fast} when
+     * above the patient's fastRateBpm, {@code fastFrom} when it is the first fast one after a slower one or at AF onset
+     * (where a sustained-fast run may begin), which must last the patient's {@code fastRateMinDurationMs}.
+     */
+    record AfRate(String patientId, String programme, long timeMs, double smoothedRateBpm, boolean fast,
+                  boolean fastFrom, long fastRateMinDurationMs, long delayedByMs, long receivedMs) implements PatternCue {
+        @Override
+        public String toString() {
+            return "PatternCue.AfRate{at " + timeMs + (fast ? ", fast" : "") + "}";
+        }
+    }
+
+    /** The AF episode ended at {@code timeMs}. */
+    record AfEnd(String patientId, String programme, long timeMs, long delayedByMs, long receivedMs)
+            implements PatternCue {
+        @Override
+        public String toString() {
+            return "PatternCue.AfEnd{at " + timeMs + "}";
+        }
     }
 }

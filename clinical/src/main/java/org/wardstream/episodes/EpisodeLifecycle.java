@@ -332,7 +332,9 @@ public final class EpisodeLifecycle {
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
             AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs, closeReason(rule));
             out.add(closed);
-            s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
+            if (confirmedAfterTheEnd(rule)) {
+                s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
+            }
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
             s.lastSeverity = s.severity;
@@ -340,8 +342,10 @@ public final class EpisodeLifecycle {
         } else if (s.phase == SUPPRESSED) {
             s.lastSuppressedStartMs = s.episodeStartMs;
             s.lastSuppressedEndMs = endMs;
-            s.lastSuppressedEvidence = EpisodeEvidence.keep(withEarlier(withEarlier(t.evidence(), s.escalationEvidence),
-                    s.openingEvidence), EpisodeEvidence.MAX_EPISODE_VALUES);
+            if (confirmedAfterTheEnd(rule)) {
+                s.lastSuppressedEvidence = EpisodeEvidence.keep(withEarlier(withEarlier(t.evidence(),
+                        s.escalationEvidence), s.openingEvidence), EpisodeEvidence.MAX_EPISODE_VALUES);
+            }
         }
         s.phase = IDLE;
         s.episodeStartMs = NO_TIME;
@@ -368,6 +372,18 @@ public final class EpisodeLifecycle {
         String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
         return new AlertChange(kind, notify, episodeId, t.patient(), t.type(), Severity.values()[s.severity],
                 s.episodeStartMs, endMs, t.atMs(), reason, evidence, t.detectorVersion(), rule.version(), s.suppressedCount);
+    }
+
+    /**
+     * Whether an escalation of this type can arrive after its episode ended: its conditions are confirmed by the CEP
+     * patterns over later cues (fast AF rate, stillness after a pause), not by the detector in order. Only then is an
+     * ended episode's evidence kept in state (for the record such an escalation writes).
+     */
+    private static boolean confirmedAfterTheEnd(Rule rule) {
+        for (String c : RuleSchema.escalationConditions(rule.episodeType())) {
+            if (c.equals(RuleSchema.FAST_VENTRICULAR_RATE) || c.equals(RuleSchema.FOLLOWED_BY_STILLNESS)) return true;
+        }
+        return false;
     }
 
     /** {@code own}, then the keys of {@code earlier} it does not carry itself (own values win). */

@@ -11,7 +11,7 @@ import org.wardstream.alerting.FhirAlerts;
  * Writes each alert state change to {@code alerts} as one FHIR R4 transaction Bundle (JSON), keyed by
  * the patient pseudonym. HAPI objects live only inside this call; nothing of them enters Flink state.
  */
-public final class AlertBundleSerializer implements KafkaRecordSerializationSchema<AlertEvent> {
+public final class AlertBundleSerializer implements KafkaRecordSerializationSchema<StreamedAlertChange> {
     private static final long serialVersionUID = 1L;
     private final String topic;
 
@@ -20,7 +20,7 @@ public final class AlertBundleSerializer implements KafkaRecordSerializationSche
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(AlertEvent a, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(StreamedAlertChange a, KafkaSinkContext context, Long timestamp) {
         AlertContext ctx = a.delayedByMs > 0 ? AlertContext.delayed(a.delayedByMs, a.evidenceReceivedMs)
                 : AlertContext.receivedAt(a.evidenceReceivedMs);
         ctx = ctx.inZone(a.timeZone);

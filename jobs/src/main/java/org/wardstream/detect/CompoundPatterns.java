@@ -24,14 +24,14 @@ import org.wardstream.rules.RuleSchema;
  * The compound patterns that change an alert's urgency, as Flink CEP patterns over the per-patient
  * {@link PatternCue}s (derived, low-rate events; never raw samples):
  * <ul>
- *   <li><b>Pause followed by stillness</b> (possible syncope or fall): a PAUSE, then a STILL_FOR whose
+ *   <li><b>Pause followed by stillness</b> (possible syncope or fall): a {@code Pause}, then a {@code StillFor} whose
  *       stillness began within the patient's {@code stillnessWithin} of the pause (either side) -> the pause
  *       episode escalates ({@code followedByStillness}).</li>
- *   <li><b>AF with a fast ventricular rate</b>: the first fast AF_RATE of a run, not followed by a slower
- *       AF_RATE or AF_END, followed by a fast AF_RATE at least the patient's {@code fastRateMinDuration}
+ *   <li><b>AF with a fast ventricular rate</b>: the first fast {@code AfRate} of a run, not followed by a slower
+ *       {@code AfRate} or an {@code AfEnd}, followed by a fast {@code AfRate} at least the patient's {@code fastRateMinDuration}
  *       later -> the AF episode escalates ({@code fastVentricularRate}).</li>
  * </ul>
- * A match becomes an ESCALATE {@link EpisodeSignal} referring to the time of its first event, which
+ * A match becomes an ESCALATE {@link StreamedTransition} referring to the time of its first event, which
  * {@link EpisodeAlerter} applies through the episode lifecycle.
  *
  * <p><b>Time.</b> The patterns run in processing time over a stream that {@link SignalDetector} already
@@ -43,8 +43,13 @@ import org.wardstream.rules.RuleSchema;
  * partial match also ends as soon as a later cue shows its device-time window has passed.
  */
 public final class CompoundPatterns {
-    public static final String UID_SYNCOPE = "pattern-pause-then-stillness";
-    public static final String UID_FAST_AF = "pattern-af-fast-rate";
+    /**
+     * The CEP operators' uids. "-2": their state holds typed cues ({@link PatternCueTypeInfo}) since issue 12; the
+     * partial matches of an older savepoint (untyped POJO cues) cannot be read, so a restore from one needs
+     * {@code --allowNonRestoredState} and drops only matches in flight (see docs/RUNBOOK.md, Upgrade).
+     */
+    public static final String UID_SYNCOPE = "pattern-pause-then-stillness-2";
+    public static final String UID_FAST_AF = "pattern-af-fast-rate-2";
 
     /** Wall-clock bound of the syncope pattern: the largest stillnessWithin + stillnessMinDuration allowed. */
     static final Duration SYNCOPE_WITHIN = Duration.ofMillis(maxMillis(EpisodeType.PAUSE, "stillnessWithin")
@@ -75,11 +80,11 @@ public final class CompoundPatterns {
     }
 
     /** Every pattern over the cues (keyed by patient); their escalations, one stream. */
-    public static DataStream<EpisodeSignal> escalations(KeyedStream<PatternCue, String> cues) {
-        DataStream<EpisodeSignal> out = null;
+    public static DataStream<StreamedTransition> escalations(KeyedStream<PatternCue, String> cues) {
+        DataStream<StreamedTransition> out = null;
         for (Spec spec : specs()) {
-            DataStream<EpisodeSignal> matches = CEP.pattern(cues, spec.pattern()).inProcessingTime()
-                    .process(spec.onMatch(), TypeInformation.of(EpisodeSignal.class))
+            DataStream<StreamedTransition> matches = CEP.pattern(cues, spec.pattern()).inProcessingTime()
+                    .process(spec.onMatch(), TypeInformation.of(StreamedTransition.class))
                     .name(spec.name()).uid(spec.uid());
             out = out == null ? matches : out.union(matches);
         }
@@ -88,22 +93,20 @@ public final class CompoundPatterns {
 
     static Pattern<PatternCue, PatternCue> pauseThenStillness() {
         return Pattern.<PatternCue>begin("pause", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(c -> c.kind == PatternCue.Kind.PAUSE))
+                .where(SimpleCondition.of(c -> c instanceof PatternCue.Pause))
                 .notFollowedBy("window passed").where(new IterativeCondition<>() {
                     @Override
                     public boolean filter(PatternCue c, Context<PatternCue> ctx) throws Exception {
-                        PatternCue pause = first(ctx, "pause");
-                        return pause != null && c.timeMs > pause.timeMs + pause.spanMs;
+                        return first(ctx, "pause") instanceof PatternCue.Pause pause
+                                && c.timeMs() > pause.timeMs() + pause.stillnessSpanMs();
                     }
                 })
                 .followedBy("still").where(new IterativeCondition<>() {
                     @Override
                     public boolean filter(PatternCue c, Context<PatternCue> ctx) throws Exception {
-                        if (c.kind != PatternCue.Kind.STILL_FOR) {
-                            return false;
-                        }
-                        PatternCue pause = first(ctx, "pause");
-                        return pause != null && Math.abs(c.sinceMs - pause.timeMs) <= pause.windowMs;
+                        return c instanceof PatternCue.StillFor still
+                                && first(ctx, "pause") instanceof PatternCue.Pause pause
+                                && Math.abs(still.stillSinceMs() - pause.timeMs()) <= pause.stillnessWithinMs();
                     }
                 })
                 .within(SYNCOPE_WITHIN);
@@ -111,17 +114,15 @@ public final class CompoundPatterns {
 
     static Pattern<PatternCue, PatternCue> afWithFastRate() {
         return Pattern.<PatternCue>begin("fast", AfterMatchSkipStrategy.skipPastLastEvent())
-                .where(SimpleCondition.of(c -> c.kind == PatternCue.Kind.AF_RATE && c.fastFrom))
-                .notFollowedBy("slowed").where(SimpleCondition.of(c -> c.kind == PatternCue.Kind.AF_END
-                        || c.kind == PatternCue.Kind.AF_RATE && !c.fast))
+                .where(SimpleCondition.of(c -> c instanceof PatternCue.AfRate rate && rate.fastFrom()))
+                .notFollowedBy("slowed").where(SimpleCondition.of(c -> c instanceof PatternCue.AfEnd
+                        || c instanceof PatternCue.AfRate rate && !rate.fast()))
                 .followedBy("sustained").where(new IterativeCondition<>() {
                     @Override
                     public boolean filter(PatternCue c, Context<PatternCue> ctx) throws Exception {
-                        if (c.kind != PatternCue.Kind.AF_RATE || !c.fast) {
-                            return false;
-                        }
-                        PatternCue from = first(ctx, "fast");
-                        return from != null && c.timeMs - from.timeMs >= from.windowMs;
+                        return c instanceof PatternCue.AfRate rate && rate.fast()
+                                && first(ctx, "fast") instanceof PatternCue.AfRate from
+                                && rate.timeMs() - from.timeMs() >= from.fastRateMinDurationMs();
                     }
                 })
                 .within(FAST_AF_WITHIN);
@@ -134,7 +135,7 @@ public final class CompoundPatterns {
     }
 
     /** A match -> ESCALATE of the episode type, referring to the first event's time, at the last event's. */
-    static final class ToEscalation extends PatternProcessFunction<PatternCue, EpisodeSignal> {
+    static final class ToEscalation extends PatternProcessFunction<PatternCue, StreamedTransition> {
         private static final long serialVersionUID = 1L;
         private final EpisodeType type;
         private final String condition;
@@ -149,23 +150,26 @@ public final class CompoundPatterns {
         }
 
         @Override
-        public void processMatch(Map<String, List<PatternCue>> match, Context ctx, Collector<EpisodeSignal> out) {
+        public void processMatch(Map<String, List<PatternCue>> match, Context ctx, Collector<StreamedTransition> out) {
             PatternCue first = match.get(firstName).get(0);
             List<PatternCue> lasts = match.get(lastName);
             PatternCue last = lasts.get(lasts.size() - 1);
-            out.collect(EpisodeSignal.of(escalation(type, condition, first, last), last.programme,
-                    last.delayedByMs, last.receivedMs));
+            out.collect(StreamedTransition.of(escalation(type, condition, first, last), last.programme(),
+                    last.delayedByMs(), last.receivedMs()));
         }
     }
 
     /** The ESCALATE transition of a match from {@code first} to {@code last}, with the evidence a clinician reads. */
     static Transition escalation(EpisodeType type, String condition, PatternCue first, PatternCue last) {
-        Map<String, Double> evidence = type == EpisodeType.PAUSE
-                ? Map.of("pauseMs", (double) (first.timeMs - first.sinceMs),
-                "stillMinutes", (last.timeMs - last.sinceMs) / 60_000.0)
-                : Map.of("fastRateBpm", last.rateBpm, "fastMinutes", (last.timeMs - first.timeMs) / 60_000.0);
-        return new Transition(first.patientId, type, Transition.Kind.ESCALATE,
-                type == EpisodeType.PAUSE ? first.sinceMs : first.timeMs, last.timeMs, condition,
-                Transitions.detectorVersion(type), evidence);
+        String dv = Transitions.detectorVersion(type);
+        if (first instanceof PatternCue.Pause pause && last instanceof PatternCue.StillFor still) {
+            return new Transition(pause.patientId(), type, Transition.Kind.ESCALATE, pause.startMs(), still.timeMs(),
+                    condition, dv, Map.of("pauseMs", (double) pause.pauseMs(), "stillMinutes", still.stillMs() / 60_000.0));
+        }
+        if (first instanceof PatternCue.AfRate from && last instanceof PatternCue.AfRate to) {
+            return new Transition(from.patientId(), type, Transition.Kind.ESCALATE, from.timeMs(), to.timeMs(), condition,
+                    dv, Map.of("fastRateBpm", to.smoothedRateBpm(), "fastMinutes", (to.timeMs() - from.timeMs()) / 60_000.0));
+        }
+        throw new IllegalArgumentException("no escalation from " + first + " to " + last);
     }
 }

@@ -9,15 +9,15 @@ import org.wardstream.detector.PatternCue;
 import org.wardstream.episodes.Transition;
 
 /**
- * {@link PatientDetector}'s output as {@link SignalDetector} emits it: transitions as {@link EpisodeSignal}s on the
+ * {@link PatientDetector}'s output as {@link SignalDetector} emits it: transitions as {@link StreamedTransition}s on the
  * main output, cues to the CEP side output, skipped beats to the out-of-order-beats counter.
  */
-record DetectorOutput(Collector<EpisodeSignal> signals, Consumer<PatternCue> cues, Counter outOfOrderBeats)
+record DetectorOutput(Collector<StreamedTransition> signals, Consumer<PatternCue> cues, Counter outOfOrderBeats)
         implements PatientDetector.Output {
 
     @Override
     public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
-        signals.collect(EpisodeSignal.of(t, programme, delayedByMs, receivedMs));
+        signals.collect(StreamedTransition.of(t, programme, delayedByMs, receivedMs));
     }
 
     @Override

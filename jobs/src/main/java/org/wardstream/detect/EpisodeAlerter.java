@@ -38,7 +38,7 @@ import org.wardstream.rules.Rules;
  * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers.
  * A thin adapter: every decision is in the clinical module.
  */
-public final class EpisodeAlerter extends KeyedCoProcessFunction<String, EpisodeSignal, EnrolmentUpdate, AlertEvent> {
+public final class EpisodeAlerter extends KeyedCoProcessFunction<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange> {
     private static final long serialVersionUID = 1L;
 
     private final Rules rules;
@@ -71,7 +71,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
     }
 
     @Override
-    public void processElement1(EpisodeSignal signal, Context ctx, Collector<AlertEvent> out) throws Exception {
+    public void processElement1(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
         EffectiveRules eff = effective.of(profile.value());
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         apply(episodes, signal.toTransition(), eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
@@ -79,7 +79,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
     }
 
     @Override
-    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<AlertEvent> out) throws Exception {
+    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
         if (update.isTombstone()) {
             profile.clear();
             episodeState.clear();
@@ -90,7 +90,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertEvent> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StreamedAlertChange> out) throws Exception {
         timer.fired();
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);
@@ -110,7 +110,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
     }
 
     private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String programme, long delayedByMs,
-                       long receivedMs, Collector<AlertEvent> out) throws IOException {
+                       long receivedMs, Collector<StreamedAlertChange> out) throws IOException {
         PatientProfile p = profile.value();
         String timeZone = p == null ? null : p.timeZone;
         long now = System.currentTimeMillis();
@@ -122,7 +122,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Episode
             if (c.kind() == AlertChange.Kind.OPENED || c.kind() == AlertChange.Kind.ESCALATED) {
                 delay.update(Math.max(0, now - receivedMs));
             }
-            out.collect(AlertEvent.of(c, programme, delayedByMs, receivedMs, now).inZone(timeZone));
+            out.collect(StreamedAlertChange.of(c, programme, delayedByMs, receivedMs, now).inZone(timeZone));
         }, explainedByAf::inc);
     }
 

@@ -11,7 +11,7 @@ import org.wardstream.schema.Severity;
 import org.wardstream.schema.wire.AvroCodec;
 
 /** Writes each alert state change to the internal {@code episodes} topic (Avro) for the equity job. */
-public final class EpisodeRecordSerializer implements KafkaRecordSerializationSchema<AlertEvent> {
+public final class EpisodeRecordSerializer implements KafkaRecordSerializationSchema<StreamedAlertChange> {
     private static final long serialVersionUID = 1L;
     private final String topic;
     private final AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
@@ -21,7 +21,7 @@ public final class EpisodeRecordSerializer implements KafkaRecordSerializationSc
         this.topic = topic;
     }
 
-    static Episode toEpisode(AlertEvent a) {
+    static Episode toEpisode(StreamedAlertChange a) {
         return Episode.newBuilder()
                 .setEpisodeId(a.episodeId)
                 .setPatientId(a.patientId)
@@ -40,7 +40,7 @@ public final class EpisodeRecordSerializer implements KafkaRecordSerializationSc
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(AlertEvent a, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(StreamedAlertChange a, KafkaSinkContext context, Long timestamp) {
         PatientKey key = new PatientKey(a.programme == null ? "" : a.programme, a.patientId);
         return new ProducerRecord<>(topic, null, a.atMs, keys.encode(key), values.encode(toEpisode(a)));
     }

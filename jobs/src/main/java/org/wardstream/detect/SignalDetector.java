@@ -30,15 +30,14 @@ import org.wardstream.rules.Rules;
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
  * the patient's {@link DetectorState} (one versioned byte array), the readings the detector holds (list state) and
- * the one timer it asks for, and emits its transitions (as {@link EpisodeSignal}s, for {@link EpisodeAlerter}), its
+ * the one timer it asks for, and emits its transitions (as {@link StreamedTransition}s, for {@link EpisodeAlerter}), its
  * {@link PatternCue}s ({@link #CUES}, for {@link CompoundPatterns}) and the readings it cannot analyse in order
  * ({@link #DEAD_LETTERS}, reason {@code out-of-order}, for the device-events DLQ).
  */
-public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, EpisodeSignal> {
+public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, StreamedTransition> {
     private static final long serialVersionUID = 1L;
     /** The side output of cues for the CEP patterns. */
-    public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues") {
-    };
+    public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues", PatternCueTypeInfo.INSTANCE);
     /** Side output of readings that cannot be analysed in order (reason {@code out-of-order}), for the DLQ. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
             TypeInformation.of(DeadLetter.class));
@@ -72,7 +71,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     @Override
-    public void processElement1(DeviceReading r, Context ctx, Collector<EpisodeSignal> out) throws Exception {
+    public void processElement1(DeviceReading r, Context ctx, Collector<StreamedTransition> out) throws Exception {
         DetectorState s = load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(profile.value());
@@ -104,7 +103,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     @Override
-    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<EpisodeSignal> out) throws Exception {
+    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<StreamedTransition> out) throws Exception {
         if (update.isTombstone()) {
             profile.clear();
             detectorState.clear();
@@ -117,7 +116,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EpisodeSignal> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StreamedTransition> out) throws Exception {
         timer.fired();
         DetectorState s = load();
         PatientDetector detector = detectors.of(profile.value());

@@ -16,11 +16,11 @@ import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.wardstream.contract.Topics;
 import org.wardstream.detect.AlertBundleSerializer;
-import org.wardstream.detect.AlertEvent;
+import org.wardstream.detect.StreamedAlertChange;
 import org.wardstream.detect.CompoundPatterns;
 import org.wardstream.detect.EpisodeAlerter;
 import org.wardstream.detect.EpisodeRecordSerializer;
-import org.wardstream.detect.EpisodeSignal;
+import org.wardstream.detect.StreamedTransition;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.detect.SignalDetector;
 import org.wardstream.rules.Rules;
@@ -92,7 +92,7 @@ public final class EpisodeDetectionJob {
 
         // The gate's output is already partitioned by patient: no second shuffle of every reading.
         List<DataStream<DeadLetter>> outOfOrder = new ArrayList<>(1);
-        DataStream<AlertEvent> alerts = detectEpisodes(DataStreamUtils
+        DataStream<StreamedAlertChange> alerts = detectEpisodes(DataStreamUtils
                 .reinterpretAsKeyedStream(ingest.readings(), PatientKeys::of, TypeInformation.of(String.class)),
                 enrolmentUpdates, rules, outOfOrder::add);
 
@@ -117,7 +117,7 @@ public final class EpisodeDetectionJob {
      *                     \-> cues -> [CEP: pause then stillness, AF fast rate] -> escalations -/
      * </pre>
      */
-    public static DataStream<AlertEvent> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+    public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules) {
         return detectEpisodes(readings, enrolmentUpdates, rules, deadLetters -> { });
     }
@@ -126,24 +126,24 @@ public final class EpisodeDetectionJob {
      * ... and hands {@code deadLetters} the readings the signal detector cannot analyse in device-time order (reason
      * {@code out-of-order}); the job sends them to {@code device-events-dlq} with ingest's.
      */
-    public static DataStream<AlertEvent> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+    public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules,
                                                         Consumer<DataStream<DeadLetter>> deadLetters) {
         TypeInformation<String> key = TypeInformation.of(String.class);
         var signals = readings
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new SignalDetector(rules))
-                .returns(TypeInformation.of(EpisodeSignal.class))
+                .returns(TypeInformation.of(StreamedTransition.class))
                 .name("detect signals").uid(UID_SIGNALS);
         deadLetters.accept(signals.getSideOutput(SignalDetector.DEAD_LETTERS));
         DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
-        DataStream<EpisodeSignal> escalations = CompoundPatterns.escalations(
-                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme, c.patientId), key));
+        DataStream<StreamedTransition> escalations = CompoundPatterns.escalations(
+                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme(), c.patientId()), key));
         return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations),
                         s -> PatientKeys.of(s.programme, s.patientId), key)
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new EpisodeAlerter(rules))
-                .returns(TypeInformation.of(AlertEvent.class))
+                .returns(TypeInformation.of(StreamedAlertChange.class))
                 .name("alert lifecycle").uid(UID_ALERTER);
     }
 

@@ -3,7 +3,6 @@ package org.wardstream.detect;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
@@ -12,7 +11,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
@@ -24,9 +22,9 @@ import org.wardstream.rules.Rules;
  * to the next after every input; watermarks go through all of them.
  */
 final class DetectionChain implements AutoCloseable {
-    final KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, EpisodeSignal> signals;
-    final List<KeyedOneInputStreamOperatorTestHarness<String, PatternCue, EpisodeSignal>> patterns = new ArrayList<>();
-    final KeyedTwoInputStreamOperatorTestHarness<String, EpisodeSignal, EnrolmentUpdate, AlertEvent> alerter;
+    final KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, StreamedTransition> signals;
+    final List<KeyedOneInputStreamOperatorTestHarness<String, PatternCue, StreamedTransition>> patterns = new ArrayList<>();
+    final KeyedTwoInputStreamOperatorTestHarness<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange> alerter;
     private int signalsForwarded;
     private int cuesForwarded;
     private final int[] escalationsForwarded;
@@ -37,18 +35,23 @@ final class DetectionChain implements AutoCloseable {
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
         signals.open();
         for (CompoundPatterns.Spec spec : CompoundPatterns.specs()) {
-            CepOperator<PatternCue, String, EpisodeSignal> op = new CepOperator<>(
-                    TypeInformation.of(PatternCue.class).createSerializer(new SerializerConfigImpl()), true,
-                    NFACompiler.compileFactory(spec.pattern(), false), null,
-                    spec.pattern().getAfterMatchSkipStrategy(), spec.onMatch(), null);
-            var h = new KeyedOneInputStreamOperatorTestHarness<>(op, (PatternCue c) -> c.patientId, Types.STRING);
+            var h = patternHarness(spec);
             h.open();
             patterns.add(h);
         }
         escalationsForwarded = new int[patterns.size()];
         alerter = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(rules),
-                (EpisodeSignal s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
+                (StreamedTransition s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
         alerter.open();
+    }
+
+    /** A compound pattern's CEP operator (processing time, as in the job) in a harness keyed by patient, not opened. */
+    static KeyedOneInputStreamOperatorTestHarness<String, PatternCue, StreamedTransition> patternHarness(
+            CompoundPatterns.Spec spec) throws Exception {
+        CepOperator<PatternCue, String, StreamedTransition> op = new CepOperator<>(PatternCueTypeInfo.Serializer.INSTANCE,
+                true, NFACompiler.compileFactory(spec.pattern(), false), null,
+                spec.pattern().getAfterMatchSkipStrategy(), spec.onMatch(), null);
+        return new KeyedOneInputStreamOperatorTestHarness<>(op, PatternCue::patientId, Types.STRING);
     }
 
     void enrol(EnrolmentUpdate u) throws Exception {
@@ -75,9 +78,9 @@ final class DetectionChain implements AutoCloseable {
 
     /** Moves every new record one stage on, in the order each stage emitted them. */
     private void pump() throws Exception {
-        List<EpisodeSignal> out = signals.extractOutputValues();
+        List<StreamedTransition> out = signals.extractOutputValues();
         for (; signalsForwarded < out.size(); signalsForwarded++) {
-            EpisodeSignal s = out.get(signalsForwarded);
+            StreamedTransition s = out.get(signalsForwarded);
             alerter.processElement1(new StreamRecord<>(s, s.atMs));
         }
         var side = signals.getSideOutput(SignalDetector.CUES);
@@ -94,13 +97,13 @@ final class DetectionChain implements AutoCloseable {
         cues.addAll(newCues);
         for (PatternCue c : newCues) {
             for (var h : patterns) {
-                h.processElement(new StreamRecord<>(c, c.timeMs));
+                h.processElement(new StreamRecord<>(c, c.timeMs()));
             }
         }
         for (int p = 0; p < patterns.size(); p++) {
-            List<EpisodeSignal> esc = patterns.get(p).extractOutputValues();
+            List<StreamedTransition> esc = patterns.get(p).extractOutputValues();
             for (; escalationsForwarded[p] < esc.size(); escalationsForwarded[p]++) {
-                EpisodeSignal s = esc.get(escalationsForwarded[p]);
+                StreamedTransition s = esc.get(escalationsForwarded[p]);
                 alerter.processElement1(new StreamRecord<>(s, s.atMs));
             }
         }
@@ -112,11 +115,11 @@ final class DetectionChain implements AutoCloseable {
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }
 
-    List<AlertEvent> alerts() {
+    List<StreamedAlertChange> alerts() {
         return alerter.extractOutputValues();
     }
 
-    List<AlertEvent> alerts(String type) {
+    List<StreamedAlertChange> alerts(String type) {
         return alerts().stream().filter(a -> a.episodeType.equals(type)).toList();
     }
 

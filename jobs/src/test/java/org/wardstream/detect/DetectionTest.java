@@ -111,7 +111,7 @@ class DetectionTest {
         chain.watermark(t);
     }
 
-    List<AlertEvent> alerts(String type) {
+    List<StreamedAlertChange> alerts(String type) {
         return chain.alerts(type);
     }
 
@@ -130,10 +130,10 @@ class DetectionTest {
             send(rrMinute(T0 + m * 60_000L, false));
             watermark(T0 + m * 60_000L);
         }
-        List<AlertEvent> af = alerts("atrial-fibrillation");
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
         assertThat(af).extracting(a -> a.kind).startsWith("OPENED").contains("CLOSED");
         assertThat(af.stream().filter(a -> a.kind.equals("OPENED"))).hasSize(1);
-        AlertEvent opened = af.get(0);
+        StreamedAlertChange opened = af.get(0);
         assertThat(opened.episodeStartMs).isBetween(T0 + 9 * 60_000L, T0 + 12 * 60_000L);
         assertThat(opened.delayedByMs).isZero();
         assertThat(af).extracting(a -> a.episodeId).containsOnly(opened.episodeId);
@@ -160,11 +160,11 @@ class DetectionTest {
             send(r);
         }
         watermark(received + 10 * MIN); // no more data: the held backlog is released
-        List<AlertEvent> offline = alerts("device-offline");
+        List<StreamedAlertChange> offline = alerts("device-offline");
         assertThat(offline).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
         // the outage lasted until the device reconnected, not until the first buffered reading
         assertThat(offline.get(1).episodeEndMs).isEqualTo(received);
-        List<AlertEvent> af = alerts("atrial-fibrillation");
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
         assertThat(af).isNotEmpty();
         assertThat(af.get(0).kind).isEqualTo("OPENED");
         // delayed by: receipt minus device time of the reading that completed the evidence (a one-minute batch)
@@ -195,9 +195,9 @@ class DetectionTest {
         send(online);
         assertThat(alerts("atrial-fibrillation")).isEmpty(); // held: the upload may still be under way
         send(rrMinute(back + 7 * MIN, false)); // live data after the hold: the held readings are analysed in order
-        List<AlertEvent> af = alerts("atrial-fibrillation");
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
         assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
-        AlertEvent opened = af.get(0);
+        StreamedAlertChange opened = af.get(0);
         assertThat(opened.episodeStartMs).isBetween(T0 + 9 * MIN, T0 + 12 * MIN);
         // delayed by receipt minus device time of the buffered minute that completed the evidence: no watermark
         List<Long> delays = new java.util.ArrayList<>();
@@ -209,7 +209,7 @@ class DetectionTest {
         assertThat(chain.outOfOrderDeadLetters()).isEmpty();
         // nothing was received for three hours (no watermark moved meanwhile): the device was offline, from its last
         // data to the reconnection, whatever its backlog shows in device time
-        List<AlertEvent> offline = alerts("device-offline");
+        List<StreamedAlertChange> offline = alerts("device-offline");
         assertThat(offline).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
         assertThat(offline.get(1).episodeStartMs).isEqualTo(T0 + 4 * MIN);
         assertThat(offline.get(1).episodeEndMs).isEqualTo(back + 61_000);
@@ -304,10 +304,10 @@ class DetectionTest {
                 send(activity(T0 + m * MIN, 5, 0));
             }
         }
-        assertThat(chain.cues).extracting(c -> c.kind).contains(PatternCue.Kind.PAUSE, PatternCue.Kind.STILL_FOR);
-        List<AlertEvent> pause = alerts("pause");
+        assertThat(chain.cues).extracting(c -> (Class) c.getClass()).contains(PatternCue.Pause.class, PatternCue.StillFor.class);
+        List<StreamedAlertChange> pause = alerts("pause");
         assertThat(pause).extracting(a -> a.kind).containsExactly("OPENED", "ESCALATED");
-        AlertEvent escalated = pause.get(1);
+        StreamedAlertChange escalated = pause.get(1);
         assertThat(escalated.severity).isEqualTo("urgent");
         assertThat(escalated.reason).contains("possible syncope or fall");
         assertThat(escalated.episodeId).isEqualTo(pause.get(0).episodeId);
@@ -328,7 +328,7 @@ class DetectionTest {
         for (int m = 20; m < 45; m += 5) {
             send(activity(T0 + m * MIN, 5, 0)); // stillness from minute 20: 19 minutes after the pause
         }
-        assertThat(chain.cues).extracting(c -> c.kind).contains(PatternCue.Kind.STILL_FOR);
+        assertThat(chain.cues).extracting(c -> (Class) c.getClass()).contains(PatternCue.StillFor.class);
         assertThat(alerts("pause")).extracting(a -> a.kind).doesNotContain("ESCALATED");
     }
 
@@ -338,7 +338,7 @@ class DetectionTest {
         for (int m = 0; m < 20; m++) {
             send(rrMinute(T0 + m * MIN, true, true));
         }
-        List<AlertEvent> af = alerts("atrial-fibrillation");
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
         assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "ESCALATED");
         assertThat(af.get(1).severity).isEqualTo("urgent");
         assertThat(af.get(1).reason).contains("fast ventricular rate");
@@ -356,10 +356,10 @@ class DetectionTest {
             r.patientId = q;
             send(r);
         }
-        List<AlertEvent> qAf = chain.alerts().stream().filter(a -> a.patientId.equals(q)).toList();
+        List<StreamedAlertChange> qAf = chain.alerts().stream().filter(a -> a.patientId.equals(q)).toList();
         assertThat(qAf).extracting(a -> a.kind).startsWith("OPENED").doesNotContain("ESCALATED");
-        assertThat(chain.cues.stream().filter(c -> c.patientId.equals(q) && c.kind == PatternCue.Kind.AF_RATE))
-                .isNotEmpty().allSatisfy(c -> assertThat(c.fast).isFalse());
+        assertThat(chain.cues.stream().filter(c -> c.patientId().equals(q)).filter(PatternCue.AfRate.class::isInstance)
+                .map(PatternCue.AfRate.class::cast)).isNotEmpty().allSatisfy(c -> assertThat(c.fast()).isFalse());
     }
 
     @Test

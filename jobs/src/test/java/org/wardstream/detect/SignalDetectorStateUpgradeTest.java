@@ -94,7 +94,7 @@ class SignalDetectorStateUpgradeTest {
         }
 
         OperatorSubtaskState upgraded;
-        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, EpisodeSignal>(
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, StreamedTransition>(
                 new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath())),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
             h.initializeState(old);

@@ -11,7 +11,7 @@ import org.wardstream.rules.EpisodeType;
  * ({@link CompoundPatterns}) to {@link EpisodeAlerter} (a Flink POJO: evidence as parallel arrays), with what
  * only the stream knows: the programme, how delayed the evidence was and when it was received.
  */
-public class EpisodeSignal {
+public class StreamedTransition {
     public String patientId;
     public String programme;
     public EpisodeType type;
@@ -25,11 +25,11 @@ public class EpisodeSignal {
     public long delayedByMs;
     public long receivedMs;
 
-    public EpisodeSignal() {
+    public StreamedTransition() {
     }
 
-    static EpisodeSignal of(Transition t, String programme, long delayedByMs, long receivedMs) {
-        EpisodeSignal s = new EpisodeSignal();
+    static StreamedTransition of(Transition t, String programme, long delayedByMs, long receivedMs) {
+        StreamedTransition s = new StreamedTransition();
         s.patientId = t.patient();
         s.programme = programme;
         s.type = t.type();
@@ -61,6 +61,6 @@ public class EpisodeSignal {
     /** Omits the patient id: this may reach logs. */
     @Override
     public String toString() {
-        return "EpisodeSignal{" + type + " " + kind + " at " + atMs + "}";
+        return "StreamedTransition{" + type + " " + kind + " at " + atMs + "}";
     }
 }

@@ -12,7 +12,7 @@ import org.wardstream.rules.Severity;
  * plus what only the stream knows: the programme, how delayed the evidence was, when it was received
  * and when the change was emitted.
  */
-public class AlertEvent {
+public class StreamedAlertChange {
     public String kind;
     public boolean notifyTeam;
     public String episodeId;
@@ -38,11 +38,11 @@ public class AlertEvent {
     /** The patient's IANA time zone (enrolment), for local times in the text; null if unknown. */
     public String timeZone;
 
-    public AlertEvent() {
+    public StreamedAlertChange() {
     }
 
-    static AlertEvent of(AlertChange c, String programme, long delayedByMs, long evidenceReceivedMs, long emittedAtMs) {
-        AlertEvent e = new AlertEvent();
+    static StreamedAlertChange of(AlertChange c, String programme, long delayedByMs, long evidenceReceivedMs, long emittedAtMs) {
+        StreamedAlertChange e = new StreamedAlertChange();
         e.kind = c.kind().name();
         e.notifyTeam = c.notifyTeam();
         e.episodeId = c.episodeId();
@@ -65,7 +65,7 @@ public class AlertEvent {
     }
 
     /** The same change with the patient's time zone. */
-    AlertEvent inZone(String zone) {
+    StreamedAlertChange inZone(String zone) {
         this.timeZone = zone;
         return this;
     }
@@ -81,6 +81,6 @@ public class AlertEvent {
     /** Omits the patient id: this may reach logs. */
     @Override
     public String toString() {
-        return "AlertEvent{" + episodeType + " " + kind + " at " + atMs + "}";
+        return "StreamedAlertChange{" + episodeType + " " + kind + " at " + atMs + "}";
     }
 }
