@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -37,7 +36,7 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("patient-equity",
-                TypeInformation.of(PatientEquity.class)));
+                EquityStateSerializers.PATIENT_EQUITY)); // versioned; migrates the former POJO form
         var metrics = getRuntimeContext().getMetricGroup();
         readings = EquityMetrics.counter(metrics, EquityMetrics.READINGS);
         revised = EquityMetrics.counter(metrics, EquityMetrics.REVISED);

@@ -10,7 +10,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -47,10 +46,11 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
     @Override
     public void open(OpenContext openContext) {
         aggregator = new EquityAggregator(settings.equity());
-        days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", Types.STRING,
-                TypeInformation.of(PatientDayRecord.class)));
+        // versioned forms (EquityStateSerializers); both migrate the former POJO form of a savepoint
+        days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", org.apache.flink.api.common.typeutils.base.StringSerializer.INSTANCE,
+                EquityStateSerializers.PATIENT_DAY));
         window = getRuntimeContext().getState(new ValueStateDescriptor<>("window",
-                TypeInformation.of(WindowedDay.class)));
+                EquityStateSerializers.WINDOW));
         revision = getRuntimeContext().getState(new ValueStateDescriptor<>("revision", Types.INT));
         dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
         windowsEmitted = EquityMetrics.counter(getRuntimeContext().getMetricGroup(), EquityMetrics.WINDOWS_EMITTED);

@@ -1,0 +1,143 @@
+package org.wardstream.equity.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+import org.wardstream.rules.EpisodeType;
+
+/**
+ * The equity job's versioned state form: every field of every state class round-trips (a field added without being
+ * written fails here), values are counted by code so the set of episode types can change, the bytes start with the
+ * format version, and a snapshot of the former POJO serializer is accepted for migration.
+ */
+class EquityStateSerializersTest {
+
+    private static <T> T roundTrip(TypeSerializer<T> s, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        s.serialize(value, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        assertThat(bytes[0]).as("format version first").isEqualTo((byte) 1);
+        T back = s.deserialize(new DataInputDeserializer(bytes));
+        DataOutputSerializer again = new DataOutputSerializer(256);
+        s.serialize(back, again);
+        assertThat(again.getCopyOfBuffer()).as("the same state, the same bytes").isEqualTo(bytes);
+        assertThat(s.copy(value)).usingRecursiveComparison().isEqualTo(value);
+        return back;
+    }
+
+    @Test
+    void everyFieldOfEveryStateClassRoundTrips() throws Exception {
+        PatientEquity p = filled(PatientEquity.class);
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p))
+                .usingRecursiveComparison().isEqualTo(p);
+        PatientDayRecord r = filled(PatientDayRecord.class);
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_DAY, r))
+                .usingRecursiveComparison().isEqualTo(r);
+        WindowedDay w = filled(WindowedDay.class);
+        assertThat(roundTrip(EquityStateSerializers.WINDOW, w))
+                .usingRecursiveComparison().isEqualTo(w);
+        w.day = null; // the window operator keeps its window without a day
+        assertThat(roundTrip(EquityStateSerializers.WINDOW, w).day).isNull();
+    }
+
+    @Test
+    void alertCountsAreKeptByCodeSoTheEpisodeTypesCanChange() throws Exception {
+        // written by a version with a type this one does not have (or read by one with a type added since): the counts
+        // are by code, never by enum ordinal, so neither side misreads the other
+        PatientDayRecord r = filled(PatientDayRecord.class);
+        r.clinicalAlerts = new HashMap<>(Map.of(EpisodeType.ATRIAL_FIBRILLATION.code(), 2, "a-type-added-later", 1));
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_DAY, r).clinicalAlerts)
+                .containsExactlyInAnyOrderEntriesOf(Map.of("atrial-fibrillation", 2, "a-type-added-later", 1));
+        PatientEquity p = filled(PatientEquity.class);
+        p.days.values().iterator().next().clinical = new HashMap<>(Map.of("a-type-added-later", 3));
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p).days.values().iterator().next()
+                .clinical).containsExactlyEntriesOf(Map.of("a-type-added-later", 3));
+    }
+
+    @Test
+    void theFormerPojoSerializerIsMigratedAndTheOwnSnapshotIsCompatibleAsIs() throws Exception {
+        for (var s : List.<TypeSerializer<?>>of(EquityStateSerializers.PATIENT_EQUITY,
+                EquityStateSerializers.PATIENT_DAY, EquityStateSerializers.WINDOW)) {
+            check(s);
+        }
+    }
+
+    private static <T> void check(TypeSerializer<T> s) throws Exception {
+        T instance = s.createInstance();
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) instance.getClass();
+        TypeInformation<T> pojo = TypeInformation.of(type);
+        assertThat(pojo).isInstanceOf(PojoTypeInfo.class);
+        TypeSerializerSnapshot<T> former = pojo.createSerializer(new SerializerConfigImpl()).snapshotConfiguration();
+        assertThat(s.snapshotConfiguration().resolveSchemaCompatibility(former).isCompatibleAfterMigration())
+                .as(type.getSimpleName() + " from its POJO form").isTrue();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, s.snapshotConfiguration());
+        TypeSerializerSnapshot<T> own = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(out.getCopyOfBuffer()), EquityStateSerializersTest.class.getClassLoader());
+        assertThat(s.snapshotConfiguration().resolveSchemaCompatibility(own).isCompatibleAsIs()).isTrue();
+    }
+
+    // ------------------------------------------------------------------ a value in every field
+
+    private static int counter = 7;
+
+    /** An instance with a distinct non-default value in every public instance field (fails on a field type it does not know). */
+    static <T> T filled(Class<T> type) throws Exception {
+        T o = type.getDeclaredConstructor().newInstance();
+        for (Field f : type.getFields()) {
+            if (Modifier.isStatic(f.getModifiers())) continue;
+            f.set(o, value(f.getType(), f.getGenericType() instanceof ParameterizedType pt ? pt : null, f.getName()));
+        }
+        return o;
+    }
+
+    private static Object value(Class<?> t, ParameterizedType generic, String name) throws Exception {
+        int n = counter++;
+        if (t == String.class) return name + "-" + n;
+        if (t == long.class) return 1_000_000L + n;
+        if (t == int.class) return n;
+        if (t == boolean.class) return true;
+        if (t == long[].class) return new long[] {n, -n, Long.MAX_VALUE};
+        if (t == PatientDayRecord.class || t == PatientEquity.DayLedger.class || t == PatientEquity.EpisodeRef.class) {
+            return filled(t);
+        }
+        if (generic != null && (t == ArrayList.class || t == HashMap.class || t == TreeMap.class)) {
+            var args = generic.getActualTypeArguments();
+            if (t == ArrayList.class) {
+                ArrayList<Object> list = new ArrayList<>();
+                list.add(value((Class<?>) args[0], null, name));
+                list.add(value((Class<?>) args[0], null, name));
+                return list;
+            }
+            Map<Object, Object> map = t == TreeMap.class ? new TreeMap<>() : new HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                Object v = value((Class<?>) args[1], null, name);
+                Object k = args[0] == Long.class && v instanceof PatientEquity.DayLedger d ? d.epochDay
+                        : value((Class<?>) args[0], null, name);
+                map.put(k, v);
+            }
+            return map;
+        }
+        if (t == Long.class) return 5_000L + n;
+        if (t == Integer.class) return n;
+        throw new AssertionError("no test value for a state field of type " + t + " (" + name
+                + "): add one here and write the field in EquityStateSerializers");
+    }
+}

@@ -1,0 +1,86 @@
+package org.wardstream.equity.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The equity job's keyed state restores from a snapshot in the previous format (Flink POJOs, collections by Kryo:
+ * {@code state-formats/equity-*-pojo.snapshot}, written once by the code before {@link EquityStateSerializers}, from
+ * the first half of {@link EquityStateScenario}) and from one in the current format; the operators then give what
+ * they give without a restore.
+ */
+class EquityStateUpgradeTest {
+
+    private static OperatorSubtaskState resource(String name) throws Exception {
+        return OperatorSnapshotUtil.readStateHandle(resourcePath(name));
+    }
+
+    private static String resourcePath(String name) throws URISyntaxException {
+        return Path.of(EquityStateUpgradeTest.class.getResource("/state-formats/" + name).toURI()).toString();
+    }
+
+    /** What the operators emit in the second half without any restore: the reference. */
+    private static Object[] uninterrupted() throws Exception {
+        try (var days = EquityStateScenario.patientDays(); var windows = EquityStateScenario.windows()) {
+            days.open();
+            windows.open();
+            EquityStateScenario.runWindows(windows, EquityStateScenario.runPatientDays(days,
+                    EquityStateScenario.firstHalf(), EquityStateScenario.HALF), EquityStateScenario.HALF);
+            List<PatientDayRecord> secondDays = EquityStateScenario.runPatientDays(days, EquityStateScenario.secondHalf(),
+                    EquityStateScenario.END);
+            List<EquityRowOut> rows = EquityStateScenario.runWindows(windows, secondDays, EquityStateScenario.END);
+            return new Object[] {secondDays, rows};
+        }
+    }
+
+    /** The second half on operators restored from the two snapshots; the windows get the reference's patient-days. */
+    private static Object[] restored(OperatorSubtaskState daysState, OperatorSubtaskState windowsState,
+                                     List<PatientDayRecord> referenceDays) throws Exception {
+        try (var days = EquityStateScenario.patientDays(); var windows = EquityStateScenario.windows()) {
+            days.initializeState(daysState);
+            days.open();
+            windows.initializeState(windowsState);
+            windows.open();
+            List<PatientDayRecord> secondDays = EquityStateScenario.runPatientDays(days, EquityStateScenario.secondHalf(),
+                    EquityStateScenario.END);
+            List<EquityRowOut> rows = EquityStateScenario.runWindows(windows, referenceDays, EquityStateScenario.END);
+            return new Object[] {secondDays, rows};
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void assertSameAsUninterrupted(Object[] got, Object[] expected) {
+        List<PatientDayRecord> days = (List<PatientDayRecord>) got[0];
+        List<PatientDayRecord> expectedDays = (List<PatientDayRecord>) expected[0];
+        assertThat(expectedDays).as("the second half emits patient-days (a revision among them)").isNotEmpty()
+                .anySatisfy(d -> assertThat(d.revision).isPositive())
+                .anySatisfy(d -> assertThat(d.alertDelaysMs).isNotEmpty());
+        assertThat(days).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(expectedDays);
+        List<EquityRowOut> rows = (List<EquityRowOut>) got[1];
+        assertThat((List<EquityRowOut>) expected[1]).as("the second half emits aggregate rows").isNotEmpty();
+        assertThat(rows).usingRecursiveFieldByFieldElementComparator()
+                .containsExactlyElementsOf((List<EquityRowOut>) expected[1]);
+    }
+
+    @Test
+    void stateOfThePreviousPojoFormatRestoresAndCarriesOn() throws Exception {
+        Object[] expected = uninterrupted();
+        Object[] got = restored(resource("equity-patient-days-pojo.snapshot"), resource("equity-windows-pojo.snapshot"),
+                (List<PatientDayRecord>) expected[0]);
+        assertSameAsUninterrupted(got, expected);
+    }
+
+    @Test
+    void stateOfTheCurrentFormatRestoresAndCarriesOn() throws Exception {
+        Object[] expected = uninterrupted();
+        OperatorSubtaskState[] now = EquityStateScenario.firstHalfSnapshots();
+        assertSameAsUninterrupted(restored(now[0], now[1], (List<PatientDayRecord>) expected[0]), expected);
+    }
+}
