@@ -6,6 +6,14 @@ package org.wardstream.detector;
  * minus device time when the reading is delayed, else 0; the detector computes its own from the two times); {@link #programme()} may be null.
  */
 public sealed interface Reading {
+    /**
+     * The plausible range of a clean RR interval, ms: a batch with a clean RR outside it is refused by the job's ingest
+     * ({@code EventValidator}), and {@code validate} treats its records the same way. Long pauses (5-10 s asystole) are
+     * what the pause rule must see, so only intervals beyond a minute (a gap in the signal) are implausible.
+     */
+    int MIN_CLEAN_RR_MS = 200;
+    int MAX_CLEAN_RR_MS = 60_000;
+
     long timeMs();
 
     long receivedMs();

@@ -21,13 +21,9 @@ import org.wardstream.schema.WearState;
 public final class EventValidator {
     public static final float MIN_BPM = 20f;
     public static final float MAX_BPM = 300f;
-    public static final int MIN_RR_MS = 200;
-    /**
-     * Longest plausible clean RR interval. Long pauses (5-10 s asystole) are exactly what the pause rule must
-     * see, so only intervals beyond the rhythm analyser's own bound (a minute; longer is a gap in the signal)
-     * refuse the batch.
-     */
-    public static final int MAX_RR_MS = 60_000;
+    /** The plausible clean RR range (shared with {@code validate}: {@link org.wardstream.detector.Reading}). */
+    public static final int MIN_RR_MS = org.wardstream.detector.Reading.MIN_CLEAN_RR_MS;
+    public static final int MAX_RR_MS = org.wardstream.detector.Reading.MAX_CLEAN_RR_MS;
     /** Fastest plausible sustained cadence (elite sprinting is about 250-300 steps/min). */
     public static final int MAX_STEPS_PER_MINUTE = 300;
     public static final int MAX_RR_PER_BATCH = 10_000;

@@ -8,9 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -64,14 +61,7 @@ class DeviceEventDeserializerTest {
 
     @Test
     void aForeignFingerprintIsUnknownSchema() throws Exception {
-        Schema foreign = new Schema.Parser().parse(
-                "{\"type\":\"record\",\"name\":\"V2\",\"namespace\":\"x\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}");
-        GenericRecord g = new GenericData.Record(foreign);
-        g.put("a", 1);
-        var buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), foreign).encode(g);
-        byte[] value = new byte[buf.remaining()];
-        buf.get(value);
-        IngestRecord r = one(TestEvents.keyBytes("p1"), value, new RecordHeaders());
+        IngestRecord r = one(TestEvents.keyBytes("p1"), TestEvents.foreignSchemaBytes(), new RecordHeaders());
         assertThat(r.rejected.reason).isEqualTo("unknown-schema");
     }
 

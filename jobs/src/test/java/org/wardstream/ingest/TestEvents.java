@@ -71,4 +71,21 @@ public final class TestEvents {
     public static byte[] valueBytes(DeviceEvent e) {
         return AvroCodec.deviceEvents().encode(e);
     }
+
+    /** An Avro single-object-encoded record of a schema this platform does not know (reason unknown-schema). */
+    public static byte[] foreignSchemaBytes() {
+        org.apache.avro.Schema foreign = new org.apache.avro.Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"Legacy\",\"namespace\":\"vendor\",\"fields\":[{\"name\":\"hr\",\"type\":\"int\"}]}");
+        org.apache.avro.generic.GenericRecord g = new org.apache.avro.generic.GenericData.Record(foreign);
+        g.put("hr", 70);
+        try {
+            var buf = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                    org.apache.avro.generic.GenericData.get(), foreign).encode(g);
+            byte[] out = new byte[buf.remaining()];
+            buf.get(out);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

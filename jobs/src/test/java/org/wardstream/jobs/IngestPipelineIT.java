@@ -11,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -84,7 +80,7 @@ class IngestPipelineIT {
         send(Topics.DEVICE_EVENTS, TestEvents.keyBytes("p1"), truncated, T0.toEpochMilli());
         send(Topics.DEVICE_EVENTS, "garbage".getBytes(StandardCharsets.UTF_8), goodValue, T0.toEpochMilli());
         expectedDlq.put("not-decodable", 2L);
-        send(Topics.DEVICE_EVENTS, TestEvents.keyBytes("p1"), foreignSchemaBytes(), T0.toEpochMilli());
+        send(Topics.DEVICE_EVENTS, TestEvents.keyBytes("p1"), TestEvents.foreignSchemaBytes(), T0.toEpochMilli());
         expectedDlq.put("unknown-schema", 1L);
         sendEvent("p1", TestEvents.activity("bad-interval", T0, 0, 5, null));
         expectedDlq.put("invalid-field", 1L);
@@ -203,16 +199,5 @@ class IngestPipelineIT {
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    static byte[] foreignSchemaBytes() throws Exception {
-        Schema foreign = new Schema.Parser().parse(
-                "{\"type\":\"record\",\"name\":\"Legacy\",\"namespace\":\"vendor\",\"fields\":[{\"name\":\"hr\",\"type\":\"int\"}]}");
-        GenericRecord g = new GenericData.Record(foreign);
-        g.put("hr", 70);
-        var buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), foreign).encode(g);
-        byte[] out = new byte[buf.remaining()];
-        buf.get(out);
-        return out;
     }
 }

@@ -50,9 +50,9 @@ public final class JobPath {
     public static final long BATCH_MS = 60_000L;
     /** Time zone of the validation "patients" (the job's default zone). */
     public static final ZoneId ZONE = ZoneId.of("Europe/London");
-    /** Clean RR outside this range is refused by the job's ingest (dead-lettered with its batch). */
-    public static final int INGEST_MIN_CLEAN_RR_MS = 200;
-    public static final int INGEST_MAX_CLEAN_RR_MS = 60_000;
+    /** Clean RR outside this range is refused by the job's ingest (dead-lettered with its batch): the job's own bounds. */
+    public static final int INGEST_MIN_CLEAN_RR_MS = org.wardstream.detector.Reading.MIN_CLEAN_RR_MS;
+    public static final int INGEST_MAX_CLEAN_RR_MS = org.wardstream.detector.Reading.MAX_CLEAN_RR_MS;
 
     private JobPath() {
     }
