@@ -245,4 +245,23 @@ public class EquityAggregatorTest {
         assertThatThrownBy(() -> aggregator.aggregate(PROG, "week", MAR, APR, population(), 0))
                 .hasMessageContaining("granularity");
     }
+
+    @Test
+    void triageOutcomesGiveTheShareNeedingActionByTypeAndTheMedianTimeToAcknowledge() {
+        PatientDay a = new PatientDay(PROG, P1, MAR.withDayOfMonth(1), S1, 1440, 1440, 1440, true,
+                Map.of("pause", 2), 1, List.of(), 2, 1, Map.of("pause", 2, "device-offline", 1),
+                Map.of("pause", 1, "device-offline", 1), List.of(60_000L, 600_000L), false, false);
+        PatientDay b = new PatientDay(PROG, P2, MAR.withDayOfMonth(1), S2, 1440, 1440, 1440, true,
+                Map.of("pause", 1), 0, List.of(), 1, 1, Map.of("pause", 1), Map.of("pause", 1),
+                List.of(120_000L), false, false);
+        List<AggregateRow> rows = aggregator.aggregate(PROG, "month", MAR, APR, List.of(a, b), 0);
+        AggregateRow all = row(rows, "all", "all", Measures.NEEDED_ACTION);
+        assertThat(all.numerator()).isEqualTo(2); // clinical alerts only: device-offline is its own type
+        assertThat(all.denominator()).isEqualTo(3.0);
+        assertThat(row(rows, "all", "all", Measures.NEEDED_ACTION_PREFIX + "device-offline").numerator()).isEqualTo(1);
+        AggregateRow q1 = row(rows, "imd_quintile", "1", Measures.NEEDED_ACTION_PREFIX + "pause");
+        assertThat(q1.numerator()).isEqualTo(1);
+        assertThat(q1.denominator()).isEqualTo(2.0);
+        assertThat(row(rows, "all", "all", Measures.TIME_TO_ACK_MEDIAN_MS).value()).isEqualTo(120_000.0);
+    }
 }

@@ -70,4 +70,48 @@ class TriageTeamTest {
         assertThat(TriageTeam.defaults(9).acknowledge(reversed)).isEqualTo(a);
         assertThat(TriageTeam.defaults(10).acknowledge(alerts)).isNotEqualTo(a);
     }
+
+    @Test
+    void closesMatchedAlertsMostlyWithActionAndUnmatchedOnesAsFalseAlarmsOrDeviceProblems() {
+        List<TriageTeam.Alert> alerts = new ArrayList<>();
+        List<GroundTruthEpisode> truth = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-03-02T09:00:00Z");
+        for (int i = 0; i < 400; i++) {
+            Instant start = t0.plus(Duration.ofMinutes(3L * i));
+            String type = i % 2 == 0 ? "tachycardia" : "device-offline";
+            // even hundreds match an injected episode starting 4 min before the detected start; odd ones match none
+            boolean injected = (i / 100) % 2 == 0;
+            if (injected) {
+                truth.add(new GroundTruthEpisode("p" + i, type, start.minus(Duration.ofMinutes(4)),
+                        start.plus(Duration.ofMinutes(20))));
+            } else {
+                truth.add(new GroundTruthEpisode("p" + i, "pause", start, start.plus(Duration.ofMinutes(20))));
+            }
+            alerts.add(new TriageTeam.Alert("e" + i, "virtual-ward", "p" + i, type,
+                    start.plus(Duration.ofMinutes(1)).toEpochMilli(), start.toEpochMilli()));
+        }
+        var closures = TriageTeam.sizedFor(3, 1000).triage(alerts, truth);
+        assertThat(closures).hasSize(400);
+        assertThat(closures).allSatisfy(c -> assertThat(c.closedAt()).isGreaterThanOrEqualTo(
+                c.acknowledgement().time()));
+        var matched = closures.stream().filter(TriageTeam.Closure::matchedInjected).toList();
+        var unmatched = closures.stream().filter(c -> !c.matchedInjected()).toList();
+        assertThat(matched).hasSize(200);
+        assertThat(matched.stream().filter(TriageTeam.Closure::withAction).count()).isBetween(160L, 195L);
+        assertThat(unmatched).noneMatch(TriageTeam.Closure::withAction);
+        assertThat(unmatched.stream().filter(c -> c.acknowledgement().alert().episodeType().equals("tachycardia")))
+                .allMatch(c -> c.outcome() == org.wardstream.schema.TriageOutcome.FALSE_ALARM);
+        long deviceProblems = unmatched.stream()
+                .filter(c -> c.acknowledgement().alert().episodeType().equals("device-offline"))
+                .filter(c -> c.outcome() == org.wardstream.schema.TriageOutcome.DEVICE_PROBLEM).count();
+        assertThat(deviceProblems).isBetween(70L, 98L);
+        assertThat(TriageTeam.sizedFor(3, 1000).triage(alerts, truth)).isEqualTo(closures);
+    }
+
+    @Test
+    void theSizedTeamHasOneClinicianPerTwoHundredFiftyPatients() {
+        assertThat(TriageTeam.sizedFor(1, 200).clinicians()).isEqualTo(1);
+        assertThat(TriageTeam.sizedFor(1, 1000).clinicians()).isEqualTo(4);
+        assertThat(TriageTeam.sizedFor(1, 1001).clinicians()).isEqualTo(5);
+    }
 }
