@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
                 try (Progress equityProgress = Progress.start("equity", manifest.deviceEvents(), "records",
                         System.err)) {
                     equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform), config.seed(),
-                            config.patients(), simulator.groundTruth(), out,
+                            config.patients(), config.days(), simulator.groundTruth(), out,
                             EmbeddedRuns.EQUITY_TIMEOUT, System.err, equityProgress::update);
                     equityProgress.expect(Math.max(1, (Long) equity.get("readings")));
                     equityProgress.update((Long) equity.get("readings"));

@@ -36,9 +36,16 @@ public final class DemoTriage {
     private DemoTriage() {
     }
 
-    /** Returns the number of alerts triaged (each one acknowledged and closed: two triage events). */
-    public static int run(String bootstrapServers, TriageTeam team, List<GroundTruthEpisode> truth)
-            throws Exception {
+    /** The team that did the work and the number of alerts it triaged (each one: two triage events). */
+    public record Result(TriageTeam team, int alerts) {
+    }
+
+    /**
+     * Staffs a {@link TriageTeam#sizedFor} team for {@code patients} over {@code days} days and the alerts found,
+     * and lets it triage them.
+     */
+    public static Result run(String bootstrapServers, long seed, int patients, int days,
+                             List<GroundTruthEpisode> truth) throws Exception {
         List<TriageTeam.Alert> alerts = new ArrayList<>();
         AvroCodec<Episode> episodes = AvroCodec.episodes();
         try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
@@ -51,6 +58,7 @@ public final class DemoTriage {
                 }
             }
         }
+        TriageTeam team = TriageTeam.sizedFor(seed, patients, alerts.size() / (double) Math.max(1, days));
         List<TriageTeam.Closure> closures = team.triage(alerts, truth);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -82,6 +90,6 @@ public final class DemoTriage {
                 f.get(); // a triage event that did not reach the broker fails the demo, never silently
             }
         }
-        return closures.size();
+        return new Result(team, closures.size());
     }
 }

@@ -50,15 +50,16 @@ public final class EquityDemo {
      * readings about twice a second while it runs.
      */
     public static Map<String, Object> run(EmbeddedPlatform platform, EquityJobConfig config, long seed, int patients,
-                                          List<GroundTruthEpisode> truth, Path out, Duration timeout,
+                                          int days, List<GroundTruthEpisode> truth, Path out, Duration timeout,
                                           PrintStream progress, LongConsumer readings)
             throws Exception {
         long started = System.nanoTime();
-        TriageTeam team = TriageTeam.sizedFor(seed, patients);
-        int triage = DemoTriage.run(platform.bootstrapServers(), team, truth);
-        progress.printf("  triage team (%d clinician%s on shift %s-%s) acknowledged and closed %,d alerts; running "
-                + "the equity-metrics job%n", team.clinicians(), team.clinicians() == 1 ? "" : "s",
-                team.shiftStart(), team.shiftEnd(), triage);
+        DemoTriage.Result triaged = DemoTriage.run(platform.bootstrapServers(), seed, patients, days, truth);
+        TriageTeam team = triaged.team();
+        int triage = triaged.alerts();
+        progress.printf("  triage team (%d clinician%s %s-%s, %d on call overnight) acknowledged and closed %,d "
+                + "alerts; running the equity-metrics job%n", team.clinicians(), team.clinicians() == 1 ? "" : "s",
+                team.shiftStart(), team.shiftEnd(), team.onCall(), triage);
         JobID job = platform.submitEquityMetrics(config.withBounded(true));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

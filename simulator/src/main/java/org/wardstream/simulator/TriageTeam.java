@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 import org.wardstream.schema.TriageOutcome;
@@ -31,10 +30,11 @@ import org.wardstream.schema.TriageOutcome;
  * an unmatched device-offline alert is mostly a {@link TriageOutcome#DEVICE_PROBLEM}. Closing happens when the
  * clinician has finished handling the alert.
  *
- * <p>Sizing ({@link #sizedFor}): one clinician on shift per {@link #PATIENTS_PER_CLINICIAN} enrolled patients,
- * 08:00-20:00 every day (a typical remote-monitoring hub: day-time triage, no overnight cover, so alerts raised
- * overnight wait for the morning), 12 min median handling per alert. With the 4 h response target this gives
- * realistic figures: most day-time alerts are acknowledged within minutes, overnight ones miss the target.
+ * <p>Sizing ({@link #sizedFor}), as a remote-monitoring hub is staffed: clinicians on the 08:00-20:00 shift, one
+ * per {@link #PATIENTS_PER_CLINICIAN} enrolled patients or more when the alert load needs it (alerts planned at
+ * {@link #PLANNED_MINUTES_PER_ALERT} min, filling at most half of the shift), one of them on call overnight, 12 min
+ * median handling per alert. With the 4 h response target this gives realistic figures: day-time alerts are
+ * acknowledged within minutes, overnight ones by one on-call clinician (slower when several arrive at once).
  *
  * @param seed          the only source of randomness
  * @param clinicians    clinicians on shift (at least 1)
@@ -42,9 +42,11 @@ import org.wardstream.schema.TriageOutcome;
  * @param shiftEnd      local end of the daily shift (after shiftStart)
  * @param zone          the team's time zone
  * @param medianHandling median time one clinician spends on one alert
+ * @param onCall        of the clinicians, how many cover the whole day (on call outside the shift); the others work
+ *                      the shift only
  */
 public record TriageTeam(long seed, int clinicians, LocalTime shiftStart, LocalTime shiftEnd, ZoneId zone,
-                         Duration medianHandling) {
+                         Duration medianHandling, int onCall) {
 
     /** Patients per clinician on shift in {@link #sizedFor}. */
     public static final int PATIENTS_PER_CLINICIAN = 250;
@@ -83,9 +85,18 @@ public record TriageTeam(long seed, int clinicians, LocalTime shiftStart, LocalT
         }
     }
 
+    /** A team without on-call cover: every clinician works the shift only. */
+    public TriageTeam(long seed, int clinicians, LocalTime shiftStart, LocalTime shiftEnd, ZoneId zone,
+                      Duration medianHandling) {
+        this(seed, clinicians, shiftStart, shiftEnd, zone, medianHandling, 0);
+    }
+
     public TriageTeam {
         if (clinicians < 1) {
             throw new IllegalArgumentException("clinicians must be at least 1, was " + clinicians);
+        }
+        if (onCall < 0 || onCall > clinicians) {
+            throw new IllegalArgumentException("onCall must be within 0.." + clinicians + ", was " + onCall);
         }
         if (!shiftEnd.isAfter(shiftStart)) {
             throw new IllegalArgumentException("the shift must end after it starts: " + shiftStart + "-" + shiftEnd);
@@ -102,14 +113,25 @@ public record TriageTeam(long seed, int clinicians, LocalTime shiftStart, LocalT
     }
 
     /**
-     * A team sized for {@code patients} enrolled patients: ceil(patients / {@link #PATIENTS_PER_CLINICIAN})
-     * clinicians, 08:00-20:00 Europe/London, 12 min median per alert.
+     * A team sized for its workload, as a service manager would staff it: on the 08:00-20:00 shift
+     * ceil(patients / {@link #PATIENTS_PER_CLINICIAN}) clinicians, or more if the alerts need it (enough that
+     * handling them, at 12 min median and {@link #PLANNED_MINUTES_PER_ALERT} planned minutes each, fills at most
+     * {@link #TARGET_UTILISATION} of the shift), one of whom stays on call overnight. {@code alertsPerDay} is the
+     * expected number of alerts a day.
      */
-    public static TriageTeam sizedFor(long seed, int patients) {
-        int clinicians = Math.max(1, (patients + PATIENTS_PER_CLINICIAN - 1) / PATIENTS_PER_CLINICIAN);
+    public static TriageTeam sizedFor(long seed, int patients, double alertsPerDay) {
+        int byPatients = (patients + PATIENTS_PER_CLINICIAN - 1) / PATIENTS_PER_CLINICIAN;
+        double shiftMinutes = 12 * 60.0;
+        int byAlerts = (int) Math.ceil(alertsPerDay * PLANNED_MINUTES_PER_ALERT / (shiftMinutes * TARGET_UTILISATION));
+        int clinicians = Math.max(1, Math.max(byPatients, byAlerts));
         return new TriageTeam(seed, clinicians, LocalTime.of(8, 0), LocalTime.of(20, 0), ZoneId.of("Europe/London"),
-                Duration.ofMinutes(12));
+                Duration.ofMinutes(12), 1);
     }
+
+    /** Planned minutes per alert for sizing (median handling 12 min; the log-normal mean is about 14). */
+    public static final double PLANNED_MINUTES_PER_ALERT = 15;
+    /** Share of a clinician's shift planned for alerts (the rest: calls, notes, handover). */
+    public static final double TARGET_UTILISATION = 0.5;
 
     /** Acknowledges every alert (any order in; acknowledgements in the order they happen). */
     public List<Acknowledgement> acknowledge(List<Alert> alerts) {
@@ -164,25 +186,29 @@ public record TriageTeam(long seed, int clinicians, LocalTime shiftStart, LocalT
     private List<Worked> work(List<Alert> alerts) {
         List<Alert> queue = new ArrayList<>(alerts);
         queue.sort(Comparator.comparingLong(Alert::raisedAt).thenComparing(Alert::episodeId));
-        // when each clinician is next free, and who
-        PriorityQueue<long[]> free = new PriorityQueue<>(Comparator.<long[]>comparingLong(a -> a[0])
-                .thenComparingLong(a -> a[1]));
-        for (int c = 0; c < clinicians; c++) {
-            free.add(new long[] {Long.MIN_VALUE, c});
-        }
+        long[] freeAt = new long[clinicians];
+        java.util.Arrays.fill(freeAt, Long.MIN_VALUE);
         List<Worked> out = new ArrayList<>();
         for (Alert a : queue) {
-            long[] clinician = free.poll();
-            long start = onShift(Math.max(a.raisedAt, clinician[0]));
+            // the clinician who can start on it first (on-call clinicians are 0..onCall-1); ties to the lowest index
+            int chosen = -1;
+            long start = Long.MAX_VALUE;
+            for (int c = 0; c < clinicians; c++) {
+                long t = Math.max(a.raisedAt, freeAt[c]);
+                long s = c < onCall ? t : onShift(t);
+                if (s < start) {
+                    start = s;
+                    chosen = c;
+                }
+            }
             SplittableRandom r = Seeds.rng(seed, Seeds.mix(hash(a.episodeId)), Seeds.TRIAGE);
             long open = Math.round(Seeds.uniform(r, 0.5, 3) * 60_000); // reads the alert, then acknowledges
             long handling = Math.round(Seeds.logNormal(r, medianHandling.toMillis(), 0.6,
                     medianHandling.toMillis() / 4.0, medianHandling.toMillis() * 6.0));
             long ack = start + open;
             long done = start + Math.max(open, handling);
-            out.add(new Worked(new Acknowledgement(a, ack, (int) clinician[1]), done));
-            clinician[0] = done;
-            free.add(clinician);
+            out.add(new Worked(new Acknowledgement(a, ack, chosen), done));
+            freeAt[chosen] = done;
         }
         out.sort(Comparator.<Worked>comparingLong(w -> w.ack.time()).thenComparing(w -> w.ack.alert.episodeId));
         return out;

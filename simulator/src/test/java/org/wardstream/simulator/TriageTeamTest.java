@@ -90,7 +90,7 @@ class TriageTeamTest {
             alerts.add(new TriageTeam.Alert("e" + i, "virtual-ward", "p" + i, type,
                     start.plus(Duration.ofMinutes(1)).toEpochMilli(), start.toEpochMilli()));
         }
-        var closures = TriageTeam.sizedFor(3, 1000).triage(alerts, truth);
+        var closures = TriageTeam.sizedFor(3, 1000, 100).triage(alerts, truth);
         assertThat(closures).hasSize(400);
         assertThat(closures).allSatisfy(c -> assertThat(c.closedAt()).isGreaterThanOrEqualTo(
                 c.acknowledgement().time()));
@@ -105,13 +105,23 @@ class TriageTeamTest {
                 .filter(c -> c.acknowledgement().alert().episodeType().equals("device-offline"))
                 .filter(c -> c.outcome() == org.wardstream.schema.TriageOutcome.DEVICE_PROBLEM).count();
         assertThat(deviceProblems).isBetween(70L, 98L);
-        assertThat(TriageTeam.sizedFor(3, 1000).triage(alerts, truth)).isEqualTo(closures);
+        assertThat(TriageTeam.sizedFor(3, 1000, 100).triage(alerts, truth)).isEqualTo(closures);
     }
 
     @Test
-    void theSizedTeamHasOneClinicianPerTwoHundredFiftyPatients() {
-        assertThat(TriageTeam.sizedFor(1, 200).clinicians()).isEqualTo(1);
-        assertThat(TriageTeam.sizedFor(1, 1000).clinicians()).isEqualTo(4);
-        assertThat(TriageTeam.sizedFor(1, 1001).clinicians()).isEqualTo(5);
+    void theSizedTeamHasOneClinicianPerTwoHundredFiftyPatientsOrMoreForTheAlertLoad() {
+        assertThat(TriageTeam.sizedFor(1, 200, 5).clinicians()).isEqualTo(1);
+        assertThat(TriageTeam.sizedFor(1, 1000, 5).clinicians()).isEqualTo(4);
+        assertThat(TriageTeam.sizedFor(1, 1001, 5).clinicians()).isEqualTo(5);
+        // 112 alerts a day at 15 planned minutes = 1,680 min; half of a 12 h shift is 360 min: 5 clinicians
+        assertThat(TriageTeam.sizedFor(1, 200, 112).clinicians()).isEqualTo(5);
+        assertThat(TriageTeam.sizedFor(1, 200, 112).onCall()).isEqualTo(1);
+    }
+
+    @Test
+    void anOnCallClinicianAcknowledgesOvernightAlertsWithinMinutes() {
+        var acks = TriageTeam.sizedFor(1, 200, 10).acknowledge(List.of(alert("e1", "2026-03-02T23:00:00Z")));
+        assertThat(acks.get(0).delay()).isBetween(Duration.ofSeconds(30), Duration.ofMinutes(3));
+        assertThat(acks.get(0).clinician()).isZero();
     }
 }
