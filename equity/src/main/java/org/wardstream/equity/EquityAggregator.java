@@ -316,16 +316,16 @@ public final class EquityAggregator {
                 return null;
             }
             if (isReference) {
-                return new Estimate(1.0, null, null, "log");
+                return new Estimate(1.0, null, null, "reference");
             }
             if (ref == null || ref.estimate().value() == null) {
                 return null;
             }
             double conf = settings.confidence();
             Estimate e = Measures.isRate(v.method())
-                    ? ConfidenceIntervals.rateRatio(v.numerator(), v.denominator(), ref.numerator(),
+                    ? ConfidenceIntervals.rateRatioExact(v.numerator(), v.denominator(), ref.numerator(),
                             ref.denominator(), conf)
-                    : ConfidenceIntervals.proportionRatio(v.numerator(), v.denominator(), ref.numerator(),
+                    : ConfidenceIntervals.proportionRatioMover(v.numerator(), v.denominator(), ref.numerator(),
                             ref.denominator(), conf);
             return e.value() == null ? null : e;
         }
