@@ -249,7 +249,7 @@ final class PatientPlan {
     // with deprivation. Index: IMD quintile (0 = not recorded, 1 = most deprived ... 5 = least deprived).
     static final double[] OFFLINE_EPISODES_PER_DAY = {0.18, 0.45, 0.28, 0.17, 0.10, 0.05};
     /** Median outage length by quintile, hours (log-normal, 2.25-10 h). */
-    static final double[] OFFLINE_MEDIAN_HOURS = {4.0, 6.5, 5.0, 4.0, 3.25, 2.75};
+    static final double[] OFFLINE_MEDIAN_HOURS = {4.0, 8.0, 6.0, 4.5, 3.25, 2.75};
     private static final double[] BLIPS_PER_DAY = {0.5, 0.8, 0.65, 0.5, 0.4, 0.3};
 
     private void planOffline() {

@@ -520,6 +520,7 @@ public final class EquityReport {
 
     static boolean isCount(String measure) {
         return measure.equals(Measures.MONITORED_DAYS) || measure.equals(Measures.CLINICAL_ALERTS)
+                || measure.equals(Measures.NEEDED_ACTION)
                 || measure.equals(Measures.TECHNICAL_ALERTS) || measure.startsWith(Measures.ALERTS_PREFIX);
     }
 

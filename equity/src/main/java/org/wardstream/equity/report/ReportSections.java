@@ -108,8 +108,8 @@ final class ReportSections {
     static String gradientSentence(Gradient g, String sfx) {
         Inequality.Result r = g.result();
         String direction = r.sii() > 0 ? "higher" : "lower";
-        return esc(EquityReport.title(g.measure())) + " is " + direction + " in the least deprived than in the most "
-                + "deprived areas across all five IMD quintiles: slope index of inequality <strong>"
+        return esc(EquityReport.title(g.measure())) + " across the five IMD quintiles: " + direction + " in the least "
+                + "than in the most deprived areas, slope index of inequality <strong>"
                 + esc(siiText(g, r.sii())) + "</strong> (95&nbsp;% interval " + esc(siiText(g, r.siiLower()))
                 + " to " + esc(siiText(g, r.siiUpper())) + "). <a href=\"#inequality" + sfx + "\">Detail</a>";
     }
