@@ -148,7 +148,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<String, Object> equity;
                 try (Progress equityProgress = Progress.start("equity", manifest.deviceEvents(), "records",
                         System.err)) {
-                    equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform), config.seed(), out,
+                    equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform), config.seed(),
+                            config.patients(), config.days(), simulator.groundTruth(), out,
                             EmbeddedRuns.EQUITY_TIMEOUT, System.err, equityProgress::update);
                     equityProgress.expect(Math.max(1, (Long) equity.get("readings")));
                     equityProgress.update((Long) equity.get("readings"));

@@ -16,14 +16,17 @@ import org.wardstream.schema.EpisodeState;
 import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.TriageAction;
 import org.wardstream.schema.TriageEvent;
+import org.wardstream.schema.TriageOutcome;
 import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.schema.wire.DecodeException;
+import org.wardstream.simulator.GroundTruthEpisode;
 import org.wardstream.simulator.TriageTeam;
 
 /**
  * The demo's triage team at work: reads every alert the detection job opened ({@code episodes}, read
- * committed), lets the seeded {@link TriageTeam} acknowledge each one, and writes the acknowledgements to
- * {@code triage-events}.
+ * committed), lets the seeded {@link TriageTeam} acknowledge and close each one (the outcome coded from the
+ * simulator's injected episodes), and writes an ACKNOWLEDGED then a CLOSED_WITH_ACTION or CLOSED_NO_ACTION event
+ * with its {@link TriageOutcome} per alert to {@code triage-events}.
  *
  * <p>The team works on the simulator's clock: an alert counts as raised when its evidence reached the
  * platform ({@code evidenceReceived}), because the embedded detection job stamps {@code emittedAt} with the
@@ -33,8 +36,16 @@ public final class DemoTriage {
     private DemoTriage() {
     }
 
-    /** Returns the number of triage events written. */
-    public static int run(String bootstrapServers, TriageTeam team) throws Exception {
+    /** The team that did the work and the number of alerts it triaged (each one: two triage events). */
+    public record Result(TriageTeam team, int alerts) {
+    }
+
+    /**
+     * Staffs a {@link TriageTeam#sizedFor} team for {@code patients} over {@code days} days and the alerts found,
+     * and lets it triage them.
+     */
+    public static Result run(String bootstrapServers, long seed, int patients, int days,
+                             List<GroundTruthEpisode> truth) throws Exception {
         List<TriageTeam.Alert> alerts = new ArrayList<>();
         AvroCodec<Episode> episodes = AvroCodec.episodes();
         try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
@@ -43,11 +54,12 @@ public final class DemoTriage {
                 Episode e = episodes.decode(r.value());
                 if (e.getState() == EpisodeState.OPENED) {
                     alerts.add(new TriageTeam.Alert(e.getEpisodeId(), e.getProgramme(), e.getPatientId(),
-                            e.getEpisodeType(), e.getEvidenceReceived().toEpochMilli()));
+                            e.getEpisodeType(), e.getEvidenceReceived().toEpochMilli(), e.getStart().toEpochMilli()));
                 }
             }
         }
-        List<TriageTeam.Acknowledgement> acks = team.acknowledge(alerts);
+        TriageTeam team = TriageTeam.sizedFor(seed, patients, alerts.size() / (double) Math.max(1, days));
+        List<TriageTeam.Closure> closures = team.triage(alerts, truth);
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -57,19 +69,27 @@ public final class DemoTriage {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-            for (TriageTeam.Acknowledgement a : acks) {
+            for (TriageTeam.Closure c : closures) {
+                TriageTeam.Acknowledgement a = c.acknowledgement();
                 TriageTeam.Alert alert = a.alert();
-                TriageEvent ev = new TriageEvent(alert.episodeId(), alert.patientId(), alert.programme(),
-                        TriageAction.ACKNOWLEDGED, java.time.Instant.ofEpochMilli(a.time()),
-                        java.time.Instant.ofEpochMilli(alert.raisedAt()), null);
-                sent.add(producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, a.time(),
-                        keys.encode(new PatientKey(alert.programme(), alert.patientId())), values.encode(ev))));
+                byte[] key = keys.encode(new PatientKey(alert.programme(), alert.patientId()));
+                java.time.Instant raised = java.time.Instant.ofEpochMilli(alert.raisedAt());
+                TriageEvent ack = new TriageEvent(alert.episodeId(), alert.patientId(), alert.programme(),
+                        TriageAction.ACKNOWLEDGED, java.time.Instant.ofEpochMilli(a.time()), raised, null);
+                TriageEvent closed = new TriageEvent(alert.episodeId(), alert.patientId(), alert.programme(),
+                        c.withAction() ? TriageAction.CLOSED_WITH_ACTION : TriageAction.CLOSED_NO_ACTION,
+                        java.time.Instant.ofEpochMilli(c.closedAt()), raised, c.outcome());
+                // same key, so the acknowledgement precedes the closure in the partition
+                sent.add(producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, a.time(), key,
+                        values.encode(ack))));
+                sent.add(producer.send(new ProducerRecord<>(Topics.TRIAGE_EVENTS, null, c.closedAt(), key,
+                        values.encode(closed))));
             }
             producer.flush();
             for (java.util.concurrent.Future<?> f : sent) {
                 f.get(); // a triage event that did not reach the broker fails the demo, never silently
             }
         }
-        return acks.size();
+        return new Result(team, closures.size());
     }
 }

@@ -28,6 +28,7 @@ import org.wardstream.equity.job.RowJson;
 import org.wardstream.equity.report.EquityReport;
 import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.metrics.InProcessMetrics;
+import org.wardstream.simulator.GroundTruthEpisode;
 import org.wardstream.simulator.TriageTeam;
 
 /**
@@ -48,12 +49,17 @@ public final class EquityDemo {
      * Runs the equity half and returns its part of summary.json; {@code readings} sees the equity job's count of
      * readings about twice a second while it runs.
      */
-    public static Map<String, Object> run(EmbeddedPlatform platform, EquityJobConfig config, long seed, Path out,
-                                          Duration timeout, PrintStream progress, LongConsumer readings)
+    public static Map<String, Object> run(EmbeddedPlatform platform, EquityJobConfig config, long seed, int patients,
+                                          int days, List<GroundTruthEpisode> truth, Path out, Duration timeout,
+                                          PrintStream progress, LongConsumer readings)
             throws Exception {
         long started = System.nanoTime();
-        int triage = DemoTriage.run(platform.bootstrapServers(), TriageTeam.defaults(seed));
-        progress.printf("  triage team acknowledged %,d alerts; running the equity-metrics job%n", triage);
+        DemoTriage.Result triaged = DemoTriage.run(platform.bootstrapServers(), seed, patients, days, truth);
+        TriageTeam team = triaged.team();
+        int triage = triaged.alerts();
+        progress.printf("  triage team (%d clinician%s %s-%s, %d on call overnight) acknowledged and closed %,d "
+                + "alerts; running the equity-metrics job%n", team.clinicians(), team.clinicians() == 1 ? "" : "s",
+                team.shiftStart(), team.shiftEnd(), team.onCall(), triage);
         JobID job = platform.submitEquityMetrics(config.withBounded(true));
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -81,7 +87,9 @@ public final class EquityDemo {
 
         String id = job.toHexString();
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("triage_events", triage);
+        s.put("triage_events", 2L * triage);
+        s.put("triaged_alerts", triage);
+        s.put("triage_clinicians", team.clinicians());
         s.put("readings", counter(id, EquityMetrics.READINGS));
         s.put("patient_days", counter(id, EquityMetrics.DAYS_EMITTED));
         s.put("late_revisions", counter(id, EquityMetrics.REVISED));

@@ -103,13 +103,18 @@ class DemoIT {
                 .isLessThan(completeness.get("5"));
 
         String html = Files.readString(out.resolve("equity-report.html"));
-        assertThat(html).contains("<svg").contains("IMD quintile");
+        assertThat(html).contains("<svg").contains("IMD quintile").contains("id=\"key-findings\"")
+                .contains("id=\"contents\"");
+        // the simulated triage team closes every alert with a coded outcome: the share needing action is published
+        assertThat(rows).anyMatch(r -> r.dimension().equals("all") && r.measure().equals("triage_needed_action")
+                && r.value() != null && r.value() > 0.5);
         assertThat(PSEUDONYM.matcher(html).find()).isFalse();
 
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         JsonNode equity = summary.get("equity");
         assertThat(equity.get("patient_days").asLong()).isGreaterThanOrEqualTo(200);
-        assertThat(equity.get("triage_events").asLong()).isPositive();
+        assertThat(equity.get("triage_events").asLong()).isPositive()
+                .isEqualTo(2 * equity.get("triaged_alerts").asLong()); // acknowledged, then closed
         assertThat(equity.get("files").toString()).contains("aggregates.csv", "equity-report.html");
         assertThat(summary.get("reconciled").asBoolean()).isTrue(); // the detection part still reconciles
     }

@@ -8,10 +8,13 @@ import static org.wardstream.equity.Measures.DATA_COMPLETENESS;
 import static org.wardstream.equity.Measures.DISENROLMENT;
 import static org.wardstream.equity.Measures.ENROLLED_PATIENTS;
 import static org.wardstream.equity.Measures.MONITORED_DAYS;
+import static org.wardstream.equity.Measures.NEEDED_ACTION;
+import static org.wardstream.equity.Measures.NEEDED_ACTION_PREFIX;
 import static org.wardstream.equity.Measures.PATIENT_DAYS;
 import static org.wardstream.equity.Measures.RATE_MULTIPLIER;
 import static org.wardstream.equity.Measures.STRATIFIER_COMPLETENESS;
 import static org.wardstream.equity.Measures.TECHNICAL_ALERTS;
+import static org.wardstream.equity.Measures.TIME_TO_ACK_MEDIAN_MS;
 import static org.wardstream.equity.Measures.TRIAGE_ACK_WITHIN_TARGET;
 
 import java.time.LocalDate;
@@ -149,6 +152,11 @@ public final class EquityAggregator {
         final List<Long> delays = new ArrayList<>();
         long alertsRaised;
         long acknowledged;
+        final List<Long> ackDelays = new ArrayList<>();
+        final Map<String, Long> closedByType = new HashMap<>();
+        final Map<String, Long> actionedByType = new HashMap<>();
+        long clinicalClosed;
+        long clinicalActioned;
 
         void add(PatientDay d) {
             patients.add(d.patientId());
@@ -181,6 +189,17 @@ public final class EquityAggregator {
             long raised = Math.max(0, d.alertsRaised());
             alertsRaised += raised;
             acknowledged += Math.min(raised, Math.max(0, d.acknowledgedWithinTarget()));
+            ackDelays.addAll(d.ackDelaysMs());
+            for (Map.Entry<String, Integer> e : d.alertsClosed().entrySet()) {
+                long closed = Math.max(0, e.getValue());
+                long actioned = Math.min(closed, Math.max(0, d.alertsClosedWithAction().getOrDefault(e.getKey(), 0)));
+                closedByType.merge(e.getKey(), closed, Long::sum);
+                actionedByType.merge(e.getKey(), actioned, Long::sum);
+                if (!PatientDay.DEVICE_OFFLINE.equals(e.getKey())) {
+                    clinicalClosed += closed;
+                    clinicalActioned += actioned;
+                }
+            }
         }
 
         String imdEdition() {
@@ -202,6 +221,7 @@ public final class EquityAggregator {
         final List<PatientDay> days;
         final Cell total = new Cell();
         final Set<String> alertTypes = new TreeSet<>();
+        final Set<String> closedTypes = new TreeSet<>();
 
         Window(String programme, String granularity, LocalDate start, LocalDate end, int revision,
                List<PatientDay> days) {
@@ -213,6 +233,7 @@ public final class EquityAggregator {
             this.days = days;
             days.forEach(total::add);
             alertTypes.addAll(total.alertsByType.keySet());
+            closedTypes.addAll(total.closedByType.keySet());
         }
 
         List<AggregateRow> dimensionRows(Dimension dim) {
@@ -261,6 +282,14 @@ public final class EquityAggregator {
             v.add(percentile(ALERT_DELAY_MEDIAN_MS, c.delays, 50, "median", ed));
             v.add(percentile(ALERT_DELAY_P90_MS, c.delays, 90, "p90", ed));
             v.add(proportion(TRIAGE_ACK_WITHIN_TARGET, c.acknowledged, c.alertsRaised, ed));
+            v.add(percentile(TIME_TO_ACK_MEDIAN_MS, c.ackDelays, 50, "median", ed));
+            if (!closedTypes.isEmpty()) {
+                v.add(proportion(NEEDED_ACTION, c.clinicalActioned, c.clinicalClosed, ed));
+                for (String type : closedTypes) {
+                    v.add(proportion(NEEDED_ACTION_PREFIX + type, c.actionedByType.getOrDefault(type, 0L),
+                            c.closedByType.getOrDefault(type, 0L), ed));
+                }
+            }
             v.add(proportion(DISENROLMENT, c.disenrolledPatients.size(), c.patients.size(), ed));
             return v;
         }
@@ -287,16 +316,16 @@ public final class EquityAggregator {
                 return null;
             }
             if (isReference) {
-                return new Estimate(1.0, null, null, "log");
+                return new Estimate(1.0, null, null, "reference");
             }
             if (ref == null || ref.estimate().value() == null) {
                 return null;
             }
             double conf = settings.confidence();
             Estimate e = Measures.isRate(v.method())
-                    ? ConfidenceIntervals.rateRatio(v.numerator(), v.denominator(), ref.numerator(),
+                    ? ConfidenceIntervals.rateRatioExact(v.numerator(), v.denominator(), ref.numerator(),
                             ref.denominator(), conf)
-                    : ConfidenceIntervals.proportionRatio(v.numerator(), v.denominator(), ref.numerator(),
+                    : ConfidenceIntervals.proportionRatioMover(v.numerator(), v.denominator(), ref.numerator(),
                             ref.denominator(), conf);
             return e.value() == null ? null : e;
         }

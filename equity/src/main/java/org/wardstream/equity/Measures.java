@@ -13,6 +13,11 @@ public final class Measures {
     public static final String ALERT_DELAY_MEDIAN_MS = "alert_delay_median_ms";
     public static final String ALERT_DELAY_P90_MS = "alert_delay_p90_ms";
     public static final String TRIAGE_ACK_WITHIN_TARGET = "triage_ack_within_target";
+    public static final String TIME_TO_ACK_MEDIAN_MS = "time_to_acknowledge_median_ms";
+    /** Clinical alerts closed with action / clinical alerts closed: a positive-predictive-value proxy. */
+    public static final String NEEDED_ACTION = "triage_needed_action";
+    /** Prefix of the per-episode-type share closed with action, e.g. {@code triage_needed_action_pause}. */
+    public static final String NEEDED_ACTION_PREFIX = "triage_needed_action_";
     public static final String DISENROLMENT = "disenrolment";
     public static final String STRATIFIER_COMPLETENESS = "stratifier_completeness";
 

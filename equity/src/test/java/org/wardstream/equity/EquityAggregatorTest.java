@@ -137,19 +137,22 @@ public class EquityAggregatorTest {
         assertThat(q1.referenceStratum()).isEqualTo("5");
         assertThat(q5.ratio()).isEqualTo(1.0);
         assertThat(q1.ratio()).isCloseTo(0.5, within(1e-12));
-        Estimate katz = ConfidenceIntervals.proportionRatio(1, 2, 4, 4, 0.95);
-        assertThat(q1.ratioLower()).isEqualTo(katz.lower());
-        assertThat(q1.ratioUpper()).isEqualTo(katz.upper());
-        // hand check of Katz: SE = sqrt(1/1 - 1/2 + 1/4 - 1/4) = sqrt(0.5)
-        assertThat(q1.ratioLower()).isCloseTo(0.5 * Math.exp(-1.959963984540054 * Math.sqrt(0.5)), within(1e-12));
+        Estimate mover = ConfidenceIntervals.proportionRatioMover(1, 2, 4, 4, 0.95);
+        assertThat(q1.ratioLower()).isEqualTo(mover.lower());
+        assertThat(q1.ratioUpper()).isEqualTo(mover.upper());
+        // 1 of 2 against 4 of 4: an honest, wide interval that includes 1
+        assertThat(q1.ratioLower()).isLessThan(0.2);
+        assertThat(q1.ratioUpper()).isGreaterThan(1.0);
 
         // clinical rate: quintile 1 = 1 alert / 1 monitored day = 1000; quintile 5 = 3 / 4 = 750
         AggregateRow r1 = row(rows, "imd_quintile", "1", "clinical_alerts");
         assertThat(r1.value()).isCloseTo(1000.0, within(1e-9));
         assertThat(row(rows, "imd_quintile", "5", "clinical_alerts").value()).isCloseTo(750.0, within(1e-9));
         assertThat(r1.ratio()).isCloseTo(4.0 / 3, within(1e-12));
-        double se = Math.sqrt(1.0 / 1 + 1.0 / 3);
-        assertThat(r1.ratioUpper()).isCloseTo(4.0 / 3 * Math.exp(1.959963984540054 * se), within(1e-9));
+        // exact conditional: 1 of 4 events, Clopper-Pearson (0.00631, 0.80589), times 4 days / 1 day
+        // (scipy.stats.beta.ppf(0.975, 2, 3) = 0.805879; 0.805879 / 0.194121 x 4 = 16.6058)
+        assertThat(r1.ratioUpper()).isCloseTo(16.605763104953702, within(1e-8));
+        assertThat(r1.ratioLower()).isCloseTo(0.02539810122410947, within(1e-10));
 
         // no ratio for counts or medians
         assertThat(row(rows, "imd_quintile", "1", "enrolled_patients").ratio()).isNull();
@@ -244,5 +247,24 @@ public class EquityAggregatorTest {
                 .hasMessageContaining("programme");
         assertThatThrownBy(() -> aggregator.aggregate(PROG, "week", MAR, APR, population(), 0))
                 .hasMessageContaining("granularity");
+    }
+
+    @Test
+    void triageOutcomesGiveTheShareNeedingActionByTypeAndTheMedianTimeToAcknowledge() {
+        PatientDay a = new PatientDay(PROG, P1, MAR.withDayOfMonth(1), S1, 1440, 1440, 1440, true,
+                Map.of("pause", 2), 1, List.of(), 2, 1, Map.of("pause", 2, "device-offline", 1),
+                Map.of("pause", 1, "device-offline", 1), List.of(60_000L, 600_000L), false, false);
+        PatientDay b = new PatientDay(PROG, P2, MAR.withDayOfMonth(1), S2, 1440, 1440, 1440, true,
+                Map.of("pause", 1), 0, List.of(), 1, 1, Map.of("pause", 1), Map.of("pause", 1),
+                List.of(120_000L), false, false);
+        List<AggregateRow> rows = aggregator.aggregate(PROG, "month", MAR, APR, List.of(a, b), 0);
+        AggregateRow all = row(rows, "all", "all", Measures.NEEDED_ACTION);
+        assertThat(all.numerator()).isEqualTo(2); // clinical alerts only: device-offline is its own type
+        assertThat(all.denominator()).isEqualTo(3.0);
+        assertThat(row(rows, "all", "all", Measures.NEEDED_ACTION_PREFIX + "device-offline").numerator()).isEqualTo(1);
+        AggregateRow q1 = row(rows, "imd_quintile", "1", Measures.NEEDED_ACTION_PREFIX + "pause");
+        assertThat(q1.numerator()).isEqualTo(1);
+        assertThat(q1.denominator()).isEqualTo(2.0);
+        assertThat(row(rows, "all", "all", Measures.TIME_TO_ACK_MEDIAN_MS).value()).isEqualTo(120_000.0);
     }
 }

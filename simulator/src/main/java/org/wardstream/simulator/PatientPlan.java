@@ -242,7 +242,14 @@ final class PatientPlan {
 
     // ---------------------------------------------------------------- connectivity
 
-    private static final double[] OFFLINE_EPISODES_PER_DAY = {0.13, 0.30, 0.20, 0.13, 0.09, 0.06};
+    // Digital exclusion (one model, two consequences): in more deprived areas connections drop more often and for
+    // longer (no home broadband, pay-as-you-go mobile data running out, poor signal). Each outage of over an hour
+    // both loses monitored minutes (the backlog arrives too late to count, see the equity job's timeliness limit)
+    // and, from 2 h 15 min, raises a device-offline alert; so data completeness falls and device-offline alerts rise
+    // with deprivation. Index: IMD quintile (0 = not recorded, 1 = most deprived ... 5 = least deprived).
+    static final double[] OFFLINE_EPISODES_PER_DAY = {0.18, 0.45, 0.28, 0.17, 0.10, 0.05};
+    /** Median outage length by quintile, hours (log-normal, 2.25-10 h). */
+    static final double[] OFFLINE_MEDIAN_HOURS = {4.0, 8.0, 6.0, 4.5, 3.25, 2.75};
     private static final double[] BLIPS_PER_DAY = {0.5, 0.8, 0.65, 0.5, 0.4, 0.3};
 
     private void planOffline() {
@@ -259,7 +266,8 @@ final class PatientPlan {
             for (int i = 0; i < episodes + blips; i++) {
                 boolean episode = i < episodes;
                 long duration = episode
-                        ? Math.round(Seeds.logNormal(r, 3.5, 0.45, 2.25, 10) * HOUR) + r.nextLong(1000)
+                        ? Math.round(Seeds.logNormal(r, OFFLINE_MEDIAN_HOURS[q], 0.45, 2.25, 10) * HOUR)
+                                + r.nextLong(1000)
                         : minutes(10, 75) + r.nextLong(1000);
                 for (int attempt = 0; attempt < 30; attempt++) {
                     long s = dayStart + r.nextLong(dayEnd - dayStart);

@@ -70,4 +70,58 @@ class TriageTeamTest {
         assertThat(TriageTeam.defaults(9).acknowledge(reversed)).isEqualTo(a);
         assertThat(TriageTeam.defaults(10).acknowledge(alerts)).isNotEqualTo(a);
     }
+
+    @Test
+    void closesMatchedAlertsMostlyWithActionAndUnmatchedOnesAsFalseAlarmsOrDeviceProblems() {
+        List<TriageTeam.Alert> alerts = new ArrayList<>();
+        List<GroundTruthEpisode> truth = new ArrayList<>();
+        Instant t0 = Instant.parse("2026-03-02T09:00:00Z");
+        for (int i = 0; i < 400; i++) {
+            Instant start = t0.plus(Duration.ofMinutes(3L * i));
+            String type = i % 2 == 0 ? "tachycardia" : "device-offline";
+            // even hundreds match an injected episode starting 4 min before the detected start; odd ones match none
+            boolean injected = (i / 100) % 2 == 0;
+            if (injected) {
+                truth.add(new GroundTruthEpisode("p" + i, type, start.minus(Duration.ofMinutes(4)),
+                        start.plus(Duration.ofMinutes(20))));
+            } else {
+                truth.add(new GroundTruthEpisode("p" + i, "pause", start, start.plus(Duration.ofMinutes(20))));
+            }
+            alerts.add(new TriageTeam.Alert("e" + i, "virtual-ward", "p" + i, type,
+                    start.plus(Duration.ofMinutes(1)).toEpochMilli(), start.toEpochMilli()));
+        }
+        var closures = TriageTeam.sizedFor(3, 1000, 100).triage(alerts, truth);
+        assertThat(closures).hasSize(400);
+        assertThat(closures).allSatisfy(c -> assertThat(c.closedAt()).isGreaterThanOrEqualTo(
+                c.acknowledgement().time()));
+        var matched = closures.stream().filter(TriageTeam.Closure::matchedInjected).toList();
+        var unmatched = closures.stream().filter(c -> !c.matchedInjected()).toList();
+        assertThat(matched).hasSize(200);
+        assertThat(matched.stream().filter(TriageTeam.Closure::withAction).count()).isBetween(160L, 195L);
+        assertThat(unmatched).noneMatch(TriageTeam.Closure::withAction);
+        assertThat(unmatched.stream().filter(c -> c.acknowledgement().alert().episodeType().equals("tachycardia")))
+                .allMatch(c -> c.outcome() == org.wardstream.schema.TriageOutcome.FALSE_ALARM);
+        long deviceProblems = unmatched.stream()
+                .filter(c -> c.acknowledgement().alert().episodeType().equals("device-offline"))
+                .filter(c -> c.outcome() == org.wardstream.schema.TriageOutcome.DEVICE_PROBLEM).count();
+        assertThat(deviceProblems).isBetween(70L, 98L);
+        assertThat(TriageTeam.sizedFor(3, 1000, 100).triage(alerts, truth)).isEqualTo(closures);
+    }
+
+    @Test
+    void theSizedTeamHasOneClinicianPerTwoHundredFiftyPatientsOrMoreForTheAlertLoad() {
+        assertThat(TriageTeam.sizedFor(1, 200, 5).clinicians()).isEqualTo(1);
+        assertThat(TriageTeam.sizedFor(1, 1000, 5).clinicians()).isEqualTo(4);
+        assertThat(TriageTeam.sizedFor(1, 1001, 5).clinicians()).isEqualTo(5);
+        // 112 alerts a day at 15 planned minutes = 1,680 min; half of a 12 h shift is 360 min: 5 clinicians
+        assertThat(TriageTeam.sizedFor(1, 200, 112).clinicians()).isEqualTo(5);
+        assertThat(TriageTeam.sizedFor(1, 200, 112).onCall()).isEqualTo(1);
+    }
+
+    @Test
+    void anOnCallClinicianAcknowledgesOvernightAlertsWithinMinutes() {
+        var acks = TriageTeam.sizedFor(1, 200, 10).acknowledge(List.of(alert("e1", "2026-03-02T23:00:00Z")));
+        assertThat(acks.get(0).delay()).isBetween(Duration.ofSeconds(30), Duration.ofMinutes(3));
+        assertThat(acks.get(0).clinician()).isZero();
+    }
 }

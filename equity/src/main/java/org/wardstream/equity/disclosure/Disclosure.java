@@ -94,15 +94,27 @@ public final class Disclosure {
         }
         return new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(), r.dimension(),
                 r.stratum(), r.measure(), method, num, den,
-                e == null ? null : e.value(), e == null ? null : e.lower(), e == null ? null : e.upper(),
-                r.referenceStratum(), ratio == null ? null : ratio.value(), ratio == null ? null : ratio.lower(),
-                ratio == null ? null : ratio.upper(), r.imdEdition(), r.revision());
+                e == null ? null : clean(e.value()), e == null ? null : clean(e.lower()),
+                e == null ? null : clean(e.upper()), r.referenceStratum(), ratio == null ? null : clean(ratio.value()),
+                ratio == null ? null : clean(ratio.lower()), ratio == null ? null : clean(ratio.upper()),
+                r.imdEdition(), r.revision());
+    }
+
+    /** Significant digits kept in published values: no float artefacts such as 1191001.9000000006. */
+    public static final int SIGNIFICANT_DIGITS = 10;
+
+    /** A published value rounded to {@link #SIGNIFICANT_DIGITS} significant digits (null stays null). */
+    public static Double clean(Double v) {
+        if (v == null || v.isNaN() || v.isInfinite() || v == 0) {
+            return v;
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(SIGNIFICANT_DIGITS)).doubleValue();
     }
 
     /** The ratio of a row to its reference row, from the rounded counts of both. */
     private static Estimate ratio(AggregateRow r, AggregateRow ref, double confidence) {
         if (r.key().equals(ref.key())) {
-            return new Estimate(1.0, null, null, "log");
+            return new Estimate(1.0, null, null, "reference");
         }
         Long n1 = number(publish(r.numerator()));
         Long d1 = number(publish(Math.round(r.denominator())));
@@ -112,8 +124,8 @@ public final class Disclosure {
             return null;
         }
         Estimate e = Measures.isRate(r.method())
-                ? ConfidenceIntervals.rateRatio(n1, d1, n2, d2, confidence)
-                : ConfidenceIntervals.proportionRatio(n1, d1, n2, d2, confidence);
+                ? ConfidenceIntervals.rateRatioExact(n1, d1, n2, d2, confidence)
+                : ConfidenceIntervals.proportionRatioMover(n1, d1, n2, d2, confidence);
         return e.value() == null ? null : e;
     }
 

@@ -19,14 +19,20 @@ import java.util.Map;
  * @param alertDelaysMs            event-to-alert delay of each episode opened this day (emittedAt - evidenceReceived)
  * @param alertsRaised             clinical alerts raised this day (the triage denominator)
  * @param acknowledgedWithinTarget of those, acknowledged within the target time
+ * @param alertsClosed             alerts (any type, device-offline included) OPENED this day and closed by the
+ *                                 triage team, by episode-type code
+ * @param alertsClosedWithAction   of those, closed with action (CLOSED_WITH_ACTION), by episode-type code
+ * @param ackDelaysMs              time to acknowledge (triage time - alert raised) of each clinical alert raised this
+ *                                 day and acknowledged
  * @param enrolledStart            the enrolment started this day
  * @param disenrolled              DISCHARGED or WITHDRAWN with endedOn == day
  */
 public record PatientDay(String programme, String patientId, LocalDate day, Strata strata,
                          int dayMinutes, int enrolledMinutes, int dataMinutes, boolean monitored,
                          Map<String, Integer> clinicalAlerts, int technicalAlerts, List<Long> alertDelaysMs,
-                         int alertsRaised, int acknowledgedWithinTarget, boolean enrolledStart,
-                         boolean disenrolled) {
+                         int alertsRaised, int acknowledgedWithinTarget, Map<String, Integer> alertsClosed,
+                         Map<String, Integer> alertsClosedWithAction, List<Long> ackDelaysMs,
+                         boolean enrolledStart, boolean disenrolled) {
 
     /** The episode-type code of technical alerts, counted in {@link #technicalAlerts} and not in clinicalAlerts. */
     public static final String DEVICE_OFFLINE = "device-offline";
@@ -35,6 +41,19 @@ public record PatientDay(String programme, String patientId, LocalDate day, Stra
         clinicalAlerts = clinicalAlerts == null ? Map.of() : Map.copyOf(clinicalAlerts);
         alertDelaysMs = alertDelaysMs == null ? List.of() : List.copyOf(alertDelaysMs);
         strata = strata == null ? Strata.ALL_UNKNOWN : strata;
+        alertsClosed = alertsClosed == null ? Map.of() : Map.copyOf(alertsClosed);
+        alertsClosedWithAction = alertsClosedWithAction == null ? Map.of() : Map.copyOf(alertsClosedWithAction);
+        ackDelaysMs = ackDelaysMs == null ? List.of() : List.copyOf(ackDelaysMs);
+    }
+
+    /** A patient-day without triage outcomes (no closed alerts, no acknowledgement times). */
+    public PatientDay(String programme, String patientId, LocalDate day, Strata strata,
+                      int dayMinutes, int enrolledMinutes, int dataMinutes, boolean monitored,
+                      Map<String, Integer> clinicalAlerts, int technicalAlerts, List<Long> alertDelaysMs,
+                      int alertsRaised, int acknowledgedWithinTarget, boolean enrolledStart, boolean disenrolled) {
+        this(programme, patientId, day, strata, dayMinutes, enrolledMinutes, dataMinutes, monitored, clinicalAlerts,
+                technicalAlerts, alertDelaysMs, alertsRaised, acknowledgedWithinTarget, null, null, null,
+                enrolledStart, disenrolled);
     }
 
     /** The monitored-day rule: some ACTIVE time and data for at least {@code coverage} of it. */

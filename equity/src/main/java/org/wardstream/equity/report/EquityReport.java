@@ -27,12 +27,15 @@ public final class EquityReport {
     public static final String BAR_COLOUR = "#2b6cb0";
     /** Fill of the reference stratum's bar. */
     public static final String REFERENCE_COLOUR = "#718096";
+    /** Background of the key findings box (tests look for it on the first screen). */
+    public static final String FINDINGS_COLOUR = "#f0fff4";
     /** Colour of ratio points. */
     public static final String RATIO_COLOUR = "#c05621";
 
     private static final List<String> MEASURE_ORDER = List.of(Measures.MONITORED_DAYS,
             Measures.DATA_COMPLETENESS, Measures.CLINICAL_ALERTS, Measures.TECHNICAL_ALERTS,
-            Measures.TRIAGE_ACK_WITHIN_TARGET, Measures.DISENROLMENT, Measures.ALERT_DELAY_MEDIAN_MS,
+            Measures.TRIAGE_ACK_WITHIN_TARGET, Measures.TIME_TO_ACK_MEDIAN_MS, Measures.NEEDED_ACTION,
+            Measures.DISENROLMENT, Measures.ALERT_DELAY_MEDIAN_MS,
             Measures.ALERT_DELAY_P90_MS, Measures.ENROLLED_PATIENTS, Measures.PATIENT_DAYS);
     private static final List<String> DIMENSION_ORDER = List.of(Dimension.IMD_QUINTILE.code(),
             Dimension.ETHNIC_GROUP.code(), Dimension.AGE_BAND.code(), Dimension.SEX.code(), Dimension.ICB.code(),
@@ -88,23 +91,158 @@ public final class EquityReport {
                 .append(" to ").append(first.windowEnd().minusDays(1)).append(" &middot; revision ")
                 .append(revision).append(" &middot; IMD edition ")
                 .append(esc(editions.isEmpty() ? "unknown" : editions)).append("</p>\n");
-        h.append(INTRO);
+        boolean several = programmes.size() > 1;
         for (String programme : programmes) {
-            if (programmes.size() > 1) {
+            List<PublishedRow> prog = rows.stream().filter(r -> r.programme().equals(programme)).toList();
+            String sfx = several ? "-" + slug(programme) : "";
+            if (several) {
                 h.append("<h2>Programme ").append(esc(programme)).append("</h2>\n");
             }
-            List<PublishedRow> prog = rows.stream().filter(r -> r.programme().equals(programme)).toList();
-            overall(h, prog);
+            keyFindings(h, prog, sfx);
+            contents(h, prog, sfx);
+            h.append("<details id=\"how-to-read").append(sfx).append("\"><summary><h2>How to read this report</h2>")
+                    .append("</summary>\n").append(INTRO).append("</details>\n");
+            overall(h, prog, sfx);
+            ReportSections.inequality(h, prog, sfx);
+            ReportSections.alertBurden(h, prog, sfx);
+            ReportSections.triage(h, prog, sfx);
+            ReportSections.funnels(h, prog, sfx);
+            ReportSections.trends(h, all.stream().filter(r -> r.programme().equals(programme)
+                    && "month".equals(r.granularity())).toList(), sfx);
             for (String measure : measures(prog)) {
-                measureSection(h, prog, measure);
+                measureSection(h, prog, measure, sfx);
             }
-            completeness(h, prog);
+            completeness(h, prog, sfx);
+            ReportSections.sources(h, sfx);
         }
         h.append("</main>\n</body>\n</html>\n");
         return h.toString();
     }
 
-    private static List<String> measures(List<PublishedRow> rows) {
+    /** A group is compared in a key finding only with at least this many patients and this denominator. */
+    public static final int MIN_PATIENTS = 30;
+    public static final int MIN_DENOMINATOR = 30;
+    /** At most this many key findings. */
+    public static final int MAX_FINDINGS = 5;
+    /** Measures a key finding may be about (data completeness is excluded: its interval treats minutes as
+     *  independent and is too narrow for inference; monitored days carry the same signal per day). */
+    static final List<String> FINDING_MEASURES = List.of(Measures.MONITORED_DAYS, Measures.TECHNICAL_ALERTS,
+            Measures.CLINICAL_ALERTS, Measures.TRIAGE_ACK_WITHIN_TARGET, Measures.NEEDED_ACTION,
+            Measures.DISENROLMENT);
+    static final List<String> FINDING_DIMENSIONS = List.of(Dimension.IMD_QUINTILE.code(),
+            Dimension.ETHNIC_GROUP.code(), Dimension.AGE_BAND.code(), Dimension.SEX.code(), Dimension.ICB.code());
+
+    /** A key finding: the sentence (HTML) and the anchor of its detail. */
+    record Finding(String html, double strength) {
+    }
+
+    /** Published patients of a stratum (the rounded count), or 0 when suppressed. */
+    static long patients(List<PublishedRow> rows, String dim, String stratum) {
+        return rows.stream().filter(r -> r.measure().equals(Measures.ENROLLED_PATIENTS)
+                        && r.dimension().equals(dim) && r.stratum().equals(stratum))
+                .map(PublishedRow::numeratorCount).filter(c -> c != null && c.matches("\\d+"))
+                .mapToLong(Long::parseLong).findFirst().orElse(0);
+    }
+
+    static boolean meetsMinimum(List<PublishedRow> rows, PublishedRow r) {
+        String d = r.denominatorCount();
+        return d != null && d.matches("\\d+") && Long.parseLong(d) >= MIN_DENOMINATOR
+                && patients(rows, r.dimension(), r.stratum()) >= MIN_PATIENTS;
+    }
+
+    /** The key findings of one programme's rows, strongest first (see {@link #keyFindings(StringBuilder, List, String)}). */
+    static List<Finding> findings(List<PublishedRow> rows, String sfx) {
+        List<Finding> out = new ArrayList<>();
+        for (String m : FINDING_MEASURES) {
+            for (String dim : FINDING_DIMENSIONS) {
+                List<PublishedRow> strata = rows.stream().filter(r -> r.measure().equals(m)
+                        && r.dimension().equals(dim)).toList();
+                Optional<PublishedRow> ref = strata.stream().filter(r -> r.stratum().equals(r.referenceStratum()))
+                        .findFirst();
+                if (ref.isEmpty() || ref.get().value() == null || !meetsMinimum(rows, ref.get())) {
+                    continue;
+                }
+                for (PublishedRow r : strata) {
+                    if (r.stratum().equals(r.referenceStratum()) || r.stratum().contains(Strata_UNKNOWN)
+                            || r.ratio() == null || r.ratioLower() == null || r.ratioUpper() == null
+                            || r.value() == null || !meetsMinimum(rows, r)
+                            || (r.ratioLower() <= 1 && r.ratioUpper() >= 1)) {
+                        continue;
+                    }
+                    double nearest = r.ratioLower() > 1 ? r.ratioLower() : r.ratioUpper();
+                    double ratio = r.ratio();
+                    String change = ratio >= 1 ? pct(ratio - 1) + " more " + noun(m)
+                            : pct(1 - ratio) + " " + (isCount(m) ? "fewer " : "less ") + noun(m);
+                    String html = esc(who(dim, r.stratum())) + " had " + esc(change) + " than "
+                            + esc(refLabel(dim, r.referenceStratum())) + ": <strong>" + esc(plainValue(r))
+                            + "</strong> vs " + esc(plainValue(ref.get())) + " (ratio "
+                            + String.format(Locale.UK, "%.2f", ratio) + ", 95&nbsp;% interval "
+                            + String.format(Locale.UK, "%.2f to %.2f", r.ratioLower(), r.ratioUpper())
+                            + "). <a href=\"#" + esc(m) + "-" + esc(dim) + sfx + "\">Detail</a>";
+                    out.add(new Finding(html, Math.abs(Math.log(nearest)) + (dim.equals("imd_quintile") ? 1 : 0)));
+                }
+            }
+        }
+        for (ReportSections.Gradient g : ReportSections.gradients(rows)) {
+            if (g.result().siiLower() > 0 || g.result().siiUpper() < 0) {
+                out.add(new Finding(ReportSections.gradientSentence(g, sfx), 2 + Math.abs(g.result().sii())));
+            }
+        }
+        out.sort(Comparator.comparingDouble(Finding::strength).reversed());
+        return out.size() > MAX_FINDINGS ? out.subList(0, MAX_FINDINGS) : out;
+    }
+
+    private static final String Strata_UNKNOWN = "unknown";
+
+    private static void keyFindings(StringBuilder h, List<PublishedRow> rows, String sfx) {
+        h.append("<section class=\"findings\" id=\"key-findings").append(sfx).append("\">\n<h2>Key findings</h2>\n");
+        List<Finding> f = findings(rows, sfx);
+        if (f.isEmpty()) {
+            h.append("<p>No difference between groups is both large enough and certain enough to report in this "
+                    + "window.</p>\n");
+        } else {
+            h.append("<ul>\n");
+            for (Finding x : f) {
+                h.append("<li>").append(x.html()).append("</li>\n");
+            }
+            h.append("</ul>\n");
+        }
+        h.append("<p class=\"basis\">Only groups with at least ").append(MIN_PATIENTS).append(" patients and a ")
+                .append("denominator of at least ").append(MIN_DENOMINATOR).append(" are compared here, and only ")
+                .append("where the 95&nbsp;% interval excludes no difference. Counts are rounded (NHS disclosure ")
+                .append("rule). <a href=\"#sources").append(sfx).append("\">Definitions and sources</a>.</p>\n")
+                .append("</section>\n");
+    }
+
+    private static void contents(StringBuilder h, List<PublishedRow> rows, String sfx) {
+        h.append("<nav class=\"contents\" id=\"contents").append(sfx).append("\" aria-label=\"Contents\">")
+                .append("<h2>Contents</h2>\n<ol>\n");
+        List<String[]> items = new ArrayList<>(List.of(new String[] {"how-to-read", "How to read this report"},
+                new String[] {"overall", "Whole programme"},
+                new String[] {"inequality", "Inequality across deprivation (slope and relative index)"},
+                new String[] {"alert-burden", "Alert burden and clinician time"},
+                new String[] {"triage", "Triage: time to acknowledge and alerts needing action"},
+                new String[] {"funnels", "Integrated care boards compared with the whole (funnel plots)"},
+                new String[] {"trends", "Trends by month"}));
+        for (String m : measures(rows)) {
+            items.add(new String[] {m, title(m)});
+        }
+        if (rows.stream().anyMatch(r -> r.measure().equals(Measures.STRATIFIER_COMPLETENESS))) {
+            items.add(new String[] {"stratifier_completeness", "Completeness of the stratifiers"});
+        }
+        items.add(new String[] {"sources", "Definitions and sources"});
+        for (String[] i : items) {
+            h.append("<li><a href=\"#").append(esc(i[0])).append(sfx).append("\">").append(esc(i[1]))
+                    .append("</a></li>\n");
+        }
+        h.append("</ol>\n</nav>\n");
+    }
+
+    static String slug(String s) {
+        return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    static List<String> measures(List<PublishedRow> rows) {
         TreeSet<String> present = rows.stream().map(PublishedRow::measure)
                 .filter(m -> !Measures.STRATIFIER_COMPLETENESS.equals(m))
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -115,14 +253,19 @@ public final class EquityReport {
                 if (Measures.CLINICAL_ALERTS.equals(m)) {
                     present.stream().filter(x -> x.startsWith(Measures.ALERTS_PREFIX)).forEach(out::add);
                 }
+                if (Measures.NEEDED_ACTION.equals(m)) {
+                    present.stream().filter(x -> x.startsWith(Measures.NEEDED_ACTION_PREFIX)).forEach(out::add);
+                }
             }
         }
         present.stream().filter(x -> !out.contains(x)).forEach(out::add);
         return out;
     }
 
-    private static void overall(StringBuilder h, List<PublishedRow> rows) {
-        h.append("<section class=\"overall\"><h2>Whole programme</h2>\n<table>\n<thead><tr><th>Measure</th>")
+    private static void overall(StringBuilder h, List<PublishedRow> rows, String sfx) {
+        h.append("<details class=\"overall\" id=\"overall").append(sfx).append("\"><summary><h2>Whole programme")
+                .append("</h2></summary>\n<table>\n<caption>Every measure for the whole programme</caption>\n")
+                .append("<thead><tr><th>Measure</th>")
                 .append("<th>Value</th><th>95 % interval</th><th>Numerator</th><th>Denominator</th></tr></thead>\n")
                 .append("<tbody>\n");
         for (String m : measures(rows)) {
@@ -132,13 +275,14 @@ public final class EquityReport {
                             .append(esc(r.numeratorCount())).append("</td><td>").append(esc(r.denominatorCount()))
                             .append("</td></tr>\n"));
         }
-        h.append("</tbody></table></section>\n");
+        h.append("</tbody></table></details>\n");
     }
 
-    private static void measureSection(StringBuilder h, List<PublishedRow> rows, String measure) {
-        h.append("<section class=\"measure\" id=\"").append(esc(measure)).append("\">\n<h2>")
-                .append(esc(title(measure))).append("</h2>\n<p class=\"definition\">").append(esc(definition(measure)))
-                .append("</p>\n");
+    private static void measureSection(StringBuilder h, List<PublishedRow> rows, String measure, String sfx) {
+        h.append("<details class=\"measure\" id=\"").append(esc(measure)).append(sfx).append("\">\n<summary><h2>")
+                .append(esc(title(measure))).append("</h2></summary>\n<p class=\"definition\">")
+                .append(esc(definition(measure))).append(" <a href=\"#sources").append(sfx)
+                .append("\">Source and definition</a>.</p>\n");
         for (String dim : DIMENSION_ORDER) {
             List<PublishedRow> strata = rows.stream()
                     .filter(r -> r.measure().equals(measure) && r.dimension().equals(dim))
@@ -146,22 +290,24 @@ public final class EquityReport {
             if (strata.isEmpty()) {
                 continue;
             }
-            h.append("<div class=\"dimension\"><h3>By ").append(esc(dimensionTitle(dim))).append("</h3>\n");
+            h.append("<div class=\"dimension\" id=\"").append(esc(measure)).append('-').append(esc(dim)).append(sfx)
+                    .append("\"><h3>By ").append(esc(dimensionTitle(dim))).append("</h3>\n");
             h.append("<p class=\"reading\">").append(esc(reading(measure, dim, strata))).append("</p>\n");
             chart(h, measure, dim, strata);
             table(h, strata);
             h.append("</div>\n");
         }
-        h.append("</section>\n");
+        h.append("</details>\n");
     }
 
-    private static void completeness(StringBuilder h, List<PublishedRow> rows) {
+    private static void completeness(StringBuilder h, List<PublishedRow> rows, String sfx) {
         List<PublishedRow> c = rows.stream().filter(r -> r.measure().equals(Measures.STRATIFIER_COMPLETENESS))
                 .sorted(Comparator.comparing(r -> DIMENSION_ORDER.indexOf(r.dimension()))).toList();
         if (c.isEmpty()) {
             return;
         }
-        h.append("<section class=\"measure\" id=\"stratifier_completeness\"><h2>Completeness of the stratifiers</h2>\n")
+        h.append("<details class=\"measure\" id=\"stratifier_completeness").append(sfx)
+                .append("\"><summary><h2>Completeness of the stratifiers</h2></summary>\n")
                 .append("<p class=\"definition\">").append(esc(definition(Measures.STRATIFIER_COMPLETENESS)))
                 .append("</p>\n");
         chart(h, Measures.STRATIFIER_COMPLETENESS, "stratifier", c);
@@ -172,15 +318,15 @@ public final class EquityReport {
                     .append("</td><td>").append(intervalText(r)).append("</td><td>").append(esc(r.numeratorCount()))
                     .append("</td><td>").append(esc(r.denominatorCount())).append("</td></tr>\n");
         }
-        h.append("</tbody></table></section>\n");
+        h.append("</tbody></table></details>\n");
     }
 
     // ---- chart ------------------------------------------------------------------------------------------------
 
-    private static void chart(StringBuilder h, String measure, String dim, List<PublishedRow> rows) {
+    static void chart(StringBuilder h, String measure, String dim, List<PublishedRow> rows) {
         boolean ratios = rows.stream().anyMatch(r -> r.referenceStratum() != null);
         boolean proportion = rows.stream().anyMatch(r -> Measures.isProportion(r.method()));
-        double unitScale = isDelay(measure) ? 1000.0 : 1.0;
+        double unitScale = isDelay(measure) ? 60_000.0 : 1.0;
         double max = proportion ? 1.0 : rows.stream()
                 .flatMap(r -> java.util.stream.Stream.of(r.value(), r.upper())).filter(Objects::nonNull)
                 .mapToDouble(d -> d / unitScale).max().orElse(1.0);
@@ -190,7 +336,7 @@ public final class EquityReport {
         max = niceCeiling(max);
         int width = LABEL_W + VALUE_W + (ratios ? GAP + RATIO_W : 0) + 30;
         int height = TOP + rows.size() * ROW_H + 22;
-        String scaleText = proportion ? "%, with 95 % interval" : isDelay(measure) ? "seconds"
+        String scaleText = proportion ? "%, with 95 % interval" : isDelay(measure) ? "minutes"
                 : Measures.isRate(rows.get(0).method()) || rows.stream().anyMatch(r -> r.lower() != null)
                 ? unit(measure) + ", with 95 % interval" : unit(measure);
         h.append("<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width)
@@ -372,34 +518,37 @@ public final class EquityReport {
         return s.toString();
     }
 
-    private static boolean isCount(String measure) {
+    static boolean isCount(String measure) {
         return measure.equals(Measures.MONITORED_DAYS) || measure.equals(Measures.CLINICAL_ALERTS)
+                || measure.equals(Measures.NEEDED_ACTION)
                 || measure.equals(Measures.TECHNICAL_ALERTS) || measure.startsWith(Measures.ALERTS_PREFIX);
     }
 
-    private static String who(String dim, String stratum) {
+    static String who(String dim, String stratum) {
         boolean unknown = "unknown".equals(stratum);
         return switch (dim) {
             case "imd_quintile" -> "1".equals(stratum) ? "Patients in the most deprived quintile"
                     : unknown ? "Patients with no recorded deprivation quintile"
                     : "Patients in deprivation quintile " + stratum;
             case "ethnic_group" -> "not-stated".equals(stratum) ? "Patients who did not state their ethnicity"
-                    : unknown ? "Patients whose ethnicity is not known" : "Patients in the " + stratum + " group";
-            case "age_band" -> unknown ? "Patients with no recorded age band" : "Patients aged " + stratum;
+                    : unknown ? "Patients whose ethnicity is not known"
+                    : "Patients in the ethnic group " + stratum;
+            case "age_band" -> unknown ? "Patients whose age band is not known" : "Patients aged " + stratum;
             case "sex" -> unknown ? "Patients whose sex is not known"
                     : "indeterminate".equals(stratum) ? "Patients of indeterminate sex"
-                    : capitalise(stratum) + " patients";
+                    : stratumLabel(dim, stratum) + " patients";
             case "icb" -> unknown ? "Patients with no recorded ICB" : "Patients in ICB " + stratum;
             default -> "Patients in " + stratumLabel(dim, stratum);
         };
     }
 
-    private static String refLabel(String dim, String stratum) {
+    static String refLabel(String dim, String stratum) {
         return switch (dim) {
-            case "imd_quintile" -> "5".equals(stratum) ? "those in the least deprived" : "those in quintile " + stratum;
-            case "ethnic_group" -> "those in the " + stratum + " group";
+            case "imd_quintile" -> "5".equals(stratum) ? "those in the least deprived quintile"
+                    : "those in IMD quintile " + stratum;
+            case "ethnic_group" -> "those in the ethnic group " + stratum;
             case "age_band" -> "those aged " + stratum;
-            case "sex" -> stratum + " patients";
+            case "sex" -> stratumLabel(dim, stratum).toLowerCase(Locale.UK) + " patients";
             case "icb" -> "those in ICB " + stratum;
             default -> "those in " + stratumLabel(dim, stratum);
         };
@@ -408,17 +557,17 @@ public final class EquityReport {
     static String stratumLabel(String dim, String stratum) {
         if (dim.equals(Dimension.IMD_QUINTILE.code())) {
             return switch (stratum) {
-                case "1" -> "quintile 1 (most deprived, Core20)";
-                case "5" -> "quintile 5 (least deprived)";
-                case "unknown" -> "quintile unknown";
-                default -> "quintile " + stratum;
+                case "1" -> "IMD quintile 1 (most deprived, Core20)";
+                case "5" -> "IMD quintile 5 (least deprived)";
+                case "unknown" -> "IMD quintile not known";
+                default -> "IMD quintile " + stratum;
             };
         }
         if (dim.equals(Dimension.AGE_BAND.code())) {
-            return "unknown".equals(stratum) ? "age unknown" : "age " + stratum;
+            return "unknown".equals(stratum) ? "Age not known" : "Age " + stratum;
         }
         if (dim.equals(Dimension.ICB.code())) {
-            return "unknown".equals(stratum) ? "ICB unknown" : "ICB " + stratum;
+            return "unknown".equals(stratum) ? "ICB not known" : "ICB " + stratum;
         }
         if (dim.equals(Dimension.IMD_QUINTILE_X_ETHNIC_GROUP.code())) {
             String[] p = stratum.split(" x ", 2);
@@ -426,13 +575,19 @@ public final class EquityReport {
         }
         if (dim.equals(Dimension.ETHNIC_GROUP.code())) {
             return switch (stratum) {
-                case "not-stated" -> "ethnicity not stated";
-                case "unknown" -> "ethnicity not known";
+                case "not-stated" -> "Not stated";
+                case "unknown" -> "Not known";
                 default -> stratum;
             };
         }
-        if (dim.equals(Dimension.SEX.code()) && "unknown".equals(stratum)) {
-            return "sex not known";
+        if (dim.equals(Dimension.SEX.code())) {
+            return switch (stratum) { // NHS Data Dictionary PERSON STATED GENDER CODE
+                case "male" -> "Male";
+                case "female" -> "Female";
+                case "indeterminate" -> "Indeterminate";
+                case "unknown" -> "Not known";
+                default -> stratum;
+            };
         }
         return stratum;
     }
@@ -450,24 +605,30 @@ public final class EquityReport {
             case Measures.DATA_COMPLETENESS -> "Data completeness";
             case Measures.CLINICAL_ALERTS -> "Clinical alerts per 1,000 monitored days";
             case Measures.TECHNICAL_ALERTS -> "Device-offline alerts per 1,000 enrolled days";
-            case Measures.ALERT_DELAY_MEDIAN_MS -> "Event-to-alert delay, median";
-            case Measures.ALERT_DELAY_P90_MS -> "Event-to-alert delay, 90th percentile";
+            case Measures.ALERT_DELAY_MEDIAN_MS -> "Event-to-platform delay, median";
+            case Measures.ALERT_DELAY_P90_MS -> "Event-to-platform delay, 90th percentile";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Alerts acknowledged within target";
+            case Measures.TIME_TO_ACK_MEDIAN_MS -> "Time to acknowledge, median";
+            case Measures.NEEDED_ACTION -> "Clinical alerts that needed action";
             case Measures.DISENROLMENT -> "Disenrolment";
             case Measures.STRATIFIER_COMPLETENESS -> "Stratifier completeness";
             default -> measure.startsWith(Measures.ALERTS_PREFIX)
                     ? capitalise(measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '))
-                    + " alerts per 1,000 monitored days" : measure;
+                    + " alerts per 1,000 monitored days"
+                    : measure.startsWith(Measures.NEEDED_ACTION_PREFIX)
+                    ? capitalise(measure.substring(Measures.NEEDED_ACTION_PREFIX.length()).replace('-', ' '))
+                    + " alerts that needed action" : measure;
         };
     }
 
-    private static String noun(String measure) {
+    static String noun(String measure) {
         return switch (measure) {
             case Measures.MONITORED_DAYS -> "monitored days";
             case Measures.DATA_COMPLETENESS -> "complete data";
             case Measures.CLINICAL_ALERTS -> "clinical alerts per monitored day";
             case Measures.TECHNICAL_ALERTS -> "device-offline alerts per enrolled day";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "alerts acknowledged within target";
+            case Measures.NEEDED_ACTION -> "alerts that needed action";
             case Measures.DISENROLMENT -> "disenrolment";
             default -> measure.startsWith(Measures.ALERTS_PREFIX)
                     ? measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' ')
@@ -490,9 +651,14 @@ public final class EquityReport {
                     + "monitored patient-days (exact Poisson interval below 10 alerts, Byar's from 10).";
             case Measures.TECHNICAL_ALERTS -> "Device-offline episodes opened per 1,000 active patient-days "
                     + "(exact Poisson below 10, Byar's from 10).";
-            case Measures.ALERT_DELAY_MEDIAN_MS, Measures.ALERT_DELAY_P90_MS -> "Time from the platform receiving "
-                    + "the reading that opened an episode to the alert being sent; shown only when at least 8 "
-                    + "alerts contribute.";
+            case Measures.ALERT_DELAY_MEDIAN_MS, Measures.ALERT_DELAY_P90_MS -> "Event-to-platform delay: time from "
+                    + "the device recording the reading that opened an episode to the platform receiving it (device "
+                    + "buffering and connectivity); shown only when at least 8 alerts contribute.";
+            case Measures.TIME_TO_ACK_MEDIAN_MS -> "Median time from an alert being raised to the triage team's first "
+                    + "action on it (clinical alerts); shown only when at least 8 alerts contribute.";
+            case Measures.NEEDED_ACTION -> "Clinical alerts the triage team closed with action (patient contacted or "
+                    + "escalated to a clinician) as a share of clinical alerts closed: a positive-predictive-value "
+                    + "proxy (Wilson interval).";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Clinical alerts acknowledged by the triage team within the "
                     + "target time, as a share of clinical alerts raised (Wilson interval).";
             case Measures.DISENROLMENT -> "Patients discharged or withdrawn in the window as a share of enrolled "
@@ -500,11 +666,13 @@ public final class EquityReport {
             case Measures.STRATIFIER_COMPLETENESS -> "Share of patients whose stratifier is recorded with a usable "
                     + "value (for ethnicity: a group, not 'not stated' or 'not known').";
             default -> measure.startsWith(Measures.ALERTS_PREFIX) ? "Episodes of this type opened per 1,000 "
-                    + "monitored patient-days (exact Poisson below 10, Byar's from 10)." : "";
+                    + "monitored patient-days (exact Poisson below 10, Byar's from 10)."
+                    : measure.startsWith(Measures.NEEDED_ACTION_PREFIX) ? "Alerts of this type closed with action as "
+                    + "a share of those closed (Wilson interval)." : "";
         };
     }
 
-    private static String dimensionTitle(String dim) {
+    static String dimensionTitle(String dim) {
         return switch (dim) {
             case "imd_quintile" -> "deprivation (IMD quintile)";
             case "ethnic_group" -> "ethnic group";
@@ -516,13 +684,14 @@ public final class EquityReport {
         };
     }
 
-    private static boolean isDelay(String measure) {
-        return measure.equals(Measures.ALERT_DELAY_MEDIAN_MS) || measure.equals(Measures.ALERT_DELAY_P90_MS);
+    static boolean isDelay(String measure) {
+        return measure.equals(Measures.ALERT_DELAY_MEDIAN_MS) || measure.equals(Measures.ALERT_DELAY_P90_MS)
+                || measure.equals(Measures.TIME_TO_ACK_MEDIAN_MS);
     }
 
     private static String unit(String measure) {
-        if (measure.equals(Measures.ALERT_DELAY_MEDIAN_MS) || measure.equals(Measures.ALERT_DELAY_P90_MS)) {
-            return "milliseconds";
+        if (isDelay(measure)) {
+            return "minutes";
         }
         if (measure.equals(Measures.ENROLLED_PATIENTS)) {
             return "patients";
@@ -533,7 +702,7 @@ public final class EquityReport {
         return "per 1,000 days";
     }
 
-    private static String plainValue(PublishedRow r) {
+    static String plainValue(PublishedRow r) {
         if (r.value() == null) {
             return r.suppressed() ? "suppressed" : "not available";
         }
@@ -544,19 +713,19 @@ public final class EquityReport {
             return String.format(Locale.UK, "%.1f per 1,000 days", r.value());
         }
         if ("median".equals(r.method()) || "p90".equals(r.method())) {
-            return String.format(Locale.UK, "%.1f s", r.value() / 1000);
+            return duration(r.value());
         }
         return String.format(Locale.UK, "%,.0f", r.value());
     }
 
-    private static String valueText(PublishedRow r) {
+    static String valueText(PublishedRow r) {
         if (r.value() == null) {
             return r.suppressed() ? "<span class=\"supp\">suppressed</span>" : "&ndash;";
         }
         return esc(plainValue(r));
     }
 
-    private static String intervalText(PublishedRow r) {
+    static String intervalText(PublishedRow r) {
         if (r.lower() == null || r.upper() == null) {
             return "&ndash;";
         }
@@ -594,15 +763,27 @@ public final class EquityReport {
                 : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
-    private static String pct(double fraction) {
+    /** A duration in milliseconds for reading: under an hour in minutes, else hours (one decimal). */
+    static String duration(double ms) {
+        double min = ms / 60_000;
+        if (min < 1) {
+            return "under 1 min";
+        }
+        if (min < 60) {
+            return String.format(Locale.UK, "%.0f min", min);
+        }
+        return String.format(Locale.UK, "%.1f h", min / 60);
+    }
+
+    static String pct(double fraction) {
         return String.format(Locale.UK, "%.0f %%", fraction * 100);
     }
 
-    private static String capitalise(String s) {
+    static String capitalise(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    private static String f(double d) {
+    static String f(double d) {
         return String.format(Locale.ROOT, "%.1f", d);
     }
 
@@ -648,6 +829,13 @@ public final class EquityReport {
             svg .axis-title{font-weight:600}svg .suppressed{fill:#718096;font-style:italic}
             svg .grid{stroke:#e2e8f0;stroke-width:1}svg .one{stroke:#1a202c;stroke-width:1;stroke-dasharray:3 3}
             svg .ci{stroke:#1a202c;stroke-width:1.5;fill:none}
+            details>summary{cursor:pointer;list-style-position:outside}details>summary h2{display:inline;border:0}
+            details{border-bottom:1px solid #cbd5e0;padding:.2em 0}
+            .findings{background:#f0fff4;border:1px solid #9ae6b4;padding:4px 14px;margin:.6em 0}
+            .findings h2{margin-top:.3em;border:0}.findings li{margin:.35em 0}.basis{font-size:.85rem;color:#4a5568}
+            nav.contents ol{columns:2;font-size:.9rem;margin:.2em 0}nav.contents h2{font-size:1.1rem}
+            svg .limit{stroke:#4a5568;stroke-width:1.2;fill:none;stroke-dasharray:5 3}svg .limit.outer{stroke-dasharray:2 2}
+            caption{text-align:left;font-weight:600;padding:2px 0}
             @media print{.reading{break-inside:avoid}svg{break-inside:avoid}}
             """;
 }

@@ -38,10 +38,19 @@ class PublishedViewTest {
         assertThat(p.denominatorCount()).isEqualTo("100");
         assertThat(p.value()).isEqualTo(0.1);
         Interval w = ConfidenceIntervals.wilson(10, 100, 0.95);
-        assertThat(p.lower()).isEqualTo(w.lower());
-        assertThat(p.upper()).isEqualTo(w.upper());
+        // published to 10 significant digits (no float artefacts)
+        assertThat(p.lower()).isEqualTo(Disclosure.clean(w.lower())).isCloseTo(w.lower(), within(1e-10));
+        assertThat(p.upper()).isEqualTo(Disclosure.clean(w.upper())).isCloseTo(w.upper(), within(1e-10));
         assertThat(p.revision()).isEqualTo(2);
         assertThat(p.imdEdition()).isEqualTo("IoD2019");
+    }
+
+    @Test
+    void publishedValuesHaveNoFloatArtefacts() {
+        assertThat(Disclosure.clean(1191001.9000000006)).isEqualTo(1191001.9);
+        assertThat(Disclosure.clean(0.30000000000000004)).isEqualTo(0.3);
+        assertThat(Disclosure.clean(null)).isNull();
+        assertThat(Disclosure.clean(0.0)).isEqualTo(0.0);
     }
 
     @Test
@@ -73,8 +82,8 @@ class PublishedViewTest {
         assertThat(p.value()).isCloseTo(10.0, within(1e-12));
         assertThat(p.method()).isEqualTo("byars");
         Estimate e = ConfidenceIntervals.crudeRate(10, 1000, 1000, 0.95);
-        assertThat(p.lower()).isEqualTo(e.lower());
-        assertThat(p.upper()).isEqualTo(e.upper());
+        assertThat(p.lower()).isEqualTo(Disclosure.clean(e.lower()));
+        assertThat(p.upper()).isEqualTo(Disclosure.clean(e.upper()));
     }
 
     @Test
@@ -87,10 +96,10 @@ class PublishedViewTest {
         List<PublishedRow> out = Disclosure.publish(rows);
         PublishedRow q1 = only(out, "1", "clinical_alerts");
         // rounded: 20 / 500 vs 40 / 1005
-        Estimate rr = ConfidenceIntervals.rateRatio(20, 500, 40, 1005, 0.95);
-        assertThat(q1.ratio()).isEqualTo(rr.value());
-        assertThat(q1.ratioLower()).isEqualTo(rr.lower());
-        assertThat(q1.ratioUpper()).isEqualTo(rr.upper());
+        Estimate rr = ConfidenceIntervals.rateRatioExact(20, 500, 40, 1005, 0.95);
+        assertThat(q1.ratio()).isEqualTo(Disclosure.clean(rr.value()));
+        assertThat(q1.ratioLower()).isEqualTo(Disclosure.clean(rr.lower()));
+        assertThat(q1.ratioUpper()).isEqualTo(Disclosure.clean(rr.upper()));
         assertThat(q1.referenceStratum()).isEqualTo("5");
         assertThat(only(out, "5", "clinical_alerts").ratio()).isEqualTo(1.0);
         assertThat(only(out, "2", "clinical_alerts").ratio()).isNull();

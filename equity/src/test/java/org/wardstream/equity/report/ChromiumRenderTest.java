@@ -24,13 +24,18 @@ import org.junit.jupiter.api.Test;
 class ChromiumRenderTest {
     static Path dir;
     static Path html;
+    /** The same report with every detail section opened, to see the charts. */
+    static Path expanded;
 
     @BeforeAll
     static void writeReport() throws Exception {
         dir = Paths.get("target", "chromium-" + UUID.randomUUID()).toAbsolutePath();
         Files.createDirectories(dir);
         html = dir.resolve("equity-report.html");
-        Files.writeString(html, EquityReport.render(EquityReportTest.published()), StandardCharsets.UTF_8);
+        String page = EquityReport.render(EquityReportTest.published());
+        Files.writeString(html, page, StandardCharsets.UTF_8);
+        expanded = dir.resolve("equity-report-expanded.html");
+        Files.writeString(expanded, page.replace("<details", "<details open"), StandardCharsets.UTF_8);
     }
 
     static String chromium() {
@@ -47,11 +52,15 @@ class ChromiumRenderTest {
     }
 
     static String run(String... extra) throws Exception {
+        return runOn(html, extra);
+    }
+
+    static String runOn(Path page, String... extra) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + Files.createTempDirectory(dir, "profile")));
         cmd.addAll(List.of(extra));
-        cmd.add(html.toUri().toString());
+        cmd.add(page.toUri().toString());
         Path out = Files.createTempFile(dir, "chromium", ".out");
         Path err = Files.createTempFile(dir, "chromium", ".err");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -64,16 +73,57 @@ class ChromiumRenderTest {
     }
 
     @Test
+    void keyFindingsAreAboveTheFoldOnALaptopScreen() throws Exception {
+        Path png = dir.resolve("first-screen.png");
+        run("--hide-scrollbars", "--window-size=1280,800", "--screenshot=" + png);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getHeight()).isEqualTo(800);
+        // the findings box (its own background colour) is on the first screen, and ends on it
+        int first = -1;
+        int last = -1;
+        for (int y = 0; y < img.getHeight(); y++) {
+            if (countRow(img, y, EquityReport.FINDINGS_COLOUR) > 300) {
+                first = first < 0 ? y : first;
+                last = y;
+            }
+        }
+        assertThat(first).as("top of the key findings box").isBetween(0, 400);
+        assertThat(last).as("bottom of the key findings box").isLessThan(img.getHeight() - 5);
+        assertThat(last - first).as("height of the key findings box").isGreaterThan(80);
+    }
+
+    @Test
+    void everyContentsLinkResolvesAndEveryChartHasATextAlternative() throws Exception {
+        String dom = run("--dump-dom");
+        java.util.regex.Matcher links = java.util.regex.Pattern.compile("href=\"#([^\"]+)\"").matcher(dom);
+        int n = 0;
+        while (links.find()) {
+            n++;
+            assertThat(dom).as("target of #" + links.group(1)).contains("id=\"" + links.group(1) + "\"");
+        }
+        assertThat(n).isGreaterThan(15);
+        java.util.regex.Matcher svgs = java.util.regex.Pattern.compile("<svg[^>]*>").matcher(dom);
+        int charts = 0;
+        while (svgs.find()) {
+            charts++;
+            assertThat(svgs.group()).contains("role=\"img\"").containsPattern("aria-label=\"[^\"]{10,}\"");
+        }
+        assertThat(charts).isGreaterThan(20);
+        // each chart is followed by a table of the same numbers before the next chart or section
+        assertThat(EquityReportTest.count(dom, "<table")).isGreaterThanOrEqualTo(charts);
+    }
+
+    @Test
     void screenshotShowsTheCharts() throws Exception {
         Path png = dir.resolve("report.png");
-        run("--hide-scrollbars", "--window-size=1100,2400", "--screenshot=" + png);
+        runOn(expanded, "--hide-scrollbars", "--window-size=1100,4000", "--screenshot=" + png);
         assertThat(png).exists();
         BufferedImage img = ImageIO.read(png.toFile());
         assertThat(img.getWidth()).isEqualTo(1100);
         int bar = countColour(img, EquityReport.BAR_COLOUR);
         int ratio = countColour(img, EquityReport.RATIO_COLOUR);
         int reference = countColour(img, EquityReport.REFERENCE_COLOUR);
-        // a bar is 14 px high and up to 330 px long; several charts are within the first 2400 px
+        // a bar is 14 px high and up to 330 px long; several charts are within the first 4000 px
         assertThat(bar).as("pixels of the bar colour").isGreaterThan(2000);
         assertThat(ratio).as("pixels of the ratio colour").isGreaterThan(50);
         assertThat(reference).as("pixels of the reference colour").isGreaterThan(200);
@@ -86,6 +136,20 @@ class ChromiumRenderTest {
         assertThat(EquityReportTest.count(dom, "<rect class=\"bar")).isGreaterThan(50);
         assertThat(dom).containsPattern("<rect class=\"bar\" x=\"250\" y=\"[0-9.]+\" width=\"[1-9][0-9.]*\"");
         assertThat(dom).contains("Patients in the most deprived quintile had");
+    }
+
+    static int countRow(BufferedImage img, int y, String hex) {
+        int want = Integer.parseInt(hex.substring(1), 16);
+        int n = 0;
+        for (int x = 0; x < img.getWidth(); x++) {
+            int rgb = img.getRGB(x, y);
+            if (Math.abs((rgb >> 16 & 0xff) - (want >> 16 & 0xff)) <= 2
+                    && Math.abs((rgb >> 8 & 0xff) - (want >> 8 & 0xff)) <= 2
+                    && Math.abs((rgb & 0xff) - (want & 0xff)) <= 2) {
+                n++;
+            }
+        }
+        return n;
     }
 
     static int countColour(BufferedImage img, String hex) {

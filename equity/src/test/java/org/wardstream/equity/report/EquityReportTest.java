@@ -28,9 +28,17 @@ class EquityReportTest {
     void selfContainedPageWithAChartPerMeasureAndDimension() {
         String html = EquityReport.render(published());
         assertThat(html).startsWith("<!DOCTYPE html>");
-        // nothing is fetched: no scripts, no external files, no links
-        assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("href=")
+        // nothing is fetched: no scripts, no external files; links only to anchors of this page, each of which exists
+        assertThat(html).doesNotContain("<script").doesNotContain("src=")
                 .doesNotContain("<link").doesNotContain("@import").doesNotContain("url(");
+        Matcher links = Pattern.compile("href=\"([^\"]*)\"").matcher(html);
+        int n = 0;
+        while (links.find()) {
+            n++;
+            assertThat(links.group(1)).startsWith("#");
+            assertThat(html).as("target of " + links.group(1)).contains("id=\"" + links.group(1).substring(1) + "\"");
+        }
+        assertThat(n).isGreaterThan(10);
         assertThat(count(html, "<svg class=\"chart\"")).isGreaterThanOrEqualTo(5 * 6);
         assertThat(html).contains("id=\"monitored_days\"", "id=\"data_completeness\"", "id=\"clinical_alerts\"",
                 "id=\"stratifier_completeness\"", "By deprivation (IMD quintile)", "By ethnic group", "By age band",
@@ -45,13 +53,38 @@ class EquityReportTest {
         String html = EquityReport.render(published());
         // by construction quintile 1 has data on 6 days in 10 (the rest half-days), quintile 5 on every day
         Matcher m = Pattern.compile("Patients in the most deprived quintile had (\\d+) % less complete data than "
-                + "those in the least deprived \\(ratio (0\\.\\d\\d), 95 % CI (0\\.\\d\\d)-(0\\.\\d\\d)\\)").matcher(html);
+                + "those in the least deprived quintile \\(ratio (0\\.\\d\\d), 95 % CI (0\\.\\d\\d)-(0\\.\\d\\d)\\)").matcher(html);
         assertThat(m.find()).as("reading of data completeness").isTrue();
         double ratio = Double.parseDouble(m.group(2));
         assertThat(ratio).isLessThan(1.0);
         assertThat(Integer.parseInt(m.group(1))).isEqualTo((int) Math.round((1 - ratio) * 100));
         assertThat(Double.parseDouble(m.group(4))).isLessThan(1.0);
         assertThat(html).contains("Patients in the most deprived quintile had ").contains("fewer monitored days");
+    }
+
+    @Test
+    void keyFindingsComeFirstAndOnlyFromLargeEnoughGroupsWithIntervalsExcludingOne() {
+        List<PublishedRow> rows = published();
+        String html = EquityReport.render(rows);
+        int findings = html.indexOf("id=\"key-findings\"");
+        assertThat(findings).isPositive().isLessThan(html.indexOf("id=\"contents\""));
+        assertThat(html.indexOf("id=\"contents\"")).isLessThan(html.indexOf("id=\"overall\""));
+        List<EquityReport.Finding> f = EquityReport.findings(rows, "");
+        assertThat(f).isNotEmpty().hasSizeLessThanOrEqualTo(EquityReport.MAX_FINDINGS);
+        // every pairwise finding names a ratio whose interval excludes 1, between groups meeting the minimum
+        Pattern ratio = Pattern.compile("ratio (\\d+\\.\\d\\d), 95&nbsp;% interval (\\d+\\.\\d\\d) to (\\d+\\.\\d\\d)");
+        for (EquityReport.Finding x : f) {
+            assertThat(x.html()).contains("href=\"#");
+            Matcher m = ratio.matcher(x.html());
+            if (m.find()) {
+                double lo = Double.parseDouble(m.group(2));
+                double hi = Double.parseDouble(m.group(3));
+                assertThat(lo > 1 || hi < 1).as(x.html()).isTrue();
+            }
+        }
+        // the 'quintile not known' stratum (9 patients, under the minimum) is never a finding
+        assertThat(EquityReport.patients(rows, "imd_quintile", "unknown")).isLessThan(EquityReport.MIN_PATIENTS);
+        assertThat(f).noneMatch(x -> x.html().contains("not known") || x.html().contains("no recorded"));
     }
 
     @Test

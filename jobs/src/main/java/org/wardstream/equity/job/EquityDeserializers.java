@@ -75,7 +75,8 @@ public final class EquityDeserializers {
     public static EquityInput fromTriage(TriageEvent t) {
         return EquityInput.triage(t.getProgramme(), t.getPatientId(), t.getEpisodeId(), t.getAction().name(),
                 t.getTime().toEpochMilli(),
-                t.getAlertRaisedAt() == null ? Long.MIN_VALUE : t.getAlertRaisedAt().toEpochMilli());
+                t.getAlertRaisedAt() == null ? Long.MIN_VALUE : t.getAlertRaisedAt().toEpochMilli(),
+                t.getOutcome() == null ? null : t.getOutcome().name());
     }
 
     static final class Patient implements KafkaRecordDeserializationSchema<EquityInput> {

@@ -44,6 +44,8 @@ public class EquityInput {
     public long evidenceReceived;
     /** Triage: when the alert was raised, or Long.MIN_VALUE when unknown. */
     public long alertRaisedAt = Long.MIN_VALUE;
+    /** Triage: the coded outcome of a CLOSED_* action (TriageOutcome name), or null. */
+    public String outcome;
 
     public EquityInput() {
     }
@@ -85,6 +87,11 @@ public class EquityInput {
 
     public static EquityInput triage(String programme, String patientId, String episodeId, String action, long time,
                                      long alertRaisedAt) {
+        return triage(programme, patientId, episodeId, action, time, alertRaisedAt, null);
+    }
+
+    public static EquityInput triage(String programme, String patientId, String episodeId, String action, long time,
+                                     long alertRaisedAt, String outcome) {
         EquityInput i = new EquityInput();
         i.kind = Kind.TRIAGE;
         i.programme = programme;
@@ -93,6 +100,7 @@ public class EquityInput {
         i.action = action;
         i.time = time;
         i.alertRaisedAt = alertRaisedAt;
+        i.outcome = outcome;
         return i;
     }
 

@@ -59,7 +59,7 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
         }
         long wm = ctx.timerService().currentWatermark();
         int daysBefore = p.days.size();
-        int pendingBefore = p.pendingTriage.size();
+        int pendingBefore = p.pendingTriage.size() + p.pendingClosures.size();
         PatientEquity.Outcome outcome = switch (in.kind) {
             case READING -> {
                 readings.inc();
@@ -81,7 +81,7 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
         }
         // Timers change only when a day, a pending triage action or the enrolment appears.
         boolean structural = in.kind == EquityInput.Kind.ENROLMENT || p.days.size() != daysBefore
-                || p.pendingTriage.size() != pendingBefore;
+                || p.pendingTriage.size() + p.pendingClosures.size() != pendingBefore;
         save(p, ctx, wm, structural);
     }
 

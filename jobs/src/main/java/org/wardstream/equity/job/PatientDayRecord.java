@@ -39,6 +39,9 @@ public class PatientDayRecord {
     public ArrayList<Long> alertDelaysMs = new ArrayList<>();
     public int alertsRaised;
     public int acknowledgedWithinTarget;
+    public HashMap<String, Integer> alertsClosed = new HashMap<>();
+    public HashMap<String, Integer> alertsClosedWithAction = new HashMap<>();
+    public ArrayList<Long> ackDelaysMs = new ArrayList<>();
     public boolean enrolledStart;
     public boolean disenrolled;
 
@@ -53,14 +56,16 @@ public class PatientDayRecord {
         return new PatientDay(programme, patientId, day(),
                 new Strata(imdQuintile, imdEdition, ethnicGroup, ageBand, sex, icb), dayMinutes, enrolledMinutes,
                 dataMinutes, monitored, Map.copyOf(clinicalAlerts), technicalAlerts, List.copyOf(alertDelaysMs),
-                alertsRaised, acknowledgedWithinTarget, enrolledStart, disenrolled);
+                alertsRaised, acknowledgedWithinTarget, Map.copyOf(alertsClosed), Map.copyOf(alertsClosedWithAction),
+                List.copyOf(ackDelaysMs), enrolledStart, disenrolled);
     }
 
     /** Hash of the content (not the revision): a re-emission that would change nothing is skipped. */
     int contentHash() {
         return Objects.hash(programme, patientId, epochDay, imdQuintile, imdEdition, ethnicGroup, ageBand, sex, icb,
                 dayMinutes, enrolledMinutes, dataMinutes, monitored, clinicalAlerts, technicalAlerts, alertDelaysMs,
-                alertsRaised, acknowledgedWithinTarget, enrolledStart, disenrolled);
+                alertsRaised, acknowledgedWithinTarget, alertsClosed, alertsClosedWithAction, ackDelaysMs,
+                enrolledStart, disenrolled);
     }
 
     /** Omits the patient id: this string may reach logs. */

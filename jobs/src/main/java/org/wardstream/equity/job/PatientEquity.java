@@ -62,8 +62,10 @@ public class PatientEquity {
     public TreeMap<Long, DayLedger> days = new TreeMap<>();
     /** Episodes opened in the open days: for the triage join and de-duplication. */
     public HashMap<String, EpisodeRef> episodes = new HashMap<>();
-    /** Triage actions whose episode has not arrived yet. */
+    /** Triage actions whose episode has not arrived yet: episode id to {time, alertRaisedAt}. */
     public HashMap<String, long[]> pendingTriage = new HashMap<>();
+    /** Closures whose episode has not arrived yet: episode id to {time, 1 with action / 0 without}. */
+    public HashMap<String, long[]> pendingClosures = new HashMap<>();
 
     /** Not state: a cache of the parsed time zone. */
     private transient ZoneId zoneCache;
@@ -83,6 +85,9 @@ public class PatientEquity {
         public ArrayList<Long> delays = new ArrayList<>();
         public int alertsRaised;
         public int acknowledgedWithinTarget;
+        public HashMap<String, Integer> closed = new HashMap<>();
+        public HashMap<String, Integer> closedWithAction = new HashMap<>();
+        public ArrayList<Long> ackDelays = new ArrayList<>();
         public boolean emitted;
         public boolean dirty;
         /** Revision of the last emission, -1 before the first. */
@@ -111,6 +116,8 @@ public class PatientEquity {
         public boolean clinical;
         public long raisedAt;
         public boolean acknowledged;
+        public String type;
+        public boolean closed;
 
         public EpisodeRef() {
         }
@@ -124,6 +131,7 @@ public class PatientEquity {
             days.clear();
             episodes.clear();
             pendingTriage.clear();
+            pendingClosures.clear();
             activeSpans.clear();
             programme = null;
             nextChainDay = Long.MIN_VALUE;
@@ -219,6 +227,7 @@ public class PatientEquity {
         ref.epochDay = d.epochDay;
         ref.clinical = !PatientDay.DEVICE_OFFLINE.equals(e.episodeType);
         ref.raisedAt = e.emittedAt;
+        ref.type = e.episodeType;
         episodes.put(e.episodeId, ref);
         if (ref.clinical) {
             d.clinical.merge(e.episodeType, 1, Integer::sum);
@@ -234,10 +243,20 @@ public class PatientEquity {
         if (pending != null) {
             acknowledge(ref, d, pending[0], pending[1], settings);
         }
+        long[] closure = pendingClosures.remove(e.episodeId);
+        if (closure != null) {
+            close(ref, d, closure[1] == 1);
+        }
         return touched(d, true);
     }
 
+    /**
+     * Any triage action acknowledges the alert (the first one counts); a CLOSED_* action also closes it, with
+     * action for CLOSED_WITH_ACTION (the first closure counts).
+     */
     public Outcome onTriage(EquityInput t, long watermark, EquityJobSettings settings) {
+        boolean closing = t.action != null && t.action.startsWith("CLOSED_");
+        boolean withAction = "CLOSED_WITH_ACTION".equals(t.action);
         EpisodeRef ref = episodes.get(t.episodeId);
         if (ref == null) {
             if (t.time + settings.allowedLateness().toMillis() <= watermark) {
@@ -245,27 +264,50 @@ public class PatientEquity {
             }
             pendingTriage.merge(t.episodeId, new long[] {t.time, t.alertRaisedAt},
                     (a, b) -> a[0] <= b[0] ? a : b);
+            if (closing) {
+                pendingClosures.merge(t.episodeId, new long[] {t.time, withAction ? 1 : 0},
+                        (a, b) -> a[0] <= b[0] ? a : b);
+            }
             return Outcome.ON_TIME;
         }
-        if (ref.acknowledged) {
+        if (ref.acknowledged && (!closing || ref.closed)) {
             return Outcome.IGNORED;
         }
         DayLedger d = days.get(ref.epochDay);
         if (d == null) {
             return Outcome.DROPPED_LATE;
         }
-        return touched(d, acknowledge(ref, d, t.time, t.alertRaisedAt, settings));
+        boolean changed = false;
+        if (!ref.acknowledged) {
+            acknowledge(ref, d, t.time, t.alertRaisedAt, settings);
+            changed = true;
+        }
+        if (closing && !ref.closed) {
+            close(ref, d, withAction);
+            changed = true;
+        }
+        return touched(d, changed);
     }
 
-    private static boolean acknowledge(EpisodeRef ref, DayLedger d, long time, long alertRaisedAt,
-                                       EquityJobSettings settings) {
+    private static void acknowledge(EpisodeRef ref, DayLedger d, long time, long alertRaisedAt,
+                                    EquityJobSettings settings) {
         ref.acknowledged = true;
         long raised = alertRaisedAt != Long.MIN_VALUE ? alertRaisedAt : ref.raisedAt;
-        if (ref.clinical && time - raised <= settings.triageTarget().toMillis()) {
-            d.acknowledgedWithinTarget++;
-            return true;
+        if (ref.clinical) {
+            d.ackDelays.add(Math.max(0, time - raised));
+            if (time - raised <= settings.triageTarget().toMillis()) {
+                d.acknowledgedWithinTarget++;
+            }
         }
-        return false;
+    }
+
+    private static void close(EpisodeRef ref, DayLedger d, boolean withAction) {
+        ref.closed = true;
+        String type = ref.type == null ? "unknown" : ref.type;
+        d.closed.merge(type, 1, Integer::sum);
+        if (withAction) {
+            d.closedWithAction.merge(type, 1, Integer::sum);
+        }
     }
 
     private static Outcome touched(DayLedger d, boolean changed) {
@@ -387,6 +429,7 @@ public class PatientEquity {
             }
         }
         pendingTriage.values().removeIf(p -> p[0] + lateness <= watermark);
+        pendingClosures.values().removeIf(p -> p[0] + lateness <= watermark);
         if (days.isEmpty() && programme == null) {
             episodes.clear();
         }
@@ -406,6 +449,9 @@ public class PatientEquity {
         for (long[] p : pendingTriage.values()) {
             out.add(p[0] + lateness);
         }
+        for (long[] p : pendingClosures.values()) {
+            out.add(p[0] + lateness);
+        }
         if (programme != null && nextChainDay != Long.MIN_VALUE) {
             out.add(LocalDayMillis.start(LocalDate.ofEpochDay(nextChainDay).plusDays(1), zone(settings)));
         }
@@ -414,7 +460,7 @@ public class PatientEquity {
 
     /** Whether nothing is left to keep (the state can be cleared). */
     public boolean isEmpty() {
-        return programme == null && days.isEmpty() && pendingTriage.isEmpty();
+        return programme == null && days.isEmpty() && pendingTriage.isEmpty() && pendingClosures.isEmpty();
     }
 
     private PatientDayRecord record(DayLedger d, ZoneId zone, EquityJobSettings settings) {
@@ -445,6 +491,9 @@ public class PatientEquity {
         r.alertDelaysMs = new ArrayList<>(d.delays);
         r.alertsRaised = d.alertsRaised;
         r.acknowledgedWithinTarget = d.acknowledgedWithinTarget;
+        r.alertsClosed = new HashMap<>(d.closed);
+        r.alertsClosedWithAction = new HashMap<>(d.closedWithAction);
+        r.ackDelaysMs = new ArrayList<>(d.ackDelays);
         r.enrolledStart = enrolledOnEpochDay == d.epochDay;
         r.disenrolled = ("DISCHARGED".equals(status) || "WITHDRAWN".equals(status))
                 && endedOnEpochDay == d.epochDay;

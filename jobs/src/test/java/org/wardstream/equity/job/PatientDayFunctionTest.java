@@ -214,6 +214,29 @@ class PatientDayFunctionTest {
     }
 
     @Test
+    void closuresCountOncePerAlertByTypeWithActionOrNotAndEarlyClosuresWaitForTheirEpisode() throws Exception {
+        send(enrolment("2026-03-02", "ACTIVE", null));
+        long start = localStart("2026-03-02");
+        long raised = start + 600 * MIN;
+        send(EquityInput.episode(PROG, P, "ep-1", "pause", "OPENED", raised - MIN, raised - 2_000, raised));
+        send(EquityInput.episode(PROG, P, "ep-2", "pause", "OPENED", raised + MIN, raised, raised + 1));
+        send(EquityInput.triage(PROG, P, "ep-1", "ACKNOWLEDGED", raised + 30 * MIN, raised));
+        send(EquityInput.triage(PROG, P, "ep-1", "CLOSED_WITH_ACTION", raised + 40 * MIN, raised,
+                "ESCALATED_TO_CLINICIAN"));
+        send(EquityInput.triage(PROG, P, "ep-1", "CLOSED_NO_ACTION", raised + 50 * MIN, raised, "OTHER")); // repeat
+        send(EquityInput.triage(PROG, P, "ep-2", "CLOSED_NO_ACTION", raised + 20 * MIN, raised, "FALSE_ALARM"));
+        // a closure before its episode (another partition) is kept until the episode arrives
+        send(EquityInput.triage(PROG, P, "ep-3", "CLOSED_NO_ACTION", raised + 20 * MIN, raised, "DEVICE_PROBLEM"));
+        send(EquityInput.episode(PROG, P, "ep-3", "device-offline", "OPENED", raised, raised, raised + 2));
+        harness.processWatermark(localStart("2026-03-03"));
+        PatientDayRecord d = drain().get(0);
+        assertThat(d.alertsClosed).isEqualTo(Map.of("pause", 2, "device-offline", 1));
+        assertThat(d.alertsClosedWithAction).isEqualTo(Map.of("pause", 1));
+        assertThat(d.acknowledgedWithinTarget).isEqualTo(2); // ep-2 acknowledged by its closure
+        assertThat(d.ackDelaysMs).containsExactlyInAnyOrder(30 * MIN, 20 * MIN); // clinical alerts only
+    }
+
+    @Test
     void dataBeyondTheAllowedLatenessIsCountedAsDroppedAndStateIsReleased() throws Exception {
         send(enrolment("2026-03-02", "ACTIVE", null));
         EquityInput discharged = enrolment("2026-03-02", "DISCHARGED", "2026-03-02");
