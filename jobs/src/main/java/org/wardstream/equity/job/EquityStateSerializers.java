@@ -72,12 +72,11 @@ public final class EquityStateSerializers {
             out.writeBoolean(r.clinical);
             out.writeLong(r.raisedAt);
             out.writeBoolean(r.acknowledged);
+            writeString(out, r.type);
+            out.writeBoolean(r.closed);
         }
-        out.writeInt(p.pendingTriage.size());
-        for (Map.Entry<String, long[]> e : new TreeMap<>(p.pendingTriage).entrySet()) {
-            out.writeUTF(e.getKey());
-            writeLongs(out, e.getValue());
-        }
+        writePending(out, p.pendingTriage);
+        writePending(out, p.pendingClosures);
     }
 
     static PatientEquity readPatientEquity(DataInput in) throws IOException {
@@ -111,11 +110,27 @@ public final class EquityStateSerializers {
             r.clinical = in.readBoolean();
             r.raisedAt = in.readLong();
             r.acknowledged = in.readBoolean();
+            r.type = readString(in);
+            r.closed = in.readBoolean();
             p.episodes.put(id, r);
         }
-        int pending = in.readInt();
-        for (int i = 0; i < pending; i++) p.pendingTriage.put(in.readUTF(), readLongs(in));
+        readPending(in, p.pendingTriage);
+        readPending(in, p.pendingClosures);
         return p;
+    }
+
+    /** Triage actions waiting for their episode, by episode id (sorted, so equal state writes equal bytes). */
+    private static void writePending(DataOutput out, Map<String, long[]> pending) throws IOException {
+        out.writeInt(pending.size());
+        for (Map.Entry<String, long[]> e : new TreeMap<>(pending).entrySet()) {
+            out.writeUTF(e.getKey());
+            writeLongs(out, e.getValue());
+        }
+    }
+
+    private static void readPending(DataInput in, Map<String, long[]> into) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) into.put(in.readUTF(), readLongs(in));
     }
 
     private static void writeLedger(DataOutput out, PatientEquity.DayLedger d) throws IOException {
@@ -132,6 +147,9 @@ public final class EquityStateSerializers {
         out.writeBoolean(d.dirty);
         out.writeInt(d.revision);
         out.writeInt(d.lastHash);
+        writeCounts(out, d.closed);
+        writeCounts(out, d.closedWithAction);
+        writeLongList(out, d.ackDelays);
     }
 
     private static PatientEquity.DayLedger readLedger(DataInput in) throws IOException {
@@ -149,6 +167,9 @@ public final class EquityStateSerializers {
         d.dirty = in.readBoolean();
         d.revision = in.readInt();
         d.lastHash = in.readInt();
+        d.closed = readCounts(in);
+        d.closedWithAction = readCounts(in);
+        d.ackDelays = readLongList(in);
         return d;
     }
 
@@ -179,6 +200,9 @@ public final class EquityStateSerializers {
         out.writeInt(r.acknowledgedWithinTarget);
         out.writeBoolean(r.enrolledStart);
         out.writeBoolean(r.disenrolled);
+        writeCounts(out, r.alertsClosed);
+        writeCounts(out, r.alertsClosedWithAction);
+        writeLongList(out, r.ackDelaysMs);
     }
 
     static PatientDayRecord readPatientDay(DataInput in) throws IOException {
@@ -207,6 +231,9 @@ public final class EquityStateSerializers {
         r.acknowledgedWithinTarget = in.readInt();
         r.enrolledStart = in.readBoolean();
         r.disenrolled = in.readBoolean();
+        r.alertsClosed = readCounts(in);
+        r.alertsClosedWithAction = readCounts(in);
+        r.ackDelaysMs = readLongList(in);
         return r;
     }
 

@@ -85,9 +85,13 @@ public class PatientEquity {
         public ArrayList<Long> delays = new ArrayList<>();
         public int alertsRaised;
         public int acknowledgedWithinTarget;
-        public HashMap<String, Integer> closed = new HashMap<>();
-        public HashMap<String, Integer> closedWithAction = new HashMap<>();
-        public ArrayList<Long> ackDelays = new ArrayList<>();
+        /*
+         * Transient to Kryo only: savepoints written before EquityStateSerializers hold this class by Kryo's field
+         * layout, which these triage-closure fields (added later) must not change; EquityStateSerializers writes them.
+         */
+        public transient HashMap<String, Integer> closed = new HashMap<>();
+        public transient HashMap<String, Integer> closedWithAction = new HashMap<>();
+        public transient ArrayList<Long> ackDelays = new ArrayList<>();
         public boolean emitted;
         public boolean dirty;
         /** Revision of the last emission, -1 before the first. */
@@ -116,8 +120,12 @@ public class PatientEquity {
         public boolean clinical;
         public long raisedAt;
         public boolean acknowledged;
-        public String type;
-        public boolean closed;
+        /*
+         * Transient to Kryo only: savepoints written before EquityStateSerializers hold this class by Kryo's field
+         * layout, which these triage-closure fields (added later) must not change; EquityStateSerializers writes them.
+         */
+        public transient String type;
+        public transient boolean closed;
 
         public EpisodeRef() {
         }

@@ -56,13 +56,14 @@ class EquityStateUpgradeTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void assertSameAsUninterrupted(Object[] got, Object[] expected) {
+    private static void assertSameAsUninterrupted(Object[] got, Object[] expected, String... startAtUpgrade) {
         List<PatientDayRecord> days = (List<PatientDayRecord>) got[0];
         List<PatientDayRecord> expectedDays = (List<PatientDayRecord>) expected[0];
         assertThat(expectedDays).as("the second half emits patient-days (a revision among them)").isNotEmpty()
                 .anySatisfy(d -> assertThat(d.revision).isPositive())
                 .anySatisfy(d -> assertThat(d.alertDelaysMs).isNotEmpty());
-        assertThat(days).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(expectedDays);
+        assertThat(days).usingRecursiveFieldByFieldElementComparatorIgnoringFields(startAtUpgrade)
+                .containsExactlyElementsOf(expectedDays);
         List<EquityRowOut> rows = (List<EquityRowOut>) got[1];
         assertThat((List<EquityRowOut>) expected[1]).as("the second half emits aggregate rows").isNotEmpty();
         assertThat(rows).usingRecursiveFieldByFieldElementComparator()
@@ -74,7 +75,8 @@ class EquityStateUpgradeTest {
         Object[] expected = uninterrupted();
         Object[] got = restored(resource("equity-patient-days-pojo.snapshot"), resource("equity-windows-pojo.snapshot"),
                 (List<PatientDayRecord>) expected[0]);
-        assertSameAsUninterrupted(got, expected);
+        // the triage-closure measures came after the POJO format: they count the actions from the upgrade on
+        assertSameAsUninterrupted(got, expected, "alertsClosed", "alertsClosedWithAction", "ackDelaysMs");
     }
 
     @Test
