@@ -35,13 +35,21 @@ public final class DemoTriage {
 
     /** Returns the number of triage events written. */
     public static int run(String bootstrapServers, TriageTeam team) throws Exception {
+        return run(bootstrapServers, team, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same, for the alerts raised before {@code raisedBeforeMs} only (simulator time, like
+     * {@code evidenceReceived}); later alerts are left for a person ({@code demo --serve}).
+     */
+    public static int run(String bootstrapServers, TriageTeam team, long raisedBeforeMs) throws Exception {
         List<TriageTeam.Alert> alerts = new ArrayList<>();
         AvroCodec<Episode> episodes = AvroCodec.episodes();
         try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
                 Topics.EPISODES)) {
             for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
                 Episode e = episodes.decode(r.value());
-                if (e.getState() == EpisodeState.OPENED) {
+                if (e.getState() == EpisodeState.OPENED && e.getEvidenceReceived().toEpochMilli() < raisedBeforeMs) {
                     alerts.add(new TriageTeam.Alert(e.getEpisodeId(), e.getProgramme(), e.getPatientId(),
                             e.getEpisodeType(), e.getEvidenceReceived().toEpochMilli()));
                 }
