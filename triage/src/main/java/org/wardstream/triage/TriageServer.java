@@ -85,6 +85,8 @@ public final class TriageServer implements AutoCloseable {
             LoginServlet login = new LoginServlet(users, audit);
             for (String path : List.of("/login", "/logout", "/session")) context.addServlet(new ServletHolder(login), path);
 
+            context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
+                    org.wardstream.triage.worklist.ResponseTargets.defaults())), "/api/response-targets");
             List<IResourceProvider> providers = new ArrayList<>();
             context.addServlet(new ServletHolder("fhir", new FhirServlet(providers)), "/fhir/*");
 

@@ -12,6 +12,10 @@
   const EPISODE_TYPE = 'https://wardstream.org/fhir/CodeSystem/episode-type';
   const PSEUDONYM = 'https://wardstream.org/fhir/Id/patient-pseudonym';
   const SUPPRESSED = 'https://wardstream.org/fhir/StructureDefinition/suppressed-recurrences';
+  const PROGRAMME = 'https://wardstream.org/fhir/StructureDefinition/programme';
+  const FLAGGED = 'https://wardstream.org/fhir/StructureDefinition/escalated-after-triage';
+  const TRIAGE_STATE = 'https://wardstream.org/fhir/CodeSystem/triage-state';
+  const TRIAGE_OUTCOME = 'https://wardstream.org/fhir/CodeSystem/triage-outcome';
   const OUTCOMES = [
     ['contacted-patient', 'Contacted patient'],
     ['escalated-to-clinician', 'Escalated to a clinician'],
@@ -45,6 +49,9 @@
     known: null,             // Task ids seen so far (null before the first load)
     targetsMin: { ...DEFAULT_TARGETS_MIN },
     csrf: null,
+    canAct: true,
+    observations: new Map(), // Observation id -> {key, resource}: fetched once per pipeline change
+    generation: 0,           // increases with each filter change, so an older answer never overwrites a newer one
     utc: false,
     filters: { type: '', programme: '' },
     source: null,
@@ -118,6 +125,10 @@
     const pseudonym = (task.for && task.for.identifier && task.for.identifier.system === PSEUDONYM)
       ? task.for.identifier.value : (task.for && task.for.identifier && task.for.identifier.value) || null;
     const suppressed = ext(task, SUPPRESSED);
+    const programme = ext(task, PROGRAMME);
+    const flagged = ext(task, FLAGGED);
+    const triageState = coding(task.businessStatus, TRIAGE_STATE);
+    const outcome = (task.output || []).map(o => coding(o.valueCodeableConcept, TRIAGE_OUTCOME)).find(Boolean);
     const evidence = obs ? (obs.component || []).map(c => ({
       name: (c.code && (c.code.text || (c.code.coding && c.code.coding[0] && c.code.coding[0].display))) || 'value',
       value: c.valueQuantity ? c.valueQuantity.value : (c.valueString || ''),
@@ -134,20 +145,40 @@
       lastUpdated: (task.meta && task.meta.lastUpdated) || task.lastModified || null,
       description: task.description || '',
       patient: pseudonym,
-      programme: null,
+      programme: programme ? programme.valueString : null,
       type: typeCoding ? typeCoding.code : null,
-      title: obs && obs.code && obs.code.text,
+      title: (obs && obs.code && obs.code.text) || titleFrom(task.description),
       owner: task.owner && (task.owner.display || (task.owner.identifier && task.owner.identifier.value)),
-      acknowledgedAt: null,
-      escalatedAfterAck: false,
+      acknowledgedAt: (task.status !== 'requested' && task.executionPeriod && task.executionPeriod.start) || null,
+      escalatedAfterAck: !!(flagged && flagged.valueBoolean),
+      triageState: triageState ? triageState.code : null,
       suppressedRecurrences: suppressed ? Number(suppressed.valueUnsignedInt) : 0,
       suppressedKnown: true,
       episodeStart: obs && obs.effectivePeriod && obs.effectivePeriod.start,
       episodeEnd: obs && obs.effectivePeriod && obs.effectivePeriod.end,
       evidence,
-      outcome: null,
-      note: null,
+      outcome: outcome ? (outcome.display || outcome.code) : null,
+      notes: task.note || [],
+      observationKey: observationKey(task),
+      task,
     }, extra);
+  }
+
+  /** "Sustained fast heart rate at rest, for 14 min so far, ..." -> "Sustained fast heart rate at rest". */
+  function titleFrom(description) {
+    const m = /^([^,.(]+)/.exec(description || '');
+    return m ? m[1].trim() : null;
+  }
+
+  /** What identifies the pipeline's version of the alert (a new one means new evidence to fetch). */
+  function observationKey(task) {
+    const lc = coding(task.businessStatus, LIFECYCLE);
+    return (lc ? lc.code : '') + '|' + (task.description || '');
+  }
+
+  function focusId(task) {
+    const ref = task.focus && task.focus.reference;
+    return ref ? ref.replace(/^.*Observation\//, '') : task.id;
   }
 
   // ------------------------------------------------------------------------------------------ the service
@@ -159,7 +190,7 @@
       method, headers, credentials: 'same-origin',
       body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
     });
-    if (res.status === 401) { window.location.assign('/login'); throw new Error('signed out'); }
+    if (res.status === 401) { signIn(); throw new Error('signed out'); }
     if (!res.ok) {
       let detail = '';
       try { detail = await res.text(); } catch (e) { /* none */ }
@@ -169,18 +200,50 @@
     return type.includes('json') ? res.json() : res.text();
   }
 
-  const api = window.WardstreamApi = {
-    /* The service's contract is in triage/INTERFACE.md; every call the page makes is in this object. */
-    session: () => http('GET', '/api/session'),
+  /* Every call the page makes (the service's contract: triage/INTERFACE.md). */
+  const FHIR_JSON = 'application/fhir+json';
+  const api = {
+    session: () => http('GET', '/session'),
     targets: () => http('GET', '/api/response-targets'),
-    worklist: () => http('GET', '/api/worklist'),
-    history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history?_count=100', undefined, 'application/fhir+json'),
-    patientAlerts: patient => http('GET', '/fhir/Task?patient=' + encodeURIComponent(PSEUDONYM + '|' + patient)
-      + '&_sort=-authored-on&_count=20', undefined, 'application/fhir+json'),
-    acknowledge: item => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/acknowledge', {}),
-    resolve: (item, outcome, note) => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/resolve', { outcome, note }),
+    /** The worklist query: open Tasks, most urgent first, then oldest; every page (the server caps a page at 500). */
+    worklist: async () => {
+      const q = new URLSearchParams({ status: 'requested,accepted,in-progress', _sort: '-priority,authored-on', _count: '500' });
+      if (state.filters.type) q.set('episode-type', state.filters.type);
+      if (state.filters.programme) q.set('programme', state.filters.programme);
+      let url = '/fhir/Task?' + q;
+      const entries = [];
+      for (let page = 0; url && page < 20; page++) {
+        const b = await http('GET', url, undefined, FHIR_JSON);
+        (b.entry || []).forEach(e => entries.push(e));
+        const next = (b.link || []).find(l => l.relation === 'next');
+        url = next ? sameOrigin(next.url) : null;
+      }
+      return { resourceType: 'Bundle', entry: entries };
+    },
+    observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON),
+    history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history', undefined, FHIR_JSON),
+    provenance: id => http('GET', '/fhir/Provenance?target=' + encodeURIComponent('Task/' + id) + '&_count=100', undefined, FHIR_JSON),
+    patientAlerts: patient => http('GET', '/fhir/Task?patient.identifier=' + encodeURIComponent(PSEUDONYM + '|' + patient)
+      + '&_sort=-authored-on&_count=20', undefined, FHIR_JSON),
+    act: (item, body) => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/actions', body),
+    acknowledge: item => api.act(item, { action: 'acknowledge' }),
+    resolve: (item, outcome, note) => api.act(item, note ? { action: 'resolve', outcome, note } : { action: 'resolve', outcome }),
     eventsUrl: '/api/events',
   };
+
+  function signIn() {
+    window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname));
+  }
+
+  /** A paging link as a path on this server (the server may name itself differently from the browser). */
+  function sameOrigin(url) {
+    try {
+      const u = new URL(url, window.location.href);
+      return u.pathname + u.search;
+    } catch (e) {
+      return url;
+    }
+  }
 
   // ------------------------------------------------------------------------------------------ ordering
   function targetMin(item) {
@@ -210,9 +273,9 @@
     return TYPE_TEXT[item.type] || item.title || item.type || 'Alert';
   }
 
-  function visible(item) {
-    return (!state.filters.type || item.type === state.filters.type)
-      && (!state.filters.programme || item.programme === state.filters.programme);
+  /** The server filters by type and programme (episode-type, programme search parameters). */
+  function visible() {
+    return true;
   }
 
   function setText(root, sel, text) {
@@ -279,16 +342,19 @@
     const fill = document.createElement('span');
     fill.style.width = Math.min(100, Math.round(used * 100)) + '%';
     bar.append(fill);
-    const verb = item.acknowledgedAt ? 'acknowledged after ' : '';
-    waiting.replaceChildren(document.createTextNode(verb + duration(waited) + ' (target ' + duration(target * 60000)
-      + (used > 1 && !item.acknowledgedAt ? ', past target by ' + duration(waited - target * 60000) : '') + ')'), bar);
-    $('[data-overdue]', li).hidden = !(used > 1 && !item.acknowledgedAt);
+    const acked = item.status !== 'requested';
+    const verb = item.acknowledgedAt ? 'acknowledged after ' : acked ? 'raised ' : '';
+    const tail = item.acknowledgedAt || !acked ? '' : ' ago, acknowledged';
+    waiting.replaceChildren(document.createTextNode(verb + duration(waited) + tail + ' (target ' + duration(target * 60000)
+      + (used > 1 && !acked ? ', past target by ' + duration(waited - target * 60000) : '') + ')'), bar);
+    $('[data-overdue]', li).hidden = !(used > 1 && !acked);
 
     const ackRow = $('[data-ack-row]', li);
     ackRow.hidden = !(item.acknowledgedAt || item.owner);
     if (!ackRow.hidden) {
       const dd = $('[data-ack]', li);
-      dd.replaceChildren(document.createTextNode((item.owner ? 'by ' + item.owner + ' ' : '')), timeEl(item.acknowledgedAt));
+      dd.replaceChildren(document.createTextNode((item.owner ? 'by ' + item.owner + ' ' : '')));
+      if (item.acknowledgedAt) dd.append(timeEl(item.acknowledgedAt));
     }
     setText(li, '[data-suppressed]', !item.suppressedKnown ? 'not reported by this alert'
       : item.suppressedRecurrences > 0
@@ -310,8 +376,8 @@
     ev.replaceChildren(...rows);
 
     const ackBtn = $('[data-ack-button]', li);
-    const acked = item.status !== 'requested' && !item.escalatedAfterAck;
-    ackBtn.hidden = acked;
+    const ackDone = item.status !== 'requested' && !item.escalatedAfterAck;
+    ackBtn.hidden = ackDone;
     ackBtn.textContent = item.escalatedAfterAck ? 'Acknowledge the escalation' : 'Acknowledge';
     ackBtn.setAttribute('aria-describedby', $('.card__heading', li).id);
   }
@@ -355,8 +421,8 @@
   function summarise(items, now) {
     const all = [...state.items.values()];
     const waiting = all.filter(i => i.status === 'requested' || i.escalatedAfterAck).length;
-    const over = all.filter(i => !i.acknowledgedAt && targetUsed(i, now) > 1).length;
-    const shown = items.length === all.length ? '' : ' (' + items.length + ' shown by the filters)';
+    const over = all.filter(i => i.status === 'requested' && targetUsed(i, now) > 1).length;
+    const shown = state.filters.type || state.filters.programme ? ' matching the filters' : '';
     setText(document, '#summary', all.length + (all.length === 1 ? ' open alert' : ' open alerts') + shown + ': '
       + waiting + ' waiting for acknowledgement, ' + over + ' past the response target.');
   }
@@ -388,7 +454,25 @@
   }
 
   // ------------------------------------------------------------------------------------------ data
-  async function load() {
+  let loading = null;
+  let again = false;
+
+  /** Reloads the worklist; calls while one is running coalesce into one more. */
+  function load(quiet = false) {
+    if (loading) { again = true; return loading; }
+    loading = (async () => {
+      try {
+        await loadOnce(quiet);
+      } finally {
+        loading = null;
+        if (again) { again = false; load(); }
+      }
+    })();
+    return loading;
+  }
+
+  async function loadOnce(quiet) {
+    const generation = state.generation;
     let data;
     try {
       data = await api.worklist();
@@ -397,7 +481,11 @@
       showError('The worklist could not be refreshed (' + e.message + '). It will try again.');
       return;
     }
-    const items = normaliseWorklist(data);
+    if (generation !== state.generation) { again = true; return; }
+    const tasks = (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task');
+    (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
+      .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
+    const items = tasks.map(t => itemOf(t));
     const newIds = new Set();
     const fresh = [];
     for (const it of items) {
@@ -406,38 +494,50 @@
     state.items = new Map(items.map(i => [i.id, i]));
     state.known = state.known || new Set();
     items.forEach(i => state.known.add(i.id));
-    fillFilter('#filter-type', new Set(items.map(i => i.type).filter(Boolean)), v => TYPE_TEXT[v] || v);
-    fillFilter('#filter-programme', new Set(items.map(i => i.programme).filter(Boolean)), v => v);
-    render(newIds);
-    if (fresh.length) {
-      fresh.sort((a, b) => compare(a, b, Date.now()));
+    render(quiet ? null : newIds);
+    if (fresh.length && !quiet) {
+      fresh.sort((x, y) => compare(x, y, Date.now()));
       const first = fresh[0];
       announce(fresh.length + (fresh.length === 1 ? ' new alert' : ' new alerts') + ': '
         + (PRIORITY_TEXT[first.priority] || first.priority) + ' ' + typeText(first).toLowerCase()
         + ' for patient ' + first.patient + (fresh.length > 1 ? ', and others' : '') + '.');
     }
+    fetchObservations(tasks);
   }
 
-  /** The worklist answer: {items: [...]} of plain items, or a FHIR searchset Bundle of Tasks (+ Observations). */
-  function normaliseWorklist(data) {
-    if (data && data.resourceType === 'Bundle') {
-      const obs = new Map();
-      const tasks = [];
-      (data.entry || []).forEach(e => {
-        const r = e.resource;
-        if (!r) return;
-        if (r.resourceType === 'Observation') obs.set(r.id, r);
-        else if (r.resourceType === 'Task') tasks.push(r);
-      });
-      return tasks.map(t => {
-        const ref = t.focus && t.focus.reference ? t.focus.reference.replace(/^Observation\//, '') : t.id;
-        return fromFhir(t, obs.get(ref) || obs.get(t.id));
-      });
-    }
-    return ((data && data.items) || data || []).map(i => Object.assign({
-      suppressedKnown: i.suppressedRecurrences !== undefined && i.suppressedRecurrences !== null,
-      evidence: [],
-    }, i, { suppressedRecurrences: Number(i.suppressedRecurrences || 0) }));
+  function itemOf(task) {
+    const cached = state.observations.get(focusId(task));
+    return fromFhir(task, cached ? cached.resource : null);
+  }
+
+  /** Fetches the Observations (evidence, type) of Tasks whose pipeline version is new, six at a time. */
+  async function fetchObservations(tasks) {
+    const wanted = tasks.filter(t => {
+      const c = state.observations.get(focusId(t));
+      return !c || (c.key !== null && c.key !== observationKey(t));
+    });
+    if (!wanted.length) return;
+    let next = 0;
+    const worker = async () => {
+      while (next < wanted.length) { // eslint-disable-line no-unmodified-loop-condition
+        const t = wanted[next++];
+        try {
+          const o = await api.observation(focusId(t));
+          state.observations.set(focusId(t), { key: observationKey(t), resource: o });
+        } catch (e) {
+          state.observations.set(focusId(t), { key: observationKey(t), resource: null });
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker(), worker(), worker()]);
+    state.items.forEach((item, id) => {
+      const c = state.observations.get(id);
+      if (c && c.resource) {
+        const fresh = fromFhir({ ...item.task }, c.resource);
+        state.items.set(id, fresh);
+      }
+    });
+    render(null);
   }
 
   async function loadTimeline(id, li) {
@@ -446,18 +546,34 @@
       const b = await api.history(id);
       const versions = (b.entry || []).map(e => e.resource).filter(Boolean)
         .sort((x, y) => Number(x.meta && x.meta.versionId) - Number(y.meta && y.meta.versionId));
-      const rows = versions.map(t => {
+      const rows = [];
+      let prev = null;
+      versions.forEach(t => {
         const item = document.createElement('li');
         const lc = coding(t.businessStatus, LIFECYCLE);
+        const ts = coding(t.businessStatus, TRIAGE_STATE);
         const who = t.owner && t.owner.display;
         const when = (t.meta && t.meta.lastUpdated) || t.lastModified;
-        const parts = ['Version ' + ((t.meta && t.meta.versionId) || '?') + ': '
-          + (STATUS_TEXT[t.status] || t.status) + (lc ? ', ' + (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) : '')
-          + (who ? ', owner ' + who : '') + ', ' + (PRIORITY_TEXT[t.priority] || t.priority || '') + ' — '];
-        item.append(document.createTextNode(parts.join('')), timeEl(when));
-        return item;
+        const what = [];
+        if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
+          || prev.description !== t.description) {
+          what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
+        }
+        if (!prev || prev.status !== t.status) {
+          what.push((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : '')
+            + (who && t.status !== 'requested' ? ' by ' + who : ''));
+        }
+        const out = outcomeText(t);
+        if (out && (!prev || outcomeText(prev) !== out)) what.push('outcome' + out);
+        const notes = (t.note || []).slice((prev && prev.note || []).length).map(n => '“' + n.text + '”'
+          + (n.authorString ? ' (' + n.authorString + ')' : ''));
+        what.push(...notes);
+        prev = t;
+        item.append(timeEl(when), document.createTextNode(': ' + (what.length ? what.join('; ') : 'no visible change')
+          + ' (version ' + ((t.meta && t.meta.versionId) || '?') + ')'));
+        rows.push(item);
       });
-      list.replaceChildren(...(rows.length ? rows : [textLi('No earlier versions.')]));
+      list.replaceChildren(...(rows.length ? rows : [textLi('No versions.')]));
     } catch (e) {
       list.replaceChildren(textLi('The timeline could not be loaded: ' + e.message));
     }
@@ -485,7 +601,8 @@
 
   function outcomeText(t) {
     const out = (t.output || []).map(o => o.valueCodeableConcept && (o.valueCodeableConcept.text
-      || (o.valueCodeableConcept.coding && o.valueCodeableConcept.coding[0] && o.valueCodeableConcept.coding[0].display)))
+      || (o.valueCodeableConcept.coding && o.valueCodeableConcept.coding[0]
+        && (o.valueCodeableConcept.coding[0].display || o.valueCodeableConcept.coding[0].code))))
       .filter(Boolean);
     return out.length ? ' (' + out.join(', ') + ')' : '';
   }
@@ -554,38 +671,51 @@
 
   // ------------------------------------------------------------------------------------------ start
   function live() {
-    if (window.EventSource && api.eventsUrl) {
-      try {
-        const es = new EventSource(api.eventsUrl, { withCredentials: true });
-        state.source = es;
-        es.onmessage = () => load();
-        es.addEventListener('alert', () => load());
-        es.addEventListener('task', () => load());
-        es.onerror = () => { /* the browser reconnects; polling below keeps the page current meanwhile */ };
-      } catch (e) { /* polling only */ }
+    let timer = null;
+    const soon = () => { if (!timer) timer = window.setTimeout(() => { timer = null; load(); }, 300); };
+    if (window.EventSource) {
+      const es = new EventSource(api.eventsUrl);
+      state.source = es;
+      es.addEventListener('task', soon);
+      es.onmessage = soon;
+      es.onopen = soon; // after a reconnection, catch up on what changed meanwhile
+      // on error the browser reconnects by itself; the polling below keeps the page current meanwhile
     }
-    window.setInterval(load, POLL_MS);
+    window.setInterval(() => load(), POLL_MS);
     window.setInterval(() => render(null), 30000); // waiting times move on
+  }
+
+  function onFilter() {
+    state.filters.type = $('#filter-type').value;
+    state.filters.programme = $('#filter-programme').value;
+    state.generation++;
+    load(true);
   }
 
   async function start() {
     $('#local-zone').textContent = localZone;
     $('#show-utc').addEventListener('change', ev => { state.utc = ev.target.checked; refreshTimes(); });
-    $('#filter-type').addEventListener('change', ev => { state.filters.type = ev.target.value; render(null); });
-    $('#filter-programme').addEventListener('change', ev => { state.filters.programme = ev.target.value; render(null); });
+    $('#filter-type').addEventListener('change', onFilter);
+    $('#filter-programme').addEventListener('change', onFilter);
+    fillFilter('#filter-type', new Set(Object.keys(TYPE_TEXT)), v => TYPE_TEXT[v]);
+    let s;
     try {
-      const s = await api.session();
-      state.csrf = s.csrfToken || s.csrf || null;
-      document.querySelectorAll('[data-csrf]').forEach(i => { i.value = state.csrf || ''; });
-      $('#who').textContent = 'Signed in as ' + (s.displayName || s.user || s.username || 'unknown')
-        + (s.programmes && s.programmes.length ? ' (' + s.programmes.join(', ') + ')' : '');
-      fillFilter('#filter-programme', new Set(s.programmes || []), v => v);
+      s = await api.session();
     } catch (e) {
       showError('Your session could not be read (' + e.message + ').');
+      return;
     }
+    if (!s.authenticated) { signIn(); return; }
+    state.csrf = s.csrfToken || null;
+    state.canAct = s.canAct !== false;
+    document.body.dataset.canAct = String(state.canAct);
+    document.querySelectorAll('[data-csrf]').forEach(i => { i.value = state.csrf || ''; });
+    $('#who').textContent = 'Signed in as ' + s.username + ' (' + (s.role || 'unknown role')
+      + (s.programmes && s.programmes.length ? ': ' + s.programmes.join(', ') : '') + ')';
+    fillFilter('#filter-programme', new Set(s.programmes || []), v => v);
     try {
       const t = await api.targets();
-      const targets = (t && t.targets) || t || {};
+      const targets = (t && t.targets) || {};
       Object.keys(targets).forEach(k => {
         const m = isoMinutes(targets[k]);
         if (m) state.targetsMin[k] = m;
@@ -596,7 +726,7 @@
     } catch (e) {
       $('#targets-text').textContent = 'default response targets (the service did not report its own)';
     }
-    await load();
+    await load(true);
     live();
   }
 
