@@ -51,8 +51,15 @@ public final class EquityDemo {
     public static Map<String, Object> run(EmbeddedPlatform platform, EquityJobConfig config, long seed, Path out,
                                           Duration timeout, PrintStream progress, LongConsumer readings)
             throws Exception {
+        return run(platform, config, seed, out, timeout, progress, readings, Long.MAX_VALUE);
+    }
+
+    /** The same, with the simulated triage team acting only on alerts raised before {@code triageRaisedBeforeMs}. */
+    public static Map<String, Object> run(EmbeddedPlatform platform, EquityJobConfig config, long seed, Path out,
+                                          Duration timeout, PrintStream progress, LongConsumer readings,
+                                          long triageRaisedBeforeMs) throws Exception {
         long started = System.nanoTime();
-        int triage = DemoTriage.run(platform.bootstrapServers(), TriageTeam.defaults(seed));
+        int triage = DemoTriage.run(platform.bootstrapServers(), TriageTeam.defaults(seed), triageRaisedBeforeMs);
         progress.printf("  triage team acknowledged %,d alerts; running the equity-metrics job%n", triage);
         JobID job = platform.submitEquityMetrics(config.withBounded(true));
         long deadline = System.nanoTime() + timeout.toNanos();
