@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,6 +110,12 @@ class WorklistBrowserIT {
                 .withLogFile(Path.of("target", "chromedriver.log").toFile())
                 .build();
         browser = new ChromeDriver(service, options);
+    }
+
+    /** What the browser showed last, for a reader of a failure (target/worklist-last.png). */
+    @AfterEach
+    void keepLastScreen() throws Exception {
+        Files.write(Path.of("target", "worklist-last.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     @AfterAll
