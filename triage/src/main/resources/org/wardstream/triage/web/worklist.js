@@ -270,7 +270,7 @@
 
   // ------------------------------------------------------------------------------------------ rendering
   function typeText(item) {
-    return TYPE_TEXT[item.type] || item.title || item.type || 'Alert';
+    return item.title || TYPE_TEXT[item.type] || item.type || 'Alert';
   }
 
   /** The server filters by type and programme (episode-type, programme search parameters). */
