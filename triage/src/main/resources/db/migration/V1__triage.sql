@@ -22,14 +22,15 @@ create table alert_message (
 );
 create index alert_message_episode on alert_message (episode_id);
 
--- Messages that could not be read as alerts: kept with the reason, never silently dropped.
-create table alert_reject (
+-- Records (alerts, enrolments) that could not be read: kept with the reason, never silently dropped.
+create table ingest_reject (
     id          bigserial primary key,
+    topic       text not null,
     topic_partition int not null,
     topic_offset    bigint not null,
     reason      text not null,
     received_at timestamptz not null,
-    unique (topic_partition, topic_offset)
+    unique (topic, topic_partition, topic_offset)
 );
 
 -- Current version of every served resource (Task, Observation, Provenance), with the columns searches use.
@@ -71,6 +72,7 @@ create table task_state (
     pipeline_json    text not null,
     lifecycle        text,
     clinician_status text,
+    triage_state     text,
     owner_user       text,
     outcome          text,
     notes_json       text not null default '[]',

@@ -14,6 +14,14 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wardstream.triage.fhir.FhirServlet;
+import org.wardstream.triage.fhir.ObservationProvider;
+import org.wardstream.triage.fhir.ProvenanceProvider;
+import org.wardstream.triage.fhir.TaskProvider;
+import org.wardstream.triage.kafka.AlertIngest;
+import org.wardstream.triage.kafka.TriageEventPublisher;
+import org.wardstream.triage.store.TaskStore;
+import org.wardstream.triage.web.ApiServlet;
+import org.wardstream.triage.web.EventHub;
 import org.wardstream.triage.store.Audit;
 import org.wardstream.triage.store.Database;
 import org.wardstream.triage.store.Users;
@@ -45,65 +53,96 @@ public final class TriageServer implements AutoCloseable {
     private final Database db;
     private final Users users;
     private final Audit audit;
+    private final TaskStore store;
+    private final EventHub hub;
+    private final TriageEventPublisher publisher;
     private final Server jetty;
+    private AlertIngest ingest;
 
-    private TriageServer(TriageConfig config, Database db, Users users, Audit audit, Server jetty) {
+    private TriageServer(TriageConfig config, Database db) {
         this.config = config;
         this.db = db;
-        this.users = users;
-        this.audit = audit;
-        this.jetty = jetty;
+        this.users = new Users(db, config.bcryptCost());
+        this.audit = new Audit(db);
+        this.store = new TaskStore(db);
+        this.hub = new EventHub();
+        this.publisher = new TriageEventPublisher(config.bootstrapServers(), config.kafkaProperties(), db);
+        this.jetty = new Server();
     }
 
-    /** Migrates the database, starts the HTTP server, and returns once it listens. */
+    /** After a Task changed (ingest or action): tell the open event streams; send pending triage events. */
+    private void changed(TaskStore.TaskChange change) {
+        hub.publish(change);
+        publisher.wake();
+    }
+
+    /** Migrates the database, starts the ingest, the triage-events publisher and the HTTP server. */
     public static TriageServer start(TriageConfig config) throws Exception {
         LOG.info("starting the triage service: {}", config);
         Database db = Database.open(config.jdbcUrl(), config.dbUser(), config.dbPassword(), 10);
+        TriageServer server;
         try {
-            Users users = new Users(db, config.bcryptCost());
-            Audit audit = new Audit(db);
-            Server jetty = new Server();
-            ServerConnector connector = new ServerConnector(jetty);
-            connector.setHost(config.bindHost());
-            connector.setPort(config.port());
-            jetty.addConnector(connector);
-
-            ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-            context.setContextPath("/");
-            SessionHandler sessions = context.getSessionHandler();
-            sessions.setSessionCookie("WARDSTREAM_SESSION");
-            sessions.setHttpOnly(true);
-            sessions.setSameSite(HttpCookie.SameSite.STRICT);
-            sessions.setSecureCookies(config.secureCookies());
-            sessions.setMaxInactiveInterval((int) config.sessionTimeout().toSeconds());
-
-            context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource(WEB_ROOT));
-            ServletHolder statics = new ServletHolder("static", DefaultServlet.class);
-            statics.setInitParameter("dirAllowed", "false");
-            context.addServlet(statics, "/");
-
-            LoginServlet login = new LoginServlet(users, audit);
-            for (String path : List.of("/login", "/logout", "/session")) context.addServlet(new ServletHolder(login), path);
-
-            context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
-                    org.wardstream.triage.worklist.ResponseTargets.defaults())), "/api/response-targets");
-            List<IResourceProvider> providers = new ArrayList<>();
-            context.addServlet(new ServletHolder("fhir", new FhirServlet(providers)), "/fhir/*");
-
-            FilterHolder auth = new FilterHolder(new AuthFilter(users, audit));
-            context.addFilter(auth, "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
-            context.addFilter(auth, "/api/*", EnumSet.of(DispatcherType.REQUEST));
-
-            jetty.setHandler(context);
-            jetty.setStopAtShutdown(false);
-            jetty.start();
-            TriageServer server = new TriageServer(config, db, users, audit, jetty);
-            LOG.info("triage service listening on {}", server.baseUrl());
-            return server;
-        } catch (Exception | Error e) {
+            server = new TriageServer(config, db);
+        } catch (RuntimeException | Error e) {
             db.close();
             throw e;
         }
+        try {
+            server.startAll();
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+        LOG.info("triage service listening on {}", server.baseUrl());
+        return server;
+    }
+
+    private void startAll() throws Exception {
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(config.bindHost());
+        connector.setPort(config.port());
+        jetty.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        context.setContextPath("/");
+        SessionHandler sessions = context.getSessionHandler();
+        sessions.setSessionCookie("WARDSTREAM_SESSION");
+        sessions.setHttpOnly(true);
+        sessions.setSameSite(HttpCookie.SameSite.STRICT);
+        sessions.setSecureCookies(config.secureCookies());
+        sessions.setMaxInactiveInterval((int) config.sessionTimeout().toSeconds());
+
+        context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource(WEB_ROOT));
+        ServletHolder statics = new ServletHolder("static", DefaultServlet.class);
+        statics.setInitParameter("dirAllowed", "false");
+        context.addServlet(statics, "/");
+
+        LoginServlet login = new LoginServlet(users, audit);
+        for (String path : List.of("/login", "/logout", "/session")) context.addServlet(new ServletHolder(login), path);
+
+        List<IResourceProvider> providers = new ArrayList<>();
+        providers.add(new TaskProvider(store, audit, this::changed));
+        providers.add(new ObservationProvider(store, audit));
+        providers.add(new ProvenanceProvider(store, audit));
+        context.addServlet(new ServletHolder("fhir", new FhirServlet(providers)), "/fhir/*");
+        ServletHolder api = new ServletHolder("api", new ApiServlet(store, audit, hub, this::changed));
+        api.setAsyncSupported(true);
+        context.addServlet(api, "/api/*");
+        context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
+                org.wardstream.triage.worklist.ResponseTargets.defaults())), "/api/response-targets");
+
+        FilterHolder auth = new FilterHolder(new AuthFilter(users, audit));
+        auth.setAsyncSupported(true);
+        context.addFilter(auth, "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(auth, "/api/*", EnumSet.of(DispatcherType.REQUEST));
+
+        jetty.setHandler(context);
+        jetty.setStopAtShutdown(false);
+        jetty.start();
+        publisher.start();
+        ingest = new AlertIngest(config.bootstrapServers(), config.kafkaProperties(), config.groupId(), store,
+                this::changed);
+        ingest.start();
     }
 
     /** The port the HTTP server listens on (the configured one, or the free one picked for port 0). */
@@ -130,12 +169,26 @@ public final class TriageServer implements AutoCloseable {
         return db;
     }
 
+    public TaskStore store() {
+        return store;
+    }
+
+    /** Alert messages stored by this process so far (re-deliveries not counted). */
+    public long alertsIngested() {
+        return ingest == null ? 0 : ingest.ingested();
+    }
+
+    /** triage-events records sent by this process so far. */
+    public long triageEventsSent() {
+        return publisher.sent();
+    }
+
+    /** Stops the ingest, the HTTP server and the publisher (pending triage events stay in the outbox), then the pool. */
     @Override
     public void close() throws Exception {
-        try {
-            jetty.stop();
-        } finally {
-            db.close();
+        try (AutoCloseable pool = db; AutoCloseable pub = publisher; AutoCloseable events = hub) {
+            if (ingest != null) ingest.close();
+            if (jetty.isStarted()) jetty.stop();
         }
     }
 }
