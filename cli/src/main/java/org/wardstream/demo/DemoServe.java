@@ -144,7 +144,7 @@ public final class DemoServe implements AutoCloseable {
                 throw new IllegalStateException("the triage service stored " + stored + " of " + messages
                         + " alert messages within " + timeout.toSeconds() + " s");
             }
-            stored = count("select count(*) from alert_message") + count("select count(*) from alert_reject");
+            stored = server.alertsIngested() + count("select count(*) from ingest_reject where topic = 'alerts'");
             if (stored < messages) TimeUnit.MILLISECONDS.sleep(250); // polling the service's store, not a test
         }
         return stored;
