@@ -8,7 +8,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -70,6 +73,7 @@ import static org.awaitility.Awaitility.await;
  * events are on Kafka with that outcome, the Task is {@code completed} through the FHIR API, and the audit log holds
  * both actions. Writes {@code target/triage-worklist.png} (copied to {@code docs/} by hand, see docs/TRIAGE.md).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorklistBrowserIT {
 
     @RegisterExtension
@@ -80,6 +84,7 @@ class WorklistBrowserIT {
     static final String PATIENT_ROUTINE = "p-8a1f42";
     static final String PATIENT_LATER = "p-51d7aa";
     static final String PATIENT_OTHER_PROGRAMME = "p-b0b0b0";
+    static final String PATIENT_ESCALATED = "p-e5c0a1";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
     static ChromeDriver browser;
@@ -94,6 +99,7 @@ class WorklistBrowserIT {
         enrol(PATIENT_ROUTINE, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_LATER, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_OTHER_PROGRAMME, TriageTestServer.PROGRAMME_B);
+        enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
         alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2));
         alert(change(PATIENT_ROUTINE, EpisodeType.DEVICE_OFFLINE, Severity.ROUTINE, NOW - 300 * 60_000L, 0));
@@ -125,6 +131,7 @@ class WorklistBrowserIT {
     }
 
     @Test
+    @Order(1)
     void clinicianSeesTheUrgentAlertFirstAcknowledgesAndResolvesItAsAFalseAlarm() throws Exception {
         String urgentTask = taskId(PATIENT_URGENT, EpisodeType.TACHYCARDIA, NOW - 25 * 60_000L);
 
@@ -218,6 +225,47 @@ class WorklistBrowserIT {
             }
         }
         assertThat(actions).anyMatch(a -> a.contains("acknowledge")).anyMatch(a -> a.contains("resolve"));
+    }
+
+    @Test
+    @Order(2)
+    void anEscalationAfterAcknowledgementPutsTheAlertBackOnTopFlagged() throws Exception {
+        long afStart = NOW - 50 * 60_000L;
+        String afTask = taskId(PATIENT_ESCALATED, EpisodeType.ATRIAL_FIBRILLATION, afStart);
+        AlertChange opened = change(PATIENT_ESCALATED, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, afStart, 0);
+        alert(opened);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + afTask + "']")).isEmpty());
+        card(afTask).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> card(afTask).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+        assertThat(card(afTask).findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed()).isFalse();
+
+        // the detection job escalates the AF (fast ventricular rate): same episode, same ids
+        alert(new AlertChange(AlertChange.Kind.ESCALATED, true, opened.episodeId(), opened.patient(), opened.type(),
+                Severity.URGENT, afStart, null, afStart + 40 * 60_000L,
+                "AF with fast ventricular rate (mean above the rate-control target for several minutes)",
+                Map.of("irregularity", 0.91, "meanRateBpm", 97.0, "fastRateBpm", 131.0, "fastMinutes", 5.0),
+                opened.detectorVersion(), 1, 0));
+
+        wait.until(d -> card(afTask).findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed());
+        WebElement flagged = card(afTask);
+        assertThat(flagged.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
+        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
+                .as("a flagged escalation comes first among the urgent alerts").isEqualTo(afTask);
+    }
+
+    /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */
+    static void signedIn() {
+        browser.get(TRIAGE.baseUrl() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.getCurrentUrl().contains("/login") || !d.findElements(By.cssSelector("#worklist > li")).isEmpty());
+        if (browser.getCurrentUrl().contains("/login")) {
+            browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+            browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+        }
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-alert]")).isEmpty());
     }
 
     static WebElement card(String taskId) {

@@ -43,6 +43,8 @@
   /** Defaults, replaced by the service's configured targets (alert-rules/response-targets.yaml). */
   const DEFAULT_TARGETS_MIN = { stat: 15, asap: 30, urgent: 60, routine: 240 };
   const POLL_MS = 10000;
+  /** Cards on the page at most: the most urgent, oldest first; the rest are counted, and the filters narrow them. */
+  const MAX_SHOWN = 200;
 
   const state = {
     items: new Map(),        // Task id -> item
@@ -205,20 +207,16 @@
   const api = {
     session: () => http('GET', '/session'),
     targets: () => http('GET', '/api/response-targets'),
-    /** The worklist query: open Tasks, most urgent first, then oldest; every page (the server caps a page at 500). */
-    worklist: async () => {
-      const q = new URLSearchParams({ status: 'requested,accepted,in-progress', _sort: '-priority,authored-on', _count: '500' });
+    /**
+     * The worklist query: open Tasks, most urgent first, then oldest; the first {@link MAX_SHOWN} (Bundle.total says
+     * how many match). A backlog beyond that is counted on the page and narrowed with the filters.
+     */
+    worklist: () => {
+      const q = new URLSearchParams({ status: 'requested,accepted,in-progress', _sort: '-priority,authored-on',
+        _count: String(MAX_SHOWN) });
       if (state.filters.type) q.set('episode-type', state.filters.type);
       if (state.filters.programme) q.set('programme', state.filters.programme);
-      let url = '/fhir/Task?' + q;
-      const entries = [];
-      for (let page = 0; url && page < 20; page++) {
-        const b = await http('GET', url, undefined, FHIR_JSON);
-        (b.entry || []).forEach(e => entries.push(e));
-        const next = (b.link || []).find(l => l.relation === 'next');
-        url = next ? sameOrigin(next.url) : null;
-      }
-      return { resourceType: 'Bundle', entry: entries };
+      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON);
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON),
     history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history', undefined, FHIR_JSON),
@@ -235,15 +233,7 @@
     window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname));
   }
 
-  /** A paging link as a path on this server (the server may name itself differently from the browser). */
-  function sameOrigin(url) {
-    try {
-      const u = new URL(url, window.location.href);
-      return u.pathname + u.search;
-    } catch (e) {
-      return url;
-    }
-  }
+
 
   // ------------------------------------------------------------------------------------------ ordering
   function targetMin(item) {
@@ -423,8 +413,11 @@
     const waiting = all.filter(i => i.status === 'requested' || i.escalatedAfterAck).length;
     const over = all.filter(i => i.status === 'requested' && targetUsed(i, now) > 1).length;
     const shown = state.filters.type || state.filters.programme ? ' matching the filters' : '';
-    setText(document, '#summary', all.length + (all.length === 1 ? ' open alert' : ' open alerts') + shown + ': '
-      + waiting + ' waiting for acknowledgement, ' + over + ' past the response target.');
+    const more = state.total > all.length ? ' (the ' + all.length + ' most urgent of ' + state.total
+      + ' are shown; the filters narrow them)' : '';
+    const n = Math.max(state.total || 0, all.length);
+    setText(document, '#summary', n + (n === 1 ? ' open alert' : ' open alerts') + shown + more + ': '
+      + waiting + (more ? ' of those shown' : '') + ' waiting for acknowledgement, ' + over + ' past the response target.');
   }
 
   function fillFilter(sel, values, label) {
@@ -483,6 +476,7 @@
     }
     if (generation !== state.generation) { again = true; return; }
     const tasks = (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task');
+    state.total = typeof data.total === 'number' ? data.total : tasks.length;
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
     const items = tasks.map(t => itemOf(t));
