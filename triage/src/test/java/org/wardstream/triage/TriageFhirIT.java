@@ -155,7 +155,10 @@ class TriageFhirIT {
         String next = null;
         for (JsonNode l : page.at("/link")) if (l.at("/relation").asText().equals("next")) next = l.at("/url").asText();
         assertThat(next).as("a next link").isNotNull();
-        JsonNode page2 = JSON.readTree(clinicianA.get(next.substring(TRIAGE.baseUrl().length())).body());
+        String nextPath = next.substring(TRIAGE.baseUrl().length());
+        assertThat(Http.basic(TRIAGE.baseUrl(), CLINICIAN_B, PASSWORD).get(nextPath).statusCode())
+                .as("another user cannot page through this search").isEqualTo(410);
+        JsonNode page2 = JSON.readTree(clinicianA.get(nextPath).body());
         assertThat(page2.at("/entry/0/resource/id").asText()).isEqualTo("ep-a2");
 
         assertThat(JSON.readTree(clinicianA.get("/fhir/Task?priority=routine" + PA1).body()).at("/total").asInt()).isEqualTo(1);
