@@ -155,7 +155,10 @@ class TriageFhirIT {
         String next = null;
         for (JsonNode l : page.at("/link")) if (l.at("/relation").asText().equals("next")) next = l.at("/url").asText();
         assertThat(next).as("a next link").isNotNull();
-        JsonNode page2 = JSON.readTree(clinicianA.get(next.substring(TRIAGE.baseUrl().length())).body());
+        String nextPath = next.substring(TRIAGE.baseUrl().length());
+        assertThat(Http.basic(TRIAGE.baseUrl(), CLINICIAN_B, PASSWORD).get(nextPath).statusCode())
+                .as("another user cannot page through this search").isEqualTo(410);
+        JsonNode page2 = JSON.readTree(clinicianA.get(nextPath).body());
         assertThat(page2.at("/entry/0/resource/id").asText()).isEqualTo("ep-a2");
 
         assertThat(JSON.readTree(clinicianA.get("/fhir/Task?priority=routine" + PA1).body()).at("/total").asInt()).isEqualTo(1);
@@ -168,7 +171,7 @@ class TriageFhirIT {
         assertThat(JSON.readTree(clinicianA.get("/fhir/Task?_lastUpdated=gt2000-01-01" + PA1).body()).at("/total").asInt())
                 .isEqualTo(2);
         assertThat(JSON.readTree(clinicianA.get("/fhir/Observation?code=" + FhirAlerts.EPISODE_TYPE_SYSTEM
-                + "%7Cbradycardia").body()).at("/total").asInt()).isEqualTo(1);
+                + "%7Cbradycardia&subject.identifier=pa-1").body()).at("/total").asInt()).isEqualTo(1);
 
         // another programme's alert: 404 for clinician A, visible to clinician B and the administrator
         awaitTask(clinicianB, "ep-b1", 1);
@@ -177,7 +180,7 @@ class TriageFhirIT {
         assertThat(clinicianA.get("/fhir/Task/ep-b1/_history").statusCode()).isEqualTo(404);
         assertThat(action(clinicianA, "ep-b1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(404);
         assertThat(Http.basic(TRIAGE.baseUrl(), ADMIN, PASSWORD).get("/fhir/Task/ep-b1").statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(clinicianB.get("/fhir/Task").body()).at("/total").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(clinicianB.get("/fhir/Task?patient.identifier=pb-1").body()).at("/total").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -294,5 +297,63 @@ class TriageFhirIT {
         assertValidR4(escalated.toString());
         assertThat(JSON.readTree(clinicianA.get("/fhir/Task?flagged=true&_id=ep-m1").body()).at("/total").asInt())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aBrowserSessionActsWithTheCsrfHeaderAndTheEventStreamAnnouncesNewAlertsAndActions() throws Exception {
+        Http session = Http.session(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
+        String csrf = JSON.readTree(session.get("/session").body()).at("/csrfToken").asText();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.HttpClient sse = java.net.http.HttpClient.newHttpClient();
+        var stream = sse.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(TRIAGE.baseUrl() + "/api/events"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                (CLINICIAN_A + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        Thread reader = new Thread(() -> response.body().forEach(lines::add), "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
+
+        TRIAGE.enrol("pb-9", PROGRAMME_B);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-s0", "pb-9", EpisodeType.PAUSE,
+                Severity.STAT, START, 1));
+        openAlertInProgrammeA("pa-9", "ep-s1", EpisodeType.TACHYCARDIA, Severity.URGENT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("\"id\":\"ep-s1\"")));
+
+        HttpResponse<String> noHeader = session.postJson("/api/tasks/ep-s1/actions", "{\"action\":\"acknowledge\"}", Map.of());
+        assertThat(noHeader.statusCode()).isEqualTo(403);
+        HttpResponse<String> ok = session.postJson("/api/tasks/ep-s1/actions", "{\"action\":\"acknowledge\"}",
+                Map.of("X-CSRF-Token", csrf));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream()
+                .anyMatch(l -> l.contains("\"id\":\"ep-s1\"") && l.contains("\"status\":\"accepted\"")));
+        assertThat(lines).as("programme B's alert is not announced to a programme A clinician")
+                .noneMatch(l -> l.contains("ep-s0"));
+        response.body().close();
+    }
+
+    @Test
+    void aRestartThatReadsTheTopicsAgainFromTheStartDuplicatesNothing() throws Exception {
+        openAlertInProgrammeA("pa-6", "ep-x1", EpisodeType.BRADYCARDIA, Severity.URGENT);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-x1", "pa-6", EpisodeType.BRADYCARDIA,
+                Severity.URGENT, START, 50));
+        awaitTask(clinicianA, "ep-x1", 2);
+        assertThat(action(clinicianA, "ep-x1", "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}")
+                .statusCode()).isEqualTo(200);
+        String before = clinicianA.get("/fhir/Task/ep-x1/_history").body();
+        List<String> messagesBefore = rows("select count(*) from alert_message");
+
+        TRIAGE.restartWithFullReplay("triage-test-replay");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-x-marker", "pa-6", EpisodeType.PAUSE,
+                Severity.URGENT, START, 60));
+        awaitTask(clinicianA, "ep-x-marker", 1); // the replay has passed every earlier record of pa-6's partition
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.parseInt(rows("select count(*) from alert_message").get(0))
+                == Integer.parseInt(messagesBefore.get(0)) + 1);
+        JsonNode history = JSON.readTree(clinicianA.get("/fhir/Task/ep-x1/_history").body());
+        assertThat(history.at("/entry").size()).isEqualTo(3);
+        assertThat(JSON.readTree(before).at("/entry").size()).isEqualTo(3);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-x1").body()).at("/status").asText()).isEqualTo("completed");
     }
 }

@@ -75,6 +75,17 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Stops the service and starts it again on the same database and port with a new consumer group, so it reads
+     * both topics again from the beginning (a full replay), as after a lost offset or an operator's reset.
+     */
+    public void restartWithFullReplay(String newGroupId) throws Exception {
+        int port = server.port();
+        server.close();
+        server = TriageServer.start(TriageConfig.of(kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), null)
+                .withPort(port).withBcryptCost(4).withGroupId(newGroupId));
+    }
+
     /** Sends an enrolment of the patient in the programme to {@code enrolments}, as the enrolment system would. */
     public void enrol(String patient, String programme) throws Exception {
         Enrolment e = Enrolment.newBuilder().setPatientId(patient).setProgramme(programme)

@@ -92,35 +92,57 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         TriageUser u = user(rd);
         int total = store.count(u, q);
         audit.record(u.username(), "search", typeName(), null, q.describe() + " -> " + total + " matches", "ok");
-        InstantType published = InstantType.now();
-        return new IBundleProvider() {
-            @Override
-            public IPrimitiveType<Date> getPublished() {
-                return published;
-            }
+        return new SearchResults(store, u, q, total, this::parse);
+    }
 
-            @Override
-            public List<IBaseResource> getResources(int from, int to) {
-                List<IBaseResource> out = new ArrayList<>();
-                for (TaskStore.Stored s : store.search(u, q, from, Math.max(0, to - from))) out.add(parse(s));
-                return out;
-            }
+    /** A search's results, fetched page by page from the database, for the user who searched (and no one else). */
+    static final class SearchResults implements IBundleProvider {
+        private final TaskStore store;
+        private final TriageUser user;
+        private final SearchQuery query;
+        private final int total;
+        private final java.util.function.Function<TaskStore.Stored, ? extends Resource> parse;
+        private final InstantType published = InstantType.now();
 
-            @Override
-            public String getUuid() {
-                return null;
-            }
+        SearchResults(TaskStore store, TriageUser user, SearchQuery query, int total,
+                      java.util.function.Function<TaskStore.Stored, ? extends Resource> parse) {
+            this.store = store;
+            this.user = user;
+            this.query = query;
+            this.total = total;
+            this.parse = parse;
+        }
 
-            @Override
-            public Integer preferredPageSize() {
-                return null;
-            }
+        TriageUser user() {
+            return user;
+        }
 
-            @Override
-            public Integer size() {
-                return total;
-            }
-        };
+        @Override
+        public IPrimitiveType<Date> getPublished() {
+            return published;
+        }
+
+        @Override
+        public List<IBaseResource> getResources(int from, int to) {
+            List<IBaseResource> out = new ArrayList<>();
+            for (TaskStore.Stored s : store.search(user, query, from, Math.max(0, to - from))) out.add(parse.apply(s));
+            return out;
+        }
+
+        @Override
+        public String getUuid() {
+            return null;
+        }
+
+        @Override
+        public Integer preferredPageSize() {
+            return null;
+        }
+
+        @Override
+        public Integer size() {
+            return total;
+        }
     }
 
     // ------------------------------------------------------------------------------------------- parameter helpers

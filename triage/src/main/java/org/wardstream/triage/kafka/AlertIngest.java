@@ -14,9 +14,12 @@ import org.wardstream.contract.Topics;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.wire.AvroCodec;
+import org.wardstream.schema.wire.DecodeException;
 import org.wardstream.triage.store.TaskStore;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,47 +83,23 @@ public final class AlertIngest implements AutoCloseable {
                 break;
             }
             if (batch.isEmpty()) continue;
-            List<TaskStore.TaskChange> changes = new ArrayList<>();
-            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            long[] fresh = {0};
             try {
-                Instant now = Instant.now();
-                store.database().tx(c -> {
-                    for (ConsumerRecord<byte[], byte[]> r : batch) {
-                        if (r.topic().equals(Topics.ALERTS)) {
-                            if (r.value() == null) {
-                                store.reject(c, r.topic(), r.partition(), r.offset(), "empty value", now);
-                                continue;
-                            }
-                            String json = new String(r.value(), StandardCharsets.UTF_8);
-                            try {
-                                if (store.ingestAlert(c, json, r.partition(), r.offset(), now, changes)) fresh[0]++;
-                            } catch (IllegalArgumentException | ca.uhn.fhir.parser.DataFormatException e) {
-                                store.reject(c, r.topic(), r.partition(), r.offset(), "not an alert Bundle: " + e.getMessage(), now);
-                            }
-                        } else {
-                            try {
-                                PatientKey key = keys.decode(r.key());
-                                if (r.value() == null) {
-                                    store.ingestEnrolment(c, key.getPatientId(), key.getProgramme(), "WITHDRAWN", now, changes);
-                                } else {
-                                    Enrolment e = enrolments.decode(r.value());
-                                    store.ingestEnrolment(c, e.getPatientId(), e.getProgramme(), e.getStatus().name(), now, changes);
-                                }
-                            } catch (org.wardstream.schema.wire.DecodeException | RuntimeException e) {
-                                if (e instanceof org.wardstream.triage.store.Database.StoreException se) throw se;
-                                store.reject(c, r.topic(), r.partition(), r.offset(), "not an enrolment: " + e.getMessage(), now);
-                            }
-                        }
-                    }
-                    return null;
-                });
+                List<TaskStore.TaskChange> changes = new ArrayList<>();
+                long fresh;
+                try {
+                    fresh = store.database().tx(c -> storeAll(c, batch, changes, keys, enrolments));
+                } catch (RuntimeException batchFailed) {
+                    // one record may be what fails: store them one by one, and keep a failing one as a reject
+                    changes.clear();
+                    fresh = oneByOne(batch, changes, keys, enrolments);
+                }
+                Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                 for (TopicPartition tp : batch.partitions()) {
                     List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
                     commit.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
                 }
                 consumer.commitSync(commit);
-                ingested += fresh[0];
+                ingested += fresh;
                 for (TaskStore.TaskChange ch : changes) onChange.accept(ch);
             } catch (WakeupException e) {
                 break;
@@ -136,6 +115,76 @@ public final class AlertIngest implements AutoCloseable {
             }
         }
         consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** Stores every record of the batch in the caller's transaction; returns how many alert messages were new. */
+    private long storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch, List<TaskStore.TaskChange> changes,
+                          AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) throws SQLException {
+        long fresh = 0;
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            if (storeOne(c, r, changes, keys, enrolments)) fresh++;
+        }
+        return fresh;
+    }
+
+    /**
+     * Each record in its own transaction; a record whose storing fails (an SQL error or a bug) while the database
+     * answers is kept in
+     * ingest_reject with the reason (so it cannot stop the ingest). If even that fails, the database is down: the
+     * exception goes up and the batch is retried.
+     */
+    private long oneByOne(ConsumerRecords<byte[], byte[]> batch, List<TaskStore.TaskChange> changes,
+                          AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) {
+        long fresh = 0;
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            List<TaskStore.TaskChange> mine = new ArrayList<>();
+            try {
+                if (store.database().tx(c -> storeOne(c, r, mine, keys, enrolments))) fresh++;
+                changes.addAll(mine);
+            } catch (RuntimeException e) {
+                store.database().tx(c -> {
+                    store.reject(c, r.topic(), r.partition(), r.offset(), "could not be stored: " + e.getMessage(), Instant.now());
+                    return null;
+                });
+                LOG.error("alert ingest: {}-{}@{} could not be stored and is kept in ingest_reject: {}", r.topic(),
+                        r.partition(), r.offset(), e.getMessage());
+            }
+        }
+        return fresh;
+    }
+
+    /** Stores one record; true if it was a new alert message. Unreadable records become ingest_reject rows. */
+    private boolean storeOne(Connection c, ConsumerRecord<byte[], byte[]> r, List<TaskStore.TaskChange> changes,
+                             AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) throws SQLException {
+        Instant now = Instant.now();
+        if (r.topic().equals(Topics.ALERTS)) {
+            if (r.value() == null) {
+                store.reject(c, r.topic(), r.partition(), r.offset(), "empty value", now);
+                return false;
+            }
+            try {
+                return store.ingestAlert(c, new String(r.value(), StandardCharsets.UTF_8), r.partition(), r.offset(), now,
+                        changes);
+            } catch (IllegalArgumentException | ca.uhn.fhir.parser.DataFormatException e) {
+                store.reject(c, r.topic(), r.partition(), r.offset(), "not an alert Bundle: " + e.getMessage(), now);
+                return false;
+            }
+        }
+        PatientKey key;
+        Enrolment e = null;
+        try {
+            key = keys.decode(r.key());
+            if (r.value() != null) e = enrolments.decode(r.value());
+        } catch (DecodeException | RuntimeException ex) {
+            store.reject(c, r.topic(), r.partition(), r.offset(), "not an enrolment: " + ex.getMessage(), now);
+            return false;
+        }
+        if (e == null) {
+            store.ingestEnrolment(c, key.getPatientId(), key.getProgramme(), "WITHDRAWN", now, changes);
+        } else {
+            store.ingestEnrolment(c, e.getPatientId(), e.getProgramme(), e.getStatus().name(), now, changes);
+        }
+        return false;
     }
 
     @Override

@@ -36,18 +36,19 @@ public final class Users {
     static final long BASIC_CACHE_MS = 5 * 60_000L;
 
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Verified against when the user does not exist, so a missing user costs the same time as a wrong password. */
-    private static final String DUMMY_HASH = OpenBSDBCrypt.generate("not-a-password".toCharArray(), salt(), 10);
 
     private final Database db;
     private final int cost;
     private final byte[] cacheSecret = new byte[32];
     private final ConcurrentHashMap<String, Long> verified = new ConcurrentHashMap<>();
+    /** Verified against when the user does not exist, so a missing user costs the same time as a wrong password. */
+    private final String dummyHash;
 
     public Users(Database db, int bcryptCost) {
         this.db = db;
         this.cost = bcryptCost;
         RANDOM.nextBytes(cacheSecret);
+        this.dummyHash = OpenBSDBCrypt.generate("2y", "not-a-password".toCharArray(), salt(), bcryptCost);
     }
 
     /**
@@ -116,8 +117,9 @@ public final class Users {
                 }
             }
         });
-        boolean ok = OpenBSDBCrypt.checkPassword(hash == null ? DUMMY_HASH : hash, password) && hash != null;
+        boolean ok = OpenBSDBCrypt.checkPassword(hash == null ? dummyHash : hash, password) && hash != null;
         if (!ok) return Optional.empty();
+        if (verified.size() > 10_000) verified.clear(); // bounded: it only saves bcrypt work
         verified.put(cacheKey, System.currentTimeMillis() + BASIC_CACHE_MS);
         return find(username);
     }

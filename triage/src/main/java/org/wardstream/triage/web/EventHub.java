@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class EventHub implements AutoCloseable {
     private final Map<AsyncContext, TriageUser> streams = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "triage-sse-heartbeat");
+        Thread t = new Thread(r, "triage-sse");
         t.setDaemon(true);
         return t;
     });
@@ -31,8 +31,12 @@ public final class EventHub implements AutoCloseable {
         write(stream, "retry: 5000\n: connected\n\n");
     }
 
-    /** Sends one Task change to every stream whose user may see it. */
+    /** Sends one Task change to every stream whose user may see it (on the hub's thread: callers never wait). */
     public void publish(TaskStore.TaskChange c) {
+        heartbeat.execute(() -> send(c));
+    }
+
+    private void send(TaskStore.TaskChange c) {
         String data = "{\"id\":\"" + c.id() + "\",\"version\":" + c.version() + ",\"status\":\"" + c.status()
                 + "\",\"priority\":" + quote(c.priority()) + ",\"programme\":" + quote(c.programme()) + ",\"flagged\":"
                 + c.flagged() + ",\"lastUpdated\":\"" + c.lastUpdated() + "\"}";

@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public final class LoginServlet extends HttpServlet {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A session without a signed-in user (the login form's CSRF token) ends after this idle time. */
+    static final int ANONYMOUS_SESSION_SECONDS = 15 * 60;
 
     private final transient Users users;
     private final transient Audit audit;
@@ -61,6 +63,7 @@ public final class LoginServlet extends HttpServlet {
             RANDOM.nextBytes(raw);
             token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
             session.setAttribute(AuthFilter.SESSION_CSRF, token);
+            if (session.getAttribute(AuthFilter.SESSION_USER) == null) session.setMaxInactiveInterval(ANONYMOUS_SESSION_SECONDS);
         }
         return token;
     }
