@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./wardstream bench}: the performance benchmark (docs/BENCHMARKS.md). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        subcommands = org.wardstream.bench.triage.TriageBenchCommand.class,
         description = {"Performance benchmark on an in-process Kafka broker and Flink MiniCluster: throughput of "
                 + "passthrough, full (the episode-detection job), detection (its detection stage from memory), esper "
                 + "and match_recognize (the tachycardia and AF rules in Esper EPL and Flink SQL), interleaved for R "

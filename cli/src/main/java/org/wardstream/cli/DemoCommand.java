@@ -53,6 +53,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--serve", description = "Afterwards keep Kafka running and serve the triage worklist and FHIR API "
+            + "(embedded PostgreSQL) until Ctrl-C, with the last simulated day's alerts left open for you (the "
+            + "simulated team handles the earlier days); the simulated period then ends at the current hour. Sign in as "
+            + org.wardstream.demo.DemoServe.USER + " with the password in " + org.wardstream.demo.DemoServe.PASSWORD_ENV
+            + ", else one generated and printed once.")
+    boolean serve;
+
+    @Option(names = "--port", defaultValue = "8480", description = "Port of the triage service with --serve "
+            + "(default ${DEFAULT-VALUE}; listens on 127.0.0.1 only).")
+    int port;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -120,6 +131,17 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorConfig config = population.config(spec);
         Args.positive(spec, "--parallelism", parallelism);
+        if (port < 1 || port > 65535) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": must be 1-65535");
+        }
+        if (serve) { // alerts raised in the last hours, so waiting times on the worklist are real ones
+            java.time.Instant start = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .minus(java.time.Duration.ofDays(config.days()));
+            config = new SimulatorConfig(config.patients(), config.days(), config.seed(), start, config.malformedRate(),
+                    config.duplicateRate(), config.outOfOrderRate(), config.programme());
+        }
+        // with --serve the simulated team acts only on alerts raised before the last simulated day
+        long triageCutOff = serve ? config.end().minus(java.time.Duration.ofDays(1)).toEpochMilli() : Long.MAX_VALUE;
         long started = System.nanoTime();
         Files.createDirectories(out);
         Simulator simulator = new Simulator(config);
@@ -150,7 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
                         System.err)) {
                     equity = EquityDemo.run(platform, EmbeddedRuns.equityConfig(platform), config.seed(),
                             config.patients(), config.days(), simulator.groundTruth(), out,
-                            EmbeddedRuns.EQUITY_TIMEOUT, System.err, equityProgress::update);
+                            EmbeddedRuns.EQUITY_TIMEOUT, System.err, equityProgress::update, triageCutOff);
                     equityProgress.expect(Math.max(1, (Long) equity.get("readings")));
                     equityProgress.update((Long) equity.get("readings"));
                 }
@@ -197,16 +219,24 @@ public final class DemoCommand implements Callable<Integer> {
                         "dead-letter.ndjson", "ground-truth.csv")) {
                     System.err.println("  " + out.resolve(file) + "  " + WHAT.get(file));
                 }
+                int exit = 0;
                 if (!faultsMatch) {
                     System.err.println("  MISMATCH: dead letters/duplicates " + outcomes.deadLetterTopic() + "/"
                             + outcomes.duplicates() + " differ from what the simulator injected " + injected + "/"
                             + manifest.duplicates());
-                    return 1;
+                    exit = 1;
+                } else if (!outcomes.reconciles(manifest.deviceEvents())) {
+                    exit = 1;
                 }
-                return outcomes.reconciles(manifest.deviceEvents()) ? 0 : 1;
+                if (serve) {
+                    org.wardstream.demo.DemoServe.serve(platform.bootstrapServers(), port, config.programme(),
+                            alerts.size(), triageCutOff, System.err);
+                }
+                return exit;
             }
         } finally {
             EmbeddedRuns.deleteRecursively(work);
+            org.wardstream.demo.DemoServe.allStopped();
         }
     }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 ValidateCommand.class,
                 org.wardstream.bench.BenchCommand.class,
                 ReportCommand.class,
+                org.wardstream.triage.cli.TriageCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

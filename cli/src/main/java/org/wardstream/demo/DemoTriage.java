@@ -42,17 +42,19 @@ public final class DemoTriage {
 
     /**
      * Staffs a {@link TriageTeam#sizedFor} team for {@code patients} over {@code days} days and the alerts found,
-     * and lets it triage them.
+     * and lets it triage the alerts raised before {@code raisedBeforeMs} (simulator time, like
+     * {@code evidenceReceived}; {@code Long.MAX_VALUE} for all); later alerts are left for a person
+     * ({@code demo --serve}).
      */
     public static Result run(String bootstrapServers, long seed, int patients, int days,
-                             List<GroundTruthEpisode> truth) throws Exception {
+                             List<GroundTruthEpisode> truth, long raisedBeforeMs) throws Exception {
         List<TriageTeam.Alert> alerts = new ArrayList<>();
         AvroCodec<Episode> episodes = AvroCodec.episodes();
         try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(),
                 Topics.EPISODES)) {
             for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
                 Episode e = episodes.decode(r.value());
-                if (e.getState() == EpisodeState.OPENED) {
+                if (e.getState() == EpisodeState.OPENED && e.getEvidenceReceived().toEpochMilli() < raisedBeforeMs) {
                     alerts.add(new TriageTeam.Alert(e.getEpisodeId(), e.getProgramme(), e.getPatientId(),
                             e.getEpisodeType(), e.getEvidenceReceived().toEpochMilli(), e.getStart().toEpochMilli()));
                 }

@@ -51,10 +51,11 @@ public final class EquityDemo {
      */
     public static Map<String, Object> run(EmbeddedPlatform platform, EquityJobConfig config, long seed, int patients,
                                           int days, List<GroundTruthEpisode> truth, Path out, Duration timeout,
-                                          PrintStream progress, LongConsumer readings)
+                                          PrintStream progress, LongConsumer readings, long triageRaisedBeforeMs)
             throws Exception {
         long started = System.nanoTime();
-        DemoTriage.Result triaged = DemoTriage.run(platform.bootstrapServers(), seed, patients, days, truth);
+        DemoTriage.Result triaged = DemoTriage.run(platform.bootstrapServers(), seed, patients, days, truth,
+                triageRaisedBeforeMs);
         TriageTeam team = triaged.team();
         int triage = triaged.alerts();
         progress.printf("  triage team (%d clinician%s %s-%s, %d on call overnight) acknowledged and closed %,d "

@@ -44,9 +44,11 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "replay", "simulate", "validate", "bench", "report"})
+    @ValueSource(strings = {"demo", "replay", "simulate", "validate", "bench", "report", "triage", "triage users add",
+            "triage tokens add"})
     void everyCommandHasHelpWithoutWarnings(String command) {
-        assertThat(Main.run(command, "--help")).isZero();
+        String[] args = (command + " --help").split(" ");
+        assertThat(Main.run(args)).isZero();
         assertThat(stdout()).contains("Usage: wardstream " + command).contains("--help");
         assertThat(stderr()).as("a picocli warning (e.g. an unescaped %% in a description)").isEmpty();
         assertThat(stdout()).doesNotContain("[picocli");
@@ -109,7 +111,7 @@ class CommandLineTest {
     void noCommandIsAUsageError() {
         assertThat(Main.run(new String[0])).isEqualTo(2);
         assertThat(stderr()).contains("a command is required")
-                .contains("demo", "replay", "simulate", "validate", "bench", "report");
+                .contains("demo", "replay", "simulate", "validate", "bench", "report", "triage");
     }
 
     @Test

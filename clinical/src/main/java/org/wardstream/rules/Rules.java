@@ -36,6 +36,8 @@ public final class Rules implements Serializable {
 
     /** Classpath folder of the packaged defaults. */
     public static final String CLASSPATH_FOLDER = "alert-rules";
+    /** Not a rule: the triage service's response targets per priority, kept beside the rules it belongs to. */
+    public static final String RESPONSE_TARGETS_FILE = "response-targets.yaml";
 
     private final EnumMap<EpisodeType, Rule> rules;
     private final String origin;
@@ -94,6 +96,7 @@ public final class Rules implements Serializable {
         Map<EpisodeType, String> byType = new EnumMap<>(EpisodeType.class);
         for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
             String name = f.getKey();
+            if (name.equals(RESPONSE_TARGETS_FILE)) continue;
             String base = name.replaceFirst("\\.ya?ml$", "");
             var type = EpisodeType.fromCode(base);
             if (type.isEmpty()) {

@@ -1,0 +1,268 @@
+package org.wardstream.triage.cli;
+
+import org.wardstream.triage.TriageConfig;
+import org.wardstream.triage.TriageServer;
+import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.store.Database;
+import org.wardstream.triage.store.Users;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code wardstream triage}: runs the triage service (until stopped), and manages its users and API tokens.
+ * Also the main class of the service jar ({@code -Pservice}).
+ */
+@Command(name = "triage", mixinStandardHelpOptions = true,
+        description = {"Runs the triage service: consumes the alerts topic into PostgreSQL, serves the worklist page "
+                + "and a FHIR R4 API (/fhir), and writes clinicians' actions to triage-events. Runs until stopped "
+                + "(Ctrl-C or SIGTERM). Put a TLS reverse proxy in front (docs/TRIAGE-SERVICE.md).",
+                "Users: 'wardstream triage users add'. Passwords and the database password are read from a file, an "
+                        + "environment variable or stdin, never from the command line."},
+        subcommands = {TriageCommand.UsersCommand.class, TriageCommand.TokensCommand.class})
+public final class TriageCommand implements Callable<Integer> {
+    @Mixin
+    ServiceOptions db = new ServiceOptions();
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", defaultValue = "localhost:9092",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "Kafka client properties file (security.protocol, SASL/TLS settings) for the consumer and producer")
+    Path kafkaProperties;
+
+    @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = TriageConfig.DEFAULT_GROUP,
+            description = "consumer group of the alert ingest (default: ${DEFAULT-VALUE})")
+    String groupId;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + TriageConfig.DEFAULT_PORT,
+            description = "HTTP port (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address to listen on (default: ${DEFAULT-VALUE}: only the local reverse proxy reaches it)")
+    String bind;
+
+    @Option(names = "--secure-cookies", description = "mark the session cookie Secure (set this when users reach the "
+            + "service over HTTPS, i.e. always in production)")
+    boolean secureCookies;
+
+    @Option(names = "--session-timeout", paramLabel = "MINUTES", defaultValue = "480",
+            description = "idle minutes before a login session ends (default: ${DEFAULT-VALUE})")
+    int sessionMinutes;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The service jar's entry point: the same command, one-line usage errors (exit 2). */
+    public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "org/wardstream/triage/log4j2-service.properties");
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with one-line usage errors (exit 2), as the service jar runs it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new TriageCommand()).setParameterExceptionHandler((ex, a) -> {
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            ex.getCommandLine().getErr().println(name + ": " + String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " ")
+                    + " (see: " + name + " --help)");
+            return 2;
+        });
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String password = db.dbPassword(spec);
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": use 1-65535 (or 0 for any free port)");
+        }
+        if (sessionMinutes < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--session-timeout " + sessionMinutes + ": at least 1 minute");
+        }
+        TriageConfig config = new TriageConfig(bootstrapServers, ServiceOptions.kafkaProperties(spec, kafkaProperties),
+                groupId, bind, port, db.jdbcUrl, db.dbUser, password, secureCookies, Duration.ofMinutes(sessionMinutes),
+                TriageConfig.DEFAULT_BCRYPT_COST);
+        CountDownLatch stop = new CountDownLatch(1);
+        try (TriageServer server = TriageServer.start(config)) {
+            Thread hook = new Thread(stop::countDown, "triage-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            spec.commandLine().getOut().println("wardstream triage: worklist at " + server.baseUrl() + "/ , FHIR at "
+                    + server.baseUrl() + "/fhir (Ctrl-C stops)");
+            spec.commandLine().getOut().flush();
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** {@code wardstream triage users add|disable}. */
+    @Command(name = "users", mixinStandardHelpOptions = true, description = "Manages the triage service's users.",
+            subcommands = {UsersCommand.Add.class, UsersCommand.Disable.class})
+    public static final class UsersCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (add, disable)");
+        }
+
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = {"Creates a user (or replaces one with --replace). The password comes from --password-file, "
+                        + "--password-env or, by default, the first line of stdin; at least " + Users.MIN_PASSWORD_LENGTH
+                        + " characters.",
+                        "Example: printf '%%s\\n' \"$PW\" | wardstream triage users add --name alice --role clinician "
+                                + "--programme cardiac-north --jdbc-url jdbc:postgresql://localhost/triage --db-user triage"})
+        public static final class Add implements Callable<Integer> {
+            @Mixin
+            ServiceOptions db = new ServiceOptions();
+
+            @Option(names = "--name", required = true, paramLabel = "USER", description = "user name (lower case a-z 0-9 . _ -)")
+            String name;
+
+            @Option(names = "--role", required = true, paramLabel = "ROLE",
+                    description = "clinician (acts on its programmes' alerts), viewer (reads them) or administrator (reads all)")
+            String role;
+
+            @Option(names = "--programme", paramLabel = "CODE", description = "a programme the user works in (repeat for several)")
+            List<String> programmes = List.of();
+
+            @Option(names = "--password-file", paramLabel = "FILE", description = "file holding the password (one line)")
+            Path passwordFile;
+
+            @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the password")
+            String passwordEnv;
+
+            @Option(names = "--replace", description = "replace an existing user of that name (new password, role, programmes)")
+            boolean replace;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() throws IOException {
+                String dbPassword = db.dbPassword(spec);
+                TriageUser.Role r;
+                try {
+                    r = TriageUser.Role.of(role);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--role " + role + ": " + e.getMessage());
+                }
+                char[] password = password(spec);
+                try (Database database = Database.open(db.jdbcUrl, db.dbUser, dbPassword, 2)) {
+                    new Users(database, TriageConfig.DEFAULT_BCRYPT_COST).add(name, r, new LinkedHashSet<>(programmes),
+                            password, replace);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--name " + name + ": " + e.getMessage());
+                } finally {
+                    java.util.Arrays.fill(password, '\0');
+                }
+                spec.commandLine().getOut().println("wardstream triage: user " + name + " (" + r.code()
+                        + (programmes.isEmpty() ? "" : ", " + String.join(", ", programmes)) + ") "
+                        + (replace ? "saved" : "added"));
+                return 0;
+            }
+
+            private char[] password(CommandLine.Model.CommandSpec spec) throws IOException {
+                if (passwordFile != null) return ServiceOptions.readSecret(spec, "--password-file", passwordFile).toCharArray();
+                if (passwordEnv != null) {
+                    String v = System.getenv(passwordEnv);
+                    if (v == null || v.isEmpty()) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--password-env " + passwordEnv
+                                + ": the variable is not set or empty");
+                    }
+                    return v.toCharArray();
+                }
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                String line = in.readLine();
+                if (line == null || line.isEmpty()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "no password: give --password-file, "
+                            + "--password-env or the password on the first line of stdin");
+                }
+                return line.toCharArray();
+            }
+        }
+
+        @Command(name = "disable", mixinStandardHelpOptions = true,
+                description = "Disables a user (kept for the audit trail) and removes its API tokens.")
+        public static final class Disable implements Callable<Integer> {
+            @Mixin
+            ServiceOptions db = new ServiceOptions();
+
+            @Option(names = "--name", required = true, paramLabel = "USER", description = "user name")
+            String name;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                String dbPassword = db.dbPassword(spec);
+                try (Database database = Database.open(db.jdbcUrl, db.dbUser, dbPassword, 2)) {
+                    if (!new Users(database, TriageConfig.DEFAULT_BCRYPT_COST).disable(name)) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--name " + name + ": no such user");
+                    }
+                }
+                spec.commandLine().getOut().println("wardstream triage: user " + name + " disabled");
+                return 0;
+            }
+        }
+    }
+
+    /** {@code wardstream triage tokens add}: an API bearer token for a user (printed once). */
+    @Command(name = "tokens", mixinStandardHelpOptions = true, description = "Manages API bearer tokens.",
+            subcommands = {TokensCommand.Add.class})
+    public static final class TokensCommand implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (add)");
+        }
+
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Creates an API token for a user and prints it once (only its SHA-256 is stored). "
+                        + "Clients send it as 'Authorization: Bearer <token>'.")
+        public static final class Add implements Callable<Integer> {
+            @Mixin
+            ServiceOptions db = new ServiceOptions();
+
+            @Option(names = "--name", required = true, paramLabel = "USER", description = "the user the token acts as")
+            String name;
+
+            @Option(names = "--label", paramLabel = "TEXT", defaultValue = "", description = "what the token is for, e.g. ehr-integration")
+            String label;
+
+            @CommandLine.Spec
+            CommandLine.Model.CommandSpec spec;
+
+            @Override
+            public Integer call() {
+                String dbPassword = db.dbPassword(spec);
+                String token;
+                try (Database database = Database.open(db.jdbcUrl, db.dbUser, dbPassword, 2)) {
+                    token = new Users(database, TriageConfig.DEFAULT_BCRYPT_COST).createToken(name, label);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--name " + name + ": " + e.getMessage());
+                }
+                spec.commandLine().getOut().println(token);
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.wardstream.triage.fhir;
+
+import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.triage.store.Audit;
+import org.wardstream.triage.store.SearchQuery;
+import org.wardstream.triage.store.TaskStore;
+
+import java.util.List;
+
+/** Observation (the episode): read, vread, history, search. */
+public final class ObservationProvider extends StoredResourceProvider<Observation> {
+
+    public ObservationProvider(TaskStore store, Audit audit) {
+        super(store, audit, Observation.class);
+    }
+
+    @Read(version = true)
+    public Observation read(@IdParam IdType id, RequestDetails rd) {
+        return doRead(id, rd);
+    }
+
+    @History
+    public List<Observation> history(@IdParam IdType id, RequestDetails rd) {
+        return doHistory(id, rd);
+    }
+
+    @Search
+    public IBundleProvider search(
+            @OptionalParam(name = "_id") TokenOrListParam ids,
+            @OptionalParam(name = Observation.SP_CODE) TokenOrListParam code,
+            @OptionalParam(name = Observation.SP_STATUS) TokenOrListParam status,
+            @OptionalParam(name = Observation.SP_SUBJECT, chainWhitelist = {"identifier"}) ReferenceParam subject,
+            @OptionalParam(name = Observation.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
+            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @Sort SortSpec sort,
+            @Count Integer count,
+            RequestDetails rd) {
+        SearchQuery q = new SearchQuery("Observation");
+        q.anyOf("id", codes(ids, null));
+        q.anyOf("episode_type", codes(code, FhirAlerts.EPISODE_TYPE_SYSTEM));
+        q.anyOf("status", codes(status, null));
+        String p = pseudonym(subject != null ? subject : patient);
+        if (p != null) q.anyOf("patient", List.of(p));
+        dateRange(q, "last_updated", lastUpdated);
+        sortByLastUpdated(q, sort);
+        return results(q, rd);
+    }
+
+    static void sortByLastUpdated(SearchQuery q, SortSpec sort) {
+        for (SortSpec s = sort; s != null; s = s.getChain()) {
+            if (!"_lastUpdated".equals(s.getParamName())) {
+                throw new InvalidRequestException("cannot sort by " + s.getParamName() + " (_lastUpdated)");
+            }
+            q.orderBy("last_updated", s.getOrder() == SortOrderEnum.DESC);
+        }
+    }
+}

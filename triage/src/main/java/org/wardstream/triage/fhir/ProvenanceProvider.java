@@ -1,0 +1,57 @@
+package org.wardstream.triage.fhir;
+
+import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Provenance;
+import org.wardstream.triage.store.Audit;
+import org.wardstream.triage.store.SearchQuery;
+import org.wardstream.triage.store.TaskStore;
+
+import java.util.List;
+
+/** Provenance (one per pipeline change): read, vread, history, search by target. */
+public final class ProvenanceProvider extends StoredResourceProvider<Provenance> {
+
+    public ProvenanceProvider(TaskStore store, Audit audit) {
+        super(store, audit, Provenance.class);
+    }
+
+    @Read(version = true)
+    public Provenance read(@IdParam IdType id, RequestDetails rd) {
+        return doRead(id, rd);
+    }
+
+    @History
+    public List<Provenance> history(@IdParam IdType id, RequestDetails rd) {
+        return doHistory(id, rd);
+    }
+
+    @Search
+    public IBundleProvider search(
+            @OptionalParam(name = "_id") TokenOrListParam ids,
+            @OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target,
+            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @Sort SortSpec sort,
+            @Count Integer count,
+            RequestDetails rd) {
+        SearchQuery q = new SearchQuery("Provenance");
+        q.anyOf("id", codes(ids, null));
+        if (target != null) q.anyOf("target_task", List.of(target.getIdPart() == null ? target.getValue() : target.getIdPart()));
+        dateRange(q, "last_updated", lastUpdated);
+        if (sort == null) q.orderBy("last_updated", false);
+        ObservationProvider.sortByLastUpdated(q, sort);
+        return results(q, rd);
+    }
+}

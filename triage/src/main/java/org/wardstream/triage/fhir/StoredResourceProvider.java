@@ -1,0 +1,194 @@
+package org.wardstream.triage.fhir;
+
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.Resource;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.store.Audit;
+import org.wardstream.triage.store.SearchQuery;
+import org.wardstream.triage.store.TaskStore;
+import org.wardstream.triage.web.AuthFilter;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/** Read, vread and history of a stored resource type, with the user's programme restriction and audit rows. */
+abstract class StoredResourceProvider<T extends Resource> implements IResourceProvider {
+    protected final TaskStore store;
+    protected final Audit audit;
+    private final Class<T> type;
+
+    StoredResourceProvider(TaskStore store, Audit audit, Class<T> type) {
+        this.store = store;
+        this.audit = audit;
+        this.type = type;
+    }
+
+    @Override
+    public Class<T> getResourceType() {
+        return type;
+    }
+
+    protected String typeName() {
+        return type.getSimpleName();
+    }
+
+    static TriageUser user(RequestDetails rd) {
+        Object u = rd instanceof ServletRequestDetails s ? s.getServletRequest().getAttribute(AuthFilter.USER) : null;
+        if (u instanceof TriageUser user) return user;
+        throw new AuthenticationException("authentication required");
+    }
+
+    protected T parse(TaskStore.Stored s) {
+        return FhirAlerts.fhirContext().newJsonParser().parseResource(type, s.json());
+    }
+
+    protected T doRead(IdType id, RequestDetails rd) {
+        TriageUser u = user(rd);
+        Integer version = id.hasVersionIdPart() ? parseVersion(id.getVersionIdPart()) : null;
+        var found = store.read(u, typeName(), id.getIdPart(), version);
+        audit.record(u.username(), version == null ? "read" : "vread", typeName(), id.getIdPart(),
+                version == null ? null : "version " + version, found.isPresent() ? "ok" : "not found");
+        return parse(found.orElseThrow(() -> new ResourceNotFoundException(id)));
+    }
+
+    protected List<T> doHistory(IdType id, RequestDetails rd) {
+        TriageUser u = user(rd);
+        List<TaskStore.Stored> versions = store.history(u, typeName(), id.getIdPart());
+        audit.record(u.username(), "history", typeName(), id.getIdPart(), versions.size() + " versions",
+                versions.isEmpty() ? "not found" : "ok");
+        if (versions.isEmpty()) throw new ResourceNotFoundException(id);
+        List<T> out = new ArrayList<>();
+        for (TaskStore.Stored s : versions) out.add(parse(s));
+        return out;
+    }
+
+    private static Integer parseVersion(String v) {
+        try {
+            return Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            throw new ResourceNotFoundException("no version " + v);
+        }
+    }
+
+    /** A search's results, fetched page by page from the database. */
+    protected IBundleProvider results(SearchQuery q, RequestDetails rd) {
+        TriageUser u = user(rd);
+        int total = store.count(u, q);
+        audit.record(u.username(), "search", typeName(), null, q.describe() + " -> " + total + " matches", "ok");
+        return new SearchResults(store, u, q, total, this::parse);
+    }
+
+    /** A search's results, fetched page by page from the database, for the user who searched (and no one else). */
+    static final class SearchResults implements IBundleProvider {
+        private final TaskStore store;
+        private final TriageUser user;
+        private final SearchQuery query;
+        private final int total;
+        private final java.util.function.Function<TaskStore.Stored, ? extends Resource> parse;
+        private final InstantType published = InstantType.now();
+
+        SearchResults(TaskStore store, TriageUser user, SearchQuery query, int total,
+                      java.util.function.Function<TaskStore.Stored, ? extends Resource> parse) {
+            this.store = store;
+            this.user = user;
+            this.query = query;
+            this.total = total;
+            this.parse = parse;
+        }
+
+        TriageUser user() {
+            return user;
+        }
+
+        @Override
+        public IPrimitiveType<Date> getPublished() {
+            return published;
+        }
+
+        @Override
+        public List<IBaseResource> getResources(int from, int to) {
+            List<IBaseResource> out = new ArrayList<>();
+            for (TaskStore.Stored s : store.search(user, query, from, Math.max(0, to - from))) out.add(parse.apply(s));
+            return out;
+        }
+
+        @Override
+        public String getUuid() {
+            return null;
+        }
+
+        @Override
+        public Integer preferredPageSize() {
+            return null;
+        }
+
+        @Override
+        public Integer size() {
+            return total;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- parameter helpers
+
+    static List<String> codes(TokenOrListParam p, String requiredSystem) {
+        List<String> out = new ArrayList<>();
+        if (p == null) return out;
+        for (TokenParam t : p.getValuesAsQueryTokens()) {
+            if (t.getSystem() != null && !t.getSystem().isEmpty() && requiredSystem != null
+                    && !requiredSystem.equals(t.getSystem())) {
+                out.add("\u0000no-match"); // a code of another system matches nothing
+                continue;
+            }
+            out.add(t.getValue());
+        }
+        return out;
+    }
+
+    static void dateRange(SearchQuery q, String column, DateRangeParam r) {
+        if (r == null) return;
+        Date lo = r.getLowerBoundAsInstant();
+        Date hi = r.getUpperBoundAsInstant();
+        q.range(column, lo == null ? null : lo.toInstant(), true, hi == null ? null : hi.toInstant(), true);
+    }
+
+    /** {@code patient.identifier=system|value} (or a bare value): the pseudonym. */
+    static String pseudonym(ReferenceParam p) {
+        if (p == null) return null;
+        String v = p.getValue();
+        if (p.getChain() != null && !"identifier".equals(p.getChain())) {
+            throw new InvalidRequestException("only the identifier chain is supported: patient.identifier=system|value");
+        }
+        if (p.getChain() == null) {
+            throw new InvalidRequestException("search by patient.identifier=" + FhirAlerts.PATIENT_PSEUDONYM_SYSTEM
+                    + "|<pseudonym> (there is no Patient resource here)");
+        }
+        int bar = v.indexOf('|');
+        if (bar >= 0) {
+            String system = v.substring(0, bar);
+            if (!system.isEmpty() && !FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(system)) return "\u0000no-match";
+            v = v.substring(bar + 1);
+        }
+        return v;
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}

@@ -1,0 +1,180 @@
+package org.wardstream.triage.fhir;
+
+import ca.uhn.fhir.rest.annotation.Count;
+import ca.uhn.fhir.rest.annotation.History;
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.ResourceParam;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Sort;
+import ca.uhn.fhir.rest.annotation.Update;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Task;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.store.Audit;
+import org.wardstream.triage.store.SearchQuery;
+import org.wardstream.triage.store.TaskStore;
+import org.wardstream.triage.workflow.Outcome;
+import org.wardstream.triage.workflow.TaskMerge;
+import org.wardstream.triage.workflow.Workflow;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Task: read, vread, history, search, and update through the workflow states (see INTERFACE.md). */
+public final class TaskProvider extends StoredResourceProvider<Task> {
+    private final Consumer<TaskStore.TaskChange> onChange;
+
+    public TaskProvider(TaskStore store, Audit audit, Consumer<TaskStore.TaskChange> onChange) {
+        super(store, audit, Task.class);
+        this.onChange = onChange;
+    }
+
+    @Read(version = true)
+    public Task read(@IdParam IdType id, RequestDetails rd) {
+        return doRead(id, rd);
+    }
+
+    @History
+    public List<Task> history(@IdParam IdType id, RequestDetails rd) {
+        return doHistory(id, rd);
+    }
+
+    @Search
+    public IBundleProvider search(
+            @OptionalParam(name = "_id") TokenOrListParam ids,
+            @OptionalParam(name = Task.SP_STATUS) TokenOrListParam status,
+            @OptionalParam(name = Task.SP_PRIORITY) TokenOrListParam priority,
+            @OptionalParam(name = Task.SP_CODE) TokenOrListParam code,
+            @OptionalParam(name = "episode-type") TokenOrListParam episodeType,
+            @OptionalParam(name = "programme") TokenOrListParam programme,
+            @OptionalParam(name = "flagged") TokenOrListParam flagged,
+            @OptionalParam(name = Task.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
+            @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authoredOn,
+            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @Sort SortSpec sort,
+            @Count Integer count,
+            RequestDetails rd) {
+        SearchQuery q = new SearchQuery("Task");
+        q.anyOf("id", codes(ids, null));
+        q.anyOf("status", codes(status, "http://hl7.org/fhir/task-status"));
+        q.anyOf("priority", codes(priority, "http://hl7.org/fhir/request-priority"));
+        q.anyOf("episode_type", codes(episodeType, FhirAlerts.EPISODE_TYPE_SYSTEM));
+        List<String> taskCodes = codes(code, FhirAlerts.TASK_TYPE_SYSTEM);
+        if (!taskCodes.isEmpty()) {
+            boolean technical = taskCodes.contains("technical-check");
+            boolean clinical = taskCodes.contains("clinical-review");
+            if (technical && !clinical) q.anyOf("episode_type", List.of("device-offline"));
+            else if (clinical && !technical) q.anyOf("episode_type", List.of("atrial-fibrillation", "tachycardia",
+                    "bradycardia", "pause", "inactivity"));
+            else if (!technical) q.anyOf("id", List.of("\u0000no-match"));
+        }
+        q.anyOf("programme", codes(programme, null));
+        List<Boolean> flags = new ArrayList<>();
+        for (String f : codes(flagged, null)) flags.add(Boolean.parseBoolean(f));
+        q.anyOf("flagged", flags);
+        String pseudonym = pseudonym(patient);
+        if (pseudonym != null) q.anyOf("patient", List.of(pseudonym));
+        dateRange(q, "authored_on", authoredOn);
+        dateRange(q, "last_updated", lastUpdated);
+        for (SortSpec s = sort; s != null; s = s.getChain()) {
+            boolean desc = s.getOrder() == SortOrderEnum.DESC;
+            switch (s.getParamName()) {
+                case "priority" -> q.orderBy("priority_rank", desc);
+                case "authored-on" -> q.orderBy("authored_on", desc);
+                case "_lastUpdated" -> q.orderBy("last_updated", desc);
+                case "status" -> q.orderBy("status", desc);
+                default -> throw new InvalidRequestException("cannot sort Task by " + s.getParamName()
+                        + " (priority, authored-on, _lastUpdated, status)");
+            }
+        }
+        return results(q, rd);
+    }
+
+    /**
+     * A clinician's change through FHIR: the body's status decides the action ({@link Workflow#actionFor}); a new
+     * note (beyond those stored) and an output with an outcome code are taken; pipeline-owned elements are ignored.
+     */
+    @Update
+    public MethodOutcome update(@IdParam IdType id, @ResourceParam Task body, RequestDetails rd) {
+        TriageUser u = user(rd);
+        TaskStore.Stored cur = store.read(u, "Task", id.getIdPart(), null)
+                .orElseThrow(() -> new ResourceNotFoundException(id));
+        Task current = parse(cur);
+        if (body.getStatus() == null) throw new InvalidRequestException("Task.status is required");
+        Integer expected = null;
+        if (id.hasVersionIdPart()) {
+            try {
+                expected = Integer.valueOf(id.getVersionIdPart());
+            } catch (NumberFormatException e) {
+                throw new InvalidRequestException("bad version in If-Match: " + id.getVersionIdPart());
+            }
+        }
+        String note = null;
+        int known = current.getNote().size();
+        List<Annotation> notes = body.getNote();
+        if (notes.size() > known) note = notes.get(notes.size() - 1).getText();
+        Outcome outcome = null;
+        for (Task.TaskOutputComponent out : body.getOutput()) {
+            if (out.getValue() instanceof CodeableConcept cc) {
+                for (Coding c : cc.getCoding()) {
+                    if (TaskMerge.OUTCOME_SYSTEM.equals(c.getSystem())) outcome = parseOutcome(c.getCode());
+                }
+            }
+        }
+        TaskStore.ActionDone done;
+        try {
+            Workflow.Action action = Workflow.actionFor(current.getStatus().toCode(), body.getStatus().toCode());
+            if (action == Workflow.Action.NOTE && note == null) {
+                throw new InvalidRequestException("nothing to change: only status, a new note and the outcome output"
+                        + " can be changed by a clinician");
+            }
+            done = store.act(u, id.getIdPart(), action, outcome, note, expected, "fhir");
+        } catch (TaskStore.NotFound e) {
+            throw new ResourceNotFoundException(id);
+        } catch (TaskStore.Forbidden e) {
+            audit.record(u.username(), "update", "Task", id.getIdPart(), e.getMessage(), "denied");
+            throw new ForbiddenOperationException(e.getMessage());
+        } catch (TaskStore.VersionConflict e) {
+            throw new PreconditionFailedException(e.getMessage());
+        } catch (Workflow.InvalidTransition e) {
+            audit.record(u.username(), "update", "Task", id.getIdPart(), e.getMessage(), "refused");
+            throw new ResourceVersionConflictException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+        onChange.accept(done.change());
+        MethodOutcome mo = new MethodOutcome();
+        Task after = parse(done.task());
+        mo.setId(new IdType("Task", id.getIdPart(), Integer.toString(done.task().version())));
+        mo.setResource(after);
+        return mo;
+    }
+
+    private static Outcome parseOutcome(String code) {
+        try {
+            return Outcome.of(code);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage());
+        }
+    }
+}

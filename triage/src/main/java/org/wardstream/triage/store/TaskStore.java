@@ -1,0 +1,526 @@
+package org.wardstream.triage.store;
+
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.wardstream.alerting.AlertMessage;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.workflow.Outcome;
+import org.wardstream.triage.workflow.TaskMerge;
+import org.wardstream.triage.workflow.TaskMerge.ClinicianState;
+import org.wardstream.triage.workflow.TaskMerge.Note;
+import org.wardstream.triage.workflow.Workflow;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stored resources: ingest of alert messages and enrolments (idempotent, merging with clinicians' state),
+ * clinicians' actions (with their triage-events outbox rows and audit rows in the same transaction), and reads.
+ * Every change of a resource is a new version, kept in {@code resource_history}.
+ */
+public final class TaskStore {
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final Map<String, Integer> PRIORITY_RANK = Map.of("routine", 1, "urgent", 2, "asap", 3, "stat", 4);
+
+    /** A Task that changed (for the event stream). */
+    public record TaskChange(String id, int version, String status, String priority, String programme, boolean flagged,
+                             Instant lastUpdated) {
+    }
+
+    /** A stored resource version. */
+    public record Stored(String type, String id, int version, Instant lastUpdated, String programme, String json) {
+    }
+
+    /** Not there, or not visible to the user (both 404). */
+    public static final class NotFound extends RuntimeException {
+        public NotFound(String what) {
+            super(what + " is not known");
+        }
+    }
+
+    /** Visible but the user may not act on it (403). */
+    public static final class Forbidden extends RuntimeException {
+        public Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /** The caller's expected version is not the current one. */
+    public static final class VersionConflict extends RuntimeException {
+        public VersionConflict(String message) {
+            super(message);
+        }
+    }
+
+    private final Database db;
+
+    public TaskStore(Database db) {
+        this.db = db;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    private static IParser parser() {
+        return FhirAlerts.fhirContext().newJsonParser().setPrettyPrint(false);
+    }
+
+    // ------------------------------------------------------------------------------------------------ ingest
+
+    /**
+     * Stores one alert message unless its Bundle id was seen before (then nothing changes: a replay or redelivery).
+     *
+     * @return true if it was new
+     * @throws IllegalArgumentException if the message is not a readable alert Bundle (nothing stored)
+     */
+    public boolean ingestAlert(Connection c, String bundleJson, int partition, long offset, Instant now,
+                               List<TaskChange> changes) throws SQLException {
+        AlertMessage m = FhirAlerts.parse(bundleJson);
+        Bundle bundle = parser().parseResource(Bundle.class, bundleJson);
+        Observation obs = null;
+        Task task = null;
+        Provenance prov = null;
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            Resource r = e.getResource();
+            if (r instanceof Observation o) obs = o;
+            else if (r instanceof Task t) task = t;
+            else if (r instanceof Provenance p) prov = p;
+        }
+        String id = m.episodeId();
+        try (PreparedStatement ps = c.prepareStatement("insert into alert_message (bundle_id, episode_id, patient, kind,"
+                + " topic_partition, topic_offset, received_at, bundle_json) values (?, ?, ?, ?, ?, ?, ?, ?)"
+                + " on conflict (bundle_id) do nothing")) {
+            ps.setString(1, m.bundleId());
+            ps.setString(2, id);
+            ps.setString(3, m.patient());
+            ps.setString(4, m.kind() == null ? null : m.kind().name());
+            ps.setInt(5, partition);
+            ps.setLong(6, offset);
+            ps.setTimestamp(7, Timestamp.from(now));
+            ps.setString(8, bundleJson);
+            if (ps.executeUpdate() == 0) return false;
+        }
+        String programme = programmeOf(c, m.patient());
+        String taskRef = "Task/" + id;
+        String obsRef = "Observation/" + id;
+
+        obs.setId(id);
+        store(c, "Observation", id, obs, new Cols(m.patient(), programme, m.episodeType(),
+                obs.getStatus() == null ? null : obs.getStatus().toCode(), null, null, false, null), now);
+
+        if (prov != null) {
+            String provId = prov.getIdElement().getIdPart();
+            prov.setId(provId);
+            prov.getTarget().clear();
+            prov.addTarget(new Reference(obsRef).setType("Observation"));
+            prov.addTarget(new Reference(taskRef).setType("Task"));
+            if (current(c, "Provenance", provId) == null) {
+                store(c, "Provenance", provId, prov, new Cols(m.patient(), programme, m.episodeType(), null, null, null,
+                        false, id), now);
+            }
+        }
+
+        StateRow beforeRow = loadStateRow(c, id);
+        ClinicianState before = beforeRow == null ? null : beforeRow.state;
+        if (beforeRow != null) {
+            // authoredOn = when the alert was first raised (each change's Bundle carries its own raise time)
+            Task earlier = parser().parseResource(Task.class, beforeRow.pipelineJson);
+            if (earlier.hasAuthoredOn() && (!task.hasAuthoredOn() || earlier.getAuthoredOn().before(task.getAuthoredOn()))) {
+                task.setAuthoredOnElement(earlier.getAuthoredOnElement());
+            }
+        }
+        String pipelineJson = parser().encodeResourceToString(task);
+        String lifecycle = TaskMerge.lifecycle(task);
+        ClinicianState state = TaskMerge.onPipelineChange(before == null ? ClinicianState.none() : before, lifecycle, now);
+        saveState(c, id, pipelineJson, lifecycle, state, before == null);
+        changes.add(storeTask(c, id, task, state, programme, m.patient(), m.episodeType(), now));
+        return true;
+    }
+
+    /** Records a record that could not be read (kept, never silently dropped); a second time is ignored. */
+    public void reject(Connection c, String topic, int partition, long offset, String reason, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into ingest_reject (topic, topic_partition, topic_offset,"
+                + " reason, received_at) values (?, ?, ?, ?, ?) on conflict do nothing")) {
+            ps.setString(1, topic);
+            ps.setInt(2, partition);
+            ps.setLong(3, offset);
+            ps.setString(4, reason.length() > 500 ? reason.substring(0, 500) : reason);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Records a patient's programme (latest enrolment record wins; a tombstone keeps the programme, marked
+     * withdrawn), and gives resources stored before the programme was known their programme.
+     */
+    public void ingestEnrolment(Connection c, String patient, String programme, String status, Instant now,
+                                List<TaskChange> changes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into enrolment (patient, programme, status, updated_at)"
+                + " values (?, ?, ?, ?) on conflict (patient) do update set programme = excluded.programme,"
+                + " status = excluded.status, updated_at = excluded.updated_at")) {
+            ps.setString(1, patient);
+            ps.setString(2, programme);
+            ps.setString(3, status);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.executeUpdate();
+        }
+        List<String> tasks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id from resource where res_type = 'Task' and patient = ? and programme is null for update")) {
+            ps.setString(1, patient);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) tasks.add(rs.getString(1));
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "update resource set programme = ? where patient = ? and programme is null and res_type <> 'Task'")) {
+            ps.setString(1, programme);
+            ps.setString(2, patient);
+            ps.executeUpdate();
+        }
+        for (String id : tasks) {
+            StateRow row = loadStateRow(c, id);
+            Task pipeline = parser().parseResource(Task.class, row.pipelineJson);
+            changes.add(storeTask(c, id, pipeline, row.state, programme, patient, episodeTypeOf(c, id), now));
+        }
+    }
+
+    private static String episodeTypeOf(Connection c, String id) throws SQLException {
+        return firstString(c, "select episode_type from resource where res_type = 'Task' and id = ?", id);
+    }
+
+    private static String programmeOf(Connection c, String patient) throws SQLException {
+        return firstString(c, "select programme from enrolment where patient = ?", patient);
+    }
+
+    /** The first column of the first row of a one-parameter query, or null. */
+    private static String firstString(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ actions
+
+    /** A clinician's action done: the Task after it and the triage events written. */
+    public record ActionDone(TaskChange change, Stored task, List<String> events) {
+    }
+
+    /**
+     * Applies a clinician's action in one transaction: the Task's new version, the triage-events outbox rows and the
+     * audit row commit together.
+     *
+     * @throws NotFound                    the Task is unknown or not visible to the user
+     * @throws Forbidden                   the user may see it but not act (viewer, administrator, other programme)
+     * @throws VersionConflict             {@code expectedVersion} is not the current version
+     * @throws Workflow.InvalidTransition  the Task's status does not allow the action
+     * @throws IllegalArgumentException    outcome or note missing or not fitting
+     */
+    public ActionDone act(TriageUser user, String id, Workflow.Action action, Outcome outcome, String note,
+                          Integer expectedVersion, String via) {
+        Instant now = Instant.now();
+        return db.tx(c -> {
+            String programme;
+            int version;
+            String status;
+            String patient;
+            String episodeType;
+            Instant authoredOn;
+            try (PreparedStatement ps = c.prepareStatement("select programme, version, status, patient, episode_type,"
+                    + " authored_on from resource where res_type = 'Task' and id = ? for update")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new NotFound("Task/" + id);
+                    programme = rs.getString(1);
+                    version = rs.getInt(2);
+                    status = rs.getString(3);
+                    patient = rs.getString(4);
+                    episodeType = rs.getString(5);
+                    Timestamp a = rs.getTimestamp(6);
+                    authoredOn = a == null ? null : a.toInstant();
+                }
+            }
+            if (!user.canSee(programme)) throw new NotFound("Task/" + id);
+            if (!user.canAct(programme)) {
+                throw new Forbidden("a " + user.role().code() + " cannot act on alerts"
+                        + (user.role() == TriageUser.Role.CLINICIAN ? " of this programme" : ""));
+            }
+            if (expectedVersion != null && expectedVersion != version) {
+                throw new VersionConflict("Task/" + id + " is at version " + version + ", not " + expectedVersion
+                        + ": someone else changed it; reload");
+            }
+            String cleanNote = note == null || note.isBlank() ? null : note.strip();
+            if (cleanNote != null && cleanNote.length() > 4000) throw new IllegalArgumentException("a note has at most 4000 characters");
+            Workflow.Result r = Workflow.apply(status, action, outcome, cleanNote);
+            StateRow row = loadStateRow(c, id);
+            ClinicianState s = row.state;
+            ClinicianState next = action == Workflow.Action.NOTE ? s
+                    : new ClinicianState(r.status(), r.triageState(), user.username(), r.outcome(), s.notes(), false);
+            if (cleanNote != null) next = next.withNote(new Note(user.username(), now, cleanNote));
+            saveState(c, id, row.pipelineJson, row.lifecycle, next, false);
+            Task pipeline = parser().parseResource(Task.class, row.pipelineJson);
+            TaskChange change = storeTask(c, id, pipeline, next, programme, patient, episodeType, now);
+            List<String> events = new ArrayList<>();
+            for (var e : r.events()) {
+                try (PreparedStatement ps = c.prepareStatement("insert into triage_event_outbox (episode_id, patient,"
+                        + " programme, action, at, raised_at, outcome) values (?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, id);
+                    ps.setString(2, patient);
+                    ps.setString(3, programme);
+                    ps.setString(4, e.name());
+                    ps.setTimestamp(5, Timestamp.from(now));
+                    ps.setTimestamp(6, authoredOn == null ? null : Timestamp.from(authoredOn));
+                    boolean closing = e != org.wardstream.schema.TriageAction.ACKNOWLEDGED;
+                    ps.setString(7, closing && r.outcome() != null ? r.outcome().avro().name() : null);
+                    ps.executeUpdate();
+                }
+                events.add(e.name());
+            }
+            Audit.record(c, user.username(), action.name().toLowerCase(java.util.Locale.ROOT), "Task", id,
+                    "via " + via + "; " + status + " -> " + r.status() + (r.outcome() == null ? "" : "; outcome "
+                            + r.outcome().code()) + (cleanNote == null ? "" : "; note added"), "ok");
+            return new ActionDone(change, current(c, "Task", id), events);
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ reads
+
+    /** The current version, or a given one, if the user may see it. */
+    public Optional<Stored> read(TriageUser user, String type, String id, Integer version) {
+        return db.tx(c -> {
+            Stored cur = current(c, type, id);
+            if (cur == null || !user.canSee(cur.programme())) return Optional.empty();
+            if (version == null || version == cur.version()) return Optional.of(cur);
+            try (PreparedStatement ps = c.prepareStatement("select version, last_updated, json from resource_history"
+                    + " where res_type = ? and id = ? and version = ?")) {
+                ps.setString(1, type);
+                ps.setString(2, id);
+                ps.setInt(3, version);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) return Optional.empty();
+                    return Optional.of(new Stored(type, id, rs.getInt(1), rs.getTimestamp(2).toInstant(), cur.programme(),
+                            rs.getString(3)));
+                }
+            }
+        });
+    }
+
+    /** Every version, newest first, if the user may see the resource (else empty). */
+    public List<Stored> history(TriageUser user, String type, String id) {
+        return db.tx(c -> {
+            Stored cur = current(c, type, id);
+            List<Stored> out = new ArrayList<>();
+            if (cur == null || !user.canSee(cur.programme())) return out;
+            try (PreparedStatement ps = c.prepareStatement("select version, last_updated, json from resource_history"
+                    + " where res_type = ? and id = ? order by version desc")) {
+                ps.setString(1, type);
+                ps.setString(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Stored(type, id, rs.getInt(1), rs.getTimestamp(2).toInstant(), cur.programme(),
+                                rs.getString(3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Number of matches of a search the user may see. */
+    public int count(TriageUser user, SearchQuery q) {
+        return db.tx(c -> {
+            List<Object> params = new ArrayList<>();
+            String where = q.where(user, params, c);
+            try (PreparedStatement ps = c.prepareStatement("select count(*) from resource where " + where)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** One page of a search's matches. */
+    public List<Stored> search(TriageUser user, SearchQuery q, int offset, int limit) {
+        return db.tx(c -> {
+            List<Object> params = new ArrayList<>();
+            String where = q.where(user, params, c);
+            params.add(limit);
+            params.add(offset);
+            List<Stored> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select res_type, id, version, last_updated, programme, json"
+                    + " from resource where " + where + " order by " + q.orderBy() + " limit ? offset ?")) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Stored(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant(),
+                                rs.getString(5), rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p instanceof Instant t) ps.setTimestamp(i + 1, Timestamp.from(t));
+            else if (p instanceof Array a) ps.setArray(i + 1, a);
+            else if (p == null) ps.setNull(i + 1, Types.VARCHAR);
+            else ps.setObject(i + 1, p);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ storage
+
+    private record Cols(String patient, String programme, String episodeType, String status, String priority,
+                        Instant authoredOn, boolean flagged, String targetTask) {
+    }
+
+    private record StateRow(String pipelineJson, String lifecycle, ClinicianState state) {
+    }
+
+    private TaskChange storeTask(Connection c, String id, Task pipeline, ClinicianState state, String programme,
+                                 String patient, String episodeType, Instant now) throws SQLException {
+        Task served = TaskMerge.compose(pipeline, id, state, programme);
+        String priority = served.getPriority() == null ? null : served.getPriority().toCode();
+        int version = store(c, "Task", id, served, new Cols(patient, programme, episodeType, served.getStatus().toCode(),
+                priority, served.getAuthoredOn() == null ? null : served.getAuthoredOn().toInstant(), state.flagged(), null), now);
+        return new TaskChange(id, version, served.getStatus().toCode(), priority, programme, state.flagged(), now);
+    }
+
+    /** Writes the next version of a resource (current row and history); returns the version. */
+    private static int store(Connection c, String type, String id, Resource r, Cols cols, Instant now) throws SQLException {
+        int version = 1;
+        try (PreparedStatement ps = c.prepareStatement("select version from resource where res_type = ? and id = ? for update")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) version = rs.getInt(1) + 1;
+            }
+        }
+        r.setId(type + "/" + id + "/_history/" + version);
+        r.getMeta().setVersionId(Integer.toString(version));
+        r.getMeta().setLastUpdated(Date.from(now));
+        String json = parser().encodeResourceToString(r);
+        try (PreparedStatement ps = c.prepareStatement("insert into resource (res_type, id, version, last_updated, patient,"
+                + " programme, episode_type, status, priority, priority_rank, authored_on, flagged, target_task, json)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (res_type, id) do update set"
+                + " version = excluded.version, last_updated = excluded.last_updated, programme = excluded.programme,"
+                + " episode_type = excluded.episode_type, status = excluded.status, priority = excluded.priority,"
+                + " priority_rank = excluded.priority_rank, authored_on = excluded.authored_on,"
+                + " flagged = excluded.flagged, json = excluded.json")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            ps.setInt(3, version);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setString(5, cols.patient());
+            ps.setString(6, cols.programme());
+            ps.setString(7, cols.episodeType());
+            ps.setString(8, cols.status());
+            ps.setString(9, cols.priority());
+            if (cols.priority() == null) ps.setNull(10, Types.INTEGER);
+            else ps.setInt(10, PRIORITY_RANK.getOrDefault(cols.priority(), 0));
+            ps.setTimestamp(11, cols.authoredOn() == null ? null : Timestamp.from(cols.authoredOn()));
+            ps.setBoolean(12, cols.flagged());
+            ps.setString(13, cols.targetTask());
+            ps.setString(14, json);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into resource_history (res_type, id, version,"
+                + " last_updated, json) values (?, ?, ?, ?, ?)")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            ps.setInt(3, version);
+            ps.setTimestamp(4, Timestamp.from(now));
+            ps.setString(5, json);
+            ps.executeUpdate();
+        }
+        return version;
+    }
+
+    private static Stored current(Connection c, String type, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select version, last_updated, programme, json from resource"
+                + " where res_type = ? and id = ?")) {
+            ps.setString(1, type);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                return new Stored(type, id, rs.getInt(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4));
+            }
+        }
+    }
+
+    private static StateRow loadStateRow(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pipeline_json, lifecycle, clinician_status, triage_state,"
+                + " owner_user, outcome, notes_json, flagged from task_state where id = ? for update")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                List<Note> notes;
+                try {
+                    notes = JSON.readValue(rs.getString(7), new TypeReference<List<Note>>() { });
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException("task_state.notes_json of " + id + " is not readable", e);
+                }
+                String outcome = rs.getString(6);
+                return new StateRow(rs.getString(1), rs.getString(2), new ClinicianState(rs.getString(3), rs.getString(4),
+                        rs.getString(5), outcome == null ? null : Outcome.of(outcome), notes, rs.getBoolean(8)));
+            }
+        }
+    }
+
+    private static void saveState(Connection c, String id, String pipelineJson, String lifecycle, ClinicianState s,
+                                  boolean insert) throws SQLException {
+        String notes;
+        try {
+            notes = JSON.writeValueAsString(s.notes());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        String sql = insert
+                ? "insert into task_state (pipeline_json, lifecycle, clinician_status, triage_state, owner_user, outcome,"
+                + " notes_json, flagged, acted_at, id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                : "update task_state set pipeline_json = ?, lifecycle = ?, clinician_status = ?, triage_state = ?,"
+                + " owner_user = ?, outcome = ?, notes_json = ?, flagged = ?, acted_at = ? where id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, pipelineJson);
+            ps.setString(2, lifecycle);
+            ps.setString(3, s.status());
+            ps.setString(4, s.triageState());
+            ps.setString(5, s.owner());
+            ps.setString(6, s.outcome() == null ? null : s.outcome().code());
+            ps.setString(7, notes);
+            ps.setBoolean(8, s.flagged());
+            ps.setTimestamp(9, s.notes().isEmpty() ? null : Timestamp.from(s.notes().get(s.notes().size() - 1).time()));
+            ps.setString(10, id);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.wardstream.triage.web;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.store.Audit;
+import org.wardstream.triage.store.Users;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who is asking, for {@code /fhir/*} and {@code /api/*}:
+ * <ol>
+ *   <li>{@code Authorization: Bearer <token>} (an API token) or {@code Authorization: Basic} (user and password):
+ *       no session, no CSRF token needed (a browser never sends these by itself: the service never answers with a
+ *       Basic challenge, so no browser caches Basic credentials for it);</li>
+ *   <li>else the login session (cookie): every state-changing request (POST, PUT, PATCH, DELETE) must carry the
+ *       session's CSRF token in the {@code X-CSRF-Token} header or the {@code _csrf} form field, else 403;</li>
+ *   <li>else 401.</li>
+ * </ol>
+ * A wrong Authorization header is 401 even when a session exists. The user is put in the request attribute
+ * {@link #USER}.
+ */
+public final class AuthFilter implements Filter {
+    public static final String USER = "org.wardstream.triage.user";
+    public static final String SESSION_USER = "wardstream.user";
+    public static final String SESSION_CSRF = "wardstream.csrf";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    public static final String CSRF_FIELD = "_csrf";
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final Users users;
+    private final Audit audit;
+
+    public AuthFilter(Users users, Audit audit) {
+        this.users = users;
+        this.audit = audit;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        SecurityHeaders.apply(response);
+        response.setHeader("Cache-Control", "no-store");
+        String auth = request.getHeader("Authorization");
+        if (auth != null) {
+            Optional<TriageUser> user = fromHeader(auth);
+            if (user.isEmpty()) {
+                audit.record(null, "authenticate", null, null, request.getMethod() + " " + request.getRequestURI(),
+                        "denied: bad credentials");
+                unauthorized(request, response);
+                return;
+            }
+            request.setAttribute(USER, user.get());
+            chain.doFilter(request, response);
+            return;
+        }
+        HttpSession session = request.getSession(false);
+        String username = session == null ? null : (String) session.getAttribute(SESSION_USER);
+        Optional<TriageUser> user = username == null ? Optional.empty() : users.find(username);
+        if (user.isEmpty()) {
+            unauthorized(request, response);
+            return;
+        }
+        if (!SAFE.contains(request.getMethod()) && !csrfOk(request, session)) {
+            audit.record(user.get().username(), "csrf-check", null, null,
+                    request.getMethod() + " " + request.getRequestURI(), "denied: missing or wrong CSRF token");
+            Responses.error(request, response, HttpServletResponse.SC_FORBIDDEN,
+                    "missing or wrong CSRF token (send the session's token in the " + CSRF_HEADER + " header)");
+            return;
+        }
+        request.setAttribute(USER, user.get());
+        chain.doFilter(request, response);
+    }
+
+    private Optional<TriageUser> fromHeader(String auth) {
+        if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return users.byToken(auth.substring(7).strip());
+        }
+        if (auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) return Optional.empty();
+            return users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
+        }
+        return Optional.empty();
+    }
+
+    static boolean csrfOk(HttpServletRequest request, HttpSession session) {
+        String expected = (String) session.getAttribute(SESSION_CSRF);
+        if (expected == null) return false;
+        String given = request.getHeader(CSRF_HEADER);
+        if (given == null) {
+            String type = request.getContentType();
+            if (type != null && type.startsWith("application/x-www-form-urlencoded")) given = request.getParameter(CSRF_FIELD);
+        }
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void unauthorized(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // Bearer, not Basic: a Basic challenge would make browsers cache credentials and send them cross-site
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"wardstream-triage\"");
+        Responses.error(request, response, HttpServletResponse.SC_UNAUTHORIZED, "authentication required");
+    }
+}

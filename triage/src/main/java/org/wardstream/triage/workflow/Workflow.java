@@ -1,0 +1,107 @@
+package org.wardstream.triage.workflow;
+
+import org.wardstream.schema.TriageAction;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The clinician's side of a Task's life (FHIR workflow states): requested -> accepted -> in-progress ->
+ * completed / cancelled. Plain rules, no I/O. See {@code triage/INTERFACE.md}, "Actions".
+ */
+public final class Workflow {
+
+    public enum Action {
+        ACKNOWLEDGE, START, RESOLVE, CANCEL, NOTE;
+
+        public static Action of(String code) {
+            if (code != null) {
+                for (Action a : values()) if (a.name().equalsIgnoreCase(code)) return a;
+            }
+            throw new IllegalArgumentException("unknown action '" + code + "' (acknowledge, start, resolve, cancel, note)");
+        }
+    }
+
+    /** A change refused because of the Task's current status (HTTP 409). */
+    public static final class InvalidTransition extends RuntimeException {
+        public InvalidTransition(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The outcome of one action.
+     *
+     * @param status     the new Task status
+     * @param triageState the triage-state code for businessStatus
+     * @param outcome    the outcome kept on the Task (null if none)
+     * @param events     the triage-events to write, in order
+     */
+    public record Result(String status, String triageState, Outcome outcome, List<TriageAction> events) {
+    }
+
+    private Workflow() {
+    }
+
+    /**
+     * Applies an action to a Task in {@code status}.
+     *
+     * @throws InvalidTransition        if the status does not allow it
+     * @throws IllegalArgumentException if the outcome or note is missing or does not fit the action
+     */
+    public static Result apply(String status, Action action, Outcome outcome, String note) {
+        boolean open = status.equals("requested") || status.equals("accepted") || status.equals("in-progress");
+        List<TriageAction> events = new ArrayList<>();
+        switch (action) {
+            case NOTE -> {
+                if (note == null || note.isBlank()) throw new IllegalArgumentException("a note action needs a note");
+                return new Result(status, null, null, List.of());
+            }
+            case ACKNOWLEDGE -> {
+                if (!status.equals("requested")) throw invalid(action, status, "only a requested Task");
+                return new Result("accepted", "acknowledged", null, List.of(TriageAction.ACKNOWLEDGED));
+            }
+            case START -> {
+                if (!status.equals("requested") && !status.equals("accepted")) {
+                    throw invalid(action, status, "only a requested or accepted Task");
+                }
+                if (status.equals("requested")) events.add(TriageAction.ACKNOWLEDGED);
+                return new Result("in-progress", "in-progress", null, events);
+            }
+            case RESOLVE -> {
+                if (!open) throw invalid(action, status, "only an open (requested, accepted, in-progress) Task");
+                if (outcome == null) throw new IllegalArgumentException("resolve needs an outcome");
+                if (status.equals("requested")) events.add(TriageAction.ACKNOWLEDGED);
+                events.add(outcome.closingAction());
+                return new Result("completed", "resolved", outcome, events);
+            }
+            case CANCEL -> {
+                if (!open) throw invalid(action, status, "only an open (requested, accepted, in-progress) Task");
+                Outcome o = outcome == null ? Outcome.NO_ACTION_NEEDED : outcome;
+                if (o.closingAction() != TriageAction.CLOSED_NO_ACTION) {
+                    throw new IllegalArgumentException("cancel means no action was taken; resolve with '" + o.code() + "'");
+                }
+                return new Result("cancelled", "cancelled", o, List.of(TriageAction.CLOSED_NO_ACTION));
+            }
+            default -> throw new IllegalStateException(action.name());
+        }
+    }
+
+    /** The action that takes a Task from {@code from} to {@code to} (a FHIR update's status change). */
+    public static Action actionFor(String from, String to) {
+        if (from.equals(to)) return Action.NOTE;
+        return switch (to) {
+            case "accepted" -> Action.ACKNOWLEDGE;
+            case "in-progress" -> Action.START;
+            case "completed" -> Action.RESOLVE;
+            case "cancelled" -> Action.CANCEL;
+            default -> throw new InvalidTransition("a Task cannot be changed from " + from + " to " + to
+                    + " (requested -> accepted -> in-progress -> completed / cancelled)");
+        };
+    }
+
+    private static InvalidTransition invalid(Action action, String status, String allowed) {
+        return new InvalidTransition("cannot " + action.name().toLowerCase(java.util.Locale.ROOT) + " a Task that is "
+                + status + ": " + allowed);
+    }
+}

@@ -1,0 +1,728 @@
+/* wardstream triage worklist: plain JavaScript, no build step, no framework.
+ * Reads the worklist and the FHIR API of the triage service with the session cookie (sent automatically) and the
+ * CSRF token (header X-CSRF-Token on every state-changing request), shows the open alerts most urgent first, and
+ * keeps them current without reloading (server-sent events when the service offers them, else polling).
+ * Every update is made in place, keyed by Task id, so a clinician's half-typed note, open sections and keyboard
+ * focus survive the arrival of new alerts. */
+(() => {
+  'use strict';
+
+  // ------------------------------------------------------------------------------------------ constants
+  const LIFECYCLE = 'https://wardstream.org/fhir/CodeSystem/alert-lifecycle';
+  const EPISODE_TYPE = 'https://wardstream.org/fhir/CodeSystem/episode-type';
+  const PSEUDONYM = 'https://wardstream.org/fhir/Id/patient-pseudonym';
+  const SUPPRESSED = 'https://wardstream.org/fhir/StructureDefinition/suppressed-recurrences';
+  const PROGRAMME = 'https://wardstream.org/fhir/StructureDefinition/programme';
+  const FLAGGED = 'https://wardstream.org/fhir/StructureDefinition/escalated-after-triage';
+  const TRIAGE_STATE = 'https://wardstream.org/fhir/CodeSystem/triage-state';
+  const TRIAGE_OUTCOME = 'https://wardstream.org/fhir/CodeSystem/triage-outcome';
+  const OUTCOMES = [
+    ['contacted-patient', 'Contacted patient'],
+    ['escalated-to-clinician', 'Escalated to a clinician'],
+    ['no-action-needed', 'No action needed'],
+    ['false-alarm', 'False alarm'],
+    ['device-problem', 'Device problem'],
+  ];
+  const PRIORITY_RANK = { stat: 0, asap: 1, urgent: 2, routine: 3 };
+  const PRIORITY_TEXT = { stat: 'Immediate', asap: 'As soon as possible', urgent: 'Urgent', routine: 'Routine' };
+  const TYPE_TEXT = {
+    'atrial-fibrillation': 'Possible atrial fibrillation',
+    'tachycardia': 'Fast heart rate at rest',
+    'bradycardia': 'Slow heart rate',
+    'pause': 'Pause in heartbeat',
+    'inactivity': 'Inactivity while worn',
+    'device-offline': 'Device offline',
+  };
+  const STATUS_TEXT = {
+    requested: 'New', accepted: 'Acknowledged', 'in-progress': 'In progress', completed: 'Resolved',
+    cancelled: 'Closed without action', rejected: 'Rejected', failed: 'Failed', 'on-hold': 'On hold',
+  };
+  const LIFECYCLE_TEXT = {
+    opened: 'Alert opened', updated: 'Still ongoing (reminder)', escalated: 'Escalated', closed: 'Episode ended',
+  };
+  /** Defaults, replaced by the service's configured targets (alert-rules/response-targets.yaml). */
+  const DEFAULT_TARGETS_MIN = { stat: 15, asap: 30, urgent: 60, routine: 240 };
+  const POLL_MS = 10000;
+  /** Cards on the page at most: the most urgent, oldest first; the rest are counted, and the filters narrow them. */
+  const MAX_SHOWN = 200;
+
+  const state = {
+    items: new Map(),        // Task id -> item
+    known: null,             // Task ids seen so far (null before the first load)
+    targetsMin: { ...DEFAULT_TARGETS_MIN },
+    csrf: null,
+    canAct: true,
+    observations: new Map(), // Observation id -> {key, resource}: fetched once per pipeline change
+    generation: 0,           // increases with each filter change, so an older answer never overwrites a newer one
+    utc: false,
+    filters: { type: '', programme: '' },
+    source: null,
+  };
+
+  const $ = (sel, root = document) => root.querySelector(sel);
+
+  // ------------------------------------------------------------------------------------------ formatting
+  const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local time';
+  const fmtLocal = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+  });
+  const fmtUtc = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
+  });
+
+  function timeEl(iso) {
+    const t = document.createElement('time');
+    if (!iso) { t.textContent = 'unknown'; return t; }
+    const d = new Date(iso);
+    t.dateTime = d.toISOString();
+    const local = fmtLocal.format(d);
+    const utc = fmtUtc.format(d) + ' UTC';
+    t.textContent = state.utc ? utc : local;
+    t.title = state.utc ? local : utc;
+    t.dataset.iso = d.toISOString();
+    return t;
+  }
+
+  function refreshTimes() {
+    document.querySelectorAll('time[data-iso]').forEach(t => {
+      const d = new Date(t.dataset.iso);
+      const local = fmtLocal.format(d);
+      const utc = fmtUtc.format(d) + ' UTC';
+      t.textContent = state.utc ? utc : local;
+      t.title = state.utc ? local : utc;
+    });
+  }
+
+  /** 45 s -> "under 1 min", 42 min, 3 h 5 min, 2 days 4 h. */
+  function duration(ms) {
+    if (!(ms >= 0)) return 'unknown';
+    const min = Math.floor(ms / 60000);
+    if (min < 1) return 'under 1 min';
+    if (min < 60) return min + ' min';
+    const h = Math.floor(min / 60);
+    if (h < 48) return h + ' h' + (min % 60 ? ' ' + (min % 60) + ' min' : '');
+    const d = Math.floor(h / 24);
+    return d + ' days' + (h % 24 ? ' ' + (h % 24) + ' h' : '');
+  }
+
+  /** ISO-8601 duration (PT1H30M, P1D) in minutes; null when unreadable. */
+  function isoMinutes(s) {
+    const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(String(s || ''));
+    if (!m) return typeof s === 'number' ? s : null;
+    return (+(m[1] || 0)) * 1440 + (+(m[2] || 0)) * 60 + (+(m[3] || 0)) + (+(m[4] || 0)) / 60;
+  }
+
+  // ------------------------------------------------------------------------------------------ FHIR mapping
+  function coding(cc, system) {
+    return ((cc && cc.coding) || []).find(c => c.system === system) || null;
+  }
+  function ext(res, url) {
+    return ((res && res.extension) || []).find(e => e.url === url) || null;
+  }
+
+  /** One worklist item from a Task (and its focus Observation when given). Missing parts stay null. */
+  function fromFhir(task, obs, extra = {}) {
+    const lifecycle = coding(task.businessStatus, LIFECYCLE);
+    const typeCoding = obs ? coding(obs.code, EPISODE_TYPE) : null;
+    const pseudonym = (task.for && task.for.identifier && task.for.identifier.system === PSEUDONYM)
+      ? task.for.identifier.value : (task.for && task.for.identifier && task.for.identifier.value) || null;
+    const suppressed = ext(task, SUPPRESSED);
+    const programme = ext(task, PROGRAMME);
+    const flagged = ext(task, FLAGGED);
+    const triageState = coding(task.businessStatus, TRIAGE_STATE);
+    const outcome = (task.output || []).map(o => coding(o.valueCodeableConcept, TRIAGE_OUTCOME)).find(Boolean);
+    const evidence = obs ? (obs.component || []).map(c => ({
+      name: (c.code && (c.code.text || (c.code.coding && c.code.coding[0] && c.code.coding[0].display))) || 'value',
+      value: c.valueQuantity ? c.valueQuantity.value : (c.valueString || ''),
+      unit: c.valueQuantity ? (c.valueQuantity.unit || c.valueQuantity.code || '') : '',
+    })) : [];
+    (obs && obs.note || []).forEach(n => evidence.push({ name: 'Note', value: n.text, unit: '' }));
+    return Object.assign({
+      id: task.id,
+      version: task.meta && task.meta.versionId,
+      status: task.status,
+      priority: task.priority || 'routine',
+      lifecycle: lifecycle ? lifecycle.code : null,
+      raisedAt: task.authoredOn || null,
+      lastUpdated: (task.meta && task.meta.lastUpdated) || task.lastModified || null,
+      description: task.description || '',
+      patient: pseudonym,
+      programme: programme ? programme.valueString : null,
+      type: typeCoding ? typeCoding.code : null,
+      title: (obs && obs.code && obs.code.text) || titleFrom(task.description),
+      owner: task.owner && (task.owner.display || (task.owner.identifier && task.owner.identifier.value)),
+      acknowledgedAt: (task.status !== 'requested' && task.executionPeriod && task.executionPeriod.start) || null,
+      escalatedAfterAck: !!(flagged && flagged.valueBoolean),
+      triageState: triageState ? triageState.code : null,
+      suppressedRecurrences: suppressed ? Number(suppressed.valueUnsignedInt) : 0,
+      suppressedKnown: true,
+      episodeStart: obs && obs.effectivePeriod && obs.effectivePeriod.start,
+      episodeEnd: obs && obs.effectivePeriod && obs.effectivePeriod.end,
+      evidence,
+      outcome: outcome ? (outcome.display || outcome.code) : null,
+      notes: task.note || [],
+      observationKey: observationKey(task),
+      task,
+    }, extra);
+  }
+
+  /** "Sustained fast heart rate at rest, for 14 min so far, ..." -> "Sustained fast heart rate at rest". */
+  function titleFrom(description) {
+    const m = /^([^,.(]+)/.exec(description || '');
+    return m ? m[1].trim() : null;
+  }
+
+  /** What identifies the pipeline's version of the alert (a new one means new evidence to fetch). */
+  function observationKey(task) {
+    const lc = coding(task.businessStatus, LIFECYCLE);
+    return (lc ? lc.code : '') + '|' + (task.description || '');
+  }
+
+  function focusId(task) {
+    const ref = task.focus && task.focus.reference;
+    return ref ? ref.replace(/^.*Observation\//, '') : task.id;
+  }
+
+  // ------------------------------------------------------------------------------------------ the service
+  async function http(method, url, body, accept = 'application/json') {
+    const headers = { Accept: accept };
+    if (state.csrf && method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
+    if (body !== undefined) headers['Content-Type'] = typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
+    const res = await fetch(url, {
+      method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+    });
+    if (res.status === 401) { signIn(); throw new Error('signed out'); }
+    if (!res.ok) {
+      let detail = '';
+      try { detail = await res.text(); } catch (e) { /* none */ }
+      throw new Error(method + ' ' + url + ': ' + res.status + (detail ? ' ' + detail.slice(0, 200) : ''));
+    }
+    const type = res.headers.get('Content-Type') || '';
+    return type.includes('json') ? res.json() : res.text();
+  }
+
+  /* Every call the page makes (the service's contract: triage/INTERFACE.md). */
+  const FHIR_JSON = 'application/fhir+json';
+  const api = {
+    session: () => http('GET', '/session'),
+    targets: () => http('GET', '/api/response-targets'),
+    /**
+     * The worklist query: open Tasks, most urgent first, then oldest; the first {@link MAX_SHOWN} (Bundle.total says
+     * how many match). A backlog beyond that is counted on the page and narrowed with the filters.
+     */
+    worklist: () => {
+      const q = new URLSearchParams({ status: 'requested,accepted,in-progress', _sort: '-priority,authored-on',
+        _count: String(MAX_SHOWN) });
+      if (state.filters.type) q.set('episode-type', state.filters.type);
+      if (state.filters.programme) q.set('programme', state.filters.programme);
+      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON);
+    },
+    observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON),
+    history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history', undefined, FHIR_JSON),
+    provenance: id => http('GET', '/fhir/Provenance?target=' + encodeURIComponent('Task/' + id) + '&_count=100', undefined, FHIR_JSON),
+    patientAlerts: patient => http('GET', '/fhir/Task?patient.identifier=' + encodeURIComponent(PSEUDONYM + '|' + patient)
+      + '&_sort=-authored-on&_count=20', undefined, FHIR_JSON),
+    act: (item, body) => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/actions', body),
+    acknowledge: item => api.act(item, { action: 'acknowledge' }),
+    resolve: (item, outcome, note) => api.act(item, note ? { action: 'resolve', outcome, note } : { action: 'resolve', outcome }),
+    eventsUrl: '/api/events',
+  };
+
+  function signIn() {
+    window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname));
+  }
+
+
+
+  // ------------------------------------------------------------------------------------------ ordering
+  function targetMin(item) {
+    return state.targetsMin[item.priority] || state.targetsMin.routine || 240;
+  }
+  function waitedMs(item, now) {
+    const from = Date.parse(item.raisedAt);
+    const to = item.acknowledgedAt ? Date.parse(item.acknowledgedAt) : now;
+    return Math.max(0, to - from);
+  }
+  function targetUsed(item, now) {
+    return waitedMs(item, now) / (targetMin(item) * 60000);
+  }
+  function compare(a, b, now) {
+    const pa = PRIORITY_RANK[a.priority] ?? 9, pb = PRIORITY_RANK[b.priority] ?? 9;
+    if (pa !== pb) return pa - pb;
+    if (a.escalatedAfterAck !== b.escalatedAfterAck) return a.escalatedAfterAck ? -1 : 1;
+    const ackA = a.status === 'requested' ? 0 : 1, ackB = b.status === 'requested' ? 0 : 1;
+    if (ackA !== ackB) return ackA - ackB;       // not yet looked at before acknowledged
+    const d = targetUsed(b, now) - targetUsed(a, now);
+    if (d !== 0) return d;
+    return String(a.id).localeCompare(String(b.id));
+  }
+
+  // ------------------------------------------------------------------------------------------ rendering
+  function typeText(item) {
+    return item.title || TYPE_TEXT[item.type] || item.type || 'Alert';
+  }
+
+  /** The server filters by type and programme (episode-type, programme search parameters). */
+  function visible() {
+    return true;
+  }
+
+  function setText(root, sel, text) {
+    const el = $(sel, root);
+    if (el.textContent !== text) el.textContent = text;
+  }
+
+  function card(item) {
+    const li = $('#alert-template').content.firstElementChild.cloneNode(true);
+    li.dataset.id = item.id;
+    const h = $('.card__heading', li);
+    h.id = 'alert-' + cssId(item.id);
+    h.tabIndex = -1;
+    $('article', li).setAttribute('aria-labelledby', h.id);
+    const outcomes = $('[data-outcomes]', li);
+    OUTCOMES.forEach(([code, text], i) => {
+      const id = 'outcome-' + cssId(item.id) + '-' + i;
+      const wrap = document.createElement('div');
+      wrap.className = 'radio';
+      const input = document.createElement('input');
+      input.type = 'radio'; input.name = 'outcome-' + cssId(item.id); input.value = code; input.id = id;
+      const label = document.createElement('label');
+      label.htmlFor = id; label.textContent = text;
+      wrap.append(input, label);
+      outcomes.append(wrap);
+    });
+    const noteId = 'note-' + cssId(item.id);
+    $('[data-note]', li).id = noteId;
+    $('[data-note-label]', li).htmlFor = noteId;
+    $('[data-ack-button]', li).addEventListener('click', () => acknowledge(li.dataset.id, li));
+    $('[data-resolve-form]', li).addEventListener('submit', ev => { ev.preventDefault(); resolve(li.dataset.id, li); });
+    $('[data-timeline]', li).addEventListener('toggle', ev => { if (ev.target.open) loadTimeline(li.dataset.id, li); });
+    $('[data-earlier]', li).addEventListener('toggle', ev => { if (ev.target.open) loadEarlier(li.dataset.id, li); });
+    return li;
+  }
+
+  function cssId(id) {
+    return String(id).replace(/[^A-Za-z0-9_-]/g, '_');
+  }
+
+  function update(li, item, now) {
+    li.dataset.priority = item.priority;
+    li.dataset.status = item.status;
+    li.dataset.escalatedAfterAck = String(!!item.escalatedAfterAck);
+    const pr = $('[data-priority]', li);
+    pr.textContent = PRIORITY_TEXT[item.priority] || item.priority;
+    pr.className = 'tag ' + (PRIORITY_RANK[item.priority] <= 2 ? 'tag--urgent' : '');
+    $('[data-flag-escalated]', li).hidden = !item.escalatedAfterAck;
+    setText(li, '[data-state]', (STATUS_TEXT[item.status] || item.status)
+      + (item.lifecycle ? ' · ' + (LIFECYCLE_TEXT[item.lifecycle] || item.lifecycle) : ''));
+    setText(li, '[data-title]', typeText(item));
+    setText(li, '[data-patient]', item.patient || 'unknown');
+    setText(li, '[data-programme]', item.programme || 'not stated');
+    const raised = $('[data-raised]', li);
+    raised.replaceChildren(timeEl(item.raisedAt));
+
+    const waited = waitedMs(item, now);
+    const target = targetMin(item);
+    const used = targetUsed(item, now);
+    const waiting = $('[data-waiting]', li);
+    const bar = document.createElement('span');
+    bar.className = 'waiting-bar' + (used > 1 ? ' waiting-bar--over' : '');
+    bar.setAttribute('aria-hidden', 'true');
+    const fill = document.createElement('span');
+    fill.style.width = Math.min(100, Math.round(used * 100)) + '%';
+    bar.append(fill);
+    const acked = item.status !== 'requested';
+    const verb = item.acknowledgedAt ? 'acknowledged after ' : acked ? 'raised ' : '';
+    const tail = item.acknowledgedAt || !acked ? '' : ' ago, acknowledged';
+    waiting.replaceChildren(document.createTextNode(verb + duration(waited) + tail + ' (target ' + duration(target * 60000)
+      + (used > 1 && !acked ? ', past target by ' + duration(waited - target * 60000) : '') + ')'), bar);
+    $('[data-overdue]', li).hidden = !(used > 1 && !acked);
+
+    const ackRow = $('[data-ack-row]', li);
+    ackRow.hidden = !(item.acknowledgedAt || item.owner);
+    if (!ackRow.hidden) {
+      const dd = $('[data-ack]', li);
+      dd.replaceChildren(document.createTextNode((item.owner ? 'by ' + item.owner + ' ' : '')));
+      if (item.acknowledgedAt) dd.append(timeEl(item.acknowledgedAt));
+    }
+    setText(li, '[data-suppressed]', !item.suppressedKnown ? 'not reported by this alert'
+      : item.suppressedRecurrences > 0
+        ? item.suppressedRecurrences + (item.suppressedRecurrences === 1 ? ' similar episode' : ' similar episodes')
+          + ' during the cool-down did not raise separate alerts'
+        : 'none');
+    setText(li, '[data-description]', item.description || '');
+
+    const ev = $('[data-evidence-list]', li);
+    const rows = (item.evidence || []).map(e => {
+      const div = document.createElement('div');
+      const dt = document.createElement('dt'); dt.textContent = e.name;
+      const dd = document.createElement('dd'); dd.textContent = [e.value, unitText(e.unit)].filter(x => x !== '' && x != null).join(' ');
+      div.append(dt, dd);
+      return div;
+    });
+    if (item.episodeStart) rows.unshift(row('Episode started', timeEl(item.episodeStart)));
+    if (item.episodeEnd) rows.splice(1, 0, row('Episode ended', timeEl(item.episodeEnd)));
+    ev.replaceChildren(...rows);
+
+    const ackBtn = $('[data-ack-button]', li);
+    const ackDone = item.status !== 'requested' && !item.escalatedAfterAck;
+    ackBtn.hidden = ackDone;
+    ackBtn.textContent = item.escalatedAfterAck ? 'Acknowledge the escalation' : 'Acknowledge';
+    ackBtn.setAttribute('aria-describedby', $('.card__heading', li).id);
+  }
+
+  function row(name, valueNode) {
+    const div = document.createElement('div');
+    const dt = document.createElement('dt'); dt.textContent = name;
+    const dd = document.createElement('dd'); dd.append(valueNode);
+    div.append(dt, dd);
+    return div;
+  }
+
+  function unitText(u) {
+    return ({ '/min': 'per min', '1': '', '{steps}': 'steps' })[u] ?? u;
+  }
+
+  function render(newIds) {
+    const now = Date.now();
+    const list = $('#worklist');
+    const focused = document.activeElement;
+    const items = [...state.items.values()].filter(visible).sort((a, b) => compare(a, b, now));
+    const existing = new Map([...list.children].map(li => [li.dataset.id, li]));
+    const order = [];
+    for (const item of items) {
+      let li = existing.get(item.id);
+      if (!li) {
+        li = card(item);
+        if (newIds && newIds.has(item.id)) li.classList.add('card--new');
+      }
+      existing.delete(item.id);
+      update(li, item, now);
+      order.push(li);
+    }
+    existing.forEach(li => li.remove());
+    order.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null); });
+    if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
+    $('#empty').hidden = items.length > 0;
+    summarise(items, now);
+  }
+
+  function summarise(items, now) {
+    const all = [...state.items.values()];
+    const waiting = all.filter(i => i.status === 'requested' || i.escalatedAfterAck).length;
+    const over = all.filter(i => i.status === 'requested' && targetUsed(i, now) > 1).length;
+    const shown = state.filters.type || state.filters.programme ? ' matching the filters' : '';
+    const more = state.total > all.length ? ' (the ' + all.length + ' most urgent of ' + state.total
+      + ' are shown; the filters narrow them)' : '';
+    const n = Math.max(state.total || 0, all.length);
+    setText(document, '#summary', n + (n === 1 ? ' open alert' : ' open alerts') + shown + more + ': '
+      + waiting + (more ? ' of those shown' : '') + ' waiting for acknowledgement, ' + over + ' past the response target.');
+  }
+
+  function fillFilter(sel, values, label) {
+    const select = $(sel);
+    const current = select.value;
+    const have = new Set([...select.options].map(o => o.value));
+    [...values].sort().forEach(v => {
+      if (have.has(v)) return;
+      const o = document.createElement('option');
+      o.value = v; o.textContent = label(v);
+      select.append(o);
+    });
+    select.value = current;
+  }
+
+  function announce(text) {
+    const a = $('#announcer');
+    a.textContent = '';
+    window.setTimeout(() => { a.textContent = text; }, 50);
+  }
+
+  function showError(message) {
+    const e = $('#error');
+    if (!message) { e.hidden = true; e.textContent = ''; return; }
+    e.hidden = false;
+    e.textContent = message;
+  }
+
+  // ------------------------------------------------------------------------------------------ data
+  let loading = null;
+  let again = false;
+
+  /** Reloads the worklist; calls while one is running coalesce into one more. */
+  function load(quiet = false) {
+    if (loading) { again = true; return loading; }
+    loading = (async () => {
+      try {
+        await loadOnce(quiet);
+      } finally {
+        loading = null;
+        if (again) { again = false; load(); }
+      }
+    })();
+    return loading;
+  }
+
+  async function loadOnce(quiet) {
+    const generation = state.generation;
+    let data;
+    try {
+      data = await api.worklist();
+      showError(null);
+    } catch (e) {
+      showError('The worklist could not be refreshed (' + e.message + '). It will try again.');
+      return;
+    }
+    if (generation !== state.generation) { again = true; return; }
+    const tasks = (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task');
+    state.total = typeof data.total === 'number' ? data.total : tasks.length;
+    (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
+      .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
+    const items = tasks.map(t => itemOf(t));
+    const newIds = new Set();
+    const fresh = [];
+    for (const it of items) {
+      if (state.known && !state.known.has(it.id)) { newIds.add(it.id); fresh.push(it); }
+    }
+    state.items = new Map(items.map(i => [i.id, i]));
+    state.known = state.known || new Set();
+    items.forEach(i => state.known.add(i.id));
+    render(quiet ? null : newIds);
+    if (fresh.length && !quiet) {
+      fresh.sort((x, y) => compare(x, y, Date.now()));
+      const first = fresh[0];
+      announce(fresh.length + (fresh.length === 1 ? ' new alert' : ' new alerts') + ': '
+        + (PRIORITY_TEXT[first.priority] || first.priority) + ' ' + typeText(first).toLowerCase()
+        + ' for patient ' + first.patient + (fresh.length > 1 ? ', and others' : '') + '.');
+    }
+    fetchObservations(tasks);
+  }
+
+  function itemOf(task) {
+    const cached = state.observations.get(focusId(task));
+    return fromFhir(task, cached ? cached.resource : null);
+  }
+
+  /** Fetches the Observations (evidence, type) of Tasks whose pipeline version is new, six at a time. */
+  async function fetchObservations(tasks) {
+    const wanted = tasks.filter(t => {
+      const c = state.observations.get(focusId(t));
+      return !c || (c.key !== null && c.key !== observationKey(t));
+    });
+    if (!wanted.length) return;
+    let next = 0;
+    const worker = async () => {
+      while (next < wanted.length) { // eslint-disable-line no-unmodified-loop-condition
+        const t = wanted[next++];
+        try {
+          const o = await api.observation(focusId(t));
+          state.observations.set(focusId(t), { key: observationKey(t), resource: o });
+        } catch (e) {
+          state.observations.set(focusId(t), { key: observationKey(t), resource: null });
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker(), worker(), worker()]);
+    state.items.forEach((item, id) => {
+      const c = state.observations.get(id);
+      if (c && c.resource) {
+        const fresh = fromFhir({ ...item.task }, c.resource);
+        state.items.set(id, fresh);
+      }
+    });
+    render(null);
+  }
+
+  async function loadTimeline(id, li) {
+    const list = $('[data-timeline-list]', li);
+    try {
+      const b = await api.history(id);
+      const versions = (b.entry || []).map(e => e.resource).filter(Boolean)
+        .sort((x, y) => Number(x.meta && x.meta.versionId) - Number(y.meta && y.meta.versionId));
+      const rows = [];
+      let prev = null;
+      versions.forEach(t => {
+        const item = document.createElement('li');
+        const lc = coding(t.businessStatus, LIFECYCLE);
+        const ts = coding(t.businessStatus, TRIAGE_STATE);
+        const who = t.owner && t.owner.display;
+        const when = (t.meta && t.meta.lastUpdated) || t.lastModified;
+        const what = [];
+        if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
+          || prev.description !== t.description) {
+          what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
+        }
+        if (!prev || prev.status !== t.status) {
+          what.push((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : '')
+            + (who && t.status !== 'requested' ? ' by ' + who : ''));
+        }
+        const out = outcomeText(t);
+        if (out && (!prev || outcomeText(prev) !== out)) what.push('outcome' + out);
+        const notes = (t.note || []).slice((prev && prev.note || []).length).map(n => '“' + n.text + '”'
+          + (n.authorString ? ' (' + n.authorString + ')' : ''));
+        what.push(...notes);
+        prev = t;
+        item.append(timeEl(when), document.createTextNode(': ' + (what.length ? what.join('; ') : 'no visible change')
+          + ' (version ' + ((t.meta && t.meta.versionId) || '?') + ')'));
+        rows.push(item);
+      });
+      list.replaceChildren(...(rows.length ? rows : [textLi('No versions.')]));
+    } catch (e) {
+      list.replaceChildren(textLi('The timeline could not be loaded: ' + e.message));
+    }
+  }
+
+  async function loadEarlier(id, li) {
+    const list = $('[data-earlier-list]', li);
+    const item = state.items.get(id);
+    if (!item || !item.patient) { list.replaceChildren(textLi('Unknown patient.')); return; }
+    try {
+      const b = await api.patientAlerts(item.patient);
+      const others = (b.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task' && r.id !== id);
+      const rows = others.map(t => {
+        const x = document.createElement('li');
+        const desc = (t.description || '').split('. ')[0];
+        x.append(timeEl(t.authoredOn), document.createTextNode(': ' + desc + ' — '
+          + (STATUS_TEXT[t.status] || t.status) + outcomeText(t)));
+        return x;
+      });
+      list.replaceChildren(...(rows.length ? rows : [textLi('No earlier alerts for this patient.')]));
+    } catch (e) {
+      list.replaceChildren(textLi('Earlier alerts could not be loaded: ' + e.message));
+    }
+  }
+
+  function outcomeText(t) {
+    const out = (t.output || []).map(o => o.valueCodeableConcept && (o.valueCodeableConcept.text
+      || (o.valueCodeableConcept.coding && o.valueCodeableConcept.coding[0]
+        && (o.valueCodeableConcept.coding[0].display || o.valueCodeableConcept.coding[0].code))))
+      .filter(Boolean);
+    return out.length ? ' (' + out.join(', ') + ')' : '';
+  }
+
+  function textLi(text) {
+    const li = document.createElement('li');
+    li.textContent = text;
+    return li;
+  }
+
+  // ------------------------------------------------------------------------------------------ actions
+  async function acknowledge(id, li) {
+    const item = state.items.get(id);
+    if (!item) return;
+    const btn = $('[data-ack-button]', li);
+    btn.disabled = true;
+    try {
+      await api.acknowledge(item);
+      announce('Acknowledged: ' + typeText(item).toLowerCase() + ' for patient ' + item.patient + '.');
+      await load();
+      const heading = $('.card__heading', li);
+      if (li.isConnected) ($('input[type=radio]', li) || heading).focus();
+    } catch (e) {
+      showError('Could not acknowledge: ' + e.message);
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
+  async function resolve(id, li) {
+    const item = state.items.get(id);
+    if (!item) return;
+    const form = $('[data-resolve-form]', li);
+    const chosen = $('input[type=radio]:checked', form);
+    const fieldset = $('fieldset', form);
+    let err = $('.error-message', form);
+    if (!chosen) {
+      if (!err) {
+        err = document.createElement('p');
+        err.className = 'error-message';
+        err.id = 'err-' + cssId(id);
+        $('[data-outcomes]', form).before(err);
+      }
+      err.textContent = 'Choose the outcome before resolving.';
+      fieldset.setAttribute('aria-describedby', err.id);
+      $('input[type=radio]', form).focus();
+      return;
+    }
+    if (err) err.remove();
+    const button = $('button[type=submit]', form);
+    button.disabled = true;
+    const next = li.nextElementSibling || li.previousElementSibling;
+    try {
+      await api.resolve(item, chosen.value, $('[data-note]', form).value.trim());
+      const label = (OUTCOMES.find(o => o[0] === chosen.value) || [])[1] || chosen.value;
+      state.items.delete(id);
+      li.remove();
+      announce('Resolved as ' + label.toLowerCase() + ': ' + typeText(item).toLowerCase() + ' for patient ' + item.patient + '.');
+      if (next && next.isConnected) $('.card__heading', next).focus(); else $('#main').focus();
+      await load();
+    } catch (e) {
+      showError('Could not resolve: ' + e.message);
+      button.disabled = false;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ start
+  function live() {
+    let timer = null;
+    const soon = () => { if (!timer) timer = window.setTimeout(() => { timer = null; load(); }, 300); };
+    if (window.EventSource) {
+      const es = new EventSource(api.eventsUrl);
+      state.source = es;
+      es.addEventListener('task', soon);
+      es.onmessage = soon;
+      es.onopen = soon; // after a reconnection, catch up on what changed meanwhile
+      // on error the browser reconnects by itself; the polling below keeps the page current meanwhile
+    }
+    window.setInterval(() => load(), POLL_MS);
+    window.setInterval(() => render(null), 30000); // waiting times move on
+  }
+
+  function onFilter() {
+    state.filters.type = $('#filter-type').value;
+    state.filters.programme = $('#filter-programme').value;
+    state.generation++;
+    load(true);
+  }
+
+  async function start() {
+    $('#local-zone').textContent = localZone;
+    $('#show-utc').addEventListener('change', ev => { state.utc = ev.target.checked; refreshTimes(); });
+    $('#filter-type').addEventListener('change', onFilter);
+    $('#filter-programme').addEventListener('change', onFilter);
+    fillFilter('#filter-type', new Set(Object.keys(TYPE_TEXT)), v => TYPE_TEXT[v]);
+    let s;
+    try {
+      s = await api.session();
+    } catch (e) {
+      showError('Your session could not be read (' + e.message + ').');
+      return;
+    }
+    if (!s.authenticated) { signIn(); return; }
+    state.csrf = s.csrfToken || null;
+    state.canAct = s.canAct !== false;
+    document.body.dataset.canAct = String(state.canAct);
+    document.querySelectorAll('[data-csrf]').forEach(i => { i.value = state.csrf || ''; });
+    $('#who').textContent = 'Signed in as ' + s.username + ' (' + (s.role || 'unknown role')
+      + (s.programmes && s.programmes.length ? ': ' + s.programmes.join(', ') : '') + ')';
+    fillFilter('#filter-programme', new Set(s.programmes || []), v => v);
+    try {
+      const t = await api.targets();
+      const targets = (t && t.targets) || {};
+      Object.keys(targets).forEach(k => {
+        const m = isoMinutes(targets[k]);
+        if (m) state.targetsMin[k] = m;
+      });
+      $('#targets-text').textContent = 'response targets: ' + Object.keys(PRIORITY_RANK)
+        .filter(k => state.targetsMin[k]).map(k => (PRIORITY_TEXT[k] || k).toLowerCase() + ' ' + duration(state.targetsMin[k] * 60000))
+        .join(', ');
+    } catch (e) {
+      $('#targets-text').textContent = 'default response targets (the service did not report its own)';
+    }
+    await load(true);
+    live();
+  }
+
+  document.addEventListener('DOMContentLoaded', start);
+})();

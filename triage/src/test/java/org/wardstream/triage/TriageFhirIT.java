@@ -1,0 +1,359 @@
+package org.wardstream.triage;
+
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.contract.Topics;
+import org.wardstream.embedded.CommittedTopicReader;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+import org.wardstream.schema.TriageAction;
+import org.wardstream.schema.TriageEvent;
+import org.wardstream.schema.TriageOutcome;
+import org.wardstream.schema.wire.AvroCodec;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.wardstream.triage.TriageTestServer.ADMIN;
+import static org.wardstream.triage.TriageTestServer.CLINICIAN_A;
+import static org.wardstream.triage.TriageTestServer.CLINICIAN_B;
+import static org.wardstream.triage.TriageTestServer.PASSWORD;
+import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
+import static org.wardstream.triage.TriageTestServer.PROGRAMME_B;
+import static org.wardstream.triage.TriageTestServer.VIEWER_A;
+
+/**
+ * The FHIR API and the clinician's actions end to end: alerts through a real Kafka topic into the embedded
+ * PostgreSQL, read back over real HTTP, responses validated against R4 with HAPI's validator.
+ */
+class TriageFhirIT {
+    @RegisterExtension
+    static final TriageTestServer TRIAGE = new TriageTestServer();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant START = Instant.parse("2026-03-03T10:00:00Z");
+    private static FhirValidator validator;
+    /** Other tests share the server: searches in the first test are narrowed to its patient (a bare pseudonym). */
+    private static final String PA1 = "&patient.identifier=pa-1";
+
+    private static Http clinicianA;
+    private static Http clinicianB;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        clinicianA = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
+        clinicianB = Http.basic(TRIAGE.baseUrl(), CLINICIAN_B, PASSWORD);
+        var ctx = FhirAlerts.fhirContext();
+        validator = ctx.newValidator();
+        validator.registerValidatorModule(new FhirInstanceValidator(new ValidationSupportChain(
+                new DefaultProfileValidationSupport(ctx), new InMemoryTerminologyServerValidationSupport(ctx),
+                new CommonCodeSystemsTerminologyService(ctx))));
+    }
+
+    private static JsonNode awaitTask(Http who, String id, int version) {
+        JsonNode[] out = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> r = who.get("/fhir/Task/" + id);
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode t = JSON.readTree(r.body());
+            assertThat(t.at("/meta/versionId").asInt()).isGreaterThanOrEqualTo(version);
+            out[0] = t;
+        });
+        return out[0];
+    }
+
+    private static void assertValidR4(String json) {
+        var errors = validator.validateWithResult(json).getMessages().stream()
+                .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
+                .map(m -> m.getLocationString() + ": " + m.getMessage()).toList();
+        assertThat(errors).as("R4 validation errors of %s", json).isEmpty();
+    }
+
+    /** Enrols the patient in programme A, sends an OPENED alert a minute after START and waits for its Task. */
+    private static JsonNode openAlertInProgrammeA(String patient, String episode, EpisodeType type, Severity severity)
+            throws Exception {
+        TRIAGE.enrol(patient, PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, type, severity, START, 1));
+        return awaitTask(clinicianA, episode, 1);
+    }
+
+    /** The first column of every row of a query on the service's database. */
+    static List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = TRIAGE.server().database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    private static HttpResponse<String> action(Http who, String id, String body) throws Exception {
+        return who.postJson("/api/tasks/" + id + "/actions", body, Map.of());
+    }
+
+    @Test
+    void readVreadHistoryAndSearchAreValidR4AndRestrictedToTheProgramme() throws Exception {
+        TRIAGE.enrol("pa-1", PROGRAMME_A);
+        TRIAGE.enrol("pb-1", PROGRAMME_B);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-a1", "pa-1", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 10));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-a2", "pa-1", EpisodeType.BRADYCARDIA,
+                Severity.ROUTINE, START, 20));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-a1", "pa-1", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 70));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-b1", "pb-1", EpisodeType.TACHYCARDIA,
+                Severity.STAT, START, 5));
+
+        JsonNode task = awaitTask(clinicianA, "ep-a1", 2);
+        assertThat(task.at("/status").asText()).isEqualTo("requested");
+        assertThat(task.at("/focus/reference").asText()).isEqualTo("Observation/ep-a1");
+        assertThat(task.toString()).contains(PROGRAMME_A);
+        assertValidR4(clinicianA.get("/fhir/Task/ep-a1").body());
+        assertValidR4(clinicianA.get("/fhir/Observation/ep-a1").body());
+        assertValidR4(clinicianA.get("/fhir/metadata").body());
+
+        HttpResponse<String> v1 = clinicianA.get("/fhir/Task/ep-a1/_history/1");
+        assertThat(v1.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(v1.body()).at("/meta/versionId").asText()).isEqualTo("1");
+        JsonNode history = JSON.readTree(clinicianA.get("/fhir/Task/ep-a1/_history").body());
+        assertThat(history.at("/type").asText()).isEqualTo("history");
+        assertThat(history.at("/entry").size()).isEqualTo(2);
+
+        HttpResponse<String> prov = clinicianA.get("/fhir/Provenance?target=Task/ep-a1");
+        assertThat(JSON.readTree(prov.body()).at("/total").asInt()).isEqualTo(2);
+        assertValidR4(prov.body());
+
+        // the worklist query: most urgent first, then oldest; only programme A's
+        HttpResponse<String> worklist = clinicianA.get(
+                "/fhir/Task?status=requested,accepted,in-progress&_sort=-priority,authored-on&_count=1" + PA1);
+        JsonNode page = JSON.readTree(worklist.body());
+        assertValidR4(worklist.body());
+        assertThat(page.at("/total").asInt()).isEqualTo(2);
+        assertThat(page.at("/entry/0/resource/id").asText()).isEqualTo("ep-a1");
+        String next = null;
+        for (JsonNode l : page.at("/link")) if (l.at("/relation").asText().equals("next")) next = l.at("/url").asText();
+        assertThat(next).as("a next link").isNotNull();
+        String nextPath = next.substring(TRIAGE.baseUrl().length());
+        assertThat(Http.basic(TRIAGE.baseUrl(), CLINICIAN_B, PASSWORD).get(nextPath).statusCode())
+                .as("another user cannot page through this search").isEqualTo(410);
+        JsonNode page2 = JSON.readTree(clinicianA.get(nextPath).body());
+        assertThat(page2.at("/entry/0/resource/id").asText()).isEqualTo("ep-a2");
+
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?priority=routine" + PA1).body()).at("/total").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?episode-type=atrial-fibrillation" + PA1).body()).at("/total").asInt())
+                .isEqualTo(1);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?code=clinical-review&patient.identifier="
+                + FhirAlerts.PATIENT_PSEUDONYM_SYSTEM + "%7Cpa-1").body()).at("/total").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?authored-on=ge2026-03-03T10:15:00Z" + PA1).body()).at("/total").asInt())
+                .isEqualTo(1);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?_lastUpdated=gt2000-01-01" + PA1).body()).at("/total").asInt())
+                .isEqualTo(2);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Observation?code=" + FhirAlerts.EPISODE_TYPE_SYSTEM
+                + "%7Cbradycardia&subject.identifier=pa-1").body()).at("/total").asInt()).isEqualTo(1);
+
+        // another programme's alert: 404 for clinician A, visible to clinician B and the administrator
+        awaitTask(clinicianB, "ep-b1", 1);
+        assertThat(clinicianA.get("/fhir/Task/ep-b1").statusCode()).isEqualTo(404);
+        assertThat(clinicianA.get("/fhir/Observation/ep-b1").statusCode()).isEqualTo(404);
+        assertThat(clinicianA.get("/fhir/Task/ep-b1/_history").statusCode()).isEqualTo(404);
+        assertThat(action(clinicianA, "ep-b1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(404);
+        assertThat(Http.basic(TRIAGE.baseUrl(), ADMIN, PASSWORD).get("/fhir/Task/ep-b1").statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(clinicianB.get("/fhir/Task?patient.identifier=pb-1").body()).at("/total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void transitionsWriteTriageEventsWithTheOutcomeAndAreAudited() throws Exception {
+        openAlertInProgrammeA("pa-2", "ep-t1", EpisodeType.PAUSE, Severity.ASAP);
+
+        Http viewer = Http.basic(TRIAGE.baseUrl(), VIEWER_A, PASSWORD);
+        assertThat(viewer.get("/fhir/Task/ep-t1").statusCode()).isEqualTo(200);
+        assertThat(action(viewer, "ep-t1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(403);
+        assertThat(action(clinicianA, "ep-t1", "{\"action\":\"resolve\"}").statusCode()).as("resolve needs an outcome")
+                .isEqualTo(400);
+
+        HttpResponse<String> ack = action(clinicianA, "ep-t1", "{\"action\":\"acknowledge\",\"expectedVersion\":1}");
+        assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+        JsonNode acked = JSON.readTree(ack.body());
+        assertThat(acked.at("/status").asText()).isEqualTo("accepted");
+        assertThat(acked.at("/owner/display").asText()).isEqualTo(CLINICIAN_A);
+        assertThat(action(clinicianA, "ep-t1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(409);
+
+        HttpResponse<String> resolved = action(clinicianA, "ep-t1",
+                "{\"action\":\"resolve\",\"outcome\":\"false-alarm\",\"note\":\"Motion artefact on the strip.\"}");
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+        JsonNode done = JSON.readTree(resolved.body());
+        assertThat(done.at("/status").asText()).isEqualTo("completed");
+        assertThat(done.at("/output/0/valueCodeableConcept/coding/0/code").asText()).isEqualTo("false-alarm");
+        assertThat(done.at("/note/0/text").asText()).isEqualTo("Motion artefact on the strip.");
+        assertValidR4(clinicianA.get("/fhir/Task/ep-t1").body());
+        assertThat(action(clinicianA, "ep-t1", "{\"action\":\"cancel\"}").statusCode()).as("completed is final")
+                .isEqualTo(409);
+
+        List<TriageEvent> events = new ArrayList<>();
+        try (CommittedTopicReader reader = new CommittedTopicReader(TRIAGE.kafka().bootstrapServers(), new Properties(),
+                Topics.TRIAGE_EVENTS)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                events.clear();
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
+                    TriageEvent e = AvroCodec.triageEvents().decode(r.value());
+                    if (e.getEpisodeId().equals("ep-t1")) events.add(e);
+                }
+                assertThat(events).extracting(TriageEvent::getAction)
+                        .containsExactly(TriageAction.ACKNOWLEDGED, TriageAction.CLOSED_NO_ACTION);
+            });
+        }
+        assertThat(events.get(1).getOutcome()).isEqualTo(TriageOutcome.FALSE_ALARM);
+        assertThat(events.get(1).getProgramme()).isEqualTo(PROGRAMME_A);
+        assertThat(events.get(0).getAlertRaisedAt()).isEqualTo(START.plusSeconds(60));
+
+        assertThat(rows("select username || ' ' || action || ' ' || outcome from audit_log"
+                + " where res_type = 'Task' and res_id = 'ep-t1' order by id")).contains(CLINICIAN_A + " read ok",
+                VIEWER_A + " action denied", CLINICIAN_A + " acknowledge ok", CLINICIAN_A + " resolve ok");
+    }
+
+    @Test
+    void aFhirUpdateMovesTheTaskThroughTheWorkflowAndAnInvalidTransitionIs409() throws Exception {
+        JsonNode task = openAlertInProgrammeA("pa-3", "ep-u1", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) task).put("status", "in-progress");
+        HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-u1", "application/fhir+json", task.toString(),
+                Map.of("If-Match", "W/\"1\""));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode now = awaitTask(clinicianA, "ep-u1", 2);
+        assertThat(now.at("/status").asText()).isEqualTo("in-progress");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) now).put("status", "requested");
+        HttpResponse<String> bad = clinicianA.put("/fhir/Task/ep-u1", "application/fhir+json", now.toString(), Map.of());
+        assertThat(bad.statusCode()).isEqualTo(409);
+        assertThat(bad.body()).contains("OperationOutcome");
+        HttpResponse<String> stale = clinicianA.put("/fhir/Task/ep-u1", "application/fhir+json",
+                now.toString().replace("\"requested\"", "\"completed\""), Map.of("If-Match", "W/\"1\""));
+        assertThat(stale.statusCode()).isEqualTo(412);
+    }
+
+    @Test
+    void theSameAlertsConsumedTwiceLeaveOneTaskWithItsVersions() throws Exception {
+        TRIAGE.enrol("pa-4", PROGRAMME_A);
+        AlertChange opened = TriageTestServer.change(AlertChange.Kind.OPENED, "ep-r1", "pa-4", EpisodeType.TACHYCARDIA,
+                Severity.URGENT, START, 1);
+        AlertChange closed = TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-r1", "pa-4", EpisodeType.TACHYCARDIA,
+                Severity.URGENT, START, 30);
+        TRIAGE.sendAlert(opened);
+        TRIAGE.sendAlert(closed);
+        TRIAGE.sendAlert(opened); // a replay of both
+        TRIAGE.sendAlert(closed);
+        TRIAGE.sendRawAlert("pa-4", "not a bundle".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-r-marker", "pa-4", EpisodeType.PAUSE,
+                Severity.URGENT, START, 40));
+        awaitTask(clinicianA, "ep-r-marker", 1); // everything before it on the partition was consumed
+        JsonNode history = JSON.readTree(clinicianA.get("/fhir/Task/ep-r1/_history").body());
+        assertThat(history.at("/entry").size()).isEqualTo(2);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?_id=ep-r1").body()).at("/total").asInt()).isEqualTo(1);
+        assertThat(rows("select reason from ingest_reject where topic = 'alerts'"))
+                .as("the record that is not an alert is kept with its reason").singleElement().asString()
+                .startsWith("not an alert Bundle");
+    }
+
+    @Test
+    void aClinicianActionSurvivesALaterPipelineUpdateAndAnEscalationPutsItBackFlagged() throws Exception {
+        openAlertInProgrammeA("pa-5", "ep-m1", EpisodeType.ATRIAL_FIBRILLATION, Severity.URGENT);
+        assertThat(action(clinicianA, "ep-m1", "{\"action\":\"acknowledge\",\"note\":\"Calling now\"}").statusCode())
+                .isEqualTo(200);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-m1", "pa-5", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 60));
+        JsonNode afterUpdate = awaitTask(clinicianA, "ep-m1", 3);
+        assertThat(afterUpdate.at("/status").asText()).as("a reminder does not undo the acknowledgement").isEqualTo("accepted");
+        assertThat(afterUpdate.at("/note/0/text").asText()).isEqualTo("Calling now");
+        assertThat(afterUpdate.at("/businessStatus/coding/0/code").asText()).isEqualTo("updated");
+
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "ep-m1", "pa-5", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.STAT, START, 90));
+        JsonNode escalated = awaitTask(clinicianA, "ep-m1", 4);
+        assertThat(escalated.at("/status").asText()).isEqualTo("requested");
+        assertThat(escalated.at("/priority").asText()).isEqualTo("stat");
+        assertThat(escalated.toString()).contains("escalated-after-triage");
+        assertThat(escalated.at("/note/0/text").asText()).isEqualTo("Calling now");
+        assertThat(escalated.at("/note/1/text").asText()).contains("Escalated", "accepted by " + CLINICIAN_A);
+        assertValidR4(escalated.toString());
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task?flagged=true&_id=ep-m1").body()).at("/total").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aBrowserSessionActsWithTheCsrfHeaderAndTheEventStreamAnnouncesNewAlertsAndActions() throws Exception {
+        Http session = Http.session(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
+        String csrf = JSON.readTree(session.get("/session").body()).at("/csrfToken").asText();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.HttpClient sse = java.net.http.HttpClient.newHttpClient();
+        var stream = sse.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(TRIAGE.baseUrl() + "/api/events"))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                                (CLINICIAN_A + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var response = stream.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        Thread reader = new Thread(() -> response.body().forEach(lines::add), "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
+
+        TRIAGE.enrol("pb-9", PROGRAMME_B);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-s0", "pb-9", EpisodeType.PAUSE,
+                Severity.STAT, START, 1));
+        openAlertInProgrammeA("pa-9", "ep-s1", EpisodeType.TACHYCARDIA, Severity.URGENT);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("\"id\":\"ep-s1\"")));
+
+        HttpResponse<String> noHeader = session.postJson("/api/tasks/ep-s1/actions", "{\"action\":\"acknowledge\"}", Map.of());
+        assertThat(noHeader.statusCode()).isEqualTo(403);
+        HttpResponse<String> ok = session.postJson("/api/tasks/ep-s1/actions", "{\"action\":\"acknowledge\"}",
+                Map.of("X-CSRF-Token", csrf));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream()
+                .anyMatch(l -> l.contains("\"id\":\"ep-s1\"") && l.contains("\"status\":\"accepted\"")));
+        assertThat(lines).as("programme B's alert is not announced to a programme A clinician")
+                .noneMatch(l -> l.contains("ep-s0"));
+        response.body().close();
+    }
+
+    @Test
+    void aRestartThatReadsTheTopicsAgainFromTheStartDuplicatesNothing() throws Exception {
+        openAlertInProgrammeA("pa-6", "ep-x1", EpisodeType.BRADYCARDIA, Severity.URGENT);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-x1", "pa-6", EpisodeType.BRADYCARDIA,
+                Severity.URGENT, START, 50));
+        awaitTask(clinicianA, "ep-x1", 2);
+        assertThat(action(clinicianA, "ep-x1", "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}")
+                .statusCode()).isEqualTo(200);
+        String before = clinicianA.get("/fhir/Task/ep-x1/_history").body();
+        List<String> messagesBefore = rows("select count(*) from alert_message");
+
+        TRIAGE.restartWithFullReplay("triage-test-replay");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-x-marker", "pa-6", EpisodeType.PAUSE,
+                Severity.URGENT, START, 60));
+        awaitTask(clinicianA, "ep-x-marker", 1); // the replay has passed every earlier record of pa-6's partition
+        await().atMost(Duration.ofSeconds(30)).until(() -> Integer.parseInt(rows("select count(*) from alert_message").get(0))
+                == Integer.parseInt(messagesBefore.get(0)) + 1);
+        JsonNode history = JSON.readTree(clinicianA.get("/fhir/Task/ep-x1/_history").body());
+        assertThat(history.at("/entry").size()).isEqualTo(3);
+        assertThat(JSON.readTree(before).at("/entry").size()).isEqualTo(3);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-x1").body()).at("/status").asText()).isEqualTo("completed");
+    }
+}

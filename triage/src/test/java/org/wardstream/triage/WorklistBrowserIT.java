@@ -1,0 +1,323 @@
+package org.wardstream.triage;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.wardstream.alerting.AlertContext;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.contract.Topics;
+import org.wardstream.embedded.CommittedTopicReader;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.EpisodeIds;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+import org.wardstream.schema.Enrolment;
+import org.wardstream.schema.EnrolmentStatus;
+import org.wardstream.schema.PatientKey;
+import org.wardstream.schema.Stratifiers;
+import org.wardstream.schema.TriageAction;
+import org.wardstream.schema.TriageEvent;
+import org.wardstream.schema.TriageOutcome;
+import org.wardstream.schema.wire.AvroCodec;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The worklist as a triage clinician uses it, in a real headless chromium (Debian's {@code chromium} driven by its
+ * {@code chromedriver} through Selenium), against the real service: Kafka broker, embedded PostgreSQL, HTTP server
+ * ({@link TriageTestServer}: one of each for this class). Alerts enter as the detection job writes them: real FHIR
+ * transaction Bundles from {@link FhirAlerts} on the {@code alerts} topic.
+ *
+ * <p>The clinician signs in, sees the urgent alert first although it is the newest, acknowledges it and resolves it
+ * as a false alarm, from the keyboard; a new alert appears without a reload and is announced. Then: the triage
+ * events are on Kafka with that outcome, the Task is {@code completed} through the FHIR API, and the audit log holds
+ * both actions. Writes {@code target/triage-worklist.png} (copied to {@code docs/} by hand, see docs/TRIAGE.md).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorklistBrowserIT {
+
+    @RegisterExtension
+    static final TriageTestServer TRIAGE = new TriageTestServer();
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final String PATIENT_URGENT = "p-3c91e0";
+    static final String PATIENT_ROUTINE = "p-8a1f42";
+    static final String PATIENT_LATER = "p-51d7aa";
+    static final String PATIENT_OTHER_PROGRAMME = "p-b0b0b0";
+    static final String PATIENT_ESCALATED = "p-e5c0a1";
+    static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
+
+    static ChromeDriver browser;
+    static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void startBrowserAndFeed() throws Exception {
+        Properties p = TRIAGE.kafka().clientProperties();
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        enrol(PATIENT_URGENT, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_ROUTINE, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_LATER, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_OTHER_PROGRAMME, TriageTestServer.PROGRAMME_B);
+        enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
+        // the routine AF alert is older than the urgent one: priority must win over waiting time
+        alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2));
+        alert(change(PATIENT_ROUTINE, EpisodeType.DEVICE_OFFLINE, Severity.ROUTINE, NOW - 300 * 60_000L, 0));
+        alert(change(PATIENT_URGENT, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 25 * 60_000L, 0));
+        alert(change(PATIENT_OTHER_PROGRAMME, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 5 * 60_000L, 0));
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(onPath("chromium").toString());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,1500", "--lang=en-GB", "--user-data-dir="
+                        + Files.createDirectories(Path.of("target", "chromium-profile")).toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(onPath("chromedriver").toFile())
+                .withLogFile(Path.of("target", "chromedriver.log").toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    /** What the browser showed last, for a reader of a failure (target/worklist-last.png). */
+    @AfterEach
+    void keepLastScreen() throws Exception {
+        Files.write(Path.of("target", "worklist-last.png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.quit();
+        if (producer != null) producer.close();
+    }
+
+    @Test
+    @Order(1)
+    void clinicianSeesTheUrgentAlertFirstAcknowledgesAndResolvesItAsAFalseAlarm() throws Exception {
+        String urgentTask = taskId(PATIENT_URGENT, EpisodeType.TACHYCARDIA, NOW - 25 * 60_000L);
+
+        // not signed in: the page sends the browser to the sign-in form
+        browser.get(TRIAGE.baseUrl() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(ExpectedConditions.urlContains("/login"));
+        browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+        browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+
+        // the three alerts of the clinician's programme (never the other programme's), urgent first
+        wait.until(d -> d.findElements(By.cssSelector("#worklist > li[data-alert]")).size() == 3);
+        List<WebElement> cards = browser.findElements(By.cssSelector("#worklist > li[data-alert]"));
+        assertThat(cards.get(0).getAttribute("data-id")).isEqualTo(urgentTask);
+        assertThat(cards.get(0).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        assertThat(cards.get(0).findElement(By.cssSelector("h2")).getText()).contains("Sustained fast heart rate at rest");
+        assertThat(browser.getPageSource()).doesNotContain(PATIENT_OTHER_PROGRAMME);
+        // the routine AF card says how many recurrences the cool-down held back (from the Bundle's extension)
+        WebElement af = card(taskId(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, NOW - 95 * 60_000L));
+        assertThat(af.findElement(By.cssSelector("[data-suppressed]")).getText()).startsWith("2 similar episodes");
+        // the evidence arrives from the Observation: the urgent card lists the heart rates in plain words
+        wait.until(d -> card(urgentTask).findElement(By.cssSelector("[data-evidence-list]")).getAttribute("textContent")
+                .contains("Mean heart rate"));
+
+        // a new alert appears without a reload, and the screen reader hears of it
+        alert(change(PATIENT_LATER, EpisodeType.PAUSE, Severity.ROUTINE, NOW - 2 * 60_000L, 0));
+        wait.until(d -> d.findElements(By.cssSelector("#worklist > li[data-alert]")).size() == 4);
+        wait.until(d -> d.findElement(By.id("announcer")).getText().contains("1 new alert"));
+        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
+                .isEqualTo(urgentTask);
+
+        Files.write(Path.of("target", "triage-worklist.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+        // acknowledge from the keyboard
+        WebElement ack = card(urgentTask).findElement(By.cssSelector("[data-ack-button]"));
+        ack.sendKeys(Keys.SPACE);
+        wait.until(d -> card(urgentTask).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+        assertThat(card(urgentTask).findElement(By.cssSelector("[data-ack]")).getText()).contains(TriageTestServer.CLINICIAN_A);
+
+        // resolve as a false alarm with a note, from the keyboard
+        WebElement urgent = card(urgentTask);
+        WebElement falseAlarm = urgent.findElement(By.cssSelector("input[type=radio][value=false-alarm]"));
+        falseAlarm.sendKeys(Keys.SPACE);
+        assertThat(falseAlarm.isSelected()).isTrue();
+        urgent.findElement(By.cssSelector("textarea[data-note]")).sendKeys("Strap loose; rate normal on call-back.");
+        urgent.findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).sendKeys(Keys.ENTER);
+        wait.until(d -> d.findElements(By.cssSelector("#worklist > li[data-id='" + urgentTask + "']")).isEmpty());
+        wait.until(d -> d.findElement(By.id("announcer")).getText().contains("Resolved as false alarm"));
+
+        // the triage events: acknowledged, then closed without action as a false alarm
+        AvroCodec<TriageEvent> events = AvroCodec.triageEvents();
+        try (CommittedTopicReader reader = new CommittedTopicReader(TRIAGE.kafka().bootstrapServers(),
+                TRIAGE.kafka().clientProperties(), Topics.TRIAGE_EVENTS)) {
+            List<TriageEvent> mine = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                mine.clear();
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
+                    TriageEvent e = events.decode(r.value());
+                    if (e.getEpisodeId().equals(urgentTask)) mine.add(e);
+                }
+                return mine.size() >= 2;
+            });
+            assertThat(mine).extracting(TriageEvent::getAction)
+                    .containsExactly(TriageAction.ACKNOWLEDGED, TriageAction.CLOSED_NO_ACTION);
+            assertThat(mine.get(1).getOutcome()).isEqualTo(TriageOutcome.FALSE_ALARM);
+            assertThat(mine.get(1).getPatientId()).isEqualTo(PATIENT_URGENT);
+            assertThat(mine.get(1).getProgramme()).isEqualTo(TriageTestServer.PROGRAMME_A);
+        }
+
+        // the Task through the FHIR API: completed, with the outcome and the note
+        HttpResponse<String> task = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(TRIAGE.baseUrl() + "/fhir/Task/" + urgentTask))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (TriageTestServer.CLINICIAN_A + ":" + TriageTestServer.PASSWORD).getBytes(StandardCharsets.UTF_8)))
+                .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(task.statusCode()).isEqualTo(200);
+        Map<?, ?> json = new com.fasterxml.jackson.databind.ObjectMapper().readValue(task.body(), Map.class);
+        assertThat(json.get("status")).isEqualTo("completed");
+        assertThat(task.body()).contains("\"code\":\"false-alarm\"", "Strap loose; rate normal on call-back.");
+
+        // the audit log: both actions, by this clinician, on this Task
+        List<String> actions = new ArrayList<>();
+        try (Connection c = TRIAGE.server().database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("select action, username, outcome from audit_log"
+                     + " where res_type = 'Task' and res_id = ? order by id")) {
+            ps.setString(1, urgentTask);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (TriageTestServer.CLINICIAN_A.equals(rs.getString(2))) actions.add(rs.getString(1) + ":" + rs.getString(3));
+                }
+            }
+        }
+        assertThat(actions).anyMatch(a -> a.contains("acknowledge")).anyMatch(a -> a.contains("resolve"));
+    }
+
+    @Test
+    @Order(2)
+    void anEscalationAfterAcknowledgementPutsTheAlertBackOnTopFlagged() throws Exception {
+        long afStart = NOW - 50 * 60_000L;
+        String afTask = taskId(PATIENT_ESCALATED, EpisodeType.ATRIAL_FIBRILLATION, afStart);
+        AlertChange opened = change(PATIENT_ESCALATED, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, afStart, 0);
+        alert(opened);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + afTask + "']")).isEmpty());
+        card(afTask).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> card(afTask).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+        assertThat(card(afTask).findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed()).isFalse();
+
+        // the detection job escalates the AF (fast ventricular rate): same episode, same ids
+        alert(new AlertChange(AlertChange.Kind.ESCALATED, true, opened.episodeId(), opened.patient(), opened.type(),
+                Severity.URGENT, afStart, null, afStart + 40 * 60_000L,
+                "AF with fast ventricular rate (mean above the rate-control target for several minutes)",
+                Map.of("irregularity", 0.91, "meanRateBpm", 97.0, "fastRateBpm", 131.0, "fastMinutes", 5.0),
+                opened.detectorVersion(), 1, 0));
+
+        wait.until(d -> card(afTask).findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed());
+        WebElement flagged = card(afTask);
+        assertThat(flagged.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
+        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
+                .as("a flagged escalation comes first among the urgent alerts").isEqualTo(afTask);
+    }
+
+    /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */
+    static void signedIn() {
+        browser.get(TRIAGE.baseUrl() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> d.getCurrentUrl().contains("/login") || !d.findElements(By.cssSelector("#worklist > li")).isEmpty());
+        if (browser.getCurrentUrl().contains("/login")) {
+            browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+            browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+        }
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-alert]")).isEmpty());
+    }
+
+    static WebElement card(String taskId) {
+        return browser.findElement(By.cssSelector("#worklist > li[data-id='" + taskId + "']"));
+    }
+
+    static String taskId(String patient, EpisodeType type, long startMs) {
+        return EpisodeIds.of(patient, type, detector(type), startMs);
+    }
+
+    static String detector(EpisodeType type) {
+        return switch (type) {
+            case ATRIAL_FIBRILLATION, PAUSE -> org.wardstream.episodes.Transitions.RHYTHM_DETECTOR_VERSION;
+            case TACHYCARDIA, BRADYCARDIA -> org.wardstream.signals.HeartRateThresholds.DETECTOR_VERSION;
+            case INACTIVITY, DEVICE_OFFLINE -> org.wardstream.signals.WearActivityTracker.DETECTOR_VERSION;
+        };
+    }
+
+    /** An OPENED change shaped like the lifecycle's: raised 10 min after the episode started. */
+    static AlertChange change(String patient, EpisodeType type, Severity severity, long startMs, int heldBack) {
+        Map<String, Double> evidence = switch (type) {
+            case TACHYCARDIA -> Map.of("minRateBpm", 124.0, "meanRateBpm", 133.0, "maxRateBpm", 141.0);
+            case ATRIAL_FIBRILLATION -> Map.of("irregularity", 0.91, "meanRateBpm", 97.0);
+            case PAUSE -> Map.of("pauseMs", 4100.0);
+            default -> Map.of();
+        };
+        return new AlertChange(AlertChange.Kind.OPENED, true, EpisodeIds.of(patient, type, detector(type), startMs),
+                patient, type, severity, startMs, null, startMs + 10 * 60_000L, null, evidence, detector(type), 1, heldBack);
+    }
+
+    static void alert(AlertChange c) throws Exception {
+        String bundle = FhirAlerts.toJson(c, AlertContext.NONE.inZone("Europe/London"));
+        producer.send(new ProducerRecord<>(Topics.ALERTS, c.patient().getBytes(StandardCharsets.UTF_8),
+                bundle.getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    static void enrol(String patient, String programme) throws Exception {
+        Enrolment e = Enrolment.newBuilder().setPatientId(patient).setProgramme(programme)
+                .setStatus(EnrolmentStatus.ACTIVE).setEnrolledOn(LocalDate.of(2026, 1, 1)).setTimeZone("Europe/London")
+                .setStratifiers(Stratifiers.newBuilder().build()).setThresholdOverrides(Map.of())
+                .setUpdatedAt(Instant.ofEpochMilli(NOW)).build();
+        producer.send(new ProducerRecord<>(Topics.ENROLMENTS,
+                AvroCodec.patientKeys().encode(new PatientKey(programme, patient)),
+                AvroCodec.enrolments().encode(e))).get();
+    }
+
+    static Path onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path p = Path.of(dir, program);
+            if (Files.isExecutable(p)) return p;
+        }
+        throw new IllegalStateException(program + " is not on the PATH: install it with "
+                + "apt-get install -y chromium chromium-driver (README, prerequisites of ./mvnw verify)");
+    }
+}
