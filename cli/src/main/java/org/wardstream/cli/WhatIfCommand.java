@@ -160,8 +160,8 @@ public final class WhatIfCommand implements Callable<Integer> {
                     lines += ReplayFiles.produceEvents(f, producer, System.err).produced();
                 }
             }
-            System.err.printf("wardstream whatif: %,d event lines from %d file(s) on a private broker%n", lines,
-                    input.events.size());
+            System.err.printf("wardstream whatif: %,d event lines from %d file(s) on a private broker (%.1f s)%n",
+                    lines, input.events.size(), (System.nanoTime() - started) / 1e9);
             return run(broker.bootstrapServers(), broker.clientProperties(), current, candidate, fromMs, toMs,
                     started);
         } finally {
@@ -187,6 +187,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         var rows = WhatIfTopology.build(env, new WhatIfTopology.Source(bootstrap, kafka, fromMs, toMs), ingest,
                 current, candidate);
         long n = 0;
+        long jobStarted = System.nanoTime();
         try (CloseableIterator<WhatIfTopology.Row> it = rows.executeAndCollect("wardstream what-if")) {
             while (it.hasNext()) {
                 it.next().into(ledger);
@@ -195,7 +196,15 @@ public final class WhatIfCommand implements Callable<Integer> {
         }
         WhatIfResult result = ledger.result(new WhatIfLedger.Parameters(minutesPerAlert, fromMs, toMs));
         Map<String, Object> json = result.toJson(ruleSets(current, candidate));
-        json.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+        double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
+        Map<String, Object> timing = new LinkedHashMap<>();
+        timing.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+        timing.put("whatif_job_seconds", Math.round(jobSeconds * 10) / 10.0);
+        timing.put("parallelism", parallelism);
+        timing.put("available_processors", Runtime.getRuntime().availableProcessors());
+        timing.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        json.put("timing", timing);
         WhatIfReport.write(out, json);
         System.err.printf("  %,d result rows; %s -> %s%n", n, out.resolve(WhatIfReport.JSON_FILE),
                 out.resolve(WhatIfReport.HTML_FILE));

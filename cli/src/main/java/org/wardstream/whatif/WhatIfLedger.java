@@ -61,7 +61,7 @@ public final class WhatIfLedger {
     }
 
     /** A patient's first and last admitted reading (device time). */
-    public record Span(String programme, String patientId, long firstMs, long lastMs) {
+    public record Span(String programme, String patientId, long firstMs, long lastMs, long readings) {
         /** Calendar days (UTC) from the first to the last reading, both counted. */
         public long days() {
             return Math.floorDiv(lastMs, DAY_MS) - Math.floorDiv(firstMs, DAY_MS) + 1;
@@ -102,9 +102,10 @@ public final class WhatIfLedger {
     }
 
     /** A patient's span of readings (merged with an earlier one of the same patient). */
-    public void span(String programme, String patientId, long firstMs, long lastMs) {
-        spans.merge(programme + "|" + patientId, new Span(programme, patientId, firstMs, lastMs),
-                (a, b) -> new Span(programme, patientId, Math.min(a.firstMs, b.firstMs), Math.max(a.lastMs, b.lastMs)));
+    public void span(String programme, String patientId, long firstMs, long lastMs, long readings) {
+        spans.merge(programme + "|" + patientId, new Span(programme, patientId, firstMs, lastMs, readings),
+                (a, b) -> new Span(programme, patientId, Math.min(a.firstMs, b.firstMs), Math.max(a.lastMs, b.lastMs),
+                        a.readings + b.readings));
     }
 
     /** A triage event with a coded outcome (the latest by time wins for its episode); null outcomes are ignored. */

@@ -103,6 +103,7 @@ public final class WhatIfResult {
         j.put("window", window);
         j.put("patients", spans.size());
         j.put("patient_days", patientDays());
+        j.put("readings_admitted", spans.stream().mapToLong(Span::readings).sum());
         j.put("minutes_per_alert", parameters.minutesPerAlert());
 
         long pd = patientDays();

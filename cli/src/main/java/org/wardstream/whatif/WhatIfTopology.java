@@ -55,6 +55,8 @@ public final class WhatIfTopology {
         public String patientId;
         public long firstMs;
         public long lastMs;
+        /** Admitted readings of the patient (a span row). */
+        public long readings;
 
         public Row() {
         }
@@ -69,7 +71,7 @@ public final class WhatIfTopology {
         /** Feeds this row into the ledger. */
         public void into(WhatIfLedger ledger) {
             if (ruleSet == null) {
-                ledger.span(programme, patientId, firstMs, lastMs);
+                ledger.span(programme, patientId, firstMs, lastMs, readings);
             } else {
                 AlertEvent a = alert;
                 ledger.change(RuleSet.valueOf(ruleSet), a.kind, a.episodeId, a.programme, a.patientId, a.episodeType,
@@ -183,7 +185,10 @@ public final class WhatIfTopology {
         }
     }
 
-    /** Per patient: the first and last device time of the admitted readings, emitted once when the input ends. */
+    /**
+     * Per patient: the first and last device time and the number of the admitted readings, emitted once when the
+     * input ends.
+     */
     static final class Spans extends KeyedProcessFunction<String, DeviceReading, Row> {
         private static final long serialVersionUID = 1L;
         private transient ValueState<long[]> span;
@@ -198,13 +203,14 @@ public final class WhatIfTopology {
         public void processElement(DeviceReading r, Context ctx, Collector<Row> out) throws Exception {
             long[] s = span.value();
             if (s == null) {
-                s = new long[] {r.time, r.time};
+                s = new long[] {r.time, r.time, 0};
                 // the final watermark of bounded input fires it: one row per patient at the end
                 ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1);
             } else {
                 s[0] = Math.min(s[0], r.time);
                 s[1] = Math.max(s[1], r.time);
             }
+            s[2]++;
             span.update(s);
         }
 
@@ -217,6 +223,7 @@ public final class WhatIfTopology {
                 row.patientId = PatientKeys.patientOf(ctx.getCurrentKey());
                 row.firstMs = s[0];
                 row.lastMs = s[1];
+                row.readings = s[2];
                 out.collect(row);
             }
         }

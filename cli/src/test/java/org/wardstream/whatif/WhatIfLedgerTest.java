@@ -30,7 +30,7 @@ class WhatIfLedgerTest {
     @Test
     void aShiftedStartIsTheSameEpisodeWhenThePeriodsOverlapAndADisjointOneIsLostAndGained() {
         WhatIfLedger l = new WhatIfLedger();
-        l.span("p", "a", T0, T0 + 47 * H);
+        l.span("p", "a", T0, T0 + 47 * H, 10);
         opened(l, RuleSet.CURRENT, "c1", "a", "tachycardia", T0 + H, T0 + H + 1);
         closed(l, RuleSet.CURRENT, "c1", T0 + 3 * H);
         opened(l, RuleSet.CANDIDATE, "d1", "a", "tachycardia", T0 + 2 * H, T0 + 2 * H + 1); // later start, overlaps
@@ -48,7 +48,7 @@ class WhatIfLedgerTest {
     @Test
     void anEpisodeStillOpenRunsToTheEndOfTheHistoryAndEachEpisodeMatchesOnce() {
         WhatIfLedger l = new WhatIfLedger();
-        l.span("p", "a", T0, T0 + 20 * H);
+        l.span("p", "a", T0, T0 + 20 * H, 10);
         opened(l, RuleSet.CURRENT, "c1", "a", "atrial-fibrillation", T0 + H, T0 + H); // never closes
         opened(l, RuleSet.CANDIDATE, "d1", "a", "atrial-fibrillation", T0 + 15 * H, T0 + 15 * H);
         opened(l, RuleSet.CANDIDATE, "d2", "a", "atrial-fibrillation", T0 + 16 * H, T0 + 16 * H);
@@ -62,7 +62,7 @@ class WhatIfLedgerTest {
     @Test
     void theLatestCodedOutcomeCountsAndLostAlertsAreSplitByWhatCliniciansFound() {
         WhatIfLedger l = new WhatIfLedger();
-        l.span("p", "a", T0, T0 + 5 * H);
+        l.span("p", "a", T0, T0 + 5 * H, 10);
         for (String id : List.of("x1", "x2", "x3", "x4", "x5")) {
             opened(l, RuleSet.CURRENT, id, "a", "pause", T0 + H, T0 + H);
             closed(l, RuleSet.CURRENT, id, T0 + H + 1);
@@ -91,8 +91,8 @@ class WhatIfLedgerTest {
     @Test
     void alertsAfterTheLastReadingAreNotCountedAndStrataDefaultToUnknown() {
         WhatIfLedger l = new WhatIfLedger();
-        l.span("p", "a", T0, T0 + 30 * H); // two calendar days
-        l.span("p", "b", T0 + H, T0 + 2 * H);
+        l.span("p", "a", T0, T0 + 30 * H, 10); // two calendar days
+        l.span("p", "b", T0 + H, T0 + 2 * H, 10);
         l.strata("p", "a", new Strata("1", "IoD2019", "White", "65-74", "male", "QMJ"));
         opened(l, RuleSet.CURRENT, "in", "a", "inactivity", T0 + 5 * H, T0 + 5 * H);
         opened(l, RuleSet.CURRENT, "b1", "b", "inactivity", T0 + 1 * H, T0 + 2 * H);
@@ -100,6 +100,7 @@ class WhatIfLedgerTest {
         WhatIfResult r = result(l);
         Map<String, Object> j = r.toJson(Map.of());
         assertThat(r.patientDays()).isEqualTo(3);
+        assertThat(j.get("readings_admitted")).isEqualTo(20L);
         assertThat(r.windowDays()).isEqualTo(2);
         assertThat(j.get("alerts_outside_history_not_counted")).isEqualTo(Map.of("current", 1, "candidate", 0));
         assertThat(r.matching().lost()).extracting(Alert::episodeId).containsExactly("b1", "in");
