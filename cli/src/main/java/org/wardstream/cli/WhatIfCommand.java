@@ -188,6 +188,7 @@ public final class WhatIfCommand implements Callable<Integer> {
                 current, candidate);
         long n = 0;
         long jobStarted = System.nanoTime();
+        long jobCpuStarted = processCpuNanos();
         try (CloseableIterator<WhatIfTopology.Row> it = rows.executeAndCollect("wardstream what-if")) {
             while (it.hasNext()) {
                 it.next().into(ledger);
@@ -197,9 +198,17 @@ public final class WhatIfCommand implements Callable<Integer> {
         WhatIfResult result = ledger.result(new WhatIfLedger.Parameters(minutesPerAlert, fromMs, toMs));
         Map<String, Object> json = result.toJson(ruleSets(current, candidate));
         double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
+        double jobCpuSeconds = (processCpuNanos() - jobCpuStarted) / 1e9;
         Map<String, Object> timing = new LinkedHashMap<>();
         timing.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         timing.put("whatif_job_seconds", Math.round(jobSeconds * 10) / 10.0);
+        timing.put("whatif_job_cpu_seconds", Math.round(jobCpuSeconds * 10) / 10.0);
+        Object readings = json.get("readings_admitted");
+        if (readings instanceof Long r && jobCpuSeconds > 0) {
+            // CPU time of the whole process while the job ran: a per-core rate that a loaded machine does not hide
+            timing.put("readings_per_cpu_second", Math.round(r / jobCpuSeconds));
+            timing.put("readings_per_wall_second", Math.round(r / jobSeconds));
+        }
         timing.put("parallelism", parallelism);
         timing.put("available_processors", Runtime.getRuntime().availableProcessors());
         timing.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
@@ -210,6 +219,12 @@ public final class WhatIfCommand implements Callable<Integer> {
                 out.resolve(WhatIfReport.HTML_FILE));
         System.err.println(WhatIfReport.summaryLine(json));
         return 0;
+    }
+
+    /** CPU time of this process so far (all threads), ns; 0 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
     /** Each rule set's origin and rule versions, and the rule files that differ. */

@@ -72,7 +72,7 @@ public final class WhatIfReport {
                 .append("<h1>What-if: candidate alert rules on recorded history</h1>\n");
         Map<String, Object> w = map(j, "window");
         h.append("<p class=\"meta\">History ").append(esc(w.get("from"))).append(" to ").append(esc(w.get("to")))
-                .append(" (").append(esc(w.get("calendar_days"))).append(" calendar days) &middot; ")
+                .append(" (").append(esc(w.get("calendar_days"))).append(" calendar day(s)) &middot; ")
                 .append(esc(j.get("patients"))).append(" patients &middot; ").append(esc(j.get("patient_days")))
                 .append(" patient-days &middot; ").append(esc(j.get("minutes_per_alert")))
                 .append(" clinician minutes per alert</p>\n");
@@ -146,9 +146,9 @@ public final class WhatIfReport {
         Map<String, Object> o = map(j, "outcomes");
         h.append("<h2>Alerts avoided that clinicians judged not needed</h2>\n<p class=\"reading\">The candidate "
                         + "would have avoided ").append(esc(o.get("avoided_not_needed")))
-                .append(" alerts resolved as not needing action: ").append(esc(o.get("avoided_false_alarm")))
-                .append(" false alarms and ").append(esc(o.get("avoided_no_action_needed")))
-                .append(" with no action needed. It keeps ").append(esc(o.get("kept_not_needed")))
+                .append(" alerts resolved as not needing action (false alarm: ").append(esc(o.get("avoided_false_alarm")))
+                .append(", no action needed: ").append(esc(o.get("avoided_no_action_needed")))
+                .append("). It keeps ").append(esc(o.get("kept_not_needed")))
                 .append(" such alerts and ").append(esc(o.get("kept_actionable")))
                 .append(" that needed action; ").append(esc(o.get("current_alerts_with_outcome")))
                 .append(" current alerts have a coded outcome.</p>\n");
