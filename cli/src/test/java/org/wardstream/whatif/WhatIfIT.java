@@ -41,7 +41,7 @@ class WhatIfIT {
     static final Path FIXTURE = Path.of("target", "whatif-fixture");
 
     @BeforeAll
-    static void copyFixture() throws IOException {
+    static void copyFixture() throws IOException { // also used by WhatIfKafkaIT
         Files.createDirectories(FIXTURE);
         for (String f : new String[] {"events.ndjson", "enrolments.ndjson", "outcomes.ndjson"}) {
             try (InputStream in = Objects.requireNonNull(WhatIfIT.class.getResourceAsStream("/whatif/" + f), f)) {
