@@ -183,7 +183,16 @@ public final class WhatIfCommand implements Callable<Integer> {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.getConfig().setAutoWatermarkInterval(200);
-        IngestSettings ingest = IngestSettings.defaults().withEnrolmentGrace(java.time.Duration.ofSeconds(30));
+        // The enrolments and device events are two bounded sources read at once: under load the enrolments can
+        // come long after a patient's first readings (wall clock), which the job's gate would dead-letter as
+        // unknown-patient after its grace. Here the grace never ends within a run; a pending timer is dropped when
+        // the bounded input ends, so readings of a patient never enrolled are simply not analysed (the job would
+        // dead-letter them: no alert either way).
+        // No partition is ever idle in a bounded read (each ends with the final watermark): a partition marked idle
+        // while the machine is busy would let the others' watermark run ahead of its readings, and event-time timers
+        // registered after that (the end of the history) would never fire.
+        IngestSettings ingest = IngestSettings.defaults().withEnrolmentGrace(java.time.Duration.ofDays(1))
+                .withIdleness(java.time.Duration.ofDays(1));
         var rows = WhatIfTopology.build(env, new WhatIfTopology.Source(bootstrap, kafka, fromMs, toMs), ingest,
                 current, candidate);
         long n = 0;

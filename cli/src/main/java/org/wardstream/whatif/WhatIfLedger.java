@@ -75,6 +75,7 @@ public final class WhatIfLedger {
     private final Map<String, String> outcomes = new HashMap<>();
     private final Map<String, Long> outcomeTimes = new HashMap<>();
     private final Map<String, Strata> strata = new HashMap<>();
+    private final Map<String, Long> refused = new TreeMap<>();
 
     public WhatIfLedger() {
         for (RuleSet r : RuleSet.values()) {
@@ -106,6 +107,11 @@ public final class WhatIfLedger {
         spans.merge(programme + "|" + patientId, new Span(programme, patientId, firstMs, lastMs, readings),
                 (a, b) -> new Span(programme, patientId, Math.min(a.firstMs, b.firstMs), Math.max(a.lastMs, b.lastMs),
                         a.readings + b.readings));
+    }
+
+    /** A device event that the job's ingest refused (it would have been dead-lettered), by reason. */
+    public void refused(String reason) {
+        refused.merge(reason, 1L, Long::sum);
     }
 
     /** A triage event with a coded outcome (the latest by time wins for its episode); null outcomes are ignored. */
@@ -155,7 +161,7 @@ public final class WhatIfLedger {
         }
         Matching m = Matching.of(in.get(RuleSet.CURRENT), in.get(RuleSet.CANDIDATE), windowEnd);
         return new WhatIfResult(p, windowStart, windowEnd, new ArrayList<>(spans.values()), in, afterEnd, m,
-                Map.copyOf(outcomes), Map.copyOf(strata));
+                Map.copyOf(outcomes), Map.copyOf(strata), new TreeMap<>(refused));
     }
 
     static final Comparator<Alert> ORDER = Comparator.comparingLong(Alert::raisedMs).thenComparing(Alert::programme)

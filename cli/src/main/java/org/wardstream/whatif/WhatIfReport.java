@@ -75,7 +75,9 @@ public final class WhatIfReport {
                 .append(" (").append(esc(w.get("calendar_days"))).append(" calendar day(s)) &middot; ")
                 .append(esc(j.get("patients"))).append(" patients &middot; ").append(esc(j.get("patient_days")))
                 .append(" patient-days &middot; ").append(esc(j.get("minutes_per_alert")))
-                .append(" clinician minutes per alert</p>\n");
+                .append(" clinician minutes per alert &middot; ").append(esc(j.get("readings_admitted")))
+                .append(" device events analysed").append(refusedText(map(j, "events_refused_by_ingest")))
+                .append("</p>\n");
         rules(h, map(j, "rule_sets"));
         hazards(h, j);
         avoided(h, j);
@@ -96,6 +98,16 @@ public final class WhatIfReport {
                 + "clinical safety officer, not for publication.</p>\n");
         h.append("</main>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    private static String refusedText(Map<String, Object> refused) {
+        if (refused == null || refused.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (refused by ingest, as the job would dead-letter them: ");
+        refused.forEach((reason, n) -> b.append(esc(reason)).append(' ').append(esc(n)).append(", "));
+        b.setLength(b.length() - 2);
+        return b.append(')').toString();
     }
 
     private static void rules(StringBuilder h, Map<String, Object> r) {

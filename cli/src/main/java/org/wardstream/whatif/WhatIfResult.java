@@ -33,10 +33,11 @@ public final class WhatIfResult {
     private final Matching matching;
     private final Map<String, String> outcomes;
     private final Map<String, Strata> strata;
+    private final Map<String, Long> refused;
 
     WhatIfResult(WhatIfLedger.Parameters parameters, long windowStartMs, long windowEndMs, List<Span> spans,
                  Map<RuleSet, List<Alert>> alerts, Map<RuleSet, Integer> afterEnd, Matching matching,
-                 Map<String, String> outcomes, Map<String, Strata> strata) {
+                 Map<String, String> outcomes, Map<String, Strata> strata, Map<String, Long> refused) {
         this.parameters = parameters;
         this.windowStartMs = windowStartMs;
         this.windowEndMs = windowEndMs;
@@ -46,6 +47,7 @@ public final class WhatIfResult {
         this.matching = matching;
         this.outcomes = outcomes;
         this.strata = strata;
+        this.refused = refused;
     }
 
     public Matching matching() {
@@ -104,6 +106,7 @@ public final class WhatIfResult {
         j.put("patients", spans.size());
         j.put("patient_days", patientDays());
         j.put("readings_admitted", spans.stream().mapToLong(Span::readings).sum());
+        j.put("events_refused_by_ingest", refused); // by reason; duplicates are dropped without a record
         j.put("minutes_per_alert", parameters.minutesPerAlert());
 
         long pd = patientDays();

@@ -57,6 +57,8 @@ public final class WhatIfTopology {
         public long lastMs;
         /** Admitted readings of the patient (a span row). */
         public long readings;
+        /** Why ingest refused a record (a refusal row; no identifier, no payload). */
+        public String refused;
 
         public Row() {
         }
@@ -70,7 +72,9 @@ public final class WhatIfTopology {
 
         /** Feeds this row into the ledger. */
         public void into(WhatIfLedger ledger) {
-            if (ruleSet == null) {
+            if (refused != null) {
+                ledger.refused(refused);
+            } else if (ruleSet == null) {
                 ledger.span(programme, patientId, firstMs, lastMs, readings);
             } else {
                 AlertEvent a = alert;
@@ -133,6 +137,11 @@ public final class WhatIfTopology {
                     enrolmentUpdates, rules, ignored::add, "-" + r.name().toLowerCase(java.util.Locale.ROOT));
             rows.add(alerts.map(a -> Row.alert(r, a)).returns(rowType).name("tag " + r));
         }
+        rows.add(admitted.deadLetters().map(d -> {
+            Row row = new Row();
+            row.refused = d.reason == null ? "unknown" : d.reason;
+            return row;
+        }).returns(rowType).name("refused by ingest"));
         rows.add(DataStreamUtils.reinterpretAsKeyedStream(admitted.readings(), PatientKeys::of, key)
                 .process(new Spans()).returns(rowType).name("patient spans"));
         DataStream<Row> out = rows.get(0);

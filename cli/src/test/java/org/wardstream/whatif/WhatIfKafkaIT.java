@@ -51,6 +51,9 @@ class WhatIfKafkaIT {
                     new ByteArraySerializer())) {
                 ReplayFiles.produceEnrolments(WhatIfIT.FIXTURE.resolve("enrolments.ndjson"), producer, System.err);
                 ReplayFiles.produceEvents(WhatIfIT.FIXTURE.resolve("events.ndjson"), producer, System.err);
+                // one record that is not a device event: ingest refuses it, the report counts it by reason
+                producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, 1772445600000L, null,
+                        "not an event".getBytes(StandardCharsets.UTF_8)));
                 for (String line : Files.readAllLines(WhatIfIT.FIXTURE.resolve("outcomes.ndjson"),
                         StandardCharsets.UTF_8)) {
                     JsonNode n = json.readTree(line);
@@ -69,6 +72,7 @@ class WhatIfKafkaIT {
 
             JsonNode j = new ObjectMapper().readTree(out.resolve(WhatIfReport.JSON_FILE).toFile());
             assertThat(j.get("readings_admitted").asInt()).isEqualTo(294);
+            assertThat(j.get("events_refused_by_ingest").toString()).isEqualTo("{\"not-decodable\":1}");
             assertThat(j.at("/outcomes/missed_actionable").asInt()).isEqualTo(1);
             assertThat(j.at("/outcomes/missed_actionable_list/0/patient").asText()).isEqualTo("w002");
             assertThat(j.at("/outcomes/avoided_false_alarm").asInt()).isEqualTo(1);

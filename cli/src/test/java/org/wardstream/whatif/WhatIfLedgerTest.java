@@ -101,6 +101,7 @@ class WhatIfLedgerTest {
         Map<String, Object> j = r.toJson(Map.of());
         assertThat(r.patientDays()).isEqualTo(3);
         assertThat(j.get("readings_admitted")).isEqualTo(20L);
+        assertThat(j.get("events_refused_by_ingest")).isEqualTo(Map.of());
         assertThat(r.windowDays()).isEqualTo(2);
         assertThat(j.get("alerts_outside_history_not_counted")).isEqualTo(Map.of("current", 1, "candidate", 0));
         assertThat(r.matching().lost()).extracting(Alert::episodeId).containsExactly("b1", "in");
