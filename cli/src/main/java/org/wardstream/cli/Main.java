@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Population remote monitoring on Apache Flink: detect episodes per patient, alert the "
                 + "triage team, show commissioners who the service reaches.",
         subcommands = {DemoCommand.class, ReplayCommand.class, SimulateCommand.class,
-                ValidateCommand.class,
+                ValidateCommand.class, WhatIfCommand.class,
                 org.wardstream.bench.BenchCommand.class,
                 ReportCommand.class,
                 org.wardstream.triage.cli.TriageCommand.class,

@@ -81,11 +81,16 @@ public final class CompoundPatterns {
 
     /** Every pattern over the cues (keyed by patient); their escalations, one stream. */
     public static DataStream<StreamedTransition> escalations(KeyedStream<PatternCue, String> cues) {
+        return escalations(cues, "");
+    }
+
+    /** ... with {@code uidSuffix} appended to each operator's uid and name (the job: empty). */
+    public static DataStream<StreamedTransition> escalations(KeyedStream<PatternCue, String> cues, String uidSuffix) {
         DataStream<StreamedTransition> out = null;
         for (Spec spec : specs()) {
             DataStream<StreamedTransition> matches = CEP.pattern(cues, spec.pattern()).inProcessingTime()
                     .process(spec.onMatch(), TypeInformation.of(StreamedTransition.class))
-                    .name(spec.name()).uid(spec.uid());
+                    .name(spec.name() + uidSuffix).uid(spec.uid() + uidSuffix);
             out = out == null ? matches : out.union(matches);
         }
         return out;

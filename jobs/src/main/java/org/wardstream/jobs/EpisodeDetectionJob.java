@@ -129,22 +129,36 @@ public final class EpisodeDetectionJob {
     public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules,
                                                         Consumer<DataStream<DeadLetter>> deadLetters) {
+        return detectEpisodes(readings, enrolmentUpdates, rules, deadLetters, "");
+    }
+
+    /**
+     * ... with {@code uidSuffix} appended to every operator's uid and name, so that one graph can hold the stage
+     * more than once ({@code wardstream whatif} runs the current and the candidate rules side by side on the same
+     * admitted readings). The job itself uses the empty suffix: its uids name state in savepoints.
+     */
+    public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+                                                                 DataStream<EnrolmentUpdate> enrolmentUpdates,
+                                                                 Rules rules,
+                                                                 Consumer<DataStream<DeadLetter>> deadLetters,
+                                                                 String uidSuffix) {
         TypeInformation<String> key = TypeInformation.of(String.class);
         var signals = readings
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new SignalDetector(rules))
                 .returns(TypeInformation.of(StreamedTransition.class))
-                .name("detect signals").uid(UID_SIGNALS);
+                .name("detect signals" + uidSuffix).uid(UID_SIGNALS + uidSuffix);
         deadLetters.accept(signals.getSideOutput(SignalDetector.DEAD_LETTERS));
         DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
         DataStream<StreamedTransition> escalations = CompoundPatterns.escalations(
-                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme(), c.patientId()), key));
+                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme(), c.patientId()), key),
+                uidSuffix);
         return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations),
                         s -> PatientKeys.of(s.programme, s.patientId), key)
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new EpisodeAlerter(rules))
                 .returns(TypeInformation.of(StreamedAlertChange.class))
-                .name("alert lifecycle").uid(UID_ALERTER);
+                .name("alert lifecycle" + uidSuffix).uid(UID_ALERTER + uidSuffix);
     }
 
     public static void main(String[] args) throws Exception {

@@ -787,7 +787,7 @@ public final class EquityReport {
         return String.format(Locale.ROOT, "%.1f", d);
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }
@@ -816,7 +816,8 @@ public final class EquityReport {
             </section>
             """;
 
-    private static final String CSS = """
+    /** The report style sheet (shared by the what-if report). */
+    public static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a202c;margin:0;background:#fff}
             main{max-width:1000px;margin:0 auto;padding:16px 24px}
             h1{font-size:1.6rem;margin:.4em 0}h2{font-size:1.25rem;margin-top:1.6em;border-bottom:1px solid #cbd5e0}

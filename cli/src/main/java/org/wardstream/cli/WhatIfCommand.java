@@ -1,0 +1,281 @@
+package org.wardstream.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.wardstream.demo.ReplayFiles;
+import org.wardstream.embedded.EmbeddedKafka;
+import org.wardstream.ingest.IngestSettings;
+import org.wardstream.jobs.PipelineConfig;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Rule;
+import org.wardstream.rules.RuleValidationException;
+import org.wardstream.rules.Rules;
+import org.wardstream.whatif.HistoryTopics;
+import org.wardstream.whatif.WhatIfLedger;
+import org.wardstream.whatif.WhatIfReport;
+import org.wardstream.whatif.WhatIfResult;
+import org.wardstream.whatif.WhatIfTopology;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code wardstream whatif}: the current and a candidate rule set side by side over recorded history. */
+@Command(name = "whatif", mixinStandardHelpOptions = true,
+        description = {"Runs the current rules and candidate rules side by side over recorded device events "
+                + "(a Kafka cluster's retained device-events history, or replay files) through the episode-detection "
+                + "job's own ingest, patient detector, compound patterns and alert lifecycle, on a local Flink "
+                + "MiniCluster in bounded mode. Nothing is written to Kafka.",
+                "Reports alerts per type and per 1,000 patient-days, the episodes gained and lost, which lost alerts "
+                        + "clinicians had resolved as needing action (missed: hazards) or as false alarm / no action "
+                        + "needed (avoided), the same by IMD quintile, ethnic group, age band and sex, and clinician "
+                        + "hours per week. Writes whatif.json and whatif.html to --out.",
+                "Exit codes: 0 done, 1 run failed, 2 bad arguments or invalid candidate rules (every problem listed "
+                        + "as file: field: reason, as at job start)."})
+public final class WhatIfCommand implements Callable<Integer> {
+    @Option(names = "--rules", required = true, description = "Candidate rule directory (alert-rules layout).")
+    Path rules;
+
+    @Option(names = "--current-rules", description = "Current rule directory (default: the rules packaged with "
+            + "this release, which the job uses unless started with --rules).")
+    Path currentRules;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--bootstrap-servers", description = "Kafka cluster whose device-events, enrolments and "
+                + "triage-events history is replayed (read committed; never written).")
+        String bootstrapServers;
+
+        @Option(names = "--events", description = "Device events file(s) in the replay format (needs --enrolments).",
+                arity = "1..*")
+        List<Path> events;
+    }
+
+    @Option(names = "--enrolments", description = "Enrolments file (replay format), with --events.")
+    Path enrolments;
+
+    @Option(names = "--outcomes", description = "Triage events file (replay format: key PatientKey, value "
+            + "TriageEvent). Default: the triage-events topic of --bootstrap-servers.")
+    Path outcomes;
+
+    @Option(names = "--kafka-properties", description = "Kafka client settings file (security); secrets stay in "
+            + "the file.")
+    Path kafkaProperties;
+
+    @Option(names = "--from", description = "Start of the history (ISO-8601 instant, broker time), default the "
+            + "earliest retained record.")
+    String from;
+
+    @Option(names = "--to", description = "End of the history (ISO-8601 instant, broker time), default the end "
+            + "offsets when the run starts.")
+    String to;
+
+    @Option(names = "--minutes-per-alert", defaultValue = "10", description = "Clinician minutes per alert for "
+            + "the workload estimate (default ${DEFAULT-VALUE}).")
+    double minutesPerAlert;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--out", defaultValue = "out/whatif", description = "Output directory (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Args.positive(spec, "--parallelism", parallelism);
+        if (!(minutesPerAlert > 0)) {
+            throw Args.error(spec, "--minutes-per-alert", minutesPerAlert, "must be a positive number of minutes");
+        }
+        Long fromMs = instant("--from", from);
+        Long toMs = instant("--to", to);
+        if (fromMs != null && toMs != null && toMs <= fromMs) {
+            throw Args.error(spec, "--to", to, "must be after --from");
+        }
+        if (input.events != null) {
+            for (Path p : input.events) {
+                Args.readableFile(spec, "--events", p);
+            }
+            if (enrolments == null) {
+                throw Args.error(spec, "--events", input.events, "needs --enrolments FILE (the patients' strata)");
+            }
+            Args.readableFile(spec, "--enrolments", enrolments);
+        }
+        if (outcomes != null) {
+            Args.readableFile(spec, "--outcomes", outcomes);
+        }
+        Rules current;
+        Rules candidate;
+        try {
+            current = currentRules == null ? Rules.loadClasspath() : Rules.loadDirectory(currentRules);
+        } catch (RuleValidationException e) {
+            return invalid("current", e);
+        }
+        try {
+            candidate = Rules.loadDirectory(rules); // exactly the job's start-up validation
+        } catch (RuleValidationException e) {
+            return invalid("candidate", e);
+        }
+        Properties kafka = kafkaProperties == null ? new Properties()
+                : PipelineConfig.readKafkaProperties(kafkaProperties.toString());
+        Files.createDirectories(out);
+        long started = System.nanoTime();
+        if (input.bootstrapServers != null) {
+            return run(input.bootstrapServers, kafka, current, candidate, fromMs, toMs, started);
+        }
+        Path work = Files.createTempDirectory("wardstream-whatif-");
+        try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
+            broker.createTopics(parallelism);
+            Properties p = broker.clientProperties();
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+            long lines = 0;
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                ReplayFiles.produceEnrolments(enrolments, producer, System.err);
+                for (Path f : input.events) {
+                    lines += ReplayFiles.produceEvents(f, producer, System.err).produced();
+                }
+            }
+            System.err.printf("wardstream whatif: %,d event lines from %d file(s) on a private broker (%.1f s)%n",
+                    lines, input.events.size(), (System.nanoTime() - started) / 1e9);
+            return run(broker.bootstrapServers(), broker.clientProperties(), current, candidate, fromMs, toMs,
+                    started);
+        } finally {
+            EmbeddedRuns.deleteRecursively(work);
+        }
+    }
+
+    private int run(String bootstrap, Properties kafka, Rules current, Rules candidate, Long fromMs, Long toMs,
+                    long started) throws Exception {
+        WhatIfLedger ledger = new WhatIfLedger();
+        HistoryTopics.Read enrolled = HistoryTopics.enrolments(bootstrap, kafka, ledger);
+        HistoryTopics.Read triaged = outcomes != null ? HistoryTopics.outcomesFile(outcomes, ledger)
+                : HistoryTopics.outcomes(bootstrap, kafka, ledger);
+        System.err.printf("  %,d enrolments, %,d triage events (%,d undecodable skipped)%n", enrolled.used(),
+                triaged.used(), enrolled.undecodable() + triaged.undecodable());
+
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        env.getConfig().setAutoWatermarkInterval(200);
+        // The enrolments and device events are two bounded sources read at once: under load the enrolments can
+        // come long after a patient's first readings (wall clock), which the job's gate would dead-letter as
+        // unknown-patient after its grace. Here the grace never ends within a run; a pending timer is dropped when
+        // the bounded input ends, so readings of a patient never enrolled are simply not analysed (the job would
+        // dead-letter them: no alert either way).
+        // No partition is ever idle in a bounded read (each ends with the final watermark): a partition marked idle
+        // while the machine is busy would let the others' watermark run ahead of its readings, and event-time timers
+        // registered after that (the end of the history) would never fire.
+        IngestSettings ingest = IngestSettings.defaults().withEnrolmentGrace(java.time.Duration.ofDays(1))
+                .withIdleness(java.time.Duration.ofDays(1));
+        var rows = WhatIfTopology.build(env, new WhatIfTopology.Source(bootstrap, kafka, fromMs, toMs), ingest,
+                current, candidate);
+        long n = 0;
+        long jobStarted = System.nanoTime();
+        long jobCpuStarted = processCpuNanos();
+        try (CloseableIterator<WhatIfTopology.Row> it = rows.executeAndCollect("wardstream what-if")) {
+            while (it.hasNext()) {
+                it.next().into(ledger);
+                n++;
+            }
+        }
+        WhatIfResult result = ledger.result(new WhatIfLedger.Parameters(minutesPerAlert, fromMs, toMs));
+        Map<String, Object> json = result.toJson(ruleSets(current, candidate));
+        double jobSeconds = (System.nanoTime() - jobStarted) / 1e9;
+        double jobCpuSeconds = (processCpuNanos() - jobCpuStarted) / 1e9;
+        Map<String, Object> timing = new LinkedHashMap<>();
+        timing.put("elapsed_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+        timing.put("whatif_job_seconds", Math.round(jobSeconds * 10) / 10.0);
+        timing.put("whatif_job_cpu_seconds", Math.round(jobCpuSeconds * 10) / 10.0);
+        Object readings = json.get("readings_admitted");
+        if (readings instanceof Long r && jobCpuSeconds > 0) {
+            // CPU time of the whole process while the job ran: a per-core rate that a loaded machine does not hide
+            timing.put("readings_per_cpu_second", Math.round(r / jobCpuSeconds));
+            timing.put("readings_per_wall_second", Math.round(r / jobSeconds));
+        }
+        timing.put("parallelism", parallelism);
+        timing.put("available_processors", Runtime.getRuntime().availableProcessors());
+        timing.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage());
+        json.put("timing", timing);
+        WhatIfReport.write(out, json);
+        System.err.printf("  %,d result rows; %s -> %s%n", n, out.resolve(WhatIfReport.JSON_FILE),
+                out.resolve(WhatIfReport.HTML_FILE));
+        System.err.println(WhatIfReport.summaryLine(json));
+        return 0;
+    }
+
+    /** CPU time of this process so far (all threads), ns; 0 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
+    }
+
+    /** Each rule set's origin and rule versions, and the rule files that differ. */
+    static Map<String, Object> ruleSets(Rules current, Rules candidate) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("current", ruleSet(current));
+        m.put("candidate", ruleSet(candidate));
+        List<String> changed = new java.util.ArrayList<>();
+        for (EpisodeType t : EpisodeType.values()) {
+            if (!current.rule(t).equals(candidate.rule(t))) {
+                changed.add(t.code());
+            }
+        }
+        m.put("changed_rules", changed);
+        return m;
+    }
+
+    private static Map<String, Object> ruleSet(Rules r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("origin", r.origin());
+        Map<String, Integer> versions = new TreeMap<>();
+        for (Map.Entry<EpisodeType, Rule> e : r.all().entrySet()) {
+            versions.put(e.getKey().code(), e.getValue().version());
+        }
+        m.put("versions", versions);
+        return m;
+    }
+
+    private int invalid(String which, RuleValidationException e) {
+        System.err.println("wardstream whatif: the " + which + " rules are invalid (nothing was run):");
+        e.errors().forEach(err -> System.err.println("  " + err));
+        return 2;
+    }
+
+    private Long instant(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw Args.error(spec, option, value, "not an ISO-8601 instant; write e.g. 2026-03-01T00:00:00Z");
+        }
+    }
+}

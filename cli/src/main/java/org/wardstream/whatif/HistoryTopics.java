@@ -1,0 +1,147 @@
+package org.wardstream.whatif;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.wardstream.equity.model.Strata;
+import org.wardstream.schema.Enrolment;
+import org.wardstream.schema.TriageEvent;
+import org.wardstream.schema.wire.AvroCodec;
+import org.wardstream.schema.wire.DecodeException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads the small topics the what-if needs beside the device events: the enrolments (strata) and the triage events
+ * (clinicians' outcomes), each from the beginning to the end offsets captured when reading starts, read committed,
+ * without a consumer group (nothing is committed); or from replay-format files. A record that does not decode is
+ * counted and skipped.
+ */
+public final class HistoryTopics {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HistoryTopics() {
+    }
+
+    /** What one read gave: records used and records that did not decode. */
+    public record Read(long used, long undecodable) {
+    }
+
+    /** Every committed record of {@code topic} up to its end offsets at the start of the call. */
+    public static void forEach(String bootstrapServers, Properties extra, String topic,
+                               Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+                        handler.accept(r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The strata of every enrolled patient on the {@code enrolments} topic into the ledger. */
+    public static Read enrolments(String bootstrapServers, Properties extra, WhatIfLedger ledger) {
+        AvroCodec<Enrolment> codec = AvroCodec.enrolments();
+        long[] n = new long[2];
+        forEach(bootstrapServers, extra, org.wardstream.contract.Topics.ENROLMENTS, r -> {
+            if (r.value() == null) {
+                return; // a tombstone: the patient withdrew (their alerts keep the strata last seen, if any)
+            }
+            try {
+                enrolment(codec.decode(r.value()), ledger);
+                n[0]++;
+            } catch (DecodeException e) {
+                n[1]++;
+            }
+        });
+        return new Read(n[0], n[1]);
+    }
+
+    static void enrolment(Enrolment e, WhatIfLedger ledger) {
+        ledger.strata(e.getProgramme(), e.getPatientId(), Strata.from(e.getStratifiers()));
+    }
+
+    /** The coded outcomes on the {@code triage-events} topic into the ledger. */
+    public static Read outcomes(String bootstrapServers, Properties extra, WhatIfLedger ledger) {
+        AvroCodec<TriageEvent> codec = AvroCodec.triageEvents();
+        long[] n = new long[2];
+        forEach(bootstrapServers, extra, org.wardstream.contract.Topics.TRIAGE_EVENTS, r -> {
+            try {
+                triage(codec.decode(r.value()), ledger);
+                n[0]++;
+            } catch (DecodeException | RuntimeException e) {
+                n[1]++;
+            }
+        });
+        return new Read(n[0], n[1]);
+    }
+
+    static void triage(TriageEvent t, WhatIfLedger ledger) {
+        ledger.outcome(t.getEpisodeId(), t.getOutcome() == null ? null : t.getOutcome().name(),
+                t.getTime().toEpochMilli());
+    }
+
+    /** Triage events from a replay-format file: {"key": PatientKey, "value": TriageEvent} per line. */
+    public static Read outcomesFile(Path file, WhatIfLedger ledger) throws IOException {
+        AvroCodec<TriageEvent> codec = AvroCodec.triageEvents();
+        return lines(file, v -> triage(codec.fromJson(v), ledger));
+    }
+
+    private interface LineHandler {
+        void accept(String valueJson) throws DecodeException;
+    }
+
+    private static Read lines(Path file, LineHandler handler) throws IOException {
+        long used = 0;
+        long bad = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    JsonNode node = JSON.readTree(line);
+                    JsonNode value = node == null ? null : node.get("value");
+                    if (value == null || value.isNull()) {
+                        bad++;
+                        continue;
+                    }
+                    handler.accept(value.toString());
+                    used++;
+                } catch (IOException | DecodeException e) {
+                    bad++;
+                }
+            }
+        }
+        return new Read(used, bad);
+    }
+}
