@@ -16,11 +16,12 @@ import java.util.stream.Stream;
 
 /**
  * Nanoseconds per beat of the RR analyser, the current one beside the one of main 260fb77 ({@link LegacyRrAnalyser}),
- * in the same JVM on the same fixed beat set: the shipped PhysioNet subset ({@code src/test/resources/physionet},
+ * in the same JVM on the same fixed beat set: the shipped PhysioNet subset ({@code evaluation/src/test/resources/physionet},
  * 6 records, 35,078 beats) replayed in a loop, one patient state per record. Not a test (no timing assertions):
  * <pre>
- * ./mvnw -o -q -pl clinical test-compile
- * java -cp clinical/target/test-classes:clinical/target/classes:$(deps) org.wardstream.rhythm.legacy.AnalyserMicrobenchmark [rounds]
+ * ./mvnw -o -q -B -pl clinical,alerting,evaluation -am test-compile
+ * java -cp evaluation/target/test-classes:evaluation/target/classes:clinical/target/classes:$(deps) \
+ *     org.wardstream.rhythm.legacy.AnalyserMicrobenchmark [rounds] [--previous-classes DIR]
  * </pre>
  * Rounds alternate old and new after a warm-up; the median round is reported.
  *
@@ -41,7 +42,7 @@ public final class AnalyserMicrobenchmark {
             if (args[i].equals("--previous-classes")) previous = Path.of(args[++i]);
             else rounds = Integer.parseInt(args[i]);
         }
-        Path dir = Path.of("clinical/src/test/resources/physionet");
+        Path dir = Path.of("evaluation/src/test/resources/physionet");
         List<RrCsvRecord> recs = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.filter(RrCsvRecord::isRecordFile).sorted().toList()) recs.add(RrCsvRecord.read(f));
