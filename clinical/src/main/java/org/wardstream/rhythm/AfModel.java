@@ -31,14 +31,18 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
                       double onsetThreshold, String trainedOn) {
 
     /** Classpath resource of the shipped model. */
-    public static final String RESOURCE = "/org/wardstream/rhythm/af-model-v1.json";
+    public static final String RESOURCE = "/org/wardstream/rhythm/af-model-v2.json";
+
+    /** The model's inputs: {@link AfFeatures} then {@link AfContextFeatures} (since af-model-v2). */
+    public static final String[] FEATURE_NAMES = concat(AfFeatures.NAMES, AfContextFeatures.NAMES);
+    public static final int FEATURE_COUNT = FEATURE_NAMES.length;
 
     /** The shipped model (loaded once). */
     public static final AfModel DEFAULT = load();
 
     public AfModel {
-        if (mean.length != AfFeatures.COUNT || scale.length != AfFeatures.COUNT || coef.length != AfFeatures.COUNT) {
-            throw new IllegalArgumentException("an AF model needs " + AfFeatures.COUNT + " means, scales and weights");
+        if (mean.length != FEATURE_COUNT || scale.length != FEATURE_COUNT || coef.length != FEATURE_COUNT) {
+            throw new IllegalArgumentException("an AF model needs " + FEATURE_COUNT + " means, scales and weights");
         }
         for (double s : scale) if (!(s > 0)) throw new IllegalArgumentException("feature scales must be > 0");
     }
@@ -52,6 +56,12 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
 
     public double probability(double[] f) {
         return 1.0 / (1.0 + Math.exp(-logit(f)));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private static AfModel load() {
@@ -72,9 +82,9 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
     public String toJson() {
         StringBuilder b = new StringBuilder("{\n");
         b.append("  \"version\": \"").append(version).append("\",\n");
-        b.append("  \"model\": \"logistic regression over org.wardstream.rhythm.AfFeatures (standardised)\",\n");
+        b.append("  \"model\": \"logistic regression over org.wardstream.rhythm.AfFeatures and AfContextFeatures (standardised)\",\n");
         b.append("  \"features\": [");
-        for (int i = 0; i < AfFeatures.COUNT; i++) b.append(i == 0 ? "\"" : ", \"").append(AfFeatures.NAMES[i]).append('"');
+        for (int i = 0; i < FEATURE_COUNT; i++) b.append(i == 0 ? "\"" : ", \"").append(FEATURE_NAMES[i]).append('"');
         b.append("],\n");
         b.append("  \"mean\": ").append(list(mean)).append(",\n");
         b.append("  \"scale\": ").append(list(scale)).append(",\n");

@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  *       period), raw irregularity, the premature-beat fraction, the turning-point ratio (Dash et al. 2009), the
  *       Lorenz-plot fraction of near-zero differences (Sarkar et al. 2008), the entropy of symbolic difference words
  *       (Zhou et al. 2014) and the heart rate (rate-scaled irregularity for slow AF, as mean RR in Lake &amp; Moorman
- *       2011). A segment is INSUFFICIENT if fewer than {@code minValidFraction} [0.5] of its intervals, or of the
+ *       2011). Since af-model-v2 also the {@link AfContextFeatures}: the coefficient of sample entropy (Lake &amp;
+ *       Moorman 2011), the normalised RMSSD (Dash et al. 2009), the fraction of premature intervals followed by a
+ *       compensatory pause, and the irregularity over the whole 64-interval ring. A segment is INSUFFICIENT if fewer than {@code minValidFraction} [0.5] of its intervals, or of the
  *       window's, are clean.</li>
  *   <li><b>Model.</b> A logistic regression ({@link AfModel}, a versioned resource trained by one command) turns the
  *       features into the probability p that the segment is AF: IRREGULAR if p &gt; {@code irregularThreshold},
@@ -170,18 +172,22 @@ public final class RrAnalyser {
      * clean intervals. Exposed for the model's training and for tests.
      */
     public boolean features(RrAnalyserState s, double[] out) {
-        int span = Math.min(s.rrCount, p.windowBeats() + p.maxLag());
-        int[] win = new int[span];
         int cap = RrAnalyserState.RR_CAPACITY;
+        int span = Math.min(s.rrCount, cap); // the whole ring: AfContextFeatures' long_irregularity reads all of it
+        int[] win = new int[span];
         for (int j = 0; j < span; j++) win[j] = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
         int minClean = (int) Math.ceil(p.windowBeats() * p.minValidFraction());
-        return AfFeatures.compute(win, span, p.windowBeats(), p.maxLag(), p.prematureFraction(), minClean, out) > 0;
+        // AfFeatures reads only the newest windowBeats + maxLag entries of win, whatever its span
+        if (AfFeatures.compute(win, Math.min(span, p.windowBeats() + p.maxLag()), p.windowBeats(), p.maxLag(),
+                p.prematureFraction(), minClean, out) == 0) return false;
+        AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), out, AfFeatures.COUNT);
+        return true;
     }
 
     private void closeSegment(RrAnalyserState s, long endMs, Consumer<? super RhythmEvent> sink) {
         SegmentClass cls;
         double score = Double.NaN;
-        double[] f = new double[AfFeatures.COUNT];
+        double[] f = new double[AfModel.FEATURE_COUNT];
         if (s.segClean < Math.ceil(p.segmentBeats() * p.minValidFraction()) || !features(s, f)) {
             cls = SegmentClass.INSUFFICIENT;
         } else {

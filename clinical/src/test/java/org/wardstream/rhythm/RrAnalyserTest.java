@@ -63,7 +63,7 @@ class RrAnalyserTest {
         Random rnd = new Random(7);
         for (int i = 0; i < 64; i++) random.clean(450 + rnd.nextInt(600));
         assertThat(lastProbability(random)).isGreaterThan(a.parameters().onsetThreshold());
-        double[] f = new double[AfFeatures.COUNT];
+        double[] f = new double[AfModel.FEATURE_COUNT];
         assertThat(a.features(random.state, f)).isTrue();
         assertThat(f[3]).as("premature fraction of a random rhythm").isPositive();
     }

@@ -30,9 +30,9 @@ import java.util.function.Function;
  * <pre>
  * java -cp clinical/target/classes org.wardstream.rhythm.validation.CrossValidation \
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
- *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v1.json]
+ *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v2.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--nsr-target 0.05] [--sp-floor 0.95] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0.05] [--sp-floor 0.97] [--nsr-no-trim] [--onset-segments-grid 5] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -45,7 +45,7 @@ import java.util.function.Function;
  *       intervals are left out), then the segment threshold and the onset bar by the constrained rule of
  *       {@link #chooseThresholds}: the most sensitive pair whose training nsr2db false AF episodes are at or below
  *       {@code --nsr-target} [0.05] per 24 h and whose non-AF specificity in each training database with labels is at
- *       or above {@code --sp-floor} [0.95]; failing that, the fewest nsr2db false episodes among pairs with mean
+ *       or above {@code --sp-floor} [0.97]; failing that, the fewest nsr2db false episodes among pairs with mean
  *       sensitivity at or above {@code --se-floor} [0.90] (simulated on the training segments' probabilities with the
  *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
@@ -60,13 +60,17 @@ import java.util.function.Function;
  */
 public final class CrossValidation {
     static final double RIDGE = 1e-3;
+    /** Version of the model this command trains. */
+    static final String MODEL_VERSION = "af-model-v2";
+    /** {@code --drop a,b}: features left out of the fit (held at their mean; for comparisons). */
+    static final java.util.Set<Integer> DROPPED = new java.util.TreeSet<>();
     /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
     static double TARGET_NSR_FALSE_PER_24H = 0.05;
     /** Fallback of the constrained selection: mean training AF-segment sensitivity at or above this ({@code --se-floor});
      *  with {@code --legacy-selection}, the per-database floor of the sensitivity-first onset bar (it used 0.965). */
     static double SE_FLOOR = 0.90;
     /** Constrained selection: non-AF segment specificity of each training database with rhythm labels ({@code --sp-floor}). */
-    static double SP_FLOOR = 0.95;
+    static double SP_FLOOR = 0.97;
     /** {@code --legacy-selection}: the previous, sensitivity-first selection (for comparison). */
     static boolean LEGACY_SELECTION;
     /** {@code --no-onset-bar}: the onset threshold is the segment threshold (for comparison). */
@@ -121,6 +125,19 @@ public final class CrossValidation {
                     LEGACY_SELECTION = true;
                     SE_FLOOR = 0.965;
                 }
+                case "--drop" -> {
+                    for (String name : args[++i].split(",")) {
+                        int at = java.util.Arrays.asList(AfModel.FEATURE_NAMES).indexOf(name.trim());
+                        if (at < 0) {
+                            System.err.println("--drop: unknown feature " + name);
+                            System.exit(2);
+                        }
+                        DROPPED.add(at);
+                    }
+                }
+                case "--onset-segments-grid" -> ONSET_SEGMENTS_GRID =
+                        java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+                case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
                 case "--set" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -152,7 +169,7 @@ public final class CrossValidation {
         System.err.printf(Locale.ROOT, "read %d records and their segment features in %.1f s%n", all.size(), secs(t0));
         String dump = dumpFeatures;
         if (dump != null) {
-            StringBuilder b = new StringBuilder("db,record,label," + String.join(",", AfFeatures.NAMES) + "\n");
+            StringBuilder b = new StringBuilder("db,record,label," + String.join(",", AfModel.FEATURE_NAMES) + "\n");
             for (Data d : all) {
                 for (int k = 0; k < d.labels.size(); k++) {
                     if (d.labels.get(k) < 0) continue;
@@ -187,7 +204,7 @@ public final class CrossValidation {
             AfModel m = train(train, "fold " + (k + 1) + "/" + folds);
             System.err.printf(Locale.ROOT, "fold %d: %d training records, %d held out; threshold %.3f onset %.3f%n", k + 1,
                     train.size(), test.size(), m.threshold(), m.onsetThreshold());
-            heldOut.addAll(evaluate(test, base.withModel(m), threads));
+            heldOut.addAll(evaluate(test, paramsOf(base, m), threads));
         }
         ValidationSummary cv = new ValidationSummary(heldOut, base);
         double cvSeconds = secs(t1);
@@ -209,9 +226,9 @@ public final class CrossValidation {
         mitNsr.addAll(byDb.getOrDefault("nsr2db", List.of()));
         if (!ltaf.isEmpty() && !mitNsr.isEmpty()) {
             AfModel fromLtaf = train(ltaf, "ltafdb");
-            ValidationSummary a = new ValidationSummary(evaluate(mitNsr, base.withModel(fromLtaf), threads), base);
+            ValidationSummary a = new ValidationSummary(evaluate(mitNsr, paramsOf(base, fromLtaf), threads), base);
             AfModel fromMit = train(mitNsr, "mitdb+nsr2db");
-            ValidationSummary b = new ValidationSummary(evaluate(ltaf, base.withModel(fromMit), threads), base);
+            ValidationSummary b = new ValidationSummary(evaluate(ltaf, paramsOf(base, fromMit), threads), base);
             out.append(String.format(Locale.ROOT, "%n## Cross-database (%.0f s)%n%nFitted on ltafdb (threshold %.3f, onset %.3f), scored on mitdb and nsr2db:%n%n",
                     secs(t2), fromLtaf.threshold(), fromLtaf.onsetThreshold()));
             table(out, a);
@@ -228,7 +245,7 @@ public final class CrossValidation {
                 List<Data> ltafNsr = new ArrayList<>(ltaf);
                 ltafNsr.addAll(nsr);
                 AfModel fromLtafNsr = train(ltafNsr, "ltafdb+nsr2db");
-                ValidationSummary c = new ValidationSummary(evaluate(mit, base.withModel(fromLtafNsr), threads), base);
+                ValidationSummary c = new ValidationSummary(evaluate(mit, paramsOf(base, fromLtafNsr), threads), base);
                 out.append(String.format(Locale.ROOT, "%nFitted on ltafdb + nsr2db (threshold %.3f, onset %.3f), scored on mitdb:%n%n",
                         fromLtafNsr.threshold(), fromLtafNsr.onsetThreshold()));
                 table(out, c);
@@ -238,7 +255,7 @@ public final class CrossValidation {
 
         // final model (in-sample)
         AfModel fin = train(all, "the development records with rhythm labels or of nsr2db (" + String.join(", ", byDb.keySet()) + "; afdb 03665 has no labels and trains nothing)");
-        RhythmParameters finParams = base.withModel(fin);
+        RhythmParameters finParams = paramsOf(base, fin);
         ValidationSummary in = new ValidationSummary(evaluate(all, finParams, threads), base);
         out.append(String.format(Locale.ROOT, "%n## IN-SAMPLE: the model fitted on all records, scored on the same records (threshold %.3f, onset %.3f)%n%n",
                 fin.threshold(), fin.onsetThreshold()));
@@ -251,8 +268,8 @@ public final class CrossValidation {
             System.err.println("model written to " + trainOut);
         }
         out.append("\nModel weights (standardised features):\n");
-        for (int i = 0; i < AfFeatures.COUNT; i++) {
-            out.append(String.format(Locale.ROOT, "  %-28s %8.3f  (mean %.3f, sd %.3f)%n", AfFeatures.NAMES[i], fin.coef()[i],
+        for (int i = 0; i < AfModel.FEATURE_COUNT; i++) {
+            out.append(String.format(Locale.ROOT, "  %-28s %8.3f  (mean %.3f, sd %.3f)%n", AfModel.FEATURE_NAMES[i], fin.coef()[i],
                     fin.mean()[i], fin.scale()[i]));
         }
         out.append(String.format(Locale.ROOT, "  %-28s %8.3f%n", "intercept", fin.intercept()));
@@ -399,8 +416,9 @@ public final class CrossValidation {
                 if (!(ev instanceof RhythmSegment seg)) return;
                 double[] f = null;
                 if (seg.classification() != SegmentClass.INSUFFICIENT) {
-                    f = new double[AfFeatures.COUNT];
+                    f = new double[AfModel.FEATURE_COUNT];
                     if (!a.features(st, f)) f = null;
+                    else for (int q : DROPPED) f[q] = 0;
                 }
                 byte y = -1;
                 if (f != null) {
@@ -432,9 +450,11 @@ public final class CrossValidation {
         LogisticRegression lr = fit(train);
         double[] chosen = LEGACY_SELECTION ? legacyThresholds(train, lr) : chooseThresholds(train, lr);
         double best = chosen[0], onset = chosen[1];
-        double[] coef = new double[AfFeatures.COUNT];
+        double[] coef = new double[AfModel.FEATURE_COUNT];
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
-        return new AfModel("af-model-v1", lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+        AfModel m = new AfModel(MODEL_VERSION, lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+        if (chosen.length > 2) ONSET_SEGMENTS.put(m, (int) chosen[2]);
+        return m;
     }
 
     /** The logistic model on the records' labelled segments, each database weighing the same in total. */
@@ -531,7 +551,7 @@ public final class CrossValidation {
      * <ol>
      *   <li>among the candidate pairs (segment threshold t and onset bar o >= t, both in steps of 0.02 from 0.05), those
      *       with training nsr2db false AF episodes at or below {@code --nsr-target} [0.05] per 24 h and a non-AF segment
-     *       specificity at or above {@code --sp-floor} [0.95] in each training database with rhythm labels (mitdb,
+     *       specificity at or above {@code --sp-floor} [0.97] in each training database with rhythm labels (mitdb,
      *       ltafdb) are admissible;</li>
      *   <li>among them the one with the highest AF-segment sensitivity (mean over the training databases with AF) wins
      *       (ties: fewer nsr2db false episodes, then higher specificity, then the lower pair);</li>
@@ -546,12 +566,13 @@ public final class CrossValidation {
         Map<String, List<double[][]>> seqs = sequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         double[] bestOk = null, bestFallback = null, bestAny = null; // {t, o, se, nsrRate, minSp}
+        for (int segs : ONSET_SEGMENTS_GRID)
         for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
             for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
                 if (NO_ONSET_BAR && o > t) break;
-                double[] m = scorePair(seqs, nsrHours, t, o);
+                double[] m = scorePair(seqs, nsrHours, t, o, segs);
                 double se = m[0], rate = m[1], minSp = m[2];
-                double[] cand = {t, o, se, rate, minSp};
+                double[] cand = {t, o, se, rate, minSp, segs};
                 if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
                     if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
                 }
@@ -562,11 +583,11 @@ public final class CrossValidation {
             }
         }
         double[] c = bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
-        LAST_SELECTION = String.format(Locale.ROOT, "%s: segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
                 bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
-                c[0], c[1], c[2], c[3], c[4]);
+                (int) c[5], c[0], c[1], c[2], c[3], c[4]);
         System.err.println("selection " + LAST_SELECTION);
-        return new double[]{c[0], c[1]};
+        return new double[]{c[0], c[1], c[5]};
     }
 
     /**
@@ -574,16 +595,21 @@ public final class CrossValidation {
      * databases with AF labels, nsr2db false AF episodes per 24 h, the lowest non-AF segment specificity of the
      * databases with rhythm labels}.
      */
-    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o) {
+    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, int onsetSegs) {
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seSum = 0, minSp = 1;
         int nSe = 0, episodes = 0;
         for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
             long[] c = new long[4];
             int on = 0;
-            for (double[][] sq : e.getValue()) on += simulate(sq[0], sq[1], t, o, rp.onsetSegments(), rp.offsetSegments(), c);
+            int worst = 0;
+            for (double[][] sq : e.getValue()) {
+                int k = simulate(sq[0], sq[1], t, o, onsetSegs, rp.offsetSegments(), c);
+                on += k;
+                worst = Math.max(worst, k);
+            }
             if (e.getKey().equals("nsr2db")) {
-                episodes += on;
+                episodes += NSR_TRIM_WORST ? on - worst : on;
                 continue;
             }
             if (c[1] > 0) {
@@ -593,6 +619,27 @@ public final class CrossValidation {
             if (c[3] > 0) minSp = Math.min(minSp, 1 - (double) c[2] / c[3]);
         }
         return new double[]{nSe == 0 ? 0 : seSum / nSe, nsrHours > 0 ? episodes * 24.0 / nsrHours : 0, minSp};
+    }
+
+    /**
+     * The onset persistence each trained model was selected with ({@code --onset-segments-grid}; otherwise the base
+     * parameters' value).
+     */
+    static final Map<AfModel, Integer> ONSET_SEGMENTS = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    /**
+     * The NSR constraint leaves out the training record with the most false episodes (a robust, person-level form:
+     * one person's AF-like sinus irregularity must not set everyone's thresholds); {@code --nsr-no-trim}: it does not
+     * (af-model-v1's rule).
+     */
+    static boolean NSR_TRIM_WORST = true;
+    /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
+    static int[] ONSET_SEGMENTS_GRID = {RhythmParameters.DEFAULTS.onsetSegments()};
+
+    /** The base parameters with a trained model, its thresholds and the onset persistence selected with it. */
+    static RhythmParameters paramsOf(RhythmParameters base, AfModel m) {
+        RhythmParameters p = base.withModel(m);
+        Integer segs = ONSET_SEGMENTS.get(m);
+        return segs == null ? p : p.withOverrides(Map.of("onsetSegments", Integer.toString(segs)));
     }
 
     /** The last {@link #chooseThresholds} outcome, for the report. */

@@ -16,21 +16,33 @@ import java.util.stream.Stream;
 
 /**
  * Nanoseconds per beat of the RR analyser, the current one beside the one of main 260fb77 ({@link LegacyRrAnalyser}),
- * in the same JVM on the same fixed beat set: the shipped PhysioNet subset ({@code src/test/resources/physionet},
+ * in the same JVM on the same fixed beat set: the shipped PhysioNet subset ({@code evaluation/src/test/resources/physionet},
  * 6 records, 35,078 beats) replayed in a loop, one patient state per record. Not a test (no timing assertions):
  * <pre>
- * ./mvnw -o -q -pl clinical test-compile
- * java -cp clinical/target/test-classes:clinical/target/classes:$(deps) org.wardstream.rhythm.legacy.AnalyserMicrobenchmark [rounds]
+ * ./mvnw -o -q -B -pl clinical,alerting,evaluation -am test-compile
+ * java -cp evaluation/target/test-classes:evaluation/target/classes:clinical/target/classes:$(deps) \
+ *     org.wardstream.rhythm.legacy.AnalyserMicrobenchmark [rounds] [--previous-classes DIR]
  * </pre>
  * Rounds alternate old and new after a warm-up; the median round is reported.
+ *
+ * <p>With {@code --previous-classes DIR} (a compiled {@code clinical/src/main} of an earlier commit, e.g. the
+ * af-model-v1 analyser: {@code git archive <commit> clinical/src/main | tar -x -C /tmp/prev} and {@code javac} it, with
+ * its resources, into DIR), that release's {@code RrAnalyser} is loaded in its own class loader and timed in the same
+ * rounds, called through method handles; the current analyser is then called the same way, so the two compare
+ * like for like.
  */
 public final class AnalyserMicrobenchmark {
     private AnalyserMicrobenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        Path dir = Path.of("clinical/src/test/resources/physionet");
+    public static void main(String[] args) throws Throwable {
+        int rounds = 15;
+        Path previous = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--previous-classes")) previous = Path.of(args[++i]);
+            else rounds = Integer.parseInt(args[i]);
+        }
+        Path dir = Path.of("evaluation/src/test/resources/physionet");
         List<RrCsvRecord> recs = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.filter(RrCsvRecord::isRecordFile).sorted().toList()) recs.add(RrCsvRecord.read(f));
@@ -54,8 +66,23 @@ public final class AnalyserMicrobenchmark {
         RrAnalyser now = new RrAnalyser();
         LegacyRrAnalyser old = new LegacyRrAnalyser();
         long[] sink = {0};
-        double[] tNew = new double[rounds], tOld = new double[rounds];
+        double[] tNew = new double[rounds], tOld = new double[rounds], tPrev = new double[rounds], tNewH = new double[rounds];
+        Handles prev = previous == null ? null : Handles.of(new java.net.URLClassLoader(
+                new java.net.URL[]{previous.toUri().toURL()}, ClassLoader.getPlatformClassLoader()));
+        Handles cur = previous == null ? null : Handles.of(AnalyserMicrobenchmark.class.getClassLoader());
+        java.util.function.Consumer<Object> count = e -> sink[0]++;
         for (int round = -5; round < rounds; round++) {
+            if (prev != null) {
+                long p0 = System.nanoTime();
+                prev.replay(t, rr, q, count);
+                long p1 = System.nanoTime();
+                cur.replay(t, rr, q, count);
+                long p2 = System.nanoTime();
+                if (round >= 0) {
+                    tPrev[round] = (double) (p1 - p0) / n;
+                    tNewH[round] = (double) (p2 - p1) / n;
+                }
+            }
             long a = System.nanoTime();
             for (int k = 0; k < recs.size(); k++) {
                 LegacyRrAnalyserState s = new LegacyRrAnalyserState();
@@ -78,9 +105,42 @@ public final class AnalyserMicrobenchmark {
                 rounds, sink[0]);
         System.out.printf(Locale.ROOT, "old analyser (main 260fb77, state format 2): median %.1f ns/beat (min %.1f, max %.1f)%n",
                 tOld[rounds / 2], tOld[0], tOld[rounds - 1]);
-        System.out.printf(Locale.ROOT, "new analyser (af-model-v1, state format 3):  median %.1f ns/beat (min %.1f, max %.1f)%n",
-                tNew[rounds / 2], tNew[0], tNew[rounds - 1]);
+        System.out.printf(Locale.ROOT, "new analyser (%s, state format 3):  median %.1f ns/beat (min %.1f, max %.1f)%n",
+                org.wardstream.rhythm.AfModel.DEFAULT.version(), tNew[rounds / 2], tNew[0], tNew[rounds - 1]);
+        if (prev != null) {
+            Arrays.sort(tPrev);
+            Arrays.sort(tNewH);
+            System.out.printf(Locale.ROOT, "through method handles, same rounds: previous (%s) median %.1f ns/beat (min %.1f, max %.1f); "
+                    + "current median %.1f (min %.1f, max %.1f)%n", previous, tPrev[rounds / 2], tPrev[0], tPrev[rounds - 1],
+                    tNewH[rounds / 2], tNewH[0], tNewH[rounds - 1]);
+        }
         System.out.printf(Locale.ROOT, "state bytes: old max %d, new %d%n", LegacyRrAnalyserState.maxSerializedSize(),
                 RrAnalyserState.maxSerializedSize());
+    }
+
+    /** An {@code RrAnalyser} of some class loader, driven through method handles (no shared types but the JDK's). */
+    private record Handles(Object analyser, java.lang.invoke.MethodHandle newState, java.lang.invoke.MethodHandle onBeat,
+                           Object[] qualities) {
+        static Handles of(ClassLoader loader) throws Exception {
+            var lookup = java.lang.invoke.MethodHandles.publicLookup();
+            Class<?> a = Class.forName("org.wardstream.rhythm.RrAnalyser", true, loader);
+            Class<?> st = Class.forName("org.wardstream.rhythm.RrAnalyserState", true, loader);
+            Class<?> bq = Class.forName("org.wardstream.rhythm.BeatQuality", true, loader);
+            var onBeat = lookup.findVirtual(a, "onBeat", java.lang.invoke.MethodType.methodType(boolean.class, st, long.class,
+                    int.class, bq, java.util.function.Consumer.class));
+            return new Handles(a.getConstructor().newInstance(), lookup.findConstructor(st, java.lang.invoke.MethodType.methodType(void.class)),
+                    onBeat.asType(java.lang.invoke.MethodType.methodType(boolean.class, Object.class, Object.class, long.class,
+                            int.class, Object.class, java.util.function.Consumer.class)), bq.getEnumConstants());
+        }
+
+        void replay(long[][] t, int[][] rr, BeatQuality[][] q, java.util.function.Consumer<Object> sink) throws Throwable {
+            for (int k = 0; k < t.length; k++) {
+                Object s = newState.invoke();
+                for (int i = 0; i < t[k].length; i++) {
+                    boolean used = (boolean) onBeat.invokeExact(analyser, s, t[k][i], rr[k][i], qualities[q[k][i].ordinal()], sink);
+                    if (!used) sink.accept(Boolean.FALSE);
+                }
+            }
+        }
     }
 }
