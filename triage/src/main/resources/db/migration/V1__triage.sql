@@ -52,6 +52,9 @@ create table resource (
     primary key (res_type, id)
 );
 create index resource_task_worklist on resource (res_type, programme, status, priority_rank, authored_on);
+-- the worklist's order (most urgent first, then oldest) over open Tasks only: read in index order, stop at the page
+create index resource_open_tasks on resource (priority_rank desc, authored_on asc, id)
+    where res_type = 'Task' and status in ('requested', 'accepted', 'in-progress');
 create index resource_patient on resource (res_type, patient);
 create index resource_last_updated on resource (res_type, last_updated);
 create index resource_target on resource (target_task) where target_task is not null;

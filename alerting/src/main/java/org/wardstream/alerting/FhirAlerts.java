@@ -479,6 +479,15 @@ public final class FhirAlerts {
         } catch (DataFormatException | ClassCastException e) {
             throw new IllegalArgumentException("not a FHIR R4 Bundle: " + e.getMessage(), e);
         }
+        return read(b);
+    }
+
+    /**
+     * {@link #parse} for a Bundle already parsed (a consumer that also keeps the resources parses once).
+     *
+     * @throws IllegalArgumentException if it lacks the Observation, Task, the episode-type coding or the pseudonym
+     */
+    public static AlertMessage read(Bundle b) {
         Observation obs = null;
         Task task = null;
         Provenance prov = null;

@@ -95,8 +95,13 @@ public final class TaskStore {
      */
     public boolean ingestAlert(Connection c, String bundleJson, int partition, long offset, Instant now,
                                List<TaskChange> changes) throws SQLException {
-        AlertMessage m = FhirAlerts.parse(bundleJson);
-        Bundle bundle = parser().parseResource(Bundle.class, bundleJson);
+        Bundle bundle;
+        try {
+            bundle = parser().parseResource(Bundle.class, bundleJson);
+        } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+            throw new IllegalArgumentException("not a FHIR R4 Bundle: " + e.getMessage(), e);
+        }
+        AlertMessage m = FhirAlerts.read(bundle);
         Observation obs = null;
         Task task = null;
         Provenance prov = null;
