@@ -129,7 +129,7 @@ public final class TriageServer implements AutoCloseable {
         api.setAsyncSupported(true);
         context.addServlet(api, "/api/*");
         context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
-                org.wardstream.triage.worklist.ResponseTargets.defaults())), "/api/response-targets");
+                org.wardstream.triage.worklist.ResponseTargets.configured())), "/api/response-targets");
 
         FilterHolder auth = new FilterHolder(new AuthFilter(users, audit));
         auth.setAsyncSupported(true);

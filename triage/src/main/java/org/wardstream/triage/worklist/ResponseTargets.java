@@ -52,6 +52,15 @@ public final class ResponseTargets {
         }
     }
 
+    /** Environment variable naming an operator's own targets file (an edited copy of the packaged one). */
+    public static final String FILE_ENV = "WARDSTREAM_RESPONSE_TARGETS";
+
+    /** The file named by {@value #FILE_ENV} when set, else the packaged defaults; a bad file fails the start. */
+    public static ResponseTargets configured() {
+        String file = System.getenv(FILE_ENV);
+        return file == null || file.isBlank() ? defaults() : load(Path.of(file));
+    }
+
     /** An edited copy (an operator's own targets). */
     public static ResponseTargets load(Path file) {
         try {
