@@ -54,18 +54,19 @@ public final class AfFeatures {
      * @param win   {@code win[j]} = the interval {@code j} beats before the newest (0 = hole), length {@code >= w + maxLag}
      * @param span  valid entries in {@code win}
      * @param ix    the sorted sets of exactly this window (built by {@link RrWindowIndex#of})
+     * @param scratch this thread's work arrays
      * @return the number of clean intervals in the newest {@code w} slots, or 0 if too few to compute (then {@code out}
      *         is untouched)
      */
     static int compute(int[] win, int span, int w, int maxLag, double prematureFraction, int minClean,
-                       RrWindowIndex ix, double[] out) {
+                       RrWindowIndex ix, RrWindowIndex.Scratch scratch, double[] out) {
         int n = Math.min(w, span);
         int nv = ix.windowSize;
         if (nv < Math.max(minClean, 6)) return 0;
         double m = RrWindowIndex.quantileSorted(ix.window, nv, 0.5);
         double lim = (1 - prematureFraction) * m;
         // ectopic: premature intervals and the one after each (j - 1 is later in time than j)
-        boolean[] ectopic = ix.ectopic;
+        boolean[] ectopic = scratch.ectopic;
         Arrays.fill(ectopic, 0, n, false);
         int premature = 0;
         for (int j = 0; j < n; j++) {
@@ -87,7 +88,7 @@ public final class AfFeatures {
         int nf = nd;
         int[] df = d;
         if (premature > 0) {
-            df = ix.filtered;
+            df = scratch.filtered;
             System.arraycopy(d, 0, df, 0, nd);
             for (int j = 0; j + 1 < n; j++) {
                 int a = win[j], b = win[j + 1];
@@ -107,7 +108,7 @@ public final class AfFeatures {
         }
         // 4: turning points; 6: symbolic words
         int triples = 0, turns = 0, words = 0;
-        int[] hist = ix.hist;
+        int[] hist = scratch.hist;
         Arrays.fill(hist, 0);
         for (int j = 0; j + 2 < n; j++) {
             int a = win[j], b = win[j + 1], c = win[j + 2];

@@ -188,11 +188,12 @@ public final class RrAnalyser {
     public boolean features(RrAnalyserState s, double[] out) {
         int span = Math.min(s.rrCount, p.windowBeats() + p.maxLag());
         RrWindowIndex ix = RrWindowIndex.of(s, p.windowBeats(), p.maxLag());
-        int[] win = ix.win;
+        RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
+        int[] win = scratch.win;
         int cap = RrAnalyserState.RR_CAPACITY;
         for (int j = 0; j < span; j++) win[j] = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
         int minClean = (int) Math.ceil(p.windowBeats() * p.minValidFraction());
-        return AfFeatures.compute(win, span, p.windowBeats(), p.maxLag(), p.prematureFraction(), minClean, ix, out) > 0;
+        return AfFeatures.compute(win, span, p.windowBeats(), p.maxLag(), p.prematureFraction(), minClean, ix, scratch, out) > 0;
     }
 
     private void closeSegment(RrAnalyserState s, long endMs, Consumer<? super RhythmEvent> sink) {

@@ -30,11 +30,15 @@ final class RrWindowIndex {
     private boolean broken;
     /** Times the index was built from the ring (for tests: the per-beat path must carry it between segments). */
     long builds;
-    // scratch of the feature computation (no allocation per segment)
-    final int[] win;
-    final boolean[] ectopic;
-    final int[] filtered;
-    final int[] hist = new int[27];
+    /** Scratch of the feature computation, one per thread (not per patient: the index stays on the heap with the state). */
+    static final class Scratch {
+        final int[] win = new int[RrAnalyserState.RR_CAPACITY];
+        final boolean[] ectopic = new boolean[RrAnalyserState.RR_CAPACITY];
+        final int[] filtered = new int[RrAnalyserState.RR_CAPACITY];
+        final int[] hist = new int[27];
+    }
+
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     RrWindowIndex(int w, int maxLag) {
         this.w = w;
@@ -42,9 +46,6 @@ final class RrWindowIndex {
         this.window = new int[w];
         this.lag = new int[maxLag][w];
         this.lagSize = new int[maxLag];
-        this.win = new int[w + maxLag];
-        this.ectopic = new boolean[w];
-        this.filtered = new int[w];
     }
 
     /** The index of {@code s} for these parameters, rebuilt from the ring when missing or stale. */
