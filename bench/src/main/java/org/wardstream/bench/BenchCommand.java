@@ -57,6 +57,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-state", description = "skip the keyed-state runs")
     boolean noState;
 
+    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend, written as CSV and SVG next to --json")
+    List<Integer> scale;
+
+    @Option(names = "--scale-records-per-patient", paramLabel = "R", description = "records per patient at each scale point (default: ${DEFAULT-VALUE})")
+    int scaleRecordsPerPatient = 40;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -94,6 +100,17 @@ public final class BenchCommand implements Callable<Integer> {
         Path out = json.toPath().toAbsolutePath();
         Files.createDirectories(out.getParent());
         Path work = Files.createTempDirectory(out.getParent(), "bench-work-");
+        if (scale != null && !scale.isEmpty()) {
+            try {
+                List<String> csv = new ScaleRun(work, System.out).run(scale, scaleRecordsPerPatient, seed);
+                String base = out.toString().replaceFirst("\\.json$", "");
+                ScaleRun.write(csv, Path.of(base + "-scale.csv"), Path.of(base + "-scale.svg"));
+                System.out.println("bench: scale curve written to " + base + "-scale.csv and .svg");
+                return 0;
+            } finally {
+                deleteTree(work);
+            }
+        }
         try {
             Benchmark.Settings s = new Benchmark.Settings(events, patients, rounds, seed, 1,
                     Duration.ofSeconds(latencySeconds), variants, !noLatency, !noState, Benchmark.CHECKPOINT_INTERVAL,

@@ -274,7 +274,8 @@ public final class Benchmark {
         }
     }
 
-    private void preload(BenchCluster cluster, EventSet set) {
+    /** The enrolments and the first N records of {@code set} onto the cluster's topics. */
+    static void preload(BenchCluster cluster, EventSet set) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
