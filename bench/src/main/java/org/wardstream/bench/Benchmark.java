@@ -274,21 +274,31 @@ public final class Benchmark {
         }
     }
 
-    /** The enrolments and the first N records of {@code set} onto the cluster's topics. */
+    /**
+     * The enrolments and the first N records of {@code set} onto the cluster's topics; fails when the broker refused
+     * any of them (a missing record would leave a run waiting for its outcome).
+     */
     static void preload(BenchCluster cluster, EventSet set) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        org.apache.kafka.clients.producer.Callback check = (metadata, e) -> {
+            if (e != null) failure.compareAndSet(null, e);
+        };
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < set.enrolmentKeys.size(); i++) {
-                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, set.enrolmentKeys.get(i), set.enrolmentValues.get(i)));
+                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, set.enrolmentKeys.get(i), set.enrolmentValues.get(i)), check);
             }
             for (int i = 0; i < set.n; i++) {
                 producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, 0, set.timestamps.get(i), set.keys.get(i),
-                        set.values.get(i)));
+                        set.values.get(i)), check);
             }
             producer.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("the broker refused part of the event set: " + failure.get(), failure.get());
         }
     }
 
