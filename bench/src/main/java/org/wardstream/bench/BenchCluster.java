@@ -37,6 +37,10 @@ final class BenchCluster implements AutoCloseable {
             InProcessMetrics.configure(conf);
             conf.set(RestOptions.BIND_PORT, "0");
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+            // checkpoints to files, as in production: the JobManager's memory storage caps a task's state at 5 MB,
+            // which a few thousand patients exceed (the scale curve)
+            conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    workDir.resolve("checkpoints").toUri().toString());
             MiniCluster flink = new MiniCluster(new MiniClusterConfiguration.Builder()
                     .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).build());
             flink.start();

@@ -31,8 +31,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--patients", paramLabel = "P", description = "simulated patients (default: ${DEFAULT-VALUE})")
     int patients = 200;
 
-    @Option(names = "--rounds", paramLabel = "R", description = "interleaved rounds; the report gives medians; at least 3 for a report (default: ${DEFAULT-VALUE})")
-    int rounds = 3;
+    @Option(names = "--rounds", paramLabel = "R", description = "interleaved rounds; the report gives medians with bootstrap 95 %% intervals; at least 5 for a report (default: ${DEFAULT-VALUE})")
+    int rounds = 5;
+
+    @Option(names = "--round-seconds", paramLabel = "S", description = "steady state per variant and round: the variant re-runs over the set until this many seconds (default: ${DEFAULT-VALUE})")
+    int roundSeconds = 60;
+
+    @Option(names = "--quick", description = "a short run for CI and smoke checks: 3 rounds of one pass each, no warm-up pass, no production-key state run (not a report)")
+    boolean quick;
 
     @Option(names = "--json", paramLabel = "FILE", description = "where to write the JSON report (default: ${DEFAULT-VALUE})")
     File json = new File("out/bench/bench.json");
@@ -51,6 +57,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--no-state", description = "skip the keyed-state runs")
     boolean noState;
+
+    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend, written as CSV and SVG next to --json")
+    List<Integer> scale;
+
+    @Option(names = "--scale-records-per-patient", paramLabel = "R", description = "records per patient at each scale point (default: ${DEFAULT-VALUE})")
+    int scaleRecordsPerPatient = 40;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -75,20 +87,42 @@ public final class BenchCommand implements Callable<Integer> {
         if (latencySeconds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--latency-seconds " + latencySeconds + ": must be at least 1");
         }
-        if (rounds < 3) {
-            System.err.println("bench: fewer than 3 rounds: the medians are not a report (use --rounds 3 or more)");
+        if (roundSeconds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--round-seconds " + roundSeconds + ": must not be negative");
+        }
+        if (quick) {
+            rounds = Math.min(rounds, 3);
+            roundSeconds = 0;
+        }
+        if (rounds < 5 || roundSeconds < 60) {
+            System.err.println("bench: fewer than 5 rounds or rounds shorter than 60 s: the intervals are wide and this "
+                    + "is not a report (use --rounds 5 --round-seconds 60 or more)");
         }
         Path out = json.toPath().toAbsolutePath();
         Files.createDirectories(out.getParent());
         Path work = Files.createTempDirectory(out.getParent(), "bench-work-");
+        if (scale != null && !scale.isEmpty()) {
+            try {
+                List<String> csv = new ScaleRun(work, System.out).run(scale, scaleRecordsPerPatient, seed);
+                String base = out.toString().replaceFirst("\\.json$", "");
+                ScaleRun.write(csv, Path.of(base + "-scale.csv"), Path.of(base + "-scale.svg"));
+                System.out.println("bench: scale curve written to " + base + "-scale.csv and .svg");
+                return 0;
+            } finally {
+                deleteTree(work);
+            }
+        }
         try {
             Benchmark.Settings s = new Benchmark.Settings(events, patients, rounds, seed, 1,
-                    Duration.ofSeconds(latencySeconds), variants, !noLatency, !noState, Benchmark.CHECKPOINT_INTERVAL);
+                    Duration.ofSeconds(latencySeconds), variants, !noLatency, !noState, Benchmark.CHECKPOINT_INTERVAL,
+                    Duration.ofSeconds(roundSeconds), !quick, !noState && !quick);
             Map<String, Object> report = new Benchmark(s, work, System.out).run();
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
             System.out.println("bench: report written to " + out);
             System.out.println("bench: throughput " + report.get("throughput"));
-            System.out.println("bench: ratios " + report.get("ratios"));
+            System.out.println("bench: ratios " + report.get("ratios") + " ci95 " + report.get("ratios_ci95"));
+            System.out.println("bench: CPU-s per 1000 inputs " + report.get("cpu_seconds_per_1000_inputs"));
+            System.out.println("bench: goals " + report.get("goals"));
             return 0;
         } finally {
             deleteTree(work);

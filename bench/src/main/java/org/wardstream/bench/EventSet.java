@@ -44,6 +44,12 @@ public final class EventSet {
     public final long spanMs;
     public final int hrSamples;
     public final int rrBatches;
+    /** RR intervals (beats) in the readings of the throughput set. */
+    public final long beats;
+    /** Length of every pseudonym in the set (the simulator's own are 7 characters; see {@link #PRODUCTION_KEY_LENGTH}). */
+    public final int keyLength;
+    /** Pseudonyms as long as a production programme's (a UUID string). */
+    public static final int PRODUCTION_KEY_LENGTH = 36;
     /** Injected unknown-patient records among the first N: ingest holds them for the enrolment grace before refusing them. */
     public final int unknownPatientN;
     /** The same among all records. */
@@ -56,6 +62,19 @@ public final class EventSet {
     }
 
     public EventSet(int n, int patients, long seed) {
+        this(n, patients, seed, false);
+    }
+
+    /** The 36-character pseudonym standing for a simulator pseudonym (deterministic: a name-based UUID). */
+    static String productionKey(String simulated) {
+        return java.util.UUID.nameUUIDFromBytes(simulated.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * @param productionKeys whether every pseudonym (record keys, enrolments) is replaced by a 36-character one
+     *                       ({@link #productionKey}), as in production, for measuring keyed state
+     */
+    public EventSet(int n, int patients, long seed, boolean productionKeys) {
         if (n < 1 || patients < 1) {
             throw new IllegalArgumentException("events and patients must be positive");
         }
@@ -67,6 +86,8 @@ public final class EventSet {
         EventValidator validator = new EventValidator(IngestSettings.defaults());
         AvroCodec<PatientKey> keyCodec = AvroCodec.patientKeys();
         AvroCodec<Enrolment> enrolmentCodec = AvroCodec.enrolments();
+        AvroCodec<org.wardstream.schema.DeviceEventKey> deviceKeyCodec = AvroCodec.deviceEventKeys();
+        long[] beatCount = {0};
         Set<String> seenIds = new HashSet<>();
         long[] span = {Long.MAX_VALUE, Long.MIN_VALUE};
         int[] kinds = new int[2];
@@ -75,6 +96,12 @@ public final class EventSet {
             sim.run(new SimulationSink() {
                 @Override
                 public void enrolment(PatientKey key, Enrolment value) {
+                    if (productionKeys) {
+                        key = PatientKey.newBuilder(key).setPatientId(productionKey(key.getPatientId())).build();
+                        if (value != null) {
+                            value = Enrolment.newBuilder(value).setPatientId(productionKey(value.getPatientId())).build();
+                        }
+                    }
                     enrolmentKeys.add(keyCodec.encode(key));
                     enrolmentValues.add(value == null ? null : enrolmentCodec.encode(value));
                     enrolments.add(new EnrolmentUpdate(key.getProgramme(), key.getPatientId(), value == null ? null : PatientProfile.of(value)));
@@ -90,13 +117,21 @@ public final class EventSet {
                         unknown[1]++;
                         if (inFirstN) unknown[0]++;
                     }
-                    keys.add(r.key());
+                    org.wardstream.schema.DeviceEventKey decodedKey = r.decodedKey();
+                    byte[] key = r.key();
+                    if (productionKeys && decodedKey != null && decodedKey.getPatientId() != null) {
+                        decodedKey = org.wardstream.schema.DeviceEventKey.newBuilder(decodedKey)
+                                .setPatientId(productionKey(decodedKey.getPatientId())).build();
+                        key = deviceKeyCodec.encode(decodedKey);
+                    }
+                    keys.add(key);
                     values.add(r.value());
                     timestamps.add(r.timestampMs());
                     if (inFirstN && r.isReading() && seenIds.add(r.decodedValue().getEventId())) {
                         try {
-                            DeviceReading reading = validator.validate(r.decodedKey(), r.decodedValue(), r.timestampMs());
+                            DeviceReading reading = validator.validate(decodedKey, r.decodedValue(), r.timestampMs());
                             readings.add(reading);
+                            if (reading.rrMs != null) beatCount[0] += reading.rrMs.length;
                             span[0] = Math.min(span[0], reading.time);
                             span[1] = Math.max(span[1], reading.time);
                             if (reading.kind == DeviceReading.Kind.HEART_RATE) kinds[0]++;
@@ -116,6 +151,8 @@ public final class EventSet {
         this.rrBatches = kinds[1];
         this.unknownPatientN = unknown[0];
         this.unknownPatientTotal = unknown[1];
+        this.beats = beatCount[0];
+        this.keyLength = enrolments.isEmpty() ? 0 : enrolments.get(0).patientId.length();
     }
 
     /** Records in the whole set (up to 2N). */

@@ -31,6 +31,8 @@ final class InMemory {
     /** Time of the first element (System.nanoTime) and the element count at one point of a job. */
     static final class Probe {
         final AtomicLong firstNanos = new AtomicLong();
+        /** The process's CPU time (ns) when the first element passed. */
+        final AtomicLong firstCpuNanos = new AtomicLong();
         final AtomicLong count = new AtomicLong();
     }
 
@@ -69,6 +71,7 @@ final class InMemory {
         public T map(T value) {
             Probe p = probe(id);
             if (p.count.getAndIncrement() == 0) {
+                p.firstCpuNanos.compareAndSet(0, Cpu.processNanos());
                 p.firstNanos.compareAndSet(0, System.nanoTime());
             }
             return value;

@@ -35,7 +35,11 @@ final class StateRun {
     record Snapshot(long records, Map<String, Long> keyedBytesByOperator, long keyedBytes) {
     }
 
-    record Result(Snapshot atN, Snapshot at2n, int patients) {
+    /**
+     * @param seconds    wall time of the first N records (first consumed to every outcome)
+     * @param cpuSeconds process CPU time over the same interval
+     */
+    record Result(Snapshot atN, Snapshot at2n, int patients, double seconds, double cpuSeconds) {
         double perPatientN() {
             return (double) atN.keyedBytes / patients;
         }
@@ -65,12 +69,15 @@ final class StateRun {
         EpisodeDetectionJob.build(env, config);
         JobID job = cluster.submit(env, "bench state");
         try {
-            variants.awaitOutcomes(job, set.n, Duration.ofMinutes(10), false);
+            long start = variants.awaitOutcomes(job, 1, Duration.ofMinutes(2), true);
+            long cpuStart = Cpu.processNanos();
+            long end = variants.awaitOutcomes(job, set.n, Duration.ofMinutes(30), false);
+            long cpuEnd = Cpu.processNanos();
             Snapshot atN = measure(job, set.n, false);
             appendSecondHalf();
-            variants.awaitOutcomes(job, set.size(), Duration.ofMinutes(10), false);
+            variants.awaitOutcomes(job, set.size(), Duration.ofMinutes(30), false);
             Snapshot at2n = measure(job, set.size(), true);
-            return new Result(atN, at2n, set.patients);
+            return new Result(atN, at2n, set.patients, (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9);
         } finally {
             cluster.cancel(job);
         }

@@ -51,10 +51,25 @@ final class Variants {
     static final String MATCH_RECOGNIZE = "match_recognize";
     static final List<String> ALL = List.of(PASSTHROUGH, FULL, DETECTION, ESPER, MATCH_RECOGNIZE);
 
-    /** One timed run: how many inputs, in how many seconds, and the comparable alerts (null when none). */
-    record Run(long inputs, double seconds, List<AlertKey> alerts) {
+    /**
+     * One timed run: how many inputs, in how many seconds (wall), how many CPU-seconds the whole process used over
+     * the same interval (every thread: task, broker, client, JVM), and the comparable alerts (null when none).
+     */
+    record Run(long inputs, double seconds, double cpuSeconds, List<AlertKey> alerts) {
         double perSecond() {
             return inputs / seconds;
+        }
+
+        /** Several runs of one round as one: summed inputs, time and CPU; the first run's alerts. */
+        static Run sum(List<Run> runs) {
+            long inputs = 0;
+            double seconds = 0, cpu = 0;
+            for (Run r : runs) {
+                inputs += r.inputs;
+                seconds += r.seconds;
+                cpu += r.cpuSeconds;
+            }
+            return new Run(inputs, seconds, cpu, runs.get(0).alerts);
         }
     }
 
@@ -109,11 +124,12 @@ final class Variants {
         JobID job = cluster.submit(env, "bench " + id);
         cluster.await(job);
         long end = System.nanoTime();
+        long cpuEnd = Cpu.processNanos();
         InMemory.Probe p = InMemory.probe(id);
         if (p.count.get() != set.n) {
             throw new IllegalStateException("passthrough read " + p.count.get() + " records, expected " + set.n);
         }
-        return new Run(set.n, (end - p.firstNanos.get()) / 1e9, null);
+        return new Run(set.n, (end - p.firstNanos.get()) / 1e9, (cpuEnd - p.firstCpuNanos.get()) / 1e9, null);
     }
 
     /** The episode-detection job itself, from the first record consumed until every record has its ingest outcome. */
@@ -124,9 +140,11 @@ final class Variants {
         JobID job = cluster.submit(env, "bench " + id);
         try {
             long start = awaitOutcomes(job, 1, Duration.ofMinutes(2), true);
+            long cpuStart = Cpu.processNanos();
             // injected unknown-patient records wait out the enrolment grace before they are dead-lettered: not a cost
             long end = awaitOutcomes(job, set.n - set.unknownPatientN, Duration.ofMinutes(10), false);
-            return new Run(set.n, (end - start) / 1e9, null);
+            long cpuEnd = Cpu.processNanos();
+            return new Run(set.n, (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9, null);
         } finally {
             cluster.cancel(job);
         }
@@ -193,7 +211,10 @@ final class Variants {
         JobID job = cluster.submit(env, "bench " + id);
         cluster.await(job);
         long end = System.nanoTime();
-        return new Run(set.readings.size(), (end - InMemory.probe(id).firstNanos.get()) / 1e9, collected(id));
+        long cpuEnd = Cpu.processNanos();
+        InMemory.Probe p = InMemory.probe(id);
+        return new Run(set.readings.size(), (end - p.firstNanos.get()) / 1e9, (cpuEnd - p.firstCpuNanos.get()) / 1e9,
+                collected(id));
     }
 
     /** Where a live job's watermark stands after the set: the newest device time less the out-of-orderness bound. */
@@ -207,18 +228,21 @@ final class Variants {
 
     private Run esper() {
         List<AlertKey> alerts;
-        long start;
+        long start, cpuStart, end, cpuEnd;
         try (EsperPeer peer = new EsperPeer(rules)) { // compiling and deploying the EPL is not timed
             for (EnrolmentUpdate u : set.enrolments) {
                 peer.enrol(u);
             }
             start = System.nanoTime();
+            cpuStart = Cpu.processNanos();
             for (DeviceReading r : set.readings) {
                 peer.onReading(r);
             }
             alerts = peer.finish();
+            end = System.nanoTime();
+            cpuEnd = Cpu.processNanos();
         }
-        return new Run(set.readings.size(), (System.nanoTime() - start) / 1e9, alerts);
+        return new Run(set.readings.size(), (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9, alerts);
     }
 
     /** The extraction as a keyed Flink function, then the two rules as Flink SQL MATCH_RECOGNIZE. */
@@ -262,7 +286,10 @@ final class Variants {
             InMemory.clear(id + "-enrolments");
         }
         long end = System.nanoTime();
-        return new Run(set.readings.size(), (end - InMemory.probe(id).firstNanos.get()) / 1e9, collected(id));
+        long cpuEnd = Cpu.processNanos();
+        InMemory.Probe p = InMemory.probe(id);
+        return new Run(set.readings.size(), (end - p.firstNanos.get()) / 1e9, (cpuEnd - p.firstCpuNanos.get()) / 1e9,
+                collected(id));
     }
 
     private static List<AlertKey> collected(String id) {

@@ -24,8 +24,8 @@ class BenchSmokeIT {
     @Test
     void smallRunHasTheReportShapeAndPeersMatchDetection(@TempDir Path work) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Benchmark.Settings settings = new Benchmark.Settings(8_000, 10, 1, 42, 1, Duration.ofSeconds(2),
-                Variants.ALL, true, true, Duration.ofSeconds(2));
+        Benchmark.Settings settings = new Benchmark.Settings(8_000, 10, 2, 42, 1, Duration.ofSeconds(2),
+                Variants.ALL, true, true, Duration.ofSeconds(2), Duration.ZERO, false, true);
         Map<String, Object> report;
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
             report = new Benchmark(settings, work, out).run();
@@ -57,6 +57,21 @@ class BenchSmokeIT {
                 && ratios.has("detection_over_match_recognize") && ratios.has("state_2n_over_n")).isTrue();
         assertThat(ratios.path("detection_over_esper").isNumber()).as("peer comparison not void").isTrue();
         assertThat(ratios.path("state_2n_over_n").asDouble()).isPositive();
+        JsonNode ci = r.path("ratios_ci95").path("detection_over_esper");
+        assertThat(ci.size()).isEqualTo(2);
+        assertThat(ci.get(0).asDouble()).isLessThanOrEqualTo(ratios.path("detection_over_esper").asDouble());
+        assertThat(ci.get(1).asDouble()).isGreaterThanOrEqualTo(ratios.path("detection_over_esper").asDouble());
+        for (String v : Variants.ALL) {
+            assertThat(r.path("cpu_seconds_per_1000_inputs").path(v).path("median").asDouble()).as("CPU of " + v)
+                    .isPositive();
+        }
+        assertThat(r.path("cpu_us_per_beat").path("detection").path("ci95").size()).isEqualTo(2);
+        JsonNode production = state.path("production_key");
+        assertThat(production.path("pseudonym_length").asInt()).isEqualTo(36);
+        assertThat(production.path("2n").asDouble()).as("longer keys, more bytes")
+                .isGreaterThan(state.path("2n").asDouble());
+        assertThat(r.path("machine").path("load_averages_at_start_1_5_15min").size()).isEqualTo(3);
+        assertThat(r.path("goals").path("detection_over_esper").has("ci95")).isTrue();
         assertThat(r.path("peak_heap_mb").path("overall").asDouble()).isPositive();
     }
 }

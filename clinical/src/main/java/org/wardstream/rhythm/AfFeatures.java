@@ -1,5 +1,7 @@
 package org.wardstream.rhythm;
 
+import java.util.Arrays;
+
 /**
  * The explainable RR features that {@link RrAnalyser} computes once per segment over the last {@code windowBeats}
  * intervals, and that {@link AfModel} combines into the probability that the segment is atrial fibrillation.
@@ -44,23 +46,28 @@ public final class AfFeatures {
     }
 
     /**
-     * Computes the features of the newest {@code w} ring slots into {@code out}.
+     * Computes the features of the newest {@code w} ring slots into {@code out}, taking the medians from the
+     * maintained sorted sets of {@code ix} ({@link RrWindowIndex}) instead of copying and sorting: the same multisets,
+     * the same arithmetic, so the same bits as a copy-and-sort computation of the same definitions (the reference kept
+     * in the evaluation module's tests, {@code ReferenceAfFeatures}).
      *
      * @param win   {@code win[j]} = the interval {@code j} beats before the newest (0 = hole), length {@code >= w + maxLag}
      * @param span  valid entries in {@code win}
+     * @param ix    the sorted sets of exactly this window (built by {@link RrWindowIndex#of})
+     * @param scratch this thread's work arrays
      * @return the number of clean intervals in the newest {@code w} slots, or 0 if too few to compute (then {@code out}
      *         is untouched)
      */
-    static int compute(int[] win, int span, int w, int maxLag, double prematureFraction, int minClean, double[] out) {
+    static int compute(int[] win, int span, int w, int maxLag, double prematureFraction, int minClean,
+                       RrWindowIndex ix, RrWindowIndex.Scratch scratch, double[] out) {
         int n = Math.min(w, span);
-        int[] scratch = new int[n + 1];
-        int nv = 0;
-        for (int j = 0; j < n; j++) if (win[j] > 0) scratch[nv++] = win[j];
+        int nv = ix.windowSize;
         if (nv < Math.max(minClean, 6)) return 0;
-        double m = RrAnalyser.quantile(scratch, nv, 0.5);
+        double m = RrWindowIndex.quantileSorted(ix.window, nv, 0.5);
         double lim = (1 - prematureFraction) * m;
         // ectopic: premature intervals and the one after each (j - 1 is later in time than j)
-        boolean[] ectopic = new boolean[n];
+        boolean[] ectopic = scratch.ectopic;
+        Arrays.fill(ectopic, 0, n, false);
         int premature = 0;
         for (int j = 0; j < n; j++) {
             if (win[j] > 0 && win[j] < lim) {
@@ -69,34 +76,40 @@ public final class AfFeatures {
                 if (j > 0) ectopic[j - 1] = true;
             }
         }
-        int[] d = new int[n];
-        // 0, 2, 5: successive differences
-        int nd = 0, nf = 0, small = 0;
-        int[] df = scratch; // reuse: filtered differences
-        for (int j = 0; j + 1 < n; j++) {
-            int a = win[j], b = win[j + 1];
-            if (a <= 0 || b <= 0) continue;
-            int diff = Math.abs(a - b);
-            d[nd++] = diff;
-            if (diff < LEVEL_FRACTION * m) small++;
-            if (!ectopic[j] && !ectopic[j + 1]) df[nf++] = diff;
-        }
+        // 0, 2, 5: successive differences (lag 1 within the window)
+        int[] d = ix.lag[0];
+        int nd = ix.lagSize[0];
         if (nd < 4) return 0;
-        double irrRaw = RrAnalyser.quantile(d, nd, 0.5) / m;
-        double irrFiltered = nf >= 4 ? RrAnalyser.quantile(df, nf, 0.5) / m : 0.0;
+        int small = 0;
+        double level = LEVEL_FRACTION * m;
+        while (small < nd && d[small] < level) small++;
+        double irrRaw = RrWindowIndex.quantileSorted(d, nd, 0.5) / m;
+        // the filtered differences: the sorted lag-1 set less the pairs touching an ectopic interval
+        int nf = nd;
+        int[] df = d;
+        if (premature > 0) {
+            df = scratch.filtered;
+            System.arraycopy(d, 0, df, 0, nd);
+            for (int j = 0; j + 1 < n; j++) {
+                int a = win[j], b = win[j + 1];
+                if (a > 0 && b > 0 && (ectopic[j] || ectopic[j + 1])) {
+                    int i = Arrays.binarySearch(df, 0, nf, Math.abs(a - b));
+                    System.arraycopy(df, i + 1, df, i, nf - i - 1);
+                    nf--;
+                }
+            }
+        }
+        double irrFiltered = nf >= 4 ? RrWindowIndex.quantileSorted(df, nf, 0.5) / m : 0.0;
         // 1: min over lags of the median lag-k difference (the newest w slots against up to maxLag older ones)
         double minLag = irrRaw;
         for (int k = 2; k <= maxLag; k++) {
-            int c = 0;
-            for (int j = 0; j < n && j + k < span; j++) {
-                int a = win[j], b = win[j + k];
-                if (a > 0 && b > 0) d[c++] = Math.abs(a - b);
-            }
-            if (c >= 4) minLag = Math.min(minLag, RrAnalyser.quantile(d, c, 0.5) / m);
+            int c = ix.lagSize[k - 1];
+            if (c >= 4) minLag = Math.min(minLag, RrWindowIndex.quantileSorted(ix.lag[k - 1], c, 0.5) / m);
         }
         // 4: turning points; 6: symbolic words
         int triples = 0, turns = 0, words = 0;
-        int[] hist = new int[27];
+        int[] hist = scratch.hist;
+        Arrays.fill(hist, 0);
         for (int j = 0; j + 2 < n; j++) {
             int a = win[j], b = win[j + 1], c = win[j + 2];
             if (a <= 0 || b <= 0 || c <= 0) continue;

@@ -45,8 +45,9 @@ import java.util.function.Consumer;
  *       delay).</li>
  * </ol>
  * Pauses are CLEAN intervals longer than {@code pauseThresholdMs} [3000 ms]; excluded intervals never are.
- * Per-beat cost: a ring-buffer write and a few counters; per segment (every 8 beats) O(windowBeats x maxLag) work on
- * small arrays.
+ * Per-beat cost: a ring-buffer write, a few counters, and one insert and one remove in each of the sorted sets of
+ * {@link RrWindowIndex} (the window and its lag-1..maxLag differences); per segment (every 8 beats) the medians are
+ * read from those sets and the remaining features are O(windowBeats) passes, with no sorting and no allocation.
  *
  * <h2>References</h2>
  * <ul>
@@ -70,6 +71,14 @@ public final class RrAnalyser {
     static final double REFERENCE_RR_MS = 750.0;
 
     private final RhythmParameters p;
+    /** How a segment's features are computed (the incremental {@link #features}; tests substitute a reference). */
+    private final FeatureFunction featureFunction;
+
+    /** Computes the features of a state's newest window; false if it holds too few clean intervals. */
+    @FunctionalInterface
+    interface FeatureFunction {
+        boolean compute(RrAnalyserState s, double[] out);
+    }
 
     public RrAnalyser() {
         this(RhythmParameters.DEFAULTS);
@@ -77,6 +86,13 @@ public final class RrAnalyser {
 
     public RrAnalyser(RhythmParameters parameters) {
         this.p = Objects.requireNonNull(parameters);
+        this.featureFunction = this::features;
+    }
+
+    /** An analyser whose segment features come from {@code features} (for differential tests and benchmarks). */
+    RrAnalyser(RhythmParameters parameters, java.util.function.Function<RhythmParameters, FeatureFunction> features) {
+        this.p = Objects.requireNonNull(parameters);
+        this.featureFunction = features.apply(parameters);
     }
 
     public RhythmParameters parameters() {
@@ -172,14 +188,16 @@ public final class RrAnalyser {
      * clean intervals. Exposed for the model's training and for tests.
      */
     public boolean features(RrAnalyserState s, double[] out) {
+        RrWindowIndex ix = RrWindowIndex.of(s, p.windowBeats(), p.maxLag());
+        RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
+        int[] win = scratch.win;
         int cap = RrAnalyserState.RR_CAPACITY;
         int span = Math.min(s.rrCount, cap); // the whole ring: AfContextFeatures' long_irregularity reads all of it
-        int[] win = new int[span];
         for (int j = 0; j < span; j++) win[j] = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
         int minClean = (int) Math.ceil(p.windowBeats() * p.minValidFraction());
         // AfFeatures reads only the newest windowBeats + maxLag entries of win, whatever its span
         if (AfFeatures.compute(win, Math.min(span, p.windowBeats() + p.maxLag()), p.windowBeats(), p.maxLag(),
-                p.prematureFraction(), minClean, out) == 0) return false;
+                p.prematureFraction(), minClean, ix, scratch, out) == 0) return false;
         AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), out, AfFeatures.COUNT);
         return true;
     }
@@ -188,7 +206,7 @@ public final class RrAnalyser {
         SegmentClass cls;
         double score = Double.NaN;
         double[] f = new double[AfModel.FEATURE_COUNT];
-        if (s.segClean < Math.ceil(p.segmentBeats() * p.minValidFraction()) || !features(s, f)) {
+        if (s.segClean < Math.ceil(p.segmentBeats() * p.minValidFraction()) || !featureFunction.compute(s, f)) {
             cls = SegmentClass.INSUFFICIENT;
         } else {
             score = p.model().probability(f);
@@ -247,6 +265,7 @@ public final class RrAnalyser {
         Arrays.fill(s.rr, 0);
         s.rrHead = 0;
         s.rrCount = 0;
+        if (s.index != null) s.index.clear(s);
         s.irregularRun = 0;
         s.regularRun = 0;
         clearSegment(s);
@@ -263,18 +282,20 @@ public final class RrAnalyser {
     }
 
     private static void push(RrAnalyserState s, int v) {
+        // the sorted sets follow the ring while they describe it; otherwise they are rebuilt at the next features
+        RrWindowIndex ix = s.index;
+        boolean follow = ix != null && ix.head == s.rrHead && ix.count == s.rrCount;
+        if (follow) ix.push(s, v);
         s.rr[s.rrHead] = v;
         s.rrHead = (s.rrHead + 1) % RrAnalyserState.RR_CAPACITY;
         if (s.rrCount < RrAnalyserState.RR_CAPACITY) s.rrCount++;
+        if (follow) ix.pushed(s);
     }
 
-    /** Linear-interpolated quantile of the first n values (copies; does not reorder the input). */
+    /** Linear-interpolated quantile of the first n values (copies and sorts; does not reorder the input). */
     static double quantile(int[] v, int n, double q) {
         int[] c = Arrays.copyOf(v, n);
         Arrays.sort(c);
-        double pos = q * (n - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(lo + 1, n - 1);
-        return c[lo] + (pos - lo) * (c[hi] - c[lo]);
+        return RrWindowIndex.quantileSorted(c, n, q);
     }
 }

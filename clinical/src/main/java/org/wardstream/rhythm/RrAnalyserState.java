@@ -71,6 +71,12 @@ public final class RrAnalyserState extends CompactState {
     public float irregularRunScoreSum;
     public float irregularRunRateSum;
 
+    /**
+     * Sorted sets over the ring that make the features incremental ({@link RrWindowIndex}); derived data, never
+     * serialised (rebuilt from the ring when missing or stale).
+     */
+    transient RrWindowIndex index;
+
     public RrAnalyserState() {
         super(512);
     }

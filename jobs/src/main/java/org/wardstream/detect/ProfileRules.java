@@ -27,10 +27,19 @@ public final class ProfileRules<T> {
         this.build = build;
     }
 
+    /** What {@code p} configures; looked up by the profile's cached {@link PatientProfile#rulesKey()}. */
     public T of(PatientProfile p) {
+        T cached = cache.get(p == null ? NO_PROFILE : p.rulesKey());
+        return cached != null ? cached : build(p);
+    }
+
+    private static final String NO_PROFILE = "(no profile)";
+
+    private T build(PatientProfile p) {
         String zone = p == null || p.timeZone == null ? DEFAULT_ZONE.getId() : p.timeZone;
-        Map<String, Double> overrides = p == null ? Map.of() : new TreeMap<>(p.thresholdOverrides);
-        return cache.computeIfAbsent(zone + "|" + overrides, k -> {
+        Map<String, Double> overrides = p == null || p.thresholdOverrides == null ? Map.of()
+                : new TreeMap<>(p.thresholdOverrides);
+        return cache.computeIfAbsent(p == null ? NO_PROFILE : p.rulesKey(), k -> {
             ZoneId z;
             try {
                 z = ZoneId.of(zone);

@@ -42,9 +42,17 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
             TypeInformation.of(DeadLetter.class));
 
+    /** The keyed state holding the {@link DetectorState} object. */
+    static final String STATE_NAME = "patient-detector-state";
+    /** Its byte-array form before issue 19 (read once per patient after an upgrade). */
+    static final String BYTES_STATE_NAME = "patient-detector";
+
     private final Rules rules;
     private transient ValueState<PatientProfile> profile;
-    private transient ValueState<byte[]> detectorState;
+    /** The detector state as an object ({@link DetectorStateSerializer}); since issue 19. */
+    private transient ValueState<DetectorState> detectorState;
+    /** The same state as bytes, as savepoints before issue 19 kept it: taken over once per patient, then cleared. */
+    private transient ValueState<byte[]> detectorBytes;
     private transient ListState<DeviceReading> held;
     private transient KeyedTimer timer;
     private transient LegacyDetectorState legacy;
@@ -59,7 +67,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     public void open(OpenContext openContext) {
         var ctx = getRuntimeContext();
         profile = ctx.getState(new ValueStateDescriptor<>("detector-profile", TypeInformation.of(PatientProfile.class)));
-        detectorState = ctx.getState(new ValueStateDescriptor<>("patient-detector",
+        detectorState = ctx.getState(new ValueStateDescriptor<>(STATE_NAME, DetectorStateSerializer.INSTANCE));
+        detectorBytes = ctx.getState(new ValueStateDescriptor<>(BYTES_STATE_NAME,
                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         held = ctx.getListState(new ListStateDescriptor<>("backlog-held", TypeInformation.of(DeviceReading.class)));
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
@@ -107,6 +116,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         if (update.isTombstone()) {
             profile.clear();
             detectorState.clear();
+            detectorBytes.clear();
             legacy.clear();
             held.clear();
             timer.delete(ctx.timerService());
@@ -134,14 +144,26 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         return programme != null ? programme : p == null ? null : p.programme;
     }
 
+    /**
+     * The patient's state: the object itself on the heap backend (changed in place, then {@link #save}d), decoded on
+     * RocksDB; for a patient of a savepoint from before, the byte-array handle or the older separate handles, once.
+     */
     private DetectorState load() throws Exception {
-        byte[] bytes = detectorState.value();
-        DetectorState old = bytes == null ? legacy.takeOver() : null; // a savepoint from before the one-value state
-        return old != null ? old : DetectorState.fromBytes(bytes);
+        DetectorState s = detectorState.value();
+        if (s != null) {
+            return s;
+        }
+        byte[] bytes = detectorBytes.value();
+        if (bytes != null) {
+            detectorBytes.clear();
+            return DetectorState.fromBytes(bytes);
+        }
+        DetectorState old = legacy.takeOver(); // a savepoint from before the one-value state
+        return old != null ? old : new DetectorState();
     }
 
     private void save(DetectorState s, PatientDetector detector, Context ctx) throws Exception {
-        detectorState.update(s.toBytes());
+        detectorState.update(s);
         timer.moveTo(ctx.timerService(), detector.nextTimerMs(s));
     }
 }

@@ -40,11 +40,19 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
     /** The same definition of "delayed" as the detector's ({@link ArrivalOrder}). */
     private static final ArrivalOrder LATENESS = new ArrivalOrder(ArrivalOrder.Parameters.defaults());
 
+    /** Keyed state of the de-duplication memory. */
+    static final String RECENT_IDS = "recent-event-fingerprints";
+    /** Its name and form before issue 19. */
+    static final String RECENT_ID_PAIRS = "recent-event-ids";
+
     private final long graceMs;
     private final long dedupHorizonMs;
     private final int dedupCap;
 
-    private transient ValueState<long[]> recentIds;
+    /** The de-duplication memory ({@link RecentIds}, format 1: fingerprints in receipt-time buckets); since issue 19. */
+    private transient ValueState<byte[]> recentIds;
+    /** The memory as savepoints before issue 19 kept it (id hash and receipt time pairs): converted once, cleared. */
+    private transient ValueState<long[]> recentIdPairs;
     private transient ValueState<PatientProfile> profile;
     private transient ListState<DeviceReading> waiting;
     private transient ValueState<Long> waitTimer;
@@ -62,8 +70,10 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
 
     @Override
     public void open(OpenContext openContext) {
-        recentIds = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("recent-event-ids", PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        recentIds = getRuntimeContext().getState(new ValueStateDescriptor<>(RECENT_IDS,
+                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        recentIdPairs = getRuntimeContext().getState(new ValueStateDescriptor<>(RECENT_ID_PAIRS,
+                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("patient-profile", TypeInformation.of(PatientProfile.class)));
         waiting = getRuntimeContext().getListState(
@@ -79,8 +89,16 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
 
     @Override
     public void processElement1(DeviceReading reading, Context ctx, Collector<DeviceReading> out) throws Exception {
-        long id = RecentIds.hash(reading.sourceId, reading.eventId);
-        long[] ids = recentIds.value();
+        long id = RecentIds.fingerprint(reading.sourceId, reading.eventId);
+        byte[] ids = recentIds.value();
+        if (ids == null) {
+            long[] pairs = recentIdPairs.value(); // a patient of a savepoint from before issue 19
+            if (pairs != null) {
+                ids = RecentIds.fromPairs(pairs, dedupHorizonMs, dedupCap);
+                recentIdPairs.clear();
+                recentIds.update(ids);
+            }
+        }
         if (RecentIds.contains(ids, id)) {
             duplicates.inc();
             return;
@@ -111,6 +129,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
         if (update.isTombstone()) {
             profile.clear();
             recentIds.clear();
+            recentIdPairs.clear();
             return; // readings still waiting keep waiting for a new enrolment until their grace ends
         }
         profile.update(update.profile);

@@ -15,6 +15,8 @@ public class PatientProfile {
     public String status;
     public String timeZone;
     public Map<String, Double> thresholdOverrides = new HashMap<>();
+    /** {@link #rulesKey()}, once computed (transient: not a field of the POJO, not in state). */
+    private transient String rulesKey;
 
     public PatientProfile() {
     }
@@ -26,6 +28,21 @@ public class PatientProfile {
         p.timeZone = e.getTimeZone();
         p.thresholdOverrides = new HashMap<>(e.getThresholdOverrides());
         return p;
+    }
+
+    /**
+     * What this profile configures for detection, as a key (time zone and threshold overrides, in name order): equal
+     * for profiles that configure the same. Computed once per object: the detector looks its rules up on every
+     * reading, and on the heap state backend that is the same stored object; a profile is not changed once stored
+     * (a new enrolment is a new object).
+     */
+    public String rulesKey() {
+        String k = rulesKey;
+        if (k == null) {
+            k = timeZone + "|" + (thresholdOverrides == null ? Map.of() : new java.util.TreeMap<>(thresholdOverrides));
+            rulesKey = k;
+        }
+        return k;
     }
 
     /** Readings of an ACTIVE or PAUSED patient are processed; DISCHARGED and WITHDRAWN are not. */

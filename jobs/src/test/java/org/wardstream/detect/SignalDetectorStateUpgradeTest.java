@@ -56,23 +56,110 @@ class SignalDetectorStateUpgradeTest {
         }
     }
 
-    /** Reads today's handle and one old one after the upgrade. */
+    /** Reads today's handle and the old ones after the upgrade. */
     static final class Probe extends KeyedProcessFunction<String, String, Object> {
-        private transient ValueState<byte[]> detector;
+        private transient ValueState<DetectorState> detector;
+        private transient ValueState<byte[]> detectorBytes;
         private transient ValueState<byte[]> oldRr;
 
         @Override
         public void open(OpenContext openContext) {
             var bytes = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
-            detector = getRuntimeContext().getState(new ValueStateDescriptor<>("patient-detector", bytes));
+            detector = getRuntimeContext().getState(new ValueStateDescriptor<>(SignalDetector.STATE_NAME,
+                    DetectorStateSerializer.INSTANCE));
+            detectorBytes = getRuntimeContext().getState(new ValueStateDescriptor<>(SignalDetector.BYTES_STATE_NAME, bytes));
             oldRr = getRuntimeContext().getState(new ValueStateDescriptor<>("rr-analyser", bytes));
         }
 
         @Override
         public void processElement(String key, Context ctx, Collector<Object> out) throws Exception {
-            out.collect(DetectorState.fromBytes(detector.value()));
-            out.collect(oldRr.value() == null ? "old handles cleared" : "old handles kept");
+            out.collect(detector.value());
+            out.collect(oldRr.value() == null && detectorBytes.value() == null ? "old handles cleared" : "old handles kept");
         }
+    }
+
+    /** Writes the one-value state as bytes, as the operator kept it before issue 19 (format 2 of DetectorState). */
+    static final class BytesLayout extends KeyedProcessFunction<String, String, String> {
+        private final byte[] state;
+
+        BytesLayout(byte[] state) {
+            this.state = state;
+        }
+
+        @Override
+        public void processElement(String key, Context ctx, Collector<String> out) throws Exception {
+            getRuntimeContext().getState(new ValueStateDescriptor<>(SignalDetector.BYTES_STATE_NAME,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)).update(state);
+        }
+    }
+
+    /** Restores {@code old} into today's operator, feeds one wear report, and returns what the probe then reads. */
+    private static List<Object> upgradeAndProbe(OperatorSubtaskState old) throws Exception {
+        OperatorSubtaskState upgraded;
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, StreamedTransition>(
+                new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath())),
+                (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
+            h.initializeState(old);
+            h.open();
+            DeviceReading wearReport = new DeviceReading();
+            wearReport.patientId = PATIENT;
+            wearReport.kind = DeviceReading.Kind.WEAR;
+            wearReport.onBody = true;
+            wearReport.time = T0;
+            wearReport.timeReceived = T0 + 5_000L;
+            h.processElement1(new StreamRecord<>(wearReport, T0));
+            upgraded = h.snapshot(2, 2);
+        }
+        List<Object> seen = new ArrayList<>();
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Probe()),
+                (String s) -> s, Types.STRING)) {
+            h.initializeState(upgraded);
+            h.open();
+            h.processElement(new StreamRecord<>(PATIENT, T0));
+            h.extractOutputValues().forEach(seen::add);
+        }
+        return seen;
+    }
+
+    @Test
+    void aSavepointWithTheStateAsBytesCarriesOnInTheObjectState() throws Exception {
+        DetectorState before = new DetectorState();
+        before.rr.afActive = true;
+        before.rr.afOnsetMs = T0 - 600_000L;
+        before.rr.lastBeatMs = T0 - 1_000L;
+        before.rr.beatsSeen = 4242;
+        before.afRateBpm = 98.5f;
+        before.arrival.lastReceivedMs = T0 - 1_000L;
+        OperatorSubtaskState old;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new BytesLayout(before.toBytes())), (String s) -> s, Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(PATIENT, T0));
+            old = h.snapshot(1, 1);
+        }
+        List<Object> seen = upgradeAndProbe(old);
+        DetectorState now = (DetectorState) seen.get(0);
+        assertThat(now.rr).isEqualTo(before.rr); // a wear report leaves the rhythm analyser as it was
+        assertThat(now.rr.beatsSeen).isEqualTo(4242);
+        assertThat(now.afRateBpm).isEqualTo(98.5f);
+        assertThat(now.arrival.lastReceivedMs).isEqualTo(T0 + 5_000L);
+        assertThat(now.wear.lastWearMs).isEqualTo(T0);
+        assertThat(seen.get(1)).isEqualTo("old handles cleared");
+    }
+
+    @Test
+    void theObjectStateSerializerRoundTripsAndCopiesDeeply() throws Exception {
+        DetectorState s = new DetectorState();
+        s.rr.beatsSeen = 9;
+        s.rr.rr[3] = 812;
+        var out = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        DetectorStateSerializer.INSTANCE.serialize(s, out);
+        DetectorState back = DetectorStateSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).isEqualTo(s);
+        DetectorState copy = DetectorStateSerializer.INSTANCE.copy(s);
+        copy.rr.rr[3] = 1;
+        assertThat(s.rr.rr[3]).isEqualTo(812); // a copy shares nothing (the heap backend copies during snapshots)
     }
 
     @Test
@@ -93,30 +180,7 @@ class SignalDetectorStateUpgradeTest {
             old = h.snapshot(1, 1);
         }
 
-        OperatorSubtaskState upgraded;
-        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, StreamedTransition>(
-                new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath())),
-                (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
-            h.initializeState(old);
-            h.open();
-            DeviceReading wearReport = new DeviceReading();
-            wearReport.patientId = PATIENT;
-            wearReport.kind = DeviceReading.Kind.WEAR;
-            wearReport.onBody = true;
-            wearReport.time = T0;
-            wearReport.timeReceived = T0 + 5_000L;
-            h.processElement1(new StreamRecord<>(wearReport, T0));
-            upgraded = h.snapshot(2, 2);
-        }
-
-        List<Object> seen = new ArrayList<>();
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new Probe()),
-                (String s) -> s, Types.STRING)) {
-            h.initializeState(upgraded);
-            h.open();
-            h.processElement(new StreamRecord<>(PATIENT, T0));
-            h.extractOutputValues().forEach(seen::add);
-        }
+        List<Object> seen = upgradeAndProbe(old);
         DetectorState now = (DetectorState) seen.get(0);
         assertThat(now.rr).isEqualTo(rr); // a wear report leaves the rhythm analyser as it was
         assertThat(now.rr.beatsSeen).isEqualTo(777);

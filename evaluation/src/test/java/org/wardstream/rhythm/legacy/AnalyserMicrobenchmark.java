@@ -3,16 +3,10 @@ package org.wardstream.rhythm.legacy;
 import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.RrAnalyser;
 import org.wardstream.rhythm.RrAnalyserState;
-import org.wardstream.evaluation.validation.RhythmValidation;
-import org.wardstream.evaluation.validation.RrCsvRecord;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Nanoseconds per beat of the RR analyser, the current one beside the one of main 260fb77 ({@link LegacyRrAnalyser}),
@@ -42,27 +36,11 @@ public final class AnalyserMicrobenchmark {
             if (args[i].equals("--previous-classes")) previous = Path.of(args[++i]);
             else rounds = Integer.parseInt(args[i]);
         }
-        Path dir = Path.of("evaluation/src/test/resources/physionet");
-        List<RrCsvRecord> recs = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path f : s.filter(RrCsvRecord::isRecordFile).sorted().toList()) recs.add(RrCsvRecord.read(f));
-        }
-        int n = 0;
-        for (RrCsvRecord r : recs) n += r.size() - 1;
-        long[][] t = new long[recs.size()][];
-        int[][] rr = new int[recs.size()][];
-        BeatQuality[][] q = new BeatQuality[recs.size()][];
-        for (int k = 0; k < recs.size(); k++) {
-            RrCsvRecord r = recs.get(k);
-            t[k] = new long[r.size() - 1];
-            rr[k] = new int[r.size() - 1];
-            q[k] = new BeatQuality[r.size() - 1];
-            for (int i = 1; i < r.size(); i++) {
-                t[k][i - 1] = RhythmValidation.beatMs(r, i);
-                rr[k][i - 1] = r.rrMs[i];
-                q[k][i - 1] = RhythmValidation.qualityFromGapNote(r.gapNote[i]);
-            }
-        }
+        org.wardstream.rhythm.PhysionetBeats beats = org.wardstream.rhythm.PhysionetBeats.load();
+        long[][] t = beats.times();
+        int[][] rr = beats.rrMs();
+        BeatQuality[][] q = beats.quality();
+        int n = beats.beats();
         RrAnalyser now = new RrAnalyser();
         LegacyRrAnalyser old = new LegacyRrAnalyser();
         long[] sink = {0};
@@ -84,12 +62,12 @@ public final class AnalyserMicrobenchmark {
                 }
             }
             long a = System.nanoTime();
-            for (int k = 0; k < recs.size(); k++) {
+            for (int k = 0; k < beats.records(); k++) {
                 LegacyRrAnalyserState s = new LegacyRrAnalyserState();
                 for (int i = 0; i < t[k].length; i++) old.onBeat(s, t[k][i], rr[k][i], q[k][i], e -> sink[0]++);
             }
             long b = System.nanoTime();
-            for (int k = 0; k < recs.size(); k++) {
+            for (int k = 0; k < beats.records(); k++) {
                 RrAnalyserState s = new RrAnalyserState();
                 for (int i = 0; i < t[k].length; i++) now.onBeat(s, t[k][i], rr[k][i], q[k][i], e -> sink[0]++);
             }
@@ -101,7 +79,7 @@ public final class AnalyserMicrobenchmark {
         }
         Arrays.sort(tOld);
         Arrays.sort(tNew);
-        System.out.printf(Locale.ROOT, "beats per round: %d (%d records); rounds: %d after 5 warm-up; events: %d%n", n, recs.size(),
+        System.out.printf(Locale.ROOT, "beats per round: %d (%d records); rounds: %d after 5 warm-up; events: %d%n", n, beats.records(),
                 rounds, sink[0]);
         System.out.printf(Locale.ROOT, "old analyser (main 260fb77, state format 2): median %.1f ns/beat (min %.1f, max %.1f)%n",
                 tOld[rounds / 2], tOld[0], tOld[rounds - 1]);

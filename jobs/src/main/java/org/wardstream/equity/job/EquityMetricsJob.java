@@ -38,8 +38,12 @@ import org.wardstream.jobs.SecretRef;
  */
 public final class EquityMetricsJob {
     public static final String NAME = "wardstream equity metrics";
-    /** Max parallelism fixes the number of key groups: set once, it can never change for saved state. */
-    public static final int MAX_PARALLELISM = 128;
+    /**
+     * Max parallelism fixes the number of key groups: set once, it can never change for saved state. 4,096 (since
+     * issue 19; 128 before) lets any parallelism up to 4,096 spread the patients evenly (with 128, only 32, 64 or 128
+     * subtasks did); docs/RUNBOOK.md "Rescale".
+     */
+    public static final int MAX_PARALLELISM = 4096;
     public static final String UID_PATIENT_DAYS = "equity-patient-days";
     public static final String UID_WINDOWS = "equity-windows";
 

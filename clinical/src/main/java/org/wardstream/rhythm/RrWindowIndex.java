@@ -1,0 +1,180 @@
+package org.wardstream.rhythm;
+
+import java.util.Arrays;
+
+/**
+ * Sorted multisets over a patient's RR ring, kept up to date with one insert and one remove per beat and set, so that
+ * {@link AfFeatures} takes its medians without copying and sorting: the window's clean intervals, and for each lag
+ * k = 1..maxLag the absolute differences |r(i) - r(i-k)| that {@link AfFeatures#compute} uses (lag 1 within the
+ * window, lags 2..maxLag from the window to up to maxLag older slots). Holes (0) enter no set.
+ *
+ * <p>Not part of the state's serialised form: a freshly read {@link RrAnalyserState} has none, and the index is
+ * (re)built from the ring at the next segment's features, then maintained per beat ({@link #push}). It is also rebuilt
+ * when it no longer matches the ring (a different window or lag, or a ring changed other than through
+ * {@link RrAnalyser}). Its outputs are the same multisets as a rebuild from the ring, so the features are identical
+ * to a copy-and-sort computation (checked bit for bit by the differential test in the evaluation module).
+ */
+final class RrWindowIndex {
+    final int w;
+    final int maxLag;
+    /** Sorted clean intervals of the newest w slots. */
+    final int[] window;
+    int windowSize;
+    /** {@code lag[k - 1]}: sorted lag-k differences; {@code lagSize[k - 1]} of them. */
+    final int[][] lag;
+    final int[] lagSize;
+    /** The ring position and fill this index describes (a guard against rings changed behind its back). */
+    int head;
+    int count;
+    /** A remove found nothing: rebuild after this push. */
+    private boolean broken;
+    /** Times the index was built from the ring (for tests: the per-beat path must carry it between segments). */
+    long builds;
+    /** Scratch of the feature computation, one per thread (not per patient: the index stays on the heap with the state). */
+    static final class Scratch {
+        final int[] win = new int[RrAnalyserState.RR_CAPACITY];
+        final boolean[] ectopic = new boolean[RrAnalyserState.RR_CAPACITY];
+        final int[] filtered = new int[RrAnalyserState.RR_CAPACITY];
+        final int[] hist = new int[27];
+    }
+
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    RrWindowIndex(int w, int maxLag) {
+        this.w = w;
+        this.maxLag = maxLag;
+        this.window = new int[w];
+        this.lag = new int[maxLag][w];
+        this.lagSize = new int[maxLag];
+    }
+
+    /** The index of {@code s} for these parameters, rebuilt from the ring when missing or stale. */
+    static RrWindowIndex of(RrAnalyserState s, int w, int maxLag) {
+        RrWindowIndex ix = s.index;
+        if (ix == null || ix.w != w || ix.maxLag != maxLag) {
+            ix = new RrWindowIndex(w, maxLag);
+            s.index = ix;
+            ix.rebuild(s);
+        } else if (ix.head != s.rrHead || ix.count != s.rrCount) {
+            ix.rebuild(s);
+        }
+        return ix;
+    }
+
+    /** Interval {@code j} beats before the newest in {@code s}'s ring (valid for j < rrCount). */
+    private static int at(RrAnalyserState s, int j) {
+        return s.rr[Math.floorMod(s.rrHead - 1 - j, RrAnalyserState.RR_CAPACITY)];
+    }
+
+    void rebuild(RrAnalyserState s) {
+        builds++;
+        int span = Math.min(s.rrCount, w + maxLag);
+        int n = Math.min(w, span);
+        windowSize = 0;
+        for (int j = 0; j < n; j++) {
+            int v = at(s, j);
+            if (v > 0) window[windowSize++] = v;
+        }
+        Arrays.sort(window, 0, windowSize);
+        for (int k = 1; k <= maxLag; k++) {
+            int[] d = lag[k - 1];
+            int c = 0;
+            int limit = k == 1 ? n : span; // lag 1 within the window; lags >= 2 reach maxLag older slots
+            for (int j = 0; j < n && j + k < limit; j++) {
+                int a = at(s, j), b = at(s, j + k);
+                if (a > 0 && b > 0) d[c++] = Math.abs(a - b);
+            }
+            Arrays.sort(d, 0, c);
+            lagSize[k - 1] = c;
+        }
+        head = s.rrHead;
+        count = s.rrCount;
+    }
+
+    /**
+     * Updates the sets for {@code v} about to be written at the ring's head (0 for a hole); call before the write,
+     * then {@link #pushed}. What leaves: the interval moving out of the window and the pairs starting at it; what
+     * enters: {@code v} and its pairs with the newer slots.
+     */
+    void push(RrAnalyserState s, int v) {
+        int oldSpan = Math.min(s.rrCount, w + maxLag);
+        int oldN = Math.min(w, oldSpan);
+        int newCount = Math.min(s.rrCount + 1, RrAnalyserState.RR_CAPACITY);
+        int newSpan = Math.min(newCount, w + maxLag);
+        int newN = Math.min(w, newSpan);
+        if (oldN == w) {
+            int x = at(s, w - 1);
+            if (x > 0) windowSize = remove(window, windowSize, x);
+            // lag 1 stays inside the window: its pair (w - 2, w - 1) leaves
+            int x1 = at(s, w - 2);
+            if (x1 > 0 && x > 0) lagSize[0] = remove(lag[0], lagSize[0], Math.abs(x1 - x));
+            // lags >= 2 start in the window: the pair starting at slot w - 1 leaves
+            for (int k = 2; k <= maxLag; k++) {
+                if (w - 1 + k < oldSpan) {
+                    int y = at(s, w - 1 + k);
+                    if (x > 0 && y > 0) lagSize[k - 1] = remove(lag[k - 1], lagSize[k - 1], Math.abs(x - y));
+                }
+            }
+        }
+        if (v > 0) {
+            windowSize = insert(window, windowSize, v);
+            for (int k = 1; k <= maxLag; k++) {
+                int limit = k == 1 ? newN : newSpan;
+                if (k < limit) {
+                    int y = at(s, k - 1); // the new slot k is the old slot k - 1
+                    if (y > 0) lagSize[k - 1] = insert(lag[k - 1], lagSize[k - 1], Math.abs(v - y));
+                }
+            }
+        }
+    }
+
+    /** The ring has taken the pushed value. */
+    void pushed(RrAnalyserState s) {
+        if (broken) {
+            broken = false;
+            rebuild(s); // a remove found nothing: the ring was changed behind the index's back
+            return;
+        }
+        head = s.rrHead;
+        count = s.rrCount;
+    }
+
+    /** The ring was emptied (evidence reset). */
+    void clear(RrAnalyserState s) {
+        windowSize = 0;
+        Arrays.fill(lagSize, 0);
+        head = s.rrHead;
+        count = s.rrCount;
+    }
+
+    private int insert(int[] a, int size, int v) {
+        if (size == a.length) {
+            broken = true; // more than the window holds: the ring was changed behind the index's back
+            return size;
+        }
+        int i = Arrays.binarySearch(a, 0, size, v);
+        if (i < 0) i = -i - 1;
+        System.arraycopy(a, i, a, i + 1, size - i);
+        a[i] = v;
+        return size + 1;
+    }
+
+    /** Removes one {@code v}; returns the new size (unchanged, and the index marked broken, when it is not there). */
+    private int remove(int[] a, int size, int v) {
+        int i = Arrays.binarySearch(a, 0, size, v);
+        if (i < 0) {
+            broken = true;
+            return size;
+        }
+        System.arraycopy(a, i + 1, a, i, size - i - 1);
+        return size - 1;
+    }
+
+    /** Linear-interpolated quantile of sorted {@code c[0..n)} (the same arithmetic as {@link RrAnalyser#quantile}). */
+    static double quantileSorted(int[] c, int n, double q) {
+        double pos = q * (n - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, n - 1);
+        return c[lo] + (pos - lo) * (c[hi] - c[lo]);
+    }
+}

@@ -1,0 +1,132 @@
+package org.wardstream.rhythm;
+
+/**
+ * The straightforward computation of {@link AfFeatures} as it was before the features became incremental (main
+ * 777bcc3): every segment copies the window into new arrays and copies and sorts each set of differences for its
+ * median ({@link RrAnalyser#quantile}). Kept as the reference of the differential test ({@link IncrementalAfFeaturesTest}) and the microbenchmark
+ * ({@link AfFeaturesMicrobenchmark}); not used by the product.
+ */
+final class ReferenceAfFeatures {
+    private ReferenceAfFeatures() {
+    }
+
+    /** An analyser whose segments use this reference computation. */
+    static RrAnalyser analyser(RhythmParameters p) {
+        return new RrAnalyser(p, params -> (s, out) -> features(params, s, out));
+    }
+
+    /** The reference form of {@link RrAnalyser#features}. */
+    static boolean features(RhythmParameters p, RrAnalyserState s, double[] out) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        int span = Math.min(s.rrCount, cap);
+        int[] win = new int[span];
+        for (int j = 0; j < span; j++) win[j] = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+        int minClean = (int) Math.ceil(p.windowBeats() * p.minValidFraction());
+        if (compute(win, Math.min(span, p.windowBeats() + p.maxLag()), p.windowBeats(), p.maxLag(),
+                p.prematureFraction(), minClean, out) == 0) return false;
+        // the context features are not incremental: the same function over the same whole ring
+        AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), out, AfFeatures.COUNT);
+        return true;
+    }
+
+    static int compute(int[] win, int span, int w, int maxLag, double prematureFraction, int minClean, double[] out) {
+        int n = Math.min(w, span);
+        int[] scratch = new int[n + 1];
+        int nv = 0;
+        for (int j = 0; j < n; j++) if (win[j] > 0) scratch[nv++] = win[j];
+        if (nv < Math.max(minClean, 6)) return 0;
+        double m = RrAnalyser.quantile(scratch, nv, 0.5);
+        double lim = (1 - prematureFraction) * m;
+        // ectopic: premature intervals and the one after each (j - 1 is later in time than j)
+        boolean[] ectopic = new boolean[n];
+        int premature = 0;
+        for (int j = 0; j < n; j++) {
+            if (win[j] > 0 && win[j] < lim) {
+                premature++;
+                ectopic[j] = true;
+                if (j > 0) ectopic[j - 1] = true;
+            }
+        }
+        int[] d = new int[n];
+        // 0, 2, 5: successive differences
+        int nd = 0, nf = 0, small = 0;
+        int[] df = scratch; // reuse: filtered differences
+        for (int j = 0; j + 1 < n; j++) {
+            int a = win[j], b = win[j + 1];
+            if (a <= 0 || b <= 0) continue;
+            int diff = Math.abs(a - b);
+            d[nd++] = diff;
+            if (diff < AfFeatures.LEVEL_FRACTION * m) small++;
+            if (!ectopic[j] && !ectopic[j + 1]) df[nf++] = diff;
+        }
+        if (nd < 4) return 0;
+        double irrRaw = RrAnalyser.quantile(d, nd, 0.5) / m;
+        double irrFiltered = nf >= 4 ? RrAnalyser.quantile(df, nf, 0.5) / m : 0.0;
+        // 1: min over lags of the median lag-k difference (the newest w slots against up to maxLag older ones)
+        double minLag = irrRaw;
+        for (int k = 2; k <= maxLag; k++) {
+            int c = 0;
+            for (int j = 0; j < n && j + k < span; j++) {
+                int a = win[j], b = win[j + k];
+                if (a > 0 && b > 0) d[c++] = Math.abs(a - b);
+            }
+            if (c >= 4) minLag = Math.min(minLag, RrAnalyser.quantile(d, c, 0.5) / m);
+        }
+        // 4: turning points; 6: symbolic words
+        int triples = 0, turns = 0, words = 0;
+        int[] hist = new int[27];
+        for (int j = 0; j + 2 < n; j++) {
+            int a = win[j], b = win[j + 1], c = win[j + 2];
+            if (a <= 0 || b <= 0 || c <= 0) continue;
+            triples++;
+            if ((b > a && b > c) || (b < a && b < c)) turns++;
+            if (j + 3 < n && win[j + 3] > 0) {
+                int s1 = symbol(b - a, m), s2 = symbol(c - b, m), s3 = symbol(win[j + 3] - c, m);
+                hist[s1 * 9 + s2 * 3 + s3]++;
+                words++;
+            }
+        }
+        double entropy = 0;
+        for (int h : hist) {
+            if (h > 0) {
+                double p = (double) h / words;
+                entropy -= p * Math.log(p);
+            }
+        }
+        out[0] = Math.log(AfFeatures.LOG_OFFSET + irrFiltered);
+        out[1] = Math.log(AfFeatures.LOG_OFFSET + minLag);
+        out[2] = Math.log(AfFeatures.LOG_OFFSET + irrRaw);
+        out[3] = (double) premature / nv;
+        out[4] = triples == 0 ? 0 : (double) turns / triples;
+        out[5] = (double) small / nd;
+        out[6] = words == 0 ? 0 : entropy / Math.log(27);
+        out[7] = Math.log(RrAnalyser.REFERENCE_RR_MS / m);
+        // 8: lag-1 autocorrelation of the non-ectopic intervals (pairs of adjacent clean, non-ectopic intervals)
+        double sx = 0, sxx = 0, sxy = 0;
+        int na = 0, npairs = 0;
+        for (int j = 0; j < n; j++) {
+            if (win[j] <= 0 || ectopic[j]) continue;
+            double x = win[j] - m;
+            sx += x;
+            sxx += x * x;
+            na++;
+            if (j + 1 < n && win[j + 1] > 0 && !ectopic[j + 1]) {
+                sxy += x * (win[j + 1] - m);
+                npairs++;
+            }
+        }
+        double ac = 0;
+        if (na >= 4 && npairs >= 3) {
+            double mu = sx / na;
+            double var = sxx / na - mu * mu;
+            // covariance of adjacent pairs about the mean (approximation: pairs share the window mean)
+            ac = var > 1e-9 ? Math.max(-1, Math.min(1, (sxy / npairs - mu * mu) / var)) : 0;
+        }
+        out[8] = ac;
+        return nv;
+    }
+
+    private static int symbol(int diff, double median) {
+        return diff < -AfFeatures.LEVEL_FRACTION * median ? 0 : diff > AfFeatures.LEVEL_FRACTION * median ? 2 : 1;
+    }
+}
