@@ -340,9 +340,13 @@ class TriageFhirIT {
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-x1", "pa-6", EpisodeType.BRADYCARDIA,
                 Severity.URGENT, START, 50));
         awaitTask(clinicianA, "ep-x1", 2);
+        // both messages stored (the Task has one more version when its alert came before the patient's enrolment)
+        await().atMost(Duration.ofSeconds(10)).until(() -> rows("select count(*) from alert_message where episode_id"
+                + " = 'ep-x1'").get(0).equals("2"));
         assertThat(action(clinicianA, "ep-x1", "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}")
                 .statusCode()).isEqualTo(200);
         String before = clinicianA.get("/fhir/Task/ep-x1/_history").body();
+        int versionsBefore = JSON.readTree(before).at("/entry").size();
         List<String> messagesBefore = rows("select count(*) from alert_message");
 
         TRIAGE.restartWithFullReplay("triage-test-replay");
@@ -352,8 +356,8 @@ class TriageFhirIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> Integer.parseInt(rows("select count(*) from alert_message").get(0))
                 == Integer.parseInt(messagesBefore.get(0)) + 1);
         JsonNode history = JSON.readTree(clinicianA.get("/fhir/Task/ep-x1/_history").body());
-        assertThat(history.at("/entry").size()).isEqualTo(3);
-        assertThat(JSON.readTree(before).at("/entry").size()).isEqualTo(3);
+        assertThat(versionsBefore).as("opened (+ its programme), closed, resolved").isBetween(3, 4);
+        assertThat(history.at("/entry").size()).isEqualTo(versionsBefore);
         assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-x1").body()).at("/status").asText()).isEqualTo("completed");
     }
 }
