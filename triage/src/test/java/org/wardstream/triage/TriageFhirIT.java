@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -249,6 +250,59 @@ class TriageFhirIT {
         HttpResponse<String> stale = clinicianA.put("/fhir/Task/ep-u1", "application/fhir+json",
                 now.toString().replace("\"requested\"", "\"completed\""), Map.of("If-Match", "W/\"1\""));
         assertThat(stale.statusCode()).isEqualTo(412);
+    }
+
+    @Test
+    void theWorklistQueryCountsAndPagesOnlyTheUsersProgrammesAndTotalNoneLeavesTheCountOut() throws Exception {
+        TRIAGE.server().users().add("clinician-ab", TriageUser.Role.CLINICIAN, Set.of(PROGRAMME_A, PROGRAMME_B),
+                PASSWORD.toCharArray(), false);
+        Http clinicianAB = Http.basic(TRIAGE.baseUrl(), "clinician-ab", PASSWORD);
+        TRIAGE.enrol("pw-a", PROGRAMME_A);
+        TRIAGE.enrol("pw-b", PROGRAMME_B);
+        // episode, patient, type, severity (routine < urgent < stat), minute after START
+        Object[][] alerts = {{"ep-w-a1", "pw-a", EpisodeType.PAUSE, Severity.ROUTINE, 1},
+                {"ep-w-a2", "pw-a", EpisodeType.TACHYCARDIA, Severity.URGENT, 2},
+                {"ep-w-b1", "pw-b", EpisodeType.PAUSE, Severity.STAT, 3}};
+        for (Object[] x : alerts) {
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, (String) x[0], (String) x[1],
+                    (EpisodeType) x[2], (Severity) x[3], START, (Integer) x[4]));
+        }
+        for (Object[] x : alerts) awaitTask(x[1].equals("pw-a") ? clinicianA : clinicianB, (String) x[0], 1);
+        String worklist = "/fhir/Task?status=requested,accepted,in-progress&_sort=-priority,authored-on"
+                + "&_id=ep-w-a1,ep-w-a2,ep-w-b1";
+
+        // one programme (SearchQuery's "programme = ?"), two programmes ("programme = any(?)"): each sees its own only
+        JsonNode a = JSON.readTree(clinicianA.get(worklist).body());
+        assertThat(a.at("/total").asInt()).isEqualTo(2);
+        assertThat(ids(a)).containsExactly("ep-w-a2", "ep-w-a1");
+        JsonNode b = JSON.readTree(clinicianB.get(worklist).body());
+        assertThat(b.at("/total").asInt()).isEqualTo(1);
+        assertThat(ids(b)).containsExactly("ep-w-b1");
+        JsonNode ab = JSON.readTree(clinicianAB.get(worklist).body());
+        assertThat(ab.at("/total").asInt()).isEqualTo(3);
+        assertThat(ids(ab)).containsExactly("ep-w-b1", "ep-w-a2", "ep-w-a1");
+        JsonNode pauses = JSON.readTree(clinicianAB.get(worklist + "&episode-type=pause").body());
+        assertThat(pauses.at("/total").asInt()).isEqualTo(2);
+        assertThat(ids(pauses)).containsExactly("ep-w-b1", "ep-w-a1");
+
+        // _total=none: the same entries, no Bundle.total; an unknown _total is a 400
+        HttpResponse<String> none = clinicianA.get(worklist + "&_total=none");
+        assertThat(none.statusCode()).isEqualTo(200);
+        assertValidR4(none.body());
+        JsonNode noTotal = JSON.readTree(none.body());
+        assertThat(noTotal.has("total")).as("Bundle.total with _total=none").isFalse();
+        assertThat(ids(noTotal)).containsExactly("ep-w-a2", "ep-w-a1");
+        assertThat(JSON.readTree(clinicianA.get(worklist + "&_total=accurate").body()).at("/total").asInt()).isEqualTo(2);
+        assertThat(clinicianA.get(worklist + "&_total=sometimes").statusCode()).isEqualTo(400);
+        assertThat(rows("select detail from audit_log where username = 'clinician-a' and action = 'search'"
+                + " and detail like '%ep-w-a1%' order by id")).anyMatch(d -> d.endsWith("total not counted (_total=none)"))
+                .anyMatch(d -> d.endsWith("-> 2 matches"));
+    }
+
+    private static List<String> ids(JsonNode bundle) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : bundle.at("/entry")) out.add(e.at("/resource/id").asText());
+        return out;
     }
 
     @Test

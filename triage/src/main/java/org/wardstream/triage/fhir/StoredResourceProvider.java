@@ -90,9 +90,25 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
     /** A search's results, fetched page by page from the database. */
     protected IBundleProvider results(SearchQuery q, RequestDetails rd) {
         TriageUser u = user(rd);
-        int total = store.count(u, q);
-        audit.record(u.username(), "search", typeName(), null, q.describe() + " -> " + total + " matches", "ok");
+        Integer total = countRequested(rd) ? store.count(u, q) : null;
+        audit.record(u.username(), "search", typeName(), null, q.describe() + " -> "
+                + (total == null ? "total not counted (_total=none)" : total + " matches"), "ok");
         return new SearchResults(store, u, q, total, this::parse);
+    }
+
+    /**
+     * FHIR's {@code _total}: {@code none} leaves Bundle.total out (no count of the matches: the cheapest search);
+     * {@code accurate}, {@code estimate} or no parameter: the exact count (an estimate may be exact).
+     */
+    static boolean countRequested(RequestDetails rd) {
+        String[] values = rd.getParameters().get("_total");
+        if (values == null || values.length == 0) return true;
+        if (values.length > 1) throw new InvalidRequestException("_total is given more than once");
+        return switch (values[0]) {
+            case "none" -> false;
+            case "accurate", "estimate" -> true;
+            default -> throw new InvalidRequestException("_total must be none, estimate or accurate, not '" + values[0] + "'");
+        };
     }
 
     /** A search's results, fetched page by page from the database, for the user who searched (and no one else). */
@@ -100,11 +116,11 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         private final TaskStore store;
         private final TriageUser user;
         private final SearchQuery query;
-        private final int total;
+        private final Integer total;
         private final java.util.function.Function<TaskStore.Stored, ? extends Resource> parse;
         private final InstantType published = InstantType.now();
 
-        SearchResults(TaskStore store, TriageUser user, SearchQuery query, int total,
+        SearchResults(TaskStore store, TriageUser user, SearchQuery query, Integer total,
                       java.util.function.Function<TaskStore.Stored, ? extends Resource> parse) {
             this.store = store;
             this.user = user;

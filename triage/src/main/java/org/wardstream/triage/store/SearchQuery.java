@@ -78,7 +78,13 @@ public final class SearchQuery {
         for (String cond : conditions) sb.append(" and ").append(cond);
         out.addAll(params);
         Set<String> visible = user.visibleProgrammes();
-        if (visible != null) {
+        if (visible != null && visible.size() == 1) {
+            // an equality, not "= any(array)": PostgreSQL can then read resource_open_programme (V2) in the worklist's
+            // order for this programme alone; "= any" with one element matches the same rows but is not an equality
+            // to the planner, which then reads the open Tasks of every programme in order and filters them
+            sb.append(" and programme = ?");
+            out.add(visible.iterator().next());
+        } else if (visible != null) {
             sb.append(" and programme = any(?)");
             out.add(c.createArrayOf("text", visible.toArray()));
         }

@@ -360,7 +360,7 @@ public final class TaskStore {
         return db.tx(c -> {
             List<Object> params = new ArrayList<>();
             String where = q.where(user, params, c);
-            try (PreparedStatement ps = c.prepareStatement("select count(*) from resource where " + where)) {
+            try (PreparedStatement ps = c.prepareStatement(countSql(where))) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -378,8 +378,7 @@ public final class TaskStore {
             params.add(limit);
             params.add(offset);
             List<Stored> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select res_type, id, version, last_updated, programme, json"
-                    + " from resource where " + where + " order by " + q.orderBy() + " limit ? offset ?")) {
+            try (PreparedStatement ps = c.prepareStatement(pageSql(where, q))) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -390,6 +389,17 @@ public final class TaskStore {
             }
             return out;
         });
+    }
+
+    /** The count of a search's matches, for a WHERE clause from {@link SearchQuery#where}. */
+    static String countSql(String where) {
+        return "select count(*) from resource where " + where;
+    }
+
+    /** One page of a search's matches (parameters: the WHERE clause's, then limit and offset). */
+    static String pageSql(String where, SearchQuery q) {
+        return "select res_type, id, version, last_updated, programme, json from resource where " + where
+                + " order by " + q.orderBy() + " limit ? offset ?";
     }
 
     static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

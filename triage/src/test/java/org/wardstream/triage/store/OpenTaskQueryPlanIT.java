@@ -1,0 +1,126 @@
+package org.wardstream.triage.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.wardstream.embedded.EmbeddedPostgres;
+import org.wardstream.triage.TriageUser;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The worklist's queries can be answered from an index in their own order (V2__open_task_indexes.sql): the SQL that
+ * {@link TaskStore} sends, explained on the embedded PostgreSQL with sorting and sequential/bitmap scans priced out
+ * ({@code enable_sort=off} etc. make them very costly, not impossible). If no index delivered the searches' order
+ * (as with V1's index, built NULLS FIRST for an order the searches ask NULLS LAST), the plan would still need a Sort
+ * node and read every open Task before returning the first page; with a matching index there is none. The table's
+ * size does not matter for this: the question is only whether such an index exists and matches the SQL.
+ */
+class OpenTaskQueryPlanIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> OPEN = List.of("requested", "accepted", "in-progress");
+    private static EmbeddedPostgres pg;
+    private static Database db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.start();
+        db = Database.open(pg.jdbcUrl(), pg.user(), null, 2);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (db != null) db.close();
+        if (pg != null) pg.close();
+    }
+
+    private static final TriageUser CLINICIAN = new TriageUser("c", TriageUser.Role.CLINICIAN, Set.of("cardiac-a"));
+    private static final TriageUser TWO_PROGRAMMES = new TriageUser("c2", TriageUser.Role.CLINICIAN,
+            Set.of("cardiac-a", "frailty-b"));
+    private static final TriageUser ADMIN = new TriageUser("a", TriageUser.Role.ADMINISTRATOR, Set.of());
+
+    /** The worklist's order (TaskProvider: _sort=-priority,authored-on). */
+    private static SearchQuery worklist() {
+        return new SearchQuery("Task").anyOf("status", OPEN).orderBy("priority_rank", true).orderBy("authored_on", false);
+    }
+
+    /** EXPLAIN (FORMAT JSON) of the statement with its parameters bound, under the given planner settings. */
+    private static JsonNode plan(TriageUser user, SearchQuery q, boolean page) {
+        return db.tx(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("set local enable_seqscan = off");
+                st.execute("set local enable_bitmapscan = off");
+                st.execute("set local enable_sort = off");
+                st.execute("set local enable_incremental_sort = off");
+            }
+            List<Object> params = new ArrayList<>();
+            String where = q.where(user, params, c);
+            String sql = page ? TaskStore.pageSql(where, q) : TaskStore.countSql(where);
+            if (page) {
+                params.add(100);
+                params.add(0);
+            }
+            try (PreparedStatement ps = c.prepareStatement("explain (format json) " + sql)) {
+                TaskStore.bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return JSON.readTree(rs.getString(1)).get(0).get("Plan");
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+    }
+
+    /** Every node type in the plan, depth first ("Limit", "Index Scan", ...), with the index it uses if any. */
+    private static List<String> nodes(JsonNode plan) {
+        List<String> out = new ArrayList<>();
+        out.add(plan.get("Node Type").asText() + (plan.has("Index Name") ? " " + plan.get("Index Name").asText() : ""));
+        if (plan.has("Plans")) for (JsonNode child : plan.get("Plans")) out.addAll(nodes(child));
+        return out;
+    }
+
+    @Test
+    void theWorklistOfAOneProgrammeClinicianIsReadInIndexOrderWithoutASort() {
+        List<String> n = nodes(plan(CLINICIAN, worklist(), true));
+        assertThat(n).as("plan %s", n).noneMatch(s -> s.contains("Sort")).anyMatch(s -> s.startsWith("Index Scan"));
+    }
+
+    @Test
+    void theWorklistOfAUserOfSeveralOrAllProgrammesIsReadInIndexOrderWithoutASort() {
+        for (TriageUser u : List.of(TWO_PROGRAMMES, ADMIN)) {
+            List<String> n = nodes(plan(u, worklist(), true));
+            assertThat(n).as("plan for %s: %s", u.username(), n).noneMatch(s -> s.contains("Sort"))
+                    .anyMatch(s -> s.startsWith("Index Scan"));
+        }
+    }
+
+    @Test
+    void theOpenTasksOfOneTypeAreReadInIndexOrderAndCountedFromTheIndexAlone() {
+        SearchQuery byType = worklist().anyOf("episode_type", List.of("pause"));
+        List<String> page = nodes(plan(CLINICIAN, byType, true));
+        assertThat(page).as("plan %s", page).noneMatch(s -> s.contains("Sort")).anyMatch(s -> s.startsWith("Index Scan"));
+        SearchQuery requestedOfType = new SearchQuery("Task").anyOf("status", List.of("requested"))
+                .anyOf("episode_type", List.of("pause"));
+        List<String> count = nodes(plan(CLINICIAN, requestedOfType, false));
+        assertThat(count).as("count plan %s", count).anyMatch(s -> s.startsWith("Index Only Scan"));
+    }
+
+    @Test
+    void theWorklistCountIsTakenFromAnIndexAlone() {
+        for (TriageUser u : List.of(CLINICIAN, TWO_PROGRAMMES, ADMIN)) {
+            List<String> n = nodes(plan(u, worklist(), false));
+            assertThat(n).as("count plan for %s: %s", u.username(), n).anyMatch(s -> s.startsWith("Index Only Scan"));
+        }
+    }
+}
