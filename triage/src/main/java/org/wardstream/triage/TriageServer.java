@@ -27,6 +27,7 @@ import org.wardstream.triage.store.Database;
 import org.wardstream.triage.store.Users;
 import org.wardstream.triage.web.AuthFilter;
 import org.wardstream.triage.web.LoginServlet;
+import org.wardstream.triage.web.LoginThrottle;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -117,7 +118,8 @@ public final class TriageServer implements AutoCloseable {
         statics.setInitParameter("dirAllowed", "false");
         context.addServlet(statics, "/");
 
-        LoginServlet login = new LoginServlet(users, audit);
+        LoginThrottle throttle = LoginThrottle.defaults();
+        LoginServlet login = new LoginServlet(users, audit, throttle);
         for (String path : List.of("/login", "/logout", "/session")) context.addServlet(new ServletHolder(login), path);
 
         List<IResourceProvider> providers = new ArrayList<>();
@@ -131,7 +133,7 @@ public final class TriageServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
                 org.wardstream.triage.worklist.ResponseTargets.configured())), "/api/response-targets");
 
-        FilterHolder auth = new FilterHolder(new AuthFilter(users, audit));
+        FilterHolder auth = new FilterHolder(new AuthFilter(users, audit, throttle));
         auth.setAsyncSupported(true);
         context.addFilter(auth, "/fhir/*", EnumSet.of(DispatcherType.REQUEST));
         context.addFilter(auth, "/api/*", EnumSet.of(DispatcherType.REQUEST));

@@ -38,14 +38,17 @@ public final class AuthFilter implements Filter {
     public static final String SESSION_CSRF = "wardstream.csrf";
     public static final String CSRF_HEADER = "X-CSRF-Token";
     public static final String CSRF_FIELD = "_csrf";
+    private static final String DENIAL = "org.wardstream.triage.auth-denial";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final Users users;
     private final Audit audit;
+    private final LoginThrottle throttle;
 
-    public AuthFilter(Users users, Audit audit) {
+    public AuthFilter(Users users, Audit audit, LoginThrottle throttle) {
         this.users = users;
         this.audit = audit;
+        this.throttle = throttle;
     }
 
     @Override
@@ -56,10 +59,12 @@ public final class AuthFilter implements Filter {
         response.setHeader("Cache-Control", "no-store");
         String auth = request.getHeader("Authorization");
         if (auth != null) {
-            Optional<TriageUser> user = fromHeader(auth);
+            Optional<TriageUser> user = fromHeader(request, auth);
             if (user.isEmpty()) {
-                audit.record(null, "authenticate", null, null, request.getMethod() + " " + request.getRequestURI(),
-                        "denied: bad credentials");
+                Object denial = request.getAttribute(DENIAL);
+                audit.record(denial == null ? null : basicUser(auth), "authenticate", null, null,
+                        request.getMethod() + " " + request.getRequestURI(),
+                        denial == null ? "denied: bad credentials" : denial.toString());
                 unauthorized(request, response);
                 return;
             }
@@ -85,7 +90,7 @@ public final class AuthFilter implements Filter {
         chain.doFilter(request, response);
     }
 
-    private Optional<TriageUser> fromHeader(String auth) {
+    private Optional<TriageUser> fromHeader(HttpServletRequest request, String auth) {
         if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return users.byToken(auth.substring(7).strip());
         }
@@ -98,9 +103,34 @@ public final class AuthFilter implements Filter {
             }
             int colon = decoded.indexOf(':');
             if (colon <= 0) return Optional.empty();
-            return users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
+            return basic(request, decoded.substring(0, colon), decoded.substring(colon + 1).toCharArray());
         }
         return Optional.empty();
+    }
+
+    /**
+     * HTTP Basic, with the login form's throttle: a locked name is refused without checking the password. A refusal
+     * because of the lock, or the failure that starts it, leaves its audit outcome in the request attribute
+     * {@link #DENIAL}.
+     */
+    private Optional<TriageUser> basic(HttpServletRequest request, String username, char[] password) {
+        if (throttle.locked(username).isPresent()) {
+            request.setAttribute(DENIAL, LoginServlet.lockedOutcome(throttle));
+            return Optional.empty();
+        }
+        Optional<TriageUser> user = users.authenticate(username, password);
+        if (user.isPresent()) {
+            throttle.succeeded(username);
+        } else if (throttle.failed(username)) {
+            request.setAttribute(DENIAL, LoginServlet.lockingOutcome(throttle));
+        }
+        return user;
+    }
+
+    /** The user name of a Basic header (only when the throttle named it in {@link #DENIAL}). */
+    private static String basicUser(String auth) {
+        String decoded = new String(Base64.getDecoder().decode(auth.substring(6).strip()), StandardCharsets.UTF_8);
+        return decoded.substring(0, decoded.indexOf(':'));
     }
 
     static boolean csrfOk(HttpServletRequest request, HttpSession session) {

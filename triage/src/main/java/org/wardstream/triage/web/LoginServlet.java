@@ -27,10 +27,12 @@ public final class LoginServlet extends HttpServlet {
 
     private final transient Users users;
     private final transient Audit audit;
+    private final transient LoginThrottle throttle;
 
-    public LoginServlet(Users users, Audit audit) {
+    public LoginServlet(Users users, Audit audit, LoginThrottle throttle) {
         this.users = users;
         this.audit = audit;
+        this.throttle = throttle;
     }
 
     @Override
@@ -87,13 +89,17 @@ public final class LoginServlet extends HttpServlet {
 
     private void loginForm(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String token = csrfToken(req.getSession(true));
-        boolean failed = req.getParameter("error") != null;
+        String error = req.getParameter("error");
+        boolean failed = error != null;
         String next = safeNext(req.getParameter("next"));
         String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>Sign in - wardstream triage</title><link rel=\"stylesheet\" href=\"/login.css\"></head>"
                 + "<body><main class=\"login\"><h1>wardstream triage</h1><h2>Sign in</h2>"
-                + (failed ? "<p class=\"error\" role=\"alert\">The user name or password is not right.</p>" : "")
+                + (failed ? "<p class=\"error\" role=\"alert\">" + ("locked".equals(error)
+                        ? "Too many failed sign-ins for this user name: wait " + throttle.lockout().toMinutes()
+                        + " minutes, then try again (or ask an administrator)."
+                        : "The user name or password is not right.") + "</p>" : "")
                 + "<form method=\"post\" action=\"/login\">"
                 + "<input type=\"hidden\" name=\"_csrf\" value=\"" + token + "\">"
                 + "<input type=\"hidden\" name=\"next\" value=\"" + escape(next) + "\">"
@@ -116,15 +122,25 @@ public final class LoginServlet extends HttpServlet {
         }
         String username = req.getParameter("username");
         String password = req.getParameter("password");
-        Optional<TriageUser> user = username == null || password == null ? Optional.empty()
-                : users.authenticate(username.strip(), password.toCharArray());
-        String next = safeNext(req.getParameter("next"));
-        if (user.isEmpty()) {
-            audit.record(username == null ? null : username.strip(), "login", null, null, null, "denied");
+        String name = username == null ? null : username.strip();
+        Optional<java.time.Duration> lock = throttle.locked(name);
+        if (lock.isPresent()) {
+            audit.record(name, "login", null, null, null, lockedOutcome(throttle));
             resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
-            resp.setHeader("Location", "/login?error=1");
+            resp.setHeader("Location", "/login?error=locked");
             return;
         }
+        Optional<TriageUser> user = name == null || password == null ? Optional.empty()
+                : users.authenticate(name, password.toCharArray());
+        String next = safeNext(req.getParameter("next"));
+        if (user.isEmpty()) {
+            boolean nowLocked = throttle.failed(name);
+            audit.record(name, "login", null, null, null, nowLocked ? lockingOutcome(throttle) : "denied");
+            resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
+            resp.setHeader("Location", nowLocked ? "/login?error=locked" : "/login?error=1");
+            return;
+        }
+        throttle.succeeded(name);
         session.invalidate(); // a new session id after login (session fixation)
         HttpSession fresh = req.getSession(true);
         fresh.setAttribute(AuthFilter.SESSION_USER, user.get().username());
@@ -146,6 +162,17 @@ public final class LoginServlet extends HttpServlet {
         }
         resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
         resp.setHeader("Location", "/login");
+    }
+
+    /** The audit outcome of a sign-in refused, unchecked, because the name is locked. */
+    static String lockedOutcome(LoginThrottle throttle) {
+        return "denied: locked after " + throttle.maxFailures() + " failed sign-ins (password not checked)";
+    }
+
+    /** The audit outcome of the failed sign-in that locks the name. */
+    static String lockingOutcome(LoginThrottle throttle) {
+        return "denied; " + throttle.maxFailures() + " failed sign-ins in a row: locked for "
+                + throttle.lockout().toMinutes() + " min";
     }
 
     /** Only a local path is a redirect target (no open redirect). */
