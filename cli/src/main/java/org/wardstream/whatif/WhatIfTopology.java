@@ -84,8 +84,12 @@ public final class WhatIfTopology {
         }
     }
 
-    /** Where the recorded history is. */
-    public record Source(String bootstrapServers, Properties kafkaProperties, Long fromMs, Long toMs) {
+    /**
+     * Where the recorded history is; {@code progressRun} a {@link ReadProgress} run counting the device-event records
+     * read (null: not counted).
+     */
+    public record Source(String bootstrapServers, Properties kafkaProperties, Long fromMs, Long toMs,
+                         String progressRun) {
     }
 
     /** Adds the what-if to {@code env}; returns the rows to collect. */
@@ -117,8 +121,11 @@ public final class WhatIfTopology {
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "false")
                 .build();
-        DataStream<IngestRecord> records = env.fromSource(events,
+        DataStream<IngestRecord> read = env.fromSource(events,
                 ReadingWatermarks.strategy(ingest.outOfOrderness(), ingest.idleness()), "device-events (history)");
+        DataStream<IngestRecord> records = source.progressRun() == null ? read
+                : read.map(new ReadProgress.Count<IngestRecord>(source.progressRun())).returns(read.getType())
+                        .name("records read (progress)");
         DataStream<EnrolmentUpdate> enrolmentUpdates = IngestStage.splitEnrolments(env.fromSource(enrolments,
                 ReadingWatermarks.neverHoldBack(), "enrolments (history)")).valid();
         IngestStage.Output admitted = IngestStage.build(records, enrolmentUpdates, ingest);

@@ -120,6 +120,8 @@ class WhatIfIT {
         assertThat(j.get("patients").asInt()).isEqualTo(6);
         assertThat(j.get("patient_days").asInt()).isEqualTo(6);
         assertThat(j.get("readings_admitted").asInt()).as("every fixture line is admitted").isEqualTo(294);
+        assertThat(j.get("device_event_records_read").asInt()).as("the progress counter saw every record")
+                .isEqualTo(294);
         assertThat(j.get("events_refused_by_ingest")).isEqualTo(json("{}"));
         assertThat(j.at("/window/calendar_days").asInt()).isEqualTo(1);
         assertThat(j.get("alerts")).isEqualTo(json("{'current':{'total':4,'by_type':{'tachycardia':4}},"
