@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -126,8 +127,14 @@ public final class WhatIfTopology {
         DataStream<IngestRecord> records = source.progressRun() == null ? read
                 : read.map(new ReadProgress.Count<IngestRecord>(source.progressRun())).returns(read.getType())
                         .name("records read (progress)");
+        // Unlike the live job's (ReadingWatermarks.neverHoldBack: an idle enrolments topic must not stop event
+        // time), the history's enrolments hold event time back until they are all read: both sources are read at
+        // once, and on a busy machine a patient's enrolment can come after the end of their readings. The gate
+        // holds such readings and releases them when the enrolment arrives, but past an already final watermark
+        // they would be late everywhere downstream (no timer registered for them fires: no episode, no span).
         DataStream<EnrolmentUpdate> enrolmentUpdates = IngestStage.splitEnrolments(env.fromSource(enrolments,
-                ReadingWatermarks.neverHoldBack(), "enrolments (history)")).valid();
+                WatermarkStrategy.<EnrolmentUpdate>noWatermarks().withTimestampAssigner((e, kafkaTs) -> kafkaTs),
+                "enrolments (history)")).valid();
         IngestStage.Output admitted = IngestStage.build(records, enrolmentUpdates, ingest);
         TypeInformation<String> key = TypeInformation.of(String.class);
         TypeInformation<Row> rowType = TypeInformation.of(Row.class);
