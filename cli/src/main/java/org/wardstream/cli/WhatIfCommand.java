@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -20,6 +23,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.wardstream.contract.Topics;
 import org.wardstream.demo.ReplayFiles;
 import org.wardstream.embedded.EmbeddedKafka;
 import org.wardstream.ingest.IngestSettings;
@@ -29,6 +33,7 @@ import org.wardstream.rules.Rule;
 import org.wardstream.rules.RuleValidationException;
 import org.wardstream.rules.Rules;
 import org.wardstream.whatif.HistoryTopics;
+import org.wardstream.whatif.ReadProgress;
 import org.wardstream.whatif.WhatIfLedger;
 import org.wardstream.whatif.WhatIfReport;
 import org.wardstream.whatif.WhatIfResult;
@@ -193,16 +198,32 @@ public final class WhatIfCommand implements Callable<Integer> {
         // registered after that (the end of the history) would never fire.
         IngestSettings ingest = IngestSettings.defaults().withEnrolmentGrace(java.time.Duration.ofDays(1))
                 .withIdleness(java.time.Duration.ofDays(1));
-        var rows = WhatIfTopology.build(env, new WhatIfTopology.Source(bootstrap, kafka, fromMs, toMs), ingest,
-                current, candidate);
+        long expected = HistoryTopics.offsetsBetween(bootstrap, kafka, Topics.DEVICE_EVENTS, fromMs, toMs);
+        String progressRun = ReadProgress.register();
+        var rows = WhatIfTopology.build(env, new WhatIfTopology.Source(bootstrap, kafka, fromMs, toMs, progressRun),
+                ingest, current, candidate);
         long n = 0;
+        long recordsRead;
         long jobStarted = System.nanoTime();
         long jobCpuStarted = processCpuNanos();
-        try (CloseableIterator<WhatIfTopology.Row> it = rows.executeAndCollect("wardstream what-if")) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "what-if progress");
+            t.setDaemon(true);
+            return t;
+        });
+        try (Progress progress = Progress.start("what-if (device events read)", expected, "events", System.err);
+             CloseableIterator<WhatIfTopology.Row> it = rows.executeAndCollect("wardstream what-if")) {
+            ticker.scheduleAtFixedRate(() -> progress.update(ReadProgress.read(progressRun)), 1, 1, TimeUnit.SECONDS);
             while (it.hasNext()) {
                 it.next().into(ledger);
                 n++;
             }
+            ticker.shutdownNow();
+            recordsRead = ReadProgress.read(progressRun);
+            progress.update(recordsRead);
+        } finally {
+            ticker.shutdownNow();
+            ReadProgress.release(progressRun);
         }
         WhatIfResult result = ledger.result(new WhatIfLedger.Parameters(minutesPerAlert, fromMs, toMs));
         Map<String, Object> json = result.toJson(ruleSets(current, candidate));
@@ -222,6 +243,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         timing.put("available_processors", Runtime.getRuntime().availableProcessors());
         timing.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
+        json.put("device_event_records_read", recordsRead);
         json.put("timing", timing);
         WhatIfReport.write(out, json);
         System.err.printf("  %,d result rows; %s -> %s%n", n, out.resolve(WhatIfReport.JSON_FILE),

@@ -67,6 +67,38 @@ public final class HistoryTopics {
         }
     }
 
+    /**
+     * The offsets between {@code fromMs} (null: the earliest retained) and {@code toMs} (null: the end) summed over
+     * {@code topic}'s partitions: the records a bounded read of that range will see, transaction markers included
+     * (so an upper bound on a transactionally written topic).
+     */
+    public static long offsetsBetween(String bootstrapServers, Properties extra, String topic, Long fromMs, Long toMs) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long total = 0;
+            for (TopicPartition tp : parts) {
+                long from = fromMs == null ? begin.get(tp) : offsetAt(c, tp, fromMs, end.get(tp));
+                long to = toMs == null ? end.get(tp) : offsetAt(c, tp, toMs, end.get(tp));
+                total += Math.max(0, to - from);
+            }
+            return total;
+        }
+    }
+
+    /** The first offset of {@code tp} at or after {@code timeMs}, or {@code end} when none is. */
+    private static long offsetAt(KafkaConsumer<byte[], byte[]> c, TopicPartition tp, long timeMs, long end) {
+        var found = c.offsetsForTimes(Map.of(tp, timeMs)).get(tp);
+        return found == null ? end : found.offset();
+    }
+
     /** The strata of every enrolled patient on the {@code enrolments} topic into the ledger. */
     public static Read enrolments(String bootstrapServers, Properties extra, WhatIfLedger ledger) {
         AvroCodec<Enrolment> codec = AvroCodec.enrolments();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -84,8 +85,12 @@ public final class WhatIfTopology {
         }
     }
 
-    /** Where the recorded history is. */
-    public record Source(String bootstrapServers, Properties kafkaProperties, Long fromMs, Long toMs) {
+    /**
+     * Where the recorded history is; {@code progressRun} a {@link ReadProgress} run counting the device-event records
+     * read (null: not counted).
+     */
+    public record Source(String bootstrapServers, Properties kafkaProperties, Long fromMs, Long toMs,
+                         String progressRun) {
     }
 
     /** Adds the what-if to {@code env}; returns the rows to collect. */
@@ -117,10 +122,19 @@ public final class WhatIfTopology {
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "false")
                 .build();
-        DataStream<IngestRecord> records = env.fromSource(events,
+        DataStream<IngestRecord> read = env.fromSource(events,
                 ReadingWatermarks.strategy(ingest.outOfOrderness(), ingest.idleness()), "device-events (history)");
+        DataStream<IngestRecord> records = source.progressRun() == null ? read
+                : read.map(new ReadProgress.Count<IngestRecord>(source.progressRun())).returns(read.getType())
+                        .name("records read (progress)");
+        // Unlike the live job's (ReadingWatermarks.neverHoldBack: an idle enrolments topic must not stop event
+        // time), the history's enrolments hold event time back until they are all read: both sources are read at
+        // once, and on a busy machine a patient's enrolment can come after the end of their readings. The gate
+        // holds such readings and releases them when the enrolment arrives, but past an already final watermark
+        // they would be late everywhere downstream (no timer registered for them fires: no episode, no span).
         DataStream<EnrolmentUpdate> enrolmentUpdates = IngestStage.splitEnrolments(env.fromSource(enrolments,
-                ReadingWatermarks.neverHoldBack(), "enrolments (history)")).valid();
+                WatermarkStrategy.<EnrolmentUpdate>noWatermarks().withTimestampAssigner((e, kafkaTs) -> kafkaTs),
+                "enrolments (history)")).valid();
         IngestStage.Output admitted = IngestStage.build(records, enrolmentUpdates, ingest);
         TypeInformation<String> key = TypeInformation.of(String.class);
         TypeInformation<Row> rowType = TypeInformation.of(Row.class);

@@ -120,6 +120,8 @@ class WhatIfIT {
         assertThat(j.get("patients").asInt()).isEqualTo(6);
         assertThat(j.get("patient_days").asInt()).isEqualTo(6);
         assertThat(j.get("readings_admitted").asInt()).as("every fixture line is admitted").isEqualTo(294);
+        assertThat(j.get("device_event_records_read").asInt()).as("the progress counter saw every record")
+                .isEqualTo(294);
         assertThat(j.get("events_refused_by_ingest")).isEqualTo(json("{}"));
         assertThat(j.at("/window/calendar_days").asInt()).isEqualTo(1);
         assertThat(j.get("alerts")).isEqualTo(json("{'current':{'total':4,'by_type':{'tachycardia':4}},"
@@ -178,6 +180,33 @@ class WhatIfIT {
                 + "'age_band':{'45-64':" + stratum(1, 0, 1, 1, 0, 0, 0) + ",'65-74':" + stratum(3, 3, 3, 0, 0, 0, 0)
                 + ",'75-84':" + stratum(1, 1, 1, 0, 0, 0, 0) + ",'85+':" + stratum(1, 0, 0, 0, 0, 0, 0) + "},"
                 + "'sex':{'female':" + stratum(3, 2, 2, 0, 0, 0, 0) + ",'male':" + stratum(3, 2, 3, 1, 0, 0, 0) + "}}"));
+    }
+
+    /**
+     * Enrolments and device events are read at once: with 20,000 other patients' enrolments ahead of them on the
+     * topic, the six patients' enrolments arrive after their readings have all been read. Their readings must still
+     * be analysed and counted (they were lost when the enrolments let event time run to its end first).
+     */
+    @Test
+    void enrolmentsReadAfterTheirPatientsReadingsStillCount() throws Exception {
+        Path enrolments = FIXTURE.resolve("enrolments-behind.ndjson");
+        String real = Files.readString(FIXTURE.resolve("enrolments.ndjson"));
+        String template = real.lines().findFirst().orElseThrow();
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            all.append(template.replace("\"w001\"", String.format("\"other-%05d\"", i))).append('\n');
+        }
+        all.append(real);
+        Files.writeString(enrolments, all);
+        Path outDir = FIXTURE.resolve("out-behind");
+        assertThat(Main.run("whatif", "--rules", candidate("rules-130b", 130).toString(), "--events",
+                FIXTURE.resolve("events.ndjson").toString(), "--enrolments", enrolments.toString(), "--outcomes",
+                FIXTURE.resolve("outcomes.ndjson").toString(), "--out", outDir.toString())).isZero();
+        JsonNode j = JSON.readTree(outDir.resolve(WhatIfReport.JSON_FILE).toFile());
+        assertThat(j.get("patients").asInt()).isEqualTo(6);
+        assertThat(j.get("readings_admitted").asInt()).isEqualTo(294);
+        assertThat(j.get("alerts")).isEqualTo(json("{'current':{'total':4,'by_type':{'tachycardia':4}},"
+                + "'candidate':{'total':1,'by_type':{'tachycardia':1}}}"));
     }
 
     @Test

@@ -22,7 +22,7 @@ public final class TopicPlan {
     /** Retention per topic (ms); compacted topics keep the latest value per key instead. */
     public static Map<String, Long> retentionMs() {
         Map<String, Long> r = new LinkedHashMap<>();
-        r.put(Topics.DEVICE_EVENTS, 7 * DAY_MS);     // enough to replay a week after a bad deployment
+        r.put(Topics.DEVICE_EVENTS, 35 * DAY_MS);    // a month of what-if history (RUNBOOK), and replay after a bad deployment
         r.put(Topics.DEVICE_EVENTS_DLQ, 30 * DAY_MS); // repairs take time
         r.put(Topics.ENROLMENTS_DLQ, 30 * DAY_MS);
         r.put(Topics.EPISODES, 30 * DAY_MS);          // the equity job's monthly window

@@ -20,7 +20,7 @@ class TopicPlanTest {
         assertThat(byName.get(Topics.ENROLMENTS).configs()).containsEntry("cleanup.policy", "compact")
                 .doesNotContainKey("retention.ms");
         assertThat(byName.get(Topics.EQUITY_AGGREGATES).configs()).containsEntry("cleanup.policy", "compact");
-        assertThat(byName.get(Topics.DEVICE_EVENTS).configs()).containsEntry("retention.ms", "604800000");
+        assertThat(byName.get(Topics.DEVICE_EVENTS).configs()).containsEntry("retention.ms", "3024000000");
         assertThat(byName.get(Topics.ALERTS).configs()).containsEntry("retention.ms", "2592000000");
     }
 }
