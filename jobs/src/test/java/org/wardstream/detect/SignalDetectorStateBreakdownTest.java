@@ -96,7 +96,7 @@ class SignalDetectorStateBreakdownTest {
 
     /** Bytes of one part of the state: entries (keys holding it), their keys' bytes, their values' bytes. */
     static final class Part {
-        long entries, keyBytes, valueBytes, elements;
+        long entries, keyBytes, valueBytes, elements, rrIntervals, rrBatches;
     }
 
     record Breakdown(long checkpointId, long checkpointBytes, int patients, Map<String, Part> byState,
@@ -114,6 +114,9 @@ class SignalDetectorStateBreakdownTest {
                     + "  per patient %6.1f B  per element %6.1f B%n", name, p.entries, p.elements, p.keyBytes,
                     p.valueBytes, (double) (p.keyBytes + p.valueBytes) / patients,
                     p.elements == 0 ? 0.0 : (double) p.valueBytes / p.elements)));
+            Part held = byState.get("backlog-held");
+            s.append(String.format("  held readings: %d of %d are RR batches, %.1f intervals per batch%n", held.rrBatches,
+                    held.elements, held.rrBatches == 0 ? 0.0 : (double) held.rrIntervals / held.rrBatches));
             detectorParts.forEach((name, bytes) -> s.append(String.format("  detector state part %-8s (plain, as in format 2) %7d B  per patient"
                     + " %6.1f B%n", name, bytes, (double) bytes / patients)));
             return s.toString();
@@ -169,6 +172,10 @@ class SignalDetectorStateBreakdownTest {
                             VoidNamespaceSerializer.INSTANCE, ld).get()) {
                         ser.serialize(r, out);
                         n++;
+                        if (r.rrMs != null) {
+                            part.rrIntervals += r.rrMs.length;
+                            part.rrBatches++;
+                        }
                     }
                     part.valueBytes += out.length() + 4; // the list serializer's element count
                     part.elements += n;
