@@ -58,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-state", description = "skip the keyed-state runs")
     boolean noState;
 
-    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend, written as CSV and SVG next to --json")
+    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend unless --scale-rocksdb, written as CSV and SVG next to --json")
     List<Integer> scale;
 
     @Option(names = "--scale-records-per-patient", paramLabel = "R", description = "records per patient at each scale point (default: ${DEFAULT-VALUE})")
