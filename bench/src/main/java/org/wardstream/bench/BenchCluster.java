@@ -31,9 +31,24 @@ final class BenchCluster implements AutoCloseable {
     }
 
     static BenchCluster start(Path workDir, int slots) throws Exception {
+        return start(workDir, slots, false);
+    }
+
+    /** The state backend settings of a run on RocksDB with incremental checkpoints (empty for the heap backend). */
+    static Configuration backend(boolean rocksDb) {
+        Configuration conf = new Configuration();
+        if (rocksDb) {
+            conf.set(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND, "rocksdb");
+            conf.set(org.apache.flink.configuration.CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        }
+        return conf;
+    }
+
+    /** @param rocksDb RocksDB with incremental checkpoints instead of the heap state backend */
+    static BenchCluster start(Path workDir, int slots, boolean rocksDb) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
         try {
-            Configuration conf = new Configuration();
+            Configuration conf = backend(rocksDb);
             InProcessMetrics.configure(conf);
             conf.set(RestOptions.BIND_PORT, "0");
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));

@@ -58,11 +58,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-state", description = "skip the keyed-state runs")
     boolean noState;
 
-    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend, written as CSV and SVG next to --json")
+    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend unless --scale-rocksdb, written as CSV and SVG next to --json")
     List<Integer> scale;
 
     @Option(names = "--scale-records-per-patient", paramLabel = "R", description = "records per patient at each scale point (default: ${DEFAULT-VALUE})")
     int scaleRecordsPerPatient = 40;
+
+    @Option(names = "--scale-rocksdb", description = "the scale curve on RocksDB with incremental checkpoints instead of the heap state backend")
+    boolean scaleRocksDb;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -103,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory(out.getParent(), "bench-work-");
         if (scale != null && !scale.isEmpty()) {
             try {
-                List<String> csv = new ScaleRun(work, System.out).run(scale, scaleRecordsPerPatient, seed);
+                List<String> csv = new ScaleRun(work, System.out).run(scale, scaleRecordsPerPatient, seed, scaleRocksDb);
                 String base = out.toString().replaceFirst("\\.json$", "");
                 ScaleRun.write(csv, Path.of(base + "-scale.csv"), Path.of(base + "-scale.svg"));
                 System.out.println("bench: scale curve written to " + base + "-scale.csv and .svg");

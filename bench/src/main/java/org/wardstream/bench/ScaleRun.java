@@ -19,7 +19,8 @@ import org.wardstream.rules.Rules;
  */
 final class ScaleRun {
     static final String HEADER = "patients,records_n,records_per_s,cpu_s_per_1000_records,peak_heap_mb,"
-            + "keyed_state_bytes_n,keyed_state_bytes_2n,bytes_per_patient_2n,load_1min";
+            + "keyed_state_bytes_n,keyed_state_bytes_2n,bytes_per_patient_2n,load_1min,records_per_patient,"
+            + "checkpoint_keyed_bytes,checkpoint_written_bytes,checkpoint_dir_bytes,backend";
 
     private final Path workDir;
     private final PrintStream log;
@@ -31,6 +32,11 @@ final class ScaleRun {
 
     /** Runs every point; returns the CSV lines (header first). */
     List<String> run(List<Integer> populations, int recordsPerPatient, long seed) throws Exception {
+        return run(populations, recordsPerPatient, seed, false);
+    }
+
+    /** @param rocksDb RocksDB with incremental checkpoints instead of the heap backend */
+    List<String> run(List<Integer> populations, int recordsPerPatient, long seed, boolean rocksDb) throws Exception {
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
         Path rulesDir = BenchRules.write(workDir.resolve("rules"));
@@ -42,15 +48,19 @@ final class ScaleRun {
                 log.printf("scale: %,d patients, %,d records (x2)...%n", patients, n);
                 EventSet set = new EventSet(n, patients, seed, true);
                 Path dir = workDir.resolve("scale-" + patients);
-                try (BenchCluster cluster = BenchCluster.start(dir, 2)) {
+                try (BenchCluster cluster = BenchCluster.start(dir, 2, rocksDb)) {
                     cluster.kafka.createTopics(1);
                     Benchmark.preload(cluster, set);
                     Variants variants = new Variants(cluster, set, rules, rulesDir, 1, Benchmark.CHECKPOINT_INTERVAL);
                     double load = Cpu.loadAverages()[0];
-                    StateRun.Result r = new StateRun(cluster, set, rulesDir, dir, 1).run(variants);
-                    String line = String.format(Locale.ROOT, "%d,%d,%.1f,%.4f,%.1f,%d,%d,%.1f,%.1f", patients, set.n,
-                            set.n / r.seconds(), 1000 * r.cpuSeconds() / set.n, heap.overallPeak() / 1048576.0,
-                            r.atN().keyedBytes(), r.at2n().keyedBytes(), r.perPatient2n(), load);
+                    StateRun.Result r = new StateRun(cluster, set, rulesDir, dir, 1, BenchCluster.backend(rocksDb))
+                            .run(variants);
+                    String line = String.format(Locale.ROOT, "%d,%d,%.1f,%.4f,%.1f,%d,%d,%.1f,%.1f,%d,%d,%d,%d,%s",
+                            patients, set.n, set.n / r.seconds(), 1000 * r.cpuSeconds() / set.n,
+                            heap.overallPeak() / 1048576.0, r.atN().keyedBytes(), r.at2n().keyedBytes(),
+                            r.perPatient2n(), load, recordsPerPatient, r.checkpoint().keyedBytes(),
+                            r.checkpoint().checkpointedBytes(), r.checkpoint().directoryBytes(),
+                            rocksDb ? "rocksdb-incremental" : "heap");
                     log.println("scale: " + line);
                     lines.add(line);
                 }
@@ -59,47 +69,76 @@ final class ScaleRun {
         return lines;
     }
 
-    /** A line chart of each numeric column against patients (log scale), one panel per quantity, as SVG. */
+    /**
+     * A line chart of each numeric column against patients (log scale), one panel per quantity and one line per state
+     * backend (the last column, when the CSV has one), as SVG.
+     */
     static String svg(List<String> csv) {
         String[] cols = csv.get(0).split(",");
         int[] show = {2, 3, 4, 7};
         int rows = csv.size() - 1;
         double[][] v = new double[rows][cols.length];
+        String[] series = new String[rows];
+        boolean hasBackend = cols[cols.length - 1].equals("backend");
         for (int i = 0; i < rows; i++) {
             String[] f = csv.get(i + 1).split(",");
-            for (int j = 0; j < cols.length; j++) v[i][j] = Double.parseDouble(f[j]);
+            for (int j = 0; j < cols.length; j++) v[i][j] = j < f.length ? number(f[j]) : Double.NaN;
+            series[i] = hasBackend && f.length == cols.length ? f[cols.length - 1] : "heap";
         }
+        List<String> names = java.util.Arrays.stream(series).distinct().toList();
+        String[] colours = {"#1f5fa8", "#c0392b", "#27ae60"};
         int pw = 360, ph = 220, m = 50;
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
                 "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' font-family='sans-serif' font-size='11'>%n",
-                2 * (pw + m) + m, 2 * (ph + m) + m));
-        double xMin = Math.log10(v[0][0]), xMax = Math.log10(v[rows - 1][0]);
+                2 * (pw + m) + m, 2 * (ph + m) + m + 20));
+        double xMin = Double.MAX_VALUE, xMax = -Double.MAX_VALUE;
+        for (double[] row : v) {
+            xMin = Math.min(xMin, Math.log10(row[0]));
+            xMax = Math.max(xMax, Math.log10(row[0]));
+        }
         if (xMax <= xMin) xMax = xMin + 1;
         for (int k = 0; k < show.length; k++) {
             int c = show[k];
             int ox = m + (k % 2) * (pw + m), oy = m + (k / 2) * (ph + m);
             double yMax = 0;
-            for (double[] row : v) yMax = Math.max(yMax, row[c]);
+            for (double[] row : v) if (!Double.isNaN(row[c])) yMax = Math.max(yMax, row[c]);
             yMax = yMax <= 0 ? 1 : yMax * 1.1;
             s.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='#888'/>%n",
                     ox, oy, pw, ph));
             s.append(String.format(Locale.ROOT, "<text x='%d' y='%d'>%s</text>%n", ox, oy - 8, cols[c]));
             s.append(String.format(Locale.ROOT, "<text x='%d' y='%d'>%.3g</text><text x='%d' y='%d'>0</text>%n",
                     ox - 45, oy + 10, yMax, ox - 15, oy + ph));
-            StringBuilder pts = new StringBuilder();
-            for (double[] row : v) {
-                double x = ox + (Math.log10(row[0]) - xMin) / (xMax - xMin) * pw;
-                double y = oy + ph - row[c] / yMax * ph;
-                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-                s.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='3' fill='#1f5fa8'/>%n", x, y));
-                s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' text-anchor='middle'>%,d</text>%n", x,
-                        oy + ph + 14, (long) row[0]));
+            for (int n = 0; n < names.size(); n++) {
+                String colour = colours[n % colours.length];
+                StringBuilder pts = new StringBuilder();
+                for (int i = 0; i < rows; i++) {
+                    if (!series[i].equals(names.get(n)) || Double.isNaN(v[i][c])) continue;
+                    double x = ox + (Math.log10(v[i][0]) - xMin) / (xMax - xMin) * pw;
+                    double y = oy + ph - v[i][c] / yMax * ph;
+                    pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                    s.append(String.format(Locale.ROOT, "<circle cx='%.1f' cy='%.1f' r='3' fill='%s'/>%n", x, y, colour));
+                    s.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' text-anchor='middle'>%,d</text>%n", x,
+                            oy + ph + 14, (long) v[i][0]));
+                }
+                s.append("<polyline fill='none' stroke='").append(colour).append("' stroke-width='2' points='")
+                        .append(pts).append("'/>\n");
             }
-            s.append("<polyline fill='none' stroke='#1f5fa8' stroke-width='2' points='").append(pts).append("'/>\n");
             s.append(String.format(Locale.ROOT, "<text x='%d' y='%d' text-anchor='middle'>patients (log scale)</text>%n",
                     ox + pw / 2, oy + ph + 30));
         }
+        for (int n = 0; n < names.size(); n++) {
+            s.append(String.format(Locale.ROOT, "<text x='%d' y='%d' fill='%s'>&#9632; %s</text>%n", m + 160 * n,
+                    2 * (ph + m) + m + 10, colours[n % colours.length], names.get(n)));
+        }
         return s.append("</svg>\n").toString();
+    }
+
+    private static double number(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException notANumber) {
+            return Double.NaN;
+        }
     }
 
     static void write(List<String> csv, Path csvFile, Path svgFile) throws IOException {

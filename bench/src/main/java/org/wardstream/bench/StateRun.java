@@ -36,10 +36,18 @@ final class StateRun {
     }
 
     /**
+     * The newest completed checkpoint's keyed state before the second savepoint: its full size, the bytes it wrote
+     * itself (less than the full size for incremental checkpoints) and every file in the checkpoint directory.
+     */
+    record Checkpoint(long keyedBytes, long checkpointedBytes, long directoryBytes) {
+        static final Checkpoint NONE = new Checkpoint(-1, -1, -1);
+    }
+
+    /**
      * @param seconds    wall time of the first N records (first consumed to every outcome)
      * @param cpuSeconds process CPU time over the same interval
      */
-    record Result(Snapshot atN, Snapshot at2n, int patients, double seconds, double cpuSeconds) {
+    record Result(Snapshot atN, Snapshot at2n, int patients, double seconds, double cpuSeconds, Checkpoint checkpoint) {
         double perPatientN() {
             return (double) atN.keyedBytes / patients;
         }
@@ -54,18 +62,26 @@ final class StateRun {
     private final Path rulesDir;
     private final Path workDir;
     private final int parallelism;
+    private final org.apache.flink.configuration.Configuration backend;
 
     StateRun(BenchCluster cluster, EventSet set, Path rulesDir, Path workDir, int parallelism) {
+        this(cluster, set, rulesDir, workDir, parallelism, BenchCluster.backend(false));
+    }
+
+    StateRun(BenchCluster cluster, EventSet set, Path rulesDir, Path workDir, int parallelism,
+             org.apache.flink.configuration.Configuration backend) {
         this.cluster = cluster;
         this.set = set;
         this.rulesDir = rulesDir;
         this.workDir = workDir;
         this.parallelism = parallelism;
+        this.backend = backend;
     }
 
     Result run(Variants variants) throws Exception {
         PipelineConfig config = variants.jobConfig("bench-state");
         StreamExecutionEnvironment env = BenchCluster.env(parallelism);
+        env.configure(backend);
         EpisodeDetectionJob.build(env, config);
         JobID job = cluster.submit(env, "bench state");
         try {
@@ -76,8 +92,9 @@ final class StateRun {
             Snapshot atN = measure(job, set.n, false);
             appendSecondHalf();
             variants.awaitOutcomes(job, set.size(), Duration.ofMinutes(30), false);
+            Checkpoint checkpoint = latestCheckpoint(workDir.resolve("checkpoints"));
             Snapshot at2n = measure(job, set.size(), true);
-            return new Result(atN, at2n, set.patients, (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9);
+            return new Result(atN, at2n, set.patients, (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9, checkpoint);
         } finally {
             cluster.cancel(job);
         }
@@ -101,6 +118,51 @@ final class StateRun {
         Files.createDirectories(dir);
         String pointer = cluster.savepoint(job, dir, cancel);
         return read(pointer, records);
+    }
+
+    /** The newest readable completed checkpoint under {@code dir} (the cluster's checkpoint directory), or NONE. */
+    static Checkpoint latestCheckpoint(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Checkpoint.NONE;
+        }
+        long total = 0;
+        java.util.List<Path> metadata = new java.util.ArrayList<>();
+        try (var files = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                try {
+                    if (Files.isRegularFile(f)) {
+                        total += Files.size(f);
+                        if (f.getFileName().toString().equals("_metadata")
+                                && f.getParent().getFileName().toString().startsWith("chk-")) {
+                            metadata.add(f);
+                        }
+                    }
+                } catch (java.io.IOException gone) { // subsumed while walking
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return Checkpoint.NONE;
+        }
+        metadata.sort(java.util.Comparator.comparingLong(
+                (Path f) -> Long.parseLong(f.getParent().getFileName().toString().substring(4))).reversed());
+        for (Path f : metadata) {
+            try (InputStream in = Files.newInputStream(f)) {
+                CheckpointMetadata m = Checkpoints.loadCheckpointMetadata(new DataInputStream(in),
+                        StateRun.class.getClassLoader(), f.getParent().toString());
+                long keyed = 0, checkpointed = 0;
+                for (OperatorState op : m.getOperatorStates()) {
+                    for (OperatorSubtaskState st : op.getStates()) {
+                        for (KeyedStateHandle h : st.getManagedKeyedState()) {
+                            keyed += h.getStateSize();
+                            checkpointed += h.getCheckpointedSize();
+                        }
+                    }
+                }
+                return new Checkpoint(keyed, checkpointed, total);
+            } catch (Exception subsumed) { // deleted while reading: try the one before
+            }
+        }
+        return new Checkpoint(-1, -1, total);
     }
 
     /** Keyed state sizes from a savepoint's metadata. */

@@ -10,6 +10,8 @@ import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.WearActivityState;
 import org.wardstream.state.CompactBytes;
 import org.wardstream.state.CompactState;
+import org.wardstream.state.VarDataInput;
+import org.wardstream.state.VarDataOutput;
 
 /**
  * Everything {@link PatientDetector} keeps for one patient, as one versioned value: the three detectors' states,
@@ -17,16 +19,18 @@ import org.wardstream.state.CompactState;
  * analysed reading, a hold in progress). The held readings are not in here: the caller keeps them (Flink list state
  * in the job) and hands them back to {@link PatientDetector#releaseHeld}.
  *
- * <p>Format 2 (one byte), then {@link RrAnalyserState}, {@link HeartRateState} and {@link WearActivityState} in
- * their own versioned forms, then the AF rate (float, NaN outside AF) and the {@link ArrivalState} (versioned).
+ * <p>Format 3 (one byte), then {@link RrAnalyserState}, {@link HeartRateState} and {@link WearActivityState} in
+ * their own versioned forms, then the AF rate (float, NaN outside AF) and the {@link ArrivalState} (versioned), all
+ * written through {@link VarDataOutput} (varints, times as differences, "no time" in one byte: about half the bytes
+ * of format 2; issue 19). Format 2, still read, is the same fields written plainly (fixed-width numbers).
  * Format 1, still read, had the last receipt and an announced backlog's end (longs, {@link #NO_TIME} for none) and
  * held count (int) in place of the arrival state: a backlog it held is released after a hold
  * ({@link #arrivalFromFormat1}).
  */
 public final class DetectorState extends CompactState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    static final byte FORMAT_VERSION = 2;
-    private static final byte FORMAT_1 = 1;
+    static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_1 = 1, FORMAT_2 = 2;
 
     public RrAnalyserState rr = new RrAnalyserState();
     public HeartRateState hr = new HeartRateState();
@@ -43,15 +47,19 @@ public final class DetectorState extends CompactState {
     @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
-        rr.writeTo(out);
-        hr.writeTo(out);
-        wear.writeTo(out);
-        out.writeFloat(afRateBpm);
-        arrival.writeTo(out);
+        VarDataOutput compact = new VarDataOutput(out);
+        rr.writeTo(compact);
+        hr.writeTo(compact);
+        wear.writeTo(compact);
+        compact.writeFloat(afRateBpm);
+        arrival.writeTo(compact);
     }
 
     public static DetectorState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "DetectorState", FORMAT_VERSION, FORMAT_1);
+        byte v = CompactBytes.expectVersion(in, "DetectorState", FORMAT_VERSION, FORMAT_2, FORMAT_1);
+        if (v == FORMAT_VERSION) {
+            in = new VarDataInput(in);
+        }
         DetectorState s = new DetectorState();
         s.rr = RrAnalyserState.readFrom(in);
         s.hr = HeartRateState.readFrom(in);

@@ -164,7 +164,7 @@ class StateFormatsTest {
         assertThat(s.arrival.reconnectedAtMs).isEqualTo(ArrivalState.NO_TIME);
         // written back in the current format, which reads the same values
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 2);
+        assertThat(now[0]).isEqualTo((byte) 3);
         DetectorState again = DetectorState.fromBytes(now);
         assertThat(again.wear).isEqualTo(s.wear);
         assertThat(again.arrival.holdSinceReceivedMs).isEqualTo(1_772_441_760_000L);
@@ -195,9 +195,51 @@ class StateFormatsTest {
         // written back in the current format (its embedded analyser state is written in the analyser's current
         // format), and read back as the same state
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 2);
+        assertThat(current[0]).isEqualTo((byte) 3);
         assertThat(DetectorState.fromBytes(current).toBytes()).isEqualTo(current);
         assertDetectorsOfTheFixtures(DetectorState.fromBytes(current));
+        // format 3 holds the same fields in compact numbers (issue 19): the fixture's state in well under 2/3 of the
+        // bytes of format 2 written by today's components
+        int format2Size = 1 + s.rr.toBytes().length + s.hr.toBytes().length + s.wear.toBytes().length + 4
+                + s.arrival.toBytes().length;
+        assertThat(current.length).as("format 3 vs format 2 bytes").isLessThan(format2Size * 2 / 3);
+    }
+
+    @Test
+    void detectorStateReadsFormat3() {
+        // written by format 3's code from the format-2 fixture's state
+        byte[] v3 = fixture("DetectorState-v3");
+        DetectorState s = DetectorState.fromBytes(v3);
+        assertDetectorsOfTheFixtures(s);
+        assertThat(s.arrival.toBytes()).isEqualTo(DetectorState.fromBytes(fixture("DetectorState-v2")).arrival.toBytes());
+        assertThat(s.toBytes()).isEqualTo(v3);
+    }
+
+    @Test
+    void detectorStateFormat3KeepsEveryFieldOfARunningState() {
+        // a state the fixtures do not cover: a held hold, an open AF episode, times far apart and negative values
+        DetectorState s = DetectorState.fromBytes(fixture("DetectorState-v2"));
+        s.afRateBpm = 131.25f;
+        s.rr.afActive = true;
+        s.rr.afOnsetMs = 1_772_400_000_123L;
+        s.rr.segMinRrMs = Integer.MAX_VALUE;
+        s.rr.segMaxRrMs = Integer.MIN_VALUE;
+        s.rr.rr[5] = 0xFFFF;
+        s.rr.rr[6] = 0;
+        s.hr.lastSampleMs = Long.MAX_VALUE;
+        s.hr.tachySinceMs = -5L;
+        s.wear.lastWearMs = 0L;
+        s.arrival.newestAnalysedMs = Long.MIN_VALUE + 1;
+        byte[] bytes = s.toBytes();
+        DetectorState back = DetectorState.fromBytes(bytes);
+        assertThat(back.rr).isEqualTo(s.rr);
+        assertThat(back.hr).isEqualTo(s.hr);
+        assertThat(back.wear).isEqualTo(s.wear);
+        assertThat(back.afRateBpm).isEqualTo(131.25f);
+        assertThat(back.arrival.toBytes()).isEqualTo(s.arrival.toBytes());
+        assertThat(back.hr.lastSampleMs).isEqualTo(Long.MAX_VALUE);
+        assertThat(back.arrival.newestAnalysedMs).isEqualTo(Long.MIN_VALUE + 1);
+        assertThat(back.rr.rr[5]).isEqualTo(0xFFFF);
     }
 
     @Test

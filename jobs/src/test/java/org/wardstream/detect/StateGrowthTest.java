@@ -34,25 +34,7 @@ class StateGrowthTest {
     @Test
     void keyedStateAfter2NReadingsIsAtMost110PercentOfStateAfterN() throws Exception {
         Simulator simulator = new Simulator(SimulatorConfig.defaults(PATIENTS, 2, 21));
-        List<DeviceReading> readings = new ArrayList<>();
-        EventValidator validator = new EventValidator(IngestSettings.defaults());
-        simulator.run(new SimulationSink() {
-            @Override
-            public void enrolment(org.wardstream.schema.PatientKey key, org.wardstream.schema.Enrolment value) {
-            }
-
-            @Override
-            public void deviceEvent(SimulatedRecord r) {
-                if (r.decodedValue() != null && r.decodedKey() != null && r.injectedFault() == null) {
-                    try {
-                        readings.add(validator.validate(r.decodedKey(), r.decodedValue(), r.timestampMs()));
-                    } catch (EventValidator.Rejection e) {
-                        throw new AssertionError("the simulator's valid readings must validate", e);
-                    }
-                }
-            }
-        });
-
+        List<DeviceReading> readings = validReadings(simulator);
         try (var gate = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new IngestGate(IngestSettings.defaults()),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
              var detector = new DetectionChain(Rules.loadClasspath())) {
@@ -80,6 +62,30 @@ class StateGrowthTest {
             assertThat(Math.max(afterN[3], after2N[3])).as("readings held for one patient")
                     .isLessThanOrEqualTo(org.wardstream.detector.PatientDetector.ORDER.parameters().maxHeld());
         }
+    }
+
+    /** The simulator's valid readings (no injected fault), validated as ingest validates them. */
+    static List<DeviceReading> validReadings(Simulator simulator) {
+        List<DeviceReading> readings = new ArrayList<>();
+        EventValidator validator = new EventValidator(IngestSettings.defaults());
+        simulator.run(new SimulationSink() {
+            @Override
+            public void enrolment(org.wardstream.schema.PatientKey key, org.wardstream.schema.Enrolment value) {
+            }
+
+            @Override
+            public void deviceEvent(SimulatedRecord r) {
+                if (r.decodedValue() != null && r.decodedKey() != null && r.injectedFault() == null) {
+                    try {
+                        readings.add(validator.validate(r.decodedKey(), r.decodedValue(), r.timestampMs()));
+                    } catch (EventValidator.Rejection e) {
+                        throw new AssertionError("the simulator's valid readings must validate", e);
+                    }
+                }
+            }
+        });
+
+        return readings;
     }
 
     /** Feeds readings through gate then detector with a bounded-out-of-orderness watermark; returns state sizes. */
