@@ -31,10 +31,10 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
                       double onsetThreshold, String trainedOn) {
 
     /** Classpath resource of the shipped model. */
-    public static final String RESOURCE = "/org/wardstream/rhythm/af-model-v2.json";
+    public static final String RESOURCE = "/org/wardstream/rhythm/af-model-v3.json";
 
-    /** The model's inputs: {@link AfFeatures} then {@link AfContextFeatures} (since af-model-v2). */
-    public static final String[] FEATURE_NAMES = concat(AfFeatures.NAMES, AfContextFeatures.NAMES);
+    /** The model's inputs: {@link AfFeatures}, {@link AfContextFeatures} (since af-model-v2), {@link AfShapeFeatures} (since af-model-v3). */
+    public static final String[] FEATURE_NAMES = concat(concat(AfFeatures.NAMES, AfContextFeatures.NAMES), AfShapeFeatures.NAMES);
     public static final int FEATURE_COUNT = FEATURE_NAMES.length;
 
     /** The shipped model (loaded once). */
@@ -82,7 +82,7 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
     public String toJson() {
         StringBuilder b = new StringBuilder("{\n");
         b.append("  \"version\": \"").append(version).append("\",\n");
-        b.append("  \"model\": \"logistic regression over org.wardstream.rhythm.AfFeatures and AfContextFeatures (standardised)\",\n");
+        b.append("  \"model\": \"logistic regression over org.wardstream.rhythm.AfFeatures, AfContextFeatures and AfShapeFeatures (standardised)\",\n");
         b.append("  \"features\": [");
         for (int i = 0; i < FEATURE_COUNT; i++) b.append(i == 0 ? "\"" : ", \"").append(FEATURE_NAMES[i]).append('"');
         b.append("],\n");

@@ -27,7 +27,10 @@ import java.util.function.Consumer;
  *       (Zhou et al. 2014) and the heart rate (rate-scaled irregularity for slow AF, as mean RR in Lake &amp; Moorman
  *       2011). Since af-model-v2 also the {@link AfContextFeatures}: the coefficient of sample entropy (Lake &amp;
  *       Moorman 2011), the normalised RMSSD (Dash et al. 2009), the fraction of premature intervals followed by a
- *       compensatory pause, and the irregularity over the whole 64-interval ring. A segment is INSUFFICIENT if fewer than {@code minValidFraction} [0.5] of its intervals, or of the
+ *       compensatory pause, and the irregularity over the whole 64-interval ring. Since af-model-v3 also the
+ *       {@link AfShapeFeatures}: the RR periodicity (largest autocorrelation at lags 2-7 over the ring), the skewness
+ *       and the longest-over-median interval of the window (irregular sinus rhythm and frequent atrial ectopy against
+ *       AF). A segment is INSUFFICIENT if fewer than {@code minValidFraction} [0.5] of its intervals, or of the
  *       window's, are clean.</li>
  *   <li><b>Model.</b> A logistic regression ({@link AfModel}, a versioned resource trained by one command) turns the
  *       features into the probability p that the segment is AF: IRREGULAR if p &gt; {@code irregularThreshold},
@@ -199,6 +202,7 @@ public final class RrAnalyser {
         if (AfFeatures.compute(win, Math.min(span, p.windowBeats() + p.maxLag()), p.windowBeats(), p.maxLag(),
                 p.prematureFraction(), minClean, ix, scratch, out) == 0) return false;
         AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), out, AfFeatures.COUNT);
+        AfShapeFeatures.compute(win, span, p.windowBeats(), out, AfFeatures.COUNT + AfContextFeatures.COUNT);
         return true;
     }
 

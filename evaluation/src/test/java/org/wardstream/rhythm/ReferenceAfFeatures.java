@@ -26,6 +26,7 @@ final class ReferenceAfFeatures {
                 p.prematureFraction(), minClean, out) == 0) return false;
         // the context features are not incremental: the same function over the same whole ring
         AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), out, AfFeatures.COUNT);
+        AfShapeFeatures.compute(win, span, p.windowBeats(), out, AfFeatures.COUNT + AfContextFeatures.COUNT);
         return true;
     }
 

@@ -30,9 +30,9 @@ import java.util.function.Function;
  * <pre>
  * java -cp clinical/target/classes org.wardstream.rhythm.validation.CrossValidation \
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
- *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v2.json]
+ *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v3.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--nsr-target 0.05] [--sp-floor 0.97] [--nsr-no-trim] [--onset-segments-grid 5] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0] [--sp-floor 0.97] [--se-first F] [--dump-segments DIR] [--nsr-no-trim] [--onset-segments-grid 5] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -44,7 +44,7 @@ import java.util.function.Function;
  *       the same in total; segment label = most of its labelled intervals AF; segments touching AFL or unlabelled
  *       intervals are left out), then the segment threshold and the onset bar by the constrained rule of
  *       {@link #chooseThresholds}: the most sensitive pair whose training nsr2db false AF episodes are at or below
- *       {@code --nsr-target} [0.05] per 24 h and whose non-AF specificity in each training database with labels is at
+ *       {@code --nsr-target} [0 since af-model-v3; 0.05 before] per 24 h (leaving out the training person with the most) and whose non-AF specificity in each training database with labels is at
  *       or above {@code --sp-floor} [0.97]; failing that, the fewest nsr2db false episodes among pairs with mean
  *       sensitivity at or above {@code --se-floor} [0.90] (simulated on the training segments' probabilities with the
  *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.</li>
@@ -61,11 +61,11 @@ import java.util.function.Function;
 public final class CrossValidation {
     static final double RIDGE = 1e-3;
     /** Version of the model this command trains. */
-    static final String MODEL_VERSION = "af-model-v2";
+    static final String MODEL_VERSION = "af-model-v3";
     /** {@code --drop a,b}: features left out of the fit (held at their mean; for comparisons). */
     static final java.util.Set<Integer> DROPPED = new java.util.TreeSet<>();
     /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
-    static double TARGET_NSR_FALSE_PER_24H = 0.05;
+    static double TARGET_NSR_FALSE_PER_24H = 0.0;
     /** Fallback of the constrained selection: mean training AF-segment sensitivity at or above this ({@code --se-floor});
      *  with {@code --legacy-selection}, the per-database floor of the sensitivity-first onset bar (it used 0.965). */
     static double SE_FLOOR = 0.90;
@@ -86,6 +86,9 @@ public final class CrossValidation {
         final List<Byte> labels = new ArrayList<>();
         /** Per segment: whether the evidence was reset before it (missing data), for the onset simulation. */
         final List<Boolean> resetBefore = new ArrayList<>();
+        /** Per segment, only with {@code --dump-segments}: {startMs, endMs, end beat index} and the RR ring, newest first. */
+        final List<long[]> segMeta = new ArrayList<>();
+        final List<int[]> rings = new ArrayList<>();
         double hours;
 
         Data(RrCsvRecord rec) {
@@ -117,6 +120,7 @@ public final class CrossValidation {
                 case "--sensitivity" -> sensitivity = true;
                 case "--cv-only" -> cvOnly = true;
                 case "--dump-features" -> dumpFeatures = args[++i];
+                case "--dump-segments" -> DUMP_SEGMENTS = Path.of(args[++i]);
                 case "--no-onset-bar" -> NO_ONSET_BAR = true;
                 case "--nsr-target" -> TARGET_NSR_FALSE_PER_24H = Double.parseDouble(args[++i]);
                 case "--se-floor" -> SE_FLOOR = Double.parseDouble(args[++i]);
@@ -138,6 +142,7 @@ public final class CrossValidation {
                 case "--onset-segments-grid" -> ONSET_SEGMENTS_GRID =
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
+                case "--se-first" -> SE_FIRST = Double.parseDouble(args[++i]);
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
                 case "--set" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -167,6 +172,10 @@ public final class CrossValidation {
             }
         });
         System.err.printf(Locale.ROOT, "read %d records and their segment features in %.1f s%n", all.size(), secs(t0));
+        if (DUMP_SEGMENTS != null) {
+            dumpSegments(all, DUMP_SEGMENTS);
+            return;
+        }
         String dump = dumpFeatures;
         if (dump != null) {
             StringBuilder b = new StringBuilder("db,record,label," + String.join(",", AfModel.FEATURE_NAMES) + "\n");
@@ -388,6 +397,32 @@ public final class CrossValidation {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /** {@code --dump-segments DIR}: every segment's metadata, features and RR ring, for offline analysis. */
+    static Path DUMP_SEGMENTS;
+
+    private static void dumpSegments(List<Data> all, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder meta = new StringBuilder("db,record,seg,start_ms,end_ms,end_beat,label,reset,insufficient\n");
+        int n = 0;
+        for (Data d : all) n += d.features.size();
+        java.nio.ByteBuffer fb = java.nio.ByteBuffer.allocate(n * AfModel.FEATURE_COUNT * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer rb = java.nio.ByteBuffer.allocate(n * RrAnalyserState.RR_CAPACITY * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (Data d : all) {
+            for (int k = 0; k < d.features.size(); k++) {
+                long[] m = d.segMeta.get(k);
+                double[] f = d.features.get(k);
+                meta.append(d.db).append(',').append(d.rec.name).append(',').append(k).append(',').append(m[0]).append(',')
+                        .append(m[1]).append(',').append(m[2]).append(',').append(d.labels.get(k)).append(',')
+                        .append(d.resetBefore.get(k) ? 1 : 0).append(',').append(f == null ? 1 : 0).append('\n');
+                for (int q = 0; q < AfModel.FEATURE_COUNT; q++) fb.putDouble(f == null ? Double.NaN : f[q]);
+                for (int v : d.rings.get(k)) rb.putInt(v);
+            }
+        }
+        Files.writeString(dir.resolve("meta.csv"), meta.toString());
+        Files.write(dir.resolve("features.f64"), fb.array());
+        Files.write(dir.resolve("rings.i32"), rb.array());
+    }
+
     /** Runs the record through the run-time analyser once, keeping every segment's features and label. */
     static Data extract(RrCsvRecord rec, RhythmParameters params) {
         Data d = new Data(rec);
@@ -434,6 +469,13 @@ public final class CrossValidation {
                 }
                 d.features.add(f);
                 d.labels.add(y);
+                if (DUMP_SEGMENTS != null) {
+                    d.segMeta.add(new long[]{seg.startMs(), seg.endMs(), idx[0]});
+                    int[] ring = new int[RrAnalyserState.RR_CAPACITY];
+                    int cap = RrAnalyserState.RR_CAPACITY;
+                    for (int j = 0; j < cap; j++) ring[j] = j < st.rrCount ? st.rr[Math.floorMod(st.rrHead - 1 - j, cap)] : -1;
+                    d.rings.add(ring);
+                }
                 d.resetBefore.add(lastSegEnd[0] != Long.MIN_VALUE && seg.startMs() - lastSegEnd[0] > params.gapResetMs());
                 lastSegEnd[0] = seg.endMs();
             });
@@ -550,7 +592,7 @@ public final class CrossValidation {
      * (simulated with the run-time state machine's rules on the training segments' probabilities):
      * <ol>
      *   <li>among the candidate pairs (segment threshold t and onset bar o >= t, both in steps of 0.02 from 0.05), those
-     *       with training nsr2db false AF episodes at or below {@code --nsr-target} [0.05] per 24 h and a non-AF segment
+     *       with training nsr2db false AF episodes at or below {@code --nsr-target} [0; af-model-v2 used 0.05] per 24 h and a non-AF segment
      *       specificity at or above {@code --sp-floor} [0.97] in each training database with rhythm labels (mitdb,
      *       ltafdb) are admissible;</li>
      *   <li>among them the one with the highest AF-segment sensitivity (mean over the training databases with AF) wins
@@ -565,7 +607,7 @@ public final class CrossValidation {
     static double[] chooseThresholds(List<Data> train, LogisticRegression lr) {
         Map<String, List<double[][]>> seqs = sequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
-        double[] bestOk = null, bestFallback = null, bestAny = null; // {t, o, se, nsrRate, minSp}
+        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp}
         for (int segs : ONSET_SEGMENTS_GRID)
         for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
             for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
@@ -573,6 +615,9 @@ public final class CrossValidation {
                 double[] m = scorePair(seqs, nsrHours, t, o, segs);
                 double se = m[0], rate = m[1], minSp = m[2];
                 double[] cand = {t, o, se, rate, minSp, segs};
+                if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
+                    if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
+                }
                 if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
                     if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
                 }
@@ -582,9 +627,9 @@ public final class CrossValidation {
                 if (bestAny == null || better(cand[2], -cand[3], cand[4], bestAny[2], -bestAny[3], bestAny[4])) bestAny = cand;
             }
         }
-        double[] c = bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
+        double[] c = bestSeFirst != null ? bestSeFirst : bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
         LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
-                bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
+                bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
                 (int) c[5], c[0], c[1], c[2], c[3], c[4]);
         System.err.println("selection " + LAST_SELECTION);
         return new double[]{c[0], c[1], c[5]};
@@ -632,6 +677,13 @@ public final class CrossValidation {
      * (af-model-v1's rule).
      */
     static boolean NSR_TRIM_WORST = true;
+    /**
+     * {@code --se-first F}: the sensitivity floor becomes the constraint and normal-rhythm false episodes the objective:
+     * among the pairs with mean training AF-segment sensitivity at or above F and non-AF specificity at or above
+     * {@code --sp-floor}, the one with the fewest training nsr2db false AF episodes per 24 h (ties: higher sensitivity);
+     * if none, the constrained rule. 0 (default): off.
+     */
+    static double SE_FIRST = 0;
     /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
     static int[] ONSET_SEGMENTS_GRID = {RhythmParameters.DEFAULTS.onsetSegments()};
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Floors on the small attributed PhysioNet subset in {@code src/test/resources/physionet}
  * (see its ATTRIBUTION.md): MIT-BIH 201 and 219 (AF), 119 (bigeminy/trigeminy, PVCs), 232 (sinus
  * bradycardia with 30 clean pauses > 3 s), the first 2 h of nsr2db nsr001 and a 3.9 h slice of nsr014 (marked
- * sinus irregularity). The floors sit slightly below the values measured with the shipped model af-model-v2 (issue
+ * sinus irregularity). The floors sit slightly below the values measured with the shipped model af-model-v3 (issue
  * 13), so a regression fails here, while the cross-validated numbers are produced by {@link CrossValidation} and
  * reported in docs/VALIDATION.md.
  */
@@ -28,19 +28,19 @@ class PhysioNetFloorTest {
         ValidationSummary s = ValidationHarness.validate(subset(), new RrAnalyser(), 1);
         assertThat(s.errors).isZero();
         assertThat(s.records).hasSize(6);
-        // measured with af-model-v2 (segment 0.25, onset 0.81; in-sample for these records: the shipped model was fitted
-        // on all development records): Se 0.9908 Sp 0.9170 PPV 0.8623, episodes 10/10, no false episode on nsr001_2h,
-        // 4 on the nsr014 slice (af-model-v1: 1; the known limitation, worse since af-model-v2 stopped letting this one
-        // person set every threshold: sinus irregularity that RR timing cannot tell from slow AF), 33/33 pauses, none
-        // false. Sp is low here because the subset's non-AF denominator is small and dominated by AF-to-sinus
-        // transitions (219, 201, with 201's nodal rhythm) and 232's atrial ectopy.
-        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.98);
-        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.90);
-        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.85);
-        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
+        // measured with af-model-v3 (segment 0.05, onset 0.79; in-sample for these records: the shipped model was fitted
+        // on all development records): Se 0.9764 Sp 0.9389 PPV 0.8934, episodes 9/10 (219's shortest run is missed;
+        // af-model-v2: Se 0.9908 Sp 0.9170 PPV 0.8623, 10/10), no false episode on nsr001_2h, 1 on the nsr014 slice
+        // (af-model-v2: 4; the known limitation: sinus irregularity that RR timing cannot tell from slow AF), 33/33
+        // pauses, none false. Sp is low here because the subset's non-AF denominator is small and dominated by
+        // AF-to-sinus transitions (219, 201, with 201's nodal rhythm) and 232's atrial ectopy.
+        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.97);
+        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.93);
+        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.88);
+        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.90);
         RecordResult nsr001 = s.records.stream().filter(r -> r.record.equals("nsr001_2h")).findFirst().orElseThrow();
         assertThat(nsr001.detectedEpisodes).as("false AF episodes on 2 h of ordinary sinus rhythm").isZero();
-        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(5);
+        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(2);
         assertThat(s.pauseRecall()).isEqualTo(1.0);
         assertThat(s.refPauses).isEqualTo(33);
         assertThat(s.falsePausesAll).isZero();

@@ -1,0 +1,97 @@
+package org.wardstream.rhythm;
+
+/**
+ * The RR features that af-model-v3 adds to {@link AfFeatures} and {@link AfContextFeatures}: the shape of the RR series
+ * that tells irregular sinus rhythm and frequent atrial ectopy from AF (issue 13: normal-rhythm false AF episodes;
+ * chosen by what separated the held-out false episodes' segments from AF, docs/VALIDATION.md).
+ * Computed by {@link RrAnalyser} once per segment from the same RR ring (no extra state); holes (excluded intervals)
+ * are respected: no product or extreme uses one.
+ *
+ * <ol start="14">
+ *   <li>{@code rr_periodicity}: the largest autocorrelation of the RR intervals at lags 2 to 7 over the whole ring
+ *       ({@value RrAnalyserState#RR_CAPACITY} intervals). AF's intervals are uncorrelated at every lag (the "irregularly
+ *       irregular" rhythm); respiratory sinus arrhythmia and grouped ectopy repeat with a period of a few beats. Lag 1
+ *       is left out (it is {@code rr_autocorrelation}'s).</li>
+ *   <li>{@code rr_skewness}: the skewness of the intervals of the newest window. Premature atrial beats give a tail of
+ *       short intervals (negative); AF's intervals have a tail of long ones (positive).</li>
+ *   <li>{@code max_rr_ratio}: the longest interval of the newest window over its median: AF has occasional long
+ *       intervals; sinus rhythm, even irregular, rarely goes far above its median.</li>
+ * </ol>
+ */
+public final class AfShapeFeatures {
+    public static final String[] NAMES = {"rr_periodicity", "rr_skewness", "max_rr_ratio"};
+    public static final int COUNT = NAMES.length;
+    /** Lags of {@code rr_periodicity}. */
+    static final int FROM_LAG = 2, TO_LAG = 7;
+
+    private AfShapeFeatures() {
+    }
+
+    /**
+     * Computes the features into {@code out[offset..offset + COUNT)}.
+     *
+     * @param win  {@code win[j]} = the interval {@code j} beats before the newest (0 = hole)
+     * @param span valid entries in {@code win} (up to the ring's capacity)
+     * @param w    the window of the last two features (windowBeats)
+     */
+    static void compute(int[] win, int span, int w, double[] out, int offset) {
+        // 14: periodicity over the whole ring
+        long sum = 0;
+        int nv = 0;
+        for (int j = 0; j < span; j++) {
+            if (win[j] > 0) {
+                sum += win[j];
+                nv++;
+            }
+        }
+        double periodicity = 0;
+        if (nv > 1) {
+            double mean = (double) sum / nv;
+            double den = 0;
+            for (int j = 0; j < span; j++) if (win[j] > 0) den += (win[j] - mean) * (win[j] - mean);
+            if (den > 0) {
+                double best = Double.NEGATIVE_INFINITY;
+                for (int lag = FROM_LAG; lag <= TO_LAG; lag++) {
+                    double num = 0;
+                    int pairs = 0;
+                    for (int j = 0; j + lag < span; j++) {
+                        if (win[j] > 0 && win[j + lag] > 0) {
+                            num += (win[j] - mean) * (win[j + lag] - mean);
+                            pairs++;
+                        }
+                    }
+                    if (pairs > 0) best = Math.max(best, num / den);
+                }
+                if (best != Double.NEGATIVE_INFINITY) periodicity = best;
+            }
+        }
+        out[offset] = periodicity;
+        // 15, 16: skewness and longest-over-median of the newest window
+        int n = Math.min(w, span);
+        int[] scratch = new int[Math.max(n, 1)];
+        int c = 0, max = 0;
+        long s = 0;
+        for (int j = 0; j < n; j++) {
+            if (win[j] > 0) {
+                scratch[c++] = win[j];
+                s += win[j];
+                max = Math.max(max, win[j]);
+            }
+        }
+        double skew = 0, ratio = 1;
+        if (c > 2) {
+            double mean = (double) s / c, m2 = 0, m3 = 0;
+            for (int j = 0; j < c; j++) {
+                double d = scratch[j] - mean;
+                m2 += d * d;
+                m3 += d * d * d;
+            }
+            m2 /= c;
+            m3 /= c;
+            if (m2 > 0) skew = m3 / Math.pow(m2, 1.5);
+            ratio = max / RrAnalyser.quantile(scratch, c, 0.5);
+        }
+        out[offset + 1] = skew;
+        out[offset + 2] = ratio;
+    }
+}
