@@ -2,7 +2,9 @@ package org.wardstream.detector;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.wardstream.arrival.ArrivalOrder;
 import org.wardstream.arrival.ArrivalState;
@@ -266,6 +268,13 @@ public final class PatientDetector {
         double afRateBpm;
         final List<Transition> transitions = new ArrayList<>();
         final List<PatternCue> cues = new ArrayList<>();
+        /**
+         * The transitions that time passing caused (silence reaching the limit, waking hours ending), with that time.
+         * They are found either by a timer (event time reached it) or by the next reading, whichever comes first,
+         * which depends on thread timing; so they carry their own time as the time the platform knew, never the
+         * receipt of the reading that happened to show it (or the timer's), and no delay.
+         */
+        final Map<Transition, Long> dueAt = new IdentityHashMap<>();
 
         Call(DetectorState s, String patient, String programme, Output out) {
             this.s = s;
@@ -332,12 +341,23 @@ public final class PatientDetector {
 
         void wearEvents(List<WearActivityEvent> events) {
             for (WearActivityEvent e : events) {
-                transitions.addAll(Transitions.fromWearActivity(patient, e));
+                List<Transition> derived = Transitions.fromWearActivity(patient, e);
+                if (timeDriven(e)) {
+                    derived.forEach(t -> dueAt.put(t, e.atMs()));
+                }
+                transitions.addAll(derived);
                 if (e instanceof WearActivityEvent.StillFor still) {
                     cues.add(new PatternCue.StillFor(patient, programme, still.atMs(), still.stillSinceMs(),
                             delayedByMs, receivedMs));
                 }
             }
+        }
+
+        /** Whether a wear event comes from time passing (a timer's kind of event) rather than from data. */
+        private static boolean timeDriven(WearActivityEvent e) {
+            return e instanceof WearActivityEvent.StateChange c && c.to() == ActivityState.NO_DATA
+                    || e instanceof WearActivityEvent.InactivityEnd end
+                    && end.reason() == WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED;
         }
 
         /** The pattern cues of a rhythm event (its transitions are added by {@link DetectorPath#rrBatch}). */
@@ -369,12 +389,19 @@ public final class PatientDetector {
         void flush() {
             for (Transition t : transitions) {
                 // device-offline ends at the reconnection, not at the first buffered reading
-                out.transition(ArrivalOrder.withOutageEnd(s.arrival, t), programme, delayedByMs, receivedMs);
+                Transition emitted = ArrivalOrder.withOutageEnd(s.arrival, t);
+                Long due = dueAt.get(t);
+                if (due != null) { // known from time passing, not from this reading: the same on every path
+                    out.transition(emitted, programme, 0, due);
+                } else {
+                    out.transition(emitted, programme, delayedByMs, receivedMs);
+                }
             }
             for (PatternCue c : cues) {
                 out.cue(c);
             }
             transitions.clear();
+            dueAt.clear();
             cues.clear();
         }
     }
