@@ -149,9 +149,11 @@ public final class PatientDetector {
      * the held readings; on {@link Arrival#RELEASE_FIRST} it releases them and calls this again.
      */
     public Arrival arrive(DetectorState s, String patient, String programme, Reading r, Output out) {
+        long heardBefore = s.arrival.lastReceivedMs;
         if (ORDER.heard(s.arrival, r.receivedMs(), wear.parameters().silenceLimitMs())) {
             Call c = new Call(s, patient, programme, out);
             c.receivedMs = r.receivedMs();
+            c.heardBeforeMs = heardBefore;
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
@@ -210,6 +212,7 @@ public final class PatientDetector {
         }
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = timeMs;
+        c.heardBeforeMs = s.arrival.lastReceivedMs;
         long heard = s.arrival.lastReceivedMs;
         if (heard == ArrivalState.NO_TIME || heard + wear.parameters().silenceLimitMs() <= timeMs) {
             c.wearEvents(wear.onTime(s.wear, timeMs));
@@ -269,12 +272,15 @@ public final class PatientDetector {
         final List<Transition> transitions = new ArrayList<>();
         final List<PatternCue> cues = new ArrayList<>();
         /**
-         * The transitions that time passing caused (silence reaching the limit, waking hours ending), with that time.
-         * They are found either by a timer (event time reached it) or by the next reading, whichever comes first,
-         * which depends on thread timing; so they carry their own time as the time the platform knew, never the
-         * receipt of the reading that happened to show it (or the timer's), and no delay.
+         * The transitions that time passing caused (silence reaching the limit, waking hours ending), with the time the
+         * platform knew: their own time, or the last receipt plus the silence limit if later (when the detector's timer
+         * is due). They are found either by that timer or by the next reading, whichever comes first, which depends
+         * on thread timing; so they carry that time, never the receipt of the reading that happened to show them, and
+         * no delay.
          */
         final Map<Transition, Long> dueAt = new IdentityHashMap<>();
+        /** The last receipt before this call's (a timer: the last receipt), or NO_TIME when unknown. */
+        long heardBeforeMs = ArrivalState.NO_TIME;
 
         Call(DetectorState s, String patient, String programme, Output out) {
             this.s = s;
@@ -343,7 +349,10 @@ public final class PatientDetector {
             for (WearActivityEvent e : events) {
                 List<Transition> derived = Transitions.fromWearActivity(patient, e);
                 if (timeDriven(e)) {
-                    derived.forEach(t -> dueAt.put(t, e.atMs()));
+                    // known once the device had also been silent to the platform for the limit (as its timer fires)
+                    long known = heardBeforeMs == ArrivalState.NO_TIME ? e.atMs()
+                            : Math.max(e.atMs(), heardBeforeMs + wear.parameters().silenceLimitMs());
+                    derived.forEach(t -> dueAt.put(t, known));
                 }
                 transitions.addAll(derived);
                 if (e instanceof WearActivityEvent.StillFor still) {
