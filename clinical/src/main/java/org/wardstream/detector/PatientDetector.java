@@ -2,7 +2,9 @@ package org.wardstream.detector;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.wardstream.arrival.ArrivalOrder;
 import org.wardstream.arrival.ArrivalState;
@@ -147,9 +149,11 @@ public final class PatientDetector {
      * the held readings; on {@link Arrival#RELEASE_FIRST} it releases them and calls this again.
      */
     public Arrival arrive(DetectorState s, String patient, String programme, Reading r, Output out) {
+        long heardBefore = s.arrival.lastReceivedMs;
         if (ORDER.heard(s.arrival, r.receivedMs(), wear.parameters().silenceLimitMs())) {
             Call c = new Call(s, patient, programme, out);
             c.receivedMs = r.receivedMs();
+            c.heardBeforeMs = heardBefore;
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
@@ -208,6 +212,7 @@ public final class PatientDetector {
         }
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = timeMs;
+        c.heardBeforeMs = s.arrival.lastReceivedMs;
         long heard = s.arrival.lastReceivedMs;
         if (heard == ArrivalState.NO_TIME || heard + wear.parameters().silenceLimitMs() <= timeMs) {
             c.wearEvents(wear.onTime(s.wear, timeMs));
@@ -266,6 +271,16 @@ public final class PatientDetector {
         double afRateBpm;
         final List<Transition> transitions = new ArrayList<>();
         final List<PatternCue> cues = new ArrayList<>();
+        /**
+         * The transitions that time passing caused (silence reaching the limit, waking hours ending), with the time the
+         * platform knew: their own time, or the last receipt plus the silence limit if later (when the detector's timer
+         * is due). They are found either by that timer or by the next reading, whichever comes first, which depends
+         * on thread timing; so they carry that time, never the receipt of the reading that happened to show them, and
+         * no delay.
+         */
+        final Map<Transition, Long> dueAt = new IdentityHashMap<>();
+        /** The last receipt before this call's (a timer: the last receipt), or NO_TIME when unknown. */
+        long heardBeforeMs = ArrivalState.NO_TIME;
 
         Call(DetectorState s, String patient, String programme, Output out) {
             this.s = s;
@@ -332,12 +347,26 @@ public final class PatientDetector {
 
         void wearEvents(List<WearActivityEvent> events) {
             for (WearActivityEvent e : events) {
-                transitions.addAll(Transitions.fromWearActivity(patient, e));
+                List<Transition> derived = Transitions.fromWearActivity(patient, e);
+                if (timeDriven(e)) {
+                    // known once the device had also been silent to the platform for the limit (as its timer fires)
+                    long known = heardBeforeMs == ArrivalState.NO_TIME ? e.atMs()
+                            : Math.max(e.atMs(), heardBeforeMs + wear.parameters().silenceLimitMs());
+                    derived.forEach(t -> dueAt.put(t, known));
+                }
+                transitions.addAll(derived);
                 if (e instanceof WearActivityEvent.StillFor still) {
                     cues.add(new PatternCue.StillFor(patient, programme, still.atMs(), still.stillSinceMs(),
                             delayedByMs, receivedMs));
                 }
             }
+        }
+
+        /** Whether a wear event comes from time passing (a timer's kind of event) rather than from data. */
+        private static boolean timeDriven(WearActivityEvent e) {
+            return e instanceof WearActivityEvent.StateChange c && c.to() == ActivityState.NO_DATA
+                    || e instanceof WearActivityEvent.InactivityEnd end
+                    && end.reason() == WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED;
         }
 
         /** The pattern cues of a rhythm event (its transitions are added by {@link DetectorPath#rrBatch}). */
@@ -369,12 +398,19 @@ public final class PatientDetector {
         void flush() {
             for (Transition t : transitions) {
                 // device-offline ends at the reconnection, not at the first buffered reading
-                out.transition(ArrivalOrder.withOutageEnd(s.arrival, t), programme, delayedByMs, receivedMs);
+                Transition emitted = ArrivalOrder.withOutageEnd(s.arrival, t);
+                Long due = dueAt.get(t);
+                if (due != null) { // known from time passing, not from this reading: the same on every path
+                    out.transition(emitted, programme, 0, due);
+                } else {
+                    out.transition(emitted, programme, delayedByMs, receivedMs);
+                }
             }
             for (PatternCue c : cues) {
                 out.cue(c);
             }
             transitions.clear();
+            dueAt.clear();
             cues.clear();
         }
     }

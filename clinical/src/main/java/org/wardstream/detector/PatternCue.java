@@ -1,5 +1,7 @@
 package org.wardstream.detector;
 
+import org.wardstream.episodes.Transition;
+
 /**
  * A derived, low-rate per-patient event for the compound CEP patterns of the job, emitted by {@link PatientDetector}
  * in device-time order per patient: one record type per kind of cue, each with the fields that kind has and named for
@@ -9,7 +11,8 @@ package org.wardstream.detector;
  * <p>Every cue also says where it came from: the patient, the programme, how delayed the reading behind it was
  * (receipt minus device time when over the delayed threshold, else 0) and when the platform received it.
  */
-public sealed interface PatternCue permits PatternCue.Pause, PatternCue.StillFor, PatternCue.AfRate, PatternCue.AfEnd {
+public sealed interface PatternCue
+        permits PatternCue.Pause, PatternCue.StillFor, PatternCue.AfRate, PatternCue.AfEnd, PatternCue.Transit {
 
     String patientId();
 
@@ -62,6 +65,29 @@ public sealed interface PatternCue permits PatternCue.Pause, PatternCue.StillFor
         @Override
         public String toString() {
             return "PatternCue.AfRate{at " + timeMs + (fast ? ", fast" : "") + "}";
+        }
+    }
+
+    /**
+     * Not a cue but a lifecycle {@link Transition} travelling with the cues through the pattern stage, in the order the
+     * detector emitted it, so that the alert lifecycle receives the detector's transitions and the patterns'
+     * escalations in one order that depends on the input alone (two paths would race). No pattern condition sees it:
+     * the pattern operators pass it on untouched; their own escalations travel on as {@code Transit}s too.
+     */
+    record Transit(Transition transition, String programme, long delayedByMs, long receivedMs) implements PatternCue {
+        @Override
+        public String patientId() {
+            return transition.patient();
+        }
+
+        @Override
+        public long timeMs() {
+            return transition.atMs();
+        }
+
+        @Override
+        public String toString() {
+            return "PatternCue.Transit{" + transition.type() + " " + transition.kind() + " at " + transition.atMs() + "}";
         }
     }
 

@@ -27,7 +27,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 6;
+    private static final byte FORMAT_VERSION = 7;
+    /** The format before the latest evidence's receipt and delay were kept, still read. */
+    private static final byte FORMAT_VERSION_6 = 6;
     /** The format before the evidence of the last alerted and last suppressed episodes was kept, still read. */
     private static final byte FORMAT_VERSION_5 = 5;
     /** The format before the episode's evidence was kept, still read: state from older savepoints. */
@@ -35,7 +37,7 @@ public final class EpisodeState extends CompactState {
     /** The previous format (before the last suppressed episode was kept), still read: state from older savepoints. */
     private static final byte FORMAT_VERSION_3 = 3;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
-            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE;
+            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -84,6 +86,15 @@ public final class EpisodeState extends CompactState {
     public Map<String, Double> lastAlertEvidence = new TreeMap<>();
     /** The same for the last suppressed episode (what opened it, its closing summaries), should it be promoted. */
     public Map<String, Double> lastSuppressedEvidence = new TreeMap<>();
+    /**
+     * When the platform received the latest transition of this type, and how delayed it was (receipt minus device
+     * time when over the delayed threshold, else 0), or NO_TIME and 0: what a change that time alone causes (a TICK:
+     * minimum duration reached, window expired, reminder) reports as the receipt of its evidence, so that it reads the
+     * same whether its timer fired before the next transition arrived or that transition showed the time had passed
+     * (the lifecycle itself does not use them; the job sets and reads them). NO_TIME in state of format 6 and older.
+     */
+    public long evidenceReceivedMs = NO_TIME;
+    public long evidenceDelayedByMs;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -113,11 +124,13 @@ public final class EpisodeState extends CompactState {
         EpisodeEvidence.write(out, pendingEvidence);
         EpisodeEvidence.write(out, lastAlertEvidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         EpisodeEvidence.write(out, lastSuppressedEvidence, EpisodeEvidence.MAX_EPISODE_VALUES);
+        out.writeLong(evidenceReceivedMs);
+        out.writeLong(evidenceDelayedByMs);
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_5, FORMAT_VERSION_4,
-                FORMAT_VERSION_3);
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_6, FORMAT_VERSION_5,
+                FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
         s.episodeStartMs = in.readLong();
@@ -142,9 +155,13 @@ public final class EpisodeState extends CompactState {
             s.escalationEvidence = EpisodeEvidence.read(in);
             s.pendingEvidence = EpisodeEvidence.read(in);
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_6) {
             s.lastAlertEvidence = EpisodeEvidence.read(in, EpisodeEvidence.MAX_EPISODE_VALUES);
             s.lastSuppressedEvidence = EpisodeEvidence.read(in, EpisodeEvidence.MAX_EPISODE_VALUES);
+        }
+        if (v >= FORMAT_VERSION) {
+            s.evidenceReceivedMs = in.readLong();
+            s.evidenceDelayedByMs = in.readLong();
         }
         return s;
     }

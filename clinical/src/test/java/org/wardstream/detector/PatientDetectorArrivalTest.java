@@ -136,4 +136,36 @@ class PatientDetectorArrivalTest {
         assertThat(back.arrival.heldCount).isEqualTo(1);
         assertThat(back.arrival.lastReceivedMs).isEqualTo(T0 + 20 * MIN);
     }
+
+    @Test
+    void silenceReadsTheSameWhetherTheTimerOrTheReconnectingReadingFindsIt() {
+        // the same input twice: live minutes, then silence, then the device is heard again. In the job, whether the
+        // watermark passes the silence timer before that receipt arrives is thread timing; the transitions, their
+        // receipt and their delay must not depend on it
+        List<List<Seen>> runs = new ArrayList<>();
+        long lastData = T0 + 5 * MIN, lastHeard = lastData + 2_000, back = lastData + silence + 40 * MIN;
+        for (boolean timerFirst : new boolean[] {true, false}) {
+            seen.clear();
+            DetectorState s = new DetectorState();
+            List<Reading> held = new ArrayList<>();
+            for (int i = 0; i <= 5; i++) {
+                feed(s, hr(T0 + i * MIN, T0 + i * MIN + 2_000), held);
+            }
+            if (timerFirst) {
+                long timer = d.nextTimerMs(s);
+                assertThat(timer).isEqualTo(lastHeard + silence); // silent to the platform for the limit
+                d.onTime(s, P, null, timer, List.of(), out);
+            }
+            feed(s, hr(back, back + 1_000), held);
+            runs.add(List.copyOf(seen));
+        }
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+        List<Seen> started = runs.get(0).stream().filter(x -> x.t.type() == EpisodeType.DEVICE_OFFLINE
+                && x.t.kind() == Transition.Kind.START).toList();
+        assertThat(started).singleElement().satisfies(x -> {
+            assertThat(x.t.episodeStartMs()).isEqualTo(lastData);
+            assertThat(x.receivedMs()).isEqualTo(lastHeard + silence); // known when its timer is due, not at the receipt
+            assertThat(x.delayedByMs()).isZero();
+        });
+    }
 }

@@ -101,8 +101,8 @@ class StateFormatsTest {
     void episodeStateReadsFormats4And3() {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
-        byte[] now = s.toBytes(); // written back in the current format (6: the ended episodes' evidence)
-        assertThat(now[0]).isEqualTo((byte) 6);
+        byte[] now = s.toBytes(); // written back in the current format (7: the latest evidence's receipt)
+        assertThat(now[0]).isEqualTo((byte) 7);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -117,10 +117,10 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 6 (the ended episodes' evidence, issue 14): the same bytes and two empty maps
+        // written back in format 7: the same bytes, two empty maps (format 6) and no evidence receipt (format 7)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 6);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -129,7 +129,24 @@ class StateFormatsTest {
         EpisodeState s = episodeStateOfTheFixtures(v6);
         assertThat(s.lastAlertEvidence).containsEntry("onsetRateBpm", 96.0).containsEntry("fastRateBpm", 131.0);
         assertThat(s.lastSuppressedEvidence).containsEntry("irregularity", 0.37);
-        assertThat(s.toBytes()).isEqualTo(v6);
+        assertThat(s.evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(s.evidenceDelayedByMs).isZero();
+        // written back in format 7: the same bytes, then no receipt and no delay of the latest evidence
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
+        assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
+    }
+
+    @Test
+    void episodeStateReadsFormat7() {
+        // format 7 (issue 12, determinism): format 6 plus the receipt and delay of the type's latest transition
+        byte[] v7 = fixture("EpisodeState-v7");
+        EpisodeState s = episodeStateOfTheFixtures(v7);
+        assertThat(s.lastAlertEvidence).containsEntry("onsetRateBpm", 96.0);
+        assertThat(s.evidenceReceivedMs).isEqualTo(1_772_300_700_000L);
+        assertThat(s.evidenceDelayedByMs).isEqualTo(240_000L);
+        assertThat(s.toBytes()).isEqualTo(v7);
     }
 
     /** Reads an EpisodeState fixture and checks the values every one of them was written with. */

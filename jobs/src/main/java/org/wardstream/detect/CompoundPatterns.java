@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.cep.CEP;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
 import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.util.Collector;
 import org.wardstream.detector.PatternCue;
@@ -31,8 +31,16 @@ import org.wardstream.rules.RuleSchema;
  *       {@code AfRate} or an {@code AfEnd}, followed by a fast {@code AfRate} at least the patient's {@code fastRateMinDuration}
  *       later -> the AF episode escalates ({@code fastVentricularRate}).</li>
  * </ul>
- * A match becomes an ESCALATE {@link StreamedTransition} referring to the time of its first event, which
- * {@link EpisodeAlerter} applies through the episode lifecycle.
+ * A match becomes an ESCALATE transition referring to the time of its first event, which {@link EpisodeAlerter}
+ * applies through the episode lifecycle.
+ *
+ * <p><b>Order.</b> {@link SignalDetector} emits one stream per patient: its cues and its transitions (as
+ * {@link PatternCue.Transit}s) in the order it derived them. The pattern operators sit in series on that stream
+ * ({@link InOrderPatternOperator}): each matches a cue, emits its match, then passes the cue on, and passes every
+ * transit on untouched. So the alerter receives each escalation right after the cue that completed it and before any
+ * later transition (the END of its episode included): one order, fixed by the input, not by which of two network
+ * channels delivered first (with a separate escalation path, the same input gave an AF CLOSED before or after its
+ * escalation, i.e. different alert records, from run to run).
  *
  * <p><b>Time.</b> The patterns run in processing time over a stream that {@link SignalDetector} already
  * delivers per patient in device-time order (it analyses a backlog in order), so a match never waits for the
@@ -50,6 +58,8 @@ public final class CompoundPatterns {
      */
     public static final String UID_SYNCOPE = "pattern-pause-then-stillness-2";
     public static final String UID_FAST_AF = "pattern-af-fast-rate-2";
+    /** The stateless step after the patterns that turns the passing transitions back into the alerter's input. */
+    public static final String UID_TRANSITIONS = "pattern-transitions";
 
     /** Wall-clock bound of the syncope pattern: the largest stillnessWithin + stillnessMinDuration allowed. */
     static final Duration SYNCOPE_WITHIN = Duration.ofMillis(maxMillis(EpisodeType.PAUSE, "stillnessWithin")
@@ -79,21 +89,31 @@ public final class CompoundPatterns {
                                 "sustained")));
     }
 
-    /** Every pattern over the cues (keyed by patient); their escalations, one stream. */
-    public static DataStream<StreamedTransition> escalations(KeyedStream<PatternCue, String> cues) {
-        return escalations(cues, "");
+    /**
+     * Every pattern, in series, over the detector's one ordered stream of cues and transitions (keyed by patient); out
+     * come the transitions and the patterns' escalations, in the order they arose.
+     */
+    public static DataStream<StreamedTransition> inOrder(KeyedStream<PatternCue, String> detected) {
+        return inOrder(detected, "");
     }
 
     /** ... with {@code uidSuffix} appended to each operator's uid and name (the job: empty). */
-    public static DataStream<StreamedTransition> escalations(KeyedStream<PatternCue, String> cues, String uidSuffix) {
-        DataStream<StreamedTransition> out = null;
+    public static DataStream<StreamedTransition> inOrder(KeyedStream<PatternCue, String> detected, String uidSuffix) {
+        DataStream<PatternCue> stream = detected;
         for (Spec spec : specs()) {
-            DataStream<StreamedTransition> matches = CEP.pattern(cues, spec.pattern()).inProcessingTime()
-                    .process(spec.onMatch(), TypeInformation.of(StreamedTransition.class))
-                    .name(spec.name() + uidSuffix).uid(spec.uid() + uidSuffix);
-            out = out == null ? matches : out.union(matches);
+            stream = DataStreamUtils.reinterpretAsKeyedStream(stream, detected.getKeySelector(), detected.getKeyType())
+                    .transform(spec.name() + uidSuffix, PatternCueTypeInfo.INSTANCE, new InOrderPatternOperator(spec))
+                    .uid(spec.uid() + uidSuffix);
         }
-        return out;
+        return stream.flatMap(CompoundPatterns::transitionOf, TypeInformation.of(StreamedTransition.class))
+                .name("transitions and escalations" + uidSuffix).uid(UID_TRANSITIONS + uidSuffix);
+    }
+
+    /** The transition a {@link PatternCue.Transit} carries; the cues themselves end here. */
+    static void transitionOf(PatternCue c, Collector<StreamedTransition> out) {
+        if (c instanceof PatternCue.Transit t) {
+            out.collect(StreamedTransition.of(t.transition(), t.programme(), t.delayedByMs(), t.receivedMs()));
+        }
     }
 
     static Pattern<PatternCue, PatternCue> pauseThenStillness() {
@@ -140,7 +160,7 @@ public final class CompoundPatterns {
     }
 
     /** A match -> ESCALATE of the episode type, referring to the first event's time, at the last event's. */
-    static final class ToEscalation extends PatternProcessFunction<PatternCue, StreamedTransition> {
+    static final class ToEscalation extends PatternProcessFunction<PatternCue, PatternCue> {
         private static final long serialVersionUID = 1L;
         private final EpisodeType type;
         private final String condition;
@@ -155,11 +175,11 @@ public final class CompoundPatterns {
         }
 
         @Override
-        public void processMatch(Map<String, List<PatternCue>> match, Context ctx, Collector<StreamedTransition> out) {
+        public void processMatch(Map<String, List<PatternCue>> match, Context ctx, Collector<PatternCue> out) {
             PatternCue first = match.get(firstName).get(0);
             List<PatternCue> lasts = match.get(lastName);
             PatternCue last = lasts.get(lasts.size() - 1);
-            out.collect(StreamedTransition.of(escalation(type, condition, first, last), last.programme(),
+            out.collect(new PatternCue.Transit(escalation(type, condition, first, last), last.programme(),
                     last.delayedByMs(), last.receivedMs()));
         }
     }

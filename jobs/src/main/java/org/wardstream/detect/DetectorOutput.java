@@ -1,7 +1,5 @@
 package org.wardstream.detect;
 
-import java.util.function.Consumer;
-
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.wardstream.detector.PatientDetector;
@@ -9,20 +7,20 @@ import org.wardstream.detector.PatternCue;
 import org.wardstream.episodes.Transition;
 
 /**
- * {@link PatientDetector}'s output as {@link SignalDetector} emits it: transitions as {@link StreamedTransition}s on the
- * main output, cues to the CEP side output, skipped beats to the out-of-order-beats counter.
+ * {@link PatientDetector}'s output as {@link SignalDetector} emits it: cues and transitions (as
+ * {@link PatternCue.Transit}s) on the one main output, in the order the detector derived them (the pattern operators
+ * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter.
  */
-record DetectorOutput(Collector<StreamedTransition> signals, Consumer<PatternCue> cues, Counter outOfOrderBeats)
-        implements PatientDetector.Output {
+record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats) implements PatientDetector.Output {
 
     @Override
     public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
-        signals.collect(StreamedTransition.of(t, programme, delayedByMs, receivedMs));
+        out.collect(new PatternCue.Transit(t, programme, delayedByMs, receivedMs));
     }
 
     @Override
     public void cue(PatternCue cue) {
-        cues.accept(cue);
+        out.collect(cue);
     }
 
     @Override

@@ -35,7 +35,8 @@ import org.wardstream.rules.Rules;
  * Per patient, the alert stage: runs each episode type's {@link EpisodeLifecycle} over the transitions from
  * the detectors and the escalations from the CEP patterns, with the patient's effective rules (overrides
  * from the enrolment apply from the next transition, no restart), and emits each alert state change once.
- * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers.
+ * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers, and before
+ * any transition dated after them (so they do not depend on whether the watermark or the transition came first).
  * A thin adapter: every decision is in the clinical module.
  */
 public final class EpisodeAlerter extends KeyedCoProcessFunction<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange> {
@@ -74,7 +75,19 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     public void processElement1(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
         EffectiveRules eff = effective.of(profile.value());
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
-        apply(episodes, signal.toTransition(), eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+        Transition t = signal.toTransition();
+        // what falls due up to this transition's time happens first, as its timer would have made it (whether the
+        // watermark passed that time before this record arrived depends on thread timing, not on the input)
+        long last = Long.MIN_VALUE;
+        for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= t.atMs() && due > last;
+             due = nextTimerMs(episodes, eff)) {
+            tick(episodes, eff, ctx.getCurrentKey(), due, out);
+            last = due;
+        }
+        apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+        EpisodeState s = episodes.of(t.type());
+        s.evidenceReceivedMs = signal.receivedMs;
+        s.evidenceDelayedByMs = signal.delayedByMs;
         finish(episodes, eff, ctx);
     }
 
@@ -95,18 +108,27 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
+        tick(episodes, eff, ctx.getCurrentKey(), timestamp, out);
+        finish(episodes, eff, ctx);
+    }
+
+    /** Event time has reached {@code timestamp}: a TICK for every type with something due by then. */
+    private void tick(PatientEpisodes episodes, EffectiveRules eff, String key, long timestamp,
+                      Collector<StreamedAlertChange> out) throws IOException {
         for (EpisodeType type : EpisodeType.values()) {
             EpisodeState s = episodes.byType[type.ordinal()];
             if (s != null) {
                 long due = EpisodeLifecycle.nextTimerMs(s, eff.rule(type));
                 if (due != Long.MIN_VALUE && due <= timestamp) {
-                    apply(episodes, Transition.tick(PatientKeys.patientOf(ctx.getCurrentKey()), type, timestamp,
+                    // time alone: raised when its evidence was received, if after this time (a backlog), with its delay
+                    boolean later = s.evidenceReceivedMs != EpisodeState.NO_TIME && s.evidenceReceivedMs > timestamp;
+                    apply(episodes, Transition.tick(PatientKeys.patientOf(key), type, timestamp,
                                     Transitions.detectorVersion(type)),
-                            eff, PatientKeys.programmeOf(ctx.getCurrentKey()), 0, timestamp, out);
+                            eff, PatientKeys.programmeOf(key), later ? s.evidenceDelayedByMs : 0,
+                            later ? s.evidenceReceivedMs : timestamp, out);
                 }
             }
         }
-        finish(episodes, eff, ctx);
     }
 
     private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String programme, long delayedByMs,
@@ -129,6 +151,11 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     /** Saves the episodes and keeps one event-time timer at the earliest time a TICK can change something. */
     private void finish(PatientEpisodes episodes, EffectiveRules eff, Context ctx) throws IOException {
         episodeState.update(episodes.toBytes());
+        timer.moveTo(ctx.timerService(), nextTimerMs(episodes, eff));
+    }
+
+    /** The earliest time a TICK can change something for any type, or {@link Long#MIN_VALUE}. */
+    private static long nextTimerMs(PatientEpisodes episodes, EffectiveRules eff) {
         long next = Long.MIN_VALUE;
         for (EpisodeType type : EpisodeType.values()) {
             EpisodeState s = episodes.byType[type.ordinal()];
@@ -139,6 +166,6 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
                 }
             }
         }
-        timer.moveTo(ctx.timerService(), next);
+        return next;
     }
 }

@@ -1,6 +1,8 @@
 package org.wardstream.detect;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -12,6 +14,8 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 import org.wardstream.detector.PatternCue;
+import org.wardstream.episodes.Transition;
+import org.wardstream.rules.EpisodeType;
 
 /**
  * Flink's type for the {@link PatternCue} stream and the CEP operators' state (their partial matches hold cues). The
@@ -19,7 +23,8 @@ import org.wardstream.detector.PatternCue;
  * this is an explicit, compact serializer instead. Each cue is one tag byte naming its kind, then its fields in a fixed
  * order. Tags are append only: a new kind of cue takes a new tag, and state written before still reads (the
  * serializer snapshot stays compatible as is). Changing the fields of an existing kind needs a new tag (and reading
- * the old one) so that partial matches in a savepoint stay readable.
+ * the old one) so that partial matches in a savepoint stay readable. Tag 5 ({@link PatternCue.Transit}, a transition
+ * passing through the pattern operators) was added by issue 12: it never enters a partial match.
  */
 public final class PatternCueTypeInfo extends TypeInformation<PatternCue> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +35,8 @@ public final class PatternCueTypeInfo extends TypeInformation<PatternCue> {
     static final byte STILL_FOR = 2;
     static final byte AF_RATE = 3;
     static final byte AF_END = 4;
+    /** A lifecycle transition on its way through the pattern operators (never in their partial matches). */
+    static final byte TRANSIT = 5;
 
     private PatternCueTypeInfo() {
     }
@@ -121,14 +128,16 @@ public final class PatternCueTypeInfo extends TypeInformation<PatternCue> {
 
         @Override
         public void serialize(PatternCue cue, DataOutputView out) throws IOException {
-            // Java 17: no pattern switch; the interface is sealed, so these four are every kind
+            // Java 17: no pattern switch; the interface is sealed, so these five are every kind
             PatternCue.Pause pause = cue instanceof PatternCue.Pause p ? p : null;
             PatternCue.StillFor still = cue instanceof PatternCue.StillFor s ? s : null;
             PatternCue.AfRate rate = cue instanceof PatternCue.AfRate r ? r : null;
-            if (pause == null && still == null && rate == null && !(cue instanceof PatternCue.AfEnd)) {
+            PatternCue.Transit transit = cue instanceof PatternCue.Transit t ? t : null;
+            if (pause == null && still == null && rate == null && transit == null && !(cue instanceof PatternCue.AfEnd)) {
                 throw new IllegalArgumentException("no serialised form for " + cue.getClass().getSimpleName());
             }
-            out.writeByte(pause != null ? PAUSE : still != null ? STILL_FOR : rate != null ? AF_RATE : AF_END);
+            out.writeByte(pause != null ? PAUSE : still != null ? STILL_FOR : rate != null ? AF_RATE
+                    : transit != null ? TRANSIT : AF_END);
             StringValue.writeString(cue.patientId(), out);
             StringValue.writeString(cue.programme(), out);
             out.writeLong(cue.timeMs());
@@ -144,8 +153,42 @@ public final class PatternCueTypeInfo extends TypeInformation<PatternCue> {
                 out.writeDouble(rate.smoothedRateBpm());
                 out.writeByte((rate.fast() ? 1 : 0) | (rate.fastFrom() ? 2 : 0));
                 out.writeLong(rate.fastRateMinDurationMs());
+            } else if (transit != null) {
+                writeTransition(transit.transition(), out);
             }
         }
+
+        /** The fields of a transit's transition beyond the common ones (patient and time are the cue's). */
+        private static void writeTransition(Transition t, DataOutputView out) throws IOException {
+            StringValue.writeString(t.type().code(), out);
+            out.writeByte(t.kind().ordinal());
+            out.writeLong(t.episodeStartMs());
+            StringValue.writeString(t.condition(), out);
+            StringValue.writeString(t.detectorVersion(), out);
+            out.writeInt(t.evidence().size());
+            for (Map.Entry<String, Double> e : t.evidence().entrySet()) {
+                StringValue.writeString(e.getKey(), out);
+                out.writeDouble(e.getValue());
+            }
+        }
+
+        private static Transition readTransition(String patient, long atMs, DataInputView in) throws IOException {
+            String type = StringValue.readString(in);
+            Transition.Kind kind = KINDS[in.readByte()];
+            long episodeStartMs = in.readLong();
+            String condition = StringValue.readString(in);
+            String detectorVersion = StringValue.readString(in);
+            int n = in.readInt();
+            Map<String, Double> evidence = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                evidence.put(StringValue.readString(in), in.readDouble());
+            }
+            return new Transition(patient, EpisodeType.fromCode(type)
+                    .orElseThrow(() -> new IOException("unknown episode type " + type)), kind, episodeStartMs, atMs,
+                    condition, detectorVersion, evidence);
+        }
+
+        private static final Transition.Kind[] KINDS = Transition.Kind.values();
 
         @Override
         public PatternCue deserialize(DataInputView in) throws IOException {
@@ -166,6 +209,7 @@ public final class PatternCueTypeInfo extends TypeInformation<PatternCue> {
                             in.readLong(), delayedBy, received);
                 }
                 case AF_END -> new PatternCue.AfEnd(patient, programme, time, delayedBy, received);
+                case TRANSIT -> new PatternCue.Transit(readTransition(patient, time, in), programme, delayedBy, received);
                 default -> throw new IOException("unknown pattern cue tag " + tag);
             };
         }

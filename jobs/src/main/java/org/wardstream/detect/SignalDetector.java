@@ -30,14 +30,13 @@ import org.wardstream.rules.Rules;
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
  * the patient's {@link DetectorState} (one versioned byte array), the readings the detector holds (list state) and
- * the one timer it asks for, and emits its transitions (as {@link StreamedTransition}s, for {@link EpisodeAlerter}), its
- * {@link PatternCue}s ({@link #CUES}, for {@link CompoundPatterns}) and the readings it cannot analyse in order
- * ({@link #DEAD_LETTERS}, reason {@code out-of-order}, for the device-events DLQ).
+ * the one timer it asks for, and emits, on one stream in the order the detector derived them, its {@link PatternCue}s
+ * and its transitions (as {@link PatternCue.Transit}s), for the patterns of {@link CompoundPatterns} and then
+ * {@link EpisodeAlerter}; and the readings it cannot analyse in order ({@link #DEAD_LETTERS}, reason
+ * {@code out-of-order}, for the device-events DLQ).
  */
-public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, StreamedTransition> {
+public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, PatternCue> {
     private static final long serialVersionUID = 1L;
-    /** The side output of cues for the CEP patterns. */
-    public static final OutputTag<PatternCue> CUES = new OutputTag<>("pattern-cues", PatternCueTypeInfo.INSTANCE);
     /** Side output of readings that cannot be analysed in order (reason {@code out-of-order}), for the DLQ. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
             TypeInformation.of(DeadLetter.class));
@@ -80,11 +79,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     @Override
-    public void processElement1(DeviceReading r, Context ctx, Collector<StreamedTransition> out) throws Exception {
+    public void processElement1(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
         DetectorState s = load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(profile.value());
-        var emit = new DetectorOutput(out, cue -> ctx.output(CUES, cue), outOfOrderBeats);
+        var emit = new DetectorOutput(out, outOfOrderBeats);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
@@ -112,7 +111,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     @Override
-    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<StreamedTransition> out) throws Exception {
+    public void processElement2(EnrolmentUpdate update, Context ctx, Collector<PatternCue> out) throws Exception {
         if (update.isTombstone()) {
             profile.clear();
             detectorState.clear();
@@ -126,14 +125,14 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<StreamedTransition> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PatternCue> out) throws Exception {
         timer.fired();
         DetectorState s = load();
         PatientDetector detector = detectors.of(profile.value());
         String key = ctx.getCurrentKey();
         List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
-                new DetectorOutput(out, cue -> ctx.output(CUES, cue), outOfOrderBeats));
+                new DetectorOutput(out, outOfOrderBeats));
         save(s, detector, ctx);
     }
 

@@ -19,6 +19,7 @@ import org.wardstream.detect.AlertBundleSerializer;
 import org.wardstream.detect.StreamedAlertChange;
 import org.wardstream.detect.CompoundPatterns;
 import org.wardstream.detect.EpisodeAlerter;
+import org.wardstream.detect.PatternCueTypeInfo;
 import org.wardstream.detect.EpisodeRecordSerializer;
 import org.wardstream.detect.StreamedTransition;
 import org.wardstream.detector.PatternCue;
@@ -115,10 +116,11 @@ public final class EpisodeDetectionJob {
      * The detection stage alone: admitted readings (keyed by {@link PatientKeys}: programme and patient) and enrolments in, alert state changes
      * out; the job wires it after ingest, the benchmark ({@code bench}) feeds it from memory. The signal
      * detectors, the CEP patterns over their cues, the alert lifecycle; each arrow below stays on the patient's
-     * subtask (no shuffle):
+     * subtask (no shuffle), and one stream carries the detector's cues and transitions through the patterns in the order
+     * they arose, so the alerter sees transitions and escalations in an order fixed by the input:
      * <pre>
-     * readings -> [signal-detector] -> transitions ------------------------------> [episode-alerter] -> alerts
-     *                     \-> cues -> [CEP: pause then stillness, AF fast rate] -> escalations -/
+     * readings -> [signal-detector] -> cues + transitions -> [CEP: pause then stillness] -> [CEP: AF fast rate]
+     *          -> transitions + escalations -> [episode-alerter] -> alerts
      * </pre>
      */
     public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
@@ -147,18 +149,16 @@ public final class EpisodeDetectionJob {
                                                                  Consumer<DataStream<DeadLetter>> deadLetters,
                                                                  String uidSuffix) {
         TypeInformation<String> key = TypeInformation.of(String.class);
-        var signals = readings
+        var detected = readings
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new SignalDetector(rules))
-                .returns(TypeInformation.of(StreamedTransition.class))
+                .returns(PatternCueTypeInfo.INSTANCE)
                 .name("detect signals" + uidSuffix).uid(UID_SIGNALS + uidSuffix);
-        deadLetters.accept(signals.getSideOutput(SignalDetector.DEAD_LETTERS));
-        DataStream<PatternCue> cues = signals.getSideOutput(SignalDetector.CUES);
-        DataStream<StreamedTransition> escalations = CompoundPatterns.escalations(
-                DataStreamUtils.reinterpretAsKeyedStream(cues, c -> PatientKeys.of(c.programme(), c.patientId()), key),
-                uidSuffix);
-        return DataStreamUtils.reinterpretAsKeyedStream(signals.union(escalations),
-                        s -> PatientKeys.of(s.programme, s.patientId), key)
+        deadLetters.accept(detected.getSideOutput(SignalDetector.DEAD_LETTERS));
+        // the patterns in series on the detector's ordered stream: transitions and escalations leave in one order
+        DataStream<StreamedTransition> transitions = CompoundPatterns.inOrder(DataStreamUtils.reinterpretAsKeyedStream(
+                detected, c -> PatientKeys.of(c.programme(), c.patientId()), key), uidSuffix);
+        return DataStreamUtils.reinterpretAsKeyedStream(transitions, s -> PatientKeys.of(s.programme, s.patientId), key)
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
                 .process(new EpisodeAlerter(rules))
                 .returns(TypeInformation.of(StreamedAlertChange.class))

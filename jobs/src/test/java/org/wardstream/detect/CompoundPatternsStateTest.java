@@ -3,6 +3,7 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -30,11 +31,16 @@ class CompoundPatternsStateTest {
             new PatternCue.StillFor(P, null, T0 + 12 * MIN, T0 + MIN, 3 * 3_600_000L, T0 + 4 * 3_600_000L),
             new PatternCue.AfRate(P, "prog-a", T0 + 2 * MIN, 131.25, true, false, 5 * MIN, 0, T0 + 2 * MIN),
             new PatternCue.AfRate(P, "prog-a", T0 + 3 * MIN, 97.5, false, true, 10 * MIN, 0, T0 + 3 * MIN),
-            new PatternCue.AfEnd(P, "prog-a", T0 + 40 * MIN, 0, T0 + 40 * MIN));
+            new PatternCue.AfEnd(P, "prog-a", T0 + 40 * MIN, 0, T0 + 40 * MIN),
+            new PatternCue.Transit(new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.START, T0 - MIN,
+                    T0 + MIN, null, "rr-af-3", Map.of("meanRateBpm", 131.5, "afProbability", 0.9)), "prog-a", 0,
+                    T0 + MIN),
+            new PatternCue.Transit(new Transition(P, EpisodeType.PAUSE, Transition.Kind.ESCALATE, T0, T0 + 12 * MIN,
+                    RuleSchema.FOLLOWED_BY_STILLNESS, "rr-pause-1", Map.of()), null, 3 * 3_600_000L,
+                    T0 + 4 * 3_600_000L));
 
     @Test
     void theCueStreamUsesTheExplicitSerializerAndEveryKindRoundTrips() throws Exception {
-        assertThat(SignalDetector.CUES.getTypeInfo()).isEqualTo(PatternCueTypeInfo.INSTANCE);
         var serializer = PatternCueTypeInfo.INSTANCE.createSerializer(null);
         for (PatternCue cue : EVERY_KIND) {
             DataOutputSerializer out = new DataOutputSerializer(64);
@@ -65,22 +71,26 @@ class CompoundPatternsStateTest {
             try (var h = DetectionChain.patternHarness(spec)) {
                 h.open();
                 h.processElement(new StreamRecord<>(first, first.timeMs()));
-                assertThat(h.extractOutputValues()).as(spec.name() + ": no match yet").isEmpty();
+                assertThat(h.extractOutputValues()).as(spec.name() + ": no match yet, the cue passed on")
+                        .containsExactly(first);
                 snapshot = h.snapshot(1, T0);
             }
             // the same last cue without the first one in state matches nothing
             try (var fresh = DetectionChain.patternHarness(spec)) {
                 fresh.open();
                 fresh.processElement(new StreamRecord<>(last, last.timeMs()));
-                assertThat(fresh.extractOutputValues()).as(spec.name() + " without the restored state").isEmpty();
+                assertThat(fresh.extractOutputValues()).as(spec.name() + " without the restored state")
+                        .containsExactly(last);
             }
             try (var h = DetectionChain.patternHarness(spec)) {
                 h.initializeState(snapshot);
                 h.open();
                 h.processElement(new StreamRecord<>(last, last.timeMs()));
-                List<StreamedTransition> out = h.extractOutputValues();
-                assertThat(out).as(spec.name() + " after the restore").hasSize(1);
-                Transition t = out.get(0).toTransition();
+                List<PatternCue> out = h.extractOutputValues();
+                // the match first, then the cue that completed it goes on
+                assertThat(out).as(spec.name() + " after the restore").hasSize(2);
+                assertThat(out.get(1)).isEqualTo(last);
+                Transition t = ((PatternCue.Transit) out.get(0)).transition();
                 assertThat(t.kind()).isEqualTo(Transition.Kind.ESCALATE);
                 if (pause) {
                     assertThat(t.type()).isEqualTo(EpisodeType.PAUSE);
@@ -95,5 +105,38 @@ class CompoundPatternsStateTest {
                 }
             }
         }
+    }
+
+    @Test
+    void transitionsPassEveryPatternUntouchedAndInOrder() throws Exception {
+        // a pattern's partial match, a transition, then the cue that completes the match: out come the first cue, the
+        // transition, the match and the completing cue, in that order; the transition never enters the NFA (a
+        // transit dated after the fast-rate window would otherwise be a candidate "sustained" event for nothing)
+        CompoundPatterns.Spec fastAf = CompoundPatterns.specs().stream()
+                .filter(s -> s.uid().equals(CompoundPatterns.UID_FAST_AF)).findFirst().orElseThrow();
+        PatternCue from = new PatternCue.AfRate(P, "prog-a", T0 + 2 * MIN, 121.0, true, true, 5 * MIN, 0, T0 + 2 * MIN);
+        PatternCue.Transit update = new PatternCue.Transit(Transition.update(P, EpisodeType.ATRIAL_FIBRILLATION,
+                T0 + 9 * MIN, "rr-af-3", Map.of("meanRateBpm", 126.0)), "prog-a", 0, T0 + 9 * MIN);
+        PatternCue sustained = new PatternCue.AfRate(P, "prog-a", T0 + 8 * MIN, 126.0, true, false, 5 * MIN, 0,
+                T0 + 8 * MIN);
+        try (var h = DetectionChain.patternHarness(fastAf)) {
+            h.open();
+            for (PatternCue c : List.of(from, update, sustained)) {
+                h.processElement(new StreamRecord<>(c, c.timeMs()));
+            }
+            List<PatternCue> out = h.extractOutputValues();
+            assertThat(out).hasSize(4);
+            assertThat(out.subList(0, 2)).containsExactly(from, update);
+            assertThat(((PatternCue.Transit) out.get(2)).transition().kind()).isEqualTo(Transition.Kind.ESCALATE);
+            assertThat(out.get(3)).isEqualTo(sustained);
+        }
+        // the job's last step keeps the transitions (the transition and the match) and ends the cues there
+        List<StreamedTransition> transitions = new java.util.ArrayList<>();
+        for (PatternCue c : List.of(from, update, sustained)) {
+            CompoundPatterns.transitionOf(c, new org.apache.flink.api.common.functions.util.ListCollector<>(transitions));
+        }
+        assertThat(transitions).hasSize(1);
+        assertThat(transitions.get(0).toTransition()).isEqualTo(update.transition());
+        assertThat(transitions.get(0).programme).isEqualTo("prog-a");
     }
 }

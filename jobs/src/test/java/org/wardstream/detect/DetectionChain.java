@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.cep.nfa.compiler.NFACompiler;
-import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -17,41 +16,40 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
- * The detection stage's operators in Flink test harnesses, wired as the job wires them: the signal detector,
- * the CEP pattern operators over its cues, the alert lifecycle over both. Records are pumped from one harness
- * to the next after every input; watermarks go through all of them.
+ * The detection stage's operators in Flink test harnesses, wired as the job wires them: the signal detector, the CEP
+ * pattern operators in series over its one stream of cues and transitions, the alert lifecycle after them. Records are
+ * pumped from one harness to the next after every input, in order; watermarks go through all of them.
  */
 final class DetectionChain implements AutoCloseable {
-    final KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, StreamedTransition> signals;
-    final List<KeyedOneInputStreamOperatorTestHarness<String, PatternCue, StreamedTransition>> patterns = new ArrayList<>();
+    final KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, PatternCue> signals;
+    final List<KeyedOneInputStreamOperatorTestHarness<String, PatternCue, PatternCue>> patterns = new ArrayList<>();
     final KeyedTwoInputStreamOperatorTestHarness<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange> alerter;
-    private int signalsForwarded;
-    private int cuesForwarded;
-    private final int[] escalationsForwarded;
+    private final int[] forwarded;
     final List<PatternCue> cues = new ArrayList<>();
 
     DetectionChain(Rules rules) throws Exception {
-        signals = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new SignalDetector(rules),
+        signals = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SignalDetector(rules)),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
+        signals.setup(PatternCueTypeInfo.Serializer.INSTANCE); // as the job declares it (not a POJO, not Kryo)
         signals.open();
         for (CompoundPatterns.Spec spec : CompoundPatterns.specs()) {
             var h = patternHarness(spec);
             h.open();
             patterns.add(h);
         }
-        escalationsForwarded = new int[patterns.size()];
+        forwarded = new int[patterns.size() + 1];
         alerter = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(rules),
                 (StreamedTransition s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
         alerter.open();
     }
 
-    /** A compound pattern's CEP operator (processing time, as in the job) in a harness keyed by patient, not opened. */
-    static KeyedOneInputStreamOperatorTestHarness<String, PatternCue, StreamedTransition> patternHarness(
+    /** A compound pattern's operator (processing time, as in the job) in a harness keyed by patient, not opened. */
+    static KeyedOneInputStreamOperatorTestHarness<String, PatternCue, PatternCue> patternHarness(
             CompoundPatterns.Spec spec) throws Exception {
-        CepOperator<PatternCue, String, StreamedTransition> op = new CepOperator<>(PatternCueTypeInfo.Serializer.INSTANCE,
-                true, NFACompiler.compileFactory(spec.pattern(), false), null,
-                spec.pattern().getAfterMatchSkipStrategy(), spec.onMatch(), null);
-        return new KeyedOneInputStreamOperatorTestHarness<>(op, PatternCue::patientId, Types.STRING);
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new InOrderPatternOperator(spec), PatternCue::patientId,
+                Types.STRING);
+        h.setup(PatternCueTypeInfo.Serializer.INSTANCE);
+        return h;
     }
 
     void enrol(EnrolmentUpdate u) throws Exception {
@@ -78,33 +76,23 @@ final class DetectionChain implements AutoCloseable {
 
     /** Moves every new record one stage on, in the order each stage emitted them. */
     private void pump() throws Exception {
-        List<StreamedTransition> out = signals.extractOutputValues();
-        for (; signalsForwarded < out.size(); signalsForwarded++) {
-            StreamedTransition s = out.get(signalsForwarded);
-            alerter.processElement1(new StreamRecord<>(s, s.atMs));
-        }
-        var side = signals.getSideOutput(SignalDetector.CUES);
-        List<PatternCue> newCues = new ArrayList<>();
-        if (side != null) {
-            int i = 0;
-            for (StreamRecord<PatternCue> r : side) {
-                if (i++ >= cuesForwarded) {
-                    newCues.add(r.getValue());
+        List<PatternCue> in = signals.extractOutputValues();
+        for (int stage = 0; stage <= patterns.size(); stage++) {
+            for (; forwarded[stage] < in.size(); forwarded[stage]++) {
+                PatternCue c = in.get(forwarded[stage]);
+                if (stage == 0 && !(c instanceof PatternCue.Transit)) {
+                    cues.add(c);
+                }
+                if (stage < patterns.size()) {
+                    patterns.get(stage).processElement(new StreamRecord<>(c, c.timeMs()));
+                } else if (c instanceof PatternCue.Transit t) { // the job's last step (transitionOf), then the alerter
+                    StreamedTransition s = StreamedTransition.of(t.transition(), t.programme(), t.delayedByMs(),
+                            t.receivedMs());
+                    alerter.processElement1(new StreamRecord<>(s, s.atMs));
                 }
             }
-        }
-        cuesForwarded += newCues.size();
-        cues.addAll(newCues);
-        for (PatternCue c : newCues) {
-            for (var h : patterns) {
-                h.processElement(new StreamRecord<>(c, c.timeMs()));
-            }
-        }
-        for (int p = 0; p < patterns.size(); p++) {
-            List<StreamedTransition> esc = patterns.get(p).extractOutputValues();
-            for (; escalationsForwarded[p] < esc.size(); escalationsForwarded[p]++) {
-                StreamedTransition s = esc.get(escalationsForwarded[p]);
-                alerter.processElement1(new StreamRecord<>(s, s.atMs));
+            if (stage < patterns.size()) {
+                in = patterns.get(stage).extractOutputValues();
             }
         }
     }

@@ -20,6 +20,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 import org.wardstream.detector.DetectorState;
+import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rhythm.RrAnalyserState;
@@ -96,9 +97,10 @@ class SignalDetectorStateUpgradeTest {
     /** Restores {@code old} into today's operator, feeds one wear report, and returns what the probe then reads. */
     private static List<Object> upgradeAndProbe(OperatorSubtaskState old) throws Exception {
         OperatorSubtaskState upgraded;
-        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, StreamedTransition>(
+        try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, PatternCue>(
                 new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath())),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
+            h.setup(PatternCueTypeInfo.Serializer.INSTANCE);
             h.initializeState(old);
             h.open();
             DeviceReading wearReport = new DeviceReading();
