@@ -3,11 +3,8 @@ package org.wardstream.detect;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -29,11 +26,11 @@ import org.wardstream.rules.Rules;
 
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
- * the patient's {@link DetectorState} (one versioned byte array), the readings the detector holds (list state) and
- * the one timer it asks for, and emits, on one stream in the order the detector derived them, its {@link PatternCue}s
- * and its transitions (as {@link PatternCue.Transit}s), for the patterns of {@link CompoundPatterns} and then
- * {@link EpisodeAlerter}; and the readings it cannot analyse in order ({@link #DEAD_LETTERS}, reason
- * {@code out-of-order}, for the device-events DLQ).
+ * the patient's {@link DetectorState} and the readings the detector holds ({@link DetectorStateHandles}), the
+ * patient's profile and the one timer the detector asks for, and emits, on one stream in the order the detector
+ * derived them, its {@link PatternCue}s and its transitions (as {@link PatternCue.Transit}s), for the patterns of
+ * {@link CompoundPatterns} and then {@link EpisodeAlerter}; and the readings it cannot analyse in order
+ * ({@link #DEAD_LETTERS}, reason {@code out-of-order}, for the device-events DLQ).
  */
 public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, PatternCue> {
     private static final long serialVersionUID = 1L;
@@ -48,13 +45,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
 
     private final Rules rules;
     private transient ValueState<PatientProfile> profile;
-    /** The detector state as an object ({@link DetectorStateSerializer}); since issue 19. */
-    private transient ValueState<DetectorState> detectorState;
-    /** The same state as bytes, as savepoints before issue 19 kept it: taken over once per patient, then cleared. */
-    private transient ValueState<byte[]> detectorBytes;
-    private transient ListState<DeviceReading> held;
+    private transient DetectorStateHandles state;
     private transient KeyedTimer timer;
-    private transient LegacyDetectorState legacy;
     private transient ProfileRules<PatientDetector> detectors;
     private transient Counter outOfOrderBeats, processed, outOfOrderReadings;
 
@@ -66,12 +58,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     public void open(OpenContext openContext) {
         var ctx = getRuntimeContext();
         profile = ctx.getState(new ValueStateDescriptor<>("detector-profile", TypeInformation.of(PatientProfile.class)));
-        detectorState = ctx.getState(new ValueStateDescriptor<>(STATE_NAME, DetectorStateSerializer.INSTANCE));
-        detectorBytes = ctx.getState(new ValueStateDescriptor<>(BYTES_STATE_NAME,
-                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        held = ctx.getListState(new ListStateDescriptor<>("backlog-held", TypeInformation.of(DeviceReading.class)));
+        state = new DetectorStateHandles(ctx);
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
-        legacy = new LegacyDetectorState(ctx);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
         processed = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.PROCESSED);
@@ -80,18 +68,18 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
-        DetectorState s = load();
+        DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(profile.value());
         var emit = new DetectorOutput(out, outOfOrderBeats);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
-            detector.releaseHeld(s, r.patientId, programme, takeHeld(), emit);
+            detector.releaseHeld(s, r.patientId, programme, state.takeHeld(), emit);
             arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         }
         switch (arrival) {
-            case HOLD -> held.add(r);
+            case HOLD -> state.hold(r);
             case DEAD_LETTER -> { // admitted by ingest (processed), but it cannot be analysed in order
                 processed.dec();
                 outOfOrderReadings.inc();
@@ -103,21 +91,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         save(s, detector, ctx);
     }
 
-    /** The held readings, taken out of list state. */
-    private List<Reading> takeHeld() throws Exception {
-        List<Reading> readings = Readings.all(held.get());
-        held.clear();
-        return readings;
-    }
-
     @Override
     public void processElement2(EnrolmentUpdate update, Context ctx, Collector<PatternCue> out) throws Exception {
         if (update.isTombstone()) {
             profile.clear();
-            detectorState.clear();
-            detectorBytes.clear();
-            legacy.clear();
-            held.clear();
+            state.clear();
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
@@ -127,10 +105,10 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PatternCue> out) throws Exception {
         timer.fired();
-        DetectorState s = load();
+        DetectorState s = state.load();
         PatientDetector detector = detectors.of(profile.value());
         String key = ctx.getCurrentKey();
-        List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? takeHeld() : List.of();
+        List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? state.takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
                 new DetectorOutput(out, outOfOrderBeats));
         save(s, detector, ctx);
@@ -143,26 +121,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         return programme != null ? programme : p == null ? null : p.programme;
     }
 
-    /**
-     * The patient's state: the object itself on the heap backend (changed in place, then {@link #save}d), decoded on
-     * RocksDB; for a patient of a savepoint from before, the byte-array handle or the older separate handles, once.
-     */
-    private DetectorState load() throws Exception {
-        DetectorState s = detectorState.value();
-        if (s != null) {
-            return s;
-        }
-        byte[] bytes = detectorBytes.value();
-        if (bytes != null) {
-            detectorBytes.clear();
-            return DetectorState.fromBytes(bytes);
-        }
-        DetectorState old = legacy.takeOver(); // a savepoint from before the one-value state
-        return old != null ? old : new DetectorState();
-    }
-
     private void save(DetectorState s, PatientDetector detector, Context ctx) throws Exception {
-        detectorState.update(s);
+        state.save(s);
         timer.moveTo(ctx.timerService(), detector.nextTimerMs(s));
     }
 }
