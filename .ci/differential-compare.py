@@ -79,6 +79,9 @@ def describe(b):
     period = obs.get("effectivePeriod", {})
     return f"{code} {obs.get('status')} {task.get('priority')} {period.get('start')}..{period.get('end', '')}"
 
+if len(sys.argv) != 3 or sys.argv[1] in ("-h", "--help"):
+    print(next(l for l in __doc__.split("\n") if l.startswith("usage:")))
+    sys.exit(0 if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help") else 2)
 before, after = sys.argv[1], sys.argv[2]
 if os.path.exists(os.path.join(before, "alerts.ndjson")):  # two demo output dirs: compare them as one seed
     before, after = os.path.dirname(os.path.abspath(before)), os.path.dirname(os.path.abspath(after))
