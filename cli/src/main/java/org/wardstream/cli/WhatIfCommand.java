@@ -218,7 +218,6 @@ public final class WhatIfCommand implements Callable<Integer> {
                 it.next().into(ledger);
                 n++;
             }
-            ticker.shutdownNow();
             recordsRead = ReadProgress.read(progressRun);
             progress.update(recordsRead);
         } finally {

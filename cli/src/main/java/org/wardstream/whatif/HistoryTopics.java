@@ -44,16 +44,8 @@ public final class HistoryTopics {
     /** Every committed record of {@code topic} up to its end offsets at the start of the call. */
     public static void forEach(String bootstrapServers, Properties extra, String topic,
                                Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        Properties p = new Properties();
-        p.putAll(extra);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrapServers, extra)) {
+            List<TopicPartition> parts = partitions(c, topic);
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -73,14 +65,8 @@ public final class HistoryTopics {
      * (so an upper bound on a transactionally written topic).
      */
     public static long offsetsBetween(String bootstrapServers, Properties extra, String topic, Long fromMs, Long toMs) {
-        Properties p = new Properties();
-        p.putAll(extra);
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrapServers, extra)) {
+            List<TopicPartition> parts = partitions(c, topic);
             Map<TopicPartition, Long> begin = c.beginningOffsets(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             long total = 0;
@@ -91,6 +77,22 @@ public final class HistoryTopics {
             }
             return total;
         }
+    }
+
+    /** A consumer without a group (nothing committed), reading committed records only. */
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, Properties extra) {
+        Properties p = new Properties();
+        p.putAll(extra);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, String topic) {
+        return c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
     }
 
     /** The first offset of {@code tp} at or after {@code timeMs}, or {@code end} when none is. */

@@ -73,10 +73,13 @@ class WhatIfIT {
     }
 
     static JsonNode run(Path rules, String out) throws IOException {
+        return run(rules, FIXTURE.resolve("enrolments.ndjson"), out);
+    }
+
+    static JsonNode run(Path rules, Path enrolments, String out) throws IOException {
         Path outDir = FIXTURE.resolve(out);
         assertThat(Main.run("whatif", "--rules", rules.toString(), "--events",
-                FIXTURE.resolve("events.ndjson").toString(), "--enrolments",
-                FIXTURE.resolve("enrolments.ndjson").toString(), "--outcomes",
+                FIXTURE.resolve("events.ndjson").toString(), "--enrolments", enrolments.toString(), "--outcomes",
                 FIXTURE.resolve("outcomes.ndjson").toString(), "--minutes-per-alert", "10", "--out",
                 outDir.toString())).isZero();
         assertThat(outDir.resolve(WhatIfReport.HTML_FILE)).exists();
@@ -198,11 +201,7 @@ class WhatIfIT {
         }
         all.append(real);
         Files.writeString(enrolments, all);
-        Path outDir = FIXTURE.resolve("out-behind");
-        assertThat(Main.run("whatif", "--rules", candidate("rules-130b", 130).toString(), "--events",
-                FIXTURE.resolve("events.ndjson").toString(), "--enrolments", enrolments.toString(), "--outcomes",
-                FIXTURE.resolve("outcomes.ndjson").toString(), "--out", outDir.toString())).isZero();
-        JsonNode j = JSON.readTree(outDir.resolve(WhatIfReport.JSON_FILE).toFile());
+        JsonNode j = run(candidate("rules-130b", 130), enrolments, "out-behind");
         assertThat(j.get("patients").asInt()).isEqualTo(6);
         assertThat(j.get("readings_admitted").asInt()).isEqualTo(294);
         assertThat(j.get("alerts")).isEqualTo(json("{'current':{'total':4,'by_type':{'tachycardia':4}},"
