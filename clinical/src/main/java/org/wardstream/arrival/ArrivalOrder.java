@@ -134,9 +134,19 @@ public final class ArrivalOrder {
                 t.condition(), t.detectorVersion(), t.evidence());
     }
 
+    /**
+     * Whether the held readings must be released before a reading received at {@code receivedMs} is looked at: the
+     * hold has lasted {@code holdMs} of receipt time, or {@code maxHeld} readings are held. Decided before the receipt
+     * is {@linkplain #heard noted}, so that a reconnection after a silence is judged with the held readings analysed,
+     * as it is when the release timer comes first.
+     */
+    public boolean releaseBefore(ArrivalState s, long receivedMs) {
+        return s.holding() && (receivedMs > s.holdSinceReceivedMs + p.holdMs() || s.heldCount >= p.maxHeld());
+    }
+
     /** Decides for an arriving reading; on HOLD it is counted as held. */
     public Action onArrival(ArrivalState s, long deviceMs, long receivedMs) {
-        if (s.holding() && (receivedMs > s.holdSinceReceivedMs + p.holdMs() || s.heldCount >= p.maxHeld())) {
+        if (releaseBefore(s, receivedMs)) {
             return Action.RELEASE_FIRST;
         }
         if (tooOld(s, deviceMs)) {

@@ -67,7 +67,7 @@ public final class PatientDetector {
         HOLD,
         /**
          * The hold ends: {@link #releaseHeld} the held readings, then call {@link #arrive} again for this reading
-         * (it decides against the released state; the receipt is noted once).
+         * (it decides against the released state; the receipt is noted then, after the release).
          */
         RELEASE_FIRST,
         /** It cannot be analysed in order: dead-letter it (reason {@code out-of-order}, {@link #tooOldDetail}). */
@@ -149,6 +149,11 @@ public final class PatientDetector {
      * the held readings; on {@link Arrival#RELEASE_FIRST} it releases them and calls this again.
      */
     public Arrival arrive(DetectorState s, String patient, String programme, Reading r, Output out) {
+        if (ORDER.releaseBefore(s.arrival, r.receivedMs())) {
+            // before the receipt is noted: a silence it ends is then judged with the held readings analysed, exactly
+            // as when the release timer fires first (which of the two comes first is thread timing in the job)
+            return Arrival.RELEASE_FIRST;
+        }
         long heardBefore = s.arrival.lastReceivedMs;
         if (ORDER.heard(s.arrival, r.receivedMs(), wear.parameters().silenceLimitMs())) {
             Call c = new Call(s, patient, programme, out);

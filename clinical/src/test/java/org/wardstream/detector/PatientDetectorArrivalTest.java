@@ -168,4 +168,39 @@ class PatientDetectorArrivalTest {
             assertThat(x.delayedByMs()).isZero();
         });
     }
+
+    @Test
+    void aHeldBacklogReadsTheSameWhetherItsReleaseTimerOrTheReconnectingReadingComesFirst() {
+        // live minutes, then a delayed batch is held; the device then falls silent past the limit and is heard again.
+        // Whether the watermark fires the release (and silence) timers before that receipt arrives is thread timing
+        // in the job; the outage must start at the newest reading the device sent, either way
+        List<List<Seen>> runs = new ArrayList<>();
+        long holdFrom = T0 + 20 * MIN, back = holdFrom + silence + 30 * MIN;
+        for (boolean timersFirst : new boolean[] {true, false}) {
+            seen.clear();
+            DetectorState s = new DetectorState();
+            List<Reading> held = new ArrayList<>();
+            for (int i = 0; i <= 5; i++) {
+                feed(s, hr(T0 + i * MIN, T0 + i * MIN + 2_000), held);
+            }
+            for (int i = 6; i <= 8; i++) {
+                assertThat(feed(s, hr(T0 + i * MIN, holdFrom + i * 100L), held)).isEqualTo(PatientDetector.Arrival.HOLD);
+            }
+            if (timersFirst) {
+                for (long t = d.nextTimerMs(s); t != Long.MIN_VALUE && t <= back; t = d.nextTimerMs(s)) {
+                    d.onTime(s, P, null, t, new ArrayList<>(held), out);
+                    if (!s.arrival.holding()) {
+                        held.clear();
+                    }
+                }
+                assertThat(held).isEmpty();
+            }
+            feed(s, hr(back - 1_000, back), held);
+            runs.add(List.copyOf(seen));
+        }
+        List<Seen> started = runs.get(1).stream().filter(x -> x.t.type() == EpisodeType.DEVICE_OFFLINE
+                && x.t.kind() == Transition.Kind.START).toList();
+        assertThat(started).singleElement().satisfies(x -> assertThat(x.t.episodeStartMs()).isEqualTo(T0 + 8 * MIN));
+        assertThat(runs.get(1)).isEqualTo(runs.get(0));
+    }
 }
