@@ -59,7 +59,24 @@ ensure_built() {
     say "building the job jar, the runtime libraries and the helper (a few minutes the first time)..."
     (cd "$REPO_DIR" && ./mvnw -q -B -Dmaven.test.skip=true -pl "$BUILD_MODULES" -am package) >&2 \
       || die "the build failed; run './mvnw -B -DskipTests -pl $BUILD_MODULES -am package' to see why"
+  else
+    warn_if_stale
   fi
+}
+
+# The built jars are used as they are (a running cluster is upgraded only when asked), but one older than the sources
+# or rules it is built from is named, so an edited rule or a pulled change is not taken as deployed.
+warn_if_stale() {
+  local m newer job=(pom.xml alert-rules) tools=(pom.xml local-cluster/tools/pom.xml local-cluster/tools/src/main)
+  for m in schemas clinical alerting equity jobs; do job+=("$m/pom.xml" "$m/src/main"); done # the job jar's modules
+  if [[ "$JOB_JAR" == "$REPO_DIR/jobs/target/"* ]]; then
+    newer="$(cd "$REPO_DIR" && find "${job[@]}" -type f -newer "$JOB_JAR" 2>/dev/null | head -n 1)"
+    [[ -z "$newer" ]] || say "WARNING: the job jar is older than $newer: 'local-cluster/submit --build' (or" \
+      "'upgrade --build') rebuilds it; without it the old jar is used"
+  fi
+  newer="$(cd "$REPO_DIR" && find "${tools[@]}" -type f -newer "$TOOLS_JAR" 2>/dev/null | head -n 1)"
+  [[ -z "$newer" ]] || say "WARNING: the local-cluster helper is older than $newer (topic plan, checks):" \
+    "'./mvnw -DskipTests -pl $BUILD_MODULES -am package' rebuilds it"
 }
 
 # The Java helper (org.wardstream.localcluster.ClusterTool).
