@@ -3,6 +3,8 @@ package org.wardstream.detect;
 import java.io.IOException;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -37,6 +39,9 @@ import org.wardstream.rules.Rules;
  * from the enrolment apply from the next transition, no restart), and emits each alert state change once.
  * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers, and before
  * any transition dated after them (so they do not depend on whether the watermark or the transition came first).
+ * A transition that reaches this operator before the patient's enrolment does (the two come by different inputs, and
+ * which is read first is thread timing: a replay or a what-if reads both at once) waits for it, so every alert is
+ * decided with the patient's own rules and written in the patient's time zone.
  * A thin adapter: every decision is in the clinical module.
  */
 public final class EpisodeAlerter extends KeyedCoProcessFunction<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange> {
@@ -46,6 +51,8 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     private transient ValueState<PatientProfile> profile;
     private transient ValueState<byte[]> episodeState;
+    /** Transitions that arrived before the patient's enrolment, in arrival order (empty once it is known). */
+    private transient ListState<StreamedTransition> waitingForEnrolment;
     private transient KeyedTimer timer;
     private transient ProfileRules<EffectiveRules> effective;
     private transient Counter alertChanges;
@@ -62,6 +69,8 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         var ctx = getRuntimeContext();
         profile = ctx.getState(new ValueStateDescriptor<>("alerter-profile", TypeInformation.of(PatientProfile.class)));
         episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        waitingForEnrolment = ctx.getListState(new ListStateDescriptor<>("alerter-waiting-for-enrolment",
+                TypeInformation.of(StreamedTransition.class)));
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("alerter-timer", Types.LONG)));
         effective = new ProfileRules<>(rules, (eff, zone) -> eff);
         alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
@@ -73,6 +82,14 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     @Override
     public void processElement1(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
+        if (profile.value() == null) {
+            waitingForEnrolment.add(signal); // the enrolment is on its way (the ingest gate admitted the reading)
+            return;
+        }
+        handle(signal, ctx, out);
+    }
+
+    private void handle(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
         EffectiveRules eff = effective.of(profile.value());
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
@@ -96,9 +113,17 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         if (update.isTombstone()) {
             profile.clear();
             episodeState.clear();
+            waitingForEnrolment.clear();
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
+            Iterable<StreamedTransition> waiting = waitingForEnrolment.get();
+            if (waiting != null) {
+                for (StreamedTransition signal : waiting) {
+                    handle(signal, ctx, out);
+                }
+                waitingForEnrolment.clear();
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.PatientKeys;
+import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rules;
 
@@ -21,6 +22,7 @@ import org.wardstream.rules.Rules;
  * The alert lifecycle's time-driven changes do not depend on whether the watermark (its timer) or the next transition
  * reaches the alerter first, which is thread timing in the job: a pause episode's window expires, and a later pause
  * arrives; both orders write the same records (the close at the window's end, raised when its evidence was received).
+ * Likewise the patient's enrolment, which reaches the alerter by its own input: a transition read before it waits.
  */
 class EpisodeAlerterTimingTest {
     private static final long T0 = 1_772_441_000_000L, MIN = 60_000L;
@@ -30,9 +32,19 @@ class EpisodeAlerterTimingTest {
                 Map.of("pauseMs", 4_000.0)), "prog-a", delayedByMs, receivedMs);
     }
 
+    private static EnrolmentUpdate enrolment(Map<String, Double> overrides) {
+        PatientProfile p = new PatientProfile();
+        p.programme = "prog-a";
+        p.status = "ACTIVE";
+        p.timeZone = "Europe/London";
+        p.thresholdOverrides = new java.util.HashMap<>(overrides);
+        return new EnrolmentUpdate("prog-a", "p-timing", p);
+    }
+
     private static List<StreamedAlertChange> run(boolean watermarkFirst, long delayedByMs) throws Exception {
         try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
                 (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
+            h.processElement2(new StreamRecord<>(enrolment(Map.of())));
             long received = T0 + delayedByMs;
             h.processElement1(new StreamRecord<>(pause(T0, received, delayedByMs), T0));
             StreamedTransition later = pause(T0 + 40 * MIN, received + 40 * MIN, delayedByMs);
@@ -62,5 +74,37 @@ class EpisodeAlerterTimingTest {
             assertThat(closed.evidenceReceivedMs).isEqualTo(delay == 0 ? closed.atMs : T0 + delay);
             assertThat(closed.delayedByMs).isEqualTo(delay);
         }
+    }
+
+    /** Two pauses 40 min apart (two episodes with the 15-minute window and 30-minute cool-down), the enrolment before or after them. */
+    private static List<StreamedAlertChange> enrolled(boolean enrolmentFirst, Map<String, Double> overrides)
+            throws Exception {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
+                (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
+            if (enrolmentFirst) {
+                h.processElement2(new StreamRecord<>(enrolment(overrides)));
+            }
+            h.processElement1(new StreamRecord<>(pause(T0, T0, 0), T0));
+            h.processElement1(new StreamRecord<>(pause(T0 + 40 * MIN, T0 + 40 * MIN, 0), T0 + 40 * MIN));
+            if (!enrolmentFirst) {
+                assertThat(h.extractOutputValues()).isEmpty(); // waiting for the patient's rules and time zone
+                h.processElement2(new StreamRecord<>(enrolment(overrides)));
+            }
+            h.processBothWatermarks(new Watermark(T0 + 180 * MIN));
+            return new ArrayList<>(h.extractOutputValues());
+        }
+    }
+
+    @Test
+    void aTransitionReadBeforeThePatientsEnrolmentWaitsForIt() throws Exception {
+        List<StreamedAlertChange> first = enrolled(true, Map.of()), after = enrolled(false, Map.of());
+        assertThat(records(after)).isEqualTo(records(first));
+        assertThat(after).isNotEmpty().allSatisfy(c -> assertThat(c.timeZone).isEqualTo("Europe/London"));
+        assertThat(after).filteredOn(c -> c.kind.equals("OPENED")).hasSize(2);
+        // the patient's own rules decide: a 60-minute pause window makes the two pauses one episode, either way
+        Map<String, Double> window = Map.of("pause.episodeWindow", 60.0); // minutes
+        List<StreamedAlertChange> own = enrolled(false, window);
+        assertThat(records(own)).isEqualTo(records(enrolled(true, window)));
+        assertThat(own).filteredOn(c -> c.kind.equals("OPENED")).hasSize(1);
     }
 }
