@@ -40,16 +40,16 @@ import org.wardstream.schema.wire.AvroCodec;
  * <p>Every patient wears a streaming patch (a chest strap or ECG patch that uploads every few seconds) and has
  * paroxysmal atrial fibrillation: sinus rhythm (rate 57-86/min with respiratory sinus arrhythmia) and runs of AF
  * (irregularly irregular, log-normal RR with CV 0.18-0.30 at a ventricular rate of 80-105/min, below the 110/min
- * escalation) alternate, each block 100-170 beats, starting at a random phase so that onsets are spread evenly in
- * time. The device uploads one RR batch of about {@link #BATCH_MS} of beats (contiguous: each batch starts at the beat
+ * escalation) alternate in blocks of 100-140 (sinus) and 130-170 beats (AF), starting at a random phase so that
+ * onsets are spread evenly in time. The device uploads one RR batch of about {@link #BATCH_MS} of beats (contiguous: each batch starts at the beat
  * ending the previous one) and the heart-rate sample of the same seconds, 0.3-1.5 s after the batch's last beat.
  * So every AF run is one AF episode, opened by the RR batch whose beats complete the onset (the rules' lifecycle,
  * with the bench's cool-down of zero: {@link BenchRules}); its close is record-only.
  *
  * <p>Times are offsets from the moment sending starts ({@link #readyOffset}: when a record is sent; device times
  * before it): the re-send maps offset 0 to the wall clock, so device time is never ahead of receipt and a reading
- * reaches the platform 0.3-6.5 s after its device time, well inside the 5 min after which {@code ArrivalOrder}
- * treats it as a delayed backlog and holds it. Plain Java: the alerts the set raises are counted with the job's own
+ * reaches the platform 5-9 s after its device time (the batch's first beat), well inside the 5 min after which
+ * {@code ArrivalOrder} treats it as a delayed backlog and holds it. Plain Java: the alerts the set raises are counted with the job's own
  * per-patient path ({@link PatientDetector}, {@link DetectorPath#lifecycle}) in {@link #count}.
  */
 public final class AlertDenseSet {

@@ -58,8 +58,8 @@ import org.wardstream.schema.wire.AvroCodec;
  * stages (ingest, detection) from a fresh topic to an alerts topic whose sink is at-least-once or exactly-once (Kafka
  * transactions, committed on each checkpoint), fed an {@link AlertDenseSet} on its schedule. Each record is sent with
  * {@code timeReceived} and the record timestamp = the wall clock when it is sent, its device time the set's (before
- * it, by 0.3-6.5 s); an alert raised by a reading carries the reading's {@code timeReceived} as {@code Task.authoredOn},
- * so latency = when a read_committed consumer polls the alert minus when its triggering reading was sent. Counted:
+ * it, by 5-9 s: the batch's first beat); an alert raised by a reading carries the reading's {@code timeReceived} as
+ * {@code Task.authoredOn}, so latency = when a read_committed consumer polls the alert minus when its triggering reading was sent. Counted:
  * OPENED changes whose {@code authoredOn} is the send time of a reading of the same patient (so raised by that
  * reading, not by an event-time timer), raised after the warm-up.
  */
