@@ -186,7 +186,7 @@ final class LatencyRun {
         java.util.Arrays.sort(lat);
         Stats.Estimate[] pct = lat.length == 0
                 ? new Stats.Estimate[] {nan(), nan()}
-                : Stats.percentilesWithIntervals(lat, 50, 99);
+                : Stats.percentilesWithIntervals(lat, 50.0, 99.0);
         double[] late = java.util.Arrays.stream(lateNs).mapToDouble(x -> x / 1e6).sorted().toArray();
         return new Result(guarantee.name().toLowerCase(), set.offeredPerSecond(), sentAt.length / seconds,
                 sentAt.length, seconds, set.patients, warmUpMs, expectedAlerts, lat.length, warmUp, notFromReading,

@@ -82,10 +82,10 @@ public final class Stats {
      * the uncertainty.
      */
     public static Estimate[] percentilesWithIntervals(double[] values, double... ps) {
-        return percentilesWithIntervals(values, RESAMPLES, SEED, ps);
+        return seededPercentilesWithIntervals(values, RESAMPLES, SEED, ps);
     }
 
-    static Estimate[] percentilesWithIntervals(double[] values, int resamples, long seed, double... ps) {
+    static Estimate[] seededPercentilesWithIntervals(double[] values, int resamples, long seed, double... ps) {
         if (values.length == 0) throw new IllegalArgumentException("no values");
         int n = values.length;
         double[] sorted = values.clone();

@@ -91,8 +91,10 @@ class StatsTest {
         double[] large = new double[5000];
         for (int i = 0; i < small.length; i++) small[i] = 100 + 50 * r.nextGaussian();
         for (int i = 0; i < large.length; i++) large[i] = 100 + 50 * r.nextGaussian();
-        Stats.Estimate[] s = Stats.percentilesWithIntervals(small, 2000, 1, 50, 99);
-        Stats.Estimate[] l = Stats.percentilesWithIntervals(large, 2000, 1, 50, 99);
+        Stats.Estimate[] s = Stats.seededPercentilesWithIntervals(small, 2000, 1, 50, 99);
+        Stats.Estimate[] l = Stats.seededPercentilesWithIntervals(large, 2000, 1, 50, 99);
+        // the public form with whole-number percentiles gives one estimate per percentile
+        assertThat(Stats.percentilesWithIntervals(small, 50, 99)).hasSize(2);
         for (Stats.Estimate[] e : new Stats.Estimate[][] {s, l}) {
             assertThat(e[0].low()).isLessThanOrEqualTo(e[0].value());
             assertThat(e[0].high()).isGreaterThanOrEqualTo(e[0].value());
