@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
         description = {"Performance benchmark on an in-process Kafka broker and Flink MiniCluster: throughput of "
                 + "passthrough, full (the episode-detection job), detection (its detection stage from memory), esper "
                 + "and match_recognize (the tachycardia and AF rules in Esper EPL and Flink SQL), interleaved for R "
-                + "rounds (medians); the peers' alerts checked against detection; alert latency at half capacity "
-                + "(at-least-once and exactly-once sinks); keyed state per patient after N and 2N records; peak heap.",
+                + "rounds (medians); the peers' alerts checked against detection; alert latency at fixed fractions of "
+                + "full's capacity over an alert-dense set (at-least-once and exactly-once sinks); keyed state per patient after N and 2N records; peak heap.",
                 "Writes the JSON report to --json and prints a summary. Exit 0 when it ran (goals met or not), "
                         + "1 when it failed, 2 on bad arguments."})
 public final class BenchCommand implements Callable<Integer> {
@@ -49,8 +49,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--variants", split = ",", paramLabel = "V", description = "variants to run (default: all: ${DEFAULT-VALUE})")
     List<String> variants = Variants.ALL;
 
-    @Option(names = "--latency-seconds", paramLabel = "S", description = "how long each latency run sends events (default: ${DEFAULT-VALUE})")
-    int latencySeconds = 30;
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "at most this long each latency point sends events; it sends until its alert target is reached (estimated from the set) (default: ${DEFAULT-VALUE})")
+    int latencySeconds = 120;
+
+    @Option(names = "--latency-loads", split = ",", paramLabel = "F", description = "offered loads of the latency points, as fractions of the measured records/s of the full variant (needs full among --variants) (default: 0.1,0.5)")
+    List<Double> latencyLoads = Benchmark.DEFAULT_LATENCY_LOADS;
+
+    @Option(names = "--latency-alerts", paramLabel = "A", description = "alerts to time per latency point and guarantee, after the warm-up (default: ${DEFAULT-VALUE})")
+    int latencyAlerts = Benchmark.DEFAULT_LATENCY_ALERTS;
 
     @Option(names = "--no-latency", description = "skip the latency runs")
     boolean noLatency;
@@ -90,6 +96,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (latencySeconds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--latency-seconds " + latencySeconds + ": must be at least 1");
         }
+        for (double l : latencyLoads) {
+            if (!(l > 0 && l <= 2)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--latency-loads " + l + ": must be above 0 and at most 2");
+            }
+        }
+        if (latencyAlerts < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--latency-alerts " + latencyAlerts + ": must be at least 1");
+        }
         if (roundSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--round-seconds " + roundSeconds + ": must not be negative");
         }
@@ -118,7 +132,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Benchmark.Settings s = new Benchmark.Settings(events, patients, rounds, seed, 1,
                     Duration.ofSeconds(latencySeconds), variants, !noLatency, !noState, Benchmark.CHECKPOINT_INTERVAL,
-                    Duration.ofSeconds(roundSeconds), !quick, !noState && !quick);
+                    Duration.ofSeconds(roundSeconds), !quick, !noState && !quick, latencyLoads, latencyAlerts);
             Map<String, Object> report = new Benchmark(s, work, System.out).run();
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
             System.out.println("bench: report written to " + out);

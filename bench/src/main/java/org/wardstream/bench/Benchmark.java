@@ -31,7 +31,17 @@ public final class Benchmark {
     /** What to run. */
     public record Settings(int events, int patients, int rounds, long seed, int parallelism, Duration latencyDuration,
                            List<String> variants, boolean latency, boolean state, Duration checkpointInterval,
-                           Duration roundDuration, boolean warmUp, boolean productionKeyState) {
+                           Duration roundDuration, boolean warmUp, boolean productionKeyState,
+                           List<Double> latencyLoads, int latencyAlerts) {
+        /** The settings with the default latency points ({@link #DEFAULT_LATENCY_LOADS}, {@link #DEFAULT_LATENCY_ALERTS}). */
+        public Settings(int events, int patients, int rounds, long seed, int parallelism, Duration latencyDuration,
+                        List<String> variants, boolean latency, boolean state, Duration checkpointInterval,
+                        Duration roundDuration, boolean warmUp, boolean productionKeyState) {
+            this(events, patients, rounds, seed, parallelism, latencyDuration, variants, latency, state,
+                    checkpointInterval, roundDuration, warmUp, productionKeyState, DEFAULT_LATENCY_LOADS,
+                    DEFAULT_LATENCY_ALERTS);
+        }
+
         /** The settings of a full report: a warm-up pass, then each round at least 60 s of each variant. */
         public Settings(int events, int patients, int rounds, long seed, int parallelism, Duration latencyDuration,
                         List<String> variants, boolean latency, boolean state, Duration checkpointInterval) {
@@ -47,11 +57,23 @@ public final class Benchmark {
             for (String v : variants) {
                 if (!Variants.ALL.contains(v)) throw new IllegalArgumentException("unknown variant " + v);
             }
+            if (latencyLoads.isEmpty()) throw new IllegalArgumentException("at least one latency load");
+            for (double l : latencyLoads) {
+                if (!(l > 0 && l <= 2)) throw new IllegalArgumentException("latency load " + l + " outside (0, 2]");
+            }
+            if (latencyAlerts < 1) throw new IllegalArgumentException("latency alert target must be positive");
+            latencyLoads = latencyLoads.stream().sorted().toList();
         }
     }
 
     /** The job's default checkpoint interval (PipelineConfig.defaults). */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** Latency load points: fractions of the measured capacity of {@code full} (records/s). */
+    public static final List<Double> DEFAULT_LATENCY_LOADS = List.of(0.1, 0.5);
+    /** Alerts timed per latency point (after the warm-up). */
+    public static final int DEFAULT_LATENCY_ALERTS = 1000;
+    /** Alerts raised by readings sent in the first this-much of a latency point are not timed (JIT, first state). */
+    public static final Duration LATENCY_WARM_UP = Duration.ofSeconds(20);
     /** Steady state per variant and round in a full report: the variant is re-run over the set until this much. */
     public static final Duration DEFAULT_ROUND = Duration.ofSeconds(60);
     /** Variants whose input carries the set's RR beats (CPU per beat is reported for them). */
@@ -171,27 +193,7 @@ public final class Benchmark {
                 Map<String, Object> latency = new LinkedHashMap<>();
                 Double fullMedian = rounds.containsKey(Variants.FULL) ? median(rounds.get(Variants.FULL)) : null;
                 if (settings.latency() && fullMedian != null) {
-                    double rate = Math.max(100, fullMedian / 2);
-                    LatencyRun lat = new LatencyRun(cluster, set, rules, settings.parallelism(),
-                            settings.checkpointInterval());
-                    for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
-                        heap.takePeak();
-                        LatencyRun.Result res = lat.run(g, rate, settings.latencyDuration());
-                        peakHeap.put("latency_" + res.guarantee(), mb(heap.takePeak()));
-                        log.printf("bench: latency %-14s p50 %,.0f ms  p99 %,.0f ms  (%d alerts, %,d events at %,.0f/s)%n",
-                                res.guarantee(), res.p50Ms(), res.p99Ms(), res.alerts(), res.eventsSent(), res.ratePerSecond());
-                        Map<String, Object> l = new LinkedHashMap<>();
-                        l.put("p50", round1(res.p50Ms()));
-                        l.put("p99", round1(res.p99Ms()));
-                        l.put("max", round1(res.maxMs()));
-                        l.put("alerts", res.alerts());
-                        l.put("rate_per_s", round1(res.ratePerSecond()));
-                        l.put("events_sent", res.eventsSent());
-                        l.put("send_seconds", round1(res.seconds()));
-                        latency.put(res.guarantee(), l);
-                    }
-                    latency.put("checkpoint_interval_ms", settings.checkpointInterval().toMillis());
-                    latency.put("watermark_bound_ms", IngestSettings.defaults().outOfOrderness().toMillis());
+                    report.put("latency_points", latencyPoints(cluster, rules, fullMedian, latency, heap, peakHeap));
                 }
                 report.put("latency_ms", latency);
 
@@ -241,6 +243,102 @@ public final class Benchmark {
         }
         report.put("elapsed_seconds", round1((System.nanoTime() - started) / 1e9));
         return report;
+    }
+
+    /**
+     * Latency at each load of {@link Settings#latencyLoads} (a fraction of {@code full}'s measured records/s), with an
+     * at-least-once and an exactly-once alert sink, over an {@link AlertDenseSet} sized for the alert target. The
+     * highest load's figures also go into {@code latency} under the guarantee's name (the report's former keys).
+     */
+    private List<Object> latencyPoints(BenchCluster cluster, Rules rules, double fullPerSecond,
+                                       Map<String, Object> latency, HeapSampler heap, Map<String, Object> peakHeap)
+            throws Exception {
+        LatencyRun lat = new LatencyRun(cluster, rules, settings.parallelism(), settings.checkpointInterval());
+        org.wardstream.rules.EffectiveRules effective = rules.defaults();
+        long maxMs = settings.latencyDuration().toMillis();
+        long warmUpMs = Math.min(LATENCY_WARM_UP.toMillis(), maxMs / 4);
+        long boundMs = settings.checkpointInterval().toMillis() + 1000;
+        List<Object> points = new ArrayList<>();
+        double highest = settings.latencyLoads().get(settings.latencyLoads().size() - 1);
+        int no = 0;
+        for (double load : settings.latencyLoads()) {
+            double rate = Math.max(20, load * fullPerSecond);
+            int patients = AlertDenseSet.patientsFor(rate);
+            long duration = AlertDenseSet.durationFor(patients, settings.latencyAlerts(), warmUpMs, maxMs,
+                    settings.seed(), effective);
+            AlertDenseSet dense = new AlertDenseSet(patients, duration, settings.seed() + no);
+            AlertDenseSet.Count count = dense.count(effective, 0);
+            int expected = (int) java.util.Arrays.stream(count.openedAtOffsets()).filter(t -> t >= warmUpMs).count();
+            log.printf("bench: latency load %.2f of full (%,.0f records/s): %,d patients, %,d records over %.1f s, "
+                            + "%,d alerts expected after the %d s warm-up%n", load, dense.offeredPerSecond(), patients,
+                    dense.size(), duration / 1000.0, expected, warmUpMs / 1000);
+            for (DeliveryGuarantee g : List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE)) {
+                System.gc();
+                heap.takePeak();
+                double loadBefore = Cpu.loadAverages()[0];
+                LatencyRun.Result res = lat.run("lat-" + no + "-" + g.name().toLowerCase().replace('_', '-'), g,
+                        dense, warmUpMs, expected);
+                double mb = mb(heap.takePeak());
+                peakHeap.merge("latency_" + res.guarantee(), mb, (a, b) -> Math.max((Double) a, (Double) b));
+                long bound = g == DeliveryGuarantee.EXACTLY_ONCE ? boundMs : 1000;
+                Map<String, Object> point = latencyJson(res, load, bound);
+                point.put("load_average_1min_before", round1(loadBefore));
+                points.add(point);
+                log.printf("bench: latency load %.2f %-14s p50 %,.0f ms [%,.0f, %,.0f]  p99 %,.0f ms [%,.0f, %,.0f]  "
+                                + "max %,.0f ms  (%,d alerts of %,d expected; %,d events at %,.0f/s offered, %,.0f/s "
+                                + "achieved)%n", load, res.guarantee(), res.p50().value(), res.p50().low(),
+                        res.p50().high(), res.p99().value(), res.p99().low(), res.p99().high(), res.maxMs(),
+                        res.alerts(), res.expectedAlerts(), res.eventsSent(), res.offeredPerSecond(),
+                        res.achievedPerSecond());
+                if (load == highest) {
+                    latency.put(res.guarantee(), point);
+                }
+            }
+            no++;
+        }
+        latency.put("checkpoint_interval_ms", settings.checkpointInterval().toMillis());
+        latency.put("watermark_bound_ms", IngestSettings.defaults().outOfOrderness().toMillis());
+        latency.put("points_at", "the at_least_once and exactly_once figures here are those of the highest load "
+                + "(latency_points has every load)");
+        return points;
+    }
+
+    private static Map<String, Object> latencyJson(LatencyRun.Result res, double load, long goalMs) {
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("guarantee", res.guarantee());
+        l.put("load_fraction_of_full", load);
+        l.put("p50", round1(res.p50().value()));
+        l.put("p99", round1(res.p99().value()));
+        l.put("max", round1(res.maxMs()));
+        l.put("alerts", res.alerts());
+        l.put("p50_ci95", List.of(round1(res.p50().low()), round1(res.p50().high())));
+        l.put("p99_ci95", List.of(round1(res.p99().low()), round1(res.p99().high())));
+        l.put("goal_p99_ms", goalMs);
+        l.put("goal_met_whole_interval", Double.isNaN(res.p99().high()) ? null : res.p99().high() <= goalMs);
+        l.put("rate_per_s", round1(res.offeredPerSecond()));
+        l.put("achieved_per_s", round1(res.achievedPerSecond()));
+        l.put("events_sent", res.eventsSent());
+        l.put("send_seconds", round1(res.sendSeconds()));
+        l.put("patients", res.patients());
+        l.put("warm_up_s", res.warmUpMs() / 1000.0);
+        l.put("alerts_expected", res.expectedAlerts());
+        l.put("alerts_in_warm_up", res.warmUpAlerts());
+        l.put("opened_not_by_a_reading", res.notFromReading());
+        l.put("other_changes", res.otherChanges());
+        l.put("send_late_p99_ms", round1(res.lateSendMsP99()));
+        l.put("job_caught_up_after_send_s", Double.isNaN(res.catchUpSeconds()) ? null : round1(res.catchUpSeconds()));
+        double[] lat = res.latenciesMs();
+        if (lat.length > 0) {
+            l.put("p90", round1(Stats.nearestRank(lat, 90)));
+            l.put("min", round1(lat[0]));
+            // where the time goes: raised (the reading sent) -> the alert appended to the topic by the job's sink,
+            // then appended -> polled by the read_committed consumer
+            l.put("to_written_p50", round1(Stats.nearestRank(res.toWrittenMs(), 50)));
+            l.put("to_written_p99", round1(Stats.nearestRank(res.toWrittenMs(), 99)));
+            l.put("written_to_seen_p50", round1(Stats.nearestRank(res.writtenToSeenMs(), 50)));
+            l.put("written_to_seen_p99", round1(Stats.nearestRank(res.writtenToSeenMs(), 99)));
+        }
+        return l;
     }
 
     /**
@@ -404,12 +502,22 @@ public final class Benchmark {
         g.put("state_2n_over_n", goal("<= 1.1", ratios.get("state_2n_over_n"), v -> v <= 1.1));
         Object production = state.get("production_key") instanceof Map<?, ?> m ? m.get("2n") : null;
         g.put("state_bytes_per_patient_production_key", goal("<= 700", production, v -> v <= 700));
-        Object p99 = latency.get("at_least_once") instanceof Map<?, ?> m ? m.get("p99") : null;
-        g.put("p99_latency_at_least_once_ms", goal("<= 1000", p99, v -> v <= 1000));
-        Object p99x = latency.get("exactly_once") instanceof Map<?, ?> m ? m.get("p99") : null;
+        g.put("p99_latency_at_least_once_ms", latencyGoal("<= 1000", latency.get("at_least_once")));
         long bound = CHECKPOINT_INTERVAL.toMillis() + 1000;
-        g.put("p99_latency_exactly_once_ms", goal("<= checkpoint interval + 1 s = " + bound, p99x, v -> v <= bound));
+        g.put("p99_latency_exactly_once_ms", latencyGoal("<= checkpoint interval + 1 s = " + bound,
+                latency.get("exactly_once")));
         return g;
+    }
+
+    /** A latency goal at the highest load: met only when the p99's whole interval is within it. */
+    private static Map<String, Object> latencyGoal(String target, Object point) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", target);
+        Map<?, ?> p = point instanceof Map<?, ?> x ? x : Map.of();
+        m.put("value", p.get("p99"));
+        m.put("ci95", p.get("p99_ci95"));
+        m.put("met", p.get("goal_met_whole_interval"));
+        return m;
     }
 
     private static Map<String, Object> intervalGoal(String target, Stats.Estimate e, double atLeast) {
@@ -464,6 +572,9 @@ public final class Benchmark {
         m.put("parallelism", settings.parallelism());
         m.put("variants", settings.variants());
         m.put("simulated_days", set.days);
+        m.put("latency_loads_of_full", settings.latencyLoads());
+        m.put("latency_alert_target", settings.latencyAlerts());
+        m.put("latency_max_seconds_per_point", settings.latencyDuration().toMillis() / 1000.0);
         m.put("rules", "packaged alert-rules with tachycardia and atrial-fibrillation coolDown PT0S and AF minDuration PT10S (see docs/BENCHMARKS.md)");
         return m;
     }

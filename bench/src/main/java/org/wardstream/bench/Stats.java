@@ -75,6 +75,44 @@ public final class Stats {
         return medianWithInterval(ratios);
     }
 
+    /**
+     * Nearest-rank percentiles {@code ps} (0-100) of {@code values} with percentile-bootstrap 95 % intervals
+     * ({@link #RESAMPLES} resamples of the values, seeded). The resampling treats the values as independent; for
+     * latencies, which come in bursts (a checkpoint commits many alerts at once), the interval is a lower bound on
+     * the uncertainty.
+     */
+    public static Estimate[] percentilesWithIntervals(double[] values, double... ps) {
+        return seededPercentilesWithIntervals(values, RESAMPLES, SEED, ps);
+    }
+
+    static Estimate[] seededPercentilesWithIntervals(double[] values, int resamples, long seed, double... ps) {
+        if (values.length == 0) throw new IllegalArgumentException("no values");
+        int n = values.length;
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double[][] boot = new double[ps.length][resamples];
+        double[] sample = new double[n];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int b = 0; b < resamples; b++) {
+            for (int i = 0; i < n; i++) sample[i] = values[random.nextInt(n)];
+            Arrays.sort(sample);
+            for (int k = 0; k < ps.length; k++) boot[k][b] = nearestRank(sample, ps[k]);
+        }
+        Estimate[] out = new Estimate[ps.length];
+        for (int k = 0; k < ps.length; k++) {
+            Arrays.sort(boot[k]);
+            out[k] = new Estimate(nearestRank(sorted, ps[k]), percentile(boot[k], 0.025), percentile(boot[k], 0.975));
+        }
+        return out;
+    }
+
+    /** Nearest-rank percentile {@code p} (0-100) of sorted values. */
+    public static double nearestRank(double[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
     /** Linear-interpolated percentile of sorted values (the same rule as R's type 7). */
     static double percentile(double[] sorted, double q) {
         double pos = q * (sorted.length - 1);

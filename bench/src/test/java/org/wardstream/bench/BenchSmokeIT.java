@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,7 @@ class BenchSmokeIT {
     void smallRunHasTheReportShapeAndPeersMatchDetection(@TempDir Path work) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Benchmark.Settings settings = new Benchmark.Settings(8_000, 10, 2, 42, 1, Duration.ofSeconds(2),
-                Variants.ALL, true, true, Duration.ofSeconds(2), Duration.ZERO, false, true);
+                Variants.ALL, true, true, Duration.ofSeconds(2), Duration.ZERO, false, true, List.of(0.05), 5);
         Map<String, Object> report;
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
             report = new Benchmark(settings, work, out).run();
@@ -47,6 +48,16 @@ class BenchSmokeIT {
             JsonNode l = r.path("latency_ms").path(g);
             assertThat(l.has("p50") && l.has("p99")).as("latency " + g).isTrue();
             assertThat(l.path("events_sent").asLong()).isPositive();
+            assertThat(l.path("p99_ci95").size()).isEqualTo(2);
+        }
+        JsonNode points = r.path("latency_points");
+        assertThat(points.size()).as("one load, two guarantees").isEqualTo(2);
+        for (JsonNode p : points) {
+            assertThat(p.path("rate_per_s").asDouble()).isPositive();
+            assertThat(p.path("achieved_per_s").asDouble()).isPositive();
+            assertThat(p.path("patients").asInt()).isPositive();
+            // every alert opened in a latency run was raised by a reading of the run (none by a timer or unmatched)
+            assertThat(p.path("opened_not_by_a_reading").asInt()).as(p.toString()).isZero();
         }
         JsonNode state = r.path("state_bytes_per_patient");
         assertThat(state.path("n").asDouble()).isPositive();

@@ -73,4 +73,40 @@ class StatsTest {
         assertThat(e.wholeIntervalAtMost(1.7)).isTrue();
         assertThat(e.wholeIntervalAtMost(1.65)).isFalse();
     }
+
+    @Test
+    void nearestRankPercentiles() {
+        double[] sorted = new double[100];
+        for (int i = 0; i < 100; i++) sorted[i] = i + 1; // 1..100
+        assertThat(Stats.nearestRank(sorted, 50)).isEqualTo(50);
+        assertThat(Stats.nearestRank(sorted, 99)).isEqualTo(99);
+        assertThat(Stats.nearestRank(sorted, 100)).isEqualTo(100);
+        assertThat(Stats.nearestRank(new double[] {4}, 99)).isEqualTo(4);
+    }
+
+    @Test
+    void percentileIntervalsContainThePointAndNarrowWithMoreValues() {
+        Random r = new Random(5);
+        double[] small = new double[200];
+        double[] large = new double[5000];
+        for (int i = 0; i < small.length; i++) small[i] = 100 + 50 * r.nextGaussian();
+        for (int i = 0; i < large.length; i++) large[i] = 100 + 50 * r.nextGaussian();
+        Stats.Estimate[] s = Stats.seededPercentilesWithIntervals(small, 2000, 1, 50, 99);
+        Stats.Estimate[] l = Stats.seededPercentilesWithIntervals(large, 2000, 1, 50, 99);
+        // the public form with whole-number percentiles gives one estimate per percentile
+        assertThat(Stats.percentilesWithIntervals(small, 50, 99)).hasSize(2);
+        for (Stats.Estimate[] e : new Stats.Estimate[][] {s, l}) {
+            assertThat(e[0].low()).isLessThanOrEqualTo(e[0].value());
+            assertThat(e[0].high()).isGreaterThanOrEqualTo(e[0].value());
+            assertThat(e[1].low()).isLessThanOrEqualTo(e[1].value());
+            assertThat(e[1].high()).isGreaterThanOrEqualTo(e[1].value());
+            assertThat(e[1].value()).isGreaterThan(e[0].value());
+        }
+        // the true median is 100 and the true p99 about 216: both inside the large sample's intervals
+        assertThat(l[0].low()).isLessThan(100);
+        assertThat(l[0].high()).isGreaterThan(100);
+        assertThat(l[1].low()).isLessThan(216.3);
+        assertThat(l[1].high()).isGreaterThan(216.3);
+        assertThat(l[1].high() - l[1].low()).isLessThan(s[1].high() - s[1].low());
+    }
 }
