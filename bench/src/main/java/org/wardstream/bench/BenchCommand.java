@@ -64,8 +64,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-state", description = "skip the keyed-state runs")
     boolean noState;
 
-    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000), heap backend unless --scale-rocksdb, written as CSV and SVG next to --json")
+    @Option(names = "--scale", split = ",", paramLabel = "P", description = "instead of the benchmark: the scale curve over these population sizes (e.g. 1000,4000,16000; at most 999999, the simulator's pseudonyms), heap backend unless --scale-rocksdb, written as CSV and SVG next to --json; the records are generated one patient at a time into a spill file next to --json (about 250 B per record), not held on the heap")
     List<Integer> scale;
+
+    @Option(names = "--scale-plot", paramLabel = "CSV", description = "instead of the benchmark: redraw the SVG plot of a scale-curve CSV (e.g. docs/scale-curve.csv, rows of several runs merged) next to it")
+    File scalePlot;
 
     @Option(names = "--scale-records-per-patient", paramLabel = "R", description = "records per patient at each scale point (default: ${DEFAULT-VALUE})")
     int scaleRecordsPerPatient = 40;
@@ -114,6 +117,16 @@ public final class BenchCommand implements Callable<Integer> {
         if (rounds < 5 || roundSeconds < 60) {
             System.err.println("bench: fewer than 5 rounds or rounds shorter than 60 s: the intervals are wide and this "
                     + "is not a report (use --rounds 5 --round-seconds 60 or more)");
+        }
+        if (scalePlot != null) {
+            Path csv = scalePlot.toPath();
+            if (!Files.isRegularFile(csv)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--scale-plot " + csv + ": no such file");
+            }
+            Path svg = Path.of(csv.toString().replaceFirst("\\.csv$", "") + ".svg");
+            Files.writeString(svg, ScaleRun.svg(Files.readAllLines(csv)));
+            System.out.println("bench: scale plot written to " + svg);
+            return 0;
         }
         Path out = json.toPath().toAbsolutePath();
         Files.createDirectories(out.getParent());

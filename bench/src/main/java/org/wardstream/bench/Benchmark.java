@@ -14,10 +14,8 @@ import java.util.TreeSet;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.wardstream.bench.peers.AlertKey;
-import org.wardstream.contract.Topics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.rules.Rules;
 
@@ -376,7 +374,7 @@ public final class Benchmark {
      * The enrolments and the first N records of {@code set} onto the cluster's topics; fails when the broker refused
      * any of them (a missing record would leave a run waiting for its outcome).
      */
-    static void preload(BenchCluster cluster, EventSet set) {
+    static void preload(BenchCluster cluster, RecordSource set) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
@@ -386,13 +384,8 @@ public final class Benchmark {
             if (e != null) failure.compareAndSet(null, e);
         };
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < set.enrolmentKeys.size(); i++) {
-                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, set.enrolmentKeys.get(i), set.enrolmentValues.get(i)), check);
-            }
-            for (int i = 0; i < set.n; i++) {
-                producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, 0, set.timestamps.get(i), set.keys.get(i),
-                        set.values.get(i)), check);
-            }
+            set.sendEnrolments(producer, check);
+            set.sendRecords(0, set.n(), producer, 0, check);
             producer.flush();
         }
         if (failure.get() != null) {

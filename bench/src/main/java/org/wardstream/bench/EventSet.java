@@ -5,6 +5,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.wardstream.contract.Topics;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EventValidator;
@@ -24,7 +28,7 @@ import org.wardstream.simulator.SimulatorConfig;
  * readings among the first {@code N} records decoded and validated as ingest would (injected faults and
  * re-sent duplicates left out) for the in-memory variants.
  */
-public final class EventSet {
+public final class EventSet implements RecordSource {
     /** Device events per patient per simulated day, about (measured on the simulator's defaults). */
     static final int EVENTS_PER_PATIENT_DAY = 2_700;
 
@@ -70,6 +74,21 @@ public final class EventSet {
         return java.util.UUID.nameUUIDFromBytes(simulated.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
+    /** The same device key with its pseudonym replaced by {@link #productionKey(String)}. */
+    static org.wardstream.schema.DeviceEventKey productionKey(org.wardstream.schema.DeviceEventKey key) {
+        return org.wardstream.schema.DeviceEventKey.newBuilder(key).setPatientId(productionKey(key.getPatientId())).build();
+    }
+
+    /** The same enrolment key with its pseudonym replaced by {@link #productionKey(String)}. */
+    static PatientKey productionKey(PatientKey key) {
+        return PatientKey.newBuilder(key).setPatientId(productionKey(key.getPatientId())).build();
+    }
+
+    /** The same enrolment with its pseudonym replaced by {@link #productionKey(String)}; null stays null. */
+    static Enrolment productionKey(Enrolment value) {
+        return value == null ? null : Enrolment.newBuilder(value).setPatientId(productionKey(value.getPatientId())).build();
+    }
+
     /**
      * @param productionKeys whether every pseudonym (record keys, enrolments) is replaced by a 36-character one
      *                       ({@link #productionKey}), as in production, for measuring keyed state
@@ -97,10 +116,8 @@ public final class EventSet {
                 @Override
                 public void enrolment(PatientKey key, Enrolment value) {
                     if (productionKeys) {
-                        key = PatientKey.newBuilder(key).setPatientId(productionKey(key.getPatientId())).build();
-                        if (value != null) {
-                            value = Enrolment.newBuilder(value).setPatientId(productionKey(value.getPatientId())).build();
-                        }
+                        key = productionKey(key);
+                        value = productionKey(value);
                     }
                     enrolmentKeys.add(keyCodec.encode(key));
                     enrolmentValues.add(value == null ? null : enrolmentCodec.encode(value));
@@ -120,8 +137,7 @@ public final class EventSet {
                     org.wardstream.schema.DeviceEventKey decodedKey = r.decodedKey();
                     byte[] key = r.key();
                     if (productionKeys && decodedKey != null && decodedKey.getPatientId() != null) {
-                        decodedKey = org.wardstream.schema.DeviceEventKey.newBuilder(decodedKey)
-                                .setPatientId(productionKey(decodedKey.getPatientId())).build();
+                        decodedKey = productionKey(decodedKey);
                         key = deviceKeyCodec.encode(decodedKey);
                     }
                     keys.add(key);
@@ -156,8 +172,39 @@ public final class EventSet {
     }
 
     /** Records in the whole set (up to 2N). */
+    @Override
     public int size() {
         return keys.size();
+    }
+
+    @Override
+    public int patients() {
+        return patients;
+    }
+
+    @Override
+    public int n() {
+        return n;
+    }
+
+    @Override
+    public int unknownPatientN() {
+        return unknownPatientN;
+    }
+
+    @Override
+    public void sendEnrolments(Producer<byte[], byte[]> producer, Callback check) {
+        for (int i = 0; i < enrolmentKeys.size(); i++) {
+            producer.send(new ProducerRecord<>(Topics.ENROLMENTS, enrolmentKeys.get(i), enrolmentValues.get(i)), check);
+        }
+    }
+
+    @Override
+    public void sendRecords(int from, int to, Producer<byte[], byte[]> producer, Integer partition, Callback check) {
+        for (int i = from; i < to; i++) {
+            producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, partition, timestamps.get(i), keys.get(i),
+                    values.get(i)), check);
+        }
     }
 
     /** Readings per patient per minute of device time in the throughput set. */

@@ -15,12 +15,14 @@ import org.wardstream.rules.Rules;
  * over {@code recordsPerPatient} records per patient with 36-character pseudonyms, on a fresh broker and MiniCluster:
  * throughput and process CPU per 1,000 records of the first N records, peak heap, and the keyed state in a canonical
  * savepoint after N and 2N records (the checkpoint's size on the heap backend, which writes all of it each time).
- * Writes a CSV and an SVG plot.
+ * The records are the simulator's first 2N of one day, from {@link OpeningEventSet} (one patient rendered at a time,
+ * the records in a spill file, so a million patients fit; the {@code event_set} column says {@code opening}; rows made
+ * before it, with the whole-day {@link EventSet} in memory, say {@code simulator}). Writes a CSV and an SVG plot.
  */
 final class ScaleRun {
     static final String HEADER = "patients,records_n,records_per_s,cpu_s_per_1000_records,peak_heap_mb,"
             + "keyed_state_bytes_n,keyed_state_bytes_2n,bytes_per_patient_2n,load_1min,records_per_patient,"
-            + "checkpoint_keyed_bytes,checkpoint_written_bytes,checkpoint_dir_bytes,backend";
+            + "checkpoint_keyed_bytes,checkpoint_written_bytes,checkpoint_dir_bytes,event_set,backend";
 
     private final Path workDir;
     private final PrintStream log;
@@ -40,26 +42,32 @@ final class ScaleRun {
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
         Path rulesDir = BenchRules.write(workDir.resolve("rules"));
-        Rules rules = Rules.loadDirectory(rulesDir);
+        Rules.loadDirectory(rulesDir); // a rule file the job would refuse fails here, before any generation
         for (int patients : populations) {
             int n = Math.max(1000, patients * recordsPerPatient);
             System.gc();
-            try (HeapSampler heap = new HeapSampler()) {
-                log.printf("scale: %,d patients, %,d records (x2)...%n", patients, n);
-                EventSet set = new EventSet(n, patients, seed, true);
-                Path dir = workDir.resolve("scale-" + patients);
+            Path dir = workDir.resolve("scale-" + patients);
+            Files.createDirectories(dir.resolve("events"));
+            log.printf("scale: %,d patients, %,d records (x2)...%n", patients, n);
+            try (HeapSampler heap = new HeapSampler();
+                 OpeningEventSet set = OpeningEventSet.generate(n, patients, seed, dir.resolve("events"))) {
+                log.printf(Locale.ROOT, "scale: %,d records generated in %.1f s (%.1f CPU-s): the first %.1f min of "
+                                + "delivery, %,d rendered, spill file %.1f MB, index %.1f MB on the heap%n", set.size(),
+                        set.generateSeconds, set.generateCpuSeconds,
+                        (set.records.horizonMs() - set.records.config().start().toEpochMilli()) / 60_000.0,
+                        set.records.renderedRecords(), set.records.spillBytes() / 1e6, set.records.indexBytes() / 1e6);
                 try (BenchCluster cluster = BenchCluster.start(dir, 2, rocksDb)) {
                     cluster.kafka.createTopics(1);
                     Benchmark.preload(cluster, set);
-                    Variants variants = new Variants(cluster, set, rules, rulesDir, 1, Benchmark.CHECKPOINT_INTERVAL);
+                    Variants variants = new Variants(cluster, rulesDir, Benchmark.CHECKPOINT_INTERVAL);
                     double load = Cpu.loadAverages()[0];
                     StateRun.Result r = new StateRun(cluster, set, rulesDir, dir, 1, BenchCluster.backend(rocksDb))
                             .run(variants);
-                    String line = String.format(Locale.ROOT, "%d,%d,%.1f,%.4f,%.1f,%d,%d,%.1f,%.1f,%d,%d,%d,%d,%s",
-                            patients, set.n, set.n / r.seconds(), 1000 * r.cpuSeconds() / set.n,
+                    String line = String.format(Locale.ROOT, "%d,%d,%.1f,%.4f,%.1f,%d,%d,%.1f,%.1f,%d,%d,%d,%d,%s,%s",
+                            patients, set.n(), set.n() / r.seconds(), 1000 * r.cpuSeconds() / set.n(),
                             heap.overallPeak() / 1048576.0, r.atN().keyedBytes(), r.at2n().keyedBytes(),
                             r.perPatient2n(), load, recordsPerPatient, r.checkpoint().keyedBytes(),
-                            r.checkpoint().checkpointedBytes(), r.checkpoint().directoryBytes(),
+                            r.checkpoint().checkpointedBytes(), r.checkpoint().directoryBytes(), "opening",
                             rocksDb ? "rocksdb-incremental" : "heap");
                     log.println("scale: " + line);
                     lines.add(line);
@@ -71,7 +79,7 @@ final class ScaleRun {
 
     /**
      * A line chart of each numeric column against patients (log scale), one panel per quantity and one line per state
-     * backend (the last column, when the CSV has one), as SVG.
+     * backend (the {@code backend} column, when the CSV has one), as SVG.
      */
     static String svg(List<String> csv) {
         String[] cols = csv.get(0).split(",");
@@ -79,11 +87,11 @@ final class ScaleRun {
         int rows = csv.size() - 1;
         double[][] v = new double[rows][cols.length];
         String[] series = new String[rows];
-        boolean hasBackend = cols[cols.length - 1].equals("backend");
+        int backend = java.util.Arrays.asList(cols).indexOf("backend");
         for (int i = 0; i < rows; i++) {
-            String[] f = csv.get(i + 1).split(",");
+            String[] f = csv.get(i + 1).split(",", -1);
             for (int j = 0; j < cols.length; j++) v[i][j] = j < f.length ? number(f[j]) : Double.NaN;
-            series[i] = hasBackend && f.length == cols.length ? f[cols.length - 1] : "heap";
+            series[i] = backend >= 0 && backend < f.length && !f[backend].isEmpty() ? f[backend] : "heap";
         }
         List<String> names = java.util.Arrays.stream(series).distinct().toList();
         String[] colours = {"#1f5fa8", "#c0392b", "#27ae60"};

@@ -18,9 +18,7 @@ import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.wardstream.contract.Topics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.jobs.EpisodeDetectionJob;
 import org.wardstream.jobs.PipelineConfig;
@@ -58,17 +56,17 @@ final class StateRun {
     }
 
     private final BenchCluster cluster;
-    private final EventSet set;
+    private final RecordSource set;
     private final Path rulesDir;
     private final Path workDir;
     private final int parallelism;
     private final org.apache.flink.configuration.Configuration backend;
 
-    StateRun(BenchCluster cluster, EventSet set, Path rulesDir, Path workDir, int parallelism) {
+    StateRun(BenchCluster cluster, RecordSource set, Path rulesDir, Path workDir, int parallelism) {
         this(cluster, set, rulesDir, workDir, parallelism, BenchCluster.backend(false));
     }
 
-    StateRun(BenchCluster cluster, EventSet set, Path rulesDir, Path workDir, int parallelism,
+    StateRun(BenchCluster cluster, RecordSource set, Path rulesDir, Path workDir, int parallelism,
              org.apache.flink.configuration.Configuration backend) {
         this.cluster = cluster;
         this.set = set;
@@ -87,14 +85,14 @@ final class StateRun {
         try {
             long start = variants.awaitOutcomes(job, 1, Duration.ofMinutes(2), true);
             long cpuStart = Cpu.processNanos();
-            long end = variants.awaitOutcomes(job, set.n, Duration.ofMinutes(30), false);
+            long end = variants.awaitOutcomes(job, set.n(), Duration.ofMinutes(30), false);
             long cpuEnd = Cpu.processNanos();
-            Snapshot atN = measure(job, set.n, false);
+            Snapshot atN = measure(job, set.n(), false);
             appendSecondHalf();
             variants.awaitOutcomes(job, set.size(), Duration.ofMinutes(30), false);
             Checkpoint checkpoint = latestCheckpoint(workDir.resolve("checkpoints"));
             Snapshot at2n = measure(job, set.size(), true);
-            return new Result(atN, at2n, set.patients, (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9, checkpoint);
+            return new Result(atN, at2n, set.patients(), (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9, checkpoint);
         } finally {
             cluster.cancel(job);
         }
@@ -105,10 +103,7 @@ final class StateRun {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int i = set.n; i < set.size(); i++) {
-                producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS, null, set.timestamps.get(i), set.keys.get(i),
-                        set.values.get(i)));
-            }
+            set.sendRecords(set.n(), set.size(), producer, null, null);
             producer.flush();
         }
     }

@@ -81,6 +81,11 @@ final class Variants {
     private final Duration checkpointInterval;
     private int runs;
 
+    /** For runs of the job alone ({@link #jobConfig}, {@link #awaitOutcomes}): no event set, no variants. */
+    Variants(BenchCluster cluster, Path rulesDir, Duration checkpointInterval) {
+        this(cluster, null, null, rulesDir, 1, checkpointInterval);
+    }
+
     Variants(BenchCluster cluster, EventSet set, Rules rules, Path rulesDir, int parallelism, Duration checkpointInterval) {
         this.checkpointInterval = checkpointInterval;
         this.cluster = cluster;

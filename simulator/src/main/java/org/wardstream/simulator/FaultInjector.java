@@ -81,6 +81,19 @@ final class FaultInjector {
 
     /** Faults due after the real reading {@code template}, delivered at the same time; usually none. */
     List<SimulatedRecord> after(SimulatedRecord template, PatientStream ps) {
+        return after(template, ps.key, ps.keyBytes, ps.keyJson);
+    }
+
+    /** Whether the next {@link #after} call makes at least one fault. */
+    boolean due() {
+        return credit >= 1;
+    }
+
+    /**
+     * Faults due after the real reading {@code template} of the patient with this key (as an object, its wire bytes
+     * and its replay-file JSON), delivered at the same time; usually none.
+     */
+    List<SimulatedRecord> after(SimulatedRecord template, DeviceEventKey key, byte[] keyBytes, String keyJson) {
         if (credit < 1) {
             return List.of();
         }
@@ -89,7 +102,7 @@ final class FaultInjector {
             credit -= 1;
             DeadLetterReason reason = nextReason();
             counts[index(reason)]++;
-            out.add(make(reason, template, ps));
+            out.add(make(reason, template, key, keyBytes, keyJson));
         }
         return out;
     }
@@ -121,7 +134,8 @@ final class FaultInjector {
         return round.remove(round.size() - 1);
     }
 
-    private SimulatedRecord make(DeadLetterReason reason, SimulatedRecord t, PatientStream ps) {
+    private SimulatedRecord make(DeadLetterReason reason, SimulatedRecord t, DeviceEventKey key, byte[] keyBytes,
+                                 String keyJson) {
         DeviceEvent tv = t.decodedValue();
         int variant = variants[index(reason)]++ % 4;
         String code = reason.code();
@@ -130,13 +144,13 @@ final class FaultInjector {
             case NOT_DECODABLE -> {
                 DeviceEvent fresh = copy(tv, newId(), tv.getPayload());
                 byte[] bytes = values.encode(fresh);
-                String line = json.line(ps.keyJson, fresh);
-                int valueAt = ps.keyJson.length() + "{\"key\":,\"value\":".length();
+                String line = json.line(keyJson, fresh);
+                int valueAt = keyJson.length() + "{\"key\":,\"value\":".length();
                 switch (variant) {
                     case 0 -> { // truncated value bytes; in a file, the line cut inside the value
                         byte[] cut = Arrays.copyOf(bytes, 10 + r.nextInt(bytes.length - 11));
                         String l = line.substring(0, valueAt + 1 + r.nextInt(line.length() - valueAt - 2));
-                        return new SimulatedRecord(ps.keyBytes, cut, ts, ps.key, null, l, code);
+                        return new SimulatedRecord(keyBytes, cut, ts, key, null, l, code);
                     }
                     case 1 -> { // random garbage; in a file, a line that is not JSON
                         byte[] g = new byte[16 + r.nextInt(185)];
@@ -145,15 +159,15 @@ final class FaultInjector {
                         }
                         g[0] = (byte) r.nextInt(0xC3); // never the single-object marker
                         String l = "~" + Base64.getEncoder().withoutPadding().encodeToString(g);
-                        return new SimulatedRecord(ps.keyBytes, g, ts, ps.key, null, l, code);
+                        return new SimulatedRecord(keyBytes, g, ts, key, null, l, code);
                     }
                     case 2 -> { // null value
-                        return new SimulatedRecord(ps.keyBytes, null, ts, ps.key, null,
-                                ReplayJson.line(ps.keyJson, "null"), code);
+                        return new SimulatedRecord(keyBytes, null, ts, key, null,
+                                ReplayJson.line(keyJson, "null"), code);
                     }
                     default -> { // truncated key bytes (value intact); in a file, the line cut inside the key
-                        byte[] k = Arrays.copyOf(ps.keyBytes, 3 + r.nextInt(ps.keyBytes.length - 4));
-                        String l = line.substring(0, 8 + r.nextInt(ps.keyJson.length() - 2));
+                        byte[] k = Arrays.copyOf(keyBytes, 3 + r.nextInt(keyBytes.length - 4));
+                        String l = line.substring(0, 8 + r.nextInt(keyJson.length() - 2));
                         return new SimulatedRecord(k, bytes, ts, null, fresh, l, code);
                     }
                 }
@@ -161,12 +175,12 @@ final class FaultInjector {
             case UNKNOWN_SCHEMA -> {
                 GenericRecord foreign = new GenericData.Record(FOREIGN);
                 foreign.put("schemaVersion", "9.9");
-                foreign.put("deviceSerial", ps.key.getSourceId());
+                foreign.put("deviceSerial", key.getSourceId());
                 foreign.put("measuredAt", tv.getTime().toEpochMilli());
                 foreign.put("kind", "heart-rate");
                 foreign.put("value", 60.0 + r.nextInt(40));
-                return new SimulatedRecord(ps.keyBytes, foreignBytes(foreign), ts, ps.key, null,
-                        ReplayJson.line(ps.keyJson, foreignJson(foreign)), code);
+                return new SimulatedRecord(keyBytes, foreignBytes(foreign), ts, key, null,
+                        ReplayJson.line(keyJson, foreignJson(foreign)), code);
             }
             case INVALID_FIELD -> {
                 DeviceEvent e = switch (variant) {
@@ -179,7 +193,7 @@ final class FaultInjector {
                     case 2 -> copy(tv, newId(), new ActivitySample(r.nextBoolean() ? 0 : -300, 12, 40));
                     default -> copy(tv, newId(), new ActivitySample(300, null, null));
                 };
-                return valid(e, ps.key, ps.keyBytes, ps.keyJson, ts, code);
+                return valid(e, key, keyBytes, keyJson, ts, code);
             }
             case IMPLAUSIBLE_VALUE -> {
                 Object payload = switch (variant) {
@@ -188,7 +202,7 @@ final class FaultInjector {
                     case 2 -> rrBatch(tv.getTime(), 20 + r.nextInt(40), 100);
                     default -> rrBatch(tv.getTime(), 5 + r.nextInt(10), 90_000);
                 };
-                return valid(copy(tv, newId(), payload), ps.key, ps.keyBytes, ps.keyJson, ts, code);
+                return valid(copy(tv, newId(), payload), key, keyBytes, keyJson, ts, code);
             }
             case FUTURE_TIME -> {
                 Instant future = tv.getTimeReceived().plusMillis(FUTURE_SHIFT_MS);
@@ -197,7 +211,7 @@ final class FaultInjector {
                     payload = new RrIntervalBatch(future, b.getRrMs(), b.getQuality());
                 }
                 DeviceEvent e = new DeviceEvent(newId(), future, tv.getTimeReceived(), tv.getUtcOffsetMinutes(), payload);
-                return valid(e, ps.key, ps.keyBytes, ps.keyJson, ts, code);
+                return valid(e, key, keyBytes, keyJson, ts, code);
             }
             default -> { // UNKNOWN_PATIENT: a valid reading for a patient who is never enrolled
                 int n = variants[index(reason)] % 5 + 1;

@@ -59,9 +59,17 @@ final class PatientPlan {
     private final SplittableRandom r;
 
     PatientPlan(SyntheticPatient p, SimulatorConfig config) {
+        this(p, config, config.end().toEpochMilli());
+    }
+
+    /**
+     * A plan that ends at {@code dataEnd} instead of the config's end: a shorter period, planned with the same random
+     * streams (used by {@link OpeningStreams} to render only the opening minutes of a large population).
+     */
+    PatientPlan(SyntheticPatient p, SimulatorConfig config, long dataEnd) {
         this.profile = p;
         this.dataStart = p.dataStartMs;
-        this.dataEnd = config.end().toEpochMilli();
+        this.dataEnd = dataEnd;
         this.gridOrigin = p.gridOriginMs;
         this.r = Seeds.rng(config.seed(), p.index, Seeds.PLAN);
         SplittableRandom episodes = Seeds.rng(config.seed(), p.index, Seeds.EPISODES);
