@@ -3,8 +3,6 @@ package org.wardstream.detect;
 import java.io.IOException;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -26,6 +24,7 @@ import org.wardstream.episodes.EpisodeState;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.EnrolmentWait;
 import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
@@ -52,7 +51,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     private transient ValueState<PatientProfile> profile;
     private transient ValueState<byte[]> episodeState;
     /** Transitions that arrived before the patient's enrolment, in arrival order (empty once it is known). */
-    private transient ListState<StreamedTransition> waitingForEnrolment;
+    private transient EnrolmentWait<StreamedTransition> waitingForEnrolment;
     private transient KeyedTimer timer;
     private transient ProfileRules<EffectiveRules> effective;
     private transient Counter alertChanges;
@@ -69,8 +68,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         var ctx = getRuntimeContext();
         profile = ctx.getState(new ValueStateDescriptor<>("alerter-profile", TypeInformation.of(PatientProfile.class)));
         episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        waitingForEnrolment = ctx.getListState(new ListStateDescriptor<>("alerter-waiting-for-enrolment",
-                TypeInformation.of(StreamedTransition.class)));
+        waitingForEnrolment = new EnrolmentWait<>(ctx, "alerter-waiting-for-enrolment", StreamedTransition.class);
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("alerter-timer", Types.LONG)));
         effective = new ProfileRules<>(rules, (eff, zone) -> eff);
         alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
@@ -82,11 +80,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     @Override
     public void processElement1(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
-        if (profile.value() == null) {
-            waitingForEnrolment.add(signal); // the enrolment is on its way (the ingest gate admitted the reading)
-            return;
+        if (!waitingForEnrolment.waits(signal, profile.value())) {
+            handle(signal, ctx, out);
         }
-        handle(signal, ctx, out);
     }
 
     private void handle(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
@@ -117,13 +113,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
-            Iterable<StreamedTransition> waiting = waitingForEnrolment.get();
-            if (waiting != null) {
-                for (StreamedTransition signal : waiting) {
-                    handle(signal, ctx, out);
-                }
-                waitingForEnrolment.clear();
-            }
+            waitingForEnrolment.release(signal -> handle(signal, ctx, out));
         }
     }
 

@@ -19,6 +19,7 @@ import org.wardstream.detector.Reading;
 import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.EnrolmentWait;
 import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
@@ -27,7 +28,8 @@ import org.wardstream.rules.Rules;
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
  * the patient's {@link DetectorState} and the readings the detector holds ({@link DetectorStateHandles}), the
- * patient's profile and the one timer the detector asks for, and emits, on one stream in the order the detector
+ * patient's profile (readings that overtake it wait for it: {@link EnrolmentWait}) and the one timer the detector
+ * asks for, and emits, on one stream in the order the detector
  * derived them, its {@link PatternCue}s and its transitions (as {@link PatternCue.Transit}s), for the patterns of
  * {@link CompoundPatterns} and then {@link EpisodeAlerter}; and the readings it cannot analyse in order
  * ({@link #DEAD_LETTERS}, reason {@code out-of-order}, for the device-events DLQ).
@@ -47,6 +49,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient ValueState<PatientProfile> profile;
     private transient DetectorStateHandles state;
     private transient KeyedTimer timer;
+    private transient EnrolmentWait<DeviceReading> waitingForEnrolment;
     private transient ProfileRules<PatientDetector> detectors;
     private transient Counter outOfOrderBeats, processed, outOfOrderReadings;
 
@@ -60,6 +63,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         profile = ctx.getState(new ValueStateDescriptor<>("detector-profile", TypeInformation.of(PatientProfile.class)));
         state = new DetectorStateHandles(ctx);
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
+        waitingForEnrolment = new EnrolmentWait<>(ctx, "detector-waiting-for-enrolment", DeviceReading.class);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
         processed = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.PROCESSED);
@@ -68,6 +72,12 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
+        if (!waitingForEnrolment.waits(r, profile.value())) { // analysed with the patient's own rules and zone
+            analyse(r, ctx, out);
+        }
+    }
+
+    private void analyse(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(profile.value());
@@ -96,9 +106,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         if (update.isTombstone()) {
             profile.clear();
             state.clear();
+            waitingForEnrolment.clear();
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
+            waitingForEnrolment.release(r -> analyse(r, ctx, out));
         }
     }
 

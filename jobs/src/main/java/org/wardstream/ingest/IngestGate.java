@@ -1,11 +1,7 @@
 package org.wardstream.ingest;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -54,7 +50,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
     /** The memory as savepoints before issue 19 kept it (id hash and receipt time pairs): converted once, cleared. */
     private transient ValueState<long[]> recentIdPairs;
     private transient ValueState<PatientProfile> profile;
-    private transient ListState<DeviceReading> waiting;
+    private transient EnrolmentWait<DeviceReading> waiting;
     private transient ValueState<Long> waitTimer;
     private transient Counter processed;
     private transient Counter duplicates;
@@ -76,8 +72,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
                 PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("patient-profile", TypeInformation.of(PatientProfile.class)));
-        waiting = getRuntimeContext().getListState(
-                new ListStateDescriptor<>("awaiting-enrolment", TypeInformation.of(DeviceReading.class)));
+        waiting = new EnrolmentWait<>(getRuntimeContext(), "awaiting-enrolment", DeviceReading.class);
         waitTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("awaiting-enrolment-timer", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup();
         processed = IngestMetrics.counter(metrics, IngestMetrics.PROCESSED);
@@ -112,8 +107,7 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
         reading.lateByMs = LATENESS.reportedDelayMs(reading.time, reading.timeReceived);
 
         PatientProfile p = profile.value();
-        if (p == null) {
-            waiting.add(reading);
+        if (waiting.waits(reading, p)) {
             if (waitTimer.value() == null) {
                 long at = ctx.timerService().currentProcessingTime() + graceMs;
                 ctx.timerService().registerProcessingTimeTimer(at);
@@ -133,32 +127,19 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
             return; // readings still waiting keep waiting for a new enrolment until their grace ends
         }
         profile.update(update.profile);
-        List<DeviceReading> held = new ArrayList<>();
-        for (DeviceReading r : waiting.get()) {
-            held.add(r);
-        }
-        if (held.isEmpty()) {
-            return;
-        }
-        waiting.clear();
-        Long timer = waitTimer.value();
+        Long timer = waitTimer.value(); // set while readings wait
         if (timer != null) {
             ctx.timerService().deleteProcessingTimeTimer(timer);
             waitTimer.clear();
         }
-        for (DeviceReading r : held) {
-            decide(r, update.profile, ctx, out);
-        }
+        waiting.release(r -> decide(r, update.profile, ctx, out));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceReading> out) throws Exception {
         waitTimer.clear();
-        for (DeviceReading r : waiting.get()) {
-            refuse(r, DeadLetterReason.UNKNOWN_PATIENT,
-                    "no enrolment in this programme within the grace period of " + graceMs / 1000 + " s", ctx);
-        }
-        waiting.clear();
+        waiting.release(r -> refuse(r, DeadLetterReason.UNKNOWN_PATIENT,
+                "no enrolment in this programme within the grace period of " + graceMs / 1000 + " s", ctx));
     }
 
     /** A reading of an enrolled patient: admitted, or refused for a withdrawn patient or another programme. */

@@ -363,6 +363,24 @@ class DetectionTest {
     }
 
     @Test
+    void readingsThatOvertakeThePatientsEnrolmentWaitForItAndUseThePatientsOwnRules() throws Exception {
+        // the enrolment reaches the detector on its own input: in a replay the readings the gate admitted can come first
+        String q = "p000003";
+        EnrolmentUpdate enrolment = new EnrolmentUpdate(q, profile(Map.of("atrial-fibrillation.fastRateBpm", 140.0)));
+        for (int m = 0; m < 20; m++) {
+            DeviceReading r = rrMinute(T0 + m * MIN, true, true);
+            r.patientId = q;
+            send(r);
+        }
+        assertThat(chain.cues).noneMatch(c -> c.patientId().equals(q)); // waiting, not analysed with packaged rules
+        chain.enrol(enrolment);
+        List<StreamedAlertChange> qAf = chain.alerts().stream().filter(a -> a.patientId.equals(q)).toList();
+        assertThat(qAf).extracting(a -> a.kind).startsWith("OPENED").doesNotContain("ESCALATED");
+        assertThat(chain.cues.stream().filter(c -> c.patientId().equals(q)).filter(PatternCue.AfRate.class::isInstance)
+                .map(PatternCue.AfRate.class::cast)).isNotEmpty().allSatisfy(c -> assertThat(c.fast()).isFalse());
+    }
+
+    @Test
     void afThatSlowsBeforeTheFastRateLastsItsMinimumDoesNotEscalate() throws Exception {
         send(worn(T0));
         for (int m = 0; m < 30; m++) {

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -23,6 +24,7 @@ import org.wardstream.detector.DetectorState;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.rules.Rules;
 import org.wardstream.signals.WearActivityState;
@@ -54,6 +56,7 @@ class SignalDetectorStateUpgradeTest {
             c.getState(new ValueStateDescriptor<>("wear-activity", bytes)).update(wear);
             c.getState(new ValueStateDescriptor<>("af-rate", Types.FLOAT)).update(121.5f);
             c.getState(new ValueStateDescriptor<>("last-received", Types.LONG)).update(T0);
+            enrolled(c);
         }
     }
 
@@ -91,7 +94,17 @@ class SignalDetectorStateUpgradeTest {
         public void processElement(String key, Context ctx, Collector<String> out) throws Exception {
             getRuntimeContext().getState(new ValueStateDescriptor<>(SignalDetector.BYTES_STATE_NAME,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)).update(state);
+            enrolled(getRuntimeContext());
         }
+    }
+
+    /** The patient's profile, which the operator has kept under this name since its first release. */
+    static void enrolled(org.apache.flink.api.common.functions.RuntimeContext c) throws Exception {
+        PatientProfile p = new PatientProfile();
+        p.programme = "prog-a";
+        p.status = "ACTIVE";
+        p.timeZone = "Europe/London";
+        c.getState(new ValueStateDescriptor<>("detector-profile", TypeInformation.of(PatientProfile.class))).update(p);
     }
 
     /** Restores {@code old} into today's operator, feeds one wear report, and returns what the probe then reads. */
