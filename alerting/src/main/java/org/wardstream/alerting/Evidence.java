@@ -48,7 +48,8 @@ final class Evidence {
                     "min", 1, 1),
             new Spec("afBurdenPercent", "af-burden", "AF burden (time in AF)", null, null, "%", 1, 1),
             new Spec("irregularity", "rr-irregularity",
-                    "Probability of AF from RR features (model af-model-v3, mean over the confirming segments)", null, null,
+                    "Probability of AF from RR features (model " + org.wardstream.rhythm.AfModel.DEFAULT.version()
+                            + ", mean over the confirming segments)", null, null,
                     "1", 1, 3),
             new Spec("pauseMs", "pause-duration", "Pause (longest RR interval)", null, null, "s", 0.001, 3),
             new Spec("stillMinutes", "still-duration", "Time worn without movement", null, null, "min", 1, 1),

@@ -35,7 +35,7 @@ public record RhythmParameters(int windowBeats, int maxLag, int segmentBeats,
                                double prematureFraction, double onsetThreshold, AfModel model) {
 
     public static final RhythmParameters DEFAULTS = new RhythmParameters(
-            32, 4, 8, AfModel.DEFAULT.threshold(), 5, 5, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.15,
+            32, 4, 8, AfModel.DEFAULT.threshold(), 5, 8, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.15,
             AfModel.DEFAULT.onsetThreshold(), AfModel.DEFAULT);
 
     /** Names accepted by {@link #withOverrides}. */

@@ -30,9 +30,9 @@ import java.util.function.Function;
  * <pre>
  * java -cp clinical/target/classes org.wardstream.rhythm.validation.CrossValidation \
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
- *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v3.json]
+ *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v4.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--nsr-target 0] [--sp-floor 0.97] [--se-first F] [--dump-segments DIR] [--nsr-no-trim] [--onset-segments-grid 5] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0] [--sp-floor 0.97] [--se-first F] [--dump-segments DIR] [--nsr-no-trim] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -42,7 +42,8 @@ import java.util.function.Function;
  *       holds every database.</li>
  *   <li>Per fold, on the training records only: the logistic model is fitted (IRLS, ridge 1e-3; each database weighs
  *       the same in total; segment label = most of its labelled intervals AF; segments touching AFL or unlabelled
- *       intervals are left out), then the segment threshold and the onset bar by the constrained rule of
+ *       intervals are left out), then the segment threshold and the onset bar (and, since af-model-v4, the offset
+ *       persistence from {@code --offset-segments-grid}) by the constrained rule of
  *       {@link #chooseThresholds}: the most sensitive pair whose training nsr2db false AF episodes are at or below
  *       {@code --nsr-target} [0 since af-model-v3; 0.05 before] per 24 h (leaving out the training person with the most) and whose non-AF specificity in each training database with labels is at
  *       or above {@code --sp-floor} [0.97]; failing that, the fewest nsr2db false episodes among pairs with mean
@@ -61,7 +62,7 @@ import java.util.function.Function;
 public final class CrossValidation {
     static final double RIDGE = 1e-3;
     /** Version of the model this command trains. */
-    static final String MODEL_VERSION = "af-model-v3";
+    static final String MODEL_VERSION = "af-model-v4";
     /** {@code --drop a,b}: features left out of the fit (held at their mean; for comparisons). */
     static final java.util.Set<Integer> DROPPED = new java.util.TreeSet<>();
     /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
@@ -140,6 +141,8 @@ public final class CrossValidation {
                     }
                 }
                 case "--onset-segments-grid" -> ONSET_SEGMENTS_GRID =
+                        java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+                case "--offset-segments-grid" -> OFFSET_SEGMENTS_GRID =
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
                 case "--se-first" -> SE_FIRST = Double.parseDouble(args[++i]);
@@ -496,6 +499,7 @@ public final class CrossValidation {
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
         AfModel m = new AfModel(MODEL_VERSION, lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
         if (chosen.length > 2) ONSET_SEGMENTS.put(m, (int) chosen[2]);
+        if (chosen.length > 3) OFFSET_SEGMENTS.put(m, (int) chosen[3]);
         return m;
     }
 
@@ -608,13 +612,14 @@ public final class CrossValidation {
         Map<String, List<double[][]>> seqs = sequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp}
+        for (int offs : OFFSET_SEGMENTS_GRID)
         for (int segs : ONSET_SEGMENTS_GRID)
         for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
             for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
                 if (NO_ONSET_BAR && o > t) break;
-                double[] m = scorePair(seqs, nsrHours, t, o, segs);
+                double[] m = scorePair(seqs, nsrHours, t, o, segs, offs);
                 double se = m[0], rate = m[1], minSp = m[2];
-                double[] cand = {t, o, se, rate, minSp, segs};
+                double[] cand = {t, o, se, rate, minSp, segs, offs};
                 if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
                     if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
                 }
@@ -628,11 +633,11 @@ public final class CrossValidation {
             }
         }
         double[] c = bestSeFirst != null ? bestSeFirst : bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
-        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
                 bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
-                (int) c[5], c[0], c[1], c[2], c[3], c[4]);
+                (int) c[5], (int) c[6], c[0], c[1], c[2], c[3], c[4]);
         System.err.println("selection " + LAST_SELECTION);
-        return new double[]{c[0], c[1], c[5]};
+        return new double[]{c[0], c[1], c[5], c[6]};
     }
 
     /**
@@ -640,7 +645,8 @@ public final class CrossValidation {
      * databases with AF labels, nsr2db false AF episodes per 24 h, the lowest non-AF segment specificity of the
      * databases with rhythm labels}.
      */
-    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, int onsetSegs) {
+    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, int onsetSegs,
+                              int offsetSegs) {
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seSum = 0, minSp = 1;
         int nSe = 0, episodes = 0;
@@ -649,7 +655,7 @@ public final class CrossValidation {
             int on = 0;
             int worst = 0;
             for (double[][] sq : e.getValue()) {
-                int k = simulate(sq[0], sq[1], t, o, onsetSegs, rp.offsetSegments(), c);
+                int k = simulate(sq[0], sq[1], t, o, onsetSegs, offsetSegs, c);
                 on += k;
                 worst = Math.max(worst, k);
             }
@@ -686,12 +692,21 @@ public final class CrossValidation {
     static double SE_FIRST = 0;
     /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
     static int[] ONSET_SEGMENTS_GRID = {RhythmParameters.DEFAULTS.onsetSegments()};
+    /**
+     * {@code --offset-segments-grid 4,5,6}: the offset (closing) persistence candidates of the constrained selection
+     * [4-8 since af-model-v4: up to the 64-interval ring of 8-beat segments, i.e. at the latest the AF state closes
+     * when the ring has turned regular; {@code --offset-segments-grid 5} gives af-model-v3's fixed 5].
+     */
+    static int[] OFFSET_SEGMENTS_GRID = {4, 5, 6, 7, 8};
+    /** The offset persistence each trained model was selected with ({@code --offset-segments-grid}). */
+    static final Map<AfModel, Integer> OFFSET_SEGMENTS = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     /** The base parameters with a trained model, its thresholds and the onset persistence selected with it. */
     static RhythmParameters paramsOf(RhythmParameters base, AfModel m) {
         RhythmParameters p = base.withModel(m);
-        Integer segs = ONSET_SEGMENTS.get(m);
-        return segs == null ? p : p.withOverrides(Map.of("onsetSegments", Integer.toString(segs)));
+        Integer segs = ONSET_SEGMENTS.get(m), offs = OFFSET_SEGMENTS.get(m);
+        if (segs != null) p = p.withOverrides(Map.of("onsetSegments", Integer.toString(segs)));
+        return offs == null ? p : p.withOverrides(Map.of("offsetSegments", Integer.toString(offs)));
     }
 
     /** The last {@link #chooseThresholds} outcome, for the report. */
