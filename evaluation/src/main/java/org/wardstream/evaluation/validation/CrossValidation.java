@@ -701,7 +701,7 @@ public final class CrossValidation {
     /** The offset persistence each trained model was selected with ({@code --offset-segments-grid}). */
     static final Map<AfModel, Integer> OFFSET_SEGMENTS = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
-    /** The base parameters with a trained model, its thresholds and the onset persistence selected with it. */
+    /** The base parameters with a trained model, its thresholds and the onset and offset persistence selected with it. */
     static RhythmParameters paramsOf(RhythmParameters base, AfModel m) {
         RhythmParameters p = base.withModel(m);
         Integer segs = ONSET_SEGMENTS.get(m), offs = OFFSET_SEGMENTS.get(m);
