@@ -30,8 +30,11 @@ final class BenchCluster implements AutoCloseable {
         this.flink = flink;
     }
 
+    /** The task manager's managed memory unless a run says otherwise (RocksDB's block cache and write buffers). */
+    static final MemorySize DEFAULT_MANAGED_MEMORY = MemorySize.ofMebiBytes(128);
+
     static BenchCluster start(Path workDir, int slots) throws Exception {
-        return start(workDir, slots, false);
+        return start(workDir, slots, false, DEFAULT_MANAGED_MEMORY);
     }
 
     /** The state backend settings of a run on RocksDB with incremental checkpoints (empty for the heap backend). */
@@ -44,14 +47,19 @@ final class BenchCluster implements AutoCloseable {
         return conf;
     }
 
-    /** @param rocksDb RocksDB with incremental checkpoints instead of the heap state backend */
-    static BenchCluster start(Path workDir, int slots, boolean rocksDb) throws Exception {
+    /**
+     * @param rocksDb       RocksDB with incremental checkpoints instead of the heap state backend
+     * @param managedMemory the task manager's managed memory ({@code taskmanager.memory.managed.size}), shared
+     *                      equally by its slots; on RocksDB ({@code state.backend.rocksdb.memory.managed}, the default)
+     *                      a slot's share is the block cache and write buffers of the RocksDB instances in it
+     */
+    static BenchCluster start(Path workDir, int slots, boolean rocksDb, MemorySize managedMemory) throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
         try {
             Configuration conf = backend(rocksDb);
             InProcessMetrics.configure(conf);
             conf.set(RestOptions.BIND_PORT, "0");
-            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(128));
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, managedMemory);
             // checkpoints to files, as in production: the JobManager's memory storage caps a task's state at 5 MB,
             // which a few thousand patients exceed (the scale curve)
             conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,

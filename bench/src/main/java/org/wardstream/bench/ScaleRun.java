@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.apache.flink.configuration.MemorySize;
 import org.wardstream.rules.Rules;
 
 /**
@@ -22,7 +23,10 @@ import org.wardstream.rules.Rules;
 final class ScaleRun {
     static final String HEADER = "patients,records_n,records_per_s,cpu_s_per_1000_records,peak_heap_mb,"
             + "keyed_state_bytes_n,keyed_state_bytes_2n,bytes_per_patient_2n,load_1min,records_per_patient,"
-            + "checkpoint_keyed_bytes,checkpoint_written_bytes,checkpoint_dir_bytes,event_set,backend";
+            + "checkpoint_keyed_bytes,checkpoint_written_bytes,checkpoint_dir_bytes,event_set,backend,managed_memory_mb";
+
+    /** Task slots of each point's cluster (the job uses one: it gets this share of the managed memory). */
+    static final int SLOTS = 2;
 
     private final Path workDir;
     private final PrintStream log;
@@ -34,11 +38,16 @@ final class ScaleRun {
 
     /** Runs every point; returns the CSV lines (header first). */
     List<String> run(List<Integer> populations, int recordsPerPatient, long seed) throws Exception {
-        return run(populations, recordsPerPatient, seed, false);
+        return run(populations, recordsPerPatient, seed, false, BenchCluster.DEFAULT_MANAGED_MEMORY);
     }
 
-    /** @param rocksDb RocksDB with incremental checkpoints instead of the heap backend */
-    List<String> run(List<Integer> populations, int recordsPerPatient, long seed, boolean rocksDb) throws Exception {
+    /**
+     * @param rocksDb       RocksDB with incremental checkpoints instead of the heap backend
+     * @param managedMemory the task manager's managed memory (the {@code managed_memory_mb} column): on RocksDB, of
+     *                      the job's slot's half of it, its block cache and write buffers
+     */
+    List<String> run(List<Integer> populations, int recordsPerPatient, long seed, boolean rocksDb,
+                     MemorySize managedMemory) throws Exception {
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
         Path rulesDir = BenchRules.write(workDir.resolve("rules"));
@@ -56,19 +65,22 @@ final class ScaleRun {
                         set.generateSeconds, set.generateCpuSeconds,
                         (set.records.horizonMs() - set.records.config().start().toEpochMilli()) / 60_000.0,
                         set.records.renderedRecords(), set.records.spillBytes() / 1e6, set.records.indexBytes() / 1e6);
-                try (BenchCluster cluster = BenchCluster.start(dir, 2, rocksDb)) {
+                log.printf(Locale.ROOT, "scale: %s backend, managed memory %d MB (the task manager's; %d MB for the "
+                                + "job's slot of %d)%n", rocksDb ? "RocksDB" : "heap", managedMemory.getMebiBytes(),
+                        managedMemory.getMebiBytes() / SLOTS, SLOTS);
+                try (BenchCluster cluster = BenchCluster.start(dir, SLOTS, rocksDb, managedMemory)) {
                     cluster.kafka.createTopics(1);
                     Benchmark.preload(cluster, set);
                     Variants variants = new Variants(cluster, rulesDir, Benchmark.CHECKPOINT_INTERVAL);
                     double load = Cpu.loadAverages()[0];
                     StateRun.Result r = new StateRun(cluster, set, rulesDir, dir, 1, BenchCluster.backend(rocksDb))
-                            .run(variants);
-                    String line = String.format(Locale.ROOT, "%d,%d,%.1f,%.4f,%.1f,%d,%d,%.1f,%.1f,%d,%d,%d,%d,%s,%s",
+                            .withProgress(log).run(variants);
+                    String line = String.format(Locale.ROOT, "%d,%d,%.1f,%.4f,%.1f,%d,%d,%.1f,%.1f,%d,%d,%d,%d,%s,%s,%d",
                             patients, set.n(), set.n() / r.seconds(), 1000 * r.cpuSeconds() / set.n(),
                             heap.overallPeak() / 1048576.0, r.atN().keyedBytes(), r.at2n().keyedBytes(),
                             r.perPatient2n(), load, recordsPerPatient, r.checkpoint().keyedBytes(),
                             r.checkpoint().checkpointedBytes(), r.checkpoint().directoryBytes(), "opening",
-                            rocksDb ? "rocksdb-incremental" : "heap");
+                            rocksDb ? "rocksdb-incremental" : "heap", managedMemory.getMebiBytes());
                     log.println("scale: " + line);
                     lines.add(line);
                 }

@@ -2,12 +2,19 @@ package org.wardstream.bench;
 
 import java.io.DataInputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
@@ -19,9 +26,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.jobs.EpisodeDetectionJob;
 import org.wardstream.jobs.PipelineConfig;
+import org.wardstream.metrics.InProcessMetrics;
 
 /**
  * Keyed state per patient: the episode-detection job runs over the first N records (already on
@@ -61,6 +70,7 @@ final class StateRun {
     private final Path workDir;
     private final int parallelism;
     private final org.apache.flink.configuration.Configuration backend;
+    private PrintStream progress;
 
     StateRun(BenchCluster cluster, RecordSource set, Path rulesDir, Path workDir, int parallelism) {
         this(cluster, set, rulesDir, workDir, parallelism, BenchCluster.backend(false));
@@ -76,12 +86,24 @@ final class StateRun {
         this.backend = backend;
     }
 
+    /**
+     * Prints a progress line every {@link #PROGRESS_EVERY} while the job runs (records consumed and given an outcome,
+     * the process's CPU time, used heap, load), so a long run's rate can be read per phase.
+     */
+    StateRun withProgress(PrintStream log) {
+        this.progress = log;
+        return this;
+    }
+
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+
     Result run(Variants variants) throws Exception {
         PipelineConfig config = variants.jobConfig("bench-state");
         StreamExecutionEnvironment env = BenchCluster.env(parallelism);
         env.configure(backend);
         EpisodeDetectionJob.build(env, config);
         JobID job = cluster.submit(env, "bench state");
+        ScheduledExecutorService printer = progress == null ? null : progress(job);
         try {
             long start = variants.awaitOutcomes(job, 1, Duration.ofMinutes(2), true);
             long cpuStart = Cpu.processNanos();
@@ -94,8 +116,30 @@ final class StateRun {
             Snapshot at2n = measure(job, set.size(), true);
             return new Result(atN, at2n, set.patients(), (end - start) / 1e9, (cpuEnd - cpuStart) / 1e9, checkpoint);
         } finally {
+            if (printer != null) {
+                printer.shutdownNow();
+            }
             cluster.cancel(job);
         }
+    }
+
+    private ScheduledExecutorService progress(JobID job) {
+        ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-state-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long t0 = System.nanoTime();
+        String jid = job.toHexString();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        printer.scheduleAtFixedRate(() -> progress.printf(Locale.ROOT,
+                        "state: %tT +%.0f s: consumed %,d, outcomes %,d, process CPU %.1f s, used heap %.0f MB, "
+                                + "load %.1f%n", System.currentTimeMillis(), (System.nanoTime() - t0) / 1e9,
+                        InProcessMetrics.sumCounters(jid, "." + IngestMetrics.GROUP + "." + IngestMetrics.CONSUMED),
+                        Variants.outcomes(jid), Cpu.processNanos() / 1e9,
+                        memory.getHeapMemoryUsage().getUsed() / 1048576.0, Cpu.loadAverages()[0]),
+                PROGRESS_EVERY.toSeconds(), PROGRESS_EVERY.toSeconds(), TimeUnit.SECONDS);
+        return printer;
     }
 
     private void appendSecondHalf() {
