@@ -137,6 +137,15 @@ class PatientDetectorArrivalTest {
         assertThat(back.arrival.lastReceivedMs).isEqualTo(T0 + 20 * MIN);
     }
 
+    /** A new patient's state after six live minutes of heart rate (T0 to T0 + 5 min, each received 2 s later). */
+    private DetectorState afterLiveMinutes(List<Reading> held) {
+        DetectorState s = new DetectorState();
+        for (int i = 0; i <= 5; i++) {
+            feed(s, hr(T0 + i * MIN, T0 + i * MIN + 2_000), held);
+        }
+        return s;
+    }
+
     @Test
     void silenceReadsTheSameWhetherTheTimerOrTheReconnectingReadingFindsIt() {
         // the same input twice: live minutes, then silence, then the device is heard again. In the job, whether the
@@ -146,11 +155,8 @@ class PatientDetectorArrivalTest {
         long lastData = T0 + 5 * MIN, lastHeard = lastData + 2_000, back = lastData + silence + 40 * MIN;
         for (boolean timerFirst : new boolean[] {true, false}) {
             seen.clear();
-            DetectorState s = new DetectorState();
             List<Reading> held = new ArrayList<>();
-            for (int i = 0; i <= 5; i++) {
-                feed(s, hr(T0 + i * MIN, T0 + i * MIN + 2_000), held);
-            }
+            DetectorState s = afterLiveMinutes(held);
             if (timerFirst) {
                 long timer = d.nextTimerMs(s);
                 assertThat(timer).isEqualTo(lastHeard + silence); // silent to the platform for the limit
@@ -178,11 +184,8 @@ class PatientDetectorArrivalTest {
         long holdFrom = T0 + 20 * MIN, back = holdFrom + silence + 30 * MIN;
         for (boolean timersFirst : new boolean[] {true, false}) {
             seen.clear();
-            DetectorState s = new DetectorState();
             List<Reading> held = new ArrayList<>();
-            for (int i = 0; i <= 5; i++) {
-                feed(s, hr(T0 + i * MIN, T0 + i * MIN + 2_000), held);
-            }
+            DetectorState s = afterLiveMinutes(held);
             for (int i = 6; i <= 8; i++) {
                 assertThat(feed(s, hr(T0 + i * MIN, holdFrom + i * 100L), held)).isEqualTo(PatientDetector.Arrival.HOLD);
             }
