@@ -80,13 +80,15 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     @Override
     public void processElement1(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
-        if (!waitingForEnrolment.waits(signal, profile.value())) {
-            handle(signal, ctx, out);
+        PatientProfile p = profile.value();
+        if (!waitingForEnrolment.waits(signal, p)) {
+            handle(signal, p, ctx, out);
         }
     }
 
-    private void handle(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
-        EffectiveRules eff = effective.of(profile.value());
+    private void handle(StreamedTransition signal, PatientProfile p, Context ctx, Collector<StreamedAlertChange> out)
+            throws Exception {
+        EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
         // what falls due up to this transition's time happens first, as its timer would have made it (whether the
@@ -113,7 +115,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
-            waitingForEnrolment.release(signal -> handle(signal, ctx, out));
+            waitingForEnrolment.release(signal -> handle(signal, update.profile, ctx, out));
         }
     }
 

@@ -72,15 +72,16 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
-        if (!waitingForEnrolment.waits(r, profile.value())) { // analysed with the patient's own rules and zone
-            analyse(r, ctx, out);
+        PatientProfile p = profile.value(); // read once per reading (a state access; on RocksDB a get)
+        if (!waitingForEnrolment.waits(r, p)) { // analysed with the patient's own rules and zone
+            analyse(r, p, ctx, out);
         }
     }
 
-    private void analyse(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
+    private void analyse(DeviceReading r, PatientProfile p, Context ctx, Collector<PatternCue> out) throws Exception {
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
-        PatientDetector detector = detectors.of(profile.value());
+        PatientDetector detector = detectors.of(p);
         var emit = new DetectorOutput(out, outOfOrderBeats);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
@@ -110,7 +111,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             timer.delete(ctx.timerService());
         } else {
             profile.update(update.profile);
-            waitingForEnrolment.release(r -> analyse(r, ctx, out));
+            waitingForEnrolment.release(r -> analyse(r, update.profile, ctx, out));
         }
     }
 
