@@ -14,6 +14,7 @@ import org.wardstream.evaluation.validation.RrCsvRecord;
 import org.wardstream.evaluation.validation.ValidationHarness;
 import org.wardstream.evaluation.validation.ValidationSummary;
 import org.wardstream.rules.Rules;
+import org.wardstream.signals.RhythmRuleParameters;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,6 +81,7 @@ public final class ValidateCommand implements Callable<Integer> {
                     + "evaluation/src/test/resources/physionet");
         }
         Rules r = rules == null ? Rules.loadClasspath() : Rules.loadDirectory(rules);
+        RhythmRuleParameters.departuresFromValidated(r).forEach(d -> System.err.println("wardstream validate: note: " + d));
         ValidationSummary summary = ValidationHarness.validateJobPath(data, r, threads);
         for (RecordResult rec : summary.records) {
             if (rec.kind == RecordResult.Kind.ERROR) {

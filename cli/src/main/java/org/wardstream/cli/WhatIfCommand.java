@@ -32,6 +32,7 @@ import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rule;
 import org.wardstream.rules.RuleValidationException;
 import org.wardstream.rules.Rules;
+import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.whatif.HistoryTopics;
 import org.wardstream.whatif.ReadProgress;
 import org.wardstream.whatif.WhatIfLedger;
@@ -143,6 +144,8 @@ public final class WhatIfCommand implements Callable<Integer> {
         } catch (RuleValidationException e) {
             return invalid("candidate", e);
         }
+        RhythmRuleParameters.departuresFromValidated(candidate)
+                .forEach(d -> System.err.println("wardstream whatif: note: candidate " + d));
         Properties kafka = kafkaProperties == null ? new Properties()
                 : PipelineConfig.readKafkaProperties(kafkaProperties.toString());
         Files.createDirectories(out);

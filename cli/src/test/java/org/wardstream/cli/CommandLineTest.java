@@ -108,6 +108,26 @@ class CommandLineTest {
     }
 
     @Test
+    void validateNamesAnAfPersistenceTheModelWasNotValidatedWith(@TempDir Path dir) throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("site-rules"));
+        try (var shipped = Files.list(Path.of("..", "alert-rules"))) {
+            for (Path f : shipped.toList()) Files.copy(f, rules.resolve(f.getFileName()));
+        }
+        int validated = org.wardstream.rhythm.RhythmParameters.DEFAULTS.offsetSegments();
+        int site = validated == 5 ? 6 : 5;
+        Path af = rules.resolve("atrial-fibrillation.yaml");
+        Files.writeString(af, Files.readString(af).replaceFirst("offsetSegments: \\d+ ", "offsetSegments: " + site + " "));
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.copy(Path.of("..", "evaluation", "src", "test", "resources", "physionet", "232.csv"), data.resolve("232.csv"));
+
+        assertThat(Main.run("validate", "--data", data.toString(), "--rules", rules.toString())).isZero();
+
+        assertThat(stderr()).contains("wardstream validate: note: site-rules/atrial-fibrillation.yaml: offsetSegments is "
+                + site + ", but").contains("was cross-validated with " + validated);
+        assertThat(stdout()).as("the table, not the note").doesNotContain("offsetSegments is").contains("232");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertThat(Main.run(new String[0])).isEqualTo(2);
         assertThat(stderr()).contains("a command is required")

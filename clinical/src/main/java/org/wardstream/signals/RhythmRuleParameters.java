@@ -3,7 +3,10 @@ package org.wardstream.signals;
 import org.wardstream.rhythm.RhythmParameters;
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Rules;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The rule-controlled parameters of the RR analyser: AF onset/offset segments and the pause threshold. */
@@ -18,5 +21,29 @@ public final class RhythmRuleParameters {
                 "onsetSegments", Integer.toString((int) af.number("onsetSegments")),
                 "offsetSegments", Integer.toString((int) af.number("offsetSegments")),
                 "pauseThresholdMs", Long.toString(rules.rule(EpisodeType.PAUSE).millis("minPause"))));
+    }
+
+    /**
+     * Where a rule set's AF persistence differs from the values the shipped AF model was cross-validated with
+     * ({@link RhythmParameters#DEFAULTS}, docs/VALIDATION.md): one sentence per parameter, empty when they agree. A site
+     * may choose other values (they are rule parameters, and per-patient overrides), but the published accuracy then
+     * no longer describes its alerts: the job logs these at start-up and {@code validate} and {@code what-if} print them.
+     */
+    public static List<String> departuresFromValidated(Rules rules) {
+        var af = rules.rule(EpisodeType.ATRIAL_FIBRILLATION);
+        RhythmParameters validated = RhythmParameters.DEFAULTS;
+        List<String> out = new ArrayList<>();
+        check(out, rules.origin(), "onsetSegments", (int) af.number("onsetSegments"), validated.onsetSegments(), validated);
+        check(out, rules.origin(), "offsetSegments", (int) af.number("offsetSegments"), validated.offsetSegments(), validated);
+        return out;
+    }
+
+    private static void check(List<String> out, String origin, String name, int value, int validatedValue,
+                              RhythmParameters validated) {
+        if (value != validatedValue) {
+            out.add(String.format("%s/%s.yaml: %s is %d, but %s was cross-validated with %d: the accuracy in "
+                            + "docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)",
+                    origin, EpisodeType.ATRIAL_FIBRILLATION.code(), name, value, validated.model().version(), validatedValue));
+        }
     }
 }

@@ -14,6 +14,8 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wardstream.contract.Topics;
 import org.wardstream.detect.AlertBundleSerializer;
 import org.wardstream.detect.StreamedAlertChange;
@@ -25,6 +27,7 @@ import org.wardstream.detect.StreamedTransition;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.detect.SignalDetector;
 import org.wardstream.rules.Rules;
+import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeadLetterSerializer;
 import org.wardstream.ingest.DeviceEventDeserializer;
@@ -43,6 +46,7 @@ import org.wardstream.ingest.ReadingWatermarks;
  * to {@code alerts} (FHIR R4 Bundle) and {@code episodes} (Avro), exactly once.
  */
 public final class EpisodeDetectionJob {
+    private static final Logger LOG = LoggerFactory.getLogger(EpisodeDetectionJob.class);
     public static final String NAME = "wardstream episode detection";
     /**
      * Max parallelism fixes the number of key groups: set once, it can never change for saved state. 4,096 (since
@@ -59,6 +63,7 @@ public final class EpisodeDetectionJob {
     /** Adds the whole job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, PipelineConfig config) {
         Rules rules = config.loadRules(); // fails before anything runs when a rule file is invalid
+        RhythmRuleParameters.departuresFromValidated(rules).forEach(d -> LOG.warn("alert rules: {}", d));
         env.setMaxParallelism(MAX_PARALLELISM);
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
