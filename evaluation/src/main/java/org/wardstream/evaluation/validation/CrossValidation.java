@@ -30,7 +30,7 @@ import java.util.function.Function;
  * <pre>
  * java -cp clinical/target/classes org.wardstream.rhythm.validation.CrossValidation \
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
- *     [--folds 5] [--seed 13] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v4.json]
+ *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v4.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first F] [--dump-segments DIR] [--nsr-no-trim] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
@@ -52,6 +52,9 @@ import java.util.function.Function;
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
+ *   <li>{@code --repeats N}: the whole cross-validation again with seeds {@code seed + 1 .. seed + N - 1} (other fold
+ *       assignments of the same records), and a table of each measure's mean, lowest and highest over the N: how much the
+ *       held-out figures depend on which records happened to share a fold.</li>
  *   <li>Cross-database: fitted (as above) on ltafdb only, scored on mitdb and nsr2db; fitted on ltafdb + nsr2db, scored
  *       on mitdb; fitted on mitdb + nsr2db, scored on ltafdb.</li>
  *   <li>{@code --train-out}: the model fitted the same way on every record (what ships); its scores on the same
@@ -103,7 +106,7 @@ public final class CrossValidation {
 
     public static void main(String[] args) throws Exception {
         List<Path> dirs = new ArrayList<>();
-        int folds = 5, threads = 2;
+        int folds = 5, threads = 2, repeats = 1;
         long seed = 13;
         Path trainOut = null, json = null;
         boolean sensitivity = false, cvOnly = false;
@@ -115,6 +118,7 @@ public final class CrossValidation {
                 case "--data" -> dirs.add(Path.of(args[++i]));
                 case "--folds" -> folds = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--train-out" -> trainOut = Path.of(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
@@ -146,6 +150,8 @@ public final class CrossValidation {
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
                 case "--se-first" -> SE_FIRST = Double.parseDouble(args[++i]);
+                case "--one-se" -> ONE_SE = true;
+                case "--no-one-se" -> ONE_SE = false;
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
                 case "--set" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -200,24 +206,7 @@ public final class CrossValidation {
         long t1 = System.nanoTime();
         Map<String, List<Data>> byDb = new LinkedHashMap<>();
         for (Data d : all) byDb.computeIfAbsent(d.db, k -> new ArrayList<>()).add(d);
-        List<List<Data>> foldSets = new ArrayList<>();
-        for (int k = 0; k < folds; k++) foldSets.add(new ArrayList<>());
-        Random rnd = new Random(seed);
-        for (List<Data> ds : byDb.values()) {
-            List<Data> shuffled = new ArrayList<>(ds);
-            Collections.shuffle(shuffled, rnd);
-            for (int i = 0; i < shuffled.size(); i++) foldSets.get(i % folds).add(shuffled.get(i));
-        }
-        List<RecordResult> heldOut = new ArrayList<>();
-        for (int k = 0; k < folds; k++) {
-            List<Data> test = foldSets.get(k);
-            List<Data> train = new ArrayList<>(all);
-            train.removeAll(test);
-            AfModel m = train(train, "fold " + (k + 1) + "/" + folds);
-            System.err.printf(Locale.ROOT, "fold %d: %d training records, %d held out; threshold %.3f onset %.3f%n", k + 1,
-                    train.size(), test.size(), m.threshold(), m.onsetThreshold());
-            heldOut.addAll(evaluate(test, paramsOf(base, m), threads));
-        }
+        List<RecordResult> heldOut = crossValidate(byDb, all, folds, seed, base, threads);
         ValidationSummary cv = new ValidationSummary(heldOut, base);
         double cvSeconds = secs(t1);
         out.append(String.format(Locale.ROOT, "%n## Record-grouped %d-fold cross-validation (seed %d; held-out records only; %.0f s)%n%n",
@@ -225,6 +214,17 @@ public final class CrossValidation {
         table(out, cv);
         js.append("  \"cross_validated\": ").append(jsonRows(cv)).append(",\n");
         if (heldOutJson != null) Files.writeString(heldOutJson, cv.toJson(), StandardCharsets.UTF_8);
+        if (repeats > 1) {
+            long t3 = System.nanoTime();
+            List<ValidationSummary> reps = new ArrayList<>(List.of(cv));
+            for (int r = 1; r < repeats; r++) reps.add(new ValidationSummary(crossValidate(byDb, all, folds, seed + r, base, threads), base));
+            out.append(String.format(Locale.ROOT, "%n## Repeated: %d record-grouped %d-fold cross-validations (seeds %d-%d; %.0f s)%n%n",
+                    repeats, folds, seed, seed + repeats - 1, secs(t3) + cvSeconds));
+            repeatedTable(out, reps, seed);
+            js.append("  \"repeated\": [");
+            for (int r = 0; r < reps.size(); r++) js.append(r == 0 ? "" : ", ").append(jsonRows(reps.get(r)));
+            js.append("],\n");
+        }
         if (cvOnly) {
             rhythmTable(out, cv, "held-out (cross-validated)");
             System.out.print(out);
@@ -353,6 +353,34 @@ public final class CrossValidation {
                 f3(l == null ? Double.NaN : l.episodeSensitivity()), f3(n == null ? Double.NaN : n.falseEpisodesPer24hNsr())));
     }
 
+    /**
+     * One record-grouped k-fold cross-validation: within each database the records are shuffled with {@code seed} and
+     * dealt round-robin into the folds; per fold the model and its thresholds are chosen on the other folds
+     * ({@link #train}) and the fold's records are scored through the run-time analyser. Returns the held-out results.
+     */
+    static List<RecordResult> crossValidate(Map<String, List<Data>> byDb, List<Data> all, int folds, long seed,
+                                            RhythmParameters base, int threads) throws InterruptedException {
+        List<List<Data>> foldSets = new ArrayList<>();
+        for (int k = 0; k < folds; k++) foldSets.add(new ArrayList<>());
+        Random rnd = new Random(seed);
+        for (List<Data> ds : byDb.values()) {
+            List<Data> shuffled = new ArrayList<>(ds);
+            Collections.shuffle(shuffled, rnd);
+            for (int i = 0; i < shuffled.size(); i++) foldSets.get(i % folds).add(shuffled.get(i));
+        }
+        List<RecordResult> heldOut = new ArrayList<>();
+        for (int k = 0; k < folds; k++) {
+            List<Data> test = foldSets.get(k);
+            List<Data> train = new ArrayList<>(all);
+            train.removeAll(test);
+            AfModel m = train(train, "fold " + (k + 1) + "/" + folds);
+            System.err.printf(Locale.ROOT, "seed %d fold %d: %d training records, %d held out; threshold %.3f onset %.3f%n", seed,
+                    k + 1, train.size(), test.size(), m.threshold(), m.onsetThreshold());
+            heldOut.addAll(evaluate(test, paramsOf(base, m), threads));
+        }
+        return heldOut;
+    }
+
     static void table(StringBuilder out, ValidationSummary s) {
         out.append("| database | records | AF beat Se | Sp | PPV | AF runs >= 30 s found | episode Se | false episodes (per 24 h) | pauses found | false pauses |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|\n");
@@ -364,6 +392,40 @@ public final class CrossValidation {
                     nsr ? "-" : f3(d.ppv()), nsr ? "-" : d.runsDetected + "/" + d.runs, nsr ? "-" : f3(d.episodeSensitivity()),
                     d.labelledFalseEpisodes + d.nsrEpisodes, f3(d.falseEpisodesPer24hAll()), d.pausesFound, d.refPauses,
                     d.falsePausesAll));
+        }
+    }
+
+    /**
+     * The repeated cross-validations side by side: per database and measure, the mean over the repetitions, the lowest
+     * and highest, and each repetition's value (seed order), so that one lucky or unlucky fold assignment is visible.
+     */
+    static void repeatedTable(StringBuilder out, List<ValidationSummary> reps, long seed) {
+        out.append("| database | measure | mean | lowest | highest | by seed (").append(seed).append(" first) |\n|---|---|---|---|---|---|\n");
+        for (String db : reps.get(0).byDatabase().keySet()) {
+            boolean nsr = db.equals("nsr2db");
+            Map<String, Function<ValidationSummary, Double>> measures = new LinkedHashMap<>();
+            if (!nsr) {
+                measures.put("AF beat Se", ValidationSummary::sensitivity);
+                measures.put("AF beat Sp", ValidationSummary::specificity);
+                measures.put("AF beat PPV", ValidationSummary::ppv);
+                measures.put("episode Se (runs >= 30 s)", ValidationSummary::episodeSensitivity);
+            } else {
+                measures.put("beat Sp", ValidationSummary::nsrSpecificity);
+            }
+            measures.put("false AF episodes per 24 h", ValidationSummary::falseEpisodesPer24hAll);
+            for (Map.Entry<String, Function<ValidationSummary, Double>> m : measures.entrySet()) {
+                List<Double> v = new ArrayList<>();
+                for (ValidationSummary r : reps) {
+                    ValidationSummary d = r.byDatabase().get(db);
+                    v.add(d == null ? Double.NaN : m.getValue().apply(d));
+                }
+                if (v.stream().allMatch(x -> x.isNaN())) continue;
+                double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+                double lo = v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+                double hi = v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", db, m.getKey(), f3(mean), f3(lo), f3(hi),
+                        String.join(" ", v.stream().map(CrossValidation::f3).toList())));
+            }
         }
     }
 
@@ -611,7 +673,8 @@ public final class CrossValidation {
     static double[] chooseThresholds(List<Data> train, LogisticRegression lr) {
         Map<String, List<double[][]>> seqs = sequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
-        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp}
+        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate}
+        List<double[]> admissible = new ArrayList<>();
         for (int offs : OFFSET_SEGMENTS_GRID)
         for (int segs : ONSET_SEGMENTS_GRID)
         for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
@@ -619,11 +682,12 @@ public final class CrossValidation {
                 if (NO_ONSET_BAR && o > t) break;
                 double[] m = scorePair(seqs, nsrHours, t, o, segs, offs);
                 double se = m[0], rate = m[1], minSp = m[2];
-                double[] cand = {t, o, se, rate, minSp, segs, offs};
+                double[] cand = {t, o, se, rate, minSp, segs, offs, m[3]};
                 if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
                     if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
                 }
                 if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
+                    admissible.add(cand);
                     if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
                 }
                 if (se >= SE_FLOOR) {
@@ -632,10 +696,24 @@ public final class CrossValidation {
                 if (bestAny == null || better(cand[2], -cand[3], cand[4], bestAny[2], -bestAny[3], bestAny[4])) bestAny = cand;
             }
         }
+        double oneSe = Double.NaN;
+        if (ONE_SE && bestSeFirst == null && bestOk != null) {
+            // one-standard-error rule: the most conservative admissible candidate whose sensitivity is within one
+            // standard error (records as clusters) of the most sensitive one's
+            oneSe = sensitivityStandardError(seqs, bestOk);
+            double[] chosen = bestOk;
+            for (double[] cand : admissible) {
+                if (cand[2] < bestOk[2] - oneSe - 1e-12) continue;
+                if (better(-cand[7], cand[4], cand[2], -chosen[7], chosen[4], chosen[2])) chosen = cand;
+            }
+            bestOk = chosen;
+        }
         double[] c = bestSeFirst != null ? bestSeFirst : bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
-        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)",
-                bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null ? "constrained" : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
-                (int) c[5], (int) c[6], c[0], c[1], c[2], c[3], c[4]);
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f)",
+                bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null
+                        ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
+                        : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
+                (int) c[5], (int) c[6], c[0], c[1], c[2], c[3], c[7], c[4]);
         System.err.println("selection " + LAST_SELECTION);
         return new double[]{c[0], c[1], c[5], c[6]};
     }
@@ -649,7 +727,7 @@ public final class CrossValidation {
                               int offsetSegs) {
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seSum = 0, minSp = 1;
-        int nSe = 0, episodes = 0;
+        int nSe = 0, episodes = 0, everyone = 0;
         for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
             long[] c = new long[4];
             int on = 0;
@@ -661,6 +739,7 @@ public final class CrossValidation {
             }
             if (e.getKey().equals("nsr2db")) {
                 episodes += NSR_TRIM_WORST ? on - worst : on;
+                everyone += on;
                 continue;
             }
             if (c[1] > 0) {
@@ -669,7 +748,39 @@ public final class CrossValidation {
             }
             if (c[3] > 0) minSp = Math.min(minSp, 1 - (double) c[2] / c[3]);
         }
-        return new double[]{nSe == 0 ? 0 : seSum / nSe, nsrHours > 0 ? episodes * 24.0 / nsrHours : 0, minSp};
+        return new double[]{nSe == 0 ? 0 : seSum / nSe, nsrHours > 0 ? episodes * 24.0 / nsrHours : 0, minSp,
+                nsrHours > 0 ? everyone * 24.0 / nsrHours : 0};
+    }
+
+    /**
+     * The standard error of {@link #scorePair}'s sensitivity (the mean over the databases with AF of each database's
+     * pooled AF-segment sensitivity) at candidate {@code cand}, with the records as clusters: per database the ratio
+     * estimator's SE, sqrt(k / (k - 1) * sum (covered_i - Se * afSegments_i)^2) / sum afSegments_i over its k records
+     * with AF; the databases' SEs combined as those of a mean of independent estimates.
+     */
+    static double sensitivityStandardError(Map<String, List<double[][]>> seqs, double[] cand) {
+        double var = 0;
+        int nDb = 0;
+        for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
+            if (e.getKey().equals("nsr2db")) continue;
+            List<long[]> perRecord = new ArrayList<>();
+            long covered = 0, total = 0;
+            for (double[][] sq : e.getValue()) {
+                long[] c = new long[2];
+                simulate(sq[0], sq[1], cand[0], cand[1], (int) cand[5], (int) cand[6], c);
+                if (c[1] == 0) continue;
+                perRecord.add(c);
+                covered += c[0];
+                total += c[1];
+            }
+            int k = perRecord.size();
+            if (k < 2) continue;
+            double se = (double) covered / total, ss = 0;
+            for (long[] c : perRecord) ss += Math.pow(c[0] - se * c[1], 2);
+            var += (double) k / (k - 1) * ss / ((double) total * total);
+            nDb++;
+        }
+        return nDb == 0 ? 0 : Math.sqrt(var) / nDb;
     }
 
     /**
@@ -690,6 +801,15 @@ public final class CrossValidation {
      * if none, the constrained rule. 0 (default): off.
      */
     static double SE_FIRST = 0;
+    /**
+     * {@code --one-se}: the constrained selection's winner is replaced by the most conservative admissible candidate
+     * (fewest training nsr2db false episodes counting every person, then the highest non-AF specificity, then the highest
+     * sensitivity) whose sensitivity is within one standard error of the best ({@link #sensitivityStandardError}):
+     * Breiman et al.'s one-standard-error rule (Classification and Regression Trees, 1984; Hastie, Tibshirani &amp;
+     * Friedman, The Elements of Statistical Learning, 2009, 7.10), which prefers the simpler, less fitted choice
+     * among those the training data cannot tell apart.
+     */
+    static boolean ONE_SE = false;
     /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
     static int[] ONSET_SEGMENTS_GRID = {RhythmParameters.DEFAULTS.onsetSegments()};
     /**

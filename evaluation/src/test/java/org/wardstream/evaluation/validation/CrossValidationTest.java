@@ -104,6 +104,40 @@ class CrossValidationTest {
         }
     }
 
+    @Test
+    void eachRepetitionScoresEveryRecordOnceAndTheRepeatedTableSummarisesThem() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        java.util.Map<String, List<CrossValidation.Data>> byDb = new java.util.LinkedHashMap<>();
+        for (CrossValidation.Data d : data) byDb.computeIfAbsent(d.db, k -> new ArrayList<>()).add(d);
+        List<ValidationSummary> reps = new ArrayList<>();
+        for (long seed = 13; seed <= 14; seed++) {
+            List<RecordResult> heldOut = CrossValidation.crossValidate(byDb, data, 2, seed, RhythmParameters.DEFAULTS, 1);
+            assertThat(heldOut).extracting(r -> r.record).as("seed %d", seed)
+                    .containsExactlyInAnyOrderElementsOf(data.stream().map(d -> d.rec.name).toList());
+            reps.add(new ValidationSummary(heldOut, RhythmParameters.DEFAULTS));
+        }
+        StringBuilder out = new StringBuilder();
+        CrossValidation.repeatedTable(out, reps, 13);
+        double a = reps.get(0).byDatabase().get("mitdb").sensitivity(), b = reps.get(1).byDatabase().get("mitdb").sensitivity();
+        assertThat(out.toString()).contains(String.format(java.util.Locale.ROOT, "| mitdb | AF beat Se | %.3f | %.3f | %.3f | %.3f %.3f |",
+                (a + b) / 2, Math.min(a, b), Math.max(a, b), a, b));
+        assertThat(out.toString()).contains("| nsr2db | false AF episodes per 24 h |").doesNotContain("| nsr2db | AF beat Se");
+    }
+
+    @Test
+    void theSensitivityStandardErrorTreatsRecordsAsClusters() {
+        // two AF records of 4 segments: one covered throughout, one never -> Se 0.5, cluster SE sqrt(2 * 8 / 64) = 0.5
+        double[] ones = {1, 1, 1, 1};
+        var seqs = new java.util.LinkedHashMap<String, List<double[][]>>();
+        seqs.put("ltafdb", List.of(new double[][]{{0.9, 0.9, 0.9, 0.9}, ones}, new double[][]{{0.1, 0.1, 0.1, 0.1}, ones}));
+        seqs.put("nsr2db", List.<double[][]>of(new double[][]{{0.9, 0.9}, {0, 0}})); // no AF: not part of the sensitivity
+        double[] cand = {0.5, 0.5, 0, 0, 0, 1, 1, 0};
+        assertThat(CrossValidation.sensitivityStandardError(seqs, cand)).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-12));
+        // two records covered alike have no spread between them
+        seqs.put("ltafdb", List.of(new double[][]{{0.9, 0.9, 0.9, 0.9}, ones}, new double[][]{{0.9, 0.9, 0.9, 0.9}, ones}));
+        assertThat(CrossValidation.sensitivityStandardError(seqs, cand)).isZero();
+    }
+
     /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
     private static LogisticRegression refit(List<CrossValidation.Data> data) {
         return CrossValidation.fit(data);
