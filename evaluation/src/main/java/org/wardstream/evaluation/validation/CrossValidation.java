@@ -32,7 +32,7 @@ import java.util.function.Function;
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
  *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v4.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--nsr-target 0] [--sp-floor 0.97] [--se-first F] [--dump-segments DIR] [--nsr-no-trim] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0] [--sp-floor 0.97] [--se-first F] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -151,7 +151,6 @@ public final class CrossValidation {
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
                 case "--se-first" -> SE_FIRST = Double.parseDouble(args[++i]);
                 case "--one-se" -> ONE_SE = true;
-                case "--no-one-se" -> ONE_SE = false;
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
                 case "--set" -> {
                     String[] kv = args[++i].split("=", 2);
