@@ -36,8 +36,15 @@ import org.wardstream.rules.Rules;
  * Per patient, the alert stage: runs each episode type's {@link EpisodeLifecycle} over the transitions from
  * the detectors and the escalations from the CEP patterns, with the patient's effective rules (overrides
  * from the enrolment apply from the next transition, no restart), and emits each alert state change once.
- * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers, and before
- * any transition dated after them (so they do not depend on whether the watermark or the transition came first).
+ * Time-driven changes (episode windows, AF minimum duration, re-notification) happen at their due time on the
+ * platform's clock: before every transition that became known at or after that time, after every one known before it.
+ * A transition is known when the reading behind it was received (a time-driven one: when it fell due; one from held
+ * readings: when they were released, which the detector's clock TICK says first), or at its own time if later; the
+ * patient's clock ({@link PatientEpisodes#clockMs}) is the latest such time so far. So a change falls due either on
+ * this operator's event-time timer, which fires once the watermark passes it, when everything known before it has
+ * arrived, or, if a transition known later comes first, just before that transition: the same order either way,
+ * whichever of the watermark and the transition thread timing delivers first, even for a transition dated before
+ * the due time (the detectors back-date, e.g. an AF onset or end to the start of its confirming run).
  * A transition that reaches this operator before the patient's enrolment does (the two come by different inputs, and
  * which is read first is thread timing: a replay or a what-if reads both at once) waits for it, so every alert is
  * decided with the patient's own rules and written in the patient's time zone.
@@ -91,18 +98,21 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
-        // what falls due up to this transition's time happens first, as its timer would have made it (whether the
-        // watermark passed that time before this record arrived depends on thread timing, not on the input)
+        // what fell due before this transition became known happens first, as its timer would have made it (whether
+        // the watermark passed that time before this record arrived depends on thread timing, not on the input)
+        episodes.clockMs = Math.max(episodes.clockMs, Math.max(t.atMs(), signal.receivedMs));
         long last = Long.MIN_VALUE;
-        for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= t.atMs() && due > last;
+        for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= episodes.clockMs && due > last;
              due = nextTimerMs(episodes, eff)) {
             tick(episodes, eff, ctx.getCurrentKey(), due, out);
             last = due;
         }
-        apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
-        EpisodeState s = episodes.of(t.type());
-        s.evidenceReceivedMs = signal.receivedMs;
-        s.evidenceDelayedByMs = signal.delayedByMs;
+        if (t.kind() != Transition.Kind.TICK) { // a TICK from the detector is its clock only (DetectorOutput)
+            apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+            EpisodeState s = episodes.of(t.type());
+            s.evidenceReceivedMs = signal.receivedMs;
+            s.evidenceDelayedByMs = signal.delayedByMs;
+        }
         finish(episodes, eff, ctx);
     }
 

@@ -22,7 +22,8 @@ import org.wardstream.rules.Rules;
  * The alert lifecycle's time-driven changes do not depend on whether the watermark (its timer) or the next transition
  * reaches the alerter first, which is thread timing in the job: a pause episode's window expires, and a later pause
  * arrives; both orders write the same records (the close at the window's end, raised when its evidence was received).
- * Likewise the patient's enrolment, which reaches the alerter by its own input: a transition read before it waits.
+ * Likewise an AF raise due while an end dated before it (back-dated by the detector) is on its way. And the patient's
+ * enrolment, which reaches the alerter by its own input: a transition read before it waits.
  */
 class EpisodeAlerterTimingTest {
     private static final long T0 = 1_772_441_000_000L, MIN = 60_000L;
@@ -74,6 +75,82 @@ class EpisodeAlerterTimingTest {
             assertThat(closed.evidenceReceivedMs).isEqualTo(delay == 0 ? closed.atMs : T0 + delay);
             assertThat(closed.delayedByMs).isEqualTo(delay);
         }
+    }
+
+    private static final long SEC = 1_000L;
+
+    /** An AF onset back-dated to {@code startMs} (AF's minimum duration is 30 s: it waits, PENDING, until then). */
+    private static StreamedTransition afStart(long startMs, long atMs) {
+        return StreamedTransition.of(Transition.start("p-timing", EpisodeType.ATRIAL_FIBRILLATION, startMs, atMs,
+                "rr-af-1", Map.of("meanRateBpm", 110.0)), "prog-a", 0, atMs);
+    }
+
+    /** The AF end, dated {@code atMs} (back-dated to the start of the run that confirmed it), received later. */
+    private static StreamedTransition afEnd(long atMs, long receivedMs) {
+        return StreamedTransition.of(Transition.end("p-timing", EpisodeType.ATRIAL_FIBRILLATION, atMs, "rr-af-1",
+                Map.of()), "prog-a", 0, receivedMs);
+    }
+
+    /** The detector's clock: held readings released at {@code atMs} follow (DetectorOutput#clock). */
+    private static StreamedTransition clock(long atMs) {
+        return StreamedTransition.of(DetectorOutput.clockTick("p-timing", atMs), "prog-a", 0, atMs);
+    }
+
+    /** The enrolment, then {@code before}, then (if {@code watermarkFirst}) the watermark, then {@code after}, then it. */
+    private static List<StreamedAlertChange> race(List<StreamedTransition> before, long watermark,
+                                                  List<StreamedTransition> after, boolean watermarkFirst)
+            throws Exception {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
+                (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
+            h.processElement2(new StreamRecord<>(enrolment(Map.of())));
+            for (StreamedTransition s : before) {
+                h.processElement1(new StreamRecord<>(s, s.atMs));
+            }
+            if (watermarkFirst) {
+                h.processBothWatermarks(new Watermark(watermark));
+            }
+            for (StreamedTransition s : after) {
+                h.processElement1(new StreamRecord<>(s, s.atMs));
+            }
+            h.processBothWatermarks(new Watermark(watermark));
+            return new ArrayList<>(h.extractOutputValues());
+        }
+    }
+
+    /**
+     * The race seen in a replay: the watermark passes the time AF's minimum duration is reached, and the AF end
+     * arrives after it although dated before it (the detector back-dates it to the start of its confirming run).
+     * Whichever reaches the alerter first, the records are the same: the end was known only after the raise was due,
+     * so the alert is raised then (as a live system would) and closes at the end.
+     */
+    @Test
+    void aBackDatedEndReadsTheSameWhetherTheWatermarkPassedTheRaiseFirst() throws Exception {
+        List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
+        List<StreamedTransition> after = List.of(afEnd(T0 + 25 * SEC, T0 + 80 * SEC));
+        long watermark = T0 + 40 * SEC; // past the raise at T0 + 30 s, before the end was received
+        List<StreamedAlertChange> watermarkFirst = race(before, watermark, after, true);
+        List<StreamedAlertChange> endFirst = race(before, watermark, after, false);
+        assertThat(records(endFirst)).isEqualTo(records(watermarkFirst));
+        assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(watermarkFirst.get(0).atMs).isEqualTo(T0 + 30 * SEC);
+    }
+
+    /**
+     * An end known before the raise was due discards the pending episode, whichever comes first; so does one that was
+     * held by the detector (a backlog) and released later, once the detector's clock says when it became known.
+     */
+    @Test
+    void anEndKnownBeforeTheRaiseDiscardsItAndAReleasedOneFollowsItsClock() throws Exception {
+        List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
+        List<StreamedTransition> live = List.of(afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
+        // received before the raise was due: it arrives before the watermark passes its receipt, so never after the timer
+        assertThat(race(before, T0 + 27 * SEC, live, true)).isEmpty();
+        assertThat(race(before, T0 + 40 * SEC, live, false)).isEmpty();
+        // the same end held, and released at T0 + 10 min: known from then, so the raise at T0 + 30 s comes first
+        List<StreamedTransition> released = List.of(clock(T0 + 10 * MIN), afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
+        List<StreamedAlertChange> watermarkFirst = race(before, T0 + 40 * SEC, released, true);
+        assertThat(records(race(before, T0 + 40 * SEC, released, false))).isEqualTo(records(watermarkFirst));
+        assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
     }
 
     /** Two pauses 40 min apart (two episodes with the 15-minute window and 30-minute cool-down), the enrolment before or after them. */
