@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
+import org.wardstream.episodes.AlertClock;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.state.CompactBytes;
@@ -22,16 +23,15 @@ final class PatientEpisodes extends CompactState {
     static final byte FORMAT_VERSION = 3;
     static final byte FORMAT_2 = 2;
     /** {@link #clockMs} before any transition. */
-    static final long NO_TIME = Long.MIN_VALUE;
+    static final long NO_TIME = AlertClock.NO_TIME;
     /** The episode types, in order, of format 1 (their order in {@link EpisodeType} when it was written). */
     static final EpisodeType[] FORMAT_1_TYPES = {EpisodeType.ATRIAL_FIBRILLATION, EpisodeType.TACHYCARDIA,
             EpisodeType.BRADYCARDIA, EpisodeType.PAUSE, EpisodeType.INACTIVITY, EpisodeType.DEVICE_OFFLINE};
 
     final EpisodeState[] byType = new EpisodeState[EpisodeType.values().length];
     /**
-     * The patient's clock: the latest time at which one of the patient's transitions became known (its receipt, or
-     * the detector's clock TICK), or its own time if later; {@link EpisodeAlerter} runs what falls due up to it before
-     * the next transition. Only grows.
+     * The patient's clock ({@link AlertClock#advance}): from when the patient's transitions so far count as known;
+     * {@link EpisodeAlerter} runs what falls due up to it before the next transition. Only grows.
      */
     long clockMs = NO_TIME;
 

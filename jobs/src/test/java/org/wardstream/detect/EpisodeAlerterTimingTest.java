@@ -118,39 +118,48 @@ class EpisodeAlerterTimingTest {
     }
 
     /**
-     * The race seen in a replay: the watermark passes the time AF's minimum duration is reached, and the AF end
-     * arrives after it although dated before it (the detector back-dates it to the start of its confirming run).
-     * Whichever reaches the alerter first, the records are the same: the end was known only after the raise was due,
-     * so the alert is raised then (as a live system would) and closes at the end.
+     * The race seen in a replay: the watermark passes the time AF's minimum duration (30 s) is reached, and the AF end
+     * arrives after it although dated before it (the detector dates it at the first regular beat and confirms it
+     * later). Whichever reaches the alerter first, the records are the same: an end confirmed within the settle time
+     * ({@link org.wardstream.episodes.AlertClock#SETTLE_MS}) counts as on time and discards the 25-second run; one
+     * confirmed later than that was not known when the raise was due, so the alert is raised then and closes at the end.
      */
     @Test
     void aBackDatedEndReadsTheSameWhetherTheWatermarkPassedTheRaiseFirst() throws Exception {
         List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
-        List<StreamedTransition> after = List.of(afEnd(T0 + 25 * SEC, T0 + 80 * SEC));
-        long watermark = T0 + 40 * SEC; // past the raise at T0 + 30 s, before the end was received
-        List<StreamedAlertChange> watermarkFirst = race(before, watermark, after, true);
-        List<StreamedAlertChange> endFirst = race(before, watermark, after, false);
-        assertThat(records(endFirst)).isEqualTo(records(watermarkFirst));
-        assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
-        assertThat(watermarkFirst.get(0).atMs).isEqualTo(T0 + 30 * SEC);
+        long settle = org.wardstream.episodes.AlertClock.SETTLE_MS;
+        for (long received : new long[] {T0 + 80 * SEC, T0 + 30 * SEC + settle + 60 * SEC}) {
+            List<StreamedTransition> after = List.of(afEnd(T0 + 25 * SEC, received));
+            // past the raise at T0 + 30 s and its settle time, before the end was received
+            long watermark = Math.max(T0 + 40 * SEC, T0 + 30 * SEC + settle);
+            List<StreamedAlertChange> watermarkFirst = race(before, Math.min(watermark, received - 1), after, true);
+            List<StreamedAlertChange> endFirst = race(before, Math.min(watermark, received - 1), after, false);
+            assertThat(records(endFirst)).as("received " + (received - T0)).isEqualTo(records(watermarkFirst));
+            if (received - (T0 + 30 * SEC) <= settle) {
+                assertThat(watermarkFirst).isEmpty();
+            } else {
+                assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
+                assertThat(watermarkFirst.get(0).atMs).isEqualTo(T0 + 30 * SEC);
+            }
+        }
     }
 
     /**
-     * An end known before the raise was due discards the pending episode, whichever comes first; so does one that was
-     * held by the detector (a backlog) and released later, once the detector's clock says when it became known.
+     * An AF episode held by the detector (a backlog) and released later, with its end: known from its release, which
+     * the detector's clock says first; the raise due before that comes first, whether or not the watermark passed it.
      */
     @Test
-    void anEndKnownBeforeTheRaiseDiscardsItAndAReleasedOneFollowsItsClock() throws Exception {
+    void releasedTransitionsFollowTheDetectorsClock() throws Exception {
+        long settle = org.wardstream.episodes.AlertClock.SETTLE_MS;
         List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
-        List<StreamedTransition> live = List.of(afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
-        // received before the raise was due: it arrives before the watermark passes its receipt, so never after the timer
-        assertThat(race(before, T0 + 27 * SEC, live, true)).isEmpty();
-        assertThat(race(before, T0 + 40 * SEC, live, false)).isEmpty();
-        // the same end held, and released at T0 + 10 min: known from then, so the raise at T0 + 30 s comes first
-        List<StreamedTransition> released = List.of(clock(T0 + 10 * MIN), afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
-        List<StreamedAlertChange> watermarkFirst = race(before, T0 + 40 * SEC, released, true);
-        assertThat(records(race(before, T0 + 40 * SEC, released, false))).isEqualTo(records(watermarkFirst));
+        long release = T0 + 30 * SEC + settle + 2 * MIN;
+        List<StreamedTransition> released = List.of(clock(release), afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
+        long watermark = T0 + 30 * SEC + settle + MIN; // the timer fires before the release
+        List<StreamedAlertChange> watermarkFirst = race(before, watermark, released, true);
+        assertThat(records(race(before, watermark, released, false))).isEqualTo(records(watermarkFirst));
         assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
+        // received live (no hold), the same end is on time: the 25-second run raises nothing
+        assertThat(race(before, T0 + 27 * SEC, List.of(afEnd(T0 + 25 * SEC, T0 + 28 * SEC)), true)).isEmpty();
     }
 
     /** Two pauses 40 min apart (two episodes with the 15-minute window and 30-minute cool-down), the enrolment before or after them. */
