@@ -38,11 +38,12 @@ import org.wardstream.rules.Rules;
  * the detectors and the escalations from the CEP patterns, with the patient's effective rules (overrides
  * from the enrolment apply from the next transition, no restart), and emits each alert state change once.
  * Time-driven changes (episode windows, AF minimum duration, re-notification) are ordered against the transitions by
- * {@link AlertClock} (clinical): before a transition, every change due up to the patient's clock
- * ({@link PatientEpisodes#clockMs}: when its transitions became known, a time the detector's clock TICK gives for
- * released held readings); without one, on this operator's event-time timer, {@link AlertClock#SETTLE_MS} after the
- * due time. The same order either way, whichever of the watermark and a transition thread timing delivers first,
- * even for a transition dated before the due time (the detectors back-date, e.g. an AF end to its first regular beat).
+ * {@link AlertClock} (clinical), from when each transition became known (its receipt; for released held readings the
+ * time the detector's clock TICK gives; the latest so far is the patient's clock, {@link PatientEpisodes#clockMs}):
+ * before a transition, the changes due by its time or known to be due before it became known; otherwise on this
+ * operator's event-time timer, {@link AlertClock#SETTLE_MS} after the due time. The same order whichever of the
+ * watermark and a transition thread timing delivers first, even for a transition dated before the due time (the
+ * detectors back-date, e.g. an AF end to its first regular beat).
  * A transition that reaches this operator before the patient's enrolment does (the two come by different inputs, and
  * which is read first is thread timing: a replay or a what-if reads both at once) waits for it, so every alert is
  * decided with the patient's own rules and written in the patient's time zone.
@@ -98,9 +99,11 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         Transition t = signal.toTransition();
         // what fell due before this transition became known happens first, as its timer would have made it (whether
         // the watermark passed that time before this record arrived depends on thread timing, not on the input)
-        episodes.clockMs = AlertClock.advance(episodes.clockMs, t.atMs(), signal.receivedMs);
-        tickUpTo(episodes, eff, ctx.getCurrentKey(), episodes.clockMs, out);
-        if (t.kind() != Transition.Kind.TICK) { // a TICK from the detector is its clock only (DetectorOutput)
+        boolean clock = t.kind() == Transition.Kind.TICK; // a TICK from the detector is its clock only (DetectorOutput)
+        tickUpTo(episodes, eff, ctx.getCurrentKey(),
+                AlertClock.dueBefore(episodes.clockMs, clock ? AlertClock.NO_TIME : t.atMs(), signal.receivedMs), out);
+        episodes.clockMs = AlertClock.advance(episodes.clockMs, signal.receivedMs);
+        if (!clock) {
             apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
             EpisodeState s = episodes.of(t.type());
             s.evidenceReceivedMs = signal.receivedMs;
@@ -182,7 +185,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     /** Saves the episodes and keeps one event-time timer to decide the earliest TICK that can change something. */
     private void finish(PatientEpisodes episodes, EffectiveRules eff, Context ctx) throws IOException {
         episodeState.update(episodes.toBytes());
-        timer.moveTo(ctx.timerService(), AlertClock.timerMs(nextTimerMs(episodes, eff)));
+        timer.moveTo(ctx.timerService(), AlertClock.timerMs(nextTimerMs(episodes, eff), episodes.clockMs));
     }
 
     /** The earliest time a TICK can change something for any type, or {@link Long#MIN_VALUE}. */

@@ -30,8 +30,8 @@ final class PatientEpisodes extends CompactState {
 
     final EpisodeState[] byType = new EpisodeState[EpisodeType.values().length];
     /**
-     * The patient's clock ({@link AlertClock#advance}): from when the patient's transitions so far count as known;
-     * {@link EpisodeAlerter} runs what falls due up to it before the next transition. Only grows.
+     * The patient's clock ({@link AlertClock#advance}): the latest time one of the patient's transitions became known
+     * (its receipt, or the detector's clock for released held readings). Only grows.
      */
     long clockMs = NO_TIME;
 

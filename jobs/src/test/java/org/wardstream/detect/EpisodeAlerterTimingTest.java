@@ -16,6 +16,7 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.RuleSchema;
 import org.wardstream.rules.Rules;
 
 /**
@@ -96,7 +97,10 @@ class EpisodeAlerterTimingTest {
         return StreamedTransition.of(DetectorOutput.clockTick("p-timing", atMs), "prog-a", 0, atMs);
     }
 
-    /** The enrolment, then {@code before}, then (if {@code watermarkFirst}) the watermark, then {@code after}, then it. */
+    /**
+     * The enrolment, then {@code before}, then (if {@code watermarkFirst}) the watermark, then {@code after}, then it,
+     * then the end of the input.
+     */
     private static List<StreamedAlertChange> race(List<StreamedTransition> before, long watermark,
                                                   List<StreamedTransition> after, boolean watermarkFirst)
             throws Exception {
@@ -113,6 +117,7 @@ class EpisodeAlerterTimingTest {
                 h.processElement1(new StreamRecord<>(s, s.atMs));
             }
             h.processBothWatermarks(new Watermark(watermark));
+            h.processBothWatermarks(Watermark.MAX_WATERMARK); // the end of the input: whatever is still due
             return new ArrayList<>(h.extractOutputValues());
         }
     }
@@ -160,6 +165,26 @@ class EpisodeAlerterTimingTest {
         assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
         // received live (no hold), the same end is on time: the 25-second run raises nothing
         assertThat(race(before, T0 + 27 * SEC, List.of(afEnd(T0 + 25 * SEC, T0 + 28 * SEC)), true)).isEmpty();
+    }
+
+    /**
+     * A backlog released at once (the detector's clock first) is one moment of knowledge: its transitions keep
+     * event-time order with the changes their own evidence sets. A pause, then stillness 14 min later escalating it,
+     * uploaded two hours late: escalated while open, then closed when its 15-minute window expired, as live.
+     */
+    @Test
+    void aReleasedBacklogKeepsEventTimeOrder() throws Exception {
+        long upload = T0 + 120 * MIN;
+        StreamedTransition escalation = StreamedTransition.of(new Transition("p-timing", EpisodeType.PAUSE,
+                Transition.Kind.ESCALATE, T0 - 4_000, T0 + 14 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, "rr-pause-1",
+                Map.of("pauseMs", 4_000.0, "stillMinutes", 10.0)), "prog-a", upload + SEC - (T0 + 14 * MIN), upload + SEC);
+        List<StreamedTransition> released = List.of(clock(upload + 6 * MIN),
+                pause(T0, upload, upload - T0), escalation);
+        List<StreamedAlertChange> watermarkFirst = race(List.of(), upload + 5 * MIN, released, true);
+        assertThat(records(race(List.of(), upload + 5 * MIN, released, false))).isEqualTo(records(watermarkFirst));
+        assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "ESCALATED", "CLOSED");
+        assertThat(watermarkFirst.get(1).episodeEndMs).isEqualTo(-1); // escalated while open
+        assertThat(watermarkFirst.get(2).atMs).isEqualTo(T0 + 15 * MIN + 1);
     }
 
     /** Two pauses 40 min apart (two episodes with the 15-minute window and 30-minute cool-down), the enrolment before or after them. */
