@@ -93,6 +93,14 @@ public final class PatientDetector {
         /** Beats ignored because they were out of order; optional. */
         default void outOfOrderBeats(int n) {
         }
+
+        /**
+         * The platform's time for this patient has reached {@code atMs} (held readings are released now): what
+         * follows may come from readings received earlier, but became known only at {@code atMs}. The alert stage
+         * orders its time-driven changes by when each transition became known, so it needs this; optional.
+         */
+        default void clock(String patient, String programme, long atMs) {
+        }
     }
 
     private final RrAnalyser rr;
@@ -177,12 +185,20 @@ public final class PatientDetector {
 
     /**
      * Ends the hold and analyses the held readings in device-time order; an empty list just
-     * ends the hold.
+     * ends the hold. Before their output, {@link Output#clock} says when they became known: when the hold ended,
+     * {@link #releasedAtMs}.
      *
      * @param programme the patient's programme from the enrolment (a reading's own programme, when set, wins)
+     * @param nowMs     the receipt of the reading that ends the hold ({@link Arrival#RELEASE_FIRST}), or the timer's
+     *                  time ({@link #onTime})
      */
-    public void releaseHeld(DetectorState s, String patient, String programme, List<Reading> held, Output out) {
+    public void releaseHeld(DetectorState s, String patient, String programme, List<Reading> held, long nowMs,
+                            Output out) {
+        long releasedMs = releasedAtMs(s, nowMs);
         ORDER.released(s.arrival);
+        if (!held.isEmpty()) {
+            out.clock(patient, programme, releasedMs);
+        }
         List<Reading> readings = new ArrayList<>(held);
         sortHeld(readings, Reading::timeMs);
         Call c = new Call(s, patient, programme, out);
@@ -190,6 +206,17 @@ public final class PatientDetector {
             c.analyse(r);
         }
         c.save();
+    }
+
+    /**
+     * When a hold that ends at {@code nowMs} (a receipt or a timer's time) ended: then, or at its release timer if
+     * that was earlier. A reading received after the release timer may reach the detector before the watermark passes
+     * that timer or after it (thread timing); either way the hold ended at the timer, so the held readings' output is
+     * known from the same time.
+     */
+    public static long releasedAtMs(DetectorState s, long nowMs) {
+        long timer = ORDER.releaseTimerMs(s.arrival);
+        return timer == Long.MIN_VALUE ? nowMs : Math.min(nowMs, timer);
     }
 
     /** Whether held readings are due for release at event time {@code timeMs} (no more data came). */
@@ -213,7 +240,7 @@ public final class PatientDetector {
     public void onTime(DetectorState s, String patient, String programme, long timeMs, List<Reading> held,
                        Output out) {
         if (releaseDue(s, timeMs)) {
-            releaseHeld(s, patient, programme, held, out); // no more data came: the hold ends
+            releaseHeld(s, patient, programme, held, timeMs, out); // no more data came: the hold ends
         }
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = timeMs;

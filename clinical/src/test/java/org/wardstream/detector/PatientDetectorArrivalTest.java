@@ -36,7 +36,16 @@ class PatientDetectorArrivalTest {
         @Override
         public void cue(PatternCue cue) {
         }
+
+        @Override
+        public void clock(String patient, String programme, long atMs) { // recorded in order, as a TICK
+            seen.add(new Seen(Transition.tick(patient, EpisodeType.DEVICE_OFFLINE, atMs, "clock"), 0, atMs));
+        }
     };
+
+    private List<Long> clocks() {
+        return seen.stream().filter(x -> x.t.kind() == Transition.Kind.TICK).map(Seen::receivedMs).toList();
+    }
 
     private static Reading hr(long deviceMs, long receivedMs) {
         return new Reading.HeartRate(deviceMs, receivedMs, 0, null, 72f);
@@ -46,7 +55,7 @@ class PatientDetectorArrivalTest {
     private PatientDetector.Arrival feed(DetectorState s, Reading r, List<Reading> held) {
         PatientDetector.Arrival a = d.arrive(s, P, null, r, out);
         if (a == PatientDetector.Arrival.RELEASE_FIRST) {
-            d.releaseHeld(s, P, null, new ArrayList<>(held), out);
+            d.releaseHeld(s, P, null, new ArrayList<>(held), r.receivedMs(), out);
             held.clear();
             a = d.arrive(s, P, null, r, out);
         }
@@ -98,6 +107,27 @@ class PatientDetectorArrivalTest {
         assertThat(end.delayedByMs).isEqualTo(reconnect + 24 * 100L - (T0 + 6 * MIN));
         assertThat(end.receivedMs).isEqualTo(reconnect + 24 * 100L);
         assertThat(s.arrival.newestAnalysedMs).isEqualTo(after - 1_000);
+    }
+
+    @Test
+    void releasedReadingsComeAfterTheClockOfTheirRelease() {
+        // held readings reach the alert stage late: the clock first says from when their output is known, which is
+        // when the hold ended: the receipt of the reading that ended it, or the release timer if that was earlier
+        for (long after : new long[] {6 * MIN, 30 * MIN}) { // before the release timer, and after it
+            seen.clear();
+            List<Reading> held = new ArrayList<>();
+            DetectorState s = afterLiveMinutes(held);
+            long holdFrom = T0 + 20 * MIN;
+            for (int i = 6; i <= 8; i++) {
+                feed(s, hr(T0 + i * MIN, holdFrom + i * 100L), held);
+            }
+            long timer = PatientDetector.ORDER.releaseTimerMs(s.arrival);
+            int before = seen.size();
+            assertThat(clocks()).isEmpty();
+            feed(s, hr(holdFrom + after - 1_000, holdFrom + after), held);
+            assertThat(clocks()).as("after " + after).containsExactly(Math.min(holdFrom + after, timer));
+            assertThat(seen.get(before).t().kind()).isEqualTo(Transition.Kind.TICK); // before the released output
+        }
     }
 
     @Test

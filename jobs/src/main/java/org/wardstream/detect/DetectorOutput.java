@@ -5,17 +5,32 @@ import org.apache.flink.util.Collector;
 import org.wardstream.detector.PatientDetector;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.episodes.Transition;
+import org.wardstream.episodes.Transitions;
+import org.wardstream.rules.EpisodeType;
 
 /**
  * {@link PatientDetector}'s output as {@link SignalDetector} emits it: cues and transitions (as
  * {@link PatternCue.Transit}s) on the one main output, in the order the detector derived them (the pattern operators
- * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter.
+ * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter. The patient's
+ * {@link PatientDetector.Output#clock clock} travels the same way, as a {@link Transition.Kind#TICK TICK} (time
+ * passed; its episode type is not used), which {@link EpisodeAlerter} reads as the time what follows became known.
  */
 record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats) implements PatientDetector.Output {
 
     @Override
     public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
         out.collect(new PatternCue.Transit(t, programme, delayedByMs, receivedMs));
+    }
+
+    @Override
+    public void clock(String patient, String programme, long atMs) {
+        out.collect(new PatternCue.Transit(clockTick(patient, atMs), programme, 0, atMs));
+    }
+
+    /** The patient's clock at {@code atMs} as a transition: a TICK (its type is not used). */
+    static Transition clockTick(String patient, long atMs) {
+        return Transition.tick(patient, EpisodeType.DEVICE_OFFLINE, atMs,
+                Transitions.detectorVersion(EpisodeType.DEVICE_OFFLINE));
     }
 
     @Override

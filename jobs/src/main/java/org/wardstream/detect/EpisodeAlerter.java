@@ -18,6 +18,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.AlertClock;
 import org.wardstream.episodes.DetectorPath;
 import org.wardstream.episodes.EpisodeLifecycle;
 import org.wardstream.episodes.EpisodeState;
@@ -36,8 +37,13 @@ import org.wardstream.rules.Rules;
  * Per patient, the alert stage: runs each episode type's {@link EpisodeLifecycle} over the transitions from
  * the detectors and the escalations from the CEP patterns, with the patient's effective rules (overrides
  * from the enrolment apply from the next transition, no restart), and emits each alert state change once.
- * Time-driven changes (episode windows, AF minimum duration, re-notification) run on event-time timers, and before
- * any transition dated after them (so they do not depend on whether the watermark or the transition came first).
+ * Time-driven changes (episode windows, AF minimum duration, re-notification) are ordered against the transitions by
+ * {@link AlertClock} (clinical), from when each transition became known (its receipt; for released held readings the
+ * time the detector's clock TICK gives; the latest so far is the patient's clock, {@link PatientEpisodes#clockMs}):
+ * before a transition, the changes due by its time or known to be due before it became known; otherwise on this
+ * operator's event-time timer, {@link AlertClock#SETTLE_MS} after the due time. The same order whichever of the
+ * watermark and a transition thread timing delivers first, even for a transition dated before the due time (the
+ * detectors back-date, e.g. an AF end to its first regular beat).
  * A transition that reaches this operator before the patient's enrolment does (the two come by different inputs, and
  * which is read first is thread timing: a replay or a what-if reads both at once) waits for it, so every alert is
  * decided with the patient's own rules and written in the patient's time zone.
@@ -91,18 +97,18 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
-        // what falls due up to this transition's time happens first, as its timer would have made it (whether the
-        // watermark passed that time before this record arrived depends on thread timing, not on the input)
-        long last = Long.MIN_VALUE;
-        for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= t.atMs() && due > last;
-             due = nextTimerMs(episodes, eff)) {
-            tick(episodes, eff, ctx.getCurrentKey(), due, out);
-            last = due;
+        // what fell due before this transition became known happens first, as its timer would have made it (whether
+        // the watermark passed that time before this record arrived depends on thread timing, not on the input)
+        boolean clock = t.kind() == Transition.Kind.TICK; // a TICK from the detector is its clock only (DetectorOutput)
+        tickUpTo(episodes, eff, ctx.getCurrentKey(),
+                AlertClock.dueBefore(episodes.clockMs, clock ? AlertClock.NO_TIME : t.atMs(), signal.receivedMs), out);
+        episodes.clockMs = AlertClock.advance(episodes.clockMs, signal.receivedMs);
+        if (!clock) {
+            apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+            EpisodeState s = episodes.of(t.type());
+            s.evidenceReceivedMs = signal.receivedMs;
+            s.evidenceDelayedByMs = signal.delayedByMs;
         }
-        apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
-        EpisodeState s = episodes.of(t.type());
-        s.evidenceReceivedMs = signal.receivedMs;
-        s.evidenceDelayedByMs = signal.delayedByMs;
         finish(episodes, eff, ctx);
     }
 
@@ -125,8 +131,19 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
-        tick(episodes, eff, ctx.getCurrentKey(), timestamp, out);
+        tickUpTo(episodes, eff, ctx.getCurrentKey(), AlertClock.dueBy(timestamp), out);
         finish(episodes, eff, ctx);
+    }
+
+    /** Every TICK due up to {@code limitMs}, each at its due time, in time order. */
+    private void tickUpTo(PatientEpisodes episodes, EffectiveRules eff, String key, long limitMs,
+                          Collector<StreamedAlertChange> out) throws IOException {
+        long last = Long.MIN_VALUE;
+        for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= limitMs && due > last;
+             due = nextTimerMs(episodes, eff)) {
+            tick(episodes, eff, key, due, out);
+            last = due;
+        }
     }
 
     /** Event time has reached {@code timestamp}: a TICK for every type with something due by then. */
@@ -165,10 +182,10 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         }, explainedByAf::inc);
     }
 
-    /** Saves the episodes and keeps one event-time timer at the earliest time a TICK can change something. */
+    /** Saves the episodes and keeps one event-time timer to decide the earliest TICK that can change something. */
     private void finish(PatientEpisodes episodes, EffectiveRules eff, Context ctx) throws IOException {
         episodeState.update(episodes.toBytes());
-        timer.moveTo(ctx.timerService(), nextTimerMs(episodes, eff));
+        timer.moveTo(ctx.timerService(), AlertClock.timerMs(nextTimerMs(episodes, eff), episodes.clockMs));
     }
 
     /** The earliest time a TICK can change something for any type, or {@link Long#MIN_VALUE}. */

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 
+import org.wardstream.episodes.AlertClock;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.state.CompactBytes;
@@ -12,18 +13,27 @@ import org.wardstream.state.CompactState;
 /**
  * The lifecycle state of each episode type for one patient, kept in Flink state as compact bytes.
  *
- * <p>Format 2: the version byte, the number of types this patient has used, then each as its episode-type code (a
- * public contract that never changes) and its {@link EpisodeState}. Adding, removing or reordering
- * {@link EpisodeType} constants leaves stored states readable. Format 1 (before it, no version byte) holds a presence
- * flag and a state for each of the six types of {@link #FORMAT_1_TYPES}, in that order; it is still read.
+ * <p>Format 3: the version byte, the patient's clock ({@link #clockMs}), then as format 2. Format 2: the version byte,
+ * the number of types this patient has used, then each as its episode-type code (a public contract that never
+ * changes) and its {@link EpisodeState}. Adding, removing or reordering {@link EpisodeType} constants leaves stored
+ * states readable. Format 1 (before it, no version byte) holds a presence flag and a state for each of the six types
+ * of {@link #FORMAT_1_TYPES}, in that order. Formats 1 and 2 are still read (the clock then starts unknown).
  */
 final class PatientEpisodes extends CompactState {
-    static final byte FORMAT_VERSION = 2;
+    static final byte FORMAT_VERSION = 3;
+    static final byte FORMAT_2 = 2;
+    /** {@link #clockMs} before any transition. */
+    static final long NO_TIME = AlertClock.NO_TIME;
     /** The episode types, in order, of format 1 (their order in {@link EpisodeType} when it was written). */
     static final EpisodeType[] FORMAT_1_TYPES = {EpisodeType.ATRIAL_FIBRILLATION, EpisodeType.TACHYCARDIA,
             EpisodeType.BRADYCARDIA, EpisodeType.PAUSE, EpisodeType.INACTIVITY, EpisodeType.DEVICE_OFFLINE};
 
     final EpisodeState[] byType = new EpisodeState[EpisodeType.values().length];
+    /**
+     * The patient's clock ({@link AlertClock#advance}): the latest time one of the patient's transitions became known
+     * (its receipt, or the detector's clock for released held readings). Only grows.
+     */
+    long clockMs = NO_TIME;
 
     PatientEpisodes() {
         super(128);
@@ -41,6 +51,7 @@ final class PatientEpisodes extends CompactState {
     @Override
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
+        out.writeLong(clockMs);
         int used = 0;
         for (EpisodeState s : byType) {
             used += s == null ? 0 : 1;
@@ -70,8 +81,11 @@ final class PatientEpisodes extends CompactState {
             }
             return p;
         }
-        if (first != FORMAT_VERSION) {
+        if (first != FORMAT_VERSION && first != FORMAT_2) {
             throw new IOException("unsupported PatientEpisodes format version " + first);
+        }
+        if (first == FORMAT_VERSION) {
+            p.clockMs = in.readLong();
         }
         int used = in.readUnsignedByte();
         for (int i = 0; i < used; i++) {

@@ -86,7 +86,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
-            detector.releaseHeld(s, r.patientId, programme, state.takeHeld(), emit);
+            detector.releaseHeld(s, r.patientId, programme, state.takeHeld(), reading.receivedMs(), emit);
             arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         }
         switch (arrival) {

@@ -16,13 +16,15 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.RuleSchema;
 import org.wardstream.rules.Rules;
 
 /**
  * The alert lifecycle's time-driven changes do not depend on whether the watermark (its timer) or the next transition
  * reaches the alerter first, which is thread timing in the job: a pause episode's window expires, and a later pause
  * arrives; both orders write the same records (the close at the window's end, raised when its evidence was received).
- * Likewise the patient's enrolment, which reaches the alerter by its own input: a transition read before it waits.
+ * Likewise an AF raise due while an end dated before it (back-dated by the detector) is on its way. And the patient's
+ * enrolment, which reaches the alerter by its own input: a transition read before it waits.
  */
 class EpisodeAlerterTimingTest {
     private static final long T0 = 1_772_441_000_000L, MIN = 60_000L;
@@ -74,6 +76,115 @@ class EpisodeAlerterTimingTest {
             assertThat(closed.evidenceReceivedMs).isEqualTo(delay == 0 ? closed.atMs : T0 + delay);
             assertThat(closed.delayedByMs).isEqualTo(delay);
         }
+    }
+
+    private static final long SEC = 1_000L;
+
+    /** An AF onset back-dated to {@code startMs} (AF's minimum duration is 30 s: it waits, PENDING, until then). */
+    private static StreamedTransition afStart(long startMs, long atMs) {
+        return StreamedTransition.of(Transition.start("p-timing", EpisodeType.ATRIAL_FIBRILLATION, startMs, atMs,
+                "rr-af-1", Map.of("meanRateBpm", 110.0)), "prog-a", 0, atMs);
+    }
+
+    /** The AF end, dated {@code atMs} (back-dated to the start of the run that confirmed it), received later. */
+    private static StreamedTransition afEnd(long atMs, long receivedMs) {
+        return StreamedTransition.of(Transition.end("p-timing", EpisodeType.ATRIAL_FIBRILLATION, atMs, "rr-af-1",
+                Map.of()), "prog-a", 0, receivedMs);
+    }
+
+    /** The detector's clock: held readings released at {@code atMs} follow (DetectorOutput#clock). */
+    private static StreamedTransition clock(long atMs) {
+        return StreamedTransition.of(DetectorOutput.clockTick("p-timing", atMs), "prog-a", 0, atMs);
+    }
+
+    /**
+     * The enrolment, then {@code before}, then (if {@code watermarkFirst}) the watermark, then {@code after}, then it,
+     * then the end of the input.
+     */
+    private static List<StreamedAlertChange> race(List<StreamedTransition> before, long watermark,
+                                                  List<StreamedTransition> after, boolean watermarkFirst)
+            throws Exception {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
+                (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
+            h.processElement2(new StreamRecord<>(enrolment(Map.of())));
+            for (StreamedTransition s : before) {
+                h.processElement1(new StreamRecord<>(s, s.atMs));
+            }
+            if (watermarkFirst) {
+                h.processBothWatermarks(new Watermark(watermark));
+            }
+            for (StreamedTransition s : after) {
+                h.processElement1(new StreamRecord<>(s, s.atMs));
+            }
+            h.processBothWatermarks(new Watermark(watermark));
+            h.processBothWatermarks(Watermark.MAX_WATERMARK); // the end of the input: whatever is still due
+            return new ArrayList<>(h.extractOutputValues());
+        }
+    }
+
+    /**
+     * The race seen in a replay: the watermark passes the time AF's minimum duration (30 s) is reached, and the AF end
+     * arrives after it although dated before it (the detector dates it at the first regular beat and confirms it
+     * later). Whichever reaches the alerter first, the records are the same: an end confirmed within the settle time
+     * ({@link org.wardstream.episodes.AlertClock#SETTLE_MS}) counts as on time and discards the 25-second run; one
+     * confirmed later than that was not known when the raise was due, so the alert is raised then and closes at the end.
+     */
+    @Test
+    void aBackDatedEndReadsTheSameWhetherTheWatermarkPassedTheRaiseFirst() throws Exception {
+        List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
+        long settle = org.wardstream.episodes.AlertClock.SETTLE_MS;
+        for (long received : new long[] {T0 + 80 * SEC, T0 + 30 * SEC + settle + 60 * SEC}) {
+            List<StreamedTransition> after = List.of(afEnd(T0 + 25 * SEC, received));
+            // past the raise at T0 + 30 s and its settle time, before the end was received
+            long watermark = Math.max(T0 + 40 * SEC, T0 + 30 * SEC + settle);
+            List<StreamedAlertChange> watermarkFirst = race(before, Math.min(watermark, received - 1), after, true);
+            List<StreamedAlertChange> endFirst = race(before, Math.min(watermark, received - 1), after, false);
+            assertThat(records(endFirst)).as("received " + (received - T0)).isEqualTo(records(watermarkFirst));
+            if (received - (T0 + 30 * SEC) <= settle) {
+                assertThat(watermarkFirst).isEmpty();
+            } else {
+                assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
+                assertThat(watermarkFirst.get(0).atMs).isEqualTo(T0 + 30 * SEC);
+            }
+        }
+    }
+
+    /**
+     * An AF episode held by the detector (a backlog) and released later, with its end: known from its release, which
+     * the detector's clock says first; the raise due before that comes first, whether or not the watermark passed it.
+     */
+    @Test
+    void releasedTransitionsFollowTheDetectorsClock() throws Exception {
+        long settle = org.wardstream.episodes.AlertClock.SETTLE_MS;
+        List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
+        long release = T0 + 30 * SEC + settle + 2 * MIN;
+        List<StreamedTransition> released = List.of(clock(release), afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
+        long watermark = T0 + 30 * SEC + settle + MIN; // the timer fires before the release
+        List<StreamedAlertChange> watermarkFirst = race(before, watermark, released, true);
+        assertThat(records(race(before, watermark, released, false))).isEqualTo(records(watermarkFirst));
+        assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
+        // received live (no hold), the same end is on time: the 25-second run raises nothing
+        assertThat(race(before, T0 + 27 * SEC, List.of(afEnd(T0 + 25 * SEC, T0 + 28 * SEC)), true)).isEmpty();
+    }
+
+    /**
+     * A backlog released at once (the detector's clock first) is one moment of knowledge: its transitions keep
+     * event-time order with the changes their own evidence sets. A pause, then stillness 14 min later escalating it,
+     * uploaded two hours late: escalated while open, then closed when its 15-minute window expired, as live.
+     */
+    @Test
+    void aReleasedBacklogKeepsEventTimeOrder() throws Exception {
+        long upload = T0 + 120 * MIN;
+        StreamedTransition escalation = StreamedTransition.of(new Transition("p-timing", EpisodeType.PAUSE,
+                Transition.Kind.ESCALATE, T0 - 4_000, T0 + 14 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, "rr-pause-1",
+                Map.of("pauseMs", 4_000.0, "stillMinutes", 10.0)), "prog-a", upload + SEC - (T0 + 14 * MIN), upload + SEC);
+        List<StreamedTransition> released = List.of(clock(upload + 6 * MIN),
+                pause(T0, upload, upload - T0), escalation);
+        List<StreamedAlertChange> watermarkFirst = race(List.of(), upload + 5 * MIN, released, true);
+        assertThat(records(race(List.of(), upload + 5 * MIN, released, false))).isEqualTo(records(watermarkFirst));
+        assertThat(watermarkFirst).extracting(c -> c.kind).containsExactly("OPENED", "ESCALATED", "CLOSED");
+        assertThat(watermarkFirst.get(1).episodeEndMs).isEqualTo(-1); // escalated while open
+        assertThat(watermarkFirst.get(2).atMs).isEqualTo(T0 + 15 * MIN + 1);
     }
 
     /** Two pauses 40 min apart (two episodes with the 15-minute window and 30-minute cool-down), the enrolment before or after them. */

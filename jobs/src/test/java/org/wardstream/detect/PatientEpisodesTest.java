@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.rules.EpisodeType;
 
-/** The patient's episode states restore from both stored formats, and stay readable when episode types are added. */
+/** The patient's episode states restore from every stored format, and stay readable when episode types are added. */
 class PatientEpisodesTest {
 
     private static EpisodeState open(long startMs) {
@@ -23,16 +23,39 @@ class PatientEpisodesTest {
     }
 
     @Test
-    void roundTripsInFormat2() {
+    void roundTripsInFormat3() {
         PatientEpisodes p = new PatientEpisodes();
         p.byType[EpisodeType.PAUSE.ordinal()] = open(1_000L);
         p.byType[EpisodeType.DEVICE_OFFLINE.ordinal()] = open(2_000L);
+        p.clockMs = 5_000L;
         byte[] bytes = p.toBytes();
-        assertThat(bytes[0]).isEqualTo(PatientEpisodes.FORMAT_VERSION);
+        assertThat(bytes[0]).isEqualTo(PatientEpisodes.FORMAT_VERSION).isEqualTo((byte) 3);
         PatientEpisodes back = PatientEpisodes.fromBytes(bytes);
         assertThat(back).isEqualTo(p);
+        assertThat(back.clockMs).isEqualTo(5_000L);
         assertThat(back.byType[EpisodeType.PAUSE.ordinal()].episodeStartMs).isEqualTo(1_000L);
         assertThat(back.byType[EpisodeType.ATRIAL_FIBRILLATION.ordinal()]).isNull();
+        assertThat(new PatientEpisodes().clockMs).isEqualTo(PatientEpisodes.NO_TIME);
+    }
+
+    /** Format 2 as the code before format 3 wrote it (no clock): read with the clock unknown, written back as 3. */
+    @Test
+    void readsFormat2() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(2);
+        out.writeByte(2);
+        out.writeUTF("pause");
+        open(1_000L).writeTo(out);
+        out.writeUTF("atrial-fibrillation");
+        open(3_000L).writeTo(out);
+        PatientEpisodes p = PatientEpisodes.fromBytes(bytes.toByteArray());
+        assertThat(p.byType[EpisodeType.PAUSE.ordinal()].episodeStartMs).isEqualTo(1_000L);
+        assertThat(p.byType[EpisodeType.ATRIAL_FIBRILLATION.ordinal()].episodeStartMs).isEqualTo(3_000L);
+        assertThat(p.byType[EpisodeType.INACTIVITY.ordinal()]).isNull();
+        assertThat(p.clockMs).isEqualTo(PatientEpisodes.NO_TIME);
+        assertThat(p.toBytes()[0]).isEqualTo(PatientEpisodes.FORMAT_VERSION);
+        assertThat(PatientEpisodes.fromBytes(p.toBytes())).isEqualTo(p);
     }
 
     /** Format 1 as the code before format 2 wrote it: a presence flag per type of its six, then the type's state. */
@@ -69,6 +92,7 @@ class PatientEpisodesTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(PatientEpisodes.FORMAT_VERSION);
+        out.writeLong(PatientEpisodes.NO_TIME);
         out.writeByte(older.length);
         for (EpisodeType type : older) {
             out.writeUTF(type.code());
@@ -88,6 +112,7 @@ class PatientEpisodesTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(PatientEpisodes.FORMAT_VERSION);
+        out.writeLong(PatientEpisodes.NO_TIME);
         out.writeByte(1);
         out.writeUTF("no-such-type");
         open(1L).writeTo(out);
