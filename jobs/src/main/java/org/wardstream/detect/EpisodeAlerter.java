@@ -95,16 +95,17 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     private void handle(StreamedTransition signal, PatientProfile p, Context ctx, Collector<StreamedAlertChange> out)
             throws Exception {
         EffectiveRules eff = effective.of(p);
+        String zone = zoneOf(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
         // what fell due before this transition became known happens first, as its timer would have made it (whether
         // the watermark passed that time before this record arrived depends on thread timing, not on the input)
         boolean clock = t.kind() == Transition.Kind.TICK; // a TICK from the detector is its clock only (DetectorOutput)
-        tickUpTo(episodes, eff, ctx.getCurrentKey(),
+        tickUpTo(episodes, eff, zone, ctx.getCurrentKey(),
                 AlertClock.dueBefore(episodes.clockMs, clock ? AlertClock.NO_TIME : t.atMs(), signal.receivedMs), out);
         episodes.clockMs = AlertClock.advance(episodes.clockMs, signal.receivedMs);
         if (!clock) {
-            apply(episodes, t, eff, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+            apply(episodes, t, eff, zone, signal.programme, signal.delayedByMs, signal.receivedMs, out);
             EpisodeState s = episodes.of(t.type());
             s.evidenceReceivedMs = signal.receivedMs;
             s.evidenceDelayedByMs = signal.delayedByMs;
@@ -131,23 +132,23 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
-        tickUpTo(episodes, eff, ctx.getCurrentKey(), AlertClock.dueBy(timestamp), out);
+        tickUpTo(episodes, eff, zoneOf(p), ctx.getCurrentKey(), AlertClock.dueBy(timestamp), out);
         finish(episodes, eff, ctx);
     }
 
     /** Every TICK due up to {@code limitMs}, each at its due time, in time order. */
-    private void tickUpTo(PatientEpisodes episodes, EffectiveRules eff, String key, long limitMs,
+    private void tickUpTo(PatientEpisodes episodes, EffectiveRules eff, String zone, String key, long limitMs,
                           Collector<StreamedAlertChange> out) throws IOException {
         long last = Long.MIN_VALUE;
         for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= limitMs && due > last;
              due = nextTimerMs(episodes, eff)) {
-            tick(episodes, eff, key, due, out);
+            tick(episodes, eff, zone, key, due, out);
             last = due;
         }
     }
 
     /** Event time has reached {@code timestamp}: a TICK for every type with something due by then. */
-    private void tick(PatientEpisodes episodes, EffectiveRules eff, String key, long timestamp,
+    private void tick(PatientEpisodes episodes, EffectiveRules eff, String zone, String key, long timestamp,
                       Collector<StreamedAlertChange> out) throws IOException {
         for (EpisodeType type : EpisodeType.values()) {
             EpisodeState s = episodes.byType[type.ordinal()];
@@ -158,17 +159,21 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
                     boolean later = s.evidenceReceivedMs != EpisodeState.NO_TIME && s.evidenceReceivedMs > timestamp;
                     apply(episodes, Transition.tick(PatientKeys.patientOf(key), type, timestamp,
                                     Transitions.detectorVersion(type)),
-                            eff, PatientKeys.programmeOf(key), later ? s.evidenceDelayedByMs : 0,
+                            eff, zone, PatientKeys.programmeOf(key), later ? s.evidenceDelayedByMs : 0,
                             later ? s.evidenceReceivedMs : timestamp, out);
                 }
             }
         }
     }
 
-    private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String programme, long delayedByMs,
-                       long receivedMs, Collector<StreamedAlertChange> out) throws IOException {
-        PatientProfile p = profile.value();
-        String timeZone = p == null ? null : p.timeZone;
+    /** The patient's IANA time zone for the alert's local times (null: none known). */
+    private static String zoneOf(PatientProfile p) {
+        return p == null ? null : p.timeZone;
+    }
+
+    /** @param timeZone the patient's time zone, read with the profile once per record ({@link #zoneOf}) */
+    private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String timeZone, String programme,
+                       long delayedByMs, long receivedMs, Collector<StreamedAlertChange> out) throws IOException {
         long now = System.currentTimeMillis();
         // the same steps as `wardstream validate` (DetectorPath)
         DetectorPath.lifecycle(List.of(t), episodes::of, eff, c -> {
