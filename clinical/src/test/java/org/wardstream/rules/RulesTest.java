@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RulesTest {
+public class RulesTest {
 
     /** The shipped rule files in the repository (module dir is the working directory under Maven). */
     static final Path SHIPPED = Path.of("..", "alert-rules");
@@ -35,7 +35,7 @@ class RulesTest {
     }
 
     /** The shipped files with one file's text edited by a literal replacement (which must match). */
-    static Map<String, String> edited(String type, String from, String to) throws IOException {
+    public static Map<String, String> edited(String type, String from, String to) throws IOException {
         Map<String, String> files = shippedFiles();
         String text = files.get(type + ".yaml");
         assertThat(text).as("test fixture: text to replace in %s", type).contains(from);
