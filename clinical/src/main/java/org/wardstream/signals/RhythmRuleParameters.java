@@ -33,17 +33,17 @@ public final class RhythmRuleParameters {
         var af = rules.rule(EpisodeType.ATRIAL_FIBRILLATION);
         RhythmParameters validated = RhythmParameters.DEFAULTS;
         List<String> out = new ArrayList<>();
-        check(out, rules.origin(), "onsetSegments", (int) af.number("onsetSegments"), validated.onsetSegments(), validated);
-        check(out, rules.origin(), "offsetSegments", (int) af.number("offsetSegments"), validated.offsetSegments(), validated);
+        check(out, rules, "onsetSegments", (int) af.number("onsetSegments"), validated.onsetSegments());
+        check(out, rules, "offsetSegments", (int) af.number("offsetSegments"), validated.offsetSegments());
         return out;
     }
 
-    private static void check(List<String> out, String origin, String name, int value, int validatedValue,
-                              RhythmParameters validated) {
+    private static void check(List<String> out, Rules rules, String name, int value, int validatedValue) {
         if (value != validatedValue) {
             out.add(String.format("%s/%s.yaml: %s is %d, but %s was cross-validated with %d: the accuracy in "
                             + "docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)",
-                    origin, EpisodeType.ATRIAL_FIBRILLATION.code(), name, value, validated.model().version(), validatedValue));
+                    rules.origin(), EpisodeType.ATRIAL_FIBRILLATION.code(), name, value,
+                    RhythmParameters.DEFAULTS.model().version(), validatedValue));
         }
     }
 }

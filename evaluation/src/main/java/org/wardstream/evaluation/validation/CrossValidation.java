@@ -419,10 +419,9 @@ public final class CrossValidation {
                     v.add(d == null ? Double.NaN : m.getValue().apply(d));
                 }
                 if (v.stream().allMatch(x -> x.isNaN())) continue;
-                double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-                double lo = v.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-                double hi = v.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", db, m.getKey(), f3(mean), f3(lo), f3(hi),
+                java.util.DoubleSummaryStatistics st = v.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", db, m.getKey(), f3(st.getAverage()),
+                        f3(st.getMin()), f3(st.getMax()),
                         String.join(" ", v.stream().map(CrossValidation::f3).toList())));
             }
         }
