@@ -148,7 +148,7 @@ public final class WhatIfTopology {
             List<DataStream<DeadLetter>> ignored = new ArrayList<>(1);
             DataStream<StreamedAlertChange> alerts = EpisodeDetectionJob.detectEpisodes(
                     DataStreamUtils.reinterpretAsKeyedStream(capped, PatientKeys::of, key),
-                    enrolmentUpdates, rules, ignored::add, "-" + r.name().toLowerCase(java.util.Locale.ROOT));
+                    enrolmentUpdates, rules, ignored::add, "-" + r.name().toLowerCase(java.util.Locale.ROOT), ingest);
             rows.add(alerts.map(a -> Row.alert(r, a)).returns(rowType).name("tag " + r));
         }
         rows.add(admitted.deadLetters().map(d -> {

@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.wardstream.episodes.AlertChange;
@@ -27,6 +28,7 @@ import org.wardstream.episodes.Transitions;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EnrolmentWait;
 import org.wardstream.ingest.IngestMetrics;
+import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EffectiveRules;
@@ -46,13 +48,15 @@ import org.wardstream.rules.Rules;
  * detectors back-date, e.g. an AF end to its first regular beat).
  * A transition that reaches this operator before the patient's enrolment does (the two come by different inputs, and
  * which is read first is thread timing: a replay or a what-if reads both at once) waits for it, so every alert is
- * decided with the patient's own rules and written in the patient's time zone.
+ * decided with the patient's own rules and written in the patient's time zone; within bounds ({@link EnrolmentWait}:
+ * up to the enrolment grace, and one whose evidence was received before the patient's unenrolment is dropped, counted).
  * A thin adapter: every decision is in the clinical module.
  */
 public final class EpisodeAlerter extends KeyedCoProcessFunction<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange> {
     private static final long serialVersionUID = 1L;
 
     private final Rules rules;
+    private final long enrolmentGraceMs;
 
     private transient ValueState<PatientProfile> profile;
     private transient ValueState<byte[]> episodeState;
@@ -65,8 +69,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     private transient Map<String, Counter> byTypeAndState;
     private transient Histogram delay;
 
-    public EpisodeAlerter(Rules rules) {
+    public EpisodeAlerter(Rules rules, IngestSettings settings) {
         this.rules = rules;
+        this.enrolmentGraceMs = settings.enrolmentGrace().toMillis();
     }
 
     @Override
@@ -74,7 +79,8 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         var ctx = getRuntimeContext();
         profile = ctx.getState(new ValueStateDescriptor<>("alerter-profile", TypeInformation.of(PatientProfile.class)));
         episodeState = ctx.getState(new ValueStateDescriptor<>("episodes", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        waitingForEnrolment = new EnrolmentWait<>(ctx, "alerter-waiting-for-enrolment", StreamedTransition.class);
+        waitingForEnrolment = EnrolmentWait.downstream(ctx, "alerter", StreamedTransition.class, s -> s.receivedMs,
+                enrolmentGraceMs);
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("alerter-timer", Types.LONG)));
         effective = new ProfileRules<>(rules, (eff, zone) -> eff);
         alertChanges = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.ALERT_CHANGES);
@@ -87,7 +93,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     @Override
     public void processElement1(StreamedTransition signal, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
         PatientProfile p = profile.value();
-        if (!waitingForEnrolment.waits(signal, p)) {
+        if (waitingForEnrolment.admit(signal, p, ctx.timerService(), EpisodeAlerter::dropped)) {
             handle(signal, p, ctx, out);
         }
     }
@@ -118,16 +124,24 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         if (update.isTombstone()) {
             profile.clear();
             episodeState.clear();
-            waitingForEnrolment.clear();
             timer.delete(ctx.timerService());
+            waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), EpisodeAlerter::dropped);
         } else {
             profile.update(update.profile);
-            waitingForEnrolment.release(signal -> handle(signal, update.profile, ctx, out));
+            waitingForEnrolment.enrolled(ctx.timerService(), signal -> handle(signal, update.profile, ctx, out));
         }
+    }
+
+    /** A transition of a patient unenrolled, or never enrolled here within the grace: counted (EnrolmentWait), no more. */
+    private static void dropped(StreamedTransition signal, String why) {
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StreamedAlertChange> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) { // the enrolment wait's deadline
+            waitingForEnrolment.expire(timestamp, EpisodeAlerter::dropped);
+            return;
+        }
         timer.fired();
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,6 +22,7 @@ import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EnrolmentWait;
 import org.wardstream.ingest.IngestMetrics;
+import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
@@ -28,15 +30,14 @@ import org.wardstream.rules.Rules;
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
  * the patient's {@link DetectorState} and the readings the detector holds ({@link DetectorStateHandles}), the
- * patient's profile (readings that overtake it wait for it: {@link EnrolmentWait}) and the one timer the detector
- * asks for, and emits, on one stream in the order the detector
- * derived them, its {@link PatternCue}s and its transitions (as {@link PatternCue.Transit}s), for the patterns of
- * {@link CompoundPatterns} and then {@link EpisodeAlerter}; and the readings it cannot analyse in order
- * ({@link #DEAD_LETTERS}, reason {@code out-of-order}, for the device-events DLQ).
+ * patient's profile (readings that overtake it wait for it, within bounds: {@link EnrolmentWait}) and the one
+ * event-time timer the detector asks for, and emits, on one stream in the order the detector derived them, its
+ * {@link PatternCue}s and its transitions (as {@link PatternCue.Transit}s), for the patterns of
+ * {@link CompoundPatterns} and then {@link EpisodeAlerter}; and the readings it does not analyse ({@link #DEAD_LETTERS}).
  */
 public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, PatternCue> {
     private static final long serialVersionUID = 1L;
-    /** Side output of readings that cannot be analysed in order (reason {@code out-of-order}), for the DLQ. */
+    /** Side output, for the DLQ: readings not analysed in order ({@code out-of-order}) or unenrolled ({@code unknown-patient}). */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
             TypeInformation.of(DeadLetter.class));
 
@@ -46,15 +47,18 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     static final String BYTES_STATE_NAME = "patient-detector";
 
     private final Rules rules;
+    private final long enrolmentGraceMs;
     private transient ValueState<PatientProfile> profile;
     private transient DetectorStateHandles state;
     private transient KeyedTimer timer;
     private transient EnrolmentWait<DeviceReading> waitingForEnrolment;
     private transient ProfileRules<PatientDetector> detectors;
-    private transient Counter outOfOrderBeats, processed, outOfOrderReadings;
+    private transient Counter outOfOrderBeats;
+    private transient DetectorRefusals refusals;
 
-    public SignalDetector(Rules rules) {
+    public SignalDetector(Rules rules, IngestSettings settings) {
         this.rules = rules;
+        this.enrolmentGraceMs = settings.enrolmentGrace().toMillis();
     }
 
     @Override
@@ -63,18 +67,18 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         profile = ctx.getState(new ValueStateDescriptor<>("detector-profile", TypeInformation.of(PatientProfile.class)));
         state = new DetectorStateHandles(ctx);
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
-        waitingForEnrolment = new EnrolmentWait<>(ctx, "detector-waiting-for-enrolment", DeviceReading.class);
+        waitingForEnrolment = EnrolmentWait.downstream(ctx, "detector", DeviceReading.class, DeviceReading::publishedMs,
+                enrolmentGraceMs);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
-        processed = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.PROCESSED);
-        outOfOrderReadings = IngestMetrics.deadLetterCounter(ctx.getMetricGroup(), DeadLetterReason.OUT_OF_ORDER.code());
+        refusals = new DetectorRefusals(ctx.getMetricGroup());
     }
 
     @Override
     public void processElement1(DeviceReading r, Context ctx, Collector<PatternCue> out) throws Exception {
         PatientProfile p = profile.value(); // read once per reading (a state access; on RocksDB a get)
-        if (!waitingForEnrolment.waits(r, p)) { // analysed with the patient's own rules and zone
-            analyse(r, p, ctx, out);
+        if (waitingForEnrolment.admit(r, p, ctx.timerService(), unenrolled(ctx))) {
+            analyse(r, p, ctx, out); // with the patient's own rules and zone
         }
     }
 
@@ -91,12 +95,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         }
         switch (arrival) {
             case HOLD -> state.hold(r);
-            case DEAD_LETTER -> { // admitted by ingest (processed), but it cannot be analysed in order
-                processed.dec();
-                outOfOrderReadings.inc();
-                ctx.output(DEAD_LETTERS, r.toDeadLetter(DeadLetterReason.OUT_OF_ORDER.code(),
-                        PatientDetector.tooOldDetail(s, reading)));
-            }
+            case DEAD_LETTER -> refusals.refuse(r, DeadLetterReason.OUT_OF_ORDER, PatientDetector.tooOldDetail(s, reading), ctx);
             default -> detector.analyse(s, r.patientId, programme, reading, emit);
         }
         save(s, detector, ctx);
@@ -107,16 +106,20 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         if (update.isTombstone()) {
             profile.clear();
             state.clear();
-            waitingForEnrolment.clear();
             timer.delete(ctx.timerService());
+            waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
             profile.update(update.profile);
-            waitingForEnrolment.release(r -> analyse(r, update.profile, ctx, out));
+            waitingForEnrolment.enrolled(ctx.timerService(), r -> analyse(r, update.profile, ctx, out));
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PatternCue> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) { // the enrolment wait's deadline
+            waitingForEnrolment.expire(timestamp, unenrolled(ctx));
+            return;
+        }
         timer.fired();
         DetectorState s = state.load();
         PatientDetector detector = detectors.of(profile.value());
@@ -132,6 +135,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         String programme = PatientKeys.programmeOf(key);
         PatientProfile p = programme == null ? profile.value() : null;
         return programme != null ? programme : p == null ? null : p.programme;
+    }
+
+    /** Readings dropped while waiting for an enrolment, or after an unenrolment: dead letters. */
+    private EnrolmentWait.Dropped<DeviceReading> unenrolled(Context ctx) {
+        return (r, why) -> refusals.refuse(r, DeadLetterReason.UNKNOWN_PATIENT, why, ctx);
     }
 
     private void save(DetectorState s, PatientDetector detector, Context ctx) throws Exception {

@@ -92,6 +92,11 @@ public class DeviceReading {
         return new DeadLetter(rawKey, rawValue, reasonCode, detail, origin, brokerTimestamp, sourceLine);
     }
 
+    /** When the reading was published: its broker timestamp, or its receipt time where it has none (tests, files). */
+    public long publishedMs() {
+        return brokerTimestamp > 0 ? brokerTimestamp : timeReceived;
+    }
+
     public boolean isLate() {
         return lateByMs > 0;
     }

@@ -5,7 +5,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -51,7 +50,6 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
     private transient ValueState<long[]> recentIdPairs;
     private transient ValueState<PatientProfile> profile;
     private transient EnrolmentWait<DeviceReading> waiting;
-    private transient ValueState<Long> waitTimer;
     private transient Counter processed;
     private transient Counter duplicates;
     private transient Counter late;
@@ -72,8 +70,8 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
                 PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         profile = getRuntimeContext().getState(
                 new ValueStateDescriptor<>("patient-profile", TypeInformation.of(PatientProfile.class)));
-        waiting = new EnrolmentWait<>(getRuntimeContext(), "awaiting-enrolment", DeviceReading.class);
-        waitTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("awaiting-enrolment-timer", Types.LONG));
+        waiting = EnrolmentWait.atGate(getRuntimeContext(), "awaiting-enrolment", "awaiting-enrolment-timer",
+                DeviceReading.class, graceMs);
         var metrics = getRuntimeContext().getMetricGroup();
         processed = IngestMetrics.counter(metrics, IngestMetrics.PROCESSED);
         duplicates = IngestMetrics.counter(metrics, IngestMetrics.DUPLICATE);
@@ -107,15 +105,9 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
         reading.lateByMs = LATENESS.reportedDelayMs(reading.time, reading.timeReceived);
 
         PatientProfile p = profile.value();
-        if (waiting.waits(reading, p)) {
-            if (waitTimer.value() == null) {
-                long at = ctx.timerService().currentProcessingTime() + graceMs;
-                ctx.timerService().registerProcessingTimeTimer(at);
-                waitTimer.update(at);
-            }
-        } else {
+        if (waiting.admit(reading, p, ctx.timerService(), (r, why) -> { })) { // the gate knows no unenrolment
             decide(reading, p, ctx, out);
-        }
+        } // else it waits, up to the grace period
     }
 
     @Override
@@ -127,18 +119,12 @@ public final class IngestGate extends KeyedCoProcessFunction<String, DeviceReadi
             return; // readings still waiting keep waiting for a new enrolment until their grace ends
         }
         profile.update(update.profile);
-        Long timer = waitTimer.value(); // set while readings wait
-        if (timer != null) {
-            ctx.timerService().deleteProcessingTimeTimer(timer);
-            waitTimer.clear();
-        }
-        waiting.release(r -> decide(r, update.profile, ctx, out));
+        waiting.enrolled(ctx.timerService(), r -> decide(r, update.profile, ctx, out));
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<DeviceReading> out) throws Exception {
-        waitTimer.clear();
-        waiting.release(r -> refuse(r, DeadLetterReason.UNKNOWN_PATIENT,
+        waiting.expire(timestamp, (r, why) -> refuse(r, DeadLetterReason.UNKNOWN_PATIENT,
                 "no enrolment in this programme within the grace period of " + graceMs / 1000 + " s", ctx));
     }
 

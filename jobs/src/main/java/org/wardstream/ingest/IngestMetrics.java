@@ -17,6 +17,16 @@ public final class IngestMetrics {
     public static final String DEAD_LETTER = "ingestDeadLetter";
     public static final String REASON = "reason";
     public static final String ENROLMENTS_REJECTED = "enrolmentsRejected";
+    /**
+     * Records (readings at the gate and the detector, transitions at the alerter) that waited for their patient's
+     * enrolment longer than the enrolment grace and were dropped (readings: dead-lettered {@code unknown-patient}).
+     */
+    public static final String ENROLMENT_WAIT_EXPIRED = "enrolmentWaitExpired";
+    /**
+     * Detection: records published before their patient's unenrolment (a tombstone) that reached the detector or the
+     * alerter after it, and were dropped (readings: dead-lettered {@code unknown-patient}) rather than held.
+     */
+    public static final String DROPPED_AFTER_UNENROLMENT = "droppedAfterUnenrolment";
     /** Detection: alert state changes emitted (each becomes one Bundle on {@code alerts}). */
     public static final String ALERT_CHANGES = "alertChanges";
     /** Detection: beats that arrived out of device-time order for their patient and were skipped. */

@@ -35,6 +35,7 @@ import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentDeserializer;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestRecord;
+import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.IngestStage;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.ReadingWatermarks;
@@ -104,7 +105,7 @@ public final class EpisodeDetectionJob {
         List<DataStream<DeadLetter>> outOfOrder = new ArrayList<>(1);
         DataStream<StreamedAlertChange> alerts = detectEpisodes(DataStreamUtils
                 .reinterpretAsKeyedStream(ingest.readings(), PatientKeys::of, TypeInformation.of(String.class)),
-                enrolmentUpdates, rules, outOfOrder::add);
+                enrolmentUpdates, rules, outOfOrder::add, "", config.ingest());
 
         // refused by ingest, and readings the detector could not analyse in device-time order (out-of-order)
         ingest.deadLetters().union(outOfOrder.get(0)).sinkTo(config.exactlyOnceSink("dlq",
@@ -153,10 +154,22 @@ public final class EpisodeDetectionJob {
                                                                  Rules rules,
                                                                  Consumer<DataStream<DeadLetter>> deadLetters,
                                                                  String uidSuffix) {
+        return detectEpisodes(readings, enrolmentUpdates, rules, deadLetters, uidSuffix, IngestSettings.defaults());
+    }
+
+    /**
+     * ... with the job's {@code ingest} settings: the enrolment grace bounds how long a record waits for its
+     * patient's enrolment at the detector and the alerter ({@link org.wardstream.ingest.EnrolmentWait}).
+     */
+    public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
+                                                                 DataStream<EnrolmentUpdate> enrolmentUpdates,
+                                                                 Rules rules,
+                                                                 Consumer<DataStream<DeadLetter>> deadLetters,
+                                                                 String uidSuffix, IngestSettings ingest) {
         TypeInformation<String> key = TypeInformation.of(String.class);
         var detected = readings
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
-                .process(new SignalDetector(rules))
+                .process(new SignalDetector(rules, ingest))
                 .returns(PatternCueTypeInfo.INSTANCE)
                 .name("detect signals" + uidSuffix).uid(UID_SIGNALS + uidSuffix);
         deadLetters.accept(detected.getSideOutput(SignalDetector.DEAD_LETTERS));
@@ -165,7 +178,7 @@ public final class EpisodeDetectionJob {
                 detected, c -> PatientKeys.of(c.programme(), c.patientId()), key), uidSuffix);
         return DataStreamUtils.reinterpretAsKeyedStream(transitions, s -> PatientKeys.of(s.programme, s.patientId), key)
                 .connect(enrolmentUpdates.keyBy(PatientKeys::of, key))
-                .process(new EpisodeAlerter(rules))
+                .process(new EpisodeAlerter(rules, ingest))
                 .returns(TypeInformation.of(StreamedAlertChange.class))
                 .name("alert lifecycle" + uidSuffix).uid(UID_ALERTER + uidSuffix);
     }

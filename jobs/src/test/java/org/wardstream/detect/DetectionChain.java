@@ -13,6 +13,7 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.IngestSettings;
 import org.wardstream.rules.Rules;
 
 /**
@@ -28,7 +29,7 @@ final class DetectionChain implements AutoCloseable {
     final List<PatternCue> cues = new ArrayList<>();
 
     DetectionChain(Rules rules) throws Exception {
-        signals = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SignalDetector(rules)),
+        signals = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SignalDetector(rules, IngestSettings.defaults())),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
         signals.setup(PatternCueTypeInfo.Serializer.INSTANCE); // as the job declares it (not a POJO, not Kryo)
         signals.open();
@@ -38,7 +39,7 @@ final class DetectionChain implements AutoCloseable {
             patterns.add(h);
         }
         forwarded = new int[patterns.size() + 1];
-        alerter = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(rules),
+        alerter = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(rules, IngestSettings.defaults()),
                 (StreamedTransition s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
         alerter.open();
     }
@@ -56,6 +57,20 @@ final class DetectionChain implements AutoCloseable {
         signals.processElement2(new StreamRecord<>(u));
         alerter.processElement2(new StreamRecord<>(u));
         pump();
+    }
+
+    /** An enrolment record (a tombstone when its profile is null) with its Kafka record timestamp. */
+    void enrol(EnrolmentUpdate u, long recordTimestamp) throws Exception {
+        signals.processElement2(new StreamRecord<>(u, recordTimestamp));
+        alerter.processElement2(new StreamRecord<>(u, recordTimestamp));
+        pump();
+    }
+
+    /** Processing time in every keyed operator with processing-time timers (the enrolment waits' deadlines). */
+    void processingTime(long t) throws Exception {
+        signals.setProcessingTime(t);
+        pump();
+        alerter.setProcessingTime(t);
     }
 
     void send(DeviceReading r) throws Exception {

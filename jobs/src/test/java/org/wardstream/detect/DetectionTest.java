@@ -233,16 +233,23 @@ class DetectionTest {
 
     @Test
     void aTombstoneErasesThePatientsDetectorState() throws Exception {
+        chain.processingTime(0);
         send(worn(T0));
         send(rrMinute(T0, false));
         send(rrMinuteWithPause(T0 + MIN, 3600)); // a pause: the alerter now holds an episode
         assertThat(chain.signals.numKeyedStateEntries()).isPositive();
         assertThat(chain.alerter.numKeyedStateEntries()).isPositive();
         chain.enrol(new EnrolmentUpdate(P, null));
-        assertThat(chain.signals.numKeyedStateEntries()).isZero();
+        // all that stays is the unenrolment's time and when to forget it (EnrolmentWait), for the enrolment grace
+        assertThat(chain.signals.numKeyedStateEntries()).isEqualTo(2);
         assertThat(chain.signals.numEventTimeTimers()).isZero();
-        assertThat(chain.alerter.numKeyedStateEntries()).isZero();
+        assertThat(chain.alerter.numKeyedStateEntries()).isEqualTo(2);
         assertThat(chain.alerter.numEventTimeTimers()).isZero();
+        chain.processingTime(GRACE_MS);
+        assertThat(chain.signals.numKeyedStateEntries()).isZero();
+        assertThat(chain.signals.numProcessingTimeTimers()).isZero();
+        assertThat(chain.alerter.numKeyedStateEntries()).isZero();
+        assertThat(chain.alerter.numProcessingTimeTimers()).isZero();
     }
 
     @Test
@@ -378,6 +385,65 @@ class DetectionTest {
         assertThat(qAf).extracting(a -> a.kind).startsWith("OPENED").doesNotContain("ESCALATED");
         assertThat(chain.cues.stream().filter(c -> c.patientId().equals(q)).filter(PatternCue.AfRate.class::isInstance)
                 .map(PatternCue.AfRate.class::cast)).isNotEmpty().allSatisfy(c -> assertThat(c.fast()).isFalse());
+    }
+
+    static final long GRACE_MS = org.wardstream.ingest.IngestSettings.defaults().enrolmentGrace().toMillis();
+
+    /** Fast AF for {@code minutes} minutes from {@code start}: an alert once analysed. */
+    void sendAf(String patient, long start, int minutes) throws Exception {
+        for (int m = 0; m < minutes; m++) {
+            DeviceReading r = rrMinute(start + m * MIN, true, true);
+            r.patientId = patient;
+            r.brokerTimestamp = r.timeReceived + 100;
+            send(r);
+        }
+    }
+
+    List<org.wardstream.ingest.DeadLetter> deadLetters(String reason) {
+        return chain.outOfOrderDeadLetters().stream().filter(d -> d.reason.equals(reason)).toList();
+    }
+
+    @Test
+    void readingsPublishedBeforeAnUnenrolmentAreDeadLetteredNotHeldForAReEnrolment() throws Exception {
+        chain.processingTime(0);
+        long tombstone = T0 + 30 * MIN;
+        chain.enrol(new EnrolmentUpdate("virtual-ward", P, null), tombstone); // the detector reads the unenrolment
+        sendAf(P, T0, 20); // ... before these, which the gate admitted before it read it (published before it)
+        assertThat(deadLetters("unknown-patient")).hasSize(20)
+                .allSatisfy(d -> assertThat(d.detail).contains("before the patient's unenrolment"));
+        chain.processingTime(GRACE_MS + 1); // the unenrolment is forgotten: no state left for the patient
+        assertThat(chain.signals.numKeyedStateEntries()).isZero();
+        assertThat(chain.alerter.numKeyedStateEntries()).isZero();
+        chain.enrol(new EnrolmentUpdate(P, profile(Map.of()))); // re-enrolled months later: nothing stale analysed
+        assertThat(chain.cues).noneMatch(c -> c.patientId().equals(P));
+        assertThat(chain.alerts()).isEmpty();
+    }
+
+    @Test
+    void aReEnrolmentsReadingsThatOvertakeItWaitForIt() throws Exception {
+        chain.processingTime(0);
+        chain.enrol(new EnrolmentUpdate("virtual-ward", P, null), T0 - MIN); // unenrolled, re-enrolled a minute later
+        sendAf(P, T0, 20); // published after the unenrolment: the re-enrolment's, although it has not arrived yet
+        assertThat(chain.outOfOrderDeadLetters()).isEmpty();
+        assertThat(chain.cues).noneMatch(c -> c.patientId().equals(P));
+        chain.enrol(new EnrolmentUpdate(P, profile(Map.of())), T0);
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).startsWith("OPENED");
+    }
+
+    @Test
+    void aReadingWaitsForItsEnrolmentNoLongerThanTheGraceThenIsDeadLettered() throws Exception {
+        chain.processingTime(0);
+        int before = chain.signals.numKeyedStateEntries();
+        String q = "p000004"; // admitted by the gate, but its enrolment never reaches the detector
+        sendAf(q, T0, 5);
+        chain.processingTime(GRACE_MS - 1);
+        assertThat(chain.outOfOrderDeadLetters()).isEmpty(); // still waiting
+        chain.processingTime(GRACE_MS);
+        assertThat(deadLetters("unknown-patient")).hasSize(5)
+                .allSatisfy(d -> assertThat(d.detail).contains("no enrolment reached the detector within 300 s"));
+        assertThat(chain.signals.numKeyedStateEntries()).isEqualTo(before); // the wait's state is freed
+        chain.enrol(new EnrolmentUpdate(q, profile(Map.of())));
+        assertThat(chain.cues).noneMatch(c -> c.patientId().equals(q));
     }
 
     @Test

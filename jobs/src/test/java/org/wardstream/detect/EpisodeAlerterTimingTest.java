@@ -9,10 +9,12 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EpisodeType;
@@ -44,7 +46,7 @@ class EpisodeAlerterTimingTest {
     }
 
     private static List<StreamedAlertChange> run(boolean watermarkFirst, long delayedByMs) throws Exception {
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults()),
                 (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
             h.processElement2(new StreamRecord<>(enrolment(Map.of())));
             long received = T0 + delayedByMs;
@@ -104,7 +106,7 @@ class EpisodeAlerterTimingTest {
     private static List<StreamedAlertChange> race(List<StreamedTransition> before, long watermark,
                                                   List<StreamedTransition> after, boolean watermarkFirst)
             throws Exception {
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults()),
                 (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
             h.processElement2(new StreamRecord<>(enrolment(Map.of())));
             for (StreamedTransition s : before) {
@@ -190,7 +192,7 @@ class EpisodeAlerterTimingTest {
     /** Two pauses 40 min apart (two episodes with the 15-minute window and 30-minute cool-down), the enrolment before or after them. */
     private static List<StreamedAlertChange> enrolled(boolean enrolmentFirst, Map<String, Double> overrides)
             throws Exception {
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath()),
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults()),
                 (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
             if (enrolmentFirst) {
                 h.processElement2(new StreamRecord<>(enrolment(overrides)));
@@ -217,5 +219,56 @@ class EpisodeAlerterTimingTest {
         List<StreamedAlertChange> own = enrolled(false, window);
         assertThat(records(own)).isEqualTo(records(enrolled(true, window)));
         assertThat(own).filteredOn(c -> c.kind.equals("OPENED")).hasSize(1);
+    }
+
+    private static final long GRACE_MS = IngestSettings.defaults().enrolmentGrace().toMillis();
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange>
+            harnessAtProcessingTimeZero() throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults()),
+                (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING);
+        h.setProcessingTime(0);
+        return h;
+    }
+
+    /**
+     * The detector emitted a pause before it read the patient's unenrolment; the alerter read the unenrolment first.
+     * The pause is dropped (its evidence was received before the unenrolment), not held until a re-enrolment months
+     * later; the unenrolment is forgotten after the enrolment grace, and nothing of the patient stays in state. A pause
+     * received after the unenrolment (a re-enrolment's, overtaking it) waits for the re-enrolment instead.
+     */
+    @Test
+    void aTransitionFromBeforeTheUnenrolmentIsDroppedOneFromAfterItWaitsForTheReEnrolment() throws Exception {
+        try (var h = harnessAtProcessingTimeZero()) {
+            h.processElement2(new StreamRecord<>(enrolment(Map.of())));
+            h.processElement2(new StreamRecord<>(new EnrolmentUpdate("prog-a", "p-timing", null), T0 + 10 * MIN));
+            h.processElement1(new StreamRecord<>(pause(T0, T0 + SEC, 0), T0));
+            h.setProcessingTime(GRACE_MS);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            h.processElement2(new StreamRecord<>(enrolment(Map.of()), T0 + 60 * 24 * 60 * MIN)); // months later
+            h.processBothWatermarks(new Watermark(T0 + 180 * MIN));
+            assertThat(h.extractOutputValues()).isEmpty();
+
+            h.processElement2(new StreamRecord<>(new EnrolmentUpdate("prog-a", "p-timing", null), T0 + 200 * MIN));
+            h.processElement1(new StreamRecord<>(pause(T0 + 201 * MIN, T0 + 201 * MIN, 0), T0 + 201 * MIN));
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement2(new StreamRecord<>(enrolment(Map.of()), T0 + 202 * MIN)); // the re-enrolment arrives
+            assertThat(h.extractOutputValues()).extracting(c -> c.kind).containsExactly("OPENED");
+        }
+    }
+
+    /** A transition whose enrolment never reaches the alerter waits for it no longer than the enrolment grace. */
+    @Test
+    void aTransitionWaitsForItsEnrolmentNoLongerThanTheGrace() throws Exception {
+        try (var h = harnessAtProcessingTimeZero()) {
+            h.processElement1(new StreamRecord<>(pause(T0, T0, 0), T0));
+            assertThat(h.numKeyedStateEntries()).isPositive();
+            h.setProcessingTime(GRACE_MS);
+            assertThat(h.numKeyedStateEntries()).isZero();
+            h.processElement2(new StreamRecord<>(enrolment(Map.of())));
+            h.processBothWatermarks(new Watermark(T0 + 180 * MIN));
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
     }
 }

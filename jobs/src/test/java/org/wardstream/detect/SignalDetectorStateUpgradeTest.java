@@ -111,7 +111,7 @@ class SignalDetectorStateUpgradeTest {
     private static List<Object> upgradeAndProbe(OperatorSubtaskState old) throws Exception {
         OperatorSubtaskState upgraded;
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, PatternCue>(
-                new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath())),
+                new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath(), org.wardstream.ingest.IngestSettings.defaults())),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING)) {
             h.setup(PatternCueTypeInfo.Serializer.INSTANCE);
             h.initializeState(old);
