@@ -1,6 +1,7 @@
 package org.wardstream.episodes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,10 @@ class AlertClockTest {
      * Where the rule alone puts a TICK due at {@code dueMs} that the transitions before {@code from} set (their
      * evidence made it due): before element i ({@code >= from}), or size() (after them all).
      */
-    private static int byRule(List<Element> elements, long clockMs, int from, long dueMs) {
+    private static int byRule(AlertClock clock, List<Element> elements, long clockMs, int from, long dueMs) {
         for (int i = 0; i < elements.size(); i++) {
             Element e = elements.get(i);
-            if (i >= from && dueMs <= AlertClock.dueBefore(clockMs, e.atMs(), e.knownMs())) {
+            if (i >= from && dueMs <= clock.dueBefore(clockMs, e.atMs(), e.knownMs())) {
                 return i;
             }
             clockMs = AlertClock.advance(clockMs, e.knownMs());
@@ -37,8 +38,8 @@ class AlertClockTest {
     }
 
     /** The first position at which the timer can fire before the rule has placed the TICK, or -1 (none). */
-    private static int timerBeforeRule(List<Element> elements, long clockMs, int from, long dueMs) {
-        int rule = byRule(elements, clockMs, from, dueMs);
+    private static int timerBeforeRule(AlertClock clock, List<Element> elements, long clockMs, int from, long dueMs) {
+        int rule = byRule(clock, elements, clockMs, from, dueMs);
         for (int j = 0; j < rule; j++) {
             if (j < from) { // not due yet: the timer is set after element from - 1
                 clockMs = AlertClock.advance(clockMs, elements.get(j).knownMs());
@@ -48,7 +49,7 @@ class AlertClockTest {
             for (int i = j; i < elements.size(); i++) {
                 latestWatermark = Math.min(latestWatermark, elements.get(i).knownMs() - 1);
             }
-            if (latestWatermark >= AlertClock.timerMs(dueMs, clockMs) && j < rule) {
+            if (latestWatermark >= clock.timerMs(dueMs, clockMs) && j < rule) {
                 return j;
             }
             clockMs = AlertClock.advance(clockMs, elements.get(j).knownMs());
@@ -58,6 +59,13 @@ class AlertClockTest {
 
     @Test
     void theTimerNeverFiresBeforeATransitionTheRulePutsFirst() {
+        // the default settle time, and others a site's watermark out-of-orderness may give
+        for (AlertClock clock : List.of(AlertClock.DEFAULT, new AlertClock(2 * MIN), new AlertClock(12 * MIN))) {
+            theTimerNeverFiresBeforeATransitionTheRulePutsFirst(clock);
+        }
+    }
+
+    private static void theTimerNeverFiresBeforeATransitionTheRulePutsFirst(AlertClock clock) {
         Random random = new Random(12);
         for (int run = 0; run < 20_000; run++) {
             long t0 = 1_000 * MIN;
@@ -73,28 +81,41 @@ class AlertClockTest {
                 Element e = elements.get(i);
                 elements.set(i, new Element(e.atMs(), e.knownMs() - random.nextInt(30_000)));
             }
-            long clock = random.nextBoolean() ? AlertClock.NO_TIME : t0 - random.nextInt(10) * MIN;
+            long clockMs = random.nextBoolean() ? AlertClock.NO_TIME : t0 - random.nextInt(10) * MIN;
             long due = t0 + (random.nextInt(40) - 5) * MIN / 2;
             int from = random.nextInt(elements.size() + 1);
-            assertThat(timerBeforeRule(elements, clock, from, due)).as("run %d: %s, clock %d, due %d after %d", run,
-                    elements, clock, due, from).isEqualTo(-1);
+            assertThat(timerBeforeRule(clock, elements, clockMs, from, due)).as("settle %d, run %d: %s, clock %d, due %d after %d",
+                    clock.settleMs(), run, elements, clockMs, due, from).isEqualTo(-1);
         }
     }
 
     @Test
     void aTransitionDatedBeforeTheDueTimeButKnownWellAfterItComesAfterTheTick() {
+        AlertClock clock = AlertClock.DEFAULT;
         long due = 30_000;
         // confirmed within the settle time: on time, before the TICK
-        assertThat(AlertClock.dueBefore(0, 25_000, 80_000)).isLessThan(due);
+        assertThat(clock.dueBefore(0, 25_000, 80_000)).isLessThan(due);
         // confirmed more than the settle time after the due time: after the TICK
-        assertThat(AlertClock.dueBefore(0, 25_000, due + AlertClock.SETTLE_MS + 1)).isGreaterThanOrEqualTo(due);
+        assertThat(clock.dueBefore(0, 25_000, due + clock.settleMs() + 1)).isGreaterThanOrEqualTo(due);
         // known no later than what came before it (one reading, one released backlog): event-time order only
-        assertThat(AlertClock.dueBefore(20 * MIN, 25_000, 20 * MIN)).isEqualTo(25_000);
+        assertThat(clock.dueBefore(20 * MIN, 25_000, 20 * MIN)).isEqualTo(25_000);
         // the detector's clock has no date of its own
-        assertThat(AlertClock.dueBefore(0, AlertClock.NO_TIME, 4 * MIN)).isLessThan(due);
-        assertThat(AlertClock.timerMs(due, 0)).isEqualTo(due + AlertClock.SETTLE_MS);
-        assertThat(AlertClock.timerMs(due, 20 * MIN)).isEqualTo(20 * MIN);
-        assertThat(AlertClock.timerMs(AlertClock.NO_TIME, 20 * MIN)).isEqualTo(AlertClock.NO_TIME);
-        assertThat(AlertClock.dueBy(AlertClock.timerMs(due, 0))).isEqualTo(due);
+        assertThat(clock.dueBefore(0, AlertClock.NO_TIME, 4 * MIN)).isLessThan(due);
+        assertThat(clock.timerMs(due, 0)).isEqualTo(due + clock.settleMs());
+        assertThat(clock.timerMs(due, 20 * MIN)).isEqualTo(20 * MIN);
+        assertThat(clock.timerMs(AlertClock.NO_TIME, 20 * MIN)).isEqualTo(AlertClock.NO_TIME);
+        assertThat(clock.dueBy(clock.timerMs(due, 0))).isEqualTo(due);
+    }
+
+    @Test
+    void theSettleTimeIsTheClocksOwn() {
+        long due = 30_000;
+        AlertClock tenMinutes = new AlertClock(10 * MIN);
+        assertThat(tenMinutes.timerMs(due, 0)).isEqualTo(due + 10 * MIN);
+        assertThat(tenMinutes.dueBy(due + 10 * MIN)).isEqualTo(due);
+        // known 7 minutes after the due time: late for the default clock, on time for a 10-minute settle
+        assertThat(AlertClock.DEFAULT.dueBefore(0, 25_000, due + 7 * MIN)).isGreaterThanOrEqualTo(due);
+        assertThat(tenMinutes.dueBefore(0, 25_000, due + 7 * MIN)).isLessThan(due);
+        assertThatThrownBy(() -> new AlertClock(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

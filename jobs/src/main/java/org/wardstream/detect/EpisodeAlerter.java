@@ -43,7 +43,8 @@ import org.wardstream.rules.Rules;
  * {@link AlertClock} (clinical), from when each transition became known (its receipt; for released held readings the
  * time the detector's clock TICK gives; the latest so far is the patient's clock, {@link PatientEpisodes#clockMs}):
  * before a transition, the changes due by its time or known to be due before it became known; otherwise on this
- * operator's event-time timer, {@link AlertClock#SETTLE_MS} after the due time. The same order whichever of the
+ * operator's event-time timer, the settle time after the due time: the job's watermark out-of-orderness
+ * ({@link IngestSettings#outOfOrderness}, 5 min by default; {@link AlertClock#settleMs}). The same order whichever of the
  * watermark and a transition thread timing delivers first, even for a transition dated before the due time (the
  * detectors back-date, e.g. an AF end to its first regular beat).
  * A transition that reaches this operator before the patient's enrolment does (the two come by different inputs, and
@@ -57,6 +58,8 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     private final Rules rules;
     private final long enrolmentGraceMs;
+    /** Its settle time is the job's watermark out-of-orderness ({@link IngestSettings#outOfOrderness}). */
+    private final AlertClock alertClock;
 
     private transient ValueState<PatientProfile> profile;
     private transient ValueState<byte[]> episodeState;
@@ -72,6 +75,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     public EpisodeAlerter(Rules rules, IngestSettings settings) {
         this.rules = rules;
         this.enrolmentGraceMs = settings.enrolmentGrace().toMillis();
+        this.alertClock = new AlertClock(settings.outOfOrderness().toMillis());
     }
 
     @Override
@@ -108,7 +112,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         // the watermark passed that time before this record arrived depends on thread timing, not on the input)
         boolean clock = t.kind() == Transition.Kind.TICK; // a TICK from the detector is its clock only (DetectorOutput)
         tickUpTo(episodes, eff, zone, ctx.getCurrentKey(),
-                AlertClock.dueBefore(episodes.clockMs, clock ? AlertClock.NO_TIME : t.atMs(), signal.receivedMs), out);
+                alertClock.dueBefore(episodes.clockMs, clock ? AlertClock.NO_TIME : t.atMs(), signal.receivedMs), out);
         episodes.clockMs = AlertClock.advance(episodes.clockMs, signal.receivedMs);
         if (!clock) {
             apply(episodes, t, eff, zone, signal.programme, signal.delayedByMs, signal.receivedMs, out);
@@ -146,7 +150,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
-        tickUpTo(episodes, eff, zoneOf(p), ctx.getCurrentKey(), AlertClock.dueBy(timestamp), out);
+        tickUpTo(episodes, eff, zoneOf(p), ctx.getCurrentKey(), alertClock.dueBy(timestamp), out);
         finish(episodes, eff, ctx);
     }
 
@@ -204,7 +208,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     /** Saves the episodes and keeps one event-time timer to decide the earliest TICK that can change something. */
     private void finish(PatientEpisodes episodes, EffectiveRules eff, Context ctx) throws IOException {
         episodeState.update(episodes.toBytes());
-        timer.moveTo(ctx.timerService(), AlertClock.timerMs(nextTimerMs(episodes, eff), episodes.clockMs));
+        timer.moveTo(ctx.timerService(), alertClock.timerMs(nextTimerMs(episodes, eff), episodes.clockMs));
     }
 
     /** The earliest time a TICK can change something for any type, or {@link Long#MIN_VALUE}. */

@@ -11,7 +11,9 @@ import org.wardstream.schema.wire.DecodeLimits;
  * @param futureTolerance     how far device time may lie after timeReceived, and device or receipt time after
  *                            the broker's record timestamp or the job's own clock, before the event is refused
  * @param enrolmentGrace      how long (processing time) an event waits for its patient's enrolment
- * @param outOfOrderness      watermark bound: how far event time may go backwards before an event is late
+ * @param outOfOrderness      watermark bound: how far event time may go backwards before an event is late; also the
+ *                            alert lifecycle's settle time ({@code AlertClock}: a TICK is decided this long after
+ *                            its due time unless a transition comes first)
  * @param idleness            a partition with no records for this long stops holding the watermark back
  * @param dedupHorizon        event ids are remembered for this long of broker time (the record timestamp)
  * @param dedupMaxIdsPerPatient hard cap on remembered ids per patient (oldest evicted first)
@@ -37,6 +39,11 @@ public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, 
                 dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
     }
 
+    public IngestSettings withOutOfOrderness(Duration bound) {
+        return new IngestSettings(futureTolerance, enrolmentGrace, bound, idleness, dedupHorizon,
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
+    }
+
     public IngestSettings withIdleness(Duration idle) {
         return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idle, dedupHorizon,
                 dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
@@ -49,11 +56,13 @@ public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, 
 
     /**
      * These settings with the clock windows given as job arguments ({@code --future-tolerance},
-     * {@code --max-device-age}, {@code --max-receipt-lag}, ISO-8601 durations such as PT5M, P7D, PT24H).
+     * {@code --max-device-age}, {@code --max-receipt-lag}, ISO-8601 durations such as PT5M, P7D, PT24H), and the
+     * watermark's {@code --out-of-orderness} (PT5M).
      */
     public IngestSettings withClockWindowArgs(java.util.function.Function<String, String> args) {
         return withClockWindows(duration(args, "future-tolerance", futureTolerance),
-                duration(args, "max-device-age", maxDeviceAge), duration(args, "max-receipt-lag", maxReceiptLag));
+                duration(args, "max-device-age", maxDeviceAge), duration(args, "max-receipt-lag", maxReceiptLag))
+                .withOutOfOrderness(duration(args, "out-of-orderness", outOfOrderness));
     }
 
     private static Duration duration(java.util.function.Function<String, String> args, String name, Duration d) {

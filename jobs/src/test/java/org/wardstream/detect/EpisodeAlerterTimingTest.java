@@ -106,7 +106,14 @@ class EpisodeAlerterTimingTest {
     private static List<StreamedAlertChange> race(List<StreamedTransition> before, long watermark,
                                                   List<StreamedTransition> after, boolean watermarkFirst)
             throws Exception {
-        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults()),
+        return race(before, watermark, after, watermarkFirst, IngestSettings.defaults());
+    }
+
+    /** ... with the job's {@code settings} (the watermark out-of-orderness is the alert clock's settle time). */
+    private static List<StreamedAlertChange> race(List<StreamedTransition> before, long watermark,
+                                                  List<StreamedTransition> after, boolean watermarkFirst,
+                                                  IngestSettings settings) throws Exception {
+        try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(Rules.loadClasspath(), settings),
                 (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
             h.processElement2(new StreamRecord<>(enrolment(Map.of())));
             for (StreamedTransition s : before) {
@@ -128,13 +135,13 @@ class EpisodeAlerterTimingTest {
      * The race seen in a replay: the watermark passes the time AF's minimum duration (30 s) is reached, and the AF end
      * arrives after it although dated before it (the detector dates it at the first regular beat and confirms it
      * later). Whichever reaches the alerter first, the records are the same: an end confirmed within the settle time
-     * ({@link org.wardstream.episodes.AlertClock#SETTLE_MS}) counts as on time and discards the 25-second run; one
+     * ({@link org.wardstream.episodes.AlertClock#DEFAULT_SETTLE_MS}) counts as on time and discards the 25-second run; one
      * confirmed later than that was not known when the raise was due, so the alert is raised then and closes at the end.
      */
     @Test
     void aBackDatedEndReadsTheSameWhetherTheWatermarkPassedTheRaiseFirst() throws Exception {
         List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
-        long settle = org.wardstream.episodes.AlertClock.SETTLE_MS;
+        long settle = org.wardstream.episodes.AlertClock.DEFAULT_SETTLE_MS;
         for (long received : new long[] {T0 + 80 * SEC, T0 + 30 * SEC + settle + 60 * SEC}) {
             List<StreamedTransition> after = List.of(afEnd(T0 + 25 * SEC, received));
             // past the raise at T0 + 30 s and its settle time, before the end was received
@@ -157,7 +164,7 @@ class EpisodeAlerterTimingTest {
      */
     @Test
     void releasedTransitionsFollowTheDetectorsClock() throws Exception {
-        long settle = org.wardstream.episodes.AlertClock.SETTLE_MS;
+        long settle = org.wardstream.episodes.AlertClock.DEFAULT_SETTLE_MS;
         List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
         long release = T0 + 30 * SEC + settle + 2 * MIN;
         List<StreamedTransition> released = List.of(clock(release), afEnd(T0 + 25 * SEC, T0 + 28 * SEC));
@@ -270,5 +277,36 @@ class EpisodeAlerterTimingTest {
             h.processBothWatermarks(new Watermark(T0 + 180 * MIN));
             assertThat(h.extractOutputValues()).isEmpty();
         }
+    }
+
+    /**
+     * The settle time is the job's configured watermark out-of-orderness, not a constant: with 10 minutes, an AF
+     * raise due at T0 + 30 s is decided when event time reaches the due time plus 10 minutes (not plus 5); and an
+     * end confirmed 7 minutes after the due time is still on time (the 25-second run raises nothing).
+     */
+    @Test
+    void theSettleTimeIsTheConfiguredOutOfOrderness() throws Exception {
+        IngestSettings tenMinutes = IngestSettings.defaults().withOutOfOrderness(java.time.Duration.ofMinutes(10));
+        long due = T0 + 30 * SEC;
+        for (IngestSettings settings : List.of(IngestSettings.defaults(), tenMinutes)) {
+            long settle = settings.outOfOrderness().toMillis();
+            try (var h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                    new EpisodeAlerter(Rules.loadClasspath(), settings),
+                    (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
+                h.processElement2(new StreamRecord<>(enrolment(Map.of())));
+                h.processElement1(new StreamRecord<>(afStart(T0, T0 + 20 * SEC), T0 + 20 * SEC));
+                h.processBothWatermarks(new Watermark(due + settle - 1));
+                assertThat(h.extractOutputValues()).as("settle " + settle).isEmpty();
+                h.processBothWatermarks(new Watermark(due + settle));
+                assertThat(h.extractOutputValues()).as("settle " + settle).singleElement()
+                        .satisfies(c -> assertThat(c.kind).isEqualTo("OPENED"))
+                        .satisfies(c -> assertThat(c.atMs).isEqualTo(due));
+            }
+        }
+        List<StreamedTransition> before = List.of(afStart(T0, T0 + 20 * SEC));
+        List<StreamedTransition> after = List.of(afEnd(T0 + 25 * SEC, due + 7 * MIN));
+        assertThat(race(before, due + 7 * MIN - 1, after, true, tenMinutes)).isEmpty();
+        assertThat(race(before, due + 7 * MIN - 1, after, true, IngestSettings.defaults()))
+                .extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
     }
 }

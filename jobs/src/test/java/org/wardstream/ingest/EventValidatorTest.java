@@ -175,6 +175,9 @@ class EventValidatorTest {
         assertThat(s.maxDeviceAge()).isEqualTo(java.time.Duration.ofDays(2));
         assertThat(s.maxReceiptLag()).isEqualTo(java.time.Duration.ofHours(1));
         assertThat(s.futureTolerance()).isEqualTo(IngestSettings.defaults().futureTolerance());
+        assertThat(s.outOfOrderness()).isEqualTo(IngestSettings.defaults().outOfOrderness());
+        assertThat(IngestSettings.defaults().withClockWindowArgs(java.util.Map.of("out-of-orderness", "PT10M")::get)
+                .outOfOrderness()).isEqualTo(java.time.Duration.ofMinutes(10));
         assertThatThrownBy(() -> IngestSettings.defaults().withClockWindowArgs(java.util.Map.of("max-device-age", "7 days")::get))
                 .hasMessageContaining("--max-device-age must be a positive ISO-8601 duration");
     }
