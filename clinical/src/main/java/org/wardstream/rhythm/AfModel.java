@@ -31,7 +31,7 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
                       double onsetThreshold, String trainedOn) {
 
     /** Classpath resource of the shipped model. */
-    public static final String RESOURCE = "/org/wardstream/rhythm/af-model-v4.json";
+    public static final String RESOURCE = "/org/wardstream/rhythm/af-model-v5.json";
 
     /** The model's inputs: {@link AfFeatures}, {@link AfContextFeatures} (since af-model-v2), {@link AfShapeFeatures} (since af-model-v3). */
     public static final String[] FEATURE_NAMES = concat(concat(AfFeatures.NAMES, AfContextFeatures.NAMES), AfShapeFeatures.NAMES);

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  *       features into the probability p that the segment is AF: IRREGULAR if p &gt; {@code irregularThreshold},
  *       REGULAR otherwise. The segment's {@link RhythmSegment#irregularity()} is p.</li>
  *   <li><b>Hysteresis and persistence.</b> AF opens after {@code onsetSegments} [5] consecutive IRREGULAR segments
- *       whose mean p is above {@code onsetThreshold} (a higher bar to open than to stay), and closes after
+ *       whose recent p (an exponentially weighted mean with span {@code onsetSegments}, {@link #onsetEvidence}; since
+ *       af-model-v5) is above {@code onsetThreshold} (a higher bar to open than to stay), and closes after
  *       {@code offsetSegments} [5] consecutive REGULAR ones; INSUFFICIENT segments neither add nor remove evidence.
  *       Missing data longer than {@code gapResetMs} [60 s] resets the evidence; longer than {@code afMaxBridgeMs}
  *       [10 min] closes an open episode at the last clean beat.</li>
@@ -224,18 +225,16 @@ public final class RrAnalyser {
                     // beats before it (they only filled the window); otherwise it starts with this segment.
                     s.irregularRunStartMs = s.irregularRunStartMs != RrAnalyserState.NO_TIME
                             ? s.irregularRunStartMs : s.segStartMs;
-                    s.irregularRunScoreSum = 0;
                     s.irregularRunRateSum = 0;
                 }
+                s.irregularRunEvidence = onsetEvidence(s.irregularRunEvidence, score, s.irregularRun, p.onsetSegments());
                 s.irregularRun++;
-                s.irregularRunScoreSum += (float) score;
                 s.irregularRunRateSum += (float) rate;
                 s.regularRun = 0;
-                if (!s.afActive && s.irregularRun >= p.onsetSegments()
-                        && s.irregularRunScoreSum / s.irregularRun > p.onsetThreshold()) {
+                if (!s.afActive && s.irregularRun >= p.onsetSegments() && s.irregularRunEvidence > p.onsetThreshold()) {
                     s.afActive = true;
                     s.afOnsetMs = s.irregularRunStartMs;
-                    sink.accept(new AfOnset(s.afOnsetMs, endMs, s.irregularRunScoreSum / s.irregularRun,
+                    sink.accept(new AfOnset(s.afOnsetMs, endMs, s.irregularRunEvidence,
                             s.irregularRunRateSum / s.irregularRun));
                 }
             }
@@ -253,6 +252,23 @@ public final class RrAnalyser {
         sink.accept(new RhythmSegment(s.segStartMs, endMs, s.segBeats, s.segExcluded, rate,
                 s.segMinRrMs, s.segMaxRrMs, score, cls, s.afActive));
         clearSegment(s);
+    }
+
+    /**
+     * The onset evidence of an irregular run after one more IRREGULAR segment of probability {@code p}, the run having
+     * {@code runBefore} segments before it: the segment's p for a run's first segment, then an exponentially weighted
+     * mean of the run's p with span {@code onsetSegments} (weight 2 / (onsetSegments + 1) on the newest segment).
+     * AF opens when the run has at least {@code onsetSegments} segments and this evidence is above the onset bar
+     * (since af-model-v5; before, the mean p of the whole run): a run is judged on its recent segments, so a long run
+     * whose first segments read weakly (the 32-interval window still holding the rhythm before the run, or a stretch
+     * of moderately irregular AF) opens once its recent segments are clearly AF, and a run whose evidence fades does
+     * not open on its early strength. Float arithmetic: the state stores the evidence as a float, and
+     * cross-validation's simulation of this state machine calls this method, so both compute the same value.
+     */
+    public static float onsetEvidence(float evidence, double p, int runBefore, int onsetSegments) {
+        if (runBefore == 0) return (float) p;
+        float weight = 2f / (onsetSegments + 1);
+        return evidence + weight * ((float) p - evidence);
     }
 
     private static void closeAf(RrAnalyserState s, long offsetMs, long emittedAtMs, AfOffset.Reason reason,

@@ -9,7 +9,7 @@ import java.io.IOException;
 
 /**
  * The complete per-patient state of {@link RrAnalyser}: fixed-size arrays and a few counters, so its
- * size does not grow with the number of beats (at most 247 bytes serialised in format 3, see
+ * size does not grow with the number of beats (at most 247 bytes serialised in formats 3 and 4, see
  * {@link #maxSerializedSize()}; format 2 was at most 293).
  *
  * <p>It is a plain mutable class with a public no-arg constructor and public fields so that Flink can
@@ -27,6 +27,9 @@ public final class RrAnalyserState extends CompactState {
     public static final long NO_TIME = Long.MIN_VALUE;
 
     /**
+     * 4 (af-model-v5): the same layout as 3; the float after {@link #regularRunStartMs} is the irregular run's onset
+     * evidence ({@link RrAnalyser#onsetEvidence}, a weighted mean of its probabilities) where format 3 kept their sum: a
+     * format-3 state's sum is read as the run's mean (its sum over {@link #irregularRun}), so an open run carries on.
      * 3: the RR ring holds 64 intervals and there is no per-beat score buffer (the detector scores a segment once, at
      * its end, from the ring). A version 1 or 2 state (32-interval ring, per-beat irregularity scores) is read: its
      * ring is copied oldest-first into the new ring, so the window carries on; its per-beat scores are dropped (the
@@ -34,7 +37,9 @@ public final class RrAnalyserState extends CompactState {
      * not probabilities, so an open irregular run restarts its sum (the AF state itself, afActive and the onset time,
      * is kept). 2: same layout as 1; {@link #irregularRunStartMs} also marks a (re)start's warm-up.
      */
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 4;
+    /** The format before the onset evidence (same layout). */
+    private static final byte V3 = 3;
 
     // --- RR window: clean RR in ms, 0 marks an excluded (artefact/gap) interval ---
     public int[] rr = new int[RR_CAPACITY];
@@ -68,7 +73,8 @@ public final class RrAnalyserState extends CompactState {
      */
     public long irregularRunStartMs = NO_TIME;
     public long regularRunStartMs = NO_TIME;
-    public float irregularRunScoreSum;
+    /** The irregular run's onset evidence while {@link #irregularRun} &gt; 0 ({@link RrAnalyser#onsetEvidence}). */
+    public float irregularRunEvidence;
     public float irregularRunRateSum;
 
     /**
@@ -104,26 +110,27 @@ public final class RrAnalyserState extends CompactState {
         out.writeInt(regularRun);
         out.writeLong(irregularRunStartMs);
         out.writeLong(regularRunStartMs);
-        out.writeFloat(irregularRunScoreSum);
+        out.writeFloat(irregularRunEvidence);
         out.writeFloat(irregularRunRateSum);
     }
 
     /** Reads a state written by {@link #writeTo}. */
     public static RrAnalyserState readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION && version != 1 && version != 2) {
+        if (version != FORMAT_VERSION && version != V3 && version != 1 && version != 2) {
             throw new IOException("unsupported RrAnalyserState format version " + version);
         }
         RrAnalyserState s = new RrAnalyserState();
         int rrCap = in.readUnsignedByte();
-        int expectedCap = version == FORMAT_VERSION ? RR_CAPACITY : V2_RR_CAPACITY;
+        boolean ring64 = version >= V3;
+        int expectedCap = ring64 ? RR_CAPACITY : V2_RR_CAPACITY;
         if (rrCap != expectedCap) throw new IOException("RR capacity " + rrCap + " != " + expectedCap);
         int[] ring = new int[rrCap];
         for (int i = 0; i < rrCap; i++) ring[i] = in.readUnsignedShort();
         int head = in.readUnsignedByte();
         int count = in.readUnsignedByte();
         if (head >= rrCap || count > rrCap) throw new IOException("RR ring head " + head + " / count " + count);
-        if (version == FORMAT_VERSION) {
+        if (ring64) {
             s.rr = ring;
             s.rrHead = head;
             s.rrCount = count;
@@ -143,7 +150,7 @@ public final class RrAnalyserState extends CompactState {
         s.segSumRrMs = in.readLong();
         s.segMinRrMs = in.readInt();
         s.segMaxRrMs = in.readInt();
-        if (version < FORMAT_VERSION) {
+        if (!ring64) {
             int segCap = in.readUnsignedByte();
             if (segCap != V2_SEGMENT_CAPACITY) throw new IOException("segment capacity " + segCap + " != " + V2_SEGMENT_CAPACITY);
             int scores = in.readUnsignedByte();
@@ -155,16 +162,19 @@ public final class RrAnalyserState extends CompactState {
         s.regularRun = in.readInt();
         s.irregularRunStartMs = in.readLong();
         s.regularRunStartMs = in.readLong();
-        s.irregularRunScoreSum = in.readFloat();
+        s.irregularRunEvidence = in.readFloat();
+        if (version == V3 && s.irregularRun > 0) {
+            s.irregularRunEvidence /= s.irregularRun; // format 3 kept the run's sum: its mean carries the run on
+        }
         s.irregularRunRateSum = in.readFloat();
         if (version == 1 && s.irregularRun == 0) {
             // version 1 left the start of a finished run here; version 2 reads it as a warm-up start
             s.irregularRunStartMs = NO_TIME;
         }
-        if (version < FORMAT_VERSION && s.irregularRun > 0) {
+        if (!ring64 && s.irregularRun > 0) {
             // the run's sums were of the old irregularity score: restart the run's evidence from here
             s.irregularRun = 0;
-            s.irregularRunScoreSum = 0;
+            s.irregularRunEvidence = 0;
             s.irregularRunRateSum = 0;
             s.irregularRunStartMs = NO_TIME;
         }

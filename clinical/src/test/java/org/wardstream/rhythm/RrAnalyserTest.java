@@ -277,6 +277,69 @@ class RrAnalyserTest {
         return bytes.toByteArray();
     }
 
+    /** A model whose probability is the logistic of feature 0 alone (for scripting segment probabilities). */
+    private static RhythmParameters scriptedProbabilities(double[] probabilities) {
+        int n = AfModel.FEATURE_COUNT;
+        double[] mean = new double[n], scale = new double[n], coef = new double[n];
+        java.util.Arrays.fill(scale, 1.0);
+        coef[0] = 1.0;
+        return RhythmParameters.DEFAULTS.withModel(new AfModel("test", mean, scale, coef, 0.0, 0.07, 0.79, "test"));
+    }
+
+    @Test
+    void aRunWhoseFirstSegmentsReadWeaklyOpensOnceItsRecentSegmentsAreClearlyAf() {
+        // five segments at p 0.3 (irregular, above the 0.07 segment threshold, far below the 0.79 onset bar), then
+        // clearly AF: the run's mean would pass 0.79 only at its 18th segment; its recent evidence does at the 9th
+        // (exponentially weighted, span 5: 0.3, 0.53, 0.68, 0.786, 0.854)
+        double[] p = {0.3, 0.3, 0.3, 0.3, 0.3, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99};
+        int[] segment = {0};
+        RhythmParameters params = scriptedProbabilities(p);
+        RrAnalyser a = new RrAnalyser(params, x -> (state, out) -> {
+            double q = p[Math.min(segment[0]++, p.length - 1)];
+            out[0] = Math.log(q / (1 - q));
+            return true;
+        });
+        Feeder f = new Feeder(a);
+        for (int i = 0; i < p.length * params.segmentBeats(); i++) f.clean(800);
+        List<AfOnset> onsets = f.of(AfOnset.class);
+        assertThat(onsets).hasSize(1);
+        List<RhythmSegment> segs = f.of(RhythmSegment.class);
+        assertThat(segs.get(7).afActive()).isFalse();
+        assertThat(segs.get(8).afActive()).isTrue();
+        assertThat(onsets.get(0).emittedAtMs()).isEqualTo(segs.get(8).endMs());
+        assertThat(onsets.get(0).onsetMs()).as("back-dated to the run's first segment").isEqualTo(segs.get(0).startMs());
+        assertThat(onsets.get(0).irregularity()).isGreaterThan(0.79).isLessThan(0.86);
+    }
+
+    @Test
+    void theOnsetEvidenceIsTheFirstProbabilityThenAWeightedMeanWithSpanOnsetSegments() {
+        assertThat(RrAnalyser.onsetEvidence(0.4f, 0.9, 0, 5)).isEqualTo(0.9f);
+        // weight 2 / (5 + 1) on the newest segment
+        assertThat((double) RrAnalyser.onsetEvidence(0.6f, 0.9, 3, 5)).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat((double) RrAnalyser.onsetEvidence(0.6f, 0.9, 3, 2)).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
+        // a constant run's evidence is that constant
+        float e = 0;
+        for (int k = 0; k < 20; k++) e = RrAnalyser.onsetEvidence(e, 0.85, k, 5);
+        assertThat((double) e).isCloseTo(0.85, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void aFormatThreeStatesRunSumIsReadAsTheRunsMean() {
+        RrAnalyserState s = new RrAnalyserState();
+        s.irregularRun = 3;
+        s.irregularRunEvidence = 2.4f; // format 3 kept the sum of the run's probabilities here
+        s.irregularRunStartMs = T0;
+        byte[] bytes = s.toBytes();
+        assertThat(bytes[0]).isEqualTo((byte) 4);
+        bytes[0] = 3; // the same layout
+        RrAnalyserState read = RrAnalyserState.fromBytes(bytes);
+        assertThat(read.irregularRun).isEqualTo(3);
+        assertThat((double) read.irregularRunEvidence).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(read.irregularRunStartMs).isEqualTo(T0);
+        // a format-4 state is read as written
+        assertThat(RrAnalyserState.fromBytes(s.toBytes()).irregularRunEvidence).isEqualTo(2.4f);
+    }
+
     @Test
     void aFormatTwoStateIsReadIntoTheLargerRingAndCarriesOn() throws IOException {
         int[] ring = new int[32];
@@ -293,7 +356,7 @@ class RrAnalyserTest {
         // an open irregular run's sums were old-score sums: the run restarts
         RrAnalyserState run = RrAnalyserState.fromBytes(formatTwo(2, ring, 5, 32, 3, T0 - 20_000, false, RrAnalyserState.NO_TIME));
         assertThat(run.irregularRun).isZero();
-        assertThat(run.irregularRunScoreSum).isZero();
+        assertThat(run.irregularRunEvidence).isZero();
         // version 1 left the start of a finished run in irregularRunStartMs: read as no warm-up start
         RrAnalyserState v1 = RrAnalyserState.fromBytes(formatTwo(1, ring, 5, 32, 0, T0, false, RrAnalyserState.NO_TIME));
         assertThat(v1.irregularRunStartMs).isEqualTo(RrAnalyserState.NO_TIME);
@@ -368,7 +431,7 @@ class RrAnalyserTest {
         to.regularRun = c.regularRun;
         to.irregularRunStartMs = c.irregularRunStartMs;
         to.regularRunStartMs = c.regularRunStartMs;
-        to.irregularRunScoreSum = c.irregularRunScoreSum;
+        to.irregularRunEvidence = c.irregularRunEvidence;
         to.irregularRunRateSum = c.irregularRunRateSum;
     }
 }

@@ -180,10 +180,12 @@ public final class PeerFeatures implements Serializable {
                     }
                     for (RhythmEvent e : events) {
                         if (e instanceof RhythmSegment s) {
-                            // the score as the analyser adds it to the run's sum: (float) of the segment's median
-                            out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(),
-                                    s.classification() == SegmentClass.IRREGULAR,
-                                    s.classification() == SegmentClass.REGULAR, (float) s.irregularity()));
+                            // an IRREGULAR segment carries its run's onset evidence as the analyser computed it
+                            // (RrAnalyser.onsetEvidence): the state after this beat, which closed the segment
+                            boolean irregular = s.classification() == SegmentClass.IRREGULAR;
+                            out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(), irregular,
+                                    s.classification() == SegmentClass.REGULAR,
+                                    irregular ? p.rr.irregularRunEvidence : (float) s.irregularity()));
                         } else if (e instanceof PauseEvent pause) {
                             x.wearTracker().onData(p.wear, pause.endMs());
                         }

@@ -27,9 +27,10 @@ import org.wardstream.signals.RhythmRuleParameters;
  *   N0    INSUFFICIENT segment (before the run: not part of it)
  *   A1    IRREGULAR segment: the run's first, the episode's start
  *   B     IRREGULAR or INSUFFICIENT segment at which the onset condition does not (yet) hold
- *   O     IRREGULAR segment at which it holds: the run has &gt;= onsetSegments IRREGULAR segments and their mean
- *         score, summed in float in row order as the analyser sums it, is above onsetThreshold (AF opens here,
- *         at the 5th, 6th, ... segment of the run)
+ *   O     IRREGULAR segment at which it holds: the run has &gt;= onsetSegments IRREGULAR segments and the row's
+ *         score, the run's onset evidence after it (the analyser's own {@code RrAnalyser.onsetEvidence}, which the
+ *         extraction reads; since af-model-v5), is above onsetThreshold (AF opens here, at the 5th, 6th, ... segment
+ *         of the run)
  *   W     any row but a closing row             Zi      REGULAR segment, or a closing row
  *   Mi    INSUFFICIENT segment (neither adds nor removes evidence)
  *   closing rows: the end of input, or an RR gap that closed AF; the extraction repeats them offsetSegments
@@ -43,14 +44,13 @@ import org.wardstream.signals.RhythmRuleParameters;
  * partial match lives on past the onset row (without it, every later IRREGULAR row of an AF episode would be a
  * further candidate O, each with its own W*? tail until the episode ends).
  *
- * <p>The onset condition is an aggregate over the run. Flink SQL allows aggregates in {@code DEFINE}: {@code SUM}
- * over all rows of the match so far (the current one included), which the pattern restricts to IRREGULAR rows with
- * {@code CASE}; its {@code SUM} of a {@code FLOAT} column adds in float, in row order. Esper does not allow
- * aggregate functions in {@code DEFINE} ("An aggregate function may not appear in a DEFINE clause"), and a group
- * variable's own condition sees only the current row, so B cannot test the condition over its earlier rows. Esper
- * therefore gets the same pattern in two statements: {@code af-onset}, {@code P N0*? A1 B*? O} with the condition
- * written with enumeration methods over B ({@code aggregate} with a float seed, {@code countOf}) and B's
- * exclusion expressed as "the onset has not been reached", which a match ending at O gives for free; it inserts
+ * <p>The onset condition counts the run's IRREGULAR rows. Flink SQL allows aggregates in {@code DEFINE}: {@code SUM}
+ * over all rows of the match so far (the current one included). Esper does not allow aggregate functions in
+ * {@code DEFINE} ("An aggregate function may not appear in a DEFINE clause"), and a group variable's own condition
+ * sees only the current row, so B cannot test the condition over its earlier rows. Esper therefore gets the same
+ * pattern in two statements: {@code af-onset}, {@code P N0*? A1 B*? O} with the count written with an enumeration
+ * method over B ({@code countOf}) and B's exclusion expressed as "the onset has not been reached", which a match
+ * ending at O gives for free; it inserts
  * an {@code AF_ONSET} row (with that start) right after O, and {@code atrial-fibrillation},
  * {@code S W*? Z1 M1*? ... Z5} with S an onset row, consumes the episode (onset rows inside an open episode are W).
  *
@@ -69,7 +69,7 @@ public final class PeerRules {
     public final long tachyEndMinMs;
     public final int afOnsetSegments;
     public final int afOffsetSegments;
-    /** The analyser's onset threshold on the irregular run's mean score ({@link RhythmParameters#onsetThreshold()}). */
+    /** The analyser's onset threshold on the irregular run's onset evidence ({@link RhythmParameters#onsetThreshold()}). */
     public final double afOnsetThreshold;
 
     public PeerRules(Rules rules) {
@@ -123,11 +123,9 @@ public final class PeerRules {
      * {@code atrial-fibrillation}.
      */
     public String epl() {
-        // The run's IRREGULAR rows are A1, the IRREGULAR ones among B, and O. Float sum in row order, as the analyser.
+        // The run's IRREGULAR rows are A1, the IRREGULAR ones among B, and O.
         // (An enumeration method over a group variable with no rows yields null, hence the coalesce.)
         String n = "(2 + coalesce(B.countOf(x => x.irr = 1), 0))";
-        String sum = "cast(coalesce(B.aggregate(A1.score, (s, x) => case when x.irr = 1 then cast(s + x.score, float)"
-                + " else s end), A1.score) + O.score, float)";
         return String.format(Locale.ROOT, """
                 @name('tachycardia') select * from PeerRow(stream='hr')
                 match_recognize (
@@ -144,7 +142,7 @@ public final class PeerRules {
                     E as E.kind != 'HR' or (E.bpm < %3$s and E.t - R[0].t >= %4$d)
                 );
                 @name('af-onset') insert into PeerRow
-                select patientId, '%9$s' as stream, '%10$s' as kind, t, startMs as segStart from PeerRow(stream='rhythm')
+                select patientId, '%8$s' as stream, '%9$s' as kind, t, startMs as segStart from PeerRow(stream='rhythm')
                 match_recognize (
                   partition by patientId
                   measures A1.patientId as patientId, case when P.kind != 'SEG' then P.segStart else A1.segStart end as startMs, O.t as t
@@ -155,18 +153,18 @@ public final class PeerRules {
                     N0 as N0.kind = 'SEG' and N0.irr = 0 and N0.reg = 0,
                     A1 as A1.kind = 'SEG' and A1.irr = 1,
                     B as B.kind = 'SEG' and B.reg = 0,
-                    O as O.kind = 'SEG' and O.irr = 1 and %5$s >= %6$d and cast(%7$s / %5$s, float) > %8$s
+                    O as O.kind = 'SEG' and O.irr = 1 and %5$s >= %6$d and O.score > %7$s
                 );
-                @name('atrial-fibrillation') select * from PeerRow(stream='rhythm' or stream='%9$s')
+                @name('atrial-fibrillation') select * from PeerRow(stream='rhythm' or stream='%8$s')
                 match_recognize (
                   partition by patientId
                   measures S.patientId as patientId, S.segStart as startMs
                   after match skip past last row
-                  pattern (S W*? %11$s)
+                  pattern (S W*? %10$s)
                   define
-                    S as S.kind = '%10$s',
-                %12$s);
-                """, num(tachyRateBpm), tachyMinMs, num(tachyEndBpm), tachyEndMinMs, n, afOnsetSegments, sum,
+                    S as S.kind = '%9$s',
+                %11$s);
+                """, num(tachyRateBpm), tachyMinMs, num(tachyEndBpm), tachyEndMinMs, n, afOnsetSegments,
                 decimal(afOnsetThreshold), PeerRow.STREAM_AF_ONSET, PeerRow.AF_ONSET, offsetChain(),
                 offsetDefines("not", "!=", "and", "or"));
     }
@@ -194,9 +192,8 @@ public final class PeerRules {
 
     public String sqlAtrialFibrillation(String table) {
         // Aggregates without a variable run over every row of the match so far, the current one included; only
-        // IRREGULAR rows count (P is REGULAR or not a segment, N0 INSUFFICIENT). SUM of a FLOAT adds in float.
-        String onset = String.format(Locale.ROOT, "SUM(irr) >= %d AND CAST(CAST(SUM(CASE WHEN irr = 1 THEN score"
-                + " ELSE CAST(0 AS FLOAT) END) AS DOUBLE) / SUM(irr) AS FLOAT) > CAST(%s AS DOUBLE)",
+        // IRREGULAR rows count (P is REGULAR or not a segment, N0 INSUFFICIENT). score is the current row's.
+        String onset = String.format(Locale.ROOT, "SUM(irr) >= %d AND CAST(score AS DOUBLE) > CAST(%s AS DOUBLE)",
                 afOnsetSegments, decimal(afOnsetThreshold));
         return String.format(Locale.ROOT, """
                 SELECT patientId, startMs FROM %1$s

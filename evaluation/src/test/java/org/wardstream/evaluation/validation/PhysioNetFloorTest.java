@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Floors on the small attributed PhysioNet subset in {@code src/test/resources/physionet}
  * (see its ATTRIBUTION.md): MIT-BIH 201 and 219 (AF), 119 (bigeminy/trigeminy, PVCs), 232 (sinus
  * bradycardia with 30 clean pauses > 3 s), the first 2 h of nsr2db nsr001 and a 3.9 h slice of nsr014 (marked
- * sinus irregularity). The floors sit slightly below the values measured with the shipped model af-model-v4 (issue
+ * sinus irregularity). The floors sit slightly below the values measured with the shipped model af-model-v5 (issue
  * 13), so a regression fails here, while the cross-validated numbers are produced by {@link CrossValidation} and
  * reported in docs/VALIDATION.md.
  */
@@ -28,20 +28,20 @@ class PhysioNetFloorTest {
         ValidationSummary s = ValidationHarness.validate(subset(), new RrAnalyser(), 1);
         assertThat(s.errors).isZero();
         assertThat(s.records).hasSize(6);
-        // measured with af-model-v4 (segment 0.07, onset 0.79, offset 8 segments; in-sample for these records: the shipped
-        // model was fitted on all development records): Se 0.9768 Sp 0.9313 PPV 0.8818 (af-model-v3: 0.9764, 0.9389,
-        // 0.8934: AF episodes now close 3 segments later), episodes 9/10 (219's shortest run is missed;
-        // af-model-v2: Se 0.9908 Sp 0.9170 PPV 0.8623, 10/10), no false episode on nsr001_2h, 1 on the nsr014 slice
-        // (af-model-v2: 4; the known limitation: sinus irregularity that RR timing cannot tell from slow AF), 33/33
-        // pauses, none false. Sp is low here because the subset's non-AF denominator is small and dominated by
-        // AF-to-sinus transitions (219, 201, with 201's nodal rhythm) and 232's atrial ectopy.
-        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.97);
-        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.93);
-        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.88);
-        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.90);
+        // measured with af-model-v5 (segment 0.05, onset 0.83 on the run's recent evidence, offset 8 segments; in-sample
+        // for these records: the shipped model was fitted on all development records): Se 0.9941 Sp 0.9157 PPV 0.8607,
+        // episodes 10/10, no false episode on nsr001_2h, 4 on the nsr014 slice (af-model-v4: Se 0.9768 Sp 0.9313 PPV
+        // 0.8818, 9/10, 1 on the slice: v5's shipped instance is more sensitive, and the slice's sinus irregularity,
+        // which RR timing cannot tell from slow AF, opens more often), 33/33 pauses, none false. Sp is low here because
+        // the subset's non-AF denominator is small and dominated by AF-to-sinus transitions (219, 201, with 201's nodal
+        // rhythm) and 232's atrial ectopy.
+        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.99);
+        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.91);
+        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.85);
+        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
         RecordResult nsr001 = s.records.stream().filter(r -> r.record.equals("nsr001_2h")).findFirst().orElseThrow();
         assertThat(nsr001.detectedEpisodes).as("false AF episodes on 2 h of ordinary sinus rhythm").isZero();
-        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(2);
+        assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(4);
         assertThat(s.pauseRecall()).isEqualTo(1.0);
         assertThat(s.refPauses).isEqualTo(33);
         assertThat(s.falsePausesAll).isZero();
