@@ -14,7 +14,9 @@ import java.util.Map;
  *                              {@code notifyOnClose}: a record-only change that finalises the Observation
  *                              (status final, effectivePeriod.end) and feeds the episodes topic, but must not page
  *                              anyone ("no back-to-normal noise")
- * @param episodeId             deterministic id ({@link EpisodeIds})
+ * @param episodeId             deterministic id ({@link EpisodeIds}), with the detector version that started the episode
+ * @param detectorVersion       the detector of this change's own transition (the Provenance's author): after an upgrade
+ *                              it can be newer than the version in the episode id
  * @param episodeStartMs        episode start, device time
  * @param episodeEndMs          episode end for CLOSED, otherwise {@code null}
  * @param atMs                  device time of the change

@@ -60,6 +60,10 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
  *       episode closes once no new evidence has arrived for the window (on the next transition or TICK).</li>
  *   <li>Transitions for no running episode (UPDATE, ESCALATE, END while IDLE) produce nothing.</li>
+ *   <li><b>Ids</b>: every change of an episode (and a late escalation or promotion of an ended one) has the id of
+ *       its first alert, computed with the detector version of the transition that started the episode, kept in the
+ *       state: a job upgraded with a savepoint while the episode was open, whose detector version is newer, still
+ *       escalates and closes the alert the team has.</li>
  * </ul>
  */
 public final class EpisodeLifecycle {
@@ -111,6 +115,7 @@ public final class EpisodeLifecycle {
     private static void start(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
         s.episodeStartMs = start;
+        s.detectorVersion = t.detectorVersion(); // part of its id in every later change (see startedBy)
         s.lastEvidenceMs = t.atMs();
         s.escalatedMask = 0;
         s.severity = (byte) rule.severity().ordinal();
@@ -268,8 +273,9 @@ public final class EpisodeLifecycle {
         Map<String, Double> evidence = withEarlier(t.evidence(), s.lastAlertEvidence);
         s.lastAlertEvidence = EpisodeEvidence.keep(evidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         out.add(new AlertChange(AlertChange.Kind.ESCALATED, true,
-                EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.lastEpisodeStartMs), t.patient(), t.type(),
-                esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(), EscalationReasons.of(rule, esc, t.evidence()),
+                EpisodeIds.of(t.patient(), t.type(), startedBy(s.lastDetectorVersion, t), s.lastEpisodeStartMs),
+                t.patient(), t.type(), esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(),
+                EscalationReasons.of(rule, esc, t.evidence()),
                 evidence, t.detectorVersion(), rule.version(), 0));
     }
 
@@ -283,7 +289,8 @@ public final class EpisodeLifecycle {
         if (esc.severity().ordinal() <= rule.severity().ordinal()) return;
         long start = s.lastSuppressedStartMs;
         long end = s.lastSuppressedEndMs;
-        String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), start);
+        String startedBy = startedBy(s.lastSuppressedDetectorVersion, t);
+        String episodeId = EpisodeIds.of(t.patient(), t.type(), startedBy, start);
         // both records carry the escalation's evidence and what the suppressed episode opened and ended with
         Map<String, Double> evidence = withEarlier(t.evidence(), s.lastSuppressedEvidence);
         out.add(new AlertChange(AlertChange.Kind.OPENED, true, episodeId, t.patient(), t.type(), esc.severity(), start,
@@ -294,11 +301,13 @@ public final class EpisodeLifecycle {
         s.lastAlertEvidence = EpisodeEvidence.keep(evidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         s.lastSuppressedEvidence = new TreeMap<>();
         s.lastEpisodeStartMs = start;
+        s.lastDetectorVersion = startedBy;
         s.lastAlertEndMs = end;
         s.lastSeverity = (byte) esc.severity().ordinal();
         s.lastEscalatedMask = bit;
         s.lastSuppressedStartMs = NO_TIME;
         s.lastSuppressedEndMs = NO_TIME;
+        s.lastSuppressedDetectorVersion = null;
         if (s.suppressedCount > 0) s.suppressedCount--; // it no longer counts as a suppressed recurrence
     }
 
@@ -337,11 +346,13 @@ public final class EpisodeLifecycle {
             }
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
+            s.lastDetectorVersion = startedBy(s.detectorVersion, t);
             s.lastSeverity = s.severity;
             s.lastEscalatedMask = s.escalatedMask;
         } else if (s.phase == SUPPRESSED) {
             s.lastSuppressedStartMs = s.episodeStartMs;
             s.lastSuppressedEndMs = endMs;
+            s.lastSuppressedDetectorVersion = startedBy(s.detectorVersion, t);
             if (confirmedAfterTheEnd(rule)) {
                 s.lastSuppressedEvidence = EpisodeEvidence.keep(withEarlier(withEarlier(t.evidence(),
                         s.escalationEvidence), s.openingEvidence), EpisodeEvidence.MAX_EPISODE_VALUES);
@@ -349,6 +360,7 @@ public final class EpisodeLifecycle {
         }
         s.phase = IDLE;
         s.episodeStartMs = NO_TIME;
+        s.detectorVersion = null;
         s.lastEvidenceMs = NO_TIME;
         s.escalatedMask = 0;
         s.openingEvidence = new TreeMap<>();
@@ -368,10 +380,21 @@ public final class EpisodeLifecycle {
                                       Long endMs, String reason) {
         // the change's own evidence, then what opened and escalated the episode (keys it does not carry itself)
         Map<String, Double> evidence = withEarlier(withEarlier(t.evidence(), s.escalationEvidence), s.openingEvidence);
-        // the id is derived, not stored: hash of patient, type, detector version and episode start
-        String episodeId = EpisodeIds.of(t.patient(), t.type(), t.detectorVersion(), s.episodeStartMs);
+        // the id is derived: hash of patient, type, the detector version that started the episode and its start
+        String episodeId = EpisodeIds.of(t.patient(), t.type(), startedBy(s.detectorVersion, t), s.episodeStartMs);
         return new AlertChange(kind, notify, episodeId, t.patient(), t.type(), Severity.values()[s.severity],
                 s.episodeStartMs, endMs, t.atMs(), reason, evidence, t.detectorVersion(), rule.version(), s.suppressedCount);
+    }
+
+    /**
+     * The detector version that started an episode, kept in its state ({@code recorded}): part of the episode's id in
+     * every change of it. Later transitions may carry another version (the job was upgraded with a savepoint while the
+     * episode was open), and the episode must keep the id its OPENED alert had. State restored from format 7 and older
+     * did not record it: then the version of the release that wrote such state ({@link Transitions#unrecordedDetectorVersion}).
+     * Each change still names its own transition's detector ({@link AlertChange#detectorVersion}, the Provenance).
+     */
+    private static String startedBy(String recorded, Transition t) {
+        return recorded != null ? recorded : Transitions.unrecordedDetectorVersion(t.type());
     }
 
     /**

@@ -6,12 +6,13 @@ import org.wardstream.state.CompactState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per-patient, per-episode-type state of {@link EpisodeLifecycle}: fixed size (at most
+ * Per-patient, per-episode-type state of {@link EpisodeLifecycle}: bounded size (at most
  * {@value #MAX_SERIALIZED_SIZE} bytes serialised), public no-arg constructor and public fields (a Flink
  * POJO), versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link EpisodeLifecycle}.
  */
@@ -27,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 7;
+    private static final byte FORMAT_VERSION = 8;
+    /** The format before the detector versions that started the episodes were kept, still read. */
+    private static final byte FORMAT_VERSION_7 = 7;
     /** The format before the latest evidence's receipt and delay were kept, still read. */
     private static final byte FORMAT_VERSION_6 = 6;
     /** The format before the evidence of the last alerted and last suppressed episodes was kept, still read. */
@@ -36,8 +39,14 @@ public final class EpisodeState extends CompactState {
     private static final byte FORMAT_VERSION_4 = 4;
     /** The previous format (before the last suppressed episode was kept), still read: state from older savepoints. */
     private static final byte FORMAT_VERSION_3 = 3;
+    /**
+     * The longest detector version kept (UTF-8 bytes; today's are 24-26): writing a longer one fails with its name,
+     * which a test of every type's version guards against.
+     */
+    public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
-            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8;
+            + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES);
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -95,6 +104,16 @@ public final class EpisodeState extends CompactState {
      */
     public long evidenceReceivedMs = NO_TIME;
     public long evidenceDelayedByMs;
+    /**
+     * The detector version of the transition that started the current episode (null when IDLE): part of the episode's
+     * id in every change of it, whatever version its later transitions carry (an upgrade that bumps the detector
+     * version while the episode is open must not change its id). The same for the last alerted episode (an escalation
+     * confirmed after it closed) and the last suppressed one (promoted after it ended). Null in state of format 7 and
+     * older, which did not keep them: {@link Transitions#unrecordedDetectorVersion} says which version that was.
+     */
+    public String detectorVersion;
+    public String lastDetectorVersion;
+    public String lastSuppressedDetectorVersion;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -126,10 +145,37 @@ public final class EpisodeState extends CompactState {
         EpisodeEvidence.write(out, lastSuppressedEvidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         out.writeLong(evidenceReceivedMs);
         out.writeLong(evidenceDelayedByMs);
+        writeDetectorVersion(out, detectorVersion);
+        writeDetectorVersion(out, lastDetectorVersion);
+        writeDetectorVersion(out, lastSuppressedDetectorVersion);
+    }
+
+    /** One byte: 0 for none, else 1 + the number of UTF-8 bytes that follow. */
+    private static void writeDetectorVersion(DataOutput out, String version) throws IOException {
+        if (version == null) {
+            out.writeByte(0);
+            return;
+        }
+        byte[] utf8 = version.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_DETECTOR_VERSION_BYTES) {
+            throw new IOException("detector version " + version + " is " + utf8.length + " bytes, more than the "
+                    + MAX_DETECTOR_VERSION_BYTES + " an episode state keeps");
+        }
+        out.writeByte(1 + utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readDetectorVersion(DataInput in) throws IOException {
+        int n = in.readUnsignedByte();
+        if (n == 0) return null;
+        if (n - 1 > MAX_DETECTOR_VERSION_BYTES) throw new IOException("detector version of " + (n - 1) + " bytes");
+        byte[] utf8 = new byte[n - 1];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -159,9 +205,14 @@ public final class EpisodeState extends CompactState {
             s.lastAlertEvidence = EpisodeEvidence.read(in, EpisodeEvidence.MAX_EPISODE_VALUES);
             s.lastSuppressedEvidence = EpisodeEvidence.read(in, EpisodeEvidence.MAX_EPISODE_VALUES);
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_7) {
             s.evidenceReceivedMs = in.readLong();
             s.evidenceDelayedByMs = in.readLong();
+        }
+        if (v >= FORMAT_VERSION) {
+            s.detectorVersion = readDetectorVersion(in);
+            s.lastDetectorVersion = readDetectorVersion(in);
+            s.lastSuppressedDetectorVersion = readDetectorVersion(in);
         }
         return s;
     }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * @param episodeStartMs  START: when the episode began (may be back-dated, e.g. AF onset); otherwise ignored
  * @param atMs            when this transition happened (END: the episode end)
  * @param condition       ESCALATE (or START opening directly escalated): the rule's escalation condition
- * @param detectorVersion version of the detector that produced it (part of the episode id)
+ * @param detectorVersion version of the detector that produced it (a START's is part of the id of the episode it starts)
  * @param evidence        evidence values (e.g. minRateBpm, meanRateBpm, maxRateBpm, pauseMs), sorted by name
  */
 public record Transition(String patient, EpisodeType type, Kind kind, long episodeStartMs, long atMs,

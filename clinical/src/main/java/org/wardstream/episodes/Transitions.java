@@ -30,6 +30,23 @@ public final class Transitions {
     private Transitions() {
     }
 
+    /**
+     * The detector version that started an episode whose state does not record it: {@link EpisodeState} of format 7
+     * and older, restored from a savepoint of the last release before format 8 (the state did not keep it then, and
+     * the episode id was computed with the version of each change's own transition). Per type, that release's
+     * version, written out here because it is history: it must not follow the constants when they are bumped (AF and
+     * pause: af-model-v4's "wardstream-rr-analyser/5"; the others have not changed). Used only where the stored
+     * version is absent, so an episode open across the upgrade keeps the id its OPENED alert had. Exact for a
+     * savepoint of that release (the documented upgrade path, one release at a time).
+     */
+    public static String unrecordedDetectorVersion(EpisodeType type) {
+        return switch (type) {
+            case ATRIAL_FIBRILLATION, PAUSE -> "wardstream-rr-analyser/5";
+            case TACHYCARDIA, BRADYCARDIA -> "wardstream-hr-thresholds/1";
+            case INACTIVITY, DEVICE_OFFLINE -> "wardstream-wear-activity/1";
+        };
+    }
+
     /** The detector (name/version) whose events drive episodes of {@code type}: part of their episode ids. */
     public static String detectorVersion(EpisodeType type) {
         return switch (type) {

@@ -308,16 +308,20 @@ class EpisodeLifecycleTest {
     void stateIsSmallAndRoundTrips() {
         Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
         byte[] bytes = r.s.toBytes();
-        // + 16: the latest evidence's receipt and delay (format 7)
-        assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE).isLessThan(100 + 3 + 16);
+        // + 16: the latest evidence's receipt and delay (format 7); + 3 + 15: the detector version that started the
+        // episode and those of the last alerted and suppressed episodes, none here (format 8)
+        assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE)
+                .isLessThan(100 + 3 + 16 + 3 + DV.length());
         EpisodeState back = EpisodeState.fromBytes(bytes);
         assertThat(back).isEqualTo(r.s);
         assertThat(EpisodeLifecycle.onTransition(back, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES))
                 .isEqualTo(EpisodeLifecycle.onTransition(r.s, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES));
-        // the episode id is derived from the state, not stored in it; the evidence kept is small (three count bytes
-        // when empty, 9 bytes a value)
+        // the episode id is derived from the state (its start and the detector version that started it), not stored in
+        // it; the evidence kept is small (three count bytes when empty, 9 bytes a value), and so are the versions (one
+        // byte when absent, one and the version's UTF-8 bytes otherwise)
         assertThat(new EpisodeState().toBytes()).hasSize(EpisodeState.MAX_SERIALIZED_SIZE
-                - 3 * (EpisodeEvidence.MAX_SERIALIZED_SIZE - 1) - 2 * (EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE - 1));
+                - 3 * (EpisodeEvidence.MAX_SERIALIZED_SIZE - 1) - 2 * (EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE - 1)
+                - 3 * EpisodeState.MAX_DETECTOR_VERSION_BYTES);
         // state written by the previous formats still reads, as from a savepoint: 5 (without the ended episodes'
         // evidence), 4 (without any evidence) and 3 (without the last suppressed episode either)
         EpisodeState idle = new EpisodeState();
@@ -331,14 +335,16 @@ class EpisodeLifecycleTest {
         v4[0] = 4;
         assertThat(EpisodeState.fromBytes(v4).episodeStartMs).isEqualTo(T0);
         assertThat(EpisodeState.fromBytes(v4).openingEvidence).isEmpty();
-        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - 16 - 3 - 2 - 9 * r.s.openingEvidence.size());
+        byte[] v3 = java.util.Arrays.copyOf(bytes, bytes.length - (3 + DV.length()) - 16 - 3 - 2
+                - 9 * r.s.openingEvidence.size());
         v3[0] = 3;
         EpisodeState old = EpisodeState.fromBytes(v3);
         assertThat(old.episodeStartMs).isEqualTo(T0);
         assertThat(old.pendingMask).isEqualTo(r.s.pendingMask);
         assertThat(old.lastSuppressedStartMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(old.openingEvidence).isEmpty();
-        assertThat(old.toBytes()).hasSize(bytes.length - 9 * r.s.openingEvidence.size());
+        assertThat(old.detectorVersion).isNull();
+        assertThat(old.toBytes()).hasSize(bytes.length - 9 * r.s.openingEvidence.size() - DV.length());
     }
 
     @Test

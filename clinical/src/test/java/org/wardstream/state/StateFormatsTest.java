@@ -10,12 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.wardstream.arrival.ArrivalState;
 import org.wardstream.detector.DetectorState;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.EpisodeIds;
+import org.wardstream.episodes.EpisodeLifecycle;
 import org.wardstream.episodes.EpisodeState;
+import org.wardstream.episodes.Transition;
+import org.wardstream.rules.EffectiveRules;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.RuleSchema;
+import org.wardstream.rules.Rules;
 import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateState;
@@ -114,8 +123,8 @@ class StateFormatsTest {
     void episodeStateReadsFormats4And3() {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
-        byte[] now = s.toBytes(); // written back in the current format (7: the latest evidence's receipt)
-        assertThat(now[0]).isEqualTo((byte) 7);
+        byte[] now = s.toBytes(); // written back in the current format (8: the detector versions that started episodes)
+        assertThat(now[0]).isEqualTo((byte) 8);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -130,10 +139,11 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 7: the same bytes, two empty maps (format 6) and no evidence receipt (format 7)
+        // written back in format 8: the same bytes, two empty maps (format 6), no evidence receipt (format 7) and no
+        // detector versions (format 8)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 7);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 8);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -144,9 +154,9 @@ class StateFormatsTest {
         assertThat(s.lastSuppressedEvidence).containsEntry("irregularity", 0.37);
         assertThat(s.evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(s.evidenceDelayedByMs).isZero();
-        // written back in format 7: the same bytes, then no receipt and no delay of the latest evidence
+        // written back in format 8: the same bytes, then no receipt and no delay of the latest evidence
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(now[0]).isEqualTo((byte) 8);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -159,7 +169,72 @@ class StateFormatsTest {
         assertThat(s.lastAlertEvidence).containsEntry("onsetRateBpm", 96.0);
         assertThat(s.evidenceReceivedMs).isEqualTo(1_772_300_700_000L);
         assertThat(s.evidenceDelayedByMs).isEqualTo(240_000L);
-        assertThat(s.toBytes()).isEqualTo(v7);
+        assertThat(s.detectorVersion).isNull();
+        assertThat(s.lastDetectorVersion).isNull();
+        // written back in format 8: the same bytes, then three absent detector versions
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 8);
+        assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
+        assertThat(Arrays.copyOfRange(now, v7.length, now.length)).containsExactly(0, 0, 0);
+    }
+
+    @Test
+    void episodeStateReadsFormat8() {
+        // format 8 (the episode id across upgrades): format 7 plus the detector versions that started the current,
+        // the last alerted and the last suppressed episode; written from the format-7 fixture's state with these
+        byte[] v8 = fixture("EpisodeState-v8");
+        EpisodeState s = episodeStateOfTheFixtures(v8);
+        assertThat(s.evidenceReceivedMs).isEqualTo(1_772_300_700_000L);
+        assertThat(s.detectorVersion).isEqualTo("wardstream-rr-analyser/6");
+        assertThat(s.lastDetectorVersion).isEqualTo("wardstream-rr-analyser/5");
+        assertThat(s.lastSuppressedDetectorVersion).isNull();
+        assertThat(s.toBytes()).isEqualTo(v8);
+        EpisodeState v7 = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
+        v7.detectorVersion = "wardstream-rr-analyser/6";
+        v7.lastDetectorVersion = "wardstream-rr-analyser/5";
+        assertThat(v7.toBytes()).isEqualTo(v8);
+    }
+
+    /**
+     * An AF episode open in a savepoint of the release before format 8 (whose state did not record the detector version
+     * that opened it, and whose detector was "wardstream-rr-analyser/5") closed by the upgraded detector: the close has
+     * the id the OPENED alert had then, and so has a fast-rate escalation confirmed after the close.
+     */
+    @Test
+    void anAfEpisodeOpenInAFormat7SavepointClosesWithTheIdItOpenedWith() {
+        EffectiveRules rules = Rules.loadClasspath().defaults();
+        EpisodeState s = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
+        String patient = "patient-0001", upgraded = "wardstream-rr-analyser/6";
+        long start = s.episodeStartMs, end = s.lastEvidenceMs + 60_000;
+        String opened = EpisodeIds.of(patient, EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", start);
+        List<AlertChange> closed = EpisodeLifecycle.onTransition(s,
+                Transition.end(patient, EpisodeType.ATRIAL_FIBRILLATION, end, upgraded, Map.of()), rules);
+        assertThat(closed).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(AlertChange.Kind.CLOSED);
+            assertThat(c.episodeId()).isEqualTo(opened);
+            assertThat(c.detectorVersion()).isEqualTo(upgraded);
+        });
+        // through the next savepoint (format 8 now) to a late escalation of the closed episode (the fixture's episode
+        // was already escalated to ASAP: here as if it had closed routine)
+        s = EpisodeState.fromBytes(s.toBytes());
+        assertThat(s.lastDetectorVersion).isEqualTo("wardstream-rr-analyser/5");
+        s.lastEscalatedMask = 0;
+        s.lastSeverity = 0;
+        List<AlertChange> late = EpisodeLifecycle.onTransition(s, new Transition(patient, EpisodeType.ATRIAL_FIBRILLATION,
+                Transition.Kind.ESCALATE, start + 60_000, end + 60_000, RuleSchema.FAST_VENTRICULAR_RATE, upgraded,
+                Map.of("fastRateBpm", 131.0)), rules);
+        assertThat(late).extracting(AlertChange::kind, AlertChange::episodeId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertChange.Kind.ESCALATED, opened));
+
+        // the fixture's last suppressed episode (ended before the savepoint), promoted by a late escalation: its id too
+        EpisodeState again = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
+        long suppressedStart = again.lastSuppressedStartMs;
+        List<AlertChange> promoted = EpisodeLifecycle.onTransition(again, new Transition(patient,
+                EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, suppressedStart + 60_000, end,
+                RuleSchema.FAST_VENTRICULAR_RATE, upgraded, Map.of("fastRateBpm", 131.0)), rules);
+        assertThat(promoted).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        assertThat(promoted).extracting(AlertChange::episodeId).containsOnly(EpisodeIds.of(patient,
+                EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", suppressedStart));
     }
 
     /** Reads an EpisodeState fixture and checks the values every one of them was written with. */
