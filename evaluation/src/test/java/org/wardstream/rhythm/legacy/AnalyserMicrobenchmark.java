@@ -83,8 +83,8 @@ public final class AnalyserMicrobenchmark {
                 rounds, sink[0]);
         System.out.printf(Locale.ROOT, "old analyser (main 260fb77, state format 2): median %.1f ns/beat (min %.1f, max %.1f)%n",
                 tOld[rounds / 2], tOld[0], tOld[rounds - 1]);
-        System.out.printf(Locale.ROOT, "new analyser (%s, state format 3):  median %.1f ns/beat (min %.1f, max %.1f)%n",
-                org.wardstream.rhythm.AfModel.DEFAULT.version(), tNew[rounds / 2], tNew[0], tNew[rounds - 1]);
+        System.out.printf(Locale.ROOT, "new analyser (%s, state format %d):  median %.1f ns/beat (min %.1f, max %.1f)%n",
+                org.wardstream.rhythm.AfModel.DEFAULT.version(), new org.wardstream.rhythm.RrAnalyserState().toBytes()[0], tNew[rounds / 2], tNew[0], tNew[rounds - 1]);
         if (prev != null) {
             Arrays.sort(tPrev);
             Arrays.sort(tNewH);
