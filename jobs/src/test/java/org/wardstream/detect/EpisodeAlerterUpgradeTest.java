@@ -25,6 +25,7 @@ import org.wardstream.episodes.EpisodeIds;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EpisodeType;
@@ -93,7 +94,7 @@ class EpisodeAlerterUpgradeTest {
     @Test
     void anAfAlertOpenAtTheUpgradeEscalatesAndClosesWithTheIdItOpenedWith() throws Exception {
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, StreamedTransition, EnrolmentUpdate, StreamedAlertChange>(
-                new KeyedCoProcessOperator<>(new EpisodeAlerter(Rules.loadClasspath())),
+                new KeyedCoProcessOperator<>(new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults())),
                 (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
             h.setup();
             h.initializeState(savepointOfThePreviousRelease());
