@@ -49,7 +49,7 @@ final class Evidence {
             new Spec("afBurdenPercent", "af-burden", "AF burden (time in AF)", null, null, "%", 1, 1),
             new Spec("irregularity", "rr-irregularity",
                     "Probability of AF from RR features (model " + org.wardstream.rhythm.AfModel.DEFAULT.version()
-                            + ", mean over the confirming segments)", null, null,
+                            + ", over the confirming run, its latest segments weighing most)", null, null,
                     "1", 1, 3),
             new Spec("pauseMs", "pause-duration", "Pause (longest RR interval)", null, null, "s", 0.001, 3),
             new Spec("stillMinutes", "still-duration", "Time worn without movement", null, null, "min", 1, 1),
