@@ -288,7 +288,8 @@ final class LatencyRun {
                 "enrolments");
         IngestStage.Output out = IngestStage.build(records, enrolments, ingest);
         DataStream<StreamedAlertChange> alerts = EpisodeDetectionJob.detectEpisodes(DataStreamUtils.reinterpretAsKeyedStream(
-                out.readings(), PatientKeys::of, TypeInformation.of(String.class)), enrolments, rules);
+                out.readings(), PatientKeys::of, TypeInformation.of(String.class)), enrolments, rules, deadLetters -> { },
+                "", ingest);
         var sink = KafkaSink.<StreamedAlertChange>builder().setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AlertBundleSerializer(alertsTopic))
                 .setDeliveryGuarantee(guarantee);

@@ -135,8 +135,9 @@ public final class EpisodeDetectionJob {
     }
 
     /**
-     * ... and hands {@code deadLetters} the readings the signal detector cannot analyse in device-time order (reason
-     * {@code out-of-order}); the job sends them to {@code device-events-dlq} with ingest's.
+     * ... and hands {@code deadLetters} the readings the signal detector does not analyse (reason {@code out-of-order}:
+     * too old to analyse in device-time order; {@code unknown-patient}: unenrolled, or no enrolment within the grace);
+     * the job sends them to {@code device-events-dlq} with ingest's.
      */
     public static DataStream<StreamedAlertChange> detectEpisodes(KeyedStream<DeviceReading, String> readings,
                                                         DataStream<EnrolmentUpdate> enrolmentUpdates, Rules rules,

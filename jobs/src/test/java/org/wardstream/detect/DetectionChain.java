@@ -112,8 +112,8 @@ final class DetectionChain implements AutoCloseable {
         }
     }
 
-    /** The readings the signal detector could not analyse in order (its dead-letter side output). */
-    List<org.wardstream.ingest.DeadLetter> outOfOrderDeadLetters() {
+    /** The readings the signal detector did not analyse (its dead-letter side output: out of order, or unenrolled). */
+    List<org.wardstream.ingest.DeadLetter> detectorDeadLetters() {
         var q = signals.getSideOutput(SignalDetector.DEAD_LETTERS);
         return q == null ? List.of() : q.stream().map(StreamRecord::getValue).toList();
     }

@@ -206,7 +206,7 @@ class DetectionTest {
         }
         assertThat(opened.delayedByMs).isIn(delays);
         assertThat(af.get(1).episodeEndMs).isBetween(T0 + 39 * MIN, T0 + 42 * MIN);
-        assertThat(chain.outOfOrderDeadLetters()).isEmpty();
+        assertThat(chain.detectorDeadLetters()).isEmpty();
         // nothing was received for three hours (no watermark moved meanwhile): the device was offline, from its last
         // data to the reconnection, whatever its backlog shows in device time
         List<StreamedAlertChange> offline = alerts("device-offline");
@@ -224,7 +224,7 @@ class DetectionTest {
         DeviceReading old = rrMinute(T0 + 5 * MIN, true);
         old.origin = "device-events-0@77";
         send(old); // 55 minutes older than what was analysed: it cannot be put in order any more
-        assertThat(chain.outOfOrderDeadLetters()).singleElement().satisfies(d -> {
+        assertThat(chain.detectorDeadLetters()).singleElement().satisfies(d -> {
             assertThat(d.reason).isEqualTo("out-of-order");
             assertThat(d.detail).contains("54 min before").contains("bound 10 min");
             assertThat(d.origin).isEqualTo("device-events-0@77");
@@ -400,7 +400,7 @@ class DetectionTest {
     }
 
     List<org.wardstream.ingest.DeadLetter> deadLetters(String reason) {
-        return chain.outOfOrderDeadLetters().stream().filter(d -> d.reason.equals(reason)).toList();
+        return chain.detectorDeadLetters().stream().filter(d -> d.reason.equals(reason)).toList();
     }
 
     @Test
@@ -424,7 +424,7 @@ class DetectionTest {
         chain.processingTime(0);
         chain.enrol(new EnrolmentUpdate("virtual-ward", P, null), T0 - MIN); // unenrolled, re-enrolled a minute later
         sendAf(P, T0, 20); // published after the unenrolment: the re-enrolment's, although it has not arrived yet
-        assertThat(chain.outOfOrderDeadLetters()).isEmpty();
+        assertThat(chain.detectorDeadLetters()).isEmpty();
         assertThat(chain.cues).noneMatch(c -> c.patientId().equals(P));
         chain.enrol(new EnrolmentUpdate(P, profile(Map.of())), T0);
         assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).startsWith("OPENED");
@@ -437,7 +437,7 @@ class DetectionTest {
         String q = "p000004"; // admitted by the gate, but its enrolment never reaches the detector
         sendAf(q, T0, 5);
         chain.processingTime(GRACE_MS - 1);
-        assertThat(chain.outOfOrderDeadLetters()).isEmpty(); // still waiting
+        assertThat(chain.detectorDeadLetters()).isEmpty(); // still waiting
         chain.processingTime(GRACE_MS);
         assertThat(deadLetters("unknown-patient")).hasSize(5)
                 .allSatisfy(d -> assertThat(d.detail).contains("no enrolment reached the detector within 300 s"));
