@@ -61,7 +61,7 @@ class StateFormatsTest {
 
     @Test
     void rrAnalyserStateReadsFormat2() {
-        // format 2 (the 8-beat-score analyser) is read and carried on by format 3 (the feature model, issue 13);
+        // format 2 (the 8-beat-score analyser) is read and carried on by the current format (4 since af-model-v5);
         // the per-version details (open runs, format 1's finished run) are tested in RrAnalyserTest
         byte[] v2 = fixture("RrAnalyserState-v2");
         RrAnalyserState s = RrAnalyserState.fromBytes(v2);

@@ -96,8 +96,11 @@ public final class EnrolmentWait<T> {
      * @return whether the caller handles it now
      */
     public boolean admit(T record, PatientProfile profile, TimerService timers, Dropped<T> dropped) throws Exception {
+        if (profile != null) {
+            return true; // the common case: no state read for it (EnrolmentWaitRule.fate gives HANDLE whatever else)
+        }
         Long unenrolled = unenrolledAt == null ? null : unenrolledAt.value();
-        Fate fate = EnrolmentWaitRule.fate(profile != null, unenrolled == null ? EnrolmentWaitRule.NO_TIME : unenrolled,
+        Fate fate = EnrolmentWaitRule.fate(false, unenrolled == null ? EnrolmentWaitRule.NO_TIME : unenrolled,
                 publishedMs.applyAsLong(record));
         if (fate == Fate.WAIT) {
             waiting.add(record);
@@ -165,10 +168,8 @@ public final class EnrolmentWait<T> {
     }
 
     private void arm(TimerService timers) throws Exception {
-        Long current = deadline.value();
-        long at = EnrolmentWaitRule.deadlineMs(current == null ? EnrolmentWaitRule.NO_TIME : current,
-                timers.currentProcessingTime(), boundMs);
-        if (current == null) {
+        if (deadline.value() == null) { // set by the first waiting record; later ones do not move it
+            long at = EnrolmentWaitRule.deadlineMs(EnrolmentWaitRule.NO_TIME, timers.currentProcessingTime(), boundMs);
             timers.registerProcessingTimeTimer(at);
             deadline.update(at);
         }
