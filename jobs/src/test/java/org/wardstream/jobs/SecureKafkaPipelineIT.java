@@ -19,9 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -64,6 +62,7 @@ import org.wardstream.schema.EnrolmentStatus;
 import org.wardstream.schema.WearDetection;
 import org.wardstream.schema.WearState;
 import org.wardstream.schema.wire.AvroCodec;
+import org.wardstream.testkit.PipelineKit;
 
 /**
  * The detection job end to end through a broker that accepts only SASL_SSL (TLS with a certificate authority
@@ -81,10 +80,9 @@ class SecureKafkaPipelineIT {
     static final long MIN = DetectionPipelineIT.MIN;
     static final Instant T0 = DetectionPipelineIT.T0;
 
+    /** The test kit's MiniCluster; the broker is this test's own SASL_SSL one, not the kit's plaintext broker. */
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(PARALLELISM).build());
+    static final PipelineKit KIT = PipelineKit.builder().parallelism(PARALLELISM).withoutKafka().build();
 
     static SecureKafka kafka;
     static LogCapture logs;

@@ -87,7 +87,7 @@ public final class PipelineKit implements BeforeAllCallback, AfterAllCallback, B
             return this;
         }
 
-        /** No Kafka broker, for tests whose job reads no Kafka topic. */
+        /** No (plaintext) Kafka broker: for tests whose job reads no Kafka topic, or that start their own SASL_SSL broker. */
         public Builder withoutKafka() {
             this.kafka = false;
             return this;
