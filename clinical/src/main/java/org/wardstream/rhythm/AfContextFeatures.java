@@ -32,35 +32,60 @@ public final class AfContextFeatures {
     }
 
     /**
-     * Computes the features into {@code out[offset..offset + COUNT)}.
+     * Computes the features into {@code out[offset..offset + COUNT)}, taking the window's median itself (by
+     * selection); for callers without an {@link RrWindowIndex}.
      *
      * @param win  {@code win[j]} = the interval {@code j} beats before the newest (0 = hole)
      * @param span valid entries in {@code win} (up to the ring's capacity)
      * @param w    the window of the first three features (windowBeats)
      */
     static void compute(int[] win, int span, int w, double prematureFraction, double[] out, int offset) {
+        RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
         int n = Math.min(w, span);
-        int[] scratch = new int[Math.max(span, 1)];
+        int nv = 0;
+        for (int j = 0; j < n; j++) if (win[j] > 0) scratch.select[nv++] = win[j];
+        compute(win, span, w, prematureFraction, nv == 0 ? Double.NaN : RrWindowIndex.median(scratch.select, nv),
+                scratch, out, offset);
+    }
+
+    /**
+     * As {@link #compute(int[], int, int, double, double[], int)}, with the median of the newest window's clean
+     * intervals given ({@link RrWindowIndex#windowMedian}; NaN when the window has none) and the thread's scratch
+     * arrays. Allocates nothing; every value is the same double as a copy-and-sort computation's (the differential
+     * test in the evaluation module compares them bit for bit).
+     */
+    static void compute(int[] win, int span, int w, double prematureFraction, double windowMedian,
+                        RrWindowIndex.Scratch scratch, double[] out, int offset) {
+        int n = Math.min(w, span);
         int nv = 0;
         long sum = 0;
         for (int j = 0; j < n; j++) {
             if (win[j] > 0) {
-                scratch[nv++] = win[j];
+                nv++;
                 sum += win[j];
             }
         }
         double mean = nv == 0 ? RrAnalyser.REFERENCE_RR_MS : (double) sum / nv;
-        double median = nv == 0 ? mean : RrAnalyser.quantile(scratch, nv, 0.5);
-        // 9: coefficient of sample entropy, m = 1: templates are clean intervals x(j) with a clean successor x(j - 1)
-        long b = 0, a = 0;
+        double median = nv == 0 ? mean : windowMedian;
+        // 9: coefficient of sample entropy, m = 1: templates are clean intervals x(j) with a clean successor x(j - 1);
+        // B counts the pairs of templates within r, A those whose successors are also within r. The templates are
+        // gathered first so that the pair loop has no holes to skip (the same pairs, so the same counts).
+        int[] tx = scratch.templates, ty = scratch.successors;
+        int m = 0;
         for (int i = 1; i < n; i++) {
-            if (win[i] <= 0 || win[i - 1] <= 0) continue;
-            for (int k = i + 1; k < n; k++) {
-                if (win[k] <= 0 || win[k - 1] <= 0) continue;
-                if (Math.abs(win[i] - win[k]) <= COSEN_R_MS) {
-                    b++;
-                    if (Math.abs(win[i - 1] - win[k - 1]) <= COSEN_R_MS) a++;
-                }
+            if (win[i] > 0 && win[i - 1] > 0) {
+                tx[m] = win[i];
+                ty[m++] = win[i - 1];
+            }
+        }
+        int b = 0, a = 0; // at most m(m - 1)/2 < 2,100 pairs
+        for (int i = 0; i < m; i++) {
+            int xi = tx[i], yi = ty[i];
+            for (int k = i + 1; k < m; k++) {
+                // 1 when |difference| <= r, else 0, without a branch (the sign bit of r - |difference|, flipped)
+                int near = ((COSEN_R_MS - Math.abs(xi - tx[k])) >>> 31) ^ 1;
+                b += near;
+                a += near & (((COSEN_R_MS - Math.abs(yi - ty[k])) >>> 31) ^ 1);
             }
         }
         double sampEn = -Math.log((a + 0.5) / (b + 0.5));
@@ -85,15 +110,15 @@ public final class AfContextFeatures {
             }
         }
         out[offset + 2] = premature == 0 ? 0 : (double) compensated / premature;
-        // 12: irregularity over the whole ring
+        // 12: irregularity over the whole ring (medians by selection in the scratch arrays)
+        int[] values = scratch.select, diffs = scratch.diffs;
         int c = 0;
-        int[] d = new int[Math.max(span, 1)];
         nv = 0;
-        for (int j = 0; j < span; j++) if (win[j] > 0) scratch[nv++] = win[j];
+        for (int j = 0; j < span; j++) if (win[j] > 0) values[nv++] = win[j];
         for (int j = 0; j + 1 < span; j++) {
-            if (win[j] > 0 && win[j + 1] > 0) d[c++] = Math.abs(win[j] - win[j + 1]);
+            if (win[j] > 0 && win[j + 1] > 0) diffs[c++] = Math.abs(win[j] - win[j + 1]);
         }
-        double longMedian = nv == 0 ? mean : RrAnalyser.quantile(scratch, nv, 0.5);
-        out[offset + 3] = Math.log(AfFeatures.LOG_OFFSET + (c < 4 ? 0 : RrAnalyser.quantile(d, c, 0.5) / longMedian));
+        double longMedian = nv == 0 ? mean : RrWindowIndex.median(values, nv);
+        out[offset + 3] = Math.log(AfFeatures.LOG_OFFSET + (c < 4 ? 0 : RrWindowIndex.median(diffs, c) / longMedian));
     }
 }

@@ -35,6 +35,18 @@ public final class AfShapeFeatures {
      * @param w    the window of the last two features (windowBeats)
      */
     static void compute(int[] win, int span, int w, double[] out, int offset) {
+        RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
+        int n = Math.min(w, span);
+        int nv = 0;
+        for (int j = 0; j < n; j++) if (win[j] > 0) scratch.select[nv++] = win[j];
+        compute(win, span, w, nv == 0 ? Double.NaN : RrWindowIndex.median(scratch.select, nv), out, offset);
+    }
+
+    /**
+     * As {@link #compute(int[], int, int, double[], int)}, with the median of the newest window's clean intervals
+     * given ({@link RrWindowIndex#windowMedian}). Allocates nothing; the same doubles as a copy-and-sort computation.
+     */
+    static void compute(int[] win, int span, int w, double windowMedian, double[] out, int offset) {
         // 14: periodicity over the whole ring
         long sum = 0;
         int nv = 0;
@@ -68,12 +80,11 @@ public final class AfShapeFeatures {
         out[offset] = periodicity;
         // 15, 16: skewness and longest-over-median of the newest window
         int n = Math.min(w, span);
-        int[] scratch = new int[Math.max(n, 1)];
         int c = 0, max = 0;
         long s = 0;
         for (int j = 0; j < n; j++) {
             if (win[j] > 0) {
-                scratch[c++] = win[j];
+                c++;
                 s += win[j];
                 max = Math.max(max, win[j]);
             }
@@ -81,15 +92,16 @@ public final class AfShapeFeatures {
         double skew = 0, ratio = 1;
         if (c > 2) {
             double mean = (double) s / c, m2 = 0, m3 = 0;
-            for (int j = 0; j < c; j++) {
-                double d = scratch[j] - mean;
+            for (int j = 0; j < n; j++) {
+                if (win[j] <= 0) continue;
+                double d = win[j] - mean;
                 m2 += d * d;
                 m3 += d * d * d;
             }
             m2 /= c;
             m3 /= c;
             if (m2 > 0) skew = m3 / Math.pow(m2, 1.5);
-            ratio = max / RrAnalyser.quantile(scratch, c, 0.5);
+            ratio = max / windowMedian;
         }
         out[offset + 1] = skew;
         out[offset + 2] = ratio;

@@ -202,8 +202,10 @@ public final class RrAnalyser {
         // AfFeatures reads only the newest windowBeats + maxLag entries of win, whatever its span
         if (AfFeatures.compute(win, Math.min(span, p.windowBeats() + p.maxLag()), p.windowBeats(), p.maxLag(),
                 p.prematureFraction(), minClean, ix, scratch, out) == 0) return false;
-        AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), out, AfFeatures.COUNT);
-        AfShapeFeatures.compute(win, span, p.windowBeats(), out, AfFeatures.COUNT + AfContextFeatures.COUNT);
+        double windowMedian = ix.windowMedian();
+        AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), windowMedian, scratch, out,
+                AfFeatures.COUNT);
+        AfShapeFeatures.compute(win, span, p.windowBeats(), windowMedian, out, AfFeatures.COUNT + AfContextFeatures.COUNT);
         return true;
     }
 
@@ -310,12 +312,5 @@ public final class RrAnalyser {
         s.rrHead = (s.rrHead + 1) % RrAnalyserState.RR_CAPACITY;
         if (s.rrCount < RrAnalyserState.RR_CAPACITY) s.rrCount++;
         if (follow) ix.pushed(s);
-    }
-
-    /** Linear-interpolated quantile of the first n values (copies and sorts; does not reorder the input). */
-    static double quantile(int[] v, int n, double q) {
-        int[] c = Arrays.copyOf(v, n);
-        Arrays.sort(c);
-        return RrWindowIndex.quantileSorted(c, n, q);
     }
 }

@@ -36,6 +36,12 @@ final class RrWindowIndex {
         final boolean[] ectopic = new boolean[RrAnalyserState.RR_CAPACITY];
         final int[] filtered = new int[RrAnalyserState.RR_CAPACITY];
         final int[] hist = new int[27];
+        /** Values whose median is taken by selection ({@link #median}; reordered). */
+        final int[] select = new int[RrAnalyserState.RR_CAPACITY];
+        final int[] diffs = new int[RrAnalyserState.RR_CAPACITY];
+        /** {@link AfContextFeatures}' sample-entropy templates and their successors. */
+        final int[] templates = new int[RrAnalyserState.RR_CAPACITY];
+        final int[] successors = new int[RrAnalyserState.RR_CAPACITY];
     }
 
     static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -170,7 +176,71 @@ final class RrWindowIndex {
         return size - 1;
     }
 
-    /** Linear-interpolated quantile of sorted {@code c[0..n)} (the same arithmetic as {@link RrAnalyser#quantile}). */
+    /** The median of the window's clean intervals (NaN when it has none), read from the sorted set. */
+    double windowMedian() {
+        return windowSize == 0 ? Double.NaN : quantileSorted(window, windowSize, 0.5);
+    }
+
+    /**
+     * The median of {@code a[0..n)} (n > 0) by selection, with the arithmetic of {@link #quantileSorted}{@code (c, n,
+     * 0.5)} on the sorted values, so the same double; reorders {@code a}. Expected linear time (Hoare's FIND, median-of-
+     * three pivots), against the n log n of a copy and a sort.
+     */
+    static double median(int[] a, int n) {
+        double pos = 0.5 * (n - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, n - 1);
+        int vLo = select(a, n, lo);
+        int vHi = vLo;
+        if (hi != lo) {
+            // after the selection every value right of lo is >= a[lo]: the next order statistic is their minimum
+            vHi = a[lo + 1];
+            for (int i = lo + 2; i < n; i++) vHi = Math.min(vHi, a[i]);
+        }
+        return vLo + (pos - lo) * (vHi - vLo);
+    }
+
+    /** Places the k-th smallest of {@code a[0..n)} at {@code a[k]}, smaller-or-equal values left of it, greater-or-equal right. */
+    private static int select(int[] a, int n, int k) {
+        int left = 0, right = n - 1;
+        while (right > left) {
+            if (right - left < 12) {
+                for (int i = left + 1; i <= right; i++) { // insertion sort of a short range
+                    int v = a[i], j = i - 1;
+                    while (j >= left && a[j] > v) {
+                        a[j + 1] = a[j];
+                        j--;
+                    }
+                    a[j + 1] = v;
+                }
+                return a[k];
+            }
+            int mid = (left + right) >>> 1;
+            if (a[mid] < a[left]) swap(a, mid, left);
+            if (a[right] < a[left]) swap(a, right, left);
+            if (a[right] < a[mid]) swap(a, right, mid);
+            int pivot = a[mid];
+            int i = left, j = right;
+            while (i <= j) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) swap(a, i++, j--);
+            }
+            // a[left..j] <= pivot <= a[i..right], and any a[j+1..i-1] == pivot
+            if (k <= j) right = j;
+            else if (k >= i) left = i;
+            else return a[k];
+        }
+        return a[k];
+    }
+
+    private static void swap(int[] a, int i, int j) {
+        int t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
+    /** Linear-interpolated quantile of sorted {@code c[0..n)} (the arithmetic of numpy's default, linear, quantile). */
     static double quantileSorted(int[] c, int n, double q) {
         double pos = q * (n - 1);
         int lo = (int) Math.floor(pos);

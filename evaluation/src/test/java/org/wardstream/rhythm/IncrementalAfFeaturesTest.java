@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Differential test of the incremental features ({@link RrWindowIndex}, {@link AfFeatures#compute} with the sorted
- * sets) against the straightforward copy-and-sort reference ({@link ReferenceAfFeatures}): the same beats through
+ * sets; {@link AfContextFeatures} and {@link AfShapeFeatures} with medians by selection and no allocation) against the
+ * straightforward copy-and-sort reference ({@link ReferenceAfFeatures}): the same beats through
  * both, the feature vector compared bit for bit after every beat, every rhythm event (segment scores included) and
  * the serialised state compared, on the shipped PhysioNet subset and on simulated beats with holes, ectopy, AF,
  * alternation, silences (evidence resets), restores from bytes mid-stream and other window and lag settings.
