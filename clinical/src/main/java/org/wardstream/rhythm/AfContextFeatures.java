@@ -41,11 +41,8 @@ public final class AfContextFeatures {
      */
     static void compute(int[] win, int span, int w, double prematureFraction, double[] out, int offset) {
         RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
-        int n = Math.min(w, span);
-        int nv = 0;
-        for (int j = 0; j < n; j++) if (win[j] > 0) scratch.select[nv++] = win[j];
-        compute(win, span, w, prematureFraction, nv == 0 ? Double.NaN : RrWindowIndex.median(scratch.select, nv),
-                scratch, out, offset);
+        double windowMedian = RrWindowIndex.medianOfClean(win, Math.min(w, span), scratch.select);
+        compute(win, span, w, prematureFraction, windowMedian, scratch, out, offset);
     }
 
     /**

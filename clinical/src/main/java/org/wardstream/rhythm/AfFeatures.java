@@ -63,7 +63,7 @@ public final class AfFeatures {
         int n = Math.min(w, span);
         int nv = ix.windowSize;
         if (nv < Math.max(minClean, 6)) return 0;
-        double m = RrWindowIndex.quantileSorted(ix.window, nv, 0.5);
+        double m = ix.windowMedian();
         double lim = (1 - prematureFraction) * m;
         // ectopic: premature intervals and the one after each (j - 1 is later in time than j)
         boolean[] ectopic = scratch.ectopic;

@@ -35,11 +35,8 @@ public final class AfShapeFeatures {
      * @param w    the window of the last two features (windowBeats)
      */
     static void compute(int[] win, int span, int w, double[] out, int offset) {
-        RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
-        int n = Math.min(w, span);
-        int nv = 0;
-        for (int j = 0; j < n; j++) if (win[j] > 0) scratch.select[nv++] = win[j];
-        compute(win, span, w, nv == 0 ? Double.NaN : RrWindowIndex.median(scratch.select, nv), out, offset);
+        int[] work = RrWindowIndex.SCRATCH.get().select;
+        compute(win, span, w, RrWindowIndex.medianOfClean(win, Math.min(w, span), work), out, offset);
     }
 
     /**

@@ -181,6 +181,13 @@ final class RrWindowIndex {
         return windowSize == 0 ? Double.NaN : quantileSorted(window, windowSize, 0.5);
     }
 
+    /** The median of the clean (positive) entries of {@code win[0..n)} by selection in {@code work}; NaN when none. */
+    static double medianOfClean(int[] win, int n, int[] work) {
+        int nv = 0;
+        for (int j = 0; j < n; j++) if (win[j] > 0) work[nv++] = win[j];
+        return nv == 0 ? Double.NaN : median(work, nv);
+    }
+
     /**
      * The median of {@code a[0..n)} (n > 0) by selection, with the arithmetic of {@link #quantileSorted}{@code (c, n,
      * 0.5)} on the sorted values, so the same double; reorders {@code a}. Expected linear time (Hoare's FIND, median-of-

@@ -3,8 +3,8 @@ package org.wardstream.rhythm;
 /**
  * The straightforward computation of {@link AfFeatures} as it was before the features became incremental (main
  * 777bcc3): every segment copies the window into new arrays and copies and sorts each set of differences for its
- * median ({@link #quantile}); and of {@link AfContextFeatures} and {@link AfShapeFeatures} as they were before they
- * took their medians by selection and stopped allocating (main c5da092). Kept as the reference of the differential test ({@link IncrementalAfFeaturesTest}) and the microbenchmark
+ * median ({@link #quantile}); and, for {@link AfContextFeatures} and {@link AfShapeFeatures}, what they computed
+ * otherwise before they took their medians by selection (main c5da092). Kept as the reference of the differential test ({@link IncrementalAfFeaturesTest}) and the microbenchmark
  * ({@link AfFeaturesMicrobenchmark}); not used by the product.
  */
 final class ReferenceAfFeatures {
@@ -131,20 +131,24 @@ final class ReferenceAfFeatures {
         return diff < -AfFeatures.LEVEL_FRACTION * median ? 0 : diff > AfFeatures.LEVEL_FRACTION * median ? 2 : 1;
     }
 
-    /** {@link AfContextFeatures}' computation as of main c5da092 (copies, sorts, a scratch array per segment). */
+    /**
+     * {@link AfContextFeatures} with what the product computes differently done as at main c5da092: the window's
+     * median and the ring's two medians by copy and sort, the sample entropy's pairs counted over the window with its
+     * holes skipped. The other two features are the product's (unchanged since they were written).
+     */
     static void context(int[] win, int span, int w, double prematureFraction, double[] out, int offset) {
         int n = Math.min(w, span);
-        int[] scratch = new int[Math.max(span, 1)];
+        AfContextFeatures.compute(win, span, w, prematureFraction, sortedMedianOfClean(win, n),
+                RrWindowIndex.SCRATCH.get(), out, offset);
         int nv = 0;
         long sum = 0;
         for (int j = 0; j < n; j++) {
             if (win[j] > 0) {
-                scratch[nv++] = win[j];
+                nv++;
                 sum += win[j];
             }
         }
         double mean = nv == 0 ? RrAnalyser.REFERENCE_RR_MS : (double) sum / nv;
-        double median = nv == 0 ? mean : quantile(scratch, nv, 0.5);
         // 9: coefficient of sample entropy, m = 1: templates are clean intervals x(j) with a clean successor x(j - 1)
         long b = 0, a = 0;
         for (int i = 1; i < n; i++) {
@@ -159,98 +163,26 @@ final class ReferenceAfFeatures {
         }
         double sampEn = -Math.log((a + 0.5) / (b + 0.5));
         out[offset] = sampEn + Math.log(2 * AfContextFeatures.COSEN_R_MS / 1000.0) - Math.log(mean / 1000.0);
-        // 10: normalised RMSSD
-        double ss = 0;
-        int nd = 0;
-        for (int j = 0; j + 1 < n; j++) {
-            if (win[j] <= 0 || win[j + 1] <= 0) continue;
-            double d = win[j] - win[j + 1];
-            ss += d * d;
-            nd++;
-        }
-        out[offset + 1] = Math.log(AfFeatures.LOG_OFFSET + (nd == 0 ? 0 : Math.sqrt(ss / nd) / mean));
-        // 11: compensatory fraction (j - 1 is the interval after j in time)
-        int premature = 0, compensated = 0;
-        double shortLim = (1 - prematureFraction) * median, longLim = (1 + prematureFraction) * median;
-        for (int j = 1; j < n; j++) {
-            if (win[j] > 0 && win[j] < shortLim) {
-                premature++;
-                if (win[j - 1] > longLim) compensated++;
-            }
-        }
-        out[offset + 2] = premature == 0 ? 0 : (double) compensated / premature;
         // 12: irregularity over the whole ring
         int c = 0;
         int[] d = new int[Math.max(span, 1)];
-        nv = 0;
-        for (int j = 0; j < span; j++) if (win[j] > 0) scratch[nv++] = win[j];
         for (int j = 0; j + 1 < span; j++) {
             if (win[j] > 0 && win[j + 1] > 0) d[c++] = Math.abs(win[j] - win[j + 1]);
         }
-        double longMedian = nv == 0 ? mean : quantile(scratch, nv, 0.5);
+        double ringMedian = sortedMedianOfClean(win, span);
+        double longMedian = Double.isNaN(ringMedian) ? mean : ringMedian;
         out[offset + 3] = Math.log(AfFeatures.LOG_OFFSET + (c < 4 ? 0 : quantile(d, c, 0.5) / longMedian));
     }
 
-    /** {@link AfShapeFeatures}' computation as of main c5da092. */
+    /** {@link AfShapeFeatures} with the window's median by copy and sort (main c5da092). */
     static void shape(int[] win, int span, int w, double[] out, int offset) {
-        // 14: periodicity over the whole ring
-        long sum = 0;
-        int nv = 0;
-        for (int j = 0; j < span; j++) {
-            if (win[j] > 0) {
-                sum += win[j];
-                nv++;
-            }
-        }
-        double periodicity = 0;
-        if (nv > 1) {
-            double mean = (double) sum / nv;
-            double den = 0;
-            for (int j = 0; j < span; j++) if (win[j] > 0) den += (win[j] - mean) * (win[j] - mean);
-            if (den > 0) {
-                double best = Double.NEGATIVE_INFINITY;
-                for (int lag = AfShapeFeatures.FROM_LAG; lag <= AfShapeFeatures.TO_LAG; lag++) {
-                    double num = 0;
-                    int pairs = 0;
-                    for (int j = 0; j + lag < span; j++) {
-                        if (win[j] > 0 && win[j + lag] > 0) {
-                            num += (win[j] - mean) * (win[j + lag] - mean);
-                            pairs++;
-                        }
-                    }
-                    if (pairs > 0) best = Math.max(best, num / den);
-                }
-                if (best != Double.NEGATIVE_INFINITY) periodicity = best;
-            }
-        }
-        out[offset] = periodicity;
-        // 15, 16: skewness and longest-over-median of the newest window
-        int n = Math.min(w, span);
-        int[] scratch = new int[Math.max(n, 1)];
-        int c = 0, max = 0;
-        long s = 0;
-        for (int j = 0; j < n; j++) {
-            if (win[j] > 0) {
-                scratch[c++] = win[j];
-                s += win[j];
-                max = Math.max(max, win[j]);
-            }
-        }
-        double skew = 0, ratio = 1;
-        if (c > 2) {
-            double mean = (double) s / c, m2 = 0, m3 = 0;
-            for (int j = 0; j < c; j++) {
-                double d = scratch[j] - mean;
-                m2 += d * d;
-                m3 += d * d * d;
-            }
-            m2 /= c;
-            m3 /= c;
-            if (m2 > 0) skew = m3 / Math.pow(m2, 1.5);
-            ratio = max / quantile(scratch, c, 0.5);
-        }
-        out[offset + 1] = skew;
-        out[offset + 2] = ratio;
+        AfShapeFeatures.compute(win, span, w, sortedMedianOfClean(win, Math.min(w, span)), out, offset);
+    }
+
+    /** The median of the clean entries of {@code win[0..n)} by copy and sort; NaN when none. */
+    private static double sortedMedianOfClean(int[] win, int n) {
+        int[] clean = java.util.Arrays.stream(win, 0, n).filter(v -> v > 0).toArray();
+        return clean.length == 0 ? Double.NaN : quantile(clean, clean.length, 0.5);
     }
 
     /** Linear-interpolated quantile of the first n values (copies and sorts; does not reorder the input). */
