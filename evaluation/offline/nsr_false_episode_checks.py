@@ -10,10 +10,12 @@ this asks whether a candidate separates the false episodes from AF at all, not h
    (confidently regular), starting from the normal-rhythm population's median.
 2. Low-frequency structure over the 64-interval ring: log of b x var(means of b-beat blocks) / var(RR) for b = 4, 8,
    16 (0 for uncorrelated intervals, above 0 for slow trends).
-3. The baseline as a 17th feature: a ridge logistic regression (numpy, the same features standardised) fitted with and
-   without it in record-grouped 5-fold cross-validation (folds by a seed-13 permutation of the records), scored on
-   held-out segments at the bar that keeps held-out Long-Term AF AF-segment sensitivity at 0.95 and 0.97. Segments,
-   not episodes; the baseline's gate still uses the shipped model (a leak in the feature's favour).
+3. Candidate 17th features: a ridge logistic regression (numpy, the features standardised) fitted with and without
+   each in record-grouped 5-fold cross-validation (folds by a seed-13 permutation of the records), scored on held-out
+   segments at the bar that keeps held-out Long-Term AF AF-segment sensitivity at 0.95 and 0.97. Segments, not
+   episodes. The candidates: the baseline of 1 (its gate uses the shipped model: a leak in its favour), and the
+   skewness of the successive differences (newer minus older) over the ring's clean neighbours (heart rate asymmetry;
+   branch experiment-13-drr-skewness has it in Java, where the full cross-validation scored it on episodes).
 
 Usage: python3 nsr_false_episode_checks.py DUMP_DIR MODEL_JSON
 """
@@ -118,7 +120,9 @@ def main():
     fold = dict(zip(perm, np.arange(len(perm)) % 5))
     folds = np.array([fold[v] for v in r])
     print("3. held-out segments at the bar giving Long-Term AF AF-segment Se 0.95 / 0.97")
-    for name, x in (("af-model-v5's 16 features", x0), ("+ the baseline", np.c_[x0, base[use]])):
+    variants = (("af-model-v5's 16 features", x0), ("+ the baseline", np.c_[x0, base[use]]),
+                ("+ the difference skewness", np.c_[x0, difference_skewness(rings[use])]))
+    for name, x in variants:
         held = np.empty(len(y))
         for k in range(5):
             tr = folds != k
@@ -127,9 +131,22 @@ def main():
             bar = np.quantile(held[(y == 1) & (d == "ltafdb")], 1 - se)
             nsr = (d == "nsr2db") & (held >= bar)
             lt_sp = 1 - (held[(y == 0) & (d == "ltafdb")] >= bar).mean()
-            print(f"   {name:26s} Se {se}: normal-rhythm segments read as AF {nsr.sum():5d} "
+            print(f"   {name:27s} Se {se}: normal-rhythm segments read as AF {nsr.sum():5d} "
                   f"(nsr014 {(nsr & (r == 'nsr014')).sum()}, nsr024 {(nsr & (r == 'nsr024')).sum()}), "
                   f"Long-Term AF non-AF Sp {lt_sp:.4f}, MIT-BIH AF Se {(held[(y == 1) & (d == 'mitdb')] >= bar).mean():.3f}")
+
+
+def difference_skewness(rings):
+    """Per ring (newest first, 0 = hole): the skewness of newer minus older over clean neighbours; 0 with fewer than 3."""
+    r = rings.astype(float)
+    ok = (r[:, :-1] > 0) & (r[:, 1:] > 0)
+    d = np.where(ok, r[:, :-1] - r[:, 1:], 0.0)
+    n = ok.sum(1)
+    safe = np.maximum(n, 1)
+    dev = np.where(ok, d - (d.sum(1) / safe)[:, None], 0.0)
+    m2, m3 = (dev ** 2).sum(1) / safe, (dev ** 3).sum(1) / safe
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((n >= 3) & (m2 > 0), m3 / m2 ** 1.5, 0.0)
 
 
 def fit_logistic(x, y, ridge=1e-3, iterations=25):
