@@ -52,7 +52,8 @@ def auc(pos, neg):
     order = np.argsort(x, kind="stable")
     ranks = np.empty(len(x))
     ranks[order] = np.arange(1, len(x) + 1)
-    for v in np.unique(x[np.r_[False, np.diff(x[order]) == 0]]):  # average ranks of ties
+    xs = x[order]
+    for v in np.unique(xs[np.r_[False, np.diff(xs) == 0]]):  # average ranks of ties
         ranks[x == v] = ranks[x == v].mean()
     n1, n0 = len(pos), len(neg)
     return (ranks[:n1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0)
