@@ -33,6 +33,7 @@ import java.util.function.Function;
  *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v5.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--fixed-thresholds 0.05,0.83,5,8]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -50,7 +51,10 @@ import java.util.function.Function;
  *       {@code --nsr-target} [0 since af-model-v3; 0.05 before] per 24 h (leaving out the training person with the most) and whose non-AF specificity in each training database with labels is at
  *       or above {@code --sp-floor} [0.97]; failing that, the fewest nsr2db false episodes among pairs with mean
  *       sensitivity at or above {@code --se-floor} [0.90] (simulated on the training segments' probabilities with the
- *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.</li>
+ *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.
+ *       {@code --fixed-thresholds t,o,onsetSegments,offsetSegments}: no selection in the folds, only the weights
+ *       refitted, with these values (given the shipped instance's, how its thresholds fare with weights fitted without
+ *       the scored records; the values were chosen on every record, so that figure is not wholly held out).</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
@@ -153,6 +157,14 @@ public final class CrossValidation {
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
                 case "--se-first" -> SE_FIRST = Double.parseDouble(args[++i]);
                 case "--one-se" -> ONE_SE = true;
+                case "--fixed-thresholds" -> {
+                    try {
+                        FIXED_THRESHOLDS = fixedThresholds(args[++i]);
+                    } catch (IllegalArgumentException e) {
+                        System.err.println(e.getMessage());
+                        System.exit(2);
+                    }
+                }
                 case "--held-out-json" -> heldOutJson = Path.of(args[++i]);
                 case "--set" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -210,8 +222,12 @@ public final class CrossValidation {
         List<RecordResult> heldOut = crossValidate(byDb, all, folds, seed, base, threads);
         ValidationSummary cv = new ValidationSummary(heldOut, base);
         double cvSeconds = secs(t1);
-        out.append(String.format(Locale.ROOT, "%n## Record-grouped %d-fold cross-validation (seed %d; held-out records only; %.0f s)%n%n",
-                folds, seed, cvSeconds));
+        String fixedNote = FIXED_THRESHOLDS == null ? "" : String.format(Locale.ROOT,
+                "%nWeights fitted without the held-out records; thresholds FIXED for every fold at segment %.2f, onset %.2f, "
+                        + "onset %d and offset %d segments (chosen beforehand, not inside these folds).%n",
+                FIXED_THRESHOLDS[0], FIXED_THRESHOLDS[1], (int) FIXED_THRESHOLDS[2], (int) FIXED_THRESHOLDS[3]);
+        out.append(String.format(Locale.ROOT, "%n## Record-grouped %d-fold cross-validation (seed %d; held-out records only; %.0f s)%n%s%n",
+                folds, seed, cvSeconds, fixedNote));
         table(out, cv);
         js.append("  \"cross_validated\": ").append(jsonRows(cv)).append(",\n");
         if (heldOutJson != null) Files.writeString(heldOutJson, cv.toJson(), StandardCharsets.UTF_8);
@@ -219,8 +235,8 @@ public final class CrossValidation {
             long t3 = System.nanoTime();
             List<ValidationSummary> reps = new ArrayList<>(List.of(cv));
             for (int r = 1; r < repeats; r++) reps.add(new ValidationSummary(crossValidate(byDb, all, folds, seed + r, base, threads), base));
-            out.append(String.format(Locale.ROOT, "%n## Repeated: %d record-grouped %d-fold cross-validations (seeds %d-%d; %.0f s)%n%n",
-                    repeats, folds, seed, seed + repeats - 1, secs(t3) + cvSeconds));
+            out.append(String.format(Locale.ROOT, "%n## Repeated: %d record-grouped %d-fold cross-validations (seeds %d-%d; %.0f s)%n%s%n",
+                    repeats, folds, seed, seed + repeats - 1, secs(t3) + cvSeconds, fixedNote));
             repeatedTable(out, reps, seed);
             js.append("  \"repeated\": [");
             for (int r = 0; r < reps.size(); r++) js.append(r == 0 ? "" : ", ").append(jsonRows(reps.get(r)));
@@ -555,7 +571,8 @@ public final class CrossValidation {
      */
     static AfModel train(List<Data> train, String trainedOn) {
         LogisticRegression lr = fit(train);
-        double[] chosen = LEGACY_SELECTION ? legacyThresholds(train, lr) : chooseThresholds(train, lr);
+        double[] chosen = FIXED_THRESHOLDS != null ? FIXED_THRESHOLDS.clone()
+                : LEGACY_SELECTION ? legacyThresholds(train, lr) : chooseThresholds(train, lr);
         double best = chosen[0], onset = chosen[1];
         double[] coef = new double[AfModel.FEATURE_COUNT];
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
@@ -812,6 +829,22 @@ public final class CrossValidation {
      * among those the training data cannot tell apart.
      */
     static boolean ONE_SE = false;
+
+    /**
+     * {@code --fixed-thresholds t,o,onsetSegments,offsetSegments}: every fold keeps these (segment threshold, onset bar,
+     * onset and offset persistence in segments) and only refits the weights; null: each fold chooses its own.
+     */
+    static double[] FIXED_THRESHOLDS = null;
+
+    static double[] fixedThresholds(String csv) {
+        String[] v = csv.split(",");
+        if (v.length != 4) throw new IllegalArgumentException("--fixed-thresholds needs 4 values: threshold,onset,onsetSegments,offsetSegments");
+        double t = Double.parseDouble(v[0]), o = Double.parseDouble(v[1]);
+        int on = Integer.parseInt(v[2].trim()), off = Integer.parseInt(v[3].trim());
+        if (!(t > 0 && t < 1 && o >= t && o < 1 && on >= 1 && off >= 1))
+            throw new IllegalArgumentException("--fixed-thresholds: need 0 < threshold <= onset < 1 and persistences >= 1, got " + csv);
+        return new double[]{t, o, on, off};
+    }
     /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
     static int[] ONSET_SEGMENTS_GRID = {RhythmParameters.DEFAULTS.onsetSegments()};
     /**

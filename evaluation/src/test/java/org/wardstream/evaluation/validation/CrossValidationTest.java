@@ -125,6 +125,30 @@ class CrossValidationTest {
     }
 
     @Test
+    void fixedThresholdsRefitOnlyTheWeights() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        AfModel chosen = CrossValidation.train(data, "subset");
+        CrossValidation.FIXED_THRESHOLDS = CrossValidation.fixedThresholds("0.11,0.77,3,6");
+        try {
+            AfModel fixed = CrossValidation.train(data, "subset");
+            assertThat(fixed.threshold()).isEqualTo(0.11);
+            assertThat(fixed.onsetThreshold()).isEqualTo(0.77);
+            RhythmParameters p = CrossValidation.paramsOf(RhythmParameters.DEFAULTS, fixed);
+            assertThat(p.onsetSegments()).isEqualTo(3);
+            assertThat(p.offsetSegments()).isEqualTo(6);
+            // the same fit: only the thresholds differ from the selected model
+            assertThat(fixed.coef()).containsExactly(chosen.coef());
+            assertThat(fixed.intercept()).isEqualTo(chosen.intercept());
+        } finally {
+            CrossValidation.FIXED_THRESHOLDS = null;
+        }
+        for (String bad : List.of("0.5,0.4,5,8", "0.05,0.83,5", "0,0.83,5,8", "0.05,0.83,0,8", "a,b,c,d")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> CrossValidation.fixedThresholds(bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void theSensitivityStandardErrorTreatsRecordsAsClusters() {
         // two AF records of 4 segments: one covered throughout, one never -> Se 0.5, cluster SE sqrt(2 * 8 / 64) = 0.5
         double[] ones = {1, 1, 1, 1};
