@@ -24,6 +24,8 @@ public record ParameterSpec(String name, Kind kind, boolean integer, double min,
     /** Unit of a per-patient override ({@code Map<String, Double>} from the enrolment). */
     public enum OverrideUnit {
         BPM("bpm", 1), STEPS_PER_MINUTE("steps/min", 1), COUNT("", 1),
+        /** A probability between 0 and 1, as written (the AF onset bar). */
+        PROBABILITY("", 1),
         SECONDS("seconds", 1000), MINUTES("minutes", 60_000),
         /** Hours since local midnight, e.g. 7.5 = 07:30 (canonical: minutes since midnight). */
         HOUR_OF_DAY("hour of day", 60);

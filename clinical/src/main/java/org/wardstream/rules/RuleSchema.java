@@ -10,6 +10,7 @@ import java.util.Set;
 
 import static org.wardstream.rules.ParameterSpec.OverrideUnit.BPM;
 import static org.wardstream.rules.ParameterSpec.OverrideUnit.MINUTES;
+import static org.wardstream.rules.ParameterSpec.OverrideUnit.PROBABILITY;
 import static org.wardstream.rules.ParameterSpec.OverrideUnit.SECONDS;
 import static org.wardstream.rules.ParameterSpec.OverrideUnit.STEPS_PER_MINUTE;
 import static org.wardstream.rules.ParameterSpec.count;
@@ -51,6 +52,7 @@ public final class RuleSchema {
                 duration("minDuration", Duration.ofSeconds(10), Duration.ofMinutes(10), SECONDS),
                 count("onsetSegments", 2, 20),
                 count("offsetSegments", 2, 20),
+                number("onsetProbability", 0.5, 0.99, PROBABILITY),
                 number("fastRateBpm", 80, 200, BPM),
                 duration("fastRateMinDuration", Duration.ofMinutes(1), Duration.ofHours(2), MINUTES));
         put(EpisodeType.TACHYCARDIA, Set.of(), List.of(),

@@ -9,22 +9,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The rule-controlled parameters of the RR analyser: AF onset/offset segments and the pause threshold. */
+/** The rule-controlled parameters of the RR analyser: AF onset/offset segments, the AF onset bar and the pause threshold. */
 public final class RhythmRuleParameters {
     private RhythmRuleParameters() {
     }
 
-    /** {@link RhythmParameters#DEFAULTS} with onsetSegments, offsetSegments and pauseThresholdMs from the rules. */
+    /**
+     * {@link RhythmParameters#DEFAULTS} with onsetSegments, offsetSegments, the onset bar ({@code onsetThreshold} =
+     * the AF rule's {@code onsetProbability}) and pauseThresholdMs from the rules.
+     */
     public static RhythmParameters from(EffectiveRules rules) {
         var af = rules.rule(EpisodeType.ATRIAL_FIBRILLATION);
         return RhythmParameters.DEFAULTS.withOverrides(Map.of(
                 "onsetSegments", Integer.toString((int) af.number("onsetSegments")),
                 "offsetSegments", Integer.toString((int) af.number("offsetSegments")),
+                "onsetThreshold", Double.toString(af.number("onsetProbability")),
                 "pauseThresholdMs", Long.toString(rules.rule(EpisodeType.PAUSE).millis("minPause"))));
     }
 
     /**
-     * Where a rule set's AF persistence differs from the values the shipped AF model was cross-validated with
+     * Where a rule set's AF persistence or onset bar differs from the values the shipped AF model was cross-validated with
      * ({@link RhythmParameters#DEFAULTS}, docs/VALIDATION.md): one sentence per parameter, empty when they agree. A site
      * may choose other values (they are rule parameters, and per-patient overrides), but the published accuracy then
      * no longer describes its alerts: the job logs these at start-up and {@code validate} and {@code what-if} print them.
@@ -35,15 +39,21 @@ public final class RhythmRuleParameters {
         List<String> out = new ArrayList<>();
         check(out, rules, "onsetSegments", (int) af.number("onsetSegments"), validated.onsetSegments());
         check(out, rules, "offsetSegments", (int) af.number("offsetSegments"), validated.offsetSegments());
+        check(out, rules, "onsetProbability", af.number("onsetProbability"), validated.onsetThreshold());
         return out;
     }
 
-    private static void check(List<String> out, Rules rules, String name, int value, int validatedValue) {
-        if (value != validatedValue) {
-            out.add(String.format("%s/%s.yaml: %s is %d, but %s was cross-validated with %d: the accuracy in "
+    private static void check(List<String> out, Rules rules, String name, double value, double validatedValue) {
+        if (Math.abs(value - validatedValue) > 1e-9) {
+            out.add(String.format("%s/%s.yaml: %s is %s, but %s was cross-validated with %s: the accuracy in "
                             + "docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)",
-                    rules.origin(), EpisodeType.ATRIAL_FIBRILLATION.code(), name, value,
-                    RhythmParameters.DEFAULTS.model().version(), validatedValue));
+                    rules.origin(), EpisodeType.ATRIAL_FIBRILLATION.code(), name, plain(value),
+                    RhythmParameters.DEFAULTS.model().version(), plain(validatedValue)));
         }
+    }
+
+    /** 5 as {@code 5}, 0.83 as {@code 0.83}. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }

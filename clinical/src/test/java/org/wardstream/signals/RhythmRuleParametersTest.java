@@ -33,4 +33,22 @@ class RhythmRuleParametersTest {
                 + RhythmParameters.DEFAULTS.model().version() + " was cross-validated with " + validated
                 + ": the accuracy in docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)");
     }
+
+    @Test
+    void theOnsetBarComesFromTheRuleAndASiteValueIsNamed() throws IOException {
+        double validated = RhythmParameters.DEFAULTS.onsetThreshold();
+        assertThat(RhythmRuleParameters.from(Rules.loadClasspath().defaults()).onsetThreshold()).isEqualTo(validated);
+        Map<String, String> files = RulesTest.edited("atrial-fibrillation", "onsetProbability: " + validated + " ",
+                "onsetProbability: 0.91 ");
+        Rules site = Rules.parse("site-rules", files, true);
+
+        assertThat(RhythmRuleParameters.from(site.defaults()).onsetThreshold()).isEqualTo(0.91);
+        assertThat(RhythmRuleParameters.departuresFromValidated(site)).containsExactly("site-rules/atrial-fibrillation.yaml: "
+                + "onsetProbability is 0.91, but " + RhythmParameters.DEFAULTS.model().version() + " was cross-validated with "
+                + validated + ": the accuracy in docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)");
+        // a per-patient override outside 0.5-0.99 is refused and the rule's value kept
+        var low = Rules.loadClasspath().forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.3));
+        assertThat(low.rejected()).hasSize(1);
+        assertThat(RhythmRuleParameters.from(low).onsetThreshold()).isEqualTo(validated);
+    }
 }

@@ -95,6 +95,28 @@ class PhysioNetFloorTest {
     }
 
     @Test
+    void aPatientsOwnOnsetBarReachesTheDetectorThroughTheJobPath() throws Exception {
+        // A clinician raises the AF onset bar for one patient (enrolment override atrial-fibrillation.onsetProbability):
+        // the job path's per-patient rules carry it to the analyser. On the nsr014 slice (sinus irregularity that
+        // opens AF at the shipped 0.83) fewer false episodes open; the AF of 201 and 219 is still found.
+        org.wardstream.rules.Rules rules = org.wardstream.rules.Rules.loadClasspath();
+        var raised = rules.forPatient(java.util.Map.of("atrial-fibrillation.onsetProbability", 0.95));
+        assertThat(raised.rejected()).isEmpty();
+        assertThat(org.wardstream.signals.RhythmRuleParameters.from(raised).onsetThreshold()).isEqualTo(0.95);
+        RrCsvRecord nsr014 = RrCsvRecord.read(subset().resolve("nsr014_27000s-41000s.csv.gz"));
+        RecordResult shipped = RhythmValidation.evaluateJobPath(nsr014, rules.defaults());
+        RecordResult own = RhythmValidation.evaluateJobPath(nsr014, raised);
+        System.out.printf("nsr014 slice: %d false AF episodes at the shipped bar, %d at 0.95%n", shipped.detectedEpisodes, own.detectedEpisodes);
+        assertThat(shipped.detectedEpisodes).isPositive();
+        assertThat(own.detectedEpisodes).isLessThan(shipped.detectedEpisodes);
+        for (String af : new String[]{"201.csv", "219.csv"}) {
+            RecordResult r = RhythmValidation.evaluateJobPath(RrCsvRecord.read(subset().resolve(af)), raised);
+            System.out.printf("%s at 0.95: %d of %d AF runs, Se %d/%d%n", af, r.afRunsDetected, r.afRuns30s, r.tp, r.tp + r.fn);
+            assertThat(r.afRunsDetected).as(af).isPositive();
+        }
+    }
+
+    @Test
     void jsonHasTheStableNames() throws Exception {
         String json = ValidationHarness.validate(subset(), new RrAnalyser(), 1).toJson();
         for (String key : new String[]{"\"af\"", "\"beat_sensitivity\"", "\"beat_specificity\"", "\"beat_ppv\"",
