@@ -86,7 +86,7 @@ final class RuleParser {
             if (!n.isBoolean()) err("notifyOnClose", "must be true or false (was " + describe(n) + ")");
             else notifyOnClose = n.booleanValue();
         }
-        List<Source> sources = sources(root.get("sources"), type);
+        List<Source> sources = sources(root.get("sources"), type, root.get("parameters"));
 
         if (errors.size() > before) return null;
         return new Rule(type, version, description, severity, escalations, parameters, coolDown, renotify,
@@ -103,11 +103,15 @@ final class RuleParser {
             return values;
         }
         Map<String, ParameterSpec> specs = RuleSchema.parameters(type);
-        fields(node, "parameters.", specs.keySet(), Set.of());
+        Map<String, Double> defaulted = RuleSchema.defaulted(type);
+        fields(node, "parameters.", specs.keySet(), defaulted.keySet());
         boolean allValid = true;
         for (ParameterSpec spec : specs.values()) {
             JsonNode value = node.get(spec.name());
-            if (value == null) continue;
+            if (value == null) {
+                if (defaulted.containsKey(spec.name())) values.put(spec.name(), defaulted.get(spec.name()));
+                continue;
+            }
             Double d = parameter(value, spec, "parameters." + spec.name());
             if (d == null) allValid = false;
             else values.put(spec.name(), d);
@@ -227,7 +231,8 @@ final class RuleParser {
         }
     }
 
-    private List<Source> sources(JsonNode node, EpisodeType type) {
+    /** The cited sources; every parameter the file sets needs one (a defaulted parameter it leaves out does not). */
+    private List<Source> sources(JsonNode node, EpisodeType type, JsonNode parameters) {
         List<Source> out = new ArrayList<>();
         Map<String, ParameterSpec> specs = RuleSchema.parameters(type);
         Set<String> supported = new HashSet<>();
@@ -273,7 +278,9 @@ final class RuleParser {
             if (cite != null && !supports.isEmpty()) out.add(new Source(cite, supports, note, url));
         }
         for (String name : specs.keySet()) {
-            if (!supported.contains(name)) {
+            boolean leftToDefault = RuleSchema.defaulted(type).containsKey(name)
+                    && (parameters == null || !parameters.isObject() || !parameters.has(name));
+            if (!supported.contains(name) && !leftToDefault) {
                 err("parameters." + name, "no source cited (name it in the supports list of an entry under sources)");
             }
         }

@@ -95,7 +95,17 @@ public final class RuleSchema {
         SCHEMAS.put(t, new TypeSchema(java.util.Collections.unmodifiableMap(m), Set.copyOf(conditions), List.copyOf(checks)));
     }
 
-    /** The parameters a rule of this type must have, in file order. */
+    /**
+     * Parameters a rule file of this type may leave out, and the value it then has. The AF onset bar
+     * ({@code onsetProbability}, added 2026-12-06) defaults to the shipped AF model's onset threshold, the value it was
+     * cross-validated with, so that a site's rule copy from before it keeps loading and runs as it did.
+     */
+    public static Map<String, Double> defaulted(EpisodeType type) {
+        return type == EpisodeType.ATRIAL_FIBRILLATION
+                ? Map.of("onsetProbability", org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold()) : Map.of();
+    }
+
+    /** The parameters a rule of this type has (all required in a rule file but those {@link #defaulted}), in file order. */
     public static Map<String, ParameterSpec> parameters(EpisodeType type) {
         return SCHEMAS.get(type).parameters();
     }

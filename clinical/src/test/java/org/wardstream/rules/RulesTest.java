@@ -141,7 +141,6 @@ public class RulesTest {
         bradycardia | '    severity: urgent' | '    severity: routine' | alert-rules/bradycardia.yaml: escalations[0].severity: must be higher than the rule's severity (routine, was routine)
         atrial-fibrillation | 'onsetSegments: 5 ' | 'onsetSegments: 5.5 ' | alert-rules/atrial-fibrillation.yaml: parameters.onsetSegments: must be a whole number (was 5.5)
         atrial-fibrillation | 'onsetProbability: 0.83 ' | 'onsetProbability: 0.3 ' | alert-rules/atrial-fibrillation.yaml: parameters.onsetProbability: must be between 0.5 and 0.99 (was 0.3)
-        atrial-fibrillation | '  onsetProbability: 0.83 ' | '' | alert-rules/atrial-fibrillation.yaml: parameters.onsetProbability: missing (required)
         inactivity | 'wakingStart: "08:00"' | 'wakingStart: "8am"' | alert-rules/inactivity.yaml: parameters.wakingStart: must be a local time of day "HH:mm", e.g. "08:00" (was "8am")
         inactivity | 'morningEnd: "12:00"' | 'morningEnd: "07:00"' | alert-rules/inactivity.yaml: parameters.morningEnd: must be after wakingStart (08:00, was 07:00)
         pause | 'episodeWindow: PT15M' | 'episodeWindow: PT10M' | alert-rules/pause.yaml: parameters.episodeWindow: must be at least stillnessWithin + stillnessMinDuration (PT15M, was PT10M), so a pause episode is still open when the stillness that follows it escalates it

@@ -46,6 +46,15 @@ class RhythmRuleParametersTest {
         assertThat(RhythmRuleParameters.departuresFromValidated(site)).containsExactly("site-rules/atrial-fibrillation.yaml: "
                 + "onsetProbability is 0.91, but " + RhythmParameters.DEFAULTS.model().version() + " was cross-validated with "
                 + validated + ": the accuracy in docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)");
+        // a site's rule copy from before the parameter existed (no value, no citation) loads with the validated bar
+        Map<String, String> old = RulesTest.edited("atrial-fibrillation", "  onsetProbability: " + validated + " ", "  ");
+        old.put("atrial-fibrillation.yaml", old.get("atrial-fibrillation.yaml")
+                .replace("supports: [onsetSegments, offsetSegments, onsetProbability]", "supports: [onsetSegments, offsetSegments]"));
+        Rules before = Rules.parse("old-site-rules", old, true);
+        assertThat(RhythmRuleParameters.from(before.defaults()).onsetThreshold()).isEqualTo(validated);
+        assertThat(RhythmRuleParameters.departuresFromValidated(before)).isEmpty();
+        assertThat(RhythmRuleParameters.from(before.forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.91)))
+                .onsetThreshold()).isEqualTo(0.91);
         // a per-patient override outside 0.5-0.99 is refused and the rule's value kept
         var low = Rules.loadClasspath().forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.3));
         assertThat(low.rejected()).hasSize(1);
