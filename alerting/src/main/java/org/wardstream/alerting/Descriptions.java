@@ -45,6 +45,11 @@ final class Descriptions {
                 Double burden = Evidence.get(ev, "afBurdenPercent");
                 if (burden != null) sb.append(", AF burden ").append(Evidence.decimal(burden, 1).toPlainString()).append(" %");
                 sb.append(". Detected from RR intervals only: confirm with an ECG.");
+                Double bar = Evidence.get(ev, "onsetBar");
+                if (bar != null) {
+                    sb.append(" This patient's AF onset bar is ").append(Evidence.decimal(bar, 2).toPlainString())
+                            .append(" (validated: ").append(org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold()).append(").");
+                }
                 Double fast = Evidence.get(ev, "fastRateBpm");
                 if (fast != null && c.kind() != AlertChange.Kind.ESCALATED) { // the escalation's own text says it
                     sb.append(" Escalated for a fast ventricular rate: smoothed mean ").append(rate(fast));

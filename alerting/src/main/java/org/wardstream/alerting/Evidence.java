@@ -51,6 +51,8 @@ final class Evidence {
                     "Probability of AF from RR features (model " + org.wardstream.rhythm.AfModel.DEFAULT.version()
                             + ", over the confirming run, its latest segments weighing most)", null, null,
                     "1", 1, 3),
+            new Spec("onsetBar", "af-onset-bar", "AF onset bar set for this patient (the validated bar is "
+                    + org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold() + ")", null, null, "1", 1, 2),
             new Spec("pauseMs", "pause-duration", "Pause (longest RR interval)", null, null, "s", 0.001, 3),
             new Spec("stillMinutes", "still-duration", "Time worn without movement", null, null, "min", 1, 1),
             new Spec("limitMinutes", "still-limit", "Stillness limit for this time of day", null, null, "min", 1, 1),

@@ -108,6 +108,45 @@ class FhirAlertsTest {
     }
 
     @Test
+    void aPatientsOwnAfOnsetBarIsSaidInEveryRecordOfTheEpisode() throws Exception {
+        // a per-patient onset bar (atrial-fibrillation.onsetProbability) rides on the AF start's evidence, is kept by the
+        // lifecycle, and the closing record still names it, in the text and as a component; the validated bar adds nothing
+        String p = Samples.PATIENT;
+        var rules = org.wardstream.rules.Rules.loadClasspath().defaults();
+        long t0 = 1_772_442_900_000L;
+        for (double bar : new double[]{0.91, Double.NaN}) {
+            var state = new org.wardstream.episodes.EpisodeState();
+            List<AlertChange> changes = new java.util.ArrayList<>();
+            for (var e : List.<org.wardstream.rhythm.RhythmEvent>of(
+                    new org.wardstream.rhythm.AfOnset(t0, t0 + 60_000, 0.95, 96.4),
+                    new org.wardstream.rhythm.AfOffset(t0, t0 + 40 * 60_000, t0 + 41 * 60_000,
+                            org.wardstream.rhythm.AfOffset.Reason.REGULAR_RHYTHM))) {
+                for (var t : org.wardstream.episodes.Transitions.fromRhythm(p, e, bar)) {
+                    changes.addAll(org.wardstream.episodes.EpisodeLifecycle.onTransition(state, t, rules));
+                }
+            }
+            assertThat(changes).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+            for (AlertChange c : changes) {
+                JsonNode b = tree(FhirAlerts.toJson(c));
+                String text = resource(b, "Task").get("description").asText();
+                JsonNode own = null;
+                for (JsonNode comp : resource(b, "Observation").get("component")) {
+                    if (comp.at("/code/coding/0/code").asText().equals("af-onset-bar")) own = comp;
+                }
+                if (Double.isNaN(bar)) {
+                    assertThat(text).doesNotContain("onset bar");
+                    assertThat(own).isNull();
+                } else {
+                    assertThat(text).as(c.kind().toString()).contains("This patient's AF onset bar is 0.91 (validated: "
+                            + org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold() + ").");
+                    assertThat(own).as(c.kind().toString()).isNotNull();
+                    assertThat(own.at("/valueQuantity/value").asText()).isEqualTo("0.91");
+                }
+            }
+        }
+    }
+
+    @Test
     void theTextGivesLocalTimeInThePatientsZoneBesideUtc() throws Exception {
         AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, CLOSED); // 2 Mar 09:15Z, winter: GMT
         String london = resource(tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).inZone("Europe/London"))),

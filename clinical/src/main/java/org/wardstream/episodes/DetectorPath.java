@@ -49,10 +49,11 @@ public final class DetectorPath {
         }
         int outOfOrder = 0;
         long beat = startMs;
+        double ownOnsetBar = Transitions.ownOnsetBar(analyser);
         for (int i = 0; i < rrMs.length; i++) {
             beat += rrMs[i];
             boolean used = analyser.onBeat(state, beat, rrMs[i], QUALITY[qualityCodes[i]], ev -> {
-                transitions.addAll(Transitions.fromRhythm(patient, ev));
+                transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBar));
                 if (onRhythm != null) {
                     onRhythm.accept(ev);
                 }

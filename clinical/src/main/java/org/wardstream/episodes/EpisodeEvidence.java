@@ -17,7 +17,7 @@ final class EpisodeEvidence {
 
     /** The evidence keys kept, in index order. Append only: the index is the stored form. */
     static final List<String> KEYS = List.of("meanRateBpm", "minRateBpm", "maxRateBpm", "irregularity", "pauseMs",
-            "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent", "onsetRateBpm");
+            "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent", "onsetRateBpm", "onsetBar");
     /** At most this many values are kept per map of one step (opening, escalation, held escalation). */
     static final int MAX_VALUES = 4;
     static final int MAX_SERIALIZED_SIZE = 1 + MAX_VALUES * 9;

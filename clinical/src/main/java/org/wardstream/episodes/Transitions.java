@@ -72,9 +72,21 @@ public final class Transitions {
      * that segment); AfOffset -> AF END; PauseEvent -> pause START.
      */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e) {
+        return fromRhythm(patient, e, Double.NaN);
+    }
+
+    /**
+     * {@link #fromRhythm(String, RhythmEvent)}, with {@code ownOnsetBar} the patient's own AF onset bar when it is not
+     * the one the AF model was validated with ({@link #ownOnsetBar}; NaN otherwise): an AF start then carries it as
+     * evidence {@code onsetBar}, so the alert says that this patient's AF opens on a bar of their own.
+     */
+    public static List<Transition> fromRhythm(String patient, RhythmEvent e, double ownOnsetBar) {
         if (e instanceof AfOnset on) {
+            Map<String, Double> evidence = Double.isNaN(ownOnsetBar)
+                    ? Map.of("onsetRateBpm", on.meanRateBpm(), "irregularity", on.irregularity())
+                    : Map.of("onsetRateBpm", on.meanRateBpm(), "irregularity", on.irregularity(), "onsetBar", ownOnsetBar);
             return List.of(Transition.start(patient, EpisodeType.ATRIAL_FIBRILLATION, on.onsetMs(), on.emittedAtMs(),
-                    RHYTHM_DETECTOR_VERSION, Map.of("onsetRateBpm", on.meanRateBpm(), "irregularity", on.irregularity())));
+                    RHYTHM_DETECTOR_VERSION, evidence));
         }
         if (e instanceof RhythmSegment seg && seg.afActive()) {
             return List.of(Transition.update(patient, EpisodeType.ATRIAL_FIBRILLATION, seg.endMs(), RHYTHM_DETECTOR_VERSION,
@@ -89,6 +101,15 @@ public final class Transitions {
                     Map.of("pauseMs", (double) p.rrMs())));
         }
         return List.of();
+    }
+
+    /**
+     * The analyser's AF onset bar if it is not the validated one ({@link org.wardstream.rhythm.RhythmParameters#DEFAULTS}: a per-patient
+     * override or a site rule, {@code atrial-fibrillation.onsetProbability}), else NaN.
+     */
+    public static double ownOnsetBar(org.wardstream.rhythm.RrAnalyser analyser) {
+        double bar = analyser.parameters().onsetThreshold();
+        return Math.abs(bar - org.wardstream.rhythm.RhythmParameters.DEFAULTS.onsetThreshold()) > 1e-9 ? bar : Double.NaN;
     }
 
     /** Heart-rate threshold crossings -> tachycardia/bradycardia START, ESCALATE (severe) and END. */

@@ -113,6 +113,12 @@ class PhysioNetFloorTest {
             RecordResult r = RhythmValidation.evaluateJobPath(RrCsvRecord.read(subset().resolve(af)), raised);
             System.out.printf("%s at 0.95: %d of %d AF runs, Se %d/%d%n", af, r.afRunsDetected, r.afRuns30s, r.tp, r.tp + r.fn);
             assertThat(r.afRunsDetected).as(af).isPositive();
+            // and the AF alert says the patient's own bar; at the validated bar it says nothing of it
+            assertThat(r.alerts).filteredOn(c -> c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.evidence()).containsEntry("onsetBar", 0.95));
+            assertThat(RhythmValidation.evaluateJobPath(RrCsvRecord.read(subset().resolve(af)), rules.defaults()).alerts)
+                    .filteredOn(c -> c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.evidence()).doesNotContainKey("onsetBar"));
         }
     }
 
