@@ -49,7 +49,7 @@ public final class DetectorPath {
         }
         int outOfOrder = 0;
         long beat = startMs;
-        double ownOnsetBar = Transitions.ownOnsetBar(analyser);
+        double ownOnsetBar = org.wardstream.signals.RhythmRuleParameters.ownOnsetBar(analyser.parameters());
         for (int i = 0; i < rrMs.length; i++) {
             beat += rrMs[i];
             boolean used = analyser.onBeat(state, beat, rrMs[i], QUALITY[qualityCodes[i]], ev -> {

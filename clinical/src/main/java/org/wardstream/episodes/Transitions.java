@@ -77,7 +77,7 @@ public final class Transitions {
 
     /**
      * {@link #fromRhythm(String, RhythmEvent)}, with {@code ownOnsetBar} the patient's own AF onset bar when it is not
-     * the one the AF model was validated with ({@link #ownOnsetBar}; NaN otherwise): an AF start then carries it as
+     * the one the AF model was validated with ({@link org.wardstream.signals.RhythmRuleParameters#ownOnsetBar}; NaN otherwise): an AF start then carries it as
      * evidence {@code onsetBar}, so the alert says that this patient's AF opens on a bar of their own.
      */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e, double ownOnsetBar) {
@@ -101,15 +101,6 @@ public final class Transitions {
                     Map.of("pauseMs", (double) p.rrMs())));
         }
         return List.of();
-    }
-
-    /**
-     * The analyser's AF onset bar if it is not the validated one ({@link org.wardstream.rhythm.RhythmParameters#DEFAULTS}: a per-patient
-     * override or a site rule, {@code atrial-fibrillation.onsetProbability}), else NaN.
-     */
-    public static double ownOnsetBar(org.wardstream.rhythm.RrAnalyser analyser) {
-        double bar = analyser.parameters().onsetThreshold();
-        return Math.abs(bar - org.wardstream.rhythm.RhythmParameters.DEFAULTS.onsetThreshold()) > 1e-9 ? bar : Double.NaN;
     }
 
     /** Heart-rate threshold crossings -> tachycardia/bradycardia START, ESCALATE (severe) and END. */

@@ -277,8 +277,9 @@ final class RuleParser {
             }
             if (cite != null && !supports.isEmpty()) out.add(new Source(cite, supports, note, url));
         }
+        Map<String, Double> defaulted = RuleSchema.defaulted(type);
         for (String name : specs.keySet()) {
-            boolean leftToDefault = RuleSchema.defaulted(type).containsKey(name)
+            boolean leftToDefault = defaulted.containsKey(name)
                     && (parameters == null || !parameters.isObject() || !parameters.has(name));
             if (!supported.contains(name) && !leftToDefault) {
                 err("parameters." + name, "no source cited (name it in the supports list of an entry under sources)");

@@ -43,8 +43,20 @@ public final class RhythmRuleParameters {
         return out;
     }
 
+    /**
+     * The AF onset bar of {@code p} if it is not the validated one (a per-patient override or a site rule,
+     * {@code atrial-fibrillation.onsetProbability}), else NaN: what an AF alert then states as its own bar.
+     */
+    public static double ownOnsetBar(RhythmParameters p) {
+        return departs(p.onsetThreshold(), RhythmParameters.DEFAULTS.onsetThreshold()) ? p.onsetThreshold() : Double.NaN;
+    }
+
+    private static boolean departs(double value, double validatedValue) {
+        return Math.abs(value - validatedValue) > 1e-9;
+    }
+
     private static void check(List<String> out, Rules rules, String name, double value, double validatedValue) {
-        if (Math.abs(value - validatedValue) > 1e-9) {
+        if (departs(value, validatedValue)) {
             out.add(String.format("%s/%s.yaml: %s is %s, but %s was cross-validated with %s: the accuracy in "
                             + "docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)",
                     rules.origin(), EpisodeType.ATRIAL_FIBRILLATION.code(), name, plain(value),
