@@ -12,29 +12,41 @@ package org.wardstream.alerting;
  *                     {@code null} if unknown
  * @param timeZone     the patient's IANA time zone (from the enrolment), for local times in the text beside UTC;
  *                     {@code null} if unknown (then UTC only)
+ * @param pacemaker    the enrolment records a device that paces the heart: an AF alert then says that pacing can
+ *                     hide AF from pulse timing (text and an Observation component); other alerts are unchanged
  */
-public record AlertContext(Long delayedByMs, Long receivedAtMs, String timeZone) {
+public record AlertContext(Long delayedByMs, Long receivedAtMs, String timeZone, boolean pacemaker) {
 
     /** Not delayed, receipt time unknown: the alert is taken as raised at the change's device time. */
-    public static final AlertContext NONE = new AlertContext(null, null, null);
+    public static final AlertContext NONE = new AlertContext(null, null, null, false);
 
     public AlertContext(Long delayedByMs, Long receivedAtMs) {
-        this(delayedByMs, receivedAtMs, null);
+        this(delayedByMs, receivedAtMs, null, false);
     }
 
     /** Evidence received at {@code receivedAtMs}, not delayed. */
     public static AlertContext receivedAt(long receivedAtMs) {
-        return new AlertContext(null, receivedAtMs, null);
+        return new AlertContext(null, receivedAtMs, null, false);
     }
 
     /** Raised from delayed data: evidence received at {@code receivedAtMs}, {@code delayedByMs} after it was recorded. */
     public static AlertContext delayed(long delayedByMs, long receivedAtMs) {
-        return new AlertContext(delayedByMs, receivedAtMs, null);
+        return new AlertContext(delayedByMs, receivedAtMs, null, false);
     }
 
     /** The same, with the patient's time zone. */
     public AlertContext inZone(String zone) {
-        return new AlertContext(delayedByMs, receivedAtMs, zone);
+        return new AlertContext(delayedByMs, receivedAtMs, zone, pacemaker);
+    }
+
+    /** The same, for a patient whose enrolment records (true) or does not record (false) a pacemaker. */
+    public AlertContext withPacemaker(boolean paced) {
+        return new AlertContext(delayedByMs, receivedAtMs, timeZone, paced);
+    }
+
+    /** Whether this change's alert carries the pacemaker caveat: an AF alert of a patient with a pacemaker. */
+    boolean pacemakerCaveat(org.wardstream.episodes.AlertChange c) {
+        return pacemaker && c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION;
     }
 
     public boolean isDelayed() {

@@ -26,6 +26,14 @@ final class Descriptions {
         };
     }
 
+    /**
+     * An AF alert of a patient whose enrolment records a pacemaker: pacing regularises the pulse, so pulse timing sees
+     * AF only while the ventricles are not paced (docs/TRIAGE.md, "Patients with a pacemaker").
+     */
+    static final String PACEMAKER_SENTENCE = "This patient has a pacemaker: pacing makes the pulse regular, so pulse"
+            + " timing can miss AF or see only part of it; a device with an atrial lead keeps its own record of atrial"
+            + " arrhythmia (remote monitoring or a device check).";
+
     static String describe(AlertChange c, AlertContext ctx) {
         Map<String, Double> ev = c.evidence();
         long durationMs = durationMs(c);
@@ -45,6 +53,7 @@ final class Descriptions {
                 Double burden = Evidence.get(ev, "afBurdenPercent");
                 if (burden != null) sb.append(", AF burden ").append(Evidence.decimal(burden, 1).toPlainString()).append(" %");
                 sb.append(". Detected from RR intervals only: confirm with an ECG.");
+                if (ctx.pacemakerCaveat(c)) sb.append(' ').append(PACEMAKER_SENTENCE);
                 Double bar = Evidence.get(ev, "onsetBar");
                 if (bar != null) {
                     sb.append(" This patient's AF onset bar is ").append(Evidence.decimal(bar, 2).toPlainString())

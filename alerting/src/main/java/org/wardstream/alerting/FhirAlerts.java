@@ -248,11 +248,15 @@ public final class FhirAlerts {
             o.addNote().setText("Raised from delayed data: the evidence reached wardstream "
                     + Descriptions.duration(ctx.delayedByMs()) + " after it was recorded.");
         }
-        components(c, o);
+        components(c, ctx, o);
         return o;
     }
 
-    private static void components(AlertChange c, Observation o) {
+    /** The Observation component of the pacemaker caveat ({@link AlertContext#pacemaker}): code and display. */
+    static final String PACEMAKER_CODE = "cardiac-pacemaker";
+    static final String PACEMAKER_DISPLAY = "Pacemaker recorded at enrolment: pacing can hide AF from pulse timing";
+
+    private static void components(AlertChange c, AlertContext ctx, Observation o) {
         BigDecimal minutes = Evidence.decimal(Descriptions.durationMs(c) / 60_000.0, Evidence.DURATION.decimals());
         String durationDisplay = c.type() == EpisodeType.DEVICE_OFFLINE ? "Time without data" : Evidence.DURATION.display();
         o.addComponent().setCode(evidenceCode(Evidence.DURATION, durationDisplay)).setValue(quantity(minutes, "min"));
@@ -262,6 +266,11 @@ public final class FhirAlerts {
             Double raw = Evidence.get(ev, s.key());
             if (raw == null) continue;
             o.addComponent().setCode(evidenceCode(s, s.display())).setValue(quantity(Evidence.scaled(s, raw), s.ucum()));
+        }
+        if (ctx.pacemakerCaveat(c)) {
+            CodeableConcept cc = new CodeableConcept().addCoding(new Coding(EVIDENCE_SYSTEM, PACEMAKER_CODE, PACEMAKER_DISPLAY));
+            cc.setText(PACEMAKER_DISPLAY);
+            o.addComponent().setCode(cc).setValue(new BooleanType(true));
         }
         for (Map.Entry<String, Double> e : new TreeMap<>(ev).entrySet()) {
             if (Evidence.isKnown(e.getKey()) || e.getValue() == null || !Double.isFinite(e.getValue())) continue;

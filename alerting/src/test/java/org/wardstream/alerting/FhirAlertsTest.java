@@ -147,6 +147,39 @@ class FhirAlertsTest {
     }
 
     @Test
+    void anAfAlertOfAPatientWithAPacemakerSaysPacingCanHideAfAndOtherAlertsDoNot() throws Exception {
+        for (AlertChange.Kind k : AlertChange.Kind.values()) {
+            AlertChange af = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, k);
+            JsonNode paced = tree(FhirAlerts.toJson(af, AlertContext.receivedAt(af.atMs()).withPacemaker(true)));
+            assertThat(resource(paced, "Task").get("description").asText()).as(k.toString())
+                    .contains("Detected from RR intervals only: confirm with an ECG. " + Descriptions.PACEMAKER_SENTENCE);
+            JsonNode caveat = component(resource(paced, "Observation"), FhirAlerts.PACEMAKER_CODE);
+            assertThat(caveat).as(k.toString()).isNotNull();
+            assertThat(caveat.get("valueBoolean").asBoolean()).isTrue();
+            assertThat(caveat.at("/code/text").asText()).isEqualTo(FhirAlerts.PACEMAKER_DISPLAY);
+
+            JsonNode unpaced = tree(FhirAlerts.toJson(af, AlertContext.receivedAt(af.atMs())));
+            assertThat(resource(unpaced, "Task").get("description").asText()).doesNotContain("pacemaker");
+            assertThat(component(resource(unpaced, "Observation"), FhirAlerts.PACEMAKER_CODE)).isNull();
+        }
+        // a bradycardia or pause of a paced patient is not about AF: no caveat
+        for (EpisodeType t : new EpisodeType[]{EpisodeType.BRADYCARDIA, EpisodeType.PAUSE, EpisodeType.TACHYCARDIA}) {
+            AlertChange c = Samples.change(t, AlertChange.Kind.OPENED);
+            JsonNode b = tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).withPacemaker(true)));
+            assertThat(resource(b, "Task").get("description").asText()).as(t.toString()).doesNotContain("pacemaker");
+            assertThat(component(resource(b, "Observation"), FhirAlerts.PACEMAKER_CODE)).as(t.toString()).isNull();
+        }
+    }
+
+    /** The Observation component with the alert-evidence code {@code code}, or null. */
+    private static JsonNode component(JsonNode observation, String code) {
+        for (JsonNode comp : observation.path("component")) {
+            if (comp.at("/code/coding/0/code").asText().equals(code)) return comp;
+        }
+        return null;
+    }
+
+    @Test
     void theTextGivesLocalTimeInThePatientsZoneBesideUtc() throws Exception {
         AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, CLOSED); // 2 Mar 09:15Z, winter: GMT
         String london = resource(tree(FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).inZone("Europe/London"))),

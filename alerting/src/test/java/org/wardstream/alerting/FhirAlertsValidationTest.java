@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.EpisodeLifecycle;
@@ -58,6 +59,15 @@ class FhirAlertsValidationTest {
                 ? AlertContext.delayed(3 * 3_600_000L + 300_000, Samples.START + 4 * 3_600_000L)
                 : AlertContext.receivedAt(Samples.change(type, kind).atMs() + 2_000);
         assertValid(FhirAlerts.toJson(Samples.change(type, kind), ctx));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(AlertChange.Kind.class)
+    void anAfAlertWithThePacemakerCaveatIsValidR4(AlertChange.Kind kind) {
+        AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, kind);
+        String json = FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs() + 2_000).withPacemaker(true));
+        assertThat(json).contains(FhirAlerts.PACEMAKER_CODE);
+        assertValid(json);
     }
 
     @Test

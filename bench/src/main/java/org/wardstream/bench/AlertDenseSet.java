@@ -193,7 +193,7 @@ public final class AlertDenseSet {
         LocalDate enrolled = Instant.ofEpochMilli(nowMs).atZone(ZoneOffset.UTC).toLocalDate().minusDays(30);
         Stratifiers none = new Stratifiers(null, null, null, null, null, null);
         return new Enrolment(pseudonyms[p], PROGRAMME, EnrolmentStatus.ACTIVE, enrolled, null, ZONE.getId(), none,
-                Map.of(), Instant.ofEpochMilli(nowMs - 86_400_000L));
+                Map.of(), null, Instant.ofEpochMilli(nowMs - 86_400_000L));
     }
 
     PatientKey enrolmentKey(int p) {

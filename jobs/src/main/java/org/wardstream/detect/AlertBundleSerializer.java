@@ -23,7 +23,7 @@ public final class AlertBundleSerializer implements KafkaRecordSerializationSche
     public ProducerRecord<byte[], byte[]> serialize(StreamedAlertChange a, KafkaSinkContext context, Long timestamp) {
         AlertContext ctx = a.delayedByMs > 0 ? AlertContext.delayed(a.delayedByMs, a.evidenceReceivedMs)
                 : AlertContext.receivedAt(a.evidenceReceivedMs);
-        ctx = ctx.inZone(a.timeZone);
+        ctx = ctx.inZone(a.timeZone).withPacemaker(a.pacemaker);
         String bundle = FhirAlerts.toJson(a.toAlertChange(), ctx);
         return new ProducerRecord<>(topic, null, a.emittedAtMs, a.patientId.getBytes(StandardCharsets.UTF_8),
                 bundle.getBytes(StandardCharsets.UTF_8));

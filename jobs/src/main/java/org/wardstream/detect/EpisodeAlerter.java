@@ -105,17 +105,16 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     private void handle(StreamedTransition signal, PatientProfile p, Context ctx, Collector<StreamedAlertChange> out)
             throws Exception {
         EffectiveRules eff = effective.of(p);
-        String zone = zoneOf(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
         // what fell due before this transition became known happens first, as its timer would have made it (whether
         // the watermark passed that time before this record arrived depends on thread timing, not on the input)
         boolean clock = t.kind() == Transition.Kind.TICK; // a TICK from the detector is its clock only (DetectorOutput)
-        tickUpTo(episodes, eff, zone, ctx.getCurrentKey(),
+        tickUpTo(episodes, eff, p, ctx.getCurrentKey(),
                 alertClock.dueBefore(episodes.clockMs, clock ? AlertClock.NO_TIME : t.atMs(), signal.receivedMs), out);
         episodes.clockMs = AlertClock.advance(episodes.clockMs, signal.receivedMs);
         if (!clock) {
-            apply(episodes, t, eff, zone, signal.programme, signal.delayedByMs, signal.receivedMs, out);
+            apply(episodes, t, eff, p, signal.programme, signal.delayedByMs, signal.receivedMs, out);
             EpisodeState s = episodes.of(t.type());
             s.evidenceReceivedMs = signal.receivedMs;
             s.evidenceDelayedByMs = signal.delayedByMs;
@@ -150,23 +149,23 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientProfile p = profile.value();
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
-        tickUpTo(episodes, eff, zoneOf(p), ctx.getCurrentKey(), alertClock.dueBy(timestamp), out);
+        tickUpTo(episodes, eff, p, ctx.getCurrentKey(), alertClock.dueBy(timestamp), out);
         finish(episodes, eff, ctx);
     }
 
     /** Every TICK due up to {@code limitMs}, each at its due time, in time order. */
-    private void tickUpTo(PatientEpisodes episodes, EffectiveRules eff, String zone, String key, long limitMs,
+    private void tickUpTo(PatientEpisodes episodes, EffectiveRules eff, PatientProfile p, String key, long limitMs,
                           Collector<StreamedAlertChange> out) throws IOException {
         long last = Long.MIN_VALUE;
         for (long due = nextTimerMs(episodes, eff); due != Long.MIN_VALUE && due <= limitMs && due > last;
              due = nextTimerMs(episodes, eff)) {
-            tick(episodes, eff, zone, key, due, out);
+            tick(episodes, eff, p, key, due, out);
             last = due;
         }
     }
 
     /** Event time has reached {@code timestamp}: a TICK for every type with something due by then. */
-    private void tick(PatientEpisodes episodes, EffectiveRules eff, String zone, String key, long timestamp,
+    private void tick(PatientEpisodes episodes, EffectiveRules eff, PatientProfile p, String key, long timestamp,
                       Collector<StreamedAlertChange> out) throws IOException {
         for (EpisodeType type : EpisodeType.values()) {
             EpisodeState s = episodes.byType[type.ordinal()];
@@ -177,20 +176,18 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
                     boolean later = s.evidenceReceivedMs != EpisodeState.NO_TIME && s.evidenceReceivedMs > timestamp;
                     apply(episodes, Transition.tick(PatientKeys.patientOf(key), type, timestamp,
                                     Transitions.detectorVersion(type)),
-                            eff, zone, PatientKeys.programmeOf(key), later ? s.evidenceDelayedByMs : 0,
+                            eff, p, PatientKeys.programmeOf(key), later ? s.evidenceDelayedByMs : 0,
                             later ? s.evidenceReceivedMs : timestamp, out);
                 }
             }
         }
     }
 
-    /** The patient's IANA time zone for the alert's local times (null: none known). */
-    private static String zoneOf(PatientProfile p) {
-        return p == null ? null : p.timeZone;
-    }
-
-    /** @param timeZone the patient's time zone, read with the profile once per record ({@link #zoneOf}) */
-    private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, String timeZone, String programme,
+    /**
+     * @param p the patient's enrolment (null: none known), for what it adds to each alert: the time zone of its local
+     *          times and a pacemaker ({@link StreamedAlertChange#forPatient})
+     */
+    private void apply(PatientEpisodes episodes, Transition t, EffectiveRules eff, PatientProfile p, String programme,
                        long delayedByMs, long receivedMs, Collector<StreamedAlertChange> out) throws IOException {
         long now = System.currentTimeMillis();
         // the same steps as `wardstream validate` (DetectorPath)
@@ -201,7 +198,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
             if (c.kind() == AlertChange.Kind.OPENED || c.kind() == AlertChange.Kind.ESCALATED) {
                 delay.update(Math.max(0, now - receivedMs));
             }
-            out.collect(StreamedAlertChange.of(c, programme, delayedByMs, receivedMs, now).inZone(timeZone));
+            out.collect(StreamedAlertChange.of(c, programme, delayedByMs, receivedMs, now).forPatient(p));
         }, explainedByAf::inc);
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.wardstream.episodes.AlertChange;
+import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Severity;
 
@@ -37,6 +38,8 @@ public class StreamedAlertChange {
     public long emittedAtMs;
     /** The patient's IANA time zone (enrolment), for local times in the text; null if unknown. */
     public String timeZone;
+    /** The enrolment records a pacemaker (or another device that paces), for the AF alert's caveat. */
+    public boolean pacemaker;
 
     public StreamedAlertChange() {
     }
@@ -64,9 +67,10 @@ public class StreamedAlertChange {
         return e;
     }
 
-    /** The same change with the patient's time zone. */
-    StreamedAlertChange inZone(String zone) {
-        this.timeZone = zone;
+    /** The same change with what the patient's enrolment adds to the alert: the time zone and a pacemaker. */
+    StreamedAlertChange forPatient(PatientProfile p) {
+        this.timeZone = p == null ? null : p.timeZone;
+        this.pacemaker = p != null && p.pacemaker;
         return this;
     }
 

@@ -15,6 +15,12 @@ public class PatientProfile {
     public String status;
     public String timeZone;
     public Map<String, Double> thresholdOverrides = new HashMap<>();
+    /**
+     * The enrolment records a cardiac device that can pace the ventricles (enrolment field {@code pacemaker}; not
+     * recorded reads as false). Only the alert text and evidence use it: AF alerts say that pacing can hide AF from
+     * pulse timing. Not part of {@link #rulesKey()}: it configures no rule.
+     */
+    public boolean pacemaker;
     /** {@link #rulesKey()}, once computed (transient: not a field of the POJO, not in state). */
     private transient String rulesKey;
 
@@ -27,6 +33,7 @@ public class PatientProfile {
         p.status = e.getStatus().name();
         p.timeZone = e.getTimeZone();
         p.thresholdOverrides = new HashMap<>(e.getThresholdOverrides());
+        p.pacemaker = Boolean.TRUE.equals(e.getPacemaker());
         return p;
     }
 

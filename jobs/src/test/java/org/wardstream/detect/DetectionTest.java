@@ -370,6 +370,47 @@ class DetectionTest {
     }
 
     @Test
+    void aPacemakerInTheEnrolmentReachesEveryAfAlertOfThatPatientOnly() throws Exception {
+        // the enrolment field (Avro) -> the profile -> the alerter -> the Kafka record's FHIR text and component
+        var withDevice = org.wardstream.ingest.TestEvents.enrolment("p000003", org.wardstream.schema.EnrolmentStatus.ACTIVE);
+        withDevice.setPacemaker(true);
+        PatientProfile paced = PatientProfile.of(withDevice);
+        assertThat(paced.pacemaker).isTrue();
+        assertThat(paced.rulesKey()).as("configures no rule").isEqualTo(profile(Map.of()).rulesKey());
+        var notRecorded = org.wardstream.ingest.TestEvents.enrolment("p000004", org.wardstream.schema.EnrolmentStatus.ACTIVE);
+        assertThat(notRecorded.getPacemaker()).isNull();
+        assertThat(PatientProfile.of(notRecorded).pacemaker).isFalse();
+
+        String q = "p000003";
+        chain.enrol(new EnrolmentUpdate(q, paced));
+        send(worn(T0));
+        for (int m = 0; m < 45; m++) {
+            boolean af = m >= 10 && m < 30;
+            for (String patient : List.of(P, q)) {
+                DeviceReading r = rrMinute(T0 + m * MIN, af);
+                r.patientId = patient;
+                send(r);
+            }
+            watermark(T0 + m * MIN);
+        }
+        var serializer = new AlertBundleSerializer("alerts");
+        for (String patient : List.of(P, q)) {
+            List<StreamedAlertChange> af = alerts("atrial-fibrillation").stream().filter(a -> a.patientId.equals(patient)).toList();
+            assertThat(af).as(patient).extracting(a -> a.kind).startsWith("OPENED").contains("CLOSED");
+            for (StreamedAlertChange a : af) {
+                String bundle = new String(serializer.serialize(a, null, null).value(), java.nio.charset.StandardCharsets.UTF_8);
+                if (patient.equals(q)) {
+                    assertThat(a.pacemaker).isTrue();
+                    assertThat(bundle).as(a.kind).contains("This patient has a pacemaker").contains("\"code\":\"cardiac-pacemaker\"");
+                } else {
+                    assertThat(a.pacemaker).isFalse();
+                    assertThat(bundle).as(a.kind).doesNotContain("pacemaker");
+                }
+            }
+        }
+    }
+
+    @Test
     void readingsThatOvertakeThePatientsEnrolmentWaitForItAndUseThePatientsOwnRules() throws Exception {
         // the enrolment reaches the detector on its own input: in a replay the readings the gate admitted can come first
         String q = "p000003";

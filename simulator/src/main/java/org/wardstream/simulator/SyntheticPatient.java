@@ -152,6 +152,6 @@ final class SyntheticPatient {
         Stratifiers s = new Stratifiers(imdDecile, imdDecile == null ? null : IMD_EDITION, ethnicCategory, sexCode,
                 ageBand, icbCode);
         return new Enrolment(patientId, programme, EnrolmentStatus.ACTIVE, enrolledOn, null, ZONE.getId(), s,
-                Map.of(), Instant.ofEpochMilli(updatedAtMs));
+                Map.of(), null, Instant.ofEpochMilli(updatedAtMs)); // pacemaker: not recorded
     }
 }

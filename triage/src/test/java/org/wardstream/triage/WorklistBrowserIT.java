@@ -101,7 +101,9 @@ class WorklistBrowserIT {
         enrol(PATIENT_OTHER_PROGRAMME, TriageTestServer.PROGRAMME_B);
         enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
-        alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2));
+        // (this patient's enrolment records a pacemaker: the AF alert carries the caveat)
+        alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2),
+                AlertContext.NONE.inZone("Europe/London").withPacemaker(true));
         alert(change(PATIENT_ROUTINE, EpisodeType.DEVICE_OFFLINE, Severity.ROUTINE, NOW - 300 * 60_000L, 0));
         alert(change(PATIENT_URGENT, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 25 * 60_000L, 0));
         alert(change(PATIENT_OTHER_PROGRAMME, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 5 * 60_000L, 0));
@@ -152,6 +154,12 @@ class WorklistBrowserIT {
         // the routine AF card says how many recurrences the cool-down held back (from the Bundle's extension)
         WebElement af = card(taskId(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, NOW - 95 * 60_000L));
         assertThat(af.findElement(By.cssSelector("[data-suppressed]")).getText()).startsWith("2 similar episodes");
+        // a patient with a pacemaker: the AF card says that pacing can hide AF, in the text and as evidence ("yes")
+        String afTask = af.getAttribute("data-id");
+        assertThat(af.findElement(By.cssSelector("[data-description]")).getAttribute("textContent"))
+                .contains("This patient has a pacemaker");
+        wait.until(d -> card(afTask).findElements(By.xpath(".//dt[.='Pacemaker recorded at enrolment: pacing can hide AF"
+                + " from pulse timing']/following-sibling::dd[.='yes']")).size() == 1);
         // the evidence arrives from the Observation: the urgent card lists the heart rates in plain words
         wait.until(d -> card(urgentTask).findElement(By.cssSelector("[data-evidence-list]")).getAttribute("textContent")
                 .contains("Mean heart rate"));
@@ -297,7 +305,11 @@ class WorklistBrowserIT {
     }
 
     static void alert(AlertChange c) throws Exception {
-        String bundle = FhirAlerts.toJson(c, AlertContext.NONE.inZone("Europe/London"));
+        alert(c, AlertContext.NONE.inZone("Europe/London"));
+    }
+
+    static void alert(AlertChange c, AlertContext context) throws Exception {
+        String bundle = FhirAlerts.toJson(c, context);
         producer.send(new ProducerRecord<>(Topics.ALERTS, c.patient().getBytes(StandardCharsets.UTF_8),
                 bundle.getBytes(StandardCharsets.UTF_8))).get();
     }

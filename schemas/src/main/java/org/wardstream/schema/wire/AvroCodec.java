@@ -58,6 +58,7 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     private transient BinaryMessageEncoder<T> encoder;
     private transient BinaryMessageDecoder<T> decoder;
     private transient SpecificDatumReader<T> jsonReader;
+    private transient List<SpecificDatumReader<T>> releasedJsonReaders;
     private transient SpecificDatumWriter<T> jsonWriter;
 
     private AvroCodec(Class<T> type) {
@@ -175,15 +176,44 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
         }
     }
 
-    /** Parses Avro standard JSON encoding of the current schema. */
+    /**
+     * Parses Avro standard JSON encoding of the current schema or, failing that, of a released one (newest first),
+     * resolved to the current schema as a binary record of an older writer is: a replay file written before a field
+     * was added (with a default) still reads, the field taking its default. The error reported is the current
+     * schema's.
+     */
     public T fromJson(String json) throws DecodeException {
         try {
             JsonDecoder decoder = DecoderFactory.get().jsonDecoder(schema(), json);
             return jsonReader().read(null, decoder);
         } catch (IOException | AvroRuntimeException | IllegalArgumentException | ClassCastException e) {
+            for (SpecificDatumReader<T> older : releasedJsonReaders()) {
+                try {
+                    return older.read(null, DecoderFactory.get().jsonDecoder(older.getSchema(), json));
+                } catch (IOException | AvroRuntimeException | IllegalArgumentException | ClassCastException ignored) {
+                    // not that version either
+                }
+            }
             throw new DecodeException(DecodeException.Kind.NOT_DECODABLE,
                     "not a valid " + type.getSimpleName() + " in Avro JSON encoding: " + e.getMessage(), e);
         }
+    }
+
+    /** Readers of the released schemas that differ from the current one, newest first (writer: released; reader: current). */
+    private List<SpecificDatumReader<T>> releasedJsonReaders() {
+        if (releasedJsonReaders == null) {
+            List<SpecificDatumReader<T>> readers = new ArrayList<>();
+            long current = SchemaNormalization.parsingFingerprint64(schema());
+            List<Schema> released = releasedSchemas(type.getSimpleName());
+            for (int i = released.size() - 1; i >= 0; i--) {
+                Schema writer = released.get(i);
+                if (SchemaNormalization.parsingFingerprint64(writer) != current) {
+                    readers.add(new SpecificDatumReader<>(writer, schema(), SpecificData.getForClass(type)));
+                }
+            }
+            releasedJsonReaders = readers;
+        }
+        return releasedJsonReaders;
     }
 
     private BinaryMessageEncoder<T> encoder() {

@@ -133,6 +133,35 @@ class AvroCodecTest {
     }
 
     @Test
+    void anEnrolmentFromBeforeThePacemakerFieldStillDecodesInBinaryAndJson() throws Exception {
+        // 0.1.0 had no pacemaker field: its records read as "not recorded" (null), in both encodings
+        Schema old = AvroCodec.releasedSchemas("Enrolment").get(0);
+        assertThat(old.getField("pacemaker")).isNull();
+        String json = "{\"patientId\":\"p000001\",\"programme\":\"virtual-ward\",\"status\":\"ACTIVE\","
+                + "\"enrolledOn\":20514,\"endedOn\":null,\"timeZone\":\"Europe/London\",\"stratifiers\":{\"imdDecile\":null,"
+                + "\"imdEdition\":null,\"ethnicCategory\":null,\"sexCode\":null,\"ageBand\":null,\"icbCode\":null},"
+                + "\"thresholdOverrides\":{},\"updatedAt\":1772312100000}";
+        Enrolment fromOldJson = AvroCodec.enrolments().fromJson(json);
+        assertThat(fromOldJson.getPatientId()).isEqualTo("p000001");
+        assertThat(fromOldJson.getPacemaker()).isNull();
+
+        GenericRecord r = new org.apache.avro.generic.GenericDatumReader<GenericRecord>(old)
+                .read(null, org.apache.avro.io.DecoderFactory.get().jsonDecoder(old, json));
+        var buf = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), old).encode(r);
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        assertThat(AvroCodec.enrolments().decode(bytes)).isEqualTo(fromOldJson);
+
+        // the current encoding carries it; a line with it set reads it
+        Enrolment paced = Enrolment.newBuilder(fromOldJson).setPacemaker(true).build();
+        assertThat(AvroCodec.enrolments().toJson(paced)).contains("\"pacemaker\":{\"boolean\":true}");
+        assertThat(AvroCodec.enrolments().fromJson(AvroCodec.enrolments().toJson(paced)).getPacemaker()).isTrue();
+        // and a line that fits no version still fails with the current schema's reason
+        assertThatThrownBy(() -> AvroCodec.enrolments().fromJson(json.replace("\"timeZone\":\"Europe/London\",", "")))
+                .isInstanceOf(DecodeException.class).hasMessageContaining("not a valid Enrolment");
+    }
+
+    @Test
     void malformedJsonIsNotDecodable() {
         assertThatThrownBy(() -> AvroCodec.deviceEvents().fromJson("{\"eventId\": \"e\", \"time\": "))
                 .isInstanceOfSatisfying(DecodeException.class,

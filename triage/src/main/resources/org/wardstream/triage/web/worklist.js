@@ -133,7 +133,8 @@
     const outcome = (task.output || []).map(o => coding(o.valueCodeableConcept, TRIAGE_OUTCOME)).find(Boolean);
     const evidence = obs ? (obs.component || []).map(c => ({
       name: (c.code && (c.code.text || (c.code.coding && c.code.coding[0] && c.code.coding[0].display))) || 'value',
-      value: c.valueQuantity ? c.valueQuantity.value : (c.valueString || ''),
+      value: c.valueQuantity ? c.valueQuantity.value
+        : typeof c.valueBoolean === 'boolean' ? (c.valueBoolean ? 'yes' : 'no') : (c.valueString || ''),
       unit: c.valueQuantity ? (c.valueQuantity.unit || c.valueQuantity.code || '') : '',
     })) : [];
     (obs && obs.note || []).forEach(n => evidence.push({ name: 'Note', value: n.text, unit: '' }));
