@@ -71,7 +71,9 @@ import static org.awaitility.Awaitility.await;
  * <p>The clinician signs in, sees the urgent alert first although it is the newest, acknowledges it and resolves it
  * as a false alarm, from the keyboard; a new alert appears without a reload and is announced. Then: the triage
  * events are on Kafka with that outcome, the Task is {@code completed} through the FHIR API, and the audit log holds
- * both actions. Writes {@code target/triage-worklist.png} (copied to {@code docs/} by hand, see docs/TRIAGE.md).
+ * both actions. An AF card says the patient has a pacemaker (text and evidence) and, with two earlier AF alerts of
+ * the patient resolved as false alarm, points to the patient's AF onset bar. Writes {@code target/triage-worklist.png}
+ * and {@code target/triage-af-card.png} (copied to {@code docs/} by hand, see docs/TRIAGE.md).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorklistBrowserIT {
@@ -107,6 +109,18 @@ class WorklistBrowserIT {
         alert(change(PATIENT_ROUTINE, EpisodeType.DEVICE_OFFLINE, Severity.ROUTINE, NOW - 300 * 60_000L, 0));
         alert(change(PATIENT_URGENT, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 25 * 60_000L, 0));
         alert(change(PATIENT_OTHER_PROGRAMME, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 5 * 60_000L, 0));
+        // two earlier AF alerts of the routine patient, 3 and 10 days ago, already resolved as false alarms (an ECG
+        // showed sinus rhythm): the open AF card advises a look at the patient's AF onset bar
+        TriageUser clinician = new TriageUser(TriageTestServer.CLINICIAN_A, TriageUser.Role.CLINICIAN,
+                java.util.Set.of(TriageTestServer.PROGRAMME_A));
+        for (long daysAgo : new long[]{3, 10}) {
+            long start = NOW - daysAgo * 86_400_000L;
+            alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, start, 0));
+            String id = taskId(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, start);
+            await().atMost(WAIT).until(() -> TRIAGE.server().store().read(clinician, "Task", id, null).isPresent());
+            TRIAGE.server().store().act(clinician, id, org.wardstream.triage.workflow.Workflow.Action.RESOLVE,
+                    org.wardstream.triage.workflow.Outcome.FALSE_ALARM, "ECG: sinus rhythm", null, "test");
+        }
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(onPath("chromium").toString());
@@ -160,6 +174,16 @@ class WorklistBrowserIT {
                 .contains("This patient has a pacemaker");
         wait.until(d -> card(afTask).findElements(By.xpath(".//dt[.='Pacemaker recorded at enrolment: pacing can hide AF"
                 + " from pulse timing']/following-sibling::dd[.='yes']")).size() == 1);
+        // the patient's two earlier AF alerts resolved as false alarm: the card points to the patient's AF onset bar;
+        // a tachycardia card never carries that advice
+        wait.until(d -> card(afTask).findElement(By.cssSelector("[data-af-advice]")).isDisplayed());
+        assertThat(card(afTask).findElement(By.cssSelector("[data-af-advice]")).getText())
+                .startsWith("2 earlier AF alerts of this patient in the last 30 days were resolved as false alarm.")
+                .contains("atrial-fibrillation.onsetProbability");
+        assertThat(card(urgentTask).findElement(By.cssSelector("[data-af-advice]")).isDisplayed()).isFalse();
+        browser.executeScript("arguments[0].scrollIntoView()", card(afTask));
+        Files.write(Path.of("target", "triage-af-card.png"), card(afTask).getScreenshotAs(OutputType.BYTES));
+        browser.executeScript("window.scrollTo(0, 0)");
         // the evidence arrives from the Observation: the urgent card lists the heart rates in plain words
         wait.until(d -> card(urgentTask).findElement(By.cssSelector("[data-evidence-list]")).getAttribute("textContent")
                 .contains("Mean heart rate"));

@@ -224,6 +224,9 @@
     provenance: id => http('GET', '/fhir/Provenance?target=' + encodeURIComponent('Task/' + id) + '&_count=100', undefined, FHIR_JSON),
     patientAlerts: patient => http('GET', '/fhir/Task?patient.identifier=' + encodeURIComponent(PSEUDONYM + '|' + patient)
       + '&_sort=-authored-on&_count=20', undefined, FHIR_JSON),
+    patientAfAlerts: (patient, since) => http('GET', '/fhir/Task?patient.identifier='
+      + encodeURIComponent(PSEUDONYM + '|' + patient) + '&episode-type=atrial-fibrillation&authored-on=ge'
+      + encodeURIComponent(since) + '&_count=100', undefined, FHIR_JSON),
     act: (item, body) => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/actions', body),
     acknowledge: item => api.act(item, { action: 'acknowledge' }),
     resolve: (item, outcome, note) => api.act(item, note ? { action: 'resolve', outcome, note } : { action: 'resolve', outcome }),
@@ -366,11 +369,78 @@
     if (item.episodeEnd) rows.splice(1, 0, row('Episode ended', timeEl(item.episodeEnd)));
     ev.replaceChildren(...rows);
 
+    afAdvice(li, item);
+
     const ackBtn = $('[data-ack-button]', li);
     const ackDone = item.status !== 'requested' && !item.escalatedAfterAck;
     ackBtn.hidden = ackDone;
     ackBtn.textContent = item.escalatedAfterAck ? 'Acknowledge the escalation' : 'Acknowledge';
     ackBtn.setAttribute('aria-describedby', $('.card__heading', li).id);
+  }
+
+  // ------------------------------------------------------------------------ repeated false AF alerts
+  // When a patient's AF alerts keep being resolved as false alarms, the AF card says so and points to the per-patient
+  // AF onset bar (docs/TRIAGE.md, "When one patient's AF alerts keep turning out to be sinus rhythm"): the pipeline's
+  // false AF alerts on normal rhythm come mostly from a few people.
+  const AF_ADVICE_DAYS = 30;          // look back this far
+  const AF_ADVICE_MIN = 2;            // earlier AF alerts resolved as false alarm before the card advises
+  const AF_ADVICE_MAX_AGE_MS = 5 * 60000; // how long a patient's count is reused before it is fetched again
+  const afFalseAlarms = new Map();    // patient -> { at, pending, ids: Set of Task ids resolved as false alarm }
+
+  function afAdvice(li, item) {
+    const el = $('[data-af-advice]', li);
+    if (item.type !== 'atrial-fibrillation' || !item.patient) { el.hidden = true; return; }
+    const known = afFalseAlarms.get(item.patient);
+    const earlier = known && known.ids ? [...known.ids].filter(id => id !== item.id).length : 0;
+    el.hidden = earlier < AF_ADVICE_MIN;
+    if (!el.hidden) {
+      el.textContent = earlier + ' earlier AF alerts of this patient in the last ' + AF_ADVICE_DAYS + ' days were'
+        + ' resolved as false alarm. If an ECG has shown sinus rhythm during them, the clinical lead can raise this'
+        + ' patient\'s AF onset bar (atrial-fibrillation.onsetProbability; see the triage guide).';
+    }
+    if (!known || (!known.pending && Date.now() - known.at > AF_ADVICE_MAX_AGE_MS)) loadAfFalseAlarms(item.patient);
+  }
+
+  const afQueue = [];                 // patients whose count is wanted, fetched at most four at a time
+  let afInFlight = 0;
+
+  function loadAfFalseAlarms(patient) {
+    const entry = afFalseAlarms.get(patient) || { ids: null };
+    entry.pending = true;
+    entry.at = Date.now();
+    afFalseAlarms.set(patient, entry);
+    afQueue.push(patient);
+    pumpAfQueue();
+  }
+
+  function pumpAfQueue() {
+    while (afInFlight < 4 && afQueue.length) {
+      const patient = afQueue.shift();
+      afInFlight++;
+      fetchAfFalseAlarms(patient).finally(() => { afInFlight--; pumpAfQueue(); });
+    }
+  }
+
+  async function fetchAfFalseAlarms(patient) {
+    const entry = afFalseAlarms.get(patient) || { ids: null };
+    afFalseAlarms.set(patient, entry);
+    try {
+      const since = new Date(Date.now() - AF_ADVICE_DAYS * 86400000).toISOString();
+      const b = await api.patientAfAlerts(patient, since);
+      entry.ids = new Set((b.entry || []).map(e => e.resource)
+        .filter(t => t && t.resourceType === 'Task' && (t.output || [])
+          .some(o => { const c = coding(o.valueCodeableConcept, TRIAGE_OUTCOME); return c && c.code === 'false-alarm'; }))
+        .map(t => t.id));
+    } catch (e) {
+      // the advice is an aid, not the alert: without the count the card shows none
+    } finally {
+      entry.pending = false;
+      entry.at = Date.now();
+    }
+    document.querySelectorAll('#worklist > li[data-alert]').forEach(li => {
+      const item = state.items.get(li.dataset.id);
+      if (item && item.patient === patient) afAdvice(li, item);
+    });
   }
 
   function row(name, valueNode) {
@@ -652,6 +722,7 @@
     const next = li.nextElementSibling || li.previousElementSibling;
     try {
       await api.resolve(item, chosen.value, $('[data-note]', form).value.trim());
+      afFalseAlarms.delete(item.patient); // the patient's count may have changed
       const label = (OUTCOMES.find(o => o[0] === chosen.value) || [])[1] || chosen.value;
       state.items.delete(id);
       li.remove();
