@@ -26,22 +26,42 @@ import java.util.Objects;
  *                             interval after each are left out of the ectopy-removed irregularity
  * @param onsetThreshold       the AF state opens only when the mean AF probability of the current irregular run is
  *                             above this (a higher bar to open than to stay, as in a Schmitt trigger)
+ * @param steadyOnsetThreshold the onset bar of an irregular run whose mean rate has not risen by {@code onsetRateRise}
+ *                             over the patient's recent regular rhythm (never below {@code onsetThreshold}; equal to
+ *                             it: no gate)
+ * @param onsetRateRise        the rise in rate (run mean over the regular baseline) at which a run opens on
+ *                             {@code onsetThreshold}
  * @param model                the logistic model turning the features into an AF probability
  */
 public record RhythmParameters(int windowBeats, int maxLag, int segmentBeats,
                                double irregularThreshold, int onsetSegments, int offsetSegments,
                                double minValidFraction, int pauseThresholdMs, long gapResetMs,
                                long afMaxBridgeMs, int minPlausibleRrMs, int maxPlausibleRrMs,
-                               double prematureFraction, double onsetThreshold, AfModel model) {
+                               double prematureFraction, double onsetThreshold, double steadyOnsetThreshold,
+                               double onsetRateRise, AfModel model) {
+
+    /**
+     * The onset bar of a run whose rate has not risen by {@link #ONSET_RATE_RISE}: chosen with af-model-v5's thresholds
+     * by the cross-validated selection on all the development records (second stage, from 0.87, 0.91, 0.95 and none;
+     * docs/VALIDATION.md, "The rate-rise onset gate").
+     */
+    public static final double STEADY_ONSET_THRESHOLD = 0.95;
+    /**
+     * A run whose mean rate is at least this multiple of the regular-rhythm baseline opens on the ordinary onset bar: a
+     * rise of 5 % (fixed, not chosen in the folds: set from an offline look at held-out episodes of the development
+     * data, where 92 % of the AF episodes starting from non-AF rose by at least this and 44 % of the false ones did;
+     * evaluation/offline/onset_rate_rise_gate.py).
+     */
+    public static final double ONSET_RATE_RISE = 1.05;
 
     public static final RhythmParameters DEFAULTS = new RhythmParameters(
             32, 4, 8, AfModel.DEFAULT.threshold(), 5, 8, 0.5, 3000, 60_000L, 600_000L, 150, 60_000, 0.15,
-            AfModel.DEFAULT.onsetThreshold(), AfModel.DEFAULT);
+            AfModel.DEFAULT.onsetThreshold(), STEADY_ONSET_THRESHOLD, ONSET_RATE_RISE, AfModel.DEFAULT);
 
     /** Names accepted by {@link #withOverrides}. */
     public static final java.util.List<String> TUNABLE = java.util.List.of("windowBeats", "maxLag", "segmentBeats",
             "irregularThreshold", "onsetSegments", "offsetSegments", "minValidFraction", "pauseThresholdMs", "gapResetMs",
-            "afMaxBridgeMs", "minPlausibleRrMs", "maxPlausibleRrMs", "prematureFraction", "onsetThreshold");
+            "afMaxBridgeMs", "minPlausibleRrMs", "maxPlausibleRrMs", "prematureFraction", "onsetThreshold", "steadyOnsetThreshold", "onsetRateRise");
 
     public RhythmParameters {
         Objects.requireNonNull(model, "model");
@@ -62,7 +82,7 @@ public record RhythmParameters(int windowBeats, int maxLag, int segmentBeats,
     public RhythmParameters withModel(AfModel m) {
         return new RhythmParameters(windowBeats, maxLag, segmentBeats, m.threshold(), onsetSegments, offsetSegments,
                 minValidFraction, pauseThresholdMs, gapResetMs, afMaxBridgeMs, minPlausibleRrMs, maxPlausibleRrMs,
-                prematureFraction, m.onsetThreshold(), m);
+                prematureFraction, m.onsetThreshold(), Math.max(m.onsetThreshold(), steadyOnsetThreshold), onsetRateRise, m);
     }
 
     /**
@@ -81,7 +101,8 @@ public record RhythmParameters(int windowBeats, int maxLag, int segmentBeats,
                 d(o, "minValidFraction", minValidFraction), i(o, "pauseThresholdMs", pauseThresholdMs),
                 l(o, "gapResetMs", gapResetMs), l(o, "afMaxBridgeMs", afMaxBridgeMs),
                 i(o, "minPlausibleRrMs", minPlausibleRrMs), i(o, "maxPlausibleRrMs", maxPlausibleRrMs),
-                d(o, "prematureFraction", prematureFraction), d(o, "onsetThreshold", onsetThreshold), model);
+                d(o, "prematureFraction", prematureFraction), d(o, "onsetThreshold", onsetThreshold),
+                d(o, "steadyOnsetThreshold", steadyOnsetThreshold), d(o, "onsetRateRise", onsetRateRise), model);
     }
 
     private static int i(Map<String, String> o, String k, int v) {

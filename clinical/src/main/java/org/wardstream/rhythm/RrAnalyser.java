@@ -39,6 +39,11 @@ import java.util.function.Consumer;
  *       whose recent p (an exponentially weighted mean with span {@code onsetSegments}, {@link #onsetEvidence}; since
  *       af-model-v5) is above {@code onsetThreshold} (a higher bar to open than to stay), and closes after
  *       {@code offsetSegments} [5] consecutive REGULAR ones; INSUFFICIENT segments neither add nor remove evidence.
+ *       <b>Rate-rise gate</b> (since state format 5, detector wardstream-rr-analyser/7): a run whose mean rate is below
+ *       {@code onsetRateRise} [1.05] times the patient's regular-rhythm baseline (an exponentially weighted mean of the
+ *       REGULAR segments' rate outside AF, span {@link #BASELINE_SPAN_SEGMENTS}) opens only above
+ *       {@code steadyOnsetThreshold} [0.95] ({@link #onsetBar}): AF usually raises the ventricular rate at its onset,
+ *       irregular sinus rhythm and atrial ectopy usually do not.
  *       Missing data longer than {@code gapResetMs} [60 s] resets the evidence; longer than {@code afMaxBridgeMs}
  *       [10 min] closes an open episode at the last clean beat.</li>
  *   <li><b>Timing.</b> Onset and offset times are back-dated to the start of the confirming run (the run's first
@@ -73,6 +78,8 @@ public final class RrAnalyser {
 
     /** Reference interval (80 bpm) for the heart-rate weighting of the irregularity score. */
     static final double REFERENCE_RR_MS = 750.0;
+    /** Span, in segments, of the regular-rhythm rate baseline (about 5 min at 60/min: 8 beats a segment). */
+    public static final int BASELINE_SPAN_SEGMENTS = 37;
 
     private final RhythmParameters p;
     /** How a segment's features are computed (the incremental {@link #features}; tests substitute a reference). */
@@ -233,7 +240,8 @@ public final class RrAnalyser {
                 s.irregularRun++;
                 s.irregularRunRateSum += (float) rate;
                 s.regularRun = 0;
-                if (!s.afActive && s.irregularRun >= p.onsetSegments() && s.irregularRunEvidence > p.onsetThreshold()) {
+                if (!s.afActive && s.irregularRun >= p.onsetSegments()
+                        && s.irregularRunEvidence > onsetBar(p, s.regularRateBaseline, s.irregularRunRateSum / s.irregularRun)) {
                     s.afActive = true;
                     s.afOnsetMs = s.irregularRunStartMs;
                     sink.accept(new AfOnset(s.afOnsetMs, endMs, s.irregularRunEvidence,
@@ -241,6 +249,7 @@ public final class RrAnalyser {
                 }
             }
             case REGULAR -> {
+                if (!s.afActive && !Double.isNaN(rate)) s.regularRateBaseline = baseline(s.regularRateBaseline, rate);
                 if (s.regularRun == 0) s.regularRunStartMs = s.segStartMs;
                 s.regularRun++;
                 s.irregularRun = 0;
@@ -273,6 +282,27 @@ public final class RrAnalyser {
         return evidence + weight * ((float) p - evidence);
     }
 
+    /**
+     * The onset bar of a run of mean rate {@code runRateBpm}: {@code onsetThreshold} if it is at least
+     * {@code onsetRateRise} times the regular-rhythm baseline or no baseline is known, else {@code steadyOnsetThreshold}
+     * (AF usually opens with a rise in ventricular rate; irregular sinus rhythm does not).
+     */
+    public static double onsetBar(RhythmParameters p, float baselineBpm, double runRateBpm) {
+        return onsetBar(p.onsetThreshold(), p.steadyOnsetThreshold(), p.onsetRateRise(), baselineBpm, runRateBpm);
+    }
+
+    /** {@link #onsetBar(RhythmParameters, float, double)} with the three parameters given (cross-validation's simulation). */
+    public static double onsetBar(double onset, double steadyOnset, double rise, float baselineBpm, double runRateBpm) {
+        if (Float.isNaN(baselineBpm) || !(runRateBpm < baselineBpm * rise)) return onset;
+        return Math.max(onset, steadyOnset);
+    }
+
+    /** The regular-rhythm baseline after one more REGULAR segment of {@code rateBpm} (float, as stored). */
+    public static float baseline(float baselineBpm, double rateBpm) {
+        if (Float.isNaN(baselineBpm)) return (float) rateBpm;
+        return baselineBpm + (2f / (BASELINE_SPAN_SEGMENTS + 1)) * ((float) rateBpm - baselineBpm);
+    }
+
     private static void closeAf(RrAnalyserState s, long offsetMs, long emittedAtMs, AfOffset.Reason reason,
                                 Consumer<? super RhythmEvent> sink) {
         sink.accept(new AfOffset(s.afOnsetMs, Math.max(offsetMs, s.afOnsetMs), emittedAtMs, reason));
@@ -290,6 +320,7 @@ public final class RrAnalyser {
         if (s.index != null) s.index.clear(s);
         s.irregularRun = 0;
         s.regularRun = 0;
+        s.regularRateBaseline = Float.NaN;
         clearSegment(s);
     }
 

@@ -37,7 +37,8 @@ public final class RrAnalyserState extends CompactState {
      * not probabilities, so an open irregular run restarts its sum (the AF state itself, afActive and the onset time,
      * is kept). 2: same layout as 1; {@link #irregularRunStartMs} also marks a (re)start's warm-up.
      */
-    private static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_VERSION = 5;
+    private static final byte V4 = 4;
     /** The format before the onset evidence (same layout). */
     private static final byte V3 = 3;
 
@@ -76,6 +77,11 @@ public final class RrAnalyserState extends CompactState {
     /** The irregular run's onset evidence while {@link #irregularRun} &gt; 0 ({@link RrAnalyser#onsetEvidence}). */
     public float irregularRunEvidence;
     public float irregularRunRateSum;
+    /**
+     * The rate of the patient's recent regular rhythm, bpm: an exponentially weighted mean of the REGULAR segments' rate
+     * outside AF (span {@link RrAnalyser#BASELINE_SPAN_SEGMENTS}); NaN until one is seen and after an evidence reset.
+     */
+    public float regularRateBaseline = Float.NaN;
 
     /**
      * Sorted sets over the ring that make the features incremental ({@link RrWindowIndex}); derived data, never
@@ -112,12 +118,13 @@ public final class RrAnalyserState extends CompactState {
         out.writeLong(regularRunStartMs);
         out.writeFloat(irregularRunEvidence);
         out.writeFloat(irregularRunRateSum);
+        out.writeFloat(regularRateBaseline);
     }
 
     /** Reads a state written by {@link #writeTo}. */
     public static RrAnalyserState readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION && version != V3 && version != 1 && version != 2) {
+        if (version != FORMAT_VERSION && version != V4 && version != V3 && version != 1 && version != 2) {
             throw new IOException("unsupported RrAnalyserState format version " + version);
         }
         RrAnalyserState s = new RrAnalyserState();
@@ -167,6 +174,7 @@ public final class RrAnalyserState extends CompactState {
             s.irregularRunEvidence /= s.irregularRun; // format 3 kept the run's sum: its mean carries the run on
         }
         s.irregularRunRateSum = in.readFloat();
+        s.regularRateBaseline = version >= FORMAT_VERSION ? in.readFloat() : Float.NaN;
         if (version == 1 && s.irregularRun == 0) {
             // version 1 left the start of a finished run here; version 2 reads it as a warm-up start
             s.irregularRunStartMs = NO_TIME;

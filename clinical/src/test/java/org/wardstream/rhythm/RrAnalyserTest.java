@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -312,6 +313,37 @@ class RrAnalyserTest {
     }
 
     @Test
+    void aRunWithoutARiseInRateOverTheRegularBaselineNeedsTheHigherBar() {
+        // ten regular segments at 75/min make the baseline; then a run at p 0.9: above the 0.79 onset bar, below the
+        // 0.95 bar of a run whose rate has not risen by 5 %: it opens at 94/min (RR 640), not at 75/min (RR 800), and
+        // opens at 75/min when the gate is off (the steady bar equal to the onset bar)
+        double[] p = new double[30];
+        for (int k = 0; k < p.length; k++) p[k] = k < 10 ? 0.01 : 0.9;
+        for (double steady : new double[]{0.95, 0.79}) {
+            for (int runRr : new int[]{800, 640}) {
+                int[] segment = {0};
+                RhythmParameters params = scriptedProbabilities(p).withOverrides(Map.of("steadyOnsetThreshold", Double.toString(steady)));
+                RrAnalyser a = new RrAnalyser(params, x -> (state, out) -> {
+                    double q = p[Math.min(segment[0]++, p.length - 1)];
+                    out[0] = Math.log(q / (1 - q));
+                    return true;
+                });
+                Feeder f = new Feeder(a);
+                for (int i = 0; i < p.length * params.segmentBeats(); i++) f.clean(i < 10 * params.segmentBeats() ? 800 : runRr);
+                assertThat(f.state.regularRateBaseline).as("baseline, bpm").isCloseTo(75f, org.assertj.core.data.Offset.offset(0.01f));
+                boolean opens = runRr == 640 || steady < 0.9;
+                assertThat(f.of(AfOnset.class)).as("steady bar %s, run RR %d", steady, runRr).hasSize(opens ? 1 : 0);
+            }
+        }
+        // the bar itself: no baseline known, or a rise of at least onsetRateRise, gives the onset bar
+        RhythmParameters d = RhythmParameters.DEFAULTS.withOverrides(Map.of("steadyOnsetThreshold", "0.95"));
+        assertThat(RrAnalyser.onsetBar(d, Float.NaN, 70)).isEqualTo(d.onsetThreshold());
+        assertThat(RrAnalyser.onsetBar(d, 70f, 70 * d.onsetRateRise())).isEqualTo(d.onsetThreshold());
+        assertThat(RrAnalyser.onsetBar(d, 70f, 70 * d.onsetRateRise() - 0.01)).isEqualTo(0.95);
+        assertThat(RrAnalyser.onsetBar(d.withOverrides(Map.of("onsetThreshold", "0.97")), 70f, 70)).as("a higher own bar wins").isEqualTo(0.97);
+    }
+
+    @Test
     void theOnsetEvidenceIsTheFirstProbabilityThenAWeightedMeanWithSpanOnsetSegments() {
         assertThat(RrAnalyser.onsetEvidence(0.4f, 0.9, 0, 5)).isEqualTo(0.9f);
         // weight 2 / (5 + 1) on the newest segment
@@ -329,15 +361,19 @@ class RrAnalyserTest {
         s.irregularRun = 3;
         s.irregularRunEvidence = 2.4f; // format 3 kept the sum of the run's probabilities here
         s.irregularRunStartMs = T0;
-        byte[] bytes = s.toBytes();
-        assertThat(bytes[0]).isEqualTo((byte) 4);
-        bytes[0] = 3; // the same layout
+        byte[] bytes = java.util.Arrays.copyOf(s.toBytes(), s.toBytes().length - 4); // format 5 less its baseline
+        assertThat(s.toBytes()[0]).isEqualTo((byte) 5);
+        bytes[0] = 3; // format 3 had format 4's layout, which is format 5's less the baseline
         RrAnalyserState read = RrAnalyserState.fromBytes(bytes);
         assertThat(read.irregularRun).isEqualTo(3);
         assertThat((double) read.irregularRunEvidence).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(read.irregularRunStartMs).isEqualTo(T0);
-        // a format-4 state is read as written
-        assertThat(RrAnalyserState.fromBytes(s.toBytes()).irregularRunEvidence).isEqualTo(2.4f);
+        // a format-4 state is read as written, with no rate baseline yet; a format-5 state with its baseline
+        bytes[0] = 4;
+        assertThat(RrAnalyserState.fromBytes(bytes).irregularRunEvidence).isEqualTo(2.4f);
+        assertThat(RrAnalyserState.fromBytes(bytes).regularRateBaseline).isNaN();
+        s.regularRateBaseline = 71.5f;
+        assertThat(RrAnalyserState.fromBytes(s.toBytes()).regularRateBaseline).isEqualTo(71.5f);
     }
 
     @Test

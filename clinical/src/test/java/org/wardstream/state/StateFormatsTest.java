@@ -61,14 +61,15 @@ class StateFormatsTest {
 
     @Test
     void rrAnalyserStateReadsFormat2() {
-        // format 2 (the 8-beat-score analyser) is read and carried on by the current format (4 since af-model-v5);
+        // format 2 (the 8-beat-score analyser) is read and carried on by the current format (5 since the rate-rise gate);
         // the per-version details (open runs, format 1's finished run) are tested in RrAnalyserTest
         byte[] v2 = fixture("RrAnalyserState-v2");
         RrAnalyserState s = RrAnalyserState.fromBytes(v2);
         assertThat(s.beatsSeen).isEqualTo(1234);
         assertThat(s.afActive).isTrue();
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 4);
+        assertThat(current[0]).isEqualTo((byte) 5);
+        assertThat(s.regularRateBaseline).as("no baseline before format 5").isNaN();
         assertThat(RrAnalyserState.fromBytes(current)).isEqualTo(s);
     }
 
@@ -80,9 +81,11 @@ class StateFormatsTest {
         RrAnalyserState s = RrAnalyserState.fromBytes(v3);
         assertThat(s).isEqualTo(RrAnalyserState.fromBytes(fixture("RrAnalyserState-v2")));
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 4);
-        assertThat(java.util.Arrays.copyOfRange(current, 1, current.length))
+        assertThat(current[0]).isEqualTo((byte) 5);
+        // format 5 appends the regular-rhythm rate baseline (a float; not known from a format-3 state: NaN)
+        assertThat(java.util.Arrays.copyOfRange(current, 1, current.length - 4))
                 .isEqualTo(java.util.Arrays.copyOfRange(v3, 1, v3.length));
+        assertThat(java.nio.ByteBuffer.wrap(current, current.length - 4, 4).getFloat()).isNaN();
     }
 
     @Test
@@ -317,12 +320,18 @@ class StateFormatsTest {
         DetectorState s = DetectorState.fromBytes(v3);
         assertDetectorsOfTheFixtures(s);
         assertThat(s.arrival.toBytes()).isEqualTo(DetectorState.fromBytes(fixture("DetectorState-v2")).arrival.toBytes());
-        // written back byte for byte, but for the analyser state's own format (byte 1: 3, now 4, the same layout)
+        // written back in the analyser state's own format 5 (byte 1: 3, now 5), which adds the regular-rhythm rate
+        // baseline (not known from a format-3 state: NaN); everything else reads back as it was
         byte[] current = s.toBytes();
         assertThat(v3[1]).isEqualTo((byte) 3);
-        assertThat(current[1]).isEqualTo((byte) 4);
-        current[1] = 3;
-        assertThat(current).isEqualTo(v3);
+        assertThat(current[1]).isEqualTo((byte) 5);
+        assertThat(s.rr.regularRateBaseline).isNaN();
+        DetectorState back = DetectorState.fromBytes(current);
+        assertThat(back.toBytes()).isEqualTo(current);
+        assertThat(back.hr.toBytes()).isEqualTo(s.hr.toBytes());
+        assertThat(back.wear.toBytes()).isEqualTo(s.wear.toBytes());
+        assertThat(back.arrival.toBytes()).isEqualTo(s.arrival.toBytes());
+        assertDetectorsOfTheFixtures(back);
     }
 
     @Test

@@ -181,11 +181,21 @@ public final class PeerFeatures implements Serializable {
                     for (RhythmEvent e : events) {
                         if (e instanceof RhythmSegment s) {
                             // an IRREGULAR segment carries its run's onset evidence as the analyser computed it
-                            // (RrAnalyser.onsetEvidence): the state after this beat, which closed the segment
+                            // (RrAnalyser.onsetEvidence): the state after this beat, which closed the segment; held at
+                            // onsetThreshold while it is not above the run's own bar (RrAnalyser.onsetBar: a run
+                            // without a rise in rate needs the higher one), so the patterns' "score > onsetThreshold"
+                            // is the analyser's decision
                             boolean irregular = s.classification() == SegmentClass.IRREGULAR;
+                            float score = (float) s.irregularity();
+                            if (irregular) {
+                                org.wardstream.rhythm.RhythmParameters rp = x.rrAnalyser().parameters();
+                                float evidence = p.rr.irregularRunEvidence;
+                                double bar = org.wardstream.rhythm.RrAnalyser.onsetBar(rp, p.rr.regularRateBaseline,
+                                        p.rr.irregularRunRateSum / p.rr.irregularRun);
+                                score = evidence > bar ? evidence : Math.min(evidence, (float) rp.onsetThreshold());
+                            }
                             out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(), irregular,
-                                    s.classification() == SegmentClass.REGULAR,
-                                    irregular ? p.rr.irregularRunEvidence : (float) s.irregularity()));
+                                    s.classification() == SegmentClass.REGULAR, score));
                         } else if (e instanceof PauseEvent pause) {
                             x.wearTracker().onData(p.wear, pause.endMs());
                         }

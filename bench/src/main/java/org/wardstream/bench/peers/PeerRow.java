@@ -12,7 +12,9 @@ package org.wardstream.bench.peers;
  *   <li>{@link #SEG}: one closed 8-beat rhythm segment of the RR analyser: {@code irr} = 1 when IRREGULAR,
  *       {@code reg} = 1 when REGULAR, both 0 when INSUFFICIENT; {@code segStart} its first beat; {@code score}: when
  *       IRREGULAR, the irregular run's onset evidence after it, as the analyser computes it
- *       ({@code RrAnalyser.onsetEvidence}, a float); otherwise the segment's probability (NaN when INSUFFICIENT).</li>
+ *       ({@code RrAnalyser.onsetEvidence}, a float), held at onsetThreshold while it is not above the run's own bar
+ *       ({@code RrAnalyser.onsetBar}: higher for a run without a rise in rate); otherwise the segment's probability
+ *       (NaN when INSUFFICIENT).</li>
  *   <li>{@link #RR_GAP}: the RR analyser reset its evidence after missing data; {@code longGap} when the gap also
  *       closed an AF episode (longer than the AF bridge limit); {@code segStart} where the analyser's window history
  *       restarts (a run opening with the first segment judged after it is back-dated there).</li>

@@ -33,7 +33,7 @@ import java.util.function.Function;
  *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v5.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
- *     [--fixed-thresholds 0.05,0.83,5,8]
+ *     [--fixed-thresholds 0.05,0.83,5,8[,0.95]] [--steady-grid 0.87,0.91,0.95] [--no-rate-gate]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -96,6 +96,8 @@ public final class CrossValidation {
         final List<Byte> labels = new ArrayList<>();
         /** Per segment: whether the evidence was reset before it (missing data), for the onset simulation. */
         final List<Boolean> resetBefore = new ArrayList<>();
+        /** Per segment: its mean rate (bpm; NaN without clean intervals), for the rate-rise onset gate. */
+        final List<Double> rates = new ArrayList<>();
         /** Per segment, only with {@code --dump-segments}: {startMs, endMs, end beat index} and the RR ring, newest first. */
         final List<long[]> segMeta = new ArrayList<>();
         final List<int[]> rings = new ArrayList<>();
@@ -156,6 +158,8 @@ public final class CrossValidation {
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
                 case "--se-first" -> SE_FIRST = Double.parseDouble(args[++i]);
+                case "--no-rate-gate" -> STEADY_GRID = new double[0];
+                case "--steady-grid" -> STEADY_GRID = java.util.Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--one-se" -> ONE_SE = true;
                 case "--fixed-thresholds" -> {
                     try {
@@ -558,6 +562,7 @@ public final class CrossValidation {
                     d.rings.add(ring);
                 }
                 d.resetBefore.add(lastSegEnd[0] != Long.MIN_VALUE && seg.startMs() - lastSegEnd[0] > params.gapResetMs());
+                d.rates.add(seg.meanRateBpm());
                 lastSegEnd[0] = seg.endMs();
             });
         }
@@ -579,6 +584,7 @@ public final class CrossValidation {
         AfModel m = new AfModel(MODEL_VERSION, lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
         if (chosen.length > 2) ONSET_SEGMENTS.put(m, (int) chosen[2]);
         if (chosen.length > 3) OFFSET_SEGMENTS.put(m, (int) chosen[3]);
+        if (chosen.length > 4) STEADY_ONSET.put(m, chosen[4]);
         return m;
     }
 
@@ -656,15 +662,22 @@ public final class CrossValidation {
         for (Data d : train) {
             double[] p = new double[d.features.size()];
             double[] y = new double[p.length];
+            double[] r = new double[p.length];
             for (int k = 0; k < p.length; k++) {
                 double[] f = d.features.get(k);
                 double prob = f == null ? Double.NaN : 1 / (1 + Math.exp(-lr.logit(f)));
                 p[k] = d.resetBefore.get(k) && f != null ? -1 - prob : prob;
                 y[k] = d.labels.get(k);
+                r[k] = d.rates.get(k);
             }
-            seqs.computeIfAbsent(d.db, k -> new ArrayList<>()).add(new double[][]{p, y});
+            seqs.computeIfAbsent(d.db, k -> new ArrayList<>()).add(new double[][]{p, y, r});
         }
         return seqs;
+    }
+
+    /** A sequence's segment rates ({@link #sequences}), or null when it has none (no rate-rise gate). */
+    private static double[] rates(double[][] sq) {
+        return sq.length > 2 ? sq[2] : null;
     }
 
     /** Grid of the constrained selection: segment thresholds and onset bars (onset >= segment threshold). */
@@ -697,9 +710,10 @@ public final class CrossValidation {
         for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
             for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
                 if (NO_ONSET_BAR && o > t) break;
-                double[] m = scorePair(seqs, nsrHours, t, o, segs, offs);
+                double steady = o; // no rate-rise gate in the first stage
+                double[] m = scorePair(seqs, nsrHours, t, o, steady, segs, offs);
                 double se = m[0], rate = m[1], minSp = m[2];
-                double[] cand = {t, o, se, rate, minSp, segs, offs, m[3]};
+                double[] cand = {t, o, se, rate, minSp, segs, offs, m[3], steady};
                 if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
                     if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
                 }
@@ -726,13 +740,25 @@ public final class CrossValidation {
             bestOk = chosen;
         }
         double[] c = bestSeFirst != null ? bestSeFirst : bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
-        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f)",
+        if (STEADY_GRID.length > 0 && bestSeFirst != null) {
+            // second stage: the chosen pair and persistences kept, the rate-rise gate's bar chosen among the bars
+            // keeping training Se >= --se-first and Sp >= --sp-floor: fewest training nsr2db false AF episodes counting
+            // every person (the gate is for the people whose sinus rhythm reads as AF, whom the first stage's count
+            // leaves out), ties: higher Se, then higher Sp; the gate off (steady = onset) is the first candidate
+            for (double steady : STEADY_GRID) {
+                if (steady <= c[1] + 1e-9) continue;
+                double[] m = scorePair(seqs, nsrHours, c[0], c[1], steady, (int) c[5], (int) c[6]);
+                double[] cand = {c[0], c[1], m[0], m[1], m[2], c[5], c[6], m[3], steady};
+                if (m[0] >= SE_FIRST && m[2] >= SP_FLOOR && better(-cand[7], cand[2], cand[4], -c[7], c[2], c[4])) c = cand;
+            }
+        }
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f)",
                 bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null
                         ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
                         : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
-                (int) c[5], (int) c[6], c[0], c[1], c[2], c[3], c[7], c[4]);
+                (int) c[5], (int) c[6], c[0], c[1], c[8], c[2], c[3], c[7], c[4]);
         System.err.println("selection " + LAST_SELECTION);
-        return new double[]{c[0], c[1], c[5], c[6]};
+        return new double[]{c[0], c[1], c[5], c[6], c[8]};
     }
 
     /**
@@ -740,8 +766,8 @@ public final class CrossValidation {
      * databases with AF labels, nsr2db false AF episodes per 24 h, the lowest non-AF segment specificity of the
      * databases with rhythm labels}.
      */
-    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, int onsetSegs,
-                              int offsetSegs) {
+    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, double steady,
+                              int onsetSegs, int offsetSegs) {
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seSum = 0, minSp = 1;
         int nSe = 0, episodes = 0, everyone = 0;
@@ -750,7 +776,7 @@ public final class CrossValidation {
             int on = 0;
             int worst = 0;
             for (double[][] sq : e.getValue()) {
-                int k = simulate(sq[0], sq[1], t, o, onsetSegs, offsetSegs, c);
+                int k = simulate(sq[0], sq[1], rates(sq), t, o, steady, onsetSegs, offsetSegs, c);
                 on += k;
                 worst = Math.max(worst, k);
             }
@@ -784,7 +810,7 @@ public final class CrossValidation {
             long covered = 0, total = 0;
             for (double[][] sq : e.getValue()) {
                 long[] c = new long[2];
-                simulate(sq[0], sq[1], cand[0], cand[1], (int) cand[5], (int) cand[6], c);
+                simulate(sq[0], sq[1], rates(sq), cand[0], cand[1], cand.length > 8 ? cand[8] : cand[1], (int) cand[5], (int) cand[6], c);
                 if (c[1] == 0) continue;
                 perRecord.add(c);
                 covered += c[0];
@@ -838,12 +864,12 @@ public final class CrossValidation {
 
     static double[] fixedThresholds(String csv) {
         String[] v = csv.split(",");
-        if (v.length != 4) throw new IllegalArgumentException("--fixed-thresholds needs 4 values: threshold,onset,onsetSegments,offsetSegments");
+        if (v.length != 4 && v.length != 5) throw new IllegalArgumentException("--fixed-thresholds needs 4 or 5 values: threshold,onset,onsetSegments,offsetSegments[,steadyOnset]");
         double t = Double.parseDouble(v[0]), o = Double.parseDouble(v[1]);
         int on = Integer.parseInt(v[2].trim()), off = Integer.parseInt(v[3].trim());
         if (!(t > 0 && t < 1 && o >= t && o < 1 && on >= 1 && off >= 1))
             throw new IllegalArgumentException("--fixed-thresholds: need 0 < threshold <= onset < 1 and persistences >= 1, got " + csv);
-        return new double[]{t, o, on, off};
+        return v.length == 5 ? new double[]{t, o, on, off, Math.max(o, Double.parseDouble(v[4]))} : new double[]{t, o, on, off};
     }
     /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
     static int[] ONSET_SEGMENTS_GRID = {RhythmParameters.DEFAULTS.onsetSegments()};
@@ -859,10 +885,21 @@ public final class CrossValidation {
     /** The base parameters with a trained model, its thresholds and the onset and offset persistence selected with it. */
     static RhythmParameters paramsOf(RhythmParameters base, AfModel m) {
         RhythmParameters p = base.withModel(m);
+        Double steady = STEADY_ONSET.get(m);
+        p = p.withOverrides(Map.of("steadyOnsetThreshold", Double.toString(steady == null ? m.onsetThreshold() : steady)));
         Integer segs = ONSET_SEGMENTS.get(m), offs = OFFSET_SEGMENTS.get(m);
         if (segs != null) p = p.withOverrides(Map.of("onsetSegments", Integer.toString(segs)));
         return offs == null ? p : p.withOverrides(Map.of("offsetSegments", Integer.toString(offs)));
     }
+
+    /**
+     * {@code --steady-grid 0.87,0.91,0.95}: candidate onset bars for runs whose rate has not risen by
+     * {@link RhythmParameters#onsetRateRise} over the regular baseline (each above the pair's onset bar; the gate off is
+     * always a candidate) [0.87, 0.91, 0.95 since the gate]; {@code --no-rate-gate}: none (af-model-v5's procedure).
+     */
+    static double[] STEADY_GRID = {0.87, 0.91, 0.95};
+    /** The steady-rate onset bar each trained model was selected with. */
+    static final Map<AfModel, Double> STEADY_ONSET = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     /** The last {@link #chooseThresholds} outcome, for the report. */
     static volatile String LAST_SELECTION = "";
@@ -919,9 +956,20 @@ public final class CrossValidation {
      * confirming run, as at run time.
      */
     static int simulate(double[] pr, double[] labels, double thr, double onset, int onsetSegs, int offsetSegs, long[] covered) {
+        return simulate(pr, labels, null, thr, onset, onset, onsetSegs, offsetSegs, covered);
+    }
+
+    /**
+     * {@link #simulate(double[], double[], double, double, int, int, long[])} with the rate-rise onset gate: segment rates
+     * {@code rates} (null: no gate), a run whose mean rate has not risen by {@link RhythmParameters#onsetRateRise} over
+     * the regular baseline opens only above {@code steady} ({@link RrAnalyser#onsetBar}, {@link RrAnalyser#baseline}).
+     */
+    static int simulate(double[] pr, double[] labels, double[] rates, double thr, double onset, double steady,
+                        int onsetSegs, int offsetSegs, long[] covered) {
         boolean active = false;
         int irr = 0, reg = 0, onsets = 0, runStart = -1;
-        float evidence = 0;
+        float evidence = 0, baseline = Float.NaN, runRateSum = 0;
+        double rise = RhythmParameters.DEFAULTS.onsetRateRise();
         for (int k = 0; k < pr.length; k++) {
             double v = pr[k];
             if (labels[k] == 1) covered[1]++;
@@ -935,18 +983,25 @@ public final class CrossValidation {
                 p = -1 - v;
                 irr = 0;
                 reg = 0;
+                baseline = Float.NaN;
             }
             if (p > thr) {
-                if (irr == 0) runStart = k;
+                if (irr == 0) {
+                    runStart = k;
+                    runRateSum = 0;
+                }
                 evidence = RrAnalyser.onsetEvidence(evidence, p, irr, onsetSegs);
                 irr++;
+                if (rates != null) runRateSum += (float) rates[k];
                 reg = 0;
-                if (!active && irr >= onsetSegs && evidence > onset) {
+                double bar = rates == null ? onset : RrAnalyser.onsetBar(onset, steady, rise, baseline, runRateSum / irr);
+                if (!active && irr >= onsetSegs && evidence > bar) {
                     active = true;
                     onsets++;
                     for (int j = runStart; j < k; j++) count(labels[j], covered);
                 }
             } else {
+                if (rates != null && !active && !Double.isNaN(rates[k])) baseline = RrAnalyser.baseline(baseline, rates[k]);
                 reg++;
                 irr = 0;
                 if (active && reg >= offsetSegs) active = false;

@@ -89,14 +89,14 @@ class CrossValidationTest {
         double[] chosen = CrossValidation.chooseThresholds(data, lr);
         assertThat(CrossValidation.round3(chosen[0])).isEqualTo(m.threshold());
         assertThat(CrossValidation.round3(chosen[1])).isEqualTo(m.onsetThreshold());
-        double[] at = CrossValidation.scorePair(seqs, nsrHours, chosen[0], chosen[1], (int) chosen[2], (int) chosen[3]);
+        double[] at = CrossValidation.scorePair(seqs, nsrHours, chosen[0], chosen[1], chosen[4], (int) chosen[2], (int) chosen[3]);
         assertThat(CrossValidation.LAST_SELECTION).startsWith("constrained");
         assertThat(at[1]).as("training nsr2db false episodes / 24 h").isLessThanOrEqualTo(CrossValidation.TARGET_NSR_FALSE_PER_24H);
         assertThat(at[2]).as("lowest non-AF specificity of the labelled databases").isGreaterThanOrEqualTo(CrossValidation.SP_FLOOR);
         // no admissible pair on the grid is more sensitive
         for (double t = CrossValidation.GRID_FROM; t <= CrossValidation.GRID_TO + 1e-9; t += CrossValidation.GRID_STEP) {
             for (double o = t; o <= CrossValidation.GRID_TO + 1e-9; o += CrossValidation.GRID_STEP) {
-                double[] s = CrossValidation.scorePair(seqs, nsrHours, t, o, (int) chosen[2], (int) chosen[3]);
+                double[] s = CrossValidation.scorePair(seqs, nsrHours, t, o, o, (int) chosen[2], (int) chosen[3]);
                 if (s[1] <= CrossValidation.TARGET_NSR_FALSE_PER_24H && s[2] >= CrossValidation.SP_FLOOR) {
                     assertThat(s[0]).as("Se at %.2f/%.2f", t, o).isLessThanOrEqualTo(at[0] + 1e-12);
                 }

@@ -95,10 +95,27 @@ class PhysioNetFloorTest {
     }
 
     @Test
+    void theRateRiseGateKeepsNsr014sIrregularSinusRhythmFromOpeningAf() throws Exception {
+        // nsr014's evening sinus irregularity reads as AF without a rise in rate: with the gate (the shipped 0.95 for such
+        // runs) fewer false episodes open on the slice than with it off (the steady bar equal to the onset bar), and
+        // the floors of the AF records hold (defaultDetectorMeetsTheFloorsOnTheShippedSubset)
+        RrAnalyser shipped = new RrAnalyser();
+        assertThat(shipped.parameters().steadyOnsetThreshold()).isEqualTo(0.95);
+        RrAnalyser off = new RrAnalyser(org.wardstream.rhythm.RhythmParameters.DEFAULTS.withOverrides(java.util.Map.of(
+                "steadyOnsetThreshold", Double.toString(shipped.parameters().onsetThreshold()))));
+        RrCsvRecord nsr014 = RrCsvRecord.read(subset().resolve("nsr014_27000s-41000s.csv.gz"));
+        int gated = RhythmValidation.evaluate(nsr014, shipped).detectedEpisodes;
+        int ungated = RhythmValidation.evaluate(nsr014, off).detectedEpisodes;
+        System.out.printf("nsr014 slice: %d false AF episodes with the rate-rise gate, %d without%n", gated, ungated);
+        assertThat(gated).isLessThan(ungated);
+    }
+
+    @Test
     void aPatientsOwnOnsetBarReachesTheDetectorThroughTheJobPath() throws Exception {
         // A clinician raises the AF onset bar for one patient (enrolment override atrial-fibrillation.onsetProbability):
-        // the job path's per-patient rules carry it to the analyser. On the nsr014 slice (sinus irregularity that
-        // opens AF at the shipped 0.83) fewer false episodes open; the AF of 201 and 219 is still found.
+        // the job path's per-patient rules carry it to the analyser. On the nsr014 slice (sinus irregularity, which
+        // the rate-rise gate already keeps mostly closed) no more false episodes open; the AF of 201 and 219 is still
+        // found, and its alerts say the patient's own bar.
         org.wardstream.rules.Rules rules = org.wardstream.rules.Rules.loadClasspath();
         var raised = rules.forPatient(java.util.Map.of("atrial-fibrillation.onsetProbability", 0.95));
         assertThat(raised.rejected()).isEmpty();
@@ -107,8 +124,7 @@ class PhysioNetFloorTest {
         RecordResult shipped = RhythmValidation.evaluateJobPath(nsr014, rules.defaults());
         RecordResult own = RhythmValidation.evaluateJobPath(nsr014, raised);
         System.out.printf("nsr014 slice: %d false AF episodes at the shipped bar, %d at 0.95%n", shipped.detectedEpisodes, own.detectedEpisodes);
-        assertThat(shipped.detectedEpisodes).isPositive();
-        assertThat(own.detectedEpisodes).isLessThan(shipped.detectedEpisodes);
+        assertThat(own.detectedEpisodes).isLessThanOrEqualTo(shipped.detectedEpisodes);
         for (String af : new String[]{"201.csv", "219.csv"}) {
             RecordResult r = RhythmValidation.evaluateJobPath(RrCsvRecord.read(subset().resolve(af)), raised);
             System.out.printf("%s at 0.95: %d of %d AF runs, Se %d/%d%n", af, r.afRunsDetected, r.afRuns30s, r.tp, r.tp + r.fn);
