@@ -43,7 +43,7 @@ public record RhythmParameters(int windowBeats, int maxLag, int segmentBeats,
     /**
      * The onset bar of a run whose rate has not risen by {@link #ONSET_RATE_RISE}: chosen with af-model-v5's thresholds
      * by the cross-validated selection on all the development records (second stage, from 0.87, 0.91, 0.95 and none;
-     * docs/VALIDATION.md, "The rate-rise onset gate").
+     * docs/VALIDATION.md, "What a new patient will get").
      */
     public static final double STEADY_ONSET_THRESHOLD = 0.95;
     /**
