@@ -53,6 +53,7 @@ public final class RuleSchema {
                 count("onsetSegments", 2, 20),
                 count("offsetSegments", 2, 20),
                 number("onsetProbability", 0.5, 0.99, PROBABILITY),
+                number("onsetProbabilityWithoutRateRise", 0.5, 0.99, PROBABILITY),
                 number("fastRateBpm", 80, 200, BPM),
                 duration("fastRateMinDuration", Duration.ofMinutes(1), Duration.ofHours(2), MINUTES));
         put(EpisodeType.TACHYCARDIA, Set.of(), List.of(),
@@ -98,11 +99,15 @@ public final class RuleSchema {
     /**
      * Parameters a rule file of this type may leave out, and the value it then has. The AF onset bar
      * ({@code onsetProbability}, added 2026-12-06) defaults to the shipped AF model's onset threshold, the value it was
-     * cross-validated with, so that a site's rule copy from before it keeps loading and runs as it did.
+     * cross-validated with, so that a site's rule copy from before it keeps loading and runs as it did; so does the onset
+     * bar of a run without a rise in rate ({@code onsetProbabilityWithoutRateRise}, the rate-rise gate's, added the same
+     * day: {@link org.wardstream.rhythm.RhythmParameters#STEADY_ONSET_THRESHOLD}).
      */
     public static Map<String, Double> defaulted(EpisodeType type) {
         return type == EpisodeType.ATRIAL_FIBRILLATION
-                ? Map.of("onsetProbability", org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold()) : Map.of();
+                ? Map.of("onsetProbability", org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold(),
+                        "onsetProbabilityWithoutRateRise", org.wardstream.rhythm.RhythmParameters.STEADY_ONSET_THRESHOLD)
+                : Map.of();
     }
 
     /** The parameters a rule of this type has (all required in a rule file but those {@link #defaulted}), in file order. */

@@ -16,7 +16,8 @@ public final class RhythmRuleParameters {
 
     /**
      * {@link RhythmParameters#DEFAULTS} with onsetSegments, offsetSegments, the onset bar ({@code onsetThreshold} =
-     * the AF rule's {@code onsetProbability}) and pauseThresholdMs from the rules.
+     * the AF rule's {@code onsetProbability}), the bar of a run without a rise in rate ({@code steadyOnsetThreshold} =
+     * {@code onsetProbabilityWithoutRateRise}) and pauseThresholdMs from the rules.
      */
     public static RhythmParameters from(EffectiveRules rules) {
         var af = rules.rule(EpisodeType.ATRIAL_FIBRILLATION);
@@ -24,6 +25,7 @@ public final class RhythmRuleParameters {
                 "onsetSegments", Integer.toString((int) af.number("onsetSegments")),
                 "offsetSegments", Integer.toString((int) af.number("offsetSegments")),
                 "onsetThreshold", Double.toString(af.number("onsetProbability")),
+                "steadyOnsetThreshold", Double.toString(af.number("onsetProbabilityWithoutRateRise")),
                 "pauseThresholdMs", Long.toString(rules.rule(EpisodeType.PAUSE).millis("minPause"))));
     }
 
@@ -40,6 +42,8 @@ public final class RhythmRuleParameters {
         check(out, rules, "onsetSegments", (int) af.number("onsetSegments"), validated.onsetSegments());
         check(out, rules, "offsetSegments", (int) af.number("offsetSegments"), validated.offsetSegments());
         check(out, rules, "onsetProbability", af.number("onsetProbability"), validated.onsetThreshold());
+        check(out, rules, "onsetProbabilityWithoutRateRise", af.number("onsetProbabilityWithoutRateRise"),
+                validated.steadyOnsetThreshold());
         return out;
     }
 

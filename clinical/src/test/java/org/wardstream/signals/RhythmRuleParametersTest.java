@@ -49,9 +49,13 @@ class RhythmRuleParametersTest {
         // a site's rule copy from before the parameter existed (no value, no citation) loads with the validated bar
         Map<String, String> old = RulesTest.edited("atrial-fibrillation", "  onsetProbability: " + validated + " ", "  ");
         old.put("atrial-fibrillation.yaml", old.get("atrial-fibrillation.yaml")
-                .replace("supports: [onsetSegments, offsetSegments, onsetProbability]", "supports: [onsetSegments, offsetSegments]"));
+                .replace("  onsetProbabilityWithoutRateRise: " + RhythmParameters.DEFAULTS.steadyOnsetThreshold() + " ", "  ")
+                .replace("supports: [onsetSegments, offsetSegments, onsetProbability, onsetProbabilityWithoutRateRise]",
+                        "supports: [onsetSegments, offsetSegments]"));
         Rules before = Rules.parse("old-site-rules", old, true);
         assertThat(RhythmRuleParameters.from(before.defaults()).onsetThreshold()).isEqualTo(validated);
+        assertThat(RhythmRuleParameters.from(before.defaults()).steadyOnsetThreshold())
+                .isEqualTo(RhythmParameters.DEFAULTS.steadyOnsetThreshold());
         assertThat(RhythmRuleParameters.departuresFromValidated(before)).isEmpty();
         assertThat(RhythmRuleParameters.from(before.forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.91)))
                 .onsetThreshold()).isEqualTo(0.91);
@@ -59,5 +63,29 @@ class RhythmRuleParametersTest {
         var low = Rules.loadClasspath().forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.3));
         assertThat(low.rejected()).hasSize(1);
         assertThat(RhythmRuleParameters.from(low).onsetThreshold()).isEqualTo(validated);
+    }
+
+    @Test
+    void theBarWithoutARiseInRateComesFromTheRuleAPatientMayHaveTheirOwnAndASiteValueIsNamed() throws IOException {
+        double validated = RhythmParameters.DEFAULTS.steadyOnsetThreshold();
+        assertThat(validated).isEqualTo(RhythmParameters.STEADY_ONSET_THRESHOLD);
+        assertThat(RhythmRuleParameters.from(Rules.loadClasspath().defaults()).steadyOnsetThreshold()).isEqualTo(validated);
+        // a patient whose AF does not raise the heart rate (rate-control drugs): the clinical lead lowers it for them
+        var own = Rules.loadClasspath().forPatient(Map.of("atrial-fibrillation.onsetProbabilityWithoutRateRise", 0.87));
+        assertThat(own.rejected()).isEmpty();
+        RhythmParameters p = RhythmRuleParameters.from(own);
+        assertThat(p.steadyOnsetThreshold()).isEqualTo(0.87);
+        assertThat(p.onsetThreshold()).isEqualTo(RhythmParameters.DEFAULTS.onsetThreshold());
+        // out of range: refused, the rule's value kept
+        var high = Rules.loadClasspath().forPatient(Map.of("atrial-fibrillation.onsetProbabilityWithoutRateRise", 1.2));
+        assertThat(high.rejected()).hasSize(1);
+        assertThat(RhythmRuleParameters.from(high).steadyOnsetThreshold()).isEqualTo(validated);
+        // a site rule with another value is named
+        Map<String, String> files = RulesTest.edited("atrial-fibrillation", "onsetProbabilityWithoutRateRise: " + validated + " ",
+                "onsetProbabilityWithoutRateRise: 0.91 ");
+        assertThat(RhythmRuleParameters.departuresFromValidated(Rules.parse("site-rules", files, true)))
+                .containsExactly("site-rules/atrial-fibrillation.yaml: onsetProbabilityWithoutRateRise is 0.91, but "
+                        + RhythmParameters.DEFAULTS.model().version() + " was cross-validated with " + validated
+                        + ": the accuracy in docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)");
     }
 }
