@@ -241,7 +241,7 @@ public final class RrAnalyser {
                 s.irregularRunRateSum += (float) rate;
                 s.regularRun = 0;
                 if (!s.afActive && s.irregularRun >= p.onsetSegments()
-                        && s.irregularRunEvidence > onsetBar(p, s.regularRateBaseline, s.irregularRunRateSum / s.irregularRun)) {
+                        && s.irregularRunEvidence > onsetBar(p, s)) {
                     s.afActive = true;
                     s.afOnsetMs = s.irregularRunStartMs;
                     sink.accept(new AfOnset(s.afOnsetMs, endMs, s.irregularRunEvidence,
@@ -289,6 +289,11 @@ public final class RrAnalyser {
      */
     public static double onsetBar(RhythmParameters p, float baselineBpm, double runRateBpm) {
         return onsetBar(p.onsetThreshold(), p.steadyOnsetThreshold(), p.onsetRateRise(), baselineBpm, runRateBpm);
+    }
+
+    /** {@link #onsetBar(RhythmParameters, float, double)} of the irregular run in {@code s} (while it has segments). */
+    public static double onsetBar(RhythmParameters p, RrAnalyserState s) {
+        return onsetBar(p, s.regularRateBaseline, s.irregularRunRateSum / s.irregularRun);
     }
 
     /** {@link #onsetBar(RhythmParameters, float, double)} with the three parameters given (cross-validation's simulation). */

@@ -190,8 +190,7 @@ public final class PeerFeatures implements Serializable {
                             if (irregular) {
                                 org.wardstream.rhythm.RhythmParameters rp = x.rrAnalyser().parameters();
                                 float evidence = p.rr.irregularRunEvidence;
-                                double bar = org.wardstream.rhythm.RrAnalyser.onsetBar(rp, p.rr.regularRateBaseline,
-                                        p.rr.irregularRunRateSum / p.rr.irregularRun);
+                                double bar = org.wardstream.rhythm.RrAnalyser.onsetBar(rp, p.rr);
                                 score = evidence > bar ? evidence : Math.min(evidence, (float) rp.onsetThreshold());
                             }
                             out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(), irregular,
