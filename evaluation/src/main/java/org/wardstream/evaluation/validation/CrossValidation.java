@@ -33,7 +33,8 @@ import java.util.function.Function;
  *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v5.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
- *     [--fixed-thresholds 0.05,0.83,5,8[,0.95]] [--steady-grid 0.87,0.91,0.95] [--no-rate-gate]
+ *     [--fixed-thresholds 0.05,0.83,5,8[,0.95[,1.05]]] [--steady-grid 0.87,0.91,0.95] [--rise-grid 1.05]
+ *     [--gate-objective all|nsr] [--no-rate-gate]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -54,7 +55,10 @@ import java.util.function.Function;
  *       run-time state machine's rules). {@code --legacy-selection}: the previous sensitivity-first rule.
  *       {@code --fixed-thresholds t,o,onsetSegments,offsetSegments}: no selection in the folds, only the weights
  *       refitted, with these values (given the shipped instance's, how its thresholds fare with weights fitted without
- *       the scored records; the values were chosen on every record, so that figure is not wholly held out).</li>
+ *       the scored records; the values were chosen on every record, so that figure is not wholly held out).
+ *       Since the rate-rise gate a second stage chooses its bar ({@code --steady-grid}, and with {@code --rise-grid}
+ *       its rise): the fewest training false AF episodes per 24 h of non-AF time over every database
+ *       ({@code --gate-objective}).</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
@@ -98,6 +102,8 @@ public final class CrossValidation {
         final List<Boolean> resetBefore = new ArrayList<>();
         /** Per segment: its mean rate (bpm; NaN without clean intervals), for the rate-rise onset gate. */
         final List<Double> rates = new ArrayList<>();
+        /** Per segment: its duration (s, first to last beat), for false AF episodes per 24 h of non-AF time ({@code --gate-objective all}). */
+        final List<Double> seconds = new ArrayList<>();
         /** Per segment, only with {@code --dump-segments}: {startMs, endMs, end beat index} and the RR ring, newest first. */
         final List<long[]> segMeta = new ArrayList<>();
         final List<int[]> rings = new ArrayList<>();
@@ -161,6 +167,16 @@ public final class CrossValidation {
                 case "--no-rate-gate" -> STEADY_GRID = new double[0];
                 case "--steady-grid" -> STEADY_GRID = java.util.Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--one-se" -> ONE_SE = true;
+                case "--rise-grid" -> RISE_GRID = java.util.Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
+                case "--gate-objective" -> GATE_OBJECTIVE_ALL = switch (args[++i]) {
+                    case "all" -> true;
+                    case "nsr" -> false;
+                    default -> {
+                        System.err.println("--gate-objective: all or nsr");
+                        System.exit(2);
+                        yield false;
+                    }
+                };
                 case "--fixed-thresholds" -> {
                     try {
                         FIXED_THRESHOLDS = fixedThresholds(args[++i]);
@@ -563,6 +579,7 @@ public final class CrossValidation {
                 }
                 d.resetBefore.add(lastSegEnd[0] != Long.MIN_VALUE && seg.startMs() - lastSegEnd[0] > params.gapResetMs());
                 d.rates.add(seg.meanRateBpm());
+                d.seconds.add((seg.endMs() - seg.startMs()) / 1000.0);
                 lastSegEnd[0] = seg.endMs();
             });
         }
@@ -585,6 +602,7 @@ public final class CrossValidation {
         if (chosen.length > 2) ONSET_SEGMENTS.put(m, (int) chosen[2]);
         if (chosen.length > 3) OFFSET_SEGMENTS.put(m, (int) chosen[3]);
         if (chosen.length > 4) STEADY_ONSET.put(m, chosen[4]);
+        if (chosen.length > 5) RATE_RISE.put(m, chosen[5]);
         return m;
     }
 
@@ -663,14 +681,16 @@ public final class CrossValidation {
             double[] p = new double[d.features.size()];
             double[] y = new double[p.length];
             double[] r = new double[p.length];
+            double[] s = new double[p.length];
             for (int k = 0; k < p.length; k++) {
                 double[] f = d.features.get(k);
                 double prob = f == null ? Double.NaN : 1 / (1 + Math.exp(-lr.logit(f)));
                 p[k] = d.resetBefore.get(k) && f != null ? -1 - prob : prob;
                 y[k] = d.labels.get(k);
                 r[k] = d.rates.get(k);
+                s[k] = d.seconds.get(k);
             }
-            seqs.computeIfAbsent(d.db, k -> new ArrayList<>()).add(new double[][]{p, y, r});
+            seqs.computeIfAbsent(d.db, k -> new ArrayList<>()).add(new double[][]{p, y, r, s});
         }
         return seqs;
     }
@@ -678,6 +698,11 @@ public final class CrossValidation {
     /** A sequence's segment rates ({@link #sequences}), or null when it has none (no rate-rise gate). */
     private static double[] rates(double[][] sq) {
         return sq.length > 2 ? sq[2] : null;
+    }
+
+    /** A sequence's segment durations in seconds ({@link #sequences}), or null when it has none. */
+    private static double[] seconds(double[][] sq) {
+        return sq.length > 3 ? sq[3] : null;
     }
 
     /** Grid of the constrained selection: segment thresholds and onset bars (onset >= segment threshold). */
@@ -740,25 +765,70 @@ public final class CrossValidation {
             bestOk = chosen;
         }
         double[] c = bestSeFirst != null ? bestSeFirst : bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
+        double rise = RhythmParameters.DEFAULTS.onsetRateRise();
+        String gate = "";
         if (STEADY_GRID.length > 0 && bestSeFirst != null) {
-            // second stage: the chosen pair and persistences kept, the rate-rise gate's bar chosen among the bars
-            // keeping training Se >= --se-first and Sp >= --sp-floor: fewest training nsr2db false AF episodes counting
-            // every person (the gate is for the people whose sinus rhythm reads as AF, whom the first stage's count
-            // leaves out), ties: higher Se, then higher Sp; the gate off (steady = onset) is the first candidate
+            // second stage: the chosen pair and persistences kept, the rate-rise gate's bar (and, with --rise-grid, its
+            // rise) chosen among the candidates keeping training Se >= --se-first and Sp >= --sp-floor: the fewest
+            // training false AF episodes per 24 h of every database's non-AF time (--gate-objective nsr: nsr2db's,
+            // counting every person), ties: higher Se, then higher Sp; the gate off (steady = onset) is the first
+            // candidate
+            double cObj = GATE_OBJECTIVE_ALL ? falseEpisodesPerDay(seqs, c[0], c[1], c[1], rise, (int) c[5], (int) c[6]) : c[7];
+            double offObj = cObj;
+            for (double r : RISE_GRID)
             for (double steady : STEADY_GRID) {
                 if (steady <= c[1] + 1e-9) continue;
-                double[] m = scorePair(seqs, nsrHours, c[0], c[1], steady, (int) c[5], (int) c[6]);
+                double[] m = scorePair(seqs, nsrHours, c[0], c[1], steady, r, (int) c[5], (int) c[6]);
+                if (m[0] < SE_FIRST || m[2] < SP_FLOOR) continue;
+                double obj = GATE_OBJECTIVE_ALL ? falseEpisodesPerDay(seqs, c[0], c[1], steady, r, (int) c[5], (int) c[6]) : m[3];
                 double[] cand = {c[0], c[1], m[0], m[1], m[2], c[5], c[6], m[3], steady};
-                if (m[0] >= SE_FIRST && m[2] >= SP_FLOOR && better(-cand[7], cand[2], cand[4], -c[7], c[2], c[4])) c = cand;
+                if (better(-obj, cand[2], cand[4], -cObj, c[2], c[4])) {
+                    c = cand;
+                    cObj = obj;
+                    rise = r;
+                }
             }
+            if (GATE_OBJECTIVE_ALL) gate = String.format(Locale.ROOT, "; false AF episodes per 24 h of non-AF time %.3f (gate off %.3f)", cObj, offObj);
         }
-        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f)",
+        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (rise %.2f) (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f%s)",
                 bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null
                         ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
                         : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
-                (int) c[5], (int) c[6], c[0], c[1], c[8], c[2], c[3], c[7], c[4]);
+                (int) c[5], (int) c[6], c[0], c[1], c[8], rise, c[2], c[3], c[7], c[4], gate);
         System.err.println("selection " + LAST_SELECTION);
-        return new double[]{c[0], c[1], c[5], c[6], c[8]};
+        return new double[]{c[0], c[1], c[5], c[6], c[8], rise};
+    }
+
+    /**
+     * False AF episodes per 24 h of non-AF time over every training database (nsr2db and the non-AF-labelled segments
+     * of the others), the gate's candidate (steady-rate bar {@code steady}, rise {@code rise}) simulated on the
+     * training sequences: a false episode is one covering no AF-labelled segment.
+     */
+    static double falseEpisodesPerDay(Map<String, List<double[][]>> seqs, double t, double o, double steady, double rise,
+                                      int onsetSegs, int offsetSegs) {
+        double nonAfSeconds = 0;
+        int falseEpisodes = 0;
+        for (List<double[][]> list : seqs.values()) {
+            for (double[][] sq : list) {
+                double[] pr = sq[0], labels = sq[1], secs = seconds(sq);
+                boolean[] in = new boolean[pr.length];
+                simulate(pr, labels, rates(sq), t, o, steady, rise, onsetSegs, offsetSegs, new long[2], in);
+                for (int k = 0; k < pr.length; k++) {
+                    if (labels[k] == 0 && secs != null && !Double.isNaN(secs[k])) nonAfSeconds += secs[k];
+                }
+                // episodes: maximal stretches inside an episode (a closing segment always lies between two)
+                for (int k = 0; k < pr.length; ) {
+                    if (!in[k]) {
+                        k++;
+                        continue;
+                    }
+                    boolean af = false;
+                    while (k < pr.length && in[k]) af |= labels[k++] == 1;
+                    if (!af) falseEpisodes++;
+                }
+            }
+        }
+        return nonAfSeconds > 0 ? falseEpisodes * 86_400.0 / nonAfSeconds : 0;
     }
 
     /**
@@ -768,6 +838,12 @@ public final class CrossValidation {
      */
     static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, double steady,
                               int onsetSegs, int offsetSegs) {
+        return scorePair(seqs, nsrHours, t, o, steady, RhythmParameters.DEFAULTS.onsetRateRise(), onsetSegs, offsetSegs);
+    }
+
+    /** {@link #scorePair(Map, double, double, double, double, int, int)} with the gate's rate rise {@code rise}. */
+    static double[] scorePair(Map<String, List<double[][]>> seqs, double nsrHours, double t, double o, double steady,
+                              double rise, int onsetSegs, int offsetSegs) {
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seSum = 0, minSp = 1;
         int nSe = 0, episodes = 0, everyone = 0;
@@ -776,7 +852,7 @@ public final class CrossValidation {
             int on = 0;
             int worst = 0;
             for (double[][] sq : e.getValue()) {
-                int k = simulate(sq[0], sq[1], rates(sq), t, o, steady, onsetSegs, offsetSegs, c);
+                int k = simulate(sq[0], sq[1], rates(sq), t, o, steady, rise, onsetSegs, offsetSegs, c, null);
                 on += k;
                 worst = Math.max(worst, k);
             }
@@ -864,11 +940,12 @@ public final class CrossValidation {
 
     static double[] fixedThresholds(String csv) {
         String[] v = csv.split(",");
-        if (v.length != 4 && v.length != 5) throw new IllegalArgumentException("--fixed-thresholds needs 4 or 5 values: threshold,onset,onsetSegments,offsetSegments[,steadyOnset]");
+        if (v.length < 4 || v.length > 6) throw new IllegalArgumentException("--fixed-thresholds needs 4 to 6 values: threshold,onset,onsetSegments,offsetSegments[,steadyOnset[,rateRise]]");
         double t = Double.parseDouble(v[0]), o = Double.parseDouble(v[1]);
         int on = Integer.parseInt(v[2].trim()), off = Integer.parseInt(v[3].trim());
         if (!(t > 0 && t < 1 && o >= t && o < 1 && on >= 1 && off >= 1))
             throw new IllegalArgumentException("--fixed-thresholds: need 0 < threshold <= onset < 1 and persistences >= 1, got " + csv);
+        if (v.length == 6) return new double[]{t, o, on, off, Math.max(o, Double.parseDouble(v[4])), Double.parseDouble(v[5])};
         return v.length == 5 ? new double[]{t, o, on, off, Math.max(o, Double.parseDouble(v[4]))} : new double[]{t, o, on, off};
     }
     /** {@code --onset-segments-grid 3,4,5}: the onset persistence candidates of the constrained selection. */
@@ -887,6 +964,8 @@ public final class CrossValidation {
         RhythmParameters p = base.withModel(m);
         Double steady = STEADY_ONSET.get(m);
         p = p.withOverrides(Map.of("steadyOnsetThreshold", Double.toString(steady == null ? m.onsetThreshold() : steady)));
+        Double rise = RATE_RISE.get(m);
+        if (rise != null) p = p.withOverrides(Map.of("onsetRateRise", Double.toString(rise)));
         Integer segs = ONSET_SEGMENTS.get(m), offs = OFFSET_SEGMENTS.get(m);
         if (segs != null) p = p.withOverrides(Map.of("onsetSegments", Integer.toString(segs)));
         return offs == null ? p : p.withOverrides(Map.of("offsetSegments", Integer.toString(offs)));
@@ -900,6 +979,20 @@ public final class CrossValidation {
     static double[] STEADY_GRID = {0.87, 0.91, 0.95};
     /** The steady-rate onset bar each trained model was selected with. */
     static final Map<AfModel, Double> STEADY_ONSET = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    /**
+     * {@code --rise-grid 1.0,1.05,1.1}: candidate rate rises of the gate (a run's mean rate over the regular baseline
+     * at which the ordinary bar applies) [{@link RhythmParameters#ONSET_RATE_RISE} alone: the rise fixed].
+     */
+    static double[] RISE_GRID = {RhythmParameters.ONSET_RATE_RISE};
+    /** The gate's rate rise each trained model was selected with. */
+    static final Map<AfModel, Double> RATE_RISE = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    /**
+     * {@code --gate-objective all} [default since 2026-12-06]: the gate is chosen on false AF episodes per 24 h of every
+     * training database's non-AF time (nsr2db and the non-AF time of the labelled databases: the gate is for all
+     * non-AF time, and a training set without normal-rhythm people still has some); {@code nsr}: on nsr2db false
+     * episodes counting every person (the gate's first procedure).
+     */
+    static boolean GATE_OBJECTIVE_ALL = true;
 
     /** The last {@link #chooseThresholds} outcome, for the report. */
     static volatile String LAST_SELECTION = "";
@@ -966,16 +1059,29 @@ public final class CrossValidation {
      */
     static int simulate(double[] pr, double[] labels, double[] rates, double thr, double onset, double steady,
                         int onsetSegs, int offsetSegs, long[] covered) {
+        return simulate(pr, labels, rates, thr, onset, steady, RhythmParameters.DEFAULTS.onsetRateRise(), onsetSegs,
+                offsetSegs, covered, null);
+    }
+
+    /**
+     * {@link #simulate(double[], double[], double[], double, double, double, int, int, long[])} with the gate's rate
+     * rise {@code rise}; when {@code inEpisode} is given, it is set for every segment inside an episode (the confirming
+     * run back-dated, as at run time).
+     */
+    static int simulate(double[] pr, double[] labels, double[] rates, double thr, double onset, double steady,
+                        double rise, int onsetSegs, int offsetSegs, long[] covered, boolean[] inEpisode) {
         boolean active = false;
         int irr = 0, reg = 0, onsets = 0, runStart = -1;
         float evidence = 0, baseline = Float.NaN, runRateSum = 0;
-        double rise = RhythmParameters.DEFAULTS.onsetRateRise();
         for (int k = 0; k < pr.length; k++) {
             double v = pr[k];
             if (labels[k] == 1) covered[1]++;
             if (labels[k] == 0 && covered.length >= 4) covered[3]++;
             if (Double.isNaN(v)) {
-                if (active) count(labels[k], covered);
+                if (active) {
+                    count(labels[k], covered);
+                    if (inEpisode != null) inEpisode[k] = true;
+                }
                 continue;
             }
             double p = v;
@@ -998,7 +1104,10 @@ public final class CrossValidation {
                 if (!active && irr >= onsetSegs && evidence > bar) {
                     active = true;
                     onsets++;
-                    for (int j = runStart; j < k; j++) count(labels[j], covered);
+                    for (int j = runStart; j < k; j++) {
+                        count(labels[j], covered);
+                        if (inEpisode != null) inEpisode[j] = true;
+                    }
                 }
             } else {
                 if (rates != null && !active && !Double.isNaN(rates[k])) baseline = RrAnalyser.baseline(baseline, rates[k]);
@@ -1006,7 +1115,10 @@ public final class CrossValidation {
                 irr = 0;
                 if (active && reg >= offsetSegs) active = false;
             }
-            if (active) count(labels[k], covered);
+            if (active) {
+                count(labels[k], covered);
+                if (inEpisode != null) inEpisode[k] = true;
+            }
         }
         return onsets;
     }

@@ -162,6 +162,60 @@ class CrossValidationTest {
         assertThat(CrossValidation.sensitivityStandardError(seqs, cand)).isZero();
     }
 
+    @Test
+    void falseEpisodesArePerDayOfNonAfTimeOverEveryDatabase() {
+        // a labelled record: one episode over AF segments (true), one over non-AF segments only (false); a normal-rhythm
+        // record: one episode (false); non-AF time = the segments labelled 0 (6 s each), AF and unlabelled ones left out
+        double[] p = {0.9, 0.9, 0.9, 0.1, 0.1, 0.1, 0.9, 0.9, 0.9, 0.1, 0.1, 0.1};
+        double[] labels = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, -1};
+        double[] six = new double[12];
+        java.util.Arrays.fill(six, 6.0);
+        double[] rates = new double[12];
+        java.util.Arrays.fill(rates, 80);
+        var seqs = new java.util.LinkedHashMap<String, List<double[][]>>();
+        seqs.put("ltafdb", List.<double[][]>of(new double[][]{p, labels, rates, six}));
+        seqs.put("nsr2db", List.<double[][]>of(new double[][]{{0.9, 0.9, 0.9, 0.1}, {0, 0, 0, 0}, {80, 80, 80, 80}, {6, 6, 6, 6}}));
+        double nonAfSeconds = (8 + 4) * 6.0;
+        // 3 segments open AF (the gate off: steady = onset), 2 regular ones close it
+        assertThat(CrossValidation.falseEpisodesPerDay(seqs, 0.5, 0.5, 0.5, 1.05, 3, 2))
+                .isCloseTo(2 * 86_400.0 / nonAfSeconds, org.assertj.core.data.Offset.offset(1e-9));
+        // the same rate throughout never rises over the regular baseline: with a bar of 0.95 the labelled record's
+        // second run stays shut; a run before any regular segment (no baseline yet: the normal-rhythm record's) opens
+        assertThat(CrossValidation.falseEpisodesPerDay(seqs, 0.5, 0.5, 0.95, 1.05, 3, 2))
+                .isCloseTo(86_400.0 / nonAfSeconds, org.assertj.core.data.Offset.offset(1e-9));
+        // a run at 100/min over an 80/min baseline has risen by 1.25: the ordinary bar again, below a rise of 1.3 not
+        double[] risen = rates.clone();
+        for (int k = 6; k <= 8; k++) risen[k] = 100;
+        seqs.put("ltafdb", List.<double[][]>of(new double[][]{p, labels, risen, six}));
+        seqs.put("nsr2db", List.of());
+        assertThat(CrossValidation.falseEpisodesPerDay(seqs, 0.5, 0.5, 0.95, 1.2, 3, 2)).isPositive();
+        assertThat(CrossValidation.falseEpisodesPerDay(seqs, 0.5, 0.5, 0.95, 1.3, 3, 2)).isZero();
+    }
+
+    @Test
+    void aRiseChosenInTheFoldReachesTheHeldOutParameters() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        CrossValidation.FIXED_THRESHOLDS = CrossValidation.fixedThresholds("0.05,0.83,5,8,0.93,1.1");
+        try {
+            AfModel m = CrossValidation.train(data, "subset");
+            RhythmParameters p = CrossValidation.paramsOf(RhythmParameters.DEFAULTS, m);
+            assertThat(p.steadyOnsetThreshold()).isEqualTo(0.93);
+            assertThat(p.onsetRateRise()).isEqualTo(1.1);
+        } finally {
+            CrossValidation.FIXED_THRESHOLDS = null;
+        }
+        double[] old = CrossValidation.RISE_GRID;
+        CrossValidation.RISE_GRID = new double[]{1.0, 1.1};
+        try {
+            double[] chosen = CrossValidation.chooseThresholds(data, refit(data));
+            assertThat(chosen).hasSize(6);
+            assertThat(chosen[5]).isIn(1.0, 1.1, RhythmParameters.DEFAULTS.onsetRateRise()); // the default: gate left off
+            assertThat(CrossValidation.LAST_SELECTION).contains(String.format(java.util.Locale.ROOT, "(rise %.2f)", chosen[5]));
+        } finally {
+            CrossValidation.RISE_GRID = old;
+        }
+    }
+
     /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
     private static LogisticRegression refit(List<CrossValidation.Data> data) {
         return CrossValidation.fit(data);
