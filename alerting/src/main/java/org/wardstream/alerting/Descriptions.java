@@ -59,6 +59,12 @@ final class Descriptions {
                     sb.append(" This patient's AF onset bar is ").append(Evidence.decimal(bar, 2).toPlainString())
                             .append(" (validated: ").append(org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold()).append(").");
                 }
+                Double barWithoutRise = Evidence.get(ev, "onsetBarWithoutRateRise");
+                if (barWithoutRise != null) {
+                    sb.append(" Without a rise in heart rate over their regular rhythm, this patient's AF onset bar is ")
+                            .append(Evidence.decimal(barWithoutRise, 2).toPlainString()).append(" (validated: ")
+                            .append(org.wardstream.rhythm.RhythmParameters.DEFAULTS.steadyOnsetThreshold()).append(").");
+                }
                 Double fast = Evidence.get(ev, "fastRateBpm");
                 if (fast != null && c.kind() != AlertChange.Kind.ESCALATED) { // the escalation's own text says it
                     sb.append(" Escalated for a fast ventricular rate: smoothed mean ").append(rate(fast));

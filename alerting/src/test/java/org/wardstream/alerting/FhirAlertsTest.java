@@ -7,6 +7,7 @@ import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.EpisodeIds;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Severity;
+import org.wardstream.signals.RhythmRuleParameters;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,39 +109,60 @@ class FhirAlertsTest {
     }
 
     @Test
-    void aPatientsOwnAfOnsetBarIsSaidInEveryRecordOfTheEpisode() throws Exception {
-        // a per-patient onset bar (atrial-fibrillation.onsetProbability) rides on the AF start's evidence, is kept by the
-        // lifecycle, and the closing record still names it, in the text and as a component; the validated bar adds nothing
+    void aPatientsOwnAfOnsetBarsAreSaidInEveryRecordOfTheEpisode() throws Exception {
+        // a per-patient onset bar (atrial-fibrillation.onsetProbability) and bar without a rise in heart rate
+        // (onsetProbabilityWithoutRateRise) ride on the AF start's evidence, are kept by the lifecycle, and the closing
+        // record still names them, in the text and as components; a validated bar adds nothing
         String p = Samples.PATIENT;
         var rules = org.wardstream.rules.Rules.loadClasspath().defaults();
         long t0 = 1_772_442_900_000L;
-        for (double bar : new double[]{0.91, Double.NaN}) {
+        String onsetSentence = "This patient's AF onset bar is 0.91 (validated: "
+                + org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold() + ").";
+        String withoutRiseSentence = "Without a rise in heart rate over their regular rhythm, this patient's AF onset bar"
+                + " is 0.87 (validated: 0.95).";
+        for (var bars : List.of(new RhythmRuleParameters.OwnOnsetBars(0.91, Double.NaN),
+                new RhythmRuleParameters.OwnOnsetBars(Double.NaN, 0.87), new RhythmRuleParameters.OwnOnsetBars(0.91, 0.87),
+                RhythmRuleParameters.OwnOnsetBars.NONE)) {
             var state = new org.wardstream.episodes.EpisodeState();
             List<AlertChange> changes = new java.util.ArrayList<>();
             for (var e : List.<org.wardstream.rhythm.RhythmEvent>of(
                     new org.wardstream.rhythm.AfOnset(t0, t0 + 60_000, 0.95, 96.4),
                     new org.wardstream.rhythm.AfOffset(t0, t0 + 40 * 60_000, t0 + 41 * 60_000,
                             org.wardstream.rhythm.AfOffset.Reason.REGULAR_RHYTHM))) {
-                for (var t : org.wardstream.episodes.Transitions.fromRhythm(p, e, bar)) {
+                for (var t : org.wardstream.episodes.Transitions.fromRhythm(p, e, bars)) {
                     changes.addAll(org.wardstream.episodes.EpisodeLifecycle.onTransition(state, t, rules));
                 }
             }
             assertThat(changes).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
             for (AlertChange c : changes) {
+                String as = bars + " " + c.kind();
                 JsonNode b = tree(FhirAlerts.toJson(c));
                 String text = resource(b, "Task").get("description").asText();
-                JsonNode own = null;
+                Map<String, JsonNode> components = new java.util.HashMap<>();
                 for (JsonNode comp : resource(b, "Observation").get("component")) {
-                    if (comp.at("/code/coding/0/code").asText().equals("af-onset-bar")) own = comp;
+                    components.put(comp.at("/code/coding/0/code").asText(), comp);
                 }
-                if (Double.isNaN(bar)) {
-                    assertThat(text).doesNotContain("onset bar");
-                    assertThat(own).isNull();
+                JsonNode own = components.get("af-onset-bar"), withoutRise = components.get("af-onset-bar-without-rate-rise");
+                if (Double.isNaN(bars.onset())) {
+                    assertThat(text).as(as).doesNotContain("This patient's AF onset bar is");
+                    assertThat(own).as(as).isNull();
                 } else {
-                    assertThat(text).as(c.kind().toString()).contains("This patient's AF onset bar is 0.91 (validated: "
-                            + org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold() + ").");
-                    assertThat(own).as(c.kind().toString()).isNotNull();
+                    assertThat(text).as(as).contains(onsetSentence);
+                    assertThat(own).as(as).isNotNull();
                     assertThat(own.at("/valueQuantity/value").asText()).isEqualTo("0.91");
+                }
+                if (Double.isNaN(bars.withoutRateRise())) {
+                    assertThat(text).as(as).doesNotContain("Without a rise in heart rate");
+                    assertThat(withoutRise).as(as).isNull();
+                } else {
+                    assertThat(text).as(as).contains(withoutRiseSentence);
+                    assertThat(withoutRise).as(as).isNotNull();
+                    assertThat(withoutRise.at("/valueQuantity/value").asText()).isEqualTo("0.87");
+                    assertThat(withoutRise.at("/code/text").asText()).isEqualTo("AF onset bar without a rise in heart"
+                            + " rate, set for this patient (the validated bar is 0.95)");
+                }
+                if (!Double.isNaN(bars.onset()) && !Double.isNaN(bars.withoutRateRise())) {
+                    assertThat(text.indexOf(withoutRiseSentence)).as("after the onset bar's").isGreaterThan(text.indexOf(onsetSentence));
                 }
             }
         }

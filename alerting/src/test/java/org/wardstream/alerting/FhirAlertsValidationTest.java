@@ -11,10 +11,14 @@ import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.EpisodeLifecycle;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.episodes.Transitions;
+import org.wardstream.rhythm.AfOffset;
+import org.wardstream.rhythm.AfOnset;
+import org.wardstream.rhythm.RhythmEvent;
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rules;
 import org.wardstream.signals.HeartRateEvent;
+import org.wardstream.signals.RhythmRuleParameters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,6 +106,26 @@ class FhirAlertsValidationTest {
             AlertMessage m = FhirAlerts.parse(json);
             assertThat(m.episodeId()).isEqualTo(changes.get(0).episodeId());
             assertThat(m.priority()).isEqualTo(c.severity().code());
+        }
+    }
+
+    /** An AF alert of a patient with both onset bars of their own (two more components and sentences): still valid. */
+    @Test
+    void anAfAlertWithAPatientsOwnOnsetBarsIsValidR4() {
+        EffectiveRules rules = Rules.loadClasspath().defaults();
+        EpisodeState state = new EpisodeState();
+        long t0 = Samples.START;
+        List<AlertChange> changes = new ArrayList<>();
+        for (RhythmEvent e : List.of(new AfOnset(t0, t0 + 60_000, 0.95, 96.4),
+                new AfOffset(t0, t0 + 40 * 60_000, t0 + 41 * 60_000, AfOffset.Reason.REGULAR_RHYTHM))) {
+            Transitions.fromRhythm(Samples.PATIENT, e, new RhythmRuleParameters.OwnOnsetBars(0.91, 0.87))
+                    .forEach(t -> changes.addAll(EpisodeLifecycle.onTransition(state, t, rules)));
+        }
+        assertThat(changes).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        for (AlertChange c : changes) {
+            String json = FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs() + 2_000));
+            assertThat(json).contains("\"af-onset-bar\"", "\"af-onset-bar-without-rate-rise\"");
+            assertValid(json);
         }
     }
 

@@ -268,9 +268,9 @@ public final class PatientDetector {
     /** The end of a recording (validation only; the job never closes AF because a stream pauses). */
     public void endOfRecord(DetectorState s, String patient, Output out) {
         Call c = new Call(s, patient, null, out);
-        double ownOnsetBar = RhythmRuleParameters.ownOnsetBar(rr.parameters());
+        var ownOnsetBars = RhythmRuleParameters.ownOnsetBars(rr.parameters());
         rr.endOfData(s.rr, ev -> {
-            c.transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBar));
+            c.transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBars));
             out.rhythm(ev);
         });
         c.flush();

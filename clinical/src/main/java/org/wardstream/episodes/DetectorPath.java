@@ -49,11 +49,11 @@ public final class DetectorPath {
         }
         int outOfOrder = 0;
         long beat = startMs;
-        double ownOnsetBar = org.wardstream.signals.RhythmRuleParameters.ownOnsetBar(analyser.parameters());
+        var ownOnsetBars = org.wardstream.signals.RhythmRuleParameters.ownOnsetBars(analyser.parameters());
         for (int i = 0; i < rrMs.length; i++) {
             beat += rrMs[i];
             boolean used = analyser.onBeat(state, beat, rrMs[i], QUALITY[qualityCodes[i]], ev -> {
-                transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBar));
+                transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBars));
                 if (onRhythm != null) {
                     onRhythm.accept(ev);
                 }

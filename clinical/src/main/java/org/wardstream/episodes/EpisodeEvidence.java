@@ -17,8 +17,12 @@ final class EpisodeEvidence {
 
     /** The evidence keys kept, in index order. Append only: the index is the stored form. */
     static final List<String> KEYS = List.of("meanRateBpm", "minRateBpm", "maxRateBpm", "irregularity", "pauseMs",
-            "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent", "onsetRateBpm", "onsetBar");
-    /** At most this many values are kept per map of one step (opening, escalation, held escalation). */
+            "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent", "onsetRateBpm", "onsetBar",
+            "onsetBarWithoutRateRise");
+    /**
+     * At most this many values are kept per map of one step (opening, escalation, held escalation): an AF start has the
+     * most, onsetRateBpm, irregularity and, for a patient with bars of their own, onsetBar and onsetBarWithoutRateRise.
+     */
     static final int MAX_VALUES = 4;
     static final int MAX_SERIALIZED_SIZE = 1 + MAX_VALUES * 9;
     /** At most this many values are kept of a whole ended episode (its closing record's evidence). */

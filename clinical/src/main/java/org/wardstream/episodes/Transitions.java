@@ -10,6 +10,7 @@ import org.wardstream.rules.RuleSchema;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateThresholds;
+import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.signals.WearActivityEvent;
 import org.wardstream.signals.WearActivityTracker;
 
@@ -72,7 +73,7 @@ public final class Transitions {
      * that segment); AfOffset -> AF END; PauseEvent -> pause START.
      */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e) {
-        return fromRhythm(patient, e, Double.NaN);
+        return fromRhythm(patient, e, RhythmRuleParameters.OwnOnsetBars.NONE);
     }
 
     /**
@@ -81,10 +82,22 @@ public final class Transitions {
      * evidence {@code onsetBar}, so the alert says that this patient's AF opens on a bar of their own.
      */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e, double ownOnsetBar) {
+        return fromRhythm(patient, e, new RhythmRuleParameters.OwnOnsetBars(ownOnsetBar, Double.NaN));
+    }
+
+    /**
+     * {@link #fromRhythm(String, RhythmEvent)}, with the patient's own AF onset bars where they are not the validated
+     * ones ({@link RhythmRuleParameters#ownOnsetBars}): an AF start carries each that is not NaN as evidence,
+     * {@code onsetBar} and {@code onsetBarWithoutRateRise}, so the alert says that this patient's AF opens on a bar
+     * of their own.
+     */
+    public static List<Transition> fromRhythm(String patient, RhythmEvent e, RhythmRuleParameters.OwnOnsetBars own) {
         if (e instanceof AfOnset on) {
-            Map<String, Double> evidence = Double.isNaN(ownOnsetBar)
-                    ? Map.of("onsetRateBpm", on.meanRateBpm(), "irregularity", on.irregularity())
-                    : Map.of("onsetRateBpm", on.meanRateBpm(), "irregularity", on.irregularity(), "onsetBar", ownOnsetBar);
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put("onsetRateBpm", on.meanRateBpm());
+            evidence.put("irregularity", on.irregularity());
+            if (!Double.isNaN(own.onset())) evidence.put("onsetBar", own.onset());
+            if (!Double.isNaN(own.withoutRateRise())) evidence.put("onsetBarWithoutRateRise", own.withoutRateRise());
             return List.of(Transition.start(patient, EpisodeType.ATRIAL_FIBRILLATION, on.onsetMs(), on.emittedAtMs(),
                     RHYTHM_DETECTOR_VERSION, evidence));
         }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The rule-controlled parameters of the RR analyser: AF onset/offset segments, the AF onset bar and the pause threshold. */
+/** The rule-controlled parameters of the RR analyser: AF onset/offset segments, the AF onset bars and the pause threshold. */
 public final class RhythmRuleParameters {
     private RhythmRuleParameters() {
     }
@@ -53,6 +53,33 @@ public final class RhythmRuleParameters {
      */
     public static double ownOnsetBar(RhythmParameters p) {
         return departs(p.onsetThreshold(), RhythmParameters.DEFAULTS.onsetThreshold()) ? p.onsetThreshold() : Double.NaN;
+    }
+
+    /**
+     * The onset bar of a run without a rise in rate of {@code p} (the rate-rise gate's) if the patient's
+     * {@code atrial-fibrillation.onsetProbabilityWithoutRateRise} is not the validated one (a per-patient override or a
+     * site rule), else NaN: what an AF alert then states as that bar. The value is the bar that applies, the higher of
+     * it and the onset bar ({@link org.wardstream.rhythm.RrAnalyser#onsetBar}), so a value set below the onset bar
+     * is stated as the onset bar.
+     */
+    public static double ownSteadyOnsetBar(RhythmParameters p) {
+        return departs(p.steadyOnsetThreshold(), RhythmParameters.DEFAULTS.steadyOnsetThreshold())
+                ? Math.max(p.onsetThreshold(), p.steadyOnsetThreshold()) : Double.NaN;
+    }
+
+    /** Both of {@code p}'s own AF onset bars ({@link #ownOnsetBar}, {@link #ownSteadyOnsetBar}), as an AF start states them. */
+    public static OwnOnsetBars ownOnsetBars(RhythmParameters p) {
+        return new OwnOnsetBars(ownOnsetBar(p), ownSteadyOnsetBar(p));
+    }
+
+    /**
+     * A patient's own AF onset bars where they are not the validated ones, each NaN otherwise: {@code onset} the
+     * ordinary bar ({@code onsetProbability}), {@code withoutRateRise} that of a run without a rise in rate
+     * ({@code onsetProbabilityWithoutRateRise}).
+     */
+    public record OwnOnsetBars(double onset, double withoutRateRise) {
+        /** The validated bars: nothing to state. */
+        public static final OwnOnsetBars NONE = new OwnOnsetBars(Double.NaN, Double.NaN);
     }
 
     private static boolean departs(double value, double validatedValue) {

@@ -426,6 +426,44 @@ class EpisodeLifecycleTest {
         assertThat(p.out.get(3).episodeEndMs()).isEqualTo(T0 + 50 * MIN);
     }
 
+    @Test
+    void anAfStartStatesThePatientsOwnBarsAndEveryLaterRecordOfTheEpisodeKeepsThem() {
+        AfOnset onset = new AfOnset(T0, T0 + 40 * SEC, 0.93, 84);
+        // the validated bars: the AF start says nothing of them; the one-bar form states only the onset bar, as before
+        assertThat(Transitions.fromRhythm(P, onset)).singleElement()
+                .satisfies(t -> assertThat(t.evidence()).containsOnlyKeys("onsetRateBpm", "irregularity"));
+        assertThat(Transitions.fromRhythm(P, onset, 0.91)).singleElement()
+                .satisfies(t -> assertThat(t.evidence()).containsOnlyKeys("onsetRateBpm", "irregularity", "onsetBar"));
+        assertThat(Transitions.fromRhythm(P, onset, new org.wardstream.signals.RhythmRuleParameters.OwnOnsetBars(Double.NaN, 0.87)))
+                .singleElement().satisfies(t -> assertThat(t.evidence()).containsOnlyKeys("onsetRateBpm", "irregularity",
+                        "onsetBarWithoutRateRise").containsEntry("onsetBarWithoutRateRise", 0.87));
+        // both bars of the patient's own: the four values of the start are all kept (EpisodeEvidence.MAX_VALUES), through a
+        // savepoint, and the escalation, the close and an escalation confirmed after the close still carry them
+        var own = new org.wardstream.signals.RhythmRuleParameters.OwnOnsetBars(0.91, 0.87);
+        Run af = new Run();
+        Transitions.fromRhythm(P, onset, own).forEach(af::on);
+        assertThat(af.kinds()).containsExactly(OPENED);
+        assertThat(af.out.get(0).evidence()).containsEntry("onsetBar", 0.91).containsEntry("onsetBarWithoutRateRise", 0.87)
+                .containsEntry("onsetRateBpm", 84.0).containsEntry("irregularity", 0.93);
+        EpisodeState restored = EpisodeState.fromBytes(af.s.toBytes());
+        assertThat(restored.openingEvidence).isEqualTo(af.out.get(0).evidence());
+        List<AlertChange> later = new ArrayList<>(EpisodeLifecycle.onTransition(restored, new Transition(P,
+                EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, T0 + 2 * MIN, T0 + 7 * MIN,
+                RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("fastRateBpm", 131.0, "fastMinutes", 5.0)), RULES));
+        for (Transition t : Transitions.fromRhythm(P, new AfOffset(T0, T0 + 20 * MIN, T0 + 21 * MIN, AfOffset.Reason.REGULAR_RHYTHM))) {
+            later.addAll(EpisodeLifecycle.onTransition(restored, t, RULES));
+        }
+        restored = EpisodeState.fromBytes(restored.toBytes());
+        restored.lastEscalatedMask = 0; // as if it had closed routine: a fast rate confirmed after the close escalates it
+        restored.lastSeverity = 0;
+        later.addAll(EpisodeLifecycle.onTransition(restored, new Transition(P, EpisodeType.ATRIAL_FIBRILLATION,
+                Transition.Kind.ESCALATE, T0 + 10 * MIN, T0 + 25 * MIN, RuleSchema.FAST_VENTRICULAR_RATE, DV,
+                Map.of("fastRateBpm", 128.0, "fastMinutes", 6.0)), RULES));
+        assertThat(later).extracting(AlertChange::kind).containsExactly(ESCALATED, CLOSED, ESCALATED);
+        assertThat(later).allSatisfy(c -> assertThat(c.evidence()).as(c.kind().name()).containsEntry("onsetBar", 0.91)
+                .containsEntry("onsetBarWithoutRateRise", 0.87).containsEntry("onsetRateBpm", 84.0).containsEntry("irregularity", 0.93));
+    }
+
     private static String sha256Prefix(String s) {
         try {
             byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));

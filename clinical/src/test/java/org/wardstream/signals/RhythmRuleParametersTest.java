@@ -88,4 +88,31 @@ class RhythmRuleParametersTest {
                         + RhythmParameters.DEFAULTS.model().version() + " was cross-validated with " + validated
                         + ": the accuracy in docs/VALIDATION.md does not describe these rules (measure them with `wardstream validate --rules`)");
     }
+
+    @Test
+    void aPatientsOwnBarsAreStatedOnlyWhereTheyAreNotTheValidatedOnes() {
+        Rules rules = Rules.loadClasspath();
+        double validated = RhythmParameters.DEFAULTS.steadyOnsetThreshold();
+        // the validated bars: nothing to state
+        RhythmParameters shipped = RhythmRuleParameters.from(rules.defaults());
+        assertThat(RhythmRuleParameters.ownSteadyOnsetBar(shipped)).isNaN();
+        assertThat(RhythmRuleParameters.ownOnsetBars(shipped)).isEqualTo(RhythmRuleParameters.OwnOnsetBars.NONE);
+        // a patient whose AF does not raise the heart rate, with the bar lowered for them: that bar is stated, not the other
+        RhythmParameters lowered = RhythmRuleParameters.from(rules.forPatient(
+                Map.of("atrial-fibrillation.onsetProbabilityWithoutRateRise", 0.87)));
+        assertThat(RhythmRuleParameters.ownSteadyOnsetBar(lowered)).isEqualTo(0.87);
+        assertThat(RhythmRuleParameters.ownOnsetBars(lowered)).isEqualTo(new RhythmRuleParameters.OwnOnsetBars(Double.NaN, 0.87));
+        // a value below the onset bar is stated as the bar that applies, the onset bar (the higher of the two applies)
+        RhythmParameters below = RhythmRuleParameters.from(rules.forPatient(
+                Map.of("atrial-fibrillation.onsetProbabilityWithoutRateRise", 0.7)));
+        assertThat(RhythmRuleParameters.ownSteadyOnsetBar(below)).isEqualTo(RhythmParameters.DEFAULTS.onsetThreshold());
+        // a raised onset bar alone is the onset bar's to state (it raises both bars; the validated 0.95 is not stated)
+        RhythmParameters raised = RhythmRuleParameters.from(rules.forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.97)));
+        assertThat(RhythmRuleParameters.ownOnsetBars(raised)).isEqualTo(new RhythmRuleParameters.OwnOnsetBars(0.97, Double.NaN));
+        // both set
+        RhythmParameters both = RhythmRuleParameters.from(rules.forPatient(Map.of("atrial-fibrillation.onsetProbability", 0.87,
+                "atrial-fibrillation.onsetProbabilityWithoutRateRise", 0.91)));
+        assertThat(RhythmRuleParameters.ownOnsetBars(both)).isEqualTo(new RhythmRuleParameters.OwnOnsetBars(0.87, 0.91));
+        assertThat(validated).isEqualTo(0.95);
+    }
 }

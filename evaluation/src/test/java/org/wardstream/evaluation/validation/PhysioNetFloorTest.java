@@ -139,6 +139,32 @@ class PhysioNetFloorTest {
     }
 
     @Test
+    void aPatientsOwnBarWithoutARiseInRateReachesTheDetectorAndTheAlertThroughTheJobPath() throws Exception {
+        // A clinical lead lowers the bar of a run without a rise in heart rate for one patient whose AF does not raise
+        // the rate (enrolment override atrial-fibrillation.onsetProbabilityWithoutRateRise): the job path's per-patient
+        // rules carry it to the analyser (on the nsr014 slice, whose sinus irregularity the gate keeps mostly closed,
+        // more false episodes open) and every AF alert states it; at the validated bar no alert says anything of it.
+        org.wardstream.rules.Rules rules = org.wardstream.rules.Rules.loadClasspath();
+        var lowered = rules.forPatient(java.util.Map.of("atrial-fibrillation.onsetProbabilityWithoutRateRise", 0.87));
+        assertThat(lowered.rejected()).isEmpty();
+        RrCsvRecord nsr014 = RrCsvRecord.read(subset().resolve("nsr014_27000s-41000s.csv.gz"));
+        RecordResult shipped = RhythmValidation.evaluateJobPath(nsr014, rules.defaults());
+        RecordResult own = RhythmValidation.evaluateJobPath(nsr014, lowered);
+        System.out.printf("nsr014 slice: %d false AF episodes at the shipped bar without a rise in rate, %d at 0.87%n",
+                shipped.detectedEpisodes, own.detectedEpisodes);
+        assertThat(own.detectedEpisodes).isGreaterThan(shipped.detectedEpisodes);
+        RecordResult af = RhythmValidation.evaluateJobPath(RrCsvRecord.read(subset().resolve("201.csv")), lowered);
+        for (RecordResult r : java.util.List.of(own, af)) {
+            assertThat(r.alerts).as(r.record).filteredOn(c -> c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION)
+                    .isNotEmpty().allSatisfy(c -> assertThat(c.evidence()).containsEntry("onsetBarWithoutRateRise", 0.87)
+                            .doesNotContainKey("onsetBar"));
+        }
+        assertThat(RhythmValidation.evaluateJobPath(RrCsvRecord.read(subset().resolve("201.csv")), rules.defaults()).alerts)
+                .filteredOn(c -> c.type() == org.wardstream.rules.EpisodeType.ATRIAL_FIBRILLATION).isNotEmpty()
+                .allSatisfy(c -> assertThat(c.evidence()).doesNotContainKey("onsetBarWithoutRateRise"));
+    }
+
+    @Test
     void jsonHasTheStableNames() throws Exception {
         String json = ValidationHarness.validate(subset(), new RrAnalyser(), 1).toJson();
         for (String key : new String[]{"\"af\"", "\"beat_sensitivity\"", "\"beat_specificity\"", "\"beat_ppv\"",
