@@ -77,15 +77,6 @@ public final class Transitions {
     }
 
     /**
-     * {@link #fromRhythm(String, RhythmEvent)}, with {@code ownOnsetBar} the patient's own AF onset bar when it is not
-     * the one the AF model was validated with ({@link org.wardstream.signals.RhythmRuleParameters#ownOnsetBar}; NaN otherwise): an AF start then carries it as
-     * evidence {@code onsetBar}, so the alert says that this patient's AF opens on a bar of their own.
-     */
-    public static List<Transition> fromRhythm(String patient, RhythmEvent e, double ownOnsetBar) {
-        return fromRhythm(patient, e, new RhythmRuleParameters.OwnOnsetBars(ownOnsetBar, Double.NaN));
-    }
-
-    /**
      * {@link #fromRhythm(String, RhythmEvent)}, with the patient's own AF onset bars where they are not the validated
      * ones ({@link RhythmRuleParameters#ownOnsetBars}): an AF start carries each that is not NaN as evidence,
      * {@code onsetBar} and {@code onsetBarWithoutRateRise}, so the alert says that this patient's AF opens on a bar

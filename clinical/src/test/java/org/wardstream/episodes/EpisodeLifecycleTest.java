@@ -429,10 +429,10 @@ class EpisodeLifecycleTest {
     @Test
     void anAfStartStatesThePatientsOwnBarsAndEveryLaterRecordOfTheEpisodeKeepsThem() {
         AfOnset onset = new AfOnset(T0, T0 + 40 * SEC, 0.93, 84);
-        // the validated bars: the AF start says nothing of them; the one-bar form states only the onset bar, as before
+        // the validated bars: the AF start says nothing of them; the onset bar alone, or the bar without a rise alone
         assertThat(Transitions.fromRhythm(P, onset)).singleElement()
                 .satisfies(t -> assertThat(t.evidence()).containsOnlyKeys("onsetRateBpm", "irregularity"));
-        assertThat(Transitions.fromRhythm(P, onset, 0.91)).singleElement()
+        assertThat(Transitions.fromRhythm(P, onset, new org.wardstream.signals.RhythmRuleParameters.OwnOnsetBars(0.91, Double.NaN))).singleElement()
                 .satisfies(t -> assertThat(t.evidence()).containsOnlyKeys("onsetRateBpm", "irregularity", "onsetBar"));
         assertThat(Transitions.fromRhythm(P, onset, new org.wardstream.signals.RhythmRuleParameters.OwnOnsetBars(Double.NaN, 0.87)))
                 .singleElement().satisfies(t -> assertThat(t.evidence()).containsOnlyKeys("onsetRateBpm", "irregularity",
