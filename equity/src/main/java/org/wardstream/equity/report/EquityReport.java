@@ -326,9 +326,9 @@ public final class EquityReport {
             }
             s.append(')');
         }
-        s.append(" have a pacemaker recorded in their enrolment. The service reaches them, but pacing makes the pulse "
-                + "regular, so their AF is not reliably assessable from pulse timing; their device clinic (remote "
-                + "device monitoring) holds their atrial arrhythmia records.");
+        s.append(" have a pacemaker recorded in their enrolment. The service reaches such patients, but pacing makes "
+                + "the pulse regular, so their AF is not reliably assessable from pulse timing; their device clinic "
+                + "(remote device monitoring) holds their atrial arrhythmia records.");
         rows.stream().filter(x -> x.measure().equals(Measures.PACEMAKER_NOT_RECORDED)
                         && x.dimension().equals(Dimension.ALL.code())).findFirst()
                 .ifPresent(n -> s.append(" The share is of all enrolled patients: for ")
