@@ -68,6 +68,13 @@ class DemoIT {
                         + "|inactivity|device-offline),\\d{4}-\\d\\d-\\d\\dT[^,]+Z,\\d{4}-\\d\\d-\\d\\dT[^,]+Z"));
     }
 
+    /** The whole programme's row of a measure in the (latest) month window. */
+    static PublishedRow monthAll(List<PublishedRow> rows, String measure) {
+        return rows.stream().filter(r -> r.granularity().equals("month") && r.dimension().equals("all")
+                        && r.measure().equals(measure)).max(java.util.Comparator.comparing(PublishedRow::windowStart)
+                        .thenComparingInt(PublishedRow::revision)).orElseThrow(() -> new AssertionError(measure));
+    }
+
     @Test
     void theDemoPublishesDisclosureControlledAggregatesWithTheDeprivationGradient() throws Exception {
         assertThat(exit).isZero();
@@ -109,6 +116,13 @@ class DemoIT {
         assertThat(rows).anyMatch(r -> r.dimension().equals("all") && r.measure().equals("triage_needed_action")
                 && r.value() != null && r.value() > 0.5);
         assertThat(PSEUDONYM.matcher(html).find()).isFalse();
+        // the simulator records no pacemaker: through Kafka and the equity job every patient is 'not recorded',
+        // none is counted as having one (nor as having none)
+        PublishedRow enrolled = monthAll(rows, "enrolled_patients");
+        assertThat(monthAll(rows, "pacemaker_recorded").numeratorCount()).isEqualTo("0");
+        assertThat(monthAll(rows, "pacemaker_recorded").denominatorCount()).isEqualTo(enrolled.numeratorCount());
+        assertThat(monthAll(rows, "pacemaker_not_recorded").numeratorCount()).isEqualTo(enrolled.numeratorCount());
+        assertThat(html).contains("Whole programme: 0 of " + enrolled.numeratorCount() + " enrolled patients");
 
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
         JsonNode equity = summary.get("equity");

@@ -47,7 +47,10 @@ class ReportCommandTest {
         System.setErr(savedErr);
     }
 
-    /** 40 patients in two IMD quintiles over March; quintile 1 has data on half of its days. */
+    /**
+     * 40 patients in two IMD quintiles over March; quintile 1 has data on half of its days. Every fourth patient has a
+     * pacemaker recorded (10, all in quintile 1), the odd ones none recorded either way (20), the rest none.
+     */
     Path aggregatesCsv() throws Exception {
         LocalDate mar = LocalDate.of(2026, 3, 1);
         List<PatientDay> days = new ArrayList<>();
@@ -57,7 +60,8 @@ class ReportCommandTest {
             for (int d = 0; d < 31; d++) {
                 int data = deprived && d % 2 == 0 ? 300 : 1440;
                 days.add(new PatientDay("vw", "pid-" + i, mar.plusDays(d), s, 1440, 1440, data,
-                        PatientDay.isMonitored(1440, data, 0.7), Map.of(), 0, List.of(), 0, 0, d == 0, false));
+                        PatientDay.isMonitored(1440, data, 0.7), Map.of(), 0, List.of(), 0, 0, d == 0, false)
+                        .withPacemaker(i % 4 == 0 ? Boolean.TRUE : i % 2 == 1 ? null : Boolean.FALSE));
             }
         }
         Path csv = dir.resolve("aggregates.csv");
@@ -78,6 +82,10 @@ class ReportCommandTest {
                 .contains("Patients in the most deprived quintile had 52 % fewer monitored days than those in the "
                         + "least deprived")
                 .doesNotContain("pid-");
+        // the pacemaker line, through the published CSV: how many of all enrolled, and how many not recorded
+        assertThat(page).contains("Whole programme: 10 of 40 enrolled patients (25.0 %, 95 % interval ")
+                .contains("for 20 of 40 the enrolment does not say whether they have a pacemaker")
+                .contains("<td>Patients with a pacemaker recorded (AF not assessable from pulse timing)</td><td>25.0 %");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("wrote ");
     }
 

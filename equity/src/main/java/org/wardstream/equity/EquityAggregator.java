@@ -10,6 +10,8 @@ import static org.wardstream.equity.Measures.ENROLLED_PATIENTS;
 import static org.wardstream.equity.Measures.MONITORED_DAYS;
 import static org.wardstream.equity.Measures.NEEDED_ACTION;
 import static org.wardstream.equity.Measures.NEEDED_ACTION_PREFIX;
+import static org.wardstream.equity.Measures.PACEMAKER_NOT_RECORDED;
+import static org.wardstream.equity.Measures.PACEMAKER_RECORDED;
 import static org.wardstream.equity.Measures.PATIENT_DAYS;
 import static org.wardstream.equity.Measures.RATE_MULTIPLIER;
 import static org.wardstream.equity.Measures.STRATIFIER_COMPLETENESS;
@@ -141,6 +143,8 @@ public final class EquityAggregator {
         final Set<String> patients = new HashSet<>();
         final Set<String> disenrolledPatients = new HashSet<>();
         final Set<String> editions = new TreeSet<>();
+        /** Each patient's latest day in the cell: what their enrolment said last (pacemaker, stratifiers). */
+        final Map<String, PatientDay> latest = new HashMap<>();
         long patientDays;
         long activeDays;
         long monitoredDays;
@@ -160,6 +164,7 @@ public final class EquityAggregator {
 
         void add(PatientDay d) {
             patients.add(d.patientId());
+            latest.merge(d.patientId(), d, (a, b) -> a.day().isAfter(b.day()) ? a : b);
             if (d.disenrolled()) {
                 disenrolledPatients.add(d.patientId());
             }
@@ -204,6 +209,16 @@ public final class EquityAggregator {
 
         String imdEdition() {
             return editions.isEmpty() ? Strata.UNKNOWN : String.join("+", editions);
+        }
+
+        /** Patients whose latest day records a pacemaker (TRUE; FALSE and not recorded are not counted). */
+        long pacemakerRecorded() {
+            return latest.values().stream().filter(d -> Boolean.TRUE.equals(d.pacemaker())).count();
+        }
+
+        /** Patients whose latest day does not record whether they have a pacemaker (null, never read as FALSE). */
+        long pacemakerNotRecorded() {
+            return latest.values().stream().filter(d -> d.pacemaker() == null).count();
         }
     }
 
@@ -291,18 +306,17 @@ public final class EquityAggregator {
                 }
             }
             v.add(proportion(DISENROLMENT, c.disenrolledPatients.size(), c.patients.size(), ed));
+            v.add(proportion(PACEMAKER_RECORDED, c.pacemakerRecorded(), c.patients.size(), ed));
+            v.add(proportion(PACEMAKER_NOT_RECORDED, c.pacemakerNotRecorded(), c.patients.size(), ed));
             return v;
         }
 
         /** One row per single dimension, stratum "all": share of patients whose stratifier is known. */
         List<AggregateRow> stratifierCompleteness() {
-            Map<String, PatientDay> latest = new HashMap<>();
-            for (PatientDay d : days) {
-                latest.merge(d.patientId(), d, (a, b) -> a.day().isAfter(b.day()) ? a : b);
-            }
+            Collection<PatientDay> latest = total.latest.values();
             List<AggregateRow> rows = new ArrayList<>();
             for (Dimension dim : STRATIFIER_DIMENSIONS) {
-                long known = latest.values().stream().filter(d -> d.strata().known(dim)).count();
+                long known = latest.stream().filter(d -> d.strata().known(dim)).count();
                 Value v = proportion(STRATIFIER_COMPLETENESS, known, latest.size(), total.imdEdition());
                 rows.add(new AggregateRow(programme, granularity, start, end, dim.code(), "all", v.measure(),
                         v.numerator(), v.denominator(), v.estimate().value(), v.estimate().lower(),

@@ -20,6 +20,13 @@ public final class Measures {
     public static final String NEEDED_ACTION_PREFIX = "triage_needed_action_";
     public static final String DISENROLMENT = "disenrolment";
     public static final String STRATIFIER_COMPLETENESS = "stratifier_completeness";
+    /**
+     * Patients whose enrolment records a pacemaker (their AF is not reliably assessable from pulse timing) / all
+     * enrolled patients of the stratum; a pacemaker not recorded counts in the denominator only.
+     */
+    public static final String PACEMAKER_RECORDED = "pacemaker_recorded";
+    /** Patients whose enrolment does not say whether they have a pacemaker / all enrolled patients of the stratum. */
+    public static final String PACEMAKER_NOT_RECORDED = "pacemaker_not_recorded";
 
     /** Rates are per this many patient-days. */
     public static final double RATE_MULTIPLIER = 1000.0;

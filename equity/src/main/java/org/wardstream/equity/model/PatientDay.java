@@ -26,13 +26,15 @@ import java.util.Map;
  *                                 day and acknowledged
  * @param enrolledStart            the enrolment started this day
  * @param disenrolled              DISCHARGED or WITHDRAWN with endedOn == day
+ * @param pacemaker                the enrolment (as it applied this day) records a pacemaker: TRUE, FALSE, or null
+ *                                 when it does not say (not recorded: never read as FALSE)
  */
 public record PatientDay(String programme, String patientId, LocalDate day, Strata strata,
                          int dayMinutes, int enrolledMinutes, int dataMinutes, boolean monitored,
                          Map<String, Integer> clinicalAlerts, int technicalAlerts, List<Long> alertDelaysMs,
                          int alertsRaised, int acknowledgedWithinTarget, Map<String, Integer> alertsClosed,
                          Map<String, Integer> alertsClosedWithAction, List<Long> ackDelaysMs,
-                         boolean enrolledStart, boolean disenrolled) {
+                         boolean enrolledStart, boolean disenrolled, Boolean pacemaker) {
 
     /** The episode-type code of technical alerts, counted in {@link #technicalAlerts} and not in clinicalAlerts. */
     public static final String DEVICE_OFFLINE = "device-offline";
@@ -46,6 +48,18 @@ public record PatientDay(String programme, String patientId, LocalDate day, Stra
         ackDelaysMs = ackDelaysMs == null ? List.of() : List.copyOf(ackDelaysMs);
     }
 
+    /** A patient-day whose enrolment does not record a pacemaker (null: not recorded). */
+    public PatientDay(String programme, String patientId, LocalDate day, Strata strata,
+                      int dayMinutes, int enrolledMinutes, int dataMinutes, boolean monitored,
+                      Map<String, Integer> clinicalAlerts, int technicalAlerts, List<Long> alertDelaysMs,
+                      int alertsRaised, int acknowledgedWithinTarget, Map<String, Integer> alertsClosed,
+                      Map<String, Integer> alertsClosedWithAction, List<Long> ackDelaysMs,
+                      boolean enrolledStart, boolean disenrolled) {
+        this(programme, patientId, day, strata, dayMinutes, enrolledMinutes, dataMinutes, monitored, clinicalAlerts,
+                technicalAlerts, alertDelaysMs, alertsRaised, acknowledgedWithinTarget, alertsClosed,
+                alertsClosedWithAction, ackDelaysMs, enrolledStart, disenrolled, null);
+    }
+
     /** A patient-day without triage outcomes (no closed alerts, no acknowledgement times). */
     public PatientDay(String programme, String patientId, LocalDate day, Strata strata,
                       int dayMinutes, int enrolledMinutes, int dataMinutes, boolean monitored,
@@ -53,7 +67,14 @@ public record PatientDay(String programme, String patientId, LocalDate day, Stra
                       int alertsRaised, int acknowledgedWithinTarget, boolean enrolledStart, boolean disenrolled) {
         this(programme, patientId, day, strata, dayMinutes, enrolledMinutes, dataMinutes, monitored, clinicalAlerts,
                 technicalAlerts, alertDelaysMs, alertsRaised, acknowledgedWithinTarget, null, null, null,
-                enrolledStart, disenrolled);
+                enrolledStart, disenrolled, null);
+    }
+
+    /** The same patient-day with the enrolment's pacemaker record (TRUE, FALSE or null: not recorded). */
+    public PatientDay withPacemaker(Boolean recorded) {
+        return new PatientDay(programme, patientId, day, strata, dayMinutes, enrolledMinutes, dataMinutes, monitored,
+                clinicalAlerts, technicalAlerts, alertDelaysMs, alertsRaised, acknowledgedWithinTarget, alertsClosed,
+                alertsClosedWithAction, ackDelaysMs, enrolledStart, disenrolled, recorded);
     }
 
     /** The monitored-day rule: some ACTIVE time and data for at least {@code coverage} of it. */

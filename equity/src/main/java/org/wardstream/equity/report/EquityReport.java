@@ -35,7 +35,8 @@ public final class EquityReport {
     private static final List<String> MEASURE_ORDER = List.of(Measures.MONITORED_DAYS,
             Measures.DATA_COMPLETENESS, Measures.CLINICAL_ALERTS, Measures.TECHNICAL_ALERTS,
             Measures.TRIAGE_ACK_WITHIN_TARGET, Measures.TIME_TO_ACK_MEDIAN_MS, Measures.NEEDED_ACTION,
-            Measures.DISENROLMENT, Measures.ALERT_DELAY_MEDIAN_MS,
+            Measures.DISENROLMENT, Measures.PACEMAKER_RECORDED, Measures.PACEMAKER_NOT_RECORDED,
+            Measures.ALERT_DELAY_MEDIAN_MS,
             Measures.ALERT_DELAY_P90_MS, Measures.ENROLLED_PATIENTS, Measures.PATIENT_DAYS);
     private static final List<String> DIMENSION_ORDER = List.of(Dimension.IMD_QUINTILE.code(),
             Dimension.ETHNIC_GROUP.code(), Dimension.AGE_BAND.code(), Dimension.SEX.code(), Dimension.ICB.code(),
@@ -283,6 +284,10 @@ public final class EquityReport {
                 .append(esc(title(measure))).append("</h2></summary>\n<p class=\"definition\">")
                 .append(esc(definition(measure))).append(" <a href=\"#sources").append(sfx)
                 .append("\">Source and definition</a>.</p>\n");
+        if (Measures.PACEMAKER_RECORDED.equals(measure)) {
+            pacemakerSummary(rows).ifPresent(t -> h.append("<p class=\"reading\" id=\"pacemaker-summary").append(sfx)
+                    .append("\">").append(esc(t)).append("</p>\n"));
+        }
         for (String dim : DIMENSION_ORDER) {
             List<PublishedRow> strata = rows.stream()
                     .filter(r -> r.measure().equals(measure) && r.dimension().equals(dim))
@@ -298,6 +303,47 @@ public final class EquityReport {
             h.append("</div>\n");
         }
         h.append("</details>\n");
+    }
+
+    /**
+     * The whole programme's pacemaker line in words, from the published rows (counts as published: rounded, or
+     * "suppressed"): how many enrolled patients have a pacemaker recorded, what that means, and how many have none
+     * recorded either way. Empty when the rows hold no pacemaker measure (aggregates from before it).
+     */
+    static Optional<String> pacemakerSummary(List<PublishedRow> rows) {
+        Optional<PublishedRow> yes = rows.stream().filter(r -> r.measure().equals(Measures.PACEMAKER_RECORDED)
+                && r.dimension().equals(Dimension.ALL.code())).findFirst();
+        if (yes.isEmpty()) {
+            return Optional.empty();
+        }
+        PublishedRow r = yes.get();
+        StringBuilder s = new StringBuilder("Whole programme: ").append(countText(r.numeratorCount()))
+                .append(" of ").append(countText(r.denominatorCount())).append(" enrolled patients");
+        if (r.value() != null) {
+            s.append(" (").append(plainValue(r));
+            if (r.lower() != null && r.upper() != null) {
+                s.append(String.format(Locale.UK, ", 95 %% interval %.1f-%.1f %%", 100 * r.lower(), 100 * r.upper()));
+            }
+            s.append(')');
+        }
+        s.append(" have a pacemaker recorded in their enrolment. The service reaches such patients, but pacing makes "
+                + "the pulse regular, so their AF is not reliably assessable from pulse timing; their device clinic "
+                + "(remote device monitoring) holds their atrial arrhythmia records.");
+        rows.stream().filter(x -> x.measure().equals(Measures.PACEMAKER_NOT_RECORDED)
+                        && x.dimension().equals(Dimension.ALL.code())).findFirst()
+                .ifPresent(n -> s.append(" The share is of all enrolled patients: for ")
+                        .append(countText(n.numeratorCount())).append(" of ").append(countText(n.denominatorCount()))
+                        .append(" the enrolment does not say whether they have a pacemaker (not recorded, not counted "
+                                + "as having none), so more may have one."));
+        return Optional.of(s.toString());
+    }
+
+    /** A published count for reading: "suppressed" for {@code *}, thousands separated otherwise. */
+    private static String countText(String published) {
+        if (published == null || !published.matches("\\d+")) {
+            return "a suppressed number (1 to 7)";
+        }
+        return String.format(Locale.UK, "%,d", Long.parseLong(published));
     }
 
     private static void completeness(StringBuilder h, List<PublishedRow> rows, String sfx) {
@@ -520,7 +566,7 @@ public final class EquityReport {
 
     static boolean isCount(String measure) {
         return measure.equals(Measures.MONITORED_DAYS) || measure.equals(Measures.CLINICAL_ALERTS)
-                || measure.equals(Measures.NEEDED_ACTION)
+                || measure.equals(Measures.NEEDED_ACTION) || measure.equals(Measures.PACEMAKER_RECORDED)
                 || measure.equals(Measures.TECHNICAL_ALERTS) || measure.startsWith(Measures.ALERTS_PREFIX);
     }
 
@@ -612,6 +658,9 @@ public final class EquityReport {
             case Measures.NEEDED_ACTION -> "Clinical alerts that needed action";
             case Measures.DISENROLMENT -> "Disenrolment";
             case Measures.STRATIFIER_COMPLETENESS -> "Stratifier completeness";
+            case Measures.PACEMAKER_RECORDED -> "Patients with a pacemaker recorded (AF not assessable from pulse "
+                    + "timing)";
+            case Measures.PACEMAKER_NOT_RECORDED -> "Patients whose pacemaker is not recorded either way";
             default -> measure.startsWith(Measures.ALERTS_PREFIX)
                     ? capitalise(measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '))
                     + " alerts per 1,000 monitored days"
@@ -630,6 +679,8 @@ public final class EquityReport {
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "alerts acknowledged within target";
             case Measures.NEEDED_ACTION -> "alerts that needed action";
             case Measures.DISENROLMENT -> "disenrolment";
+            case Measures.PACEMAKER_RECORDED -> "pacemakers recorded";
+            case Measures.PACEMAKER_NOT_RECORDED -> "unrecorded pacemaker status";
             default -> measure.startsWith(Measures.ALERTS_PREFIX)
                     ? measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' ')
                     + " alerts per monitored day" : title(measure).toLowerCase(Locale.UK);
@@ -665,6 +716,15 @@ public final class EquityReport {
                     + "patients (Wilson interval).";
             case Measures.STRATIFIER_COMPLETENESS -> "Share of patients whose stratifier is recorded with a usable "
                     + "value (for ethnicity: a group, not 'not stated' or 'not known').";
+            case Measures.PACEMAKER_RECORDED -> "Enrolled patients whose enrolment records a pacemaker (a device that "
+                    + "can pace the heart: pacemaker, CRT or pacing ICD; as last recorded in the window), as a share of all enrolled patients in the "
+                    + "group, whether their enrolment says yes, no or nothing (Wilson interval). The service reaches "
+                    + "them, but pacing makes the pulse regular, so their AF is not reliably assessable from pulse "
+                    + "timing (their AF alerts say so); their device clinic's remote device monitoring holds their "
+                    + "atrial arrhythmia records. A pacemaker not recorded is counted as not recorded, never as none.";
+            case Measures.PACEMAKER_NOT_RECORDED -> "Enrolled patients whose enrolment does not say whether they have "
+                    + "a pacemaker, as a share of all enrolled patients in the group (Wilson interval): up to this "
+                    + "many more may have one.";
             default -> measure.startsWith(Measures.ALERTS_PREFIX) ? "Episodes of this type opened per 1,000 "
                     + "monitored patient-days (exact Poisson below 10, Byar's from 10)."
                     : measure.startsWith(Measures.NEEDED_ACTION_PREFIX) ? "Alerts of this type closed with action as "

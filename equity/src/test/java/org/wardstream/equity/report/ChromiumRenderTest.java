@@ -138,6 +138,19 @@ class ChromiumRenderTest {
         assertThat(dom).contains("Patients in the most deprived quintile had");
     }
 
+    @Test
+    void pacemakerLineIsOnThePageChromiumBuilds() throws Exception {
+        String dom = runOn(expanded, "--dump-dom");
+        assertThat(dom).contains("<p class=\"reading\" id=\"pacemaker-summary\">Whole programme: 25 of 150 enrolled "
+                        + "patients (16.7 %, 95 % interval ")
+                .contains("their AF is not reliably assessable from pulse timing")
+                .contains("for 25 of 150 the enrolment does not say whether they have a pacemaker")
+                .contains("<a href=\"#pacemaker_recorded\">Patients with a pacemaker recorded (AF not assessable "
+                        + "from pulse timing)</a>")
+                .containsPattern("aria-label=\"Patients with a pacemaker recorded \\(AF not assessable from pulse "
+                        + "timing\\) by deprivation \\(IMD quintile\\)\"");
+    }
+
     static int countRow(BufferedImage img, int y, String hex) {
         int want = Integer.parseInt(hex.substring(1), 16);
         int n = 0;

@@ -115,6 +115,55 @@ class EquityReportTest {
     }
 
     @Test
+    void pacemakerLineSaysHowManyAreRecordedOfAllEnrolledAndHowManyAreNotRecorded() {
+        List<PublishedRow> rows = published();
+        String html = EquityReport.render(rows);
+        // SyntheticPopulation: of 150 patients, 25 recorded yes and 25 not recorded either way (the rest no)
+        assertThat(html).contains("id=\"pacemaker_recorded\"", "id=\"pacemaker_not_recorded\"",
+                "<a href=\"#pacemaker_recorded\">Patients with a pacemaker recorded (AF not assessable from pulse "
+                        + "timing)</a>");
+        Matcher summary = Pattern.compile("<p class=\"reading\" id=\"pacemaker-summary\">([^<]*)</p>").matcher(html);
+        assertThat(summary.find()).as("the whole programme's pacemaker line").isTrue();
+        assertThat(summary.group(1)).startsWith("Whole programme: 25 of 150 enrolled patients (16.7 %, 95 % interval ")
+                .contains("have a pacemaker recorded in their enrolment")
+                .contains("their AF is not reliably assessable from pulse timing")
+                .contains("device clinic (remote device monitoring) holds their atrial arrhythmia records")
+                .contains("The share is of all enrolled patients: for 25 of 150 the enrolment does not say whether "
+                        + "they have a pacemaker (not recorded, not counted as having none)");
+        // the whole-programme table has the line with its published counts
+        assertThat(html).containsPattern("<tr><td>Patients with a pacemaker recorded \\(AF not assessable from pulse "
+                + "timing\\)</td><td>16\\.7 %</td><td>[0-9.]+&ndash;[0-9.]+ %</td><td>25</td><td>150</td></tr>");
+        // each IMD quintile has 5 of them: shown as suppressed, never as 5 or as a share
+        for (String q : List.of("1", "2", "3", "4", "5")) {
+            PublishedRow r = rows.stream().filter(x -> x.measure().equals("pacemaker_recorded")
+                    && x.dimension().equals("imd_quintile") && x.stratum().equals(q)).findFirst().orElseThrow();
+            assertThat(r.numeratorCount()).isEqualTo("*");
+            assertThat(r.value()).isNull();
+        }
+        String section = html.substring(html.indexOf("id=\"pacemaker_recorded-imd_quintile\""));
+        section = section.substring(0, section.indexOf("</div>"));
+        assertThat(section).contains("suppressed (small number)")
+                .contains("All strata are suppressed or unavailable for this measure in this window.")
+                .doesNotContainPattern("<td>5</td>");
+    }
+
+    @Test
+    void pacemakerLineWithASuppressedNumberOrWithoutTheMeasure() {
+        // 3 patients with a pacemaker recorded among 40: the count is not published, not even in words
+        List<PublishedRow> rows = Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate(
+                "virtual-ward", "month", MAR, APR, SyntheticPopulation.days("virtual-ward", MAR, 40, 3).stream()
+                        .map(d -> d.withPacemaker(d.patientId().matches("pseudo-[012]") ? Boolean.TRUE : Boolean.FALSE))
+                        .toList(), 0));
+        assertThat(EquityReport.pacemakerSummary(rows)).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("Whole programme: a suppressed number (1 to 7) of 40 enrolled patients have a pacemaker")
+                .contains("for 0 of 40 the enrolment does not say").doesNotContain(" 3 "));
+        // aggregates from before the measure: no section, no line, the rest of the page as before
+        List<PublishedRow> before = published().stream().filter(r -> !r.measure().startsWith("pacemaker_")).toList();
+        assertThat(EquityReport.pacemakerSummary(before)).isEmpty();
+        assertThat(EquityReport.render(before)).doesNotContain("pacemaker").contains("id=\"monitored_days\"");
+    }
+
+    @Test
     void escapesText() {
         assertThat(EquityReport.esc("<b>&\"'")).isEqualTo("&lt;b&gt;&amp;&quot;&#39;");
     }

@@ -12,13 +12,21 @@ import org.wardstream.schema.Stratifiers;
 /**
  * A deterministic population for report tests: patient i is in IMD decile 2 * (i % 5 + 1) (quintiles 1..5 in
  * turn); a day has data in full when (i + d) % 10 is below 5 + quintile, otherwise half the day. So the most
- * deprived quintile has the fewest monitored days (by construction, 6 in 10 against 10 in 10).
+ * deprived quintile has the fewest monitored days (by construction, 6 in 10 against 10 in 10). Every sixth patient
+ * (i % 6 == 0) has a pacemaker recorded, the next one (i % 6 == 1) has none recorded either way, the rest have none:
+ * of 150, 25 and 25, all of them female and in ICB QWE / male and in QHL, at most 5 in each IMD quintile
+ * (suppressed).
  */
 public final class SyntheticPopulation {
     private static final String[] ETHNIC = {"A", "A", "H", "N", "D", "R", "Z", "99"};
     private static final String[] AGE = {"65-74", "75-84", "45-64", "85+"};
 
     private SyntheticPopulation() {
+    }
+
+    /** The pacemaker record of patient i: TRUE, null (not recorded) or FALSE (see the class comment). */
+    public static Boolean pacemaker(int i) {
+        return i % 6 == 0 ? Boolean.TRUE : i % 6 == 1 ? null : Boolean.FALSE;
     }
 
     public static List<PatientDay> days(String programme, LocalDate start, int patients, int days) {
@@ -46,7 +54,8 @@ public final class SyntheticPopulation {
                 }
                 out.add(new PatientDay(programme, "pseudo-" + i, day, strata, 1440, enrolled, data,
                         PatientDay.isMonitored(enrolled, data, 0.7), clinical, technical, delays, clinical.size(),
-                        (i + d) % 4 == 0 ? 0 : clinical.size(), d == 0, d == days - 1 && i % 9 == 0));
+                        (i + d) % 4 == 0 ? 0 : clinical.size(), d == 0, d == days - 1 && i % 9 == 0)
+                        .withPacemaker(pacemaker(i)));
             }
         }
         return out;

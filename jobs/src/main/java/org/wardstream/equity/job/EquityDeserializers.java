@@ -41,7 +41,7 @@ public final class EquityDeserializers {
 
     enum Kind { ENROLMENT, EPISODE, TRIAGE }
 
-    /** The enrolment as an equity input: status, dates, zone and the patient's strata. */
+    /** The enrolment as an equity input: status, dates, zone, the patient's strata and pacemaker record. */
     public static EquityInput fromEnrolment(PatientKey key, Enrolment e) {
         EquityInput i = new EquityInput();
         i.kind = EquityInput.Kind.ENROLMENT;
@@ -63,6 +63,7 @@ public final class EquityDeserializers {
         i.ageBand = s.ageBand();
         i.sex = s.sex();
         i.icb = s.icb();
+        i.pacemaker = e.getPacemaker(); // null (not recorded) stays null: never read as no pacemaker
         return i;
     }
 

@@ -34,6 +34,8 @@ public class EquityInput {
     public String ageBand;
     public String sex;
     public String icb;
+    /** The enrolment records a pacemaker: TRUE, FALSE, or null when it does not say (not recorded). */
+    public Boolean pacemaker;
 
     // EPISODE and TRIAGE
     public String episodeId;

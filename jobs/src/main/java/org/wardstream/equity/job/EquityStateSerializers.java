@@ -35,9 +35,14 @@ import org.wardstream.state.CompactBytes;
  */
 public final class EquityStateSerializers {
 
-    /** Format 1: the first versioned form (issue 12). */
-    static final byte PATIENT_EQUITY_FORMAT = 1;
-    static final byte PATIENT_DAY_FORMAT = 1;
+    /**
+     * Format 1: the first versioned form (issue 12). Format 2: + the enrolment's pacemaker record (nullable, last);
+     * format 1 reads with none (null: not recorded).
+     */
+    static final byte PATIENT_EQUITY_FORMAT = 2;
+    /** Format 2: + pacemaker, as {@link #PATIENT_EQUITY_FORMAT}. */
+    static final byte PATIENT_DAY_FORMAT = 2;
+    /** Format 1 still: its patient-day carries its own format byte. */
     static final byte WINDOW_FORMAT = 1;
 
     private EquityStateSerializers() {
@@ -77,10 +82,11 @@ public final class EquityStateSerializers {
         }
         writePending(out, p.pendingTriage);
         writePending(out, p.pendingClosures);
+        writeFlag(out, p.pacemaker);
     }
 
     static PatientEquity readPatientEquity(DataInput in) throws IOException {
-        CompactBytes.expectVersion(in, "PatientEquity", PATIENT_EQUITY_FORMAT);
+        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, PATIENT_EQUITY_FORMAT);
         PatientEquity p = new PatientEquity();
         p.programme = readString(in);
         p.status = readString(in);
@@ -116,6 +122,7 @@ public final class EquityStateSerializers {
         }
         readPending(in, p.pendingTriage);
         readPending(in, p.pendingClosures);
+        p.pacemaker = v >= 2 ? readFlag(in) : null; // format 1: not recorded
         return p;
     }
 
@@ -203,10 +210,11 @@ public final class EquityStateSerializers {
         writeCounts(out, r.alertsClosed);
         writeCounts(out, r.alertsClosedWithAction);
         writeLongList(out, r.ackDelaysMs);
+        writeFlag(out, r.pacemaker);
     }
 
     static PatientDayRecord readPatientDay(DataInput in) throws IOException {
-        CompactBytes.expectVersion(in, "PatientDayRecord", PATIENT_DAY_FORMAT);
+        byte v = CompactBytes.expectVersion(in, "PatientDayRecord", (byte) 1, PATIENT_DAY_FORMAT);
         PatientDayRecord r = new PatientDayRecord();
         r.programme = readString(in);
         r.patientId = readString(in);
@@ -234,6 +242,7 @@ public final class EquityStateSerializers {
         r.alertsClosed = readCounts(in);
         r.alertsClosedWithAction = readCounts(in);
         r.ackDelaysMs = readLongList(in);
+        r.pacemaker = v >= 2 ? readFlag(in) : null; // format 1: not recorded
         return r;
     }
 
@@ -271,6 +280,16 @@ public final class EquityStateSerializers {
 
     private static String readString(DataInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    /** A nullable Boolean: whether it is set, then its value (null stays null, never false). */
+    private static void writeFlag(DataOutput out, Boolean b) throws IOException {
+        out.writeBoolean(b != null);
+        if (b != null) out.writeBoolean(b);
+    }
+
+    private static Boolean readFlag(DataInput in) throws IOException {
+        return in.readBoolean() ? in.readBoolean() : null;
     }
 
     /** A nullable long[]: length (-1 for null), then the values. */

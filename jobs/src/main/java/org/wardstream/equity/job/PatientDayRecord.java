@@ -44,6 +44,8 @@ public class PatientDayRecord {
     public ArrayList<Long> ackDelaysMs = new ArrayList<>();
     public boolean enrolledStart;
     public boolean disenrolled;
+    /** The enrolment records a pacemaker: TRUE, FALSE, or null when it does not say (not recorded). */
+    public Boolean pacemaker;
 
     public PatientDayRecord() {
     }
@@ -57,15 +59,18 @@ public class PatientDayRecord {
                 new Strata(imdQuintile, imdEdition, ethnicGroup, ageBand, sex, icb), dayMinutes, enrolledMinutes,
                 dataMinutes, monitored, Map.copyOf(clinicalAlerts), technicalAlerts, List.copyOf(alertDelaysMs),
                 alertsRaised, acknowledgedWithinTarget, Map.copyOf(alertsClosed), Map.copyOf(alertsClosedWithAction),
-                List.copyOf(ackDelaysMs), enrolledStart, disenrolled);
+                List.copyOf(ackDelaysMs), enrolledStart, disenrolled, pacemaker);
     }
 
     /** Hash of the content (not the revision): a re-emission that would change nothing is skipped. */
     int contentHash() {
-        return Objects.hash(programme, patientId, epochDay, imdQuintile, imdEdition, ethnicGroup, ageBand, sex, icb,
+        int h = Objects.hash(programme, patientId, epochDay, imdQuintile, imdEdition, ethnicGroup, ageBand, sex, icb,
                 dayMinutes, enrolledMinutes, dataMinutes, monitored, clinicalAlerts, technicalAlerts, alertDelaysMs,
                 alertsRaised, acknowledgedWithinTarget, alertsClosed, alertsClosedWithAction, ackDelaysMs,
                 enrolledStart, disenrolled);
+        // a day without a pacemaker record hashes as before the field, so a day restored from a format-1 savepoint
+        // (its last hash stored there) is not re-emitted when nothing changed
+        return pacemaker == null ? h : 31 * h + pacemaker.hashCode();
     }
 
     /** Omits the patient id: this string may reach logs. */

@@ -50,6 +50,8 @@ public class PatientEquity {
     public String ageBand;
     public String sex;
     public String icb;
+    /** The enrolment records a pacemaker: TRUE, FALSE, or null when it does not say (or in state from before it). */
+    public Boolean pacemaker;
     /** Spans of ACTIVE enrolment [from, until), epoch ms; until is Long.MAX_VALUE while active. */
     public ArrayList<long[]> activeSpans = new ArrayList<>();
 
@@ -159,6 +161,7 @@ public class PatientEquity {
         ageBand = e.ageBand;
         sex = e.sex;
         icb = e.icb;
+        pacemaker = e.pacemaker;
 
         LocalDate enrolledOn = LocalDate.ofEpochDay(enrolledOnEpochDay);
         long enrolStart = LocalDayMillis.start(enrolledOn, zone);
@@ -490,6 +493,7 @@ public class PatientEquity {
         r.ageBand = ageBand;
         r.sex = sex;
         r.icb = icb;
+        r.pacemaker = pacemaker;
         r.dayMinutes = d.dayMinutes();
         r.enrolledMinutes = enrolled;
         r.dataMinutes = Math.min(enrolled, dataMinutesWhileEnrolled(d));

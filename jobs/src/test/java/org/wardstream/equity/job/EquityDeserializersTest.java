@@ -65,6 +65,20 @@ class EquityDeserializersTest {
     }
 
     @Test
+    void anEnrolmentsPacemakerIsKeptAsRecordedAndNotRecordedStaysNull() throws Exception {
+        for (Boolean recorded : java.util.Arrays.asList(Boolean.TRUE, Boolean.FALSE, null)) {
+            Enrolment e = Enrolment.newBuilder().setPatientId("p1").setProgramme("virtual-ward")
+                    .setStatus(EnrolmentStatus.ACTIVE).setEnrolledOn(LocalDate.of(2026, 3, 2))
+                    .setTimeZone("Europe/London").setStratifiers(Stratifiers.newBuilder().build())
+                    .setThresholdOverrides(Map.of()).setPacemaker(recorded)
+                    .setUpdatedAt(Instant.parse("2026-03-02T10:00:00Z")).build();
+            EquityInput in = read(EquityDeserializers.enrolments(), AvroCodec.patientKeys().encode(KEY),
+                    AvroCodec.enrolments().encode(e)).get(0);
+            assertThat(in.pacemaker).as("recorded %s", recorded).isEqualTo(recorded);
+        }
+    }
+
+    @Test
     void aTriageEventKeepsWhenTheAlertWasRaised() throws Exception {
         TriageEvent t = new TriageEvent("ep", "p1", "virtual-ward", TriageAction.ACKNOWLEDGED,
                 Instant.parse("2026-03-02T10:00:00Z"), Instant.parse("2026-03-02T09:00:00Z"), null);

@@ -13,7 +13,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
  * Two days of one patient through the equity job's keyed operators, in two halves: the state after the first half is
  * what a savepoint holds (enrolment, an emitted and an open day with data minutes, alerts, an alert delay, an
  * acknowledged episode, a triage action waiting for its episode; a month window holding patient-days with alerts).
- * {@code EquityStateUpgradeTest} restores it, in the format of each release, and runs the second half.
+ * {@code EquityStateUpgradeTest} restores it, in the format of each release, and runs the second half, which begins
+ * with the enrolment republished with a pacemaker recorded (the field came after formats 1 and POJO).
  */
 final class EquityStateScenario {
     static final String P = PatientDayFunctionTest.P;
@@ -47,12 +48,22 @@ final class EquityStateScenario {
     static List<EquityInput> secondHalf() {
         List<EquityInput> in = new ArrayList<>();
         long d2 = PatientDayFunctionTest.localStart("2026-03-03");
+        in.add(withPacemaker());
         in.add(EquityInput.episode(PROG, P, "ep-3", "bradycardia", "OPENED", HALF - 55 * MIN, HALF - 51 * MIN, HALF - 50 * MIN));
         in.add(PatientDayFunctionTest.hr(d2 - 5 * MIN)); // late, for the emitted day: a revision
         for (long t = HALF; t < d2 + 36 * 60 * MIN; t += 10 * MIN) {
             in.add(PatientDayFunctionTest.hr(t));
         }
         return in;
+    }
+
+    /** The first half's enrolment, republished after the upgrade with a pacemaker recorded. */
+    static EquityInput withPacemaker() {
+        EquityInput e = PatientDayFunctionTest.enrolment("2026-03-02", "ACTIVE", null);
+        e.pacemaker = Boolean.TRUE;
+        e.updatedAt = HALF + MIN;
+        e.time = HALF + MIN;
+        return e;
     }
 
     /** The patient-day operator in a harness, not yet initialised (a restore may come first). */

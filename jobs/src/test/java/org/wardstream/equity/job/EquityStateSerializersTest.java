@@ -32,7 +32,9 @@ class EquityStateSerializersTest {
         DataOutputSerializer out = new DataOutputSerializer(256);
         s.serialize(value, out);
         byte[] bytes = out.getCopyOfBuffer();
-        assertThat(bytes[0]).as("format version first").isEqualTo((byte) 1);
+        assertThat(bytes[0]).as("format version first").isEqualTo(s == EquityStateSerializers.PATIENT_EQUITY
+                ? EquityStateSerializers.PATIENT_EQUITY_FORMAT : s == EquityStateSerializers.PATIENT_DAY
+                ? EquityStateSerializers.PATIENT_DAY_FORMAT : EquityStateSerializers.WINDOW_FORMAT);
         T back = s.deserialize(new DataInputDeserializer(bytes));
         DataOutputSerializer again = new DataOutputSerializer(256);
         s.serialize(back, again);
@@ -68,6 +70,44 @@ class EquityStateSerializersTest {
         p.days.values().iterator().next().clinical = new HashMap<>(Map.of("a-type-added-later", 3));
         assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p).days.values().iterator().next()
                 .clinical).containsExactlyEntriesOf(Map.of("a-type-added-later", 3));
+    }
+
+    @Test
+    void thePacemakerRecordKeepsNotRecordedApartFromNoAndFormat1ReadsAsNotRecorded() throws Exception {
+        for (Boolean recorded : java.util.Arrays.asList(Boolean.TRUE, Boolean.FALSE, null)) {
+            PatientEquity p = filled(PatientEquity.class);
+            p.pacemaker = recorded;
+            assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p).pacemaker).isEqualTo(recorded);
+            PatientDayRecord r = filled(PatientDayRecord.class);
+            r.pacemaker = recorded;
+            assertThat(roundTrip(EquityStateSerializers.PATIENT_DAY, r).pacemaker).isEqualTo(recorded);
+            assertThat(roundTrip(EquityStateSerializers.PATIENT_DAY, r).toPatientDay().pacemaker())
+                    .isEqualTo(recorded);
+        }
+        // format 1 (before the field; restored from operator snapshots in EquityStateUpgradeTest): the same bytes
+        // without the pacemaker at the end. Everything else reads as written, the pacemaker as not recorded.
+        PatientEquity p = filled(PatientEquity.class);
+        p.pacemaker = Boolean.TRUE;
+        PatientEquity fromFormat1 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
+                format1(EquityStateSerializers.PATIENT_EQUITY, p, 2)));
+        assertThat(fromFormat1.pacemaker).isNull();
+        assertThat(fromFormat1).usingRecursiveComparison().ignoringFields("pacemaker").isEqualTo(p);
+        PatientDayRecord r = filled(PatientDayRecord.class);
+        r.pacemaker = null;
+        PatientDayRecord dayFromFormat1 = EquityStateSerializers.PATIENT_DAY.deserialize(new DataInputDeserializer(
+                format1(EquityStateSerializers.PATIENT_DAY, r, 1)));
+        assertThat(dayFromFormat1).usingRecursiveComparison().isEqualTo(r);
+    }
+
+    /** The format-1 bytes of a value: its format-2 bytes with version 1 and without the trailing pacemaker. */
+    private static <T> byte[] format1(TypeSerializer<T> s, T value, int pacemakerBytes) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        s.serialize(value, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        assertThat(bytes[0]).isEqualTo((byte) 2);
+        byte[] old = java.util.Arrays.copyOf(bytes, bytes.length - pacemakerBytes);
+        old[0] = 1;
+        return old;
     }
 
     @Test
@@ -114,6 +154,7 @@ class EquityStateSerializersTest {
         if (t == long.class) return 1_000_000L + n;
         if (t == int.class) return n;
         if (t == boolean.class) return true;
+        if (t == Boolean.class) return Boolean.TRUE;
         if (t == long[].class) return new long[] {n, -n, Long.MAX_VALUE};
         if (t == PatientDayRecord.class || t == PatientEquity.DayLedger.class || t == PatientEquity.EpisodeRef.class) {
             return filled(t);

@@ -11,10 +11,11 @@ import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
 /**
- * The equity job's keyed state restores from a snapshot in the previous format (Flink POJOs, collections by Kryo:
- * {@code state-formats/equity-*-pojo.snapshot}, written once by the code before {@link EquityStateSerializers}, from
- * the first half of {@link EquityStateScenario}) and from one in the current format; the operators then give what
- * they give without a restore.
+ * The equity job's keyed state restores from snapshots in the earlier formats (Flink POJOs, collections by Kryo:
+ * {@code state-formats/equity-*-pojo.snapshot}, written once by the code before {@link EquityStateSerializers};
+ * format 1, before the pacemaker record: {@code state-formats/equity-*-format1.snapshot}; both from the first half of
+ * {@link EquityStateScenario}) and from one in the current format; the operators then give what they give without a
+ * restore, the enrolment's pacemaker (republished in the second half) included.
  */
 class EquityStateUpgradeTest {
 
@@ -61,11 +62,13 @@ class EquityStateUpgradeTest {
         List<PatientDayRecord> expectedDays = (List<PatientDayRecord>) expected[0];
         assertThat(expectedDays).as("the second half emits patient-days (a revision among them)").isNotEmpty()
                 .anySatisfy(d -> assertThat(d.revision).isPositive())
-                .anySatisfy(d -> assertThat(d.alertDelaysMs).isNotEmpty());
+                .anySatisfy(d -> assertThat(d.alertDelaysMs).isNotEmpty())
+                .allSatisfy(d -> assertThat(d.pacemaker).as("republished with a pacemaker").isTrue());
         assertThat(days).usingRecursiveFieldByFieldElementComparatorIgnoringFields(startAtUpgrade)
                 .containsExactlyElementsOf(expectedDays);
         List<EquityRowOut> rows = (List<EquityRowOut>) got[1];
-        assertThat((List<EquityRowOut>) expected[1]).as("the second half emits aggregate rows").isNotEmpty();
+        assertThat((List<EquityRowOut>) expected[1]).as("the second half emits aggregate rows").isNotEmpty()
+                .anySatisfy(r -> assertThat(r.key).endsWith("|day|2026-03-03|all|all|pacemaker_recorded"));
         assertThat(rows).usingRecursiveFieldByFieldElementComparator()
                 .containsExactlyElementsOf((List<EquityRowOut>) expected[1]);
     }
@@ -77,6 +80,39 @@ class EquityStateUpgradeTest {
                 (List<PatientDayRecord>) expected[0]);
         // the triage-closure measures came after the POJO format: they count the actions from the upgrade on
         assertSameAsUninterrupted(got, expected, "alertsClosed", "alertsClosedWithAction", "ackDelaysMs");
+    }
+
+    @Test
+    void stateOfFormat1WithoutThePacemakerRestoresAndCarriesOn() throws Exception {
+        Object[] expected = uninterrupted();
+        Object[] got = restored(resource("equity-patient-days-format1.snapshot"),
+                resource("equity-windows-format1.snapshot"), (List<PatientDayRecord>) expected[0]);
+        assertSameAsUninterrupted(got, expected);
+    }
+
+    @Test
+    void stateOfFormat1ReadsThePacemakerAsNotRecordedUntilTheEnrolmentSaysSo() throws Exception {
+        try (var days = EquityStateScenario.patientDays()) {
+            days.initializeState(resource("equity-patient-days-format1.snapshot"));
+            days.open();
+            // a late reading for the emitted day re-emits it from the restored state alone: not recorded
+            long d1 = PatientDayFunctionTest.localStart("2026-03-02");
+            List<PatientDayRecord> before = EquityStateScenario.runPatientDays(days,
+                    List.of(PatientDayFunctionTest.hr(d1 + (23 * 60 + 5) * EquityStateScenario.MIN)),
+                    EquityStateScenario.HALF + 1);
+            assertThat(before).singleElement().satisfies(d -> {
+                assertThat(d.day()).hasToString("2026-03-02");
+                assertThat(d.revision).isEqualTo(1);
+                assertThat(d.pacemaker).isNull();
+                assertThat(d.toPatientDay().pacemaker()).isNull();
+            });
+            List<PatientDayRecord> after = EquityStateScenario.runPatientDays(days,
+                    List.of(EquityStateScenario.withPacemaker()), EquityStateScenario.HALF + 2);
+            assertThat(after).singleElement().satisfies(d -> {
+                assertThat(d.revision).isEqualTo(2);
+                assertThat(d.pacemaker).isTrue();
+            });
+        }
     }
 
     @Test

@@ -290,6 +290,37 @@ class PatientDayFunctionTest {
     }
 
     @Test
+    void theEnrolmentsPacemakerRecordReachesEachDayAndARecordAddedLaterRevisesTheEmittedDays() throws Exception {
+        send(enrolment("2026-03-02", "ACTIVE", null)); // pacemaker not recorded
+        harness.processWatermark(localStart("2026-03-03"));
+        PatientDayRecord first = drain().get(0);
+        assertThat(first.pacemaker).as("not recorded stays not recorded, never 'no'").isNull();
+        assertThat(first.toPatientDay().pacemaker()).isNull();
+
+        EquityInput no = enrolment("2026-03-02", "ACTIVE", null);
+        no.pacemaker = Boolean.FALSE;
+        no.updatedAt = localStart("2026-03-03") + 60 * MIN;
+        send(no);
+        harness.processWatermark(localStart("2026-03-03") + 1);
+        assertThat(drain()).singleElement().satisfies(d -> {
+            assertThat(d.day()).isEqualTo(LocalDate.parse("2026-03-02"));
+            assertThat(d.revision).isEqualTo(1);
+            assertThat(d.pacemaker).isFalse();
+        });
+
+        EquityInput yes = enrolment("2026-03-02", "ACTIVE", null);
+        yes.pacemaker = Boolean.TRUE;
+        yes.updatedAt = localStart("2026-03-03") + 120 * MIN;
+        send(yes);
+        harness.processWatermark(localStart("2026-03-04"));
+        List<PatientDayRecord> out = drain();
+        assertThat(out).extracting(PatientDayRecord::day).containsExactly(LocalDate.parse("2026-03-02"),
+                LocalDate.parse("2026-03-03"));
+        assertThat(out).extracting(r -> r.revision).containsExactly(2, 0);
+        assertThat(out).allSatisfy(r -> assertThat(r.toPatientDay().pacemaker()).isTrue());
+    }
+
+    @Test
     void aTombstoneErasesThePatientsOpenDays() throws Exception {
         send(enrolment("2026-03-02", "ACTIVE", null));
         send(hr(localStart("2026-03-02") + MIN));
