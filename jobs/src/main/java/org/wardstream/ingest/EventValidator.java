@@ -123,6 +123,9 @@ public final class EventValidator {
                             + futureToleranceMs / 1000 + " s)");
         }
         checkClocks(time, received, brokerTimestampMs);
+        if (r.kind == DeviceReading.Kind.RR_BATCH) {
+            checkBeatClock(r);
+        }
         return r;
     }
 
@@ -157,6 +160,29 @@ public final class EventValidator {
         }
         if (time > now + tolerance) {
             throw future("device time", time - now, "the job's clock");
+        }
+    }
+
+    /**
+     * An RR batch's beats carry their own clock ({@code start} plus the intervals), which the checks of {@code time}
+     * do not cover; the RR analyser ignores a beat not after the patient's last one, so a batch whose beats lay ahead
+     * (a start in 2100, or one GAP interval of weeks) would have every later genuine beat of the patient ignored for
+     * that long. {@code start} is the batch's first sample, so it must agree with {@code time} within the tolerance, and
+     * no beat may lie more than the tolerance after {@code timeReceived} (already checked against the broker and the
+     * job's clock).
+     */
+    private void checkBeatClock(DeviceReading r) throws Rejection {
+        if (Math.abs(r.rrStart - r.time) > futureToleranceMs) {
+            throw invalid("rrBatch.start is " + Math.abs(r.rrStart - r.time) / 1000 + " s "
+                    + (r.rrStart > r.time ? "after" : "before") + " time (tolerance " + futureToleranceMs / 1000 + " s)");
+        }
+        long lastBeat = r.rrStart;
+        for (int v : r.rrMs) {
+            lastBeat += v; // at most 10,000 intervals below 2^31 ms: no overflow
+        }
+        if (lastBeat > r.timeReceived + futureToleranceMs) {
+            throw new Rejection(DeadLetterReason.FUTURE_TIME, "rrBatch's last beat is " + (lastBeat - r.timeReceived) / 1000
+                    + " s after timeReceived (tolerance " + futureToleranceMs / 1000 + " s)");
         }
     }
 

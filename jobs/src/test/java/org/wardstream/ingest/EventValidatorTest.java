@@ -181,4 +181,33 @@ class EventValidatorTest {
         assertThatThrownBy(() -> IngestSettings.defaults().withClockWindowArgs(java.util.Map.of("max-device-age", "7 days")::get))
                 .hasMessageContaining("--max-device-age must be a positive ISO-8601 duration");
     }
+
+    /**
+     * The beats of an RR batch carry their own clock ({@code start} plus the intervals), which the device-time checks
+     * of {@code time} did not cover: one batch whose beats lay days ahead (a GAP interval of 2^31-1 ms, or a start
+     * in 2100) put the patient's RR analyser's clock there, and every later genuine beat was then ignored as out of
+     * order, so that patient's AF and pauses went unseen for weeks. A start in 1970 had its beats skipped silently.
+     */
+    @Test
+    void anRrBatchWhoseBeatsLieAwayFromItsDeviceTimeIsRefused() throws Exception {
+        // a GAP interval of 24.8 days: the batch's last beat is weeks after its receipt
+        rejected(TestEvents.rr("e", T0, List.of(800, Integer.MAX_VALUE), List.of(BeatQuality.CLEAN, BeatQuality.GAP)),
+                DeadLetterReason.FUTURE_TIME, "last beat");
+        // a start far from the reading's own device time, either way
+        DeviceEvent base = TestEvents.rr("e", T0, List.of(800, 810), clean(2));
+        for (java.time.Instant start : List.of(java.time.Instant.parse("2100-01-01T00:00:00Z"),
+                java.time.Instant.parse("1970-01-01T00:00:00Z"), T0.plusSeconds(301), T0.minusSeconds(301))) {
+            DeviceEvent e = DeviceEvent.newBuilder(base)
+                    .setPayload(new org.wardstream.schema.RrIntervalBatch(start, List.of(800, 810), clean(2))).build();
+            rejected(e, DeadLetterReason.INVALID_FIELD, "rrBatch.start");
+        }
+        // within the tolerance both are data: a start a little off time, and beats up to the tolerance after receipt
+        DeviceEvent near = DeviceEvent.newBuilder(base)
+                .setPayload(new org.wardstream.schema.RrIntervalBatch(T0.plusSeconds(300), List.of(800), clean(1))).build();
+        assertThat(ok(near).rrStart).isEqualTo(T0.toEpochMilli() + 300_000);
+        assertThat(ok(TestEvents.rr("e", T0, List.of(900, 301_100), List.of(BeatQuality.CLEAN, BeatQuality.GAP)))
+                .rrMs).hasSize(2); // last beat 5 min after receipt (T0 + 2 s)
+        rejected(TestEvents.rr("e", T0, List.of(900, 301_101), List.of(BeatQuality.CLEAN, BeatQuality.GAP)),
+                DeadLetterReason.FUTURE_TIME, "last beat");
+    }
 }
