@@ -495,4 +495,40 @@ class DetectionTest {
         }
         assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED");
     }
+
+    @Test
+    void anAfAlertOpenWhenThePatientIsWithdrawnClosesAndAReEnrolmentsAfIsANewAlert() throws Exception {
+        // status WITHDRAWN (not a tombstone) while AF is open, re-enrolled a day later and in AF again: every AF alert
+        // that opened closes, and the two are never open at once
+        chain.processingTime(0);
+        send(worn(T0));
+        for (int m = 0; m < 10; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+        }
+        for (int m = 10; m < 30; m++) {
+            send(rrMinute(T0 + m * MIN, true));
+            watermark(T0 + m * MIN);
+        }
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED");
+        PatientProfile withdrawn = profile(Map.of());
+        withdrawn.status = "WITHDRAWN";
+        chain.enrol(new EnrolmentUpdate(P, withdrawn), T0 + 31 * MIN);
+        chain.processingTime(GRACE_MS + 1);
+        long back = T0 + 24 * 60 * MIN;
+        chain.enrol(new EnrolmentUpdate(P, profile(Map.of())), back);
+        for (int m = 0; m < 20; m++) {
+            send(rrMinute(back + m * MIN, true));
+            watermark(back + m * MIN);
+        }
+        for (int m = 20; m < 40; m++) {
+            send(rrMinute(back + m * MIN, false));
+            watermark(back + m * MIN);
+        }
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED", "OPENED", "CLOSED");
+        assertThat(af.get(1).episodeId).isEqualTo(af.get(0).episodeId);
+        assertThat(af.get(3).episodeId).isEqualTo(af.get(2).episodeId).isNotEqualTo(af.get(0).episodeId);
+        assertThat(af.get(1).episodeEndMs).isBetween(af.get(0).episodeStartMs, T0 + 31 * MIN);
+        assertThat(af.get(2).episodeStartMs).isGreaterThanOrEqualTo(back - MIN);
+    }
 }
