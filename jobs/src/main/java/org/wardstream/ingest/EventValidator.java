@@ -125,6 +125,8 @@ public final class EventValidator {
         checkClocks(time, received, brokerTimestampMs);
         if (r.kind == DeviceReading.Kind.RR_BATCH) {
             checkBeatClock(r);
+        } else if (r.kind == DeviceReading.Kind.ACTIVITY) {
+            checkActivityEnd(r);
         }
         return r;
     }
@@ -182,6 +184,20 @@ public final class EventValidator {
         }
         if (lastBeat > r.timeReceived + futureToleranceMs) {
             throw new Rejection(DeadLetterReason.FUTURE_TIME, "rrBatch's last beat is " + (lastBeat - r.timeReceived) / 1000
+                    + " s after timeReceived (tolerance " + futureToleranceMs / 1000 + " s)");
+        }
+    }
+
+    /**
+     * An activity sample covers {@code intervalSeconds} from {@code time}, and the wear tracker's clock moves to its end:
+     * an interval of a day received live put that clock a day ahead (a device-offline episode opened and closed in the
+     * future, and the patient's real silence went unseen for the day). The interval must have ended by
+     * {@code timeReceived}, within the tolerance.
+     */
+    private void checkActivityEnd(DeviceReading r) throws Rejection {
+        long end = r.time + r.intervalSeconds * 1000L;
+        if (end > r.timeReceived + futureToleranceMs) {
+            throw new Rejection(DeadLetterReason.FUTURE_TIME, "activity interval ends " + (end - r.timeReceived) / 1000
                     + " s after timeReceived (tolerance " + futureToleranceMs / 1000 + " s)");
         }
     }

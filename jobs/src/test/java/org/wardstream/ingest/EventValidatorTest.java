@@ -210,4 +210,20 @@ class EventValidatorTest {
         rejected(TestEvents.rr("e", T0, List.of(900, 301_101), List.of(BeatQuality.CLEAN, BeatQuality.GAP)),
                 DeadLetterReason.FUTURE_TIME, "last beat");
     }
+
+    /**
+     * An activity sample moves the wear tracker's clock to the end of its interval: one sample of a day's interval
+     * received live opened and closed a device-offline episode in the future and hid the patient's real silence for the
+     * day. The interval must have ended by its receipt, within the tolerance.
+     */
+    @Test
+    void anActivityIntervalEndingAfterItsReceiptIsRefused() throws Exception {
+        rejected(TestEvents.activity("e", T0, 86_400, 0, null), DeadLetterReason.FUTURE_TIME, "activity interval ends");
+        // a day's steps uploaded after the day is data; so is an interval ending within the tolerance of its receipt
+        DeviceEvent day = DeviceEvent.newBuilder(TestEvents.activity("e", T0, 86_400, 9_000, null))
+                .setTimeReceived(T0.plusSeconds(86_400 + 60)).build();
+        assertThat(ok(day).intervalSeconds).isEqualTo(86_400);
+        assertThat(ok(TestEvents.activity("e", T0, 302, 10, null)).intervalSeconds).isEqualTo(302); // received T0 + 2 s
+        rejected(TestEvents.activity("e", T0, 303, 10, null), DeadLetterReason.FUTURE_TIME, "tolerance 300 s");
+    }
 }
