@@ -36,6 +36,8 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
     public static final String RECONNECTED = "reconnected";
     /** The reason of a re-notification. */
     public static final String STILL_ONGOING = "still ongoing";
+    /** The reason of the close of an alert still open when its patient was unenrolled (withdrawn or discharged). */
+    public static final String UNENROLLED = "patient unenrolled: monitoring ended";
 
     /**
      * Whether the episode has ended: every CLOSED, and an ESCALATED that a compound pattern confirmed only after

@@ -96,6 +96,25 @@ public final class EpisodeLifecycle {
     }
 
     /**
+     * The patient is unenrolled (withdrawn or discharged): an alerted episode still open gets its closing record, as
+     * the last of its changes, so that no alert stays open for a patient nobody monitors any more (no reading of theirs
+     * is analysed again, so nothing else would close it). It ends at its last evidence; record-only, with the reason
+     * {@link AlertChange#UNENROLLED} (never "reconnected"). A pending or suppressed episode never alerted: nothing. The
+     * state is then idle.
+     */
+    public static List<AlertChange> onUnenrolment(EpisodeState s, String patient, EpisodeType type, EffectiveRules rules,
+                                                  String detectorVersion) {
+        if (s.phase != OPEN) return List.of();
+        Rule rule = rules.rule(type);
+        long end = s.lastEvidenceMs;
+        Transition t = new Transition(patient, type, Transition.Kind.END, NO_TIME, end, null, detectorVersion, Map.of());
+        AlertChange closed = change(AlertChange.Kind.CLOSED, false, s, t, rule, end, AlertChange.UNENROLLED);
+        toIdle(s);
+        clearPending(s);
+        return List.of(closed);
+    }
+
+    /**
      * The next device time at which a TICK can change something (episode window, pending minimum duration,
      * re-notification), or {@link Long#MIN_VALUE}; the Flink layer registers an event-time timer there.
      */
@@ -358,6 +377,11 @@ public final class EpisodeLifecycle {
                         s.escalationEvidence), s.openingEvidence), EpisodeEvidence.MAX_EPISODE_VALUES);
             }
         }
+        toIdle(s);
+    }
+
+    /** No episode running: what the last alerted and suppressed episodes left is kept. */
+    private static void toIdle(EpisodeState s) {
         s.phase = IDLE;
         s.episodeStartMs = NO_TIME;
         s.detectorVersion = null;

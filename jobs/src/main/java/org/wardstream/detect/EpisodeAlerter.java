@@ -104,6 +104,11 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     private void handle(StreamedTransition signal, PatientProfile p, Context ctx, Collector<StreamedAlertChange> out)
             throws Exception {
+        if (p != null && !p.monitored()) {
+            // withdrawn or discharged: no alert about a patient nobody monitors (the detector's timers still find the
+            // device silent); the alerts open at the unenrolment were closed then (closeOpenAlerts)
+            return;
+        }
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         Transition t = signal.toTransition();
@@ -125,6 +130,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
     @Override
     public void processElement2(EnrolmentUpdate update, Context ctx, Collector<StreamedAlertChange> out) throws Exception {
         if (update.isTombstone()) {
+            closeOpenAlerts(profile.value(), ctx, out); // before the erasure: the team's open alerts get their close
             profile.clear();
             episodeState.clear();
             timer.delete(ctx.timerService());
@@ -132,6 +138,44 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         } else {
             profile.update(update.profile);
             waitingForEnrolment.enrolled(ctx.timerService(), signal -> handle(signal, update.profile, ctx, out));
+            if (!update.profile.monitored()) {
+                closeOpenAlerts(update.profile, ctx, out);
+            }
+        }
+    }
+
+    /**
+     * The patient is unenrolled (a tombstone, or withdrawn or discharged): every alert still open closes
+     * ({@link EpisodeLifecycle#onUnenrolment}); none of the patient's readings is analysed again, so nothing else would.
+     */
+    private void closeOpenAlerts(PatientProfile p, Context ctx, Collector<StreamedAlertChange> out) throws IOException {
+        byte[] bytes = episodeState.value();
+        if (bytes == null) {
+            return;
+        }
+        PatientEpisodes episodes = PatientEpisodes.fromBytes(bytes);
+        EffectiveRules eff = effective.of(p);
+        String key = ctx.getCurrentKey();
+        String programme = PatientKeys.programmeOf(key) != null ? PatientKeys.programmeOf(key) // the key's, always
+                : p != null ? p.programme : null; // a key without a programme (tests)
+        long now = System.currentTimeMillis();
+        boolean changed = false;
+        for (EpisodeType type : EpisodeType.values()) {
+            EpisodeState s = episodes.byType[type.ordinal()];
+            if (s == null) {
+                continue;
+            }
+            for (AlertChange c : EpisodeLifecycle.onUnenrolment(s, PatientKeys.patientOf(key), type, eff,
+                    Transitions.detectorVersion(type))) {
+                changed = true;
+                alertChanges.inc();
+                Long at = ctx.timestamp(); // known when the unenrolment was
+                out.collect(StreamedAlertChange.of(c, programme, 0, at == null ? c.atMs() : at, now)
+                        .forPatient(p));
+            }
+        }
+        if (changed) {
+            finish(episodes, eff, ctx);
         }
     }
 

@@ -500,26 +500,12 @@ class DetectionTest {
     void anAfAlertOpenWhenThePatientIsWithdrawnClosesAndAReEnrolmentsAfIsANewAlert() throws Exception {
         // status WITHDRAWN (not a tombstone) while AF is open, re-enrolled a day later and in AF again: every AF alert
         // that opened closes, and the two are never open at once
-        chain.processingTime(0);
-        send(worn(T0));
-        for (int m = 0; m < 10; m++) {
-            send(rrMinute(T0 + m * MIN, false));
-        }
-        for (int m = 10; m < 30; m++) {
-            send(rrMinute(T0 + m * MIN, true));
-            watermark(T0 + m * MIN);
-        }
-        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED");
+        openAfAlert();
         PatientProfile withdrawn = profile(Map.of());
         withdrawn.status = "WITHDRAWN";
         chain.enrol(new EnrolmentUpdate(P, withdrawn), T0 + 31 * MIN);
         chain.processingTime(GRACE_MS + 1);
-        long back = T0 + 24 * 60 * MIN;
-        chain.enrol(new EnrolmentUpdate(P, profile(Map.of())), back);
-        for (int m = 0; m < 20; m++) {
-            send(rrMinute(back + m * MIN, true));
-            watermark(back + m * MIN);
-        }
+        long back = reEnrolInAf();
         for (int m = 20; m < 40; m++) {
             send(rrMinute(back + m * MIN, false));
             watermark(back + m * MIN);
@@ -530,5 +516,81 @@ class DetectionTest {
         assertThat(af.get(3).episodeId).isEqualTo(af.get(2).episodeId).isNotEqualTo(af.get(0).episodeId);
         assertThat(af.get(1).episodeEndMs).isBetween(af.get(0).episodeStartMs, T0 + 31 * MIN);
         assertThat(af.get(2).episodeStartMs).isGreaterThanOrEqualTo(back - MIN);
+    }
+
+    @Test
+    void anAfAlertOpenAtATombstoneClosesThenAndAReEnrolmentsAfIsANewAlert() throws Exception {
+        // the enrolment is erased (tombstone) while AF is open: the detector's and alerter's state go, so without a
+        // close then the first alert stayed open for ever, and a second AF alert of the patient opened beside it
+        openAfAlert();
+        chain.enrol(new EnrolmentUpdate("virtual-ward", P, null), T0 + 31 * MIN);
+        List<StreamedAlertChange> closed = alerts("atrial-fibrillation");
+        assertThat(closed).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        StreamedAlertChange opened = closed.get(0), close = closed.get(1);
+        assertThat(close.episodeId).isEqualTo(opened.episodeId);
+        assertThat(close.episodeStartMs).isEqualTo(opened.episodeStartMs);
+        assertThat(close.episodeEndMs).isBetween(opened.episodeStartMs, T0 + 30 * MIN);
+        assertThat(close.notifyTeam).isFalse();
+        assertThat(close.reason).isEqualTo(org.wardstream.episodes.AlertChange.UNENROLLED);
+        assertThat(close.programme).isEqualTo("virtual-ward");
+        chain.processingTime(GRACE_MS + 1);
+        reEnrolInAf();
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED", "OPENED");
+    }
+
+    @Test
+    void aDeviceOfflineAlertOpenWhenThePatientIsDischargedClosesWithoutSayingReconnected() throws Exception {
+        // discharged (another programme takes the patient over) while the device is offline: the open alert closes,
+        // record-only, and does not tell the team the device reconnected
+        send(worn(T0));
+        send(rrMinute(T0, false));
+        watermark(T0 + 3 * 60 * MIN);
+        assertThat(alerts("device-offline")).extracting(a -> a.kind).containsExactly("OPENED");
+        PatientProfile discharged = profile(Map.of());
+        discharged.status = "DISCHARGED";
+        chain.enrol(new EnrolmentUpdate(P, discharged), T0 + 3 * 60 * MIN);
+        assertThat(alerts("device-offline")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        StreamedAlertChange close = alerts("device-offline").get(1);
+        assertThat(close.notifyTeam).isFalse();
+        assertThat(close.reason).isEqualTo(org.wardstream.episodes.AlertChange.UNENROLLED);
+        assertThat(close.episodeEndMs).isGreaterThanOrEqualTo(close.episodeStartMs);
+    }
+
+    /** Ten sinus minutes from T0, then AF from minute 10 to 29: one AF alert open. */
+    void openAfAlert() throws Exception {
+        chain.processingTime(0);
+        send(worn(T0));
+        for (int m = 0; m < 10; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+        }
+        for (int m = 10; m < 30; m++) {
+            send(rrMinute(T0 + m * MIN, true));
+            watermark(T0 + m * MIN);
+        }
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED");
+    }
+
+    /** Re-enrolled a day after T0, then 20 minutes of AF; returns the re-enrolment's time. */
+    long reEnrolInAf() throws Exception {
+        long back = T0 + 24 * 60 * MIN;
+        chain.enrol(new EnrolmentUpdate(P, profile(Map.of())), back);
+        for (int m = 0; m < 20; m++) {
+            send(rrMinute(back + m * MIN, true));
+            watermark(back + m * MIN);
+        }
+        return back;
+    }
+
+    @Test
+    void aWithdrawnPatientsSilenceRaisesNoDeviceOfflineAlert() throws Exception {
+        // withdrawn while monitored live: the device is returned, so its silence is expected; no alert about a patient
+        // nobody monitors
+        openAfAlert();
+        PatientProfile withdrawn = profile(Map.of());
+        withdrawn.status = "WITHDRAWN";
+        chain.enrol(new EnrolmentUpdate(P, withdrawn), T0 + 31 * MIN);
+        watermark(T0 + 6 * 60 * MIN);
+        assertThat(alerts("device-offline")).isEmpty();
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
     }
 }
