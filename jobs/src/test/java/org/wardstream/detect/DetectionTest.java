@@ -501,9 +501,7 @@ class DetectionTest {
         // status WITHDRAWN (not a tombstone) while AF is open, re-enrolled a day later and in AF again: every AF alert
         // that opened closes, and the two are never open at once
         openAfAlert();
-        PatientProfile withdrawn = profile(Map.of());
-        withdrawn.status = "WITHDRAWN";
-        chain.enrol(new EnrolmentUpdate(P, withdrawn), T0 + 31 * MIN);
+        unenrol("WITHDRAWN", T0 + 31 * MIN);
         chain.processingTime(GRACE_MS + 1);
         long back = reEnrolInAf();
         for (int m = 20; m < 40; m++) {
@@ -546,9 +544,7 @@ class DetectionTest {
         send(rrMinute(T0, false));
         watermark(T0 + 3 * 60 * MIN);
         assertThat(alerts("device-offline")).extracting(a -> a.kind).containsExactly("OPENED");
-        PatientProfile discharged = profile(Map.of());
-        discharged.status = "DISCHARGED";
-        chain.enrol(new EnrolmentUpdate(P, discharged), T0 + 3 * 60 * MIN);
+        unenrol("DISCHARGED", T0 + 3 * 60 * MIN);
         assertThat(alerts("device-offline")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
         StreamedAlertChange close = alerts("device-offline").get(1);
         assertThat(close.notifyTeam).isFalse();
@@ -586,11 +582,16 @@ class DetectionTest {
         // withdrawn while monitored live: the device is returned, so its silence is expected; no alert about a patient
         // nobody monitors
         openAfAlert();
-        PatientProfile withdrawn = profile(Map.of());
-        withdrawn.status = "WITHDRAWN";
-        chain.enrol(new EnrolmentUpdate(P, withdrawn), T0 + 31 * MIN);
+        unenrol("WITHDRAWN", T0 + 31 * MIN);
         watermark(T0 + 6 * 60 * MIN);
         assertThat(alerts("device-offline")).isEmpty();
         assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+    }
+
+    /** The patient's enrolment gets status {@code status} (WITHDRAWN, DISCHARGED) at {@code atMs}. */
+    void unenrol(String status, long atMs) throws Exception {
+        PatientProfile p = profile(Map.of());
+        p.status = status;
+        chain.enrol(new EnrolmentUpdate(P, p), atMs);
     }
 }
