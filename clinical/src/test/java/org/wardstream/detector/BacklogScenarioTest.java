@@ -61,17 +61,8 @@ class BacklogScenarioTest {
     }
 
     private void feed(Reading r) {
-        PatientDetector.Arrival a = d.arrive(s, P, null, r, out);
-        if (a == PatientDetector.Arrival.RELEASE_FIRST) {
-            d.releaseHeld(s, P, null, new ArrayList<>(held), r.receivedMs(), out);
-            held.clear();
-            a = d.arrive(s, P, null, r, out);
-        }
-        switch (a) {
-            case HOLD -> held.add(r);
-            case ANALYSE -> d.analyse(s, P, null, r, out);
-            case DEAD_LETTER -> deadLettered++;
-            default -> throw new AssertionError(a);
+        if (ArrivalDriver.feed(d, s, P, r, held, out) == PatientDetector.Arrival.DEAD_LETTER) {
+            deadLettered++;
         }
     }
 

@@ -53,19 +53,7 @@ class PatientDetectorArrivalTest {
 
     /** Arrives and, when told, analyses; returns what {@link PatientDetector#arrive} decided. */
     private PatientDetector.Arrival feed(DetectorState s, Reading r, List<Reading> held) {
-        PatientDetector.Arrival a = d.arrive(s, P, null, r, out);
-        if (a == PatientDetector.Arrival.RELEASE_FIRST) {
-            d.releaseHeld(s, P, null, new ArrayList<>(held), r.receivedMs(), out);
-            held.clear();
-            a = d.arrive(s, P, null, r, out);
-        }
-        switch (a) {
-            case HOLD -> held.add(r);
-            case ANALYSE -> d.analyse(s, P, null, r, out);
-            default -> {
-            }
-        }
-        return a;
+        return ArrivalDriver.feed(d, s, P, r, held, out);
     }
 
     private List<Seen> offline(Transition.Kind kind) {
