@@ -31,6 +31,17 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       detectors skip and count what they cannot use); one <b>older by more</b> cannot be analysed in order any
  *       more: it is dead-lettered with reason {@code out-of-order} ({@link #tooOldDetail}), never dropped
  *       silently.</li>
+ *   <li>Unless the patient's data <b>continue on an earlier clock</b>: the device's clock was set back (a time-zone
+ *       mix-up, a reset), or the older part of a backlog arrived after its newer part was analysed. Once
+ *       {@code restartAfterReadings} such readings have come, each within the reorder bound of the one before and
+ *       together spanning at least {@code restartAfterSpanMs} of device time, with no reading of the current clock
+ *       among them (two devices of one patient on different clocks must not switch the analysis back and forth,
+ *       closing and reopening episodes at every switch), the analysis <b>restarts</b> on the
+ *       earlier clock ({@link Action#RESTART}): the detectors close what is open at its last evidence and forget
+ *       their clocks, and the readings from then on are analysed (held first, when delayed). Before that the
+ *       earlier-clock readings are dead-lettered (a retried request or a few stragglers never restart the analysis,
+ *       which would close and reopen an ongoing episode); without the restart a device whose clock went back an
+ *       hour went unanalysed for an hour, and the older part of a backlog uploaded newest part first was lost.</li>
  * </ul>
  */
 public final class ArrivalOrder {
@@ -41,10 +52,14 @@ public final class ArrivalOrder {
      * @param holdMs         how long (receipt time) readings are held from the start of a hold
      * @param maxHeld        at most this many readings are held; then they are analysed
      * @param reorderBoundMs a reading older than the newest analysed one by more than this is not analysed
+     * @param restartAfterReadings the analysis restarts on an earlier clock at this many readings of it
+     * @param restartAfterSpanMs   ... when they span at least this much device time
      */
-    public record Parameters(long delayedAfterMs, long resumeGapMs, long holdMs, int maxHeld, long reorderBoundMs) {
+    public record Parameters(long delayedAfterMs, long resumeGapMs, long holdMs, int maxHeld, long reorderBoundMs,
+                             int restartAfterReadings, long restartAfterSpanMs) {
         public Parameters {
-            if (delayedAfterMs <= 0 || resumeGapMs <= 0 || holdMs <= 0 || maxHeld <= 0 || reorderBoundMs < 0) {
+            if (delayedAfterMs <= 0 || resumeGapMs <= 0 || holdMs <= 0 || maxHeld <= 0 || reorderBoundMs < 0
+                    || restartAfterReadings <= 0 || restartAfterSpanMs < 0) {
                 throw new IllegalArgumentException("arrival-order parameters must be positive");
             }
         }
@@ -52,10 +67,13 @@ public final class ArrivalOrder {
         /**
          * Delayed after 5 min (beyond ordinary upload latency and retries, which stay within a few minutes); a hold
          * after 10 min without data; holds of 5 min of receipt time (a backlog of days uploads in seconds to a
-         * minute) and at most 20,000 readings (about 3 days of one device); reorder bound 10 min.
+         * minute) and at most 20,000 readings (about 3 days of one device); reorder bound 10 min; a restart on an
+         * earlier clock at 5 readings spanning 2 min of it (a device reports every few seconds to a minute, so a
+         * clock set back is followed within minutes; one retried upload request is a single reading or a burst
+         * within seconds).
          */
         public static Parameters defaults() {
-            return new Parameters(5 * 60_000L, 10 * 60_000L, 5 * 60_000L, 20_000, 10 * 60_000L);
+            return new Parameters(5 * 60_000L, 10 * 60_000L, 5 * 60_000L, 20_000, 10 * 60_000L, 5, 2 * 60_000L);
         }
     }
 
@@ -68,7 +86,12 @@ public final class ArrivalOrder {
         /** Release (analyse) the held readings first, then decide again for this reading. */
         RELEASE_FIRST,
         /** It cannot be analysed in order: dead-letter it ({@link #tooOldDetail}). */
-        DEAD_LETTER
+        DEAD_LETTER,
+        /**
+         * The patient's data continue on an earlier clock: restart the analysis there (the detectors close what is
+         * open and forget their clocks; then {@link #restarted}), then decide again for this reading.
+         */
+        RESTART
     }
 
     private final Parameters p;
@@ -150,7 +173,10 @@ public final class ArrivalOrder {
             return Action.RELEASE_FIRST;
         }
         if (tooOld(s, deviceMs)) {
-            return Action.DEAD_LETTER;
+            return earlierClock(s, deviceMs);
+        }
+        if (s.earlierCount > 0) { // the current clock still reports: never restart away from it
+            forgetEarlierClock(s);
         }
         if (!s.holding()) {
             boolean resumes = s.newestAnalysedMs != NO_TIME && deviceMs > s.newestAnalysedMs + p.resumeGapMs();
@@ -164,6 +190,40 @@ public final class ArrivalOrder {
         return Action.HOLD;
     }
 
+    /**
+     * A reading too old to analyse in order: one more of an earlier clock (within the bound of the one before, or the
+     * first of a new earlier clock); RESTART once there are enough of them (after the held readings are released, so
+     * they are analysed on the clock they came from), else DEAD_LETTER.
+     */
+    private Action earlierClock(ArrivalState s, long deviceMs) {
+        boolean continues = s.earlierCount > 0 && Math.abs(deviceMs - s.earlierNewestMs) <= p.reorderBoundMs();
+        int count = continues ? s.earlierCount + 1 : 1;
+        long oldest = continues ? Math.min(s.earlierOldestMs, deviceMs) : deviceMs;
+        long newest = continues ? Math.max(s.earlierNewestMs, deviceMs) : deviceMs;
+        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs()) {
+            return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
+        }
+        s.earlierCount = count;
+        s.earlierOldestMs = oldest;
+        s.earlierNewestMs = newest;
+        return Action.DEAD_LETTER;
+    }
+
+    /**
+     * The analysis has restarted on an earlier clock ({@link Action#RESTART}): nothing has been analysed on it yet.
+     * Readings dead-lettered before the restart stay dead-lettered.
+     */
+    public void restarted(ArrivalState s) {
+        s.newestAnalysedMs = NO_TIME;
+        forgetEarlierClock(s);
+    }
+
+    private static void forgetEarlierClock(ArrivalState s) {
+        s.earlierCount = 0;
+        s.earlierOldestMs = NO_TIME;
+        s.earlierNewestMs = NO_TIME;
+    }
+
     /** Whether a reading at {@code deviceMs} is older than the newest analysed one by more than the bound. */
     public boolean tooOld(ArrivalState s, long deviceMs) {
         return s.newestAnalysedMs != NO_TIME && deviceMs < s.newestAnalysedMs - p.reorderBoundMs();
@@ -172,7 +232,9 @@ public final class ArrivalOrder {
     /** The dead-letter detail of a reading that {@link #tooOld}: names times and the bound, no values. */
     public String tooOldDetail(ArrivalState s, long deviceMs) {
         return "device time is " + (s.newestAnalysedMs - deviceMs) / 60_000 + " min before the patient's newest "
-                + "analysed reading (bound " + p.reorderBoundMs() / 60_000 + " min): it cannot be analysed in order";
+                + "analysed reading (bound " + p.reorderBoundMs() / 60_000 + " min): it cannot be analysed in order ("
+                + s.earlierCount + " such reading(s) in a row; the analysis restarts on the earlier clock at "
+                + p.restartAfterReadings() + " spanning " + p.restartAfterSpanMs() / 60_000 + " min)";
     }
 
     /** The held readings are being released: holding ends (call {@link #analysed} for each as it is analysed). */

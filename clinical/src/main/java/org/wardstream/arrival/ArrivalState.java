@@ -8,12 +8,13 @@ import org.wardstream.state.CompactBytes;
 
 /**
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
- * {@value #SERIALIZED_SIZE} bytes). The held readings themselves are kept by the caller.
+ * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 1 is still read). The held readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8;
+    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_1 = 1;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
@@ -29,6 +30,14 @@ public final class ArrivalState {
     public long reconnectedAtMs = NO_TIME;
     /** Latest receipt time of any of the patient's readings, or NO_TIME. */
     public long lastReceivedMs = NO_TIME;
+    /**
+     * Readings so far, not analysed, of an earlier clock: each older than the newest analysed one by more than the
+     * reorder bound, and each within the bound of the previous one ({@link ArrivalOrder#onArrival}); 0 for none.
+     */
+    public int earlierCount;
+    /** Device times of the oldest and newest of those readings, or NO_TIME. */
+    public long earlierOldestMs = NO_TIME;
+    public long earlierNewestMs = NO_TIME;
 
     public boolean holding() {
         return holdSinceReceivedMs != NO_TIME;
@@ -49,11 +58,14 @@ public final class ArrivalState {
         out.writeInt(heldCount);
         out.writeLong(reconnectedAtMs);
         out.writeLong(lastReceivedMs);
+        out.writeInt(earlierCount);
+        out.writeLong(earlierOldestMs);
+        out.writeLong(earlierNewestMs);
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION) {
+        if (v != FORMAT_VERSION && v != FORMAT_1) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -62,6 +74,11 @@ public final class ArrivalState {
         s.heldCount = in.readInt();
         s.reconnectedAtMs = in.readLong();
         s.lastReceivedMs = in.readLong();
+        if (v != FORMAT_1) { // format 1 (before the earlier clock): none seen
+            s.earlierCount = in.readInt();
+            s.earlierOldestMs = in.readLong();
+            s.earlierNewestMs = in.readLong();
+        }
         return s;
     }
 }

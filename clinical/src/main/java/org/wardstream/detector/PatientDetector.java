@@ -41,7 +41,9 @@ import org.wardstream.signals.WearSignal;
  * whether or not the device announces a reconnection, which readings are held briefly ({@link #arrive}) and analysed
  * in device-time order ({@link #releaseHeld}): a backlog and the live readings interleaved with its upload, so each
  * detector, and the CEP patterns downstream, see the patient's events in order; a reading too old to analyse in
- * order is dead-lettered by the caller ({@link Arrival#DEAD_LETTER}, {@link #tooOldDetail}). Silence becoming
+ * order is dead-lettered by the caller ({@link Arrival#DEAD_LETTER}, {@link #tooOldDetail}), until enough of them
+ * show that the patient's data continue on an earlier clock: then the analysis restarts there ({@link #arrive},
+ * {@link ArrivalOrder.Action#RESTART}). Silence becoming
  * device-offline, waking hours ending and the release of held readings run on event-time timers
  * ({@link #nextTimerMs}, {@link #onTime}); a device-offline episode ends at the reconnection
  * ({@link ArrivalOrder#withOutageEnd}).
@@ -170,12 +172,43 @@ public final class PatientDetector {
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
-        return switch (ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs())) {
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs());
+        if (action == ArrivalOrder.Action.RESTART) {
+            restart(s, patient, programme, r.receivedMs(), out);
+            action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs()); // nothing analysed on the new clock yet
+        }
+        return switch (action) {
             case ANALYSE -> Arrival.ANALYSE;
             case HOLD -> Arrival.HOLD;
             case RELEASE_FIRST -> Arrival.RELEASE_FIRST;
             case DEAD_LETTER -> Arrival.DEAD_LETTER;
+            case RESTART -> throw new IllegalStateException("restarted twice for one reading");
         };
+    }
+
+    /**
+     * The patient's data continue on an earlier clock ({@link ArrivalOrder.Action#RESTART}): each detector closes
+     * what is open at its last evidence (AF and pauses' analyser at the last clean beat, heart-rate episodes at the
+     * last sample, inactivity at the last data) and forgets its clock, so the readings from now on are analysed.
+     * What this emits became known at the receipt of the reading that showed the earlier clock.
+     */
+    private void restart(DetectorState s, String patient, String programme, long receivedMs, Output out) {
+        Call c = new Call(s, patient, programme, out);
+        c.receivedMs = receivedMs;
+        var ownOnsetBars = RhythmRuleParameters.ownOnsetBars(rr.parameters());
+        rr.restart(s.rr, ev -> {
+            c.transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBars));
+            c.rhythmCues(ev);
+            out.rhythm(ev);
+        });
+        hr.restart(s.hr, e -> {
+            out.heartRate(e);
+            c.transitions.addAll(Transitions.fromHeartRate(patient, e));
+        });
+        c.wearEvents(wear.restart(s.wear));
+        c.flush();
+        c.save();
+        ORDER.restarted(s.arrival);
     }
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */

@@ -37,6 +37,9 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       after the end of the last <i>alerted</i> episode raises no alert: it is tracked as SUPPRESSED, its END
  *       is silent, and the number of such recurrences is reported on the next OPENED. Suppressed episodes do
  *       not extend the cool-down, so a condition that keeps recurring alerts at most once per cool-down.
+ *       An episode that starts before the last alerted one is no recurrence: its data came on an earlier clock (a
+ *       device clock set back, the older part of a backlog analysed after its newer part; see
+ *       {@link org.wardstream.arrival.ArrivalOrder}), and it is alerted as any first episode.
  *       Exception for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity).</li>
  *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
@@ -140,7 +143,8 @@ public final class EpisodeLifecycle {
         s.severity = (byte) rule.severity().ordinal();
         s.openingEvidence = EpisodeEvidence.keep(t.evidence());
         s.escalationEvidence = new TreeMap<>();
-        if (s.lastAlertEndMs != NO_TIME && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
+        if (s.lastAlertEndMs != NO_TIME && start >= s.lastEpisodeStartMs
+                && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
             s.suppressedCount++;
         } else {

@@ -195,6 +195,18 @@ public final class RrAnalyser {
     }
 
     /**
+     * The patient's beats continue on an earlier clock (the device's clock was set back, or the older part of a
+     * backlog arrived after its newer part): an open AF episode closes at its last clean beat ({@code END_OF_DATA}),
+     * the evidence is reset as after a data gap, and the clock is forgotten, so that earlier beats are used again.
+     */
+    public void restart(RrAnalyserState s, Consumer<? super RhythmEvent> sink) {
+        endOfData(s, sink);
+        resetEvidence(s);
+        s.lastBeatMs = RrAnalyserState.NO_TIME;
+        s.lastCleanBeatMs = RrAnalyserState.NO_TIME;
+    }
+
+    /**
      * The features of the newest window ({@link AfFeatures}) into {@code out}; false if the window holds too few
      * clean intervals. Exposed for the model's training and for tests.
      */

@@ -81,6 +81,17 @@ public final class HeartRateThresholds {
         return true;
     }
 
+    /**
+     * The patient's samples continue on an earlier clock ({@link org.wardstream.rhythm.RrAnalyser#restart}): an open
+     * episode closes at its last sample ({@code DATA_GAP}), as after a gap, and the clock is forgotten.
+     */
+    public void restart(HeartRateState s, Consumer<? super HeartRateEvent> sink) {
+        if (s.lastSampleMs != NO_TIME) {
+            gap(s, sink);
+        }
+        s.lastSampleMs = NO_TIME;
+    }
+
     private void gap(HeartRateState s, Consumer<? super HeartRateEvent> sink) {
         long last = s.lastSampleMs;
         if (s.tachyOpen) {

@@ -92,6 +92,31 @@ public final class WearActivityTracker {
         return out;
     }
 
+    /**
+     * The patient's data continue on an earlier clock ({@link org.wardstream.rhythm.RrAnalyser#restart}): an open
+     * inactivity episode closes at the last data, and the tracker forgets its clock, as before a patient's first data
+     * (what the device last said about wear and movement is kept). The next data starts the activity state again;
+     * no device-offline episode opens for the restart (a device-offline episode already open ends, as at any first
+     * data, when data come).
+     */
+    public List<WearActivityEvent> restart(WearActivityState s) {
+        List<WearActivityEvent> out = new ArrayList<>(1);
+        if (s.inactivityOpen) {
+            out.add(new WearActivityEvent.InactivityEnd(s.inactivityStartMs, s.lastDataMs,
+                    WearActivityEvent.InactivityEnd.Reason.STATE_CHANGED));
+            s.inactivityOpen = false;
+            s.inactivityStartMs = NO_TIME;
+        }
+        s.state = (byte) ActivityState.NO_DATA.ordinal();
+        s.stateSinceMs = NO_TIME;
+        s.lastDataMs = NO_TIME;
+        s.lastWearMs = NO_TIME;
+        s.lastActivityMs = NO_TIME;
+        s.inactivityFloorMs = NO_TIME;
+        s.stillReportedSinceMs = NO_TIME;
+        return out;
+    }
+
     /** The next device time at which {@link #onTime} can emit without new input, or {@link Long#MIN_VALUE}. */
     public long nextTimerMs(WearActivityState s) {
         long next = NO_TIME;

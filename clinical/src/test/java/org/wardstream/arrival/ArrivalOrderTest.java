@@ -102,7 +102,7 @@ class ArrivalOrderTest {
 
     @Test
     void holdingIsBoundedByCount() {
-        ArrivalOrder small = new ArrivalOrder(new ArrivalOrder.Parameters(5 * MIN, 10 * MIN, 5 * MIN, 3, 10 * MIN));
+        ArrivalOrder small = new ArrivalOrder(new ArrivalOrder.Parameters(5 * MIN, 10 * MIN, 5 * MIN, 3, 10 * MIN, 5, 2 * MIN));
         ArrivalState s = new ArrivalState();
         for (int i = 0; i < 3; i++) {
             assertThat(small.onArrival(s, T0 + i, T0 + i + 6 * MIN)).isEqualTo(Action.HOLD);
@@ -118,6 +118,64 @@ class ArrivalOrderTest {
         assertThat(order.onArrival(s, T0 + 55 * MIN, T0 + 60 * MIN)).isEqualTo(Action.ANALYSE);
         assertThat(order.onArrival(s, T0 + 30 * MIN, T0 + 61 * MIN)).isEqualTo(Action.DEAD_LETTER);
         assertThat(order.tooOldDetail(s, T0 + 30 * MIN)).contains("30 min before").contains("bound 10 min");
+    }
+
+    @Test
+    void readingsThatContinueOnAnEarlierClockRestartTheAnalysisAtFiveSpanningTwoMinutes() {
+        ArrivalState s = new ArrivalState();
+        order.analysed(s, T0 + 60 * MIN);
+        // a clock set back an hour: readings every 30 s, received live
+        for (int i = 0; i < 4; i++) {
+            long device = T0 + i * MIN / 2, received = T0 + 61 * MIN + i * MIN / 2;
+            assertThat(order.onArrival(s, device, received)).isEqualTo(Action.DEAD_LETTER);
+            assertThat(order.tooOldDetail(s, device)).contains((i + 1) + " such reading(s) in a row");
+        }
+        // the fifth spans 2 min of the earlier clock: restart, then it is analysed on that clock (held: delayed)
+        assertThat(order.onArrival(s, T0 + 2 * MIN, T0 + 63 * MIN)).isEqualTo(Action.RESTART);
+        order.restarted(s);
+        assertThat(s.newestAnalysedMs).isEqualTo(ArrivalState.NO_TIME);
+        assertThat(s.earlierCount).isZero();
+        assertThat(order.onArrival(s, T0 + 2 * MIN, T0 + 63 * MIN)).isEqualTo(Action.HOLD);
+    }
+
+    @Test
+    void aBurstWithinSecondsScatteredOldReadingsOrTheCurrentClockReportingNeverRestart() {
+        ArrivalState s = new ArrivalState();
+        order.analysed(s, T0 + 60 * MIN);
+        // a retried request: ten readings of half an hour ago within seconds (five or more, but not 2 min of clock)
+        for (int i = 0; i < 10; i++) {
+            assertThat(order.onArrival(s, T0 + 30 * MIN + i * 1_000, T0 + 61 * MIN)).isEqualTo(Action.DEAD_LETTER);
+        }
+        // old readings each far from the one before: each starts a new earlier clock
+        ArrivalState t = new ArrivalState();
+        order.analysed(t, T0 + 600 * MIN);
+        for (int i = 0; i < 10; i++) {
+            assertThat(order.onArrival(t, T0 + i * 20 * MIN, T0 + 601 * MIN)).isEqualTo(Action.DEAD_LETTER);
+            assertThat(t.earlierCount).isEqualTo(1);
+        }
+        // a second device an hour behind, interleaved with the current one: the current clock's readings reset it
+        ArrivalState u = new ArrivalState();
+        order.analysed(u, T0 + 60 * MIN);
+        for (int i = 0; i < 20; i++) {
+            long now = T0 + 60 * MIN + (i + 1) * MIN;
+            assertThat(order.onArrival(u, now - 60 * MIN, now + 1_000)).isEqualTo(Action.DEAD_LETTER);
+            assertThat(order.onArrival(u, now, now + 2_000)).isEqualTo(Action.ANALYSE);
+            order.analysed(u, now);
+        }
+    }
+
+    @Test
+    void aRestartWaitsForTheHeldReadingsOfTheCurrentClock() {
+        ArrivalState s = new ArrivalState();
+        order.analysed(s, T0 + 60 * MIN);
+        assertThat(order.onArrival(s, T0 + 59 * MIN, T0 + 66 * MIN)).isEqualTo(Action.HOLD); // delayed: a hold
+        for (int i = 0; i < 4; i++) {
+            assertThat(order.onArrival(s, T0 + i * MIN, T0 + 66 * MIN + i)).isEqualTo(Action.DEAD_LETTER);
+        }
+        assertThat(order.onArrival(s, T0 + 4 * MIN, T0 + 67 * MIN)).isEqualTo(Action.RELEASE_FIRST);
+        assertThat(s.earlierCount).isEqualTo(4); // not counted twice when it is decided again
+        order.released(s);
+        assertThat(order.onArrival(s, T0 + 4 * MIN, T0 + 67 * MIN)).isEqualTo(Action.RESTART);
     }
 
     @Test
@@ -158,5 +216,22 @@ class ArrivalOrderTest {
         assertThat(back.heldCount).isEqualTo(7);
         b[0] = 99;
         assertThatThrownBy(() -> ArrivalState.fromBytes(b)).hasMessageContaining("format version 99");
+    }
+
+    @Test
+    void formatOneStateIsReadWithNoEarlierClock() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = new java.io.DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeLong(T0);
+        out.writeLong(ArrivalState.NO_TIME);
+        out.writeInt(0);
+        out.writeLong(T0 + 2);
+        out.writeLong(T0 + 3);
+        ArrivalState back = ArrivalState.fromBytes(bytes.toByteArray());
+        assertThat(back.newestAnalysedMs).isEqualTo(T0);
+        assertThat(back.lastReceivedMs).isEqualTo(T0 + 3);
+        assertThat(back.earlierCount).isZero();
+        assertThat(back.earlierNewestMs).isEqualTo(ArrivalState.NO_TIME);
     }
 }

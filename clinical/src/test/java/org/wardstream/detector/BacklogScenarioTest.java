@@ -20,9 +20,9 @@ import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rules;
 
 /**
- * Adversarial backlogs through the plain-Java detector and alert lifecycle (the job's steps 1 and 3 without CEP):
- * uploads the tests of issue 14 did not try. Each scenario must give exactly one AF alert that opens and closes with
- * consistent times, inside the backlog, and lose nothing.
+ * Adversarial backlogs and device clocks through the plain-Java detector and alert lifecycle (the job's steps 1 and 3
+ * without CEP): uploads the tests of issue 14 did not try, and a clock set back. The AF in each must be alerted, with
+ * consistent times, every alert opened must close, and what is not analysed is counted (dead-lettered).
  */
 class BacklogScenarioTest {
     private static final long T0 = 1_772_441_000_000L;
@@ -144,5 +144,119 @@ class BacklogScenarioTest {
         assertOneAfAlertInsideTheBacklog();
         assertThat(alerts(EpisodeType.DEVICE_OFFLINE)).extracting(AlertChange::kind)
                 .containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+    }
+
+    /** The readings dead-lettered before the analysis restarts on an earlier clock (the restart's own is analysed). */
+    private static final int BEFORE_RESTART = PatientDetector.ORDER.parameters().restartAfterReadings() - 1;
+
+    /** Every AF alert opened was closed, with the same episode, an end after its start and known after its end. */
+    private List<AlertChange> afAlertsEachClosed() {
+        List<AlertChange> af = alerts(EpisodeType.ATRIAL_FIBRILLATION);
+        List<AlertChange> opened = af.stream().filter(c -> c.kind() == AlertChange.Kind.OPENED).toList();
+        List<AlertChange> closed = af.stream().filter(c -> c.kind() == AlertChange.Kind.CLOSED).toList();
+        assertThat(closed).extracting(AlertChange::episodeId)
+                .containsExactlyInAnyOrderElementsOf(opened.stream().map(AlertChange::episodeId).toList());
+        for (AlertChange c : closed) {
+            assertThat(c.episodeEndMs()).isGreaterThan(c.episodeStartMs());
+            assertThat(c.atMs()).isGreaterThanOrEqualTo(c.episodeEndMs());
+        }
+        return opened;
+    }
+
+    @Test
+    void aBacklogUploadedInTwoPartsNewerPartFirstAndMoreThanTheHoldApartStillRaisesTheAfInTheOlderPart() {
+        // the phone uploads the newer part first, then the older part 6 minutes later (a retried request): the newer
+        // part's hold has ended and been analysed by then, so the older part is behind the patient's newest analysed
+        // reading; it is analysed on its own clock after a few readings (dead-lettered, counted)
+        Random random = new Random(8);
+        liveSinus(random);
+        long reconnect = T0 + 4 * 60 * MIN;
+        List<Reading> backlog = backlog(random, reconnect);
+        List<Reading> older = backlog.subList(0, 80), newer = backlog.subList(80, backlog.size());
+        long received = reconnect;
+        for (Reading r : newer) {
+            feed(receivedAt(r, received += 100));
+        }
+        received += 6 * MIN;
+        for (Reading r : older) {
+            feed(receivedAt(r, received += 100));
+        }
+        for (int i = 0; i < 10; i++) { // live data after the upload
+            feed(minute(random, received + i * MIN, received + (i + 1) * MIN + 2_000, false));
+        }
+        List<AlertChange> opened = afAlertsEachClosed();
+        // the AF of minutes 40-99: found in the older part (from its onset) and in the newer part (from minute 90)
+        assertThat(opened).extracting(AlertChange::episodeStartMs)
+                .anySatisfy(start -> assertThat(start).isBetween(T0 + 39 * MIN, T0 + 42 * MIN));
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .allSatisfy(c -> {
+                    assertThat(c.episodeStartMs()).isBetween(T0 + 39 * MIN, T0 + 100 * MIN);
+                    assertThat(c.episodeEndMs()).isBetween(T0 + 40 * MIN, T0 + 102 * MIN);
+                });
+        assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 10 to 13, sinus
+    }
+
+    @Test
+    void aDeviceClockSetBackAnHourWhileLiveStillRaisesTheAfThatFollows() {
+        // the device's clock is corrected back by an hour (a time-zone mix-up) at minute 10, then AF from minute 15 to
+        // 35: readings are received live, their device times an hour behind the ones before
+        Random random = new Random(9);
+        liveSinus(random);
+        long skew = 60 * MIN;
+        for (int m = 10; m < 50; m++) {
+            long real = T0 + m * MIN;
+            feed(receivedAt(minute(random, real - skew, 0, m >= 15 && m < 35), real + MIN + 2_000));
+        }
+        timersUpTo(T0 + 51 * MIN);
+        List<AlertChange> opened = afAlertsEachClosed();
+        assertThat(opened).extracting(AlertChange::episodeStartMs).singleElement()
+                .satisfies(start -> assertThat(start).isBetween(T0 + 14 * MIN - skew, T0 + 17 * MIN - skew));
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .singleElement().satisfies(c -> assertThat(c.episodeEndMs())
+                        .isBetween(T0 + 34 * MIN - skew, T0 + 37 * MIN - skew));
+        assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 10 to 13 on the new clock, sinus
+    }
+
+    @Test
+    void aSecondDeviceOnAClockAnHourBehindNeverTakesTheAnalysisAwayFromTheCurrentClock() {
+        // two devices report for the patient, one with its clock an hour behind: its readings are dead-lettered (the
+        // analysis does not switch back and forth, closing and reopening episodes), the other's AF is alerted once
+        Random random = new Random(10);
+        liveSinus(random);
+        long skew = 60 * MIN;
+        int behind = 0;
+        for (int m = 10; m < 50; m++) {
+            long real = T0 + m * MIN;
+            feed(minute(random, real, real + MIN + 2_000, m >= 15 && m < 35));
+            feed(receivedAt(minute(random, real - skew, 0, false), real + MIN + 3_000));
+            behind++;
+        }
+        List<AlertChange> opened = afAlertsEachClosed();
+        assertThat(opened).extracting(AlertChange::episodeStartMs).singleElement()
+                .satisfies(start -> assertThat(start).isBetween(T0 + 14 * MIN, T0 + 17 * MIN));
+        assertThat(deadLettered).isEqualTo(behind);
+    }
+
+    @Test
+    void aFewStragglersFromHalfAnHourAgoDoNotCloseAndReopenTheOngoingAf() {
+        Random random = new Random(11);
+        liveSinus(random);
+        List<Reading> earlier = new ArrayList<>();
+        for (int m = 10; m < 60; m++) {
+            long t = T0 + m * MIN;
+            Reading live = minute(random, t, t + MIN + 2_000, m >= 15);
+            feed(live);
+            if (m >= 20 && m < 23) {
+                earlier.add(live);
+            }
+            if (m == 52) { // a retried request re-sends three readings of minutes 20-22 as new ones
+                for (Reading r : earlier) {
+                    feed(receivedAt(r, t + MIN + 2_500));
+                }
+            }
+        }
+        assertThat(deadLettered).isEqualTo(3);
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).extracting(AlertChange::kind)
+                .containsExactly(AlertChange.Kind.OPENED);
     }
 }

@@ -80,6 +80,19 @@ class EpisodeLifecycleTest {
         assertThat(r.out.get(0).episodeId()).isNotEqualTo(opened.episodeId());
     }
 
+    @Test
+    void anEpisodeThatStartsBeforeTheLastAlertedOneIsNoRecurrenceAndAlerts() {
+        // the older part of a backlog analysed after its newer part, or a device clock set back: the episode found
+        // there starts before the one already alerted, so the cool-down after that one does not apply
+        Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0 + HOUR, T0 + HOUR + 10 * MIN))
+                .on(end(EpisodeType.TACHYCARDIA, T0 + 2 * HOUR));
+        r.on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 30 * MIN));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED, OPENED, CLOSED);
+        assertThat(r.out.get(2).episodeStartMs()).isEqualTo(T0);
+        assertThat(r.out.get(2).episodeId()).isNotEqualTo(r.out.get(0).episodeId());
+        assertThat(r.out.get(3).episodeEndMs()).isEqualTo(T0 + 30 * MIN);
+    }
+
     static Transition fastRate(long refersTo, long at) {
         return new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, refersTo, at,
                 RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("meanRateBpm", 130.0));

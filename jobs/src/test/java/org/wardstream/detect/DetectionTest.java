@@ -232,6 +232,37 @@ class DetectionTest {
     }
 
     @Test
+    void aDeviceClockSetBackAnHourWhileLiveStillRaisesTheAfThatFollowsAndClosesIt() throws Exception {
+        send(worn(T0));
+        for (int m = 0; m < 10; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+            watermark(T0 + m * MIN);
+        }
+        // at minute 10 the device's clock goes back an hour; AF from minute 15 to 35; the watermark follows everyone
+        // else's clocks (real time)
+        long skew = 60 * MIN;
+        for (int m = 10; m < 50; m++) {
+            long real = T0 + m * MIN;
+            DeviceReading r = rrMinute(real - skew, m >= 15 && m < 35);
+            r.timeReceived = real + MIN + 2_000;
+            send(r);
+            watermark(real);
+        }
+        watermark(T0 + 60 * MIN);
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(af.get(0).episodeStartMs).isBetween(T0 + 14 * MIN - skew, T0 + 17 * MIN - skew);
+        assertThat(af.get(1).episodeEndMs).isBetween(T0 + 34 * MIN - skew, T0 + 37 * MIN - skew);
+        // the readings before the analysis restarted on the earlier clock: dead-lettered with the reason, counted
+        int before = org.wardstream.detector.PatientDetector.ORDER.parameters().restartAfterReadings() - 1;
+        assertThat(chain.detectorDeadLetters()).hasSize(before).allSatisfy(d -> {
+            assertThat(d.reason).isEqualTo("out-of-order");
+            assertThat(d.detail).contains("restarts on the earlier clock");
+        });
+        assertThat(alerts("device-offline")).isEmpty();
+    }
+
+    @Test
     void aTombstoneErasesThePatientsDetectorState() throws Exception {
         chain.processingTime(0);
         send(worn(T0));
