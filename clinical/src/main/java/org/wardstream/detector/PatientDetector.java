@@ -189,7 +189,8 @@ public final class PatientDetector {
     /**
      * The patient's data continue on an earlier clock ({@link ArrivalOrder.Action#RESTART}): each detector closes
      * what is open at its last evidence (AF and pauses' analyser at the last clean beat, heart-rate episodes at the
-     * last sample, inactivity at the last data) and forgets its clock, so the readings from now on are analysed.
+     * last sample, inactivity at the last data; the closes say why: {@link Transition#CLOCK_RESTART}) and forgets its
+     * clock, so the readings from now on are analysed.
      * What this emits became known at the receipt of the reading that showed the earlier clock.
      */
     private void restart(DetectorState s, String patient, String programme, long receivedMs, Output out) {
@@ -206,6 +207,17 @@ public final class PatientDetector {
             c.transitions.addAll(Transitions.fromHeartRate(patient, e));
         });
         c.wearEvents(wear.restart(s.wear));
+        c.transitions.replaceAll(t -> {
+            if (t.kind() != Transition.Kind.END) {
+                return t;
+            }
+            Transition closed = t.asClockRestart();
+            Long due = c.dueAt.remove(t);
+            if (due != null) {
+                c.dueAt.put(closed, due);
+            }
+            return closed;
+        });
         c.flush();
         c.save();
         ORDER.restarted(s.arrival);

@@ -38,6 +38,12 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
     public static final String STILL_ONGOING = "still ongoing";
     /** The reason of the close of an alert still open when its patient was unenrolled (withdrawn or discharged). */
     public static final String UNENROLLED = "patient unenrolled: monitoring ended";
+    /**
+     * The reason of the close of an alert whose patient's data went on with an earlier device time (the device's clock
+     * was set back, or an older part of a backlog came after a newer one): the analysis restarted there, and an
+     * episode that goes on opens a new alert.
+     */
+    public static final String CLOCK_RESTART = "device time went back: analysis restarted from the earlier time";
 
     /**
      * Whether the episode has ended: every CLOSED, and an ESCALATED that a compound pattern confirmed only after

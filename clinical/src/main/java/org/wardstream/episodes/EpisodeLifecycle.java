@@ -362,7 +362,8 @@ public final class EpisodeLifecycle {
         if (s.phase == OPEN) {
             // its evidence carries what opened and escalated it (see change); the reason stays the close's own, which
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
-            AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs, closeReason(rule));
+            AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs,
+                    Transition.CLOCK_RESTART.equals(t.condition()) ? AlertChange.CLOCK_RESTART : closeReason(rule));
             out.add(closed);
             if (confirmedAfterTheEnd(rule)) {
                 s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);

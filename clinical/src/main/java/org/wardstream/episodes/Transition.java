@@ -17,7 +17,8 @@ import java.util.TreeMap;
  *                        TICK (time passed: re-notification and episode windows; from a timer)
  * @param episodeStartMs  START: when the episode began (may be back-dated, e.g. AF onset); otherwise ignored
  * @param atMs            when this transition happened (END: the episode end)
- * @param condition       ESCALATE (or START opening directly escalated): the rule's escalation condition
+ * @param condition       ESCALATE (or START opening directly escalated): the rule's escalation condition; END:
+ *                        {@link #CLOCK_RESTART} when the analysis restarted on an earlier clock, otherwise null
  * @param detectorVersion version of the detector that produced it (a START's is part of the id of the episode it starts)
  * @param evidence        evidence values (e.g. minRateBpm, meanRateBpm, maxRateBpm, pauseMs), sorted by name
  */
@@ -25,6 +26,12 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
                          String condition, String detectorVersion, Map<String, Double> evidence) {
 
     public enum Kind { START, UPDATE, ESCALATE, END, TICK }
+
+    /**
+     * The condition of an END that closes an episode because the patient's data continue on an earlier clock and the
+     * analysis restarted there ({@link org.wardstream.arrival.ArrivalOrder}): its close says so.
+     */
+    public static final String CLOCK_RESTART = "clock-restart";
 
     public Transition {
         Objects.requireNonNull(patient, "patient");
@@ -59,6 +66,14 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
     public static Transition end(String patient, EpisodeType type, long atMs, String detectorVersion,
                                  Map<String, Double> evidence) {
         return new Transition(patient, type, Kind.END, Long.MIN_VALUE, atMs, null, detectorVersion, evidence);
+    }
+
+    /** This END closing its episode because the analysis restarted on an earlier clock ({@link #CLOCK_RESTART}). */
+    public Transition asClockRestart() {
+        if (kind != Kind.END) {
+            throw new IllegalStateException("only an END closes for a clock restart: " + kind);
+        }
+        return new Transition(patient, type, kind, episodeStartMs, atMs, CLOCK_RESTART, detectorVersion, evidence);
     }
 
     public static Transition tick(String patient, EpisodeType type, long atMs, String detectorVersion) {

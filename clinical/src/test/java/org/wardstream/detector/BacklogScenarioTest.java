@@ -259,4 +259,30 @@ class BacklogScenarioTest {
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).extracting(AlertChange::kind)
                 .containsExactly(AlertChange.Kind.OPENED);
     }
+
+    @Test
+    void aDeviceClockSetBackDuringAfClosesTheAlertSayingWhyAndTheAfThatGoesOnOpensANewOne() {
+        Random random = new Random(12);
+        for (int m = 0; m < 10; m++) { // live, AF from minute 2
+            feed(minute(random, T0 + m * MIN, T0 + (m + 1) * MIN + 2_000, m >= 2));
+        }
+        long skew = 60 * MIN;
+        for (int m = 10; m < 40; m++) { // the clock goes back an hour at minute 10; AF goes on to minute 30
+            long real = T0 + m * MIN;
+            feed(receivedAt(minute(random, real - skew, 0, m < 30), real + MIN + 2_000));
+        }
+        timersUpTo(T0 + 41 * MIN);
+        List<AlertChange> af = alerts(EpisodeType.ATRIAL_FIBRILLATION);
+        assertThat(af).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED,
+                AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        AlertChange first = af.get(1), second = af.get(3);
+        assertThat(first.reason()).isEqualTo(AlertChange.CLOCK_RESTART);
+        assertThat(first.episodeStartMs()).isBetween(T0 + MIN, T0 + 4 * MIN);
+        assertThat(first.episodeEndMs()).isBetween(T0 + 9 * MIN, T0 + 10 * MIN + 2_000); // its last clean beat (the minute's beats end just after it)
+        assertThat(second.reason()).isNull(); // the AF ended on the new clock
+        assertThat(second.episodeStartMs()).isBetween(T0 + 14 * MIN - skew, T0 + 15 * MIN - skew);
+        assertThat(second.episodeEndMs()).isBetween(T0 + 29 * MIN - skew, T0 + 32 * MIN - skew);
+        assertThat(second.episodeId()).isNotEqualTo(first.episodeId());
+        assertThat(deadLettered).isEqualTo(BEFORE_RESTART);
+    }
 }
