@@ -39,9 +39,12 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       closing and reopening episodes at every switch), the analysis <b>restarts</b> on the
  *       earlier clock ({@link Action#RESTART}): the detectors close what is open at its last evidence and forget
  *       their clocks, and the readings from then on are analysed (held first, when delayed). Before that the
- *       earlier-clock readings are dead-lettered (a retried request or a few stragglers never restart the analysis,
- *       which would close and reopen an ongoing episode); without the restart a device whose clock went back an
- *       hour went unanalysed for an hour, and the older part of a backlog uploaded newest part first was lost.</li>
+ *       earlier-clock readings are dead-lettered (a few stragglers, or a retried request covering under 2 min, never
+ *       restart the analysis, which closes and reopens an ongoing episode); without the restart a device whose clock
+ *       went back an hour went unanalysed for an hour, and the older part of a backlog uploaded newest part first
+ *       was lost. A late upload covering more (a retried request of the last half hour, while live data go on) does
+ *       restart it: its data are analysed, at the cost of an ongoing episode's alert closing (saying why) and a new
+ *       one opening if the episode goes on.</li>
  * </ul>
  */
 public final class ArrivalOrder {
@@ -69,8 +72,8 @@ public final class ArrivalOrder {
          * after 10 min without data; holds of 5 min of receipt time (a backlog of days uploads in seconds to a
          * minute) and at most 20,000 readings (about 3 days of one device); reorder bound 10 min; a restart on an
          * earlier clock at 5 readings spanning 2 min of it (a device reports every few seconds to a minute, so a
-         * clock set back is followed within minutes; one retried upload request is a single reading or a burst
-         * within seconds).
+         * clock set back is followed within minutes; a few stragglers or a retried request of a minute's readings
+         * are not enough).
          */
         public static Parameters defaults() {
             return new Parameters(5 * 60_000L, 10 * 60_000L, 5 * 60_000L, 20_000, 10 * 60_000L, 5, 2 * 60_000L);

@@ -40,10 +40,10 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
     public static final String UNENROLLED = "patient unenrolled: monitoring ended";
     /**
      * The reason of the close of an alert whose patient's data went on with an earlier device time (the device's clock
-     * was set back, or an older part of a backlog came after a newer one): the analysis restarted there, and an
-     * episode that goes on opens a new alert.
+     * was set back, or a late upload: an older part of a backlog after a newer one, a retried request): the analysis
+     * restarted there, and an episode that goes on is a new episode (alerted, or held back by the cool-down).
      */
-    public static final String CLOCK_RESTART = "device time went back: analysis restarted from the earlier time";
+    public static final String CLOCK_RESTART = "data from an earlier time came after later data (a device clock set back, or a late upload): analysis restarted from that time";
 
     /**
      * Whether the episode has ended: every CLOSED, and an ESCALATED that a compound pattern confirmed only after

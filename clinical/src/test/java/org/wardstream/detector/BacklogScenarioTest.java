@@ -285,4 +285,32 @@ class BacklogScenarioTest {
         assertThat(second.episodeId()).isNotEqualTo(first.episodeId());
         assertThat(deadLettered).isEqualTo(BEFORE_RESTART);
     }
+
+    @Test
+    void aRetriedRequestOfTenMinutesReceivedTwentyMinutesLateWhileLiveDataGoOnIsAnalysedAndItsAfAlerted() {
+        // live sinus; the request carrying minutes 20-29 (AF) failed and is retried at minute 50, while the live
+        // readings of minutes 30-60 were delivered: the retried readings are analysed, not lost
+        Random random = new Random(13);
+        List<Reading> failed = new ArrayList<>();
+        for (int m = 0; m < 60; m++) {
+            long t = T0 + m * MIN;
+            Reading r = minute(random, t, t + MIN + 2_000, m >= 20 && m < 30);
+            if (m >= 20 && m < 30) {
+                failed.add(r);
+            } else {
+                feed(r);
+            }
+            if (m == 50) {
+                long received = t + MIN + 3_000;
+                for (Reading f : failed) {
+                    feed(receivedAt(f, received += 50));
+                }
+            }
+        }
+        timersUpTo(T0 + 61 * MIN);
+        List<AlertChange> opened = afAlertsEachClosed();
+        assertThat(opened).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
+                .isBetween(T0 + 19 * MIN, T0 + 26 * MIN)); // from the first readings analysed after the restart
+        assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 20 to 23
+    }
 }
