@@ -96,6 +96,10 @@ public final class PatientDetector {
         default void outOfOrderBeats(int n) {
         }
 
+        /** The patient's analysis restarted on an earlier clock ({@link ArrivalOrder.Action#RESTART}); optional. */
+        default void restarted(String patient) {
+        }
+
         /**
          * The platform's time for this patient has reached {@code atMs} (held readings are released now): what
          * follows may come from readings received earlier, but became known only at {@code atMs}. The alert stage
@@ -221,6 +225,7 @@ public final class PatientDetector {
         c.flush();
         c.save();
         ORDER.restarted(s.arrival);
+        out.restarted(patient);
     }
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */

@@ -45,7 +45,13 @@ class BacklogScenarioTest {
         @Override
         public void cue(PatternCue cue) {
         }
+
+        @Override
+        public void restarted(String patient) {
+            restarts++;
+        }
     };
+    private int restarts;
 
     /** A minute of beats from {@code start}: sinus (~72/min) or AF (irregular, ~120/min). */
     private static Reading minute(Random random, long start, long received, boolean af) {
@@ -215,6 +221,7 @@ class BacklogScenarioTest {
                 .singleElement().satisfies(c -> assertThat(c.episodeEndMs())
                         .isBetween(T0 + 34 * MIN - skew, T0 + 37 * MIN - skew));
         assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 10 to 13 on the new clock, sinus
+        assertThat(restarts).isEqualTo(1);
     }
 
     @Test
@@ -235,6 +242,7 @@ class BacklogScenarioTest {
         assertThat(opened).extracting(AlertChange::episodeStartMs).singleElement()
                 .satisfies(start -> assertThat(start).isBetween(T0 + 14 * MIN, T0 + 17 * MIN));
         assertThat(deadLettered).isEqualTo(behind);
+        assertThat(restarts).isZero();
     }
 
     @Test
@@ -256,6 +264,7 @@ class BacklogScenarioTest {
             }
         }
         assertThat(deadLettered).isEqualTo(3);
+        assertThat(restarts).isZero();
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).extracting(AlertChange::kind)
                 .containsExactly(AlertChange.Kind.OPENED);
     }

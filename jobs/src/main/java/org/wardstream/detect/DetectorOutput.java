@@ -11,11 +11,13 @@ import org.wardstream.rules.EpisodeType;
 /**
  * {@link PatientDetector}'s output as {@link SignalDetector} emits it: cues and transitions (as
  * {@link PatternCue.Transit}s) on the one main output, in the order the detector derived them (the pattern operators
- * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter. The patient's
+ * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter, restarts on
+ * an earlier clock to theirs. The patient's
  * {@link PatientDetector.Output#clock clock} travels the same way, as a {@link Transition.Kind#TICK TICK} (time
  * passed; its episode type is not used), which {@link EpisodeAlerter} reads as the time what follows became known.
  */
-record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats) implements PatientDetector.Output {
+record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats, Counter earlierClockRestarts)
+        implements PatientDetector.Output {
 
     @Override
     public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
@@ -41,5 +43,10 @@ record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats) implem
     @Override
     public void outOfOrderBeats(int n) {
         outOfOrderBeats.inc(n);
+    }
+
+    @Override
+    public void restarted(String patient) {
+        earlierClockRestarts.inc();
     }
 }

@@ -54,6 +54,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient EnrolmentWait<DeviceReading> waitingForEnrolment;
     private transient ProfileRules<PatientDetector> detectors;
     private transient Counter outOfOrderBeats;
+    private transient Counter earlierClockRestarts;
     private transient DetectorRefusals refusals;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
@@ -71,6 +72,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
                 enrolmentGraceMs);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
+        earlierClockRestarts = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.EARLIER_CLOCK_RESTARTS);
         refusals = new DetectorRefusals(ctx.getMetricGroup());
     }
 
@@ -86,7 +88,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(p);
-        var emit = new DetectorOutput(out, outOfOrderBeats);
+        var emit = new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
@@ -126,7 +128,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         String key = ctx.getCurrentKey();
         List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? state.takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
-                new DetectorOutput(out, outOfOrderBeats));
+                new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts));
         save(s, detector, ctx);
     }
 

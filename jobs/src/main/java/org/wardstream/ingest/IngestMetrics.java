@@ -31,6 +31,11 @@ public final class IngestMetrics {
     public static final String ALERT_CHANGES = "alertChanges";
     /** Detection: beats that arrived out of device-time order for their patient and were skipped. */
     public static final String OUT_OF_ORDER_BEATS = "outOfOrderBeatsSkipped";
+    /**
+     * Detection: patients' analyses restarted because their data continued on an earlier clock (a device clock set
+     * back, a late upload after newer data; {@code ArrivalOrder}).
+     */
+    public static final String EARLIER_CLOCK_RESTARTS = "earlierClockRestarts";
     /** Detection: tachycardia starts not alerted because an open AF episode explains them (AF escalates instead). */
     public static final String TACHYCARDIA_EXPLAINED_BY_AF = "tachycardiaExplainedByAf";
     /** Alert state changes by episode type and state: group {@value #EPISODE_TYPE} / {@value #STATE}, counter {@value #ALERTS}. */
