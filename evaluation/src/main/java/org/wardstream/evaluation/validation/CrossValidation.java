@@ -34,7 +34,7 @@ import java.util.function.Function;
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  *     [--fixed-thresholds 0.05,0.83,5,8[,0.95[,1.05]]] [--steady-grid 0.87,0.91,0.95] [--rise-grid 1.05]
- *     [--gate-objective all|nsr] [--no-rate-gate]
+ *     [--gate-objective all|nsr] [--no-rate-gate] [--onset-objective selection|episodes] [--onset-false-factor 1.5] [--onset-false-budget F]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -58,7 +58,10 @@ import java.util.function.Function;
  *       the scored records; the values were chosen on every record, so that figure is not wholly held out).
  *       Since the rate-rise gate a second stage chooses its bar ({@code --steady-grid}, and with {@code --rise-grid}
  *       its rise): the fewest training false AF episodes per 24 h of non-AF time over every database
- *       ({@code --gate-objective}).</li>
+ *       ({@code --gate-objective}). {@code --onset-objective episodes} (with an {@code --onset-segments-grid} of two or
+ *       more): the selection is run once per onset persistence, the training records are scored through the run-time
+ *       analyser with each candidate, and the persistence with the highest training Long-Term AF episode sensitivity
+ *       within a false-episode budget wins ({@link #chooseOnsetByEpisodes}).</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
@@ -160,6 +163,17 @@ public final class CrossValidation {
                 }
                 case "--onset-segments-grid" -> ONSET_SEGMENTS_GRID =
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+                case "--onset-objective" -> ONSET_OBJECTIVE_EPISODES = switch (args[++i]) {
+                    case "episodes" -> true;
+                    case "selection" -> false;
+                    default -> {
+                        System.err.println("--onset-objective: episodes or selection");
+                        System.exit(2);
+                        yield false;
+                    }
+                };
+                case "--onset-false-budget" -> ONSET_FALSE_BUDGET = Double.parseDouble(args[++i]);
+                case "--onset-false-factor" -> ONSET_FALSE_FACTOR = Double.parseDouble(args[++i]);
                 case "--offset-segments-grid" -> OFFSET_SEGMENTS_GRID =
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
@@ -274,9 +288,9 @@ public final class CrossValidation {
         List<Data> mitNsr = new ArrayList<>(byDb.getOrDefault("mitdb", List.of()));
         mitNsr.addAll(byDb.getOrDefault("nsr2db", List.of()));
         if (!ltaf.isEmpty() && !mitNsr.isEmpty()) {
-            AfModel fromLtaf = train(ltaf, "ltafdb");
+            AfModel fromLtaf = train(ltaf, "ltafdb", base, threads);
             ValidationSummary a = new ValidationSummary(evaluate(mitNsr, paramsOf(base, fromLtaf), threads), base);
-            AfModel fromMit = train(mitNsr, "mitdb+nsr2db");
+            AfModel fromMit = train(mitNsr, "mitdb+nsr2db", base, threads);
             ValidationSummary b = new ValidationSummary(evaluate(ltaf, paramsOf(base, fromMit), threads), base);
             out.append(String.format(Locale.ROOT, "%n## Cross-database (%.0f s)%n%nFitted on ltafdb (threshold %.3f, onset %.3f), scored on mitdb and nsr2db:%n%n",
                     secs(t2), fromLtaf.threshold(), fromLtaf.onsetThreshold()));
@@ -293,7 +307,7 @@ public final class CrossValidation {
                 // this variant gives it the normal-rhythm records and scores the other labelled database only
                 List<Data> ltafNsr = new ArrayList<>(ltaf);
                 ltafNsr.addAll(nsr);
-                AfModel fromLtafNsr = train(ltafNsr, "ltafdb+nsr2db");
+                AfModel fromLtafNsr = train(ltafNsr, "ltafdb+nsr2db", base, threads);
                 ValidationSummary c = new ValidationSummary(evaluate(mit, paramsOf(base, fromLtafNsr), threads), base);
                 out.append(String.format(Locale.ROOT, "%nFitted on ltafdb + nsr2db (threshold %.3f, onset %.3f), scored on mitdb:%n%n",
                         fromLtafNsr.threshold(), fromLtafNsr.onsetThreshold()));
@@ -303,7 +317,8 @@ public final class CrossValidation {
         }
 
         // final model (in-sample)
-        AfModel fin = train(all, "the development records with rhythm labels or of nsr2db (" + String.join(", ", byDb.keySet()) + "; afdb 03665 has no labels and trains nothing)");
+        AfModel fin = train(all, "the development records with rhythm labels or of nsr2db (" + String.join(", ", byDb.keySet()) + "; afdb 03665 has no labels and trains nothing)",
+                base, threads);
         RhythmParameters finParams = paramsOf(base, fin);
         ValidationSummary in = new ValidationSummary(evaluate(all, finParams, threads), base);
         out.append(String.format(Locale.ROOT, "%n## IN-SAMPLE: the model fitted on all records, scored on the same records (threshold %.3f, onset %.3f)%n%n",
@@ -410,9 +425,9 @@ public final class CrossValidation {
             List<Data> test = foldSets.get(k);
             List<Data> train = new ArrayList<>(all);
             train.removeAll(test);
-            AfModel m = train(train, "fold " + (k + 1) + "/" + folds);
-            System.err.printf(Locale.ROOT, "seed %d fold %d: %d training records, %d held out; threshold %.3f onset %.3f%n", seed,
-                    k + 1, train.size(), test.size(), m.threshold(), m.onsetThreshold());
+            AfModel m = train(train, "fold " + (k + 1) + "/" + folds, base, threads);
+            System.err.printf(Locale.ROOT, "seed %d fold %d: %d training records, %d held out; threshold %.3f onset %.3f onset segments %d%n", seed,
+                    k + 1, train.size(), test.size(), m.threshold(), m.onsetThreshold(), paramsOf(base, m).onsetSegments());
             heldOut.addAll(evaluate(test, paramsOf(base, m), threads));
         }
         return heldOut;
@@ -592,9 +607,30 @@ public final class CrossValidation {
      * thresholds on the same (training) records.
      */
     static AfModel train(List<Data> train, String trainedOn) {
+        try {
+            return train(train, trainedOn, RhythmParameters.DEFAULTS, 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@link #train(List, String)} with the base parameters and threads that {@code --onset-objective episodes} scores
+     * the training records with.
+     */
+    static AfModel train(List<Data> train, String trainedOn, RhythmParameters base, int threads) throws InterruptedException {
         LogisticRegression lr = fit(train);
+        if (FIXED_THRESHOLDS == null && !LEGACY_SELECTION && ONSET_OBJECTIVE_EPISODES && ONSET_SEGMENTS_GRID.length > 1) {
+            return chooseOnsetByEpisodes(train, lr, trainedOn, base, threads);
+        }
         double[] chosen = FIXED_THRESHOLDS != null ? FIXED_THRESHOLDS.clone()
                 : LEGACY_SELECTION ? legacyThresholds(train, lr) : chooseThresholds(train, lr);
+        return model(lr, chosen, trainedOn);
+    }
+
+    /** The model of a fit and a selection's choice ({segment threshold, onset bar[, onset, offset persistence[, steady bar[, rise]]]}). */
+    static AfModel model(LogisticRegression lr, double[] chosen, String trainedOn) {
         double best = chosen[0], onset = chosen[1];
         double[] coef = new double[AfModel.FEATURE_COUNT];
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
@@ -726,12 +762,17 @@ public final class CrossValidation {
      * Returns {segment threshold, onset bar}.
      */
     static double[] chooseThresholds(List<Data> train, LogisticRegression lr) {
+        return chooseThresholds(train, lr, ONSET_SEGMENTS_GRID);
+    }
+
+    /** {@link #chooseThresholds(List, LogisticRegression)} over the onset persistences {@code onsetGrid}. */
+    static double[] chooseThresholds(List<Data> train, LogisticRegression lr, int[] onsetGrid) {
         Map<String, List<double[][]>> seqs = sequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate}
         List<double[]> admissible = new ArrayList<>();
         for (int offs : OFFSET_SEGMENTS_GRID)
-        for (int segs : ONSET_SEGMENTS_GRID)
+        for (int segs : onsetGrid)
         for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
             for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
                 if (NO_ONSET_BAR && o > t) break;
@@ -806,16 +847,13 @@ public final class CrossValidation {
      */
     static double falseEpisodesPerDay(Map<String, List<double[][]>> seqs, double t, double o, double steady, double rise,
                                       int onsetSegs, int offsetSegs) {
-        double nonAfSeconds = 0;
+        double nonAfSeconds = nonAfSeconds(seqs);
         int falseEpisodes = 0;
         for (List<double[][]> list : seqs.values()) {
             for (double[][] sq : list) {
-                double[] pr = sq[0], labels = sq[1], secs = seconds(sq);
+                double[] pr = sq[0], labels = sq[1];
                 boolean[] in = new boolean[pr.length];
                 simulate(pr, labels, rates(sq), t, o, steady, rise, onsetSegs, offsetSegs, new long[2], in);
-                for (int k = 0; k < pr.length; k++) {
-                    if (labels[k] == 0 && secs != null && !Double.isNaN(secs[k])) nonAfSeconds += secs[k];
-                }
                 // episodes: maximal stretches inside an episode (a closing segment always lies between two)
                 for (int k = 0; k < pr.length; ) {
                     if (!in[k]) {
@@ -829,6 +867,114 @@ public final class CrossValidation {
             }
         }
         return nonAfSeconds > 0 ? falseEpisodes * 86_400.0 / nonAfSeconds : 0;
+    }
+
+    /** The non-AF time (s) of the sequences ({@link #sequences}): the durations of the segments labelled non-AF. */
+    static double nonAfSeconds(Map<String, List<double[][]>> seqs) {
+        double nonAfSeconds = 0;
+        for (List<double[][]> list : seqs.values()) {
+            for (double[][] sq : list) {
+                double[] labels = sq[1], secs = seconds(sq);
+                if (secs == null) continue;
+                for (int k = 0; k < labels.length; k++) {
+                    if (labels[k] == 0 && !Double.isNaN(secs[k])) nonAfSeconds += secs[k];
+                }
+            }
+        }
+        return nonAfSeconds;
+    }
+
+    /**
+     * {@code --onset-objective episodes}: the onset persistence is chosen among {@code --onset-segments-grid} by scoring
+     * the training records through the run-time analyser. Per candidate persistence the selection
+     * ({@link #chooseThresholds(List, LogisticRegression, int[])}, both stages) chooses its thresholds as usual with that
+     * persistence alone; the training records then run beat by beat through {@link RrAnalyser} with the candidate
+     * ({@link #evaluate}, the held-out side's scoring) and the candidate with the highest training Long-Term AF episode
+     * sensitivity (runs >= 30 s; over every labelled training database when there is no ltafdb record) wins among those
+     * whose training false AF episodes (labelled records' and nsr2db's, beat-level scoring) per 24 h of non-AF time
+     * ({@link #nonAfSeconds}, the gate's denominator) stay within the budget ({@link #pickOnsetCandidate}).
+     * {@code selection} [default]: the persistence is one more dimension of the selection's grid, as before.
+     */
+    static boolean ONSET_OBJECTIVE_EPISODES = false;
+    /**
+     * {@code --onset-false-factor} [1.5]: with {@code --onset-objective episodes} and no {@code --onset-false-budget}, the
+     * false-episode budget is this factor times the reference candidate's (the default persistence, 5 segments, when on
+     * the grid; else the longest) training false AF episodes per 24 h of non-AF time on the same fold.
+     */
+    static double ONSET_FALSE_FACTOR = 1.5;
+    /** {@code --onset-false-budget F}: a fixed budget (per 24 h of non-AF time) instead of the factor; NaN: the factor. */
+    static double ONSET_FALSE_BUDGET = Double.NaN;
+    /** The last {@link #chooseOnsetByEpisodes} outcome, for the report and the tests. */
+    static volatile String LAST_ONSET_CHOICE = "";
+
+    static AfModel chooseOnsetByEpisodes(List<Data> train, LogisticRegression lr, String trainedOn, RhythmParameters base,
+                                         int threads) throws InterruptedException {
+        double nonAfSeconds = nonAfSeconds(sequences(train, lr));
+        int n = ONSET_SEGMENTS_GRID.length;
+        AfModel[] models = new AfModel[n];
+        double[] episodeSe = new double[n], falsePerDay = new double[n];
+        String[] selections = new String[n];
+        for (int i = 0; i < n; i++) {
+            models[i] = model(lr, chooseThresholds(train, lr, new int[]{ONSET_SEGMENTS_GRID[i]}), trainedOn);
+            selections[i] = LAST_SELECTION;
+            ValidationSummary s = new ValidationSummary(evaluate(train, paramsOf(base, models[i]), threads), base);
+            ValidationSummary ltaf = s.byDatabase().get("ltafdb");
+            episodeSe[i] = ltaf != null && ltaf.runs > 0 ? ltaf.episodeSensitivity() : s.episodeSensitivity();
+            falsePerDay[i] = nonAfSeconds > 0 ? (s.labelledFalseEpisodes + s.nsrEpisodes) * 86_400.0 / nonAfSeconds : 0;
+        }
+        int ref = referenceOnsetCandidate(ONSET_SEGMENTS_GRID);
+        double budget = onsetFalseBudget(falsePerDay[ref]);
+        int pick = pickOnsetCandidate(ONSET_SEGMENTS_GRID, episodeSe, falsePerDay, budget);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: budget %.3f false AF episodes per 24 h of non-AF time (%s); chose onset segments %d;",
+                trainedOn, budget, Double.isNaN(ONSET_FALSE_BUDGET)
+                        ? String.format(Locale.ROOT, "%.2f x onset segments %d's", ONSET_FALSE_FACTOR, ONSET_SEGMENTS_GRID[ref]) : "fixed",
+                ONSET_SEGMENTS_GRID[pick]));
+        for (int i = 0; i < n; i++) {
+            b.append(String.format(Locale.ROOT, " [onset segments %d: training episode Se %.4f, false %.3f/24h non-AF; %s]",
+                    ONSET_SEGMENTS_GRID[i], episodeSe[i], falsePerDay[i], selections[i]));
+        }
+        LAST_ONSET_CHOICE = b.toString();
+        System.err.println("onset objective " + LAST_ONSET_CHOICE);
+        return models[pick];
+    }
+
+    /** The budget: {@code --onset-false-budget} when given, else {@code --onset-false-factor} times the reference's rate. */
+    static double onsetFalseBudget(double referenceFalsePerDay) {
+        return Double.isNaN(ONSET_FALSE_BUDGET) ? ONSET_FALSE_FACTOR * referenceFalsePerDay : ONSET_FALSE_BUDGET;
+    }
+
+    /** The reference candidate of the budget: the default onset persistence when on the grid, else the longest. */
+    static int referenceOnsetCandidate(int[] grid) {
+        int longest = 0;
+        for (int i = 0; i < grid.length; i++) {
+            if (grid[i] == RhythmParameters.DEFAULTS.onsetSegments()) return i;
+            if (grid[i] > grid[longest]) longest = i;
+        }
+        return longest;
+    }
+
+    /**
+     * The rule of {@code --onset-objective episodes}: among the candidates whose false AF episodes per 24 h are at or
+     * below {@code budget}, the highest episode sensitivity (ties: fewer false episodes, then the longer persistence);
+     * when none is within the budget, the fewest false episodes (ties: higher sensitivity, then the longer persistence).
+     * Returns the candidate's index.
+     */
+    static int pickOnsetCandidate(int[] segs, double[] episodeSe, double[] falsePerDay, double budget) {
+        int best = -1;
+        for (int i = 0; i < segs.length; i++) {
+            if (falsePerDay[i] > budget + 1e-12) continue;
+            if (best < 0 || better(nan0(episodeSe[i]), -falsePerDay[i], segs[i], nan0(episodeSe[best]), -falsePerDay[best], segs[best])) best = i;
+        }
+        if (best >= 0) return best;
+        best = 0;
+        for (int i = 1; i < segs.length; i++) {
+            if (better(-falsePerDay[i], nan0(episodeSe[i]), segs[i], -falsePerDay[best], nan0(episodeSe[best]), segs[best])) best = i;
+        }
+        return best;
+    }
+
+    private static double nan0(double v) {
+        return Double.isNaN(v) ? 0 : v;
     }
 
     /**

@@ -216,6 +216,75 @@ class CrossValidationTest {
         }
     }
 
+    @Test
+    void theEpisodeOnsetObjectivePicksTheMostSensitivePersistenceWithinTheFalseEpisodeBudget() {
+        int[] grid = {4, 5};
+        assertThat(CrossValidation.referenceOnsetCandidate(grid)).isEqualTo(1); // the default, 5 segments
+        assertThat(CrossValidation.referenceOnsetCandidate(new int[]{3, 6, 4})).isEqualTo(1); // no 5: the longest
+        double factor = CrossValidation.ONSET_FALSE_FACTOR, fixed = CrossValidation.ONSET_FALSE_BUDGET;
+        try {
+            CrossValidation.ONSET_FALSE_FACTOR = 1.5;
+            CrossValidation.ONSET_FALSE_BUDGET = Double.NaN;
+            // 4 segments find more runs at 1.2 times 5's false episodes: within 1.5 times, so 4
+            double[] se = {0.96, 0.94};
+            double[] within = {0.30, 0.25};
+            double budget = CrossValidation.onsetFalseBudget(within[1]);
+            assertThat(budget).isCloseTo(0.375, org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(CrossValidation.pickOnsetCandidate(grid, se, within, budget)).isZero();
+            // at 1.6 times 5's false episodes 4 is over the budget, however sensitive: 5
+            double[] over = {0.40, 0.25};
+            assertThat(CrossValidation.pickOnsetCandidate(grid, se, over, CrossValidation.onsetFalseBudget(over[1]))).isEqualTo(1);
+            // within the budget the more sensitive wins even with more false episodes; the less sensitive never does
+            assertThat(CrossValidation.pickOnsetCandidate(grid, new double[]{0.93, 0.94}, within, budget)).isEqualTo(1);
+            // equal sensitivity: the fewer false episodes, then the longer persistence
+            assertThat(CrossValidation.pickOnsetCandidate(grid, new double[]{0.95, 0.95}, new double[]{0.20, 0.25}, budget)).isZero();
+            assertThat(CrossValidation.pickOnsetCandidate(grid, new double[]{0.95, 0.95}, new double[]{0.25, 0.25}, budget)).isEqualTo(1);
+            // a fixed budget that no candidate meets: the fewest false episodes
+            CrossValidation.ONSET_FALSE_BUDGET = 0.1;
+            assertThat(CrossValidation.onsetFalseBudget(0.25)).isEqualTo(0.1);
+            assertThat(CrossValidation.pickOnsetCandidate(grid, se, new double[]{0.20, 0.25}, 0.1)).isZero();
+            assertThat(CrossValidation.pickOnsetCandidate(grid, se, over, 0.1)).isEqualTo(1);
+        } finally {
+            CrossValidation.ONSET_FALSE_FACTOR = factor;
+            CrossValidation.ONSET_FALSE_BUDGET = fixed;
+        }
+    }
+
+    @Test
+    void theEpisodeOnsetObjectiveScoresEachPersistenceThroughTheAnalyserOnTheTrainingRecords() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        int[] oldGrid = CrossValidation.ONSET_SEGMENTS_GRID;
+        CrossValidation.ONSET_SEGMENTS_GRID = new int[]{4, 5};
+        CrossValidation.ONSET_OBJECTIVE_EPISODES = true;
+        try {
+            AfModel m = CrossValidation.train(data, "subset", RhythmParameters.DEFAULTS, 1);
+            // the oracle: each persistence's own selection, its training records scored beat by beat, the rule applied
+            LogisticRegression lr = refit(data);
+            double nonAf = CrossValidation.nonAfSeconds(CrossValidation.sequences(data, lr));
+            double[] se = new double[2], fp = new double[2];
+            AfModel[] candidates = new AfModel[2];
+            for (int i = 0; i < 2; i++) {
+                candidates[i] = CrossValidation.model(lr, CrossValidation.chooseThresholds(data, lr, new int[]{4 + i}), "subset");
+                ValidationSummary s = new ValidationSummary(CrossValidation.evaluate(data,
+                        CrossValidation.paramsOf(RhythmParameters.DEFAULTS, candidates[i]), 1), RhythmParameters.DEFAULTS);
+                se[i] = s.episodeSensitivity(); // no ltafdb record in the subset: every labelled database's runs
+                fp[i] = (s.labelledFalseEpisodes + s.nsrEpisodes) * 86_400.0 / nonAf;
+            }
+            int expected = CrossValidation.pickOnsetCandidate(new int[]{4, 5}, se, fp, 1.5 * fp[1]);
+            RhythmParameters p = CrossValidation.paramsOf(RhythmParameters.DEFAULTS, m);
+            assertThat(p.onsetSegments()).isEqualTo(4 + expected);
+            assertThat(m.threshold()).isEqualTo(candidates[expected].threshold());
+            assertThat(m.onsetThreshold()).isEqualTo(candidates[expected].onsetThreshold());
+            assertThat(p.steadyOnsetThreshold()).isEqualTo(CrossValidation.paramsOf(RhythmParameters.DEFAULTS, candidates[expected]).steadyOnsetThreshold());
+            assertThat(CrossValidation.LAST_ONSET_CHOICE).contains("chose onset segments " + (4 + expected))
+                    .contains(String.format(java.util.Locale.ROOT, "onset segments 4: training episode Se %.4f, false %.3f/24h", se[0], fp[0]))
+                    .contains(String.format(java.util.Locale.ROOT, "onset segments 5: training episode Se %.4f, false %.3f/24h", se[1], fp[1]));
+        } finally {
+            CrossValidation.ONSET_SEGMENTS_GRID = oldGrid;
+            CrossValidation.ONSET_OBJECTIVE_EPISODES = false;
+        }
+    }
+
     /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
     private static LogisticRegression refit(List<CrossValidation.Data> data) {
         return CrossValidation.fit(data);
