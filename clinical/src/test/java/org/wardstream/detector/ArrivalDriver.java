@@ -2,6 +2,7 @@ package org.wardstream.detector;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 /** Test helper: drives one patient's readings through {@link PatientDetector#arrive} as the job's operator does. */
 final class ArrivalDriver {
@@ -27,5 +28,18 @@ final class ArrivalDriver {
             }
         }
         return a;
+    }
+
+    /** A minute of beats from {@code start}, received at {@code received}: sinus (~72/min) or AF (irregular, ~120/min). */
+    static Reading minute(Random random, long start, long received, boolean af) {
+        List<Integer> rr = new ArrayList<>();
+        long t = 0;
+        while (t < 60_000L) {
+            int v = af ? 330 + random.nextInt(340) : 820 + random.nextInt(40);
+            rr.add(v);
+            t += v;
+        }
+        int[] ms = rr.stream().mapToInt(Integer::intValue).toArray();
+        return new Reading.RrBatch(start, received, 0, null, start, ms, new byte[ms.length]);
     }
 }

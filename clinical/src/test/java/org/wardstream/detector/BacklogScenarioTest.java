@@ -53,17 +53,8 @@ class BacklogScenarioTest {
     };
     private int restarts;
 
-    /** A minute of beats from {@code start}: sinus (~72/min) or AF (irregular, ~120/min). */
     private static Reading minute(Random random, long start, long received, boolean af) {
-        List<Integer> rr = new ArrayList<>();
-        long t = 0;
-        while (t < MIN) {
-            int v = af ? 330 + random.nextInt(340) : 820 + random.nextInt(40);
-            rr.add(v);
-            t += v;
-        }
-        int[] ms = rr.stream().mapToInt(Integer::intValue).toArray();
-        return new Reading.RrBatch(start, received, 0, null, start, ms, new byte[ms.length]);
+        return ArrivalDriver.minute(random, start, received, af);
     }
 
     private void feed(Reading r) {
