@@ -124,6 +124,23 @@ class HeartRateThresholdsTest {
     }
 
     @Test
+    void aRestartOnAnEarlierClockClosesAnOpenEpisodeAtTheLastSampleAndEarlierSamplesCountAgain() {
+        Feed f = new Feed(DAY).minutes(12, 130, WORN_STILL);
+        long last = f.t - MIN;
+        HR.restart(f.state, f.events::add);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START, TACHYCARDIA_END);
+        assertThat(f.events.get(1).atMs()).isEqualTo(last);
+        f.events.clear();
+        f.t = DAY - 60 * MIN; // the clock went back an hour: a new tachycardia on it is found
+        f.minutes(12, 130, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
+        assertThat(f.events.get(0).episodeStartMs()).isEqualTo(DAY - 60 * MIN);
+        Feed fresh = new Feed(DAY);
+        HR.restart(fresh.state, fresh.events::add); // nothing seen yet: nothing to close
+        assertThat(fresh.events).isEmpty();
+    }
+
+    @Test
     void severeBradycardiaAfterOneMinuteAtAnyTime() {
         Feed f = new Feed(NIGHT).minutes(1, 38, WORN_STILL);
         assertThat(f.events).isEmpty();

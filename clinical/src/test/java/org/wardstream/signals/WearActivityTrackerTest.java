@@ -126,6 +126,24 @@ class WearActivityTrackerTest {
     }
 
     @Test
+    void aRestartOnAnEarlierClockClosesInactivityAtTheLastDataAndTheEarlierDataCountAgainWithoutDeviceOffline() {
+        long t0 = utc("2026-06-10T10:30:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 4 * HOUR, 0);
+        assertThat(f.of(WearActivityEvent.InactivityStart.class)).hasSize(1);
+        List<WearActivityEvent> closed = T.restart(f.s);
+        assertThat(closed).containsExactly(new WearActivityEvent.InactivityEnd(t0, t0 + 4 * HOUR,
+                WearActivityEvent.InactivityEnd.Reason.STATE_CHANGED));
+        assertThat(T.nextTimerMs(f.s)).as("no silence timer until data come").isEqualTo(Long.MIN_VALUE);
+        // the clock went back two hours: the patient moves at what the device now calls t0 + 2 h, then is still
+        f.events.clear();
+        f.wear(t0 + 2 * HOUR, WearSignal.ON_BODY).activity(t0 + 2 * HOUR, t0 + 3 * HOUR, 400);
+        assertThat(f.s.activityState()).isEqualTo(ACTIVE);
+        assertThat(f.of(WearActivityEvent.StateChange.class)).allSatisfy(c -> assertThat(c.to()).isNotEqualTo(NO_DATA))
+                .first().satisfies(c -> assertThat(c.from()).isEqualTo(NO_DATA)); // ends any device-offline, opens none
+        assertThat(T.nextTimerMs(f.s)).isEqualTo(t0 + 3 * HOUR + T.parameters().silenceLimitMs());
+    }
+
+    @Test
     void inactivityUsesTheBandLimitAndEndsWhenThePatientMoves() {
         // still from 11:30 BST (10:30 UTC): the morning band ends at 12:00 before 3 h pass; afternoon limit 4 h -> 15:30 BST
         long t0 = utc("2026-06-10T10:30:00Z");
