@@ -34,7 +34,7 @@ import java.util.function.Function;
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  *     [--fixed-thresholds 0.05,0.83,5,8[,0.95[,1.05]]] [--steady-grid 0.87,0.91,0.95] [--rise-grid 1.05]
- *     [--gate-objective all|nsr] [--no-rate-gate] [--onset-objective selection|episodes] [--onset-false-factor 1.5] [--onset-false-budget F]
+ *     [--gate-objective all|nsr] [--no-rate-gate] [--onset-objective selection|episodes] [--onset-false-factor 1.5] [--onset-false-budget F] [--onset-keep-bar]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -61,7 +61,8 @@ import java.util.function.Function;
  *       ({@code --gate-objective}). {@code --onset-objective episodes} (with an {@code --onset-segments-grid} of two or
  *       more): the selection is run once per onset persistence, the training records are scored through the run-time
  *       analyser with each candidate, and the persistence with the highest training Long-Term AF episode sensitivity
- *       within a false-episode budget wins ({@link #chooseOnsetByEpisodes}).</li>
+ *       within a false-episode budget wins ({@link #chooseOnsetByEpisodes}); with {@code --onset-keep-bar} only the 5-segment
+ *       persistence runs the selection and the others keep its thresholds ({@link #ONSET_KEEP_BAR}).</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
@@ -174,6 +175,7 @@ public final class CrossValidation {
                 };
                 case "--onset-false-budget" -> ONSET_FALSE_BUDGET = Double.parseDouble(args[++i]);
                 case "--onset-false-factor" -> ONSET_FALSE_FACTOR = Double.parseDouble(args[++i]);
+                case "--onset-keep-bar" -> ONSET_KEEP_BAR = true;
                 case "--offset-segments-grid" -> OFFSET_SEGMENTS_GRID =
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
@@ -904,8 +906,43 @@ public final class CrossValidation {
     static double ONSET_FALSE_FACTOR = 1.5;
     /** {@code --onset-false-budget F}: a fixed budget (per 24 h of non-AF time) instead of the factor; NaN: the factor. */
     static double ONSET_FALSE_BUDGET = Double.NaN;
+    /**
+     * {@code --onset-keep-bar} (with {@code --onset-objective episodes}): only the reference persistence
+     * ({@link #referenceOnsetCandidate}, 5 segments) runs the selection; every other candidate persistence inherits that
+     * selection's thresholds (segment threshold, onset bar, offset persistence, steady-rate bar, rise) and changes only
+     * the onset persistence, as {@code --fixed-thresholds t,o,4,...} does (the analyser ties the onset evidence's span to
+     * the persistence). The scoring and the budget are unchanged. Off: each persistence runs its own selection.
+     */
+    static boolean ONSET_KEEP_BAR = false;
     /** The last {@link #chooseOnsetByEpisodes} outcome, for the report and the tests. */
     static volatile String LAST_ONSET_CHOICE = "";
+
+    /**
+     * The thresholds of each candidate persistence of {@code --onset-segments-grid} ({@link #chooseThresholds} output,
+     * {segment threshold, onset bar, onset persistence, offset persistence, steady-rate bar, rise}): each persistence's
+     * own selection, or with {@link #ONSET_KEEP_BAR} the reference persistence's selection with only the persistence
+     * changed. {@code selections} receives each candidate's selection line.
+     */
+    static double[][] onsetCandidateThresholds(List<Data> train, LogisticRegression lr, String[] selections) {
+        int n = ONSET_SEGMENTS_GRID.length, ref = referenceOnsetCandidate(ONSET_SEGMENTS_GRID);
+        double[][] chosen = new double[n][];
+        if (ONSET_KEEP_BAR) {
+            chosen[ref] = chooseThresholds(train, lr, new int[]{ONSET_SEGMENTS_GRID[ref]});
+            selections[ref] = LAST_SELECTION;
+        }
+        for (int i = 0; i < n; i++) {
+            if (ONSET_KEEP_BAR && i == ref) continue;
+            if (ONSET_KEEP_BAR) {
+                chosen[i] = chosen[ref].clone();
+                chosen[i][2] = ONSET_SEGMENTS_GRID[i];
+                selections[i] = String.format(Locale.ROOT, "onset segments %d's thresholds kept", ONSET_SEGMENTS_GRID[ref]);
+            } else {
+                chosen[i] = chooseThresholds(train, lr, new int[]{ONSET_SEGMENTS_GRID[i]});
+                selections[i] = LAST_SELECTION;
+            }
+        }
+        return chosen;
+    }
 
     static AfModel chooseOnsetByEpisodes(List<Data> train, LogisticRegression lr, String trainedOn, RhythmParameters base,
                                          int threads) throws InterruptedException {
@@ -914,9 +951,9 @@ public final class CrossValidation {
         AfModel[] models = new AfModel[n];
         double[] episodeSe = new double[n], falsePerDay = new double[n];
         String[] selections = new String[n];
+        double[][] chosen = onsetCandidateThresholds(train, lr, selections);
         for (int i = 0; i < n; i++) {
-            models[i] = model(lr, chooseThresholds(train, lr, new int[]{ONSET_SEGMENTS_GRID[i]}), trainedOn);
-            selections[i] = LAST_SELECTION;
+            models[i] = model(lr, chosen[i], trainedOn);
             ValidationSummary s = new ValidationSummary(evaluate(train, paramsOf(base, models[i]), threads), base);
             ValidationSummary ltaf = s.byDatabase().get("ltafdb");
             episodeSe[i] = ltaf != null && ltaf.runs > 0 ? ltaf.episodeSensitivity() : s.episodeSensitivity();
@@ -925,10 +962,10 @@ public final class CrossValidation {
         int ref = referenceOnsetCandidate(ONSET_SEGMENTS_GRID);
         double budget = onsetFalseBudget(falsePerDay[ref]);
         int pick = pickOnsetCandidate(ONSET_SEGMENTS_GRID, episodeSe, falsePerDay, budget);
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: budget %.3f false AF episodes per 24 h of non-AF time (%s); chose onset segments %d;",
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: budget %.3f false AF episodes per 24 h of non-AF time (%s)%s; chose onset segments %d;",
                 trainedOn, budget, Double.isNaN(ONSET_FALSE_BUDGET)
                         ? String.format(Locale.ROOT, "%.2f x onset segments %d's", ONSET_FALSE_FACTOR, ONSET_SEGMENTS_GRID[ref]) : "fixed",
-                ONSET_SEGMENTS_GRID[pick]));
+                ONSET_KEEP_BAR ? "; bar kept" : "", ONSET_SEGMENTS_GRID[pick]));
         for (int i = 0; i < n; i++) {
             b.append(String.format(Locale.ROOT, " [onset segments %d: training episode Se %.4f, false %.3f/24h non-AF; %s]",
                     ONSET_SEGMENTS_GRID[i], episodeSe[i], falsePerDay[i], selections[i]));

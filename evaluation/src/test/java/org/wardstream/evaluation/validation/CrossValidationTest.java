@@ -253,36 +253,91 @@ class CrossValidationTest {
     @Test
     void theEpisodeOnsetObjectiveScoresEachPersistenceThroughTheAnalyserOnTheTrainingRecords() throws Exception {
         List<CrossValidation.Data> data = subset();
-        int[] oldGrid = CrossValidation.ONSET_SEGMENTS_GRID;
-        CrossValidation.ONSET_SEGMENTS_GRID = new int[]{4, 5};
-        CrossValidation.ONSET_OBJECTIVE_EPISODES = true;
-        try {
+        withEpisodeObjective(false, () -> {
             AfModel m = CrossValidation.train(data, "subset", RhythmParameters.DEFAULTS, 1);
             // the oracle: each persistence's own selection, its training records scored beat by beat, the rule applied
             LogisticRegression lr = refit(data);
-            double nonAf = CrossValidation.nonAfSeconds(CrossValidation.sequences(data, lr));
-            double[] se = new double[2], fp = new double[2];
             AfModel[] candidates = new AfModel[2];
             for (int i = 0; i < 2; i++) {
                 candidates[i] = CrossValidation.model(lr, CrossValidation.chooseThresholds(data, lr, new int[]{4 + i}), "subset");
-                ValidationSummary s = new ValidationSummary(CrossValidation.evaluate(data,
-                        CrossValidation.paramsOf(RhythmParameters.DEFAULTS, candidates[i]), 1), RhythmParameters.DEFAULTS);
-                se[i] = s.episodeSensitivity(); // no ltafdb record in the subset: every labelled database's runs
-                fp[i] = (s.labelledFalseEpisodes + s.nsrEpisodes) * 86_400.0 / nonAf;
             }
-            int expected = CrossValidation.pickOnsetCandidate(new int[]{4, 5}, se, fp, 1.5 * fp[1]);
-            RhythmParameters p = CrossValidation.paramsOf(RhythmParameters.DEFAULTS, m);
-            assertThat(p.onsetSegments()).isEqualTo(4 + expected);
+            int expected = assertChoiceMatchesOracle(data, lr, m, candidates);
             assertThat(m.threshold()).isEqualTo(candidates[expected].threshold());
             assertThat(m.onsetThreshold()).isEqualTo(candidates[expected].onsetThreshold());
-            assertThat(p.steadyOnsetThreshold()).isEqualTo(CrossValidation.paramsOf(RhythmParameters.DEFAULTS, candidates[expected]).steadyOnsetThreshold());
-            assertThat(CrossValidation.LAST_ONSET_CHOICE).contains("chose onset segments " + (4 + expected))
-                    .contains(String.format(java.util.Locale.ROOT, "onset segments 4: training episode Se %.4f, false %.3f/24h", se[0], fp[0]))
-                    .contains(String.format(java.util.Locale.ROOT, "onset segments 5: training episode Se %.4f, false %.3f/24h", se[1], fp[1]));
+            assertThat(CrossValidation.paramsOf(RhythmParameters.DEFAULTS, m).steadyOnsetThreshold())
+                    .isEqualTo(CrossValidation.paramsOf(RhythmParameters.DEFAULTS, candidates[expected]).steadyOnsetThreshold());
+            return null;
+        });
+    }
+
+    @Test
+    void withTheBarKeptEveryOtherPersistenceInheritsTheReferenceSelectionsThresholds() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        withEpisodeObjective(true, () -> {
+            LogisticRegression lr = refit(data);
+            double[] ref = CrossValidation.chooseThresholds(data, lr, new int[]{5});
+            double[] own4 = CrossValidation.chooseThresholds(data, lr, new int[]{4});
+            double[] kept4 = ref.clone();
+            kept4[2] = 4;
+            // on the subset 4 segments' own selection differs from 5's, so the test tells inheriting from re-choosing
+            assertThat(own4).isNotEqualTo(kept4);
+            String[] selections = new String[2];
+            double[][] chosen = CrossValidation.onsetCandidateThresholds(data, lr, selections);
+            assertThat(chosen[1]).containsExactly(ref);
+            assertThat(chosen[0]).containsExactly(kept4);
+            assertThat(selections[0]).isEqualTo("onset segments 5's thresholds kept");
+
+            // end to end: the kept candidate scored through the analyser on the training records, the same rule applied
+            AfModel m = CrossValidation.train(data, "subset", RhythmParameters.DEFAULTS, 1);
+            assertChoiceMatchesOracle(data, lr, m, new AfModel[]{CrossValidation.model(lr, kept4, "subset"), CrossValidation.model(lr, ref, "subset")});
+            // whichever persistence wins, the thresholds are the 5-segment selection's
+            RhythmParameters p = CrossValidation.paramsOf(RhythmParameters.DEFAULTS, m);
+            assertThat(m.threshold()).isEqualTo(CrossValidation.round3(ref[0]));
+            assertThat(m.onsetThreshold()).isEqualTo(CrossValidation.round3(ref[1]));
+            assertThat(p.offsetSegments()).isEqualTo((int) ref[3]);
+            assertThat(p.steadyOnsetThreshold()).isEqualTo(ref[4]);
+            assertThat(p.onsetRateRise()).isEqualTo(ref[5]);
+            assertThat(CrossValidation.LAST_ONSET_CHOICE).contains("bar kept");
+            return null;
+        });
+    }
+
+    /** Runs {@code body} with {@code --onset-segments-grid 4,5 --onset-objective episodes} [{@code --onset-keep-bar}]. */
+    private static void withEpisodeObjective(boolean keepBar, java.util.concurrent.Callable<Void> body) throws Exception {
+        int[] oldGrid = CrossValidation.ONSET_SEGMENTS_GRID;
+        CrossValidation.ONSET_SEGMENTS_GRID = new int[]{4, 5};
+        CrossValidation.ONSET_OBJECTIVE_EPISODES = true;
+        CrossValidation.ONSET_KEEP_BAR = keepBar;
+        try {
+            body.call();
         } finally {
             CrossValidation.ONSET_SEGMENTS_GRID = oldGrid;
             CrossValidation.ONSET_OBJECTIVE_EPISODES = false;
+            CrossValidation.ONSET_KEEP_BAR = false;
         }
+    }
+
+    /**
+     * The oracle of the episode objective: the candidates (onset persistence 4, 5) scored beat by beat on the training
+     * records, the rule applied with the default budget; asserts {@code m}'s persistence and the reported figures and
+     * returns the expected candidate's index.
+     */
+    private static int assertChoiceMatchesOracle(List<CrossValidation.Data> data, LogisticRegression lr, AfModel m,
+                                                 AfModel[] candidates) throws InterruptedException {
+        double nonAf = CrossValidation.nonAfSeconds(CrossValidation.sequences(data, lr));
+        double[] se = new double[2], fp = new double[2];
+        for (int i = 0; i < 2; i++) {
+            ValidationSummary s = new ValidationSummary(CrossValidation.evaluate(data,
+                    CrossValidation.paramsOf(RhythmParameters.DEFAULTS, candidates[i]), 1), RhythmParameters.DEFAULTS);
+            se[i] = s.episodeSensitivity(); // no ltafdb record in the subset: every labelled database's runs
+            fp[i] = (s.labelledFalseEpisodes + s.nsrEpisodes) * 86_400.0 / nonAf;
+        }
+        int expected = CrossValidation.pickOnsetCandidate(new int[]{4, 5}, se, fp, 1.5 * fp[1]);
+        assertThat(CrossValidation.paramsOf(RhythmParameters.DEFAULTS, m).onsetSegments()).isEqualTo(4 + expected);
+        assertThat(CrossValidation.LAST_ONSET_CHOICE).contains("chose onset segments " + (4 + expected))
+                .contains(String.format(java.util.Locale.ROOT, "onset segments 4: training episode Se %.4f, false %.3f/24h", se[0], fp[0]))
+                .contains(String.format(java.util.Locale.ROOT, "onset segments 5: training episode Se %.4f, false %.3f/24h", se[1], fp[1]));
+        return expected;
     }
 
     /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
