@@ -78,7 +78,7 @@ class DetectionPipelineIT {
 
     @Test
     void compoundPatternsEscalateAndABacklogFromAnOfflineGapStillRaisesItsAlert() throws Exception {
-        List<String> patients = List.of("af-fast", "syncope", "offline", "live");
+        List<String> patients = List.of("af-fast", "syncope", "offline", "live", "clockback");
         for (String p : patients) {
             KIT.send(Topics.ENROLMENTS, AvroCodec.patientKeys().encode(TestEvents.patientKey(p)),
                     AvroCodec.enrolments().encode(TestEvents.enrolment(p, EnrolmentStatus.ACTIVE)), T0.toEpochMilli());
@@ -105,6 +105,12 @@ class DetectionPipelineIT {
             }
             if (m < 5 || (t > reconnect && m < 195)) {
                 live.add(new Sent("offline", rrMinute("offline", t, received, "sinus")));
+            }
+            if (m < 90) { // the device's clock goes back an hour at minute 20; AF from minute 30 to 60, received live
+                long device = m < 20 ? t : t - 60 * MIN;
+                DeviceEvent e = rrMinute("clockback", device, received + MIN, m >= 30 && m < 60 ? "af-fast" : "sinus");
+                e.setEventId("clockback-rr-minute-" + m); // its own id: device times repeat after the step
+                live.add(new Sent("clockback", e));
             }
         }
         live.sort(Comparator.comparing(s -> s.event().getTimeReceived()));
@@ -142,7 +148,8 @@ class DetectionPipelineIT {
                 read(reader, alerts);
                 assertThat(alerts).extracting(a -> a.patient() + " " + a.episodeType() + " " + a.kind())
                         .contains("af-fast atrial-fibrillation ESCALATED", "syncope pause ESCALATED",
-                                "offline atrial-fibrillation OPENED", "offline device-offline CLOSED");
+                                "offline atrial-fibrillation OPENED", "offline device-offline CLOSED",
+                                "clockback atrial-fibrillation OPENED", "clockback atrial-fibrillation CLOSED");
             });
 
             AlertMessage fast = find(alerts, "af-fast", "atrial-fibrillation", AlertChange.Kind.ESCALATED);
@@ -161,6 +168,13 @@ class DetectionPipelineIT {
             // received at least the silence (2 h) that made the patient offline after it was recorded
             assertThat(backlogAf.delayedByMs()).isGreaterThan(90 * MIN);
             assertThat(backlogAf.description()).containsIgnoringCase("delay");
+            // a device clock set back an hour: the analysis restarted on it, and the AF that followed was alerted
+            AlertMessage clockAf = find(alerts, "clockback", "atrial-fibrillation", AlertChange.Kind.OPENED);
+            assertThat(clockAf.start()).isBetween(T0.plusSeconds((29 - 60) * 60), T0.plusSeconds((33 - 60) * 60));
+            assertThat(alerts).filteredOn(a -> a.patient().equals("clockback")
+                    && a.episodeType().equals("atrial-fibrillation")).extracting(AlertMessage::kind)
+                    .startsWith(AlertChange.Kind.OPENED).endsWith(AlertChange.Kind.CLOSED)
+                    .containsOnlyOnce(AlertChange.Kind.OPENED);
             // each state change exactly once; nothing for the patient in sinus rhythm
             assertThat(alerts).extracting(AlertMessage::bundleId).doesNotHaveDuplicates();
             assertThat(alerts).noneMatch(a -> a.patient().equals("live") && !a.episodeType().equals("device-offline"));
