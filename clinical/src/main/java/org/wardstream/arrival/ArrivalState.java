@@ -8,7 +8,8 @@ import org.wardstream.state.CompactBytes;
 
 /**
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
- * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 1 is still read). The held readings themselves are kept by the caller.
+ * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 1 is still read). The held
+ * readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;

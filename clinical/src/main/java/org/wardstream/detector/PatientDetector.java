@@ -200,28 +200,16 @@ public final class PatientDetector {
     private void restart(DetectorState s, String patient, String programme, long receivedMs, Output out) {
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = receivedMs;
-        var ownOnsetBars = RhythmRuleParameters.ownOnsetBars(rr.parameters());
         rr.restart(s.rr, ev -> {
-            c.transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBars));
+            c.closing(ev);
             c.rhythmCues(ev);
-            out.rhythm(ev);
         });
         hr.restart(s.hr, e -> {
             out.heartRate(e);
             c.transitions.addAll(Transitions.fromHeartRate(patient, e));
         });
-        c.wearEvents(wear.restart(s.wear));
-        c.transitions.replaceAll(t -> {
-            if (t.kind() != Transition.Kind.END) {
-                return t;
-            }
-            Transition closed = t.asClockRestart();
-            Long due = c.dueAt.remove(t);
-            if (due != null) {
-                c.dueAt.put(closed, due);
-            }
-            return closed;
-        });
+        c.wearEvents(wear.restart(s.wear)); // an inactivity end for a state change: not time-driven (no dueAt)
+        c.transitions.replaceAll(t -> t.kind() == Transition.Kind.END ? t.asClockRestart() : t);
         c.flush();
         c.save();
         ORDER.restarted(s.arrival);
@@ -318,11 +306,7 @@ public final class PatientDetector {
     /** The end of a recording (validation only; the job never closes AF because a stream pauses). */
     public void endOfRecord(DetectorState s, String patient, Output out) {
         Call c = new Call(s, patient, null, out);
-        var ownOnsetBars = RhythmRuleParameters.ownOnsetBars(rr.parameters());
-        rr.endOfData(s.rr, ev -> {
-            c.transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBars));
-            out.rhythm(ev);
-        });
+        rr.endOfData(s.rr, c::closing);
         c.flush();
     }
 
@@ -450,6 +434,12 @@ public final class PatientDetector {
             return e instanceof WearActivityEvent.StateChange c && c.to() == ActivityState.NO_DATA
                     || e instanceof WearActivityEvent.InactivityEnd end
                     && end.reason() == WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED;
+        }
+
+        /** A rhythm event closing an episode because the data ended or restarted: its transitions, and the event. */
+        void closing(RhythmEvent ev) {
+            transitions.addAll(Transitions.fromRhythm(patient, ev, RhythmRuleParameters.ownOnsetBars(rr.parameters())));
+            out.rhythm(ev);
         }
 
         /** The pattern cues of a rhythm event (its transitions are added by {@link DetectorPath#rrBatch}). */

@@ -156,8 +156,8 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientEpisodes episodes = PatientEpisodes.fromBytes(bytes);
         EffectiveRules eff = effective.of(p);
         String key = ctx.getCurrentKey();
-        String programme = PatientKeys.programmeOf(key) != null ? PatientKeys.programmeOf(key) // the key's, always
-                : p != null ? p.programme : null; // a key without a programme (tests)
+        String keyProgramme = PatientKeys.programmeOf(key); // the key's, always
+        String programme = keyProgramme != null ? keyProgramme : p != null ? p.programme : null; // (tests: none)
         long now = System.currentTimeMillis();
         boolean changed = false;
         for (EpisodeType type : EpisodeType.values()) {

@@ -183,8 +183,7 @@ public final class EventValidator {
             lastBeat += v; // at most 10,000 intervals below 2^31 ms: no overflow
         }
         if (lastBeat > r.timeReceived + futureToleranceMs) {
-            throw new Rejection(DeadLetterReason.FUTURE_TIME, "rrBatch's last beat is " + (lastBeat - r.timeReceived) / 1000
-                    + " s after timeReceived (tolerance " + futureToleranceMs / 1000 + " s)");
+            throw future("rrBatch's last beat", lastBeat - r.timeReceived, "timeReceived");
         }
     }
 
