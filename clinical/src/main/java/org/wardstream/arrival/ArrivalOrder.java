@@ -44,7 +44,10 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       went back an hour went unanalysed for an hour, and the older part of a backlog uploaded newest part first
  *       was lost. A late upload covering more (a retried request of the last half hour, while live data go on) does
  *       restart it: its data are analysed, at the cost of an ongoing episode's alert closing (saying why) and a new
- *       one opening if the episode goes on.</li>
+ *       one opening if the episode goes on. Unless that upload ({@link #isUpload}: it arrives in less than half the
+ *       device time it covers) lies wholly after the start of an episode the detectors still have open: then its
+ *       time is inside an alert already raised and still open, and it is dead-lettered; the analysis restarts only
+ *       if the earlier clock goes on arriving live (a clock set back during the episode).</li>
  * </ul>
  */
 public final class ArrivalOrder {
@@ -170,13 +173,23 @@ public final class ArrivalOrder {
         return s.holding() && (receivedMs > s.holdSinceReceivedMs + p.holdMs() || s.heldCount >= p.maxHeld());
     }
 
-    /** Decides for an arriving reading; on HOLD it is counted as held. */
+    /** {@link #onArrival(ArrivalState, long, long, long)} with no episode open in the detectors. */
     public Action onArrival(ArrivalState s, long deviceMs, long receivedMs) {
+        return onArrival(s, deviceMs, receivedMs, NO_TIME);
+    }
+
+    /**
+     * Decides for an arriving reading; on HOLD it is counted as held.
+     *
+     * @param openSinceMs start (device time) of the earliest episode still open in the detectors, or NO_TIME: a late
+     *                    upload lying after it does not restart the analysis ({@link #earlierClock})
+     */
+    public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs) {
         if (releaseBefore(s, receivedMs)) {
             return Action.RELEASE_FIRST;
         }
         if (tooOld(s, deviceMs)) {
-            return earlierClock(s, deviceMs);
+            return earlierClock(s, deviceMs, receivedMs, openSinceMs);
         }
         if (s.earlierCount > 0) { // the current clock still reports: never restart away from it
             forgetEarlierClock(s);
@@ -196,20 +209,38 @@ public final class ArrivalOrder {
     /**
      * A reading too old to analyse in order: one more of an earlier clock (within the bound of the one before, or the
      * first of a new earlier clock); RESTART once there are enough of them (after the held readings are released, so
-     * they are analysed on the clock they came from), else DEAD_LETTER.
+     * they are analysed on the clock they came from), else DEAD_LETTER. Not while they are a late upload
+     * ({@link #isUpload}) lying wholly after the start of an episode the detectors still have open: that time is
+     * inside an alert already raised and still open, which a restart would close (and the episode going on would be
+     * a new one, held back by the cool-down); the upload is dead-lettered, and the analysis restarts only if the
+     * earlier clock goes on as live data (a clock set back during the episode).
      */
-    private Action earlierClock(ArrivalState s, long deviceMs) {
+    private Action earlierClock(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs) {
         boolean continues = s.earlierCount > 0 && Math.abs(deviceMs - s.earlierNewestMs) <= p.reorderBoundMs();
         int count = continues ? s.earlierCount + 1 : 1;
         long oldest = continues ? Math.min(s.earlierOldestMs, deviceMs) : deviceMs;
         long newest = continues ? Math.max(s.earlierNewestMs, deviceMs) : deviceMs;
-        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs()) {
+        long firstReceived = continues ? s.earlierFirstReceivedMs : receivedMs;
+        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs()
+                && !(openSinceMs != NO_TIME && openSinceMs <= oldest && isUpload(firstReceived, receivedMs, oldest, newest))) {
             return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
         }
         s.earlierCount = count;
         s.earlierOldestMs = oldest;
         s.earlierNewestMs = newest;
+        s.earlierFirstReceivedMs = firstReceived;
         return Action.DEAD_LETTER;
+    }
+
+    /**
+     * Whether readings of an earlier clock covering {@code oldestMs} to {@code newestMs} of device time, the first
+     * received at {@code firstReceivedMs} and the latest at {@code receivedMs}, arrive as an upload of buffered data:
+     * in less than half the device time they cover. A clock set back sends live data, about as fast as its device
+     * time passes; a retried request or a backlog arrives within seconds. Unknown first receipt (state written before
+     * it was kept): live.
+     */
+    public static boolean isUpload(long firstReceivedMs, long receivedMs, long oldestMs, long newestMs) {
+        return firstReceivedMs != NO_TIME && 2 * Math.max(0, receivedMs - firstReceivedMs) < newestMs - oldestMs;
     }
 
     /**
@@ -225,6 +256,7 @@ public final class ArrivalOrder {
         s.earlierCount = 0;
         s.earlierOldestMs = NO_TIME;
         s.earlierNewestMs = NO_TIME;
+        s.earlierFirstReceivedMs = NO_TIME;
     }
 
     /** Whether a reading at {@code deviceMs} is older than the newest analysed one by more than the bound. */
@@ -237,7 +269,8 @@ public final class ArrivalOrder {
         return "device time is " + (s.newestAnalysedMs - deviceMs) / 60_000 + " min before the patient's newest "
                 + "analysed reading (bound " + p.reorderBoundMs() / 60_000 + " min): it cannot be analysed in order ("
                 + s.earlierCount + " such reading(s) in a row; the analysis restarts on the earlier clock at "
-                + p.restartAfterReadings() + " spanning " + p.restartAfterSpanMs() / 60_000 + " min)";
+                + p.restartAfterReadings() + " spanning " + p.restartAfterSpanMs() / 60_000 + " min, unless they are a late"
+                + " upload inside an episode still open)";
     }
 
     /** The held readings are being released: holding ends (call {@link #analysed} for each as it is analysed). */

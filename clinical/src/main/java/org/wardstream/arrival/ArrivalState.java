@@ -8,14 +8,16 @@ import org.wardstream.state.CompactBytes;
 
 /**
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
- * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 1 is still read). The held
+ * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the first
+ * of them; formats 1 and 2 are still read). The held
  * readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_2 = 2;
     private static final byte FORMAT_1 = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
@@ -39,6 +41,12 @@ public final class ArrivalState {
     /** Device times of the oldest and newest of those readings, or NO_TIME. */
     public long earlierOldestMs = NO_TIME;
     public long earlierNewestMs = NO_TIME;
+    /**
+     * Receipt time of the first of those readings, or NO_TIME (and in state of format 2, which did not keep it):
+     * whether they arrive as a late upload (much device time in little receipt time) or as live data on a clock set
+     * back ({@link ArrivalOrder#isUpload}).
+     */
+    public long earlierFirstReceivedMs = NO_TIME;
 
     public boolean holding() {
         return holdSinceReceivedMs != NO_TIME;
@@ -62,11 +70,12 @@ public final class ArrivalState {
         out.writeInt(earlierCount);
         out.writeLong(earlierOldestMs);
         out.writeLong(earlierNewestMs);
+        out.writeLong(earlierFirstReceivedMs);
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_1) {
+        if (v != FORMAT_VERSION && v != FORMAT_2 && v != FORMAT_1) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -79,6 +88,9 @@ public final class ArrivalState {
             s.earlierCount = in.readInt();
             s.earlierOldestMs = in.readLong();
             s.earlierNewestMs = in.readLong();
+        }
+        if (v == FORMAT_VERSION) { // format 2 did not keep it: the run counts as arriving live (no late upload)
+            s.earlierFirstReceivedMs = in.readLong();
         }
         return s;
     }

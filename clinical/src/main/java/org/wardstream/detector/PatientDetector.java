@@ -176,7 +176,7 @@ public final class PatientDetector {
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
-        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs());
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs(), openEpisodeStartMs(s));
         if (action == ArrivalOrder.Action.RESTART) {
             restart(s, patient, programme, r.receivedMs(), out);
             action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs()); // nothing analysed on the new clock yet
@@ -214,6 +214,16 @@ public final class PatientDetector {
         c.save();
         ORDER.restarted(s.arrival);
         out.restarted(patient);
+    }
+
+    /**
+     * Start of the earliest rhythm or heart-rate episode open now (AF, tachycardia, bradycardia), or
+     * {@link ArrivalState#NO_TIME}: a late upload after it does not restart the analysis ({@link ArrivalOrder}).
+     */
+    static long openEpisodeStartMs(DetectorState s) {
+        long rhythm = RrAnalyser.openEpisodeStartMs(s.rr);
+        long rate = HeartRateThresholds.openEpisodeStartMs(s.hr);
+        return rhythm == ArrivalState.NO_TIME ? rate : rate == ArrivalState.NO_TIME ? rhythm : Math.min(rhythm, rate);
     }
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */

@@ -194,6 +194,11 @@ public final class RrAnalyser {
         }
     }
 
+    /** Start of the AF episode open now, or {@link RrAnalyserState#NO_TIME} when none is. */
+    public static long openEpisodeStartMs(RrAnalyserState s) {
+        return s.afActive ? s.afOnsetMs : RrAnalyserState.NO_TIME;
+    }
+
     /**
      * The patient's beats continue on an earlier clock (the device's clock was set back, or the older part of a
      * backlog arrived after its newer part): an open AF episode closes at its last clean beat ({@code END_OF_DATA}),

@@ -81,6 +81,13 @@ public final class HeartRateThresholds {
         return true;
     }
 
+    /** Start of the earlier of the tachycardia and bradycardia episodes open now, or {@code NO_TIME} when none is. */
+    public static long openEpisodeStartMs(HeartRateState s) {
+        long tachy = s.tachyOpen ? s.tachyStartMs : NO_TIME;
+        long brady = s.bradyOpen ? s.bradyStartMs : NO_TIME;
+        return tachy == NO_TIME ? brady : brady == NO_TIME ? tachy : Math.min(tachy, brady);
+    }
+
     /**
      * The patient's samples continue on an earlier clock ({@link org.wardstream.rhythm.RrAnalyser#restart}): an open
      * episode closes at its last sample ({@code DATA_GAP}), as after a gap, and the clock is forgotten.

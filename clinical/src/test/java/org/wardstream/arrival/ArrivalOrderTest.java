@@ -165,6 +165,60 @@ class ArrivalOrderTest {
     }
 
     @Test
+    void aLateUploadInsideAnEpisodeStillOpenNeverRestartsButAClockSetBackInsideItDoes() {
+        long openSince = T0 + 10 * MIN;
+        ArrivalState s = new ArrivalState();
+        order.analysed(s, T0 + 60 * MIN);
+        // a retried request of minutes 20-29, all received within a second: an upload lying after the open episode's
+        // start, dead-lettered whole
+        for (int i = 0; i < 10; i++) {
+            assertThat(order.onArrival(s, T0 + (20 + i) * MIN, T0 + 61 * MIN + i * 50, openSince))
+                    .isEqualTo(Action.DEAD_LETTER);
+        }
+        assertThat(order.tooOldDetail(s, T0 + 29 * MIN)).contains("10 such reading(s) in a row")
+                .contains("unless they are a late upload inside an episode still open");
+        // the same upload reaching back before the episode began restarts (its time is not covered by the alert)
+        ArrivalState before = new ArrivalState();
+        order.analysed(before, T0 + 60 * MIN);
+        List<Action> actions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            actions.add(order.onArrival(before, T0 + (5 + i) * MIN, T0 + 61 * MIN + i * 50, openSince));
+        }
+        assertThat(actions).containsExactly(Action.DEAD_LETTER, Action.DEAD_LETTER, Action.DEAD_LETTER,
+                Action.DEAD_LETTER, Action.RESTART);
+        // readings of that earlier clock that go on arriving live, as fast as device time (a clock set back during
+        // the episode): once they have taken more than half their device time to arrive, restart
+        ArrivalState live = new ArrivalState();
+        order.analysed(live, T0 + 60 * MIN);
+        actions.clear();
+        for (int i = 0; i < 5; i++) {
+            actions.add(order.onArrival(live, T0 + (20 + i) * MIN, T0 + 61 * MIN + i * MIN, openSince));
+        }
+        assertThat(actions).containsExactly(Action.DEAD_LETTER, Action.DEAD_LETTER, Action.DEAD_LETTER,
+                Action.DEAD_LETTER, Action.RESTART);
+        // and an upload followed by the same clock going on live: it restarts once the run is no longer an upload
+        for (int i = 10; i < 20; i++) {
+            long device = T0 + (20 + i) * MIN;
+            Action a = order.onArrival(s, device, T0 + 61 * MIN + (i - 9) * MIN, openSince);
+            if (a == Action.RESTART) {
+                // 10 readings of 10 min arrived in a second, then live: minutes 20-(20+i) in (i-9) min of receipt
+                assertThat(2 * (i - 9)).isGreaterThanOrEqualTo(i);
+                return;
+            }
+            assertThat(a).isEqualTo(Action.DEAD_LETTER);
+        }
+        throw new AssertionError("an earlier clock going on live never restarted");
+    }
+
+    @Test
+    void anUploadIsMuchDeviceTimeInLittleReceiptTime() {
+        assertThat(ArrivalOrder.isUpload(T0, T0 + 1_000, T0 - 30 * MIN, T0 - 20 * MIN)).isTrue();
+        assertThat(ArrivalOrder.isUpload(T0, T0 + 5 * MIN, T0 - 30 * MIN, T0 - 20 * MIN)).isFalse(); // half: live
+        assertThat(ArrivalOrder.isUpload(T0, T0 + 6 * MIN, T0 - 30 * MIN, T0 - 20 * MIN)).isFalse();
+        assertThat(ArrivalOrder.isUpload(ArrivalState.NO_TIME, T0, T0 - 30 * MIN, T0 - 20 * MIN)).isFalse();
+    }
+
+    @Test
     void aRestartWaitsForTheHeldReadingsOfTheCurrentClock() {
         ArrivalState s = new ArrivalState();
         order.analysed(s, T0 + 60 * MIN);
@@ -209,13 +263,38 @@ class ArrivalOrderTest {
         s.heldCount = 7;
         s.reconnectedAtMs = T0 + 2;
         s.lastReceivedMs = T0 + 3;
+        s.earlierCount = 2;
+        s.earlierOldestMs = T0 - 20 * MIN;
+        s.earlierNewestMs = T0 - 19 * MIN;
+        s.earlierFirstReceivedMs = T0 + 4;
         byte[] b = s.toBytes();
         assertThat(b).hasSize(ArrivalState.SERIALIZED_SIZE);
         ArrivalState back = ArrivalState.fromBytes(b);
         assertThat(back.toBytes()).isEqualTo(b);
         assertThat(back.heldCount).isEqualTo(7);
+        assertThat(back.earlierFirstReceivedMs).isEqualTo(T0 + 4);
         b[0] = 99;
         assertThatThrownBy(() -> ArrivalState.fromBytes(b)).hasMessageContaining("format version 99");
+    }
+
+    @Test
+    void formatTwoStateIsReadWithTheEarlierClockCountingAsLive() throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = new java.io.DataOutputStream(bytes);
+        out.writeByte(2);
+        out.writeLong(T0 + 60 * MIN);
+        out.writeLong(ArrivalState.NO_TIME);
+        out.writeInt(0);
+        out.writeLong(ArrivalState.NO_TIME);
+        out.writeLong(T0 + 61 * MIN);
+        out.writeInt(4);
+        out.writeLong(T0 + 20 * MIN);
+        out.writeLong(T0 + 23 * MIN);
+        ArrivalState back = ArrivalState.fromBytes(bytes.toByteArray());
+        assertThat(back.earlierCount).isEqualTo(4);
+        assertThat(back.earlierFirstReceivedMs).isEqualTo(ArrivalState.NO_TIME);
+        // its run is not known to be an upload: the fifth reading restarts, even inside an open episode
+        assertThat(order.onArrival(back, T0 + 24 * MIN, T0 + 61 * MIN + 100, T0)).isEqualTo(Action.RESTART);
     }
 
     @Test

@@ -286,15 +286,16 @@ class BacklogScenarioTest {
         assertThat(deadLettered).isEqualTo(BEFORE_RESTART);
     }
 
-    @Test
-    void aRetriedRequestOfTenMinutesReceivedTwentyMinutesLateWhileLiveDataGoOnIsAnalysedAndItsAfAlerted() {
-        // live sinus; the request carrying minutes 20-29 (AF) failed and is retried at minute 50, while the live
-        // readings of minutes 30-60 were delivered: the retried readings are analysed, not lost
-        Random random = new Random(13);
+    /**
+     * Minutes 0 to {@code minutes} received live, AF from {@code afFrom} to {@code afTo}; the request carrying
+     * minutes 20-29 failed and is retried at minute 50 (within a second), while the live readings went on. Timers run
+     * to the end. Returns how many readings were retried.
+     */
+    private int liveWithRetriedRequest(Random random, int minutes, int afFrom, int afTo) {
         List<Reading> failed = new ArrayList<>();
-        for (int m = 0; m < 60; m++) {
+        for (int m = 0; m < minutes; m++) {
             long t = T0 + m * MIN;
-            Reading r = minute(random, t, t + MIN + 2_000, m >= 20 && m < 30);
+            Reading r = minute(random, t, t + MIN + 2_000, m >= afFrom && m < afTo);
             if (m >= 20 && m < 30) {
                 failed.add(r);
             } else {
@@ -307,10 +308,55 @@ class BacklogScenarioTest {
                 }
             }
         }
-        timersUpTo(T0 + 61 * MIN);
+        timersUpTo(T0 + (minutes + 1) * MIN);
+        return failed.size();
+    }
+
+    @Test
+    void aRetriedRequestOfTenMinutesReceivedTwentyMinutesLateWhileLiveDataGoOnIsAnalysedAndItsAfAlerted() {
+        // live sinus; the request carrying minutes 20-29 (AF) failed and is retried at minute 50, while the live
+        // readings of minutes 30-60 were delivered: the retried readings are analysed, not lost
+        liveWithRetriedRequest(new Random(13), 60, 20, 30);
         List<AlertChange> opened = afAlertsEachClosed();
         assertThat(opened).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
                 .isBetween(T0 + 19 * MIN, T0 + 26 * MIN)); // from the first readings analysed after the restart
         assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 20 to 23
+    }
+
+    @Test
+    void aRetriedRequestInsideAnOngoingAfKeepsItsAlertOpenUntilTheAfEnds() {
+        // AF from minute 5 to minute 110, received live; the request carrying minutes 20-29 failed and is retried at
+        // minute 50: those minutes lie inside the AF alert already open, so the analysis must not restart (which
+        // closed that alert at minute 50 and held the AF going on back for the 1-h cool-down: no open AF alert from
+        // minute 51 to 110)
+        int retried = liveWithRetriedRequest(new Random(14), 120, 5, 110);
+        List<AlertChange> af = alerts(EpisodeType.ATRIAL_FIBRILLATION);
+        assertThat(af).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        AlertChange closed = af.get(1);
+        assertThat(closed.reason()).isNull();
+        assertThat(closed.episodeStartMs()).isBetween(T0 + 4 * MIN, T0 + 7 * MIN);
+        assertThat(closed.episodeEndMs()).isBetween(T0 + 109 * MIN, T0 + 112 * MIN);
+        assertThat(restarts).isZero();
+        assertThat(deadLettered).isEqualTo(retried); // analysed by no one: the open alert covers their time
+    }
+
+    @Test
+    void aClockSetBackDuringAfStillRestartsWhenItsReadingsComeOneAtATime() {
+        // the same open AF, but the earlier readings come live on a clock set back 30 min (inside the episode, not
+        // an upload): the analysis restarts there, as for a clock set back an hour
+        Random random = new Random(15);
+        for (int m = 0; m < 40; m++) {
+            feed(minute(random, T0 + m * MIN, T0 + (m + 1) * MIN + 2_000, m >= 5));
+        }
+        long skew = 30 * MIN;
+        for (int m = 40; m < 70; m++) {
+            long real = T0 + m * MIN;
+            feed(receivedAt(minute(random, real - skew, 0, m < 60), real + MIN + 2_000));
+        }
+        timersUpTo(T0 + 71 * MIN);
+        assertThat(restarts).isEqualTo(1);
+        assertThat(deadLettered).isEqualTo(BEFORE_RESTART);
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .first().satisfies(c -> assertThat(c.reason()).isEqualTo(AlertChange.CLOCK_RESTART));
     }
 }
