@@ -37,9 +37,10 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       after the end of the last <i>alerted</i> episode raises no alert: it is tracked as SUPPRESSED, its END
  *       is silent, and the number of such recurrences is reported on the next OPENED. Suppressed episodes do
  *       not extend the cool-down, so a condition that keeps recurring alerts at most once per cool-down.
- *       An episode that starts before the last alerted one is no recurrence: its data came on an earlier clock (a
+ *       An episode that starts before the last alerted one ended is no recurrence: its data came on an earlier clock (a
  *       device clock set back, the older part of a backlog analysed after its newer part; see
- *       {@link org.wardstream.arrival.ArrivalOrder}), and it is alerted as any first episode.
+ *       {@link org.wardstream.arrival.ArrivalOrder}), and it is alerted as any first episode (AF going on after a
+ *       clock set back during an AF alert, which that restart closed, raises a new alert).
  *       Exception for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity).</li>
  *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
@@ -143,7 +144,7 @@ public final class EpisodeLifecycle {
         s.severity = (byte) rule.severity().ordinal();
         s.openingEvidence = EpisodeEvidence.keep(t.evidence());
         s.escalationEvidence = new TreeMap<>();
-        if (s.lastAlertEndMs != NO_TIME && start >= s.lastEpisodeStartMs
+        if (s.lastAlertEndMs != NO_TIME && start > s.lastAlertEndMs
                 && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
             s.suppressedCount++;
@@ -208,7 +209,11 @@ public final class EpisodeLifecycle {
         switch (s.phase) {
             case PENDING -> { }
             case SUPPRESSED -> {
-                if (raises) open(s, t, rule, EscalationReasons.of(rule, esc.get(), t.evidence()), out);
+                if (raises) {
+                    // promoted: it no longer counts as a suppressed recurrence (as when promoted after it ended)
+                    if (s.suppressedCount > 0) s.suppressedCount--;
+                    open(s, t, rule, EscalationReasons.of(rule, esc.get(), t.evidence()), out);
+                }
             }
             case OPEN -> {
                 if (raises) {

@@ -359,4 +359,27 @@ class BacklogScenarioTest {
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
                 .first().satisfies(c -> assertThat(c.reason()).isEqualTo(AlertChange.CLOCK_RESTART));
     }
+
+    @Test
+    void afGoingOnAfterAClockSetBackAnHourDuringItIsAlertedAgainNotHeldBackByTheCoolDown() {
+        // AF from minute 30 to 240, received live; at minute 120 the device clock steps back an hour (a time-zone
+        // change applied twice): the restart closes the first alert at its last clean beat, and the AF found on the
+        // new clock starts (device time) inside that closed alert, so it is no recurrence and alerts again
+        Random random = new Random(16);
+        long skew = 60 * MIN;
+        for (int m = 0; m < 250; m++) {
+            long real = T0 + m * MIN;
+            long device = m < 120 ? real : real - skew;
+            feed(receivedAt(minute(random, device, 0, m >= 30 && m < 240), real + MIN + 2_000));
+        }
+        timersUpTo(T0 + 251 * MIN);
+        List<AlertChange> af = alerts(EpisodeType.ATRIAL_FIBRILLATION);
+        assertThat(af).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED,
+                AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        assertThat(af.get(1).reason()).isEqualTo(AlertChange.CLOCK_RESTART);
+        assertThat(af.get(2).episodeStartMs()).isBetween(T0 + 124 * MIN - skew, T0 + 127 * MIN - skew);
+        assertThat(af.get(2).suppressedRecurrences()).isZero();
+        assertThat(af.get(3).episodeEndMs()).isBetween(T0 + 239 * MIN - skew, T0 + 242 * MIN - skew);
+        assertThat(restarts).isEqualTo(1);
+    }
 }

@@ -93,6 +93,45 @@ class EpisodeLifecycleTest {
         assertThat(r.out.get(3).episodeEndMs()).isEqualTo(T0 + 30 * MIN);
     }
 
+    @Test
+    void anEpisodeThatStartsInsideTheLastAlertedOneIsNoRecurrenceAndAlerts() {
+        // AF alerted from minute 30 and closed at minute 121 by a clock set back an hour (the analysis restarted):
+        // the AF going on is found on the new clock from minute 65 of device time, inside the closed alert's period,
+        // so it is not a recurrence after it and the cool-down does not hold it back
+        Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 30 * MIN, T0 + 31 * MIN))
+                .on(new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.END, EpisodeState.NO_TIME,
+                        T0 + 121 * MIN, Transition.CLOCK_RESTART, DV, Map.of()));
+        r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 65 * MIN, T0 + 66 * MIN))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 180 * MIN));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED, OPENED, CLOSED);
+        assertThat(r.out.get(1).reason()).isEqualTo(AlertChange.CLOCK_RESTART);
+        assertThat(r.out.get(2).episodeStartMs()).isEqualTo(T0 + 65 * MIN);
+        assertThat(r.out.get(2).suppressedRecurrences()).isZero();
+        // a start after the alert's end is a recurrence, held back by the cool-down as before
+        r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 181 * MIN, T0 + 182 * MIN))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 190 * MIN));
+        assertThat(r.kinds()).hasSize(4);
+    }
+
+    @Test
+    void aRecurrencePromotedByItsEscalationDoesNotCountItselfAsSuppressedWhateverTheArrivalOrder() {
+        for (boolean late : new boolean[]{false, true}) {
+            Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + MIN))
+                    .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 10 * MIN))
+                    .on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 30 * MIN, T0 + 31 * MIN)) // suppressed
+                    .on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 40 * MIN, 130.0));
+            Transition fast = fastRate(T0 + 35 * MIN, T0 + 40 * MIN);
+            Transition end = end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 50 * MIN);
+            if (late) {
+                r.on(end).on(fast);
+            } else {
+                r.on(fast).on(end);
+            }
+            assertThat(r.kinds()).as("escalation late: %s", late).containsExactly(OPENED, CLOSED, OPENED, CLOSED);
+            assertThat(r.out.get(2).suppressedRecurrences()).as("escalation late: %s", late).isZero();
+        }
+    }
+
     static Transition fastRate(long refersTo, long at) {
         return new Transition(P, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, refersTo, at,
                 RuleSchema.FAST_VENTRICULAR_RATE, DV, Map.of("meanRateBpm", 130.0));
