@@ -37,10 +37,13 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       after the end of the last <i>alerted</i> episode raises no alert: it is tracked as SUPPRESSED, its END
  *       is silent, and the number of such recurrences is reported on the next OPENED. Suppressed episodes do
  *       not extend the cool-down, so a condition that keeps recurring alerts at most once per cool-down.
- *       An episode that starts before the last alerted one ended is no recurrence: its data came on an earlier clock (a
+ *       An episode that starts before the last alerted one is no recurrence: its data came on an earlier clock (a
  *       device clock set back, the older part of a backlog analysed after its newer part; see
- *       {@link org.wardstream.arrival.ArrivalOrder}), and it is alerted as any first episode (AF going on after a
- *       clock set back during an AF alert, which that restart closed, raises a new alert).
+ *       {@link org.wardstream.arrival.ArrivalOrder}), and it is alerted as any first episode. Nor is one that starts
+ *       before the last alerted one closed, when that close was the analysis restarting on an earlier clock
+ *       ({@link Transition#CLOCK_RESTART}: the episode had not ended): AF going on after a clock set back during an
+ *       AF alert raises a new alert. (Another episode starting inside the last alerted one is the same condition
+ *       seen again, e.g. a device-offline inside an outage already alerted, which a backlog filled: suppressed.)
  *       Exception for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity).</li>
  *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
@@ -144,7 +147,8 @@ public final class EpisodeLifecycle {
         s.severity = (byte) rule.severity().ordinal();
         s.openingEvidence = EpisodeEvidence.keep(t.evidence());
         s.escalationEvidence = new TreeMap<>();
-        if (s.lastAlertEndMs != NO_TIME && start > s.lastAlertEndMs
+        if (s.lastAlertEndMs != NO_TIME && start >= s.lastEpisodeStartMs
+                && !(s.lastClosedByRestart && start <= s.lastAlertEndMs)
                 && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
             s.suppressedCount++;
@@ -333,6 +337,7 @@ public final class EpisodeLifecycle {
         s.lastAlertEndMs = end;
         s.lastSeverity = (byte) esc.severity().ordinal();
         s.lastEscalatedMask = bit;
+        s.lastClosedByRestart = false;
         s.lastSuppressedStartMs = NO_TIME;
         s.lastSuppressedEndMs = NO_TIME;
         s.lastSuppressedDetectorVersion = null;
@@ -367,8 +372,9 @@ public final class EpisodeLifecycle {
         if (s.phase == OPEN) {
             // its evidence carries what opened and escalated it (see change); the reason stays the close's own, which
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
+            boolean restart = Transition.CLOCK_RESTART.equals(t.condition());
             AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs,
-                    Transition.CLOCK_RESTART.equals(t.condition()) ? AlertChange.CLOCK_RESTART : closeReason(rule));
+                    restart ? AlertChange.CLOCK_RESTART : closeReason(rule));
             out.add(closed);
             if (confirmedAfterTheEnd(rule)) {
                 s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
@@ -378,6 +384,7 @@ public final class EpisodeLifecycle {
             s.lastDetectorVersion = startedBy(s.detectorVersion, t);
             s.lastSeverity = s.severity;
             s.lastEscalatedMask = s.escalatedMask;
+            s.lastClosedByRestart = restart;
         } else if (s.phase == SUPPRESSED) {
             s.lastSuppressedStartMs = s.episodeStartMs;
             s.lastSuppressedEndMs = endMs;

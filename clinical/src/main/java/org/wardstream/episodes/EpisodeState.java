@@ -28,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 8;
+    private static final byte FORMAT_VERSION = 9;
+    /** The format before whether the last alert closed for a clock restart was kept, still read. */
+    private static final byte FORMAT_VERSION_8 = 8;
     /** The format before the detector versions that started the episodes were kept, still read. */
     private static final byte FORMAT_VERSION_7 = 7;
     /** The format before the latest evidence's receipt and delay were kept, still read. */
@@ -46,7 +48,7 @@ public final class EpisodeState extends CompactState {
     public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
             + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
-            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES);
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -114,6 +116,12 @@ public final class EpisodeState extends CompactState {
     public String detectorVersion;
     public String lastDetectorVersion;
     public String lastSuppressedDetectorVersion;
+    /**
+     * Whether the last alerted episode was closed because the patient's analysis restarted on an earlier clock (not
+     * because it ended): an episode found after the restart that starts before that close is no recurrence. False
+     * in state of format 8 and older.
+     */
+    public boolean lastClosedByRestart;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -148,6 +156,7 @@ public final class EpisodeState extends CompactState {
         writeDetectorVersion(out, detectorVersion);
         writeDetectorVersion(out, lastDetectorVersion);
         writeDetectorVersion(out, lastSuppressedDetectorVersion);
+        out.writeBoolean(lastClosedByRestart);
     }
 
     /** One byte: 0 for none, else 1 + the number of UTF-8 bytes that follow. */
@@ -175,7 +184,7 @@ public final class EpisodeState extends CompactState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -209,10 +218,13 @@ public final class EpisodeState extends CompactState {
             s.evidenceReceivedMs = in.readLong();
             s.evidenceDelayedByMs = in.readLong();
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_8) {
             s.detectorVersion = readDetectorVersion(in);
             s.lastDetectorVersion = readDetectorVersion(in);
             s.lastSuppressedDetectorVersion = readDetectorVersion(in);
+        }
+        if (v >= FORMAT_VERSION) {
+            s.lastClosedByRestart = in.readBoolean();
         }
         return s;
     }

@@ -111,6 +111,12 @@ class EpisodeLifecycleTest {
         r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 181 * MIN, T0 + 182 * MIN))
                 .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 190 * MIN));
         assertThat(r.kinds()).hasSize(4);
+        // the same start inside an alert that ended (not a restart): the condition seen again, held back
+        Run ended = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 30 * MIN, T0 + 31 * MIN))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 121 * MIN))
+                .on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 65 * MIN, T0 + 66 * MIN))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 180 * MIN));
+        assertThat(ended.kinds()).containsExactly(OPENED, CLOSED);
     }
 
     @Test

@@ -127,7 +127,7 @@ class StateFormatsTest {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
         byte[] now = s.toBytes(); // written back in the current format (8: the detector versions that started episodes)
-        assertThat(now[0]).isEqualTo((byte) 8);
+        assertThat(now[0]).isEqualTo((byte) 9);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -142,11 +142,11 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 8: the same bytes, two empty maps (format 6), no evidence receipt (format 7) and no
-        // detector versions (format 8)
+        // written back in format 9: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
+        // detector versions (format 8) and no close for a clock restart (format 9)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 8);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 9);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -159,7 +159,7 @@ class StateFormatsTest {
         assertThat(s.evidenceDelayedByMs).isZero();
         // written back in format 8: the same bytes, then no receipt and no delay of the latest evidence
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 8);
+        assertThat(now[0]).isEqualTo((byte) 9);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -176,9 +176,9 @@ class StateFormatsTest {
         assertThat(s.lastDetectorVersion).isNull();
         // written back in format 8: the same bytes, then three absent detector versions
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 8);
+        assertThat(now[0]).isEqualTo((byte) 9);
         assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
-        assertThat(Arrays.copyOfRange(now, v7.length, now.length)).containsExactly(0, 0, 0);
+        assertThat(Arrays.copyOfRange(now, v7.length, now.length)).containsExactly(0, 0, 0, 0);
     }
 
     @Test
@@ -191,11 +191,17 @@ class StateFormatsTest {
         assertThat(s.detectorVersion).isEqualTo("wardstream-rr-analyser/6");
         assertThat(s.lastDetectorVersion).isEqualTo("wardstream-rr-analyser/5");
         assertThat(s.lastSuppressedDetectorVersion).isNull();
-        assertThat(s.toBytes()).isEqualTo(v8);
+        assertThat(s.lastClosedByRestart).isFalse();
+        // written back in format 9: the same bytes, then whether the last alert closed for a clock restart (no)
+        byte[] v9 = Arrays.copyOf(v8, v8.length + 1);
+        v9[0] = 9;
+        assertThat(s.toBytes()).isEqualTo(v9);
         EpisodeState v7 = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
         v7.detectorVersion = "wardstream-rr-analyser/6";
         v7.lastDetectorVersion = "wardstream-rr-analyser/5";
-        assertThat(v7.toBytes()).isEqualTo(v8);
+        assertThat(v7.toBytes()).isEqualTo(v9);
+        s.lastClosedByRestart = true;
+        assertThat(EpisodeState.fromBytes(s.toBytes()).lastClosedByRestart).isTrue();
     }
 
     /**
