@@ -37,7 +37,7 @@ import org.wardstream.signals.WearSignal;
  * turns their events into lifecycle {@link Transition}s and {@link PatternCue}s for the compound CEP patterns.
  *
  * <p>Readings are not held back for the watermark: a backlog uploaded hours late is analysed like live data (its
- * alerts carry how delayed they are: receipt minus device time). {@link ArrivalOrder} decides from the data alone,
+ * alerts carry how delayed they are: receipt minus the device time of the reading's newest data). {@link ArrivalOrder} decides from the data alone,
  * whether or not the device announces a reconnection, which readings are held briefly ({@link #arrive}) and analysed
  * in device-time order ({@link #releaseHeld}): a backlog and the live readings interleaved with its upload, so each
  * detector, and the CEP patterns downstream, see the patient's events in order; a reading too old to analyse in
@@ -176,10 +176,10 @@ public final class PatientDetector {
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
-        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs(), openEpisodeStartMs(s));
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openEpisodeStartMs(s));
         if (action == ArrivalOrder.Action.RESTART) {
             restart(s, patient, programme, r.receivedMs(), out);
-            action = ORDER.onArrival(s.arrival, r.timeMs(), r.receivedMs()); // nothing analysed on the new clock yet
+            action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs()); // nothing analysed on the new clock yet
         }
         return switch (action) {
             case ANALYSE -> Arrival.ANALYSE;
@@ -228,7 +228,7 @@ public final class PatientDetector {
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */
     public static String tooOldDetail(DetectorState s, Reading r) {
-        return ORDER.tooOldDetail(s.arrival, r.timeMs());
+        return ORDER.tooOldDetail(s.arrival, r.newestMs());
     }
 
     /**
@@ -372,8 +372,9 @@ public final class PatientDetector {
         }
 
         void analyse(Reading r) {
-            ORDER.analysed(s.arrival, r.timeMs());
-            delayedByMs = ORDER.reportedDelayMs(r.timeMs(), r.receivedMs());
+            long newest = r.newestMs();
+            ORDER.analysed(s.arrival, newest);
+            delayedByMs = ORDER.reportedDelayMs(newest, r.receivedMs());
             receivedMs = r.receivedMs();
             if (r.programme() != null) {
                 programme = r.programme();

@@ -16,6 +16,16 @@ public sealed interface Reading {
 
     long timeMs();
 
+    /**
+     * Device time of the newest data the reading carries: the last beat of an RR batch, the end of an activity
+     * interval, else {@link #timeMs()}. What the reading's arrival is judged by ({@link PatientDetector#arrive}): an RR
+     * batch of 15 min sent as its window closes is live data, not data 15 min old (a device that syncs its tachogram
+     * every 15 min beside live heart-rate samples had every batch dead-lettered as out of order).
+     */
+    default long newestMs() {
+        return timeMs();
+    }
+
     long receivedMs();
 
     long lateByMs();
@@ -32,11 +42,23 @@ public sealed interface Reading {
      */
     record RrBatch(long timeMs, long receivedMs, long lateByMs, String programme, long startMs, int[] rrMs,
                    byte[] quality) implements Reading {
+        @Override
+        public long newestMs() {
+            long last = startMs;
+            for (int v : rrMs) {
+                last += v;
+            }
+            return Math.max(timeMs, last);
+        }
     }
 
     /** Steps over an interval starting at {@code timeMs}; {@code steps} is -1 when the device did not report them. */
     record Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps)
             implements Reading {
+        @Override
+        public long newestMs() {
+            return timeMs + Math.max(0, intervalSeconds) * 1000L;
+        }
     }
 
     /** A wear report: on the body or not, and how the device knows ({@code method}, e.g. "CHARGER"; may be null). */

@@ -382,4 +382,39 @@ class BacklogScenarioTest {
         assertThat(af.get(3).episodeEndMs()).isBetween(T0 + 239 * MIN - skew, T0 + 242 * MIN - skew);
         assertThat(restarts).isEqualTo(1);
     }
+
+    @Test
+    void aTachogramSyncedEveryFifteenMinutesBesideLiveHeartRateIsAnalysedAsLiveData() {
+        // a chest strap uploads its RR recording every 15 min, as each window closes; a watch streams heart rate every
+        // 5 s; AF from minute 40 to 100. Judged by their first beat, the batches were 15 min older than the live heart
+        // rate, beyond the 10-min reorder bound: every batch was dead-lettered and the AF never alerted
+        Random random = new Random(17);
+        for (int w = 0; w < 10; w++) {
+            long start = T0 + w * 15 * MIN;
+            List<Integer> rr = new ArrayList<>();
+            for (int m = 0; m < 15; m++) {
+                int minute = w * 15 + m;
+                for (int v : ((Reading.RrBatch) minute(random, 0, 0, minute >= 40 && minute < 100)).rrMs()) {
+                    rr.add(v);
+                }
+            }
+            int[] ms = rr.stream().mapToInt(Integer::intValue).toArray();
+            long last = start;
+            for (int v : ms) {
+                last += v;
+            }
+            for (long t = start; t < last; t += 5_000) { // the watch's live samples of this window
+                feed(new Reading.HeartRate(t, t + 1_000, 0, null, 75f));
+            }
+            Reading.RrBatch batch = new Reading.RrBatch(start, last + 5_000, 0, null, start, ms, new byte[ms.length]);
+            assertThat(batch.newestMs()).isEqualTo(last);
+            feed(batch);
+        }
+        timersUpTo(T0 + 151 * MIN);
+        assertThat(deadLettered).isZero();
+        List<AlertChange> opened = afAlertsEachClosed();
+        assertThat(opened).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
+                .isBetween(T0 + 39 * MIN, T0 + 42 * MIN));
+        assertThat(opened.get(0).atMs()).isLessThan(T0 + 46 * MIN); // found when the window 30-45 arrived
+    }
 }

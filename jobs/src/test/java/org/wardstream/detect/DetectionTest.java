@@ -167,8 +167,9 @@ class DetectionTest {
         List<StreamedAlertChange> af = alerts("atrial-fibrillation");
         assertThat(af).isNotEmpty();
         assertThat(af.get(0).kind).isEqualTo("OPENED");
-        // delayed by: receipt minus device time of the reading that completed the evidence (a one-minute batch)
-        assertThat(af.get(0).delayedByMs).isBetween(received - af.get(0).atMs, received - af.get(0).atMs + MIN);
+        // delayed by: receipt minus device time of the newest beat of the reading that completed the evidence (a
+        // one-minute batch, ending 60-61 s after its start)
+        assertThat(af.get(0).delayedByMs).isBetween(received - af.get(0).atMs - MIN - 1_100, received - af.get(0).atMs);
         assertThat(af.get(0).episodeStartMs).isBetween(T0 + 9 * 60_000L, T0 + 12 * 60_000L);
     }
 
@@ -184,9 +185,11 @@ class DetectionTest {
         DeviceReading live = rrMinute(back, false);
         live.timeReceived = back + 61_000;
         send(live);
+        Map<Integer, DeviceReading> buffered = new java.util.HashMap<>();
         for (int m = 5; m < 50; m++) {
             DeviceReading r = rrMinute(T0 + m * 60_000L, m >= 10 && m < 40); // AF for 30 minutes
             r.timeReceived = back + 62_000 + 20L * m;
+            buffered.put(m, r);
             send(r);
         }
         DeviceReading online = base(DeviceReading.Kind.STATUS, back + 2 * MIN);
@@ -199,10 +202,12 @@ class DetectionTest {
         assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
         StreamedAlertChange opened = af.get(0);
         assertThat(opened.episodeStartMs).isBetween(T0 + 9 * MIN, T0 + 12 * MIN);
-        // delayed by receipt minus device time of the buffered minute that completed the evidence: no watermark
+        // delayed by receipt minus device time of the newest beat of the buffered minute that completed the evidence:
+        // no watermark
         List<Long> delays = new java.util.ArrayList<>();
         for (int k = 9; k <= 14; k++) {
-            delays.add(back + 62_000 + 20L * k - (T0 + k * MIN));
+            DeviceReading r = buffered.get(k);
+            delays.add(r.timeReceived - (r.rrStart + java.util.Arrays.stream(r.rrMs).asLongStream().sum()));
         }
         assertThat(opened.delayedByMs).isIn(delays);
         assertThat(af.get(1).episodeEndMs).isBetween(T0 + 39 * MIN, T0 + 42 * MIN);
@@ -226,7 +231,8 @@ class DetectionTest {
         send(old); // 55 minutes older than what was analysed: it cannot be put in order any more
         assertThat(chain.detectorDeadLetters()).singleElement().satisfies(d -> {
             assertThat(d.reason).isEqualTo("out-of-order");
-            assertThat(d.detail).contains("54 min before").contains("bound 10 min");
+            // newest beats: about T0+60 analysed, about T0+6 in the old batch
+            assertThat(d.detail).containsPattern("5[345] min before").contains("bound 10 min");
             assertThat(d.origin).isEqualTo("device-events-0@77");
         });
     }
