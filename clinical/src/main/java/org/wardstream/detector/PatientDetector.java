@@ -387,6 +387,8 @@ public final class PatientDetector {
                             out.rhythm(ev);
                             if (ev instanceof PauseEvent p) {
                                 wearEvents(wear.onData(s.wear, p.endMs()));
+                            } else if (ev instanceof AfOffset off) {
+                                tachycardiaOutlastingAf(off);
                             }
                         });
                 out.outOfOrderBeats(outOfOrder);
@@ -419,6 +421,19 @@ public final class PatientDetector {
         void heartRate(long timeMs, double bpm, ActivityState activity, double stepsPerMinute) {
             for (HeartRateEvent e : hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute)) {
                 out.heartRate(e);
+                transitions.addAll(Transitions.fromHeartRate(patient, e));
+            }
+        }
+
+        /**
+         * The AF episode has ended while a tachycardia is open: its START, during the AF, raised no alert (AF with a
+         * fast ventricular rate, {@link Transitions#explainedByAf}), so it is announced again from the AF's end, after
+         * the AF's END ({@link HeartRateThresholds#reannounceTachycardia}). A tachycardia already alerted (it began
+         * before the AF) takes it as an update. Not for the closes of {@link #restart} and {@link #endOfRecord}.
+         */
+        void tachycardiaOutlastingAf(AfOffset off) {
+            HeartRateEvent e = hr.reannounceTachycardia(s.hr, off.offsetMs());
+            if (e != null) {
                 transitions.addAll(Transitions.fromHeartRate(patient, e));
             }
         }

@@ -19,7 +19,8 @@ import java.util.function.Function;
  *       {@link RrAnalyser}, beat by beat, each rhythm event mapped to lifecycle {@link Transition}s by
  *       {@link Transitions#fromRhythm};</li>
  *   <li>{@link #lifecycle}: transitions through {@link EpisodeLifecycle} with the patient's rules, after dropping
- *       a tachycardia start that an open AF episode already explains ({@link Transitions#explainedByAf}).</li>
+ *       a tachycardia start that an open AF episode already explains ({@link Transitions#explainedByAf}; a
+ *       tachycardia that outlasts the AF is started again from the AF's end by the detector).</li>
  * </ol>
  * Stateless; the caller owns the per-patient states (Flink keyed state in the job, a local variable per record in
  * the validation).

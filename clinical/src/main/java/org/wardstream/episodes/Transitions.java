@@ -60,7 +60,8 @@ public final class Transitions {
     /**
      * Whether {@code t} adds nothing a clinician does not already have: a tachycardia start while an AF
      * episode is open or pending is AF with a fast ventricular rate, which escalates the AF alert (rule
-     * atrial-fibrillation, escalation fastVentricularRate) instead of raising a second alert.
+     * atrial-fibrillation, escalation fastVentricularRate) instead of raising a second alert. A tachycardia that
+     * outlasts the AF is alerted from the AF's end ({@link HeartRateThresholds#reannounceTachycardia}).
      */
     public static boolean explainedByAf(Transition t, EpisodeState af) {
         return t.type() == EpisodeType.TACHYCARDIA && t.kind() == Transition.Kind.START && af != null

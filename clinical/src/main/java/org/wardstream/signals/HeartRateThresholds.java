@@ -99,6 +99,24 @@ public final class HeartRateThresholds {
         s.lastSampleMs = NO_TIME;
     }
 
+    /**
+     * The tachycardia open in {@code s}, announced again from {@code fromMs}: a {@code TACHYCARDIA_START} starting
+     * then (or at the episode's own start if later), at its last sample, with the episode's running rate statistics;
+     * null unless the samples show it going on after {@code fromMs}: open, a sample at or after {@code fromMs}, and no
+     * recovery running (a rate falling back as the rhythm converts is no tachycardia of its own: announced, it would
+     * open an alert that closes at once, or with its end before its start). For an episode whose START raised no alert
+     * because an AF episode explained it ({@link org.wardstream.episodes.Transitions#explainedByAf}): when the AF ends
+     * and the tachycardia goes on, it is alerted from the AF's end. The state is not changed; this is no crossing of
+     * the thresholds, and the episode's END later is its own.
+     */
+    public HeartRateEvent reannounceTachycardia(HeartRateState s, long fromMs) {
+        if (!s.tachyOpen || s.tachyRecoverSinceMs != NO_TIME || s.lastSampleMs == NO_TIME || s.lastSampleMs < fromMs) {
+            return null;
+        }
+        long start = Math.max(fromMs, s.tachyStartMs);
+        return tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_START, start, s.lastSampleMs, s.lastSampleMs, null);
+    }
+
     private void gap(HeartRateState s, Consumer<? super HeartRateEvent> sink) {
         long last = s.lastSampleMs;
         if (s.tachyOpen) {
@@ -295,7 +313,12 @@ public final class HeartRateThresholds {
     }
 
     private static HeartRateEvent tachyEvent(HeartRateState s, HeartRateEvent.Kind kind, long at, long emitted, String reason) {
-        return new HeartRateEvent(kind, s.tachyStartMs, at, emitted, false, s.tachyMin,
+        return tachyEvent(s, kind, s.tachyStartMs, at, emitted, reason);
+    }
+
+    private static HeartRateEvent tachyEvent(HeartRateState s, HeartRateEvent.Kind kind, long start, long at, long emitted,
+                                             String reason) {
+        return new HeartRateEvent(kind, start, at, emitted, false, s.tachyMin,
                 s.tachyCount == 0 ? 0 : s.tachySum / s.tachyCount, s.tachyMax, s.tachyCount, reason);
     }
 

@@ -77,6 +77,26 @@ class HeartRateThresholdsTest {
     }
 
     @Test
+    void anOpenTachycardiaIsAnnouncedAgainFromATimeOnlyWhileItsSamplesShowItGoingOnThen() {
+        assertThat(HR.reannounceTachycardia(new HeartRateState(), DAY)).isNull(); // none open
+        Feed f = new Feed(DAY).minutes(21, 130, WORN_STILL); // open from DAY, last sample at DAY + 20 min
+        HeartRateEvent again = HR.reannounceTachycardia(f.state, DAY + 15 * MIN);
+        assertThat(again.kind()).isEqualTo(TACHYCARDIA_START);
+        assertThat(again.episodeStartMs()).isEqualTo(DAY + 15 * MIN);
+        assertThat(again.atMs()).isEqualTo(DAY + 20 * MIN);
+        assertThat(again.samples()).isEqualTo(21);
+        assertThat(again.meanBpm()).isEqualTo(130.0);
+        // from before the episode: its own start; no sample at or after the time yet: nothing
+        assertThat(HR.reannounceTachycardia(f.state, DAY - MIN).episodeStartMs()).isEqualTo(DAY);
+        assertThat(HR.reannounceTachycardia(f.state, DAY + 21 * MIN)).isNull();
+        // a recovery running (below 110): the rate is falling back, nothing; the state is unchanged
+        f.minutes(1, 100, WORN_STILL);
+        assertThat(HR.reannounceTachycardia(f.state, DAY + 15 * MIN)).isNull();
+        assertThat(f.minutes(2, 100, WORN_STILL).kinds()).containsExactly(TACHYCARDIA_START, TACHYCARDIA_END);
+        assertThat(f.events.get(1).episodeStartMs()).isEqualTo(DAY);
+    }
+
+    @Test
     void tachycardiaWhileActiveIsExertionNotAnEpisode() {
         assertThat(new Feed(DAY).minutes(30, 140, ACTIVE).events).isEmpty();
         assertThat(new Feed(DAY).minutes(30, 140, ActivityState.NOT_WORN).events).isEmpty();

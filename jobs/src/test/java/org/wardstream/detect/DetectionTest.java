@@ -534,6 +534,48 @@ class DetectionTest {
     }
 
     @Test
+    void aRegularTachycardiaThatOutlastsFastAfIsAlertedFromTheAfsEnd() throws Exception {
+        // at rest: fast AF from minute 10 to 40 (its tachycardia, from minute 20, is the AF's fast rate), then a regular
+        // 140/min (flutter with 2:1 block) until minute 130; heart rate every 5 s, each RR minute received after it
+        List<DeviceReading> in = new java.util.ArrayList<>(List.of(worn(T0)));
+        for (int m = 0; m < 150; m++) {
+            long start = T0 + m * MIN;
+            boolean af = m >= 10 && m < 40, flutter = m >= 40 && m < 130;
+            DeviceReading rr = rrMinute(start, af, true);
+            if (flutter) {
+                rr.rrMs = new int[140];
+                java.util.Arrays.fill(rr.rrMs, 428);
+                rr.rrQuality = new byte[140];
+            }
+            rr.timeReceived = start + MIN + 2_000;
+            DeviceReading still = activity(start, 1, 0);
+            still.timeReceived = start + MIN + 1_000;
+            in.addAll(List.of(rr, still));
+            for (int k = 0; k < 12; k++) {
+                DeviceReading hr = base(DeviceReading.Kind.HEART_RATE, start + k * 5_000L);
+                hr.bpm = af || flutter ? 140f : 70f;
+                in.add(hr);
+            }
+        }
+        in.sort(java.util.Comparator.comparingLong(r -> r.timeReceived));
+        for (DeviceReading r : in) {
+            send(r);
+            watermark(r.timeReceived - 5 * MIN);
+        }
+        watermark(T0 + 210 * MIN);
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).contains("OPENED", "CLOSED");
+        long afEnd = af.get(af.size() - 1).episodeEndMs;
+        assertThat(afEnd).isBetween(T0 + 39 * MIN, T0 + 41 * MIN);
+        List<StreamedAlertChange> tachy = alerts("tachycardia");
+        assertThat(tachy).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(tachy.get(0).episodeStartMs).isBetween(afEnd, afEnd + MIN);
+        assertThat(tachy.get(1).episodeId).isEqualTo(tachy.get(0).episodeId);
+        assertThat(tachy.get(1).episodeStartMs).isEqualTo(tachy.get(0).episodeStartMs);
+        assertThat(tachy.get(1).episodeEndMs).isBetween(T0 + 129 * MIN, T0 + 131 * MIN);
+    }
+
+    @Test
     void anAfAlertOpenWhenThePatientIsWithdrawnClosesAndAReEnrolmentsAfIsANewAlert() throws Exception {
         // status WITHDRAWN (not a tombstone) while AF is open, re-enrolled a day later and in AF again: every AF alert
         // that opened closes, and the two are never open at once
