@@ -66,7 +66,8 @@ public final class TriageServer implements AutoCloseable {
         this.users = new Users(db, config.bcryptCost());
         this.audit = new Audit(db);
         this.store = new TaskStore(db);
-        this.hub = new EventHub();
+        this.hub = new EventHub(users::find);
+        users.onChange(hub::userChanged);
         this.publisher = new TriageEventPublisher(config.bootstrapServers(), config.kafkaProperties(), db);
         this.jetty = new Server();
     }
@@ -112,6 +113,7 @@ public final class TriageServer implements AutoCloseable {
         sessions.setSameSite(HttpCookie.SameSite.STRICT);
         sessions.setSecureCookies(config.secureCookies());
         sessions.setMaxInactiveInterval((int) config.sessionTimeout().toSeconds());
+        sessions.addEventListener(hub); // a logout or timeout closes the event streams opened through the session
 
         context.setBaseResource(ResourceFactory.of(context).newClassLoaderResource(WEB_ROOT));
         ServletHolder statics = new ServletHolder("static", DefaultServlet.class);

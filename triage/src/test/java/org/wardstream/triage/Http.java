@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -49,6 +51,15 @@ final class Http {
             throw new IllegalStateException("login failed: " + login.statusCode() + " " + login.headers().map());
         }
         return h;
+    }
+
+    /**
+     * Opens a server-sent event stream ({@code text/event-stream}) with this client's credentials: each line received
+     * is added to {@code lines}; the future completes when the server ends the stream.
+     */
+    CompletableFuture<Void> events(String path, Collection<String> lines) {
+        return client.sendAsync(request(path).GET().build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().forEach(lines::add));
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -111,7 +111,11 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         };
     }
 
-    /** A search's results, fetched page by page from the database, for the user who searched (and no one else). */
+    /**
+     * A search's results, fetched page by page from the database, for the user who searched (and no one else), with
+     * the programmes that user could see at the search: {@link FhirServlet.UserBoundPaging} serves a later page only
+     * while the user's current programmes are the same ({@link #sameVisibility}).
+     */
     static final class SearchResults implements IBundleProvider {
         private final TaskStore store;
         private final TriageUser user;
@@ -131,6 +135,12 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
 
         TriageUser user() {
             return user;
+        }
+
+        /** Whether the user as now (read for this request) sees the same programmes as when the search ran. */
+        boolean sameVisibility(TriageUser now) {
+            return user.username().equals(now.username())
+                    && java.util.Objects.equals(user.visibleProgrammes(), now.visibleProgrammes());
         }
 
         @Override

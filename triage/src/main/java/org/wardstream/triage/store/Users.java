@@ -16,9 +16,12 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +46,7 @@ public final class Users {
     private final ConcurrentHashMap<String, Long> verified = new ConcurrentHashMap<>();
     /** Verified against when the user does not exist, so a missing user costs the same time as a wrong password. */
     private final String dummyHash;
+    private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
 
     public Users(Database db, int bcryptCost) {
         this.db = db;
@@ -100,6 +104,7 @@ public final class Users {
             return null;
         });
         verified.clear();
+        changed(username);
     }
 
     /** The user if the name and password match an enabled account. */
@@ -197,7 +202,22 @@ public final class Users {
             }
         });
         verified.clear();
+        changed(username);
         return done;
+    }
+
+    /**
+     * Calls the listener with the user name after each change of a user made through this object (its role,
+     * programmes or password replaced, or the user disabled), once the change is committed. Changes made by another
+     * process (the {@code triage users} command on the same database) are not seen here: whoever keeps a user's
+     * rights must also read them again after a while.
+     */
+    public void onChange(Consumer<String> listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed(String username) {
+        for (Consumer<String> l : changeListeners) l.accept(username);
     }
 
     private String cacheKey(String username, char[] password) {
