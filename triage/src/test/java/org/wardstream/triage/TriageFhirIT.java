@@ -325,15 +325,15 @@ class TriageFhirIT {
 
     @Test
     void aCodeOfAnotherSystemMatchesNothingAndControlCharactersAre400WithoutDatabaseErrors() throws Exception {
-        openAlertInProgrammeA("ps-1", "ep-s1", EpisodeType.TACHYCARDIA, Severity.URGENT);
-        String p = "&patient.identifier=ps-1";
+        openAlertInProgrammeA("pq-1", "ep-q1", EpisodeType.TACHYCARDIA, Severity.URGENT);
+        String p = "&patient.identifier=pq-1";
         assertThat(total(clinicianA, "/fhir/Task?status=requested" + p)).isEqualTo(1);
         // a code (or identifier) of another system matches nothing: 200 with no entries, not a database error
         for (String q : new String[]{"/fhir/Task?status=http://example.org%7Crequested" + p,
                 "/fhir/Task?episode-type=http://example.org%7Ctachycardia" + p,
                 "/fhir/Task?code=http://example.org%7Cclinical-review" + p,
                 "/fhir/Task?code=something-else" + p,
-                "/fhir/Task?patient.identifier=http://example.org%7Cps-1",
+                "/fhir/Task?patient.identifier=http://example.org%7Cpq-1",
                 "/fhir/Observation?code=http://example.org%7Ctachycardia" + p}) {
             assertThat(total(clinicianA, q)).as(q).isZero();
         }
@@ -344,13 +344,13 @@ class TriageFhirIT {
         assert400(clinicianA, "/fhir/Task?patient.identifier=ps%00", "control character");
         assert400(clinicianA, "/fhir/Task?status=requested%0A", "control character");
         assert400(clinicianA, "/fhir/Provenance?target=Task/ep%00", "control character");
-        assert400(clinicianA, "/fhir/Observation?_id=ep-s1%01", "control character");
+        assert400(clinicianA, "/fhir/Observation?_id=ep-q1%01", "control character");
     }
 
     @Test
     void searchParametersThatCannotBeAnsweredAre400NotIgnored() throws Exception {
-        openAlertInProgrammeA("ps-2", "ep-s2", EpisodeType.PAUSE, Severity.ROUTINE); // authored 2026-03-03 10:01
-        String p = "/fhir/Task?patient.identifier=ps-2";
+        openAlertInProgrammeA("pq-2", "ep-q2", EpisodeType.PAUSE, Severity.ROUTINE); // authored 2026-03-03 10:01
+        String p = "/fhir/Task?patient.identifier=pq-2";
         assertThat(total(clinicianA, p)).isEqualTo(1);
         // _count: negative is 400 (it gave endless empty pages)
         assert400(clinicianA, p + "&_count=-1", "_count");
@@ -364,10 +364,11 @@ class TriageFhirIT {
         assertThat(total(clinicianA, p + "&authored-on=2026-03-03")).isEqualTo(1);
         assertThat(total(clinicianA, p + "&authored-on=ge2026-03-03T10:00:00Z&authored-on=lt2026-03-03T10:02:00Z"))
                 .isEqualTo(1);
-        for (String prefix : new String[]{"sa", "eb", "ap"}) {
+        for (String prefix : new String[]{"sa", "eb"}) {
             assert400(clinicianA, p + "&authored-on=" + prefix + "2026-03-03", "prefix " + prefix);
             assert400(clinicianA, "/fhir/Observation?_lastUpdated=" + prefix + "2026-03-03", "prefix " + prefix);
         }
+        assert400(clinicianA, p + "&authored-on=ap2026-03-03", "APPROXIMATE"); // refused by HAPI itself
         // _-parameters the service does not implement widened the search to every Task: now 400
         for (String unsupported : new String[]{"_has:Provenance:target:_id=x", "_filter=id%20eq%20x",
                 "_content=x", "_text=x", "_list=x", "_include=Task:focus"}) {
@@ -383,24 +384,24 @@ class TriageFhirIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("at most 1000");
         assertNoInternals(r);
-        HttpResponse<String> fine = clinicianA.form("/fhir/Task/_search", Map.of("_id", "ep-s2,x,y"));
+        HttpResponse<String> fine = clinicianA.form("/fhir/Task/_search", Map.of("_id", "ep-q2,x,y"));
         assertThat(JSON.readTree(fine.body()).at("/total").asInt()).as(fine.body()).isEqualTo(1);
     }
 
     @Test
     void anIfMatchWithoutAUsableVersionIsRefusedNotIgnored() throws Exception {
-        JsonNode task = openAlertInProgrammeA("ps-3", "ep-s3", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        JsonNode task = openAlertInProgrammeA("pq-3", "ep-q3", EpisodeType.INACTIVITY, Severity.ROUTINE);
         ((com.fasterxml.jackson.databind.node.ObjectNode) task).put("status", "accepted");
         for (String ifMatch : new String[]{"W/\"\"", "garbage", "W/\"1\", W/\"2\"", "W/\"-1\""}) {
-            HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-s3", "application/fhir+json", task.toString(),
+            HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-q3", "application/fhir+json", task.toString(),
                     Map.of("If-Match", ifMatch));
             assertThat(r.statusCode()).as("If-Match " + ifMatch + " -> " + r.body()).isEqualTo(400);
         }
-        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-s3").body()).at("/meta/versionId").asText())
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-q3").body()).at("/meta/versionId").asText())
                 .as("no update applied").isEqualTo("1");
-        assertThat(clinicianA.put("/fhir/Task/ep-s3", "application/fhir+json", task.toString(),
+        assertThat(clinicianA.put("/fhir/Task/ep-q3", "application/fhir+json", task.toString(),
                 Map.of("If-Match", "W/\"2\"")).statusCode()).isEqualTo(412);
-        assertThat(clinicianA.put("/fhir/Task/ep-s3", "application/fhir+json", task.toString(),
+        assertThat(clinicianA.put("/fhir/Task/ep-q3", "application/fhir+json", task.toString(),
                 Map.of("If-Match", "\"1\"")).statusCode()).isEqualTo(200);
     }
 
