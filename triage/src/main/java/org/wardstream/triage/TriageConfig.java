@@ -3,6 +3,7 @@ package org.wardstream.triage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * How a {@link TriageServer} runs. The database password is held here only as resolved by the caller (from a file
@@ -74,12 +75,32 @@ public record TriageConfig(String bootstrapServers, Map<String, String> kafkaPro
                 dbPassword, secureCookies, sessionTimeout, bcryptCost);
     }
 
-    /** Everything but the password (and Kafka property values, which may hold JAAS secrets). */
+    /**
+     * Everything but the password (and Kafka property values, which may hold JAAS secrets); the JDBC URL as
+     * {@link #redactJdbcUrl} shows it.
+     */
     @Override
     public String toString() {
         return "TriageConfig[bootstrapServers=" + bootstrapServers + ", kafkaProperties=" + kafkaProperties.keySet()
-                + ", groupId=" + groupId + ", bind=" + bindHost + ":" + port + ", jdbcUrl=" + jdbcUrl + ", dbUser="
-                + dbUser + ", dbPassword=" + (dbPassword == null ? "none" : "(set)") + ", secureCookies="
+                + ", groupId=" + groupId + ", bind=" + bindHost + ":" + port + ", jdbcUrl=" + redactJdbcUrl(jdbcUrl)
+                + ", dbUser=" + dbUser + ", dbPassword=" + (dbPassword == null ? "none" : "(set)") + ", secureCookies="
                 + secureCookies + ", sessionTimeout=" + sessionTimeout + ", bcryptCost=" + bcryptCost + "]";
+    }
+
+    /** {@code user:password@} (or {@code user@}) after the scheme's {@code //}. */
+    private static final Pattern USER_INFO = Pattern.compile("(//)[^/?#@]*@");
+    /** A query or property parameter whose name holds a secret: {@code password=}, {@code sslpassword=}, {@code pwd=}... */
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)([?&;:][^=&;?#/]*(?:password|passwd|pwd|secret|token|credential)[^=&;?#/]*=)[^&;#]*");
+
+    /**
+     * The JDBC URL fit for a log line or an error message: user information ({@code //user:password@host}) and the
+     * value of every parameter whose name speaks of a password, secret, token or credential ({@code password=},
+     * {@code sslpassword=}, {@code pwd=}) replaced by {@code (redacted)}.
+     */
+    public static String redactJdbcUrl(String url) {
+        if (url == null) return null;
+        String out = USER_INFO.matcher(url).replaceAll("$1(redacted)@");
+        return SECRET_PARAMETER.matcher(out).replaceAll("$1(redacted)");
     }
 }

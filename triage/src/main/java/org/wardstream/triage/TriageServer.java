@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.wardstream.triage.fhir.FhirServlet;
 import org.wardstream.triage.fhir.ObservationProvider;
 import org.wardstream.triage.fhir.ProvenanceProvider;
+import org.wardstream.triage.fhir.ServerErrors;
 import org.wardstream.triage.fhir.TaskProvider;
 import org.wardstream.triage.kafka.AlertIngest;
 import org.wardstream.triage.kafka.TriageEventPublisher;
@@ -28,6 +29,7 @@ import org.wardstream.triage.store.Users;
 import org.wardstream.triage.web.AuthFilter;
 import org.wardstream.triage.web.LoginServlet;
 import org.wardstream.triage.web.LoginThrottle;
+import org.wardstream.triage.web.RequestGuard;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -128,13 +130,19 @@ public final class TriageServer implements AutoCloseable {
         providers.add(new TaskProvider(store, audit, this::changed));
         providers.add(new ObservationProvider(store, audit));
         providers.add(new ProvenanceProvider(store, audit));
-        context.addServlet(new ServletHolder("fhir", new FhirServlet(providers)), "/fhir/*");
+        FhirServlet fhir = new FhirServlet(providers);
+        fhir.registerInterceptor(new ServerErrors());
+        context.addServlet(new ServletHolder("fhir", fhir), "/fhir/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(store, audit, hub, this::changed));
         api.setAsyncSupported(true);
         context.addServlet(api, "/api/*");
         context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
                 org.wardstream.triage.worklist.ResponseTargets.configured())), "/api/response-targets");
 
+        // first: TRACE/TRACK and unserved methods are 405 (no header echo); uncaught exceptions a plain 500
+        FilterHolder guard = new FilterHolder(new RequestGuard());
+        guard.setAsyncSupported(true);
+        context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder auth = new FilterHolder(new AuthFilter(users, audit, throttle));
         auth.setAsyncSupported(true);
         context.addFilter(auth, "/fhir/*", EnumSet.of(DispatcherType.REQUEST));

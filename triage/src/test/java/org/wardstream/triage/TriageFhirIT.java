@@ -305,6 +305,153 @@ class TriageFhirIT {
         return out;
     }
 
+    /** An error answer that shows nothing of the server's insides (SQL, its state, Java classes). */
+    private static void assertNoInternals(HttpResponse<String> r) {
+        assertThat(r.body()).as(r.body()).doesNotContain("SQL", "ERROR:", "Exception", "org.wardstream", "at org.");
+    }
+
+    private static int total(Http who, String path) throws Exception {
+        HttpResponse<String> r = who.get(path);
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).at("/total").asInt();
+    }
+
+    private static void assert400(Http who, String path, String message) throws Exception {
+        HttpResponse<String> r = who.get(path);
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(400);
+        assertThat(r.body()).contains(message);
+        assertNoInternals(r);
+    }
+
+    @Test
+    void aCodeOfAnotherSystemMatchesNothingAndControlCharactersAre400WithoutDatabaseErrors() throws Exception {
+        openAlertInProgrammeA("pq-1", "ep-q1", EpisodeType.TACHYCARDIA, Severity.URGENT);
+        String p = "&patient.identifier=pq-1";
+        assertThat(total(clinicianA, "/fhir/Task?status=requested" + p)).isEqualTo(1);
+        // a code (or identifier) of another system matches nothing: 200 with no entries, not a database error
+        for (String q : new String[]{"/fhir/Task?status=http://example.org%7Crequested" + p,
+                "/fhir/Task?episode-type=http://example.org%7Ctachycardia" + p,
+                "/fhir/Task?code=http://example.org%7Cclinical-review" + p,
+                "/fhir/Task?code=something-else" + p,
+                "/fhir/Task?patient.identifier=http://example.org%7Cpq-1",
+                "/fhir/Observation?code=http://example.org%7Ctachycardia" + p}) {
+            assertThat(total(clinicianA, q)).as(q).isZero();
+        }
+        // of the values of one parameter (OR), those of the right system still match
+        assertThat(total(clinicianA, "/fhir/Task?status=http://example.org%7Caccepted,requested" + p)).isEqualTo(1);
+        // a NUL (or any control character) in a search value: 400 saying so
+        assert400(clinicianA, "/fhir/Task?_id=%00", "control character");
+        assert400(clinicianA, "/fhir/Task?patient.identifier=ps%00", "control character");
+        assert400(clinicianA, "/fhir/Task?status=requested%0A", "control character");
+        assert400(clinicianA, "/fhir/Provenance?target=Task/ep%00", "control character");
+        assert400(clinicianA, "/fhir/Observation?_id=ep-q1%01", "control character");
+    }
+
+    @Test
+    void searchParametersThatCannotBeAnsweredAre400NotIgnored() throws Exception {
+        openAlertInProgrammeA("pq-2", "ep-q2", EpisodeType.PAUSE, Severity.ROUTINE); // authored 2026-03-03 10:01
+        String p = "/fhir/Task?patient.identifier=pq-2";
+        assertThat(total(clinicianA, p)).isEqualTo(1);
+        // _count: negative is 400 (it gave endless empty pages)
+        assert400(clinicianA, p + "&_count=-1", "_count");
+        // flagged: true or false only (yes was read as false)
+        assert400(clinicianA, p + "&flagged=yes", "flagged must be true or false");
+        assertThat(total(clinicianA, p + "&flagged=false")).isEqualTo(1);
+        assertThat(total(clinicianA, p + "&flagged=true")).isZero();
+        // authored-on=ne: outside that day (it was read as "on that day"); sa, eb, ap are refused
+        assertThat(total(clinicianA, p + "&authored-on=ne2026-03-03")).isZero();
+        assertThat(total(clinicianA, p + "&authored-on=ne2026-03-04")).isEqualTo(1);
+        assertThat(total(clinicianA, p + "&authored-on=2026-03-03")).isEqualTo(1);
+        assertThat(total(clinicianA, p + "&authored-on=ge2026-03-03T10:00:00Z&authored-on=lt2026-03-03T10:02:00Z"))
+                .isEqualTo(1);
+        for (String prefix : new String[]{"sa", "eb"}) {
+            assert400(clinicianA, p + "&authored-on=" + prefix + "2026-03-03", "prefix " + prefix);
+            assert400(clinicianA, "/fhir/Observation?_lastUpdated=" + prefix + "2026-03-03", "prefix " + prefix);
+        }
+        assert400(clinicianA, p + "&authored-on=ap2026-03-03", "APPROXIMATE"); // refused by HAPI itself
+        // _-parameters the service does not implement widened the search to every Task: now 400
+        for (String unsupported : new String[]{"_has:Provenance:target:_id=x", "_filter=id%20eq%20x",
+                "_content=x", "_text=x", "_list=x", "_include=Task:focus"}) {
+            assert400(clinicianA, p + "&" + unsupported, "_");
+        }
+        assert400(clinicianA, "/fhir/Observation?_text=x", "unsupported search parameter _text");
+        assert400(clinicianA, "/fhir/Provenance?_has:Task:focus:_id=x", "_has");
+        assert400(clinicianA, p + "&status:not=requested", "modifiers");
+        // more values than PostgreSQL's bind parameters (a POST _search is not limited by a URL's length): 400
+        String many = String.join(",", java.util.Collections.nCopies(70_000, "x"));
+        HttpResponse<String> r = send("POST", "/fhir/Task/_search", Map.of("Content-Type",
+                "application/x-www-form-urlencoded"), "_id=" + many);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("at most 1000");
+        assertNoInternals(r);
+        HttpResponse<String> fine = clinicianA.form("/fhir/Task/_search", Map.of("_id", "ep-q2,x,y"));
+        assertThat(JSON.readTree(fine.body()).at("/total").asInt()).as(fine.body()).isEqualTo(1);
+    }
+
+    @Test
+    void anIfMatchWithoutAUsableVersionIsRefusedNotIgnored() throws Exception {
+        JsonNode task = openAlertInProgrammeA("pq-3", "ep-q3", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) task).put("status", "accepted");
+        for (String ifMatch : new String[]{"W/\"\"", "garbage", "W/\"1\", W/\"2\"", "W/\"-1\""}) {
+            HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-q3", "application/fhir+json", task.toString(),
+                    Map.of("If-Match", ifMatch));
+            assertThat(r.statusCode()).as("If-Match " + ifMatch + " -> " + r.body()).isEqualTo(400);
+        }
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-q3").body()).at("/meta/versionId").asText())
+                .as("no update applied").isEqualTo("1");
+        assertThat(clinicianA.put("/fhir/Task/ep-q3", "application/fhir+json", task.toString(),
+                Map.of("If-Match", "W/\"2\"")).statusCode()).isEqualTo(412);
+        assertThat(clinicianA.put("/fhir/Task/ep-q3", "application/fhir+json", task.toString(),
+                Map.of("If-Match", "\"1\"")).statusCode()).isEqualTo(200);
+    }
+
+    /** One request with any method (and body), Basic auth as clinician A unless the headers bring their own Authorization. */
+    private static HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
+        return send(method, path, headers, null);
+    }
+
+    private static HttpResponse<String> send(String method, String path, Map<String, String> headers, String body)
+            throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(TRIAGE.baseUrl() + path)).method(method, body == null
+                ? java.net.http.HttpRequest.BodyPublishers.noBody() : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        if (!headers.containsKey("Authorization")) {
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (CLINICIAN_A + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        headers.forEach(b::header);
+        return java.net.http.HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void traceIsRefusedEverywhereWithoutEchoingHeadersAndUnservedMethodsAre405() throws Exception {
+        String token = TRIAGE.server().users().createToken(CLINICIAN_A, "trace-test");
+        Map<String, String> secrets = Map.of("Authorization", "Bearer " + token, "X-CSRF-Token", "csrf-secret-value");
+        for (String path : new String[]{"/api/tasks/ep-x/actions", "/api/events", "/fhir/Task", "/login", "/session",
+                "/", "/index.html"}) {
+            for (String method : new String[]{"TRACE", "TRACK"}) {
+                HttpResponse<String> r = send(method, path, secrets);
+                assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
+                assertThat(r.body()).doesNotContain(token, "csrf-secret-value");
+                assertThat(r.headers().firstValue("Allow")).as(method + " " + path).get().asString()
+                        .doesNotContain("TRACE").contains("GET");
+            }
+        }
+        // methods the servlets do not serve: 405 with Allow (PATCH gave 501), never 5xx
+        for (String path : new String[]{"/api/tasks/ep-x/actions", "/api/events", "/login"}) {
+            for (String method : new String[]{"PATCH", "PUT", "DELETE", "PROPFIND"}) {
+                HttpResponse<String> r = send(method, path, Map.of());
+                assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
+                assertThat(r.headers().firstValue("Allow")).as(method + " " + path).isPresent();
+            }
+        }
+        assertThat(send("PROPFIND", "/fhir/Task", Map.of()).statusCode()).isEqualTo(405);
+        assertThat(send("PATCH", "/fhir/Task/ep-x", Map.of()).statusCode()).isBetween(400, 499);
+        // OPTIONS no longer offers TRACE
+        HttpResponse<String> options = send("OPTIONS", "/api/events", Map.of());
+        assertThat(options.headers().firstValue("Allow")).get().asString().contains("GET").doesNotContain("TRACE");
+    }
+
     @Test
     void theSameAlertsConsumedTwiceLeaveOneTaskWithItsVersions() throws Exception {
         TRIAGE.enrol("pa-4", PROGRAMME_A);

@@ -1,5 +1,6 @@
 package org.wardstream.triage.cli;
 
+import org.wardstream.triage.TriageConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -41,7 +42,8 @@ public final class ServiceOptions {
                     "--jdbc-url is required (or set WARDSTREAM_TRIAGE_JDBC_URL), e.g. jdbc:postgresql://localhost:5432/triage");
         }
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--jdbc-url " + jdbcUrl
+            throw new CommandLine.ParameterException(spec.commandLine(), "--jdbc-url "
+                    + TriageConfig.redactJdbcUrl(jdbcUrl)
                     + ": not a PostgreSQL JDBC URL; use jdbc:postgresql://host:port/database");
         }
         if (dbPasswordFile != null) return readSecret(spec, "--db-password-file", dbPasswordFile);

@@ -52,12 +52,12 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {
+        checkSearch(rd, count);
         SearchQuery q = new SearchQuery("Observation");
-        q.anyOf("id", codes(ids, null));
-        q.anyOf("episode_type", codes(code, FhirAlerts.EPISODE_TYPE_SYSTEM));
-        q.anyOf("status", codes(status, null));
-        String p = pseudonym(subject != null ? subject : patient);
-        if (p != null) q.anyOf("patient", List.of(p));
+        tokens(q, "id", ids, null);
+        tokens(q, "episode_type", code, FhirAlerts.EPISODE_TYPE_SYSTEM);
+        tokens(q, "status", status, null);
+        byPatient(q, subject != null ? subject : patient);
         dateRange(q, "last_updated", lastUpdated);
         sortByLastUpdated(q, sort);
         return results(q, rd);

@@ -46,8 +46,9 @@ public final class ProvenanceProvider extends StoredResourceProvider<Provenance>
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {
+        checkSearch(rd, count);
         SearchQuery q = new SearchQuery("Provenance");
-        q.anyOf("id", codes(ids, null));
+        tokens(q, "id", ids, null);
         if (target != null) q.anyOf("target_task", List.of(target.getIdPart() == null ? target.getValue() : target.getIdPart()));
         dateRange(q, "last_updated", lastUpdated);
         if (sort == null) q.orderBy("last_updated", false);

@@ -2,7 +2,9 @@ package org.wardstream.triage.fhir;
 
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -27,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Read, vread and history of a stored resource type, with the user's programme restriction and audit rows. */
 abstract class StoredResourceProvider<T extends Resource> implements IResourceProvider {
@@ -173,13 +177,66 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
 
     // ------------------------------------------------------------------------------------------- parameter helpers
 
+    /** At most this many values in one search, all parameters together (a comma-separated list counts each). */
+    static final int MAX_SEARCH_VALUES = 1000;
+    /**
+     * The {@code _}-parameters a search takes: the ones the providers read, and HAPI's output parameters. Any other
+     * ({@code _has}, {@code _filter}, {@code _content}, {@code _text}, {@code _list}, {@code _include}, ...) is refused
+     * rather than ignored (ignoring one would widen the search).
+     */
+    static final Set<String> UNDERSCORE_PARAMETERS = Set.of("_id", "_lastUpdated", "_sort", "_count", "_total",
+            "_format", "_pretty", "_summary", "_elements");
+
+    /**
+     * Checks a search's parameters before anything is asked of the database: 400 for an unsupported
+     * {@code _}-parameter or modifier ({@code name:modifier}), a control character (NUL included) in a name or a
+     * value, more than {@link #MAX_SEARCH_VALUES} values, or a negative {@code _count}.
+     */
+    static void checkSearch(RequestDetails rd, Integer count) {
+        if (count != null && count < 0) throw new InvalidRequestException("_count must be 0 or more, not " + count);
+        int values = 0;
+        for (Map.Entry<String, String[]> e : rd.getParameters().entrySet()) {
+            String name = e.getKey();
+            if (hasControlCharacter(name)) throw new InvalidRequestException("a search parameter name contains a control character");
+            int colon = name.indexOf(':');
+            String base = colon < 0 ? name : name.substring(0, colon);
+            if (colon >= 0 && !"_elements:exclude".equals(name)) {
+                throw new InvalidRequestException("search modifiers are not supported (" + name + ")");
+            }
+            if (base.startsWith("_") && !UNDERSCORE_PARAMETERS.contains(base)) {
+                throw new InvalidRequestException("unsupported search parameter " + name + " (supported: "
+                        + String.join(", ", new java.util.TreeSet<>(UNDERSCORE_PARAMETERS)) + " and the type's own)");
+            }
+            for (String v : e.getValue()) {
+                if (v == null) continue;
+                if (hasControlCharacter(v)) {
+                    throw new InvalidRequestException("search parameter " + name + " contains a control character");
+                }
+                values++;
+                for (int i = 0; i < v.length(); i++) if (v.charAt(i) == ',') values++;
+            }
+            if (values > MAX_SEARCH_VALUES) {
+                throw new InvalidRequestException("too many search values: at most " + MAX_SEARCH_VALUES
+                        + " in one search (split the search)");
+            }
+        }
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) return true;
+        }
+        return false;
+    }
+
+    /** The token codes of a parameter, those of another system left out (a code of another system matches nothing). */
     static List<String> codes(TokenOrListParam p, String requiredSystem) {
         List<String> out = new ArrayList<>();
         if (p == null) return out;
         for (TokenParam t : p.getValuesAsQueryTokens()) {
             if (t.getSystem() != null && !t.getSystem().isEmpty() && requiredSystem != null
                     && !requiredSystem.equals(t.getSystem())) {
-                out.add("\u0000no-match"); // a code of another system matches nothing
                 continue;
             }
             out.add(t.getValue());
@@ -187,16 +244,54 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         return out;
     }
 
+    /** column = one of the parameter's codes; when it was given but no code is of the system, nothing matches. */
+    static void tokens(SearchQuery q, String column, TokenOrListParam p, String requiredSystem) {
+        if (p == null || p.getValuesAsQueryTokens().isEmpty()) return;
+        List<String> codes = codes(p, requiredSystem);
+        if (codes.isEmpty()) q.none(column + ": no code of " + requiredSystem);
+        else q.anyOf(column, codes);
+    }
+
+    /**
+     * A date parameter: {@code eq} (or none), {@code ge}, {@code gt}, {@code le}, {@code lt} and {@code ne} (outside
+     * the value's range, e.g. not on that day); {@code sa}, {@code eb} and {@code ap} are refused (400).
+     */
     static void dateRange(SearchQuery q, String column, DateRangeParam r) {
         if (r == null) return;
+        List<DateParam> given = r.getValuesAsQueryTokens();
+        DateParam notEqual = null;
+        for (DateParam d : given) {
+            ParamPrefixEnum prefix = d.getPrefix();
+            if (prefix == ParamPrefixEnum.STARTS_AFTER || prefix == ParamPrefixEnum.ENDS_BEFORE
+                    || prefix == ParamPrefixEnum.APPROXIMATE) {
+                throw new InvalidRequestException("date prefix " + prefix.getValue()
+                        + " is not supported (eq, ne, gt, ge, lt, le)");
+            }
+            if (prefix == ParamPrefixEnum.NOT_EQUAL) notEqual = d;
+        }
+        if (notEqual != null) {
+            for (DateParam d : given) {
+                if (d.getPrefix() != ParamPrefixEnum.NOT_EQUAL
+                        || !d.getValueAsString().equals(notEqual.getValueAsString())) {
+                    throw new InvalidRequestException("a date with the ne prefix cannot be combined with another");
+                }
+            }
+            Date from = notEqual.getValue();
+            Date to = notEqual.getPrecision().add(from, 1);
+            q.outside(column, from.toInstant(), to.toInstant());
+            return;
+        }
         Date lo = r.getLowerBoundAsInstant();
         Date hi = r.getUpperBoundAsInstant();
         q.range(column, lo == null ? null : lo.toInstant(), true, hi == null ? null : hi.toInstant(), true);
     }
 
-    /** {@code patient.identifier=system|value} (or a bare value): the pseudonym. */
-    static String pseudonym(ReferenceParam p) {
-        if (p == null) return null;
+    /**
+     * {@code patient.identifier=system|value} (or a bare value): patient = the pseudonym; an identifier of another
+     * system matches nothing.
+     */
+    static void byPatient(SearchQuery q, ReferenceParam p) {
+        if (p == null) return;
         String v = p.getValue();
         if (p.getChain() != null && !"identifier".equals(p.getChain())) {
             throw new InvalidRequestException("only the identifier chain is supported: patient.identifier=system|value");
@@ -208,10 +303,13 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         int bar = v.indexOf('|');
         if (bar >= 0) {
             String system = v.substring(0, bar);
-            if (!system.isEmpty() && !FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(system)) return "\u0000no-match";
+            if (!system.isEmpty() && !FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(system)) {
+                q.none("patient: an identifier of another system");
+                return;
+            }
             v = v.substring(bar + 1);
         }
-        return v;
+        q.anyOf("patient", List.of(v));
     }
 
     static Instant now() {

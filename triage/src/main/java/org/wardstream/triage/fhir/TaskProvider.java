@@ -39,6 +39,8 @@ import org.wardstream.triage.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Task: read, vread, history, search, and update through the workflow states (see INTERFACE.md). */
 public final class TaskProvider extends StoredResourceProvider<Task> {
@@ -74,26 +76,24 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {
+        checkSearch(rd, count);
         SearchQuery q = new SearchQuery("Task");
-        q.anyOf("id", codes(ids, null));
-        q.anyOf("status", codes(status, "http://hl7.org/fhir/task-status"));
-        q.anyOf("priority", codes(priority, "http://hl7.org/fhir/request-priority"));
-        q.anyOf("episode_type", codes(episodeType, FhirAlerts.EPISODE_TYPE_SYSTEM));
-        List<String> taskCodes = codes(code, FhirAlerts.TASK_TYPE_SYSTEM);
-        if (!taskCodes.isEmpty()) {
+        tokens(q, "id", ids, null);
+        tokens(q, "status", status, "http://hl7.org/fhir/task-status");
+        tokens(q, "priority", priority, "http://hl7.org/fhir/request-priority");
+        tokens(q, "episode_type", episodeType, FhirAlerts.EPISODE_TYPE_SYSTEM);
+        if (code != null && !code.getValuesAsQueryTokens().isEmpty()) {
+            List<String> taskCodes = codes(code, FhirAlerts.TASK_TYPE_SYSTEM);
             boolean technical = taskCodes.contains("technical-check");
             boolean clinical = taskCodes.contains("clinical-review");
             if (technical && !clinical) q.anyOf("episode_type", List.of("device-offline"));
             else if (clinical && !technical) q.anyOf("episode_type", List.of("atrial-fibrillation", "tachycardia",
                     "bradycardia", "pause", "inactivity"));
-            else if (!technical) q.anyOf("id", List.of("\u0000no-match"));
+            else if (!technical) q.none("code: neither clinical-review nor technical-check");
         }
-        q.anyOf("programme", codes(programme, null));
-        List<Boolean> flags = new ArrayList<>();
-        for (String f : codes(flagged, null)) flags.add(Boolean.parseBoolean(f));
-        q.anyOf("flagged", flags);
-        String pseudonym = pseudonym(patient);
-        if (pseudonym != null) q.anyOf("patient", List.of(pseudonym));
+        tokens(q, "programme", programme, null);
+        q.anyOf("flagged", flags(flagged));
+        byPatient(q, patient);
         dateRange(q, "authored_on", authoredOn);
         dateRange(q, "last_updated", lastUpdated);
         for (SortSpec s = sort; s != null; s = s.getChain()) {
@@ -121,14 +121,7 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
                 .orElseThrow(() -> new ResourceNotFoundException(id));
         Task current = parse(cur);
         if (body.getStatus() == null) throw new InvalidRequestException("Task.status is required");
-        Integer expected = null;
-        if (id.hasVersionIdPart()) {
-            try {
-                expected = Integer.valueOf(id.getVersionIdPart());
-            } catch (NumberFormatException e) {
-                throw new InvalidRequestException("bad version in If-Match: " + id.getVersionIdPart());
-            }
-        }
+        Integer expected = expectedVersion(rd.getHeader("If-Match"), id);
         String note = null;
         int known = current.getNote().size();
         List<Annotation> notes = body.getNote();
@@ -168,6 +161,44 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
         mo.setId(new IdType("Task", id.getIdPart(), Integer.toString(done.task().version())));
         mo.setResource(after);
         return mo;
+    }
+
+    private static final Pattern IF_MATCH = Pattern.compile("(?:W/)?\"([0-9]{1,9})\"");
+
+    /**
+     * The version an update expects: from {@code If-Match: W/"3"} (or {@code "3"}), read from the raw header so that
+     * a header without a usable version ({@code W/""}, {@code garbage}, two ETags) is 400, never "no precondition";
+     * {@code If-Match: *} asks only that the Task exists. No header: the version in the URL, if any.
+     */
+    static Integer expectedVersion(String ifMatch, IdType id) {
+        if (ifMatch != null) {
+            String v = ifMatch.trim();
+            if (v.equals("*")) return null;
+            Matcher m = IF_MATCH.matcher(v);
+            if (!m.matches()) {
+                throw new InvalidRequestException("If-Match must name one version of the Task, as W/\"<versionId>\"");
+            }
+            return Integer.valueOf(m.group(1));
+        }
+        if (!id.hasVersionIdPart()) return null;
+        try {
+            return Integer.valueOf(id.getVersionIdPart());
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("bad version: " + id.getVersionIdPart());
+        }
+    }
+
+    /** {@code flagged}: {@code true} or {@code false} (comma = OR); anything else is 400, never read as false. */
+    static List<Boolean> flags(TokenOrListParam flagged) {
+        List<Boolean> flags = new ArrayList<>();
+        for (String f : codes(flagged, null)) {
+            switch (f) {
+                case "true" -> flags.add(true);
+                case "false" -> flags.add(false);
+                default -> throw new InvalidRequestException("flagged must be true or false, not '" + f + "'");
+            }
+        }
+        return flags;
     }
 
     private static Outcome parseOutcome(String code) {

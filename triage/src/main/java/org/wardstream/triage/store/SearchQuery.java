@@ -50,6 +50,22 @@ public final class SearchQuery {
         return this;
     }
 
+    /** Nothing matches (a value that cannot match, e.g. a code of another system); {@code why} for the audit log. */
+    public SearchQuery none(String why) {
+        conditions.add("1 = 0");
+        described.add("none(" + why + ")");
+        return this;
+    }
+
+    /** Outside a time range: before {@code from} or at/after {@code to} (FHIR's {@code ne} on a date). */
+    public SearchQuery outside(String col, Instant from, Instant to) {
+        conditions.add("(" + column(col) + " < ? or " + column(col) + " >= ?)");
+        params.add(from);
+        params.add(to);
+        described.add(col + " not in [" + from + ", " + to + ")");
+        return this;
+    }
+
     /** A time range; either bound may be null. */
     public SearchQuery range(String col, Instant lower, boolean lowerInclusive, Instant upper, boolean upperInclusive) {
         if (lower != null) {

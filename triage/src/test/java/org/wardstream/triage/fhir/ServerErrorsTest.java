@@ -1,0 +1,30 @@
+package org.wardstream.triage.fhir;
+
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A FHIR 500 says "internal error" with a reference: never the database's message, SQL state or class names. */
+class ServerErrorsTest {
+
+    @Test
+    void aDatabaseErrorBecomesAGenericInternalErrorAndA4xxIsKept() {
+        ServerErrors errors = new ServerErrors();
+        RuntimeException db = new IllegalStateException("database: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00"
+                + " (SQL state 22021)", new SQLException("ERROR: invalid byte sequence", "22021"));
+        for (Throwable t : new Throwable[]{db, new InternalErrorException("HAPI-0389: Failed to call access method: "
+                + "org.wardstream.triage.store.Database$StoreException: database: ERROR: x", db)}) {
+            BaseServerResponseException out = errors.generic(null, t);
+            assertThat(out.getStatusCode()).isEqualTo(500);
+            assertThat(out.getMessage()).startsWith("internal error (reference ")
+                    .doesNotContain("SQL", "ERROR", "Exception", "org.", "UTF8");
+        }
+        InvalidRequestException bad = new InvalidRequestException("flagged must be true or false, not 'yes'");
+        assertThat(errors.generic(null, bad)).isSameAs(bad);
+    }
+}
