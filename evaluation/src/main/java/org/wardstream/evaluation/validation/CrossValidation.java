@@ -35,6 +35,7 @@ import java.util.function.Function;
  *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  *     [--fixed-thresholds 0.05,0.83,5,8[,0.95[,1.05]]] [--steady-grid 0.87,0.91,0.95] [--rise-grid 1.05]
  *     [--gate-objective all|nsr] [--no-rate-gate] [--onset-objective selection|episodes] [--onset-false-factor 1.5] [--onset-false-budget F] [--onset-keep-bar]
+ *     [--cross-fit 5]
  * </pre>
  * <ol>
  *   <li>Every record is read once and kept in memory; the {@link AfFeatures} of every segment are computed once by the
@@ -62,7 +63,10 @@ import java.util.function.Function;
  *       more): the selection is run once per onset persistence, the training records are scored through the run-time
  *       analyser with each candidate, and the persistence with the highest training Long-Term AF episode sensitivity
  *       within a false-episode budget wins ({@link #chooseOnsetByEpisodes}); with {@code --onset-keep-bar} only the 5-segment
- *       persistence runs the selection and the others keep its thresholds ({@link #ONSET_KEEP_BAR}).</li>
+ *       persistence runs the selection and the others keep its thresholds ({@link #ONSET_KEEP_BAR}).
+ *       {@code --cross-fit K}: the selection (both stages) reads out-of-fold probabilities of the training records
+ *       (K inner groups dealt as the folds are, each scored by a fit on the other K - 1; {@link #outOfFoldSequences})
+ *       instead of the in-sample ones; the model kept is still the fit on every training record.</li>
  *   <li>The held-out records then run through the run-time analyser ({@link RhythmValidation#evaluate}, beat by beat,
  *       the same classes the job runs) with that fold's model and are scored; the held-out results of all folds are
  *       pooled.</li>
@@ -176,6 +180,7 @@ public final class CrossValidation {
                 case "--onset-false-budget" -> ONSET_FALSE_BUDGET = Double.parseDouble(args[++i]);
                 case "--onset-false-factor" -> ONSET_FALSE_FACTOR = Double.parseDouble(args[++i]);
                 case "--onset-keep-bar" -> ONSET_KEEP_BAR = true;
+                case "--cross-fit" -> CROSS_FIT = Integer.parseInt(args[++i]);
                 case "--offset-segments-grid" -> OFFSET_SEGMENTS_GRID =
                         java.util.Arrays.stream(args[++i].split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
                 case "--nsr-no-trim" -> NSR_TRIM_WORST = false;
@@ -212,6 +217,13 @@ public final class CrossValidation {
                 }
             }
         }
+        if (CROSS_FIT == 1 || CROSS_FIT < 0 || (CROSS_FIT > 1 && (LEGACY_SELECTION || ONSET_OBJECTIVE_EPISODES))) {
+            // the legacy segment threshold and the episode objective's analyser scoring read in-sample probabilities
+            // outside the selection's sequences; cross-fitting them is not implemented
+            System.err.println("--cross-fit: K >= 2, and not with --legacy-selection or --onset-objective episodes");
+            System.exit(2);
+        }
+        CROSS_FIT_SEED = crossFitSeed(seed);
         List<Path> files;
         try {
             files = ValidationHarness.recordFiles(dirs);
@@ -285,6 +297,7 @@ public final class CrossValidation {
         }
 
         // cross-database
+        CROSS_FIT_SEED = crossFitSeed(seed);
         long t2 = System.nanoTime();
         List<Data> ltaf = byDb.getOrDefault("ltafdb", List.of());
         List<Data> mitNsr = new ArrayList<>(byDb.getOrDefault("mitdb", List.of()));
@@ -416,6 +429,7 @@ public final class CrossValidation {
                                             RhythmParameters base, int threads) throws InterruptedException {
         List<List<Data>> foldSets = new ArrayList<>();
         for (int k = 0; k < folds; k++) foldSets.add(new ArrayList<>());
+        CROSS_FIT_SEED = crossFitSeed(seed);
         Random rnd = new Random(seed);
         for (List<Data> ds : byDb.values()) {
             List<Data> shuffled = new ArrayList<>(ds);
@@ -714,8 +728,63 @@ public final class CrossValidation {
 
     /** Per training database: {probabilities, labels} sequences of its records (see {@link #simulate}). */
     static Map<String, List<double[][]>> sequences(List<Data> train, LogisticRegression lr) {
+        return sequences(train, d -> lr);
+    }
+
+    /**
+     * {@code --cross-fit K} (0: off [default]; 5 when used): the selection reads out-of-fold probabilities
+     * ({@link #outOfFoldSequences}) instead of those of the fit it chooses thresholds for; the model shipped with the
+     * thresholds is still that fit, on every training record.
+     */
+    static int CROSS_FIT = 0;
+    /** The seed of the inner dealing of {@code --cross-fit}, derived from the outer (fold assignment) seed. */
+    static volatile long CROSS_FIT_SEED = crossFitSeed(13);
+
+    static long crossFitSeed(long outerSeed) {
+        return outerSeed * 1_000_003L + 101;
+    }
+
+    /**
+     * The sequences the threshold selection reads: {@link #sequences} with the fit's own (in-sample) probabilities, or
+     * with {@code --cross-fit} the out-of-fold ones.
+     */
+    static Map<String, List<double[][]>> selectionSequences(List<Data> train, LogisticRegression lr) {
+        return CROSS_FIT > 1 ? outOfFoldSequences(train, CROSS_FIT, CROSS_FIT_SEED) : sequences(train, lr);
+    }
+
+    /**
+     * Cross-fitted sequences: the training records dealt into {@code k} groups as the outer folds are (within each
+     * database, in the order the databases first appear, shuffled with one {@code Random(seed)} and dealt round-robin),
+     * the model fitted ({@link #fit}) on the other {@code k - 1} groups, and each group's records' probabilities computed
+     * with the model that did not see them. The sequences keep the order of {@link #sequences}.
+     */
+    static Map<String, List<double[][]>> outOfFoldSequences(List<Data> train, int k, long seed) {
+        Map<String, List<Data>> byDb = new LinkedHashMap<>();
+        for (Data d : train) byDb.computeIfAbsent(d.db, x -> new ArrayList<>()).add(d);
+        List<List<Data>> groups = new ArrayList<>();
+        for (int g = 0; g < k; g++) groups.add(new ArrayList<>());
+        Random rnd = new Random(seed);
+        for (List<Data> ds : byDb.values()) {
+            List<Data> shuffled = new ArrayList<>(ds);
+            Collections.shuffle(shuffled, rnd);
+            for (int i = 0; i < shuffled.size(); i++) groups.get(i % k).add(shuffled.get(i));
+        }
+        Map<Data, LogisticRegression> modelOf = new java.util.IdentityHashMap<>();
+        for (List<Data> group : groups) {
+            if (group.isEmpty()) continue;
+            List<Data> rest = new ArrayList<>(train);
+            rest.removeAll(group);
+            LogisticRegression lr = fit(rest);
+            for (Data d : group) modelOf.put(d, lr);
+        }
+        return sequences(train, modelOf::get);
+    }
+
+    /** {@link #sequences(List, LogisticRegression)} with each record's probabilities from its own model. */
+    static Map<String, List<double[][]>> sequences(List<Data> train, Function<Data, LogisticRegression> modelOf) {
         Map<String, List<double[][]>> seqs = new LinkedHashMap<>();
         for (Data d : train) {
+            LogisticRegression lr = modelOf.apply(d);
             double[] p = new double[d.features.size()];
             double[] y = new double[p.length];
             double[] r = new double[p.length];
@@ -769,7 +838,7 @@ public final class CrossValidation {
 
     /** {@link #chooseThresholds(List, LogisticRegression)} over the onset persistences {@code onsetGrid}. */
     static double[] chooseThresholds(List<Data> train, LogisticRegression lr, int[] onsetGrid) {
-        Map<String, List<double[][]>> seqs = sequences(train, lr);
+        Map<String, List<double[][]>> seqs = selectionSequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate}
         List<double[]> admissible = new ArrayList<>();
@@ -838,7 +907,7 @@ public final class CrossValidation {
                         ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
                         : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
                 (int) c[5], (int) c[6], c[0], c[1], c[8], rise, c[2], c[3], c[7], c[4], gate);
-        System.err.println("selection " + LAST_SELECTION);
+        System.err.println("selection " + (CROSS_FIT > 1 ? "(cross-fitted, " + CROSS_FIT + " inner groups) " : "") + LAST_SELECTION);
         return new double[]{c[0], c[1], c[5], c[6], c[8], rise};
     }
 
@@ -1196,7 +1265,7 @@ public final class CrossValidation {
      */
     static double chooseOnset(List<Data> train, LogisticRegression lr, double threshold) {
         if (NO_ONSET_BAR) return threshold;
-        Map<String, List<double[][]>> seqs = sequences(train, lr);
+        Map<String, List<double[][]>> seqs = selectionSequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         RhythmParameters rp = RhythmParameters.DEFAULTS;
         double seCap = 0.995;

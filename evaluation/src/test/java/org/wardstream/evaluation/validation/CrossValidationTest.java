@@ -340,6 +340,59 @@ class CrossValidationTest {
         return expected;
     }
 
+    @Test
+    void crossFittedSequencesScoreEachRecordWithAFitThatDidNotSeeIt() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        var inSample = CrossValidation.sequences(data, refit(data));
+        var oof = CrossValidation.outOfFoldSequences(data, 2, 99);
+        assertThat(sameSequences(CrossValidation.outOfFoldSequences(data, 2, 99), oof)).as("deterministic").isTrue();
+        // the inner groups dealt as the outer folds are: per database shuffled with one Random(seed), round-robin
+        java.util.Map<String, List<CrossValidation.Data>> byDb = new java.util.LinkedHashMap<>();
+        for (CrossValidation.Data d : data) byDb.computeIfAbsent(d.db, k -> new ArrayList<>()).add(d);
+        List<List<CrossValidation.Data>> groups = List.of(new ArrayList<>(), new ArrayList<>());
+        java.util.Random rnd = new java.util.Random(99);
+        for (List<CrossValidation.Data> ds : byDb.values()) {
+            List<CrossValidation.Data> shuffled = new ArrayList<>(ds);
+            java.util.Collections.shuffle(shuffled, rnd);
+            for (int i = 0; i < shuffled.size(); i++) groups.get(i % 2).add(shuffled.get(i));
+        }
+        assertThat(oof.keySet()).containsExactlyElementsOf(inSample.keySet());
+        boolean differs = false;
+        for (CrossValidation.Data d : data) {
+            List<CrossValidation.Data> rest = new ArrayList<>(data);
+            rest.removeAll(groups.get(groups.get(0).contains(d) ? 0 : 1));
+            assertThat(rest).doesNotContain(d);
+            double[][] expected = CrossValidation.sequences(List.of(d), CrossValidation.fit(rest)).get(d.db).get(0);
+            int at = byDb.get(d.db).indexOf(d); // the order of sequences(): the training records' order within a database
+            double[][] got = oof.get(d.db).get(at), own = inSample.get(d.db).get(at);
+            assertThat(got[0]).as(d.rec.name).containsExactly(expected[0]);
+            for (int r = 1; r < 4; r++) assertThat(got[r]).containsExactly(own[r]); // labels, rates, durations unchanged
+            differs |= !java.util.Arrays.equals(got[0], own[0]);
+        }
+        assertThat(differs).as("out-of-fold probabilities differ from the in-sample ones").isTrue();
+        // --cross-fit: the selection reads them; the model kept is still the fit on every record
+        CrossValidation.CROSS_FIT = 2;
+        try {
+            AfModel m = CrossValidation.train(data, "subset");
+            assertThat(m.coef()[0]).isEqualTo(refit(data).beta[1]);
+            assertThat(sameSequences(CrossValidation.selectionSequences(data, refit(data)),
+                    CrossValidation.outOfFoldSequences(data, 2, CrossValidation.CROSS_FIT_SEED))).isTrue();
+        } finally {
+            CrossValidation.CROSS_FIT = 0;
+        }
+    }
+
+    /** Whether two {@link CrossValidation#sequences} maps hold the same values (NaN equal to NaN). */
+    private static boolean sameSequences(java.util.Map<String, List<double[][]>> a, java.util.Map<String, List<double[][]>> b) {
+        if (!a.keySet().equals(b.keySet())) return false;
+        for (String db : a.keySet()) {
+            List<double[][]> x = a.get(db), y = b.get(db);
+            if (x.size() != y.size()) return false;
+            for (int i = 0; i < x.size(); i++) if (!java.util.Arrays.deepEquals(x.get(i), y.get(i))) return false;
+        }
+        return true;
+    }
+
     /** The model {@link CrossValidation#train} fits, refitted the same way (deterministic). */
     private static LogisticRegression refit(List<CrossValidation.Data> data) {
         return CrossValidation.fit(data);
