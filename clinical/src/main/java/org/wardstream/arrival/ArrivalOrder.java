@@ -221,8 +221,9 @@ public final class ArrivalOrder {
         long oldest = continues ? Math.min(s.earlierOldestMs, deviceMs) : deviceMs;
         long newest = continues ? Math.max(s.earlierNewestMs, deviceMs) : deviceMs;
         long firstReceived = continues ? s.earlierFirstReceivedMs : receivedMs;
-        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs()
-                && !(openSinceMs != NO_TIME && openSinceMs <= oldest && isUpload(firstReceived, receivedMs, oldest, newest))) {
+        boolean insideOpenEpisode = openSinceMs != NO_TIME && openSinceMs <= oldest
+                && isUpload(firstReceived, receivedMs, oldest, newest);
+        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs() && !insideOpenEpisode) {
             return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
         }
         s.earlierCount = count;
