@@ -36,6 +36,10 @@ import java.util.Optional;
  * The stored resources: ingest of alert messages and enrolments (idempotent, merging with clinicians' state),
  * clinicians' actions (with their triage-events outbox rows and audit rows in the same transaction), and reads.
  * Every change of a resource is a new version, kept in {@code resource_history}.
+ *
+ * <p>Lock order, in every transaction that changes a Task (ingest, enrolment, clinician's action): the Task's
+ * {@code resource} row first, then its {@code task_state} row. Taking them the other way round in one path and this
+ * way in another deadlocks the two.
  */
 public final class TaskStore {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
@@ -145,6 +149,8 @@ public final class TaskStore {
             }
         }
 
+        // the lock order of act(): the Task's resource row (if there is one yet), then task_state
+        lockTask(c, id);
         StateRow beforeRow = loadStateRow(c, id);
         ClinicianState before = beforeRow == null ? null : beforeRow.state;
         if (beforeRow != null) {
@@ -160,6 +166,14 @@ public final class TaskStore {
         saveState(c, id, pipelineJson, lifecycle, state, before == null);
         changes.add(storeTask(c, id, task, state, programme, m.patient(), m.episodeType(), now));
         return true;
+    }
+
+    /** Locks the Task's current row, if it has one (the first lock of every change of a Task). */
+    private static void lockTask(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from resource where res_type = 'Task' and id = ? for update")) {
+            ps.setString(1, id);
+            ps.executeQuery().close();
+        }
     }
 
     /** Records a record that could not be read (kept, never silently dropped); a second time is ignored. */

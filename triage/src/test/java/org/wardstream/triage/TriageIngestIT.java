@@ -1,0 +1,134 @@
+package org.wardstream.triage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.wardstream.triage.TriageTestServer.CLINICIAN_A;
+import static org.wardstream.triage.TriageTestServer.PASSWORD;
+import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
+
+/**
+ * The alert ingest against what the clinicians do at the same time: clinicians' actions during a stream of pipeline
+ * updates of the same Task (no deadlock: no 500, no change lost as a reject).
+ */
+class TriageIngestIT {
+    @RegisterExtension
+    static final TriageTestServer TRIAGE = new TriageTestServer();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Instant START = Instant.parse("2026-03-03T10:00:00Z");
+
+    private static Http clinicianA;
+
+    @BeforeAll
+    static void setUp() {
+        clinicianA = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
+    }
+
+    private static JsonNode awaitTask(String id, int version) {
+        return awaitTaskWhere(id, "version " + version + " or later", t -> t.at("/meta/versionId").asInt() >= version);
+    }
+
+    /** The Task once it shows what the condition looks for (a change not yet consumed shows nothing of it). */
+    private static JsonNode awaitTaskWhere(String id, String what, java.util.function.Predicate<JsonNode> condition) {
+        JsonNode[] out = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> r = clinicianA.get("/fhir/Task/" + id);
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode t = JSON.readTree(r.body());
+            assertThat(condition).as(what + ": " + t).accepts(t);
+            out[0] = t;
+        });
+        return out[0];
+    }
+
+    /** Sends an alert of another episode of the patient and waits for it: every earlier record of its partition is consumed. */
+    private static void marker(String patient, String id) throws Exception {
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, id, patient, EpisodeType.PAUSE, Severity.URGENT,
+                START, 2));
+        awaitTask(id, 1);
+    }
+
+    static List<String> rows(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = TRIAGE.server().database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = clinicianA.get(path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    // ------------------------------------------------------------------------------ actions during ingest
+
+    @Test
+    void cliniciansActingWhileThePipelineUpdatesTheSameTaskGetNo500AndNoAlertChangeIsRejected() throws Exception {
+        TRIAGE.enrol("pi-1", PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-i1", "pi-1", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 1));
+        awaitTask("ep-i1", 1);
+        int updates = 150;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<String>>> actors = new ArrayList<>();
+            for (int th = 0; th < 3; th++) {
+                int thread = th;
+                actors.add(pool.submit(() -> {
+                    List<String> failures = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        HttpResponse<String> r = clinicianA.postJson("/api/tasks/ep-i1/actions",
+                                "{\"action\":\"note\",\"note\":\"n" + thread + "-" + i + "\"}", Map.of());
+                        if (r.statusCode() != 200) failures.add(r.statusCode() + " " + r.body());
+                    }
+                    return failures;
+                }));
+            }
+            for (int i = 0; i < updates; i++) {
+                TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-i1", "pi-1",
+                        EpisodeType.ATRIAL_FIBRILLATION, Severity.URGENT, START, 2 + i));
+            }
+            List<String> failures = new ArrayList<>();
+            for (Future<List<String>> f : actors) failures.addAll(f.get(120, TimeUnit.SECONDS));
+            assertThat(failures).as("note actions while the pipeline updates the Task").isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
+        marker("pi-1", "ep-i1-marker");
+        assertThat(rows("select count(*) from alert_message where episode_id = 'ep-i1'"))
+                .as("every alert change stored").containsExactly(Integer.toString(updates + 1));
+        assertThat(rows("select reason from ingest_reject where topic = 'alerts'")).as("alert changes rejected").isEmpty();
+        JsonNode task = get("/fhir/Task/ep-i1");
+        assertThat(task.at("/note").size()).as("every note kept").isEqualTo(3 * perThread);
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).isEqualTo("updated");
+    }
+}
