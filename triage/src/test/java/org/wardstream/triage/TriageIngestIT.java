@@ -33,8 +33,9 @@ import static org.wardstream.triage.TriageTestServer.PASSWORD;
 import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
 
 /**
- * The alert ingest against what the clinicians do at the same time: clinicians' actions during a stream of pipeline
- * updates of the same Task (no deadlock: no 500, no change lost as a reject).
+ * The alert ingest against what the clinicians do at the same time, and against what a producer should not send:
+ * clinicians' actions during a stream of pipeline updates of the same Task (no deadlock: no 500, no change lost as a
+ * reject), and a Bundle carrying more than the pseudonym (dropped before anything is stored or served).
  */
 class TriageIngestIT {
     @RegisterExtension
@@ -130,5 +131,38 @@ class TriageIngestIT {
         JsonNode task = get("/fhir/Task/ep-i1");
         assertThat(task.at("/note").size()).as("every note kept").isEqualTo(3 * perThread);
         assertThat(task.at("/businessStatus/coding/0/code").asText()).isEqualTo("updated");
+    }
+
+    // ------------------------------------------------------------------------------ only the pseudonym
+
+    @Test
+    void aBundleWithANameAndAnNhsNumberIsStoredAndServedWithThePseudonymOnly() throws Exception {
+        TRIAGE.enrol("pi-6", PROGRAMME_A);
+        String json = FhirAlerts.toJson(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-n1", "pi-6", EpisodeType.PAUSE,
+                Severity.URGENT, START, 1));
+        // a producer's bug: the subject carries a name and an NHS number as display, the Task an NHS-number identifier
+        JsonNode b = JSON.readTree(json);
+        for (JsonNode e : b.at("/entry")) {
+            JsonNode r = e.at("/resource");
+            if (r.has("subject")) ((ObjectNode) r.get("subject")).put("display", "Jane Doe 9434765919");
+            if (r.has("for")) ((ObjectNode) r.get("for")).put("display", "Jane Doe 9434765919");
+            if ("Task".equals(r.at("/resourceType").asText())) {
+                ((ObjectNode) r).putArray("identifier").addObject()
+                        .put("system", "https://fhir.nhs.uk/Id/nhs-number").put("value", "9434765919");
+            }
+        }
+        TRIAGE.sendRawAlert("pi-6", b.toString().getBytes(StandardCharsets.UTF_8));
+        marker("pi-6", "ep-n1-marker");
+        List<String> served = List.of(clinicianA.get("/fhir/Task/ep-n1").body(), clinicianA.get("/fhir/Observation/ep-n1").body(),
+                clinicianA.get("/fhir/Task/ep-n1/_history").body(), clinicianA.get("/fhir/Provenance?target=Task/ep-n1").body());
+        for (String body : served) assertThat(body).contains("ep-n1").doesNotContain("Jane Doe", "9434765919");
+        JsonNode task = get("/fhir/Task/ep-n1");
+        assertThat(task.at("/for/identifier/value").asText()).isEqualTo("pi-6");
+        assertThat(rows("select bundle_json from alert_message where episode_id = 'ep-n1'")).singleElement().asString()
+                .contains("pi-6").doesNotContain("Jane Doe", "9434765919");
+        assertThat(rows("select json from resource_history where id = 'ep-n1'"))
+                .noneMatch(j -> j.contains("Jane Doe") || j.contains("9434765919"));
+        assertThat(rows("select pipeline_json from task_state where id = 'ep-n1'")).singleElement().asString()
+                .doesNotContain("Jane Doe", "9434765919");
     }
 }

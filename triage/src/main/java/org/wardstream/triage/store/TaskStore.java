@@ -9,6 +9,8 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
@@ -42,6 +44,7 @@ import java.util.Optional;
  * way in another deadlocks the two.
  */
 public final class TaskStore {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskStore.class);
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final Map<String, Integer> PRIORITY_RANK = Map.of("routine", 1, "urgent", 2, "asap", 3, "stat", 4);
 
@@ -93,6 +96,7 @@ public final class TaskStore {
 
     /**
      * Stores one alert message unless its Bundle id was seen before (then nothing changes: a replay or redelivery).
+     * Anything beyond the pseudonym is dropped from the Bundle first ({@link Pseudonymous}).
      *
      * @return true if it was new
      * @throws IllegalArgumentException if the message is not a readable alert Bundle (nothing stored)
@@ -106,6 +110,13 @@ public final class TaskStore {
             throw new IllegalArgumentException("not a FHIR R4 Bundle: " + e.getMessage(), e);
         }
         AlertMessage m = FhirAlerts.read(bundle);
+        int dropped = Pseudonymous.strip(bundle);
+        if (dropped > 0) {
+            // the count only: the dropped values are never logged
+            LOG.warn("alert message {} (episode {}): {} element(s) beyond the pseudonym dropped before storing"
+                    + " (display, other identifiers, other resources)", m.bundleId(), m.episodeId(), dropped);
+            bundleJson = parser().encodeResourceToString(bundle);
+        }
         Observation obs = null;
         Task task = null;
         Provenance prov = null;
