@@ -33,9 +33,10 @@ import static org.wardstream.triage.TriageTestServer.PASSWORD;
 import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
 
 /**
- * The alert ingest against what the clinicians do at the same time, and against what a producer should not send:
- * clinicians' actions during a stream of pipeline updates of the same Task (no deadlock: no 500, no change lost as a
- * reject), and a Bundle carrying more than the pseudonym (dropped before anything is stored or served).
+ * The alert ingest against what the pipeline and the clinicians do at the same time or in another order: clinicians'
+ * actions during a stream of pipeline updates of the same Task (no deadlock: no 500, no change lost as a reject),
+ * changes of one episode arriving out of order (the stored state only moves forward), and a Bundle carrying more
+ * than the pseudonym (dropped before anything is stored or served).
  */
 class TriageIngestIT {
     @RegisterExtension
@@ -131,6 +132,78 @@ class TriageIngestIT {
         JsonNode task = get("/fhir/Task/ep-i1");
         assertThat(task.at("/note").size()).as("every note kept").isEqualTo(3 * perThread);
         assertThat(task.at("/businessStatus/coding/0/code").asText()).isEqualTo("updated");
+    }
+
+    // ------------------------------------------------------------------------------ order of arrival
+
+    @Test
+    void aClosedEpisodeStaysClosedWhenItsOpenedArrivesLate() throws Exception {
+        TRIAGE.enrol("pi-2", PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-o1", "pi-2", EpisodeType.TACHYCARDIA,
+                Severity.URGENT, START, 30));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-o1", "pi-2", EpisodeType.TACHYCARDIA,
+                Severity.URGENT, START, 1));
+        marker("pi-2", "ep-o1-marker");
+        JsonNode task = get("/fhir/Task/ep-o1");
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).as("lifecycle").isEqualTo("closed");
+        assertThat(task.at("/authoredOn").asText()).as("raised when the OPENED was").isEqualTo("2026-03-03T10:01:00Z");
+        JsonNode obs = get("/fhir/Observation/ep-o1");
+        assertThat(obs.at("/status").asText()).isEqualTo("final");
+        assertThat(obs.at("/effectivePeriod/end").isMissingNode()).isFalse();
+        assertThat(rows("select count(*) from alert_message where episode_id = 'ep-o1'")).as("both messages kept")
+                .containsExactly("2");
+        assertThat(get("/fhir/Provenance?target=Task/ep-o1").at("/total").asInt()).as("both changes' Provenance").isEqualTo(2);
+    }
+
+    @Test
+    void aSelfResolvedDeviceOfflineAlertStaysOffTheWorklistWhenItsOpenedArrivesLate() throws Exception {
+        TRIAGE.enrol("pi-3", PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-o2", "pi-3", EpisodeType.DEVICE_OFFLINE,
+                Severity.ROUTINE, START, 30));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-o2", "pi-3", EpisodeType.DEVICE_OFFLINE,
+                Severity.ROUTINE, START, 1));
+        marker("pi-3", "ep-o2-marker");
+        assertThat(get("/fhir/Task/ep-o2").at("/status").asText()).isEqualTo("cancelled");
+        assertThat(get("/fhir/Task?status=requested,accepted,in-progress&_id=ep-o2").at("/total").asInt())
+                .as("on the worklist").isZero();
+    }
+
+    @Test
+    void anOlderUpdateArrivingAfterTheEscalationKeepsTheEscalatedPriorityAndLifecycle() throws Exception {
+        TRIAGE.enrol("pi-4", PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-o3", "pi-4", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 1));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "ep-o3", "pi-4", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.STAT, START, 40));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-o3", "pi-4", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 20));
+        marker("pi-4", "ep-o3-marker");
+        JsonNode task = get("/fhir/Task/ep-o3");
+        assertThat(task.at("/priority").asText()).isEqualTo("stat");
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).isEqualTo("escalated");
+        assertThat(rows("select count(*) from alert_message where episode_id = 'ep-o3'")).containsExactly("3");
+    }
+
+    @Test
+    void aLateEscalationOfAClosedEpisodeStillReopensTheResolvedTaskAndKeepsItClosed() throws Exception {
+        TRIAGE.enrol("pi-5", PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "ep-o4", "pi-5", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 1));
+        awaitTask("ep-o4", 1);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-o4", "pi-5", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.URGENT, START, 50));
+        awaitTaskWhere("ep-o4", "closed", t -> t.at("/businessStatus/coding/0/code").asText().equals("closed"));
+        assertThat(clinicianA.postJson("/api/tasks/ep-o4/actions", "{\"action\":\"resolve\",\"outcome\":\"false-alarm\"}",
+                Map.of()).statusCode()).isEqualTo(200);
+        // an escalation from minute 40 (before the close, without the end) that arrives after it
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "ep-o4", "pi-5", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.STAT, START, 40));
+        JsonNode task = awaitTaskWhere("ep-o4", "escalated", t -> t.at("/priority").asText().equals("stat"));
+        assertThat(task.at("/priority").asText()).isEqualTo("stat");
+        assertThat(task.at("/status").asText()).as("back on the worklist").isEqualTo("requested");
+        assertThat(task.toString()).contains("escalated-after-triage");
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).as("lifecycle").isEqualTo("closed");
+        assertThat(get("/fhir/Observation/ep-o4").at("/status").asText()).isEqualTo("final");
     }
 
     // ------------------------------------------------------------------------------ only the pseudonym
