@@ -563,6 +563,24 @@ public final class FhirAlerts {
                 task.getDescription());
     }
 
+    /**
+     * The change's own time, for putting one episode's changes in order whatever order they arrive in: the
+     * Provenance's {@code occurred} (the {@link AlertChange#atMs()} the message was made from), else the Task's
+     * {@code lastModified}, else the Bundle's {@code timestamp}; null if the message has none of them.
+     */
+    public static Instant changedAt(Bundle b) {
+        Task task = null;
+        for (Bundle.BundleEntryComponent e : b.getEntry()) {
+            Resource r = e.getResource();
+            if (r instanceof Provenance p && p.hasOccurredDateTimeType() && p.getOccurredDateTimeType().getValue() != null) {
+                return p.getOccurredDateTimeType().getValue().toInstant();
+            }
+            if (r instanceof Task t && task == null) task = t;
+        }
+        if (task != null && task.getLastModified() != null) return task.getLastModified().toInstant();
+        return b.getTimestamp() == null ? null : b.getTimestamp().toInstant();
+    }
+
     private static AlertChange.Kind kindOf(String code) {
         for (AlertChange.Kind k : AlertChange.Kind.values()) if (lifecycleCode(k).equals(code)) return k;
         return null;

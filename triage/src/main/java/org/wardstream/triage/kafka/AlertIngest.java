@@ -15,6 +15,7 @@ import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.schema.wire.DecodeException;
+import org.wardstream.triage.store.Database;
 import org.wardstream.triage.store.TaskStore;
 
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,9 @@ import java.util.function.Consumer;
  * Reads {@code alerts} and {@code enrolments} (read committed) into PostgreSQL. Each poll's records go into one
  * database transaction; the consumer offsets are committed only after it committed, so a crash re-reads the batch
  * and the Bundle ids make that harmless. A record that cannot be read is kept in {@code ingest_reject} with the
- * reason. A database failure rewinds to the batch's first offsets and retries after a pause.
+ * reason. A failure that is the database's and passing (a deadlock past {@link Database#tx}'s retries, a lost
+ * connection) never makes a reject: the ingest commits what it stored, rewinds to the first record it did not store
+ * and tries again after a pause.
  */
 public final class AlertIngest implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertIngest.class);
@@ -72,6 +75,18 @@ public final class AlertIngest implements AutoCloseable {
         return ingested;
     }
 
+    /**
+     * What storing (part of) a poll's records did.
+     *
+     * @param fresh    new alert messages stored
+     * @param changes  the Task changes to announce
+     * @param next     per partition, the offset after the last record stored (or rejected)
+     * @param complete every record of the poll was stored or rejected
+     */
+    private record Progress(long fresh, List<TaskStore.TaskChange> changes, Map<TopicPartition, Long> next,
+                            boolean complete) {
+    }
+
     private void run() {
         AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
         AvroCodec<Enrolment> enrolments = AvroCodec.enrolments();
@@ -84,73 +99,110 @@ public final class AlertIngest implements AutoCloseable {
             }
             if (batch.isEmpty()) continue;
             try {
-                List<TaskStore.TaskChange> changes = new ArrayList<>();
-                long fresh;
+                Progress done;
                 try {
-                    fresh = store.database().tx(c -> storeAll(c, batch, changes, keys, enrolments));
+                    done = store.database().tx(c -> storeAll(c, batch, keys, enrolments));
                 } catch (RuntimeException batchFailed) {
+                    // the database's passing trouble (Database.tx has already retried a deadlock): the whole poll again
+                    if (Database.transientFailure(batchFailed)) throw batchFailed;
                     // one record may be what fails: store them one by one, and keep a failing one as a reject
-                    changes.clear();
-                    fresh = oneByOne(batch, changes, keys, enrolments);
+                    done = oneByOne(batch, keys, enrolments);
                 }
                 Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-                for (TopicPartition tp : batch.partitions()) {
-                    List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
-                    commit.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+                done.next().forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
+                if (!commit.isEmpty()) consumer.commitSync(commit);
+                ingested += done.fresh();
+                for (TaskStore.TaskChange ch : done.changes()) onChange.accept(ch);
+                if (!done.complete()) {
+                    // stopped at a record the database could not take just now: from there again, after a pause
+                    for (TopicPartition tp : batch.partitions()) {
+                        Long next = done.next().get(tp);
+                        consumer.seek(tp, next != null ? next : batch.records(tp).get(0).offset());
+                    }
+                    if (!pause()) break;
                 }
-                consumer.commitSync(commit);
-                ingested += fresh;
-                for (TaskStore.TaskChange ch : changes) onChange.accept(ch);
             } catch (WakeupException e) {
                 break;
             } catch (RuntimeException e) {
                 LOG.error("alert ingest: the batch was not stored ({}); retrying from its first offsets", e.getMessage());
                 for (TopicPartition tp : batch.partitions()) consumer.seek(tp, batch.records(tp).get(0).offset());
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+                if (!pause()) break;
             }
         }
         consumer.close(Duration.ofSeconds(5));
     }
 
-    /** Stores every record of the batch in the caller's transaction; returns how many alert messages were new. */
-    private long storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch, List<TaskStore.TaskChange> changes,
-                          AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) throws SQLException {
+    /** A second before storing again; false if interrupted (stop). */
+    private static boolean pause() {
+        try {
+            Thread.sleep(1000);
+            return true;
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Stores every record of the batch in the caller's transaction (a retried transaction starts afresh). */
+    private Progress storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch, AvroCodec<PatientKey> keys,
+                              AvroCodec<Enrolment> enrolments) throws SQLException {
+        List<TaskStore.TaskChange> changes = new ArrayList<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             if (storeOne(c, r, changes, keys, enrolments)) fresh++;
         }
-        return fresh;
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (TopicPartition tp : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
+            next.put(tp, rs.get(rs.size() - 1).offset() + 1);
+        }
+        return new Progress(fresh, changes, next, true);
     }
 
     /**
-     * Each record in its own transaction; a record whose storing fails (an SQL error or a bug) while the database
-     * answers is kept in
-     * ingest_reject with the reason (so it cannot stop the ingest). If even that fails, the database is down: the
-     * exception goes up and the batch is retried.
+     * Each record in its own transaction. A record whose storing fails because of the record (it cannot be read, it
+     * is not valid, or it meets a bug) is kept in ingest_reject with the reason, so it cannot stop the ingest. A
+     * failure that is the database's and passing ({@link Database#transientFailure}: a deadlock that outlasted
+     * {@link Database#tx}'s retries, a lost connection) never makes a reject: the records before it are committed
+     * and the ingest stops there, to store that record again after a pause.
      */
-    private long oneByOne(ConsumerRecords<byte[], byte[]> batch, List<TaskStore.TaskChange> changes,
-                          AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) {
+    private Progress oneByOne(ConsumerRecords<byte[], byte[]> batch, AvroCodec<PatientKey> keys,
+                              AvroCodec<Enrolment> enrolments) {
+        List<TaskStore.TaskChange> changes = new ArrayList<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
-            List<TaskStore.TaskChange> mine = new ArrayList<>();
             try {
-                if (store.database().tx(c -> storeOne(c, r, mine, keys, enrolments))) fresh++;
+                List<TaskStore.TaskChange> mine = new ArrayList<>();
+                boolean isNew = store.database().tx(c -> {
+                    mine.clear(); // a retried transaction starts afresh
+                    return storeOne(c, r, mine, keys, enrolments);
+                });
+                if (isNew) fresh++;
                 changes.addAll(mine);
             } catch (RuntimeException e) {
-                store.database().tx(c -> {
-                    store.reject(c, r.topic(), r.partition(), r.offset(), "could not be stored: " + e.getMessage(), Instant.now());
-                    return null;
-                });
+                if (Database.transientFailure(e)) {
+                    LOG.warn("alert ingest: {}-{}@{} not stored for now ({}); storing it again shortly", r.topic(),
+                            r.partition(), r.offset(), e.getMessage());
+                    return new Progress(fresh, changes, next, false);
+                }
+                try {
+                    store.database().tx(c -> {
+                        store.reject(c, r.topic(), r.partition(), r.offset(), "could not be stored: " + e.getMessage(),
+                                Instant.now());
+                        return null;
+                    });
+                } catch (RuntimeException rejectFailed) {
+                    LOG.warn("alert ingest: {}-{}@{} could not be stored nor kept as a reject ({}); storing it again"
+                            + " shortly", r.topic(), r.partition(), r.offset(), rejectFailed.getMessage());
+                    return new Progress(fresh, changes, next, false);
+                }
                 LOG.error("alert ingest: {}-{}@{} could not be stored and is kept in ingest_reject: {}", r.topic(),
                         r.partition(), r.offset(), e.getMessage());
             }
+            next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         }
-        return fresh;
+        return new Progress(fresh, changes, next, true);
     }
 
     /** Stores one record; true if it was a new alert message. Unreadable records become ingest_reject rows. */

@@ -55,8 +55,34 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    /** How many times {@link #tx} runs a unit of work that PostgreSQL aborted as a deadlock or serialization failure. */
+    static final int ATTEMPTS = 5;
+
+    /**
+     * Runs the work in one transaction: committed when it returns, rolled back when it throws. A transaction that
+     * PostgreSQL aborted because of a concurrent one (deadlock {@code 40P01}, serialization failure {@code 40001})
+     * is run again, up to {@value #ATTEMPTS} times in all with a short growing pause, so the work must not keep
+     * anything outside the database between attempts (start its result lists inside the lambda). If every attempt
+     * is aborted, {@link Conflict} (a {@link StoreException}) says so: the caller may try again later.
+     */
     public <T> T tx(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (StoreException e) {
+                if (!(e.getCause() instanceof SQLException sql) || !retriable(sql)) throw e;
+                if (attempt >= ATTEMPTS) throw new Conflict(sql, attempt);
+                pause(attempt);
+            } catch (RuntimeException e) {
+                SQLException sql = sqlCause(e);
+                if (sql == null || !retriable(sql)) throw e;
+                if (attempt >= ATTEMPTS) throw new Conflict(sql, attempt);
+                pause(attempt);
+            }
+        }
+    }
+
+    private <T> T once(Work<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -72,15 +98,72 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Deadlock or serialization failure: the transaction was rolled back and may succeed if run again. */
+    static boolean retriable(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure is the database's and passing: a deadlock or serialization failure ({@link Conflict} or
+     * class 40), a lost or refused connection (08), too few resources (53), an operator's intervention such as a
+     * shutdown (57), a lock not available (55P03). Not a fault of the data being stored: trying again later can
+     * succeed.
+     */
+    public static boolean transientFailure(Throwable t) {
+        if (t instanceof Conflict) return true;
+        SQLException sql = sqlCause(t);
+        if (sql == null) return false;
+        String state = sql.getSQLState();
+        if (state == null) return true; // no SQL state: the driver's own I/O failure (e.g. the pool's timeout)
+        return state.startsWith("40") || state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                || state.equals("55P03");
+    }
+
+    private static SQLException sqlCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException s) return s;
+            if (c.getCause() == c) break;
+        }
+        return null;
+    }
+
+    private static void pause(int attempt) {
+        long ms = 10L << Math.min(attempt, 6); // 20, 40, 80, 160 ms
+        try {
+            Thread.sleep(ms + java.util.concurrent.ThreadLocalRandom.current().nextLong(ms));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry a transaction", ie);
+        }
+    }
+
     @Override
     public void close() {
         pool.close();
     }
 
     /** A database failure (the SQL state and message; no row content). */
-    public static final class StoreException extends RuntimeException {
+    public static class StoreException extends RuntimeException {
         public StoreException(SQLException e) {
             super("database: " + e.getMessage() + " (SQL state " + e.getSQLState() + ")", e);
+        }
+
+        StoreException(String message, SQLException e) {
+            super(message, e);
+        }
+    }
+
+    /**
+     * A transaction that a concurrent one kept aborting (deadlock or serialization failure, every attempt): nothing
+     * was changed and the same request can succeed a moment later. Its message holds no SQL or row content.
+     */
+    public static final class Conflict extends StoreException {
+        public Conflict(SQLException e, int attempts) {
+            super("the change collided with concurrent changes " + attempts + " times (SQL state " + e.getSQLState()
+                    + "); nothing was changed: try again", e);
         }
     }
 }

@@ -9,10 +9,13 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
 import org.wardstream.triage.workflow.Outcome;
+import org.wardstream.triage.workflow.PipelineOrder;
 import org.wardstream.triage.workflow.TaskMerge;
 import org.wardstream.triage.workflow.TaskMerge.ClinicianState;
 import org.wardstream.triage.workflow.TaskMerge.Note;
@@ -36,8 +39,13 @@ import java.util.Optional;
  * The stored resources: ingest of alert messages and enrolments (idempotent, merging with clinicians' state),
  * clinicians' actions (with their triage-events outbox rows and audit rows in the same transaction), and reads.
  * Every change of a resource is a new version, kept in {@code resource_history}.
+ *
+ * <p>Lock order, in every transaction that changes a Task (ingest, enrolment, clinician's action): the Task's
+ * {@code resource} row first, then its {@code task_state} row. Taking them the other way round in one path and this
+ * way in another deadlocks the two.
  */
 public final class TaskStore {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskStore.class);
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final Map<String, Integer> PRIORITY_RANK = Map.of("routine", 1, "urgent", 2, "asap", 3, "stat", 4);
 
@@ -89,6 +97,11 @@ public final class TaskStore {
 
     /**
      * Stores one alert message unless its Bundle id was seen before (then nothing changes: a replay or redelivery).
+     * Anything beyond the pseudonym is dropped from the Bundle first ({@link Pseudonymous}). Every message is kept
+     * in {@code alert_message} and its Provenance stored; the Task's clinical content and the Observation follow
+     * the episode's latest change in the pipeline's order ({@link PipelineOrder}), not the latest to arrive.
+     *
+     * <p>Locks, as {@link #act} takes them: the Task's {@code resource} row first, then its {@code task_state} row.
      *
      * @return true if it was new
      * @throws IllegalArgumentException if the message is not a readable alert Bundle (nothing stored)
@@ -102,6 +115,14 @@ public final class TaskStore {
             throw new IllegalArgumentException("not a FHIR R4 Bundle: " + e.getMessage(), e);
         }
         AlertMessage m = FhirAlerts.read(bundle);
+        Instant changedAt = FhirAlerts.changedAt(bundle);
+        int dropped = Pseudonymous.strip(bundle);
+        if (dropped > 0) {
+            // the count only: the dropped values are never logged
+            LOG.warn("alert message {} (episode {}): {} element(s) beyond the pseudonym dropped before storing"
+                    + " (display, other identifiers, other resources)", m.bundleId(), m.episodeId(), dropped);
+            bundleJson = parser().encodeResourceToString(bundle);
+        }
         Observation obs = null;
         Task task = null;
         Provenance prov = null;
@@ -125,13 +146,26 @@ public final class TaskStore {
             ps.setString(8, bundleJson);
             if (ps.executeUpdate() == 0) return false;
         }
+        // the lock order of act(): the Task's resource row (if there is one yet), then task_state
+        lockTask(c, id);
+        StateRow beforeRow = loadStateRow(c, id);
         String programme = programmeOf(c, m.patient());
         String taskRef = "Task/" + id;
         String obsRef = "Observation/" + id;
 
-        obs.setId(id);
-        store(c, "Observation", id, obs, new Cols(m.patient(), programme, m.episodeType(),
-                obs.getStatus() == null ? null : obs.getStatus().toCode(), null, null, false, null), now);
+        String lifecycle = TaskMerge.lifecycle(task);
+        PipelineOrder.Position incoming = new PipelineOrder.Position(lifecycle, changedAt,
+                PipelineOrder.stage(lifecycle, m.end() != null));
+        Task earlier = beforeRow == null ? null : parser().parseResource(Task.class, beforeRow.pipelineJson);
+        PipelineOrder.Decision d = PipelineOrder.decide(beforeRow == null ? null : beforeRow.position(),
+                earlier == null || earlier.getPriority() == null ? null : earlier.getPriority().toCode(),
+                incoming, task.getPriority() == null ? null : task.getPriority().toCode());
+
+        if (d.replaces()) {
+            obs.setId(id);
+            store(c, "Observation", id, obs, new Cols(m.patient(), programme, m.episodeType(),
+                    obs.getStatus() == null ? null : obs.getStatus().toCode(), null, null, false, null), now);
+        }
 
         if (prov != null) {
             String provId = prov.getIdElement().getIdPart();
@@ -144,22 +178,34 @@ public final class TaskStore {
                         false, id), now);
             }
         }
+        // authoredOn = when the alert was first raised (each change's Bundle carries its own raise time)
+        boolean raisedEarlier = earlier != null && task.hasAuthoredOn()
+                && (!earlier.hasAuthoredOn() || task.getAuthoredOn().before(earlier.getAuthoredOn()));
+        if (!d.changes() && !raisedEarlier) return true; // an earlier change arriving late: kept as a message and a Provenance
 
-        StateRow beforeRow = loadStateRow(c, id);
         ClinicianState before = beforeRow == null ? null : beforeRow.state;
-        if (beforeRow != null) {
-            // authoredOn = when the alert was first raised (each change's Bundle carries its own raise time)
-            Task earlier = parser().parseResource(Task.class, beforeRow.pipelineJson);
-            if (earlier.hasAuthoredOn() && (!task.hasAuthoredOn() || earlier.getAuthoredOn().before(task.getAuthoredOn()))) {
-                task.setAuthoredOnElement(earlier.getAuthoredOnElement());
-            }
+        Task pipeline = d.replaces() ? task : earlier;
+        PipelineOrder.Position position = d.replaces() ? incoming : beforeRow.position();
+        if (d.priority() != null) pipeline.setPriority(Task.TaskPriority.fromCode(d.priority()));
+        if (earlier != null) {
+            Task first = raisedEarlier ? task : earlier;
+            if (first.hasAuthoredOn()) pipeline.setAuthoredOnElement(first.getAuthoredOnElement().copy());
         }
-        String pipelineJson = parser().encodeResourceToString(task);
-        String lifecycle = TaskMerge.lifecycle(task);
-        ClinicianState state = TaskMerge.onPipelineChange(before == null ? ClinicianState.none() : before, lifecycle, now);
-        saveState(c, id, pipelineJson, lifecycle, state, before == null);
-        changes.add(storeTask(c, id, task, state, programme, m.patient(), m.episodeType(), now));
+        String pipelineJson = parser().encodeResourceToString(pipeline);
+        ClinicianState state = TaskMerge.onPipelineChange(before == null ? ClinicianState.none() : before,
+                d.escalates() ? "escalated" : lifecycle, now);
+        saveState(c, id, new StateRow(pipelineJson, position.lifecycle(), position.changedAt(), position.stage(), state),
+                before == null);
+        changes.add(storeTask(c, id, pipeline, state, programme, m.patient(), m.episodeType(), now));
         return true;
+    }
+
+    /** Locks the Task's current row, if it has one (the first lock of every change of a Task). */
+    private static void lockTask(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select 1 from resource where res_type = 'Task' and id = ? for update")) {
+            ps.setString(1, id);
+            ps.executeQuery().close();
+        }
     }
 
     /** Records a record that could not be read (kept, never silently dropped); a second time is ignored. */
@@ -286,7 +332,7 @@ public final class TaskStore {
             ClinicianState next = action == Workflow.Action.NOTE ? s
                     : new ClinicianState(r.status(), r.triageState(), user.username(), r.outcome(), s.notes(), false);
             if (cleanNote != null) next = next.withNote(new Note(user.username(), now, cleanNote));
-            saveState(c, id, row.pipelineJson, row.lifecycle, next, false);
+            saveState(c, id, row.with(next), false);
             Task pipeline = parser().parseResource(Task.class, row.pipelineJson);
             TaskChange change = storeTask(c, id, pipeline, next, programme, patient, episodeType, now);
             List<String> events = new ArrayList<>();
@@ -418,7 +464,15 @@ public final class TaskStore {
                         Instant authoredOn, boolean flagged, String targetTask) {
     }
 
-    private record StateRow(String pipelineJson, String lifecycle, ClinicianState state) {
+    /** A task_state row: the pipeline's latest Task with its place in the episode's order, and the clinician's state. */
+    private record StateRow(String pipelineJson, String lifecycle, Instant changedAt, int stage, ClinicianState state) {
+        PipelineOrder.Position position() {
+            return new PipelineOrder.Position(lifecycle, changedAt, stage);
+        }
+
+        StateRow with(ClinicianState s) {
+            return new StateRow(pipelineJson, lifecycle, changedAt, stage, s);
+        }
     }
 
     private TaskChange storeTask(Connection c, String id, Task pipeline, ClinicianState state, String programme,
@@ -494,7 +548,8 @@ public final class TaskStore {
 
     private static StateRow loadStateRow(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select pipeline_json, lifecycle, clinician_status, triage_state,"
-                + " owner_user, outcome, notes_json, flagged from task_state where id = ? for update")) {
+                + " owner_user, outcome, notes_json, flagged, pipeline_changed_at, pipeline_stage from task_state"
+                + " where id = ? for update")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
@@ -505,14 +560,16 @@ public final class TaskStore {
                     throw new IllegalStateException("task_state.notes_json of " + id + " is not readable", e);
                 }
                 String outcome = rs.getString(6);
-                return new StateRow(rs.getString(1), rs.getString(2), new ClinicianState(rs.getString(3), rs.getString(4),
-                        rs.getString(5), outcome == null ? null : Outcome.of(outcome), notes, rs.getBoolean(8)));
+                Timestamp changedAt = rs.getTimestamp(9);
+                return new StateRow(rs.getString(1), rs.getString(2), changedAt == null ? null : changedAt.toInstant(),
+                        rs.getInt(10), new ClinicianState(rs.getString(3), rs.getString(4), rs.getString(5),
+                        outcome == null ? null : Outcome.of(outcome), notes, rs.getBoolean(8)));
             }
         }
     }
 
-    private static void saveState(Connection c, String id, String pipelineJson, String lifecycle, ClinicianState s,
-                                  boolean insert) throws SQLException {
+    private static void saveState(Connection c, String id, StateRow row, boolean insert) throws SQLException {
+        ClinicianState s = row.state();
         String notes;
         try {
             notes = JSON.writeValueAsString(s.notes());
@@ -521,12 +578,14 @@ public final class TaskStore {
         }
         String sql = insert
                 ? "insert into task_state (pipeline_json, lifecycle, clinician_status, triage_state, owner_user, outcome,"
-                + " notes_json, flagged, acted_at, id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " notes_json, flagged, acted_at, pipeline_changed_at, pipeline_stage, id)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 : "update task_state set pipeline_json = ?, lifecycle = ?, clinician_status = ?, triage_state = ?,"
-                + " owner_user = ?, outcome = ?, notes_json = ?, flagged = ?, acted_at = ? where id = ?";
+                + " owner_user = ?, outcome = ?, notes_json = ?, flagged = ?, acted_at = ?, pipeline_changed_at = ?,"
+                + " pipeline_stage = ? where id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, pipelineJson);
-            ps.setString(2, lifecycle);
+            ps.setString(1, row.pipelineJson());
+            ps.setString(2, row.lifecycle());
             ps.setString(3, s.status());
             ps.setString(4, s.triageState());
             ps.setString(5, s.owner());
@@ -534,7 +593,9 @@ public final class TaskStore {
             ps.setString(7, notes);
             ps.setBoolean(8, s.flagged());
             ps.setTimestamp(9, s.notes().isEmpty() ? null : Timestamp.from(s.notes().get(s.notes().size() - 1).time()));
-            ps.setString(10, id);
+            ps.setTimestamp(10, row.changedAt() == null ? null : Timestamp.from(row.changedAt()));
+            ps.setInt(11, row.stage());
+            ps.setString(12, id);
             ps.executeUpdate();
         }
     }

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.wardstream.triage.TriageUser;
 import org.wardstream.triage.store.Audit;
+import org.wardstream.triage.store.Database;
 import org.wardstream.triage.store.TaskStore;
 import org.wardstream.triage.workflow.Outcome;
 import org.wardstream.triage.workflow.Workflow;
@@ -102,6 +103,12 @@ public final class ApiServlet extends HttpServlet {
             Responses.error(req, resp, 409, e.getMessage());
         } catch (IllegalArgumentException e) {
             Responses.error(req, resp, 400, e.getMessage());
+        } catch (Database.StoreException e) {
+            if (!Database.transientFailure(e)) throw e;
+            // concurrent changes kept colliding, or the database is briefly unreachable: nothing changed, try again
+            resp.setHeader("Retry-After", "1");
+            Responses.error(req, resp, 503, e instanceof Database.Conflict ? e.getMessage()
+                    : "the database is not available just now; nothing was changed: try again");
         }
     }
 

@@ -1,0 +1,101 @@
+package org.wardstream.triage.store;
+
+import ca.uhn.fhir.util.FhirTerser;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DomainResource;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.wardstream.alerting.FhirAlerts;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps an alert Bundle down to the pseudonym before anything of it is stored or served: the contract carries only
+ * the patient's pseudonym, so whatever else a faulty producer adds is dropped (the alert itself is kept: refusing it
+ * would lose a clinical alert over a field the service never needed).
+ * <ul>
+ *   <li>every Reference's {@code display} (a name, an NHS number "for information"), except on a reference to
+ *       the contained detector Device (the Provenance agent, named by its software version),</li>
+ *   <li>every Identifier (in a Reference or a resource's {@code identifier}) of a system other than
+ *       {@link FhirAlerts#PATIENT_PSEUDONYM_SYSTEM},</li>
+ *   <li>entries other than the Observation, Task and Provenance, and contained resources other than the
+ *       detector's Device (a contained Patient, say).</li>
+ * </ul>
+ * Free text the contract defines (descriptions, narrative) is left as written by the alerting code.
+ */
+final class Pseudonymous {
+    private Pseudonymous() {
+    }
+
+    /** Drops everything beyond the pseudonym from the Bundle in place; returns how many elements were dropped. */
+    static int strip(Bundle bundle) {
+        int dropped = 0;
+        List<Bundle.BundleEntryComponent> kept = new ArrayList<>();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            Resource r = e.getResource();
+            if (r instanceof Observation || r instanceof Task || r instanceof Provenance) kept.add(e);
+            else dropped++;
+        }
+        if (kept.size() != bundle.getEntry().size()) bundle.setEntry(kept);
+        FhirTerser terser = FhirAlerts.fhirContext().newTerser();
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            DomainResource r = (DomainResource) e.getResource();
+            int before = r.getContained().size();
+            r.getContained().removeIf(c -> !(c instanceof Device));
+            dropped += before - r.getContained().size();
+            List<Resource> all = new ArrayList<>(r.getContained());
+            all.add(r);
+            for (Resource each : all) dropped += stripElements(terser, each);
+        }
+        return dropped;
+    }
+
+    private static int stripElements(FhirTerser terser, Resource r) {
+        int dropped = 0;
+        for (Reference ref : terser.getAllPopulatedChildElementsOfType(r, Reference.class)) {
+            if (ref.hasDisplay() && !software(ref)) {
+                ref.setDisplayElement(null);
+                dropped++;
+            }
+            if (ref.hasIdentifier() && !FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(ref.getIdentifier().getSystem())) {
+                ref.setIdentifier(null);
+                dropped++;
+            }
+        }
+        for (Identifier id : terser.getAllPopulatedChildElementsOfType(r, Identifier.class)) {
+            if (!FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(id.getSystem())) {
+                clear(id);
+                dropped++;
+            } else if (id.hasType() || id.hasAssigner() || id.hasExtension() || id.hasPeriod() || id.hasUse()) {
+                String value = id.getValue();
+                clear(id);
+                id.setSystem(FhirAlerts.PATIENT_PSEUDONYM_SYSTEM).setValue(value);
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    /** A reference to a contained resource (only the detector's Device is kept): its display names software. */
+    private static boolean software(Reference ref) {
+        return ref.hasReference() && ref.getReference().startsWith("#") && !ref.hasIdentifier();
+    }
+
+    /** An emptied Identifier is left out when the resource is encoded. */
+    private static void clear(Identifier id) {
+        id.setIdElement(null);
+        id.getExtension().clear();
+        id.setUseElement(null);
+        id.setType(null);
+        id.setSystemElement(null);
+        id.setValueElement(null);
+        id.setPeriod(null);
+        id.setAssigner(null);
+    }
+}
