@@ -27,4 +27,13 @@ class ServerErrorsTest {
         InvalidRequestException bad = new InvalidRequestException("flagged must be true or false, not 'yes'");
         assertThat(errors.generic(null, bad)).isSameAs(bad);
     }
+
+    @Test
+    void aChangeThatCollidedOnEveryRetryIs503SayingNothingChanged() {
+        RuntimeException collided = new InternalErrorException("HAPI-0389: Failed to call access method",
+                new org.wardstream.triage.store.Database.Conflict(new SQLException("deadlock detected", "40P01"), 5));
+        BaseServerResponseException out = new ServerErrors().generic(null, collided);
+        assertThat(out.getStatusCode()).isEqualTo(503);
+        assertThat(out.getMessage()).contains("nothing was changed").doesNotContain("SQL", "40P01", "deadlock");
+    }
 }
