@@ -2,8 +2,11 @@ package org.wardstream.equity.disclosure;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.time.LocalDate;
 import org.wardstream.equity.Measures;
 import org.wardstream.equity.model.AggregateRow;
 import org.wardstream.equity.stats.ConfidenceIntervals;
@@ -12,7 +15,9 @@ import org.wardstream.equity.stats.Estimate;
 /**
  * NHS Digital disclosure control (HES/ECDS methodology from September 2018), as used by this project: 0 stays 0,
  * 1 to 7 become {@code *}, other counts are rounded to the nearest multiple of 5; rates and percentages are computed
- * from the rounded counts; ratios only where both numerators are at least 10.
+ * from the rounded counts; ratios only where both numerators are at least 10. Complementary suppression: a stratum
+ * of 1 to 7 people (its {@code enrolled_patients} count) publishes no measure at all, since each of its measures
+ * (alerts, days, completeness, delays) would describe those few identifiable people even with their count hidden.
  */
 public final class Disclosure {
     public static final String SUPPRESSED = "*";
@@ -49,17 +54,50 @@ public final class Disclosure {
      * values contribute; ratios recomputed from the rounded counts of both strata and shown only where both
      * unrounded numerators are at least 10. Pass all rows of a window together: a ratio needs its reference
      * stratum's row (same programme, granularity, window, dimension and measure), which is looked up in {@code rows}.
+     * Every row of a stratum of 1 to 7 people is published suppressed: counts {@code *} (a 0 too), no value, no
+     * interval, no ratio; and no ratio is published against such a stratum as the reference.
      */
     public static List<PublishedRow> publish(List<AggregateRow> rows, double confidence) {
         Map<String, AggregateRow> byKey = new HashMap<>();
+        Set<String> fewPeople = new HashSet<>();
         for (AggregateRow r : rows) {
             byKey.put(r.key(), r);
+            if (Measures.ENROLLED_PATIENTS.equals(r.measure()) && r.numerator() >= 1 && r.numerator() <= SUPPRESS_UP_TO) {
+                fewPeople.add(stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(), r.stratum()));
+            }
         }
         List<PublishedRow> out = new ArrayList<>(rows.size());
         for (AggregateRow r : rows) {
-            out.add(publishRow(r, byKey, confidence));
+            if (fewPeople.contains(stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(), r.stratum()))) {
+                out.add(suppressedRow(r));
+                continue;
+            }
+            PublishedRow p = publishRow(r, byKey, confidence);
+            if (p.ratio() != null && r.referenceStratum() != null && fewPeople.contains(stratumKey(r.programme(),
+                    r.granularity(), r.windowStart(), r.dimension(), r.referenceStratum()))) {
+                p = withoutRatio(p);
+            }
+            out.add(p);
         }
         return out;
+    }
+
+    private static String stratumKey(String programme, String granularity, LocalDate windowStart,
+                                     String dimension, String stratum) {
+        return String.join("|", programme, granularity, windowStart.toString(), dimension, stratum);
+    }
+
+    /** A row of a stratum of 1 to 7 people: nothing but its identity and that it is suppressed. */
+    private static PublishedRow suppressedRow(AggregateRow r) {
+        return new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(), r.dimension(),
+                r.stratum(), r.measure(), r.method(), SUPPRESSED, SUPPRESSED, null, null, null, r.referenceStratum(),
+                null, null, null, r.imdEdition(), r.revision());
+    }
+
+    private static PublishedRow withoutRatio(PublishedRow p) {
+        return new PublishedRow(p.programme(), p.windowStart(), p.windowEnd(), p.granularity(), p.dimension(),
+                p.stratum(), p.measure(), p.method(), p.numeratorCount(), p.denominatorCount(), p.value(), p.lower(), p.upper(),
+                p.referenceStratum(), null, null, null, p.imdEdition(), p.revision());
     }
 
     private static PublishedRow publishRow(AggregateRow r, Map<String, AggregateRow> byKey, double confidence) {

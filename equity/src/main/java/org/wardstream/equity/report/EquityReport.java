@@ -870,9 +870,10 @@ public final class EquityReport {
             <p>Each chart shows a measure by stratum: the bar is the value, the black whisker its 95 % confidence
             interval, the grey bar the reference stratum, and the orange dot on the right the ratio to the reference
             with its interval (log scale; 1 = no difference). Counts follow the NHS Digital disclosure rule
-            (0 stays 0, 1&ndash;7 shown as <span class="supp">suppressed</span>, others rounded to the nearest 5);
-            values and intervals are computed from the rounded counts, and ratios are shown only where both
-            numerators are at least 10. A suppressed cell is not a zero. Definitions and methods: docs/METRICS.md.</p>
+            (0 stays 0, 1&ndash;7 shown as <span class="supp">suppressed</span>, others rounded to the nearest 5),
+            and a stratum of fewer than 8 people shows nothing but <span class="supp">suppressed</span>; values and
+            intervals are computed from the rounded counts, and ratios are shown only where both numerators are at
+            least 10. A suppressed cell is not a zero. Definitions and methods: docs/METRICS.md.</p>
             </section>
             """;
 

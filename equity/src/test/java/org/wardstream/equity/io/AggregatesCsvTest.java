@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
@@ -16,14 +18,30 @@ import org.wardstream.equity.EquityAggregatorTest;
 import org.wardstream.equity.EquitySettings;
 import org.wardstream.equity.disclosure.Disclosure;
 import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.model.PatientDay;
 
 class AggregatesCsvTest {
     @TempDir
     Path dir;
 
+    /**
+     * The published view of the aggregator test's population (four patients, whose strata publish nothing: fewer than
+     * 8 people each) beside 40 more patients of one stratum, so that rows with values, intervals and rounded counts
+     * are written too.
+     */
     static List<PublishedRow> published() {
+        List<PatientDay> days = new ArrayList<>(EquityAggregatorTest.population());
+        for (int p = 0; p < 40; p++) {
+            for (int d = 1; d <= 3; d++) {
+                int alerts = (p + d) % 4 == 0 ? 1 : 0;
+                days.add(new PatientDay(EquityAggregatorTest.PROG, "cohort-" + p, EquityAggregatorTest.MAR.withDayOfMonth(d),
+                        EquityAggregatorTest.S1, 1440, 1440, d == 3 ? 600 : 1440, d != 3,
+                        alerts == 0 ? Map.of() : Map.of("atrial-fibrillation", 1), 0,
+                        alerts == 0 ? List.of() : List.of(60_000L * p), alerts, alerts, false, false));
+            }
+        }
         return Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate(EquityAggregatorTest.PROG,
-                "month", EquityAggregatorTest.MAR, EquityAggregatorTest.APR, EquityAggregatorTest.population(), 1));
+                "month", EquityAggregatorTest.MAR, EquityAggregatorTest.APR, days, 1));
     }
 
     @Test
