@@ -24,7 +24,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (0 ok, 1 run failed, 2 bad arguments: one line on stderr). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setParameterExceptionHandler(new UsageErrors());
+                .setParameterExceptionHandler(new UsageErrors())
+                .setExecutionExceptionHandler(new UsageErrors.RunErrors());
         ReplayCommand.addExampleSection(cl.getSubcommands().get("replay"));
         return cl.execute(args);
     }

@@ -2,6 +2,7 @@ package org.wardstream.cli;
 
 import java.io.PrintWriter;
 
+import org.wardstream.rules.RuleValidationException;
 import picocli.CommandLine;
 
 /**
@@ -33,5 +34,38 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
             }
         }
         return name + ": " + message + " (see: " + name + " --help)";
+    }
+
+    /**
+     * What a command throws while it runs, for its user: rules that do not load ({@link RuleValidationException}: the
+     * problems listed), a path given on the command line that cannot be used (a directory where a file is written, a
+     * missing file: {@link java.nio.file.FileSystemException}) and an argument refused while running
+     * ({@link IllegalArgumentException}) are bad arguments: exit 2 with the message on stderr, no stack trace;
+     * another input/output failure is exit 1 with one line. Anything else is a fault: picocli's stack trace, exit 1.
+     */
+    static final class RunErrors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed)
+                throws Exception {
+            String name = cmd.getCommandSpec().qualifiedName();
+            PrintWriter err = cmd.getErr();
+            Throwable cause = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
+            int code;
+            if (cause instanceof RuleValidationException || cause instanceof IllegalArgumentException
+                    || cause instanceof java.nio.file.FileSystemException) {
+                code = EXIT_CODE;
+            } else if (cause instanceof java.io.IOException) {
+                code = 1;
+            } else {
+                throw ex;
+            }
+            String message = cause instanceof java.nio.file.FileSystemException f
+                    ? "cannot use " + f.getFile() + (f.getReason() == null ? "" : ": " + f.getReason())
+                    + " (" + f.getClass().getSimpleName() + ")"
+                    : String.valueOf(cause.getMessage());
+            err.println(name + ": " + message.strip());
+            err.flush();
+            return code;
+        }
     }
 }

@@ -112,8 +112,8 @@ public final class WhatIfCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Args.positive(spec, "--parallelism", parallelism);
-        if (!(minutesPerAlert > 0)) {
-            throw Args.error(spec, "--minutes-per-alert", minutesPerAlert, "must be a positive number of minutes");
+        if (!(minutesPerAlert > 0) || Double.isInfinite(minutesPerAlert)) {
+            throw Args.error(spec, "--minutes-per-alert", minutesPerAlert, "must be a positive, finite number of minutes");
         }
         Long fromMs = instant("--from", from);
         Long toMs = instant("--to", to);

@@ -128,6 +128,29 @@ class CommandLineTest {
     }
 
     @Test
+    void rulesThatDoNotLoadAndOutputPathsThatCannotBeUsedAreUsageErrorsWithoutAStackTrace(@TempDir Path dir)
+            throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.copy(Path.of("..", "evaluation", "src", "test", "resources", "physionet", "232.csv"), data.resolve("232.csv"));
+        assertThat(Main.run("validate", "--data", data.toString(), "--rules", dir.resolve("no-such-rules").toString()))
+                .isEqualTo(2);
+        assertThat(stderr()).startsWith("wardstream validate: ").doesNotContain("\tat ", "Exception in");
+        err.reset();
+        Path aDirectory = Files.createDirectories(dir.resolve("scores.json"));
+        int code = Main.run("validate", "--data", data.toString(), "--json", aDirectory.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(stderr()).startsWith("wardstream validate: cannot use ").contains(aDirectory.getFileName().toString())
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void whatIfRefusesAnInfiniteClinicianTimePerAlert(@TempDir Path dir) {
+        assertThat(Main.run("whatif", "--rules", dir.toString(), "--events", dir.resolve("e.ndjson").toString(),
+                "--enrolments", dir.resolve("n.ndjson").toString(), "--minutes-per-alert", "Infinity")).isEqualTo(2);
+        assertThat(stderr()).contains("--minutes-per-alert").contains("finite");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertThat(Main.run(new String[0])).isEqualTo(2);
         assertThat(stderr()).contains("a command is required")
