@@ -75,8 +75,10 @@ public final class AggregatesCsv {
                 try {
                     rows.add(new PublishedRow(r.get("programme"), LocalDate.parse(r.get("window_start")),
                             LocalDate.parse(r.get("window_end")), r.get("granularity"), r.get("dimension"),
-                            r.get("stratum"), r.get("measure"), r.get("method"), r.get("numerator_count"),
-                            r.get("denominator_count"), dbl(r.get("value")), dbl(r.get("lower")),
+                            r.get("stratum"), r.get("measure"), r.get("method"),
+                            publishedCount("numerator_count", r.get("numerator_count")),
+                            publishedCount("denominator_count", r.get("denominator_count")), dbl(r.get("value")),
+                            dbl(r.get("lower")),
                             dbl(r.get("upper")), emptyToNull(r.get("reference_stratum")), dbl(r.get("ratio")),
                             dbl(r.get("ratio_lower")), dbl(r.get("ratio_upper")),
                             emptyToNull(r.get("imd_edition")), Integer.parseInt(r.get("revision"))));
@@ -104,8 +106,38 @@ public final class AggregatesCsv {
         return s == null ? "" : s;
     }
 
+    /** A finite number, or null for an empty cell; NaN and infinities are refused (they would render as values). */
     private static Double dbl(String s) {
-        return s == null || s.isEmpty() ? null : Double.valueOf(s);
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        double d = Double.parseDouble(s);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new IllegalArgumentException("'" + s + "' is not a finite number");
+        }
+        return d;
+    }
+
+    /**
+     * A count as published ({@link org.wardstream.equity.disclosure.Disclosure}): "0", "*" or a multiple of 5 of at
+     * least 10. Anything else (an internal, unrounded count such as 3) is refused, so the report never shows a small
+     * number that a file not made by the disclosure step carried in.
+     */
+    private static String publishedCount(String column, String s) {
+        if ("0".equals(s) || org.wardstream.equity.disclosure.Disclosure.SUPPRESSED.equals(s)) {
+            return s;
+        }
+        long n;
+        try {
+            n = Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(column + " '" + s + "' is not a published count (0, * or a multiple of 5)");
+        }
+        if (n < 10 || n % 5 != 0) {
+            throw new IllegalArgumentException(column + " " + s + " is not a published count (0, *, or a multiple of 5"
+                    + " of at least 10): not a disclosure-controlled file");
+        }
+        return s;
     }
 
     private static String emptyToNull(String s) {

@@ -3,12 +3,14 @@ package org.wardstream.equity.report;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.wardstream.equity.Measures;
@@ -93,9 +95,10 @@ public final class EquityReport {
                 .append(revision).append(" &middot; IMD edition ")
                 .append(esc(editions.isEmpty() ? "unknown" : editions)).append("</p>\n");
         boolean several = programmes.size() > 1;
+        Set<String> usedSuffixes = new HashSet<>();
         for (String programme : programmes) {
             List<PublishedRow> prog = rows.stream().filter(r -> r.programme().equals(programme)).toList();
-            String sfx = several ? "-" + slug(programme) : "";
+            String sfx = several ? uniqueSuffix(programme, usedSuffixes) : "";
             if (several) {
                 h.append("<h2>Programme ").append(esc(programme)).append("</h2>\n");
             }
@@ -241,6 +244,20 @@ public final class EquityReport {
 
     static String slug(String s) {
         return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+    }
+
+    /**
+     * The anchor suffix of a programme's sections: "-" and its slug, numbered when another programme's slug is the same
+     * ("Heart Failure" and "heart-failure", or two names of letters outside a-z, which slug alike), so every
+     * programme's links lead to its own sections.
+     */
+    static String uniqueSuffix(String programme, Set<String> used) {
+        String base = "-" + slug(programme);
+        String sfx = base;
+        for (int n = 2; !used.add(sfx); n++) {
+            sfx = base + "-" + n;
+        }
+        return sfx;
     }
 
     static List<String> measures(List<PublishedRow> rows) {

@@ -86,4 +86,23 @@ class AggregatesCsvTest {
         Files.writeString(f, "a,b\n1,2\n");
         assertThatThrownBy(() -> AggregatesCsv.read(f)).hasMessageContaining("missing columns");
     }
+
+    @Test
+    void aFileThatIsNotDisclosureControlledIsRefused() throws Exception {
+        PublishedRow r = published().stream().filter(p -> p.value() != null).findFirst().orElseThrow();
+        PublishedRow small = new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(),
+                r.dimension(), r.stratum(), r.measure(), r.method(), "3", r.denominatorCount(), r.value(), r.lower(),
+                r.upper(), r.referenceStratum(), r.ratio(), r.ratioLower(), r.ratioUpper(), r.imdEdition(), r.revision());
+        Path f = dir.resolve("internal.csv");
+        AggregatesCsv.write(f, List.of(r, small));
+        assertThatThrownBy(() -> AggregatesCsv.read(f)).hasMessageContaining("row 3")
+                .hasMessageContaining("numerator_count 3 is not a published count");
+        PublishedRow nan = new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(),
+                r.dimension(), r.stratum(), r.measure(), r.method(), r.numeratorCount(), r.denominatorCount(),
+                Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, r.referenceStratum(), r.ratio(),
+                r.ratioLower(), r.ratioUpper(), r.imdEdition(), r.revision());
+        Path g = dir.resolve("nan.csv");
+        AggregatesCsv.write(g, List.of(nan));
+        assertThatThrownBy(() -> AggregatesCsv.read(g)).hasMessageContaining("row 2").hasMessageContaining("not a finite number");
+    }
 }

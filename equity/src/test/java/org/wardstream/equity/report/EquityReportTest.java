@@ -25,6 +25,25 @@ class EquityReportTest {
     }
 
     @Test
+    void programmesWhoseNamesSlugAlikeKeepTheirOwnAnchors() {
+        List<PublishedRow> pub = new ArrayList<>();
+        for (String programme : List.of("Heart Failure", "heart-failure", "\u03a9", "\u03a8")) {
+            pub.addAll(Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate(programme, "month",
+                    MAR, APR, SyntheticPopulation.days(programme, MAR, 20, 3), 0)));
+        }
+        String html = EquityReport.render(pub);
+        Matcher ids = Pattern.compile("id=\"([^\"]*)\"").matcher(html);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> duplicates = new ArrayList<>();
+        while (ids.find()) {
+            if (!seen.add(ids.group(1))) duplicates.add(ids.group(1));
+        }
+        assertThat(seen).contains("key-findings-heart-failure", "key-findings-heart-failure-2", "key-findings--",
+                "key-findings---2");
+        assertThat(duplicates).as("element ids used twice: a link would jump into another programme").isEmpty();
+    }
+
+    @Test
     void selfContainedPageWithAChartPerMeasureAndDimension() {
         String html = EquityReport.render(published());
         assertThat(html).startsWith("<!DOCTYPE html>");
