@@ -37,8 +37,9 @@ import org.wardstream.signals.WearSignal;
  * turns their events into lifecycle {@link Transition}s and {@link PatternCue}s for the compound CEP patterns.
  *
  * <p>Readings are not held back for the watermark: a backlog uploaded hours late is analysed like live data (its
- * alerts carry how delayed they are: receipt minus the device time of the reading's newest data, {@link
- * Reading#newestMs}). {@link ArrivalOrder} decides from the data alone, whether or not the device announces a reconnection, which readings are held briefly ({@link #arrive}) and analysed
+ * alerts carry how delayed they are: receipt minus the device time of the reading's newest data,
+ * {@link Reading#newestMs}). {@link ArrivalOrder} decides from the data alone, whether or not the device announces a
+ * reconnection, which readings are held briefly ({@link #arrive}) and analysed
  * in device-time order ({@link #releaseHeld}): a backlog and the live readings interleaved with its upload, so each
  * detector, and the CEP patterns downstream, see the patient's events in order; a reading too old to analyse in
  * order is dead-lettered by the caller ({@link Arrival#DEAD_LETTER}, {@link #tooOldDetail}), until enough of them

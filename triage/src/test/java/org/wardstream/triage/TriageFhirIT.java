@@ -74,15 +74,7 @@ class TriageFhirIT {
     }
 
     private static JsonNode awaitTask(Http who, String id, int version) {
-        JsonNode[] out = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> r = who.get("/fhir/Task/" + id);
-            assertThat(r.statusCode()).isEqualTo(200);
-            JsonNode t = JSON.readTree(r.body());
-            assertThat(t.at("/meta/versionId").asInt()).isGreaterThanOrEqualTo(version);
-            out[0] = t;
-        });
-        return out[0];
+        return TriageTestServer.awaitTask(who, id, version);
     }
 
     private static void assertValidR4(String json) {

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.wardstream.triage.TriageTestServer.CLINICIAN_A;
 import static org.wardstream.triage.TriageTestServer.PASSWORD;
 import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
@@ -52,20 +50,11 @@ class TriageIngestIT {
     }
 
     private static JsonNode awaitTask(String id, int version) {
-        return awaitTaskWhere(id, "version " + version + " or later", t -> t.at("/meta/versionId").asInt() >= version);
+        return TriageTestServer.awaitTask(clinicianA, id, version);
     }
 
-    /** The Task once it shows what the condition looks for (a change not yet consumed shows nothing of it). */
     private static JsonNode awaitTaskWhere(String id, String what, java.util.function.Predicate<JsonNode> condition) {
-        JsonNode[] out = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> r = clinicianA.get("/fhir/Task/" + id);
-            assertThat(r.statusCode()).isEqualTo(200);
-            JsonNode t = JSON.readTree(r.body());
-            assertThat(condition).as(what + ": " + t).accepts(t);
-            out[0] = t;
-        });
-        return out[0];
+        return TriageTestServer.awaitTask(clinicianA, id, what, condition);
     }
 
     /** Sends an alert of another episode of the patient and waits for it: every earlier record of its partition is consumed. */

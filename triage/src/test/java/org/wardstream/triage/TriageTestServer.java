@@ -142,4 +142,26 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
     public EmbeddedPostgres postgres() {
         return postgres;
     }
+
+    /**
+     * The Task {@code id} as {@code who} reads it, once it shows what {@code condition} looks for (a change not yet
+     * consumed shows nothing of it); waits up to 30 s.
+     */
+    public static com.fasterxml.jackson.databind.JsonNode awaitTask(Http who, String id, String what,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> condition) {
+        com.fasterxml.jackson.databind.JsonNode[] out = new com.fasterxml.jackson.databind.JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            java.net.http.HttpResponse<String> r = who.get("/fhir/Task/" + id);
+            org.assertj.core.api.Assertions.assertThat(r.statusCode()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            org.assertj.core.api.Assertions.assertThat(condition).as(what + ": " + t).accepts(t);
+            out[0] = t;
+        });
+        return out[0];
+    }
+
+    /** {@link #awaitTask(Http, String, String, java.util.function.Predicate)}: version {@code version} or later. */
+    public static com.fasterxml.jackson.databind.JsonNode awaitTask(Http who, String id, int version) {
+        return awaitTask(who, id, "version " + version + " or later", t -> t.at("/meta/versionId").asInt() >= version);
+    }
 }

@@ -69,11 +69,7 @@ public final class Database implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
-            } catch (StoreException e) {
-                if (!(e.getCause() instanceof SQLException sql) || !retriable(sql)) throw e;
-                if (attempt >= ATTEMPTS) throw new Conflict(sql, attempt);
-                pause(attempt);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException e) { // a StoreException wrapping the SQLException, or the work's own
                 SQLException sql = sqlCause(e);
                 if (sql == null || !retriable(sql)) throw e;
                 if (attempt >= ATTEMPTS) throw new Conflict(sql, attempt);
