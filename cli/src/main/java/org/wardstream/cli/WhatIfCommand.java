@@ -54,8 +54,8 @@ import picocli.CommandLine.Option;
                         + "clinicians had resolved as needing action (missed: hazards) or as false alarm / no action "
                         + "needed (avoided), the same by IMD quintile, ethnic group, age band and sex, and clinician "
                         + "hours per week. Writes whatif.json and whatif.html to --out.",
-                "Exit codes: 0 done, 1 run failed, 2 bad arguments or invalid candidate rules (every problem listed "
-                        + "as file: field: reason, as at job start)."})
+                "Exit codes: 0 done, 1 run failed, 2 bad arguments, invalid candidate rules (every problem listed "
+                        + "as file: field: reason, as at job start) or a history holding no device event (no report)."})
 public final class WhatIfCommand implements Callable<Integer> {
     @Option(names = "--rules", required = true, description = "Candidate rule directory (alert-rules layout).")
     Path rules;
@@ -202,6 +202,13 @@ public final class WhatIfCommand implements Callable<Integer> {
         IngestSettings ingest = IngestSettings.defaults().withEnrolmentGrace(java.time.Duration.ofDays(1))
                 .withIdleness(java.time.Duration.ofDays(1));
         long expected = HistoryTopics.offsetsBetween(bootstrap, kafka, Topics.DEVICE_EVENTS, fromMs, toMs);
+        if (expected == 0) {
+            // nothing to compare: a report of a 1970 window with blank figures would read as "no change"
+            System.err.println("wardstream whatif: no device events recorded " + historyWindow(fromMs, toMs) + " in "
+                    + (input.events != null ? "the --events file(s)" : "the device-events topic of " + bootstrap)
+                    + ": nothing to compare (check --from/--to and the input); no report written");
+            return 2;
+        }
         String progressRun = ReadProgress.register();
         var rows = WhatIfTopology.build(env, new WhatIfTopology.Source(bootstrap, kafka, fromMs, toMs, progressRun),
                 ingest, current, candidate);
@@ -251,7 +258,23 @@ public final class WhatIfCommand implements Callable<Integer> {
         System.err.printf("  %,d result rows; %s -> %s%n", n, out.resolve(WhatIfReport.JSON_FILE),
                 out.resolve(WhatIfReport.HTML_FILE));
         System.err.println(WhatIfReport.summaryLine(json));
+        if (result.readingsAdmitted() == 0) {
+            System.err.println("wardstream whatif: warning: no device event of the history was admitted (every one "
+                    + "refused by ingest, reasons in the report): the rule sets were not compared");
+        }
         return 0;
+    }
+
+    /** "between A and B", "from A", "before B" or "in the whole retained history". */
+    static String historyWindow(Long fromMs, Long toMs) {
+        if (fromMs == null && toMs == null) {
+            return "in the whole retained history";
+        }
+        if (fromMs == null) {
+            return "before " + Instant.ofEpochMilli(toMs);
+        }
+        return toMs == null ? "from " + Instant.ofEpochMilli(fromMs)
+                : "between " + Instant.ofEpochMilli(fromMs) + " and " + Instant.ofEpochMilli(toMs);
     }
 
     /** CPU time of this process so far (all threads), ns; 0 where the platform does not tell. */

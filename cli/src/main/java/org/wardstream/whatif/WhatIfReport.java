@@ -71,13 +71,19 @@ public final class WhatIfReport {
                 .append("</style>\n</head>\n<body>\n<main>\n")
                 .append("<h1>What-if: candidate alert rules on recorded history</h1>\n");
         Map<String, Object> w = map(j, "window");
-        h.append("<p class=\"meta\">History ").append(esc(w.get("from"))).append(" to ").append(esc(w.get("to")))
+        h.append("<p class=\"meta\">History ").append(esc(w.get("from") == null ? "(start)" : w.get("from")))
+                .append(" to ").append(esc(w.get("to") == null ? "(end)" : w.get("to")))
                 .append(" (").append(esc(w.get("calendar_days"))).append(" calendar day(s)) &middot; ")
                 .append(esc(j.get("patients"))).append(" patients &middot; ").append(esc(j.get("patient_days")))
                 .append(" patient-days &middot; ").append(esc(j.get("minutes_per_alert")))
                 .append(" clinician minutes per alert &middot; ").append(esc(j.get("readings_admitted")))
                 .append(" device events analysed").append(refusedText(map(j, "events_refused_by_ingest")))
                 .append("</p>\n");
+        if (j.get("readings_admitted") instanceof Number n && n.longValue() == 0) {
+            h.append("<p class=\"hazard\"><strong>No device event of this history was analysed</strong> (every one "
+                    + "was refused by the ingest, reasons above): the two rule sets were not compared, and the "
+                    + "zeros below say nothing about the candidate rules.</p>\n");
+        }
         rules(h, map(j, "rule_sets"));
         hazards(h, j);
         avoided(h, j);

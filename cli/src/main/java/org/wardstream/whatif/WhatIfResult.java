@@ -68,6 +68,11 @@ public final class WhatIfResult {
                 - Math.floorDiv(windowStartMs, WhatIfLedger.DAY_MS) + 1;
     }
 
+    /** Device events admitted by the ingest and analysed, over every patient. */
+    public long readingsAdmitted() {
+        return spans.stream().mapToLong(Span::readings).sum();
+    }
+
     public String outcomeOf(Alert a) {
         return outcomes.get(a.episodeId());
     }
@@ -97,15 +102,17 @@ public final class WhatIfResult {
         j.put("report", "wardstream what-if");
         j.put("rule_sets", ruleSets);
         Map<String, Object> window = new LinkedHashMap<>();
-        window.put("from", iso(windowStartMs));
-        window.put("to", iso(windowEndMs));
+        // with no reading admitted there is no history to bound: the requested ends, or nothing (never 1970)
+        window.put("from", !spans.isEmpty() ? iso(windowStartMs)
+                : parameters.fromMs() == null ? null : iso(parameters.fromMs()));
+        window.put("to", !spans.isEmpty() ? iso(windowEndMs) : parameters.toMs() == null ? null : iso(parameters.toMs()));
         window.put("calendar_days", windowDays());
         window.put("requested_from", parameters.fromMs() == null ? null : iso(parameters.fromMs()));
         window.put("requested_to", parameters.toMs() == null ? null : iso(parameters.toMs()));
         j.put("window", window);
         j.put("patients", spans.size());
         j.put("patient_days", patientDays());
-        j.put("readings_admitted", spans.stream().mapToLong(Span::readings).sum());
+        j.put("readings_admitted", readingsAdmitted());
         j.put("events_refused_by_ingest", refused); // by reason; duplicates are dropped without a record
         j.put("minutes_per_alert", parameters.minutesPerAlert());
 

@@ -228,4 +228,25 @@ class WhatIfIT {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("tachycardia.yaml").contains("rateBpm");
         assertThat(FIXTURE.resolve("out-bad").resolve(WhatIfReport.JSON_FILE)).doesNotExist();
     }
+
+    /** A window holding no device event (here after the fixture's day) is refused: no report of a 1970 window. */
+    @Test
+    void aWindowWithoutDeviceEventsIsRefusedWithoutAReport() throws Exception {
+        var err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run("whatif", "--rules", candidate("rules-130c", 130).toString(), "--events",
+                    FIXTURE.resolve("events.ndjson").toString(), "--enrolments",
+                    FIXTURE.resolve("enrolments.ndjson").toString(), "--from", "2030-01-01T00:00:00Z", "--out",
+                    FIXTURE.resolve("out-empty").toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no device events recorded from 2030-01-01T00:00:00Z").contains("nothing to compare");
+        assertThat(FIXTURE.resolve("out-empty").resolve(WhatIfReport.JSON_FILE)).doesNotExist();
+    }
 }

@@ -98,7 +98,8 @@ class WhatIfLedgerTest {
         opened(l, RuleSet.CURRENT, "b1", "b", "inactivity", T0 + 1 * H, T0 + 2 * H);
         opened(l, RuleSet.CURRENT, "late", "a", "device-offline", T0 + 30 * H, T0 + 32 * H);
         WhatIfResult r = result(l);
-        Map<String, Object> j = r.toJson(Map.of());
+        Map<String, Object> set = Map.of("origin", "classpath", "versions", Map.of("tachycardia", 4));
+        Map<String, Object> j = r.toJson(Map.of("current", set, "candidate", set, "changed_rules", List.of()));
         assertThat(r.patientDays()).isEqualTo(3);
         assertThat(j.get("readings_admitted")).isEqualTo(20L);
         assertThat(j.get("events_refused_by_ingest")).isEqualTo(Map.of());
@@ -113,5 +114,23 @@ class WhatIfLedgerTest {
         assertThat(s.get("sex").get("unknown").get("lost")).isEqualTo(1L);
         // 2 alerts * 6 min / 60 * 7 days / 2 calendar days
         assertThat(((Map<?, ?>) j.get("clinician_hours_per_week")).get("current")).isEqualTo(0.7);
+    }
+
+    /** Every event refused by the ingest: no history to bound (never a 1970 window) and the report says so. */
+    @Test
+    void noReadingAdmittedGivesNoWindowAndAReportThatSaysNothingWasCompared() {
+        WhatIfLedger l = new WhatIfLedger();
+        l.refused("future-time");
+        WhatIfResult r = result(l);
+        Map<String, Object> set = Map.of("origin", "classpath", "versions", Map.of("tachycardia", 4));
+        Map<String, Object> j = r.toJson(Map.of("current", set, "candidate", set, "changed_rules", List.of()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> window = (Map<String, Object>) j.get("window");
+        assertThat(window.get("from")).isNull();
+        assertThat(window.get("to")).isNull();
+        assertThat(window.get("calendar_days")).isEqualTo(0L);
+        assertThat(r.readingsAdmitted()).isZero();
+        String html = WhatIfReport.html(j);
+        assertThat(html).doesNotContain("1970").contains("No device event of this history was analysed");
     }
 }
