@@ -37,9 +37,10 @@ public final class EquityStateSerializers {
 
     /**
      * Format 1: the first versioned form (issue 12). Format 2: + the enrolment's pacemaker record (nullable, last);
-     * format 1 reads with none (null: not recorded).
+     * format 1 reads with none (null: not recorded). Format 3: + the enrolment periods (last); formats 1-2 read with
+     * none, and {@link PatientEquity#periods} derives the one period their enrolment fields describe.
      */
-    static final byte PATIENT_EQUITY_FORMAT = 2;
+    static final byte PATIENT_EQUITY_FORMAT = 3;
     /** Format 2: + pacemaker, as {@link #PATIENT_EQUITY_FORMAT}. */
     static final byte PATIENT_DAY_FORMAT = 2;
     /** Format 1 still: its patient-day carries its own format byte. */
@@ -83,10 +84,12 @@ public final class EquityStateSerializers {
         writePending(out, p.pendingTriage);
         writePending(out, p.pendingClosures);
         writeFlag(out, p.pacemaker);
+        out.writeInt(p.enrolmentPeriods.size());
+        for (long[] period : p.enrolmentPeriods) writeLongs(out, period);
     }
 
     static PatientEquity readPatientEquity(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, PATIENT_EQUITY_FORMAT);
+        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, PATIENT_EQUITY_FORMAT);
         PatientEquity p = new PatientEquity();
         p.programme = readString(in);
         p.status = readString(in);
@@ -123,6 +126,10 @@ public final class EquityStateSerializers {
         readPending(in, p.pendingTriage);
         readPending(in, p.pendingClosures);
         p.pacemaker = v >= 2 ? readFlag(in) : null; // format 1: not recorded
+        if (v >= 3) {
+            int periods = in.readInt();
+            for (int i = 0; i < periods; i++) p.enrolmentPeriods.add(readLongs(in));
+        }
         return p;
     }
 

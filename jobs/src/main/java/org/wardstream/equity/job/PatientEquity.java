@@ -54,6 +54,14 @@ public class PatientEquity {
     public Boolean pacemaker;
     /** Spans of ACTIVE enrolment [from, until), epoch ms; until is Long.MAX_VALUE while active. */
     public ArrayList<long[]> activeSpans = new ArrayList<>();
+    /**
+     * The enrolment periods, oldest first: {first local day, last local day ({@link #OPEN} while not ended), 1 when it
+     * ended by a discharge or withdrawal on a recorded day, else 0}. A re-enrolment after an end adds a period, so the
+     * days and the disenrolment of the earlier one stay as they were (the enrolment record itself keeps only its
+     * latest state). Empty in state from before it (format 2 and the POJO form): {@link #periods} derives the one
+     * period that state describes.
+     */
+    public ArrayList<long[]> enrolmentPeriods = new ArrayList<>();
 
     /** The next local day (epoch day) that the day chain creates, so that enrolled days with no data exist too. */
     public long nextChainDay = Long.MIN_VALUE;
@@ -68,6 +76,9 @@ public class PatientEquity {
     public HashMap<String, long[]> pendingTriage = new HashMap<>();
     /** Closures whose episode has not arrived yet: episode id to {time, 1 with action / 0 without}. */
     public HashMap<String, long[]> pendingClosures = new HashMap<>();
+
+    /** {@link #enrolmentPeriods}' last day while the period has not ended. */
+    static final long OPEN = Long.MAX_VALUE;
 
     /** Not state: a cache of the parsed time zone. */
     private transient ZoneId zoneCache;
@@ -143,12 +154,14 @@ public class PatientEquity {
             pendingTriage.clear();
             pendingClosures.clear();
             activeSpans.clear();
+            enrolmentPeriods.clear();
             programme = null;
             nextChainDay = Long.MIN_VALUE;
             return Outcome.IGNORED;
         }
         boolean first = programme == null;
         boolean wasActive = isActiveNow();
+        List<long[]> periods = periods(); // before the fields change: state from before the periods derives them
         programme = e.programme;
         timeZone = validZone(e.timeZone, settings.defaultZone());
         ZoneId zone = ZoneId.of(timeZone);
@@ -195,6 +208,7 @@ public class PatientEquity {
                 nextChainDay = LocalDayMillis.dayOf(enrolStart, zone).toEpochDay();
             }
         }
+        recordPeriod(periods, zone);
         // Days already emitted may change (strata, discharge day): re-emit those whose content changes.
         for (DayLedger d : days.values()) {
             if (d.emitted) {
@@ -202,6 +216,65 @@ public class PatientEquity {
             }
         }
         return Outcome.IGNORED;
+    }
+
+    private boolean endedStatus() {
+        return "DISCHARGED".equals(status) || "WITHDRAWN".equals(status);
+    }
+
+    /**
+     * The enrolment periods ({@link #enrolmentPeriods}); for state from before them, the one period its enrolment
+     * fields describe, as they were read before the periods existed.
+     */
+    List<long[]> periods() {
+        if (enrolmentPeriods == null) {
+            enrolmentPeriods = new ArrayList<>();
+        }
+        if (enrolmentPeriods.isEmpty() && programme != null) {
+            long last = OPEN;
+            int disenrolled = 0;
+            if (endedStatus() && endedOnEpochDay != Long.MIN_VALUE) {
+                last = endedOnEpochDay;
+                disenrolled = 1;
+            } else if (endedStatus()) {
+                last = lastDayBeforeSpansEnd(ZoneId.of(timeZone));
+            }
+            enrolmentPeriods.add(new long[] {enrolledOnEpochDay, last, disenrolled});
+        }
+        return enrolmentPeriods;
+    }
+
+    /**
+     * The enrolment record just applied, into the periods. After an ended period, an ACTIVE or PAUSED record whose
+     * first day is later than that period's first day is a re-enrolment: a new period (the earlier one keeps its days
+     * and its disenrolment, also when both fall on one day); with the same first day it undoes the end (the enrolment
+     * continues). Any other record updates the last period: its first day as the record says (never before the end of
+     * the period before it), a pause, or its end.
+     */
+    private void recordPeriod(List<long[]> periods, ZoneId zone) {
+        long[] last = periods.isEmpty() ? null : periods.get(periods.size() - 1);
+        if (last == null || last[1] != OPEN && !endedStatus() && enrolledOnEpochDay > last[0]) {
+            last = new long[] {enrolledOnEpochDay, OPEN, 0};
+            periods.add(last);
+        } else {
+            long[] before = periods.size() > 1 ? periods.get(periods.size() - 2) : null;
+            last[0] = before == null ? enrolledOnEpochDay : Math.max(enrolledOnEpochDay, before[1]);
+            last[1] = OPEN;
+            last[2] = 0;
+        }
+        if (endedStatus()) {
+            last[1] = endedOnEpochDay != Long.MIN_VALUE ? endedOnEpochDay : lastDayBeforeSpansEnd(zone);
+            last[2] = endedOnEpochDay != Long.MIN_VALUE ? 1 : 0;
+        }
+    }
+
+    /** The last local day that begins before the end of the last ACTIVE span (an end recorded without its day). */
+    private long lastDayBeforeSpansEnd(ZoneId zone) {
+        long end = Long.MIN_VALUE;
+        for (long[] span : activeSpans) {
+            end = Math.max(end, span[1]);
+        }
+        return end == Long.MIN_VALUE ? enrolledOnEpochDay - 1 : LocalDayMillis.dayOf(end - 1, zone).toEpochDay();
     }
 
     public Outcome onReading(EquityInput r, long watermark, EquityJobSettings settings) {
@@ -506,9 +579,10 @@ public class PatientEquity {
         r.alertsClosed = new HashMap<>(d.closed);
         r.alertsClosedWithAction = new HashMap<>(d.closedWithAction);
         r.ackDelaysMs = new ArrayList<>(d.ackDelays);
-        r.enrolledStart = enrolledOnEpochDay == d.epochDay;
-        r.disenrolled = ("DISCHARGED".equals(status) || "WITHDRAWN".equals(status))
-                && endedOnEpochDay == d.epochDay;
+        for (long[] period : periods()) {
+            r.enrolledStart |= period[0] == d.epochDay;
+            r.disenrolled |= period[2] == 1 && period[1] == d.epochDay;
+        }
         return r;
     }
 
@@ -545,24 +619,30 @@ public class PatientEquity {
         return (int) (ms / 60_000L);
     }
 
-    /** Whether the enrolment covers the day: from enrolledOn to endedOn, ACTIVE or PAUSED (paused days count, with 0 active minutes). */
+    /**
+     * Whether an enrolment period covers the day: from its first to its last day, ACTIVE or PAUSED (paused days count,
+     * with 0 active minutes).
+     */
     boolean covers(long epochDay) {
-        return programme != null && epochDay >= enrolledOnEpochDay && !ended(epochDay);
-    }
-
-    /** Whether the enrolment has ended before the day (discharged or withdrawn). */
-    private boolean ended(long epochDay) {
-        if (!"DISCHARGED".equals(status) && !"WITHDRAWN".equals(status)) {
+        if (programme == null) {
             return false;
         }
-        if (endedOnEpochDay != Long.MIN_VALUE) {
-            return epochDay > endedOnEpochDay;
+        for (long[] period : periods()) {
+            if (period[0] <= epochDay && epochDay <= period[1]) {
+                return true;
+            }
         }
-        long end = Long.MIN_VALUE;
-        for (long[] s : activeSpans) {
-            end = Math.max(end, s[1]);
+        return false;
+    }
+
+    /** Whether every enrolment period has ended before the day (discharged or withdrawn, none after). */
+    private boolean ended(long epochDay) {
+        for (long[] period : periods()) {
+            if (period[1] >= epochDay) {
+                return false;
+            }
         }
-        return LocalDayMillis.start(LocalDate.ofEpochDay(epochDay), ZoneId.of(timeZone)) >= end;
+        return true;
     }
 
     private boolean isActiveNow() {

@@ -88,26 +88,47 @@ class EquityStateSerializersTest {
         // without the pacemaker at the end. Everything else reads as written, the pacemaker as not recorded.
         PatientEquity p = filled(PatientEquity.class);
         p.pacemaker = Boolean.TRUE;
+        p.enrolmentPeriods = new java.util.ArrayList<>(); // format 3's periods (an empty list: 4 bytes) come after it
         PatientEquity fromFormat1 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                format1(EquityStateSerializers.PATIENT_EQUITY, p, 2)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 3, 1, 4 + 2)));
         assertThat(fromFormat1.pacemaker).isNull();
         assertThat(fromFormat1).usingRecursiveComparison().ignoringFields("pacemaker").isEqualTo(p);
         PatientDayRecord r = filled(PatientDayRecord.class);
         r.pacemaker = null;
         PatientDayRecord dayFromFormat1 = EquityStateSerializers.PATIENT_DAY.deserialize(new DataInputDeserializer(
-                format1(EquityStateSerializers.PATIENT_DAY, r, 1)));
+                older(EquityStateSerializers.PATIENT_DAY, r, 2, 1, 1)));
         assertThat(dayFromFormat1).usingRecursiveComparison().isEqualTo(r);
     }
 
-    /** The format-1 bytes of a value: its format-2 bytes with version 1 and without the trailing pacemaker. */
-    private static <T> byte[] format1(TypeSerializer<T> s, T value, int pacemakerBytes) throws Exception {
+    /**
+     * The bytes of a value in an older format: its current bytes ({@code current}) with the older version and without
+     * the trailing fields added since ({@code addedBytes}).
+     */
+    private static <T> byte[] older(TypeSerializer<T> s, T value, int current, int version, int addedBytes)
+            throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(256);
         s.serialize(value, out);
         byte[] bytes = out.getCopyOfBuffer();
-        assertThat(bytes[0]).isEqualTo((byte) 2);
-        byte[] old = java.util.Arrays.copyOf(bytes, bytes.length - pacemakerBytes);
-        old[0] = 1;
+        assertThat(bytes[0]).isEqualTo((byte) current);
+        byte[] old = java.util.Arrays.copyOf(bytes, bytes.length - addedBytes);
+        old[0] = (byte) version;
         return old;
+    }
+
+    /** Format 2 (before the enrolment periods) reads with none: the periods are derived from the enrolment fields. */
+    @Test
+    void format2ReadsWithoutPeriodsAndDerivesTheOneItsEnrolmentDescribes() throws Exception {
+        PatientEquity p = filled(PatientEquity.class);
+        p.enrolmentPeriods = new java.util.ArrayList<>();
+        p.status = "WITHDRAWN";
+        p.enrolledOnEpochDay = 20_000;
+        p.endedOnEpochDay = 20_010;
+        PatientEquity fromFormat2 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 3, 2, 4)));
+        assertThat(fromFormat2).usingRecursiveComparison().isEqualTo(p);
+        assertThat(fromFormat2.periods()).containsExactly(new long[] {20_000, 20_010, 1});
+        assertThat(fromFormat2.covers(20_010)).isTrue();
+        assertThat(fromFormat2.covers(20_011)).isFalse();
     }
 
     @Test

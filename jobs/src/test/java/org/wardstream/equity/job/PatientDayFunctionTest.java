@@ -271,6 +271,47 @@ class PatientDayFunctionTest {
         assertThat(out).extracting(r -> r.disenrolled).containsExactly(false, true);
     }
 
+    /**
+     * Withdrawn in the evening, re-enrolled the next morning (the enrolment record then says only ACTIVE from the new
+     * day): the first enrolment's days and its disenrolment stay, the re-enrolment starts a new period.
+     */
+    @Test
+    void aReEnrolmentTheNextMorningKeepsTheEarlierDaysAndTheirDisenrolment() throws Exception {
+        send(enrolment("2026-03-02", "ACTIVE", null));
+        EquityInput withdrawn = enrolment("2026-03-02", "WITHDRAWN", "2026-03-03");
+        withdrawn.updatedAt = localStart("2026-03-03") + 18 * 3_600_000L;
+        send(withdrawn);
+        EquityInput again = enrolment("2026-03-04", "ACTIVE", null);
+        again.updatedAt = localStart("2026-03-04") + 9 * 3_600_000L;
+        send(again);
+        harness.processWatermark(localStart("2026-03-06"));
+        List<PatientDayRecord> out = drain();
+        assertThat(out).extracting(PatientDayRecord::day).containsExactly(LocalDate.parse("2026-03-02"),
+                LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-04"), LocalDate.parse("2026-03-05"));
+        assertThat(out).extracting(r -> r.disenrolled).containsExactly(false, true, false, false);
+        assertThat(out).extracting(r -> r.enrolledStart).containsExactly(true, false, true, false);
+        assertThat(out).extracting(r -> r.enrolledMinutes).containsExactly(1440, 1440, 900, 1440);
+    }
+
+    /** Withdrawn, then re-enrolled three days later: the days between belong to no enrolment and are not emitted. */
+    @Test
+    void daysBetweenAWithdrawalAndALaterReEnrolmentAreNotEnrolledDays() throws Exception {
+        send(enrolment("2026-03-02", "ACTIVE", null));
+        EquityInput withdrawn = enrolment("2026-03-02", "WITHDRAWN", "2026-03-02");
+        withdrawn.updatedAt = localStart("2026-03-02") + 20 * 3_600_000L;
+        send(withdrawn);
+        harness.processWatermark(localStart("2026-03-04"));
+        EquityInput again = enrolment("2026-03-05", "ACTIVE", null);
+        again.updatedAt = localStart("2026-03-05") - 3_600_000L;
+        send(again);
+        harness.processWatermark(localStart("2026-03-07"));
+        List<PatientDayRecord> out = drain();
+        assertThat(out).extracting(PatientDayRecord::day).containsExactly(LocalDate.parse("2026-03-02"),
+                LocalDate.parse("2026-03-05"), LocalDate.parse("2026-03-06"));
+        assertThat(out).extracting(r -> r.disenrolled).containsExactly(true, false, false);
+        assertThat(out).extracting(r -> r.enrolledStart).containsExactly(true, true, false);
+    }
+
     @Test
     void pausedDaysAreEnrolledDaysWithoutActiveMinutes() throws Exception {
         send(enrolment("2026-03-02", "ACTIVE", null));
