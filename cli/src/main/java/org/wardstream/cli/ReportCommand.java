@@ -84,6 +84,11 @@ public final class ReportCommand implements Callable<Integer> {
         Files.writeString(out, html, StandardCharsets.UTF_8);
         spec.commandLine().getOut().println("wrote " + out + " (" + g + " window " + w + ") from " + rows.size()
                 + " rows of " + aggregates);
+        Set<String> reported = rows.stream().filter(r -> r.granularity().equals(g) && r.windowStart().equals(w))
+                .map(PublishedRow::programme).collect(Collectors.toSet());
+        EquityReport.programmesWithoutRows(rows, g, reported).forEach((programme, last) -> spec.commandLine().getErr()
+                .println("note: programme " + programme + " has no rows for this window (its latest " + g
+                        + " begins " + last + "); the report names it at the top"));
         return 0;
     }
 

@@ -78,13 +78,15 @@ public final class EquityReport {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>Remote monitoring equity report</title>\n<style>\n").append(CSS).append("</style>\n")
                 .append("</head>\n<body>\n<main>\n<h1>Remote monitoring: who the service reaches</h1>\n");
+        TreeSet<String> programmes = rows.stream().map(PublishedRow::programme)
+                .collect(Collectors.toCollection(TreeSet::new));
         if (rows.isEmpty()) {
-            h.append("<p class=\"empty\">No aggregates for this window.</p>\n</main>\n</body>\n</html>\n");
+            h.append("<p class=\"empty\">No aggregates for this window.</p>\n");
+            withoutRows(h, all, granularity, windowStart, programmes);
+            h.append("</main>\n</body>\n</html>\n");
             return h.toString();
         }
         PublishedRow first = rows.get(0);
-        TreeSet<String> programmes = rows.stream().map(PublishedRow::programme)
-                .collect(Collectors.toCollection(TreeSet::new));
         int revision = rows.stream().mapToInt(PublishedRow::revision).max().orElse(0);
         String editions = rows.stream().map(PublishedRow::imdEdition).filter(Objects::nonNull)
                 .filter(e -> !"unknown".equals(e)).flatMap(e -> List.of(e.split("\\+")).stream()).distinct()
@@ -94,6 +96,7 @@ public final class EquityReport {
                 .append(" to ").append(first.windowEnd().minusDays(1)).append(" &middot; revision ")
                 .append(revision).append(" &middot; IMD edition ")
                 .append(esc(editions.isEmpty() ? "unknown" : editions)).append("</p>\n");
+        withoutRows(h, all, granularity, windowStart, programmes);
         boolean several = programmes.size() > 1;
         Set<String> usedSuffixes = new HashSet<>();
         for (String programme : programmes) {
@@ -121,6 +124,38 @@ public final class EquityReport {
         }
         h.append("</main>\n</body>\n</html>\n");
         return h.toString();
+    }
+
+    /**
+     * The programmes of the file with no rows in this window, each with its latest window: a programme whose data
+     * stopped (its feed broke, it lost its patients) is named at the top rather than left out of a page that would
+     * then read as the whole service.
+     */
+    private static void withoutRows(StringBuilder h, List<PublishedRow> all, String granularity, LocalDate windowStart,
+                                    Set<String> reported) {
+        Map<String, LocalDate> latest = programmesWithoutRows(all, granularity, reported);
+        if (latest.isEmpty()) {
+            return;
+        }
+        h.append("<p class=\"reading\"><strong>Not in this report:</strong> ");
+        List<String> parts = new ArrayList<>();
+        latest.forEach((programme, last) -> parts.add("programme " + esc(programme) + " has no aggregates for this "
+                + esc(granularity) + " (its latest " + esc(granularity) + " begins " + last + (last.isAfter(windowStart)
+                ? ", after this one" : "") + ")"));
+        h.append(String.join("; ", parts)).append(". Its monitoring may have stopped or its patients left: check "
+                + "its feed, and read its own window with <code>--window</code>.</p>\n");
+    }
+
+    /** Programmes of the file (at this granularity) with no row among {@code reported}, each with its latest window. */
+    public static Map<String, LocalDate> programmesWithoutRows(List<PublishedRow> all, String granularity,
+                                                               Set<String> reported) {
+        Map<String, LocalDate> latest = new java.util.TreeMap<>();
+        for (PublishedRow r : all) {
+            if (r.granularity().equals(granularity) && !reported.contains(r.programme())) {
+                latest.merge(r.programme(), r.windowStart(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        return latest;
     }
 
     /** A group is compared in a key finding only with at least this many patients and this denominator. */

@@ -168,6 +168,7 @@ final class ReportSections {
                 .append("<th>Alert type</th><th>Per 1,000 days</th><th>95 % interval</th><th>Alerts</th>")
                 .append("<th>Clinician hours per week</th></tr></thead><tbody>\n");
         double total = 0;
+        int withheld = 0;
         for (PublishedRow r : types) {
             String name = r.measure().equals(Measures.TECHNICAL_ALERTS) ? "Device offline"
                     : EquityReport.capitalise(r.measure().substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '));
@@ -175,14 +176,26 @@ final class ReportSections {
                     : r.value() / 1000 * patients * 7 * MINUTES_PER_ALERT / 60;
             if (hours != null) {
                 total += hours;
+            } else {
+                withheld++;
             }
             h.append("<tr><td>").append(esc(name)).append("</td><td>").append(EquityReport.valueText(r)
                             .replace(" per 1,000 days", "")).append("</td><td>").append(EquityReport.intervalText(r))
                     .append("</td><td>").append(esc(r.numeratorCount())).append("</td><td>")
                     .append(hours == null ? "&ndash;" : String.format(Locale.UK, "%.1f", hours)).append("</td></tr>\n");
         }
-        h.append("<tr><th>All types</th><td></td><td></td><td></td><th>").append(String.format(Locale.UK, "%.1f", total))
-                .append("</th></tr>\n</tbody></table>\n</details>\n");
+        // a type whose hours are not shown (its count withheld for small numbers) is not 0: the total is then a lower
+        // bound, and with no type shown there is no total at all
+        String totalText = withheld == 0 ? String.format(Locale.UK, "%.1f", total)
+                : withheld == types.size() ? "&ndash;" : String.format(Locale.UK, "at least %.1f", total);
+        h.append("<tr><th>All types</th><td></td><td></td><td></td><th>").append(totalText).append("</th></tr>\n")
+                .append("</tbody></table>\n");
+        if (withheld > 0) {
+            h.append("<p class=\"definition\">").append(withheld).append(withheld == 1 ? " alert type's" : " alert types'")
+                    .append(" hours are not shown (counts withheld to protect small numbers): the total ")
+                    .append(withheld == types.size() ? "is not shown either" : "leaves them out").append(".</p>\n");
+        }
+        h.append("</details>\n");
     }
 
     static void triage(StringBuilder h, List<PublishedRow> rows, String sfx) {

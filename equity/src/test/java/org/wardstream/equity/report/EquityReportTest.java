@@ -43,6 +43,51 @@ class EquityReportTest {
         assertThat(duplicates).as("element ids used twice: a link would jump into another programme").isEmpty();
     }
 
+    /**
+     * A programme with March rows but none for April (its feed broke, it lost its patients) is named at the top of the
+     * April report with its latest window, not left out of a page that would read as the whole service (probe 16b D6).
+     */
+    @Test
+    void aProgrammeWithoutRowsInTheReportedWindowIsNamedWithItsLatestWindow() {
+        List<PublishedRow> rows = new ArrayList<>(published());
+        rows.addAll(Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate("virtual-ward",
+                "month", APR, APR.plusMonths(1), SyntheticPopulation.days("virtual-ward", APR, 60, 30), 0)));
+        rows.addAll(Disclosure.publish(new EquityAggregator(EquitySettings.defaults()).aggregate("frailty-south",
+                "month", MAR, APR, SyntheticPopulation.days("frailty-south", MAR, 60, 31), 0)));
+        String html = EquityReport.render(rows);
+        assertThat(html).contains("Programme virtual-ward &middot; month from 2026-04-01")
+                .contains("<strong>Not in this report:</strong> programme frailty-south has no aggregates for this "
+                        + "month (its latest month begins 2026-03-01)");
+        assertThat(EquityReport.render(rows, "month", MAR)).as("in March both have rows")
+                .doesNotContain("Not in this report");
+    }
+
+    /**
+     * The alert burden's total never counts a type whose hours are withheld as 0: with every type withheld there is
+     * no total (it said 0.0 clinician hours a week), with some withheld it is a lower bound (probe 16b D7).
+     */
+    @Test
+    void theAlertBurdenTotalIsNotShownOrIsALowerBoundWhenTypesAreWithheld() {
+        String small = EquityReport.render(Disclosure.publish(new EquityAggregator(EquitySettings.defaults())
+                .aggregate("small", "month", MAR, APR, SyntheticPopulation.days("small", MAR, 5, 31), 0)));
+        String table = burdenTable(small);
+        assertThat(table).as("precondition: alert types exist and are withheld").contains("<td>*</td>");
+        assertThat(table).contains("<tr><th>All types</th><td></td><td></td><td></td><th>&ndash;</th></tr>")
+                .doesNotContain("<th>0.0</th>");
+        assertThat(small).contains("hours are not shown (counts withheld to protect small numbers): the total is not "
+                + "shown either");
+        String full = burdenTable(EquityReport.render(published()));
+        assertThat(full).as("a programme whose types are all shown keeps its plain total")
+                .containsPattern("<tr><th>All types</th><td></td><td></td><td></td><th>[0-9]+\\.[0-9]</th></tr>");
+    }
+
+    private static String burdenTable(String html) {
+        Matcher table = Pattern.compile("<caption>Alerts per 1,000 patient-days and clinician hours per week</caption>"
+                + "(.*?)</table>", Pattern.DOTALL).matcher(html);
+        assertThat(table.find()).isTrue();
+        return table.group(1);
+    }
+
     @Test
     void selfContainedPageWithAChartPerMeasureAndDimension() {
         String html = EquityReport.render(published());
