@@ -244,6 +244,61 @@ class TriageFhirIT {
         assertThat(stale.statusCode()).isEqualTo(412);
     }
 
+    /**
+     * A client's update made on an older read (before the pipeline escalated the Task and added its note) is refused
+     * by the version the body carries (412), not applied over the escalation with the client's note taken for the
+     * service's and dropped (probe 16b D12: 200, status changed, note "Ambulance called" lost). Read again, the same
+     * note is added as the one the stored notes do not have, whatever its position.
+     */
+    @Test
+    void anUpdateMadeOnAnOlderReadIsRefusedAndANewNoteIsToldByItsTextNotItsPosition() throws Exception {
+        openAlertInProgrammeA("pn-1", "ep-n1", EpisodeType.PAUSE, Severity.ROUTINE);
+        assertThat(action(clinicianA, "ep-n1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(200);
+        JsonNode read = awaitTask(clinicianA, "ep-n1", 2);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "ep-n1", "pn-1", EpisodeType.PAUSE,
+                Severity.URGENT, START, 4));
+        JsonNode escalated = TriageTestServer.awaitTask(clinicianA, "ep-n1", "escalated",
+                t -> t.toString().contains("escalated-after-triage"));
+        assertThat(escalated.path("note")).as("the service's own note on the escalation").hasSize(1);
+
+        HttpResponse<String> stale = clinicianA.put("/fhir/Task/ep-n1", "application/fhir+json",
+                withNotes(read, "in-progress", "Ambulance called for the patient").toString(), Map.of());
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(412);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-n1").body()).path("status").asText())
+                .as("nothing applied over the escalation").isEqualTo("requested");
+
+        HttpResponse<String> fresh = clinicianA.put("/fhir/Task/ep-n1", "application/fhir+json",
+                withNotes(escalated, "in-progress", "Ambulance called for the patient").toString(), Map.of());
+        assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
+        JsonNode after = JSON.readTree(clinicianA.get("/fhir/Task/ep-n1").body());
+        List<String> texts = new ArrayList<>();
+        after.path("note").forEach(n -> texts.add(n.path("text").asText()));
+        assertThat(texts).hasSize(2).contains("Ambulance called for the patient");
+    }
+
+    /** Two new notes in one update are refused (400), never the first silently dropped (probe 16b D11). */
+    @Test
+    void anUpdateAddingTwoNotesIsRefusedNotHalfApplied() throws Exception {
+        JsonNode task = openAlertInProgrammeA("pn-2", "ep-n2", EpisodeType.TACHYCARDIA, Severity.URGENT);
+        HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-n2", "application/fhir+json",
+                withNotes(task, "accepted", "Phoned 10:05, no answer", "Left voicemail; will retry 10:30").toString(),
+                Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("one note");
+        JsonNode now = JSON.readTree(clinicianA.get("/fhir/Task/ep-n2").body());
+        assertThat(now.at("/meta/versionId").asText()).as("nothing applied").isEqualTo("1");
+        assertThat(now.path("note")).isEmpty();
+    }
+
+    private static JsonNode withNotes(JsonNode task, String status, String... texts) {
+        com.fasterxml.jackson.databind.node.ObjectNode t = task.deepCopy();
+        t.put("status", status);
+        com.fasterxml.jackson.databind.node.ArrayNode notes = t.has("note")
+                ? (com.fasterxml.jackson.databind.node.ArrayNode) t.get("note") : t.putArray("note");
+        for (String text : texts) notes.addObject().put("authorString", CLINICIAN_A).put("text", text);
+        return t;
+    }
+
     @Test
     void theWorklistQueryCountsAndPagesOnlyTheUsersProgrammesAndTotalNoneLeavesTheCountOut() throws Exception {
         TRIAGE.server().users().add("clinician-ab", TriageUser.Role.CLINICIAN, Set.of(PROGRAMME_A, PROGRAMME_B),

@@ -37,7 +37,9 @@ import org.wardstream.triage.workflow.TaskMerge;
 import org.wardstream.triage.workflow.Workflow;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,11 +123,8 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
                 .orElseThrow(() -> new ResourceNotFoundException(id));
         Task current = parse(cur);
         if (body.getStatus() == null) throw new InvalidRequestException("Task.status is required");
-        Integer expected = expectedVersion(rd.getHeader("If-Match"), id);
-        String note = null;
-        int known = current.getNote().size();
-        List<Annotation> notes = body.getNote();
-        if (notes.size() > known) note = notes.get(notes.size() - 1).getText();
+        Integer expected = expectedVersion(rd.getHeader("If-Match"), id, body);
+        String note = newNote(current.getNote(), body.getNote());
         Outcome outcome = null;
         for (Task.TaskOutputComponent out : body.getOutput()) {
             if (out.getValue() instanceof CodeableConcept cc) {
@@ -170,7 +169,7 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
      * a header without a usable version ({@code W/""}, {@code garbage}, two ETags) is 400, never "no precondition";
      * {@code If-Match: *} asks only that the Task exists. No header: the version in the URL, if any.
      */
-    static Integer expectedVersion(String ifMatch, IdType id) {
+    static Integer expectedVersion(String ifMatch, IdType id, Task body) {
         if (ifMatch != null) {
             String v = ifMatch.trim();
             if (v.equals("*")) return null;
@@ -180,12 +179,43 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             }
             return Integer.valueOf(m.group(1));
         }
-        if (!id.hasVersionIdPart()) return null;
+        if (id.hasVersionIdPart()) return version(id.getVersionIdPart());
+        // the version the client read, which a read-then-update carries: a change made on an older read (an
+        // escalation the client has not seen) is refused, not applied over it
+        return body != null && body.getMeta().hasVersionId() ? version(body.getMeta().getVersionId()) : null;
+    }
+
+    private static Integer version(String v) {
         try {
-            return Integer.valueOf(id.getVersionIdPart());
+            return Integer.valueOf(v);
         } catch (NumberFormatException e) {
-            throw new InvalidRequestException("bad version: " + id.getVersionIdPart());
+            throw new InvalidRequestException("bad version: " + v);
         }
+    }
+
+    /**
+     * The note an update adds: a note of the body whose text is not among the stored notes (counted, so a text written
+     * twice is two notes), never told by its position (a note the service added since the client's read, such as an
+     * escalation's, took the place of the client's own and it was dropped). More than one is 400: each note is its own
+     * change.
+     */
+    static String newNote(List<Annotation> stored, List<Annotation> body) {
+        Map<String, Integer> known = new HashMap<>();
+        for (Annotation a : stored) known.merge(a.getText(), 1, Integer::sum);
+        List<String> added = new ArrayList<>();
+        for (Annotation a : body) {
+            String text = a.getText();
+            if (known.getOrDefault(text, 0) > 0) {
+                known.merge(text, -1, Integer::sum);
+            } else if (text != null && !text.isBlank()) {
+                added.add(text);
+            }
+        }
+        if (added.size() > 1) {
+            throw new InvalidRequestException("an update may add one note; " + added.size() + " new notes were sent "
+                    + "(send each in its own update)");
+        }
+        return added.isEmpty() ? null : added.get(0);
     }
 
     /** {@code flagged}: {@code true} or {@code false} (comma = OR); anything else is 400, never read as false. */
