@@ -950,6 +950,6 @@ public final class EquityReport {
             nav.contents ol{columns:2;font-size:.9rem;margin:.2em 0}nav.contents h2{font-size:1.1rem}
             svg .limit{stroke:#4a5568;stroke-width:1.2;fill:none;stroke-dasharray:5 3}svg .limit.outer{stroke-dasharray:2 2}
             caption{text-align:left;font-weight:600;padding:2px 0}
-            @media print{.reading{break-inside:avoid}svg{break-inside:avoid}}
+            @media print{.reading{break-inside:avoid}svg{break-inside:avoid}details::details-content{content-visibility:visible;display:block}details>summary{list-style:none}}
             """;
 }

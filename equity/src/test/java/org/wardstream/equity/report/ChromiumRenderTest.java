@@ -151,6 +151,30 @@ class ChromiumRenderTest {
                         + "timing\\) by deprivation \\(IMD quintile\\)\"");
     }
 
+    /**
+     * Printed (or saved as PDF for board papers), the report holds its sections, not only the key findings and the
+     * contents: every section is a closed details element on screen, and Chromium printed them closed (2 pages against
+     * 87 with them open; probe 16b D16).
+     */
+    @Test
+    void thePrintedReportHoldsItsSectionsNotOnlyTheirHeadings() throws Exception {
+        int printed = printedPages(html, "printed.pdf");
+        int open = printedPages(expanded, "printed-open.pdf");
+        assertThat(open).as("pages with every section open").isGreaterThan(5);
+        assertThat(printed).as("pages of the report printed as delivered (%s with its sections open)", open)
+                .isGreaterThanOrEqualTo(open * 3 / 4);
+    }
+
+    private static int printedPages(Path page, String name) throws Exception {
+        Path pdf = dir.resolve(name);
+        runOn(page, "--no-pdf-header-footer", "--print-to-pdf=" + pdf);
+        String raw = new String(Files.readAllBytes(pdf), StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/Type\\s*/Page(?![s\\w])").matcher(raw);
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+
     static int countRow(BufferedImage img, int y, String hex) {
         int want = Integer.parseInt(hex.substring(1), 16);
         int n = 0;
