@@ -49,6 +49,12 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
                 throws Exception {
             String name = cmd.getCommandSpec().qualifiedName();
             PrintWriter err = cmd.getErr();
+            String database = org.wardstream.triage.cli.TriageCommand.databaseFailure(ex);
+            if (database != null) { // wardstream triage (and its users/tokens commands) with no usable database
+                err.println(name + ": " + database);
+                err.flush();
+                return 1;
+            }
             Throwable cause = ex instanceof java.io.UncheckedIOException u ? u.getCause() : ex;
             int code;
             if (cause instanceof RuleValidationException || cause instanceof IllegalArgumentException

@@ -95,6 +95,20 @@ class CommandLineTest {
         assertOneLineError("wardstream replay: Missing required option", "--events");
     }
 
+    /** {@code wardstream triage} with its database down: one line, exit 1, as the service jar (probe 16b D15). */
+    @Test
+    void triageWithItsDatabaseDownIsOneLineExit1() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertThat(Main.run("triage", "--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closed + "/triage",
+                "--bootstrap-servers", "127.0.0.1:1", "--port", "0")).isEqualTo(1);
+        assertThat(stderr().lines().toList()).as(stderr()).hasSize(1);
+        assertThat(stderr()).startsWith("wardstream triage: cannot use the database: ").contains(String.valueOf(closed))
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void validateRefusesAFolderWithoutRecords(@TempDir Path empty) throws Exception {
         assertThat(Main.run("validate", "--data", empty.toString())).isEqualTo(2);

@@ -89,9 +89,13 @@ public record TriageConfig(String bootstrapServers, Map<String, String> kafkaPro
 
     /** {@code user:password@} (or {@code user@}) after the scheme's {@code //}. */
     private static final Pattern USER_INFO = Pattern.compile("(//)[^/?#@]*@");
-    /** A query or property parameter whose name holds a secret: {@code password=}, {@code sslpassword=}, {@code pwd=}... */
+    /**
+     * A query or property parameter whose name holds a secret: {@code password=}, {@code sslpassword=}, {@code pwd=}...
+     * Its value runs to the next {@code &}: the PostgreSQL driver splits parameters on {@code &} only, so a {@code ;} or
+     * {@code #} is part of a password (a generated one often has them), not its end.
+     */
     private static final Pattern SECRET_PARAMETER = Pattern.compile(
-            "(?i)([?&;:][^=&;?#/]*(?:password|passwd|pwd|secret|token|credential)[^=&;?#/]*=)[^&;#]*");
+            "(?i)([?&;:][^=&;?#/]*(?:password|passwd|pwd|secret|token|credential)[^=&;?#/]*=)[^&]*");
 
     /**
      * The JDBC URL fit for a log line or an error message: user information ({@code //user:password@host}) and the

@@ -77,6 +77,31 @@ class TriageCommandIT {
         assertThat(err.toString()).startsWith("triage: --jdbc-url mysql://x: not a PostgreSQL JDBC URL").hasLineCount(1);
     }
 
+    /**
+     * A database that is down (the service started before PostgreSQL, or a wrong port) or refuses the login is one
+     * line and exit 1, for the service and for its users command alike; it printed HikariCP's whole trace (119 lines
+     * with causes, repeated at every systemd restart; probe 16b D15).
+     */
+    @Test
+    void aDatabaseThatIsDownOrRefusesTheLoginIsOneLineExit1() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        assertThat(run("--jdbc-url", "jdbc:postgresql://127.0.0.1:" + closed + "/triage", "--db-user", "triage",
+                "--bootstrap-servers", "127.0.0.1:1", "--port", "0")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("triage: cannot use the database: ").contains(String.valueOf(closed))
+                .contains("SQL state 08").doesNotContain("\tat ").hasLineCount(1);
+        err.getBuffer().setLength(0);
+        Path pw = Files.writeString(dir.resolve("long"), "a-long-password-43\n");
+        Path wrong = Files.writeString(dir.resolve("wrong-db-password"), "not-the-password\n");
+        assertThat(run("users", "add", "--name", "carol", "--role", "clinician", "--programme", "cardiac",
+                "--password-file", pw.toString(), "--jdbc-url", pg.jdbcUrl(), "--db-user", "nobody-here",
+                "--db-password-file", wrong.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot use the database: ").contains("SQL state 28")
+                .doesNotContain("not-the-password").hasLineCount(1);
+    }
+
     private static String rows(Database db, String sql) throws Exception {
         try (var c = db.dataSource().getConnection(); var ps = c.prepareStatement(sql); var rs = ps.executeQuery()) {
             return rs.next() ? rs.getString(1) : null;

@@ -21,8 +21,13 @@ class TriageConfigTest {
     void redactJdbcUrlHidesUserInfoAndEveryPasswordLikeParameter() {
         assertThat(TriageConfig.redactJdbcUrl("jdbc:postgresql://triage:pa55@db:5432/triage"))
                 .isEqualTo("jdbc:postgresql://(redacted)@db:5432/triage");
+        // the driver splits on & only: ';' and '#' belong to the value (probe 16b D8: "Tr1age;Night#Shift42" showed
+        // ";Night#Shift42")
         assertThat(TriageConfig.redactJdbcUrl("jdbc:postgresql://db/triage?PWD=x1;Password=x2&loginTimeout=5#f"))
-                .isEqualTo("jdbc:postgresql://db/triage?PWD=(redacted);Password=(redacted)&loginTimeout=5#f");
+                .isEqualTo("jdbc:postgresql://db/triage?PWD=(redacted)&loginTimeout=5#f");
+        assertThat(TriageConfig.redactJdbcUrl(
+                "jdbc:postgresql://db.internal:5432/triage?user=triage&password=Tr1age;Night#Shift42&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db.internal:5432/triage?user=triage&password=(redacted)&ssl=true");
         assertThat(TriageConfig.redactJdbcUrl("jdbc:postgresql:triage?sslkeypassword=x3&apiToken=x4&user=u"))
                 .isEqualTo("jdbc:postgresql:triage?sslkeypassword=(redacted)&apiToken=(redacted)&user=u");
         assertThat(TriageConfig.redactJdbcUrl("jdbc:postgresql://db:5432/triage?user=triage"))

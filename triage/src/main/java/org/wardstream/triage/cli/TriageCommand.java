@@ -75,14 +75,42 @@ public final class TriageCommand implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command with one-line usage errors (exit 2), as the service jar runs it. */
+    /**
+     * The command with one-line usage errors (exit 2), as the service jar runs it; a database it cannot use (down,
+     * unreachable, login refused) is one line too, exit 1 (the whole trace, repeated at every restart by systemd,
+     * buried the one line that mattered).
+     */
     public static CommandLine commandLine() {
         return new CommandLine(new TriageCommand()).setParameterExceptionHandler((ex, a) -> {
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
             ex.getCommandLine().getErr().println(name + ": " + String.valueOf(ex.getMessage()).replaceAll("\\s*\\R\\s*", " ")
                     + " (see: " + name + " --help)");
             return 2;
+        }).setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            String line = databaseFailure(ex);
+            if (line == null) throw ex;
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + line);
+            cmd.getErr().flush();
+            return 1;
         });
+    }
+
+    /**
+     * One line for a failure to use the database at all (SQL state class 08, connection, or 28, authorization: the
+     * database is down or unreachable, or refused the login), from the first such {@link java.sql.SQLException} in the
+     * causes; null for any other failure (a fault, reported with its trace). The driver's message names host and port,
+     * never the password.
+     */
+    public static String databaseFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException e && e.getSQLState() != null
+                    && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("28"))) {
+                return "cannot use the database: " + String.valueOf(e.getMessage()).replaceAll("\\s*\\R\\s*", " ").strip()
+                        + " (SQL state " + e.getSQLState() + "); check that PostgreSQL is running and reachable and the "
+                        + "login is right";
+            }
+        }
+        return null;
     }
 
     @Override
