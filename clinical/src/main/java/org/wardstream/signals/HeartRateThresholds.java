@@ -58,7 +58,7 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
 public final class HeartRateThresholds {
 
     /** Detector version; part of the deterministic episode ids. */
-    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/2"; // 2: criteria judged minute by minute (median of each minute)
+    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/2"; // 2: criteria judged minute by minute (each minute's rate: the mean without its highest and lowest sample)
 
     private final HeartRateParameters p;
 
