@@ -142,6 +142,10 @@ public final class PatientDetector {
         return hr.parameters();
     }
 
+    public HeartRateThresholds heartRateThresholds() {
+        return hr;
+    }
+
     /** Whether the reading is a device announcing a backlog: "reconnected, n readings buffered". */
     public static boolean announcesBacklog(Reading r) {
         return r instanceof Reading.Status s && s.reconnected() && s.bufferedEvents() > 0;

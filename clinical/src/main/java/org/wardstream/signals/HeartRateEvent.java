@@ -4,13 +4,14 @@ package org.wardstream.signals;
  * A sustained-threshold crossing from {@link HeartRateThresholds}. All times are device (event) time, epoch ms.
  *
  * @param kind           what happened
- * @param episodeStartMs first sample of the run that met the criterion (the episode start)
- * @param atMs           for START/SEVERE: the sample at which the criterion was met; for END: the episode end
- *                       (first sample of the recovery run, or the last sample before a data gap)
+ * @param episodeStartMs first sample of the run of minutes that met the criterion (the episode start)
+ * @param atMs           for START/SEVERE: the sample at which the criterion was met (the one that completed the
+ *                       run's last minute); for END: the episode end (first sample of the recovery's first minute,
+ *                       or the last sample before a data gap)
  * @param emittedAtMs    the sample at which this event was emitted ({@code >= atMs})
  * @param severe         bradycardia: whether the severe criterion has been met in this episode
  * @param minBpm         lowest rate over the episode so far; {@code meanBpm}, {@code maxBpm} likewise
- * @param samples        samples accumulated
+ * @param samples        samples accumulated (min, mean and max are over these samples, not over minutes)
  * @param reason         for END: {@code RECOVERED} or {@code DATA_GAP}; otherwise null
  */
 public record HeartRateEvent(Kind kind, long episodeStartMs, long atMs, long emittedAtMs, boolean severe,

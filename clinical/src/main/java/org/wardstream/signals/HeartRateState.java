@@ -8,34 +8,43 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Per-patient state of {@link HeartRateThresholds}: a few times, flags and running statistics, fixed size
- * ({@value #SERIALIZED_SIZE} bytes serialised). Public no-arg constructor and public fields (a Flink POJO),
- * plus a versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link HeartRateThresholds}.
+ * Per-patient state of {@link HeartRateThresholds}: a few times, flags, the minute in progress and running
+ * statistics, fixed size ({@value #SERIALIZED_SIZE} bytes serialised). Public no-arg constructor and public fields (a
+ * Flink POJO), plus a versioned {@link #writeTo}/{@link #readFrom}. All logic lives in {@link HeartRateThresholds}.
+ *
+ * <p>Format 3 (the criteria judged minute by minute): the minute in progress ({@link MinuteBucket}) follows the last
+ * sample's time; the runs' "since" times are the first samples of runs of completed minutes. Formats 1 and 2 (judged
+ * sample by sample) are still read: their runs were runs of samples that each met the criterion, which are read as
+ * runs of completed minutes that did (a run in progress across the upgrade keeps its start and its count goes on;
+ * no minute is open, so the first sample after the upgrade begins one), and an open episode stays open with its
+ * statistics.
  */
 public final class HeartRateState extends CompactState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 2;
-    /** The previous format (without the recovery and criterion-run statistics), still read. */
+    private static final byte FORMAT_VERSION = 3;
+    /** Sample by sample, with the recovery and criterion-run statistics; still read. */
+    private static final byte FORMAT_VERSION_2 = 2;
+    /** Sample by sample, without the recovery and criterion-run statistics; still read. */
     private static final byte FORMAT_VERSION_1 = 1;
     private static final int STATS = RateStats.SERIALIZED_SIZE;
     /** Size of {@link #writeTo}'s output. */
-    public static final int SERIALIZED_SIZE = 1 + 8 + (8 * 3 + 1 + STATS) + (8 * 5 + 3 + STATS) + 4 * STATS;
+    public static final int SERIALIZED_SIZE = 1 + 8 + MinuteBucket.SERIALIZED_SIZE + (8 * 3 + 1 + STATS)
+            + (8 * 4 + 3 + STATS) + 4 * STATS;
 
     public long lastSampleMs = NO_TIME;
+    /** The minute in progress (its samples are not yet in any run or episode statistics below). */
+    public MinuteBucket minute = new MinuteBucket();
 
-    // tachycardia: candidate run (above rate at rest) or open episode
+    // tachycardia: candidate run (completed minutes above the rate at rest) or open episode
     public long tachySinceMs = NO_TIME;
     public long tachyStartMs = NO_TIME;
     public long tachyRecoverSinceMs = NO_TIME;
     public boolean tachyOpen;
-    public float tachyMin;
-    public float tachyMax;
-    public double tachySum;
-    public int tachyCount;
+    /** The candidate run's completed minutes, or the open episode's (those of a recovery in progress apart). */
+    public RateStats tachy = new RateStats();
 
-    // bradycardia: run below the sustained rate, the two criteria's candidate runs, or the open episode
-    public long bradyRunStartMs = NO_TIME;
+    // bradycardia: the two criteria's candidate runs of completed minutes, or the open episode
     public long bradySevereSinceMs = NO_TIME;
     public long bradySustainedSinceMs = NO_TIME;
     public long bradyStartMs = NO_TIME;
@@ -43,10 +52,8 @@ public final class HeartRateState extends CompactState {
     public boolean bradyOpen;
     public boolean bradySevere;
     public boolean bradyOpenedSevere;
-    public float bradyMin;
-    public float bradyMax;
-    public double bradySum;
-    public int bradyCount;
+    /** The open episode's completed minutes (those of a recovery in progress apart). */
+    public RateStats brady = new RateStats();
 
     // statistics kept apart until it is known where they belong: the recovery run of an open episode (after its end
     // if the recovery completes, merged back if it breaks) and the two bradycardia criteria's candidate runs (the
@@ -64,15 +71,12 @@ public final class HeartRateState extends CompactState {
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(FORMAT_VERSION);
         out.writeLong(lastSampleMs);
+        minute.writeTo(out);
         out.writeLong(tachySinceMs);
         out.writeLong(tachyStartMs);
         out.writeLong(tachyRecoverSinceMs);
         out.writeBoolean(tachyOpen);
-        out.writeFloat(tachyMin);
-        out.writeFloat(tachyMax);
-        out.writeDouble(tachySum);
-        out.writeInt(tachyCount);
-        out.writeLong(bradyRunStartMs);
+        tachy.writeTo(out);
         out.writeLong(bradySevereSinceMs);
         out.writeLong(bradySustainedSinceMs);
         out.writeLong(bradyStartMs);
@@ -80,10 +84,7 @@ public final class HeartRateState extends CompactState {
         out.writeBoolean(bradyOpen);
         out.writeBoolean(bradySevere);
         out.writeBoolean(bradyOpenedSevere);
-        out.writeFloat(bradyMin);
-        out.writeFloat(bradyMax);
-        out.writeDouble(bradySum);
-        out.writeInt(bradyCount);
+        brady.writeTo(out);
         tachyRecovery.writeTo(out);
         bradyRecovery.writeTo(out);
         severeRun.writeTo(out);
@@ -91,18 +92,20 @@ public final class HeartRateState extends CompactState {
     }
 
     public static HeartRateState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION, FORMAT_VERSION_1);
+        byte v = CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION, FORMAT_VERSION_2, FORMAT_VERSION_1);
         HeartRateState s = new HeartRateState();
         s.lastSampleMs = in.readLong();
+        if (v >= FORMAT_VERSION) {
+            s.minute = MinuteBucket.readFrom(in);
+        }
         s.tachySinceMs = in.readLong();
         s.tachyStartMs = in.readLong();
         s.tachyRecoverSinceMs = in.readLong();
         s.tachyOpen = in.readBoolean();
-        s.tachyMin = in.readFloat();
-        s.tachyMax = in.readFloat();
-        s.tachySum = in.readDouble();
-        s.tachyCount = in.readInt();
-        s.bradyRunStartMs = in.readLong();
+        s.tachy = RateStats.readFrom(in); // the same four fields formats 1 and 2 wrote one by one
+        if (v < FORMAT_VERSION) {
+            in.readLong(); // the start of the run below the sustained rate (only ever reset the runs when it began)
+        }
         s.bradySevereSinceMs = in.readLong();
         s.bradySustainedSinceMs = in.readLong();
         s.bradyStartMs = in.readLong();
@@ -110,11 +113,8 @@ public final class HeartRateState extends CompactState {
         s.bradyOpen = in.readBoolean();
         s.bradySevere = in.readBoolean();
         s.bradyOpenedSevere = in.readBoolean();
-        s.bradyMin = in.readFloat();
-        s.bradyMax = in.readFloat();
-        s.bradySum = in.readDouble();
-        s.bradyCount = in.readInt();
-        if (v >= FORMAT_VERSION) {
+        s.brady = RateStats.readFrom(in);
+        if (v >= FORMAT_VERSION_2) {
             s.tachyRecovery = RateStats.readFrom(in);
             s.bradyRecovery = RateStats.readFrom(in);
             s.severeRun = RateStats.readFrom(in);

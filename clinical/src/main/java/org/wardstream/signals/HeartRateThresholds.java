@@ -13,34 +13,52 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
  * itself; the per-patient data lives in a {@link HeartRateState}. Samples must arrive in device-time order;
  * an earlier (or equal) sample is ignored.
  *
+ * <h2>Minute by minute</h2>
+ * Wrist heart rate is noisy (5-8 bpm sample to sample is ordinary), so no criterion is judged on single samples:
+ * the samples fall into consecutive minutes ({@link MinuteBucket}: a minute begins at a sample and holds the samples
+ * of the next 60 s), and each criterion is judged on each completed minute's <b>rate</b>: the mean of its samples
+ * leaving out the highest and the lowest one (with three samples or more), so one artefact in a minute is dropped
+ * whole and sample noise averages out. A criterion "holds for D" when it has held in every minute of a
+ * run of consecutive minutes whose samples span at least D (the run's first sample to its last minute's last
+ * sample); it is decided when that last minute is complete: at the first sample a minute or more after the minute
+ * began (which begins the next minute; the event is dated there). One minute that does not meet the criterion breaks
+ * the run (the next run begins with the next minute), so the criteria do not fire on a rate that is mostly on the
+ * other side of the threshold; one artefact among three or more samples in a minute is left out. With samples every
+ * second, "10 minutes" is 11 minutes whose first and last samples are 10 minutes apart, decided about 11 minutes
+ * after the run's first sample; "1 minute" is two minutes. With one sample a minute each minute is that sample: the
+ * same samples as the former sample-by-sample rule (e.g. 11 samples above 120, 10 minutes apart), decided one sample
+ * later, when the next sample completes the last minute.
+ *
  * <h2>Definitions</h2>
  * <ul>
- *   <li><b>Tachycardia</b> starts when every sample has been strictly above {@code tachyRateBpm} while the
- *       patient was <i>at rest</i> for at least {@code tachyMinMs} (first to last sample of the run). At rest
+ *   <li><b>Tachycardia</b> starts when the rate, minute by minute, has been above {@code tachyRateBpm} while the
+ *       patient was <i>at rest</i> for at least {@code tachyMinMs} (each minute's rate strictly above, and more
+ *       than half of its samples taken at rest). At rest
  *       means the device is known to be worn ({@link ActivityState#WORN_STILL}, or {@link ActivityState#ACTIVE}
  *       with the last activity interval below {@code restBelowStepsPerMinute}, i.e. a few steps about the room,
  *       not walking): a walking patient's high rate is exertion, and a rate from a device not known to be worn
  *       is not trusted. Once open, activity no longer
- *       matters: it ends when the rate has been below {@code tachyRateBpm - tachyEndHysteresisBpm} for
- *       {@code tachyEndMinMs} (hysteresis: no flapping around the threshold).</li>
+ *       matters: it ends when the rate, minute by minute, has been below {@code tachyRateBpm - tachyEndHysteresisBpm}
+ *       for {@code tachyEndMinMs} (hysteresis: no flapping around the threshold).</li>
  *   <li><b>Bradycardia</b> starts on either criterion: <i>severe</i>, below {@code severeRateBpm} for
  *       {@code severeMinMs} at any time; or <i>sustained</i>, below {@code sustainedRateBpm} for
- *       {@code sustainedMinMs} while <i>awake</i> (local waking hours of the patient's time zone, or
- *       {@link ActivityState#ACTIVE}). An episode opened on the sustained criterion emits
- *       {@code BRADYCARDIA_SEVERE} once if the severe criterion is met later. It ends when the rate has been at
- *       or above the opening criterion's rate + {@code bradyEndHysteresisBpm} for {@code bradyEndMinMs}.</li>
- *   <li>Samples more than {@code maxSampleGapMs} apart break the runs; an open episode then ends at its last
- *       sample with reason {@code DATA_GAP} (missing data is not evidence either way).</li>
+ *       {@code sustainedMinMs} while <i>awake</i> (more than half of each minute's samples taken in local waking hours of the patient's time zone, or {@link ActivityState#ACTIVE}). An episode opened on the
+ *       sustained criterion emits {@code BRADYCARDIA_SEVERE} once if the severe criterion is met later. It ends when
+ *       the rate, minute by minute, has been at or above the opening criterion's rate + {@code bradyEndHysteresisBpm}
+ *       for {@code bradyEndMinMs}.</li>
+ *   <li>Samples more than {@code maxSampleGapMs} apart break the runs (and the minute in progress); an open
+ *       episode then ends at its last sample with reason {@code DATA_GAP} (missing data is not evidence either
+ *       way).</li>
  * </ul>
  * Evidence (min/mean/max/samples) covers only samples inside the episode: from the first sample of the run that
- * met the opening criterion to the event, and for an END not the recovery run after the episode's end (those
- * samples are kept apart and merged back if the recovery breaks). A severe-bradycardia escalation's evidence is the
- * severe run itself (every sample below {@code severeRateBpm}).
+ * met the opening criterion to the event, and for an END not the recovery run after the episode's end (the samples
+ * of its minutes are kept apart and merged back if the recovery breaks). A severe-bradycardia escalation's evidence
+ * is the severe run itself (its minutes, and the sample that completed the last of them).
  */
 public final class HeartRateThresholds {
 
     /** Detector version; part of the deterministic episode ids. */
-    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/1";
+    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/2"; // 2: criteria judged minute by minute (each minute's rate: the mean without its highest and lowest sample)
 
     private final HeartRateParameters p;
 
@@ -72,13 +90,35 @@ public final class HeartRateThresholds {
         if (s.lastSampleMs != NO_TIME && timeMs - s.lastSampleMs > p.maxSampleGapMs()) {
             gap(s, sink);
         }
+        long lastOfMinute = s.lastSampleMs;
         s.lastSampleMs = timeMs;
-        boolean atRest = activity == ActivityState.WORN_STILL
-                || activity == ActivityState.ACTIVE && stepsPerMinute < p.restBelowStepsPerMinute();
-        tachycardia(s, timeMs, bpm, atRest, sink);
-        boolean awake = activity == ActivityState.ACTIVE || p.waking().isWakingHours(timeMs);
-        bradycardia(s, timeMs, bpm, awake, sink);
+        MinuteBucket m = s.minute;
+        if (m.completedBy(timeMs)) { // this sample completes a minute: the criteria judge it, then it begins the next
+            tachycardia(s, lastOfMinute, timeMs, bpm, sink);
+            bradycardia(s, lastOfMinute, timeMs, bpm, sink);
+            m.begin(timeMs);
+        } else if (!m.isOpen()) {
+            m.begin(timeMs);
+        }
+        m.add(bpm, atRest(activity, stepsPerMinute), activity == ActivityState.ACTIVE || p.waking().isWakingHours(timeMs));
         return true;
+    }
+
+    /**
+     * At rest for the tachycardia criterion: worn and still, or active with the last activity interval's cadence
+     * below {@code restBelowStepsPerMinute}.
+     */
+    public boolean atRest(ActivityState activity, double stepsPerMinute) {
+        return activity == ActivityState.WORN_STILL
+                || activity == ActivityState.ACTIVE && stepsPerMinute < p.restBelowStepsPerMinute();
+    }
+
+    private double tachyEndRate() {
+        return p.tachyRateBpm() - p.tachyEndHysteresisBpm();
+    }
+
+    private double bradyEndRate(HeartRateState s) {
+        return (s.bradyOpenedSevere ? p.severeRateBpm() : p.sustainedRateBpm()) + p.bradyEndHysteresisBpm();
     }
 
     /** Start of the earlier of the tachycardia and bradycardia episodes open now, or {@code NO_TIME} when none is. */
@@ -103,103 +143,113 @@ public final class HeartRateThresholds {
      * The tachycardia open in {@code s}, announced again from {@code fromMs}: a {@code TACHYCARDIA_START} starting
      * then (or at the episode's own start if later), at its last sample, with the episode's running rate statistics;
      * null unless the samples show it going on after {@code fromMs}: open, a sample at or after {@code fromMs}, and no
-     * recovery running (a rate falling back as the rhythm converts is no tachycardia of its own: announced, it would
+     * recovery running or beginning (completed minutes below the end rate, or the minute in progress so far: a rate
+     * falling back as the rhythm converts is no tachycardia of its own: announced, it would
      * open an alert that closes at once, or with its end before its start). For an episode whose START raised no alert
      * because an AF episode explained it ({@link org.wardstream.episodes.Transitions#explainedByAf}): when the AF ends
      * and the tachycardia goes on, it is alerted from the AF's end. The state is not changed; this is no crossing of
      * the thresholds, and the episode's END later is its own.
      */
     public HeartRateEvent reannounceTachycardia(HeartRateState s, long fromMs) {
-        if (!s.tachyOpen || s.tachyRecoverSinceMs != NO_TIME || s.lastSampleMs == NO_TIME || s.lastSampleMs < fromMs) {
+        if (!s.tachyOpen || s.tachyRecoverSinceMs != NO_TIME || s.minute.rate() < tachyEndRate()
+                || s.lastSampleMs == NO_TIME || s.lastSampleMs < fromMs) {
             return null;
         }
         long start = Math.max(fromMs, s.tachyStartMs);
-        return tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_START, start, s.lastSampleMs, s.lastSampleMs, null);
+        RateStats stats = new RateStats();
+        stats.add(s.tachy);
+        stats.add(s.minute.stats);
+        return event(HeartRateEvent.Kind.TACHYCARDIA_START, start, s.lastSampleMs, s.lastSampleMs, false, stats, null);
     }
 
     private void gap(HeartRateState s, Consumer<? super HeartRateEvent> sink) {
         long last = s.lastSampleMs;
-        if (s.tachyOpen) {
-            mergeTachyRecovery(s); // the episode ends at its last sample: the recovery samples were inside it
-            sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_END, last, last, HeartRateEvent.DATA_GAP));
+        if (s.tachyOpen) { // the episode ends at its last sample: the recovery and the minute in progress were inside it
+            s.tachy.add(s.tachyRecovery);
+            s.tachy.add(s.minute.stats);
+            sink.accept(event(HeartRateEvent.Kind.TACHYCARDIA_END, s.tachyStartMs, last, last, false, s.tachy,
+                    HeartRateEvent.DATA_GAP));
             s.tachyOpen = false;
         }
         if (s.bradyOpen) {
-            mergeBradyRecovery(s);
-            sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_END, last, last, HeartRateEvent.DATA_GAP));
+            s.brady.add(s.bradyRecovery);
+            s.brady.add(s.minute.stats);
+            sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_END, s.bradyStartMs, last, last, s.bradySevere, s.brady,
+                    HeartRateEvent.DATA_GAP));
             s.bradyOpen = false;
         }
         resetTachy(s);
         resetBrady(s);
+        s.minute.clear();
     }
 
-    private void tachycardia(HeartRateState s, long t, double bpm, boolean atRest, Consumer<? super HeartRateEvent> sink) {
+    /**
+     * The minute in {@code s.minute} is complete: {@code last} is its last sample; the sample at {@code t}
+     * ({@code bpm}) completed it.
+     */
+    private void tachycardia(HeartRateState s, long last, long t, double bpm, Consumer<? super HeartRateEvent> sink) {
+        MinuteBucket m = s.minute;
         if (!s.tachyOpen) {
-            if (bpm > p.tachyRateBpm() && atRest) {
+            if (m.rate() > p.tachyRateBpm() && m.most(m.atRest)) {
                 if (s.tachySinceMs == NO_TIME) {
                     resetTachy(s);
-                    s.tachySinceMs = t;
+                    s.tachySinceMs = m.startMs;
                 }
-                addTachy(s, bpm);
-                if (t - s.tachySinceMs >= p.tachyMinMs()) {
+                s.tachy.add(m.stats);
+                if (last - s.tachySinceMs >= p.tachyMinMs()) {
                     s.tachyOpen = true;
                     s.tachyStartMs = s.tachySinceMs;
                     s.tachyRecoverSinceMs = NO_TIME;
-                    sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_START, t, t, null));
+                    s.tachyRecovery.reset();
+                    sink.accept(event(HeartRateEvent.Kind.TACHYCARDIA_START, s.tachyStartMs, t, t, false,
+                            s.tachy.plus(bpm), null));
                 }
             } else {
                 resetTachy(s);
             }
             return;
         }
-        if (bpm < p.tachyRateBpm() - p.tachyEndHysteresisBpm()) {
-            if (s.tachyRecoverSinceMs == NO_TIME) s.tachyRecoverSinceMs = t;
-            s.tachyRecovery.add(bpm); // after the episode's end if the recovery completes
-            if (t - s.tachyRecoverSinceMs >= p.tachyEndMinMs()) {
-                sink.accept(tachyEvent(s, HeartRateEvent.Kind.TACHYCARDIA_END, s.tachyRecoverSinceMs, t,
-                        HeartRateEvent.RECOVERED));
+        if (m.rate() < tachyEndRate()) {
+            if (s.tachyRecoverSinceMs == NO_TIME) s.tachyRecoverSinceMs = m.startMs;
+            s.tachyRecovery.add(m.stats); // after the episode's end if the recovery completes
+            if (last - s.tachyRecoverSinceMs >= p.tachyEndMinMs()) {
+                sink.accept(event(HeartRateEvent.Kind.TACHYCARDIA_END, s.tachyStartMs, s.tachyRecoverSinceMs, t, false,
+                        s.tachy, HeartRateEvent.RECOVERED));
                 s.tachyOpen = false;
                 resetTachy(s);
             }
         } else {
-            mergeTachyRecovery(s); // the recovery broke: its samples were inside the episode
+            s.tachy.add(s.tachyRecovery); // the recovery broke: its minutes were inside the episode
+            s.tachyRecovery.reset();
             s.tachyRecoverSinceMs = NO_TIME;
-            addTachy(s, bpm);
+            s.tachy.add(m.stats);
         }
     }
 
-    private void bradycardia(HeartRateState s, long t, double bpm, boolean awake, Consumer<? super HeartRateEvent> sink) {
-        if (!s.bradyOpen) {
-            if (!(bpm < p.sustainedRateBpm()) && !(bpm < p.severeRateBpm())) {
-                resetBrady(s);
-                return;
-            }
-            if (s.bradyRunStartMs == NO_TIME) {
-                resetBrady(s);
-                s.bradyRunStartMs = t;
-            }
-        }
+    /** As {@link #tachycardia}. */
+    private void bradycardia(HeartRateState s, long last, long t, double bpm, Consumer<? super HeartRateEvent> sink) {
+        MinuteBucket m = s.minute;
         // candidate runs of the two criteria, each with its own statistics
-        if (bpm < p.severeRateBpm()) {
+        if (m.rate() < p.severeRateBpm()) {
             if (s.bradySevereSinceMs == NO_TIME) {
-                s.bradySevereSinceMs = t;
+                s.bradySevereSinceMs = m.startMs;
                 s.severeRun.reset();
             }
-            s.severeRun.add(bpm);
+            s.severeRun.add(m.stats);
         } else {
             s.bradySevereSinceMs = NO_TIME;
         }
-        if (bpm < p.sustainedRateBpm() && awake) {
+        if (m.rate() < p.sustainedRateBpm() && m.most(m.awake)) {
             if (s.bradySustainedSinceMs == NO_TIME) {
-                s.bradySustainedSinceMs = t;
+                s.bradySustainedSinceMs = m.startMs;
                 s.sustainedRun.reset();
             }
-            s.sustainedRun.add(bpm);
+            s.sustainedRun.add(m.stats);
         } else {
             s.bradySustainedSinceMs = NO_TIME;
         }
-        boolean severeMet = s.bradySevereSinceMs != NO_TIME && t - s.bradySevereSinceMs >= p.severeMinMs();
-        boolean sustainedMet = s.bradySustainedSinceMs != NO_TIME && t - s.bradySustainedSinceMs >= p.sustainedMinMs();
+        boolean severeMet = s.bradySevereSinceMs != NO_TIME && last - s.bradySevereSinceMs >= p.severeMinMs();
+        boolean sustainedMet = s.bradySustainedSinceMs != NO_TIME && last - s.bradySustainedSinceMs >= p.sustainedMinMs();
         if (!s.bradyOpen) {
             if (severeMet || sustainedMet) {
                 s.bradyOpen = true;
@@ -208,45 +258,36 @@ public final class HeartRateThresholds {
                 s.bradyStartMs = severeMet ? s.bradySevereSinceMs : s.bradySustainedSinceMs;
                 if (severeMet && sustainedMet) s.bradyStartMs = Math.min(s.bradySevereSinceMs, s.bradySustainedSinceMs);
                 s.bradyRecoverSinceMs = NO_TIME;
+                s.bradyRecovery.reset();
                 // the episode's statistics: those of the run it starts with (the other run lies inside it)
-                RateStats run = s.bradyStartMs == s.bradySevereSinceMs ? s.severeRun : s.sustainedRun;
-                s.bradyMin = run.min;
-                s.bradyMax = run.max;
-                s.bradySum = run.sum;
-                s.bradyCount = run.count;
-                if (s.bradyCount == 0) { // state from format 1 (no run statistics): this sample at least
-                    s.bradyMin = (float) bpm;
-                    s.bradyMax = (float) bpm;
-                    s.bradySum = bpm;
-                    s.bradyCount = 1;
-                }
-                sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_START, t, t, null));
+                s.brady.reset();
+                s.brady.add(s.bradyStartMs == s.bradySevereSinceMs ? s.severeRun : s.sustainedRun);
+                sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_START, s.bradyStartMs, t, t, s.bradySevere,
+                        s.brady.plus(bpm), null));
             }
             return;
         }
-        double endRate = (s.bradyOpenedSevere ? p.severeRateBpm() : p.sustainedRateBpm()) + p.bradyEndHysteresisBpm();
-        if (bpm >= endRate) {
-            s.bradyRecovery.add(bpm); // after the episode's end if the recovery completes
+        boolean recovering = m.rate() >= bradyEndRate(s);
+        if (recovering) {
+            if (s.bradyRecoverSinceMs == NO_TIME) s.bradyRecoverSinceMs = m.startMs;
+            s.bradyRecovery.add(m.stats); // after the episode's end if the recovery completes
         } else {
-            mergeBradyRecovery(s); // a recovery that broke was inside the episode
-            addBrady(s, bpm);
+            s.brady.add(s.bradyRecovery); // a recovery that broke was inside the episode
+            s.bradyRecovery.reset();
+            s.bradyRecoverSinceMs = NO_TIME;
+            s.brady.add(m.stats);
         }
         if (severeMet && !s.bradySevere) {
             s.bradySevere = true;
             // the evidence of the escalation: the severe run itself
-            sink.accept(new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_SEVERE, s.bradyStartMs, t, t, true,
-                    s.severeRun.min, s.severeRun.mean(), s.severeRun.max, s.severeRun.count, null));
+            sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_SEVERE, s.bradyStartMs, t, t, true,
+                    s.severeRun.plus(bpm), null));
         }
-        if (bpm >= endRate) {
-            if (s.bradyRecoverSinceMs == NO_TIME) s.bradyRecoverSinceMs = t;
-            if (t - s.bradyRecoverSinceMs >= p.bradyEndMinMs()) {
-                sink.accept(bradyEvent(s, HeartRateEvent.Kind.BRADYCARDIA_END, s.bradyRecoverSinceMs, t,
-                        HeartRateEvent.RECOVERED));
-                s.bradyOpen = false;
-                resetBrady(s);
-            }
-        } else {
-            s.bradyRecoverSinceMs = NO_TIME;
+        if (recovering && last - s.bradyRecoverSinceMs >= p.bradyEndMinMs()) {
+            sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_END, s.bradyStartMs, s.bradyRecoverSinceMs, t,
+                    s.bradySevere, s.brady, HeartRateEvent.RECOVERED));
+            s.bradyOpen = false;
+            resetBrady(s);
         }
     }
 
@@ -254,76 +295,24 @@ public final class HeartRateThresholds {
         s.tachySinceMs = NO_TIME;
         s.tachyStartMs = NO_TIME;
         s.tachyRecoverSinceMs = NO_TIME;
-        s.tachyMin = Float.POSITIVE_INFINITY;
-        s.tachyMax = Float.NEGATIVE_INFINITY;
-        s.tachySum = 0;
-        s.tachyCount = 0;
+        s.tachy.reset();
         s.tachyRecovery.reset();
     }
 
     private static void resetBrady(HeartRateState s) {
-        s.bradyRunStartMs = NO_TIME;
         s.bradySevereSinceMs = NO_TIME;
         s.bradySustainedSinceMs = NO_TIME;
         s.bradyStartMs = NO_TIME;
         s.bradyRecoverSinceMs = NO_TIME;
         s.bradySevere = false;
         s.bradyOpenedSevere = false;
-        s.bradyMin = Float.POSITIVE_INFINITY;
-        s.bradyMax = Float.NEGATIVE_INFINITY;
-        s.bradySum = 0;
-        s.bradyCount = 0;
+        s.brady.reset();
         s.bradyRecovery.reset();
     }
 
-    private static void mergeTachyRecovery(HeartRateState s) {
-        RateStats r = s.tachyRecovery;
-        if (r.count > 0) {
-            s.tachyMin = Math.min(s.tachyMin, r.min);
-            s.tachyMax = Math.max(s.tachyMax, r.max);
-            s.tachySum += r.sum;
-            s.tachyCount += r.count;
-        }
-        r.reset();
-    }
-
-    private static void mergeBradyRecovery(HeartRateState s) {
-        RateStats r = s.bradyRecovery;
-        if (r.count > 0) {
-            s.bradyMin = Math.min(s.bradyMin, r.min);
-            s.bradyMax = Math.max(s.bradyMax, r.max);
-            s.bradySum += r.sum;
-            s.bradyCount += r.count;
-        }
-        r.reset();
-    }
-
-    private static void addTachy(HeartRateState s, double bpm) {
-        s.tachyMin = (float) Math.min(s.tachyMin, bpm);
-        s.tachyMax = (float) Math.max(s.tachyMax, bpm);
-        s.tachySum += bpm;
-        s.tachyCount++;
-    }
-
-    private static void addBrady(HeartRateState s, double bpm) {
-        s.bradyMin = (float) Math.min(s.bradyMin, bpm);
-        s.bradyMax = (float) Math.max(s.bradyMax, bpm);
-        s.bradySum += bpm;
-        s.bradyCount++;
-    }
-
-    private static HeartRateEvent tachyEvent(HeartRateState s, HeartRateEvent.Kind kind, long at, long emitted, String reason) {
-        return tachyEvent(s, kind, s.tachyStartMs, at, emitted, reason);
-    }
-
-    private static HeartRateEvent tachyEvent(HeartRateState s, HeartRateEvent.Kind kind, long start, long at, long emitted,
-                                             String reason) {
-        return new HeartRateEvent(kind, start, at, emitted, false, s.tachyMin,
-                s.tachyCount == 0 ? 0 : s.tachySum / s.tachyCount, s.tachyMax, s.tachyCount, reason);
-    }
-
-    private static HeartRateEvent bradyEvent(HeartRateState s, HeartRateEvent.Kind kind, long at, long emitted, String reason) {
-        return new HeartRateEvent(kind, s.bradyStartMs, at, emitted, s.bradySevere, s.bradyMin,
-                s.bradyCount == 0 ? 0 : s.bradySum / s.bradyCount, s.bradyMax, s.bradyCount, reason);
+    private static HeartRateEvent event(HeartRateEvent.Kind kind, long start, long at, long emitted, boolean severe,
+                                        RateStats stats, String reason) {
+        return new HeartRateEvent(kind, start, at, emitted, severe, stats.min, stats.mean(), stats.max, stats.count,
+                reason);
     }
 }

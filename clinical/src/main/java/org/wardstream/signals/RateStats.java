@@ -26,6 +26,24 @@ public final class RateStats {
         count++;
     }
 
+    /** Adds the samples of {@code other}. */
+    void add(RateStats other) {
+        if (other.count > 0) {
+            min = Math.min(min, other.min);
+            max = Math.max(max, other.max);
+            sum += other.sum;
+            count += other.count;
+        }
+    }
+
+    /** A copy of these statistics with one more sample. */
+    RateStats plus(double bpm) {
+        RateStats s = new RateStats();
+        s.add(this);
+        s.add(bpm);
+        return s;
+    }
+
     void reset() {
         min = Float.POSITIVE_INFINITY;
         max = Float.NEGATIVE_INFINITY;

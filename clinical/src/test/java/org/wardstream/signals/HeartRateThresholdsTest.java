@@ -61,16 +61,19 @@ class HeartRateThresholdsTest {
 
     @Test
     void tachycardiaNeedsRateAboveThresholdForTheFullDurationAtRest() {
-        // 10 samples one minute apart span 9 minutes: just short
-        assertThat(new Feed(DAY).minutes(10, 130, WORN_STILL).events).isEmpty();
-        // 11 samples span 10 minutes: long enough, start back-dated to the first sample
-        Feed f = new Feed(DAY).minutes(11, 130, WORN_STILL);
+        // one sample a minute: each minute is its sample. 10 samples span 9 minutes: just short, whatever follows
+        assertThat(new Feed(DAY).minutes(10, 130, WORN_STILL).minutes(5, 80, WORN_STILL).events).isEmpty();
+        // 11 samples span 10 minutes: long enough, decided when the next sample (any rate) completes the 11th minute
+        // (one sample later than the former sample-by-sample rule, which decided at the 11th sample), start back-dated
+        // to the first sample
+        assertThat(new Feed(DAY).minutes(11, 130, WORN_STILL).events).isEmpty();
+        Feed f = new Feed(DAY).minutes(11, 130, WORN_STILL).minutes(1, 80, WORN_STILL);
         assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
         assertThat(f.events.get(0).episodeStartMs()).isEqualTo(DAY);
-        assertThat(f.events.get(0).atMs()).isEqualTo(DAY + 10 * MIN);
+        assertThat(f.events.get(0).atMs()).isEqualTo(DAY + 11 * MIN);
         // exactly at the threshold is not above it
         assertThat(new Feed(DAY).minutes(30, 120, WORN_STILL).events).isEmpty();
-        assertThat(new Feed(DAY).minutes(11, 121, WORN_STILL).kinds()).containsExactly(TACHYCARDIA_START);
+        assertThat(new Feed(DAY).minutes(12, 121, WORN_STILL).kinds()).containsExactly(TACHYCARDIA_START);
         // one sample below the threshold restarts the run
         Feed broken = new Feed(DAY).minutes(6, 130, WORN_STILL).minutes(1, 115, WORN_STILL).minutes(6, 130, WORN_STILL);
         assertThat(broken.events).isEmpty();
@@ -79,7 +82,7 @@ class HeartRateThresholdsTest {
     @Test
     void anOpenTachycardiaIsAnnouncedAgainFromATimeOnlyWhileItsSamplesShowItGoingOnThen() {
         assertThat(HR.reannounceTachycardia(new HeartRateState(), DAY)).isNull(); // none open
-        Feed f = new Feed(DAY).minutes(21, 130, WORN_STILL); // open from DAY, last sample at DAY + 20 min
+        Feed f = new Feed(DAY).minutes(21, 130, WORN_STILL); // open from DAY (at DAY + 11 min), last sample at DAY + 20 min
         HeartRateEvent again = HR.reannounceTachycardia(f.state, DAY + 15 * MIN);
         assertThat(again.kind()).isEqualTo(TACHYCARDIA_START);
         assertThat(again.episodeStartMs()).isEqualTo(DAY + 15 * MIN);
@@ -89,7 +92,10 @@ class HeartRateThresholdsTest {
         // from before the episode: its own start; no sample at or after the time yet: nothing
         assertThat(HR.reannounceTachycardia(f.state, DAY - MIN).episodeStartMs()).isEqualTo(DAY);
         assertThat(HR.reannounceTachycardia(f.state, DAY + 21 * MIN)).isNull();
-        // a recovery running (below 110): the rate is falling back, nothing; the state is unchanged
+        // a recovery beginning (the minute in progress below 110): the rate is falling back, nothing; the state is unchanged
+        f.minutes(1, 100, WORN_STILL);
+        assertThat(HR.reannounceTachycardia(f.state, DAY + 15 * MIN)).isNull();
+        // and once its minute is complete (a recovery running)
         f.minutes(1, 100, WORN_STILL);
         assertThat(HR.reannounceTachycardia(f.state, DAY + 15 * MIN)).isNull();
         assertThat(f.minutes(2, 100, WORN_STILL).kinds()).containsExactly(TACHYCARDIA_START, TACHYCARDIA_END);
@@ -101,7 +107,7 @@ class HeartRateThresholdsTest {
         assertThat(new Feed(DAY).minutes(30, 140, ACTIVE).events).isEmpty();
         assertThat(new Feed(DAY).minutes(30, 140, ActivityState.NOT_WORN).events).isEmpty();
         // walking then resting: the run starts when rest starts
-        Feed f = new Feed(DAY).minutes(20, 140, ACTIVE).minutes(11, 130, WORN_STILL);
+        Feed f = new Feed(DAY).minutes(20, 140, ACTIVE).minutes(12, 130, WORN_STILL);
         assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
         assertThat(f.events.get(0).episodeStartMs()).isEqualTo(DAY + 20 * MIN);
     }
@@ -112,9 +118,10 @@ class HeartRateThresholdsTest {
         // 115 is below 120 but not below 120 - 10: still open
         f.minutes(10, 115, WORN_STILL);
         assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
-        // below 110: recovery run of 2 minutes (3 samples) closes it
+        // below 110: recovery run of 2 minutes (3 samples, 2 minutes apart) closes it, when the next sample completes
+        // its last minute
         long recoveryStart = f.t;
-        f.minutes(2, 100, WORN_STILL);
+        f.minutes(3, 100, WORN_STILL);
         assertThat(f.kinds()).containsExactly(TACHYCARDIA_START);
         f.minutes(1, 100, WORN_STILL);
         assertThat(f.kinds()).containsExactly(TACHYCARDIA_START, TACHYCARDIA_END);
@@ -162,10 +169,12 @@ class HeartRateThresholdsTest {
 
     @Test
     void severeBradycardiaAfterOneMinuteAtAnyTime() {
-        Feed f = new Feed(NIGHT).minutes(1, 38, WORN_STILL);
+        // two minutes below 40 (samples a minute apart), decided when the next sample completes the second
+        Feed f = new Feed(NIGHT).minutes(2, 38, WORN_STILL);
         assertThat(f.events).isEmpty();
         f.minutes(1, 38, WORN_STILL);
         assertThat(f.kinds()).containsExactly(BRADYCARDIA_START);
+        assertThat(f.events.get(0).atMs()).isEqualTo(NIGHT + 2 * MIN);
         assertThat(f.events.get(0).severe()).isTrue();
         assertThat(new Feed(NIGHT).minutes(5, 40, WORN_STILL).events).as("40 is not below 40").isEmpty();
     }
@@ -175,10 +184,10 @@ class HeartRateThresholdsTest {
         // 45 bpm all night: no episode (asleep, not below 40)
         assertThat(new Feed(NIGHT).minutes(120, 45, WORN_STILL).events).isEmpty();
         // ...but walking at night counts as awake
-        assertThat(new Feed(NIGHT).minutes(11, 45, ACTIVE).kinds()).containsExactly(BRADYCARDIA_START);
-        // awake: 10 minutes below 50 (11 samples) opens, 9 minutes does not
-        assertThat(new Feed(DAY).minutes(10, 48, WORN_STILL).events).isEmpty();
-        Feed f = new Feed(DAY).minutes(11, 48, WORN_STILL);
+        assertThat(new Feed(NIGHT).minutes(12, 45, ACTIVE).kinds()).containsExactly(BRADYCARDIA_START);
+        // awake: 10 minutes below 50 (11 samples, then the one completing the last minute) opens, 9 minutes does not
+        assertThat(new Feed(DAY).minutes(10, 48, WORN_STILL).minutes(1, 60, WORN_STILL).events).isEmpty();
+        Feed f = new Feed(DAY).minutes(12, 48, WORN_STILL);
         assertThat(f.kinds()).containsExactly(BRADYCARDIA_START);
         assertThat(f.events.get(0).severe()).isFalse();
         // then the severe criterion: escalation event once
@@ -188,6 +197,8 @@ class HeartRateThresholdsTest {
         f.minutes(10, 52, WORN_STILL);
         assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE);
         f.minutes(3, 60, WORN_STILL);
+        assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE);
+        f.minutes(1, 60, WORN_STILL);
         assertThat(f.kinds()).containsExactly(BRADYCARDIA_START, BRADYCARDIA_SEVERE, BRADYCARDIA_END);
         HeartRateEvent end = f.events.get(2);
         assertThat(end.minBpm()).isEqualTo(35);
@@ -201,7 +212,7 @@ class HeartRateThresholdsTest {
                 RULES.forPatient(Map.of("tachycardia.rateBpm", 100.0, "tachycardia.minDuration", 5.0)), LONDON));
         HeartRateState s = new HeartRateState();
         List<HeartRateEvent> ev = new ArrayList<>();
-        for (int i = 0; i <= 5; i++) ev.addAll(mine.onSample(s, DAY + i * MIN, 110, WORN_STILL, Double.NaN));
+        for (int i = 0; i <= 6; i++) ev.addAll(mine.onSample(s, DAY + i * MIN, 110, WORN_STILL, Double.NaN));
         assertThat(ev).extracting(HeartRateEvent::kind).containsExactly(TACHYCARDIA_START);
     }
 
@@ -216,11 +227,15 @@ class HeartRateThresholdsTest {
     @Test
     void stateIsSmallAndRoundTripsMidEpisode() throws Exception {
         Feed a = new Feed(DAY).minutes(11, 130, WORN_STILL).minutes(1, 45, WORN_STILL);
+        a.t -= 30_000; // and a minute in progress with two samples
+        a.minutes(1, 44, WORN_STILL);
         byte[] bytes = a.state.toBytes();
         assertThat(bytes).hasSize(HeartRateState.SERIALIZED_SIZE);
-        assertThat(bytes.length).isLessThan(200);
+        // format 3 adds the minute in progress (38 bytes; 197 before): still fixed and small
+        assertThat(bytes.length).isLessThan(256);
         HeartRateState back = HeartRateState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
         assertThat(back).isEqualTo(a.state);
+        assertThat(back.minute.stats.count).isEqualTo(2);
         // continuing from the restored copy gives the same events as continuing the original
         Feed b = new Feed(a.t, HeartRateState.fromBytes(back.toBytes()));
         a.events.clear();
@@ -230,19 +245,48 @@ class HeartRateThresholdsTest {
         assertThat(b.state).isEqualTo(a.state);
     }
 
+    /**
+     * {@code s} in format 2 (sample by sample): format 3's bytes less the minute in progress, with the former start of
+     * the run below the sustained rate (read and dropped) before the bradycardia fields.
+     */
+    static byte[] formatTwo(HeartRateState s) {
+        byte[] v3 = s.toBytes();
+        int tachyAt = 1 + 8 + MinuteBucket.SERIALIZED_SIZE;
+        int bradyAt = tachyAt + 8 * 3 + 1 + 20;
+        java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(v3.length - MinuteBucket.SERIALIZED_SIZE + 8);
+        v2.put((byte) 2).put(v3, 1, 8).put(v3, tachyAt, bradyAt - tachyAt).putLong(s.bradySevereSinceMs)
+                .put(v3, bradyAt, v3.length - bradyAt);
+        return v2.array();
+    }
+
     @Test
-    void theFormerStateFormatIsStillRead() {
-        Feed a = new Feed(DAY).minutes(11, 130, WORN_STILL);
-        byte[] v2 = a.state.toBytes();
+    void theFormerStateFormatsAreStillRead() {
+        Feed a = new Feed(DAY).minutes(12, 130, WORN_STILL);
+        assertThat(a.state.tachyOpen).isTrue();
+        byte[] v2 = formatTwo(a.state);
+        assertThat(v2).hasSize(1 + 8 + (8 * 3 + 1 + 20) + (8 * 5 + 3 + 20) + 4 * 20);
         int v1Size = 1 + 8 + (8 * 3 + 1 + 20) + (8 * 5 + 3 + 20);
         byte[] v1 = java.util.Arrays.copyOf(v2, v1Size);
         v1[0] = 1;
-        HeartRateState back = HeartRateState.fromBytes(v1);
-        assertThat(back.tachyOpen).isTrue();
-        assertThat(back.tachyCount).isEqualTo(a.state.tachyCount);
-        assertThat(back.tachyRecovery.count).isZero();
-        Feed b = new Feed(a.t, back).minutes(3, 90, WORN_STILL);
-        assertThat(b.kinds()).containsExactly(TACHYCARDIA_END);
+        for (byte[] old : List.of(v1, v2)) {
+            HeartRateState back = HeartRateState.fromBytes(old);
+            assertThat(back.tachyOpen).isTrue();
+            assertThat(back.tachy.count).isEqualTo(a.state.tachy.count);
+            assertThat(back.minute.isOpen()).as("no minute in progress").isFalse();
+            assertThat(back.tachyRecovery.count).isZero();
+            Feed b = new Feed(a.t, back).minutes(4, 90, WORN_STILL);
+            assertThat(b.kinds()).containsExactly(TACHYCARDIA_END);
+            assertThat(b.events.get(0).episodeStartMs()).isEqualTo(DAY);
+        }
+        // a run in progress keeps its start: its samples (each above the rate) count as completed minutes; the first
+        // sample after the upgrade begins a minute
+        Feed run = new Feed(DAY).minutes(8, 130, WORN_STILL);
+        HeartRateState upgraded = HeartRateState.fromBytes(formatTwo(run.state));
+        assertThat(upgraded.tachySinceMs).isEqualTo(DAY);
+        Feed c = new Feed(run.t, upgraded).minutes(4, 130, WORN_STILL);
+        assertThat(c.kinds()).containsExactly(TACHYCARDIA_START);
+        assertThat(c.events.get(0).episodeStartMs()).isEqualTo(DAY);
+        assertThat(c.events.get(0).atMs()).isEqualTo(DAY + 11 * MIN);
     }
 
     @Test

@@ -88,28 +88,41 @@ class StateFormatsTest {
         assertThat(java.nio.ByteBuffer.wrap(current, current.length - 4, 4).getFloat()).isNaN();
     }
 
-    @Test
-    void heartRateStateReadsFormat1() {
-        byte[] v1 = fixture("HeartRateState-v1");
-        HeartRateState s = HeartRateState.fromBytes(v1);
+    /** The heart-rate state of the fixtures (every format): an open tachycardia, a bradycardia run. */
+    private static HeartRateState heartRateStateOfTheFixtures(String fixture) {
+        HeartRateState s = HeartRateState.fromBytes(fixture(fixture));
         assertThat(s.tachyOpen).isTrue();
-        assertThat(s.tachySum).isEqualTo(1302.5);
-        assertThat(s.bradyMin).isEqualTo(38f);
-        // written back in format 2 (issue 14: per-run rate statistics), which reads the same values
-        byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 2);
-        assertThat(HeartRateState.fromBytes(now)).isEqualTo(s);
+        assertThat(s.tachy.sum).isEqualTo(1302.5);
+        assertThat(s.brady.min).isEqualTo(38f);
+        return s;
     }
 
     @Test
-    void heartRateStateReadsFormat2() {
-        byte[] v2 = fixture("HeartRateState-v2");
-        HeartRateState s = HeartRateState.fromBytes(v2);
-        assertThat(s.tachyOpen).isTrue();
-        assertThat(s.tachySum).isEqualTo(1302.5);
-        assertThat(s.bradyMin).isEqualTo(38f);
-        assertThat(s).isEqualTo(HeartRateState.fromBytes(fixture("HeartRateState-v1")));
-        assertThat(s.toBytes()).isEqualTo(v2);
+    void heartRateStateReadsFormats1And2() {
+        HeartRateState v1 = heartRateStateOfTheFixtures("HeartRateState-v1");
+        HeartRateState v2 = heartRateStateOfTheFixtures("HeartRateState-v2");
+        assertThat(v2).isEqualTo(v1);
+        // written back in the current format (3: minute by minute; 2, issue 14: per-run rate statistics), which keeps
+        // every field format 2 had but the run below the sustained rate (which only reset the runs) and adds the
+        // minute in progress: none after the upgrade
+        byte[] now = v2.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 3);
+        assertThat(v2.minute.isOpen()).isFalse();
+        assertThat(HeartRateState.fromBytes(now)).isEqualTo(v2);
+    }
+
+    @Test
+    void heartRateStateReadsFormat3() {
+        // written by format 3's code: the format-2 fixture's state with a minute in progress (two samples, 125 and
+        // 131 bpm, from 1_772_441_670_000 (30 s before the last sample); one of them at rest, both awake)
+        HeartRateState s = heartRateStateOfTheFixtures("HeartRateState-v3");
+        assertThat(s.minute.startMs).isEqualTo(1_772_441_670_000L);
+        assertThat(s.minute.stats.count).isEqualTo(2);
+        assertThat(s.minute.stats.sum).isEqualTo(256.0);
+        assertThat(s.minute.atRest).isEqualTo(1);
+        assertThat(s.minute.awake).isEqualTo(2);
+        assertThat(s.minute.rate()).isEqualTo(128.0);
+        assertThat(s.toBytes()).isEqualTo(fixture("HeartRateState-v3"));
     }
 
     @Test

@@ -38,13 +38,25 @@ class SignalDetectorStateUpgradeTest {
     private static final String PATIENT = "p-upgrade";
     private static final long T0 = 1_772_441_000_000L;
 
+    /**
+     * A heart-rate state in format 2 (judged sample by sample, before the minute-by-minute criteria): clinical's
+     * {@code HeartRateState-v2} fixture, an open tachycardia (rate sum 1302.5) and a bradycardia run (lowest 38).
+     */
+    static final String HEART_RATE_FORMAT_2 = "020000019cadc206a00000019cadb8dee0800000000000000080000000000000000142f20000430c000040945a000000"
+            + "00000000000a0000019cab45bc0080000000000000008000000000000000800000000000000080000000000000000000"
+            + "0042180000000000000000000000000000000000027f800000ff8000000000000000000000000000007f800000ff8000"
+            + "000000000000000000000000007f800000ff8000000000000000000000000000007f800000ff80000000000000000000"
+            + "0000000000";
+
     /** Writes the old layout, as the operator before this change kept it. */
     static final class OldLayout extends KeyedProcessFunction<String, String, String> {
         private final byte[] rr;
+        private final byte[] hr;
         private final byte[] wear;
 
-        OldLayout(byte[] rr, byte[] wear) {
+        OldLayout(byte[] rr, byte[] hr, byte[] wear) {
             this.rr = rr;
+            this.hr = hr;
             this.wear = wear;
         }
 
@@ -53,6 +65,7 @@ class SignalDetectorStateUpgradeTest {
             var c = getRuntimeContext();
             var bytes = PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
             c.getState(new ValueStateDescriptor<>("rr-analyser", bytes)).update(rr);
+            c.getState(new ValueStateDescriptor<>("hr-thresholds", bytes)).update(hr);
             c.getState(new ValueStateDescriptor<>("wear-activity", bytes)).update(wear);
             c.getState(new ValueStateDescriptor<>("af-rate", Types.FLOAT)).update(121.5f);
             c.getState(new ValueStateDescriptor<>("last-received", Types.LONG)).update(T0);
@@ -189,7 +202,8 @@ class SignalDetectorStateUpgradeTest {
 
         OperatorSubtaskState old;
         try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
-                new OldLayout(rr.toBytes(), wear.toBytes())), (String s) -> s, Types.STRING)) {
+                new OldLayout(rr.toBytes(), java.util.HexFormat.of().parseHex(HEART_RATE_FORMAT_2), wear.toBytes())),
+                (String s) -> s, Types.STRING)) {
             h.open();
             h.processElement(new StreamRecord<>(PATIENT, T0));
             old = h.snapshot(1, 1);
@@ -204,6 +218,13 @@ class SignalDetectorStateUpgradeTest {
         assertThat(now.arrival.newestAnalysedMs).isEqualTo(T0); // the wear report was analysed, not held
         assertThat(now.arrival.holding()).isFalse();
         assertThat(now.wear.lastWearMs).isEqualTo(T0);
+        // the heart-rate thresholds' format-2 state carries on in format 3: the tachycardia open with its statistics,
+        // no minute in progress (the next sample begins one)
+        assertThat(now.hr.tachyOpen).isTrue();
+        assertThat(now.hr.tachy.sum).isEqualTo(1302.5);
+        assertThat(now.hr.brady.min).isEqualTo(38f);
+        assertThat(now.hr.minute.isOpen()).isFalse();
+        assertThat(now.hr.toBytes()[0]).isEqualTo((byte) 3);
         assertThat(seen.get(1)).isEqualTo("old handles cleared");
     }
 }

@@ -25,7 +25,7 @@ import org.wardstream.rhythm.RhythmSegment;
 import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.rhythm.SegmentClass;
 import org.wardstream.rules.Rules;
-import org.wardstream.signals.ActivityState;
+import org.wardstream.signals.MinuteBucket;
 import org.wardstream.signals.WearActivityState;
 
 /**
@@ -63,6 +63,8 @@ public final class PeerFeatures implements Serializable {
         final RrAnalyserState rr = state.rr;
         final WearActivityState wear = state.wear;
         long lastHrMs = Long.MIN_VALUE;
+        /** The heart-rate minute in progress, as the detection stage's thresholds build it. */
+        final MinuteBucket minute = new MinuteBucket();
         final List<DeviceReading> held = new ArrayList<>();
 
         boolean begun;
@@ -209,12 +211,18 @@ public final class PeerFeatures implements Serializable {
                 if ((p.lastHrMs == Long.MIN_VALUE || t > p.lastHrMs) && bpm > 0 && !Double.isInfinite(bpm)) {
                     if (p.lastHrMs != Long.MIN_VALUE && t - p.lastHrMs > x.heartRateParameters().maxSampleGapMs()) {
                         out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.HR_GAP, t));
+                        p.minute.clear();
+                    }
+                    // the minutes of the detection stage's thresholds (HeartRateThresholds.onSample): a sample a minute
+                    // or more after the minute's first completes it (a MINUTE row) and begins the next
+                    if (p.minute.completedBy(t)) {
+                        out.accept(PeerRow.minute(p.id, p.minute, p.lastHrMs, t, p.rr.afActive));
+                        p.minute.begin(t);
+                    } else if (!p.minute.isOpen()) {
+                        p.minute.begin(t);
                     }
                     p.lastHrMs = t;
-                    ActivityState a = p.wear.activityState();
-                    boolean atRest = a == ActivityState.WORN_STILL
-                            || a == ActivityState.ACTIVE && p.wear.lastStepsPerMinute < x.heartRateParameters().restBelowStepsPerMinute();
-                    out.accept(PeerRow.hr(p.id, t, bpm, atRest, p.rr.afActive));
+                    p.minute.add(bpm, x.heartRateThresholds().atRest(p.wear.activityState(), p.wear.lastStepsPerMinute), false);
                 }
             }
             case ACTIVITY -> {

@@ -1,14 +1,21 @@
 package org.wardstream.bench.peers;
 
+import org.wardstream.signals.MinuteBucket;
+
 /**
  * One row fed to the peer engines (Esper EPL and Flink SQL MATCH_RECOGNIZE): the per-patient signals the rules
  * are written over. A Flink POJO and a JavaBean (Esper reads the getters).
  *
  * <ul>
- *   <li>{@link #HR}: one heart-rate sample the sustained-threshold rule accepts (in device-time order, positive
- *       rate): {@code bpm}, whether the patient was {@code atRest} (from the wear/activity state) and whether the
- *       RR analyser's AF state was active ({@code af}).</li>
- *   <li>{@link #HR_GAP}: heart-rate samples more than the rule's maximum sample gap apart (a run breaks).</li>
+ *   <li>{@link #MINUTE}: one completed minute of the heart-rate samples the sustained-threshold rule accepts (in
+ *       device-time order, positive rate), built by the detection stage's own {@link org.wardstream.signals.MinuteBucket}:
+ *       {@code minuteStart} and {@code minuteEnd} its first and last samples, {@code t} the sample that completed it
+ *       (the first a minute or more after its start), {@code bpm} the minute's rate
+ *       ({@link org.wardstream.signals.MinuteBucket#rate}: the mean without the highest and lowest sample),
+ *       {@code atRest} whether more than half of its samples were taken at rest (from the wear/activity state) and
+ *       {@code af} whether the RR analyser's AF state was active at {@code t}.</li>
+ *   <li>{@link #HR_GAP}: heart-rate samples more than the rule's maximum sample gap apart (a run breaks, and the
+ *       minute in progress with it).</li>
  *   <li>{@link #SEG}: one closed 8-beat rhythm segment of the RR analyser: {@code irr} = 1 when IRREGULAR,
  *       {@code reg} = 1 when REGULAR, both 0 when INSUFFICIENT; {@code segStart} its first beat; {@code score}: when
  *       IRREGULAR, the irregular run's onset evidence after it, as the analyser computes it
@@ -26,7 +33,7 @@ package org.wardstream.bench.peers;
  * </ul>
  */
 public class PeerRow {
-    public static final String HR = "HR";
+    public static final String MINUTE = "MINUTE";
     public static final String HR_GAP = "HR_GAP";
     public static final String SEG = "SEG";
     public static final String RR_GAP = "RR_GAP";
@@ -46,6 +53,8 @@ public class PeerRow {
     private boolean atRest;
     private boolean af;
     private long segStart;
+    private long minuteStart;
+    private long minuteEnd;
     private int irr;
     private int reg;
     private float score;
@@ -54,10 +63,12 @@ public class PeerRow {
     public PeerRow() {
     }
 
-    static PeerRow hr(String patient, long t, double bpm, boolean atRest, boolean af) {
-        PeerRow r = of(patient, STREAM_HR, HR, t);
-        r.bpm = bpm;
-        r.atRest = atRest;
+    static PeerRow minute(String patient, MinuteBucket minute, long lastSampleMs, long t, boolean af) {
+        PeerRow r = of(patient, STREAM_HR, MINUTE, t);
+        r.minuteStart = minute.startMs;
+        r.minuteEnd = lastSampleMs;
+        r.bpm = minute.rate();
+        r.atRest = minute.most(minute.atRest);
         r.af = af;
         return r;
     }
@@ -94,6 +105,10 @@ public class PeerRow {
     public void setAtRest(boolean v) { atRest = v; }
     public boolean isAf() { return af; }
     public void setAf(boolean v) { af = v; }
+    public long getMinuteStart() { return minuteStart; }
+    public void setMinuteStart(long v) { minuteStart = v; }
+    public long getMinuteEnd() { return minuteEnd; }
+    public void setMinuteEnd(long v) { minuteEnd = v; }
     public long getSegStart() { return segStart; }
     public void setSegStart(long v) { segStart = v; }
     public int getIrr() { return irr; }

@@ -17,11 +17,13 @@ import org.wardstream.signals.RhythmRuleParameters;
  * match, so an open episode is reported once:
  *
  * <pre>
- * tachycardia:  S T*? U W*? R*? E
- *   S, T  HR row above rateBpm at rest          U  same, and U.t - S.t &gt;= minDuration (the episode opens)
- *   W     any HR row (the episode runs)         R  HR row below rateBpm - endHysteresisBpm
- *   E     a sample gap, the end of input, or below the end rate with E.t - FIRST(R.t) &gt;= endMinDuration
- *   report (patient, S.t) unless U.af (a tachycardia start during AF raises no alert: the AF alert escalates)
+ * tachycardia:  S T*? U W*? R*? E   over MINUTE rows: each a completed minute of heart-rate samples and its rate
+ *   S, T  minute whose rate is above rateBpm, at rest
+ *   U     same, and U.minuteEnd - S.minuteStart &gt;= minDuration (the episode opens)
+ *   W     any minute (the episode runs)         R  minute whose rate is below rateBpm - endHysteresisBpm
+ *   E     a sample gap, the end of input, or a minute below the end rate with
+ *         E.minuteEnd - FIRST(R.minuteStart) &gt;= endMinDuration (or E.minuteEnd - E.minuteStart, R being empty)
+ *   report (patient, S.minuteStart) unless U.af (a tachycardia start during AF raises no alert: the AF alert escalates)
  * atrial fibrillation:  P N0*? A1 B*? O W*? Z1 M1*? Z2 ... Z5   (5 = offsetSegments)
  *   P     a row before the run: a REGULAR segment or any row that is not a segment (begin, gap, end)
  *   N0    INSUFFICIENT segment (before the run: not part of it)
@@ -54,7 +56,11 @@ import org.wardstream.signals.RhythmRuleParameters;
  * an {@code AF_ONSET} row (with that start) right after O, and {@code atrial-fibrillation},
  * {@code S W*? Z1 M1*? ... Z5} with S an onset row, consumes the episode (onset rows inside an open episode are W).
  *
- * <p>Flink's NFA would otherwise keep one partial match per qualifying row of a long run (every fast sample can be
+ * <p>The minutes and their rates are the detection stage's own ({@link org.wardstream.signals.MinuteBucket}, built by
+ * {@link PeerFeatures}); the rule over them (a run of minutes above the rate, its duration, the recovery with
+ * hysteresis) is the pattern's.
+ *
+ * <p>Flink's NFA would otherwise keep one partial match per qualifying row of a long run (every fast minute can be
  * an S, every irregular segment an A1), each evaluating conditions that read earlier rows of its match, which is
  * quadratic in the run length. Its patterns therefore begin with the row before the run, {@code P} (a row that
  * does not qualify: the first row of a patient is a BEGIN row), and skip to the last row of a match, which becomes
@@ -130,16 +136,17 @@ public final class PeerRules {
                 @name('tachycardia') select * from PeerRow(stream='hr')
                 match_recognize (
                   partition by patientId
-                  measures S.patientId as patientId, S.t as startMs, U.af as af
+                  measures S.patientId as patientId, S.minuteStart as startMs, U.af as af
                   after match skip past last row
                   pattern (S T*? U W*? R*? E)
                   define
-                    S as S.kind = 'HR' and S.bpm > %1$s and S.atRest,
-                    T as T.kind = 'HR' and T.bpm > %1$s and T.atRest,
-                    U as U.kind = 'HR' and U.bpm > %1$s and U.atRest and U.t - S.t >= %2$d,
-                    W as W.kind = 'HR',
-                    R as R.kind = 'HR' and R.bpm < %3$s,
-                    E as E.kind != 'HR' or (E.bpm < %3$s and E.t - R[0].t >= %4$d)
+                    S as S.kind = 'MINUTE' and S.bpm > %1$s and S.atRest,
+                    T as T.kind = 'MINUTE' and T.bpm > %1$s and T.atRest,
+                    U as U.kind = 'MINUTE' and U.bpm > %1$s and U.atRest and U.minuteEnd - S.minuteStart >= %2$d,
+                    W as W.kind = 'MINUTE',
+                    R as R.kind = 'MINUTE' and R.bpm < %3$s,
+                    E as E.kind != 'MINUTE' or (E.bpm < %3$s
+                      and (E.minuteEnd - R[0].minuteStart >= %4$d or E.minuteEnd - E.minuteStart >= %4$d))
                 );
                 @name('af-onset') insert into PeerRow
                 select patientId, '%8$s' as stream, '%9$s' as kind, t, startMs as segStart from PeerRow(stream='rhythm')
@@ -175,18 +182,19 @@ public final class PeerRules {
                 SELECT patientId, startMs, af FROM %5$s
                 MATCH_RECOGNIZE (
                   PARTITION BY patientId ORDER BY pt
-                  MEASURES S.t AS startMs, U.af AS af
+                  MEASURES S.minuteStart AS startMs, U.af AS af
                   ONE ROW PER MATCH
                   AFTER MATCH SKIP TO LAST E
                   PATTERN (P S T*? U W*? R*? E)
                   DEFINE
-                    P AS NOT (P.kind = 'HR' AND P.bpm > %1$s AND P.atRest),
-                    S AS S.kind = 'HR' AND S.bpm > %1$s AND S.atRest,
-                    T AS T.kind = 'HR' AND T.bpm > %1$s AND T.atRest,
-                    U AS U.kind = 'HR' AND U.bpm > %1$s AND U.atRest AND U.t - S.t >= %2$d,
-                    W AS W.kind = 'HR',
-                    R AS R.kind = 'HR' AND R.bpm < %3$s,
-                    E AS E.kind <> 'HR' OR (E.bpm < %3$s AND E.t - FIRST(R.t) >= %4$d)
+                    P AS NOT (P.kind = 'MINUTE' AND P.bpm > %1$s AND P.atRest),
+                    S AS S.kind = 'MINUTE' AND S.bpm > %1$s AND S.atRest,
+                    T AS T.kind = 'MINUTE' AND T.bpm > %1$s AND T.atRest,
+                    U AS U.kind = 'MINUTE' AND U.bpm > %1$s AND U.atRest AND U.minuteEnd - S.minuteStart >= %2$d,
+                    W AS W.kind = 'MINUTE',
+                    R AS R.kind = 'MINUTE' AND R.bpm < %3$s,
+                    E AS E.kind <> 'MINUTE' OR (E.bpm < %3$s
+                      AND (E.minuteEnd - FIRST(R.minuteStart) >= %4$d OR E.minuteEnd - E.minuteStart >= %4$d))
                 )""", num(tachyRateBpm), tachyMinMs, num(tachyEndBpm), tachyEndMinMs, table);
     }
 

@@ -67,7 +67,7 @@ class EsperPeerTest {
             long start = T0;
             for (int from = 0; from < rr.size(); from += 60) { // one RR batch per minute or so
                 int to = Math.min(rr.size(), from + 60);
-                DeviceReading b = reading("af", DeviceReading.Kind.RR_BATCH, start);
+                DeviceReading b = PeerRuns.reading("af", DeviceReading.Kind.RR_BATCH, start);
                 b.rrStart = start;
                 b.rrMs = rr.subList(from, to).stream().mapToInt(Integer::intValue).toArray();
                 b.rrQuality = new byte[b.rrMs.length];
@@ -83,29 +83,19 @@ class EsperPeerTest {
     /** Worn, {@code steps} per minute, 5 minutes at 80 bpm, then {@code minutes} at {@code bpm}, then 10 at 80. */
     private static List<DeviceReading> patientAtRate(String patient, int steps, float bpm, int minutes) {
         List<DeviceReading> out = new ArrayList<>();
-        DeviceReading wear = reading(patient, DeviceReading.Kind.WEAR, T0);
+        DeviceReading wear = PeerRuns.reading(patient, DeviceReading.Kind.WEAR, T0);
         wear.onBody = true;
         out.add(wear);
         for (int m = 0; m < 5 + minutes + 10; m++) {
-            DeviceReading a = reading(patient, DeviceReading.Kind.ACTIVITY, T0 + m * MIN);
+            DeviceReading a = PeerRuns.reading(patient, DeviceReading.Kind.ACTIVITY, T0 + m * MIN);
             a.intervalSeconds = 60;
             a.steps = steps;
             out.add(a);
-            DeviceReading hr = reading(patient, DeviceReading.Kind.HEART_RATE, T0 + m * MIN + 1000);
+            DeviceReading hr = PeerRuns.reading(patient, DeviceReading.Kind.HEART_RATE, T0 + m * MIN + 1000);
             hr.bpm = m >= 5 && m < 5 + minutes ? bpm : 80;
             out.add(hr);
         }
         return out; // the first fast sample is at minute 5 plus 1 s
-    }
-
-    private static DeviceReading reading(String patient, DeviceReading.Kind kind, long time) {
-        DeviceReading r = new DeviceReading();
-        r.patientId = patient;
-        r.programme = "test";
-        r.kind = kind;
-        r.time = time;
-        r.timeReceived = time;
-        return r;
     }
 
     private static void feed(EsperPeer peer, List<DeviceReading> readings) {

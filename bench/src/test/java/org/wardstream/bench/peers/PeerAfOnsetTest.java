@@ -9,13 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.Schema;
-import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
-import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
@@ -100,34 +94,17 @@ class PeerAfOnsetTest {
 
     @Test
     void esperReportsTheAnalysersOnsets() {
-        List<AlertKey> alerts;
-        try (EsperPeer peer = new EsperPeer(RULES)) {
-            readings.forEach(peer::onReading);
-            alerts = peer.finish();
-        }
+        List<AlertKey> alerts = PeerRuns.esper(RULES, readings);
         assertThat(new TreeSet<>(alerts)).containsExactlyElementsOf(new TreeSet<>(expected));
         assertThat(alerts).hasSameSizeAs(expected);
     }
 
     @Test
     void flinkMatchRecognizeReportsTheAnalysersOnsets() throws Exception {
-        PeerFeatures features = new PeerFeatures(RULES);
-        List<PeerRow> rows = new ArrayList<>();
-        readings.forEach(r -> features.onReading(r, rows::add));
-        features.endAll(rows::add);
-        rows.removeIf(r -> !PeerRow.STREAM_RHYTHM.equals(r.getStream()));
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        DataStream<PeerRow> stream = env.fromData(rows, TypeInformation.of(PeerRow.class));
-        tables.createTemporaryView("rhythm_rows", tables.fromDataStream(stream,
-                Schema.newBuilder().columnByExpression("pt", "PROCTIME()").build()));
         List<AlertKey> alerts = new ArrayList<>();
-        try (CloseableIterator<Row> it = tables.toDataStream(tables.sqlQuery(
-                new PeerRules(RULES).sqlAtrialFibrillation("rhythm_rows"))).executeAndCollect()) {
-            it.forEachRemaining(r -> alerts.add(new AlertKey(AlertKey.ATRIAL_FIBRILLATION,
-                    (String) r.getField("patientId"), (Long) r.getField("startMs"))));
+        for (Row r : PeerRuns.flinkSql(RULES, readings, PeerRow.STREAM_RHYTHM, "rhythm_rows",
+                PeerRules::sqlAtrialFibrillation)) {
+            alerts.add(new AlertKey(AlertKey.ATRIAL_FIBRILLATION, (String) r.getField("patientId"), (Long) r.getField("startMs")));
         }
         assertThat(new TreeSet<>(alerts)).containsExactlyElementsOf(new TreeSet<>(expected));
         assertThat(alerts).hasSameSizeAs(expected);
