@@ -387,25 +387,26 @@ public final class PatientDetector {
                             rhythmCues(ev);
                             out.rhythm(ev);
                             if (ev instanceof PauseEvent p) {
-                                wearEvents(wear.onData(s.wear, p.endMs()));
+                                wearEvents(wear.onData(s.wear, b.sourceId(), p.endMs()));
                             } else if (ev instanceof AfOffset off) {
                                 tachycardiaOutlastingAf(off);
                             }
                         });
                 out.outOfOrderBeats(outOfOrder);
-                wearEvents(wear.onData(s.wear, b.timeMs()));
+                wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
             } else if (r instanceof Reading.HeartRate h) {
-                wearEvents(wear.onData(s.wear, h.timeMs()));
-                heartRate(h.timeMs(), h.bpm(), s.wear.activityState(), s.wear.lastStepsPerMinute);
+                wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
+                // trusted as its own device is worn: a second device on its charger does not silence it
+                heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
             } else if (r instanceof Reading.Activity a) {
                 if (a.steps() >= 0) {
-                    wearEvents(wear.onActivity(s.wear, a.timeMs(), a.timeMs() + a.intervalSeconds() * 1000L,
-                            a.steps()));
+                    wearEvents(wear.onActivity(s.wear, a.sourceId(), a.timeMs(),
+                            a.timeMs() + a.intervalSeconds() * 1000L, a.steps()));
                 } else {
-                    wearEvents(wear.onData(s.wear, a.timeMs()));
+                    wearEvents(wear.onData(s.wear, a.sourceId(), a.timeMs()));
                 }
             } else if (r instanceof Reading.Wear w) {
-                wearEvents(wear.onWear(s.wear, w.timeMs(), wearSignal(w)));
+                wearEvents(wear.onWear(s.wear, w.sourceId(), w.timeMs(), wearSignal(w)));
             } else if (r instanceof Reading.Status st) {
                 // "Reconnected, n readings buffered" comes before the backlog it announces. It proves the
                 // silence up to now (device-offline), but counting it as data would put the patient's clock
@@ -413,7 +414,7 @@ public final class PatientDetector {
                 if (announcesBacklog(st)) {
                     wearEvents(wear.onTime(s.wear, st.timeMs()));
                 } else {
-                    wearEvents(wear.onData(s.wear, st.timeMs()));
+                    wearEvents(wear.onData(s.wear, st.sourceId(), st.timeMs()));
                 }
             }
             flush();

@@ -196,14 +196,14 @@ public final class PeerFeatures implements Serializable {
                             out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(), irregular,
                                     s.classification() == SegmentClass.REGULAR, score));
                         } else if (e instanceof PauseEvent pause) {
-                            x.wearTracker().onData(p.wear, pause.endMs());
+                            x.wearTracker().onData(p.wear, r.sourceId, pause.endMs());
                         }
                     }
                 }
-                x.wearTracker().onData(p.wear, r.time);
+                x.wearTracker().onData(p.wear, r.sourceId, r.time);
             }
             case HEART_RATE -> {
-                x.wearTracker().onData(p.wear, r.time);
+                x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 long t = r.time;
                 double bpm = r.bpm;
                 if ((p.lastHrMs == Long.MIN_VALUE || t > p.lastHrMs) && bpm > 0 && !Double.isInfinite(bpm)) {
@@ -211,7 +211,7 @@ public final class PeerFeatures implements Serializable {
                         out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.HR_GAP, t));
                     }
                     p.lastHrMs = t;
-                    ActivityState a = p.wear.activityState();
+                    ActivityState a = x.wearTracker().activityOf(p.wear, r.sourceId); // as PatientDetector
                     boolean atRest = a == ActivityState.WORN_STILL
                             || a == ActivityState.ACTIVE && p.wear.lastStepsPerMinute < x.heartRateParameters().restBelowStepsPerMinute();
                     out.accept(PeerRow.hr(p.id, t, bpm, atRest, p.rr.afActive));
@@ -219,17 +219,17 @@ public final class PeerFeatures implements Serializable {
             }
             case ACTIVITY -> {
                 if (r.steps >= 0) {
-                    x.wearTracker().onActivity(p.wear, r.time, r.time + r.intervalSeconds * 1000L, r.steps);
+                    x.wearTracker().onActivity(p.wear, r.sourceId, r.time, r.time + r.intervalSeconds * 1000L, r.steps);
                 } else {
-                    x.wearTracker().onData(p.wear, r.time);
+                    x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 }
             }
-            case WEAR -> x.wearTracker().onWear(p.wear, r.time, PatientDetector.wearSignal((Reading.Wear) Readings.of(r)));
+            case WEAR -> x.wearTracker().onWear(p.wear, r.sourceId, r.time, PatientDetector.wearSignal((Reading.Wear) Readings.of(r)));
             case STATUS -> {
                 if (PatientDetector.announcesBacklog(Readings.of(r))) {
                     x.wearTracker().onTime(p.wear, r.time);
                 } else {
-                    x.wearTracker().onData(p.wear, r.time);
+                    x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 }
             }
         }
