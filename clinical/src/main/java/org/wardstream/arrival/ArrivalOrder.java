@@ -48,6 +48,15 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       device time it covers) lies wholly after the start of an episode the detectors still have open: then its
  *       time is inside an alert already raised and still open, and it is dead-lettered; the analysis restarts only
  *       if the earlier clock goes on arriving live (a clock set back during the episode).</li>
+ *   <li>Nor when such an upload lies wholly inside the run of data already analysed ({@link ArrivalState#analysedSinceMs}:
+ *       the analysed readings up to the newest, without a gap of more than {@code restartAfterSpanMs}, the least an
+ *       upload that restarts covers): it repeats readings
+ *       already analysed (a retried request whose first attempt was accepted, re-sent with new event ids or after
+ *       ingest's de-duplication horizon), not an earlier clock. Restarting there re-detected an AF episode already
+ *       alerted and closed, and alerted it again. Its readings are dead-lettered as already analysed
+ *       ({@link Action#ALREADY_ANALYSED}) from the second on (the first is {@code out-of-order}: one reading is no
+ *       upload yet). The older part of a backlog analysed after its newer part lies before that run (the outage is a
+ *       gap in it) and still restarts; a clock set back sends live data (no upload) and still restarts.</li>
  * </ul>
  */
 public final class ArrivalOrder {
@@ -93,6 +102,11 @@ public final class ArrivalOrder {
         RELEASE_FIRST,
         /** It cannot be analysed in order: dead-letter it ({@link #tooOldDetail}). */
         DEAD_LETTER,
+        /**
+         * It belongs to an upload repeating readings already analysed (wholly inside the analysed run, while the
+         * current clock goes on): dead-letter it as already analysed ({@link #alreadyAnalysedDetail}).
+         */
+        ALREADY_ANALYSED,
         /**
          * The patient's data continue on an earlier clock: restart the analysis there (the detectors close what is
          * open and forget their clocks; then {@link #restarted}), then decide again for this reading.
@@ -221,16 +235,18 @@ public final class ArrivalOrder {
         long oldest = continues ? Math.min(s.earlierOldestMs, deviceMs) : deviceMs;
         long newest = continues ? Math.max(s.earlierNewestMs, deviceMs) : deviceMs;
         long firstReceived = continues ? s.earlierFirstReceivedMs : receivedMs;
-        boolean insideOpenEpisode = openSinceMs != NO_TIME && openSinceMs <= oldest
-                && isUpload(firstReceived, receivedMs, oldest, newest);
-        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs() && !insideOpenEpisode) {
+        boolean upload = isUpload(firstReceived, receivedMs, oldest, newest);
+        boolean insideOpenEpisode = openSinceMs != NO_TIME && openSinceMs <= oldest && upload;
+        boolean repeat = upload && s.analysedSinceMs != NO_TIME && oldest >= s.analysedSinceMs;
+        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs() && !insideOpenEpisode
+                && !repeat) {
             return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
         }
         s.earlierCount = count;
         s.earlierOldestMs = oldest;
         s.earlierNewestMs = newest;
         s.earlierFirstReceivedMs = firstReceived;
-        return Action.DEAD_LETTER;
+        return repeat ? Action.ALREADY_ANALYSED : Action.DEAD_LETTER;
     }
 
     /**
@@ -250,6 +266,7 @@ public final class ArrivalOrder {
      */
     public void restarted(ArrivalState s) {
         s.newestAnalysedMs = NO_TIME;
+        s.analysedSinceMs = NO_TIME;
         forgetEarlierClock(s);
     }
 
@@ -274,14 +291,33 @@ public final class ArrivalOrder {
                 + " upload inside an episode still open)";
     }
 
+    /** The dead-letter detail of a reading that repeats data already analysed ({@link Action#ALREADY_ANALYSED}). */
+    public String alreadyAnalysedDetail(ArrivalState s, long deviceMs) {
+        return "device time is " + (s.newestAnalysedMs - deviceMs) / 60_000 + " min before the patient's newest "
+                + "analysed reading, inside the " + (s.newestAnalysedMs - s.analysedSinceMs) / 60_000 + " min of data "
+                + "analysed without a gap: an upload of " + s.earlierCount + " reading(s) repeating readings already "
+                + "analysed (a retried or re-sent request), not an earlier clock; not analysed again";
+    }
+
     /** The held readings are being released: holding ends (call {@link #analysed} for each as it is analysed). */
     public void released(ArrivalState s) {
         s.holdSinceReceivedMs = NO_TIME;
         s.heldCount = 0;
     }
 
-    /** A reading at {@code deviceMs} has been analysed. */
+    /**
+     * A reading at {@code deviceMs} has been analysed. The analysed run ({@link ArrivalState#analysedSinceMs}) starts
+     * again at a reading more than {@code restartAfterSpanMs} after the newest analysed one (a hole in the analysed
+     * data, e.g. a request that failed: its retry restarts the analysis, as before); a reading before its start
+     * (within the reorder bound) extends it back.
+     */
     public void analysed(ArrivalState s, long deviceMs) {
+        if (s.newestAnalysedMs == NO_TIME || s.analysedSinceMs == NO_TIME
+                || deviceMs > s.newestAnalysedMs + p.restartAfterSpanMs()) {
+            s.analysedSinceMs = deviceMs;
+        } else if (deviceMs < s.analysedSinceMs) {
+            s.analysedSinceMs = deviceMs;
+        }
         if (s.newestAnalysedMs == NO_TIME || deviceMs > s.newestAnalysedMs) {
             s.newestAnalysedMs = deviceMs;
         }

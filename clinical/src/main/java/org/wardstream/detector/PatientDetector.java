@@ -44,7 +44,8 @@ import org.wardstream.signals.WearSignal;
  * detector, and the CEP patterns downstream, see the patient's events in order; a reading too old to analyse in
  * order is dead-lettered by the caller ({@link Arrival#DEAD_LETTER}, {@link #tooOldDetail}), until enough of them
  * show that the patient's data continue on an earlier clock: then the analysis restarts there ({@link #arrive},
- * {@link ArrivalOrder.Action#RESTART}). Silence becoming
+ * {@link ArrivalOrder.Action#RESTART}); unless they are an upload repeating data already analysed
+ * ({@link Arrival#ALREADY_ANALYSED}, {@link #alreadyAnalysedDetail}: dead-lettered, never analysed twice). Silence becoming
  * device-offline, waking hours ending and the release of held readings run on event-time timers
  * ({@link #nextTimerMs}, {@link #onTime}); a device-offline episode ends at the reconnection
  * ({@link ArrivalOrder#withOutageEnd}).
@@ -74,7 +75,12 @@ public final class PatientDetector {
          */
         RELEASE_FIRST,
         /** It cannot be analysed in order: dead-letter it (reason {@code out-of-order}, {@link #tooOldDetail}). */
-        DEAD_LETTER
+        DEAD_LETTER,
+        /**
+         * It repeats readings already analysed (an upload wholly inside the analysed data, e.g. a retried request):
+         * dead-letter it (reason {@code already-analysed}, {@link #alreadyAnalysedDetail}).
+         */
+        ALREADY_ANALYSED
     }
 
     /** Receives what the detector derives, in order. */
@@ -187,6 +193,7 @@ public final class PatientDetector {
             case HOLD -> Arrival.HOLD;
             case RELEASE_FIRST -> Arrival.RELEASE_FIRST;
             case DEAD_LETTER -> Arrival.DEAD_LETTER;
+            case ALREADY_ANALYSED -> Arrival.ALREADY_ANALYSED;
             case RESTART -> throw new IllegalStateException("restarted twice for one reading");
         };
     }
@@ -230,6 +237,11 @@ public final class PatientDetector {
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */
     public static String tooOldDetail(DetectorState s, Reading r) {
         return ORDER.tooOldDetail(s.arrival, r.newestMs());
+    }
+
+    /** Why a reading that {@link #arrive} found {@link Arrival#ALREADY_ANALYSED} is not analysed (times, no values). */
+    public static String alreadyAnalysedDetail(DetectorState s, Reading r) {
+        return ORDER.alreadyAnalysedDetail(s.arrival, r.newestMs());
     }
 
     /**

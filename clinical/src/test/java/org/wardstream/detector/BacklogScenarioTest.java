@@ -57,9 +57,14 @@ class BacklogScenarioTest {
         return ArrivalDriver.minute(random, start, received, af);
     }
 
+    private int alreadyAnalysed;
+
     private void feed(Reading r) {
-        if (ArrivalDriver.feed(d, s, P, r, held, out) == PatientDetector.Arrival.DEAD_LETTER) {
+        PatientDetector.Arrival a = ArrivalDriver.feed(d, s, P, r, held, out);
+        if (a == PatientDetector.Arrival.DEAD_LETTER) {
             deadLettered++;
+        } else if (a == PatientDetector.Arrival.ALREADY_ANALYSED) {
+            alreadyAnalysed++;
         }
     }
 
@@ -254,7 +259,10 @@ class BacklogScenarioTest {
                 }
             }
         }
-        assertThat(deadLettered).isEqualTo(3);
+        // all three dead-lettered: the first out of order, the other two, with it an upload of minutes already
+        // analysed, as already analysed
+        assertThat(deadLettered).isEqualTo(1);
+        assertThat(alreadyAnalysed).isEqualTo(2);
         assertThat(restarts).isZero();
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).extracting(AlertChange::kind)
                 .containsExactly(AlertChange.Kind.OPENED);
@@ -321,6 +329,44 @@ class BacklogScenarioTest {
         assertThat(opened).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
                 .isBetween(T0 + 19 * MIN, T0 + 26 * MIN)); // from the first readings analysed after the restart
         assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 20 to 23
+    }
+
+    /**
+     * Adversarial probe 16a, D1: the phone app re-sends (new event ids: ingest's de-duplication cannot see it; or the
+     * same ids beyond its horizon) minutes 6-44, analysed long ago, at minute 60 while live data go on. AF of minutes
+     * 10-29 was alerted and closed. The re-sent readings lie wholly inside the data already analysed: a repeat, not an
+     * earlier clock. Restarting there re-detected the AF with its onset back-dated to the restart (10:00, before the
+     * alerted onset 10:07.7), which the lifecycle took for data of an earlier clock: a second AF alert (2 OPENED, 2
+     * episode ids) raised about 40 min after the AF ended.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+    void aReSentUploadOfReadingsAlreadyAnalysedDoesNotAlertTheirClosedAfAgain(int seed) {
+        {
+            Random random = new Random(seed);
+            List<Reading> live = new ArrayList<>();
+            for (int m = 0; m < 60; m++) {
+                Reading r = minute(random, T0 + m * MIN, T0 + (m + 1) * MIN + 2_000, m >= 10 && m < 30);
+                live.add(r);
+                feed(r);
+            }
+            long resent = T0 + 60 * MIN + 5_000;
+            for (int m = 6; m < 45; m++) {
+                feed(receivedAt(live.get(m), resent + 50L * m));
+            }
+            for (int m = 60; m < 75; m++) {
+                feed(minute(random, T0 + m * MIN, T0 + (m + 1) * MIN + 2_000, false));
+            }
+            timersUpTo(T0 + 76 * MIN);
+            List<AlertChange> af = afAlertsEachClosed();
+            assertThat(af).as("seed %d: one AF alert for the one episode", seed).hasSize(1);
+            assertThat(af.get(0).episodeStartMs()).isBetween(T0 + 10 * MIN, T0 + 11 * MIN);
+            assertThat(restarts).as("a repeat is no earlier clock").isZero();
+            // every re-sent reading dead-lettered: the first as out of order (one reading is no upload yet), the
+            // rest as already analysed
+            assertThat(deadLettered).isEqualTo(1);
+            assertThat(alreadyAnalysed).isEqualTo(38);
+        }
     }
 
     @Test

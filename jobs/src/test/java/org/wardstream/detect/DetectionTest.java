@@ -237,6 +237,51 @@ class DetectionTest {
         });
     }
 
+    /**
+     * Adversarial probe 16a, D1, through the operators: the phone app re-sends minutes 6-44 (new event ids) at minute
+     * 60, after the AF of minutes 10-29 was alerted and closed. An upload wholly inside the data already analysed is a
+     * repeat: dead-lettered {@code already-analysed} (its first reading {@code out-of-order}), no restart, no second
+     * AF alert (before: a restart on the "earlier clock" re-detected the AF and alerted it again).
+     */
+    @Test
+    void anUploadRepeatingReadingsAlreadyAnalysedIsDeadLetteredAndItsAfIsNotAlertedAgain() throws Exception {
+        send(worn(T0));
+        List<DeviceReading> live = new java.util.ArrayList<>();
+        for (int m = 0; m < 60; m++) {
+            DeviceReading r = rrMinute(T0 + m * MIN, m >= 10 && m < 30);
+            r.timeReceived = T0 + (m + 1) * MIN + 2_000;
+            live.add(r);
+            send(r);
+            watermark(T0 + m * MIN);
+        }
+        for (int m = 6; m < 45; m++) {
+            DeviceReading first = live.get(m);
+            DeviceReading again = base(DeviceReading.Kind.RR_BATCH, first.time);
+            again.eventId = "resent-" + first.eventId;
+            again.rrStart = first.rrStart;
+            again.rrMs = first.rrMs;
+            again.rrQuality = first.rrQuality;
+            again.timeReceived = T0 + 60 * MIN + 5_000 + 50L * m;
+            send(again);
+        }
+        for (int m = 60; m < 75; m++) {
+            DeviceReading r = rrMinute(T0 + m * MIN, false);
+            r.timeReceived = T0 + (m + 1) * MIN + 2_000;
+            send(r);
+            watermark(T0 + m * MIN);
+        }
+        watermark(T0 + 80 * MIN);
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(af).extracting(a -> a.episodeId).containsOnly(af.get(0).episodeId);
+        assertThat(chain.detectorDeadLetters()).hasSize(39);
+        assertThat(chain.detectorDeadLetters().get(0).reason).isEqualTo("out-of-order");
+        assertThat(chain.detectorDeadLetters().subList(1, 39)).allSatisfy(d -> {
+            assertThat(d.reason).isEqualTo("already-analysed");
+            assertThat(d.detail).contains("repeating readings already analysed").contains("not an earlier clock");
+        });
+    }
+
     @Test
     void aDeviceClockSetBackAnHourWhileLiveStillRaisesTheAfThatFollowsAndClosesIt() throws Exception {
         send(worn(T0));

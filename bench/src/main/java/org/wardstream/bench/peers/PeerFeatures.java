@@ -99,7 +99,7 @@ public final class PeerFeatures implements Serializable {
         }
         switch (arrival) {
             case HOLD -> p.held.add(r);
-            case DEAD_LETTER -> { } // the detection stage dead-letters it: no rows
+            case DEAD_LETTER, ALREADY_ANALYSED -> { } // the detection stage dead-letters it: no rows
             default -> analyse(p, r, out);
         }
     }
