@@ -386,7 +386,12 @@ public final class PatientDetector {
 
         void analyse(Reading r) {
             long newest = r.newestMs();
-            ORDER.analysed(s.arrival, newest);
+            if (!announcesBacklog(r)) {
+                // "reconnected, n buffered" is time only, not data (below): its device time is its sending, after the
+                // backlog it announces; as the newest analysed time it made the rest of that backlog (uploaded after
+                // the hold it shared ended, or after it was released alone) too old to analyse: dead-lettered
+                ORDER.analysed(s.arrival, newest);
+            }
             delayedByMs = ORDER.reportedDelayMs(newest, r.receivedMs());
             receivedMs = r.receivedMs();
             if (r.programme() != null) {

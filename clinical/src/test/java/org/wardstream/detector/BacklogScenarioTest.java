@@ -369,6 +369,75 @@ class BacklogScenarioTest {
         }
     }
 
+    /**
+     * One device, live to minute 30, offline (buffering) minutes 30-149, AF {@code afFrom}-99 and a 4.5-s pause at
+     * minute 120; it reconnects at 150:09, says so ("reconnected, 120 buffered") and, {@code uploadAfterMs} later,
+     * uploads its buffer oldest first, one minute of data every {@code uploadEveryMs}; live again from minute 175.
+     */
+    private void reconnectAnnouncedThenUpload(int afFrom, long uploadAfterMs, long uploadEveryMs) {
+        Random random = new Random(3);
+        long reconnect = T0 + 150 * MIN + 9_000;
+        List<Reading> arrivals = new ArrayList<>();
+        arrivals.add(new Reading.Status(reconnect, reconnect, 0, null, true, 120));
+        long upload = reconnect + uploadAfterMs;
+        for (int m = 0; m < 190; m++) {
+            long t = T0 + m * MIN;
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, t, t + MIN + 2_000, m >= afFrom && m < 100);
+            int[] rr = b.rrMs();
+            if (m == 120) {
+                rr = rr.clone();
+                rr[rr.length / 2] = 4_500;
+            }
+            if (m >= 30 && m < 150) {
+                arrivals.add(new Reading.RrBatch(b.timeMs(), upload + uploadEveryMs * (m - 30), 0, null, b.startMs(),
+                        rr, b.quality()));
+            } else if (m < 30 || m >= 175) {
+                arrivals.add(b);
+            }
+        }
+        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs));
+        for (Reading r : arrivals) {
+            timersUpTo(r.receivedMs() - 5 * MIN); // the watermark follows the other patients' live data
+            feed(r);
+        }
+        timersUpTo(T0 + 200 * MIN);
+    }
+
+    /** Nothing of the backlog dead-lettered: one AF alert ending at about minute 100, the pause alerted. */
+    private void assertTheAnnouncedBacklogIsAnalysedWhole() {
+        assertThat(deadLettered + alreadyAnalysed).as("backlog readings dead-lettered").isZero();
+        assertThat(restarts).isZero();
+        List<AlertChange> af = afAlertsEachClosed();
+        assertThat(af).hasSize(1);
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .singleElement().satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 99 * MIN, T0 + 102 * MIN));
+        assertThat(alerts(EpisodeType.PAUSE)).extracting(AlertChange::kind).contains(AlertChange.Kind.OPENED);
+    }
+
+    /**
+     * Adversarial probe 16a, D3: "reconnected, n buffered" is held with the first part of a backlog uploaded over
+     * more than the hold (5 min; here a minute of data every 5 s) and analysed last of it (its device time is the
+     * reconnection). It counted as the newest analysed reading, so the rest of the backlog (minutes 90-149) was more
+     * than 10 min older and, inside the AF still open, dead-lettered out-of-order: 50 minutes lost, the AF "ended"
+     * at minute 90 (the data gap), the pause at minute 120 never alerted.
+     */
+    @Test
+    void anAnnouncedBacklogUploadedOverMoreThanTheHoldIsAnalysedWhole() {
+        reconnectAnnouncedThenUpload(60, 1_000, 5_000);
+        assertTheAnnouncedBacklogIsAnalysedWhole();
+    }
+
+    /**
+     * The same when the status is released alone (the upload starts 12 min after it, beyond the hold's release
+     * timer) and AF was going on as the device lost its connection: the whole backlog was too old and, AF being open,
+     * dead-lettered.
+     */
+    @Test
+    void anAnnouncedBacklogUploadedLongAfterItsAnnouncementIsAnalysedWhole() {
+        reconnectAnnouncedThenUpload(20, 12 * MIN, 1_000);
+        assertTheAnnouncedBacklogIsAnalysedWhole();
+    }
+
     @Test
     void aRetriedRequestInsideAnOngoingAfKeepsItsAlertOpenUntilTheAfEnds() {
         // AF from minute 5 to minute 110, received live; the request carrying minutes 20-29 failed and is retried at

@@ -282,6 +282,50 @@ class DetectionTest {
         });
     }
 
+    /**
+     * Adversarial probe 16a, D3, through the operators: offline minutes 30-149 (AF 60-99, a 4.5-s pause at minute
+     * 120), "reconnected, 120 buffered" at 150:09, then the buffer uploaded oldest first, a minute of data every 5 s
+     * (longer than the 5-min hold), the watermark following receipt less 5 min. The status, analysed last of the first
+     * hold, counted as the newest analysed reading: minutes 90-149 were dead-lettered out-of-order (50 readings), the AF
+     * "ended" at minute 90 and the pause was never alerted.
+     */
+    @Test
+    void anAnnouncedBacklogUploadedOverMoreThanTheHoldIsAnalysedWhole() throws Exception {
+        List<DeviceReading> arrivals = new java.util.ArrayList<>();
+        long upload = T0 + 150 * MIN + 10_000;
+        for (int m = 0; m < 175; m++) {
+            long t = T0 + m * MIN;
+            DeviceReading r = m == 120 ? rrMinuteWithPause(t, 4_500) : rrMinute(t, m >= 60 && m < 100);
+            if (m >= 30 && m < 150) {
+                r.timeReceived = upload + 5_000L * (m - 30);
+                arrivals.add(r);
+            } else if (m < 30 || m >= 161) {
+                r.timeReceived = t + MIN + 2_000;
+                arrivals.add(r);
+            }
+        }
+        DeviceReading status = base(DeviceReading.Kind.STATUS, upload - 1_000);
+        status.timeReceived = upload - 1_000;
+        status.connectivity = DeviceReading.CONN_RECONNECTED;
+        status.bufferedEvents = 120;
+        status.batteryPercent = 80;
+        arrivals.add(status);
+        arrivals.sort(java.util.Comparator.comparingLong(r -> r.timeReceived));
+        long watermark = Long.MIN_VALUE;
+        for (DeviceReading r : arrivals) {
+            send(r);
+            if (r.timeReceived - 5 * MIN > watermark) {
+                watermark = r.timeReceived - 5 * MIN;
+                watermark(watermark);
+            }
+        }
+        watermark(T0 + 200 * MIN);
+        assertThat(chain.detectorDeadLetters()).isEmpty();
+        assertThat(alerts("pause")).extracting(a -> a.kind).contains("OPENED");
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(alerts("atrial-fibrillation").get(1).episodeEndMs).isBetween(T0 + 99 * MIN, T0 + 102 * MIN);
+    }
+
     @Test
     void aDeviceClockSetBackAnHourWhileLiveStillRaisesTheAfThatFollowsAndClosesIt() throws Exception {
         send(worn(T0));
