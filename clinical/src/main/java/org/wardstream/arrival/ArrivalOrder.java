@@ -193,16 +193,26 @@ public final class ArrivalOrder {
     }
 
     /**
-     * Decides for an arriving reading; on HOLD it is counted as held.
-     *
-     * @param openSinceMs start (device time) of the earliest episode still open in the detectors, or NO_TIME: a late
-     *                    upload lying after it does not restart the analysis ({@link #earlierClock})
+     * {@link #onArrival(ArrivalState, long, long, long, long)} judging the reading against the patient's newest
+     * analysed reading.
      */
     public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs) {
+        return onArrival(s, deviceMs, receivedMs, openSinceMs, s.newestAnalysedMs);
+    }
+
+    /**
+     * Decides for an arriving reading; on HOLD it is counted as held.
+     *
+     * @param openSinceMs   start (device time) of the earliest episode still open in the detectors, or NO_TIME: a late
+     *                      upload lying after it does not restart the analysis ({@link #earlierClock})
+     * @param streamNewestMs the newest device time analysed of the reading's own signal stream (an RR batch: the RR
+     *                      analyser's last beat), or NO_TIME when that stream has none: see {@link #tooOld}
+     */
+    public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs, long streamNewestMs) {
         if (releaseBefore(s, receivedMs)) {
             return Action.RELEASE_FIRST;
         }
-        if (tooOld(s, deviceMs)) {
+        if (tooOld(s, deviceMs, streamNewestMs)) {
             return earlierClock(s, deviceMs, receivedMs, openSinceMs);
         }
         if (s.earlierCount > 0) { // the current clock still reports: never restart away from it
@@ -279,7 +289,21 @@ public final class ArrivalOrder {
 
     /** Whether a reading at {@code deviceMs} is older than the newest analysed one by more than the bound. */
     public boolean tooOld(ArrivalState s, long deviceMs) {
-        return s.newestAnalysedMs != NO_TIME && deviceMs < s.newestAnalysedMs - p.reorderBoundMs();
+        return tooOld(s, deviceMs, s.newestAnalysedMs);
+    }
+
+    /**
+     * Whether a reading at {@code deviceMs} is older by more than the bound than the newest analysed reading of its
+     * own signal stream ({@code streamNewestMs}, never later than the patient's newest analysed reading; NO_TIME: that
+     * stream has none, nothing to be out of order with). An RR batch is judged against the RR analysed so far: a
+     * strap's backlog uploaded while the patient's watch streams heart rate live is in order for the analyser (which
+     * keeps its own beat clock), not an earlier clock that the watch's live readings keep from restarting (adversarial
+     * probe 16a, D4: 119 of 120 buffered minutes were dead-lettered, the AF in them never alerted).
+     */
+    public boolean tooOld(ArrivalState s, long deviceMs, long streamNewestMs) {
+        long newest = streamNewestMs == NO_TIME || s.newestAnalysedMs == NO_TIME ? NO_TIME
+                : Math.min(streamNewestMs, s.newestAnalysedMs);
+        return newest != NO_TIME && deviceMs < newest - p.reorderBoundMs();
     }
 
     /** The dead-letter detail of a reading that {@link #tooOld}: names times and the bound, no values. */
@@ -315,8 +339,8 @@ public final class ArrivalOrder {
         if (s.newestAnalysedMs == NO_TIME || s.analysedSinceMs == NO_TIME
                 || deviceMs > s.newestAnalysedMs + p.restartAfterSpanMs()) {
             s.analysedSinceMs = deviceMs;
-        } else if (deviceMs < s.analysedSinceMs) {
-            s.analysedSinceMs = deviceMs;
+        } else if (deviceMs < s.analysedSinceMs && deviceMs >= s.analysedSinceMs - p.restartAfterSpanMs()) {
+            s.analysedSinceMs = deviceMs; // an older reading next to the run extends it (never across a hole)
         }
         if (s.newestAnalysedMs == NO_TIME || deviceMs > s.newestAnalysedMs) {
             s.newestAnalysedMs = deviceMs;

@@ -183,7 +183,8 @@ public final class PatientDetector {
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
-        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openEpisodeStartMs(s));
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openEpisodeStartMs(s),
+                streamNewestMs(s, r));
         if (action == ArrivalOrder.Action.RESTART) {
             restart(s, patient, programme, r.receivedMs(), out);
             action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs()); // nothing analysed on the new clock yet
@@ -232,6 +233,16 @@ public final class PatientDetector {
         long rhythm = RrAnalyser.openEpisodeStartMs(s.rr);
         long rate = HeartRateThresholds.openEpisodeStartMs(s.hr);
         return rhythm == ArrivalState.NO_TIME ? rate : rate == ArrivalState.NO_TIME ? rhythm : Math.min(rhythm, rate);
+    }
+
+    /**
+     * The newest device time analysed of the reading's own signal stream ({@link ArrivalOrder#tooOld}): for an RR batch
+     * the RR analyser's last beat (it keeps its own beat clock: one device's RR backlog is in order for it while
+     * another device of the patient streams heart rate live); for any other reading the patient's newest analysed
+     * reading.
+     */
+    static long streamNewestMs(DetectorState s, Reading r) {
+        return r instanceof Reading.RrBatch ? s.rr.lastBeatMs : s.arrival.newestAnalysedMs;
     }
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */

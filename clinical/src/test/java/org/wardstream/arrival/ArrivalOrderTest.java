@@ -269,6 +269,22 @@ class ArrivalOrderTest {
     }
 
     @Test
+    void aReadingIsJudgedAgainstTheNewestAnalysedOfItsOwnStream() {
+        ArrivalState s = new ArrivalState();
+        order.analysed(s, T0 + 60 * MIN); // the patient's newest: a watch's live heart rate
+        long strap = T0 + 30 * MIN;       // the newest beat the RR analyser has seen
+        assertThat(order.tooOld(s, T0 + 25 * MIN)).isTrue();
+        assertThat(order.tooOld(s, T0 + 25 * MIN, strap)).isFalse();
+        assertThat(order.tooOld(s, T0 + 19 * MIN, strap)).isTrue();
+        assertThat(order.tooOld(s, T0, ArrivalState.NO_TIME)).as("no data of that stream yet").isFalse();
+        assertThat(order.tooOld(s, T0 + 49 * MIN, T0 + 90 * MIN)).as("never later than the patient's").isTrue();
+        // a delayed reading of that stream, in order for it: held (a backlog), not an earlier clock
+        assertThat(order.onArrival(s, T0 + 31 * MIN, T0 + 61 * MIN, ArrivalState.NO_TIME, strap))
+                .isEqualTo(Action.HOLD);
+        assertThat(s.earlierCount).isZero();
+    }
+
+    @Test
     void anUploadIsMuchDeviceTimeInLittleReceiptTime() {
         assertThat(ArrivalOrder.isUpload(T0, T0 + 1_000, T0 - 30 * MIN, T0 - 20 * MIN)).isTrue();
         assertThat(ArrivalOrder.isUpload(T0, T0 + 5 * MIN, T0 - 30 * MIN, T0 - 20 * MIN)).isFalse(); // half: live

@@ -438,6 +438,48 @@ class BacklogScenarioTest {
         assertTheAnnouncedBacklogIsAnalysedWhole();
     }
 
+    /**
+     * Adversarial probe 16a, D4: two devices on the same clock. A watch sends heart rate live every 15 s throughout;
+     * the RR strap is out of range of the phone for minutes 30-149 (AF 60-99 in its buffer), then uploads the buffer
+     * oldest first, one minute every 5 s (no "reconnected" message) while the watch's readings keep arriving. The
+     * watch held the patient's newest analysed reading at "now", so every buffered minute was more than 10 min older:
+     * the watch's live readings among them kept the "earlier clock" from restarting, and 119 of the 120 minutes were
+     * dead-lettered, the AF never alerted. An RR batch is now judged against the RR analysed so far.
+     */
+    @Test
+    void oneDevicesBacklogIsAnalysedWhileTheOtherDeviceStreamsLive() {
+        Random random = new Random(5);
+        long upload = T0 + 150 * MIN + 10_000;
+        List<Reading> arrivals = new ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            long t = T0 + m * MIN;
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, t, t + MIN + 2_000, m >= 60 && m < 100);
+            if (m >= 30 && m < 150) {
+                arrivals.add(new Reading.RrBatch(b.timeMs(), upload + 5_000L * (m - 30), 0, null, b.startMs(),
+                        b.rrMs(), b.quality(), "strap"));
+            } else if (m < 30 || m >= 161) {
+                arrivals.add(new Reading.RrBatch(b.timeMs(), b.receivedMs(), 0, null, b.startMs(), b.rrMs(),
+                        b.quality(), "strap"));
+            }
+            for (long h = t; h < t + MIN; h += 15_000) {
+                arrivals.add(new Reading.HeartRate(h, h + 2_000, 0, null, 72f, "watch"));
+            }
+        }
+        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs)); // stable: in order of arrival
+        for (Reading r : arrivals) {
+            timersUpTo(r.receivedMs() - 5 * MIN);
+            feed(r);
+        }
+        timersUpTo(T0 + 185 * MIN);
+        assertThat(deadLettered + alreadyAnalysed).isZero();
+        assertThat(restarts).isZero();
+        List<AlertChange> af = afAlertsEachClosed();
+        assertThat(af).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
+                .isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .singleElement().satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 99 * MIN, T0 + 102 * MIN));
+    }
+
     @Test
     void aRetriedRequestInsideAnOngoingAfKeepsItsAlertOpenUntilTheAfEnds() {
         // AF from minute 5 to minute 110, received live; the request carrying minutes 20-29 failed and is retried at
