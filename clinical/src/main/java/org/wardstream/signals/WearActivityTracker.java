@@ -108,9 +108,13 @@ public final class WearActivityTracker {
         int key = WearActivityState.sourceKey(sourceId);
         int own = s.sourceIndex(key);
         if (own >= 0 && s.sourceWearMs[own] != NO_TIME && timeMs < s.sourceWearMs[own]) return out;
+        int legacy = s.sourceIndex(WearActivityState.LEGACY_SOURCE);
+        if (own < 0 && legacy >= 0 && s.sourceWearMs[legacy] != NO_TIME && timeMs < s.sourceWearMs[legacy]) {
+            return out; // older than format 4's newest report, which it ignored
+        }
         input(s, key, timeMs, timeMs, true, st -> {
-            int legacy = st.sourceIndex(WearActivityState.LEGACY_SOURCE);
-            if (legacy >= 0) st.removeSource(legacy); // format 4's patient wear: superseded, as it was then
+            int old = st.sourceIndex(WearActivityState.LEGACY_SOURCE);
+            if (old >= 0) st.removeSource(old); // format 4's patient wear: superseded, as it was then
             int i = st.sourceSlot(key);
             st.sourceWear[i] = wear;
             st.sourceWearMs[i] = timeMs;

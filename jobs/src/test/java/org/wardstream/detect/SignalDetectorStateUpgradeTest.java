@@ -218,6 +218,17 @@ class SignalDetectorStateUpgradeTest {
                 org.wardstream.signals.ActivityState.WORN_STILL);
         assertThat(now.wear.stateSinceMs).isEqualTo(T0 - 600_000L);
 
+        DeviceReading older = new DeviceReading(); // older than format 4's newest report: ignored, as then
+        older.patientId = PATIENT;
+        older.sourceId = "strap";
+        older.kind = DeviceReading.Kind.WEAR;
+        older.onBody = false;
+        older.time = T0 - 600_500L; // within the reorder bound of the newest analysed reading
+        older.timeReceived = older.time + 2_000L;
+        now = (DetectorState) upgradeAndProbe(old, older).get(0);
+        assertThat(now.wear.sourceKey[0]).isEqualTo(WearActivityState.LEGACY_SOURCE);
+        assertThat(now.wear.activityState()).isEqualTo(org.wardstream.signals.ActivityState.WORN_STILL);
+
         DeviceReading charging = new DeviceReading();
         charging.patientId = PATIENT;
         charging.sourceId = "strap";
