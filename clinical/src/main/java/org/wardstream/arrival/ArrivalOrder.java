@@ -48,6 +48,15 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       device time it covers) lies wholly after the start of an episode the detectors still have open: then its
  *       time is inside an alert already raised and still open, and it is dead-lettered; the analysis restarts only
  *       if the earlier clock goes on arriving live (a clock set back during the episode).</li>
+ *   <li>Nor when such an upload lies wholly inside the run of data already analysed ({@link ArrivalState#analysedSinceMs}:
+ *       the analysed readings up to the newest, without a gap of more than {@code restartAfterSpanMs}, the least an
+ *       upload that restarts covers): it repeats readings
+ *       already analysed (a retried request whose first attempt was accepted, re-sent with new event ids or after
+ *       ingest's de-duplication horizon), not an earlier clock. Restarting there re-detected an AF episode already
+ *       alerted and closed, and alerted it again. Its readings are dead-lettered as already analysed
+ *       ({@link Action#ALREADY_ANALYSED}) from the second on (the first is {@code out-of-order}: one reading is no
+ *       upload yet). The older part of a backlog analysed after its newer part lies before that run (the outage is a
+ *       gap in it) and still restarts; a clock set back sends live data (no upload) and still restarts.</li>
  * </ul>
  */
 public final class ArrivalOrder {
@@ -93,6 +102,11 @@ public final class ArrivalOrder {
         RELEASE_FIRST,
         /** It cannot be analysed in order: dead-letter it ({@link #tooOldDetail}). */
         DEAD_LETTER,
+        /**
+         * It belongs to an upload repeating readings already analysed (wholly inside the analysed run, while the
+         * current clock goes on): dead-letter it as already analysed ({@link #alreadyAnalysedDetail}).
+         */
+        ALREADY_ANALYSED,
         /**
          * The patient's data continue on an earlier clock: restart the analysis there (the detectors close what is
          * open and forget their clocks; then {@link #restarted}), then decide again for this reading.
@@ -179,16 +193,26 @@ public final class ArrivalOrder {
     }
 
     /**
-     * Decides for an arriving reading; on HOLD it is counted as held.
-     *
-     * @param openSinceMs start (device time) of the earliest episode still open in the detectors, or NO_TIME: a late
-     *                    upload lying after it does not restart the analysis ({@link #earlierClock})
+     * {@link #onArrival(ArrivalState, long, long, long, long)} judging the reading against the patient's newest
+     * analysed reading.
      */
     public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs) {
+        return onArrival(s, deviceMs, receivedMs, openSinceMs, s.newestAnalysedMs);
+    }
+
+    /**
+     * Decides for an arriving reading; on HOLD it is counted as held.
+     *
+     * @param openSinceMs   start (device time) of the earliest episode still open in the detectors, or NO_TIME: a late
+     *                      upload lying after it does not restart the analysis ({@link #earlierClock})
+     * @param streamNewestMs the newest device time analysed of the reading's own signal stream (an RR batch: the RR
+     *                      analyser's last beat), or NO_TIME when that stream has none: see {@link #tooOld}
+     */
+    public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs, long streamNewestMs) {
         if (releaseBefore(s, receivedMs)) {
             return Action.RELEASE_FIRST;
         }
-        if (tooOld(s, deviceMs)) {
+        if (tooOld(s, deviceMs, streamNewestMs)) {
             return earlierClock(s, deviceMs, receivedMs, openSinceMs);
         }
         if (s.earlierCount > 0) { // the current clock still reports: never restart away from it
@@ -221,16 +245,18 @@ public final class ArrivalOrder {
         long oldest = continues ? Math.min(s.earlierOldestMs, deviceMs) : deviceMs;
         long newest = continues ? Math.max(s.earlierNewestMs, deviceMs) : deviceMs;
         long firstReceived = continues ? s.earlierFirstReceivedMs : receivedMs;
-        boolean insideOpenEpisode = openSinceMs != NO_TIME && openSinceMs <= oldest
-                && isUpload(firstReceived, receivedMs, oldest, newest);
-        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs() && !insideOpenEpisode) {
+        boolean upload = isUpload(firstReceived, receivedMs, oldest, newest);
+        boolean insideOpenEpisode = openSinceMs != NO_TIME && openSinceMs <= oldest && upload;
+        boolean repeat = upload && s.analysedSinceMs != NO_TIME && oldest >= s.analysedSinceMs;
+        if (count >= p.restartAfterReadings() && newest - oldest >= p.restartAfterSpanMs() && !insideOpenEpisode
+                && !repeat) {
             return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
         }
         s.earlierCount = count;
         s.earlierOldestMs = oldest;
         s.earlierNewestMs = newest;
         s.earlierFirstReceivedMs = firstReceived;
-        return Action.DEAD_LETTER;
+        return repeat ? Action.ALREADY_ANALYSED : Action.DEAD_LETTER;
     }
 
     /**
@@ -250,6 +276,7 @@ public final class ArrivalOrder {
      */
     public void restarted(ArrivalState s) {
         s.newestAnalysedMs = NO_TIME;
+        s.analysedSinceMs = NO_TIME;
         forgetEarlierClock(s);
     }
 
@@ -262,7 +289,21 @@ public final class ArrivalOrder {
 
     /** Whether a reading at {@code deviceMs} is older than the newest analysed one by more than the bound. */
     public boolean tooOld(ArrivalState s, long deviceMs) {
-        return s.newestAnalysedMs != NO_TIME && deviceMs < s.newestAnalysedMs - p.reorderBoundMs();
+        return tooOld(s, deviceMs, s.newestAnalysedMs);
+    }
+
+    /**
+     * Whether a reading at {@code deviceMs} is older by more than the bound than the newest analysed reading of its
+     * own signal stream ({@code streamNewestMs}, never later than the patient's newest analysed reading; NO_TIME: that
+     * stream has none, nothing to be out of order with). An RR batch is judged against the RR analysed so far: a
+     * strap's backlog uploaded while the patient's watch streams heart rate live is in order for the analyser (which
+     * keeps its own beat clock), not an earlier clock that the watch's live readings keep from restarting (adversarial
+     * probe 16a, D4: 119 of 120 buffered minutes were dead-lettered, the AF in them never alerted).
+     */
+    public boolean tooOld(ArrivalState s, long deviceMs, long streamNewestMs) {
+        long newest = streamNewestMs == NO_TIME || s.newestAnalysedMs == NO_TIME ? NO_TIME
+                : Math.min(streamNewestMs, s.newestAnalysedMs);
+        return newest != NO_TIME && deviceMs < newest - p.reorderBoundMs();
     }
 
     /** The dead-letter detail of a reading that {@link #tooOld}: names times and the bound, no values. */
@@ -274,14 +315,33 @@ public final class ArrivalOrder {
                 + " upload inside an episode still open)";
     }
 
+    /** The dead-letter detail of a reading that repeats data already analysed ({@link Action#ALREADY_ANALYSED}). */
+    public String alreadyAnalysedDetail(ArrivalState s, long deviceMs) {
+        return "device time is " + (s.newestAnalysedMs - deviceMs) / 60_000 + " min before the patient's newest "
+                + "analysed reading, inside the " + (s.newestAnalysedMs - s.analysedSinceMs) / 60_000 + " min of data "
+                + "analysed without a gap: an upload of " + s.earlierCount + " reading(s) repeating readings already "
+                + "analysed (a retried or re-sent request), not an earlier clock; not analysed again";
+    }
+
     /** The held readings are being released: holding ends (call {@link #analysed} for each as it is analysed). */
     public void released(ArrivalState s) {
         s.holdSinceReceivedMs = NO_TIME;
         s.heldCount = 0;
     }
 
-    /** A reading at {@code deviceMs} has been analysed. */
+    /**
+     * A reading at {@code deviceMs} has been analysed. The analysed run ({@link ArrivalState#analysedSinceMs}) starts
+     * again at a reading more than {@code restartAfterSpanMs} after the newest analysed one (a hole in the analysed
+     * data, e.g. a request that failed: its retry restarts the analysis, as before); a reading before its start
+     * (within the reorder bound) extends it back.
+     */
     public void analysed(ArrivalState s, long deviceMs) {
+        if (s.newestAnalysedMs == NO_TIME || s.analysedSinceMs == NO_TIME
+                || deviceMs > s.newestAnalysedMs + p.restartAfterSpanMs()) {
+            s.analysedSinceMs = deviceMs;
+        } else if (deviceMs < s.analysedSinceMs && deviceMs >= s.analysedSinceMs - p.restartAfterSpanMs()) {
+            s.analysedSinceMs = deviceMs; // an older reading next to the run extends it (never across a hole)
+        }
         if (s.newestAnalysedMs == NO_TIME || deviceMs > s.newestAnalysedMs) {
             s.newestAnalysedMs = deviceMs;
         }

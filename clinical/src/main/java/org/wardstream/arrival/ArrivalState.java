@@ -9,18 +9,26 @@ import org.wardstream.state.CompactBytes;
 /**
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
  * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the first
- * of them; formats 1 and 2 are still read). The held
+ * of them, format 4 the start of the analysed run ({@link #analysedSinceMs}); formats 1 to 3 are still read). The held
  * readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_3 = 3;
     private static final byte FORMAT_2 = 2;
     private static final byte FORMAT_1 = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
+    /**
+     * Device time of the oldest reading of the run of analysed data that ends at {@link #newestAnalysedMs} (no gap
+     * of more than the restart span, 2 min, between consecutive analysed readings), or NO_TIME (nothing analysed on the current
+     * clock; or state of format 3 and earlier, until the next reading analysed): an upload lying wholly inside it
+     * repeats data already analysed ({@link ArrivalOrder.Action#ALREADY_ANALYSED}).
+     */
+    public long analysedSinceMs = NO_TIME;
     /** Receipt time of the reading that started the current hold, or NO_TIME when nothing is held. */
     public long holdSinceReceivedMs = NO_TIME;
     /** Readings held now. */
@@ -71,11 +79,12 @@ public final class ArrivalState {
         out.writeLong(earlierOldestMs);
         out.writeLong(earlierNewestMs);
         out.writeLong(earlierFirstReceivedMs);
+        out.writeLong(analysedSinceMs);
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_2 && v != FORMAT_1) {
+        if (v != FORMAT_VERSION && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -89,8 +98,11 @@ public final class ArrivalState {
             s.earlierOldestMs = in.readLong();
             s.earlierNewestMs = in.readLong();
         }
-        if (v == FORMAT_VERSION) { // format 2 did not keep it: the run counts as arriving live (no late upload)
+        if (v == FORMAT_VERSION || v == FORMAT_3) { // format 2 did not keep it: the run counts as arriving live
             s.earlierFirstReceivedMs = in.readLong();
+        }
+        if (v == FORMAT_VERSION) { // before format 4: the analysed run starts at the next reading analysed
+            s.analysedSinceMs = in.readLong();
         }
         return s;
     }

@@ -44,7 +44,8 @@ import org.wardstream.signals.WearSignal;
  * detector, and the CEP patterns downstream, see the patient's events in order; a reading too old to analyse in
  * order is dead-lettered by the caller ({@link Arrival#DEAD_LETTER}, {@link #tooOldDetail}), until enough of them
  * show that the patient's data continue on an earlier clock: then the analysis restarts there ({@link #arrive},
- * {@link ArrivalOrder.Action#RESTART}). Silence becoming
+ * {@link ArrivalOrder.Action#RESTART}); unless they are an upload repeating data already analysed
+ * ({@link Arrival#ALREADY_ANALYSED}, {@link #alreadyAnalysedDetail}: dead-lettered, never analysed twice). Silence becoming
  * device-offline, waking hours ending and the release of held readings run on event-time timers
  * ({@link #nextTimerMs}, {@link #onTime}); a device-offline episode ends at the reconnection
  * ({@link ArrivalOrder#withOutageEnd}).
@@ -74,7 +75,12 @@ public final class PatientDetector {
          */
         RELEASE_FIRST,
         /** It cannot be analysed in order: dead-letter it (reason {@code out-of-order}, {@link #tooOldDetail}). */
-        DEAD_LETTER
+        DEAD_LETTER,
+        /**
+         * It repeats readings already analysed (an upload wholly inside the analysed data, e.g. a retried request):
+         * dead-letter it (reason {@code already-analysed}, {@link #alreadyAnalysedDetail}).
+         */
+        ALREADY_ANALYSED
     }
 
     /** Receives what the detector derives, in order. */
@@ -181,7 +187,8 @@ public final class PatientDetector {
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
-        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openEpisodeStartMs(s));
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openEpisodeStartMs(s),
+                streamNewestMs(s, r));
         if (action == ArrivalOrder.Action.RESTART) {
             restart(s, patient, programme, r.receivedMs(), out);
             action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs()); // nothing analysed on the new clock yet
@@ -191,6 +198,7 @@ public final class PatientDetector {
             case HOLD -> Arrival.HOLD;
             case RELEASE_FIRST -> Arrival.RELEASE_FIRST;
             case DEAD_LETTER -> Arrival.DEAD_LETTER;
+            case ALREADY_ANALYSED -> Arrival.ALREADY_ANALYSED;
             case RESTART -> throw new IllegalStateException("restarted twice for one reading");
         };
     }
@@ -231,9 +239,24 @@ public final class PatientDetector {
         return rhythm == ArrivalState.NO_TIME ? rate : rate == ArrivalState.NO_TIME ? rhythm : Math.min(rhythm, rate);
     }
 
+    /**
+     * The newest device time analysed of the reading's own signal stream ({@link ArrivalOrder#tooOld}): for an RR batch
+     * the RR analyser's last beat (it keeps its own beat clock: one device's RR backlog is in order for it while
+     * another device of the patient streams heart rate live); for any other reading the patient's newest analysed
+     * reading.
+     */
+    static long streamNewestMs(DetectorState s, Reading r) {
+        return r instanceof Reading.RrBatch ? s.rr.lastBeatMs : s.arrival.newestAnalysedMs;
+    }
+
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */
     public static String tooOldDetail(DetectorState s, Reading r) {
         return ORDER.tooOldDetail(s.arrival, r.newestMs());
+    }
+
+    /** Why a reading that {@link #arrive} found {@link Arrival#ALREADY_ANALYSED} is not analysed (times, no values). */
+    public static String alreadyAnalysedDetail(DetectorState s, Reading r) {
+        return ORDER.alreadyAnalysedDetail(s.arrival, r.newestMs());
     }
 
     /**
@@ -378,7 +401,12 @@ public final class PatientDetector {
 
         void analyse(Reading r) {
             long newest = r.newestMs();
-            ORDER.analysed(s.arrival, newest);
+            if (!announcesBacklog(r)) {
+                // "reconnected, n buffered" is time only, not data (below): its device time is its sending, after the
+                // backlog it announces; as the newest analysed time it made the rest of that backlog (uploaded after
+                // the hold it shared ended, or after it was released alone) too old to analyse: dead-lettered
+                ORDER.analysed(s.arrival, newest);
+            }
             delayedByMs = ORDER.reportedDelayMs(newest, r.receivedMs());
             receivedMs = r.receivedMs();
             if (r.programme() != null) {
@@ -391,25 +419,26 @@ public final class PatientDetector {
                             rhythmCues(ev);
                             out.rhythm(ev);
                             if (ev instanceof PauseEvent p) {
-                                wearEvents(wear.onData(s.wear, p.endMs()));
+                                wearEvents(wear.onData(s.wear, b.sourceId(), p.endMs()));
                             } else if (ev instanceof AfOffset off) {
                                 tachycardiaOutlastingAf(off);
                             }
                         });
                 out.outOfOrderBeats(outOfOrder);
-                wearEvents(wear.onData(s.wear, b.timeMs()));
+                wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
             } else if (r instanceof Reading.HeartRate h) {
-                wearEvents(wear.onData(s.wear, h.timeMs()));
-                heartRate(h.timeMs(), h.bpm(), s.wear.activityState(), s.wear.lastStepsPerMinute);
+                wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
+                // trusted as its own device is worn: a second device on its charger does not silence it
+                heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
             } else if (r instanceof Reading.Activity a) {
                 if (a.steps() >= 0) {
-                    wearEvents(wear.onActivity(s.wear, a.timeMs(), a.timeMs() + a.intervalSeconds() * 1000L,
-                            a.steps()));
+                    wearEvents(wear.onActivity(s.wear, a.sourceId(), a.timeMs(),
+                            a.timeMs() + a.intervalSeconds() * 1000L, a.steps()));
                 } else {
-                    wearEvents(wear.onData(s.wear, a.timeMs()));
+                    wearEvents(wear.onData(s.wear, a.sourceId(), a.timeMs()));
                 }
             } else if (r instanceof Reading.Wear w) {
-                wearEvents(wear.onWear(s.wear, w.timeMs(), wearSignal(w)));
+                wearEvents(wear.onWear(s.wear, w.sourceId(), w.timeMs(), wearSignal(w)));
             } else if (r instanceof Reading.Status st) {
                 // "Reconnected, n readings buffered" comes before the backlog it announces. It proves the
                 // silence up to now (device-offline), but counting it as data would put the patient's clock
@@ -417,7 +446,7 @@ public final class PatientDetector {
                 if (announcesBacklog(st)) {
                     wearEvents(wear.onTime(s.wear, st.timeMs()));
                 } else {
-                    wearEvents(wear.onData(s.wear, st.timeMs()));
+                    wearEvents(wear.onData(s.wear, st.sourceId(), st.timeMs()));
                 }
             }
             flush();

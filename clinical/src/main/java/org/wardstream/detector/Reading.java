@@ -32,8 +32,18 @@ public sealed interface Reading {
 
     String programme();
 
+    /**
+     * The device that sent it (the event key's source id), or null when not known (one device): wear is judged per
+     * device ({@link org.wardstream.signals.WearActivityTracker}).
+     */
+    String sourceId();
+
     /** A heart-rate sample, bpm. */
-    record HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm) implements Reading {
+    record HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm, String sourceId)
+            implements Reading {
+        public HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm) {
+            this(timeMs, receivedMs, lateByMs, programme, bpm, null);
+        }
     }
 
     /**
@@ -41,7 +51,12 @@ public sealed interface Reading {
      * with their quality codes (ordinals of {@link org.wardstream.rhythm.BeatQuality}).
      */
     record RrBatch(long timeMs, long receivedMs, long lateByMs, String programme, long startMs, int[] rrMs,
-                   byte[] quality) implements Reading {
+                   byte[] quality, String sourceId) implements Reading {
+        public RrBatch(long timeMs, long receivedMs, long lateByMs, String programme, long startMs, int[] rrMs,
+                       byte[] quality) {
+            this(timeMs, receivedMs, lateByMs, programme, startMs, rrMs, quality, null);
+        }
+
         @Override
         public long newestMs() {
             long last = startMs;
@@ -53,8 +68,12 @@ public sealed interface Reading {
     }
 
     /** Steps over an interval starting at {@code timeMs}; {@code steps} is -1 when the device did not report them. */
-    record Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps)
-            implements Reading {
+    record Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps,
+                    String sourceId) implements Reading {
+        public Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps) {
+            this(timeMs, receivedMs, lateByMs, programme, intervalSeconds, steps, null);
+        }
+
         @Override
         public long newestMs() {
             return timeMs + Math.max(0, intervalSeconds) * 1000L;
@@ -62,12 +81,19 @@ public sealed interface Reading {
     }
 
     /** A wear report: on the body or not, and how the device knows ({@code method}, e.g. "CHARGER"; may be null). */
-    record Wear(long timeMs, long receivedMs, long lateByMs, String programme, boolean onBody, String method)
-            implements Reading {
+    record Wear(long timeMs, long receivedMs, long lateByMs, String programme, boolean onBody, String method,
+                String sourceId) implements Reading {
+        public Wear(long timeMs, long receivedMs, long lateByMs, String programme, boolean onBody, String method) {
+            this(timeMs, receivedMs, lateByMs, programme, onBody, method, null);
+        }
     }
 
     /** A device status: whether it has just reconnected, and how many readings it holds (-1: unknown). */
     record Status(long timeMs, long receivedMs, long lateByMs, String programme, boolean reconnected,
-                  int bufferedEvents) implements Reading {
+                  int bufferedEvents, String sourceId) implements Reading {
+        public Status(long timeMs, long receivedMs, long lateByMs, String programme, boolean reconnected,
+                      int bufferedEvents) {
+            this(timeMs, receivedMs, lateByMs, programme, reconnected, bufferedEvents, null);
+        }
     }
 }

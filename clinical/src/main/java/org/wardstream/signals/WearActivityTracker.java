@@ -28,6 +28,18 @@ import static org.wardstream.signals.WearActivityState.NO_TIME;
  *   <li>{@code ACTIVE}: otherwise (moving, and not reported off body).</li>
  * </ul>
  *
+ * <h2>Several devices</h2>
+ * Wear is reported per device (its source id): a chest strap put on its charger does not make the patient wearing a
+ * watch "not worn". Each device's newest wear report is kept ({@link WearActivityState}, at most
+ * {@value WearActivityState#MAX_SOURCES} devices, the least recently heard forgotten). The patient is worn when any
+ * device's newest report is on body; a device's on-body report stops counting against another's off-body report once
+ * that device has sent no data for the silence limit (a watch whose battery died on the wrist says nothing more). A
+ * device's own readings are judged by its own wear ({@link #activityOf}: a heart rate from a device on its charger is
+ * not trusted while the patient wears another); a device that never reported its wear is judged by the patient's.
+ * An activity interval from a device reported off body does not say whether the patient moves while another device is
+ * worn: it counts as data only. With one device (or readings without source ids) this is the single wear state of a
+ * patient, as before.
+ *
  * <h2>Inactivity</h2>
  * Stillness counts only inside local waking hours ({@link WakingHours}, DST-safe); the episode starts at the
  * first instant at which the counted stillness reaches the limit of the band that instant falls in, and only
@@ -51,14 +63,29 @@ public final class WearActivityTracker {
         return p;
     }
 
-    /** An activity interval [startMs, endMs] with a step count. */
+    /** An activity interval [startMs, endMs] with a step count, from a device without a source id. */
     public List<WearActivityEvent> onActivity(WearActivityState s, long startMs, long endMs, double steps) {
+        return onActivity(s, null, startMs, endMs, steps);
+    }
+
+    /**
+     * An activity interval [startMs, endMs] with a step count from device {@code sourceId} (null: unknown). From a
+     * device reported off body while the patient wears another, it is data only: a strap on its charger counts no
+     * steps of the patient.
+     */
+    public List<WearActivityEvent> onActivity(WearActivityState s, String sourceId, long startMs, long endMs,
+                                              double steps) {
         List<WearActivityEvent> out = new ArrayList<>(2);
         if (endMs <= startMs || !(steps >= 0)) return out;
+        int key = WearActivityState.sourceKey(sourceId);
+        int own = s.sourceIndex(key);
+        if (own >= 0 && s.sourceWear[own] == WearActivityState.WEAR_OFF && s.wear == WearActivityState.WEAR_ON) {
+            return onData(s, sourceId, endMs);
+        }
         double perMinute = steps / ((endMs - startMs) / 60_000.0);
         boolean moving = perMinute >= p.stillBelowStepsPerMinute();
         if (s.lastActivityMs != NO_TIME && endMs < s.lastActivityMs) return out;
-        input(s, endMs, startMs, true, st -> {
+        input(s, key, endMs, startMs, true, st -> {
             st.moving = moving;
             st.lastStepsPerMinute = (float) perMinute;
             st.lastActivityMs = endMs;
@@ -66,23 +93,60 @@ public final class WearActivityTracker {
         return out;
     }
 
-    /** A wear report (on body, off body, charging). */
+    /** A wear report (on body, off body, charging) from a device without a source id. */
     public List<WearActivityEvent> onWear(WearActivityState s, long timeMs, WearSignal signal) {
+        return onWear(s, null, timeMs, signal);
+    }
+
+    /**
+     * A wear report (on body, off body, charging) of device {@code sourceId} (null: unknown). An older report than
+     * the device's newest is ignored.
+     */
+    public List<WearActivityEvent> onWear(WearActivityState s, String sourceId, long timeMs, WearSignal signal) {
         List<WearActivityEvent> out = new ArrayList<>(2);
         byte wear = signal == WearSignal.ON_BODY ? WearActivityState.WEAR_ON : WearActivityState.WEAR_OFF;
-        if (s.lastWearMs != NO_TIME && timeMs < s.lastWearMs) return out;
-        input(s, timeMs, timeMs, true, st -> {
-            st.wear = wear;
-            st.lastWearMs = timeMs;
+        int key = WearActivityState.sourceKey(sourceId);
+        int own = s.sourceIndex(key);
+        if (own >= 0 && s.sourceWearMs[own] != NO_TIME && timeMs < s.sourceWearMs[own]) return out;
+        int legacy = s.sourceIndex(WearActivityState.LEGACY_SOURCE);
+        if (own < 0 && legacy >= 0 && s.sourceWearMs[legacy] != NO_TIME && timeMs < s.sourceWearMs[legacy]) {
+            return out; // older than format 4's newest report, which it ignored
+        }
+        input(s, key, timeMs, timeMs, true, st -> {
+            int old = st.sourceIndex(WearActivityState.LEGACY_SOURCE);
+            if (old >= 0) st.removeSource(old); // format 4's patient wear: superseded, as it was then
+            int i = st.sourceSlot(key);
+            st.sourceWear[i] = wear;
+            st.sourceWearMs[i] = timeMs;
+            st.sourceDataMs[i] = Math.max(st.sourceDataMs[i], timeMs);
+            if (st.lastWearMs == NO_TIME || timeMs > st.lastWearMs) st.lastWearMs = timeMs;
         }, out::add);
         return out;
     }
 
     /** Any other data from the patient's devices (heart rate, RR, battery): the device is reporting. */
     public List<WearActivityEvent> onData(WearActivityState s, long timeMs) {
+        return onData(s, null, timeMs);
+    }
+
+    /** Any other data (heart rate, RR, battery) from device {@code sourceId} (null: unknown): it is reporting. */
+    public List<WearActivityEvent> onData(WearActivityState s, String sourceId, long timeMs) {
         List<WearActivityEvent> out = new ArrayList<>(1);
-        input(s, timeMs, timeMs, false, st -> { }, out::add);
+        input(s, WearActivityState.sourceKey(sourceId), timeMs, timeMs, false, st -> { }, out::add);
         return out;
+    }
+
+    /**
+     * The activity state by which a reading of device {@code sourceId} (null: unknown) is judged, after it was fed
+     * ({@link #onData}): the patient's, but worn or not as that device's own newest wear report says; for a device
+     * that never reported its wear (or whose report came from a state before wear was kept per device), the
+     * patient's. The same as {@link WearActivityState#activityState} for one device.
+     */
+    public ActivityState activityOf(WearActivityState s, String sourceId) {
+        ActivityState patient = s.activityState();
+        if (patient == ActivityState.NO_DATA) return patient;
+        int own = s.sourceIndex(WearActivityState.sourceKey(sourceId));
+        return own < 0 ? patient : derive(s.sourceWear[own], s.moving);
     }
 
     /** Timer (event time): reports silence (NO_DATA) and the end of waking hours up to {@code nowMs}. */
@@ -114,6 +178,10 @@ public final class WearActivityTracker {
         s.lastActivityMs = NO_TIME;
         s.inactivityFloorMs = NO_TIME;
         s.stillReportedSinceMs = NO_TIME;
+        for (int i = 0; i < s.sourceCount; i++) { // each device's wear is kept, its clock forgotten
+            s.sourceWearMs[i] = NO_TIME;
+            s.sourceDataMs[i] = NO_TIME;
+        }
         return out;
     }
 
@@ -133,8 +201,12 @@ public final class WearActivityTracker {
      * @param lateAllowed whether an input older than the last data still applies (as of the last data's time):
      *                    only for the newest report of a kind (the callers check that)
      */
-    private void input(WearActivityState s, long t, long sinceHint, boolean lateAllowed, Update update,
+    private void input(WearActivityState s, int sourceKey, long t, long sinceHint, boolean lateAllowed, Update update,
                        Consumer<? super WearActivityEvent> sink) {
+        int source = s.sourceIndex(sourceKey);
+        if (source >= 0 && (s.sourceDataMs[source] == NO_TIME || t > s.sourceDataMs[source])) {
+            s.sourceDataMs[source] = t; // the device is heard from (its on-body report counts: patientWear)
+        }
         boolean late = s.lastDataMs != NO_TIME && t < s.lastDataMs;
         if (late && !lateAllowed) return;
         long now = late ? s.lastDataMs : t;
@@ -143,6 +215,7 @@ public final class WearActivityTracker {
             s.lastDataMs = t;
         }
         update.apply(s);
+        s.wear = patientWear(s, now);
         ActivityState to = derive(s);
         if (to != s.activityState()) {
             long since = s.stateSinceMs == NO_TIME ? sinceHint : Math.max(sinceHint, s.stateSinceMs);
@@ -153,9 +226,32 @@ public final class WearActivityTracker {
     }
 
     private static ActivityState derive(WearActivityState s) {
-        if (s.wear == WearActivityState.WEAR_OFF) return ActivityState.NOT_WORN;
-        if (s.moving) return ActivityState.ACTIVE;
-        return s.wear == WearActivityState.WEAR_ON ? ActivityState.WORN_STILL : ActivityState.NOT_WORN;
+        return derive(s.wear, s.moving);
+    }
+
+    private static ActivityState derive(byte wear, boolean moving) {
+        if (wear == WearActivityState.WEAR_OFF) return ActivityState.NOT_WORN;
+        if (moving) return ActivityState.ACTIVE;
+        return wear == WearActivityState.WEAR_ON ? ActivityState.WORN_STILL : ActivityState.NOT_WORN;
+    }
+
+    /**
+     * The patient's wear at {@code nowMs}: on body when a device's newest report says so and that device sent data
+     * within the silence limit; else off body when a device's says so; else on body when a (silent) device's says so
+     * (nothing contradicts it); else unknown. One device: its newest report.
+     */
+    private byte patientWear(WearActivityState s, long nowMs) {
+        boolean off = false, silentOn = false;
+        for (int i = 0; i < s.sourceCount; i++) {
+            if (s.sourceWear[i] == WearActivityState.WEAR_ON) {
+                long heard = s.sourceDataMs[i];
+                if (heard != NO_TIME && nowMs - heard < p.silenceLimitMs()) return WearActivityState.WEAR_ON;
+                silentOn = true;
+            } else if (s.sourceWear[i] == WearActivityState.WEAR_OFF) {
+                off = true;
+            }
+        }
+        return off ? WearActivityState.WEAR_OFF : silentOn ? WearActivityState.WEAR_ON : WearActivityState.WEAR_UNKNOWN;
     }
 
     private void change(WearActivityState s, ActivityState to, long at, long since, Consumer<? super WearActivityEvent> sink) {

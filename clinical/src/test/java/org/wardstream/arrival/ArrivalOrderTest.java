@@ -34,7 +34,7 @@ class ArrivalOrderTest {
                     order.analysed(s, r.device);
                 }
                 case HOLD -> held.add(r);
-                case DEAD_LETTER -> deadLettered.add(r);
+                case DEAD_LETTER, ALREADY_ANALYSED -> deadLettered.add(r);
                 default -> throw new AssertionError(a);
             }
         }
@@ -210,6 +210,80 @@ class ArrivalOrderTest {
         throw new AssertionError("an earlier clock going on live never restarted");
     }
 
+    /** Minutes {@code from} to {@code to} (exclusive) analysed live, each received 2 s after its device time. */
+    private void live(ArrivalState s, int from, int to) {
+        for (int m = from; m < to; m++) {
+            assertThat(order.onArrival(s, T0 + m * MIN, T0 + m * MIN + 2_000)).isEqualTo(Action.ANALYSE);
+            order.analysed(s, T0 + m * MIN);
+        }
+    }
+
+    @Test
+    void anUploadRepeatingDataAlreadyAnalysedIsDeadLetteredNotAnEarlierClock() {
+        // live minutes 0-59 (the analysed run since minute 0); at minute 60 an upload re-sends minutes 6-44 within
+        // two seconds (adversarial probe 16a, D1): the first is out of order (one reading is no upload), the rest
+        // already analysed; never a restart
+        ArrivalState s = new ArrivalState();
+        live(s, 0, 60);
+        assertThat(s.analysedSinceMs).isEqualTo(T0);
+        List<Action> actions = new ArrayList<>();
+        for (int m = 6; m < 45; m++) {
+            actions.add(order.onArrival(s, T0 + m * MIN, T0 + 60 * MIN + m * 50));
+        }
+        assertThat(actions.get(0)).isEqualTo(Action.DEAD_LETTER);
+        assertThat(actions.subList(1, actions.size())).containsOnly(Action.ALREADY_ANALYSED);
+        assertThat(order.alreadyAnalysedDetail(s, T0 + 44 * MIN)).contains("15 min before")
+                .contains("inside the 59 min of data analysed without a gap").contains("39 reading(s)")
+                .contains("not an earlier clock");
+        // the live clock goes on
+        assertThat(order.onArrival(s, T0 + 60 * MIN, T0 + 60 * MIN + 2_000)).isEqualTo(Action.ANALYSE);
+        assertThat(s.earlierCount).isZero();
+
+        // a request that failed (minutes 20-29: a hole in the analysed data), retried at minute 50: it reaches before
+        // the analysed run (which began again after the hole) and restarts, as before
+        ArrivalState failed = new ArrivalState();
+        live(failed, 0, 20);
+        assertThat(order.onArrival(failed, T0 + 30 * MIN, T0 + 30 * MIN + 2_000)).isEqualTo(Action.HOLD); // resumes
+        order.released(failed);
+        order.analysed(failed, T0 + 30 * MIN);
+        live(failed, 31, 50);
+        assertThat(failed.analysedSinceMs).isEqualTo(T0 + 30 * MIN);
+        actions.clear();
+        for (int m = 20; m < 25; m++) {
+            actions.add(order.onArrival(failed, T0 + m * MIN, T0 + 50 * MIN + m * 50));
+        }
+        assertThat(actions).containsExactly(Action.DEAD_LETTER, Action.DEAD_LETTER, Action.DEAD_LETTER,
+                Action.DEAD_LETTER, Action.RESTART);
+
+        // a clock set back inside the analysed run, its readings arriving live: restarts, as before
+        ArrivalState setBack = new ArrivalState();
+        live(setBack, 0, 60);
+        actions.clear();
+        for (int i = 0; i < 5; i++) {
+            actions.add(order.onArrival(setBack, T0 + 10 * MIN + i * MIN / 2, T0 + 60 * MIN + i * MIN / 2));
+        }
+        assertThat(actions).containsExactly(Action.DEAD_LETTER, Action.DEAD_LETTER, Action.DEAD_LETTER,
+                Action.DEAD_LETTER, Action.RESTART);
+        order.restarted(setBack);
+        assertThat(setBack.analysedSinceMs).isEqualTo(ArrivalState.NO_TIME);
+    }
+
+    @Test
+    void aReadingIsJudgedAgainstTheNewestAnalysedOfItsOwnStream() {
+        ArrivalState s = new ArrivalState();
+        order.analysed(s, T0 + 60 * MIN); // the patient's newest: a watch's live heart rate
+        long strap = T0 + 30 * MIN;       // the newest beat the RR analyser has seen
+        assertThat(order.tooOld(s, T0 + 25 * MIN)).isTrue();
+        assertThat(order.tooOld(s, T0 + 25 * MIN, strap)).isFalse();
+        assertThat(order.tooOld(s, T0 + 19 * MIN, strap)).isTrue();
+        assertThat(order.tooOld(s, T0, ArrivalState.NO_TIME)).as("no data of that stream yet").isFalse();
+        assertThat(order.tooOld(s, T0 + 49 * MIN, T0 + 90 * MIN)).as("never later than the patient's").isTrue();
+        // a delayed reading of that stream, in order for it: held (a backlog), not an earlier clock
+        assertThat(order.onArrival(s, T0 + 31 * MIN, T0 + 61 * MIN, ArrivalState.NO_TIME, strap))
+                .isEqualTo(Action.HOLD);
+        assertThat(s.earlierCount).isZero();
+    }
+
     @Test
     void anUploadIsMuchDeviceTimeInLittleReceiptTime() {
         assertThat(ArrivalOrder.isUpload(T0, T0 + 1_000, T0 - 30 * MIN, T0 - 20 * MIN)).isTrue();
@@ -267,12 +341,22 @@ class ArrivalOrderTest {
         s.earlierOldestMs = T0 - 20 * MIN;
         s.earlierNewestMs = T0 - 19 * MIN;
         s.earlierFirstReceivedMs = T0 + 4;
+        s.analysedSinceMs = T0 - 90 * MIN;
         byte[] b = s.toBytes();
         assertThat(b).hasSize(ArrivalState.SERIALIZED_SIZE);
         ArrivalState back = ArrivalState.fromBytes(b);
         assertThat(back.toBytes()).isEqualTo(b);
         assertThat(back.heldCount).isEqualTo(7);
         assertThat(back.earlierFirstReceivedMs).isEqualTo(T0 + 4);
+        assertThat(back.analysedSinceMs).isEqualTo(T0 - 90 * MIN);
+        // format 3: the same without the analysed run's start (not known: it starts at the next reading analysed)
+        byte[] v3 = java.util.Arrays.copyOf(b, b.length - 8);
+        v3[0] = 3;
+        ArrivalState three = ArrivalState.fromBytes(v3);
+        assertThat(three.earlierFirstReceivedMs).isEqualTo(T0 + 4);
+        assertThat(three.analysedSinceMs).isEqualTo(ArrivalState.NO_TIME);
+        order.analysed(three, T0 - MIN);
+        assertThat(three.analysedSinceMs).isEqualTo(T0 - MIN);
         b[0] = 99;
         assertThatThrownBy(() -> ArrivalState.fromBytes(b)).hasMessageContaining("format version 99");
     }

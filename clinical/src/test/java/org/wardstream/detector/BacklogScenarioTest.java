@@ -57,9 +57,14 @@ class BacklogScenarioTest {
         return ArrivalDriver.minute(random, start, received, af);
     }
 
+    private int alreadyAnalysed;
+
     private void feed(Reading r) {
-        if (ArrivalDriver.feed(d, s, P, r, held, out) == PatientDetector.Arrival.DEAD_LETTER) {
+        PatientDetector.Arrival a = ArrivalDriver.feed(d, s, P, r, held, out);
+        if (a == PatientDetector.Arrival.DEAD_LETTER) {
             deadLettered++;
+        } else if (a == PatientDetector.Arrival.ALREADY_ANALYSED) {
+            alreadyAnalysed++;
         }
     }
 
@@ -254,7 +259,10 @@ class BacklogScenarioTest {
                 }
             }
         }
-        assertThat(deadLettered).isEqualTo(3);
+        // all three dead-lettered: the first out of order, the other two, with it an upload of minutes already
+        // analysed, as already analysed
+        assertThat(deadLettered).isEqualTo(1);
+        assertThat(alreadyAnalysed).isEqualTo(2);
         assertThat(restarts).isZero();
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).extracting(AlertChange::kind)
                 .containsExactly(AlertChange.Kind.OPENED);
@@ -321,6 +329,155 @@ class BacklogScenarioTest {
         assertThat(opened).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
                 .isBetween(T0 + 19 * MIN, T0 + 26 * MIN)); // from the first readings analysed after the restart
         assertThat(deadLettered).isEqualTo(BEFORE_RESTART); // minutes 20 to 23
+    }
+
+    /**
+     * Adversarial probe 16a, D1: the phone app re-sends (new event ids: ingest's de-duplication cannot see it; or the
+     * same ids beyond its horizon) minutes 6-44, analysed long ago, at minute 60 while live data go on. AF of minutes
+     * 10-29 was alerted and closed. The re-sent readings lie wholly inside the data already analysed: a repeat, not an
+     * earlier clock. Restarting there re-detected the AF with its onset back-dated to the restart (10:00, before the
+     * alerted onset 10:07.7), which the lifecycle took for data of an earlier clock: a second AF alert (2 OPENED, 2
+     * episode ids) raised about 40 min after the AF ended.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+    void aReSentUploadOfReadingsAlreadyAnalysedDoesNotAlertTheirClosedAfAgain(int seed) {
+        {
+            Random random = new Random(seed);
+            List<Reading> live = new ArrayList<>();
+            for (int m = 0; m < 60; m++) {
+                Reading r = minute(random, T0 + m * MIN, T0 + (m + 1) * MIN + 2_000, m >= 10 && m < 30);
+                live.add(r);
+                feed(r);
+            }
+            long resent = T0 + 60 * MIN + 5_000;
+            for (int m = 6; m < 45; m++) {
+                feed(receivedAt(live.get(m), resent + 50L * m));
+            }
+            for (int m = 60; m < 75; m++) {
+                feed(minute(random, T0 + m * MIN, T0 + (m + 1) * MIN + 2_000, false));
+            }
+            timersUpTo(T0 + 76 * MIN);
+            List<AlertChange> af = afAlertsEachClosed();
+            assertThat(af).as("seed %d: one AF alert for the one episode", seed).hasSize(1);
+            assertThat(af.get(0).episodeStartMs()).isBetween(T0 + 10 * MIN, T0 + 11 * MIN);
+            assertThat(restarts).as("a repeat is no earlier clock").isZero();
+            // every re-sent reading dead-lettered: the first as out of order (one reading is no upload yet), the
+            // rest as already analysed
+            assertThat(deadLettered).isEqualTo(1);
+            assertThat(alreadyAnalysed).isEqualTo(38);
+        }
+    }
+
+    /**
+     * One device, live to minute 30, offline (buffering) minutes 30-149, AF {@code afFrom}-99 and a 4.5-s pause at
+     * minute 120; it reconnects at 150:09, says so ("reconnected, 120 buffered") and, {@code uploadAfterMs} later,
+     * uploads its buffer oldest first, one minute of data every {@code uploadEveryMs}; live again from minute 175.
+     */
+    private void reconnectAnnouncedThenUpload(int afFrom, long uploadAfterMs, long uploadEveryMs) {
+        Random random = new Random(3);
+        long reconnect = T0 + 150 * MIN + 9_000;
+        List<Reading> arrivals = new ArrayList<>();
+        arrivals.add(new Reading.Status(reconnect, reconnect, 0, null, true, 120));
+        long upload = reconnect + uploadAfterMs;
+        for (int m = 0; m < 190; m++) {
+            long t = T0 + m * MIN;
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, t, t + MIN + 2_000, m >= afFrom && m < 100);
+            int[] rr = b.rrMs();
+            if (m == 120) {
+                rr = rr.clone();
+                rr[rr.length / 2] = 4_500;
+            }
+            if (m >= 30 && m < 150) {
+                arrivals.add(new Reading.RrBatch(b.timeMs(), upload + uploadEveryMs * (m - 30), 0, null, b.startMs(),
+                        rr, b.quality()));
+            } else if (m < 30 || m >= 175) {
+                arrivals.add(b);
+            }
+        }
+        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs));
+        for (Reading r : arrivals) {
+            timersUpTo(r.receivedMs() - 5 * MIN); // the watermark follows the other patients' live data
+            feed(r);
+        }
+        timersUpTo(T0 + 200 * MIN);
+    }
+
+    /** Nothing of the backlog dead-lettered: one AF alert ending at about minute 100, the pause alerted. */
+    private void assertTheAnnouncedBacklogIsAnalysedWhole() {
+        assertThat(deadLettered + alreadyAnalysed).as("backlog readings dead-lettered").isZero();
+        assertThat(restarts).isZero();
+        List<AlertChange> af = afAlertsEachClosed();
+        assertThat(af).hasSize(1);
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .singleElement().satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 99 * MIN, T0 + 102 * MIN));
+        assertThat(alerts(EpisodeType.PAUSE)).extracting(AlertChange::kind).contains(AlertChange.Kind.OPENED);
+    }
+
+    /**
+     * Adversarial probe 16a, D3: "reconnected, n buffered" is held with the first part of a backlog uploaded over
+     * more than the hold (5 min; here a minute of data every 5 s) and analysed last of it (its device time is the
+     * reconnection). It counted as the newest analysed reading, so the rest of the backlog (minutes 90-149) was more
+     * than 10 min older and, inside the AF still open, dead-lettered out-of-order: 50 minutes lost, the AF "ended"
+     * at minute 90 (the data gap), the pause at minute 120 never alerted.
+     */
+    @Test
+    void anAnnouncedBacklogUploadedOverMoreThanTheHoldIsAnalysedWhole() {
+        reconnectAnnouncedThenUpload(60, 1_000, 5_000);
+        assertTheAnnouncedBacklogIsAnalysedWhole();
+    }
+
+    /**
+     * The same when the status is released alone (the upload starts 12 min after it, beyond the hold's release
+     * timer) and AF was going on as the device lost its connection: the whole backlog was too old and, AF being open,
+     * dead-lettered.
+     */
+    @Test
+    void anAnnouncedBacklogUploadedLongAfterItsAnnouncementIsAnalysedWhole() {
+        reconnectAnnouncedThenUpload(20, 12 * MIN, 1_000);
+        assertTheAnnouncedBacklogIsAnalysedWhole();
+    }
+
+    /**
+     * Adversarial probe 16a, D4: two devices on the same clock. A watch sends heart rate live every 15 s throughout;
+     * the RR strap is out of range of the phone for minutes 30-149 (AF 60-99 in its buffer), then uploads the buffer
+     * oldest first, one minute every 5 s (no "reconnected" message) while the watch's readings keep arriving. The
+     * watch held the patient's newest analysed reading at "now", so every buffered minute was more than 10 min older:
+     * the watch's live readings among them kept the "earlier clock" from restarting, and 119 of the 120 minutes were
+     * dead-lettered, the AF never alerted. An RR batch is now judged against the RR analysed so far.
+     */
+    @Test
+    void oneDevicesBacklogIsAnalysedWhileTheOtherDeviceStreamsLive() {
+        Random random = new Random(5);
+        long upload = T0 + 150 * MIN + 10_000;
+        List<Reading> arrivals = new ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            long t = T0 + m * MIN;
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, t, t + MIN + 2_000, m >= 60 && m < 100);
+            if (m >= 30 && m < 150) {
+                arrivals.add(new Reading.RrBatch(b.timeMs(), upload + 5_000L * (m - 30), 0, null, b.startMs(),
+                        b.rrMs(), b.quality(), "strap"));
+            } else if (m < 30 || m >= 161) {
+                arrivals.add(new Reading.RrBatch(b.timeMs(), b.receivedMs(), 0, null, b.startMs(), b.rrMs(),
+                        b.quality(), "strap"));
+            }
+            for (long h = t; h < t + MIN; h += 15_000) {
+                arrivals.add(new Reading.HeartRate(h, h + 2_000, 0, null, 72f, "watch"));
+            }
+        }
+        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs)); // stable: in order of arrival
+        for (Reading r : arrivals) {
+            timersUpTo(r.receivedMs() - 5 * MIN);
+            feed(r);
+        }
+        timersUpTo(T0 + 185 * MIN);
+        assertThat(deadLettered + alreadyAnalysed).isZero();
+        assertThat(restarts).isZero();
+        List<AlertChange> af = afAlertsEachClosed();
+        assertThat(af).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
+                .isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
+                .singleElement().satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 99 * MIN, T0 + 102 * MIN));
     }
 
     @Test

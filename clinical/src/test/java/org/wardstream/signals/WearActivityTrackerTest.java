@@ -195,15 +195,101 @@ class WearActivityTrackerTest {
         Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 4 * HOUR, 0);
         assertThat(f.s.inactivityOpen).isTrue();
         byte[] bytes = f.s.toBytes();
-        assertThat(bytes).hasSize(WearActivityState.SERIALIZED_SIZE);
-        assertThat(bytes.length).isLessThan(100);
+        // format 5: the fixed fields and one device's wear (its key, wear and two times)
+        assertThat(bytes).hasSize(WearActivityState.SERIALIZED_SIZE + 21);
+        assertThat(bytes.length).isLessThan(WearActivityState.MAX_SERIALIZED_SIZE);
         WearActivityState back = WearActivityState.fromBytes(bytes);
         assertThat(back).isEqualTo(f.s);
         assertThat(T.onActivity(back, t0 + 4 * HOUR, t0 + 4 * HOUR + QUARTER, 300))
                 .isEqualTo(T.onActivity(f.s, t0 + 4 * HOUR, t0 + 4 * HOUR + QUARTER, 300)).isNotEmpty();
         // bounded: a year of 15-minute samples does not grow it
         for (long t = t0 + 5 * HOUR; t < t0 + 365L * 24 * HOUR; t += QUARTER) T.onActivity(f.s, t, t + QUARTER, (t / QUARTER) % 7 == 0 ? 100 : 0);
-        assertThat(f.s.toBytes()).hasSize(WearActivityState.SERIALIZED_SIZE);
+        assertThat(f.s.toBytes()).hasSize(WearActivityState.SERIALIZED_SIZE + 21);
+    }
+
+    /** The watch on body at {@code t0} with a still minute, the strap on its charger at {@code t0} + 2 min. */
+    private static WearActivityState watchWornStrapCharging(long t0) {
+        WearActivityState s = new WearActivityState();
+        T.onWear(s, "watch", t0, WearSignal.ON_BODY);
+        T.onActivity(s, "watch", t0, t0 + MIN, 0);
+        T.onWear(s, "strap", t0 + 2 * MIN, WearSignal.CHARGING);
+        return s;
+    }
+
+    @Test
+    void wearIsKeptPerDeviceAndThePatientIsWornWhenAnyDeviceIs() {
+        long t0 = utc("2026-06-10T09:00:00Z");
+        WearActivityState s = watchWornStrapCharging(t0); // the strap's report is the newest
+        T.onData(s, "watch", t0 + 3 * MIN);
+        assertThat(s.activityState()).as("the watch is worn").isEqualTo(WORN_STILL);
+        assertThat(T.activityOf(s, "watch")).isEqualTo(WORN_STILL);
+        assertThat(T.activityOf(s, "strap")).as("the strap's own readings: not worn").isEqualTo(NOT_WORN);
+        assertThat(T.activityOf(s, "phone")).as("a device that never said: the patient's").isEqualTo(WORN_STILL);
+        // the strap's steps while on its charger say nothing of the patient's: still, the watch's 0 steps stand
+        T.onActivity(s, "watch", t0 + 3 * MIN, t0 + 4 * MIN, 200);
+        assertThat(s.activityState()).isEqualTo(ACTIVE);
+        T.onActivity(s, "strap", t0 + 4 * MIN, t0 + 5 * MIN, 0);
+        assertThat(s.activityState()).isEqualTo(ACTIVE);
+        assertThat(s.lastActivityMs).isEqualTo(t0 + 4 * MIN);
+        // the watch goes off body too: not worn
+        T.onWear(s, "watch", t0 + 6 * MIN, WearSignal.OFF_BODY);
+        assertThat(s.activityState()).isEqualTo(NOT_WORN);
+        T.onWear(s, "watch", t0 + 7 * MIN, WearSignal.ON_BODY);
+        assertThat(s.activityState()).isEqualTo(ACTIVE);
+        // an older report of the watch than its newest is ignored
+        T.onWear(s, "watch", t0 + 6 * MIN + 30_000, WearSignal.OFF_BODY);
+        assertThat(s.activityState()).isEqualTo(ACTIVE);
+        assertThat(s.sourceWearMs[s.sourceIndex(WearActivityState.sourceKey("watch"))]).isEqualTo(t0 + 7 * MIN);
+    }
+
+    @Test
+    void aSilentDevicesOnBodyReportDoesNotOutweighAnotherDevicesOffBody() {
+        long t0 = utc("2026-06-10T09:00:00Z");
+        WearActivityState s = watchWornStrapCharging(t0);
+        assertThat(s.activityState()).isEqualTo(WORN_STILL);
+        // the watch's battery dies on the wrist: it says nothing more; the strap on its charger goes on reporting
+        for (long t = t0 + 3 * MIN; t <= t0 + 3 * HOUR; t += 5 * MIN) T.onData(s, "strap", t);
+        assertThat(s.activityState()).as("a still patient is not inferred from a silent watch").isEqualTo(NOT_WORN);
+        // no off-body report from anyone: a silent device's on-body report stands (one device: as before)
+        WearActivityState one = new WearActivityState();
+        T.onWear(one, "watch", t0, WearSignal.ON_BODY);
+        for (long t = t0 + 3 * MIN; t <= t0 + HOUR; t += 5 * MIN) T.onData(one, "strap", t);
+        assertThat(one.activityState()).isEqualTo(WORN_STILL);
+    }
+
+    @Test
+    void atMostFourDevicesAreRememberedTheLeastRecentlyHeardForgotten() {
+        long t0 = utc("2026-06-10T09:00:00Z");
+        WearActivityState s = new WearActivityState();
+        for (int i = 0; i < 6; i++) {
+            T.onWear(s, "dev-" + i, t0 + i * MIN, WearSignal.OFF_BODY);
+            T.onData(s, "dev-0", t0 + i * MIN + 1); // dev-0 keeps reporting: never the least recently heard
+        }
+        assertThat(s.sourceCount).isEqualTo(WearActivityState.MAX_SOURCES);
+        assertThat(s.sourceIndex(WearActivityState.sourceKey("dev-0"))).isNotNegative();
+        assertThat(s.sourceIndex(WearActivityState.sourceKey("dev-1"))).isNegative();
+        assertThat(s.sourceIndex(WearActivityState.sourceKey("dev-2"))).isNegative();
+        assertThat(s.sourceIndex(WearActivityState.sourceKey("dev-5"))).isNotNegative();
+        byte[] bytes = s.toBytes();
+        assertThat(bytes).hasSize(WearActivityState.MAX_SERIALIZED_SIZE);
+        assertThat(WearActivityState.fromBytes(bytes)).isEqualTo(s);
+        assertThat(WearActivityState.fromBytes(bytes).sourceKey).containsExactly(s.sourceKey);
+    }
+
+    @Test
+    void aRestartKeepsEachDevicesWearAndForgetsItsClock() {
+        long t0 = utc("2026-06-10T09:00:00Z");
+        WearActivityState s = new WearActivityState();
+        T.onWear(s, "watch", t0, WearSignal.ON_BODY);
+        T.onWear(s, "strap", t0 + MIN, WearSignal.CHARGING);
+        T.restart(s);
+        assertThat(s.sourceCount).isEqualTo(2);
+        assertThat(s.sourceWearMs).startsWith(WearActivityState.NO_TIME, WearActivityState.NO_TIME);
+        // on the earlier clock: the watch's data make the patient worn again; its reports on that clock count
+        T.onData(s, "watch", t0 - HOUR);
+        assertThat(s.activityState()).isEqualTo(WORN_STILL);
+        T.onWear(s, "watch", t0 - HOUR + MIN, WearSignal.OFF_BODY);
+        assertThat(s.activityState()).isEqualTo(NOT_WORN);
     }
 
     @Test

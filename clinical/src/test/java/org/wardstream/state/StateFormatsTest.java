@@ -132,7 +132,43 @@ class StateFormatsTest {
         assertThat(s.activityState()).isEqualTo(ActivityState.values()[2]);
         assertThat(s.inactivityOpen).isTrue();
         assertThat(s.lastStepsPerMinute).isEqualTo(3.5f);
-        assertThat(s.toBytes()).isEqualTo(v4);
+        // format 4 kept the patient's wear alone (on body): it becomes the wear of the device that reported it last,
+        // unknown (the legacy key), with its report's and the last data's time
+        assertThat(s.wear).isEqualTo(WearActivityState.WEAR_ON);
+        assertThat(s.sourceCount).isEqualTo(1);
+        assertThat(s.sourceKey[0]).isEqualTo(WearActivityState.LEGACY_SOURCE);
+        assertThat(s.sourceWear[0]).isEqualTo(WearActivityState.WEAR_ON);
+        assertThat(s.sourceWearMs[0]).isEqualTo(s.lastWearMs).isEqualTo(1_772_441_600_000L);
+        assertThat(s.sourceDataMs[0]).isEqualTo(s.lastDataMs).isEqualTo(1_772_441_700_000L);
+        // written back in format 5: format 4's bytes, then that one device
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 5);
+        assertThat(Arrays.copyOfRange(now, 1, v4.length)).isEqualTo(Arrays.copyOfRange(v4, 1, v4.length));
+        assertThat(now).hasSize(v4.length + 1 + 21);
+        assertThat(WearActivityState.fromBytes(now)).isEqualTo(s);
+        // format 4 without any wear report: no device
+        v4[18] = WearActivityState.WEAR_UNKNOWN; // version, state, two times, then the wear byte
+        assertThat(WearActivityState.fromBytes(v4).sourceCount).isZero();
+    }
+
+    @Test
+    void wearActivityStateReadsFormat5() {
+        // format 4's fixture state with two devices (watch on body, strap off), written by format 5's code
+        byte[] v5 = fixture("WearActivityState-v5");
+        WearActivityState s = WearActivityState.fromBytes(v5);
+        assertThat(s.activityState()).isEqualTo(ActivityState.WORN_STILL);
+        assertThat(s.sourceCount).isEqualTo(2);
+        int watch = s.sourceIndex(WearActivityState.sourceKey("watch"));
+        int strap = s.sourceIndex(WearActivityState.sourceKey("strap"));
+        assertThat(watch).isZero();
+        assertThat(strap).isOne();
+        assertThat(s.sourceWear[watch]).isEqualTo(WearActivityState.WEAR_ON);
+        assertThat(s.sourceWearMs[watch]).isEqualTo(1_772_441_540_000L);
+        assertThat(s.sourceDataMs[watch]).isEqualTo(1_772_441_700_000L);
+        assertThat(s.sourceWear[strap]).isEqualTo(WearActivityState.WEAR_OFF);
+        assertThat(s.sourceWearMs[strap]).isEqualTo(1_772_441_600_000L);
+        assertThat(s.sourceDataMs[strap]).isEqualTo(WearActivityState.NO_TIME);
+        assertThat(s.toBytes()).isEqualTo(v5);
     }
 
     @Test

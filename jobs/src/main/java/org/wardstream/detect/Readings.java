@@ -18,16 +18,19 @@ public final class Readings {
         return all;
     }
 
+    /** The reading, with its device (the event key's source id: wear is judged per device). */
     public static Reading of(DeviceReading r) {
         return switch (r.kind) {
-            case HEART_RATE -> new Reading.HeartRate(r.time, r.timeReceived, r.lateByMs, r.programme, r.bpm);
+            case HEART_RATE -> new Reading.HeartRate(r.time, r.timeReceived, r.lateByMs, r.programme, r.bpm,
+                    r.sourceId);
             case RR_BATCH -> new Reading.RrBatch(r.time, r.timeReceived, r.lateByMs, r.programme, r.rrStart, r.rrMs,
-                    r.rrQuality);
+                    r.rrQuality, r.sourceId);
             case ACTIVITY -> new Reading.Activity(r.time, r.timeReceived, r.lateByMs, r.programme, r.intervalSeconds,
-                    r.steps);
-            case WEAR -> new Reading.Wear(r.time, r.timeReceived, r.lateByMs, r.programme, r.onBody, r.wearMethod);
+                    r.steps, r.sourceId);
+            case WEAR -> new Reading.Wear(r.time, r.timeReceived, r.lateByMs, r.programme, r.onBody, r.wearMethod,
+                    r.sourceId);
             case STATUS -> new Reading.Status(r.time, r.timeReceived, r.lateByMs, r.programme,
-                    r.connectivity == DeviceReading.CONN_RECONNECTED, r.bufferedEvents);
+                    r.connectivity == DeviceReading.CONN_RECONNECTED, r.bufferedEvents, r.sourceId);
         };
     }
 }

@@ -37,7 +37,10 @@ import org.wardstream.rules.Rules;
  */
 public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, PatternCue> {
     private static final long serialVersionUID = 1L;
-    /** Side output, for the DLQ: readings not analysed in order ({@code out-of-order}) or unenrolled ({@code unknown-patient}). */
+    /**
+     * Side output, for the DLQ: readings not analysed in order ({@code out-of-order}), repeating readings already
+     * analysed ({@code already-analysed}) or unenrolled ({@code unknown-patient}).
+     */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("detector-dead-letters",
             TypeInformation.of(DeadLetter.class));
 
@@ -98,6 +101,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         switch (arrival) {
             case HOLD -> state.hold(r);
             case DEAD_LETTER -> refusals.refuse(r, DeadLetterReason.OUT_OF_ORDER, PatientDetector.tooOldDetail(s, reading), ctx);
+            case ALREADY_ANALYSED -> refusals.refuse(r, DeadLetterReason.ALREADY_ANALYSED,
+                    PatientDetector.alreadyAnalysedDetail(s, reading), ctx);
             default -> detector.analyse(s, r.patientId, programme, reading, emit);
         }
         save(s, detector, ctx);

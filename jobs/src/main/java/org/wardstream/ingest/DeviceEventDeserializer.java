@@ -45,7 +45,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
         refused = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.PROGRAMME_MISMATCH
-                    && reason != DeadLetterReason.OUT_OF_ORDER) {
+                    && reason != DeadLetterReason.OUT_OF_ORDER && reason != DeadLetterReason.ALREADY_ANALYSED) {
                 // those are counted where they are decided (the ingest gate, the detector)
                 refused.put(reason, IngestMetrics.deadLetterCounter(context.getMetricGroup(), reason.code()));
             }

@@ -237,6 +237,95 @@ class DetectionTest {
         });
     }
 
+    /**
+     * Adversarial probe 16a, D1, through the operators: the phone app re-sends minutes 6-44 (new event ids) at minute
+     * 60, after the AF of minutes 10-29 was alerted and closed. An upload wholly inside the data already analysed is a
+     * repeat: dead-lettered {@code already-analysed} (its first reading {@code out-of-order}), no restart, no second
+     * AF alert (before: a restart on the "earlier clock" re-detected the AF and alerted it again).
+     */
+    @Test
+    void anUploadRepeatingReadingsAlreadyAnalysedIsDeadLetteredAndItsAfIsNotAlertedAgain() throws Exception {
+        send(worn(T0));
+        List<DeviceReading> live = new java.util.ArrayList<>();
+        for (int m = 0; m < 60; m++) {
+            DeviceReading r = rrMinute(T0 + m * MIN, m >= 10 && m < 30);
+            r.timeReceived = T0 + (m + 1) * MIN + 2_000;
+            live.add(r);
+            send(r);
+            watermark(T0 + m * MIN);
+        }
+        for (int m = 6; m < 45; m++) {
+            DeviceReading first = live.get(m);
+            DeviceReading again = base(DeviceReading.Kind.RR_BATCH, first.time);
+            again.eventId = "resent-" + first.eventId;
+            again.rrStart = first.rrStart;
+            again.rrMs = first.rrMs;
+            again.rrQuality = first.rrQuality;
+            again.timeReceived = T0 + 60 * MIN + 5_000 + 50L * m;
+            send(again);
+        }
+        for (int m = 60; m < 75; m++) {
+            DeviceReading r = rrMinute(T0 + m * MIN, false);
+            r.timeReceived = T0 + (m + 1) * MIN + 2_000;
+            send(r);
+            watermark(T0 + m * MIN);
+        }
+        watermark(T0 + 80 * MIN);
+        List<StreamedAlertChange> af = alerts("atrial-fibrillation");
+        assertThat(af).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(af).extracting(a -> a.episodeId).containsOnly(af.get(0).episodeId);
+        assertThat(chain.detectorDeadLetters()).hasSize(39);
+        assertThat(chain.detectorDeadLetters().get(0).reason).isEqualTo("out-of-order");
+        assertThat(chain.detectorDeadLetters().subList(1, 39)).allSatisfy(d -> {
+            assertThat(d.reason).isEqualTo("already-analysed");
+            assertThat(d.detail).contains("repeating readings already analysed").contains("not an earlier clock");
+        });
+    }
+
+    /**
+     * Adversarial probe 16a, D3, through the operators: offline minutes 30-149 (AF 60-99, a 4.5-s pause at minute
+     * 120), "reconnected, 120 buffered" at 150:09, then the buffer uploaded oldest first, a minute of data every 5 s
+     * (longer than the 5-min hold), the watermark following receipt less 5 min. The status, analysed last of the first
+     * hold, counted as the newest analysed reading: minutes 90-149 were dead-lettered out-of-order (50 readings), the AF
+     * "ended" at minute 90 and the pause was never alerted.
+     */
+    @Test
+    void anAnnouncedBacklogUploadedOverMoreThanTheHoldIsAnalysedWhole() throws Exception {
+        List<DeviceReading> arrivals = new java.util.ArrayList<>();
+        long upload = T0 + 150 * MIN + 10_000;
+        for (int m = 0; m < 175; m++) {
+            long t = T0 + m * MIN;
+            DeviceReading r = m == 120 ? rrMinuteWithPause(t, 4_500) : rrMinute(t, m >= 60 && m < 100);
+            if (m >= 30 && m < 150) {
+                r.timeReceived = upload + 5_000L * (m - 30);
+                arrivals.add(r);
+            } else if (m < 30 || m >= 161) {
+                r.timeReceived = t + MIN + 2_000;
+                arrivals.add(r);
+            }
+        }
+        DeviceReading status = base(DeviceReading.Kind.STATUS, upload - 1_000);
+        status.timeReceived = upload - 1_000;
+        status.connectivity = DeviceReading.CONN_RECONNECTED;
+        status.bufferedEvents = 120;
+        status.batteryPercent = 80;
+        arrivals.add(status);
+        arrivals.sort(java.util.Comparator.comparingLong(r -> r.timeReceived));
+        long watermark = Long.MIN_VALUE;
+        for (DeviceReading r : arrivals) {
+            send(r);
+            if (r.timeReceived - 5 * MIN > watermark) {
+                watermark = r.timeReceived - 5 * MIN;
+                watermark(watermark);
+            }
+        }
+        watermark(T0 + 200 * MIN);
+        assertThat(chain.detectorDeadLetters()).isEmpty();
+        assertThat(alerts("pause")).extracting(a -> a.kind).contains("OPENED");
+        assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).containsExactly("OPENED", "CLOSED");
+        assertThat(alerts("atrial-fibrillation").get(1).episodeEndMs).isBetween(T0 + 99 * MIN, T0 + 102 * MIN);
+    }
+
     @Test
     void aDeviceClockSetBackAnHourWhileLiveStillRaisesTheAfThatFollowsAndClosesIt() throws Exception {
         send(worn(T0));

@@ -122,6 +122,17 @@ class SignalDetectorStateUpgradeTest {
 
     /** Restores {@code old} into today's operator, feeds one wear report, and returns what the probe then reads. */
     private static List<Object> upgradeAndProbe(OperatorSubtaskState old) throws Exception {
+        DeviceReading wearReport = new DeviceReading();
+        wearReport.patientId = PATIENT;
+        wearReport.kind = DeviceReading.Kind.WEAR;
+        wearReport.onBody = true;
+        wearReport.time = T0;
+        wearReport.timeReceived = T0 + 5_000L;
+        return upgradeAndProbe(old, wearReport);
+    }
+
+    /** Restores {@code old} into today's operator, feeds {@code readings}, and returns what the probe then reads. */
+    private static List<Object> upgradeAndProbe(OperatorSubtaskState old, DeviceReading... readings) throws Exception {
         OperatorSubtaskState upgraded;
         try (var h = new KeyedTwoInputStreamOperatorTestHarness<String, DeviceReading, EnrolmentUpdate, PatternCue>(
                 new KeyedCoProcessOperator<>(new SignalDetector(Rules.loadClasspath(), org.wardstream.ingest.IngestSettings.defaults())),
@@ -129,13 +140,9 @@ class SignalDetectorStateUpgradeTest {
             h.setup(PatternCueTypeInfo.Serializer.INSTANCE);
             h.initializeState(old);
             h.open();
-            DeviceReading wearReport = new DeviceReading();
-            wearReport.patientId = PATIENT;
-            wearReport.kind = DeviceReading.Kind.WEAR;
-            wearReport.onBody = true;
-            wearReport.time = T0;
-            wearReport.timeReceived = T0 + 5_000L;
-            h.processElement1(new StreamRecord<>(wearReport, T0));
+            for (DeviceReading r : readings) {
+                h.processElement1(new StreamRecord<>(r, r.time));
+            }
             upgraded = h.snapshot(2, 2);
         }
         List<Object> seen = new ArrayList<>();
@@ -173,6 +180,82 @@ class SignalDetectorStateUpgradeTest {
         assertThat(now.arrival.lastReceivedMs).isEqualTo(T0 + 5_000L);
         assertThat(now.wear.lastWearMs).isEqualTo(T0);
         assertThat(seen.get(1)).isEqualTo("old handles cleared");
+    }
+
+    /**
+     * A savepoint from before wear was kept per device (WearActivityState format 4: the patient's wear alone, here on
+     * body) restores: that wear becomes the last reporting device's, which judges a device that has not reported its
+     * own; the first wear report of any device replaces it, as it replaced the patient's wear before.
+     */
+    @Test
+    void aSavepointWithThePatientsWearAloneCarriesOnAsTheLastReportingDevicesWear() throws Exception {
+        DetectorState before = new DetectorState();
+        before.wear.wear = WearActivityState.WEAR_ON;
+        before.wear.state = (byte) org.wardstream.signals.ActivityState.WORN_STILL.ordinal();
+        before.wear.stateSinceMs = T0 - 600_000L;
+        before.wear.lastWearMs = T0 - 600_000L;
+        before.wear.lastDataMs = T0 - 1_000L;
+        before.arrival.lastReceivedMs = T0 - 1_000L;
+        before.arrival.newestAnalysedMs = T0 - 1_000L;
+        // DetectorState format 2 (fixed-width numbers) around the wear state in its format 4: today's bytes of a state
+        // with no device, less the device count, under version 4
+        byte[] wear4 = before.wear.toBytes();
+        wear4 = java.util.Arrays.copyOf(wear4, wear4.length - 1);
+        wear4[0] = 4;
+        var bytes = new java.io.ByteArrayOutputStream();
+        var out = new java.io.DataOutputStream(bytes);
+        out.writeByte(2);
+        before.rr.writeTo(out);
+        before.hr.writeTo(out);
+        out.write(wear4);
+        out.writeFloat(before.afRateBpm);
+        before.arrival.writeTo(out);
+        OperatorSubtaskState old;
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new BytesLayout(bytes.toByteArray())), (String s) -> s, Types.STRING)) {
+            h.open();
+            h.processElement(new StreamRecord<>(PATIENT, T0));
+            old = h.snapshot(1, 1);
+        }
+        DeviceReading hr = new DeviceReading();
+        hr.patientId = PATIENT;
+        hr.sourceId = "watch";
+        hr.kind = DeviceReading.Kind.HEART_RATE;
+        hr.bpm = 72f;
+        hr.time = T0;
+        hr.timeReceived = T0 + 2_000L;
+        DetectorState now = (DetectorState) upgradeAndProbe(old, hr).get(0);
+        assertThat(now.wear.sourceCount).isOne();
+        assertThat(now.wear.sourceKey[0]).isEqualTo(WearActivityState.LEGACY_SOURCE);
+        assertThat(now.wear.activityState()).as("worn, as the savepoint said").isEqualTo(
+                org.wardstream.signals.ActivityState.WORN_STILL);
+        assertThat(now.wear.stateSinceMs).isEqualTo(T0 - 600_000L);
+
+        DeviceReading older = new DeviceReading(); // older than format 4's newest report: ignored, as then
+        older.patientId = PATIENT;
+        older.sourceId = "strap";
+        older.kind = DeviceReading.Kind.WEAR;
+        older.onBody = false;
+        older.time = T0 - 600_500L; // within the reorder bound of the newest analysed reading
+        older.timeReceived = older.time + 2_000L;
+        now = (DetectorState) upgradeAndProbe(old, older).get(0);
+        assertThat(now.wear.sourceKey[0]).isEqualTo(WearActivityState.LEGACY_SOURCE);
+        assertThat(now.wear.activityState()).isEqualTo(org.wardstream.signals.ActivityState.WORN_STILL);
+
+        DeviceReading charging = new DeviceReading();
+        charging.patientId = PATIENT;
+        charging.sourceId = "strap";
+        charging.kind = DeviceReading.Kind.WEAR;
+        charging.onBody = false;
+        charging.wearMethod = "CHARGER";
+        charging.time = T0;
+        charging.timeReceived = T0 + 2_000L;
+        now = (DetectorState) upgradeAndProbe(old, charging).get(0);
+        assertThat(now.wear.sourceCount).isOne();
+        assertThat(now.wear.sourceKey[0]).isEqualTo(WearActivityState.sourceKey("strap"));
+        assertThat(now.wear.activityState()).as("the newest report, as before").isEqualTo(
+                org.wardstream.signals.ActivityState.NOT_WORN);
+        assertThat(now.wear.toBytes()[0]).isEqualTo((byte) 5);
     }
 
     @Test

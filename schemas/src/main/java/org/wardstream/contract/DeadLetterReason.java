@@ -1,7 +1,7 @@
 package org.wardstream.contract;
 
 /**
- * Why ingest (or, for {@link #OUT_OF_ORDER}, the detector) refused a device event. The {@link #code()} is written to the dead-letter record's
+ * Why ingest (or, for {@link #OUT_OF_ORDER} and {@link #ALREADY_ANALYSED}, the detector) refused a device event. The {@link #code()} is written to the dead-letter record's
  * {@value Topics#HEADER_DLQ_REASON} header and to {@code summary.json}: a public contract.
  */
 public enum DeadLetterReason {
@@ -33,7 +33,14 @@ public enum DeadLetterReason {
      * Accepted, but older (device time) than the patient's newest analysed reading by more than the reorder bound:
      * it can no longer be analysed in device-time order. Decided by the detector, after ingest.
      */
-    OUT_OF_ORDER("out-of-order");
+    OUT_OF_ORDER("out-of-order"),
+    /**
+     * Accepted, but part of an upload that repeats readings the detector has already analysed (lying wholly inside
+     * the patient's analysed data, received as an upload: a retried or re-sent request with new event ids, or after
+     * ingest's de-duplication horizon): analysing it again would restart the analysis and alert its episodes twice.
+     * Decided by the detector, after ingest.
+     */
+    ALREADY_ANALYSED("already-analysed");
 
     private final String code;
 

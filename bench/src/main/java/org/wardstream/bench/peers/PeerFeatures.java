@@ -101,7 +101,7 @@ public final class PeerFeatures implements Serializable {
         }
         switch (arrival) {
             case HOLD -> p.held.add(r);
-            case DEAD_LETTER -> { } // the detection stage dead-letters it: no rows
+            case DEAD_LETTER, ALREADY_ANALYSED -> { } // the detection stage dead-letters it: no rows
             default -> analyse(p, r, out);
         }
     }
@@ -198,14 +198,14 @@ public final class PeerFeatures implements Serializable {
                             out.accept(PeerRow.segment(p.id, s.startMs(), s.endMs(), irregular,
                                     s.classification() == SegmentClass.REGULAR, score));
                         } else if (e instanceof PauseEvent pause) {
-                            x.wearTracker().onData(p.wear, pause.endMs());
+                            x.wearTracker().onData(p.wear, r.sourceId, pause.endMs());
                         }
                     }
                 }
-                x.wearTracker().onData(p.wear, r.time);
+                x.wearTracker().onData(p.wear, r.sourceId, r.time);
             }
             case HEART_RATE -> {
-                x.wearTracker().onData(p.wear, r.time);
+                x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 long t = r.time;
                 double bpm = r.bpm;
                 if ((p.lastHrMs == Long.MIN_VALUE || t > p.lastHrMs) && bpm > 0 && !Double.isInfinite(bpm)) {
@@ -222,22 +222,24 @@ public final class PeerFeatures implements Serializable {
                         p.minute.begin(t);
                     }
                     p.lastHrMs = t;
-                    p.minute.add(bpm, x.heartRateThresholds().atRest(p.wear.activityState(), p.wear.lastStepsPerMinute), false);
+                    // at rest by the wear of the sample's own device, as PatientDetector
+                    p.minute.add(bpm, x.heartRateThresholds().atRest(x.wearTracker().activityOf(p.wear, r.sourceId),
+                            p.wear.lastStepsPerMinute), false);
                 }
             }
             case ACTIVITY -> {
                 if (r.steps >= 0) {
-                    x.wearTracker().onActivity(p.wear, r.time, r.time + r.intervalSeconds * 1000L, r.steps);
+                    x.wearTracker().onActivity(p.wear, r.sourceId, r.time, r.time + r.intervalSeconds * 1000L, r.steps);
                 } else {
-                    x.wearTracker().onData(p.wear, r.time);
+                    x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 }
             }
-            case WEAR -> x.wearTracker().onWear(p.wear, r.time, PatientDetector.wearSignal((Reading.Wear) Readings.of(r)));
+            case WEAR -> x.wearTracker().onWear(p.wear, r.sourceId, r.time, PatientDetector.wearSignal((Reading.Wear) Readings.of(r)));
             case STATUS -> {
                 if (PatientDetector.announcesBacklog(Readings.of(r))) {
                     x.wearTracker().onTime(p.wear, r.time);
                 } else {
-                    x.wearTracker().onData(p.wear, r.time);
+                    x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 }
             }
         }
