@@ -345,7 +345,7 @@ class FhirAlertsTest {
         for (AlertChange.Kind k : List.of(OPENED, ESCALATED, UPDATED, CLOSED)) {
             AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, k);
             JsonNode b = tree(FhirAlerts.toJson(c));
-            String expected = EpisodeIds.of(Samples.PATIENT, EpisodeType.ATRIAL_FIBRILLATION,
+            String expected = EpisodeIds.of(null, Samples.PATIENT, EpisodeType.ATRIAL_FIBRILLATION,
                     Samples.detector(EpisodeType.ATRIAL_FIBRILLATION), Samples.START);
             assertThat(resource(b, "Observation").get("id").asText()).isEqualTo(expected);
             assertThat(resource(b, "Task").get("id").asText()).isEqualTo(expected);
