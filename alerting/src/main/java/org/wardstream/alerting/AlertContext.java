@@ -14,34 +14,43 @@ package org.wardstream.alerting;
  *                     {@code null} if unknown (then UTC only)
  * @param pacemaker    the enrolment records a device that paces the heart: an AF alert then says that pacing can
  *                     hide AF from pulse timing (text and an Observation component); other alerts are unchanged
+ * @param programme    the programme that issued the patient's pseudonym (the other half of the patient's key: the same
+ *                     pseudonym in two programmes is two patients): a {@code meta.tag} of
+ *                     {@link FhirAlerts#PROGRAMME_SYSTEM} on the Observation, Task and Provenance; {@code null} if
+ *                     unknown (then no tag)
  */
-public record AlertContext(Long delayedByMs, Long receivedAtMs, String timeZone, boolean pacemaker) {
+public record AlertContext(Long delayedByMs, Long receivedAtMs, String timeZone, boolean pacemaker, String programme) {
 
     /** Not delayed, receipt time unknown: the alert is taken as raised at the change's device time. */
-    public static final AlertContext NONE = new AlertContext(null, null, null, false);
+    public static final AlertContext NONE = new AlertContext(null, null, null, false, null);
 
     public AlertContext(Long delayedByMs, Long receivedAtMs) {
-        this(delayedByMs, receivedAtMs, null, false);
+        this(delayedByMs, receivedAtMs, null, false, null);
     }
 
     /** Evidence received at {@code receivedAtMs}, not delayed. */
     public static AlertContext receivedAt(long receivedAtMs) {
-        return new AlertContext(null, receivedAtMs, null, false);
+        return new AlertContext(null, receivedAtMs, null, false, null);
     }
 
     /** Raised from delayed data: evidence received at {@code receivedAtMs}, {@code delayedByMs} after it was recorded. */
     public static AlertContext delayed(long delayedByMs, long receivedAtMs) {
-        return new AlertContext(delayedByMs, receivedAtMs, null, false);
+        return new AlertContext(delayedByMs, receivedAtMs, null, false, null);
     }
 
     /** The same, with the patient's time zone. */
     public AlertContext inZone(String zone) {
-        return new AlertContext(delayedByMs, receivedAtMs, zone, pacemaker);
+        return new AlertContext(delayedByMs, receivedAtMs, zone, pacemaker, programme);
     }
 
     /** The same, for a patient whose enrolment records (true) or does not record (false) a pacemaker. */
     public AlertContext withPacemaker(boolean paced) {
-        return new AlertContext(delayedByMs, receivedAtMs, timeZone, paced);
+        return new AlertContext(delayedByMs, receivedAtMs, timeZone, paced, programme);
+    }
+
+    /** The same, for the patient of that programme (null: not known). */
+    public AlertContext inProgramme(String code) {
+        return new AlertContext(delayedByMs, receivedAtMs, timeZone, pacemaker, code);
     }
 
     /** Whether this change's alert carries the pacemaker caveat: an AF alert of a patient with a pacemaker. */

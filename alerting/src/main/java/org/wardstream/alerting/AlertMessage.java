@@ -23,11 +23,22 @@ import java.time.Instant;
  * @param delayedByMs       how late the evidence arrived, or {@code null} if not raised from delayed data
  * @param detector          detector name/version from the Provenance agent, e.g. {@code wardstream-rr-analyser/1}
  * @param description       Task.description, plain English for the triage clinician
+ * @param programme         the programme that issued the pseudonym: the Task's (else the Observation's) {@code meta.tag}
+ *                          of {@link FhirAlerts#PROGRAMME_SYSTEM}; {@code null} in a message of a release before it
  */
 public record AlertMessage(String bundleId, String patient, String episodeType, String episodeId,
                            String observationStatus, Instant start, Instant end, AlertChange.Kind kind,
                            String taskStatus, String priority, Instant raisedAt, boolean notifyTeam,
-                           Long delayedByMs, String detector, String description) {
+                           Long delayedByMs, String detector, String description, String programme) {
+
+    /** A message without a programme (as releases before it wrote). */
+    public AlertMessage(String bundleId, String patient, String episodeType, String episodeId,
+                        String observationStatus, Instant start, Instant end, AlertChange.Kind kind,
+                        String taskStatus, String priority, Instant raisedAt, boolean notifyTeam,
+                        Long delayedByMs, String detector, String description) {
+        this(bundleId, patient, episodeType, episodeId, observationStatus, start, end, kind, taskStatus, priority,
+                raisedAt, notifyTeam, delayedByMs, detector, description, null);
+    }
 
     public boolean delayed() {
         return delayedByMs != null;

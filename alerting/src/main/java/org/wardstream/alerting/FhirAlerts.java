@@ -51,6 +51,8 @@ import java.util.TreeMap;
  *   <li>{@code Provenance/<changeId>}: target Observation and Task, the detector as a contained Device (name and
  *       version), the rule file and version as policy.</li>
  * </ol>
+ * Each of the three carries the patient's programme as a {@code meta.tag} ({@link #PROGRAMME_SYSTEM}) when the
+ * context knows it ({@link AlertContext#programme}); the episode id includes it too.
  * Every entry is a {@code PUT} to {@code Type/id}, and every id is derived from the AlertChange (the Observation and
  * Task ids are the episode id, the Provenance and Bundle id hash the episode id with the change), so a retried or
  * replayed write is idempotent and the same input always gives the same bytes. No wall clock is read.
@@ -62,6 +64,12 @@ public final class FhirAlerts {
 
     public static final String EPISODE_TYPE_SYSTEM = "https://wardstream.org/fhir/CodeSystem/episode-type";
     public static final String PATIENT_PSEUDONYM_SYSTEM = "https://wardstream.org/fhir/Id/patient-pseudonym";
+    /**
+     * The {@code meta.tag} system of the programme that issued the patient's pseudonym (code = the programme code, as in
+     * the enrolment): on the Observation, Task and Provenance of every message that knows it. The same pseudonym in two
+     * programmes is two patients; a consumer files the alert under this programme.
+     */
+    public static final String PROGRAMME_SYSTEM = "https://wardstream.org/fhir/CodeSystem/programme";
     public static final String EVIDENCE_SYSTEM = "https://wardstream.org/fhir/CodeSystem/alert-evidence";
     public static final String LIFECYCLE_SYSTEM = "https://wardstream.org/fhir/CodeSystem/alert-lifecycle";
     public static final String TASK_TYPE_SYSTEM = "https://wardstream.org/fhir/CodeSystem/alert-task";
@@ -111,6 +119,7 @@ public final class FhirAlerts {
         Objects.requireNonNull(change, "change");
         AlertContext ctx = context == null ? AlertContext.NONE : context;
         check(change);
+        check(ctx);
         Bundle bundle = toBundle(change, ctx);
         IParser parser = fhirContext().newJsonParser();
         parser.setPrettyPrint(false);
@@ -143,6 +152,10 @@ public final class FhirAlerts {
         Objects.requireNonNull(c.type(), "type");
         Objects.requireNonNull(c.severity(), "severity");
         requireToken(c.detectorVersion(), "detectorVersion");
+    }
+
+    private static void check(AlertContext ctx) {
+        if (ctx.programme() != null) requireToken(ctx.programme(), "programme");
     }
 
     /**
@@ -185,6 +198,9 @@ public final class FhirAlerts {
         narrative(task, description);
         narrative(prov, lifecycleDisplay(c.kind()) + " by " + c.detectorVersion() + " under rule " + c.type().code()
                 + " version " + c.ruleVersion() + ".");
+        if (ctx.programme() != null) {
+            for (Resource r : new Resource[]{obs, task, prov}) r.getMeta().addTag(PROGRAMME_SYSTEM, ctx.programme(), null);
+        }
         put(b, obs, "Observation", episodeId);
         put(b, task, "Task", episodeId);
         put(b, prov, "Provenance", changeId);
@@ -494,7 +510,8 @@ public final class FhirAlerts {
     /**
      * {@link #parse} for a Bundle already parsed (a consumer that also keeps the resources parses once).
      *
-     * @throws IllegalArgumentException if it lacks the Observation, Task, the episode-type coding or the pseudonym
+     * @throws IllegalArgumentException if it lacks the Observation, Task, the episode-type coding or the pseudonym,
+     *                                  or its Task and Observation are tagged with different programmes
      */
     public static AlertMessage read(Bundle b) {
         Observation obs = null;
@@ -545,6 +562,12 @@ public final class FhirAlerts {
                         + (dev.hasVersion() ? "/" + dev.getVersionFirstRep().getValue() : "");
             }
         }
+        String programme = programmeOf(task);
+        String obsProgramme = programmeOf(obs);
+        if (programme == null) programme = obsProgramme;
+        else if (obsProgramme != null && !obsProgramme.equals(programme)) {
+            throw new IllegalArgumentException("the Task and the Observation are tagged with different programmes");
+        }
         return new AlertMessage(
                 b.getIdElement().getIdPart(),
                 subject.getValue(),
@@ -560,7 +583,18 @@ public final class FhirAlerts {
                 notifyTeam,
                 delayedByMs,
                 detector,
-                task.getDescription());
+                task.getDescription(),
+                programme);
+    }
+
+    /** The code of the resource's {@link #PROGRAMME_SYSTEM} tag, or null (a message of a release before it). */
+    public static String programmeOf(Resource r) {
+        for (Coding tag : r.getMeta().getTag()) {
+            if (PROGRAMME_SYSTEM.equals(tag.getSystem()) && tag.getCode() != null && !tag.getCode().isBlank()) {
+                return tag.getCode();
+            }
+        }
+        return null;
     }
 
     /**

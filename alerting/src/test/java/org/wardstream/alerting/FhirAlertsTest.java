@@ -345,7 +345,7 @@ class FhirAlertsTest {
         for (AlertChange.Kind k : List.of(OPENED, ESCALATED, UPDATED, CLOSED)) {
             AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, k);
             JsonNode b = tree(FhirAlerts.toJson(c));
-            String expected = EpisodeIds.of(Samples.PATIENT, EpisodeType.ATRIAL_FIBRILLATION,
+            String expected = EpisodeIds.of(null, Samples.PATIENT, EpisodeType.ATRIAL_FIBRILLATION,
                     Samples.detector(EpisodeType.ATRIAL_FIBRILLATION), Samples.START);
             assertThat(resource(b, "Observation").get("id").asText()).isEqualTo(expected);
             assertThat(resource(b, "Task").get("id").asText()).isEqualTo(expected);
@@ -360,6 +360,52 @@ class FhirAlertsTest {
         AlertChange other = Samples.change("p-other", EpisodeType.ATRIAL_FIBRILLATION, OPENED);
         assertThat(FhirAlerts.parse(FhirAlerts.toJson(other)).episodeId())
                 .isNotEqualTo(Samples.change(EpisodeType.ATRIAL_FIBRILLATION, OPENED).episodeId());
+    }
+
+    /**
+     * The same pseudonym in two programmes is two patients: their episodes of the same type, detector and start have
+     * other ids (so other Observation, Task, Provenance and Bundle ids), and each message names its programme as a
+     * meta.tag on the three resources, read back as {@link AlertMessage#programme}. A message without one (a release
+     * before it) reads as null.
+     */
+    @Test
+    void theProgrammeIsInTheIdsAndTaggedOnEveryResource() throws Exception {
+        EpisodeType af = EpisodeType.ATRIAL_FIBRILLATION;
+        String dv = Samples.detector(af);
+        java.util.Map<String, AlertMessage> byProgramme = new java.util.HashMap<>();
+        for (String programme : List.of("cardiac-north", "heart-failure")) {
+            AlertChange base = Samples.change(af, OPENED);
+            AlertChange c = new AlertChange(base.kind(), base.notifyTeam(),
+                    EpisodeIds.of(programme, Samples.PATIENT, af, dv, Samples.START), base.patient(), af, base.severity(),
+                    base.episodeStartMs(), base.episodeEndMs(), base.atMs(), base.reason(), base.evidence(),
+                    base.detectorVersion(), base.ruleVersion(), base.suppressedRecurrences());
+            String json = FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs()).inProgramme(programme));
+            JsonNode b = tree(json);
+            for (String type : List.of("Observation", "Task", "Provenance")) {
+                JsonNode tags = resource(b, type).get("meta").get("tag");
+                assertThat(tags).as(type).hasSize(1);
+                assertThat(tags.get(0).get("system").asText()).isEqualTo(FhirAlerts.PROGRAMME_SYSTEM);
+                assertThat(tags.get(0).get("code").asText()).isEqualTo(programme);
+            }
+            byProgramme.put(programme, FhirAlerts.parse(json));
+        }
+        AlertMessage north = byProgramme.get("cardiac-north"), failure = byProgramme.get("heart-failure");
+        assertThat(north.programme()).isEqualTo("cardiac-north");
+        assertThat(failure.programme()).isEqualTo("heart-failure");
+        assertThat(north.patient()).isEqualTo(failure.patient());
+        assertThat(north.episodeId()).isNotEqualTo(failure.episodeId());
+        assertThat(north.bundleId()).isNotEqualTo(failure.bundleId());
+        // without a programme (a message of an older release, or a producer that does not know it): no tag
+        String legacy = FhirAlerts.toJson(Samples.change(af, OPENED));
+        assertThat(legacy).doesNotContain(FhirAlerts.PROGRAMME_SYSTEM);
+        assertThat(FhirAlerts.parse(legacy).programme()).isNull();
+        // a Task and an Observation that name different programmes are not one alert
+        String mixed = FhirAlerts.toJson(Samples.change(af, OPENED), AlertContext.NONE.inProgramme("cardiac-north"))
+                .replaceFirst("\"code\":\"cardiac-north\"", "\"code\":\"heart-failure\"");
+        assertThatThrownBy(() -> FhirAlerts.parse(mixed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("different programmes");
+        assertThatThrownBy(() -> FhirAlerts.toJson(Samples.change(af, OPENED), AlertContext.NONE.inProgramme(" x")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -62,6 +62,7 @@ class FhirAlertsValidationTest {
         AlertContext ctx = kind == AlertChange.Kind.OPENED || kind == AlertChange.Kind.ESCALATED
                 ? AlertContext.delayed(3 * 3_600_000L + 300_000, Samples.START + 4 * 3_600_000L)
                 : AlertContext.receivedAt(Samples.change(type, kind).atMs() + 2_000);
+        ctx = ctx.inProgramme("virtual-ward"); // as the job writes every message: the programme's meta.tag
         assertValid(FhirAlerts.toJson(Samples.change(type, kind), ctx));
     }
 

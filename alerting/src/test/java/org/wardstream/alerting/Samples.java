@@ -67,7 +67,7 @@ public final class Samples {
 
     public static AlertChange change(String patient, EpisodeType type, AlertChange.Kind kind) {
         String dv = detector(type);
-        String id = EpisodeIds.of(patient, type, dv, START);
+        String id = EpisodeIds.of(null, patient, type, dv, START);
         long at = switch (kind) {
             case OPENED -> START + 10 * 60_000;
             case UPDATED -> START + 6 * 3_600_000;

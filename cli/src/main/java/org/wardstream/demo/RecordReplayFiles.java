@@ -31,7 +31,7 @@ import org.wardstream.schema.wire.AvroCodec;
  * An RR batch's device time is its start; it is received one second after its last beat.
  */
 public final class RecordReplayFiles {
-    public static final String PROGRAMME = "physionet";
+    public static final String PROGRAMME = JobPath.PROGRAMME;
     /** Enrolled (and the enrolment updated) this long before the record starts. */
     private static final long ENROLLED_BEFORE_MS = 3_600_000L;
 

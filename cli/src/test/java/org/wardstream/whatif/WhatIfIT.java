@@ -99,7 +99,7 @@ class WhatIfIT {
     }
 
     static String episodeId(String patient) {
-        return org.wardstream.episodes.EpisodeIds.of(patient, EpisodeType.TACHYCARDIA,
+        return org.wardstream.episodes.EpisodeIds.of("virtual-ward", patient, EpisodeType.TACHYCARDIA,
                 org.wardstream.signals.HeartRateThresholds.DETECTOR_VERSION, 1772446230000L); // 10:10:30Z
     }
 

@@ -70,7 +70,10 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *   <li><b>Ids</b>: every change of an episode (and a late escalation or promotion of an ended one) has the id of
  *       its first alert, computed with the detector version of the transition that started the episode, kept in the
  *       state: a job upgraded with a savepoint while the episode was open, whose detector version is newer, still
- *       escalates and closes the alert the team has.</li>
+ *       escalates and closes the alert the team has. The id includes the patient's programme
+ *       ({@link Transition#programme}: the same pseudonym in two programmes is two patients), except for an episode
+ *       started by a release whose ids left it out: the state keeps which {@link EpisodeIds} scheme started each
+ *       episode, and that episode keeps its id.</li>
  * </ul>
  */
 public final class EpisodeLifecycle {
@@ -109,12 +112,13 @@ public final class EpisodeLifecycle {
      * {@link AlertChange#UNENROLLED} (never "reconnected"). A pending or suppressed episode never alerted: nothing. The
      * state is then idle.
      */
-    public static List<AlertChange> onUnenrolment(EpisodeState s, String patient, EpisodeType type, EffectiveRules rules,
-                                                  String detectorVersion) {
+    public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
+                                                  EffectiveRules rules, String detectorVersion) {
         if (s.phase != OPEN) return List.of();
         Rule rule = rules.rule(type);
         long end = s.lastEvidenceMs;
-        Transition t = new Transition(patient, type, Transition.Kind.END, NO_TIME, end, null, detectorVersion, Map.of());
+        Transition t = new Transition(patient, type, Transition.Kind.END, NO_TIME, end, null, detectorVersion, Map.of(),
+                programme);
         AlertChange closed = change(AlertChange.Kind.CLOSED, false, s, t, rule, end, AlertChange.UNENROLLED);
         toIdle(s);
         clearPending(s);
@@ -142,6 +146,7 @@ public final class EpisodeLifecycle {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
         s.episodeStartMs = start;
         s.detectorVersion = t.detectorVersion(); // part of its id in every later change (see startedBy)
+        s.idScheme = EpisodeIds.CURRENT_SCHEME; // likewise its id scheme
         s.lastEvidenceMs = t.atMs();
         s.escalatedMask = 0;
         s.severity = (byte) rule.severity().ordinal();
@@ -284,7 +289,7 @@ public final class EpisodeLifecycle {
             if ((mask & (1 << i)) != 0) {
                 // as if it had arrived in order: at its own time (the change id includes the time)
                 escalate(s, new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, at, null,
-                        t.detectorVersion(), evidence), conditions.get(i), rule, out);
+                        t.detectorVersion(), evidence, t.programme()), conditions.get(i), rule, out);
             }
         }
     }
@@ -305,7 +310,8 @@ public final class EpisodeLifecycle {
         Map<String, Double> evidence = withEarlier(t.evidence(), s.lastAlertEvidence);
         s.lastAlertEvidence = EpisodeEvidence.keep(evidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         out.add(new AlertChange(AlertChange.Kind.ESCALATED, true,
-                EpisodeIds.of(t.patient(), t.type(), startedBy(s.lastDetectorVersion, t), s.lastEpisodeStartMs),
+                EpisodeIds.of(EpisodeState.schemeOf(s.lastIdScheme), t.programme(), t.patient(), t.type(),
+                        startedBy(s.lastDetectorVersion, t), s.lastEpisodeStartMs),
                 t.patient(), t.type(), esc.severity(), s.lastEpisodeStartMs, s.lastAlertEndMs, t.atMs(),
                 EscalationReasons.of(rule, esc, t.evidence()),
                 evidence, t.detectorVersion(), rule.version(), 0));
@@ -322,7 +328,8 @@ public final class EpisodeLifecycle {
         long start = s.lastSuppressedStartMs;
         long end = s.lastSuppressedEndMs;
         String startedBy = startedBy(s.lastSuppressedDetectorVersion, t);
-        String episodeId = EpisodeIds.of(t.patient(), t.type(), startedBy, start);
+        byte scheme = EpisodeState.schemeOf(s.lastSuppressedIdScheme);
+        String episodeId = EpisodeIds.of(scheme, t.programme(), t.patient(), t.type(), startedBy, start);
         // both records carry the escalation's evidence and what the suppressed episode opened and ended with
         Map<String, Double> evidence = withEarlier(t.evidence(), s.lastSuppressedEvidence);
         out.add(new AlertChange(AlertChange.Kind.OPENED, true, episodeId, t.patient(), t.type(), esc.severity(), start,
@@ -334,6 +341,7 @@ public final class EpisodeLifecycle {
         s.lastSuppressedEvidence = new TreeMap<>();
         s.lastEpisodeStartMs = start;
         s.lastDetectorVersion = startedBy;
+        s.lastIdScheme = scheme;
         s.lastAlertEndMs = end;
         s.lastSeverity = (byte) esc.severity().ordinal();
         s.lastEscalatedMask = bit;
@@ -341,6 +349,7 @@ public final class EpisodeLifecycle {
         s.lastSuppressedStartMs = NO_TIME;
         s.lastSuppressedEndMs = NO_TIME;
         s.lastSuppressedDetectorVersion = null;
+        s.lastSuppressedIdScheme = 0;
         if (s.suppressedCount > 0) s.suppressedCount--; // it no longer counts as a suppressed recurrence
     }
 
@@ -382,6 +391,7 @@ public final class EpisodeLifecycle {
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
             s.lastDetectorVersion = startedBy(s.detectorVersion, t);
+            s.lastIdScheme = EpisodeState.schemeOf(s.idScheme);
             s.lastSeverity = s.severity;
             s.lastEscalatedMask = s.escalatedMask;
             s.lastClosedByRestart = restart;
@@ -389,6 +399,7 @@ public final class EpisodeLifecycle {
             s.lastSuppressedStartMs = s.episodeStartMs;
             s.lastSuppressedEndMs = endMs;
             s.lastSuppressedDetectorVersion = startedBy(s.detectorVersion, t);
+            s.lastSuppressedIdScheme = EpisodeState.schemeOf(s.idScheme);
             if (confirmedAfterTheEnd(rule)) {
                 s.lastSuppressedEvidence = EpisodeEvidence.keep(withEarlier(withEarlier(t.evidence(),
                         s.escalationEvidence), s.openingEvidence), EpisodeEvidence.MAX_EPISODE_VALUES);
@@ -402,6 +413,7 @@ public final class EpisodeLifecycle {
         s.phase = IDLE;
         s.episodeStartMs = NO_TIME;
         s.detectorVersion = null;
+        s.idScheme = 0;
         s.lastEvidenceMs = NO_TIME;
         s.escalatedMask = 0;
         s.openingEvidence = new TreeMap<>();
@@ -413,7 +425,8 @@ public final class EpisodeLifecycle {
         long endMs = s.lastEvidenceMs;
         if (t.atMs() > endMs + rule.millis("episodeWindow")) {
             // closed when the window expired (the time its TICK is due), whichever transition shows it first
-            end(s, Transition.tick(t.patient(), t.type(), closedAtMs(rule, endMs), t.detectorVersion()), endMs, rule, out);
+            end(s, Transition.tick(t.patient(), t.type(), closedAtMs(rule, endMs), t.detectorVersion())
+                    .inProgramme(t.programme()), endMs, rule, out);
         }
     }
 
@@ -421,8 +434,10 @@ public final class EpisodeLifecycle {
                                       Long endMs, String reason) {
         // the change's own evidence, then what opened and escalated the episode (keys it does not carry itself)
         Map<String, Double> evidence = withEarlier(withEarlier(t.evidence(), s.escalationEvidence), s.openingEvidence);
-        // the id is derived: hash of patient, type, the detector version that started the episode and its start
-        String episodeId = EpisodeIds.of(t.patient(), t.type(), startedBy(s.detectorVersion, t), s.episodeStartMs);
+        // the id is derived: hash of programme, patient, type, the detector version that started the episode and its
+        // start, by the id scheme that started it
+        String episodeId = EpisodeIds.of(EpisodeState.schemeOf(s.idScheme), t.programme(), t.patient(), t.type(),
+                startedBy(s.detectorVersion, t), s.episodeStartMs);
         return new AlertChange(kind, notify, episodeId, t.patient(), t.type(), Severity.values()[s.severity],
                 s.episodeStartMs, endMs, t.atMs(), reason, evidence, t.detectorVersion(), rule.version(), s.suppressedCount);
     }

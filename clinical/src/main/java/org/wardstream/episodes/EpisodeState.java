@@ -28,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 9;
+    private static final byte FORMAT_VERSION = 10;
+    /** The format before the episode id schemes were kept (every id left the programme out), still read. */
+    private static final byte FORMAT_VERSION_9 = 9;
     /** The format before whether the last alert closed for a clock restart was kept, still read. */
     private static final byte FORMAT_VERSION_8 = 8;
     /** The format before the detector versions that started the episodes were kept, still read. */
@@ -48,7 +50,7 @@ public final class EpisodeState extends CompactState {
     public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
             + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
-            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1;
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -122,6 +124,16 @@ public final class EpisodeState extends CompactState {
      * in state of format 8 and older.
      */
     public boolean lastClosedByRestart;
+    /**
+     * The {@link EpisodeIds} scheme of the current episode's id, of the last alerted episode's and of the last suppressed
+     * one's, kept as the detector versions are: an episode keeps the id its first alert had for its whole life, even
+     * when a release with another scheme takes over while it is open (or escalates it, or promotes it, after it ended).
+     * 0 where not recorded: state of format 9 and older, whose episodes all had {@link EpisodeIds#SCHEME_PSEUDONYM}
+     * ids (see {@link #schemeOf(byte)}).
+     */
+    public byte idScheme;
+    public byte lastIdScheme;
+    public byte lastSuppressedIdScheme;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -157,6 +169,17 @@ public final class EpisodeState extends CompactState {
         writeDetectorVersion(out, lastDetectorVersion);
         writeDetectorVersion(out, lastSuppressedDetectorVersion);
         out.writeBoolean(lastClosedByRestart);
+        out.writeByte(idScheme);
+        out.writeByte(lastIdScheme);
+        out.writeByte(lastSuppressedIdScheme);
+    }
+
+    /**
+     * The scheme an episode's id is computed with: the one recorded, or for none recorded (state of format 9 and
+     * older, a state built by hand) {@link EpisodeIds#SCHEME_PSEUDONYM}, the scheme of the releases that wrote it.
+     */
+    public static byte schemeOf(byte recorded) {
+        return recorded == 0 ? EpisodeIds.SCHEME_PSEUDONYM : recorded;
     }
 
     /** One byte: 0 for none, else 1 + the number of UTF-8 bytes that follow. */
@@ -184,7 +207,7 @@ public final class EpisodeState extends CompactState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -223,10 +246,23 @@ public final class EpisodeState extends CompactState {
             s.lastDetectorVersion = readDetectorVersion(in);
             s.lastSuppressedDetectorVersion = readDetectorVersion(in);
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_9) {
             s.lastClosedByRestart = in.readBoolean();
         }
+        if (v >= FORMAT_VERSION) {
+            s.idScheme = readIdScheme(in);
+            s.lastIdScheme = readIdScheme(in);
+            s.lastSuppressedIdScheme = readIdScheme(in);
+        }
         return s;
+    }
+
+    private static byte readIdScheme(DataInput in) throws IOException {
+        byte scheme = in.readByte();
+        if (scheme != 0 && scheme != EpisodeIds.SCHEME_PSEUDONYM && scheme != EpisodeIds.SCHEME_PROGRAMME) {
+            throw new IOException("unknown episode id scheme " + scheme);
+        }
+        return scheme;
     }
 
     public static EpisodeState fromBytes(byte[] bytes) {

@@ -21,9 +21,13 @@ import java.util.TreeMap;
  *                        {@link #CLOCK_RESTART} when the analysis restarted on an earlier clock, otherwise null
  * @param detectorVersion version of the detector that produced it (a START's is part of the id of the episode it starts)
  * @param evidence        evidence values (e.g. minRateBpm, meanRateBpm, maxRateBpm, pauseMs), sorted by name
+ * @param programme       the programme that issued the pseudonym (the other half of the patient's key: the same
+ *                        pseudonym in two programmes is two patients), part of the id of the episode it starts
+ *                        ({@link EpisodeIds}); null where none is known (the detectors, which run per key and leave it
+ *                        to the alert stage: {@link #inProgramme}; tests and the validation)
  */
 public record Transition(String patient, EpisodeType type, Kind kind, long episodeStartMs, long atMs,
-                         String condition, String detectorVersion, Map<String, Double> evidence) {
+                         String condition, String detectorVersion, Map<String, Double> evidence, String programme) {
 
     public enum Kind { START, UPDATE, ESCALATE, END, TICK }
 
@@ -39,6 +43,17 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(detectorVersion, "detectorVersion");
         evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(evidence));
+    }
+
+    /** A transition whose programme is not known here (set by {@link #inProgramme} where it is). */
+    public Transition(String patient, EpisodeType type, Kind kind, long episodeStartMs, long atMs, String condition,
+                      String detectorVersion, Map<String, Double> evidence) {
+        this(patient, type, kind, episodeStartMs, atMs, condition, detectorVersion, evidence, null);
+    }
+
+    /** The same transition of the patient of that programme. */
+    public Transition inProgramme(String programme) {
+        return new Transition(patient, type, kind, episodeStartMs, atMs, condition, detectorVersion, evidence, programme);
     }
 
     public static Transition start(String patient, EpisodeType type, long episodeStartMs, long atMs,
@@ -73,7 +88,8 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
         if (kind != Kind.END) {
             throw new IllegalStateException("only an END closes for a clock restart: " + kind);
         }
-        return new Transition(patient, type, kind, episodeStartMs, atMs, CLOCK_RESTART, detectorVersion, evidence);
+        return new Transition(patient, type, kind, episodeStartMs, atMs, CLOCK_RESTART, detectorVersion, evidence,
+                programme);
     }
 
     public static Transition tick(String patient, EpisodeType type, long atMs, String detectorVersion) {

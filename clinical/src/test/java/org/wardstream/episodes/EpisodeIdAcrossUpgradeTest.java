@@ -77,7 +77,7 @@ class EpisodeIdAcrossUpgradeTest {
                 .on(fastRate(T0 + MIN, T0 + 6 * MIN, B))
                 .on(Transition.end(P, AF, T0 + 20 * MIN, B, Map.of()));
         assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
-        String id = EpisodeIds.of(P, AF, A, T0);
+        String id = EpisodeIds.of(null, P, AF, A, T0);
         assertThat(r.ids()).containsOnly(id);
         // each change still names the detector that produced it (the Provenance's author)
         assertThat(r.out).extracting(AlertChange::detectorVersion).containsOnly(B);
@@ -97,7 +97,7 @@ class EpisodeIdAcrossUpgradeTest {
                 .on(Transition.escalate(P, EpisodeType.PAUSE, T0 + 12 * MIN, RuleSchema.FOLLOWED_BY_STILLNESS, B, Map.of()))
                 .on(Transition.tick(P, EpisodeType.PAUSE, T0 + 3500 + 15 * MIN + 1, B));
         assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
-        assertThat(r.ids()).containsOnly(EpisodeIds.of(P, EpisodeType.PAUSE, A, T0));
+        assertThat(r.ids()).containsOnly(EpisodeIds.of(null, P, EpisodeType.PAUSE, A, T0));
     }
 
     @Test
@@ -110,7 +110,7 @@ class EpisodeIdAcrossUpgradeTest {
         // a fast rate in episode 2, confirmed after it ended: promoted (OPENED, CLOSED) with the id A gives it
         r.on(fastRate(T0 + 25 * MIN, T0 + 31 * MIN, B));
         assertThat(r.kinds()).containsExactly(OPENED, CLOSED, OPENED, CLOSED);
-        String second = EpisodeIds.of(P, AF, A, T0 + 20 * MIN);
+        String second = EpisodeIds.of(null, P, AF, A, T0 + 20 * MIN);
         assertThat(r.ids().subList(2, 4)).containsOnly(second);
         // it is now the last alerted episode: a later escalation of it (after another upgrade) keeps that id too
         assertThat(r.s.lastDetectorVersion).isEqualTo(A);
@@ -121,7 +121,7 @@ class EpisodeIdAcrossUpgradeTest {
                 .upgrade().on(start(AF, T0 + 20 * MIN, T0 + 21 * MIN, B))
                 .on(fastRate(T0 + 2 * MIN, T0 + 7 * MIN, B));
         assertThat(first.kinds()).containsExactly(OPENED, CLOSED, ESCALATED);
-        assertThat(first.ids()).containsOnly(EpisodeIds.of(P, AF, A, T0));
+        assertThat(first.ids()).containsOnly(EpisodeIds.of(null, P, AF, A, T0));
     }
 
     @Test

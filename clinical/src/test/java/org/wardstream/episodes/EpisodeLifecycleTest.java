@@ -323,17 +323,52 @@ class EpisodeLifecycleTest {
         assertThat(r.out).isEmpty();
     }
 
+    /**
+     * A pseudonym is issued by a programme: the same pseudonym in two programmes is two patients. Their episodes of the
+     * same type starting at the same instant get different ids, and every change of each (including those the lifecycle
+     * makes itself: a pause closed by its window, an escalation held until its episode opened) has its episode's id.
+     */
+    @Test
+    void theSamePseudonymInTwoProgrammesHasEpisodesWithDifferentIds() {
+        List<List<AlertChange>> both = new ArrayList<>();
+        for (String programme : List.of("cardiac-north", "heart-failure")) {
+            Run r = new Run()
+                    .on(new Transition(P, EpisodeType.PAUSE, Transition.Kind.ESCALATE, T0, T0 + 2 * MIN,
+                            RuleSchema.FOLLOWED_BY_STILLNESS, DV, Map.of(), programme))
+                    .on(start(EpisodeType.PAUSE, T0, T0 + 4 * SEC).inProgramme(programme))
+                    .on(Transition.tick(P, EpisodeType.PAUSE, T0 + HOUR, DV).inProgramme(programme));
+            assertThat(r.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
+            assertThat(r.out).extracting(AlertChange::episodeId)
+                    .containsOnly(EpisodeIds.of(programme, P, EpisodeType.PAUSE, DV, T0));
+            both.add(r.out);
+        }
+        assertThat(both.get(0).get(0).episodeId()).isNotEqualTo(both.get(1).get(0).episodeId());
+        // each programme's patient has one episode with one id; the unenrolment's close too
+        for (String programme : List.of("cardiac-north", "heart-failure")) {
+            Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN).inProgramme(programme));
+            List<AlertChange> closed = EpisodeLifecycle.onUnenrolment(r.s, programme, P, EpisodeType.TACHYCARDIA, RULES, DV);
+            assertThat(closed).extracting(AlertChange::episodeId).containsOnly(r.out.get(0).episodeId(),
+                    EpisodeIds.of(programme, P, EpisodeType.TACHYCARDIA, DV, T0));
+        }
+    }
+
     @Test
     void idsAreDeterministicAndReplayGivesIdenticalChanges() {
-        String id = EpisodeIds.of(P, EpisodeType.PAUSE, DV, T0);
+        String id = EpisodeIds.of(null, P, EpisodeType.PAUSE, DV, T0);
         assertThat(id).hasSize(32).matches("[0-9a-f]{32}");
-        assertThat(EpisodeIds.of(P, EpisodeType.PAUSE, DV, T0)).isEqualTo(id);
-        assertThat(EpisodeIds.of(P, EpisodeType.PAUSE, DV, T0 + 1)).isNotEqualTo(id);
-        assertThat(EpisodeIds.of(P, EpisodeType.PAUSE, "test-detector/2", T0)).isNotEqualTo(id);
-        assertThat(EpisodeIds.of("patient-0002", EpisodeType.PAUSE, DV, T0)).isNotEqualTo(id);
-        assertThat(EpisodeIds.of(P, EpisodeType.BRADYCARDIA, DV, T0)).isNotEqualTo(id);
-        // the documented construction: SHA-256 of the four fields joined by newlines, first 16 bytes in hex
-        assertThat(id).isEqualTo(sha256Prefix(P + "\npause\n" + DV + "\n" + java.time.Instant.ofEpochMilli(T0)));
+        assertThat(EpisodeIds.of(null, P, EpisodeType.PAUSE, DV, T0)).isEqualTo(id);
+        assertThat(EpisodeIds.of(null, P, EpisodeType.PAUSE, DV, T0 + 1)).isNotEqualTo(id);
+        assertThat(EpisodeIds.of(null, P, EpisodeType.PAUSE, "test-detector/2", T0)).isNotEqualTo(id);
+        assertThat(EpisodeIds.of(null, "patient-0002", EpisodeType.PAUSE, DV, T0)).isNotEqualTo(id);
+        assertThat(EpisodeIds.of(null, P, EpisodeType.BRADYCARDIA, DV, T0)).isNotEqualTo(id);
+        // the documented construction: SHA-256 of the programme (none here) and the four fields joined by newlines,
+        // first 16 bytes in hex
+        assertThat(id).isEqualTo(sha256Prefix("\n" + P + "\npause\n" + DV + "\n" + java.time.Instant.ofEpochMilli(T0)));
+        assertThat(EpisodeIds.of("cardiac-north", P, EpisodeType.PAUSE, DV, T0)).isEqualTo(sha256Prefix("cardiac-north\n"
+                + P + "\npause\n" + DV + "\n" + java.time.Instant.ofEpochMilli(T0)));
+        // the scheme of the releases before the programme was in the id: the four fields alone
+        assertThat(EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM, "cardiac-north", P, EpisodeType.PAUSE, DV, T0))
+                .isEqualTo(sha256Prefix(P + "\npause\n" + DV + "\n" + java.time.Instant.ofEpochMilli(T0)));
 
         List<Transition> script = new ArrayList<>();
         script.addAll(Transitions.fromRhythm(P, new AfOnset(T0, T0 + 40 * SEC, 0.2, 120)));
@@ -346,7 +381,7 @@ class EpisodeLifecycleTest {
         assertThat(a.kinds()).containsExactly(OPENED, ESCALATED, CLOSED);
         assertThat(b.out).isEqualTo(a.out);
         assertThat(a.out.get(0).episodeId())
-                .isEqualTo(EpisodeIds.of(P, EpisodeType.ATRIAL_FIBRILLATION, Transitions.RHYTHM_DETECTOR_VERSION, T0));
+                .isEqualTo(EpisodeIds.of(null, P, EpisodeType.ATRIAL_FIBRILLATION, Transitions.RHYTHM_DETECTOR_VERSION, T0));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -176,7 +177,7 @@ class StateFormatsTest {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
         byte[] now = s.toBytes(); // written back in the current format (8: the detector versions that started episodes)
-        assertThat(now[0]).isEqualTo((byte) 9);
+        assertThat(now[0]).isEqualTo((byte) 10);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -191,11 +192,11 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 9: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
-        // detector versions (format 8) and no close for a clock restart (format 9)
+        // written back in format 10: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
+        // detector versions (format 8), no close for a clock restart (format 9) and no id schemes (format 10)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 9);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 10);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -208,7 +209,7 @@ class StateFormatsTest {
         assertThat(s.evidenceDelayedByMs).isZero();
         // written back in format 8: the same bytes, then no receipt and no delay of the latest evidence
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 9);
+        assertThat(now[0]).isEqualTo((byte) 10);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -225,9 +226,9 @@ class StateFormatsTest {
         assertThat(s.lastDetectorVersion).isNull();
         // written back in format 8: the same bytes, then three absent detector versions
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 9);
+        assertThat(now[0]).isEqualTo((byte) 10);
         assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
-        assertThat(Arrays.copyOfRange(now, v7.length, now.length)).containsExactly(0, 0, 0, 0);
+        assertThat(Arrays.copyOfRange(now, v7.length, now.length)).containsExactly(0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -241,14 +242,15 @@ class StateFormatsTest {
         assertThat(s.lastDetectorVersion).isEqualTo("wardstream-rr-analyser/5");
         assertThat(s.lastSuppressedDetectorVersion).isNull();
         assertThat(s.lastClosedByRestart).isFalse();
-        // written back in format 9: the same bytes, then whether the last alert closed for a clock restart (no)
-        byte[] v9 = Arrays.copyOf(v8, v8.length + 1);
-        v9[0] = 9;
-        assertThat(s.toBytes()).isEqualTo(v9);
+        // written back in format 10: the same bytes, then whether the last alert closed for a clock restart (no,
+        // format 9) and three unrecorded id schemes (format 10)
+        byte[] v10 = Arrays.copyOf(v8, v8.length + 4);
+        v10[0] = 10;
+        assertThat(s.toBytes()).isEqualTo(v10);
         EpisodeState v7 = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
         v7.detectorVersion = "wardstream-rr-analyser/6";
         v7.lastDetectorVersion = "wardstream-rr-analyser/5";
-        assertThat(v7.toBytes()).isEqualTo(v9);
+        assertThat(v7.toBytes()).isEqualTo(v10);
         s.lastClosedByRestart = true;
         assertThat(EpisodeState.fromBytes(s.toBytes()).lastClosedByRestart).isTrue();
     }
@@ -264,7 +266,7 @@ class StateFormatsTest {
         EpisodeState s = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
         String patient = "patient-0001", upgraded = "wardstream-rr-analyser/6";
         long start = s.episodeStartMs, end = s.lastEvidenceMs + 60_000;
-        String opened = EpisodeIds.of(patient, EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", start);
+        String opened = EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM, null, patient, EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", start);
         List<AlertChange> closed = EpisodeLifecycle.onTransition(s,
                 Transition.end(patient, EpisodeType.ATRIAL_FIBRILLATION, end, upgraded, Map.of()), rules);
         assertThat(closed).singleElement().satisfies(c -> {
@@ -291,8 +293,71 @@ class StateFormatsTest {
                 EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.ESCALATE, suppressedStart + 60_000, end,
                 RuleSchema.FAST_VENTRICULAR_RATE, upgraded, Map.of("fastRateBpm", 131.0)), rules);
         assertThat(promoted).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
-        assertThat(promoted).extracting(AlertChange::episodeId).containsOnly(EpisodeIds.of(patient,
+        assertThat(promoted).extracting(AlertChange::episodeId).containsOnly(EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM, null, patient,
                 EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", suppressedStart));
+    }
+
+    /**
+     * Format 10 keeps which {@link EpisodeIds} scheme started each episode. An AF episode open in a savepoint of format 9
+     * (the release whose ids left the programme out) keeps its pseudonym-only id for its whole life in the upgraded job,
+     * which knows the programme: its close, a late escalation after the close (through the next savepoint), and the
+     * promotion of the suppressed episode the state remembers. The next episode gets the programme's id.
+     */
+    @Test
+    void anEpisodeOpenInAFormat9SavepointKeepsItsPseudonymOnlyIdAndTheNextOneHasTheProgrammes() {
+        EffectiveRules rules = Rules.loadClasspath().defaults();
+        byte[] v9 = fixture("EpisodeState-v9");
+        EpisodeState s = episodeStateOfTheFixtures(v9);
+        assertThat(s.detectorVersion).isEqualTo("wardstream-rr-analyser/6");
+        assertThat(EpisodeState.schemeOf(s.idScheme)).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
+        assertThat(EpisodeState.schemeOf(s.lastIdScheme)).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
+        // written back in format 10: the same bytes, then three unrecorded id schemes
+        byte[] v10 = Arrays.copyOf(v9, v9.length + 3);
+        v10[0] = 10;
+        assertThat(s.toBytes()).isEqualTo(v10);
+
+        String programme = "cardiac-north", patient = "patient-0001", dv = "wardstream-rr-analyser/6";
+        EpisodeType af = EpisodeType.ATRIAL_FIBRILLATION;
+        long start = s.episodeStartMs, end = s.lastEvidenceMs + 60_000;
+        String opened = EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM, null, patient, af, dv, start);
+        assertThat(EpisodeIds.of(programme, patient, af, dv, start)).isNotEqualTo(opened);
+        List<AlertChange> closed = EpisodeLifecycle.onTransition(s,
+                Transition.end(patient, af, end, dv, Map.of()).inProgramme(programme), rules);
+        assertThat(closed).extracting(AlertChange::kind, AlertChange::episodeId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertChange.Kind.CLOSED, opened));
+
+        // through the next savepoint (format 10): a fast rate confirmed after the close escalates it, with its id
+        s = EpisodeState.fromBytes(s.toBytes());
+        assertThat(s.lastIdScheme).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
+        s.lastEscalatedMask = 0;
+        s.lastSeverity = 0;
+        List<AlertChange> late = EpisodeLifecycle.onTransition(s, new Transition(patient, af, Transition.Kind.ESCALATE,
+                start + 60_000, end + 60_000, RuleSchema.FAST_VENTRICULAR_RATE, dv, Map.of("fastRateBpm", 131.0),
+                programme), rules);
+        assertThat(late).extracting(AlertChange::kind, AlertChange::episodeId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(AlertChange.Kind.ESCALATED, opened));
+
+        // the next episode, started by the upgraded job: the programme's id
+        long next = end + 24 * 3_600_000L;
+        List<AlertChange> nextOpened = new ArrayList<>();
+        nextOpened.addAll(EpisodeLifecycle.onTransition(s,
+                Transition.start(patient, af, next, next + 60_000, dv, Map.of("onsetRateBpm", 96.0)).inProgramme(programme),
+                rules));
+        assertThat(nextOpened).extracting(AlertChange::kind, AlertChange::episodeId).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(AlertChange.Kind.OPENED, EpisodeIds.of(programme, patient, af, dv, next)));
+        assertThat(EpisodeState.fromBytes(s.toBytes()).idScheme).isEqualTo(EpisodeIds.SCHEME_PROGRAMME);
+
+        // the fixture's last suppressed episode (ended before the savepoint), promoted by a late escalation: the
+        // pseudonym-only id too (started by the release before format 8: that release's detector version)
+        EpisodeState again = EpisodeState.fromBytes(v9);
+        long suppressedStart = again.lastSuppressedStartMs;
+        List<AlertChange> promoted = EpisodeLifecycle.onTransition(again, new Transition(patient, af,
+                Transition.Kind.ESCALATE, suppressedStart + 60_000, end, RuleSchema.FAST_VENTRICULAR_RATE, dv,
+                Map.of("fastRateBpm", 131.0), programme), rules);
+        assertThat(promoted).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        assertThat(promoted).extracting(AlertChange::episodeId).containsOnly(EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM,
+                programme, patient, af, "wardstream-rr-analyser/5", suppressedStart));
+        assertThat(EpisodeState.fromBytes(again.toBytes()).lastIdScheme).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
     }
 
     /** Reads an EpisodeState fixture and checks the values every one of them was written with. */

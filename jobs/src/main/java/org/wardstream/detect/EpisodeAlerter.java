@@ -111,7 +111,8 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         }
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
-        Transition t = signal.toTransition();
+        // the patient's programme is part of each episode's id: the key's, the same for every change (timers too)
+        Transition t = signal.toTransition().inProgramme(programmeOf(ctx.getCurrentKey(), p));
         // what fell due before this transition became known happens first, as its timer would have made it (whether
         // the watermark passed that time before this record arrived depends on thread timing, not on the input)
         boolean clock = t.kind() == Transition.Kind.TICK; // a TICK from the detector is its clock only (DetectorOutput)
@@ -156,8 +157,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         PatientEpisodes episodes = PatientEpisodes.fromBytes(bytes);
         EffectiveRules eff = effective.of(p);
         String key = ctx.getCurrentKey();
-        String keyProgramme = PatientKeys.programmeOf(key); // the key's, always
-        String programme = keyProgramme != null ? keyProgramme : p != null ? p.programme : null; // (tests: none)
+        String programme = programmeOf(key, p);
         long now = System.currentTimeMillis();
         boolean changed = false;
         for (EpisodeType type : EpisodeType.values()) {
@@ -165,7 +165,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
             if (s == null) {
                 continue;
             }
-            for (AlertChange c : EpisodeLifecycle.onUnenrolment(s, PatientKeys.patientOf(key), type, eff,
+            for (AlertChange c : EpisodeLifecycle.onUnenrolment(s, programme, PatientKeys.patientOf(key), type, eff,
                     Transitions.detectorVersion(type))) {
                 changed = true;
                 alertChanges.inc();
@@ -177,6 +177,12 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         if (changed) {
             finish(episodes, eff, ctx);
         }
+    }
+
+    /** The patient's programme: the key's, always (tests key by the pseudonym alone: then the enrolment's, if any). */
+    private static String programmeOf(String key, PatientProfile p) {
+        String keyProgramme = PatientKeys.programmeOf(key);
+        return keyProgramme != null ? keyProgramme : p != null ? p.programme : null;
     }
 
     /** A transition of a patient unenrolled, or never enrolled here within the grace: counted (EnrolmentWait), no more. */
@@ -219,7 +225,7 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
                     // time alone: raised when its evidence was received, if after this time (a backlog), with its delay
                     boolean later = s.evidenceReceivedMs != EpisodeState.NO_TIME && s.evidenceReceivedMs > timestamp;
                     apply(episodes, Transition.tick(PatientKeys.patientOf(key), type, timestamp,
-                                    Transitions.detectorVersion(type)),
+                                    Transitions.detectorVersion(type)).inProgramme(programmeOf(key, p)),
                             eff, p, PatientKeys.programmeOf(key), later ? s.evidenceDelayedByMs : 0,
                             later ? s.evidenceReceivedMs : timestamp, out);
                 }

@@ -43,15 +43,18 @@ class EpisodeAlerterUpgradeTest {
     private static final long T0 = 1_772_441_000_000L, MIN = 60_000L;
     private static final String UPGRADED = "wardstream-rr-analyser/6";
 
-    /** The AF episode open at the savepoint, in EpisodeState format 7 (format 8 without its three version bytes). */
+    /**
+     * The AF episode open at the savepoint, in EpisodeState format 7: today's format without the three detector version
+     * bytes (format 8), the clock-restart flag (format 9) and the three id schemes (format 10).
+     */
     private static byte[] openAfInFormat7() {
         EpisodeState s = new EpisodeState();
         s.phase = EpisodeState.OPEN;
         s.episodeStartMs = T0;
         s.lastEvidenceMs = T0 + 10 * MIN;
         s.lastNotifiedMs = T0 + MIN;
-        byte[] v8 = s.toBytes();
-        byte[] v7 = Arrays.copyOf(v8, v8.length - 3);
+        byte[] now = s.toBytes();
+        byte[] v7 = Arrays.copyOf(now, now.length - 3 - 1 - 3);
         v7[0] = 7;
         return v7;
     }
@@ -108,8 +111,9 @@ class EpisodeAlerterUpgradeTest {
             }
             List<StreamedAlertChange> changes = h.extractOutputValues();
             assertThat(changes).extracting(c -> c.kind).containsExactly("ESCALATED", "CLOSED");
-            assertThat(changes).extracting(c -> c.episodeId).containsOnly(EpisodeIds.of(PATIENT,
-                    EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", T0));
+            // and the id scheme of that release: the pseudonym's alone, not the programme's
+            assertThat(changes).extracting(c -> c.episodeId).containsOnly(EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM,
+                    PROGRAMME, PATIENT, EpisodeType.ATRIAL_FIBRILLATION, "wardstream-rr-analyser/5", T0));
             assertThat(changes).extracting(c -> c.detectorVersion).containsOnly(UPGRADED);
         }
     }

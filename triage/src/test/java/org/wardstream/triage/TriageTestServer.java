@@ -102,6 +102,13 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
                 FhirAlerts.toJson(change).getBytes(StandardCharsets.UTF_8))).get();
     }
 
+    /** {@link #sendAlert(AlertChange)} naming the patient's programme, as the job's messages do (a meta.tag). */
+    public void sendAlert(AlertChange change, String programme) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.ALERTS, change.patient().getBytes(StandardCharsets.UTF_8),
+                FhirAlerts.toJson(change, org.wardstream.alerting.AlertContext.NONE.inProgramme(programme))
+                        .getBytes(StandardCharsets.UTF_8))).get();
+    }
+
     /** Sends raw bytes to {@code alerts} (e.g. a record that is not an alert). */
     public void sendRawAlert(String key, byte[] value) throws Exception {
         producer.send(new ProducerRecord<>(Topics.ALERTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
@@ -141,6 +148,16 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
 
     public EmbeddedPostgres postgres() {
         return postgres;
+    }
+
+    /** The first column of every row of a query on the service's database. */
+    public java.util.List<String> rows(String sql) throws java.sql.SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = server.database().dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
     }
 
     /**

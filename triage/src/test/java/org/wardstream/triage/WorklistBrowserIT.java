@@ -305,7 +305,7 @@ class WorklistBrowserIT {
     }
 
     static String taskId(String patient, EpisodeType type, long startMs) {
-        return EpisodeIds.of(patient, type, detector(type), startMs);
+        return EpisodeIds.of(null, patient, type, detector(type), startMs);
     }
 
     static String detector(EpisodeType type) {
@@ -324,7 +324,7 @@ class WorklistBrowserIT {
             case PAUSE -> Map.of("pauseMs", 4100.0);
             default -> Map.of();
         };
-        return new AlertChange(AlertChange.Kind.OPENED, true, EpisodeIds.of(patient, type, detector(type), startMs),
+        return new AlertChange(AlertChange.Kind.OPENED, true, EpisodeIds.of(null, patient, type, detector(type), startMs),
                 patient, type, severity, startMs, null, startMs + 10 * 60_000L, null, evidence, detector(type), 1, heldBack);
     }
 

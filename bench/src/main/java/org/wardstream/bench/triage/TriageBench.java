@@ -132,7 +132,7 @@ public final class TriageBench {
                 queries.put("Task search: _lastUpdated since ingest, 50",
                         i -> "/fhir/Task?_lastUpdated=gt" + enc(lastUpdatedFrom) + "&_sort=_lastUpdated&_count=50");
                 queries.put("Observation read",
-                        i -> "/fhir/Observation/" + EpisodeIds.of(patients.get(i % patients.size()), TYPES.get(i % TYPES.size()),
+                        i -> "/fhir/Observation/" + EpisodeIds.of(null, patients.get(i % patients.size()), TYPES.get(i % TYPES.size()),
                                 "bench/1", now - (long) (i % s.alerts()) * 60_000L));
                 Map<String, Object> latency = new LinkedHashMap<>();
                 for (Map.Entry<String, IntFunction<String>> q : queries.entrySet()) {
@@ -184,7 +184,7 @@ public final class TriageBench {
                     case INACTIVITY -> Map.of("stillMinutes", 200.0, "limitMinutes", 180.0);
                     case DEVICE_OFFLINE -> Map.of();
                 };
-                AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, EpisodeIds.of(patient, type, "bench/1", start),
+                AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, EpisodeIds.of(null, patient, type, "bench/1", start),
                         patient, type, sev, start, null, start + 10 * 60_000L, null, ev, "bench/1", 1, r.nextInt(20) == 0 ? 1 : 0);
                 byte[] bundle = FhirAlerts.toJson(c, AlertContext.NONE).getBytes(StandardCharsets.UTF_8);
                 acks.add(producer.send(new ProducerRecord<>(Topics.ALERTS, patient.getBytes(StandardCharsets.UTF_8), bundle)));

@@ -48,6 +48,11 @@ import java.util.List;
 public final class JobPath {
     /** Device time covered by one RR batch (and one heart-rate sample). */
     public static final long BATCH_MS = 60_000L;
+    /**
+     * The programme of the validation "patients" (part of their episode ids, as in the job): that of the replay files
+     * {@code validate --replay-out} writes, so the job raises the same episodes with the same ids.
+     */
+    public static final String PROGRAMME = "physionet";
     /** Time zone of the validation "patients" (the job's default zone). */
     public static final ZoneId ZONE = ZoneId.of("Europe/London");
     /** Clean RR outside this range is refused by the job's ingest (dead-lettered with its batch): the job's own bounds. */
@@ -160,7 +165,7 @@ public final class JobPath {
             @Override
             public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
                 if (RECORDED.contains(t.type())) {
-                    transitions.add(t);
+                    transitions.add(t.inProgramme(PROGRAMME)); // the job's alert stage: the key's programme
                 }
             }
 

@@ -123,7 +123,7 @@ class AlertScoringTest {
         List<String> lines = new ArrayList<>();
         for (String p : List.of("p000001", "p000002")) {
             EpisodeType type = p.equals("p000001") ? EpisodeType.TACHYCARDIA : EpisodeType.BRADYCARDIA;
-            String id = EpisodeIds.of(p, type, "wardstream-hr-thresholds/1", start);
+            String id = EpisodeIds.of(null, p, type, "wardstream-hr-thresholds/1", start);
             lines.add(FhirAlerts.toJson(new AlertChange(AlertChange.Kind.OPENED, true, id, p, type, Severity.URGENT,
                     start, null, start + 600_000, null, Map.of("meanRateBpm", 130.0), "wardstream-hr-thresholds/1", 1, 0)));
             lines.add("");

@@ -133,6 +133,17 @@ public final class TaskStore {
             else if (r instanceof Provenance p) prov = p;
         }
         String id = m.episodeId();
+        // the programme the message names (its patient's: the same pseudonym in two programmes is two patients); a
+        // message of a release before it names none: then the patient's enrolment, if in one programme only
+        String named = m.programme();
+        if (named != null) {
+            String filed = firstString(c, "select programme from resource where res_type = 'Task' and id = ?", id);
+            if (filed != null && !filed.equals(named)) {
+                // only an episode id from before the programme was part of it can meet another programme's Task
+                throw new IllegalArgumentException("the message's programme is not that of the stored Task " + id
+                        + ": not filed under either");
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("insert into alert_message (bundle_id, episode_id, patient, kind,"
                 + " topic_partition, topic_offset, received_at, bundle_json) values (?, ?, ?, ?, ?, ?, ?, ?)"
                 + " on conflict (bundle_id) do nothing")) {
@@ -149,7 +160,7 @@ public final class TaskStore {
         // the lock order of act(): the Task's resource row (if there is one yet), then task_state
         lockTask(c, id);
         StateRow beforeRow = loadStateRow(c, id);
-        String programme = programmeOf(c, m.patient());
+        String programme = named != null ? named : programmeOf(c, m.patient());
         String taskRef = "Task/" + id;
         String obsRef = "Observation/" + id;
 
@@ -222,13 +233,15 @@ public final class TaskStore {
     }
 
     /**
-     * Records a patient's programme (latest enrolment record wins; a tombstone keeps the programme, marked
-     * withdrawn), and gives resources stored before the programme was known their programme.
+     * Records a patient's enrolment in a programme (one row per programme and pseudonym: the same pseudonym in two
+     * programmes is two patients; the latest record of each wins; a tombstone keeps the row, marked withdrawn), and
+     * gives resources stored before their programme was known (from messages that name none, of releases before the
+     * programme was in the message) this programme, if it is the pseudonym's only one.
      */
     public void ingestEnrolment(Connection c, String patient, String programme, String status, Instant now,
                                 List<TaskChange> changes) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into enrolment (patient, programme, status, updated_at)"
-                + " values (?, ?, ?, ?) on conflict (patient) do update set programme = excluded.programme,"
+                + " values (?, ?, ?, ?) on conflict (programme, patient) do update set"
                 + " status = excluded.status, updated_at = excluded.updated_at")) {
             ps.setString(1, patient);
             ps.setString(2, programme);
@@ -236,6 +249,7 @@ public final class TaskStore {
             ps.setTimestamp(4, Timestamp.from(now));
             ps.executeUpdate();
         }
+        if (!programme.equals(programmeOf(c, patient))) return; // enrolled in another programme too: whose is unknown
         List<String> tasks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "select id from resource where res_type = 'Task' and patient = ? and programme is null for update")) {
@@ -261,8 +275,20 @@ public final class TaskStore {
         return firstString(c, "select episode_type from resource where res_type = 'Task' and id = ?", id);
     }
 
+    /**
+     * The programme of a message that names none (a release before the programme was in the message): the patient's
+     * enrolment, when the pseudonym is enrolled in one programme only; null when in none or several (whose patient it
+     * is cannot be told: administrators only).
+     */
     private static String programmeOf(Connection c, String patient) throws SQLException {
-        return firstString(c, "select programme from enrolment where patient = ?", patient);
+        try (PreparedStatement ps = c.prepareStatement("select distinct programme from enrolment where patient = ? limit 2")) {
+            ps.setString(1, patient);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                String only = rs.getString(1);
+                return rs.next() ? null : only;
+            }
+        }
     }
 
     /** The first column of the first row of a one-parameter query, or null. */
