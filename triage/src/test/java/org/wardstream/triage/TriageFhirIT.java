@@ -25,9 +25,6 @@ import org.wardstream.schema.TriageOutcome;
 import org.wardstream.schema.wire.AvroCodec;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,12 +91,7 @@ class TriageFhirIT {
 
     /** The first column of every row of a query on the service's database. */
     static List<String> rows(String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = TRIAGE.server().database().dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
-        return out;
+        return TRIAGE.rows(sql);
     }
 
     private static HttpResponse<String> action(Http who, String id, String body) throws Exception {
@@ -192,6 +184,16 @@ class TriageFhirIT {
         assertThat(acked.at("/status").asText()).isEqualTo("accepted");
         assertThat(acked.at("/owner/display").asText()).isEqualTo(CLINICIAN_A);
         assertThat(action(clinicianA, "ep-t1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(409);
+        // every action aimed at a version that is no longer current (the worklist sends the version its card shows)
+        // is refused and changes nothing
+        for (String stale : new String[]{"{\"action\":\"resolve\",\"outcome\":\"no-action-needed\",\"expectedVersion\":1}",
+                "{\"action\":\"start\",\"expectedVersion\":1}", "{\"action\":\"cancel\",\"expectedVersion\":1}",
+                "{\"action\":\"note\",\"note\":\"Seen.\",\"expectedVersion\":1}"}) {
+            HttpResponse<String> r = action(clinicianA, "ep-t1", stale);
+            assertThat(r.statusCode()).as(stale + " -> " + r.body()).isEqualTo(409);
+            assertThat(r.body()).contains("is at version 2, not 1");
+        }
+        assertThat(awaitTask(clinicianA, "ep-t1", 2).at("/status").asText()).isEqualTo("accepted");
 
         HttpResponse<String> resolved = action(clinicianA, "ep-t1",
                 "{\"action\":\"resolve\",\"outcome\":\"false-alarm\",\"note\":\"Motion artefact on the strip.\"}");

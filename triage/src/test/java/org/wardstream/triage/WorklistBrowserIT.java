@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +88,7 @@ class WorklistBrowserIT {
     static final String PATIENT_LATER = "p-51d7aa";
     static final String PATIENT_OTHER_PROGRAMME = "p-b0b0b0";
     static final String PATIENT_ESCALATED = "p-e5c0a1";
+    static final String PATIENT_STALE = "p-57a1e0";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
     static ChromeDriver browser;
@@ -102,6 +104,7 @@ class WorklistBrowserIT {
         enrol(PATIENT_LATER, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_OTHER_PROGRAMME, TriageTestServer.PROGRAMME_B);
         enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_STALE, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
         // (this patient's enrolment records a pacemaker: the AF alert carries the caveat)
         alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2),
@@ -286,6 +289,93 @@ class WorklistBrowserIT {
         assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
         assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
                 .as("a flagged escalation comes first among the urgent alerts").isEqualTo(afTask);
+    }
+
+    /**
+     * Installed in the page before its own script: {@code window.__holdWorklist(true)} holds the page's worklist
+     * refreshes back (as a slow network or a proxy buffering the event stream does) until {@code __holdWorklist(false)};
+     * {@code __worklistInFlight} counts the refreshes sent and not yet answered, {@code __worklistLoads} those sent.
+     */
+    static final String HOLD_WORKLIST = "(() => { const f = window.fetch; let held = false; const waiting = [];"
+            + " window.__worklistInFlight = 0; window.__worklistLoads = 0;"
+            + " window.__holdWorklist = on => { held = on; if (!on) waiting.splice(0).forEach(go => go()); };"
+            + " window.fetch = function () { const args = arguments;"
+            + "   if (!String(args[0]).startsWith('/fhir/Task?status=')) return f.apply(window, args);"
+            + "   const go = () => { window.__worklistLoads++; window.__worklistInFlight++;"
+            + "     return f.apply(window, args).finally(() => { window.__worklistInFlight--; }); };"
+            + "   return held ? new Promise(r => waiting.push(() => r(go()))) : go(); }; })();";
+
+    /**
+     * An action is aimed at the version of the alert its card shows. The clinician has acknowledged a routine alert and
+     * resolves it as "no action needed" while the pipeline has escalated it and the page has not refreshed yet (its
+     * refreshes held back): the service refuses the stale resolve (409), the escalation stays open (no closing triage
+     * event), and the card shows the escalation and says plainly what changed, never a raw "POST ...: 409". Then the
+     * clinician, having seen it, acknowledges the escalation. (Probe 16b D5: the page sent no expectedVersion, and
+     * the resolve closed the escalation the clinician never saw.)
+     */
+    @Test
+    @Order(3)
+    void anActionOnAnAlertThatChangedMeanwhileIsRefusedAndTheCardSaysWhatChanged() throws Exception {
+        long start = NOW - 20 * 60_000L;
+        AlertChange opened = change(PATIENT_STALE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
+        String id = opened.episodeId();
+        alert(opened);
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_WORKLIST));
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
+        card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+
+        // the page's refreshes are held back (none under way); meanwhile the pipeline escalates the alert
+        browser.executeScript("window.__holdWorklist(true)");
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        alert(new AlertChange(AlertChange.Kind.ESCALATED, true, id, PATIENT_STALE, EpisodeType.TACHYCARDIA,
+                Severity.URGENT, start, null, start + 15 * 60_000L, "Fast heart rate rising (fast ventricular rate)",
+                Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
+        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        TriageTestServer.awaitTask(api, id, "escalated, back on the worklist",
+                t -> "requested".equals(t.path("status").asText()) && t.toString().contains("escalated-after-triage"));
+
+        // the clinician, still shown the acknowledged routine alert, resolves it: no action needed
+        WebElement seen = card(id);
+        assertThat(seen.getAttribute("data-escalated-after-ack")).isEqualTo("false");
+        assertThat(seen.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Routine");
+        seen.findElement(By.cssSelector("input[type=radio][value=no-action-needed]")).click();
+        seen.findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
+
+        // refused: the alert stays open; its card shows the escalation (read again) and says what changed
+        String cardSelector = "#worklist > li[data-id='" + id + "']";
+        wait.until(d -> !d.findElements(By.cssSelector(cardSelector + " [data-conflict]:not([hidden])")).isEmpty()
+                || d.findElements(By.cssSelector(cardSelector)).isEmpty());
+        JsonNode task = TriageTestServer.awaitTask(api, id, "any", t -> true);
+        assertThat(task.path("status").asText()).as("the escalation after the stale resolve: %s", task).isEqualTo("requested");
+        assertThat(TRIAGE.rows("select action from triage_event_outbox where episode_id = ? order by id", id))
+                .as("triage events of the episode").containsExactly("ACKNOWLEDGED");
+        WebElement now = card(id);
+        assertThat(now.findElement(By.cssSelector("[data-conflict]")).getText())
+                .startsWith("This alert changed while you were looking at it (escalated to urgent; reopened as new):"
+                        + " review it before acting.")
+                .contains("Your resolve (no action needed) was not applied");
+        assertThat(now.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        assertThat(now.findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed()).isTrue();
+        assertThat(now.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
+        assertThat(now.findElement(By.cssSelector("input[type=radio][value=no-action-needed]")).isSelected())
+                .as("the outcome is chosen again for the escalation").isFalse();
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("409", "POST");
+        Files.write(Path.of("target", "triage-stale-action.png"), now.getScreenshotAs(OutputType.BYTES));
+
+        // the held refresh arrives: the card stays as read (the escalation); the clinician acknowledges it
+        long loads = ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
+        browser.executeScript("window.__holdWorklist(false)");
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistLoads")).longValue() > loads
+                && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        assertThat(card(id).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+        assertThat(card(id).findElement(By.cssSelector("[data-conflict]")).isDisplayed()).isFalse();
+        assertThat(TriageTestServer.awaitTask(api, id, "acknowledged again", t -> "accepted".equals(t.path("status").asText()))
+                .at("/meta/versionId").asInt()).isEqualTo(4);
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */
