@@ -293,6 +293,58 @@ class TriageFhirIT {
                 .anyMatch(d -> d.endsWith("-> 2 matches"));
     }
 
+    /**
+     * A search's pages come from the matches as they were when it ran, each in its current version: a Task resolved
+     * between two pages does not move another off every page (probe 16b D2: pg-2 was never served), a new alert that
+     * sorts first does not push a served one onto the next page again, and a Task acted on meanwhile is served as it
+     * is now.
+     */
+    @Test
+    void pagingASearchWhileTasksChangeServesEveryMatchOnceInItsCurrentVersion() throws Exception {
+        TRIAGE.enrol("pg-patient", PROGRAMME_A);
+        for (int i = 1; i <= 3; i++) {
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "pg-" + i, "pg-patient",
+                    EpisodeType.TACHYCARDIA, Severity.ROUTINE, START, i + 1));
+        }
+        for (int i = 1; i <= 3; i++) awaitTask(clinicianA, "pg-" + i, 1);
+        String search = "/fhir/Task?patient.identifier=pg-patient&status=requested,accepted,in-progress"
+                + "&_sort=authored-on&_count=1";
+
+        // a colleague resolves the first Task between page 1 and page 2
+        JsonNode first = JSON.readTree(clinicianA.get(search).body());
+        assertThat(first.at("/total").asInt()).isEqualTo(3);
+        assertThat(action(clinicianA, "pg-1", "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}")
+                .statusCode()).isEqualTo(200);
+        List<JsonNode> served = new ArrayList<>(allPages(first));
+        assertThat(served).extracting(t -> t.at("/id").asText()).containsExactly("pg-1", "pg-2", "pg-3");
+
+        // the search again (pg-2, pg-3 open): a new alert raised earlier than both arrives, and pg-3 is acknowledged
+        JsonNode again = JSON.readTree(clinicianA.get(search).body());
+        assertThat(ids(again)).containsExactly("pg-2");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "pg-0", "pg-patient",
+                EpisodeType.TACHYCARDIA, Severity.ROUTINE, START, 1));
+        awaitTask(clinicianA, "pg-0", 1);
+        assertThat(action(clinicianA, "pg-3", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(200);
+        served = allPages(again);
+        assertThat(served).extracting(t -> t.at("/id").asText()).containsExactly("pg-2", "pg-3");
+        assertThat(served.get(1).at("/status").asText()).as("pg-3 as it is now").isEqualTo("accepted");
+    }
+
+    /** The Tasks of a search's first page and of every page its next links lead to, in order. */
+    private static List<JsonNode> allPages(JsonNode page) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode p = page; p != null; ) {
+            for (JsonNode e : p.at("/entry")) out.add(e.at("/resource"));
+            String next = null;
+            for (JsonNode l : p.at("/link")) if (l.at("/relation").asText().equals("next")) next = l.at("/url").asText();
+            if (next == null) break;
+            HttpResponse<String> r = clinicianA.get(next.substring(TRIAGE.baseUrl().length()));
+            assertThat(r.statusCode()).as(next + " -> " + r.body()).isEqualTo(200);
+            p = JSON.readTree(r.body());
+        }
+        return out;
+    }
+
     private static List<String> ids(JsonNode bundle) {
         List<String> out = new ArrayList<>();
         for (JsonNode e : bundle.at("/entry")) out.add(e.at("/resource/id").asText());
