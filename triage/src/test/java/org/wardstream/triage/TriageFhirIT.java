@@ -415,6 +415,13 @@ class TriageFhirIT {
             assert400(clinicianA, "/fhir/Observation?_lastUpdated=" + prefix + "2026-03-03", "prefix " + prefix);
         }
         assert400(clinicianA, p + "&authored-on=ap2026-03-03", "APPROXIMATE"); // refused by HAPI itself
+        // a malformed date is the client's mistake: 400 naming the parameter, never a 500 (probe 16b D1)
+        for (String[] bad : new String[][]{{p + "&authored-on=garbage", "authored-on"},
+                {p + "&_lastUpdated=2026-13-45", "_lastUpdated"}, {p + "&_lastUpdated=ge2026-12-06T25:00", "_lastUpdated"},
+                {"/fhir/Observation?_lastUpdated=yesterday", "_lastUpdated"},
+                {"/fhir/Provenance?_lastUpdated=ge2026-02-30T10:00:00Z", "_lastUpdated"}}) {
+            assert400(clinicianA, bad[0], "search parameter " + bad[1] + " is not a valid date");
+        }
         // _-parameters the service does not implement widened the search to every Task: now 400
         for (String unsupported : new String[]{"_has:Provenance:target:_id=x", "_filter=id%20eq%20x",
                 "_content=x", "_text=x", "_list=x", "_include=Task:focus"}) {
