@@ -330,6 +330,42 @@ class TriageFhirIT {
         assertThat(served.get(1).at("/status").asText()).as("pg-3 as it is now").isEqualTo("accepted");
     }
 
+    /**
+     * Instance history applies {@code _since} (the versions created at or after it) and {@code _at} (those current at
+     * that time); any other parameter is 400, never ignored (probe 16b D3: every version, whatever _since said).
+     */
+    @Test
+    void historyAppliesSinceAndAtAndRefusesAParameterItCannotAnswer() throws Exception {
+        JsonNode v1 = openAlertInProgrammeA("ph-1", "ep-h1", EpisodeType.BRADYCARDIA, Severity.ROUTINE);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-h1", "ph-1", EpisodeType.BRADYCARDIA,
+                Severity.ROUTINE, START, 61));
+        JsonNode v2 = awaitTask(clinicianA, "ep-h1", 2);
+        String h = "/fhir/Task/ep-h1/_history";
+        assertThat(versions(h)).containsExactly("2", "1");
+        assertThat(versions(h + "?_since=2030-01-01T00:00:00Z")).isEmpty();
+        assertThat(versions(h + "?_since=" + query(v2.at("/meta/lastUpdated").asText()))).containsExactly("2");
+        assertThat(versions(h + "?_since=2020-01-01T00:00:00Z")).containsExactly("2", "1");
+        assertThat(versions(h + "?_at=" + query(v1.at("/meta/lastUpdated").asText()))).containsExactly("1");
+        assertThat(versions(h + "?_at=2030-01-01")).as("current then").containsExactly("2");
+        assertThat(versions(h + "?_at=2020-01-01")).as("before the alert").isEmpty();
+        assert400(clinicianA, h + "?_list=x", "history does not take _list");
+        assert400(clinicianA, h + "?status=requested", "history does not take status");
+        assert400(clinicianA, "/fhir/Observation/ep-h1/_history?_since=yesterday", "_since is not a valid date");
+    }
+
+    private static String query(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The versionIds of a history answer, in its order. */
+    private static List<String> versions(String path) throws Exception {
+        HttpResponse<String> r = clinicianA.get(path);
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(r.body()).at("/entry")) out.add(e.at("/resource/meta/versionId").asText());
+        return out;
+    }
+
     /** The Tasks of a search's first page and of every page its next links lead to, in order. */
     private static List<JsonNode> allPages(JsonNode page) throws Exception {
         List<JsonNode> out = new ArrayList<>();
@@ -420,7 +456,7 @@ class TriageFhirIT {
                 {p + "&_lastUpdated=2026-13-45", "_lastUpdated"}, {p + "&_lastUpdated=ge2026-12-06T25:00", "_lastUpdated"},
                 {"/fhir/Observation?_lastUpdated=yesterday", "_lastUpdated"},
                 {"/fhir/Provenance?_lastUpdated=ge2026-02-30T10:00:00Z", "_lastUpdated"}}) {
-            assert400(clinicianA, bad[0], "search parameter " + bad[1] + " is not a valid date");
+            assert400(clinicianA, bad[0], "parameter " + bad[1] + " is not a valid date");
         }
         // _-parameters the service does not implement widened the search to every Task: now 400
         for (String unsupported : new String[]{"_has:Provenance:target:_id=x", "_filter=id%20eq%20x",

@@ -1,11 +1,13 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Sort;
 import ca.uhn.fhir.rest.api.SortSpec;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
@@ -14,6 +16,7 @@ import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Provenance;
 import org.wardstream.triage.store.Audit;
 import org.wardstream.triage.store.SearchQuery;
@@ -34,8 +37,8 @@ public final class ProvenanceProvider extends StoredResourceProvider<Provenance>
     }
 
     @History
-    public List<Provenance> history(@IdParam IdType id, RequestDetails rd) {
-        return doHistory(id, rd);
+    public List<Provenance> history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
+        return doHistory(id, since, at, rd);
     }
 
     @Search

@@ -29,7 +29,8 @@ import java.util.UUID;
  * quote request values); the log line under the same reference names the exception classes only. A change that
  * collided with concurrent changes on every retry ({@link Database.Conflict}: nothing was changed) is 503, to be
  * retried, as on the worklist API. A date parameter that is not a date (HAPI's {@link DataFormatException} while it
- * binds the parameters) is the client's mistake: 400 naming the parameter, logged as nothing more.
+ * binds the parameters, a search's or a history's) is the client's mistake: 400 naming the parameter, logged as
+ * nothing more.
  */
 @Interceptor
 public final class ServerErrors {
@@ -41,7 +42,7 @@ public final class ServerErrors {
         String badDate = has(t, DataFormatException.class) ? unreadableDate(rd) : null;
         if (badDate != null) {
             // a client's malformed date, met while HAPI bound the parameters: the client's mistake, not a fault
-            return new InvalidRequestException("search parameter " + badDate + " is not a valid date (e.g. 2026-03-03,"
+            return new InvalidRequestException("parameter " + badDate + " is not a valid date (e.g. 2026-03-03,"
                     + " 2026-03-03T10:00:00Z; a month 01-12, a day that exists, hours 00-23), with an optional prefix"
                     + " eq, ne, gt, ge, lt or le");
         }

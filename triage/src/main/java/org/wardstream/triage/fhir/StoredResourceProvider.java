@@ -73,15 +73,47 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         return parse(found.orElseThrow(() -> new ResourceNotFoundException(id)));
     }
 
-    protected List<T> doHistory(IdType id, RequestDetails rd) {
+    /** The parameters an instance history takes ({@code _since}, {@code _at}) or HAPI applies to any answer. */
+    static final Set<String> HISTORY_PARAMETERS = Set.of("_since", "_at", "_count", "_format", "_pretty", "_summary",
+            "_elements");
+
+    /**
+     * Every version, newest first; with {@code _since}, those created at or after it; with {@code _at}, those current
+     * at some time in its range (each version is current from its lastUpdated until the next version's). Any other
+     * parameter is 400, never ignored.
+     */
+    protected List<T> doHistory(IdType id, InstantType since, DateRangeParam at, RequestDetails rd) {
+        for (String name : rd.getParameters().keySet()) {
+            if (!HISTORY_PARAMETERS.contains(name)) {
+                throw new InvalidRequestException("history does not take " + name + " (it takes _since, _at, _count)");
+            }
+        }
         TriageUser u = user(rd);
         List<TaskStore.Stored> versions = store.history(u, typeName(), id.getIdPart());
-        audit.record(u.username(), "history", typeName(), id.getIdPart(), versions.size() + " versions",
-                versions.isEmpty() ? "not found" : "ok");
+        List<TaskStore.Stored> kept = new ArrayList<>();
+        Instant newer = null; // the lastUpdated of the next version: the end of this one's time as current
+        for (TaskStore.Stored s : versions) {
+            // to the millisecond, as meta.lastUpdated is served (stored to the microsecond)
+            Instant updated = s.lastUpdated().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            if ((since == null || !updated.isBefore(since.getValue().toInstant()))
+                    && (at == null || currentDuring(updated, newer, at))) {
+                kept.add(s);
+            }
+            newer = updated;
+        }
+        audit.record(u.username(), "history", typeName(), id.getIdPart(), kept.size() + " versions"
+                        + (since == null && at == null ? "" : " of " + versions.size()), versions.isEmpty() ? "not found" : "ok");
         if (versions.isEmpty()) throw new ResourceNotFoundException(id);
         List<T> out = new ArrayList<>();
-        for (TaskStore.Stored s : versions) out.add(parse(s));
+        for (TaskStore.Stored s : kept) out.add(parse(s));
         return out;
+    }
+
+    /** Whether a version current from {@code from} until {@code until} (null: still current) was so during the range. */
+    private static boolean currentDuring(Instant from, Instant until, DateRangeParam range) {
+        Date lo = range.getLowerBoundAsInstant();
+        Date hi = range.getUpperBoundAsInstant();
+        return (hi == null || !from.isAfter(hi.toInstant())) && (until == null || lo == null || until.isAfter(lo.toInstant()));
     }
 
     private static Integer parseVersion(String v) {
