@@ -427,6 +427,14 @@ class TriageFhirIT {
         assert400(clinicianA, "/fhir/Task?status=requested%0A", "control character");
         assert400(clinicianA, "/fhir/Provenance?target=Task/ep%00", "control character");
         assert400(clinicianA, "/fhir/Observation?_id=ep-q1%01", "control character");
+        // Provenance?target: a Task or Observation reference (or a bare id); another type is never a target, and
+        // matches nothing rather than the Task's Provenance of the same id (probe 16b D4)
+        for (String target : new String[]{"Task/ep-q1", "Observation/ep-q1", "ep-q1"}) {
+            assertThat(total(clinicianA, "/fhir/Provenance?target=" + target)).as(target).isEqualTo(1);
+        }
+        for (String target : new String[]{"Patient/ep-q1", "Device/ep-q1", "Provenance/ep-q1"}) {
+            assertThat(total(clinicianA, "/fhir/Provenance?target=" + target)).as(target).isZero();
+        }
     }
 
     @Test

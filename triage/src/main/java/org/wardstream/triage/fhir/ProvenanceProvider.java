@@ -23,9 +23,12 @@ import org.wardstream.triage.store.SearchQuery;
 import org.wardstream.triage.store.TaskStore;
 
 import java.util.List;
+import java.util.Set;
 
 /** Provenance (one per pipeline change): read, vread, history, search by target. */
 public final class ProvenanceProvider extends StoredResourceProvider<Provenance> {
+    /** The types a Provenance here targets. */
+    private static final Set<String> TARGET_TYPES = Set.of("Task", "Observation");
 
     public ProvenanceProvider(TaskStore store, Audit audit) {
         super(store, audit, Provenance.class);
@@ -52,10 +55,24 @@ public final class ProvenanceProvider extends StoredResourceProvider<Provenance>
         checkSearch(rd, count);
         SearchQuery q = new SearchQuery("Provenance");
         tokens(q, "id", ids, null);
-        if (target != null) q.anyOf("target_task", List.of(target.getIdPart() == null ? target.getValue() : target.getIdPart()));
+        byTarget(q, target);
         dateRange(q, "last_updated", lastUpdated);
         if (sort == null) q.orderBy("last_updated", false);
         ObservationProvider.sortByLastUpdated(q, sort);
         return results(q, rd);
+    }
+
+    /**
+     * {@code target=Task/{id}} or {@code Observation/{id}} (an alert's Task and Observation share the episode's id, and
+     * each change's Provenance targets both), or a bare id; a reference to any other type matches nothing.
+     */
+    static void byTarget(SearchQuery q, ReferenceParam target) {
+        if (target == null) return;
+        String type = target.getResourceType();
+        if (type != null && !type.isEmpty() && !TARGET_TYPES.contains(type)) {
+            q.none("target: a " + type + " is never a Provenance target here");
+            return;
+        }
+        q.anyOf("target_task", List.of(target.getIdPart() == null ? target.getValue() : target.getIdPart()));
     }
 }
