@@ -89,6 +89,8 @@ class WorklistBrowserIT {
     static final String PATIENT_OTHER_PROGRAMME = "p-b0b0b0";
     static final String PATIENT_ESCALATED = "p-e5c0a1";
     static final String PATIENT_STALE = "p-57a1e0";
+    static final String PATIENT_COLLEAGUE = "p-c011ea";
+    static final String COLLEAGUE = "clinician-a2";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
     static ChromeDriver browser;
@@ -105,6 +107,7 @@ class WorklistBrowserIT {
         enrol(PATIENT_OTHER_PROGRAMME, TriageTestServer.PROGRAMME_B);
         enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_STALE, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_COLLEAGUE, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
         // (this patient's enrolment records a pacemaker: the AF alert carries the caveat)
         alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2),
@@ -135,6 +138,7 @@ class WorklistBrowserIT {
                 .withLogFile(Path.of("target", "chromedriver.log").toFile())
                 .build();
         browser = new ChromeDriver(service, options);
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_WORKLIST));
     }
 
     /** What the browser showed last, for a reader of a failure (target/worklist-last.png). */
@@ -289,6 +293,10 @@ class WorklistBrowserIT {
         assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
         assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
                 .as("a flagged escalation comes first among the urgent alerts").isEqualTo(afTask);
+        // and the screen reader hears of it, as of a new alert (probe 16b D9: nothing was said)
+        wait.until(d -> d.findElement(By.id("announcer")).getText().startsWith("Escalated: urgent "));
+        assertThat(browser.findElement(By.id("announcer")).getText()).contains("for patient " + PATIENT_ESCALATED,
+                "back on the worklist after its acknowledgement");
     }
 
     /**
@@ -320,7 +328,6 @@ class WorklistBrowserIT {
         AlertChange opened = change(PATIENT_STALE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
         String id = opened.episodeId();
         alert(opened);
-        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_WORKLIST));
         signedIn();
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
@@ -376,6 +383,39 @@ class WorklistBrowserIT {
         assertThat(card(id).findElement(By.cssSelector("[data-conflict]")).isDisplayed()).isFalse();
         assertThat(TriageTestServer.awaitTask(api, id, "acknowledged again", t -> "accepted".equals(t.path("status").asText()))
                 .at("/meta/versionId").asInt()).isEqualTo(4);
+    }
+
+    /**
+     * A colleague resolved the alert while the page still showed it (its refreshes held back): the clinician's
+     * Acknowledge is refused, the card goes at once, and the page says in plain words who did what, never the
+     * request or its JSON (probe 16b D10: "Could not acknowledge: POST /api/tasks/...: 409 {...}", the card kept).
+     */
+    @Test
+    @Order(4)
+    void anActionOnAnAlertAColleagueResolvedMeanwhileSaysWhoResolvedIt() throws Exception {
+        TRIAGE.server().users().add(COLLEAGUE, TriageUser.Role.CLINICIAN, java.util.Set.of(TriageTestServer.PROGRAMME_A),
+                TriageTestServer.PASSWORD.toCharArray(), false);
+        AlertChange opened = change(PATIENT_COLLEAGUE, EpisodeType.BRADYCARDIA, Severity.URGENT, NOW - 15 * 60_000L, 0);
+        String id = opened.episodeId();
+        alert(opened);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
+        browser.executeScript("window.__holdWorklist(true)");
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        Http colleague = Http.basic(TRIAGE.baseUrl(), COLLEAGUE, TriageTestServer.PASSWORD);
+        assertThat(colleague.postJson("/api/tasks/" + id + "/actions",
+                "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of()).statusCode()).isEqualTo(200);
+
+        card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> d.findElement(By.id("notice")).isDisplayed());
+        assertThat(browser.findElement(By.id("notice")).getText())
+                .endsWith(" for patient " + PATIENT_COLLEAGUE + " changed while you were looking at it"
+                        + " (resolved by " + COLLEAGUE + " (contacted patient)): your acknowledgement was not applied,"
+                        + " and the alert has left the worklist.");
+        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']"))).isEmpty();
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("/api/tasks", "409", "{\"error\"");
+        browser.executeScript("window.__holdWorklist(false)");
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */

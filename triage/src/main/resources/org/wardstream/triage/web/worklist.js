@@ -574,6 +574,7 @@
     state.total = typeof data.total === 'number' ? data.total : tasks.length;
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
+    const before = state.items;
     // an answer older than a version the page already holds (read after an action or a conflict) does not undo it
     const items = tasks.map(t => {
       const it = itemOf(t);
@@ -588,15 +589,42 @@
     state.items = new Map(items.map(i => [i.id, i]));
     state.known = state.known || new Set();
     items.forEach(i => state.known.add(i.id));
+    // alerts already on the page that the pipeline escalated (a higher priority, or back after an acknowledgement)
+    const escalated = items.filter(it => {
+      const was = before.get(it.id);
+      return was && ((PRIORITY_RANK[it.priority] ?? 9) < (PRIORITY_RANK[was.priority] ?? 9)
+        || (it.escalatedAfterAck && !was.escalatedAfterAck));
+    });
     render(quiet ? null : newIds);
-    if (fresh.length && !quiet) {
+    if (quiet) { fetchObservations(tasks); return; }
+    const said = [];
+    if (escalated.length) {
+      escalated.sort((x, y) => compare(x, y, Date.now()));
+      const first = escalated[0];
+      said.push('Escalated: ' + (PRIORITY_TEXT[first.priority] || first.priority).toLowerCase() + ' '
+        + typeText(first).toLowerCase() + ' for patient ' + first.patient
+        + (first.escalatedAfterAck ? ', back on the worklist after its acknowledgement' : '')
+        + (escalated.length > 1 ? ', and ' + (escalated.length - 1) + ' more' : '') + '.');
+      escalated.forEach(it => highlight(it.id));
+    }
+    if (fresh.length) {
       fresh.sort((x, y) => compare(x, y, Date.now()));
       const first = fresh[0];
-      announce(fresh.length + (fresh.length === 1 ? ' new alert' : ' new alerts') + ': '
+      said.push(fresh.length + (fresh.length === 1 ? ' new alert' : ' new alerts') + ': '
         + (PRIORITY_TEXT[first.priority] || first.priority) + ' ' + typeText(first).toLowerCase()
         + ' for patient ' + first.patient + (fresh.length > 1 ? ', and others' : '') + '.');
     }
+    if (said.length) announce(said.join(' '));
     fetchObservations(tasks);
+  }
+
+  /** Highlights a card again (as a new one is), e.g. for an escalation. */
+  function highlight(id) {
+    const li = document.querySelector('#worklist > li[data-id="' + CSS.escape(id) + '"]');
+    if (!li) return;
+    li.classList.remove('card--new');
+    void li.offsetWidth; // restarts the animation
+    li.classList.add('card--new');
   }
 
   function itemOf(task) {
@@ -765,14 +793,15 @@
       showConflict(li, 'Your ' + attempted + ' was not applied: ' + (e.reason || e.message) + '.');
       return;
     }
-    const text = 'This alert changed while you were looking at it (' + (now ? changes(seen, now).join('; ')
-      : 'it is no longer on your worklist') + '): review it before acting. Your ' + attempted + ' was not applied.';
+    const what = now ? changes(seen, now).join('; ') : 'it is no longer visible to you';
     if (task) replaceItem(task); else { state.items.delete(seen.id); render(null); }
     if (li.isConnected) {
-      showConflict(li, text);
+      showConflict(li, 'This alert changed while you were looking at it (' + what + '): review it before acting.'
+        + ' Your ' + attempted + ' was not applied.');
       $('[data-conflict]', li).focus();
     } else {
-      notice(typeText(seen) + ' for patient ' + seen.patient + ': ' + text);
+      notice(typeText(seen) + ' for patient ' + seen.patient + ' changed while you were looking at it (' + what
+        + '): your ' + attempted + ' was not applied, and the alert has left the worklist.');
       $('#notice').focus();
     }
     load();
