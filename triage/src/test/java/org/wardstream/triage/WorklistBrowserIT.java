@@ -90,6 +90,7 @@ class WorklistBrowserIT {
     static final String PATIENT_ESCALATED = "p-e5c0a1";
     static final String PATIENT_STALE = "p-57a1e0";
     static final String PATIENT_COLLEAGUE = "p-c011ea";
+    static final String PATIENT_LATE = "p-1a7e00";
     static final String COLLEAGUE = "clinician-a2";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
@@ -108,6 +109,7 @@ class WorklistBrowserIT {
         enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_STALE, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_COLLEAGUE, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_LATE, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
         // (this patient's enrolment records a pacemaker: the AF alert carries the caveat)
         alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2),
@@ -416,6 +418,35 @@ class WorklistBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']"))).isEmpty();
         assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("/api/tasks", "409", "{\"error\"");
         browser.executeScript("window.__holdWorklist(false)");
+    }
+
+    /**
+     * An alert acknowledged at once and escalated 3 h later waits from the escalation, not from when it was first
+     * raised: it is not "past target by 2 h" the moment it comes back (probe 16b D14).
+     */
+    @Test
+    @Order(5)
+    void anEscalationJustReopenedWaitsFromTheEscalationNotFromTheFirstAlert() throws Exception {
+        long start = NOW - 190 * 60_000L;
+        AlertChange opened = change(PATIENT_LATE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
+        String id = opened.episodeId();
+        alert(opened);
+        TriageUser clinician = new TriageUser(TriageTestServer.CLINICIAN_A, TriageUser.Role.CLINICIAN,
+                java.util.Set.of(TriageTestServer.PROGRAMME_A));
+        await().atMost(WAIT).until(() -> TRIAGE.server().store().read(clinician, "Task", id, null).isPresent());
+        TRIAGE.server().store().act(clinician, id, org.wardstream.triage.workflow.Workflow.Action.ACKNOWLEDGE, null,
+                null, null, "test");
+        alert(new AlertChange(AlertChange.Kind.ESCALATED, true, id, PATIENT_LATE, EpisodeType.TACHYCARDIA,
+                Severity.URGENT, start, null, start + 185 * 60_000L, "Fast heart rate rising",
+                Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "'][data-escalated-after-ack='true']"))
+                .isEmpty());
+        WebElement c = card(id);
+        assertThat(c.findElement(By.cssSelector("[data-waiting]")).getText()).startsWith("escalated under 1 min ago,"
+                + " reopened (target 1 h)").doesNotContain("past target");
+        assertThat(c.findElement(By.cssSelector("[data-overdue]")).isDisplayed()).isFalse();
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */

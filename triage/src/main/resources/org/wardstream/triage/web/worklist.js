@@ -147,6 +147,7 @@
       priority: task.priority || 'routine',
       lifecycle: lifecycle ? lifecycle.code : null,
       raisedAt: task.authoredOn || null,
+      reopenedAt: reopenedAt(task, flagged),
       lastUpdated: (task.meta && task.meta.lastUpdated) || task.lastModified || null,
       description: task.description || '',
       patient: pseudonym,
@@ -167,6 +168,16 @@
       observationKey: observationKey(task),
       task,
     }, extra);
+  }
+
+  /**
+   * When an escalation put an acted-on alert back on the worklist: the time of the service's note saying so (the
+   * latest of its own notes); null for an alert not re-opened. Its wait counts from then, not from when it was raised.
+   */
+  function reopenedAt(task, flagged) {
+    if (task.status !== 'requested' || !(flagged && flagged.valueBoolean)) return null;
+    const own = (task.note || []).filter(n => n.authorString === SYSTEM_AUTHOR && n.time);
+    return own.length ? own[own.length - 1].time : null;
   }
 
   /** "Sustained fast heart rate at rest, for 14 min so far, ..." -> "Sustained fast heart rate at rest". */
@@ -267,7 +278,7 @@
     return state.targetsMin[item.priority] || state.targetsMin.routine || 240;
   }
   function waitedMs(item, now) {
-    const from = Date.parse(item.raisedAt);
+    const from = Date.parse(item.reopenedAt || item.raisedAt);
     const to = item.acknowledgedAt ? Date.parse(item.acknowledgedAt) : now;
     return Math.max(0, to - from);
   }
@@ -361,8 +372,8 @@
     fill.style.width = Math.min(100, Math.round(used * 100)) + '%';
     bar.append(fill);
     const acked = item.status !== 'requested';
-    const verb = item.acknowledgedAt ? 'acknowledged after ' : acked ? 'raised ' : '';
-    const tail = item.acknowledgedAt || !acked ? '' : ' ago, acknowledged';
+    const verb = item.acknowledgedAt ? 'acknowledged after ' : acked ? 'raised ' : item.reopenedAt ? 'escalated ' : '';
+    const tail = item.acknowledgedAt ? '' : !acked ? (item.reopenedAt ? ' ago, reopened' : '') : ' ago, acknowledged';
     waiting.replaceChildren(document.createTextNode(verb + duration(waited) + tail + ' (target ' + duration(target * 60000)
       + (used > 1 && !acked ? ', past target by ' + duration(waited - target * 60000) : '') + ')'), bar);
     $('[data-overdue]', li).hidden = !(used > 1 && !acked);
