@@ -13,12 +13,8 @@ import org.wardstream.triage.web.EventHub;
 import org.wardstream.triage.web.LoginThrottle;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,14 +112,7 @@ class TriageAuthIT {
         assertThat(Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD).get("/fhir/metadata").statusCode())
                 .as("other names are not locked").isEqualTo(200);
 
-        List<String> outcomes = new ArrayList<>();
-        try (Connection c = TRIAGE.server().database().dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("select outcome from audit_log where username = ? order by id")) {
-            ps.setString(1, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) outcomes.add(rs.getString(1));
-            }
-        }
+        List<String> outcomes = TRIAGE.rows("select outcome from audit_log where username = ? order by id", name);
         assertThat(outcomes).as("audit of %s", name)
                 .containsOnlyOnce("denied; 5 failed sign-ins in a row: locked for 15 min")
                 .contains("denied: locked after 5 failed sign-ins (password not checked)")

@@ -25,9 +25,6 @@ import org.wardstream.schema.TriageOutcome;
 import org.wardstream.schema.wire.AvroCodec;
 
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,12 +91,7 @@ class TriageFhirIT {
 
     /** The first column of every row of a query on the service's database. */
     static List<String> rows(String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = TRIAGE.server().database().dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.add(rs.getString(1));
-        }
-        return out;
+        return TRIAGE.rows(sql);
     }
 
     private static HttpResponse<String> action(Http who, String id, String body) throws Exception {
@@ -192,6 +184,16 @@ class TriageFhirIT {
         assertThat(acked.at("/status").asText()).isEqualTo("accepted");
         assertThat(acked.at("/owner/display").asText()).isEqualTo(CLINICIAN_A);
         assertThat(action(clinicianA, "ep-t1", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(409);
+        // every action aimed at a version that is no longer current (the worklist sends the version its card shows)
+        // is refused and changes nothing
+        for (String stale : new String[]{"{\"action\":\"resolve\",\"outcome\":\"no-action-needed\",\"expectedVersion\":1}",
+                "{\"action\":\"start\",\"expectedVersion\":1}", "{\"action\":\"cancel\",\"expectedVersion\":1}",
+                "{\"action\":\"note\",\"note\":\"Seen.\",\"expectedVersion\":1}"}) {
+            HttpResponse<String> r = action(clinicianA, "ep-t1", stale);
+            assertThat(r.statusCode()).as(stale + " -> " + r.body()).isEqualTo(409);
+            assertThat(r.body()).contains("is at version 2, not 1");
+        }
+        assertThat(awaitTask(clinicianA, "ep-t1", 2).at("/status").asText()).isEqualTo("accepted");
 
         HttpResponse<String> resolved = action(clinicianA, "ep-t1",
                 "{\"action\":\"resolve\",\"outcome\":\"false-alarm\",\"note\":\"Motion artefact on the strip.\"}");
@@ -346,6 +348,94 @@ class TriageFhirIT {
                 .anyMatch(d -> d.endsWith("-> 2 matches"));
     }
 
+    /**
+     * A search's pages come from the matches as they were when it ran, each in its current version: a Task resolved
+     * between two pages does not move another off every page (probe 16b D2: pg-2 was never served), a new alert that
+     * sorts first does not push a served one onto the next page again, and a Task acted on meanwhile is served as it
+     * is now.
+     */
+    @Test
+    void pagingASearchWhileTasksChangeServesEveryMatchOnceInItsCurrentVersion() throws Exception {
+        TRIAGE.enrol("pg-patient", PROGRAMME_A);
+        for (int i = 1; i <= 3; i++) {
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "pg-" + i, "pg-patient",
+                    EpisodeType.TACHYCARDIA, Severity.ROUTINE, START, i + 1));
+        }
+        for (int i = 1; i <= 3; i++) awaitTask(clinicianA, "pg-" + i, 1);
+        String search = "/fhir/Task?patient.identifier=pg-patient&status=requested,accepted,in-progress"
+                + "&_sort=authored-on&_count=1";
+
+        // a colleague resolves the first Task between page 1 and page 2
+        JsonNode first = JSON.readTree(clinicianA.get(search).body());
+        assertThat(first.at("/total").asInt()).isEqualTo(3);
+        assertThat(action(clinicianA, "pg-1", "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}")
+                .statusCode()).isEqualTo(200);
+        List<JsonNode> served = new ArrayList<>(allPages(first));
+        assertThat(served).extracting(t -> t.at("/id").asText()).containsExactly("pg-1", "pg-2", "pg-3");
+
+        // the search again (pg-2, pg-3 open): a new alert raised earlier than both arrives, and pg-3 is acknowledged
+        JsonNode again = JSON.readTree(clinicianA.get(search).body());
+        assertThat(ids(again)).containsExactly("pg-2");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "pg-0", "pg-patient",
+                EpisodeType.TACHYCARDIA, Severity.ROUTINE, START, 1));
+        awaitTask(clinicianA, "pg-0", 1);
+        assertThat(action(clinicianA, "pg-3", "{\"action\":\"acknowledge\"}").statusCode()).isEqualTo(200);
+        served = allPages(again);
+        assertThat(served).extracting(t -> t.at("/id").asText()).containsExactly("pg-2", "pg-3");
+        assertThat(served.get(1).at("/status").asText()).as("pg-3 as it is now").isEqualTo("accepted");
+    }
+
+    /**
+     * Instance history applies {@code _since} (the versions created at or after it) and {@code _at} (those current at
+     * that time); any other parameter is 400, never ignored (probe 16b D3: every version, whatever _since said).
+     */
+    @Test
+    void historyAppliesSinceAndAtAndRefusesAParameterItCannotAnswer() throws Exception {
+        JsonNode v1 = openAlertInProgrammeA("ph-1", "ep-h1", EpisodeType.BRADYCARDIA, Severity.ROUTINE);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-h1", "ph-1", EpisodeType.BRADYCARDIA,
+                Severity.ROUTINE, START, 61));
+        JsonNode v2 = awaitTask(clinicianA, "ep-h1", 2);
+        String h = "/fhir/Task/ep-h1/_history";
+        assertThat(versions(h)).containsExactly("2", "1");
+        assertThat(versions(h + "?_since=2030-01-01T00:00:00Z")).isEmpty();
+        assertThat(versions(h + "?_since=" + query(v2.at("/meta/lastUpdated").asText()))).containsExactly("2");
+        assertThat(versions(h + "?_since=2020-01-01T00:00:00Z")).containsExactly("2", "1");
+        assertThat(versions(h + "?_at=" + query(v1.at("/meta/lastUpdated").asText()))).containsExactly("1");
+        assertThat(versions(h + "?_at=2030-01-01")).as("current then").containsExactly("2");
+        assertThat(versions(h + "?_at=2020-01-01")).as("before the alert").isEmpty();
+        assert400(clinicianA, h + "?_list=x", "history does not take _list");
+        assert400(clinicianA, h + "?status=requested", "history does not take status");
+        assert400(clinicianA, "/fhir/Observation/ep-h1/_history?_since=yesterday", "_since is not a valid date");
+    }
+
+    private static String query(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The versionIds of a history answer, in its order. */
+    private static List<String> versions(String path) throws Exception {
+        HttpResponse<String> r = clinicianA.get(path);
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : JSON.readTree(r.body()).at("/entry")) out.add(e.at("/resource/meta/versionId").asText());
+        return out;
+    }
+
+    /** The Tasks of a search's first page and of every page its next links lead to, in order. */
+    private static List<JsonNode> allPages(JsonNode page) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode p = page; p != null; ) {
+            for (JsonNode e : p.at("/entry")) out.add(e.at("/resource"));
+            String next = null;
+            for (JsonNode l : p.at("/link")) if (l.at("/relation").asText().equals("next")) next = l.at("/url").asText();
+            if (next == null) break;
+            HttpResponse<String> r = clinicianA.get(next.substring(TRIAGE.baseUrl().length()));
+            assertThat(r.statusCode()).as(next + " -> " + r.body()).isEqualTo(200);
+            p = JSON.readTree(r.body());
+        }
+        return out;
+    }
+
     private static List<String> ids(JsonNode bundle) {
         List<String> out = new ArrayList<>();
         for (JsonNode e : bundle.at("/entry")) out.add(e.at("/resource/id").asText());
@@ -392,6 +482,14 @@ class TriageFhirIT {
         assert400(clinicianA, "/fhir/Task?status=requested%0A", "control character");
         assert400(clinicianA, "/fhir/Provenance?target=Task/ep%00", "control character");
         assert400(clinicianA, "/fhir/Observation?_id=ep-q1%01", "control character");
+        // Provenance?target: a Task or Observation reference (or a bare id); another type is never a target, and
+        // matches nothing rather than the Task's Provenance of the same id (probe 16b D4)
+        for (String target : new String[]{"Task/ep-q1", "Observation/ep-q1", "ep-q1"}) {
+            assertThat(total(clinicianA, "/fhir/Provenance?target=" + target)).as(target).isEqualTo(1);
+        }
+        for (String target : new String[]{"Patient/ep-q1", "Device/ep-q1", "Provenance/ep-q1"}) {
+            assertThat(total(clinicianA, "/fhir/Provenance?target=" + target)).as(target).isZero();
+        }
     }
 
     @Test
@@ -416,6 +514,13 @@ class TriageFhirIT {
             assert400(clinicianA, "/fhir/Observation?_lastUpdated=" + prefix + "2026-03-03", "prefix " + prefix);
         }
         assert400(clinicianA, p + "&authored-on=ap2026-03-03", "APPROXIMATE"); // refused by HAPI itself
+        // a malformed date is the client's mistake: 400 naming the parameter, never a 500 (probe 16b D1)
+        for (String[] bad : new String[][]{{p + "&authored-on=garbage", "authored-on"},
+                {p + "&_lastUpdated=2026-13-45", "_lastUpdated"}, {p + "&_lastUpdated=ge2026-12-06T25:00", "_lastUpdated"},
+                {"/fhir/Observation?_lastUpdated=yesterday", "_lastUpdated"},
+                {"/fhir/Provenance?_lastUpdated=ge2026-02-30T10:00:00Z", "_lastUpdated"}}) {
+            assert400(clinicianA, bad[0], "parameter " + bad[1] + " is not a valid date");
+        }
         // _-parameters the service does not implement widened the search to every Task: now 400
         for (String unsupported : new String[]{"_has:Provenance:target:_id=x", "_filter=id%20eq%20x",
                 "_content=x", "_text=x", "_list=x", "_include=Task:focus"}) {

@@ -150,12 +150,15 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
         return postgres;
     }
 
-    /** The first column of every row of a query on the service's database. */
-    public java.util.List<String> rows(String sql) throws java.sql.SQLException {
+    /** The first column of every row of a query on the service's database, with its parameters bound in order. */
+    public java.util.List<String> rows(String sql, String... params) throws java.sql.SQLException {
         java.util.List<String> out = new java.util.ArrayList<>();
         try (java.sql.Connection c = server.database().dataSource().getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement(sql); java.sql.ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.add(rs.getString(1));
+             java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) ps.setString(i + 1, params[i]);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
         }
         return out;
     }

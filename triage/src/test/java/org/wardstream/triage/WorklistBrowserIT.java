@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,6 +88,10 @@ class WorklistBrowserIT {
     static final String PATIENT_LATER = "p-51d7aa";
     static final String PATIENT_OTHER_PROGRAMME = "p-b0b0b0";
     static final String PATIENT_ESCALATED = "p-e5c0a1";
+    static final String PATIENT_STALE = "p-57a1e0";
+    static final String PATIENT_COLLEAGUE = "p-c011ea";
+    static final String PATIENT_LATE = "p-1a7e00";
+    static final String COLLEAGUE = "clinician-a2";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
     static ChromeDriver browser;
@@ -102,6 +107,9 @@ class WorklistBrowserIT {
         enrol(PATIENT_LATER, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_OTHER_PROGRAMME, TriageTestServer.PROGRAMME_B);
         enrol(PATIENT_ESCALATED, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_STALE, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_COLLEAGUE, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_LATE, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
         // (this patient's enrolment records a pacemaker: the AF alert carries the caveat)
         alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2),
@@ -132,6 +140,7 @@ class WorklistBrowserIT {
                 .withLogFile(Path.of("target", "chromedriver.log").toFile())
                 .build();
         browser = new ChromeDriver(service, options);
+        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_WORKLIST));
     }
 
     /** What the browser showed last, for a reader of a failure (target/worklist-last.png). */
@@ -286,6 +295,158 @@ class WorklistBrowserIT {
         assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
         assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
                 .as("a flagged escalation comes first among the urgent alerts").isEqualTo(afTask);
+        // and the screen reader hears of it, as of a new alert (probe 16b D9: nothing was said)
+        wait.until(d -> d.findElement(By.id("announcer")).getText().startsWith("Escalated: urgent "));
+        assertThat(browser.findElement(By.id("announcer")).getText()).contains("for patient " + PATIENT_ESCALATED,
+                "back on the worklist after its acknowledgement");
+    }
+
+    /**
+     * Installed in the page before its own script: {@code window.__holdWorklist(true)} holds the page's worklist
+     * refreshes back (as a slow network or a proxy buffering the event stream does) until {@code __holdWorklist(false)};
+     * {@code __worklistInFlight} counts the refreshes sent and not yet answered, {@code __worklistLoads} those sent.
+     */
+    static final String HOLD_WORKLIST = "(() => { const f = window.fetch; let held = false; const waiting = [];"
+            + " window.__worklistInFlight = 0; window.__worklistLoads = 0;"
+            + " window.__holdWorklist = on => { held = on; if (!on) waiting.splice(0).forEach(go => go()); };"
+            + " window.fetch = function () { const args = arguments;"
+            + "   if (!String(args[0]).startsWith('/fhir/Task?status=')) return f.apply(window, args);"
+            + "   const go = () => { window.__worklistLoads++; window.__worklistInFlight++;"
+            + "     return f.apply(window, args).finally(() => { window.__worklistInFlight--; }); };"
+            + "   return held ? new Promise(r => waiting.push(() => r(go()))) : go(); }; })();";
+
+    /**
+     * An action is aimed at the version of the alert its card shows. The clinician has acknowledged a routine alert and
+     * resolves it as "no action needed" while the pipeline has escalated it and the page has not refreshed yet (its
+     * refreshes held back): the service refuses the stale resolve (409), the escalation stays open (no closing triage
+     * event), and the card shows the escalation and says plainly what changed, never a raw "POST ...: 409". Then the
+     * clinician, having seen it, acknowledges the escalation. (Probe 16b D5: the page sent no expectedVersion, and
+     * the resolve closed the escalation the clinician never saw.)
+     */
+    @Test
+    @Order(3)
+    void anActionOnAnAlertThatChangedMeanwhileIsRefusedAndTheCardSaysWhatChanged() throws Exception {
+        long start = NOW - 20 * 60_000L;
+        AlertChange opened = change(PATIENT_STALE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
+        String id = opened.episodeId();
+        alert(opened);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
+        card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+
+        // the page's refreshes are held back (none under way); meanwhile the pipeline escalates the alert
+        browser.executeScript("window.__holdWorklist(true)");
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        alert(new AlertChange(AlertChange.Kind.ESCALATED, true, id, PATIENT_STALE, EpisodeType.TACHYCARDIA,
+                Severity.URGENT, start, null, start + 15 * 60_000L, "Fast heart rate rising (fast ventricular rate)",
+                Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
+        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        TriageTestServer.awaitTask(api, id, "escalated, back on the worklist",
+                t -> "requested".equals(t.path("status").asText()) && t.toString().contains("escalated-after-triage"));
+
+        // the clinician, still shown the acknowledged routine alert, resolves it: no action needed
+        WebElement seen = card(id);
+        assertThat(seen.getAttribute("data-escalated-after-ack")).isEqualTo("false");
+        assertThat(seen.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Routine");
+        seen.findElement(By.cssSelector("input[type=radio][value=no-action-needed]")).click();
+        seen.findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
+
+        // refused: the alert stays open; its card shows the escalation (read again) and says what changed
+        String cardSelector = "#worklist > li[data-id='" + id + "']";
+        wait.until(d -> !d.findElements(By.cssSelector(cardSelector + " [data-conflict]:not([hidden])")).isEmpty()
+                || d.findElements(By.cssSelector(cardSelector)).isEmpty());
+        JsonNode task = TriageTestServer.awaitTask(api, id, "any", t -> true);
+        assertThat(task.path("status").asText()).as("the escalation after the stale resolve: %s", task).isEqualTo("requested");
+        assertThat(TRIAGE.rows("select action from triage_event_outbox where episode_id = ? order by id", id))
+                .as("triage events of the episode").containsExactly("ACKNOWLEDGED");
+        WebElement now = card(id);
+        assertThat(now.findElement(By.cssSelector("[data-conflict]")).getText())
+                .startsWith("This alert changed while you were looking at it (escalated to urgent; reopened as new):"
+                        + " review it before acting.")
+                .contains("Your resolve (no action needed) was not applied");
+        assertThat(now.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        assertThat(now.findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed()).isTrue();
+        assertThat(now.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
+        assertThat(now.findElement(By.cssSelector("input[type=radio][value=no-action-needed]")).isSelected())
+                .as("the outcome is chosen again for the escalation").isFalse();
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("409", "POST");
+        Files.write(Path.of("target", "triage-stale-action.png"), now.getScreenshotAs(OutputType.BYTES));
+
+        // the held refresh arrives: the card stays as read (the escalation); the clinician acknowledges it
+        long loads = ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
+        browser.executeScript("window.__holdWorklist(false)");
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistLoads")).longValue() > loads
+                && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        assertThat(card(id).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
+        card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
+        assertThat(card(id).findElement(By.cssSelector("[data-conflict]")).isDisplayed()).isFalse();
+        assertThat(TriageTestServer.awaitTask(api, id, "acknowledged again", t -> "accepted".equals(t.path("status").asText()))
+                .at("/meta/versionId").asInt()).isEqualTo(4);
+    }
+
+    /**
+     * A colleague resolved the alert while the page still showed it (its refreshes held back): the clinician's
+     * Acknowledge is refused, the card goes at once, and the page says in plain words who did what, never the
+     * request or its JSON (probe 16b D10: "Could not acknowledge: POST /api/tasks/...: 409 {...}", the card kept).
+     */
+    @Test
+    @Order(4)
+    void anActionOnAnAlertAColleagueResolvedMeanwhileSaysWhoResolvedIt() throws Exception {
+        TRIAGE.server().users().add(COLLEAGUE, TriageUser.Role.CLINICIAN, java.util.Set.of(TriageTestServer.PROGRAMME_A),
+                TriageTestServer.PASSWORD.toCharArray(), false);
+        AlertChange opened = change(PATIENT_COLLEAGUE, EpisodeType.BRADYCARDIA, Severity.URGENT, NOW - 15 * 60_000L, 0);
+        String id = opened.episodeId();
+        alert(opened);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
+        browser.executeScript("window.__holdWorklist(true)");
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        Http colleague = Http.basic(TRIAGE.baseUrl(), COLLEAGUE, TriageTestServer.PASSWORD);
+        assertThat(colleague.postJson("/api/tasks/" + id + "/actions",
+                "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of()).statusCode()).isEqualTo(200);
+
+        card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> d.findElement(By.id("notice")).isDisplayed());
+        assertThat(browser.findElement(By.id("notice")).getText())
+                .endsWith(" for patient " + PATIENT_COLLEAGUE + " changed while you were looking at it"
+                        + " (resolved by " + COLLEAGUE + " (contacted patient)): your acknowledgement was not applied,"
+                        + " and the alert has left the worklist.");
+        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']"))).isEmpty();
+        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("/api/tasks", "409", "{\"error\"");
+        browser.executeScript("window.__holdWorklist(false)");
+    }
+
+    /**
+     * An alert acknowledged at once and escalated 3 h later waits from the escalation, not from when it was first
+     * raised: it is not "past target by 2 h" the moment it comes back (probe 16b D14).
+     */
+    @Test
+    @Order(5)
+    void anEscalationJustReopenedWaitsFromTheEscalationNotFromTheFirstAlert() throws Exception {
+        long start = NOW - 190 * 60_000L;
+        AlertChange opened = change(PATIENT_LATE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
+        String id = opened.episodeId();
+        alert(opened);
+        TriageUser clinician = new TriageUser(TriageTestServer.CLINICIAN_A, TriageUser.Role.CLINICIAN,
+                java.util.Set.of(TriageTestServer.PROGRAMME_A));
+        await().atMost(WAIT).until(() -> TRIAGE.server().store().read(clinician, "Task", id, null).isPresent());
+        TRIAGE.server().store().act(clinician, id, org.wardstream.triage.workflow.Workflow.Action.ACKNOWLEDGE, null,
+                null, null, "test");
+        alert(new AlertChange(AlertChange.Kind.ESCALATED, true, id, PATIENT_LATE, EpisodeType.TACHYCARDIA,
+                Severity.URGENT, start, null, start + 185 * 60_000L, "Fast heart rate rising",
+                Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "'][data-escalated-after-ack='true']"))
+                .isEmpty());
+        WebElement c = card(id);
+        assertThat(c.findElement(By.cssSelector("[data-waiting]")).getText()).startsWith("escalated under 1 min ago,"
+                + " reopened (target 1 h)").doesNotContain("past target");
+        assertThat(c.findElement(By.cssSelector("[data-overdue]")).isDisplayed()).isFalse();
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */

@@ -3,14 +3,19 @@ package org.wardstream.triage.fhir;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
+import ca.uhn.fhir.rest.server.BasePagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The FHIR R4 endpoint at {@code /fhir} (HAPI FHIR's plain server): the CapabilityStatement HAPI generates from the
@@ -24,7 +29,7 @@ public final class FhirServlet extends RestfulServer {
         setResourceProviders(providers);
         setDefaultResponseEncoding(EncodingEnum.JSON);
         setDefaultPrettyPrint(false);
-        FifoMemoryPagingProvider paging = new UserBoundPaging(200);
+        UserBoundPaging paging = new UserBoundPaging(Clock.systemUTC());
         paging.setDefaultPageSize(50);
         paging.setMaximumPageSize(500);
         setPagingProvider(paging);
@@ -37,19 +42,62 @@ public final class FhirServlet extends RestfulServer {
      * user's visible programmes are those the search ran with. Each page request is authenticated afresh
      * ({@link org.wardstream.triage.web.AuthFilter}: a disabled user gets 401 before this), so the rights compared are
      * the current ones. Another user (who might see other programmes) gets 410 Gone, as for an expired search; the
-     * same user whose programmes changed since the search gets 410 Gone saying so (run the search again: its total
-     * and offsets were those of the old programmes).
+     * same user whose programmes changed since the search gets 410 Gone saying so (run the search again: its matches
+     * were those of the old programmes).
+     *
+     * <p>Searches are kept in memory, oldest dropped first, while all of these hold: at most {@link #MAX_SEARCHES}
+     * searches, none older than {@link #LIFETIME}, and at most {@link #MAX_IDS} matches' ids in their snapshots
+     * together (an id of up to 64 characters takes a byte a character and 4 for its end). A page of a search no
+     * longer kept is 410 Gone (run the search again).
      */
-    static final class UserBoundPaging extends FifoMemoryPagingProvider {
-        UserBoundPaging(int size) {
-            super(size);
+    static final class UserBoundPaging extends BasePagingProvider {
+        static final int MAX_SEARCHES = 200;
+        static final Duration LIFETIME = Duration.ofMinutes(30);
+        static final long MAX_IDS = 500_000;
+
+        private record Kept(IBundleProvider results, long ids, Instant at) {
+        }
+
+        private final LinkedHashMap<String, Kept> kept = new LinkedHashMap<>();
+        private final Clock clock;
+        private long ids;
+
+        UserBoundPaging(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public synchronized String storeResultList(RequestDetails rd, IBundleProvider results) {
+            String key = UUID.randomUUID().toString();
+            long n = results instanceof StoredResourceProvider.SearchResults r ? r.snapshotSize() : 0;
+            kept.put(key, new Kept(results, n, clock.instant()));
+            ids += n;
+            dropOld();
+            return key;
+        }
+
+        /** Drops the oldest searches while one of the bounds is exceeded or they are past their lifetime. */
+        private void dropOld() {
+            Instant expired = clock.instant().minus(LIFETIME);
+            for (var it = kept.values().iterator(); it.hasNext(); ) {
+                Kept k = it.next();
+                if (kept.size() <= MAX_SEARCHES && ids <= MAX_IDS && k.at().isAfter(expired)) break;
+                it.remove();
+                ids -= k.ids();
+            }
+        }
+
+        /** How many searches are kept now (for tests). */
+        synchronized int size() {
+            return kept.size();
         }
 
         @Override
         public synchronized IBundleProvider retrieveResultList(RequestDetails rd, String id) {
-            IBundleProvider found = super.retrieveResultList(rd, id);
+            dropOld();
+            Kept k = kept.get(id);
             TriageUser now = StoredResourceProvider.user(rd);
-            if (!(found instanceof StoredResourceProvider.SearchResults results)
+            if (k == null || !(k.results() instanceof StoredResourceProvider.SearchResults results)
                     || !results.user().username().equals(now.username())) {
                 return null;
             }
@@ -57,7 +105,7 @@ public final class FhirServlet extends RestfulServer {
                 throw new ResourceGoneException("the programmes you may see changed since this search: run the search "
                         + "again");
             }
-            return found;
+            return results;
         }
     }
 }

@@ -1,11 +1,13 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Sort;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
@@ -16,6 +18,7 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Observation;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.store.Audit;
@@ -37,8 +40,8 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
     }
 
     @History
-    public List<Observation> history(@IdParam IdType id, RequestDetails rd) {
-        return doHistory(id, rd);
+    public List<Observation> history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
+        return doHistory(id, since, at, rd);
     }
 
     @Search

@@ -17,6 +17,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
@@ -72,15 +73,47 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         return parse(found.orElseThrow(() -> new ResourceNotFoundException(id)));
     }
 
-    protected List<T> doHistory(IdType id, RequestDetails rd) {
+    /** The parameters an instance history takes ({@code _since}, {@code _at}) or HAPI applies to any answer. */
+    static final Set<String> HISTORY_PARAMETERS = Set.of("_since", "_at", "_count", "_format", "_pretty", "_summary",
+            "_elements");
+
+    /**
+     * Every version, newest first; with {@code _since}, those created at or after it; with {@code _at}, those current
+     * at some time in its range (each version is current from its lastUpdated until the next version's). Any other
+     * parameter is 400, never ignored.
+     */
+    protected List<T> doHistory(IdType id, InstantType since, DateRangeParam at, RequestDetails rd) {
+        for (String name : rd.getParameters().keySet()) {
+            if (!HISTORY_PARAMETERS.contains(name)) {
+                throw new InvalidRequestException("history does not take " + name + " (it takes _since, _at, _count)");
+            }
+        }
         TriageUser u = user(rd);
         List<TaskStore.Stored> versions = store.history(u, typeName(), id.getIdPart());
-        audit.record(u.username(), "history", typeName(), id.getIdPart(), versions.size() + " versions",
-                versions.isEmpty() ? "not found" : "ok");
+        List<TaskStore.Stored> kept = new ArrayList<>();
+        Instant newer = null; // the lastUpdated of the next version: the end of this one's time as current
+        for (TaskStore.Stored s : versions) {
+            // to the millisecond, as meta.lastUpdated is served (stored to the microsecond)
+            Instant updated = s.lastUpdated().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            if ((since == null || !updated.isBefore(since.getValue().toInstant()))
+                    && (at == null || currentDuring(updated, newer, at))) {
+                kept.add(s);
+            }
+            newer = updated;
+        }
+        audit.record(u.username(), "history", typeName(), id.getIdPart(), kept.size() + " versions"
+                        + (since == null && at == null ? "" : " of " + versions.size()), versions.isEmpty() ? "not found" : "ok");
         if (versions.isEmpty()) throw new ResourceNotFoundException(id);
         List<T> out = new ArrayList<>();
-        for (TaskStore.Stored s : versions) out.add(parse(s));
+        for (TaskStore.Stored s : kept) out.add(parse(s));
         return out;
+    }
+
+    /** Whether a version current from {@code from} until {@code until} (null: still current) was so during the range. */
+    private static boolean currentDuring(Instant from, Instant until, DateRangeParam range) {
+        Date lo = range.getLowerBoundAsInstant();
+        Date hi = range.getUpperBoundAsInstant();
+        return (hi == null || !from.isAfter(hi.toInstant())) && (until == null || lo == null || until.isAfter(lo.toInstant()));
     }
 
     private static Integer parseVersion(String v) {
@@ -91,13 +124,26 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         }
     }
 
-    /** A search's results, fetched page by page from the database. */
+    /**
+     * At most this many matches of one search are kept for its pages (its snapshot); Bundle.total still counts all,
+     * and a page beyond them is refused (400: narrow the search).
+     */
+    static final int SNAPSHOT_MAX = 10_000;
+
+    /**
+     * A search's results: the ids of its matches, in order, taken when the search runs (at most
+     * {@link #SNAPSHOT_MAX}); each page reads its resources' current versions.
+     */
     protected IBundleProvider results(SearchQuery q, RequestDetails rd) {
         TriageUser u = user(rd);
-        Integer total = countRequested(rd) ? store.count(u, q) : null;
+        boolean counted = countRequested(rd);
+        List<String> ids = store.searchIds(u, q, SNAPSHOT_MAX + 1);
+        boolean complete = ids.size() <= SNAPSHOT_MAX;
+        Integer total = !counted ? null : complete ? ids.size() : store.count(u, q);
         audit.record(u.username(), "search", typeName(), null, q.describe() + " -> "
                 + (total == null ? "total not counted (_total=none)" : total + " matches"), "ok");
-        return new SearchResults(store, u, q, total, this::parse);
+        return new SearchResults(store, u, typeName(), new IdSnapshot(complete ? ids : ids.subList(0, SNAPSHOT_MAX)),
+                complete, total, this::parse);
     }
 
     /**
@@ -115,30 +161,68 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         };
     }
 
+    /** Ids in order, held compactly (one string and the end of each id): a search's snapshot. */
+    static final class IdSnapshot {
+        private final String joined;
+        private final int[] ends;
+
+        IdSnapshot(List<String> ids) {
+            StringBuilder sb = new StringBuilder();
+            ends = new int[ids.size()];
+            for (int i = 0; i < ends.length; i++) ends[i] = sb.append(ids.get(i)).length();
+            joined = sb.toString();
+        }
+
+        int size() {
+            return ends.length;
+        }
+
+        /** The ids from position {@code from} (inclusive) to {@code to} (exclusive), clipped to the snapshot. */
+        List<String> slice(int from, int to) {
+            List<String> out = new ArrayList<>();
+            for (int i = Math.max(0, from); i < Math.min(to, ends.length); i++) {
+                out.add(joined.substring(i == 0 ? 0 : ends[i - 1], ends[i]));
+            }
+            return out;
+        }
+    }
+
     /**
-     * A search's results, fetched page by page from the database, for the user who searched (and no one else), with
-     * the programmes that user could see at the search: {@link FhirServlet.UserBoundPaging} serves a later page only
-     * while the user's current programmes are the same ({@link #sameVisibility}).
+     * A search's results for the user who searched (and no one else), with the programmes that user could see at the
+     * search: {@link FhirServlet.UserBoundPaging} serves a later page only while the user's current programmes are the
+     * same ({@link #sameVisibility}). The pages come from the snapshot of the matches' ids taken when the search ran,
+     * so a Task that changes meanwhile (resolved, escalated, a new alert arriving) never shifts another onto a page
+     * already served or off every page: each match is served once, in its current version; a resource the user may
+     * no longer see is left out (a page of nothing else but such resources says so in an OperationOutcome).
      */
     static final class SearchResults implements IBundleProvider {
         private final TaskStore store;
         private final TriageUser user;
-        private final SearchQuery query;
+        private final String type;
+        private final IdSnapshot ids;
+        private final boolean complete;
         private final Integer total;
         private final java.util.function.Function<TaskStore.Stored, ? extends Resource> parse;
         private final InstantType published = InstantType.now();
 
-        SearchResults(TaskStore store, TriageUser user, SearchQuery query, Integer total,
+        SearchResults(TaskStore store, TriageUser user, String type, IdSnapshot ids, boolean complete, Integer total,
                       java.util.function.Function<TaskStore.Stored, ? extends Resource> parse) {
             this.store = store;
             this.user = user;
-            this.query = query;
+            this.type = type;
+            this.ids = ids;
+            this.complete = complete;
             this.total = total;
             this.parse = parse;
         }
 
         TriageUser user() {
             return user;
+        }
+
+        /** How many ids the snapshot holds (for the paging provider's bound on all snapshots together). */
+        int snapshotSize() {
+            return ids.size();
         }
 
         /** Whether the user as now (read for this request) sees the same programmes as when the search ran. */
@@ -154,8 +238,21 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
 
         @Override
         public List<IBaseResource> getResources(int from, int to) {
+            if (!complete && to > ids.size() && from >= ids.size()) {
+                throw new InvalidRequestException("the pages of a search reach its first " + SNAPSHOT_MAX
+                        + " matches: narrow the search (e.g. with _lastUpdated or status) to page through the rest");
+            }
             List<IBaseResource> out = new ArrayList<>();
-            for (TaskStore.Stored s : store.search(user, query, from, Math.max(0, to - from))) out.add(parse.apply(s));
+            List<String> page = ids.slice(from, to);
+            for (TaskStore.Stored s : store.currentVisible(user, type, page)) out.add(parse.apply(s));
+            if (out.isEmpty() && !page.isEmpty()) {
+                // without an entry, no next link would follow: the rest of the search would be lost
+                OperationOutcome oo = new OperationOutcome();
+                oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                        .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                        .setDiagnostics("the matches on this page are no longer visible to you; the search goes on");
+                out.add(oo);
+            }
             return out;
         }
 

@@ -1,5 +1,6 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
 import ca.uhn.fhir.rest.annotation.IdParam;
@@ -7,6 +8,7 @@ import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.ResourceParam;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.annotation.Since;
 import ca.uhn.fhir.rest.annotation.Sort;
 import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.api.MethodOutcome;
@@ -26,6 +28,7 @@ import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Task;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
@@ -59,8 +62,8 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
     }
 
     @History
-    public List<Task> history(@IdParam IdType id, RequestDetails rd) {
-        return doHistory(id, rd);
+    public List<Task> history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
+        return doHistory(id, since, at, rd);
     }
 
     @Search

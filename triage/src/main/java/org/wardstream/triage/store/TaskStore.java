@@ -442,22 +442,49 @@ public final class TaskStore {
         });
     }
 
-    /** One page of a search's matches. */
-    public List<Stored> search(TriageUser user, SearchQuery q, int offset, int limit) {
+    /**
+     * The ids of a search's matches in the search's order, at most {@code limit}: the snapshot a search's pages are
+     * served from.
+     */
+    public List<String> searchIds(TriageUser user, SearchQuery q, int limit) {
         return db.tx(c -> {
             List<Object> params = new ArrayList<>();
             String where = q.where(user, params, c);
             params.add(limit);
-            params.add(offset);
-            List<Stored> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(pageSql(where, q))) {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(idsSql(where, q))) {
                 bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The current versions of the given resources, in the given order, leaving out those the user may no longer see
+     * (their patient moved to another programme) and any gone.
+     */
+    public List<Stored> currentVisible(TriageUser user, String type, List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        return db.tx(c -> {
+            Map<String, Stored> found = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, version, last_updated, programme, json from resource"
+                    + " where res_type = ? and id = any(?)")) {
+                ps.setString(1, type);
+                ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Stored(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant(),
-                                rs.getString(5), rs.getString(6)));
+                        found.put(rs.getString(1), new Stored(type, rs.getString(1), rs.getInt(2),
+                                rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5)));
                     }
                 }
+            }
+            List<Stored> out = new ArrayList<>();
+            for (String id : ids) {
+                Stored s = found.get(id);
+                if (s != null && user.canSee(s.programme())) out.add(s);
             }
             return out;
         });
@@ -468,10 +495,9 @@ public final class TaskStore {
         return "select count(*) from resource where " + where;
     }
 
-    /** One page of a search's matches (parameters: the WHERE clause's, then limit and offset). */
-    static String pageSql(String where, SearchQuery q) {
-        return "select res_type, id, version, last_updated, programme, json from resource where " + where
-                + " order by " + q.orderBy() + " limit ? offset ?";
+    /** The ids of a search's matches in its order (parameters: the WHERE clause's, then the limit). */
+    static String idsSql(String where, SearchQuery q) {
+        return "select id from resource where " + where + " order by " + q.orderBy() + " limit ?";
     }
 
     static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

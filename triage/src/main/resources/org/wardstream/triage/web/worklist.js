@@ -16,6 +16,8 @@
   const FLAGGED = 'https://wardstream.org/fhir/StructureDefinition/escalated-after-triage';
   const TRIAGE_STATE = 'https://wardstream.org/fhir/CodeSystem/triage-state';
   const TRIAGE_OUTCOME = 'https://wardstream.org/fhir/CodeSystem/triage-outcome';
+  /** The author of the service's own notes (TaskMerge.SYSTEM_AUTHOR). */
+  const SYSTEM_AUTHOR = 'wardstream';
   const OUTCOMES = [
     ['contacted-patient', 'Contacted patient'],
     ['escalated-to-clinician', 'Escalated to a clinician'],
@@ -145,6 +147,7 @@
       priority: task.priority || 'routine',
       lifecycle: lifecycle ? lifecycle.code : null,
       raisedAt: task.authoredOn || null,
+      reopenedAt: reopenedAt(task, flagged),
       lastUpdated: (task.meta && task.meta.lastUpdated) || task.lastModified || null,
       description: task.description || '',
       patient: pseudonym,
@@ -165,6 +168,16 @@
       observationKey: observationKey(task),
       task,
     }, extra);
+  }
+
+  /**
+   * When an escalation put an acted-on alert back on the worklist: the time of the service's note saying so (the
+   * latest of its own notes); null for an alert not re-opened. Its wait counts from then, not from when it was raised.
+   */
+  function reopenedAt(task, flagged) {
+    if (task.status !== 'requested' || !(flagged && flagged.valueBoolean)) return null;
+    const own = (task.note || []).filter(n => n.authorString === SYSTEM_AUTHOR && n.time);
+    return own.length ? own[own.length - 1].time : null;
   }
 
   /** "Sustained fast heart rate at rest, for 14 min so far, ..." -> "Sustained fast heart rate at rest". */
@@ -197,10 +210,25 @@
     if (!res.ok) {
       let detail = '';
       try { detail = await res.text(); } catch (e) { /* none */ }
-      throw new Error(method + ' ' + url + ': ' + res.status + (detail ? ' ' + detail.slice(0, 200) : ''));
+      const err = new Error(method + ' ' + url + ': ' + res.status + (detail ? ' ' + detail.slice(0, 200) : ''));
+      err.status = res.status;
+      err.reason = reasonOf(detail);
+      throw err;
     }
     const type = res.headers.get('Content-Type') || '';
     return type.includes('json') ? res.json() : res.text();
+  }
+
+  /** The service's own words in an error answer: {"error": ...} (the API) or an OperationOutcome (FHIR); else ''. */
+  function reasonOf(body) {
+    try {
+      const j = JSON.parse(body);
+      if (j && typeof j.error === 'string') return j.error;
+      const issue = j && j.issue && j.issue[0];
+      return (issue && (issue.diagnostics || (issue.details && issue.details.text))) || '';
+    } catch (e) {
+      return '';
+    }
   }
 
   /* Every call the page makes (the service's contract: triage/INTERFACE.md). */
@@ -227,7 +255,13 @@
     patientAfAlerts: (patient, since) => http('GET', '/fhir/Task?patient.identifier='
       + encodeURIComponent(PSEUDONYM + '|' + patient) + '&episode-type=atrial-fibrillation&authored-on=ge'
       + encodeURIComponent(since) + '&_count=100', undefined, FHIR_JSON),
-    act: (item, body) => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/actions', body),
+    task: id => http('GET', '/fhir/Task/' + encodeURIComponent(id), undefined, FHIR_JSON),
+    /**
+     * An action on the version of the alert the clinician saw ({@code expectedVersion}): when the alert changed since
+     * (an escalation, a colleague's action), the service refuses it with 409 and changes nothing.
+     */
+    act: (item, body) => http('POST', '/api/tasks/' + encodeURIComponent(item.id) + '/actions',
+      item.version ? { ...body, expectedVersion: Number(item.version) } : body),
     acknowledge: item => api.act(item, { action: 'acknowledge' }),
     resolve: (item, outcome, note) => api.act(item, note ? { action: 'resolve', outcome, note } : { action: 'resolve', outcome }),
     eventsUrl: '/api/events',
@@ -244,7 +278,7 @@
     return state.targetsMin[item.priority] || state.targetsMin.routine || 240;
   }
   function waitedMs(item, now) {
-    const from = Date.parse(item.raisedAt);
+    const from = Date.parse(item.reopenedAt || item.raisedAt);
     const to = item.acknowledgedAt ? Date.parse(item.acknowledgedAt) : now;
     return Math.max(0, to - from);
   }
@@ -313,6 +347,7 @@
   function update(li, item, now) {
     li.dataset.priority = item.priority;
     li.dataset.status = item.status;
+    li.dataset.version = item.version || '';
     li.dataset.escalatedAfterAck = String(!!item.escalatedAfterAck);
     const pr = $('[data-priority]', li);
     pr.textContent = PRIORITY_TEXT[item.priority] || item.priority;
@@ -337,8 +372,8 @@
     fill.style.width = Math.min(100, Math.round(used * 100)) + '%';
     bar.append(fill);
     const acked = item.status !== 'requested';
-    const verb = item.acknowledgedAt ? 'acknowledged after ' : acked ? 'raised ' : '';
-    const tail = item.acknowledgedAt || !acked ? '' : ' ago, acknowledged';
+    const verb = item.acknowledgedAt ? 'acknowledged after ' : acked ? 'raised ' : item.reopenedAt ? 'escalated ' : '';
+    const tail = item.acknowledgedAt ? '' : !acked ? (item.reopenedAt ? ' ago, reopened' : '') : ' ago, acknowledged';
     waiting.replaceChildren(document.createTextNode(verb + duration(waited) + tail + ' (target ' + duration(target * 60000)
       + (used > 1 && !acked ? ', past target by ' + duration(waited - target * 60000) : '') + ')'), bar);
     $('[data-overdue]', li).hidden = !(used > 1 && !acked);
@@ -550,7 +585,13 @@
     state.total = typeof data.total === 'number' ? data.total : tasks.length;
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
-    const items = tasks.map(t => itemOf(t));
+    const before = state.items;
+    // an answer older than a version the page already holds (read after an action or a conflict) does not undo it
+    const items = tasks.map(t => {
+      const it = itemOf(t);
+      const held = state.items.get(it.id);
+      return held && Number(held.version) > Number(it.version) ? held : it;
+    });
     const newIds = new Set();
     const fresh = [];
     for (const it of items) {
@@ -559,15 +600,42 @@
     state.items = new Map(items.map(i => [i.id, i]));
     state.known = state.known || new Set();
     items.forEach(i => state.known.add(i.id));
+    // alerts already on the page that the pipeline escalated (a higher priority, or back after an acknowledgement)
+    const escalated = items.filter(it => {
+      const was = before.get(it.id);
+      return was && ((PRIORITY_RANK[it.priority] ?? 9) < (PRIORITY_RANK[was.priority] ?? 9)
+        || (it.escalatedAfterAck && !was.escalatedAfterAck));
+    });
     render(quiet ? null : newIds);
-    if (fresh.length && !quiet) {
+    if (quiet) { fetchObservations(tasks); return; }
+    const said = [];
+    if (escalated.length) {
+      escalated.sort((x, y) => compare(x, y, Date.now()));
+      const first = escalated[0];
+      said.push('Escalated: ' + (PRIORITY_TEXT[first.priority] || first.priority).toLowerCase() + ' '
+        + typeText(first).toLowerCase() + ' for patient ' + first.patient
+        + (first.escalatedAfterAck ? ', back on the worklist after its acknowledgement' : '')
+        + (escalated.length > 1 ? ', and ' + (escalated.length - 1) + ' more' : '') + '.');
+      escalated.forEach(it => highlight(it.id));
+    }
+    if (fresh.length) {
       fresh.sort((x, y) => compare(x, y, Date.now()));
       const first = fresh[0];
-      announce(fresh.length + (fresh.length === 1 ? ' new alert' : ' new alerts') + ': '
+      said.push(fresh.length + (fresh.length === 1 ? ' new alert' : ' new alerts') + ': '
         + (PRIORITY_TEXT[first.priority] || first.priority) + ' ' + typeText(first).toLowerCase()
         + ' for patient ' + first.patient + (fresh.length > 1 ? ', and others' : '') + '.');
     }
+    if (said.length) announce(said.join(' '));
     fetchObservations(tasks);
+  }
+
+  /** Highlights a card again (as a new one is), e.g. for an escalation. */
+  function highlight(id) {
+    const li = document.querySelector('#worklist > li[data-id="' + CSS.escape(id) + '"]');
+    if (!li) return;
+    li.classList.remove('card--new');
+    void li.offsetWidth; // restarts the animation
+    li.classList.add('card--new');
   }
 
   function itemOf(task) {
@@ -679,19 +747,99 @@
   }
 
   // ------------------------------------------------------------------------------------------ actions
+  const OPEN = new Set(['requested', 'accepted', 'in-progress']);
+
+  /** The alert as the service answered it (after an action, or read again): its card shows this version now. */
+  function replaceItem(task) {
+    if (OPEN.has(task.status)) state.items.set(task.id, itemOf(task)); else state.items.delete(task.id);
+    render(null);
+  }
+
+  /** The card's message about a refused action (none: hidden). */
+  function showConflict(li, text) {
+    const p = $('[data-conflict]', li);
+    p.hidden = !text;
+    p.textContent = text || '';
+  }
+
+  /** What changed between the version of an alert the clinician saw and the current one, in plain words. */
+  function changes(seen, now) {
+    const what = [];
+    const rank = p => PRIORITY_RANK[p] ?? 9;
+    const priority = p => (PRIORITY_TEXT[p] || p || 'unknown').toLowerCase();
+    if (rank(now.priority) < rank(seen.priority)) what.push('escalated to ' + priority(now.priority));
+    else if (now.lifecycle === 'escalated' && seen.lifecycle !== 'escalated') what.push('escalated');
+    else if (now.lifecycle !== seen.lifecycle) what.push((LIFECYCLE_TEXT[now.lifecycle] || now.lifecycle || 'changed').toLowerCase());
+    else if (now.description !== seen.description) what.push('new evidence');
+    if (now.status !== seen.status) {
+      const by = now.owner ? ' by ' + now.owner : '';
+      what.push(now.status === 'requested' ? 'reopened as new'
+        : now.status === 'accepted' ? 'acknowledged' + by
+          : now.status === 'in-progress' ? 'started' + by
+            : now.status === 'completed' ? 'resolved' + by + (now.outcome ? ' (' + now.outcome.toLowerCase() + ')' : '')
+              : now.status === 'cancelled' ? 'closed without action' + by
+                : (STATUS_TEXT[now.status] || now.status).toLowerCase());
+    }
+    // a clinician's note (the service's own note on a reopened alert repeats what the status says)
+    const notes = (now.notes || []).slice((seen.notes || []).length).filter(n => n.authorString && n.authorString !== SYSTEM_AUTHOR);
+    if (notes.length) what.push((notes.length === 1 ? 'a new note' : notes.length + ' new notes') + ' by '
+      + [...new Set(notes.map(n => n.authorString))].join(', '));
+    return what.length ? what : ['updated'];
+  }
+
+  /**
+   * An action was refused (409): the alert changed since the version on the card (an escalation, a colleague's action),
+   * or its state no longer allows the action. Nothing was done. Reads the alert again, shows it on its card and says
+   * plainly what changed; an alert that has left the worklist is named in the page's notice instead.
+   */
+  async function refused(seen, li, attempted, e) {
+    let task = null;
+    try {
+      task = await api.task(seen.id);
+    } catch (readError) {
+      // no longer visible to this user (404): it leaves the worklist
+    }
+    const now = task ? itemOf(task) : null;
+    if (now && now.version === seen.version) { // not a change of the alert: the service says why
+      showConflict(li, 'Your ' + attempted + ' was not applied: ' + (e.reason || e.message) + '.');
+      return;
+    }
+    const what = now ? changes(seen, now).join('; ') : 'it is no longer visible to you';
+    if (task) replaceItem(task); else { state.items.delete(seen.id); render(null); }
+    if (li.isConnected) {
+      showConflict(li, 'This alert changed while you were looking at it (' + what + '): review it before acting.'
+        + ' Your ' + attempted + ' was not applied.');
+      $('[data-conflict]', li).focus();
+    } else {
+      notice(typeText(seen) + ' for patient ' + seen.patient + ' changed while you were looking at it (' + what
+        + '): your ' + attempted + ' was not applied, and the alert has left the worklist.');
+      $('#notice').focus();
+    }
+    load();
+  }
+
+  /** A message about an alert no longer on the page (cleared by the next one). */
+  function notice(text) {
+    const n = $('#notice');
+    n.hidden = !text;
+    n.textContent = text || '';
+  }
+
   async function acknowledge(id, li) {
     const item = state.items.get(id);
     if (!item) return;
     const btn = $('[data-ack-button]', li);
     btn.disabled = true;
     try {
-      await api.acknowledge(item);
+      replaceItem(await api.acknowledge(item));
+      showConflict(li, null);
       announce('Acknowledged: ' + typeText(item).toLowerCase() + ' for patient ' + item.patient + '.');
-      await load();
       const heading = $('.card__heading', li);
       if (li.isConnected) ($('input[type=radio]', li) || heading).focus();
+      load();
     } catch (e) {
-      showError('Could not acknowledge: ' + e.message);
+      if (e.status === 409) await refused(item, li, 'acknowledgement', e);
+      else showError('Could not acknowledge: ' + (e.reason || e.message));
     } finally {
       btn.disabled = false;
     }
@@ -720,17 +868,22 @@
     const button = $('button[type=submit]', form);
     button.disabled = true;
     const next = li.nextElementSibling || li.previousElementSibling;
+    const label = (OUTCOMES.find(o => o[0] === chosen.value) || [])[1] || chosen.value;
     try {
       await api.resolve(item, chosen.value, $('[data-note]', form).value.trim());
       afFalseAlarms.delete(item.patient); // the patient's count may have changed
-      const label = (OUTCOMES.find(o => o[0] === chosen.value) || [])[1] || chosen.value;
       state.items.delete(id);
       li.remove();
       announce('Resolved as ' + label.toLowerCase() + ': ' + typeText(item).toLowerCase() + ' for patient ' + item.patient + '.');
       if (next && next.isConnected) $('.card__heading', next).focus(); else $('#main').focus();
       await load();
     } catch (e) {
-      showError('Could not resolve: ' + e.message);
+      if (e.status === 409) {
+        chosen.checked = false; // the outcome is chosen again for what the alert is now (the note is kept)
+        await refused(item, li, 'resolve (' + label.toLowerCase() + ')', e);
+      } else {
+        showError('Could not resolve: ' + (e.reason || e.message));
+      }
       button.disabled = false;
     }
   }

@@ -54,7 +54,10 @@ class OpenTaskQueryPlanIT {
         return new SearchQuery("Task").anyOf("status", OPEN).orderBy("priority_rank", true).orderBy("authored_on", false);
     }
 
-    /** EXPLAIN (FORMAT JSON) of the statement with its parameters bound, under the given planner settings. */
+    /**
+     * EXPLAIN (FORMAT JSON) of the statement with its parameters bound, under the given planner settings: the ids of
+     * the matches in order (a search's snapshot, {@code page}) or their count.
+     */
     private static JsonNode plan(TriageUser user, SearchQuery q, boolean page) {
         return db.tx(c -> {
             try (Statement st = c.createStatement()) {
@@ -65,11 +68,8 @@ class OpenTaskQueryPlanIT {
             }
             List<Object> params = new ArrayList<>();
             String where = q.where(user, params, c);
-            String sql = page ? TaskStore.pageSql(where, q) : TaskStore.countSql(where);
-            if (page) {
-                params.add(100);
-                params.add(0);
-            }
+            String sql = page ? TaskStore.idsSql(where, q) : TaskStore.countSql(where);
+            if (page) params.add(10_001);
             try (PreparedStatement ps = c.prepareStatement("explain (format json) " + sql)) {
                 TaskStore.bind(ps, params);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -90,10 +90,15 @@ class OpenTaskQueryPlanIT {
         return out;
     }
 
+    /** An index scan, or an index-only scan (the ids of a search's matches may come from the index alone). */
+    private static boolean readsAnIndex(String node) {
+        return node.startsWith("Index Scan") || node.startsWith("Index Only Scan");
+    }
+
     @Test
     void theWorklistOfAOneProgrammeClinicianIsReadInIndexOrderWithoutASort() {
         List<String> n = nodes(plan(CLINICIAN, worklist(), true));
-        assertThat(n).as("plan %s", n).noneMatch(s -> s.contains("Sort")).anyMatch(s -> s.startsWith("Index Scan"));
+        assertThat(n).as("plan %s", n).noneMatch(s -> s.contains("Sort")).anyMatch(OpenTaskQueryPlanIT::readsAnIndex);
     }
 
     @Test
@@ -101,7 +106,7 @@ class OpenTaskQueryPlanIT {
         for (TriageUser u : List.of(TWO_PROGRAMMES, ADMIN)) {
             List<String> n = nodes(plan(u, worklist(), true));
             assertThat(n).as("plan for %s: %s", u.username(), n).noneMatch(s -> s.contains("Sort"))
-                    .anyMatch(s -> s.startsWith("Index Scan"));
+                    .anyMatch(OpenTaskQueryPlanIT::readsAnIndex);
         }
     }
 
@@ -109,7 +114,7 @@ class OpenTaskQueryPlanIT {
     void theOpenTasksOfOneTypeAreReadInIndexOrderAndCountedFromTheIndexAlone() {
         SearchQuery byType = worklist().anyOf("episode_type", List.of("pause"));
         List<String> page = nodes(plan(CLINICIAN, byType, true));
-        assertThat(page).as("plan %s", page).noneMatch(s -> s.contains("Sort")).anyMatch(s -> s.startsWith("Index Scan"));
+        assertThat(page).as("plan %s", page).noneMatch(s -> s.contains("Sort")).anyMatch(OpenTaskQueryPlanIT::readsAnIndex);
         SearchQuery requestedOfType = new SearchQuery("Task").anyOf("status", List.of("requested"))
                 .anyOf("episode_type", List.of("pause"));
         List<String> count = nodes(plan(CLINICIAN, requestedOfType, false));
