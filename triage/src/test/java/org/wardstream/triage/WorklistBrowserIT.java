@@ -91,6 +91,7 @@ class WorklistBrowserIT {
     static final String PATIENT_STALE = "p-57a1e0";
     static final String PATIENT_COLLEAGUE = "p-c011ea";
     static final String PATIENT_LATE = "p-1a7e00";
+    static final String PATIENT_SESSION = "p-5e5510";
     static final String COLLEAGUE = "clinician-a2";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
@@ -110,6 +111,7 @@ class WorklistBrowserIT {
         enrol(PATIENT_STALE, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_COLLEAGUE, TriageTestServer.PROGRAMME_A);
         enrol(PATIENT_LATE, TriageTestServer.PROGRAMME_A);
+        enrol(PATIENT_SESSION, TriageTestServer.PROGRAMME_A);
         // the routine AF alert is older than the urgent one: priority must win over waiting time
         // (this patient's enrolment records a pacemaker: the AF alert carries the caveat)
         alert(change(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 95 * 60_000L, 2),
@@ -447,6 +449,44 @@ class WorklistBrowserIT {
         assertThat(c.findElement(By.cssSelector("[data-waiting]")).getText()).startsWith("escalated under 1 min ago,"
                 + " reopened (target 1 h)").doesNotContain("past target");
         assertThat(c.findElement(By.cssSelector("[data-overdue]")).isDisplayed()).isFalse();
+    }
+
+    /**
+     * The session ends (an idle timeout, or the service restarted: sessions are in memory) while a clinician resolves
+     * with a note: the page goes to sign in, and afterwards says the resolve was NOT saved and puts the outcome and
+     * note back (probe 16b D13: the form came back empty and nothing said the alert was still open).
+     */
+    @Test
+    @Order(6)
+    void aResolveRefusedBecauseTheSessionEndedIsNamedAsNotSavedAndItsDraftComesBack() throws Exception {
+        AlertChange opened = change(PATIENT_SESSION, EpisodeType.TACHYCARDIA, Severity.URGENT, NOW - 20 * 60_000L, 0);
+        String id = opened.episodeId();
+        String note = "Spoke to daughter, patient well, strap replaced";
+        alert(opened);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
+        card(id).findElement(By.cssSelector("input[type=radio][value=contacted-patient]")).click();
+        card(id).findElement(By.cssSelector("textarea[data-note]")).sendKeys(note);
+        browser.manage().deleteAllCookies(); // the session has ended
+        card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/login"));
+
+        signedIn();
+        wait.until(d -> d.findElement(By.id("notice")).isDisplayed());
+        assertThat(browser.findElement(By.id("notice")).getText())
+                .startsWith("Your session had ended, so your resolve (contacted patient) of ")
+                .endsWith(" for patient " + PATIENT_SESSION + " was NOT saved. Your outcome and note are back on the"
+                        + " alert: press the button again.");
+        assertThat(card(id).findElement(By.cssSelector("textarea[data-note]")).getAttribute("value")).isEqualTo(note);
+        assertThat(card(id).findElement(By.cssSelector("input[type=radio][value=contacted-patient]")).isSelected())
+                .isTrue();
+        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        assertThat(api.get("/fhir/Task/" + id).body()).as("still open").contains("\"status\":\"requested\"");
+
+        card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
+        assertThat(api.get("/fhir/Task/" + id).body()).contains("\"status\":\"completed\"").contains(note);
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */

@@ -59,6 +59,7 @@
     utc: false,
     filters: { type: '', programme: '' },
     source: null,
+    pending: null,           // the action being sent: {id, what}, so that a session found ended says what was lost
   };
 
   const $ = (sel, root = document) => root.querySelector(sel);
@@ -268,7 +269,59 @@
   };
 
   function signIn() {
+    saveDrafts();
     window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname));
+  }
+
+  // ------------------------------------------------------------------------------------------ drafts
+  // A session that ends (an idle timeout, the service restarted) sends the page to sign in: the outcomes chosen and
+  // notes typed are kept in this tab's sessionStorage meanwhile and put back after signing in, and an action that the
+  // ended session refused is named as NOT saved (a clinician who pressed Resolve and was asked to sign in could take
+  // the alert for resolved, and had to retype the note).
+  const DRAFTS_KEY = 'wardstream.worklist.drafts';
+
+  function saveDrafts() {
+    const cards = {};
+    document.querySelectorAll('#worklist > li[data-id]').forEach(li => {
+      const chosen = $('input[type=radio]:checked', li);
+      const note = $('[data-note]', li);
+      const text = note ? note.value : '';
+      if (chosen || text.trim()) cards[li.dataset.id] = { outcome: chosen ? chosen.value : null, note: text };
+    });
+    try {
+      // added to what an earlier sign-in kept (a page sent to sign in before its cards are drawn keeps those)
+      const kept = JSON.parse(window.sessionStorage.getItem(DRAFTS_KEY) || 'null') || {};
+      window.sessionStorage.setItem(DRAFTS_KEY, JSON.stringify({ cards: { ...(kept.cards || {}), ...cards },
+        pending: state.pending || kept.pending || null }));
+    } catch (e) { /* storage unavailable: nothing kept */ }
+  }
+
+  function restoreDrafts() {
+    let saved = null;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(DRAFTS_KEY) || 'null');
+      window.sessionStorage.removeItem(DRAFTS_KEY);
+    } catch (e) { return; }
+    if (!saved) return;
+    Object.entries(saved.cards || {}).forEach(([id, d]) => {
+      const li = document.querySelector('#worklist > li[data-id="' + CSS.escape(id) + '"]');
+      if (!li) return;
+      if (d.outcome) {
+        const radio = li.querySelector('input[type=radio][value="' + CSS.escape(d.outcome) + '"]');
+        if (radio) radio.checked = true;
+      }
+      const note = $('[data-note]', li);
+      if (note && d.note && !note.value) note.value = d.note;
+    });
+    const p = saved.pending;
+    if (p) {
+      const item = state.items.get(p.id);
+      const what = item ? ' of ' + typeText(item).toLowerCase() + ' for patient ' + item.patient : '';
+      const message = 'Your session had ended, so your ' + p.what + what + ' was NOT saved. '
+        + (item ? 'Your outcome and note are back on the alert: press the button again.' : 'The alert is no longer on your worklist.');
+      notice(message); // stays until the clinician acts (an error line is cleared by the next refresh)
+      announce(message);
+    }
   }
 
 
@@ -830,6 +883,7 @@
     if (!item) return;
     const btn = $('[data-ack-button]', li);
     btn.disabled = true;
+    state.pending = { id, what: 'acknowledgement' };
     try {
       replaceItem(await api.acknowledge(item));
       showConflict(li, null);
@@ -842,6 +896,7 @@
       else showError('Could not acknowledge: ' + (e.reason || e.message));
     } finally {
       btn.disabled = false;
+      state.pending = null;
     }
   }
 
@@ -869,6 +924,7 @@
     button.disabled = true;
     const next = li.nextElementSibling || li.previousElementSibling;
     const label = (OUTCOMES.find(o => o[0] === chosen.value) || [])[1] || chosen.value;
+    state.pending = { id, what: 'resolve (' + label.toLowerCase() + ')' };
     try {
       await api.resolve(item, chosen.value, $('[data-note]', form).value.trim());
       afFalseAlarms.delete(item.patient); // the patient's count may have changed
@@ -885,6 +941,8 @@
         showError('Could not resolve: ' + (e.reason || e.message));
       }
       button.disabled = false;
+    } finally {
+      state.pending = null;
     }
   }
 
@@ -946,6 +1004,7 @@
       $('#targets-text').textContent = 'default response targets (the service did not report its own)';
     }
     await load(true);
+    restoreDrafts();
     live();
   }
 
