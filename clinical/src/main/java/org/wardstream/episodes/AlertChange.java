@@ -34,6 +34,11 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
 
     /** The reason of device-offline's notifying close. */
     public static final String RECONNECTED = "reconnected";
+    /**
+     * The reason of the OPENED of a recurrence the cool-down held back that was still going on a cool-down after it
+     * was found: no longer flapping of the alert before it, so the team is told.
+     */
+    public static final String SUSTAINED_RECURRENCE = "came back within the cool-down after the previous alert and is still going on";
     /** The reason of a re-notification. */
     public static final String STILL_ONGOING = "still ongoing";
     /** The reason of the close of an alert still open when its patient was unenrolled (withdrawn or discharged). */

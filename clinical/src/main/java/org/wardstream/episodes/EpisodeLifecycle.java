@@ -44,8 +44,11 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       ({@link Transition#CLOCK_RESTART}: the episode had not ended): AF going on after a clock set back during an
  *       AF alert raises a new alert. (Another episode starting inside the last alerted one is the same condition
  *       seen again, e.g. a device-offline inside an outage already alerted, which a backlog filled: suppressed.)
- *       Exception for safety: a suppressed episode that meets an escalation condition is promoted to an alert
- *       (OPENED at the escalated severity).</li>
+ *       Exceptions for safety: a suppressed episode that meets an escalation condition is promoted to an alert
+ *       (OPENED at the escalated severity); one still going on a cool-down after it was found (after the last
+ *       alert's end, for one that started inside that alert's episode) is no flapping and is alerted then (OPENED,
+ *       {@link AlertChange#SUSTAINED_RECURRENCE}; the Flink layer's timer brings it when no transition comes, e.g.
+ *       a device offline again soon after it reconnected).</li>
  *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
  *       it raises the severity. Conditions arrive as ESCALATE transitions: from the detectors (severe
  *       bradycardia) or from the CEP patterns over the detectors' cues (AF with a fast ventricular rate, pause
@@ -85,6 +88,7 @@ public final class EpisodeLifecycle {
         Rule rule = rules.rule(t.type());
         List<AlertChange> out = new ArrayList<>(2);
         closeExpiredWindow(s, t, rule, out);
+        promoteIfSustained(s, t, rule, out);
         switch (t.kind()) {
             case START -> {
                 if (s.phase == IDLE) start(s, t, rule, out);
@@ -139,7 +143,37 @@ public final class EpisodeLifecycle {
         if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN) {
             next = min(next, s.lastNotifiedMs + rule.renotify().interval().toMillis());
         }
+        if (s.phase == SUPPRESSED) next = min(next, sustainedAtMs(s, rule));
         return next;
+    }
+
+    /**
+     * When a recurrence held back by the cool-down has gone on long enough to be alerted: a cool-down after it was
+     * found (its START), or after the last alert's end for one that started inside that alert's episode (the
+     * condition seen again, e.g. a backlog refilling an outage already alerted: only what goes on after the alert's
+     * end is new). {@link EpisodeState#lastNotifiedMs} holds the time it was found while the episode is suppressed;
+     * state written before this rule (where it held the previous alert's last notification) counts from the
+     * episode's start.
+     */
+    private static long sustainedAtMs(EpisodeState s, Rule rule) {
+        return Math.max(Math.max(s.lastNotifiedMs, s.episodeStartMs), s.lastAlertEndMs) + rule.coolDown().toMillis();
+    }
+
+    /**
+     * A recurrence held back by the cool-down that is still going on a cool-down after it was found is no flapping of
+     * the episode the team was told about: it is alerted (OPENED, {@link AlertChange#SUSTAINED_RECURRENCE}), at the
+     * time that became due (as its TICK would have), whichever transition shows it first. Without this a condition
+     * that came back soon after its alert closed (AF an hour later, a device offline again after a short
+     * reconnection) stayed silent for as long as it lasted.
+     */
+    private static void promoteIfSustained(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.phase != SUPPRESSED) return;
+        long due = sustainedAtMs(s, rule);
+        if (t.atMs() < due) return;
+        if (s.suppressedCount > 0) s.suppressedCount--; // alerted: no longer a held-back recurrence
+        Transition at = t.atMs() == due && t.kind() == Transition.Kind.TICK ? t
+                : Transition.tick(t.patient(), t.type(), due, t.detectorVersion()).inProgramme(t.programme());
+        open(s, at, rule, AlertChange.SUSTAINED_RECURRENCE, out);
     }
 
     private static void start(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
@@ -157,6 +191,7 @@ public final class EpisodeLifecycle {
                 && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
             s.suppressedCount++;
+            s.lastNotifiedMs = t.atMs(); // while suppressed: when it was found (see sustainedAtMs)
         } else {
             s.phase = PENDING;
         }

@@ -55,6 +55,10 @@ public final class EpisodeState extends CompactState {
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
     public long lastEvidenceMs = NO_TIME;
+    /**
+     * OPEN: when the team was last notified of the episode (re-notification counts from here). SUPPRESSED: when the
+     * held-back recurrence was found (its START; it is alerted if still going on a cool-down later).
+     */
     public long lastNotifiedMs = NO_TIME;
     /** End (device time) of the last episode that raised an alert: the cool-down runs from here. */
     public long lastAlertEndMs = NO_TIME;

@@ -269,8 +269,66 @@ class EpisodeLifecycleTest {
         assertThat(closed.episodeEndMs()).isEqualTo(T0 + 30 * HOUR);
         // a suppressed (cool-down) offline episode gets no "reconnected" either
         r.out.clear();
-        r.on(start(EpisodeType.DEVICE_OFFLINE, T0 + 30 * HOUR + 10 * MIN, T0 + 32 * HOUR)).on(end(EpisodeType.DEVICE_OFFLINE, T0 + 33 * HOUR));
+        r.on(start(EpisodeType.DEVICE_OFFLINE, T0 + 30 * HOUR + 10 * MIN, T0 + 32 * HOUR)).on(end(EpisodeType.DEVICE_OFFLINE, T0 + 32 * HOUR + 50 * MIN));
         assertThat(r.out).isEmpty();
+    }
+
+    @Test
+    void aRecurrenceHeldBackByTheCoolDownIsAlertedWhenStillGoingOnACoolDownAfterItWasFound() {
+        // a device offline again 10 min after it reconnected (inside the 1 h cool-down) and silent for days: the team
+        // was told "reconnected"; the new outage is held back, then alerted an hour after it was found
+        Run r = new Run().on(start(EpisodeType.DEVICE_OFFLINE, T0, T0 + 2 * HOUR)).on(end(EpisodeType.DEVICE_OFFLINE, T0 + 3 * HOUR));
+        r.out.clear();
+        r.on(start(EpisodeType.DEVICE_OFFLINE, T0 + 3 * HOUR + 10 * MIN, T0 + 5 * HOUR + 10 * MIN));
+        assertThat(r.out).as("held back at first").isEmpty();
+        long due = T0 + 6 * HOUR + 10 * MIN;
+        assertThat(EpisodeLifecycle.nextTimerMs(r.s, RULES.rule(EpisodeType.DEVICE_OFFLINE))).isEqualTo(due);
+        r.on(Transition.tick(P, EpisodeType.DEVICE_OFFLINE, due - 1, DV));
+        assertThat(r.out).isEmpty();
+        r.on(Transition.tick(P, EpisodeType.DEVICE_OFFLINE, due, DV));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        AlertChange opened = r.out.get(0);
+        assertThat(opened.notifyTeam()).isTrue();
+        assertThat(opened.reason()).isEqualTo(AlertChange.SUSTAINED_RECURRENCE);
+        assertThat(opened.episodeStartMs()).isEqualTo(T0 + 3 * HOUR + 10 * MIN);
+        assertThat(opened.atMs()).isEqualTo(due);
+        assertThat(opened.suppressedRecurrences()).as("alerted itself: not counted as held back").isZero();
+        // from then on it is an ordinary alert: re-notified daily, closed with "reconnected"
+        r.on(Transition.tick(P, EpisodeType.DEVICE_OFFLINE, due + 24 * HOUR, DV)).on(end(EpisodeType.DEVICE_OFFLINE, due + 30 * HOUR));
+        assertThat(r.kinds()).containsExactly(OPENED, UPDATED, CLOSED);
+        assertThat(r.out.get(2).episodeId()).isEqualTo(opened.episodeId());
+        assertThat(r.out.get(2).reason()).isEqualTo(AlertChange.RECONNECTED);
+    }
+
+    @Test
+    void aSustainedRecurrenceIsAlertedAtItsDueTimeWhicheverTransitionShowsIt() {
+        // AF alerted and closed; AF again 20 min later (inside the 1 h cool-down) for 5 h. Without a TICK the next
+        // UPDATE shows it: OPENED at the due time (an hour after it was found), not at the UPDATE's own time
+        Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + MIN))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 30 * MIN));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED);
+        r.out.clear();
+        r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 50 * MIN, T0 + 51 * MIN));
+        r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 100 * MIN, 95));
+        assertThat(r.out).isEmpty();
+        r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 140 * MIN, 95));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        assertThat(r.out.get(0).atMs()).isEqualTo(T0 + 111 * MIN);
+        assertThat(r.out.get(0).episodeStartMs()).isEqualTo(T0 + 50 * MIN);
+        r.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * HOUR));
+        assertThat(r.kinds()).containsExactly(OPENED, CLOSED);
+        // a short recurrence (flapping) after that is still held back and counted in the next alert
+        r.out.clear();
+        r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * HOUR + 10 * MIN, T0 + 6 * HOUR + 11 * MIN))
+                .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * HOUR + 40 * MIN));
+        assertThat(r.out).isEmpty();
+        // an END that comes after the due time with no TICK between: alerted at the due time, then closed
+        Run late = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 30 * MIN));
+        late.out.clear();
+        late.on(start(EpisodeType.TACHYCARDIA, T0 + 40 * MIN, T0 + 50 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 3 * HOUR));
+        assertThat(late.kinds()).containsExactly(OPENED, CLOSED);
+        assertThat(late.out.get(0).atMs()).isEqualTo(T0 + 80 * MIN);
+        assertThat(late.out.get(1).episodeEndMs()).isEqualTo(T0 + 3 * HOUR);
     }
 
     @Test

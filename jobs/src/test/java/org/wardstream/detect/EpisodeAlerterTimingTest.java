@@ -309,4 +309,39 @@ class EpisodeAlerterTimingTest {
         assertThat(race(before, due + 7 * MIN - 1, after, true, IngestSettings.defaults()))
                 .extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
     }
+    private static StreamedTransition offline(Transition.Kind kind, long startMs, long atMs) {
+        Transition t = kind == Transition.Kind.START
+                ? Transition.start("p-timing", EpisodeType.DEVICE_OFFLINE, startMs, atMs, "offline-1", Map.of())
+                : Transition.end("p-timing", EpisodeType.DEVICE_OFFLINE, atMs, "offline-1", Map.of());
+        return StreamedTransition.of(t, "prog-a", 0, atMs);
+    }
+
+    /**
+     * A device offline again 10 minutes after it reconnected (inside device-offline's 1 h cool-down) stays silent: no
+     * transition comes while it is offline, so only the event-time timer can tell the team, an hour after the outage
+     * was found.
+     */
+    @Test
+    void aRecurrenceHeldBackByTheCoolDownIsAlertedByItsTimerWhenNoTransitionComes() throws Exception {
+        long h = 60 * MIN;
+        try (var harness = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+                new EpisodeAlerter(Rules.loadClasspath(), IngestSettings.defaults()),
+                (StreamedTransition s) -> PatientKeys.of(s.programme, s.patientId), PatientKeys::of, Types.STRING)) {
+            harness.processElement2(new StreamRecord<>(enrolment(Map.of())));
+            for (StreamedTransition t : List.of(offline(Transition.Kind.START, T0, T0 + 2 * h),
+                    offline(Transition.Kind.END, 0, T0 + 3 * h),
+                    offline(Transition.Kind.START, T0 + 3 * h + 10 * MIN, T0 + 5 * h + 10 * MIN))) {
+                harness.processElement1(new StreamRecord<>(t, t.atMs));
+            }
+            assertThat(harness.extractOutputValues()).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED");
+            harness.processBothWatermarks(new Watermark(T0 + 30 * h)); // other patients' data move event time on
+            List<StreamedAlertChange> out = harness.extractOutputValues();
+            assertThat(out).extracting(c -> c.kind).containsExactly("OPENED", "CLOSED", "OPENED");
+            StreamedAlertChange again = out.get(2);
+            assertThat(again.episodeStartMs).isEqualTo(T0 + 3 * h + 10 * MIN);
+            assertThat(again.atMs).isEqualTo(T0 + 6 * h + 10 * MIN);
+            assertThat(again.notifyTeam).isTrue();
+            assertThat(again.reason).isEqualTo(org.wardstream.episodes.AlertChange.SUSTAINED_RECURRENCE);
+        }
+    }
 }
