@@ -162,6 +162,27 @@ class DeviceEventDeserializerTest {
     }
 
     @Test
+    void aDeviceClockSetRightAgainIsAnalysedUncorrectedAtOnce() {
+        long ahead = 3 * 86_400_000L;
+        for (int m = 0; m < 5; m++) {
+            decide("p1", aheadHeartRate("hr-" + m, T0.plusSeconds(60L * m), ahead));
+        }
+        assertThat(decide("p1", aheadHeartRate("hr-5", T0.plusSeconds(300), ahead)).reading.time)
+                .isEqualTo(T0.plusSeconds(302).toEpochMilli());
+        for (int m = 6; m < 20; m++) { // the clock set right: no reading lost, none moved
+            Instant t = T0.plusSeconds(60L * m);
+            IngestRecord r = decide("p1", TestEvents.heartRate("hr-" + m, t, 70));
+            assertThat(r.isAccepted()).as("reading %d", m).isTrue();
+            assertThat(r.reading.time).isEqualTo(t.toEpochMilli());
+        }
+        // the offset is dropped: a backlog uploaded now is not moved back three days
+        DeviceEvent backlog = DeviceEvent.newBuilder(TestEvents.heartRate("late", T0.plusSeconds(600), 70))
+                .setTimeReceived(T0.plusSeconds(3600)).build();
+        assertThat(deserializer.toIngestRecord(TestEvents.keyBytes("p1"), TestEvents.valueBytes(backlog),
+                T0.plusSeconds(3600).toEpochMilli(), "o", -1).reading.time).isEqualTo(T0.plusSeconds(600).toEpochMilli());
+    }
+
+    @Test
     void aSingleReadingDaysAheadFromANormalDeviceStaysRefused() {
         for (int m = 0; m < 30; m++) {
             Instant t = T0.plusSeconds(60L * m);

@@ -21,6 +21,7 @@ import org.wardstream.alerting.AlertMessage;
 import org.wardstream.contract.Topics;
 import org.wardstream.embedded.CommittedTopicReader;
 import org.wardstream.episodes.AlertChange;
+import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.TestEvents;
 import org.wardstream.schema.EnrolmentStatus;
@@ -28,6 +29,7 @@ import org.wardstream.schema.WearDetection;
 import org.wardstream.schema.WearState;
 import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.jobs.DetectionPipelineIT.Sent;
+import org.wardstream.metrics.InProcessMetrics;
 import org.wardstream.testkit.PipelineKit;
 
 /**
@@ -46,7 +48,8 @@ class ClockAheadIT {
     static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
 
     @RegisterExtension
-    static final PipelineKit KIT = PipelineKit.builder().parallelism(PARALLELISM).build();
+    static final PipelineKit KIT = PipelineKit.builder().parallelism(PARALLELISM)
+            .configure(InProcessMetrics::configure).build();
 
     final Random random = new Random(5);
 
@@ -111,6 +114,13 @@ class ClockAheadIT {
                     .filter(r -> "future-time".equals(header(r, Topics.HEADER_DLQ_REASON))).toList();
             assertThat(futureTime).hasSize(4).allSatisfy(r -> assertThat(header(r, Topics.HEADER_DLQ_DETAIL))
                     .contains("trusted after 5 agreeing readings over 120 s"));
+            // operators see it: one offset applied (and logged), none dropped, and every later reading of the device
+            // (minutes 14 to 199) accepted at a corrected time
+            String jobId = job.getJobID().toHexString();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                    IngestPipelineIT.count(jobId, IngestMetrics.CLOCK_REBASED)).isEqualTo(186));
+            assertThat(IngestPipelineIT.count(jobId, IngestMetrics.CLOCK_OFFSET_APPLIED)).isEqualTo(1);
+            assertThat(IngestPipelineIT.count(jobId, IngestMetrics.CLOCK_OFFSET_DROPPED)).isZero();
         } finally {
             job.cancel().get();
         }
