@@ -30,7 +30,9 @@ import java.util.Map;
  * {@code [-T, T]}) while an offset is in use: that is left uncorrected, so a device whose clock is set right loses
  * nothing while its offset is being dropped. A candidate ahead of the offset in use is still ahead after rebasing,
  * so it is refused {@code future-time} until its run is trusted: a single reading dated days ahead never moves
- * anyone's event time.
+ * anyone's event time. Limit: a reading within the tolerance of the offset in use is corrected by it, so a clock set
+ * from 6 min ahead to 2 min ahead keeps its 6-min correction (readings placed up to the tolerance early) until the
+ * estimate is rebuilt.
  *
  * <p>The estimate lives in memory (one instance per Kafka source reader; a device's records, keyed by programme,
  * patient and source, go to one partition) and holds only devices with an offset or a run under way, at most
