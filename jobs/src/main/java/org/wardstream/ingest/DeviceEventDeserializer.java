@@ -6,6 +6,8 @@ import java.util.Map;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,17 +15,27 @@ import org.apache.kafka.common.header.Header;
 import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.contract.Topics;
 import org.wardstream.schema.DeviceEvent;
+import org.wardstream.schema.ActivitySample;
 import org.wardstream.schema.DeviceEventKey;
+import org.wardstream.schema.RrIntervalBatch;
 import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.schema.wire.DecodeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns every {@code device-events} record into exactly one {@link IngestRecord}: decoded and
  * validated, or refused with its original bytes and a reason. Decoding here (in the source) lets
  * the watermark use device time per Kafka partition, and lets refused records never move it.
+ *
+ * <p>A device whose clock runs consistently ahead of its receipt times has its readings rebased here, before they are
+ * validated and given event time ({@link DeviceClockOffsets}: the offset is trusted after a few agreeing readings;
+ * those before it are refused {@code future-time}). Each offset applied, changed or dropped is logged with the
+ * patient key (programme and pseudonym, never the device's source id) and counted.
  */
 public final class DeviceEventDeserializer implements KafkaRecordDeserializationSchema<IngestRecord> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceEventDeserializer.class);
 
     private final IngestSettings settings;
     private final AvroCodec<DeviceEventKey> keys;
@@ -31,6 +43,10 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     private transient EventValidator validator;
     private transient Counter consumed;
     private transient Map<DeadLetterReason, Counter> refused;
+    private transient DeviceClockOffsets clocks;
+    private transient Counter offsetsApplied;
+    private transient Counter offsetsDropped;
+    private transient Counter rebased;
 
     public DeviceEventDeserializer(IngestSettings settings) {
         this.settings = settings;
@@ -41,7 +57,15 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
         validator = new EventValidator(settings);
-        consumed = IngestMetrics.counter(context.getMetricGroup(), IngestMetrics.CONSUMED);
+        clocks = new DeviceClockOffsets(settings.clockOffset(), settings.futureTolerance());
+        MetricGroup metrics = context.getMetricGroup();
+        consumed = IngestMetrics.counter(metrics, IngestMetrics.CONSUMED);
+        offsetsApplied = IngestMetrics.counter(metrics, IngestMetrics.CLOCK_OFFSET_APPLIED);
+        offsetsDropped = IngestMetrics.counter(metrics, IngestMetrics.CLOCK_OFFSET_DROPPED);
+        rebased = IngestMetrics.counter(metrics, IngestMetrics.CLOCK_REBASED);
+        DeviceClockOffsets estimate = clocks;
+        metrics.addGroup(IngestMetrics.GROUP).gauge(IngestMetrics.DEVICES_WITH_CLOCK_OFFSET,
+                (Gauge<Integer>) estimate::devicesWithOffset);
         refused = new EnumMap<>(DeadLetterReason.class);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             if (reason != DeadLetterReason.UNKNOWN_PATIENT && reason != DeadLetterReason.PROGRAMME_MISMATCH
@@ -71,10 +95,13 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
         if (validator == null) {
             validator = new EventValidator(settings); // used outside a Flink source (tests, replay checks)
         }
+        if (clocks == null) {
+            clocks = new DeviceClockOffsets(settings.clockOffset(), settings.futureTolerance());
+        }
         try {
             DeviceEventKey key = keys.decode(keyBytes);
             DeviceEvent value = values.decode(valueBytes);
-            DeviceReading reading = validator.validate(key, value, brokerTimestamp);
+            DeviceReading reading = validateOnDeviceClock(key, value, brokerTimestamp);
             reading.rawKey = keyBytes;
             reading.rawValue = valueBytes;
             reading.origin = origin;
@@ -97,6 +124,120 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
                     describe("checking the event failed: " + e.getClass().getSimpleName(), sourceLine), origin,
                     brokerTimestamp, sourceLine));
         }
+    }
+
+    /**
+     * Validates the event rebased by its device's clock offset, and lets the offset estimate see its clock when the
+     * receipt time is trusted and the event was accepted or refused {@code future-time} only. The reading that makes
+     * an offset trusted is validated again with it.
+     */
+    private DeviceReading validateOnDeviceClock(DeviceEventKey key, DeviceEvent value, long brokerTimestamp)
+            throws EventValidator.Rejection {
+        long lead = leadMs(value);
+        String device = lead == Long.MIN_VALUE ? null
+                : DeviceClockOffsets.device(key.getProgramme(), key.getPatientId(), key.getSourceId());
+        long offset = device == null ? 0 : clocks.offsetFor(device, lead);
+        boolean trusted = device != null && receiptTrusted(value.getTimeReceived().toEpochMilli(), brokerTimestamp);
+        try {
+            DeviceReading reading = validator.validate(key, rebased(value, offset), brokerTimestamp);
+            if (trusted) {
+                report(key, clocks.observe(device, lead, reading.timeReceived));
+            }
+            return counted(reading, offset);
+        } catch (EventValidator.Rejection e) {
+            if (!trusted || e.reason() != DeadLetterReason.FUTURE_TIME) {
+                throw e;
+            }
+            DeviceClockOffsets.Change change = clocks.observe(device, lead, value.getTimeReceived().toEpochMilli());
+            report(key, change);
+            if (change != null && change.offsetMs() != offset) {
+                long now = clocks.offsetFor(device, lead);
+                return counted(validator.validate(key, rebased(value, now), brokerTimestamp), now);
+            }
+            int pending = clocks.pending(device);
+            if (pending == 0) {
+                throw e;
+            }
+            DeviceClockOffsets.Settings s = clocks.settings();
+            throw new EventValidator.Rejection(e.reason(), e.getMessage() + "; a device clock offset is trusted after "
+                    + s.readings() + " agreeing readings over " + s.span().toSeconds() + " s (this device so far: "
+                    + pending + ")");
+        }
+    }
+
+    private DeviceReading counted(DeviceReading reading, long offset) {
+        if (offset != 0 && rebased != null) {
+            rebased.inc();
+        }
+        return reading;
+    }
+
+    private void report(DeviceEventKey key, DeviceClockOffsets.Change change) {
+        if (change == null) {
+            return;
+        }
+        String patient = PatientKeys.of(key.getProgramme(), key.getPatientId());
+        if (change.applied()) {
+            LOG.warn("Device clock offset {}: a device of patient {} runs {} s ahead of its receipt times ({} agreeing "
+                            + "readings over {} s); its readings are analysed at device time minus {} s until its clock "
+                            + "is set right", change.previousMs() == 0 ? "applied" : "changed from "
+                            + change.previousMs() / 1000 + " s", patient, change.offsetMs() / 1000, change.readings(),
+                    change.spanMs() / 1000, change.offsetMs() / 1000);
+            if (offsetsApplied != null) {
+                offsetsApplied.inc();
+            }
+        } else {
+            LOG.info("Device clock offset dropped: a device of patient {} reports its time within the tolerance again "
+                            + "({} agreeing readings over {} s; the offset was {} s); its readings are analysed uncorrected",
+                    patient, change.readings(), change.spanMs() / 1000, change.previousMs() / 1000);
+            if (offsetsDropped != null) {
+                offsetsDropped.inc();
+            }
+        }
+    }
+
+    /** A receipt time the device's clock may be judged against: not ahead of the broker or the job's clock. */
+    private boolean receiptTrusted(long received, long brokerTimestamp) {
+        long tolerance = settings.futureTolerance().toMillis();
+        long now = System.currentTimeMillis();
+        if (received > now + tolerance) {
+            return false;
+        }
+        return brokerTimestamp <= 0 || (received <= brokerTimestamp + tolerance && brokerTimestamp <= now + tolerance
+                && received >= brokerTimestamp - settings.maxReceiptLag().toMillis());
+    }
+
+    /**
+     * The event's lead: its latest claimed instant (device time; an RR batch's last beat; an activity interval's end)
+     * minus its receipt time; {@code Long.MIN_VALUE} when a time is missing (the validator refuses it).
+     */
+    static long leadMs(DeviceEvent event) {
+        if (event.getTime() == null || event.getTimeReceived() == null) {
+            return Long.MIN_VALUE;
+        }
+        long latest = event.getTime().toEpochMilli();
+        if (event.getPayload() instanceof RrIntervalBatch rr && rr.getStart() != null && rr.getRrMs() != null) {
+            long beat = rr.getStart().toEpochMilli();
+            for (Integer v : rr.getRrMs()) {
+                beat += v == null ? 0 : Math.max(0, v);
+            }
+            latest = Math.max(latest, beat);
+        } else if (event.getPayload() instanceof ActivitySample a) {
+            latest += Math.max(0, a.getIntervalSeconds()) * 1000L;
+        }
+        return latest - event.getTimeReceived().toEpochMilli();
+    }
+
+    /** The event with its device times (time, an RR batch's start) moved back by the offset; receipt unchanged. */
+    static DeviceEvent rebased(DeviceEvent event, long offsetMs) {
+        if (offsetMs == 0) {
+            return event;
+        }
+        DeviceEvent.Builder b = DeviceEvent.newBuilder(event).setTime(event.getTime().minusMillis(offsetMs));
+        if (event.getPayload() instanceof RrIntervalBatch rr && rr.getStart() != null) {
+            b.setPayload(RrIntervalBatch.newBuilder(rr).setStart(rr.getStart().minusMillis(offsetMs)).build());
+        }
+        return b.build();
     }
 
     private static String describe(String message, int sourceLine) {

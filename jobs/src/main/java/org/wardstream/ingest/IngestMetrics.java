@@ -18,6 +18,17 @@ public final class IngestMetrics {
     public static final String REASON = "reason";
     public static final String ENROLMENTS_REJECTED = "enrolmentsRejected";
     /**
+     * Ingest: a device's clock offset became trusted (or changed): its readings are rebased (DeviceClockOffsets);
+     * logged with the patient key.
+     */
+    public static final String CLOCK_OFFSET_APPLIED = "deviceClockOffsetApplied";
+    /** Ingest: a device's clock offset was dropped (its clock reports within the tolerance again). */
+    public static final String CLOCK_OFFSET_DROPPED = "deviceClockOffsetDropped";
+    /** Ingest: readings accepted with their device times rebased by their device's clock offset. */
+    public static final String CLOCK_REBASED = "clockRebasedReadings";
+    /** Ingest (gauge, per source reader): devices whose readings are being rebased by a clock offset now. */
+    public static final String DEVICES_WITH_CLOCK_OFFSET = "devicesWithClockOffset";
+    /**
      * Records (readings at the gate and the detector, transitions at the alerter) that waited for their patient's
      * enrolment longer than the enrolment grace and were dropped (readings: dead-lettered {@code unknown-patient}).
      */

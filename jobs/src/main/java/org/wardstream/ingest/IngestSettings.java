@@ -22,36 +22,40 @@ import org.wardstream.schema.wire.DecodeLimits;
  * @param maxReceiptLag       how far timeReceived may lie before the broker's record timestamp (a gateway
  *                            buffering before it produces); further is refused as {@code stale-time}
  * @param decodeLimits        bounds on record size and declared lengths, checked before decoding
+ * @param clockOffset         when a device's clock running ahead of its receipt times is trusted and corrected
+ *                            ({@link DeviceClockOffsets}: 5 agreeing readings over 2 min, at most 10,000 devices
+ *                            remembered per source reader)
  */
 public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, Duration outOfOrderness,
                              Duration idleness, Duration dedupHorizon, int dedupMaxIdsPerPatient,
-                             Duration maxDeviceAge, Duration maxReceiptLag, DecodeLimits decodeLimits)
+                             Duration maxDeviceAge, Duration maxReceiptLag, DecodeLimits decodeLimits,
+                             DeviceClockOffsets.Settings clockOffset)
         implements Serializable {
 
     public static IngestSettings defaults() {
         return new IngestSettings(Duration.ofMinutes(5), Duration.ofMinutes(5), Duration.ofMinutes(5),
                 Duration.ofSeconds(30), Duration.ofMinutes(30), 8192, Duration.ofDays(7), Duration.ofHours(24),
-                DecodeLimits.defaults());
+                DecodeLimits.defaults(), DeviceClockOffsets.Settings.defaults());
     }
 
     public IngestSettings withEnrolmentGrace(Duration grace) {
         return new IngestSettings(futureTolerance, grace, outOfOrderness, idleness, dedupHorizon,
-                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits, clockOffset);
     }
 
     public IngestSettings withOutOfOrderness(Duration bound) {
         return new IngestSettings(futureTolerance, enrolmentGrace, bound, idleness, dedupHorizon,
-                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits, clockOffset);
     }
 
     public IngestSettings withIdleness(Duration idle) {
         return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idle, dedupHorizon,
-                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits);
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits, clockOffset);
     }
 
     public IngestSettings withClockWindows(Duration future, Duration deviceAge, Duration receiptLag) {
         return new IngestSettings(future, enrolmentGrace, outOfOrderness, idleness, dedupHorizon,
-                dedupMaxIdsPerPatient, deviceAge, receiptLag, decodeLimits);
+                dedupMaxIdsPerPatient, deviceAge, receiptLag, decodeLimits, clockOffset);
     }
 
     /**
@@ -84,6 +88,11 @@ public record IngestSettings(Duration futureTolerance, Duration enrolmentGrace, 
 
     public IngestSettings withDecodeLimits(DecodeLimits limits) {
         return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idleness, dedupHorizon,
-                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, limits);
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, limits, clockOffset);
+    }
+
+    public IngestSettings withClockOffset(DeviceClockOffsets.Settings offsets) {
+        return new IngestSettings(futureTolerance, enrolmentGrace, outOfOrderness, idleness, dedupHorizon,
+                dedupMaxIdsPerPatient, maxDeviceAge, maxReceiptLag, decodeLimits, offsets);
     }
 }

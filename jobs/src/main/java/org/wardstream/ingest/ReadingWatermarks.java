@@ -11,7 +11,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
  * Event-time watermarks for {@code device-events}: device time with a bounded out-of-orderness,
  * advanced only by accepted readings (a refused record, e.g. one dated two days ahead, never moves
  * event time), with idleness so a quiet partition does not hold the watermark back. Applied in the
- * Kafka source, so it runs per partition.
+ * Kafka source, so it runs per partition. The device time is the corrected one for a device whose clock runs ahead
+ * ({@link DeviceClockOffsets}, applied by the deserializer before this), so corrected times drive detection.
  */
 public final class ReadingWatermarks {
     private ReadingWatermarks() {

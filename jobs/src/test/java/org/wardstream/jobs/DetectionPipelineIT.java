@@ -55,13 +55,17 @@ class DetectionPipelineIT {
     record Sent(String patient, DeviceEvent event) {
     }
 
-    DeviceEvent event(String id, long time, long received, Object payload) {
+    static DeviceEvent event(String id, long time, long received, Object payload) {
         return DeviceEvent.newBuilder().setEventId(id).setTime(Instant.ofEpochMilli(time))
                 .setTimeReceived(Instant.ofEpochMilli(received)).setUtcOffsetMinutes(0).setPayload(payload).build();
     }
 
     /** A minute of beats: sinus, AF at a fast ventricular rate (~120/min), or sinus with one clean 3.6 s pause. */
     DeviceEvent rrMinute(String patient, long start, long received, String rhythm) {
+        return rrMinute(random, patient, start, received, rhythm);
+    }
+
+    static DeviceEvent rrMinute(Random random, String patient, long start, long received, String rhythm) {
         List<Integer> rr = new ArrayList<>();
         long t = 0;
         while (t < 60_000) {
@@ -127,7 +131,7 @@ class DetectionPipelineIT {
         List<Sent> before = live.stream().filter(s -> s.event().getTimeReceived().toEpochMilli() <= reconnect).toList();
         List<Sent> after = new ArrayList<>(backlog);
         after.addAll(live.subList(before.size(), live.size()));
-        send(before);
+        send(KIT, before);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
@@ -143,7 +147,7 @@ class DetectionPipelineIT {
                 read(reader, alerts);
                 return has(alerts, "offline", "device-offline", AlertChange.Kind.OPENED);
             });
-            send(after);
+            send(KIT, after);
             await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
                 read(reader, alerts);
                 assertThat(alerts).extracting(a -> a.patient() + " " + a.episodeType() + " " + a.kind())
@@ -189,8 +193,8 @@ class DetectionPipelineIT {
         reader.poll().forEach(r -> alerts.add(FhirAlerts.parse(new String(r.value(), StandardCharsets.UTF_8))));
     }
 
-    static void send(List<Sent> events) throws Exception {
-        KIT.sendAll(events.stream().map(s -> new ProducerRecord<>(Topics.DEVICE_EVENTS, null,
+    static void send(PipelineKit kit, List<Sent> events) throws Exception {
+        kit.sendAll(events.stream().map(s -> new ProducerRecord<>(Topics.DEVICE_EVENTS, null,
                 s.event().getTimeReceived().toEpochMilli(), TestEvents.keyBytes(s.patient()),
                 TestEvents.valueBytes(s.event()))).toList());
     }
