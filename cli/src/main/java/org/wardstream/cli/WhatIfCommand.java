@@ -40,6 +40,7 @@ import org.wardstream.whatif.WhatIfReport;
 import org.wardstream.whatif.WhatIfResult;
 import org.wardstream.whatif.WhatIfTopology;
 
+import org.wardstream.equity.ClinicianTime;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,9 +97,9 @@ public final class WhatIfCommand implements Callable<Integer> {
             + "offsets when the run starts.")
     String to;
 
-    @Option(names = "--minutes-per-alert", defaultValue = "10", description = "Clinician minutes per alert for "
-            + "the workload estimate (default ${DEFAULT-VALUE}).")
-    double minutesPerAlert;
+    @Option(names = "--minutes-per-alert", description = "Clinician minutes per alert for the workload estimate "
+            + "(default ${DEFAULT-VALUE}: the planning figure the equity report's alert burden uses too).")
+    double minutesPerAlert = ClinicianTime.MINUTES_PER_ALERT;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;

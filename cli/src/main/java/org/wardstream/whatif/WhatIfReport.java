@@ -1,5 +1,7 @@
 package org.wardstream.whatif;
 
+import org.wardstream.equity.ClinicianTime;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,6 +62,12 @@ public final class WhatIfReport {
         return EquityReport.esc(o == null ? "" : String.valueOf(o));
     }
 
+    /** The minutes per alert as printed ("15", not "15.0"). */
+    private static String minutes(Map<String, Object> j) {
+        return j.get("minutes_per_alert") instanceof Number n ? ClinicianTime.text(n.doubleValue())
+                : String.valueOf(j.get("minutes_per_alert"));
+    }
+
     public static String html(Map<String, Object> j) {
         StringBuilder h = new StringBuilder(32 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -75,7 +83,7 @@ public final class WhatIfReport {
                 .append(" to ").append(esc(w.get("to") == null ? "(end)" : w.get("to")))
                 .append(" (").append(esc(w.get("calendar_days"))).append(" calendar day(s)) &middot; ")
                 .append(esc(j.get("patients"))).append(" patients &middot; ").append(esc(j.get("patient_days")))
-                .append(" patient-days &middot; ").append(esc(j.get("minutes_per_alert")))
+                .append(" patient-days &middot; ").append(esc(minutes(j)))
                 .append(" clinician minutes per alert &middot; ").append(esc(j.get("readings_admitted")))
                 .append(" device events analysed").append(refusedText(map(j, "events_refused_by_ingest")))
                 .append("</p>\n");
@@ -199,9 +207,11 @@ public final class WhatIfReport {
                 .append(esc(cand.get("total"))).append("</td><td>").append(esc(curRate.get("total")))
                 .append("</td><td>").append(esc(candRate.get("total"))).append("</td></tr>\n</table>\n");
         Map<String, Object> hours = map(j, "clinician_hours_per_week");
-        h.append("<p class=\"reading\">Clinician time at ").append(esc(j.get("minutes_per_alert")))
+        h.append("<p class=\"reading\">Clinician time at ").append(esc(minutes(j)))
                 .append(" minutes per alert: ").append(esc(hours.get("current"))).append(" hours a week with the "
-                        + "current rules, ").append(esc(hours.get("candidate"))).append(" with the candidate.</p>\n");
+                        + "current rules, ").append(esc(hours.get("candidate"))).append(" with the candidate. The ")
+                .append(esc(minutes(j))).append(" minutes are ").append(esc(j.get("minutes_per_alert_basis")))
+                .append(".</p>\n");
         Map<String, Object> late = map(j, "alerts_outside_history_not_counted");
         h.append("<p class=\"definition\">Not counted: alerts raised after the last reading of the history (timers "
                         + "firing as the replay ends): current ").append(esc(late.get("current"))).append(", candidate ")

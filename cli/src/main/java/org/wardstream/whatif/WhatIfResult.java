@@ -1,5 +1,7 @@
 package org.wardstream.whatif;
 
+import org.wardstream.equity.ClinicianTime;
+
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,6 +117,7 @@ public final class WhatIfResult {
         j.put("readings_admitted", readingsAdmitted());
         j.put("events_refused_by_ingest", refused); // by reason; duplicates are dropped without a record
         j.put("minutes_per_alert", parameters.minutesPerAlert());
+        j.put("minutes_per_alert_basis", minutesBasis(parameters.minutesPerAlert()));
 
         long pd = patientDays();
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -258,6 +261,17 @@ public final class WhatIfResult {
     /** Alerts per 1,000 patient-days, to 0.01; null without patient-days. */
     static Double per1000(long alerts, long patientDays) {
         return patientDays == 0 ? null : Math.round(alerts * 1000.0 / patientDays * 100) / 100.0;
+    }
+
+    /**
+     * Where the minutes per alert come from: the planning figure shared with the equity report
+     * ({@link ClinicianTime}), or the operator's {@code --minutes-per-alert}.
+     */
+    static String minutesBasis(double minutes) {
+        return minutes == ClinicianTime.MINUTES_PER_ALERT
+                ? "the default, the same figure as the equity report's alert burden: " + ClinicianTime.BASIS
+                : "set with --minutes-per-alert (the default, and the equity report's alert burden, use "
+                        + ClinicianTime.text(ClinicianTime.MINUTES_PER_ALERT) + ": " + ClinicianTime.BASIS + ")";
     }
 
     /** Clinician hours per week at the stated minutes per alert over the history's calendar days, to 0.01. */

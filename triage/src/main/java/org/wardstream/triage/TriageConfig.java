@@ -70,6 +70,11 @@ public record TriageConfig(String bootstrapServers, Map<String, String> kafkaPro
                 dbPassword, secureCookies, sessionTimeout, bcryptCost);
     }
 
+    public TriageConfig withSessionTimeout(Duration timeout) {
+        return new TriageConfig(bootstrapServers, kafkaProperties, groupId, bindHost, port, jdbcUrl, dbUser,
+                dbPassword, secureCookies, timeout, bcryptCost);
+    }
+
     public TriageConfig withKafkaProperties(Map<String, String> props) {
         return new TriageConfig(bootstrapServers, props, groupId, bindHost, port, jdbcUrl, dbUser,
                 dbPassword, secureCookies, sessionTimeout, bcryptCost);

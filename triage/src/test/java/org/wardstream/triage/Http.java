@@ -66,6 +66,12 @@ final class Http {
         return send(request(path).GET().build());
     }
 
+    HttpResponse<String> get(String path, Map<String, String> headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(path).GET();
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     HttpResponse<String> form(String path, Map<String, String> fields) throws IOException, InterruptedException {
         String body = fields.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));

@@ -228,4 +228,42 @@ class TriageAuthIT {
         await().atMost(Duration.ofSeconds(10)).until(sessionStream::isDone);
         assertThat(session.get("/fhir/metadata").statusCode()).as("the session is over").isEqualTo(401);
     }
+
+    /**
+     * Neither an open event stream nor the page's own refreshes (header X-Wardstream-Background) keep a login session
+     * alive past its idle timeout: an unattended worklist tab signs out. Jetty counted the stream's open request and
+     * every refresh as use, so the session of an open tab never ended. The user's own requests keep it alive.
+     */
+    @Test
+    void anOpenEventStreamOrThePagesOwnRefreshesDoNotKeepASessionAlivePastItsIdleTimeout() throws Exception {
+        Duration idle = Duration.ofSeconds(3);
+        try (TriageServer shortIdle = TriageServer.start(TriageConfig.of(TRIAGE.kafka().bootstrapServers(),
+                TRIAGE.postgres().jdbcUrl(), TRIAGE.postgres().user(), null).withPort(0).withBcryptCost(4)
+                .withGroupId("triage-idle-test").withSessionTimeout(idle))) {
+            // an unattended tab with its event stream open (nothing else)
+            Http streaming = Http.session(shortIdle.baseUrl(), CLINICIAN_A, PASSWORD);
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            CompletableFuture<Void> stream = streaming.events("/api/events", lines);
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": connected"));
+            // an unattended tab refreshing by itself
+            Http refreshing = Http.session(shortIdle.baseUrl(), CLINICIAN_A, PASSWORD);
+            // a clinician at work: a request of their own at least every half timeout
+            Http working = Http.session(shortIdle.baseUrl(), CLINICIAN_A, PASSWORD);
+            Map<String, String> background = Map.of("X-Wardstream-Background", "1");
+
+            await().atMost(idle.plus(EventHub.RIGHTS_TTL.multipliedBy(3))).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertThat(working.get("/fhir/metadata").statusCode()).as("the user's own requests").isEqualTo(200);
+                        return refreshing.get("/fhir/Task?_count=1", background).statusCode() == 401;
+                    });
+            await().atMost(idle.plus(EventHub.RIGHTS_TTL.multipliedBy(3))).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertThat(working.get("/fhir/metadata").statusCode()).as("the user's own requests").isEqualTo(200);
+                        return stream.isDone();
+                    });
+            assertThat(streaming.get("/fhir/metadata").statusCode()).as("the streaming tab's session ended").isEqualTo(401);
+            assertThat(working.get("/fhir/metadata").statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(refreshing.get("/session").body()).at("/authenticated").asBoolean()).isFalse();
+        }
+    }
 }

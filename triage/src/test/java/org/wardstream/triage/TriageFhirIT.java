@@ -292,6 +292,82 @@ class TriageFhirIT {
         assertThat(now.path("note")).isEmpty();
     }
 
+    /**
+     * {@code Prefer} on a FHIR update (R4 http.html#ops): {@code return=OperationOutcome} answers an OperationOutcome
+     * saying what was done (it answered 200 with an empty body), {@code return=minimal} no body,
+     * {@code return=representation} (and no Prefer) the Task; each with the new version's ETag and Location.
+     */
+    @Test
+    void preferOnAnUpdateAnswersTheTaskNothingOrAnOperationOutcome() throws Exception {
+        JsonNode task = openAlertInProgrammeA("pp-1", "ep-p1", EpisodeType.BRADYCARDIA, Severity.ROUTINE);
+
+        HttpResponse<String> oo = clinicianA.put("/fhir/Task/ep-p1", "application/fhir+json",
+                withNotes(task, "accepted", "Looking at the trace").toString(),
+                Map.of("Prefer", "return=OperationOutcome"));
+        assertThat(oo.statusCode()).as(oo.body()).isEqualTo(200);
+        JsonNode outcome = JSON.readTree(oo.body());
+        assertThat(outcome.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.at("/issue/0/severity").asText()).isEqualTo("information");
+        assertThat(outcome.at("/issue/0/diagnostics").asText())
+                .isEqualTo("Task/ep-p1 updated to version 2: status requested -> accepted, note added");
+        assertValidR4(oo.body());
+        assertThat(oo.headers().firstValue("ETag")).contains("W/\"2\"");
+        assertThat(oo.headers().firstValue("Content-Location").orElse(oo.headers().firstValue("Location").orElse("")))
+                .contains("Task/ep-p1/_history/2");
+
+        JsonNode v2 = awaitTask(clinicianA, "ep-p1", 2);
+        HttpResponse<String> minimal = clinicianA.put("/fhir/Task/ep-p1", "application/fhir+json",
+                withNotes(v2, "in-progress").toString(), Map.of("Prefer", "return=minimal"));
+        assertThat(minimal.statusCode()).as(minimal.body()).isEqualTo(200);
+        assertThat(minimal.body()).isEmpty();
+        assertThat(minimal.headers().firstValue("ETag")).contains("W/\"3\"");
+
+        JsonNode v3 = awaitTask(clinicianA, "ep-p1", 3);
+        for (String prefer : new String[]{"return=representation", null}) {
+            JsonNode read = JSON.readTree(clinicianA.get("/fhir/Task/ep-p1").body());
+            HttpResponse<String> rep = clinicianA.put("/fhir/Task/ep-p1", "application/fhir+json",
+                    withNotes(read, "in-progress", "Note with Prefer " + prefer).toString(),
+                    prefer == null ? Map.of() : Map.of("Prefer", prefer));
+            assertThat(rep.statusCode()).as(rep.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(rep.body());
+            assertThat(body.at("/resourceType").asText()).isEqualTo("Task");
+            assertThat(body.at("/meta/versionId").asInt()).isGreaterThan(v3.at("/meta/versionId").asInt());
+            assertThat(body.toString()).contains("Note with Prefer " + prefer);
+        }
+    }
+
+    /**
+     * An outcome sent with an action that does not resolve the alert (acknowledge on the worklist API; a FHIR update to
+     * accepted or in-progress) is refused with 400 saying so and changes nothing: it was answered 200 with the outcome
+     * silently dropped. The stored outcome sent back with a resolved Task as read (adding a note) is no new outcome.
+     */
+    @Test
+    void anOutcomeSentWithAnAcknowledgementIsRefusedNotDropped() throws Exception {
+        JsonNode task = openAlertInProgrammeA("po-1", "ep-o1", EpisodeType.TACHYCARDIA, Severity.ROUTINE);
+        HttpResponse<String> api = action(clinicianA, "ep-o1", "{\"action\":\"acknowledge\",\"outcome\":\"false-alarm\"}");
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(400);
+        assertThat(JSON.readTree(api.body()).at("/error").asText())
+                .contains("'false-alarm'").contains("only when the alert is resolved").contains("nothing was changed");
+
+        com.fasterxml.jackson.databind.node.ObjectNode fhir = withNotes(task, "accepted").deepCopy();
+        fhir.putArray("output").addObject().putObject("valueCodeableConcept").putArray("coding").addObject()
+                .put("system", "https://wardstream.org/fhir/CodeSystem/triage-outcome").put("code", "false-alarm");
+        HttpResponse<String> put = clinicianA.put("/fhir/Task/ep-o1", "application/fhir+json", fhir.toString(), Map.of());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(400);
+        assertThat(put.body()).contains("OperationOutcome").contains("only when the alert is resolved");
+        JsonNode unchanged = JSON.readTree(clinicianA.get("/fhir/Task/ep-o1").body());
+        assertThat(unchanged.at("/meta/versionId").asText()).as("nothing applied").isEqualTo("1");
+        assertThat(unchanged.at("/status").asText()).isEqualTo("requested");
+
+        assertThat(action(clinicianA, "ep-o1", "{\"action\":\"resolve\",\"outcome\":\"false-alarm\"}").statusCode())
+                .isEqualTo(200);
+        JsonNode resolved = awaitTask(clinicianA, "ep-o1", 2);
+        HttpResponse<String> note = clinicianA.put("/fhir/Task/ep-o1", "application/fhir+json",
+                withNotes(resolved, "completed", "ECG next week").toString(), Map.of());
+        assertThat(note.statusCode()).as("a note on the resolved Task as read, its outcome included: " + note.body())
+                .isEqualTo(200);
+    }
+
     private static JsonNode withNotes(JsonNode task, String status, String... texts) {
         com.fasterxml.jackson.databind.node.ObjectNode t = task.deepCopy();
         t.put("status", status);

@@ -489,6 +489,46 @@ class WorklistBrowserIT {
         assertThat(api.get("/fhir/Task/" + id).body()).contains("\"status\":\"completed\"").contains(note);
     }
 
+    /**
+     * The AF card's count of the patient's earlier AF alerts resolved as false alarm reads every page of the search,
+     * not only the first: with 102 of them (and the open one) the first page of 100 holds at most 100, and the card
+     * said 99 or 100 (whichever the page held), never 102.
+     */
+    @Test
+    @Order(7)
+    void theFalseAlarmCountOfAnAfCardReadsEveryPageOfThePatientsAlerts() throws Exception {
+        String patient = "p-af0101";
+        int falseAlarms = 102;
+        enrol(patient, TriageTestServer.PROGRAMME_A);
+        TriageUser clinician = new TriageUser(TriageTestServer.CLINICIAN_A, TriageUser.Role.CLINICIAN,
+                java.util.Set.of(TriageTestServer.PROGRAMME_A));
+        java.util.List<AlertChange> earlier = new java.util.ArrayList<>();
+        for (int i = 0; i < falseAlarms; i++) { // from 25 days ago, 5 hours apart
+            long start = NOW - 25 * 86_400_000L + i * 5 * 3_600_000L;
+            earlier.add(change(patient, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, start, 0));
+        }
+        for (AlertChange c : earlier) alert(c);
+        AlertChange open = change(patient, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, NOW - 30 * 60_000L, 0);
+        alert(open);
+        await().atMost(WAIT).until(() -> TRIAGE.server().store().read(clinician, "Task", open.episodeId(), null)
+                .isPresent());
+        for (AlertChange c : earlier) {
+            TRIAGE.server().store().act(clinician, c.episodeId(), org.wardstream.triage.workflow.Workflow.Action.RESOLVE,
+                    org.wardstream.triage.workflow.Outcome.FALSE_ALARM, null, null, "test");
+        }
+        assertThat(TRIAGE.rows("select count(*) from task_state t join resource r on r.id = t.id and r.res_type = 'Task'"
+                + " where r.patient = ? and t.outcome = 'false-alarm'", patient))
+                .containsExactly(String.valueOf(falseAlarms));
+
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + open.episodeId() + "']")).isEmpty());
+        wait.until(d -> card(open.episodeId()).findElement(By.cssSelector("[data-af-advice]")).isDisplayed());
+        assertThat(card(open.episodeId()).findElement(By.cssSelector("[data-af-advice]")).getText())
+                .startsWith(falseAlarms + " earlier AF alerts of this patient in the last 30 days were resolved as false"
+                        + " alarm.");
+    }
+
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */
     static void signedIn() {
         browser.get(TRIAGE.baseUrl() + "/");

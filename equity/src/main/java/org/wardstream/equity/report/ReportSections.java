@@ -1,5 +1,7 @@
 package org.wardstream.equity.report;
 
+import org.wardstream.equity.ClinicianTime;
+
 import static org.wardstream.equity.report.EquityReport.esc;
 
 import java.time.LocalDate;
@@ -24,8 +26,8 @@ import org.wardstream.equity.stats.Inequality;
  * (disclosure-controlled) rows, so nothing here can reveal more than the published cells.
  */
 final class ReportSections {
-    /** Minutes of clinician time planned per alert for the alert-burden estimate. */
-    static final double MINUTES_PER_ALERT = 15;
+    /** Minutes of clinician time planned per alert for the alert-burden estimate (the what-if's default too). */
+    static final double MINUTES_PER_ALERT = ClinicianTime.MINUTES_PER_ALERT;
     /** Seed of the SII simulation (fixed: the same rows always give the same limits). */
     static final long SII_SEED = 20_040_388L;
     /** Measures with an inequality index across IMD quintiles. */
@@ -153,13 +155,20 @@ final class ReportSections {
         return published != null && published.matches("\\d+") ? Long.valueOf(published) : null;
     }
 
+    /** The minutes-per-alert figure's basis, as the what-if report states it too. */
+    static String minutesBasis() {
+        return "The " + ClinicianTime.text(MINUTES_PER_ALERT) + " minutes are " + esc(ClinicianTime.BASIS)
+                + " (the what-if's workload estimate uses the same figure).";
+    }
+
     static void alertBurden(StringBuilder h, List<PublishedRow> rows, String sfx) {
         h.append("<details id=\"alert-burden").append(sfx).append("\"><summary><h2>Alert burden and clinician time")
                 .append("</h2></summary>\n<p class=\"definition\">Alerts per 1,000 patient-days by type (clinical ")
                 .append("types per monitored day, device-offline per enrolled day), and the clinician hours a week ")
-                .append("they would need for the current caseload at ").append(String.format(Locale.UK, "%.0f",
-                        MINUTES_PER_ALERT)).append(" minutes per alert: rate &times; enrolled patients &times; 7 ")
-                .append("&times; minutes / 60. For service planning; rounded.</p>\n");
+                .append("they would need for the current caseload at ").append(ClinicianTime.text(MINUTES_PER_ALERT))
+                .append(" minutes per alert: rate &times; enrolled patients &times; 7 ")
+                .append("&times; minutes / 60. For service planning; rounded. ").append(minutesBasis())
+                .append("</p>\n");
         Long patients = all(rows, Measures.ENROLLED_PATIENTS).map(r -> count(r.numeratorCount())).orElse(null);
         List<PublishedRow> types = rows.stream().filter(r -> r.dimension().equals("all")
                 && (r.measure().startsWith(Measures.ALERTS_PREFIX) || r.measure().equals(Measures.TECHNICAL_ALERTS)))

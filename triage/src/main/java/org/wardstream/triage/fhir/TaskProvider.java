@@ -29,6 +29,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Task;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
@@ -128,14 +129,9 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
         if (body.getStatus() == null) throw new InvalidRequestException("Task.status is required");
         Integer expected = expectedVersion(rd.getHeader("If-Match"), id, body);
         String note = newNote(current.getNote(), body.getNote());
-        Outcome outcome = null;
-        for (Task.TaskOutputComponent out : body.getOutput()) {
-            if (out.getValue() instanceof CodeableConcept cc) {
-                for (Coding c : cc.getCoding()) {
-                    if (TaskMerge.OUTCOME_SYSTEM.equals(c.getSystem())) outcome = parseOutcome(c.getCode());
-                }
-            }
-        }
+        Outcome outcome = outcome(body);
+        // the outcome already stored, sent back with the Task as read (a note added to a resolved Task), is no new one
+        if (outcome != null && outcome == outcome(current)) outcome = null;
         TaskStore.ActionDone done;
         try {
             Workflow.Action action = Workflow.actionFor(current.getStatus().toCode(), body.getStatus().toCode());
@@ -162,7 +158,42 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
         Task after = parse(done.task());
         mo.setId(new IdType("Task", id.getIdPart(), Integer.toString(done.task().version())));
         mo.setResource(after);
+        mo.setOperationOutcome(updated(id.getIdPart(), done.task().version(), current, after, note != null));
         return mo;
+    }
+
+    /**
+     * What an update did, for {@code Prefer: return=OperationOutcome} (FHIR R4 http.html#ops: the server answers with
+     * an OperationOutcome instead of the resource): one information issue naming the Task's new version, its status
+     * change and outcome, and whether a note was added. ({@code return=representation}, the default, answers the Task;
+     * {@code return=minimal} no body; every answer carries ETag, Last-Modified and Location.)
+     */
+    static OperationOutcome updated(String id, int version, Task before, Task after, boolean noteAdded) {
+        String from = before.getStatus().toCode();
+        String to = after.getStatus().toCode();
+        Outcome outcome = outcome(after);
+        StringBuilder what = new StringBuilder("Task/").append(id).append(" updated to version ")
+                .append(version).append(": ")
+                .append(from.equals(to) ? "status " + to + " unchanged" : "status " + from + " -> " + to);
+        if (outcome != null && outcome != outcome(before)) what.append(", outcome ").append(outcome.code());
+        if (noteAdded) what.append(", note added");
+        OperationOutcome oo = new OperationOutcome();
+        oo.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(what.toString());
+        return oo;
+    }
+
+    /** The coded outcome a Task's output carries (system {@link TaskMerge#OUTCOME_SYSTEM}), or null. */
+    private static Outcome outcome(Task task) {
+        Outcome outcome = null;
+        for (Task.TaskOutputComponent out : task.getOutput()) {
+            if (out.getValue() instanceof CodeableConcept cc) {
+                for (Coding c : cc.getCoding()) {
+                    if (TaskMerge.OUTCOME_SYSTEM.equals(c.getSystem())) outcome = parseOutcome(c.getCode());
+                }
+            }
+        }
+        return outcome;
     }
 
     private static final Pattern IF_MATCH = Pattern.compile("(?:W/)?\"([0-9]{1,9})\"");

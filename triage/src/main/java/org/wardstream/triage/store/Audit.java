@@ -28,7 +28,7 @@ public final class Audit {
         try (PreparedStatement ps = c.prepareStatement("insert into audit_log (at, username, action, res_type, res_id,"
                 + " detail, outcome) values (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
-            ps.setString(2, username == null ? "(anonymous)" : username);
+            ps.setString(2, shownName(username));
             ps.setString(3, action);
             ps.setString(4, resType);
             ps.setString(5, resId);
@@ -36,5 +36,19 @@ public final class Audit {
             ps.setString(7, outcome);
             ps.executeUpdate();
         }
+    }
+
+    /** Longest user name an audit row keeps whole (user names are at most 63 characters). */
+    static final int MAX_NAME = 64;
+
+    /**
+     * The user name an audit row keeps: a name typed at a failed sign-in can be anything, so one longer than any user
+     * name keeps its first {@link #MAX_NAME} characters and says how long it was (a flood of failed sign-ins with
+     * 200 kB names wrote 200 kB a row).
+     */
+    static String shownName(String username) {
+        if (username == null) return "(anonymous)";
+        if (username.length() <= MAX_NAME) return username;
+        return username.substring(0, MAX_NAME) + "... (" + username.length() + " characters)";
     }
 }

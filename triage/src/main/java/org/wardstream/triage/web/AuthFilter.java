@@ -73,6 +73,7 @@ public final class AuthFilter implements Filter {
             return;
         }
         HttpSession session = request.getSession(false);
+        if (session != null && SessionIdle.endIfIdle(session)) session = null; // idle past its timeout: ended now
         String username = session == null ? null : (String) session.getAttribute(SESSION_USER);
         Optional<TriageUser> user = username == null ? Optional.empty() : users.find(username);
         if (user.isEmpty()) {
@@ -85,6 +86,9 @@ public final class AuthFilter implements Filter {
             Responses.error(request, response, HttpServletResponse.SC_FORBIDDEN,
                     "missing or wrong CSRF token (send the session's token in the " + CSRF_HEADER + " header)");
             return;
+        }
+        if (!SessionIdle.background(request) || session.getAttribute(SessionIdle.LAST_ACTIVE) == null) {
+            SessionIdle.touch(session);
         }
         request.setAttribute(USER, user.get());
         chain.doFilter(request, response);

@@ -33,7 +33,8 @@ import java.util.function.Function;
  * (the {@code triage users} command on the same database) is seen within {@link #RIGHTS_TTL}. A stream is closed
  * when its user is disabled or no longer exists, or when the login session it was opened through ends (logout,
  * timeout: {@link #sessionDestroyed}); this is checked at each event, at each user change and every
- * {@link #RIGHTS_TTL}. A user whose programmes changed keeps the stream and gets the new programmes' events only.
+ * {@link #RIGHTS_TTL}; a session idle past its timeout ({@link SessionIdle}: the stream is not activity) is ended then
+ * too. A user whose programmes changed keeps the stream and gets the new programmes' events only.
  *
  * <p>Everything but {@link #add} and the two notifications runs on the hub's one thread (callers never wait).
  */
@@ -138,7 +139,11 @@ public final class EventHub implements AutoCloseable, HttpSessionListener {
     private void revalidate() {
         try {
             streams.forEach((stream, s) -> {
-                if (!s.sessionLive() || current(s.username()).isEmpty()) end(stream);
+                // a session idle past its timeout is ended here: an open stream alone never keeps it alive
+                if ((s.session() != null && SessionIdle.endIfIdle(s.session())) || !s.sessionLive()
+                        || current(s.username()).isEmpty()) {
+                    end(stream);
+                }
             });
             rights.keySet().removeIf(name -> streams.values().stream().noneMatch(s -> s.username().equals(name)));
         } catch (RuntimeException e) {

@@ -71,7 +71,9 @@ public final class LoginServlet extends HttpServlet {
     }
 
     private void session(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        HttpSession session = req.getSession(true);
+        HttpSession session = req.getSession(false);
+        if (session == null || SessionIdle.endIfIdle(session)) session = req.getSession(true);
+        else if (session.getAttribute(AuthFilter.SESSION_USER) != null) SessionIdle.touch(session); // a page (re)load
         ObjectNode body = Responses.JSON.createObjectNode();
         String username = (String) session.getAttribute(AuthFilter.SESSION_USER);
         Optional<TriageUser> user = username == null ? Optional.empty() : users.find(username);
@@ -144,6 +146,7 @@ public final class LoginServlet extends HttpServlet {
         session.invalidate(); // a new session id after login (session fixation)
         HttpSession fresh = req.getSession(true);
         fresh.setAttribute(AuthFilter.SESSION_USER, user.get().username());
+        SessionIdle.touch(fresh);
         csrfToken(fresh);
         audit.record(user.get().username(), "login", null, null, null, "ok");
         resp.setStatus(HttpServletResponse.SC_SEE_OTHER);

@@ -50,6 +50,9 @@ public final class Workflow {
      * @throws IllegalArgumentException if the outcome or note is missing or does not fit the action
      */
     public static Result apply(String status, Action action, Outcome outcome, String note) {
+        if (outcome != null && (action == Action.ACKNOWLEDGE || action == Action.START || action == Action.NOTE)) {
+            throw new IllegalArgumentException(outcomeRefused(action, outcome));
+        }
         boolean open = status.equals("requested") || status.equals("accepted") || status.equals("in-progress");
         List<TriageAction> events = new ArrayList<>();
         switch (action) {
@@ -85,6 +88,18 @@ public final class Workflow {
             }
             default -> throw new IllegalStateException(action.name());
         }
+    }
+
+    /**
+     * Why an outcome sent with an action that does not close the alert is refused (400, nothing changed): the outcome
+     * is the resolution, recorded with {@code resolve} (or {@code cancel}); acknowledging, starting or noting an alert
+     * records none, and keeping it silently would let a clinician believe the alert was resolved as that.
+     */
+    static String outcomeRefused(Action action, Outcome outcome) {
+        String verb = action.name().toLowerCase(java.util.Locale.ROOT);
+        return "an outcome ('" + outcome.code() + "') is recorded only when the alert is resolved (or cancelled): "
+                + verb + " does not record one, and nothing was changed. Send " + verb + " without the outcome, or "
+                + "resolve with it";
     }
 
     /** The action that takes a Task from {@code from} to {@code to} (a FHIR update's status change). */

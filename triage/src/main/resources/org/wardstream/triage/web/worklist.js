@@ -199,8 +199,13 @@
   }
 
   // ------------------------------------------------------------------------------------------ the service
-  async function http(method, url, body, accept = 'application/json') {
+  /**
+   * One call to the service. {@code background}: the page makes it by itself (a refresh, a count), not the clinician:
+   * it does not keep the session alive (an unattended tab still signs out after the idle timeout).
+   */
+  async function http(method, url, body, accept = 'application/json', background = false) {
     const headers = { Accept: accept };
+    if (background) headers['X-Wardstream-Background'] = '1';
     if (state.csrf && method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
     if (body !== undefined) headers['Content-Type'] = typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json';
     const res = await fetch(url, {
@@ -246,16 +251,24 @@
         _count: String(MAX_SHOWN) });
       if (state.filters.type) q.set('episode-type', state.filters.type);
       if (state.filters.programme) q.set('programme', state.filters.programme);
-      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON);
+      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, true);
     },
-    observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON),
+    observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
     history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history', undefined, FHIR_JSON),
     provenance: id => http('GET', '/fhir/Provenance?target=' + encodeURIComponent('Task/' + id) + '&_count=100', undefined, FHIR_JSON),
     patientAlerts: patient => http('GET', '/fhir/Task?patient.identifier=' + encodeURIComponent(PSEUDONYM + '|' + patient)
       + '&_sort=-authored-on&_count=20', undefined, FHIR_JSON),
+    /** A patient's AF alerts since a time, their outcomes only; the first page (the rest: {@link api.nextPage}). */
     patientAfAlerts: (patient, since) => http('GET', '/fhir/Task?patient.identifier='
       + encodeURIComponent(PSEUDONYM + '|' + patient) + '&episode-type=atrial-fibrillation&authored-on=ge'
-      + encodeURIComponent(since) + '&_count=100', undefined, FHIR_JSON),
+      + encodeURIComponent(since) + '&_elements=output&_count=' + AF_PAGE, undefined, FHIR_JSON, true),
+    /** The page after a search Bundle's, or null at the last page (the link's path and query, on this origin). */
+    nextPage: bundle => {
+      const next = (bundle.link || []).find(l => l.relation === 'next');
+      if (!next) return null;
+      const u = new URL(next.url, window.location.href);
+      return http('GET', u.pathname + u.search, undefined, FHIR_JSON, true);
+    },
     task: id => http('GET', '/fhir/Task/' + encodeURIComponent(id), undefined, FHIR_JSON),
     /**
      * An action on the version of the alert the clinician saw ({@code expectedVersion}): when the alert changed since
@@ -474,6 +487,7 @@
   const AF_ADVICE_MIN = 2;            // earlier AF alerts resolved as false alarm before the card advises
   const AF_ADVICE_MAX_AGE_MS = 5 * 60000; // how long a patient's count is reused before it is fetched again
   const afFalseAlarms = new Map();    // patient -> { at, pending, ids: Set of Task ids resolved as false alarm }
+  const AF_PAGE = 100;                // AF alerts a page; every page is read (a count of one page undercounts)
 
   function afAdvice(li, item) {
     const el = $('[data-af-advice]', li);
@@ -514,11 +528,15 @@
     afFalseAlarms.set(patient, entry);
     try {
       const since = new Date(Date.now() - AF_ADVICE_DAYS * 86400000).toISOString();
-      const b = await api.patientAfAlerts(patient, since);
-      entry.ids = new Set((b.entry || []).map(e => e.resource)
-        .filter(t => t && t.resourceType === 'Task' && (t.output || [])
-          .some(o => { const c = coding(o.valueCodeableConcept, TRIAGE_OUTCOME); return c && c.code === 'false-alarm'; }))
-        .map(t => t.id));
+      const ids = new Set();
+      // to the last page (the service pages from a snapshot of the matches: each is read once)
+      for (let b = await api.patientAfAlerts(patient, since); b; b = await api.nextPage(b)) {
+        (b.entry || []).map(e => e.resource)
+          .filter(t => t && t.resourceType === 'Task' && (t.output || [])
+            .some(o => { const c = coding(o.valueCodeableConcept, TRIAGE_OUTCOME); return c && c.code === 'false-alarm'; }))
+          .forEach(t => ids.add(t.id));
+      }
+      entry.ids = ids;
     } catch (e) {
       // the advice is an aid, not the alert: without the count the card shows none
     } finally {

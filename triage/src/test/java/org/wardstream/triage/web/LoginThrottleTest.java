@@ -70,4 +70,27 @@ class LoginThrottleTest {
         for (int i = 0; i < 3; i++) throttle.failed("no-such-user");
         assertThat(throttle.locked("no-such-user")).isPresent();
     }
+
+    /**
+     * A flood of failures for ever new names (one address guessing across names) is bounded in memory: at most
+     * MAX_NAMES names even when every one of them is locked (the locks that end first give way), and a name longer
+     * than any user name is kept as a digest (a 1 MB made-up name was kept whole, so 10,000 of them held 10 GB).
+     */
+    @Test
+    void aFloodOfNewNamesStaysWithinTheBoundEvenWhenEveryNameIsLocked() {
+        LoginThrottle oneStrike = new LoginThrottle(1, Duration.ofMinutes(15), clock);
+        for (int i = 0; i < LoginThrottle.MAX_NAMES + 500; i++) {
+            assertThat(oneStrike.failed("guess-" + i)).isTrue();
+            clock.now = clock.now.plusMillis(1);
+        }
+        assertThat(oneStrike.size()).isLessThanOrEqualTo(LoginThrottle.MAX_NAMES);
+        assertThat(oneStrike.locked("guess-" + (LoginThrottle.MAX_NAMES + 499))).as("the newest lock holds").isPresent();
+
+        String huge = "x".repeat(1_000_000);
+        LoginThrottle t = new LoginThrottle(3, Duration.ofMinutes(10), clock);
+        for (int i = 0; i < 3; i++) t.failed(huge);
+        assertThat(t.locked(huge)).as("a long name still locks").isPresent();
+        assertThat(t.locked(huge + "y")).isEmpty();
+        assertThat(t.keyChars()).as("kept as a digest, not as sent").isLessThanOrEqualTo(LoginThrottle.MAX_KEY + 1);
+    }
 }

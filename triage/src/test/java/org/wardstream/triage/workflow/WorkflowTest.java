@@ -49,6 +49,18 @@ class WorkflowTest {
     }
 
     @Test
+    void anOutcomeWithAnActionThatDoesNotResolveIsRefusedNotDropped() {
+        assertThatThrownBy(() -> Workflow.apply("requested", ACKNOWLEDGE, Outcome.FALSE_ALARM, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'false-alarm'").hasMessageContaining("acknowledge does not record one");
+        assertThatThrownBy(() -> Workflow.apply("accepted", START, Outcome.CONTACTED_PATIENT, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Workflow.apply("in-progress", NOTE, Outcome.NO_ACTION_NEEDED, "called"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Workflow.apply("requested", CANCEL, Outcome.FALSE_ALARM, null).outcome()).isEqualTo(Outcome.FALSE_ALARM);
+    }
+
+    @Test
     void everyOutcomeMapsToTheAvroSymbolOfTheSameName() {
         for (Outcome o : Outcome.values()) {
             assertThat(o.avro().name()).isEqualTo(o.name());
