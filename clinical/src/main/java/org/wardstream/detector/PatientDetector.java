@@ -242,11 +242,15 @@ public final class PatientDetector {
     /**
      * The newest device time analysed of the reading's own signal stream ({@link ArrivalOrder#tooOld}): for an RR batch
      * the RR analyser's last beat (it keeps its own beat clock: one device's RR backlog is in order for it while
-     * another device of the patient streams heart rate live); for any other reading the patient's newest analysed
-     * reading.
+     * another device of the patient streams heart rate live); for a heart-rate sample the heart-rate detector's last
+     * sample (likewise: a watch's buffered heart rate is in order for it while a strap streams RR live); for any other
+     * reading the patient's newest analysed reading.
      */
     static long streamNewestMs(DetectorState s, Reading r) {
-        return r instanceof Reading.RrBatch ? s.rr.lastBeatMs : s.arrival.newestAnalysedMs;
+        if (r instanceof Reading.RrBatch) {
+            return s.rr.lastBeatMs;
+        }
+        return r instanceof Reading.HeartRate ? s.hr.lastSampleMs : s.arrival.newestAnalysedMs;
     }
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */

@@ -86,6 +86,21 @@ class BacklogScenarioTest {
         return changes.stream().filter(c -> c.type() == type).toList();
     }
 
+    /**
+     * Feeds the readings in order of receipt (the timers firing as the watermark would, 5 min behind), then up to
+     * minute 185; none may be dead-lettered and the analysis may not restart.
+     */
+    private void assertAllAnalysedInArrivalOrder(List<Reading> arrivals) {
+        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs)); // stable: in order of arrival
+        for (Reading r : arrivals) {
+            timersUpTo(r.receivedMs() - 5 * MIN);
+            feed(r);
+        }
+        timersUpTo(T0 + 185 * MIN);
+        assertThat(deadLettered + alreadyAnalysed).isZero();
+        assertThat(restarts).isZero();
+    }
+
     /** Ten live sinus minutes from T0, each received 2 s after its end. */
     private void liveSinus(Random random) {
         for (int m = 0; m < 10; m++) {
@@ -465,19 +480,48 @@ class BacklogScenarioTest {
                 arrivals.add(new Reading.HeartRate(h, h + 2_000, 0, null, 72f, "watch"));
             }
         }
-        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs)); // stable: in order of arrival
-        for (Reading r : arrivals) {
-            timersUpTo(r.receivedMs() - 5 * MIN);
-            feed(r);
-        }
-        timersUpTo(T0 + 185 * MIN);
-        assertThat(deadLettered + alreadyAnalysed).isZero();
-        assertThat(restarts).isZero();
+        assertAllAnalysedInArrivalOrder(arrivals);
         List<AlertChange> af = afAlertsEachClosed();
         assertThat(af).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
                 .isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
                 .singleElement().satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 99 * MIN, T0 + 102 * MIN));
+    }
+
+    /**
+     * The reverse of D4: the chest strap streams RR live throughout; the watch is out of range of the phone for
+     * minutes 30-149 (heart rate 35/min, a severe bradycardia, in minutes 60-79 of its buffer) and uploads its buffered
+     * samples oldest first, a minute's four every 5 s, while the strap's batches keep arriving. Judged against the
+     * patient's newest analysed reading (the strap's live RR), every buffered sample was more than the 10-min reorder
+     * bound older, and the strap's live batches kept the "earlier clock" from restarting: dead-lettered
+     * out-of-order, the bradycardia never alerted. A heart-rate sample is now judged against the heart rate analysed
+     * so far.
+     */
+    @Test
+    void oneWatchsHeartRateBacklogIsAnalysedWhileTheStrapStreamsRrLive() {
+        Random random = new Random(6);
+        long upload = T0 + 150 * MIN + 10_000;
+        List<Reading> arrivals = new ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            long t = T0 + m * MIN;
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, t, t + MIN + 2_000, false);
+            arrivals.add(new Reading.RrBatch(b.timeMs(), b.receivedMs(), 0, null, b.startMs(), b.rrMs(), b.quality(),
+                    "strap"));
+            float bpm = m >= 60 && m < 80 ? 35f : 72f;
+            for (long h = t; h < t + MIN; h += 15_000) {
+                if (m >= 30 && m < 150) {
+                    arrivals.add(new Reading.HeartRate(h, upload + 5_000L * (m - 30), 0, null, bpm, "watch"));
+                } else if (m < 30 || m >= 161) { // live again once its buffer is uploaded
+                    arrivals.add(new Reading.HeartRate(h, h + 2_000, 0, null, bpm, "watch"));
+                }
+            }
+        }
+        assertAllAnalysedInArrivalOrder(arrivals);
+        List<AlertChange> brady = alerts(EpisodeType.BRADYCARDIA);
+        assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.OPENED).singleElement()
+                .satisfies(a -> assertThat(a.episodeStartMs()).isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
+        assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED).singleElement()
+                .satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 79 * MIN, T0 + 83 * MIN));
     }
 
     @Test
