@@ -103,6 +103,14 @@ public final class PatientDetector {
         default void outOfOrderBeats(int n) {
         }
 
+        /**
+         * The RR analyser's beat clock was re-anchored at an RR batch: an earlier batch of the patient had claimed more
+         * time than passed (e.g. a mis-encoded GAP interval), so this later batch's beats all lay before the clock
+         * ({@link RrAnalyser#reanchor}); optional.
+         */
+        default void beatClockReanchored() {
+        }
+
         /** The patient's analysis restarted on an earlier clock ({@link ArrivalOrder.Action#RESTART}); optional. */
         default void restarted(String patient) {
         }
@@ -418,7 +426,7 @@ public final class PatientDetector {
             }
             if (r instanceof Reading.RrBatch b) {
                 // the same steps as `wardstream validate`, plus the pattern cues
-                int outOfOrder = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), b.quality(),
+                DetectorPath.Fed fed = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), b.quality(),
                         transitions, ev -> {
                             rhythmCues(ev);
                             out.rhythm(ev);
@@ -428,7 +436,10 @@ public final class PatientDetector {
                                 tachycardiaOutlastingAf(off);
                             }
                         });
-                out.outOfOrderBeats(outOfOrder);
+                out.outOfOrderBeats(fed.outOfOrderBeats());
+                if (fed.reanchored()) {
+                    out.beatClockReanchored();
+                }
                 wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
             } else if (r instanceof Reading.HeartRate h) {
                 wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));

@@ -50,7 +50,19 @@ class BacklogScenarioTest {
         public void restarted(String patient) {
             restarts++;
         }
+
+        @Override
+        public void outOfOrderBeats(int n) {
+            ignoredBeats += n;
+        }
+
+        @Override
+        public void beatClockReanchored() {
+            reanchors++;
+        }
     };
+    private int ignoredBeats;
+    private int reanchors;
     private int restarts;
 
     private static Reading minute(Random random, long start, long received, boolean af) {
@@ -522,6 +534,44 @@ class BacklogScenarioTest {
                 .satisfies(a -> assertThat(a.episodeStartMs()).isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
         assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED).singleElement()
                 .satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 79 * MIN, T0 + 83 * MIN));
+    }
+
+    /**
+     * Adversarial probe 16a, D7: a backlog of minutes 0-174 uploaded at minute 180 (AF in minutes 30-79); in ONE batch
+     * (minute 20) the device encoded a GAP ("could not read") interval as 90 min. The RR analyser's beat clock went 90
+     * min ahead, and every beat of the next 90 minutes of good batches was "out of order": skipped and only counted,
+     * the AF never alerted, nothing dead-lettered. The next batch, later by its own start than the glitched one, now
+     * re-anchors the clock (ingest refuses such a batch too: it spans more than an hour, EventValidator).
+     */
+    @Test
+    void oneGlitchedGapIntervalInABacklogDoesNotHideTheBeatsAfterIt() {
+        Random random = new Random(9);
+        long upload = T0 + 180 * MIN;
+        int expectedIgnored = 0; // each minute's last beat may lie just past the next minute's start
+        long lastBeat = Long.MIN_VALUE;
+        for (int m = 0; m < 175; m++) {
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, T0 + m * MIN, upload + 10L * m, m >= 30 && m < 80);
+            long beat = b.startMs();
+            for (int v : b.rrMs()) {
+                beat += v;
+                if (beat <= lastBeat) expectedIgnored++;
+            }
+            lastBeat = beat;
+            if (m == 20) {
+                int[] rr = b.rrMs().clone();
+                byte[] q = b.quality().clone();
+                rr[rr.length / 2] = 90 * 60_000; // a GAP claimed to last 90 min
+                q[rr.length / 2] = (byte) org.wardstream.rhythm.BeatQuality.GAP.ordinal();
+                b = new Reading.RrBatch(b.timeMs(), b.receivedMs(), 0, null, b.startMs(), rr, q);
+            }
+            feed(b);
+        }
+        timersUpTo(upload + 30 * MIN);
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.OPENED)
+                .singleElement().satisfies(a -> assertThat(a.episodeStartMs()).isBetween(T0 + 29 * MIN, T0 + 32 * MIN));
+        assertThat(ignoredBeats).as("no beat ignored but those before the previous minute's last").isEqualTo(expectedIgnored);
+        assertThat(deadLettered).isZero();
+        assertThat(reanchors).as("the clock re-anchored at minute 21").isEqualTo(1);
     }
 
     @Test

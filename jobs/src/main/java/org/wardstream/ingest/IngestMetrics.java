@@ -32,6 +32,11 @@ public final class IngestMetrics {
     /** Detection: beats that arrived out of device-time order for their patient and were skipped. */
     public static final String OUT_OF_ORDER_BEATS = "outOfOrderBeatsSkipped";
     /**
+     * Detection: RR batches at which a patient's beat clock was re-anchored, because an earlier batch of the patient
+     * had claimed more time than passed (a mis-encoded interval) and this later batch's beats all lay before the clock.
+     */
+    public static final String BEAT_CLOCK_REANCHORS = "beatClockReanchors";
+    /**
      * Detection: patients' analyses restarted because their data continued on an earlier clock (a device clock set
      * back, a late upload after newer data; {@code ArrivalOrder}).
      */

@@ -212,6 +212,25 @@ class EventValidatorTest {
     }
 
     /**
+     * Adversarial probe 16a, D7: a backlog's batch of a minute holding one GAP interval mis-encoded as 90 min. Its last
+     * beat is still before its receipt (hours later), so the bound above let it through, and the patient's beat clock
+     * went 90 min ahead of the backlog's next batches. A batch may span at most an hour of device time.
+     */
+    @Test
+    void aBacklogBatchSpanningMoreThanAnHourIsImplausible() throws Exception {
+        java.time.Instant received = T0.plusSeconds(3 * 3600);
+        DeviceEvent glitched = DeviceEvent.newBuilder(TestEvents.rr("e", T0, List.of(800, 90 * 60_000, 810),
+                List.of(BeatQuality.CLEAN, BeatQuality.GAP, BeatQuality.CLEAN))).setTimeReceived(received).build();
+        rejected(glitched, DeadLetterReason.IMPLAUSIBLE_VALUE, "rrBatch spans 90 min");
+        DeviceEvent hour = DeviceEvent.newBuilder(TestEvents.rr("e", T0, List.of(800, 60 * 60_000 - 800),
+                List.of(BeatQuality.CLEAN, BeatQuality.GAP))).setTimeReceived(received).build();
+        assertThat(ok(hour).rrMs).hasSize(2);
+        DeviceEvent overHour = DeviceEvent.newBuilder(TestEvents.rr("e", T0, List.of(801, 60 * 60_000 - 800),
+                List.of(BeatQuality.CLEAN, BeatQuality.GAP))).setTimeReceived(received).build();
+        rejected(overHour, DeadLetterReason.IMPLAUSIBLE_VALUE, "at most 60 min");
+    }
+
+    /**
      * An activity sample moves the wear tracker's clock to the end of its interval: one sample of a day's interval
      * received live opened and closed a device-offline episode in the future and hid the patient's real silence for the
      * day. The interval must have ended by its receipt, within the tolerance.

@@ -74,8 +74,14 @@ public final class JobPath {
             return t;
         }
 
-        /** Whether the job's ingest would refuse this batch (a clean RR outside 200-60000 ms, as the job's EventValidator). */
+        /**
+         * Whether the job's ingest would refuse this batch (a clean RR outside 200-60000 ms, or a span of more than
+         * an hour, as the job's EventValidator).
+         */
         public boolean refusedByIngest() {
+            if (endMs() - startMs > org.wardstream.detector.Reading.MAX_RR_BATCH_SPAN_MS) {
+                return true;
+            }
             for (int i = 0; i < rrMs.length; i++) {
                 if (quality[i] == BeatQuality.CLEAN.ordinal()
                         && (rrMs[i] < INGEST_MIN_CLEAN_RR_MS || rrMs[i] > INGEST_MAX_CLEAN_RR_MS)) {
