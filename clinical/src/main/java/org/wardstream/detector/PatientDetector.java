@@ -13,6 +13,7 @@ import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.rhythm.AfOffset;
 import org.wardstream.rhythm.AfOnset;
+import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.PauseEvent;
 import org.wardstream.rhythm.RhythmEvent;
 import org.wardstream.rhythm.RhythmSegment;
@@ -101,6 +102,14 @@ public final class PatientDetector {
 
         /** Beats ignored because they were out of order; optional. */
         default void outOfOrderBeats(int n) {
+        }
+
+        /**
+         * Clean RR intervals outside the plausible range ({@link Reading#MIN_CLEAN_RR_MS}-{@link Reading#MAX_CLEAN_RR_MS}
+         * ms) analysed as excluded: an artefact below it (a double-detected beat), a gap above it ({@link
+         * #excludingImplausible}); optional.
+         */
+        default void implausibleBeats(int n) {
         }
 
         /**
@@ -260,6 +269,40 @@ public final class PatientDetector {
         }
         return r instanceof Reading.HeartRate ? s.hr.lastSampleMs : s.arrival.newestAnalysedMs;
     }
+
+    /** How many of a batch's intervals are CLEAN and outside the plausible range ({@link #excludingImplausible}). */
+    public static int implausibleCleanIntervals(int[] rrMs, byte[] quality) {
+        int n = 0;
+        for (int i = 0; i < rrMs.length; i++) {
+            if (quality[i] == CLEAN && (rrMs[i] < Reading.MIN_CLEAN_RR_MS || rrMs[i] > Reading.MAX_CLEAN_RR_MS)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A batch's quality codes with every CLEAN interval outside the plausible range excluded, as mature RR pipelines
+     * do with a device's mislabelled beats rather than losing the batch: below {@link Reading#MIN_CLEAN_RR_MS} an
+     * ARTEFACT (a double-detected beat: 150 ms is no heart's interval), above {@link Reading#MAX_CLEAN_RR_MS} a GAP (a
+     * minute without a detected beat is the signal lost between two good beats far more often than an asystole, and
+     * an alert about it would come long after it mattered: docs/JOBS.md, "implausible-value"). The RR analyser never
+     * takes an excluded interval for irregularity or a pause; every clean interval of 3 s to a minute stays a pause.
+     * Ingest refuses a batch with more than half its intervals so (EventValidator). A copy; {@code quality} is kept.
+     */
+    public static byte[] excludingImplausible(int[] rrMs, byte[] quality) {
+        byte[] q = quality.clone();
+        for (int i = 0; i < rrMs.length; i++) {
+            if (q[i] == CLEAN && rrMs[i] < Reading.MIN_CLEAN_RR_MS) {
+                q[i] = (byte) BeatQuality.ARTEFACT.ordinal();
+            } else if (q[i] == CLEAN && rrMs[i] > Reading.MAX_CLEAN_RR_MS) {
+                q[i] = (byte) BeatQuality.GAP.ordinal();
+            }
+        }
+        return q;
+    }
+
+    private static final byte CLEAN = (byte) BeatQuality.CLEAN.ordinal();
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */
     public static String tooOldDetail(DetectorState s, Reading r) {
@@ -426,7 +469,9 @@ public final class PatientDetector {
             }
             if (r instanceof Reading.RrBatch b) {
                 // the same steps as `wardstream validate`, plus the pattern cues
-                DetectorPath.Fed fed = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), b.quality(),
+                int implausible = implausibleCleanIntervals(b.rrMs(), b.quality());
+                byte[] quality = implausible == 0 ? b.quality() : excludingImplausible(b.rrMs(), b.quality());
+                DetectorPath.Fed fed = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), quality,
                         transitions, ev -> {
                             rhythmCues(ev);
                             out.rhythm(ev);
@@ -437,6 +482,9 @@ public final class PatientDetector {
                             }
                         });
                 out.outOfOrderBeats(fed.outOfOrderBeats());
+                if (implausible > 0) {
+                    out.implausibleBeats(implausible);
+                }
                 if (fed.reanchored()) {
                     out.beatClockReanchored();
                 }

@@ -264,6 +264,8 @@ public final class EventValidator {
         int n = values.size();
         int[] ms = new int[n];
         byte[] q = new byte[n];
+        int implausible = 0;
+        int firstImplausible = -1;
         for (int i = 0; i < n; i++) {
             Integer v = values.get(i);
             BeatQuality bq = quality.get(i);
@@ -271,11 +273,19 @@ public final class EventValidator {
                 throw invalid("rrBatch.rrMs[" + i + "] is not a positive interval");
             }
             if (bq == BeatQuality.CLEAN && (v < MIN_RR_MS || v > MAX_RR_MS)) {
-                throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE,
-                        "rrBatch.rrMs[" + i + "] is a clean interval outside " + MIN_RR_MS + "-" + MAX_RR_MS + " ms");
+                implausible++;
+                firstImplausible = firstImplausible < 0 ? i : firstImplausible;
             }
             ms[i] = v;
             q[i] = (byte) bq.ordinal();
+        }
+        // A few implausible clean intervals (a double-detected beat of 150 ms) are the device's mislabelling: the
+        // batch is kept, and the detector analyses them as excluded and counts them (PatientDetector). A batch that is
+        // mostly implausible says nothing trustworthy.
+        if (2 * implausible > n) {
+            throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE, "rrBatch: " + implausible + " of its " + n + " intervals (more "
+                    + "than half) are clean and outside " + MIN_RR_MS + "-" + MAX_RR_MS + " ms, the first rrMs["
+                    + firstImplausible + "]");
         }
         r.kind = DeviceReading.Kind.RR_BATCH;
         r.rrStart = rr.getStart().toEpochMilli();

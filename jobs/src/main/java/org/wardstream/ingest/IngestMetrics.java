@@ -37,6 +37,11 @@ public final class IngestMetrics {
      */
     public static final String BEAT_CLOCK_REANCHORS = "beatClockReanchors";
     /**
+     * Detection: clean RR intervals outside 200-60,000 ms in batches ingest accepted (at most half of a batch), analysed
+     * as excluded (an artefact below, a gap above): never irregularity, never a pause.
+     */
+    public static final String IMPLAUSIBLE_BEATS = "implausibleBeatsExcluded";
+    /**
      * Detection: patients' analyses restarted because their data continued on an earlier clock (a device clock set
      * back, a late upload after newer data; {@code ArrivalOrder}).
      */

@@ -80,7 +80,8 @@ class EventValidatorTest {
     void physiologicallyImpossibleValuesAreImplausible() throws Exception {
         rejected(TestEvents.heartRate("e", T0, 19.9f), DeadLetterReason.IMPLAUSIBLE_VALUE, "20-300");
         rejected(TestEvents.heartRate("e", T0, 301f), DeadLetterReason.IMPLAUSIBLE_VALUE, "20-300");
-        rejected(TestEvents.rr("e", T0, List.of(800, 150), clean(2)), DeadLetterReason.IMPLAUSIBLE_VALUE, "rrMs[1]");
+        rejected(TestEvents.rr("e", T0, List.of(800, 150, 190), clean(3)), DeadLetterReason.IMPLAUSIBLE_VALUE,
+                "2 of its 3 intervals (more than half) are clean and outside 200-60000 ms, the first rrMs[1]");
         rejected(TestEvents.rr("e", T0, List.of(60_001), clean(1)), DeadLetterReason.IMPLAUSIBLE_VALUE, "200-60000");
         rejected(TestEvents.activity("e", T0, 60, 301, null), DeadLetterReason.IMPLAUSIBLE_VALUE, "per minute");
         // the limits themselves are plausible; a flagged interval is not judged as a clean one
@@ -91,6 +92,25 @@ class EventValidatorTest {
         assertThat(ok(TestEvents.rr("e", T0, List.of(900, 5800, 60_000), clean(3))).rrMs).containsExactly(900, 5800, 60_000);
         assertThat(ok(TestEvents.rr("e", T0, List.of(90, 9000), List.of(BeatQuality.ARTEFACT, BeatQuality.GAP))).rrMs)
                 .hasSize(2);
+    }
+
+    /**
+     * A wearable's minute of beats with one double-detected beat (a "clean" interval of 150 ms) was dead-lettered
+     * whole: the minute's AF or pause went unanalysed. A batch with at most half its intervals clean and implausible is
+     * accepted as sent; the detector analyses those intervals as excluded (an artefact below 200 ms, a gap above
+     * 60,000 ms) and counts them (PatientDetector, implausibleBeatsExcluded). More than half: still refused.
+     */
+    @Test
+    void aFewImplausibleCleanIntervalsDoNotRefuseTheirBatch() throws Exception {
+        java.util.ArrayList<Integer> minute = new java.util.ArrayList<>(java.util.Collections.nCopies(75, 800));
+        minute.set(30, 150);
+        minute.set(60, 5800); // a genuine pause in the same minute
+        DeviceReading r = ok(TestEvents.rr("e", T0, minute, clean(75)));
+        assertThat(r.rrMs[30]).isEqualTo(150);
+        assertThat(r.rrQuality[30]).as("converted by the detector, which counts it").isEqualTo(DeviceReading.RR_CLEAN);
+        assertThat(r.rrMs[60]).isEqualTo(5800);
+        // exactly half is not "mostly": accepted; a 61-s clean interval among them too
+        assertThat(ok(TestEvents.rr("e", T0, List.of(800, 150, 61_000, 790), clean(4))).rrMs).hasSize(4);
     }
 
     @Test
