@@ -24,6 +24,7 @@ import org.wardstream.rules.Rule;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateParameters;
+import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.signals.WearActivityEvent;
@@ -102,6 +103,13 @@ public final class PatientDetector {
 
         /** Beats ignored because they were out of order; optional. */
         default void outOfOrderBeats(int n) {
+        }
+
+        /**
+         * Heart-rate samples ignored because they were not after the heart-rate detector's last sample (within the
+         * reorder bound: older ones are dead-lettered, {@link Arrival#DEAD_LETTER}); optional.
+         */
+        default void outOfOrderSamples(int n) {
         }
 
         /**
@@ -491,8 +499,12 @@ public final class PatientDetector {
                 wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
             } else if (r instanceof Reading.HeartRate h) {
                 wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
-                // trusted as its own device is worn: a second device on its charger does not silence it
-                heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
+                if (s.hr.lastSampleMs != HeartRateState.NO_TIME && h.timeMs() <= s.hr.lastSampleMs) {
+                    out.outOfOrderSamples(1); // the heart-rate detector takes samples in time order only
+                } else {
+                    // trusted as its own device is worn: a second device on its charger does not silence it
+                    heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
+                }
             } else if (r instanceof Reading.Activity a) {
                 if (a.steps() >= 0) {
                     wearEvents(wear.onActivity(s.wear, a.sourceId(), a.timeMs(),

@@ -32,6 +32,11 @@ public final class IngestMetrics {
     /** Detection: beats that arrived out of device-time order for their patient and were skipped. */
     public static final String OUT_OF_ORDER_BEATS = "outOfOrderBeatsSkipped";
     /**
+     * Detection: heart-rate samples not after their patient's last analysed heart-rate sample (within the reorder
+     * bound; older ones are dead-lettered out-of-order), skipped.
+     */
+    public static final String OUT_OF_ORDER_SAMPLES = "outOfOrderSamplesSkipped";
+    /**
      * Detection: RR batches at which a patient's beat clock was re-anchored, because an earlier batch of the patient
      * had claimed more time than passed (a mis-encoded interval) and this later batch's beats all lay before the clock.
      */
