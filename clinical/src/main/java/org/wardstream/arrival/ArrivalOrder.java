@@ -206,7 +206,8 @@ public final class ArrivalOrder {
      * @param openSinceMs   start (device time) of the earliest episode still open in the detectors, or NO_TIME: a late
      *                      upload lying after it does not restart the analysis ({@link #earlierClock})
      * @param streamNewestMs the newest device time analysed of the reading's own signal stream (an RR batch: the RR
-     *                      analyser's last beat), or NO_TIME when that stream has none: see {@link #tooOld}
+     *                      analyser's last beat; a heart-rate sample: the heart-rate detector's last sample), or
+     *                      NO_TIME when that stream has none: see {@link #tooOld}
      */
     public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs, long streamNewestMs) {
         if (releaseBefore(s, receivedMs)) {
@@ -298,7 +299,10 @@ public final class ArrivalOrder {
      * stream has none, nothing to be out of order with). An RR batch is judged against the RR analysed so far: a
      * strap's backlog uploaded while the patient's watch streams heart rate live is in order for the analyser (which
      * keeps its own beat clock), not an earlier clock that the watch's live readings keep from restarting (adversarial
-     * probe 16a, D4: 119 of 120 buffered minutes were dead-lettered, the AF in them never alerted).
+     * probe 16a, D4: 119 of 120 buffered minutes were dead-lettered, the AF in them never alerted). Likewise a heart-rate
+     * sample against the heart rate analysed so far: a watch's buffered heart rate uploaded while a strap streams RR
+     * live is in order for the heart-rate detector (every buffered sample was dead-lettered, a bradycardia in them
+     * never alerted).
      */
     public boolean tooOld(ArrivalState s, long deviceMs, long streamNewestMs) {
         long newest = streamNewestMs == NO_TIME || s.newestAnalysedMs == NO_TIME ? NO_TIME

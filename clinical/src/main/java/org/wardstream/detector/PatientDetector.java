@@ -13,6 +13,7 @@ import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
 import org.wardstream.rhythm.AfOffset;
 import org.wardstream.rhythm.AfOnset;
+import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.PauseEvent;
 import org.wardstream.rhythm.RhythmEvent;
 import org.wardstream.rhythm.RhythmSegment;
@@ -23,6 +24,7 @@ import org.wardstream.rules.Rule;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateParameters;
+import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.signals.WearActivityEvent;
@@ -101,6 +103,29 @@ public final class PatientDetector {
 
         /** Beats ignored because they were out of order; optional. */
         default void outOfOrderBeats(int n) {
+        }
+
+        /**
+         * Heart-rate samples ignored because they were not after the heart-rate detector's last sample (within the
+         * reorder bound: older ones are dead-lettered, {@link Arrival#DEAD_LETTER}); optional.
+         */
+        default void outOfOrderSamples(int n) {
+        }
+
+        /**
+         * Clean RR intervals outside the plausible range ({@link Reading#MIN_CLEAN_RR_MS}-{@link Reading#MAX_CLEAN_RR_MS}
+         * ms) analysed as excluded: an artefact below it (a double-detected beat), a gap above it ({@link
+         * #excludingImplausible}); optional.
+         */
+        default void implausibleBeats(int n) {
+        }
+
+        /**
+         * The RR analyser's beat clock was re-anchored at an RR batch: an earlier batch of the patient had claimed more
+         * time than passed (e.g. a mis-encoded GAP interval), so this later batch's beats all lay before the clock
+         * ({@link RrAnalyser#reanchor}); optional.
+         */
+        default void beatClockReanchored() {
         }
 
         /** The patient's analysis restarted on an earlier clock ({@link ArrivalOrder.Action#RESTART}); optional. */
@@ -242,12 +267,50 @@ public final class PatientDetector {
     /**
      * The newest device time analysed of the reading's own signal stream ({@link ArrivalOrder#tooOld}): for an RR batch
      * the RR analyser's last beat (it keeps its own beat clock: one device's RR backlog is in order for it while
-     * another device of the patient streams heart rate live); for any other reading the patient's newest analysed
-     * reading.
+     * another device of the patient streams heart rate live); for a heart-rate sample the heart-rate detector's last
+     * sample (likewise: a watch's buffered heart rate is in order for it while a strap streams RR live); for any other
+     * reading the patient's newest analysed reading.
      */
     static long streamNewestMs(DetectorState s, Reading r) {
-        return r instanceof Reading.RrBatch ? s.rr.lastBeatMs : s.arrival.newestAnalysedMs;
+        if (r instanceof Reading.RrBatch) {
+            return s.rr.lastBeatMs;
+        }
+        return r instanceof Reading.HeartRate ? s.hr.lastSampleMs : s.arrival.newestAnalysedMs;
     }
+
+    /** How many of a batch's intervals are CLEAN and outside the plausible range ({@link #excludingImplausible}). */
+    public static int implausibleCleanIntervals(int[] rrMs, byte[] quality) {
+        int n = 0;
+        for (int i = 0; i < rrMs.length; i++) {
+            if (quality[i] == CLEAN && (rrMs[i] < Reading.MIN_CLEAN_RR_MS || rrMs[i] > Reading.MAX_CLEAN_RR_MS)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A batch's quality codes with every CLEAN interval outside the plausible range excluded, as mature RR pipelines
+     * do with a device's mislabelled beats rather than losing the batch: below {@link Reading#MIN_CLEAN_RR_MS} an
+     * ARTEFACT (a double-detected beat: 150 ms is no heart's interval), above {@link Reading#MAX_CLEAN_RR_MS} a GAP (a
+     * minute without a detected beat is the signal lost between two good beats far more often than an asystole, and
+     * an alert about it would come long after it mattered: docs/JOBS.md, "implausible-value"). The RR analyser never
+     * takes an excluded interval for irregularity or a pause; every clean interval of 3 s to a minute stays a pause.
+     * Ingest refuses a batch with more than half its intervals so (EventValidator). A copy; {@code quality} is kept.
+     */
+    public static byte[] excludingImplausible(int[] rrMs, byte[] quality) {
+        byte[] q = quality.clone();
+        for (int i = 0; i < rrMs.length; i++) {
+            if (q[i] == CLEAN && rrMs[i] < Reading.MIN_CLEAN_RR_MS) {
+                q[i] = (byte) BeatQuality.ARTEFACT.ordinal();
+            } else if (q[i] == CLEAN && rrMs[i] > Reading.MAX_CLEAN_RR_MS) {
+                q[i] = (byte) BeatQuality.GAP.ordinal();
+            }
+        }
+        return q;
+    }
+
+    private static final byte CLEAN = (byte) BeatQuality.CLEAN.ordinal();
 
     /** Why a reading that {@link #arrive} dead-lettered cannot be analysed (times and the bound, no values). */
     public static String tooOldDetail(DetectorState s, Reading r) {
@@ -414,7 +477,9 @@ public final class PatientDetector {
             }
             if (r instanceof Reading.RrBatch b) {
                 // the same steps as `wardstream validate`, plus the pattern cues
-                int outOfOrder = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), b.quality(),
+                int implausible = implausibleCleanIntervals(b.rrMs(), b.quality());
+                byte[] quality = implausible == 0 ? b.quality() : excludingImplausible(b.rrMs(), b.quality());
+                DetectorPath.Fed fed = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), quality,
                         transitions, ev -> {
                             rhythmCues(ev);
                             out.rhythm(ev);
@@ -424,12 +489,22 @@ public final class PatientDetector {
                                 tachycardiaOutlastingAf(off);
                             }
                         });
-                out.outOfOrderBeats(outOfOrder);
+                out.outOfOrderBeats(fed.outOfOrderBeats());
+                if (implausible > 0) {
+                    out.implausibleBeats(implausible);
+                }
+                if (fed.reanchored()) {
+                    out.beatClockReanchored();
+                }
                 wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
             } else if (r instanceof Reading.HeartRate h) {
                 wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
-                // trusted as its own device is worn: a second device on its charger does not silence it
-                heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
+                if (s.hr.lastSampleMs != HeartRateState.NO_TIME && h.timeMs() <= s.hr.lastSampleMs) {
+                    out.outOfOrderSamples(1); // the heart-rate detector takes samples in time order only
+                } else {
+                    // trusted as its own device is worn: a second device on its charger does not silence it
+                    heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
+                }
             } else if (r instanceof Reading.Activity a) {
                 if (a.steps() >= 0) {
                     wearEvents(wear.onActivity(s.wear, a.sourceId(), a.timeMs(),

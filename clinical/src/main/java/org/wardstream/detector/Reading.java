@@ -13,6 +13,11 @@ public sealed interface Reading {
      */
     int MIN_CLEAN_RR_MS = 200;
     int MAX_CLEAN_RR_MS = 60_000;
+    /**
+     * The most device time one RR batch may cover (the sum of its intervals, GAP and ARTEFACT included); a batch
+     * spanning more is refused by the job's ingest, and {@code validate} counts it the same way.
+     */
+    long MAX_RR_BATCH_SPAN_MS = 60 * 60_000L;
 
     long timeMs();
 

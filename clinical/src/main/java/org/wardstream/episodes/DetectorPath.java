@@ -41,15 +41,22 @@ public final class DetectorPath {
      * @param transitions  receives the lifecycle transitions, in order
      * @param onRhythm     called with every rhythm event after its transitions were added (the job feeds pause
      *                     events to the wear tracker here); may be null
-     * @return the number of beats ignored because they were out of order
+     * @return the number of beats ignored because they were out of order, and whether the beat clock was re-anchored
+     *         at the batch ({@link RrAnalyser#reanchor})
      */
-    public static int rrBatch(RrAnalyser analyser, RrAnalyserState state, String patient, long startMs, int[] rrMs,
+    public static Fed rrBatch(RrAnalyser analyser, RrAnalyserState state, String patient, long startMs, int[] rrMs,
                               byte[] qualityCodes, List<Transition> transitions, Consumer<? super RhythmEvent> onRhythm) {
         if (rrMs.length != qualityCodes.length) {
             throw new IllegalArgumentException("rrMs and qualityCodes differ in length");
         }
         int outOfOrder = 0;
         long beat = startMs;
+        long lastBeat = startMs;
+        for (int v : rrMs) {
+            lastBeat += v;
+        }
+        boolean reanchored = analyser.reanchor(state, startMs, lastBeat); // an earlier batch's false span must not hide this one
+        long clockBefore = state.lastBeatMs;
         var ownOnsetBars = org.wardstream.signals.RhythmRuleParameters.ownOnsetBars(analyser.parameters());
         for (int i = 0; i < rrMs.length; i++) {
             beat += rrMs[i];
@@ -63,7 +70,15 @@ public final class DetectorPath {
                 outOfOrder++;
             }
         }
-        return outOfOrder;
+        RrAnalyser.batchFed(state, startMs, clockBefore);
+        return new Fed(outOfOrder, reanchored);
+    }
+
+    /**
+     * What {@link #rrBatch} did with a batch besides its events: beats ignored as out of order, and whether the beat
+     * clock was re-anchored at it (an earlier batch had claimed more time than passed).
+     */
+    public record Fed(int outOfOrderBeats, boolean reanchored) {
     }
 
     /**

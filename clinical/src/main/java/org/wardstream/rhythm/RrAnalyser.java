@@ -183,6 +183,45 @@ public final class RrAnalyser {
     }
 
     /**
+     * Before an RR batch (a tachogram whose first interval opens at {@code startMs} and whose last beat is at
+     * {@code batchLastBeatMs}) is fed beat by beat: re-anchors the beat clock when the batch, later by its own start
+     * than the batch whose beats set the clock ({@link RrAnalyserState#batchLeadMs}), lies wholly before the clock's
+     * last beat. Its device time then shows that the earlier batch claimed more time than passed (a glitched interval,
+     * such as a GAP of 90 min encoded in a minute's tachogram: adversarial probe 16a, D7), and each of its beats, and
+     * those of every batch after it until real time caught up with the false clock, would be ignored as out of order.
+     * The clock moves back to {@code startMs} (the beat opening the batch) and the evidence is reset, as after missing
+     * data (the beats since the false interval are not continuous with these); an open AF episode stays open, its
+     * offset found from the beats that follow. A batch older by its start than the one that set the clock (an
+     * out-of-order or repeated batch) is not re-anchored on: its beats are ignored and counted, as before.
+     *
+     * @return whether the clock was re-anchored
+     */
+    public boolean reanchor(RrAnalyserState s, long startMs, long batchLastBeatMs) {
+        if (s.lastBeatMs == RrAnalyserState.NO_TIME || s.batchLeadMs < 0 || batchLastBeatMs > s.lastBeatMs
+                || startMs <= s.lastBeatMs - s.batchLeadMs) {
+            return false;
+        }
+        resetEvidence(s);
+        s.lastBeatMs = startMs;
+        if (s.lastCleanBeatMs != RrAnalyserState.NO_TIME && s.lastCleanBeatMs > startMs) {
+            s.lastCleanBeatMs = startMs;
+        }
+        s.batchLeadMs = 0;
+        return true;
+    }
+
+    /**
+     * After an RR batch opening at {@code startMs} was fed: if its beats moved the beat clock (the clock was
+     * {@code lastBeatBeforeMs} before it), notes how far the clock now lies after the batch's start
+     * ({@link RrAnalyserState#batchLeadMs}, for {@link #reanchor}).
+     */
+    public static void batchFed(RrAnalyserState s, long startMs, long lastBeatBeforeMs) {
+        if (s.lastBeatMs != lastBeatBeforeMs && s.lastBeatMs != RrAnalyserState.NO_TIME) {
+            s.batchLeadMs = (int) Math.min(Integer.MAX_VALUE, Math.max(0, s.lastBeatMs - startMs));
+        }
+    }
+
+    /**
      * Closes an open AF episode because the stream ended (end of a record, unenrolment, or a
      * processing-time timer in the job deciding the device has gone silent). The episode ends at the
      * last clean beat.
@@ -209,6 +248,7 @@ public final class RrAnalyser {
         resetEvidence(s);
         s.lastBeatMs = RrAnalyserState.NO_TIME;
         s.lastCleanBeatMs = RrAnalyserState.NO_TIME;
+        s.batchLeadMs = -1;
     }
 
     /**

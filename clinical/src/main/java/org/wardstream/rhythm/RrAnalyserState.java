@@ -9,8 +9,8 @@ import java.io.IOException;
 
 /**
  * The complete per-patient state of {@link RrAnalyser}: fixed-size arrays and a few counters, so its
- * size does not grow with the number of beats (at most 247 bytes serialised in formats 3 and 4, see
- * {@link #maxSerializedSize()}; format 2 was at most 293).
+ * size does not grow with the number of beats (235 bytes serialised in format 6, see {@link #maxSerializedSize()};
+ * 231 in format 5, 227 in formats 3 and 4; format 2 was at most 293).
  *
  * <p>It is a plain mutable class with a public no-arg constructor and public fields so that Flink can
  * treat it as a POJO; it also has an explicit, versioned binary form ({@link #writeTo}/{@link #readFrom})
@@ -27,6 +27,9 @@ public final class RrAnalyserState extends CompactState {
     public static final long NO_TIME = Long.MIN_VALUE;
 
     /**
+     * 6: format 5 and {@link #batchLeadMs} (an int; a state of format 5 and earlier reads it as unknown, -1: its beat
+     * clock is not re-anchored before its next batch has been fed).
+     * 5: format 4 and the regular-rhythm rate baseline (a float; NaN when read from format 4 and earlier).
      * 4 (af-model-v5): the same layout as 3; the float after {@link #regularRunStartMs} is the irregular run's onset
      * evidence ({@link RrAnalyser#onsetEvidence}, a weighted mean of its probabilities) where format 3 kept their sum: a
      * format-3 state's sum is read as the run's mean (its sum over {@link #irregularRun}), so an open run carries on.
@@ -37,7 +40,8 @@ public final class RrAnalyserState extends CompactState {
      * not probabilities, so an open irregular run restarts its sum (the AF state itself, afActive and the onset time,
      * is kept). 2: same layout as 1; {@link #irregularRunStartMs} also marks a (re)start's warm-up.
      */
-    private static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_VERSION = 6;
+    private static final byte V5 = 5;
     private static final byte V4 = 4;
     /** The format before the onset evidence (same layout). */
     private static final byte V3 = 3;
@@ -52,6 +56,13 @@ public final class RrAnalyserState extends CompactState {
     public long lastBeatMs = NO_TIME;
     public long lastCleanBeatMs = NO_TIME;
     public long beatsSeen;
+    /**
+     * How far {@link #lastBeatMs} lies after the start of the RR batch whose beats set it (ms, at most
+     * {@link Integer#MAX_VALUE}), or -1 when unknown (beats fed one by one, or a state of format 5 and earlier): a later
+     * batch, by its own start, whose beats all lie before {@link #lastBeatMs} shows that that batch claimed more time
+     * than passed ({@link RrAnalyser#reanchor}).
+     */
+    public int batchLeadMs = -1;
 
     // --- current segment ---
     public long segStartMs = NO_TIME;
@@ -119,12 +130,14 @@ public final class RrAnalyserState extends CompactState {
         out.writeFloat(irregularRunEvidence);
         out.writeFloat(irregularRunRateSum);
         out.writeFloat(regularRateBaseline);
+        out.writeInt(batchLeadMs);
     }
 
     /** Reads a state written by {@link #writeTo}. */
     public static RrAnalyserState readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != FORMAT_VERSION && version != V4 && version != V3 && version != 1 && version != 2) {
+        if (version != FORMAT_VERSION && version != V5 && version != V4 && version != V3 && version != 1
+                && version != 2) {
             throw new IOException("unsupported RrAnalyserState format version " + version);
         }
         RrAnalyserState s = new RrAnalyserState();
@@ -174,7 +187,8 @@ public final class RrAnalyserState extends CompactState {
             s.irregularRunEvidence /= s.irregularRun; // format 3 kept the run's sum: its mean carries the run on
         }
         s.irregularRunRateSum = in.readFloat();
-        s.regularRateBaseline = version >= FORMAT_VERSION ? in.readFloat() : Float.NaN;
+        s.regularRateBaseline = version >= V5 ? in.readFloat() : Float.NaN;
+        s.batchLeadMs = version >= FORMAT_VERSION ? in.readInt() : -1;
         if (version == 1 && s.irregularRun == 0) {
             // version 1 left the start of a finished run here; version 2 reads it as a warm-up start
             s.irregularRunStartMs = NO_TIME;

@@ -50,7 +50,19 @@ class BacklogScenarioTest {
         public void restarted(String patient) {
             restarts++;
         }
+
+        @Override
+        public void outOfOrderBeats(int n) {
+            ignoredBeats += n;
+        }
+
+        @Override
+        public void beatClockReanchored() {
+            reanchors++;
+        }
     };
+    private int ignoredBeats;
+    private int reanchors;
     private int restarts;
 
     private static Reading minute(Random random, long start, long received, boolean af) {
@@ -84,6 +96,21 @@ class BacklogScenarioTest {
         DetectorPath.lifecycle(transitions, ty -> states.computeIfAbsent(ty, x -> new EpisodeState()), rules,
                 changes::add, null);
         return changes.stream().filter(c -> c.type() == type).toList();
+    }
+
+    /**
+     * Feeds the readings in order of receipt (the timers firing as the watermark would, 5 min behind), then up to
+     * minute 185; none may be dead-lettered and the analysis may not restart.
+     */
+    private void assertAllAnalysedInArrivalOrder(List<Reading> arrivals) {
+        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs)); // stable: in order of arrival
+        for (Reading r : arrivals) {
+            timersUpTo(r.receivedMs() - 5 * MIN);
+            feed(r);
+        }
+        timersUpTo(T0 + 185 * MIN);
+        assertThat(deadLettered + alreadyAnalysed).isZero();
+        assertThat(restarts).isZero();
     }
 
     /** Ten live sinus minutes from T0, each received 2 s after its end. */
@@ -465,19 +492,86 @@ class BacklogScenarioTest {
                 arrivals.add(new Reading.HeartRate(h, h + 2_000, 0, null, 72f, "watch"));
             }
         }
-        arrivals.sort(java.util.Comparator.comparingLong(Reading::receivedMs)); // stable: in order of arrival
-        for (Reading r : arrivals) {
-            timersUpTo(r.receivedMs() - 5 * MIN);
-            feed(r);
-        }
-        timersUpTo(T0 + 185 * MIN);
-        assertThat(deadLettered + alreadyAnalysed).isZero();
-        assertThat(restarts).isZero();
+        assertAllAnalysedInArrivalOrder(arrivals);
         List<AlertChange> af = afAlertsEachClosed();
         assertThat(af).singleElement().satisfies(a -> assertThat(a.episodeStartMs())
                 .isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
         assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED)
                 .singleElement().satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 99 * MIN, T0 + 102 * MIN));
+    }
+
+    /**
+     * The reverse of D4: the chest strap streams RR live throughout; the watch is out of range of the phone for
+     * minutes 30-149 (heart rate 35/min, a severe bradycardia, in minutes 60-79 of its buffer) and uploads its buffered
+     * samples oldest first, a minute's four every 5 s, while the strap's batches keep arriving. Judged against the
+     * patient's newest analysed reading (the strap's live RR), every buffered sample was more than the 10-min reorder
+     * bound older, and the strap's live batches kept the "earlier clock" from restarting: dead-lettered
+     * out-of-order, the bradycardia never alerted. A heart-rate sample is now judged against the heart rate analysed
+     * so far.
+     */
+    @Test
+    void oneWatchsHeartRateBacklogIsAnalysedWhileTheStrapStreamsRrLive() {
+        Random random = new Random(6);
+        long upload = T0 + 150 * MIN + 10_000;
+        List<Reading> arrivals = new ArrayList<>();
+        for (int m = 0; m < 180; m++) {
+            long t = T0 + m * MIN;
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, t, t + MIN + 2_000, false);
+            arrivals.add(new Reading.RrBatch(b.timeMs(), b.receivedMs(), 0, null, b.startMs(), b.rrMs(), b.quality(),
+                    "strap"));
+            float bpm = m >= 60 && m < 80 ? 35f : 72f;
+            for (long h = t; h < t + MIN; h += 15_000) {
+                if (m >= 30 && m < 150) {
+                    arrivals.add(new Reading.HeartRate(h, upload + 5_000L * (m - 30), 0, null, bpm, "watch"));
+                } else if (m < 30 || m >= 161) { // live again once its buffer is uploaded
+                    arrivals.add(new Reading.HeartRate(h, h + 2_000, 0, null, bpm, "watch"));
+                }
+            }
+        }
+        assertAllAnalysedInArrivalOrder(arrivals);
+        List<AlertChange> brady = alerts(EpisodeType.BRADYCARDIA);
+        assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.OPENED).singleElement()
+                .satisfies(a -> assertThat(a.episodeStartMs()).isBetween(T0 + 59 * MIN, T0 + 62 * MIN));
+        assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED).singleElement()
+                .satisfies(c -> assertThat(c.episodeEndMs()).isBetween(T0 + 79 * MIN, T0 + 83 * MIN));
+    }
+
+    /**
+     * Adversarial probe 16a, D7: a backlog of minutes 0-174 uploaded at minute 180 (AF in minutes 30-79); in ONE batch
+     * (minute 20) the device encoded a GAP ("could not read") interval as 90 min. The RR analyser's beat clock went 90
+     * min ahead, and every beat of the next 90 minutes of good batches was "out of order": skipped and only counted,
+     * the AF never alerted, nothing dead-lettered. The next batch, later by its own start than the glitched one, now
+     * re-anchors the clock (ingest refuses such a batch too: it spans more than an hour, EventValidator).
+     */
+    @Test
+    void oneGlitchedGapIntervalInABacklogDoesNotHideTheBeatsAfterIt() {
+        Random random = new Random(9);
+        long upload = T0 + 180 * MIN;
+        int expectedIgnored = 0; // each minute's last beat may lie just past the next minute's start
+        long lastBeat = Long.MIN_VALUE;
+        for (int m = 0; m < 175; m++) {
+            Reading.RrBatch b = (Reading.RrBatch) minute(random, T0 + m * MIN, upload + 10L * m, m >= 30 && m < 80);
+            long beat = b.startMs();
+            for (int v : b.rrMs()) {
+                beat += v;
+                if (beat <= lastBeat) expectedIgnored++;
+            }
+            lastBeat = beat;
+            if (m == 20) {
+                int[] rr = b.rrMs().clone();
+                byte[] q = b.quality().clone();
+                rr[rr.length / 2] = 90 * 60_000; // a GAP claimed to last 90 min
+                q[rr.length / 2] = (byte) org.wardstream.rhythm.BeatQuality.GAP.ordinal();
+                b = new Reading.RrBatch(b.timeMs(), b.receivedMs(), 0, null, b.startMs(), rr, q);
+            }
+            feed(b);
+        }
+        timersUpTo(upload + 30 * MIN);
+        assertThat(alerts(EpisodeType.ATRIAL_FIBRILLATION)).filteredOn(c -> c.kind() == AlertChange.Kind.OPENED)
+                .singleElement().satisfies(a -> assertThat(a.episodeStartMs()).isBetween(T0 + 29 * MIN, T0 + 32 * MIN));
+        assertThat(ignoredBeats).as("no beat ignored but those before the previous minute's last").isEqualTo(expectedIgnored);
+        assertThat(deadLettered).isZero();
+        assertThat(reanchors).as("the clock re-anchored at minute 21").isEqualTo(1);
     }
 
     @Test

@@ -41,7 +41,13 @@ class PatientDetectorArrivalTest {
         public void clock(String patient, String programme, long atMs) { // recorded in order, as a TICK
             seen.add(new Seen(Transition.tick(patient, EpisodeType.DEVICE_OFFLINE, atMs, "clock"), 0, atMs));
         }
+
+        @Override
+        public void outOfOrderSamples(int n) {
+            skippedSamples += n;
+        }
     };
+    private int skippedSamples;
 
     private List<Long> clocks() {
         return seen.stream().filter(x -> x.t.kind() == Transition.Kind.TICK).map(Seen::receivedMs).toList();
@@ -127,6 +133,24 @@ class PatientDetectorArrivalTest {
         assertThat(feed(s, old, held)).isEqualTo(PatientDetector.Arrival.DEAD_LETTER);
         assertThat(PatientDetector.tooOldDetail(s, old)).contains("30 min before").contains("bound 10 min");
         assertThat(s.arrival.newestAnalysedMs).isEqualTo(T0 + 60 * MIN);
+    }
+
+    /**
+     * A heart-rate sample within the reorder bound but not after the heart-rate detector's last one is analysed as far
+     * as it can be (its device's wear) and counted as skipped: the detector takes samples in time order only. Once a
+     * heart-rate backlog is judged against the heart rate analysed so far, such samples were no longer dead-lettered
+     * but still unused: never silently.
+     */
+    @Test
+    void aHeartRateSampleNotAfterTheLastIsSkippedAndCounted() {
+        DetectorState s = new DetectorState();
+        List<Reading> held = new ArrayList<>();
+        feed(s, hr(T0 + 60 * MIN, T0 + 60 * MIN + 1_000), held);
+        assertThat(feed(s, hr(T0 + 57 * MIN, T0 + 60 * MIN + 2_000), held)).isEqualTo(PatientDetector.Arrival.ANALYSE);
+        assertThat(skippedSamples).isEqualTo(1);
+        assertThat(s.hr.lastSampleMs).isEqualTo(T0 + 60 * MIN);
+        feed(s, hr(T0 + 61 * MIN, T0 + 61 * MIN + 1_000), held);
+        assertThat(skippedSamples).isEqualTo(1);
     }
 
     @Test

@@ -361,8 +361,9 @@ class RrAnalyserTest {
         s.irregularRun = 3;
         s.irregularRunEvidence = 2.4f; // format 3 kept the sum of the run's probabilities here
         s.irregularRunStartMs = T0;
-        byte[] bytes = java.util.Arrays.copyOf(s.toBytes(), s.toBytes().length - 4); // format 5 less its baseline
-        assertThat(s.toBytes()[0]).isEqualTo((byte) 5);
+        // format 6 less its batch lead and baseline
+        byte[] bytes = java.util.Arrays.copyOf(s.toBytes(), s.toBytes().length - 8);
+        assertThat(s.toBytes()[0]).isEqualTo((byte) 6);
         bytes[0] = 3; // format 3 had format 4's layout, which is format 5's less the baseline
         RrAnalyserState read = RrAnalyserState.fromBytes(bytes);
         assertThat(read.irregularRun).isEqualTo(3);
@@ -374,6 +375,13 @@ class RrAnalyserTest {
         assertThat(RrAnalyserState.fromBytes(bytes).regularRateBaseline).isNaN();
         s.regularRateBaseline = 71.5f;
         assertThat(RrAnalyserState.fromBytes(s.toBytes()).regularRateBaseline).isEqualTo(71.5f);
+        // a format-5 state (format 6 less the batch lead) is read with its baseline and an unknown batch lead
+        s.batchLeadMs = 60_000;
+        byte[] v5 = java.util.Arrays.copyOf(s.toBytes(), s.toBytes().length - 4);
+        v5[0] = 5;
+        assertThat(RrAnalyserState.fromBytes(v5).regularRateBaseline).isEqualTo(71.5f);
+        assertThat(RrAnalyserState.fromBytes(v5).batchLeadMs).isEqualTo(-1);
+        assertThat(RrAnalyserState.fromBytes(s.toBytes()).batchLeadMs).isEqualTo(60_000);
     }
 
     @Test
@@ -412,6 +420,56 @@ class RrAnalyserTest {
         assertThat(a.onBeat(s, T0 + 1000, 800, BeatQuality.CLEAN, e -> { })).isTrue();
         assertThat(a.onBeat(s, T0 + 900, 800, BeatQuality.CLEAN, e -> { })).isFalse();
         assertThat(s.beatsSeen).isEqualTo(1);
+    }
+
+    /** Feeds one RR batch as the job does ({@code DetectorPath.rrBatch}); returns the beats ignored as out of order. */
+    private static int batch(RrAnalyser a, RrAnalyserState s, long startMs, int n, int rr, int glitchAt, int glitchMs) {
+        int[] ms = new int[n];
+        byte[] q = new byte[n];
+        for (int i = 0; i < n; i++) {
+            ms[i] = i == glitchAt ? glitchMs : rr;
+            q[i] = (byte) (i == glitchAt ? BeatQuality.GAP.ordinal() : BeatQuality.CLEAN.ordinal());
+        }
+        return org.wardstream.episodes.DetectorPath.rrBatch(a, s, "p", startMs, ms, q, new ArrayList<>(), null)
+                .outOfOrderBeats();
+    }
+
+    @Test
+    void aLaterBatchWhollyBeforeTheBeatClockReAnchorsItAnOlderOneIsIgnored() {
+        RrAnalyser a = new RrAnalyser();
+        RrAnalyserState s = new RrAnalyserState();
+        assertThat(batch(a, s, T0, 75, 800, -1, 0)).isZero();
+        assertThat(s.batchLeadMs).isEqualTo(60_000);
+        // the next minute's batch claims a GAP of 90 min: the clock goes 90 min ahead
+        assertThat(batch(a, s, T0 + 60_000, 75, 800, 30, 90 * 60_000)).isZero();
+        long falseClock = s.lastBeatMs;
+        assertThat(falseClock).isGreaterThan(T0 + 90 * 60_000L);
+        // an older batch (by its start) than the one that set the clock is out of order: ignored and counted
+        assertThat(batch(a, s, T0 + 30_000, 10, 800, -1, 0)).isEqualTo(10);
+        assertThat(s.lastBeatMs).isEqualTo(falseClock);
+        // a later one (by its start) lying wholly before the clock shows the clock was false: re-anchored, analysed
+        long beatsBefore = s.beatsSeen;
+        assertThat(batch(a, s, T0 + 120_000, 75, 800, -1, 0)).isZero();
+        assertThat(s.beatsSeen).isEqualTo(beatsBefore + 75);
+        assertThat(s.lastBeatMs).isEqualTo(T0 + 120_000 + 75 * 800);
+        assertThat(s.lastCleanBeatMs).isEqualTo(s.lastBeatMs);
+        assertThat(s.batchLeadMs).isEqualTo(60_000);
+        // and the batches after it carry on as usual
+        assertThat(batch(a, s, T0 + 180_000, 75, 800, -1, 0)).isZero();
+    }
+
+    @Test
+    void aBatchPartlyAfterTheClockOrOfAStateWithoutTheBatchLeadIsNotReAnchored() {
+        RrAnalyser a = new RrAnalyser();
+        RrAnalyserState s = new RrAnalyserState();
+        batch(a, s, T0, 75, 800, -1, 0);
+        // overlapping the previous batch's end: its beats up to the clock are ignored, the rest analysed
+        assertThat(batch(a, s, T0 + 50_000, 20, 800, -1, 0)).isEqualTo(12);
+        assertThat(s.lastBeatMs).isEqualTo(T0 + 66_000);
+        // a state read from format 5 (no batch lead): beats before the clock are ignored, as before
+        batch(a, s, T0 + 66_000, 75, 800, 30, 90 * 60_000);
+        s.batchLeadMs = -1;
+        assertThat(batch(a, s, T0 + 126_000, 75, 800, -1, 0)).isEqualTo(75);
     }
 
     @Test
@@ -469,5 +527,7 @@ class RrAnalyserTest {
         to.regularRunStartMs = c.regularRunStartMs;
         to.irregularRunEvidence = c.irregularRunEvidence;
         to.irregularRunRateSum = c.irregularRunRateSum;
+        to.regularRateBaseline = c.regularRateBaseline;
+        to.batchLeadMs = c.batchLeadMs;
     }
 }

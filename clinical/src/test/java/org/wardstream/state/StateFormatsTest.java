@@ -62,15 +62,16 @@ class StateFormatsTest {
 
     @Test
     void rrAnalyserStateReadsFormat2() {
-        // format 2 (the 8-beat-score analyser) is read and carried on by the current format (5 since the rate-rise gate);
+        // format 2 (the 8-beat-score analyser) is read and carried on by the current format (6 since the batch lead);
         // the per-version details (open runs, format 1's finished run) are tested in RrAnalyserTest
         byte[] v2 = fixture("RrAnalyserState-v2");
         RrAnalyserState s = RrAnalyserState.fromBytes(v2);
         assertThat(s.beatsSeen).isEqualTo(1234);
         assertThat(s.afActive).isTrue();
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 5);
+        assertThat(current[0]).isEqualTo((byte) 6);
         assertThat(s.regularRateBaseline).as("no baseline before format 5").isNaN();
+        assertThat(s.batchLeadMs).as("no batch lead before format 6").isEqualTo(-1);
         assertThat(RrAnalyserState.fromBytes(current)).isEqualTo(s);
     }
 
@@ -82,11 +83,29 @@ class StateFormatsTest {
         RrAnalyserState s = RrAnalyserState.fromBytes(v3);
         assertThat(s).isEqualTo(RrAnalyserState.fromBytes(fixture("RrAnalyserState-v2")));
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 5);
-        // format 5 appends the regular-rhythm rate baseline (a float; not known from a format-3 state: NaN)
-        assertThat(java.util.Arrays.copyOfRange(current, 1, current.length - 4))
+        assertThat(current[0]).isEqualTo((byte) 6);
+        // format 5 appends the regular-rhythm rate baseline (a float; not known from a format-3 state: NaN), format 6
+        // the batch lead (an int; unknown: -1)
+        assertThat(java.util.Arrays.copyOfRange(current, 1, current.length - 8))
                 .isEqualTo(java.util.Arrays.copyOfRange(v3, 1, v3.length));
-        assertThat(java.nio.ByteBuffer.wrap(current, current.length - 4, 4).getFloat()).isNaN();
+        assertThat(java.nio.ByteBuffer.wrap(current, current.length - 8, 4).getFloat()).isNaN();
+        assertThat(java.nio.ByteBuffer.wrap(current, current.length - 4, 4).getInt()).isEqualTo(-1);
+    }
+
+    @Test
+    void rrAnalyserStateReadsFormat5() {
+        // format 5 (written by format 5's code from the format-2 fixture's state, its baseline set to 68.5/min) is
+        // read with its baseline and an unknown batch lead (no re-anchoring before the next batch has been fed)
+        byte[] v5 = fixture("RrAnalyserState-v5");
+        RrAnalyserState s = RrAnalyserState.fromBytes(v5);
+        assertThat(s.regularRateBaseline).isEqualTo(68.5f);
+        assertThat(s.batchLeadMs).isEqualTo(-1);
+        s.regularRateBaseline = Float.NaN;
+        assertThat(s).isEqualTo(RrAnalyserState.fromBytes(fixture("RrAnalyserState-v2")));
+        byte[] current = s.toBytes();
+        assertThat(current).hasSize(v5.length + 4).hasSize(RrAnalyserState.maxSerializedSize()).hasSize(235);
+        assertThat(java.util.Arrays.copyOfRange(current, 1, v5.length - 4))
+                .isEqualTo(java.util.Arrays.copyOfRange(v5, 1, v5.length - 4));
     }
 
     /** The heart-rate state of the fixtures (every format): an open tachycardia, a bradycardia run. */
@@ -440,11 +459,12 @@ class StateFormatsTest {
         DetectorState s = DetectorState.fromBytes(v3);
         assertDetectorsOfTheFixtures(s);
         assertThat(s.arrival.toBytes()).isEqualTo(DetectorState.fromBytes(fixture("DetectorState-v2")).arrival.toBytes());
-        // written back in the analyser state's own format 5 (byte 1: 3, now 5), which adds the regular-rhythm rate
-        // baseline (not known from a format-3 state: NaN); everything else reads back as it was
+        // written back in the analyser state's own format 6 (byte 1: 3, now 6), which adds the regular-rhythm rate
+        // baseline (not known from a format-3 state: NaN) and the batch lead (unknown: -1); everything else reads back
+        // as it was
         byte[] current = s.toBytes();
         assertThat(v3[1]).isEqualTo((byte) 3);
-        assertThat(current[1]).isEqualTo((byte) 5);
+        assertThat(current[1]).isEqualTo((byte) 6);
         assertThat(s.rr.regularRateBaseline).isNaN();
         DetectorState back = DetectorState.fromBytes(current);
         assertThat(back.toBytes()).isEqualTo(current);

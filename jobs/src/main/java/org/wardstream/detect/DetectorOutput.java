@@ -1,23 +1,36 @@
 package org.wardstream.detect;
 
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 import org.wardstream.detector.PatientDetector;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.episodes.Transition;
 import org.wardstream.episodes.Transitions;
+import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.rules.EpisodeType;
 
 /**
  * {@link PatientDetector}'s output as {@link SignalDetector} emits it: cues and transitions (as
  * {@link PatternCue.Transit}s) on the one main output, in the order the detector derived them (the pattern operators
- * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter, restarts on
- * an earlier clock to theirs. The patient's
+ * downstream keep that order: {@link CompoundPatterns}), skipped beats and heart-rate samples to the out-of-order counters, restarts on
+ * an earlier clock, re-anchored beat clocks and implausible clean beats analysed as excluded to theirs. The patient's
  * {@link PatientDetector.Output#clock clock} travels the same way, as a {@link Transition.Kind#TICK TICK} (time
  * passed; its episode type is not used), which {@link EpisodeAlerter} reads as the time what follows became known.
  */
-record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats, Counter earlierClockRestarts)
-        implements PatientDetector.Output {
+record DetectorOutput(Collector<PatternCue> out, Counters counters) implements PatientDetector.Output {
+
+    /** The detector's counters ({@link IngestMetrics}), registered once per operator instance. */
+    record Counters(Counter outOfOrderBeats, Counter earlierClockRestarts, Counter beatClockReanchors,
+                    Counter implausibleBeats, Counter outOfOrderSamples) {
+        static Counters of(MetricGroup group) {
+            return new Counters(IngestMetrics.counter(group, IngestMetrics.OUT_OF_ORDER_BEATS),
+                    IngestMetrics.counter(group, IngestMetrics.EARLIER_CLOCK_RESTARTS),
+                    IngestMetrics.counter(group, IngestMetrics.BEAT_CLOCK_REANCHORS),
+                    IngestMetrics.counter(group, IngestMetrics.IMPLAUSIBLE_BEATS),
+                    IngestMetrics.counter(group, IngestMetrics.OUT_OF_ORDER_SAMPLES));
+        }
+    }
 
     @Override
     public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
@@ -42,11 +55,26 @@ record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats, Counte
 
     @Override
     public void outOfOrderBeats(int n) {
-        outOfOrderBeats.inc(n);
+        counters.outOfOrderBeats().inc(n);
+    }
+
+    @Override
+    public void outOfOrderSamples(int n) {
+        counters.outOfOrderSamples().inc(n);
+    }
+
+    @Override
+    public void implausibleBeats(int n) {
+        counters.implausibleBeats().inc(n);
+    }
+
+    @Override
+    public void beatClockReanchored() {
+        counters.beatClockReanchors().inc();
     }
 
     @Override
     public void restarted(String patient) {
-        earlierClockRestarts.inc();
+        counters.earlierClockRestarts().inc();
     }
 }

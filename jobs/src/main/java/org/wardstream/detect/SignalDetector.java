@@ -7,7 +7,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -21,7 +20,6 @@ import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EnrolmentWait;
-import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
@@ -56,8 +54,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient KeyedTimer timer;
     private transient EnrolmentWait<DeviceReading> waitingForEnrolment;
     private transient ProfileRules<PatientDetector> detectors;
-    private transient Counter outOfOrderBeats;
-    private transient Counter earlierClockRestarts;
+    private transient DetectorOutput.Counters counters;
     private transient DetectorRefusals refusals;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
@@ -74,8 +71,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         waitingForEnrolment = EnrolmentWait.downstream(ctx, "detector", DeviceReading.class, DeviceReading::publishedMs,
                 enrolmentGraceMs);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
-        outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
-        earlierClockRestarts = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.EARLIER_CLOCK_RESTARTS);
+        counters = DetectorOutput.Counters.of(ctx.getMetricGroup());
         refusals = new DetectorRefusals(ctx.getMetricGroup());
     }
 
@@ -91,7 +87,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(p);
-        var emit = new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts);
+        var emit = new DetectorOutput(out, counters);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
@@ -133,7 +129,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         String key = ctx.getCurrentKey();
         List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? state.takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
-                new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts));
+                new DetectorOutput(out, counters));
         save(s, detector, ctx);
     }
 

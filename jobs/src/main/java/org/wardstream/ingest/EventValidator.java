@@ -27,6 +27,12 @@ public final class EventValidator {
     /** Fastest plausible sustained cadence (elite sprinting is about 250-300 steps/min). */
     public static final int MAX_STEPS_PER_MINUTE = 300;
     public static final int MAX_RR_PER_BATCH = 10_000;
+    /**
+     * The most device time one RR batch may cover (the sum of its intervals, GAP and ARTEFACT included): devices send
+     * a tachogram per window of a minute to 15 minutes, and a backlog as a series of such windows; a batch claiming
+     * more holds a mis-encoded interval (adversarial probe 16a, D7: a GAP of 90 min in a minute's tachogram).
+     */
+    public static final long MAX_RR_BATCH_SPAN_MS = org.wardstream.detector.Reading.MAX_RR_BATCH_SPAN_MS;
     public static final int MAX_UTC_OFFSET_MINUTES = 18 * 60;
     /** 2000-01-01T00:00:00Z: earlier device or receipt times are a broken clock, not data. */
     public static final long EARLIEST_PLAUSIBLE_TIME_MS = 946_684_800_000L;
@@ -171,7 +177,10 @@ public final class EventValidator {
      * (a start in 2100, or one GAP interval of weeks) would have every later genuine beat of the patient ignored for
      * that long. {@code start} is the batch's first sample, so it must agree with {@code time} within the tolerance, and
      * no beat may lie more than the tolerance after {@code timeReceived} (already checked against the broker and the
-     * job's clock).
+     * job's clock). That bounds live data only: a backlog is received hours after its beats, so a batch may also span
+     * at most {@link #MAX_RR_BATCH_SPAN_MS} (a GAP of 90 min in a minute's tachogram put the beat clock 90 min ahead of
+     * the backlog's next batches, probe 16a D7; the detector re-anchors the clock on a later batch too,
+     * {@code RrAnalyser.reanchor}, for spans below the bound).
      */
     private void checkBeatClock(DeviceReading r) throws Rejection {
         if (Math.abs(r.rrStart - r.time) > futureToleranceMs) {
@@ -184,6 +193,11 @@ public final class EventValidator {
         }
         if (lastBeat > r.timeReceived + futureToleranceMs) {
             throw future("rrBatch's last beat", lastBeat - r.timeReceived, "timeReceived");
+        }
+        if (lastBeat - r.rrStart > MAX_RR_BATCH_SPAN_MS) {
+            throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE, "rrBatch spans " + (lastBeat - r.rrStart) / 60_000
+                    + " min (the sum of its intervals, GAP and ARTEFACT included; at most " + MAX_RR_BATCH_SPAN_MS / 60_000
+                    + " min): a mis-encoded interval would put the patient's beat clock ahead of its next batches");
         }
     }
 
@@ -250,6 +264,8 @@ public final class EventValidator {
         int n = values.size();
         int[] ms = new int[n];
         byte[] q = new byte[n];
+        int implausible = 0;
+        int firstImplausible = -1;
         for (int i = 0; i < n; i++) {
             Integer v = values.get(i);
             BeatQuality bq = quality.get(i);
@@ -257,11 +273,19 @@ public final class EventValidator {
                 throw invalid("rrBatch.rrMs[" + i + "] is not a positive interval");
             }
             if (bq == BeatQuality.CLEAN && (v < MIN_RR_MS || v > MAX_RR_MS)) {
-                throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE,
-                        "rrBatch.rrMs[" + i + "] is a clean interval outside " + MIN_RR_MS + "-" + MAX_RR_MS + " ms");
+                implausible++;
+                firstImplausible = firstImplausible < 0 ? i : firstImplausible;
             }
             ms[i] = v;
             q[i] = (byte) bq.ordinal();
+        }
+        // A few implausible clean intervals (a double-detected beat of 150 ms) are the device's mislabelling: the
+        // batch is kept, and the detector analyses them as excluded and counts them (PatientDetector). A batch that is
+        // mostly implausible says nothing trustworthy.
+        if (2 * implausible > n) {
+            throw new Rejection(DeadLetterReason.IMPLAUSIBLE_VALUE, "rrBatch: " + implausible + " of its " + n + " intervals (more "
+                    + "than half) are clean and outside " + MIN_RR_MS + "-" + MAX_RR_MS + " ms, the first rrMs["
+                    + firstImplausible + "]");
         }
         r.kind = DeviceReading.Kind.RR_BATCH;
         r.rrStart = rr.getStart().toEpochMilli();

@@ -43,6 +43,21 @@ public final class IngestMetrics {
     /** Detection: beats that arrived out of device-time order for their patient and were skipped. */
     public static final String OUT_OF_ORDER_BEATS = "outOfOrderBeatsSkipped";
     /**
+     * Detection: heart-rate samples not after their patient's last analysed heart-rate sample (within the reorder
+     * bound; older ones are dead-lettered out-of-order), skipped.
+     */
+    public static final String OUT_OF_ORDER_SAMPLES = "outOfOrderSamplesSkipped";
+    /**
+     * Detection: RR batches at which a patient's beat clock was re-anchored, because an earlier batch of the patient
+     * had claimed more time than passed (a mis-encoded interval) and this later batch's beats all lay before the clock.
+     */
+    public static final String BEAT_CLOCK_REANCHORS = "beatClockReanchors";
+    /**
+     * Detection: clean RR intervals outside 200-60,000 ms in batches ingest accepted (at most half of a batch), analysed
+     * as excluded (an artefact below, a gap above): never irregularity, never a pause.
+     */
+    public static final String IMPLAUSIBLE_BEATS = "implausibleBeatsExcluded";
+    /**
      * Detection: patients' analyses restarted because their data continued on an earlier clock (a device clock set
      * back, a late upload after newer data; {@code ArrivalOrder}).
      */

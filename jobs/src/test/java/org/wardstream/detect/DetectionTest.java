@@ -3,6 +3,7 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -414,6 +415,36 @@ class DetectionTest {
                 .first().satisfies(a -> assertThat(a.episodeStartMs).isBetween(T0 + 9 * 60_000L, T0 + 12 * 60_000L));
         // and the live minute, analysed after the backlog, closed the AF (it is sinus, hours later)
         assertThat(alerts("atrial-fibrillation")).extracting(a -> a.kind).contains("OPENED", "CLOSED");
+    }
+
+    /**
+     * A wearable's minute with one double-detected beat (a "clean" interval of 150 ms) and a genuine 4.2-s pause was
+     * dead-lettered whole by ingest (implausible-value), the pause never alerted. Through ingest's validation and the
+     * detector: the batch is analysed, the 150-ms interval as an artefact (never a pause), the pause alerted once.
+     */
+    @Test
+    void aMinuteWithOneDoubleDetectedBeatPassesIngestAndItsPauseIsAlerted() throws Exception {
+        for (int m = 0; m < 10; m++) {
+            send(rrMinute(T0 + m * MIN, false));
+        }
+        DeviceReading minute = rrMinuteWithPause(T0 + 10 * MIN, 4200);
+        List<Integer> rr = new java.util.ArrayList<>(Arrays.stream(minute.rrMs).boxed().toList());
+        rr.set(10, 150);
+        org.wardstream.ingest.EventValidator validator = new org.wardstream.ingest.EventValidator(
+                org.wardstream.ingest.IngestSettings.defaults(), () -> T0 + 60 * MIN);
+        DeviceReading admitted = validator.validate(org.wardstream.ingest.TestEvents.key(P),
+                org.wardstream.ingest.TestEvents.rr("double-detected", Instant.ofEpochMilli(T0 + 10 * MIN), rr,
+                        org.wardstream.ingest.TestEvents.clean(rr.size())), 0);
+        send(admitted);
+        long pauseEnd = T0 + 10 * MIN;
+        for (int i = 0; i <= rr.size() / 2; i++) {
+            pauseEnd += rr.get(i);
+        }
+        long pauseEndMs = pauseEnd;
+        assertThat(alerts("pause")).singleElement().satisfies(a -> {
+            assertThat(a.kind).isEqualTo("OPENED");
+            assertThat(a.episodeStartMs).isEqualTo(pauseEndMs - 4200);
+        });
     }
 
     @Test

@@ -80,7 +80,8 @@ class EventValidatorTest {
     void physiologicallyImpossibleValuesAreImplausible() throws Exception {
         rejected(TestEvents.heartRate("e", T0, 19.9f), DeadLetterReason.IMPLAUSIBLE_VALUE, "20-300");
         rejected(TestEvents.heartRate("e", T0, 301f), DeadLetterReason.IMPLAUSIBLE_VALUE, "20-300");
-        rejected(TestEvents.rr("e", T0, List.of(800, 150), clean(2)), DeadLetterReason.IMPLAUSIBLE_VALUE, "rrMs[1]");
+        rejected(TestEvents.rr("e", T0, List.of(800, 150, 190), clean(3)), DeadLetterReason.IMPLAUSIBLE_VALUE,
+                "2 of its 3 intervals (more than half) are clean and outside 200-60000 ms, the first rrMs[1]");
         rejected(TestEvents.rr("e", T0, List.of(60_001), clean(1)), DeadLetterReason.IMPLAUSIBLE_VALUE, "200-60000");
         rejected(TestEvents.activity("e", T0, 60, 301, null), DeadLetterReason.IMPLAUSIBLE_VALUE, "per minute");
         // the limits themselves are plausible; a flagged interval is not judged as a clean one
@@ -91,6 +92,25 @@ class EventValidatorTest {
         assertThat(ok(TestEvents.rr("e", T0, List.of(900, 5800, 60_000), clean(3))).rrMs).containsExactly(900, 5800, 60_000);
         assertThat(ok(TestEvents.rr("e", T0, List.of(90, 9000), List.of(BeatQuality.ARTEFACT, BeatQuality.GAP))).rrMs)
                 .hasSize(2);
+    }
+
+    /**
+     * A wearable's minute of beats with one double-detected beat (a "clean" interval of 150 ms) was dead-lettered
+     * whole: the minute's AF or pause went unanalysed. A batch with at most half its intervals clean and implausible is
+     * accepted as sent; the detector analyses those intervals as excluded (an artefact below 200 ms, a gap above
+     * 60,000 ms) and counts them (PatientDetector, implausibleBeatsExcluded). More than half: still refused.
+     */
+    @Test
+    void aFewImplausibleCleanIntervalsDoNotRefuseTheirBatch() throws Exception {
+        java.util.ArrayList<Integer> minute = new java.util.ArrayList<>(java.util.Collections.nCopies(75, 800));
+        minute.set(30, 150);
+        minute.set(60, 5800); // a genuine pause in the same minute
+        DeviceReading r = ok(TestEvents.rr("e", T0, minute, clean(75)));
+        assertThat(r.rrMs[30]).isEqualTo(150);
+        assertThat(r.rrQuality[30]).as("converted by the detector, which counts it").isEqualTo(DeviceReading.RR_CLEAN);
+        assertThat(r.rrMs[60]).isEqualTo(5800);
+        // exactly half is not "mostly": accepted; a 61-s clean interval among them too
+        assertThat(ok(TestEvents.rr("e", T0, List.of(800, 150, 61_000, 790), clean(4))).rrMs).hasSize(4);
     }
 
     @Test
@@ -209,6 +229,25 @@ class EventValidatorTest {
                 .rrMs).hasSize(2); // last beat 5 min after receipt (T0 + 2 s)
         rejected(TestEvents.rr("e", T0, List.of(900, 301_101), List.of(BeatQuality.CLEAN, BeatQuality.GAP)),
                 DeadLetterReason.FUTURE_TIME, "last beat");
+    }
+
+    /**
+     * Adversarial probe 16a, D7: a backlog's batch of a minute holding one GAP interval mis-encoded as 90 min. Its last
+     * beat is still before its receipt (hours later), so the bound above let it through, and the patient's beat clock
+     * went 90 min ahead of the backlog's next batches. A batch may span at most an hour of device time.
+     */
+    @Test
+    void aBacklogBatchSpanningMoreThanAnHourIsImplausible() throws Exception {
+        java.time.Instant received = T0.plusSeconds(3 * 3600);
+        DeviceEvent glitched = DeviceEvent.newBuilder(TestEvents.rr("e", T0, List.of(800, 90 * 60_000, 810),
+                List.of(BeatQuality.CLEAN, BeatQuality.GAP, BeatQuality.CLEAN))).setTimeReceived(received).build();
+        rejected(glitched, DeadLetterReason.IMPLAUSIBLE_VALUE, "rrBatch spans 90 min");
+        DeviceEvent hour = DeviceEvent.newBuilder(TestEvents.rr("e", T0, List.of(800, 60 * 60_000 - 800),
+                List.of(BeatQuality.CLEAN, BeatQuality.GAP))).setTimeReceived(received).build();
+        assertThat(ok(hour).rrMs).hasSize(2);
+        DeviceEvent overHour = DeviceEvent.newBuilder(TestEvents.rr("e", T0, List.of(801, 60 * 60_000 - 800),
+                List.of(BeatQuality.CLEAN, BeatQuality.GAP))).setTimeReceived(received).build();
+        rejected(overHour, DeadLetterReason.IMPLAUSIBLE_VALUE, "at most 60 min");
     }
 
     /**

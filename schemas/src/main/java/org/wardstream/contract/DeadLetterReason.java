@@ -11,7 +11,10 @@ public enum DeadLetterReason {
     UNKNOWN_SCHEMA("unknown-schema"),
     /** A required field is missing, blank or structurally invalid (e.g. RR and quality arrays differ in length). */
     INVALID_FIELD("invalid-field"),
-    /** A physiologically impossible value (heart rate outside 20-300 bpm, clean RR outside 200-60000 ms, ...). */
+    /**
+     * A physiologically impossible value (heart rate outside 20-300 bpm, an RR batch mostly of clean RR outside
+     * 200-60000 ms, an RR batch spanning more than an hour, ...).
+     */
     IMPLAUSIBLE_VALUE("implausible-value"),
     /**
      * Device or receipt time further in the future than the configured tolerance, relative to timeReceived,

@@ -235,7 +235,10 @@ final class FaultInjector {
         return new DeviceEvent(id, e.getTime(), e.getTimeReceived(), e.getUtcOffsetMinutes(), payload);
     }
 
-    /** A plausible sinus batch; when {@code bad > 0} one CLEAN interval in the middle has that value. */
+    /**
+     * A plausible sinus batch; when {@code bad > 0} more than half of its CLEAN intervals (the first n/2 + 1) have that
+     * value: ingest refuses a batch only when most of it is implausible (a few such intervals are analysed as excluded).
+     */
     private RrIntervalBatch rrBatch(Instant start, int n, int bad) {
         List<Integer> rr = new ArrayList<>(n);
         List<BeatQuality> q = new ArrayList<>(n);
@@ -243,8 +246,8 @@ final class FaultInjector {
             rr.add(780 + r.nextInt(60));
             q.add(BeatQuality.CLEAN);
         }
-        if (bad > 0) {
-            rr.set(n / 2, bad);
+        for (int i = 0; bad > 0 && i <= n / 2; i++) {
+            rr.set(i, bad);
         }
         return new RrIntervalBatch(start, rr, q);
     }

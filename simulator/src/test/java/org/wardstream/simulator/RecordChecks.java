@@ -177,12 +177,15 @@ final class RecordChecks {
             return h.getBpm() < 20 || h.getBpm() > 300;
         }
         if (v.getPayload() instanceof RrIntervalBatch b) {
+            // ingest refuses a batch more than half of whose intervals are clean and outside 200-60,000 ms
             List<Integer> rr = b.getRrMs();
+            int implausible = 0;
             for (int i = 0; i < rr.size(); i++) {
-                if (b.getQuality().get(i) == BeatQuality.CLEAN && (rr.get(i) < 200 || rr.get(i) > 5000)) {
-                    return true;
+                if (b.getQuality().get(i) == BeatQuality.CLEAN && (rr.get(i) < 200 || rr.get(i) > 60_000)) {
+                    implausible++;
                 }
             }
+            return 2 * implausible > rr.size();
         }
         return false;
     }

@@ -55,7 +55,10 @@ public final class JobPath {
     public static final String PROGRAMME = "physionet";
     /** Time zone of the validation "patients" (the job's default zone). */
     public static final ZoneId ZONE = ZoneId.of("Europe/London");
-    /** Clean RR outside this range is refused by the job's ingest (dead-lettered with its batch): the job's own bounds. */
+    /**
+     * Clean RR outside this range is analysed as excluded by the detector, and a batch mostly of it refused by the job's
+     * ingest (dead-lettered): the job's own bounds.
+     */
     public static final int INGEST_MIN_CLEAN_RR_MS = org.wardstream.detector.Reading.MIN_CLEAN_RR_MS;
     public static final int INGEST_MAX_CLEAN_RR_MS = org.wardstream.detector.Reading.MAX_CLEAN_RR_MS;
 
@@ -74,15 +77,14 @@ public final class JobPath {
             return t;
         }
 
-        /** Whether the job's ingest would refuse this batch (a clean RR outside 200-60000 ms, as the job's EventValidator). */
+        /**
+         * Whether the job's ingest would refuse this batch, as the job's EventValidator: more than half its intervals
+         * clean and outside 200-60000 ms (fewer are analysed as excluded, by the detector both paths run:
+         * {@link PatientDetector#excludingImplausible}), or a span of more than an hour.
+         */
         public boolean refusedByIngest() {
-            for (int i = 0; i < rrMs.length; i++) {
-                if (quality[i] == BeatQuality.CLEAN.ordinal()
-                        && (rrMs[i] < INGEST_MIN_CLEAN_RR_MS || rrMs[i] > INGEST_MAX_CLEAN_RR_MS)) {
-                    return true;
-                }
-            }
-            return false;
+            return endMs() - startMs > org.wardstream.detector.Reading.MAX_RR_BATCH_SPAN_MS
+                    || 2 * PatientDetector.implausibleCleanIntervals(rrMs, quality) > rrMs.length;
         }
 
         /** Mean rate of the clean intervals (bpm), NaN when fewer than half are clean. */

@@ -414,7 +414,7 @@ public final class ValidationSummary {
                     bradycardia.referenceRuns, bradycardia.referenceRunsLong, bradycardia.referenceRunsDetected,
                     bradycardia.episodes, bradycardia.episodesOutsideLabels, nsrBradycardiaEpisodes));
             b.append(String.format(Locale.ROOT, "Alerts (job lifecycle): AF alerts on NSR %d = %.3f/24h, on labelled records %d"
-                            + " | RR batches the job's ingest would refuse (clean RR outside 200-60000 ms): %d%n",
+                            + " | RR batches the job's ingest would refuse (more than half clean RR outside 200-60000 ms, or over an hour): %d%n",
                     nsrAfAlerts, nsrHours == 0 ? Double.NaN : nsrAfAlerts * 24.0 / nsrHours, labelledAfAlerts,
                     batchesRefusedByIngest));
         }
