@@ -1,6 +1,5 @@
 package org.wardstream.equity;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import org.wardstream.equity.model.Dimension;
@@ -10,25 +9,20 @@ import org.wardstream.equity.model.Dimension;
  *
  * @param coverageThreshold share of the ACTIVE minutes of a day that must have data for the day to count as
  *                          monitored (0..1)
- * @param triageTarget      acknowledgement within this time counts as "within target"
  * @param confidence        confidence level of every interval as a fraction (0.95)
  * @param referenceStrata   reference stratum per dimension; a dimension absent from the map (by default age_band
  *                          and icb) uses the stratum with the most patients in the window (age_band prefers
  *                          "65-74" when present)
  */
-public record EquitySettings(double coverageThreshold, Duration triageTarget, double confidence,
+public record EquitySettings(double coverageThreshold, double confidence,
                              Map<Dimension, String> referenceStrata) {
 
     public static final double DEFAULT_COVERAGE = 0.7;
-    public static final Duration DEFAULT_TRIAGE_TARGET = Duration.ofHours(4);
     public static final String DEFAULT_AGE_BAND_REFERENCE = "65-74";
 
     public EquitySettings {
         if (!(coverageThreshold > 0 && coverageThreshold <= 1)) {
             throw new IllegalArgumentException("coverageThreshold must be in (0, 1]: " + coverageThreshold);
-        }
-        if (triageTarget == null || triageTarget.isNegative() || triageTarget.isZero()) {
-            throw new IllegalArgumentException("triageTarget must be positive: " + triageTarget);
         }
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("confidence must be a fraction in (0, 1): " + confidence);
@@ -40,9 +34,13 @@ public record EquitySettings(double coverageThreshold, Duration triageTarget, do
         referenceStrata = Map.copyOf(copy);
     }
 
-    /** Coverage 0.7, triage target 4 h, 95 %, references imd_quintile 5, ethnic_group White, sex female. */
+    /**
+     * Coverage 0.7, 95 %, references imd_quintile 5, ethnic_group White, sex female. (The response targets an
+     * acknowledgement is timed against are the worklist's, per priority: alert-rules/response-targets.yaml, read by
+     * the equity job; there is no target of its own here.)
+     */
     public static EquitySettings defaults() {
-        return new EquitySettings(DEFAULT_COVERAGE, DEFAULT_TRIAGE_TARGET, 0.95, defaultReferences());
+        return new EquitySettings(DEFAULT_COVERAGE, 0.95, defaultReferences());
     }
 
     public static Map<Dimension, String> defaultReferences() {
@@ -55,10 +53,6 @@ public record EquitySettings(double coverageThreshold, Duration triageTarget, do
     }
 
     public EquitySettings withCoverageThreshold(double c) {
-        return new EquitySettings(c, triageTarget, confidence, referenceStrata);
-    }
-
-    public EquitySettings withTriageTarget(Duration t) {
-        return new EquitySettings(coverageThreshold, t, confidence, referenceStrata);
+        return new EquitySettings(c, confidence, referenceStrata);
     }
 }

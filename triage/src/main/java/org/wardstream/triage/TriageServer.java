@@ -137,7 +137,7 @@ public final class TriageServer implements AutoCloseable {
         api.setAsyncSupported(true);
         context.addServlet(api, "/api/*");
         context.addServlet(new ServletHolder(new org.wardstream.triage.worklist.ResponseTargetsServlet(
-                org.wardstream.triage.worklist.ResponseTargets.configured())), "/api/response-targets");
+                org.wardstream.rules.ResponseTargets.configured())), "/api/response-targets");
 
         // first: TRACE/TRACK and unserved methods are 405 (no header echo); uncaught exceptions a plain 500
         FilterHolder guard = new FilterHolder(new RequestGuard());

@@ -189,9 +189,49 @@ public final class EquityReport {
                 && patients(rows, r.dimension(), r.stratum()) >= MIN_PATIENTS;
     }
 
+    /**
+     * The IMD quintiles (1-5) with no enrolled patient in the window, when the rows hold the deprivation dimension and
+     * at least one quintile has patients. The aggregator writes no row for a stratum without patients, so an absent
+     * quintile is one nobody from is enrolled: for a commissioner a finding (whom the service misses), not a gap in
+     * the data. A suppressed count (1 to 7) is not empty.
+     */
+    static List<String> emptyQuintiles(List<PublishedRow> rows) {
+        String imd = Dimension.IMD_QUINTILE.code();
+        Set<String> enrolled = new HashSet<>();
+        rows.stream().filter(r -> r.measure().equals(Measures.ENROLLED_PATIENTS) && r.dimension().equals(imd)
+                && !"0".equals(r.numeratorCount())).forEach(r -> enrolled.add(r.stratum()));
+        List<String> empty = new ArrayList<>();
+        for (int q = 1; q <= 5; q++) {
+            if (!enrolled.contains(String.valueOf(q))) {
+                empty.add(String.valueOf(q));
+            }
+        }
+        return empty.size() == 5 ? List.of() : empty;
+    }
+
+    /** "IMD quintile 1 (most deprived, Core20) and IMD quintile 2" (plain text). */
+    static String quintileList(List<String> quintiles) {
+        List<String> labels = quintiles.stream().map(q -> stratumLabel(Dimension.IMD_QUINTILE.code(), q)).toList();
+        return labels.size() == 1 ? labels.get(0)
+                : String.join(", ", labels.subList(0, labels.size() - 1)) + " and " + labels.get(labels.size() - 1);
+    }
+
+    /** The sentence naming the quintiles without enrolled patients (plain text). */
+    static String emptyQuintileSentence(List<String> quintiles) {
+        return "No enrolled patients from " + quintileList(quintiles) + " in this window: the service reaches nobody "
+                + (quintiles.size() == 1 ? "in that fifth" : "in those fifths") + " of areas by deprivation.";
+    }
+
     /** The key findings of one programme's rows, strongest first (see {@link #keyFindings(StringBuilder, List, String)}). */
     static List<Finding> findings(List<PublishedRow> rows, String sfx) {
         List<Finding> out = new ArrayList<>();
+        List<String> emptyQuintiles = emptyQuintiles(rows);
+        if (!emptyQuintiles.isEmpty()) {
+            // first of all: nobody from a quintile is the plainest inequality of access there is
+            out.add(new Finding("<strong>" + esc(emptyQuintileSentence(emptyQuintiles)) + "</strong> <a href=\"#"
+                    + Measures.ENROLLED_PATIENTS + "-" + Dimension.IMD_QUINTILE.code() + sfx + "\">Detail</a>",
+                    Double.MAX_VALUE));
+        }
         for (String m : FINDING_MEASURES) {
             for (String dim : FINDING_DIMENSIONS) {
                 List<PublishedRow> strata = rows.stream().filter(r -> r.measure().equals(m)
@@ -350,6 +390,11 @@ public final class EquityReport {
             h.append("<div class=\"dimension\" id=\"").append(esc(measure)).append('-').append(esc(dim)).append(sfx)
                     .append("\"><h3>By ").append(esc(dimensionTitle(dim))).append("</h3>\n");
             h.append("<p class=\"reading\">").append(esc(reading(measure, dim, strata))).append("</p>\n");
+            List<String> empty = dim.equals(Dimension.IMD_QUINTILE.code()) ? emptyQuintiles(rows) : List.of();
+            if (!empty.isEmpty()) {
+                h.append("<p class=\"reading empty-quintiles\">").append(esc(emptyQuintileSentence(empty)))
+                        .append(" Not in the chart and table below, which show the quintiles with patients.</p>\n");
+            }
             chart(h, measure, dim, strata);
             table(h, strata);
             h.append("</div>\n");
@@ -763,7 +808,8 @@ public final class EquityReport {
                     + "escalated to a clinician) as a share of clinical alerts closed: a positive-predictive-value "
                     + "proxy (Wilson interval).";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Clinical alerts acknowledged by the triage team within the "
-                    + "target time, as a share of clinical alerts raised (Wilson interval).";
+                    + "response target of their priority (the worklist's: by default urgent 1 hour, routine 4 hours), "
+                    + "as a share of clinical alerts raised (Wilson interval).";
             case Measures.DISENROLMENT -> "Patients discharged or withdrawn in the window as a share of enrolled "
                     + "patients (Wilson interval).";
             case Measures.STRATIFIER_COMPLETENESS -> "Share of patients whose stratifier is recorded with a usable "
@@ -937,10 +983,10 @@ public final class EquityReport {
             h3{font-size:1rem;margin:1em 0 .3em}.meta{color:#4a5568}.definition{color:#4a5568;font-size:.9rem}
             .reading{background:#ebf8ff;border-left:4px solid #2b6cb0;padding:6px 10px}
             table{border-collapse:collapse;font-size:.85rem;margin:.4em 0 1em}th,td{border:1px solid #e2e8f0;padding:3px 8px;text-align:left}
-            th{background:#f7fafc}.supp{color:#718096;font-style:italic}.suppressed-row td{color:#718096}
+            th{background:#f7fafc}.supp{color:#4a5568;font-style:italic}.suppressed-row td{color:#4a5568}
             svg.chart{display:block;max-width:100%;height:auto}
             svg .label,svg .tick,svg .axis-title,svg .suppressed{font-size:12px;fill:#1a202c}
-            svg .axis-title{font-weight:600}svg .suppressed{fill:#718096;font-style:italic}
+            svg .axis-title{font-weight:600}svg .suppressed{fill:#4a5568;font-style:italic}
             svg .grid{stroke:#e2e8f0;stroke-width:1}svg .one{stroke:#1a202c;stroke-width:1;stroke-dasharray:3 3}
             svg .ci{stroke:#1a202c;stroke-width:1.5;fill:none}
             details>summary{cursor:pointer;list-style-position:outside}details>summary h2{display:inline;border:0}

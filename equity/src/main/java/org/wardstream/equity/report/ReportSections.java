@@ -45,7 +45,9 @@ final class ReportSections {
             least %d.""";
     private static final String TRIAGE_DEFINITION = """
             From the triage team's recorded actions and coded outcomes. Time to acknowledge: alert raised to the \
-            first triage action, against the response target (4 hours unless configured otherwise). Needed action: \
+            first triage action, against the response target of the alert's priority, the worklist's own (by \
+            default immediate 15 minutes, as soon as possible 30 minutes, urgent 1 hour, routine 4 hours; \
+            alert-rules/response-targets.yaml as agreed locally). Needed action: \
             closed with action (patient contacted or escalated) as a share of alerts closed, a \
             positive-predictive-value proxy: a low share means many alerts a clinician judged not to need action. \
             By group: see the sections on each measure.""";
@@ -121,7 +123,10 @@ final class ReportSections {
                 EquityReport.MIN_PATIENTS, EquityReport.MIN_DENOMINATOR));
         List<Gradient> gs = gradients(rows);
         if (gs.isEmpty()) {
-            h.append("<p>No measure has every quintile large enough for an index in this window.</p>\n");
+            List<String> empty = EquityReport.emptyQuintiles(rows);
+            h.append("<p>No measure has every quintile large enough for an index in this window")
+                    .append(empty.isEmpty() ? "." : ": " + esc(EquityReport.emptyQuintileSentence(empty)))
+                    .append("</p>\n");
         } else {
             h.append("<table><caption>Slope and relative index of inequality by measure</caption><thead><tr>")
                     .append("<th>Measure</th><th>SII</th><th>95 % interval</th><th>RII</th><th>95 % interval</th>")
@@ -167,9 +172,14 @@ final class ReportSections {
                 .append("types per monitored day, device-offline per enrolled day), and the clinician hours a week ")
                 .append("they would need for the current caseload at ").append(ClinicianTime.text(MINUTES_PER_ALERT))
                 .append(" minutes per alert: rate &times; enrolled patients &times; 7 ")
-                .append("&times; minutes / 60. For service planning; rounded. ").append(minutesBasis())
+                .append("&times; minutes / 60, and for a clinical type also &times; the share of enrolled days that ")
+                .append("were monitored (its rate is per monitored day), so that each row's hours match its alerts. ")
+                .append("For service planning; rounded. ").append(minutesBasis())
                 .append("</p>\n");
         Long patients = all(rows, Measures.ENROLLED_PATIENTS).map(r -> count(r.numeratorCount())).orElse(null);
+        // a clinical rate is per monitored day, the device-offline rate per enrolled day: each is multiplied by the
+        // patient-days of its own base, or the hours of a clinical type would be inflated by 1 / monitored share
+        Double monitoredShare = all(rows, Measures.MONITORED_DAYS).map(PublishedRow::value).orElse(null);
         List<PublishedRow> types = rows.stream().filter(r -> r.dimension().equals("all")
                 && (r.measure().startsWith(Measures.ALERTS_PREFIX) || r.measure().equals(Measures.TECHNICAL_ALERTS)))
                 .sorted(Comparator.comparing(PublishedRow::measure)).toList();
@@ -181,8 +191,9 @@ final class ReportSections {
         for (PublishedRow r : types) {
             String name = r.measure().equals(Measures.TECHNICAL_ALERTS) ? "Device offline"
                     : EquityReport.capitalise(r.measure().substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '));
-            Double hours = r.value() == null || patients == null ? null
-                    : r.value() / 1000 * patients * 7 * MINUTES_PER_ALERT / 60;
+            Double share = r.measure().equals(Measures.TECHNICAL_ALERTS) ? Double.valueOf(1) : monitoredShare;
+            Double hours = r.value() == null || patients == null || share == null ? null
+                    : r.value() / 1000 * patients * share * 7 * MINUTES_PER_ALERT / 60;
             if (hours != null) {
                 total += hours;
             } else {

@@ -70,7 +70,8 @@ public final class EquityDeserializers {
     public static EquityInput fromEpisode(Episode e) {
         return EquityInput.episode(e.getProgramme(), e.getPatientId(), e.getEpisodeId(), e.getEpisodeType(),
                 e.getState().name(), e.getEvidenceTime().toEpochMilli(), e.getEvidenceReceived().toEpochMilli(),
-                e.getEmittedAt().toEpochMilli());
+                e.getEmittedAt().toEpochMilli(),
+                e.getSeverity() == null ? null : e.getSeverity().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     public static EquityInput fromTriage(TriageEvent t) {

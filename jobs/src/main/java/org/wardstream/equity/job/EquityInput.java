@@ -43,6 +43,8 @@ public class EquityInput {
     /** Episode state (OPENED, ...) or triage action (ACKNOWLEDGED, ...). */
     public String action;
     public long emittedAt;
+    /** Episode: the alert's priority (FHIR Task.priority code from its severity: routine, urgent, asap, stat). */
+    public String priority;
     public long evidenceReceived;
     /** Triage: when the alert was raised, or Long.MIN_VALUE when unknown. */
     public long alertRaisedAt = Long.MIN_VALUE;
@@ -84,6 +86,16 @@ public class EquityInput {
         i.time = evidenceTime;
         i.evidenceReceived = evidenceReceived;
         i.emittedAt = emittedAt;
+        return i;
+    }
+
+    /** An episode with its priority (FHIR Task.priority code), against whose response target it is acknowledged. */
+    public static EquityInput episode(String programme, String patientId, String episodeId, String type,
+                                      String state, long evidenceTime, long evidenceReceived, long emittedAt,
+                                      String priority) {
+        EquityInput i = episode(programme, patientId, episodeId, type, state, evidenceTime, evidenceReceived,
+                emittedAt);
+        i.priority = priority;
         return i;
     }
 

@@ -38,9 +38,11 @@ public final class EquityStateSerializers {
     /**
      * Format 1: the first versioned form (issue 12). Format 2: + the enrolment's pacemaker record (nullable, last);
      * format 1 reads with none (null: not recorded). Format 3: + the enrolment periods (last); formats 1-2 read with
-     * none, and {@link PatientEquity#periods} derives the one period their enrolment fields describe.
+     * none, and {@link PatientEquity#periods} derives the one period their enrolment fields describe. Format 4: + the
+     * episodes' priorities (last: episode id -> Task.priority code, those known; probe 17b D4); formats 1-3 read
+     * with none (the routine target, the single 4-hour target they were counted with).
      */
-    static final byte PATIENT_EQUITY_FORMAT = 3;
+    static final byte PATIENT_EQUITY_FORMAT = 4;
     /** Format 2: + pacemaker, as {@link #PATIENT_EQUITY_FORMAT}. */
     static final byte PATIENT_DAY_FORMAT = 2;
     /** Format 1 still: its patient-day carries its own format byte. */
@@ -86,10 +88,21 @@ public final class EquityStateSerializers {
         writeFlag(out, p.pacemaker);
         out.writeInt(p.enrolmentPeriods.size());
         for (long[] period : p.enrolmentPeriods) writeLongs(out, period);
+        // format 4: the episodes' priorities (those known), by episode id
+        TreeMap<String, String> priorities = new TreeMap<>();
+        p.episodes.forEach((id, r) -> {
+            if (r.priority != null) priorities.put(id, r.priority);
+        });
+        out.writeInt(priorities.size());
+        for (Map.Entry<String, String> e : priorities.entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeUTF(e.getValue());
+        }
     }
 
     static PatientEquity readPatientEquity(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, PATIENT_EQUITY_FORMAT);
+        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, (byte) 3,
+                PATIENT_EQUITY_FORMAT);
         PatientEquity p = new PatientEquity();
         p.programme = readString(in);
         p.status = readString(in);
@@ -129,6 +142,15 @@ public final class EquityStateSerializers {
         if (v >= 3) {
             int periods = in.readInt();
             for (int i = 0; i < periods; i++) p.enrolmentPeriods.add(readLongs(in));
+        }
+        if (v >= 4) { // formats 1-3: no priority known (the routine target, the single 4 h target they counted with)
+            int priorities = in.readInt();
+            for (int i = 0; i < priorities; i++) {
+                String id = in.readUTF();
+                String priority = in.readUTF();
+                PatientEquity.EpisodeRef r = p.episodes.get(id);
+                if (r != null) r.priority = priority;
+            }
         }
         return p;
     }

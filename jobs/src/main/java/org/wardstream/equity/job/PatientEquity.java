@@ -139,6 +139,8 @@ public class PatientEquity {
          */
         public transient String type;
         public transient boolean closed;
+        /** The alert's priority when raised (FHIR Task.priority code; null: not known, the routine target). */
+        public transient String priority;
 
         public EpisodeRef() {
         }
@@ -312,6 +314,7 @@ public class PatientEquity {
         ref.clinical = !PatientDay.DEVICE_OFFLINE.equals(e.episodeType);
         ref.raisedAt = e.emittedAt;
         ref.type = e.episodeType;
+        ref.priority = e.priority;
         episodes.put(e.episodeId, ref);
         if (ref.clinical) {
             d.clinical.merge(e.episodeType, 1, Integer::sum);
@@ -379,7 +382,8 @@ public class PatientEquity {
         long raised = alertRaisedAt != Long.MIN_VALUE ? alertRaisedAt : ref.raisedAt;
         if (ref.clinical) {
             d.ackDelays.add(Math.max(0, time - raised));
-            if (time - raised <= settings.triageTarget().toMillis()) {
+            // the response target of the alert's priority, from the file the worklist reads (response-targets.yaml)
+            if (time - raised <= settings.responseTargets().target(ref.priority).toMillis()) {
                 d.acknowledgedWithinTarget++;
             }
         }

@@ -89,8 +89,9 @@ class EquityStateSerializersTest {
         PatientEquity p = filled(PatientEquity.class);
         p.pacemaker = Boolean.TRUE;
         p.enrolmentPeriods = new java.util.ArrayList<>(); // format 3's periods (an empty list: 4 bytes) come after it
+        p.episodes.values().forEach(e -> e.priority = null); // and format 4's priorities (none: 4 bytes)
         PatientEquity fromFormat1 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 3, 1, 4 + 2)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 4, 1, 4 + 4 + 2)));
         assertThat(fromFormat1.pacemaker).isNull();
         assertThat(fromFormat1).usingRecursiveComparison().ignoringFields("pacemaker").isEqualTo(p);
         PatientDayRecord r = filled(PatientDayRecord.class);
@@ -123,12 +124,30 @@ class EquityStateSerializersTest {
         p.status = "WITHDRAWN";
         p.enrolledOnEpochDay = 20_000;
         p.endedOnEpochDay = 20_010;
+        p.episodes.values().forEach(e -> e.priority = null); // format 4's priorities (none: 4 bytes)
         PatientEquity fromFormat2 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 3, 2, 4)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 4, 2, 4 + 4)));
         assertThat(fromFormat2).usingRecursiveComparison().isEqualTo(p);
         assertThat(fromFormat2.periods()).containsExactly(new long[] {20_000, 20_010, 1});
         assertThat(fromFormat2.covers(20_010)).isTrue();
         assertThat(fromFormat2.covers(20_011)).isFalse();
+    }
+
+    /**
+     * Format 3 (before the episodes' priorities, probe 17b D4) reads with none: each episode's acknowledgement is then
+     * timed against the routine target, the single 4-hour target format 3's job used for every alert.
+     */
+    @Test
+    void format3ReadsEpisodesWithoutPriorityAndTheCurrentFormatKeepsIt() throws Exception {
+        PatientEquity p = filled(PatientEquity.class);
+        assertThat(p.episodes).isNotEmpty();
+        p.episodes.values().forEach(e -> e.priority = "urgent");
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p).episodes.values())
+                .allSatisfy(e -> assertThat(e.priority).isEqualTo("urgent"));
+        p.episodes.values().forEach(e -> e.priority = null);
+        PatientEquity fromFormat3 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 4, 3, 4)));
+        assertThat(fromFormat3).usingRecursiveComparison().isEqualTo(p);
     }
 
     @Test

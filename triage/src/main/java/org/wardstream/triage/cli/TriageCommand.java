@@ -151,7 +151,8 @@ public final class TriageCommand implements Callable<Integer> {
 
         @Command(name = "add", mixinStandardHelpOptions = true,
                 description = {"Creates a user (or replaces one with --replace). The password comes from --password-file, "
-                        + "--password-env or, by default, the first line of stdin; at least " + Users.MIN_PASSWORD_LENGTH
+                        + "--password-env or, by default, a prompt at a terminal (not echoed, typed twice) or the first "
+                        + "line of piped stdin; at least " + Users.MIN_PASSWORD_LENGTH
                         + " characters.",
                         "Example: printf '%%s\\n' \"$PW\" | wardstream triage users add --name alice --role clinician "
                                 + "--programme cardiac-north --jdbc-url jdbc:postgresql://localhost/triage --db-user triage"})
@@ -215,6 +216,26 @@ public final class TriageCommand implements Callable<Integer> {
                     }
                     return v.toCharArray();
                 }
+                java.io.Console console = System.console();
+                if (console != null) {
+                    // at a terminal (stdin and stdout both one): a prompt, echo off, typed twice; never on screen
+                    char[] first = console.readPassword("Password for %s: ", name);
+                    if (first == null || first.length == 0) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "no password typed");
+                    }
+                    char[] again = console.readPassword("The same password again: ");
+                    boolean same = java.util.Arrays.equals(first, again);
+                    if (again != null) {
+                        java.util.Arrays.fill(again, '\0');
+                    }
+                    if (!same) {
+                        java.util.Arrays.fill(first, '\0');
+                        throw new CommandLine.ParameterException(spec.commandLine(),
+                                "the two passwords typed differ: nothing saved");
+                    }
+                    return first;
+                }
+                // piped (printf '%s\n' "$PW" | ... users add): the first line of stdin, as before
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 String line = in.readLine();
                 if (line == null || line.isEmpty()) {

@@ -1,12 +1,18 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.BasePagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
+import org.hl7.fhir.r4.model.Bundle;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
 
@@ -33,8 +39,29 @@ public final class FhirServlet extends RestfulServer {
         paging.setDefaultPageSize(50);
         paging.setMaximumPageSize(500);
         setPagingProvider(paging);
+        registerInterceptor(new HistoryLinks());
         setServerName("wardstream triage service");
         setImplementationDescription("wardstream triage: alerts as Tasks, Observations and Provenance");
+    }
+
+    /**
+     * The {@code next} link of an instance history's last page removed. HAPI's plain server pages a history by
+     * {@code _offset} and, when a paging provider is set, writes {@code next} on a page with an offset whenever the
+     * page size is below Bundle.total, also on the last page (a link to an empty page); a page whose offset and
+     * entries reach the total has no next.
+     */
+    public static final class HistoryLinks {
+        @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+        public boolean lastPage(RequestDetails rd, ResponseDetails response) {
+            if (rd.getRestOperationType() == RestOperationTypeEnum.HISTORY_INSTANCE
+                    && response.getResponseResource() instanceof Bundle b && b.hasTotal()) {
+                int offset = StoredResourceProvider.historyOffset(rd);
+                if (offset + b.getEntry().size() >= b.getTotal()) {
+                    b.getLink().removeIf(l -> IBaseBundle.LINK_NEXT.equals(l.getRelation()));
+                }
+            }
+            return true;
+        }
     }
 
     /**
@@ -68,6 +95,10 @@ public final class FhirServlet extends RestfulServer {
 
         @Override
         public synchronized String storeResultList(RequestDetails rd, IBundleProvider results) {
+            if (results instanceof StoredResourceProvider.HistoryPage) {
+                // a history pages by _offset (its links never use _getpages): nothing to keep
+                return null;
+            }
             String key = UUID.randomUUID().toString();
             long n = results instanceof StoredResourceProvider.SearchResults r ? r.snapshotSize() : 0;
             kept.put(key, new Kept(results, n, clock.instant()));

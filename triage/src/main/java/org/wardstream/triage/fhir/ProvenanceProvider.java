@@ -40,7 +40,7 @@ public final class ProvenanceProvider extends StoredResourceProvider<Provenance>
     }
 
     @History
-    public List<Provenance> history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
+    public IBundleProvider history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
         return doHistory(id, since, at, rd);
     }
 

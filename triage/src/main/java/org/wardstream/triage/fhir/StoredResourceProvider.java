@@ -73,21 +73,28 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         return parse(found.orElseThrow(() -> new ResourceNotFoundException(id)));
     }
 
-    /** The parameters an instance history takes ({@code _since}, {@code _at}) or HAPI applies to any answer. */
-    static final Set<String> HISTORY_PARAMETERS = Set.of("_since", "_at", "_count", "_format", "_pretty", "_summary",
-            "_elements");
+    /**
+     * The parameters an instance history takes ({@code _since}, {@code _at}; {@code _count} and {@code _offset} for its
+     * pages) or HAPI applies to any answer.
+     */
+    static final Set<String> HISTORY_PARAMETERS = Set.of("_since", "_at", "_count", "_offset", "_format", "_pretty",
+            "_summary", "_elements");
 
     /**
      * Every version, newest first; with {@code _since}, those created at or after it; with {@code _at}, those current
      * at some time in its range (each version is current from its lastUpdated until the next version's). Any other
-     * parameter is 400, never ignored.
+     * parameter is 400, never ignored. A history longer than a page ({@code _count}, default 50) is paged by offset,
+     * as HAPI's plain server pages every history: the {@code next} link is the same request with {@code _offset}
+     * (the versions skipped, newest first) and {@code _count}; Bundle.total counts every version matched.
      */
-    protected List<T> doHistory(IdType id, InstantType since, DateRangeParam at, RequestDetails rd) {
+    protected IBundleProvider doHistory(IdType id, InstantType since, DateRangeParam at, RequestDetails rd) {
         for (String name : rd.getParameters().keySet()) {
             if (!HISTORY_PARAMETERS.contains(name)) {
-                throw new InvalidRequestException("history does not take " + name + " (it takes _since, _at, _count)");
+                throw new InvalidRequestException("history does not take " + name
+                        + " (it takes _since, _at, _count, _offset)");
             }
         }
+        int offset = historyOffset(rd);
         TriageUser u = user(rd);
         List<TaskStore.Stored> versions = store.history(u, typeName(), id.getIdPart());
         List<TaskStore.Stored> kept = new ArrayList<>();
@@ -102,11 +109,74 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
             newer = updated;
         }
         audit.record(u.username(), "history", typeName(), id.getIdPart(), kept.size() + " versions"
-                        + (since == null && at == null ? "" : " of " + versions.size()), versions.isEmpty() ? "not found" : "ok");
+                        + (since == null && at == null ? "" : " of " + versions.size())
+                        + (offset == 0 ? "" : ", from the " + (offset + 1) + "th"), versions.isEmpty() ? "not found" : "ok");
         if (versions.isEmpty()) throw new ResourceNotFoundException(id);
-        List<T> out = new ArrayList<>();
+        List<IBaseResource> out = new ArrayList<>();
         for (TaskStore.Stored s : kept) out.add(parse(s));
-        return out;
+        return new HistoryPage(out, offset);
+    }
+
+    /** {@code _offset} of a history page: absent 0, else one whole number of at least 0 (400 otherwise). */
+    static int historyOffset(RequestDetails rd) {
+        String[] values = rd.getParameters().get("_offset");
+        if (values == null || values.length == 0) return 0;
+        if (values.length > 1) throw new InvalidRequestException("_offset is given more than once");
+        try {
+            int offset = Integer.parseInt(values[0]);
+            if (offset >= 0) return offset;
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new InvalidRequestException("_offset must be a whole number of at least 0, not '" + values[0] + "'");
+    }
+
+    /**
+     * One page of an instance history. HAPI's plain server pages a history by offset only
+     * ({@code HistoryMethodBinding.isOffsetModeHistory}): for a request with {@code _offset} it serves the method's
+     * answer from its start ({@code getResources(0, count)}), so this answer starts at the offset; its size is every
+     * version matched (Bundle.total). The {@code next} link HAPI then writes also on the last page is removed by
+     * {@link FhirServlet.HistoryLinks}. Never stored for {@code _getpages} ({@link FhirServlet.UserBoundPaging}).
+     */
+    static final class HistoryPage extends Page {
+        private final List<IBaseResource> versions;
+        private final int offset;
+
+        HistoryPage(List<IBaseResource> versions, int offset) {
+            this.versions = versions;
+            this.offset = offset;
+        }
+
+        @Override
+        public List<IBaseResource> getResources(int from, int to) {
+            int start = Math.min(versions.size(), offset + Math.max(0, from));
+            return new ArrayList<>(versions.subList(start, Math.max(start, Math.min(versions.size(), offset + to))));
+        }
+
+        @Override
+        public Integer size() {
+            return versions.size();
+        }
+    }
+
+    /** A page source answered by this service: published when made, no UUID, no preferred page size. */
+    abstract static class Page implements IBundleProvider {
+        private final InstantType published = InstantType.now();
+
+        @Override
+        public IPrimitiveType<Date> getPublished() {
+            return published;
+        }
+
+        @Override
+        public String getUuid() {
+            return null;
+        }
+
+        @Override
+        public Integer preferredPageSize() {
+            return null;
+        }
     }
 
     /** Whether a version current from {@code from} until {@code until} (null: still current) was so during the range. */
@@ -195,7 +265,7 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
      * already served or off every page: each match is served once, in its current version; a resource the user may
      * no longer see is left out (a page of nothing else but such resources says so in an OperationOutcome).
      */
-    static final class SearchResults implements IBundleProvider {
+    static final class SearchResults extends Page {
         private final TaskStore store;
         private final TriageUser user;
         private final String type;
@@ -203,7 +273,6 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         private final boolean complete;
         private final Integer total;
         private final java.util.function.Function<TaskStore.Stored, ? extends Resource> parse;
-        private final InstantType published = InstantType.now();
 
         SearchResults(TaskStore store, TriageUser user, String type, IdSnapshot ids, boolean complete, Integer total,
                       java.util.function.Function<TaskStore.Stored, ? extends Resource> parse) {
@@ -232,11 +301,6 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         }
 
         @Override
-        public IPrimitiveType<Date> getPublished() {
-            return published;
-        }
-
-        @Override
         public List<IBaseResource> getResources(int from, int to) {
             if (!complete && to > ids.size() && from >= ids.size()) {
                 throw new InvalidRequestException("the pages of a search reach its first " + SNAPSHOT_MAX
@@ -254,16 +318,6 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
                 out.add(oo);
             }
             return out;
-        }
-
-        @Override
-        public String getUuid() {
-            return null;
-        }
-
-        @Override
-        public Integer preferredPageSize() {
-            return null;
         }
 
         @Override

@@ -63,7 +63,7 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
     }
 
     @History
-    public List<Task> history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
+    public IBundleProvider history(@IdParam IdType id, @Since InstantType since, @At DateRangeParam at, RequestDetails rd) {
         return doHistory(id, since, at, rd);
     }
 

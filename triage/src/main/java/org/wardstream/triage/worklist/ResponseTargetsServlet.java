@@ -1,5 +1,7 @@
 package org.wardstream.triage.worklist;
 
+import org.wardstream.rules.ResponseTargets;
+
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,4 +1,4 @@
-package org.wardstream.triage.worklist;
+package org.wardstream.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,23 +23,25 @@ import java.util.Map;
 /**
  * How soon an open alert should be acknowledged, per FHIR {@code Task.priority}: {@code alert-rules/response-targets.yaml}
  * (defaults to agree locally; packaged on the classpath by the clinical module beside the rules). The worklist orders
- * alerts by priority, then by the share of this target each has used, and flags those past it.
+ * alerts by priority, then by the share of this target each has used, and flags those past it; the equity job counts
+ * an acknowledgement "within target" against the same target of the alert's priority (one source of the targets).
  *
  * <p>A bad file fails at start-up with the file, the field and the reason, like the rule files: every priority
  * ({@code stat, asap, urgent, routine}) needs a positive ISO-8601 duration, and a more urgent priority may not have a
  * longer target than a less urgent one.
  */
-public final class ResponseTargets {
+public final class ResponseTargets implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     /** FHIR Task.priority codes, most urgent first. */
     public static final List<String> PRIORITIES = List.of("stat", "asap", "urgent", "routine");
     public static final String CLASSPATH_RESOURCE = "alert-rules/response-targets.yaml";
 
-    private final Map<String, Duration> targets;
+    private final LinkedHashMap<String, Duration> targets;
     private final String origin;
 
     private ResponseTargets(Map<String, Duration> targets, String origin) {
-        this.targets = Collections.unmodifiableMap(targets);
+        this.targets = new LinkedHashMap<>(targets);
         this.origin = origin;
     }
 
@@ -125,7 +128,7 @@ public final class ResponseTargets {
 
     /** Priority code -> target, most urgent first. */
     public Map<String, Duration> all() {
-        return targets;
+        return Collections.unmodifiableMap(targets);
     }
 
     /** Where the targets were read from. */

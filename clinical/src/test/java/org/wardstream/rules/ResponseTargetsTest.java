@@ -1,4 +1,4 @@
-package org.wardstream.triage.worklist;
+package org.wardstream.rules;
 
 import org.junit.jupiter.api.Test;
 
