@@ -93,6 +93,11 @@ class WorklistBrowserIT {
     static final String PATIENT_LATE = "p-1a7e00";
     static final String PATIENT_SESSION = "p-5e5510";
     static final String COLLEAGUE = "clinician-a2";
+    static final String COLLEAGUE_2 = "clinician-a3";
+    static final String PATIENT_NOTE = "p-0a7e40";
+    static final String PATIENT_LONG = "p-1099ed";
+    static final String PATIENT_MANY = "p-3a77ee";
+    static final String PATIENT_DRAFT = "p-d4af70";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
     static ChromeDriver browser;
@@ -176,6 +181,14 @@ class WorklistBrowserIT {
         assertThat(cards.get(0).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
         assertThat(cards.get(0).findElement(By.cssSelector("h2")).getText()).contains("Sustained fast heart rate at rest");
         assertThat(browser.getPageSource()).doesNotContain(PATIENT_OTHER_PROGRAMME);
+        // with a screen reader, the Resolve controls of a card say which alert and patient they resolve, as Acknowledge
+        // does (probe 17b D9: "Resolve" and "Resolve with an outcome", the same on every card)
+        WebElement first = cards.get(0);
+        assertThat(first.findElement(By.cssSelector("[data-resolve-form] fieldset")).getAccessibleName())
+                .startsWith("Resolve with an outcome").contains("patient " + PATIENT_URGENT);
+        assertThat(describedBy(first.findElement(By.cssSelector("[data-resolve-form] button[type=submit]"))))
+                .contains("patient " + PATIENT_URGENT);
+        assertThat(describedBy(first.findElement(By.cssSelector("[data-ack-button]")))).contains("patient " + PATIENT_URGENT);
         // the routine AF card says how many recurrences the cool-down held back (from the Bundle's extension)
         WebElement af = card(taskId(PATIENT_ROUTINE, EpisodeType.ATRIAL_FIBRILLATION, NOW - 95 * 60_000L));
         assertThat(af.findElement(By.cssSelector("[data-suppressed]")).getText()).startsWith("2 similar episodes");
@@ -293,6 +306,12 @@ class WorklistBrowserIT {
 
         wait.until(d -> card(afTask).findElement(By.cssSelector("[data-flag-escalated]")).isDisplayed());
         WebElement flagged = card(afTask);
+        // nobody owns the escalation: the card never says "Acknowledged: by clinician-a" for it (probe 17b D11)
+        WebElement ackRow = flagged.findElement(By.cssSelector("[data-ack-row]"));
+        assertThat(ackRow.isDisplayed()).isTrue();
+        assertThat(flagged.findElement(By.cssSelector("[data-ack]")).getText())
+                .isEqualTo("Not yet: nobody has acknowledged the escalation (" + TriageTestServer.CLINICIAN_A
+                        + " had acknowledged the alert before it was escalated)");
         assertThat(flagged.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
         assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
         assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
@@ -330,11 +349,8 @@ class WorklistBrowserIT {
     void anActionOnAnAlertThatChangedMeanwhileIsRefusedAndTheCardSaysWhatChanged() throws Exception {
         long start = NOW - 20 * 60_000L;
         AlertChange opened = change(PATIENT_STALE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
-        String id = opened.episodeId();
-        alert(opened);
-        signedIn();
+        String id = onThePage(opened);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
         card(id).findElement(By.cssSelector("[data-ack-button]")).click();
         wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
 
@@ -344,7 +360,7 @@ class WorklistBrowserIT {
         alert(new AlertChange(AlertChange.Kind.ESCALATED, true, id, PATIENT_STALE, EpisodeType.TACHYCARDIA,
                 Severity.URGENT, start, null, start + 15 * 60_000L, "Fast heart rate rising (fast ventricular rate)",
                 Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
-        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        Http api = asClinicianA();
         TriageTestServer.awaitTask(api, id, "escalated, back on the worklist",
                 t -> "requested".equals(t.path("status").asText()) && t.toString().contains("escalated-after-triage"));
 
@@ -400,11 +416,8 @@ class WorklistBrowserIT {
         TRIAGE.server().users().add(COLLEAGUE, TriageUser.Role.CLINICIAN, java.util.Set.of(TriageTestServer.PROGRAMME_A),
                 TriageTestServer.PASSWORD.toCharArray(), false);
         AlertChange opened = change(PATIENT_COLLEAGUE, EpisodeType.BRADYCARDIA, Severity.URGENT, NOW - 15 * 60_000L, 0);
-        String id = opened.episodeId();
-        alert(opened);
-        signedIn();
+        String id = onThePage(opened);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
         browser.executeScript("window.__holdWorklist(true)");
         wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
         Http colleague = Http.basic(TRIAGE.baseUrl(), COLLEAGUE, TriageTestServer.PASSWORD);
@@ -481,7 +494,7 @@ class WorklistBrowserIT {
         assertThat(card(id).findElement(By.cssSelector("textarea[data-note]")).getAttribute("value")).isEqualTo(note);
         assertThat(card(id).findElement(By.cssSelector("input[type=radio][value=contacted-patient]")).isSelected())
                 .isTrue();
-        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        Http api = asClinicianA();
         assertThat(api.get("/fhir/Task/" + id).body()).as("still open").contains("\"status\":\"requested\"");
 
         card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
@@ -495,7 +508,7 @@ class WorklistBrowserIT {
      * said 99 or 100 (whichever the page held), never 102.
      */
     @Test
-    @Order(7)
+    @Order(11)
     void theFalseAlarmCountOfAnAfCardReadsEveryPageOfThePatientsAlerts() throws Exception {
         String patient = "p-af0101";
         int falseAlarms = 102;
@@ -527,6 +540,246 @@ class WorklistBrowserIT {
         assertThat(card(open.episodeId()).findElement(By.cssSelector("[data-af-advice]")).getText())
                 .startsWith(falseAlarms + " earlier AF alerts of this patient in the last 30 days were resolved as false"
                         + " alarm.");
+    }
+
+    /**
+     * A note longer than the service keeps (4000 characters: a pasted call transcript) is stopped at the field before
+     * anything is sent, with the count by the field, and the text stays; a refusal by the service (400) is also said by
+     * the field, on the card, and stays through the worklist's refreshes (probe 17b D5: only the page-level error box
+     * said it, and the next refresh cleared it).
+     */
+    @Test
+    @Order(7)
+    void aNoteTooLongIsStoppedAtTheFieldAndTheTextKept() throws Exception {
+        enrol(PATIENT_NOTE, TriageTestServer.PROGRAMME_A);
+        AlertChange opened = change(PATIENT_NOTE, EpisodeType.PAUSE, Severity.ROUTINE, NOW - 30 * 60_000L, 0);
+        String id = onThePage(opened);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        String longNote = "Call transcript: " + "patient reports feeling dizzy on standing;".repeat(100);
+        assertThat(longNote.length()).isEqualTo(4217);
+        WebElement note = card(id).findElement(By.cssSelector("textarea[data-note]"));
+        note.sendKeys("Phoned");
+        assertThat(card(id).findElement(By.cssSelector("[data-note-hint]")).getText())
+                .isEqualTo("Up to 4000 characters. 6 used.");
+        browser.executeScript("arguments[0].value = arguments[1];"
+                + " arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", note, longNote); // a paste
+        assertThat(card(id).findElement(By.cssSelector("[data-note-hint]")).getText())
+                .isEqualTo("Up to 4000 characters. 4217 used: 217 too many.");
+        assertThat(note.getDomAttribute("aria-invalid")).isEqualTo("true");
+        card(id).findElement(By.cssSelector("input[type=radio][value=contacted-patient]")).click();
+        card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
+        wait.until(d -> !card(id).findElements(By.cssSelector("[data-note-error]")).isEmpty());
+        assertThat(card(id).findElement(By.cssSelector("[data-note-error]")).getText()).endsWith("The note has"
+                + " 4217 characters; at most 4000 can be saved. Shorten it by 217 characters, then press Resolve."
+                + " Nothing was sent.");
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo(note.getDomAttribute("id"));
+        assertThat(note.getDomProperty("value")).isEqualTo(longNote);
+        Http api = asClinicianA();
+        JsonNode task = TriageTestServer.awaitTask(api, id, 1);
+        assertThat(task.at("/meta/versionId").asInt()).as("nothing sent").isEqualTo(1);
+
+        // the service's own refusal (the page's limit lifted, as an older page would send it): said by the field
+        browser.executeScript("arguments[0].dataset.maxChars = '100000'", note);
+        card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
+        wait.until(d -> card(id).findElement(By.cssSelector("[data-note-error]")).getText().contains("not applied"));
+        assertThat(card(id).findElement(By.cssSelector("[data-note-error]")).getText()).endsWith("Your resolve"
+                + " (contacted patient) was not applied: a note has at most 4000 characters. Your note is kept: change"
+                + " it, then press Resolve again.");
+        long loads = ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
+        wait.until(d -> ((Number) browser.executeScript("return window.__worklistLoads")).longValue() > loads
+                && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        assertThat(card(id).findElement(By.cssSelector("[data-note-error]")).getText())
+                .as("after a refresh of the worklist").contains("a note has at most 4000 characters");
+        assertThat(note.getDomProperty("value")).isEqualTo(longNote);
+        assertThat(TriageTestServer.awaitTask(api, id, 1).path("status").asText()).isEqualTo("requested");
+    }
+
+    /**
+     * An alert with a long story: the "Episode timeline" shows every version from the opening (probe 17b D2: 60
+     * versions shown from version 11, labelled "Alert opened", with the first ten notes dated at its time).
+     */
+    @Test
+    @Order(8)
+    void aLongTimelineStartsAtItsOpening() throws Exception {
+        Http api = asClinicianA();
+        Instant now = Instant.ofEpochMilli(NOW);
+        TRIAGE.enrol(PATIENT_LONG, TriageTestServer.PROGRAMME_A);
+        String episode = "long-story-ep";
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, PATIENT_LONG, EpisodeType.DEVICE_OFFLINE,
+                Severity.ROUTINE, now.minus(Duration.ofDays(20)), 0), TriageTestServer.PROGRAMME_A);
+        TriageTestServer.awaitTask(api, episode, 1);
+        for (int i = 1; i <= 59; i++) { // the team phones again and again: one note, one version each (2..60)
+            HttpResponse<String> r = api.postJson("/api/tasks/" + episode + "/actions",
+                    "{\"action\":\"note\",\"note\":\"Call attempt " + i + ": no answer\"}", Map.of());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
+
+        // the timeline: 60 rows, version 1 first, the first call at its own version
+        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
+        wait.until(d -> !card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().startsWith("Loading"));
+        List<WebElement> rows = card(episode).findElements(By.cssSelector("[data-timeline-list] > li"));
+        assertThat(rows).hasSize(60);
+        assertThat(rows.get(0).getText()).contains(": Alert opened (Routine); New").endsWith("(version 1)");
+        assertThat(rows.get(1).getText()).endsWith(": “Call attempt 1: no answer” (" + TriageTestServer.CLINICIAN_A
+                + ") (version 2)");
+
+        // a history longer than one page of the service: the page reads the next pages, or, where the service does
+        // not page its history, says which versions are not shown and never calls the earliest shown the opening
+        browser.executeScript("const f = window.fetch; window.fetch = function (url, init) {"
+                + " return f.call(window, String(url).replace('/_history?_count=500', '/_history?_count=25'), init); }");
+        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click(); // closed
+        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click(); // open again: read again
+        wait.until(d -> !card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().startsWith("Loading"));
+        List<WebElement> paged = card(episode).findElements(By.cssSelector("[data-timeline-list] > li"));
+        if (paged.size() == 60) { // the service's next link was followed
+            assertThat(paged.get(0).getText()).contains(": Alert opened (Routine); New").endsWith("(version 1)");
+        } else {
+            assertThat(paged).hasSize(26);
+            assertThat(paged.get(0).getText()).isEqualTo("Versions 1 to 35 of this alert are not shown here (the service"
+                    + " sent only the 25 most recent): the list starts at version 36.");
+            assertThat(paged.get(1).getText()).contains(": Earliest version shown: alert open (Routine), New; 35 notes"
+                    + " written up to this version, each at its own time (version 36)").contains("Call attempt 1: no answer");
+            assertThat(paged).noneMatch(r -> r.getText().contains("Alert opened"));
+        }
+        browser.navigate().refresh(); // the fetch rewrite above goes with the page
+    }
+
+    /**
+     * "Patient's earlier alerts" says how many there are and reads the rest on request (probe 17b D3: 20 of 30 shown
+     * as if they were all).
+     */
+    @Test
+    @Order(9)
+    void thePatientsOtherAlertsAreCountedAndTheRestShownOnRequest() throws Exception {
+        Http api = asClinicianA();
+        Instant now = Instant.ofEpochMilli(NOW);
+        TRIAGE.enrol(PATIENT_MANY, TriageTestServer.PROGRAMME_A);
+        for (int d = 30; d >= 1; d--) { // 30 earlier alerts of the patient, resolved
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "many-old-" + d, PATIENT_MANY,
+                    EpisodeType.PAUSE, Severity.ROUTINE, now.minus(Duration.ofDays(d)), 0), TriageTestServer.PROGRAMME_A);
+        }
+        for (int d = 30; d >= 1; d--) {
+            TriageTestServer.awaitTask(api, "many-old-" + d, 1);
+            HttpResponse<String> r = api.postJson("/api/tasks/many-old-" + d + "/actions",
+                    "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}", Map.of());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        String episode = "many-open";
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, PATIENT_MANY, EpisodeType.PAUSE,
+                Severity.ROUTINE, now.minus(Duration.ofMinutes(10)), 0), TriageTestServer.PROGRAMME_A);
+        TriageTestServer.awaitTask(api, episode, 1);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
+
+        // the 20 most recent of the patient's 31 alerts (this one the newest): 19 others of 30, said so
+        WebElement earlier = card(episode).findElement(By.cssSelector("[data-earlier]"));
+        earlier.findElement(By.tagName("summary")).click();
+        wait.until(d -> !card(episode).findElement(By.cssSelector("[data-earlier-list]")).getText().startsWith("Loading"));
+        assertThat(card(episode).findElements(By.cssSelector("[data-earlier-list] > li"))).hasSize(19);
+        assertThat(card(episode).findElement(By.cssSelector("[data-earlier-count]")).getText())
+                .isEqualTo("The 19 most recent of the patient's 30 other alerts are shown.");
+        WebElement more = card(episode).findElement(By.cssSelector("[data-earlier-more]"));
+        assertThat(more.getText()).isEqualTo("Show 11 more of the patient's alerts");
+        more.click();
+        wait.until(d -> card(episode).findElements(By.cssSelector("[data-earlier-list] > li")).size() == 30);
+        assertThat(card(episode).findElement(By.cssSelector("[data-earlier-more]")).isDisplayed()).isFalse();
+        assertThat(card(episode).findElement(By.cssSelector("[data-earlier-count]")).isDisplayed()).isFalse();
+    }
+
+    /**
+     * A card the clinician is writing a note on leaves the worklist by itself (the device reconnected: the service
+     * closes the untouched device-offline alert) or because a colleague resolved it: the page says what happened, the
+     * note is kept under "Notes not saved" (also across a reload), with the keyboard focus, and can be added to the
+     * closed alert (probe 17b D13: the card, the note and the focus vanished without a word).
+     */
+    @Test
+    @Order(10)
+    void aNoteBeingWrittenOnAnAlertThatLeavesTheWorklistIsKeptAndTheLeavingSaid() throws Exception {
+        Http api = asClinicianA();
+        TRIAGE.enrol(PATIENT_DRAFT, TriageTestServer.PROGRAMME_A);
+        String episode = "draft-offline-ep";
+        Instant start = Instant.ofEpochMilli(NOW).minus(Duration.ofHours(3));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, PATIENT_DRAFT, EpisodeType.DEVICE_OFFLINE,
+                Severity.ROUTINE, start, 120), TriageTestServer.PROGRAMME_A);
+        TriageTestServer.awaitTask(api, episode, 1);
+        signedIn();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
+        String note = "Phoned patient: watch was on the charger, now back on";
+        WebElement textarea = card(episode).findElement(By.cssSelector("textarea[data-note]"));
+        textarea.click();
+        textarea.sendKeys(note);
+
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, episode, PATIENT_DRAFT, EpisodeType.DEVICE_OFFLINE,
+                Severity.ROUTINE, start, 170), TriageTestServer.PROGRAMME_A);
+        wait.until(d -> d.findElement(By.id("notice")).getText().contains("patient " + PATIENT_DRAFT));
+        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']"))).isEmpty();
+        assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Device offline (no data received) for patient "
+                + PATIENT_DRAFT + " left the worklist while you were working on it (episode ended; device reconnected:"
+                + " resolved without action): your note"
+                + " was NOT saved. Your note is kept under “Notes not saved”: add it to the alert or discard it.");
+        String kept = "#unsaved-list > li[data-id='" + episode + "'] textarea";
+        assertThat(browser.findElement(By.cssSelector(kept)).getDomProperty("value")).isEqualTo(note);
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id"))
+                .as("the keyboard focus is on the kept note").isEqualTo("unsaved-" + episode);
+
+        // kept across a reload of the page (the tab's sessionStorage), then added to the closed alert
+        signedIn();
+        wait.until(d -> !d.findElements(By.cssSelector(kept)).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(kept)).getDomProperty("value")).isEqualTo(note);
+        browser.findElement(By.cssSelector("#unsaved-list > li[data-id='" + episode + "'] .button:not(.button--secondary)"))
+                .click();
+        wait.until(d -> d.findElement(By.id("notice")).getText().startsWith("Your note was added"));
+        assertThat(browser.findElement(By.id("unsaved")).isDisplayed()).isFalse();
+        JsonNode closed = TriageTestServer.awaitTask(api, episode, "the note on the closed alert",
+                t -> t.toString().contains(note));
+        assertThat(closed.path("status").asText()).isEqualTo("cancelled");
+
+        // a colleague resolves an alert while the clinician writes on it
+        TRIAGE.server().users().add(COLLEAGUE_2, TriageUser.Role.CLINICIAN, java.util.Set.of(TriageTestServer.PROGRAMME_A),
+                TriageTestServer.PASSWORD.toCharArray(), false);
+        AlertChange other = change(PATIENT_DRAFT, EpisodeType.BRADYCARDIA, Severity.URGENT, NOW - 12 * 60_000L, 0);
+        alert(other);
+        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + other.episodeId() + "']")).isEmpty());
+        card(other.episodeId()).findElement(By.cssSelector("input[type=radio][value=escalated-to-clinician]")).click();
+        card(other.episodeId()).findElement(By.cssSelector("textarea[data-note]")).sendKeys("Asked the GP to");
+        Http colleague = Http.basic(TRIAGE.baseUrl(), COLLEAGUE_2, TriageTestServer.PASSWORD);
+        assertThat(colleague.postJson("/api/tasks/" + other.episodeId() + "/actions",
+                "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of()).statusCode()).isEqualTo(200);
+        wait.until(d -> d.findElement(By.id("notice")).getText().contains("resolved by " + COLLEAGUE_2));
+        assertThat(browser.findElement(By.id("notice")).getText()).endsWith(" for patient " + PATIENT_DRAFT
+                + " left the worklist while you were working on it (resolved by " + COLLEAGUE_2 + " (contacted patient)):"
+                + " your note and the outcome you chose (escalated to a clinician) were NOT saved. Your note is kept"
+                + " under “Notes not saved”: add it to the alert or discard it.");
+        assertThat(browser.findElement(By.cssSelector("#unsaved-list > li[data-id='" + other.episodeId() + "'] textarea"))
+                .getDomProperty("value")).isEqualTo("Asked the GP to");
+        browser.findElement(By.cssSelector("#unsaved-list > li[data-id='" + other.episodeId() + "'] .button--secondary"))
+                .click();
+        wait.until(d -> !d.findElement(By.id("unsaved")).isDisplayed());
+    }
+
+    /** The texts of the elements that describe {@code e} (aria-describedby), as a screen reader reads them after its name. */
+    static String describedBy(WebElement e) {
+        return (String) browser.executeScript("return (arguments[0].getAttribute('aria-describedby') || '').split(/\\s+/)"
+                + ".filter(Boolean).map(id => (document.getElementById(id) || {}).textContent || '').join(' ')", e);
+    }
+
+    /** The service's HTTP interface as clinician A (Basic authentication). */
+    static Http asClinicianA() {
+        return Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+    }
+
+    /** Sends the alert, and shows the worklist signed in as clinician A once its card is there; its Task id. */
+    static String onThePage(AlertChange opened) throws Exception {
+        alert(opened);
+        signedIn();
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(
+                By.cssSelector("#worklist > li[data-id='" + opened.episodeId() + "']")).isEmpty());
+        return opened.episodeId();
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */

@@ -45,6 +45,10 @@
   /** Defaults, replaced by the service's configured targets (alert-rules/response-targets.yaml). */
   const DEFAULT_TARGETS_MIN = { stat: 15, asap: 30, urgent: 60, routine: 240 };
   const POLL_MS = 10000;
+  /** Versions of an alert asked for at once (the service's largest page); the rest follow the Bundle's next link. */
+  const HISTORY_PAGE = 500;
+  /** The patient's other alerts shown at first; "Show more" reads the next page. */
+  const EARLIER_PAGE = 20;
   /** Cards on the page at most: the most urgent, oldest first; the rest are counted, and the filters narrow them. */
   const MAX_SHOWN = 200;
 
@@ -53,6 +57,7 @@
     known: null,             // Task ids seen so far (null before the first load)
     targetsMin: { ...DEFAULT_TARGETS_MIN },
     csrf: null,
+    username: null,
     canAct: true,
     observations: new Map(), // Observation id -> {key, resource}: fetched once per pipeline change
     generation: 0,           // increases with each filter change, so an older answer never overwrites a newer one
@@ -60,7 +65,12 @@
     filters: { type: '', programme: '' },
     source: null,
     pending: null,           // the action being sent: {id, what}, so that a session found ended says what was lost
+    held: new Map(),         // Task id -> draft of a card gone while its alert is still open (filtered out): put back
+    unsaved: [],             // drafts of alerts that left the worklist while being written on ("Notes not saved")
+    explained: new Set(),    // Task ids whose leaving the page a refused action has already explained
   };
+  /** The item each card last showed (what a card that leaves the page was about). */
+  const shownItem = new WeakMap();
 
   const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -145,6 +155,8 @@
       id: task.id,
       version: task.meta && task.meta.versionId,
       status: task.status,
+      // why the pipeline closed it by itself ("Device reconnected: resolved without action"); none for a clinician's
+      statusReason: (task.statusReason && task.statusReason.text) || null,
       priority: task.priority || 'routine',
       lifecycle: lifecycle ? lifecycle.code : null,
       raisedAt: task.authoredOn || null,
@@ -254,10 +266,16 @@
       return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, true);
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
-    history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history', undefined, FHIR_JSON),
+    /** The newest {@link HISTORY_PAGE} versions (the service's largest page); older ones through the Bundle's next link. */
+    history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history?_count=' + HISTORY_PAGE, undefined, FHIR_JSON),
     provenance: id => http('GET', '/fhir/Provenance?target=' + encodeURIComponent('Task/' + id) + '&_count=100', undefined, FHIR_JSON),
     patientAlerts: patient => http('GET', '/fhir/Task?patient.identifier=' + encodeURIComponent(PSEUDONYM + '|' + patient)
-      + '&_sort=-authored-on&_count=20', undefined, FHIR_JSON),
+      + '&_sort=-authored-on&_count=' + EARLIER_PAGE, undefined, FHIR_JSON),
+    /** The page a Bundle's link points to (next), read from this origin whatever host the service wrote into it. */
+    page: (url, background = false) => {
+      const u = new URL(url, window.location.href);
+      return http('GET', u.pathname + u.search, undefined, FHIR_JSON, background);
+    },
     /** A patient's AF alerts since a time, their outcomes only; the first page (the rest: {@link api.nextPage}). */
     patientAfAlerts: (patient, since) => http('GET', '/fhir/Task?patient.identifier='
       + encodeURIComponent(PSEUDONYM + '|' + patient) + '&episode-type=atrial-fibrillation&authored-on=ge'
@@ -265,9 +283,7 @@
     /** The page after a search Bundle's, or null at the last page (the link's path and query, on this origin). */
     nextPage: bundle => {
       const next = (bundle.link || []).find(l => l.relation === 'next');
-      if (!next) return null;
-      const u = new URL(next.url, window.location.href);
-      return http('GET', u.pathname + u.search, undefined, FHIR_JSON, true);
+      return next ? api.page(next.url, true) : null;
     },
     task: id => http('GET', '/fhir/Task/' + encodeURIComponent(id), undefined, FHIR_JSON),
     /**
@@ -293,13 +309,34 @@
   // the alert for resolved, and had to retype the note).
   const DRAFTS_KEY = 'wardstream.worklist.drafts';
 
+  const UNSAVED_KEY = 'wardstream.worklist.unsaved';
+
+  /** What a card holds that is not saved: the outcome chosen and the note typed; null when nothing. */
+  function draftOf(li) {
+    const chosen = $('input[type=radio]:checked', li);
+    const note = $('[data-note]', li);
+    const text = note ? note.value : '';
+    if (!chosen && !text.trim()) return null;
+    const item = shownItem.get(li);
+    return { outcome: chosen ? chosen.value : null, note: text,
+      patient: item ? item.patient : null, title: item ? typeText(item) : null };
+  }
+
+  /** Puts a draft back on a card (the outcome, and the note unless the field holds text already). */
+  function putDraft(li, d) {
+    if (d.outcome) {
+      const radio = li.querySelector('input[type=radio][value="' + CSS.escape(d.outcome) + '"]');
+      if (radio) radio.checked = true;
+    }
+    const note = $('[data-note]', li);
+    if (note && d.note && !note.value) { note.value = d.note; noteChanged(li); }
+  }
+
   function saveDrafts() {
     const cards = {};
     document.querySelectorAll('#worklist > li[data-id]').forEach(li => {
-      const chosen = $('input[type=radio]:checked', li);
-      const note = $('[data-note]', li);
-      const text = note ? note.value : '';
-      if (chosen || text.trim()) cards[li.dataset.id] = { outcome: chosen ? chosen.value : null, note: text };
+      const d = draftOf(li);
+      if (d) cards[li.dataset.id] = d;
     });
     try {
       // added to what an earlier sign-in kept (a page sent to sign in before its cards are drawn keeps those)
@@ -318,13 +355,11 @@
     if (!saved) return;
     Object.entries(saved.cards || {}).forEach(([id, d]) => {
       const li = document.querySelector('#worklist > li[data-id="' + CSS.escape(id) + '"]');
-      if (!li) return;
-      if (d.outcome) {
-        const radio = li.querySelector('input[type=radio][value="' + CSS.escape(d.outcome) + '"]');
-        if (radio) radio.checked = true;
+      if (li) putDraft(li, d);
+      else if (d.note && d.note.trim()) { // the alert left the worklist meanwhile: the note is kept, not dropped
+        keepUnsaved({ id, patient: d.patient, title: d.title, note: d.note,
+          why: 'the alert left your worklist while you were signed out' });
       }
-      const note = $('[data-note]', li);
-      if (note && d.note && !note.value) note.value = d.note;
     });
     const p = saved.pending;
     if (p) {
@@ -337,7 +372,187 @@
     }
   }
 
+  // ------------------------------------------------------------------------- a card that leaves with a draft
+  // An alert can leave the worklist while a clinician is writing on its card: the pipeline closed it (a device that
+  // reconnected), a colleague resolved it. The card goes, but what was typed is not lost without a word (probe 17b
+  // D13): the page says what happened, and the note stays under "Notes not saved" (kept in the tab's sessionStorage,
+  // as drafts are across a sign-in) until the clinician adds it to the alert (a note is accepted in any status) or
+  // discards it. A card that only left the page (a filter, a longer worklist) while its alert is open gets the draft
+  // back when it returns.
 
+  /** A card with a draft has left the page: finds out why, and keeps the draft. */
+  async function cardLeft(seen, draft, hadFocus) {
+    const explained = state.explained.has(seen.id);
+    state.held.set(seen.id, draft);
+    let task = null;
+    try {
+      task = await api.task(seen.id);
+    } catch (e) {
+      // no longer visible to this user (404), or not readable now: it has left this worklist
+    }
+    if (task && OPEN.has(task.status)) { // still open: filtered out or beyond the cards shown; the draft waits for it
+      if (hadFocus) notice('The alert you were writing on, ' + typeText(seen).toLowerCase() + ' for patient ' + seen.patient
+        + ', is no longer shown (the filters, or more urgent alerts); your draft comes back with it.');
+      return;
+    }
+    state.held.delete(seen.id);
+    const now = task ? itemOf(task) : null;
+    // this page's own resolve, answered after a refresh had already taken the card away: nothing was lost
+    if (now && state.pending && state.pending.id === seen.id && now.owner === state.username) return;
+    const what = now ? changes(seen, now).join('; ') : 'it is no longer visible to you';
+    const kept = draft.note.trim() ? keepUnsaved({ id: seen.id, patient: seen.patient, title: typeText(seen),
+      note: draft.note, outcome: draft.outcome, why: what }) : null;
+    if (!explained) {
+      const label = draft.outcome ? ((OUTCOMES.find(o => o[0] === draft.outcome) || [])[1] || draft.outcome).toLowerCase() : null;
+      const lost = kept ? (label ? 'your note and the outcome you chose (' + label + ') were' : 'your note was')
+        : 'the outcome you chose (' + label + ') was';
+      const message = typeText(seen) + ' for patient ' + seen.patient + ' left the worklist while you were working on it ('
+        + what + '): ' + lost + ' NOT saved.' + (kept ? ' Your note is kept under “Notes not saved”: add it to the alert'
+        + ' or discard it.' : '');
+      notice(message);
+      announce(message);
+    }
+    if (kept && hadFocus) $('textarea', kept).focus();
+  }
+
+  /** Adds a note to "Notes not saved" (and the tab's storage); returns its entry. */
+  function keepUnsaved(u) {
+    state.unsaved = state.unsaved.filter(x => x.id !== u.id).concat([u]);
+    storeUnsaved();
+    renderUnsaved();
+    return document.querySelector('#unsaved-list > li[data-id="' + CSS.escape(u.id) + '"]');
+  }
+
+  function storeUnsaved() {
+    try {
+      if (state.unsaved.length) window.sessionStorage.setItem(UNSAVED_KEY, JSON.stringify(state.unsaved));
+      else window.sessionStorage.removeItem(UNSAVED_KEY);
+    } catch (e) { /* storage unavailable: kept on this page only */ }
+  }
+
+  function loadUnsaved() {
+    try {
+      state.unsaved = JSON.parse(window.sessionStorage.getItem(UNSAVED_KEY) || '[]') || [];
+    } catch (e) {
+      state.unsaved = [];
+    }
+    renderUnsaved();
+  }
+
+  function renderUnsaved() {
+    const list = $('#unsaved-list');
+    const have = new Map([...list.children].map(li => [li.dataset.id, li]));
+    state.unsaved.forEach(u => {
+      if (have.has(u.id)) { have.delete(u.id); return; }
+      const li = document.createElement('li');
+      li.dataset.id = u.id;
+      const what = document.createElement('p');
+      what.id = 'unsaved-what-' + cssId(u.id);
+      what.textContent = (u.title || 'Alert') + ' for patient ' + (u.patient || 'unknown') + ': ' + u.why + '.'
+        + (u.outcome ? ' The outcome you chose (' + (((OUTCOMES.find(o => o[0] === u.outcome) || [])[1]) || u.outcome).toLowerCase()
+          + ') was not applied.' : '');
+      const id = 'unsaved-' + cssId(u.id);
+      const label = document.createElement('label');
+      label.className = 'label';
+      label.htmlFor = id;
+      label.textContent = 'Your note (not saved)';
+      const text = document.createElement('textarea');
+      text.className = 'textarea';
+      text.id = id;
+      text.rows = 3;
+      text.value = u.note;
+      text.addEventListener('input', () => { u.note = text.value; storeUnsaved(); });
+      const status = document.createElement('p');
+      status.className = 'error-message';
+      status.hidden = true;
+      const add = document.createElement('button');
+      add.type = 'button';
+      add.className = 'button';
+      add.textContent = 'Add this note to the alert';
+      add.setAttribute('aria-describedby', what.id);
+      add.addEventListener('click', () => addUnsaved(u, li, add, status));
+      const discard = document.createElement('button');
+      discard.type = 'button';
+      discard.className = 'button button--secondary';
+      discard.textContent = 'Discard this note';
+      discard.setAttribute('aria-describedby', what.id);
+      discard.addEventListener('click', () => dropUnsaved(u, 'Note discarded.'));
+      li.append(what, label, text, status, add, discard);
+      list.append(li);
+    });
+    have.forEach(li => li.remove());
+    $('#unsaved').hidden = state.unsaved.length === 0;
+  }
+
+  async function addUnsaved(u, li, button, status) {
+    const text = u.note.trim();
+    if (!text) { status.hidden = false; status.textContent = 'The note is empty: nothing to add.'; return; }
+    if (text.length > NOTE_MAX) {
+      status.hidden = false;
+      status.textContent = 'The note has ' + text.length + ' characters; at most ' + NOTE_MAX + ' can be saved.';
+      return;
+    }
+    button.disabled = true;
+    try {
+      await api.act({ id: u.id }, { action: 'note', note: text });
+      dropUnsaved(u, 'Your note was added to ' + (u.title || 'the alert').toLowerCase() + ' for patient ' + u.patient + '.');
+    } catch (e) {
+      status.hidden = false;
+      status.textContent = 'The note was not added: ' + (e.reason || e.message) + '.';
+      button.disabled = false;
+    }
+  }
+
+  function dropUnsaved(u, message) {
+    state.unsaved = state.unsaved.filter(x => x !== u);
+    storeUnsaved();
+    renderUnsaved();
+    notice(message);
+    announce(message);
+    $('#notice').focus();
+  }
+
+  // ------------------------------------------------------------------------------------------ note length
+  /** The longest note the service keeps (TaskStore: "a note has at most 4000 characters"). */
+  const NOTE_MAX = 4000;
+  function noteMax(field) {
+    return Number(field.dataset.maxChars) || NOTE_MAX;
+  }
+
+  /** The counter by the note field; a note over the limit is marked invalid there (it is refused before sending). */
+  function noteChanged(li) {
+    const field = $('[data-note]', li);
+    const n = field.value.trim().length;
+    const max = noteMax(field);
+    const over = n > max;
+    const count = $('[data-note-count]', li);
+    count.textContent = n === 0 ? '' : over ? n + ' used: ' + (n - max) + ' too many.' : n + ' used.';
+    $('[data-note-hint]', li).classList.toggle('note-hint--over', over);
+    if (over) field.setAttribute('aria-invalid', 'true'); else field.removeAttribute('aria-invalid');
+    if (!over) noteError(li, null);
+  }
+
+  /** The message by the note field (none: removed); the field is described by it while it shows. */
+  function noteError(li, text) {
+    const field = $('[data-note]', li);
+    let err = $('[data-note-error]', li);
+    const hintId = $('[data-note-hint]', li).id;
+    if (!text) {
+      if (err) err.remove();
+      field.setAttribute('aria-describedby', hintId);
+      return;
+    }
+    if (!err) {
+      err = document.createElement('p');
+      err.className = 'error-message';
+      err.dataset.noteError = '';
+      err.id = 'note-error-' + cssId(li.dataset.id);
+      field.before(err);
+    }
+    err.textContent = text;
+    field.setAttribute('aria-invalid', 'true');
+    field.setAttribute('aria-describedby', err.id + ' ' + hintId);
+  }
 
   // ------------------------------------------------------------------------------------------ ordering
   function targetMin(item) {
@@ -397,8 +612,18 @@
       outcomes.append(wrap);
     });
     const noteId = 'note-' + cssId(item.id);
-    $('[data-note]', li).id = noteId;
+    const note = $('[data-note]', li);
+    note.id = noteId;
     $('[data-note-label]', li).htmlFor = noteId;
+    const hint = $('[data-note-hint]', li);
+    hint.id = 'note-hint-' + cssId(item.id);
+    note.setAttribute('aria-describedby', hint.id);
+    note.addEventListener('input', () => noteChanged(li));
+    // the outcome group and the Resolve button name the alert they resolve, as Acknowledge does (probe 17b D9)
+    const legend = $('legend', li);
+    legend.id = 'resolve-legend-' + cssId(item.id);
+    $('[data-resolve-form] fieldset', li).setAttribute('aria-labelledby', legend.id + ' ' + h.id);
+    $('[data-resolve-form] button[type=submit]', li).setAttribute('aria-describedby', h.id);
     $('[data-ack-button]', li).addEventListener('click', () => acknowledge(li.dataset.id, li));
     $('[data-resolve-form]', li).addEventListener('submit', ev => { ev.preventDefault(); resolve(li.dataset.id, li); });
     $('[data-timeline]', li).addEventListener('toggle', ev => { if (ev.target.open) loadTimeline(li.dataset.id, li); });
@@ -444,13 +669,21 @@
       + (used > 1 && !acked ? ', past target by ' + duration(waited - target * 60000) : '') + ')'), bar);
     $('[data-overdue]', li).hidden = !(used > 1 && !acked);
 
+    // A re-opened escalation keeps the owner of the acknowledgement it undid: nobody owns the escalation yet, and the
+    // card says so rather than "by <owner>" (probe 17b D11). A Task still new is never shown as acknowledged.
     const ackRow = $('[data-ack-row]', li);
-    ackRow.hidden = !(item.acknowledgedAt || item.owner);
-    if (!ackRow.hidden) {
-      const dd = $('[data-ack]', li);
+    const reopened = item.status === 'requested' && item.escalatedAfterAck;
+    ackRow.hidden = !(reopened || (item.status !== 'requested' && (item.acknowledgedAt || item.owner)));
+    const dd = $('[data-ack]', li);
+    dd.classList.toggle('ack--none', reopened);
+    if (reopened) {
+      setText(li, '[data-ack]', 'Not yet: nobody has acknowledged the escalation'
+        + (item.owner ? ' (' + item.owner + ' had acknowledged the alert before it was escalated)' : ''));
+    } else if (!ackRow.hidden) {
       dd.replaceChildren(document.createTextNode((item.owner ? 'by ' + item.owner + ' ' : '')));
       if (item.acknowledgedAt) dd.append(timeEl(item.acknowledgedAt));
     }
+    shownItem.set(li, item);
     setText(li, '[data-suppressed]', !item.suppressedKnown ? 'not reported by this alert'
       : item.suppressedRecurrences > 0
         ? item.suppressedRecurrences + (item.suppressedRecurrences === 1 ? ' similar episode' : ' similar episodes')
@@ -570,15 +803,23 @@
     const order = [];
     for (const item of items) {
       let li = existing.get(item.id);
+      const isNew = !li;
       if (!li) {
         li = card(item);
         if (newIds && newIds.has(item.id)) li.classList.add('card--new');
       }
       existing.delete(item.id);
       update(li, item, now);
+      if (isNew && state.held.has(item.id)) { putDraft(li, state.held.get(item.id)); state.held.delete(item.id); }
       order.push(li);
     }
-    existing.forEach(li => li.remove());
+    existing.forEach(li => {
+      const draft = draftOf(li);
+      const seen = shownItem.get(li);
+      const hadFocus = li.contains(focused);
+      li.remove();
+      if (draft && seen) cardLeft(seen, draft, hadFocus);
+    });
     order.forEach((li, i) => { if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null); });
     if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
     $('#empty').hidden = items.length > 0;
@@ -744,13 +985,57 @@
     render(null);
   }
 
+  /** A Bundle's link of that relation (next), or null. */
+  function link(bundle, relation) {
+    const l = ((bundle && bundle.link) || []).find(x => x.relation === relation);
+    return l ? l.url : null;
+  }
+
+  /**
+   * The entries of a Bundle and of the pages after it (its next links, at most {@code maxPages} pages in all);
+   * {@code complete} is false when a next page was left unread (could not be read, or past maxPages).
+   */
+  async function allPages(first, maxPages = 20) {
+    const entries = [...(first.entry || [])];
+    let b = first;
+    for (let pages = 1; link(b, 'next') && pages < maxPages; pages++) {
+      try {
+        b = await api.page(link(b, 'next'));
+      } catch (e) {
+        return { entries, complete: false };
+      }
+      entries.push(...(b.entry || []));
+    }
+    return { entries, complete: !link(b, 'next') };
+  }
+
+  /** The alert's state at a version (not an event: the first version shown may not be the opening). */
+  const LIFECYCLE_STATE_TEXT = {
+    opened: 'open', updated: 'ongoing (reminders)', escalated: 'escalated', closed: 'episode ended',
+  };
+
+  /**
+   * Every version of the alert, oldest first, from version 1 (reading the history's next pages). When versions are
+   * missing at the start (a history longer than the service pages, a page that could not be read), the list says so
+   * first, and its first row is labelled as the earliest version shown, never as the opening, with the notes written
+   * before it at their own times.
+   */
   async function loadTimeline(id, li) {
     const list = $('[data-timeline-list]', li);
     try {
-      const b = await api.history(id);
-      const versions = (b.entry || []).map(e => e.resource).filter(Boolean)
+      const { entries } = await allPages(await api.history(id));
+      const byVersion = new Map();
+      entries.map(e => e.resource).filter(Boolean).forEach(t => byVersion.set(Number(t.meta && t.meta.versionId), t));
+      const versions = [...byVersion.values()]
         .sort((x, y) => Number(x.meta && x.meta.versionId) - Number(y.meta && y.meta.versionId));
       const rows = [];
+      const firstShown = versions.length ? Number(versions[0].meta && versions[0].meta.versionId) : 1;
+      if (firstShown > 1) {
+        const gap = textLi('Versions 1 to ' + (firstShown - 1) + ' of this alert are not shown here (the service'
+          + ' sent only the ' + versions.length + ' most recent): the list starts at version ' + firstShown + '.');
+        gap.className = 'timeline__gap';
+        rows.push(gap);
+      }
       let prev = null;
       versions.forEach(t => {
         const item = document.createElement('li');
@@ -758,23 +1043,46 @@
         const ts = coding(t.businessStatus, TRIAGE_STATE);
         const who = t.owner && t.owner.display;
         const when = (t.meta && t.meta.lastUpdated) || t.lastModified;
+        const version = (t.meta && t.meta.versionId) || '?';
         const what = [];
-        if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
-          || prev.description !== t.description) {
-          what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
-        }
-        if (!prev || prev.status !== t.status) {
-          what.push((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : '')
+        let earlierNotes = [];
+        if (!prev && firstShown > 1) {
+          // the earliest version shown is not the opening: its state, and the notes written before it
+          what.push('Earliest version shown: alert ' + (lc ? (LIFECYCLE_STATE_TEXT[lc.code] || lc.code) : 'in an unknown state')
+            + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + '), ' + (STATUS_TEXT[t.status] || t.status)
             + (who && t.status !== 'requested' ? ' by ' + who : ''));
+          earlierNotes = t.note || [];
+          if (earlierNotes.length) {
+            what.push(earlierNotes.length + (earlierNotes.length === 1 ? ' note' : ' notes')
+              + ' written up to this version, each at its own time');
+          }
+        } else {
+          if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
+            || prev.description !== t.description) {
+            what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
+          }
+          if (!prev || prev.status !== t.status) {
+            what.push((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : '')
+              + (who && t.status !== 'requested' ? ' by ' + who : ''));
+          }
+          const notes = (t.note || []).slice((prev && prev.note || []).length).map(n => '“' + n.text + '”'
+            + (n.authorString ? ' (' + n.authorString + ')' : ''));
+          what.push(...notes);
         }
         const out = outcomeText(t);
         if (out && (!prev || outcomeText(prev) !== out)) what.push('outcome' + out);
-        const notes = (t.note || []).slice((prev && prev.note || []).length).map(n => '“' + n.text + '”'
-          + (n.authorString ? ' (' + n.authorString + ')' : ''));
-        what.push(...notes);
         prev = t;
         item.append(timeEl(when), document.createTextNode(': ' + (what.length ? what.join('; ') : 'no visible change')
-          + ' (version ' + ((t.meta && t.meta.versionId) || '?') + ')'));
+          + ' (version ' + version + ')'));
+        if (earlierNotes.length) {
+          const sub = document.createElement('ul');
+          earlierNotes.forEach(n => {
+            const x = document.createElement('li');
+            x.append(timeEl(n.time), document.createTextNode(': “' + n.text + '”' + (n.authorString ? ' (' + n.authorString + ')' : '')));
+            sub.append(x);
+          });
+          item.append(sub);
+        }
         rows.push(item);
       });
       list.replaceChildren(...(rows.length ? rows : [textLi('No versions.')]));
@@ -783,14 +1091,26 @@
     }
   }
 
+  /**
+   * The patient's other alerts, newest first: the first page, how many there are in all (Bundle.total), and a
+   * "Show more" button reading the next page while there is one.
+   */
   async function loadEarlier(id, li) {
     const list = $('[data-earlier-list]', li);
+    const more = $('[data-earlier-more]', li);
+    const count = $('[data-earlier-count]', li);
+    more.hidden = true;
+    count.hidden = true;
     const item = state.items.get(id);
     if (!item || !item.patient) { list.replaceChildren(textLi('Unknown patient.')); return; }
-    try {
-      const b = await api.patientAlerts(item.patient);
+    const shown = [];
+    let total = null;
+    const show = (b, bundle) => {
       const others = (b.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task' && r.id !== id);
-      const rows = others.map(t => {
+      shown.push(...others);
+      // Bundle.total counts this alert too (it is one of the patient's)
+      if (typeof bundle.total === 'number') total = Math.max(0, bundle.total - 1);
+      const rows = shown.map(t => {
         const x = document.createElement('li');
         const desc = (t.description || '').split('. ')[0];
         x.append(timeEl(t.authoredOn), document.createTextNode(': ' + desc + ' — '
@@ -798,6 +1118,33 @@
         return x;
       });
       list.replaceChildren(...(rows.length ? rows : [textLi('No earlier alerts for this patient.')]));
+      const next = link(b, 'next');
+      const left = total === null ? null : total - shown.length;
+      count.hidden = !(rows.length && (next || (left !== null && left > 0)));
+      count.textContent = total !== null
+        ? 'The ' + shown.length + ' most recent of the patient\'s ' + total + ' other alerts are shown.'
+        : 'The ' + shown.length + ' most recent of the patient\'s other alerts are shown; there are more.';
+      more.hidden = !next;
+      more.textContent = 'Show ' + (left !== null && left > 0 ? Math.min(EARLIER_PAGE, left) + ' more' : 'more')
+        + ' of the patient\'s alerts';
+      more.onclick = async () => {
+        more.disabled = true;
+        try {
+          show(await api.page(next), bundle);
+          const rowsNow = list.children;
+          const firstNew = rowsNow[rows.length];
+          if (firstNew) { firstNew.tabIndex = -1; firstNew.focus(); }
+        } catch (e) {
+          count.hidden = false;
+          count.textContent = 'The rest of the patient\'s alerts could not be loaded: ' + (e.reason || e.message);
+        } finally {
+          more.disabled = false;
+        }
+      };
+    };
+    try {
+      const b = await api.patientAlerts(item.patient);
+      show(b, b);
     } catch (e) {
       list.replaceChildren(textLi('Earlier alerts could not be loaded: ' + e.message));
     }
@@ -848,7 +1195,8 @@
         : now.status === 'accepted' ? 'acknowledged' + by
           : now.status === 'in-progress' ? 'started' + by
             : now.status === 'completed' ? 'resolved' + by + (now.outcome ? ' (' + now.outcome.toLowerCase() + ')' : '')
-              : now.status === 'cancelled' ? 'closed without action' + by
+              : now.status === 'cancelled' ? (now.statusReason && !now.owner
+                ? now.statusReason.charAt(0).toLowerCase() + now.statusReason.slice(1) : 'closed without action' + by)
                 : (STATUS_TEXT[now.status] || now.status).toLowerCase());
     }
     // a clinician's note (the service's own note on a reopened alert repeats what the status says)
@@ -876,14 +1224,18 @@
       return;
     }
     const what = now ? changes(seen, now).join('; ') : 'it is no longer visible to you';
+    const draft = draftOf(li);
+    state.explained.add(seen.id); // this message says why the card goes; a note typed on it is kept (cardLeft)
     if (task) replaceItem(task); else { state.items.delete(seen.id); render(null); }
+    state.explained.delete(seen.id);
     if (li.isConnected) {
       showConflict(li, 'This alert changed while you were looking at it (' + what + '): review it before acting.'
         + ' Your ' + attempted + ' was not applied.');
       $('[data-conflict]', li).focus();
     } else {
       notice(typeText(seen) + ' for patient ' + seen.patient + ' changed while you were looking at it (' + what
-        + '): your ' + attempted + ' was not applied, and the alert has left the worklist.');
+        + '): your ' + attempted + ' was not applied, and the alert has left the worklist.'
+        + (draft && draft.note.trim() ? ' Your note is kept under “Notes not saved”.' : ''));
       $('#notice').focus();
     }
     load();
@@ -924,11 +1276,12 @@
     const form = $('[data-resolve-form]', li);
     const chosen = $('input[type=radio]:checked', form);
     const fieldset = $('fieldset', form);
-    let err = $('.error-message', form);
+    let err = $('[data-outcome-error]', form);
     if (!chosen) {
       if (!err) {
         err = document.createElement('p');
         err.className = 'error-message';
+        err.dataset.outcomeError = '';
         err.id = 'err-' + cssId(id);
         $('[data-outcomes]', form).before(err);
       }
@@ -938,6 +1291,14 @@
       return;
     }
     if (err) err.remove();
+    const noteField = $('[data-note]', form);
+    const noteLength = noteField.value.trim().length;
+    if (noteLength > noteMax(noteField)) { // refused here, before sending: the text stays in the field
+      noteError(li, 'The note has ' + noteLength + ' characters; at most ' + noteMax(noteField) + ' can be saved.'
+        + ' Shorten it by ' + (noteLength - noteMax(noteField)) + ' characters, then press Resolve. Nothing was sent.');
+      noteField.focus();
+      return;
+    }
     const button = $('button[type=submit]', form);
     button.disabled = true;
     const next = li.nextElementSibling || li.previousElementSibling;
@@ -955,6 +1316,15 @@
       if (e.status === 409) {
         chosen.checked = false; // the outcome is chosen again for what the alert is now (the note is kept)
         await refused(item, li, 'resolve (' + label.toLowerCase() + ')', e);
+      } else if (e.status === 400 && e.reason) { // the service's reason, on the card by what it is about; text kept
+        const what = 'Your resolve (' + label.toLowerCase() + ') was not applied: ' + e.reason + '.';
+        if (/note/i.test(e.reason)) {
+          noteError(li, what + ' Your note is kept: change it, then press Resolve again.');
+          $('[data-note]', form).focus();
+        } else {
+          showConflict(li, what);
+          $('[data-conflict]', li).focus();
+        }
       } else {
         showError('Could not resolve: ' + (e.reason || e.message));
       }
@@ -1002,6 +1372,7 @@
     }
     if (!s.authenticated) { signIn(); return; }
     state.csrf = s.csrfToken || null;
+    state.username = s.username || null;
     state.canAct = s.canAct !== false;
     document.body.dataset.canAct = String(state.canAct);
     document.querySelectorAll('[data-csrf]').forEach(i => { i.value = state.csrf || ''; });
@@ -1021,6 +1392,7 @@
     } catch (e) {
       $('#targets-text').textContent = 'default response targets (the service did not report its own)';
     }
+    loadUnsaved();
     await load(true);
     restoreDrafts();
     live();
