@@ -165,11 +165,42 @@ class RrAnalyserTest {
         RrAnalyser a = new RrAnalyser(RhythmParameters.DEFAULTS.withOverrides(java.util.Map.of("pauseThresholdMs", "2500")));
         Feeder f = new Feeder(a);
         for (int i = 0; i < 50; i++) f.clean(900);
-        f.clean(2500).clean(2600).clean(900).beat(9000, BeatQuality.GAP).beat(4000, BeatQuality.ARTEFACT);
+        // (2600 would be 2.9 times the rhythm before it: beats the sensor missed, next test)
+        f.clean(2500).clean(3700).clean(900).beat(9000, BeatQuality.GAP).beat(4000, BeatQuality.ARTEFACT);
         List<PauseEvent> pauses = f.of(PauseEvent.class);
         assertThat(pauses).hasSize(1);
-        assertThat(pauses.get(0).rrMs()).isEqualTo(2600);
-        assertThat(pauses.get(0).endMs() - pauses.get(0).startMs()).isEqualTo(2600);
+        assertThat(pauses.get(0).rrMs()).isEqualTo(3700);
+        assertThat(pauses.get(0).endMs() - pauses.get(0).startMs()).isEqualTo(3700);
+    }
+
+    @Test
+    void anIntervalTwoOrThreeTimesARegularRhythmReadsAsMissedBeatsNotAPause() {
+        // an optical sensor that misses one or two beats reports the intervals around them as one clean interval
+        RrAnalyser a = new RrAnalyser();
+        Feeder regular = new Feeder(a);
+        for (int i = 0; i < 20; i++) regular.clean(1550);
+        regular.clean(3100); // 2 x: one missed beat
+        for (int i = 0; i < 20; i++) regular.clean(1020 + (i % 3) * 40);
+        regular.clean(3150); // 3 x the median (1060): two missed beats
+        assertThat(regular.of(PauseEvent.class)).isEmpty();
+        // not a multiple of the rhythm before it: a pause
+        Feeder notMultiple = new Feeder(a);
+        for (int i = 0; i < 20; i++) notMultiple.clean(1000);
+        notMultiple.clean(3500);
+        assertThat(notMultiple.of(PauseEvent.class)).extracting(PauseEvent::rrMs).containsExactly(3500);
+        // an irregular rhythm before it (AF): a pause, whatever the ratio
+        Feeder irregular = new Feeder(a);
+        Random rnd = new Random(3);
+        for (int i = 0; i < 20; i++) irregular.clean(600 + rnd.nextInt(800));
+        irregular.clean(3050);
+        assertThat(irregular.of(PauseEvent.class)).extracting(PauseEvent::rrMs).containsExactly(3050);
+        // too little rhythm seen since a gap to judge: a pause
+        Feeder afterGap = new Feeder(a);
+        for (int i = 0; i < 20; i++) afterGap.clean(1000);
+        afterGap.beat(700_000, BeatQuality.GAP);
+        for (int i = 0; i < 4; i++) afterGap.clean(1000);
+        afterGap.clean(3050);
+        assertThat(afterGap.of(PauseEvent.class)).extracting(PauseEvent::rrMs).containsExactly(3050);
     }
 
     @Test
