@@ -230,6 +230,20 @@ public final class PatientDetector {
     }
 
     /**
+     * The patient's alerting stopped or resumed (discharged, withdrawn or paused; or enrolled again): the alert stage
+     * closed (or will close) what it had open, so every detector forgets its open episodes and its evidence, silently
+     * (no transition: the alert stage decides the closes, whichever of the two hears of the change first), and the
+     * data from now on start afresh: AF or tachycardia going on after a quick re-enrolment STARTs again and is alerted.
+     * The arrival order (receipts, the analysed run, held readings) is kept.
+     */
+    public void monitoringChanged(DetectorState s) {
+        rr.restart(s.rr, ev -> { });
+        hr.restart(s.hr, e -> { });
+        wear.restart(s.wear);
+        s.afRateBpm = Float.NaN;
+    }
+
+    /**
      * Start of the earliest rhythm or heart-rate episode open now (AF, tachycardia, bradycardia), or
      * {@link ArrivalState#NO_TIME}: a late upload after it does not restart the analysis ({@link ArrivalOrder}).
      */

@@ -113,17 +113,33 @@ public final class EpisodeLifecycle {
      * The patient is unenrolled (withdrawn or discharged): an alerted episode still open gets its closing record, as
      * the last of its changes, so that no alert stays open for a patient nobody monitors any more (no reading of theirs
      * is analysed again, so nothing else would close it). It ends at its last evidence; record-only, with the reason
-     * {@link AlertChange#UNENROLLED} (never "reconnected"). A pending or suppressed episode never alerted: nothing. The
-     * state is then idle.
+     * {@link AlertChange#UNENROLLED} (never "reconnected"). A pending or suppressed episode never alerted: nothing.
      */
     public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
                                                   EffectiveRules rules, String detectorVersion) {
-        if (s.phase != OPEN) return List.of();
+        return onUnenrolment(s, programme, patient, type, rules, detectorVersion, AlertChange.UNENROLLED);
+    }
+
+    /**
+     * The patient's alerts stop (unenrolled, or paused with the reason {@link AlertChange#PAUSED}): as
+     * {@link #onUnenrolment(EpisodeState, String, String, EpisodeType, EffectiveRules, String)}, with {@code reason}.
+     * Every episode is then idle, a pending or suppressed one forgotten (the detectors forget theirs too, so that data
+     * after a re-enrolment or the end of a pause start afresh; nothing of the patient is alerted meanwhile, not even a
+     * held-back recurrence's timer). The close is no alerted episode's end for the cool-down: a condition still going
+     * on when the patient is enrolled again is alerted as new (the team was told monitoring ended).
+     */
+    public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
+                                                  EffectiveRules rules, String detectorVersion, String reason) {
+        if (s.phase != OPEN) {
+            if (s.phase != IDLE) toIdle(s);
+            clearPending(s);
+            return List.of();
+        }
         Rule rule = rules.rule(type);
         long end = s.lastEvidenceMs;
         Transition t = new Transition(patient, type, Transition.Kind.END, NO_TIME, end, null, detectorVersion, Map.of(),
                 programme);
-        AlertChange closed = change(AlertChange.Kind.CLOSED, false, s, t, rule, end, AlertChange.UNENROLLED);
+        AlertChange closed = change(AlertChange.Kind.CLOSED, false, s, t, rule, end, reason);
         toIdle(s);
         clearPending(s);
         return List.of(closed);

@@ -239,6 +239,24 @@ class EpisodeLifecycleTest {
     }
 
     @Test
+    void anUnenrolmentForgetsAHeldBackRecurrence() {
+        // a recurrence held back by the cool-down when the patient is discharged: forgotten (no timer, nothing alerted
+        // later), and a condition going on after a re-enrolment is alerted as new (the close is no cool-down's start)
+        Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 30 * MIN));
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + 40 * MIN, T0 + 50 * MIN));
+        assertThat(r.s.phase).isEqualTo(EpisodeState.SUPPRESSED);
+        assertThat(EpisodeLifecycle.onUnenrolment(r.s, null, P, EpisodeType.TACHYCARDIA, RULES, DV)).isEmpty();
+        assertThat(r.s.phase).isEqualTo(EpisodeState.IDLE);
+        assertThat(EpisodeLifecycle.nextTimerMs(r.s, RULES.rule(EpisodeType.TACHYCARDIA))).isEqualTo(EpisodeState.NO_TIME);
+        Run open = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
+        assertThat(EpisodeLifecycle.onUnenrolment(open.s, null, P, EpisodeType.TACHYCARDIA, RULES, DV, AlertChange.PAUSED))
+                .extracting(AlertChange::kind, AlertChange::reason).containsExactly(org.assertj.core.groups.Tuple.tuple(CLOSED, AlertChange.PAUSED));
+        open.out.clear();
+        open.on(start(EpisodeType.TACHYCARDIA, T0 + 25 * MIN, T0 + 35 * MIN));
+        assertThat(open.kinds()).as("after the end of the pause, within the cool-down of the close").containsExactly(OPENED);
+    }
+
+    @Test
     void afShorterThanMinDurationIsHeldThenOpenedOrDiscarded() {
         Run shortAf = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 20 * SEC))
                 .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 25 * SEC));
