@@ -467,9 +467,13 @@ public final class PatientDetector {
         }
 
         void heartRate(long timeMs, double bpm, ActivityState activity, double stepsPerMinute) {
-            for (HeartRateEvent e : hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute)) {
+            List<HeartRateEvent> events = hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute);
+            for (HeartRateEvent e : events) {
                 out.heartRate(e);
                 transitions.addAll(Transitions.fromHeartRate(patient, e));
+            }
+            if (events.isEmpty()) {
+                transitions.addAll(Transitions.heartRateGoingOn(patient, s.hr, timeMs));
             }
         }
 

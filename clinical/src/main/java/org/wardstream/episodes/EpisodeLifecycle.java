@@ -64,7 +64,9 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       A match arriving after a later episode of its type has alerted and closed refers to nothing remembered and
  *       changes nothing.</li>
  *   <li><b>Re-notification</b>: with policy {@code while-open}, an UPDATED ("still ongoing") at most once per
- *       interval, on UPDATE or TICK.</li>
+ *       interval, on the first evidence (UPDATE, or START merged) an interval after the last notification; for
+ *       device-offline, whose evidence is the silence itself, on a TICK. Never on time alone for an episode whose data
+ *       have stopped.</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
  *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
@@ -156,7 +158,7 @@ public final class EpisodeLifecycle {
         if (s.phase == PENDING && rule.parameters().containsKey("minDuration")) {
             next = min(next, s.episodeStartMs + rule.millis("minDuration"));
         }
-        if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN) {
+        if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN && !renotifiedByEvidence(rule)) {
             next = min(next, s.lastNotifiedMs + rule.renotify().interval().toMillis());
         }
         if (s.phase == SUPPRESSED) next = min(next, sustainedAtMs(s, rule));
@@ -413,8 +415,20 @@ public final class EpisodeLifecycle {
         return rule.notifyOnClose() && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
     }
 
+    /**
+     * Whether "still ongoing" needs evidence: every type but device-offline, whose episode is the absence of data (the
+     * silence going on is its evidence, so time alone re-notifies it). The others are re-notified only by a transition
+     * carrying evidence at the time it claims, an interval after the last notification: a device gone silent during a
+     * tachycardia sends no "still ongoing" about it (its device-offline alert says why), and no record contradicts the
+     * episode's end that the data show later.
+     */
+    private static boolean renotifiedByEvidence(Rule rule) {
+        return rule.episodeType() != EpisodeType.DEVICE_OFFLINE;
+    }
+
     private static void renotify(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN) return;
+        if (renotifiedByEvidence(rule) && t.kind() == Transition.Kind.TICK) return;
         if (t.atMs() - s.lastNotifiedMs >= rule.renotify().interval().toMillis()) {
             s.lastNotifiedMs = t.atMs();
             out.add(change(AlertChange.Kind.UPDATED, true, s, t, rule, null, AlertChange.STILL_ONGOING));

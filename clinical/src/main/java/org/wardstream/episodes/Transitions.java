@@ -129,6 +129,26 @@ public final class Transitions {
     }
 
     /**
+     * The evidence of an open tachycardia or bradycardia going on: an UPDATE when the sample at {@code timeMs} completed
+     * a minute that the heart-rate detector judged still inside the episode (open, no recovery running), at most one a
+     * minute per episode. The lifecycle's last evidence then says when the episode was last seen (the close at an
+     * unenrolment ends there), and re-notifies "still ongoing" only on such evidence, never on time alone
+     * ({@link EpisodeLifecycle}). Empty otherwise (the heart-rate detector's own events say the rest).
+     */
+    public static List<Transition> heartRateGoingOn(String patient, org.wardstream.signals.HeartRateState s, long timeMs) {
+        if (s.minute.startMs != timeMs || s.lastSampleMs != timeMs) return List.of(); // no minute completed by it
+        String dv = HeartRateThresholds.DETECTOR_VERSION;
+        List<Transition> out = new java.util.ArrayList<>(1);
+        if (s.tachyOpen && s.tachyRecoverSinceMs == org.wardstream.signals.HeartRateState.NO_TIME) {
+            out.add(Transition.update(patient, EpisodeType.TACHYCARDIA, timeMs, dv, Map.of()));
+        }
+        if (s.bradyOpen && s.bradyRecoverSinceMs == org.wardstream.signals.HeartRateState.NO_TIME) {
+            out.add(Transition.update(patient, EpisodeType.BRADYCARDIA, timeMs, dv, Map.of()));
+        }
+        return out;
+    }
+
+    /**
      * NO_DATA entered -> device-offline START (episode start = last data); NO_DATA left -> device-offline END;
      * inactivity start/end -> inactivity START/END. {@link WearActivityEvent.StillFor} is no transition: it is a
      * cue for the CEP pattern "pause followed by stillness", which raises the pause ESCALATE.

@@ -16,7 +16,7 @@ import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
 
 /**
- * Probe 17a, D1 (tests brought from branch probe17a), and pausing (D2): a patient discharged (enrolment status DISCHARGED) while an episode is open, and re-enrolled
+ * Probe 17a, D1 and D5 (tests brought from branch probe17a), and pausing (D2): a patient discharged (enrolment status DISCHARGED) while an episode is open, and re-enrolled
  * (status ACTIVE again) a few minutes later, e.g. a discharge recorded by mistake and corrected, or a readmission the
  * same hour. The alerter closes the open alert at the discharge (CLOSED, reason unenrolled) and forgets the episode;
  * the signal detector keeps its state (only a tombstone clears it), so its detectors still hold the episode OPEN and
@@ -156,6 +156,21 @@ class DischargeReenrolTest {
         chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE")));
         af(random, 40, 120); // 20 min without beats: the analyser's 10-min bridge closes its AF
         assertThat(openedAtOrAfter("atrial-fibrillation", 40)).as("all changes: %s", kinds("atrial-fibrillation")).isEqualTo(1);
+    }
+
+    /**
+     * D5 (same run): the CLOSED record written at the discharge says the tachycardia ended at minute 11 (its last
+     * "evidence": the START; the heart-rate detector sends no UPDATE while an episode goes on), while 140/min at rest
+     * went on until the discharge at minute 20. The closing record contradicts the data (and the alert's own duration).
+     */
+    @Test
+    void theCloseAtDischargeSaysWhenTheTachycardiaWasLastSeen() throws Exception {
+        tachycardia(0, 20);
+        chain.enrol(new EnrolmentUpdate(P, profile("DISCHARGED")));
+        var closed = chain.alerts("tachycardia").stream().filter(a -> a.kind.equals("CLOSED")).findFirst().orElseThrow();
+        assertThat((closed.episodeEndMs - T0) / 1000)
+                .as("end (s after T0) of the tachycardia closed at the discharge; last sample at 140/min: 1185 s")
+                .isGreaterThanOrEqualTo(19 * 60);
     }
 
     /**
