@@ -9,11 +9,13 @@ import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.RuleSchema;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
+import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.signals.WearActivityEvent;
 import org.wardstream.signals.WearActivityTracker;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,14 +137,14 @@ public final class Transitions {
      * unenrolment ends there), and re-notifies "still ongoing" only on such evidence, never on time alone
      * ({@link EpisodeLifecycle}). Empty otherwise (the heart-rate detector's own events say the rest).
      */
-    public static List<Transition> heartRateGoingOn(String patient, org.wardstream.signals.HeartRateState s, long timeMs) {
+    public static List<Transition> heartRateGoingOn(String patient, HeartRateState s, long timeMs) {
         if (s.minute.startMs != timeMs || s.lastSampleMs != timeMs) return List.of(); // no minute completed by it
         String dv = HeartRateThresholds.DETECTOR_VERSION;
-        List<Transition> out = new java.util.ArrayList<>(1);
-        if (s.tachyOpen && s.tachyRecoverSinceMs == org.wardstream.signals.HeartRateState.NO_TIME) {
+        List<Transition> out = new ArrayList<>(1);
+        if (s.tachyOpen && s.tachyRecoverSinceMs == HeartRateState.NO_TIME) {
             out.add(Transition.update(patient, EpisodeType.TACHYCARDIA, timeMs, dv, Map.of()));
         }
-        if (s.bradyOpen && s.bradyRecoverSinceMs == org.wardstream.signals.HeartRateState.NO_TIME) {
+        if (s.bradyOpen && s.bradyRecoverSinceMs == HeartRateState.NO_TIME) {
             out.add(Transition.update(patient, EpisodeType.BRADYCARDIA, timeMs, dv, Map.of()));
         }
         return out;
