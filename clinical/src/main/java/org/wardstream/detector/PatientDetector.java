@@ -255,6 +255,20 @@ public final class PatientDetector {
     }
 
     /**
+     * The patient's alerting stopped or resumed (discharged, withdrawn or paused; or enrolled again): the alert stage
+     * closed (or will close) what it had open, so every detector forgets its open episodes and its evidence, silently
+     * (no transition: the alert stage decides the closes, whichever of the two hears of the change first), and the
+     * data from now on start afresh: AF or tachycardia going on after a quick re-enrolment STARTs again and is alerted.
+     * The arrival order (receipts, the analysed run, held readings) is kept.
+     */
+    public void monitoringChanged(DetectorState s) {
+        rr.restart(s.rr, ev -> { });
+        hr.restart(s.hr, e -> { });
+        wear.restart(s.wear);
+        s.afRateBpm = Float.NaN;
+    }
+
+    /**
      * Start of the earliest rhythm or heart-rate episode open now (AF, tachycardia, bradycardia), or
      * {@link ArrivalState#NO_TIME}: a late upload after it does not restart the analysis ({@link ArrivalOrder}).
      */
@@ -528,9 +542,13 @@ public final class PatientDetector {
         }
 
         void heartRate(long timeMs, double bpm, ActivityState activity, double stepsPerMinute) {
-            for (HeartRateEvent e : hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute)) {
+            List<HeartRateEvent> events = hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute);
+            for (HeartRateEvent e : events) {
                 out.heartRate(e);
                 transitions.addAll(Transitions.fromHeartRate(patient, e));
+            }
+            if (events.isEmpty()) {
+                transitions.addAll(Transitions.heartRateGoingOn(patient, s.hr, timeMs));
             }
         }
 

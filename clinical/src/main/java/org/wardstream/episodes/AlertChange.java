@@ -43,6 +43,8 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
     public static final String STILL_ONGOING = "still ongoing";
     /** The reason of the close of an alert still open when its patient was unenrolled (withdrawn or discharged). */
     public static final String UNENROLLED = "patient unenrolled: monitoring ended";
+    /** The reason of the close of an alert still open when its patient's monitoring was paused (e.g. in hospital). */
+    public static final String PAUSED = "monitoring paused";
     /**
      * The reason of the close of an alert whose patient's data went on with an earlier device time (the device's clock
      * was set back, or a late upload: an older part of a backlog after a newer one, a retried request): the analysis

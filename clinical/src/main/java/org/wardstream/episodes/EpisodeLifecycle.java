@@ -64,7 +64,9 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       A match arriving after a later episode of its type has alerted and closed refers to nothing remembered and
  *       changes nothing.</li>
  *   <li><b>Re-notification</b>: with policy {@code while-open}, an UPDATED ("still ongoing") at most once per
- *       interval, on UPDATE or TICK.</li>
+ *       interval, on the first evidence (UPDATE, or START merged) an interval after the last notification; for
+ *       device-offline, whose evidence is the silence itself, on a TICK. Never on time alone for an episode whose data
+ *       have stopped.</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
  *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
@@ -113,17 +115,33 @@ public final class EpisodeLifecycle {
      * The patient is unenrolled (withdrawn or discharged): an alerted episode still open gets its closing record, as
      * the last of its changes, so that no alert stays open for a patient nobody monitors any more (no reading of theirs
      * is analysed again, so nothing else would close it). It ends at its last evidence; record-only, with the reason
-     * {@link AlertChange#UNENROLLED} (never "reconnected"). A pending or suppressed episode never alerted: nothing. The
-     * state is then idle.
+     * {@link AlertChange#UNENROLLED} (never "reconnected"). A pending or suppressed episode never alerted: nothing.
      */
     public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
                                                   EffectiveRules rules, String detectorVersion) {
-        if (s.phase != OPEN) return List.of();
+        return onUnenrolment(s, programme, patient, type, rules, detectorVersion, AlertChange.UNENROLLED);
+    }
+
+    /**
+     * The patient's alerts stop (unenrolled, or paused with the reason {@link AlertChange#PAUSED}): as
+     * {@link #onUnenrolment(EpisodeState, String, String, EpisodeType, EffectiveRules, String)}, with {@code reason}.
+     * Every episode is then idle, a pending or suppressed one forgotten (the detectors forget theirs too, so that data
+     * after a re-enrolment or the end of a pause start afresh; nothing of the patient is alerted meanwhile, not even a
+     * held-back recurrence's timer). The close is no alerted episode's end for the cool-down: a condition still going
+     * on when the patient is enrolled again is alerted as new (the team was told monitoring ended).
+     */
+    public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
+                                                  EffectiveRules rules, String detectorVersion, String reason) {
+        if (s.phase != OPEN) {
+            if (s.phase != IDLE) toIdle(s);
+            clearPending(s);
+            return List.of();
+        }
         Rule rule = rules.rule(type);
         long end = s.lastEvidenceMs;
         Transition t = new Transition(patient, type, Transition.Kind.END, NO_TIME, end, null, detectorVersion, Map.of(),
                 programme);
-        AlertChange closed = change(AlertChange.Kind.CLOSED, false, s, t, rule, end, AlertChange.UNENROLLED);
+        AlertChange closed = change(AlertChange.Kind.CLOSED, false, s, t, rule, end, reason);
         toIdle(s);
         clearPending(s);
         return List.of(closed);
@@ -140,7 +158,7 @@ public final class EpisodeLifecycle {
         if (s.phase == PENDING && rule.parameters().containsKey("minDuration")) {
             next = min(next, s.episodeStartMs + rule.millis("minDuration"));
         }
-        if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN) {
+        if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN && !renotifiedByEvidence(rule)) {
             next = min(next, s.lastNotifiedMs + rule.renotify().interval().toMillis());
         }
         if (s.phase == SUPPRESSED) next = min(next, sustainedAtMs(s, rule));
@@ -397,8 +415,20 @@ public final class EpisodeLifecycle {
         return rule.notifyOnClose() && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
     }
 
+    /**
+     * Whether "still ongoing" needs evidence: every type but device-offline, whose episode is the absence of data (the
+     * silence going on is its evidence, so time alone re-notifies it). The others are re-notified only by a transition
+     * carrying evidence at the time it claims, an interval after the last notification: a device gone silent during a
+     * tachycardia sends no "still ongoing" about it (its device-offline alert says why), and no record contradicts the
+     * episode's end that the data show later.
+     */
+    private static boolean renotifiedByEvidence(Rule rule) {
+        return rule.episodeType() != EpisodeType.DEVICE_OFFLINE;
+    }
+
     private static void renotify(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN) return;
+        if (renotifiedByEvidence(rule) && t.kind() == Transition.Kind.TICK) return;
         if (t.atMs() - s.lastNotifiedMs >= rule.renotify().interval().toMillis()) {
             s.lastNotifiedMs = t.atMs();
             out.add(change(AlertChange.Kind.UPDATED, true, s, t, rule, null, AlertChange.STILL_ONGOING));

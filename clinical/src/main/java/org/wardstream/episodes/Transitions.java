@@ -9,11 +9,13 @@ import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.RuleSchema;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
+import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
 import org.wardstream.signals.WearActivityEvent;
 import org.wardstream.signals.WearActivityTracker;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,26 @@ public final class Transitions {
                     RuleSchema.SEVERE_BRADYCARDIA, dv, ev));
             case BRADYCARDIA_END -> List.of(Transition.end(patient, EpisodeType.BRADYCARDIA, e.atMs(), dv, ev));
         };
+    }
+
+    /**
+     * The evidence of an open tachycardia or bradycardia going on: an UPDATE when the sample at {@code timeMs} completed
+     * a minute that the heart-rate detector judged still inside the episode (open, no recovery running), at most one a
+     * minute per episode. The lifecycle's last evidence then says when the episode was last seen (the close at an
+     * unenrolment ends there), and re-notifies "still ongoing" only on such evidence, never on time alone
+     * ({@link EpisodeLifecycle}). Empty otherwise (the heart-rate detector's own events say the rest).
+     */
+    public static List<Transition> heartRateGoingOn(String patient, HeartRateState s, long timeMs) {
+        if (s.minute.startMs != timeMs || s.lastSampleMs != timeMs) return List.of(); // no minute completed by it
+        String dv = HeartRateThresholds.DETECTOR_VERSION;
+        List<Transition> out = new ArrayList<>(1);
+        if (s.tachyOpen && s.tachyRecoverSinceMs == HeartRateState.NO_TIME) {
+            out.add(Transition.update(patient, EpisodeType.TACHYCARDIA, timeMs, dv, Map.of()));
+        }
+        if (s.bradyOpen && s.bradyRecoverSinceMs == HeartRateState.NO_TIME) {
+            out.add(Transition.update(patient, EpisodeType.BRADYCARDIA, timeMs, dv, Map.of()));
+        }
+        return out;
     }
 
     /**

@@ -239,6 +239,41 @@ class EpisodeLifecycleTest {
     }
 
     @Test
+    void stillOngoingOnlyOnEvidenceAnIntervalAfterTheLastNotification() {
+        // probe 17a D10: tachycardia alerted, evidence for 8 min, then no data. No "still ongoing" on time alone
+        Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
+        for (int i = 1; i <= 8; i++) r.on(update(EpisodeType.TACHYCARDIA, T0 + 10 * MIN + i * MIN, 140));
+        assertThat(EpisodeLifecycle.nextTimerMs(r.s, RULES.rule(EpisodeType.TACHYCARDIA)))
+                .as("no re-notification timer for an episode with evidence of its own").isEqualTo(EpisodeState.NO_TIME);
+        r.on(Transition.tick(P, EpisodeType.TACHYCARDIA, T0 + 10 * MIN + 6 * HOUR, DV));
+        r.on(Transition.tick(P, EpisodeType.TACHYCARDIA, T0 + 10 * MIN + 12 * HOUR, DV));
+        assertThat(r.kinds()).containsExactly(OPENED);
+        // evidence at 6 h 30 min after the opening: re-notified then, with that time
+        r.on(update(EpisodeType.TACHYCARDIA, T0 + 10 * MIN + 6 * HOUR + 30 * MIN, 140));
+        assertThat(r.kinds()).containsExactly(OPENED, UPDATED);
+        assertThat(r.out.get(1).atMs()).isEqualTo(T0 + 10 * MIN + 6 * HOUR + 30 * MIN);
+        assertThat(r.out.get(1).reason()).isEqualTo(AlertChange.STILL_ONGOING);
+    }
+
+    @Test
+    void anUnenrolmentForgetsAHeldBackRecurrence() {
+        // a recurrence held back by the cool-down when the patient is discharged: forgotten (no timer, nothing alerted
+        // later), and a condition going on after a re-enrolment is alerted as new (the close is no cool-down's start)
+        Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 30 * MIN));
+        r.on(start(EpisodeType.TACHYCARDIA, T0 + 40 * MIN, T0 + 50 * MIN));
+        assertThat(r.s.phase).isEqualTo(EpisodeState.SUPPRESSED);
+        assertThat(EpisodeLifecycle.onUnenrolment(r.s, null, P, EpisodeType.TACHYCARDIA, RULES, DV)).isEmpty();
+        assertThat(r.s.phase).isEqualTo(EpisodeState.IDLE);
+        assertThat(EpisodeLifecycle.nextTimerMs(r.s, RULES.rule(EpisodeType.TACHYCARDIA))).isEqualTo(EpisodeState.NO_TIME);
+        Run open = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
+        assertThat(EpisodeLifecycle.onUnenrolment(open.s, null, P, EpisodeType.TACHYCARDIA, RULES, DV, AlertChange.PAUSED))
+                .extracting(AlertChange::kind, AlertChange::reason).containsExactly(org.assertj.core.groups.Tuple.tuple(CLOSED, AlertChange.PAUSED));
+        open.out.clear();
+        open.on(start(EpisodeType.TACHYCARDIA, T0 + 25 * MIN, T0 + 35 * MIN));
+        assertThat(open.kinds()).as("after the end of the pause, within the cool-down of the close").containsExactly(OPENED);
+    }
+
+    @Test
     void afShorterThanMinDurationIsHeldThenOpenedOrDiscarded() {
         Run shortAf = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + 20 * SEC))
                 .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 25 * SEC));

@@ -104,9 +104,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
 
     private void handle(StreamedTransition signal, PatientProfile p, Context ctx, Collector<StreamedAlertChange> out)
             throws Exception {
-        if (p != null && !p.monitored()) {
-            // withdrawn or discharged: no alert about a patient nobody monitors (the detector's timers still find the
-            // device silent); the alerts open at the unenrolment were closed then (closeOpenAlerts)
+        if (p != null && !p.alerting()) {
+            // withdrawn, discharged or paused: no alert about a patient nobody monitors now; the alerts open at the
+            // unenrolment or pause were closed then (closeOpenAlerts)
             return;
         }
         EffectiveRules eff = effective.of(p);
@@ -139,15 +139,17 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         } else {
             profile.update(update.profile);
             waitingForEnrolment.enrolled(ctx.timerService(), signal -> handle(signal, update.profile, ctx, out));
-            if (!update.profile.monitored()) {
+            if (!update.profile.alerting()) {
                 closeOpenAlerts(update.profile, ctx, out);
             }
         }
     }
 
     /**
-     * The patient is unenrolled (a tombstone, or withdrawn or discharged): every alert still open closes
-     * ({@link EpisodeLifecycle#onUnenrolment}); none of the patient's readings is analysed again, so nothing else would.
+     * The patient is unenrolled (a tombstone, or withdrawn or discharged) or paused: every alert still open closes
+     * ({@link EpisodeLifecycle#onUnenrolment}, with the reason {@link AlertChange#PAUSED} for a pause), and what was
+     * not alerted is forgotten; no alert is raised until the patient is ACTIVE again, and the detectors then start
+     * afresh ({@link SignalDetector}).
      */
     private void closeOpenAlerts(PatientProfile p, Context ctx, Collector<StreamedAlertChange> out) throws IOException {
         byte[] bytes = episodeState.value();
@@ -159,24 +161,20 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         String key = ctx.getCurrentKey();
         String programme = programmeOf(key, p);
         long now = System.currentTimeMillis();
-        boolean changed = false;
         for (EpisodeType type : EpisodeType.values()) {
             EpisodeState s = episodes.byType[type.ordinal()];
             if (s == null) {
                 continue;
             }
             for (AlertChange c : EpisodeLifecycle.onUnenrolment(s, programme, PatientKeys.patientOf(key), type, eff,
-                    Transitions.detectorVersion(type))) {
-                changed = true;
+                    Transitions.detectorVersion(type), p != null && p.paused() ? AlertChange.PAUSED : AlertChange.UNENROLLED)) {
                 alertChanges.inc();
                 Long at = ctx.timestamp(); // known when the unenrolment was
                 out.collect(StreamedAlertChange.of(c, programme, 0, at == null ? c.atMs() : at, now)
                         .forPatient(p));
             }
         }
-        if (changed) {
-            finish(episodes, eff, ctx);
-        }
+        finish(episodes, eff, ctx); // every episode idle now (one pending or held back is forgotten)
     }
 
     /** The patient's programme: the key's, always (tests key by the pseudonym alone: then the enrolment's, if any). */
@@ -197,6 +195,9 @@ public final class EpisodeAlerter extends KeyedCoProcessFunction<String, Streame
         }
         timer.fired();
         PatientProfile p = profile.value();
+        if (p != null && !p.alerting()) {
+            return; // nothing is due for a patient whose alerts are off (closeOpenAlerts left every episode idle)
+        }
         EffectiveRules eff = effective.of(p);
         PatientEpisodes episodes = PatientEpisodes.fromBytes(episodeState.value());
         tickUpTo(episodes, eff, p, ctx.getCurrentKey(), alertClock.dueBy(timestamp), out);

@@ -112,7 +112,17 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             timer.delete(ctx.timerService());
             waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
+            PatientProfile before = profile.value();
             profile.update(update.profile);
+            if (before != null && before.alerting() != update.profile.alerting()) {
+                // alerts stop (discharged, withdrawn, paused: the alert stage closes the open ones) or resume: the
+                // detectors forget their open episodes, so data after a re-enrolment start afresh (an episode the
+                // detector kept open would never START again, and the alert stage, which closed it, would stay silent)
+                DetectorState s = state.load();
+                PatientDetector detector = detectors.of(update.profile);
+                detector.monitoringChanged(s);
+                save(s, detector, ctx);
+            }
             waitingForEnrolment.enrolled(ctx.timerService(), r -> analyse(r, update.profile, ctx, out));
         }
     }

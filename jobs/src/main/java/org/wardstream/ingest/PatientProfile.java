@@ -56,4 +56,18 @@ public class PatientProfile {
     public boolean monitored() {
         return EnrolmentStatus.ACTIVE.name().equals(status) || EnrolmentStatus.PAUSED.name().equals(status);
     }
+
+    /**
+     * Whether the patient's alerts are raised: ACTIVE only. PAUSED is "temporarily not monitored (e.g. in hospital)":
+     * readings still pass the gate, but no alert is raised, the open ones close when the pause begins, and the
+     * detectors start afresh when it ends (as after a discharge and re-enrolment). DISCHARGED and WITHDRAWN: neither.
+     */
+    public boolean alerting() {
+        return EnrolmentStatus.ACTIVE.name().equals(status);
+    }
+
+    /** Whether this is a pause (PAUSED), not an end of monitoring: the reason its open alerts close with. */
+    public boolean paused() {
+        return EnrolmentStatus.PAUSED.name().equals(status);
+    }
 }
