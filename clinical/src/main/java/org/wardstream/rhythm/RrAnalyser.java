@@ -191,16 +191,23 @@ public final class RrAnalyser {
     static final double MISSED_BEAT_NEAR = 0.15;
     /** The long interval is 2 or 3 times that median within this fraction. */
     static final double MISSED_BEAT_MULTIPLE_TOLERANCE = 0.10;
+    /**
+     * Only in a rhythm faster than 50/min (the bradycardia rule's awake threshold): in a slower one every pause over
+     * 3 s is alerted, whatever its shape (a slow heart's pauses matter most, and 2:1 or 3:1 block there is as likely
+     * as a missed beat).
+     */
+    static final double MISSED_BEAT_MAX_MEDIAN_MS = 1200;
 
     /**
      * Whether the clean interval of {@code rrMs} just pushed reads as one or two beats the sensor missed rather than a
      * pause: at least {@value #MISSED_BEAT_REGULAR} of the {@value #MISSED_BEAT_CONTEXT} intervals before it are clean
-     * and within 15 % of their median (a regular rhythm), and it is 2 or 3 times that median within 10 %. An optical
+     * and within 15 % of their median (a regular rhythm faster than 50/min), and it is 2 or 3 times that median within
+     * 10 %. An optical
      * (PPG) sensor that misses a beat reports the two intervals around it as one clean interval; two misses in a row at
      * a night-time rate of 55-65/min make an interval over 3 s. Measured (2026-12-06): of the 114 clean pauses over 3 s in the
      * development records (mitdb 33, ltafdb 81, every one a pause by the cardiologists' beat annotations) none has this
      * shape; of the 304 intervals over 3 s made by dropping 1 % and 3 % of the beats of the 27 nsr2db day-long
-     * recordings at random, 233 have it. Sinoatrial exit block also makes pauses at exact multiples of the sinus
+     * recordings at random, 211 have it (233 without the 50/min bound). Sinoatrial exit block also makes pauses at exact multiples of the sinus
      * interval: such a pause is not alerted either (docs/TRIAGE.md, alert-rules/pause.yaml).
      */
     static boolean looksLikeMissedBeats(RrAnalyserState s, int rrMs) {
@@ -219,7 +226,7 @@ public final class RrAnalyser {
         double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
         int regular = 0;
         for (int i = 0; i < n; i++) if (Math.abs(prev[i] - median) <= MISSED_BEAT_NEAR * median) regular++;
-        if (regular < MISSED_BEAT_REGULAR) return false;
+        if (regular < MISSED_BEAT_REGULAR || median >= MISSED_BEAT_MAX_MEDIAN_MS) return false;
         double ratio = rrMs / median;
         return Math.abs(ratio - 2) <= 2 * MISSED_BEAT_MULTIPLE_TOLERANCE
                 || Math.abs(ratio - 3) <= 3 * MISSED_BEAT_MULTIPLE_TOLERANCE;

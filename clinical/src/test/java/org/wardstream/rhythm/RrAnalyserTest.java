@@ -178,11 +178,16 @@ class RrAnalyserTest {
         // an optical sensor that misses one or two beats reports the intervals around them as one clean interval
         RrAnalyser a = new RrAnalyser();
         Feeder regular = new Feeder(a);
-        for (int i = 0; i < 20; i++) regular.clean(1550);
-        regular.clean(3100); // 2 x: one missed beat
         for (int i = 0; i < 20; i++) regular.clean(1020 + (i % 3) * 40);
         regular.clean(3150); // 3 x the median (1060): two missed beats
+        for (int i = 0; i < 20; i++) regular.clean(1150);
+        regular.clean(2400).clean(1150).clean(1150).clean(3450); // 2 x is no pause anyway; 3 x
         assertThat(regular.of(PauseEvent.class)).isEmpty();
+        // in a rhythm below 50/min every pause over 3 s is alerted, whatever its shape
+        Feeder slow = new Feeder(a);
+        for (int i = 0; i < 20; i++) slow.clean(1550);
+        slow.clean(3100);
+        assertThat(slow.of(PauseEvent.class)).extracting(PauseEvent::rrMs).containsExactly(3100);
         // not a multiple of the rhythm before it: a pause
         Feeder notMultiple = new Feeder(a);
         for (int i = 0; i < 20; i++) notMultiple.clean(1000);
