@@ -47,8 +47,8 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       Exceptions for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity); one still going on a cool-down after it was found (after the last
  *       alert's end, for one that started inside that alert's episode) is no flapping and is alerted then (OPENED,
- *       {@link AlertChange#SUSTAINED_RECURRENCE}; the Flink layer's timer brings it when no transition comes, e.g.
- *       a device offline again soon after it reconnected).</li>
+ *       {@link AlertChange#SUSTAINED_RECURRENCE}, on its first evidence from then; device-offline's by the Flink
+ *       layer's timer, as no transition comes for a device offline again soon after it reconnected).</li>
  *   <li><b>Escalation</b>: each of the rule's conditions applies once per episode; ESCALATED is emitted only if
  *       it raises the severity. Conditions arrive as ESCALATE transitions: from the detectors (severe
  *       bradycardia) or from the CEP patterns over the detectors' cues (AF with a fast ventricular rate, pause
@@ -161,7 +161,7 @@ public final class EpisodeLifecycle {
         if (s.phase == OPEN && rule.renotify().policy() == Renotify.Policy.WHILE_OPEN && !renotifiedByEvidence(rule)) {
             next = min(next, s.lastNotifiedMs + rule.renotify().interval().toMillis());
         }
-        if (s.phase == SUPPRESSED) next = min(next, sustainedAtMs(s, rule));
+        if (s.phase == SUPPRESSED && !renotifiedByEvidence(rule)) next = min(next, sustainedAtMs(s, rule));
         return next;
     }
 
@@ -179,8 +179,9 @@ public final class EpisodeLifecycle {
 
     /**
      * A recurrence held back by the cool-down that is still going on a cool-down after it was found is no flapping of
-     * the episode the team was told about: it is alerted (OPENED, {@link AlertChange#SUSTAINED_RECURRENCE}), at the
-     * time that became due (as its TICK would have), whichever transition shows it first. Without this a condition
+     * the episode the team was told about: it is alerted (OPENED, {@link AlertChange#SUSTAINED_RECURRENCE}) on the
+     * first evidence at or after that time (device-offline, whose evidence is the silence: at that time, by its TICK or
+     * whichever transition shows it first). Without this a condition
      * that came back soon after its alert closed (AF an hour later, a device offline again after a short
      * reconnection) stayed silent for as long as it lasted.
      */
@@ -188,8 +189,12 @@ public final class EpisodeLifecycle {
         if (s.phase != SUPPRESSED) return;
         long due = sustainedAtMs(s, rule);
         if (t.atMs() < due) return;
+        boolean tick = t.kind() == Transition.Kind.TICK;
+        // as a reminder: a type with evidence of its own is alerted on evidence at or after the due time, at that
+        // evidence's time, never on time alone (its data may have stopped); device-offline at the due time
+        if (tick && renotifiedByEvidence(rule)) return;
         if (s.suppressedCount > 0) s.suppressedCount--; // alerted: no longer a held-back recurrence
-        Transition at = t.atMs() == due && t.kind() == Transition.Kind.TICK ? t
+        Transition at = renotifiedByEvidence(rule) || (tick && t.atMs() == due) ? t
                 : Transition.tick(t.patient(), t.type(), due, t.detectorVersion()).inProgramme(t.programme());
         open(s, at, rule, AlertChange.SUSTAINED_RECURRENCE, out);
     }

@@ -336,19 +336,22 @@ class EpisodeLifecycleTest {
     }
 
     @Test
-    void aSustainedRecurrenceIsAlertedAtItsDueTimeWhicheverTransitionShowsIt() {
-        // AF alerted and closed; AF again 20 min later (inside the 1 h cool-down) for 5 h. Without a TICK the next
-        // UPDATE shows it: OPENED at the due time (an hour after it was found), not at the UPDATE's own time
+    void aSustainedRecurrenceIsAlertedOnItsFirstEvidenceAfterTheDueTime() {
+        // AF alerted and closed; AF again 20 min later (inside the 1 h cool-down) for 5 h: alerted on the first
+        // evidence at or after an hour from when it was found, at that evidence's time; time alone (a TICK, the
+        // data may have stopped) alerts nothing, and no timer is asked for it
         Run r = new Run().on(start(EpisodeType.ATRIAL_FIBRILLATION, T0, T0 + MIN))
                 .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 30 * MIN));
         assertThat(r.kinds()).containsExactly(OPENED, CLOSED);
         r.out.clear();
         r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 50 * MIN, T0 + 51 * MIN));
         r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 100 * MIN, 95));
+        assertThat(EpisodeLifecycle.nextTimerMs(r.s, RULES.rule(EpisodeType.ATRIAL_FIBRILLATION))).isEqualTo(EpisodeState.NO_TIME);
+        r.on(Transition.tick(P, EpisodeType.ATRIAL_FIBRILLATION, T0 + 120 * MIN, DV));
         assertThat(r.out).isEmpty();
         r.on(update(EpisodeType.ATRIAL_FIBRILLATION, T0 + 140 * MIN, 95));
         assertThat(r.kinds()).containsExactly(OPENED);
-        assertThat(r.out.get(0).atMs()).isEqualTo(T0 + 111 * MIN);
+        assertThat(r.out.get(0).atMs()).isEqualTo(T0 + 140 * MIN);
         assertThat(r.out.get(0).episodeStartMs()).isEqualTo(T0 + 50 * MIN);
         r.on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * HOUR));
         assertThat(r.kinds()).containsExactly(OPENED, CLOSED);
@@ -357,12 +360,12 @@ class EpisodeLifecycleTest {
         r.on(start(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * HOUR + 10 * MIN, T0 + 6 * HOUR + 11 * MIN))
                 .on(end(EpisodeType.ATRIAL_FIBRILLATION, T0 + 6 * HOUR + 40 * MIN));
         assertThat(r.out).isEmpty();
-        // an END that comes after the due time with no TICK between: alerted at the due time, then closed
+        // an END after the due time with no evidence between (it went on until then): alerted then, and closed
         Run late = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 30 * MIN));
         late.out.clear();
         late.on(start(EpisodeType.TACHYCARDIA, T0 + 40 * MIN, T0 + 50 * MIN)).on(end(EpisodeType.TACHYCARDIA, T0 + 3 * HOUR));
         assertThat(late.kinds()).containsExactly(OPENED, CLOSED);
-        assertThat(late.out.get(0).atMs()).isEqualTo(T0 + 80 * MIN);
+        assertThat(late.out.get(0).atMs()).isEqualTo(T0 + 3 * HOUR);
         assertThat(late.out.get(1).episodeEndMs()).isEqualTo(T0 + 3 * HOUR);
     }
 
