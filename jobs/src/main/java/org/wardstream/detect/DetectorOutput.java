@@ -12,12 +12,12 @@ import org.wardstream.rules.EpisodeType;
  * {@link PatientDetector}'s output as {@link SignalDetector} emits it: cues and transitions (as
  * {@link PatternCue.Transit}s) on the one main output, in the order the detector derived them (the pattern operators
  * downstream keep that order: {@link CompoundPatterns}), skipped beats to the out-of-order-beats counter, restarts on
- * an earlier clock to theirs. The patient's
+ * an earlier clock to theirs, heart-rate samples left out for their device's low quality rating to theirs. The patient's
  * {@link PatientDetector.Output#clock clock} travels the same way, as a {@link Transition.Kind#TICK TICK} (time
  * passed; its episode type is not used), which {@link EpisodeAlerter} reads as the time what follows became known.
  */
-record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats, Counter earlierClockRestarts)
-        implements PatientDetector.Output {
+record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats, Counter earlierClockRestarts,
+                      Counter unreliableHeartRateSamples) implements PatientDetector.Output {
 
     @Override
     public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
@@ -43,6 +43,11 @@ record DetectorOutput(Collector<PatternCue> out, Counter outOfOrderBeats, Counte
     @Override
     public void outOfOrderBeats(int n) {
         outOfOrderBeats.inc(n);
+    }
+
+    @Override
+    public void unreliableHeartRate() {
+        unreliableHeartRateSamples.inc();
     }
 
     @Override

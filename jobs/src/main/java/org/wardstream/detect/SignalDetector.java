@@ -58,6 +58,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient ProfileRules<PatientDetector> detectors;
     private transient Counter outOfOrderBeats;
     private transient Counter earlierClockRestarts;
+    private transient Counter unreliableHeartRate;
     private transient DetectorRefusals refusals;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
@@ -76,6 +77,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         outOfOrderBeats = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OUT_OF_ORDER_BEATS);
         earlierClockRestarts = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.EARLIER_CLOCK_RESTARTS);
+        unreliableHeartRate = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.UNRELIABLE_HEART_RATE);
         refusals = new DetectorRefusals(ctx.getMetricGroup());
     }
 
@@ -91,7 +93,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(p);
-        var emit = new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts);
+        var emit = new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts, unreliableHeartRate);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
         if (arrival == PatientDetector.Arrival.RELEASE_FIRST) {
@@ -133,7 +135,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         String key = ctx.getCurrentKey();
         List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? state.takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
-                new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts));
+                new DetectorOutput(out, outOfOrderBeats, earlierClockRestarts, unreliableHeartRate));
         save(s, detector, ctx);
     }
 
