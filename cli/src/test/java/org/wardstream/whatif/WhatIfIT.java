@@ -120,8 +120,8 @@ class WhatIfIT {
     void raisingTheTachycardiaThresholdLosesThreeAlertsOneOfThemActionable() throws Exception {
         JsonNode j = run(candidate("rules-130", 130), "out-130");
 
-        assertThat(j.at("/rule_sets/current/versions/tachycardia").asInt()).isEqualTo(5);
-        assertThat(j.at("/rule_sets/candidate/versions/tachycardia").asInt()).isEqualTo(6);
+        assertThat(j.at("/rule_sets/current/versions/tachycardia").asInt()).isEqualTo(6);
+        assertThat(j.at("/rule_sets/candidate/versions/tachycardia").asInt()).isEqualTo(7);
         assertThat(j.at("/rule_sets/changed_rules")).isEqualTo(json("['tachycardia']"));
         assertThat(j.get("patients").asInt()).isEqualTo(6);
         assertThat(j.get("patient_days").asInt()).isEqualTo(6);
