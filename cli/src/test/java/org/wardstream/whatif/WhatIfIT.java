@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * minutes, first sample to the last minute's last sample, once the next sample completes that minute: one sample a
  * minute, so each minute is its sample; the fast run's samples are at mm:30 from 10:10:30, so the episode starts
  * 10:10:30 and is raised 10:21:30 (10:20:30 when every sample was judged, before wardstream-hr-thresholds/2; the
- * outcomes fixture names the alerts by the episode ids of that detector version and that raise time). Rates: w001 125 (FALSE_ALARM), w002 126 (CONTACTED_PATIENT), w003 140 (ESCALATED_TO_CLINICIAN),
+ * outcomes fixture names the alerts by the episode ids of the current detector version, wardstream-hr-thresholds/3,
+ * and that raise time). Rates: w001 125 (FALSE_ALARM), w002 126 (CONTACTED_PATIENT), w003 140 (ESCALATED_TO_CLINICIAN),
  * w004 115 (no alert at 120), w005 124 (NO_ACTION_NEEDED), w006 70. Current (120): w001, w002, w003, w005 = 4.
  * At 130 only w003 (kept): lost w001 (false alarm avoided), w002 (actionable: MISSED), w005 (no action needed
  * avoided). At 110 all four kept and w004 gained. Each patient has one calendar day: 6 patient-days; per 1,000
@@ -65,7 +66,7 @@ class WhatIfIT {
             }
             if (t == EpisodeType.TACHYCARDIA) {
                 String changed = text.replace("rateBpm: 120 ", "rateBpm: " + rateBpm + " ")
-                        .replace("version: 5\n", "version: 6\n");
+                        .replace("version: 6\n", "version: 7\n");
                 assertThat(changed).isNotEqualTo(text);
                 text = changed;
             }
@@ -94,7 +95,7 @@ class WhatIfIT {
 
     static String lost(String patient, String outcome) {
         return "{'patient':'" + patient + "','programme':'virtual-ward','type':'tachycardia','severity':'urgent',"
-                + "'episode_start':'2026-03-02T10:10:30Z','raised':'2026-03-02T10:21:30Z','rule_version':5,"
+                + "'episode_start':'2026-03-02T10:10:30Z','raised':'2026-03-02T10:21:30Z','rule_version':6,"
                 + "'episode_id':'" + episodeId(patient) + "','outcome':'" + outcome + "'}";
     }
 
@@ -119,8 +120,8 @@ class WhatIfIT {
     void raisingTheTachycardiaThresholdLosesThreeAlertsOneOfThemActionable() throws Exception {
         JsonNode j = run(candidate("rules-130", 130), "out-130");
 
-        assertThat(j.at("/rule_sets/current/versions/tachycardia").asInt()).isEqualTo(5);
-        assertThat(j.at("/rule_sets/candidate/versions/tachycardia").asInt()).isEqualTo(6);
+        assertThat(j.at("/rule_sets/current/versions/tachycardia").asInt()).isEqualTo(6);
+        assertThat(j.at("/rule_sets/candidate/versions/tachycardia").asInt()).isEqualTo(7);
         assertThat(j.at("/rule_sets/changed_rules")).isEqualTo(json("['tachycardia']"));
         assertThat(j.get("patients").asInt()).isEqualTo(6);
         assertThat(j.get("patient_days").asInt()).isEqualTo(6);
@@ -175,7 +176,7 @@ class WhatIfIT {
                 + "'current_alerts_with_outcome':4}"));
         assertThat(j.get("episodes")).isEqualTo(json("{'kept':4,'lost':0,'gained':1,'lost_list':[],'gained_list':["
                 + "{'patient':'w004','programme':'virtual-ward','type':'tachycardia','severity':'urgent',"
-                + "'episode_start':'2026-03-02T10:10:30Z','raised':'2026-03-02T10:21:30Z','rule_version':6}]}"));
+                + "'episode_start':'2026-03-02T10:10:30Z','raised':'2026-03-02T10:21:30Z','rule_version':7}]}"));
         assertThat(j.get("by_stratum")).isEqualTo(json("{"
                 + "'imd_quintile':{'1':" + stratum(2, 2, 2, 0, 0, 0, 0) + ",'3':" + stratum(1, 0, 1, 1, 0, 0, 0)
                 + ",'5':" + stratum(2, 2, 2, 0, 0, 0, 0) + ",'unknown':" + stratum(1, 0, 0, 0, 0, 0, 0) + "},"

@@ -128,6 +128,13 @@ public final class PatientDetector {
         default void beatClockReanchored() {
         }
 
+        /**
+         * A heart-rate sample left out because its device rated it below the quality floor
+         * ({@link HeartRateThresholds#reliable}); optional.
+         */
+        default void unreliableHeartRate() {
+        }
+
         /** The patient's analysis restarted on an earlier clock ({@link ArrivalOrder.Action#RESTART}); optional. */
         default void restarted(String patient) {
         }
@@ -513,19 +520,18 @@ public final class PatientDetector {
                 wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
             } else if (r instanceof Reading.HeartRate h) {
                 wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
-                if (s.hr.lastSampleMs != HeartRateState.NO_TIME && h.timeMs() <= s.hr.lastSampleMs) {
+                if (!hr.reliable(h.signalQuality())) {
+                    out.unreliableHeartRate(); // the device says not to trust it: data (the device reports), no rate
+                } else if (s.hr.lastSampleMs != HeartRateState.NO_TIME && h.timeMs() <= s.hr.lastSampleMs) {
                     out.outOfOrderSamples(1); // the heart-rate detector takes samples in time order only
                 } else {
                     // trusted as its own device is worn: a second device on its charger does not silence it
                     heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
                 }
             } else if (r instanceof Reading.Activity a) {
-                if (a.steps() >= 0) {
-                    wearEvents(wear.onActivity(s.wear, a.sourceId(), a.timeMs(),
-                            a.timeMs() + a.intervalSeconds() * 1000L, a.steps()));
-                } else {
-                    wearEvents(wear.onData(s.wear, a.sourceId(), a.timeMs()));
-                }
+                // steps, else accelerometer counts (WearActivityTracker: 0 is still, others movement not known)
+                wearEvents(wear.onActivity(s.wear, a.sourceId(), a.timeMs(),
+                        a.timeMs() + a.intervalSeconds() * 1000L, a.steps(), a.activityCount()));
             } else if (r instanceof Reading.Wear w) {
                 wearEvents(wear.onWear(s.wear, w.sourceId(), w.timeMs(), wearSignal(w)));
             } else if (r instanceof Reading.Status st) {

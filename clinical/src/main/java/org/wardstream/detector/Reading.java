@@ -43,11 +43,18 @@ public sealed interface Reading {
      */
     String sourceId();
 
-    /** A heart-rate sample, bpm. */
-    record HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm, String sourceId)
-            implements Reading {
+    /**
+     * A heart-rate sample, bpm, with the device's own confidence in it ({@code signalQuality}, 0-1, 1 = best; NaN when
+     * the device does not report it).
+     */
+    record HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm, String sourceId,
+                     float signalQuality) implements Reading {
         public HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm) {
             this(timeMs, receivedMs, lateByMs, programme, bpm, null);
+        }
+
+        public HeartRate(long timeMs, long receivedMs, long lateByMs, String programme, float bpm, String sourceId) {
+            this(timeMs, receivedMs, lateByMs, programme, bpm, sourceId, Float.NaN);
         }
     }
 
@@ -72,11 +79,19 @@ public sealed interface Reading {
         }
     }
 
-    /** Steps over an interval starting at {@code timeMs}; {@code steps} is -1 when the device did not report them. */
+    /**
+     * Movement over an interval starting at {@code timeMs}: steps, and accelerometer activity counts (device-specific
+     * scale); each -1 when the device did not report it.
+     */
     record Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps,
-                    String sourceId) implements Reading {
+                    String sourceId, int activityCount) implements Reading {
         public Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps) {
             this(timeMs, receivedMs, lateByMs, programme, intervalSeconds, steps, null);
+        }
+
+        public Activity(long timeMs, long receivedMs, long lateByMs, String programme, int intervalSeconds, int steps,
+                        String sourceId) {
+            this(timeMs, receivedMs, lateByMs, programme, intervalSeconds, steps, sourceId, -1);
         }
 
         @Override

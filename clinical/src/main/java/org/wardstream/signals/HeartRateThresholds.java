@@ -42,13 +42,16 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
  *       for {@code tachyEndMinMs} (hysteresis: no flapping around the threshold).</li>
  *   <li><b>Bradycardia</b> starts on either criterion: <i>severe</i>, below {@code severeRateBpm} for
  *       {@code severeMinMs} at any time; or <i>sustained</i>, below {@code sustainedRateBpm} for
- *       {@code sustainedMinMs} while <i>awake</i> (more than half of each minute's samples taken in local waking hours of the patient's time zone, or {@link ActivityState#ACTIVE}). An episode opened on the
+ *       {@code sustainedMinMs} while <i>awake</i> (more than half of each minute's samples taken in local waking hours of the patient's time zone, or walking: {@link ActivityState#ACTIVE} with a known cadence). An episode opened on the
  *       sustained criterion emits {@code BRADYCARDIA_SEVERE} once if the severe criterion is met later. It ends when
  *       the rate, minute by minute, has been at or above the opening criterion's rate + {@code bradyEndHysteresisBpm}
  *       for {@code bradyEndMinMs}.</li>
  *   <li>Samples more than {@code maxSampleGapMs} apart break the runs (and the minute in progress); an open
  *       episode then ends at its last sample with reason {@code DATA_GAP} (missing data is not evidence either
- *       way).</li>
+ *       way). Samples closer than that but more than a minute apart are each a minute of their own (a device
+ *       sampling every 6 minutes in the background: each "minute" is one sample, and "10 minutes" is three samples
+ *       12 minutes apart, decided at the fourth).</li>
+ *   <li>Samples the device rates below {@code minSignalQuality} are left out by the callers ({@link #reliable}).</li>
  * </ul>
  * Evidence (min/mean/max/samples) covers only samples inside the episode: from the first sample of the run that
  * met the opening criterion to the event, and for an END not the recovery run after the episode's end (the samples
@@ -58,7 +61,7 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
 public final class HeartRateThresholds {
 
     /** Detector version; part of the deterministic episode ids. */
-    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/2"; // 2: criteria judged minute by minute (each minute's rate: the mean without its highest and lowest sample)
+    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/3"; // 2: criteria judged minute by minute (each minute's rate: the mean without its highest and lowest sample); 3: readings up to 10 min apart, readings below the quality floor left out, movement not known (counts only) and aged-out activity (probe 17a, D6-D9)
 
     private final HeartRateParameters p;
 
@@ -75,6 +78,15 @@ public final class HeartRateThresholds {
         List<HeartRateEvent> out = new ArrayList<>(2);
         onSample(s, timeMs, bpm, activity, stepsPerMinute, out::add);
         return out;
+    }
+
+    /**
+     * Whether a sample the device rates {@code signalQuality} (0-1, 1 = best; NaN: not reported) is used at all: not
+     * below {@code minSignalQuality}. A sample left out is as if it had not been sent (callers count it): it neither
+     * makes nor breaks a run, and a stretch of them is a gap in the data like any other.
+     */
+    public boolean reliable(double signalQuality) {
+        return !(signalQuality < p.minSignalQuality());
     }
 
     /**
@@ -100,13 +112,22 @@ public final class HeartRateThresholds {
         } else if (!m.isOpen()) {
             m.begin(timeMs);
         }
-        m.add(bpm, atRest(activity, stepsPerMinute), activity == ActivityState.ACTIVE || p.waking().isWakingHours(timeMs));
+        m.add(bpm, atRest(activity, stepsPerMinute), walking(activity, stepsPerMinute) || p.waking().isWakingHours(timeMs));
         return true;
     }
 
     /**
+     * Walking (awake for the sustained-bradycardia criterion): moving with a known cadence. {@link ActivityState#ACTIVE}
+     * with a NaN cadence is movement not known (accelerometer counts only, {@link WearActivityTracker#onActivity}):
+     * neither at rest nor walking.
+     */
+    static boolean walking(ActivityState activity, double stepsPerMinute) {
+        return activity == ActivityState.ACTIVE && !Double.isNaN(stepsPerMinute);
+    }
+
+    /**
      * At rest for the tachycardia criterion: worn and still, or active with the last activity interval's cadence
-     * below {@code restBelowStepsPerMinute}.
+     * below {@code restBelowStepsPerMinute} (a NaN cadence, movement not known, is not at rest).
      */
     public boolean atRest(ActivityState activity, double stepsPerMinute) {
         return activity == ActivityState.WORN_STILL

@@ -22,6 +22,10 @@ import java.nio.charset.StandardCharsets;
  * newest wear report and last data (longs). Format 4, still read, had the patient's wear alone: it becomes the wear
  * of the device that reported it last, which is not known ({@link #LEGACY_SOURCE}); the first wear report of any
  * device replaces it, as it replaced the patient's wear in format 4.
+ *
+ * <p>Format 6: format 5's fields, then {@link #activityValidUntilMs} (long): the last activity interval ages out
+ * (adversarial probe 17a, D8). Formats 4-5, still read, did not record it ({@link #NO_TIME}): the tracker then ages the
+ * interval from its end by the shortest validity.
  */
 public final class WearActivityState extends CompactState {
 
@@ -31,8 +35,8 @@ public final class WearActivityState extends CompactState {
     public static final int MAX_SOURCES = 4;
     /** The key of the wear carried over from format 4: the last reporting device's, whichever it was. */
     public static final int LEGACY_SOURCE = 0;
-    private static final byte FORMAT_VERSION = 5, FORMAT_4 = 4;
-    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8 + 1;
+    private static final byte FORMAT_VERSION = 6, FORMAT_5 = 5, FORMAT_4 = 4;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8 + 1 + 8;
     public static final int MAX_SERIALIZED_SIZE = SERIALIZED_SIZE + MAX_SOURCES * (4 + 1 + 8 + 8);
 
     /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
@@ -41,12 +45,21 @@ public final class WearActivityState extends CompactState {
     public long lastDataMs = NO_TIME;
     public byte wear = WEAR_UNKNOWN;
     public boolean moving;
-    /** Cadence of the last activity interval, steps per minute; NaN until one arrives. */
+    /**
+     * Cadence of the last activity interval, steps per minute; NaN until one arrives, and for an interval reported as
+     * accelerometer counts only (movement not known: {@link #moving} true). Read only while {@link #moving}: once the
+     * interval has aged out ({@link WearActivityTracker}) it is stale.
+     */
     public float lastStepsPerMinute = Float.NaN;
     /** Device time of the newest wear report, or NO_TIME. */
     public long lastWearMs = NO_TIME;
     /** End of the newest activity interval, or NO_TIME. */
     public long lastActivityMs = NO_TIME;
+    /**
+     * Until when the newest activity interval says whether the patient moves ({@link WearActivityTracker}: its end plus
+     * the longer of the validity and its own length), or NO_TIME (none, or not recorded by formats 4-5).
+     */
+    public long activityValidUntilMs = NO_TIME;
     /** Start of the counted stillness of an open inactivity episode, or NO_TIME. */
     public long inactivityStartMs = NO_TIME;
     public boolean inactivityOpen;
@@ -153,10 +166,11 @@ public final class WearActivityState extends CompactState {
             out.writeLong(sourceWearMs[i]);
             out.writeLong(sourceDataMs[i]);
         }
+        out.writeLong(activityValidUntilMs);
     }
 
     public static WearActivityState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION, FORMAT_4);
+        byte v = CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION, FORMAT_5, FORMAT_4);
         WearActivityState s = new WearActivityState();
         s.state = in.readByte();
         if (s.state < 0 || s.state >= ActivityState.values().length) throw new IOException("bad activity state " + s.state);
@@ -190,6 +204,7 @@ public final class WearActivityState extends CompactState {
             s.sourceWearMs[i] = in.readLong();
             s.sourceDataMs[i] = in.readLong();
         }
+        if (v != FORMAT_5) s.activityValidUntilMs = in.readLong();
         return s;
     }
 

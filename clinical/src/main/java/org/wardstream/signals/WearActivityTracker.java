@@ -24,9 +24,19 @@ import static org.wardstream.signals.WearActivityState.NO_TIME;
  *       device is not moving. Never inactivity: a watch charging on the bedside table is not a patient lying
  *       still.</li>
  *   <li>{@code WORN_STILL}: worn (last wear report on body) and the last activity interval had fewer than
- *       {@code stillBelowStepsPerMinute} steps per minute. The only inactivity input.</li>
- *   <li>{@code ACTIVE}: otherwise (moving, and not reported off body).</li>
+ *       {@code stillBelowStepsPerMinute} steps per minute (or 0 accelerometer counts), or it ended more than
+ *       {@code activityValidForMs} ago, or there was none. The only inactivity input.</li>
+ *   <li>{@code ACTIVE}: otherwise (moving, or movement not known: an interval reported as accelerometer counts
+ *       only; and not reported off body).</li>
  * </ul>
+ *
+ * <h2>Activity ages out</h2>
+ * The last activity interval counts until {@code activityValidForMs} after its end, or its own length after its end if
+ * longer (a device reporting 15-minute intervals uploads the next one 15 minutes later). Then, with no newer interval, the
+ * patient is still from that end (a time-driven change ACTIVE to WORN_STILL, decided once data up to then confirm
+ * it): the device contract does not require intervals without steps, and a device that uploads step deltas only when
+ * there are steps says "no steps" by sending nothing. This is the same reading as a worn device that never reported
+ * activity (still), so a walk no longer makes the rest of the day "moving" (adversarial probe 17a, D8).
  *
  * <h2>Several devices</h2>
  * Wear is reported per device (its source id): a chest strap put on its charger does not make the patient wearing a
@@ -50,7 +60,7 @@ import static org.wardstream.signals.WearActivityState.NO_TIME;
 public final class WearActivityTracker {
 
     /** Detector version; part of the deterministic episode ids. */
-    public static final String DETECTOR_VERSION = "wardstream-wear-activity/1";
+    public static final String DETECTOR_VERSION = "wardstream-wear-activity/2"; // 2: activity ages out, accelerometer counts alone (probe 17a, D7-D8)
     private static final int MAX_STEPS_PER_CALL = 64;
 
     private final WearActivityParameters p;
@@ -65,30 +75,51 @@ public final class WearActivityTracker {
 
     /** An activity interval [startMs, endMs] with a step count, from a device without a source id. */
     public List<WearActivityEvent> onActivity(WearActivityState s, long startMs, long endMs, double steps) {
-        return onActivity(s, null, startMs, endMs, steps);
+        return onActivity(s, null, startMs, endMs, steps, -1);
+    }
+
+    /** An activity interval [startMs, endMs] with a step count from device {@code sourceId} (null: unknown). */
+    public List<WearActivityEvent> onActivity(WearActivityState s, String sourceId, long startMs, long endMs,
+                                              double steps) {
+        return onActivity(s, sourceId, startMs, endMs, steps, -1);
     }
 
     /**
-     * An activity interval [startMs, endMs] with a step count from device {@code sourceId} (null: unknown). From a
-     * device reported off body while the patient wears another, it is data only: a strap on its charger counts no
-     * steps of the patient.
+     * An activity interval [startMs, endMs] from device {@code sourceId} (null: unknown) with its step count and its
+     * accelerometer activity count (each negative or NaN when the device did not report it; the contract has at least
+     * one). Steps decide: moving at {@code stillBelowStepsPerMinute} or more. Without steps, a count of 0 is still (no
+     * movement registered, whatever the device's scale); any other count is movement <b>not known</b>: the counts are
+     * on a device-specific scale, so a few counts of a wrist at rest cannot be told from walking. Not known is never
+     * still (no inactivity, no stillness cue, not "at rest" for tachycardia, not "awake" by walking): the state is
+     * {@link ActivityState#ACTIVE} with an unknown cadence (NaN, {@link WearActivityState#lastStepsPerMinute}).
+     * Either way it holds until {@code activityValidForMs} (or the interval's length, if longer) after the interval's
+     * end ({@link #advance}). An interval
+     * without either value is data only. From a device reported off body while the patient wears another, it is data
+     * only: a strap on its charger counts no steps of the patient.
      */
     public List<WearActivityEvent> onActivity(WearActivityState s, String sourceId, long startMs, long endMs,
-                                              double steps) {
+                                              double steps, double activityCount) {
         List<WearActivityEvent> out = new ArrayList<>(2);
-        if (endMs <= startMs || !(steps >= 0)) return out;
+        if (endMs <= startMs) return out;
+        if (!(steps >= 0) && !(activityCount >= 0)) return onData(s, sourceId, startMs);
         int key = WearActivityState.sourceKey(sourceId);
         int own = s.sourceIndex(key);
         if (own >= 0 && s.sourceWear[own] == WearActivityState.WEAR_OFF && s.wear == WearActivityState.WEAR_ON) {
             return onData(s, sourceId, endMs);
         }
-        double perMinute = steps / ((endMs - startMs) / 60_000.0);
-        boolean moving = perMinute >= p.stillBelowStepsPerMinute();
+        double perMinute = steps >= 0 ? steps / ((endMs - startMs) / 60_000.0)
+                : activityCount == 0 ? 0 : Double.NaN; // NaN: movement not known
+        boolean moving = Double.isNaN(perMinute) || perMinute >= p.stillBelowStepsPerMinute();
         if (s.lastActivityMs != NO_TIME && endMs < s.lastActivityMs) return out;
+        long validUntil = endMs + Math.max(p.activityValidForMs(), endMs - startMs);
+        if (s.lastDataMs != NO_TIME && validUntil <= s.lastDataMs) {
+            return onData(s, sourceId, endMs); // late, and aged out already: says nothing about the patient now
+        }
         input(s, key, endMs, startMs, true, st -> {
             st.moving = moving;
             st.lastStepsPerMinute = (float) perMinute;
             st.lastActivityMs = endMs;
+            st.activityValidUntilMs = validUntil;
         }, out::add);
         return out;
     }
@@ -176,6 +207,9 @@ public final class WearActivityTracker {
         s.lastDataMs = NO_TIME;
         s.lastWearMs = NO_TIME;
         s.lastActivityMs = NO_TIME;
+        s.activityValidUntilMs = NO_TIME;
+        s.moving = false; // the last activity interval's time is forgotten: it cannot age out (advance)
+        s.lastStepsPerMinute = Float.NaN;
         s.inactivityFloorMs = NO_TIME;
         s.stillReportedSinceMs = NO_TIME;
         for (int i = 0; i < s.sourceCount; i++) { // each device's wear is kept, its clock forgotten
@@ -213,6 +247,9 @@ public final class WearActivityTracker {
         if (!late) {
             advance(s, t, sink);
             s.lastDataMs = t;
+            // before this input's own change (in time order); an activity interval itself says what happens from its
+            // start on
+            expireMovement(s, Math.min(t, sinceHint), sink);
         }
         update.apply(s);
         s.wear = patientWear(s, now);
@@ -270,7 +307,9 @@ public final class WearActivityTracker {
     private void advance(WearActivityState s, long t, Consumer<? super WearActivityEvent> sink) {
         for (int i = 0; i < MAX_STEPS_PER_CALL; i++) {
             ActivityState st = s.activityState();
-            // candidates in tie order: inactivity end, silence, sustained stillness, inactivity start
+            // candidates in tie order: movement aged out, inactivity end, silence, sustained stillness, inactivity start
+            long expire = movementExpiresMs(s);
+            if (expire != NO_TIME && expire > s.lastDataMs) expire = NO_TIME;
             long end = s.inactivityOpen ? p.waking().wakingEndOf(s.inactivityStartMs) : NO_TIME;
             long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? s.lastDataMs + p.silenceLimitMs() : NO_TIME;
             long still = NO_TIME;
@@ -284,9 +323,11 @@ public final class WearActivityTracker {
                 long due = p.waking().inactivityDeadline(countFrom);
                 if (due != Long.MIN_VALUE && due <= s.lastDataMs) start = due;
             }
-            long next = min(min(end, silence), min(still, start));
+            long next = min(expire, min(min(end, silence), min(still, start)));
             if (next == NO_TIME || next > t) return;
-            if (next == end) {
+            if (next == expire) {
+                expireMovement(s, expire, sink);
+            } else if (next == end) {
                 sink.accept(new WearActivityEvent.InactivityEnd(s.inactivityStartMs, end,
                         WearActivityEvent.InactivityEnd.Reason.WAKING_HOURS_ENDED));
                 s.inactivityOpen = false;
@@ -304,6 +345,30 @@ public final class WearActivityTracker {
                 s.inactivityStartMs = startOfCount;
                 sink.accept(new WearActivityEvent.InactivityStart(startOfCount, start, limitAt(start)));
             }
+        }
+    }
+
+    /** When the movement of the last activity interval ages out, or NO_TIME (not moving, or no interval). */
+    private long movementExpiresMs(WearActivityState s) {
+        if (!s.moving || s.lastActivityMs == NO_TIME) return NO_TIME;
+        return s.activityValidUntilMs != NO_TIME ? s.activityValidUntilMs
+                : s.lastActivityMs + p.activityValidForMs(); // formats 4-5 did not record it
+    }
+
+    /**
+     * The last activity interval's movement ages out if due by {@code t}: it says nothing about the patient any more;
+     * a device that uploads only intervals with steps sends none while the patient is still (no interval is no
+     * steps). The state changes (ACTIVE to WORN_STILL, still since the interval's end) at the due time; a patient
+     * without data (NO_DATA) just forgets it.
+     */
+    private void expireMovement(WearActivityState s, long t, Consumer<? super WearActivityEvent> sink) {
+        long due = movementExpiresMs(s);
+        if (due == NO_TIME || due > t) return;
+        s.moving = false;
+        ActivityState from = s.activityState(), to = derive(s);
+        if (from != ActivityState.NO_DATA && to != from) {
+            long at = Math.max(due, s.stateSinceMs);
+            change(s, to, at, Math.min(at, Math.max(s.lastActivityMs, s.stateSinceMs)), sink);
         }
     }
 

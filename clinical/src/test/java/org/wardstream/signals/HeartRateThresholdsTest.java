@@ -45,10 +45,13 @@ class HeartRateThresholdsTest {
             this.state = state;
         }
 
-        /** One sample per minute for {@code minutes} minutes (the first at the current time). */
+        /**
+         * One sample per minute for {@code minutes} minutes (the first at the current time); ACTIVE is walking (100
+         * steps a minute: ACTIVE with no cadence is movement not known).
+         */
         Feed minutes(int minutes, double bpm, ActivityState activity) {
             for (int i = 0; i < minutes; i++) {
-                events.addAll(HR.onSample(state, t, bpm, activity, Double.NaN));
+                events.addAll(HR.onSample(state, t, bpm, activity, activity == ACTIVE ? 100 : Double.NaN));
                 t += MIN;
             }
             return this;
@@ -322,5 +325,45 @@ class HeartRateThresholdsTest {
         assertThat(severe.maxBpm()).isEqualTo(37);
         assertThat(severe.minBpm()).isEqualTo(37);
         assertThat(severe.episodeStartMs()).isEqualTo(DAY);
+    }
+
+    @Test
+    void readingsSixMinutesApartMakeARunAndOneFastReadingDoesNot() {
+        // probe 17a, D6: background sampling every 6 min; each reading is a minute of its own
+        HeartRateState st = new HeartRateState();
+        List<HeartRateEvent> ev = new ArrayList<>();
+        for (int i = 0; i < 4; i++) ev.addAll(HR.onSample(st, DAY + i * 6 * MIN, 150, WORN_STILL, Double.NaN));
+        assertThat(ev).extracting(HeartRateEvent::kind).containsExactly(TACHYCARDIA_START);
+        assertThat(ev.get(0).episodeStartMs()).isEqualTo(DAY);
+        assertThat(ev.get(0).atMs()).as("decided at the fourth reading").isEqualTo(DAY + 18 * MIN);
+        HeartRateState one = new HeartRateState();
+        List<HeartRateEvent> none = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            none.addAll(HR.onSample(one, DAY + i * 6 * MIN, i % 3 == 1 ? 150 : 70, WORN_STILL, Double.NaN));
+        }
+        assertThat(none).isEmpty();
+        HeartRateState far = new HeartRateState();
+        List<HeartRateEvent> gaps = new ArrayList<>();
+        for (int i = 0; i < 10; i++) gaps.addAll(HR.onSample(far, DAY + i * 11 * MIN, 150, WORN_STILL, Double.NaN));
+        assertThat(gaps).as("over the 10-min gap limit").isEmpty();
+    }
+
+    @Test
+    void movementNotKnownIsNeitherRestNorWalking() {
+        // ACTIVE with no cadence: accelerometer counts only (probe 17a, D7)
+        assertThat(HR.atRest(ACTIVE, Double.NaN)).isFalse();
+        assertThat(HR.atRest(ACTIVE, 5)).isTrue();
+        HeartRateState st = new HeartRateState();
+        List<HeartRateEvent> ev = new ArrayList<>();
+        for (int i = 0; i < 30; i++) ev.addAll(HR.onSample(st, NIGHT + i * MIN, 45, ACTIVE, Double.NaN));
+        assertThat(ev).as("45/min at night, movement not known: not awake").isEmpty();
+    }
+
+    @Test
+    void readingsTheDeviceRatesBelowTheQualityFloorAreNotReliable() {
+        assertThat(HR.reliable(0.05)).isFalse();
+        assertThat(HR.reliable(0.49)).isFalse();
+        assertThat(HR.reliable(0.5)).isTrue();
+        assertThat(HR.reliable(Double.NaN)).as("not reported").isTrue();
     }
 }

@@ -87,7 +87,8 @@ class WearActivityTrackerTest {
         assertThat(ev).containsExactly(new WearActivityEvent.StateChange(ACTIVE, NO_DATA, last + 2 * HOUR, last));
         assertThat(T.onTime(f.s, last + 5 * HOUR)).as("reported once").isEmpty();
         List<WearActivityEvent> back = T.onData(f.s, last + 3 * HOUR);
-        assertThat(back).containsExactly(new WearActivityEvent.StateChange(NO_DATA, ACTIVE, last + 3 * HOUR, last + 3 * HOUR));
+        // the walk before the silence has aged out (15 min after its last interval): worn and still
+        assertThat(back).containsExactly(new WearActivityEvent.StateChange(NO_DATA, WORN_STILL, last + 3 * HOUR, last + 3 * HOUR));
         // without any timer, the next data still reports the silence first (deterministic)
         Feed g = new Feed().wear(t0, WearSignal.ON_BODY);
         List<WearActivityEvent> both = T.onData(g.s, t0 + 3 * HOUR);
@@ -195,7 +196,7 @@ class WearActivityTrackerTest {
         Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + 4 * HOUR, 0);
         assertThat(f.s.inactivityOpen).isTrue();
         byte[] bytes = f.s.toBytes();
-        // format 5: the fixed fields and one device's wear (its key, wear and two times)
+        // format 6: the fixed fields and one device's wear (its key, wear and two times)
         assertThat(bytes).hasSize(WearActivityState.SERIALIZED_SIZE + 21);
         assertThat(bytes.length).isLessThan(WearActivityState.MAX_SERIALIZED_SIZE);
         WearActivityState back = WearActivityState.fromBytes(bytes);
@@ -303,10 +304,60 @@ class WearActivityTrackerTest {
         assertThat(f.s.activityState()).as("worn since the backlog's report").isEqualTo(WORN_STILL);
         f.wear(t0 + 30 * MIN, WearSignal.OFF_BODY);              // an even older report: superseded, ignored
         assertThat(f.s.activityState()).isEqualTo(WORN_STILL);
-        f.events.addAll(T.onActivity(f.s, t0 + 55 * MIN, t0 + 60 * MIN, 400)); // newest activity: walking
+        f.events.addAll(T.onActivity(f.s, t0 + 61 * MIN, t0 + 66 * MIN, 400)); // newest activity: walking
         assertThat(f.s.activityState()).isEqualTo(ACTIVE);
-        f.events.addAll(T.onActivity(f.s, t0 + 50 * MIN, t0 + 55 * MIN, 0));   // older than that: ignored
+        f.events.addAll(T.onActivity(f.s, t0 + 56 * MIN, t0 + 61 * MIN, 0));   // older than that: ignored
         assertThat(f.s.activityState()).isEqualTo(ACTIVE);
         assertThat(f.s.lastDataMs).as("data time never goes back").isEqualTo(t0 + 67 * MIN);
+    }
+
+    @Test
+    void movementAgesOutFiveMinutesAfterTheLastIntervalWithSteps() {
+        // a device that uploads 1-minute intervals only when there are steps (probe 17a, D8): a 10-minute walk, then
+        // heart rate only
+        long t0 = utc("2026-06-10T13:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY);
+        for (long t = t0; t < t0 + 10 * MIN; t += MIN) f.events.addAll(T.onActivity(f.s, t, t + MIN, 100));
+        assertThat(f.s.activityState()).isEqualTo(ACTIVE);
+        long end = t0 + 10 * MIN;
+        f.events.addAll(T.onData(f.s, end + 5 * MIN - 1));
+        assertThat(f.s.activityState()).as("4:59 after the last interval").isEqualTo(ACTIVE);
+        f.events.addAll(T.onData(f.s, end + 6 * MIN));
+        assertThat(f.s.activityState()).isEqualTo(WORN_STILL);
+        assertThat(f.of(WearActivityEvent.StateChange.class)).last()
+                .isEqualTo(new WearActivityEvent.StateChange(ACTIVE, WORN_STILL, end + 5 * MIN, end));
+        assertThat(T.activityOf(f.s, null)).isEqualTo(WORN_STILL);
+        // 15-minute intervals: each counts for its own length, so a walk reported every 15 minutes stays ACTIVE
+        Feed g = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 1500);
+        g.events.addAll(T.onData(g.s, t0 + HOUR + 14 * MIN));
+        assertThat(g.s.activityState()).isEqualTo(ACTIVE);
+        g.activity(t0 + HOUR, t0 + HOUR + QUARTER, 1500);
+        assertThat(g.of(WearActivityEvent.StateChange.class)).extracting(WearActivityEvent.StateChange::to)
+                .containsExactly(WORN_STILL, ACTIVE);
+        g.events.addAll(T.onData(g.s, t0 + HOUR + 2 * QUARTER));
+        assertThat(g.s.activityState()).isEqualTo(WORN_STILL);
+    }
+
+    @Test
+    void accelerometerCountsWithoutStepsAreMovementNotKnownExceptZero() {
+        // probe 17a, D7: counts on a device-specific scale; a count of 0 is still, others are neither still nor a cadence
+        long t0 = utc("2026-06-10T07:00:00Z"); // 08:00 BST
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY);
+        for (long t = t0; t < t0 + 4 * HOUR; t += MIN) f.events.addAll(T.onActivity(f.s, null, t, t + MIN, -1, 20));
+        assertThat(f.s.activityState()).isEqualTo(ACTIVE);
+        assertThat(f.s.lastStepsPerMinute).as("cadence not known").isNaN();
+        assertThat(f.of(WearActivityEvent.InactivityStart.class)).isEmpty();
+        assertThat(f.of(WearActivityEvent.StillFor.class)).isEmpty();
+        Feed zero = new Feed().wear(t0, WearSignal.ON_BODY);
+        for (long t = t0; t < t0 + 4 * HOUR; t += MIN) zero.events.addAll(T.onActivity(zero.s, null, t, t + MIN, -1, 0));
+        assertThat(zero.s.activityState()).isEqualTo(WORN_STILL);
+        assertThat(zero.of(WearActivityEvent.InactivityStart.class)).hasSize(1);
+        // steps decide when both are present; neither is data only
+        Feed both = new Feed().wear(t0, WearSignal.ON_BODY);
+        both.events.addAll(T.onActivity(both.s, null, t0, t0 + MIN, 0, 500));
+        assertThat(both.s.activityState()).isEqualTo(WORN_STILL);
+        both.events.addAll(T.onActivity(both.s, null, t0 + MIN, t0 + 2 * MIN, -1, -1));
+        assertThat(both.s.lastActivityMs).isEqualTo(t0 + MIN);
+        assertThat(both.s.lastDataMs).isEqualTo(t0 + MIN);
     }
 }

@@ -160,11 +160,12 @@ class StateFormatsTest {
         assertThat(s.sourceWear[0]).isEqualTo(WearActivityState.WEAR_ON);
         assertThat(s.sourceWearMs[0]).isEqualTo(s.lastWearMs).isEqualTo(1_772_441_600_000L);
         assertThat(s.sourceDataMs[0]).isEqualTo(s.lastDataMs).isEqualTo(1_772_441_700_000L);
-        // written back in format 5: format 4's bytes, then that one device
+        // written back in format 6: format 4's bytes, then that one device, then the activity's validity (not recorded)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 5);
+        assertThat(now[0]).isEqualTo((byte) 6);
         assertThat(Arrays.copyOfRange(now, 1, v4.length)).isEqualTo(Arrays.copyOfRange(v4, 1, v4.length));
-        assertThat(now).hasSize(v4.length + 1 + 21);
+        assertThat(now).hasSize(v4.length + 1 + 21 + 8);
+        assertThat(s.activityValidUntilMs).isEqualTo(WearActivityState.NO_TIME);
         assertThat(WearActivityState.fromBytes(now)).isEqualTo(s);
         // format 4 without any wear report: no device
         v4[18] = WearActivityState.WEAR_UNKNOWN; // version, state, two times, then the wear byte
@@ -188,7 +189,24 @@ class StateFormatsTest {
         assertThat(s.sourceWear[strap]).isEqualTo(WearActivityState.WEAR_OFF);
         assertThat(s.sourceWearMs[strap]).isEqualTo(1_772_441_600_000L);
         assertThat(s.sourceDataMs[strap]).isEqualTo(WearActivityState.NO_TIME);
-        assertThat(s.toBytes()).isEqualTo(v5);
+        assertThat(s.activityValidUntilMs).as("not recorded by format 5").isEqualTo(WearActivityState.NO_TIME);
+        // written back in format 6: format 5's bytes, then the activity's validity
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 6);
+        assertThat(Arrays.copyOfRange(now, 1, v5.length)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now).hasSize(v5.length + 8);
+    }
+
+    @Test
+    void wearActivityStateReadsFormat6() {
+        // format 5's fixture state with the last activity interval valid until its end + 5 min, written by format 6
+        byte[] v6 = fixture("WearActivityState-v6");
+        WearActivityState s = WearActivityState.fromBytes(v6);
+        WearActivityState v5 = WearActivityState.fromBytes(fixture("WearActivityState-v5"));
+        assertThat(s.activityValidUntilMs).isEqualTo(1_772_441_950_000L).isEqualTo(s.lastActivityMs + 300_000L);
+        v5.activityValidUntilMs = s.activityValidUntilMs;
+        assertThat(s).isEqualTo(v5);
+        assertThat(s.toBytes()).isEqualTo(v6);
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.wardstream.rules.EpisodeType;
  * {@link PatientDetector}'s output as {@link SignalDetector} emits it: cues and transitions (as
  * {@link PatternCue.Transit}s) on the one main output, in the order the detector derived them (the pattern operators
  * downstream keep that order: {@link CompoundPatterns}), skipped beats and heart-rate samples to the out-of-order counters, restarts on
- * an earlier clock, re-anchored beat clocks and implausible clean beats analysed as excluded to theirs. The patient's
+ * an earlier clock, re-anchored beat clocks, implausible clean beats analysed as excluded and heart-rate samples left
+ * out for their device's low quality rating to theirs. The patient's
  * {@link PatientDetector.Output#clock clock} travels the same way, as a {@link Transition.Kind#TICK TICK} (time
  * passed; its episode type is not used), which {@link EpisodeAlerter} reads as the time what follows became known.
  */
@@ -22,13 +23,14 @@ record DetectorOutput(Collector<PatternCue> out, Counters counters) implements P
 
     /** The detector's counters ({@link IngestMetrics}), registered once per operator instance. */
     record Counters(Counter outOfOrderBeats, Counter earlierClockRestarts, Counter beatClockReanchors,
-                    Counter implausibleBeats, Counter outOfOrderSamples) {
+                    Counter implausibleBeats, Counter outOfOrderSamples, Counter unreliableHeartRateSamples) {
         static Counters of(MetricGroup group) {
             return new Counters(IngestMetrics.counter(group, IngestMetrics.OUT_OF_ORDER_BEATS),
                     IngestMetrics.counter(group, IngestMetrics.EARLIER_CLOCK_RESTARTS),
                     IngestMetrics.counter(group, IngestMetrics.BEAT_CLOCK_REANCHORS),
                     IngestMetrics.counter(group, IngestMetrics.IMPLAUSIBLE_BEATS),
-                    IngestMetrics.counter(group, IngestMetrics.OUT_OF_ORDER_SAMPLES));
+                    IngestMetrics.counter(group, IngestMetrics.OUT_OF_ORDER_SAMPLES),
+                    IngestMetrics.counter(group, IngestMetrics.UNRELIABLE_HEART_RATE));
         }
     }
 
@@ -71,6 +73,11 @@ record DetectorOutput(Collector<PatternCue> out, Counters counters) implements P
     @Override
     public void beatClockReanchored() {
         counters.beatClockReanchors().inc();
+    }
+
+    @Override
+    public void unreliableHeartRate() {
+        counters.unreliableHeartRateSamples().inc();
     }
 
     @Override

@@ -22,11 +22,11 @@ public final class Readings {
     public static Reading of(DeviceReading r) {
         return switch (r.kind) {
             case HEART_RATE -> new Reading.HeartRate(r.time, r.timeReceived, r.lateByMs, r.programme, r.bpm,
-                    r.sourceId);
+                    r.sourceId, r.signalQuality);
             case RR_BATCH -> new Reading.RrBatch(r.time, r.timeReceived, r.lateByMs, r.programme, r.rrStart, r.rrMs,
                     r.rrQuality, r.sourceId);
             case ACTIVITY -> new Reading.Activity(r.time, r.timeReceived, r.lateByMs, r.programme, r.intervalSeconds,
-                    r.steps, r.sourceId);
+                    r.steps, r.sourceId, r.activityCount);
             case WEAR -> new Reading.Wear(r.time, r.timeReceived, r.lateByMs, r.programme, r.onBody, r.wearMethod,
                     r.sourceId);
             case STATUS -> new Reading.Status(r.time, r.timeReceived, r.lateByMs, r.programme,

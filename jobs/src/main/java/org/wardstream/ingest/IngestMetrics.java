@@ -58,6 +58,11 @@ public final class IngestMetrics {
      */
     public static final String IMPLAUSIBLE_BEATS = "implausibleBeatsExcluded";
     /**
+     * Detection: heart-rate samples left out because their device rated them below the quality floor
+     * ({@code HeartRateParameters.DEFAULT_MIN_SIGNAL_QUALITY}; their device still counts as reporting).
+     */
+    public static final String UNRELIABLE_HEART_RATE = "unreliableHeartRateSkipped";
+    /**
      * Detection: patients' analyses restarted because their data continued on an earlier clock (a device clock set
      * back, a late upload after newer data; {@code ArrivalOrder}).
      */

@@ -208,7 +208,8 @@ public final class PeerFeatures implements Serializable {
                 x.wearTracker().onData(p.wear, r.sourceId, r.time);
                 long t = r.time;
                 double bpm = r.bpm;
-                if ((p.lastHrMs == Long.MIN_VALUE || t > p.lastHrMs) && bpm > 0 && !Double.isInfinite(bpm)) {
+                if ((p.lastHrMs == Long.MIN_VALUE || t > p.lastHrMs) && bpm > 0 && !Double.isInfinite(bpm)
+                        && x.heartRateThresholds().reliable(r.signalQuality)) { // as PatientDetector: left out
                     if (p.lastHrMs != Long.MIN_VALUE && t - p.lastHrMs > x.heartRateParameters().maxSampleGapMs()) {
                         out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.HR_GAP, t));
                         p.minute.clear();
@@ -228,11 +229,8 @@ public final class PeerFeatures implements Serializable {
                 }
             }
             case ACTIVITY -> {
-                if (r.steps >= 0) {
-                    x.wearTracker().onActivity(p.wear, r.sourceId, r.time, r.time + r.intervalSeconds * 1000L, r.steps);
-                } else {
-                    x.wearTracker().onData(p.wear, r.sourceId, r.time);
-                }
+                x.wearTracker().onActivity(p.wear, r.sourceId, r.time, r.time + r.intervalSeconds * 1000L, r.steps,
+                        r.activityCount);
             }
             case WEAR -> x.wearTracker().onWear(p.wear, r.sourceId, r.time, PatientDetector.wearSignal((Reading.Wear) Readings.of(r)));
             case STATUS -> {
