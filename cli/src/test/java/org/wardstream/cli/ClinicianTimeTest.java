@@ -48,13 +48,16 @@ class ClinicianTimeTest {
         List<PublishedRow> rows = List.of(
                 new PublishedRow("virtual-ward", mar, apr, "month", "all", "all", Measures.ENROLLED_PATIENTS, "count",
                         "100", null, null, null, null, null, null, null, null, "2019", 1),
+                new PublishedRow("virtual-ward", mar, apr, "month", "all", "all", Measures.MONITORED_DAYS,
+                        "proportion", "2480", "3100", 0.8, 0.78, 0.82, null, null, null, null, "2019", 1),
                 new PublishedRow("virtual-ward", mar, apr, "month", "all", "all", Measures.ALERTS_PREFIX + "pause",
                         "rate", "50", "3100", 16.1, 12.0, 21.2, null, null, null, null, "2019", 1));
         String report = EquityReport.render(rows);
         assertThat(report).contains("at " + FIGURE + ":").contains(ClinicianTime.BASIS)
                 .contains("the what-if's workload estimate uses the same figure");
-        // 16.1 alerts per 1,000 days x 100 patients x 7 days x 15 min / 60 = 2.8 hours a week
+        // 16.1 alerts per 1,000 monitored days x 100 patients x 0.8 of days monitored x 7 days x 15 min / 60 = 2.3
+        // hours a week
         assertThat(report).contains(String.format(java.util.Locale.UK, "<td>%.1f</td>",
-                16.1 / 1000 * 100 * 7 * ClinicianTime.MINUTES_PER_ALERT / 60));
+                16.1 / 1000 * 100 * 0.8 * 7 * ClinicianTime.MINUTES_PER_ALERT / 60));
     }
 }
