@@ -55,6 +55,7 @@ import picocli.CommandLine.Option;
         subcommands = {ClusterTool.AwaitKafka.class, ClusterTool.CreateTopics.class, ClusterTool.Simulate.class,
                 ClusterTool.Alerts.class, ClusterTool.AwaitSettled.class, ClusterTool.Score.class,
                 ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.ResetOffsets.class, ClusterTool.KafkaStatus.class, ClusterTool.SendCrafted.class,
+                ClusterTool.CheckRules.class,
                 FlinkCommands.Ready.class, FlinkCommands.Jobs.class,
                 FlinkCommands.AwaitRunning.class, FlinkCommands.AwaitRecovered.class,
                 FlinkCommands.StopWithSavepoint.class, FlinkCommands.Cancel.class,
@@ -468,6 +469,25 @@ public final class ClusterTool implements Runnable {
                 }
             }
             return 0;
+        }
+    }
+
+    @Command(name = "check-rules", description = "Loads an alert-rule directory exactly as the detection job does "
+            + "(every file validated); prints the rule types and versions, or each problem (file, field, reason) on "
+            + "stderr with exit code 1. upgrade and submit run it before anything is stopped or started.")
+    static final class CheckRules implements Callable<Integer> {
+        @Option(names = "--rules", required = true, description = "The alert-rule directory.") Path dir;
+
+        @Override
+        public Integer call() {
+            try {
+                Rules rules = Rules.loadDirectory(dir);
+                rules.all().forEach((type, rule) -> System.out.println(type.code() + " version " + rule.version()));
+                return 0;
+            } catch (RuntimeException e) {
+                System.err.println("check-rules: " + dir + " is not a valid rule directory: " + e.getMessage());
+                return 1;
+            }
         }
     }
 
