@@ -633,6 +633,35 @@ class TriageFhirIT {
                 Map.of("If-Match", "\"1\"")).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * A version the client names that is not one is 400 naming where it was, in plain words: the worklist API's
+     * {@code expectedVersion} (it answered Java's {@code For input string: "abc"}) and a FHIR update's
+     * {@code Task.meta.versionId} (it said "bad version: abc"); nothing changes.
+     */
+    @Test
+    void aVersionThatIsNotANumberIs400NamingTheField() throws Exception {
+        JsonNode task = openAlertInProgrammeA("pv-1", "ep-v1", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        for (String bad : new String[]{"\"abc\"", "99999999999", "2.5", "true", "0"}) {
+            HttpResponse<String> r = action(clinicianA, "ep-v1", "{\"action\":\"acknowledge\",\"expectedVersion\":" + bad + "}");
+            assertThat(r.statusCode()).as(bad + " -> " + r.body()).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).at("/error").asText()).as(bad)
+                    .startsWith("expectedVersion must be the version of the Task").doesNotContain("input string");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode put = task.deepCopy();
+        put.put("status", "accepted");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) put.get("meta")).put("versionId", "abc");
+        HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-v1", "application/fhir+json", put.toString(), Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode oo = JSON.readTree(r.body());
+        assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(oo.at("/issue/0/diagnostics").asText()).startsWith("Task.meta.versionId must be a version of the Task");
+        assertNoInternals(r);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-v1").body()).at("/meta/versionId").asText())
+                .as("nothing changed").isEqualTo("1");
+        assertThat(action(clinicianA, "ep-v1", "{\"action\":\"acknowledge\",\"expectedVersion\":\"1\"}").statusCode())
+                .as("a version as text, as a form sends it").isEqualTo(200);
+    }
+
     /** One request with any method (and body), Basic auth as clinician A unless the headers bring their own Authorization. */
     private static HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
         return send(method, path, headers, null);
