@@ -50,6 +50,8 @@ import java.util.regex.Pattern;
 
 /** Task: read, vread, history, search, and update through the workflow states (see INTERFACE.md). */
 public final class TaskProvider extends StoredResourceProvider<Task> {
+    /** What a Task search sorts by ({@code _sort}, each ascending or, with "-", descending; told in the metadata). */
+    static final List<String> SORT_KEYS = List.of("priority", "authored-on", "_lastUpdated", "status");
     private final Consumer<TaskStore.TaskChange> onChange;
 
     public TaskProvider(TaskStore store, Audit audit, Consumer<TaskStore.TaskChange> onChange) {
@@ -110,7 +112,7 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
                 case "_lastUpdated" -> q.orderBy("last_updated", desc);
                 case "status" -> q.orderBy("status", desc);
                 default -> throw new InvalidRequestException("cannot sort Task by " + s.getParamName()
-                        + " (priority, authored-on, _lastUpdated, status)");
+                        + " (" + String.join(", ", SORT_KEYS) + ")");
             }
         }
         return results(q, rd);
