@@ -1,6 +1,6 @@
 package org.wardstream.equity.report;
 
-import org.wardstream.equity.ClinicianTime;
+import org.wardstream.contract.ClinicianTime;
 
 import static org.wardstream.equity.report.EquityReport.esc;
 
