@@ -40,7 +40,7 @@ import org.wardstream.whatif.WhatIfReport;
 import org.wardstream.whatif.WhatIfResult;
 import org.wardstream.whatif.WhatIfTopology;
 
-import org.wardstream.equity.ClinicianTime;
+import org.wardstream.contract.ClinicianTime;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package org.wardstream.whatif;
 
-import org.wardstream.equity.ClinicianTime;
+import org.wardstream.contract.ClinicianTime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package org.wardstream.cli;
 
 import org.junit.jupiter.api.Test;
-import org.wardstream.equity.ClinicianTime;
+import org.wardstream.contract.ClinicianTime;
 import org.wardstream.equity.Measures;
 import org.wardstream.equity.disclosure.PublishedRow;
 import org.wardstream.equity.report.EquityReport;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.wardstream.contract.ClinicianTime;
 
 /** The simulated triage team: shift hours, one alert per clinician at a time, seeded and deterministic. */
 class TriageTeamTest {
@@ -17,6 +18,21 @@ class TriageTeamTest {
 
     static TriageTeam.Alert alert(String id, String at) {
         return new TriageTeam.Alert(id, "virtual-ward", "p1", "tachycardia", Instant.parse(at).toEpochMilli());
+    }
+
+    /**
+     * The team is sized with the one planning figure of clinician minutes per alert that the equity report and the
+     * what-if use ({@link ClinicianTime}, in schemas), not a copy of its own (the simulator kept one until session 18);
+     * the figure's stated basis names this team's median handling time.
+     */
+    @Test
+    void aTeamIsSizedWithTheMinutesPerAlertOfTheReportAndTheWhatIf() {
+        double alertsPerDay = 100; // the alert load, not the 10 patients, decides the team
+        int byAlerts = (int) Math.ceil(alertsPerDay * ClinicianTime.MINUTES_PER_ALERT
+                / (12 * 60 * TriageTeam.TARGET_UTILISATION));
+        assertThat(byAlerts).isGreaterThan(1);
+        assertThat(TriageTeam.sizedFor(1, 10, alertsPerDay).clinicians()).isEqualTo(byAlerts);
+        assertThat(ClinicianTime.BASIS).contains("median " + TriageTeam.MEDIAN_HANDLING.toMinutes() + " minutes");
     }
 
     @Test

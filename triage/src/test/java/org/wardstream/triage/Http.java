@@ -40,17 +40,26 @@ final class Http {
 
     /** Signs in through the login form as a browser would; the client then carries the session cookie. */
     static Http session(String base, String user, String password) throws IOException, InterruptedException {
-        HttpClient c = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        Http h = new Http(base, c, null);
-        HttpResponse<String> form = h.get("/login");
-        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form.body());
-        if (!m.find()) throw new IllegalStateException("no CSRF field in the login form: " + form.body());
-        HttpResponse<String> login = h.form("/login", Map.of("username", user, "password", password, "_csrf", m.group(1)));
+        Http h = browser(base);
+        HttpResponse<String> login = h.signIn(user, password);
         if (login.statusCode() != 303 || login.headers().firstValue("Location").orElse("").contains("error")) {
             throw new IllegalStateException("login failed: " + login.statusCode() + " " + login.headers().map());
         }
         return h;
+    }
+
+    /** A client that keeps cookies, as a browser does, not signed in. */
+    static Http browser(String base) {
+        return new Http(base, HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER).build(), null);
+    }
+
+    /** Loads the login form and posts it (with its CSRF token): the answer, a 303 to the next page or back. */
+    HttpResponse<String> signIn(String user, String password) throws IOException, InterruptedException {
+        HttpResponse<String> form = get("/login");
+        Matcher m = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form.body());
+        if (!m.find()) throw new IllegalStateException("no CSRF field in the login form: " + form.body());
+        return form("/login", Map.of("username", user, "password", password, "_csrf", m.group(1)));
     }
 
     /**

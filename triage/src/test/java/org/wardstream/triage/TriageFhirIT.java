@@ -633,6 +633,94 @@ class TriageFhirIT {
                 Map.of("If-Match", "\"1\"")).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * A version the client names that is not one is 400 naming where it was, in plain words: the worklist API's
+     * {@code expectedVersion} (it answered Java's {@code For input string: "abc"}) and a FHIR update's
+     * {@code Task.meta.versionId} (it said "bad version: abc"); nothing changes.
+     */
+    @Test
+    void aVersionThatIsNotANumberIs400NamingTheField() throws Exception {
+        JsonNode task = openAlertInProgrammeA("pv-1", "ep-v1", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        for (String bad : new String[]{"\"abc\"", "99999999999", "2.5", "true", "0"}) {
+            HttpResponse<String> r = action(clinicianA, "ep-v1", "{\"action\":\"acknowledge\",\"expectedVersion\":" + bad + "}");
+            assertThat(r.statusCode()).as(bad + " -> " + r.body()).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).at("/error").asText()).as(bad)
+                    .startsWith("expectedVersion must be the version of the Task").doesNotContain("input string");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode put = task.deepCopy();
+        put.put("status", "accepted");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) put.get("meta")).put("versionId", "abc");
+        HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-v1", "application/fhir+json", put.toString(), Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode oo = JSON.readTree(r.body());
+        assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(oo.at("/issue/0/diagnostics").asText()).startsWith("Task.meta.versionId must be a version of the Task");
+        assertNoInternals(r);
+        assertThat(JSON.readTree(clinicianA.get("/fhir/Task/ep-v1").body()).at("/meta/versionId").asText())
+                .as("nothing changed").isEqualTo("1");
+        assertThat(action(clinicianA, "ep-v1", "{\"action\":\"acknowledge\",\"expectedVersion\":\"1\"}").statusCode())
+                .as("a version as text, as a form sends it").isEqualTo(200);
+    }
+
+    /**
+     * A {@code _format} the server does not write is 406 with an OperationOutcome (it was served as JSON); json and
+     * xml, by name or media type, are served.
+     */
+    @Test
+    void aFormatTheServerDoesNotWriteIs406() throws Exception {
+        openAlertInProgrammeA("pv-2", "ep-v2", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        for (String path : new String[]{"/fhir/Task/ep-v2?_format=foo", "/fhir/metadata?_format=ttl",
+                "/fhir/Task?_id=ep-v2&_format=html", "/fhir/Task/ep-v2/_history?_format=text/plain"}) {
+            HttpResponse<String> r = clinicianA.get(path);
+            assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(406);
+            JsonNode oo = JSON.readTree(r.body());
+            assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+            assertThat(oo.at("/issue/0/diagnostics").asText()).startsWith("_format: this server writes JSON");
+        }
+        assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=json").body()).startsWith("{\"resourceType\":\"Task\"");
+        assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=application/fhir%2Bjson").statusCode()).isEqualTo(200);
+        assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=xml").body()).startsWith("<Task");
+        assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=").statusCode()).as("empty: no request").isEqualTo(200);
+    }
+
+    /**
+     * The CapabilityStatement says what HAPI's plain server leaves out: each resource is versioned (a Task's update
+     * honours If-Match: versioned-update), vread works (readHistory), an update never creates, and which {@code _sort}
+     * keys a search accepts; each key it names sorts, one it does not name is 400.
+     */
+    @Test
+    void theCapabilityStatementNamesVersioningAndTheSortKeys() throws Exception {
+        HttpResponse<String> r = clinicianA.get("/fhir/metadata");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertValidR4(r.body());
+        Map<String, JsonNode> byType = new java.util.HashMap<>();
+        for (JsonNode res : JSON.readTree(r.body()).at("/rest/0/resource")) byType.put(res.at("/type").asText(), res);
+        assertThat(byType).containsKeys("Task", "Observation", "Provenance");
+        byType.keySet().retainAll(List.of("Task", "Observation", "Provenance"));
+        Map<String, List<String>> sortKeys = Map.of("Task", List.of("priority", "authored-on", "_lastUpdated", "status"),
+                "Observation", List.of("_lastUpdated"), "Provenance", List.of("_lastUpdated"));
+        for (Map.Entry<String, JsonNode> e : byType.entrySet()) {
+            JsonNode res = e.getValue();
+            assertThat(res.at("/versioning").asText()).as(e.getKey())
+                    .isEqualTo(e.getKey().equals("Task") ? "versioned-update" : "versioned");
+            assertThat(res.at("/readHistory").asBoolean()).as(e.getKey()).isTrue();
+            assertThat(res.at("/updateCreate").isBoolean() && !res.at("/updateCreate").asBoolean()).as(e.getKey()).isTrue();
+            JsonNode sort = null;
+            for (JsonNode p : res.at("/searchParam")) if (p.at("/name").asText().equals("_sort")) sort = p;
+            assertThat(sort).as(e.getKey() + " _sort").isNotNull();
+            assertThat(sort.at("/type").asText()).isEqualTo("special");
+            String doc = sort.at("/documentation").asText();
+            for (String key : sortKeys.get(e.getKey())) {
+                assertThat(doc).as(e.getKey()).contains(key);
+                for (String order : new String[]{key, "-" + key}) {
+                    assertThat(clinicianA.get("/fhir/" + e.getKey() + "?_count=1&_sort=" + order).statusCode())
+                            .as(e.getKey() + " _sort=" + order).isEqualTo(200);
+                }
+            }
+            assertThat(clinicianA.get("/fhir/" + e.getKey() + "?_sort=code").statusCode()).as("not named").isEqualTo(400);
+        }
+    }
+
     /** One request with any method (and body), Basic auth as clinician A unless the headers bring their own Authorization. */
     private static HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
         return send(method, path, headers, null);

@@ -782,6 +782,51 @@ class WorklistBrowserIT {
         return opened.episodeId();
     }
 
+    /**
+     * Changing the worklist's filters is the clinician at work: the refresh it asks for keeps the session alive, so a
+     * clinician who only filters the list is not signed out after the idle timeout as if away (it went with the
+     * header X-Wardstream-Background, like the page's automatic refreshes: after 8 h of filtering, 401). The page's
+     * own refreshes (every 10 s, and on each event of the stream) still do not: left alone, the tab signs out.
+     * Against a second service on the same broker and database with a 6 s idle timeout.
+     */
+    @Test
+    @Order(12)
+    void changingTheFiltersKeepsTheSessionAliveButTheAutomaticRefreshesDoNot() throws Exception {
+        Duration idle = Duration.ofSeconds(6);
+        try (TriageServer shortIdle = TriageServer.start(TriageConfig.of(TRIAGE.kafka().bootstrapServers(),
+                TRIAGE.postgres().jdbcUrl(), TRIAGE.postgres().user(), null).withPort(0).withBcryptCost(4)
+                .withGroupId("worklist-idle-test").withSessionTimeout(idle))) {
+            browser.get(shortIdle.baseUrl() + "/");
+            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            wait.until(d -> d.getCurrentUrl().contains("/login"));
+            browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+            browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+            wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-alert]")).isEmpty());
+            Instant signedIn = Instant.now();
+
+            // nothing but filter changes, each waiting for the refresh it asked for, for more than two idle timeouts
+            org.openqa.selenium.support.ui.Select type = new org.openqa.selenium.support.ui.Select(
+                    browser.findElement(By.id("filter-type")));
+            int changes = 0;
+            while (Duration.between(signedIn, Instant.now()).compareTo(idle.multipliedBy(5).dividedBy(2)) < 0) {
+                long loads = worklistLoads();
+                type.selectByValue(changes++ % 2 == 0 ? "tachycardia" : "");
+                wait.until(d -> d.getCurrentUrl().contains("/login") || worklistLoads() > loads
+                        && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+                assertThat(browser.getCurrentUrl()).as("signed out after %d filter changes, %s after signing in",
+                        changes, Duration.between(signedIn, Instant.now())).doesNotContain("/login");
+            }
+            // the session outlived its idle timeout on filter changes alone; left alone now, the page's own
+            // refreshes do not keep it: the next one after the timeout is refused and the page asks to sign in
+            wait.until(d -> d.getCurrentUrl().contains("/login"));
+            assertThat(Duration.between(signedIn, Instant.now())).isGreaterThan(idle.multipliedBy(2));
+        }
+    }
+
+    static long worklistLoads() {
+        return ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
+    }
+
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */
     static void signedIn() {
         browser.get(TRIAGE.baseUrl() + "/");

@@ -808,8 +808,10 @@ public final class EquityReport {
                     + "escalated to a clinician) as a share of clinical alerts closed: a positive-predictive-value "
                     + "proxy (Wilson interval).";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Clinical alerts acknowledged by the triage team within the "
-                    + "response target of their priority (the worklist's: by default urgent 1 hour, routine 4 hours), "
-                    + "as a share of clinical alerts raised (Wilson interval).";
+                    + "response target of their priority (the worklist's: by default urgent 1 hour, routine 4 hours; "
+                    + "the highest priority the alert reached by its acknowledgement, so an alert escalated before "
+                    + "anyone acknowledged it counts at the higher one), as a share of clinical alerts raised (Wilson "
+                    + "interval).";
             case Measures.DISENROLMENT -> "Patients discharged or withdrawn in the window as a share of enrolled "
                     + "patients (Wilson interval).";
             case Measures.STRATIFIER_COMPLETENESS -> "Share of patients whose stratifier is recorded with a usable "

@@ -1,6 +1,6 @@
 package org.wardstream.equity.report;
 
-import org.wardstream.equity.ClinicianTime;
+import org.wardstream.contract.ClinicianTime;
 
 import static org.wardstream.equity.report.EquityReport.esc;
 
@@ -47,7 +47,10 @@ final class ReportSections {
             From the triage team's recorded actions and coded outcomes. Time to acknowledge: alert raised to the \
             first triage action, against the response target of the alert's priority, the worklist's own (by \
             default immediate 15 minutes, as soon as possible 30 minutes, urgent 1 hour, routine 4 hours; \
-            alert-rules/response-targets.yaml as agreed locally). Needed action: \
+            alert-rules/response-targets.yaml as agreed locally). The priority is the highest the alert reached \
+            by that first action: an alert escalated (a routine alert becoming urgent) before anyone acknowledged \
+            it counts at the higher priority, as the worklist showed it, timed from when it was first raised. \
+            Needed action: \
             closed with action (patient contacted or escalated) as a share of alerts closed, a \
             positive-predictive-value proxy: a low share means many alerts a clinician judged not to need action. \
             By group: see the sections on each measure.""";

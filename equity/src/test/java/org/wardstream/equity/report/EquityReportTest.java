@@ -24,6 +24,19 @@ class EquityReportTest {
                 MAR, APR, SyntheticPopulation.days("virtual-ward", MAR, 150, 31), 0));
     }
 
+    /**
+     * The report tells commissioners which priority an alert's acknowledgement is judged against: the highest it
+     * reached by then (an escalation before anyone acknowledged it), not only the priority it was raised with.
+     */
+    @Test
+    void theTriageSectionSaysAnEscalatedAlertCountsAtItsHigherPriority() {
+        String html = EquityReport.render(published());
+        assertThat(html).contains("The priority is the highest the alert reached by that first action: an alert"
+                + " escalated (a routine alert becoming urgent) before anyone acknowledged it counts at the higher"
+                + " priority");
+        assertThat(html).contains("the highest priority the alert reached by its acknowledgement");
+    }
+
     @Test
     void programmesWhoseNamesSlugAlikeKeepTheirOwnAnchors() {
         List<PublishedRow> pub = new ArrayList<>();

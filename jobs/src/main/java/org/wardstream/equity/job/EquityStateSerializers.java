@@ -40,9 +40,12 @@ public final class EquityStateSerializers {
      * format 1 reads with none (null: not recorded). Format 3: + the enrolment periods (last); formats 1-2 read with
      * none, and {@link PatientEquity#periods} derives the one period their enrolment fields describe. Format 4: + the
      * episodes' priorities (last: episode id -> Task.priority code, those known; probe 17b D4); formats 1-3 read
-     * with none (the routine target, the single 4-hour target they were counted with).
+     * with none (the routine target, the single 4-hour target they were counted with). Format 5: + per episode
+     * (last: episode id -> first acknowledgement's time and delay, and the later records that raised its priority),
+     * so that an alert is counted at the highest priority it reached by its first acknowledgement; formats 1-4 read
+     * with none (an alert acknowledged before is left as it was judged).
      */
-    static final byte PATIENT_EQUITY_FORMAT = 4;
+    static final byte PATIENT_EQUITY_FORMAT = 5;
     /** Format 2: + pacemaker, as {@link #PATIENT_EQUITY_FORMAT}. */
     static final byte PATIENT_DAY_FORMAT = 2;
     /** Format 1 still: its patient-day carries its own format byte. */
@@ -98,10 +101,27 @@ public final class EquityStateSerializers {
             out.writeUTF(e.getKey());
             out.writeUTF(e.getValue());
         }
+        // format 5: the first acknowledgement (time, delay) and the priority raises, by episode id
+        TreeMap<String, PatientEquity.EpisodeRef> judged = new TreeMap<>();
+        p.episodes.forEach((id, r) -> {
+            if (r.acknowledgedAt != Long.MIN_VALUE || !r.raisedPriority.isEmpty()) judged.put(id, r);
+        });
+        out.writeInt(judged.size());
+        for (Map.Entry<String, PatientEquity.EpisodeRef> e : judged.entrySet()) {
+            PatientEquity.EpisodeRef r = e.getValue();
+            out.writeUTF(e.getKey());
+            out.writeLong(r.acknowledgedAt);
+            out.writeLong(r.ackDelay);
+            out.writeInt(r.raisedPriority.size());
+            for (Map.Entry<Long, String> raise : r.raisedPriority.entrySet()) {
+                out.writeLong(raise.getKey());
+                out.writeUTF(raise.getValue());
+            }
+        }
     }
 
     static PatientEquity readPatientEquity(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, (byte) 3,
+        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, (byte) 3, (byte) 4,
                 PATIENT_EQUITY_FORMAT);
         PatientEquity p = new PatientEquity();
         p.programme = readString(in);
@@ -150,6 +170,22 @@ public final class EquityStateSerializers {
                 String priority = in.readUTF();
                 PatientEquity.EpisodeRef r = p.episodes.get(id);
                 if (r != null) r.priority = priority;
+            }
+        }
+        if (v >= 5) { // formats 1-4: no acknowledgement time or priority raise known
+            int judged = in.readInt();
+            for (int i = 0; i < judged; i++) {
+                PatientEquity.EpisodeRef r = p.episodes.get(in.readUTF());
+                long acknowledgedAt = in.readLong();
+                long ackDelay = in.readLong();
+                int raises = in.readInt();
+                TreeMap<Long, String> raised = new TreeMap<>();
+                for (int j = 0; j < raises; j++) raised.put(in.readLong(), in.readUTF());
+                if (r != null) {
+                    r.acknowledgedAt = acknowledgedAt;
+                    r.ackDelay = ackDelay;
+                    r.raisedPriority = raised;
+                }
             }
         }
         return p;

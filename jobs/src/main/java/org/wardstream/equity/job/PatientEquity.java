@@ -141,8 +141,50 @@ public class PatientEquity {
         public transient boolean closed;
         /** The alert's priority when raised (FHIR Task.priority code; null: not known, the routine target). */
         public transient String priority;
+        /**
+         * The later records of the alert that raised its priority (an escalation): when the detection job emitted
+         * each (epoch ms) and the priority it gave, only those above every earlier one (state format 5).
+         */
+        public transient TreeMap<Long, String> raisedPriority = new TreeMap<>();
+        /**
+         * When the first acknowledgement came (epoch ms) and how long after the alert was raised (ms), so that an
+         * escalation read after it but emitted before it re-judges it; {@link Long#MIN_VALUE}: not acknowledged, or
+         * acknowledged in state from before format 5 (judged then, at the priority then known, and left so).
+         */
+        public transient long acknowledgedAt = Long.MIN_VALUE;
+        public transient long ackDelay = Long.MIN_VALUE;
 
         public EpisodeRef() {
+        }
+
+        /**
+         * The priority the alert is counted at: the highest it reached by its first acknowledgement (its priority when
+         * raised, or an escalation emitted before the acknowledgement), as the worklist showed it to the clinician;
+         * not acknowledged yet: the highest it has reached.
+         */
+        String countedPriority() {
+            String p = priority;
+            for (Map.Entry<Long, String> r : raisedPriority.entrySet()) {
+                if (acknowledgedAt != Long.MIN_VALUE && r.getKey() > acknowledgedAt) break;
+                if (rank(r.getValue()) > rank(p)) p = r.getValue();
+            }
+            return p;
+        }
+
+        /** Whether the alert counts as acknowledged within the response target of its counted priority. */
+        boolean withinTarget(EquityJobSettings settings) {
+            return clinical && acknowledged && ackDelay != Long.MIN_VALUE
+                    && ackDelay <= settings.responseTargets().target(countedPriority()).toMillis();
+        }
+    }
+
+    /** FHIR request-priority order, routine < urgent < asap < stat (the Avro Severity's); null or unknown: routine. */
+    static int rank(String priority) {
+        if (priority == null) return 0;
+        try {
+            return org.wardstream.schema.Severity.valueOf(priority.toUpperCase(java.util.Locale.ROOT)).ordinal();
+        } catch (IllegalArgumentException unknown) {
+            return 0;
         }
     }
 
@@ -302,7 +344,10 @@ public class PatientEquity {
     }
 
     public Outcome onEpisode(EquityInput e, long watermark, EquityJobSettings settings) {
-        if (!"OPENED".equals(e.action) || episodes.containsKey(e.episodeId)) {
+        if (!"OPENED".equals(e.action)) {
+            return onLaterChange(e, settings);
+        }
+        if (episodes.containsKey(e.episodeId)) {
             return Outcome.IGNORED;
         }
         DayLedger d = ledgerFor(e.time, watermark, settings);
@@ -376,14 +421,47 @@ public class PatientEquity {
         return touched(d, changed);
     }
 
+    /**
+     * A later record of an alert already opened (update, escalation, end): when it raises the alert's priority, the
+     * alert is counted at the higher priority if it was emitted before the first acknowledgement (whichever of the two
+     * the job reads first: the episodes and triage topics are read side by side), so "acknowledged within target"
+     * is judged against the target of the priority the worklist showed (probe: counted at the opening priority, a
+     * routine alert escalated to urgent and acknowledged after 2 h was within target).
+     */
+    private Outcome onLaterChange(EquityInput e, EquityJobSettings settings) {
+        EpisodeRef ref = episodes.get(e.episodeId);
+        if (ref == null || e.priority == null) {
+            return Outcome.IGNORED; // its opening was not counted (dropped late, or its day is finished)
+        }
+        String reached = ref.priority;
+        for (String r : ref.raisedPriority.headMap(e.emittedAt, true).values()) {
+            if (rank(r) > rank(reached)) reached = r;
+        }
+        if (rank(e.priority) <= rank(reached)) {
+            return Outcome.IGNORED; // no higher than the alert had reached by then
+        }
+        boolean before = ref.withinTarget(settings);
+        ref.raisedPriority.merge(e.emittedAt, e.priority, (a, b) -> rank(a) >= rank(b) ? a : b);
+        boolean after = ref.withinTarget(settings);
+        DayLedger d = days.get(ref.epochDay);
+        if (before == after || d == null) {
+            return Outcome.IGNORED;
+        }
+        d.acknowledgedWithinTarget += after ? 1 : -1;
+        return touched(d, true);
+    }
+
     private static void acknowledge(EpisodeRef ref, DayLedger d, long time, long alertRaisedAt,
                                     EquityJobSettings settings) {
         ref.acknowledged = true;
         long raised = alertRaisedAt != Long.MIN_VALUE ? alertRaisedAt : ref.raisedAt;
+        ref.acknowledgedAt = time;
+        ref.ackDelay = time - raised;
         if (ref.clinical) {
             d.ackDelays.add(Math.max(0, time - raised));
-            // the response target of the alert's priority, from the file the worklist reads (response-targets.yaml)
-            if (time - raised <= settings.responseTargets().target(ref.priority).toMillis()) {
+            // the response target of the priority the alert reached by then, from the file the worklist reads
+            // (response-targets.yaml)
+            if (ref.withinTarget(settings)) {
                 d.acknowledgedWithinTarget++;
             }
         }

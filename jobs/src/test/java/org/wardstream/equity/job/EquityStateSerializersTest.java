@@ -90,8 +90,9 @@ class EquityStateSerializersTest {
         p.pacemaker = Boolean.TRUE;
         p.enrolmentPeriods = new java.util.ArrayList<>(); // format 3's periods (an empty list: 4 bytes) come after it
         p.episodes.values().forEach(e -> e.priority = null); // and format 4's priorities (none: 4 bytes)
+        withoutFormat5(p); // and format 5's acknowledgements and priority raises (none: 4 bytes)
         PatientEquity fromFormat1 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 4, 1, 4 + 4 + 2)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 1, 4 + 4 + 4 + 2)));
         assertThat(fromFormat1.pacemaker).isNull();
         assertThat(fromFormat1).usingRecursiveComparison().ignoringFields("pacemaker").isEqualTo(p);
         PatientDayRecord r = filled(PatientDayRecord.class);
@@ -125,8 +126,9 @@ class EquityStateSerializersTest {
         p.enrolledOnEpochDay = 20_000;
         p.endedOnEpochDay = 20_010;
         p.episodes.values().forEach(e -> e.priority = null); // format 4's priorities (none: 4 bytes)
+        withoutFormat5(p); // format 5's (none: 4 bytes)
         PatientEquity fromFormat2 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 4, 2, 4 + 4)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 2, 4 + 4 + 4)));
         assertThat(fromFormat2).usingRecursiveComparison().isEqualTo(p);
         assertThat(fromFormat2.periods()).containsExactly(new long[] {20_000, 20_010, 1});
         assertThat(fromFormat2.covers(20_010)).isTrue();
@@ -145,9 +147,38 @@ class EquityStateSerializersTest {
         assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p).episodes.values())
                 .allSatisfy(e -> assertThat(e.priority).isEqualTo("urgent"));
         p.episodes.values().forEach(e -> e.priority = null);
+        withoutFormat5(p);
         PatientEquity fromFormat3 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 4, 3, 4)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 3, 4 + 4)));
         assertThat(fromFormat3).usingRecursiveComparison().isEqualTo(p);
+    }
+
+    /**
+     * Format 4 (before the first acknowledgement's time and the priority raises) reads with none: an alert
+     * acknowledged before the upgrade stays as it was judged; the current format keeps both.
+     */
+    @Test
+    void format4ReadsEpisodesWithoutAcknowledgementTimesOrRaisesAndTheCurrentFormatKeepsThem() throws Exception {
+        PatientEquity p = filled(PatientEquity.class);
+        assertThat(p.episodes.values()).allSatisfy(e -> assertThat(e.raisedPriority).isNotEmpty());
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p)).usingRecursiveComparison().isEqualTo(p);
+        withoutFormat5(p);
+        PatientEquity fromFormat4 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 4, 4)));
+        assertThat(fromFormat4).usingRecursiveComparison().isEqualTo(p);
+        assertThat(fromFormat4.episodes.values()).allSatisfy(e -> {
+            assertThat(e.acknowledgedAt).isEqualTo(Long.MIN_VALUE);
+            assertThat(e.raisedPriority).isEmpty();
+        });
+    }
+
+    /** No format-5 data: what formats 1-4 read as (each episode: no acknowledgement time, no priority raise). */
+    private static void withoutFormat5(PatientEquity p) {
+        p.episodes.values().forEach(e -> {
+            e.acknowledgedAt = Long.MIN_VALUE;
+            e.ackDelay = Long.MIN_VALUE;
+            e.raisedPriority = new TreeMap<>();
+        });
     }
 
     @Test

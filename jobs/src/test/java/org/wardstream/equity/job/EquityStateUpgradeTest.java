@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The equity job's keyed state restores from snapshots in the earlier formats (Flink POJOs, collections by Kryo:
  * {@code state-formats/equity-*-pojo.snapshot}, written once by the code before {@link EquityStateSerializers};
- * format 1, before the pacemaker record: {@code state-formats/equity-*-format1.snapshot}; both from the first half of
+ * format 1, before the pacemaker record: {@code state-formats/equity-*-format1.snapshot}; format 4, before the first
+ * acknowledgement's time and the priority raises: {@code state-formats/equity-*-format4.snapshot}; all from the first half of
  * {@link EquityStateScenario}) and from one in the current format; the operators then give what they give without a
  * restore, the enrolment's pacemaker (republished in the second half) included.
  */
@@ -87,6 +88,18 @@ class EquityStateUpgradeTest {
         Object[] expected = uninterrupted();
         Object[] got = restored(resource("equity-patient-days-format1.snapshot"),
                 resource("equity-windows-format1.snapshot"), (List<PatientDayRecord>) expected[0]);
+        assertSameAsUninterrupted(got, expected);
+    }
+
+    /**
+     * Format 4 (each episode's priority, without the first acknowledgement's time or the priority raises, which
+     * format 5 added): written by the code of commit cd1d97f; restores and carries on as the uninterrupted run.
+     */
+    @Test
+    void stateOfFormat4WithoutAcknowledgementTimesRestoresAndCarriesOn() throws Exception {
+        Object[] expected = uninterrupted();
+        Object[] got = restored(resource("equity-patient-days-format4.snapshot"),
+                resource("equity-windows-format4.snapshot"), (List<PatientDayRecord>) expected[0]);
         assertSameAsUninterrupted(got, expected);
     }
 

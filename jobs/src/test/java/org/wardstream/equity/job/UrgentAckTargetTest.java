@@ -57,8 +57,47 @@ class UrgentAckTargetTest {
         assertThat(acknowledgedWithinTarget(Severity.STAT, 20)).as("stat after 20 min (target 15 min)").isZero();
     }
 
+    /**
+     * An alert is counted at the highest priority it reached by its first acknowledgement, as the worklist showed it:
+     * a routine AF alert escalated to urgent (a fast rate) 30 min after it was raised and acknowledged 2 h after it
+     * was raised is past the urgent target (1 h); it was counted at its opening priority (routine, 4 h) and within
+     * target. The same whichever of the escalation and the acknowledgement the job reads first (the episodes and
+     * triage topics are read side by side, e.g. in a --bounded recomputation).
+     */
+    @Test
+    void anAlertEscalatedBeforeItsAcknowledgementIsCountedAtTheHigherPriority() throws Exception {
+        assertThat(acknowledgedWithinTarget(Severity.ROUTINE, 120, Severity.URGENT, 30, false))
+                .as("routine, escalated to urgent at 30 min, acknowledged at 2 h").isZero();
+        assertThat(acknowledgedWithinTarget(Severity.ROUTINE, 120, Severity.URGENT, 30, true))
+                .as("the same, the acknowledgement read before the escalation").isZero();
+        assertThat(acknowledgedWithinTarget(Severity.ROUTINE, 50, Severity.URGENT, 30, true))
+                .as("escalated at 30 min, acknowledged at 50 min: within the urgent target").isOne();
+    }
+
+    /**
+     * An escalation after the first acknowledgement does not re-judge it: the clinician acknowledged the alert as it
+     * was then (the escalation re-opens it on the worklist, timed from the escalation), in either reading order.
+     */
+    @Test
+    void anEscalationAfterTheAcknowledgementLeavesItAsJudged() throws Exception {
+        assertThat(acknowledgedWithinTarget(Severity.ROUTINE, 120, Severity.URGENT, 180, false))
+                .as("acknowledged at 2 h (routine, 4 h), escalated at 3 h").isOne();
+        assertThat(acknowledgedWithinTarget(Severity.ROUTINE, 120, Severity.URGENT, 180, true))
+                .as("the same, the acknowledgement read first").isOne();
+    }
+
     /** One alert of that severity acknowledged that many minutes after it was raised: its day's within-target count. */
     private static int acknowledgedWithinTarget(Severity severity, long afterMinutes) throws Exception {
+        return acknowledgedWithinTarget(severity, afterMinutes, null, 0, false);
+    }
+
+    /**
+     * One alert raised at {@code severity}, escalated to {@code escalatedTo} (unless null) {@code escalatedAfter}
+     * minutes after it was raised and acknowledged {@code afterMinutes} after it was raised, the acknowledgement read
+     * before the escalation if {@code ackReadFirst}: its day's within-target count.
+     */
+    private static int acknowledgedWithinTarget(Severity severity, long afterMinutes, Severity escalatedTo,
+                                                long escalatedAfter, boolean ackReadFirst) throws Exception {
         EquityJobSettings settings = EquityJobSettings.defaults();
         PatientDayFunction function = new PatientDayFunction(settings);
         try (KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> harness =
@@ -74,7 +113,14 @@ class UrgentAckTargetTest {
             send(harness, EquityDeserializers.fromEpisode(urgent));
             TriageEvent ack = TriageEvent.newBuilder().setProgramme(PROG).setPatientId(P).setEpisodeId("ep-urgent")
                     .setAction(TriageAction.ACKNOWLEDGED).setTime(at(raised + afterMinutes * MIN)).setAlertRaisedAt(at(raised)).build();
+            EquityInput escalation = escalatedTo == null ? null : EquityDeserializers.fromEpisode(
+                    Episode.newBuilder(urgent).setState(EpisodeState.ESCALATED).setSeverity(escalatedTo)
+                            .setEvidenceTime(at(raised + (escalatedAfter - 1) * MIN))
+                            .setEvidenceReceived(at(raised + escalatedAfter * MIN - 2_000))
+                            .setEmittedAt(at(raised + escalatedAfter * MIN)).build());
+            if (escalation != null && !ackReadFirst) send(harness, escalation);
             send(harness, EquityDeserializers.fromTriage(ack));
+            if (escalation != null && ackReadFirst) send(harness, escalation);
             harness.processWatermark(localStart("2026-03-03"));
 
             List<PatientDayRecord> days = harness.extractOutputValues();

@@ -2,6 +2,7 @@ package org.wardstream.triage.fhir;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.ResponseDetails;
@@ -11,21 +12,32 @@ import ca.uhn.fhir.rest.server.BasePagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.provider.ServerCapabilityStatementProvider;
+import ca.uhn.fhir.util.FhirTerser;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.web.Responses;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * The FHIR R4 endpoint at {@code /fhir} (HAPI FHIR's plain server): the CapabilityStatement HAPI generates from the
- * providers, JSON by default.
+ * providers (completed by {@link Capabilities}), JSON by default, XML on request, any other {@code _format} 406.
  */
 public final class FhirServlet extends RestfulServer {
     private static final long serialVersionUID = 1L;
@@ -40,8 +52,72 @@ public final class FhirServlet extends RestfulServer {
         paging.setMaximumPageSize(500);
         setPagingProvider(paging);
         registerInterceptor(new HistoryLinks());
+        registerInterceptor(new Formats());
+        setServerConformanceProvider(new Capabilities(this));
         setServerName("wardstream triage service");
         setImplementationDescription("wardstream triage: alerts as Tasks, Observations and Provenance");
+    }
+
+    /**
+     * A {@code _format} the server does not write (anything but JSON and XML: {@code foo}, {@code ttl}, {@code html})
+     * is 406 with an OperationOutcome, as FHIR servers answer it (R4 http.html#mime); it was served as JSON, so a
+     * client that asked for something else got what it had not asked for. An empty {@code _format} is no request.
+     */
+    public static final class Formats {
+        /** Answers 406 itself (HAPI would write its error in the format asked for: Turtle for {@code ttl}). */
+        @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+        public boolean format(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String[] values = request.getParameterValues(Constants.PARAM_FORMAT);
+            if (values == null) return true;
+            for (String v : values) {
+                if (v == null || v.isBlank()) continue;
+                EncodingEnum e = EncodingEnum.forContentType(v.strip().toLowerCase(Locale.ROOT));
+                if (e != EncodingEnum.JSON && e != EncodingEnum.XML) {
+                    Responses.error(request, response, 406, "_format: this server writes JSON (_format=json or"
+                            + " application/fhir+json) and XML (_format=xml or application/fhir+xml) only");
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * The CapabilityStatement HAPI generates from the providers, completed with what it cannot see in them: each
+     * resource's {@code versioning} (every change is a version, read by vread and history; a Task update honours
+     * If-Match: {@code versioned-update}), {@code readHistory} (vread), {@code updateCreate} false (an update never
+     * creates), and the {@code _sort} keys each search accepts (a search parameter of type special, its documentation
+     * listing them), which HAPI's plain server leaves out.
+     */
+    static final class Capabilities extends ServerCapabilityStatementProvider {
+        private static final Map<String, List<String>> SORT_KEYS = Map.of("Task", TaskProvider.SORT_KEYS,
+                "Observation", ObservationProvider.SORT_KEYS, "Provenance", ObservationProvider.SORT_KEYS);
+
+        Capabilities(RestfulServer server) {
+            super(server);
+        }
+
+        @Override
+        protected void postProcessRestResource(FhirTerser terser, IBase resource, String resourceName) {
+            super.postProcessRestResource(terser, resource, resourceName);
+            if (!(resource instanceof CapabilityStatement.CapabilityStatementRestResourceComponent r)
+                    || !SORT_KEYS.containsKey(resourceName)) {
+                return; // HAPI's OperationDefinition (read only) is as HAPI describes it
+            }
+            // only a Task is updated (TaskProvider#update, with If-Match); HAPI adds the interactions after this
+            r.setVersioning("Task".equals(resourceName) ? CapabilityStatement.ResourceVersionPolicy.VERSIONEDUPDATE
+                    : CapabilityStatement.ResourceVersionPolicy.VERSIONED);
+            r.setReadHistory(true);
+            r.setUpdateCreate(false);
+            List<String> keys = SORT_KEYS.get(resourceName);
+            if (r.getSearchParam().stream().noneMatch(p -> "_sort".equals(p.getName()))) {
+                r.addSearchParam().setName("_sort").setType(Enumerations.SearchParamType.SPECIAL)
+                        .setDocumentation("Sort the matches by " + String.join(", ", keys) + ": ascending, or"
+                                + " descending with a leading '-'" + ("Task".equals(resourceName)
+                                ? " (-priority: most urgent first, stat, asap, urgent, routine)" : "")
+                                + "; several comma-separated, the first deciding first");
+            }
+        }
     }
 
     /**

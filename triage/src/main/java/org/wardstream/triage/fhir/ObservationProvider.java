@@ -66,10 +66,14 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
         return results(q, rd);
     }
 
+    /** What an Observation or Provenance search sorts by ({@code _sort}; told in the metadata). */
+    static final List<String> SORT_KEYS = List.of("_lastUpdated");
+
     static void sortByLastUpdated(SearchQuery q, SortSpec sort) {
         for (SortSpec s = sort; s != null; s = s.getChain()) {
             if (!"_lastUpdated".equals(s.getParamName())) {
-                throw new InvalidRequestException("cannot sort by " + s.getParamName() + " (_lastUpdated)");
+                throw new InvalidRequestException("cannot sort by " + s.getParamName() + " (" + String.join(", ",
+                        SORT_KEYS) + ")");
             }
             q.orderBy("last_updated", s.getOrder() == SortOrderEnum.DESC);
         }

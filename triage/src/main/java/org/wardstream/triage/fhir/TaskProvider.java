@@ -50,6 +50,8 @@ import java.util.regex.Pattern;
 
 /** Task: read, vread, history, search, and update through the workflow states (see INTERFACE.md). */
 public final class TaskProvider extends StoredResourceProvider<Task> {
+    /** What a Task search sorts by ({@code _sort}, each ascending or, with "-", descending; told in the metadata). */
+    static final List<String> SORT_KEYS = List.of("priority", "authored-on", "_lastUpdated", "status");
     private final Consumer<TaskStore.TaskChange> onChange;
 
     public TaskProvider(TaskStore store, Audit audit, Consumer<TaskStore.TaskChange> onChange) {
@@ -110,7 +112,7 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
                 case "_lastUpdated" -> q.orderBy("last_updated", desc);
                 case "status" -> q.orderBy("status", desc);
                 default -> throw new InvalidRequestException("cannot sort Task by " + s.getParamName()
-                        + " (priority, authored-on, _lastUpdated, status)");
+                        + " (" + String.join(", ", SORT_KEYS) + ")");
             }
         }
         return results(q, rd);
@@ -213,18 +215,22 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             }
             return Integer.valueOf(m.group(1));
         }
-        if (id.hasVersionIdPart()) return version(id.getVersionIdPart());
+        if (id.hasVersionIdPart()) return version(id.getVersionIdPart(), "the version in the URL (_history/{versionId})");
         // the version the client read, which a read-then-update carries: a change made on an older read (an
         // escalation the client has not seen) is refused, not applied over it
-        return body != null && body.getMeta().hasVersionId() ? version(body.getMeta().getVersionId()) : null;
+        return body != null && body.getMeta().hasVersionId()
+                ? version(body.getMeta().getVersionId(), "Task.meta.versionId") : null;
     }
 
-    private static Integer version(String v) {
-        try {
-            return Integer.valueOf(v);
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException("bad version: " + v);
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
+
+    /** A version the client names ({@code where}): a whole number from 1, else 400 naming where it was. */
+    private static Integer version(String v, String where) {
+        if (v == null || !VERSION.matcher(v.strip()).matches()) {
+            throw new InvalidRequestException(where + " must be a version of the Task: a whole number from 1 (the"
+                    + " meta.versionId of the Task as read), or left out; nothing was changed");
         }
+        return Integer.valueOf(v.strip());
     }
 
     /**

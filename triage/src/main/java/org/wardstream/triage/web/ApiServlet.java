@@ -84,8 +84,7 @@ public final class ApiServlet extends HttpServlet {
             Workflow.Action action = Workflow.Action.of(text(body, "action"));
             Outcome outcome = Outcome.of(text(body, "outcome"));
             String note = text(body, "note");
-            String ev = text(body, "expectedVersion");
-            Integer expected = ev == null ? null : Integer.valueOf(ev);
+            Integer expected = expectedVersion(text(body, "expectedVersion"));
             TaskStore.ActionDone done = store.act(user, id, action, outcome, note, expected, "api");
             onChange.accept(done.change());
             resp.setStatus(200);
@@ -111,6 +110,23 @@ public final class ApiServlet extends HttpServlet {
                     : "the database is not available just now; nothing was changed: try again");
         }
     }
+
+    /**
+     * The body's {@code expectedVersion}: the Task's {@code meta.versionId} the action is meant for, a whole number
+     * from 1 (as JSON number or text; a form field is text), or null when absent. Anything else is 400 naming the field
+     * (it answered Java's own words, {@code For input string: "abc"}).
+     */
+    static Integer expectedVersion(String value) {
+        if (value == null) return null;
+        if (!VERSION.matcher(value.strip()).matches()) {
+            throw new IllegalArgumentException("expectedVersion must be the version of the Task the action is meant for:"
+                    + " a whole number from 1, its meta.versionId as read (e.g. 3), or left out; nothing was changed");
+        }
+        return Integer.valueOf(value.strip());
+    }
+
+    /** A version number: 1 to 999,999,999 (an int). */
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
 
     private static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);

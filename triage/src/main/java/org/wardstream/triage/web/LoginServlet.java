@@ -24,6 +24,8 @@ public final class LoginServlet extends HttpServlet {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** A session without a signed-in user (the login form's CSRF token) ends after this idle time. */
     static final int ANONYMOUS_SESSION_SECONDS = 15 * 60;
+    /** Session attribute of the sign-in form: when the lock of the name last refused ends (epoch ms), for its message. */
+    private static final String LOCK_ENDS = "wardstream.lockEnds";
 
     private final transient Users users;
     private final transient Audit audit;
@@ -99,8 +101,8 @@ public final class LoginServlet extends HttpServlet {
                 + "<title>Sign in - wardstream triage</title><link rel=\"stylesheet\" href=\"/login.css\"></head>"
                 + "<body><main class=\"login\"><h1>wardstream triage</h1><h2>Sign in</h2>"
                 + (failed ? "<p class=\"error\" role=\"alert\">" + ("locked".equals(error)
-                        ? "Too many failed sign-ins for this user name: wait " + throttle.lockout().toMinutes()
-                        + " minutes, then try again (or ask an administrator)."
+                        ? lockedMessage((Long) req.getSession().getAttribute(LOCK_ENDS), System.currentTimeMillis(),
+                                throttle.lockout())
                         : "The user name or password is not right.") + "</p>" : "")
                 + "<form method=\"post\" action=\"/login\">"
                 + "<input type=\"hidden\" name=\"_csrf\" value=\"" + token + "\">"
@@ -128,6 +130,7 @@ public final class LoginServlet extends HttpServlet {
         Optional<java.time.Duration> lock = throttle.locked(name);
         if (lock.isPresent()) {
             audit.record(name, "login", null, null, null, lockedOutcome(throttle));
+            session.setAttribute(LOCK_ENDS, System.currentTimeMillis() + lock.get().toMillis());
             resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
             resp.setHeader("Location", "/login?error=locked");
             return;
@@ -138,6 +141,7 @@ public final class LoginServlet extends HttpServlet {
         if (user.isEmpty()) {
             boolean nowLocked = throttle.failed(name);
             audit.record(name, "login", null, null, null, nowLocked ? lockingOutcome(throttle) : "denied");
+            if (nowLocked) session.setAttribute(LOCK_ENDS, System.currentTimeMillis() + throttle.lockout().toMillis());
             resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
             resp.setHeader("Location", nowLocked ? "/login?error=locked" : "/login?error=1");
             return;
@@ -165,6 +169,29 @@ public final class LoginServlet extends HttpServlet {
         }
         resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
         resp.setHeader("Location", "/login");
+    }
+
+    /**
+     * What the form says after a sign-in refused for a lock: when to try again, the minutes left rounded up (from
+     * {@code endsAtMs}, the lock's end, kept in the form's session; unknown: up to the whole lockout). Only the lock's
+     * end lifts it (or a restart of the service): no administrator can, and a new password does not, so the form
+     * sends nobody to one (it said "or ask an administrator" until session 18).
+     */
+    static String lockedMessage(Long endsAtMs, long nowMs, java.time.Duration lockout) {
+        String when;
+        if (endsAtMs == null) {
+            when = "Try again in up to " + minutes(lockout.toMinutes()) + ".";
+        } else if (endsAtMs <= nowMs) {
+            when = "The lock has ended: sign in again.";
+        } else {
+            when = "Try again in " + minutes((endsAtMs - nowMs + 59_999) / 60_000) + ".";
+        }
+        return "Too many failed sign-ins for this user name: it is locked, and every password is refused until the lock"
+                + " ends, the right one too. " + when + " Only waiting lifts the lock (a new password does not).";
+    }
+
+    private static String minutes(long n) {
+        return n == 1 ? "1 minute" : n + " minutes";
     }
 
     /** The audit outcome of a sign-in refused, unchecked, because the name is locked. */

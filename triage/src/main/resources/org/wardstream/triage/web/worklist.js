@@ -64,6 +64,7 @@
     utc: false,
     filters: { type: '', programme: '' },
     source: null,
+    filtered: false,         // the clinician changed a filter: the next worklist read is theirs (keeps the session alive)
     pending: null,           // the action being sent: {id, what}, so that a session found ended says what was lost
     held: new Map(),         // Task id -> draft of a card gone while its alert is still open (filtered out): put back
     unsaved: [],             // drafts of alerts that left the worklist while being written on ("Notes not saved")
@@ -258,12 +259,12 @@
      * The worklist query: open Tasks, most urgent first, then oldest; the first {@link MAX_SHOWN} (Bundle.total says
      * how many match). A backlog beyond that is counted on the page and narrowed with the filters.
      */
-    worklist: () => {
+    worklist: (background = true) => {
       const q = new URLSearchParams({ status: 'requested,accepted,in-progress', _sort: '-priority,authored-on',
         _count: String(MAX_SHOWN) });
       if (state.filters.type) q.set('episode-type', state.filters.type);
       if (state.filters.programme) q.set('programme', state.filters.programme);
-      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, true);
+      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, background);
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
     /** The newest {@link HISTORY_PAGE} versions (the service's largest page); older ones through the Bundle's next link. */
@@ -884,9 +885,12 @@
 
   async function loadOnce(quiet) {
     const generation = state.generation;
+    // a refresh is the page's own (background), except the one a filter change asked for: that one is the clinician's
+    const own = state.filtered;
+    state.filtered = false;
     let data;
     try {
-      data = await api.worklist();
+      data = await api.worklist(!own);
       showError(null);
     } catch (e) {
       showError('The worklist could not be refreshed (' + e.message + '). It will try again.');
@@ -1354,6 +1358,7 @@
     state.filters.type = $('#filter-type').value;
     state.filters.programme = $('#filter-programme').value;
     state.generation++;
+    state.filtered = true;
     load(true);
   }
 

@@ -1,13 +1,15 @@
-package org.wardstream.equity;
+package org.wardstream.contract;
 
 import java.util.Locale;
 
 /**
  * The one figure of clinician time per alert wardstream plans with: the commissioners' report's alert burden
- * ({@code ./wardstream report}, "Alert burden and clinician time") and the what-if's workload estimate (the default
- * of {@code whatif --minutes-per-alert}) both read {@link #MINUTES_PER_ALERT}, and both print it with
- * {@link #BASIS}. (They used 15 and 10: operators and commissioners were shown different clinician hours for the
- * same alert rate.)
+ * ({@code ./wardstream report}, "Alert burden and clinician time"), the what-if's workload estimate (the default
+ * of {@code whatif --minutes-per-alert}) and the simulator's team sizing for the demo ({@code TriageTeam.sizedFor})
+ * all read {@link #MINUTES_PER_ALERT}; the report and the what-if print it with {@link #BASIS}. (The report and the
+ * what-if used 15 and 10 until session 17: operators and commissioners were shown different clinician hours for
+ * the same alert rate; the simulator kept its own copy until session 18.) It lives here, in {@code schemas}, the
+ * one module the simulator and the report ({@code equity}) both depend on.
  */
 public final class ClinicianTime {
     /** Planned clinician minutes per alert. */
