@@ -67,6 +67,10 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       interval, on the first evidence (UPDATE, or START merged) an interval after the last notification; for
  *       device-offline, whose evidence is the silence itself, on a TICK. Never on time alone for an episode whose data
  *       have stopped.</li>
+ *   <li><b>AF across a gap in the data</b> (rule parameter {@code dataGapBridge}): the analyser's close for missing
+ *       data ({@link Transition#DATA_GAP}) is held; AF found again as the data resume, with no regular rhythm in
+ *       between, is the same episode (a record-only UPDATED), otherwise it closes at its last evidence
+ *       ({@link #holdForDataGap}, {@link #afterDataGap}).</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
  *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
@@ -152,7 +156,7 @@ public final class EpisodeLifecycle {
 
     /**
      * The next device time at which a TICK can change something (episode window, pending minimum duration,
-     * re-notification), or {@link Long#MIN_VALUE}; the Flink layer registers an event-time timer there.
+     * re-notification, an AF close held for a data gap), or {@link Long#MIN_VALUE}; the Flink layer registers an event-time timer there.
      */
     public static long nextTimerMs(EpisodeState s, Rule rule) {
         long next = NO_TIME;
