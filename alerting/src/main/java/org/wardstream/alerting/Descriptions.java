@@ -147,7 +147,8 @@ final class Descriptions {
         String reason = c.reason() == null || c.reason().isBlank() ? null : c.reason().strip();
         return switch (c.kind()) {
             case OPENED -> reason == null ? "New alert." : "New alert (" + reason + ").";
-            case UPDATED -> "Still ongoing (reminder).";
+            case UPDATED -> reason == null || reason.equals(AlertChange.STILL_ONGOING) ? "Still ongoing (reminder)."
+                    : "Updated: " + reason + ".";
             case ESCALATED -> "Escalated to " + c.severity().code() + (reason == null ? "" : ": " + reason)
                     + (c.ended() ? " (confirmed after the episode ended; review still required)." : ".");
             case CLOSED -> switch (c.type()) {

@@ -56,6 +56,9 @@ final class Evidence {
             new Spec("onsetBarWithoutRateRise", "af-onset-bar-without-rate-rise",
                     "AF onset bar without a rise in heart rate, set for this patient (the validated bar is "
                     + org.wardstream.rhythm.RhythmParameters.DEFAULTS.steadyOnsetThreshold() + ")", null, null, "1", 1, 2),
+            new Spec("noDataMinutes", "no-data-duration",
+                    "Time without usable data (device off, charging or not sending) before the AF was seen again",
+                    null, null, "min", 1, 0),
             new Spec("pauseMs", "pause-duration", "Pause (longest RR interval)", null, null, "s", 0.001, 3),
             new Spec("stillMinutes", "still-duration", "Time worn without movement", null, null, "min", 1, 1),
             new Spec("limitMinutes", "still-limit", "Stillness limit for this time of day", null, null, "min", 1, 1),

@@ -10,10 +10,12 @@ import java.util.Map;
  * Bundle (Observation + Task + Provenance) in the Flink layer.
  *
  * @param kind                  OPENED, UPDATED (re-notification while open), ESCALATED (severity raised) or CLOSED
- * @param notifyTeam            whether the triage team is to be notified. False only for CLOSED of rules without
+ * @param notifyTeam            whether the triage team is to be notified. False for CLOSED of rules without
  *                              {@code notifyOnClose}: a record-only change that finalises the Observation
  *                              (status final, effectivePeriod.end) and feeds the episodes topic, but must not page
- *                              anyone ("no back-to-normal noise")
+ *                              anyone ("no back-to-normal noise"); and for the UPDATED of an AF alert whose data
+ *                              resumed after a gap with the AF still present ({@link #afAfterNoData}): the record
+ *                              says so, the alert the team has is unchanged
  * @param episodeId             deterministic id ({@link EpisodeIds}), with the detector version that started the episode
  * @param detectorVersion       the detector of this change's own transition (the Provenance's author): after an upgrade
  *                              it can be newer than the version in the episode id
@@ -51,6 +53,37 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
      * restarted there, and an episode that goes on is a new episode (alerted, or held back by the cool-down).
      */
     public static final String CLOCK_RESTART = "data from an earlier time came after later data (a device clock set back, or a late upload): analysis restarted from that time";
+
+    /**
+     * The reason of the (record-only) update of an AF alert whose data stopped for a while (the watch off, charging)
+     * and, when they resumed, showed AF again with no regular rhythm in between: the same episode going on.
+     */
+    public static String afAfterNoData(long gapMs) {
+        return "data resumed after " + minutesOf(gapMs) + " without data; AF still present (the same episode)";
+    }
+
+    /**
+     * The reason of the close of an AF alert whose data stopped and, when they resumed, did not show AF again within
+     * 10 min (or showed a regular rhythm first): it closes at its last evidence, before the data stopped.
+     */
+    public static String afNotFoundAfterNoData(long gapMs) {
+        return "no data for " + minutesOf(gapMs) + "; AF not found again when the data resumed";
+    }
+
+    /**
+     * The reason of the close of an AF alert whose data stopped for longer than the rule's {@code dataGapBridge}: whether
+     * AF went on is not known; it closes at its last evidence, and AF found after it is a new alert.
+     */
+    public static String noDataStatusUnknown(long gapMs) {
+        return "AF status unknown: no data for " + minutesOf(gapMs);
+    }
+
+    /** "15 min", "2 h 5 min", "3 h" (rounded to the minute). */
+    static String minutesOf(long ms) {
+        long min = Math.round(ms / 60_000.0);
+        if (min < 60) return min + " min";
+        return min / 60 + " h" + (min % 60 == 0 ? "" : " " + min % 60 + " min");
+    }
 
     /**
      * Whether the episode has ended: every CLOSED, and an ESCALATED that a compound pattern confirmed only after

@@ -67,6 +67,10 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       interval, on the first evidence (UPDATE, or START merged) an interval after the last notification; for
  *       device-offline, whose evidence is the silence itself, on a TICK. Never on time alone for an episode whose data
  *       have stopped.</li>
+ *   <li><b>AF across a gap in the data</b> (rule parameter {@code dataGapBridge}): the analyser's close for missing
+ *       data ({@link Transition#DATA_GAP}) is held; AF found again as the data resume, with no regular rhythm in
+ *       between, is the same episode (a record-only UPDATED), otherwise it closes at its last evidence
+ *       ({@link #holdForDataGap}, {@link #afterDataGap}).</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
  *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
@@ -90,6 +94,7 @@ public final class EpisodeLifecycle {
         Rule rule = rules.rule(t.type());
         List<AlertChange> out = new ArrayList<>(2);
         closeExpiredWindow(s, t, rule, out);
+        t = afterDataGap(s, t, rule, out);
         promoteIfSustained(s, t, rule, out);
         switch (t.kind()) {
             case START -> {
@@ -105,7 +110,9 @@ public final class EpisodeLifecycle {
                 if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
                 renotify(s, t, rule, out);
             }
-            case END -> end(s, t, t.atMs(), rule, out);
+            case END -> {
+                if (!holdForDataGap(s, t, rule, out)) end(s, t, t.atMs(), rule, out);
+            }
         }
         if (t.kind() != Transition.Kind.END) applyPendingIfCovered(s, t, rule, out);
         return out;
@@ -149,7 +156,7 @@ public final class EpisodeLifecycle {
 
     /**
      * The next device time at which a TICK can change something (episode window, pending minimum duration,
-     * re-notification), or {@link Long#MIN_VALUE}; the Flink layer registers an event-time timer there.
+     * re-notification, an AF close held for a data gap), or {@link Long#MIN_VALUE}; the Flink layer registers an event-time timer there.
      */
     public static long nextTimerMs(EpisodeState s, Rule rule) {
         long next = NO_TIME;
@@ -162,7 +169,88 @@ public final class EpisodeLifecycle {
             next = min(next, s.lastNotifiedMs + rule.renotify().interval().toMillis());
         }
         if (s.phase == SUPPRESSED && !renotifiedByEvidence(rule)) next = min(next, sustainedAtMs(s, rule));
+        if (s.dataResumedMs != NO_TIME) next = min(next, s.dataResumedMs + DATA_RESUMED_WINDOW_MS);
         return next;
+    }
+
+    /**
+     * How long after the data resumed an AF episode whose close for the data gap is held waits to be found again
+     * ({@link #afterDataGap}). The RR analyser opens AF after 5 irregular 8-beat segments whose evidence reaches the onset
+     * bar, about 40 beats (under a minute at 40/min and faster); 10 min, the analyser's own bridge, leaves room for
+     * segments with too few clean beats to judge while the watch settles. Then the alert closes at its last evidence.
+     */
+    static final long DATA_RESUMED_WINDOW_MS = 10 * 60_000L;
+
+    /**
+     * An AF END for a data gap ({@link Transition#DATA_GAP}: no usable data for longer than the RR analyser's 10-min
+     * bridge, found when the data resumed) of an alerted or held-back episode is not taken as the episode's end: only
+     * the data stopped. Up to the rule's {@code dataGapBridge} (2 h) without data the close is held (nothing is
+     * emitted; {@link EpisodeState#dataResumedMs}) until {@link #afterDataGap} decides it; after a longer gap the
+     * alert closes at its last evidence, "AF status unknown: no data for ..." (record-only, as every AF close), and AF
+     * found later is a new episode. A pending episode (not yet its minimum duration) ends as before.
+     *
+     * @return whether the END was dealt with here
+     */
+    private static boolean holdForDataGap(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        Double minutes = t.evidence().get(Transition.NO_DATA_MINUTES);
+        if (!Transition.DATA_GAP.equals(t.condition()) || minutes == null || !Double.isFinite(minutes)
+                || (s.phase != OPEN && s.phase != SUPPRESSED) || !rule.parameters().containsKey(RuleSchema.DATA_GAP_BRIDGE)) {
+            return false;
+        }
+        long gapMs = Math.round(minutes * 60_000);
+        s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
+        if (gapMs > rule.millis(RuleSchema.DATA_GAP_BRIDGE)) {
+            end(s, t, t.atMs(), rule, out, AlertChange.noDataStatusUnknown(gapMs));
+        } else {
+            s.dataResumedMs = t.atMs() + gapMs;
+        }
+        return true;
+    }
+
+    /**
+     * Decides an AF close held for a data gap ({@link #holdForDataGap}) on the next transition:
+     * <ul>
+     *   <li>AF found again with no regular rhythm judged since the data resumed (a START back-dated to the resumption
+     *       at the latest: the analyser dates a run that began with the first segment judged after a restart from the
+     *       restart) is the same episode going on: an alerted one is UPDATED, record-only, "data resumed after N min
+     *       without data; AF still present" (no new alert, no close); a held-back one stays held back. The START goes on
+     *       as an UPDATE of the episode (returned).</li>
+     *   <li>A START dated after the resumption (a regular rhythm was judged in between), any other END or UPDATE, or
+     *       time reaching {@link #DATA_RESUMED_WINDOW_MS} after the resumption without AF found again: the episode
+     *       closes at its last evidence, before the data stopped, with the reason that AF was not found again; then the
+     *       transition is applied as usual (a START: a new episode, held back by the cool-down from that close).</li>
+     * </ul>
+     * A pattern escalation, or a TICK before the window ends, leaves it held.
+     */
+    private static Transition afterDataGap(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.dataResumedMs == NO_TIME) return t;
+        long resumed = s.dataResumedMs;
+        long gapMs = resumed - s.lastEvidenceMs;
+        boolean start = t.kind() == Transition.Kind.START;
+        // back-dated into the gap or to the resumption, never before the episode's last evidence (that would be data on
+        // an earlier clock: ArrivalOrder's restart)
+        if (start && t.episodeStartMs() > s.lastEvidenceMs && t.episodeStartMs() <= resumed) {
+            s.dataResumedMs = NO_TIME;
+            Map<String, Double> evidence = new TreeMap<>();
+            Double rate = t.evidence().get("onsetRateBpm");
+            if (rate != null) evidence.put("meanRateBpm", rate);
+            evidence.put(Transition.NO_DATA_MINUTES, gapMs / 60_000.0);
+            Transition going = new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, t.atMs(), null,
+                    t.detectorVersion(), evidence, t.programme());
+            if (s.phase == OPEN) {
+                s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
+                out.add(change(AlertChange.Kind.UPDATED, false, s, going, rule, null, AlertChange.afAfterNoData(gapMs)));
+            }
+            return going;
+        }
+        boolean waiting = t.kind() == Transition.Kind.ESCALATE
+                || t.kind() == Transition.Kind.TICK && t.atMs() < resumed + DATA_RESUMED_WINDOW_MS;
+        if (waiting) return t;
+        long end = s.lastEvidenceMs;
+        Transition closing = new Transition(t.patient(), t.type(), Transition.Kind.END, NO_TIME, end, null,
+                t.detectorVersion(), Map.of(Transition.NO_DATA_MINUTES, gapMs / 60_000.0), t.programme());
+        end(s, closing, end, rule, out, AlertChange.afNotFoundAfterNoData(gapMs));
+        return t;
     }
 
     /**
@@ -441,6 +529,11 @@ public final class EpisodeLifecycle {
     }
 
     private static void end(EpisodeState s, Transition t, long endMs, Rule rule, List<AlertChange> out) {
+        end(s, t, endMs, rule, out, null);
+    }
+
+    /** {@link #end(EpisodeState, Transition, long, Rule, List)}, an alerted episode's close with {@code reason} if not null. */
+    private static void end(EpisodeState s, Transition t, long endMs, Rule rule, List<AlertChange> out, String reason) {
         // a held escalation that this episode covers applies before it closes (as if it had arrived in order); one
         // for an episode that never reached its minimum duration goes with it
         if (s.phase != IDLE && s.pendingMask != 0 && s.pendingRefersToMs >= s.episodeStartMs
@@ -453,7 +546,7 @@ public final class EpisodeLifecycle {
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
             boolean restart = Transition.CLOCK_RESTART.equals(t.condition());
             AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs,
-                    restart ? AlertChange.CLOCK_RESTART : closeReason(rule));
+                    restart ? AlertChange.CLOCK_RESTART : reason != null ? reason : closeReason(rule));
             out.add(closed);
             if (confirmedAfterTheEnd(rule)) {
                 s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
@@ -488,6 +581,7 @@ public final class EpisodeLifecycle {
         s.escalatedMask = 0;
         s.openingEvidence = new TreeMap<>();
         s.escalationEvidence = new TreeMap<>();
+        s.dataResumedMs = NO_TIME;
     }
 
     private static void closeExpiredWindow(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {

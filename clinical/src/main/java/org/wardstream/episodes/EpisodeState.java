@@ -28,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 10;
+    private static final byte FORMAT_VERSION = 11;
+    /** The format before an AF close for a data gap could be held ({@link #dataResumedMs}), still read. */
+    private static final byte FORMAT_VERSION_10 = 10;
     /** The format before the episode id schemes were kept (every id left the programme out), still read. */
     private static final byte FORMAT_VERSION_9 = 9;
     /** The format before whether the last alert closed for a clock restart was kept, still read. */
@@ -50,7 +52,7 @@ public final class EpisodeState extends CompactState {
     public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
             + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
-            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3;
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -138,6 +140,12 @@ public final class EpisodeState extends CompactState {
     public byte idScheme;
     public byte lastIdScheme;
     public byte lastSuppressedIdScheme;
+    /**
+     * An alerted (or held-back) AF episode whose close for a data gap is held ({@link EpisodeLifecycle}): when the data
+     * resumed (the first beat after the gap; the episode's last evidence, {@link #lastEvidenceMs}, is where it closes if
+     * it does not go on), or NO_TIME when no close is held. NO_TIME in state of format 10 and older.
+     */
+    public long dataResumedMs = NO_TIME;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -176,6 +184,7 @@ public final class EpisodeState extends CompactState {
         out.writeByte(idScheme);
         out.writeByte(lastIdScheme);
         out.writeByte(lastSuppressedIdScheme);
+        out.writeLong(dataResumedMs);
     }
 
     /**
@@ -211,7 +220,7 @@ public final class EpisodeState extends CompactState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -253,10 +262,13 @@ public final class EpisodeState extends CompactState {
         if (v >= FORMAT_VERSION_9) {
             s.lastClosedByRestart = in.readBoolean();
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_10) {
             s.idScheme = readIdScheme(in);
             s.lastIdScheme = readIdScheme(in);
             s.lastSuppressedIdScheme = readIdScheme(in);
+        }
+        if (v >= FORMAT_VERSION) {
+            s.dataResumedMs = in.readLong();
         }
         return s;
     }

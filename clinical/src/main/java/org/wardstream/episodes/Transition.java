@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * @param episodeStartMs  START: when the episode began (may be back-dated, e.g. AF onset); otherwise ignored
  * @param atMs            when this transition happened (END: the episode end)
  * @param condition       ESCALATE (or START opening directly escalated): the rule's escalation condition; END:
- *                        {@link #CLOCK_RESTART} when the analysis restarted on an earlier clock, otherwise null
+ *                        {@link #CLOCK_RESTART} when the analysis restarted on an earlier clock, {@link #DATA_GAP} when
+ *                        the AF analyser closed the episode because data were missing (its evidence says for how long),
+ *                        otherwise null
  * @param detectorVersion version of the detector that produced it (a START's is part of the id of the episode it starts)
  * @param evidence        evidence values (e.g. minRateBpm, meanRateBpm, maxRateBpm, pauseMs), sorted by name
  * @param programme       the programme that issued the pseudonym (the other half of the patient's key: the same
@@ -36,6 +38,16 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
      * analysis restarted there ({@link org.wardstream.arrival.ArrivalOrder}): its close says so.
      */
     public static final String CLOCK_RESTART = "clock-restart";
+
+    /**
+     * The condition of an AF END that the RR analyser gave because no usable data came for longer than its bridge
+     * (10 min: a watch taken off, charged, out of range), found when the data resumed: the episode may well go on. Its
+     * evidence {@link #NO_DATA_MINUTES} says how long the data were missing (from the END's time, the last clean beat,
+     * to the first beat after the gap). The lifecycle holds such a close ({@link EpisodeLifecycle}).
+     */
+    public static final String DATA_GAP = "data-gap";
+    /** Evidence of a {@link #DATA_GAP} END (and of the changes it leads to): minutes without usable data. */
+    public static final String NO_DATA_MINUTES = "noDataMinutes";
 
     public Transition {
         Objects.requireNonNull(patient, "patient");

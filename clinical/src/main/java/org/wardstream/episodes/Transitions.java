@@ -73,7 +73,8 @@ public final class Transitions {
     /**
      * AfOnset -> AF START (onsetRateBpm: the mean ventricular rate over the confirming segments, not of the episode);
      * RhythmSegment during AF -> AF UPDATE (meanRateBpm of
-     * that segment); AfOffset -> AF END; PauseEvent -> pause START.
+     * that segment); AfOffset -> AF END (for a data gap: condition {@link Transition#DATA_GAP}, with how long the data
+     * were missing); PauseEvent -> pause START.
      */
     public static List<Transition> fromRhythm(String patient, RhythmEvent e) {
         return fromRhythm(patient, e, RhythmRuleParameters.OwnOnsetBars.NONE);
@@ -98,6 +99,13 @@ public final class Transitions {
         if (e instanceof RhythmSegment seg && seg.afActive()) {
             return List.of(Transition.update(patient, EpisodeType.ATRIAL_FIBRILLATION, seg.endMs(), RHYTHM_DETECTOR_VERSION,
                     Map.of("meanRateBpm", seg.meanRateBpm())));
+        }
+        if (e instanceof AfOffset off && off.reason() == AfOffset.Reason.DATA_GAP) {
+            // closed for missing data, found when the data resumed (emittedAtMs): the lifecycle decides whether the
+            // episode goes on
+            return List.of(new Transition(patient, EpisodeType.ATRIAL_FIBRILLATION, Transition.Kind.END, Long.MIN_VALUE,
+                    off.offsetMs(), Transition.DATA_GAP, RHYTHM_DETECTOR_VERSION,
+                    Map.of(Transition.NO_DATA_MINUTES, (off.emittedAtMs() - off.offsetMs()) / 60_000.0)));
         }
         if (e instanceof AfOffset off) {
             return List.of(Transition.end(patient, EpisodeType.ATRIAL_FIBRILLATION, off.offsetMs(), RHYTHM_DETECTOR_VERSION,

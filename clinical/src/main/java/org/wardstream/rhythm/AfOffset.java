@@ -6,7 +6,8 @@ package org.wardstream.rhythm;
  * @param onsetMs     the onset of the episode that ended (as in its {@link AfOnset})
  * @param offsetMs    estimated end of the episode in beat time: the start of the first of the regular
  *                    segments that confirmed the offset, or the last beat before a data gap
- * @param emittedAtMs beat time at which the offset was confirmed
+ * @param emittedAtMs beat time at which the offset was confirmed (after a data gap: the first beat after it, when the
+ *                    data resumed)
  * @param reason      why the episode ended
  */
 public record AfOffset(long onsetMs, long offsetMs, long emittedAtMs, Reason reason) implements RhythmEvent {

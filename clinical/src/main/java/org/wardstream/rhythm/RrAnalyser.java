@@ -145,7 +145,7 @@ public final class RrAnalyser {
         }
         if (missingMs > p.afMaxBridgeMs() && s.afActive) {
             long end = s.lastCleanBeatMs != RrAnalyserState.NO_TIME ? s.lastCleanBeatMs : s.afOnsetMs;
-            closeAf(s, end, s.lastBeatMs, AfOffset.Reason.DATA_GAP, sink);
+            closeAf(s, end, beatTimeMs, AfOffset.Reason.DATA_GAP, sink); // confirmed by the beat that ended the gap
         }
         if (missingMs > p.gapResetMs()) {
             resetEvidence(s);

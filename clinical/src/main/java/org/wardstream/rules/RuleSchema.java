@@ -36,6 +36,15 @@ public final class RuleSchema {
     /** Escalation condition of pause: stillness starts within stillnessWithin of the pause and lasts stillnessMinDuration. */
     public static final String FOLLOWED_BY_STILLNESS = "followedByStillness";
 
+    /**
+     * Parameter of atrial-fibrillation: AF found again after at most this long without data (the watch off, charging),
+     * with no regular rhythm seen in between, continues the open alert; after a longer gap the alert closes ("AF status
+     * unknown") and AF found later is a new alert ({@link org.wardstream.episodes.EpisodeLifecycle}).
+     */
+    public static final String DATA_GAP_BRIDGE = "dataGapBridge";
+    /** The AF rule's {@link #DATA_GAP_BRIDGE} when a rule file leaves it out (files from before it was added). */
+    public static final Duration DEFAULT_DATA_GAP_BRIDGE = Duration.ofHours(2);
+
     /** One check across parameters; returns (parameter, reason) problems. */
     interface CrossCheck {
         void check(Map<String, Double> p, List<String[]> problems);
@@ -55,7 +64,8 @@ public final class RuleSchema {
                 number("onsetProbability", 0.5, 0.99, PROBABILITY),
                 number("onsetProbabilityWithoutRateRise", 0.5, 0.99, PROBABILITY),
                 number("fastRateBpm", 80, 200, BPM),
-                duration("fastRateMinDuration", Duration.ofMinutes(1), Duration.ofHours(2), MINUTES));
+                duration("fastRateMinDuration", Duration.ofMinutes(1), Duration.ofHours(2), MINUTES),
+                duration(DATA_GAP_BRIDGE, Duration.ofMinutes(10), Duration.ofHours(24), MINUTES));
         put(EpisodeType.TACHYCARDIA, Set.of(), List.of(),
                 number("rateBpm", 60, 250, BPM),
                 duration("minDuration", Duration.ofMinutes(1), Duration.ofHours(2), MINUTES),
@@ -101,12 +111,14 @@ public final class RuleSchema {
      * ({@code onsetProbability}, added 2026-12-06) defaults to the shipped AF model's onset threshold, the value it was
      * cross-validated with, so that a site's rule copy from before it keeps loading and runs as it did; so does the onset
      * bar of a run without a rise in rate ({@code onsetProbabilityWithoutRateRise}, the rate-rise gate's, added the same
-     * day: {@link org.wardstream.rhythm.RhythmParameters#STEADY_ONSET_THRESHOLD}).
+     * day: {@link org.wardstream.rhythm.RhythmParameters#STEADY_ONSET_THRESHOLD}); and how long a data gap an open AF
+     * alert bridges ({@link #DATA_GAP_BRIDGE}, added 2026-12-07: {@link #DEFAULT_DATA_GAP_BRIDGE}).
      */
     public static Map<String, Double> defaulted(EpisodeType type) {
         return type == EpisodeType.ATRIAL_FIBRILLATION
                 ? Map.of("onsetProbability", org.wardstream.rhythm.AfModel.DEFAULT.onsetThreshold(),
-                        "onsetProbabilityWithoutRateRise", org.wardstream.rhythm.RhythmParameters.STEADY_ONSET_THRESHOLD)
+                        "onsetProbabilityWithoutRateRise", org.wardstream.rhythm.RhythmParameters.STEADY_ONSET_THRESHOLD,
+                        DATA_GAP_BRIDGE, (double) DEFAULT_DATA_GAP_BRIDGE.toMillis())
                 : Map.of();
     }
 

@@ -498,9 +498,10 @@ class EpisodeLifecycleTest {
         Run r = new Run().on(start(EpisodeType.TACHYCARDIA, T0, T0 + 10 * MIN));
         byte[] bytes = r.s.toBytes();
         // + 16: the latest evidence's receipt and delay (format 7); + 3 + 15: the detector version that started the
-        // episode and those of the last alerted and suppressed episodes, none here (format 8)
+        // episode and those of the last alerted and suppressed episodes, none here (format 8); + 8: when the data
+        // resumed while an AF close is held for a data gap (format 11)
         assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE)
-                .isLessThan(100 + 3 + 16 + 3 + DV.length());
+                .isLessThan(100 + 3 + 16 + 3 + DV.length() + 8);
         EpisodeState back = EpisodeState.fromBytes(bytes);
         assertThat(back).isEqualTo(r.s);
         assertThat(EpisodeLifecycle.onTransition(back, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES))

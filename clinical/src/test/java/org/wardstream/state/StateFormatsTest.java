@@ -213,8 +213,8 @@ class StateFormatsTest {
     void episodeStateReadsFormats4And3() {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
-        byte[] now = s.toBytes(); // written back in the current format (8: the detector versions that started episodes)
-        assertThat(now[0]).isEqualTo((byte) 10);
+        byte[] now = s.toBytes(); // written back in the current format (11: an AF close held for a data gap)
+        assertThat(now[0]).isEqualTo((byte) 11);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -229,11 +229,12 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 10: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
-        // detector versions (format 8), no close for a clock restart (format 9) and no id schemes (format 10)
+        // written back in format 11: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
+        // detector versions (format 8), no close for a clock restart (format 9), no id schemes (format 10) and no held
+        // close (format 11)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 10);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 11);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -244,9 +245,9 @@ class StateFormatsTest {
         assertThat(s.lastSuppressedEvidence).containsEntry("irregularity", 0.37);
         assertThat(s.evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(s.evidenceDelayedByMs).isZero();
-        // written back in format 8: the same bytes, then no receipt and no delay of the latest evidence
+        // written back in format 11: the same bytes, then no receipt and no delay of the latest evidence, ...
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 10);
+        assertThat(now[0]).isEqualTo((byte) 11);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -261,11 +262,13 @@ class StateFormatsTest {
         assertThat(s.evidenceDelayedByMs).isEqualTo(240_000L);
         assertThat(s.detectorVersion).isNull();
         assertThat(s.lastDetectorVersion).isNull();
-        // written back in format 8: the same bytes, then three absent detector versions
+        // written back in format 11: the same bytes, then three absent detector versions, no close for a clock
+        // restart, three unrecorded id schemes and no held close (NO_TIME)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 10);
+        assertThat(now[0]).isEqualTo((byte) 11);
         assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
-        assertThat(Arrays.copyOfRange(now, v7.length, now.length)).containsExactly(0, 0, 0, 0, 0, 0, 0);
+        assertThat(Arrays.copyOfRange(now, v7.length, now.length))
+                .containsExactly(0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -279,10 +282,11 @@ class StateFormatsTest {
         assertThat(s.lastDetectorVersion).isEqualTo("wardstream-rr-analyser/5");
         assertThat(s.lastSuppressedDetectorVersion).isNull();
         assertThat(s.lastClosedByRestart).isFalse();
-        // written back in format 10: the same bytes, then whether the last alert closed for a clock restart (no,
-        // format 9) and three unrecorded id schemes (format 10)
+        // written back in format 11: the same bytes, then whether the last alert closed for a clock restart (no,
+        // format 9), three unrecorded id schemes (format 10) and no held close (format 11)
         byte[] v10 = Arrays.copyOf(v8, v8.length + 4);
         v10[0] = 10;
+        v10 = withoutHeldClose(v10);
         assertThat(s.toBytes()).isEqualTo(v10);
         EpisodeState v7 = EpisodeState.fromBytes(fixture("EpisodeState-v7"));
         v7.detectorVersion = "wardstream-rr-analyser/6";
@@ -348,10 +352,10 @@ class StateFormatsTest {
         assertThat(s.detectorVersion).isEqualTo("wardstream-rr-analyser/6");
         assertThat(EpisodeState.schemeOf(s.idScheme)).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
         assertThat(EpisodeState.schemeOf(s.lastIdScheme)).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
-        // written back in format 10: the same bytes, then three unrecorded id schemes
+        // written back in format 11: the same bytes, then three unrecorded id schemes and no held close
         byte[] v10 = Arrays.copyOf(v9, v9.length + 3);
         v10[0] = 10;
-        assertThat(s.toBytes()).isEqualTo(v10);
+        assertThat(s.toBytes()).isEqualTo(withoutHeldClose(v10));
 
         String programme = "cardiac-north", patient = "patient-0001", dv = "wardstream-rr-analyser/6";
         EpisodeType af = EpisodeType.ATRIAL_FIBRILLATION;
@@ -395,6 +399,41 @@ class StateFormatsTest {
         assertThat(promoted).extracting(AlertChange::episodeId).containsOnly(EpisodeIds.of(EpisodeIds.SCHEME_PSEUDONYM,
                 programme, patient, af, "wardstream-rr-analyser/5", suppressedStart));
         assertThat(EpisodeState.fromBytes(again.toBytes()).lastIdScheme).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
+    }
+
+    /** Format-10 bytes as format 11 writes the same state: no AF close held for a data gap (NO_TIME appended). */
+    private static byte[] withoutHeldClose(byte[] v10) {
+        byte[] v11 = Arrays.copyOf(v10, v10.length + 8);
+        v11[0] = 11;
+        v11[v10.length] = (byte) 0x80;
+        return v11;
+    }
+
+    @Test
+    void episodeStateReadsFormat10AndFormat11KeepsAHeldClose() {
+        // format 10: the v9 state with its id schemes; read, nothing held, written back in format 11
+        byte[] v10 = fixture("EpisodeState-v10");
+        EpisodeState s = episodeStateOfTheFixtures(v10);
+        assertThat(s.idScheme).isEqualTo(EpisodeIds.SCHEME_PROGRAMME);
+        assertThat(s.lastIdScheme).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
+        assertThat(s.dataResumedMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(s.toBytes()).isEqualTo(withoutHeldClose(v10));
+        // format 11: the same with an AF close held for a data gap, the data resumed 15 min after its last evidence
+        byte[] v11 = fixture("EpisodeState-v11");
+        EpisodeState held = episodeStateOfTheFixtures(v11);
+        assertThat(held.dataResumedMs).isEqualTo(1_772_442_600_000L).isEqualTo(held.lastEvidenceMs + 15 * 60_000L);
+        assertThat(held.toBytes()).isEqualTo(v11);
+        s.dataResumedMs = held.dataResumedMs;
+        assertThat(s).isEqualTo(held);
+        // the held close decided after the restore: AF found again as the data resumed continues the same alert
+        EffectiveRules rules = Rules.loadClasspath().defaults();
+        List<AlertChange> going = EpisodeLifecycle.onTransition(held, Transition.start("patient-0001",
+                EpisodeType.ATRIAL_FIBRILLATION, held.dataResumedMs, held.dataResumedMs + 40_000L,
+                "wardstream-rr-analyser/7", Map.of("onsetRateBpm", 90.0)).inProgramme("cardiac-north"), rules);
+        assertThat(going).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(AlertChange.Kind.UPDATED);
+            assertThat(c.reason()).startsWith("data resumed after 15 min without data");
+        });
     }
 
     /** Reads an EpisodeState fixture and checks the values every one of them was written with. */

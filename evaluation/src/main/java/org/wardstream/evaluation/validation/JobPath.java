@@ -2,8 +2,10 @@ package org.wardstream.evaluation.validation;
 
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.DetectorPath;
+import org.wardstream.episodes.EpisodeLifecycle;
 import org.wardstream.episodes.EpisodeState;
 import org.wardstream.episodes.Transition;
+import org.wardstream.episodes.Transitions;
 import org.wardstream.detector.DetectorState;
 import org.wardstream.detector.PatientDetector;
 import org.wardstream.detector.PatternCue;
@@ -191,6 +193,7 @@ public final class JobPath {
             }
         };
         for (Batch b : batches(rec)) {
+            heldAfCloseDue(episodes, patient, rules, b.startMs(), o.alerts);
             o.batches++;
             if (b.refusedByIngest()) o.batchesRefusedByIngest++;
             long t = b.startMs();
@@ -206,9 +209,26 @@ public final class JobPath {
             }
             o.maxStateBytes = Math.max(o.maxStateBytes, state.rr.serializedSize());
         }
+        heldAfCloseDue(episodes, patient, rules, Long.MAX_VALUE, o.alertsAtEndOfRecord);
         detector.endOfRecord(state, patient, out);
         DetectorPath.lifecycle(transitions, ty -> state(episodes, ty), rules, o.alertsAtEndOfRecord::add, explained);
         return o;
+    }
+
+    /**
+     * The job's alert stage closes an AF alert held over a data gap on its event-time timer, when no AF was found again
+     * within 10 min of the data resuming ({@link EpisodeLifecycle#nextTimerMs}); here that TICK comes before the first
+     * batch after it is due ({@code byMs}; {@link Long#MAX_VALUE}: the end of the record). No other timer is run here:
+     * the other types' changes are those the next transition shows, as before.
+     */
+    private static void heldAfCloseDue(EpisodeState[] episodes, String patient, EffectiveRules rules, long byMs,
+                                       List<AlertChange> out) {
+        EpisodeState af = state(episodes, EpisodeType.ATRIAL_FIBRILLATION);
+        if (af.dataResumedMs == EpisodeState.NO_TIME) return;
+        long due = EpisodeLifecycle.nextTimerMs(af, rules.rule(EpisodeType.ATRIAL_FIBRILLATION));
+        if (due == Long.MIN_VALUE || due > byMs) return;
+        out.addAll(EpisodeLifecycle.onTransition(af, Transition.tick(patient, EpisodeType.ATRIAL_FIBRILLATION, due,
+                Transitions.RHYTHM_DETECTOR_VERSION).inProgramme(PROGRAMME), rules));
     }
 
     /**
