@@ -172,6 +172,14 @@ public final class DeviceClockOffsets {
         return withOffset;
     }
 
+    /**
+     * Whether no device is remembered (none with an offset, no run under way): then every reading's offset is 0, and
+     * {@link #observe} changes nothing for a lead within the tolerance or below it.
+     */
+    public boolean isEmpty() {
+        return devices.isEmpty();
+    }
+
     /** Devices remembered (with an offset or a run under way). */
     public int size() {
         return devices.size();
