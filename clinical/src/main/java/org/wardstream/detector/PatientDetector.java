@@ -276,6 +276,18 @@ public final class PatientDetector {
     }
 
     /**
+     * The patient's alerting started or resumed at {@code atMs} (enrolled; a pause ended; enrolled again, after
+     * {@link #monitoringChanged}): if no data has come since the detectors last forgot their clocks and none comes by
+     * {@code atMs} plus the device-offline silence limit, device-offline STARTs then, its episode beginning at
+     * {@code atMs} ("no data since monitoring started"), as for a device that stopped sending at {@code atMs}
+     * ({@link WearActivityTracker#watchSilenceFrom}). Without it a device silent from the start would never be
+     * reported: the silence is otherwise counted from the last data.
+     */
+    public void monitoringStarted(DetectorState s, long atMs) {
+        wear.watchSilenceFrom(s.wear, atMs);
+    }
+
+    /**
      * Start of the earliest rhythm or heart-rate episode open now (AF, tachycardia, bradycardia), or
      * {@link ArrivalState#NO_TIME}: a late upload after it does not restart the analysis ({@link ArrivalOrder}).
      */

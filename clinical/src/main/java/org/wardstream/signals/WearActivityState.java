@@ -26,6 +26,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Format 6: format 5's fields, then {@link #activityValidUntilMs} (long): the last activity interval ages out
  * (adversarial probe 17a, D8). Formats 4-5, still read, did not record it ({@link #NO_TIME}): the tracker then ages the
  * interval from its end by the shortest validity.
+ *
+ * <p>Format 7: format 6's fields, then {@link #silenceWatchedFromMs} (long): alerting (re)started with no data since,
+ * so the silence counts from then (device-offline "no data since monitoring started"). Formats 4-6, still read, did
+ * not record it ({@link #NO_TIME}: silence counts from the first data, as then).
  */
 public final class WearActivityState extends CompactState {
 
@@ -35,8 +39,8 @@ public final class WearActivityState extends CompactState {
     public static final int MAX_SOURCES = 4;
     /** The key of the wear carried over from format 4: the last reporting device's, whichever it was. */
     public static final int LEGACY_SOURCE = 0;
-    private static final byte FORMAT_VERSION = 6, FORMAT_5 = 5, FORMAT_4 = 4;
-    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8 + 1 + 8;
+    private static final byte FORMAT_VERSION = 7, FORMAT_6 = 6, FORMAT_5 = 5, FORMAT_4 = 4;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8 + 1 + 8 + 8;
     public static final int MAX_SERIALIZED_SIZE = SERIALIZED_SIZE + MAX_SOURCES * (4 + 1 + 8 + 8);
 
     /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
@@ -67,6 +71,11 @@ public final class WearActivityState extends CompactState {
     public long inactivityFloorMs = NO_TIME;
     /** Still-period start already reported as {@link WearActivityEvent.StillFor} (so it is reported once). */
     public long stillReportedSinceMs = NO_TIME;
+    /**
+     * When the patient's alerting (re)started (enrolled, a pause ended, enrolled again) while no data had come since, or
+     * NO_TIME: the silence counts from then until the first data ({@link WearActivityTracker#watchSilenceFrom}).
+     */
+    public long silenceWatchedFromMs = NO_TIME;
     /** How many devices' wear is remembered (the first entries of the arrays below). */
     public int sourceCount;
     /** Each device's key ({@link #sourceKey(String)}), or {@link #LEGACY_SOURCE}. */
@@ -167,10 +176,11 @@ public final class WearActivityState extends CompactState {
             out.writeLong(sourceDataMs[i]);
         }
         out.writeLong(activityValidUntilMs);
+        out.writeLong(silenceWatchedFromMs);
     }
 
     public static WearActivityState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION, FORMAT_5, FORMAT_4);
+        byte v = CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION, FORMAT_6, FORMAT_5, FORMAT_4);
         WearActivityState s = new WearActivityState();
         s.state = in.readByte();
         if (s.state < 0 || s.state >= ActivityState.values().length) throw new IOException("bad activity state " + s.state);
@@ -204,7 +214,9 @@ public final class WearActivityState extends CompactState {
             s.sourceWearMs[i] = in.readLong();
             s.sourceDataMs[i] = in.readLong();
         }
-        if (v != FORMAT_5) s.activityValidUntilMs = in.readLong();
+        if (v == FORMAT_5) return s;
+        s.activityValidUntilMs = in.readLong();
+        if (v != FORMAT_6) s.silenceWatchedFromMs = in.readLong();
         return s;
     }
 

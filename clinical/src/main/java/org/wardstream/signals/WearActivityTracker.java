@@ -19,7 +19,9 @@ import static org.wardstream.signals.WearActivityState.NO_TIME;
  * <h2>States</h2>
  * <ul>
  *   <li>{@code NO_DATA}: no input of any kind for {@code silenceLimitMs} or longer (it begins, in device
- *       time, at the last data; reported when the silence reaches the limit). The device-offline input.</li>
+ *       time, at the last data; reported when the silence reaches the limit). The device-offline input. Before the
+ *       first data, silence is reported only when watched ({@link #watchSilenceFrom}: the patient's alerting started
+ *       or resumed then): it begins at that time.</li>
  *   <li>{@code NOT_WORN}: the last wear report is off body or charging, or no wear status is known and the
  *       device is not moving. Never inactivity: a watch charging on the bedside table is not a patient lying
  *       still.</li>
@@ -180,6 +182,18 @@ public final class WearActivityTracker {
         return own < 0 ? patient : derive(s.sourceWear[own], s.moving);
     }
 
+    /**
+     * The patient's alerting has started or resumed at {@code fromMs} (enrolled, a pause ended, enrolled again) with no
+     * data since the tracker's clock was last forgotten ({@link #restart}, or a new patient): unless data come by
+     * {@code fromMs} plus the silence limit, the silence is reported then as NO_DATA since {@code fromMs} (a
+     * {@link WearActivityEvent.StateChange} from NO_DATA to NO_DATA: device-offline, "no data since monitoring
+     * started"), as for a device that stopped sending at {@code fromMs}. Ignored when data have come: the silence
+     * counts from the last data.
+     */
+    public void watchSilenceFrom(WearActivityState s, long fromMs) {
+        if (s.lastDataMs == NO_TIME) s.silenceWatchedFromMs = fromMs;
+    }
+
     /** Timer (event time): reports silence (NO_DATA) and the end of waking hours up to {@code nowMs}. */
     public List<WearActivityEvent> onTime(WearActivityState s, long nowMs) {
         List<WearActivityEvent> out = new ArrayList<>(1);
@@ -212,6 +226,7 @@ public final class WearActivityTracker {
         s.lastStepsPerMinute = Float.NaN;
         s.inactivityFloorMs = NO_TIME;
         s.stillReportedSinceMs = NO_TIME;
+        s.silenceWatchedFromMs = NO_TIME;
         for (int i = 0; i < s.sourceCount; i++) { // each device's wear is kept, its clock forgotten
             s.sourceWearMs[i] = NO_TIME;
             s.sourceDataMs[i] = NO_TIME;
@@ -224,7 +239,13 @@ public final class WearActivityTracker {
         long next = NO_TIME;
         if (s.activityState() != ActivityState.NO_DATA && s.lastDataMs != NO_TIME) next = s.lastDataMs + p.silenceLimitMs();
         if (s.inactivityOpen) next = min(next, p.waking().wakingEndOf(s.inactivityStartMs));
-        return next;
+        return min(next, watchedSilenceMs(s));
+    }
+
+    /** When a watched silence before the first data reaches the limit ({@link #watchSilenceFrom}), or NO_TIME. */
+    private long watchedSilenceMs(WearActivityState s) {
+        return s.silenceWatchedFromMs != NO_TIME && s.lastDataMs == NO_TIME
+                && s.activityState() == ActivityState.NO_DATA ? s.silenceWatchedFromMs + p.silenceLimitMs() : NO_TIME;
     }
 
     private interface Update {
@@ -247,6 +268,7 @@ public final class WearActivityTracker {
         if (!late) {
             advance(s, t, sink);
             s.lastDataMs = t;
+            s.silenceWatchedFromMs = NO_TIME; // data came: the silence counts from the last data
             // before this input's own change (in time order); an activity interval itself says what happens from its
             // start on
             expireMovement(s, Math.min(t, sinceHint), sink);
@@ -311,7 +333,8 @@ public final class WearActivityTracker {
             long expire = movementExpiresMs(s);
             if (expire != NO_TIME && expire > s.lastDataMs) expire = NO_TIME;
             long end = s.inactivityOpen ? p.waking().wakingEndOf(s.inactivityStartMs) : NO_TIME;
-            long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? s.lastDataMs + p.silenceLimitMs() : NO_TIME;
+            long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? s.lastDataMs + p.silenceLimitMs()
+                    : watchedSilenceMs(s); // before the first data: only when watched
             long still = NO_TIME;
             if (st == ActivityState.WORN_STILL && s.stillReportedSinceMs != s.stateSinceMs) {
                 long due = s.stateSinceMs + p.stillForMs();
@@ -334,7 +357,9 @@ public final class WearActivityTracker {
                 s.inactivityStartMs = NO_TIME;
                 s.inactivityFloorMs = end;
             } else if (next == silence) {
-                change(s, ActivityState.NO_DATA, silence, s.lastDataMs, sink);
+                boolean watched = s.lastDataMs == NO_TIME;
+                change(s, ActivityState.NO_DATA, silence, watched ? s.silenceWatchedFromMs : s.lastDataMs, sink);
+                if (watched) s.silenceWatchedFromMs = NO_TIME; // reported: NO_DATA until the first data
             } else if (next == still) {
                 s.stillReportedSinceMs = s.stateSinceMs;
                 sink.accept(new WearActivityEvent.StillFor(s.stateSinceMs, still));

@@ -160,11 +160,13 @@ class StateFormatsTest {
         assertThat(s.sourceWear[0]).isEqualTo(WearActivityState.WEAR_ON);
         assertThat(s.sourceWearMs[0]).isEqualTo(s.lastWearMs).isEqualTo(1_772_441_600_000L);
         assertThat(s.sourceDataMs[0]).isEqualTo(s.lastDataMs).isEqualTo(1_772_441_700_000L);
-        // written back in format 6: format 4's bytes, then that one device, then the activity's validity (not recorded)
+        // written back in format 7: format 4's bytes, then that one device, then the activity's validity and the
+        // watched silence (neither recorded)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 6);
+        assertThat(now[0]).isEqualTo((byte) 7);
         assertThat(Arrays.copyOfRange(now, 1, v4.length)).isEqualTo(Arrays.copyOfRange(v4, 1, v4.length));
-        assertThat(now).hasSize(v4.length + 1 + 21 + 8);
+        assertThat(now).hasSize(v4.length + 1 + 21 + 8 + 8);
+        assertThat(s.silenceWatchedFromMs).isEqualTo(WearActivityState.NO_TIME);
         assertThat(s.activityValidUntilMs).isEqualTo(WearActivityState.NO_TIME);
         assertThat(WearActivityState.fromBytes(now)).isEqualTo(s);
         // format 4 without any wear report: no device
@@ -190,11 +192,11 @@ class StateFormatsTest {
         assertThat(s.sourceWearMs[strap]).isEqualTo(1_772_441_600_000L);
         assertThat(s.sourceDataMs[strap]).isEqualTo(WearActivityState.NO_TIME);
         assertThat(s.activityValidUntilMs).as("not recorded by format 5").isEqualTo(WearActivityState.NO_TIME);
-        // written back in format 6: format 5's bytes, then the activity's validity
+        // written back in format 7: format 5's bytes, then the activity's validity and the watched silence
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 6);
+        assertThat(now[0]).isEqualTo((byte) 7);
         assertThat(Arrays.copyOfRange(now, 1, v5.length)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
-        assertThat(now).hasSize(v5.length + 8);
+        assertThat(now).hasSize(v5.length + 8 + 8);
     }
 
     @Test
@@ -206,7 +208,24 @@ class StateFormatsTest {
         assertThat(s.activityValidUntilMs).isEqualTo(1_772_441_950_000L).isEqualTo(s.lastActivityMs + 300_000L);
         v5.activityValidUntilMs = s.activityValidUntilMs;
         assertThat(s).isEqualTo(v5);
-        assertThat(s.toBytes()).isEqualTo(v6);
+        assertThat(s.silenceWatchedFromMs).as("not recorded by format 6").isEqualTo(WearActivityState.NO_TIME);
+        // written back in format 7: format 6's bytes, then the watched silence (none)
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
+        assertThat(now).hasSize(v6.length + 8);
+    }
+
+    @Test
+    void wearActivityStateReadsFormat7() {
+        // format 6's fixture state, alerting started at 1772441000000 with no data since, written by format 7
+        byte[] v7 = fixture("WearActivityState-v7");
+        WearActivityState s = WearActivityState.fromBytes(v7);
+        assertThat(s.silenceWatchedFromMs).isEqualTo(1_772_441_000_000L);
+        WearActivityState v6 = WearActivityState.fromBytes(fixture("WearActivityState-v6"));
+        v6.silenceWatchedFromMs = s.silenceWatchedFromMs;
+        assertThat(s).isEqualTo(v6);
+        assertThat(v6.toBytes()).isEqualTo(v7);
     }
 
     @Test

@@ -46,12 +46,19 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     static final String STATE_NAME = "patient-detector-state";
     /** Its byte-array form before issue 19 (read once per patient after an upgrade). */
     static final String BYTES_STATE_NAME = "patient-detector";
+    /**
+     * The event-time timer of an alerting start that came before the job had any event time ({@link #startAlerting}):
+     * it fires at the first watermark. No detector timer is ever this early (they are device times).
+     */
+    static final long FIRST_WATERMARK = Long.MIN_VALUE + 1;
 
     private final Rules rules;
     private final long enrolmentGraceMs;
     private transient ValueState<PatientProfile> profile;
     private transient DetectorStateHandles state;
     private transient KeyedTimer timer;
+    /** An alerting start waiting for the first watermark: the enrolment's record time, or MIN_VALUE when it had none. */
+    private transient ValueState<Long> alertingStartPending;
     private transient EnrolmentWait<DeviceReading> waitingForEnrolment;
     private transient ProfileRules<PatientDetector> detectors;
     private transient DetectorOutput.Counters counters;
@@ -68,6 +75,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         profile = ctx.getState(new ValueStateDescriptor<>("detector-profile", TypeInformation.of(PatientProfile.class)));
         state = new DetectorStateHandles(ctx);
         timer = new KeyedTimer(ctx.getState(new ValueStateDescriptor<>("detector-timer", Types.LONG)));
+        alertingStartPending = ctx.getState(new ValueStateDescriptor<>("detector-alerting-start-pending", Types.LONG));
         waitingForEnrolment = EnrolmentWait.downstream(ctx, "detector", DeviceReading.class, DeviceReading::publishedMs,
                 enrolmentGraceMs);
         detectors = new ProfileRules<>(rules, PatientDetector::new);
@@ -109,21 +117,57 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         if (update.isTombstone()) {
             profile.clear();
             state.clear();
+            clearAlertingStart(ctx);
             timer.delete(ctx.timerService());
             waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
             PatientProfile before = profile.value();
             profile.update(update.profile);
-            if (before != null && before.alerting() != update.profile.alerting()) {
-                // alerts stop (discharged, withdrawn, paused: the alert stage closes the open ones) or resume: the
-                // detectors forget their open episodes, so data after a re-enrolment start afresh (an episode the
-                // detector kept open would never START again, and the alert stage, which closed it, would stay silent)
+            boolean changed = before != null && before.alerting() != update.profile.alerting();
+            if (changed || before == null && update.profile.alerting()) {
                 DetectorState s = state.load();
                 PatientDetector detector = detectors.of(update.profile);
-                detector.monitoringChanged(s);
+                if (changed) {
+                    // alerts stop (discharged, withdrawn, paused: the alert stage closes the open ones) or resume: the
+                    // detectors forget their open episodes, so data after a re-enrolment start afresh (an episode the
+                    // detector kept open would never START again, and the alert stage, which closed it, would stay
+                    // silent)
+                    detector.monitoringChanged(s);
+                }
+                if (update.profile.alerting()) {
+                    startAlerting(s, detector, ctx); // a device silent from now on raises device-offline
+                } else {
+                    clearAlertingStart(ctx);
+                }
                 save(s, detector, ctx);
             }
             waitingForEnrolment.enrolled(ctx.timerService(), r -> analyse(r, update.profile, ctx, out));
+        }
+    }
+
+    /**
+     * The patient's alerting starts (a new enrolment, ACTIVE) or resumes (a pause ended, enrolled again): the silence
+     * clock starts then ({@link PatientDetector#monitoringStarted}), at the later of the enrolment record's time and
+     * the job's event time (an enrolment read long after it was written, e.g. all of them by a job started without
+     * state, starts it now, not in the past). Before the job has any event time (just started: it cannot tell whether
+     * the patient's data since are still to be read) the start waits for the first watermark ({@link #FIRST_WATERMARK}).
+     */
+    private void startAlerting(DetectorState s, PatientDetector detector, Context ctx) throws Exception {
+        Long recordMs = ctx.timestamp();
+        long eventTime = ctx.timerService().currentWatermark();
+        if (eventTime == Long.MIN_VALUE) {
+            alertingStartPending.update(recordMs == null ? Long.MIN_VALUE : recordMs);
+            ctx.timerService().registerEventTimeTimer(FIRST_WATERMARK);
+        } else {
+            detector.monitoringStarted(s, recordMs == null ? eventTime : Math.max(recordMs, eventTime));
+        }
+    }
+
+    /** Forgets an alerting start still waiting for the first watermark, and its timer. */
+    private void clearAlertingStart(Context ctx) throws Exception {
+        if (alertingStartPending.value() != null) {
+            alertingStartPending.clear();
+            ctx.timerService().deleteEventTimeTimer(FIRST_WATERMARK);
         }
     }
 
@@ -131,6 +175,18 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PatternCue> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) { // the enrolment wait's deadline
             waitingForEnrolment.expire(timestamp, unenrolled(ctx));
+            return;
+        }
+        if (timestamp == FIRST_WATERMARK) { // the job's first event time: a pending alerting start begins
+            Long pending = alertingStartPending.value();
+            alertingStartPending.clear();
+            PatientProfile p = profile.value();
+            if (pending != null && p != null && p.alerting()) {
+                DetectorState s = state.load();
+                PatientDetector detector = detectors.of(p);
+                detector.monitoringStarted(s, Math.max(pending, ctx.timerService().currentWatermark()));
+                save(s, detector, ctx);
+            }
             return;
         }
         timer.fired();

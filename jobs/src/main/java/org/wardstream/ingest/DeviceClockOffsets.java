@@ -16,8 +16,12 @@ import java.util.Map;
  * runs {@code O} ahead sends live readings with a lead of {@code O} minus the delivery delay, and any reading's lead
  * is at most {@code O}. With the device's current offset {@code O} (0: none) and the tolerance {@code T}:
  * <ul>
- *   <li><b>prompt</b>: lead within {@code [O - T, O + T]} ({@code [.., T]} when {@code O = 0}: a normal device);
- *   it confirms the offset in use, and cuts short a run of readings that disagrees with it;</li>
+ *   <li><b>prompt</b>: lead within {@code [O - T, O + T]} ({@code [.., T]} when {@code O = 0}: a normal device).
+ *   With no offset it confirms the device as normal, and cuts short a run of readings that disagrees with it. With an
+ *   offset, a lead within {@link #movedMs} ({@code T / 5}, 1 min at the default tolerance) of {@code O} confirms the
+ *   offset and cuts short any run under way; one further from it is evidence that the clock was set nearer or further
+ *   ahead by less than the tolerance, a <b>candidate</b> like those below (it is still corrected by {@code O} until
+ *   its run is trusted);</li>
  *   <li><b>backlog</b>: lead below {@code -T} (and not prompt): delayed whatever the clock; it says nothing about the
  *   clock and is rebased by the current offset (a backlog uploaded by a device ahead keeps its spacing);</li>
  *   <li><b>candidate</b>: any other lead (ahead of the offset in use by more than the tolerance, or, with an offset,
@@ -30,9 +34,10 @@ import java.util.Map;
  * {@code [-T, T]}) while an offset is in use: that is left uncorrected, so a device whose clock is set right loses
  * nothing while its offset is being dropped. A candidate ahead of the offset in use is still ahead after rebasing,
  * so it is refused {@code future-time} until its run is trusted: a single reading dated days ahead never moves
- * anyone's event time. Limit: a reading within the tolerance of the offset in use is corrected by it, so a clock set
- * from 6 min ahead to 2 min ahead keeps its 6-min correction (readings placed up to the tolerance early) until the
- * estimate is rebuilt.
+ * anyone's event time. A clock set from 6 min ahead to 2 min ahead (its readings within the tolerance of the offset in
+ * use) has the offset dropped after such a run (2 min is within the tolerance: uncorrected, as a normal device), and
+ * one set from 3 days ahead to 3 days less 3 min has it re-estimated; before, both kept the old offset, their
+ * readings placed up to the tolerance early, until the estimate was rebuilt.
  *
  * <p>The estimate lives in memory (one instance per Kafka source reader; a device's records, keyed by programme,
  * patient and source, go to one partition) and holds only devices with an offset or a run under way, at most
@@ -80,12 +85,15 @@ public final class DeviceClockOffsets {
 
     private final Settings settings;
     private final long toleranceMs;
+    /** With an offset in use, a lead more than this from it is evidence the clock moved ({@link #observe}). */
+    private final long movedMs;
     private final LinkedHashMap<String, Device> devices;
     private int withOffset;
 
     public DeviceClockOffsets(Settings settings, Duration tolerance) {
         this.settings = settings;
         this.toleranceMs = tolerance.toMillis();
+        this.movedMs = toleranceMs / 5;
         this.devices = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Device> eldest) {
@@ -123,13 +131,16 @@ public final class DeviceClockOffsets {
         Device d = devices.get(device);
         long offset = d == null ? 0 : d.offset;
         if (prompt(offset, leadMs)) {
-            if (d != null && d.count > 0 && !agrees(d, leadMs)) {
-                d.count = 0;
-                forgetIfIdle(device, d);
+            if (offset == 0 || Math.abs(leadMs - offset) <= movedMs) {
+                // confirms the device as it is: a run that disagrees (with an offset: any run) was not one clock
+                if (d != null && d.count > 0 && (offset != 0 || !agrees(d, leadMs))) {
+                    d.count = 0;
+                    forgetIfIdle(device, d);
+                }
+                return null;
             }
-            return null;
-        }
-        if (leadMs < -toleranceMs) {
+            // within the tolerance of the offset in use but away from it: the clock may have been set, a candidate
+        } else if (leadMs < -toleranceMs) {
             return null; // a backlog: delayed whatever the clock
         }
         if (d == null) {
@@ -170,6 +181,14 @@ public final class DeviceClockOffsets {
     /** Devices remembered with an offset in use. */
     public int devicesWithOffset() {
         return withOffset;
+    }
+
+    /**
+     * Whether no device is remembered (none with an offset, no run under way): then every reading's offset is 0, and
+     * {@link #observe} changes nothing for a lead within the tolerance or below it.
+     */
+    public boolean isEmpty() {
+        return devices.isEmpty();
     }
 
     /** Devices remembered (with an offset or a run under way). */

@@ -38,6 +38,8 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     private static final Logger LOG = LoggerFactory.getLogger(DeviceEventDeserializer.class);
 
     private final IngestSettings settings;
+    /** Whether a reading of a reader that remembers no device clock skips the estimate ({@link #validateOnDeviceClock}). */
+    private final boolean fastPath;
     private final AvroCodec<DeviceEventKey> keys;
     private final AvroCodec<DeviceEvent> values;
     private transient EventValidator validator;
@@ -49,7 +51,13 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
     private transient Counter rebased;
 
     public DeviceEventDeserializer(IngestSettings settings) {
+        this(settings, true);
+    }
+
+    /** With {@code fastPath} false every reading goes through the estimate, as before it had one (tests, benchmark). */
+    DeviceEventDeserializer(IngestSettings settings, boolean fastPath) {
         this.settings = settings;
+        this.fastPath = fastPath;
         this.keys = AvroCodec.deviceEventKeys().withLimits(settings.decodeLimits());
         this.values = AvroCodec.deviceEvents().withLimits(settings.decodeLimits());
     }
@@ -87,6 +95,11 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
             refused.get(DeadLetterReason.fromCode(result.rejected.reason)).inc();
         }
         out.collect(result);
+    }
+
+    /** The clock-offset estimate (null before the first record outside a Flink source): tests. */
+    DeviceClockOffsets clockOffsets() {
+        return clocks;
     }
 
     /** The decision for one record, without Kafka or Flink around it. */
@@ -133,6 +146,25 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
      */
     private DeviceReading validateOnDeviceClock(DeviceEventKey key, DeviceEvent value, long brokerTimestamp)
             throws EventValidator.Rejection {
+        if (fastPath && clocks.isEmpty()) {
+            // Nothing remembered (the usual case: no device of this reader runs ahead): no offset to apply, and a reading
+            // the validator accepts has a lead within the tolerance (it refuses any device time, last beat or interval
+            // end more than the tolerance after timeReceived), which the estimate ignores (prompt for a device without
+            // an offset, or a backlog). So neither the device's key nor its lead is needed, unless it is refused.
+            try {
+                return validator.validate(key, value, brokerTimestamp);
+            } catch (EventValidator.Rejection e) {
+                if (e.reason() != DeadLetterReason.FUTURE_TIME) {
+                    throw e;
+                }
+                long lead = leadMs(value);
+                String device = lead == Long.MIN_VALUE ? null
+                        : DeviceClockOffsets.device(key.getProgramme(), key.getPatientId(), key.getSourceId());
+                boolean trusted = device != null
+                        && receiptTrusted(value.getTimeReceived().toEpochMilli(), brokerTimestamp);
+                return refusedOnDeviceClock(key, value, brokerTimestamp, e, device, lead, 0, trusted);
+            }
+        }
         long lead = leadMs(value);
         String device = lead == Long.MIN_VALUE ? null
                 : DeviceClockOffsets.device(key.getProgramme(), key.getPatientId(), key.getSourceId());
@@ -145,24 +177,34 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
             }
             return counted(reading, offset);
         } catch (EventValidator.Rejection e) {
-            if (!trusted || e.reason() != DeadLetterReason.FUTURE_TIME) {
-                throw e;
-            }
-            DeviceClockOffsets.Change change = clocks.observe(device, lead, value.getTimeReceived().toEpochMilli());
-            report(key, change);
-            if (change != null && change.offsetMs() != offset) {
-                long now = clocks.offsetFor(device, lead);
-                return counted(validator.validate(key, rebased(value, now), brokerTimestamp), now);
-            }
-            int pending = clocks.pending(device);
-            if (pending == 0) {
-                throw e;
-            }
-            DeviceClockOffsets.Settings s = clocks.settings();
-            throw new EventValidator.Rejection(e.reason(), e.getMessage() + "; a device clock offset is trusted after "
-                    + s.readings() + " agreeing readings over " + s.span().toSeconds() + " s (this device so far: "
-                    + pending + ")");
+            return refusedOnDeviceClock(key, value, brokerTimestamp, e, device, lead, offset, trusted);
         }
+    }
+
+    /**
+     * A reading refused on its device's clock (rebased by {@code offset}): a {@code future-time} refusal with a trusted
+     * receipt is evidence for the device's offset, and is validated again when it completed a new one.
+     */
+    private DeviceReading refusedOnDeviceClock(DeviceEventKey key, DeviceEvent value, long brokerTimestamp,
+                                               EventValidator.Rejection e, String device, long lead, long offset,
+                                               boolean trusted) throws EventValidator.Rejection {
+        if (!trusted || e.reason() != DeadLetterReason.FUTURE_TIME) {
+            throw e;
+        }
+        DeviceClockOffsets.Change change = clocks.observe(device, lead, value.getTimeReceived().toEpochMilli());
+        report(key, change);
+        if (change != null && change.offsetMs() != offset) {
+            long now = clocks.offsetFor(device, lead);
+            return counted(validator.validate(key, rebased(value, now), brokerTimestamp), now);
+        }
+        int pending = clocks.pending(device);
+        if (pending == 0) {
+            throw e;
+        }
+        DeviceClockOffsets.Settings s = clocks.settings();
+        throw new EventValidator.Rejection(e.reason(), e.getMessage() + "; a device clock offset is trusted after "
+                + s.readings() + " agreeing readings over " + s.span().toSeconds() + " s (this device so far: "
+                + pending + ")");
     }
 
     private DeviceReading counted(DeviceReading reading, long offset) {

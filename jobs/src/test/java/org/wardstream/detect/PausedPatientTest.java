@@ -36,16 +36,7 @@ class PausedPatientTest {
 
     void normalDataThenSilence(String statusAtAdmission) throws Exception {
         for (long t = T0; t < T0 + 30 * MIN; t += MIN) {
-            DeviceReading hr = new DeviceReading();
-            hr.patientId = P;
-            hr.programme = "virtual-ward";
-            hr.sourceId = "watch";
-            hr.eventId = "hr-" + t;
-            hr.kind = DeviceReading.Kind.HEART_RATE;
-            hr.time = t;
-            hr.timeReceived = t + 2000;
-            hr.bpm = 72f;
-            chain.send(hr);
+            chain.send(heartRate(P, t));
             chain.watermark(t);
         }
         if (statusAtAdmission != null) {
@@ -54,6 +45,20 @@ class PausedPatientTest {
         for (long t = T0 + 30 * MIN; t <= T0 + 30 * 3_600_000L; t += 10 * MIN) {
             chain.watermark(t); // other patients' data move event time on for 30 h
         }
+    }
+
+    /** A watch's heart rate of 72/min measured at {@code t}, received 2 s later. */
+    static DeviceReading heartRate(String patient, long t) {
+        DeviceReading hr = new DeviceReading();
+        hr.patientId = patient;
+        hr.programme = "virtual-ward";
+        hr.sourceId = "watch";
+        hr.eventId = "hr-" + t;
+        hr.kind = DeviceReading.Kind.HEART_RATE;
+        hr.time = t;
+        hr.timeReceived = t + 2000;
+        hr.bpm = 72f;
+        return hr;
     }
 
     @Test

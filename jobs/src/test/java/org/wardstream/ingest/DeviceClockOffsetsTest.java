@@ -142,6 +142,62 @@ class DeviceClockOffsetsTest {
         assertThat(clocks.devicesWithOffset()).isEqualTo(1);
     }
 
+    /**
+     * closing17: a clock set from far ahead to slightly ahead, its readings within the tolerance of the offset in use,
+     * stayed corrected by the old offset (its readings placed up to the tolerance early) until the estimate was
+     * rebuilt. Now readings more than a fifth of the tolerance from the offset form a run like any candidates.
+     */
+    @Test
+    void aClockSetFromSixMinutesAheadToTwoHasItsOffsetDroppedAfterFiveReadings() {
+        for (int m = 0; m < 5; m++) {
+            live(DEVICE, 6 * MIN, m);
+        }
+        for (int m = 5; m < 9; m++) { // set to 2 min ahead: within the tolerance of the 6-min offset
+            assertThat(clocks.offsetFor(DEVICE, 2 * MIN - 2 * S)).as("corrected by the old offset until the run")
+                    .isEqualTo(6 * MIN - 2 * S);
+            assertThat(live(DEVICE, 2 * MIN, m)).isNull();
+        }
+        // 2 min ahead is within the tolerance: uncorrected, as a normal device 2 min ahead
+        assertThat(live(DEVICE, 2 * MIN, 9)).isEqualTo(new DeviceClockOffsets.Change(6 * MIN - 2 * S, 0, 5, 4 * MIN));
+        assertThat(clocks.offsetFor(DEVICE, 2 * MIN - 2 * S)).isZero();
+        assertThat(clocks.devicesWithOffset()).isZero();
+    }
+
+    @Test
+    void aClockSetFromThreeDaysAheadToThreeMinutesLessIsReEstimated() {
+        for (int m = 0; m < 5; m++) {
+            live(DEVICE, 3 * DAY, m);
+        }
+        for (int m = 5; m < 9; m++) {
+            assertThat(live(DEVICE, 3 * DAY - 3 * MIN, m)).isNull();
+        }
+        assertThat(live(DEVICE, 3 * DAY - 3 * MIN, 9))
+                .isEqualTo(new DeviceClockOffsets.Change(3 * DAY - 2 * S, 3 * DAY - 3 * MIN - 2 * S, 5, 4 * MIN));
+        // and set further ahead again, by less than the tolerance: re-estimated up
+        for (int m = 10; m < 14; m++) {
+            assertThat(live(DEVICE, 3 * DAY, m)).isNull();
+        }
+        assertThat(live(DEVICE, 3 * DAY, 14).offsetMs()).isEqualTo(3 * DAY - 2 * S);
+    }
+
+    @Test
+    void readingsDelayedByMinutesBetweenPromptOnesDoNotMoveTheOffset() {
+        for (int m = 0; m < 5; m++) {
+            live(DEVICE, 6 * MIN, m);
+        }
+        for (int m = 5; m < 60; m++) { // each minute a reading delivered 3 min late, then a prompt one
+            assertThat(clocks.observe(DEVICE, 6 * MIN - 3 * MIN, R0 + m * MIN)).isNull();
+            assertThat(live(DEVICE, 6 * MIN, m)).isNull();
+            assertThat(clocks.pending(DEVICE)).isZero();
+        }
+        assertThat(clocks.offsetFor(DEVICE, 6 * MIN - 2 * S)).isEqualTo(6 * MIN - 2 * S);
+        // within a fifth of the tolerance of the offset: confirms it (jitter of the delivery)
+        for (int m = 60; m < 70; m++) {
+            assertThat(clocks.observe(DEVICE, 6 * MIN - 2 * S - 50 * S, R0 + m * MIN)).isNull();
+        }
+        assertThat(clocks.pending(DEVICE)).isZero();
+    }
+
     @Test
     void memoryIsBoundedByTheLeastRecentlySeenDevice() {
         DeviceClockOffsets small = new DeviceClockOffsets(new DeviceClockOffsets.Settings(5, Duration.ofMinutes(2), 2),
