@@ -95,6 +95,14 @@ class BacklogScenarioTest {
         List<AlertChange> changes = new ArrayList<>();
         DetectorPath.lifecycle(transitions, ty -> states.computeIfAbsent(ty, x -> new EpisodeState()), rules,
                 changes::add, null);
+        // the end of the input: the alert stage's timer decides an AF alert held across a gap in the RR data (closed at
+        // its last evidence when no AF was found again within 10 min of the data resuming; EpisodeLifecycle)
+        EpisodeState af = states.get(EpisodeType.ATRIAL_FIBRILLATION);
+        if (af != null && af.dataResumedMs != EpisodeState.NO_TIME) {
+            changes.addAll(org.wardstream.episodes.EpisodeLifecycle.onTransition(af, Transition.tick(P,
+                    EpisodeType.ATRIAL_FIBRILLATION, org.wardstream.episodes.EpisodeLifecycle.nextTimerMs(af,
+                            rules.rule(EpisodeType.ATRIAL_FIBRILLATION)), "test"), rules));
+        }
         return changes.stream().filter(c -> c.type() == type).toList();
     }
 
