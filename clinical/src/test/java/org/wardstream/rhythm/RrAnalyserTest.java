@@ -208,6 +208,46 @@ class RrAnalyserTest {
         assertThat(afterGap.of(PauseEvent.class)).extracting(PauseEvent::rrMs).containsExactly(3050);
     }
 
+    /** The newest entry of the state's RR ring (0: a hole). */
+    private static int newestInWindow(Feeder f) {
+        return f.state.rr[Math.floorMod(f.state.rrHead - 1, RrAnalyserState.RR_CAPACITY)];
+    }
+
+    @Test
+    void anIntervalTwoOrThreeTimesARegularRhythmIsAHoleInTheAfWindowNotIrregularity() {
+        // adversarial probe 18a, D1: an optical sensor's missed beat merges two intervals into one clean interval; with
+        // jitter on the pulse times the merged intervals read as AF-like irregularity unless they are left out
+        RrAnalyser a = new RrAnalyser();
+        Feeder regular = new Feeder(a);
+        for (int i = 0; i < 20; i++) regular.clean(800 + (i % 3) * 20);
+        regular.clean(1650); // 2 x the median (820): one missed beat, any length (not only over 3 s)
+        assertThat(newestInWindow(regular)).as("a hole, as an artefact").isZero();
+        regular.clean(810);
+        assertThat(newestInWindow(regular)).isEqualTo(810);
+        regular.clean(2430); // 3 x: two missed beats
+        assertThat(newestInWindow(regular)).isZero();
+        for (int i = 0; i < 5; i++) regular.clean(820);
+        List<RhythmSegment> segs = regular.of(RhythmSegment.class);
+        assertThat(segs.get(segs.size() - 1).excludedBeats()).as("counted with the segment's excluded intervals").isEqualTo(2);
+        assertThat(segs.get(segs.size() - 1).maxRrMs()).as("not in the segment's clean intervals").isLessThan(1000);
+        // not a multiple of the rhythm before it (1.5 x, a compensatory pause): a clean interval of the window
+        regular.clean(1230);
+        assertThat(newestInWindow(regular)).isEqualTo(1230);
+        // an irregular rhythm before it (AF): the long interval is rhythm, whatever its ratio
+        Feeder irregular = new Feeder(a);
+        Random rnd = new Random(3);
+        for (int i = 0; i < 20; i++) irregular.clean(500 + rnd.nextInt(600));
+        irregular.clean(1600);
+        assertThat(newestInWindow(irregular)).isEqualTo(1600);
+        // too little rhythm seen since a gap to judge: a clean interval of the window
+        Feeder afterGap = new Feeder(a);
+        for (int i = 0; i < 20; i++) afterGap.clean(800);
+        afterGap.beat(700_000, BeatQuality.GAP);
+        for (int i = 0; i < 4; i++) afterGap.clean(800);
+        afterGap.clean(1600);
+        assertThat(newestInWindow(afterGap)).isEqualTo(1600);
+    }
+
     @Test
     void longGapResetsTheEvidenceAndClosesAnOpenEpisode() {
         RrAnalyser a = new RrAnalyser();

@@ -331,7 +331,7 @@ final class PatientPlan {
         }
         for (int i = 0; i < pause; i++) {
             // a sinus arrest of 4.0-4.8 s: never 2 or 3 times a rhythm faster than 50/min (3.3 x 1.2 s = 3.96 s), which
-            // the detector reads as beats the sensor missed (RrAnalyser.looksLikeMissedBeats); one draw, as before
+            // the detector reads as beats the sensor missed (RrAnalyser.regularMedianBefore); one draw, as before
             int[] rr = {(int) Math.round(Seeds.uniform(er, 4000, 4800))};
             place(EpisodeTypes.PAUSE, new Beats(rr, new byte[] {CLEAN}), false);
         }

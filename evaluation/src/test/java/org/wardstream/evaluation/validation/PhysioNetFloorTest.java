@@ -34,11 +34,14 @@ class PhysioNetFloorTest {
         // 0.8818, 9/10, 1 on the slice: v5's shipped instance is more sensitive, and the slice's sinus irregularity,
         // which RR timing cannot tell from slow AF, opens more often), 33/33 pauses, none false. Sp is low here because
         // the subset's non-AF denominator is small and dominated by AF-to-sinus transitions (219, 201, with 201's nodal
-        // rhythm) and 232's atrial ectopy.
-        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.99);
-        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.91);
-        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.85);
-        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
+        // rhythm) and 232's atrial ectopy. Since detector wardstream-rr-analyser/8 (an interval 2 or 3 times a regular
+        // rhythm is a hole in the AF window, as a wrist sensor's missed beat): Se 0.9760 Sp 0.9325 PPV 0.8835, episodes
+        // 9/10: 219's 32-s AF run at 1,116 s no longer opens (it opened on evidence 0.848 against 0.83 while the window
+        // still held the intervals twice the sinus rhythm before it; docs/VALIDATION.md, "What it costs").
+        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.97);
+        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.92);
+        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.87);
+        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.9);
         RecordResult nsr001 = s.records.stream().filter(r -> r.record.equals("nsr001_2h")).findFirst().orElseThrow();
         assertThat(nsr001.detectedEpisodes).as("false AF episodes on 2 h of ordinary sinus rhythm").isZero();
         assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(4);
