@@ -130,8 +130,17 @@ public final class WhatIfCommand implements Callable<Integer> {
             }
             Args.readableFile(spec, "--enrolments", enrolments);
         }
+        WhatIfLedger ledger = new WhatIfLedger();
+        HistoryTopics.Read fileOutcomes = null;
         if (outcomes != null) {
             Args.readableFile(spec, "--outcomes", outcomes);
+            fileOutcomes = HistoryTopics.outcomesFile(outcomes, ledger);
+            if (fileOutcomes.used() == 0 && fileOutcomes.undecodable() > 0) {
+                // the wrong file (say the enrolments): without outcomes the hazard screen has nothing to judge by
+                throw Args.error(spec, "--outcomes", outcomes, "not one of its " + fileOutcomes.undecodable()
+                        + " line(s) is a triage event (replay format: key PatientKey, value TriageEvent); "
+                        + "give the triage-events file, or leave --outcomes out to read the triage-events topic");
+            }
         }
         Rules current;
         Rules candidate;
@@ -152,7 +161,8 @@ public final class WhatIfCommand implements Callable<Integer> {
         Files.createDirectories(out);
         long started = System.nanoTime();
         if (input.bootstrapServers != null) {
-            return run(input.bootstrapServers, kafka, current, candidate, fromMs, toMs, started);
+            return run(input.bootstrapServers, kafka, current, candidate, fromMs, toMs, started, ledger,
+                    fileOutcomes);
         }
         Path work = Files.createTempDirectory("wardstream-whatif-");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
@@ -172,20 +182,29 @@ public final class WhatIfCommand implements Callable<Integer> {
             System.err.printf("wardstream whatif: %,d event lines from %d file(s) on a private broker (%.1f s)%n",
                     lines, input.events.size(), (System.nanoTime() - started) / 1e9);
             return run(broker.bootstrapServers(), broker.clientProperties(), current, candidate, fromMs, toMs,
-                    started);
+                    started, ledger, fileOutcomes);
         } finally {
             EmbeddedRuns.deleteRecursively(work);
         }
     }
 
     private int run(String bootstrap, Properties kafka, Rules current, Rules candidate, Long fromMs, Long toMs,
-                    long started) throws Exception {
-        WhatIfLedger ledger = new WhatIfLedger();
+                    long started, WhatIfLedger ledger, HistoryTopics.Read fileOutcomes) throws Exception {
         HistoryTopics.Read enrolled = HistoryTopics.enrolments(bootstrap, kafka, ledger);
-        HistoryTopics.Read triaged = outcomes != null ? HistoryTopics.outcomesFile(outcomes, ledger)
+        HistoryTopics.Read triaged = fileOutcomes != null ? fileOutcomes
                 : HistoryTopics.outcomes(bootstrap, kafka, ledger);
+        String outcomeSource = outcomes != null ? "--outcomes " + outcomes : "triage-events topic of " + bootstrap;
         System.err.printf("  %,d enrolments, %,d triage events (%,d undecodable skipped)%n", enrolled.used(),
                 triaged.used(), enrolled.undecodable() + triaged.undecodable());
+        if (triaged.used() == 0) {
+            System.err.println("wardstream whatif: warning: no triage event read from the " + outcomeSource
+                    + (triaged.undecodable() > 0 ? " (" + triaged.undecodable() + " undecodable)" : "")
+                    + ": no current alert will have a clinician outcome, so the hazards (missed actionable "
+                    + "alerts) cannot be assessed");
+        } else if (triaged.undecodable() > 0) {
+            System.err.println("wardstream whatif: warning: " + triaged.undecodable() + " triage event record(s) "
+                    + "of the " + outcomeSource + " did not decode; their alerts count as without outcome");
+        }
 
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
@@ -253,6 +272,11 @@ public final class WhatIfCommand implements Callable<Integer> {
         timing.put("available_processors", Runtime.getRuntime().availableProcessors());
         timing.put("load_average_at_end", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                 .getSystemLoadAverage());
+        Map<String, Object> triageEvents = new LinkedHashMap<>();
+        triageEvents.put("source", outcomeSource);
+        triageEvents.put("read", triaged.used());
+        triageEvents.put("undecodable", triaged.undecodable());
+        json.put("triage_events", triageEvents);
         json.put("device_event_records_read", recordsRead);
         json.put("timing", timing);
         WhatIfReport.write(out, json);

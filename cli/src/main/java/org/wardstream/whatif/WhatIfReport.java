@@ -45,7 +45,17 @@ public final class WhatIfReport {
         return String.format(Locale.ROOT, "  MISSED actionable: %s; avoided not needed: %s; episodes gained %s, "
                         + "lost %s; alerts %s -> %s", o.get("missed_actionable"), o.get("avoided_not_needed"),
                 e.get("gained"), e.get("lost"), map(map(j, "alerts"), "current").get("total"),
-                map(map(j, "alerts"), "candidate").get("total"));
+                map(map(j, "alerts"), "candidate").get("total")) + (hazardsUnassessed(j)
+                ? "\n  HAZARDS NOT ASSESSED: the candidate loses alerts and not one current alert has a clinician "
+                        + "outcome (check --outcomes or the triage-events topic)" : "");
+    }
+
+    /** The candidate loses alerts and no current alert has an outcome: "no missed actionable alert" is vacuous. */
+    static boolean hazardsUnassessed(Map<String, Object> j) {
+        Map<String, Object> o = map(j, "outcomes");
+        return ((Number) o.get("missed_actionable")).longValue() == 0
+                && ((Number) map(j, "episodes").get("lost")).longValue() > 0
+                && ((Number) o.get("current_alerts_with_outcome")).longValue() == 0;
     }
 
     @SuppressWarnings("unchecked")
@@ -148,7 +158,17 @@ public final class WhatIfReport {
         Map<String, Object> o = map(j, "outcomes");
         long missed = ((Number) o.get("missed_actionable")).longValue();
         h.append("<h2>Hazards: alerts that needed action and the candidate would have missed</h2>\n");
-        if (missed == 0) {
+        if (hazardsUnassessed(j)) {
+            long lost = ((Number) map(j, "episodes").get("lost")).longValue();
+            // "None" would be vacuous: there was no outcome to miss
+            h.append("<p class=\"hazard\"><strong>Hazards could not be assessed: not one current alert has a "
+                    + "clinician outcome.</strong> The candidate rules lose ").append(lost).append(" alert")
+                    .append(lost == 1 ? "" : "s").append(", and nothing says whether any of them needed action")
+                    .append(outcomeSource(map(j, "triage_events"))).append(". Check <code>--outcomes</code> (a "
+                            + "triage-events replay file) or the triage-events topic of the cluster, run the "
+                            + "what-if again, and until then treat every lost alert below as a possible hazard."
+                            + "</p>\n");
+        } else if (missed == 0) {
             h.append("<p class=\"ok\">None. Of the current alerts that clinicians resolved as needing action "
                     + "(contacted patient, escalated to a clinician), the candidate rules would have raised every "
                     + "one.</p>\n");
@@ -166,6 +186,15 @@ public final class WhatIfReport {
                     .append(" no outcome that says whether action was needed (none recorded, device problem or "
                             + "other): see the lost episodes below.</p>\n");
         }
+    }
+
+    /** Where the outcomes came from and what was read, when the command recorded it. */
+    private static String outcomeSource(Map<String, Object> t) {
+        if (t == null) {
+            return "";
+        }
+        return " (" + esc(t.get("source")) + ": " + esc(t.get("read")) + " triage event(s) read, "
+                + esc(t.get("undecodable")) + " undecodable)";
     }
 
     private static void avoided(StringBuilder h, Map<String, Object> j) {

@@ -50,6 +50,16 @@ class WhatIfCommandTest {
                 events.toString(), "--minutes-per-alert", "0")).contains("--minutes-per-alert");
     }
 
+    /** The enrolments file given as --outcomes (every line undecodable) is refused, not read as "no outcome". */
+    @Test
+    void anOutcomesFileOfWhichNoLineIsATriageEventIsRefused() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.ndjson"), "\n");
+        String enrolments = Path.of("src/test/resources/whatif/enrolments.ndjson").toString();
+        assertThat(run(2, "whatif", "--rules", dir.toString(), "--events", events.toString(), "--enrolments",
+                enrolments, "--outcomes", enrolments)).contains("--outcomes " + enrolments)
+                .contains("not one of its 6 line(s) is a triage event");
+    }
+
     @Test
     void aCandidateDirectoryWithoutRuleFilesIsRefusedListingEveryMissingFile() {
         String err = run(2, "whatif", "--rules", dir.toString(), "--bootstrap-servers", "localhost:9092");

@@ -1,5 +1,8 @@
 package org.wardstream.rules;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -27,8 +30,8 @@ import java.util.Map;
  * an acknowledgement "within target" against the same target of the alert's priority (one source of the targets).
  *
  * <p>A bad file fails at start-up with the file, the field and the reason, like the rule files: every priority
- * ({@code stat, asap, urgent, routine}) needs a positive ISO-8601 duration, and a more urgent priority may not have a
- * longer target than a less urgent one.
+ * ({@code stat, asap, urgent, routine}) needs a positive ISO-8601 duration, given once, and a more urgent priority may
+ * not have a longer target than a less urgent one.
  */
 public final class ResponseTargets implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -36,6 +39,10 @@ public final class ResponseTargets implements Serializable {
     /** FHIR Task.priority codes, most urgent first. */
     public static final List<String> PRIORITIES = List.of("stat", "asap", "urgent", "routine");
     public static final String CLASSPATH_RESOURCE = "alert-rules/response-targets.yaml";
+
+    /** Duplicate keys refused, as in the rule files ({@code RuleParser}). */
+    private static final ObjectMapper YAML = new ObjectMapper(
+            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private final LinkedHashMap<String, Duration> targets;
     private final String origin;
@@ -80,7 +87,16 @@ public final class ResponseTargets implements Serializable {
     public static ResponseTargets parse(String label, String yaml) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+                    && e.getProcessor() instanceof JsonParser parser) {
+                // a priority given twice: the last line would silently win (probe 18b D9)
+                String path = parser.getParsingContext().pathAsPointer().toString().substring(1).replace('/', '.');
+                throw new IllegalArgumentException(label + ": " + path + ": given twice (line "
+                        + e.getLocation().getLineNr() + " repeats it); keep one line", e);
+            }
+            throw new IllegalArgumentException(label + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(label + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }

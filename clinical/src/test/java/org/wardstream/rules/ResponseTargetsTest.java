@@ -36,4 +36,24 @@ class ResponseTargetsTest {
                 "targets: {stat: PT0M, asap: PT1M, urgent: PT2M, routine: PT3M}"))
                 .hasMessageContaining("zero.yaml: targets.stat: must be positive");
     }
+
+    /**
+     * A priority given twice (a local {@code urgent: PT30M} added above the packaged {@code urgent: PT1H}) is refused
+     * naming the file, the field and the line; the last line silently won (1 h) before (adversarial probe 18b, D9).
+     */
+    @Test
+    void aPriorityGivenTwiceIsRefusedNotSilentlyResolved() {
+        String yaml = """
+                version: 1
+                targets:
+                  urgent: PT30M          # agreed locally (SOP v3)
+                  stat: PT15M
+                  asap: PT30M
+                  urgent: PT1H
+                  routine: PT4H
+                """;
+        assertThatThrownBy(() -> ResponseTargets.parse("response-targets.yaml", yaml))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("response-targets.yaml: targets.urgent: given twice (line 6 repeats it); keep one line");
+    }
 }

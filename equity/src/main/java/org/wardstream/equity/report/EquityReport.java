@@ -64,15 +64,34 @@ public final class EquityReport {
         return render(rows, granularity, latest);
     }
 
-    /** The report of one window; the highest revision of each row wins. */
-    public static String render(List<PublishedRow> all, String granularity, LocalDate windowStart) {
-        Map<String, PublishedRow> latest = new LinkedHashMap<>();
-        for (PublishedRow r : all) {
-            if (r.granularity().equals(granularity) && r.windowStart().equals(windowStart)) {
-                latest.merge(r.key(), r, (a, b) -> b.revision() >= a.revision() ? b : a);
+    /**
+     * The rows of each programme's window at its newest revision only (one row per key, the last given). The job
+     * re-emits a whole window with the next revision when late data revise it, but a stratum that has no patients
+     * in the new revision has no row in it, and the store and the compacted topic keep the older revision's rows
+     * of that stratum: taking the highest revision of each row reported them next to the newest (probe 18b D8).
+     */
+    public static List<PublishedRow> newestRevision(List<PublishedRow> rows) {
+        Map<String, Integer> newest = new java.util.HashMap<>();
+        for (PublishedRow r : rows) {
+            newest.merge(windowOf(r), r.revision(), Math::max);
+        }
+        Map<String, PublishedRow> byKey = new LinkedHashMap<>();
+        for (PublishedRow r : rows) {
+            if (r.revision() == newest.get(windowOf(r))) {
+                byKey.put(r.key(), r);
             }
         }
-        List<PublishedRow> rows = new ArrayList<>(latest.values());
+        return new ArrayList<>(byKey.values());
+    }
+
+    private static String windowOf(PublishedRow r) {
+        return r.programme() + "|" + r.granularity() + "|" + r.windowStart();
+    }
+
+    /** The report of one window, each programme's at its newest revision ({@link #newestRevision}). */
+    public static String render(List<PublishedRow> all, String granularity, LocalDate windowStart) {
+        List<PublishedRow> rows = newestRevision(all.stream()
+                .filter(r -> r.granularity().equals(granularity) && r.windowStart().equals(windowStart)).toList());
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -557,7 +576,11 @@ public final class EquityReport {
                         .append(f(ym)).append("\" r=\"5\" fill=\"").append(RATIO_COLOUR).append("\"/>\n");
             } else if (ratios && r.referenceStratum() != null && !isRef) {
                 h.append("<text class=\"suppressed\" x=\"").append(f(rx0 + 4)).append("\" y=\"").append(f(y + 16))
-                        .append("\">no ratio (numerator below 10)</text>\n");
+                        .append("\">no ratio (").append(switch (reference(r, rows)) {
+                            case SUPPRESSED -> "reference too small to publish";
+                            case ABSENT -> "no patients in the reference";
+                            case PUBLISHED -> "numerator below 10";
+                        }).append(")</text>\n");
             }
         }
         h.append("</svg>\n");
@@ -587,12 +610,33 @@ public final class EquityReport {
                     .append(esc(stratumLabel(r.dimension(), r.stratum()))).append(isRef ? " (reference)" : "")
                     .append("</td><td>").append(valueText(r)).append("</td><td>").append(intervalText(r))
                     .append("</td><td>").append(esc(r.numeratorCount())).append("</td><td>")
-                    .append(esc(r.denominatorCount())).append("</td><td>").append(ratioText(r)).append("</td></tr>\n");
+                    .append(esc(r.denominatorCount())).append("</td><td>").append(ratioText(r, rows)).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
     }
 
     // ---- words ------------------------------------------------------------------------------------------------
+
+    /** What a commissioner can do when the reference group cannot be compared against. */
+    static final String REFERENCE_ADVICE = "To compare the groups, read a window in which the reference has more "
+            + "patients, or ask whoever runs the equity job to make a larger group the reference of this dimension "
+            + "(its settings; the reference_stratum column says which one was used).";
+
+    /** The state of a row's reference stratum among the rows of its measure and dimension. */
+    enum Reference { PUBLISHED, SUPPRESSED, ABSENT }
+
+    /**
+     * Whether the reference row of {@code r} is published, suppressed (a stratum of 1 to 7 people, or its own counts
+     * of 1 to 7: no ratio is published against it) or absent (no patients in the window): tells why a stratum has no
+     * ratio, which "numerator below 10" explains only in the first case (probe 18b D6).
+     */
+    static Reference reference(PublishedRow r, List<PublishedRow> strata) {
+        Optional<PublishedRow> ref = strata.stream().filter(x -> x.stratum().equals(r.referenceStratum())).findFirst();
+        if (ref.isEmpty()) {
+            return Reference.ABSENT;
+        }
+        return ref.get().suppressed() ? Reference.SUPPRESSED : Reference.PUBLISHED;
+    }
 
     /** The plain-English reading of one measure on one dimension. */
     static String reading(String measure, String dim, List<PublishedRow> strata) {
@@ -617,9 +661,18 @@ public final class EquityReport {
                     + ") has patients in this window.";
         }
         if (compared.isEmpty()) {
-            return "No stratum can be compared with the reference ("
-                    + stratumLabel(dim, strata.get(0).referenceStratum())
-                    + ") in this window: ratios are shown only where both numerators are at least 10.";
+            String ref = stratumLabel(dim, strata.get(0).referenceStratum());
+            return switch (reference(strata.get(0), strata)) {
+                case SUPPRESSED -> "No group can be compared with the reference (" + ref + ") in this window: the "
+                        + "reference group is too small to compare against (fewer than 8 patients, or a count of 1 to "
+                        + "7, so its figures are suppressed), however many patients the other groups have. Their "
+                        + "values and 95 % intervals are still shown. " + REFERENCE_ADVICE;
+                case ABSENT -> "No group can be compared with the reference (" + ref + "): it has no patients in "
+                        + "this window. The other groups' values and 95 % intervals are still shown. "
+                        + REFERENCE_ADVICE;
+                case PUBLISHED -> "No stratum can be compared with the reference (" + ref
+                        + ") in this window: ratios are shown only where both numerators are at least 10.";
+            };
         }
         PublishedRow pick;
         if (dim.equals(Dimension.IMD_QUINTILE.code())
@@ -895,7 +948,7 @@ public final class EquityReport {
         return String.format(Locale.UK, "%.1f&ndash;%.1f", r.lower(), r.upper());
     }
 
-    private static String ratioText(PublishedRow r) {
+    private static String ratioText(PublishedRow r, List<PublishedRow> rows) {
         if (r.referenceStratum() == null) {
             return "&ndash;";
         }
@@ -903,7 +956,11 @@ public final class EquityReport {
             return "reference";
         }
         if (r.ratio() == null) {
-            return "not shown";
+            return switch (reference(r, rows)) {
+                case SUPPRESSED -> "not shown (reference suppressed)";
+                case ABSENT -> "not shown (no reference)";
+                case PUBLISHED -> "not shown";
+            };
         }
         String s = String.format(Locale.UK, "%.2f", r.ratio());
         if (r.ratioLower() != null && r.ratioUpper() != null) {

@@ -383,15 +383,10 @@ final class ReportSections {
             Measures.DISENROLMENT);
 
     static void trends(StringBuilder h, List<PublishedRow> monthly, String sfx) {
-        Map<String, PublishedRow> latest = new LinkedHashMap<>();
-        for (PublishedRow r : monthly) {
-            if (r.dimension().equals("all")) {
-                latest.merge(r.key(), r, (a, b) -> b.revision() >= a.revision() ? b : a);
-            }
-        }
         TreeSet<LocalDate> months = new TreeSet<>();
         Map<String, Map<LocalDate, PublishedRow>> by = new TreeMap<>();
-        for (PublishedRow r : latest.values()) {
+        for (PublishedRow r : EquityReport.newestRevision(monthly.stream()
+                .filter(r -> r.dimension().equals("all")).toList())) {
             months.add(r.windowStart());
             by.computeIfAbsent(r.measure(), k -> new TreeMap<>()).put(r.windowStart(), r);
         }

@@ -139,14 +139,14 @@ public final class TriageCommand implements Callable<Integer> {
 
     /** {@code wardstream triage users add|disable}. */
     @Command(name = "users", mixinStandardHelpOptions = true, description = "Manages the triage service's users.",
-            subcommands = {UsersCommand.Add.class, UsersCommand.Disable.class})
+            subcommands = {UsersCommand.Add.class, UsersCommand.Disable.class, UsersCommand.Enable.class})
     public static final class UsersCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (add, disable)");
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (add, disable, enable)");
         }
 
         @Command(name = "add", mixinStandardHelpOptions = true,
@@ -176,8 +176,17 @@ public final class TriageCommand implements Callable<Integer> {
             @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the password")
             String passwordEnv;
 
-            @Option(names = "--replace", description = "replace an existing user of that name (new password, role, programmes)")
+            @Option(names = "--replace", description = "change an existing user of that name in place (new password, "
+                    + "role, programme list); its API tokens, creation time and disabled state are kept")
             boolean replace;
+
+            @Option(names = "--revoke-tokens", description = "with --replace: also remove the user's API tokens (issue "
+                    + "new ones with tokens add)")
+            boolean revokeTokens;
+
+            @Option(names = "--allow-unknown-programme", description = "accept a programme no enrolment names yet (a "
+                    + "new programme before its first patient); otherwise such a code is refused as a likely typo")
+            boolean allowUnknownProgramme;
 
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
@@ -191,10 +200,17 @@ public final class TriageCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--role " + role + ": " + e.getMessage());
                 }
+                if (revokeTokens && !replace) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--revoke-tokens: only with --replace (a new user has no token)");
+                }
                 char[] password = password(spec);
+                Users.Saved saved;
+                List<String> unchecked;
                 try (Database database = Database.open(db.jdbcUrl, db.dbUser, dbPassword, 2)) {
-                    new Users(database, TriageConfig.DEFAULT_BCRYPT_COST).add(name, r, new LinkedHashSet<>(programmes),
-                            password, replace);
+                    Users users = new Users(database, TriageConfig.DEFAULT_BCRYPT_COST);
+                    unchecked = checkProgrammes(users);
+                    saved = users.add(name, r, new LinkedHashSet<>(programmes), password, replace, revokeTokens);
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--name " + name + ": " + e.getMessage());
                 } finally {
@@ -202,8 +218,56 @@ public final class TriageCommand implements Callable<Integer> {
                 }
                 spec.commandLine().getOut().println("wardstream triage: user " + name + " (" + r.code()
                         + (programmes.isEmpty() ? "" : ", " + String.join(", ", programmes)) + ") "
-                        + (replace ? "saved" : "added"));
+                        + (saved.created() ? "added" : "saved" + tokensText(saved)));
+                if (saved.disabled()) {
+                    spec.commandLine().getOut().println("wardstream triage: user " + name + " is disabled and stays "
+                            + "so: 'users enable --name " + name + "' re-enables it");
+                }
+                for (String line : unchecked) {
+                    spec.commandLine().getErr().println("wardstream triage: warning: " + line);
+                }
                 return 0;
+            }
+
+            private static String tokensText(Users.Saved saved) {
+                if (saved.tokensRemoved() > 0) {
+                    return "; " + saved.tokensRemoved() + " API token(s) removed: issue new ones with tokens add";
+                }
+                return saved.tokensKept() == 0 ? "" : "; its " + saved.tokensKept() + " API token(s) kept "
+                        + "(--revoke-tokens removes them)";
+            }
+
+            /**
+             * Refuses a programme that no enrolment names (a typo gives a clinician an always-empty worklist), unless
+             * {@code --allow-unknown-programme}; programmes the user already has are not questioned again. Returns
+             * the warnings to print once the user is saved: a programme allowed without enrolments, or codes that
+             * could not be checked because the service has read no enrolment yet.
+             */
+            private List<String> checkProgrammes(Users users) {
+                java.util.SortedSet<String> known = users.enrolledProgrammes();
+                List<String> unknown = new java.util.ArrayList<>(new LinkedHashSet<>(programmes));
+                unknown.removeAll(known);
+                if (replace) {
+                    unknown.removeAll(users.programmesOf(name));
+                }
+                if (unknown.isEmpty()) {
+                    return List.of();
+                }
+                if (known.isEmpty()) {
+                    return List.of("the service has read no enrolment yet, so programme " + String.join(", ", unknown)
+                            + " could not be checked: once it runs, check that the worklist of " + name
+                            + " shows that programme's patients");
+                }
+                String names = known.size() <= 20 ? String.join(", ", known)
+                        : String.join(", ", List.copyOf(known).subList(0, 20)) + " and " + (known.size() - 20) + " more";
+                if (!allowUnknownProgramme) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--programme " + String.join(", ", unknown)
+                            + ": no patient is enrolled in " + (unknown.size() == 1 ? "this programme" : "these programmes")
+                            + " (the enrolments name: " + names + "); nothing saved. Check the spelling; for a new "
+                            + "programme whose first patient is not yet enrolled, add --allow-unknown-programme");
+                }
+                return List.of("no patient is enrolled in programme " + String.join(", ", unknown) + " yet (the "
+                        + "enrolments name: " + names + "): " + name + "'s worklist shows none of its alerts until one is");
             }
 
             private char[] password(CommandLine.Model.CommandSpec spec) throws IOException {
@@ -246,9 +310,8 @@ public final class TriageCommand implements Callable<Integer> {
             }
         }
 
-        @Command(name = "disable", mixinStandardHelpOptions = true,
-                description = "Disables a user (kept for the audit trail) and removes its API tokens.")
-        public static final class Disable implements Callable<Integer> {
+        /** {@code users disable} and {@code users enable}: one user's disabled flag. */
+        abstract static class Switch implements Callable<Integer> {
             @Mixin
             ServiceOptions db = new ServiceOptions();
 
@@ -258,16 +321,50 @@ public final class TriageCommand implements Callable<Integer> {
             @CommandLine.Spec
             CommandLine.Model.CommandSpec spec;
 
+            /** Sets the flag; false when there is no such user. */
+            abstract boolean apply(Users users, String user);
+
+            abstract String done();
+
             @Override
             public Integer call() {
                 String dbPassword = db.dbPassword(spec);
                 try (Database database = Database.open(db.jdbcUrl, db.dbUser, dbPassword, 2)) {
-                    if (!new Users(database, TriageConfig.DEFAULT_BCRYPT_COST).disable(name)) {
+                    if (!apply(new Users(database, TriageConfig.DEFAULT_BCRYPT_COST), name)) {
                         throw new CommandLine.ParameterException(spec.commandLine(), "--name " + name + ": no such user");
                     }
                 }
-                spec.commandLine().getOut().println("wardstream triage: user " + name + " disabled");
+                spec.commandLine().getOut().println("wardstream triage: user " + name + " " + done());
                 return 0;
+            }
+        }
+
+        @Command(name = "disable", mixinStandardHelpOptions = true,
+                description = "Disables a user (kept for the audit trail) and removes its API tokens.")
+        public static final class Disable extends Switch {
+            @Override
+            boolean apply(Users users, String user) {
+                return users.disable(user);
+            }
+
+            @Override
+            String done() {
+                return "disabled";
+            }
+        }
+
+        @Command(name = "enable", mixinStandardHelpOptions = true,
+                description = "Re-enables a disabled user (its API tokens were removed when it was disabled: issue new "
+                        + "ones with tokens add).")
+        public static final class Enable extends Switch {
+            @Override
+            boolean apply(Users users, String user) {
+                return users.enable(user);
+            }
+
+            @Override
+            String done() {
+                return "enabled";
             }
         }
     }

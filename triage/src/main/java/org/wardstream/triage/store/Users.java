@@ -56,12 +56,29 @@ public final class Users {
     }
 
     /**
-     * Creates (or, with {@code replace}, replaces) a user.
+     * What {@link #add} did to an existing user's API tokens and account: {@code created} when there was no user of
+     * that name; otherwise the tokens kept or removed, and whether the account stays disabled.
+     */
+    public record Saved(boolean created, int tokensKept, int tokensRemoved, boolean disabled) {
+    }
+
+    /** {@link #add(String, TriageUser.Role, Set, char[], boolean, boolean)} keeping a replaced user's API tokens. */
+    public Saved add(String username, TriageUser.Role role, Set<String> programmes, char[] password, boolean replace) {
+        return add(username, role, programmes, password, replace, false);
+    }
+
+    /**
+     * Creates a user or, with {@code replace}, changes an existing one in place: its password, role and programme
+     * list are replaced; its API tokens are kept unless {@code revokeTokens}, and it keeps its creation time and its
+     * disabled state ({@link #enable} re-enables). (It used to be deleted and inserted again, which removed every
+     * API token, re-enabled a disabled user and reset its creation time: probe 18b D2.)
      *
      * @throws IllegalArgumentException for a bad name, role, programme, a password under {@link #MIN_PASSWORD_LENGTH}
      *                                  characters, a clinician or viewer without programmes, or an existing user
+     *                                  without {@code replace}
      */
-    public void add(String username, TriageUser.Role role, Set<String> programmes, char[] password, boolean replace) {
+    public Saved add(String username, TriageUser.Role role, Set<String> programmes, char[] password, boolean replace,
+                     boolean revokeTokens) {
         if (username == null || !USERNAME.matcher(username).matches()) {
             throw new IllegalArgumentException("user name must be 2-63 of a-z 0-9 . _ - (lower case): '" + username + "'");
         }
@@ -75,23 +92,54 @@ public final class Users {
             throw new IllegalArgumentException("the password must have at least " + MIN_PASSWORD_LENGTH + " characters");
         }
         String hash = OpenBSDBCrypt.generate("2y", password, salt(), cost);
-        db.tx(c -> {
-            if (replace) {
-                try (PreparedStatement d = c.prepareStatement("delete from app_user where username = ?")) {
+        Saved saved = db.tx(c -> {
+            Saved s;
+            Boolean disabled = null;
+            try (PreparedStatement ps = c.prepareStatement("select disabled from app_user where username = ? for update")) {
+                ps.setString(1, username);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) disabled = rs.getBoolean(1);
+                }
+            }
+            if (disabled != null) {
+                if (!replace) throw new IllegalArgumentException("user '" + username + "' exists (replace it to change it)");
+                try (PreparedStatement u = c.prepareStatement(
+                        "update app_user set password_hash = ?, role = ? where username = ?");
+                     PreparedStatement d = c.prepareStatement("delete from user_programme where username = ?")) {
+                    u.setString(1, hash);
+                    u.setString(2, role.code());
+                    u.setString(3, username);
+                    u.executeUpdate();
                     d.setString(1, username);
                     d.executeUpdate();
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into app_user (username, password_hash, role, created_at) values (?, ?, ?, ?)"
-                            + " on conflict (username) do nothing")) {
-                ps.setString(1, username);
-                ps.setString(2, hash);
-                ps.setString(3, role.code());
-                ps.setTimestamp(4, Timestamp.from(Instant.now()));
-                if (ps.executeUpdate() == 0) {
-                    throw new IllegalArgumentException("user '" + username + "' exists (replace it to change it)");
+                int tokens;
+                try (PreparedStatement t = c.prepareStatement(revokeTokens ? "delete from api_token where username = ?"
+                        : "select count(*) from api_token where username = ?")) {
+                    t.setString(1, username);
+                    if (revokeTokens) {
+                        tokens = t.executeUpdate();
+                    } else {
+                        try (ResultSet rs = t.executeQuery()) {
+                            rs.next();
+                            tokens = rs.getInt(1);
+                        }
+                    }
                 }
+                s = new Saved(false, revokeTokens ? 0 : tokens, revokeTokens ? tokens : 0, disabled);
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "insert into app_user (username, password_hash, role, created_at) values (?, ?, ?, ?)"
+                                + " on conflict (username) do nothing")) {
+                    ps.setString(1, username);
+                    ps.setString(2, hash);
+                    ps.setString(3, role.code());
+                    ps.setTimestamp(4, Timestamp.from(Instant.now()));
+                    if (ps.executeUpdate() == 0) {
+                        throw new IllegalArgumentException("user '" + username + "' exists (replace it to change it)");
+                    }
+                }
+                s = new Saved(true, 0, 0, false);
             }
             try (PreparedStatement ps = c.prepareStatement("insert into user_programme (username, programme) values (?, ?)")) {
                 for (String p : programmes) {
@@ -101,10 +149,37 @@ public final class Users {
                 }
                 ps.executeBatch();
             }
-            return null;
+            return s;
         });
         verified.clear();
         changed(username);
+        return saved;
+    }
+
+    /** The programmes the service's enrolments name (any status), sorted: what a user's programme codes can match. */
+    public java.util.SortedSet<String> enrolledProgrammes() {
+        return db.tx(c -> {
+            java.util.SortedSet<String> known = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("select distinct programme from enrolment");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) known.add(rs.getString(1));
+            }
+            return known;
+        });
+    }
+
+    /** The programmes a user (enabled or not) has now; empty for no such user. */
+    public Set<String> programmesOf(String username) {
+        return db.tx(c -> {
+            Set<String> held = new LinkedHashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("select programme from user_programme where username = ?")) {
+                ps.setString(1, username);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) held.add(rs.getString(1));
+                }
+            }
+            return held;
+        });
     }
 
     /** The user if the name and password match an enabled account. */
@@ -198,6 +273,19 @@ public final class Users {
                 ps.setString(1, username);
                 t.setString(1, username);
                 t.executeUpdate();
+                return ps.executeUpdate() > 0;
+            }
+        });
+        verified.clear();
+        changed(username);
+        return done;
+    }
+
+    /** Re-enables a disabled user (its tokens were removed when it was disabled; issue new ones). */
+    public boolean enable(String username) {
+        boolean done = db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update app_user set disabled = false where username = ?")) {
+                ps.setString(1, username);
                 return ps.executeUpdate() > 0;
             }
         });
