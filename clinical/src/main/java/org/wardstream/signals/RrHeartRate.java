@@ -13,15 +13,15 @@ import static org.wardstream.signals.RrHeartRateState.NO_TIME;
  * device's sample would, so tachycardia and bradycardia have one definition whatever the device sends.
  *
  * <h2>A minute of intervals</h2>
- * The intervals fall into consecutive minutes of beats: a minute begins at a beat (the previous minute's last beat)
- * and holds every interval ending within {@value MinuteBucket#LENGTH_MS} ms of it; the first interval ending later
- * completes it (and begins the next at its own start). A completed minute gives one heart-rate sample, dated at its
- * last beat: 60,000 times the number of its clean intervals over their sum (the mean rate of its clean beats), when
+ * The intervals fall into the clock's minutes (UTC, device time) by the beat that ends them; the first beat in a
+ * later minute completes the minute in progress. A completed minute gives one heart-rate sample, dated at the
+ * minute's end: 60,000 times the number of its clean intervals over their sum (the mean rate of its clean beats), when
  * its clean intervals cover at least {@value #MIN_CLEAN_MS} ms (half the minute); intervals the device marks as
  * artefact or gap, and clean ones outside the analyser's plausible range, never count (they are not beats of the
  * heart, or not known to be). A minute with less clean signal gives no sample: missing data, as a watch that sends
- * nothing (the thresholds' gap rule applies). With a device sending RR batches of a minute, the minutes are the
- * batches ({@code wardstream validate} cuts its records so); the sample is known when the next interval arrives.
+ * nothing (the thresholds' gap rule applies). The samples of consecutive minutes are a minute apart, so each is a
+ * minute of its own for the thresholds (as a watch's once-a-minute sample is: {@link MinuteBucket}), whatever
+ * batches the device sends; the sample is known when the first beat of the next minute arrives.
  *
  * <h2>One source at a time</h2>
  * A patient may wear a device that sends heart-rate samples (a watch) and one that sends RR intervals (a strap), or
@@ -69,24 +69,21 @@ public final class RrHeartRate {
 
     /**
      * One interval of {@code rrMs} ending at the beat at {@code beatMs}, in beat order, as the RR analyser uses it
-     * ({@code clean}: the device marked it clean; the plausible range is checked here). When it completes the minute
-     * in progress, the minute's sample (if it has enough clean signal, and the device's own samples are not recent)
-     * goes to {@code sink} first. A beat not after the last one (the analyser's clock was re-anchored) begins a new
-     * minute, the one in progress dropped.
+     * ({@code clean}: the device marked it clean; the plausible range is checked here). When it is the first beat of
+     * a later minute, the minute in progress is complete: its sample (if it has enough clean signal, and the device's
+     * own samples are not recent) goes to {@code sink} first. A beat not after the last one (the analyser's clock was
+     * re-anchored) begins a new minute, the one in progress dropped.
      */
     public void onInterval(RrHeartRateState s, long beatMs, int rrMs, boolean clean, Sample sink) {
         if (s.lastBeatMs != NO_TIME && beatMs <= s.lastBeatMs) {
             forgetMinute(s);
         }
-        long from = beatMs - Math.max(rrMs, 0);
-        if (s.lastBeatMs != NO_TIME) {
-            from = Math.max(from, s.lastBeatMs);
-        }
-        if (s.intervals > 0 && beatMs - s.minuteStartMs > MinuteBucket.LENGTH_MS) {
+        long minute = Math.floorDiv(beatMs, MinuteBucket.LENGTH_MS) * MinuteBucket.LENGTH_MS;
+        if (s.intervals > 0 && minute != s.minuteStartMs) {
             complete(s, sink);
         }
         if (s.minuteStartMs == NO_TIME) {
-            s.minuteStartMs = Math.min(from, beatMs);
+            s.minuteStartMs = minute;
         }
         s.intervals++;
         if (clean && rrMs >= minPlausibleRrMs && rrMs <= maxPlausibleRrMs) {
@@ -121,7 +118,7 @@ public final class RrHeartRate {
     }
 
     private void complete(RrHeartRateState s, Sample sink) {
-        long at = s.lastBeatMs;
+        long at = s.minuteStartMs + MinuteBucket.LENGTH_MS;
         if (s.clean > 0 && s.cleanMs >= MIN_CLEAN_MS && !deviceSamplesRecent(s, at)) {
             sink.accept(at, 60_000.0 * s.clean / s.cleanMs);
         }

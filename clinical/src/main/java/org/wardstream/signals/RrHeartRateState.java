@@ -18,9 +18,9 @@ public final class RrHeartRateState extends CompactState {
     private static final byte FORMAT_VERSION = 1;
     public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 8 + 4 + 4 + 8;
 
-    /** The beat opening the minute in progress, or NO_TIME when no minute is open. */
+    /** Start of the clock minute in progress (its intervals' end beats lie in it), or NO_TIME when none is open. */
     public long minuteStartMs = NO_TIME;
-    /** The newest beat fed (the minute's last beat when it has intervals), or NO_TIME. */
+    /** The newest beat fed, or NO_TIME. */
     public long lastBeatMs = NO_TIME;
     /** Sum of the minute's clean intervals, ms. */
     public long cleanMs;

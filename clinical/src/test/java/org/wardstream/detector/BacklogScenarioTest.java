@@ -544,8 +544,8 @@ class BacklogScenarioTest {
         }
         assertAllAnalysedInArrivalOrder(arrivals);
         List<AlertChange> brady = alerts(EpisodeType.BRADYCARDIA);
-        // the strap's rate a minute is dated at each minute's last beat, and the heart-rate detector's minute begins at
-        // a sample: the episode starts up to 3 minutes after the first slow beat (a watch's samples: up to 2)
+        // the strap's rate a minute is dated at each clock minute's end: the episode starts up to 3 minutes after the
+        // first slow beat (a watch's samples: up to 2)
         assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.OPENED).singleElement()
                 .satisfies(a -> assertThat(a.episodeStartMs()).isBetween(T0 + 59 * MIN, T0 + 63 * MIN));
         assertThat(brady).filteredOn(c -> c.kind() == AlertChange.Kind.CLOSED).singleElement()

@@ -111,6 +111,26 @@ class RrOnlyDeviceRateTest {
     }
 
     @Test
+    void fiveMinutesAt36PerMinuteFromAStrapOpenAnUrgentBradycardiaWithinFourMinutes() {
+        // the strap's rate is one sample per clock minute, each a minute of its own for the thresholds: two whole
+        // minutes below 40 open the severe bradycardia (with minutes of beats counted from whichever beat began them,
+        // two fell in one of the thresholds' minutes: this spell opened a minute later, and one beginning on another
+        // beat, diluted by its edges, not at all: ValidateReplayIT's record)
+        Random r = new Random(36);
+        long slowFrom = T0 + 10 * MIN, slowTo = T0 + 15 * MIN;
+        List<Long> beats = ArrivalDriver.beats(T0 - MIN, T0 + 26 * MIN,
+                t -> (t >= slowFrom && t < slowTo ? 1_657 : 847) + r.nextInt(21));
+        List<AlertChange> all = run(beats, 25, true, 0, null);
+        assertThat(opened(all, EpisodeType.BRADYCARDIA)).as("all alert changes: %s", kinds(all))
+                .containsExactly("OPENED urgent");
+        Transition start = transitions.stream().filter(t -> t.type() == EpisodeType.BRADYCARDIA
+                && t.kind() == Transition.Kind.START).findFirst().orElseThrow();
+        assertThat(start.atMs()).as("decided at the end of the second whole minute below 40")
+                .isLessThanOrEqualTo(slowFrom + 4 * MIN);
+        assertThat(start.evidence().get("maxRateBpm")).isLessThan(40.0);
+    }
+
+    @Test
     void anOrdinaryRateFromAStrapRaisesNoRateAlert() {
         List<AlertChange> all = run(850, 60, false); // ~71/min
         assertThat(all).filteredOn(c -> c.type() == EpisodeType.TACHYCARDIA || c.type() == EpisodeType.BRADYCARDIA)

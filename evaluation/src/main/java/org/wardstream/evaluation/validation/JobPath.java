@@ -49,7 +49,7 @@ import java.util.List;
  * close AF when a stream pauses), and the end-of-record close is marked {@link Outcome#alertsAtEndOfRecord}.
  */
 public final class JobPath {
-    /** Device time covered by one RR batch (and one minute of the detector's heart rate from RR intervals). */
+    /** Device time covered by one RR batch. */
     public static final long BATCH_MS = 60_000L;
     /**
      * The programme of the validation "patients" (part of their episode ids, as in the job): that of the replay files
