@@ -53,7 +53,8 @@ public final class ValidateCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--replay-out", description = "Also write the readable records as replay files "
-            + "(enrolments.ndjson, events.ndjson: one patient per record, the same RR batches) for wardstream replay.")
+            + "(enrolments.ndjson, events.ndjson: one patient per record, its wear report and the same RR batches) "
+            + "for wardstream replay.")
     Path replayOut;
 
     @CommandLine.Spec
@@ -111,7 +112,8 @@ public final class ValidateCommand implements Callable<Integer> {
                 }
             }
             long lines = RecordReplayFiles.write(readable, replayOut);
-            System.err.printf("  replay files: %d records, %d RR batches -> %s%n", readable.size(), lines, replayOut);
+            System.err.printf("  replay files: %d records, %d events (a wear report and the RR batches of each)"
+                    + " -> %s%n", readable.size(), lines, replayOut);
         }
         return 0;
     }
