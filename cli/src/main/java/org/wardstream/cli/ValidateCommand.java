@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Scores the episode-detection job's detectors on annotated beat records: every *.csv or "
                 + "*.csv.gz in --data in the rr_csv format (record,beat_index,time_s,rr_ms,beat_symbol,rhythm,gap_note). "
                 + "Each record runs through the job's per-patient path (RR batches of 60 s, the same detector "
-                + "classes, the same alert rules and episode lifecycle); the detector never sees the labels.",
+                + "classes, the same alert rules and episode lifecycle; tachycardia and bradycardia from the heart "
+                + "rate the detector derives from the RR intervals, as the job does for a device without heart-rate "
+                + "samples, the recording worn and the patient still); the detector never sees the labels.",
                 "Results go to standard output: a table (per record, per database, column legend), or with --format json "
                         + "the scores as JSON (af, databases, false_af_beats_by_rhythm, pause, tachycardia, bradycardia, "
                         + "alerts, records[]); --json FILE also writes the JSON there. Diagnostics go to standard error. "
@@ -51,7 +53,8 @@ public final class ValidateCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--replay-out", description = "Also write the readable records as replay files "
-            + "(enrolments.ndjson, events.ndjson: one patient per record, the same RR batches) for wardstream replay.")
+            + "(enrolments.ndjson, events.ndjson: one patient per record, its wear report and the same RR batches) "
+            + "for wardstream replay.")
     Path replayOut;
 
     @CommandLine.Spec
@@ -109,7 +112,8 @@ public final class ValidateCommand implements Callable<Integer> {
                 }
             }
             long lines = RecordReplayFiles.write(readable, replayOut);
-            System.err.printf("  replay files: %d records, %d RR batches -> %s%n", readable.size(), lines, replayOut);
+            System.err.printf("  replay files: %d records, %d events (a wear report and the RR batches of each)"
+                    + " -> %s%n", readable.size(), lines, replayOut);
         }
         return 0;
     }

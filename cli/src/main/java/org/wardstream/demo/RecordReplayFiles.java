@@ -22,13 +22,18 @@ import org.wardstream.schema.EnrolmentStatus;
 import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.RrIntervalBatch;
 import org.wardstream.schema.Stratifiers;
+import org.wardstream.schema.WearDetection;
+import org.wardstream.schema.WearState;
 import org.wardstream.schema.wire.AvroCodec;
 
 /**
  * Writes annotated beat records as replay files ({@code enrolments.ndjson}, {@code events.ndjson}), one patient per
  * record (pseudonym = record name, programme {@value #PROGRAMME}), each RR batch exactly as {@link JobPath#batches}
  * cuts it for {@code wardstream validate}: so {@code wardstream replay} runs the same beats through the real job.
- * An RR batch's device time is its start; it is received one second after its last beat.
+ * An RR batch's device time is its start; it is received one second after its last beat. Before the batches, the
+ * device reports itself on the body at the first beat ({@link JobPath#worn}, received then): a Holter recording is
+ * worn, and validate tells its detector the same, so the job judges the heart rate it derives from the beats as at
+ * rest as validate does.
  */
 public final class RecordReplayFiles {
     public static final String PROGRAMME = JobPath.PROGRAMME;
@@ -38,7 +43,10 @@ public final class RecordReplayFiles {
     private RecordReplayFiles() {
     }
 
-    /** Writes the two files for the given records into {@code dir}; returns the number of event lines. */
+    /**
+     * Writes the two files for the given records into {@code dir}; returns the number of event lines (wear reports
+     * and RR batches).
+     */
     public static long write(List<RrCsvRecord> records, Path dir) throws IOException {
         Files.createDirectories(dir);
         AvroCodec<PatientKey> pk = AvroCodec.patientKeys();
@@ -62,7 +70,16 @@ public final class RecordReplayFiles {
                 DeviceEventKey key = new DeviceEventKey(PROGRAMME, rec.name, "ecg-" + rec.name);
                 String keyJson = dk.toJson(key);
                 int i = 0;
-                for (JobPath.Batch b : JobPath.batches(rec)) {
+                List<JobPath.Batch> batches = JobPath.batches(rec);
+                if (!batches.isEmpty()) {
+                    Instant at = Instant.ofEpochMilli(batches.get(0).startMs());
+                    DeviceEvent worn = new DeviceEvent(rec.name + "-worn", at, at, 0,
+                            new WearState(true, WearDetection.UNKNOWN));
+                    events.write(line(keyJson, de.toJson(worn)));
+                    events.newLine();
+                    lines++;
+                }
+                for (JobPath.Batch b : batches) {
                     List<Integer> rr = new ArrayList<>(b.rrMs().length);
                     List<BeatQuality> q = new ArrayList<>(b.rrMs().length);
                     for (int k = 0; k < b.rrMs().length; k++) {

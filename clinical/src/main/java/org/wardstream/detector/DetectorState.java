@@ -7,6 +7,7 @@ import java.io.IOException;
 import org.wardstream.arrival.ArrivalState;
 import org.wardstream.rhythm.RrAnalyserState;
 import org.wardstream.signals.HeartRateState;
+import org.wardstream.signals.RrHeartRateState;
 import org.wardstream.signals.WearActivityState;
 import org.wardstream.state.CompactBytes;
 import org.wardstream.state.CompactState;
@@ -19,18 +20,22 @@ import org.wardstream.state.VarDataOutput;
  * analysed reading, a hold in progress). The held readings are not in here: the caller keeps them (Flink list state
  * in the job) and hands them back to {@link PatientDetector#releaseHeld}.
  *
- * <p>Format 3 (one byte), then {@link RrAnalyserState}, {@link HeartRateState} and {@link WearActivityState} in
- * their own versioned forms, then the AF rate (float, NaN outside AF) and the {@link ArrivalState} (versioned), all
+ * <p>Format 4 (one byte), then {@link RrAnalyserState}, {@link HeartRateState} and {@link WearActivityState} in
+ * their own versioned forms, then the AF rate (float, NaN outside AF), the {@link ArrivalState} (versioned) and the
+ * {@link RrHeartRateState} (versioned: the heart rate from RR intervals and the newest device heart-rate sample), all
  * written through {@link VarDataOutput} (varints, times as differences, "no time" in one byte: about half the bytes
- * of format 2; issue 19). Format 2, still read, is the same fields written plainly (fixed-width numbers).
+ * of format 2; issue 19). Format 3, still read, is format 4 without the heart rate from RR intervals: no minute of
+ * intervals in progress, and the newest device heart-rate sample is the heart-rate detector's last sample (until
+ * then every sample it took was a device's). Format 2, still read, is format 3's fields written plainly
+ * (fixed-width numbers).
  * Format 1, still read, had the last receipt and an announced backlog's end (longs, {@link #NO_TIME} for none) and
  * held count (int) in place of the arrival state: a backlog it held is released after a hold
  * ({@link #arrivalFromFormat1}).
  */
 public final class DetectorState extends CompactState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    static final byte FORMAT_VERSION = 3;
-    private static final byte FORMAT_1 = 1, FORMAT_2 = 2;
+    static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_1 = 1, FORMAT_2 = 2, FORMAT_3 = 3;
 
     public RrAnalyserState rr = new RrAnalyserState();
     public HeartRateState hr = new HeartRateState();
@@ -39,6 +44,8 @@ public final class DetectorState extends CompactState {
     public float afRateBpm = Float.NaN;
     /** The arrival order's state: receipts, reconnection, newest analysed reading, the hold in progress. */
     public ArrivalState arrival = new ArrivalState();
+    /** The heart rate from RR intervals: the minute in progress, and the newest heart-rate sample a device sent. */
+    public RrHeartRateState rrRate = new RrHeartRateState();
 
     public DetectorState() {
         super(512);
@@ -53,11 +60,12 @@ public final class DetectorState extends CompactState {
         wear.writeTo(compact);
         compact.writeFloat(afRateBpm);
         arrival.writeTo(compact);
+        rrRate.writeTo(compact);
     }
 
     public static DetectorState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "DetectorState", FORMAT_VERSION, FORMAT_2, FORMAT_1);
-        if (v == FORMAT_VERSION) {
+        byte v = CompactBytes.expectVersion(in, "DetectorState", FORMAT_VERSION, FORMAT_3, FORMAT_2, FORMAT_1);
+        if (v >= FORMAT_3) {
             in = new VarDataInput(in);
         }
         DetectorState s = new DetectorState();
@@ -67,6 +75,11 @@ public final class DetectorState extends CompactState {
         s.afRateBpm = in.readFloat();
         s.arrival = v == FORMAT_1 ? arrivalFromFormat1(in.readLong(), in.readLong(), in.readInt())
                 : ArrivalState.readFrom(in);
+        if (v >= FORMAT_VERSION) {
+            s.rrRate = RrHeartRateState.readFrom(in);
+        } else {
+            s.rrRate.lastDeviceSampleMs = s.hr.lastSampleMs; // every sample the heart-rate detector took was a device's
+        }
         return s;
     }
 

@@ -27,6 +27,7 @@ import org.wardstream.signals.HeartRateParameters;
 import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
+import org.wardstream.signals.RrHeartRate;
 import org.wardstream.signals.WearActivityEvent;
 import org.wardstream.signals.WearActivityParameters;
 import org.wardstream.signals.WearActivityTracker;
@@ -37,6 +38,9 @@ import org.wardstream.signals.WearSignal;
  * peers all run this class. It combines {@link RrAnalyser} (AF, pauses), {@link HeartRateThresholds} (tachycardia,
  * bradycardia) and {@link WearActivityTracker} (wear, inactivity, device-offline) over a patient's readings and
  * turns their events into lifecycle {@link Transition}s and {@link PatternCue}s for the compound CEP patterns.
+ * The heart-rate thresholds read the devices' heart-rate samples, or, for a patient whose devices send RR intervals
+ * without recent heart-rate samples (a chest strap, an ECG patch), a heart rate a minute from the clean intervals
+ * ({@link RrHeartRate}: one source at a time, the device's samples preferred).
  *
  * <p>Readings are not held back for the watermark: a backlog uploaded hours late is analysed like live data (its
  * alerts carry how delayed they are: receipt minus the device time of the reading's newest data,
@@ -150,6 +154,7 @@ public final class PatientDetector {
 
     private final RrAnalyser rr;
     private final HeartRateThresholds hr;
+    private final RrHeartRate rrRate;
     private final WearActivityTracker wear;
     private final double fastRateBpm;
     private final long fastRateMinMs;
@@ -161,6 +166,8 @@ public final class PatientDetector {
         Rule pause = rules.rule(EpisodeType.PAUSE);
         this.rr = new RrAnalyser(RhythmRuleParameters.from(rules));
         this.hr = new HeartRateThresholds(HeartRateParameters.from(rules, zone));
+        this.rrRate = new RrHeartRate(hr.parameters(), rr.parameters().minPlausibleRrMs(),
+                rr.parameters().maxPlausibleRrMs());
         this.wear = new WearActivityTracker(WearActivityParameters.from(rules, zone));
         this.fastRateBpm = af.number("fastRateBpm");
         this.fastRateMinMs = af.millis("fastRateMinDuration");
@@ -253,6 +260,7 @@ public final class PatientDetector {
             out.heartRate(e);
             c.transitions.addAll(Transitions.fromHeartRate(patient, e));
         });
+        RrHeartRate.restart(s.rrRate);
         c.wearEvents(wear.restart(s.wear)); // an inactivity end for a state change: not time-driven (no dueAt)
         c.transitions.replaceAll(t -> t.kind() == Transition.Kind.END ? t.asClockRestart() : t);
         c.flush();
@@ -271,6 +279,7 @@ public final class PatientDetector {
     public void monitoringChanged(DetectorState s) {
         rr.restart(s.rr, ev -> { });
         hr.restart(s.hr, e -> { });
+        RrHeartRate.restart(s.rrRate);
         wear.restart(s.wear);
         s.afRateBpm = Float.NaN;
     }
@@ -300,15 +309,16 @@ public final class PatientDetector {
     /**
      * The newest device time analysed of the reading's own signal stream ({@link ArrivalOrder#tooOld}): for an RR batch
      * the RR analyser's last beat (it keeps its own beat clock: one device's RR backlog is in order for it while
-     * another device of the patient streams heart rate live); for a heart-rate sample the heart-rate detector's last
-     * sample (likewise: a watch's buffered heart rate is in order for it while a strap streams RR live); for any other
-     * reading the patient's newest analysed reading.
+     * another device of the patient streams heart rate live); for a heart-rate sample the newest heart-rate sample the
+     * devices sent (likewise: a watch's buffered heart rate is in order for it while a strap streams RR live, though
+     * the heart-rate detector, reading the strap's rate meanwhile, leaves out the samples not after its own: one source
+     * at a time, {@link RrHeartRate}); for any other reading the patient's newest analysed reading.
      */
     static long streamNewestMs(DetectorState s, Reading r) {
         if (r instanceof Reading.RrBatch) {
             return s.rr.lastBeatMs;
         }
-        return r instanceof Reading.HeartRate ? s.hr.lastSampleMs : s.arrival.newestAnalysedMs;
+        return r instanceof Reading.HeartRate ? s.rrRate.lastDeviceSampleMs : s.arrival.newestAnalysedMs;
     }
 
     /** How many of a batch's intervals are CLEAN and outside the plausible range ({@link #excludingImplausible}). */
@@ -425,18 +435,6 @@ public final class PatientDetector {
         c.save();
     }
 
-    /**
-     * A heart-rate sample with the patient's activity given by the caller: the job's path takes it from the wear
-     * tracker ({@link #analyse}); {@code wardstream validate}, whose Holter records have no wear stream, gives
-     * {@link ActivityState#WORN_STILL}.
-     */
-    public void heartRate(DetectorState s, String patient, long timeMs, double bpm, ActivityState activity,
-                          double stepsPerMinute, Output out) {
-        Call c = new Call(s, patient, null, out);
-        c.heartRate(timeMs, bpm, activity, stepsPerMinute);
-        c.flush();
-    }
-
     /** The end of a recording (validation only; the job never closes AF because a stream pauses). */
     public void endOfRecord(DetectorState s, String patient, Output out) {
         Call c = new Call(s, patient, null, out);
@@ -521,7 +519,8 @@ public final class PatientDetector {
                             } else if (ev instanceof AfOffset off) {
                                 tachycardiaOutlastingAf(off);
                             }
-                        });
+                        }, (beatMs, rrMs, clean) -> rrRate.onInterval(s.rrRate, beatMs, rrMs, clean,
+                                (t, bpm) -> rateFromRr(t, bpm, b.sourceId())));
                 out.outOfOrderBeats(fed.outOfOrderBeats());
                 if (implausible > 0) {
                     out.implausibleBeats(implausible);
@@ -534,11 +533,17 @@ public final class PatientDetector {
                 wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
                 if (!hr.reliable(h.signalQuality())) {
                     out.unreliableHeartRate(); // the device says not to trust it: data (the device reports), no rate
-                } else if (s.hr.lastSampleMs != HeartRateState.NO_TIME && h.timeMs() <= s.hr.lastSampleMs) {
-                    out.outOfOrderSamples(1); // the heart-rate detector takes samples in time order only
                 } else {
-                    // trusted as its own device is worn: a second device on its charger does not silence it
-                    heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()), s.wear.lastStepsPerMinute);
+                    if (h.bpm() > 0 && !Float.isInfinite(h.bpm())) {
+                        rrRate.onDeviceSample(s.rrRate, h.timeMs()); // the device sends heart rate: read its samples
+                    }
+                    if (s.hr.lastSampleMs != HeartRateState.NO_TIME && h.timeMs() <= s.hr.lastSampleMs) {
+                        out.outOfOrderSamples(1); // the heart-rate detector takes samples in time order only
+                    } else {
+                        // trusted as its own device is worn: a second device on its charger does not silence it
+                        heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()),
+                                s.wear.lastStepsPerMinute);
+                    }
                 }
             } else if (r instanceof Reading.Activity a) {
                 // steps, else accelerometer counts (WearActivityTracker: 0 is still, others movement not known)
@@ -557,6 +562,17 @@ public final class PatientDetector {
                 }
             }
             flush();
+        }
+
+        /**
+         * A minute of RR intervals gave a heart rate and the patient's devices sent no recent heart-rate sample
+         * ({@link RrHeartRate}): the heart-rate detector reads it as a sample from the strap, judged by the strap's
+         * wear as a device's sample is by its own; unless the detector already has a sample at or after it.
+         */
+        void rateFromRr(long timeMs, double bpm, String sourceId) {
+            if (s.hr.lastSampleMs == HeartRateState.NO_TIME || timeMs > s.hr.lastSampleMs) {
+                heartRate(timeMs, bpm, wear.activityOf(s.wear, sourceId), s.wear.lastStepsPerMinute);
+            }
         }
 
         void heartRate(long timeMs, double bpm, ActivityState activity, double stepsPerMinute) {

@@ -28,6 +28,7 @@ import java.util.function.Function;
 public final class DetectorPath {
 
     private static final BeatQuality[] QUALITY = BeatQuality.values();
+    private static final byte CLEAN = (byte) BeatQuality.CLEAN.ordinal();
 
     private DetectorPath() {
     }
@@ -46,6 +47,29 @@ public final class DetectorPath {
      */
     public static Fed rrBatch(RrAnalyser analyser, RrAnalyserState state, String patient, long startMs, int[] rrMs,
                               byte[] qualityCodes, List<Transition> transitions, Consumer<? super RhythmEvent> onRhythm) {
+        return rrBatch(analyser, state, patient, startMs, rrMs, qualityCodes, transitions, onRhythm, null);
+    }
+
+    /**
+     * Told of each beat the RR analyser is about to use (one after its last beat), before it is fed: the detector
+     * derives heart rate from the same beats the analyser reads ({@link org.wardstream.signals.RrHeartRate}), and
+     * what it adds to the transitions comes before the beat's rhythm events, in beat order.
+     */
+    @FunctionalInterface
+    public interface BeatSink {
+        /**
+         * @param clean the interval's quality is CLEAN (the plausible range is the receiver's to check)
+         */
+        void beat(long beatMs, int rrMs, boolean clean);
+    }
+
+    /**
+     * {@link #rrBatch(RrAnalyser, RrAnalyserState, String, long, int[], byte[], List, Consumer)}, telling
+     * {@code beforeBeat} (may be null) of each beat the analyser uses just before feeding it.
+     */
+    public static Fed rrBatch(RrAnalyser analyser, RrAnalyserState state, String patient, long startMs, int[] rrMs,
+                              byte[] qualityCodes, List<Transition> transitions, Consumer<? super RhythmEvent> onRhythm,
+                              BeatSink beforeBeat) {
         if (rrMs.length != qualityCodes.length) {
             throw new IllegalArgumentException("rrMs and qualityCodes differ in length");
         }
@@ -60,6 +84,9 @@ public final class DetectorPath {
         var ownOnsetBars = org.wardstream.signals.RhythmRuleParameters.ownOnsetBars(analyser.parameters());
         for (int i = 0; i < rrMs.length; i++) {
             beat += rrMs[i];
+            if (beforeBeat != null && (state.lastBeatMs == RrAnalyserState.NO_TIME || beat > state.lastBeatMs)) {
+                beforeBeat.beat(beat, rrMs[i], qualityCodes[i] == CLEAN); // the analyser's own test of a used beat
+            }
             boolean used = analyser.onBeat(state, beat, rrMs[i], QUALITY[qualityCodes[i]], ev -> {
                 transitions.addAll(Transitions.fromRhythm(patient, ev, ownOnsetBars));
                 if (onRhythm != null) {

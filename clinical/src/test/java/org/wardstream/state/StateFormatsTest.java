@@ -487,7 +487,7 @@ class StateFormatsTest {
         assertThat(s.arrival.reconnectedAtMs).isEqualTo(ArrivalState.NO_TIME);
         // written back in the current format, which reads the same values
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 3);
+        assertThat(now[0]).isEqualTo((byte) 4);
         DetectorState again = DetectorState.fromBytes(now);
         assertThat(again.wear).isEqualTo(s.wear);
         assertThat(again.arrival.holdSinceReceivedMs).isEqualTo(1_772_441_760_000L);
@@ -518,13 +518,13 @@ class StateFormatsTest {
         // written back in the current format (its embedded analyser state is written in the analyser's current
         // format), and read back as the same state
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 3);
+        assertThat(current[0]).isEqualTo((byte) 4);
         assertThat(DetectorState.fromBytes(current).toBytes()).isEqualTo(current);
         assertDetectorsOfTheFixtures(DetectorState.fromBytes(current));
         // format 3 holds the same fields in compact numbers (issue 19): the fixture's state in well under 2/3 of the
         // bytes of format 2 written by today's components
         int format2Size = 1 + s.rr.toBytes().length + s.hr.toBytes().length + s.wear.toBytes().length + 4
-                + s.arrival.toBytes().length;
+                + s.arrival.toBytes().length + s.rrRate.toBytes().length;
         assertThat(current.length).as("format 3 vs format 2 bytes").isLessThan(format2Size * 2 / 3);
     }
 
@@ -548,6 +548,29 @@ class StateFormatsTest {
         assertThat(back.wear.toBytes()).isEqualTo(s.wear.toBytes());
         assertThat(back.arrival.toBytes()).isEqualTo(s.arrival.toBytes());
         assertDetectorsOfTheFixtures(back);
+        // format 3 had no heart rate from RR intervals: no minute of intervals in progress, and the newest device
+        // heart-rate sample is the heart-rate detector's last sample (every sample it took then was a device's)
+        assertThat(s.rrRate.minuteStartMs).isEqualTo(DetectorState.NO_TIME);
+        assertThat(s.rrRate.intervals).isZero();
+        assertThat(s.rrRate.lastDeviceSampleMs).isEqualTo(s.hr.lastSampleMs).isEqualTo(1_772_441_700_000L);
+        assertThat(current[0]).isEqualTo((byte) 4);
+        assertThat(back.rrRate).isEqualTo(s.rrRate);
+    }
+
+    @Test
+    void detectorStateReadsFormat4() {
+        // the v3 line's state written by format 4's code, with a minute of RR intervals in progress
+        DetectorState s = DetectorState.fromBytes(fixture("DetectorState-v4"));
+        assertDetectorsOfTheFixtures(s);
+        assertThat(s.arrival.toBytes())
+                .isEqualTo(DetectorState.fromBytes(fixture("DetectorState-v3")).arrival.toBytes());
+        assertThat(s.rrRate.minuteStartMs).isEqualTo(1_772_441_940_000L);
+        assertThat(s.rrRate.lastBeatMs).isEqualTo(1_772_441_987_250L);
+        assertThat(s.rrRate.cleanMs).isEqualTo(46_500L);
+        assertThat(s.rrRate.clean).isEqualTo(62);
+        assertThat(s.rrRate.intervals).isEqualTo(63);
+        assertThat(s.rrRate.lastDeviceSampleMs).isEqualTo(1_772_441_400_000L);
+        assertThat(s.toBytes()).isEqualTo(fixture("DetectorState-v4"));
     }
 
     @Test
@@ -565,6 +588,12 @@ class StateFormatsTest {
         s.hr.tachySinceMs = -5L;
         s.wear.lastWearMs = 0L;
         s.arrival.newestAnalysedMs = Long.MIN_VALUE + 1;
+        s.rrRate.minuteStartMs = -7L;
+        s.rrRate.lastBeatMs = Long.MAX_VALUE;
+        s.rrRate.cleanMs = Long.MAX_VALUE;
+        s.rrRate.clean = Integer.MAX_VALUE;
+        s.rrRate.intervals = Integer.MIN_VALUE;
+        s.rrRate.lastDeviceSampleMs = 0L;
         byte[] bytes = s.toBytes();
         DetectorState back = DetectorState.fromBytes(bytes);
         assertThat(back.rr).isEqualTo(s.rr);
@@ -575,6 +604,9 @@ class StateFormatsTest {
         assertThat(back.hr.lastSampleMs).isEqualTo(Long.MAX_VALUE);
         assertThat(back.arrival.newestAnalysedMs).isEqualTo(Long.MIN_VALUE + 1);
         assertThat(back.rr.rr[5]).isEqualTo(0xFFFF);
+        assertThat(back.rrRate).isEqualTo(s.rrRate);
+        assertThat(back.rrRate.cleanMs).isEqualTo(Long.MAX_VALUE);
+        assertThat(back.rrRate.intervals).isEqualTo(Integer.MIN_VALUE);
     }
 
     @Test

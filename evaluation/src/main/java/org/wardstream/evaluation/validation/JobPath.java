@@ -10,7 +10,6 @@ import org.wardstream.detector.DetectorState;
 import org.wardstream.detector.PatientDetector;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.detector.Reading;
-import org.wardstream.rhythm.BeatQuality;
 import org.wardstream.rhythm.RhythmEvent;
 import org.wardstream.rhythm.RrAnalyser;
 import org.wardstream.rules.EffectiveRules;
@@ -20,6 +19,7 @@ import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateParameters;
 import org.wardstream.signals.HeartRateThresholds;
 import org.wardstream.signals.RhythmRuleParameters;
+import org.wardstream.signals.RrHeartRate;
 
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -37,18 +37,21 @@ import java.util.List;
  *       otherwise; the detector never sees beat symbols or rhythm labels);</li>
  *   <li>each batch goes through {@link PatientDetector#analyse} as an RR batch and the resulting transitions through
  *       {@link DetectorPath#lifecycle} (alert changes, cool-downs, minimum durations as in the job);</li>
- *   <li>for tachycardia and bradycardia, the job reads the device's heart-rate samples, which these ECG records do
- *       not have: each batch gives one sample, the mean rate of its clean intervals (a wearable's once-a-minute
- *       heart rate), fed to {@link PatientDetector#heartRate} with the patient worn and at rest
- *       ({@link ActivityState#WORN_STILL}: Holter recordings), the record starting at
- *       {@link RhythmValidation#BASE_EPOCH_MS} (09:00 in {@link #ZONE}, inside waking hours).</li>
+ *   <li>tachycardia and bradycardia come from the detector's own heart rate from RR intervals (these ECG records
+ *       have no heart-rate samples, like a chest strap's or an ECG patch's stream: {@link RrHeartRate}, a rate a
+ *       minute from the clean intervals, which the job derives the same way), so validate runs no derivation of its
+ *       own; before the first batch the device reports itself on the body ({@link Reading.Wear}: a Holter
+ *       recording is worn) and no activity follows, so the wear tracker has the patient worn and still
+ *       ({@link ActivityState#WORN_STILL}), at rest for the tachycardia rule, as the replay files of
+ *       {@code validate --replay-out} tell the job; the record starts at {@link RhythmValidation#BASE_EPOCH_MS}
+ *       (09:00 in {@link #ZONE}, inside waking hours).</li>
  * </ul>
  * At the end of the record an AF episode still open is closed at its last beat ({@link RrAnalyser#endOfData})
  * for scoring; the alert changes up to then are those the job emits for the same batches (the job does not
  * close AF when a stream pauses), and the end-of-record close is marked {@link Outcome#alertsAtEndOfRecord}.
  */
 public final class JobPath {
-    /** Device time covered by one RR batch (and one heart-rate sample). */
+    /** Device time covered by one RR batch. */
     public static final long BATCH_MS = 60_000L;
     /**
      * The programme of the validation "patients" (part of their episode ids, as in the job): that of the replay files
@@ -87,19 +90,6 @@ public final class JobPath {
         public boolean refusedByIngest() {
             return endMs() - startMs > org.wardstream.detector.Reading.MAX_RR_BATCH_SPAN_MS
                     || 2 * PatientDetector.implausibleCleanIntervals(rrMs, quality) > rrMs.length;
-        }
-
-        /** Mean rate of the clean intervals (bpm), NaN when fewer than half are clean. */
-        public double meanCleanRateBpm() {
-            long sum = 0;
-            int n = 0;
-            for (int i = 0; i < rrMs.length; i++) {
-                if (quality[i] == BeatQuality.CLEAN.ordinal()) {
-                    sum += rrMs[i];
-                    n++;
-                }
-            }
-            return n == 0 || n * 2 < rrMs.length ? Double.NaN : 60_000.0 * n / sum;
         }
     }
 
@@ -192,7 +182,12 @@ public final class JobPath {
                 o.outOfOrderBeats += n;
             }
         };
-        for (Batch b : batches(rec)) {
+        List<Batch> batches = batches(rec);
+        if (!batches.isEmpty()) {
+            long t = batches.get(0).startMs();
+            detector.analyse(state, patient, null, worn(t), out); // a Holter recording is worn
+        }
+        for (Batch b : batches) {
             heldAfCloseDue(episodes, patient, rules, b.startMs(), o.alerts);
             o.batches++;
             if (b.refusedByIngest()) o.batchesRefusedByIngest++;
@@ -201,12 +196,6 @@ public final class JobPath {
                     b.quality()), out);
             DetectorPath.lifecycle(transitions, ty -> state(episodes, ty), rules, o.alerts::add, explained);
             transitions.clear();
-            double bpm = b.meanCleanRateBpm();
-            if (!Double.isNaN(bpm)) {
-                detector.heartRate(state, patient, b.endMs(), bpm, ActivityState.WORN_STILL, 0.0, out);
-                DetectorPath.lifecycle(transitions, ty -> state(episodes, ty), rules, o.alerts::add, explained);
-                transitions.clear();
-            }
             o.maxStateBytes = Math.max(o.maxStateBytes, state.rr.serializedSize());
         }
         heldAfCloseDue(episodes, patient, rules, Long.MAX_VALUE, o.alertsAtEndOfRecord);
@@ -229,6 +218,14 @@ public final class JobPath {
         if (due == Long.MIN_VALUE || due > byMs) return;
         out.addAll(EpisodeLifecycle.onTransition(af, Transition.tick(patient, EpisodeType.ATRIAL_FIBRILLATION, due,
                 Transitions.RHYTHM_DETECTOR_VERSION).inProgramme(PROGRAMME), rules));
+    }
+
+    /**
+     * The device's report that it is on the body, at the record's first beat, before its first RR batch (received
+     * then): the one wear report {@code validate} and its replay files give a record.
+     */
+    public static Reading.Wear worn(long atMs) {
+        return new Reading.Wear(atMs, atMs, 0, null, true, null);
     }
 
     /**
