@@ -51,6 +51,7 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
             @OptionalParam(name = Observation.SP_STATUS) TokenOrListParam status,
             @OptionalParam(name = Observation.SP_SUBJECT, chainWhitelist = {"identifier"}) ReferenceParam subject,
             @OptionalParam(name = Observation.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
+            @OptionalParam(name = "programme") TokenOrListParam programme,
             @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
             @Sort SortSpec sort,
             @Count Integer count,
@@ -60,7 +61,10 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
         tokens(q, "id", ids, null);
         tokens(q, "episode_type", code, FhirAlerts.EPISODE_TYPE_SYSTEM);
         tokens(q, "status", status, null);
-        byPatient(q, subject != null ? subject : patient);
+        // a pseudonym is issued by a programme: with programme, only that programme's patient (as for Task)
+        tokens(q, "programme", programme, null);
+        byPatient(q, subject);
+        byPatient(q, patient);
         dateRange(q, "last_updated", lastUpdated);
         sortByLastUpdated(q, sort);
         return results(q, rd);
