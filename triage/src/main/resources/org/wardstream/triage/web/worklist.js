@@ -1068,9 +1068,11 @@
         let earlierNotes = [];
         if (!prev && firstShown > 1) {
           // the earliest version shown is not the opening: its state, and the notes written before it
-          what.push('Earliest version shown: alert ' + (lc ? (LIFECYCLE_STATE_TEXT[lc.code] || lc.code) : 'in an unknown state')
-            + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + '), ' + (STATUS_TEXT[t.status] || t.status)
-            + (who && t.status !== 'requested' ? ' by ' + who : ''));
+          const earliest = document.createDocumentFragment();
+          earliest.append('Earliest version shown: alert ' + (lc ? (LIFECYCLE_STATE_TEXT[lc.code] || lc.code) : 'in an unknown state')
+            + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + '), ' + (STATUS_TEXT[t.status] || t.status));
+          if (who && t.status !== 'requested') earliest.append(' by ', userText(who));
+          what.push(earliest);
           earlierNotes = t.note || [];
           if (earlierNotes.length) {
             what.push(earlierNotes.length + (earlierNotes.length === 1 ? ' note' : ' notes')
@@ -1082,23 +1084,26 @@
             what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
           }
           if (!prev || prev.status !== t.status) {
-            what.push((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : '')
-              + (who && t.status !== 'requested' ? ' by ' + who : ''));
+            const status = document.createDocumentFragment();
+            status.append((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : ''));
+            if (who && t.status !== 'requested') status.append(' by ', userText(who));
+            what.push(status);
           }
-          const notes = (t.note || []).slice((prev && prev.note || []).length).map(n => '“' + n.text + '”'
-            + (n.authorString ? ' (' + n.authorString + ')' : ''));
-          what.push(...notes);
+          what.push(...(t.note || []).slice((prev && prev.note || []).length).map(noteNodes));
         }
         const out = outcomeText(t);
         if (out && (!prev || outcomeText(prev) !== out)) what.push('outcome' + out);
         prev = t;
-        item.append(timeEl(when), document.createTextNode(': ' + (what.length ? what.join('; ') : 'no visible change')
-          + ' (version ' + version + ')'));
+        // each part a string or nodes; user-written text isolated (userText)
+        item.append(timeEl(when), ': ');
+        if (!what.length) item.append('no visible change');
+        what.forEach((part, i) => item.append(...(i ? ['; ', part] : [part])));
+        item.append(' (version ' + version + ')');
         if (earlierNotes.length) {
           const sub = document.createElement('ul');
           earlierNotes.forEach(n => {
             const x = document.createElement('li');
-            x.append(timeEl(n.time), document.createTextNode(': “' + n.text + '”' + (n.authorString ? ' (' + n.authorString + ')' : '')));
+            x.append(timeEl(n.time), ': ', noteNodes(n));
             sub.append(x);
           });
           item.append(sub);
@@ -1195,6 +1200,42 @@
     const li = document.createElement('li');
     li.textContent = text;
     return li;
+  }
+
+  /** Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069). */
+  const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+  /**
+   * Text a person wrote (a note, a user name), isolated from what is drawn around it: a {@code <bdi>} (its own
+   * direction, unicode-bidi: isolate), with each bidi control character shown as a visible mark ("[U+202E]") instead
+   * of applied. A note with a right-to-left override reversed its author and version in the timeline, and could be
+   * drawn as other words than those stored (Trojan Source; adversarial probe 18b, D4).
+   */
+  function userText(text) {
+    const el = document.createElement('bdi');
+    el.className = 'user-text';
+    const s = String(text == null ? '' : text);
+    let from = 0;
+    for (const m of s.matchAll(BIDI_CONTROLS)) {
+      if (m.index > from) el.append(s.slice(from, m.index));
+      const code = 'U+' + m[0].charCodeAt(0).toString(16).toUpperCase();
+      const mark = document.createElement('span');
+      mark.className = 'bidi-control';
+      mark.textContent = '[' + code + ']';
+      mark.title = 'A text-direction control character (' + code + ') in the stored text, shown here, not applied';
+      el.append(mark);
+      from = m.index + 1;
+    }
+    if (from < s.length) el.append(s.slice(from));
+    return el;
+  }
+
+  /** A note as the timeline shows it: “text” (author), the text and the author each {@link userText}. */
+  function noteNodes(n) {
+    const f = document.createDocumentFragment();
+    f.append('“', userText(n.text), '”');
+    if (n.authorString) f.append(' (', userText(n.authorString), ')');
+    return f;
   }
 
   // ------------------------------------------------------------------------------------------ actions
