@@ -1040,6 +1040,9 @@
    * first, and its first row is labelled as the earliest version shown, never as the opening, with the notes written
    * before it at their own times.
    */
+  /** A pipeline change stored this long after it was made says when it reached the worklist too. */
+  const LATE_ARRIVAL_MS = 2 * 60000;
+
   async function loadTimeline(id, li) {
     const list = $('[data-timeline-list]', li);
     try {
@@ -1062,7 +1065,8 @@
         const lc = coding(t.businessStatus, LIFECYCLE);
         const ts = coding(t.businessStatus, TRIAGE_STATE);
         const who = t.owner && t.owner.display;
-        const when = (t.meta && t.meta.lastUpdated) || t.lastModified;
+        const stored = (t.meta && t.meta.lastUpdated) || t.lastModified;
+        let when = stored;
         const version = (t.meta && t.meta.versionId) || '?';
         const what = [];
         let earlierNotes = [];
@@ -1082,6 +1086,10 @@
           if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
             || prev.description !== t.description) {
             what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
+            // a change of the pipeline's: when the pipeline made it (the opening: when the alert was raised), not
+            // when the service stored it, which can be much later (a redeployment, consumer lag, a re-read after a
+            // restore: adversarial probe 18b, D5); a clinician's action is dated when the service took it
+            when = (!prev ? t.authoredOn : t.lastModified) || stored;
           }
           if (!prev || prev.status !== t.status) {
             const status = document.createDocumentFragment();
@@ -1098,6 +1106,9 @@
         item.append(timeEl(when), ': ');
         if (!what.length) item.append('no visible change');
         what.forEach((part, i) => item.append(...(i ? ['; ', part] : [part])));
+        if (when !== stored && Date.parse(stored) - Date.parse(when) > LATE_ARRIVAL_MS) {
+          item.append(' (reached the worklist ', timeEl(stored), ')');
+        }
         item.append(' (version ' + version + ')');
         if (earlierNotes.length) {
           const sub = document.createElement('ul');
