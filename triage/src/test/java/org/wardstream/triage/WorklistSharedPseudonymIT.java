@@ -6,20 +6,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Severity;
 
-import java.io.File;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,26 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistSharedPseudonymIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = Chromium.WAIT;
     static ChromeDriver browser;
-
-    static Path onPath(String name) {
-        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) return p;
-        }
-        throw new IllegalStateException(name + " is not on the PATH");
-    }
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(onPath("chromium").toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1500", "--lang=en-GB", "--user-data-dir="
-                        + Files.createDirectories(Path.of("target", "chromium-profile-shared-pseudonym")).toAbsolutePath());
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(onPath("chromedriver").toFile())
-                .withLogFile(Path.of("target", "chromedriver-shared-pseudonym.log").toFile()).build(), options);
+        browser = Chromium.start("shared-pseudonym");
         // a clinical lead of both programmes
         TRIAGE.server().users().add(LEAD, TriageUser.Role.CLINICIAN,
                 Set.of(TriageTestServer.PROGRAMME_A, TriageTestServer.PROGRAMME_B), TriageTestServer.PASSWORD.toCharArray(), false);
@@ -76,12 +56,7 @@ class WorklistSharedPseudonymIT {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static void signInAsLead(String awaitedCard) {
-        browser.get(TRIAGE.baseUrl() + "/login?next=/");
-        browser.findElement(By.id("username")).sendKeys(LEAD);
-        browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD);
-        browser.findElement(By.cssSelector("form button, form [type=submit]")).click();
-        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(
-                By.cssSelector("#worklist > li[data-id='" + awaitedCard + "']")).isEmpty());
+        Chromium.signIn(browser, TRIAGE.baseUrl(), LEAD, awaitedCard);
     }
 
     /** An open AF alert of programme A's {@code patient}, raised 10 minutes before {@code now}. */
@@ -108,7 +83,7 @@ class WorklistSharedPseudonymIT {
 
     @AfterEach
     void keepLastScreen() throws Exception {
-        Files.write(Path.of("target", "shared-pseudonym-last.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Chromium.keepScreen(browser, "shared-pseudonym");
     }
 
     @AfterAll
@@ -117,7 +92,7 @@ class WorklistSharedPseudonymIT {
     }
 
     static WebElement card(String id) {
-        return browser.findElement(By.cssSelector("#worklist > li[data-id='" + id + "']"));
+        return Chromium.card(browser, id);
     }
 
     @Test

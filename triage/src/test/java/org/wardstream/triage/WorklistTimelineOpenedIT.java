@@ -6,20 +6,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Severity;
 
-import java.io.File;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,31 +37,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistTimelineOpenedIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = Chromium.WAIT;
     static ChromeDriver browser;
-
-    static Path onPath(String name) {
-        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) return p;
-        }
-        throw new IllegalStateException(name + " is not on the PATH");
-    }
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(onPath("chromium").toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1500", "--lang=en-GB", "--user-data-dir="
-                        + Files.createDirectories(Path.of("target", "chromium-profile-timeline-opened")).toAbsolutePath());
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(onPath("chromedriver").toFile())
-                .withLogFile(Path.of("target", "chromedriver-timeline-opened.log").toFile()).build(), options);
+        browser = Chromium.start("timeline-opened");
     }
 
     @AfterEach
     void keepLastScreen() throws Exception {
-        Files.write(Path.of("target", "timeline-opened-last.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Chromium.keepScreen(browser, "timeline-opened");
     }
 
     @AfterAll
@@ -76,7 +56,7 @@ class WorklistTimelineOpenedIT {
     }
 
     static WebElement card(String id) {
-        return browser.findElement(By.cssSelector("#worklist > li[data-id='" + id + "']"));
+        return Chromium.card(browser, id);
     }
 
     @Test
@@ -91,12 +71,8 @@ class WorklistTimelineOpenedIT {
         Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
         TriageTestServer.awaitTask(api, episode, 1);
 
-        browser.get(TRIAGE.baseUrl() + "/login?next=/");
-        browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
-        browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD);
-        browser.findElement(By.cssSelector("form button, form [type=submit]")).click();
+        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
         WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
         card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
         wait.until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().contains("version 1"));
 
