@@ -1,5 +1,6 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
@@ -51,7 +52,8 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
             @OptionalParam(name = Observation.SP_STATUS) TokenOrListParam status,
             @OptionalParam(name = Observation.SP_SUBJECT, chainWhitelist = {"identifier"}) ReferenceParam subject,
             @OptionalParam(name = Observation.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
-            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @OptionalParam(name = "programme") TokenOrListParam programme,
+            @Description(SEARCH_DATES) @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {
@@ -60,7 +62,10 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
         tokens(q, "id", ids, null);
         tokens(q, "episode_type", code, FhirAlerts.EPISODE_TYPE_SYSTEM);
         tokens(q, "status", status, null);
-        byPatient(q, subject != null ? subject : patient);
+        // a pseudonym is issued by a programme: with programme, only that programme's patient (as for Task)
+        tokens(q, "programme", programme, null);
+        byPatient(q, subject);
+        byPatient(q, patient);
         dateRange(q, "last_updated", lastUpdated);
         sortByLastUpdated(q, sort);
         return results(q, rd);

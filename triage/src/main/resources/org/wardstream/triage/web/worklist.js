@@ -270,16 +270,25 @@
     /** The newest {@link HISTORY_PAGE} versions (the service's largest page); older ones through the Bundle's next link. */
     history: id => http('GET', '/fhir/Task/' + encodeURIComponent(id) + '/_history?_count=' + HISTORY_PAGE, undefined, FHIR_JSON),
     provenance: id => http('GET', '/fhir/Provenance?target=' + encodeURIComponent('Task/' + id) + '&_count=100', undefined, FHIR_JSON),
-    patientAlerts: patient => http('GET', '/fhir/Task?patient.identifier=' + encodeURIComponent(PSEUDONYM + '|' + patient)
+    /**
+     * A patient's alerts, newest first: the pseudonym within the alert's programme (the same pseudonym issued by two
+     * programmes is two people); without a programme (an alert filed before its programme was known) every programme.
+     */
+    patientAlerts: (programme, patient) => http('GET', '/fhir/Task?patient.identifier='
+      + encodeURIComponent(PSEUDONYM + '|' + patient) + (programme ? '&programme=' + encodeURIComponent(programme) : '')
       + '&_sort=-authored-on&_count=' + EARLIER_PAGE, undefined, FHIR_JSON),
     /** The page a Bundle's link points to (next), read from this origin whatever host the service wrote into it. */
     page: (url, background = false) => {
       const u = new URL(url, window.location.href);
       return http('GET', u.pathname + u.search, undefined, FHIR_JSON, background);
     },
-    /** A patient's AF alerts since a time, their outcomes only; the first page (the rest: {@link api.nextPage}). */
-    patientAfAlerts: (patient, since) => http('GET', '/fhir/Task?patient.identifier='
-      + encodeURIComponent(PSEUDONYM + '|' + patient) + '&episode-type=atrial-fibrillation&authored-on=ge'
+    /**
+     * A patient's (the pseudonym in that programme) AF alerts since a time, their outcomes only; the first page (the
+     * rest: {@link api.nextPage}).
+     */
+    patientAfAlerts: (programme, patient, since) => http('GET', '/fhir/Task?patient.identifier='
+      + encodeURIComponent(PSEUDONYM + '|' + patient) + '&programme=' + encodeURIComponent(programme)
+      + '&episode-type=atrial-fibrillation&authored-on=ge'
       + encodeURIComponent(since) + '&_elements=output&_count=' + AF_PAGE, undefined, FHIR_JSON, true),
     /** The page after a search Bundle's, or null at the last page (the link's path and query, on this origin). */
     nextPage: bundle => {
@@ -720,13 +729,22 @@
   const AF_ADVICE_DAYS = 30;          // look back this far
   const AF_ADVICE_MIN = 2;            // earlier AF alerts resolved as false alarm before the card advises
   const AF_ADVICE_MAX_AGE_MS = 5 * 60000; // how long a patient's count is reused before it is fetched again
-  const afFalseAlarms = new Map();    // patient -> { at, pending, ids: Set of Task ids resolved as false alarm }
+  const afFalseAlarms = new Map();    // patientKey -> { at, pending, ids: Set of Task ids resolved as false alarm }
   const AF_PAGE = 100;                // AF alerts a page; every page is read (a count of one page undercounts)
+
+  /**
+   * A patient is a pseudonym within a programme: the same pseudonym issued by two programmes is two people, so one
+   * patient's count never includes the other's alerts (adversarial probe 18b, D10).
+   */
+  function patientKey(item) {
+    return JSON.stringify([item.programme, item.patient]);
+  }
 
   function afAdvice(li, item) {
     const el = $('[data-af-advice]', li);
-    if (item.type !== 'atrial-fibrillation' || !item.patient) { el.hidden = true; return; }
-    const known = afFalseAlarms.get(item.patient);
+    // without the programme the pseudonym may be two people: no advice about "this patient"
+    if (item.type !== 'atrial-fibrillation' || !item.patient || !item.programme) { el.hidden = true; return; }
+    const known = afFalseAlarms.get(patientKey(item));
     const earlier = known && known.ids ? [...known.ids].filter(id => id !== item.id).length : 0;
     el.hidden = earlier < AF_ADVICE_MIN;
     if (!el.hidden) {
@@ -734,37 +752,39 @@
         + ' resolved as false alarm. If an ECG has shown sinus rhythm during them, the clinical lead can raise this'
         + ' patient\'s AF onset bar (atrial-fibrillation.onsetProbability; see the triage guide).';
     }
-    if (!known || (!known.pending && Date.now() - known.at > AF_ADVICE_MAX_AGE_MS)) loadAfFalseAlarms(item.patient);
+    if (!known || (!known.pending && Date.now() - known.at > AF_ADVICE_MAX_AGE_MS)) loadAfFalseAlarms(item);
   }
 
-  const afQueue = [];                 // patients whose count is wanted, fetched at most four at a time
+  const afQueue = [];                 // patients ({ programme, patient }) whose count is wanted, four at a time
   let afInFlight = 0;
 
-  function loadAfFalseAlarms(patient) {
-    const entry = afFalseAlarms.get(patient) || { ids: null };
+  function loadAfFalseAlarms(item) {
+    const key = patientKey(item);
+    const entry = afFalseAlarms.get(key) || { ids: null };
     entry.pending = true;
     entry.at = Date.now();
-    afFalseAlarms.set(patient, entry);
-    afQueue.push(patient);
+    afFalseAlarms.set(key, entry);
+    afQueue.push({ programme: item.programme, patient: item.patient });
     pumpAfQueue();
   }
 
   function pumpAfQueue() {
     while (afInFlight < 4 && afQueue.length) {
-      const patient = afQueue.shift();
+      const who = afQueue.shift();
       afInFlight++;
-      fetchAfFalseAlarms(patient).finally(() => { afInFlight--; pumpAfQueue(); });
+      fetchAfFalseAlarms(who).finally(() => { afInFlight--; pumpAfQueue(); });
     }
   }
 
-  async function fetchAfFalseAlarms(patient) {
-    const entry = afFalseAlarms.get(patient) || { ids: null };
-    afFalseAlarms.set(patient, entry);
+  async function fetchAfFalseAlarms(who) {
+    const key = patientKey(who);
+    const entry = afFalseAlarms.get(key) || { ids: null };
+    afFalseAlarms.set(key, entry);
     try {
       const since = new Date(Date.now() - AF_ADVICE_DAYS * 86400000).toISOString();
       const ids = new Set();
       // to the last page (the service pages from a snapshot of the matches: each is read once)
-      for (let b = await api.patientAfAlerts(patient, since); b; b = await api.nextPage(b)) {
+      for (let b = await api.patientAfAlerts(who.programme, who.patient, since); b; b = await api.nextPage(b)) {
         (b.entry || []).map(e => e.resource)
           .filter(t => t && t.resourceType === 'Task' && (t.output || [])
             .some(o => { const c = coding(o.valueCodeableConcept, TRIAGE_OUTCOME); return c && c.code === 'false-alarm'; }))
@@ -779,7 +799,7 @@
     }
     document.querySelectorAll('#worklist > li[data-alert]').forEach(li => {
       const item = state.items.get(li.dataset.id);
-      if (item && item.patient === patient) afAdvice(li, item);
+      if (item && patientKey(item) === key) afAdvice(li, item);
     });
   }
 
@@ -1024,6 +1044,9 @@
    * first, and its first row is labelled as the earliest version shown, never as the opening, with the notes written
    * before it at their own times.
    */
+  /** A pipeline change stored this long after it was made says when it reached the worklist too. */
+  const LATE_ARRIVAL_MS = 2 * 60000;
+
   async function loadTimeline(id, li) {
     const list = $('[data-timeline-list]', li);
     try {
@@ -1046,15 +1069,18 @@
         const lc = coding(t.businessStatus, LIFECYCLE);
         const ts = coding(t.businessStatus, TRIAGE_STATE);
         const who = t.owner && t.owner.display;
-        const when = (t.meta && t.meta.lastUpdated) || t.lastModified;
+        const stored = (t.meta && t.meta.lastUpdated) || t.lastModified;
+        let when = stored;
         const version = (t.meta && t.meta.versionId) || '?';
         const what = [];
         let earlierNotes = [];
         if (!prev && firstShown > 1) {
           // the earliest version shown is not the opening: its state, and the notes written before it
-          what.push('Earliest version shown: alert ' + (lc ? (LIFECYCLE_STATE_TEXT[lc.code] || lc.code) : 'in an unknown state')
-            + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + '), ' + (STATUS_TEXT[t.status] || t.status)
-            + (who && t.status !== 'requested' ? ' by ' + who : ''));
+          const earliest = document.createDocumentFragment();
+          earliest.append('Earliest version shown: alert ' + (lc ? (LIFECYCLE_STATE_TEXT[lc.code] || lc.code) : 'in an unknown state')
+            + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + '), ' + (STATUS_TEXT[t.status] || t.status));
+          if (who && t.status !== 'requested') earliest.append(' by ', userText(who));
+          what.push(earliest);
           earlierNotes = t.note || [];
           if (earlierNotes.length) {
             what.push(earlierNotes.length + (earlierNotes.length === 1 ? ' note' : ' notes')
@@ -1064,25 +1090,35 @@
           if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
             || prev.description !== t.description) {
             what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
+            // a change of the pipeline's: when the pipeline made it (the opening: when the alert was raised), not
+            // when the service stored it, which can be much later (a redeployment, consumer lag, a re-read after a
+            // restore: adversarial probe 18b, D5); a clinician's action is dated when the service took it
+            when = (!prev ? t.authoredOn : t.lastModified) || stored;
           }
           if (!prev || prev.status !== t.status) {
-            what.push((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : '')
-              + (who && t.status !== 'requested' ? ' by ' + who : ''));
+            const status = document.createDocumentFragment();
+            status.append((STATUS_TEXT[t.status] || t.status) + (ts && ts.code === 'reopened' ? ' again (reopened by an escalation)' : ''));
+            if (who && t.status !== 'requested') status.append(' by ', userText(who));
+            what.push(status);
           }
-          const notes = (t.note || []).slice((prev && prev.note || []).length).map(n => '“' + n.text + '”'
-            + (n.authorString ? ' (' + n.authorString + ')' : ''));
-          what.push(...notes);
+          what.push(...(t.note || []).slice((prev && prev.note || []).length).map(noteNodes));
         }
         const out = outcomeText(t);
         if (out && (!prev || outcomeText(prev) !== out)) what.push('outcome' + out);
         prev = t;
-        item.append(timeEl(when), document.createTextNode(': ' + (what.length ? what.join('; ') : 'no visible change')
-          + ' (version ' + version + ')'));
+        // each part a string or nodes; user-written text isolated (userText)
+        item.append(timeEl(when), ': ');
+        if (!what.length) item.append('no visible change');
+        what.forEach((part, i) => item.append(...(i ? ['; ', part] : [part])));
+        if (when !== stored && Date.parse(stored) - Date.parse(when) > LATE_ARRIVAL_MS) {
+          item.append(' (reached the worklist ', timeEl(stored), ')');
+        }
+        item.append(' (version ' + version + ')');
         if (earlierNotes.length) {
           const sub = document.createElement('ul');
           earlierNotes.forEach(n => {
             const x = document.createElement('li');
-            x.append(timeEl(n.time), document.createTextNode(': “' + n.text + '”' + (n.authorString ? ' (' + n.authorString + ')' : '')));
+            x.append(timeEl(n.time), ': ', noteNodes(n));
             sub.append(x);
           });
           item.append(sub);
@@ -1107,6 +1143,19 @@
     count.hidden = true;
     const item = state.items.get(id);
     if (!item || !item.patient) { list.replaceChildren(textLi('Unknown patient.')); return; }
+    if (!item.programme) {
+      // filed before its programme was known (administrators only): the pseudonym may be two people
+      let scope = $('[data-earlier-scope]', li);
+      if (!scope) {
+        scope = document.createElement('p');
+        scope.className = 'note-hint';
+        scope.dataset.earlierScope = '';
+        list.before(scope);
+      }
+      scope.textContent = 'This alert\'s programme is not known: the list holds the alerts of pseudonym ' + item.patient
+        + ' in every programme you may see, which may be different patients (each programme issues its own'
+        + ' pseudonyms).';
+    }
     const shown = [];
     let total = null;
     const show = (b, bundle) => {
@@ -1147,7 +1196,7 @@
       };
     };
     try {
-      const b = await api.patientAlerts(item.patient);
+      const b = await api.patientAlerts(item.programme, item.patient);
       show(b, b);
     } catch (e) {
       list.replaceChildren(textLi('Earlier alerts could not be loaded: ' + e.message));
@@ -1166,6 +1215,42 @@
     const li = document.createElement('li');
     li.textContent = text;
     return li;
+  }
+
+  /** Bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069). */
+  const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+  /**
+   * Text a person wrote (a note, a user name), isolated from what is drawn around it: a {@code <bdi>} (its own
+   * direction, unicode-bidi: isolate), with each bidi control character shown as a visible mark ("[U+202E]") instead
+   * of applied. A note with a right-to-left override reversed its author and version in the timeline, and could be
+   * drawn as other words than those stored (Trojan Source; adversarial probe 18b, D4).
+   */
+  function userText(text) {
+    const el = document.createElement('bdi');
+    el.className = 'user-text';
+    const s = String(text == null ? '' : text);
+    let from = 0;
+    for (const m of s.matchAll(BIDI_CONTROLS)) {
+      if (m.index > from) el.append(s.slice(from, m.index));
+      const code = 'U+' + m[0].charCodeAt(0).toString(16).toUpperCase();
+      const mark = document.createElement('span');
+      mark.className = 'bidi-control';
+      mark.textContent = '[' + code + ']';
+      mark.title = 'A text-direction control character (' + code + ') in the stored text, shown here, not applied';
+      el.append(mark);
+      from = m.index + 1;
+    }
+    if (from < s.length) el.append(s.slice(from));
+    return el;
+  }
+
+  /** A note as the timeline shows it: “text” (author), the text and the author each {@link userText}. */
+  function noteNodes(n) {
+    const f = document.createDocumentFragment();
+    f.append('“', userText(n.text), '”');
+    if (n.authorString) f.append(' (', userText(n.authorString), ')');
+    return f;
   }
 
   // ------------------------------------------------------------------------------------------ actions
@@ -1310,7 +1395,7 @@
     state.pending = { id, what: 'resolve (' + label.toLowerCase() + ')' };
     try {
       await api.resolve(item, chosen.value, $('[data-note]', form).value.trim());
-      afFalseAlarms.delete(item.patient); // the patient's count may have changed
+      afFalseAlarms.delete(patientKey(item)); // the patient's count may have changed
       state.items.delete(id);
       li.remove();
       announce('Resolved as ' + label.toLowerCase() + ': ' + typeText(item).toLowerCase() + ' for patient ' + item.patient + '.');

@@ -1,0 +1,88 @@
+package org.wardstream.triage;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The "Episode timeline" of an alert that reached the service late (the service restarted or was deployed, its
+ * consumer lagged, or the alerts were read again after a database restore, as docs/TRIAGE-SERVICE.md "Backups" tells
+ * operators to do), in real chromium against the real service.
+ *
+ * <p>Adversarial probe 18b, D5: the timeline dated each version by {@code meta.lastUpdated}, the time the service
+ * stored it, so an alert raised at 23:34 and stored at 00:04 showed, on one card, "Raised: Sun 6 Dec, 23:34" and, in
+ * the timeline, "Mon 7 Dec, 00:04: Alert opened"; an incident review read the wait as half an hour shorter. Now the
+ * pipeline's versions are dated when the pipeline made them (the opening at {@code Task.authoredOn}, later ones at
+ * {@code Task.lastModified}), with "(reached the worklist ...)" when stored more than 2 minutes later; clinicians'
+ * actions stay at the time the service took them.
+ */
+class WorklistTimelineOpenedIT {
+    @RegisterExtension
+    static final TriageTestServer TRIAGE = new TriageTestServer();
+    static final Duration WAIT = Chromium.WAIT;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        browser = Chromium.start("timeline-opened");
+    }
+
+    @AfterEach
+    void keepLastScreen() throws Exception {
+        Chromium.keepScreen(browser, "timeline-opened");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.quit();
+    }
+
+    static WebElement card(String id) {
+        return Chromium.card(browser, id);
+    }
+
+    @Test
+    void theTimelineOpensTheAlertWhenItWasRaised() throws Exception {
+        String patient = "late-p";
+        String episode = "late-ep";
+        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
+        // raised 30 minutes ago; it reaches the service only now (the service was being redeployed)
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, EpisodeType.PAUSE,
+                Severity.ROUTINE, Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS), 0),
+                TriageTestServer.PROGRAMME_A);
+        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        TriageTestServer.awaitTask(api, episode, 1);
+
+        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
+        wait.until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().contains("version 1"));
+
+        String card = card(episode).getText();
+        java.util.regex.Matcher raised = java.util.regex.Pattern.compile("Raised\\s+(\\w{3} \\d{1,2} \\w{3}, \\d{2}:\\d{2})")
+                .matcher(card);
+        assertThat(raised.find()).as("the card's Raised row in: %s", card).isTrue();
+        String opened = card(episode).findElements(By.cssSelector("[data-timeline-list] > li")).get(0).getText();
+        assertThat(opened).as("the timeline's opening row (the card says Raised %s)", raised.group(1))
+                .contains("Alert opened").contains(raised.group(1))
+                .as("and says when it reached the worklist, 30 minutes later").contains("(reached the worklist ");
+    }
+}
