@@ -1,6 +1,5 @@
 package org.wardstream.triage.fhir;
 
-import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
@@ -80,8 +79,8 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             @OptionalParam(name = "programme") TokenOrListParam programme,
             @OptionalParam(name = "flagged") TokenOrListParam flagged,
             @OptionalParam(name = Task.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
-            @Description(SEARCH_DATES) @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authoredOn,
-            @Description(SEARCH_DATES) @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authoredOn,
+            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {
