@@ -77,11 +77,13 @@ final class Descriptions {
                 sb.append("Sustained fast heart rate at rest, ").append(lasting);
                 appendRates(sb, mean, min, max);
                 sb.append('.');
+                appendRateSource(sb, ev);
             }
             case BRADYCARDIA -> {
                 sb.append("Slow heart rate, ").append(lasting);
                 appendRates(sb, mean, min, max);
                 sb.append('.');
+                appendRateSource(sb, ev);
             }
             case PAUSE -> {
                 Double pauseMs = Evidence.get(ev, "pauseMs");
@@ -101,9 +103,19 @@ final class Descriptions {
                 sb.append(". Possible welfare concern.");
             }
             case DEVICE_OFFLINE -> {
-                if (c.ended()) sb.append("Device reconnected after ").append(duration(durationMs)).append(" without data.");
-                else sb.append("No data from the patient's device ").append(lasting)
-                        .append(". Technical alert: check the device, charging and connectivity.");
+                // reconnected: data came (a close for another reason, e.g. the patient unenrolled, is no reconnection)
+                String silent = "for " + duration(durationMs) + (c.ended() ? "" : " so far");
+                boolean reconnected = c.ended() && (c.reason() == null || AlertChange.RECONNECTED.equals(c.reason()));
+                if (noDataSinceMonitoringStart(c)) { // the device has sent nothing since alerting started or resumed
+                    String started = "monitoring started on " + at(c.episodeStartMs(), zoneOf(ctx.timeZone()));
+                    if (reconnected) sb.append("First data from the patient's device, ").append(duration(durationMs))
+                            .append(" after ").append(started).append('.');
+                    else sb.append("No data from the patient's device since ").append(started).append(", ")
+                            .append(silent).append(c.ended() ? "." : ". Technical alert: check that the device was"
+                                    + " set up and paired, is charged and connected, and is with the patient.");
+                } else if (reconnected) sb.append("Device reconnected after ").append(duration(durationMs)).append(" without data.");
+                else sb.append("No data from the patient's device ").append(silent)
+                        .append(c.ended() ? "." : ". Technical alert: check the device, charging and connectivity.");
             }
         }
         sb.append(' ').append(step(c));
@@ -123,14 +135,24 @@ final class Descriptions {
     private static final java.time.format.DateTimeFormatter CLOCK =
             java.time.format.DateTimeFormatter.ofPattern("HH:mm", java.util.Locale.UK);
 
+    /** Whether a device-offline change is of a device that has sent nothing since the patient's alerts started. */
+    static boolean noDataSinceMonitoringStart(AlertChange c) {
+        return c.type() == org.wardstream.rules.EpisodeType.DEVICE_OFFLINE
+                && Evidence.get(c.evidence(), org.wardstream.episodes.Transition.NO_DATA_SINCE_MONITORING_START) != null;
+    }
+
+    /** The zone, or null when not known or not valid (then UTC only). */
+    private static java.time.ZoneId zoneOf(String zone) {
+        try {
+            return zone == null ? null : java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
     /** "Started 2 Mar 2026 10:00 Europe/London (10:00 UTC); ended ..." */
     static String when(AlertChange c, String zone) {
-        java.time.ZoneId z;
-        try {
-            z = zone == null ? null : java.time.ZoneId.of(zone);
-        } catch (java.time.DateTimeException e) {
-            z = null;
-        }
+        java.time.ZoneId z = zoneOf(zone);
         String s = "Started " + at(c.episodeStartMs(), z);
         if (c.ended()) s += "; ended " + at(c.episodeEndMs(), z);
         return s + ".";
@@ -148,7 +170,7 @@ final class Descriptions {
         return switch (c.kind()) {
             case OPENED -> reason == null ? "New alert." : "New alert (" + reason + ").";
             case UPDATED -> reason == null || reason.equals(AlertChange.STILL_ONGOING) ? "Still ongoing (reminder)."
-                    : "Updated: " + reason + ".";
+                    : FhirAlerts.lifecycleDisplay(c) + ".";
             case ESCALATED -> "Escalated to " + c.severity().code() + (reason == null ? "" : ": " + reason)
                     + (c.ended() ? " (confirmed after the episode ended; review still required)." : ".");
             case CLOSED -> switch (c.type()) {
@@ -162,6 +184,27 @@ final class Descriptions {
         if (mean != null) sb.append(", mean ").append(rate(mean));
         if (min != null && max != null) {
             sb.append(" (range ").append(Evidence.decimal(min, 0).toPlainString()).append('-').append(rate(max)).append(')');
+        }
+    }
+
+    /**
+     * Where a heart-rate episode's rate came from ({@code rateFromRrPercent}): the device's own heart-rate samples, a
+     * rate a minute derived from beat-to-beat (RR) intervals (a strap or patch that sends no heart rate), or both (the
+     * device's samples stopped for a while). Nothing when not known (an episode whose samples were all read from a
+     * state stored before the source was recorded).
+     */
+    private static void appendRateSource(StringBuilder sb, Map<String, Double> ev) {
+        Double rr = Evidence.get(ev, org.wardstream.episodes.Transitions.RATE_FROM_RR_PERCENT);
+        if (rr == null) return;
+        if (rr <= 0) {
+            sb.append(" Rate from the device's heart-rate samples.");
+        } else if (rr >= 100) {
+            sb.append(" Rate derived from beat-to-beat (RR) intervals, a rate for each minute with enough clean beats:"
+                    + " no recent heart-rate samples from the device.");
+        } else {
+            sb.append(" Rate from the device's heart-rate samples and, where they were missing, derived from"
+                    + " beat-to-beat (RR) intervals (").append(Evidence.decimal(rr, 0).toPlainString())
+                    .append(" % of samples).");
         }
     }
 

@@ -40,6 +40,10 @@ final class Evidence {
             new Spec("minRateBpm", "heart-rate-min", "Lowest heart rate", LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
             new Spec("meanRateBpm", "heart-rate-mean", "Mean heart rate", LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
             new Spec("maxRateBpm", "heart-rate-max", "Highest heart rate", LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
+            // where the rate came from: 0 the device's own heart-rate samples, 100 a rate a minute from RR intervals
+            new Spec(org.wardstream.episodes.Transitions.RATE_FROM_RR_PERCENT, "heart-rate-from-rr-intervals",
+                    "Heart-rate samples derived from beat-to-beat (RR) intervals rather than sent by the device as heart"
+                            + " rate", null, null, "%", 1, 0),
             new Spec("fastRateBpm", "af-fast-rate", "AF ventricular rate when escalated (smoothed mean)",
                     LOINC_HEART_RATE, "Heart rate", "/min", 1, 0),
             new Spec("onsetRateBpm", "af-onset-rate", "Mean ventricular rate at AF onset (over the confirming segments)",

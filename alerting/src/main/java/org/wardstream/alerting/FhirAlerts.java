@@ -196,7 +196,7 @@ public final class FhirAlerts {
         String description = Descriptions.describe(c, ctx);
         narrative(obs, description);
         narrative(task, description);
-        narrative(prov, lifecycleDisplay(c.kind()) + " by " + c.detectorVersion() + " under rule " + c.type().code()
+        narrative(prov, lifecycleDisplay(c) + " by " + c.detectorVersion() + " under rule " + c.type().code()
                 + " version " + c.ruleVersion() + ".");
         if (ctx.programme() != null) {
             for (Resource r : new Resource[]{obs, task, prov}) r.getMeta().addTag(PROGRAMME_SYSTEM, ctx.programme(), null);
@@ -272,6 +272,14 @@ public final class FhirAlerts {
     static final String PACEMAKER_CODE = "cardiac-pacemaker";
     static final String PACEMAKER_DISPLAY = "Pacemaker recorded at enrolment: pacing can hide AF from pulse timing";
 
+    /**
+     * The Observation component of a device-offline episode whose device has sent nothing since the patient's alerts
+     * started or resumed ({@link org.wardstream.episodes.Transition#NO_DATA_SINCE_MONITORING_START}): code and display.
+     */
+    static final String NO_DATA_SINCE_START_CODE = "no-data-since-monitoring-start";
+    static final String NO_DATA_SINCE_START_DISPLAY =
+            "No data since monitoring started: the device has sent nothing since the patient's alerts started or resumed";
+
     private static void components(AlertChange c, AlertContext ctx, Observation o) {
         BigDecimal minutes = Evidence.decimal(Descriptions.durationMs(c) / 60_000.0, Evidence.DURATION.decimals());
         String durationDisplay = c.type() == EpisodeType.DEVICE_OFFLINE ? "Time without data" : Evidence.DURATION.display();
@@ -288,8 +296,15 @@ public final class FhirAlerts {
             cc.setText(PACEMAKER_DISPLAY);
             o.addComponent().setCode(cc).setValue(new BooleanType(true));
         }
+        if (Descriptions.noDataSinceMonitoringStart(c)) {
+            CodeableConcept cc = new CodeableConcept().addCoding(
+                    new Coding(EVIDENCE_SYSTEM, NO_DATA_SINCE_START_CODE, NO_DATA_SINCE_START_DISPLAY));
+            cc.setText(NO_DATA_SINCE_START_DISPLAY);
+            o.addComponent().setCode(cc).setValue(new BooleanType(true));
+        }
         for (Map.Entry<String, Double> e : new TreeMap<>(ev).entrySet()) {
-            if (Evidence.isKnown(e.getKey()) || e.getValue() == null || !Double.isFinite(e.getValue())) continue;
+            if (Evidence.isKnown(e.getKey()) || e.getValue() == null || !Double.isFinite(e.getValue())
+                    || e.getKey().equals(org.wardstream.episodes.Transition.NO_DATA_SINCE_MONITORING_START)) continue;
             CodeableConcept cc = new CodeableConcept().addCoding(new Coding(EVIDENCE_SYSTEM, e.getKey(), null));
             cc.setText(e.getKey());
             Quantity q = new Quantity();
@@ -334,7 +349,7 @@ public final class FhirAlerts {
                     ? "Device reconnected: resolved without action" : "Resolved without action"));
         }
         t.setBusinessStatus(new CodeableConcept().addCoding(
-                new Coding(LIFECYCLE_SYSTEM, lifecycleCode(c.kind()), lifecycleDisplay(c.kind()))));
+                new Coding(LIFECYCLE_SYSTEM, lifecycleCode(c.kind()), lifecycleDisplay(c))));
         t.setIntent(Task.TaskIntent.ORDER);
         t.setPriority(Task.TaskPriority.fromCode(c.severity().code()));
         boolean technical = c.type() == EpisodeType.DEVICE_OFFLINE;
@@ -365,7 +380,9 @@ public final class FhirAlerts {
                 ? new Coding(DATA_OPERATION, "CREATE", "create")
                 : new Coding(DATA_OPERATION, "UPDATE", "revise")));
         CodeableConcept reason = new CodeableConcept().addCoding(new Coding(ACT_REASON, "TREAT", "treatment"));
-        reason.setText(lifecycleDisplay(c.kind()) + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason().strip()));
+        boolean ownUpdate = c.kind() == AlertChange.Kind.UPDATED && !reminderOrWithoutReason(c); // its display says why
+        reason.setText(ownUpdate ? lifecycleDisplay(c)
+                : lifecycleDisplay(c.kind()) + (c.reason() == null || c.reason().isBlank() ? "" : ": " + c.reason().strip()));
         p.addReason(reason);
 
         String[] nameVersion = splitDetector(c.detectorVersion());
@@ -455,6 +472,22 @@ public final class FhirAlerts {
             case ESCALATED -> "Escalated";
             case CLOSED -> "Episode ended";
         };
+    }
+
+    /**
+     * The lifecycle step as shown (Task.businessStatus display, the Provenance's text): {@link #lifecycleDisplay(AlertChange.Kind)},
+     * except for an update that is no reminder: what it is, its reason, and whether the team was notified (an AF
+     * alert whose data resumed after a gap with the AF still present: "Updated (record only): data resumed after 15
+     * min without data; AF still present (the same episode)"), never "Still ongoing (reminder)".
+     */
+    static String lifecycleDisplay(AlertChange c) {
+        if (c.kind() != AlertChange.Kind.UPDATED || reminderOrWithoutReason(c)) return lifecycleDisplay(c.kind());
+        return (c.notifyTeam() ? "Updated: " : "Updated (record only): ") + c.reason().strip();
+    }
+
+    /** Whether an update is the re-notification "still ongoing" (or carries no reason of its own). */
+    private static boolean reminderOrWithoutReason(AlertChange c) {
+        return c.reason() == null || c.reason().isBlank() || c.reason().strip().equals(AlertChange.STILL_ONGOING);
     }
 
     private static DateTimeType dateTime(long ms) {

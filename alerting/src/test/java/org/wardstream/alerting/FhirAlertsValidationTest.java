@@ -94,20 +94,56 @@ class FhirAlertsValidationTest {
         long t0 = Samples.START;
         List<AlertChange> changes = new ArrayList<>();
         for (HeartRateEvent e : List.of(
-                new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_START, t0, t0 + 600_000, t0 + 600_000, false, 44, 46.5, 49, 60, null),
-                new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_SEVERE, t0, t0 + 900_000, t0 + 900_000, true, 37, 44, 49, 90, null),
-                new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_END, t0, t0 + 1_800_000, t0 + 1_800_000, false, 37, 45, 58, 180, HeartRateEvent.RECOVERED))) {
+                new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_START, t0, t0 + 600_000, t0 + 600_000, false, 44, 46.5, 49, 60, null, 100.0),
+                new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_SEVERE, t0, t0 + 900_000, t0 + 900_000, true, 37, 44, 49, 90, null, 100.0),
+                new HeartRateEvent(HeartRateEvent.Kind.BRADYCARDIA_END, t0, t0 + 1_800_000, t0 + 1_800_000, false, 37, 45, 58, 180, HeartRateEvent.RECOVERED, 62.5))) {
             Transitions.fromHeartRate(Samples.PATIENT, e).forEach(t -> changes.addAll(EpisodeLifecycle.onTransition(state, t, rules)));
         }
         assertThat(changes).extracting(AlertChange::kind)
                 .containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.ESCALATED, AlertChange.Kind.CLOSED);
         for (AlertChange c : changes) {
             String json = FhirAlerts.toJson(c);
+            assertThat(json).contains("\"heart-rate-from-rr-intervals\""); // where the rate came from
             assertValid(json);
             AlertMessage m = FhirAlerts.parse(json);
             assertThat(m.episodeId()).isEqualTo(changes.get(0).episodeId());
             assertThat(m.priority()).isEqualTo(c.severity().code());
         }
+    }
+
+    /** A device-offline alert of a device that has sent nothing since monitoring started (a boolean component). */
+    @Test
+    void aDeviceSilentSinceMonitoringStartedIsValidR4() {
+        EffectiveRules rules = Rules.loadClasspath().defaults();
+        EpisodeState state = new EpisodeState();
+        long t0 = Samples.START;
+        List<AlertChange> changes = new ArrayList<>();
+        var silent = new org.wardstream.signals.WearActivityEvent.StateChange(org.wardstream.signals.ActivityState.NO_DATA,
+                org.wardstream.signals.ActivityState.NO_DATA, t0 + 7_200_000, t0);
+        var data = new org.wardstream.signals.WearActivityEvent.StateChange(org.wardstream.signals.ActivityState.NO_DATA,
+                org.wardstream.signals.ActivityState.WORN_STILL, t0 + 9_000_000, t0 + 9_000_000);
+        for (var e : List.of(silent, data)) {
+            Transitions.fromWearActivity(Samples.PATIENT, e)
+                    .forEach(t -> changes.addAll(EpisodeLifecycle.onTransition(state, t, rules)));
+        }
+        assertThat(changes).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED, AlertChange.Kind.CLOSED);
+        for (AlertChange c : changes) {
+            String json = FhirAlerts.toJson(c, AlertContext.receivedAt(c.atMs() + 2_000).inZone("Europe/London"));
+            assertThat(json).contains("\"" + FhirAlerts.NO_DATA_SINCE_START_CODE + "\"");
+            assertValid(json);
+        }
+    }
+
+    /** The record-only update of an AF alert whose data resumed with the AF still present: its own lifecycle display. */
+    @Test
+    void anAfUpdateWhenDataResumeIsValidR4() {
+        AlertChange c = Samples.change(EpisodeType.ATRIAL_FIBRILLATION, AlertChange.Kind.UPDATED);
+        AlertChange resumed = new AlertChange(c.kind(), false, c.episodeId(), c.patient(), c.type(), c.severity(),
+                c.episodeStartMs(), null, c.atMs(), AlertChange.afAfterNoData(900_000), c.evidence(), c.detectorVersion(),
+                c.ruleVersion(), 0);
+        String json = FhirAlerts.toJson(resumed, AlertContext.receivedAt(c.atMs() + 2_000));
+        assertThat(json).contains("Updated (record only): data resumed after 15 min");
+        assertValid(json);
     }
 
     /** An AF alert of a patient with both onset bars of their own (two more components and sentences): still valid. */

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * minutes, first sample to the last minute's last sample, once the next sample completes that minute: one sample a
  * minute, so each minute is its sample; the fast run's samples are at mm:30 from 10:10:30, so the episode starts
  * 10:10:30 and is raised 10:21:30 (10:20:30 when every sample was judged, before wardstream-hr-thresholds/2; the
- * outcomes fixture names the alerts by the episode ids of the current detector version, wardstream-hr-thresholds/3,
+ * outcomes fixture names the alerts by the episode ids of the current detector version, wardstream-hr-thresholds/4,
  * and that raise time). Rates: w001 125 (FALSE_ALARM), w002 126 (CONTACTED_PATIENT), w003 140 (ESCALATED_TO_CLINICIAN),
  * w004 115 (no alert at 120), w005 124 (NO_ACTION_NEEDED), w006 70. Current (120): w001, w002, w003, w005 = 4.
  * At 130 only w003 (kept): lost w001 (false alarm avoided), w002 (actionable: MISSED), w005 (no action needed

@@ -191,6 +191,11 @@ public final class PatientDetector {
         return hr;
     }
 
+    /** The heart rate from RR intervals this detector derives (the bench peers call the same code). */
+    public RrHeartRate rrHeartRate() {
+        return rrRate;
+    }
+
     /** Whether the reading is a device announcing a backlog: "reconnected, n readings buffered". */
     public static boolean announcesBacklog(Reading r) {
         return r instanceof Reading.Status s && s.reconnected() && s.bufferedEvents() > 0;
@@ -542,7 +547,7 @@ public final class PatientDetector {
                     } else {
                         // trusted as its own device is worn: a second device on its charger does not silence it
                         heartRate(h.timeMs(), h.bpm(), wear.activityOf(s.wear, h.sourceId()),
-                                s.wear.lastStepsPerMinute);
+                                s.wear.lastStepsPerMinute, false);
                     }
                 }
             } else if (r instanceof Reading.Activity a) {
@@ -571,12 +576,13 @@ public final class PatientDetector {
          */
         void rateFromRr(long timeMs, double bpm, String sourceId) {
             if (s.hr.lastSampleMs == HeartRateState.NO_TIME || timeMs > s.hr.lastSampleMs) {
-                heartRate(timeMs, bpm, wear.activityOf(s.wear, sourceId), s.wear.lastStepsPerMinute);
+                heartRate(timeMs, bpm, wear.activityOf(s.wear, sourceId), s.wear.lastStepsPerMinute, true);
             }
         }
 
-        void heartRate(long timeMs, double bpm, ActivityState activity, double stepsPerMinute) {
-            List<HeartRateEvent> events = hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute);
+        /** One heart-rate sample: a device's own, or ({@code rrDerived}) one from a minute of RR intervals. */
+        void heartRate(long timeMs, double bpm, ActivityState activity, double stepsPerMinute, boolean rrDerived) {
+            List<HeartRateEvent> events = hr.onSample(s.hr, timeMs, bpm, activity, stepsPerMinute, rrDerived);
             for (HeartRateEvent e : events) {
                 out.heartRate(e);
                 transitions.addAll(Transitions.fromHeartRate(patient, e));

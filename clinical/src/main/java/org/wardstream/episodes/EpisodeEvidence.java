@@ -18,10 +18,11 @@ final class EpisodeEvidence {
     /** The evidence keys kept, in index order. Append only: the index is the stored form. */
     static final List<String> KEYS = List.of("meanRateBpm", "minRateBpm", "maxRateBpm", "irregularity", "pauseMs",
             "stillMinutes", "limitMinutes", "fastMinutes", "fastRateBpm", "afBurdenPercent", "onsetRateBpm", "onsetBar",
-            "onsetBarWithoutRateRise");
+            "onsetBarWithoutRateRise", Transitions.RATE_FROM_RR_PERCENT, Transition.NO_DATA_SINCE_MONITORING_START);
     /**
      * At most this many values are kept per map of one step (opening, escalation, held escalation): an AF start has the
-     * most, onsetRateBpm, irregularity and, for a patient with bars of their own, onsetBar and onsetBarWithoutRateRise.
+     * most, onsetRateBpm, irregularity and, for a patient with bars of their own, onsetBar and onsetBarWithoutRateRise;
+     * a heart-rate episode's has four too: its lowest, mean and highest rate and their source (rateFromRrPercent).
      */
     static final int MAX_VALUES = 4;
     static final int MAX_SERIALIZED_SIZE = 1 + MAX_VALUES * 9;

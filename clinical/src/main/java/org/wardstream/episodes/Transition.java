@@ -49,6 +49,13 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
     /** Evidence of a {@link #DATA_GAP} END (and of the changes it leads to): minutes without usable data. */
     public static final String NO_DATA_MINUTES = "noDataMinutes";
 
+    /**
+     * Evidence of a device-offline START (and of the changes of its episode) whose silence counts from when the patient's
+     * alerts started or resumed, not from data that stopped: the device has sent nothing since monitoring started
+     * ({@link org.wardstream.signals.WearActivityTracker#watchSilenceFrom}); the episode's start is that time. Value 1.
+     */
+    public static final String NO_DATA_SINCE_MONITORING_START = "noDataSinceMonitoringStart";
+
     public Transition {
         Objects.requireNonNull(patient, "patient");
         Objects.requireNonNull(type, "type");

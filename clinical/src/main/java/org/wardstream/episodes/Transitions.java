@@ -118,12 +118,24 @@ public final class Transitions {
         return List.of();
     }
 
-    /** Heart-rate threshold crossings -> tachycardia/bradycardia START, ESCALATE (severe) and END. */
+    /**
+     * The evidence key of where a heart-rate episode's rate came from: the percentage of its samples derived from RR
+     * intervals ({@link org.wardstream.signals.RrHeartRate}) rather than sent by a device as heart rate (0: all the
+     * device's own samples, 100: all from beat-to-beat intervals); absent when the source is not known (samples read
+     * from a state stored before it was recorded).
+     */
+    public static final String RATE_FROM_RR_PERCENT = "rateFromRrPercent";
+
+    /**
+     * Heart-rate threshold crossings -> tachycardia/bradycardia START, ESCALATE (severe) and END, with the rate's
+     * statistics and its source ({@link #RATE_FROM_RR_PERCENT}).
+     */
     public static List<Transition> fromHeartRate(String patient, HeartRateEvent e) {
         Map<String, Double> ev = new LinkedHashMap<>();
         ev.put("minRateBpm", e.minBpm());
         ev.put("meanRateBpm", e.meanBpm());
         ev.put("maxRateBpm", e.maxBpm());
+        if (!Double.isNaN(e.rrPercent())) ev.put(RATE_FROM_RR_PERCENT, e.rrPercent());
         String dv = HeartRateThresholds.DETECTOR_VERSION;
         return switch (e.kind()) {
             case TACHYCARDIA_START -> List.of(Transition.start(patient, EpisodeType.TACHYCARDIA, e.episodeStartMs(), e.atMs(), dv, ev));
@@ -159,7 +171,9 @@ public final class Transitions {
     }
 
     /**
-     * NO_DATA entered -> device-offline START (episode start = last data); NO_DATA left -> device-offline END;
+     * NO_DATA entered -> device-offline START (episode start = last data; from NO_DATA, a silence watched since the
+     * patient's alerts started or resumed: that time, with evidence {@link Transition#NO_DATA_SINCE_MONITORING_START});
+     * NO_DATA left -> device-offline END;
      * inactivity start/end -> inactivity START/END. {@link WearActivityEvent.StillFor} is no transition: it is a
      * cue for the CEP pattern "pause followed by stillness", which raises the pause ESCALATE.
      */
@@ -167,7 +181,10 @@ public final class Transitions {
         String dv = WearActivityTracker.DETECTOR_VERSION;
         if (e instanceof WearActivityEvent.StateChange c) {
             if (c.to() == ActivityState.NO_DATA) {
-                return List.of(Transition.start(patient, EpisodeType.DEVICE_OFFLINE, c.sinceMs(), c.atMs(), dv, Map.of()));
+                // from NO_DATA: no data since the patient's alerts started or resumed (the silence watched from then)
+                Map<String, Double> ev = c.from() == ActivityState.NO_DATA
+                        ? Map.of(Transition.NO_DATA_SINCE_MONITORING_START, 1.0) : Map.of();
+                return List.of(Transition.start(patient, EpisodeType.DEVICE_OFFLINE, c.sinceMs(), c.atMs(), dv, ev));
             }
             if (c.from() == ActivityState.NO_DATA) {
                 return List.of(Transition.end(patient, EpisodeType.DEVICE_OFFLINE, c.atMs(), dv, Map.of()));

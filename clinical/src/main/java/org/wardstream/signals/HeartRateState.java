@@ -18,11 +18,18 @@ import java.io.IOException;
  * runs of completed minutes that did (a run in progress across the upgrade keeps its start and its count goes on;
  * no minute is open, so the first sample after the upgrade begins one), and an open episode stays open with its
  * statistics.
+ *
+ * <p>Format 4 adds to each of the statistics (and the minute's) how many of their samples were the device's own and how
+ * many were derived from RR intervals ({@link RateStats#fromDevice}, {@link RateStats#fromRr}), so an alert can say
+ * where its rate came from. Format 3 is read with both counts 0 (not known): an episode open across the upgrade says
+ * the source of its samples after it.
  */
 public final class HeartRateState extends CompactState {
 
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 3;
+    private static final byte FORMAT_VERSION = 4;
+    /** Minute by minute, without the sample sources; still read. */
+    private static final byte FORMAT_VERSION_3 = 3;
     /** Sample by sample, with the recovery and criterion-run statistics; still read. */
     private static final byte FORMAT_VERSION_2 = 2;
     /** Sample by sample, without the recovery and criterion-run statistics; still read. */
@@ -92,18 +99,20 @@ public final class HeartRateState extends CompactState {
     }
 
     public static HeartRateState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION, FORMAT_VERSION_2, FORMAT_VERSION_1);
+        byte v = CompactBytes.expectVersion(in, "HeartRateState", FORMAT_VERSION, FORMAT_VERSION_3, FORMAT_VERSION_2,
+                FORMAT_VERSION_1);
+        boolean sources = v >= FORMAT_VERSION;
         HeartRateState s = new HeartRateState();
         s.lastSampleMs = in.readLong();
-        if (v >= FORMAT_VERSION) {
-            s.minute = MinuteBucket.readFrom(in);
+        if (v >= FORMAT_VERSION_3) {
+            s.minute = MinuteBucket.readFrom(in, sources);
         }
         s.tachySinceMs = in.readLong();
         s.tachyStartMs = in.readLong();
         s.tachyRecoverSinceMs = in.readLong();
         s.tachyOpen = in.readBoolean();
-        s.tachy = RateStats.readFrom(in); // the same four fields formats 1 and 2 wrote one by one
-        if (v < FORMAT_VERSION) {
+        s.tachy = RateStats.readFrom(in, sources); // the same four fields formats 1 and 2 wrote one by one
+        if (v < FORMAT_VERSION_3) {
             in.readLong(); // the start of the run below the sustained rate (only ever reset the runs when it began)
         }
         s.bradySevereSinceMs = in.readLong();
@@ -113,12 +122,12 @@ public final class HeartRateState extends CompactState {
         s.bradyOpen = in.readBoolean();
         s.bradySevere = in.readBoolean();
         s.bradyOpenedSevere = in.readBoolean();
-        s.brady = RateStats.readFrom(in);
+        s.brady = RateStats.readFrom(in, sources);
         if (v >= FORMAT_VERSION_2) {
-            s.tachyRecovery = RateStats.readFrom(in);
-            s.bradyRecovery = RateStats.readFrom(in);
-            s.severeRun = RateStats.readFrom(in);
-            s.sustainedRun = RateStats.readFrom(in);
+            s.tachyRecovery = RateStats.readFrom(in, sources);
+            s.bradyRecovery = RateStats.readFrom(in, sources);
+            s.severeRun = RateStats.readFrom(in, sources);
+            s.sustainedRun = RateStats.readFrom(in, sources);
         } // version 1: these start empty (an episode open across the upgrade keeps its earlier statistics)
         return s;
     }

@@ -61,7 +61,7 @@ import static org.wardstream.signals.HeartRateState.NO_TIME;
 public final class HeartRateThresholds {
 
     /** Detector version; part of the deterministic episode ids. */
-    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/3"; // 2: criteria judged minute by minute (each minute's rate: the mean without its highest and lowest sample); 3: readings up to 10 min apart, readings below the quality floor left out, movement not known (counts only) and aged-out activity (probe 17a, D6-D9)
+    public static final String DETECTOR_VERSION = "wardstream-hr-thresholds/4"; // 2: criteria judged minute by minute (each minute's rate: the mean without its highest and lowest sample); 3: readings up to 10 min apart, readings below the quality floor left out, movement not known (counts only) and aged-out activity (probe 17a, D6-D9); 4: a rate a minute from RR intervals when no device sends heart rate (RrHeartRate), the events saying which source the episode's samples came from
 
     private final HeartRateParameters p;
 
@@ -75,8 +75,16 @@ public final class HeartRateThresholds {
 
     public List<HeartRateEvent> onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity,
                                          double stepsPerMinute) {
+        return onSample(s, timeMs, bpm, activity, stepsPerMinute, false);
+    }
+
+    /**
+     * {@link #onSample(HeartRateState, long, double, ActivityState, double, boolean, Consumer)}, the events as a list.
+     */
+    public List<HeartRateEvent> onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity,
+                                         double stepsPerMinute, boolean rrDerived) {
         List<HeartRateEvent> out = new ArrayList<>(2);
-        onSample(s, timeMs, bpm, activity, stepsPerMinute, out::add);
+        onSample(s, timeMs, bpm, activity, stepsPerMinute, rrDerived, out::add);
         return out;
     }
 
@@ -97,6 +105,18 @@ public final class HeartRateThresholds {
      */
     public boolean onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity, double stepsPerMinute,
                             Consumer<? super HeartRateEvent> sink) {
+        return onSample(s, timeMs, bpm, activity, stepsPerMinute, false, sink);
+    }
+
+    /**
+     * Feeds one heart-rate sample: a device's own ({@code rrDerived} false) or one derived from a minute of RR
+     * intervals ({@link RrHeartRate}); the criteria are the same, and the events say how many of the episode's samples
+     * came from each ({@link HeartRateEvent#rrPercent}).
+     *
+     * @return whether the sample was used (false if out of order or not a finite positive rate)
+     */
+    public boolean onSample(HeartRateState s, long timeMs, double bpm, ActivityState activity, double stepsPerMinute,
+                            boolean rrDerived, Consumer<? super HeartRateEvent> sink) {
         if (s.lastSampleMs != NO_TIME && timeMs <= s.lastSampleMs) return false;
         if (!(bpm > 0) || Double.isInfinite(bpm)) return false;
         if (s.lastSampleMs != NO_TIME && timeMs - s.lastSampleMs > p.maxSampleGapMs()) {
@@ -106,13 +126,14 @@ public final class HeartRateThresholds {
         s.lastSampleMs = timeMs;
         MinuteBucket m = s.minute;
         if (m.completedBy(timeMs)) { // this sample completes a minute: the criteria judge it, then it begins the next
-            tachycardia(s, lastOfMinute, timeMs, bpm, sink);
-            bradycardia(s, lastOfMinute, timeMs, bpm, sink);
+            tachycardia(s, lastOfMinute, timeMs, bpm, rrDerived, sink);
+            bradycardia(s, lastOfMinute, timeMs, bpm, rrDerived, sink);
             m.begin(timeMs);
         } else if (!m.isOpen()) {
             m.begin(timeMs);
         }
-        m.add(bpm, atRest(activity, stepsPerMinute), walking(activity, stepsPerMinute) || p.waking().isWakingHours(timeMs));
+        m.add(bpm, atRest(activity, stepsPerMinute), walking(activity, stepsPerMinute) || p.waking().isWakingHours(timeMs),
+                rrDerived);
         return true;
     }
 
@@ -208,7 +229,8 @@ public final class HeartRateThresholds {
      * The minute in {@code s.minute} is complete: {@code last} is its last sample; the sample at {@code t}
      * ({@code bpm}) completed it.
      */
-    private void tachycardia(HeartRateState s, long last, long t, double bpm, Consumer<? super HeartRateEvent> sink) {
+    private void tachycardia(HeartRateState s, long last, long t, double bpm, boolean rrDerived,
+                             Consumer<? super HeartRateEvent> sink) {
         MinuteBucket m = s.minute;
         if (!s.tachyOpen) {
             if (m.rate() > p.tachyRateBpm() && m.most(m.atRest)) {
@@ -223,7 +245,7 @@ public final class HeartRateThresholds {
                     s.tachyRecoverSinceMs = NO_TIME;
                     s.tachyRecovery.reset();
                     sink.accept(event(HeartRateEvent.Kind.TACHYCARDIA_START, s.tachyStartMs, t, t, false,
-                            s.tachy.plus(bpm), null));
+                            s.tachy.plus(bpm, rrDerived), null));
                 }
             } else {
                 resetTachy(s);
@@ -248,7 +270,8 @@ public final class HeartRateThresholds {
     }
 
     /** As {@link #tachycardia}. */
-    private void bradycardia(HeartRateState s, long last, long t, double bpm, Consumer<? super HeartRateEvent> sink) {
+    private void bradycardia(HeartRateState s, long last, long t, double bpm, boolean rrDerived,
+                             Consumer<? super HeartRateEvent> sink) {
         MinuteBucket m = s.minute;
         // candidate runs of the two criteria, each with its own statistics
         if (m.rate() < p.severeRateBpm()) {
@@ -284,7 +307,7 @@ public final class HeartRateThresholds {
                 s.brady.reset();
                 s.brady.add(s.bradyStartMs == s.bradySevereSinceMs ? s.severeRun : s.sustainedRun);
                 sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_START, s.bradyStartMs, t, t, s.bradySevere,
-                        s.brady.plus(bpm), null));
+                        s.brady.plus(bpm, rrDerived), null));
             }
             return;
         }
@@ -302,7 +325,7 @@ public final class HeartRateThresholds {
             s.bradySevere = true;
             // the evidence of the escalation: the severe run itself
             sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_SEVERE, s.bradyStartMs, t, t, true,
-                    s.severeRun.plus(bpm), null));
+                    s.severeRun.plus(bpm, rrDerived), null));
         }
         if (recovering && last - s.bradyRecoverSinceMs >= p.bradyEndMinMs()) {
             sink.accept(event(HeartRateEvent.Kind.BRADYCARDIA_END, s.bradyStartMs, s.bradyRecoverSinceMs, t,
@@ -334,6 +357,6 @@ public final class HeartRateThresholds {
     private static HeartRateEvent event(HeartRateEvent.Kind kind, long start, long at, long emitted, boolean severe,
                                         RateStats stats, String reason) {
         return new HeartRateEvent(kind, start, at, emitted, severe, stats.min, stats.mean(), stats.max, stats.count,
-                reason);
+                reason, stats.rrPercent());
     }
 }

@@ -18,6 +18,8 @@ public final class MinuteBucket {
     /** A minute. */
     public static final long LENGTH_MS = 60_000;
     static final int SERIALIZED_SIZE = 8 + RateStats.SERIALIZED_SIZE + 2 * 4;
+    /** Its size in {@link HeartRateState}'s format 3 (no sample sources). */
+    static final int SERIALIZED_SIZE_WITHOUT_SOURCES = 8 + RateStats.SERIALIZED_SIZE_WITHOUT_SOURCES + 2 * 4;
 
     /** The minute's first sample, {@link HeartRateState#NO_TIME} when no minute is open. */
     public long startMs = HeartRateState.NO_TIME;
@@ -56,9 +58,14 @@ public final class MinuteBucket {
         return 2L * count > stats.count;
     }
 
-    /** Adds one sample. */
+    /** Adds one of the device's own heart-rate samples. */
     public void add(double bpm, boolean atRest, boolean awake) {
-        stats.add(bpm);
+        add(bpm, atRest, awake, false);
+    }
+
+    /** Adds one sample: the device's own, or ({@code rrDerived}) a rate from a minute of RR intervals. */
+    public void add(double bpm, boolean atRest, boolean awake, boolean rrDerived) {
+        stats.add(bpm, rrDerived);
         if (atRest) this.atRest++;
         if (awake) this.awake++;
     }
@@ -84,10 +91,10 @@ public final class MinuteBucket {
         out.writeInt(awake);
     }
 
-    static MinuteBucket readFrom(DataInput in) throws IOException {
+    static MinuteBucket readFrom(DataInput in, boolean withSources) throws IOException {
         MinuteBucket m = new MinuteBucket();
         m.startMs = in.readLong();
-        m.stats = RateStats.readFrom(in);
+        m.stats = RateStats.readFrom(in, withSources);
         m.atRest = in.readInt();
         m.awake = in.readInt();
         return m;

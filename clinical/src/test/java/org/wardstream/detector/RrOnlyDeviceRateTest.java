@@ -130,6 +130,29 @@ class RrOnlyDeviceRateTest {
         assertThat(start.evidence().get("maxRateBpm")).isLessThan(40.0);
     }
 
+    /** The tachycardia alert's changes, each with where its rate came from ({@code rateFromRrPercent}). */
+    private static List<String> tachycardiaRateSources(List<AlertChange> all) {
+        return all.stream().filter(c -> c.type() == EpisodeType.TACHYCARDIA)
+                .map(c -> c.kind() + " " + c.evidence().get(org.wardstream.episodes.Transitions.RATE_FROM_RR_PERCENT))
+                .distinct().toList();
+    }
+
+    @Test
+    void theAlertSaysItsRateCameFromBeatToBeatIntervals() {
+        // the strap alone: every sample of the episode a rate from RR intervals, on the opening and on every later
+        // change (a reminder carries what opened the alert)
+        List<AlertChange> all = run(400, 60, false);
+        assertThat(tachycardiaRateSources(all)).as("all alert changes: %s", kinds(all))
+                .contains("OPENED 100.0").allMatch(k -> k.endsWith(" 100.0"));
+    }
+
+    @Test
+    void control_theAlertSaysItsRateCameFromTheDevicesHeartRateSamples() {
+        List<AlertChange> all = run(400, 60, true); // the watch and the strap: the watch's samples are read
+        assertThat(tachycardiaRateSources(all)).as("all alert changes: %s", kinds(all))
+                .contains("OPENED 0.0").allMatch(k -> k.endsWith(" 0.0"));
+    }
+
     @Test
     void anOrdinaryRateFromAStrapRaisesNoRateAlert() {
         List<AlertChange> all = run(850, 60, false); // ~71/min
@@ -189,6 +212,9 @@ class RrOnlyDeviceRateTest {
         // the strap's minutes took over: the detector's last heart-rate sample is near the end, long after the watch's
         assertThat(s.hr.lastSampleMs).isGreaterThan(T0 + 55 * MIN);
         assertThat(s.rrRate.lastDeviceSampleMs).isLessThanOrEqualTo(T0 + 25 * MIN);
+        // the episode's samples: the watch's for its first 25 min, then the strap's: both sources, the alert says so
+        assertThat(s.hr.tachy.fromDevice).isPositive();
+        assertThat(s.hr.tachy.fromRr).isPositive();
     }
 
     @Test

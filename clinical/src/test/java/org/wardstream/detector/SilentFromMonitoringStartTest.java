@@ -94,6 +94,32 @@ class SilentFromMonitoringStartTest {
     }
 
     @Test
+    void theAlertSaysNoDataSinceMonitoringStartedOnEveryRecord() {
+        // the evidence of the silence watched from the start, on the opening and on the close (whose END carries none
+        // of its own: the episode's opening evidence kept in its state, as every later record, a reminder too, has
+        // it), so the alert text can say "no data since monitoring started" rather than read as a device that stopped
+        d.monitoringStarted(s, T0);
+        ArrivalDriver.timersUpTo(d, s, P, held, T0 + 30 * HOUR, out);
+        heartRates(T0 + 31 * HOUR, T0 + 31 * HOUR + 5 * MIN);
+        String key = Transition.NO_DATA_SINCE_MONITORING_START;
+        assertThat(deviceOffline()).filteredOn(t -> t.kind() == Transition.Kind.START)
+                .extracting(t -> t.evidence().get(key)).containsExactly(1.0);
+        assertThat(alerts()).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED,
+                AlertChange.Kind.CLOSED);
+        assertThat(alerts()).allSatisfy(c -> assertThat(c.evidence()).containsEntry(key, 1.0));
+    }
+
+    @Test
+    void control_aDeviceThatStoppedHasNoSuchEvidence() {
+        d.monitoringStarted(s, T0);
+        heartRates(T0, T0 + 10 * MIN);
+        ArrivalDriver.timersUpTo(d, s, P, held, T0 + 10 * HOUR, out);
+        assertThat(alerts()).extracting(AlertChange::kind).containsExactly(AlertChange.Kind.OPENED);
+        assertThat(alerts()).allSatisfy(c -> assertThat(c.evidence())
+                .doesNotContainKey(Transition.NO_DATA_SINCE_MONITORING_START));
+    }
+
+    @Test
     void withoutAStartNothingIsWatched() {
         // wardstream validate and the bench peers never start alerting: a record without data raises nothing
         assertThat(d.nextTimerMs(s)).isEqualTo(Long.MIN_VALUE);

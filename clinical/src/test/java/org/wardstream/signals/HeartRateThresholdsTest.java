@@ -234,8 +234,9 @@ class HeartRateThresholdsTest {
         a.minutes(1, 44, WORN_STILL);
         byte[] bytes = a.state.toBytes();
         assertThat(bytes).hasSize(HeartRateState.SERIALIZED_SIZE);
-        // format 3 adds the minute in progress (38 bytes; 197 before): still fixed and small
-        assertThat(bytes.length).isLessThan(256);
+        // format 3 adds the minute in progress (38 bytes; 197 before), format 4 the sample sources (two ints in each of
+        // the 7 statistics: 56 bytes; 225 before): still fixed and small
+        assertThat(bytes.length).isEqualTo(281);
         HeartRateState back = HeartRateState.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
         assertThat(back).isEqualTo(a.state);
         assertThat(back.minute.stats.count).isEqualTo(2);
@@ -248,18 +249,95 @@ class HeartRateThresholdsTest {
         assertThat(b.state).isEqualTo(a.state);
     }
 
+    /** {@code s} in format 3 (minute by minute, without the sample sources), as format 3's code wrote it. */
+    static byte[] formatThree(HeartRateState s) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            out.writeByte(3);
+            out.writeLong(s.lastSampleMs);
+            out.writeLong(s.minute.startMs);
+            statsWithoutSources(out, s.minute.stats);
+            out.writeInt(s.minute.atRest);
+            out.writeInt(s.minute.awake);
+            out.writeLong(s.tachySinceMs);
+            out.writeLong(s.tachyStartMs);
+            out.writeLong(s.tachyRecoverSinceMs);
+            out.writeBoolean(s.tachyOpen);
+            statsWithoutSources(out, s.tachy);
+            out.writeLong(s.bradySevereSinceMs);
+            out.writeLong(s.bradySustainedSinceMs);
+            out.writeLong(s.bradyStartMs);
+            out.writeLong(s.bradyRecoverSinceMs);
+            out.writeBoolean(s.bradyOpen);
+            out.writeBoolean(s.bradySevere);
+            out.writeBoolean(s.bradyOpenedSevere);
+            for (RateStats r : List.of(s.brady, s.tachyRecovery, s.bradyRecovery, s.severeRun, s.sustainedRun)) {
+                statsWithoutSources(out, r);
+            }
+            return bytes.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void statsWithoutSources(java.io.DataOutputStream out, RateStats r) throws java.io.IOException {
+        out.writeFloat(r.min);
+        out.writeFloat(r.max);
+        out.writeDouble(r.sum);
+        out.writeInt(r.count);
+    }
+
     /**
      * {@code s} in format 2 (sample by sample): format 3's bytes less the minute in progress, with the former start of
      * the run below the sustained rate (read and dropped) before the bradycardia fields.
      */
     static byte[] formatTwo(HeartRateState s) {
-        byte[] v3 = s.toBytes();
-        int tachyAt = 1 + 8 + MinuteBucket.SERIALIZED_SIZE;
+        byte[] v3 = formatThree(s);
+        int tachyAt = 1 + 8 + MinuteBucket.SERIALIZED_SIZE_WITHOUT_SOURCES;
         int bradyAt = tachyAt + 8 * 3 + 1 + 20;
-        java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(v3.length - MinuteBucket.SERIALIZED_SIZE + 8);
+        java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(v3.length - MinuteBucket.SERIALIZED_SIZE_WITHOUT_SOURCES + 8);
         v2.put((byte) 2).put(v3, 1, 8).put(v3, tachyAt, bradyAt - tachyAt).putLong(s.bradySevereSinceMs)
                 .put(v3, bradyAt, v3.length - bradyAt);
         return v2.array();
+    }
+
+    @Test
+    void format3IsReadWithTheSampleSourcesNotKnown() {
+        // an open tachycardia from a device's samples, stored by format 3 (no sources): read with its statistics, the
+        // sources of its samples unknown; the samples after the upgrade say theirs
+        Feed a = new Feed(DAY).minutes(12, 130, WORN_STILL);
+        assertThat(a.state.tachy.fromDevice).isEqualTo(a.state.tachy.count).isPositive();
+        HeartRateState back = HeartRateState.fromBytes(formatThree(a.state));
+        assertThat(back.tachy.count).isEqualTo(a.state.tachy.count);
+        assertThat(back.tachy.sum).isEqualTo(a.state.tachy.sum);
+        assertThat(back.tachy.fromDevice).isZero();
+        assertThat(back.tachy.rrPercent()).isNaN();
+        assertThat(back.toBytes()[0]).isEqualTo((byte) 4);
+        Feed b = new Feed(a.t, back).minutes(4, 90, WORN_STILL);
+        assertThat(b.kinds()).containsExactly(TACHYCARDIA_END);
+        assertThat(b.events.get(0).rrPercent()).as("its known samples (after the upgrade: none inside it)").isNaN();
+    }
+
+    @Test
+    void theEventsSayWhichSourceTheEpisodesSamplesCameFrom() {
+        // device samples only, then the same from RR intervals only, then half and half
+        Feed device = new Feed(DAY).minutes(12, 130, WORN_STILL);
+        assertThat(device.kinds()).containsExactly(TACHYCARDIA_START);
+        assertThat(device.events.get(0).rrPercent()).isZero();
+        HeartRateState st = new HeartRateState();
+        List<HeartRateEvent> ev = new ArrayList<>();
+        for (int i = 0; i <= 11; i++) {
+            ev.addAll(HR.onSample(st, DAY + i * MIN, 130, WORN_STILL, Double.NaN, true));
+        }
+        assertThat(ev).extracting(HeartRateEvent::kind).containsExactly(TACHYCARDIA_START);
+        assertThat(ev.get(0).rrPercent()).isEqualTo(100.0);
+        HeartRateState mixed = new HeartRateState();
+        ev.clear();
+        for (int i = 0; i <= 11; i++) {
+            ev.addAll(HR.onSample(mixed, DAY + i * MIN, 130, WORN_STILL, Double.NaN, i >= 6));
+        }
+        assertThat(ev.get(0).rrPercent()).as("6 of the 12 samples from RR intervals").isEqualTo(50.0);
     }
 
     @Test

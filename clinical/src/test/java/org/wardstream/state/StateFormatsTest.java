@@ -122,11 +122,11 @@ class StateFormatsTest {
         HeartRateState v1 = heartRateStateOfTheFixtures("HeartRateState-v1");
         HeartRateState v2 = heartRateStateOfTheFixtures("HeartRateState-v2");
         assertThat(v2).isEqualTo(v1);
-        // written back in the current format (3: minute by minute; 2, issue 14: per-run rate statistics), which keeps
-        // every field format 2 had but the run below the sustained rate (which only reset the runs) and adds the
-        // minute in progress: none after the upgrade
+        // written back in the current format (4: the sample sources; 3: minute by minute; 2, issue 14: per-run rate
+        // statistics), which keeps every field format 2 had but the run below the sustained rate (which only reset the
+        // runs) and adds the minute in progress: none after the upgrade
         byte[] now = v2.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 3);
+        assertThat(now[0]).isEqualTo((byte) 4);
         assertThat(v2.minute.isOpen()).isFalse();
         assertThat(HeartRateState.fromBytes(now)).isEqualTo(v2);
     }
@@ -142,7 +142,33 @@ class StateFormatsTest {
         assertThat(s.minute.atRest).isEqualTo(1);
         assertThat(s.minute.awake).isEqualTo(2);
         assertThat(s.minute.rate()).isEqualTo(128.0);
-        assertThat(s.toBytes()).isEqualTo(fixture("HeartRateState-v3"));
+        // format 3 did not record where the samples came from (the device, or RR intervals): not known
+        assertThat(s.tachy.fromDevice + s.tachy.fromRr + s.minute.stats.fromDevice + s.minute.stats.fromRr).isZero();
+        assertThat(s.tachy.rrPercent()).isNaN();
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 4);
+        assertThat(HeartRateState.fromBytes(now)).isEqualTo(s);
+    }
+
+    @Test
+    void heartRateStateReadsFormat4() {
+        // the format-3 fixture's state with the sources of its samples (written by format 4's code)
+        HeartRateState s = heartRateStateOfTheFixtures("HeartRateState-v4");
+        assertThat(s.tachy.count).isEqualTo(10);
+        assertThat(s.tachy.fromDevice).isEqualTo(7);
+        assertThat(s.tachy.fromRr).isEqualTo(3);
+        assertThat(s.tachy.rrPercent()).isEqualTo(30.0);
+        assertThat(s.minute.stats.fromRr).isEqualTo(2);
+        assertThat(s.brady.fromDevice).isEqualTo(2);
+        assertThat(s.minute.rate()).isEqualTo(128.0);
+        assertThat(s.toBytes()).isEqualTo(fixture("HeartRateState-v4"));
+        // the same state as format 3's but the sources
+        HeartRateState v3 = heartRateStateOfTheFixtures("HeartRateState-v3");
+        v3.tachy.fromDevice = 7;
+        v3.tachy.fromRr = 3;
+        v3.minute.stats.fromRr = 2;
+        v3.brady.fromDevice = 2;
+        assertThat(v3).isEqualTo(s);
     }
 
     @Test

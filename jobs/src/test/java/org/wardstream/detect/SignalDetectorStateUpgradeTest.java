@@ -302,13 +302,14 @@ class SignalDetectorStateUpgradeTest {
         assertThat(now.arrival.newestAnalysedMs).isEqualTo(T0); // the wear report was analysed, not held
         assertThat(now.arrival.holding()).isFalse();
         assertThat(now.wear.lastWearMs).isEqualTo(T0);
-        // the heart-rate thresholds' format-2 state carries on in format 3: the tachycardia open with its statistics,
-        // no minute in progress (the next sample begins one)
+        // the heart-rate thresholds' format-2 state carries on in format 4: the tachycardia open with its statistics,
+        // no minute in progress (the next sample begins one), its samples' sources not known
         assertThat(now.hr.tachyOpen).isTrue();
         assertThat(now.hr.tachy.sum).isEqualTo(1302.5);
         assertThat(now.hr.brady.min).isEqualTo(38f);
         assertThat(now.hr.minute.isOpen()).isFalse();
-        assertThat(now.hr.toBytes()[0]).isEqualTo((byte) 3);
+        assertThat(now.hr.tachy.rrPercent()).isNaN();
+        assertThat(now.hr.toBytes()[0]).isEqualTo((byte) 4);
         assertThat(seen.get(1)).isEqualTo("old handles cleared");
     }
 }
