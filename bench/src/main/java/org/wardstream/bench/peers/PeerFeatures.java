@@ -31,7 +31,9 @@ import org.wardstream.signals.WearActivityState;
 /**
  * The signal extraction the peer engines share with the detection stage, in plain Java: per patient, the same
  * {@link org.wardstream.rhythm.RrAnalyser} (rhythm segments, data-gap resets, AF state) and
- * {@link org.wardstream.signals.WearActivityTracker} (worn / at rest), built by the same {@link PatientDetector},
+ * {@link org.wardstream.signals.WearActivityTracker} (worn / at rest) and the heart rate it reads (the device's
+ * heart-rate samples, or, when none is recent, a rate a minute from the RR intervals:
+ * {@link org.wardstream.signals.RrHeartRate}, one source at a time), built by the same {@link PatientDetector},
  * over the readings in the order the detection stage analyses them (its arrival order: the hold-and-sort of a
  * backlog, readings too old to analyse in order left out), turned into {@link PeerRow}s. The peers then express the two <i>rules</i> (sustained tachycardia at
  * rest; AF onset and offset over consecutive segments) in their own language over these rows.
@@ -146,6 +148,30 @@ public final class PeerFeatures implements Serializable {
         }
     }
 
+    /**
+     * One heart-rate sample, a device's or ({@code rrDerived}) one a minute from the RR intervals, into the minutes of
+     * the detection stage's thresholds (HeartRateThresholds.onSample): a sample a minute or more after the minute's
+     * first completes it (a MINUTE row) and begins the next; one not after the last sample is left out.
+     */
+    private static void heartRate(Patient p, PatientDetector x, long t, double bpm, String sourceId, boolean rrDerived,
+                                  Consumer<PeerRow> out) {
+        if (p.lastHrMs != Long.MIN_VALUE && t <= p.lastHrMs) return;
+        if (p.lastHrMs != Long.MIN_VALUE && t - p.lastHrMs > x.heartRateParameters().maxSampleGapMs()) {
+            out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.HR_GAP, t));
+            p.minute.clear();
+        }
+        if (p.minute.completedBy(t)) {
+            out.accept(PeerRow.minute(p.id, p.minute, p.lastHrMs, t, p.rr.afActive));
+            p.minute.begin(t);
+        } else if (!p.minute.isOpen()) {
+            p.minute.begin(t);
+        }
+        p.lastHrMs = t;
+        // at rest by the wear of the sample's own device (the strap's, for a rate from its intervals), as PatientDetector
+        p.minute.add(bpm, x.heartRateThresholds().atRest(x.wearTracker().activityOf(p.wear, sourceId),
+                p.wear.lastStepsPerMinute), false, rrDerived);
+    }
+
     private void analyse(Patient p, DeviceReading r, Consumer<PeerRow> out) {
         PatientDetector.ORDER.analysed(p.state.arrival, r.time);
         if (!p.begun) {
@@ -160,6 +186,14 @@ public final class PeerFeatures implements Serializable {
                     beat += r.rrMs[i];
                     int before = p.rr.rrCount;
                     boolean first = p.rr.beatsSeen == 0;
+                    if (p.rr.lastBeatMs == RrAnalyserState.NO_TIME || beat > p.rr.lastBeatMs) {
+                        // as PatientDetector (DetectorPath.rrBatch's beat sink): a beat the analyser is about to use
+                        // goes to the heart rate from RR intervals first; a minute it completes, with no device
+                        // heart-rate sample recent, is a heart-rate sample of the strap's
+                        x.rrHeartRate().onInterval(p.state.rrRate, beat, r.rrMs[i],
+                                QUALITY[r.rrQuality[i]] == BeatQuality.CLEAN,
+                                (timeMs, bpm) -> heartRate(p, x, timeMs, bpm, r.sourceId, true, out));
+                    }
                     events.clear();
                     boolean used = x.rrAnalyser().onBeat(p.rr, beat, r.rrMs[i], QUALITY[r.rrQuality[i]], events::add);
                     // segStart of BEGIN and RR_GAP: where the analyser's window history (re)starts, the time a run
@@ -206,27 +240,12 @@ public final class PeerFeatures implements Serializable {
             }
             case HEART_RATE -> {
                 x.wearTracker().onData(p.wear, r.sourceId, r.time);
-                long t = r.time;
                 double bpm = r.bpm;
-                if ((p.lastHrMs == Long.MIN_VALUE || t > p.lastHrMs) && bpm > 0 && !Double.isInfinite(bpm)
-                        && x.heartRateThresholds().reliable(r.signalQuality)) { // as PatientDetector: left out
-                    if (p.lastHrMs != Long.MIN_VALUE && t - p.lastHrMs > x.heartRateParameters().maxSampleGapMs()) {
-                        out.accept(PeerRow.of(p.id, PeerRow.STREAM_HR, PeerRow.HR_GAP, t));
-                        p.minute.clear();
-                    }
-                    // the minutes of the detection stage's thresholds (HeartRateThresholds.onSample): a sample a minute
-                    // or more after the minute's first completes it (a MINUTE row) and begins the next
-                    if (p.minute.completedBy(t)) {
-                        out.accept(PeerRow.minute(p.id, p.minute, p.lastHrMs, t, p.rr.afActive));
-                        p.minute.begin(t);
-                    } else if (!p.minute.isOpen()) {
-                        p.minute.begin(t);
-                    }
-                    p.lastHrMs = t;
-                    // at rest by the wear of the sample's own device, as PatientDetector
-                    p.minute.add(bpm, x.heartRateThresholds().atRest(x.wearTracker().activityOf(p.wear, r.sourceId),
-                            p.wear.lastStepsPerMinute), false);
-                }
+                if (bpm > 0 && !Double.isInfinite(bpm) && x.heartRateThresholds().reliable(r.signalQuality)) {
+                    // as PatientDetector: a device's usable sample, in order or not, keeps the RR rate out while recent
+                    x.rrHeartRate().onDeviceSample(p.state.rrRate, r.time);
+                    heartRate(p, x, r.time, bpm, r.sourceId, false, out);
+                } // below the quality floor: left out, as PatientDetector
             }
             case ACTIVITY -> {
                 x.wearTracker().onActivity(p.wear, r.sourceId, r.time, r.time + r.intervalSeconds * 1000L, r.steps,

@@ -11,8 +11,15 @@ import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
+import org.wardstream.detect.ProfileRules;
+import org.wardstream.detect.Readings;
+import org.wardstream.detector.DetectorState;
+import org.wardstream.detector.PatientDetector;
+import org.wardstream.detector.PatternCue;
+import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.rules.Rules;
+import org.wardstream.signals.HeartRateEvent;
 
 /** The peer tests' readings and runs of the two peers over them. */
 final class PeerRuns {
@@ -62,5 +69,57 @@ final class PeerRuns {
             it.forEachRemaining(out::add);
         }
         return out;
+    }
+
+    /**
+     * The detection stage's tachycardia starts on {@code readings} (each patient's in device-time order, received as
+     * recorded, as it analyses live data): what the peers must report.
+     */
+    static List<AlertKey> detectorTachycardias(Rules rules, List<DeviceReading> readings) {
+        PatientDetector detector = new ProfileRules<>(rules, PatientDetector::new).of(null);
+        List<AlertKey> expected = new ArrayList<>();
+        java.util.Map<String, DetectorState> states = new java.util.HashMap<>();
+        for (DeviceReading r : readings) {
+            DetectorState s = states.computeIfAbsent(r.patientId, k -> new DetectorState());
+            PatientDetector.Output out = new PatientDetector.Output() {
+                @Override
+                public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
+                }
+
+                @Override
+                public void cue(PatternCue cue) {
+                }
+
+                @Override
+                public void heartRate(HeartRateEvent e) {
+                    if (e.kind() == HeartRateEvent.Kind.TACHYCARDIA_START) {
+                        expected.add(new AlertKey(AlertKey.TACHYCARDIA, r.patientId, e.episodeStartMs()));
+                    }
+                }
+            };
+            if (detector.arrive(s, r.patientId, null, Readings.of(r), out) != PatientDetector.Arrival.ANALYSE) {
+                throw new AssertionError("not analysed at once: " + r.patientId + " at " + r.time);
+            }
+            detector.analyse(s, r.patientId, null, Readings.of(r), out);
+        }
+        return expected;
+    }
+
+    /** The tachycardias the Flink SQL peer (MATCH_RECOGNIZE) opens on {@code readings}, those AF explains left out. */
+    static List<AlertKey> flinkSqlTachycardias(Rules rules, List<DeviceReading> readings) throws Exception {
+        List<AlertKey> alerts = new ArrayList<>();
+        for (Row r : flinkSql(rules, readings, PeerRow.STREAM_HR, "hr_rows", PeerRules::sqlTachycardia)) {
+            if (!Boolean.TRUE.equals(r.getField("af"))) {
+                alerts.add(new AlertKey(AlertKey.TACHYCARDIA, (String) r.getField("patientId"), (Long) r.getField("startMs")));
+            }
+        }
+        return alerts;
+    }
+
+    /** A peer's alerts are exactly the detector's: the same ones, none twice. */
+    static void assertSameAlerts(List<AlertKey> alerts, List<AlertKey> expected) {
+        org.assertj.core.api.Assertions.assertThat(new java.util.TreeSet<>(alerts))
+                .containsExactlyElementsOf(new java.util.TreeSet<>(expected));
+        org.assertj.core.api.Assertions.assertThat(alerts).hasSameSizeAs(expected);
     }
 }

@@ -5,20 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 
-import org.apache.flink.types.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.wardstream.detect.ProfileRules;
-import org.wardstream.detect.Readings;
-import org.wardstream.detector.DetectorState;
-import org.wardstream.detector.PatientDetector;
-import org.wardstream.detector.PatternCue;
-import org.wardstream.episodes.Transition;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.rules.Rules;
-import org.wardstream.signals.HeartRateEvent;
 
 /**
  * The peers' tachycardia rule against the detection stage's own ({@link PatientDetector}, whose heart-rate
@@ -42,30 +33,7 @@ class PeerTachycardiaTest {
             readings.addAll(patient("p" + p, new int[]{1, 5, 60}[p % 3], rnd));
         }
         // the detection stage, fed in device-time order as it analyses live data
-        PatientDetector detector = new ProfileRules<>(RULES, PatientDetector::new).of(null);
-        expected = new ArrayList<>();
-        java.util.Map<String, DetectorState> states = new java.util.HashMap<>();
-        for (DeviceReading r : readings) {
-            DetectorState s = states.computeIfAbsent(r.patientId, k -> new DetectorState());
-            PatientDetector.Output out = new PatientDetector.Output() {
-                @Override
-                public void transition(Transition t, String programme, long delayedByMs, long receivedMs) {
-                }
-
-                @Override
-                public void cue(PatternCue cue) {
-                }
-
-                @Override
-                public void heartRate(HeartRateEvent e) {
-                    if (e.kind() == HeartRateEvent.Kind.TACHYCARDIA_START) {
-                        expected.add(new AlertKey(AlertKey.TACHYCARDIA, r.patientId, e.episodeStartMs()));
-                    }
-                }
-            };
-            assertThat(detector.arrive(s, r.patientId, null, Readings.of(r), out)).isEqualTo(PatientDetector.Arrival.ANALYSE);
-            detector.analyse(s, r.patientId, null, Readings.of(r), out);
-        }
+        expected = PeerRuns.detectorTachycardias(RULES, readings);
     }
 
     @Test
@@ -78,20 +46,13 @@ class PeerTachycardiaTest {
     @Test
     void esperReportsTheDetectorsTachycardias() {
         List<AlertKey> alerts = PeerRuns.esper(RULES, readings);
-        assertThat(new TreeSet<>(alerts)).containsExactlyElementsOf(new TreeSet<>(expected));
-        assertThat(alerts).hasSameSizeAs(expected);
+        PeerRuns.assertSameAlerts(alerts, expected);
     }
 
     @Test
     void flinkMatchRecognizeReportsTheDetectorsTachycardias() throws Exception {
-        List<AlertKey> alerts = new ArrayList<>();
-        for (Row r : PeerRuns.flinkSql(RULES, readings, PeerRow.STREAM_HR, "hr_rows", PeerRules::sqlTachycardia)) {
-            if (!Boolean.TRUE.equals(r.getField("af"))) { // explained by AF (none here: no RR data)
-                alerts.add(new AlertKey(AlertKey.TACHYCARDIA, (String) r.getField("patientId"), (Long) r.getField("startMs")));
-            }
-        }
-        assertThat(new TreeSet<>(alerts)).containsExactlyElementsOf(new TreeSet<>(expected));
-        assertThat(alerts).hasSameSizeAs(expected);
+        List<AlertKey> alerts = PeerRuns.flinkSqlTachycardias(RULES, readings); // AF-explained left out (none here)
+        PeerRuns.assertSameAlerts(alerts, expected);
     }
 
     /** About 4 hours: worn; an activity interval a minute (still, or walking); heart rate in random noisy stretches. */
