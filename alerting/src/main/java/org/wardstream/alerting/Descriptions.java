@@ -202,9 +202,10 @@ final class Descriptions {
             sb.append(" Rate derived from beat-to-beat (RR) intervals, a rate for each minute with enough clean beats:"
                     + " no recent heart-rate samples from the device.");
         } else {
+            // a share that rounds to 0 or 100 still names both: a watch sampling every second outnumbers a minute's rate
+            String share = rr < 0.5 ? "under 1" : rr >= 99.5 ? "over 99" : Evidence.decimal(rr, 0).toPlainString();
             sb.append(" Rate from the device's heart-rate samples and, where they were missing, derived from"
-                    + " beat-to-beat (RR) intervals (").append(Evidence.decimal(rr, 0).toPlainString())
-                    .append(" % of samples).");
+                    + " beat-to-beat (RR) intervals (").append(share).append(" % of samples).");
         }
     }
 

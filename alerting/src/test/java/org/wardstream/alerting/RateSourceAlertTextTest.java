@@ -125,6 +125,13 @@ class RateSourceAlertTextTest {
         assertThat(FhirAlerts.parse(FhirAlerts.toJson(mixed)).description()).contains("Slow heart rate, lasted 42 min,"
                 + " mean 45/min (range 36-49/min). Rate from the device's heart-rate samples and, where they were"
                 + " missing, derived from beat-to-beat (RR) intervals (38 % of samples).");
+        // a few minutes from RR intervals among a watch's samples every second: both named, never "0 %"
+        ev.put(org.wardstream.episodes.Transitions.RATE_FROM_RR_PERCENT, 0.25);
+        AlertChange few = new AlertChange(c.kind(), c.notifyTeam(), c.episodeId(), c.patient(), c.type(),
+                c.severity(), c.episodeStartMs(), c.episodeEndMs(), c.atMs(), c.reason(), ev, c.detectorVersion(),
+                c.ruleVersion(), c.suppressedRecurrences());
+        assertThat(FhirAlerts.parse(FhirAlerts.toJson(few)).description())
+                .contains("derived from beat-to-beat (RR) intervals (under 1 % of samples).");
         // an episode whose samples' source is not known (stored before it was recorded) says nothing of it
         assertThat(FhirAlerts.parse(FhirAlerts.toJson(c)).description()).doesNotContain("Rate from")
                 .doesNotContain("Rate derived");
