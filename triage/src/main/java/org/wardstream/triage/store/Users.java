@@ -168,6 +168,26 @@ public final class Users {
         });
     }
 
+    /**
+     * Of {@code programmes}, those that no enrolment the service has read names (any status), sorted: a worklist of
+     * only these is empty because nobody is enrolled, not because the ward is quiet. One primary-key probe each.
+     */
+    public java.util.SortedSet<String> withoutEnrolment(Set<String> programmes) {
+        if (programmes.isEmpty()) return new java.util.TreeSet<>();
+        return db.tx(c -> {
+            java.util.SortedSet<String> none = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("select exists (select 1 from enrolment where programme = ?)")) {
+                for (String p : programmes) {
+                    ps.setString(1, p);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && !rs.getBoolean(1)) none.add(p);
+                    }
+                }
+            }
+            return none;
+        });
+    }
+
     /** The programmes a user (enabled or not) has now; empty for no such user. */
     public Set<String> programmesOf(String username) {
         return db.tx(c -> {
