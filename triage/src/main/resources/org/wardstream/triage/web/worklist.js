@@ -1080,10 +1080,33 @@
   /** A pipeline change stored this long after it was made says when it reached the worklist too. */
   const LATE_ARRIVAL_MS = 2 * 60000;
 
+  /**
+   * When the pipeline made each change of the alert, by the time the service stored it: the Provenance of a pipeline
+   * change is stored with the Task version the change made (the same time), and its {@code occurred} is the change's
+   * own time. (The Task's {@code lastModified} is no longer that time once a clinician's note is later than the
+   * change: a change that reached the service after a note was dated at the note: probe 18b D5 follow-up.) Empty when
+   * the Provenances cannot be read: the timeline then uses {@code lastModified}, as before.
+   */
+  async function pipelineTimes(id) {
+    const at = new Map();
+    try {
+      const { entries } = await allPages(await api.provenance(id));
+      entries.map(e => e.resource).filter(p => p && p.resourceType === 'Provenance' && p.occurredDateTime
+        && p.meta && p.meta.lastUpdated).forEach(p => {
+        const stored = Date.parse(p.meta.lastUpdated);
+        // two changes stored in the same millisecond (a fast replay): which made which version is not known
+        at.set(stored, at.has(stored) && at.get(stored) !== p.occurredDateTime ? null : p.occurredDateTime);
+      });
+    } catch (e) {
+      // not readable now: lastModified serves
+    }
+    return at;
+  }
+
   async function loadTimeline(id, li) {
     const list = $('[data-timeline-list]', li);
     try {
-      const { entries } = await allPages(await api.history(id));
+      const [{ entries }, madeAt] = await Promise.all([api.history(id).then(first => allPages(first)), pipelineTimes(id)]);
       const byVersion = new Map();
       entries.map(e => e.resource).filter(Boolean).forEach(t => byVersion.set(Number(t.meta && t.meta.versionId), t));
       const versions = [...byVersion.values()]
@@ -1126,7 +1149,7 @@
             // a change of the pipeline's: when the pipeline made it (the opening: when the alert was raised), not
             // when the service stored it, which can be much later (a redeployment, consumer lag, a re-read after a
             // restore: adversarial probe 18b, D5); a clinician's action is dated when the service took it
-            when = (!prev ? t.authoredOn : t.lastModified) || stored;
+            when = (!prev ? t.authoredOn : madeAt.get(Date.parse(stored)) || t.lastModified) || stored;
           }
           if (!prev || prev.status !== t.status) {
             const status = document.createDocumentFragment();
