@@ -13,6 +13,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -161,5 +162,120 @@ class TriageUsersCommandIT {
                 "--programme", "cardiac-north", "--password-file", pw.toString(), "--replace"))
                 .as(err.toString()).isZero();
         assertThat(out.toString()).contains("user ward-nurse (clinician, heart-failure-east, cardiac-north) saved");
+    }
+
+    /**
+     * Session 19: {@code --replace} to change only a user's programmes asked for a password (a prompt at a terminal,
+     * the first line of stdin otherwise: with none it failed, "no password"), so the operator had to set one nobody
+     * meant to change, or knew. Without --password-file, --password-env or --new-password, an existing user now keeps
+     * its stored password hash and the command says so; a line on piped stdin still sets a new one.
+     */
+    @Test
+    void replacingOnlyTheProgrammesKeepsThePasswordAndSaysSo() throws Exception {
+        String hash = clinicianOfCardiacNorth("night-nurse");
+        out.getBuffer().setLength(0);
+
+        java.io.InputStream stdin = System.in;
+        try {
+            // nothing on stdin (a script, cron): kept, not "no password"
+            System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+            assertThat(run("users", "add", "--name", "night-nurse", "--role", "clinician", "--programme", "cardiac-north",
+                    "--programme", "cardiac-south", "--replace")).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("user night-nurse (clinician, cardiac-north, cardiac-south) saved")
+                    .contains("the password of night-nurse is unchanged (none given: the stored one is kept;"
+                            + " --new-password asks for a new one)");
+            assertThat(one("select password_hash from app_user where username = 'night-nurse'")).isEqualTo(hash);
+            try (Database db = Database.open(pg.jdbcUrl(), pg.user(), null, 2)) {
+                Users users = new Users(db, 4);
+                assertThat(users.authenticate("night-nurse", "night-nurse-password-42".toCharArray())).isPresent();
+                assertThat(users.find("night-nurse").orElseThrow().programmes())
+                        .containsExactlyInAnyOrder("cardiac-north", "cardiac-south");
+            }
+
+            // a new password piped in is still set, as before
+            out.getBuffer().setLength(0);
+            System.setIn(new java.io.ByteArrayInputStream("night-nurse-rotated-43\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(run("users", "add", "--name", "night-nurse", "--role", "clinician", "--programme", "cardiac-north",
+                    "--replace")).as(err.toString()).isZero();
+            assertThat(out.toString()).doesNotContain("unchanged");
+            try (Database db = Database.open(pg.jdbcUrl(), pg.user(), null, 2)) {
+                assertThat(new Users(db, 4).authenticate("night-nurse", "night-nurse-rotated-43".toCharArray())).isPresent();
+            }
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    /**
+     * The same at a terminal (a real pseudo-terminal, util-linux {@code script}, as UsersAddPasswordPromptTest): no
+     * password prompt, the stored password kept; with {@code --new-password} the prompt comes.
+     */
+    @Test
+    void replacingAtATerminalDoesNotAskForAPasswordUnlessAskedTo() throws Exception {
+        String hash = clinicianOfCardiacNorth("day-nurse");
+
+        Path screen = Files.createTempFile(dir, "pty", ".txt");
+        Process p = atTerminal(screen, "--replace");
+        try {
+            boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ended).as("ended without asking (the screen: %s)", Files.readString(screen)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(screen)).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(Files.readString(screen)).doesNotContain("Password for")
+                .contains("the password of day-nurse is unchanged");
+        assertThat(one("select password_hash from app_user where username = 'day-nurse'")).isEqualTo(hash);
+        assertThat(one("select string_agg(programme, ',' order by programme) from user_programme"
+                + " where username = 'day-nurse'")).isEqualTo("cardiac-north,cardiac-south");
+
+        // asked for: the prompt (typed twice), and the new password set
+        Path screen2 = Files.createTempFile(dir, "pty", ".txt");
+        Process q = atTerminal(screen2, "--replace", "--new-password");
+        try (java.io.OutputStream in = q.getOutputStream()) {
+            awaitScreen(screen2, "Password for day-nurse:");
+            in.write("day-nurse-rotated-43\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            awaitScreen(screen2, "The same password again:");
+            in.write("day-nurse-rotated-43\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertThat(q.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(q.exitValue()).as(Files.readString(screen2)).isZero();
+        } finally {
+            q.destroyForcibly();
+        }
+        try (Database db = Database.open(pg.jdbcUrl(), pg.user(), null, 2)) {
+            assertThat(new Users(db, 4).authenticate("day-nurse", "day-nurse-rotated-43".toCharArray())).isPresent();
+        }
+    }
+
+    /**
+     * Adds clinician {@code name} of cardiac-north (password {@code <name>-password-42}, from a file), with patients
+     * enrolled in cardiac-north and cardiac-south; returns its stored password hash.
+     */
+    private String clinicianOfCardiacNorth(String name) throws Exception {
+        enrol("cardiac-north", "cn-1");
+        enrol("cardiac-south", "cs-1");
+        Path pw = Files.writeString(dir.resolve("pw-" + name), name + "-password-42\n");
+        assertThat(run("users", "add", "--name", name, "--role", "clinician", "--programme", "cardiac-north",
+                "--password-file", pw.toString())).as(err.toString()).isZero();
+        return one("select password_hash from app_user where username = '" + name + "'");
+    }
+
+    /** {@code users add --name day-nurse ... <extra>} run on a pseudo-terminal, its screen written to {@code screen}. */
+    private static Process atTerminal(Path screen, String... extra) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-cp",
+                System.getProperty("java.class.path"), "org.wardstream.triage.cli.TriageCommand", "users", "add",
+                "--name", "day-nurse", "--role", "clinician", "--programme", "cardiac-north", "--programme",
+                "cardiac-south", "--jdbc-url", "'" + pg.jdbcUrl() + "'", "--db-user", pg.user()));
+        cmd.addAll(java.util.List.of(extra));
+        return new ProcessBuilder("/usr/bin/script", "-qfec", String.join(" ", cmd), "/dev/null")
+                .redirectErrorStream(true).redirectOutput(screen.toFile()).start();
+    }
+
+    private static void awaitScreen(Path screen, String text) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> Files.readString(screen, StandardCharsets.UTF_8).contains(text));
     }
 }

@@ -85,4 +85,40 @@ class WorklistTimelineOpenedIT {
                 .contains("Alert opened").contains(raised.group(1))
                 .as("and says when it reached the worklist, 30 minutes later").contains("(reached the worklist ");
     }
+
+    /**
+     * Probe 18b D5 follow-up (session 19): the Task's {@code lastModified} is the later of the pipeline change's time
+     * and the last note's, so an escalation made 30 minutes ago that reached the service after a clinician's note
+     * was dated in the timeline at the note's time, as if the pipeline had escalated after the note. Each pipeline
+     * version is now dated by its own Provenance ({@code occurred}), stored with it.
+     */
+    @Test
+    void aLateChangeAfterANoteIsDatedWhenThePipelineMadeIt() throws Exception {
+        String patient = "late-note-p";
+        String episode = "late-note-ep";
+        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
+        Instant start = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, EpisodeType.TACHYCARDIA,
+                Severity.ROUTINE, start, 0), TriageTestServer.PROGRAMME_A);
+        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        TriageTestServer.awaitTask(api, episode, 1);
+        HttpResponse<String> noted = api.postJson("/api/tasks/" + episode + "/actions",
+                "{\"action\":\"note\",\"note\":\"Phoned, no answer\"}", Map.of());
+        assertThat(noted.statusCode()).as(noted.body()).isEqualTo(200);
+        // the escalation the pipeline made 30 minutes after the start reaches the service only now, after the note
+        Instant escalated = start.plus(30, ChronoUnit.MINUTES);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, episode, patient, EpisodeType.TACHYCARDIA,
+                Severity.URGENT, start, 30), TriageTestServer.PROGRAMME_A);
+        TriageTestServer.awaitTask(api, episode, 3);
+
+        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
+        new WebDriverWait(browser, WAIT).until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]"))
+                .getText().contains("(version 3)"));
+        WebElement row = card(episode).findElements(By.cssSelector("[data-timeline-list] > li")).stream()
+                .filter(li -> li.getText().contains("(version 3)")).findFirst().orElseThrow();
+        assertThat(row.findElement(By.tagName("time")).getDomAttribute("datetime"))
+                .as("the escalation's row: %s", row.getText()).isEqualTo(escalated.toString().replace("Z", ".000Z"));
+        assertThat(row.getText()).contains("(reached the worklist ");
+    }
 }

@@ -176,9 +176,14 @@ public final class TriageCommand implements Callable<Integer> {
             @Option(names = "--password-env", paramLabel = "VAR", description = "environment variable holding the password")
             String passwordEnv;
 
-            @Option(names = "--replace", description = "change an existing user of that name in place (new password, "
-                    + "role, programme list); its API tokens, creation time and disabled state are kept")
+            @Option(names = "--replace", description = "change an existing user of that name in place (role, programme "
+                    + "list, and the password when one is given); its API tokens, creation time and disabled state are kept")
             boolean replace;
+
+            @Option(names = "--new-password", description = "with --replace: ask for a new password at a terminal (without "
+                    + "it, --replace of an existing user keeps the stored password unless --password-file, --password-env "
+                    + "or a line on piped stdin gives one)")
+            boolean newPassword;
 
             @Option(names = "--revoke-tokens", description = "with --replace: also remove the user's API tokens (issue "
                     + "new ones with tokens add)")
@@ -204,21 +209,32 @@ public final class TriageCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(),
                             "--revoke-tokens: only with --replace (a new user has no token)");
                 }
-                char[] password = password(spec);
+                if (newPassword && !replace) {
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--new-password: only with --replace (a new user is always asked for one)");
+                }
+                // a new user's password is read before the database is opened; --replace first looks whether the user
+                // exists (an existing one keeps its password unless a new one is given)
+                char[] password = replace ? null : password(spec);
                 Users.Saved saved;
                 List<String> unchecked;
                 try (Database database = Database.open(db.jdbcUrl, db.dbUser, dbPassword, 2)) {
                     Users users = new Users(database, TriageConfig.DEFAULT_BCRYPT_COST);
                     unchecked = checkProgrammes(users);
+                    if (replace) password = replacingPassword(users);
                     saved = users.add(name, r, new LinkedHashSet<>(programmes), password, replace, revokeTokens);
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--name " + name + ": " + e.getMessage());
                 } finally {
-                    java.util.Arrays.fill(password, '\0');
+                    if (password != null) java.util.Arrays.fill(password, '\0');
                 }
                 spec.commandLine().getOut().println("wardstream triage: user " + name + " (" + r.code()
                         + (programmes.isEmpty() ? "" : ", " + String.join(", ", programmes)) + ") "
                         + (saved.created() ? "added" : "saved" + tokensText(saved)));
+                if (saved.passwordKept()) {
+                    spec.commandLine().getOut().println("wardstream triage: the password of " + name + " is unchanged "
+                            + "(none given: the stored one is kept; --new-password asks for a new one)");
+                }
                 if (saved.disabled()) {
                     spec.commandLine().getOut().println("wardstream triage: user " + name + " is disabled and stays "
                             + "so: 'users enable --name " + name + "' re-enables it");
@@ -270,6 +286,26 @@ public final class TriageCommand implements Callable<Integer> {
                         + "enrolments name: " + names + "): " + name + "'s worklist shows none of its alerts until one is");
             }
 
+            /**
+             * The password for {@code --replace}: null (keep the stored one) when the user exists and none is given: no
+             * --password-file, --password-env or --new-password, and at a terminal no prompt (changing a user's
+             * programmes asked for a password nobody meant to change), piped stdin empty. A line on piped stdin is
+             * still a new password, as before. A user that does not exist yet is asked for one as without --replace.
+             */
+            private char[] replacingPassword(Users users) throws IOException {
+                if (passwordFile != null || passwordEnv != null || newPassword || !users.exists(name)) {
+                    return password(spec);
+                }
+                if (System.console() != null) return null;
+                String line = stdinLine();
+                return line == null || line.isEmpty() ? null : line.toCharArray();
+            }
+
+            /** The first line of stdin, or null at its end. */
+            private static String stdinLine() throws IOException {
+                return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            }
+
             private char[] password(CommandLine.Model.CommandSpec spec) throws IOException {
                 if (passwordFile != null) return ServiceOptions.readSecret(spec, "--password-file", passwordFile).toCharArray();
                 if (passwordEnv != null) {
@@ -300,8 +336,7 @@ public final class TriageCommand implements Callable<Integer> {
                     return first;
                 }
                 // piped (printf '%s\n' "$PW" | ... users add): the first line of stdin, as before
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                String line = in.readLine();
+                String line = stdinLine();
                 if (line == null || line.isEmpty()) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "no password: give --password-file, "
                             + "--password-env or the password on the first line of stdin");

@@ -59,7 +59,7 @@ public final class Users {
      * What {@link #add} did to an existing user's API tokens and account: {@code created} when there was no user of
      * that name; otherwise the tokens kept or removed, and whether the account stays disabled.
      */
-    public record Saved(boolean created, int tokensKept, int tokensRemoved, boolean disabled) {
+    public record Saved(boolean created, int tokensKept, int tokensRemoved, boolean disabled, boolean passwordKept) {
     }
 
     /** {@link #add(String, TriageUser.Role, Set, char[], boolean, boolean)} keeping a replaced user's API tokens. */
@@ -71,10 +71,11 @@ public final class Users {
      * Creates a user or, with {@code replace}, changes an existing one in place: its password, role and programme
      * list are replaced; its API tokens are kept unless {@code revokeTokens}, and it keeps its creation time and its
      * disabled state ({@link #enable} re-enables). (It used to be deleted and inserted again, which removed every
-     * API token, re-enabled a disabled user and reset its creation time: probe 18b D2.)
+     * API token, re-enabled a disabled user and reset its creation time: probe 18b D2.) A null {@code password} with
+     * {@code replace} keeps the stored password hash ({@link Saved#passwordKept}); a new user needs a password.
      *
      * @throws IllegalArgumentException for a bad name, role, programme, a password under {@link #MIN_PASSWORD_LENGTH}
-     *                                  characters, a clinician or viewer without programmes, or an existing user
+     *                                  characters (or none for a new user, or without {@code replace}), a clinician or viewer without programmes, or an existing user
      *                                  without {@code replace}
      */
     public Saved add(String username, TriageUser.Role role, Set<String> programmes, char[] password, boolean replace,
@@ -88,10 +89,11 @@ public final class Users {
         if (role != TriageUser.Role.ADMINISTRATOR && programmes.isEmpty()) {
             throw new IllegalArgumentException("a " + role.code() + " needs at least one programme");
         }
-        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+        if (password == null && !replace) throw new IllegalArgumentException("a new user needs a password");
+        if (password != null && password.length < MIN_PASSWORD_LENGTH) {
             throw new IllegalArgumentException("the password must have at least " + MIN_PASSWORD_LENGTH + " characters");
         }
-        String hash = OpenBSDBCrypt.generate("2y", password, salt(), cost);
+        String hash = password == null ? null : OpenBSDBCrypt.generate("2y", password, salt(), cost);
         Saved saved = db.tx(c -> {
             Saved s;
             Boolean disabled = null;
@@ -104,7 +106,7 @@ public final class Users {
             if (disabled != null) {
                 if (!replace) throw new IllegalArgumentException("user '" + username + "' exists (replace it to change it)");
                 try (PreparedStatement u = c.prepareStatement(
-                        "update app_user set password_hash = ?, role = ? where username = ?");
+                        "update app_user set password_hash = coalesce(?, password_hash), role = ? where username = ?");
                      PreparedStatement d = c.prepareStatement("delete from user_programme where username = ?")) {
                     u.setString(1, hash);
                     u.setString(2, role.code());
@@ -126,8 +128,11 @@ public final class Users {
                         }
                     }
                 }
-                s = new Saved(false, revokeTokens ? 0 : tokens, revokeTokens ? tokens : 0, disabled);
+                s = new Saved(false, revokeTokens ? 0 : tokens, revokeTokens ? tokens : 0, disabled, hash == null);
             } else {
+                if (hash == null) {
+                    throw new IllegalArgumentException("user '" + username + "' does not exist: a new user needs a password");
+                }
                 try (PreparedStatement ps = c.prepareStatement(
                         "insert into app_user (username, password_hash, role, created_at) values (?, ?, ?, ?)"
                                 + " on conflict (username) do nothing")) {
@@ -139,7 +144,7 @@ public final class Users {
                         throw new IllegalArgumentException("user '" + username + "' exists (replace it to change it)");
                     }
                 }
-                s = new Saved(true, 0, 0, false);
+                s = new Saved(true, 0, 0, false, false);
             }
             try (PreparedStatement ps = c.prepareStatement("insert into user_programme (username, programme) values (?, ?)")) {
                 for (String p : programmes) {
@@ -165,6 +170,38 @@ public final class Users {
                 while (rs.next()) known.add(rs.getString(1));
             }
             return known;
+        });
+    }
+
+    /**
+     * Of {@code programmes}, those that no enrolment the service has read names (any status), sorted: a worklist of
+     * only these is empty because nobody is enrolled, not because the ward is quiet. One primary-key probe each.
+     */
+    public java.util.SortedSet<String> withoutEnrolment(Set<String> programmes) {
+        if (programmes.isEmpty()) return new java.util.TreeSet<>();
+        return db.tx(c -> {
+            java.util.SortedSet<String> none = new java.util.TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("select exists (select 1 from enrolment where programme = ?)")) {
+                for (String p : programmes) {
+                    ps.setString(1, p);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && !rs.getBoolean(1)) none.add(p);
+                    }
+                }
+            }
+            return none;
+        });
+    }
+
+    /** Whether a user of that name exists (enabled or not). */
+    public boolean exists(String username) {
+        return db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select 1 from app_user where username = ?")) {
+                ps.setString(1, username);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
         });
     }
 

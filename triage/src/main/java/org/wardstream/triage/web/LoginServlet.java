@@ -75,7 +75,9 @@ public final class LoginServlet extends HttpServlet {
     private void session(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         HttpSession session = req.getSession(false);
         if (session == null || SessionIdle.endIfIdle(session)) session = req.getSession(true);
-        else if (session.getAttribute(AuthFilter.SESSION_USER) != null) SessionIdle.touch(session); // a page (re)load
+        else if (session.getAttribute(AuthFilter.SESSION_USER) != null && !SessionIdle.background(req)) {
+            SessionIdle.touch(session); // a page (re)load; not the page's own re-read of the enrolled programmes
+        }
         ObjectNode body = Responses.JSON.createObjectNode();
         String username = (String) session.getAttribute(AuthFilter.SESSION_USER);
         Optional<TriageUser> user = username == null ? Optional.empty() : users.find(username);
@@ -85,6 +87,8 @@ public final class LoginServlet extends HttpServlet {
             body.put("role", u.role().code());
             u.programmes().stream().sorted().forEach(body.putArray("programmes")::add);
             body.put("canAct", u.role() == TriageUser.Role.CLINICIAN);
+            // the user's programmes no enrolment names yet: their worklist is empty because nobody is enrolled there
+            users.withoutEnrolment(u.programmes()).forEach(body.putArray("programmesWithoutPatients")::add);
         });
         body.put("csrfToken", csrfToken(session));
         body.put("csrfHeader", AuthFilter.CSRF_HEADER);

@@ -59,6 +59,8 @@
     csrf: null,
     username: null,
     canAct: true,
+    programmes: [],          // the user's programmes (none: an administrator, who sees every programme)
+    unenrolled: [],          // of those, the ones no patient is enrolled in yet (GET /session)
     observations: new Map(), // Observation id -> {key, resource}: fetched once per pipeline change
     generation: 0,           // increases with each filter change, so an older answer never overwrites a newer one
     utc: false,
@@ -253,7 +255,7 @@
   /* Every call the page makes (the service's contract: triage/INTERFACE.md). */
   const FHIR_JSON = 'application/fhir+json';
   const api = {
-    session: () => http('GET', '/session'),
+    session: (background = false) => http('GET', '/session', undefined, 'application/json', background),
     targets: () => http('GET', '/api/response-targets'),
     /**
      * The worklist query: open Tasks, most urgent first, then oldest; the first {@link MAX_SHOWN} (Bundle.total says
@@ -855,8 +857,38 @@
     const more = state.total > all.length ? ' (the ' + all.length + ' most urgent of ' + state.total
       + ' are shown; the filters narrow them)' : '';
     const n = Math.max(state.total || 0, all.length);
+    // a programme nobody is enrolled in has no alerts to show: said, so it never reads as a quiet day (session 19)
+    const mine = state.filters.programme ? [state.filters.programme] : state.programmes;
+    const unenrolled = mine.filter(p => state.unenrolled.includes(p));
+    const none = unenrolled.length === 1 ? 'programme ' + unenrolled[0] : 'programmes (' + unenrolled.join(', ') + ')';
+    if (n === 0 && unenrolled.length && unenrolled.length === mine.length) {
+      const text = 'No patient is enrolled in your ' + none + ' yet, so no alert can arrive: this is not a quiet day.'
+        + ' Alerts appear here once a patient is enrolled; if you expected patients, ask the service\'s administrator'
+        + ' to check your programmes.';
+      setText(document, '#summary', text);
+      setText(document, '#empty', 'No patient is enrolled in your ' + none + ' yet.');
+      return;
+    }
+    setText(document, '#empty', EMPTY_TEXT);
     setText(document, '#summary', n + (n === 1 ? ' open alert' : ' open alerts') + shown + more + ': '
-      + waiting + (more ? ' of those shown' : '') + ' waiting for acknowledgement, ' + over + ' past the response target.');
+      + waiting + (more ? ' of those shown' : '') + ' waiting for acknowledgement, ' + over + ' past the response target.'
+      + (unenrolled.length ? ' No patient is enrolled in your ' + none + ' yet.' : ''));
+  }
+
+  /** The empty worklist's line when patients are enrolled (index.html's). */
+  const EMPTY_TEXT = 'No open alerts match. New alerts appear here without reloading.';
+
+  /** Reads again which of the user's programmes nobody is enrolled in (while any is), without touching the session. */
+  async function refreshUnenrolled() {
+    if (!state.unenrolled.length) return;
+    try {
+      const s = await api.session(true);
+      if (!s.authenticated) return;
+      const fresh = s.programmesWithoutPatients || [];
+      if (fresh.join() !== state.unenrolled.join()) { state.unenrolled = fresh; summarise(null, Date.now()); }
+    } catch (e) {
+      // the next refresh tries again; the worklist itself says when the service cannot be reached
+    }
   }
 
   function fillFilter(sel, values, label) {
@@ -943,6 +975,7 @@
         || (it.escalatedAfterAck && !was.escalatedAfterAck));
     });
     render(quiet ? null : newIds);
+    refreshUnenrolled();
     if (quiet) { fetchObservations(tasks); return; }
     const said = [];
     if (escalated.length) {
@@ -1047,10 +1080,33 @@
   /** A pipeline change stored this long after it was made says when it reached the worklist too. */
   const LATE_ARRIVAL_MS = 2 * 60000;
 
+  /**
+   * When the pipeline made each change of the alert, by the time the service stored it: the Provenance of a pipeline
+   * change is stored with the Task version the change made (the same time), and its {@code occurred} is the change's
+   * own time. (The Task's {@code lastModified} is no longer that time once a clinician's note is later than the
+   * change: a change that reached the service after a note was dated at the note: probe 18b D5 follow-up.) Empty when
+   * the Provenances cannot be read: the timeline then uses {@code lastModified}, as before.
+   */
+  async function pipelineTimes(id) {
+    const at = new Map();
+    try {
+      const { entries } = await allPages(await api.provenance(id));
+      entries.map(e => e.resource).filter(p => p && p.resourceType === 'Provenance' && p.occurredDateTime
+        && p.meta && p.meta.lastUpdated).forEach(p => {
+        const stored = Date.parse(p.meta.lastUpdated);
+        // two changes stored in the same millisecond (a fast replay): which made which version is not known
+        at.set(stored, at.has(stored) && at.get(stored) !== p.occurredDateTime ? null : p.occurredDateTime);
+      });
+    } catch (e) {
+      // not readable now: lastModified serves
+    }
+    return at;
+  }
+
   async function loadTimeline(id, li) {
     const list = $('[data-timeline-list]', li);
     try {
-      const { entries } = await allPages(await api.history(id));
+      const [{ entries }, madeAt] = await Promise.all([api.history(id).then(first => allPages(first)), pipelineTimes(id)]);
       const byVersion = new Map();
       entries.map(e => e.resource).filter(Boolean).forEach(t => byVersion.set(Number(t.meta && t.meta.versionId), t));
       const versions = [...byVersion.values()]
@@ -1093,7 +1149,7 @@
             // a change of the pipeline's: when the pipeline made it (the opening: when the alert was raised), not
             // when the service stored it, which can be much later (a redeployment, consumer lag, a re-read after a
             // restore: adversarial probe 18b, D5); a clinician's action is dated when the service took it
-            when = (!prev ? t.authoredOn : t.lastModified) || stored;
+            when = (!prev ? t.authoredOn : madeAt.get(Date.parse(stored)) || t.lastModified) || stored;
           }
           if (!prev || prev.status !== t.status) {
             const status = document.createDocumentFragment();
@@ -1465,6 +1521,8 @@
     state.username = s.username || null;
     state.canAct = s.canAct !== false;
     document.body.dataset.canAct = String(state.canAct);
+    state.programmes = (s.programmes || []).slice().sort();
+    state.unenrolled = s.programmesWithoutPatients || [];
     document.querySelectorAll('[data-csrf]').forEach(i => { i.value = state.csrf || ''; });
     $('#who').textContent = 'Signed in as ' + s.username + ' (' + (s.role || 'unknown role')
       + (s.programmes && s.programmes.length ? ': ' + s.programmes.join(', ') : '') + ')';
