@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.triage.TriageFhirIT.query;
+import static org.wardstream.triage.TriageFhirIT.versions;
 
 /**
  * A FHIR client asking for the alerts raised on one day ({@code authored-on=2026-07-01}, the natural "yesterday's
@@ -108,6 +110,54 @@ class FhirDateSearchIT {
         }));
         assertThat(docs).as("the date search parameters in the CapabilityStatement").hasSize(4)
                 .allSatisfy(d -> assertThat(d).contains("in UTC"));
+    }
+
+    /**
+     * A version is current at its own {@code meta.lastUpdated}, whatever the sub-millisecond digits of the clock when
+     * it was stored. The fresh-clone CI failure of {@code TriageFhirIT.historyAppliesSinceAndAtAndRefusesAParameterItCannotAnswer}
+     * ({@code _at} of version 1's lastUpdated matched no version): meta.lastUpdated carries milliseconds
+     * ({@code Date.from(now)} cuts the rest), the column took {@code now} itself, which the JDBC driver rounds to
+     * PostgreSQL's microseconds: {@code 10:00:00.123999600} was stored {@code .124000} and served {@code .123}, so
+     * {@code _at=...00.123} (the millisecond [.123, .124)) and {@code _lastUpdated=...00.123} missed it (one version
+     * in 2,000: the clock's microsecond 999 and a rounding up).
+     */
+    @Test
+    void aVersionIsFoundAtItsOwnLastUpdatedWhateverTheClocksDigitsWhenItWasStored() throws Exception {
+        String h = "/fhir/Task/ms-1/_history?_at=";
+        String at1 = storeAt(AlertChange.Kind.OPENED, Instant.parse("2026-12-05T10:00:00.123999600Z"), 1);
+        assertThat(at1).as("served to the millisecond").startsWith("2026-12-05T10:00:00.123");
+        assertThat(versions(api, h + query(at1))).as("_at=" + at1).containsExactly("1");
+        HttpResponse<String> search = api.get("/fhir/Task?patient.identifier=ms-p&_lastUpdated=" + query(at1));
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        assertThat(JSON.readTree(search.body()).at("/total").asInt()).as("_lastUpdated=" + at1).isEqualTo(1);
+        String at2 = storeAt(AlertChange.Kind.UPDATED, Instant.parse("2026-12-05T10:05:00.000999700Z"), 2);
+        assertThat(versions(api, h + query(at1))).as("_at=" + at1).containsExactly("1");
+        assertThat(versions(api, h + query(at2))).as("_at=" + at2).containsExactly("2");
+        // a version stored by a release before this one kept the microseconds, rounded up into the next millisecond
+        TRIAGE.server().database().tx(c -> {
+            try (var ps = c.prepareStatement("update resource_history set last_updated = ?"
+                    + " where res_type = 'Task' and id = 'ms-1' and version = 1")) {
+                ps.setTimestamp(1, java.sql.Timestamp.from(Instant.parse("2026-12-05T10:00:00.124Z")));
+                return ps.executeUpdate();
+            }
+        });
+        assertThat(versions(api, h + query(at1))).as("_at=" + at1 + " of a version stored .124000")
+                .containsExactly("1");
+    }
+
+    /**
+     * Stores a change of Task ms-1 (patient ms-p) as the alert consumer does, at {@code now}, and returns the version's
+     * meta.lastUpdated as served.
+     */
+    private static String storeAt(AlertChange.Kind kind, Instant now, int version) throws Exception {
+        String bundle = org.wardstream.alerting.FhirAlerts.toJson(TriageTestServer.change(kind, "ms-1", "ms-p",
+                EpisodeType.DEVICE_OFFLINE, Severity.ROUTINE, Instant.parse("2026-12-05T09:00:00Z"), version),
+                org.wardstream.alerting.AlertContext.NONE.inProgramme(TriageTestServer.PROGRAMME_A));
+        TRIAGE.server().database().tx(c -> TRIAGE.server().store().ingestAlert(c, bundle, 0, 1_000_000L + version, now,
+                new ArrayList<>()));
+        JsonNode t = TriageTestServer.awaitTask(api, "ms-1", version);
+        assertThat(t.at("/meta/versionId").asText()).isEqualTo(Integer.toString(version));
+        return t.at("/meta/lastUpdated").asText();
     }
 
     private static TreeSet<String> ids(String dateParam) throws Exception {

@@ -487,13 +487,18 @@ class TriageFhirIT {
         assert400(clinicianA, "/fhir/Observation/ep-h1/_history?_since=yesterday", "_since is not a valid date");
     }
 
-    private static String query(String value) {
+    static String query(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The versionIds of a history answer, in its order. */
     private static List<String> versions(String path) throws Exception {
-        HttpResponse<String> r = clinicianA.get(path);
+        return versions(clinicianA, path);
+    }
+
+    /** The versionIds of a history answer to {@code who}, in its order. */
+    static List<String> versions(Http who, String path) throws Exception {
+        HttpResponse<String> r = who.get(path);
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
         List<String> out = new ArrayList<>();
         for (JsonNode e : JSON.readTree(r.body()).at("/entry")) out.add(e.at("/resource/meta/versionId").asText());

@@ -106,14 +106,16 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         int offset = historyOffset(rd);
         TriageUser u = user(rd);
         List<TaskStore.Stored> versions = store.history(u, typeName(), id.getIdPart());
-        List<TaskStore.Stored> kept = new ArrayList<>();
+        List<IBaseResource> kept = new ArrayList<>();
         Instant newer = null; // the lastUpdated of the next version: the end of this one's time as current
         for (TaskStore.Stored s : versions) {
-            // to the millisecond, as meta.lastUpdated is served (stored to the microsecond)
-            Instant updated = s.lastUpdated().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            T version = parse(s);
+            // the time served (meta.lastUpdated), not the column: a release before 19 stored the column to the
+            // microsecond, rounded, which can be in the next millisecond (TaskStore.versionTime)
+            Instant updated = version.getMeta().getLastUpdated().toInstant();
             if ((since == null || !updated.isBefore(since.getValue().toInstant()))
                     && (at == null || currentDuring(updated, newer, at))) {
-                kept.add(s);
+                kept.add(version);
             }
             newer = updated;
         }
@@ -121,9 +123,7 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
                         + (since == null && at == null ? "" : " of " + versions.size())
                         + (offset == 0 ? "" : ", from the " + (offset + 1) + "th"), versions.isEmpty() ? "not found" : "ok");
         if (versions.isEmpty()) throw new ResourceNotFoundException(id);
-        List<IBaseResource> out = new ArrayList<>();
-        for (TaskStore.Stored s : kept) out.add(parse(s));
-        return new HistoryPage(out, offset);
+        return new HistoryPage(kept, offset);
     }
 
     /** {@code _offset} of a history page: absent 0, else one whole number of at least 0 (400 otherwise). */
