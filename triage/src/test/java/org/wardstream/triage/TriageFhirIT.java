@@ -692,6 +692,54 @@ class TriageFhirIT {
     }
 
     /**
+     * An {@code Accept} the server does not write, without {@code _format}, is 406 with an OperationOutcome (it was
+     * served as JSON, which the client had not asked for); the FHIR JSON and XML types, application/json and
+     * application/xml, wildcards and no Accept at all are served; {@code _format} wins over Accept.
+     */
+    @Test
+    void anAcceptTheServerDoesNotWriteIs406() throws Exception {
+        openAlertInProgrammeA("pv-3", "ep-v3", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        for (String accept : new String[]{"text/csv", "application/pdf", "text/html", "text/plain",
+                "application/fhir+json;q=0, text/csv"}) {
+            for (String path : new String[]{"/fhir/Task/ep-v3", "/fhir/Task?_id=ep-v3", "/fhir/metadata"}) {
+                HttpResponse<String> r = withAccept(path, accept);
+                assertThat(r.statusCode()).as("Accept: " + accept + ", " + path + " -> " + r.body()).isEqualTo(406);
+                JsonNode oo = JSON.readTree(r.body());
+                assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+                assertThat(oo.at("/issue/0/diagnostics").asText()).startsWith("Accept: this server writes JSON");
+            }
+        }
+        Map<String, String> served = new java.util.LinkedHashMap<>();
+        served.put("application/fhir+json", "{");
+        served.put("application/json", "{");
+        served.put("application/json+fhir", "{");
+        served.put("application/fhir+json; charset=UTF-8", "{");
+        served.put("*/*", "{");
+        served.put("application/*", "{");
+        served.put("text/csv, application/fhir+json;q=0.5", "{");
+        served.put("application/fhir+xml", "<");
+        served.put("application/xml", "<");
+        served.put("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", ""); // a browser
+        served.put(null, "{");
+        for (Map.Entry<String, String> e : served.entrySet()) {
+            HttpResponse<String> r = withAccept("/fhir/Task/ep-v3", e.getKey());
+            assertThat(r.statusCode()).as("Accept: " + e.getKey() + " -> " + r.body()).isEqualTo(200);
+            assertThat(r.body()).as("Accept: " + e.getKey()).startsWith(e.getValue());
+        }
+        assertThat(withAccept("/fhir/Task/ep-v3?_format=json", "text/csv").statusCode()).as("_format wins")
+                .isEqualTo(200);
+    }
+
+    /** GET as clinician A with the given Accept header only (null: none). */
+    private static HttpResponse<String> withAccept(String path, String accept) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(TRIAGE.baseUrl() + path)).GET()
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (CLINICIAN_A + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (accept != null) b.header("Accept", accept);
+        return java.net.http.HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
      * The CapabilityStatement says what HAPI's plain server leaves out: each resource is versioned (a Task's update
      * honours If-Match: versioned-update), vread works (readHistory), an update never creates, and which {@code _sort}
      * keys a search accepts; each key it names sorts, one it does not name is 400.
