@@ -740,6 +740,41 @@ class TriageFhirIT {
     }
 
     /**
+     * FHIR R4's Task state machine has no in-progress -> cancelled (an in-progress Task ends completed, failed or
+     * on-hold): a FHIR update to cancelled and the {@code cancel} action of an in-progress Task are 409 naming the
+     * states it can go to, and nothing changes; resolving it (also with no action needed) still closes it.
+     */
+    @Test
+    void anInProgressTaskIsNotCancelledItIsResolved() throws Exception {
+        openAlertInProgrammeA("pc-1", "ep-c1", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        assertThat(action(clinicianA, "ep-c1", "{\"action\":\"start\"}").statusCode()).isEqualTo(200);
+        JsonNode started = awaitTask(clinicianA, "ep-c1", 2);
+        assertThat(started.at("/status").asText()).isEqualTo("in-progress");
+        com.fasterxml.jackson.databind.node.ObjectNode put = started.deepCopy();
+        put.put("status", "cancelled");
+        HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-c1", "application/fhir+json", put.toString(), Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        JsonNode oo = JSON.readTree(r.body());
+        assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(oo.at("/issue/0/diagnostics").asText()).contains("in-progress", "its next status: completed");
+        HttpResponse<String> cancel = action(clinicianA, "ep-c1", "{\"action\":\"cancel\"}");
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(409);
+        assertThat(cancel.body()).contains("its next status: completed");
+        JsonNode now = JSON.readTree(clinicianA.get("/fhir/Task/ep-c1").body());
+        assertThat(now.at("/meta/versionId").asText()).as("nothing changed").isEqualTo("2");
+        assertThat(now.at("/status").asText()).isEqualTo("in-progress");
+        HttpResponse<String> resolved = action(clinicianA, "ep-c1",
+                "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}");
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(resolved.body()).at("/status").asText()).isEqualTo("completed");
+        // cancelling before the work started stays possible (requested/accepted -> cancelled is in R4's machine)
+        openAlertInProgrammeA("pc-2", "ep-c2", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        HttpResponse<String> early = action(clinicianA, "ep-c2", "{\"action\":\"cancel\"}");
+        assertThat(early.statusCode()).as(early.body()).isEqualTo(200);
+        assertThat(JSON.readTree(early.body()).at("/status").asText()).isEqualTo("cancelled");
+    }
+
+    /**
      * The CapabilityStatement says what HAPI's plain server leaves out: each resource is versioned (a Task's update
      * honours If-Match: versioned-update), vread works (readHistory), an update never creates, and which {@code _sort}
      * keys a search accepts; each key it names sorts, one it does not name is 400.
