@@ -487,13 +487,18 @@ class TriageFhirIT {
         assert400(clinicianA, "/fhir/Observation/ep-h1/_history?_since=yesterday", "_since is not a valid date");
     }
 
-    private static String query(String value) {
+    static String query(String value) {
         return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** The versionIds of a history answer, in its order. */
     private static List<String> versions(String path) throws Exception {
-        HttpResponse<String> r = clinicianA.get(path);
+        return versions(clinicianA, path);
+    }
+
+    /** The versionIds of a history answer to {@code who}, in its order. */
+    static List<String> versions(Http who, String path) throws Exception {
+        HttpResponse<String> r = who.get(path);
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
         List<String> out = new ArrayList<>();
         for (JsonNode e : JSON.readTree(r.body()).at("/entry")) out.add(e.at("/resource/meta/versionId").asText());
@@ -684,6 +689,89 @@ class TriageFhirIT {
         assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=application/fhir%2Bjson").statusCode()).isEqualTo(200);
         assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=xml").body()).startsWith("<Task");
         assertThat(clinicianA.get("/fhir/Task/ep-v2?_format=").statusCode()).as("empty: no request").isEqualTo(200);
+    }
+
+    /**
+     * An {@code Accept} the server does not write, without {@code _format}, is 406 with an OperationOutcome (it was
+     * served as JSON, which the client had not asked for); the FHIR JSON and XML types, application/json and
+     * application/xml, wildcards and no Accept at all are served; {@code _format} wins over Accept.
+     */
+    @Test
+    void anAcceptTheServerDoesNotWriteIs406() throws Exception {
+        openAlertInProgrammeA("pv-3", "ep-v3", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        for (String accept : new String[]{"text/csv", "application/pdf", "text/html", "text/plain",
+                "application/fhir+json;q=0, text/csv"}) {
+            for (String path : new String[]{"/fhir/Task/ep-v3", "/fhir/Task?_id=ep-v3", "/fhir/metadata"}) {
+                HttpResponse<String> r = withAccept(path, accept);
+                assertThat(r.statusCode()).as("Accept: " + accept + ", " + path + " -> " + r.body()).isEqualTo(406);
+                JsonNode oo = JSON.readTree(r.body());
+                assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+                assertThat(oo.at("/issue/0/diagnostics").asText()).startsWith("Accept: this server writes JSON");
+            }
+        }
+        Map<String, String> served = new java.util.LinkedHashMap<>();
+        served.put("application/fhir+json", "{");
+        served.put("application/json", "{");
+        served.put("application/json+fhir", "{");
+        served.put("application/fhir+json; charset=UTF-8", "{");
+        served.put("*/*", "{");
+        served.put("application/*", "{");
+        served.put("text/csv, application/fhir+json;q=0.5", "{");
+        served.put("application/fhir+xml", "<");
+        served.put("application/xml", "<");
+        served.put("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", ""); // a browser
+        served.put(null, "{");
+        for (Map.Entry<String, String> e : served.entrySet()) {
+            HttpResponse<String> r = withAccept("/fhir/Task/ep-v3", e.getKey());
+            assertThat(r.statusCode()).as("Accept: " + e.getKey() + " -> " + r.body()).isEqualTo(200);
+            assertThat(r.body()).as("Accept: " + e.getKey()).startsWith(e.getValue());
+        }
+        assertThat(withAccept("/fhir/Task/ep-v3?_format=json", "text/csv").statusCode()).as("_format wins")
+                .isEqualTo(200);
+    }
+
+    /** GET as clinician A with the given Accept header only (null: none). */
+    private static HttpResponse<String> withAccept(String path, String accept) throws Exception {
+        var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(TRIAGE.baseUrl() + path)).GET()
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (CLINICIAN_A + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (accept != null) b.header("Accept", accept);
+        return java.net.http.HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * FHIR R4's Task state machine has no in-progress -> cancelled (an in-progress Task ends completed, failed or
+     * on-hold): a FHIR update to cancelled and the {@code cancel} action of an in-progress Task are 409 naming the
+     * states it can go to, and nothing changes; resolving it (also with no action needed) still closes it.
+     */
+    @Test
+    void anInProgressTaskIsNotCancelledItIsResolved() throws Exception {
+        openAlertInProgrammeA("pc-1", "ep-c1", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        assertThat(action(clinicianA, "ep-c1", "{\"action\":\"start\"}").statusCode()).isEqualTo(200);
+        JsonNode started = awaitTask(clinicianA, "ep-c1", 2);
+        assertThat(started.at("/status").asText()).isEqualTo("in-progress");
+        com.fasterxml.jackson.databind.node.ObjectNode put = started.deepCopy();
+        put.put("status", "cancelled");
+        HttpResponse<String> r = clinicianA.put("/fhir/Task/ep-c1", "application/fhir+json", put.toString(), Map.of());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        JsonNode oo = JSON.readTree(r.body());
+        assertThat(oo.at("/resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(oo.at("/issue/0/diagnostics").asText()).contains("in-progress", "its next status: completed");
+        HttpResponse<String> cancel = action(clinicianA, "ep-c1", "{\"action\":\"cancel\"}");
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(409);
+        assertThat(cancel.body()).contains("its next status: completed");
+        JsonNode now = JSON.readTree(clinicianA.get("/fhir/Task/ep-c1").body());
+        assertThat(now.at("/meta/versionId").asText()).as("nothing changed").isEqualTo("2");
+        assertThat(now.at("/status").asText()).isEqualTo("in-progress");
+        HttpResponse<String> resolved = action(clinicianA, "ep-c1",
+                "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}");
+        assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(resolved.body()).at("/status").asText()).isEqualTo("completed");
+        // cancelling before the work started stays possible (requested/accepted -> cancelled is in R4's machine)
+        openAlertInProgrammeA("pc-2", "ep-c2", EpisodeType.INACTIVITY, Severity.ROUTINE);
+        HttpResponse<String> early = action(clinicianA, "ep-c2", "{\"action\":\"cancel\"}");
+        assertThat(early.statusCode()).as(early.body()).isEqualTo(200);
+        assertThat(JSON.readTree(early.body()).at("/status").asText()).isEqualTo("cancelled");
     }
 
     /**

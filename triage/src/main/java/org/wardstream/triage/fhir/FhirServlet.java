@@ -62,23 +62,60 @@ public final class FhirServlet extends RestfulServer {
      * A {@code _format} the server does not write (anything but JSON and XML: {@code foo}, {@code ttl}, {@code html})
      * is 406 with an OperationOutcome, as FHIR servers answer it (R4 http.html#mime); it was served as JSON, so a
      * client that asked for something else got what it had not asked for. An empty {@code _format} is no request.
+     * Without a {@code _format} (which wins), an {@code Accept} none of whose media ranges the server writes
+     * ({@code text/csv}, {@code application/pdf}) is 406 the same way: it writes the FHIR JSON and XML types,
+     * {@code application/json}, {@code application/xml}, and for {@code *}{@code /*} or {@code application/*} JSON; a
+     * range with {@code q=0} is one the client refuses. No Accept (or an empty one) is JSON.
      */
     public static final class Formats {
         /** Answers 406 itself (HAPI would write its error in the format asked for: Turtle for {@code ttl}). */
         @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
         public boolean format(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String[] values = request.getParameterValues(Constants.PARAM_FORMAT);
-            if (values == null) return true;
-            for (String v : values) {
+            boolean formatGiven = false;
+            for (String v : values == null ? new String[0] : values) {
                 if (v == null || v.isBlank()) continue;
-                EncodingEnum e = EncodingEnum.forContentType(v.strip().toLowerCase(Locale.ROOT));
-                if (e != EncodingEnum.JSON && e != EncodingEnum.XML) {
+                formatGiven = true;
+                if (!writes(v)) {
                     Responses.error(request, response, 406, "_format: this server writes JSON (_format=json or"
                             + " application/fhir+json) and XML (_format=xml or application/fhir+xml) only");
                     return false;
                 }
             }
+            if (!formatGiven && !acceptable(request.getHeaders("Accept"))) {
+                Responses.error(request, response, 406, "Accept: this server writes JSON (application/fhir+json,"
+                        + " application/json) and XML (application/fhir+xml, application/xml) only; the Accept header"
+                        + " named none of them (nor */*)");
+                return false;
+            }
             return true;
+        }
+
+        /** Whether a format or media type names one the server writes (JSON or XML). */
+        private static boolean writes(String type) {
+            EncodingEnum e = EncodingEnum.forContentType(type.strip().toLowerCase(Locale.ROOT));
+            return e == EncodingEnum.JSON || e == EncodingEnum.XML;
+        }
+
+        /** Whether the Accept headers (none or empty: anything) name a media range the server writes. */
+        static boolean acceptable(java.util.Enumeration<String> headers) {
+            boolean any = false;
+            while (headers != null && headers.hasMoreElements()) {
+                for (String range : headers.nextElement().split(",")) {
+                    String[] parts = range.split(";");
+                    String type = parts[0].strip();
+                    if (type.isEmpty()) continue;
+                    any = true;
+                    boolean refused = false;
+                    for (int i = 1; i < parts.length; i++) {
+                        refused |= parts[i].strip().matches("(?i)q\\s*=\\s*0(\\.0*)?");
+                    }
+                    if (!refused && (type.equals("*/*") || type.equalsIgnoreCase("application/*") || writes(type))) {
+                        return true;
+                    }
+                }
+            }
+            return !any;
         }
     }
 

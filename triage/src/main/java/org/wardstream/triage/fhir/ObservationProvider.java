@@ -1,5 +1,6 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
@@ -52,7 +53,7 @@ public final class ObservationProvider extends StoredResourceProvider<Observatio
             @OptionalParam(name = Observation.SP_SUBJECT, chainWhitelist = {"identifier"}) ReferenceParam subject,
             @OptionalParam(name = Observation.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
             @OptionalParam(name = "programme") TokenOrListParam programme,
-            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @Description(SEARCH_DATES) @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {

@@ -1,5 +1,6 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
@@ -48,7 +49,7 @@ public final class ProvenanceProvider extends StoredResourceProvider<Provenance>
     public IBundleProvider search(
             @OptionalParam(name = "_id") TokenOrListParam ids,
             @OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target,
-            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @Description(SEARCH_DATES) @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {

@@ -26,12 +26,21 @@ import org.wardstream.triage.store.SearchQuery;
 import org.wardstream.triage.store.TaskStore;
 import org.wardstream.triage.web.AuthFilter;
 
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Read, vread and history of a stored resource type, with the user's programme restriction and audit rows. */
 abstract class StoredResourceProvider<T extends Resource> implements IResourceProvider {
@@ -97,14 +106,16 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         int offset = historyOffset(rd);
         TriageUser u = user(rd);
         List<TaskStore.Stored> versions = store.history(u, typeName(), id.getIdPart());
-        List<TaskStore.Stored> kept = new ArrayList<>();
+        List<IBaseResource> kept = new ArrayList<>();
         Instant newer = null; // the lastUpdated of the next version: the end of this one's time as current
         for (TaskStore.Stored s : versions) {
-            // to the millisecond, as meta.lastUpdated is served (stored to the microsecond)
-            Instant updated = s.lastUpdated().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            T version = parse(s);
+            // the time served (meta.lastUpdated), not the column: a release before 19 stored the column to the
+            // microsecond, rounded, which can be in the next millisecond (TaskStore.versionTime)
+            Instant updated = version.getMeta().getLastUpdated().toInstant();
             if ((since == null || !updated.isBefore(since.getValue().toInstant()))
                     && (at == null || currentDuring(updated, newer, at))) {
-                kept.add(s);
+                kept.add(version);
             }
             newer = updated;
         }
@@ -112,9 +123,7 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
                         + (since == null && at == null ? "" : " of " + versions.size())
                         + (offset == 0 ? "" : ", from the " + (offset + 1) + "th"), versions.isEmpty() ? "not found" : "ok");
         if (versions.isEmpty()) throw new ResourceNotFoundException(id);
-        List<IBaseResource> out = new ArrayList<>();
-        for (TaskStore.Stored s : kept) out.add(parse(s));
-        return new HistoryPage(out, offset);
+        return new HistoryPage(kept, offset);
     }
 
     /** {@code _offset} of a history page: absent 0, else one whole number of at least 0 (400 otherwise). */
@@ -179,11 +188,13 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
         }
     }
 
-    /** Whether a version current from {@code from} until {@code until} (null: still current) was so during the range. */
+    /**
+     * Whether a version current from {@code from} until {@code until} (null: still current) was so during the range
+     * ({@link #bounds}: a day is that day in {@link #SEARCH_ZONE}, as in a search).
+     */
     private static boolean currentDuring(Instant from, Instant until, DateRangeParam range) {
-        Date lo = range.getLowerBoundAsInstant();
-        Date hi = range.getUpperBoundAsInstant();
-        return (hi == null || !from.isAfter(hi.toInstant())) && (until == null || lo == null || until.isAfter(lo.toInstant()));
+        Period b = bounds(range);
+        return (b.end() == null || from.isBefore(b.end())) && (until == null || b.start() == null || until.isAfter(b.start()));
     }
 
     private static Integer parseVersion(String v) {
@@ -404,37 +415,126 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
     }
 
     /**
-     * A date parameter: {@code eq} (or none), {@code ge}, {@code gt}, {@code le}, {@code lt} and {@code ne} (outside
-     * the value's range, e.g. not on that day); {@code sa}, {@code eb} and {@code ap} are refused (400).
+     * The zone of a search date without a time ({@code 2026-07-01}, {@code 2026-07}, {@code 2026}) or a time without
+     * an offset: UTC. A day is that day from 00:00 UTC to the next 00:00 UTC, for every prefix (docs/TRIAGE-SERVICE.md,
+     * triage/INTERFACE.md; a day in another zone is searched with times and their offset).
      */
-    static void dateRange(SearchQuery q, String column, DateRangeParam r) {
-        if (r == null) return;
-        List<DateParam> given = r.getValuesAsQueryTokens();
-        DateParam notEqual = null;
-        for (DateParam d : given) {
+    static final ZoneId SEARCH_ZONE = ZoneOffset.UTC;
+    static final String SEARCH_DATES = "a date without a time (2026-07-01, 2026-07, 2026) is that day, month or year in"
+            + " UTC, for every prefix; a time without an offset is UTC";
+
+    /** What a search date stands for: from {@code start} (inclusive) to {@code end} (exclusive). */
+    record Period(Instant start, Instant end) {
+    }
+
+    /** year, month, day, hour, minute, second, fraction, offset: the forms of a FHIR search date (dateTime). */
+    private static final Pattern SEARCH_DATE = Pattern.compile("(\\d{4})(?:-(\\d{2})(?:-(\\d{2})"
+            + "(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|[+-]\\d{2}:\\d{2})?)?)?)?");
+
+    /**
+     * The period a search date stands for, by its own precision: a year, month or day in {@link #SEARCH_ZONE} (not
+     * HAPI's bounds, which widen a day to every time zone on Earth, ~50 hours: adversarial probe 18b, D1), a minute,
+     * second or millisecond at its offset (none: {@link #SEARCH_ZONE}).
+     */
+    static Period period(DateParam d) {
+        String v = d.getValueAsString();
+        Matcher m = v == null ? null : SEARCH_DATE.matcher(v);
+        if (m == null || !m.matches()) throw new InvalidRequestException("not a search date: '" + v + "'");
+        try {
+            int year = Integer.parseInt(m.group(1));
+            if (m.group(2) == null) {
+                ZonedDateTime start = LocalDate.of(year, 1, 1).atStartOfDay(SEARCH_ZONE);
+                return new Period(start.toInstant(), start.plusYears(1).toInstant());
+            }
+            int month = Integer.parseInt(m.group(2));
+            if (m.group(3) == null) {
+                ZonedDateTime start = LocalDate.of(year, month, 1).atStartOfDay(SEARCH_ZONE);
+                return new Period(start.toInstant(), start.plusMonths(1).toInstant());
+            }
+            LocalDate day = LocalDate.of(year, month, Integer.parseInt(m.group(3)));
+            if (m.group(4) == null) {
+                ZonedDateTime start = day.atStartOfDay(SEARCH_ZONE);
+                return new Period(start.toInstant(), start.plusDays(1).toInstant());
+            }
+            int nanos = m.group(7) == null ? 0 : Integer.parseInt((m.group(7) + "00000000").substring(0, 9));
+            LocalDateTime local = day.atTime(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
+                    m.group(6) == null ? 0 : Integer.parseInt(m.group(6)), nanos);
+            ZoneId zone = m.group(8) == null ? SEARCH_ZONE : ZoneOffset.of(m.group(8));
+            ChronoUnit unit = m.group(6) == null ? ChronoUnit.MINUTES : m.group(7) == null ? ChronoUnit.SECONDS
+                    : ChronoUnit.MILLIS;
+            Instant start = local.atZone(zone).toInstant().truncatedTo(unit);
+            return new Period(start, start.plus(1, unit));
+        } catch (DateTimeException e) {
+            throw new InvalidRequestException("not a search date: '" + v + "'");
+        }
+    }
+
+    /**
+     * The dates of a parameter, each once (HAPI lists an {@code eq} or {@code ne} value as both bounds); {@code sa},
+     * {@code eb} and {@code ap} are refused (400), and so is {@code ne} with another date.
+     */
+    private static List<DateParam> dates(DateRangeParam r) {
+        Map<String, DateParam> distinct = new java.util.LinkedHashMap<>();
+        for (DateParam d : r.getValuesAsQueryTokens()) {
             ParamPrefixEnum prefix = d.getPrefix();
             if (prefix == ParamPrefixEnum.STARTS_AFTER || prefix == ParamPrefixEnum.ENDS_BEFORE
                     || prefix == ParamPrefixEnum.APPROXIMATE) {
                 throw new InvalidRequestException("date prefix " + prefix.getValue()
                         + " is not supported (eq, ne, gt, ge, lt, le)");
             }
-            if (prefix == ParamPrefixEnum.NOT_EQUAL) notEqual = d;
+            distinct.putIfAbsent((prefix == null ? ParamPrefixEnum.EQUAL : prefix) + d.getValueAsString(), d);
         }
-        if (notEqual != null) {
-            for (DateParam d : given) {
-                if (d.getPrefix() != ParamPrefixEnum.NOT_EQUAL
-                        || !d.getValueAsString().equals(notEqual.getValueAsString())) {
-                    throw new InvalidRequestException("a date with the ne prefix cannot be combined with another");
-                }
-            }
-            Date from = notEqual.getValue();
-            Date to = notEqual.getPrecision().add(from, 1);
-            q.outside(column, from.toInstant(), to.toInstant());
+        List<DateParam> out = new ArrayList<>(distinct.values());
+        if (out.size() > 1 && out.stream().anyMatch(d -> d.getPrefix() == ParamPrefixEnum.NOT_EQUAL)) {
+            throw new InvalidRequestException("a date with the ne prefix cannot be combined with another");
+        }
+        return out;
+    }
+
+    /**
+     * The range a date parameter allows, {@code [start, end)} (either null: open): every date's condition together.
+     * A date stands for its {@link #period}: {@code eq} (or none) = within it, {@code ge} = from its start, {@code gt}
+     * = from its end, {@code le} = before its end, {@code lt} = before its start; so {@code eq} and {@code ne}, and
+     * {@code lt} and {@code ge}, divide the resources between them. Not for {@code ne} (see {@link #dateRange}).
+     */
+    static Period bounds(DateRangeParam r) {
+        Instant start = null;
+        Instant end = null;
+        for (DateParam d : dates(r)) {
+            Period p = period(d);
+            ParamPrefixEnum prefix = d.getPrefix() == null ? ParamPrefixEnum.EQUAL : d.getPrefix();
+            Instant from = switch (prefix) {
+                case EQUAL, GREATERTHAN_OR_EQUALS -> p.start();
+                case GREATERTHAN -> p.end();
+                default -> null;
+            };
+            Instant to = switch (prefix) {
+                case EQUAL, LESSTHAN_OR_EQUALS -> p.end();
+                case LESSTHAN -> p.start();
+                default -> null;
+            };
+            if (prefix == ParamPrefixEnum.NOT_EQUAL) throw new InvalidRequestException("the ne prefix is not supported here (eq, gt, ge, lt, le)");
+            if (from != null && (start == null || from.isAfter(start))) start = from;
+            if (to != null && (end == null || to.isBefore(end))) end = to;
+        }
+        return new Period(start, end);
+    }
+
+    /**
+     * A date parameter: {@code eq} (or none), {@code ge}, {@code gt}, {@code le}, {@code lt} and {@code ne} (outside
+     * the value's period, e.g. not on that day), each by the date's {@link #period} ({@link #bounds});
+     * {@code sa}, {@code eb} and {@code ap} are refused (400).
+     */
+    static void dateRange(SearchQuery q, String column, DateRangeParam r) {
+        if (r == null) return;
+        List<DateParam> given = dates(r);
+        if (given.size() == 1 && given.get(0).getPrefix() == ParamPrefixEnum.NOT_EQUAL) {
+            Period p = period(given.get(0));
+            q.outside(column, p.start(), p.end());
             return;
         }
-        Date lo = r.getLowerBoundAsInstant();
-        Date hi = r.getUpperBoundAsInstant();
-        q.range(column, lo == null ? null : lo.toInstant(), true, hi == null ? null : hi.toInstant(), true);
+        Period b = bounds(r);
+        q.range(column, b.start(), true, b.end(), false);
     }
 
     /**

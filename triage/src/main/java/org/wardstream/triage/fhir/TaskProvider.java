@@ -1,5 +1,6 @@
 package org.wardstream.triage.fhir;
 
+import ca.uhn.fhir.model.api.annotation.Description;
 import ca.uhn.fhir.rest.annotation.At;
 import ca.uhn.fhir.rest.annotation.Count;
 import ca.uhn.fhir.rest.annotation.History;
@@ -79,8 +80,8 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             @OptionalParam(name = "programme") TokenOrListParam programme,
             @OptionalParam(name = "flagged") TokenOrListParam flagged,
             @OptionalParam(name = Task.SP_PATIENT, chainWhitelist = {"identifier"}) ReferenceParam patient,
-            @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authoredOn,
-            @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+            @Description(SEARCH_DATES) @OptionalParam(name = Task.SP_AUTHORED_ON) DateRangeParam authoredOn,
+            @Description(SEARCH_DATES) @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
             @Sort SortSpec sort,
             @Count Integer count,
             RequestDetails rd) {

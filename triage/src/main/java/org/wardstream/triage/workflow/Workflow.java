@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The clinician's side of a Task's life (FHIR workflow states): requested -> accepted -> in-progress ->
- * completed / cancelled. Plain rules, no I/O. See {@code triage/INTERFACE.md}, "Actions".
+ * The clinician's side of a Task's life (FHIR workflow states): requested -> accepted -> in-progress -> completed;
+ * requested or accepted -> cancelled (not in-progress -> cancelled: FHIR R4's Task state machine ends an in-progress
+ * Task completed, failed or on-hold). Plain rules, no I/O. See {@code triage/INTERFACE.md}, "Actions".
  */
 public final class Workflow {
 
@@ -61,25 +62,25 @@ public final class Workflow {
                 return new Result(status, null, null, List.of());
             }
             case ACKNOWLEDGE -> {
-                if (!status.equals("requested")) throw invalid(action, status, "only a requested Task");
+                if (!status.equals("requested")) throw invalid(action, status);
                 return new Result("accepted", "acknowledged", null, List.of(TriageAction.ACKNOWLEDGED));
             }
             case START -> {
-                if (!status.equals("requested") && !status.equals("accepted")) {
-                    throw invalid(action, status, "only a requested or accepted Task");
-                }
+                if (!status.equals("requested") && !status.equals("accepted")) throw invalid(action, status);
                 if (status.equals("requested")) events.add(TriageAction.ACKNOWLEDGED);
                 return new Result("in-progress", "in-progress", null, events);
             }
             case RESOLVE -> {
-                if (!open) throw invalid(action, status, "only an open (requested, accepted, in-progress) Task");
+                if (!open) throw invalid(action, status);
                 if (outcome == null) throw new IllegalArgumentException("resolve needs an outcome");
                 if (status.equals("requested")) events.add(TriageAction.ACKNOWLEDGED);
                 events.add(outcome.closingAction());
                 return new Result("completed", "resolved", outcome, events);
             }
             case CANCEL -> {
-                if (!open) throw invalid(action, status, "only an open (requested, accepted, in-progress) Task");
+                // FHIR R4's Task state machine has no in-progress -> cancelled: work started ends completed (resolve,
+                // also with no-action-needed, false-alarm or device-problem: the same CLOSED_NO_ACTION)
+                if (!status.equals("requested") && !status.equals("accepted")) throw invalid(action, status);
                 Outcome o = outcome == null ? Outcome.NO_ACTION_NEEDED : outcome;
                 if (o.closingAction() != TriageAction.CLOSED_NO_ACTION) {
                     throw new IllegalArgumentException("cancel means no action was taken; resolve with '" + o.code() + "'");
@@ -102,21 +103,51 @@ public final class Workflow {
                 + "resolve with it";
     }
 
-    /** The action that takes a Task from {@code from} to {@code to} (a FHIR update's status change). */
+    /**
+     * The action that takes a Task from {@code from} to {@code to} (a FHIR update's status change).
+     *
+     * @throws InvalidTransition if no action does ({@link #nextStatuses}: the message names those {@code from} has)
+     */
     public static Action actionFor(String from, String to) {
         if (from.equals(to)) return Action.NOTE;
+        if (!nextStatuses(from).contains(to)) {
+            throw new InvalidTransition("a Task cannot be changed from " + from + " to " + to + ": " + next(from));
+        }
         return switch (to) {
             case "accepted" -> Action.ACKNOWLEDGE;
             case "in-progress" -> Action.START;
             case "completed" -> Action.RESOLVE;
-            case "cancelled" -> Action.CANCEL;
-            default -> throw new InvalidTransition("a Task cannot be changed from " + from + " to " + to
-                    + " (requested -> accepted -> in-progress -> completed / cancelled)");
+            default -> Action.CANCEL;
         };
     }
 
-    private static InvalidTransition invalid(Action action, String status, String allowed) {
+    /**
+     * The statuses a clinician can take a Task in {@code status} to, each a transition of FHIR R4's Task state machine
+     * (task.html#statemachine) or, from requested, a path through it in one step (start and resolve of a requested
+     * Task record its acknowledgement first): requested -> accepted, in-progress, completed, cancelled; accepted ->
+     * in-progress, completed, cancelled; in-progress -> completed (R4 has no in-progress -> cancelled); completed and
+     * cancelled are final (only a pipeline escalation reopens them).
+     */
+    public static List<String> nextStatuses(String status) {
+        return switch (status) {
+            case "requested" -> List.of("accepted", "in-progress", "completed", "cancelled");
+            case "accepted" -> List.of("in-progress", "completed", "cancelled");
+            case "in-progress" -> List.of("completed");
+            default -> List.of();
+        };
+    }
+
+    /** "its next status: completed", "its next statuses: ...", or that the status is final. */
+    private static String next(String status) {
+        List<String> next = nextStatuses(status);
+        if (next.isEmpty()) return status + " is final (a clinician can only add a note)";
+        return "its next status" + (next.size() == 1 ? "" : "es") + ": " + String.join(", ", next)
+                + (status.equals("in-progress") ? " (FHIR R4 has no in-progress -> cancelled: resolve it, with"
+                + " no-action-needed if nothing was done)" : "");
+    }
+
+    private static InvalidTransition invalid(Action action, String status) {
         return new InvalidTransition("cannot " + action.name().toLowerCase(java.util.Locale.ROOT) + " a Task that is "
-                + status + ": " + allowed);
+                + status + ": " + next(status));
     }
 }

@@ -49,6 +49,29 @@ class WorkflowTest {
     }
 
     @Test
+    void anInProgressTaskIsNotCancelledAsFhirR4sTaskStateMachineHasNoSuchTransition() {
+        assertThatThrownBy(() -> Workflow.apply("in-progress", CANCEL, null, null))
+                .isInstanceOf(Workflow.InvalidTransition.class)
+                .hasMessageContaining("in-progress").hasMessageContaining("its next status: completed");
+        assertThatThrownBy(() -> Workflow.actionFor("in-progress", "cancelled"))
+                .isInstanceOf(Workflow.InvalidTransition.class).hasMessageContaining("its next status: completed");
+        assertThat(Workflow.apply("requested", CANCEL, null, null).status()).isEqualTo("cancelled");
+        assertThat(Workflow.apply("accepted", CANCEL, null, null).status()).isEqualTo("cancelled");
+        assertThat(Workflow.apply("in-progress", RESOLVE, Outcome.NO_ACTION_NEEDED, null).events())
+                .containsExactly(TriageAction.CLOSED_NO_ACTION);
+    }
+
+    @Test
+    void anInvalidTransitionNamesTheStatusesTheTaskCanGoTo() {
+        assertThatThrownBy(() -> Workflow.actionFor("in-progress", "requested"))
+                .hasMessageContaining("its next status: completed");
+        assertThatThrownBy(() -> Workflow.actionFor("accepted", "on-hold"))
+                .hasMessageContaining("its next statuses: in-progress, completed, cancelled");
+        assertThatThrownBy(() -> Workflow.apply("completed", CANCEL, null, null))
+                .hasMessageContaining("completed is final");
+    }
+
+    @Test
     void anOutcomeWithAnActionThatDoesNotResolveIsRefusedNotDropped() {
         assertThatThrownBy(() -> Workflow.apply("requested", ACKNOWLEDGE, Outcome.FALSE_ALARM, null))
                 .isInstanceOf(IllegalArgumentException.class)
