@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *   <li><b>Exclusion.</b> ARTEFACT and GAP intervals (and physiologically implausible "clean" ones) enter the RR
  *       window as holes; no difference spanning a hole is computed, so missing data is never irregularity. Since
  *       detector wardstream-rr-analyser/8 so does a clean interval that reads as beats the sensor missed (2 or 3 times
- *       a regular rhythm before it, {@link #regularMedianBefore}).</li>
+ *       a regular rhythm before it, {@link #regularMedianBefore}); since /9 only once the interval after it is that
+ *       rhythm again ({@link #confirmMissedBeat}, one beat of look-ahead).</li>
  *   <li><b>Segments.</b> Every {@code segmentBeats} [8] intervals form a segment; at its end the {@link AfFeatures}
  *       are computed once over the last {@code windowBeats} [32] intervals: irregularity after explicit ectopy removal
  *       (premature beats and their compensatory intervals, Petrėnas et al. 2015's ectopic-beat filter), the minimum
@@ -166,23 +167,19 @@ public final class RrAnalyser {
             // judged, irregularRunStartMs holds that time (warm-up back-dating, Javadoc step 6).
             s.irregularRunStartMs = clean ? beatTimeMs - rrMs : beatTimeMs;
         }
-        // A clean interval 2 or 3 times the regular rhythm before it reads as beats the sensor missed: a hole in the
-        // AF window, like an artefact (its length says nothing about the rhythm), counted as excluded.
-        double regularMedian = clean ? regularMedianBefore(s, rrMs) : Double.NaN;
-        boolean missedBeats = clean && isMissedBeatMultiple(rrMs, regularMedian);
-        push(s, clean && !missedBeats ? rrMs : 0);
+        // The interval before this one, if it was 2 or 3 times the regular rhythm before it and this one is that rhythm
+        // again, was beats the sensor missed: it becomes a hole in the AF window, like an artefact (its length says
+        // nothing about the rhythm), counted as excluded (confirmMissedBeat; since wardstream-rr-analyser/9).
+        if (clean) confirmMissedBeat(s, rrMs);
+        push(s, clean ? rrMs : 0);
         s.segBeats++;
         if (clean) {
             s.lastCleanBeatMs = beatTimeMs;
-            if (missedBeats) {
-                s.segExcluded++;
-            } else {
-                s.segClean++;
-                s.segSumRrMs += rrMs;
-                s.segMinRrMs = s.segMinRrMs == 0 ? rrMs : Math.min(s.segMinRrMs, rrMs);
-                s.segMaxRrMs = Math.max(s.segMaxRrMs, rrMs);
-            }
-            if (rrMs > p.pauseThresholdMs() && !(missedBeats && regularMedian < MISSED_BEAT_MAX_MEDIAN_MS)) {
+            s.segClean++;
+            s.segSumRrMs += rrMs;
+            s.segMinRrMs = s.segMinRrMs == 0 ? rrMs : Math.min(s.segMinRrMs, rrMs);
+            s.segMaxRrMs = Math.max(s.segMaxRrMs, rrMs);
+            if (rrMs > p.pauseThresholdMs() && !looksLikeMissedBeats(s, rrMs)) {
                 sink.accept(new PauseEvent(beatTimeMs - rrMs, beatTimeMs, rrMs));
             }
         } else {
@@ -210,12 +207,15 @@ public final class RrAnalyser {
     static final double MISSED_BEAT_MAX_MEDIAN_MS = 1200;
 
     /**
-     * The median of the regular rhythm before a clean interval of {@code rrMs} about to be pushed, or NaN when the
-     * rhythm before it is not regular or the interval cannot be 2 or 3 times it: at least {@value #MISSED_BEAT_REGULAR}
-     * of the {@value #MISSED_BEAT_CONTEXT} intervals before it are clean and within 15 % of their median. An optical
+     * The median of the regular rhythm before a clean interval of {@code rrMs}, or NaN when the rhythm before it is not
+     * regular or the interval cannot be 2 or 3 times it: at least {@value #MISSED_BEAT_REGULAR} of the
+     * {@value #MISSED_BEAT_CONTEXT} intervals before it are clean and within 15 % of their median. The interval is the
+     * one about to be pushed ({@code skip} 0) or the ring's newest ({@code skip} 1); the context starts {@code skip}
+     * entries back in the ring. An optical
      * (PPG) sensor that misses a beat reports the two intervals around it as one clean interval, 2 (or, for two misses
      * in a row, 3) times the rhythm ({@link #isMissedBeatMultiple}; Lipponen &amp; Tarvainen 2019 classify such
-     * intervals as missed beats). Such an interval enters the AF window as a hole (with jitter on the pulse times it
+     * intervals as missed beats). Such an interval, once the interval after it shows the rhythm again
+     * ({@link #confirmMissedBeat}), becomes a hole in the AF window (with jitter on the pulse times it
      * otherwise reads as AF-like irregularity: adversarial probe 18a, D1), and over 3 s it is not a pause when the
      * rhythm is faster than 50/min ({@link #MISSED_BEAT_MAX_MEDIAN_MS}; slower, every pause over 3 s is alerted,
      * whatever its shape: a slow heart's pauses matter most, and 2:1 or 3:1 block there is as likely as a missed beat).
@@ -229,13 +229,13 @@ public final class RrAnalyser {
      * exact multiples of the sinus interval: such a pause is not alerted either (docs/TRIAGE.md,
      * alert-rules/pause.yaml).
      */
-    static double regularMedianBefore(RrAnalyserState s, int rrMs) {
+    static double regularMedianBefore(RrAnalyserState s, int skip, int rrMs) {
         int cap = RrAnalyserState.RR_CAPACITY;
-        int before = Math.min(s.rrCount, MISSED_BEAT_CONTEXT);
+        int before = Math.min(s.rrCount - skip, MISSED_BEAT_CONTEXT);
         if (before < MISSED_BEAT_REGULAR) return Double.NaN;
         int min = Integer.MAX_VALUE;
         for (int j = 0; j < before; j++) {
-            int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+            int v = s.rr[Math.floorMod(s.rrHead - 1 - skip - j, cap)];
             if (v > 0) min = Math.min(min, v);
         }
         // the median is at least the shortest interval: an interval under 1.8 times it is no multiple (most beats)
@@ -243,7 +243,7 @@ public final class RrAnalyser {
         int[] prev = new int[before];
         int n = 0;
         for (int j = 0; j < before; j++) {
-            int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+            int v = s.rr[Math.floorMod(s.rrHead - 1 - skip - j, cap)];
             if (v > 0) prev[n++] = v; // 0: an excluded interval
         }
         if (n < MISSED_BEAT_REGULAR) return Double.NaN;
@@ -253,6 +253,59 @@ public final class RrAnalyser {
         int regular = 0;
         for (int i = 0; i < n; i++) if (Math.abs(prev[i] - median) <= MISSED_BEAT_NEAR * median) regular++;
         return regular < MISSED_BEAT_REGULAR ? Double.NaN : median;
+    }
+
+    /**
+     * Whether the clean interval of {@code rrMs} about to be pushed reads as one or two beats the sensor missed rather
+     * than a pause ({@link #regularMedianBefore}, decided on arrival: a pause is alerted at its end): 2 or 3 times a
+     * regular rhythm faster than 50/min before it.
+     */
+    static boolean looksLikeMissedBeats(RrAnalyserState s, int rrMs) {
+        double median = regularMedianBefore(s, 0, rrMs);
+        return isMissedBeatMultiple(rrMs, median) && median < MISSED_BEAT_MAX_MEDIAN_MS;
+    }
+
+    /**
+     * Decides the interval pushed just before a clean interval of {@code rrMs} (the ring's newest): if it is 2 or 3
+     * times the regular rhythm before it ({@link #regularMedianBefore} of the 8 intervals before it,
+     * {@link #isMissedBeatMultiple}) and {@code rrMs} is that rhythm again (within {@value #MISSED_BEAT_NEAR} of its
+     * median, the tolerance the context's own intervals have), it was beats the sensor missed: it becomes a hole in the
+     * ring, and, while its segment is open, moves from the segment's clean intervals to its excluded ones. One beat of
+     * look-ahead (since wardstream-rr-analyser/9; /8 decided on arrival): a missed beat in a regular rhythm is followed
+     * by the rhythm again, an interval of AF or of a real block usually is not. Until it is decided the interval is a
+     * clean interval of the window (a segment that ends on it is judged with it). Returns whether it became a hole.
+     * Cost for most beats: one comparison (the candidate is under 1.8 / 1.15 times {@code rrMs}).
+     */
+    static boolean confirmMissedBeat(RrAnalyserState s, int rrMs) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        if (s.rrCount <= MISSED_BEAT_REGULAR) return false;
+        int newest = Math.floorMod(s.rrHead - 1, cap);
+        int candidate = s.rr[newest];
+        // at least 1.8 times a median that rrMs is within 15 % of (also false for a hole, 0)
+        if (candidate < (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 + MISSED_BEAT_NEAR) * rrMs) return false;
+        double median = regularMedianBefore(s, 1, candidate);
+        if (!isMissedBeatMultiple(candidate, median) || !(Math.abs(rrMs - median) <= MISSED_BEAT_NEAR * median)) {
+            return false;
+        }
+        RrWindowIndex ix = s.index;
+        if (ix != null && ix.head == s.rrHead && ix.count == s.rrCount) ix.retractNewest(s);
+        s.rr[newest] = 0;
+        if (s.segBeats > 0) { // the candidate is the open segment's newest interval
+            s.segClean--;
+            s.segExcluded++;
+            s.segSumRrMs -= candidate;
+            int min = 0, max = 0;
+            for (int j = 0; j < s.segBeats; j++) {
+                int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+                if (v > 0) {
+                    min = min == 0 ? v : Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+            s.segMinRrMs = min;
+            s.segMaxRrMs = max;
+        }
+        return true;
     }
 
     /** Whether {@code rrMs} is 2 or 3 times {@code regularMedian} within 10 % (false when the median is NaN). */

@@ -145,6 +145,30 @@ final class RrWindowIndex {
         count = s.rrCount;
     }
 
+    /**
+     * The ring's newest interval is about to become a hole (a missed beat confirmed by the interval after it,
+     * {@link RrAnalyser}): takes it and its pairs with the older slots out of the sets, the mirror of the insert half of
+     * {@link #push}. Call before the ring is changed, only while the index describes the ring.
+     */
+    void retractNewest(RrAnalyserState s) {
+        int span = Math.min(s.rrCount, w + maxLag);
+        int n = Math.min(w, span);
+        int v = n == 0 ? 0 : at(s, 0);
+        if (v <= 0) return;
+        windowSize = remove(window, windowSize, v);
+        for (int k = 1; k <= maxLag; k++) {
+            int limit = k == 1 ? n : span;
+            if (k < limit) {
+                int y = at(s, k);
+                if (y > 0) lagSize[k - 1] = remove(lag[k - 1], lagSize[k - 1], Math.abs(v - y));
+            }
+        }
+        if (broken) {
+            broken = false;
+            head = -1; // stale: rebuilt from the ring at the next features
+        }
+    }
+
     /** The ring was emptied (evidence reset). */
     void clear(RrAnalyserState s) {
         windowSize = 0;
