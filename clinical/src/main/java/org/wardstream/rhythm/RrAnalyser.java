@@ -170,7 +170,8 @@ public final class RrAnalyser {
         // The interval before this one, if it was 2 or 3 times the regular rhythm before it and this one is that rhythm
         // again, was beats the sensor missed: it becomes a hole in the AF window, like an artefact (its length says
         // nothing about the rhythm), counted as excluded (confirmMissedBeat; since wardstream-rr-analyser/9).
-        if (clean) confirmMissedBeat(s, rrMs);
+        // Likewise two intervals before this one that sum to the rhythm were one interval split by an extra detection.
+        if (clean && !confirmExtraDetection(s, rrMs)) confirmMissedBeat(s, rrMs);
         push(s, clean ? rrMs : 0);
         s.segBeats++;
         if (clean) {
@@ -186,7 +187,23 @@ public final class RrAnalyser {
             s.segExcluded++;
         }
         if (s.segBeats >= p.segmentBeats()) {
-            closeSegment(s, beatTimeMs, sink);
+            // A segment that ends on an interval not yet decided (the newest, or the two newest, read as missed beats
+            // or as an extra detection and only the next interval can confirm it) is judged with it as a hole, as /8
+            // did; the ring keeps it until the next interval decides.
+            int undecided = clean ? undecidedHoles(s) : 0;
+            if (undecided == 0) {
+                closeSegment(s, beatTimeMs, sink);
+            } else {
+                int cap = RrAnalyserState.RR_CAPACITY;
+                int newest = Math.floorMod(s.rrHead - 1, cap), older = Math.floorMod(s.rrHead - 2, cap);
+                int v0 = s.rr[newest], v1 = s.rr[older];
+                if (undecided == 2) makeHole(s, 1);
+                makeHole(s, 0);
+                closeSegment(s, beatTimeMs, sink);
+                s.rr[newest] = v0;
+                s.rr[older] = v1;
+                if (s.index != null) s.index.head = -1; // stale: rebuilt from the ring at the next features
+            }
         }
         return true;
     }
@@ -207,11 +224,11 @@ public final class RrAnalyser {
     static final double MISSED_BEAT_MAX_MEDIAN_MS = 1200;
 
     /**
-     * The median of the regular rhythm before a clean interval of {@code rrMs}, or NaN when the rhythm before it is not
-     * regular or the interval cannot be 2 or 3 times it: at least {@value #MISSED_BEAT_REGULAR} of the
-     * {@value #MISSED_BEAT_CONTEXT} intervals before it are clean and within 15 % of their median. The interval is the
-     * one about to be pushed ({@code skip} 0) or the ring's newest ({@code skip} 1); the context starts {@code skip}
-     * entries back in the ring. An optical
+     * The median of the regular rhythm before an interval, or NaN when the rhythm before it is not regular: at least
+     * {@value #MISSED_BEAT_REGULAR} of the {@value #MISSED_BEAT_CONTEXT} intervals before it are clean and within 15 % of
+     * their median. The interval is the one about to be pushed ({@code skip} 0) or the ring's newest ({@code skip} 1),
+     * or the pair of the two newest ({@code skip} 2, {@link #confirmExtraDetection}); the context starts {@code skip}
+     * entries back in the ring. Allocates (callers first rule out most beats by a comparison). An optical
      * (PPG) sensor that misses a beat reports the two intervals around it as one clean interval, 2 (or, for two misses
      * in a row, 3) times the rhythm ({@link #isMissedBeatMultiple}; Lipponen &amp; Tarvainen 2019 classify such
      * intervals as missed beats). Such an interval, once the interval after it shows the rhythm again
@@ -229,17 +246,10 @@ public final class RrAnalyser {
      * exact multiples of the sinus interval: such a pause is not alerted either (docs/TRIAGE.md,
      * alert-rules/pause.yaml).
      */
-    static double regularMedianBefore(RrAnalyserState s, int skip, int rrMs) {
+    static double regularMedianBefore(RrAnalyserState s, int skip) {
         int cap = RrAnalyserState.RR_CAPACITY;
         int before = Math.min(s.rrCount - skip, MISSED_BEAT_CONTEXT);
         if (before < MISSED_BEAT_REGULAR) return Double.NaN;
-        int min = Integer.MAX_VALUE;
-        for (int j = 0; j < before; j++) {
-            int v = s.rr[Math.floorMod(s.rrHead - 1 - skip - j, cap)];
-            if (v > 0) min = Math.min(min, v);
-        }
-        // the median is at least the shortest interval: an interval under 1.8 times it is no multiple (most beats)
-        if (min == Integer.MAX_VALUE || rrMs < (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) * min) return Double.NaN;
         int[] prev = new int[before];
         int n = 0;
         for (int j = 0; j < before; j++) {
@@ -261,7 +271,7 @@ public final class RrAnalyser {
      * regular rhythm faster than 50/min before it.
      */
     static boolean looksLikeMissedBeats(RrAnalyserState s, int rrMs) {
-        double median = regularMedianBefore(s, 0, rrMs);
+        double median = regularMedianBefore(s, 0);
         return isMissedBeatMultiple(rrMs, median) && median < MISSED_BEAT_MAX_MEDIAN_MS;
     }
 
@@ -273,7 +283,9 @@ public final class RrAnalyser {
      * ring, and, while its segment is open, moves from the segment's clean intervals to its excluded ones. One beat of
      * look-ahead (since wardstream-rr-analyser/9; /8 decided on arrival): a missed beat in a regular rhythm is followed
      * by the rhythm again, an interval of AF or of a real block usually is not. Until it is decided the interval is a
-     * clean interval of the window (a segment that ends on it is judged with it). Returns whether it became a hole.
+     * clean interval of the window (a segment that ends on it is judged with it as a hole, {@link #undecidedHoles}).
+     * Two missed beats one interval apart (the first followed by a multiple, not by the rhythm) are both holes once the
+     * second is confirmed. Returns whether it became a hole.
      * Cost for most beats: one comparison (the candidate is under 1.8 / 1.15 times {@code rrMs}).
      */
     static boolean confirmMissedBeat(RrAnalyserState s, int rrMs) {
@@ -283,29 +295,91 @@ public final class RrAnalyser {
         int candidate = s.rr[newest];
         // at least 1.8 times a median that rrMs is within 15 % of (also false for a hole, 0)
         if (candidate < (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 + MISSED_BEAT_NEAR) * rrMs) return false;
-        double median = regularMedianBefore(s, 1, candidate);
+        double median = regularMedianBefore(s, 1);
         if (!isMissedBeatMultiple(candidate, median) || !(Math.abs(rrMs - median) <= MISSED_BEAT_NEAR * median)) {
             return false;
         }
+        makeHole(s, 0);
+        // two missed beats one beat apart: the interval before it was a multiple of the same rhythm, undecided because
+        // the interval after it (this one) was a multiple too
+        int older = s.rr[Math.floorMod(s.rrHead - 2, cap)];
+        if (older > 0 && isMissedBeatMultiple(older, regularMedianBefore(s, 2))) makeHole(s, 1);
+        return true;
+    }
+
+    /**
+     * Decides the two intervals pushed just before a clean interval of {@code rrMs} (the ring's two newest): if their sum
+     * is within 10 % ({@value #MISSED_BEAT_MULTIPLE_TOLERANCE}) of the regular rhythm before them
+     * ({@link #regularMedianBefore} of the 8 intervals before the pair) and {@code rrMs} is that rhythm again (within
+     * {@value #MISSED_BEAT_NEAR} of its median), the pair is one interval split by an extra detection (a wrist optical
+     * sensor's double-counted pulse: the dicrotic notch or a motion spike read as a beat; the symmetric artefact of a
+     * missed beat, Lipponen &amp; Tarvainen 2019's "extra beat"): both become holes in the AF window, as artefacts. An
+     * interpolated premature beat (between two sinus beats, the rhythm undisturbed) has the same shape and is left out
+     * too; it is ectopy, not AF. The same constants as the missed beat, nothing tuned; one beat of look-ahead as
+     * {@link #confirmMissedBeat} (since wardstream-rr-analyser/9). Returns whether the pair became holes. Cost for most
+     * beats: one comparison (the pair's sum is not near {@code rrMs}).
+     */
+    static boolean confirmExtraDetection(RrAnalyserState s, int rrMs) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        if (s.rrCount < MISSED_BEAT_REGULAR + 2) return false;
+        int b = s.rr[Math.floorMod(s.rrHead - 1, cap)], a = s.rr[Math.floorMod(s.rrHead - 2, cap)];
+        int sum = a + b;
+        // the sum within 10 % of a median that rrMs is within 15 % of (also false when either is a hole)
+        if (a <= 0 || b <= 0 || sum > (1 + MISSED_BEAT_MULTIPLE_TOLERANCE) * (1 + MISSED_BEAT_NEAR) * rrMs
+                || sum < (1 - MISSED_BEAT_MULTIPLE_TOLERANCE) * (1 - MISSED_BEAT_NEAR) * rrMs) return false;
+        double median = regularMedianBefore(s, 2);
+        if (!(Math.abs(sum - median) <= MISSED_BEAT_MULTIPLE_TOLERANCE * median)
+                || !(Math.abs(rrMs - median) <= MISSED_BEAT_NEAR * median)) return false;
+        makeHole(s, 1); // the older first: its pair with the newer leaves the sets with it
+        makeHole(s, 0);
+        return true;
+    }
+
+    /**
+     * How many of the ring's newest intervals are undecided holes: 2 if the two newest sum to the regular rhythm before
+     * them ({@link #confirmExtraDetection}'s shape), 1 if the newest is 2 or 3 times the regular rhythm before it
+     * ({@link #confirmMissedBeat}'s), else 0; the interval after them, which decides, has not arrived.
+     */
+    static int undecidedHoles(RrAnalyserState s) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        if (s.rrCount <= MISSED_BEAT_REGULAR) return 0;
+        int b = s.rr[Math.floorMod(s.rrHead - 1, cap)], a = s.rr[Math.floorMod(s.rrHead - 2, cap)];
+        if (b <= 0) return 0;
+        if (a > 0 && s.rrCount >= MISSED_BEAT_REGULAR + 2) {
+            double median = regularMedianBefore(s, 2);
+            if (Math.abs(a + b - median) <= MISSED_BEAT_MULTIPLE_TOLERANCE * median) return 2;
+        }
+        return isMissedBeatMultiple(b, regularMedianBefore(s, 1)) ? 1 : 0;
+    }
+
+    /**
+     * Turns the clean interval {@code j} entries before the ring's newest into a hole: out of the incremental sets, 0 in
+     * the ring, and, while its segment is open, moved from the segment's clean intervals to its excluded ones (rate,
+     * shortest and longest recomputed from the ring).
+     */
+    private static void makeHole(RrAnalyserState s, int j) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        int pos = Math.floorMod(s.rrHead - 1 - j, cap);
+        int v = s.rr[pos];
+        if (v <= 0) return;
         RrWindowIndex ix = s.index;
-        if (ix != null && ix.head == s.rrHead && ix.count == s.rrCount) ix.retractNewest(s);
-        s.rr[newest] = 0;
-        if (s.segBeats > 0) { // the candidate is the open segment's newest interval
+        if (ix != null && ix.head == s.rrHead && ix.count == s.rrCount) ix.retract(s, j);
+        s.rr[pos] = 0;
+        if (j < s.segBeats) { // in the open segment (its intervals are the ring's newest segBeats)
             s.segClean--;
             s.segExcluded++;
-            s.segSumRrMs -= candidate;
+            s.segSumRrMs -= v;
             int min = 0, max = 0;
-            for (int j = 0; j < s.segBeats; j++) {
-                int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
-                if (v > 0) {
-                    min = min == 0 ? v : Math.min(min, v);
-                    max = Math.max(max, v);
+            for (int i = 0; i < s.segBeats; i++) {
+                int x = s.rr[Math.floorMod(s.rrHead - 1 - i, cap)];
+                if (x > 0) {
+                    min = min == 0 ? x : Math.min(min, x);
+                    max = Math.max(max, x);
                 }
             }
             s.segMinRrMs = min;
             s.segMaxRrMs = max;
         }
-        return true;
     }
 
     /** Whether {@code rrMs} is 2 or 3 times {@code regularMedian} within 10 % (false when the median is NaN). */

@@ -146,21 +146,26 @@ final class RrWindowIndex {
     }
 
     /**
-     * The ring's newest interval is about to become a hole (a missed beat confirmed by the interval after it,
-     * {@link RrAnalyser}): takes it and its pairs with the older slots out of the sets, the mirror of the insert half of
-     * {@link #push}. Call before the ring is changed, only while the index describes the ring.
+     * The ring's interval {@code j} slots before the newest is about to become a hole (a missed beat or an extra
+     * detection confirmed by the interval after it, {@link RrAnalyser}): takes it and its pairs with the other slots out
+     * of the sets (the pairs {@link #rebuild} forms: lag 1 within the window, lags 2..maxLag from the window to older
+     * slots). Call before the ring is changed, only while the index describes the ring.
      */
-    void retractNewest(RrAnalyserState s) {
+    void retract(RrAnalyserState s, int j) {
         int span = Math.min(s.rrCount, w + maxLag);
         int n = Math.min(w, span);
-        int v = n == 0 ? 0 : at(s, 0);
+        int v = j < span ? at(s, j) : 0;
         if (v <= 0) return;
-        windowSize = remove(window, windowSize, v);
+        if (j < n) windowSize = remove(window, windowSize, v);
         for (int k = 1; k <= maxLag; k++) {
             int limit = k == 1 ? n : span;
-            if (k < limit) {
-                int y = at(s, k);
+            if (j < n && j + k < limit) { // (j, j + k): this slot the newer of the pair
+                int y = at(s, j + k);
                 if (y > 0) lagSize[k - 1] = remove(lag[k - 1], lagSize[k - 1], Math.abs(v - y));
+            }
+            if (j >= k && j - k < n && j < limit) { // (j - k, j): this slot the older
+                int y = at(s, j - k);
+                if (y > 0) lagSize[k - 1] = remove(lag[k - 1], lagSize[k - 1], Math.abs(y - v));
             }
         }
         if (broken) {

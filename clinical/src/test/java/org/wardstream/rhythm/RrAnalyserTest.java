@@ -269,6 +269,24 @@ class RrAnalyserTest {
             f.clean(next);
             assertThat(inWindow(f, 1)).as("2 x the rhythm followed by %d ms", next).isEqualTo(1650);
         }
+        // two missed beats one interval apart: both holes once the second is followed by the rhythm
+        Feeder twice = new Feeder(a);
+        for (int i = 0; i < 20; i++) twice.clean(800 + (i % 3) * 20);
+        twice.clean(1650);
+        twice.clean(1630);
+        twice.clean(820);
+        assertThat(inWindow(twice, 2)).isZero();
+        assertThat(inWindow(twice, 1)).isZero();
+        // a segment that ends on the undecided interval is judged with it as a hole (as /8 did); the ring keeps it
+        Feeder atEnd = new Feeder(a);
+        for (int i = 0; i < 23; i++) atEnd.clean(800 + (i % 3) * 20);
+        atEnd.clean(1650); // the 24th interval: the third segment ends on it
+        RhythmSegment third = atEnd.of(RhythmSegment.class).get(2);
+        assertThat(third.excludedBeats()).isEqualTo(1);
+        assertThat(third.maxRrMs()).isLessThan(1000);
+        assertThat(newestInWindow(atEnd)).isEqualTo(1650);
+        atEnd.clean(560);
+        assertThat(inWindow(atEnd, 1)).as("not the rhythm again: stays").isEqualTo(1650);
         // an artefact after it decides nothing: the interval stays
         Feeder f = new Feeder(a);
         for (int i = 0; i < 20; i++) f.clean(800 + (i % 3) * 20);
@@ -278,7 +296,45 @@ class RrAnalyserTest {
     }
 
     @Test
-    void aConfirmedMissedBeatLeavesTheIncrementalFeaturesAsARebuildFromTheRing() {
+    void twoIntervalsSummingToARegularRhythmFollowedByThatRhythmAreHolesInTheAfWindow() {
+        // a double-counted pulse (an extra detection) splits one interval into two short clean ones; the symmetric
+        // artefact of a missed beat (wardstream-rr-analyser/9)
+        RrAnalyser a = new RrAnalyser();
+        Feeder split = new Feeder(a);
+        for (int i = 0; i < 20; i++) split.clean(800 + (i % 3) * 20);
+        split.clean(330);
+        split.clean(500); // 830: the rhythm (820) within 10 %
+        assertThat(inWindow(split, 0)).as("undecided until the next interval").isEqualTo(500);
+        split.clean(815);
+        assertThat(inWindow(split, 2)).isZero();
+        assertThat(inWindow(split, 1)).isZero();
+        assertThat(newestInWindow(split)).isEqualTo(815);
+        for (int i = 0; i < 2; i++) split.clean(820); // 25 intervals + 2: the segment of beats 17-24 closed with both holes
+        List<RhythmSegment> segs = split.of(RhythmSegment.class);
+        assertThat(segs.get(segs.size() - 1).excludedBeats()).isEqualTo(2);
+        assertThat(segs.get(segs.size() - 1).minRrMs()).as("not in the segment's clean intervals").isGreaterThan(700);
+        // not followed by the rhythm again (a premature beat and AF, or a real short-long pattern): both stay
+        for (int next : new int[]{560, 1100}) {
+            Feeder f = new Feeder(a);
+            for (int i = 0; i < 20; i++) f.clean(800 + (i % 3) * 20);
+            f.clean(330);
+            f.clean(500);
+            f.clean(next);
+            assertThat(inWindow(f, 2)).as("followed by %d ms", next).isEqualTo(330);
+            assertThat(inWindow(f, 1)).isEqualTo(500);
+        }
+        // a premature beat with a compensatory pause (the pair's sum twice the rhythm) is not a split
+        Feeder pvc = new Feeder(a);
+        for (int i = 0; i < 20; i++) pvc.clean(800 + (i % 3) * 20);
+        pvc.clean(500);
+        pvc.clean(1140);
+        pvc.clean(820);
+        assertThat(inWindow(pvc, 2)).isEqualTo(500);
+        assertThat(inWindow(pvc, 1)).isEqualTo(1140);
+    }
+
+    @Test
+    void aConfirmedMissedBeatOrExtraDetectionLeavesTheIncrementalFeaturesAsARebuildFromTheRing() {
         RrAnalyser a = new RrAnalyser();
         Feeder f = new Feeder(a);
         Random rnd = new Random(5);
@@ -295,6 +351,17 @@ class RrAnalyserTest {
         assertThat(f.state.index.builds).as("taken out incrementally, not rebuilt").isEqualTo(builds);
         RrAnalyserState copy = RrAnalyserState.fromBytes(f.state.toBytes()); // no index: built from the ring
         assertThat(a.features(copy, rebuilt)).isTrue();
+        assertThat(incremental).containsExactly(rebuilt);
+        // an extra detection: two slots, the older one paired with newer and older slots
+        for (int i = 0; i < 10; i++) f.clean(sinus(rnd, 800));
+        f.clean(310);
+        f.clean(480);
+        f.clean(800);
+        assertThat(inWindow(f, 2)).isZero();
+        assertThat(inWindow(f, 1)).isZero();
+        assertThat(a.features(f.state, incremental)).isTrue();
+        assertThat(f.state.index.builds).isEqualTo(builds);
+        assertThat(a.features(RrAnalyserState.fromBytes(f.state.toBytes()), rebuilt)).isTrue();
         assertThat(incremental).containsExactly(rebuilt);
     }
 
