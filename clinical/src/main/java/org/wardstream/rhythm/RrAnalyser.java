@@ -200,9 +200,8 @@ public final class RrAnalyser {
                 if (undecided == 2) makeHole(s, 1);
                 makeHole(s, 0);
                 closeSegment(s, beatTimeMs, sink);
-                s.rr[newest] = v0;
-                s.rr[older] = v1;
-                if (s.index != null) s.index.head = -1; // stale: rebuilt from the ring at the next features
+                reinstate(s, newest, 0, v0);
+                if (undecided == 2) reinstate(s, older, 1, v1);
             }
         }
         return true;
@@ -333,6 +332,13 @@ public final class RrAnalyser {
         makeHole(s, 1); // the older first: its pair with the newer leaves the sets with it
         makeHole(s, 0);
         return true;
+    }
+
+    /** Gives ring slot {@code j} before the newest (at {@code pos}) back its interval {@code v} after a {@link #makeHole}. */
+    private static void reinstate(RrAnalyserState s, int pos, int j, int v) {
+        s.rr[pos] = v;
+        RrWindowIndex ix = s.index;
+        if (ix != null && ix.head == s.rrHead && ix.count == s.rrCount) ix.reinstate(s, j);
     }
 
     /**

@@ -363,6 +363,15 @@ class RrAnalyserTest {
         assertThat(f.state.index.builds).isEqualTo(builds);
         assertThat(a.features(RrAnalyserState.fromBytes(f.state.toBytes()), rebuilt)).isTrue();
         assertThat(incremental).containsExactly(rebuilt);
+        // a segment ending on an undecided 2 x interval: judged with a hole, then the interval given back to the sets
+        while (f.state.segBeats != RhythmParameters.DEFAULTS.segmentBeats() - 1) f.clean(sinus(rnd, 800));
+        f.clean(1620);
+        assertThat(f.state.segBeats).as("the segment closed on it").isZero();
+        assertThat(newestInWindow(f)).isEqualTo(1620);
+        assertThat(a.features(f.state, incremental)).isTrue();
+        assertThat(f.state.index.builds).isEqualTo(builds);
+        assertThat(a.features(RrAnalyserState.fromBytes(f.state.toBytes()), rebuilt)).isTrue();
+        assertThat(incremental).containsExactly(rebuilt);
     }
 
     @Test
