@@ -351,7 +351,21 @@ public final class RrAnalyser {
         if (s.rrCount <= MISSED_BEAT_REGULAR) return 0;
         int b = s.rr[Math.floorMod(s.rrHead - 1, cap)], a = s.rr[Math.floorMod(s.rrHead - 2, cap)];
         if (b <= 0) return 0;
-        if (a > 0 && s.rrCount >= MISSED_BEAT_REGULAR + 2) {
+        // the context's median lies between its shortest and longest clean intervals: rule out most segments without
+        // taking it (the newest is no multiple of it, nor is the pair's sum near it)
+        int min = Integer.MAX_VALUE, max = 0;
+        for (int j = 1; j <= Math.min(s.rrCount - 1, MISSED_BEAT_CONTEXT + 1); j++) {
+            int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+            if (v > 0) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        boolean multiple = b >= (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) * min;
+        boolean split = a > 0 && a + b <= (1 + MISSED_BEAT_MULTIPLE_TOLERANCE) * max
+                && a + b >= (1 - MISSED_BEAT_MULTIPLE_TOLERANCE) * min;
+        if (!multiple && !split) return 0;
+        if (split && s.rrCount >= MISSED_BEAT_REGULAR + 2) {
             double median = regularMedianBefore(s, 2);
             if (Math.abs(a + b - median) <= MISSED_BEAT_MULTIPLE_TOLERANCE * median) return 2;
         }
