@@ -324,8 +324,9 @@ public final class RrAnalyser {
         int b = s.rr[Math.floorMod(s.rrHead - 1, cap)], a = s.rr[Math.floorMod(s.rrHead - 2, cap)];
         int sum = a + b;
         // the sum within 10 % of a median that rrMs is within 15 % of (also false when either is a hole)
-        if (a <= 0 || b <= 0 || sum > (1 + MISSED_BEAT_MULTIPLE_TOLERANCE) * (1 + MISSED_BEAT_NEAR) * rrMs
-                || sum < (1 - MISSED_BEAT_MULTIPLE_TOLERANCE) * (1 - MISSED_BEAT_NEAR) * rrMs) return false;
+        // (the median lies within [rrMs / 1.15, rrMs / 0.85])
+        if (a <= 0 || b <= 0 || sum > (1 + MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 - MISSED_BEAT_NEAR) * rrMs
+                || sum < (1 - MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 + MISSED_BEAT_NEAR) * rrMs) return false;
         double median = regularMedianBefore(s, 2);
         if (!(Math.abs(sum - median) <= MISSED_BEAT_MULTIPLE_TOLERANCE * median)
                 || !(Math.abs(rrMs - median) <= MISSED_BEAT_NEAR * median)) return false;

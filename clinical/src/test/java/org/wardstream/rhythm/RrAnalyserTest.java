@@ -313,6 +313,14 @@ class RrAnalyserTest {
         List<RhythmSegment> segs = split.of(RhythmSegment.class);
         assertThat(segs.get(segs.size() - 1).excludedBeats()).isEqualTo(2);
         assertThat(segs.get(segs.size() - 1).minRrMs()).as("not in the segment's clean intervals").isGreaterThan(700);
+        // at the edges of both tolerances: the sum 9 % over the rhythm (820), the next interval 15 % under it
+        Feeder edges = new Feeder(a);
+        for (int i = 0; i < 20; i++) edges.clean(800 + (i % 3) * 20);
+        edges.clean(400);
+        edges.clean(495);
+        edges.clean(700);
+        assertThat(inWindow(edges, 2)).isZero();
+        assertThat(inWindow(edges, 1)).isZero();
         // not followed by the rhythm again (a premature beat and AF, or a real short-long pattern): both stay
         for (int next : new int[]{560, 1100}) {
             Feeder f = new Feeder(a);
