@@ -28,7 +28,7 @@ import java.util.Map;
 public final class Transitions {
 
     /** Detector version of {@link org.wardstream.rhythm.RrAnalyser} events (part of AF and pause episode ids). */
-    public static final String RHYTHM_DETECTOR_VERSION = "wardstream-rr-analyser/8"; // 2: af-model-v1, 3: af-model-v2, 4: af-model-v3, 5: af-model-v4, 6: af-model-v5, 7: af-model-v5 with the rate-rise onset gate (issue 13), 8: a clean interval 2 or 3 times a regular rhythm (missed beats) is a hole in the AF window (probe 18a, D1)
+    public static final String RHYTHM_DETECTOR_VERSION = "wardstream-rr-analyser/9"; // 2: af-model-v1, 3: af-model-v2, 4: af-model-v3, 5: af-model-v4, 6: af-model-v5, 7: af-model-v5 with the rate-rise onset gate (issue 13), 8: a clean interval 2 or 3 times a regular rhythm (missed beats) is a hole in the AF window (probe 18a, D1), 9: only once the next interval is that rhythm again (one beat of look-ahead), and two intervals summing to the rhythm (an extra detection) are holes too
 
     private Transitions() {
     }

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *   <li><b>Exclusion.</b> ARTEFACT and GAP intervals (and physiologically implausible "clean" ones) enter the RR
  *       window as holes; no difference spanning a hole is computed, so missing data is never irregularity. Since
  *       detector wardstream-rr-analyser/8 so does a clean interval that reads as beats the sensor missed (2 or 3 times
- *       a regular rhythm before it, {@link #regularMedianBefore}).</li>
+ *       a regular rhythm before it, {@link #regularMedianBefore}); since /9 only once the interval after it is that
+ *       rhythm again ({@link #confirmMissedBeat}, one beat of look-ahead).</li>
  *   <li><b>Segments.</b> Every {@code segmentBeats} [8] intervals form a segment; at its end the {@link AfFeatures}
  *       are computed once over the last {@code windowBeats} [32] intervals: irregularity after explicit ectopy removal
  *       (premature beats and their compensatory intervals, Petrėnas et al. 2015's ectopic-beat filter), the minimum
@@ -166,30 +167,42 @@ public final class RrAnalyser {
             // judged, irregularRunStartMs holds that time (warm-up back-dating, Javadoc step 6).
             s.irregularRunStartMs = clean ? beatTimeMs - rrMs : beatTimeMs;
         }
-        // A clean interval 2 or 3 times the regular rhythm before it reads as beats the sensor missed: a hole in the
-        // AF window, like an artefact (its length says nothing about the rhythm), counted as excluded.
-        double regularMedian = clean ? regularMedianBefore(s, rrMs) : Double.NaN;
-        boolean missedBeats = clean && isMissedBeatMultiple(rrMs, regularMedian);
-        push(s, clean && !missedBeats ? rrMs : 0);
+        // The interval before this one, if it was 2 or 3 times the regular rhythm before it and this one is that rhythm
+        // again, was beats the sensor missed: it becomes a hole in the AF window, like an artefact (its length says
+        // nothing about the rhythm), counted as excluded (confirmMissedBeat; since wardstream-rr-analyser/9).
+        // Likewise two intervals before this one that sum to the rhythm were one interval split by an extra detection.
+        if (clean && !confirmExtraDetection(s, rrMs)) confirmMissedBeat(s, rrMs);
+        push(s, clean ? rrMs : 0);
         s.segBeats++;
         if (clean) {
             s.lastCleanBeatMs = beatTimeMs;
-            if (missedBeats) {
-                s.segExcluded++;
-            } else {
-                s.segClean++;
-                s.segSumRrMs += rrMs;
-                s.segMinRrMs = s.segMinRrMs == 0 ? rrMs : Math.min(s.segMinRrMs, rrMs);
-                s.segMaxRrMs = Math.max(s.segMaxRrMs, rrMs);
-            }
-            if (rrMs > p.pauseThresholdMs() && !(missedBeats && regularMedian < MISSED_BEAT_MAX_MEDIAN_MS)) {
+            s.segClean++;
+            s.segSumRrMs += rrMs;
+            s.segMinRrMs = s.segMinRrMs == 0 ? rrMs : Math.min(s.segMinRrMs, rrMs);
+            s.segMaxRrMs = Math.max(s.segMaxRrMs, rrMs);
+            if (rrMs > p.pauseThresholdMs() && !looksLikeMissedBeats(s, rrMs)) {
                 sink.accept(new PauseEvent(beatTimeMs - rrMs, beatTimeMs, rrMs));
             }
         } else {
             s.segExcluded++;
         }
         if (s.segBeats >= p.segmentBeats()) {
-            closeSegment(s, beatTimeMs, sink);
+            // A segment that ends on an interval not yet decided (the newest, or the two newest, read as missed beats
+            // or as an extra detection and only the next interval can confirm it) is judged with it as a hole, as /8
+            // did; the ring keeps it until the next interval decides.
+            int undecided = clean ? undecidedHoles(s) : 0;
+            if (undecided == 0) {
+                closeSegment(s, beatTimeMs, sink);
+            } else {
+                int cap = RrAnalyserState.RR_CAPACITY;
+                int newest = Math.floorMod(s.rrHead - 1, cap), older = Math.floorMod(s.rrHead - 2, cap);
+                int v0 = s.rr[newest], v1 = s.rr[older];
+                if (undecided == 2) makeHole(s, 1);
+                makeHole(s, 0);
+                closeSegment(s, beatTimeMs, sink);
+                reinstate(s, newest, 0, v0);
+                if (undecided == 2) reinstate(s, older, 1, v1);
+            }
         }
         return true;
     }
@@ -210,12 +223,15 @@ public final class RrAnalyser {
     static final double MISSED_BEAT_MAX_MEDIAN_MS = 1200;
 
     /**
-     * The median of the regular rhythm before a clean interval of {@code rrMs} about to be pushed, or NaN when the
-     * rhythm before it is not regular or the interval cannot be 2 or 3 times it: at least {@value #MISSED_BEAT_REGULAR}
-     * of the {@value #MISSED_BEAT_CONTEXT} intervals before it are clean and within 15 % of their median. An optical
+     * The median of the regular rhythm before an interval, or NaN when the rhythm before it is not regular: at least
+     * {@value #MISSED_BEAT_REGULAR} of the {@value #MISSED_BEAT_CONTEXT} intervals before it are clean and within 15 % of
+     * their median. The interval is the one about to be pushed ({@code skip} 0) or the ring's newest ({@code skip} 1),
+     * or the pair of the two newest ({@code skip} 2, {@link #confirmExtraDetection}); the context starts {@code skip}
+     * entries back in the ring. Allocates (callers first rule out most beats by a comparison). An optical
      * (PPG) sensor that misses a beat reports the two intervals around it as one clean interval, 2 (or, for two misses
      * in a row, 3) times the rhythm ({@link #isMissedBeatMultiple}; Lipponen &amp; Tarvainen 2019 classify such
-     * intervals as missed beats). Such an interval enters the AF window as a hole (with jitter on the pulse times it
+     * intervals as missed beats). Such an interval, once the interval after it shows the rhythm again
+     * ({@link #confirmMissedBeat}), becomes a hole in the AF window (with jitter on the pulse times it
      * otherwise reads as AF-like irregularity: adversarial probe 18a, D1), and over 3 s it is not a pause when the
      * rhythm is faster than 50/min ({@link #MISSED_BEAT_MAX_MEDIAN_MS}; slower, every pause over 3 s is alerted,
      * whatever its shape: a slow heart's pauses matter most, and 2:1 or 3:1 block there is as likely as a missed beat).
@@ -229,21 +245,14 @@ public final class RrAnalyser {
      * exact multiples of the sinus interval: such a pause is not alerted either (docs/TRIAGE.md,
      * alert-rules/pause.yaml).
      */
-    static double regularMedianBefore(RrAnalyserState s, int rrMs) {
+    static double regularMedianBefore(RrAnalyserState s, int skip) {
         int cap = RrAnalyserState.RR_CAPACITY;
-        int before = Math.min(s.rrCount, MISSED_BEAT_CONTEXT);
+        int before = Math.min(s.rrCount - skip, MISSED_BEAT_CONTEXT);
         if (before < MISSED_BEAT_REGULAR) return Double.NaN;
-        int min = Integer.MAX_VALUE;
-        for (int j = 0; j < before; j++) {
-            int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
-            if (v > 0) min = Math.min(min, v);
-        }
-        // the median is at least the shortest interval: an interval under 1.8 times it is no multiple (most beats)
-        if (min == Integer.MAX_VALUE || rrMs < (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) * min) return Double.NaN;
         int[] prev = new int[before];
         int n = 0;
         for (int j = 0; j < before; j++) {
-            int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+            int v = s.rr[Math.floorMod(s.rrHead - 1 - skip - j, cap)];
             if (v > 0) prev[n++] = v; // 0: an excluded interval
         }
         if (n < MISSED_BEAT_REGULAR) return Double.NaN;
@@ -253,6 +262,145 @@ public final class RrAnalyser {
         int regular = 0;
         for (int i = 0; i < n; i++) if (Math.abs(prev[i] - median) <= MISSED_BEAT_NEAR * median) regular++;
         return regular < MISSED_BEAT_REGULAR ? Double.NaN : median;
+    }
+
+    /**
+     * Whether the clean interval of {@code rrMs} about to be pushed reads as one or two beats the sensor missed rather
+     * than a pause ({@link #regularMedianBefore}, decided on arrival: a pause is alerted at its end): 2 or 3 times a
+     * regular rhythm faster than 50/min before it.
+     */
+    static boolean looksLikeMissedBeats(RrAnalyserState s, int rrMs) {
+        double median = regularMedianBefore(s, 0);
+        return isMissedBeatMultiple(rrMs, median) && median < MISSED_BEAT_MAX_MEDIAN_MS;
+    }
+
+    /**
+     * Decides the interval pushed just before a clean interval of {@code rrMs} (the ring's newest): if it is 2 or 3
+     * times the regular rhythm before it ({@link #regularMedianBefore} of the 8 intervals before it,
+     * {@link #isMissedBeatMultiple}) and {@code rrMs} is that rhythm again (within {@value #MISSED_BEAT_NEAR} of its
+     * median, the tolerance the context's own intervals have), it was beats the sensor missed: it becomes a hole in the
+     * ring, and, while its segment is open, moves from the segment's clean intervals to its excluded ones. One beat of
+     * look-ahead (since wardstream-rr-analyser/9; /8 decided on arrival): a missed beat in a regular rhythm is followed
+     * by the rhythm again, an interval of AF or of a real block usually is not. Until it is decided the interval is a
+     * clean interval of the window (a segment that ends on it is judged with it as a hole, {@link #undecidedHoles}).
+     * Two missed beats one interval apart (the first followed by a multiple, not by the rhythm) are both holes once the
+     * second is confirmed. Returns whether it became a hole.
+     * Cost for most beats: one comparison (the candidate is under 1.8 / 1.15 times {@code rrMs}).
+     */
+    static boolean confirmMissedBeat(RrAnalyserState s, int rrMs) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        if (s.rrCount <= MISSED_BEAT_REGULAR) return false;
+        int newest = Math.floorMod(s.rrHead - 1, cap);
+        int candidate = s.rr[newest];
+        // at least 1.8 times a median that rrMs is within 15 % of (also false for a hole, 0)
+        if (candidate < (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 + MISSED_BEAT_NEAR) * rrMs) return false;
+        double median = regularMedianBefore(s, 1);
+        if (!isMissedBeatMultiple(candidate, median) || !(Math.abs(rrMs - median) <= MISSED_BEAT_NEAR * median)) {
+            return false;
+        }
+        makeHole(s, 0);
+        // two missed beats one beat apart: the interval before it was a multiple of the same rhythm, undecided because
+        // the interval after it (this one) was a multiple too
+        int older = s.rr[Math.floorMod(s.rrHead - 2, cap)];
+        if (older > 0 && isMissedBeatMultiple(older, regularMedianBefore(s, 2))) makeHole(s, 1);
+        return true;
+    }
+
+    /**
+     * Decides the two intervals pushed just before a clean interval of {@code rrMs} (the ring's two newest): if their sum
+     * is within 10 % ({@value #MISSED_BEAT_MULTIPLE_TOLERANCE}) of the regular rhythm before them
+     * ({@link #regularMedianBefore} of the 8 intervals before the pair) and {@code rrMs} is that rhythm again (within
+     * {@value #MISSED_BEAT_NEAR} of its median), the pair is one interval split by an extra detection (a wrist optical
+     * sensor's double-counted pulse: the dicrotic notch or a motion spike read as a beat; the symmetric artefact of a
+     * missed beat, Lipponen &amp; Tarvainen 2019's "extra beat"): both become holes in the AF window, as artefacts. An
+     * interpolated premature beat (between two sinus beats, the rhythm undisturbed) has the same shape and is left out
+     * too; it is ectopy, not AF. The same constants as the missed beat, nothing tuned; one beat of look-ahead as
+     * {@link #confirmMissedBeat} (since wardstream-rr-analyser/9). Returns whether the pair became holes. Cost for most
+     * beats: one comparison (the pair's sum is not near {@code rrMs}).
+     */
+    static boolean confirmExtraDetection(RrAnalyserState s, int rrMs) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        if (s.rrCount < MISSED_BEAT_REGULAR + 2) return false;
+        int b = s.rr[Math.floorMod(s.rrHead - 1, cap)], a = s.rr[Math.floorMod(s.rrHead - 2, cap)];
+        int sum = a + b;
+        // the sum within 10 % of a median that rrMs is within 15 % of (also false when either is a hole)
+        // (the median lies within [rrMs / 1.15, rrMs / 0.85])
+        if (a <= 0 || b <= 0 || sum > (1 + MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 - MISSED_BEAT_NEAR) * rrMs
+                || sum < (1 - MISSED_BEAT_MULTIPLE_TOLERANCE) / (1 + MISSED_BEAT_NEAR) * rrMs) return false;
+        double median = regularMedianBefore(s, 2);
+        if (!(Math.abs(sum - median) <= MISSED_BEAT_MULTIPLE_TOLERANCE * median)
+                || !(Math.abs(rrMs - median) <= MISSED_BEAT_NEAR * median)) return false;
+        makeHole(s, 1); // the older first: its pair with the newer leaves the sets with it
+        makeHole(s, 0);
+        return true;
+    }
+
+    /** Gives ring slot {@code j} before the newest (at {@code pos}) back its interval {@code v} after a {@link #makeHole}. */
+    private static void reinstate(RrAnalyserState s, int pos, int j, int v) {
+        s.rr[pos] = v;
+        RrWindowIndex ix = s.index;
+        if (ix != null && ix.head == s.rrHead && ix.count == s.rrCount) ix.reinstate(s, j);
+    }
+
+    /**
+     * How many of the ring's newest intervals are undecided holes: 2 if the two newest sum to the regular rhythm before
+     * them ({@link #confirmExtraDetection}'s shape), 1 if the newest is 2 or 3 times the regular rhythm before it
+     * ({@link #confirmMissedBeat}'s), else 0; the interval after them, which decides, has not arrived.
+     */
+    static int undecidedHoles(RrAnalyserState s) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        if (s.rrCount <= MISSED_BEAT_REGULAR) return 0;
+        int b = s.rr[Math.floorMod(s.rrHead - 1, cap)], a = s.rr[Math.floorMod(s.rrHead - 2, cap)];
+        if (b <= 0) return 0;
+        // the context's median lies between its shortest and longest clean intervals: rule out most segments without
+        // taking it (the newest is no multiple of it, nor is the pair's sum near it)
+        int min = Integer.MAX_VALUE, max = 0;
+        for (int j = 1; j <= Math.min(s.rrCount - 1, MISSED_BEAT_CONTEXT + 1); j++) {
+            int v = s.rr[Math.floorMod(s.rrHead - 1 - j, cap)];
+            if (v > 0) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        boolean multiple = b >= (2 - 2 * MISSED_BEAT_MULTIPLE_TOLERANCE) * min;
+        boolean split = a > 0 && a + b <= (1 + MISSED_BEAT_MULTIPLE_TOLERANCE) * max
+                && a + b >= (1 - MISSED_BEAT_MULTIPLE_TOLERANCE) * min;
+        if (!multiple && !split) return 0;
+        if (split && s.rrCount >= MISSED_BEAT_REGULAR + 2) {
+            double median = regularMedianBefore(s, 2);
+            if (Math.abs(a + b - median) <= MISSED_BEAT_MULTIPLE_TOLERANCE * median) return 2;
+        }
+        return isMissedBeatMultiple(b, regularMedianBefore(s, 1)) ? 1 : 0;
+    }
+
+    /**
+     * Turns the clean interval {@code j} entries before the ring's newest into a hole: out of the incremental sets, 0 in
+     * the ring, and, while its segment is open, moved from the segment's clean intervals to its excluded ones (rate,
+     * shortest and longest recomputed from the ring).
+     */
+    private static void makeHole(RrAnalyserState s, int j) {
+        int cap = RrAnalyserState.RR_CAPACITY;
+        int pos = Math.floorMod(s.rrHead - 1 - j, cap);
+        int v = s.rr[pos];
+        if (v <= 0) return;
+        RrWindowIndex ix = s.index;
+        if (ix != null && ix.head == s.rrHead && ix.count == s.rrCount) ix.retract(s, j);
+        s.rr[pos] = 0;
+        if (j < s.segBeats) { // in the open segment (its intervals are the ring's newest segBeats)
+            s.segClean--;
+            s.segExcluded++;
+            s.segSumRrMs -= v;
+            int min = 0, max = 0;
+            for (int i = 0; i < s.segBeats; i++) {
+                int x = s.rr[Math.floorMod(s.rrHead - 1 - i, cap)];
+                if (x > 0) {
+                    min = min == 0 ? x : Math.min(min, x);
+                    max = Math.max(max, x);
+                }
+            }
+            s.segMinRrMs = min;
+            s.segMaxRrMs = max;
+        }
     }
 
     /** Whether {@code rrMs} is 2 or 3 times {@code regularMedian} within 10 % (false when the median is NaN). */

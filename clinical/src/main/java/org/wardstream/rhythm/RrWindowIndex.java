@@ -145,6 +145,46 @@ final class RrWindowIndex {
         count = s.rrCount;
     }
 
+    /**
+     * The ring's interval {@code j} slots before the newest is about to become a hole (a missed beat or an extra
+     * detection confirmed by the interval after it, {@link RrAnalyser}): takes it and its pairs with the other slots out
+     * of the sets (the pairs {@link #rebuild} forms: lag 1 within the window, lags 2..maxLag from the window to older
+     * slots). Call before the ring is changed, only while the index describes the ring.
+     */
+    void retract(RrAnalyserState s, int j) {
+        slot(s, j, false);
+    }
+
+    /** The mirror of {@link #retract}: the ring's slot {@code j} has just been given back its interval. */
+    void reinstate(RrAnalyserState s, int j) {
+        slot(s, j, true);
+    }
+
+    private void slot(RrAnalyserState s, int j, boolean add) {
+        int span = Math.min(s.rrCount, w + maxLag);
+        int n = Math.min(w, span);
+        int v = j < span ? at(s, j) : 0;
+        if (v <= 0) return;
+        if (j < n) windowSize = add ? insert(window, windowSize, v) : remove(window, windowSize, v);
+        for (int k = 1; k <= maxLag; k++) {
+            int limit = k == 1 ? n : span;
+            if (j < n && j + k < limit) { // (j, j + k): this slot the newer of the pair
+                int y = at(s, j + k);
+                if (y > 0) lagSize[k - 1] = add ? insert(lag[k - 1], lagSize[k - 1], Math.abs(v - y))
+                        : remove(lag[k - 1], lagSize[k - 1], Math.abs(v - y));
+            }
+            if (j >= k && j - k < n && j < limit) { // (j - k, j): this slot the older
+                int y = at(s, j - k);
+                if (y > 0) lagSize[k - 1] = add ? insert(lag[k - 1], lagSize[k - 1], Math.abs(y - v))
+                        : remove(lag[k - 1], lagSize[k - 1], Math.abs(y - v));
+            }
+        }
+        if (broken) {
+            broken = false;
+            head = -1; // stale: rebuilt from the ring at the next features
+        }
+    }
+
     /** The ring was emptied (evidence reset). */
     void clear(RrAnalyserState s) {
         windowSize = 0;

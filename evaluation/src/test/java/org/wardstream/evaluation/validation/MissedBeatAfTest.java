@@ -29,16 +29,27 @@ class MissedBeatAfTest {
     /** Each beat time moved by a uniform offset in [-maxMs, +maxMs] (kept after the beat before it). */
     static RrCsvRecord jittered(RrCsvRecord rec, int maxMs, long seed) throws Exception {
         Random rnd = new Random(seed);
-        StringBuilder sb = new StringBuilder("record,beat_index,time_s,rr_ms,beat_symbol,rhythm,gap_note\n");
+        StringBuilder sb = new StringBuilder(CSV_HEADER);
         double prev = Double.NaN;
         for (int i = 0; i < rec.size(); i++) {
             double t = rec.timeS[i] + (rnd.nextDouble() * 2 - 1) * maxMs / 1000.0;
             if (!Double.isNaN(prev) && t <= prev + 0.001) t = prev + 0.001;
-            sb.append(rec.name).append(',').append(i).append(',').append(String.format(Locale.ROOT, "%.4f", t)).append(',')
-                    .append(Double.isNaN(prev) ? "" : String.valueOf(Math.round((t - prev) * 1000))).append(',')
-                    .append(rec.beatSymbol[i]).append(',').append(rec.rhythm[i]).append(',').append(rec.gapNote[i]).append('\n');
+            csvRow(sb, rec, i, i, t, prev);
             prev = t;
         }
+        return csvRecord(rec, sb);
+    }
+
+    static final String CSV_HEADER = "record,beat_index,time_s,rr_ms,beat_symbol,rhythm,gap_note\n";
+
+    /** One row: beat {@code i} of {@code rec} (its labels) at time {@code t} s, the beat before it at {@code prev}. */
+    static void csvRow(StringBuilder sb, RrCsvRecord rec, int i, int idx, double t, double prev) {
+        sb.append(rec.name).append(',').append(idx).append(',').append(String.format(Locale.ROOT, "%.4f", t)).append(',')
+                .append(Double.isNaN(prev) ? "" : String.valueOf(Math.round((t - prev) * 1000))).append(',')
+                .append(rec.beatSymbol[i]).append(',').append(rec.rhythm[i]).append(',').append(rec.gapNote[i]).append('\n');
+    }
+
+    static RrCsvRecord csvRecord(RrCsvRecord rec, StringBuilder sb) throws Exception {
         return RrCsvRecord.read(rec.name, new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)));
     }
 

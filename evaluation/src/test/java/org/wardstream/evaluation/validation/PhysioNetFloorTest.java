@@ -37,11 +37,13 @@ class PhysioNetFloorTest {
         // rhythm) and 232's atrial ectopy. Since detector wardstream-rr-analyser/8 (an interval 2 or 3 times a regular
         // rhythm is a hole in the AF window, as a wrist sensor's missed beat): Se 0.9760 Sp 0.9325 PPV 0.8835, episodes
         // 9/10: 219's 32-s AF run at 1,116 s no longer opens (it opened on evidence 0.848 against 0.83 while the window
-        // still held the intervals twice the sinus rhythm before it; docs/VALIDATION.md, "What it costs").
-        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.97);
-        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.92);
-        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.87);
-        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.9);
+        // still held the intervals twice the sinus rhythm before it; docs/VALIDATION.md, "What it costs"). Since wardstream-rr-analyser/9 (the
+        // hole only once the next interval is the rhythm again: 219's long sinus intervals are followed by AF, not by
+        // the rhythm) the figures are /7's again, Se 0.9941 Sp 0.9157 PPV 0.8607, 10/10, and so are the floors.
+        assertThat(s.sensitivity()).isGreaterThanOrEqualTo(0.99);
+        assertThat(s.specificity()).isGreaterThanOrEqualTo(0.91);
+        assertThat(s.ppv()).isGreaterThanOrEqualTo(0.85);
+        assertThat(s.episodeSensitivity()).isGreaterThanOrEqualTo(0.95);
         RecordResult nsr001 = s.records.stream().filter(r -> r.record.equals("nsr001_2h")).findFirst().orElseThrow();
         assertThat(nsr001.detectedEpisodes).as("false AF episodes on 2 h of ordinary sinus rhythm").isZero();
         assertThat(s.nsrEpisodes).as("false AF episodes on the NSR slices (all in nsr014)").isLessThanOrEqualTo(4);
