@@ -10,6 +10,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
+import org.wardstream.episodes.Transition;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Severity;
 
@@ -120,5 +121,41 @@ class WorklistTimelineOpenedIT {
         assertThat(row.findElement(By.tagName("time")).getDomAttribute("datetime"))
                 .as("the escalation's row: %s", row.getText()).isEqualTo(escalated.toString().replace("Z", ".000Z"));
         assertThat(row.getText()).contains("(reached the worklist ");
+    }
+
+    /**
+     * The AF alert's record-only update when the patient's data resume after a watch-off gap with the AF still present
+     * (AF rule dataGapBridge) is not a reminder: the card and its timeline show the pipeline's own words for it (the
+     * Task's businessStatus display), where the page used to show its fixed "Still ongoing (reminder)" for every
+     * update (session 19; the FHIR side is AlertStepTextTest in alerting).
+     */
+    @Test
+    void aRecordOnlyUpdateWhenDataResumeIsNotShownAsAReminder() throws Exception {
+        String patient = "resumed-p";
+        String episode = "resumed-ep";
+        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
+        Instant start = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+        AlertChange opened = TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient,
+                EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, start, 0);
+        TRIAGE.sendAlert(opened, TriageTestServer.PROGRAMME_A);
+        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
+        TriageTestServer.awaitTask(api, episode, 1);
+        long resumedAt = start.plus(40, ChronoUnit.MINUTES).toEpochMilli();
+        TRIAGE.sendAlert(new AlertChange(AlertChange.Kind.UPDATED, false, episode, patient,
+                EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, start.toEpochMilli(), null, resumedAt,
+                AlertChange.afAfterNoData(15 * 60_000L), Map.of("irregularity", 0.18, Transition.NO_DATA_MINUTES, 15.0),
+                opened.detectorVersion(), opened.ruleVersion(), 0), TriageTestServer.PROGRAMME_A);
+        TriageTestServer.awaitTask(api, episode, 2);
+
+        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(d -> card(episode).findElement(By.cssSelector("[data-state]")).getText().contains("data resumed"));
+        assertThat(card(episode).findElement(By.cssSelector("[data-state]")).getText())
+                .contains("data resumed after 15 min without data; AF still present").doesNotContain("reminder");
+        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
+        wait.until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().contains("(version 2)"));
+        WebElement row = card(episode).findElements(By.cssSelector("[data-timeline-list] > li")).stream()
+                .filter(li -> li.getText().contains("(version 2)")).findFirst().orElseThrow();
+        assertThat(row.getText()).contains("data resumed").doesNotContain("reminder");
     }
 }

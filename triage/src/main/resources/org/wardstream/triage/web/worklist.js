@@ -42,6 +42,15 @@
   const LIFECYCLE_TEXT = {
     opened: 'Alert opened', updated: 'Still ongoing (reminder)', escalated: 'Escalated', closed: 'Episode ended',
   };
+  /**
+   * The pipeline's step in words: the fixed text of the code, except for an update, which the pipeline names itself
+   * (a reminder, "Still ongoing (reminder)", or a record-only update such as "data resumed after 15 min without
+   * data; AF still present"), so that a record-only update never reads as a reminder.
+   */
+  function lifecycleText(code, display) {
+    if (code === 'updated' && display) return display;
+    return LIFECYCLE_TEXT[code] || display || code;
+  }
   /** Defaults, replaced by the service's configured targets (alert-rules/response-targets.yaml). */
   const DEFAULT_TARGETS_MIN = { stat: 15, asap: 30, urgent: 60, routine: 240 };
   const POLL_MS = 10000;
@@ -162,6 +171,7 @@
       statusReason: (task.statusReason && task.statusReason.text) || null,
       priority: task.priority || 'routine',
       lifecycle: lifecycle ? lifecycle.code : null,
+      lifecycleDisplay: lifecycle ? lifecycle.display || null : null,
       raisedAt: task.authoredOn || null,
       reopenedAt: reopenedAt(task, flagged),
       lastUpdated: (task.meta && task.meta.lastUpdated) || task.lastModified || null,
@@ -657,7 +667,7 @@
     pr.className = 'tag ' + (PRIORITY_RANK[item.priority] <= 2 ? 'tag--urgent' : '');
     $('[data-flag-escalated]', li).hidden = !item.escalatedAfterAck;
     setText(li, '[data-state]', (STATUS_TEXT[item.status] || item.status)
-      + (item.lifecycle ? ' · ' + (LIFECYCLE_TEXT[item.lifecycle] || item.lifecycle) : ''));
+      + (item.lifecycle ? ' · ' + lifecycleText(item.lifecycle, item.lifecycleDisplay) : ''));
     setText(li, '[data-title]', typeText(item));
     setText(li, '[data-patient]', item.patient || 'unknown');
     setText(li, '[data-programme]', item.programme || 'not stated');
@@ -1145,7 +1155,7 @@
         } else {
           if (!prev || (coding(prev.businessStatus, LIFECYCLE) || {}).code !== (lc || {}).code
             || prev.description !== t.description) {
-            what.push(lc ? (LIFECYCLE_TEXT[lc.code] || lc.display || lc.code) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
+            what.push(lc ? lifecycleText(lc.code, lc.display) + ' (' + (PRIORITY_TEXT[t.priority] || t.priority) + ')' : 'Changed');
             // a change of the pipeline's: when the pipeline made it (the opening: when the alert was raised), not
             // when the service stored it, which can be much later (a redeployment, consumer lag, a re-read after a
             // restore: adversarial probe 18b, D5); a clinician's action is dated when the service took it
@@ -1332,7 +1342,7 @@
     const priority = p => (PRIORITY_TEXT[p] || p || 'unknown').toLowerCase();
     if (rank(now.priority) < rank(seen.priority)) what.push('escalated to ' + priority(now.priority));
     else if (now.lifecycle === 'escalated' && seen.lifecycle !== 'escalated') what.push('escalated');
-    else if (now.lifecycle !== seen.lifecycle) what.push((LIFECYCLE_TEXT[now.lifecycle] || now.lifecycle || 'changed').toLowerCase());
+    else if (now.lifecycle !== seen.lifecycle) what.push((now.lifecycle ? lifecycleText(now.lifecycle, now.lifecycleDisplay) : 'changed').toLowerCase());
     else if (now.description !== seen.description) what.push('new evidence');
     if (now.status !== seen.status) {
       const by = now.owner ? ' by ' + now.owner : '';
