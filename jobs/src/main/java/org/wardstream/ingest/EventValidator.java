@@ -331,9 +331,16 @@ public final class EventValidator {
         r.bufferedEvents = buffered == null ? -1 : buffered;
     }
 
+    /**
+     * Present, not blank, and without control characters: these fields become the patient's key, the alert's
+     * pseudonym and log text, where a line break would write a forged log line (probe 19b D3).
+     */
     private static void requireText(String s, String field) throws Rejection {
         if (s == null || s.isBlank()) {
             throw invalid(field + " is missing or blank");
+        }
+        if (s.chars().anyMatch(Character::isISOControl)) {
+            throw invalid(field + " contains a control character");
         }
     }
 
