@@ -63,6 +63,10 @@ public final class EnrolmentValidator {
         if (blank(key.getProgramme()) || blank(key.getPatientId())) {
             throw invalid("key programme and patientId are required");
         }
+        if (key.getProgramme().chars().anyMatch(Character::isISOControl)
+                || key.getPatientId().chars().anyMatch(Character::isISOControl)) {
+            throw invalid("key programme or patientId contains a control character"); // as device events (probe 19b D3)
+        }
         if (key.getProgramme().indexOf(PatientKeys.SEPARATOR) >= 0) {
             throw invalid("key programme contains '" + PatientKeys.SEPARATOR + "'");
         }

@@ -93,7 +93,8 @@ public final class EventValidator {
         if (received < EARLIEST_PLAUSIBLE_TIME_MS) {
             throw invalid("timeReceived is before 2000-01-01");
         }
-        if (Math.abs(event.getUtcOffsetMinutes()) > MAX_UTC_OFFSET_MINUTES) {
+        int utcOffset = event.getUtcOffsetMinutes(); // no Math.abs: |Integer.MIN_VALUE| is negative (probe 19b D2)
+        if (utcOffset < -MAX_UTC_OFFSET_MINUTES || utcOffset > MAX_UTC_OFFSET_MINUTES) {
             throw invalid("utcOffsetMinutes outside -1080..1080");
         }
 
@@ -183,9 +184,12 @@ public final class EventValidator {
      * {@code RrAnalyser.reanchor}, for spans below the bound).
      */
     private void checkBeatClock(DeviceReading r) throws Rejection {
-        if (Math.abs(r.rrStart - r.time) > futureToleranceMs) {
-            throw invalid("rrBatch.start is " + Math.abs(r.rrStart - r.time) / 1000 + " s "
-                    + (r.rrStart > r.time ? "after" : "before") + " time (tolerance " + futureToleranceMs / 1000 + " s)");
+        // compared without subtracting: rrStart - time overflows for a start near Long.MIN_VALUE, and
+        // Math.abs(Long.MIN_VALUE) is negative, which let a start 292 million years before time through (probe 19b D2)
+        if (r.rrStart < r.time - futureToleranceMs || r.rrStart > r.time + futureToleranceMs) {
+            long apart = r.rrStart > r.time ? Math.subtractExact(r.rrStart, r.time) : distanceBefore(r.time, r.rrStart);
+            throw invalid("rrBatch.start is " + apart / 1000 + " s " + (r.rrStart > r.time ? "after" : "before")
+                    + " time (tolerance " + futureToleranceMs / 1000 + " s)");
         }
         long lastBeat = r.rrStart;
         for (int v : r.rrMs) {
@@ -199,6 +203,12 @@ public final class EventValidator {
                     + " min (the sum of its intervals, GAP and ARTEFACT included; at most " + MAX_RR_BATCH_SPAN_MS / 60_000
                     + " min): a mis-encoded interval would put the patient's beat clock ahead of its next batches");
         }
+    }
+
+    /** How far {@code earlier} lies before {@code later}, saturating at Long.MAX_VALUE. */
+    private static long distanceBefore(long later, long earlier) {
+        long d = later - earlier;
+        return d < 0 ? Long.MAX_VALUE : d;
     }
 
     /**
@@ -331,9 +341,16 @@ public final class EventValidator {
         r.bufferedEvents = buffered == null ? -1 : buffered;
     }
 
+    /**
+     * Present, not blank, and without control characters: these fields become the patient's key, the alert's
+     * pseudonym and log text, where a line break would write a forged log line (probe 19b D3).
+     */
     private static void requireText(String s, String field) throws Rejection {
         if (s == null || s.isBlank()) {
             throw invalid(field + " is missing or blank");
+        }
+        if (s.chars().anyMatch(Character::isISOControl)) {
+            throw invalid(field + " contains a control character");
         }
     }
 

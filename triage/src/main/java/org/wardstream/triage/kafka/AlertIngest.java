@@ -231,12 +231,39 @@ public final class AlertIngest implements AutoCloseable {
             store.reject(c, r.topic(), r.partition(), r.offset(), "not an enrolment: " + ex.getMessage(), now);
             return false;
         }
+        String refused = refusal(key, e);
+        if (refused != null) {
+            store.reject(c, r.topic(), r.partition(), r.offset(), "enrolment not applied: " + refused, now);
+            return false;
+        }
         if (e == null) {
             store.ingestEnrolment(c, key.getPatientId(), key.getProgramme(), "WITHDRAWN", now, changes);
         } else {
             store.ingestEnrolment(c, e.getPatientId(), e.getProgramme(), e.getStatus().name(), now, changes);
         }
         return false;
+    }
+
+    /**
+     * Why an enrolment record must not be applied, or null. The jobs' {@code EnrolmentValidator} refuses these (it is in
+     * the jobs module, which the service may not depend on): a key without programme or pseudonym, or with a control
+     * character, and a value whose patient or programme differs from the key. Applying such a record here alone made the
+     * pseudonym "enrolled in two programmes" in the service while the jobs kept it in one, and filed its messages that
+     * name no programme under none (probe 19b D5). The reason names the field, never the value.
+     */
+    static String refusal(PatientKey key, Enrolment value) {
+        if (blankOrControl(key.getProgramme()) || blankOrControl(key.getPatientId())) {
+            return "the key's programme or patient is missing, blank or holds a control character";
+        }
+        if (value != null && (!key.getPatientId().equals(value.getPatientId())
+                || !key.getProgramme().equals(value.getProgramme()))) {
+            return "the value's patient or programme differs from the key (the jobs refuse it too: enrolments-dlq)";
+        }
+        return null;
+    }
+
+    private static boolean blankOrControl(CharSequence s) {
+        return s == null || s.toString().isBlank() || s.chars().anyMatch(Character::isISOControl);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.flywaydb.core.Flyway;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * The triage service's PostgreSQL database: a connection pool and the schema migrations (Flyway,
@@ -26,23 +27,53 @@ public final class Database implements AutoCloseable {
         this.pool = pool;
     }
 
+    /**
+     * How long a statement on the pool waits for the server's answer before its connection is given up (pgjdbc
+     * {@code socketTimeout}), unless the JDBC URL sets {@code socketTimeout} itself. Without it a server that stops
+     * answering without closing the connection (its host frozen, a failover behind the same address, a firewall
+     * dropping the connection's state) held the caller for ever: the alert ingest stopped for good (probe 19b D4).
+     * The service's statements take milliseconds; schema migrations, which may take long, run on their own
+     * connection without it.
+     */
+    public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+
     /** Connects, migrates the schema to the current version and returns the pool. */
     public static Database open(String jdbcUrl, String user, String password, int maxConnections) {
+        return open(jdbcUrl, user, password, maxConnections, SOCKET_TIMEOUT);
+    }
+
+    /** {@link #open(String, String, String, int)} with another socket timeout (tests). */
+    static Database open(String jdbcUrl, String user, String password, int maxConnections, Duration socketTimeout) {
+        try (HikariDataSource migrating = new HikariDataSource(config(jdbcUrl, user, password, 2, "wardstream-triage-migrate"))) {
+            migrate(migrating);
+        }
+        HikariConfig hc = config(jdbcUrl, user, password, maxConnections, "wardstream-triage");
+        if (!urlSets(jdbcUrl, "socketTimeout")) {
+            hc.addDataSourceProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+        }
+        if (!urlSets(jdbcUrl, "tcpKeepAlive")) hc.addDataSourceProperty("tcpKeepAlive", "true");
+        return new Database(new HikariDataSource(hc));
+    }
+
+    private static HikariConfig config(String jdbcUrl, String user, String password, int maxConnections, String name) {
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(jdbcUrl);
         hc.setUsername(user);
         if (password != null) hc.setPassword(password);
         hc.setMaximumPoolSize(maxConnections);
-        hc.setPoolName("wardstream-triage");
+        hc.setPoolName(name);
         hc.setAutoCommit(true);
-        HikariDataSource ds = new HikariDataSource(hc);
-        try {
-            migrate(ds);
-        } catch (RuntimeException e) {
-            ds.close();
-            throw e;
+        return hc;
+    }
+
+    /** Whether the JDBC URL sets the connection parameter itself (then the operator's value stands). */
+    static boolean urlSets(String jdbcUrl, String parameter) {
+        int q = jdbcUrl.indexOf('?');
+        if (q < 0) return false;
+        for (String kv : jdbcUrl.substring(q + 1).split("&")) {
+            if (kv.split("=", 2)[0].equalsIgnoreCase(parameter)) return true;
         }
-        return new Database(ds);
+        return false;
     }
 
     /** Applies the pending migrations; returns how many ran. */

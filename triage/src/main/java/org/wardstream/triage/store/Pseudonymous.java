@@ -1,6 +1,7 @@
 package org.wardstream.triage.store;
 
 import ca.uhn.fhir.util.FhirTerser;
+import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Device;
 import org.hl7.fhir.r4.model.DomainResource;
@@ -25,7 +26,13 @@ import java.util.List;
  *   <li>every Identifier (in a Reference or a resource's {@code identifier}) of a system other than
  *       {@link FhirAlerts#PATIENT_PSEUDONYM_SYSTEM},</li>
  *   <li>entries other than the Observation, Task and Provenance, and contained resources other than the
- *       detector's Device (a contained Patient, say).</li>
+ *       detector's Device (a contained Patient, say),</li>
+ *   <li>every Reference's {@code reference} other than the ones the contract makes ({@code urn:uuid:} entries,
+ *       {@code #} contained resources, {@code Observation/}, {@code Task/} or {@code Provenance/} with a FHIR id): a
+ *       {@code Patient/9434765919} or the conditional {@code Patient?identifier=...nhs-number|9434765919} beside the
+ *       pseudonym, a {@code Practitioner/jane-doe} owner (probe 19b D1),</li>
+ *   <li>an entry's {@code fullUrl} other than {@code urn:uuid:}, a {@code request.url} other than the resource's own
+ *       {@code Type/id}, the Bundle's own identifier of another system, and the author of a note given as a name.</li>
  * </ul>
  * Free text the contract defines (descriptions, narrative) is left as written by the alerting code.
  */
@@ -43,8 +50,21 @@ final class Pseudonymous {
             else dropped++;
         }
         if (kept.size() != bundle.getEntry().size()) bundle.setEntry(kept);
+        if (bundle.hasIdentifier() && !FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(bundle.getIdentifier().getSystem())) {
+            bundle.setIdentifier(null);
+            dropped++;
+        }
         FhirTerser terser = FhirAlerts.fhirContext().newTerser();
         for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            if (e.hasFullUrl() && !e.getFullUrl().startsWith("urn:uuid:")) {
+                e.setFullUrlElement(null);
+                dropped++;
+            }
+            if (e.hasRequest() && e.getRequest().hasUrl() && !contractReference(e.getRequest().getUrl())) {
+                String own = e.getResource().fhirType() + "/" + e.getResource().getIdElement().getIdPart();
+                e.getRequest().setUrl(contractReference(own) ? own : null);
+                dropped++;
+            }
             DomainResource r = (DomainResource) e.getResource();
             int before = r.getContained().size();
             r.getContained().removeIf(c -> !(c instanceof Device));
@@ -67,6 +87,16 @@ final class Pseudonymous {
                 ref.setIdentifier(null);
                 dropped++;
             }
+            if (ref.hasReference() && !contractReference(ref.getReference())) {
+                ref.setReferenceElement((org.hl7.fhir.r4.model.StringType) null);
+                dropped++;
+            }
+        }
+        for (Annotation note : terser.getAllPopulatedChildElementsOfType(r, Annotation.class)) {
+            if (note.hasAuthorStringType()) {
+                note.setAuthor(null);
+                dropped++;
+            }
         }
         for (Identifier id : terser.getAllPopulatedChildElementsOfType(r, Identifier.class)) {
             if (!FhirAlerts.PATIENT_PSEUDONYM_SYSTEM.equals(id.getSystem())) {
@@ -80,6 +110,15 @@ final class Pseudonymous {
             }
         }
         return dropped;
+    }
+
+    /** The resource types an alert message's references may name (its own three). */
+    private static final java.util.regex.Pattern OWN_REFERENCE =
+            java.util.regex.Pattern.compile("(Observation|Task|Provenance)/[A-Za-z0-9\\-.]{1,64}");
+
+    /** A reference the contract makes: to an entry ({@code urn:uuid:}), a contained resource, or one of its own resources. */
+    private static boolean contractReference(String ref) {
+        return ref.startsWith("urn:uuid:") || ref.startsWith("#") || OWN_REFERENCE.matcher(ref).matches();
     }
 
     /** A reference to a contained resource (only the detector's Device is kept): its display names software. */

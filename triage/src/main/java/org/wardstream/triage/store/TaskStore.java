@@ -115,6 +115,7 @@ public final class TaskStore {
             throw new IllegalArgumentException("not a FHIR R4 Bundle: " + e.getMessage(), e);
         }
         AlertMessage m = FhirAlerts.read(bundle);
+        checkIds(bundle, m);
         Instant changedAt = FhirAlerts.changedAt(bundle);
         int dropped = Pseudonymous.strip(bundle);
         if (dropped > 0) {
@@ -209,6 +210,32 @@ public final class TaskStore {
                 before == null);
         changes.add(storeTask(c, id, pipeline, state, programme, m.patient(), m.episodeType(), now));
         return true;
+    }
+
+    /** A FHIR id (R4 {@code id} datatype): what the contract's deterministic ids are, and what a FHIR client can address. */
+    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /**
+     * Refuses a message whose Bundle, episode (Observation) or Provenance id is not a FHIR id, or whose pseudonym holds
+     * a control character: such an id would be stored as a Task no FHIR client can address, and a line break in it
+     * written raw into the log (probe 19b D3). The reason names the field, never the value.
+     */
+    private static void checkIds(Bundle bundle, AlertMessage m) {
+        if (m.bundleId() == null || !FHIR_ID.matcher(m.bundleId()).matches()) {
+            throw new IllegalArgumentException("the Bundle id is not a FHIR id ([A-Za-z0-9-.], 1-64 characters)");
+        }
+        if (m.episodeId() == null || !FHIR_ID.matcher(m.episodeId()).matches()) {
+            throw new IllegalArgumentException("the Observation (episode) id is not a FHIR id ([A-Za-z0-9-.], 1-64 characters)");
+        }
+        for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+            if (e.getResource() instanceof Provenance p && p.getIdElement().getIdPart() != null
+                    && !FHIR_ID.matcher(p.getIdElement().getIdPart()).matches()) {
+                throw new IllegalArgumentException("the Provenance id is not a FHIR id ([A-Za-z0-9-.], 1-64 characters)");
+            }
+        }
+        if (m.patient().chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("the patient pseudonym holds a control character");
+        }
     }
 
     /** Locks the Task's current row, if it has one (the first lock of every change of a Task). */

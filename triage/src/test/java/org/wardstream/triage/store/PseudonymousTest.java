@@ -20,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PseudonymousTest {
     private static final Instant AT = Instant.parse("2026-03-03T11:00:00Z");
 
-    private static Bundle alert() {
+    static Bundle alert() {
         AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, "ep-1", "p-1", EpisodeType.PAUSE, Severity.URGENT,
                 AT.toEpochMilli(), null, AT.toEpochMilli() + 60_000, null, Map.of(), "wardstream-rr-analyser/2", 3, 0);
         return FhirAlerts.fhirContext().newJsonParser().parseResource(Bundle.class, FhirAlerts.toJson(c));
     }
 
-    private static String json(Bundle b) {
+    static String json(Bundle b) {
         return FhirAlerts.fhirContext().newJsonParser().encodeResourceToString(b);
     }
 
