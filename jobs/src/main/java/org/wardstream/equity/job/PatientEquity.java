@@ -352,7 +352,13 @@ public class PatientEquity {
         }
         DayLedger d = ledgerFor(e.time, watermark, settings);
         if (d == null) {
-            return Outcome.DROPPED_LATE;
+            // The day it opened is final: an alert raised from a backlog uploaded days later (connectivity loss).
+            // Counted on the day its evidence reached the platform, so it is in the figures with its delay: dropping
+            // it would leave out exactly the longest event-to-platform delays (probe 19a D7).
+            d = receiptLedger(e, watermark, settings);
+            if (d == null) {
+                return Outcome.DROPPED_LATE;
+            }
         }
         EpisodeRef ref = new EpisodeRef();
         ref.epochDay = d.epochDay;
@@ -380,6 +386,18 @@ public class PatientEquity {
             close(ref, d, closure[1] == 1);
         }
         return touched(d, true);
+    }
+
+    /**
+     * The open day on which an episode's evidence reached the platform, when the patient's enrolment covers it; null
+     * when that day is final too (or not enrolled).
+     */
+    private DayLedger receiptLedger(EquityInput e, long watermark, EquityJobSettings settings) {
+        if (e.evidenceReceived <= e.time) {
+            return null;
+        }
+        long day = LocalDayMillis.dayOf(e.evidenceReceived, zone(settings)).toEpochDay();
+        return covers(day) ? ledgerFor(e.evidenceReceived, watermark, settings) : null;
     }
 
     /**
