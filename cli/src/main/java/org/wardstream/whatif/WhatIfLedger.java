@@ -120,12 +120,19 @@ public final class WhatIfLedger {
         refused.merge(reason, 1L, Long::sum);
     }
 
-    /** A triage event with a coded outcome (the latest by time wins for its episode); null outcomes are ignored. */
+    /**
+     * A triage event with a coded outcome: the latest by time wins for its episode, except that an actionable outcome
+     * is never replaced by another kind (probe 19a D15); null outcomes are ignored.
+     */
     public void outcome(String episodeId, String outcome, long timeMs) {
         if (outcome == null) {
             return;
         }
         Long seen = outcomeTimes.get(episodeId);
+        if (seen != null && OutcomeClass.of(outcomes.get(episodeId)) == OutcomeClass.ACTIONABLE
+                && OutcomeClass.of(outcome) != OutcomeClass.ACTIONABLE) {
+            return; // acted on once, it needed action: a later "no action needed" (after a re-opening) does not undo it
+        }
         if (seen == null || timeMs >= seen) {
             outcomes.put(episodeId, outcome);
             outcomeTimes.put(episodeId, timeMs);
