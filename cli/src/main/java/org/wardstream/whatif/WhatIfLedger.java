@@ -152,7 +152,10 @@ public final class WhatIfLedger {
     public WhatIfResult result(Parameters p) {
         long first = spans.values().stream().mapToLong(Span::firstMs).min().orElse(0);
         long last = spans.values().stream().mapToLong(Span::lastMs).max().orElse(0);
-        long windowStart = p.fromMs() != null ? p.fromMs() : first;
+        // --from is broker time: a backlog uploaded after it holds device times before it, and its alerts were
+        // analysed in this run (probe 19a D14: they were dropped as outside the history), so the window starts at
+        // the earlier of the two
+        long windowStart = p.fromMs() == null ? first : spans.isEmpty() ? p.fromMs() : Math.min(p.fromMs(), first);
         long windowEnd = p.toMs() != null ? Math.min(p.toMs(), last) : last;
         // alerts raised after the last reading come from timers that fire when the bounded history ends (e.g. the
         // silence after the last reading): they are not part of the history and are counted apart
