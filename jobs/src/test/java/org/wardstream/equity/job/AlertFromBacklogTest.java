@@ -1,17 +1,16 @@
 package org.wardstream.equity.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.equity.job.EquityHarness.MIN;
+import static org.wardstream.equity.job.EquityHarness.at;
+import static org.wardstream.equity.job.EquityHarness.localStart;
+import static org.wardstream.equity.job.EquityHarness.send;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.List;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.wardstream.schema.Episode;
 import org.wardstream.schema.EpisodeState;
@@ -36,17 +35,14 @@ import org.wardstream.schema.Severity;
  * was opened, or on the day it was raised) with its 72-hour delay.
  */
 class AlertFromBacklogTest {
-    static final ZoneId LONDON = ZoneId.of("Europe/London");
     static final String PROG = PatientDayFunctionTest.PROG;
     static final String P = PatientDayFunctionTest.P;
-    static final long MIN = 60_000L;
 
     @Test
     void anAlertRaisedFromAThreeDayBacklogCountsOnTheDayItArrivedWithItsDelay() throws Exception {
         PatientDayFunction function = new PatientDayFunction(EquityJobSettings.defaults());
         try (KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, EquityInput::key, Types.STRING)) {
-            h.open();
+                     EquityHarness.opened(function)) {
             send(h, PatientDayFunctionTest.enrolment("2026-03-01", "ACTIVE", null));
             long start = localStart("2026-03-01");
             long upload = localStart("2026-03-05") + 10 * 60 * MIN;
@@ -80,18 +76,5 @@ class AlertFromBacklogTest {
                     .as("counted on Thursday 5 March, the day the upload reached the platform").isEqualTo(1);
             assertThat(dropped).as("not dropped").isZero();
         }
-    }
-
-    static long localStart(String date) {
-        return LocalDate.parse(date).atStartOfDay(LONDON).toInstant().toEpochMilli();
-    }
-
-    private static Instant at(long ms) {
-        return Instant.ofEpochMilli(ms);
-    }
-
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h,
-                             EquityInput in) throws Exception {
-        h.processElement(new StreamRecord<>(in, in.time));
     }
 }

@@ -1,18 +1,17 @@
 package org.wardstream.equity.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.wardstream.equity.job.EquityHarness.MIN;
+import static org.wardstream.equity.job.EquityHarness.at;
+import static org.wardstream.equity.job.EquityHarness.localStart;
+import static org.wardstream.equity.job.EquityHarness.send;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 import org.wardstream.schema.Episode;
 import org.wardstream.schema.EpisodeState;
@@ -41,17 +40,14 @@ import org.wardstream.schema.TriageOutcome;
  * silently).
  */
 class LateTriageActionTest {
-    static final ZoneId LONDON = ZoneId.of("Europe/London");
     static final String PROG = PatientDayFunctionTest.PROG;
     static final String P = PatientDayFunctionTest.P;
-    static final long MIN = 60_000L;
 
     @Test
     void anAlertAcknowledgedAndClosedAfterTheWeekendCountsOnTheDayOfTheAction() throws Exception {
         PatientDayFunction function = new PatientDayFunction(EquityJobSettings.defaults());
         try (KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, EquityInput::key, Types.STRING)) {
-            h.open();
+                     EquityHarness.opened(function)) {
             send(h, PatientDayFunctionTest.enrolment("2026-03-05", "ACTIVE", null));
             long raised = localStart("2026-03-06") + 18 * 60 * MIN;
             Episode opened = Episode.newBuilder().setEpisodeId("ep-friday").setPatientId(P).setProgramme(PROG)
@@ -104,8 +100,7 @@ class LateTriageActionTest {
     void aTriageActionWhoseAlertNeverArrivesIsCountedAsDroppedLate() throws Exception {
         PatientDayFunction function = new PatientDayFunction(EquityJobSettings.defaults());
         try (KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h =
-                     ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, EquityInput::key, Types.STRING)) {
-            h.open();
+                     EquityHarness.opened(function)) {
             send(h, PatientDayFunctionTest.enrolment("2026-03-05", "ACTIVE", null));
             long ack = localStart("2026-03-06") + 9 * 60 * MIN;
             send(h, EquityDeserializers.fromTriage(TriageEvent.newBuilder().setProgramme(PROG).setPatientId(P)
@@ -117,18 +112,5 @@ class LateTriageActionTest {
             }
             assertThat(function.droppedLate(EquityInput.Kind.TRIAGE)).isEqualTo(1);
         }
-    }
-
-    static long localStart(String date) {
-        return LocalDate.parse(date).atStartOfDay(LONDON).toInstant().toEpochMilli();
-    }
-
-    private static Instant at(long ms) {
-        return Instant.ofEpochMilli(ms);
-    }
-
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h,
-                             EquityInput in) throws Exception {
-        h.processElement(new StreamRecord<>(in, in.time));
     }
 }
