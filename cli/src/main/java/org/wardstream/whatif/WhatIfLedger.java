@@ -76,10 +76,13 @@ public final class WhatIfLedger {
     private final Map<String, Long> outcomeTimes = new HashMap<>();
     private final Map<String, Strata> strata = new HashMap<>();
     private final Map<String, Long> refused = new TreeMap<>();
+    /** Per rule set and alert (episode id): when it first had each priority (its OPENED, then its escalations). */
+    private final Map<RuleSet, Map<String, Map<String, Long>>> priorities = new EnumMap<>(RuleSet.class);
 
     public WhatIfLedger() {
         for (RuleSet r : RuleSet.values()) {
             alerts.put(r, new LinkedHashMap<>());
+            priorities.put(r, new HashMap<>());
         }
     }
 
@@ -90,6 +93,9 @@ public final class WhatIfLedger {
     public void change(RuleSet ruleSet, String kind, String episodeId, String programme, String patientId,
                        String type, String severity, long startMs, long endMs, long atMs, int ruleVersion) {
         Map<String, Alert> byId = alerts.get(ruleSet);
+        if (severity != null && ("OPENED".equals(kind) || "ESCALATED".equals(kind))) {
+            priorities.get(ruleSet).computeIfAbsent(episodeId, k -> new HashMap<>()).merge(severity, atMs, Math::min);
+        }
         if ("OPENED".equals(kind)) {
             byId.putIfAbsent(episodeId, new Alert(ruleSet, episodeId, programme, patientId, type, severity, startMs,
                     atMs, null, ruleVersion));
@@ -114,12 +120,19 @@ public final class WhatIfLedger {
         refused.merge(reason, 1L, Long::sum);
     }
 
-    /** A triage event with a coded outcome (the latest by time wins for its episode); null outcomes are ignored. */
+    /**
+     * A triage event with a coded outcome: the latest by time wins for its episode, except that an actionable outcome
+     * is never replaced by another kind (probe 19a D15); null outcomes are ignored.
+     */
     public void outcome(String episodeId, String outcome, long timeMs) {
         if (outcome == null) {
             return;
         }
         Long seen = outcomeTimes.get(episodeId);
+        if (seen != null && OutcomeClass.of(outcomes.get(episodeId)) == OutcomeClass.ACTIONABLE
+                && OutcomeClass.of(outcome) != OutcomeClass.ACTIONABLE) {
+            return; // acted on once, it needed action: a later "no action needed" (after a re-opening) does not undo it
+        }
         if (seen == null || timeMs >= seen) {
             outcomes.put(episodeId, outcome);
             outcomeTimes.put(episodeId, timeMs);
@@ -139,7 +152,10 @@ public final class WhatIfLedger {
     public WhatIfResult result(Parameters p) {
         long first = spans.values().stream().mapToLong(Span::firstMs).min().orElse(0);
         long last = spans.values().stream().mapToLong(Span::lastMs).max().orElse(0);
-        long windowStart = p.fromMs() != null ? p.fromMs() : first;
+        // --from is broker time: a backlog uploaded after it holds device times before it, and its alerts were
+        // analysed in this run (probe 19a D14: they were dropped as outside the history), so the window starts at
+        // the earlier of the two
+        long windowStart = p.fromMs() == null ? first : spans.isEmpty() ? p.fromMs() : Math.min(p.fromMs(), first);
         long windowEnd = p.toMs() != null ? Math.min(p.toMs(), last) : last;
         // alerts raised after the last reading come from timers that fire when the bounded history ends (e.g. the
         // silence after the last reading): they are not part of the history and are counted apart
@@ -161,7 +177,7 @@ public final class WhatIfLedger {
         }
         Matching m = Matching.of(in.get(RuleSet.CURRENT), in.get(RuleSet.CANDIDATE), windowEnd);
         return new WhatIfResult(p, windowStart, windowEnd, new ArrayList<>(spans.values()), in, afterEnd, m,
-                Map.copyOf(outcomes), Map.copyOf(strata), new TreeMap<>(refused));
+                Map.copyOf(outcomes), Map.copyOf(strata), new TreeMap<>(refused), priorities);
     }
 
     static final Comparator<Alert> ORDER = Comparator.comparingLong(Alert::raisedMs).thenComparing(Alert::programme)
@@ -173,13 +189,19 @@ public final class WhatIfLedger {
      * of the history), taken in start order, each episode matched at most once. Unmatched current episodes are
      * lost, unmatched candidate episodes gained.
      */
-    public record Matching(List<Alert> kept, List<Alert> lost, List<Alert> gained) {
+    public record Matching(List<Alert> kept, List<Alert> lost, List<Alert> gained, Map<String, Alert> keptAs) {
+        /** The candidate's alert that a kept current alert (by episode id) was matched with. */
+        public Alert candidateOf(Alert kept) {
+            return keptAs.get(kept.episodeId);
+        }
+
         static Matching of(List<Alert> current, List<Alert> candidate, long historyEndMs) {
             Map<String, List<Alert>> cur = group(current);
             Map<String, List<Alert>> cand = group(candidate);
             List<Alert> kept = new ArrayList<>();
             List<Alert> lost = new ArrayList<>();
             List<Alert> gained = new ArrayList<>();
+            Map<String, Alert> keptAs = new HashMap<>();
             java.util.Set<String> keys = new java.util.TreeSet<>(cur.keySet());
             keys.addAll(cand.keySet());
             for (String k : keys) {
@@ -192,6 +214,7 @@ public final class WhatIfLedger {
                     if (j >= 0) {
                         used[j] = true;
                         kept.add(c);
+                        keptAs.put(c.episodeId, ds.get(j));
                     } else {
                         unmatched.add(c);
                     }
@@ -201,6 +224,7 @@ public final class WhatIfLedger {
                     if (j >= 0) {
                         used[j] = true;
                         kept.add(c);
+                        keptAs.put(c.episodeId, ds.get(j));
                     } else {
                         lost.add(c);
                     }
@@ -214,7 +238,7 @@ public final class WhatIfLedger {
             kept.sort(ORDER);
             lost.sort(ORDER);
             gained.sort(ORDER);
-            return new Matching(kept, lost, gained);
+            return new Matching(kept, lost, gained, keptAs);
         }
 
         private static Map<String, List<Alert>> group(List<Alert> alerts) {

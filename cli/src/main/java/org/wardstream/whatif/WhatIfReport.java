@@ -47,7 +47,9 @@ public final class WhatIfReport {
                 e.get("gained"), e.get("lost"), map(map(j, "alerts"), "current").get("total"),
                 map(map(j, "alerts"), "candidate").get("total")) + (hazardsUnassessed(j)
                 ? "\n  HAZARDS NOT ASSESSED: the candidate loses alerts and not one current alert has a clinician "
-                        + "outcome (check --outcomes or the triage-events topic)" : "");
+                        + "outcome (check --outcomes or the triage-events topic)" : "")
+                + (laterActionable(j) > 0 ? "\n  LATER OR LOWER actionable: " + laterActionable(j) + " (see the hazards)"
+                        : "");
     }
 
     /** The candidate loses alerts and no current alert has an outcome: "no missed actionable alert" is vacuous. */
@@ -157,7 +159,7 @@ public final class WhatIfReport {
     private static void hazards(StringBuilder h, Map<String, Object> j) {
         Map<String, Object> o = map(j, "outcomes");
         long missed = ((Number) o.get("missed_actionable")).longValue();
-        h.append("<h2>Hazards: alerts that needed action and the candidate would have missed</h2>\n");
+        h.append("<h2>Hazards: alerts that needed action and the candidate would have missed, delayed or not escalated</h2>\n");
         if (hazardsUnassessed(j)) {
             long lost = ((Number) map(j, "episodes").get("lost")).longValue();
             // "None" would be vacuous: there was no outcome to miss
@@ -168,17 +170,18 @@ public final class WhatIfReport {
                             + "triage-events replay file) or the triage-events topic of the cluster, run the "
                             + "what-if again, and until then treat every lost alert below as a possible hazard."
                             + "</p>\n");
-        } else if (missed == 0) {
+        } else if (missed == 0 && laterActionable(j) == 0) {
             h.append("<p class=\"ok\">None. Of the current alerts that clinicians resolved as needing action "
                     + "(contacted patient, escalated to a clinician), the candidate rules would have raised every "
                     + "one.</p>\n");
-        } else {
+        } else if (missed > 0) {
             h.append("<p class=\"hazard\"><strong>").append(missed).append(" alert")
                     .append(missed == 1 ? "" : "s").append(" that clinicians resolved as needing action would not "
                             + "have been raised.</strong> Each is listed; assess each one before this change "
                             + "ships.</p>\n");
             episodeTable(h, list(o, "missed_actionable_list"), "Missed actionable alerts", true);
         }
+        later(h, j);
         long unknown = ((Number) o.get("lost_without_outcome")).longValue()
                 + ((Number) o.get("lost_other_outcome")).longValue();
         if (unknown > 0) {
@@ -186,6 +189,41 @@ public final class WhatIfReport {
                     .append(" no outcome that says whether action was needed (none recorded, device problem or "
                             + "other): see the lost episodes below.</p>\n");
         }
+    }
+
+    /** Alerts that needed action and the candidate would raise, but later than the current rules did. */
+    static long laterActionable(Map<String, Object> j) {
+        Map<String, Object> later = map(j, "kept_but_later");
+        return later == null ? 0 : ((Number) later.get("later_actionable")).longValue();
+    }
+
+    private static void later(StringBuilder h, Map<String, Object> j) {
+        long n = laterActionable(j);
+        if (n == 0) {
+            return;
+        }
+        Map<String, Object> later = map(j, "kept_but_later");
+        h.append("<p class=\"hazard\"><strong>").append(n).append(" alert").append(n == 1 ? "" : "s")
+                .append(" that clinicians resolved as needing action would have come later or lower</strong>: the "
+                        + "candidate rules raise or escalate the same episode to the priority the current rules gave it "
+                        + "more than ").append(esc(later.get("threshold_minutes"))).append(" minutes later, or never "
+                        + "escalate it. A later alert is a later response: compare each with its priority's response "
+                        + "target and assess each one before this change ships.</p>\n");
+        h.append("<table><caption>Actionable alerts raised or escalated later (or never escalated)</caption><tr>"
+                + "<th scope=\"col\">patient (pseudonym)</th><th scope=\"col\">programme</th><th scope=\"col\">"
+                + "type</th><th scope=\"col\">priority</th><th scope=\"col\">current rules: at</th>"
+                + "<th scope=\"col\">candidate: at</th><th scope=\"col\">later by (minutes)</th>"
+                + "<th scope=\"col\">clinician outcome</th></tr>\n");
+        for (Map<String, Object> r : list(later, "later_actionable_list")) {
+            boolean never = r.get("candidate_at") == null;
+            h.append("<tr><td>").append(esc(r.get("patient"))).append("</td><td>").append(esc(r.get("programme")))
+                    .append("</td><td>").append(esc(r.get("type"))).append("</td><td>").append(esc(r.get("priority")))
+                    .append("</td><td>").append(esc(r.get("current_at"))).append("</td><td>")
+                    .append(never ? "never (not escalated)" : esc(r.get("candidate_at"))).append("</td><td>")
+                    .append(never ? "&ndash;" : esc(r.get("later_by_minutes"))).append("</td><td>")
+                    .append(esc(r.get("outcome"))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
     }
 
     /** Where the outcomes came from and what was read, when the command recorded it. */

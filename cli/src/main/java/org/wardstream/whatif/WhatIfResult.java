@@ -36,10 +36,13 @@ public final class WhatIfResult {
     private final Map<String, String> outcomes;
     private final Map<String, Strata> strata;
     private final Map<String, Long> refused;
+    private final Map<RuleSet, Map<String, Map<String, Long>>> priorities;
 
     WhatIfResult(WhatIfLedger.Parameters parameters, long windowStartMs, long windowEndMs, List<Span> spans,
                  Map<RuleSet, List<Alert>> alerts, Map<RuleSet, Integer> afterEnd, Matching matching,
-                 Map<String, String> outcomes, Map<String, Strata> strata, Map<String, Long> refused) {
+                 Map<String, String> outcomes, Map<String, Strata> strata, Map<String, Long> refused,
+                 Map<RuleSet, Map<String, Map<String, Long>>> priorities) {
+        this.priorities = priorities;
         this.parameters = parameters;
         this.windowStartMs = windowStartMs;
         this.windowEndMs = windowEndMs;
@@ -91,6 +94,69 @@ public final class WhatIfResult {
             case "sex" -> s.sex();
             default -> throw new IllegalArgumentException(dimension);
         };
+    }
+
+    /**
+     * A kept alert counts as "later" when the candidate brings it to the highest priority the current rules gave it
+     * more than this after the current rules did (raised later, or escalated later), or never (not escalated): an
+     * alert that needed action and comes later or lower is a hazard as a missed one is (probe 19a D11, D13: a longer
+     * minimum duration delaying every urgent alert by hours, or an escalation no longer made, showed "Hazards: None").
+     */
+    public static final long LATER_MS = 5 * 60_000L;
+
+    /** The highest priority a current alert reached (FHIR request priority order; null: not known). */
+    public String topPriority(Alert current) {
+        String top = current.severity();
+        for (String p : priorities.get(RuleSet.CURRENT).getOrDefault(current.episodeId(), Map.of()).keySet()) {
+            if (rank(p) > rank(top)) {
+                top = p;
+            }
+        }
+        return top;
+    }
+
+    /**
+     * How much later the candidate brings a kept current alert to the current's highest priority (ms; 0 or less: not
+     * later; {@link Long#MAX_VALUE}: never).
+     */
+    public long laterBy(Alert kept) {
+        Alert c = matching.candidateOf(kept);
+        if (c == null) {
+            return 0;
+        }
+        String top = topPriority(kept);
+        long current = reached(RuleSet.CURRENT, kept, top);
+        long candidate = reached(RuleSet.CANDIDATE, c, top);
+        return candidate == Long.MAX_VALUE ? Long.MAX_VALUE : candidate - current;
+    }
+
+    /** When an alert first had at least that priority (its raising when nothing else is known). */
+    private long reached(RuleSet r, Alert a, String priority) {
+        long at = rank(a.severity()) >= rank(priority) ? a.raisedMs() : Long.MAX_VALUE;
+        for (Map.Entry<String, Long> e : priorities.get(r).getOrDefault(a.episodeId(), Map.of()).entrySet()) {
+            if (rank(e.getKey()) >= rank(priority)) {
+                at = Math.min(at, e.getValue());
+            }
+        }
+        return at;
+    }
+
+    /** routine < urgent < asap < stat (the Avro Severity's order); null or unknown: routine. */
+    static int rank(String priority) {
+        if (priority == null) {
+            return 0;
+        }
+        try {
+            return org.wardstream.schema.Severity.valueOf(priority.toUpperCase(java.util.Locale.ROOT)).ordinal();
+        } catch (IllegalArgumentException unknown) {
+            return 0;
+        }
+    }
+
+    /** Kept current alerts that needed action (clinicians' outcome) and the candidate makes later or lower: hazards. */
+    public List<Alert> laterActionable() {
+        return matching.kept().stream().filter(a -> OutcomeClass.of(outcomeOf(a)) == OutcomeClass.ACTIONABLE
+                && laterBy(a) > LATER_MS).toList();
     }
 
     /** Lost current alerts whose clinicians' outcome says they needed action: hazards. */
@@ -159,6 +225,24 @@ public final class WhatIfResult {
         o.put("current_alerts_with_outcome", alerts.get(RuleSet.CURRENT).stream()
                 .filter(a -> outcomeOf(a) != null).count());
         j.put("outcomes", o);
+
+        Map<String, Object> later = new LinkedHashMap<>();
+        List<Alert> laterActionable = laterActionable();
+        later.put("threshold_minutes", LATER_MS / 60_000L);
+        later.put("later", matching.kept().stream().filter(a -> laterBy(a) > LATER_MS).count());
+        later.put("later_actionable", laterActionable.size());
+        later.put("later_actionable_list", laterActionable.stream().map(a -> {
+            Map<String, Object> r = row(a);
+            String top = topPriority(a);
+            long at = reached(RuleSet.CURRENT, a, top);
+            long by = laterBy(a);
+            r.put("priority", top);
+            r.put("current_at", iso(at));
+            r.put("candidate_at", by == Long.MAX_VALUE ? null : iso(at + by));
+            r.put("later_by_minutes", by == Long.MAX_VALUE ? null : by / 60_000L);
+            return r;
+        }).toList());
+        j.put("kept_but_later", later);
 
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("kept", matching.kept().size());

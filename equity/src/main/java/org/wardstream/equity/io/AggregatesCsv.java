@@ -57,7 +57,7 @@ public final class AggregatesCsv {
     public static List<PublishedRow> read(Path file) throws IOException {
         List<PublishedRow> rows = new ArrayList<>();
         CsvSchema header = CsvSchema.emptySchema().withHeader();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (Reader in = withoutByteOrderMark(Files.newBufferedReader(file, StandardCharsets.UTF_8));
              MappingIterator<Map<String, String>> it = MAPPER.readerFor(Map.class).with(header)
                      .with(CsvParser.Feature.FAIL_ON_MISSING_COLUMNS).readValues(in)) {
             CsvSchema actual = (CsvSchema) it.getParserSchema();
@@ -90,6 +90,18 @@ public final class AggregatesCsv {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
         return rows;
+    }
+
+    /**
+     * The reader past a UTF-8 byte-order mark, which a spreadsheet's "CSV UTF-8" puts before the header of a file it
+     * saves (probe 19a D10: the first column was read as U+FEFF + "programme" and the file refused).
+     */
+    private static Reader withoutByteOrderMark(java.io.BufferedReader in) throws IOException {
+        in.mark(1);
+        if (in.read() != '\uFEFF') {
+            in.reset();
+        }
+        return in;
     }
 
     static String num(Double d) {

@@ -81,9 +81,16 @@ public final class PostgresAggregateStore implements AutoCloseable {
         if (rows.isEmpty()) {
             return;
         }
+        // one statement per key: a window re-emitted within one batch (revision 0, then 1) would otherwise put a key
+        // twice in one INSERT when pgjdbc rewrites the batch (reWriteBatchedInserts=true), which PostgreSQL refuses
+        // ("cannot affect row a second time"), failing the batch again after every restart (probe 19a D12)
+        java.util.Map<String, PublishedRow> newest = new java.util.LinkedHashMap<>();
+        for (PublishedRow r : rows) {
+            newest.merge(r.key(), r, (a, b) -> b.revision() >= a.revision() ? b : a);
+        }
         Connection c = connection();
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (PublishedRow r : rows) {
+            for (PublishedRow r : newest.values()) {
                 int i = 1;
                 ps.setString(i++, r.key());
                 ps.setString(i++, r.programme());

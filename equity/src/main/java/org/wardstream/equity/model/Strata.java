@@ -1,6 +1,7 @@
 package org.wardstream.equity.model;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.wardstream.schema.Stratifiers;
 
 /**
@@ -35,9 +36,33 @@ public record Strata(String imdQuintile, String imdEdition, String ethnicGroup, 
         if (s == null) {
             return ALL_UNKNOWN;
         }
-        return new Strata(imdQuintile(s.getImdDecile()), textOrUnknown(s.getImdEdition()),
-                ethnicGroup(s.getEthnicCategory()), textOrUnknown(s.getAgeBand()), sex(s.getSexCode()),
-                textOrUnknown(s.getIcbCode()));
+        return new Strata(imdQuintile(s.getImdDecile()), matchingOrUnknown(s.getImdEdition(), IMD_EDITION),
+                ethnicGroup(s.getEthnicCategory()), matchingOrUnknown(s.getAgeBand(), AGE_BAND), sex(s.getSexCode()),
+                icb(s.getIcbCode()));
+    }
+
+    /**
+     * An age band: a range of years ({@code 65-74}), an open top band ({@code 85+}) or a bottom one ({@code <18});
+     * anything else (an exact age, a date of birth) is not a band and is never published.
+     */
+    static final Pattern AGE_BAND = Pattern.compile("\\d{1,3}-\\d{1,3}|\\d{1,3}\\+|<\\d{1,3}");
+    /** An IMD edition such as IoD2019: letters and digits only. */
+    static final Pattern IMD_EDITION = Pattern.compile("[A-Za-z][A-Za-z0-9]{1,15}");
+    /** The ODS code of an ICB: three capital letters or digits, the first a letter, such as QWE or QE1. */
+    static final Pattern ICB = Pattern.compile("[A-Z][A-Z0-9]{2}");
+
+    /**
+     * The ICB's ODS code (upper case), or unknown when the field holds anything else: free text there (a postcode, a
+     * pseudonym, a formula) would otherwise be published as a stratum label (probe 19a D2).
+     */
+    public static String icb(String code) {
+        String c = code == null ? null : code.trim().toUpperCase(Locale.ROOT);
+        return c != null && ICB.matcher(c).matches() ? c : UNKNOWN;
+    }
+
+    private static String matchingOrUnknown(String s, Pattern p) {
+        String t = s == null ? null : s.trim();
+        return t != null && p.matcher(t).matches() ? t : UNKNOWN;
     }
 
     /** The stratum of this patient on a dimension ({@code "all"} for {@link Dimension#ALL}). */
@@ -107,7 +132,4 @@ public record Strata(String imdQuintile, String imdEdition, String ethnicGroup, 
         };
     }
 
-    private static String textOrUnknown(String s) {
-        return s == null || s.isBlank() ? UNKNOWN : s.trim();
-    }
 }

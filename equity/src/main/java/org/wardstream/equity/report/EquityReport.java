@@ -244,6 +244,12 @@ public final class EquityReport {
     /** The key findings of one programme's rows, strongest first (see {@link #keyFindings(StringBuilder, List, String)}). */
     static List<Finding> findings(List<PublishedRow> rows, String sfx) {
         List<Finding> out = new ArrayList<>();
+        String unmonitored = unmonitoredSentence(rows);
+        if (unmonitored != null) {
+            // before any comparison: with no data at all there is no difference between groups to find
+            out.add(new Finding("<strong>" + esc(unmonitored) + "</strong> <a href=\"#overall" + sfx
+                    + "\">Detail</a>", Double.POSITIVE_INFINITY));
+        }
         List<String> emptyQuintiles = emptyQuintiles(rows);
         if (!emptyQuintiles.isEmpty()) {
             // first of all: nobody from a quintile is the plainest inequality of access there is
@@ -291,6 +297,19 @@ public final class EquityReport {
     }
 
     private static final String Strata_UNKNOWN = "unknown";
+
+    /**
+     * "No patient was monitored ..." when the whole programme has active patient-days and not one of them was
+     * monitored (published monitored days 0): the device data did not arrive (probe 19a D6); otherwise null.
+     */
+    static String unmonitoredSentence(List<PublishedRow> rows) {
+        return rows.stream().filter(r -> r.dimension().equals("all") && r.measure().equals(Measures.MONITORED_DAYS)
+                        && "0".equals(r.numeratorCount()) && !"0".equals(r.denominatorCount()))
+                .findFirst().map(r -> "No patient was monitored in this window: none of the "
+                        + ("*".equals(r.denominatorCount()) ? "" : r.denominatorCount() + " ")
+                        + "active patient-days had data for enough of the day. Check that the device data reached the "
+                        + "service before reading any comparison below.").orElse(null);
+    }
 
     private static void keyFindings(StringBuilder h, List<PublishedRow> rows, String sfx) {
         h.append("<section class=\"findings\" id=\"key-findings").append(sfx).append("\">\n<h2>Key findings</h2>\n");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.wardstream.equity.Measures;
@@ -397,10 +398,25 @@ final class ReportSections {
             h.append("<p>No monthly windows yet.</p>\n</details>\n");
             return;
         }
+        // every calendar month from the first to the last: a month without aggregates is a column of its own, marked,
+        // never left out so that the months either side read as neighbours (probe 19a D4)
+        Set<LocalDate> present = new TreeSet<>(months);
+        for (LocalDate m = months.first(); m.isBefore(months.last()); m = m.plusMonths(1)) {
+            months.add(m);
+        }
+        List<LocalDate> missing = months.stream().filter(m -> !present.contains(m)).toList();
+        if (!missing.isEmpty()) {
+            h.append("<p class=\"reading\"><strong>No aggregates for ")
+                    .append(esc(missing.stream().map(ReportSections::monthLabel)
+                            .collect(java.util.stream.Collectors.joining(", "))))
+                    .append("</strong> (marked &ldquo;no aggregates&rdquo; below): the months either side are not "
+                            + "consecutive. The equity job published nothing for ").append(missing.size() == 1
+                            ? "that month" : "those months").append(" (no enrolled patient, or the job did not run "
+                            + "for it).</p>\n");
+        }
         h.append("<table><caption>Headline measures by month</caption><thead><tr><th>Measure</th>");
         for (LocalDate m : months) {
-            h.append("<th>").append(m.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, Locale.UK))
-                    .append(' ').append(m.getYear()).append("</th>");
+            h.append("<th>").append(monthLabel(m)).append("</th>");
         }
         h.append("</tr></thead><tbody>\n");
         for (String m : TREND_MEASURES) {
@@ -411,11 +427,16 @@ final class ReportSections {
             h.append("<tr><td>").append(esc(EquityReport.title(m))).append("</td>");
             for (LocalDate mo : months) {
                 PublishedRow r = row.get(mo);
-                h.append("<td>").append(r == null ? "&ndash;" : EquityReport.valueText(r)).append("</td>");
+                h.append("<td>").append(!present.contains(mo) ? "no aggregates"
+                        : r == null ? "&ndash;" : EquityReport.valueText(r)).append("</td>");
             }
             h.append("</tr>\n");
         }
         h.append("</tbody></table>\n</details>\n");
+    }
+
+    private static String monthLabel(LocalDate m) {
+        return m.getMonth().getDisplayName(java.time.format.TextStyle.SHORT, Locale.UK) + " " + m.getYear();
     }
 
     static void sources(StringBuilder h, String sfx) {

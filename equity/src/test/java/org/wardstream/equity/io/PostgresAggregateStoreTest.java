@@ -114,6 +114,25 @@ class PostgresAggregateStoreTest {
         }
     }
 
+    /**
+     * Adversarial probe 19a, D12 (fixed: a batch keeps only the highest revision of each key): a window re-emitted
+     * within one checkpoint interval puts revisions 0 and 1 of a row in one sink batch; with pgjdbc's
+     * {@code reWriteBatchedInserts=true} (its documented batch speed-up) the batch became one multi-row INSERT, which
+     * PostgreSQL refused ("ON CONFLICT DO UPDATE command cannot affect row a second time"): the sink's flush failed,
+     * and the job restarted into the same batch.
+     */
+    @Test
+    void twoRevisionsOfOneRowInOneBatchStoreTheNewerEvenWhenTheDriverRewritesBatches() throws Exception {
+        PublishedRow base = AggregatesCsvTest.published().get(0);
+        String url = pg.jdbcUrl() + (pg.jdbcUrl().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
+        try (PostgresAggregateStore store = new PostgresAggregateStore(url, pg.user(), "")) {
+            store.createSchema();
+            store.upsert(List.of(withRevisionAndValue(base, 0, "20"), withRevisionAndValue(base, 1, "25")));
+        }
+        assertThat(table().get(base.key())).contains("numerator_count=25", "revision=1");
+        assertThat(table()).hasSize(1);
+    }
+
     @Test
     void unreachableServerIsAClearError() {
         try (PostgresAggregateStore store = new PostgresAggregateStore("jdbc:postgresql://127.0.0.1:1/none",

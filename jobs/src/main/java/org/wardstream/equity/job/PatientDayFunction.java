@@ -1,6 +1,7 @@
 package org.wardstream.equity.job;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -93,7 +94,11 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
         }
         long wm = Math.max(timestamp, ctx.timerService().currentWatermark());
         int[] dropped = new int[1];
-        for (PatientDayRecord r : p.advance(wm, frontier, settings, dropped)) {
+        int waitingTriage = p.pendingTriage.size();
+        List<PatientDayRecord> emitted = p.advance(wm, frontier, settings, dropped);
+        // triage actions that waited for an episode that never came are dropped-late, never silently (probe 19a D1)
+        droppedLate.get(EquityInput.Kind.TRIAGE).inc(waitingTriage - p.pendingTriage.size());
+        for (PatientDayRecord r : emitted) {
             r.patientId = patientIdOf(ctx.getCurrentKey());
             daysEmitted.inc();
             out.collect(r);

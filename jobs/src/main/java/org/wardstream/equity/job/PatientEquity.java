@@ -77,6 +77,12 @@ public class PatientEquity {
     /** Closures whose episode has not arrived yet: episode id to {time, 1 with action / 0 without}. */
     public HashMap<String, long[]> pendingClosures = new HashMap<>();
 
+    /**
+     * How long after its day ends an alert not yet closed is still followed for its acknowledgement and closure (which
+     * then count on the day they happen); later triage actions are dropped-late.
+     */
+    public static final java.time.Duration FOLLOW_UP = java.time.Duration.ofDays(28);
+
     /** {@link #enrolmentPeriods}' last day while the period has not ended. */
     static final long OPEN = Long.MAX_VALUE;
 
@@ -352,7 +358,13 @@ public class PatientEquity {
         }
         DayLedger d = ledgerFor(e.time, watermark, settings);
         if (d == null) {
-            return Outcome.DROPPED_LATE;
+            // The day it opened is final: an alert raised from a backlog uploaded days later (connectivity loss).
+            // Counted on the day its evidence reached the platform, so it is in the figures with its delay: dropping
+            // it would leave out exactly the longest event-to-platform delays (probe 19a D7).
+            d = receiptLedger(e, watermark, settings);
+            if (d == null) {
+                return Outcome.DROPPED_LATE;
+            }
         }
         EpisodeRef ref = new EpisodeRef();
         ref.epochDay = d.epochDay;
@@ -373,13 +385,25 @@ public class PatientEquity {
         d.delays.add(Math.max(0, e.evidenceReceived - e.time));
         long[] pending = pendingTriage.remove(e.episodeId);
         if (pending != null) {
-            acknowledge(ref, d, pending[0], pending[1], settings);
+            acknowledge(ref, d, pending[0], pending[1], settings, true);
         }
         long[] closure = pendingClosures.remove(e.episodeId);
         if (closure != null) {
             close(ref, d, closure[1] == 1);
         }
         return touched(d, true);
+    }
+
+    /**
+     * The open day on which an episode's evidence reached the platform, when the patient's enrolment covers it; null
+     * when that day is final too (or not enrolled).
+     */
+    private DayLedger receiptLedger(EquityInput e, long watermark, EquityJobSettings settings) {
+        if (e.evidenceReceived <= e.time) {
+            return null;
+        }
+        long day = LocalDayMillis.dayOf(e.evidenceReceived, zone(settings)).toEpochDay();
+        return covers(day) ? ledgerFor(e.evidenceReceived, watermark, settings) : null;
     }
 
     /**
@@ -406,12 +430,19 @@ public class PatientEquity {
             return Outcome.IGNORED;
         }
         DayLedger d = days.get(ref.epochDay);
-        if (d == null) {
-            return Outcome.DROPPED_LATE;
+        boolean afterItsDay = d == null;
+        if (afterItsDay) {
+            // The alert's day is final (a Friday-evening alert acknowledged on Monday): counted on the day of the
+            // action, so time to acknowledge and needed action keep their slowest cases (probe 19a D1)
+            d = covers(LocalDayMillis.dayOf(t.time, zone(settings)).toEpochDay())
+                    ? ledgerFor(t.time, watermark, settings) : null;
+            if (d == null) {
+                return Outcome.DROPPED_LATE; // too late, or made after the enrolment ended: counted
+            }
         }
         boolean changed = false;
         if (!ref.acknowledged) {
-            acknowledge(ref, d, t.time, t.alertRaisedAt, settings);
+            acknowledge(ref, d, t.time, t.alertRaisedAt, settings, !afterItsDay);
             changed = true;
         }
         if (closing && !ref.closed) {
@@ -451,8 +482,13 @@ public class PatientEquity {
         return touched(d, true);
     }
 
+    /**
+     * @param onItsDay whether {@code d} is the alert's own day: only there does it count towards "acknowledged within
+     *                 target" (whose denominator is the day's alerts raised); an acknowledgement after the alert's
+     *                 day is final is past every response target anyway (the allowed lateness is a day)
+     */
     private static void acknowledge(EpisodeRef ref, DayLedger d, long time, long alertRaisedAt,
-                                    EquityJobSettings settings) {
+                                    EquityJobSettings settings, boolean onItsDay) {
         ref.acknowledged = true;
         long raised = alertRaisedAt != Long.MIN_VALUE ? alertRaisedAt : ref.raisedAt;
         ref.acknowledgedAt = time;
@@ -461,7 +497,7 @@ public class PatientEquity {
             d.ackDelays.add(Math.max(0, time - raised));
             // the response target of the priority the alert reached by then, from the file the worklist reads
             // (response-targets.yaml)
-            if (ref.withinTarget(settings)) {
+            if (onItsDay && ref.withinTarget(settings)) {
                 d.acknowledgedWithinTarget++;
             }
         }
@@ -591,9 +627,13 @@ public class PatientEquity {
             DayLedger d = it.next().getValue();
             if (d.emitted && !d.dirty && d.end + lateness <= watermark) {
                 it.remove();
-                episodes.values().removeIf(ref -> ref.epochDay == d.epochDay);
             }
         }
+        // An alert is followed after its day is final, until it is closed or FOLLOW_UP has passed: its later
+        // acknowledgement and closure count on the day they happen (onTriage)
+        long followUp = FOLLOW_UP.toMillis();
+        episodes.values().removeIf(ref -> !days.containsKey(ref.epochDay) && (ref.closed
+                || LocalDayMillis.start(LocalDate.ofEpochDay(ref.epochDay + 1), zone) + followUp <= watermark));
         pendingTriage.values().removeIf(p -> p[0] + lateness <= watermark);
         pendingClosures.values().removeIf(p -> p[0] + lateness <= watermark);
         if (days.isEmpty() && programme == null) {
