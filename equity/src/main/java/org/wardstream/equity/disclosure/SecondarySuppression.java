@@ -38,15 +38,16 @@ final class SecondarySuppression {
         Set<String> references = new HashSet<>();
         Map<String, Map<String, List<String>>> byWindowAndDimension = new LinkedHashMap<>();
         for (AggregateRow r : rows) {
+            if (r.referenceStratum() != null) { // on the measures with a ratio, not on the people count
+                references.add(Disclosure.stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(),
+                        r.referenceStratum()));
+            }
             if (!Measures.ENROLLED_PATIENTS.equals(r.measure()) || "all".equals(r.stratum())) {
                 continue;
             }
             String key = Disclosure.stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(),
                     r.stratum());
             people.put(key, r.numerator());
-            if (r.stratum().equals(r.referenceStratum())) {
-                references.add(key);
-            }
             String window = String.join("|", r.programme(), r.granularity(), r.windowStart().toString());
             byWindowAndDimension.computeIfAbsent(window, w -> new LinkedHashMap<>())
                     .computeIfAbsent(r.dimension(), d -> new ArrayList<>()).add(key);

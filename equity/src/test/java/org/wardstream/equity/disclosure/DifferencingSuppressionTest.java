@@ -93,6 +93,23 @@ class DifferencingSuppressionTest {
         assertThat(row(AggregatesCsv.read(csv), "ethnic_group", "White").secondarySuppressed()).isTrue();
     }
 
+    @Test
+    void theReferenceStratumIsWithheldLastSoTheOthersKeepTheirRatios() {
+        // quintile 5 (the reference, 10 people) is smaller than quintile 1 (20), quintile 3 has one person
+        List<PatientDay> days = new ArrayList<>();
+        for (int p = 0; p < 31; p++) {
+            String q = p < 20 ? "1" : p < 30 ? "5" : "3";
+            for (int d = 1; d <= 31; d++) {
+                days.add(day("p" + p, d, new Strata(q, "IoD2019", "White", "65-74", "female", "QWE"), 1200));
+            }
+        }
+        List<PublishedRow> pub = Disclosure.publish(new EquityAggregator(EquitySettings.defaults())
+                .aggregate(PROG, "month", MAR, APR, days, 0));
+        assertThat(row(pub, "imd_quintile", "3").numeratorCount()).isEqualTo(Disclosure.SUPPRESSED);
+        assertThat(row(pub, "imd_quintile", "1").secondarySuppressed()).as("quintile 1 withheld").isTrue();
+        assertThat(row(pub, "imd_quintile", "5").value()).as("the reference stays published").isNotNull();
+    }
+
     private static PublishedRow row(List<PublishedRow> pub, String dimension, String stratum) {
         return pub.stream().filter(r -> r.dimension().equals(dimension) && r.stratum().equals(stratum)
                 && r.measure().equals(Measures.DATA_COMPLETENESS)).findFirst().orElseThrow();
