@@ -1,6 +1,6 @@
 -- wardstream equity aggregates: the PUBLISHED (disclosure-controlled) view, one row per
 -- programme | granularity | window_start | dimension | stratum | measure (row_key).
--- Counts are text because a suppressed count is '*'. No patient identifier is stored here.
+-- Counts are text because a suppressed count is '*' ('**' when withheld by secondary suppression). No patient identifier is stored here.
 -- Idempotent: safe to run on every start.
 CREATE TABLE IF NOT EXISTS equity_aggregates (
     row_key            text             PRIMARY KEY,  -- programme|granularity|window_start|dimension|stratum|measure
@@ -12,7 +12,7 @@ CREATE TABLE IF NOT EXISTS equity_aggregates (
     stratum            text             NOT NULL,
     measure            text             NOT NULL,     -- see docs/METRICS.md
     method             text             NOT NULL,     -- wilson, exact, byars, median, p90, count
-    numerator_count    text             NOT NULL,     -- '0', '*' (1 to 7) or a multiple of 5
+    numerator_count    text             NOT NULL,     -- '0', '*' (1 to 7), '**' (withheld) or a multiple of 5
     denominator_count  text             NOT NULL,
     value              double precision,              -- from the rounded counts; NULL when suppressed or undefined
     lower              double precision,

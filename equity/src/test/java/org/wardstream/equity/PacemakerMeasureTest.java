@@ -113,13 +113,14 @@ class PacemakerMeasureTest {
     }
 
     /**
-     * 65 patients: quintile 1 (30) with 5 pacemakers and 20 not recorded, quintile 5 (30) with 12 and 3, quintile 3
-     * (5) with none recorded yes.
+     * 75 patients: quintile 1 (30) with 5 pacemakers and 20 not recorded, quintile 5 (30) with 12 and 3, quintile 3
+     * (5) with none recorded yes, quintile 2 (10) without a pacemaker: the next-smallest quintile beside quintile 3,
+     * withheld by secondary suppression ({@code **}) so that quintile 3 cannot be derived as all minus the others.
      */
-    static List<PatientDay> published65() {
+    static List<PatientDay> published75() {
         List<PatientDay> out = new ArrayList<>();
-        for (int i = 0; i < 65; i++) {
-            String quintile = i < 30 ? "1" : i < 60 ? "5" : "3";
+        for (int i = 0; i < 75; i++) {
+            String quintile = i < 30 ? "1" : i < 60 ? "5" : i < 65 ? "3" : "2";
             Boolean pacemaker = (i < 5 || (i >= 30 && i < 42)) ? Boolean.TRUE
                     : (i >= 10 && i < 30) || (i >= 57 && i < 60) ? null : Boolean.FALSE;
             Strata s = new Strata(quintile, "IoD2019", "White", "65-74", "female", "QWE");
@@ -133,16 +134,16 @@ class PacemakerMeasureTest {
 
     @Test
     void publishedCountsFollowTheSmallNumberRule() {
-        List<AggregateRow> internal = aggregator.aggregate(PROG, "month", MAR, APR, published65(), 0);
+        List<AggregateRow> internal = aggregator.aggregate(PROG, "month", MAR, APR, published75(), 0);
         assertThat(row(internal, "imd_quintile", "1", Measures.PACEMAKER_RECORDED).numerator()).isEqualTo(5);
         List<PublishedRow> rows = Disclosure.publish(internal);
 
-        // whole programme: 17 of 65 -> published 15 of 65, the value and interval from the rounded counts
+        // whole programme: 17 of 75 -> published 15 of 75, the value and interval from the rounded counts
         PublishedRow all = published(rows, "all", "all", Measures.PACEMAKER_RECORDED);
         assertThat(all.numeratorCount()).isEqualTo("15");
-        assertThat(all.denominatorCount()).isEqualTo("65");
-        Interval w = ConfidenceIntervals.wilson(15, 65, 0.95);
-        assertThat(all.value()).isEqualTo(Disclosure.clean(15 / 65.0));
+        assertThat(all.denominatorCount()).isEqualTo("75");
+        Interval w = ConfidenceIntervals.wilson(15, 75, 0.95);
+        assertThat(all.value()).isEqualTo(Disclosure.clean(15 / 75.0));
         assertThat(all.lower()).isEqualTo(Disclosure.clean(w.lower()));
         assertThat(all.upper()).isEqualTo(Disclosure.clean(w.upper()));
         // 20 + 3 not recorded -> 25
@@ -172,11 +173,13 @@ class PacemakerMeasureTest {
         assertThat(q3.numeratorCount()).isEqualTo("*");
         assertThat(q3.denominatorCount()).isEqualTo("*");
         assertThat(q3.value()).isNull();
+        assertThat(published(rows, "imd_quintile", "2", Measures.PACEMAKER_RECORDED).numeratorCount())
+                .isEqualTo(Disclosure.SECONDARY_SUPPRESSED);
 
         for (PublishedRow r : rows) {
             if (r.measure().startsWith("pacemaker_")) {
                 assertThat(List.of(r.numeratorCount(), r.denominatorCount())).as(r.key())
-                        .allMatch(c -> c.equals("0") || c.equals("*")
+                        .allMatch(c -> c.equals("0") || c.equals("*") || c.equals(Disclosure.SECONDARY_SUPPRESSED)
                                 || (Long.parseLong(c) >= 10 && Long.parseLong(c) % 5 == 0));
             }
             assertThat(r.toString()).doesNotContain("pseudo-");

@@ -15,12 +15,22 @@ import org.wardstream.equity.stats.Estimate;
 /**
  * NHS Digital disclosure control (HES/ECDS methodology from September 2018), as used by this project: 0 stays 0,
  * 1 to 7 become {@code *}, other counts are rounded to the nearest multiple of 5; rates and percentages are computed
- * from the rounded counts; ratios only where both numerators are at least 10. Complementary suppression: a stratum
+ * from the rounded counts; ratios only where both numerators are at least 10. Whole-stratum suppression: a stratum
  * of 1 to 7 people (its {@code enrolled_patients} count) publishes no measure at all, since each of its measures
  * (alerts, days, completeness, delays) would describe those few identifiable people even with their count hidden.
+ * Secondary suppression (probe 19a D3): strata add up to published totals (a dimension's strata to {@code all}; in
+ * the two-way split, each quintile's cells to that quintile and each ethnic group's cells to that group), so a single
+ * suppressed stratum, or suppressed strata of 1 to 7 people together, would be recovered by subtraction (minute and
+ * day counts are far too large for rounding to 5 to hide anything). In each such set the smallest published stratum
+ * is withheld too ({@code **} in its counts), repeated until no set leaks.
  */
 public final class Disclosure {
     public static final String SUPPRESSED = "*";
+    /**
+     * The counts of a stratum withheld by secondary suppression: it is not small itself, but publishing it would let
+     * a suppressed stratum be derived by subtraction from a total.
+     */
+    public static final String SECONDARY_SUPPRESSED = "**";
     /** Counts from 1 to this are suppressed. */
     public static final int SUPPRESS_UP_TO = 7;
     /** Ratios are published only where both numerators are at least this. */
@@ -55,7 +65,8 @@ public final class Disclosure {
      * unrounded numerators are at least 10. Pass all rows of a window together: a ratio needs its reference
      * stratum's row (same programme, granularity, window, dimension and measure), which is looked up in {@code rows}.
      * Every row of a stratum of 1 to 7 people is published suppressed: counts {@code *} (a 0 too), no value, no
-     * interval, no ratio; and no ratio is published against such a stratum as the reference.
+     * interval, no ratio; and no ratio is published against such a stratum as the reference. Every row of a stratum
+     * withheld by {@link SecondarySuppression} is published the same way with {@code **} in its counts.
      */
     public static List<PublishedRow> publish(List<AggregateRow> rows, double confidence) {
         Map<String, AggregateRow> byKey = new HashMap<>();
@@ -66,15 +77,18 @@ public final class Disclosure {
                 fewPeople.add(stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(), r.stratum()));
             }
         }
+        Set<String> withheld = SecondarySuppression.withheld(rows, fewPeople);
         List<PublishedRow> out = new ArrayList<>(rows.size());
         for (AggregateRow r : rows) {
-            if (fewPeople.contains(stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(), r.stratum()))) {
-                out.add(suppressedRow(r));
+            String key = stratumKey(r.programme(), r.granularity(), r.windowStart(), r.dimension(), r.stratum());
+            if (fewPeople.contains(key) || withheld.contains(key)) {
+                out.add(suppressedRow(r, fewPeople.contains(key) ? SUPPRESSED : SECONDARY_SUPPRESSED));
                 continue;
             }
             PublishedRow p = publishRow(r, byKey, confidence);
-            if (p.ratio() != null && r.referenceStratum() != null && fewPeople.contains(stratumKey(r.programme(),
-                    r.granularity(), r.windowStart(), r.dimension(), r.referenceStratum()))) {
+            String refKey = r.referenceStratum() == null ? null : stratumKey(r.programme(), r.granularity(),
+                    r.windowStart(), r.dimension(), r.referenceStratum());
+            if (p.ratio() != null && refKey != null && (fewPeople.contains(refKey) || withheld.contains(refKey))) {
                 p = withoutRatio(p);
             }
             out.add(p);
@@ -82,15 +96,15 @@ public final class Disclosure {
         return out;
     }
 
-    private static String stratumKey(String programme, String granularity, LocalDate windowStart,
+    static String stratumKey(String programme, String granularity, LocalDate windowStart,
                                      String dimension, String stratum) {
         return String.join("|", programme, granularity, windowStart.toString(), dimension, stratum);
     }
 
-    /** A row of a stratum of 1 to 7 people: nothing but its identity and that it is suppressed. */
-    private static PublishedRow suppressedRow(AggregateRow r) {
+    /** A suppressed row: nothing but its identity and why it is suppressed ({@code marker} in both counts). */
+    private static PublishedRow suppressedRow(AggregateRow r, String marker) {
         return new PublishedRow(r.programme(), r.windowStart(), r.windowEnd(), r.granularity(), r.dimension(),
-                r.stratum(), r.measure(), r.method(), SUPPRESSED, SUPPRESSED, null, null, null, r.referenceStratum(),
+                r.stratum(), r.measure(), r.method(), marker, marker, null, null, null, r.referenceStratum(),
                 null, null, null, r.imdEdition(), r.revision());
     }
 
@@ -168,6 +182,6 @@ public final class Disclosure {
     }
 
     private static Long number(String published) {
-        return SUPPRESSED.equals(published) ? null : Long.valueOf(published);
+        return SUPPRESSED.equals(published) || SECONDARY_SUPPRESSED.equals(published) ? null : Long.valueOf(published);
     }
 }

@@ -6,7 +6,7 @@ import org.wardstream.equity.model.AggregateRow;
 
 /**
  * One row of the published (disclosure-controlled) view. Counts are strings: {@code "0"}, {@code "*"}
- * (suppressed) or a multiple of 5. Values, intervals and ratios are computed from the rounded counts and are null
+ * (suppressed: 1 to 7), {@code "**"} (withheld by secondary suppression) or a multiple of 5. Values, intervals and ratios are computed from the rounded counts and are null
  * (blank) when suppressed or undefined. No patient identifier.
  */
 public record PublishedRow(String programme, LocalDate windowStart, LocalDate windowEnd, String granularity,
@@ -26,8 +26,17 @@ public record PublishedRow(String programme, LocalDate windowStart, LocalDate wi
         return AggregateRow.key(programme, granularity, windowStart, dimension, stratum, measure);
     }
 
-    /** Whether the numerator is suppressed ({@code *}). */
+    /** Whether a count is suppressed ({@code *}) or withheld by secondary suppression ({@code **}). */
     public boolean suppressed() {
-        return Disclosure.SUPPRESSED.equals(numeratorCount) || Disclosure.SUPPRESSED.equals(denominatorCount);
+        return hidden(numeratorCount) || hidden(denominatorCount);
+    }
+
+    /** Whether the row is withheld by secondary suppression ({@code **}): not small itself, but it would reveal one. */
+    public boolean secondarySuppressed() {
+        return Disclosure.SECONDARY_SUPPRESSED.equals(numeratorCount);
+    }
+
+    private static boolean hidden(String count) {
+        return Disclosure.SUPPRESSED.equals(count) || Disclosure.SECONDARY_SUPPRESSED.equals(count);
     }
 }

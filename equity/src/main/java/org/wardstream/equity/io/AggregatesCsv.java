@@ -131,12 +131,13 @@ public final class AggregatesCsv {
     }
 
     /**
-     * A count as published ({@link org.wardstream.equity.disclosure.Disclosure}): "0", "*" or a multiple of 5 of at
+     * A count as published ({@link org.wardstream.equity.disclosure.Disclosure}): "0", "*", "**" or a multiple of 5 of at
      * least 10. Anything else (an internal, unrounded count such as 3) is refused, so the report never shows a small
      * number that a file not made by the disclosure step carried in.
      */
     private static String publishedCount(String column, String s) {
-        if ("0".equals(s) || org.wardstream.equity.disclosure.Disclosure.SUPPRESSED.equals(s)) {
+        if ("0".equals(s) || org.wardstream.equity.disclosure.Disclosure.SUPPRESSED.equals(s)
+                || org.wardstream.equity.disclosure.Disclosure.SECONDARY_SUPPRESSED.equals(s)) {
             return s;
         }
         long n;
@@ -146,7 +147,7 @@ public final class AggregatesCsv {
             throw new IllegalArgumentException(column + " '" + s + "' is not a published count (0, * or a multiple of 5)");
         }
         if (n < 10 || n % 5 != 0) {
-            throw new IllegalArgumentException(column + " " + s + " is not a published count (0, *, or a multiple of 5"
+            throw new IllegalArgumentException(column + " " + s + " is not a published count (0, *, **, or a multiple of 5"
                     + " of at least 10): not a disclosure-controlled file");
         }
         return s;

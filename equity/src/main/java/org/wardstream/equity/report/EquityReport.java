@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.wardstream.equity.Measures;
+import org.wardstream.equity.disclosure.Disclosure;
 import org.wardstream.equity.disclosure.PublishedRow;
 import org.wardstream.equity.model.Dimension;
 
@@ -306,7 +307,7 @@ public final class EquityReport {
         return rows.stream().filter(r -> r.dimension().equals("all") && r.measure().equals(Measures.MONITORED_DAYS)
                         && "0".equals(r.numeratorCount()) && !"0".equals(r.denominatorCount()))
                 .findFirst().map(r -> "No patient was monitored in this window: none of the "
-                        + ("*".equals(r.denominatorCount()) ? "" : r.denominatorCount() + " ")
+                        + (r.suppressed() ? "" : r.denominatorCount() + " ")
                         + "active patient-days had data for enough of the day. Check that the device data reached the "
                         + "service before reading any comparison below.").orElse(null);
     }
@@ -473,8 +474,11 @@ public final class EquityReport {
         return Optional.of(s.toString());
     }
 
-    /** A published count for reading: "suppressed" for {@code *}, thousands separated otherwise. */
+    /** A published count for reading: "suppressed" for {@code *}, "withheld" for {@code **}, else thousands separated. */
     private static String countText(String published) {
+        if (Disclosure.SECONDARY_SUPPRESSED.equals(published)) {
+            return "a withheld number (secondary suppression)";
+        }
         if (published == null || !published.matches("\\d+")) {
             return "a suppressed number (1 to 7)";
         }
@@ -565,7 +569,8 @@ public final class EquityReport {
                     .append("\" text-anchor=\"end\">").append(esc(label)).append("</text>\n");
             if (r.value() == null) {
                 h.append("<text class=\"suppressed\" x=\"").append(x0 + 4).append("\" y=\"").append(f(y + 16))
-                        .append("\">").append(r.suppressed() ? "suppressed (small number)" : "not available")
+                        .append("\">").append(r.secondarySuppressed() ? "withheld (would reveal a suppressed group)"
+                                : r.suppressed() ? "suppressed (small number)" : "not available")
                         .append("</text>\n");
                 continue;
             }
@@ -936,7 +941,8 @@ public final class EquityReport {
 
     static String plainValue(PublishedRow r) {
         if (r.value() == null) {
-            return r.suppressed() ? "suppressed" : "not available";
+            return r.secondarySuppressed() ? "withheld (secondary suppression)"
+                    : r.suppressed() ? "suppressed" : "not available";
         }
         if (Measures.isProportion(r.method())) {
             return String.format(Locale.UK, "%.1f %%", 100 * r.value());
@@ -952,7 +958,8 @@ public final class EquityReport {
 
     static String valueText(PublishedRow r) {
         if (r.value() == null) {
-            return r.suppressed() ? "<span class=\"supp\">suppressed</span>" : "&ndash;";
+            return r.secondarySuppressed() ? "<span class=\"supp\">withheld (secondary suppression)</span>"
+                    : r.suppressed() ? "<span class=\"supp\">suppressed</span>" : "&ndash;";
         }
         return esc(plainValue(r));
     }
@@ -1049,7 +1056,9 @@ public final class EquityReport {
             (0 stays 0, 1&ndash;7 shown as <span class="supp">suppressed</span>, others rounded to the nearest 5),
             and a stratum of fewer than 8 people shows nothing but <span class="supp">suppressed</span>; values and
             intervals are computed from the rounded counts, and ratios are shown only where both numerators are at
-            least 10. A suppressed cell is not a zero. Definitions and methods: docs/METRICS.md.</p>
+            least 10. A suppressed cell is not a zero. A stratum shown as <span class="supp">withheld (secondary
+            suppression)</span> is not small itself: it is hidden so that a suppressed stratum cannot be worked out by
+            subtracting the others from the total. Definitions and methods: docs/METRICS.md.</p>
             </section>
             """;
 
