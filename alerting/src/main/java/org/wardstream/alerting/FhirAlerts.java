@@ -1,6 +1,7 @@
 package org.wardstream.alerting;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
@@ -96,7 +97,19 @@ public final class FhirAlerts {
 
     /** One FhirContext per JVM, created on first use (class initialisation is thread-safe). */
     private static final class Holder {
-        static final FhirContext R4 = FhirContext.forR4();
+        static final FhirContext R4 = quiet(FhirContext.forR4());
+
+        /**
+         * HAPI's default parse error handler logs what it finds odd in a resource it reads, quoting the element or
+         * value ("Unknown element 'Jane_Doe_9434765919' found"): a message or request that is not the contract's would
+         * write a name or an NHS number into the log, which holds only pseudonyms. The handler here logs nothing and
+         * still refuses an invalid value (DataFormatException, as the default does); the readers report what they
+         * refuse without its values.
+         */
+        private static FhirContext quiet(FhirContext context) {
+            context.setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(true));
+            return context;
+        }
     }
 
     /** The shared R4 context (expensive to create, thread-safe to use). */

@@ -16,6 +16,7 @@ import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.schema.wire.DecodeException;
 import org.wardstream.triage.store.Database;
+import org.wardstream.triage.store.Pseudonymous;
 import org.wardstream.triage.store.TaskStore;
 
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,8 @@ public final class AlertIngest implements AutoCloseable {
             } catch (WakeupException e) {
                 break;
             } catch (RuntimeException e) {
-                LOG.error("alert ingest: the batch was not stored ({}); retrying from its first offsets", e.getMessage());
+                LOG.error("alert ingest: the batch was not stored ({}); retrying from its first offsets",
+                        Pseudonymous.withoutValues(e.getMessage()));
                 for (TopicPartition tp : batch.partitions()) consumer.seek(tp, batch.records(tp).get(0).offset());
                 if (!pause()) break;
             }
@@ -183,7 +185,7 @@ public final class AlertIngest implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (Database.transientFailure(e)) {
                     LOG.warn("alert ingest: {}-{}@{} not stored for now ({}); storing it again shortly", r.topic(),
-                            r.partition(), r.offset(), e.getMessage());
+                            r.partition(), r.offset(), Pseudonymous.withoutValues(e.getMessage()));
                     return new Progress(fresh, changes, next, false);
                 }
                 try {
@@ -194,11 +196,11 @@ public final class AlertIngest implements AutoCloseable {
                     });
                 } catch (RuntimeException rejectFailed) {
                     LOG.warn("alert ingest: {}-{}@{} could not be stored nor kept as a reject ({}); storing it again"
-                            + " shortly", r.topic(), r.partition(), r.offset(), rejectFailed.getMessage());
+                            + " shortly", r.topic(), r.partition(), r.offset(), Pseudonymous.withoutValues(rejectFailed.getMessage()));
                     return new Progress(fresh, changes, next, false);
                 }
                 LOG.error("alert ingest: {}-{}@{} could not be stored and is kept in ingest_reject: {}", r.topic(),
-                        r.partition(), r.offset(), e.getMessage());
+                        r.partition(), r.offset(), Pseudonymous.withoutValues(e.getMessage()));
             }
             next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         }

@@ -36,8 +36,23 @@ import java.util.List;
  * </ul>
  * Free text the contract defines (descriptions, narrative) is left as written by the alerting code.
  */
-final class Pseudonymous {
+public final class Pseudonymous {
     private Pseudonymous() {
+    }
+
+    /**
+     * A message about a record that could not be read, without the record's values: what a parser quotes ("Invalid
+     * attribute value \"Jane Doe 9434765919\"", "Unrecognized token 'Jane'") becomes {@code "…"} / {@code '…'}, and
+     * any run of 6 or more digits outside quotes {@code #}: a crafted or faulty record can put a name or an NHS number
+     * in any field, and such a message goes to {@code ingest_reject} and the log, which hold only pseudonyms. The
+     * message keeps its shape (which element, which check), so an operator still sees why; the record itself stays
+     * on its topic at the offset given beside it.
+     */
+    public static String withoutValues(String message) {
+        if (message == null) return "";
+        return message.replaceAll("\"[^\"]*\"", "\"…\"")
+                .replaceAll("'[^']*'", "'…'")
+                .replaceAll("\\d{6,}", "#");
     }
 
     /** Drops everything beyond the pseudonym from the Bundle in place; returns how many elements were dropped. */

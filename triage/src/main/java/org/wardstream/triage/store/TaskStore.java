@@ -253,7 +253,8 @@ public final class TaskStore {
             ps.setString(1, topic);
             ps.setInt(2, partition);
             ps.setLong(3, offset);
-            ps.setString(4, reason.length() > 500 ? reason.substring(0, 500) : reason);
+            String safe = Pseudonymous.withoutValues(reason); // never a value of the record (a name, an NHS number)
+            ps.setString(4, safe.length() > 500 ? safe.substring(0, 500) : safe);
             ps.setTimestamp(5, Timestamp.from(now));
             ps.executeUpdate();
         }

@@ -1,0 +1,108 @@
+package org.wardstream.triage.store;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.wardstream.alerting.AlertContext;
+import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.embedded.EmbeddedPostgres;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * A record that is not a readable alert message is kept in {@code ingest_reject} with the reason, and the reason and the
+ * log hold none of its values: a crafted or faulty message can put a name or an NHS number in any field, where HAPI's
+ * parser quoted it into its DataFormatException ("Invalid attribute value \"Jane Doe 9434765919\"", stored as the
+ * reason) and its default error handler logged an unknown element by name at WARN (probe 19b, noticed). Real parts: the
+ * service's {@link TaskStore} on the embedded PostgreSQL, the contract's FHIR context, log4j.
+ */
+class RejectWithoutValuesTest {
+    private static final Instant AT = Instant.parse("2026-03-03T11:00:00Z");
+    private static final String NHS_NUMBER = "9434765919";
+    static EmbeddedPostgres pg;
+    static Database db;
+    static final List<String> logged = new CopyOnWriteArrayList<>();
+    static AbstractAppender appender;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedPostgres.start();
+        db = Database.open(pg.jdbcUrl(), pg.user(), null, 2);
+        appender = new AbstractAppender("reject-values", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                logged.add(event.getLoggerName() + ": " + event.getMessage().getFormattedMessage());
+            }
+        };
+        appender.start();
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        ctx.getConfiguration().getRootLogger().addAppender(appender, null, null);
+        ctx.updateLoggers();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        ctx.getConfiguration().getRootLogger().removeAppender("reject-values");
+        ctx.updateLoggers();
+        db.close();
+        pg.close();
+    }
+
+    /** The contract's message with an unknown element named after the patient and the Task status replaced by them. */
+    private static String hostile() {
+        AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, "ep-v", "p-1", EpisodeType.PAUSE, Severity.URGENT,
+                AT.toEpochMilli(), null, AT.toEpochMilli() + 60_000, null, Map.of(), "wardstream-rr-analyser/2", 3, 0);
+        String json = FhirAlerts.toJson(c, AlertContext.NONE.inProgramme("cardiac-a"));
+        assertThat(json).contains("\"resourceType\":\"Observation\",").contains("\"status\":\"requested\"");
+        return json.replace("\"resourceType\":\"Observation\",",
+                        "\"resourceType\":\"Observation\",\"Jane_Doe_" + NHS_NUMBER + "\":\"x\",")
+                .replace("\"status\":\"requested\"", "\"status\":\"Jane Doe " + NHS_NUMBER + "\"");
+    }
+
+    @Test
+    void anUnreadableMessageIsRejectedWithAReasonAndALogThatHoldNoneOfItsValues() throws Exception {
+        TaskStore store = new TaskStore(db);
+        Throwable thrown = catchThrowable(() -> db.tx(c -> store.ingestAlert(c, hostile(), 0, 7, Instant.now(),
+                new ArrayList<>())));
+        assertThat(thrown).as("an invalid Task status: not a readable Bundle").isInstanceOf(IllegalArgumentException.class);
+        db.tx(c -> {
+            store.reject(c, "alerts", 0, 7, "not an alert Bundle: " + thrown.getMessage(), Instant.now());
+            return null;
+        });
+        String reason = db.tx(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select reason from ingest_reject where topic_offset = 7");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        });
+        assertThat(thrown.getMessage()).as("what the parser said (kept out of the store and the log)").contains(NHS_NUMBER);
+        assertThat(reason).as("the stored reason says why, without the values")
+                .startsWith("not an alert Bundle: ").doesNotContain(NHS_NUMBER).doesNotContain("Jane");
+        assertThat(logged).as("log events while reading it").noneMatch(m -> m.contains(NHS_NUMBER) || m.contains("Jane"));
+    }
+
+    @Test
+    void aReasonKeepsItsShapeWithoutTheValues() {
+        assertThat(Pseudonymous.withoutValues("Invalid attribute value \"Jane Doe 9434765919\": Unknown TaskStatus code"
+                + " 'Jane Doe'; NHS 9434765919 at line 1"))
+                .isEqualTo("Invalid attribute value \"…\": Unknown TaskStatus code '…'; NHS # at line 1");
+    }
+}
