@@ -1,10 +1,5 @@
 package org.wardstream.triage.store;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -40,32 +34,20 @@ class IngestAlertIdsTest {
     private static final String FORGED = "2026-12-07T03:00:00,000Z ERROR AlertIngest - forged by a record";
     static EmbeddedPostgres pg;
     static Database db;
-    static final List<String> logged = new CopyOnWriteArrayList<>();
-    static AbstractAppender appender;
+    static LogCapture log;
+    static List<String> logged;
 
     @BeforeAll
     static void start() throws Exception {
         pg = EmbeddedPostgres.start();
         db = Database.open(pg.jdbcUrl(), pg.user(), null, 2);
-        appender = new AbstractAppender("probe19b", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                logged.add(event.getMessage().getFormattedMessage());
-            }
-        };
-        appender.start();
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getRootLogger().addAppender(appender, null, null);
-        ctx.getConfiguration().getLoggerConfig("org.wardstream.triage").addAppender(appender, null, null);
-        ctx.updateLoggers();
+        log = LogCapture.start("probe19b");
+        logged = log.events();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getRootLogger().removeAppender("probe19b");
-        ctx.getConfiguration().getLoggerConfig("org.wardstream.triage").removeAppender("probe19b");
-        ctx.updateLoggers();
+        log.close();
         db.close();
         pg.close();
     }

@@ -1,10 +1,5 @@
 package org.wardstream.triage.store;
 
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -38,30 +32,20 @@ class RejectWithoutValuesTest {
     private static final String NHS_NUMBER = "9434765919";
     static EmbeddedPostgres pg;
     static Database db;
-    static final List<String> logged = new CopyOnWriteArrayList<>();
-    static AbstractAppender appender;
+    static LogCapture log;
+    static List<String> logged;
 
     @BeforeAll
     static void start() throws Exception {
         pg = EmbeddedPostgres.start();
         db = Database.open(pg.jdbcUrl(), pg.user(), null, 2);
-        appender = new AbstractAppender("reject-values", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                logged.add(event.getLoggerName() + ": " + event.getMessage().getFormattedMessage());
-            }
-        };
-        appender.start();
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getRootLogger().addAppender(appender, null, null);
-        ctx.updateLoggers();
+        log = LogCapture.start("reject-values");
+        logged = log.events();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getRootLogger().removeAppender("reject-values");
-        ctx.updateLoggers();
+        log.close();
         db.close();
         pg.close();
     }
