@@ -85,6 +85,12 @@ public final class WhatIfCommand implements Callable<Integer> {
             + "TriageEvent). Default: the triage-events topic of --bootstrap-servers.")
     Path outcomes;
 
+    @Option(names = "--alerts", description = "The alerts the live job sent for that history (FHIR Bundles, one per "
+            + "line: the alerts.ndjson of demo and replay, or an export of the alerts topic), so that outcomes "
+            + "recorded against alerts of an older detector version are matched by patient, type and overlapping "
+            + "time. Default: the alerts topic of --bootstrap-servers.")
+    Path alerts;
+
     @Option(names = "--kafka-properties", description = "Kafka client settings file (security); secrets stay in "
             + "the file.")
     Path kafkaProperties;
@@ -142,6 +148,11 @@ public final class WhatIfCommand implements Callable<Integer> {
                         + "give the triage-events file, or leave --outcomes out to read the triage-events topic");
             }
         }
+        HistoryTopics.Read fileAlerts = null;
+        if (alerts != null) {
+            Args.readableFile(spec, "--alerts", alerts);
+            fileAlerts = HistoryTopics.alertsFile(alerts, ledger);
+        }
         Rules current;
         Rules candidate;
         try {
@@ -162,7 +173,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         long started = System.nanoTime();
         if (input.bootstrapServers != null) {
             return run(input.bootstrapServers, kafka, current, candidate, fromMs, toMs, started, ledger,
-                    fileOutcomes);
+                    fileOutcomes, fileAlerts);
         }
         Path work = Files.createTempDirectory("wardstream-whatif-");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
@@ -182,20 +193,24 @@ public final class WhatIfCommand implements Callable<Integer> {
             System.err.printf("wardstream whatif: %,d event lines from %d file(s) on a private broker (%.1f s)%n",
                     lines, input.events.size(), (System.nanoTime() - started) / 1e9);
             return run(broker.bootstrapServers(), broker.clientProperties(), current, candidate, fromMs, toMs,
-                    started, ledger, fileOutcomes);
+                    started, ledger, fileOutcomes, fileAlerts);
         } finally {
             EmbeddedRuns.deleteRecursively(work);
         }
     }
 
     private int run(String bootstrap, Properties kafka, Rules current, Rules candidate, Long fromMs, Long toMs,
-                    long started, WhatIfLedger ledger, HistoryTopics.Read fileOutcomes) throws Exception {
+                    long started, WhatIfLedger ledger, HistoryTopics.Read fileOutcomes,
+                    HistoryTopics.Read fileAlerts) throws Exception {
         HistoryTopics.Read enrolled = HistoryTopics.enrolments(bootstrap, kafka, ledger);
         HistoryTopics.Read triaged = fileOutcomes != null ? fileOutcomes
                 : HistoryTopics.outcomes(bootstrap, kafka, ledger);
+        HistoryTopics.Read recorded = fileAlerts != null ? fileAlerts : HistoryTopics.alerts(bootstrap, kafka, ledger);
         String outcomeSource = outcomes != null ? "--outcomes " + outcomes : "triage-events topic of " + bootstrap;
-        System.err.printf("  %,d enrolments, %,d triage events (%,d undecodable skipped)%n", enrolled.used(),
-                triaged.used(), enrolled.undecodable() + triaged.undecodable());
+        String alertSource = alerts != null ? "--alerts " + alerts : "alerts topic of " + bootstrap;
+        System.err.printf("  %,d enrolments, %,d triage events, %,d alert messages (%,d undecodable skipped)%n",
+                enrolled.used(), triaged.used(), recorded.used(),
+                enrolled.undecodable() + triaged.undecodable() + recorded.undecodable());
         if (triaged.used() == 0) {
             System.err.println("wardstream whatif: warning: no triage event read from the " + outcomeSource
                     + (triaged.undecodable() > 0 ? " (" + triaged.undecodable() + " undecodable)" : "")
@@ -277,12 +292,22 @@ public final class WhatIfCommand implements Callable<Integer> {
         triageEvents.put("read", triaged.used());
         triageEvents.put("undecodable", triaged.undecodable());
         json.put("triage_events", triageEvents);
+        Map<String, Object> recordedAlerts = new LinkedHashMap<>();
+        recordedAlerts.put("source", alertSource);
+        recordedAlerts.put("read", recorded.used());
+        recordedAlerts.put("undecodable", recorded.undecodable());
+        json.put("recorded_alerts", recordedAlerts);
         json.put("device_event_records_read", recordsRead);
         json.put("timing", timing);
         WhatIfReport.write(out, json);
         System.err.printf("  %,d result rows; %s -> %s%n", n, out.resolve(WhatIfReport.JSON_FILE),
                 out.resolve(WhatIfReport.HTML_FILE));
         System.err.println(WhatIfReport.summaryLine(json));
+        if (result.outcomeMatching().withoutRecord() > 0) {
+            System.err.println("wardstream whatif: warning: " + result.outcomeMatching().withoutRecord()
+                    + " clinician outcome(s) name an alert that is neither one of this run's (episode id) nor in the "
+                    + alertSource + ": they judge no alert (give the alerts the live job sent for this history)");
+        }
         if (result.readingsAdmitted() == 0) {
             System.err.println("wardstream whatif: warning: no device event of the history was admitted (every one "
                     + "refused by ingest, reasons in the report): the rule sets were not compared");

@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.wardstream.alerting.AlertMessage;
+import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.equity.model.Strata;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.TriageEvent;
@@ -139,20 +141,62 @@ public final class HistoryTopics {
     }
 
     static void triage(TriageEvent t, WhatIfLedger ledger) {
-        ledger.outcome(t.getEpisodeId(), t.getOutcome() == null ? null : t.getOutcome().name(),
-                t.getTime().toEpochMilli());
+        ledger.outcome(t.getEpisodeId(), t.getProgramme(), t.getPatientId(),
+                t.getOutcome() == null ? null : t.getOutcome().name(), t.getTime().toEpochMilli());
+    }
+
+    /**
+     * The alerts the live job sent (the {@code alerts} topic: one FHIR Bundle per alert change), each episode's type
+     * and period into the ledger, so that an outcome recorded against an alert of an older detector version can be
+     * matched by overlap ({@link OutcomeMatching}).
+     */
+    public static Read alerts(String bootstrapServers, Properties extra, WhatIfLedger ledger) {
+        long[] n = new long[2];
+        forEach(bootstrapServers, extra, org.wardstream.contract.Topics.ALERTS, r -> {
+            try {
+                alert(new String(r.value(), StandardCharsets.UTF_8), ledger);
+                n[0]++;
+            } catch (RuntimeException e) {
+                n[1]++;
+            }
+        });
+        return new Read(n[0], n[1]);
+    }
+
+    /** Alerts from a file of FHIR Bundles, one per line (the {@code alerts.ndjson} that demo and replay write). */
+    public static Read alertsFile(Path file, WhatIfLedger ledger) throws IOException {
+        return lines(file, line -> alert(line, ledger));
+    }
+
+    private static void alert(String bundleJson, WhatIfLedger ledger) {
+        AlertMessage m = FhirAlerts.parse(bundleJson);
+        ledger.recordedAlert(m.episodeId(), m.programme(), m.patient(), m.episodeType(), m.start().toEpochMilli(),
+                m.end() == null ? null : m.end().toEpochMilli());
     }
 
     /** Triage events from a replay-format file: {"key": PatientKey, "value": TriageEvent} per line. */
     public static Read outcomesFile(Path file, WhatIfLedger ledger) throws IOException {
         AvroCodec<TriageEvent> codec = AvroCodec.triageEvents();
-        return lines(file, v -> triage(codec.fromJson(v), ledger));
+        return replayLines(file, v -> triage(codec.fromJson(v), ledger));
     }
 
     private interface LineHandler {
-        void accept(String valueJson) throws DecodeException;
+        void accept(String text) throws IOException, DecodeException;
     }
 
+    /** Replay-format lines ({"key": ..., "value": ...}): the value's JSON to {@code handler}. */
+    private static Read replayLines(Path file, LineHandler handler) throws IOException {
+        return lines(file, line -> {
+            JsonNode node = JSON.readTree(line);
+            JsonNode value = node == null ? null : node.get("value");
+            if (value == null || value.isNull()) {
+                throw new IllegalArgumentException("no value");
+            }
+            handler.accept(value.toString());
+        });
+    }
+
+    /** Every non-blank line not starting with {@code #} to {@code handler}: used, or undecodable when it throws. */
     private static Read lines(Path file, LineHandler handler) throws IOException {
         long used = 0;
         long bad = 0;
@@ -163,15 +207,9 @@ public final class HistoryTopics {
                     continue;
                 }
                 try {
-                    JsonNode node = JSON.readTree(line);
-                    JsonNode value = node == null ? null : node.get("value");
-                    if (value == null || value.isNull()) {
-                        bad++;
-                        continue;
-                    }
-                    handler.accept(value.toString());
+                    handler.accept(line);
                     used++;
-                } catch (IOException | DecodeException e) {
+                } catch (IOException | DecodeException | IllegalArgumentException e) {
                     bad++;
                 }
             }

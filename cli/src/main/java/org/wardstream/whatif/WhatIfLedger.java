@@ -72,8 +72,10 @@ public final class WhatIfLedger {
 
     private final Map<RuleSet, Map<String, Alert>> alerts = new EnumMap<>(RuleSet.class);
     private final Map<String, Span> spans = new HashMap<>();
-    private final Map<String, String> outcomes = new HashMap<>();
-    private final Map<String, Long> outcomeTimes = new HashMap<>();
+    /** Per recorded episode id: the outcome kept of its triage events. */
+    private final Map<String, OutcomeMatching.Outcome> outcomes = new HashMap<>();
+    /** Per recorded episode id: the alert as the live job sent it (type, period), to match outcomes by overlap. */
+    private final Map<String, OutcomeMatching.Recorded> recorded = new HashMap<>();
     private final Map<String, Strata> strata = new HashMap<>();
     private final Map<String, Long> refused = new TreeMap<>();
     /** Per rule set and alert (episode id): when it first had each priority (its OPENED, then its escalations). */
@@ -120,23 +122,37 @@ public final class WhatIfLedger {
         refused.merge(reason, 1L, Long::sum);
     }
 
+    /** {@link #outcome(String, String, String, String, long)} without the patient (matched by episode id only). */
+    public void outcome(String episodeId, String outcome, long timeMs) {
+        outcome(episodeId, null, null, outcome, timeMs);
+    }
+
     /**
      * A triage event with a coded outcome: the latest by time wins for its episode, except that an actionable outcome
      * is never replaced by another kind (probe 19a D15); null outcomes are ignored.
      */
-    public void outcome(String episodeId, String outcome, long timeMs) {
+    public void outcome(String episodeId, String programme, String patientId, String outcome, long timeMs) {
         if (outcome == null) {
             return;
         }
-        Long seen = outcomeTimes.get(episodeId);
-        if (seen != null && OutcomeClass.of(outcomes.get(episodeId)) == OutcomeClass.ACTIONABLE
-                && OutcomeClass.of(outcome) != OutcomeClass.ACTIONABLE) {
-            return; // acted on once, it needed action: a later "no action needed" (after a re-opening) does not undo it
+        OutcomeMatching.Outcome seen = outcomes.get(episodeId);
+        if (seen == null || OutcomeMatching.replaces(seen.outcome(), seen.timeMs(), outcome, timeMs)) {
+            outcomes.put(episodeId, new OutcomeMatching.Outcome(episodeId,
+                    programme != null ? programme : seen == null ? null : seen.programme(),
+                    patientId != null ? patientId : seen == null ? null : seen.patientId(), outcome, timeMs));
         }
-        if (seen == null || timeMs >= seen) {
-            outcomes.put(episodeId, outcome);
-            outcomeTimes.put(episodeId, timeMs);
-        }
+    }
+
+    /**
+     * One message of an alert as the live job sent it (the {@code alerts} topic): its episode's type and period, by
+     * which an outcome recorded against it finds this run's alert when the ids differ ({@link OutcomeMatching}).
+     */
+    public void recordedAlert(String episodeId, String programme, String patientId, String type, long startMs,
+                              Long endMs) {
+        recorded.merge(episodeId, new OutcomeMatching.Recorded(programme, patientId, type, startMs, endMs),
+                (a, b) -> new OutcomeMatching.Recorded(a.programme() != null ? a.programme() : b.programme(),
+                        a.patientId(), a.type(), Math.min(a.startMs(), b.startMs()),
+                        a.endMs() == null ? b.endMs() : b.endMs() == null ? a.endMs() : Math.max(a.endMs(), b.endMs())));
     }
 
     /** A patient's strata from the enrolment (the latest wins). */
@@ -176,8 +192,9 @@ public final class WhatIfLedger {
             afterEnd.put(r, late);
         }
         Matching m = Matching.of(in.get(RuleSet.CURRENT), in.get(RuleSet.CANDIDATE), windowEnd);
-        return new WhatIfResult(p, windowStart, windowEnd, new ArrayList<>(spans.values()), in, afterEnd, m,
-                Map.copyOf(outcomes), Map.copyOf(strata), new TreeMap<>(refused), priorities);
+        OutcomeMatching o = OutcomeMatching.of(outcomes.values(), recorded, in.get(RuleSet.CURRENT), windowEnd);
+        return new WhatIfResult(p, windowStart, windowEnd, new ArrayList<>(spans.values()), in, afterEnd, m, o,
+                Map.copyOf(strata), new TreeMap<>(refused), priorities);
     }
 
     static final Comparator<Alert> ORDER = Comparator.comparingLong(Alert::raisedMs).thenComparing(Alert::programme)

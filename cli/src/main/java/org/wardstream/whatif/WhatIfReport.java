@@ -117,7 +117,9 @@ public final class WhatIfReport {
                 + "are the same when patient, programme and type agree and their periods overlap (an open episode "
                 + "runs to the end of the history); unmatched current episodes are lost, unmatched candidate "
                 + "episodes gained. Outcomes are the clinicians' coded outcomes of the current alerts "
-                + "(triage-events); a gained alert was never seen by a clinician and has none. Patient-days: per "
+                + "(triage-events), matched to an alert by its episode id, or, when the id is of another detector "
+                + "version, by programme, patient, type and overlapping period with the alert as recorded (the "
+                + "longest overlap; an actionable outcome wins when several fall on one alert); a gained alert was never seen by a clinician and has none. Patient-days: per "
                 + "patient, UTC calendar days from the first to the last admitted reading. These are counts on this "
                 + "service's own history (in-sample), not a prediction; a rule change tuned on this history should "
                 + "be checked on a later period before it ships. Counts are not suppressed: this page is for the "
@@ -245,6 +247,31 @@ public final class WhatIfReport {
                 .append(" such alerts and ").append(esc(o.get("kept_actionable")))
                 .append(" that needed action; ").append(esc(o.get("current_alerts_with_outcome")))
                 .append(" current alerts have a coded outcome.</p>\n");
+        matching(h, map(j, "outcome_matching"));
+    }
+
+    /**
+     * How the clinicians' outcomes found this run's alerts: by episode id, by patient, type and overlapping time (ids
+     * of an older detector version), or not at all.
+     */
+    private static void matching(StringBuilder h, Map<String, Object> m) {
+        if (m == null) {
+            return;
+        }
+        long none = ((Number) m.get("not_matched")).longValue();
+        long noRecord = ((Number) m.get("not_matched_without_recorded_alert")).longValue();
+        h.append("<p class=\"").append(none > 0 ? "hazard" : "reading").append("\">Clinicians' outcomes: ")
+                .append(esc(m.get("outcomes"))).append(" recorded; ").append(esc(m.get("matched_exactly")))
+                .append(" matched an alert of this run by its episode id, ").append(esc(m.get("matched_by_overlap")))
+                .append(" by patient, programme, alert type and overlapping episode time (recorded under another "
+                        + "detector version, whose episode ids differ), ").append(none).append(" matched no alert");
+        if (noRecord > 0) {
+            h.append(" (").append(noRecord).append(" of them name an alert that is not among the recorded alerts, "
+                    + "so no overlap could be tried: give the alerts the live job sent for this history, "
+                    + "<code>--alerts</code> or the alerts topic)");
+        }
+        h.append(none > 0 ? ". An outcome that matched no alert judges nothing here: an alert it belonged to counts "
+                + "as without outcome, so read its loss as a possible hazard.</p>\n" : ".</p>\n");
     }
 
     private static void alerts(StringBuilder h, Map<String, Object> j) {

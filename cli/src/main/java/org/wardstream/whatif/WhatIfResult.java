@@ -33,14 +33,14 @@ public final class WhatIfResult {
     private final Map<RuleSet, List<Alert>> alerts;
     private final Map<RuleSet, Integer> afterEnd;
     private final Matching matching;
-    private final Map<String, String> outcomes;
+    private final OutcomeMatching outcomes;
     private final Map<String, Strata> strata;
     private final Map<String, Long> refused;
     private final Map<RuleSet, Map<String, Map<String, Long>>> priorities;
 
     WhatIfResult(WhatIfLedger.Parameters parameters, long windowStartMs, long windowEndMs, List<Span> spans,
                  Map<RuleSet, List<Alert>> alerts, Map<RuleSet, Integer> afterEnd, Matching matching,
-                 Map<String, String> outcomes, Map<String, Strata> strata, Map<String, Long> refused,
+                 OutcomeMatching outcomes, Map<String, Strata> strata, Map<String, Long> refused,
                  Map<RuleSet, Map<String, Map<String, Long>>> priorities) {
         this.priorities = priorities;
         this.parameters = parameters;
@@ -57,6 +57,11 @@ public final class WhatIfResult {
 
     public Matching matching() {
         return matching;
+    }
+
+    /** How the clinicians' outcomes were matched to the current alerts. */
+    public OutcomeMatching outcomeMatching() {
+        return outcomes;
     }
 
     public List<Alert> alerts(RuleSet r) {
@@ -79,7 +84,7 @@ public final class WhatIfResult {
     }
 
     public String outcomeOf(Alert a) {
-        return outcomes.get(a.episodeId());
+        return outcomes.byAlert().get(a.episodeId());
     }
 
     Strata strataOf(String programme, String patient) {
@@ -225,6 +230,15 @@ public final class WhatIfResult {
         o.put("current_alerts_with_outcome", alerts.get(RuleSet.CURRENT).stream()
                 .filter(a -> outcomeOf(a) != null).count());
         j.put("outcomes", o);
+        // how the clinicians' outcomes found this run's alerts: by episode id, or (after a detector upgrade changed
+        // the ids) by programme, patient, type and overlapping period (OutcomeMatching)
+        Map<String, Object> om = new LinkedHashMap<>();
+        om.put("outcomes", outcomes.exact() + outcomes.byOverlap() + outcomes.notMatched());
+        om.put("matched_exactly", outcomes.exact());
+        om.put("matched_by_overlap", outcomes.byOverlap());
+        om.put("not_matched", outcomes.notMatched());
+        om.put("not_matched_without_recorded_alert", outcomes.withoutRecord());
+        j.put("outcome_matching", om);
 
         Map<String, Object> later = new LinkedHashMap<>();
         List<Alert> laterActionable = laterActionable();

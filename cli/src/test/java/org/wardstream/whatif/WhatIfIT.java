@@ -189,6 +189,50 @@ class WhatIfIT {
     }
 
     /**
+     * The fixture's outcomes as recorded before an upgrade of the heart-rate detector: every alert id was made with
+     * {@code wardstream-hr-thresholds/3} and the alerts file holds those alerts (10:10:00 to 10:30:30, as the older
+     * version timed them). This run's ids differ; the outcomes still judge the alerts, by patient, type and
+     * overlapping time, and the report counts how they matched (until session 20 the missed actionable alert of w002
+     * was "without outcome").
+     */
+    @Test
+    void outcomesRecordedUnderAnOlderDetectorVersionStillJudgeTheAlerts() throws Exception {
+        String old = "wardstream-hr-thresholds/3";
+        long start = 1772446200000L; // 10:10:00Z
+        StringBuilder outcomes = new StringBuilder();
+        java.util.List<String> bundles = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(FIXTURE.resolve("outcomes.ndjson"))) {
+            String patient = JSON.readTree(line).at("/value/patientId").asText();
+            String oldId = org.wardstream.episodes.EpisodeIds.of("virtual-ward", patient, EpisodeType.TACHYCARDIA, old,
+                    start);
+            outcomes.append(line.replace(episodeId(patient), oldId)).append('\n');
+            for (var kind : new org.wardstream.episodes.AlertChange.Kind[] {
+                    org.wardstream.episodes.AlertChange.Kind.OPENED, org.wardstream.episodes.AlertChange.Kind.CLOSED}) {
+                boolean closed = kind == org.wardstream.episodes.AlertChange.Kind.CLOSED;
+                bundles.add(org.wardstream.alerting.FhirAlerts.toJson(new org.wardstream.episodes.AlertChange(kind,
+                        !closed, oldId, patient, EpisodeType.TACHYCARDIA, org.wardstream.rules.Severity.URGENT, start,
+                        closed ? start + 20 * 60_000L + 30_000L : null, start + 11 * 60_000L, null,
+                        java.util.Map.of("meanRateBpm", 126.0), old, 6, 0)));
+            }
+        }
+        assertThat(outcomes.toString()).doesNotContain(episodeId("w002"));
+        Path outcomesFile = Files.writeString(FIXTURE.resolve("outcomes-hr3.ndjson"), outcomes);
+        Path alertsFile = Files.write(FIXTURE.resolve("alerts-hr3.ndjson"), bundles);
+        Path outDir = FIXTURE.resolve("out-hr3");
+        assertThat(Main.run("whatif", "--rules", candidate("rules-130d", 130).toString(), "--events",
+                FIXTURE.resolve("events.ndjson").toString(), "--enrolments",
+                FIXTURE.resolve("enrolments.ndjson").toString(), "--outcomes", outcomesFile.toString(), "--alerts",
+                alertsFile.toString(), "--out", outDir.toString())).isZero();
+        JsonNode j = JSON.readTree(outDir.resolve(WhatIfReport.JSON_FILE).toFile());
+        assertThat(j.get("outcome_matching")).isEqualTo(json("{'outcomes':4,'matched_exactly':0,"
+                + "'matched_by_overlap':4,'not_matched':0,'not_matched_without_recorded_alert':0}"));
+        assertThat(j.at("/outcomes/missed_actionable").asInt()).isEqualTo(1);
+        assertThat(j.at("/outcomes/missed_actionable_list/0/patient").asText()).isEqualTo("w002");
+        assertThat(j.at("/outcomes/avoided_not_needed").asInt()).isEqualTo(2);
+        assertThat(j.at("/recorded_alerts/read").asInt()).isEqualTo(8);
+    }
+
+    /**
      * Enrolments and device events are read at once: with 20,000 other patients' enrolments ahead of them on the
      * topic, the six patients' enrolments arrive after their readings have all been read. Their readings must still
      * be analysed and counted (they were lost when the enrolments let event time run to its end first).

@@ -63,7 +63,7 @@ class WhatIfLedgerTest {
     void theLatestCodedOutcomeCountsAndLostAlertsAreSplitByWhatCliniciansFound() {
         WhatIfLedger l = new WhatIfLedger();
         l.span("p", "a", T0, T0 + 5 * H, 10);
-        for (String id : List.of("x1", "x2", "x3", "x4", "x5")) {
+        for (String id : List.of("x1", "x2", "x3", "x4", "x5", "x6")) {
             opened(l, RuleSet.CURRENT, id, "a", "pause", T0 + H, T0 + H);
             closed(l, RuleSet.CURRENT, id, T0 + H + 1);
             l.change(RuleSet.CURRENT, "UPDATED", id, "p", "a", "pause", "urgent", T0 + H, -1, T0 + 2 * H, 1);
@@ -72,20 +72,24 @@ class WhatIfLedgerTest {
         l.outcome("x1", "ESCALATED_TO_CLINICIAN", 20); // revised: needed action after all
         l.outcome("x1", null, 30); // an acknowledgement carries no outcome
         l.outcome("x2", "NO_ACTION_NEEDED", 10);
-        l.outcome("x2", "CONTACTED_PATIENT", 5); // older
+        l.outcome("x2", "FALSE_ALARM", 5); // older: the latest wins
+        // an actionable outcome read after a later "no action needed" (topic order is not time order): it needed
+        // action, as when read in time order (probe 19a D15; until session 20 the answer depended on the order read)
+        l.outcome("x6", "NO_ACTION_NEEDED", 10);
+        l.outcome("x6", "CONTACTED_PATIENT", 5);
         l.outcome("x3", "DEVICE_PROBLEM", 10);
         l.outcome("x4", "FALSE_ALARM", 10);
         // x5: no outcome recorded
         Map<String, Object> j = result(l).toJson(Map.of());
         @SuppressWarnings("unchecked")
         Map<String, Object> o = (Map<String, Object>) j.get("outcomes");
-        assertThat(o.get("missed_actionable")).isEqualTo(1);
+        assertThat(o.get("missed_actionable")).isEqualTo(2);
         assertThat(o.get("avoided_not_needed")).isEqualTo(2L);
         assertThat(o.get("avoided_false_alarm")).isEqualTo(1L);
         assertThat(o.get("avoided_no_action_needed")).isEqualTo(1L);
         assertThat(o.get("lost_other_outcome")).isEqualTo(1L);
         assertThat(o.get("lost_without_outcome")).isEqualTo(1L);
-        assertThat(o.get("current_alerts_with_outcome")).isEqualTo(4L);
+        assertThat(o.get("current_alerts_with_outcome")).isEqualTo(5L);
     }
 
     @Test
