@@ -148,6 +148,14 @@ public final class WhatIfCommand implements Callable<Integer> {
                         + "give the triage-events file, or leave --outcomes out to read the triage-events topic");
             }
         }
+        HistoryTopics.Enrolments fileEnrolments = null;
+        if (input.events != null) {
+            // checked before anything runs, as the job will check them: a file enrolling nobody analyses nothing
+            fileEnrolments = HistoryTopics.enrolmentsFile(enrolments, ledger);
+            if (!usable(fileEnrolments, "--enrolments " + enrolments)) {
+                return 2;
+            }
+        }
         HistoryTopics.Read fileAlerts = null;
         if (alerts != null) {
             Args.readableFile(spec, "--alerts", alerts);
@@ -173,7 +181,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         long started = System.nanoTime();
         if (input.bootstrapServers != null) {
             return run(input.bootstrapServers, kafka, current, candidate, fromMs, toMs, started, ledger,
-                    fileOutcomes, fileAlerts);
+                    fileOutcomes, fileAlerts, null);
         }
         Path work = Files.createTempDirectory("wardstream-whatif-");
         try (EmbeddedKafka broker = EmbeddedKafka.start(work.resolve("kafka"))) {
@@ -185,7 +193,9 @@ public final class WhatIfCommand implements Callable<Integer> {
             long lines = 0;
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                     new ByteArraySerializer())) {
-                ReplayFiles.produceEnrolments(enrolments, producer, System.err);
+                // its refused lines were listed above, without their values (the producer's messages quote them)
+                ReplayFiles.produceEnrolments(enrolments, producer,
+                        new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
                 for (Path f : input.events) {
                     lines += ReplayFiles.produceEvents(f, producer, System.err).produced();
                 }
@@ -193,7 +203,7 @@ public final class WhatIfCommand implements Callable<Integer> {
             System.err.printf("wardstream whatif: %,d event lines from %d file(s) on a private broker (%.1f s)%n",
                     lines, input.events.size(), (System.nanoTime() - started) / 1e9);
             return run(broker.bootstrapServers(), broker.clientProperties(), current, candidate, fromMs, toMs,
-                    started, ledger, fileOutcomes, fileAlerts);
+                    started, ledger, fileOutcomes, fileAlerts, fileEnrolments);
         } finally {
             EmbeddedRuns.deleteRecursively(work);
         }
@@ -201,16 +211,24 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     private int run(String bootstrap, Properties kafka, Rules current, Rules candidate, Long fromMs, Long toMs,
                     long started, WhatIfLedger ledger, HistoryTopics.Read fileOutcomes,
-                    HistoryTopics.Read fileAlerts) throws Exception {
-        HistoryTopics.Read enrolled = HistoryTopics.enrolments(bootstrap, kafka, ledger);
+                    HistoryTopics.Read fileAlerts, HistoryTopics.Enrolments fileEnrolments) throws Exception {
+        String enrolmentSource = fileEnrolments != null ? "--enrolments " + enrolments
+                : "enrolments topic of " + bootstrap;
+        HistoryTopics.Enrolments enrolled = fileEnrolments;
+        if (enrolled == null) {
+            enrolled = HistoryTopics.enrolments(bootstrap, kafka, ledger);
+            if (!usable(enrolled, enrolmentSource)) {
+                return 2;
+            }
+        }
         HistoryTopics.Read triaged = fileOutcomes != null ? fileOutcomes
                 : HistoryTopics.outcomes(bootstrap, kafka, ledger);
         HistoryTopics.Read recorded = fileAlerts != null ? fileAlerts : HistoryTopics.alerts(bootstrap, kafka, ledger);
         String outcomeSource = outcomes != null ? "--outcomes " + outcomes : "triage-events topic of " + bootstrap;
         String alertSource = alerts != null ? "--alerts " + alerts : "alerts topic of " + bootstrap;
-        System.err.printf("  %,d enrolments, %,d triage events, %,d alert messages (%,d undecodable skipped)%n",
-                enrolled.used(), triaged.used(), recorded.used(),
-                enrolled.undecodable() + triaged.undecodable() + recorded.undecodable());
+        System.err.printf("  %,d enrolments (%,d refused), %,d triage events, %,d alert messages (%,d undecodable "
+                        + "skipped)%n", enrolled.valid(), enrolled.refusedCount(), triaged.used(), recorded.used(),
+                triaged.undecodable() + recorded.undecodable());
         if (triaged.used() == 0) {
             System.err.println("wardstream whatif: warning: no triage event read from the " + outcomeSource
                     + (triaged.undecodable() > 0 ? " (" + triaged.undecodable() + " undecodable)" : "")
@@ -292,6 +310,14 @@ public final class WhatIfCommand implements Callable<Integer> {
         triageEvents.put("read", triaged.used());
         triageEvents.put("undecodable", triaged.undecodable());
         json.put("triage_events", triageEvents);
+        Map<String, Object> enrolmentsRead = new LinkedHashMap<>();
+        enrolmentsRead.put("source", enrolmentSource);
+        enrolmentsRead.put("valid", enrolled.valid());
+        enrolmentsRead.put("tombstones", enrolled.tombstones());
+        enrolmentsRead.put("refused", enrolled.refusedCount());
+        enrolmentsRead.put("refused_by_reason", new TreeMap<>(enrolled.refusedByReason()));
+        enrolmentsRead.put("refused_records", enrolled.refused().stream().limit(LISTED).toList());
+        json.put("enrolments", enrolmentsRead);
         Map<String, Object> recordedAlerts = new LinkedHashMap<>();
         recordedAlerts.put("source", alertSource);
         recordedAlerts.put("read", recorded.used());
@@ -309,10 +335,41 @@ public final class WhatIfCommand implements Callable<Integer> {
                     + alertSource + ": they judge no alert (give the alerts the live job sent for this history)");
         }
         if (result.readingsAdmitted() == 0) {
-            System.err.println("wardstream whatif: warning: no device event of the history was admitted (every one "
-                    + "refused by ingest, reasons in the report): the rule sets were not compared");
+            System.err.println("wardstream whatif: warning: no device event of the history was admitted ("
+                    + (((Map<?, ?>) json.get("events_refused_by_ingest")).isEmpty()
+                    ? "none was refused by the ingest: no patient of these device events has a valid enrolment in "
+                            + "the " + enrolmentSource + " (" + enrolled.valid() + " valid, for other patients)"
+                    : "every one refused by ingest, reasons in the report") + "): the rule sets were not compared");
         }
         return 0;
+    }
+
+    /** Refused enrolment records listed one by one (on the terminal and in the JSON) before the rest are counted. */
+    static final int LISTED = 20;
+
+    /**
+     * Lists the refused enrolment records (where and why, no value); false, after a clear error, when not one valid
+     * enrolment remains: every device event would wait for an enrolment and nothing would be analysed.
+     */
+    static boolean usable(HistoryTopics.Enrolments e, String source) {
+        if (e.refusedCount() > 0) {
+            System.err.println("wardstream whatif: " + e.refusedCount() + " enrolment record(s) of the " + source
+                    + " refused, as the job would refuse them:");
+            e.refused().stream().limit(LISTED).forEach(r -> System.err.println("  " + r));
+            if (e.refusedCount() > LISTED) {
+                System.err.println("  ... and " + (e.refusedCount() - LISTED) + " more; by reason: "
+                        + new TreeMap<>(e.refusedByReason()));
+            }
+        }
+        if (e.valid() > 0) {
+            return true;
+        }
+        System.err.println("wardstream whatif: the " + source + " hold no valid enrolment (" + e.refusedCount()
+                + " record(s) refused" + (e.refusedCount() > 0 ? ", reasons above" : "") + ", " + e.tombstones()
+                + " tombstone(s)): no device event could be analysed, since the job analyses only enrolled patients' "
+                + "data. Give the enrolments of the programme whose device events these are; nothing was run and no "
+                + "report written");
+        return false;
     }
 
     /** "between A and B", "from A", "before B" or "in the whole retained history". */

@@ -76,10 +76,8 @@ public final class ReplayFiles {
         AvroCodec<Enrolment> values = AvroCodec.enrolments();
         Fed fed = forEachLine(file, (lineNo, line) -> {
             try {
-                JsonNode[] kv = keyAndValue(line);
-                byte[] value = kv[1].isNull() ? null : values.encode(fromJson(values, "value", kv[1]));
-                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, keys.encode(fromJson(keys, "key", kv[0])),
-                        value));
+                byte[][] kv = enrolmentRecord(line, keys, values);
+                producer.send(new ProducerRecord<>(Topics.ENROLMENTS, kv[0], kv[1]));
                 return true;
             } catch (IOException | DecodeException e) {
                 err.printf("  %s line %d: %s (skipped)%n", file.getFileName(), lineNo, firstLine(e));
@@ -88,6 +86,17 @@ public final class ReplayFiles {
         }, false);
         producer.flush();
         return fed;
+    }
+
+    /**
+     * One line of an enrolments file as the record's key and value bytes (the value null for a tombstone), as they
+     * go on the topic.
+     */
+    public static byte[][] enrolmentRecord(String line, AvroCodec<PatientKey> keys, AvroCodec<Enrolment> values)
+            throws IOException, DecodeException {
+        JsonNode[] kv = keyAndValue(line);
+        byte[] value = kv[1].isNull() ? null : values.encode(fromJson(values, "value", kv[1]));
+        return new byte[][] {keys.encode(fromJson(keys, "key", kv[0])), value};
     }
 
     /** Handles one non-blank line; returns whether it was well-formed. */

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import java.util.function.Consumer;
 
@@ -18,7 +20,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.demo.ReplayFiles;
 import org.wardstream.equity.model.Strata;
+import org.wardstream.ingest.EnrolmentValidator;
+import org.wardstream.ingest.EventValidator;
+import org.wardstream.triage.store.Pseudonymous;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.TriageEvent;
 import org.wardstream.schema.wire.AvroCodec;
@@ -103,22 +109,79 @@ public final class HistoryTopics {
         return found == null ? end : found.offset();
     }
 
-    /** The strata of every enrolled patient on the {@code enrolments} topic into the ledger. */
-    public static Read enrolments(String bootstrapServers, Properties extra, WhatIfLedger ledger) {
-        AvroCodec<Enrolment> codec = AvroCodec.enrolments();
-        long[] n = new long[2];
-        forEach(bootstrapServers, extra, org.wardstream.contract.Topics.ENROLMENTS, r -> {
-            if (r.value() == null) {
-                return; // a tombstone: the patient withdrew (their alerts keep the strata last seen, if any)
-            }
+    /**
+     * What a read of the enrolments gave: the valid enrolment records, the tombstones, and each record the job would
+     * refuse, where it was (line, or partition and offset) and why, with no value of it
+     * ({@code Pseudonymous.withoutValues}: a refused record can hold a name or an NHS number in any field).
+     */
+    public record Enrolments(long valid, long tombstones, List<String> refused, Map<String, Long> refusedByReason) {
+        public long refusedCount() {
+            return refused.size();
+        }
+    }
+
+    /** Collects one read's valid enrolments, tombstones and refusals. */
+    private static final class EnrolmentCheck {
+        private final EnrolmentValidator validator = new EnrolmentValidator();
+        private final WhatIfLedger ledger;
+        private long valid;
+        private long tombstones;
+        private final List<String> refused = new ArrayList<>();
+        private final Map<String, Long> byReason = new TreeMap<>();
+
+        EnrolmentCheck(WhatIfLedger ledger) {
+            this.ledger = ledger;
+        }
+
+        /** One record, validated as both jobs validate it ({@link EnrolmentValidator}); valid ones give strata. */
+        void record(String where, byte[] key, byte[] value) {
             try {
-                enrolment(codec.decode(r.value()), ledger);
-                n[0]++;
-            } catch (DecodeException e) {
-                n[1]++;
+                EnrolmentValidator.Valid v = validator.read(key, value);
+                if (v.value() == null) {
+                    tombstones++; // the patient withdrew (their alerts keep the strata last seen, if any)
+                } else {
+                    enrolment(v.value(), ledger);
+                    valid++;
+                }
+            } catch (EventValidator.Rejection e) {
+                refuse(where, e.reason().code(), e.getMessage());
+            }
+        }
+
+        void refuse(String where, String reason, String detail) {
+            String first = detail == null ? "" : detail.lines().findFirst().orElse("").strip();
+            refused.add(where + ": " + reason + (first.isEmpty() ? "" : " (" + Pseudonymous.withoutValues(first) + ")"));
+            byReason.merge(reason, 1L, Long::sum);
+        }
+
+        Enrolments result() {
+            return new Enrolments(valid, tombstones, List.copyOf(refused), Map.copyOf(byReason));
+        }
+    }
+
+    /** The strata of every validly enrolled patient on the {@code enrolments} topic into the ledger. */
+    public static Enrolments enrolments(String bootstrapServers, Properties extra, WhatIfLedger ledger) {
+        EnrolmentCheck check = new EnrolmentCheck(ledger);
+        forEach(bootstrapServers, extra, org.wardstream.contract.Topics.ENROLMENTS,
+                r -> check.record("partition " + r.partition() + " offset " + r.offset(), r.key(), r.value()));
+        return check.result();
+    }
+
+    /** The same from an enrolments file in the replay format (refusals named by line). */
+    public static Enrolments enrolmentsFile(Path file, WhatIfLedger ledger) throws IOException {
+        EnrolmentCheck check = new EnrolmentCheck(ledger);
+        AvroCodec<org.wardstream.schema.PatientKey> keys = AvroCodec.patientKeys();
+        AvroCodec<Enrolment> values = AvroCodec.enrolments();
+        lines(file, (lineNo, line) -> {
+            String where = file.getFileName() + " line " + lineNo;
+            try {
+                byte[][] kv = ReplayFiles.enrolmentRecord(line, keys, values);
+                check.record(where, kv[0], kv[1]);
+            } catch (IOException | DecodeException e) {
+                check.refuse(where, org.wardstream.contract.DeadLetterReason.NOT_DECODABLE.code(), e.getMessage());
             }
         });
-        return new Read(n[0], n[1]);
+        return check.result();
     }
 
     static void enrolment(Enrolment e, WhatIfLedger ledger) {
@@ -165,7 +228,7 @@ public final class HistoryTopics {
 
     /** Alerts from a file of FHIR Bundles, one per line (the {@code alerts.ndjson} that demo and replay write). */
     public static Read alertsFile(Path file, WhatIfLedger ledger) throws IOException {
-        return lines(file, line -> alert(line, ledger));
+        return lines(file, (lineNo, line) -> alert(line, ledger));
     }
 
     private static void alert(String bundleJson, WhatIfLedger ledger) {
@@ -177,22 +240,22 @@ public final class HistoryTopics {
     /** Triage events from a replay-format file: {"key": PatientKey, "value": TriageEvent} per line. */
     public static Read outcomesFile(Path file, WhatIfLedger ledger) throws IOException {
         AvroCodec<TriageEvent> codec = AvroCodec.triageEvents();
-        return replayLines(file, v -> triage(codec.fromJson(v), ledger));
+        return replayLines(file, (lineNo, v) -> triage(codec.fromJson(v), ledger));
     }
 
     private interface LineHandler {
-        void accept(String text) throws IOException, DecodeException;
+        void accept(int lineNo, String text) throws IOException, DecodeException;
     }
 
     /** Replay-format lines ({"key": ..., "value": ...}): the value's JSON to {@code handler}. */
     private static Read replayLines(Path file, LineHandler handler) throws IOException {
-        return lines(file, line -> {
+        return lines(file, (lineNo, line) -> {
             JsonNode node = JSON.readTree(line);
             JsonNode value = node == null ? null : node.get("value");
             if (value == null || value.isNull()) {
                 throw new IllegalArgumentException("no value");
             }
-            handler.accept(value.toString());
+            handler.accept(lineNo, value.toString());
         });
     }
 
@@ -200,14 +263,16 @@ public final class HistoryTopics {
     private static Read lines(Path file, LineHandler handler) throws IOException {
         long used = 0;
         long bad = 0;
+        int lineNo = 0;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
+                lineNo++;
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 try {
-                    handler.accept(line);
+                    handler.accept(lineNo, line);
                     used++;
                 } catch (IOException | DecodeException | IllegalArgumentException e) {
                     bad++;

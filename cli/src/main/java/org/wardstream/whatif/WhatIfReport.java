@@ -100,9 +100,17 @@ public final class WhatIfReport {
                 .append(" device events analysed").append(refusedText(map(j, "events_refused_by_ingest")))
                 .append("</p>\n");
         if (j.get("readings_admitted") instanceof Number n && n.longValue() == 0) {
-            h.append("<p class=\"hazard\"><strong>No device event of this history was analysed</strong> (every one "
-                    + "was refused by the ingest, reasons above): the two rule sets were not compared, and the "
-                    + "zeros below say nothing about the candidate rules.</p>\n");
+            Map<String, Object> refused = map(j, "events_refused_by_ingest");
+            Map<String, Object> en = map(j, "enrolments");
+            h.append("<p class=\"hazard\"><strong>No device event of this history was analysed</strong> (")
+                    .append(refused != null && !refused.isEmpty() ? "every one was refused by the ingest, reasons above"
+                            : "none was refused by the ingest: no patient of these device events has a valid enrolment"
+                            + (en == null ? "" : " in the " + esc(en.get("source")) + " (" + esc(en.get("valid"))
+                            + " valid enrolment(s), all of other patients; " + esc(en.get("refused")) + " refused)")
+                            + ", and the job analyses only enrolled patients' data: give the enrolments of the "
+                            + "programme whose device events these are")
+                    .append("): the two rule sets were not compared, and the zeros below say nothing about the "
+                            + "candidate rules.</p>\n");
         }
         rules(h, map(j, "rule_sets"));
         hazards(h, j);
