@@ -55,9 +55,9 @@ class ClinicianTimeTest {
         String report = EquityReport.render(rows);
         assertThat(report).contains("at " + FIGURE + ":").contains(ClinicianTime.BASIS)
                 .contains("the what-if's workload estimate uses the same figure");
-        // 16.1 alerts per 1,000 monitored days x 100 patients x 0.8 of days monitored x 7 days x 15 min / 60 = 2.3
-        // hours a week
+        // 16.1 alerts per 1,000 enrolled days x 100 patients x 7 days x 15 min / 60 = 2.8 hours a week (a clinical
+        // rate is per enrolled day since probe 19a D8; it was per monitored day, times the 0.8 monitored share)
         assertThat(report).contains(String.format(java.util.Locale.UK, "<td>%.1f</td>",
-                16.1 / 1000 * 100 * 0.8 * 7 * ClinicianTime.MINUTES_PER_ALERT / 60));
+                16.1 / 1000 * 100 * 7 * ClinicianTime.MINUTES_PER_ALERT / 60));
     }
 }

@@ -289,9 +289,11 @@ public final class EquityAggregator {
             v.add(count(PATIENT_DAYS, c.patientDays, total.patientDays, ed));
             v.add(proportion(MONITORED_DAYS, c.monitoredDays, c.activeDays, ed));
             v.add(proportion(DATA_COMPLETENESS, c.dataMinutes, c.enrolledMinutes, ed));
-            v.add(rate(CLINICAL_ALERTS, c.clinicalAlerts, c.monitoredDays, ed));
+            // every clinical alert over the active (enrolled) days it can be opened on, as device-offline: alerts of
+            // unmonitored days over monitored days only made worse monitoring read as more alerts (probe 19a D8)
+            v.add(rate(CLINICAL_ALERTS, c.clinicalAlerts, c.activeDays, ed));
             for (String type : alertTypes) {
-                v.add(rate(ALERTS_PREFIX + type, c.alertsByType.getOrDefault(type, 0L), c.monitoredDays, ed));
+                v.add(rate(ALERTS_PREFIX + type, c.alertsByType.getOrDefault(type, 0L), c.activeDays, ed));
             }
             v.add(rate(TECHNICAL_ALERTS, c.technicalAlerts, c.activeDays, ed));
             v.add(percentile(ALERT_DELAY_MEDIAN_MS, c.delays, 50, "median", ed));

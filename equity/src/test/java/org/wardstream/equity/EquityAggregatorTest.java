@@ -93,17 +93,18 @@ public class EquityAggregatorTest {
         assertThat(completeness.numerator()).isEqualTo(6780);
         assertThat(completeness.denominator()).isEqualTo(7740);
 
-        // clinical alerts 1 + 2 + 1 = 4 over 5 monitored days = 800 per 1,000, exact (count < 10)
+        // clinical alerts 1 + 2 + 1 = 4 over 6 active days = 666.67 per 1,000, exact (count < 10); per active day
+        // since probe 19a D8 (it was per monitored day: 4 / 5, numerator and denominator over different days)
         AggregateRow clinical = row(rows, "all", "all", "clinical_alerts");
         assertThat(clinical.numerator()).isEqualTo(4);
-        assertThat(clinical.denominator()).isEqualTo(5);
-        assertThat(clinical.value()).isCloseTo(800.0, within(1e-9));
+        assertThat(clinical.denominator()).isEqualTo(6);
+        assertThat(clinical.value()).isCloseTo(4000.0 / 6, within(1e-9));
         assertThat(clinical.method()).isEqualTo("exact");
         Interval exact4 = ConfidenceIntervals.exactPoisson(4, 0.95);
-        assertThat(clinical.lower()).isCloseTo(exact4.lower() / 5 * 1000, within(1e-9));
-        assertThat(clinical.upper()).isCloseTo(exact4.upper() / 5 * 1000, within(1e-9));
-        assertThat(row(rows, "all", "all", "alerts_atrial-fibrillation").value()).isCloseTo(400.0, within(1e-9));
-        assertThat(row(rows, "all", "all", "alerts_tachycardia").value()).isCloseTo(400.0, within(1e-9));
+        assertThat(clinical.lower()).isCloseTo(exact4.lower() / 6 * 1000, within(1e-9));
+        assertThat(clinical.upper()).isCloseTo(exact4.upper() / 6 * 1000, within(1e-9));
+        assertThat(row(rows, "all", "all", "alerts_atrial-fibrillation").value()).isCloseTo(2000.0 / 6, within(1e-9));
+        assertThat(row(rows, "all", "all", "alerts_tachycardia").value()).isCloseTo(2000.0 / 6, within(1e-9));
 
         // technical: 1 device-offline over 6 active days
         AggregateRow technical = row(rows, "all", "all", "technical_alerts");
@@ -144,15 +145,16 @@ public class EquityAggregatorTest {
         assertThat(q1.ratioLower()).isLessThan(0.2);
         assertThat(q1.ratioUpper()).isGreaterThan(1.0);
 
-        // clinical rate: quintile 1 = 1 alert / 1 monitored day = 1000; quintile 5 = 3 / 4 = 750
+        // clinical rate per active day: quintile 1 = 1 alert / 2 active days = 500; quintile 5 = 3 / 4 = 750
+        // (per monitored day, before probe 19a D8, quintile 1's unmonitored day made it 1 / 1 = 1000: ratio 4/3)
         AggregateRow r1 = row(rows, "imd_quintile", "1", "clinical_alerts");
-        assertThat(r1.value()).isCloseTo(1000.0, within(1e-9));
+        assertThat(r1.value()).isCloseTo(500.0, within(1e-9));
         assertThat(row(rows, "imd_quintile", "5", "clinical_alerts").value()).isCloseTo(750.0, within(1e-9));
-        assertThat(r1.ratio()).isCloseTo(4.0 / 3, within(1e-12));
-        // exact conditional: 1 of 4 events, Clopper-Pearson (0.00631, 0.80589), times 4 days / 1 day
-        // (scipy.stats.beta.ppf(0.975, 2, 3) = 0.805879; 0.805879 / 0.194121 x 4 = 16.6058)
-        assertThat(r1.ratioUpper()).isCloseTo(16.605763104953702, within(1e-8));
-        assertThat(r1.ratioLower()).isCloseTo(0.02539810122410947, within(1e-10));
+        assertThat(r1.ratio()).isCloseTo(2.0 / 3, within(1e-12));
+        // exact conditional: 1 of 4 events, Clopper-Pearson (0.00631, 0.80589), times 4 days / 2 days
+        // (scipy.stats.beta.ppf(0.975, 2, 3) = 0.805879; 0.805879 / 0.194121 x 2 = 8.3029)
+        assertThat(r1.ratioUpper()).isCloseTo(16.605763104953702 / 2, within(1e-8));
+        assertThat(r1.ratioLower()).isCloseTo(0.02539810122410947 / 2, within(1e-10));
 
         // no ratio for counts or medians
         assertThat(row(rows, "imd_quintile", "1", "enrolled_patients").ratio()).isNull();

@@ -823,7 +823,7 @@ public final class EquityReport {
             case Measures.PATIENT_DAYS -> "Patient-days";
             case Measures.MONITORED_DAYS -> "Monitored days";
             case Measures.DATA_COMPLETENESS -> "Data completeness";
-            case Measures.CLINICAL_ALERTS -> "Clinical alerts per 1,000 monitored days";
+            case Measures.CLINICAL_ALERTS -> "Clinical alerts per 1,000 enrolled days";
             case Measures.TECHNICAL_ALERTS -> "Device-offline alerts per 1,000 enrolled days";
             case Measures.ALERT_DELAY_MEDIAN_MS -> "Event-to-platform delay, median";
             case Measures.ALERT_DELAY_P90_MS -> "Event-to-platform delay, 90th percentile";
@@ -837,7 +837,7 @@ public final class EquityReport {
             case Measures.PACEMAKER_NOT_RECORDED -> "Patients whose pacemaker is not recorded either way";
             default -> measure.startsWith(Measures.ALERTS_PREFIX)
                     ? capitalise(measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '))
-                    + " alerts per 1,000 monitored days"
+                    + " alerts per 1,000 enrolled days"
                     : measure.startsWith(Measures.NEEDED_ACTION_PREFIX)
                     ? capitalise(measure.substring(Measures.NEEDED_ACTION_PREFIX.length()).replace('-', ' '))
                     + " alerts that needed action" : measure;
@@ -848,7 +848,7 @@ public final class EquityReport {
         return switch (measure) {
             case Measures.MONITORED_DAYS -> "monitored days";
             case Measures.DATA_COMPLETENESS -> "complete data";
-            case Measures.CLINICAL_ALERTS -> "clinical alerts per monitored day";
+            case Measures.CLINICAL_ALERTS -> "clinical alerts per enrolled day";
             case Measures.TECHNICAL_ALERTS -> "device-offline alerts per enrolled day";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "alerts acknowledged within target";
             case Measures.NEEDED_ACTION -> "alerts that needed action";
@@ -857,7 +857,7 @@ public final class EquityReport {
             case Measures.PACEMAKER_NOT_RECORDED -> "unrecorded pacemaker status";
             default -> measure.startsWith(Measures.ALERTS_PREFIX)
                     ? measure.substring(Measures.ALERTS_PREFIX.length()).replace('-', ' ')
-                    + " alerts per monitored day" : title(measure).toLowerCase(Locale.UK);
+                    + " alerts per enrolled day" : title(measure).toLowerCase(Locale.UK);
         };
     }
 
@@ -873,7 +873,9 @@ public final class EquityReport {
                     + "minutes (Wilson interval on minutes; minutes of one patient are not independent, so the "
                     + "interval is too narrow).";
             case Measures.CLINICAL_ALERTS -> "Clinical episodes opened (all types except device-offline) per 1,000 "
-                    + "monitored patient-days (exact Poisson interval below 10 alerts, Byar's from 10).";
+                    + "active (enrolled) patient-days, whether or not the day was monitored (exact Poisson interval "
+                    + "below 10 alerts, Byar's from 10). Worse monitoring shows as fewer alerts here, never as more: "
+                    + "read it beside monitored days.";
             case Measures.TECHNICAL_ALERTS -> "Device-offline episodes opened per 1,000 active patient-days "
                     + "(exact Poisson below 10, Byar's from 10).";
             case Measures.ALERT_DELAY_MEDIAN_MS, Measures.ALERT_DELAY_P90_MS -> "Event-to-platform delay: time from "
@@ -903,7 +905,7 @@ public final class EquityReport {
                     + "a pacemaker, as a share of all enrolled patients in the group (Wilson interval): up to this "
                     + "many more may have one.";
             default -> measure.startsWith(Measures.ALERTS_PREFIX) ? "Episodes of this type opened per 1,000 "
-                    + "monitored patient-days (exact Poisson below 10, Byar's from 10)."
+                    + "active (enrolled) patient-days (exact Poisson below 10, Byar's from 10)."
                     : measure.startsWith(Measures.NEEDED_ACTION_PREFIX) ? "Alerts of this type closed with action as "
                     + "a share of those closed (Wilson interval)." : "";
         };

@@ -172,18 +172,16 @@ final class ReportSections {
 
     static void alertBurden(StringBuilder h, List<PublishedRow> rows, String sfx) {
         h.append("<details id=\"alert-burden").append(sfx).append("\"><summary><h2>Alert burden and clinician time")
-                .append("</h2></summary>\n<p class=\"definition\">Alerts per 1,000 patient-days by type (clinical ")
-                .append("types per monitored day, device-offline per enrolled day), and the clinician hours a week ")
+                .append("</h2></summary>\n<p class=\"definition\">Alerts per 1,000 enrolled (active) patient-days ")
+                .append("by type, and the clinician hours a week ")
                 .append("they would need for the current caseload at ").append(ClinicianTime.text(MINUTES_PER_ALERT))
                 .append(" minutes per alert: rate &times; enrolled patients &times; 7 ")
-                .append("&times; minutes / 60, and for a clinical type also &times; the share of enrolled days that ")
-                .append("were monitored (its rate is per monitored day), so that each row's hours match its alerts. ")
+                .append("&times; minutes / 60, so that each row's hours match its alerts. ")
                 .append("For service planning; rounded. ").append(minutesBasis())
                 .append("</p>\n");
         Long patients = all(rows, Measures.ENROLLED_PATIENTS).map(r -> count(r.numeratorCount())).orElse(null);
-        // a clinical rate is per monitored day, the device-offline rate per enrolled day: each is multiplied by the
-        // patient-days of its own base, or the hours of a clinical type would be inflated by 1 / monitored share
-        Double monitoredShare = all(rows, Measures.MONITORED_DAYS).map(PublishedRow::value).orElse(null);
+        // every alert rate is per enrolled (active) day (clinical ones since probe 19a D8; until then per monitored
+        // day, multiplied here by the monitored share so that the hours matched the alerts)
         List<PublishedRow> types = rows.stream().filter(r -> r.dimension().equals("all")
                 && (r.measure().startsWith(Measures.ALERTS_PREFIX) || r.measure().equals(Measures.TECHNICAL_ALERTS)))
                 .sorted(Comparator.comparing(PublishedRow::measure)).toList();
@@ -195,9 +193,8 @@ final class ReportSections {
         for (PublishedRow r : types) {
             String name = r.measure().equals(Measures.TECHNICAL_ALERTS) ? "Device offline"
                     : EquityReport.capitalise(r.measure().substring(Measures.ALERTS_PREFIX.length()).replace('-', ' '));
-            Double share = r.measure().equals(Measures.TECHNICAL_ALERTS) ? Double.valueOf(1) : monitoredShare;
-            Double hours = r.value() == null || patients == null || share == null ? null
-                    : r.value() / 1000 * patients * share * 7 * MINUTES_PER_ALERT / 60;
+            Double hours = r.value() == null || patients == null ? null
+                    : r.value() / 1000 * patients * 7 * MINUTES_PER_ALERT / 60;
             if (hours != null) {
                 total += hours;
             } else {
