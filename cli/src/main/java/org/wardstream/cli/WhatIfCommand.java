@@ -51,7 +51,7 @@ import picocli.CommandLine.Option;
                 + "(a Kafka cluster's retained device-events history, or replay files) through the episode-detection "
                 + "job's own ingest, patient detector, compound patterns and alert lifecycle, on a local Flink "
                 + "MiniCluster in bounded mode. Nothing is written to Kafka.",
-                "Reports alerts per type and per 1,000 patient-days, the episodes gained and lost, which lost alerts "
+                "Reports alerts per type and per 1,000 reading-span days (a patient's UTC days from first to last reading), the episodes gained and lost, which lost alerts "
                         + "clinicians had resolved as needing action (missed: hazards) or as false alarm / no action "
                         + "needed (avoided), the same by IMD quintile, ethnic group, age band and sex, and clinician "
                         + "hours per week. Writes whatif.json and whatif.html to --out.",

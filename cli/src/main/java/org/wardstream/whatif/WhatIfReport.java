@@ -94,8 +94,8 @@ public final class WhatIfReport {
         h.append("<p class=\"meta\">History ").append(esc(w.get("from") == null ? "(start)" : w.get("from")))
                 .append(" to ").append(esc(w.get("to") == null ? "(end)" : w.get("to")))
                 .append(" (").append(esc(w.get("calendar_days"))).append(" calendar day(s)) &middot; ")
-                .append(esc(j.get("patients"))).append(" patients &middot; ").append(esc(j.get("patient_days")))
-                .append(" patient-days &middot; ").append(esc(minutes(j)))
+                .append(esc(j.get("patients"))).append(" patients &middot; ").append(esc(j.get("reading_span_days")))
+                .append(" reading-span days &middot; ").append(esc(minutes(j)))
                 .append(" clinician minutes per alert &middot; ").append(esc(j.get("readings_admitted")))
                 .append(" device events analysed").append(refusedText(map(j, "events_refused_by_ingest")))
                 .append("</p>\n");
@@ -127,8 +127,9 @@ public final class WhatIfReport {
                 + "episodes gained. Outcomes are the clinicians' coded outcomes of the current alerts "
                 + "(triage-events), matched to an alert by its episode id, or, when the id is of another detector "
                 + "version, by programme, patient, type and overlapping period with the alert as recorded (the "
-                + "longest overlap; an actionable outcome wins when several fall on one alert); a gained alert was never seen by a clinician and has none. Patient-days: per "
-                + "patient, UTC calendar days from the first to the last admitted reading. These are counts on this "
+                + "longest overlap; an actionable outcome wins when several fall on one alert); a gained alert was "
+                + "never seen by a clinician and has none. Reading-span days (the rates' base): per patient, UTC "
+                + "calendar days from the first to the last admitted reading. These are counts on this "
                 + "service's own history (in-sample), not a prediction; a rule change tuned on this history should "
                 + "be checked on a later period before it ships. Counts are not suppressed: this page is for the "
                 + "clinical safety officer, not for publication.</p>\n");
@@ -285,20 +286,21 @@ public final class WhatIfReport {
     private static void alerts(StringBuilder h, Map<String, Object> j) {
         Map<String, Object> cur = map(map(j, "alerts"), "current");
         Map<String, Object> cand = map(map(j, "alerts"), "candidate");
-        Map<String, Object> curRate = map(map(j, "alerts_per_1000_patient_days"), "current");
-        Map<String, Object> candRate = map(map(j, "alerts_per_1000_patient_days"), "candidate");
+        Map<String, Object> curRate = map(map(j, "alerts_per_1000_reading_span_days"), "current");
+        Map<String, Object> candRate = map(map(j, "alerts_per_1000_reading_span_days"), "candidate");
         TreeSet<String> types = new TreeSet<>(map(cur, "by_type").keySet());
         types.addAll(map(cand, "by_type").keySet());
-        h.append("<h2>Alerts per 1,000 patient-days</h2>\n");
+        h.append("<h2>Alerts per 1,000 reading-span days</h2>\n<p class=\"definition\">Reading-span days: ")
+                .append(esc(j.get("reading_span_days_definition"))).append(".</p>\n");
         List<String> labels = new ArrayList<>(types);
         List<double[]> values = new ArrayList<>();
         for (String t : types) {
             values.add(new double[] {num(map(curRate, "by_type").get(t)), num(map(candRate, "by_type").get(t))});
         }
-        chart(h, "Alerts per 1,000 patient-days by type, current and candidate rules", labels, values);
+        chart(h, "Alerts per 1,000 reading-span days by type, current and candidate rules", labels, values);
         h.append("<table><caption>Alerts by type</caption><tr><th scope=\"col\">type</th><th scope=\"col\">current"
-                + "</th><th scope=\"col\">candidate</th><th scope=\"col\">current per 1,000 patient-days</th>"
-                + "<th scope=\"col\">candidate per 1,000 patient-days</th></tr>\n");
+                + "</th><th scope=\"col\">candidate</th><th scope=\"col\">current per 1,000 reading-span days</th>"
+                + "<th scope=\"col\">candidate per 1,000 reading-span days</th></tr>\n");
         for (String t : types) {
             h.append("<tr><td>").append(esc(t)).append("</td><td>").append(esc(or0(map(cur, "by_type").get(t))))
                     .append("</td><td>").append(esc(or0(map(cand, "by_type").get(t)))).append("</td><td>")
@@ -357,7 +359,7 @@ public final class WhatIfReport {
 
     private static void strata(StringBuilder h, Map<String, Object> s) {
         h.append("<h2>By stratum</h2>\n<p>Whether the change shifts misses or workload onto one group: missed "
-                + "actionable alerts first, then alerts per 1,000 patient-days.</p>\n");
+                + "actionable alerts first, then alerts per 1,000 reading-span days.</p>\n");
         for (Map.Entry<String, Object> dim : s.entrySet()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> rows = (Map<String, Object>) dim.getValue();
@@ -373,23 +375,23 @@ public final class WhatIfReport {
             List<double[]> values = new ArrayList<>();
             for (String k : labels) {
                 Map<String, Object> r = map(rows, k);
-                values.add(new double[] {num(r.get("current_per_1000_patient_days")),
-                        num(r.get("candidate_per_1000_patient_days"))});
+                values.add(new double[] {num(r.get("current_per_1000_reading_span_days")),
+                        num(r.get("candidate_per_1000_reading_span_days"))});
             }
-            chart(h, "Alerts per 1,000 patient-days by " + title.toLowerCase(Locale.ROOT)
+            chart(h, "Alerts per 1,000 reading-span days by " + title.toLowerCase(Locale.ROOT)
                     + ", current and candidate rules", labels, values);
             h.append("<table><caption>").append(esc(title)).append("</caption><tr><th scope=\"col\">stratum</th>"
                     + "<th scope=\"col\">missed actionable</th><th scope=\"col\">avoided not needed</th>"
-                    + "<th scope=\"col\">patients</th><th scope=\"col\">patient-days</th><th scope=\"col\">current "
+                    + "<th scope=\"col\">patients</th><th scope=\"col\">reading-span days</th><th scope=\"col\">current "
                     + "alerts</th><th scope=\"col\">candidate alerts</th><th scope=\"col\">current per 1,000</th>"
                     + "<th scope=\"col\">candidate per 1,000</th><th scope=\"col\">gained</th><th scope=\"col\">"
                     + "lost</th></tr>\n");
             for (String k : labels) {
                 Map<String, Object> r = map(rows, k);
                 h.append("<tr><td>").append(esc(k)).append("</td>");
-                for (String f : List.of("missed_actionable", "avoided_not_needed", "patients", "patient_days",
-                        "current_alerts", "candidate_alerts", "current_per_1000_patient_days",
-                        "candidate_per_1000_patient_days", "gained", "lost")) {
+                for (String f : List.of("missed_actionable", "avoided_not_needed", "patients", "reading_span_days",
+                        "current_alerts", "candidate_alerts", "current_per_1000_reading_span_days",
+                        "candidate_per_1000_reading_span_days", "gained", "lost")) {
                     h.append("<td>").append(esc(or0(r.get(f)))).append("</td>");
                 }
                 h.append("</tr>\n");

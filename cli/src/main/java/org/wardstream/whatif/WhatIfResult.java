@@ -17,7 +17,7 @@ import org.wardstream.whatif.WhatIfLedger.RuleSet;
 import org.wardstream.whatif.WhatIfLedger.Span;
 
 /**
- * The numbers of one what-if (plain Java): alerts per type and per 1,000 patient-days for each rule set, the
+ * The numbers of one what-if (plain Java): alerts per type and per 1,000 reading-span days for each rule set, the
  * episodes gained and lost, what the lost ones' clinician outcomes were (missed actionable alerts first: each is a
  * hazard), the same by stratum, and clinician hours per week. {@link #toJson} is the report's JSON; the HTML page
  * is rendered from it.
@@ -68,7 +68,13 @@ public final class WhatIfResult {
         return alerts.get(r);
     }
 
-    public long patientDays() {
+    /**
+     * Reading-span days: per patient, the UTC calendar days from their first to their last admitted reading, both
+     * counted (gaps included, enrolment not considered), summed. Not the equity report's patient-days or its rate
+     * base (local days of an ACTIVE enrolment): hence its own name (until session 20 "patient-days", the equity
+     * report's word for another count).
+     */
+    public long readingSpanDays() {
         return spans.stream().mapToLong(Span::days).sum();
     }
 
@@ -184,13 +190,14 @@ public final class WhatIfResult {
         window.put("requested_to", parameters.toMs() == null ? null : iso(parameters.toMs()));
         j.put("window", window);
         j.put("patients", spans.size());
-        j.put("patient_days", patientDays());
+        j.put("reading_span_days", readingSpanDays());
+        j.put("reading_span_days_definition", READING_SPAN_DEFINITION);
         j.put("readings_admitted", readingsAdmitted());
         j.put("events_refused_by_ingest", refused); // by reason; duplicates are dropped without a record
         j.put("minutes_per_alert", parameters.minutesPerAlert());
         j.put("minutes_per_alert_basis", minutesBasis(parameters.minutesPerAlert()));
 
-        long pd = patientDays();
+        long pd = readingSpanDays();
         Map<String, Object> counts = new LinkedHashMap<>();
         Map<String, Object> rates = new LinkedHashMap<>();
         Map<String, Object> hours = new LinkedHashMap<>();
@@ -209,7 +216,7 @@ public final class WhatIfResult {
             hours.put(name(r), hoursPerWeek(alerts.get(r).size()));
         }
         j.put("alerts", counts);
-        j.put("alerts_per_1000_patient_days", rates);
+        j.put("alerts_per_1000_reading_span_days", rates);
         j.put("clinician_hours_per_week", hours);
         Map<String, Object> late = new LinkedHashMap<>();
         afterEnd.forEach((r, n) -> late.put(name(r), n));
@@ -276,7 +283,7 @@ public final class WhatIfResult {
 
     private Map<String, Object> byStratum(String dim) {
         Map<String, long[]> n = new TreeMap<>();
-        // 0 patients, 1 patient-days, 2 current, 3 candidate, 4 gained, 5 lost, 6 missed actionable, 7 avoided
+        // 0 patients, 1 reading-span days, 2 current, 3 candidate, 4 gained, 5 lost, 6 missed actionable, 7 avoided
         Function<String, long[]> slot = s -> n.computeIfAbsent(s, x -> new long[8]);
         for (Span s : spans) {
             long[] v = slot.apply(stratum(strataOf(s.programme(), s.patientId()), dim));
@@ -306,13 +313,13 @@ public final class WhatIfResult {
         n.forEach((s, v) -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("patients", v[0]);
-            row.put("patient_days", v[1]);
+            row.put("reading_span_days", v[1]);
             row.put("missed_actionable", v[6]);
             row.put("avoided_not_needed", v[7]);
             row.put("current_alerts", v[2]);
             row.put("candidate_alerts", v[3]);
-            row.put("current_per_1000_patient_days", per1000(v[2], v[1]));
-            row.put("candidate_per_1000_patient_days", per1000(v[3], v[1]));
+            row.put("current_per_1000_reading_span_days", per1000(v[2], v[1]));
+            row.put("candidate_per_1000_reading_span_days", per1000(v[3], v[1]));
             row.put("gained", v[4]);
             row.put("lost", v[5]);
             out.put(s, row);
@@ -356,9 +363,15 @@ public final class WhatIfResult {
         return m;
     }
 
-    /** Alerts per 1,000 patient-days, to 0.01; null without patient-days. */
-    static Double per1000(long alerts, long patientDays) {
-        return patientDays == 0 ? null : Math.round(alerts * 1000.0 / patientDays * 100) / 100.0;
+    /** What the what-if's rates are per, in words (the JSON and the page say it). */
+    public static final String READING_SPAN_DEFINITION = "per patient, the UTC calendar days from the first to the "
+            + "last admitted reading, both counted (gaps included, enrolment not considered); alerts of every type, "
+            + "device-offline included. Not the equity report's alert rates, which count clinical alerts (device-offline "
+            + "apart) per 1,000 days of an active enrolment in the patient's time zone: do not compare the two";
+
+    /** Alerts per 1,000 reading-span days, to 0.01; null without any. */
+    static Double per1000(long alerts, long days) {
+        return days == 0 ? null : Math.round(alerts * org.wardstream.equity.Measures.RATE_MULTIPLIER / days * 100) / 100.0;
     }
 
     /**

@@ -32,8 +32,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * and that raise time). Rates: w001 125 (FALSE_ALARM), w002 126 (CONTACTED_PATIENT), w003 140 (ESCALATED_TO_CLINICIAN),
  * w004 115 (no alert at 120), w005 124 (NO_ACTION_NEEDED), w006 70. Current (120): w001, w002, w003, w005 = 4.
  * At 130 only w003 (kept): lost w001 (false alarm avoided), w002 (actionable: MISSED), w005 (no action needed
- * avoided). At 110 all four kept and w004 gained. Each patient has one calendar day: 6 patient-days; per 1,000
- * patient-days 4 -> 666.67, 1 -> 166.67, 5 -> 833.33; at 10 min per alert over 1 day: 4 alerts = 4 * 10 / 60 * 7 =
+ * avoided). At 110 all four kept and w004 gained. Each patient has one calendar day: 6 reading-span days; per 1,000
+ * reading-span days 4 -> 666.67, 1 -> 166.67, 5 -> 833.33; at 10 min per alert over 1 day: 4 alerts = 4 * 10 / 60 * 7 =
  * 4.67 h a week, 1 = 1.17, 5 = 5.83. Strata (enrolments): w001 IMD decile 1 (quintile 1) White male 65-74; w002
  * decile 2 (q1) Asian female 75-84; w003 decile 9 (q5) White female 65-74; w004 decile 5 (q3) Black male 45-64;
  * w005 decile 10 (q5) White male 65-74; w006 decile not recorded, ethnicity Z (not stated), female 85+.
@@ -105,10 +105,10 @@ class WhatIfIT {
     }
 
     static String stratum(int patients, int current, int candidate, int gained, int lost, int missed, int avoided) {
-        return "{'patients':" + patients + ",'patient_days':" + patients + ",'missed_actionable':" + missed
+        return "{'patients':" + patients + ",'reading_span_days':" + patients + ",'missed_actionable':" + missed
                 + ",'avoided_not_needed':" + avoided + ",'current_alerts':" + current + ",'candidate_alerts':"
-                + candidate + ",'current_per_1000_patient_days':" + rate(current, patients)
-                + ",'candidate_per_1000_patient_days':" + rate(candidate, patients) + ",'gained':" + gained
+                + candidate + ",'current_per_1000_reading_span_days':" + rate(current, patients)
+                + ",'candidate_per_1000_reading_span_days':" + rate(candidate, patients) + ",'gained':" + gained
                 + ",'lost':" + lost + "}";
     }
 
@@ -124,7 +124,7 @@ class WhatIfIT {
         assertThat(j.at("/rule_sets/candidate/versions/tachycardia").asInt()).isEqualTo(7);
         assertThat(j.at("/rule_sets/changed_rules")).isEqualTo(json("['tachycardia']"));
         assertThat(j.get("patients").asInt()).isEqualTo(6);
-        assertThat(j.get("patient_days").asInt()).isEqualTo(6);
+        assertThat(j.get("reading_span_days").asInt()).isEqualTo(6);
         assertThat(j.get("readings_admitted").asInt()).as("every fixture line is admitted").isEqualTo(294);
         assertThat(j.get("device_event_records_read").asInt()).as("the progress counter saw every record")
                 .isEqualTo(294);
@@ -132,7 +132,7 @@ class WhatIfIT {
         assertThat(j.at("/window/calendar_days").asInt()).isEqualTo(1);
         assertThat(j.get("alerts")).isEqualTo(json("{'current':{'total':4,'by_type':{'tachycardia':4}},"
                 + "'candidate':{'total':1,'by_type':{'tachycardia':1}}}"));
-        assertThat(j.get("alerts_per_1000_patient_days")).isEqualTo(json("{'current':{'total':666.67,"
+        assertThat(j.get("alerts_per_1000_reading_span_days")).isEqualTo(json("{'current':{'total':666.67,"
                 + "'by_type':{'tachycardia':666.67}},'candidate':{'total':166.67,'by_type':{'tachycardia':166.67}}}"));
         assertThat(j.get("clinician_hours_per_week")).isEqualTo(json("{'current':4.67,'candidate':1.17}"));
 
@@ -157,8 +157,8 @@ class WhatIfIT {
 
         String html = Files.readString(FIXTURE.resolve("out-130").resolve(WhatIfReport.HTML_FILE));
         assertThat(html.indexOf("w002")).as("the missed actionable alert is listed before anything else")
-                .isLessThan(html.indexOf("Alerts per 1,000 patient-days")).isPositive();
-        assertThat(html).contains("role=\"img\" aria-label=\"Alerts per 1,000 patient-days by type");
+                .isLessThan(html.indexOf("Alerts per 1,000 reading-span days")).isPositive();
+        assertThat(html).contains("role=\"img\" aria-label=\"Alerts per 1,000 reading-span days by type");
     }
 
     @Test
@@ -167,7 +167,7 @@ class WhatIfIT {
 
         assertThat(j.get("alerts")).isEqualTo(json("{'current':{'total':4,'by_type':{'tachycardia':4}},"
                 + "'candidate':{'total':5,'by_type':{'tachycardia':5}}}"));
-        assertThat(j.get("alerts_per_1000_patient_days")).isEqualTo(json("{'current':{'total':666.67,"
+        assertThat(j.get("alerts_per_1000_reading_span_days")).isEqualTo(json("{'current':{'total':666.67,"
                 + "'by_type':{'tachycardia':666.67}},'candidate':{'total':833.33,'by_type':{'tachycardia':833.33}}}"));
         assertThat(j.get("clinician_hours_per_week")).isEqualTo(json("{'current':4.67,'candidate':5.83}"));
         assertThat(j.get("outcomes")).isEqualTo(json("{'missed_actionable':0,'missed_actionable_list':[],"
@@ -201,11 +201,15 @@ class WhatIfIT {
         long start = 1772446200000L; // 10:10:00Z
         StringBuilder outcomes = new StringBuilder();
         java.util.List<String> bundles = new java.util.ArrayList<>();
+        java.util.Set<String> alerted = new java.util.HashSet<>();
         for (String line : Files.readAllLines(FIXTURE.resolve("outcomes.ndjson"))) {
             String patient = JSON.readTree(line).at("/value/patientId").asText();
             String oldId = org.wardstream.episodes.EpisodeIds.of("virtual-ward", patient, EpisodeType.TACHYCARDIA, old,
                     start);
             outcomes.append(line.replace(episodeId(patient), oldId)).append('\n');
+            if (!alerted.add(patient)) {
+                continue; // an acknowledgement and a closure per alert: its two messages once
+            }
             for (var kind : new org.wardstream.episodes.AlertChange.Kind[] {
                     org.wardstream.episodes.AlertChange.Kind.OPENED, org.wardstream.episodes.AlertChange.Kind.CLOSED}) {
                 boolean closed = kind == org.wardstream.episodes.AlertChange.Kind.CLOSED;

@@ -104,7 +104,7 @@ class WhatIfLedgerTest {
         WhatIfResult r = result(l);
         Map<String, Object> set = Map.of("origin", "classpath", "versions", Map.of("tachycardia", 4));
         Map<String, Object> j = r.toJson(Map.of("current", set, "candidate", set, "changed_rules", List.of()));
-        assertThat(r.patientDays()).isEqualTo(3);
+        assertThat(r.readingSpanDays()).isEqualTo(3);
         assertThat(j.get("readings_admitted")).isEqualTo(20L);
         assertThat(j.get("events_refused_by_ingest")).isEqualTo(Map.of());
         assertThat(r.windowDays()).isEqualTo(2);
@@ -113,8 +113,8 @@ class WhatIfLedgerTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Map<String, Object>>> s = (Map<String, Map<String, Map<String, Object>>>) j.get("by_stratum");
         assertThat(s.get("imd_quintile").keySet()).containsExactly("1", "unknown");
-        assertThat(s.get("imd_quintile").get("1").get("patient_days")).isEqualTo(2L);
-        assertThat(s.get("imd_quintile").get("1").get("current_per_1000_patient_days")).isEqualTo(500.0);
+        assertThat(s.get("imd_quintile").get("1").get("reading_span_days")).isEqualTo(2L);
+        assertThat(s.get("imd_quintile").get("1").get("current_per_1000_reading_span_days")).isEqualTo(500.0);
         assertThat(s.get("sex").get("unknown").get("lost")).isEqualTo(1L);
         // 2 alerts * 6 min / 60 * 7 days / 2 calendar days
         assertThat(((Map<?, ?>) j.get("clinician_hours_per_week")).get("current")).isEqualTo(0.7);
