@@ -43,9 +43,12 @@ public final class EquityStateSerializers {
      * with none (the routine target, the single 4-hour target they were counted with). Format 5: + per episode
      * (last: episode id -> first acknowledgement's time and delay, and the later records that raised its priority),
      * so that an alert is counted at the highest priority it reached by its first acknowledgement; formats 1-4 read
-     * with none (an alert acknowledged before is left as it was judged).
+     * with none (an alert acknowledged before is left as it was judged). Format 6: + the strata each day was lived in
+     * when an enrolment update after its end changed them (last: epoch day -> the six fields of
+     * {@link PatientEquity#STRATA_FIELDS}, nullable; probe 19a D9); formats 1-5 read with none (such days re-emit
+     * with the current strata, as they were counted).
      */
-    static final byte PATIENT_EQUITY_FORMAT = 5;
+    static final byte PATIENT_EQUITY_FORMAT = 6;
     /** Format 2: + pacemaker, as {@link #PATIENT_EQUITY_FORMAT}. */
     static final byte PATIENT_DAY_FORMAT = 2;
     /** Format 1 still: its patient-day carries its own format byte. */
@@ -118,10 +121,20 @@ public final class EquityStateSerializers {
                 out.writeUTF(raise.getValue());
             }
         }
+        // format 6: the strata of days lived before an enrolment update changed them, by day
+        TreeMap<Long, String[]> lived = new TreeMap<>();
+        p.days.forEach((day, d) -> {
+            if (d.livedStrata != null) lived.put(day, d.livedStrata);
+        });
+        out.writeInt(lived.size());
+        for (Map.Entry<Long, String[]> e : lived.entrySet()) {
+            out.writeLong(e.getKey());
+            for (String field : e.getValue()) writeString(out, field);
+        }
     }
 
     static PatientEquity readPatientEquity(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, (byte) 3, (byte) 4,
+        byte v = CompactBytes.expectVersion(in, "PatientEquity", (byte) 1, (byte) 2, (byte) 3, (byte) 4, (byte) 5,
                 PATIENT_EQUITY_FORMAT);
         PatientEquity p = new PatientEquity();
         p.programme = readString(in);
@@ -186,6 +199,16 @@ public final class EquityStateSerializers {
                     r.ackDelay = ackDelay;
                     r.raisedPriority = raised;
                 }
+            }
+        }
+        if (v >= 6) { // formats 1-5: no day kept strata of its own
+            int lived = in.readInt();
+            for (int i = 0; i < lived; i++) {
+                long day = in.readLong();
+                String[] s = new String[PatientEquity.STRATA_FIELDS.size()];
+                for (int k = 0; k < s.length; k++) s[k] = readString(in);
+                PatientEquity.DayLedger d = p.days.get(day);
+                if (d != null) d.livedStrata = s;
             }
         }
         return p;

@@ -111,6 +111,12 @@ public class PatientEquity {
         public transient HashMap<String, Integer> closed = new HashMap<>();
         public transient HashMap<String, Integer> closedWithAction = new HashMap<>();
         public transient ArrayList<Long> ackDelays = new ArrayList<>();
+        /**
+         * The strata the patient had on this day, kept when an enrolment update after the day ended changes them:
+         * {@link #STRATA_FIELDS} in order, null when the current ones apply (probe 19a D9). Not the pacemaker record,
+         * which a later record completes for the days before it (METRICS 3a). Transient to Kryo only, as above.
+         */
+        public transient String[] livedStrata;
         public boolean emitted;
         public boolean dirty;
         /** Revision of the last emission, -1 before the first. */
@@ -210,6 +216,16 @@ public class PatientEquity {
             return Outcome.IGNORED;
         }
         boolean first = programme == null;
+        if (!first) {
+            // the update applies from its own time: a day that had ended by then keeps the strata it was lived in
+            // (a move to another area is not a re-count of the days before it; probe 19a D9)
+            String[] before = strataNow();
+            for (DayLedger d : days.values()) {
+                if (d.livedStrata == null && d.end <= e.updatedAt) {
+                    d.livedStrata = before;
+                }
+            }
+        }
         boolean wasActive = isActiveNow();
         List<long[]> periods = periods(); // before the fields change: state from before the periods derives them
         programme = e.programme;
@@ -266,6 +282,15 @@ public class PatientEquity {
             }
         }
         return Outcome.IGNORED;
+    }
+
+    /** The order of {@link DayLedger#livedStrata}. */
+    static final List<String> STRATA_FIELDS = List.of("imdQuintile", "imdEdition", "ethnicGroup", "ageBand", "sex",
+            "icb");
+
+    /** The current strata, as {@link #STRATA_FIELDS}. */
+    String[] strataNow() {
+        return new String[] {imdQuintile, imdEdition, ethnicGroup, ageBand, sex, icb};
     }
 
     private boolean endedStatus() {
@@ -682,13 +707,14 @@ public class PatientEquity {
         r.epochDay = d.epochDay;
         r.dayEnd = d.end;
         r.timeZone = zone.getId();
-        r.imdQuintile = imdQuintile;
-        r.imdEdition = imdEdition;
-        r.ethnicGroup = ethnicGroup;
-        r.ageBand = ageBand;
-        r.sex = sex;
-        r.icb = icb;
-        r.pacemaker = pacemaker;
+        String[] s = d.livedStrata != null ? d.livedStrata : strataNow(); // the strata of the day, not of today
+        r.imdQuintile = s[0];
+        r.imdEdition = s[1];
+        r.ethnicGroup = s[2];
+        r.ageBand = s[3];
+        r.sex = s[4];
+        r.icb = s[5];
+        r.pacemaker = pacemaker; // as last recorded: a record added later completes the days before it
         r.dayMinutes = d.dayMinutes();
         r.enrolledMinutes = enrolled;
         r.dataMinutes = Math.min(enrolled, dataMinutesWhileEnrolled(d));

@@ -92,7 +92,7 @@ class EquityStateSerializersTest {
         p.episodes.values().forEach(e -> e.priority = null); // and format 4's priorities (none: 4 bytes)
         withoutFormat5(p); // and format 5's acknowledgements and priority raises (none: 4 bytes)
         PatientEquity fromFormat1 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 1, 4 + 4 + 4 + 2)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 6, 1, 4 + 4 + 4 + 2 + 4)));
         assertThat(fromFormat1.pacemaker).isNull();
         assertThat(fromFormat1).usingRecursiveComparison().ignoringFields("pacemaker").isEqualTo(p);
         PatientDayRecord r = filled(PatientDayRecord.class);
@@ -128,7 +128,7 @@ class EquityStateSerializersTest {
         p.episodes.values().forEach(e -> e.priority = null); // format 4's priorities (none: 4 bytes)
         withoutFormat5(p); // format 5's (none: 4 bytes)
         PatientEquity fromFormat2 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 2, 4 + 4 + 4)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 6, 2, 4 + 4 + 4 + 4)));
         assertThat(fromFormat2).usingRecursiveComparison().isEqualTo(p);
         assertThat(fromFormat2.periods()).containsExactly(new long[] {20_000, 20_010, 1});
         assertThat(fromFormat2.covers(20_010)).isTrue();
@@ -149,7 +149,7 @@ class EquityStateSerializersTest {
         p.episodes.values().forEach(e -> e.priority = null);
         withoutFormat5(p);
         PatientEquity fromFormat3 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 3, 4 + 4)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 6, 3, 4 + 4 + 4)));
         assertThat(fromFormat3).usingRecursiveComparison().isEqualTo(p);
     }
 
@@ -164,7 +164,7 @@ class EquityStateSerializersTest {
         assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p)).usingRecursiveComparison().isEqualTo(p);
         withoutFormat5(p);
         PatientEquity fromFormat4 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
-                older(EquityStateSerializers.PATIENT_EQUITY, p, 5, 4, 4)));
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 6, 4, 4 + 4)));
         assertThat(fromFormat4).usingRecursiveComparison().isEqualTo(p);
         assertThat(fromFormat4.episodes.values()).allSatisfy(e -> {
             assertThat(e.acknowledgedAt).isEqualTo(Long.MIN_VALUE);
@@ -174,11 +174,32 @@ class EquityStateSerializersTest {
 
     /** No format-5 data: what formats 1-4 read as (each episode: no acknowledgement time, no priority raise). */
     private static void withoutFormat5(PatientEquity p) {
+        withoutFormat6(p);
         p.episodes.values().forEach(e -> {
             e.acknowledgedAt = Long.MIN_VALUE;
             e.ackDelay = Long.MIN_VALUE;
             e.raisedPriority = new TreeMap<>();
         });
+    }
+
+    /** No format-6 data: what formats 1-5 read as (no day keeps strata of its own). */
+    private static void withoutFormat6(PatientEquity p) {
+        p.days.values().forEach(d -> d.livedStrata = null);
+    }
+
+    /**
+     * Format 5 (before the strata a day was lived in, probe 19a D9) reads with none: such a day re-emits with the
+     * current strata, as format 5's job counted it; the current format keeps each day's, nulls included.
+     */
+    @Test
+    void format5ReadsDaysWithoutStrataOfTheirOwnAndTheCurrentFormatKeepsThem() throws Exception {
+        PatientEquity p = filled(PatientEquity.class);
+        assertThat(p.days.values()).allSatisfy(d -> assertThat(d.livedStrata).contains((String) null).hasSize(6));
+        assertThat(roundTrip(EquityStateSerializers.PATIENT_EQUITY, p)).usingRecursiveComparison().isEqualTo(p);
+        withoutFormat6(p);
+        PatientEquity fromFormat5 = EquityStateSerializers.PATIENT_EQUITY.deserialize(new DataInputDeserializer(
+                older(EquityStateSerializers.PATIENT_EQUITY, p, 6, 5, 4)));
+        assertThat(fromFormat5).usingRecursiveComparison().isEqualTo(p);
     }
 
     @Test
@@ -227,6 +248,7 @@ class EquityStateSerializersTest {
         if (t == boolean.class) return true;
         if (t == Boolean.class) return Boolean.TRUE;
         if (t == long[].class) return new long[] {n, -n, Long.MAX_VALUE};
+        if (t == String[].class) return new String[] {name + "-" + n, null, "b", "c", "d", "e"};
         if (t == PatientDayRecord.class || t == PatientEquity.DayLedger.class || t == PatientEquity.EpisodeRef.class) {
             return filled(t);
         }
