@@ -129,7 +129,9 @@ public final class WhatIfLedger {
 
     /**
      * A triage event with a coded outcome: the latest by time wins for its episode, except that an actionable outcome
-     * is never replaced by another kind (probe 19a D15); null outcomes are ignored.
+     * is never replaced by another kind (probe 19a D15) and replaces one of another kind whenever it was recorded,
+     * so the order the events are read in does not matter ({@link OutcomeMatching#replaces}); null outcomes are
+     * ignored. The programme and patient (null: not known) let it be matched by overlap ({@link OutcomeMatching}).
      */
     public void outcome(String episodeId, String programme, String patientId, String outcome, long timeMs) {
         if (outcome == null) {
