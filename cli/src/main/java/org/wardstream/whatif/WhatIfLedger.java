@@ -153,8 +153,15 @@ public final class WhatIfLedger {
                               Long endMs) {
         recorded.merge(episodeId, new OutcomeMatching.Recorded(programme, patientId, type, startMs, endMs),
                 (a, b) -> new OutcomeMatching.Recorded(a.programme() != null ? a.programme() : b.programme(),
-                        a.patientId(), a.type(), Math.min(a.startMs(), b.startMs()),
-                        a.endMs() == null ? b.endMs() : b.endMs() == null ? a.endMs() : Math.max(a.endMs(), b.endMs())));
+                        a.patientId(), a.type(), Math.min(a.startMs(), b.startMs()), later(a.endMs(), b.endMs())));
+    }
+
+    /** The later of two ends, either of them null (not closed in that message). */
+    private static Long later(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Long.valueOf(Math.max(a, b));
     }
 
     /** A patient's strata from the enrolment (the latest wins). */

@@ -39,11 +39,14 @@ class WhatIfOutcomesAcrossDetectorVersionsTest {
     final List<String> bundles = new ArrayList<>();
     final WhatIfLedger ledger = new WhatIfLedger();
 
-    /** An alert the live job sent under the old detector version (OPENED and CLOSED); returns its id. */
+    /** An alert the live job sent under the old detector version (OPENED, UPDATED, CLOSED); returns its id. */
     String recorded(String patient, EpisodeType type, long start, long end) {
         String id = EpisodeIds.of(P, patient, type, OLD, start);
         bundles.add(FhirAlerts.toJson(new AlertChange(AlertChange.Kind.OPENED, true, id, patient, type,
                 Severity.URGENT, start, null, start + MIN, null, Map.of("meanRateBpm", 130.0), OLD, 6, 0)));
+        // a second message while it is open (neither has an end: two open messages merged, which threw before)
+        bundles.add(FhirAlerts.toJson(new AlertChange(AlertChange.Kind.UPDATED, false, id, patient, type,
+                Severity.URGENT, start, null, start + 2 * MIN, null, Map.of("meanRateBpm", 131.0), OLD, 6, 0)));
         bundles.add(FhirAlerts.toJson(new AlertChange(AlertChange.Kind.CLOSED, false, id, patient, type,
                 Severity.URGENT, start, end, end, null, Map.of("meanRateBpm", 130.0), OLD, 6, 0)));
         return id;
