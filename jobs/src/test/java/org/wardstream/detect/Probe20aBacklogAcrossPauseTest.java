@@ -77,6 +77,29 @@ class Probe20aBacklogAcrossPauseTest {
                 .extracting(a -> a.kind).contains("OPENED");
     }
 
+    /**
+     * The reverse: monitoring paused at minute 30 (admitted); the watch, worn in hospital without its phone, buffers
+     * AF from minute 60 to 100; monitoring resumes at minute 150 (home) and the watch uploads its buffer at minute 155.
+     * TRIAGE.md: "nothing is alerted while paused, neither device-offline nor a clinical alert (the watch worn in
+     * hospital)".
+     */
+    @Test
+    void afRecordedWhilePausedButUploadedAfterMonitoringResumedIsNotAlerted() throws Exception {
+        for (long m = 0; m < 30; m++) {
+            send(m, T0 + (m + 1) * MIN + 2000, false);
+        }
+        status("PAUSED", 30);
+        status("ACTIVE", 150);
+        for (long m = 30; m < 155; m++) {
+            send(m, T0 + 155 * MIN + (m - 30) * 2_000, m >= 60 && m < 100);
+        }
+        for (long m = 155; m < 200; m++) {
+            send(m, T0 + (m + 1) * MIN + 2000, false);
+        }
+        chain.watermark(T0 + 400 * MIN);
+        assertThat(af()).as("AF recorded in hospital while monitoring was paused (minutes 60-100)").isEmpty();
+    }
+
     @Test
     void control_afInABacklogUploadedWhileMonitoredIsAlerted() throws Exception {
         for (long m = 0; m < 30; m++) {
