@@ -1,0 +1,84 @@
+package org.wardstream.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.wardstream.ingest.DeviceReading;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.rules.Rules;
+
+/**
+ * Probe 20a: readings the detector holds to put a backlog in device-time order, when the patient's enrolment is
+ * erased (a tombstone: withdrawn) before the hold is released. JOBS.md: every record leaves as processed,
+ * dead-lettered or duplicate, and readings of an ended enrolment that reach the detector after the tombstone are
+ * dead-lettered {@code unknown-patient} (the dead-letter topic is kept for repairs). Through the job's detection
+ * operators ({@link DetectionChain}).
+ */
+class Probe20aHeldBacklogAtUnenrolmentTest {
+    static final String P = "p020a03";
+    static final long T0 = DischargeReenrolTest.T0;
+    static final long MIN = 60_000L;
+    DetectionChain chain;
+    long newest = Long.MIN_VALUE;
+    final Random random = new Random(22);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        chain = new DetectionChain(Rules.loadClasspath());
+        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        chain.close();
+    }
+
+    void send(long m, long receivedMs) throws Exception {
+        DeviceReading b = Probe20aLiveBeforeBacklogTest.minute(random, m, receivedMs, false);
+        b.patientId = P;
+        chain.send(b);
+        newest = Math.max(newest, b.time);
+        chain.watermark(newest - 5 * MIN);
+    }
+
+    /** Live to minute 30; the buffer of minutes 30-90 uploaded from minute 95, 20 of its minutes before the tombstone. */
+    int backlogThenTombstone(boolean tombstone) throws Exception {
+        for (long m = 0; m < 30; m++) {
+            send(m, T0 + (m + 1) * MIN + 2000);
+        }
+        int sentBeforeTombstone = 0;
+        for (long m = 30; m < 50; m++) {
+            send(m, T0 + 95 * MIN + (m - 30) * 2_000);
+            sentBeforeTombstone++;
+        }
+        if (tombstone) {
+            chain.enrol(new EnrolmentUpdate(P, null), T0 + 96 * MIN); // withdrawn: the enrolment erased
+        }
+        for (long m = 50; m < 90; m++) {
+            send(m, T0 + 95 * MIN + (m - 30) * 2_000); // published after the tombstone: wait for a re-enrolment
+        }
+        chain.processingTime(Long.MAX_VALUE / 2); // the enrolment grace passes
+        chain.watermark(T0 + 300 * MIN);
+        return sentBeforeTombstone;
+    }
+
+    @Test
+    void readingsHeldInABacklogWhenTheEnrolmentIsErasedAreDeadLettered() throws Exception {
+        int before = backlogThenTombstone(true);
+        long readingsAfter = 40;
+        assertThat(chain.detectorDeadLetters())
+                .as("the %s backlog readings received before the tombstone (held for ordering) and the %s after it",
+                        before, readingsAfter)
+                .hasSize((int) (before + readingsAfter));
+    }
+
+    @Test
+    void control_readingsAfterTheTombstoneAreDeadLettered() throws Exception {
+        backlogThenTombstone(true);
+        assertThat(chain.detectorDeadLetters()).extracting(d -> d.reason).contains("unknown-patient");
+    }
+}
