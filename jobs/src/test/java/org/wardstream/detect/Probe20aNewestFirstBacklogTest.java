@@ -1,0 +1,88 @@
+package org.wardstream.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.wardstream.ingest.DeviceReading;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.rules.Rules;
+
+/**
+ * Probe 20a: a phone app that syncs a device's buffer newest first (the latest minutes matter most to its own
+ * screen), without a "reconnected" message. One device; live to minute 30, then buffered to minute 150 with AF from
+ * minute 60 to 100; the buffer uploaded at minute 150, newest minute first. Through the job's detection operators
+ * ({@link DetectionChain}); the watermark follows the newest device time less 5 min, as the job's.
+ */
+class Probe20aNewestFirstBacklogTest {
+    static final String P = "p020a05";
+    static final long T0 = DischargeReenrolTest.T0;
+    static final long MIN = 60_000L;
+    DetectionChain chain;
+    long newest = Long.MIN_VALUE;
+    final Random random = new Random(23);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        chain = new DetectionChain(Rules.loadClasspath());
+        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        chain.close();
+    }
+
+    void send(long m, long receivedMs, boolean af) throws Exception {
+        DeviceReading b = Probe20aLiveBeforeBacklogTest.minute(random, m, receivedMs, af);
+        b.patientId = P;
+        chain.send(b);
+        newest = Math.max(newest, b.time);
+        chain.watermark(newest - 5 * MIN);
+    }
+
+    List<String> af() {
+        return chain.alerts("atrial-fibrillation").stream().map(a -> a.kind + " "
+                + (a.episodeStartMs - T0) / MIN + "min-" + (a.episodeEndMs < 0 ? "" : (a.episodeEndMs - T0) / MIN + "min")
+                + (a.reason == null ? "" : " (" + a.reason + ")")).toList();
+    }
+
+    void newestFirst(long everyMs) throws Exception {
+        for (long m = 0; m < 30; m++) {
+            send(m, T0 + (m + 1) * MIN + 2000, false);
+        }
+        long upload = T0 + 150 * MIN;
+        for (long m = 149; m >= 30; m--) {
+            send(m, upload + (149 - m) * everyMs, m >= 60 && m < 100);
+        }
+        for (long m = 150; m < 200; m++) {
+            send(m, T0 + (m + 1) * MIN + 2000 + 120 * everyMs, false);
+        }
+        chain.watermark(T0 + 400 * MIN);
+    }
+
+    @Test
+    void control_aBufferSyncedNewestFirstWithinTheHoldIsAlerted() throws Exception {
+        newestFirst(1_000); // 120 minutes in 2 min
+        assertThat(af()).as("dead letters %s", chain.detectorDeadLetters().size())
+                .filteredOn(a -> a.startsWith("OPENED")).hasSize(1);
+    }
+
+    /**
+     * Before: synced over 10 min, two AF alerts for the one episode (OPENED at 89, then OPENED at 60, closed "no data
+     * for 1 h 5 min; AF not found again when the data resumed"), 4 minutes dead-lettered; over 40 min, three AF
+     * alerts (94, 74, 60), each escalated to urgent, two closed "a device clock set back, or a late upload", 24
+     * minutes dead-lettered.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {5_000, 20_000}) // 120 minutes in 10 or 40 min
+    void afInABufferSyncedNewestFirstIsOneAlert(long everyMs) throws Exception {
+        newestFirst(everyMs);
+        assertThat(af()).as("one AF episode (minutes 60-100) in a buffer synced newest first; detector dead letters: %s",
+                chain.detectorDeadLetters().size()).filteredOn(a -> a.startsWith("OPENED")).hasSize(1);
+    }
+}
