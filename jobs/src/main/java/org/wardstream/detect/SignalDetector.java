@@ -3,6 +3,7 @@ package org.wardstream.detect;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,10 +21,14 @@ import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EnrolmentWait;
+import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
+import org.wardstream.rules.RejectedOverride;
 import org.wardstream.rules.Rules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
@@ -35,6 +40,7 @@ import org.wardstream.rules.Rules;
  */
 public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, PatternCue> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SignalDetector.class);
     /**
      * Side output, for the DLQ: readings not analysed in order ({@code out-of-order}), repeating readings already
      * analysed ({@code already-analysed}) or unenrolled ({@code unknown-patient}).
@@ -63,6 +69,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient ProfileRules<PatientDetector> detectors;
     private transient DetectorOutput.Counters counters;
     private transient DetectorRefusals refusals;
+    private transient Counter overridesRejected;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
         this.rules = rules;
@@ -81,6 +88,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         counters = DetectorOutput.Counters.of(ctx.getMetricGroup());
         refusals = new DetectorRefusals(ctx.getMetricGroup());
+        overridesRejected = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OVERRIDES_REJECTED);
     }
 
     @Override
@@ -123,6 +131,9 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         } else {
             PatientProfile before = profile.value();
             profile.update(update.profile);
+            if (before == null || !before.rulesKey().equals(update.profile.rulesKey())) {
+                reportRefusedOverrides(ctx.getCurrentKey(), update.profile);
+            }
             boolean changed = before != null && before.alerting() != update.profile.alerting();
             if (changed || before == null && update.profile.alerting()) {
                 DetectorState s = state.load();
@@ -142,6 +153,22 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
                 save(s, detector, ctx);
             }
             waitingForEnrolment.enrolled(ctx.timerService(), r -> analyse(r, update.profile, ctx, out));
+        }
+    }
+
+    /**
+     * The patient's threshold overrides that the rules refuse (a misspelt parameter, a value outside its range): the
+     * rule's own value applies, so the clinician who set it must be told (probe 20a D5: they were ignored silently).
+     * Logged once per enrolment record that sets them, with the patient key (programme and pseudonym) and a
+     * description that carries no free text of the enrolment ({@link RejectedOverride#describe}), and counted.
+     */
+    private void reportRefusedOverrides(String key, PatientProfile p) {
+        if (p.thresholdOverrides == null || p.thresholdOverrides.isEmpty()) {
+            return;
+        }
+        for (RejectedOverride r : rules.forPatient(p.thresholdOverrides).rejected()) {
+            overridesRejected.inc();
+            LOG.warn("Threshold override refused for patient {}: {}; the rule's own value applies", key, r.describe());
         }
     }
 

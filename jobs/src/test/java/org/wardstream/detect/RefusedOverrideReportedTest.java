@@ -21,12 +21,13 @@ import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
 
 /**
- * Probe 20a: a per-patient threshold the rules refuse (a misspelt parameter, a value outside its range). TRIAGE.md:
- * "an invalid override is ignored and counted, never fatal". The clinical lead who lowered this heart-failure
- * patient's tachycardia threshold to 100/min relies on it; the patient is monitored on the default 120/min. Through
- * the job's detection operators ({@link DetectionChain}), with the job's log captured.
+ * A per-patient threshold the rules refuse (a misspelt parameter, a value outside its range) is reported: the clinical
+ * lead who lowered this heart-failure patient's tachycardia threshold to 100/min relies on it, and the patient is
+ * monitored on the default 120/min. Probe 20a D5: the job ignored it silently (no log line, no count) although
+ * TRIAGE.md said "ignored and counted". Through the job's detection operators ({@link DetectionChain}), with the
+ * job's log captured.
  */
-class Probe20aRefusedOverrideTest {
+class RefusedOverrideReportedTest {
     static final String P = "p020a04";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
@@ -96,7 +97,18 @@ class Probe20aRefusedOverrideTest {
     void aRefusedOverrideIsReportedSomewhereAnOperatorLooks() throws Exception {
         List<String> alerts = tachycardiaAt110(Map.of("tachycardia.rateBPM", 100.0)); // a typo in the parameter's name
         assertThat(alerts).as("monitored on the default 120/min: 110/min at rest for 40 min is not alerted").isEmpty();
+        // the harness keys by pseudonym; the job's key is programme|pseudonym
         assertThat(logged).as("the job's log (INFO and above) while the patient's refused override was in use")
-                .anyMatch(line -> line.contains("tachycardia.rateBPM"));
+                .filteredOn(line -> line.contains("tachycardia.rateBPM")).singleElement().asString()
+                .startsWith("WARN Threshold override refused for patient " + P + ": tachycardia.rateBPM: "
+                        + "unknown parameter 'rateBPM' for tachycardia");
+    }
+
+    @Test
+    void anOverrideOutsideItsRangeIsReportedWithoutTheEnrolmentsFreeText() throws Exception {
+        tachycardiaAt110(Map.of("tachycardia.rateBpm", 9434765919.0, "Jane Doe 9434765919", 1.0));
+        assertThat(logged).filteredOn(line -> line.contains("Threshold override refused")).hasSize(2)
+                .anySatisfy(line -> assertThat(line).contains("tachycardia.rateBpm: must be between"))
+                .noneMatch(line -> line.contains("9434765919") || line.contains("Jane"));
     }
 }
