@@ -123,6 +123,12 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     @Override
     public void processElement2(EnrolmentUpdate update, Context ctx, Collector<PatternCue> out) throws Exception {
         if (update.isTombstone()) {
+            // readings held to put a backlog in order belonged to the ended enrolment: dead letters, as those that
+            // arrive after the tombstone (probe 20a D4: they vanished with the state, counted processed)
+            for (DeviceReading r : state.takeHeldReadings()) {
+                refusals.refuse(r, DeadLetterReason.UNKNOWN_PATIENT, "held to analyse a backlog in device-time order "
+                        + "when the patient's enrolment was erased (tombstone): not analysed", ctx);
+            }
             profile.clear();
             state.clear();
             clearAlertingStart(ctx);

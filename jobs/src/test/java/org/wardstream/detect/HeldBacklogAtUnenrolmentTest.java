@@ -12,13 +12,14 @@ import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
- * Probe 20a: readings the detector holds to put a backlog in device-time order, when the patient's enrolment is
- * erased (a tombstone: withdrawn) before the hold is released. JOBS.md: every record leaves as processed,
+ * Readings the detector holds to put a backlog in device-time order, when the patient's enrolment is erased (a
+ * tombstone: withdrawn) before the hold is released, are dead-lettered {@code unknown-patient} (probe 20a D4: they
+ * vanished with the patient's state, neither analysed nor dead-lettered, though counted processed). JOBS.md: every record leaves as processed,
  * dead-lettered or duplicate, and readings of an ended enrolment that reach the detector after the tombstone are
  * dead-lettered {@code unknown-patient} (the dead-letter topic is kept for repairs). Through the job's detection
  * operators ({@link DetectionChain}).
  */
-class Probe20aHeldBacklogAtUnenrolmentTest {
+class HeldBacklogAtUnenrolmentTest {
     static final String P = "p020a03";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
@@ -38,8 +39,7 @@ class Probe20aHeldBacklogAtUnenrolmentTest {
     }
 
     void send(long m, long receivedMs) throws Exception {
-        DeviceReading b = Probe20aLiveBeforeBacklogTest.minute(random, m, receivedMs, false);
-        b.patientId = P;
+        DeviceReading b = RrMinutes.minute(random, P, T0, m, receivedMs, false);
         chain.send(b);
         newest = Math.max(newest, b.time);
         chain.watermark(newest - 5 * MIN);
@@ -73,7 +73,10 @@ class Probe20aHeldBacklogAtUnenrolmentTest {
         assertThat(chain.detectorDeadLetters())
                 .as("the %s backlog readings received before the tombstone (held for ordering) and the %s after it",
                         before, readingsAfter)
-                .hasSize((int) (before + readingsAfter));
+                .hasSize((int) (before + readingsAfter))
+                .allSatisfy(d -> assertThat(d.reason).isEqualTo("unknown-patient"));
+        assertThat(chain.detectorDeadLetters()).filteredOn(d -> d.detail.startsWith("held to analyse a backlog"))
+                .hasSize(before);
     }
 
     @Test
