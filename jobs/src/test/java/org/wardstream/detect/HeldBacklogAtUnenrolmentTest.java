@@ -2,14 +2,11 @@ package org.wardstream.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.rules.Rules;
 
 /**
  * Readings the detector holds to put a backlog in device-time order, when the patient's enrolment is erased (a
@@ -23,26 +20,22 @@ class HeldBacklogAtUnenrolmentTest {
     static final String P = "p020a03";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
+    RrMinutes patient;
     DetectionChain chain;
-    long newest = Long.MIN_VALUE;
-    final Random random = new Random(22);
 
     @BeforeEach
     void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+        patient = new RrMinutes(P, T0, 22);
+        chain = patient.chain;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        chain.close();
+        patient.close();
     }
 
     void send(long m, long receivedMs) throws Exception {
-        DeviceReading b = RrMinutes.minute(random, P, T0, m, receivedMs, false);
-        chain.send(b);
-        newest = Math.max(newest, b.time);
-        chain.watermark(newest - 5 * MIN);
+        patient.send(m, receivedMs, false);
     }
 
     /** Live to minute 30; the buffer of minutes 30-90 uploaded from minute 95, 20 of its minutes before the tombstone. */

@@ -5,13 +5,42 @@ import java.util.List;
 import java.util.Random;
 
 import org.wardstream.ingest.DeviceReading;
+import org.wardstream.ingest.EnrolmentUpdate;
+import org.wardstream.rules.Rules;
 
-/** Test helper: a strap's minute of RR intervals as the detection operators receive it. */
-final class RrMinutes {
-    static final long MIN = 60_000L;
+/**
+ * Test helper: a strap's minute of RR intervals as the detection operators receive it, and one ACTIVE patient's
+ * {@link DetectionChain} whose watermark follows the newest device time sent less 5 min, as the job's.
+ */
+final class RrMinutes implements AutoCloseable {
+    final DetectionChain chain;
+    final String patient;
+    final long t0;
+    final Random random;
+    private long newest = Long.MIN_VALUE;
 
-    private RrMinutes() {
+    /** Patient {@code patient} enrolled ACTIVE (record time a minute before {@code t0}) in a new chain. */
+    RrMinutes(String patient, long t0, long seed) throws Exception {
+        this.patient = patient;
+        this.t0 = t0;
+        this.random = new Random(seed);
+        chain = new DetectionChain(Rules.loadClasspath());
+        chain.enrol(new EnrolmentUpdate(patient, DischargeReenrolTest.profile("ACTIVE")), t0 - MIN);
     }
+
+    /** Sends minute {@code m} of sinus or AF received at {@code receivedMs}; the watermark follows. */
+    void send(long m, long receivedMs, boolean af) throws Exception {
+        DeviceReading b = minute(random, patient, t0, m, receivedMs, af);
+        chain.send(b);
+        newest = Math.max(newest, b.time);
+        chain.watermark(newest - 5 * MIN);
+    }
+
+    @Override
+    public void close() throws Exception {
+        chain.close();
+    }
+    static final long MIN = 60_000L;
 
     /**
      * Minute {@code m} after {@code t0} of patient {@code patient}'s beats, received at {@code receivedMs}: sinus

@@ -3,46 +3,38 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.rules.Rules;
 
 /**
- * Probe 20a: a phone app that syncs a device's buffer newest first (the latest minutes matter most to its own
- * screen), without a "reconnected" message. One device; live to minute 30, then buffered to minute 150 with AF from
+ * A phone app that syncs a device's buffer newest first (the latest minutes matter most to its own screen), without
+ * a "reconnected" message: the hold that puts the backlog in order is extended while its older part keeps arriving
+ * ({@code ArrivalOrder}, at most 30 min), so one episode is one alert (probe 20a D6). One device; live to minute 30, then buffered to minute 150 with AF from
  * minute 60 to 100; the buffer uploaded at minute 150, newest minute first. Through the job's detection operators
  * ({@link DetectionChain}); the watermark follows the newest device time less 5 min, as the job's.
  */
-class Probe20aNewestFirstBacklogTest {
+class NewestFirstBacklogTest {
     static final String P = "p020a05";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
+    RrMinutes patient;
     DetectionChain chain;
-    long newest = Long.MIN_VALUE;
-    final Random random = new Random(23);
 
     @BeforeEach
     void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+        patient = new RrMinutes(P, T0, 23);
+        chain = patient.chain;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        chain.close();
+        patient.close();
     }
 
     void send(long m, long receivedMs, boolean af) throws Exception {
-        DeviceReading b = Probe20aLiveBeforeBacklogTest.minute(random, m, receivedMs, af);
-        b.patientId = P;
-        chain.send(b);
-        newest = Math.max(newest, b.time);
-        chain.watermark(newest - 5 * MIN);
+        patient.send(m, receivedMs, af);
     }
 
     List<String> af() {
@@ -73,7 +65,7 @@ class Probe20aNewestFirstBacklogTest {
     }
 
     /**
-     * Before: synced over 10 min, two AF alerts for the one episode (OPENED at 89, then OPENED at 60, closed "no data
+     * Before the fix: synced over 10 min, two AF alerts for the one episode (OPENED at 89, then OPENED at 60, closed "no data
      * for 1 h 5 min; AF not found again when the data resumed"), 4 minutes dead-lettered; over 40 min, three AF
      * alerts (94, 74, 60), each escalated to urgent, two closed "a device clock set back, or a late upload", 24
      * minutes dead-lettered.
@@ -84,5 +76,9 @@ class Probe20aNewestFirstBacklogTest {
         newestFirst(everyMs);
         assertThat(af()).as("one AF episode (minutes 60-100) in a buffer synced newest first; detector dead letters: %s",
                 chain.detectorDeadLetters().size()).filteredOn(a -> a.startsWith("OPENED")).hasSize(1);
+        assertThat(af()).last().asString().as("closed when the AF ended").startsWith("CLOSED 60min-");
+        if (everyMs == 5_000) { // within the 30-min extended hold: the whole buffer is analysed in order
+            assertThat(chain.detectorDeadLetters()).isEmpty();
+        }
     }
 }
