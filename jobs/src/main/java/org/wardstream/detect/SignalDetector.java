@@ -70,6 +70,10 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient DetectorOutput.Counters counters;
     private transient DetectorRefusals refusals;
     private transient Counter overridesRejected;
+    /** When the patient's alerting last stopped (paused, discharged, withdrawn) and when it resumed after that. */
+    private transient ValueState<Long> alertingStoppedAt;
+    private transient ValueState<Long> alertingResumedAt;
+    private transient Counter recordedWhileNotMonitored;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
         this.rules = rules;
@@ -89,6 +93,10 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         counters = DetectorOutput.Counters.of(ctx.getMetricGroup());
         refusals = new DetectorRefusals(ctx.getMetricGroup());
         overridesRejected = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OVERRIDES_REJECTED);
+        alertingStoppedAt = ctx.getState(new ValueStateDescriptor<>("detector-alerting-stopped-at", Types.LONG));
+        alertingResumedAt = ctx.getState(new ValueStateDescriptor<>("detector-alerting-resumed-at", Types.LONG));
+        recordedWhileNotMonitored = IngestMetrics.counter(ctx.getMetricGroup(),
+                IngestMetrics.RECORDED_WHILE_NOT_MONITORED);
     }
 
     @Override
@@ -100,6 +108,10 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     private void analyse(DeviceReading r, PatientProfile p, Context ctx, Collector<PatternCue> out) throws Exception {
+        if (recordedWhileNotMonitored(r, p)) {
+            recordedWhileNotMonitored.inc();
+            return;
+        }
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(p);
@@ -120,6 +132,29 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         save(s, detector, ctx);
     }
 
+    /**
+     * Whether {@code r}, arriving while the patient's alerts are on, was recorded (device time) between the last time
+     * they stopped and the time they resumed: a buffer of the pause (the watch worn in hospital) uploaded at home. It
+     * is not analysed: TRIAGE.md, "nothing is alerted while paused, ... nor a clinical alert (the watch worn in
+     * hospital)" (probe 20a D3: its AF raised an alert dated inside the pause). Readings recorded before the pause
+     * began are analysed as before; only the latest pause is remembered.
+     */
+    private boolean recordedWhileNotMonitored(DeviceReading r, PatientProfile p) throws Exception {
+        if (p == null || !p.alerting()) {
+            return false;
+        }
+        Long stopped = alertingStoppedAt.value();
+        Long resumed = alertingResumedAt.value();
+        return stopped != null && resumed != null && r.time >= stopped && r.time < resumed;
+    }
+
+    /** The enrolment record's time, else the job's event time, else null (not known yet). */
+    private static Long recordTime(Context ctx) {
+        Long recordMs = ctx.timestamp();
+        long eventTime = ctx.timerService().currentWatermark();
+        return recordMs != null ? Long.valueOf(recordMs) : eventTime == Long.MIN_VALUE ? null : Long.valueOf(eventTime);
+    }
+
     @Override
     public void processElement2(EnrolmentUpdate update, Context ctx, Collector<PatternCue> out) throws Exception {
         if (update.isTombstone()) {
@@ -132,6 +167,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             profile.clear();
             state.clear();
             clearAlertingStart(ctx);
+            alertingStoppedAt.clear();
+            alertingResumedAt.clear();
             timer.delete(ctx.timerService());
             waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
@@ -153,8 +190,24 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
                 }
                 if (update.profile.alerting()) {
                     startAlerting(s, detector, ctx); // a device silent from now on raises device-offline
+                    if (changed) { // resumed: a buffer of the pause uploaded from now on is not analysed
+                        Long at = recordTime(ctx);
+                        if (at == null || alertingStoppedAt.value() == null) {
+                            alertingStoppedAt.clear();
+                            alertingResumedAt.clear();
+                        } else {
+                            alertingResumedAt.update(at);
+                        }
+                    }
                 } else {
                     clearAlertingStart(ctx);
+                    Long at = recordTime(ctx);
+                    if (at == null) {
+                        alertingStoppedAt.clear();
+                    } else {
+                        alertingStoppedAt.update(at);
+                    }
+                    alertingResumedAt.clear();
                 }
                 save(s, detector, ctx);
             }

@@ -3,8 +3,7 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.EnrolmentUpdate;
 
@@ -20,19 +19,9 @@ class HeldBacklogAtUnenrolmentTest {
     static final String P = "p020a03";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
-    RrMinutes patient;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        patient = new RrMinutes(P, T0, 22);
-        chain = patient.chain;
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        patient.close();
-    }
+    @AutoClose
+    final RrMinutes patient = new RrMinutes(P, T0, 22);
+    final DetectionChain chain = patient.chain;
 
     void send(long m, long receivedMs) throws Exception {
         patient.send(m, receivedMs, false);

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,19 +18,9 @@ class NewestFirstBacklogTest {
     static final String P = "p020a05";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
-    RrMinutes patient;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        patient = new RrMinutes(P, T0, 23);
-        chain = patient.chain;
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        patient.close();
-    }
+    @AutoClose
+    final RrMinutes patient = new RrMinutes(P, T0, 23);
+    final DetectionChain chain = patient.chain;
 
     void send(long m, long receivedMs, boolean af) throws Exception {
         patient.send(m, receivedMs, af);

@@ -19,13 +19,20 @@ final class RrMinutes implements AutoCloseable {
     final Random random;
     private long newest = Long.MIN_VALUE;
 
-    /** Patient {@code patient} enrolled ACTIVE (record time a minute before {@code t0}) in a new chain. */
-    RrMinutes(String patient, long t0, long seed) throws Exception {
+    /**
+     * Patient {@code patient} enrolled ACTIVE (record time a minute before {@code t0}) in a new chain; a test holds it
+     * in an {@code @AutoClose} field.
+     */
+    RrMinutes(String patient, long t0, long seed) {
         this.patient = patient;
         this.t0 = t0;
         this.random = new Random(seed);
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(patient, DischargeReenrolTest.profile("ACTIVE")), t0 - MIN);
+        try {
+            chain = new DetectionChain(Rules.loadClasspath());
+            chain.enrol(new EnrolmentUpdate(patient, DischargeReenrolTest.profile("ACTIVE")), t0 - MIN);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Sends minute {@code m} of sinus or AF received at {@code receivedMs}; the watermark follows. */
