@@ -70,4 +70,27 @@ class NewestFirstBacklogTest {
             assertThat(chain.detectorDeadLetters()).isEmpty();
         }
     }
+
+    @Test
+    void liveMinutesInterleavedWithANewestFirstSyncAreOneAlert() throws Exception {
+        // the live minutes from 150 on arrive every minute while the buffer syncs newest first over 10 min
+        java.util.List<long[]> arrivals = new java.util.ArrayList<>(); // minute, receipt, af
+        for (long m = 0; m < 30; m++) {
+            arrivals.add(new long[] {m, T0 + (m + 1) * MIN + 2000, 0});
+        }
+        for (long m = 149; m >= 30; m--) {
+            arrivals.add(new long[] {m, T0 + 150 * MIN + 1000 + (149 - m) * 5_000, m >= 60 && m < 100 ? 1 : 0});
+        }
+        for (long m = 150; m < 220; m++) {
+            arrivals.add(new long[] {m, T0 + (m + 1) * MIN + 2000, 0});
+        }
+        arrivals.sort(java.util.Comparator.comparingLong(a -> a[1]));
+        for (long[] a : arrivals) {
+            send(a[0], a[1], a[2] == 1);
+        }
+        chain.watermark(T0 + 400 * MIN);
+        assertThat(af()).as("dead letters %s", chain.detectorDeadLetters().size())
+                .filteredOn(a -> a.startsWith("OPENED")).hasSize(1);
+        assertThat(chain.detectorDeadLetters()).isEmpty();
+    }
 }
