@@ -26,7 +26,13 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *   <li>While holding, every reading of the patient is held (the backlog and the live data interleaved with
  *       its upload). The held readings are <b>released</b>, analysed in device-time order
  *       ({@link #inAnalysisOrder}), when a reading arrives more than {@code holdMs} of receipt time after the
- *       hold began, when {@code maxHeld} are held, or at {@link #releaseTimerMs} when no more data comes.</li>
+ *       hold began, when {@code maxHeld} are held, or at {@link #releaseTimerMs} when no more data comes. A backlog
+ *       arriving <b>newest first</b> (a delayed reading older than every reading held) extends the hold: it is
+ *       released {@code holdMs} after the latest such reading, as long as the hold has lasted less than
+ *       {@link #EXTENDED_HOLD_FACTOR} times {@code holdMs} (30 min by default; live readings meanwhile wait with it).
+ *       Released at the first {@code holdMs}, the older part of such a backlog arrived after its newer part was
+ *       analysed and restarted the analysis again and again: one AF episode raised two or three alerts, closed as
+ *       "a device clock set back" or "AF not found again" (probe 20a D6).</li>
  *   <li>A reading older than the newest analysed one by at most {@code reorderBoundMs} is analysed (the
  *       detectors skip and count what they cannot use); one <b>older by more</b> cannot be analysed in order any
  *       more: it is dead-lettered with reason {@code out-of-order} ({@link #tooOldDetail}), never dropped
@@ -114,6 +120,13 @@ public final class ArrivalOrder {
         RESTART
     }
 
+    /**
+     * A hold extended by a backlog arriving newest first lasts at most this many times {@code holdMs} from its start
+     * (then it is released as any hold, and the rest of the backlog is an earlier clock, as before): it bounds how
+     * long live readings wait with the backlog.
+     */
+    public static final int EXTENDED_HOLD_FACTOR = 6;
+
     private final Parameters p;
 
     public ArrivalOrder(Parameters parameters) {
@@ -184,7 +197,13 @@ public final class ArrivalOrder {
      * as it is when the release timer comes first.
      */
     public boolean releaseBefore(ArrivalState s, long receivedMs) {
-        return s.holding() && (receivedMs > s.holdSinceReceivedMs + p.holdMs() || s.heldCount >= p.maxHeld());
+        return s.holding() && (receivedMs > holdClockMs(s) + p.holdMs() || s.heldCount >= p.maxHeld());
+    }
+
+    /** The receipt time the hold's release counts from: its start, or the latest reading that extended it. */
+    private static long holdClockMs(ArrivalState s) {
+        return s.holdExtendedToReceivedMs == NO_TIME ? s.holdSinceReceivedMs
+                : Math.max(s.holdSinceReceivedMs, s.holdExtendedToReceivedMs);
     }
 
     /** {@link #onArrival(ArrivalState, long, long, long)} with no episode open in the detectors. */
@@ -225,8 +244,13 @@ public final class ArrivalOrder {
                 return Action.ANALYSE;
             }
             s.holdSinceReceivedMs = receivedMs;
+            s.holdExtendedToReceivedMs = NO_TIME;
             s.heldCount = 0;
+        } else if (s.heldOldestMs != NO_TIME && deviceMs < s.heldOldestMs && isDelayed(deviceMs, receivedMs)
+                && receivedMs - s.holdSinceReceivedMs < EXTENDED_HOLD_FACTOR * p.holdMs()) {
+            s.holdExtendedToReceivedMs = receivedMs; // a backlog arriving newest first: wait for its older part
         }
+        s.heldOldestMs = s.heldCount == 0 || s.heldOldestMs == NO_TIME ? deviceMs : Math.min(s.heldOldestMs, deviceMs);
         s.heldCount++;
         return Action.HOLD;
     }
@@ -330,6 +354,8 @@ public final class ArrivalOrder {
     /** The held readings are being released: holding ends (call {@link #analysed} for each as it is analysed). */
     public void released(ArrivalState s) {
         s.holdSinceReceivedMs = NO_TIME;
+        s.holdExtendedToReceivedMs = NO_TIME;
+        s.heldOldestMs = NO_TIME;
         s.heldCount = 0;
     }
 
@@ -357,7 +383,7 @@ public final class ArrivalOrder {
      * every reading received within the hold has arrived.
      */
     public long releaseTimerMs(ArrivalState s) {
-        return s.holding() ? s.holdSinceReceivedMs + 2 * p.holdMs() : Long.MIN_VALUE;
+        return s.holding() ? holdClockMs(s) + 2 * p.holdMs() : Long.MIN_VALUE;
     }
 
     /** Sorts held readings into analysis order: device time, ties in arrival order (a stable sort). */

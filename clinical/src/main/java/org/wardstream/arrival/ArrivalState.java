@@ -9,16 +9,18 @@ import org.wardstream.state.CompactBytes;
 /**
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
  * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the first
- * of them, format 4 the start of the analysed run ({@link #analysedSinceMs}); formats 1 to 3 are still read). The held
- * readings themselves are kept by the caller.
+ * of them, format 4 the start of the analysed run ({@link #analysedSinceMs}), format 5 the oldest held reading and the
+ * extension of a hold by a backlog arriving newest first ({@link #heldOldestMs}, {@link #holdExtendedToReceivedMs});
+ * formats 1 to 4 are still read). The held readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 4;
+    private static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_4 = 4;
     private static final byte FORMAT_3 = 3;
     private static final byte FORMAT_2 = 2;
     private static final byte FORMAT_1 = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
@@ -33,6 +35,14 @@ public final class ArrivalState {
     public long holdSinceReceivedMs = NO_TIME;
     /** Readings held now. */
     public int heldCount;
+    /** Device time of the oldest reading held now, or NO_TIME (nothing held; or a hold begun in state of format 4). */
+    public long heldOldestMs = NO_TIME;
+    /**
+     * Receipt time of the latest reading of a backlog arriving newest first that extended the current hold
+     * ({@link ArrivalOrder#onArrival}), or NO_TIME: the hold is released {@code holdMs} after the later of this and
+     * its start.
+     */
+    public long holdExtendedToReceivedMs = NO_TIME;
     /**
      * Receipt time at which the patient's device was heard again after a silence (receipt gap of at least the
      * silence limit), or NO_TIME: the end of a device-offline episode is the reconnection, not the first buffered
@@ -80,11 +90,13 @@ public final class ArrivalState {
         out.writeLong(earlierNewestMs);
         out.writeLong(earlierFirstReceivedMs);
         out.writeLong(analysedSinceMs);
+        out.writeLong(heldOldestMs);
+        out.writeLong(holdExtendedToReceivedMs);
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
+        if (v != FORMAT_VERSION && v != FORMAT_4 && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -98,11 +110,15 @@ public final class ArrivalState {
             s.earlierOldestMs = in.readLong();
             s.earlierNewestMs = in.readLong();
         }
-        if (v == FORMAT_VERSION || v == FORMAT_3) { // format 2 did not keep it: the run counts as arriving live
+        if (v == FORMAT_VERSION || v == FORMAT_4 || v == FORMAT_3) { // format 2 did not keep it: arriving live
             s.earlierFirstReceivedMs = in.readLong();
         }
-        if (v == FORMAT_VERSION) { // before format 4: the analysed run starts at the next reading analysed
+        if (v == FORMAT_VERSION || v == FORMAT_4) { // before format 4: the analysed run starts at the next reading analysed
             s.analysedSinceMs = in.readLong();
+        }
+        if (v == FORMAT_VERSION) { // before format 5: a hold in progress is not extended (released holdMs after its start)
+            s.heldOldestMs = in.readLong();
+            s.holdExtendedToReceivedMs = in.readLong();
         }
         return s;
     }

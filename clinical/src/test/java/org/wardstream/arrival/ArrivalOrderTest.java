@@ -397,4 +397,67 @@ class ArrivalOrderTest {
         assertThat(back.earlierCount).isZero();
         assertThat(back.earlierNewestMs).isEqualTo(ArrivalState.NO_TIME);
     }
+
+    /** Live to minute 30, then minutes 30-149 uploaded newest first from minute 150, one every {@code everyMs}. */
+    List<R> newestFirstUpload(long everyMs) {
+        List<R> arrivals = new ArrayList<>();
+        for (long m = 0; m < 30; m++) {
+            arrivals.add(new R(T0 + m * MIN, T0 + m * MIN + 2_000));
+        }
+        for (long m = 149; m >= 30; m--) {
+            arrivals.add(new R(T0 + m * MIN, T0 + 150 * MIN + (149 - m) * everyMs));
+        }
+        return arrivals;
+    }
+
+    @Test
+    void aBacklogArrivingNewestFirstExtendsTheHoldUntilItsOldestPartHasCome() {
+        // 120 minutes over 10 min of receipt time: held throughout, analysed in device-time order (probe 20a D6)
+        ArrivalState s = new ArrivalState();
+        List<R> dead = new ArrayList<>();
+        List<Long> analysed = run(s, newestFirstUpload(5_000), dead);
+        assertThat(dead).isEmpty();
+        assertThat(analysed).hasSize(150).isSorted();
+    }
+
+    @Test
+    void anExtendedHoldEndsAtSixHolds() {
+        // 120 minutes over 60 min of receipt time: extended for 30 min only, then released 5 min after the last
+        // extension; the older part is an earlier clock, as before (live readings never wait longer than that)
+        ArrivalState s = new ArrivalState();
+        List<R> arrivals = newestFirstUpload(30_000);
+        Action a = null;
+        long releasedAt = -1;
+        for (R r : arrivals) {
+            a = order.onArrival(s, r.device, r.received);
+            if (a == Action.RELEASE_FIRST) {
+                releasedAt = r.received;
+                break;
+            }
+            assertThat(a).isIn(Action.ANALYSE, Action.HOLD);
+            if (a == Action.ANALYSE) {
+                order.analysed(s, r.device);
+            }
+        }
+        assertThat(a).isEqualTo(Action.RELEASE_FIRST);
+        assertThat(releasedAt - (T0 + 150 * MIN)).isGreaterThan(30 * MIN).isLessThanOrEqualTo(35 * MIN + 30_000);
+    }
+
+    @Test
+    void liveReadingsDuringAHoldNeverExtendIt() {
+        // a backlog uploaded oldest first, newer than what was analysed: the hold is not extended (released at 5 min)
+        ArrivalState s = new ArrivalState();
+        for (long m = 0; m < 30; m++) {
+            order.onArrival(s, T0 + m * MIN, T0 + m * MIN + 2_000);
+            order.analysed(s, T0 + m * MIN);
+        }
+        for (long m = 30; m < 150; m++) {
+            Action a = order.onArrival(s, T0 + m * MIN, T0 + 150 * MIN + (m - 30) * 5_000);
+            if (a == Action.RELEASE_FIRST) {
+                assertThat(m).as("released at the first reading received after 5 min").isEqualTo(30 + 61);
+                return;
+            }
+        }
+        throw new AssertionError("never released");
+    }
 }

@@ -607,6 +607,26 @@ class StateFormatsTest {
     }
 
     @Test
+    void arrivalStateReadsFormat4AndFormat5() {
+        // format 4 (inside the DetectorState-v4 line): a hold in progress, read without its oldest reading or extension
+        ArrivalState v4 = DetectorState.fromBytes(fixture("DetectorState-v4")).arrival;
+        assertThat(v4.holdSinceReceivedMs).isEqualTo(1_772_441_730_000L);
+        assertThat(v4.heldCount).isEqualTo(42);
+        assertThat(v4.heldOldestMs).isEqualTo(ArrivalState.NO_TIME);
+        assertThat(v4.holdExtendedToReceivedMs).isEqualTo(ArrivalState.NO_TIME);
+        // format 5: the same state with a hold extended by a backlog arriving newest first (probe 20a D6)
+        ArrivalState v5 = ArrivalState.fromBytes(fixture("ArrivalState-v5"));
+        assertThat(v5.newestAnalysedMs).isEqualTo(v4.newestAnalysedMs);
+        assertThat(v5.holdSinceReceivedMs).isEqualTo(v4.holdSinceReceivedMs);
+        assertThat(v5.heldCount).isEqualTo(42);
+        assertThat(v5.lastReceivedMs).isEqualTo(v4.lastReceivedMs);
+        assertThat(v5.analysedSinceMs).isEqualTo(v4.analysedSinceMs);
+        assertThat(v5.heldOldestMs).isEqualTo(1_772_441_720_000L);
+        assertThat(v5.holdExtendedToReceivedMs).isEqualTo(1_772_441_790_000L);
+        assertThat(v5.toBytes()).isEqualTo(fixture("ArrivalState-v5"));
+    }
+
+    @Test
     void detectorStateFormat3KeepsEveryFieldOfARunningState() {
         // a state the fixtures do not cover: a held hold, an open AF episode, times far apart and negative values
         DetectorState s = DetectorState.fromBytes(fixture("DetectorState-v2"));

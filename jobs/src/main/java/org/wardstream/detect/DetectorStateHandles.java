@@ -64,6 +64,17 @@ final class DetectorStateHandles {
         return readings;
     }
 
+    /** The held readings as they arrived, taken out of list state (to dead-letter them). */
+    List<DeviceReading> takeHeldReadings() throws Exception {
+        List<DeviceReading> readings = new java.util.ArrayList<>();
+        Iterable<DeviceReading> all = held.get();
+        if (all != null) {
+            all.forEach(readings::add);
+        }
+        held.clear();
+        return readings;
+    }
+
     /** Forgets the current patient (a withdrawal). */
     void clear() throws Exception {
         detectorState.clear();

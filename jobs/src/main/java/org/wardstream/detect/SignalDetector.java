@@ -3,6 +3,7 @@ package org.wardstream.detect;
 import java.util.List;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,10 +21,14 @@ import org.wardstream.ingest.DeadLetter;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EnrolmentWait;
+import org.wardstream.ingest.IngestMetrics;
 import org.wardstream.ingest.IngestSettings;
 import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
+import org.wardstream.rules.RejectedOverride;
 import org.wardstream.rules.Rules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per patient, the signal stage: a Flink adapter around {@link PatientDetector}, which holds every decision. It keeps
@@ -35,6 +40,7 @@ import org.wardstream.rules.Rules;
  */
 public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceReading, EnrolmentUpdate, PatternCue> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SignalDetector.class);
     /**
      * Side output, for the DLQ: readings not analysed in order ({@code out-of-order}), repeating readings already
      * analysed ({@code already-analysed}) or unenrolled ({@code unknown-patient}).
@@ -63,6 +69,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient ProfileRules<PatientDetector> detectors;
     private transient DetectorOutput.Counters counters;
     private transient DetectorRefusals refusals;
+    private transient Counter overridesRejected;
+    /** When the patient's alerting last stopped (paused, discharged, withdrawn) and when it resumed after that. */
+    private transient ValueState<Long> alertingStoppedAt;
+    private transient ValueState<Long> alertingResumedAt;
+    private transient Counter recordedWhileNotMonitored;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
         this.rules = rules;
@@ -81,6 +92,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         detectors = new ProfileRules<>(rules, PatientDetector::new);
         counters = DetectorOutput.Counters.of(ctx.getMetricGroup());
         refusals = new DetectorRefusals(ctx.getMetricGroup());
+        overridesRejected = IngestMetrics.counter(ctx.getMetricGroup(), IngestMetrics.OVERRIDES_REJECTED);
+        alertingStoppedAt = ctx.getState(new ValueStateDescriptor<>("detector-alerting-stopped-at", Types.LONG));
+        alertingResumedAt = ctx.getState(new ValueStateDescriptor<>("detector-alerting-resumed-at", Types.LONG));
+        recordedWhileNotMonitored = IngestMetrics.counter(ctx.getMetricGroup(),
+                IngestMetrics.RECORDED_WHILE_NOT_MONITORED);
     }
 
     @Override
@@ -92,6 +108,10 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     }
 
     private void analyse(DeviceReading r, PatientProfile p, Context ctx, Collector<PatternCue> out) throws Exception {
+        if (recordedWhileNotMonitored(r, p)) {
+            recordedWhileNotMonitored.inc();
+            return;
+        }
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
         PatientDetector detector = detectors.of(p);
@@ -112,17 +132,51 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         save(s, detector, ctx);
     }
 
+    /**
+     * Whether {@code r}, arriving while the patient's alerts are on, was recorded (device time) between the last time
+     * they stopped and the time they resumed: a buffer of the pause (the watch worn in hospital) uploaded at home. It
+     * is not analysed: TRIAGE.md, "nothing is alerted while paused, ... nor a clinical alert (the watch worn in
+     * hospital)" (probe 20a D3: its AF raised an alert dated inside the pause). Readings recorded before the pause
+     * began are analysed as before; only the latest pause is remembered.
+     */
+    private boolean recordedWhileNotMonitored(DeviceReading r, PatientProfile p) throws Exception {
+        if (p == null || !p.alerting()) {
+            return false;
+        }
+        Long stopped = alertingStoppedAt.value();
+        Long resumed = alertingResumedAt.value();
+        return stopped != null && resumed != null && r.time >= stopped && r.time < resumed;
+    }
+
+    /** The enrolment record's time, else the job's event time, else null (not known yet). */
+    private static Long recordTime(Context ctx) {
+        Long recordMs = ctx.timestamp();
+        long eventTime = ctx.timerService().currentWatermark();
+        return recordMs != null ? Long.valueOf(recordMs) : eventTime == Long.MIN_VALUE ? null : Long.valueOf(eventTime);
+    }
+
     @Override
     public void processElement2(EnrolmentUpdate update, Context ctx, Collector<PatternCue> out) throws Exception {
         if (update.isTombstone()) {
+            // readings held to put a backlog in order belonged to the ended enrolment: dead letters, as those that
+            // arrive after the tombstone (probe 20a D4: they vanished with the state, counted processed)
+            for (DeviceReading r : state.takeHeldReadings()) {
+                refusals.refuse(r, DeadLetterReason.UNKNOWN_PATIENT, "held to analyse a backlog in device-time order "
+                        + "when the patient's enrolment was erased (tombstone): not analysed", ctx);
+            }
             profile.clear();
             state.clear();
             clearAlertingStart(ctx);
+            alertingStoppedAt.clear();
+            alertingResumedAt.clear();
             timer.delete(ctx.timerService());
             waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
             PatientProfile before = profile.value();
             profile.update(update.profile);
+            if (before == null || !before.rulesKey().equals(update.profile.rulesKey())) {
+                reportRefusedOverrides(ctx.getCurrentKey(), update.profile);
+            }
             boolean changed = before != null && before.alerting() != update.profile.alerting();
             if (changed || before == null && update.profile.alerting()) {
                 DetectorState s = state.load();
@@ -136,12 +190,44 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
                 }
                 if (update.profile.alerting()) {
                     startAlerting(s, detector, ctx); // a device silent from now on raises device-offline
+                    if (changed) { // resumed: a buffer of the pause uploaded from now on is not analysed
+                        Long at = recordTime(ctx);
+                        if (at == null || alertingStoppedAt.value() == null) {
+                            alertingStoppedAt.clear();
+                            alertingResumedAt.clear();
+                        } else {
+                            alertingResumedAt.update(at);
+                        }
+                    }
                 } else {
                     clearAlertingStart(ctx);
+                    Long at = recordTime(ctx);
+                    if (at == null) {
+                        alertingStoppedAt.clear();
+                    } else {
+                        alertingStoppedAt.update(at);
+                    }
+                    alertingResumedAt.clear();
                 }
                 save(s, detector, ctx);
             }
             waitingForEnrolment.enrolled(ctx.timerService(), r -> analyse(r, update.profile, ctx, out));
+        }
+    }
+
+    /**
+     * The patient's threshold overrides that the rules refuse (a misspelt parameter, a value outside its range): the
+     * rule's own value applies, so the clinician who set it must be told (probe 20a D5: they were ignored silently).
+     * Logged once per enrolment record that sets them, with the patient key (programme and pseudonym) and a
+     * description that carries no free text of the enrolment ({@link RejectedOverride#describe}), and counted.
+     */
+    private void reportRefusedOverrides(String key, PatientProfile p) {
+        if (p.thresholdOverrides == null || p.thresholdOverrides.isEmpty()) {
+            return;
+        }
+        for (RejectedOverride r : rules.forPatient(p.thresholdOverrides).rejected()) {
+            overridesRejected.inc();
+            LOG.warn("Threshold override refused for patient {}: {}; the rule's own value applies", key, r.describe());
         }
     }
 

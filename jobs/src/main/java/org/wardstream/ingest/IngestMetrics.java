@@ -67,6 +67,16 @@ public final class IngestMetrics {
      * back, a late upload after newer data; {@code ArrivalOrder}).
      */
     public static final String EARLIER_CLOCK_RESTARTS = "earlierClockRestarts";
+    /**
+     * Detection: per-patient threshold overrides the rules refused (unknown parameter, outside its range, in conflict
+     * with the patient's other values): the rule's own value applies; each is logged (WARN) with the patient key.
+     */
+    public static final String OVERRIDES_REJECTED = "overridesRejected";
+    /**
+     * Detection: readings recorded while the patient's alerting was paused or ended that arrived after it resumed
+     * (a watch worn in hospital uploading its buffer at home): processed, not analysed, so they raise no alert.
+     */
+    public static final String RECORDED_WHILE_NOT_MONITORED = "readingsRecordedWhileNotMonitored";
     /** Detection: tachycardia starts not alerted because an open AF episode explains them (AF escalates instead). */
     public static final String TACHYCARDIA_EXPLAINED_BY_AF = "tachycardiaExplainedByAf";
     /** Alert state changes by episode type and state: group {@value #EPISODE_TYPE} / {@value #STATE}, counter {@value #ALERTS}. */

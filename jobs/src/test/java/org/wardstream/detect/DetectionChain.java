@@ -29,18 +29,53 @@ final class DetectionChain implements AutoCloseable {
     final List<PatternCue> cues = new ArrayList<>();
 
     DetectionChain(Rules rules) throws Exception {
+        this(rules, null);
+    }
+
+    /** The operators' state at a checkpoint (signal detector, each pattern operator, alerter). */
+    record Snapshot(org.apache.flink.runtime.checkpoint.OperatorSubtaskState signals,
+                    List<org.apache.flink.runtime.checkpoint.OperatorSubtaskState> patterns,
+                    org.apache.flink.runtime.checkpoint.OperatorSubtaskState alerter) {
+    }
+
+    /** Takes a checkpoint of every operator's state (as the job does every 10 s). */
+    Snapshot snapshot(long checkpointId) throws Exception {
+        List<org.apache.flink.runtime.checkpoint.OperatorSubtaskState> p = new ArrayList<>();
+        for (var h : patterns) {
+            p.add(h.snapshot(checkpointId, checkpointId));
+        }
+        return new Snapshot(signals.snapshot(checkpointId, checkpointId), p, alerter.snapshot(checkpointId, checkpointId));
+    }
+
+    /** A chain restored from {@code restore} (a job restarted from its last checkpoint), or a new one when null. */
+    DetectionChain(Rules rules, Snapshot restore) throws Exception {
         signals = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SignalDetector(rules, IngestSettings.defaults())),
                 (DeviceReading r) -> r.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
         signals.setup(PatternCueTypeInfo.Serializer.INSTANCE); // as the job declares it (not a POJO, not Kryo)
+        if (restore != null) {
+            signals.initializeState(restore.signals());
+        }
         signals.open();
+        int i = 0;
         for (CompoundPatterns.Spec spec : CompoundPatterns.specs()) {
             var h = patternHarness(spec);
+            if (restore != null) {
+                h.initializeState(restore.patterns().get(i++));
+            }
             h.open();
             patterns.add(h);
         }
         forwarded = new int[patterns.size() + 1];
-        alerter = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(rules, IngestSettings.defaults()),
-                (StreamedTransition s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
+        if (restore == null) {
+            alerter = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(new EpisodeAlerter(rules, IngestSettings.defaults()),
+                    (StreamedTransition s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
+        } else {
+            alerter = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(
+                    new EpisodeAlerter(rules, IngestSettings.defaults())),
+                    (StreamedTransition s) -> s.patientId, (EnrolmentUpdate u) -> u.patientId, Types.STRING);
+            alerter.setup();
+            alerter.initializeState(restore.alerter());
+        }
         alerter.open();
     }
 
