@@ -96,6 +96,12 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
                 AvroCodec.enrolments().encode(e))).get();
     }
 
+    /** Sends one {@code enrolments} record as it is (key and value bytes, value null for a tombstone); where it went. */
+    public org.apache.kafka.clients.producer.RecordMetadata sendEnrolmentRecord(byte[] key, byte[] value)
+            throws Exception {
+        return producer.send(new ProducerRecord<>(Topics.ENROLMENTS, key, value)).get();
+    }
+
     /** Sends one alert message (the contract's Bundle JSON) to {@code alerts}, keyed by the patient, as the job does. */
     public void sendAlert(AlertChange change) throws Exception {
         producer.send(new ProducerRecord<>(Topics.ALERTS, change.patient().getBytes(StandardCharsets.UTF_8),

@@ -10,11 +10,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.contract.Topics;
-import org.wardstream.schema.Enrolment;
-import org.wardstream.schema.PatientKey;
-import org.wardstream.schema.wire.AvroCodec;
-import org.wardstream.schema.wire.DecodeException;
 import org.wardstream.triage.store.Database;
 import org.wardstream.triage.store.Pseudonymous;
 import org.wardstream.triage.store.TaskStore;
@@ -89,8 +87,7 @@ public final class AlertIngest implements AutoCloseable {
     }
 
     private void run() {
-        AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
-        AvroCodec<Enrolment> enrolments = AvroCodec.enrolments();
+        EnrolmentValidator validator = new EnrolmentValidator();
         while (running) {
             ConsumerRecords<byte[], byte[]> batch;
             try {
@@ -102,12 +99,12 @@ public final class AlertIngest implements AutoCloseable {
             try {
                 Progress done;
                 try {
-                    done = store.database().tx(c -> storeAll(c, batch, keys, enrolments));
+                    done = store.database().tx(c -> storeAll(c, batch, validator));
                 } catch (RuntimeException batchFailed) {
                     // the database's passing trouble (Database.tx has already retried a deadlock): the whole poll again
                     if (Database.transientFailure(batchFailed)) throw batchFailed;
                     // one record may be what fails: store them one by one, and keep a failing one as a reject
-                    done = oneByOne(batch, keys, enrolments);
+                    done = oneByOne(batch, validator);
                 }
                 Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                 done.next().forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
@@ -146,12 +143,12 @@ public final class AlertIngest implements AutoCloseable {
     }
 
     /** Stores every record of the batch in the caller's transaction (a retried transaction starts afresh). */
-    private Progress storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch, AvroCodec<PatientKey> keys,
-                              AvroCodec<Enrolment> enrolments) throws SQLException {
+    private Progress storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch,
+                              EnrolmentValidator validator) throws SQLException {
         List<TaskStore.TaskChange> changes = new ArrayList<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
-            if (storeOne(c, r, changes, keys, enrolments)) fresh++;
+            if (storeOne(c, r, changes, validator)) fresh++;
         }
         Map<TopicPartition, Long> next = new HashMap<>();
         for (TopicPartition tp : batch.partitions()) {
@@ -168,8 +165,8 @@ public final class AlertIngest implements AutoCloseable {
      * {@link Database#tx}'s retries, a lost connection) never makes a reject: the records before it are committed
      * and the ingest stops there, to store that record again after a pause.
      */
-    private Progress oneByOne(ConsumerRecords<byte[], byte[]> batch, AvroCodec<PatientKey> keys,
-                              AvroCodec<Enrolment> enrolments) {
+    private Progress oneByOne(ConsumerRecords<byte[], byte[]> batch,
+                              EnrolmentValidator validator) {
         List<TaskStore.TaskChange> changes = new ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         long fresh = 0;
@@ -178,7 +175,7 @@ public final class AlertIngest implements AutoCloseable {
                 List<TaskStore.TaskChange> mine = new ArrayList<>();
                 boolean isNew = store.database().tx(c -> {
                     mine.clear(); // a retried transaction starts afresh
-                    return storeOne(c, r, mine, keys, enrolments);
+                    return storeOne(c, r, mine, validator);
                 });
                 if (isNew) fresh++;
                 changes.addAll(mine);
@@ -209,7 +206,7 @@ public final class AlertIngest implements AutoCloseable {
 
     /** Stores one record; true if it was a new alert message. Unreadable records become ingest_reject rows. */
     private boolean storeOne(Connection c, ConsumerRecord<byte[], byte[]> r, List<TaskStore.TaskChange> changes,
-                             AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) throws SQLException {
+                             EnrolmentValidator validator) throws SQLException {
         Instant now = Instant.now();
         if (r.topic().equals(Topics.ALERTS)) {
             if (r.value() == null) {
@@ -224,48 +221,33 @@ public final class AlertIngest implements AutoCloseable {
                 return false;
             }
         }
-        PatientKey key;
-        Enrolment e = null;
+        EnrolmentValidator.Valid v;
         try {
-            key = keys.decode(r.key());
-            if (r.value() != null) e = enrolments.decode(r.value());
-        } catch (DecodeException | RuntimeException ex) {
-            store.reject(c, r.topic(), r.partition(), r.offset(), "not an enrolment: " + ex.getMessage(), now);
+            v = validator.read(r.key(), r.value());
+        } catch (Rejection refused) {
+            store.reject(c, r.topic(), r.partition(), r.offset(), refusal(refused), now);
             return false;
         }
-        String refused = refusal(key, e);
-        if (refused != null) {
-            store.reject(c, r.topic(), r.partition(), r.offset(), "enrolment not applied: " + refused, now);
-            return false;
-        }
-        if (e == null) {
-            store.ingestEnrolment(c, key.getPatientId(), key.getProgramme(), "WITHDRAWN", now, changes);
+        if (v.value() == null) {
+            store.ingestEnrolment(c, v.key().getPatientId(), v.key().getProgramme(), "WITHDRAWN", now, changes);
         } else {
-            store.ingestEnrolment(c, e.getPatientId(), e.getProgramme(), e.getStatus().name(), now, changes);
+            store.ingestEnrolment(c, v.value().getPatientId(), v.value().getProgramme(), v.value().getStatus().name(),
+                    now, changes);
         }
         return false;
     }
 
     /**
-     * Why an enrolment record must not be applied, or null. The jobs' {@code EnrolmentValidator} refuses these (it is in
-     * the jobs module, which the service may not depend on): a key without programme or pseudonym, or with a control
-     * character, and a value whose patient or programme differs from the key. Applying such a record here alone made the
-     * pseudonym "enrolled in two programmes" in the service while the jobs kept it in one, and filed its messages that
-     * name no programme under none (probe 19b D5). The reason names the field, never the value.
+     * The {@code ingest_reject} reason of an enrolment record the service does not apply. It is read by the same
+     * {@link EnrolmentValidator} as both jobs, which dead-letter the same records to {@code enrolments-dlq} with the same
+     * reason code and detail, so a record the jobs refuse is never applied here alone (probe 19b D5: a value of another
+     * programme than its key made the pseudonym "enrolled in two programmes" in the service while the jobs kept it in
+     * one; until session 20 the service mirrored only the key checks and applied, say, an unknown time zone). The
+     * detail names the field, never the value.
      */
-    static String refusal(PatientKey key, Enrolment value) {
-        if (blankOrControl(key.getProgramme()) || blankOrControl(key.getPatientId())) {
-            return "the key's programme or patient is missing, blank or holds a control character";
-        }
-        if (value != null && (!key.getPatientId().equals(value.getPatientId())
-                || !key.getProgramme().equals(value.getProgramme()))) {
-            return "the value's patient or programme differs from the key (the jobs refuse it too: enrolments-dlq)";
-        }
-        return null;
-    }
-
-    private static boolean blankOrControl(CharSequence s) {
-        return s == null || s.toString().isBlank() || s.chars().anyMatch(Character::isISOControl);
+    static String refusal(Rejection r) {
+        return "enrolment not applied (the jobs refuse it too: enrolments-dlq): " + r.reason().code() + ": "
+                + r.getMessage();
     }
 
     @Override
