@@ -56,6 +56,15 @@ public final class TriageCommand implements Callable<Integer> {
             description = "address to listen on (default: ${DEFAULT-VALUE}: only the local reverse proxy reaches it)")
     String bind;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "serve the service's counters for Prometheus at http://<metrics-bind>:PORT/metrics (default: "
+                    + "none); keep it out of the reverse proxy: it answers without a login")
+    int metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address the metrics endpoint listens on (default: ${DEFAULT-VALUE})")
+    String metricsBind;
+
     @Option(names = "--secure-cookies", description = "mark the session cookie Secure (set this when users reach the "
             + "service over HTTPS, i.e. always in production)")
     boolean secureCookies;
@@ -119,18 +128,23 @@ public final class TriageCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": use 1-65535 (or 0 for any free port)");
         }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port " + metricsPort
+                    + ": use 1-65535 (or 0 for any free port)");
+        }
         if (sessionMinutes < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--session-timeout " + sessionMinutes + ": at least 1 minute");
         }
         TriageConfig config = new TriageConfig(bootstrapServers, ServiceOptions.kafkaProperties(spec, kafkaProperties),
                 groupId, bind, port, db.jdbcUrl, db.dbUser, password, secureCookies, Duration.ofMinutes(sessionMinutes),
-                TriageConfig.DEFAULT_BCRYPT_COST);
+                TriageConfig.DEFAULT_BCRYPT_COST, metricsBind, metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
         try (TriageServer server = TriageServer.start(config)) {
             Thread hook = new Thread(stop::countDown, "triage-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getOut().println("wardstream triage: worklist at " + server.baseUrl() + "/ , FHIR at "
-                    + server.baseUrl() + "/fhir (Ctrl-C stops)");
+                    + server.baseUrl() + "/fhir" + (server.metricsUrl() == null ? "" : ", metrics at "
+                    + server.metricsUrl()) + " (Ctrl-C stops)");
             spec.commandLine().getOut().flush();
             stop.await();
         }

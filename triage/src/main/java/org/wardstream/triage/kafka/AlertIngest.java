@@ -46,6 +46,8 @@ public final class AlertIngest implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long ingested;
+    private volatile long alertsRejected;
+    private volatile long enrolmentsRejected;
 
     public AlertIngest(String bootstrapServers, Map<String, String> extra, String groupId, TaskStore store,
                        Consumer<TaskStore.TaskChange> onChange) {
@@ -75,15 +77,28 @@ public final class AlertIngest implements AutoCloseable {
     }
 
     /**
+     * Records of {@code topic} ({@code alerts} or {@code enrolments}) this process kept in {@code ingest_reject}
+     * (committed; a record read again after a restart or a reset is counted again).
+     */
+    public long rejected(String topic) {
+        return Topics.ALERTS.equals(topic) ? alertsRejected : Topics.ENROLMENTS.equals(topic) ? enrolmentsRejected : 0;
+    }
+
+    /** A record kept in ingest_reject, to log and count once its transaction committed. */
+    private record Reject(String topic, int partition, long offset, String reason) {
+    }
+
+    /**
      * What storing (part of) a poll's records did.
      *
      * @param fresh    new alert messages stored
      * @param changes  the Task changes to announce
+     * @param rejects  the records kept in ingest_reject
      * @param next     per partition, the offset after the last record stored (or rejected)
      * @param complete every record of the poll was stored or rejected
      */
-    private record Progress(long fresh, List<TaskStore.TaskChange> changes, Map<TopicPartition, Long> next,
-                            boolean complete) {
+    private record Progress(long fresh, List<TaskStore.TaskChange> changes, List<Reject> rejects,
+                            Map<TopicPartition, Long> next, boolean complete) {
     }
 
     private void run() {
@@ -106,6 +121,7 @@ public final class AlertIngest implements AutoCloseable {
                     // one record may be what fails: store them one by one, and keep a failing one as a reject
                     done = oneByOne(batch, validator);
                 }
+                for (Reject rj : done.rejects()) rejectedCommitted(rj); // stored: the database committed them
                 Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                 done.next().forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
                 if (!commit.isEmpty()) consumer.commitSync(commit);
@@ -131,6 +147,21 @@ public final class AlertIngest implements AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
     }
 
+    /**
+     * Logs and counts a record kept in ingest_reject once it is committed (a transaction run again, or a batch stored
+     * again one by one, logs nothing twice). The line names the record's place and the reason without its values
+     * ({@link Pseudonymous#withoutValues}): no identifier, not even the pseudonym. Until session 20 a reject in the
+     * normal batch path wrote no log line and had no metric.
+     */
+    private void rejectedCommitted(Reject r) {
+        if (Topics.ALERTS.equals(r.topic())) alertsRejected++;
+        else enrolmentsRejected++;
+        if (r.reason() == null) return; // logged where it was kept (a record that met a failure storing it)
+        String reason = Pseudonymous.withoutValues(r.reason());
+        LOG.warn("alert ingest: {}-{}@{} not applied, kept in ingest_reject: {}", r.topic(), r.partition(), r.offset(),
+                reason.length() > 500 ? reason.substring(0, 500) + "…" : reason);
+    }
+
     /** A second before storing again; false if interrupted (stop). */
     private static boolean pause() {
         try {
@@ -146,16 +177,17 @@ public final class AlertIngest implements AutoCloseable {
     private Progress storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch,
                               EnrolmentValidator validator) throws SQLException {
         List<TaskStore.TaskChange> changes = new ArrayList<>();
+        List<Reject> rejects = new ArrayList<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
-            if (storeOne(c, r, changes, validator)) fresh++;
+            if (storeOne(c, r, changes, rejects, validator)) fresh++;
         }
         Map<TopicPartition, Long> next = new HashMap<>();
         for (TopicPartition tp : batch.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
             next.put(tp, rs.get(rs.size() - 1).offset() + 1);
         }
-        return new Progress(fresh, changes, next, true);
+        return new Progress(fresh, changes, rejects, next, true);
     }
 
     /**
@@ -168,56 +200,61 @@ public final class AlertIngest implements AutoCloseable {
     private Progress oneByOne(ConsumerRecords<byte[], byte[]> batch,
                               EnrolmentValidator validator) {
         List<TaskStore.TaskChange> changes = new ArrayList<>();
+        List<Reject> rejects = new ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             try {
                 List<TaskStore.TaskChange> mine = new ArrayList<>();
+                List<Reject> myRejects = new ArrayList<>();
                 boolean isNew = store.database().tx(c -> {
                     mine.clear(); // a retried transaction starts afresh
-                    return storeOne(c, r, mine, validator);
+                    myRejects.clear();
+                    return storeOne(c, r, mine, myRejects, validator);
                 });
                 if (isNew) fresh++;
                 changes.addAll(mine);
+                rejects.addAll(myRejects);
             } catch (RuntimeException e) {
                 if (Database.transientFailure(e)) {
                     LOG.warn("alert ingest: {}-{}@{} not stored for now ({}); storing it again shortly", r.topic(),
                             r.partition(), r.offset(), Pseudonymous.withoutValues(e.getMessage()));
-                    return new Progress(fresh, changes, next, false);
+                    return new Progress(fresh, changes, rejects, next, false);
                 }
+                String reason = "could not be stored: " + e.getMessage();
                 try {
                     store.database().tx(c -> {
-                        store.reject(c, r.topic(), r.partition(), r.offset(), "could not be stored: " + e.getMessage(),
-                                Instant.now());
+                        store.reject(c, r.topic(), r.partition(), r.offset(), reason, Instant.now());
                         return null;
                     });
                 } catch (RuntimeException rejectFailed) {
                     LOG.warn("alert ingest: {}-{}@{} could not be stored nor kept as a reject ({}); storing it again"
                             + " shortly", r.topic(), r.partition(), r.offset(), Pseudonymous.withoutValues(rejectFailed.getMessage()));
-                    return new Progress(fresh, changes, next, false);
+                    return new Progress(fresh, changes, rejects, next, false);
                 }
                 LOG.error("alert ingest: {}-{}@{} could not be stored and is kept in ingest_reject: {}", r.topic(),
                         r.partition(), r.offset(), Pseudonymous.withoutValues(e.getMessage()));
+                rejects.add(new Reject(r.topic(), r.partition(), r.offset(), null)); // counted; logged just above
             }
             next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         }
-        return new Progress(fresh, changes, next, true);
+        return new Progress(fresh, changes, rejects, next, true);
     }
 
     /** Stores one record; true if it was a new alert message. Unreadable records become ingest_reject rows. */
     private boolean storeOne(Connection c, ConsumerRecord<byte[], byte[]> r, List<TaskStore.TaskChange> changes,
-                             EnrolmentValidator validator) throws SQLException {
+                             List<Reject> rejects, EnrolmentValidator validator) throws SQLException {
         Instant now = Instant.now();
         if (r.topic().equals(Topics.ALERTS)) {
             if (r.value() == null) {
-                store.reject(c, r.topic(), r.partition(), r.offset(), "empty value", now);
+                reject(c, r, "empty value", now, rejects);
                 return false;
             }
             try {
                 return store.ingestAlert(c, new String(r.value(), StandardCharsets.UTF_8), r.partition(), r.offset(), now,
                         changes);
             } catch (IllegalArgumentException | ca.uhn.fhir.parser.DataFormatException e) {
-                store.reject(c, r.topic(), r.partition(), r.offset(), "not an alert Bundle: " + e.getMessage(), now);
+                reject(c, r, "not an alert Bundle: " + e.getMessage(), now, rejects);
                 return false;
             }
         }
@@ -225,7 +262,7 @@ public final class AlertIngest implements AutoCloseable {
         try {
             v = validator.read(r.key(), r.value());
         } catch (Rejection refused) {
-            store.reject(c, r.topic(), r.partition(), r.offset(), refusal(refused), now);
+            reject(c, r, refusal(refused), now, rejects);
             return false;
         }
         if (v.value() == null) {
@@ -235,6 +272,12 @@ public final class AlertIngest implements AutoCloseable {
                     now, changes);
         }
         return false;
+    }
+
+    private void reject(Connection c, ConsumerRecord<byte[], byte[]> r, String reason, Instant now, List<Reject> rejects)
+            throws SQLException {
+        store.reject(c, r.topic(), r.partition(), r.offset(), reason, now);
+        rejects.add(new Reject(r.topic(), r.partition(), r.offset(), reason));
     }
 
     /**
