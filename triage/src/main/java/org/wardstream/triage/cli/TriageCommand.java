@@ -31,22 +31,13 @@ import java.util.concurrent.CountDownLatch;
                 + "(Ctrl-C or SIGTERM). Put a TLS reverse proxy in front (docs/TRIAGE-SERVICE.md).",
                 "Users: 'wardstream triage users add'. Passwords and the database password are read from a file, an "
                         + "environment variable or stdin, never from the command line."},
-        subcommands = {TriageCommand.UsersCommand.class, TriageCommand.TokensCommand.class})
+        subcommands = {TriageCommand.UsersCommand.class, TriageCommand.TokensCommand.class, ResetOffsetsCommand.class})
 public final class TriageCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions db = new ServiceOptions();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-properties", paramLabel = "FILE",
-            description = "Kafka client properties file (security.protocol, SASL/TLS settings) for the consumer and producer")
-    Path kafkaProperties;
-
-    @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = TriageConfig.DEFAULT_GROUP,
-            description = "consumer group of the alert ingest (default: ${DEFAULT-VALUE})")
-    String groupId;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + TriageConfig.DEFAULT_PORT,
             description = "HTTP port (default: ${DEFAULT-VALUE})")
@@ -135,8 +126,8 @@ public final class TriageCommand implements Callable<Integer> {
         if (sessionMinutes < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--session-timeout " + sessionMinutes + ": at least 1 minute");
         }
-        TriageConfig config = new TriageConfig(bootstrapServers, ServiceOptions.kafkaProperties(spec, kafkaProperties),
-                groupId, bind, port, db.jdbcUrl, db.dbUser, password, secureCookies, Duration.ofMinutes(sessionMinutes),
+        TriageConfig config = new TriageConfig(kafka.bootstrapServers, kafka.properties(spec), kafka.groupId, bind, port,
+                db.jdbcUrl, db.dbUser, password, secureCookies, Duration.ofMinutes(sessionMinutes),
                 TriageConfig.DEFAULT_BCRYPT_COST, metricsBind, metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
         try (TriageServer server = TriageServer.start(config)) {
