@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.wardstream.contract.Rejection;
 import org.wardstream.contract.Topics;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
@@ -152,7 +153,7 @@ public final class EventSet implements RecordSource {
                             span[1] = Math.max(span[1], reading.time);
                             if (reading.kind == DeviceReading.Kind.HEART_RATE) kinds[0]++;
                             if (reading.kind == DeviceReading.Kind.RR_BATCH) kinds[1]++;
-                        } catch (EventValidator.Rejection e) {
+                        } catch (Rejection e) {
                             // a real reading the validator refuses would be dead-lettered by ingest: not in the set
                         }
                     }

@@ -12,6 +12,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.wardstream.contract.Rejection;
 import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.contract.Topics;
 import org.wardstream.schema.DeviceEvent;
@@ -129,7 +130,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
             };
             return IngestRecord.rejected(new DeadLetter(keyBytes, valueBytes, reason.code(),
                     describe(e.getMessage(), sourceLine), origin, brokerTimestamp, sourceLine));
-        } catch (EventValidator.Rejection e) {
+        } catch (Rejection e) {
             return IngestRecord.rejected(new DeadLetter(keyBytes, valueBytes, e.reason().code(),
                     e.getMessage(), origin, brokerTimestamp, sourceLine));
         } catch (Exception | Error e) { // any other failure, an Error included, stays this record's
@@ -145,7 +146,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
      * an offset trusted is validated again with it.
      */
     private DeviceReading validateOnDeviceClock(DeviceEventKey key, DeviceEvent value, long brokerTimestamp)
-            throws EventValidator.Rejection {
+            throws Rejection {
         if (fastPath && clocks.isEmpty()) {
             // Nothing remembered (the usual case: no device of this reader runs ahead): no offset to apply, and a reading
             // the validator accepts has a lead within the tolerance (it refuses any device time, last beat or interval
@@ -153,7 +154,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
             // an offset, or a backlog). So neither the device's key nor its lead is needed, unless it is refused.
             try {
                 return validator.validate(key, value, brokerTimestamp);
-            } catch (EventValidator.Rejection e) {
+            } catch (Rejection e) {
                 if (e.reason() != DeadLetterReason.FUTURE_TIME) {
                     throw e;
                 }
@@ -176,7 +177,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
                 report(key, clocks.observe(device, lead, reading.timeReceived));
             }
             return counted(reading, offset);
-        } catch (EventValidator.Rejection e) {
+        } catch (Rejection e) {
             return refusedOnDeviceClock(key, value, brokerTimestamp, e, device, lead, offset, trusted);
         }
     }
@@ -186,8 +187,8 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
      * receipt is evidence for the device's offset, and is validated again when it completed a new one.
      */
     private DeviceReading refusedOnDeviceClock(DeviceEventKey key, DeviceEvent value, long brokerTimestamp,
-                                               EventValidator.Rejection e, String device, long lead, long offset,
-                                               boolean trusted) throws EventValidator.Rejection {
+                                               Rejection e, String device, long lead, long offset,
+                                               boolean trusted) throws Rejection {
         if (!trusted || e.reason() != DeadLetterReason.FUTURE_TIME) {
             throw e;
         }
@@ -202,7 +203,7 @@ public final class DeviceEventDeserializer implements KafkaRecordDeserialization
             throw e;
         }
         DeviceClockOffsets.Settings s = clocks.settings();
-        throw new EventValidator.Rejection(e.reason(), e.getMessage() + "; a device clock offset is trusted after "
+        throw new Rejection(e.reason(), e.getMessage() + "; a device clock offset is trusted after "
                 + s.readings() + " agreeing readings over " + s.span().toSeconds() + " s (this device so far: "
                 + pending + ")");
     }

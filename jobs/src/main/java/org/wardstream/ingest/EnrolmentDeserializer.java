@@ -8,6 +8,8 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 
 /**
  * Reads the compacted {@code enrolments} topic through the {@link EnrolmentValidator} (the same checks as
@@ -53,7 +55,7 @@ public final class EnrolmentDeserializer implements KafkaRecordDeserializationSc
             EnrolmentValidator.Valid v = validator.read(record.key(), record.value());
             out.collect(new EnrolmentUpdate(v.key().getProgramme(), v.key().getPatientId(),
                     v.value() == null ? null : PatientProfile.of(v.value())));
-        } catch (EventValidator.Rejection e) {
+        } catch (Rejection e) {
             if (rejected != null) {
                 rejected.inc();
             }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import org.wardstream.contract.DeadLetterReason;
+import org.wardstream.contract.Rejection;
 import org.wardstream.schema.ActivitySample;
 import org.wardstream.schema.BeatQuality;
 import org.wardstream.schema.DeviceEvent;
@@ -54,20 +55,6 @@ public final class EventValidator {
         this.clock = clock;
     }
 
-    /** Thrown for a decoded event (or enrolment, {@link EnrolmentValidator}) that must be refused. */
-    public static final class Rejection extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final DeadLetterReason reason;
-
-        Rejection(DeadLetterReason reason, String detail) {
-            super(detail, null, false, false);
-            this.reason = reason;
-        }
-
-        public DeadLetterReason reason() {
-            return reason;
-        }
-    }
 
     /**
      * Validates and flattens an event.

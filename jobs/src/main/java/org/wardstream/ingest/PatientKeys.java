@@ -7,7 +7,7 @@ package org.wardstream.ingest;
  * splits a key unambiguously. Plain Java.
  */
 public final class PatientKeys {
-    public static final char SEPARATOR = '|';
+    public static final char SEPARATOR = org.wardstream.contract.EnrolmentValidator.PROGRAMME_SEPARATOR;
 
     private PatientKeys() {
     }

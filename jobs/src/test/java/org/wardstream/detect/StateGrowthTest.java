@@ -11,6 +11,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
+import org.wardstream.contract.Rejection;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.EventValidator;
@@ -78,7 +79,7 @@ class StateGrowthTest {
                 if (r.decodedValue() != null && r.decodedKey() != null && r.injectedFault() == null) {
                     try {
                         readings.add(validator.validate(r.decodedKey(), r.decodedValue(), r.timestampMs()));
-                    } catch (EventValidator.Rejection e) {
+                    } catch (Rejection e) {
                         throw new AssertionError("the simulator's valid readings must validate", e);
                     }
                 }

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.equity.job.EquityDeserializers;
 import org.wardstream.equity.job.EquityInput;
@@ -124,7 +126,7 @@ class DecoderFuzzTest {
             try {
                 v.read(patientKey(), bytes);
                 valid = true;
-            } catch (EventValidator.Rejection e) {
+            } catch (Rejection e) {
                 valid = false;
                 assertThat(e.getMessage()).doesNotContain("checking the enrolment failed");
             }

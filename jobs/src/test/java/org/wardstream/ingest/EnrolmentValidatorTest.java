@@ -2,22 +2,21 @@ package org.wardstream.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.equity.job.EquityDeserializers;
 import org.wardstream.equity.job.EquityInput;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.EnrolmentStatus;
-import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.wire.AvroCodec;
-import org.wardstream.schema.wire.CraftedRecords;
+import org.wardstream.schema.wire.MalformedEnrolments;
 
 /** Issue 15 item 5: one definition of a valid enrolment, shared by both jobs; a malformed one is never applied. */
 class EnrolmentValidatorTest {
@@ -31,25 +30,12 @@ class EnrolmentValidatorTest {
         return Enrolment.newBuilder(TestEvents.enrolment("p1", EnrolmentStatus.ACTIVE));
     }
 
-    /** Malformed enrolments as a broken or hostile enrolment service would publish them, by name. */
+    /**
+     * Malformed enrolments as a broken or hostile enrolment service would publish them, by name: the cases the triage
+     * service's {@code EnrolmentRulesTest} runs too (one validator, {@code org.wardstream.contract.EnrolmentValidator}).
+     */
     static Map<String, byte[][]> malformed() {
-        Map<String, byte[][]> m = new LinkedHashMap<>();
-        m.put("time zone on Mars", kv(KEY, value(valid().setTimeZone("Mars/Olympus_Mons").build())));
-        m.put("blank time zone", kv(KEY, value(valid().setTimeZone(" ").build())));
-        m.put("programme differs from key", kv(KEY, value(valid().setProgramme("cardiac-rehab").build())));
-        m.put("patient differs from key", kv(KEY, value(valid().setPatientId("p2").build())));
-        m.put("ended before enrolled", kv(KEY, value(valid().setEndedOn(LocalDate.of(2026, 2, 1)).build())));
-        m.put("override not a number", kv(KEY, value(valid().setThresholdOverrides(Map.of("tachycardia.rateBpm",
-                Double.NaN)).build())));
-        m.put("programme with the key separator", kv(AvroCodec.patientKeys().encode(new PatientKey("a|b", "p1")),
-                value(valid().setProgramme("a|b").build())));
-        m.put("huge declared string", kv(KEY, CraftedRecords.hugeString(Enrolment.getClassSchema())));
-        m.put("garbage key", kv("junk".getBytes(), value(valid().build())));
-        return m;
-    }
-
-    static byte[][] kv(byte[] k, byte[] v) {
-        return new byte[][] {k, v};
+        return MalformedEnrolments.cases();
     }
 
     static <T> List<T> read(org.apache.flink.connector.kafka.source.reader.deserializer
@@ -66,7 +52,7 @@ class EnrolmentValidatorTest {
     void anUnknownTimeZoneIsRefusedAsAnInvalidField() {
         EnrolmentValidator v = new EnrolmentValidator();
         byte[][] mars = malformed().get("time zone on Mars");
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(EventValidator.Rejection.class,
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(Rejection.class,
                 () -> v.read(mars[0], mars[1]))).satisfies(e -> {
                     assertThat(e.reason().code()).isEqualTo("invalid-field");
                     assertThat(e.getMessage()).isEqualTo("timeZone is not an IANA time zone");

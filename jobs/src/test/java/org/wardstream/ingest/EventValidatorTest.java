@@ -9,6 +9,7 @@ import static org.wardstream.ingest.TestEvents.key;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.wardstream.contract.Rejection;
 import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.schema.BeatQuality;
 import org.wardstream.schema.DeviceEvent;
@@ -19,13 +20,13 @@ import org.wardstream.schema.Connectivity;
 class EventValidatorTest {
     final EventValidator validator = new EventValidator(IngestSettings.defaults());
 
-    DeviceReading ok(DeviceEvent e) throws EventValidator.Rejection {
+    DeviceReading ok(DeviceEvent e) throws Rejection {
         return validator.validate(key("p1"), e, 0);
     }
 
     void rejected(DeviceEventKey k, DeviceEvent e, DeadLetterReason reason, String detailPart) {
         assertThatThrownBy(() -> validator.validate(k, e, 0))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> assertThat(r.reason()).isEqualTo(reason))
+                .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.reason()).isEqualTo(reason))
                 .hasMessageContaining(detailPart);
     }
 
@@ -124,7 +125,7 @@ class EventValidatorTest {
         rejected(twoDays, DeadLetterReason.FUTURE_TIME, "tolerance 300 s");
         // timeReceived itself ahead of the broker's clock
         assertThatThrownBy(() -> validator.validate(key("p1"), base, T0.toEpochMilli() - 600_000))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class,
+                .isInstanceOfSatisfying(Rejection.class,
                         r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.FUTURE_TIME));
     }
 
@@ -136,7 +137,7 @@ class EventValidatorTest {
         DeviceEvent e = DeviceEvent.newBuilder(TestEvents.heartRate("e", java.time.Instant.parse("2001-03-02T09:00:00Z"), 70))
                 .setTimeReceived(java.time.Instant.ofEpochMilli(now - 2_000)).build();
         assertThatThrownBy(() -> v.validate(key("p1"), e, now))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> {
+                .isInstanceOfSatisfying(Rejection.class, r -> {
                     assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME);
                     assertThat(r.getMessage()).contains("device time is 9408 d before the broker timestamp (window 7 d)");
                 });
@@ -151,7 +152,7 @@ class EventValidatorTest {
         EventValidator v = new EventValidator(IngestSettings.defaults(), () -> now);
         DeviceEvent e = TestEvents.heartRate("e", T0, 70); // received T0 + 2 s, produced two days later
         assertThatThrownBy(() -> v.validate(key("p1"), e, now))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> {
+                .isInstanceOfSatisfying(Rejection.class, r -> {
                     assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME);
                     assertThat(r.getMessage()).startsWith("timeReceived is 47 h before");
                 });
@@ -165,13 +166,13 @@ class EventValidatorTest {
         DeviceEvent e = DeviceEvent.newBuilder(TestEvents.heartRate("e", ahead, 70)).setTimeReceived(ahead).build();
         // consistent with its own CreateTime (the broker accepts up to 1 h ahead): only the job's clock tells
         assertThatThrownBy(() -> v.validate(key("p1"), e, ahead.toEpochMilli()))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class, r -> {
+                .isInstanceOfSatisfying(Rejection.class, r -> {
                     assertThat(r.reason()).isEqualTo(DeadLetterReason.FUTURE_TIME);
                     assertThat(r.getMessage()).contains("after the job's clock");
                 });
         // with a LogAppendTime timestamp the broker's clock says the same
         assertThatThrownBy(() -> v.validate(key("p1"), e, now))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class,
+                .isInstanceOfSatisfying(Rejection.class,
                         r -> assertThat(r.getMessage()).contains("after the broker timestamp"));
     }
 
@@ -183,7 +184,7 @@ class EventValidatorTest {
         DeviceEvent twoHoursOld = DeviceEvent.newBuilder(TestEvents.heartRate("e", T0.minusSeconds(7200), 70))
                 .setTimeReceived(T0).build();
         assertThatThrownBy(() -> narrow.validate(key("p1"), twoHoursOld, now))
-                .isInstanceOfSatisfying(EventValidator.Rejection.class,
+                .isInstanceOfSatisfying(Rejection.class,
                         r -> assertThat(r.reason()).isEqualTo(DeadLetterReason.STALE_TIME));
         assertThat(validator.validate(key("p1"), twoHoursOld, now).time).isEqualTo(T0.toEpochMilli() - 7_200_000);
     }

@@ -7,6 +7,8 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.schema.DeviceEvent;
 import org.wardstream.schema.DeviceEventKey;
 import org.wardstream.schema.wire.AvroCodec;
@@ -32,7 +34,7 @@ class KeyControlCharacterTest {
         var bad = new org.wardstream.schema.PatientKey(TestEvents.PROGRAMME, "p1\r\n" + FORGED);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EnrolmentValidator().read(
                         AvroCodec.patientKeys().encode(bad), null))
-                .isInstanceOf(EventValidator.Rejection.class).hasMessageContaining("control character");
+                .isInstanceOf(Rejection.class).hasMessageContaining("control character");
     }
 
     @Test

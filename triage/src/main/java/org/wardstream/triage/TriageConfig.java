@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
  * @param secureCookies    mark the session cookie Secure (set when users reach the service over HTTPS)
  * @param sessionTimeout   idle time after which a login session ends
  * @param bcryptCost       bcrypt cost (log2 rounds) for new password hashes
+ * @param metricsBind      address the Prometheus metrics endpoint listens on (default 127.0.0.1)
+ * @param metricsPort      port of the metrics endpoint ({@code GET /metrics}); -1 (the default) serves none, 0 a free one
  */
 public record TriageConfig(String bootstrapServers, Map<String, String> kafkaProperties, String groupId,
                            String bindHost, int port, String jdbcUrl, String dbUser, String dbPassword,
-                           boolean secureCookies, Duration sessionTimeout, int bcryptCost) {
+                           boolean secureCookies, Duration sessionTimeout, int bcryptCost, String metricsBind,
+                           int metricsPort) {
 
     public static final String DEFAULT_GROUP = "wardstream-triage";
     public static final int DEFAULT_PORT = 8480;
@@ -36,48 +39,58 @@ public record TriageConfig(String bootstrapServers, Map<String, String> kafkaPro
         bindHost = bindHost == null ? "127.0.0.1" : bindHost;
         sessionTimeout = sessionTimeout == null ? Duration.ofHours(8) : sessionTimeout;
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0-65535: " + port);
+        metricsBind = metricsBind == null ? "127.0.0.1" : metricsBind;
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new IllegalArgumentException("metrics port must be 0-65535 (or -1 for none): " + metricsPort);
+        }
         if (bcryptCost < 4 || bcryptCost > 31) throw new IllegalArgumentException("bcrypt cost must be 4-31: " + bcryptCost);
     }
 
     /** Defaults for everything but the Kafka servers and the database. */
     public static TriageConfig of(String bootstrapServers, String jdbcUrl, String dbUser, String dbPassword) {
         return new TriageConfig(bootstrapServers, Map.of(), DEFAULT_GROUP, "127.0.0.1", DEFAULT_PORT, jdbcUrl, dbUser,
-                dbPassword, false, Duration.ofHours(8), DEFAULT_BCRYPT_COST);
+                dbPassword, false, Duration.ofHours(8), DEFAULT_BCRYPT_COST, "127.0.0.1", -1);
     }
 
     public TriageConfig withPort(int newPort) {
         return new TriageConfig(bootstrapServers, kafkaProperties, groupId, bindHost, newPort, jdbcUrl, dbUser,
-                dbPassword, secureCookies, sessionTimeout, bcryptCost);
+                dbPassword, secureCookies, sessionTimeout, bcryptCost, metricsBind, metricsPort);
     }
 
     public TriageConfig withBcryptCost(int cost) {
         return new TriageConfig(bootstrapServers, kafkaProperties, groupId, bindHost, port, jdbcUrl, dbUser,
-                dbPassword, secureCookies, sessionTimeout, cost);
+                dbPassword, secureCookies, sessionTimeout, cost, metricsBind, metricsPort);
     }
 
     public TriageConfig withSecureCookies(boolean secure) {
         return new TriageConfig(bootstrapServers, kafkaProperties, groupId, bindHost, port, jdbcUrl, dbUser,
-                dbPassword, secure, sessionTimeout, bcryptCost);
+                dbPassword, secure, sessionTimeout, bcryptCost, metricsBind, metricsPort);
     }
 
     public TriageConfig withBindHost(String host) {
         return new TriageConfig(bootstrapServers, kafkaProperties, groupId, host, port, jdbcUrl, dbUser,
-                dbPassword, secureCookies, sessionTimeout, bcryptCost);
+                dbPassword, secureCookies, sessionTimeout, bcryptCost, metricsBind, metricsPort);
     }
 
     public TriageConfig withGroupId(String group) {
         return new TriageConfig(bootstrapServers, kafkaProperties, group, bindHost, port, jdbcUrl, dbUser,
-                dbPassword, secureCookies, sessionTimeout, bcryptCost);
+                dbPassword, secureCookies, sessionTimeout, bcryptCost, metricsBind, metricsPort);
     }
 
     public TriageConfig withSessionTimeout(Duration timeout) {
         return new TriageConfig(bootstrapServers, kafkaProperties, groupId, bindHost, port, jdbcUrl, dbUser,
-                dbPassword, secureCookies, timeout, bcryptCost);
+                dbPassword, secureCookies, timeout, bcryptCost, metricsBind, metricsPort);
+    }
+
+    /** Serves the metrics endpoint on {@code host:port} (port 0: a free one). */
+    public TriageConfig withMetrics(String host, int newPort) {
+        return new TriageConfig(bootstrapServers, kafkaProperties, groupId, bindHost, port, jdbcUrl, dbUser,
+                dbPassword, secureCookies, sessionTimeout, bcryptCost, host, newPort);
     }
 
     public TriageConfig withKafkaProperties(Map<String, String> props) {
         return new TriageConfig(bootstrapServers, props, groupId, bindHost, port, jdbcUrl, dbUser,
-                dbPassword, secureCookies, sessionTimeout, bcryptCost);
+                dbPassword, secureCookies, sessionTimeout, bcryptCost, metricsBind, metricsPort);
     }
 
     /**
@@ -89,7 +102,8 @@ public record TriageConfig(String bootstrapServers, Map<String, String> kafkaPro
         return "TriageConfig[bootstrapServers=" + bootstrapServers + ", kafkaProperties=" + kafkaProperties.keySet()
                 + ", groupId=" + groupId + ", bind=" + bindHost + ":" + port + ", jdbcUrl=" + redactJdbcUrl(jdbcUrl)
                 + ", dbUser=" + dbUser + ", dbPassword=" + (dbPassword == null ? "none" : "(set)") + ", secureCookies="
-                + secureCookies + ", sessionTimeout=" + sessionTimeout + ", bcryptCost=" + bcryptCost + "]";
+                + secureCookies + ", sessionTimeout=" + sessionTimeout + ", bcryptCost=" + bcryptCost + ", metrics="
+                + (metricsPort < 0 ? "off" : metricsBind + ":" + metricsPort) + "]";
     }
 
     /** {@code user:password@} (or {@code user@}) after the scheme's {@code //}. */

@@ -18,6 +18,7 @@ import org.wardstream.triage.fhir.ObservationProvider;
 import org.wardstream.triage.fhir.ProvenanceProvider;
 import org.wardstream.triage.fhir.ServerErrors;
 import org.wardstream.triage.fhir.TaskProvider;
+import org.wardstream.contract.Topics;
 import org.wardstream.triage.kafka.AlertIngest;
 import org.wardstream.triage.kafka.TriageEventPublisher;
 import org.wardstream.triage.store.TaskStore;
@@ -61,6 +62,7 @@ public final class TriageServer implements AutoCloseable {
     private final TriageEventPublisher publisher;
     private final Server jetty;
     private AlertIngest ingest;
+    private MetricsEndpoint metrics;
 
     private TriageServer(TriageConfig config, Database db) {
         this.config = config;
@@ -155,6 +157,36 @@ public final class TriageServer implements AutoCloseable {
         ingest = new AlertIngest(config.bootstrapServers(), config.kafkaProperties(), config.groupId(), store,
                 this::changed);
         ingest.start();
+        if (config.metricsPort() >= 0) {
+            metrics = MetricsEndpoint.start(config.metricsBind(), config.metricsPort(), this::metricsText);
+            LOG.info("metrics at {}", metricsUrl());
+        }
+    }
+
+    /** {@code http://host:port/metrics} of the metrics endpoint, or null when none is served. */
+    public String metricsUrl() {
+        if (metrics == null) return null;
+        String host = config.metricsBind();
+        if (host.equals("0.0.0.0") || host.equals("::")) host = "localhost";
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + metrics.port() + "/metrics";
+    }
+
+    /** The counters the metrics endpoint serves (Prometheus text format); RUNBOOK "Metrics" says what each means. */
+    public String metricsText() {
+        StringBuilder out = new StringBuilder();
+        MetricsEndpoint.counter(out, "wardstream_triage_ingest_rejected_total", "records of alerts or enrolments "
+                        + "not applied and kept in ingest_reject (with the reason) by this process", "topic",
+                new String[] {Topics.ALERTS, Topics.ENROLMENTS}, rejected(Topics.ALERTS), rejected(Topics.ENROLMENTS));
+        MetricsEndpoint.counter(out, "wardstream_triage_alerts_ingested_total", "new alert messages stored by this "
+                + "process (re-deliveries not counted)", null, null, alertsIngested());
+        MetricsEndpoint.counter(out, "wardstream_triage_events_sent_total", "triage-events records sent by this "
+                + "process", null, null, triageEventsSent());
+        return out.toString();
+    }
+
+    /** Records of {@code topic} this process kept in {@code ingest_reject} (alerts or enrolments). */
+    public long rejected(String topic) {
+        return ingest == null ? 0 : ingest.rejected(topic);
     }
 
     /** The port the HTTP server listens on (the configured one, or the free one picked for port 0). */
@@ -200,6 +232,7 @@ public final class TriageServer implements AutoCloseable {
     public void close() throws Exception {
         try (AutoCloseable pool = db; AutoCloseable pub = publisher; AutoCloseable events = hub) {
             if (ingest != null) ingest.close();
+            if (metrics != null) metrics.close();
             if (jetty.isStarted()) jetty.stop();
         }
     }

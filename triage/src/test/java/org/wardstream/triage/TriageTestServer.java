@@ -63,7 +63,7 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
         postgres = EmbeddedPostgres.start();
         // bcrypt cost 4 in tests only (the default, 12, costs ~0.25 s per login on this machine)
         server = TriageServer.start(TriageConfig.of(kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), null)
-                .withPort(0).withBcryptCost(4).withGroupId("triage-test"));
+                .withPort(0).withBcryptCost(4).withGroupId("triage-test").withMetrics("127.0.0.1", 0));
         char[] pw = PASSWORD.toCharArray();
         server.users().add(CLINICIAN_A, TriageUser.Role.CLINICIAN, Set.of(PROGRAMME_A), pw, false);
         server.users().add(CLINICIAN_B, TriageUser.Role.CLINICIAN, Set.of(PROGRAMME_B), pw, false);
@@ -83,7 +83,7 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
         int port = server.port();
         server.close();
         server = TriageServer.start(TriageConfig.of(kafka.bootstrapServers(), postgres.jdbcUrl(), postgres.user(), null)
-                .withPort(port).withBcryptCost(4).withGroupId(newGroupId));
+                .withPort(port).withBcryptCost(4).withGroupId(newGroupId).withMetrics("127.0.0.1", 0));
     }
 
     /** Sends an enrolment of the patient in the programme to {@code enrolments}, as the enrolment system would. */
@@ -94,6 +94,12 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
                 .setUpdatedAt(Instant.parse("2026-03-01T00:00:00Z")).build();
         producer.send(new ProducerRecord<>(Topics.ENROLMENTS, AvroCodec.patientKeys().encode(new PatientKey(programme, patient)),
                 AvroCodec.enrolments().encode(e))).get();
+    }
+
+    /** Sends one {@code enrolments} record as it is (key and value bytes, value null for a tombstone); where it went. */
+    public org.apache.kafka.clients.producer.RecordMetadata sendEnrolmentRecord(byte[] key, byte[] value)
+            throws Exception {
+        return producer.send(new ProducerRecord<>(Topics.ENROLMENTS, key, value)).get();
     }
 
     /** Sends one alert message (the contract's Bundle JSON) to {@code alerts}, keyed by the patient, as the job does. */
@@ -109,9 +115,9 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
                         .getBytes(StandardCharsets.UTF_8))).get();
     }
 
-    /** Sends raw bytes to {@code alerts} (e.g. a record that is not an alert). */
-    public void sendRawAlert(String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(Topics.ALERTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
+    /** Sends raw bytes to {@code alerts} (e.g. a record that is not an alert); where it went. */
+    public org.apache.kafka.clients.producer.RecordMetadata sendRawAlert(String key, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(Topics.ALERTS, key.getBytes(StandardCharsets.UTF_8), value)).get();
     }
 
     /**

@@ -9,8 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wardstream.equity.model.Strata;
-import org.wardstream.ingest.EnrolmentValidator;
-import org.wardstream.ingest.EventValidator;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.Episode;
 import org.wardstream.schema.PatientKey;
@@ -138,7 +138,7 @@ public final class EquityDeserializers {
             try {
                 EnrolmentValidator.Valid v = validator.read(record.key(), record.value());
                 out.collect(fromEnrolment(v.key(), v.value()));
-            } catch (EventValidator.Rejection e) {
+            } catch (Rejection e) {
                 if (enrolmentsRejected != null) {
                     enrolmentsRejected.inc();
                 }

@@ -12,7 +12,7 @@ public final class EquityMetrics {
     public static final String INVALID = "equityInvalidReadings";
     /** Episode or triage records that did not decode (counted and skipped). */
     public static final String UNDECODABLE = "equityUndecodableRecords";
-    /** Enrolment records refused by {@link org.wardstream.ingest.EnrolmentValidator} (the detection job's checks). */
+    /** Enrolment records refused by {@link org.wardstream.contract.EnrolmentValidator} (the detection job's checks). */
     public static final String ENROLMENTS_REJECTED = "equityEnrolmentsRejected";
     /** Inputs for a day already emitted: the day is re-emitted with the next revision. */
     public static final String REVISED = "equityLateRevisions";

@@ -31,22 +31,13 @@ import java.util.concurrent.CountDownLatch;
                 + "(Ctrl-C or SIGTERM). Put a TLS reverse proxy in front (docs/TRIAGE-SERVICE.md).",
                 "Users: 'wardstream triage users add'. Passwords and the database password are read from a file, an "
                         + "environment variable or stdin, never from the command line."},
-        subcommands = {TriageCommand.UsersCommand.class, TriageCommand.TokensCommand.class})
+        subcommands = {TriageCommand.UsersCommand.class, TriageCommand.TokensCommand.class, ResetOffsetsCommand.class})
 public final class TriageCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions db = new ServiceOptions();
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOSTS", defaultValue = "localhost:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrapServers;
-
-    @Option(names = "--kafka-properties", paramLabel = "FILE",
-            description = "Kafka client properties file (security.protocol, SASL/TLS settings) for the consumer and producer")
-    Path kafkaProperties;
-
-    @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = TriageConfig.DEFAULT_GROUP,
-            description = "consumer group of the alert ingest (default: ${DEFAULT-VALUE})")
-    String groupId;
+    @Mixin
+    KafkaOptions kafka = new KafkaOptions();
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + TriageConfig.DEFAULT_PORT,
             description = "HTTP port (default: ${DEFAULT-VALUE})")
@@ -55,6 +46,15 @@ public final class TriageCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "address to listen on (default: ${DEFAULT-VALUE}: only the local reverse proxy reaches it)")
     String bind;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "serve the service's counters for Prometheus at http://<metrics-bind>:PORT/metrics (default: "
+                    + "none); keep it out of the reverse proxy: it answers without a login")
+    int metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "address the metrics endpoint listens on (default: ${DEFAULT-VALUE})")
+    String metricsBind;
 
     @Option(names = "--secure-cookies", description = "mark the session cookie Secure (set this when users reach the "
             + "service over HTTPS, i.e. always in production)")
@@ -119,18 +119,23 @@ public final class TriageCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port " + port + ": use 1-65535 (or 0 for any free port)");
         }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port " + metricsPort
+                    + ": use 1-65535 (or 0 for any free port)");
+        }
         if (sessionMinutes < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--session-timeout " + sessionMinutes + ": at least 1 minute");
         }
-        TriageConfig config = new TriageConfig(bootstrapServers, ServiceOptions.kafkaProperties(spec, kafkaProperties),
-                groupId, bind, port, db.jdbcUrl, db.dbUser, password, secureCookies, Duration.ofMinutes(sessionMinutes),
-                TriageConfig.DEFAULT_BCRYPT_COST);
+        TriageConfig config = new TriageConfig(kafka.bootstrapServers, kafka.properties(spec), kafka.groupId, bind, port,
+                db.jdbcUrl, db.dbUser, password, secureCookies, Duration.ofMinutes(sessionMinutes),
+                TriageConfig.DEFAULT_BCRYPT_COST, metricsBind, metricsPort);
         CountDownLatch stop = new CountDownLatch(1);
         try (TriageServer server = TriageServer.start(config)) {
             Thread hook = new Thread(stop::countDown, "triage-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             spec.commandLine().getOut().println("wardstream triage: worklist at " + server.baseUrl() + "/ , FHIR at "
-                    + server.baseUrl() + "/fhir (Ctrl-C stops)");
+                    + server.baseUrl() + "/fhir" + (server.metricsUrl() == null ? "" : ", metrics at "
+                    + server.metricsUrl()) + " (Ctrl-C stops)");
             spec.commandLine().getOut().flush();
             stop.await();
         }

@@ -10,11 +10,9 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.contract.Topics;
-import org.wardstream.schema.Enrolment;
-import org.wardstream.schema.PatientKey;
-import org.wardstream.schema.wire.AvroCodec;
-import org.wardstream.schema.wire.DecodeException;
 import org.wardstream.triage.store.Database;
 import org.wardstream.triage.store.Pseudonymous;
 import org.wardstream.triage.store.TaskStore;
@@ -48,6 +46,8 @@ public final class AlertIngest implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long ingested;
+    private volatile long alertsRejected;
+    private volatile long enrolmentsRejected;
 
     public AlertIngest(String bootstrapServers, Map<String, String> extra, String groupId, TaskStore store,
                        Consumer<TaskStore.TaskChange> onChange) {
@@ -77,20 +77,32 @@ public final class AlertIngest implements AutoCloseable {
     }
 
     /**
+     * Records of {@code topic} ({@code alerts} or {@code enrolments}) this process kept in {@code ingest_reject}
+     * (committed; a record read again after a restart or a reset is counted again).
+     */
+    public long rejected(String topic) {
+        return Topics.ALERTS.equals(topic) ? alertsRejected : Topics.ENROLMENTS.equals(topic) ? enrolmentsRejected : 0;
+    }
+
+    /** A record kept in ingest_reject, to log and count once its transaction committed. */
+    private record Reject(String topic, int partition, long offset, String reason) {
+    }
+
+    /**
      * What storing (part of) a poll's records did.
      *
      * @param fresh    new alert messages stored
      * @param changes  the Task changes to announce
+     * @param rejects  the records kept in ingest_reject
      * @param next     per partition, the offset after the last record stored (or rejected)
      * @param complete every record of the poll was stored or rejected
      */
-    private record Progress(long fresh, List<TaskStore.TaskChange> changes, Map<TopicPartition, Long> next,
-                            boolean complete) {
+    private record Progress(long fresh, List<TaskStore.TaskChange> changes, List<Reject> rejects,
+                            Map<TopicPartition, Long> next, boolean complete) {
     }
 
     private void run() {
-        AvroCodec<PatientKey> keys = AvroCodec.patientKeys();
-        AvroCodec<Enrolment> enrolments = AvroCodec.enrolments();
+        EnrolmentValidator validator = new EnrolmentValidator();
         while (running) {
             ConsumerRecords<byte[], byte[]> batch;
             try {
@@ -102,13 +114,14 @@ public final class AlertIngest implements AutoCloseable {
             try {
                 Progress done;
                 try {
-                    done = store.database().tx(c -> storeAll(c, batch, keys, enrolments));
+                    done = store.database().tx(c -> storeAll(c, batch, validator));
                 } catch (RuntimeException batchFailed) {
                     // the database's passing trouble (Database.tx has already retried a deadlock): the whole poll again
                     if (Database.transientFailure(batchFailed)) throw batchFailed;
                     // one record may be what fails: store them one by one, and keep a failing one as a reject
-                    done = oneByOne(batch, keys, enrolments);
+                    done = oneByOne(batch, validator);
                 }
+                for (Reject rj : done.rejects()) rejectedCommitted(rj); // stored: the database committed them
                 Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
                 done.next().forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
                 if (!commit.isEmpty()) consumer.commitSync(commit);
@@ -134,6 +147,21 @@ public final class AlertIngest implements AutoCloseable {
         consumer.close(Duration.ofSeconds(5));
     }
 
+    /**
+     * Logs and counts a record kept in ingest_reject once it is committed (a transaction run again, or a batch stored
+     * again one by one, logs nothing twice). The line names the record's place and the reason without its values
+     * ({@link Pseudonymous#withoutValues}): no identifier, not even the pseudonym. Until session 20 a reject in the
+     * normal batch path wrote no log line and had no metric.
+     */
+    private void rejectedCommitted(Reject r) {
+        if (Topics.ALERTS.equals(r.topic())) alertsRejected++;
+        else enrolmentsRejected++;
+        if (r.reason() == null) return; // logged where it was kept (a record that met a failure storing it)
+        String reason = Pseudonymous.withoutValues(r.reason());
+        LOG.warn("alert ingest: {}-{}@{} not applied, kept in ingest_reject: {}", r.topic(), r.partition(), r.offset(),
+                reason.length() > 500 ? reason.substring(0, 500) + "…" : reason);
+    }
+
     /** A second before storing again; false if interrupted (stop). */
     private static boolean pause() {
         try {
@@ -146,19 +174,20 @@ public final class AlertIngest implements AutoCloseable {
     }
 
     /** Stores every record of the batch in the caller's transaction (a retried transaction starts afresh). */
-    private Progress storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch, AvroCodec<PatientKey> keys,
-                              AvroCodec<Enrolment> enrolments) throws SQLException {
+    private Progress storeAll(Connection c, ConsumerRecords<byte[], byte[]> batch,
+                              EnrolmentValidator validator) throws SQLException {
         List<TaskStore.TaskChange> changes = new ArrayList<>();
+        List<Reject> rejects = new ArrayList<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
-            if (storeOne(c, r, changes, keys, enrolments)) fresh++;
+            if (storeOne(c, r, changes, rejects, validator)) fresh++;
         }
         Map<TopicPartition, Long> next = new HashMap<>();
         for (TopicPartition tp : batch.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> rs = batch.records(tp);
             next.put(tp, rs.get(rs.size() - 1).offset() + 1);
         }
-        return new Progress(fresh, changes, next, true);
+        return new Progress(fresh, changes, rejects, next, true);
     }
 
     /**
@@ -168,104 +197,100 @@ public final class AlertIngest implements AutoCloseable {
      * {@link Database#tx}'s retries, a lost connection) never makes a reject: the records before it are committed
      * and the ingest stops there, to store that record again after a pause.
      */
-    private Progress oneByOne(ConsumerRecords<byte[], byte[]> batch, AvroCodec<PatientKey> keys,
-                              AvroCodec<Enrolment> enrolments) {
+    private Progress oneByOne(ConsumerRecords<byte[], byte[]> batch,
+                              EnrolmentValidator validator) {
         List<TaskStore.TaskChange> changes = new ArrayList<>();
+        List<Reject> rejects = new ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         long fresh = 0;
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             try {
                 List<TaskStore.TaskChange> mine = new ArrayList<>();
+                List<Reject> myRejects = new ArrayList<>();
                 boolean isNew = store.database().tx(c -> {
                     mine.clear(); // a retried transaction starts afresh
-                    return storeOne(c, r, mine, keys, enrolments);
+                    myRejects.clear();
+                    return storeOne(c, r, mine, myRejects, validator);
                 });
                 if (isNew) fresh++;
                 changes.addAll(mine);
+                rejects.addAll(myRejects);
             } catch (RuntimeException e) {
                 if (Database.transientFailure(e)) {
                     LOG.warn("alert ingest: {}-{}@{} not stored for now ({}); storing it again shortly", r.topic(),
                             r.partition(), r.offset(), Pseudonymous.withoutValues(e.getMessage()));
-                    return new Progress(fresh, changes, next, false);
+                    return new Progress(fresh, changes, rejects, next, false);
                 }
+                String reason = "could not be stored: " + e.getMessage();
                 try {
                     store.database().tx(c -> {
-                        store.reject(c, r.topic(), r.partition(), r.offset(), "could not be stored: " + e.getMessage(),
-                                Instant.now());
+                        store.reject(c, r.topic(), r.partition(), r.offset(), reason, Instant.now());
                         return null;
                     });
                 } catch (RuntimeException rejectFailed) {
                     LOG.warn("alert ingest: {}-{}@{} could not be stored nor kept as a reject ({}); storing it again"
                             + " shortly", r.topic(), r.partition(), r.offset(), Pseudonymous.withoutValues(rejectFailed.getMessage()));
-                    return new Progress(fresh, changes, next, false);
+                    return new Progress(fresh, changes, rejects, next, false);
                 }
                 LOG.error("alert ingest: {}-{}@{} could not be stored and is kept in ingest_reject: {}", r.topic(),
                         r.partition(), r.offset(), Pseudonymous.withoutValues(e.getMessage()));
+                rejects.add(new Reject(r.topic(), r.partition(), r.offset(), null)); // counted; logged just above
             }
             next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
         }
-        return new Progress(fresh, changes, next, true);
+        return new Progress(fresh, changes, rejects, next, true);
     }
 
     /** Stores one record; true if it was a new alert message. Unreadable records become ingest_reject rows. */
     private boolean storeOne(Connection c, ConsumerRecord<byte[], byte[]> r, List<TaskStore.TaskChange> changes,
-                             AvroCodec<PatientKey> keys, AvroCodec<Enrolment> enrolments) throws SQLException {
+                             List<Reject> rejects, EnrolmentValidator validator) throws SQLException {
         Instant now = Instant.now();
         if (r.topic().equals(Topics.ALERTS)) {
             if (r.value() == null) {
-                store.reject(c, r.topic(), r.partition(), r.offset(), "empty value", now);
+                reject(c, r, "empty value", now, rejects);
                 return false;
             }
             try {
                 return store.ingestAlert(c, new String(r.value(), StandardCharsets.UTF_8), r.partition(), r.offset(), now,
                         changes);
             } catch (IllegalArgumentException | ca.uhn.fhir.parser.DataFormatException e) {
-                store.reject(c, r.topic(), r.partition(), r.offset(), "not an alert Bundle: " + e.getMessage(), now);
+                reject(c, r, "not an alert Bundle: " + e.getMessage(), now, rejects);
                 return false;
             }
         }
-        PatientKey key;
-        Enrolment e = null;
+        EnrolmentValidator.Valid v;
         try {
-            key = keys.decode(r.key());
-            if (r.value() != null) e = enrolments.decode(r.value());
-        } catch (DecodeException | RuntimeException ex) {
-            store.reject(c, r.topic(), r.partition(), r.offset(), "not an enrolment: " + ex.getMessage(), now);
+            v = validator.read(r.key(), r.value());
+        } catch (Rejection refused) {
+            reject(c, r, refusal(refused), now, rejects);
             return false;
         }
-        String refused = refusal(key, e);
-        if (refused != null) {
-            store.reject(c, r.topic(), r.partition(), r.offset(), "enrolment not applied: " + refused, now);
-            return false;
-        }
-        if (e == null) {
-            store.ingestEnrolment(c, key.getPatientId(), key.getProgramme(), "WITHDRAWN", now, changes);
+        if (v.value() == null) {
+            store.ingestEnrolment(c, v.key().getPatientId(), v.key().getProgramme(), "WITHDRAWN", now, changes);
         } else {
-            store.ingestEnrolment(c, e.getPatientId(), e.getProgramme(), e.getStatus().name(), now, changes);
+            store.ingestEnrolment(c, v.value().getPatientId(), v.value().getProgramme(), v.value().getStatus().name(),
+                    now, changes);
         }
         return false;
     }
 
-    /**
-     * Why an enrolment record must not be applied, or null. The jobs' {@code EnrolmentValidator} refuses these (it is in
-     * the jobs module, which the service may not depend on): a key without programme or pseudonym, or with a control
-     * character, and a value whose patient or programme differs from the key. Applying such a record here alone made the
-     * pseudonym "enrolled in two programmes" in the service while the jobs kept it in one, and filed its messages that
-     * name no programme under none (probe 19b D5). The reason names the field, never the value.
-     */
-    static String refusal(PatientKey key, Enrolment value) {
-        if (blankOrControl(key.getProgramme()) || blankOrControl(key.getPatientId())) {
-            return "the key's programme or patient is missing, blank or holds a control character";
-        }
-        if (value != null && (!key.getPatientId().equals(value.getPatientId())
-                || !key.getProgramme().equals(value.getProgramme()))) {
-            return "the value's patient or programme differs from the key (the jobs refuse it too: enrolments-dlq)";
-        }
-        return null;
+    private void reject(Connection c, ConsumerRecord<byte[], byte[]> r, String reason, Instant now, List<Reject> rejects)
+            throws SQLException {
+        store.reject(c, r.topic(), r.partition(), r.offset(), reason, now);
+        rejects.add(new Reject(r.topic(), r.partition(), r.offset(), reason));
     }
 
-    private static boolean blankOrControl(CharSequence s) {
-        return s == null || s.toString().isBlank() || s.chars().anyMatch(Character::isISOControl);
+    /**
+     * The {@code ingest_reject} reason of an enrolment record the service does not apply. It is read by the same
+     * {@link EnrolmentValidator} as both jobs, which dead-letter the same records to {@code enrolments-dlq} with the same
+     * reason code and detail, so a record the jobs refuse is never applied here alone (probe 19b D5: a value of another
+     * programme than its key made the pseudonym "enrolled in two programmes" in the service while the jobs kept it in
+     * one; until session 20 the service mirrored only the key checks and applied, say, an unknown time zone). The
+     * detail names the field, never the value.
+     */
+    static String refusal(Rejection r) {
+        return "enrolment not applied (the jobs refuse it too: enrolments-dlq): " + r.reason().code() + ": "
+                + r.getMessage();
     }
 
     @Override

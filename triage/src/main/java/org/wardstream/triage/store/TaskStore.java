@@ -383,8 +383,9 @@ public final class TaskStore {
             Workflow.Result r = Workflow.apply(status, action, outcome, cleanNote);
             StateRow row = loadStateRow(c, id);
             ClinicianState s = row.state;
-            ClinicianState next = action == Workflow.Action.NOTE ? s
-                    : new ClinicianState(r.status(), r.triageState(), user.username(), r.outcome(), s.notes(), false);
+            ClinicianState next = action == Workflow.Action.NOTE
+                    ? new ClinicianState(s.status(), s.triageState(), s.owner(), s.outcome(), s.notes(), s.flagged(), now)
+                    : new ClinicianState(r.status(), r.triageState(), user.username(), r.outcome(), s.notes(), false, now);
             if (cleanNote != null) next = next.withNote(new Note(user.username(), now, cleanNote));
             saveState(c, id, row.with(next), false);
             Task pipeline = parser().parseResource(Task.class, row.pipelineJson);
@@ -644,7 +645,7 @@ public final class TaskStore {
 
     private static StateRow loadStateRow(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select pipeline_json, lifecycle, clinician_status, triage_state,"
-                + " owner_user, outcome, notes_json, flagged, pipeline_changed_at, pipeline_stage from task_state"
+                + " owner_user, outcome, notes_json, flagged, pipeline_changed_at, pipeline_stage, acted_at from task_state"
                 + " where id = ? for update")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -657,9 +658,11 @@ public final class TaskStore {
                 }
                 String outcome = rs.getString(6);
                 Timestamp changedAt = rs.getTimestamp(9);
+                Timestamp actedAt = rs.getTimestamp(11); // before session 20: the last note's time
                 return new StateRow(rs.getString(1), rs.getString(2), changedAt == null ? null : changedAt.toInstant(),
                         rs.getInt(10), new ClinicianState(rs.getString(3), rs.getString(4), rs.getString(5),
-                        outcome == null ? null : Outcome.of(outcome), notes, rs.getBoolean(8)));
+                        outcome == null ? null : Outcome.of(outcome), notes, rs.getBoolean(8),
+                        actedAt == null ? null : actedAt.toInstant()));
             }
         }
     }
@@ -688,7 +691,7 @@ public final class TaskStore {
             ps.setString(6, s.outcome() == null ? null : s.outcome().code());
             ps.setString(7, notes);
             ps.setBoolean(8, s.flagged());
-            ps.setTimestamp(9, s.notes().isEmpty() ? null : Timestamp.from(s.notes().get(s.notes().size() - 1).time()));
+            ps.setTimestamp(9, s.actedAt() == null ? null : Timestamp.from(s.actedAt()));
             ps.setTimestamp(10, row.changedAt() == null ? null : Timestamp.from(row.changedAt()));
             ps.setInt(11, row.stage());
             ps.setString(12, id);

@@ -24,6 +24,15 @@ import java.util.List;
  * completed or cancelled by the clinician), {@link #onPipelineChange} puts it back to {@code requested}, sets the
  * {@link #FLAGGED_URL} flag, clears the outcome and adds a note saying what was undone. Any other pipeline change
  * (reminder, close) leaves the clinician's state alone.
+ *
+ * <p>Times (FHIR R4): {@code Task.lastModified} is "the date and time of last modification to this task", "used along
+ * with history to track task activity and time in a particular task state" (task-definitions, Task.lastModified): the
+ * latest change of the Task by anyone, at the time it was made: the pipeline's latest change (when the pipeline made
+ * it) or a clinician's latest action (acknowledge, start, resolve, cancel, note: when the service took it), whichever
+ * is later. {@code meta.lastUpdated} is when the service stored the version (the server's, like HTTP Last-Modified).
+ * When the pipeline made a change is its Provenance's {@code occurredDateTime}, never lastModified: a change that
+ * reaches the service after a clinician's action keeps the action's lastModified. Until session 20 only a note
+ * raised lastModified, so an acknowledgement or a resolution without a note left it at the pipeline's time.
  */
 public final class TaskMerge {
     public static final String TRIAGE_STATE_SYSTEM = "https://wardstream.org/fhir/CodeSystem/triage-state";
@@ -48,15 +57,16 @@ public final class TaskMerge {
      * @param outcome     the resolution's outcome, or null
      * @param notes       notes, oldest first
      * @param flagged     re-opened by an escalation after a clinician action
+     * @param actedAt     when a clinician last acted on the Task (any action, a note included), or null
      */
     public record ClinicianState(String status, String triageState, String owner, Outcome outcome, List<Note> notes,
-                                 boolean flagged) {
+                                 boolean flagged, Instant actedAt) {
         public ClinicianState {
             notes = List.copyOf(notes);
         }
 
         public static ClinicianState none() {
-            return new ClinicianState(null, null, null, null, List.of(), false);
+            return new ClinicianState(null, null, null, null, List.of(), false, null);
         }
 
         /** Whether a clinician has taken the Task off the worklist (acknowledged, started, resolved or cancelled). */
@@ -67,7 +77,7 @@ public final class TaskMerge {
         public ClinicianState withNote(Note note) {
             List<Note> n = new ArrayList<>(notes);
             n.add(note);
-            return new ClinicianState(status, triageState, owner, outcome, n, flagged);
+            return new ClinicianState(status, triageState, owner, outcome, n, flagged, later(actedAt, note.time()));
         }
     }
 
@@ -82,7 +92,7 @@ public final class TaskMerge {
         List<Note> notes = new ArrayList<>(s.notes());
         notes.add(new Note(SYSTEM_AUTHOR, at, "Escalated by the monitoring pipeline after the alert was " + undone
                 + ": back on the worklist."));
-        return new ClinicianState("requested", "reopened", s.owner(), null, notes, true);
+        return new ClinicianState("requested", "reopened", s.owner(), null, notes, true, s.actedAt());
     }
 
     /** The Task to serve: the pipeline's Task with the clinician's state and the programme laid over it. */
@@ -118,11 +128,17 @@ public final class TaskMerge {
         }
         if (programme != null) t.addExtension(PROGRAMME_URL, new StringType(programme));
         if (s.flagged()) t.addExtension(FLAGGED_URL, new BooleanType(true));
-        Instant last = s.notes().isEmpty() ? null : s.notes().get(s.notes().size() - 1).time();
+        // the latest change by anyone (class comment): a state stored before session 20 has the last note's time as
+        // its actedAt, as the column held; the notes are looked at too, so a pipeline's reopening note counts
+        Instant last = later(s.actedAt(), s.notes().isEmpty() ? null : s.notes().get(s.notes().size() - 1).time());
         if (last != null && (t.getLastModified() == null || last.isAfter(t.getLastModified().toInstant()))) {
             t.setLastModifiedElement(utc(last));
         }
         return t;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a == null ? b : b == null || !b.isAfter(a) ? a : b;
     }
 
     static String triageStateDisplay(String code) {

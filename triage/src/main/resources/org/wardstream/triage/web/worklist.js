@@ -1093,8 +1093,9 @@
   /**
    * When the pipeline made each change of the alert, by the time the service stored it: the Provenance of a pipeline
    * change is stored with the Task version the change made (the same time), and its {@code occurred} is the change's
-   * own time. (The Task's {@code lastModified} is no longer that time once a clinician's note is later than the
-   * change: a change that reached the service after a note was dated at the note: probe 18b D5 follow-up.) Empty when
+   * own time. (The Task's {@code lastModified} is FHIR's last modification by anyone, so it is not that time once a
+   * clinician acted after the change: a change that reached the service after a note was dated at the note: probe 18b
+   * D5 follow-up.) Empty when
    * the Provenances cannot be read: the timeline then uses {@code lastModified}, as before.
    */
   async function pipelineTimes(id) {

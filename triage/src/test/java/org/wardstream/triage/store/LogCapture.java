@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Every log event of the service (the root logger and {@code org.wardstream.triage}) while open, as
  * "logger: message", for tests that assert what a record can and cannot write into the log.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final String name;
     private final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -21,7 +21,7 @@ final class LogCapture implements AutoCloseable {
         this.name = name;
     }
 
-    static LogCapture start(String name) {
+    public static LogCapture start(String name) {
         LogCapture capture = new LogCapture(name);
         AbstractAppender appender = new AbstractAppender(name, null, null, true, Property.EMPTY_ARRAY) {
             @Override
@@ -38,7 +38,7 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** The events so far (a live view). */
-    List<String> events() {
+    public List<String> events() {
         return events;
     }
 

@@ -40,7 +40,7 @@ class TaskMergeTest {
     @Test
     void theCliniciansStatusOwnerNotesAndOutcomeAreLaidOverThePipelinesContent() {
         ClinicianState s = new ClinicianState("completed", "resolved", "alice", Outcome.FALSE_ALARM,
-                List.of(new Note("alice", AT.plusSeconds(600), "artefact")), false);
+                List.of(new Note("alice", AT.plusSeconds(600), "artefact")), false, AT.plusSeconds(600));
         Task t = TaskMerge.compose(pipelineTask(AlertChange.Kind.UPDATED, Severity.URGENT), "ep-1", s, "cardiac");
         assertThat(t.getStatus()).isEqualTo(Task.TaskStatus.COMPLETED);
         assertThat(t.getPriority()).isEqualTo(Task.TaskPriority.URGENT);
@@ -55,7 +55,8 @@ class TaskMergeTest {
 
     @Test
     void onlyAnEscalationOfAnActedOnTaskReopensItFlaggedWithANoteAndWithoutTheOutcome() {
-        ClinicianState done = new ClinicianState("completed", "resolved", "alice", Outcome.NO_ACTION_NEEDED, List.of(), false);
+        ClinicianState done = new ClinicianState("completed", "resolved", "alice", Outcome.NO_ACTION_NEEDED, List.of(), false,
+                AT.minusSeconds(60));
         assertThat(TaskMerge.onPipelineChange(done, "updated", AT)).isSameAs(done);
         assertThat(TaskMerge.onPipelineChange(done, "closed", AT)).isSameAs(done);
         assertThat(TaskMerge.onPipelineChange(ClinicianState.none(), "escalated", AT)).isEqualTo(ClinicianState.none());
@@ -71,5 +72,30 @@ class TaskMergeTest {
         assertThat(t.getPriority()).isEqualTo(Task.TaskPriority.STAT);
         assertThat(t.getExtensionByUrl(TaskMerge.FLAGGED_URL)).isNotNull();
         assertThat(t.hasOutput()).isFalse();
+    }
+
+    /**
+     * FHIR R4 Task.lastModified, "the date and time of last modification to this task": the later of the pipeline's
+     * change (the pipeline Task's lastModified, when the pipeline made it) and the clinician's last action, a note or
+     * not (session 20: an action without a note left it at the pipeline's time).
+     */
+    @Test
+    void lastModifiedIsTheLaterOfThePipelinesChangeAndTheCliniciansLastAction() {
+        Task pipeline = pipelineTask(AlertChange.Kind.UPDATED, Severity.URGENT);
+        Instant made = pipeline.getLastModified().toInstant();
+        ClinicianState ackedLater = new ClinicianState("accepted", "acknowledged", "alice", null, List.of(), false,
+                made.plusSeconds(90));
+        assertThat(TaskMerge.compose(pipeline, "ep-1", ackedLater, null).getLastModified().toInstant())
+                .isEqualTo(made.plusSeconds(90));
+        ClinicianState ackedBefore = new ClinicianState("accepted", "acknowledged", "alice", null, List.of(), false,
+                made.minusSeconds(90));
+        assertThat(TaskMerge.compose(pipeline, "ep-1", ackedBefore, null).getLastModified().toInstant())
+                .as("a pipeline change made after the action").isEqualTo(made);
+        assertThat(TaskMerge.compose(pipeline, "ep-1", ClinicianState.none(), null).getLastModified().toInstant())
+                .isEqualTo(made);
+        ClinicianState noted = ackedBefore.withNote(new Note("bob", made.plusSeconds(30), "phoned"));
+        assertThat(noted.actedAt()).isEqualTo(made.plusSeconds(30));
+        assertThat(TaskMerge.compose(pipeline, "ep-1", noted, null).getLastModified().toInstant())
+                .isEqualTo(made.plusSeconds(30));
     }
 }

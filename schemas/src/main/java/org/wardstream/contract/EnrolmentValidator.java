@@ -1,23 +1,28 @@
-package org.wardstream.ingest;
+package org.wardstream.contract;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Map;
 
-import org.wardstream.contract.DeadLetterReason;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.PatientKey;
 import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.schema.wire.DecodeException;
-import org.wardstream.ingest.EventValidator.Rejection;
 
 /**
- * The one definition of a valid {@code enrolments} record, used by both jobs (detection and equity) so they
- * agree on which enrolments are malformed. A malformed enrolment is refused with a reason, never applied: it
+ * The one definition of a valid {@code enrolments} record, used by both jobs (detection and equity) and by the triage
+ * service, so all three agree on which enrolments are malformed (until session 20 it lived in the jobs module and the
+ * service mirrored only its key checks). A malformed enrolment is refused with a reason, never applied: it
  * must not replace a valid enrolment as the patient's newest state. Plain Java, no Flink types; a record that
  * fails here has a reason code of {@link DeadLetterReason} and a detail naming the field, never its value.
  */
 public final class EnrolmentValidator {
+    /**
+     * The character a programme code never contains: the jobs key per-patient state by {@code programme|patientId}
+     * ({@code org.wardstream.ingest.PatientKeys}), so the first one splits a key unambiguously.
+     */
+    public static final char PROGRAMME_SEPARATOR = '|';
+
     private final AvroCodec<PatientKey> keys;
     private final AvroCodec<Enrolment> values;
 
@@ -67,8 +72,8 @@ public final class EnrolmentValidator {
                 || key.getPatientId().chars().anyMatch(Character::isISOControl)) {
             throw invalid("key programme or patientId contains a control character"); // as device events (probe 19b D3)
         }
-        if (key.getProgramme().indexOf(PatientKeys.SEPARATOR) >= 0) {
-            throw invalid("key programme contains '" + PatientKeys.SEPARATOR + "'");
+        if (key.getProgramme().indexOf(PROGRAMME_SEPARATOR) >= 0) {
+            throw invalid("key programme contains '" + PROGRAMME_SEPARATOR + "'");
         }
     }
 
