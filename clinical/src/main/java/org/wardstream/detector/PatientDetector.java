@@ -515,6 +515,7 @@ public final class PatientDetector {
                 // the same steps as `wardstream validate`, plus the pattern cues
                 int implausible = implausibleCleanIntervals(b.rrMs(), b.quality());
                 byte[] quality = implausible == 0 ? b.quality() : excludingImplausible(b.rrMs(), b.quality());
+                RrHeartRate.Sample rateSink = (t, bpm) -> rateFromRr(t, bpm, b.sourceId()); // one per batch
                 DetectorPath.Fed fed = DetectorPath.rrBatch(rr, s.rr, patient, b.startMs(), b.rrMs(), quality,
                         transitions, ev -> {
                             rhythmCues(ev);
@@ -524,8 +525,7 @@ public final class PatientDetector {
                             } else if (ev instanceof AfOffset off) {
                                 tachycardiaOutlastingAf(off);
                             }
-                        }, (beatMs, rrMs, clean) -> rrRate.onInterval(s.rrRate, beatMs, rrMs, clean,
-                                (t, bpm) -> rateFromRr(t, bpm, b.sourceId())));
+                        }, (beatMs, rrMs, clean) -> rrRate.onInterval(s.rrRate, beatMs, rrMs, clean, rateSink));
                 out.outOfOrderBeats(fed.outOfOrderBeats());
                 if (implausible > 0) {
                     out.implausibleBeats(implausible);
