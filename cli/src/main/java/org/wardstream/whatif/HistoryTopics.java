@@ -22,8 +22,8 @@ import org.wardstream.alerting.AlertMessage;
 import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.demo.ReplayFiles;
 import org.wardstream.equity.model.Strata;
-import org.wardstream.ingest.EnrolmentValidator;
-import org.wardstream.ingest.EventValidator;
+import org.wardstream.contract.EnrolmentValidator;
+import org.wardstream.contract.Rejection;
 import org.wardstream.triage.store.Pseudonymous;
 import org.wardstream.schema.Enrolment;
 import org.wardstream.schema.TriageEvent;
@@ -143,7 +143,7 @@ public final class HistoryTopics {
                     enrolment(v.value(), ledger);
                     valid++;
                 }
-            } catch (EventValidator.Rejection e) {
+            } catch (Rejection e) {
                 refuse(where, e.reason().code(), e.getMessage());
             }
         }
