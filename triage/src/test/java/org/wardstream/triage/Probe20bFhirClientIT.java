@@ -138,4 +138,39 @@ class Probe20bFhirClientIT {
         assertThat(page2.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(page2.body()).at("/entry/0/resource/id").asText()).isEqualTo("px-2");
     }
+
+    /**
+     * D2: the CapabilityStatement (what a client reads to learn what it may ask) advertises {@code _include} and
+     * {@code _revinclude} for every resource ({@code searchInclude: ["*", "Task:patient"]}, {@code searchRevInclude:
+     * ["Provenance:target", ...]}), and the server refuses each of them with 400. A client built from the metadata
+     * (one {@code Task?_revinclude=Provenance:target} instead of one Provenance search per Task) fails on every search.
+     */
+    @Test
+    void everyIncludeTheCapabilityStatementAdvertisesIsAccepted() throws Exception {
+        Http a = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
+        JsonNode cs = JSON.readTree(a.get("/fhir/metadata").body());
+        List<String> refused = new ArrayList<>();
+        for (JsonNode res : cs.at("/rest/0/resource")) {
+            String type = res.path("type").asText();
+            if (!res.has("searchParam")) continue; // not searchable here
+            for (String kind : List.of("searchInclude", "searchRevInclude")) {
+                for (JsonNode v : res.path(kind)) {
+                    String param = kind.equals("searchInclude") ? "_include" : "_revinclude";
+                    String path = "/fhir/" + type + "?" + param + "=" + v.asText() + "&_count=1";
+                    HttpResponse<String> r = a.get(path);
+                    if (r.statusCode() != 200) refused.add(path + " -> " + r.statusCode());
+                }
+            }
+        }
+        assertThat(refused).as("searches the CapabilityStatement advertises (searchInclude / searchRevInclude)")
+                .isEmpty();
+    }
+
+    /** Control: the server does refuse _include (400, never ignored): the metadata must agree with it. */
+    @Test
+    void control_includeIsRefusedNotIgnored() throws Exception {
+        Http a = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
+        assertThat(a.get("/fhir/Task?_include=Task:patient").statusCode()).isEqualTo(400);
+        assertThat(a.get("/fhir/Task?_revinclude=Provenance:target").statusCode()).isEqualTo(400);
+    }
 }
