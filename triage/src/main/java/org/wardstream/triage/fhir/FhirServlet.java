@@ -51,6 +51,7 @@ public final class FhirServlet extends RestfulServer {
         paging.setDefaultPageSize(50);
         paging.setMaximumPageSize(500);
         setPagingProvider(paging);
+        setServerAddressStrategy(new ForwardedAddress());
         registerInterceptor(new HistoryLinks());
         registerInterceptor(new Formats());
         setServerConformanceProvider(new Capabilities(this));
