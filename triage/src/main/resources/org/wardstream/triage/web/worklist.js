@@ -658,6 +658,9 @@
     $('[data-resolve-form] button[type=submit]', li).setAttribute('aria-describedby', h.id);
     $('[data-ack-button]', li).addEventListener('click', () => acknowledge(li.dataset.id, li));
     $('[data-resolve-form]', li).addEventListener('submit', ev => { ev.preventDefault(); resolve(li.dataset.id, li); });
+    const noteButton = $('[data-note-button]', li);
+    noteButton.setAttribute('aria-describedby', h.id);
+    noteButton.addEventListener('click', () => addNote(li.dataset.id, li));
     $('[data-timeline]', li).addEventListener('toggle', ev => { if (ev.target.open) loadTimeline(li.dataset.id, li); });
     $('[data-earlier]', li).addEventListener('toggle', ev => { if (ev.target.open) loadEarlier(li.dataset.id, li); });
     return li;
@@ -1500,6 +1503,51 @@
       button.disabled = false;
     } finally {
       state.pending = null;
+    }
+  }
+
+  /**
+   * Saves the card's note on its own, the alert staying open (a handover: "Phoned 09:10, no answer; try again after
+   * 11:00"). A note changes nothing else, so it is sent without expectedVersion, as a note kept under "Notes not
+   * saved" is. Until probe 20b (D3) the card's note was saved only by Resolve: a note on an alert still open could not
+   * be left from the worklist at all.
+   */
+  async function addNote(id, li) {
+    const item = state.items.get(id);
+    if (!item) return;
+    const field = $('[data-note]', li);
+    const saved = $('[data-note-saved]', li);
+    const text = field.value.trim();
+    saved.hidden = true;
+    if (!text) {
+      noteError(li, 'Type the note first: nothing was sent.');
+      field.focus();
+      return;
+    }
+    if (text.length > noteMax(field)) {
+      noteError(li, 'The note has ' + text.length + ' characters; at most ' + noteMax(field) + ' can be saved.'
+        + ' Shorten it by ' + (text.length - noteMax(field)) + ' characters, then press Add note. Nothing was sent.');
+      field.focus();
+      return;
+    }
+    const button = $('[data-note-button]', li);
+    button.disabled = true;
+    try {
+      replaceItem(await api.act({ id }, { action: 'note', note: text }));
+      field.value = '';
+      noteChanged(li);
+      noteError(li, null);
+      const said = 'Note added to ' + typeText(item).toLowerCase() + ' for patient ' + item.patient
+        + '; the alert stays open.';
+      saved.textContent = said;
+      saved.hidden = false;
+      announce(said);
+      load();
+    } catch (e) {
+      noteError(li, 'The note was not added: ' + (e.reason || e.message) + '. Your text is kept.');
+      field.focus();
+    } finally {
+      button.disabled = false;
     }
   }
 
