@@ -95,13 +95,33 @@
     weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
   });
 
+  // the same with the year, for a time not in the current year (in the zone shown): last year's alert never reads as
+  // this week's ("Mon 8 Dec 2025, 06:36"; until probe 20b, D4, no time on the page had a year)
+  const fmtLocalYear = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZoneName: 'short',
+  });
+  const fmtUtcYear = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZone: 'UTC',
+  });
+  const yearLocal = new Intl.DateTimeFormat('en-GB', { year: 'numeric' });
+  const yearUtc = new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone: 'UTC' });
+
+  /** A time as shown: in the local zone (or UTC), with the year when it is not the current year there. */
+  function timeTexts(d) {
+    const now = new Date();
+    const local = (yearLocal.format(d) === yearLocal.format(now) ? fmtLocal : fmtLocalYear).format(d);
+    const utc = (yearUtc.format(d) === yearUtc.format(now) ? fmtUtc : fmtUtcYear).format(d) + ' UTC';
+    return { local, utc };
+  }
+
   function timeEl(iso) {
     const t = document.createElement('time');
     if (!iso) { t.textContent = 'unknown'; return t; }
     const d = new Date(iso);
     t.dateTime = d.toISOString();
-    const local = fmtLocal.format(d);
-    const utc = fmtUtc.format(d) + ' UTC';
+    const { local, utc } = timeTexts(d);
     t.textContent = state.utc ? utc : local;
     t.title = state.utc ? local : utc;
     t.dataset.iso = d.toISOString();
@@ -110,9 +130,7 @@
 
   function refreshTimes() {
     document.querySelectorAll('time[data-iso]').forEach(t => {
-      const d = new Date(t.dataset.iso);
-      const local = fmtLocal.format(d);
-      const utc = fmtUtc.format(d) + ' UTC';
+      const { local, utc } = timeTexts(new Date(t.dataset.iso));
       t.textContent = state.utc ? utc : local;
       t.title = state.utc ? local : utc;
     });
