@@ -23,10 +23,15 @@ final class ForwardedAddress extends IncomingRequestAddressStrategy {
 
     @Override
     public String determineServerBase(ServletContext ctx, HttpServletRequest req) {
-        String own = super.determineServerBase(ctx, req);
-        String host = first(req.getHeader("X-Forwarded-Host"));
+        return base(super.determineServerBase(ctx, req), req.getHeader("X-Forwarded-Host"),
+                req.getHeader("X-Forwarded-Proto"));
+    }
+
+    /** The base for a request whose own base is {@code own}, given its forwarded headers (null: absent). */
+    static String base(String own, String forwardedHost, String forwardedProto) {
+        String host = first(forwardedHost);
         if (host == null || !HOST.matcher(host).matches()) return own;
-        String proto = first(req.getHeader("X-Forwarded-Proto"));
+        String proto = first(forwardedProto);
         URI base = URI.create(own);
         String scheme = proto != null && PROTO.matcher(proto.toLowerCase(java.util.Locale.ROOT)).matches()
                 ? proto.toLowerCase(java.util.Locale.ROOT) : base.getScheme();
