@@ -51,6 +51,7 @@ public final class FhirServlet extends RestfulServer {
         paging.setDefaultPageSize(50);
         paging.setMaximumPageSize(500);
         setPagingProvider(paging);
+        setServerAddressStrategy(new ForwardedAddress());
         registerInterceptor(new HistoryLinks());
         registerInterceptor(new Formats());
         setServerConformanceProvider(new Capabilities(this));
@@ -132,6 +133,25 @@ public final class FhirServlet extends RestfulServer {
 
         Capabilities(RestfulServer server) {
             super(server);
+        }
+
+        /**
+         * No {@code searchInclude} / {@code searchRevInclude}: the searches refuse {@code _include} and
+         * {@code _revinclude} (400, {@code StoredResourceProvider.UNDERSCORE_PARAMETERS}), and HAPI listed every
+         * include its model knows ({@code *}, {@code Task:patient}, {@code Provenance:target}, ...), so a client built
+         * from the metadata failed on every search (adversarial probe 20b, D2).
+         */
+        @Override
+        protected void postProcess(FhirTerser terser, org.hl7.fhir.instance.model.api.IBaseConformance conformance) {
+            super.postProcess(terser, conformance);
+            if (conformance instanceof CapabilityStatement cs) {
+                for (CapabilityStatement.CapabilityStatementRestComponent rest : cs.getRest()) {
+                    for (CapabilityStatement.CapabilityStatementRestResourceComponent r : rest.getResource()) {
+                        r.getSearchInclude().clear();
+                        r.getSearchRevInclude().clear();
+                    }
+                }
+            }
         }
 
         @Override

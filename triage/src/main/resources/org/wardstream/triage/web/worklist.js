@@ -95,13 +95,33 @@
     weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC',
   });
 
+  // the same with the year, for a time not in the current year (in the zone shown): last year's alert never reads as
+  // this week's ("Mon 8 Dec 2025, 06:36"; until probe 20b, D4, no time on the page had a year)
+  const fmtLocalYear = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZoneName: 'short',
+  });
+  const fmtUtcYear = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+    timeZone: 'UTC',
+  });
+  const yearLocal = new Intl.DateTimeFormat('en-GB', { year: 'numeric' });
+  const yearUtc = new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone: 'UTC' });
+
+  /** A time as shown: in the local zone (or UTC), with the year when it is not the current year there. */
+  function timeTexts(d) {
+    const now = new Date();
+    const local = (yearLocal.format(d) === yearLocal.format(now) ? fmtLocal : fmtLocalYear).format(d);
+    const utc = (yearUtc.format(d) === yearUtc.format(now) ? fmtUtc : fmtUtcYear).format(d) + ' UTC';
+    return { local, utc };
+  }
+
   function timeEl(iso) {
     const t = document.createElement('time');
     if (!iso) { t.textContent = 'unknown'; return t; }
     const d = new Date(iso);
     t.dateTime = d.toISOString();
-    const local = fmtLocal.format(d);
-    const utc = fmtUtc.format(d) + ' UTC';
+    const { local, utc } = timeTexts(d);
     t.textContent = state.utc ? utc : local;
     t.title = state.utc ? local : utc;
     t.dataset.iso = d.toISOString();
@@ -110,9 +130,7 @@
 
   function refreshTimes() {
     document.querySelectorAll('time[data-iso]').forEach(t => {
-      const d = new Date(t.dataset.iso);
-      const local = fmtLocal.format(d);
-      const utc = fmtUtc.format(d) + ' UTC';
+      const { local, utc } = timeTexts(new Date(t.dataset.iso));
       t.textContent = state.utc ? utc : local;
       t.title = state.utc ? local : utc;
     });
@@ -268,15 +286,25 @@
     session: (background = false) => http('GET', '/session', undefined, 'application/json', background),
     targets: () => http('GET', '/api/response-targets'),
     /**
-     * The worklist query: open Tasks, most urgent first, then oldest; the first {@link MAX_SHOWN} (Bundle.total says
-     * how many match). A backlog beyond that is counted on the page and narrowed with the filters.
+     * The worklist query: open Tasks, most urgent first, then oldest, asked for twice, those nobody has acknowledged
+     * and those acknowledged, the first {@link MAX_SHOWN} of each; the page keeps the first {@link MAX_SHOWN} of both in
+     * its own order ({@link compare}: within a priority, an alert nobody has acknowledged first). One Bundle: the
+     * entries of both, total = both totals. A backlog beyond that is counted on the page and narrowed with the
+     * filters. (Until probe 20b, D5, one query served the oldest {@link MAX_SHOWN} of a priority, acknowledged or
+     * not: with 200 acknowledged routine alerts open, a new routine alert was not on the page at all.)
      */
-    worklist: (background = true) => {
-      const q = new URLSearchParams({ status: 'requested,accepted,in-progress', _sort: '-priority,authored-on',
-        _count: String(MAX_SHOWN) });
-      if (state.filters.type) q.set('episode-type', state.filters.type);
-      if (state.filters.programme) q.set('programme', state.filters.programme);
-      return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, background);
+    worklist: async (background = true) => {
+      const ask = status => {
+        const q = new URLSearchParams({ status, _sort: '-priority,authored-on', _count: String(MAX_SHOWN) });
+        if (state.filters.type) q.set('episode-type', state.filters.type);
+        if (state.filters.programme) q.set('programme', state.filters.programme);
+        return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, background);
+      };
+      const [waiting, taken] = await Promise.all([ask('requested'), ask('accepted,in-progress')]);
+      const entries = b => b.entry || [];
+      const counted = b => (typeof b.total === 'number' ? b.total : entries(b).length);
+      return { resourceType: 'Bundle', total: counted(waiting) + counted(taken),
+        entry: entries(waiting).concat(entries(taken)) };
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
     /** The newest {@link HISTORY_PAGE} versions (the service's largest page); older ones through the Bundle's next link. */
@@ -648,6 +676,9 @@
     $('[data-resolve-form] button[type=submit]', li).setAttribute('aria-describedby', h.id);
     $('[data-ack-button]', li).addEventListener('click', () => acknowledge(li.dataset.id, li));
     $('[data-resolve-form]', li).addEventListener('submit', ev => { ev.preventDefault(); resolve(li.dataset.id, li); });
+    const noteButton = $('[data-note-button]', li);
+    noteButton.setAttribute('aria-describedby', h.id);
+    noteButton.addEventListener('click', () => addNote(li.dataset.id, li));
     $('[data-timeline]', li).addEventListener('toggle', ev => { if (ev.target.open) loadTimeline(li.dataset.id, li); });
     $('[data-earlier]', li).addEventListener('toggle', ev => { if (ev.target.open) loadEarlier(li.dataset.id, li); });
     return li;
@@ -970,6 +1001,10 @@
       const held = state.items.get(it.id);
       return held && Number(held.version) > Number(it.version) ? held : it;
     });
+    // the most urgent MAX_SHOWN of both queries, in the page's order (api.worklist)
+    const shownAt = Date.now();
+    items.sort((x, y) => compare(x, y, shownAt));
+    items.splice(MAX_SHOWN);
     const newIds = new Set();
     const fresh = [];
     for (const it of items) {
@@ -1487,6 +1522,51 @@
       button.disabled = false;
     } finally {
       state.pending = null;
+    }
+  }
+
+  /**
+   * Saves the card's note on its own, the alert staying open (a handover: "Phoned 09:10, no answer; try again after
+   * 11:00"). A note changes nothing else, so it is sent without expectedVersion, as a note kept under "Notes not
+   * saved" is. Until probe 20b (D3) the card's note was saved only by Resolve: a note on an alert still open could not
+   * be left from the worklist at all.
+   */
+  async function addNote(id, li) {
+    const item = state.items.get(id);
+    if (!item) return;
+    const field = $('[data-note]', li);
+    const saved = $('[data-note-saved]', li);
+    const text = field.value.trim();
+    saved.hidden = true;
+    if (!text) {
+      noteError(li, 'Type the note first: nothing was sent.');
+      field.focus();
+      return;
+    }
+    if (text.length > noteMax(field)) {
+      noteError(li, 'The note has ' + text.length + ' characters; at most ' + noteMax(field) + ' can be saved.'
+        + ' Shorten it by ' + (text.length - noteMax(field)) + ' characters, then press Add note. Nothing was sent.');
+      field.focus();
+      return;
+    }
+    const button = $('[data-note-button]', li);
+    button.disabled = true;
+    try {
+      replaceItem(await api.act({ id }, { action: 'note', note: text }));
+      field.value = '';
+      noteChanged(li);
+      noteError(li, null);
+      const said = 'Note added to ' + typeText(item).toLowerCase() + ' for patient ' + item.patient
+        + '; the alert stays open.';
+      saved.textContent = said;
+      saved.hidden = false;
+      announce(said);
+      load();
+    } catch (e) {
+      noteError(li, 'The note was not added: ' + (e.reason || e.message) + '. Your text is kept.');
+      field.focus();
+    } finally {
+      button.disabled = false;
     }
   }
 
