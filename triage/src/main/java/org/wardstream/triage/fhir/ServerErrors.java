@@ -6,12 +6,14 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.context.RuntimeSearchParam;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.util.OperationOutcomeUtil;
 import ca.uhn.fhir.rest.api.RestSearchParameterTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.NotModifiedException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ import java.util.UUID;
  * collided with concurrent changes on every retry ({@link Database.Conflict}: nothing was changed) is 503, to be
  * retried, as on the worklist API. A date parameter that is not a date (HAPI's {@link DataFormatException} while it
  * binds the parameters, a search's or a history's) is the client's mistake: 400 naming the parameter, logged as
- * nothing more.
+ * nothing more. A conditional read's 304 Not Modified is a success and is not logged (until session 20 it was a WARN
+ * "Failure during REST processing: NotModifiedException").
  */
 @Interceptor
 public final class ServerErrors {
@@ -38,6 +41,12 @@ public final class ServerErrors {
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException generic(RequestDetails rd, Throwable t) {
+        if (t instanceof NotModifiedException e) {
+            // a conditional read's 304 is a success: HAPI logs a WARN "Failure during REST processing" while it
+            // writes an OperationOutcome for an exception that has none, so it gets an empty one (no body is sent)
+            if (e.getOperationOutcome() == null) e.setOperationOutcome(OperationOutcomeUtil.newInstance(FhirAlerts.fhirContext()));
+            return e;
+        }
         if (t instanceof BaseServerResponseException e && e.getStatusCode() < 500) return e;
         String badDate = has(t, DataFormatException.class) ? unreadableDate(rd) : null;
         if (badDate != null) {

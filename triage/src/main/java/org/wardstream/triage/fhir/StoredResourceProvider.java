@@ -97,6 +97,7 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
      * (the versions skipped, newest first) and {@code _count}; Bundle.total counts every version matched.
      */
     protected IBundleProvider doHistory(IdType id, InstantType since, DateRangeParam at, RequestDetails rd) {
+        checkSingleValued(rd);
         for (String name : rd.getParameters().keySet()) {
             if (!HISTORY_PARAMETERS.contains(name)) {
                 throw new InvalidRequestException("history does not take " + name
@@ -355,6 +356,7 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
      * value, more than {@link #MAX_SEARCH_VALUES} values, or a negative {@code _count}.
      */
     static void checkSearch(RequestDetails rd, Integer count) {
+        checkSingleValued(rd);
         if (count != null && count < 0) throw new InvalidRequestException("_count must be 0 or more, not " + count);
         int values = 0;
         for (Map.Entry<String, String[]> e : rd.getParameters().entrySet()) {
@@ -380,6 +382,26 @@ abstract class StoredResourceProvider<T extends Resource> implements IResourcePr
             if (values > MAX_SEARCH_VALUES) {
                 throw new InvalidRequestException("too many search values: at most " + MAX_SEARCH_VALUES
                         + " in one search (split the search)");
+            }
+        }
+    }
+
+    /**
+     * The {@code _}-parameters that take one value (a list of them comma-separated, for {@code _sort} and
+     * {@code _elements}): given more than once they are 400 naming the parameter, as FHIR servers answer a repeated
+     * single-valued parameter. (Until session 20 HAPI took the first {@code _count} of {@code _count=1&_count=5}
+     * silently, and {@code _sort} given twice was refused as a key the search "cannot sort by".)
+     */
+    static final Set<String> SINGLE_VALUED = Set.of("_count", "_offset", "_sort", "_total", "_summary", "_elements",
+            "_elements:exclude", "_format", "_pretty", "_since");
+
+    /** 400 for a {@link #SINGLE_VALUED} parameter given more than once (a search's or a history's). */
+    static void checkSingleValued(RequestDetails rd) {
+        for (Map.Entry<String, String[]> e : new java.util.TreeMap<>(rd.getParameters()).entrySet()) {
+            if (SINGLE_VALUED.contains(e.getKey()) && e.getValue() != null && e.getValue().length > 1) {
+                throw new InvalidRequestException("parameter " + e.getKey() + " is given " + e.getValue().length
+                        + " times: it takes one value" + ("_sort".equals(e.getKey()) || e.getKey().startsWith("_elements")
+                        ? " (several are given comma-separated in that one: " + e.getKey() + "=a,b)" : ""));
             }
         }
     }
