@@ -827,8 +827,8 @@ public final class EquityReport {
             case Measures.TECHNICAL_ALERTS -> "Device-offline alerts per 1,000 enrolled days";
             case Measures.ALERT_DELAY_MEDIAN_MS -> "Event-to-platform delay, median";
             case Measures.ALERT_DELAY_P90_MS -> "Event-to-platform delay, 90th percentile";
-            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Alerts acknowledged within target";
-            case Measures.TIME_TO_ACK_MEDIAN_MS -> "Time to acknowledge, median";
+            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "Clinical alerts acknowledged within target";
+            case Measures.TIME_TO_ACK_MEDIAN_MS -> "Time to acknowledge a clinical alert, median";
             case Measures.NEEDED_ACTION -> "Clinical alerts that needed action";
             case Measures.DISENROLMENT -> "Disenrolment";
             case Measures.STRATIFIER_COMPLETENESS -> "Stratifier completeness";
@@ -850,8 +850,8 @@ public final class EquityReport {
             case Measures.DATA_COMPLETENESS -> "complete data";
             case Measures.CLINICAL_ALERTS -> "clinical alerts per enrolled day";
             case Measures.TECHNICAL_ALERTS -> "device-offline alerts per enrolled day";
-            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "alerts acknowledged within target";
-            case Measures.NEEDED_ACTION -> "alerts that needed action";
+            case Measures.TRIAGE_ACK_WITHIN_TARGET -> "clinical alerts acknowledged within target";
+            case Measures.NEEDED_ACTION -> "clinical alerts that needed action";
             case Measures.DISENROLMENT -> "disenrolment";
             case Measures.PACEMAKER_RECORDED -> "pacemakers recorded";
             case Measures.PACEMAKER_NOT_RECORDED -> "unrecorded pacemaker status";
@@ -882,7 +882,8 @@ public final class EquityReport {
                     + "the device recording the reading that opened an episode to the platform receiving it (device "
                     + "buffering and connectivity); shown only when at least 8 alerts contribute.";
             case Measures.TIME_TO_ACK_MEDIAN_MS -> "Median time from an alert being raised to the triage team's first "
-                    + "action on it (clinical alerts); shown only when at least 8 alerts contribute.";
+                    + "action on it (clinical alerts only: device-offline alerts are not in it); shown only when at least 8 "
+                    + "alerts contribute.";
             case Measures.NEEDED_ACTION -> "Clinical alerts the triage team closed with action (patient contacted or "
                     + "escalated to a clinician) as a share of clinical alerts closed: a positive-predictive-value "
                     + "proxy (Wilson interval).";
@@ -890,7 +891,7 @@ public final class EquityReport {
                     + "response target of their priority (the worklist's: by default urgent 1 hour, routine 4 hours; "
                     + "the highest priority the alert reached by its acknowledgement, so an alert escalated before "
                     + "anyone acknowledged it counts at the higher one), as a share of clinical alerts raised (Wilson "
-                    + "interval).";
+                    + "interval). Device-offline alerts are in neither count.";
             case Measures.DISENROLMENT -> "Patients discharged or withdrawn in the window as a share of enrolled "
                     + "patients (Wilson interval).";
             case Measures.STRATIFIER_COMPLETENESS -> "Share of patients whose stratifier is recorded with a usable "

@@ -37,6 +37,22 @@ class EquityReportTest {
         assertThat(html).contains("the highest priority the alert reached by its acknowledgement");
     }
 
+    /**
+     * The acknowledgement measures count clinical alerts only (docs/METRICS.md): their labels say so, so a reader
+     * does not take "Alerts acknowledged within target 140/140" for every alert of the period, device-offline ones
+     * included (noticed by adversarial probe 20b).
+     */
+    @Test
+    void theAcknowledgementMeasuresSayTheyCountClinicalAlerts() {
+        String html = EquityReport.render(published());
+        assertThat(html).contains("Clinical alerts acknowledged within target", "Time to acknowledge a clinical alert, median",
+                "for clinical alerts only (device-offline alerts are in none of these measures)");
+        assertThat(Pattern.compile("(?<![Cc]linical )[Aa]lerts acknowledged within target").matcher(html).results()
+                .map(m -> html.substring(Math.max(0, m.start() - 60), m.end())).toList())
+                .as("a label that does not say which alerts it counts").isEmpty();
+        assertThat(html).doesNotContain("Time to acknowledge, median");
+    }
+
     @Test
     void programmesWhoseNamesSlugAlikeKeepTheirOwnAnchors() {
         List<PublishedRow> pub = new ArrayList<>();
