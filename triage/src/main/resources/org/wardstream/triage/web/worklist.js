@@ -128,6 +128,41 @@
     return t;
   }
 
+  // The pipeline's time sentence in a description: "Started 1 Jul 2026 10:00 UTC; ended ... UTC." or, with the
+  // patient's zone, "Started 1 Jul 2026 11:00 Europe/London (10:00 UTC)." (alerting/Descriptions)
+  const DESCRIPTION_WHEN = /(^|\s)Started ([^.;]+?)(?:; ended ([^.;]+?))?\.(?=\s|$)/;
+  const PATIENT_ZONE = /^(.+ \d{2}:\d{2}) (\S+) \(\d{2}:\d{2} UTC\)$/;
+
+  /** " (the patient's local time: 1 Jul 2026 16:00 Asia/Kolkata)" when the text gives a zone not the page's. */
+  function patientTime(text) {
+    const m = PATIENT_ZONE.exec(text || '');
+    return m && m[2] !== localZone ? " (the patient's local time: " + m[1] + ' ' + m[2] + ')' : '';
+  }
+
+  /**
+   * The description with its episode times shown as every time on the page is (this computer's zone, or UTC with
+   * *Show times in UTC*: time elements kept current by refreshTimes), from the Observation's effectivePeriod; the
+   * pipeline's words otherwise. Until session 20 the card showed "Started 1 Jul 2026 10:00 UTC" beside "Raised: Wed
+   * 1 Jul, 11:00 BST", and the toggle did not change it (adversarial probe 20b, noticed).
+   */
+  function describe(el, item) {
+    const text = item.description || '';
+    const m = item.episodeStart ? DESCRIPTION_WHEN.exec(text) : null;
+    if (!m || (m[3] && !item.episodeEnd)) {
+      delete el.dataset.rendered;
+      if (el.textContent !== text) el.textContent = text;
+      return;
+    }
+    const key = text + '|' + item.episodeStart + '|' + (item.episodeEnd || '');
+    if (el.dataset.rendered === key) return;
+    el.dataset.rendered = key;
+    const parts = [document.createTextNode(text.slice(0, m.index) + m[1] + 'Started '), timeEl(item.episodeStart),
+      document.createTextNode(patientTime(m[2]))];
+    if (m[3]) parts.push(document.createTextNode('; ended '), timeEl(item.episodeEnd), document.createTextNode(patientTime(m[3])));
+    parts.push(document.createTextNode('.' + text.slice(m.index + m[0].length)));
+    el.replaceChildren(...parts);
+  }
+
   function refreshTimes() {
     document.querySelectorAll('time[data-iso]').forEach(t => {
       const { local, utc } = timeTexts(new Date(t.dataset.iso));
@@ -742,7 +777,7 @@
         ? item.suppressedRecurrences + (item.suppressedRecurrences === 1 ? ' similar episode' : ' similar episodes')
           + ' during the cool-down did not raise separate alerts'
         : 'none');
-    setText(li, '[data-description]', item.description || '');
+    describe($('[data-description]', li), item);
 
     const ev = $('[data-evidence-list]', li);
     const rows = (item.evidence || []).map(e => {
