@@ -110,6 +110,10 @@ public final class EquityMetricsJob {
                 .uid("equity-source-triage-events");
 
         DataStream<EquityRowOut> rows = build(new Inputs(readings, enrolments, episodes, triage), s);
+        if (config.recomputation() != null && config.recomputation().from() != null) {
+            rows = rows.filter(new RecomputeFrom(config.recomputation())).name("recompute-from")
+                    .uid("equity-recompute-from"); // a bounded run only: the live job's graph is unchanged
+        }
         rows.filter(EquityRowOut::isPublished).name("published view").uid("equity-published-view")
                 .sinkTo(k.exactlyOnceSink("published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))
                 .name(Topics.EQUITY_AGGREGATES).uid("sink-equity-aggregates");

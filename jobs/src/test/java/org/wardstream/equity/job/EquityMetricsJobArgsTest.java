@@ -63,4 +63,17 @@ class EquityMetricsJobArgsTest {
         assertThatThrownBy(() -> EquityMetricsJob.parse(with("--bounded", "--recompute-from", "March")))
                 .hasMessageContaining("2026-03-01");
     }
+
+    /** --recompute-from keeps the windows before it out of every sink (the topics too), not only PostgreSQL. */
+    @Test
+    void recomputeFromKeepsEarlierWindowsOutOfTheSinks() {
+        RecomputeFrom filter = new RecomputeFrom(EquityMetricsJob.parse(with("--bounded", "--recompute-from",
+                "2026-03-01")).recomputation());
+        assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
+                "virtual-ward|month|2026-02-01|all|all|patient_days", 0, "{}"))).isFalse();
+        assertThat(filter.filter(new EquityRowOut(EquityRowOut.INTERNAL,
+                "virtual-ward|day|2026-02-28|all|all|patient_days", 0, "{}"))).isFalse();
+        assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
+                "virtual-ward|month|2026-03-01|ethnic_group|Mixed|patient_days", 0, "{}"))).isTrue();
+    }
 }
