@@ -15,9 +15,12 @@ import java.util.List;
 import org.wardstream.equity.disclosure.PublishedRow;
 
 /**
- * Published rows in PostgreSQL over plain JDBC (PostgreSQL driver). The table is defined in
- * {@code db/equity-aggregates.sql} (on the classpath and in docs/METRICS.md). {@link #upsert} is idempotent: the
- * same rows twice leave the table unchanged, and a row with a lower revision never overwrites a higher one.
+ * Published rows in PostgreSQL over plain JDBC (PostgreSQL driver). The table and the readers' view
+ * {@code equity_aggregates_current} are defined in {@code db/equity-aggregates.sql} (on the classpath and in
+ * docs/METRICS.md). {@link #upsert} is idempotent: the same rows twice leave the table unchanged, and a row replaces
+ * the stored one only when its (generation, revision) is at least the stored one's: the live job writes generation 0,
+ * a recomputation ({@link Recomputation}) a higher one for the windows it owns, so a correction replaces the live
+ * job's figures whatever their revision, and the live job's stale re-emissions never replace it (probe 19a D5).
  */
 public final class PostgresAggregateStore implements AutoCloseable {
     /** Classpath location of the DDL. */
@@ -26,27 +29,43 @@ public final class PostgresAggregateStore implements AutoCloseable {
     static final String UPSERT = """
             INSERT INTO equity_aggregates (row_key, programme, window_start, window_end, granularity, dimension,
                 stratum, measure, method, numerator_count, denominator_count, value, lower, upper, reference_stratum,
-                ratio, ratio_lower, ratio_upper, imd_edition, revision)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ratio, ratio_lower, ratio_upper, imd_edition, revision, generation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (row_key) DO UPDATE SET
                 window_end = EXCLUDED.window_end, method = EXCLUDED.method,
                 numerator_count = EXCLUDED.numerator_count, denominator_count = EXCLUDED.denominator_count,
                 value = EXCLUDED.value, lower = EXCLUDED.lower, upper = EXCLUDED.upper,
                 reference_stratum = EXCLUDED.reference_stratum, ratio = EXCLUDED.ratio,
                 ratio_lower = EXCLUDED.ratio_lower, ratio_upper = EXCLUDED.ratio_upper,
-                imd_edition = EXCLUDED.imd_edition, revision = EXCLUDED.revision
-            WHERE equity_aggregates.revision <= EXCLUDED.revision
+                imd_edition = EXCLUDED.imd_edition, revision = EXCLUDED.revision, generation = EXCLUDED.generation
+            WHERE (equity_aggregates.generation, equity_aggregates.revision) <= (EXCLUDED.generation, EXCLUDED.revision)
+            """;
+
+    /** Whether the schema is current: the generation column (migration of a table from before) and the view. */
+    static final String SCHEMA_CURRENT = """
+            SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                               AND table_name = 'equity_aggregates' AND column_name = 'generation')
+               AND EXISTS (SELECT 1 FROM information_schema.views WHERE table_schema = current_schema()
+                               AND table_name = 'equity_aggregates_current')
             """;
 
     private final String jdbcUrl;
     private final String user;
     private final String password;
+    private final Recomputation recomputation;
     private Connection connection;
 
+    /** The live job's store: every row is written as generation {@link Recomputation#LIVE}. */
     public PostgresAggregateStore(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, null);
+    }
+
+    /** A recomputation's store ({@code recomputation} null: the live job's). */
+    public PostgresAggregateStore(String jdbcUrl, String user, String password, Recomputation recomputation) {
         this.jdbcUrl = jdbcUrl;
         this.user = user;
         this.password = password;
+        this.recomputation = recomputation;
     }
 
     /** The DDL text. */
@@ -61,10 +80,20 @@ public final class PostgresAggregateStore implements AutoCloseable {
         }
     }
 
-    /** Creates the table and index if absent (idempotent). */
+    /**
+     * Creates the table, index and view if absent and adds the generation column to a table created before it
+     * (idempotent). Nothing is run when the schema is already current, so a role that may only write the table (not
+     * own it) starts once the table's owner has run {@code db/equity-aggregates.sql}.
+     */
     public void createSchema() {
         Connection c = connection();
         try (Statement st = c.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery(SCHEMA_CURRENT)) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    c.commit();
+                    return;
+                }
+            }
             for (String sql : ddl().replaceAll("(?m)--.*$", "").split(";")) {
                 if (!sql.isBlank()) {
                     st.execute(sql);
@@ -72,12 +101,26 @@ public final class PostgresAggregateStore implements AutoCloseable {
             }
             c.commit();
         } catch (SQLException e) {
-            throw new IllegalStateException("creating the equity_aggregates schema failed: " + e.getMessage(), e);
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IllegalStateException("creating or migrating the equity_aggregates schema failed (adding the"
+                    + " generation column needs the table's owner: run db/equity-aggregates.sql as the owner once): "
+                    + e.getMessage(), e);
         }
     }
 
-    /** Upserts in one transaction; rows whose stored revision is higher are left as they are. */
+    /**
+     * Upserts in one transaction; rows whose stored (generation, revision) is higher are left as they are. A
+     * recomputation leaves out the windows before its {@link Recomputation#from} and writes the windows not yet
+     * final when it was submitted as generation 0 (the live job's).
+     */
     public void upsert(List<PublishedRow> rows) {
+        if (recomputation != null) {
+            rows = rows.stream().filter(r -> recomputation.writes(r.windowStart())).toList();
+        }
         if (rows.isEmpty()) {
             return;
         }
@@ -111,7 +154,8 @@ public final class PostgresAggregateStore implements AutoCloseable {
                 setDouble(ps, i++, r.ratioLower());
                 setDouble(ps, i++, r.ratioUpper());
                 ps.setString(i++, r.imdEdition());
-                ps.setInt(i, r.revision());
+                ps.setInt(i++, r.revision());
+                ps.setLong(i, recomputation == null ? Recomputation.LIVE : recomputation.generationOf(r.windowEnd()));
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
@@ -12,41 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wardstream.equity.EquityAggregatorTest;
 import org.wardstream.equity.disclosure.PublishedRow;
-import org.wardstream.embedded.EmbeddedPostgres;
 
 /** Against a real PostgreSQL 17 server started by the test from Maven Central binaries. */
-class PostgresAggregateStoreTest {
-    static EmbeddedPostgres pg;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        pg = EmbeddedPostgres.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
-    @BeforeEach
-    void emptyTable() throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS equity_aggregates");
-        }
-    }
-
-    static Connection connect() throws Exception {
-        return DriverManager.getConnection(pg.jdbcUrl(), pg.user(), "");
-    }
-
+class PostgresAggregateStoreTest extends PostgresTableTest {
     /** Whole table, row_key -> every column as text, so comparisons see every cell. */
     static Map<String, List<String>> table() throws Exception {
         Map<String, List<String>> out = new TreeMap<>();

@@ -1,6 +1,8 @@
 package org.wardstream.equity.job;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -19,6 +21,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.wardstream.contract.Topics;
+import org.wardstream.equity.io.Recomputation;
 import org.wardstream.ingest.DeviceEventDeserializer;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.IngestRecord;
@@ -107,6 +110,10 @@ public final class EquityMetricsJob {
                 .uid("equity-source-triage-events");
 
         DataStream<EquityRowOut> rows = build(new Inputs(readings, enrolments, episodes, triage), s);
+        if (config.recomputation() != null && config.recomputation().from() != null) {
+            rows = rows.filter(new RecomputeFrom(config.recomputation())).name("recompute-from")
+                    .uid("equity-recompute-from"); // a bounded run only: the live job's graph is unchanged
+        }
         rows.filter(EquityRowOut::isPublished).name("published view").uid("equity-published-view")
                 .sinkTo(k.exactlyOnceSink("published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))
                 .name(Topics.EQUITY_AGGREGATES).uid("sink-equity-aggregates");
@@ -115,7 +122,7 @@ public final class EquityMetricsJob {
                 .name(Topics.EQUITY_AGGREGATES_INTERNAL).uid("sink-equity-aggregates-internal");
         if (config.postgresUrl() != null) {
             rows.sinkTo(new PostgresAggregateSink(config.postgresUrl(), config.postgresUser(),
-                    config.postgresPassword())).name("postgresql").uid("sink-equity-postgres");
+                    config.postgresPassword(), config.recomputation())).name("postgresql").uid("sink-equity-postgres");
         }
     }
 
@@ -228,7 +235,32 @@ public final class EquityMetricsJob {
                     : SecretRef.ofEnv(POSTGRES_PASSWORD_ENV);
             config = config.withPostgres(url, params.get("postgres-user"), password);
         }
-        return config.withBounded(params.has("bounded"));
+        if (params.has("recompute-from") && !params.has("bounded")) {
+            throw new IllegalArgumentException("--recompute-from is for a recomputation: give --bounded too");
+        }
+        if (!params.has("bounded")) {
+            return config;
+        }
+        // a bounded run is a recomputation: its PostgreSQL rows of the windows final now replace the live job's,
+        // whatever their revisions (probe 19a D5); the generation is fixed here, at submission, so a restart of the
+        // run keeps it
+        LocalDate from = null;
+        if (params.has("recompute-from")) {
+            try {
+                from = LocalDate.parse(params.get("recompute-from"));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--recompute-from must be a date such as 2026-03-01, was "
+                        + params.get("recompute-from"), e);
+            }
+        }
+        Recomputation r = new Recomputation(Instant.now(), config.settings().allowedLateness(), from);
+        // its own consumer groups (so it reads from the earliest offsets, not where the live job is) and its own
+        // transactional ids (the live job's producers are not fenced)
+        String id = EquityJobConfig.GROUP_ID + "-recompute-" + r.generation();
+        PipelineConfig own = config.kafka();
+        own = new PipelineConfig(own.bootstrapServers(), own.kafkaProperties(), id, id, own.checkpointInterval(),
+                own.ingest(), own.rulesDir());
+        return config.withKafka(own).withBounded(true).withRecomputation(r);
     }
 
     private static Duration duration(ParameterTool params, String name) {

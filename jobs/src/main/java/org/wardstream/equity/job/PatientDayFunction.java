@@ -8,6 +8,9 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -15,9 +18,11 @@ import org.apache.flink.util.Collector;
  * Thin Flink adapter around {@link PatientEquity}: one instance per patient in keyed state, driven by
  * the four inputs and by event-time timers (day ends, allowed-lateness ends, the next enrolled day).
  * Emits one {@link PatientDayRecord} per local day when the watermark passes its end, and again, with
- * the next revision, when late data within the allowed lateness changed it.
+ * the next revision, when late data within the allowed lateness changed it. Lateness is judged by the watermark,
+ * after a restore by the one of the checkpoint until the new one passes it ({@link WatermarkMemory}).
  */
-public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput, PatientDayRecord> {
+public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput, PatientDayRecord>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final EquityJobSettings settings;
@@ -29,9 +34,21 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
     private transient Map<EquityInput.Kind, Counter> droppedLate;
     /** Latest device time this subtask has seen: where the day chain stops at the end of a bounded input. */
     private transient long frontier;
+    private transient WatermarkMemory watermark;
 
     public PatientDayFunction(EquityJobSettings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermark = new WatermarkMemory();
+        watermark.initialize(context, "equity-patient-days-watermark");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermark.snapshot();
     }
 
     @Override
@@ -58,7 +75,7 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
         if (p == null) {
             p = new PatientEquity();
         }
-        long wm = ctx.timerService().currentWatermark();
+        long wm = watermark.effective(ctx.timerService().currentWatermark());
         int daysBefore = p.days.size();
         int pendingBefore = p.pendingTriage.size() + p.pendingClosures.size();
         PatientEquity.Outcome outcome = switch (in.kind) {
@@ -92,7 +109,7 @@ public class PatientDayFunction extends KeyedProcessFunction<String, EquityInput
         if (p == null) {
             return;
         }
-        long wm = Math.max(timestamp, ctx.timerService().currentWatermark());
+        long wm = Math.max(timestamp, watermark.effective(ctx.timerService().currentWatermark()));
         int[] dropped = new int[1];
         int waitingTriage = p.pendingTriage.size();
         List<PatientDayRecord> emitted = p.advance(wm, frontier, settings, dropped);

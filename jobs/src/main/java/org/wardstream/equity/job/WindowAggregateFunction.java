@@ -12,6 +12,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.wardstream.equity.EquityAggregator;
@@ -25,9 +28,13 @@ import org.wardstream.equity.model.PatientDay;
  * patient-day in the window; when the watermark passes the window's end it computes every row with
  * {@link EquityAggregator} and emits the internal (unrounded) rows and, for calendar months, the published
  * (disclosure-controlled) rows; a patient-day revised by late data re-emits the window with the next revision.
- * State is dropped once the window is past its allowed lateness.
+ * State is dropped once the window is past its allowed lateness; a patient-day that arrives for it after that is
+ * dropped and counted ({@code equityDroppedLate{input=patient-day}}), never published as a new window of that day
+ * alone. Lateness is judged by the watermark, after a restore by the one of the checkpoint until the new one passes
+ * it ({@link WatermarkMemory}).
  */
-public class WindowAggregateFunction extends KeyedProcessFunction<String, WindowedDay, EquityRowOut> {
+public class WindowAggregateFunction extends KeyedProcessFunction<String, WindowedDay, EquityRowOut>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
     private final EquityJobSettings settings;
@@ -38,9 +45,21 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
     private transient ValueState<Boolean> dirty;
     private transient Counter windowsEmitted;
     private transient Counter lateDays;
+    private transient WatermarkMemory watermark;
 
     public WindowAggregateFunction(EquityJobSettings settings) {
         this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        watermark = new WatermarkMemory();
+        watermark.initialize(context, "equity-windows-watermark");
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        watermark.snapshot();
     }
 
     @Override
@@ -59,9 +78,14 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
 
     @Override
     public void processElement(WindowedDay w, Context ctx, Collector<EquityRowOut> out) throws Exception {
-        long wm = ctx.timerService().currentWatermark();
+        long wm = watermark.effective(ctx.timerService().currentWatermark());
         if (wm > w.fireAt + settings.allowedLateness().toMillis()) {
-            lateDays.inc(); // the window is closed for good (cannot happen with the patient-day operator upstream)
+            // The window is closed for good and its state purged: publishing it again from this day alone would
+            // replace the month's figures. In a running job a day the patient-day operator takes as on time is on
+            // time here too (Flink forwards its watermark only after what it emitted at it, and a window ends no
+            // earlier than its days); after a restore both watermarks start at Long.MIN_VALUE, and until
+            // WatermarkMemory (session 20) the restored job published such a month again from that day alone.
+            lateDays.inc();
             return;
         }
         String id = w.day.patientId + "|" + w.day.epochDay;
@@ -87,13 +111,18 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
         ctx.timerService().registerEventTimeTimer(purge > wm ? purge : wm + 1);
     }
 
+    /** Patient-days dropped as arriving after their window closed (for tests; operators read the metric). */
+    long droppedLateDays() {
+        return lateDays.getCount();
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EquityRowOut> out) throws Exception {
         WindowedDay meta = window.value();
         if (meta == null) {
             return;
         }
-        long wm = Math.max(timestamp, ctx.timerService().currentWatermark());
+        long wm = Math.max(timestamp, watermark.effective(ctx.timerService().currentWatermark()));
         if (Boolean.TRUE.equals(dirty.value()) && wm >= meta.fireAt) {
             Integer last = revision.value();
             int rev = last == null ? 0 : last + 1;

@@ -37,4 +37,43 @@ class EquityMetricsJobArgsTest {
         assertThat(fromEnv.postgresPassword()).isEqualTo(SecretRef.ofEnv(EquityMetricsJob.POSTGRES_PASSWORD_ENV));
         assertThat(fromEnv.toString()).contains("environment variable WARDSTREAM_POSTGRES_PASSWORD");
     }
+
+    /**
+     * Probe 19a D5: a bounded run is a recomputation whose PostgreSQL rows of final windows replace the live job's
+     * ({@code RecomputationTest} in {@code equity}); its generation is fixed when the job is built (submission).
+     */
+    @Test
+    void aBoundedRunIsARecomputationWithItsSubmissionTimeAsGeneration() {
+        assertThat(EquityMetricsJob.parse(BASE).recomputation()).as("the live job").isNull();
+        java.time.Instant before = java.time.Instant.now();
+        EquityJobConfig bounded = EquityMetricsJob.parse(with("--bounded", "--allowed-lateness", "PT36H",
+                "--recompute-from", "2026-03-01"));
+        assertThat(bounded.bounded()).isTrue();
+        assertThat(bounded.recomputation().submittedAt()).isBetween(before, java.time.Instant.now());
+        assertThat(bounded.recomputation().allowedLateness()).isEqualTo(java.time.Duration.ofHours(36));
+        assertThat(bounded.recomputation().from()).isEqualTo(java.time.LocalDate.of(2026, 3, 1));
+        // its own consumer groups and transactional ids: from the earliest offsets, the live job's producers unfenced
+        String own = "wardstream-equity-metrics-recompute-" + bounded.recomputation().generation();
+        assertThat(bounded.kafka().groupId()).isEqualTo(own);
+        assertThat(bounded.kafka().transactionalIdPrefix()).isEqualTo(own);
+        assertThat(EquityMetricsJob.parse(BASE).kafka().groupId()).isEqualTo(EquityJobConfig.GROUP_ID);
+        assertThat(EquityMetricsJob.parse(with("--bounded")).recomputation().from()).isNull();
+        assertThatThrownBy(() -> EquityMetricsJob.parse(with("--recompute-from", "2026-03-01")))
+                .hasMessageContaining("--bounded");
+        assertThatThrownBy(() -> EquityMetricsJob.parse(with("--bounded", "--recompute-from", "March")))
+                .hasMessageContaining("2026-03-01");
+    }
+
+    /** --recompute-from keeps the windows before it out of every sink (the topics too), not only PostgreSQL. */
+    @Test
+    void recomputeFromKeepsEarlierWindowsOutOfTheSinks() {
+        RecomputeFrom filter = new RecomputeFrom(EquityMetricsJob.parse(with("--bounded", "--recompute-from",
+                "2026-03-01")).recomputation());
+        assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
+                "virtual-ward|month|2026-02-01|all|all|patient_days", 0, "{}"))).isFalse();
+        assertThat(filter.filter(new EquityRowOut(EquityRowOut.INTERNAL,
+                "virtual-ward|day|2026-02-28|all|all|patient_days", 0, "{}"))).isFalse();
+        assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
+                "virtual-ward|month|2026-03-01|ethnic_group|Mixed|patient_days", 0, "{}"))).isTrue();
+    }
 }
