@@ -54,6 +54,13 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       device time it covers) lies wholly after the start of an episode the detectors still have open: then its
  *       time is inside an alert already raised and still open, and it is dead-lettered; the analysis restarts only
  *       if the earlier clock goes on arriving live (a clock set back during the episode).</li>
+ *   <li><b>A gap fill</b> restarts at once: a reading too old to analyse in order that lies inside the last gap in the
+ *       analysed data ({@link ArrivalState#gapFromMs}: more than {@code resumeGapMs} between two analysed readings),
+ *       with no episode open in the detectors since before it, was buffered during the gap and uploaded after the data
+ *       resumed (a phone that sends the live data first and syncs its buffer in the background). It needs no
+ *       confirmation: {@link Action#RESTART} at its first reading, none dead-lettered. An AF alert that closed for that
+ *       gap is re-opened by the AF found in it ({@link org.wardstream.episodes.EpisodeLifecycle}). Before, its first
+ *       readings were dead-lettered and its AF raised a second alert for the same episode (probe 20a D1).</li>
  *   <li>Nor when such an upload lies wholly inside the run of data already analysed ({@link ArrivalState#analysedSinceMs}:
  *       the analysed readings up to the newest, without a gap of more than {@code restartAfterSpanMs}, the least an
  *       upload that restarts covers): it repeats readings
@@ -233,6 +240,9 @@ public final class ArrivalOrder {
             return Action.RELEASE_FIRST;
         }
         if (tooOld(s, deviceMs, streamNewestMs)) {
+            if (fillsGap(s, deviceMs, openSinceMs)) {
+                return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
+            }
             return earlierClock(s, deviceMs, receivedMs, openSinceMs);
         }
         if (s.earlierCount > 0) { // the current clock still reports: never restart away from it
@@ -253,6 +263,20 @@ public final class ArrivalOrder {
         s.heldOldestMs = s.heldCount == 0 || s.heldOldestMs == NO_TIME ? deviceMs : Math.min(s.heldOldestMs, deviceMs);
         s.heldCount++;
         return Action.HOLD;
+    }
+
+    /**
+     * Whether a reading too old to analyse in order lies inside the last gap in the analysed data
+     * ({@link ArrivalState#gapFromMs} to {@link ArrivalState#gapToMs}), with no episode open in the detectors since
+     * before it: data buffered during the gap and uploaded after the data resumed (a phone that sends the live data
+     * first and syncs its buffer later). That is no clock set back: the analysis restarts there at once, without the
+     * earlier clock's confirmation (whose readings were dead-lettered: the first minutes of the gap were lost, probe 20a
+     * D1). With an episode open (it would close for the restart, and open again as a new alert) the readings are an
+     * earlier clock as before.
+     */
+    private static boolean fillsGap(ArrivalState s, long deviceMs, long openSinceMs) {
+        return s.gapFromMs != NO_TIME && deviceMs > s.gapFromMs && deviceMs < s.gapToMs
+                && (openSinceMs == NO_TIME || openSinceMs > deviceMs);
     }
 
     /**
@@ -302,6 +326,8 @@ public final class ArrivalOrder {
     public void restarted(ArrivalState s) {
         s.newestAnalysedMs = NO_TIME;
         s.analysedSinceMs = NO_TIME;
+        s.gapFromMs = NO_TIME; // filled (or of the clock left): data repeating it are not a gap fill again
+        s.gapToMs = NO_TIME;
         forgetEarlierClock(s);
     }
 
@@ -371,6 +397,10 @@ public final class ArrivalOrder {
             s.analysedSinceMs = deviceMs;
         } else if (deviceMs < s.analysedSinceMs && deviceMs >= s.analysedSinceMs - p.restartAfterSpanMs()) {
             s.analysedSinceMs = deviceMs; // an older reading next to the run extends it (never across a hole)
+        }
+        if (s.newestAnalysedMs != NO_TIME && deviceMs > s.newestAnalysedMs + p.resumeGapMs()) {
+            s.gapFromMs = s.newestAnalysedMs; // the data resumed after a gap: readings inside it may still come
+            s.gapToMs = deviceMs;
         }
         if (s.newestAnalysedMs == NO_TIME || deviceMs > s.newestAnalysedMs) {
             s.newestAnalysedMs = deviceMs;

@@ -10,17 +10,18 @@ import org.wardstream.state.CompactBytes;
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
  * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the first
  * of them, format 4 the start of the analysed run ({@link #analysedSinceMs}), format 5 the oldest held reading and the
- * extension of a hold by a backlog arriving newest first ({@link #heldOldestMs}, {@link #holdExtendedToReceivedMs});
- * formats 1 to 4 are still read). The held readings themselves are kept by the caller.
+ * extension of a hold by a backlog arriving newest first ({@link #heldOldestMs}, {@link #holdExtendedToReceivedMs}),
+ * format 6 the last gap in the analysed data ({@link #gapFromMs}, {@link #gapToMs}); formats 1 to 5 are still read). The held readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_VERSION = 6;
+    private static final byte FORMAT_5 = 5;
     private static final byte FORMAT_4 = 4;
     private static final byte FORMAT_3 = 3;
     private static final byte FORMAT_2 = 2;
     private static final byte FORMAT_1 = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
@@ -31,6 +32,14 @@ public final class ArrivalState {
      * repeats data already analysed ({@link ArrivalOrder.Action#ALREADY_ANALYSED}).
      */
     public long analysedSinceMs = NO_TIME;
+    /**
+     * The last gap in the analysed data of the current clock: device times of the newest reading analysed before it and
+     * of the first after it (more than {@code resumeGapMs} later), or NO_TIME (none; or state of format 5 and older,
+     * until the next gap). A reading inside it that arrives after the data resumed fills the gap
+     * ({@link ArrivalOrder#onArrival}: the analysis restarts there at once, nothing dead-lettered).
+     */
+    public long gapFromMs = NO_TIME;
+    public long gapToMs = NO_TIME;
     /** Receipt time of the reading that started the current hold, or NO_TIME when nothing is held. */
     public long holdSinceReceivedMs = NO_TIME;
     /** Readings held now. */
@@ -92,11 +101,13 @@ public final class ArrivalState {
         out.writeLong(analysedSinceMs);
         out.writeLong(heldOldestMs);
         out.writeLong(holdExtendedToReceivedMs);
+        out.writeLong(gapFromMs);
+        out.writeLong(gapToMs);
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_4 && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
+        if (v != FORMAT_VERSION && v != FORMAT_5 && v != FORMAT_4 && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -110,15 +121,19 @@ public final class ArrivalState {
             s.earlierOldestMs = in.readLong();
             s.earlierNewestMs = in.readLong();
         }
-        if (v == FORMAT_VERSION || v == FORMAT_4 || v == FORMAT_3) { // format 2 did not keep it: arriving live
+        if (v >= FORMAT_3) { // format 2 did not keep it: arriving live
             s.earlierFirstReceivedMs = in.readLong();
         }
-        if (v == FORMAT_VERSION || v == FORMAT_4) { // before format 4: the analysed run starts at the next reading analysed
+        if (v >= FORMAT_4) { // before format 4: the analysed run starts at the next reading analysed
             s.analysedSinceMs = in.readLong();
         }
-        if (v == FORMAT_VERSION) { // before format 5: a hold in progress is not extended (released holdMs after its start)
+        if (v >= FORMAT_5) { // before format 5: a hold in progress is not extended (released holdMs after its start)
             s.heldOldestMs = in.readLong();
             s.holdExtendedToReceivedMs = in.readLong();
+        }
+        if (v >= FORMAT_VERSION) { // before format 6: no gap known until the next one
+            s.gapFromMs = in.readLong();
+            s.gapToMs = in.readLong();
         }
         return s;
     }

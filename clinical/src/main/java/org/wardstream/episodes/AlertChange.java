@@ -78,6 +78,15 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
         return "AF status unknown: no data for " + minutesOf(gapMs);
     }
 
+    /**
+     * The reason of the (record-only) update of an AF alert closed for a gap in its data when readings uploaded late,
+     * filling that gap, show the AF went on during it: the same alert, open again until those readings show its end.
+     */
+    public static final String AF_IN_LATE_DATA = "data uploaded late show AF went on during the gap in the data (the same episode): open again";
+
+    /** The reason of the close of such a re-opened AF alert: at the AF's end in the data uploaded late. */
+    public static final String AF_ENDED_IN_LATE_DATA = "data uploaded late show AF went on during the gap in the data and ended then";
+
     /** "15 min", "2 h 5 min", "3 h" (rounded to the minute). */
     static String minutesOf(long ms) {
         long min = Math.round(ms / 60_000.0);

@@ -70,7 +70,11 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *   <li><b>AF across a gap in the data</b> (rule parameter {@code dataGapBridge}): the analyser's close for missing
  *       data ({@link Transition#DATA_GAP}) is held; AF found again as the data resume, with no regular rhythm in
  *       between, is the same episode (a record-only UPDATED), otherwise it closes at its last evidence
- *       ({@link #holdForDataGap}, {@link #afterDataGap}).</li>
+ *       ({@link #holdForDataGap}, {@link #afterDataGap}). An AF alert so closed (or closed "AF status unknown" after a
+ *       longer gap) whose gap is filled later by readings uploaded late (the phone sent the live data first) that
+ *       show AF from the alert's end on is the same episode: it is re-opened with its id, a record-only UPDATED
+ *       ({@link AlertChange#AF_IN_LATE_DATA}), and closes again where those readings show the AF ended
+ *       ({@link AlertChange#AF_ENDED_IN_LATE_DATA}; {@link #reopenForLateData}).</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
  *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
@@ -139,6 +143,7 @@ public final class EpisodeLifecycle {
      */
     public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
                                                   EffectiveRules rules, String detectorVersion, String reason) {
+        s.lastGapResumedMs = NO_TIME; // data after the alerts stopped never re-open one closed before
         if (s.phase != OPEN) {
             if (s.phase != IDLE) toIdle(s);
             clearPending(s);
@@ -200,7 +205,9 @@ public final class EpisodeLifecycle {
         long gapMs = Math.round(minutes * 60_000);
         s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
         if (gapMs > rule.millis(RuleSchema.DATA_GAP_BRIDGE)) {
+            boolean alerted = s.phase == OPEN;
             end(s, t, t.atMs(), rule, out, AlertChange.noDataStatusUnknown(gapMs));
+            if (alerted) s.lastGapResumedMs = t.atMs() + gapMs;
         } else {
             s.dataResumedMs = t.atMs() + gapMs;
         }
@@ -249,7 +256,9 @@ public final class EpisodeLifecycle {
         long end = s.lastEvidenceMs;
         Transition closing = new Transition(t.patient(), t.type(), Transition.Kind.END, NO_TIME, end, null,
                 t.detectorVersion(), Map.of(Transition.NO_DATA_MINUTES, gapMs / 60_000.0), t.programme());
+        boolean alerted = s.phase == OPEN;
         end(s, closing, end, rule, out, AlertChange.afNotFoundAfterNoData(gapMs));
+        if (alerted) s.lastGapResumedMs = resumed;
         return t;
     }
 
@@ -289,6 +298,7 @@ public final class EpisodeLifecycle {
 
     private static void start(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
+        if (reopenForLateData(s, t, start, rule, out)) return;
         s.episodeStartMs = start;
         s.detectorVersion = t.detectorVersion(); // part of its id in every later change (see startedBy)
         s.idScheme = EpisodeIds.CURRENT_SCHEME; // likewise its id scheme
@@ -310,6 +320,48 @@ public final class EpisodeLifecycle {
         if (s.phase == PENDING) openIfLongEnough(s, t, rule, out);
         // a held escalation referring to a time before this episode began belongs to no episode
         if (s.pendingMask != 0 && s.pendingRefersToMs < start) clearPending(s);
+    }
+
+    /**
+     * An episode STARTing inside the gap in the data for which the last alert closed ({@link EpisodeState#lastGapResumedMs}):
+     * after that alert's end (its last evidence, before the data stopped; {@link #GAP_EDGE_MS}) and before the data
+     * resumed (AF found from the resumption on is in the live data, already judged: a recurrence, or after a gap beyond
+     * the bridge a new alert, as before). Such data
+     * came late, filling the gap (a phone that sent the live data first and uploaded its buffer later; the analysis
+     * restarted there, {@link org.wardstream.arrival.ArrivalOrder}), and show the alert's AF went on: the alert is the
+     * same episode, re-opened with its id, start, severity and escalations, by a record-only UPDATED
+     * ({@link AlertChange#AF_IN_LATE_DATA}); it closes again at the end those data show. Before this, it opened a
+     * second alert for the episode (probe 20a D1).
+     *
+     * @return whether the START re-opened the closed alert
+     */
+    /**
+     * How far before the closed alert's last evidence an episode found in the gap's data may start: a device's batch
+     * of beats (a minute) is dated by its first beat, and the last beat of the batch before the gap can reach past it
+     * (by 34 ms in probe 20a D1's data).
+     */
+    static final long GAP_EDGE_MS = 60_000L;
+
+    private static boolean reopenForLateData(EpisodeState s, Transition t, long start, Rule rule, List<AlertChange> out) {
+        if (s.lastGapResumedMs == NO_TIME || s.lastAlertEndMs == NO_TIME || start < s.lastAlertEndMs - GAP_EDGE_MS
+                || start >= s.lastGapResumedMs) { // at the resumption: the live data (judged)
+            return false;
+        }
+        s.phase = OPEN;
+        s.episodeStartMs = s.lastEpisodeStartMs;
+        s.detectorVersion = s.lastDetectorVersion;
+        s.idScheme = s.lastIdScheme;
+        s.severity = s.lastSeverity;
+        s.escalatedMask = s.lastEscalatedMask;
+        s.lastEvidenceMs = t.atMs();
+        s.lastNotifiedMs = t.atMs();
+        s.openingEvidence = EpisodeEvidence.keep(s.lastAlertEvidence);
+        s.escalationEvidence = new TreeMap<>();
+        s.lastGapResumedMs = NO_TIME;
+        s.reopenedByLateData = true;
+        out.add(change(AlertChange.Kind.UPDATED, false, s, t, rule, null, AlertChange.AF_IN_LATE_DATA));
+        if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
+        return true;
     }
 
     private static void openIfLongEnough(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
@@ -546,7 +598,8 @@ public final class EpisodeLifecycle {
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
             boolean restart = Transition.CLOCK_RESTART.equals(t.condition());
             AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs,
-                    restart ? AlertChange.CLOCK_RESTART : reason != null ? reason : closeReason(rule));
+                    restart ? AlertChange.CLOCK_RESTART : reason != null ? reason
+                            : s.reopenedByLateData ? AlertChange.AF_ENDED_IN_LATE_DATA : closeReason(rule));
             out.add(closed);
             if (confirmedAfterTheEnd(rule)) {
                 s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
@@ -558,6 +611,7 @@ public final class EpisodeLifecycle {
             s.lastSeverity = s.severity;
             s.lastEscalatedMask = s.escalatedMask;
             s.lastClosedByRestart = restart;
+            s.lastGapResumedMs = NO_TIME; // the closes for a data gap set it after this
         } else if (s.phase == SUPPRESSED) {
             s.lastSuppressedStartMs = s.episodeStartMs;
             s.lastSuppressedEndMs = endMs;
@@ -582,6 +636,7 @@ public final class EpisodeLifecycle {
         s.openingEvidence = new TreeMap<>();
         s.escalationEvidence = new TreeMap<>();
         s.dataResumedMs = NO_TIME;
+        s.reopenedByLateData = false;
     }
 
     private static void closeExpiredWindow(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {

@@ -28,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 11;
+    private static final byte FORMAT_VERSION = 12;
+    /** The format before an AF alert closed for a data gap could be re-opened by data filling the gap, still read. */
+    private static final byte FORMAT_VERSION_11 = 11;
     /** The format before an AF close for a data gap could be held ({@link #dataResumedMs}), still read. */
     private static final byte FORMAT_VERSION_10 = 10;
     /** The format before the episode id schemes were kept (every id left the programme out), still read. */
@@ -52,7 +54,7 @@ public final class EpisodeState extends CompactState {
     public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
             + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
-            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8;
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8 + 8 + 1;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -146,6 +148,16 @@ public final class EpisodeState extends CompactState {
      * it does not go on), or NO_TIME when no close is held. NO_TIME in state of format 10 and older.
      */
     public long dataResumedMs = NO_TIME;
+    /**
+     * When the last alerted episode closed for a gap in its data (AF not found again when the data resumed, or its
+     * status unknown after a longer gap): when the data resumed, or NO_TIME (its last close was another, or state of
+     * format 11 and older). An episode found in data filling that gap (uploaded late: it starts after the closed
+     * alert's end, {@link #lastAlertEndMs}, and by this time) is that alert's episode going on: it is re-opened, the
+     * same id ({@link EpisodeLifecycle}).
+     */
+    public long lastGapResumedMs = NO_TIME;
+    /** The current episode is an alert closed for a data gap and re-opened by data filling the gap: its close says so. */
+    public boolean reopenedByLateData;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -185,6 +197,8 @@ public final class EpisodeState extends CompactState {
         out.writeByte(lastIdScheme);
         out.writeByte(lastSuppressedIdScheme);
         out.writeLong(dataResumedMs);
+        out.writeLong(lastGapResumedMs);
+        out.writeBoolean(reopenedByLateData);
     }
 
     /**
@@ -220,7 +234,7 @@ public final class EpisodeState extends CompactState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_11, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -267,8 +281,12 @@ public final class EpisodeState extends CompactState {
             s.lastIdScheme = readIdScheme(in);
             s.lastSuppressedIdScheme = readIdScheme(in);
         }
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_VERSION_11) {
             s.dataResumedMs = in.readLong();
+        }
+        if (v >= FORMAT_VERSION) { // before: no alert closed for a data gap can be re-opened by data filling it
+            s.lastGapResumedMs = in.readLong();
+            s.reopenedByLateData = in.readBoolean();
         }
         return s;
     }

@@ -240,20 +240,12 @@ class ArrivalOrderTest {
         assertThat(s.earlierCount).isZero();
 
         // a request that failed (minutes 20-29: a hole in the analysed data), retried at minute 50: it reaches before
-        // the analysed run (which began again after the hole) and restarts, as before
-        ArrivalState failed = new ArrivalState();
-        live(failed, 0, 20);
-        assertThat(order.onArrival(failed, T0 + 30 * MIN, T0 + 30 * MIN + 2_000)).isEqualTo(Action.HOLD); // resumes
-        order.released(failed);
-        order.analysed(failed, T0 + 30 * MIN);
-        live(failed, 31, 50);
+        // the analysed run (which began again after the hole) and restarts; as it lies inside the last gap of the
+        // analysed data (19 to 30, more than the resume gap), at its first reading (probe 20a D1; before: after four
+        // readings dead-lettered)
+        ArrivalState failed = withAGap(20, 30, 50);
         assertThat(failed.analysedSinceMs).isEqualTo(T0 + 30 * MIN);
-        actions.clear();
-        for (int m = 20; m < 25; m++) {
-            actions.add(order.onArrival(failed, T0 + m * MIN, T0 + 50 * MIN + m * 50));
-        }
-        assertThat(actions).containsExactly(Action.DEAD_LETTER, Action.DEAD_LETTER, Action.DEAD_LETTER,
-                Action.DEAD_LETTER, Action.RESTART);
+        assertThat(order.onArrival(failed, T0 + 20 * MIN, T0 + 50 * MIN + 1_000)).isEqualTo(Action.RESTART);
 
         // a clock set back inside the analysed run, its readings arriving live: restarts, as before
         ArrivalState setBack = new ArrivalState();
@@ -459,5 +451,57 @@ class ArrivalOrderTest {
             }
         }
         throw new AssertionError("never released");
+    }
+
+    /**
+     * Live minutes 0 to {@code from} - 1, nothing from {@code from} to {@code resumes} - 1 (the device buffers them or a
+     * request failed), live from {@code resumes} to {@code to} - 1: the resumption held, then analysed.
+     */
+    private ArrivalState withAGap(int from, int resumes, int to) {
+        ArrivalState s = new ArrivalState();
+        live(s, 0, from);
+        assertThat(order.onArrival(s, T0 + resumes * MIN, T0 + resumes * MIN + 2_000)).isEqualTo(Action.HOLD); // resumes
+        order.released(s);
+        order.analysed(s, T0 + resumes * MIN);
+        live(s, resumes + 1, to);
+        return s;
+    }
+
+    /** Live minutes 0-29, nothing 30-89 (the device buffers them), live 90-110 (probe 20a D1). */
+    private ArrivalState withAGapFrom30To90() {
+        return withAGap(30, 90, 111);
+    }
+
+    @Test
+    void aReadingInsideTheLastGapOfTheAnalysedDataFillsItAndRestartsTheAnalysisAtOnce() {
+        // probe 20a D1: live 0-29, nothing 30-89, live 90-110; then the buffer of 30-89 is uploaded
+        ArrivalState s = withAGapFrom30To90();
+        assertThat(s.gapFromMs).isEqualTo(T0 + 29 * MIN);
+        assertThat(s.gapToMs).isEqualTo(T0 + 90 * MIN);
+        long received = T0 + 111 * MIN;
+        assertThat(order.onArrival(s, T0 + 30 * MIN, received)).as("no confirmation, nothing dead-lettered")
+                .isEqualTo(Action.RESTART);
+        order.restarted(s);
+        assertThat(s.gapFromMs).as("filled").isEqualTo(ArrivalState.NO_TIME);
+        assertThat(order.onArrival(s, T0 + 30 * MIN, received)).isEqualTo(Action.HOLD); // delayed: held as a backlog
+    }
+
+    @Test
+    void aReadingOutsideTheGapOrWithAnEpisodeOpenSinceBeforeItIsAnEarlierClockAsBefore() {
+        ArrivalState s = withAGapFrom30To90();
+        long received = T0 + 111 * MIN;
+        assertThat(order.onArrival(s, T0 + 20 * MIN, received)).as("analysed before the gap").isEqualTo(Action.DEAD_LETTER);
+        ArrivalState open = withAGapFrom30To90();
+        assertThat(order.onArrival(open, T0 + 40 * MIN, received, T0 + 35 * MIN))
+                .as("inside an episode the detectors have open").isEqualTo(Action.DEAD_LETTER);
+        assertThat(order.onArrival(open, T0 + 41 * MIN, received + 5_000, T0 + 95 * MIN))
+                .as("an episode open only since the resumption: a gap fill").isEqualTo(Action.RESTART);
+    }
+
+    @Test
+    void aGapFillArrivingDuringAHoldReleasesTheHeldReadingsFirst() {
+        ArrivalState s = withAGapFrom30To90();
+        assertThat(order.onArrival(s, T0 + 111 * MIN, T0 + 125 * MIN)).isEqualTo(Action.HOLD); // delayed: a hold
+        assertThat(order.onArrival(s, T0 + 30 * MIN, T0 + 125 * MIN + 1_000)).isEqualTo(Action.RELEASE_FIRST);
     }
 }

@@ -160,6 +160,71 @@ class AfDataGapLifecycleTest {
         assertThat(out.get(2).episodeStartMs()).isEqualTo(resumed);
     }
 
+    /**
+     * Probe 20a D1: the phone sent the live data first (a regular rhythm: the alert closed "AF not found again") and
+     * uploaded the readings of the gap later; the analysis restarted on them (ArrivalOrder) and finds AF from the
+     * alert's end on: the same episode, re-opened with its id (record-only), closed again at the AF's end in them.
+     */
+    @Test
+    void afInDataFillingTheGapLaterReopensTheAlertClosedForTheGapAndClosesItAtTheAfsEnd() {
+        long lastBeat = openAfUntil8Hours();
+        String id = out.get(0).episodeId();
+        long resumed = lastBeat + 60 * MIN;
+        on(dataGap(T0, lastBeat, resumed));
+        on(tick(resumed + 10 * MIN));
+        assertThat(kinds()).containsExactly(OPENED, CLOSED);
+        assertThat(out.get(1).reason()).isEqualTo("no data for 1 h; AF not found again when the data resumed");
+        // the upload of the gap: the restarted analysis dates the run from its first beat (here the last one's ms)
+        on(onset(lastBeat, lastBeat + 40 * SEC));
+        assertThat(kinds()).containsExactly(OPENED, CLOSED, UPDATED);
+        AlertChange reopened = out.get(2);
+        assertThat(reopened.episodeId()).isEqualTo(id);
+        assertThat(reopened.notifyTeam()).isFalse();
+        assertThat(reopened.episodeStartMs()).isEqualTo(T0);
+        assertThat(reopened.episodeEndMs()).as("open again").isNull();
+        assertThat(reopened.reason()).isEqualTo(AlertChange.AF_IN_LATE_DATA);
+        assertThat(reopened.evidence()).containsKey("onsetRateBpm");
+        on(segment(lastBeat + 10 * MIN));
+        on(regular(lastBeat, lastBeat + 20 * MIN, lastBeat + 21 * MIN));
+        assertThat(kinds()).containsExactly(OPENED, CLOSED, UPDATED, CLOSED);
+        AlertChange closed = out.get(3);
+        assertThat(closed.episodeId()).isEqualTo(id);
+        assertThat(closed.episodeEndMs()).isEqualTo(lastBeat + 20 * MIN);
+        assertThat(closed.reason()).isEqualTo(AlertChange.AF_ENDED_IN_LATE_DATA);
+        assertThat(closed.notifyTeam()).isFalse();
+        // AF again after that (the live data) is a recurrence held back by the cool-down from the corrected end
+        on(onset(resumed + 5 * MIN, resumed + 6 * MIN));
+        assertThat(out).hasSize(4);
+        assertThat(s.phase).isEqualTo(EpisodeState.SUPPRESSED);
+        assertThat(s.lastGapResumedMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(EpisodeState.fromBytes(s.toBytes())).isEqualTo(s);
+    }
+
+    @Test
+    void afInDataFillingAGapBeyondTheBridgeReopensTheAlertClosedStatusUnknown() {
+        long lastBeat = openAfUntil8Hours();
+        String id = out.get(0).episodeId();
+        long resumed = lastBeat + 3 * HOUR;
+        on(dataGap(T0, lastBeat, resumed));
+        assertThat(kinds()).containsExactly(OPENED, CLOSED);
+        on(onset(lastBeat + 2 * SEC, lastBeat + 40 * SEC));
+        on(regular(lastBeat + 2 * SEC, lastBeat + HOUR, lastBeat + HOUR + MIN));
+        assertThat(kinds()).containsExactly(OPENED, CLOSED, UPDATED, CLOSED);
+        assertThat(out).extracting(AlertChange::episodeId).containsOnly(id);
+        assertThat(out.get(3).episodeEndMs()).isEqualTo(lastBeat + HOUR);
+    }
+
+    @Test
+    void afInLateDataAfterAnotherCloseOrFromTheResumptionOnOpensAsBefore() {
+        // closed by a regular rhythm (no gap): AF in data uploaded later is a recurrence, as before
+        on(onset(T0, T0 + 40 * SEC));
+        on(segment(T0 + 10 * MIN));
+        on(regular(T0, T0 + 10 * MIN, T0 + 11 * MIN));
+        on(onset(T0 + 10 * MIN + SEC, T0 + 12 * MIN));
+        assertThat(kinds()).containsExactly(OPENED, CLOSED);
+        assertThat(s.phase).isEqualTo(EpisodeState.SUPPRESSED);
+    }
+
     @Test
     void afStartingBeforeTheEpisodesLastEvidenceIsNoContinuation() {
         // data on an earlier clock (a device clock set back: the analysis restarted there) are not the data resuming

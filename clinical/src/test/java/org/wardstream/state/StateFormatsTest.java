@@ -258,8 +258,8 @@ class StateFormatsTest {
     void episodeStateReadsFormats4And3() {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
-        byte[] now = s.toBytes(); // written back in the current format (11: an AF close held for a data gap)
-        assertThat(now[0]).isEqualTo((byte) 11);
+        byte[] now = s.toBytes(); // written back in the current format (12: a data gap's close re-opened by late data)
+        assertThat(now[0]).isEqualTo((byte) 12);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -274,12 +274,12 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 11: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
-        // detector versions (format 8), no close for a clock restart (format 9), no id schemes (format 10) and no held
-        // close (format 11)
+        // written back in format 12: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
+        // detector versions (format 8), no close for a clock restart (format 9), no id schemes (format 10), no held
+        // close (format 11), no close for a data gap to re-open (format 12)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 11);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 12);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8 - 9)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -290,9 +290,9 @@ class StateFormatsTest {
         assertThat(s.lastSuppressedEvidence).containsEntry("irregularity", 0.37);
         assertThat(s.evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(s.evidenceDelayedByMs).isZero();
-        // written back in format 11: the same bytes, then no receipt and no delay of the latest evidence, ...
+        // written back in format 12: the same bytes, then no receipt and no delay of the latest evidence, ...
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 11);
+        assertThat(now[0]).isEqualTo((byte) 12);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -307,13 +307,13 @@ class StateFormatsTest {
         assertThat(s.evidenceDelayedByMs).isEqualTo(240_000L);
         assertThat(s.detectorVersion).isNull();
         assertThat(s.lastDetectorVersion).isNull();
-        // written back in format 11: the same bytes, then three absent detector versions, no close for a clock
-        // restart, three unrecorded id schemes and no held close (NO_TIME)
+        // written back in format 12: the same bytes, then three absent detector versions, no close for a clock
+        // restart, three unrecorded id schemes, no held close (NO_TIME), no data gap's close (NO_TIME), not re-opened
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 11);
+        assertThat(now[0]).isEqualTo((byte) 12);
         assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
         assertThat(Arrays.copyOfRange(now, v7.length, now.length))
-                .containsExactly(0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0);
+                .containsExactly(0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     @Test
@@ -446,12 +446,41 @@ class StateFormatsTest {
         assertThat(EpisodeState.fromBytes(again.toBytes()).lastIdScheme).isEqualTo(EpisodeIds.SCHEME_PSEUDONYM);
     }
 
-    /** Format-10 bytes as format 11 writes the same state: no AF close held for a data gap (NO_TIME appended). */
+    /**
+     * Format-10 bytes as the current format (12) writes the same state: no AF close held for a data gap (format 11:
+     * NO_TIME appended), no data gap's close to re-open (format 12).
+     */
     private static byte[] withoutHeldClose(byte[] v10) {
         byte[] v11 = Arrays.copyOf(v10, v10.length + 8);
         v11[0] = 11;
         v11[v10.length] = (byte) 0x80;
-        return v11;
+        return asFormat12(v11);
+    }
+
+    /** Format-11 bytes as format 12 writes the same state: no data gap's close to re-open (NO_TIME), not re-opened (false). */
+    private static byte[] asFormat12(byte[] v11) {
+        byte[] v12 = Arrays.copyOf(v11, v11.length + 9);
+        v12[0] = 12;
+        v12[v11.length] = (byte) 0x80;
+        return v12;
+    }
+
+    @Test
+    void episodeStateReadsFormat12AReopenedAlertAndADataGapsClose() {
+        // format 12 (probe 20a D1): the v11 state with the last alert's close for a data gap (the data resumed then)
+        // and the current episode re-opened by data filling such a gap
+        byte[] v12 = fixture("EpisodeState-v12");
+        EpisodeState s = episodeStateOfTheFixtures(v12);
+        assertThat(s.dataResumedMs).isEqualTo(1_772_442_600_000L);
+        assertThat(s.lastGapResumedMs).isEqualTo(1_772_446_200_000L);
+        assertThat(s.reopenedByLateData).isTrue();
+        assertThat(s.toBytes()).isEqualTo(v12);
+        EpisodeState v11 = EpisodeState.fromBytes(fixture("EpisodeState-v11"));
+        assertThat(v11.lastGapResumedMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(v11.reopenedByLateData).isFalse();
+        v11.lastGapResumedMs = s.lastGapResumedMs;
+        v11.reopenedByLateData = true;
+        assertThat(v11).isEqualTo(s);
     }
 
     @Test
@@ -467,7 +496,7 @@ class StateFormatsTest {
         byte[] v11 = fixture("EpisodeState-v11");
         EpisodeState held = episodeStateOfTheFixtures(v11);
         assertThat(held.dataResumedMs).isEqualTo(1_772_442_600_000L).isEqualTo(held.lastEvidenceMs + 15 * 60_000L);
-        assertThat(held.toBytes()).isEqualTo(v11);
+        assertThat(held.toBytes()).isEqualTo(asFormat12(v11));
         s.dataResumedMs = held.dataResumedMs;
         assertThat(s).isEqualTo(held);
         // the held close decided after the restore: AF found again as the data resumed continues the same alert
@@ -623,7 +652,26 @@ class StateFormatsTest {
         assertThat(v5.analysedSinceMs).isEqualTo(v4.analysedSinceMs);
         assertThat(v5.heldOldestMs).isEqualTo(1_772_441_720_000L);
         assertThat(v5.holdExtendedToReceivedMs).isEqualTo(1_772_441_790_000L);
-        assertThat(v5.toBytes()).isEqualTo(fixture("ArrivalState-v5"));
+        // written back in format 6: no gap in the analysed data known (two NO_TIME appended)
+        byte[] v6 = Arrays.copyOf(fixture("ArrivalState-v5"), fixture("ArrivalState-v5").length + 16);
+        v6[0] = 6;
+        v6[v6.length - 16] = (byte) 0x80;
+        v6[v6.length - 8] = (byte) 0x80;
+        assertThat(v5.toBytes()).isEqualTo(v6);
+        assertThat(v5.gapFromMs).isEqualTo(ArrivalState.NO_TIME);
+        assertThat(v5.gapToMs).isEqualTo(ArrivalState.NO_TIME);
+    }
+
+    @Test
+    void arrivalStateReadsFormat6WithTheLastGapInTheAnalysedData() {
+        // format 6 (probe 20a D1): the v5 state with the last gap in the analysed data
+        ArrivalState v6 = ArrivalState.fromBytes(fixture("ArrivalState-v6"));
+        ArrivalState v5 = ArrivalState.fromBytes(fixture("ArrivalState-v5"));
+        assertThat(v6.gapFromMs).isEqualTo(1_772_439_000_000L);
+        assertThat(v6.gapToMs).isEqualTo(1_772_441_700_000L);
+        assertThat(v6.heldOldestMs).isEqualTo(v5.heldOldestMs);
+        assertThat(v6.holdExtendedToReceivedMs).isEqualTo(v5.holdExtendedToReceivedMs);
+        assertThat(v6.toBytes()).isEqualTo(fixture("ArrivalState-v6"));
     }
 
     @Test

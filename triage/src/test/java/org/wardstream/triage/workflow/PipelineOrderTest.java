@@ -36,6 +36,21 @@ class PipelineOrderTest {
         assertThat(PipelineOrder.decide(at("opened", 1, false), "urgent", at("closed", 30, true), "urgent").replaces()).isTrue();
     }
 
+    /**
+     * Probe 20a D1: an AF alert closed for a gap in its data (at its last evidence, minute 30), re-opened by data
+     * uploaded late that fill the gap (a record-only UPDATED, minute 30) and closed again at the AF's end in them
+     * (minute 50): the re-opening update is kept as a message only (the Task stays closed), the second close, later,
+     * gives the Task its corrected end and reason.
+     */
+    @Test
+    void aCloseCorrectedByDataUploadedLateReplacesTheFirstCloseAndTheReopeningUpdateChangesNothing() {
+        Position firstClose = at("closed", 30, true);
+        assertThat(PipelineOrder.decide(firstClose, "urgent", at("updated", 30, false), "urgent"))
+                .isEqualTo(new Decision(false, "urgent", false, false));
+        assertThat(PipelineOrder.decide(firstClose, "urgent", at("closed", 50, true), "urgent"))
+                .isEqualTo(new Decision(true, "urgent", false, true));
+    }
+
     @Test
     void thePriorityNeverDropsAndAnOlderUpdateAfterAnEscalationIsIgnored() {
         Decision d = PipelineOrder.decide(at("escalated", 40, false), "stat", at("updated", 20, false), "urgent");
