@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -628,12 +629,22 @@ class WorklistBrowserIT {
 
         // a history longer than one page of the service: the page reads the next pages, or, where the service does
         // not page its history, says which versions are not shown and never calls the earliest shown the opening
+        // (each history read also answered 300 ms later, so the list read again replaces the old one only after the
+        // clicks below: the wait must tell them apart)
         browser.executeScript("const f = window.fetch; window.fetch = function (url, init) {"
-                + " return f.call(window, String(url).replace('/_history?_count=500', '/_history?_count=25'), init); }");
+                + " const u = String(url); const go = () => f.call(window, u.replace('/_history?_count=500', '/_history?_count=25'), init);"
+                + " return u.includes('/_history') ? new Promise(r => setTimeout(r, 300)).then(go) : go(); }");
+        // the rows read before are marked, so the wait below sees the list read again, not the old one: the <details>
+        // toggle that starts the read comes after the click returns (waiting on "Loading" alone raced with it)
+        browser.executeScript("arguments[0].setAttribute('data-read-before', '')", rows.get(0));
         card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click(); // closed
         card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click(); // open again: read again
-        wait.until(d -> !card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().startsWith("Loading"));
-        List<WebElement> paged = card(episode).findElements(By.cssSelector("[data-timeline-list] > li"));
+        List<WebElement> paged = new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class)
+                .until(d -> {
+                    List<WebElement> now2 = card(episode).findElements(By.cssSelector("[data-timeline-list] > li"));
+                    return !now2.isEmpty() && now2.get(0).getDomAttribute("data-read-before") == null
+                            && !now2.get(0).getText().startsWith("Loading") ? now2 : null;
+                });
         if (paged.size() == 60) { // the service's next link was followed
             assertThat(paged.get(0).getText()).contains(": Alert opened (Routine); New").endsWith("(version 1)");
         } else {
