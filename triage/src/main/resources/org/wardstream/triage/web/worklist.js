@@ -1025,7 +1025,11 @@
       return;
     }
     if (generation !== state.generation) { again = true; return; }
-    const tasks = (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task');
+    // only open alerts: a search's ids are read before its resources (the service's paging snapshot), so an alert the
+    // pipeline or a colleague closed in between comes back closed; shown, its card then left with a wrong reason
+    // ("updated") and, for a moment, a closed alert sat on the worklist as if open (fresh-clone CI, session 20)
+    const tasks = (data.entry || []).map(e => e.resource)
+      .filter(r => r && r.resourceType === 'Task' && OPEN.has(r.status));
     state.total = typeof data.total === 'number' ? data.total : tasks.length;
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
