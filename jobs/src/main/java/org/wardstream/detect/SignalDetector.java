@@ -143,9 +143,12 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         if (p == null || !p.alerting()) {
             return false;
         }
+        Long resumed = alertingResumedAt.value(); // null unless a pause ended; live readings are past it: one read
+        if (resumed == null || r.time >= resumed) {
+            return false;
+        }
         Long stopped = alertingStoppedAt.value();
-        Long resumed = alertingResumedAt.value();
-        return stopped != null && resumed != null && r.time >= stopped && r.time < resumed;
+        return stopped != null && r.time >= stopped;
     }
 
     /** The enrolment record's time, else the job's event time, else null (not known yet). */
