@@ -6,11 +6,13 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 
 /**
  * Event-time watermarks for {@code device-events}: device time with a bounded out-of-orderness,
  * advanced only by accepted readings (a refused record, e.g. one dated two days ahead, never moves
- * event time), with idleness so a quiet partition does not hold the watermark back. Applied in the
+ * event time), with idleness so a quiet partition does not hold the watermark back; a partition that receives only
+ * refused records is quiet too ({@link AcceptedOnly}). Applied in the
  * Kafka source, so it runs per partition. The device time is the corrected one for a device whose clock runs ahead
  * ({@link DeviceClockOffsets}, applied by the deserializer before this), so corrected times drive detection.
  */
@@ -20,10 +22,37 @@ public final class ReadingWatermarks {
 
     public static WatermarkStrategy<IngestRecord> strategy(Duration outOfOrderness, Duration idleness) {
         long bound = outOfOrderness.toMillis();
-        WatermarkStrategy<IngestRecord> s = WatermarkStrategy
-                .<IngestRecord>forGenerator(ctx -> new AcceptedOnlyBoundedOutOfOrderness(bound))
-                .withTimestampAssigner((r, kafkaTs) -> r.isAccepted() ? r.reading.time : kafkaTs);
-        return idleness.isZero() ? s : s.withIdleness(idleness);
+        return WatermarkStrategy.<IngestRecord>forGenerator(ctx -> {
+            WatermarkGenerator<IngestRecord> g = new AcceptedOnlyBoundedOutOfOrderness(bound);
+            return idleness.isZero() ? g
+                    : new AcceptedOnly(new WatermarksWithIdleness<>(g, idleness, ctx.getInputActivityClock()));
+        }).withTimestampAssigner((r, kafkaTs) -> r.isAccepted() ? r.reading.time : kafkaTs);
+    }
+
+    /**
+     * Shows only accepted readings to the generator it wraps. Flink's idleness wrapper counts every record it is shown
+     * as activity; a partition that receives only refused records (crafted bytes, a gateway dated days ahead) never
+     * moves event time, so counting them would keep it "active" with no watermark and stop event time for every
+     * patient (device-offline, episode ends). Such a partition is quiet, like an empty one.
+     */
+    static final class AcceptedOnly implements WatermarkGenerator<IngestRecord> {
+        private final WatermarkGenerator<IngestRecord> inner;
+
+        AcceptedOnly(WatermarkGenerator<IngestRecord> inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void onEvent(IngestRecord event, long eventTimestamp, WatermarkOutput output) {
+            if (event.isAccepted()) {
+                inner.onEvent(event, eventTimestamp, output);
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            inner.onPeriodicEmit(output);
+        }
     }
 
     /**
