@@ -32,7 +32,7 @@ import java.util.function.Function;
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
  *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v5.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--plateau [worst|mean]] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  *     [--fixed-thresholds 0.05,0.83,5,8[,0.95[,1.05]]] [--steady-grid 0.87,0.91,0.95] [--rise-grid 1.05]
  *     [--gate-objective all|nsr] [--no-rate-gate] [--onset-objective selection|episodes] [--onset-false-factor 1.5] [--onset-false-budget F] [--onset-keep-bar]
  *     [--cross-fit 5]
@@ -188,6 +188,19 @@ public final class CrossValidation {
                 case "--no-rate-gate" -> STEADY_GRID = new double[0];
                 case "--steady-grid" -> STEADY_GRID = java.util.Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--one-se" -> ONE_SE = true;
+                case "--plateau" -> {
+                    PLATEAU = true;
+                    if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        switch (args[++i]) {
+                            case "worst" -> PLATEAU_MEAN = false;
+                            case "mean" -> PLATEAU_MEAN = true;
+                            default -> {
+                                System.err.println("--plateau: worst or mean");
+                                System.exit(2);
+                            }
+                        }
+                    }
+                }
                 case "--rise-grid" -> RISE_GRID = java.util.Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--gate-objective" -> GATE_OBJECTIVE_ALL = switch (args[++i]) {
                     case "all" -> true;
@@ -842,15 +855,20 @@ public final class CrossValidation {
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
         double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate}
         List<double[]> admissible = new ArrayList<>();
-        for (int offs : OFFSET_SEGMENTS_GRID)
-        for (int segs : onsetGrid)
-        for (double t = GRID_FROM; t <= GRID_TO + 1e-9; t += GRID_STEP) {
-            for (double o = t; o <= GRID_TO + 1e-9; o += GRID_STEP) {
-                if (NO_ONSET_BAR && o > t) break;
+        double[][][][][][] plateau = PLATEAU ? plateauScores(seqs, nsrHours, onsetGrid) : null; // {own, worst}
+        for (int fi = 0; fi < OFFSET_SEGMENTS_GRID.length; fi++)
+        for (int si = 0; si < onsetGrid.length; si++)
+        for (int ti = 0; ti < gridSize(); ti++) {
+            for (int oi = ti; oi < gridSize(); oi++) {
+                if (NO_ONSET_BAR && oi > ti) break;
+                int offs = OFFSET_SEGMENTS_GRID[fi], segs = onsetGrid[si];
+                double t = gridValue(ti), o = gridValue(oi);
                 double steady = o; // no rate-rise gate in the first stage
-                double[] m = scorePair(seqs, nsrHours, t, o, steady, segs, offs);
+                double[] m = plateau != null ? plateau[0][fi][si][ti][oi] : scorePair(seqs, nsrHours, t, o, steady, segs, offs);
                 double se = m[0], rate = m[1], minSp = m[2];
-                double[] cand = {t, o, se, rate, minSp, segs, offs, m[3], steady};
+                // the constraints read the candidate's own figures, the ranking (cand) its neighbourhood's worst case
+                double[] r = plateau != null ? plateau[1][fi][si][ti][oi] : m;
+                double[] cand = {t, o, r[0], r[1], r[2], segs, offs, r[3], steady};
                 if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
                     if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
                 }
@@ -877,6 +895,14 @@ public final class CrossValidation {
             bestOk = chosen;
         }
         double[] c = bestSeFirst != null ? bestSeFirst : bestOk != null ? bestOk : bestFallback != null ? bestFallback : bestAny;
+        String plateauNote = "";
+        if (plateau != null) {
+            // chosen on the neighbourhood's worst case; the gate stage and the report read the choice's own figures
+            double[] own = scorePair(seqs, nsrHours, c[0], c[1], c[1], (int) c[5], (int) c[6]);
+            plateauNote = String.format(Locale.ROOT, "plateau (" + (PLATEAU_MEAN ? "mean" : "worst") + " over the neighbourhood: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f), ",
+                    c[2], c[3], c[4]);
+            c = new double[]{c[0], c[1], own[0], own[1], own[2], c[5], c[6], own[3], c[1]};
+        }
         double rise = RhythmParameters.DEFAULTS.onsetRateRise();
         String gate = "";
         if (STEADY_GRID.length > 0 && bestSeFirst != null) {
@@ -902,13 +928,114 @@ public final class CrossValidation {
             }
             if (GATE_OBJECTIVE_ALL) gate = String.format(Locale.ROOT, "; false AF episodes per 24 h of non-AF time %.3f (gate off %.3f)", cObj, offObj);
         }
-        LAST_SELECTION = String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (rise %.2f) (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f%s)",
+        LAST_SELECTION = plateauNote + String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (rise %.2f) (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f%s)",
                 bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null
                         ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
                         : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
                 (int) c[5], (int) c[6], c[0], c[1], c[8], rise, c[2], c[3], c[7], c[4], gate);
         System.err.println("selection " + (CROSS_FIT > 1 ? "(cross-fitted, " + CROSS_FIT + " inner groups) " : "") + LAST_SELECTION);
         return new double[]{c[0], c[1], c[5], c[6], c[8], rise};
+    }
+
+    /**
+     * {@code --plateau}: the first stage of the selection ranks the candidates (segment threshold, onset bar, onset and
+     * offset persistence) that meet its constraints on their own figures by the worst case of the objective over each
+     * one's grid neighbourhood instead of by their own figures: the most training nsr2db false AF episodes (both counts),
+     * the lowest sensitivity and the lowest non-AF specificity among the candidates at most one grid step away in each of
+     * the four (the box of 3 x 3 x 3 x 3, clipped to the grid and to onset bar >= segment threshold), with the same
+     * lexicographic rule. A choice then stands on a plateau of the objective, not on a single favourable grid point (the
+     * robust, "flat optimum" choice; Box &amp; Draper, Empirical Model-Building and Response Surfaces, 1987, ch. 6;
+     * Hochreiter &amp; Schmidhuber, Flat minima, Neural Computation 9, 1997). The floors (the rule's constraints) stay on
+     * the candidate's own figures, so the candidates admitted are the plain rule's and only their ranking changes. The
+     * gate stage is unchanged and starts from the choice's own figures. Off [default]: each candidate's own figures.
+     * Measured with detector /9, not adopted (docs/VALIDATION.md, "A more stable threshold choice inside the folds").
+     */
+    static boolean PLATEAU = false;
+    /**
+     * {@code --plateau mean}: the neighbourhood's mean of each figure instead of its worst case ({@code --plateau worst},
+     * the default of {@code --plateau}); a smoother criterion, the average over the choices one grid step around.
+     */
+    static boolean PLATEAU_MEAN = false;
+
+    /** Points of the selection grid ({@link #GRID_FROM} to {@link #GRID_TO} in {@link #GRID_STEP}). */
+    static int gridSize() {
+        return (int) Math.round((GRID_TO - GRID_FROM) / GRID_STEP) + 1;
+    }
+
+    /** The selection grid's {@code i}-th value (the same doubles as stepping from {@link #GRID_FROM}). */
+    static double gridValue(int i) {
+        double v = GRID_FROM;
+        for (int k = 0; k < i; k++) v += GRID_STEP;
+        return v;
+    }
+
+    /**
+     * {@link #PLATEAU}'s scores: every candidate's {@link #scorePair} figures (gate off), indexed [offset persistence]
+     * [onset persistence][segment threshold][onset bar] as the grids are (null where onset bar < segment threshold), and
+     * their neighbourhood's worst case ({@link #worstOverNeighbourhood}): {own, worst}.
+     */
+    static double[][][][][][] plateauScores(Map<String, List<double[][]>> seqs, double nsrHours, int[] onsetGrid) {
+        int n = gridSize();
+        double[][][][][] own = new double[OFFSET_SEGMENTS_GRID.length][onsetGrid.length][n][n][];
+        for (int fi = 0; fi < OFFSET_SEGMENTS_GRID.length; fi++)
+        for (int si = 0; si < onsetGrid.length; si++)
+        for (int ti = 0; ti < n; ti++)
+        for (int oi = ti; oi < n; oi++) {
+            own[fi][si][ti][oi] = scorePair(seqs, nsrHours, gridValue(ti), gridValue(oi), gridValue(oi), onsetGrid[si], OFFSET_SEGMENTS_GRID[fi]);
+        }
+        return new double[][][][][][]{own, PLATEAU_MEAN ? meanOverNeighbourhood(own) : worstOverNeighbourhood(own)};
+    }
+
+    /**
+     * Each cell's worst case over the cells at most one index away in each of the four dimensions (null cells skipped):
+     * {lowest sensitivity [0], most nsr2db false episodes [1], lowest specificity [2], most false episodes counting
+     * everyone [3]} (the {@link #scorePair} layout).
+     */
+    static double[][][][][] worstOverNeighbourhood(double[][][][][] own) {
+        return overNeighbourhood(own, false);
+    }
+
+    /** {@link #worstOverNeighbourhood} with each figure's mean over the neighbourhood's cells instead of its worst. */
+    static double[][][][][] meanOverNeighbourhood(double[][][][][] own) {
+        return overNeighbourhood(own, true);
+    }
+
+    private static double[][][][][] overNeighbourhood(double[][][][][] own, boolean mean) {
+        int a = own.length;
+        double[][][][][] worst = new double[a][][][][];
+        for (int i = 0; i < a; i++) {
+            int b = own[i].length;
+            worst[i] = new double[b][][][];
+            for (int j = 0; j < b; j++) {
+                int c = own[i][j].length;
+                worst[i][j] = new double[c][][];
+                for (int k = 0; k < c; k++) {
+                    int d = own[i][j][k].length;
+                    worst[i][j][k] = new double[d][];
+                    for (int l = 0; l < d; l++) {
+                        if (own[i][j][k][l] == null) continue;
+                        double[] w = own[i][j][k][l].clone(), sum = new double[w.length];
+                        int cells = 0;
+                        for (int i2 = Math.max(0, i - 1); i2 <= Math.min(a - 1, i + 1); i2++)
+                        for (int j2 = Math.max(0, j - 1); j2 <= Math.min(b - 1, j + 1); j2++)
+                        for (int k2 = Math.max(0, k - 1); k2 <= Math.min(c - 1, k + 1); k2++)
+                        for (int l2 = Math.max(0, l - 1); l2 <= Math.min(d - 1, l + 1); l2++) {
+                            double[] v = own[i2][j2][k2][l2];
+                            if (v == null) continue;
+                            cells++;
+                            for (int q = 0; q < sum.length; q++) sum[q] += v[q];
+                            w[0] = Math.min(w[0], v[0]);
+                            w[1] = Math.max(w[1], v[1]);
+                            w[2] = Math.min(w[2], v[2]);
+                            w[3] = Math.max(w[3], v[3]);
+                        }
+                        if (mean) for (int q = 0; q < w.length; q++) w[q] = sum[q] / cells;
+                        worst[i][j][k][l] = w;
+                    }
+                }
+            }
+        }
+        return worst;
     }
 
     /**

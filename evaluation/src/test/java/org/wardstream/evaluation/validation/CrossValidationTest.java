@@ -105,6 +105,109 @@ class CrossValidationTest {
     }
 
     @Test
+    void thePlateauScoreIsTheWorstCaseOverTheCellsOneStepAway() {
+        // one offset and one onset persistence, a 3 x 3 grid of (segment threshold, onset bar), onset >= threshold;
+        // {Se, nsr2db false per 24 h, min Sp, false per 24 h counting everyone}
+        double[][][][][] own = new double[1][1][3][3][];
+        own[0][0][0][0] = new double[]{0.90, 0.0, 0.99, 0.0};
+        own[0][0][0][1] = new double[]{0.99, 0.0, 0.99, 0.1}; // a spike: the best Se, its neighbours not
+        own[0][0][0][2] = new double[]{0.95, 0.2, 0.98, 0.3};
+        own[0][0][1][1] = new double[]{0.96, 0.1, 0.97, 0.1};
+        own[0][0][1][2] = new double[]{0.97, 0.0, 0.96, 0.0};
+        own[0][0][2][2] = new double[]{0.98, 0.0, 0.99, 0.5};
+        double[][][][][] w = CrossValidation.worstOverNeighbourhood(own);
+        // (0,1)'s neighbours: every cell (the box reaches all of them but (2,2)); cells below the diagonal stay empty
+        assertThat(w[0][0][0][1]).containsExactly(0.90, 0.2, 0.96, 0.3);
+        assertThat(w[0][0][1][0]).isNull();
+        // the corner (2,2) sees (1,1), (1,2) and itself only
+        assertThat(w[0][0][2][2]).containsExactly(0.96, 0.1, 0.96, 0.5);
+        assertThat(own[0][0][0][1]).containsExactly(0.99, 0.0, 0.99, 0.1); // the input untouched
+        // along the outer dimensions too: a second offset persistence one step away drags the first down
+        double[][][][][] two = new double[2][1][1][1][];
+        two[0][0][0][0] = new double[]{0.99, 0.0, 0.99, 0.0};
+        two[1][0][0][0] = new double[]{0.80, 0.4, 0.90, 0.6};
+        assertThat(CrossValidation.worstOverNeighbourhood(two)[0][0][0][0]).containsExactly(0.80, 0.4, 0.90, 0.6);
+        // --plateau mean: each figure's mean over the same cells
+        assertThat(CrossValidation.meanOverNeighbourhood(two)[1][0][0][0])
+                .containsExactly(new double[]{0.895, 0.2, 0.945, 0.3}, org.assertj.core.data.Offset.offset(1e-12));
+        double[] corner = CrossValidation.meanOverNeighbourhood(own)[0][0][2][2];
+        assertThat(corner[0]).isCloseTo((0.96 + 0.97 + 0.98) / 3, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(corner[3]).isCloseTo((0.1 + 0.0 + 0.5) / 3, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void withThePlateauTheChoiceIsTheBestWorstCaseOverItsNeighbourhoodAndTheDefaultIsUnchanged() throws Exception {
+        // on the small subset no candidate reaches both floors at a specificity floor of 0.97 (the constrained rule
+        // chooses there); at 0.95 the sensitivity-first rule, the development data's, has candidates
+        double oldFloor = CrossValidation.SP_FLOOR;
+        CrossValidation.SP_FLOOR = 0.95;
+        try {
+            plateauChoiceMatchesTheOracle();
+        } finally {
+            CrossValidation.SP_FLOOR = oldFloor;
+        }
+    }
+
+    private static void plateauChoiceMatchesTheOracle() throws Exception {
+        List<CrossValidation.Data> data = subset();
+        LogisticRegression lr = refit(data);
+        var seqs = CrossValidation.sequences(data, lr);
+        double nsrHours = data.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+        double[] plain = CrossValidation.chooseThresholds(data, lr);
+        String plainSelection = CrossValidation.LAST_SELECTION;
+        double[] chosen;
+        CrossValidation.PLATEAU = true;
+        try {
+            chosen = CrossValidation.chooseThresholds(data, lr);
+        } finally {
+            CrossValidation.PLATEAU = false;
+        }
+        String plateauSelection = CrossValidation.LAST_SELECTION;
+        assertThat(plateauSelection).startsWith("plateau (worst over the neighbourhood");
+        assertThat(CrossValidation.chooseThresholds(data, lr)).as("the flag off: the plain selection again").containsExactly(plain);
+        assertThat(CrossValidation.LAST_SELECTION).isEqualTo(plainSelection);
+        // the oracle, computed here cell by cell: each candidate's worst case over the grid points at most one step
+        // away in segment threshold, onset bar and offset persistence (the onset persistence grid has one value)
+        int[] offs = CrossValidation.OFFSET_SEGMENTS_GRID;
+        int n = CrossValidation.gridSize(), segs = (int) chosen[2];
+        double[][][][] own = new double[offs.length][n][n][];
+        for (int f = 0; f < offs.length; f++)
+            for (int t = 0; t < n; t++)
+                for (int o = t; o < n; o++)
+                    own[f][t][o] = CrossValidation.scorePair(seqs, nsrHours, CrossValidation.gridValue(t), CrossValidation.gridValue(o),
+                            CrossValidation.gridValue(o), segs, offs[f]);
+        double[] best = null, bestAt = null;
+        for (int f = 0; f < offs.length; f++)
+            for (int t = 0; t < n; t++)
+                for (int o = t; o < n; o++) {
+                    double se = 1, rate = 0, sp = 1;
+                    for (int f2 = Math.max(0, f - 1); f2 <= Math.min(offs.length - 1, f + 1); f2++)
+                        for (int t2 = Math.max(0, t - 1); t2 <= Math.min(n - 1, t + 1); t2++)
+                            for (int o2 = Math.max(t2, o - 1); o2 <= Math.min(n - 1, o + 1); o2++) {
+                                se = Math.min(se, own[f2][t2][o2][0]);
+                                rate = Math.max(rate, own[f2][t2][o2][1]);
+                                sp = Math.min(sp, own[f2][t2][o2][2]);
+                            }
+                    // sensitivity floor first: admissible on its own figures; the fewest training nsr2db false
+                    // episodes of the worst neighbour win (ties: higher worst Se, then higher worst Sp)
+                    if (own[f][t][o][0] < CrossValidation.SE_FIRST || own[f][t][o][2] < CrossValidation.SP_FLOOR) continue;
+                    double[] w = {-rate, se, sp};
+                    if (best == null || w[0] > best[0] + 1e-12 || (Math.abs(w[0] - best[0]) <= 1e-12 && (w[1] > best[1] + 1e-12
+                            || (Math.abs(w[1] - best[1]) <= 1e-12 && w[2] > best[2] + 1e-12)))) {
+                        best = w;
+                        bestAt = new double[]{CrossValidation.gridValue(t), CrossValidation.gridValue(o), offs[f]};
+                    }
+                }
+        assertThat(bestAt).as("some candidate meets the floors").isNotNull();
+        assertThat(plateauSelection).contains("sensitivity floor first");
+        assertThat(new double[]{chosen[0], chosen[1], chosen[3]}).containsExactly(bestAt);
+        assertThat(plateauSelection).contains(String.format(java.util.Locale.ROOT,
+                "plateau (worst over the neighbourhood: Se %.4f, nsr2db false %.3f/24h, min Sp %.4f)", best[1], -best[0], best[2]));
+        // on this subset the plateau is not where the single best point is
+        assertThat(new double[]{chosen[0], chosen[1]}).isNotEqualTo(new double[]{plain[0], plain[1]});
+    }
+
+    @Test
     void eachRepetitionScoresEveryRecordOnceAndTheRepeatedTableSummarisesThem() throws Exception {
         List<CrossValidation.Data> data = subset();
         java.util.Map<String, List<CrossValidation.Data>> byDb = new java.util.LinkedHashMap<>();
