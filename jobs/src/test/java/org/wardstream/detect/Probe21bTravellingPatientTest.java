@@ -118,4 +118,34 @@ class Probe21bTravellingPatientTest {
                 .as("alerts for 45/min for 3 h while awake in the evening in New York (18:00-21:00 EDT)")
                 .anyMatch(s -> s.startsWith("bradycardia"));
     }
+
+    // At home across the clock changes, the device reporting an offset of 0 all year (an hour from British summer
+    // time: still home time). Held up in probe 21b; kept as the fix's guard.
+
+    @Test
+    void control_springForwardNightAsleepUntil0730Bst() throws Exception {
+        still(utc("2026-03-28T22:30:00Z"), utc("2026-03-29T06:30:00Z"), 46f, 0); // 22:30 GMT - 07:30 BST
+        assertThat(opened(chain.alerts())).isEmpty();
+    }
+
+    @Test
+    void control_fallBackNightAsleepUntil0730Gmt() throws Exception {
+        still(utc("2026-10-24T21:30:00Z"), utc("2026-10-25T07:30:00Z"), 46f, 0); // 22:30 BST - 07:30 GMT
+        assertThat(opened(chain.alerts())).isEmpty();
+    }
+
+    @Test
+    void control_awakeAt45From0800BstWithADeviceReportingZero() throws Exception {
+        still(utc("2026-03-29T07:00:00Z"), utc("2026-03-29T07:30:00Z"), 45f, 0); // from 08:00 BST
+        assertThat(chain.alerts("bradycardia")).filteredOn(a -> "OPENED".equals(a.kind)).singleElement()
+                .satisfies(a -> assertThat(a.atMs).isBetween(utc("2026-03-29T07:10:00Z"), utc("2026-03-29T07:13:00Z")));
+    }
+
+    @Test
+    void control_aTachycardiaAcrossTheRepeatedHourIsRemindedSixElapsedHoursLater() throws Exception {
+        still(utc("2026-10-24T23:30:00Z"), utc("2026-10-25T06:30:00Z"), 140f, 0); // 00:30 BST - 06:30 GMT
+        StreamedAlertChange open = chain.alerts("tachycardia").get(0);
+        assertThat(chain.alerts("tachycardia")).filteredOn(a -> "UPDATED".equals(a.kind) && a.notifyTeam)
+                .first().satisfies(r -> assertThat(r.atMs - open.atMs).isEqualTo(6 * 60 * MIN));
+    }
 }
