@@ -64,19 +64,29 @@ class Probe21bZoneCorrectionTest {
 
     @Test
     void aCorrectedTimeZoneNeitherCountsAnHourTwiceNorLosesItsData() throws Exception {
-        send(enrolment("GMT", utc("2026-06-30T22:00:00Z"), null));
+        corrected("GMT", "Europe/London", utc("2026-07-01T00:00:00Z"), utc("2026-07-05T23:00:00Z"));
+    }
+
+    /** The other way (a gap, not an overlap): Europe/London corrected to Atlantic/Reykjavik (UTC all year). */
+    @Test
+    void aZoneCorrectedWestwardsLeavesNoHourOutOfEveryDay() throws Exception {
+        corrected("Europe/London", "Atlantic/Reykjavik", utc("2026-06-30T23:00:00Z"), utc("2026-07-06T00:00:00Z"));
+    }
+
+    /** Enrolled from {@code start} (the start of 1 July in the first zone) to {@code end} (of 5 July in the second). */
+    void corrected(String from, String to, long start, long end) throws Exception {
+        send(enrolment(from, utc("2026-06-30T22:00:00Z"), null));
         long fix = utc("2026-07-02T12:00:00Z");
-        long end = utc("2026-07-05T23:00:00Z"); // the end of 5 July in London
-        for (long t = utc("2026-07-01T00:00:00Z"); t < end; t += MIN) {
+        for (long t = start; t < end; t += MIN) {
             if (t == fix) {
-                send(enrolment("Europe/London", fix, null));
+                send(enrolment(to, fix, null));
             }
             send(PatientDayFunctionTest.hr(t));
             if (t % (30 * MIN) == 0) {
                 harness.processWatermark(t);
             }
         }
-        send(enrolment("Europe/London", end, "2026-07-05")); // discharged at the end of 5 July
+        send(enrolment(to, end, "2026-07-05")); // discharged at the end of 5 July
         harness.processWatermark(end + 2 * 24 * 3_600_000L);
         TreeMap<String, PatientDayRecord> newest = new TreeMap<>();
         for (PatientDayRecord r : harness.extractOutputValues()) {
@@ -89,7 +99,7 @@ class Probe21bZoneCorrectionTest {
             days.append(String.format("%n%s (%s, ends %s): enrolled %d, data %d", r.day(), r.timeZone,
                     Instant.ofEpochMilli(r.dayEnd), r.enrolledMinutes, r.dataMinutes));
         }
-        long elapsed = (end - utc("2026-07-01T00:00:00Z")) / MIN;
+        long elapsed = (end - start) / MIN;
         assertThat(enrolled).as("enrolled minutes of the patient-days against %d minutes enrolled; days:%s", elapsed,
                 days).isEqualTo(elapsed);
         assertThat(newest.values()).as("days after the correction, a reading every minute:%s", days)
