@@ -9,6 +9,7 @@ import java.util.function.BiFunction;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.Rules;
+import org.wardstream.signals.TravelZone;
 
 /**
  * Per-operator cache of what a patient's profile configures (the effective rules with the patient's
@@ -33,20 +34,38 @@ public final class ProfileRules<T> {
         return cached != null ? cached : build(p);
     }
 
+    /**
+     * What {@code p} configures in the zone the patient's waking hours follow: the home zone, or while the patient's
+     * device says they are away ({@link TravelZone}, non-null {@code awayOffsetMinutes}) that fixed offset.
+     */
+    public T of(PatientProfile p, Integer awayOffsetMinutes) {
+        if (awayOffsetMinutes == null) {
+            return of(p);
+        }
+        String key = (p == null ? NO_PROFILE : p.rulesKey()) + "@" + awayOffsetMinutes;
+        T cached = cache.get(key);
+        return cached != null ? cached : cache.computeIfAbsent(key,
+                k -> build.apply(rules.forPatient(overrides(p)), TravelZone.zone(homeZone(p), awayOffsetMinutes)));
+    }
+
+    /** The patient's home zone (the enrolment's; {@link #DEFAULT_ZONE} when none or not a zone). */
+    public static ZoneId homeZone(PatientProfile p) {
+        String zone = p == null || p.timeZone == null ? DEFAULT_ZONE.getId() : p.timeZone;
+        try {
+            return ZoneId.of(zone);
+        } catch (RuntimeException e) {
+            return DEFAULT_ZONE;
+        }
+    }
+
     private static final String NO_PROFILE = "(no profile)";
 
+    private static Map<String, Double> overrides(PatientProfile p) {
+        return p == null || p.thresholdOverrides == null ? Map.of() : new TreeMap<>(p.thresholdOverrides);
+    }
+
     private T build(PatientProfile p) {
-        String zone = p == null || p.timeZone == null ? DEFAULT_ZONE.getId() : p.timeZone;
-        Map<String, Double> overrides = p == null || p.thresholdOverrides == null ? Map.of()
-                : new TreeMap<>(p.thresholdOverrides);
-        return cache.computeIfAbsent(p == null ? NO_PROFILE : p.rulesKey(), k -> {
-            ZoneId z;
-            try {
-                z = ZoneId.of(zone);
-            } catch (RuntimeException e) {
-                z = DEFAULT_ZONE;
-            }
-            return build.apply(rules.forPatient(overrides), z);
-        });
+        return cache.computeIfAbsent(p == null ? NO_PROFILE : p.rulesKey(),
+                k -> build.apply(rules.forPatient(overrides(p)), homeZone(p)));
     }
 }

@@ -27,6 +27,7 @@ import org.wardstream.ingest.PatientKeys;
 import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.RejectedOverride;
 import org.wardstream.rules.Rules;
+import org.wardstream.signals.TravelZone;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +75,11 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
     private transient ValueState<Long> alertingStoppedAt;
     private transient ValueState<Long> alertingResumedAt;
     private transient Counter recordedWhileNotMonitored;
+    /**
+     * The UTC offset (minutes) of the patient's device while it says the patient is away from home
+     * ({@link TravelZone}): their waking hours follow it; empty at home (probe 21b D1).
+     */
+    private transient ValueState<Integer> awayOffset;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
         this.rules = rules;
@@ -97,6 +103,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         alertingResumedAt = ctx.getState(new ValueStateDescriptor<>("detector-alerting-resumed-at", Types.LONG));
         recordedWhileNotMonitored = IngestMetrics.counter(ctx.getMetricGroup(),
                 IngestMetrics.RECORDED_WHILE_NOT_MONITORED);
+        awayOffset = ctx.getState(new ValueStateDescriptor<>("detector-away-offset-minutes", Types.INT));
     }
 
     @Override
@@ -114,7 +121,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         }
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
-        PatientDetector detector = detectors.of(p);
+        PatientDetector detector = detectors.of(p, localOffset(r, p));
         var emit = new DetectorOutput(out, counters);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
@@ -151,6 +158,21 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         return stopped != null && r.time >= stopped;
     }
 
+    /**
+     * Where the patient is by {@code r}'s UTC offset ({@link TravelZone#awayOffset}: null at home), remembered for the
+     * time-driven work between readings (waking hours ending, inactivity).
+     */
+    private Integer localOffset(DeviceReading r, PatientProfile p) throws Exception {
+        Integer away = TravelZone.awayOffset(ProfileRules.homeZone(p), r.time, r.utcOffsetMinutes);
+        Integer before = awayOffset.value();
+        if (away == null && before != null) {
+            awayOffset.clear();
+        } else if (away != null && !away.equals(before)) {
+            awayOffset.update(away);
+        }
+        return away;
+    }
+
     /** The enrolment record's time, else the job's event time, else null (not known yet). */
     private static Long recordTime(Context ctx) {
         Long recordMs = ctx.timestamp();
@@ -172,6 +194,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             clearAlertingStart(ctx);
             alertingStoppedAt.clear();
             alertingResumedAt.clear();
+            awayOffset.clear();
             timer.delete(ctx.timerService());
             waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
@@ -183,7 +206,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             boolean changed = before != null && before.alerting() != update.profile.alerting();
             if (changed || before == null && update.profile.alerting()) {
                 DetectorState s = state.load();
-                PatientDetector detector = detectors.of(update.profile);
+                PatientDetector detector = detectors.of(update.profile, awayOffset.value());
                 if (changed) {
                     // alerts stop (discharged, withdrawn, paused: the alert stage closes the open ones) or resume: the
                     // detectors forget their open episodes, so data after a re-enrolment start afresh (an episode the
@@ -272,7 +295,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             PatientProfile p = profile.value();
             if (pending != null && p != null && p.alerting()) {
                 DetectorState s = state.load();
-                PatientDetector detector = detectors.of(p);
+                PatientDetector detector = detectors.of(p, awayOffset.value());
                 detector.monitoringStarted(s, Math.max(pending, ctx.timerService().currentWatermark()));
                 save(s, detector, ctx);
             }
@@ -280,7 +303,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         }
         timer.fired();
         DetectorState s = state.load();
-        PatientDetector detector = detectors.of(profile.value());
+        PatientDetector detector = detectors.of(profile.value(), awayOffset.value());
         String key = ctx.getCurrentKey();
         List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? state.takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,

@@ -571,7 +571,13 @@ public class PatientEquity {
         LocalDate day = LocalDayMillis.dayOf(time, zone);
         DayLedger d = days.get(day.toEpochDay());
         if (d != null) {
-            return d;
+            // opened in the zone before a correction, its bounds do not hold the time (the loop above): the time lies
+            // beyond them, in the neighbouring day on its side (createDay stitches that day to this one)
+            day = time >= d.end ? day.plusDays(1) : day.minusDays(1);
+            d = days.get(day.toEpochDay());
+            if (d != null) {
+                return d;
+            }
         }
         long end = LocalDayMillis.start(day.plusDays(1), zone);
         if (watermark != Long.MIN_VALUE && end + settings.allowedLateness().toMillis() <= watermark) {
@@ -580,11 +586,26 @@ public class PatientEquity {
         return createDay(day, zone);
     }
 
+    /**
+     * A new open day, from its local midnight to the next in {@code zone}; next to a day opened before the
+     * enrolment's time zone was corrected (which keeps its bounds), it starts where the day before ends and ends where
+     * the day after begins, so no instant is in two patient-days and none in none (probe 21b D3: with "GMT" corrected
+     * to Europe/London an hour was enrolled on two days and the second lost that hour's data). In one zone the days
+     * meet already (the 23-h and 25-h days included): nothing moves.
+     */
     private DayLedger createDay(LocalDate day, ZoneId zone) {
         DayLedger d = new DayLedger();
         d.epochDay = day.toEpochDay();
         d.start = LocalDayMillis.start(day, zone);
         d.end = LocalDayMillis.start(day.plusDays(1), zone);
+        DayLedger before = days.get(d.epochDay - 1);
+        DayLedger after = days.get(d.epochDay + 1);
+        if (before != null && before.end < d.end) {
+            d.start = before.end;
+        }
+        if (after != null && after.start > d.start) {
+            d.end = after.start;
+        }
         d.minutes = new long[(d.dayMinutes() + 63) / 64];
         days.put(d.epochDay, d);
         return d;

@@ -47,6 +47,7 @@ public final class MalformedEnrolments {
         Map<String, byte[][]> m = new LinkedHashMap<>();
         m.put("time zone on Mars", kv(key, value(valid().setTimeZone("Mars/Olympus_Mons").build())));
         m.put("blank time zone", kv(key, value(valid().setTimeZone(" ").build())));
+        m.put("UTC offset instead of a time zone", kv(key, value(valid().setTimeZone("+01:00").build())));
         m.put("programme differs from key", kv(key, value(valid().setProgramme("cardiac-rehab").build())));
         m.put("patient differs from key", kv(key, value(valid().setPatientId("p2").build())));
         m.put("ended before enrolled", kv(key, value(valid().setEndedOn(LocalDate.of(2026, 2, 1)).build())));
