@@ -41,7 +41,9 @@ public final class BeatToBeatWatch {
     /**
      * Beat-to-beat data whose newest beat is at {@code newestMs}: an open episode ends (data resumed), at that beat or,
      * for data older than the heart-rate reading that found the episode (a strap's backlog), at that reading; else
-     * null.
+     * null. After such an end the silence counts from the end at the earliest: a strap that uploads its buffer and
+     * stays silent is reported again the limit after the end, as a new episode (one starting inside the ended one
+     * would be taken by the lifecycle as the same condition seen again, and never alerted).
      */
     public Event onBeats(BeatToBeatState s, long newestMs) {
         Event e = null;
@@ -50,8 +52,9 @@ public final class BeatToBeatWatch {
             s.silentSinceMs = BeatToBeatState.NO_TIME;
             s.reportedAtMs = BeatToBeatState.NO_TIME;
         }
-        if (s.lastBeatsMs == BeatToBeatState.NO_TIME || newestMs > s.lastBeatsMs) {
-            s.lastBeatsMs = newestMs;
+        long beats = e == null ? newestMs : Math.max(newestMs, e.atMs());
+        if (s.lastBeatsMs == BeatToBeatState.NO_TIME || beats > s.lastBeatsMs) {
+            s.lastBeatsMs = beats;
         }
         return e;
     }

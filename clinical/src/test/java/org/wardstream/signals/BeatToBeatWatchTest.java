@@ -50,7 +50,10 @@ class BeatToBeatWatchTest {
         watch.onHeartRate(s, T0 + 130 * MIN);
         // the strap's buffer of minutes 60-61, uploaded now: beats came again, the episode ends at its finding
         assertThat(watch.onBeats(s, T0 + 61 * MIN)).isEqualTo(new BeatToBeatWatch.Event(false, T0, T0 + 130 * MIN));
-        assertThat(s.lastBeatsMs).isEqualTo(T0 + 61 * MIN);
+        // the strap stays silent after its buffer: reported again 2 h after that end, as a new episode from it
+        assertThat(watch.onHeartRate(s, T0 + 249 * MIN)).isNull();
+        assertThat(watch.onHeartRate(s, T0 + 250 * MIN)).isEqualTo(new BeatToBeatWatch.Event(true, T0 + 130 * MIN,
+                T0 + 250 * MIN));
     }
 
     @Test
