@@ -23,6 +23,7 @@ final class Descriptions {
             case PAUSE -> "Pause in heartbeat";
             case INACTIVITY -> "Prolonged inactivity while the device was worn";
             case DEVICE_OFFLINE -> "Device offline (no data received)";
+            case BEAT_TO_BEAT_OFFLINE -> "Rhythm monitoring stopped (no beat-to-beat data)";
         };
     }
 
@@ -117,6 +118,18 @@ final class Descriptions {
                 else sb.append("No data from the patient's device ").append(silent)
                         .append(c.ended() ? "." : ". Technical alert: check the device, charging and connectivity.");
             }
+            case BEAT_TO_BEAT_OFFLINE -> {
+                String silent = "for " + duration(durationMs) + (c.ended() ? "" : " so far");
+                if (c.ended() && (c.reason() == null || AlertChange.BEAT_TO_BEAT_RESUMED.equals(c.reason()))) {
+                    sb.append("Beat-to-beat (RR) data resumed after ").append(duration(durationMs))
+                            .append(": AF and pause monitoring have started again.");
+                } else {
+                    sb.append("No beat-to-beat (RR) data from the patient's devices ").append(silent)
+                            .append(" while heart rate still arrives: AF and pause monitoring have stopped");
+                    sb.append(c.ended() ? "." : ". Technical alert: check the chest strap or patch (charged, worn,"
+                            + " paired); the heart rate from the other device is still monitored.");
+                }
+            }
         }
         sb.append(' ').append(step(c));
         if (c.suppressedRecurrences() > 0) {
@@ -175,6 +188,7 @@ final class Descriptions {
                     + (c.ended() ? " (confirmed after the episode ended; review still required)." : ".");
             case CLOSED -> switch (c.type()) {
                 case DEVICE_OFFLINE -> "Resolved: no action needed unless data stops again.";
+                case BEAT_TO_BEAT_OFFLINE -> "Resolved: no action needed unless beat-to-beat data stops again.";
                 default -> "Episode has ended; review still required.";
             };
         };

@@ -295,7 +295,8 @@ public final class FhirAlerts {
 
     private static void components(AlertChange c, AlertContext ctx, Observation o) {
         BigDecimal minutes = Evidence.decimal(Descriptions.durationMs(c) / 60_000.0, Evidence.DURATION.decimals());
-        String durationDisplay = c.type() == EpisodeType.DEVICE_OFFLINE ? "Time without data" : Evidence.DURATION.display();
+        String durationDisplay = c.type() == EpisodeType.DEVICE_OFFLINE ? "Time without data"
+                : c.type() == EpisodeType.BEAT_TO_BEAT_OFFLINE ? "Time without beat-to-beat data" : Evidence.DURATION.display();
         o.addComponent().setCode(evidenceCode(Evidence.DURATION, durationDisplay)).setValue(quantity(minutes, "min"));
 
         Map<String, Double> ev = c.evidence() == null ? Map.of() : c.evidence();
@@ -358,14 +359,17 @@ public final class FhirAlerts {
         boolean selfResolved = closed && selfResolving(c.type());
         t.setStatus(selfResolved ? Task.TaskStatus.CANCELLED : Task.TaskStatus.REQUESTED);
         if (selfResolved) {
-            t.setStatusReason(new CodeableConcept().setText(c.type() == EpisodeType.DEVICE_OFFLINE
-                    ? "Device reconnected: resolved without action" : "Resolved without action"));
+            t.setStatusReason(new CodeableConcept().setText(switch (c.type()) {
+                case DEVICE_OFFLINE -> "Device reconnected: resolved without action";
+                case BEAT_TO_BEAT_OFFLINE -> "Beat-to-beat data resumed: resolved without action";
+                default -> "Resolved without action";
+            }));
         }
         t.setBusinessStatus(new CodeableConcept().addCoding(
                 new Coding(LIFECYCLE_SYSTEM, lifecycleCode(c.kind()), lifecycleDisplay(c))));
         t.setIntent(Task.TaskIntent.ORDER);
         t.setPriority(Task.TaskPriority.fromCode(c.severity().code()));
-        boolean technical = c.type() == EpisodeType.DEVICE_OFFLINE;
+        boolean technical = c.type().technical();
         t.setCode(new CodeableConcept().addCoding(technical
                 ? new Coding(TASK_TYPE_SYSTEM, "technical-check", "Check the patient's device and connectivity")
                 : new Coding(TASK_TYPE_SYSTEM, "clinical-review", "Clinical triage review of a remote-monitoring episode")));
@@ -427,7 +431,7 @@ public final class FhirAlerts {
 
     /** Technical episodes whose end resolves the work item; a clinical episode's end does not. */
     static boolean selfResolving(EpisodeType type) {
-        return type == EpisodeType.DEVICE_OFFLINE;
+        return type.technical();
     }
 
     private static void category(EpisodeType type, Observation o) {
@@ -435,7 +439,7 @@ public final class FhirAlerts {
             case ATRIAL_FIBRILLATION, TACHYCARDIA, BRADYCARDIA, PAUSE -> o.addCategory().addCoding(
                     new Coding(OBSERVATION_CATEGORY, "vital-signs", "Vital Signs"));
             case INACTIVITY -> o.addCategory().addCoding(new Coding(OBSERVATION_CATEGORY, "activity", "Activity"));
-            case DEVICE_OFFLINE -> { } // technical: no HL7 observation category fits; the episode-type code says it
+            case DEVICE_OFFLINE, BEAT_TO_BEAT_OFFLINE -> { } // technical: no HL7 observation category fits; the episode-type code says it
         }
     }
 
@@ -445,7 +449,7 @@ public final class FhirAlerts {
             case ATRIAL_FIBRILLATION -> new Coding(SNOMED, "164889003", "Electrocardiographic atrial fibrillation");
             case TACHYCARDIA -> new Coding(SNOMED, "3424008", "Tachycardia");
             case BRADYCARDIA -> new Coding(SNOMED, "48867003", "Bradycardia");
-            case PAUSE, INACTIVITY, DEVICE_OFFLINE -> null;
+            case PAUSE, INACTIVITY, DEVICE_OFFLINE, BEAT_TO_BEAT_OFFLINE -> null;
         };
     }
 
@@ -454,7 +458,7 @@ public final class FhirAlerts {
             case TACHYCARDIA -> new Coding(INTERPRETATION, "H", "High");
             case BRADYCARDIA -> new Coding(INTERPRETATION, "L", "Low");
             case ATRIAL_FIBRILLATION, PAUSE, INACTIVITY -> new Coding(INTERPRETATION, "A", "Abnormal");
-            case DEVICE_OFFLINE -> null;
+            case DEVICE_OFFLINE, BEAT_TO_BEAT_OFFLINE -> null;
         };
     }
 
@@ -466,6 +470,7 @@ public final class FhirAlerts {
             case PAUSE -> "Pause episode";
             case INACTIVITY -> "Inactivity episode";
             case DEVICE_OFFLINE -> "Device offline episode";
+            case BEAT_TO_BEAT_OFFLINE -> "Beat-to-beat data offline episode";
         };
     }
 

@@ -418,7 +418,7 @@ class FhirAlertsTest {
                 assertThat(m.observationStatus()).isEqualTo(closed ? "final" : "preliminary");
                 assertThat(m.end()).isEqualTo(closed ? Instant.ofEpochMilli(c.episodeEndMs()) : null);
                 assertThat(m.taskStatus()).as("%s %s", t, k)
-                        .isEqualTo(closed && t == EpisodeType.DEVICE_OFFLINE ? "cancelled" : "requested");
+                        .isEqualTo(closed && t.technical() ? "cancelled" : "requested");
                 assertThat(m.notifyTeam()).isEqualTo(c.notifyTeam());
             }
         }
@@ -427,6 +427,15 @@ class FhirAlertsTest {
         assertThat(escalated.description()).contains("Escalated to urgent: AF with fast ventricular rate");
         AlertMessage reconnected = FhirAlerts.parse(FhirAlerts.toJson(Samples.change(EpisodeType.DEVICE_OFFLINE, CLOSED)));
         assertThat(reconnected.description()).startsWith("Device reconnected after 42 min without data.");
+        // rhythm monitoring stopped (probe 20a D7): a technical check, resolved by itself when the beats resume
+        AlertMessage stopped = FhirAlerts.parse(FhirAlerts.toJson(Samples.change(EpisodeType.BEAT_TO_BEAT_OFFLINE, OPENED)));
+        assertThat(stopped.description()).startsWith("No beat-to-beat (RR) data from the patient's devices for ")
+                .contains("while heart rate still arrives: AF and pause monitoring have stopped. Technical alert: check"
+                        + " the chest strap or patch");
+        AlertMessage resumed = FhirAlerts.parse(FhirAlerts.toJson(Samples.change(EpisodeType.BEAT_TO_BEAT_OFFLINE, CLOSED)));
+        assertThat(resumed.description()).startsWith("Beat-to-beat (RR) data resumed after 42 min: AF and pause"
+                + " monitoring have started again.");
+        assertThat(resumed.taskStatus()).isEqualTo("cancelled");
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class Samples {
             case ATRIAL_FIBRILLATION, PAUSE -> Transitions.RHYTHM_DETECTOR_VERSION;
             case TACHYCARDIA, BRADYCARDIA -> HeartRateThresholds.DETECTOR_VERSION;
             case INACTIVITY, DEVICE_OFFLINE -> WearActivityTracker.DETECTOR_VERSION;
+            case BEAT_TO_BEAT_OFFLINE -> org.wardstream.signals.BeatToBeatWatch.DETECTOR_VERSION;
         };
     }
 
@@ -85,10 +86,11 @@ public final class Samples {
                 case PAUSE -> "possible syncope or fall (pause followed by stillness)";
                 default -> "escalation";
             };
-            case CLOSED -> type == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
+            case CLOSED -> type == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED
+                    : type == EpisodeType.BEAT_TO_BEAT_OFFLINE ? AlertChange.BEAT_TO_BEAT_RESUMED : null;
             default -> null;
         };
-        boolean notify = kind != AlertChange.Kind.CLOSED || type == EpisodeType.DEVICE_OFFLINE;
+        boolean notify = kind != AlertChange.Kind.CLOSED || type.technical();
         return new AlertChange(kind, notify, id, patient, type, sev, START, end, at, reason, evidence(type, kind), dv,
                 1, kind == AlertChange.Kind.OPENED ? 2 : 0);
     }

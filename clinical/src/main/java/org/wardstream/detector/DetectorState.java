@@ -6,6 +6,7 @@ import java.io.IOException;
 
 import org.wardstream.arrival.ArrivalState;
 import org.wardstream.rhythm.RrAnalyserState;
+import org.wardstream.signals.BeatToBeatState;
 import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.RrHeartRateState;
 import org.wardstream.signals.WearActivityState;
@@ -28,14 +29,18 @@ import org.wardstream.state.VarDataOutput;
  * intervals in progress, and the newest device heart-rate sample is the heart-rate detector's last sample (until
  * then every sample it took was a device's). Format 2, still read, is format 3's fields written plainly
  * (fixed-width numbers).
+ * Format 5 is format 4 followed by the {@link BeatToBeatState} (versioned: when the patient's devices last sent
+ * beat-to-beat intervals, and an open beat-to-beat-offline episode). Format 4, still read, did not keep it: the last
+ * beat-to-beat data is taken as the RR analyser's last beat (a patient whose strap fell silent before the upgrade is
+ * then still watched), no episode open.
  * Format 1, still read, had the last receipt and an announced backlog's end (longs, {@link #NO_TIME} for none) and
  * held count (int) in place of the arrival state: a backlog it held is released after a hold
  * ({@link #arrivalFromFormat1}).
  */
 public final class DetectorState extends CompactState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    static final byte FORMAT_VERSION = 4;
-    private static final byte FORMAT_1 = 1, FORMAT_2 = 2, FORMAT_3 = 3;
+    static final byte FORMAT_VERSION = 5;
+    private static final byte FORMAT_1 = 1, FORMAT_2 = 2, FORMAT_3 = 3, FORMAT_4 = 4;
 
     public RrAnalyserState rr = new RrAnalyserState();
     public HeartRateState hr = new HeartRateState();
@@ -46,6 +51,8 @@ public final class DetectorState extends CompactState {
     public ArrivalState arrival = new ArrivalState();
     /** The heart rate from RR intervals: the minute in progress, and the newest heart-rate sample a device sent. */
     public RrHeartRateState rrRate = new RrHeartRateState();
+    /** When beat-to-beat data last came, and an open beat-to-beat-offline episode. */
+    public BeatToBeatState beats = new BeatToBeatState();
 
     public DetectorState() {
         super(512);
@@ -61,10 +68,11 @@ public final class DetectorState extends CompactState {
         compact.writeFloat(afRateBpm);
         arrival.writeTo(compact);
         rrRate.writeTo(compact);
+        beats.writeTo(compact);
     }
 
     public static DetectorState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "DetectorState", FORMAT_VERSION, FORMAT_3, FORMAT_2, FORMAT_1);
+        byte v = CompactBytes.expectVersion(in, "DetectorState", FORMAT_VERSION, FORMAT_4, FORMAT_3, FORMAT_2, FORMAT_1);
         if (v >= FORMAT_3) {
             in = new VarDataInput(in);
         }
@@ -75,10 +83,15 @@ public final class DetectorState extends CompactState {
         s.afRateBpm = in.readFloat();
         s.arrival = v == FORMAT_1 ? arrivalFromFormat1(in.readLong(), in.readLong(), in.readInt())
                 : ArrivalState.readFrom(in);
-        if (v >= FORMAT_VERSION) {
+        if (v >= FORMAT_4) {
             s.rrRate = RrHeartRateState.readFrom(in);
         } else {
             s.rrRate.lastDeviceSampleMs = s.hr.lastSampleMs; // every sample the heart-rate detector took was a device's
+        }
+        if (v >= FORMAT_VERSION) {
+            s.beats = BeatToBeatState.readFrom(in);
+        } else {
+            s.beats.lastBeatsMs = s.rr.lastBeatMs; // the RR analyser's last beat: beat-to-beat data came then
         }
         return s;
     }

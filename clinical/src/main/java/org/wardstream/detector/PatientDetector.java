@@ -22,6 +22,7 @@ import org.wardstream.rules.EffectiveRules;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rule;
 import org.wardstream.signals.ActivityState;
+import org.wardstream.signals.BeatToBeatWatch;
 import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateParameters;
 import org.wardstream.signals.HeartRateState;
@@ -156,6 +157,7 @@ public final class PatientDetector {
     private final HeartRateThresholds hr;
     private final RrHeartRate rrRate;
     private final WearActivityTracker wear;
+    private final BeatToBeatWatch beats;
     private final double fastRateBpm;
     private final long fastRateMinMs;
     private final long stillnessWithinMs;
@@ -169,6 +171,7 @@ public final class PatientDetector {
         this.rrRate = new RrHeartRate(hr.parameters(), rr.parameters().minPlausibleRrMs(),
                 rr.parameters().maxPlausibleRrMs());
         this.wear = new WearActivityTracker(WearActivityParameters.from(rules, zone));
+        this.beats = BeatToBeatWatch.from(rules);
         this.fastRateBpm = af.number("fastRateBpm");
         this.fastRateMinMs = af.millis("fastRateMinDuration");
         this.stillnessWithinMs = pause.millis("stillnessWithin");
@@ -286,6 +289,7 @@ public final class PatientDetector {
         hr.restart(s.hr, e -> { });
         RrHeartRate.restart(s.rrRate);
         wear.restart(s.wear);
+        beats.forget(s.beats);
         s.afRateBpm = Float.NaN;
     }
 
@@ -299,6 +303,7 @@ public final class PatientDetector {
      */
     public void monitoringStarted(DetectorState s, long atMs) {
         wear.watchSilenceFrom(s.wear, atMs);
+        beats.watchFrom(s.beats, atMs); // beat-to-beat data silent since before: counted from now
     }
 
     /**
@@ -534,8 +539,14 @@ public final class PatientDetector {
                     out.beatClockReanchored();
                 }
                 wearEvents(wear.onData(s.wear, b.sourceId(), b.timeMs()));
+                if (b.rrMs().length > 0) {
+                    beatToBeat(beats.onBeats(s.beats, b.newestMs())); // rhythm monitoring (again)
+                }
             } else if (r instanceof Reading.HeartRate h) {
                 wearEvents(wear.onData(s.wear, h.sourceId(), h.timeMs()));
+                if (h.bpm() > 0 && !Float.isInfinite(h.bpm())) {
+                    beatToBeat(beats.onHeartRate(s.beats, h.timeMs())); // heart rate arrives: are beats missing?
+                }
                 if (!hr.reliable(h.signalQuality())) {
                     out.unreliableHeartRate(); // the device says not to trust it: data (the device reports), no rate
                 } else {
@@ -602,6 +613,12 @@ public final class PatientDetector {
             HeartRateEvent e = hr.reannounceTachycardia(s.hr, off.offsetMs());
             if (e != null) {
                 transitions.addAll(Transitions.fromHeartRate(patient, e));
+            }
+        }
+
+        void beatToBeat(BeatToBeatWatch.Event e) {
+            if (e != null) {
+                transitions.addAll(Transitions.fromBeatToBeat(patient, e));
             }
         }
 

@@ -36,6 +36,8 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
 
     /** The reason of device-offline's notifying close. */
     public static final String RECONNECTED = "reconnected";
+    /** The reason of beat-to-beat-offline's notifying close: beat-to-beat (RR) intervals arrive again. */
+    public static final String BEAT_TO_BEAT_RESUMED = "beat-to-beat data resumed";
     /**
      * The reason of the OPENED of a recurrence the cool-down held back that was still going on a cool-down after it
      * was found: no longer flapping of the alert before it, so the team is told.

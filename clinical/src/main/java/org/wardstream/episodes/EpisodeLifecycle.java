@@ -557,7 +557,12 @@ public final class EpisodeLifecycle {
     }
 
     private static String closeReason(Rule rule) {
-        return rule.notifyOnClose() && rule.episodeType() == EpisodeType.DEVICE_OFFLINE ? AlertChange.RECONNECTED : null;
+        if (!rule.notifyOnClose()) return null;
+        return switch (rule.episodeType()) {
+            case DEVICE_OFFLINE -> AlertChange.RECONNECTED;
+            case BEAT_TO_BEAT_OFFLINE -> AlertChange.BEAT_TO_BEAT_RESUMED;
+            default -> null;
+        };
     }
 
     /**

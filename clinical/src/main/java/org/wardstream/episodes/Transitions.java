@@ -7,6 +7,7 @@ import org.wardstream.rhythm.RhythmEvent;
 import org.wardstream.rhythm.RhythmSegment;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.RuleSchema;
+import org.wardstream.signals.BeatToBeatWatch;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateEvent;
 import org.wardstream.signals.HeartRateState;
@@ -47,6 +48,7 @@ public final class Transitions {
             case ATRIAL_FIBRILLATION, PAUSE -> "wardstream-rr-analyser/5";
             case TACHYCARDIA, BRADYCARDIA -> "wardstream-hr-thresholds/1";
             case INACTIVITY, DEVICE_OFFLINE -> "wardstream-wear-activity/1";
+            case BEAT_TO_BEAT_OFFLINE -> BeatToBeatWatch.DETECTOR_VERSION; // new after format 8: always recorded
         };
     }
 
@@ -56,6 +58,7 @@ public final class Transitions {
             case ATRIAL_FIBRILLATION, PAUSE -> RHYTHM_DETECTOR_VERSION;
             case TACHYCARDIA, BRADYCARDIA -> HeartRateThresholds.DETECTOR_VERSION;
             case INACTIVITY, DEVICE_OFFLINE -> WearActivityTracker.DETECTOR_VERSION;
+            case BEAT_TO_BEAT_OFFLINE -> BeatToBeatWatch.DETECTOR_VERSION;
         };
     }
 
@@ -168,6 +171,17 @@ public final class Transitions {
             out.add(Transition.update(patient, EpisodeType.BRADYCARDIA, timeMs, dv, Map.of()));
         }
         return out;
+    }
+
+    /**
+     * Beat-to-beat data silent for the limit while heart rate arrives -> beat-to-beat-offline START (episode start: the
+     * last beat-to-beat data); beat-to-beat data again -> its END.
+     */
+    public static List<Transition> fromBeatToBeat(String patient, BeatToBeatWatch.Event e) {
+        String dv = BeatToBeatWatch.DETECTOR_VERSION;
+        return List.of(e.started()
+                ? Transition.start(patient, EpisodeType.BEAT_TO_BEAT_OFFLINE, e.sinceMs(), e.atMs(), dv, Map.of())
+                : Transition.end(patient, EpisodeType.BEAT_TO_BEAT_OFFLINE, e.atMs(), dv, Map.of()));
     }
 
     /**

@@ -14,7 +14,12 @@ public enum EpisodeType {
     BRADYCARDIA("bradycardia"),
     PAUSE("pause"),
     INACTIVITY("inactivity"),
-    DEVICE_OFFLINE("device-offline");
+    DEVICE_OFFLINE("device-offline"),
+    /**
+     * Technical: a patient whose devices sent beat-to-beat (RR) intervals sends none for the silence limit while heart
+     * rate goes on arriving (a chest strap's battery flat beside a watch): AF and pause monitoring have stopped.
+     */
+    BEAT_TO_BEAT_OFFLINE("beat-to-beat-offline");
 
     private final String code;
 
@@ -25,6 +30,14 @@ public enum EpisodeType {
     /** The public code, e.g. {@code atrial-fibrillation}. */
     public String code() {
         return code;
+    }
+
+    /**
+     * Whether alerts of this type are technical (about the monitoring itself: check the device), not clinical findings:
+     * device-offline and beat-to-beat-offline. Counted apart from clinical alerts (equity), filtered apart (worklist).
+     */
+    public boolean technical() {
+        return this == DEVICE_OFFLINE || this == BEAT_TO_BEAT_OFFLINE;
     }
 
     public static Optional<EpisodeType> fromCode(String code) {

@@ -95,6 +95,8 @@ public final class RuleSchema {
                 number("stillBelowStepsPerMinute", 0.1, 30, STEPS_PER_MINUTE));
         put(EpisodeType.DEVICE_OFFLINE, Set.of(), List.of(),
                 duration("silenceLimit", Duration.ofMinutes(10), Duration.ofHours(48), MINUTES));
+        put(EpisodeType.BEAT_TO_BEAT_OFFLINE, Set.of(), List.of(),
+                duration("silenceLimit", Duration.ofMinutes(30), Duration.ofHours(48), MINUTES));
     }
 
     private RuleSchema() {

@@ -84,8 +84,11 @@ public class RulesTest {
         assertThat(inactivity.timeOfDay("wakingStart")).isEqualTo(LocalTime.of(8, 0));
         assertThat(inactivity.timeOfDay("wakingEnd")).isEqualTo(LocalTime.of(22, 0));
         assertThat(rules.rule(EpisodeType.DEVICE_OFFLINE).duration("silenceLimit")).isEqualTo(Duration.ofHours(2));
+        assertThat(rules.rule(EpisodeType.BEAT_TO_BEAT_OFFLINE).duration("silenceLimit")).isEqualTo(Duration.ofHours(2));
+        assertThat(rules.rule(EpisodeType.BEAT_TO_BEAT_OFFLINE).coolDown()).isEqualTo(Duration.ZERO);
         for (Rule r : rules.all().values()) {
-            assertThat(r.notifyOnClose()).as(r.episodeType().code()).isEqualTo(r.episodeType() == EpisodeType.DEVICE_OFFLINE);
+            // technical alerts (device-offline, beat-to-beat-offline) notify when their cause ends (data again)
+            assertThat(r.notifyOnClose()).as(r.episodeType().code()).isEqualTo(r.episodeType().technical());
             assertThat(r.sources()).as(r.episodeType().code()).isNotEmpty();
             assertThat(r.description()).as(r.episodeType().code()).isNotBlank();
         }
@@ -249,7 +252,7 @@ public class RulesTest {
                 "tachycardia.rateBpm", "must be between 60 and 250 bpm (was 20)",
                 "tachycardia.minDuration", "must be between 1 and 120 minutes (was 0)",
                 "tachycardia.restBpm", "unknown parameter 'restBpm' for tachycardia (known: rateBpm, minDuration, endHysteresisBpm, endMinDuration, restBelowStepsPerMinute)",
-                "syncope.rateBpm", "unknown episode type 'syncope' (expected one of: atrial-fibrillation, tachycardia, bradycardia, pause, inactivity, device-offline)",
+                "syncope.rateBpm", "unknown episode type 'syncope' (expected one of: atrial-fibrillation, tachycardia, bradycardia, pause, inactivity, device-offline, beat-to-beat-offline)",
                 "rateBpm", "key must be <episode-type>.<parameter>, e.g. tachycardia.rateBpm",
                 "bradycardia.severeRateBpm", "conflicts with the patient's other bradycardia parameters: severeRateBpm must be below sustainedRateBpm (50, was 55)",
                 "atrial-fibrillation.onsetSegments", "must be a whole number (was 4.5)",

@@ -542,7 +542,7 @@ class StateFormatsTest {
         assertThat(s.arrival.reconnectedAtMs).isEqualTo(ArrivalState.NO_TIME);
         // written back in the current format, which reads the same values
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 4);
+        assertThat(now[0]).isEqualTo((byte) 5);
         DetectorState again = DetectorState.fromBytes(now);
         assertThat(again.wear).isEqualTo(s.wear);
         assertThat(again.arrival.holdSinceReceivedMs).isEqualTo(1_772_441_760_000L);
@@ -573,7 +573,7 @@ class StateFormatsTest {
         // written back in the current format (its embedded analyser state is written in the analyser's current
         // format), and read back as the same state
         byte[] current = s.toBytes();
-        assertThat(current[0]).isEqualTo((byte) 4);
+        assertThat(current[0]).isEqualTo((byte) 5);
         assertThat(DetectorState.fromBytes(current).toBytes()).isEqualTo(current);
         assertDetectorsOfTheFixtures(DetectorState.fromBytes(current));
         // format 3 holds the same fields in compact numbers (issue 19): the fixture's state in well under 2/3 of the
@@ -608,7 +608,7 @@ class StateFormatsTest {
         assertThat(s.rrRate.minuteStartMs).isEqualTo(DetectorState.NO_TIME);
         assertThat(s.rrRate.intervals).isZero();
         assertThat(s.rrRate.lastDeviceSampleMs).isEqualTo(s.hr.lastSampleMs).isEqualTo(1_772_441_700_000L);
-        assertThat(current[0]).isEqualTo((byte) 4);
+        assertThat(current[0]).isEqualTo((byte) 5);
         assertThat(back.rrRate).isEqualTo(s.rrRate);
     }
 
@@ -633,6 +633,32 @@ class StateFormatsTest {
         assertThat(back.rr.toBytes()).isEqualTo(s.rr.toBytes());
         assertThat(back.hr.toBytes()).isEqualTo(s.hr.toBytes());
         assertThat(back.wear.toBytes()).isEqualTo(s.wear.toBytes());
+    }
+
+    @Test
+    void detectorStateFormat4ReadsTheLastBeatToBeatDataAsTheAnalysersLastBeat() {
+        // format 4 did not keep the beat-to-beat watch: its patient had beat-to-beat data up to the analyser's last
+        // beat (so a strap silent since before the upgrade is still reported), and no episode open
+        DetectorState s = DetectorState.fromBytes(fixture("DetectorState-v4"));
+        assertThat(s.beats.lastBeatsMs).isEqualTo(s.rr.lastBeatMs).isEqualTo(1_772_441_700_000L);
+        assertThat(s.beats.open()).isFalse();
+        assertThat(s.beats.reportedAtMs).isEqualTo(DetectorState.NO_TIME);
+        assertThat(s.toBytes()[0]).isEqualTo((byte) 5);
+        assertThat(DetectorState.fromBytes(s.toBytes()).beats).isEqualTo(s.beats);
+    }
+
+    @Test
+    void detectorStateReadsFormat5() {
+        // the v4 line's state written by format 5, with a beat-to-beat-offline episode open
+        DetectorState s = DetectorState.fromBytes(fixture("DetectorState-v5"));
+        assertDetectorsOfTheFixtures(s);
+        DetectorState v4 = DetectorState.fromBytes(fixture("DetectorState-v4"));
+        assertThat(s.rrRate).isEqualTo(v4.rrRate);
+        assertThat(s.arrival.toBytes()).isEqualTo(v4.arrival.toBytes());
+        assertThat(s.beats.lastBeatsMs).isEqualTo(1_772_434_000_000L);
+        assertThat(s.beats.silentSinceMs).isEqualTo(1_772_434_000_000L);
+        assertThat(s.beats.reportedAtMs).isEqualTo(1_772_441_300_000L);
+        assertThat(s.toBytes()).isEqualTo(fixture("DetectorState-v5"));
     }
 
     @Test

@@ -182,7 +182,7 @@ public final class EquityAggregator {
                 dataMinutes += Math.min(Math.max(0, d.dataMinutes()), enrolled);
             }
             for (Map.Entry<String, Integer> e : d.clinicalAlerts().entrySet()) {
-                if (PatientDay.DEVICE_OFFLINE.equals(e.getKey())) {
+                if (PatientDay.technical(e.getKey())) {
                     continue; // technical alerts are counted in technicalAlerts, never twice
                 }
                 long n = Math.max(0, e.getValue());
@@ -200,7 +200,7 @@ public final class EquityAggregator {
                 long actioned = Math.min(closed, Math.max(0, d.alertsClosedWithAction().getOrDefault(e.getKey(), 0)));
                 closedByType.merge(e.getKey(), closed, Long::sum);
                 actionedByType.merge(e.getKey(), actioned, Long::sum);
-                if (!PatientDay.DEVICE_OFFLINE.equals(e.getKey())) {
+                if (!PatientDay.technical(e.getKey())) {
                     clinicalClosed += closed;
                     clinicalActioned += actioned;
                 }

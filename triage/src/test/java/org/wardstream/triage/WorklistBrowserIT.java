@@ -895,6 +895,7 @@ class WorklistBrowserIT {
             case ATRIAL_FIBRILLATION, PAUSE -> org.wardstream.episodes.Transitions.RHYTHM_DETECTOR_VERSION;
             case TACHYCARDIA, BRADYCARDIA -> org.wardstream.signals.HeartRateThresholds.DETECTOR_VERSION;
             case INACTIVITY, DEVICE_OFFLINE -> org.wardstream.signals.WearActivityTracker.DETECTOR_VERSION;
+            case BEAT_TO_BEAT_OFFLINE -> org.wardstream.signals.BeatToBeatWatch.DETECTOR_VERSION;
         };
     }
 

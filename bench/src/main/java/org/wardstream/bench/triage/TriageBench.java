@@ -182,7 +182,7 @@ public final class TriageBench {
                     case ATRIAL_FIBRILLATION -> Map.of("irregularity", 0.9, "meanRateBpm", 90.0 + r.nextInt(40));
                     case PAUSE -> Map.of("pauseMs", 3100.0 + r.nextInt(3000));
                     case INACTIVITY -> Map.of("stillMinutes", 200.0, "limitMinutes", 180.0);
-                    case DEVICE_OFFLINE -> Map.of();
+                    case DEVICE_OFFLINE, BEAT_TO_BEAT_OFFLINE -> Map.of();
                 };
                 AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, EpisodeIds.of(null, patient, type, "bench/1", start),
                         patient, type, sev, start, null, start + 10 * 60_000L, null, ev, "bench/1", 1, r.nextInt(20) == 0 ? 1 : 0);

@@ -14,8 +14,9 @@ import java.util.Map;
  * @param dataMinutes              distinct minutes of the day with at least one valid device reading
  * @param monitored                enrolledMinutes &gt; 0 &amp;&amp; dataMinutes &gt;= coverage * enrolledMinutes
  *                                 (see {@link #isMonitored})
- * @param clinicalAlerts           episodes OPENED this local day by episode-type code (all types except device-offline)
- * @param technicalAlerts          device-offline episodes OPENED this day
+ * @param clinicalAlerts           episodes OPENED this local day by episode-type code (all types except the technical
+ *                                 ones, {@link #TECHNICAL_TYPES})
+ * @param technicalAlerts          technical episodes (device-offline, beat-to-beat-offline) OPENED this day
  * @param alertDelaysMs            event-to-alert delay of each episode opened this day (emittedAt - evidenceReceived)
  * @param alertsRaised             clinical alerts raised this day (the triage denominator)
  * @param acknowledgedWithinTarget of those, acknowledged within the target time
@@ -36,8 +37,20 @@ public record PatientDay(String programme, String patientId, LocalDate day, Stra
                          Map<String, Integer> alertsClosedWithAction, List<Long> ackDelaysMs,
                          boolean enrolledStart, boolean disenrolled, Boolean pacemaker) {
 
-    /** The episode-type code of technical alerts, counted in {@link #technicalAlerts} and not in clinicalAlerts. */
+    /** The episode-type code of device-offline, a technical alert. */
     public static final String DEVICE_OFFLINE = "device-offline";
+    /** The episode-type code of beat-to-beat-offline (rhythm monitoring stopped), a technical alert. */
+    public static final String BEAT_TO_BEAT_OFFLINE = "beat-to-beat-offline";
+    /**
+     * The episode-type codes of technical alerts (about the monitoring, not the patient: the detection job's
+     * {@code EpisodeType.technical()}), counted in {@link #technicalAlerts} and never in clinicalAlerts.
+     */
+    public static final java.util.Set<String> TECHNICAL_TYPES = java.util.Set.of(DEVICE_OFFLINE, BEAT_TO_BEAT_OFFLINE);
+
+    /** Whether alerts of the episode type {@code code} are technical ({@link #TECHNICAL_TYPES}). */
+    public static boolean technical(String code) {
+        return TECHNICAL_TYPES.contains(code);
+    }
 
     public PatientDay {
         clinicalAlerts = clinicalAlerts == null ? Map.of() : Map.copyOf(clinicalAlerts);

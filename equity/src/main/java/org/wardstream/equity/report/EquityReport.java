@@ -849,7 +849,7 @@ public final class EquityReport {
             case Measures.MONITORED_DAYS -> "monitored days";
             case Measures.DATA_COMPLETENESS -> "complete data";
             case Measures.CLINICAL_ALERTS -> "clinical alerts per enrolled day";
-            case Measures.TECHNICAL_ALERTS -> "device-offline alerts per enrolled day";
+            case Measures.TECHNICAL_ALERTS -> "technical alerts (device offline, beat-to-beat data offline) per enrolled day";
             case Measures.TRIAGE_ACK_WITHIN_TARGET -> "clinical alerts acknowledged within target";
             case Measures.NEEDED_ACTION -> "clinical alerts that needed action";
             case Measures.DISENROLMENT -> "disenrolment";
@@ -872,17 +872,17 @@ public final class EquityReport {
             case Measures.DATA_COMPLETENESS -> "Minutes with at least one valid reading as a share of active "
                     + "minutes (Wilson interval on minutes; minutes of one patient are not independent, so the "
                     + "interval is too narrow).";
-            case Measures.CLINICAL_ALERTS -> "Clinical episodes opened (all types except device-offline) per 1,000 "
+            case Measures.CLINICAL_ALERTS -> "Clinical episodes opened (all types except the technical ones: device-offline, beat-to-beat-offline) per 1,000 "
                     + "active (enrolled) patient-days, whether or not the day was monitored (exact Poisson interval "
                     + "below 10 alerts, Byar's from 10). Worse monitoring shows as fewer alerts here, never as more: "
                     + "read it beside monitored days.";
-            case Measures.TECHNICAL_ALERTS -> "Device-offline episodes opened per 1,000 active patient-days "
+            case Measures.TECHNICAL_ALERTS -> "Technical episodes opened (device-offline; beat-to-beat-offline: rhythm monitoring stopped) per 1,000 active patient-days "
                     + "(exact Poisson below 10, Byar's from 10).";
             case Measures.ALERT_DELAY_MEDIAN_MS, Measures.ALERT_DELAY_P90_MS -> "Event-to-platform delay: time from "
                     + "the device recording the reading that opened an episode to the platform receiving it (device "
                     + "buffering and connectivity); shown only when at least 8 alerts contribute.";
             case Measures.TIME_TO_ACK_MEDIAN_MS -> "Median time from an alert being raised to the triage team's first "
-                    + "action on it (clinical alerts only: device-offline alerts are not in it); shown only when at least 8 "
+                    + "action on it (clinical alerts only: technical alerts are not in it); shown only when at least 8 "
                     + "alerts contribute.";
             case Measures.NEEDED_ACTION -> "Clinical alerts the triage team closed with action (patient contacted or "
                     + "escalated to a clinician) as a share of clinical alerts closed: a positive-predictive-value "

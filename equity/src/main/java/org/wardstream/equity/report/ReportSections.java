@@ -45,8 +45,8 @@ final class ReportSections {
             Shown only when every quintile is published and has at least %d patients and a denominator of at \
             least %d.""";
     private static final String TRIAGE_DEFINITION = """
-            From the triage team's recorded actions and coded outcomes, for clinical alerts only (device-offline \
-            alerts are in none of these measures). Time to acknowledge: alert raised to the first triage action, \
+            From the triage team's recorded actions and coded outcomes, for clinical alerts only (technical \
+            alerts, device-offline and beat-to-beat-offline, are in none of these measures). Time to acknowledge: alert raised to the first triage action, \
             against the response target of the alert's priority, the worklist's own (by default immediate \
             15 minutes, as soon as possible 30 minutes, urgent 1 hour, routine 4 hours; alert-rules/response-targets.yaml as agreed locally). The priority is the highest the alert reached \
             by that first action: an alert escalated (a routine alert becoming urgent) before anyone acknowledged \

@@ -46,7 +46,7 @@ class EquityReportTest {
     void theAcknowledgementMeasuresSayTheyCountClinicalAlerts() {
         String html = EquityReport.render(published());
         assertThat(html).contains("Clinical alerts acknowledged within target", "Time to acknowledge a clinical alert, median",
-                "for clinical alerts only (device-offline alerts are in none of these measures)");
+                "for clinical alerts only (technical alerts, device-offline and beat-to-beat-offline, are in none of these measures)");
         assertThat(Pattern.compile("(?<![Cc]linical )[Aa]lerts acknowledged within target").matcher(html).results()
                 .map(m -> html.substring(Math.max(0, m.start() - 60), m.end())).toList())
                 .as("a label that does not say which alerts it counts").isEmpty();

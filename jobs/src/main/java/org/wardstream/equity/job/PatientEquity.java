@@ -393,7 +393,7 @@ public class PatientEquity {
         }
         EpisodeRef ref = new EpisodeRef();
         ref.epochDay = d.epochDay;
-        ref.clinical = !PatientDay.DEVICE_OFFLINE.equals(e.episodeType);
+        ref.clinical = !PatientDay.technical(e.episodeType);
         ref.raisedAt = e.emittedAt;
         ref.type = e.episodeType;
         ref.priority = e.priority;

@@ -236,6 +236,37 @@ class PatientDayFunctionTest {
         assertThat(d.ackDelaysMs).containsExactlyInAnyOrder(30 * MIN, 20 * MIN); // clinical alerts only
     }
 
+    /**
+     * Rhythm monitoring stopped (beat-to-beat-offline, probe 20a D7) is a technical alert, as device-offline: counted in
+     * the technical alerts, never as a clinical alert nor in the triage measures of clinical alerts.
+     */
+    @Test
+    void beatToBeatOfflineCountsAsATechnicalAlert() throws Exception {
+        send(enrolment("2026-03-02", "ACTIVE", null));
+        long start = localStart("2026-03-02");
+        send(hr(start + 600 * MIN));
+        long raised = start + 700 * MIN;
+        send(EquityInput.episode(PROG, P, "ep-1", "beat-to-beat-offline", "OPENED", raised - 120 * MIN, raised, raised));
+        send(EquityInput.episode(PROG, P, "ep-2", "device-offline", "OPENED", raised, raised, raised + 1));
+        send(EquityInput.episode(PROG, P, "ep-3", "pause", "OPENED", raised, raised, raised + 2));
+        send(EquityInput.triage(PROG, P, "ep-1", "ACKNOWLEDGED", raised + 30 * MIN, raised));
+        harness.processWatermark(localStart("2026-03-03"));
+        PatientDayRecord d = drain().get(0);
+        assertThat(d.clinicalAlerts).isEqualTo(Map.of("pause", 1));
+        assertThat(d.technicalAlerts).isEqualTo(2);
+        assertThat(d.alertsRaised).isEqualTo(1);
+        assertThat(d.ackDelaysMs).as("clinical alerts only").isEmpty();
+    }
+
+    /** The equity job's technical codes (it may not depend on `clinical`) are the detection job's technical types. */
+    @Test
+    void theEquityJobsTechnicalTypesAreTheDetectionJobs() {
+        assertThat(org.wardstream.equity.model.PatientDay.TECHNICAL_TYPES).containsExactlyInAnyOrderElementsOf(
+                java.util.Arrays.stream(org.wardstream.rules.EpisodeType.values())
+                        .filter(org.wardstream.rules.EpisodeType::technical).map(org.wardstream.rules.EpisodeType::code)
+                        .toList());
+    }
+
     @Test
     void dataBeyondTheAllowedLatenessIsCountedAsDroppedAndStateIsReleased() throws Exception {
         send(enrolment("2026-03-02", "ACTIVE", null));

@@ -95,9 +95,8 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             List<String> taskCodes = codes(code, FhirAlerts.TASK_TYPE_SYSTEM);
             boolean technical = taskCodes.contains("technical-check");
             boolean clinical = taskCodes.contains("clinical-review");
-            if (technical && !clinical) q.anyOf("episode_type", List.of("device-offline"));
-            else if (clinical && !technical) q.anyOf("episode_type", List.of("atrial-fibrillation", "tachycardia",
-                    "bradycardia", "pause", "inactivity"));
+            if (technical && !clinical) q.anyOf("episode_type", episodeTypes(true));
+            else if (clinical && !technical) q.anyOf("episode_type", episodeTypes(false));
             else if (!technical) q.none("code: neither clinical-review nor technical-check");
         }
         tokens(q, "programme", programme, null);
@@ -278,5 +277,11 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage());
         }
+    }
+
+    /** The codes of the technical episode types (device-offline, beat-to-beat-offline), or of the clinical ones. */
+    private static List<String> episodeTypes(boolean technical) {
+        return java.util.Arrays.stream(org.wardstream.rules.EpisodeType.values()).filter(t -> t.technical() == technical)
+                .map(org.wardstream.rules.EpisodeType::code).toList();
     }
 }

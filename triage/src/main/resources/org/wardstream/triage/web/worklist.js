@@ -34,6 +34,7 @@
     'pause': 'Pause in heartbeat',
     'inactivity': 'Inactivity while worn',
     'device-offline': 'Device offline',
+    'beat-to-beat-offline': 'Rhythm monitoring stopped (no beat-to-beat data)',
   };
   const STATUS_TEXT = {
     requested: 'New', accepted: 'Acknowledged', 'in-progress': 'In progress', completed: 'Resolved',
