@@ -63,7 +63,9 @@
 
   const state = {
     items: new Map(),        // Task id -> item
-    known: null,             // Task ids seen so far (null before the first load)
+    // Task ids seen so far (null before the first load) -> the alert as last shown ({@link seenAs}): an alert that left
+    // the page (resolved) and comes back re-opened by an escalation is announced as one
+    known: null,
     targetsMin: { ...DEFAULT_TARGETS_MIN },
     csrf: null,
     username: null,
@@ -1049,15 +1051,22 @@
     for (const it of items) {
       if (state.known && !state.known.has(it.id)) { newIds.add(it.id); fresh.push(it); }
     }
-    state.items = new Map(items.map(i => [i.id, i]));
-    state.known = state.known || new Set();
-    items.forEach(i => state.known.add(i.id));
-    // alerts already on the page that the pipeline escalated (a higher priority, or back after an acknowledgement)
+    // alerts the pipeline escalated: on the page with a higher priority, or back after an acknowledgement; or back on
+    // the page after they left it (a clinician resolved or cancelled them), re-opened by an escalation since they were
+    // last shown (until session 21 such an alert came back unannounced: it was neither new nor on the page before)
+    const returned = new Set();
     const escalated = items.filter(it => {
-      const was = before.get(it.id);
-      return was && ((PRIORITY_RANK[it.priority] ?? 9) < (PRIORITY_RANK[was.priority] ?? 9)
-        || (it.escalatedAfterAck && !was.escalatedAfterAck));
+      const was = before.get(it.id) || (state.known && state.known.get(it.id));
+      if (!was) return false;
+      // re-opened since last shown (a new re-opening has a new note time; an acknowledged escalation has none)
+      const again = it.escalatedAfterAck
+        && (!was.escalatedAfterAck || (!!it.reopenedAt && it.reopenedAt !== was.reopenedAt));
+      if (again && !before.has(it.id)) returned.add(it.id);
+      return (PRIORITY_RANK[it.priority] ?? 9) < (PRIORITY_RANK[was.priority] ?? 9) || again;
     });
+    state.items = new Map(items.map(i => [i.id, i]));
+    state.known = state.known || new Map();
+    items.forEach(i => state.known.set(i.id, seenAs(i)));
     render(quiet ? null : newIds);
     refreshUnenrolled();
     if (quiet) { fetchObservations(tasks); return; }
@@ -1067,7 +1076,8 @@
       const first = escalated[0];
       said.push('Escalated: ' + (PRIORITY_TEXT[first.priority] || first.priority).toLowerCase() + ' '
         + typeText(first).toLowerCase() + ' for patient ' + first.patient
-        + (first.escalatedAfterAck ? ', back on the worklist after its acknowledgement' : '')
+        + (returned.has(first.id) ? ', back on the worklist after it was closed'
+          : first.escalatedAfterAck ? ', back on the worklist after its acknowledgement' : '')
         + (escalated.length > 1 ? ', and ' + (escalated.length - 1) + ' more' : '') + '.');
       escalated.forEach(it => highlight(it.id));
     }
@@ -1080,6 +1090,11 @@
     }
     if (said.length) announce(said.join(' '));
     fetchObservations(tasks);
+  }
+
+  /** What the page remembers of an alert it showed: what tells an escalation since then. */
+  function seenAs(item) {
+    return { priority: item.priority, escalatedAfterAck: item.escalatedAfterAck, reopenedAt: item.reopenedAt };
   }
 
   /** Highlights a card again (as a new one is), e.g. for an escalation. */
