@@ -66,6 +66,7 @@
     // Task ids seen so far (null before the first load) -> the alert as last shown ({@link seenAs}): an alert that left
     // the page (resolved) and comes back re-opened by an escalation is announced as one
     known: null,
+    waitingTotal: null,      // open alerts nobody has acknowledged, the service's count (null: not counted)
     targetsMin: { ...DEFAULT_TARGETS_MIN },
     csrf: null,
     username: null,
@@ -340,7 +341,7 @@
       const [waiting, taken] = await Promise.all([ask('requested'), ask('accepted,in-progress')]);
       const entries = b => b.entry || [];
       const counted = b => (typeof b.total === 'number' ? b.total : entries(b).length);
-      return { resourceType: 'Bundle', total: counted(waiting) + counted(taken),
+      return { resourceType: 'Bundle', total: counted(waiting) + counted(taken), waiting: counted(waiting),
         entry: entries(waiting).concat(entries(taken)) };
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
@@ -932,9 +933,14 @@
     const waiting = all.filter(i => i.status === 'requested' || i.escalatedAfterAck).length;
     const over = all.filter(i => i.status === 'requested' && targetUsed(i, now) > 1).length;
     const shown = state.filters.type || state.filters.programme ? ' matching the filters' : '';
-    const more = state.total > all.length ? ' (the ' + all.length + ' most urgent of ' + state.total
-      + ' are shown; the filters narrow them)' : '';
     const n = Math.max(state.total || 0, all.length);
+    // more open than the page shows: how many are not shown, and how many of those nobody has acknowledged, from the
+    // service's counts (Bundle.total of each search), never only what the page holds
+    const hidden = n - all.length;
+    const waitingHidden = state.waitingTotal == null ? null
+      : Math.max(0, state.waitingTotal - all.filter(i => i.status === 'requested').length);
+    const more = hidden > 0 ? ' (' + hidden + ' not shown: the page shows the ' + all.length + ' most urgent, oldest'
+      + ' first; the filters narrow them)' : '';
     // a programme nobody is enrolled in has no alerts to show: said, so it never reads as a quiet day (session 19)
     const mine = state.filters.programme ? [state.filters.programme] : state.programmes;
     const unenrolled = mine.filter(p => state.unenrolled.includes(p));
@@ -948,8 +954,12 @@
       return;
     }
     setText(document, '#empty', EMPTY_TEXT);
+    const waitingText = !more ? waiting + ' waiting for acknowledgement, ' + over
+      : waitingHidden == null ? waiting + ' of those shown waiting for acknowledgement, ' + over
+      : (waiting + waitingHidden) + ' waiting for acknowledgement (' + waitingHidden + ' of them not shown), ' + over
+        + ' of those shown';
     setText(document, '#summary', n + (n === 1 ? ' open alert' : ' open alerts') + shown + more + ': '
-      + waiting + (more ? ' of those shown' : '') + ' waiting for acknowledgement, ' + over + ' past the response target.'
+      + waitingText + ' past the response target.'
       + (unenrolled.length ? ' No patient is enrolled in your ' + none + ' yet.' : ''));
   }
 
@@ -1033,6 +1043,7 @@
     const tasks = (data.entry || []).map(e => e.resource)
       .filter(r => r && r.resourceType === 'Task' && OPEN.has(r.status));
     state.total = typeof data.total === 'number' ? data.total : tasks.length;
+    state.waitingTotal = typeof data.waiting === 'number' ? data.waiting : null;
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
     const before = state.items;
