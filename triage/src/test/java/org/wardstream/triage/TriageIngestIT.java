@@ -195,6 +195,75 @@ class TriageIngestIT {
         assertThat(get("/fhir/Observation/ep-o4").at("/status").asText()).isEqualTo("final");
     }
 
+    /**
+     * The ESCALATED (stat, minute 40) of an alert the clinician resolved at urgent is overtaken by the UPDATED after it
+     * (minute 60, carrying stat): the update re-opens the resolved Task, flagged, with the note saying what it undid;
+     * the overtaken escalation, arriving last, adds no second re-opening. Until session 21 the update raised the
+     * priority of the resolved Task silently and the escalation then raised nothing: it stayed off the worklist.
+     */
+    @Test
+    void anUpdateThatOvertookTheEscalationOfAResolvedAlertPutsItBackOnTheWorklist() throws Exception {
+        openAndAct("pi-7", "ep-o5", EpisodeType.ATRIAL_FIBRILLATION, "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-o5", "pi-7", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.STAT, START, 60));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "ep-o5", "pi-7", EpisodeType.ATRIAL_FIBRILLATION,
+                Severity.STAT, START, 40));
+        marker("pi-7", "ep-o5-marker");
+        JsonNode task = get("/fhir/Task/ep-o5");
+        assertThat(task.at("/priority").asText()).isEqualTo("stat");
+        assertThat(task.at("/status").asText()).as("back on the worklist").isEqualTo("requested");
+        assertThat(task.toString()).contains("escalated-after-triage");
+        assertThat(task.at("/output").isMissingNode()).as("the outcome of the resolution at urgent is cleared").isTrue();
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).as("the latest change's lifecycle").isEqualTo("updated");
+        assertThat(systemNotes(task)).as("one re-opening, not one per change at the higher priority").singleElement()
+                .asString().startsWith("Escalated by the monitoring pipeline after the alert was completed by " + CLINICIAN_A
+                        + " with outcome no action needed");
+        assertThat(get("/fhir/Task?status=requested,accepted,in-progress&_id=ep-o5").at("/total").asInt())
+                .as("on the worklist").isEqualTo(1);
+    }
+
+    /**
+     * The ESCALATED of an alert a clinician acknowledged at urgent is overtaken by the episode's CLOSED (carrying the
+     * escalated stat): the close re-opens the Task (the clinician acknowledged it at urgent), and keeps it closed for
+     * the lifecycle; the escalation arriving after it changes nothing more.
+     */
+    @Test
+    void aCloseThatOvertookTheEscalationOfAnAcknowledgedAlertPutsItBackOnTheWorklist() throws Exception {
+        openAndAct("pi-8", "ep-o6", EpisodeType.PAUSE, "{\"action\":\"acknowledge\"}");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, "ep-o6", "pi-8", EpisodeType.PAUSE,
+                Severity.STAT, START, 50));
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "ep-o6", "pi-8", EpisodeType.PAUSE,
+                Severity.STAT, START, 40));
+        marker("pi-8", "ep-o6-marker");
+        JsonNode task = get("/fhir/Task/ep-o6");
+        assertThat(task.at("/priority").asText()).isEqualTo("stat");
+        assertThat(task.at("/status").asText()).as("back on the worklist").isEqualTo("requested");
+        assertThat(task.toString()).contains("escalated-after-triage");
+        assertThat(task.at("/businessStatus/coding/0/code").asText()).as("lifecycle").isEqualTo("closed");
+        assertThat(systemNotes(task)).singleElement().asString()
+                .startsWith("Escalated by the monitoring pipeline after the alert was accepted by " + CLINICIAN_A);
+        assertThat(get("/fhir/Observation/ep-o6").at("/status").asText()).isEqualTo("final");
+    }
+
+    /** An urgent alert {@code id} opened at minute 1, then the clinician's action {@code action} (JSON) on it. */
+    private static void openAndAct(String patient, String id, EpisodeType type, String action) throws Exception {
+        TRIAGE.enrol(patient, PROGRAMME_A);
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, id, patient, type, Severity.URGENT, START, 1));
+        awaitTask(id, 1);
+        assertThat(clinicianA.postJson("/api/tasks/" + id + "/actions", action, Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    /** The texts of the notes the service itself added (re-openings). */
+    private static List<String> systemNotes(JsonNode task) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode n : task.at("/note")) {
+            if (org.wardstream.triage.workflow.TaskMerge.SYSTEM_AUTHOR.equals(n.at("/authorString").asText())) {
+                out.add(n.at("/text").asText());
+            }
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------------------ only the pseudonym
 
     @Test

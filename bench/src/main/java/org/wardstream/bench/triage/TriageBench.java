@@ -21,6 +21,7 @@ import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.triage.TriageConfig;
 import org.wardstream.triage.TriageServer;
 import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.workflow.Workflow;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -57,11 +58,19 @@ import java.util.function.IntFunction;
  * ingest rate from the topic. Then, with all N stored (and, the worst case for the worklist, all still open),
  * sequential requests with a bearer token measure the latency of the worklist query (first page of the open
  * Tasks, most urgent first), FHIR Task searches (by patient, by type and status, by {@code _lastUpdated}, by
- * authored-on range) and an Observation read (what the page does per new alert).
+ * authored-on range) and an Observation read (what the page does per new alert). Last, with every
+ * {@value #ACKNOWLEDGED_EVERY}th alert acknowledged (through the service's own action path), the worklist page's
+ * refresh old beside new: the one search of every open status the page sent until probe 20b (D5), and the two searches
+ * it sends since (those nobody has acknowledged; those acknowledged), sent at once as the page sends them, timed until
+ * both have answered.
  */
 public final class TriageBench {
     public static final String PROGRAMME = "bench";
     static final List<EpisodeType> TYPES = List.of(EpisodeType.values());
+    /** For the worklist refresh: one alert in this many is acknowledged (still open, on the page's second search). */
+    static final int ACKNOWLEDGED_EVERY = 20;
+    /** The page's worklist searches (worklist.js {@code api.worklist}: {@code MAX_SHOWN}, sort). */
+    static final String PAGE_SEARCH = "&_sort=-priority,authored-on&_count=200";
 
     public record Settings(int alerts, int patients, int requests, int warmup, long seed) {
     }
@@ -142,6 +151,30 @@ public final class TriageBench {
                     out.printf("  %-62s p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  (%s)%n", q.getKey(), m.get("p50_ms"),
                             m.get("p95_ms"), m.get("p99_ms"), m.get("statuses"));
                 }
+                // the worklist refresh, old beside new, with a share of the alerts acknowledged (still open)
+                TriageUser clinician = new TriageUser("bench-clinician", TriageUser.Role.CLINICIAN, Set.of(PROGRAMME));
+                long ackStarted = System.nanoTime();
+                int acknowledged = 0;
+                for (int i = 0; i < s.alerts(); i += ACKNOWLEDGED_EVERY) {
+                    server.store().act(clinician, EpisodeIds.of(null, patients.get(i % patients.size()),
+                            TYPES.get(i % TYPES.size()), "bench/1", now - (long) i * 60_000L),
+                            Workflow.Action.ACKNOWLEDGE, null, null, null, "bench");
+                    acknowledged++;
+                }
+                out.printf("  %,d alerts acknowledged in %.1f s (load average %s)%n", acknowledged,
+                        (System.nanoTime() - ackStarted) / 1e9, loadAverage());
+                report.put("acknowledged_for_worklist_refresh", acknowledged);
+                Map<String, List<String>> refreshes = new LinkedHashMap<>();
+                refreshes.put("worklist refresh before probe 20b: one search of every open status, 200",
+                        List.of("/fhir/Task?status=requested,accepted,in-progress" + PAGE_SEARCH));
+                refreshes.put("worklist refresh now: two searches of 200 (unacknowledged; acknowledged) at once",
+                        List.of("/fhir/Task?status=requested" + PAGE_SEARCH, "/fhir/Task?status=accepted,in-progress" + PAGE_SEARCH));
+                for (Map.Entry<String, List<String>> q : refreshes.entrySet()) {
+                    Map<String, Object> m = measureRounds(http, base, token, i -> q.getValue(), s.warmup(), s.requests());
+                    latency.put(q.getKey(), m);
+                    out.printf("  %-62s p50 %6.1f ms [%s]  p95 %6.1f ms [%s]  p99 %6.1f ms%n", q.getKey(), m.get("p50_ms"),
+                            m.get("p50_ci95_ms"), m.get("p95_ms"), m.get("p95_ci95_ms"), m.get("p99_ms"));
+                }
                 report.put("latency", latency);
             }
         }
@@ -197,32 +230,64 @@ public final class TriageBench {
 
     static Map<String, Object> measure(HttpClient http, String base, String token, IntFunction<String> path, int warmup,
                                        int n, boolean notFoundOk) throws Exception {
+        return measureRounds(http, base, token, i -> List.of(path.apply(i)), warmup, n, notFoundOk);
+    }
+
+    /** Each round sends its requests at once (as the worklist page sends its searches) and is timed until all answered. */
+    static Map<String, Object> measureRounds(HttpClient http, String base, String token, IntFunction<List<String>> paths,
+                                             int warmup, int n) throws Exception {
+        return measureRounds(http, base, token, paths, warmup, n, false);
+    }
+
+    private static Map<String, Object> measureRounds(HttpClient http, String base, String token,
+                                               IntFunction<List<String>> paths, int warmup, int n, boolean notFoundOk)
+            throws Exception {
         double[] ms = new double[n];
         Map<Integer, Integer> statuses = new java.util.TreeMap<>();
         for (int i = 0; i < warmup + n; i++) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(base + path.apply(i)))
-                    .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").build();
+            List<HttpRequest> reqs = new ArrayList<>();
+            for (String path : paths.apply(i)) {
+                reqs.add(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + token).header("Accept", "application/fhir+json").build());
+            }
             long t = System.nanoTime();
-            HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();
+            for (HttpRequest req : reqs) sent.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()));
+            List<HttpResponse<byte[]>> resps = new ArrayList<>();
+            for (var f : sent) resps.add(f.get());
             double d = (System.nanoTime() - t) / 1e6;
-            if (resp.statusCode() != 200 && !(notFoundOk && resp.statusCode() == 404)) {
-                throw new IllegalStateException(req.uri() + ": HTTP " + resp.statusCode() + " "
-                        + new String(resp.body(), StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+            for (HttpResponse<byte[]> resp : resps) {
+                if (resp.statusCode() != 200 && !(notFoundOk && resp.statusCode() == 404)) {
+                    throw new IllegalStateException(resp.uri() + ": HTTP " + resp.statusCode() + " "
+                            + new String(resp.body(), StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+                }
+                if (i >= warmup) statuses.merge(resp.statusCode(), 1, Integer::sum);
             }
-            if (i >= warmup) {
-                ms[i - warmup] = d;
-                statuses.merge(resp.statusCode(), 1, Integer::sum);
-            }
+            if (i >= warmup) ms[i - warmup] = d;
         }
         Arrays.sort(ms);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("n", n);
         m.put("p50_ms", round(pct(ms, 0.50)));
+        m.put("p50_ci95_ms", ci(ms, 0.50));
         m.put("p95_ms", round(pct(ms, 0.95)));
+        m.put("p95_ci95_ms", ci(ms, 0.95));
         m.put("p99_ms", round(pct(ms, 0.99)));
         m.put("max_ms", round(ms[ms.length - 1]));
         m.put("statuses", statuses);
         return m;
+    }
+
+    /**
+     * A distribution-free 95 % confidence interval of the q-quantile from sorted values: the order statistics at ranks
+     * n*q -/+ 1.96 * sqrt(n*q*(1-q)) (normal approximation of the binomial), clamped to the sample; "lo-hi" in ms.
+     */
+    static String ci(double[] sorted, double q) {
+        int n = sorted.length;
+        double half = 1.96 * Math.sqrt(n * q * (1 - q));
+        int lo = Math.max(1, (int) Math.floor(n * q - half));
+        int hi = Math.min(n, (int) Math.ceil(n * q + half) + 1);
+        return round(sorted[lo - 1]) + "-" + round(sorted[hi - 1]);
     }
 
     /** Nearest-rank percentile of sorted values. */

@@ -15,8 +15,16 @@ import java.util.Map;
  * changes at the same time. The later change gives the Task's clinical content and the Observation; an earlier one
  * arriving late changes neither, so CLOSED stays final for the lifecycle (only the closed episode's escalation
  * follows it). The priority is the highest of every change received (the lifecycle only ever raises the
- * severity), so an older change never lowers it, and an escalation that arrives late and still raises it re-opens
- * a Task a clinician acted on (as an escalation in order would).
+ * severity), so an older change never lowers it.
+ *
+ * <p><b>A priority that rises re-opens</b> a Task a clinician acted on (acknowledged, started, resolved, cancelled),
+ * whatever the kind of the change that raises it. In the pipeline's order only an ESCALATED raises the priority, but
+ * every change after it carries the raised priority, so when the ESCALATED is overtaken (it arrives after an UPDATED or
+ * the CLOSED that followed it, or never: an offset reset past it, a rejected record) the first change at the higher
+ * priority to arrive is, for the clinician who decided at the lower one, the escalation. Until session 21 only an
+ * ESCALATED re-opened: an UPDATED or CLOSED that overtook it raised the priority of the resolved Task silently, and the
+ * ESCALATED arriving after it then raised nothing, so the alert stayed off the worklist. An ESCALATED that comes later
+ * in the order still re-opens even when the priority is already as high (as an escalation in order would).
  */
 public final class PipelineOrder {
     private static final Map<String, Integer> KIND_RANK = Map.of("opened", 0, "updated", 1, "escalated", 2, "closed", 3);
@@ -40,8 +48,8 @@ public final class PipelineOrder {
      *
      * @param replaces  the incoming change is the later one: its Task content and Observation become the stored ones
      * @param priority  the priority to serve (the higher of the stored and the incoming), or null if neither has one
-     * @param escalates the change is an escalation that counts (it replaces the stored content or raises the
-     *                  priority): it re-opens a Task a clinician has acted on
+     * @param escalates the change raises the priority the Task showed (whatever its kind), or is an ESCALATED that
+     *                  replaces the stored content: it re-opens a Task a clinician has acted on
      * @param changes   anything the served Task shows changes (false: keep the record of the message only)
      */
     public record Decision(boolean replaces, String priority, boolean escalates, boolean changes) {
@@ -75,7 +83,9 @@ public final class PipelineOrder {
         int incomingRank = rank(incomingPriority);
         boolean raises = incomingRank > storedRank;
         String priority = raises ? incomingPriority : storedPriority;
-        return new Decision(later, priority, escalation && (later || raises), later || raises);
+        // the priority the clinician saw: a Task without one is shown (and acted on) as routine
+        boolean raisesShown = incomingRank > Math.max(storedRank, rank("routine"));
+        return new Decision(later, priority, raisesShown || escalation && (later || raises), later || raises);
     }
 
     /** routine 1, urgent 2, asap 3, stat 4; unknown or null 0. */

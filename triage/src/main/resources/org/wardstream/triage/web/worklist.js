@@ -64,7 +64,10 @@
 
   const state = {
     items: new Map(),        // Task id -> item
-    known: null,             // Task ids seen so far (null before the first load)
+    // Task ids seen so far (null before the first load) -> the alert as last shown ({@link seenAs}): an alert that left
+    // the page (resolved) and comes back re-opened by an escalation is announced as one
+    known: null,
+    waitingTotal: null,      // open alerts nobody has acknowledged, the service's count (null: not counted)
     targetsMin: { ...DEFAULT_TARGETS_MIN },
     csrf: null,
     username: null,
@@ -339,7 +342,7 @@
       const [waiting, taken] = await Promise.all([ask('requested'), ask('accepted,in-progress')]);
       const entries = b => b.entry || [];
       const counted = b => (typeof b.total === 'number' ? b.total : entries(b).length);
-      return { resourceType: 'Bundle', total: counted(waiting) + counted(taken),
+      return { resourceType: 'Bundle', total: counted(waiting) + counted(taken), waiting: counted(waiting),
         entry: entries(waiting).concat(entries(taken)) };
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
@@ -931,9 +934,14 @@
     const waiting = all.filter(i => i.status === 'requested' || i.escalatedAfterAck).length;
     const over = all.filter(i => i.status === 'requested' && targetUsed(i, now) > 1).length;
     const shown = state.filters.type || state.filters.programme ? ' matching the filters' : '';
-    const more = state.total > all.length ? ' (the ' + all.length + ' most urgent of ' + state.total
-      + ' are shown; the filters narrow them)' : '';
     const n = Math.max(state.total || 0, all.length);
+    // more open than the page shows: how many are not shown, and how many of those nobody has acknowledged, from the
+    // service's counts (Bundle.total of each search), never only what the page holds
+    const hidden = n - all.length;
+    const waitingHidden = state.waitingTotal == null ? null
+      : Math.max(0, state.waitingTotal - all.filter(i => i.status === 'requested').length);
+    const more = hidden > 0 ? ' (' + hidden + ' not shown: the page shows the ' + all.length + ' most urgent, oldest'
+      + ' first; the filters narrow them)' : '';
     // a programme nobody is enrolled in has no alerts to show: said, so it never reads as a quiet day (session 19)
     const mine = state.filters.programme ? [state.filters.programme] : state.programmes;
     const unenrolled = mine.filter(p => state.unenrolled.includes(p));
@@ -947,8 +955,12 @@
       return;
     }
     setText(document, '#empty', EMPTY_TEXT);
+    const waitingText = !more ? waiting + ' waiting for acknowledgement, ' + over
+      : waitingHidden == null ? waiting + ' of those shown waiting for acknowledgement, ' + over
+      : (waiting + waitingHidden) + ' waiting for acknowledgement (' + waitingHidden + ' of them not shown), ' + over
+        + ' of those shown';
     setText(document, '#summary', n + (n === 1 ? ' open alert' : ' open alerts') + shown + more + ': '
-      + waiting + (more ? ' of those shown' : '') + ' waiting for acknowledgement, ' + over + ' past the response target.'
+      + waitingText + ' past the response target.'
       + (unenrolled.length ? ' No patient is enrolled in your ' + none + ' yet.' : ''));
   }
 
@@ -1032,6 +1044,7 @@
     const tasks = (data.entry || []).map(e => e.resource)
       .filter(r => r && r.resourceType === 'Task' && OPEN.has(r.status));
     state.total = typeof data.total === 'number' ? data.total : tasks.length;
+    state.waitingTotal = typeof data.waiting === 'number' ? data.waiting : null;
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
     const before = state.items;
@@ -1050,15 +1063,22 @@
     for (const it of items) {
       if (state.known && !state.known.has(it.id)) { newIds.add(it.id); fresh.push(it); }
     }
-    state.items = new Map(items.map(i => [i.id, i]));
-    state.known = state.known || new Set();
-    items.forEach(i => state.known.add(i.id));
-    // alerts already on the page that the pipeline escalated (a higher priority, or back after an acknowledgement)
+    // alerts the pipeline escalated: on the page with a higher priority, or back after an acknowledgement; or back on
+    // the page after they left it (a clinician resolved or cancelled them), re-opened by an escalation since they were
+    // last shown (until session 21 such an alert came back unannounced: it was neither new nor on the page before)
+    const returned = new Set();
     const escalated = items.filter(it => {
-      const was = before.get(it.id);
-      return was && ((PRIORITY_RANK[it.priority] ?? 9) < (PRIORITY_RANK[was.priority] ?? 9)
-        || (it.escalatedAfterAck && !was.escalatedAfterAck));
+      const was = before.get(it.id) || (state.known && state.known.get(it.id));
+      if (!was) return false;
+      // re-opened since last shown (a new re-opening has a new note time; an acknowledged escalation has none)
+      const again = it.escalatedAfterAck
+        && (!was.escalatedAfterAck || (!!it.reopenedAt && it.reopenedAt !== was.reopenedAt));
+      if (again && !before.has(it.id)) returned.add(it.id);
+      return (PRIORITY_RANK[it.priority] ?? 9) < (PRIORITY_RANK[was.priority] ?? 9) || again;
     });
+    state.items = new Map(items.map(i => [i.id, i]));
+    state.known = state.known || new Map();
+    items.forEach(i => state.known.set(i.id, seenAs(i)));
     render(quiet ? null : newIds);
     refreshUnenrolled();
     if (quiet) { fetchObservations(tasks); return; }
@@ -1068,7 +1088,8 @@
       const first = escalated[0];
       said.push('Escalated: ' + (PRIORITY_TEXT[first.priority] || first.priority).toLowerCase() + ' '
         + typeText(first).toLowerCase() + ' for patient ' + first.patient
-        + (first.escalatedAfterAck ? ', back on the worklist after its acknowledgement' : '')
+        + (returned.has(first.id) ? ', back on the worklist after it was closed'
+          : first.escalatedAfterAck ? ', back on the worklist after its acknowledgement' : '')
         + (escalated.length > 1 ? ', and ' + (escalated.length - 1) + ' more' : '') + '.');
       escalated.forEach(it => highlight(it.id));
     }
@@ -1081,6 +1102,11 @@
     }
     if (said.length) announce(said.join(' '));
     fetchObservations(tasks);
+  }
+
+  /** What the page remembers of an alert it showed: what tells an escalation since then. */
+  function seenAs(item) {
+    return { priority: item.priority, escalatedAfterAck: item.escalatedAfterAck, reopenedAt: item.reopenedAt };
   }
 
   /** Highlights a card again (as a new one is), e.g. for an escalation. */

@@ -1,0 +1,109 @@
+package org.wardstream.triage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.wardstream.episodes.AlertChange;
+import org.wardstream.rules.EpisodeType;
+import org.wardstream.rules.Severity;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.wardstream.triage.TriageTestServer.CLINICIAN_A;
+import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
+
+/**
+ * More alerts open than the page shows (200), most of them nobody has acknowledged: the page shows the most urgent
+ * first and, within a priority, the longest waiting first; the summary says how many are not shown and how many of
+ * those nobody has acknowledged, from the service's counts (Bundle.total of the page's two searches), not from the cards
+ * it holds. Until session 21 it said only "(the 200 most urgent of 210 are shown ...): 200 of those shown waiting for
+ * acknowledgement", so the 7 newer alerts nobody had seen were counted nowhere. Real chromium, real service.
+ */
+class WorklistBacklogCountIT {
+    @RegisterExtension
+    static final TriageTestServer TRIAGE = new TriageTestServer();
+    static final int ROUTINE_WAITING = 205;
+    static final int ROUTINE_ACKNOWLEDGED = 3;
+    static final int URGENT_WAITING = 2;
+    static ChromeDriver browser;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        browser = Chromium.start("backlog-count");
+    }
+
+    @AfterEach
+    void keepScreen() throws Exception {
+        Chromium.keepScreen(browser, "backlog-count");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.quit();
+    }
+
+    @Test
+    void theSummaryCountsTheAlertsNotShownAndThePageShowsTheMostUrgentLongestWaitingFirst() throws Exception {
+        Http clinician = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, TriageTestServer.PASSWORD);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        TRIAGE.enrol("bk-1", PROGRAMME_A);
+        // routine alerts raised one a minute, the oldest 9 h ago (all past their 4-h target), none acknowledged; sent
+        // newest first, so neither the order of arrival nor of the ids gives the page's order
+        List<String> routine = new ArrayList<>();
+        for (int i = 0; i < ROUTINE_WAITING; i++) routine.add(String.format("bk-r-%03d", i));
+        for (int i = ROUTINE_WAITING - 1; i >= 0; i--) {
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, routine.get(i), "bk-1", EpisodeType.INACTIVITY,
+                    Severity.ROUTINE, now.minus(540 - i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
+        }
+        // three routine alerts older still, acknowledged: open, taken
+        for (int i = 0; i < ROUTINE_ACKNOWLEDGED; i++) {
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "bk-a-" + i, "bk-1", EpisodeType.DEVICE_OFFLINE,
+                    Severity.ROUTINE, now.minus(600 + i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
+        }
+        // two urgent alerts, raised minutes ago: shown first
+        for (int i = 0; i < URGENT_WAITING; i++) {
+            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "bk-u-" + i, "bk-1", EpisodeType.TACHYCARDIA,
+                    Severity.URGENT, now.minus(10 - i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
+        }
+        int total = ROUTINE_WAITING + ROUTINE_ACKNOWLEDGED + URGENT_WAITING;
+        ObjectMapper json = new ObjectMapper();
+        await().atMost(Duration.ofSeconds(60)).until(() -> json.readTree(clinician.get("/fhir/Task?_summary=count").body())
+                .path("total").asInt() == total);
+        for (int i = 0; i < ROUTINE_ACKNOWLEDGED; i++) {
+            HttpResponse<String> r = clinician.postJson("/api/tasks/bk-a-" + i + "/actions", "{\"action\":\"acknowledge\"}", Map.of());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+
+        Chromium.signIn(browser, TRIAGE.baseUrl(), CLINICIAN_A, "bk-u-0");
+        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+        wait.until(d -> d.findElement(By.id("summary")).getText().startsWith(total + " open alerts"));
+        int shownRoutine = 200 - URGENT_WAITING;
+        int hiddenWaiting = ROUTINE_WAITING - shownRoutine;
+        assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo(total + " open alerts ("
+                + (total - 200) + " not shown: the page shows the 200 most urgent, oldest first; the filters narrow them): "
+                + (ROUTINE_WAITING + URGENT_WAITING) + " waiting for acknowledgement (" + hiddenWaiting + " of them not shown), "
+                + shownRoutine + " of those shown past the response target.");
+
+        List<String> shown = new ArrayList<>();
+        for (WebElement li : browser.findElements(By.cssSelector("#worklist > li[data-alert]"))) shown.add(li.getDomAttribute("data-id"));
+        List<String> expected = new ArrayList<>(List.of("bk-u-0", "bk-u-1")); // urgent, the longer waiting first
+        expected.addAll(routine.subList(0, shownRoutine)); // routine, the longest waiting first
+        assertThat(shown).as("the cards: most urgent first, then the longest waiting; the newest routine alerts and the"
+                + " acknowledged ones are those not shown").containsExactlyElementsOf(expected);
+    }
+}
