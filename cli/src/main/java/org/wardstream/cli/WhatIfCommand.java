@@ -27,6 +27,7 @@ import org.wardstream.contract.Topics;
 import org.wardstream.demo.ReplayFiles;
 import org.wardstream.embedded.EmbeddedKafka;
 import org.wardstream.ingest.IngestSettings;
+import org.wardstream.jobs.EpisodeDetectionJob;
 import org.wardstream.jobs.PipelineConfig;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Rule;
@@ -113,14 +114,57 @@ public final class WhatIfCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/whatif", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--out-of-orderness", paramLabel = "DURATION", description = "The live job's watermark "
+            + "out-of-orderness, also its alert lifecycle's settle time (ISO-8601; default the job's, PT5M): give "
+            + "what the job was started with, so the current rules run as it did.")
+    String outOfOrderness;
+
+    @Option(names = "--future-tolerance", paramLabel = "DURATION", description = "The live job's --future-tolerance "
+            + "(default the job's, PT5M).")
+    String futureTolerance;
+
+    @Option(names = "--max-device-age", paramLabel = "DURATION", description = "The live job's --max-device-age "
+            + "(default the job's, P7D).")
+    String maxDeviceAge;
+
+    @Option(names = "--max-receipt-lag", paramLabel = "DURATION", description = "The live job's --max-receipt-lag "
+            + "(default the job's, PT24H).")
+    String maxReceiptLag;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /**
+     * The ingest settings the what-if runs both rule sets with: the live job's for the same arguments
+     * ({@link EpisodeDetectionJob#ingestSettings}), except two that only a bounded read of history needs. The enrolments
+     * and device events are two bounded sources read at once: under load the enrolments can come long after a
+     * patient's first readings (wall clock), which the job's gate would dead-letter as unknown-patient after its grace.
+     * Here the grace never ends within a run; a pending timer is dropped when the bounded input ends, so readings of a
+     * patient never enrolled are simply not analysed (the job would dead-letter them: no alert either way). No
+     * partition is ever idle in a bounded read (each ends with the final watermark): a partition marked idle while the
+     * machine is busy would let the others' watermark run ahead of its readings, and event-time timers registered
+     * after that (the end of the history) would never fire.
+     */
+    IngestSettings ingestSettings() {
+        Map<String, String> job = new java.util.HashMap<>();
+        job.put("out-of-orderness", outOfOrderness);
+        job.put("future-tolerance", futureTolerance);
+        job.put("max-device-age", maxDeviceAge);
+        job.put("max-receipt-lag", maxReceiptLag);
+        return EpisodeDetectionJob.ingestSettings(job::get).withEnrolmentGrace(java.time.Duration.ofDays(1))
+                .withIdleness(java.time.Duration.ofDays(1));
+    }
 
     @Override
     public Integer call() throws Exception {
         Args.positive(spec, "--parallelism", parallelism);
         if (!(minutesPerAlert > 0) || Double.isInfinite(minutesPerAlert)) {
             throw Args.error(spec, "--minutes-per-alert", minutesPerAlert, "must be a positive, finite number of minutes");
+        }
+        try {
+            ingestSettings();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Long fromMs = instant("--from", from);
         Long toMs = instant("--to", to);
@@ -244,16 +288,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         env.getConfig().setAutoWatermarkInterval(200);
-        // The enrolments and device events are two bounded sources read at once: under load the enrolments can
-        // come long after a patient's first readings (wall clock), which the job's gate would dead-letter as
-        // unknown-patient after its grace. Here the grace never ends within a run; a pending timer is dropped when
-        // the bounded input ends, so readings of a patient never enrolled are simply not analysed (the job would
-        // dead-letter them: no alert either way).
-        // No partition is ever idle in a bounded read (each ends with the final watermark): a partition marked idle
-        // while the machine is busy would let the others' watermark run ahead of its readings, and event-time timers
-        // registered after that (the end of the history) would never fire.
-        IngestSettings ingest = IngestSettings.defaults().withEnrolmentGrace(java.time.Duration.ofDays(1))
-                .withIdleness(java.time.Duration.ofDays(1));
+        IngestSettings ingest = ingestSettings();
         long expected = HistoryTopics.offsetsBetween(bootstrap, kafka, Topics.DEVICE_EVENTS, fromMs, toMs);
         if (expected == 0) {
             // nothing to compare: a report of a 1970 window with blank figures would read as "no change"

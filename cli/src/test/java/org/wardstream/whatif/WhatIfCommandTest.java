@@ -50,6 +50,12 @@ class WhatIfCommandTest {
                 events.toString(), "--minutes-per-alert", "0")).contains("--minutes-per-alert");
     }
 
+    @Test
+    void theJobsClockWindowsAreIsoDurations() {
+        assertThat(run(2, "whatif", "--rules", dir.toString(), "--bootstrap-servers", "localhost:9092",
+                "--out-of-orderness", "10min")).contains("--out-of-orderness").contains("ISO-8601").contains("10min");
+    }
+
     /** The enrolments file given as --outcomes (every line undecodable) is refused, not read as "no outcome". */
     @Test
     void anOutcomesFileOfWhichNoLineIsATriageEventIsRefused() throws Exception {

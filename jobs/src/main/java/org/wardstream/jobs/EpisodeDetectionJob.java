@@ -184,13 +184,22 @@ public final class EpisodeDetectionJob {
                 .name("alert lifecycle" + uidSuffix).uid(UID_ALERTER + uidSuffix);
     }
 
+    /**
+     * The job's ingest settings for its arguments ({@code args}: an argument's value by name, without the dashes, or
+     * null): the defaults with the clock windows and the watermark's out-of-orderness given. The what-if replays with
+     * these too, so its current rules run as the live job did.
+     */
+    public static IngestSettings ingestSettings(java.util.function.Function<String, String> args) {
+        return IngestSettings.defaults().withClockWindowArgs(args);
+    }
+
     public static void main(String[] args) throws Exception {
         ParameterTool params = ParameterTool.fromArgs(args);
         PipelineConfig config = PipelineConfig.defaults(params.getRequired("bootstrap-servers"));
         if (params.has("kafka-properties")) {
             config = config.withKafkaProperties(PipelineConfig.readKafkaProperties(params.get("kafka-properties")));
         }
-        config = config.withIngest(config.ingest().withClockWindowArgs(params::get));
+        config = config.withIngest(ingestSettings(params::get));
         if (params.has("rules")) {
             config = config.withRulesDir(params.get("rules"));
         }

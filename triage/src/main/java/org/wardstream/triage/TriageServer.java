@@ -1,6 +1,7 @@
 package org.wardstream.triage;
 
 import ca.uhn.fhir.rest.server.IResourceProvider;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -158,7 +159,7 @@ public final class TriageServer implements AutoCloseable {
                 this::changed);
         ingest.start();
         if (config.metricsPort() >= 0) {
-            metrics = MetricsEndpoint.start(config.metricsBind(), config.metricsPort(), this::metricsText);
+            metrics = MetricsEndpoint.start(config.metricsBind(), config.metricsPort(), metricsRegistry());
             LOG.info("metrics at {}", metricsUrl());
         }
     }
@@ -171,17 +172,17 @@ public final class TriageServer implements AutoCloseable {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + metrics.port() + "/metrics";
     }
 
-    /** The counters the metrics endpoint serves (Prometheus text format); RUNBOOK "Metrics" says what each means. */
-    public String metricsText() {
-        StringBuilder out = new StringBuilder();
-        MetricsEndpoint.counter(out, "wardstream_triage_ingest_rejected_total", "records of alerts or enrolments "
+    /** The counters the metrics endpoint serves, read at each scrape; RUNBOOK "Metrics" says what each means. */
+    private PrometheusRegistry metricsRegistry() {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        MetricsEndpoint.counter(registry, "wardstream_triage_ingest_rejected_total", "records of alerts or enrolments "
                         + "not applied and kept in ingest_reject (with the reason) by this process", "topic",
-                new String[] {Topics.ALERTS, Topics.ENROLMENTS}, rejected(Topics.ALERTS), rejected(Topics.ENROLMENTS));
-        MetricsEndpoint.counter(out, "wardstream_triage_alerts_ingested_total", "new alert messages stored by this "
-                + "process (re-deliveries not counted)", null, null, alertsIngested());
-        MetricsEndpoint.counter(out, "wardstream_triage_events_sent_total", "triage-events records sent by this "
-                + "process", null, null, triageEventsSent());
-        return out.toString();
+                new String[] {Topics.ALERTS, Topics.ENROLMENTS}, this::rejected);
+        MetricsEndpoint.counter(registry, "wardstream_triage_alerts_ingested_total", "new alert messages stored by "
+                + "this process (re-deliveries not counted)", this::alertsIngested);
+        MetricsEndpoint.counter(registry, "wardstream_triage_events_sent_total", "triage-events records sent by this "
+                + "process", this::triageEventsSent);
+        return registry;
     }
 
     /** Records of {@code topic} this process kept in {@code ingest_reject} (alerts or enrolments). */

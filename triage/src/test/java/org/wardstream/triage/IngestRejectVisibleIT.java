@@ -58,12 +58,30 @@ class IngestRejectVisibleIT {
         return r.body();
     }
 
+    /**
+     * The value of one sample ({@code series}: the name with its labels, as scraped) in the Prometheus text format,
+     * which writes a counter as a float (3.0).
+     */
+    private static double sample(String scraped, String series) {
+        List<String> lines = scraped.lines().filter(l -> l.startsWith(series + " ")).toList();
+        assertThat(lines).as("one sample " + series + " in\n" + scraped).hasSize(1);
+        return Double.parseDouble(lines.get(0).substring(series.length() + 1).trim());
+    }
+
+    private static final String REJECTED_ALERTS = "wardstream_triage_ingest_rejected_total{topic=\"alerts\"}";
+
     @Test
     void aRejectedAlertIsLoggedWithoutItsValuesAndCounted() throws Exception {
         long before = TRIAGE.server().rejected(Topics.ALERTS);
-        assertThat(metrics()).contains("# TYPE wardstream_triage_ingest_rejected_total counter")
-                .contains("wardstream_triage_ingest_rejected_total{topic=\"alerts\"} " + before + "\n")
-                .contains("wardstream_triage_ingest_rejected_total{topic=\"enrolments\"} ");
+        String scraped = metrics();
+        assertThat(scraped).contains("# TYPE wardstream_triage_ingest_rejected_total counter")
+                .contains("# TYPE wardstream_triage_alerts_ingested_total counter")
+                .contains("# TYPE wardstream_triage_events_sent_total counter");
+        assertThat(sample(scraped, REJECTED_ALERTS)).isEqualTo(before);
+        assertThat(sample(scraped, "wardstream_triage_ingest_rejected_total{topic=\"enrolments\"}"))
+                .isEqualTo(TRIAGE.server().rejected(Topics.ENROLMENTS));
+        assertThat(sample(scraped, "wardstream_triage_events_sent_total")).isEqualTo(TRIAGE.server().triageEventsSent());
+        assertThat(sample(scraped, "wardstream_triage_alerts_ingested_total")).isNotNegative();
         try (LogCapture log = LogCapture.start("ingest-reject-visible")) {
             RecordMetadata sent = TRIAGE.sendRawAlert("p-rejected", unreadable());
             String place = Topics.ALERTS + "-" + sent.partition() + "@" + sent.offset();
@@ -80,6 +98,6 @@ class IngestRejectVisibleIT {
                     .noneMatch(m -> m.contains(NHS_NUMBER) || m.contains("Jane"));
         }
         assertThat(TRIAGE.server().rejected(Topics.ALERTS)).isEqualTo(before + 1);
-        assertThat(metrics()).contains("wardstream_triage_ingest_rejected_total{topic=\"alerts\"} " + (before + 1) + "\n");
+        assertThat(sample(metrics(), REJECTED_ALERTS)).isEqualTo(before + 1);
     }
 }

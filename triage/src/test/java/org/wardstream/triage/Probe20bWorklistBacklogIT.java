@@ -1,13 +1,10 @@
 package org.wardstream.triage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
@@ -35,26 +32,16 @@ import static org.awaitility.Awaitility.await;
 class Probe20bWorklistBacklogIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("probe20b-backlog");
     static final String PROGRAMME = "backlog-p";
     static final String LEAD = "backlog-lead";
     static final int ACKNOWLEDGED = 200;
-    static ChromeDriver browser;
 
     @BeforeAll
     static void setUp() throws Exception {
         TRIAGE.server().users().add(LEAD, TriageUser.Role.CLINICIAN, Set.of(PROGRAMME),
                 TriageTestServer.PASSWORD.toCharArray(), false);
-        browser = Chromium.start("probe20b-backlog");
-    }
-
-    @AfterEach
-    void keepScreen() throws Exception {
-        Chromium.keepScreen(browser, "probe20b-backlog");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
     }
 
     @Test
@@ -83,15 +70,15 @@ class Probe20bWorklistBacklogIT {
                 Severity.ROUTINE, now.minus(5, ChronoUnit.MINUTES), 0), PROGRAMME);
         TriageTestServer.awaitTask(lead, fresh, 1);
 
-        Chromium.signIn(browser, TRIAGE.baseUrl(), LEAD, "bl-off-0");
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+        BROWSER.signIn(TRIAGE.baseUrl(), LEAD, "bl-off-0");
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
         wait.until(d -> d.findElement(By.id("summary")).getText().contains("201"));
-        String summary = browser.findElement(By.id("summary")).getText();
-        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + fresh + "']")))
+        String summary = BROWSER.driver().findElement(By.id("summary")).getText();
+        assertThat(BROWSER.driver().findElements(By.cssSelector("#worklist > li[data-id='" + fresh + "']")))
                 .as("the card of the new, unacknowledged AF alert (summary: \"%s\"; cards shown: %d)", summary,
-                        browser.findElements(By.cssSelector("#worklist > li[data-alert]")).size())
+                        BROWSER.driver().findElements(By.cssSelector("#worklist > li[data-alert]")).size())
                 .hasSize(1);
-        assertThat(browser.findElement(By.cssSelector("#worklist > li[data-alert]")).getDomAttribute("data-id"))
+        assertThat(BROWSER.driver().findElement(By.cssSelector("#worklist > li[data-alert]")).getDomAttribute("data-id"))
                 .as("the first card: within one priority, the alert nobody has acknowledged comes first").isEqualTo(fresh);
     }
 }

@@ -1,14 +1,11 @@
 package org.wardstream.triage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
@@ -32,23 +29,13 @@ import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
 class Probe20bWorklistDayIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static ChromeDriver browser;
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("probe20b-day");
     static Http api;
 
     @BeforeAll
-    static void start() throws Exception {
-        browser = Chromium.start("probe20b-day");
+    static void signInToTheApi() throws Exception {
         api = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
-    }
-
-    @AfterEach
-    void keepScreen() throws Exception {
-        Chromium.keepScreen(browser, "probe20b-day");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
     }
 
     static void open(String id, String patient, EpisodeType type, Instant raised) throws Exception {
@@ -73,11 +60,11 @@ class Probe20bWorklistDayIT {
     void aNoteCanBeLeftOnAnAcknowledgedAlertWithoutResolvingIt() throws Exception {
         String id = "day-handover";
         open(id, "pd-1", EpisodeType.TACHYCARDIA, Instant.now().minus(20, ChronoUnit.MINUTES));
-        Chromium.signIn(browser, TRIAGE.baseUrl(), CLINICIAN_A, id);
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
-        Chromium.card(browser, id).findElement(By.cssSelector("[data-ack-button]")).click();
-        wait.until(d -> "accepted".equals(Chromium.card(browser, id).getDomAttribute("data-status")));
-        WebElement card = Chromium.card(browser, id);
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, id);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
+        BROWSER.card(id).findElement(By.cssSelector("[data-ack-button]")).click();
+        wait.until(d -> "accepted".equals(BROWSER.card(id).getDomAttribute("data-status")));
+        WebElement card = BROWSER.card(id);
         String handover = "Phoned 09:10, no answer; try again after 11:00";
         card.findElement(By.cssSelector("[data-note]")).sendKeys(handover);
         List<WebElement> saveNote = card.findElements(By.tagName("button")).stream()
@@ -119,12 +106,12 @@ class Probe20bWorklistDayIT {
         act(old, "{\"action\":\"resolve\",\"outcome\":\"false-alarm\"}");
         String id = "day-this-year";
         open(id, patient, EpisodeType.ATRIAL_FIBRILLATION, now.minus(10, ChronoUnit.MINUTES));
-        Chromium.signIn(browser, TRIAGE.baseUrl(), CLINICIAN_A, id);
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
-        Chromium.card(browser, id).findElement(By.cssSelector("[data-earlier] > summary")).click();
-        wait.until(d -> !Chromium.card(browser, id).findElement(By.cssSelector("[data-earlier-list]")).getText()
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, id);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
+        BROWSER.card(id).findElement(By.cssSelector("[data-earlier] > summary")).click();
+        wait.until(d -> !BROWSER.card(id).findElement(By.cssSelector("[data-earlier-list]")).getText()
                 .startsWith("Loading"));
-        List<WebElement> rows = Chromium.card(browser, id).findElements(By.cssSelector("[data-earlier-list] > li"));
+        List<WebElement> rows = BROWSER.card(id).findElements(By.cssSelector("[data-earlier-list] > li"));
         assertThat(rows).as("the patient's earlier alerts").hasSize(1);
         WebElement time = rows.get(0).findElement(By.tagName("time"));
         // control inside the test: the page holds the right instant; only what it shows is in question

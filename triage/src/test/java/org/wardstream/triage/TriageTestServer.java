@@ -115,6 +115,21 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
                         .getBytes(StandardCharsets.UTF_8))).get();
     }
 
+    /**
+     * Enrols {@code patient} in programme A and sends the OPENED message of its routine {@code type} alert, episode
+     * {@code episode}, started at {@code start} and raised {@code minutesAfterStart} minutes later; returns clinician
+     * A's API (Basic) once the service has stored the Task.
+     */
+    public Http openRoutineAlert(String patient, String episode, EpisodeType type, Instant start,
+                                 int minutesAfterStart) throws Exception {
+        enrol(patient, PROGRAMME_A);
+        sendAlert(change(AlertChange.Kind.OPENED, episode, patient, type, Severity.ROUTINE, start, minutesAfterStart),
+                PROGRAMME_A);
+        Http api = Http.basic(baseUrl(), CLINICIAN_A, PASSWORD);
+        awaitTask(api, episode, 1);
+        return api;
+    }
+
     /** Sends raw bytes to {@code alerts} (e.g. a record that is not an alert); where it went. */
     public org.apache.kafka.clients.producer.RecordMetadata sendRawAlert(String key, byte[] value) throws Exception {
         return producer.send(new ProducerRecord<>(Topics.ALERTS, key.getBytes(StandardCharsets.UTF_8), value)).get();

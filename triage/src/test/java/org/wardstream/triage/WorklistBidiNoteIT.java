@@ -1,20 +1,12 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
-import org.wardstream.rules.Severity;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -38,52 +30,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistBidiNoteIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static final Duration WAIT = Chromium.WAIT;
-    static ChromeDriver browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Chromium.start("bidi-note");
-    }
-
-    @AfterEach
-    void keepLastScreen() throws Exception {
-        Chromium.keepScreen(browser, "bidi-note");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("bidi-note");
 
     static WebElement card(String id) {
-        return Chromium.card(browser, id);
+        return BROWSER.card(id);
     }
 
     @Test
     void aNoteCannotChangeHowTheAuthorAndVersionAfterItAreDrawn() throws Exception {
         String patient = "bidi-p";
         String episode = "bidi-ep";
-        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
-        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, EpisodeType.PAUSE,
-                Severity.ROUTINE, Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS), 0),
-                TriageTestServer.PROGRAMME_A);
-        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
-        TriageTestServer.awaitTask(api, episode, 1);
+        Http api = TRIAGE.openRoutineAlert(patient, episode, EpisodeType.PAUSE,
+                Instant.now().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS), 0);
         // a note pasted with a stray right-to-left override (no closing U+202C)
         HttpResponse<String> r = api.postJson("/api/tasks/" + episode + "/actions",
                 "{\"action\":\"note\",\"note\":\"Phoned patient, dizzy spell this morning \\u202e\"}", Map.of());
         assertThat(r.statusCode()).as("the note is kept as written: %s", r.body()).isEqualTo(200);
         TriageTestServer.awaitTask(api, episode, 2);
 
-        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
-        wait.until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().contains("version 2"));
+        BROWSER.signIn(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        BROWSER.openTimeline(episode, "version 2");
 
         // where chromium draws the first and last letters of the author's name and of "version" in that row
         @SuppressWarnings("unchecked")
-        List<Object> x = (List<Object>) browser.executeScript("""
+        List<Object> x = (List<Object>) BROWSER.driver().executeScript("""
                 const list = arguments[0];
                 const row = [...list.querySelectorAll('li')].find(li => li.textContent.includes('(version 2)'));
                 const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);

@@ -7,7 +7,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -20,8 +19,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.alerting.AlertContext;
@@ -41,7 +38,6 @@ import org.wardstream.schema.TriageEvent;
 import org.wardstream.schema.TriageOutcome;
 import org.wardstream.schema.wire.AvroCodec;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,6 +78,8 @@ class WorklistBrowserIT {
 
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("worklist");
 
     static final Duration WAIT = Duration.ofSeconds(60);
     static final String PATIENT_URGENT = "p-3c91e0";
@@ -102,11 +100,10 @@ class WorklistBrowserIT {
     static final String PATIENT_SNAPSHOT = "p-5a9b07";
     static final long NOW = Instant.now().toEpochMilli() / 1000 * 1000;
 
-    static ChromeDriver browser;
     static KafkaProducer<byte[], byte[]> producer;
 
     @BeforeAll
-    static void startBrowserAndFeed() throws Exception {
+    static void feed() throws Exception {
         Properties p = TRIAGE.kafka().clientProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -138,29 +135,11 @@ class WorklistBrowserIT {
             TRIAGE.server().store().act(clinician, id, org.wardstream.triage.workflow.Workflow.Action.RESOLVE,
                     org.wardstream.triage.workflow.Outcome.FALSE_ALARM, "ECG: sinus rhythm", null, "test");
         }
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(onPath("chromium").toString());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1500", "--lang=en-GB", "--user-data-dir="
-                        + Files.createDirectories(Path.of("target", "chromium-profile")).toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(onPath("chromedriver").toFile())
-                .withLogFile(Path.of("target", "chromedriver.log").toFile())
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_WORKLIST));
-    }
-
-    /** What the browser showed last, for a reader of a failure (target/worklist-last.png). */
-    @AfterEach
-    void keepLastScreen() throws Exception {
-        Files.write(Path.of("target", "worklist-last.png"), browser.getScreenshotAs(OutputType.BYTES));
+        browser().executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", HOLD_WORKLIST));
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) browser.quit();
         if (producer != null) producer.close();
     }
 
@@ -170,19 +149,19 @@ class WorklistBrowserIT {
         String urgentTask = taskId(PATIENT_URGENT, EpisodeType.TACHYCARDIA, NOW - 25 * 60_000L);
 
         // not signed in: the page sends the browser to the sign-in form
-        browser.get(TRIAGE.baseUrl() + "/");
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser().get(TRIAGE.baseUrl() + "/");
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(ExpectedConditions.urlContains("/login"));
-        browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
-        browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+        browser().findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+        browser().findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
 
         // the three alerts of the clinician's programme (never the other programme's), urgent first
         wait.until(d -> d.findElements(By.cssSelector("#worklist > li[data-alert]")).size() == 3);
-        List<WebElement> cards = browser.findElements(By.cssSelector("#worklist > li[data-alert]"));
+        List<WebElement> cards = browser().findElements(By.cssSelector("#worklist > li[data-alert]"));
         assertThat(cards.get(0).getAttribute("data-id")).isEqualTo(urgentTask);
         assertThat(cards.get(0).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
         assertThat(cards.get(0).findElement(By.cssSelector("h2")).getText()).contains("Sustained fast heart rate at rest");
-        assertThat(browser.getPageSource()).doesNotContain(PATIENT_OTHER_PROGRAMME);
+        assertThat(browser().getPageSource()).doesNotContain(PATIENT_OTHER_PROGRAMME);
         // with a screen reader, the Resolve controls of a card say which alert and patient they resolve, as Acknowledge
         // does (probe 17b D9: "Resolve" and "Resolve with an outcome", the same on every card)
         WebElement first = cards.get(0);
@@ -207,9 +186,9 @@ class WorklistBrowserIT {
                 .startsWith("2 earlier AF alerts of this patient in the last 30 days were resolved as false alarm.")
                 .contains("atrial-fibrillation.onsetProbability");
         assertThat(card(urgentTask).findElement(By.cssSelector("[data-af-advice]")).isDisplayed()).isFalse();
-        browser.executeScript("arguments[0].scrollIntoView()", card(afTask));
+        browser().executeScript("arguments[0].scrollIntoView()", card(afTask));
         Files.write(Path.of("target", "triage-af-card.png"), card(afTask).getScreenshotAs(OutputType.BYTES));
-        browser.executeScript("window.scrollTo(0, 0)");
+        browser().executeScript("window.scrollTo(0, 0)");
         // the evidence arrives from the Observation: the urgent card lists the heart rates in plain words
         wait.until(d -> card(urgentTask).findElement(By.cssSelector("[data-evidence-list]")).getAttribute("textContent")
                 .contains("Mean heart rate"));
@@ -218,10 +197,10 @@ class WorklistBrowserIT {
         alert(change(PATIENT_LATER, EpisodeType.PAUSE, Severity.ROUTINE, NOW - 2 * 60_000L, 0));
         wait.until(d -> d.findElements(By.cssSelector("#worklist > li[data-alert]")).size() == 4);
         wait.until(d -> d.findElement(By.id("announcer")).getText().contains("1 new alert"));
-        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
+        assertThat(browser().findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
                 .isEqualTo(urgentTask);
 
-        Files.write(Path.of("target", "triage-worklist.png"), browser.getScreenshotAs(OutputType.BYTES));
+        Files.write(Path.of("target", "triage-worklist.png"), browser().getScreenshotAs(OutputType.BYTES));
 
         // acknowledge from the keyboard
         WebElement ack = card(urgentTask).findElement(By.cssSelector("[data-ack-button]"));
@@ -293,7 +272,7 @@ class WorklistBrowserIT {
         AlertChange opened = change(PATIENT_ESCALATED, EpisodeType.ATRIAL_FIBRILLATION, Severity.ROUTINE, afStart, 0);
         alert(opened);
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + afTask + "']")).isEmpty());
         card(afTask).findElement(By.cssSelector("[data-ack-button]")).click();
         wait.until(d -> card(afTask).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
@@ -316,11 +295,11 @@ class WorklistBrowserIT {
                         + " had acknowledged the alert before it was escalated)");
         assertThat(flagged.findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
         assertThat(flagged.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
-        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
+        assertThat(browser().findElements(By.cssSelector("#worklist > li[data-alert]")).get(0).getAttribute("data-id"))
                 .as("a flagged escalation comes first among the urgent alerts").isEqualTo(afTask);
         // and the screen reader hears of it, as of a new alert (probe 16b D9: nothing was said)
         wait.until(d -> d.findElement(By.id("announcer")).getText().startsWith("Escalated: urgent "));
-        assertThat(browser.findElement(By.id("announcer")).getText()).contains("for patient " + PATIENT_ESCALATED,
+        assertThat(browser().findElement(By.id("announcer")).getText()).contains("for patient " + PATIENT_ESCALATED,
                 "back on the worklist after its acknowledgement");
     }
 
@@ -352,13 +331,13 @@ class WorklistBrowserIT {
         long start = NOW - 20 * 60_000L;
         AlertChange opened = change(PATIENT_STALE, EpisodeType.TACHYCARDIA, Severity.ROUTINE, start, 0);
         String id = onThePage(opened);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         card(id).findElement(By.cssSelector("[data-ack-button]")).click();
         wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
 
         // the page's refreshes are held back (none under way); meanwhile the pipeline escalates the alert
-        browser.executeScript("window.__holdWorklist(true)");
-        wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        browser().executeScript("window.__holdWorklist(true)");
+        wait.until(d -> ((Number) browser().executeScript("return window.__worklistInFlight")).intValue() == 0);
         alert(new AlertChange(AlertChange.Kind.ESCALATED, true, id, PATIENT_STALE, EpisodeType.TACHYCARDIA,
                 Severity.URGENT, start, null, start + 15 * 60_000L, "Fast heart rate rising (fast ventricular rate)",
                 Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
@@ -391,14 +370,14 @@ class WorklistBrowserIT {
         assertThat(now.findElement(By.cssSelector("[data-ack-button]")).getText()).isEqualTo("Acknowledge the escalation");
         assertThat(now.findElement(By.cssSelector("input[type=radio][value=no-action-needed]")).isSelected())
                 .as("the outcome is chosen again for the escalation").isFalse();
-        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("409", "POST");
+        assertThat(browser().findElement(By.tagName("body")).getText()).doesNotContain("409", "POST");
         Files.write(Path.of("target", "triage-stale-action.png"), now.getScreenshotAs(OutputType.BYTES));
 
         // the held refresh arrives: the card stays as read (the escalation); the clinician acknowledges it
-        long loads = ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
-        browser.executeScript("window.__holdWorklist(false)");
-        wait.until(d -> ((Number) browser.executeScript("return window.__worklistLoads")).longValue() > loads
-                && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        long loads = ((Number) browser().executeScript("return window.__worklistLoads")).longValue();
+        browser().executeScript("window.__holdWorklist(false)");
+        wait.until(d -> ((Number) browser().executeScript("return window.__worklistLoads")).longValue() > loads
+                && ((Number) browser().executeScript("return window.__worklistInFlight")).intValue() == 0);
         assertThat(card(id).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo("Urgent");
         card(id).findElement(By.cssSelector("[data-ack-button]")).click();
         wait.until(d -> card(id).findElement(By.cssSelector("[data-state]")).getText().startsWith("Acknowledged"));
@@ -419,22 +398,22 @@ class WorklistBrowserIT {
                 TriageTestServer.PASSWORD.toCharArray(), false);
         AlertChange opened = change(PATIENT_COLLEAGUE, EpisodeType.BRADYCARDIA, Severity.URGENT, NOW - 15 * 60_000L, 0);
         String id = onThePage(opened);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        browser.executeScript("window.__holdWorklist(true)");
-        wait.until(d -> ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
+        browser().executeScript("window.__holdWorklist(true)");
+        wait.until(d -> ((Number) browser().executeScript("return window.__worklistInFlight")).intValue() == 0);
         Http colleague = Http.basic(TRIAGE.baseUrl(), COLLEAGUE, TriageTestServer.PASSWORD);
         assertThat(colleague.postJson("/api/tasks/" + id + "/actions",
                 "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of()).statusCode()).isEqualTo(200);
 
         card(id).findElement(By.cssSelector("[data-ack-button]")).click();
         wait.until(d -> d.findElement(By.id("notice")).isDisplayed());
-        assertThat(browser.findElement(By.id("notice")).getText())
+        assertThat(browser().findElement(By.id("notice")).getText())
                 .endsWith(" for patient " + PATIENT_COLLEAGUE + " changed while you were looking at it"
                         + " (resolved by " + COLLEAGUE + " (contacted patient)): your acknowledgement was not applied,"
                         + " and the alert has left the worklist.");
-        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']"))).isEmpty();
-        assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("/api/tasks", "409", "{\"error\"");
-        browser.executeScript("window.__holdWorklist(false)");
+        assertThat(browser().findElements(By.cssSelector("#worklist > li[data-id='" + id + "']"))).isEmpty();
+        assertThat(browser().findElement(By.tagName("body")).getText()).doesNotContain("/api/tasks", "409", "{\"error\"");
+        browser().executeScript("window.__holdWorklist(false)");
     }
 
     /**
@@ -457,7 +436,7 @@ class WorklistBrowserIT {
                 Severity.URGENT, start, null, start + 185 * 60_000L, "Fast heart rate rising",
                 Map.of("minRateBpm", 150.0, "meanRateBpm", 162.0, "maxRateBpm", 171.0), opened.detectorVersion(), 1, 0));
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "'][data-escalated-after-ack='true']"))
                 .isEmpty());
         WebElement c = card(id);
@@ -479,17 +458,17 @@ class WorklistBrowserIT {
         String note = "Spoke to daughter, patient well, strap replaced";
         alert(opened);
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
         card(id).findElement(By.cssSelector("input[type=radio][value=contacted-patient]")).click();
         card(id).findElement(By.cssSelector("textarea[data-note]")).sendKeys(note);
-        browser.manage().deleteAllCookies(); // the session has ended
+        browser().manage().deleteAllCookies(); // the session has ended
         card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
         wait.until(d -> d.getCurrentUrl().contains("/login"));
 
         signedIn();
         wait.until(d -> d.findElement(By.id("notice")).isDisplayed());
-        assertThat(browser.findElement(By.id("notice")).getText())
+        assertThat(browser().findElement(By.id("notice")).getText())
                 .startsWith("Your session had ended, so your resolve (contacted patient) of ")
                 .endsWith(" for patient " + PATIENT_SESSION + " was NOT saved. Your outcome and note are back on the"
                         + " alert: press the button again.");
@@ -536,7 +515,7 @@ class WorklistBrowserIT {
                 .containsExactly(String.valueOf(falseAlarms));
 
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + open.episodeId() + "']")).isEmpty());
         wait.until(d -> card(open.episodeId()).findElement(By.cssSelector("[data-af-advice]")).isDisplayed());
         assertThat(card(open.episodeId()).findElement(By.cssSelector("[data-af-advice]")).getText())
@@ -556,14 +535,14 @@ class WorklistBrowserIT {
         enrol(PATIENT_NOTE, TriageTestServer.PROGRAMME_A);
         AlertChange opened = change(PATIENT_NOTE, EpisodeType.PAUSE, Severity.ROUTINE, NOW - 30 * 60_000L, 0);
         String id = onThePage(opened);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         String longNote = "Call transcript: " + "patient reports feeling dizzy on standing;".repeat(100);
         assertThat(longNote.length()).isEqualTo(4217);
         WebElement note = card(id).findElement(By.cssSelector("textarea[data-note]"));
         note.sendKeys("Phoned");
         assertThat(card(id).findElement(By.cssSelector("[data-note-hint]")).getText())
                 .isEqualTo("Up to 4000 characters. 6 used.");
-        browser.executeScript("arguments[0].value = arguments[1];"
+        browser().executeScript("arguments[0].value = arguments[1];"
                 + " arguments[0].dispatchEvent(new Event('input', {bubbles: true}))", note, longNote); // a paste
         assertThat(card(id).findElement(By.cssSelector("[data-note-hint]")).getText())
                 .isEqualTo("Up to 4000 characters. 4217 used: 217 too many.");
@@ -574,22 +553,22 @@ class WorklistBrowserIT {
         assertThat(card(id).findElement(By.cssSelector("[data-note-error]")).getText()).endsWith("The note has"
                 + " 4217 characters; at most 4000 can be saved. Shorten it by 217 characters, then press Resolve."
                 + " Nothing was sent.");
-        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo(note.getDomAttribute("id"));
+        assertThat(browser().switchTo().activeElement().getDomAttribute("id")).isEqualTo(note.getDomAttribute("id"));
         assertThat(note.getDomProperty("value")).isEqualTo(longNote);
         Http api = asClinicianA();
         JsonNode task = TriageTestServer.awaitTask(api, id, 1);
         assertThat(task.at("/meta/versionId").asInt()).as("nothing sent").isEqualTo(1);
 
         // the service's own refusal (the page's limit lifted, as an older page would send it): said by the field
-        browser.executeScript("arguments[0].dataset.maxChars = '100000'", note);
+        browser().executeScript("arguments[0].dataset.maxChars = '100000'", note);
         card(id).findElement(By.cssSelector("[data-resolve-form] button[type=submit]")).click();
         wait.until(d -> card(id).findElement(By.cssSelector("[data-note-error]")).getText().contains("not applied"));
         assertThat(card(id).findElement(By.cssSelector("[data-note-error]")).getText()).endsWith("Your resolve"
                 + " (contacted patient) was not applied: a note has at most 4000 characters. Your note is kept: change"
                 + " it, then press Resolve again.");
-        long loads = ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
-        wait.until(d -> ((Number) browser.executeScript("return window.__worklistLoads")).longValue() > loads
-                && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
+        long loads = ((Number) browser().executeScript("return window.__worklistLoads")).longValue();
+        wait.until(d -> ((Number) browser().executeScript("return window.__worklistLoads")).longValue() > loads
+                && ((Number) browser().executeScript("return window.__worklistInFlight")).intValue() == 0);
         assertThat(card(id).findElement(By.cssSelector("[data-note-error]")).getText())
                 .as("after a refresh of the worklist").contains("a note has at most 4000 characters");
         assertThat(note.getDomProperty("value")).isEqualTo(longNote);
@@ -616,7 +595,7 @@ class WorklistBrowserIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
 
         // the timeline: 60 rows, version 1 first, the first call at its own version
@@ -632,15 +611,15 @@ class WorklistBrowserIT {
         // not page its history, says which versions are not shown and never calls the earliest shown the opening
         // (each history read also answered 300 ms later, so the list read again replaces the old one only after the
         // clicks below: the wait must tell them apart)
-        browser.executeScript("const f = window.fetch; window.fetch = function (url, init) {"
+        browser().executeScript("const f = window.fetch; window.fetch = function (url, init) {"
                 + " const u = String(url); const go = () => f.call(window, u.replace('/_history?_count=500', '/_history?_count=25'), init);"
                 + " return u.includes('/_history') ? new Promise(r => setTimeout(r, 300)).then(go) : go(); }");
         // the rows read before are marked, so the wait below sees the list read again, not the old one: the <details>
         // toggle that starts the read comes after the click returns (waiting on "Loading" alone raced with it)
-        browser.executeScript("arguments[0].setAttribute('data-read-before', '')", rows.get(0));
+        browser().executeScript("arguments[0].setAttribute('data-read-before', '')", rows.get(0));
         card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click(); // closed
         card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click(); // open again: read again
-        List<WebElement> paged = new WebDriverWait(browser, WAIT).ignoring(StaleElementReferenceException.class)
+        List<WebElement> paged = new WebDriverWait(browser(), WAIT).ignoring(StaleElementReferenceException.class)
                 .until(d -> {
                     List<WebElement> now2 = card(episode).findElements(By.cssSelector("[data-timeline-list] > li"));
                     return !now2.isEmpty() && now2.get(0).getDomAttribute("data-read-before") == null
@@ -656,7 +635,7 @@ class WorklistBrowserIT {
                     + " written up to this version, each at its own time (version 36)").contains("Call attempt 1: no answer");
             assertThat(paged).noneMatch(r -> r.getText().contains("Alert opened"));
         }
-        browser.navigate().refresh(); // the fetch rewrite above goes with the page
+        browser().navigate().refresh(); // the fetch rewrite above goes with the page
     }
 
     /**
@@ -684,7 +663,7 @@ class WorklistBrowserIT {
                 Severity.ROUTINE, now.minus(Duration.ofMinutes(10)), 0), TriageTestServer.PROGRAMME_A);
         TriageTestServer.awaitTask(api, episode, 1);
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
 
         // the 20 most recent of the patient's 31 alerts (this one the newest): 19 others of 30, said so
@@ -719,7 +698,7 @@ class WorklistBrowserIT {
                 Severity.ROUTINE, start, 120), TriageTestServer.PROGRAMME_A);
         TriageTestServer.awaitTask(api, episode, 1);
         signedIn();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']")).isEmpty());
         String note = "Phoned patient: watch was on the charger, now back on";
         WebElement textarea = card(episode).findElement(By.cssSelector("textarea[data-note]"));
@@ -729,24 +708,24 @@ class WorklistBrowserIT {
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, episode, PATIENT_DRAFT, EpisodeType.DEVICE_OFFLINE,
                 Severity.ROUTINE, start, 170), TriageTestServer.PROGRAMME_A);
         wait.until(d -> d.findElement(By.id("notice")).getText().contains("patient " + PATIENT_DRAFT));
-        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']"))).isEmpty();
-        assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Device offline (no data received) for patient "
+        assertThat(browser().findElements(By.cssSelector("#worklist > li[data-id='" + episode + "']"))).isEmpty();
+        assertThat(browser().findElement(By.id("notice")).getText()).isEqualTo("Device offline (no data received) for patient "
                 + PATIENT_DRAFT + " left the worklist while you were working on it (episode ended; device reconnected:"
                 + " resolved without action): your note"
                 + " was NOT saved. Your note is kept under “Notes not saved”: add it to the alert or discard it.");
         String kept = "#unsaved-list > li[data-id='" + episode + "'] textarea";
-        assertThat(browser.findElement(By.cssSelector(kept)).getDomProperty("value")).isEqualTo(note);
-        assertThat(browser.switchTo().activeElement().getDomAttribute("id"))
+        assertThat(browser().findElement(By.cssSelector(kept)).getDomProperty("value")).isEqualTo(note);
+        assertThat(browser().switchTo().activeElement().getDomAttribute("id"))
                 .as("the keyboard focus is on the kept note").isEqualTo("unsaved-" + episode);
 
         // kept across a reload of the page (the tab's sessionStorage), then added to the closed alert
         signedIn();
         wait.until(d -> !d.findElements(By.cssSelector(kept)).isEmpty());
-        assertThat(browser.findElement(By.cssSelector(kept)).getDomProperty("value")).isEqualTo(note);
-        browser.findElement(By.cssSelector("#unsaved-list > li[data-id='" + episode + "'] .button:not(.button--secondary)"))
+        assertThat(browser().findElement(By.cssSelector(kept)).getDomProperty("value")).isEqualTo(note);
+        browser().findElement(By.cssSelector("#unsaved-list > li[data-id='" + episode + "'] .button:not(.button--secondary)"))
                 .click();
         wait.until(d -> d.findElement(By.id("notice")).getText().startsWith("Your note was added"));
-        assertThat(browser.findElement(By.id("unsaved")).isDisplayed()).isFalse();
+        assertThat(browser().findElement(By.id("unsaved")).isDisplayed()).isFalse();
         JsonNode closed = TriageTestServer.awaitTask(api, episode, "the note on the closed alert",
                 t -> t.toString().contains(note));
         assertThat(closed.path("status").asText()).isEqualTo("cancelled");
@@ -763,20 +742,20 @@ class WorklistBrowserIT {
         assertThat(colleague.postJson("/api/tasks/" + other.episodeId() + "/actions",
                 "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of()).statusCode()).isEqualTo(200);
         wait.until(d -> d.findElement(By.id("notice")).getText().contains("resolved by " + COLLEAGUE_2));
-        assertThat(browser.findElement(By.id("notice")).getText()).endsWith(" for patient " + PATIENT_DRAFT
+        assertThat(browser().findElement(By.id("notice")).getText()).endsWith(" for patient " + PATIENT_DRAFT
                 + " left the worklist while you were working on it (resolved by " + COLLEAGUE_2 + " (contacted patient)):"
                 + " your note and the outcome you chose (escalated to a clinician) were NOT saved. Your note is kept"
                 + " under “Notes not saved”: add it to the alert or discard it.");
-        assertThat(browser.findElement(By.cssSelector("#unsaved-list > li[data-id='" + other.episodeId() + "'] textarea"))
+        assertThat(browser().findElement(By.cssSelector("#unsaved-list > li[data-id='" + other.episodeId() + "'] textarea"))
                 .getDomProperty("value")).isEqualTo("Asked the GP to");
-        browser.findElement(By.cssSelector("#unsaved-list > li[data-id='" + other.episodeId() + "'] .button--secondary"))
+        browser().findElement(By.cssSelector("#unsaved-list > li[data-id='" + other.episodeId() + "'] .button--secondary"))
                 .click();
         wait.until(d -> !d.findElement(By.id("unsaved")).isDisplayed());
     }
 
     /** The texts of the elements that describe {@code e} (aria-describedby), as a screen reader reads them after its name. */
     static String describedBy(WebElement e) {
-        return (String) browser.executeScript("return (arguments[0].getAttribute('aria-describedby') || '').split(/\\s+/)"
+        return (String) browser().executeScript("return (arguments[0].getAttribute('aria-describedby') || '').split(/\\s+/)"
                 + ".filter(Boolean).map(id => (document.getElementById(id) || {}).textContent || '').join(' ')", e);
     }
 
@@ -789,7 +768,7 @@ class WorklistBrowserIT {
     static String onThePage(AlertChange opened) throws Exception {
         alert(opened);
         signedIn();
-        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(
+        new WebDriverWait(browser(), WAIT).until(d -> !d.findElements(
                 By.cssSelector("#worklist > li[data-id='" + opened.episodeId() + "']")).isEmpty());
         return opened.episodeId();
     }
@@ -808,24 +787,24 @@ class WorklistBrowserIT {
         try (TriageServer shortIdle = TriageServer.start(TriageConfig.of(TRIAGE.kafka().bootstrapServers(),
                 TRIAGE.postgres().jdbcUrl(), TRIAGE.postgres().user(), null).withPort(0).withBcryptCost(4)
                 .withGroupId("worklist-idle-test").withSessionTimeout(idle))) {
-            browser.get(shortIdle.baseUrl() + "/");
-            WebDriverWait wait = new WebDriverWait(browser, WAIT);
+            browser().get(shortIdle.baseUrl() + "/");
+            WebDriverWait wait = new WebDriverWait(browser(), WAIT);
             wait.until(d -> d.getCurrentUrl().contains("/login"));
-            browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
-            browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+            browser().findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+            browser().findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
             wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-alert]")).isEmpty());
             Instant signedIn = Instant.now();
 
             // nothing but filter changes, each waiting for the refresh it asked for, for more than two idle timeouts
             org.openqa.selenium.support.ui.Select type = new org.openqa.selenium.support.ui.Select(
-                    browser.findElement(By.id("filter-type")));
+                    browser().findElement(By.id("filter-type")));
             int changes = 0;
             while (Duration.between(signedIn, Instant.now()).compareTo(idle.multipliedBy(5).dividedBy(2)) < 0) {
                 long loads = worklistLoads();
                 type.selectByValue(changes++ % 2 == 0 ? "tachycardia" : "");
                 wait.until(d -> d.getCurrentUrl().contains("/login") || worklistLoads() > loads
-                        && ((Number) browser.executeScript("return window.__worklistInFlight")).intValue() == 0);
-                assertThat(browser.getCurrentUrl()).as("signed out after %d filter changes, %s after signing in",
+                        && ((Number) browser().executeScript("return window.__worklistInFlight")).intValue() == 0);
+                assertThat(browser().getCurrentUrl()).as("signed out after %d filter changes, %s after signing in",
                         changes, Duration.between(signedIn, Instant.now())).doesNotContain("/login");
             }
             // the session outlived its idle timeout on filter changes alone; left alone now, the page's own
@@ -836,7 +815,7 @@ class WorklistBrowserIT {
     }
 
     static long worklistLoads() {
-        return ((Number) browser.executeScript("return window.__worklistLoads")).longValue();
+        return ((Number) browser().executeScript("return window.__worklistLoads")).longValue();
     }
 
     /** The browser on the worklist, signed in as clinician A (signs in when the session has gone). */
@@ -852,7 +831,7 @@ class WorklistBrowserIT {
         Http api = asClinicianA();
         TRIAGE.enrol(PATIENT_SNAPSHOT, TriageTestServer.PROGRAMME_A);
         signedIn();
-        browser.executeScript("const f = window.fetch; window.fetch = function (url, init) {"
+        browser().executeScript("const f = window.fetch; window.fetch = function (url, init) {"
                 + " return f.call(window, url, init).then(r => !String(url).includes('/fhir/Task?') ? r"
                 + " : r.clone().json().then(b => { (b.entry || []).forEach(e => { if (e.resource && e.resource.id"
                 + " === 'snapshot-closed-ep') e.resource.status = 'cancelled'; });"
@@ -865,25 +844,30 @@ class WorklistBrowserIT {
         TriageTestServer.awaitTask(api, "snapshot-closed-ep", 1);
         TriageTestServer.awaitTask(api, "snapshot-open-ep", 1);
         // a refresh after both arrived: the open one's card comes, the one the answer holds closed gets none
-        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(
+        new WebDriverWait(browser(), WAIT).until(d -> !d.findElements(
                 By.cssSelector("#worklist > li[data-id='snapshot-open-ep']")).isEmpty());
-        assertThat(browser.findElements(By.cssSelector("#worklist > li[data-id='snapshot-closed-ep']"))).isEmpty();
-        browser.navigate().refresh(); // the fetch rewrite goes with the page
+        assertThat(browser().findElements(By.cssSelector("#worklist > li[data-id='snapshot-closed-ep']"))).isEmpty();
+        browser().navigate().refresh(); // the fetch rewrite goes with the page
     }
 
     static void signedIn() {
-        browser.get(TRIAGE.baseUrl() + "/");
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        browser().get(TRIAGE.baseUrl() + "/");
+        WebDriverWait wait = new WebDriverWait(browser(), WAIT);
         wait.until(d -> d.getCurrentUrl().contains("/login") || !d.findElements(By.cssSelector("#worklist > li")).isEmpty());
-        if (browser.getCurrentUrl().contains("/login")) {
-            browser.findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
-            browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
+        if (browser().getCurrentUrl().contains("/login")) {
+            browser().findElement(By.id("username")).sendKeys(TriageTestServer.CLINICIAN_A);
+            browser().findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD, Keys.ENTER);
         }
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-alert]")).isEmpty());
     }
 
     static WebElement card(String taskId) {
-        return browser.findElement(By.cssSelector("#worklist > li[data-id='" + taskId + "']"));
+        return BROWSER.card(taskId);
+    }
+
+    /** The class's browser (target/worklist-last.png: what it showed last, for a reader of a failure). */
+    static ChromeDriver browser() {
+        return BROWSER.driver();
     }
 
     static String taskId(String patient, EpisodeType type, long startMs) {
@@ -931,12 +915,4 @@ class WorklistBrowserIT {
                 AvroCodec.enrolments().encode(e))).get();
     }
 
-    static Path onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path p = Path.of(dir, program);
-            if (Files.isExecutable(p)) return p;
-        }
-        throw new IllegalStateException(program + " is not on the PATH: install it with "
-                + "apt-get install -y chromium chromium-driver (README, prerequisites of ./mvnw verify)");
-    }
 }

@@ -1,12 +1,9 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.alerting.AlertContext;
 import org.wardstream.alerting.FhirAlerts;
@@ -31,12 +28,13 @@ import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
 class WorklistDescriptionTimesIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("description-times");
     static final Instant START = Instant.parse("2026-07-01T10:00:00Z");
-    static ChromeDriver browser;
     static String pipelineText;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void feedAndShowTimesInLondon() throws Exception {
         Http api = Http.basic(TRIAGE.baseUrl(), CLINICIAN_A, PASSWORD);
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "desc-utc", "pt-1", EpisodeType.PAUSE,
                 Severity.ROUTINE, START, 0), PROGRAMME_A);
@@ -51,43 +49,32 @@ class WorklistDescriptionTimesIT {
         assertThat(pipelineText).as("the pipeline's text (control)").contains("Started 1 Jul 2026 10:00 UTC.");
         assertThat(TriageTestServer.awaitTask(api, "desc-zone", 1).path("description").asText())
                 .as("the pipeline's text (control)").contains("Started 1 Jul 2026 15:30 Asia/Kolkata (10:00 UTC).");
-        browser = Chromium.start("description-times");
-        browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Europe/London"));
-    }
-
-    @AfterEach
-    void keepScreen() throws Exception {
-        Chromium.keepScreen(browser, "description-times");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
+        BROWSER.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Europe/London"));
     }
 
     private static String description(String id) {
-        return Chromium.card(browser, id).findElement(By.cssSelector("[data-description]")).getAttribute("textContent");
+        return BROWSER.card(id).findElement(By.cssSelector("[data-description]")).getAttribute("textContent");
     }
 
     @Test
     void theDescriptionsTimesAreInTheZoneThePageShowsAndFollowTheUtcToggle() {
-        Chromium.signIn(browser, TRIAGE.baseUrl(), CLINICIAN_A, "desc-utc");
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, "desc-utc");
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
         wait.until(d -> description("desc-utc").contains("Started Wed 1 Jul, 11:00 BST."));
         assertThat(description("desc-utc")).as("the card's description: the pipeline's words, its time as the page's")
                 .isEqualTo(pipelineText.replace("1 Jul 2026 10:00 UTC", "Wed 1 Jul, 11:00 BST"));
-        assertThat(Chromium.card(browser, "desc-utc").getText()).as("the card's Raised time, the same zone")
+        assertThat(BROWSER.card("desc-utc").getText()).as("the card's Raised time, the same zone")
                 .contains("11:00 BST");
         wait.until(d -> description("desc-zone").contains("Started Wed 1 Jul, 11:00 BST"
                 + " (the patient's local time: 1 Jul 2026 15:30 Asia/Kolkata)."));
         assertThat(description("desc-zone")).doesNotContain("10:00 UTC");
 
-        browser.findElement(By.id("show-utc")).click();
+        BROWSER.driver().findElement(By.id("show-utc")).click();
         wait.until(d -> description("desc-utc").contains("Started Wed 1 Jul, 10:00 UTC."));
         assertThat(description("desc-utc")).doesNotContain("BST");
         assertThat(description("desc-zone")).contains("Started Wed 1 Jul, 10:00 UTC (the patient's local time:"
                 + " 1 Jul 2026 15:30 Asia/Kolkata).");
-        browser.findElement(By.id("show-utc")).click();
+        BROWSER.driver().findElement(By.id("show-utc")).click();
         wait.until(d -> description("desc-utc").contains("Started Wed 1 Jul, 11:00 BST."));
     }
 }

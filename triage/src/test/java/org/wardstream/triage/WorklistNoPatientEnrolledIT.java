@@ -1,12 +1,8 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,33 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistNoPatientEnrolledIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static ChromeDriver browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Chromium.start("no-patient");
-    }
-
-    @AfterEach
-    void keepLastScreen() throws Exception {
-        Chromium.keepScreen(browser, "no-patient");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("no-patient");
 
     /** Signs {@code user} in and returns the worklist's summary once the first load has written it. */
     static String signedInSummary(String user) {
-        browser.manage().deleteAllCookies();
-        browser.get(TRIAGE.baseUrl() + "/login?next=/");
-        browser.findElement(By.id("username")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD);
-        browser.findElement(By.cssSelector("form button, form [type=submit]")).click();
-        new WebDriverWait(browser, Chromium.WAIT).until(d -> d.getCurrentUrl().endsWith("/")
+        BROWSER.driver().manage().deleteAllCookies();
+        BROWSER.driver().get(TRIAGE.baseUrl() + "/login?next=/");
+        BROWSER.driver().findElement(By.id("username")).sendKeys(user);
+        BROWSER.driver().findElement(By.id("password")).sendKeys(TriageTestServer.PASSWORD);
+        BROWSER.driver().findElement(By.cssSelector("form button, form [type=submit]")).click();
+        new WebDriverWait(BROWSER.driver(), Chromium.WAIT).until(d -> d.getCurrentUrl().endsWith("/")
                 && !d.findElement(By.id("summary")).getText().startsWith("Loading"));
-        return browser.findElement(By.id("summary")).getText();
+        return BROWSER.driver().findElement(By.id("summary")).getText();
     }
 
     @Test
@@ -61,16 +43,16 @@ class WorklistNoPatientEnrolledIT {
                 + TriageTestServer.PROGRAMME_B + " yet, so no alert can arrive: this is not a quiet day. Alerts appear"
                 + " here once a patient is enrolled; if you expected patients, ask the service's administrator to check"
                 + " your programmes.");
-        assertThat(browser.findElement(By.id("empty")).getText())
+        assertThat(BROWSER.driver().findElement(By.id("empty")).getText())
                 .isEqualTo("No patient is enrolled in your programme " + TriageTestServer.PROGRAMME_B + " yet.");
 
         // the enrolment system enrols the programme's first patient: the open page counts alerts again (its next
         // refresh), a quiet day now
         TRIAGE.enrol("first-b", TriageTestServer.PROGRAMME_B);
-        new WebDriverWait(browser, Chromium.WAIT).until(d -> d.findElement(By.id("summary")).getText()
+        new WebDriverWait(BROWSER.driver(), Chromium.WAIT).until(d -> d.findElement(By.id("summary")).getText()
                 .startsWith("0 open alerts"));
-        assertThat(browser.findElement(By.id("summary")).getText()).doesNotContain("enrolled");
-        assertThat(browser.findElement(By.id("empty")).getText())
+        assertThat(BROWSER.driver().findElement(By.id("summary")).getText()).doesNotContain("enrolled");
+        assertThat(BROWSER.driver().findElement(By.id("empty")).getText())
                 .isEqualTo("No open alerts match. New alerts appear here without reloading.");
 
         // a quiet day in a programme with patients reads as before

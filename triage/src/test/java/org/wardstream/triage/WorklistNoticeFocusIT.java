@@ -1,14 +1,10 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
@@ -31,49 +27,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistNoticeFocusIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static ChromeDriver browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Chromium.start("notice-focus");
-    }
-
-    @AfterEach
-    void keepLastScreen() throws Exception {
-        Chromium.keepScreen(browser, "notice-focus");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("notice-focus");
 
     @Test
     void theNoticeTheFocusMovesToShowsAFocusRingOfEnoughContrast() throws Exception {
         String patient = "focus-p";
         String episode = "focus-ep";
-        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
         Instant start = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, EpisodeType.DEVICE_OFFLINE,
-                Severity.ROUTINE, start, 120), TriageTestServer.PROGRAMME_A);
-        TriageTestServer.awaitTask(Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD),
-                episode, 1);
-        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+        TRIAGE.openRoutineAlert(patient, episode, EpisodeType.DEVICE_OFFLINE, start, 120);
+        BROWSER.signIn(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
 
         // the clinician types a note with the keyboard; the device reconnects meanwhile and the alert leaves the worklist
-        Chromium.card(browser, episode).findElement(By.cssSelector("textarea[data-note]")).sendKeys("Phoned: watch charging");
+        BROWSER.card(episode).findElement(By.cssSelector("textarea[data-note]")).sendKeys("Phoned: watch charging");
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.CLOSED, episode, patient, EpisodeType.DEVICE_OFFLINE,
                 Severity.ROUTINE, start, 170), TriageTestServer.PROGRAMME_A);
         String add = "#unsaved-list > li[data-id='" + episode + "'] .button:not(.button--secondary)";
         wait.until(d -> !d.findElements(By.cssSelector(add)).isEmpty());
         // ... and adds the kept note to the alert from the keyboard: the page says so in the notice and focuses it
-        browser.findElement(By.cssSelector(add)).sendKeys(Keys.ENTER);
+        BROWSER.driver().findElement(By.cssSelector(add)).sendKeys(Keys.ENTER);
         wait.until(d -> d.findElement(By.id("notice")).getText().startsWith("Your note was added"));
-        WebElement notice = browser.findElement(By.id("notice"));
-        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).as("the focus is on the notice")
+        WebElement notice = BROWSER.driver().findElement(By.id("notice"));
+        assertThat(BROWSER.driver().switchTo().activeElement().getDomAttribute("id")).as("the focus is on the notice")
                 .isEqualTo("notice");
-        assertThat((Boolean) browser.executeScript("return arguments[0].matches(':focus-visible')", notice))
+        assertThat((Boolean) BROWSER.driver().executeScript("return arguments[0].matches(':focus-visible')", notice))
                 .as("focus-visible (a keyboard user's focus)").isTrue();
 
         assertThat(notice.getCssValue("outline-style")).isEqualTo("solid");
@@ -81,9 +59,9 @@ class WorklistNoticeFocusIT {
                 .as("outline width (px)").isGreaterThanOrEqualTo(2);
         double[] ring = rgba(notice.getCssValue("outline-color"));
         assertThat(ring[3]).as("the ring is opaque: %s", notice.getCssValue("outline-color")).isEqualTo(1.0);
-        double[] page = rgba(browser.findElement(By.tagName("body")).getCssValue("background-color"));
+        double[] page = rgba(BROWSER.driver().findElement(By.tagName("body")).getCssValue("background-color"));
         assertThat(contrast(ring, page)).as("contrast of the ring %s against the page %s",
-                notice.getCssValue("outline-color"), browser.findElement(By.tagName("body")).getCssValue("background-color"))
+                notice.getCssValue("outline-color"), BROWSER.driver().findElement(By.tagName("body")).getCssValue("background-color"))
                 .isGreaterThanOrEqualTo(3.0);
     }
 

@@ -1,13 +1,10 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
@@ -41,12 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistSharedPseudonymIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("shared-pseudonym");
     static final Duration WAIT = Chromium.WAIT;
-    static ChromeDriver browser;
 
     @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Chromium.start("shared-pseudonym");
+    static void addLead() throws Exception {
         // a clinical lead of both programmes
         TRIAGE.server().users().add(LEAD, TriageUser.Role.CLINICIAN,
                 Set.of(TriageTestServer.PROGRAMME_A, TriageTestServer.PROGRAMME_B), TriageTestServer.PASSWORD.toCharArray(), false);
@@ -56,7 +53,7 @@ class WorklistSharedPseudonymIT {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static void signInAsLead(String awaitedCard) {
-        Chromium.signIn(browser, TRIAGE.baseUrl(), LEAD, awaitedCard);
+        BROWSER.signIn(TRIAGE.baseUrl(), LEAD, awaitedCard);
     }
 
     /** An open AF alert of programme A's {@code patient}, raised 10 minutes before {@code now}. */
@@ -81,18 +78,8 @@ class WorklistSharedPseudonymIT {
         }
     }
 
-    @AfterEach
-    void keepLastScreen() throws Exception {
-        Chromium.keepScreen(browser, "shared-pseudonym");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
-
     static WebElement card(String id) {
-        return Chromium.card(browser, id);
+        return BROWSER.card(id);
     }
 
     @Test
@@ -107,7 +94,7 @@ class WorklistSharedPseudonymIT {
         String open = "a-af-open";
         openAfAlert(open, patient, now);
         signInAsLead(open);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), WAIT);
         card(open).findElement(By.cssSelector("[data-earlier] > summary")).click();
         wait.until(d -> !card(open).findElement(By.cssSelector("[data-earlier-list]")).getText().startsWith("Loading"));
         String earlier = card(open).findElement(By.cssSelector("[data-earlier-list]")).getText();
@@ -130,7 +117,7 @@ class WorklistSharedPseudonymIT {
         String open = "a-af-open-2";
         openAfAlert(open, patient, now);
         signInAsLead(open);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), WAIT);
         wait.until(d -> card(open).findElement(By.cssSelector("[data-af-advice]")).isDisplayed());
         assertThat(card(open).findElement(By.cssSelector("[data-af-advice]")).getText())
                 .as("the AF advice on programme %s's patient %s", TriageTestServer.PROGRAMME_A, patient)

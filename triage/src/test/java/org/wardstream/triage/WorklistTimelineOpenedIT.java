@@ -1,13 +1,9 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.episodes.Transition;
@@ -38,44 +34,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WorklistTimelineOpenedIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("timeline-opened");
     static final Duration WAIT = Chromium.WAIT;
-    static ChromeDriver browser;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        browser = Chromium.start("timeline-opened");
-    }
-
-    @AfterEach
-    void keepLastScreen() throws Exception {
-        Chromium.keepScreen(browser, "timeline-opened");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
 
     static WebElement card(String id) {
-        return Chromium.card(browser, id);
+        return BROWSER.card(id);
     }
 
     @Test
     void theTimelineOpensTheAlertWhenItWasRaised() throws Exception {
         String patient = "late-p";
         String episode = "late-ep";
-        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
         // raised 30 minutes ago; it reaches the service only now (the service was being redeployed)
-        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, EpisodeType.PAUSE,
-                Severity.ROUTINE, Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS), 0),
-                TriageTestServer.PROGRAMME_A);
-        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
-        TriageTestServer.awaitTask(api, episode, 1);
+        TRIAGE.openRoutineAlert(patient, episode, EpisodeType.PAUSE,
+                Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS), 0);
 
-        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
-        wait.until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().contains("version 1"));
+        BROWSER.signIn(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        BROWSER.openTimeline(episode, "version 1");
 
         String card = card(episode).getText();
         java.util.regex.Matcher raised = java.util.regex.Pattern.compile("Raised\\s+(\\w{3} \\d{1,2} \\w{3}, \\d{2}:\\d{2})")
@@ -97,12 +73,8 @@ class WorklistTimelineOpenedIT {
     void aLateChangeAfterANoteIsDatedWhenThePipelineMadeIt() throws Exception {
         String patient = "late-note-p";
         String episode = "late-note-ep";
-        TRIAGE.enrol(patient, TriageTestServer.PROGRAMME_A);
         Instant start = Instant.now().minus(60, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, episode, patient, EpisodeType.TACHYCARDIA,
-                Severity.ROUTINE, start, 0), TriageTestServer.PROGRAMME_A);
-        Http api = Http.basic(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, TriageTestServer.PASSWORD);
-        TriageTestServer.awaitTask(api, episode, 1);
+        Http api = TRIAGE.openRoutineAlert(patient, episode, EpisodeType.TACHYCARDIA, start, 0);
         HttpResponse<String> noted = api.postJson("/api/tasks/" + episode + "/actions",
                 "{\"action\":\"note\",\"note\":\"Phoned, no answer\"}", Map.of());
         assertThat(noted.statusCode()).as(noted.body()).isEqualTo(200);
@@ -112,10 +84,8 @@ class WorklistTimelineOpenedIT {
                 Severity.URGENT, start, 30), TriageTestServer.PROGRAMME_A);
         TriageTestServer.awaitTask(api, episode, 3);
 
-        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
-        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
-        new WebDriverWait(browser, WAIT).until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]"))
-                .getText().contains("(version 3)"));
+        BROWSER.signIn(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        BROWSER.openTimeline(episode, "(version 3)");
         WebElement row = card(episode).findElements(By.cssSelector("[data-timeline-list] > li")).stream()
                 .filter(li -> li.getText().contains("(version 3)")).findFirst().orElseThrow();
         assertThat(row.findElement(By.tagName("time")).getDomAttribute("datetime"))
@@ -147,13 +117,12 @@ class WorklistTimelineOpenedIT {
                 opened.detectorVersion(), opened.ruleVersion(), 0), TriageTestServer.PROGRAMME_A);
         TriageTestServer.awaitTask(api, episode, 2);
 
-        Chromium.signIn(browser, TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        BROWSER.signIn(TRIAGE.baseUrl(), TriageTestServer.CLINICIAN_A, episode);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), WAIT);
         wait.until(d -> card(episode).findElement(By.cssSelector("[data-state]")).getText().contains("data resumed"));
         assertThat(card(episode).findElement(By.cssSelector("[data-state]")).getText())
                 .contains("data resumed after 15 min without data; AF still present").doesNotContain("reminder");
-        card(episode).findElement(By.cssSelector("[data-timeline] > summary")).click();
-        wait.until(d -> card(episode).findElement(By.cssSelector("[data-timeline-list]")).getText().contains("(version 2)"));
+        BROWSER.openTimeline(episode, "(version 2)");
         WebElement row = card(episode).findElements(By.cssSelector("[data-timeline-list] > li")).stream()
                 .filter(li -> li.getText().contains("(version 2)")).findFirst().orElseThrow();
         assertThat(row.getText()).contains("data resumed").doesNotContain("reminder");

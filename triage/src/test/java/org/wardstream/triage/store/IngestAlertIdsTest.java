@@ -1,22 +1,12 @@
 package org.wardstream.triage.store;
 
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.wardstream.alerting.AlertContext;
-import org.wardstream.alerting.FhirAlerts;
-import org.wardstream.embedded.EmbeddedPostgres;
-import org.wardstream.episodes.AlertChange;
-import org.wardstream.rules.EpisodeType;
-import org.wardstream.rules.Severity;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -30,68 +20,44 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * service's {@link TaskStore} on the embedded PostgreSQL, the service's log4j.
  */
 class IngestAlertIdsTest {
-    private static final Instant AT = Instant.parse("2026-03-03T11:00:00Z");
     private static final String FORGED = "2026-12-07T03:00:00,000Z ERROR AlertIngest - forged by a record";
-    static EmbeddedPostgres pg;
-    static Database db;
-    static LogCapture log;
-    static List<String> logged;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.start();
-        db = Database.open(pg.jdbcUrl(), pg.user(), null, 2);
-        log = LogCapture.start("probe19b");
-        logged = log.events();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        log.close();
-        db.close();
-        pg.close();
-    }
+    @RegisterExtension
+    static final StoreWithLog STORE = new StoreWithLog("probe19b");
 
     /** The contract's message of episode {@code ok} (its own Bundle id), its episode id then replaced by {@code episodeId}. */
     private static String message(String ok, String episodeId) {
-        AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, ok, "p-1", EpisodeType.PAUSE, Severity.URGENT,
-                AT.toEpochMilli(), null, AT.toEpochMilli() + 60_000, null, Map.of(), "wardstream-rr-analyser/2", 3, 0);
-        String json = FhirAlerts.toJson(c, AlertContext.NONE.inProgramme("cardiac-a"));
+        String json = StoreWithLog.message(ok);
         // a display the ingest drops (so it logs its WARN line) and the episode id the record chooses
         return json.replace("\"id\":\"" + ok + "\"", "\"id\":\"" + episodeId + "\"")
                 .replace("\"subject\":{", "\"subject\":{\"display\":\"someone\",");
     }
 
     private static List<String> taskIds() throws Exception {
-        return db.tx(c -> {
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select id from resource where res_type = 'Task'");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) ids.add(rs.getString(1));
-            }
-            return ids;
-        });
+        return STORE.values("select id from resource where res_type = 'Task'");
     }
 
     @Test
     void anEpisodeIdWithALineBreakIsRefusedAndWritesNoForgedLogLine() throws Exception {
         String hostile = message("ep-1", "ep-1\\n" + FORGED);
-        Throwable thrown = catchThrowable(() -> db.tx(c -> new TaskStore(db).ingestAlert(c, hostile, 0, 1, Instant.now(),
+        TaskStore store = new TaskStore(STORE.db());
+        Throwable thrown = catchThrowable(() -> STORE.db().tx(c -> store.ingestAlert(c, hostile, 0, 1, Instant.now(),
                 new ArrayList<>())));
         List<String> ids = taskIds();
         SoftAssertions.assertSoftly(s -> {
             s.assertThat(thrown).as("a message whose episode id is no FHIR id: refused (an ingest_reject with the reason)")
                     .isInstanceOf(IllegalArgumentException.class);
             s.assertThat(ids).as("no Task under an id no FHIR client can address").noneMatch(id -> id.contains("\n"));
-            s.assertThat(logged).as("log events").noneMatch(m -> m.contains("\n" + FORGED));
+            s.assertThat(STORE.logged()).as("log events").noneMatch(m -> m.contains("\n" + FORGED));
         });
     }
 
     @Test
     void aMessageWithTheContractsIdsIsStoredAndLoggedOnOneLine() throws Exception {
-        boolean stored = db.tx(c -> new TaskStore(db).ingestAlert(c, message("ep-2", "ep-2"), 0, 2, Instant.now(), new ArrayList<>()));
+        TaskStore store = new TaskStore(STORE.db());
+        boolean stored = STORE.db().tx(c -> store.ingestAlert(c, message("ep-2", "ep-2"), 0, 2, Instant.now(),
+                new ArrayList<>()));
         assertThat(stored).isTrue();
         assertThat(taskIds()).contains("ep-2");
-        assertThat(logged).anyMatch(m -> m.contains("ep-2") && !m.contains("\n"));
+        assertThat(STORE.logged()).anyMatch(m -> m.contains("ep-2") && !m.contains("\n"));
     }
 }

@@ -1,21 +1,10 @@
 package org.wardstream.triage.store;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.wardstream.alerting.AlertContext;
-import org.wardstream.alerting.FhirAlerts;
-import org.wardstream.embedded.EmbeddedPostgres;
-import org.wardstream.episodes.AlertChange;
-import org.wardstream.rules.EpisodeType;
-import org.wardstream.rules.Severity;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -28,33 +17,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * service's {@link TaskStore} on the embedded PostgreSQL, the contract's FHIR context, log4j.
  */
 class RejectWithoutValuesTest {
-    private static final Instant AT = Instant.parse("2026-03-03T11:00:00Z");
     private static final String NHS_NUMBER = "9434765919";
-    static EmbeddedPostgres pg;
-    static Database db;
-    static LogCapture log;
-    static List<String> logged;
-
-    @BeforeAll
-    static void start() throws Exception {
-        pg = EmbeddedPostgres.start();
-        db = Database.open(pg.jdbcUrl(), pg.user(), null, 2);
-        log = LogCapture.start("reject-values");
-        logged = log.events();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        log.close();
-        db.close();
-        pg.close();
-    }
+    @RegisterExtension
+    static final StoreWithLog STORE = new StoreWithLog("reject-values");
 
     /** The contract's message with an unknown element named after the patient and the Task status replaced by them. */
     private static String hostile() {
-        AlertChange c = new AlertChange(AlertChange.Kind.OPENED, true, "ep-v", "p-1", EpisodeType.PAUSE, Severity.URGENT,
-                AT.toEpochMilli(), null, AT.toEpochMilli() + 60_000, null, Map.of(), "wardstream-rr-analyser/2", 3, 0);
-        String json = FhirAlerts.toJson(c, AlertContext.NONE.inProgramme("cardiac-a"));
+        String json = StoreWithLog.message("ep-v");
         assertThat(json).contains("\"resourceType\":\"Observation\",").contains("\"status\":\"requested\"");
         return json.replace("\"resourceType\":\"Observation\",",
                         "\"resourceType\":\"Observation\",\"Jane_Doe_" + NHS_NUMBER + "\":\"x\",")
@@ -63,24 +32,21 @@ class RejectWithoutValuesTest {
 
     @Test
     void anUnreadableMessageIsRejectedWithAReasonAndALogThatHoldNoneOfItsValues() throws Exception {
-        TaskStore store = new TaskStore(db);
-        Throwable thrown = catchThrowable(() -> db.tx(c -> store.ingestAlert(c, hostile(), 0, 7, Instant.now(),
+        TaskStore store = new TaskStore(STORE.db());
+        Throwable thrown = catchThrowable(() -> STORE.db().tx(c -> store.ingestAlert(c, hostile(), 0, 7, Instant.now(),
                 new ArrayList<>())));
         assertThat(thrown).as("an invalid Task status: not a readable Bundle").isInstanceOf(IllegalArgumentException.class);
-        db.tx(c -> {
+        STORE.db().tx(c -> {
             store.reject(c, "alerts", 0, 7, "not an alert Bundle: " + thrown.getMessage(), Instant.now());
             return null;
         });
-        String reason = db.tx(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select reason from ingest_reject where topic_offset = 7");
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        });
+        String reason = STORE.values("select reason from ingest_reject where topic_offset = 7").stream().findFirst()
+                .orElse(null);
         assertThat(thrown.getMessage()).as("what the parser said (kept out of the store and the log)").contains(NHS_NUMBER);
         assertThat(reason).as("the stored reason says why, without the values")
                 .startsWith("not an alert Bundle: ").doesNotContain(NHS_NUMBER).doesNotContain("Jane");
-        assertThat(logged).as("log events while reading it").noneMatch(m -> m.contains(NHS_NUMBER) || m.contains("Jane"));
+        assertThat(STORE.logged()).as("log events while reading it")
+                .noneMatch(m -> m.contains(NHS_NUMBER) || m.contains("Jane"));
     }
 
     @Test
