@@ -1,14 +1,10 @@
 package org.wardstream.triage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
@@ -40,22 +36,8 @@ class WorklistBacklogCountIT {
     static final int ROUTINE_WAITING = 205;
     static final int ROUTINE_ACKNOWLEDGED = 3;
     static final int URGENT_WAITING = 2;
-    static ChromeDriver browser;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        browser = Chromium.start("backlog-count");
-    }
-
-    @AfterEach
-    void keepScreen() throws Exception {
-        Chromium.keepScreen(browser, "backlog-count");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("backlog-count");
 
     @Test
     void theSummaryCountsTheAlertsNotShownAndThePageShowsTheMostUrgentLongestWaitingFirst() throws Exception {
@@ -89,18 +71,18 @@ class WorklistBacklogCountIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
 
-        Chromium.signIn(browser, TRIAGE.baseUrl(), CLINICIAN_A, "bk-u-0");
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, "bk-u-0");
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
         wait.until(d -> d.findElement(By.id("summary")).getText().startsWith(total + " open alerts"));
         int shownRoutine = 200 - URGENT_WAITING;
         int hiddenWaiting = ROUTINE_WAITING - shownRoutine;
-        assertThat(browser.findElement(By.id("summary")).getText()).isEqualTo(total + " open alerts ("
+        assertThat(BROWSER.driver().findElement(By.id("summary")).getText()).isEqualTo(total + " open alerts ("
                 + (total - 200) + " not shown: the page shows the 200 most urgent, oldest first; the filters narrow them): "
                 + (ROUTINE_WAITING + URGENT_WAITING) + " waiting for acknowledgement (" + hiddenWaiting + " of them not shown), "
                 + shownRoutine + " of those shown past the response target.");
 
         List<String> shown = new ArrayList<>();
-        for (WebElement li : browser.findElements(By.cssSelector("#worklist > li[data-alert]"))) shown.add(li.getDomAttribute("data-id"));
+        for (WebElement li : BROWSER.driver().findElements(By.cssSelector("#worklist > li[data-alert]"))) shown.add(li.getDomAttribute("data-id"));
         List<String> expected = new ArrayList<>(List.of("bk-u-0", "bk-u-1")); // urgent, the longer waiting first
         expected.addAll(routine.subList(0, shownRoutine)); // routine, the longest waiting first
         assertThat(shown).as("the cards: most urgent first, then the longest waiting; the newest routine alerts and the"

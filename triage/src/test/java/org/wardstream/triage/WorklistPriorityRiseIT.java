@@ -1,12 +1,8 @@
 package org.wardstream.triage;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
@@ -34,22 +30,8 @@ import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
 class WorklistPriorityRiseIT {
     @RegisterExtension
     static final TriageTestServer TRIAGE = new TriageTestServer();
-    static ChromeDriver browser;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        browser = Chromium.start("priority-rise");
-    }
-
-    @AfterEach
-    void keepScreen() throws Exception {
-        Chromium.keepScreen(browser, "priority-rise");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) browser.quit();
-    }
+    @RegisterExtension
+    static final Chromium BROWSER = new Chromium("priority-rise");
 
     @Test
     void aResolvedAlertWhosePriorityRoseIsBackOnTheOpenPageFlaggedAndAnnounced() throws Exception {
@@ -79,23 +61,23 @@ class WorklistPriorityRiseIT {
         TRIAGE.enrol(patient, PROGRAMME_A);
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, id, patient, type, severity, start, 1), PROGRAMME_A);
         TriageTestServer.awaitTask(clinician, id, 1);
-        Chromium.signIn(browser, TRIAGE.baseUrl(), CLINICIAN_A, id);
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, id);
         HttpResponse<String> resolved = clinician.postJson("/api/tasks/" + id + "/actions",
                 "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of());
         assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
-        new WebDriverWait(browser, Chromium.WAIT).until(d -> d.findElements(
+        new WebDriverWait(BROWSER.driver(), Chromium.WAIT).until(d -> d.findElements(
                 By.cssSelector("#worklist > li[data-id='" + id + "']")).isEmpty());
     }
 
     /** The card of {@code id} is back, flagged, at {@code priority}, and the screen reader was told. */
     private static void awaitBackAndAnnounced(String id, String patient, String priority) {
-        WebDriverWait wait = new WebDriverWait(browser, Chromium.WAIT);
+        WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
         wait.until(d -> !d.findElements(By.cssSelector("#worklist > li[data-id='" + id + "'][data-escalated-after-ack='true']"))
                 .isEmpty());
-        assertThat(Chromium.card(browser, id).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo(priority);
+        assertThat(BROWSER.card(id).findElement(By.cssSelector("[data-priority]")).getText()).isEqualTo(priority);
         String said = "Escalated: " + priority.toLowerCase(java.util.Locale.ROOT) + " ";
         wait.until(d -> d.findElement(By.id("announcer")).getText().startsWith(said));
-        assertThat(browser.findElement(By.id("announcer")).getText())
+        assertThat(BROWSER.driver().findElement(By.id("announcer")).getText())
                 .contains("for patient " + patient, "back on the worklist after it was closed");
     }
 }
