@@ -168,6 +168,34 @@ class Probe21aOperatorDayIT {
         return detection.size() == 1 && flink.allTasksRunning(detection.get(0));
     }
 
+    /**
+     * D2. rescale's help: "resubmits the same jar and arguments". After a deployment from a release jar
+     * ({@code submit --jar} or {@code upgrade --jar}), rescale resubmits whatever jar is at the default path
+     * (jobs/target, or WARDSTREAM_JOB_JAR): here another build that cannot run, so the job is stopped and stays down.
+     */
+    @Test
+    @Order(3)
+    void rescaleResubmitsTheJarTheJobRuns() throws Exception {
+        Path release = work.resolve("release-1.jar");
+        Files.copy(JOB_JAR, release, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path otherBuild = work.resolve("other-build.jar"); // what lies at the default path: not the deployed jar
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(otherBuild))) {
+            out.putNextEntry(new JarEntry("org/wardstream/jobs/EpisodeDetectionJob.class"));
+            out.closeEntry();
+        }
+        Map<String, String> defaultJar = Map.of("WARDSTREAM_JOB_JAR", otherBuild.toString());
+        Result submit = run(defaultJar, "submit", "--parallelism", "1", "--jar", release.toString());
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        awaitRetainedCheckpoint(runningDetectionJobs().get(0));
+
+        Result rescale = run(defaultJar, "rescale", "2", "--job", "detection");
+
+        assertThat(rescale.exit()).as("rescale 2 exit code; it said:%n%s", rescale.all()).isZero();
+        List<String> detection = runningDetectionJobs();
+        assertThat(detection).hasSize(1);
+        assertThat(flink.allTasksRunning(detection.get(0))).isTrue();
+    }
+
     static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
