@@ -133,6 +133,18 @@ class Probe21aOperatorDayIT {
         return Files.readString(home.resolve("jobs").resolve(file));
     }
 
+    Path siteRules(String name) throws IOException {
+        Path rules = work.resolve(name);
+        deleteTree(rules);
+        Files.createDirectories(rules);
+        try (Stream<Path> s = Files.list(REPO.resolve("alert-rules"))) {
+            for (Path f : s.toList()) {
+                Files.copy(f, rules.resolve(f.getFileName()));
+            }
+        }
+        return rules;
+    }
+
     /**
      * D1. RUNBOOK "Rescale" and local-cluster/README: {@code local-cluster/rescale 3}. After {@code submit} (both jobs,
      * parallelism 2: all 4 slots in use), rescaling detection to 3 stops it with a savepoint and resubmits it into 2
@@ -194,6 +206,34 @@ class Probe21aOperatorDayIT {
         List<String> detection = runningDetectionJobs();
         assertThat(detection).hasSize(1);
         assertThat(flink.allTasksRunning(detection.get(0))).isTrue();
+    }
+
+    /**
+     * D3. RUNBOOK "Recover from a failed checkpoint", step 3 (and the line upgrade prints when a resubmission fails:
+     * "local-cluster/submit --savepoint <path>"): the job is resumed from a retained checkpoint with submit, which
+     * submits with the packaged rules, not the site's rule directory the job ran with: after the recovery alerting
+     * runs on other thresholds, and nothing says so.
+     */
+    @Test
+    @Order(4)
+    void recoveryFromARetainedCheckpointKeepsTheSiteRules() throws Exception {
+        Path rules = siteRules("site-rules");
+        Result submit = run("submit", "--parallelism", "1", "--rules", rules.toString());
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        assertThat(recorded("detection.args")).contains("--rules\n" + rules);
+        String job = runningDetectionJobs().get(0);
+        Path checkpoint = awaitRetainedCheckpoint(job);
+        flink.patch("/jobs/" + job + "?mode=cancel"); // "or just cancel the job"
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> runningDetectionJobs().isEmpty());
+
+        Result resume = run("submit", "--savepoint", "file://" + checkpoint);
+
+        assertThat(resume.exit()).as("submit --savepoint: %s", resume.err()).isZero();
+        assertThat(resume.err()).containsPattern("restored (checkpoint|savepoint) \\d+ "
+                + java.util.regex.Pattern.quote("file:" + checkpoint));
+        assertThat(recorded("detection.args")).as("the resumed detection job's arguments")
+                .contains("--rules\n" + rules);
     }
 
     static void deleteTree(Path p) throws IOException {
