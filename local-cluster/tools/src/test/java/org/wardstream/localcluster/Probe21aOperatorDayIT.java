@@ -146,6 +146,20 @@ class Probe21aOperatorDayIT {
     }
 
     /**
+     * D4. status's exit code is what a cron job or a supervisor checks. With every process up and no detection job
+     * running (after a failed upgrade, a cancelled job, a JobManager restarted without HA), alerting is down for every
+     * patient, yet status exits 0.
+     */
+    @Test
+    @Order(1)
+    void statusFailsWhileNoDetectionJobRuns() throws Exception {
+        assertThat(runningDetectionJobs()).isEmpty();
+        Result status = run("status");
+        assertThat(status.exit()).as("status exit code with no detection job running; output:%n%s", status.all())
+                .isNotZero();
+    }
+
+    /**
      * D1. RUNBOOK "Rescale" and local-cluster/README: {@code local-cluster/rescale 3}. After {@code submit} (both jobs,
      * parallelism 2: all 4 slots in use), rescaling detection to 3 stops it with a savepoint and resubmits it into 2
      * free slots: it can never be scheduled, and alerting stays down.
