@@ -250,6 +250,28 @@ class Probe21aOperatorDayIT {
                 .contains("--rules\n" + rules);
     }
 
+    /**
+     * D5. After {@code local-cluster/stop} (which cancels the jobs; their checkpoints are retained), the next
+     * {@code start} and {@code submit} (a host restart, a maintenance window) start detection with empty state: every
+     * open alert is forgotten (never closed), AF under way alerts again under a new id, and the submit line says only
+     * "running (no state restored)", although the job's last checkpoint is on disk.
+     */
+    @Test
+    @Order(5)
+    void submitAfterStopAndStartResumesFromTheRetainedCheckpoint() throws Exception {
+        Result submit = run("submit", "--parallelism", "1");
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        awaitRetainedCheckpoint(runningDetectionJobs().get(0));
+        assertThat(run("stop").exit()).isZero();
+        Result start = run("start");
+        assertThat(start.exit()).as("start: %s", start.err()).isZero();
+
+        Result again = run("submit", "--parallelism", "1");
+
+        assertThat(again.exit()).as("submit: %s", again.err()).isZero();
+        assertThat(again.err()).as("the submit after stop and start").containsPattern("restored (checkpoint|savepoint) ");
+    }
+
     static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
