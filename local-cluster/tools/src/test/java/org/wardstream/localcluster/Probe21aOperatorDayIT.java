@@ -133,6 +133,27 @@ class Probe21aOperatorDayIT {
         return Files.readString(home.resolve("jobs").resolve(file));
     }
 
+    /**
+     * D7. RUNBOOK "Deploy": "a bad file fails the submission with the file, field and reason, and nothing starts";
+     * check-rules' own description: "upgrade and submit run it before anything is stopped or started". submit does
+     * not: a rule directory with an unknown field goes to Flink's client, and the operator gets the last 30 lines of
+     * its output, a Java stack trace, instead of the one line naming file, field and reason.
+     */
+    @Test
+    @Order(0)
+    void submitWithAnInvalidRuleFileSaysFileFieldAndReasonInOneLine() throws Exception {
+        Path rules = siteRules("bad-rules");
+        Files.writeString(rules.resolve("tachycardia.yaml"), "\nnotARuleField: 1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Result submit = run("submit", "--parallelism", "1", "--rules", rules.toString());
+
+        assertThat(submit.exit()).isEqualTo(1);
+        assertThat(runningDetectionJobs()).isEmpty();
+        assertThat(submit.err()).as("submit's error output").contains("tachycardia.yaml", "notARuleField")
+                .doesNotContain("\tat ", "Exception");
+    }
+
     Path siteRules(String name) throws IOException {
         Path rules = work.resolve(name);
         deleteTree(rules);
