@@ -255,6 +255,8 @@ final class FlinkCommands {
     static final class Status implements Callable<Integer> {
         @Option(names = "--rest", required = true) String rest;
         @Option(names = "--prometheus", description = "Prometheus endpoints (host:port).") List<String> prometheus = new ArrayList<>();
+        @Option(names = "--require", description = {"A job name that must be running with every task RUNNING; exit "
+                + "code 1 and a line saying so when no such job is."}) List<String> required = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -297,7 +299,18 @@ final class FlinkCommands {
                 System.out.println("  wardstream metrics of '" + job + "' (Prometheus, summed over subtasks):");
                 sums.forEach((k, v) -> System.out.printf("    %-60s %,.0f%n", k, v));
             });
-            return 0;
+            int rc = 0;
+            for (String name : required) {
+                boolean running = false;
+                for (JsonNode j : flink.jobs()) {
+                    running |= name.equals(j.path("name").asText()) && flink.allTasksRunning(j.path("jid").asText());
+                }
+                if (!running) {
+                    System.out.println("  NOT RUNNING: no '" + name + "' job with every task running");
+                    rc = 1;
+                }
+            }
+            return rc;
         }
     }
 }
