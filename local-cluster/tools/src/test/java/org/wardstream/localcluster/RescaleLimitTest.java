@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Probe 21a D6. The jobs' max parallelism is 4,096 (EpisodeDetectionJob.MAX_PARALLELISM, RUNBOOK "Rescale": "any
+ * Probe 21a D6: the jobs' max parallelism is 4,096 (EpisodeDetectionJob.MAX_PARALLELISM, RUNBOOK "Rescale": "any
  * parallelism from 1 to 4,096 restores"), but local-cluster/rescale refuses anything above 128 ("N must not exceed
  * the max parallelism 128"), and RUNBOOK "What runs" says max parallelism is fixed at 128.
  */
-class Probe21aRescaleLimitTest {
+class RescaleLimitTest {
     @TempDir
     Path dir;
 
