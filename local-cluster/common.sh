@@ -185,13 +185,20 @@ flink_run() {
   [[ -n "$savepoint" ]] && opts+=(-s "$savepoint")
   [[ "$allow" == 1 ]] && opts+=(--allowNonRestoredState)
   read -r -a add_opens < "$JVM_OPTIONS"
-  out="$(FLINK_CONF_DIR="$CLUSTER_HOME/flink/conf" java "$MARKER" -Xmx512m -XX:+UseSerialGC "${add_opens[@]}"         -Dlog.file="$LOGS/flink-client.log" -Dlog4j.configurationFile="$LC_DIR/conf/log4j.properties"         -cp "$LIB_DIR/flink/*" org.apache.flink.client.cli.CliFrontend run -m "127.0.0.1:$FLINK_REST_PORT"         "${opts[@]}" "$jar" "$@" 2>&1)" || { printf '%s\n' "$out" | tail -n 30 >&2; return 1; }
+  out="$(FLINK_CONF_DIR="$CLUSTER_HOME/flink/conf" java "$MARKER" -Xmx512m -XX:+UseSerialGC "${add_opens[@]}"         -Dlog.file="$LOGS/flink-client.log" -Dlog4j.configurationFile="$LC_DIR/conf/log4j.properties"         -cp "$LIB_DIR/flink/*" org.apache.flink.client.cli.CliFrontend run -m "127.0.0.1:$FLINK_REST_PORT"         "${opts[@]}" "$jar" "$@" 2>&1)" || { client_failure "$out"; return 1; }
   id="$(sed -n 's/.*Job has been submitted with JobID \([0-9a-f]\{32\}\).*/\1/p' <<< "$out" | head -n 1)"
-  [[ -n "$id" ]] || { printf '%s\n' "$out" | tail -n 30 >&2; return 1; }
+  [[ -n "$id" ]] || { client_failure "$out"; return 1; }
   echo "$id"
 }
 
-# Submits one job and records its id, parallelism and arguments.
+# What Flink's client said when a submission failed, without the Java stack frames (the reason is in the exception
+# lines; the whole output is in $LOGS/flink-client.log).
+client_failure() {
+  printf '%s\n' "$1" | grep -v -E '^[[:space:]]+(at |\.\.\. [0-9]+ more)' | grep -v -E '^-*$' | tail -n 12 >&2
+}
+
+# Submits one job and records its id, parallelism, jar and arguments (upgrade, rescale, replay and a later submit
+# run the recorded jar and arguments unless told otherwise).
 #   submit_job KIND JAR PARALLELISM SAVEPOINT(or "") ARGS...
 submit_job() {
   local kind="$1" jar="$2" parallelism="$3" savepoint="$4"; shift 4
@@ -199,10 +206,46 @@ submit_job() {
   cls="$(entry_class_of "$kind")"
   mkdir -p "$JOBS_DIR"
   id="$(flink_run "$jar" "$cls" "$parallelism" "$savepoint" 0 "$@")" || die "submitting the $kind job failed"
+  record_job "$kind" "$id" "$parallelism" "$jar" "$@"
+  echo "$id"
+}
+
+#   record_job KIND ID PARALLELISM JAR ARGS...
+record_job() {
+  local kind="$1" id="$2" parallelism="$3" jar="$4"; shift 4
   echo "$id" > "$JOBS_DIR/$kind.id"
   echo "$parallelism" > "$JOBS_DIR/$kind.parallelism"
+  (cd "$(dirname "$jar")" && echo "$(pwd)/$(basename "$jar")") > "$JOBS_DIR/$kind.jar"
   printf '%s\n' "$@" > "$JOBS_DIR/$kind.args"
-  echo "$id"
+  rm -f "$JOBS_DIR/$kind.resume" # a stop's savepoint is for the next submission only
+}
+
+# The jar the job of a kind was last submitted with, if it still exists; else the default job jar.
+recorded_jar() {
+  local f="$JOBS_DIR/$1.jar"
+  if [[ -f "$f" && -f "$(cat "$f")" ]]; then cat "$f"; else echo "$JOB_JAR"; fi
+}
+
+# The --rules directory the detection job was last submitted with (empty: the rules packaged in the jar).
+recorded_rules() {
+  local f="$JOBS_DIR/detection.args"
+  [[ -f "$f" ]] && sed -n '/^--rules$/{n;p;}' "$f" | tail -n 1
+  return 0
+}
+
+# The state a job of a kind resumes from when submitted without --savepoint: the savepoint stop took of it, else
+# the newest retained checkpoint of the job last recorded for the kind (a crash, a cancel). Empty: none.
+resume_point() {
+  local kind="$1" id dir best=""
+  if [[ -f "$JOBS_DIR/$kind.resume" ]]; then cat "$JOBS_DIR/$kind.resume"; return 0; fi
+  [[ -f "$JOBS_DIR/$kind.id" ]] || return 0
+  id="$(cat "$JOBS_DIR/$kind.id")"
+  dir="$CLUSTER_HOME/flink/checkpoints/$id"
+  [[ -d "$dir" ]] || return 0
+  best="$(find "$dir" -mindepth 2 -maxdepth 2 -name _metadata -path '*/chk-*' 2>/dev/null \
+          | sed -E 's#.*/chk-([0-9]+)/_metadata$#\1#' | sort -n | tail -n 1)"
+  [[ -n "$best" ]] && echo "file://$dir/chk-$best"
+  return 0
 }
 
 # The program arguments of a job kind: the cluster's Kafka, its client properties, the rules directory.

@@ -60,6 +60,7 @@ import picocli.CommandLine.Option;
                 FlinkCommands.AwaitRunning.class, FlinkCommands.AwaitRecovered.class,
                 FlinkCommands.StopWithSavepoint.class, FlinkCommands.Cancel.class,
                 FlinkCommands.TaskManagersOf.class, FlinkCommands.JobMetric.class, FlinkCommands.Status.class,
+                FlinkCommands.CheckSlots.class,
                 SecureCommands.Setup.class, SecureCommands.Format.class})
 public final class ClusterTool implements Runnable {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -251,10 +251,35 @@ final class FlinkCommands {
         }
     }
 
+    @Command(name = "flink-check-slots", description = {"Checks that the cluster has the slots for a job of "
+            + "--parallelism N: the free slots plus those --job (the job it replaces, if any) holds now. Exit code 1, "
+            + "with the reason, when it has not (a job that cannot get its slots never runs)."})
+    static final class CheckSlots implements Callable<Integer> {
+        @Option(names = "--rest", required = true) String rest;
+        @Option(names = "--job", description = "The running job the new one replaces (its slots are freed first).") String job;
+        @Option(names = "--parallelism", required = true) int parallelism;
+
+        @Override
+        public Integer call() throws Exception {
+            FlinkRest flink = new FlinkRest(rest);
+            int free = flink.get("/overview").path("slots-available").asInt();
+            int held = job == null ? 0 : flink.slotsHeld(job);
+            if (free + held >= parallelism) {
+                return 0;
+            }
+            System.err.println("parallelism " + parallelism + " needs " + parallelism + " task slots, the cluster has "
+                    + free + " free" + (job == null ? "" : " and " + held + " held by job " + job)
+                    + ": add TaskManagers or lower the parallelism of another job first");
+            return 1;
+        }
+    }
+
     @Command(name = "flink-status", description = "TaskManagers, jobs with checkpoints and restarts, and the wardstream metrics from the Prometheus endpoints.")
     static final class Status implements Callable<Integer> {
         @Option(names = "--rest", required = true) String rest;
         @Option(names = "--prometheus", description = "Prometheus endpoints (host:port).") List<String> prometheus = new ArrayList<>();
+        @Option(names = "--require", description = {"A job name that must be running with every task RUNNING; exit "
+                + "code 1 and a line saying so when no such job is."}) List<String> required = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -297,7 +322,18 @@ final class FlinkCommands {
                 System.out.println("  wardstream metrics of '" + job + "' (Prometheus, summed over subtasks):");
                 sums.forEach((k, v) -> System.out.printf("    %-60s %,.0f%n", k, v));
             });
-            return 0;
+            int rc = 0;
+            for (String name : required) {
+                boolean running = false;
+                for (JsonNode j : flink.jobs()) {
+                    running |= name.equals(j.path("name").asText()) && flink.allTasksRunning(j.path("jid").asText());
+                }
+                if (!running) {
+                    System.out.println("  NOT RUNNING: no '" + name + "' job with every task running");
+                    rc = 1;
+                }
+            }
+            return rc;
         }
     }
 }

@@ -110,6 +110,22 @@ public final class FlinkRest {
         return true;
     }
 
+    /**
+     * The task slots a job occupies: with one slot sharing group (the jobs set none), as many as its largest
+     * vertex's parallelism; none once the job has ended.
+     */
+    public int slotsHeld(String jobId) throws IOException, InterruptedException {
+        JsonNode job = job(jobId);
+        if (FlinkCommands.terminal(job.path("state").asText())) {
+            return 0;
+        }
+        int held = 0;
+        for (JsonNode v : job.path("vertices")) {
+            held = Math.max(held, v.path("parallelism").asInt());
+        }
+        return held;
+    }
+
     /** The TaskManager ids that run at least one task of the job. */
     public List<String> taskManagersOf(String jobId) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();

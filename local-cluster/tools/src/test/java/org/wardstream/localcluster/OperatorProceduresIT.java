@@ -1,0 +1,308 @@
+package org.wardstream.localcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.assertj.core.api.SoftAssertions;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * An operator's day (probe 21a D1-D5, D7) on the real local cluster (a Kafka KRaft broker, a Flink JobManager and two
+ * TaskManagers as separate processes, started by local-cluster/start on free ports), following docs/RUNBOOK.md and
+ * the scripts' own help literally. Each test asserts a promise the operator relies on; each method's comment says
+ * what went wrong before the fix (every method failed on main b71f326). About 3.5 min; -DskipSmokeTest skips it
+ * with the smoke test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorProceduresIT {
+    static final Path LOCAL_CLUSTER = Path.of("..").toAbsolutePath().normalize();
+    static final Path REPO = LOCAL_CLUSTER.getParent();
+    static final Path JOB_JAR = REPO.resolve("jobs/target/wardstream-jobs-0.1.0-SNAPSHOT-flink-job.jar");
+
+    final Path home = Path.of("target", "probe21a-cluster").toAbsolutePath();
+    final Path work = Path.of("target", "probe21a-work").toAbsolutePath();
+    Map<String, String> env;
+    FlinkRest flink;
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + "\n" + err;
+        }
+    }
+
+    Result run(Map<String, String> extraEnv, String script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", LOCAL_CLUSTER.resolve(script).toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(work, script, ".out");
+        Path err = Files.createTempFile(work, script, ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(LOCAL_CLUSTER.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        boolean done = p.waitFor(12, TimeUnit.MINUTES);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        assertThat(done).as("%s finished within 12 min", script).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    Result run(String script, String... args) throws Exception {
+        return run(Map.of(), script, args);
+    }
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        Files.createDirectories(work);
+        List<Integer> ports = SmokeTestIT.freePorts(5);
+        env = Map.of("WARDSTREAM_CLUSTER_HOME", home.toString(), "WARDSTREAM_NO_BUILD", "1",
+                "WARDSTREAM_KAFKA_PORT", ports.get(0).toString(),
+                "WARDSTREAM_KAFKA_CONTROLLER_PORT", ports.get(1).toString(),
+                "WARDSTREAM_FLINK_REST_PORT", ports.get(2).toString(),
+                "WARDSTREAM_FLINK_RPC_PORT", ports.get(3).toString(),
+                "WARDSTREAM_PROMETHEUS_PORT", ports.get(4).toString());
+        run("stop"); // a previous run's leftovers, by their pid files
+        deleteTree(home);
+        Result start = run("start");
+        assertThat(start.exit()).as("start: %s", start.err()).isZero();
+        flink = new FlinkRest("http://127.0.0.1:" + ports.get(2));
+    }
+
+    @AfterEach
+    void cancelEveryJob() throws Exception {
+        for (JsonNode j : flink.jobs()) {
+            if (!FlinkCommands.terminal(j.path("state").asText())) {
+                flink.patch("/jobs/" + j.path("jid").asText() + "?mode=cancel");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> flink.jobs().stream().allMatch(j -> FlinkCommands.terminal(j.path("state").asText())));
+    }
+
+    @AfterAll
+    void stopCluster() throws Exception {
+        Result stop = run("stop");
+        assertThat(stop.exit()).as("stop: %s", stop.err()).isZero();
+        assertThat(SmokeTestIT.leftOverProcesses(home)).isEmpty();
+    }
+
+    /** The running (non-terminal) detection jobs' ids. */
+    List<String> runningDetectionJobs() throws Exception {
+        return flink.jobs().stream().filter(j -> !FlinkCommands.terminal(j.path("state").asText()))
+                .filter(j -> j.path("name").asText().equals("wardstream episode detection"))
+                .map(j -> j.path("jid").asText()).toList();
+    }
+
+    Path awaitRetainedCheckpoint(String job) {
+        Path dir = home.resolve("flink/checkpoints").resolve(job);
+        return Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> latestCheckpoint(dir), p -> p != null);
+    }
+
+    static Path latestCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .filter(p -> Files.exists(p.resolve("_metadata"))).findFirst().orElse(null);
+        }
+    }
+
+    String recorded(String file) throws IOException {
+        return Files.readString(home.resolve("jobs").resolve(file));
+    }
+
+    /**
+     * D7. RUNBOOK "Deploy": "a bad file fails the submission with the file, field and reason, and nothing starts";
+     * check-rules' own description: "upgrade and submit run it before anything is stopped or started". submit does
+     * not: a rule directory with an unknown field goes to Flink's client, and the operator gets the last 30 lines of
+     * its output, a Java stack trace, instead of the one line naming file, field and reason.
+     */
+    @Test
+    @Order(0)
+    void submitWithAnInvalidRuleFileSaysFileFieldAndReasonInOneLine() throws Exception {
+        Path rules = siteRules("bad-rules");
+        Files.writeString(rules.resolve("tachycardia.yaml"), "\nnotARuleField: 1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Result submit = run("submit", "--parallelism", "1", "--rules", rules.toString());
+
+        assertThat(submit.exit()).isEqualTo(1);
+        assertThat(runningDetectionJobs()).isEmpty();
+        assertThat(submit.err()).as("submit's error output").contains("tachycardia.yaml", "notARuleField")
+                .doesNotContain("\tat ", "Exception");
+    }
+
+    Path siteRules(String name) throws IOException {
+        Path rules = work.resolve(name);
+        deleteTree(rules);
+        Files.createDirectories(rules);
+        try (Stream<Path> s = Files.list(REPO.resolve("alert-rules"))) {
+            for (Path f : s.toList()) {
+                Files.copy(f, rules.resolve(f.getFileName()));
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * D4. status's exit code is what a cron job or a supervisor checks. With every process up and no detection job
+     * running (after a failed upgrade, a cancelled job, a JobManager restarted without HA), alerting is down for every
+     * patient, yet status exits 0.
+     */
+    @Test
+    @Order(1)
+    void statusFailsWhileNoDetectionJobRuns() throws Exception {
+        assertThat(runningDetectionJobs()).isEmpty();
+        Result status = run("status");
+        assertThat(status.exit()).as("status exit code with no detection job running; output:%n%s", status.all())
+                .isNotZero();
+    }
+
+    /**
+     * D1. RUNBOOK "Rescale" and local-cluster/README: {@code local-cluster/rescale 3}. After {@code submit} (both jobs,
+     * parallelism 2: all 4 slots in use), rescaling detection to 3 stops it with a savepoint and resubmits it into 2
+     * free slots: it can never be scheduled, and alerting stays down.
+     */
+    @Test
+    @Order(2)
+    void rescaleBeyondTheFreeSlotsLeavesDetectionRunning() throws Exception {
+        Result submit = run("submit", "--parallelism", "2");
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        String before = runningDetectionJobs().get(0);
+        awaitRetainedCheckpoint(before);
+
+        Result rescale = run("rescale", "3", "--job", "detection");
+
+        SoftAssertions soft = new SoftAssertions();
+        // rescaled, or refused before anything stopped: either way detection keeps alerting
+        soft.assertThat(detectionRunsEveryTask()).as("detection runs every task after 'rescale 3' (exit %d):%n%s",
+                rescale.exit(), rescale.all()).isTrue();
+        // the way back upgrade prints ("fix the cause and run local-cluster/submit --savepoint <the printed savepoint>")
+        java.util.regex.Matcher sp = java.util.regex.Pattern.compile("savepoint (file:\\S+)").matcher(rescale.err());
+        if (rescale.exit() != 0 && sp.find()) {
+            Result back = run("submit", "--parallelism", "2", "--savepoint", sp.group(1));
+            soft.assertThat(back.exit()).as("the printed way back, submit --savepoint %s:%n%s", sp.group(1), back.all())
+                    .isZero();
+            soft.assertThat(detectionRunsEveryTask()).as("detection runs every task after the way back").isTrue();
+        }
+        soft.assertAll();
+    }
+
+    boolean detectionRunsEveryTask() throws Exception {
+        List<String> detection = runningDetectionJobs();
+        return detection.size() == 1 && flink.allTasksRunning(detection.get(0));
+    }
+
+    /**
+     * D2. rescale's help: "resubmits the same jar and arguments". After a deployment from a release jar
+     * ({@code submit --jar} or {@code upgrade --jar}), rescale resubmits whatever jar is at the default path
+     * (jobs/target, or WARDSTREAM_JOB_JAR): here another build that cannot run, so the job is stopped and stays down.
+     */
+    @Test
+    @Order(3)
+    void rescaleResubmitsTheJarTheJobRuns() throws Exception {
+        Path release = work.resolve("release-1.jar");
+        Files.copy(JOB_JAR, release, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path otherBuild = work.resolve("other-build.jar"); // what lies at the default path: not the deployed jar
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(otherBuild))) {
+            out.putNextEntry(new JarEntry("org/wardstream/jobs/EpisodeDetectionJob.class"));
+            out.closeEntry();
+        }
+        Map<String, String> defaultJar = Map.of("WARDSTREAM_JOB_JAR", otherBuild.toString());
+        Result submit = run(defaultJar, "submit", "--parallelism", "1", "--jar", release.toString());
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        awaitRetainedCheckpoint(runningDetectionJobs().get(0));
+
+        Result rescale = run(defaultJar, "rescale", "2", "--job", "detection");
+
+        assertThat(rescale.exit()).as("rescale 2 exit code; it said:%n%s", rescale.all()).isZero();
+        List<String> detection = runningDetectionJobs();
+        assertThat(detection).hasSize(1);
+        assertThat(flink.allTasksRunning(detection.get(0))).isTrue();
+    }
+
+    /**
+     * D3. RUNBOOK "Recover from a failed checkpoint", step 3 (and the line upgrade prints when a resubmission fails:
+     * "local-cluster/submit --savepoint <path>"): the job is resumed from a retained checkpoint with submit, which
+     * submits with the packaged rules, not the site's rule directory the job ran with: after the recovery alerting
+     * runs on other thresholds, and nothing says so.
+     */
+    @Test
+    @Order(4)
+    void recoveryFromARetainedCheckpointKeepsTheSiteRules() throws Exception {
+        Path rules = siteRules("site-rules");
+        Result submit = run("submit", "--parallelism", "1", "--rules", rules.toString());
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        assertThat(recorded("detection.args")).contains("--rules\n" + rules);
+        String job = runningDetectionJobs().get(0);
+        Path checkpoint = awaitRetainedCheckpoint(job);
+        flink.patch("/jobs/" + job + "?mode=cancel"); // "or just cancel the job"
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> runningDetectionJobs().isEmpty());
+
+        Result resume = run("submit", "--savepoint", "file://" + checkpoint);
+
+        assertThat(resume.exit()).as("submit --savepoint: %s", resume.err()).isZero();
+        assertThat(resume.err()).containsPattern("restored (checkpoint|savepoint) \\d+ "
+                + java.util.regex.Pattern.quote("file:" + checkpoint));
+        assertThat(recorded("detection.args")).as("the resumed detection job's arguments")
+                .contains("--rules\n" + rules);
+    }
+
+    /**
+     * D5. After {@code local-cluster/stop} (which cancels the jobs; their checkpoints are retained), the next
+     * {@code start} and {@code submit} (a host restart, a maintenance window) start detection with empty state: every
+     * open alert is forgotten (never closed), AF under way alerts again under a new id, and the submit line says only
+     * "running (no state restored)", although the job's last checkpoint is on disk.
+     */
+    @Test
+    @Order(5)
+    void submitAfterStopAndStartResumesFromTheRetainedCheckpoint() throws Exception {
+        Result submit = run("submit", "--parallelism", "1");
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        awaitRetainedCheckpoint(runningDetectionJobs().get(0));
+        assertThat(run("stop").exit()).isZero();
+        Result start = run("start");
+        assertThat(start.exit()).as("start: %s", start.err()).isZero();
+
+        Result again = run("submit", "--parallelism", "1");
+
+        assertThat(again.exit()).as("submit: %s", again.err()).isZero();
+        assertThat(again.err()).as("the submit after stop and start").containsPattern("restored (checkpoint|savepoint) ");
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+}
