@@ -136,9 +136,10 @@ class AlertScoringTest {
         assertThat(r.forType(AF)).isEqualTo(new AlertScoring.TypeScore(AF, 1, 0, 0));
         assertThat(r.forType("bradycardia")).isEqualTo(new AlertScoring.TypeScore("bradycardia", 0, 1, 0));
         assertThat(r.perType()).extracting(AlertScoring.TypeScore::episodeType)
-                .containsExactly(AF, "tachycardia", "bradycardia", "pause", "inactivity", "device-offline");
+                .containsExactly(AF, "tachycardia", "bradycardia", "pause", "inactivity", "device-offline",
+                        "beat-to-beat-offline");
         String table = AlertScoring.markdown(r);
-        assertThat(table.lines().toList()).hasSize(2 + 6 + 1);
+        assertThat(table.lines().toList()).hasSize(2 + 7 + 1);
         assertThat(table).startsWith("| episode type | ground-truth episodes | alerted episodes | found | recall | precision |\n|---|---:|")
                 .contains("| tachycardia | 1 | 1 | 1 | 1.000 | 1.000 |")
                 .contains("| atrial-fibrillation | 1 | 0 | 0 | 0.000 | n/a |")
