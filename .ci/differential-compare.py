@@ -132,13 +132,15 @@ for seed, seed_after in pairs:
         d = paths(ja, jb)
         print(f"    summary.json: {'same' if not d else 'differs at ' + ', '.join(d[:12])}")
     # equity aggregates: every published row, except the alert-delay measures (they measure pipeline timing) and the
-    # revision column (whether a window is revised by late data depends on watermark timing)
+    # revision column (whether a window is revised by late data depends on watermark timing); a file without the
+    # generation column (before session 21) is generation 0
     import csv
     def agg(p):
         out = set()
         for r in csv.DictReader(open(p)):
             if "delay" not in r["measure"]:
                 r.pop("revision", None)
+                r.setdefault("generation", "0")  # a CSV from before session 21 has no generation: the live job's, 0
                 out.add(tuple(sorted(r.items())))
         return out
     ga, gb = os.path.join(before, seed, "aggregates.csv"), os.path.join(after, seed_after, "aggregates.csv")

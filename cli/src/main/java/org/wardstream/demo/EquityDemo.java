@@ -105,13 +105,16 @@ public final class EquityDemo {
         return s;
     }
 
-    /** What a compacted topic converges to: the newest revision of every key, in key order. */
+    /**
+     * What a compacted topic converges to: the newest (generation, revision) of every key, in key order; the report
+     * then takes each window's newest computation ({@code EquityReport.newestComputation}).
+     */
     static List<PublishedRow> newestRevisions(String bootstrapServers, String topic) {
         Map<String, PublishedRow> byKey = new TreeMap<>();
         try (CommittedTopicReader reader = new CommittedTopicReader(bootstrapServers, new Properties(), topic)) {
             for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
                 PublishedRow row = RowJson.parsePublished(new String(r.value(), StandardCharsets.UTF_8));
-                byKey.merge(row.key(), row, (a, b) -> b.revision() >= a.revision() ? b : a);
+                byKey.merge(row.key(), row, (a, b) -> PublishedRow.NEWEST_FIRST.compare(b, a) <= 0 ? b : a);
             }
         }
         List<PublishedRow> rows = new ArrayList<>(byKey.values());

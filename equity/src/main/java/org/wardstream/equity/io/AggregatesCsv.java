@@ -33,6 +33,9 @@ public final class AggregatesCsv {
         SCHEMA = b.build().withHeader().withLineSeparator("\n");
     }
 
+    /** The column a file written before session 21 does not have (its rows read as generation 0). */
+    private static final String GENERATION = "generation";
+
     private AggregatesCsv() {
     }
 
@@ -48,7 +51,7 @@ public final class AggregatesCsv {
                         r.granularity(), r.dimension(), r.stratum(), r.measure(), r.method(), r.numeratorCount(),
                         r.denominatorCount(), num(r.value()), num(r.lower()), num(r.upper()),
                         text(r.referenceStratum()), num(r.ratio()), num(r.ratioLower()), num(r.ratioUpper()),
-                        text(r.imdEdition()), Integer.toString(r.revision())));
+                        text(r.imdEdition()), Integer.toString(r.revision()), Long.toString(r.generation())));
             }
         }
     }
@@ -65,6 +68,7 @@ public final class AggregatesCsv {
             if (actual != null) {
                 missing.removeAll(actual.getColumnNames());
             }
+            missing.remove(GENERATION); // a file from before the generation column: the live job's rows
             if (!missing.isEmpty()) {
                 throw new IOException(file + ": not an aggregates CSV, missing columns " + missing);
             }
@@ -81,7 +85,8 @@ public final class AggregatesCsv {
                             dbl(r.get("lower")),
                             dbl(r.get("upper")), emptyToNull(r.get("reference_stratum")), dbl(r.get("ratio")),
                             dbl(r.get("ratio_lower")), dbl(r.get("ratio_upper")),
-                            emptyToNull(r.get("imd_edition")), Integer.parseInt(r.get("revision"))));
+                            emptyToNull(r.get("imd_edition")), Integer.parseInt(r.get("revision")),
+                            generation(r.get(GENERATION))));
                 } catch (RuntimeException e) {
                     throw new IOException(file + " row " + line + ": " + e.getMessage(), e);
                 }
@@ -151,6 +156,11 @@ public final class AggregatesCsv {
                     + " of at least 10): not a disclosure-controlled file");
         }
         return s;
+    }
+
+    /** The generation of a row, 0 (the live job's) when the file has no such column or the cell is empty. */
+    private static long generation(String s) {
+        return s == null || s.isEmpty() ? 0L : Long.parseLong(s);
     }
 
     private static String emptyToNull(String s) {

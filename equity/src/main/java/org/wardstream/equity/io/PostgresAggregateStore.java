@@ -55,7 +55,7 @@ public final class PostgresAggregateStore implements AutoCloseable {
     private final Recomputation recomputation;
     private Connection connection;
 
-    /** The live job's store: every row is written as generation {@link Recomputation#LIVE}. */
+    /** The live job's store: every row is written with its own generation (the live job's rows: 0). */
     public PostgresAggregateStore(String jdbcUrl, String user, String password) {
         this(jdbcUrl, user, password, null);
     }
@@ -113,13 +113,14 @@ public final class PostgresAggregateStore implements AutoCloseable {
     }
 
     /**
-     * Upserts in one transaction; rows whose stored (generation, revision) is higher are left as they are. A
-     * recomputation leaves out the windows before its {@link Recomputation#from} and writes the windows not yet
-     * final when it was submitted as generation 0 (the live job's).
+     * Upserts in one transaction; rows whose stored (generation, revision) is higher are left as they are. Each row is
+     * written with its own generation ({@link PublishedRow#generation}, as on the topic); a recomputation's store
+     * stamps its rows ({@link Recomputation#stamp}), leaves out the windows before its {@link Recomputation#from}
+     * and writes the windows not yet final when it was submitted as generation 0 (the live job's).
      */
     public void upsert(List<PublishedRow> rows) {
         if (recomputation != null) {
-            rows = rows.stream().filter(r -> recomputation.writes(r.windowStart())).toList();
+            rows = rows.stream().filter(r -> recomputation.writes(r.windowStart())).map(recomputation::stamp).toList();
         }
         if (rows.isEmpty()) {
             return;
@@ -129,7 +130,7 @@ public final class PostgresAggregateStore implements AutoCloseable {
         // ("cannot affect row a second time"), failing the batch again after every restart (probe 19a D12)
         java.util.Map<String, PublishedRow> newest = new java.util.LinkedHashMap<>();
         for (PublishedRow r : rows) {
-            newest.merge(r.key(), r, (a, b) -> b.revision() >= a.revision() ? b : a);
+            newest.merge(r.key(), r, (a, b) -> PublishedRow.NEWEST_FIRST.compare(b, a) <= 0 ? b : a);
         }
         Connection c = connection();
         try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
@@ -155,7 +156,7 @@ public final class PostgresAggregateStore implements AutoCloseable {
                 setDouble(ps, i++, r.ratioUpper());
                 ps.setString(i++, r.imdEdition());
                 ps.setInt(i++, r.revision());
-                ps.setLong(i, recomputation == null ? Recomputation.LIVE : recomputation.generationOf(r.windowEnd()));
+                ps.setLong(i, r.generation());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Objects;
+import org.wardstream.equity.disclosure.PublishedRow;
 
 /**
  * A recomputation of the equity aggregates ({@code EquityMetricsJob --bounded}) as the PostgreSQL store sees it: its
@@ -48,6 +49,11 @@ public record Recomputation(Instant submittedAt, Duration allowedLateness, Local
     /** Whether this run writes a window starting at {@code windowStart} at all. */
     public boolean writes(LocalDate windowStart) {
         return from == null || !windowStart.isBefore(from);
+    }
+
+    /** The row as this recomputation writes it to every sink: with {@link #generationOf} its window. */
+    public PublishedRow stamp(PublishedRow row) {
+        return row.withGeneration(generationOf(row.windowEnd()));
     }
 
     /** The generation a row of the window ending (exclusive) at {@code windowEnd} is written with. */

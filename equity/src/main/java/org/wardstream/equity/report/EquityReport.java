@@ -66,19 +66,23 @@ public final class EquityReport {
     }
 
     /**
-     * The rows of each programme's window at its newest revision only (one row per key, the last given). The job
-     * re-emits a whole window with the next revision when late data revise it, but a stratum that has no patients
-     * in the new revision has no row in it, and the store and the compacted topic keep the older revision's rows
-     * of that stratum: taking the highest revision of each row reported them next to the newest (probe 18b D8).
+     * The rows of each programme's window from its newest computation only: the highest generation, then the highest
+     * revision ({@link PublishedRow#NEWEST_FIRST}; one row per key, the last given). The job re-emits a whole window
+     * with the next revision when late data revise it, and a recomputation ({@code --bounded}) emits it again with
+     * its generation and revisions from 0; a stratum that has no patients in the newer emission has no row in it, and
+     * the store and the compacted topic keep the older rows of that stratum under their keys. Taking the highest
+     * revision of each row reported them next to the newest (probe 18b D8); taking the window's highest revision
+     * reported a stratum a recomputation had emptied, at the live job's higher revision (closing 20).
      */
-    public static List<PublishedRow> newestRevision(List<PublishedRow> rows) {
-        Map<String, Integer> newest = new java.util.HashMap<>();
+    public static List<PublishedRow> newestComputation(List<PublishedRow> rows) {
+        Map<String, PublishedRow> newest = new java.util.HashMap<>();
         for (PublishedRow r : rows) {
-            newest.merge(windowOf(r), r.revision(), Math::max);
+            newest.merge(windowOf(r), r, (a, b) -> PublishedRow.NEWEST_FIRST.compare(a, b) <= 0 ? a : b);
         }
         Map<String, PublishedRow> byKey = new LinkedHashMap<>();
         for (PublishedRow r : rows) {
-            if (r.revision() == newest.get(windowOf(r))) {
+            PublishedRow n = newest.get(windowOf(r));
+            if (r.generation() == n.generation() && r.revision() == n.revision()) {
                 byKey.put(r.key(), r);
             }
         }
@@ -89,9 +93,9 @@ public final class EquityReport {
         return r.programme() + "|" + r.granularity() + "|" + r.windowStart();
     }
 
-    /** The report of one window, each programme's at its newest revision ({@link #newestRevision}). */
+    /** The report of one window, each programme's from its newest computation ({@link #newestComputation}). */
     public static String render(List<PublishedRow> all, String granularity, LocalDate windowStart) {
-        List<PublishedRow> rows = newestRevision(all.stream()
+        List<PublishedRow> rows = newestComputation(all.stream()
                 .filter(r -> r.granularity().equals(granularity) && r.windowStart().equals(windowStart)).toList());
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")

@@ -383,14 +383,14 @@ final class ReportSections {
     static void trends(StringBuilder h, List<PublishedRow> monthly, String sfx) {
         TreeSet<LocalDate> months = new TreeSet<>();
         Map<String, Map<LocalDate, PublishedRow>> by = new TreeMap<>();
-        for (PublishedRow r : EquityReport.newestRevision(monthly.stream()
+        for (PublishedRow r : EquityReport.newestComputation(monthly.stream()
                 .filter(r -> r.dimension().equals("all")).toList())) {
             months.add(r.windowStart());
             by.computeIfAbsent(r.measure(), k -> new TreeMap<>()).put(r.windowStart(), r);
         }
         h.append("<details id=\"trends").append(sfx).append("\"><summary><h2>Trends by month</h2></summary>\n")
                 .append("<p class=\"definition\">Each headline measure for the whole programme, by calendar month ")
-                .append("over the enrolment history (the latest revision of each month).</p>\n");
+                .append("over the enrolment history (the newest computation of each month).</p>\n");
         if (months.isEmpty()) {
             h.append("<p>No monthly windows yet.</p>\n</details>\n");
             return;

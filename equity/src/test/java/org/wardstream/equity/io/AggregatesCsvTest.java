@@ -105,4 +105,22 @@ class AggregatesCsvTest {
         AggregatesCsv.write(g, List.of(nan));
         assertThatThrownBy(() -> AggregatesCsv.read(g)).hasMessageContaining("row 2").hasMessageContaining("not a finite number");
     }
+
+    /**
+     * The generation is a column of the file (a recomputation's rows must stay apart from the live job's in a CSV
+     * exported from the topic), and a file written before it, without the column, still reads: as the live job's.
+     */
+    @Test
+    void theGenerationRoundTripsAndAFileWithoutItReadsAsTheLiveJobs() throws Exception {
+        List<PublishedRow> recomputed = published().stream().map(r -> r.withGeneration(1_775_808_000_000L)).toList();
+        Path f = dir.resolve("recomputed.csv");
+        AggregatesCsv.write(f, recomputed);
+        assertThat(AggregatesCsv.read(f)).containsExactlyElementsOf(recomputed);
+
+        Path old = dir.resolve("before-generation.csv");
+        Files.write(old, Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                .map(line -> line.substring(0, line.lastIndexOf(','))).toList(), StandardCharsets.UTF_8);
+        assertThat(Files.readAllLines(old, StandardCharsets.UTF_8).get(0)).endsWith(",imd_edition,revision");
+        assertThat(AggregatesCsv.read(old)).containsExactlyElementsOf(published());
+    }
 }

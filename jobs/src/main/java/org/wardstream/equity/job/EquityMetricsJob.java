@@ -114,6 +114,10 @@ public final class EquityMetricsJob {
             rows = rows.filter(new RecomputeFrom(config.recomputation())).name("recompute-from")
                     .uid("equity-recompute-from"); // a bounded run only: the live job's graph is unchanged
         }
+        if (config.recomputation() != null) {
+            rows = rows.map(new RecomputedGeneration(config.recomputation())).name("recompute-generation")
+                    .uid("equity-recompute-generation"); // a bounded run only, as above
+        }
         rows.filter(EquityRowOut::isPublished).name("published view").uid("equity-published-view")
                 .sinkTo(k.exactlyOnceSink("published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))
                 .name(Topics.EQUITY_AGGREGATES).uid("sink-equity-aggregates");

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 
 import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.io.Recomputation;
 import org.wardstream.equity.model.AggregateRow;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * JSON of the aggregate rows on Kafka: one object per row, field names as the CSV columns
  * ({@link PublishedRow#COLUMNS}; the internal view has {@code numerator} and {@code denominator} instead of the
- * rounded {@code _count} columns). Null values are JSON nulls.
+ * rounded {@code _count} columns). Null values are JSON nulls. Both carry {@code generation} after {@code revision}
+ * (0 for the live job; a recomputation's stamped by {@link #withGeneration}); a message without it (written before
+ * session 21) reads as generation 0.
  */
 public final class RowJson {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +47,7 @@ public final class RowJson {
         o.put("ratio_upper", r.ratioUpper());
         o.put("imd_edition", r.imdEdition());
         o.put("revision", r.revision());
+        o.put("generation", r.generation());
         return o.toString();
     }
 
@@ -55,7 +59,8 @@ public final class RowJson {
                     text(o, "stratum"), text(o, "measure"), text(o, "method"), text(o, "numerator_count"),
                     text(o, "denominator_count"), number(o, "value"), number(o, "lower"), number(o, "upper"),
                     text(o, "reference_stratum"), number(o, "ratio"), number(o, "ratio_lower"),
-                    number(o, "ratio_upper"), text(o, "imd_edition"), o.path("revision").asInt());
+                    number(o, "ratio_upper"), text(o, "imd_edition"), o.path("revision").asInt(),
+                    o.path("generation").asLong(0L));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -83,7 +88,22 @@ public final class RowJson {
         o.put("ratio_upper", r.ratioUpper());
         o.put("imd_edition", r.imdEdition());
         o.put("revision", r.revision());
+        o.put("generation", Recomputation.LIVE);
         return o.toString();
+    }
+
+    /**
+     * A row's JSON (either view) as {@code recomputation} writes it: with the generation of its window
+     * ({@link Recomputation#generationOf}: the recomputation's for a window final when it was submitted, else 0).
+     */
+    public static String withGeneration(String json, Recomputation recomputation) {
+        try {
+            ObjectNode o = (ObjectNode) JSON.readTree(json);
+            o.put("generation", recomputation.generationOf(LocalDate.parse(text(o, "window_end"))));
+            return o.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String text(JsonNode o, String field) {

@@ -76,4 +76,31 @@ class EquityMetricsJobArgsTest {
         assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
                 "virtual-ward|month|2026-03-01|ethnic_group|Mixed|patient_days", 0, "{}"))).isTrue();
     }
+
+    /**
+     * A bounded run's rows carry its generation on the topics too (closing 20: only PostgreSQL had it, so a reader of
+     * the compacted topic took the live job's higher revision of a stratum the recomputation had emptied); the month
+     * in progress is written as the live job's; a message from before the field reads as generation 0.
+     */
+    @Test
+    void aRecomputationsRowsCarryItsGenerationOnTheTopics() {
+        org.wardstream.equity.io.Recomputation april10 = new org.wardstream.equity.io.Recomputation(
+                java.time.Instant.parse("2026-04-10T08:00:00Z"), java.time.Duration.ofHours(24), null);
+        RecomputedGeneration stamp = new RecomputedGeneration(april10);
+        String march = "{\"key\":\"k\",\"programme\":\"virtual-ward\",\"window_start\":\"2026-03-01\","
+                + "\"window_end\":\"2026-04-01\",\"granularity\":\"month\",\"dimension\":\"all\","
+                + "\"stratum\":\"all\",\"measure\":\"patient_days\",\"method\":\"count\","
+                + "\"numerator_count\":\"35\",\"denominator_count\":\"35\",\"revision\":0}";
+        assertThat(RowJson.parsePublished(march).generation()).as("a message without the field").isZero();
+        EquityRowOut out = stamp.map(new EquityRowOut(EquityRowOut.PUBLISHED, "k", 0, march));
+        assertThat(RowJson.parsePublished(out.json).generation()).isEqualTo(april10.generation());
+        assertThat(RowJson.parsePublished(RowJson.published(RowJson.parsePublished(out.json))))
+                .isEqualTo(RowJson.parsePublished(out.json));
+        String april = march.replace("2026-03-01", "2026-04-01").replace("2026-04-01\",\"gran",
+                "2026-05-01\",\"gran");
+        assertThat(RowJson.parsePublished(stamp.map(new EquityRowOut(EquityRowOut.PUBLISHED, "k", 0, april)).json)
+                .generation()).as("the month in progress at submission").isZero();
+        assertThat(stamp.map(new EquityRowOut(EquityRowOut.INTERNAL, "k", 0, march)).json)
+                .as("the internal view too").contains("\"generation\":" + april10.generation());
+    }
 }
