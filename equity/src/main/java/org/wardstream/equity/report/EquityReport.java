@@ -112,13 +112,15 @@ public final class EquityReport {
         }
         PublishedRow first = rows.get(0);
         int revision = rows.stream().mapToInt(PublishedRow::revision).max().orElse(0);
+        long generation = rows.stream().mapToLong(PublishedRow::generation).max().orElse(0);
         String editions = rows.stream().map(PublishedRow::imdEdition).filter(Objects::nonNull)
                 .filter(e -> !"unknown".equals(e)).flatMap(e -> List.of(e.split("\\+")).stream()).distinct()
                 .sorted().collect(Collectors.joining(", "));
         h.append("<p class=\"meta\">Programme ").append(esc(String.join(", ", programmes)))
                 .append(" &middot; ").append(esc(granularity)).append(" from ").append(first.windowStart())
-                .append(" to ").append(first.windowEnd().minusDays(1)).append(" &middot; revision ")
-                .append(revision).append(" &middot; IMD edition ")
+                .append(" to ").append(first.windowEnd().minusDays(1)).append(generation > 0 ? " &middot; recomputed " + java.time.Instant.ofEpochMilli(generation)
+                        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + " (corrected input)" : "")
+                .append(" &middot; revision ").append(revision).append(" &middot; IMD edition ")
                 .append(esc(editions.isEmpty() ? "unknown" : editions)).append("</p>\n");
         withoutRows(h, all, granularity, windowStart, programmes);
         boolean several = programmes.size() > 1;

@@ -72,6 +72,10 @@ class WithdrawnStratumTest {
                 .containsExactlyInAnyOrderElementsOf(recomputed);
         String html = EquityReport.render(read);
         assertThat(html).as("the report of the topic's CSV").contains(FINDING);
+        assertThat(html).as("the heading says the window was recomputed, and when (the generation, UTC)")
+                .contains("recomputed " + java.time.Instant.ofEpochMilli(APRIL_10.generation())
+                        .truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + " (corrected input)");
+        assertThat(EquityReport.render(live)).as("control: the live job's rows").doesNotContain("recomputed");
         assertThat(EquityReport.render(recomputed)).as("control: the recomputation's rows alone").contains(FINDING);
     }
 
