@@ -63,6 +63,33 @@ class ReopenedAlertTriageTest {
         }
     }
 
+    /**
+     * The same, re-opened two days later, after the alert's day is final: its second acknowledgement and closure are
+     * repeats of an alert already counted, ignored like the ones above. Until session 21 the job forgot an alert as soon
+     * as it was closed and its day final, so these actions waited for an episode already counted and were counted as
+     * {@code equityDroppedLate{input=triage}}, which docs/JOBS.md says is a triage action whose alert never arrived.
+     */
+    @Test
+    void theActionsOnAnAlertReopenedAfterItsDayIsFinalAreIgnoredNotCountedAsDroppedLate() throws Exception {
+        PatientDayFunction function = new PatientDayFunction(EquityJobSettings.defaults());
+        try (KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h =
+                     EquityHarness.opened(function)) {
+            long raised = raisedAndResolvedWithoutAction(h);
+            long escalated = localStart("2026-03-08") + 10 * 60 * MIN; // 6 March is final from 8 March 00:00
+            hourly(h, raised, escalated);
+            reopenedAndResolvedWithAction(h, raised, escalated, escalated + 20 * MIN);
+            hourly(h, escalated, localStart("2026-03-12"));
+
+            Map<Long, PatientDayRecord> newest = newestByDay(h);
+            assertCountedOnce(newest);
+            assertThat(newest.values().stream().mapToInt(r -> r.alertsClosedWithAction.size()).sum())
+                    .as("the first closure counts: without action").isZero();
+            assertThat(function.droppedLate(EquityInput.Kind.TRIAGE))
+                    .as("the re-opened alert's actions are repeats of a counted alert, not actions whose alert never came")
+                    .isZero();
+        }
+    }
+
     /** Enrols the patient, raises a routine pause alert on 6 March 10:00 and resolves it 30 min later without action. */
     private static long raisedAndResolvedWithoutAction(
             KeyedOneInputStreamOperatorTestHarness<String, EquityInput, PatientDayRecord> h) throws Exception {
