@@ -3,29 +3,39 @@ package org.wardstream.triage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wardstream.alerting.FhirAlerts;
+import org.wardstream.contract.Topics;
+import org.wardstream.embedded.CommittedTopicReader;
 import org.wardstream.episodes.AlertChange;
 import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.Severity;
+import org.wardstream.schema.TriageAction;
+import org.wardstream.schema.TriageEvent;
+import org.wardstream.schema.TriageOutcome;
+import org.wardstream.schema.wire.AvroCodec;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.wardstream.triage.TriageTestServer.CLINICIAN_A;
 import static org.wardstream.triage.TriageTestServer.PASSWORD;
 import static org.wardstream.triage.TriageTestServer.PROGRAMME_A;
@@ -243,6 +253,46 @@ class TriageIngestIT {
         assertThat(systemNotes(task)).singleElement().asString()
                 .startsWith("Escalated by the monitoring pipeline after the alert was accepted by " + CLINICIAN_A);
         assertThat(get("/fhir/Observation/ep-o6").at("/status").asText()).isEqualTo("final");
+    }
+
+    /**
+     * What {@code triage-events} (the equity job's input) carries for an alert re-opened by a priority rise: nothing for
+     * the re-opening itself (the service's re-opening is no clinician action, and {@code TriageAction} has no symbol
+     * for it), and for the clinician's resolution of the re-opened Task an ACKNOWLEDGED and a CLOSED_* like the first
+     * ones, with the alert's first raise time. The equity job counts the first acknowledgement and the first closure
+     * (docs/METRICS.md; {@code ReopenedAlertTriageTest} in jobs).
+     */
+    @Test
+    void aReopeningWritesNoTriageEventAndTheReopenedAlertsResolutionWritesItsOwn() throws Exception {
+        openAndAct("pi-9", "ep-o7", EpisodeType.PAUSE, "{\"action\":\"resolve\",\"outcome\":\"no-action-needed\"}");
+        TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.UPDATED, "ep-o7", "pi-9", EpisodeType.PAUSE,
+                Severity.STAT, START, 60));
+        marker("pi-9", "ep-o7-marker");
+        JsonNode reopened = get("/fhir/Task/ep-o7");
+        assertThat(reopened.at("/status").asText()).as("re-opened by the priority rise").isEqualTo("requested");
+        String outbox = "select action from triage_event_outbox where episode_id = 'ep-o7' order by id";
+        assertThat(rows(outbox)).as("the re-opening wrote no triage event")
+                .containsExactly("ACKNOWLEDGED", "CLOSED_NO_ACTION");
+
+        assertThat(clinicianA.postJson("/api/tasks/ep-o7/actions",
+                "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of()).statusCode()).isEqualTo(200);
+        List<TriageEvent> events = new ArrayList<>();
+        try (CommittedTopicReader reader = new CommittedTopicReader(TRIAGE.kafka().bootstrapServers(), new Properties(),
+                Topics.TRIAGE_EVENTS)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                events.clear(); // poll() returns every record so far
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
+                    TriageEvent e = AvroCodec.triageEvents().decode(r.value());
+                    if (e.getEpisodeId().equals("ep-o7")) events.add(e);
+                }
+                assertThat(events).extracting(TriageEvent::getAction).containsExactly(TriageAction.ACKNOWLEDGED,
+                        TriageAction.CLOSED_NO_ACTION, TriageAction.ACKNOWLEDGED, TriageAction.CLOSED_WITH_ACTION);
+            });
+        }
+        assertThat(events.get(3).getOutcome()).isEqualTo(TriageOutcome.CONTACTED_PATIENT);
+        Instant firstRaised = Instant.parse(reopened.at("/authoredOn").asText());
+        assertThat(events).extracting(TriageEvent::getAlertRaisedAt).as("every action is timed from the first raise")
+                .containsOnly(firstRaised);
     }
 
     /** An urgent alert {@code id} opened at minute 1, then the clinician's action {@code action} (JSON) on it. */

@@ -70,7 +70,7 @@ public class PatientEquity {
 
     /** Open days by epoch day. */
     public TreeMap<Long, DayLedger> days = new TreeMap<>();
-    /** Episodes opened in the open days: for the triage join and de-duplication. */
+    /** Episodes opened in the open days, and for {@link #FOLLOW_UP} after: for the triage join and de-duplication. */
     public HashMap<String, EpisodeRef> episodes = new HashMap<>();
     /** Triage actions whose episode has not arrived yet: episode id to {time, alertRaisedAt}. */
     public HashMap<String, long[]> pendingTriage = new HashMap<>();
@@ -78,8 +78,9 @@ public class PatientEquity {
     public HashMap<String, long[]> pendingClosures = new HashMap<>();
 
     /**
-     * How long after its day ends an alert not yet closed is still followed for its acknowledgement and closure (which
-     * then count on the day they happen); later triage actions are dropped-late.
+     * How long after its day ends an alert is still followed for its acknowledgement and closure (which then count on
+     * the day they happen; a closed alert's later actions, after a re-opening, are ignored as repeats); later triage
+     * actions are dropped-late.
      */
     public static final java.time.Duration FOLLOW_UP = java.time.Duration.ofDays(28);
 
@@ -675,11 +676,14 @@ public class PatientEquity {
                 it.remove();
             }
         }
-        // An alert is followed after its day is final, until it is closed or FOLLOW_UP has passed: its later
-        // acknowledgement and closure count on the day they happen (onTriage)
+        // An alert is followed after its day is final until FOLLOW_UP has passed: its later acknowledgement and
+        // closure count on the day they happen (onTriage). A closed one too: an escalation or priority rise can re-open
+        // it on the worklist, and the clinician's second acknowledgement and closure are then repeats of an alert
+        // already counted (ignored); forgotten at its closure, they waited for its episode and were counted
+        // dropped-late (until session 21)
         long followUp = FOLLOW_UP.toMillis();
-        episodes.values().removeIf(ref -> !days.containsKey(ref.epochDay) && (ref.closed
-                || LocalDayMillis.start(LocalDate.ofEpochDay(ref.epochDay + 1), zone) + followUp <= watermark));
+        episodes.values().removeIf(ref -> !days.containsKey(ref.epochDay)
+                && LocalDayMillis.start(LocalDate.ofEpochDay(ref.epochDay + 1), zone) + followUp <= watermark);
         pendingTriage.values().removeIf(p -> p[0] + lateness <= watermark);
         pendingClosures.values().removeIf(p -> p[0] + lateness <= watermark);
         if (days.isEmpty() && programme == null) {
