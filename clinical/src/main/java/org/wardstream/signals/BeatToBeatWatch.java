@@ -11,8 +11,10 @@ import org.wardstream.rules.EpisodeType;
  * without this nothing said that AF and pauses were no longer analysed.
  *
  * <p>Decided on data only, never on a timer: the episode is found by the first heart-rate sample at or after the last
- * beat-to-beat data plus the limit (when nothing at all arrives, device-offline says so) and ends at the next
- * beat-to-beat data. A patient whose devices never sent beat-to-beat intervals (a watch sending heart rate only) is
+ * beat-to-beat data plus the limit, with heart rate arriving (no two readings {@link #HEART_RATE_BREAK_MS} or more
+ * apart) for the whole limit (when nothing at all arrives, device-offline says so; when all data resume after such a
+ * gap, the heart rate often comes a minute before that minute's beats, which is no silent strap), and ends at the
+ * next beat-to-beat data. A patient whose devices never sent beat-to-beat intervals (a watch sending heart rate only) is
  * never watched: they are not rhythm-monitored. Plain Java; the state is {@link BeatToBeatState}.
  */
 public final class BeatToBeatWatch {
@@ -22,6 +24,14 @@ public final class BeatToBeatWatch {
     /** A change of the patient's beat-to-beat data: silent for the limit ({@code started}) or resumed. */
     public record Event(boolean started, long sinceMs, long atMs) {
     }
+
+    /**
+     * Heart-rate readings this far apart or further mean heart rate was not arriving in between (the device was off,
+     * out of range, or not sending): the silence of the beats is counted again from the next reading. Wrist devices
+     * in background mode send heart rate every 5-10 minutes (probe 17a D6: every 6 min), so 15 minutes is no break
+     * for them.
+     */
+    public static final long HEART_RATE_BREAK_MS = 15 * 60_000L;
 
     private final long silenceLimitMs;
 
@@ -61,10 +71,19 @@ public final class BeatToBeatWatch {
 
     /**
      * A device's heart-rate sample at {@code timeMs}: the episode starts when the patient's last beat-to-beat data is
-     * the silence limit or more before it (its start: that last data); else null.
+     * the silence limit or more before it and heart rate has been arriving without a break for the limit too (its
+     * start: that last beat-to-beat data); else null. A state from format 1 knows no run of heart rate: the run starts
+     * at its next reading (a strap already silent then is reported the limit after it).
      */
     public Event onHeartRate(BeatToBeatState s, long timeMs) {
-        if (s.open() || s.lastBeatsMs == BeatToBeatState.NO_TIME || timeMs - s.lastBeatsMs < silenceLimitMs) {
+        if (s.lastHeartRateMs == BeatToBeatState.NO_TIME || timeMs - s.lastHeartRateMs >= HEART_RATE_BREAK_MS) {
+            s.heartRateSinceMs = timeMs; // the first reading, or the first after a break: a new run of heart rate
+        }
+        if (s.lastHeartRateMs == BeatToBeatState.NO_TIME || timeMs > s.lastHeartRateMs) {
+            s.lastHeartRateMs = timeMs;
+        }
+        if (s.open() || s.lastBeatsMs == BeatToBeatState.NO_TIME
+                || timeMs - Math.max(s.lastBeatsMs, s.heartRateSinceMs) < silenceLimitMs) {
             return null;
         }
         s.silentSinceMs = s.lastBeatsMs;

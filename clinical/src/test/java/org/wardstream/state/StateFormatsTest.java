@@ -27,6 +27,7 @@ import org.wardstream.rules.EpisodeType;
 import org.wardstream.rules.RuleSchema;
 import org.wardstream.rules.Rules;
 import org.wardstream.rhythm.RrAnalyserState;
+import org.wardstream.signals.BeatToBeatState;
 import org.wardstream.signals.ActivityState;
 import org.wardstream.signals.HeartRateState;
 import org.wardstream.signals.WearActivityState;
@@ -658,7 +659,27 @@ class StateFormatsTest {
         assertThat(s.beats.lastBeatsMs).isEqualTo(1_772_434_000_000L);
         assertThat(s.beats.silentSinceMs).isEqualTo(1_772_434_000_000L);
         assertThat(s.beats.reportedAtMs).isEqualTo(1_772_441_300_000L);
-        assertThat(s.toBytes()).isEqualTo(fixture("DetectorState-v5"));
+        // the fixture's nested BeatToBeatState is format 1 (no run of heart rate known); written again it takes format 2
+        assertThat(s.beats.lastHeartRateMs).isEqualTo(BeatToBeatState.NO_TIME);
+        assertThat(s.beats.heartRateSinceMs).isEqualTo(BeatToBeatState.NO_TIME);
+        DetectorState back = DetectorState.fromBytes(s.toBytes());
+        assertThat(back.toBytes()).isEqualTo(s.toBytes());
+        assertThat(back.beats).isEqualTo(s.beats);
+        assertThat(back.rr.toBytes()).isEqualTo(s.rr.toBytes());
+        assertThat(s.beats.toBytes()[0]).as("BeatToBeatState written in format 2").isEqualTo((byte) 2);
+    }
+
+    @Test
+    void beatToBeatStateFormat2KeepsTheRunOfHeartRate() {
+        BeatToBeatState b = new BeatToBeatState();
+        b.lastBeatsMs = 1_772_434_000_000L;
+        b.lastHeartRateMs = 1_772_441_300_000L;
+        b.heartRateSinceMs = 1_772_440_000_000L;
+        BeatToBeatState back = BeatToBeatState.fromBytes(b.toBytes());
+        assertThat(back.lastHeartRateMs).isEqualTo(b.lastHeartRateMs);
+        assertThat(back.heartRateSinceMs).isEqualTo(b.heartRateSinceMs);
+        assertThat(back.lastBeatsMs).isEqualTo(b.lastBeatsMs);
+        assertThat(b.toBytes()).hasSize(BeatToBeatState.SERIALIZED_SIZE);
     }
 
     @Test
