@@ -326,7 +326,18 @@ final class FlinkCommands {
             for (String name : required) {
                 boolean running = false;
                 for (JsonNode j : flink.jobs()) {
-                    running |= name.equals(j.path("name").asText()) && flink.allTasksRunning(j.path("jid").asText());
+                    if (!name.equals(j.path("name").asText()) || terminal(j.path("state").asText())) {
+                        continue;
+                    }
+                    running |= flink.allTasksRunning(j.path("jid").asText());
+                    // also while it restarts: after 3 failed checkpoints in a row it does, and this says why
+                    String failing = checkpointsFailing(flink.checkpoints(j.path("jid").asText()),
+                            j.path("start-time").asLong(), System.currentTimeMillis());
+                    if (failing != null) {
+                        System.out.println("  CHECKPOINTS FAILING: '" + name + "' job " + j.path("jid").asText()
+                                + ": " + failing);
+                        rc = 1;
+                    }
                 }
                 if (!running) {
                     System.out.println("  NOT RUNNING: no '" + name + "' job with every task running");
@@ -335,5 +346,33 @@ final class FlinkCommands {
             }
             return rc;
         }
+    }
+
+    /** How long a running job may go without a completed checkpoint while its checkpoints fail (6 intervals of 10 s). */
+    static final long CHECKPOINTS_FAILING_AFTER_MS = 60_000;
+
+    /**
+     * Probe 21c D1: while every checkpoint fails (a full or unreachable checkpoint directory, a broker that cannot
+     * commit), the Kafka sinks' transactions never commit, so no alert reaches a read_committed reader, even with
+     * every task running. Returns what to tell the operator when the latest checkpoint failed and none completed for
+     * {@link #CHECKPOINTS_FAILING_AFTER_MS} (since the job started, if none ever did); null otherwise.
+     */
+    static String checkpointsFailing(JsonNode checkpoints, long jobStartMs, long nowMs) {
+        JsonNode completed = checkpoints.path("latest").path("completed");
+        JsonNode failed = checkpoints.path("latest").path("failed");
+        long completedAt = completed.isObject() ? completed.path("latest_ack_timestamp").asLong() : 0;
+        long failedAt = failed.isObject() ? failed.path("failure_timestamp").asLong() : 0;
+        long since = Math.max(completedAt, jobStartMs);
+        if (failedAt <= completedAt || nowMs - since < CHECKPOINTS_FAILING_AFTER_MS) {
+            return null;
+        }
+        return (completed.isObject() ? "no checkpoint completed for " + (nowMs - completedAt) / 1000 + " s (the last, "
+                + completed.path("id").asText() + ", " + completed.path("external_path").asText() + ")"
+                : "no checkpoint completed since the job started " + (nowMs - jobStartMs) / 1000 + " s ago")
+                + "; " + checkpoints.path("counts").path("failed").asLong() + " failed, the latest: "
+                + FlinkRest.firstLines(failed.path("failure_message").asText("(no message)"), 1)
+                + ". Alerts wait in open Kafka transactions: nothing new reaches clinicians. The cause is in the"
+                + " JobManager and TaskManager logs (e.g. 'No space left on device'); docs/RUNBOOK.md, 'Recover from"
+                + " a failed checkpoint'";
     }
 }

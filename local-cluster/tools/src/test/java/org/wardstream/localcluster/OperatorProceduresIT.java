@@ -295,6 +295,47 @@ class OperatorProceduresIT {
         assertThat(again.err()).as("the submit after stop and start").containsPattern("restored (checkpoint|savepoint) ");
     }
 
+    /**
+     * Probe 21c D1. The checkpoint directory stops taking checkpoints (a full disk, measured on a 4 MB tmpfs: "No space
+     * left on device"; here, as root ignores permissions, a file where each next checkpoint's directory would go).
+     * Every checkpoint fails, so the sinks' transactions never commit: no alert reaches the alerts topic's
+     * read_committed readers (measured: 0 committed of 38 written), the job restarts after 3 failures, restores
+     * and fails again. Between restarts every task is RUNNING, and status exits 0 (measured: 5 runs in 10 s, all exit
+     * 0, "failed 19".."failed 21"): the health check says all is well while nothing reaches clinicians; during a
+     * restart it says only NOT RUNNING. No line says checkpoints fail, so the output is what is asserted (the exit
+     * code alone depends on whether status ran during a restart).
+     */
+    @Test
+    @Order(6)
+    void statusFailsWhileEveryCheckpointFails() throws Exception {
+        Result submit = run("submit", "--parallelism", "1", "--fresh");
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        String job = runningDetectionJobs().get(0);
+        Path dir = home.resolve("flink/checkpoints").resolve(job);
+        awaitRetainedCheckpoint(job);
+        int next;
+        try (Stream<Path> s = Files.list(dir)) {
+            next = 1 + s.map(p -> p.getFileName().toString()).filter(n -> n.matches("chk-\\d+"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(4))).max().orElse(0);
+        }
+        for (int i = next; i < next + 1000; i++) {
+            Files.createFile(dir.resolve("chk-" + i)); // mkdir chk-i fails, as on a full disk
+        }
+        // the state status must flag: every task running, the latest checkpoint failed, none completed for 60 s
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            JsonNode latest = flink.checkpoints(job).path("latest");
+            long completedAt = latest.path("completed").path("latest_ack_timestamp").asLong();
+            return latest.path("failed").path("failure_timestamp").asLong() > completedAt
+                    && System.currentTimeMillis() - completedAt > 70_000 && flink.allTasksRunning(job);
+        });
+
+        Result status = run("status");
+
+        assertThat(status.exit()).as("status exit code while every checkpoint fails; output:%n%s", status.all())
+                .isNotZero();
+        assertThat(status.out()).as("status names the failing checkpoints").contains("CHECKPOINTS FAILING");
+    }
+
     static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
