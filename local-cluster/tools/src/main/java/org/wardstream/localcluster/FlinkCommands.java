@@ -370,7 +370,7 @@ final class FlinkCommands {
                 + completed.path("id").asText() + ", " + completed.path("external_path").asText() + ")"
                 : "no checkpoint completed since the job started " + (nowMs - jobStartMs) / 1000 + " s ago")
                 + "; " + checkpoints.path("counts").path("failed").asLong() + " failed, the latest: "
-                + FlinkRest.firstLines(failed.path("failure_message").asText("(no message)"), 1)
+                + FlinkRest.firstLines(failed.path("failure_message").asText("(no message)"), 1).replaceAll("\\.+$", "")
                 + ". Alerts wait in open Kafka transactions: nothing new reaches clinicians. The cause is in the"
                 + " JobManager and TaskManager logs (e.g. 'No space left on device'); docs/RUNBOOK.md, 'Recover from"
                 + " a failed checkpoint'";
