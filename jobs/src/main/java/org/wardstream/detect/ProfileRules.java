@@ -22,6 +22,8 @@ public final class ProfileRules<T> {
     private final Rules rules;
     private final BiFunction<EffectiveRules, ZoneId, T> build;
     private final Map<String, T> cache = new HashMap<>();
+    /** {@link #homeZone} by the enrolment's zone string (a handful of zones: one parse each). */
+    private final Map<String, ZoneId> zones = new HashMap<>();
 
     public ProfileRules(Rules rules, BiFunction<EffectiveRules, ZoneId, T> build) {
         this.rules = rules;
@@ -56,6 +58,19 @@ public final class ProfileRules<T> {
         } catch (RuntimeException e) {
             return DEFAULT_ZONE;
         }
+    }
+
+    /** {@link #homeZone}, parsed once per zone string for this cache's lifetime (the signal stage asks per reading). */
+    public ZoneId homeZoneOf(PatientProfile p) {
+        if (p == null || p.timeZone == null) {
+            return DEFAULT_ZONE;
+        }
+        ZoneId zone = zones.get(p.timeZone);
+        if (zone == null) {
+            zone = homeZone(p);
+            zones.put(p.timeZone, zone);
+        }
+        return zone;
     }
 
     private static final String NO_PROFILE = "(no profile)";

@@ -79,7 +79,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
      * The UTC offset (minutes) of the patient's device while it says the patient is away from home
      * ({@link TravelZone}): their waking hours follow it; empty at home (probe 21b D1).
      */
-    private transient ValueState<Integer> awayOffset;
+    private transient AwayOffsetState awayOffset;
 
     public SignalDetector(Rules rules, IngestSettings settings) {
         this.rules = rules;
@@ -103,7 +103,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         alertingResumedAt = ctx.getState(new ValueStateDescriptor<>("detector-alerting-resumed-at", Types.LONG));
         recordedWhileNotMonitored = IngestMetrics.counter(ctx.getMetricGroup(),
                 IngestMetrics.RECORDED_WHILE_NOT_MONITORED);
-        awayOffset = ctx.getState(new ValueStateDescriptor<>("detector-away-offset-minutes", Types.INT));
+        awayOffset = new AwayOffsetState(ctx.getState(new ValueStateDescriptor<>("detector-away-offset-minutes",
+                Types.INT)));
     }
 
     @Override
@@ -121,7 +122,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         }
         DetectorState s = state.load();
         Reading reading = Readings.of(r);
-        PatientDetector detector = detectors.of(p, localOffset(r, p));
+        PatientDetector detector = detectors.of(p, localOffset(r, p, ctx.getCurrentKey()));
         var emit = new DetectorOutput(out, counters);
         String programme = programmeOf(ctx.getCurrentKey());
         PatientDetector.Arrival arrival = detector.arrive(s, r.patientId, programme, reading, emit);
@@ -160,16 +161,12 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
 
     /**
      * Where the patient is by {@code r}'s UTC offset ({@link TravelZone#awayOffset}: null at home), remembered for the
-     * time-driven work between readings (waking hours ending, inactivity).
+     * time-driven work between readings (waking hours ending, inactivity). Per reading: the home zone is parsed once
+     * per zone ({@link ProfileRules#homeZoneOf}) and the state is touched only for another patient or a changed offset.
      */
-    private Integer localOffset(DeviceReading r, PatientProfile p) throws Exception {
-        Integer away = TravelZone.awayOffset(ProfileRules.homeZone(p), r.time, r.utcOffsetMinutes);
-        Integer before = awayOffset.value();
-        if (away == null && before != null) {
-            awayOffset.clear();
-        } else if (away != null && !away.equals(before)) {
-            awayOffset.update(away);
-        }
+    private Integer localOffset(DeviceReading r, PatientProfile p, String key) throws Exception {
+        Integer away = TravelZone.awayOffset(detectors.homeZoneOf(p), r.time, r.utcOffsetMinutes);
+        awayOffset.set(key, away);
         return away;
     }
 
@@ -194,7 +191,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             clearAlertingStart(ctx);
             alertingStoppedAt.clear();
             alertingResumedAt.clear();
-            awayOffset.clear();
+            awayOffset.clear(ctx.getCurrentKey());
             timer.delete(ctx.timerService());
             waitingForEnrolment.unenrolled(ctx.timerService(), ctx.timestamp(), unenrolled(ctx));
         } else {
@@ -206,7 +203,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             boolean changed = before != null && before.alerting() != update.profile.alerting();
             if (changed || before == null && update.profile.alerting()) {
                 DetectorState s = state.load();
-                PatientDetector detector = detectors.of(update.profile, awayOffset.value());
+                PatientDetector detector = detectors.of(update.profile, awayOffset.value(ctx.getCurrentKey()));
                 if (changed) {
                     // alerts stop (discharged, withdrawn, paused: the alert stage closes the open ones) or resume: the
                     // detectors forget their open episodes, so data after a re-enrolment start afresh (an episode the
@@ -295,7 +292,7 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
             PatientProfile p = profile.value();
             if (pending != null && p != null && p.alerting()) {
                 DetectorState s = state.load();
-                PatientDetector detector = detectors.of(p, awayOffset.value());
+                PatientDetector detector = detectors.of(p, awayOffset.value(ctx.getCurrentKey()));
                 detector.monitoringStarted(s, Math.max(pending, ctx.timerService().currentWatermark()));
                 save(s, detector, ctx);
             }
@@ -303,8 +300,8 @@ public final class SignalDetector extends KeyedCoProcessFunction<String, DeviceR
         }
         timer.fired();
         DetectorState s = state.load();
-        PatientDetector detector = detectors.of(profile.value(), awayOffset.value());
         String key = ctx.getCurrentKey();
+        PatientDetector detector = detectors.of(profile.value(), awayOffset.value(key));
         List<Reading> due = PatientDetector.releaseDue(s, timestamp) ? state.takeHeld() : List.of();
         detector.onTime(s, PatientKeys.patientOf(key), programmeOf(key), timestamp, due,
                 new DetectorOutput(out, counters));
