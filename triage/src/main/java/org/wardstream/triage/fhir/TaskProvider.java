@@ -53,6 +53,10 @@ import java.util.regex.Pattern;
 public final class TaskProvider extends StoredResourceProvider<Task> {
     /** What a Task search sorts by ({@code _sort}, each ascending or, with "-", descending; told in the metadata). */
     static final List<String> SORT_KEYS = List.of("priority", "authored-on", "_lastUpdated", "status");
+    /** The codes of the technical episode types (device-offline, beat-to-beat-offline): {@code code=technical-check}. */
+    static final List<String> TECHNICAL_EPISODE_TYPES = episodeTypes(true);
+    /** The codes of the clinical episode types: {@code code=clinical-review}. */
+    static final List<String> CLINICAL_EPISODE_TYPES = episodeTypes(false);
     private final Consumer<TaskStore.TaskChange> onChange;
 
     public TaskProvider(TaskStore store, Audit audit, Consumer<TaskStore.TaskChange> onChange) {
@@ -95,8 +99,8 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
             List<String> taskCodes = codes(code, FhirAlerts.TASK_TYPE_SYSTEM);
             boolean technical = taskCodes.contains("technical-check");
             boolean clinical = taskCodes.contains("clinical-review");
-            if (technical && !clinical) q.anyOf("episode_type", episodeTypes(true));
-            else if (clinical && !technical) q.anyOf("episode_type", episodeTypes(false));
+            if (technical && !clinical) q.anyOf("episode_type", TECHNICAL_EPISODE_TYPES);
+            else if (clinical && !technical) q.anyOf("episode_type", CLINICAL_EPISODE_TYPES);
             else if (!technical) q.none("code: neither clinical-review nor technical-check");
         }
         tokens(q, "programme", programme, null);
@@ -279,7 +283,7 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
         }
     }
 
-    /** The codes of the technical episode types (device-offline, beat-to-beat-offline), or of the clinical ones. */
+    /** The codes of the technical episode types, or of the clinical ones, in {@code EpisodeType} order. */
     private static List<String> episodeTypes(boolean technical) {
         return java.util.Arrays.stream(org.wardstream.rules.EpisodeType.values()).filter(t -> t.technical() == technical)
                 .map(org.wardstream.rules.EpisodeType::code).toList();
