@@ -100,9 +100,7 @@ class AwayOffsetStateTest {
     }
 
     static PatientProfile profile(String zone) {
-        PatientProfile p = new PatientProfile();
-        p.programme = "virtual-ward";
-        p.status = "ACTIVE";
+        PatientProfile p = DetectionChain.profile("ACTIVE");
         p.timeZone = zone;
         return p;
     }

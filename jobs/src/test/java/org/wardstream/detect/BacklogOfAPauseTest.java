@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.wardstream.ingest.EnrolmentUpdate;
 
 /**
  * A buffer recorded while monitoring was paused (PAUSED: "temporarily not monitored, e.g. in hospital") and uploaded
@@ -24,7 +23,7 @@ class BacklogOfAPauseTest {
     final DetectionChain chain = patient.chain;
 
     void status(String status, long atMin) throws Exception {
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile(status)), T0 + atMin * MIN);
+        chain.enrol(P, status, T0 + atMin * MIN);
     }
 
     List<String> af() {

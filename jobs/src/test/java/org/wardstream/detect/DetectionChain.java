@@ -14,6 +14,7 @@ import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.IngestSettings;
+import org.wardstream.ingest.PatientProfile;
 import org.wardstream.rules.Rules;
 
 /**
@@ -86,6 +87,43 @@ final class DetectionChain implements AutoCloseable {
                 Types.STRING);
         h.setup(PatternCueTypeInfo.Serializer.INSTANCE);
         return h;
+    }
+
+    /**
+     * The enrolment most tests give their patient: programme virtual-ward, home zone Europe/London, no threshold
+     * overrides, status {@code status} (ACTIVE, PAUSED, DISCHARGED, WITHDRAWN).
+     */
+    static PatientProfile profile(String status) {
+        PatientProfile profile = new PatientProfile();
+        profile.programme = "virtual-ward";
+        profile.status = status;
+        profile.timeZone = "Europe/London";
+        profile.thresholdOverrides = new java.util.HashMap<>();
+        return profile;
+    }
+
+    /**
+     * A new chain with {@code patient} enrolled ACTIVE ({@link #profile}), for a test class's field:
+     * {@code @AutoClose final DetectionChain chain = DetectionChain.enrolled(P);} (a new one for every test).
+     */
+    static DetectionChain enrolled(String patient) {
+        try {
+            DetectionChain chain = new DetectionChain(Rules.loadClasspath());
+            chain.enrol(patient, "ACTIVE");
+            return chain;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Enrols {@code patient} with {@link #profile}({@code status}), a record without a timestamp. */
+    void enrol(String patient, String status) throws Exception {
+        enrol(new EnrolmentUpdate(patient, profile(status)));
+    }
+
+    /** Enrols {@code patient} with {@link #profile}({@code status}), a record with its Kafka timestamp. */
+    void enrol(String patient, String status, long recordTimestamp) throws Exception {
+        enrol(new EnrolmentUpdate(patient, profile(status)), recordTimestamp);
     }
 
     void enrol(EnrolmentUpdate u) throws Exception {

@@ -9,14 +9,12 @@ import java.util.Random;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.detector.PatternCue;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.ingest.PatientProfile;
-import org.wardstream.rules.Rules;
 
 /**
  * The detection stage's operators (signal detector, CEP patterns, alert lifecycle) in Flink's test harnesses,
@@ -26,27 +24,15 @@ class DetectionTest {
     static final String P = "p000001";
     static final long T0 = Instant.parse("2026-03-02T09:00:00Z").toEpochMilli();
     static final long MIN = 60_000L;
-    DetectionChain chain;
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P);
     final Random random = new Random(11);
 
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, profile(Map.of())));
-    }
-
+    /** {@link DetectionChain#profile}, ACTIVE, with threshold overrides. */
     static PatientProfile profile(Map<String, Double> overrides) {
-        PatientProfile profile = new PatientProfile();
-        profile.programme = "virtual-ward";
-        profile.status = "ACTIVE";
-        profile.timeZone = "Europe/London";
-        profile.thresholdOverrides = new java.util.HashMap<>(overrides);
+        PatientProfile profile = DetectionChain.profile("ACTIVE");
+        profile.thresholdOverrides.putAll(overrides);
         return profile;
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
     }
 
     static DeviceReading base(DeviceReading.Kind kind, long time) {

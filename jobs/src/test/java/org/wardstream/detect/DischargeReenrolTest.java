@@ -3,17 +3,12 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.ingest.PatientProfile;
-import org.wardstream.rules.Rules;
 
 /**
  * Probe 17a, D1 and D5 (tests brought from branch probe17a), and pausing (D2): a patient discharged (enrolment status DISCHARGED) while an episode is open, and re-enrolled
@@ -27,27 +22,8 @@ class DischargeReenrolTest {
     static final String P = "p017001";
     static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
     static final long MIN = 60_000L;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE")));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
-    }
-
-    static PatientProfile profile(String status) {
-        PatientProfile profile = new PatientProfile();
-        profile.programme = "virtual-ward";
-        profile.status = status;
-        profile.timeZone = "Europe/London";
-        profile.thresholdOverrides = new HashMap<>();
-        return profile;
-    }
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P);
 
     static DeviceReading base(DeviceReading.Kind kind, long time) {
         DeviceReading r = new DeviceReading();
@@ -116,9 +92,9 @@ class DischargeReenrolTest {
     void tachycardiaGoingOnAfterAQuickReEnrolmentIsAlertedAgain() throws Exception {
         tachycardia(0, 20);
         assertThat(openedAtOrAfter("tachycardia", 0)).as("control: alerted before the discharge").isEqualTo(1);
-        chain.enrol(new EnrolmentUpdate(P, profile("DISCHARGED")));
+        chain.enrol(P, "DISCHARGED");
         assertThat(kinds("tachycardia")).as("closed at the discharge").anyMatch(k -> k.startsWith("CLOSED"));
-        chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE"))); // corrected: the readings of minutes 20-23 were refused
+        chain.enrol(P, "ACTIVE"); // corrected: the readings of minutes 20-23 were refused
         tachycardia(23, 60); // 140/min at rest goes on for 37 more minutes
         assertThat(openedAtOrAfter("tachycardia", 23))
                 .as("tachycardia alerts after the re-enrolment, while 140/min at rest goes on 37 min; all changes: %s",
@@ -129,8 +105,8 @@ class DischargeReenrolTest {
     @Test
     void control_tachycardiaAfterALongerAbsenceIsAlertedAgain() throws Exception {
         tachycardia(0, 20);
-        chain.enrol(new EnrolmentUpdate(P, profile("DISCHARGED")));
-        chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE")));
+        chain.enrol(P, "DISCHARGED");
+        chain.enrol(P, "ACTIVE");
         tachycardia(30, 70); // 10 min without readings: the heart-rate detector's 5-min sample gap closes its episode
         assertThat(openedAtOrAfter("tachycardia", 30)).as("all changes: %s", kinds("tachycardia")).isEqualTo(1);
     }
@@ -140,8 +116,8 @@ class DischargeReenrolTest {
         Random random = new Random(17);
         af(random, 0, 20);
         assertThat(openedAtOrAfter("atrial-fibrillation", 0)).as("control: alerted before the discharge").isEqualTo(1);
-        chain.enrol(new EnrolmentUpdate(P, profile("DISCHARGED")));
-        chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE")));
+        chain.enrol(P, "DISCHARGED");
+        chain.enrol(P, "ACTIVE");
         af(random, 23, 120); // AF goes on for 97 more minutes
         assertThat(openedAtOrAfter("atrial-fibrillation", 23))
                 .as("AF alerts after the re-enrolment while AF goes on 97 min; all changes: %s", kinds("atrial-fibrillation"))
@@ -152,8 +128,8 @@ class DischargeReenrolTest {
     void control_afAfterALongerAbsenceIsAlertedAgain() throws Exception {
         Random random = new Random(17);
         af(random, 0, 20);
-        chain.enrol(new EnrolmentUpdate(P, profile("DISCHARGED")));
-        chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE")));
+        chain.enrol(P, "DISCHARGED");
+        chain.enrol(P, "ACTIVE");
         af(random, 40, 120); // 20 min without beats: the analyser's 10-min bridge closes its AF
         assertThat(openedAtOrAfter("atrial-fibrillation", 40)).as("all changes: %s", kinds("atrial-fibrillation")).isEqualTo(1);
     }
@@ -166,7 +142,7 @@ class DischargeReenrolTest {
     @Test
     void theCloseAtDischargeSaysWhenTheTachycardiaWasLastSeen() throws Exception {
         tachycardia(0, 20);
-        chain.enrol(new EnrolmentUpdate(P, profile("DISCHARGED")));
+        chain.enrol(P, "DISCHARGED");
         var closed = chain.alerts("tachycardia").stream().filter(a -> a.kind.equals("CLOSED")).findFirst().orElseThrow();
         assertThat((closed.episodeEndMs - T0) / 1000)
                 .as("end (s after T0) of the tachycardia closed at the discharge; last sample at 140/min: 1185 s")
@@ -181,9 +157,9 @@ class DischargeReenrolTest {
     @Test
     void aPauseClosesTheOpenAlertAndAfterItTheTachycardiaIsAlertedAfresh() throws Exception {
         tachycardia(0, 20);
-        chain.enrol(new EnrolmentUpdate(P, profile("PAUSED")));
+        chain.enrol(P, "PAUSED");
         tachycardia(20, 60); // still worn in hospital
-        chain.enrol(new EnrolmentUpdate(P, profile("ACTIVE")));
+        chain.enrol(P, "ACTIVE");
         tachycardia(60, 90);
         List<String> kinds = kinds("tachycardia");
         assertThat(kinds).hasSize(3);

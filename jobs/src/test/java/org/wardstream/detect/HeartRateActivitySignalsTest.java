@@ -3,14 +3,10 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.rules.Rules;
 
 /**
  * How the heart-rate and activity signals a device contract allows are used, through the job's detection operators
@@ -33,18 +29,8 @@ class HeartRateActivitySignalsTest {
     static final long T10 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
     static final long AFTERNOON = Instant.parse("2026-03-02T14:00:00Z").toEpochMilli();
     static final long NIGHT = Instant.parse("2026-03-02T22:50:00Z").toEpochMilli();
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, DetectionTest.profile(Map.of())));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
-    }
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P);
 
     void worn(long t) throws Exception {
         DeviceReading worn = DetectionTest.base(DeviceReading.Kind.WEAR, t);

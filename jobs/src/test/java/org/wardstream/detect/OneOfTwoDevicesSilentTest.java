@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
@@ -30,7 +29,7 @@ class OneOfTwoDevicesSilentTest {
     @BeforeEach
     void setUp() throws Exception {
         chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+        chain.enrol(P, "ACTIVE", T0 - MIN);
     }
 
     @AfterEach
@@ -135,9 +134,9 @@ class OneOfTwoDevicesSilentTest {
     void aPauseClosesItAndAfterTheResumptionTheSilenceCountsFromThen() throws Exception {
         run(m -> m < 30, true, 400, m -> {
             if (m == 170) {
-                chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("PAUSED")), T0 + m * MIN);
+                chain.enrol(P, "PAUSED", T0 + m * MIN);
             } else if (m == 200) {
-                chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 + m * MIN);
+                chain.enrol(P, "ACTIVE", T0 + m * MIN);
             }
         });
         List<StreamedAlertChange> alerts = chain.alerts("beat-to-beat-offline");

@@ -3,12 +3,9 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.rules.Rules;
 
 /**
  * Probe 17a, D2 (test brought from branch probe17a): the enrolment contract says {@code PAUSED: temporarily not monitored (e.g. in hospital)}
@@ -21,18 +18,8 @@ class PausedPatientTest {
     static final String P = "p017002";
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
-    }
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P);
 
     void normalDataThenSilence(String statusAtAdmission) throws Exception {
         for (long t = T0; t < T0 + 30 * MIN; t += MIN) {
@@ -40,7 +27,7 @@ class PausedPatientTest {
             chain.watermark(t);
         }
         if (statusAtAdmission != null) {
-            chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile(statusAtAdmission))); // admitted to hospital at minute 30
+            chain.enrol(P, statusAtAdmission); // admitted to hospital at minute 30
         }
         for (long t = T0 + 30 * MIN; t <= T0 + 30 * 3_600_000L; t += 10 * MIN) {
             chain.watermark(t); // other patients' data move event time on for 30 h

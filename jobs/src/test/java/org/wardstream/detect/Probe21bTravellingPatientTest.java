@@ -3,17 +3,11 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.ingest.PatientProfile;
-
-import org.wardstream.rules.Rules;
 
 /**
  * Adversarial probe 21b, D1: a patient travelling across time zones. A UK patient (enrolment Europe/London, the home
@@ -33,23 +27,8 @@ import org.wardstream.rules.Rules;
 class Probe21bTravellingPatientTest {
     static final String P = "p021b01";
     static final long MIN = 60_000L;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        PatientProfile profile = new PatientProfile();
-        profile.programme = "virtual-ward";
-        profile.status = "ACTIVE";
-        profile.timeZone = "Europe/London";
-        profile.thresholdOverrides = new HashMap<>();
-        chain.enrol(new EnrolmentUpdate(P, profile));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
-    }
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P); // home zone Europe/London
 
     static DeviceReading base(DeviceReading.Kind kind, long time, int utcOffsetMinutes) {
         DeviceReading r = new DeviceReading();

@@ -61,7 +61,7 @@ class RefusedOverrideReportedTest {
 
     List<String> tachycardiaAt110(Map<String, Double> overrides) throws Exception {
         try (DetectionChain chain = new DetectionChain(Rules.loadClasspath())) {
-            PatientProfile profile = DischargeReenrolTest.profile("ACTIVE");
+            PatientProfile profile = DetectionChain.profile("ACTIVE");
             profile.thresholdOverrides.putAll(overrides);
             chain.enrol(new EnrolmentUpdate(P, profile));
             DeviceReading worn = DischargeReenrolTest.base(DeviceReading.Kind.WEAR, T0);

@@ -8,7 +8,6 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
@@ -43,7 +42,7 @@ class RestoreMidBacklogTest {
         Rules rules = Rules.loadClasspath();
         List<String> alerts = new ArrayList<>();
         DetectionChain chain = new DetectionChain(rules);
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+        chain.enrol(P, "ACTIVE", T0 - MIN);
         long newest = Long.MIN_VALUE;
         List<DeviceReading> rs = readings();
         int deadLetters = 0;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Random;
 
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
@@ -29,7 +28,7 @@ final class RrMinutes implements AutoCloseable {
         this.random = new Random(seed);
         try {
             chain = new DetectionChain(Rules.loadClasspath());
-            chain.enrol(new EnrolmentUpdate(patient, DischargeReenrolTest.profile("ACTIVE")), t0 - MIN);
+            chain.enrol(patient, "ACTIVE", t0 - MIN);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

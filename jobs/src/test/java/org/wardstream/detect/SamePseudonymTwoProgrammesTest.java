@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -39,11 +38,8 @@ class SamePseudonymTwoProgrammesTest {
 
     static List<StreamedAlertChange> inactivityAlerts(String programme) throws Exception {
         try (DetectionChain chain = new DetectionChain(Rules.loadClasspath())) {
-            PatientProfile profile = new PatientProfile();
+            PatientProfile profile = DetectionChain.profile("ACTIVE");
             profile.programme = programme;
-            profile.status = "ACTIVE";
-            profile.timeZone = "Europe/London";
-            profile.thresholdOverrides = new HashMap<>();
             EnrolmentUpdate u = new EnrolmentUpdate(P, profile);
             u.programme = programme;
             chain.enrol(u);

@@ -3,15 +3,10 @@ package org.wardstream.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.HashMap;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.ingest.PatientProfile;
-import org.wardstream.rules.Rules;
 
 /**
  * Wear is judged per device (adversarial probe 16a, D2), through the job's detection operators (DetectionChain): two
@@ -23,23 +18,8 @@ class SeveralDevicesDetectionTest {
     static final String P = "p000216";
     static final long T0 = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
     static final long MIN = 60_000L;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        PatientProfile profile = new PatientProfile();
-        profile.programme = "virtual-ward";
-        profile.status = "ACTIVE";
-        profile.timeZone = "Europe/London";
-        profile.thresholdOverrides = new HashMap<>();
-        chain.enrol(new EnrolmentUpdate(P, profile));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
-    }
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P);
 
     static DeviceReading base(String source, DeviceReading.Kind kind, long time) {
         DeviceReading r = new DeviceReading();

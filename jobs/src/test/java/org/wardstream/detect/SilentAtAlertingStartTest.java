@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
 
 /**
@@ -41,22 +40,18 @@ class SilentAtAlertingStartTest {
         }
     }
 
-    EnrolmentUpdate enrolment(String status) {
-        return new EnrolmentUpdate(P, DischargeReenrolTest.profile(status));
-    }
-
     @Test
     void aPauseEndsWithTheDeviceSilentAndDeviceOfflineIsRaisedTwoHoursLater() throws Exception {
-        chain.enrol(enrolment("ACTIVE"), T0 - HOUR);
+        chain.enrol(P, "ACTIVE", T0 - HOUR);
         chain.watermark(T0 - HOUR);
         for (long t = T0; t < T0 + 30 * MIN; t += MIN) {
             heartRate(t);
             chain.watermark(t);
         }
-        chain.enrol(enrolment("PAUSED"), T0 + 30 * MIN); // admitted to hospital; the watch stays at home, silent
+        chain.enrol(P, "PAUSED", T0 + 30 * MIN); // admitted to hospital; the watch stays at home, silent
         eventTimeUpTo(T0 + 30 * MIN, T0 + 3 * HOUR);
         long resumed = T0 + 3 * HOUR;
-        chain.enrol(enrolment("ACTIVE"), resumed); // home again; the watch, flat, sends nothing
+        chain.enrol(P, "ACTIVE", resumed); // home again; the watch, flat, sends nothing
         eventTimeUpTo(resumed, resumed + 30 * HOUR);
         assertThat(chain.alerts("device-offline")).filteredOn(a -> a.kind.equals("OPENED"))
                 .as("device-offline after alerting resumed with the device silent")
@@ -74,7 +69,7 @@ class SilentAtAlertingStartTest {
     @Test
     void aNewEnrolmentWhoseDeviceNeverSendsRaisesDeviceOffline() throws Exception {
         chain.watermark(T0 - HOUR);
-        chain.enrol(enrolment("ACTIVE"), T0);
+        chain.enrol(P, "ACTIVE", T0);
         eventTimeUpTo(T0, T0 + 30 * HOUR);
         assertThat(chain.alerts("device-offline")).filteredOn(a -> a.kind.equals("OPENED"))
                 .extracting(a -> a.episodeStartMs, a -> a.atMs)
@@ -85,7 +80,7 @@ class SilentAtAlertingStartTest {
     void aJobStartedWithoutStateStartsTheSilenceAtItsFirstEventTimeNotAtTheOldEnrolment() throws Exception {
         // every enrolment is read again, written a month ago, before the job has any event time; the device-events
         // resume where the old job stopped: this patient's first reading is read 10 min after the first watermark
-        chain.enrol(enrolment("ACTIVE"), T0 - 30 * 24 * HOUR);
+        chain.enrol(P, "ACTIVE", T0 - 30 * 24 * HOUR);
         chain.watermark(T0);
         heartRate(T0 + 10 * MIN);
         eventTimeUpTo(T0 + 10 * MIN, T0 + 2 * HOUR + 5 * MIN);
@@ -94,7 +89,7 @@ class SilentAtAlertingStartTest {
 
     @Test
     void aSilentPatientAtAJobStartIsReportedTwoHoursAfterTheFirstEventTime() throws Exception {
-        chain.enrol(enrolment("ACTIVE"), T0 - 30 * 24 * HOUR); // no event time yet: the start waits for it
+        chain.enrol(P, "ACTIVE", T0 - 30 * 24 * HOUR); // no event time yet: the start waits for it
         eventTimeUpTo(T0, T0 + 30 * HOUR);
         assertThat(chain.alerts("device-offline")).filteredOn(a -> a.kind.equals("OPENED"))
                 .extracting(a -> a.episodeStartMs, a -> a.atMs)

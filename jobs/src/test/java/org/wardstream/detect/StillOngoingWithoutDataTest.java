@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
-import org.wardstream.ingest.EnrolmentUpdate;
-import org.wardstream.rules.Rules;
 
 /**
  * Probe 17a, D10 (test brought from branch probe17a): tachycardia (urgent) is alerted, then the watch's battery dies (no data at all). The alert lifecycle
@@ -22,18 +19,8 @@ class StillOngoingWithoutDataTest {
     static final String P = DischargeReenrolTest.P;
     static final long T0 = DischargeReenrolTest.T0;
     static final long MIN = 60_000L;
-    DetectionChain chain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        chain = new DetectionChain(Rules.loadClasspath());
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        chain.close();
-    }
+    @AutoClose
+    final DetectionChain chain = DetectionChain.enrolled(P);
 
     void worn(long from, long to, float bpm) throws Exception {
         DeviceReading worn = DischargeReenrolTest.base(DeviceReading.Kind.WEAR, from);
