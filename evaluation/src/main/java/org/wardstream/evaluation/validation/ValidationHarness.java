@@ -80,22 +80,7 @@ public final class ValidationHarness {
     /** Validates every record in a directory. */
     public static ValidationSummary validate(Path dir, RrAnalyser analyser, int threads) throws IOException, InterruptedException {
         List<Path> files = recordFiles(List.of(dir));
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<RecordResult>> futures = new ArrayList<>();
-            for (Path f : files) futures.add(pool.submit(() -> evaluateFile(f, analyser)));
-            List<RecordResult> results = new ArrayList<>();
-            for (Future<RecordResult> fu : futures) {
-                try {
-                    results.add(fu.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-            return new ValidationSummary(results, analyser.parameters());
-        } finally {
-            pool.shutdownNow();
-        }
+        return new ValidationSummary(evaluateAll(files, threads, f -> evaluateFile(f, analyser)), analyser.parameters());
     }
 
     /**
@@ -111,7 +96,7 @@ public final class ValidationHarness {
     public static ValidationSummary validateJobPath(List<Path> dirs, org.wardstream.rules.Rules rules, int threads)
             throws IOException, InterruptedException {
         org.wardstream.rules.EffectiveRules eff = rules.defaults();
-        ValidationSummary summary = new ValidationSummary(evaluateAll(recordFiles(dirs), threads, f -> {
+        ValidationSummary summary = new ValidationSummary(evaluateAll(recordFiles(dirs), Math.max(1, threads), f -> {
             String name = RrCsvRecord.recordName(f);
             try {
                 return RhythmValidation.evaluateJobPath(RrCsvRecord.read(f), eff);
@@ -140,10 +125,11 @@ public final class ValidationHarness {
         return files;
     }
 
+    /** {@code eval} of every file on a pool of {@code threads} (a fixed pool: fewer than 1 is refused), in file order. */
     private static List<RecordResult> evaluateAll(List<Path> files, int threads,
                                                   java.util.function.Function<Path, RecordResult> eval)
             throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<RecordResult>> futures = new ArrayList<>();
             for (Path f : files) futures.add(pool.submit(() -> eval.apply(f)));
