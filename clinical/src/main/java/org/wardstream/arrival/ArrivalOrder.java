@@ -392,8 +392,21 @@ public final class ArrivalOrder {
      * (within the reorder bound) extends it back.
      */
     public void analysed(ArrivalState s, long deviceMs) {
+        analysed(s, deviceMs, deviceMs);
+    }
+
+    /**
+     * {@link #analysed(ArrivalState, long)} for a reading covering device time {@code fromMs} to {@code deviceMs} (an
+     * activity interval, an RR batch): it opens no hole in the analysed run when it starts within
+     * {@code restartAfterSpanMs} of the newest analysed time, however far its end reaches. Judged by its end alone, a
+     * watch's 5-min activity interval ending minutes after the strap's last beats (the strap taken off) began a new
+     * run there, and a re-send of minutes already analysed was then taken for an earlier clock: the analysis restarted
+     * and the AF in it was alerted a second time (scenario 22, V1).
+     */
+    public void analysed(ArrivalState s, long fromMs, long deviceMs) {
+        long from = Math.min(fromMs, deviceMs);
         if (s.newestAnalysedMs == NO_TIME || s.analysedSinceMs == NO_TIME
-                || deviceMs > s.newestAnalysedMs + p.restartAfterSpanMs()) {
+                || from > s.newestAnalysedMs + p.restartAfterSpanMs()) {
             s.analysedSinceMs = deviceMs;
         } else if (deviceMs < s.analysedSinceMs && deviceMs >= s.analysedSinceMs - p.restartAfterSpanMs()) {
             s.analysedSinceMs = deviceMs; // an older reading next to the run extends it (never across a hole)

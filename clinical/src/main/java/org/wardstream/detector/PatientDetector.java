@@ -509,7 +509,7 @@ public final class PatientDetector {
                 // "reconnected, n buffered" is time only, not data (below): its device time is its sending, after the
                 // backlog it announces; as the newest analysed time it made the rest of that backlog (uploaded after
                 // the hold it shared ended, or after it was released alone) too old to analyse: dead-lettered
-                ORDER.analysed(s.arrival, newest);
+                ORDER.analysed(s.arrival, r.timeMs(), newest); // covering from its start (an activity interval)
             }
             delayedByMs = ORDER.reportedDelayMs(newest, r.receivedMs());
             receivedMs = r.receivedMs();

@@ -219,6 +219,28 @@ class ArrivalOrderTest {
     }
 
     @Test
+    void aReadingCoveringTimeFromInsideTheRunOpensNoHoleHoweverFarItsEndReaches() {
+        // scenario 22, V1: live minutes 0-59 (a strap's minute batches); then a watch's 5-min activity interval from
+        // minute 59 (the strap taken off at minute 60), ending at minute 64; at minute 66 a phone re-sends minutes 8-13:
+        // inside the analysed run, already analysed, never an earlier clock (before: the interval's end, 5 min after
+        // the newest analysed minute, began a new run there, and the re-send restarted the analysis)
+        ArrivalState s = new ArrivalState();
+        live(s, 0, 60);
+        order.analysed(s, T0 + 59 * MIN, T0 + 64 * MIN);
+        assertThat(s.analysedSinceMs).isEqualTo(T0);
+        List<Action> actions = new ArrayList<>();
+        for (int m = 8; m < 14; m++) {
+            actions.add(order.onArrival(s, T0 + m * MIN, T0 + 66 * MIN + m * 200));
+        }
+        assertThat(actions.get(0)).isEqualTo(Action.DEAD_LETTER);
+        assertThat(actions.subList(1, actions.size())).containsOnly(Action.ALREADY_ANALYSED);
+
+        // a reading that starts after a hole still begins a new run
+        order.analysed(s, T0 + 70 * MIN, T0 + 75 * MIN);
+        assertThat(s.analysedSinceMs).isEqualTo(T0 + 75 * MIN);
+    }
+
+    @Test
     void anUploadRepeatingDataAlreadyAnalysedIsDeadLetteredNotAnEarlierClock() {
         // live minutes 0-59 (the analysed run since minute 0); at minute 60 an upload re-sends minutes 6-44 within
         // two seconds (adversarial probe 16a, D1): the first is out of order (one reading is no upload), the rest
