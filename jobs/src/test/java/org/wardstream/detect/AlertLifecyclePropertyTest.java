@@ -208,7 +208,7 @@ class AlertLifecyclePropertyTest {
         DetectionChain chain = new DetectionChain(rules);
         try {
             chain.processingTime(T0 - 2 * MIN);
-            chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+            chain.enrol(new EnrolmentUpdate(P, DetectionChain.profile("ACTIVE")), T0 - MIN);
             long newest = Long.MIN_VALUE;
             long watermark = Long.MIN_VALUE;
             for (Arrival a : arrivals) {
@@ -220,7 +220,7 @@ class AlertLifecyclePropertyTest {
                     chain = new DetectionChain(rules, snap);
                     chain.processingTime(a.at());
                 } else if (a.enrolment() != null) {
-                    chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile(a.enrolment())), a.at());
+                    chain.enrol(new EnrolmentUpdate(P, DetectionChain.profile(a.enrolment())), a.at());
                 } else {
                     chain.send(a.reading());
                     newest = Math.max(newest, a.reading().time);
