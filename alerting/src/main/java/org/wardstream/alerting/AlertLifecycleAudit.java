@@ -96,6 +96,30 @@ public final class AlertLifecycleAudit {
     public record Entry(AlertMessage message, String reason) {
     }
 
+    /**
+     * One alert message as sent (a FHIR R4 transaction Bundle in JSON, as the alert topic carries it), read with its
+     * Provenance reason.
+     *
+     * @throws IllegalArgumentException as {@link FhirAlerts#parse}
+     */
+    public static Entry entry(String bundleJson) {
+        org.hl7.fhir.r4.model.Bundle b;
+        try {
+            b = FhirAlerts.fhirContext().newJsonParser().parseResource(org.hl7.fhir.r4.model.Bundle.class, bundleJson);
+        } catch (ca.uhn.fhir.parser.DataFormatException | ClassCastException e) {
+            throw new IllegalArgumentException("not a FHIR R4 Bundle: " + e.getMessage(), e);
+        }
+        String reason = b.getEntry().stream().map(org.hl7.fhir.r4.model.Bundle.BundleEntryComponent::getResource)
+                .filter(r -> r instanceof org.hl7.fhir.r4.model.Provenance).findFirst()
+                .map(r -> ((org.hl7.fhir.r4.model.Provenance) r).getReasonFirstRep().getText()).orElse(null);
+        return new Entry(FhirAlerts.read(b), reason);
+    }
+
+    /** {@link #checkEntries} over alert messages as sent ({@link #entry} each), in the order they were sent. */
+    public static List<Violation> checkJson(List<String> bundleJson) {
+        return checkEntries(bundleJson.stream().map(AlertLifecycleAudit::entry).toList());
+    }
+
     /** Every broken invariant in {@code messages} (in the order they were sent); empty when they are consistent. */
     public static List<Violation> check(List<AlertMessage> messages) {
         return checkEntries(messages.stream().map(m -> new Entry(m, null)).toList());

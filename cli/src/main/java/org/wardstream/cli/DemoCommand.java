@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.flink.api.common.JobID;
+import org.wardstream.alerting.AlertLifecycleAudit;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.alerting.FhirAlerts;
@@ -186,6 +187,8 @@ public final class DemoCommand implements Callable<Integer> {
                         messages);
                 Map<String, Integer> heldBack = AlertScoring.heldBack(accuracy, messages, EmbeddedRuns.coolDowns());
                 summary.put("accuracy", EmbeddedRuns.accuracy(accuracy, heldBack));
+                List<AlertLifecycleAudit.Violation> contradictions = AlertLifecycleAudit.checkJson(alerts);
+                summary.put("alert_lifecycle_contradictions", contradictions.stream().map(String::valueOf).toList());
                 Map<String, Long> injected = new TreeMap<>(manifest.malformedByReason());
                 injected.values().removeIf(v -> v == 0);
                 boolean faultsMatch = injected.equals(outcomes.deadLetterTopic())
@@ -211,6 +214,9 @@ public final class DemoCommand implements Callable<Integer> {
                 System.err.printf("  alerts: %,d episodes in %,d messages: %s%n",
                         PipelineRun.episodesByType(alerts).values().stream().mapToLong(Long::longValue).sum(),
                         alerts.size(), PipelineRun.episodesByType(alerts));
+                System.err.printf("  alert lifecycle (%s): %s%n", AlertLifecycleAudit.class.getSimpleName(),
+                        contradictions.isEmpty() ? "every episode's records agree (opened once, closed once, no overlap)"
+                                : contradictions.size() + " contradictions: " + contradictions);
                 System.err.printf("  equity: %s patient-days, %s published rows; data completeness by IMD quintile "
                         + "(1 = most deprived): %s%n", equity.get("patient_days"), equity.get("published_rows"),
                         rounded(equity.get("data_completeness_by_imd_quintile")));
@@ -226,6 +232,9 @@ public final class DemoCommand implements Callable<Integer> {
                             + manifest.duplicates());
                     exit = 1;
                 } else if (!outcomes.reconciles(manifest.deviceEvents())) {
+                    exit = 1;
+                } else if (!contradictions.isEmpty()) {
+                    System.err.println("  CONTRADICTIONS: alert records that contradict each other (above)");
                     exit = 1;
                 }
                 if (serve) {

@@ -53,6 +53,7 @@ class DemoIT {
         assertThat(s.get("late").asLong()).isPositive(); // delayed uploads after offline gaps
         assertThat(s.get("reconciled").asBoolean()).isTrue();
         assertThat(s.get("outcomes_match_injected_faults").asBoolean()).isTrue();
+        assertThat(s.get("alert_lifecycle_contradictions")).as("alert records that contradict each other").isEmpty();
         assertThat(JSON.convertValue(outcomes.get("dead_letter"), Map.class))
                 .isEqualTo(JSON.convertValue(s.get("simulator").get("injected_dead_letter"), Map.class));
 

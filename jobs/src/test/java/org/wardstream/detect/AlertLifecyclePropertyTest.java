@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.wardstream.alerting.AlertLifecycleAudit;
 import org.wardstream.alerting.AlertMessage;
-import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.EnrolmentUpdate;
 import org.wardstream.rules.Rules;
@@ -250,12 +249,7 @@ class AlertLifecyclePropertyTest {
                 c.programme = "virtual-ward";
             }
             String json = new String(ENCODER.serialize(c, null, null).value(), java.nio.charset.StandardCharsets.UTF_8);
-            org.hl7.fhir.r4.model.Bundle b = FhirAlerts.fhirContext().newJsonParser()
-                    .parseResource(org.hl7.fhir.r4.model.Bundle.class, json);
-            String reason = b.getEntry().stream().map(x -> x.getResource())
-                    .filter(r -> r instanceof org.hl7.fhir.r4.model.Provenance).findFirst()
-                    .map(r -> ((org.hl7.fhir.r4.model.Provenance) r).getReasonFirstRep().getText()).orElse(null);
-            out.add(new AlertLifecycleAudit.Entry(FhirAlerts.read(b), reason));
+            out.add(AlertLifecycleAudit.entry(json));
         }
         ENCODE_NS[0] += System.nanoTime();
         return out;

@@ -3,6 +3,7 @@ package org.wardstream.localcluster;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.wardstream.alerting.AlertLifecycleAudit;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.evaluation.alerts.AlertScoring;
 import org.wardstream.contract.Topics;
@@ -413,6 +415,17 @@ public final class ClusterTool implements Runnable {
             double recall = t.groundTruth() == 0 ? 1.0 : (double) (t.found() + held) / t.groundTruth();
             System.out.printf("ground truth %d, alerted %d, found %d, held back %d: precision %.3f, recall incl. "
                     + "held back %.3f%n", t.groundTruth(), t.alerted(), t.found(), held, precision, recall);
+            List<AlertLifecycleAudit.Violation> contradictions;
+            try {
+                contradictions = AlertLifecycleAudit.checkJson(Files.readAllLines(alerts, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read alerts " + alerts, e);
+            }
+            if (!contradictions.isEmpty()) {
+                System.err.println("score: " + contradictions.size() + " alert records contradict each other: "
+                        + contradictions);
+                return 1;
+            }
             if (t.groundTruth() == 0 || precision < minPrecision || recall < minRecall) {
                 System.err.printf("score: below the floor (precision >= %.2f, recall >= %.2f, ground truth > 0)%n",
                         minPrecision, minRecall);
