@@ -576,6 +576,24 @@ public final class EpisodeLifecycle {
         return rule.episodeType() != EpisodeType.DEVICE_OFFLINE;
     }
 
+    /**
+     * Catching up on event time that has jumped (a watermark passing days at once) re-notifies an episode renotified
+     * on time alone (device-offline) once, at the last re-notification time passed, not once for every interval passed:
+     * one reading whose device time and Kafka CreateTime lay 25 years back opened device-offline then, and the next
+     * live reading made 9,191 "still ongoing" alert changes at once (helper fuzz22, F1), work and messages to the
+     * team without bound in a single record. Moves {@link EpisodeState#lastNotifiedMs} on by whole intervals so that
+     * at most one re-notification is due by {@code upToMs}; its time is the one the intervals give.
+     */
+    public static void skipMissedRenotifications(EpisodeState s, Rule rule, long upToMs) {
+        if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN || renotifiedByEvidence(rule)
+                || s.lastNotifiedMs == NO_TIME) return;
+        long interval = rule.renotify().interval().toMillis();
+        long gap = upToMs - s.lastNotifiedMs; // negative when it overflows: nothing skipped
+        if (interval <= 0 || gap <= 0) return;
+        long due = gap / interval; // re-notifications due by upToMs
+        if (due > 1) s.lastNotifiedMs += (due - 1) * interval;
+    }
+
     private static void renotify(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.phase != OPEN || rule.renotify().policy() != Renotify.Policy.WHILE_OPEN) return;
         if (renotifiedByEvidence(rule) && t.kind() == Transition.Kind.TICK) return;

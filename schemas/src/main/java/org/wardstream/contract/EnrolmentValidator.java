@@ -28,6 +28,14 @@ public final class EnrolmentValidator {
      * patient's home zone: it never changes with the clocks, so waking hours and local days of a UK patient enrolled
      * with the "+01:00" seen in summer would be an hour off all winter (adversarial probe 21b, D2).
      */
+    /**
+     * The earliest enrolment date accepted (as device times: {@code EventValidator.EARLIEST_PLAUSIBLE_TIME_MS}). The
+     * equity job builds one patient-day for every day from {@code enrolledOn}: a date 5 million years back (any Avro
+     * date int) made it build days without end in one record, about 2.5 KB and 25 us a day (40,000 days: 98 MB, 1 s;
+     * helper fuzz22, F2), until the TaskManager ran out of memory, again after every restart.
+     */
+    public static final java.time.LocalDate EARLIEST_ENROLMENT = java.time.LocalDate.of(2000, 1, 1);
+
     private static final java.util.Set<String> IANA_ZONES = java.util.Set.copyOf(ZoneId.getAvailableZoneIds());
 
     private final AvroCodec<PatientKey> keys;
@@ -95,6 +103,9 @@ public final class EnrolmentValidator {
         }
         if (e.getStatus() == null || e.getEnrolledOn() == null || e.getUpdatedAt() == null) {
             throw invalid("status, enrolledOn and updatedAt are required");
+        }
+        if (e.getEnrolledOn().isBefore(EARLIEST_ENROLMENT)) {
+            throw invalid("enrolledOn is before 2000-01-01");
         }
         if (e.getEndedOn() != null && e.getEndedOn().isBefore(e.getEnrolledOn())) {
             throw invalid("endedOn is before enrolledOn");
