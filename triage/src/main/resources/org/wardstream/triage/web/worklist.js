@@ -61,6 +61,8 @@
   const EARLIER_PAGE = 20;
   /** Cards on the page at most: the most urgent, oldest first; the rest are counted, and the filters narrow them. */
   const MAX_SHOWN = 200;
+  /** Urgent priority or above: the alerts whose not being shown the summary names on its own. */
+  const URGENT_PRIORITIES = ['stat', 'asap', 'urgent'];
 
   const state = {
     items: new Map(),        // Task id -> item
@@ -68,6 +70,8 @@
     // the page (resolved) and comes back re-opened by an escalation is announced as one
     known: null,
     waitingTotal: null,      // open alerts nobody has acknowledged, the service's count (null: not counted)
+    reopenedTotal: null,     // open alerts re-opened by an escalation (flagged), the service's count (null: not counted)
+    urgentTotal: null,       // open alerts of urgent priority or above, the service's count (null: not counted)
     targetsMin: { ...DEFAULT_TARGETS_MIN },
     csrf: null,
     username: null,
@@ -319,31 +323,53 @@
     }
   }
 
+  /** The worklist filters as search parameters (the service filters by type and programme). */
+  function filtered(q) {
+    if (state.filters.type) q.set('episode-type', state.filters.type);
+    if (state.filters.programme) q.set('programme', state.filters.programme);
+    return q;
+  }
+
   /* Every call the page makes (the service's contract: triage/INTERFACE.md). */
   const FHIR_JSON = 'application/fhir+json';
   const api = {
     session: (background = false) => http('GET', '/session', undefined, 'application/json', background),
     targets: () => http('GET', '/api/response-targets'),
     /**
-     * The worklist query: open Tasks, most urgent first, then oldest, asked for twice, those nobody has acknowledged
-     * and those acknowledged, the first {@link MAX_SHOWN} of each; the page keeps the first {@link MAX_SHOWN} of both in
-     * its own order ({@link compare}: within a priority, an alert nobody has acknowledged first). One Bundle: the
-     * entries of both, total = both totals. A backlog beyond that is counted on the page and narrowed with the
-     * filters. (Until probe 20b, D5, one query served the oldest {@link MAX_SHOWN} of a priority, acknowledged or
-     * not: with 200 acknowledged routine alerts open, a new routine alert was not on the page at all.)
+     * The worklist query: open Tasks, most urgent first, then oldest, asked for three times, those nobody has
+     * acknowledged, those acknowledged, and those an escalation re-opened ({@code flagged=true}, also among the first),
+     * the first {@link MAX_SHOWN} of each; the page keeps the first {@link MAX_SHOWN} of them in its own order
+     * ({@link compare}: within a priority, a re-opened alert first, then an alert nobody has acknowledged). One Bundle:
+     * the entries of all three (an alert may come twice), total = the first two totals. A backlog beyond that is
+     * counted on the page and narrowed with the filters. (Until probe 20b, D5, one query served the oldest
+     * {@link MAX_SHOWN} of a priority, acknowledged or not: with 200 acknowledged routine alerts open, a new routine
+     * alert was not on the page at all. Until session 22 the re-opened alerts were not asked for on their own: the
+     * service picks by first raising, so behind 200 older urgent alerts nobody had acknowledged, an urgent alert an
+     * escalation re-opened, which the page shows first of its priority, was not on the page at all.)
      */
     worklist: async (background = true) => {
-      const ask = status => {
-        const q = new URLSearchParams({ status, _sort: '-priority,authored-on', _count: String(MAX_SHOWN) });
-        if (state.filters.type) q.set('episode-type', state.filters.type);
-        if (state.filters.programme) q.set('programme', state.filters.programme);
+      const ask = (status, more = {}) => {
+        const q = new URLSearchParams({ status, ...more, _sort: '-priority,authored-on', _count: String(MAX_SHOWN) });
+        filtered(q);
         return http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, background);
       };
-      const [waiting, taken] = await Promise.all([ask('requested'), ask('accepted,in-progress')]);
+      const [waiting, taken, reopened] = await Promise.all([ask('requested'), ask('accepted,in-progress'),
+        ask('requested', { flagged: 'true' })]);
       const entries = b => b.entry || [];
       const counted = b => (typeof b.total === 'number' ? b.total : entries(b).length);
       return { resourceType: 'Bundle', total: counted(waiting) + counted(taken), waiting: counted(waiting),
-        entry: entries(waiting).concat(entries(taken)) };
+        reopened: counted(reopened), entry: entries(waiting).concat(entries(taken), entries(reopened)) };
+    },
+    /**
+     * How many open alerts of urgent priority or above there are (the service's count, with the filters): asked only
+     * when the page cannot show them all, so the summary can say how many of them are not shown.
+     */
+    urgentCount: async (background = true) => {
+      const q = new URLSearchParams({ status: 'requested,accepted,in-progress', priority: URGENT_PRIORITIES.join(','),
+        _summary: 'count' });
+      filtered(q);
+      const b = await http('GET', '/fhir/Task?' + q, undefined, FHIR_JSON, background);
+      return typeof b.total === 'number' ? b.total : null;
     },
     observation: id => http('GET', '/fhir/Observation/' + encodeURIComponent(id), undefined, FHIR_JSON, true),
     /** The newest {@link HISTORY_PAGE} versions (the service's largest page); older ones through the Bundle's next link. */
@@ -942,6 +968,15 @@
       : Math.max(0, state.waitingTotal - all.filter(i => i.status === 'requested').length);
     const more = hidden > 0 ? ' (' + hidden + ' not shown: the page shows the ' + all.length + ' most urgent, oldest'
       + ' first; the filters narrow them)' : '';
+    // of those not shown, the urgent ones and those an escalation re-opened are named on their own (session 22)
+    const hiddenUrgent = hidden <= 0 || state.urgentTotal == null ? 0 : Math.max(0, state.urgentTotal
+      - all.filter(i => (PRIORITY_RANK[i.priority] ?? 9) <= PRIORITY_RANK.urgent).length);
+    const hiddenReopened = hidden <= 0 || state.reopenedTotal == null ? 0 : Math.max(0, state.reopenedTotal
+      - all.filter(i => i.status === 'requested' && i.escalatedAfterAck).length);
+    const notShown = [];
+    if (hiddenUrgent) notShown.push(hiddenUrgent + (hiddenUrgent === 1 ? ' alert' : ' alerts') + ' of urgent priority or above');
+    if (hiddenReopened) notShown.push(hiddenReopened + (hiddenReopened === 1 ? ' alert' : ' alerts') + ' re-opened by an escalation');
+    const warn = notShown.length ? ' Not shown: ' + notShown.join('; ') + ': narrow the list by type or programme to see them.' : '';
     // a programme nobody is enrolled in has no alerts to show: said, so it never reads as a quiet day (session 19)
     const mine = state.filters.programme ? [state.filters.programme] : state.programmes;
     const unenrolled = mine.filter(p => state.unenrolled.includes(p));
@@ -960,7 +995,7 @@
       : (waiting + waitingHidden) + ' waiting for acknowledgement (' + waitingHidden + ' of them not shown), ' + over
         + ' of those shown';
     setText(document, '#summary', n + (n === 1 ? ' open alert' : ' open alerts') + shown + more + ': '
-      + waitingText + ' past the response target.'
+      + waitingText + ' past the response target.' + warn
       + (unenrolled.length ? ' No patient is enrolled in your ' + none + ' yet.' : ''));
   }
 
@@ -1041,10 +1076,29 @@
     // only open alerts: a search's ids are read before its resources (the service's paging snapshot), so an alert the
     // pipeline or a colleague closed in between comes back closed; shown, its card then left with a wrong reason
     // ("updated") and, for a moment, a closed alert sat on the worklist as if open (fresh-clone CI, session 20)
-    const tasks = (data.entry || []).map(e => e.resource)
-      .filter(r => r && r.resourceType === 'Task' && OPEN.has(r.status));
-    state.total = typeof data.total === 'number' ? data.total : tasks.length;
-    state.waitingTotal = typeof data.waiting === 'number' ? data.waiting : null;
+    // each alert once (a re-opened alert is in two of the searches; the later version if a change came in between)
+    const byId = new Map();
+    (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Task' && OPEN.has(r.status))
+      .forEach(r => {
+        const had = byId.get(r.id);
+        if (!had || Number(r.meta && r.meta.versionId) > Number(had.meta && had.meta.versionId)) byId.set(r.id, r);
+      });
+    const tasks = [...byId.values()];
+    // alerts of urgent priority or above not shown: none when the last card is routine (the page shows the most urgent
+    // first: every urgent one is then on it); otherwise the service counts them (asked before anything is changed on
+    // the page, so an action taken meanwhile is not undone by this answer)
+    const total = typeof data.total === 'number' ? data.total : tasks.length;
+    const probeAt = Date.now();
+    const last = tasks.map(t => itemOf(t)).sort((x, y) => compare(x, y, probeAt))[MAX_SHOWN - 1];
+    let urgentTotal = null;
+    if (total > MAX_SHOWN && last && (PRIORITY_RANK[last.priority] ?? 9) <= PRIORITY_RANK.urgent) {
+      try {
+        urgentTotal = await api.urgentCount(!own);
+      } catch (e) {
+        urgentTotal = null; // the summary then says only how many are not shown, as before
+      }
+      if (generation !== state.generation) { again = true; return; }
+    }
     (data.entry || []).map(e => e.resource).filter(r => r && r.resourceType === 'Observation')
       .forEach(o => state.observations.set(o.id, { key: null, resource: o }));
     const before = state.items;
@@ -1054,14 +1108,21 @@
       const held = state.items.get(it.id);
       return held && Number(held.version) > Number(it.version) ? held : it;
     });
-    // the most urgent MAX_SHOWN of both queries, in the page's order (api.worklist)
+    // the most urgent MAX_SHOWN of the queries, in the page's order (api.worklist)
     const shownAt = Date.now();
     items.sort((x, y) => compare(x, y, shownAt));
     items.splice(MAX_SHOWN);
+    state.total = total;
+    state.waitingTotal = typeof data.waiting === 'number' ? data.waiting : null;
+    state.reopenedTotal = typeof data.reopened === 'number' ? data.reopened : null;
+    state.urgentTotal = urgentTotal;
     const newIds = new Set();
     const fresh = [];
     for (const it of items) {
-      if (state.known && !state.known.has(it.id)) { newIds.add(it.id); fresh.push(it); }
+      if (state.known && !state.known.has(it.id)) {
+        newIds.add(it.id);
+        if (!(it.escalatedAfterAck && it.reopenedAt)) fresh.push(it);
+      }
     }
     // alerts the pipeline escalated: on the page with a higher priority, or back after an acknowledgement; or back on
     // the page after they left it (a clinician resolved or cancelled them), re-opened by an escalation since they were
@@ -1069,7 +1130,13 @@
     const returned = new Set();
     const escalated = items.filter(it => {
       const was = before.get(it.id) || (state.known && state.known.get(it.id));
-      if (!was) return false;
+      if (!was) {
+        // re-opened by an escalation and never on this page before (it was not shown: behind others, or acted on
+        // before the page was opened): announced as the escalation it is, not as a new alert
+        if (!state.known || !it.escalatedAfterAck || !it.reopenedAt) return false;
+        if (reopenedAfterClosing(it)) returned.add(it.id);
+        return true;
+      }
       // re-opened since last shown (a new re-opening has a new note time; an acknowledged escalation has none)
       const again = it.escalatedAfterAck
         && (!was.escalatedAfterAck || (!!it.reopenedAt && it.reopenedAt !== was.reopenedAt));
@@ -1102,6 +1169,13 @@
     }
     if (said.length) announce(said.join(' '));
     fetchObservations(tasks);
+  }
+
+  /** Whether the escalation that re-opened the alert undid a resolution or a cancellation (the service's note says). */
+  function reopenedAfterClosing(item) {
+    const own = (item.notes || []).filter(n => n.authorString === SYSTEM_AUTHOR);
+    const note = own.length ? own[own.length - 1].text || '' : '';
+    return /after the alert was (completed|cancelled)\b/.test(note);
   }
 
   /** What the page remembers of an alert it showed: what tells an escalation since then. */
