@@ -59,7 +59,9 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       with no episode open in the detectors since before it, was buffered during the gap and uploaded after the data
  *       resumed (a phone that sends the live data first and syncs its buffer in the background). It needs no
  *       confirmation: {@link Action#RESTART} at its first reading, none dead-lettered. An AF alert that closed for that
- *       gap is re-opened by the AF found in it ({@link org.wardstream.episodes.EpisodeLifecycle}). Before, its first
+ *       gap is re-opened by the AF found in it ({@link org.wardstream.episodes.EpisodeLifecycle}); one still open across
+ *       that gap (AF found again as the data resumed) is not closed for the restart, whose closes say it is a gap fill
+ *       ({@link #restartFillsGap}). Before, its first
  *       readings were dead-lettered and its AF raised a second alert for the same episode (probe 20a D1).</li>
  *   <li>Nor when such an upload lies wholly inside the run of data already analysed ({@link ArrivalState#analysedSinceMs}:
  *       the analysed readings up to the newest, without a gap of more than {@code restartAfterSpanMs}, the least an
@@ -275,6 +277,19 @@ public final class ArrivalOrder {
      * earlier clock as before.
      */
     private static boolean fillsGap(ArrivalState s, long deviceMs, long openSinceMs) {
+        return insideGap(s, deviceMs, openSinceMs);
+    }
+
+    /**
+     * Whether a {@link Action#RESTART} that {@link #onArrival(ArrivalState, long, long, long, long)} just decided for a
+     * reading at {@code deviceMs} is a gap fill ({@link #fillsGap}), not data on an earlier clock: the detectors' closes
+     * for it say so ({@link org.wardstream.episodes.Transition#GAP_FILL_RESTART}). Call it before {@link #restarted}.
+     */
+    public boolean restartFillsGap(ArrivalState s, long deviceMs, long openSinceMs, long streamNewestMs) {
+        return tooOld(s, deviceMs, streamNewestMs) && insideGap(s, deviceMs, openSinceMs);
+    }
+
+    private static boolean insideGap(ArrivalState s, long deviceMs, long openSinceMs) {
         return s.gapFromMs != NO_TIME && deviceMs > s.gapFromMs && deviceMs < s.gapToMs
                 && (openSinceMs == NO_TIME || openSinceMs > deviceMs);
     }

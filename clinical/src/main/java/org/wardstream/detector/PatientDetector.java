@@ -234,10 +234,12 @@ public final class PatientDetector {
             c.wearEvents(wear.onTime(s.wear, r.receivedMs()));
             c.flush();
         }
-        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openEpisodeStartMs(s),
-                streamNewestMs(s, r));
+        long openSince = openEpisodeStartMs(s);
+        long streamNewest = streamNewestMs(s, r);
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openSince, streamNewest);
         if (action == ArrivalOrder.Action.RESTART) {
-            restart(s, patient, programme, r.receivedMs(), out);
+            boolean gapFill = ORDER.restartFillsGap(s.arrival, r.newestMs(), openSince, streamNewest);
+            restart(s, patient, programme, r.receivedMs(), gapFill, out);
             action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs()); // nothing analysed on the new clock yet
         }
         return switch (action) {
@@ -253,11 +255,13 @@ public final class PatientDetector {
     /**
      * The patient's data continue on an earlier clock ({@link ArrivalOrder.Action#RESTART}): each detector closes
      * what is open at its last evidence (AF and pauses' analyser at the last clean beat, heart-rate episodes at the
-     * last sample, inactivity at the last data; the closes say why: {@link Transition#CLOCK_RESTART}) and forgets its
-     * clock, so the readings from now on are analysed.
+     * last sample, inactivity at the last data; the closes say why: {@link Transition#CLOCK_RESTART}, or
+     * {@link Transition#GAP_FILL_RESTART} when {@code gapFill}: the readings fill the last gap in the analysed data) and
+     * forgets its clock, so the readings from now on are analysed.
      * What this emits became known at the receipt of the reading that showed the earlier clock.
      */
-    private void restart(DetectorState s, String patient, String programme, long receivedMs, Output out) {
+    private void restart(DetectorState s, String patient, String programme, long receivedMs, boolean gapFill,
+                         Output out) {
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = receivedMs;
         rr.restart(s.rr, ev -> {
@@ -270,7 +274,8 @@ public final class PatientDetector {
         });
         RrHeartRate.restart(s.rrRate);
         c.wearEvents(wear.restart(s.wear)); // an inactivity end for a state change: not time-driven (no dueAt)
-        c.transitions.replaceAll(t -> t.kind() == Transition.Kind.END ? t.asClockRestart() : t);
+        c.transitions.replaceAll(t -> t.kind() != Transition.Kind.END ? t
+                : gapFill ? t.asGapFillRestart() : t.asClockRestart());
         c.flush();
         c.save();
         ORDER.restarted(s.arrival);

@@ -89,6 +89,24 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
     /** The reason of the close of such a re-opened AF alert: at the AF's end in the data uploaded late. */
     public static final String AF_ENDED_IN_LATE_DATA = "data uploaded late show AF went on during the gap in the data and ended then";
 
+    /**
+     * The reason of the (record-only) update of an open AF alert that went on across a gap in the data (the data resumed
+     * showing AF at once) when the readings of that gap, uploaded late, have been analysed: AF through the gap
+     * ({@code afMs} equal to {@code gapMs}), in part of it, or not at all (so far: the rest of the gap may be uploaded
+     * later, and its record then counts both). The alert stays open (AF was present when the data resumed); no second
+     * alert.
+     */
+    public static String afInLateDataOfTheGap(long gapMs, long afMs) {
+        if (afMs >= gapMs) {
+            return "data uploaded late show AF went on during the gap in the data (" + minutesOf(gapMs)
+                    + "; the same episode)";
+        }
+        String seen = afMs <= 0 ? "no AF in the gap in the data (" + minutesOf(gapMs) + ")"
+                : "AF in " + minutesOf(afMs) + " of the " + minutesOf(gapMs) + " gap in the data";
+        return "data uploaded late show " + seen + " (the rest: a regular rhythm, no usable beats, or not uploaded yet);"
+                + " AF was present again when the data resumed (the same alert)";
+    }
+
     /** "15 min", "2 h 5 min", "3 h" (rounded to the minute). */
     static String minutesOf(long ms) {
         long min = Math.round(ms / 60_000.0);

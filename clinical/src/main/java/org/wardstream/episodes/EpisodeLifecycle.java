@@ -74,7 +74,11 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       longer gap) whose gap is filled later by readings uploaded late (the phone sent the live data first) that
  *       show AF from the alert's end on is the same episode: it is re-opened with its id, a record-only UPDATED
  *       ({@link AlertChange#AF_IN_LATE_DATA}), and closes again where those readings show the AF ended
- *       ({@link AlertChange#AF_ENDED_IN_LATE_DATA}; {@link #reopenForLateData}).</li>
+ *       ({@link AlertChange#AF_ENDED_IN_LATE_DATA}; {@link #reopenForLateData}). Readings of a gap an open AF alert
+ *       went on across, uploaded late, are that alert's data: the analysis' restart for them
+ *       ({@link Transition#GAP_FILL_RESTART}) does not close it, the AF they show opens no second alert, and the alert
+ *       gets one record-only UPDATED saying what they showed ({@link #lateDataOfABridgedGap}); once it closed, they
+ *       change nothing ({@link #insideClosedAlertsBridgedGap}).</li>
  *   <li><b>Close</b>: CLOSED is always emitted for an alerted episode; {@code notifyTeam} is true only if the rule
  *       has {@code notifyOnClose} (device-offline: reason "reconnected"). Others are record-only.</li>
  *   <li><b>Episode window</b> (rules with {@code episodeWindow}, i.e. pause, whose events are instants): the
@@ -98,6 +102,10 @@ public final class EpisodeLifecycle {
         Rule rule = rules.rule(t.type());
         List<AlertChange> out = new ArrayList<>(2);
         closeExpiredWindow(s, t, rule, out);
+        if (lateDataOfABridgedGap(s, t, rule, out)) {
+            applyPendingIfCovered(s, t, rule, out);
+            return out;
+        }
         t = afterDataGap(s, t, rule, out);
         promoteIfSustained(s, t, rule, out);
         switch (t.kind()) {
@@ -144,6 +152,7 @@ public final class EpisodeLifecycle {
     public static List<AlertChange> onUnenrolment(EpisodeState s, String programme, String patient, EpisodeType type,
                                                   EffectiveRules rules, String detectorVersion, String reason) {
         s.lastGapResumedMs = NO_TIME; // data after the alerts stopped never re-open one closed before
+        forgetBridgedGap(s); // nor are late data of a gap before that this alert's
         if (s.phase != OPEN) {
             if (s.phase != IDLE) toIdle(s);
             clearPending(s);
@@ -175,6 +184,7 @@ public final class EpisodeLifecycle {
         }
         if (s.phase == SUPPRESSED && !renotifiedByEvidence(rule)) next = min(next, sustainedAtMs(s, rule));
         if (s.dataResumedMs != NO_TIME) next = min(next, s.dataResumedMs + DATA_RESUMED_WINDOW_MS);
+        if (s.gapFillDeadlineMs != NO_TIME) next = min(next, s.gapFillDeadlineMs);
         return next;
     }
 
@@ -245,6 +255,9 @@ public final class EpisodeLifecycle {
             Transition going = new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, t.atMs(), null,
                     t.detectorVersion(), evidence, t.programme());
             if (s.phase == OPEN) {
+                s.bridgedGapFromMs = s.lastEvidenceMs; // its readings may still come (uploaded late): this alert's
+                s.bridgedGapToMs = resumed;
+                s.gapFillAfMs = 0;
                 s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
                 out.add(change(AlertChange.Kind.UPDATED, false, s, going, rule, null, AlertChange.afAfterNoData(gapMs)));
             }
@@ -260,6 +273,151 @@ public final class EpisodeLifecycle {
         end(s, closing, end, rule, out, AlertChange.afNotFoundAfterNoData(gapMs));
         if (alerted) s.lastGapResumedMs = resumed;
         return t;
+    }
+
+    /**
+     * How long after the open AF alert's last evidence the analysis, restarted to analyse the readings of a gap it went
+     * on across that were uploaded late ({@link #lateDataOfABridgedGap}), has to find AF again once none is open in it,
+     * before the alert closes at that evidence: the live readings after the upload may wait in a hold behind it (up to
+     * 30 min of receipt for a backlog arriving newest first: {@link org.wardstream.arrival.ArrivalOrder}), then
+     * {@link #DATA_RESUMED_WINDOW_MS} for AF to be found in them.
+     */
+    static final long GAP_FILL_WINDOW_MS = 40 * 60_000L;
+    /** Late data covering all but this much of the gap with AF show the AF went on through it (they are dated by minute). */
+    static final long GAP_FILL_SLACK_MS = 2 * 60_000L;
+
+    /**
+     * Readings of a gap in the data that an alerted AF episode went on across ({@link EpisodeState#bridgedGapFromMs}:
+     * the data resumed showing AF at once, "AF still present (the same episode)"), uploaded after the live data resumed
+     * (a phone that sends the live data first and syncs its buffer later): the analysis restarts to analyse them
+     * ({@link Transition#GAP_FILL_RESTART}), which used to close the open alert "analysis restarted" and open a second
+     * AF alert for the AF in them (escalated again if fast). They are the open alert's data:
+     * <ul>
+     *   <li>the restart's close is not taken ({@link EpisodeState#gapFillToMs}: the restarted analysis is in the gap);</li>
+     *   <li>what the restarted analysis finds before the gap's end (AF starting, going on, ending) changes nothing but
+     *       what the alert's record will say; an escalation it meets applies to the alert as usual (once an episode);</li>
+     *   <li>when the analysis comes back to the live data (a transition at or after the gap's end), the alert gets one
+     *       record-only UPDATED saying what the late data showed ({@link AlertChange#afInLateDataOfTheGap}) and goes on:
+     *       AF in the live data is its evidence; the restarted analysis' own gap between the late data and the live
+     *       data after the upload (the live data before it were analysed already) is no gap in the patient's data;</li>
+     *   <li>if the restarted analysis has no AF open and finds none by {@link EpisodeState#gapFillDeadlineMs} (the live
+     *       AF ended as the upload came), the alert closes at its last evidence, as for an AF end.</li>
+     * </ul>
+     * A close for the restart of an alert with no gap it went on across is taken as before (it was opened after the
+     * gap: the late data are older than the alert).
+     *
+     * @return whether the transition was dealt with here
+     */
+    private static boolean lateDataOfABridgedGap(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.gapFillToMs == NO_TIME) {
+            if (t.kind() == Transition.Kind.END && Transition.GAP_FILL_RESTART.equals(t.condition())
+                    && s.phase == OPEN && s.bridgedGapToMs != NO_TIME && s.dataResumedMs == NO_TIME
+                    && rule.parameters().containsKey(RuleSchema.DATA_GAP_BRIDGE)) {
+                s.gapFillToMs = s.bridgedGapToMs;
+                s.gapFillAfSinceMs = NO_TIME; // gapFillAfMs: what earlier uploads of the gap showed is kept
+                s.gapFillDeadlineMs = s.lastEvidenceMs + GAP_FILL_WINDOW_MS;
+                return true;
+            }
+            return false;
+        }
+        // the late data's last batch, dated by its first beat, can reach a little past the gap's end
+        long gapTo = s.gapFillToMs + GAP_EDGE_MS;
+        switch (t.kind()) {
+            case TICK -> {
+                if (s.gapFillDeadlineMs == NO_TIME || t.atMs() < s.gapFillDeadlineMs) return false;
+                reportLateData(s, t, rule, out);
+                long end = s.lastEvidenceMs; // AF not found again in the live data: it ended there
+                end(s, new Transition(t.patient(), t.type(), Transition.Kind.END, NO_TIME, end, null,
+                        t.detectorVersion(), Map.of(), t.programme()), end, rule, out);
+                return true;
+            }
+            case START -> {
+                long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
+                if (start < gapTo) { // AF in the late data
+                    if (s.gapFillAfSinceMs == NO_TIME) s.gapFillAfSinceMs = Math.max(start, s.bridgedGapFromMs);
+                    s.gapFillDeadlineMs = NO_TIME;
+                    if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
+                    return true;
+                }
+                reportLateData(s, t, rule, out); // AF in the live data again: the alert's evidence, as before
+                return false;
+            }
+            case UPDATE -> {
+                if (t.atMs() < gapTo) return true;
+                reportLateData(s, t, rule, out);
+                return false;
+            }
+            case END -> {
+                Double minutes = t.evidence().get(Transition.NO_DATA_MINUTES);
+                boolean dataGap = Transition.DATA_GAP.equals(t.condition()) && minutes != null && Double.isFinite(minutes);
+                long resumed = dataGap ? t.atMs() + Math.round(minutes * 60_000) : NO_TIME;
+                if (dataGap && t.atMs() < gapTo && resumed >= gapTo) {
+                    // the restarted analysis' gap from the late data to the live data after the upload: the live data
+                    // in between were analysed before it (AF), so AF found again there soon is the alert's AF going on
+                    lateAfEnds(s, t.atMs());
+                    s.gapFillDeadlineMs = Math.max(resumed, s.lastEvidenceMs) + DATA_RESUMED_WINDOW_MS;
+                    return true;
+                }
+                if (t.atMs() < gapTo) { // AF ended in the late data (it was found again when the data resumed)
+                    lateAfEnds(s, t.atMs());
+                    s.gapFillDeadlineMs = s.lastEvidenceMs + GAP_FILL_WINDOW_MS;
+                    return true;
+                }
+                reportLateData(s, t, rule, out); // the AF of the late data went on in the live data and ended there
+                return false;
+            }
+            default -> {
+                return false; // an escalation: applies to the alert as usual
+            }
+        }
+    }
+
+    /** The AF the restarted analysis had open in the late data ended at {@code atMs}: counted up to the gap's end. */
+    private static void lateAfEnds(EpisodeState s, long atMs) {
+        if (s.gapFillAfSinceMs != NO_TIME) {
+            s.gapFillAfMs += Math.max(0, Math.min(atMs, s.gapFillToMs) - s.gapFillAfSinceMs);
+        }
+        s.gapFillAfSinceMs = NO_TIME;
+    }
+
+    /**
+     * The restarted analysis is back in the live data (or gave up waiting for AF in them): the alert's record-only
+     * UPDATED says what the late data showed so far (a long buffer may come in two uploads, each analysed when it
+     * comes: the second's record counts the AF of both), and the gap-fill ends.
+     */
+    private static void reportLateData(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        lateAfEnds(s, s.gapFillToMs);
+        long gapMs = s.gapFillToMs - s.bridgedGapFromMs;
+        long afMs = Math.min(s.gapFillAfMs, gapMs);
+        endGapFill(s);
+        Transition record = new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, t.atMs(), null,
+                t.detectorVersion(), Map.of(Transition.NO_DATA_MINUTES, gapMs / 60_000.0), t.programme());
+        out.add(change(AlertChange.Kind.UPDATED, false, s, record, rule, null,
+                AlertChange.afInLateDataOfTheGap(gapMs, afMs >= gapMs - GAP_FILL_SLACK_MS ? gapMs : afMs)));
+    }
+
+    private static void endGapFill(EpisodeState s) {
+        s.gapFillToMs = NO_TIME;
+        s.gapFillAfSinceMs = NO_TIME;
+        s.gapFillDeadlineMs = NO_TIME;
+    }
+
+    private static void forgetBridgedGap(EpisodeState s) {
+        s.bridgedGapFromMs = NO_TIME;
+        s.bridgedGapToMs = NO_TIME;
+        s.gapFillAfMs = 0;
+    }
+
+    /**
+     * Whether an episode starting at {@code start} (no episode running) lies in the gap in the data that the last
+     * alerted AF episode went on across, which has closed since: its readings came late (the live data showed AF on
+     * both sides of the gap, and the closed alert's period covers it). Nothing changes: no held-back recurrence is
+     * counted, no second alert (a fast rate in them escalates the closed alert, if it was not escalated already).
+     */
+    private static boolean insideClosedAlertsBridgedGap(EpisodeState s, long start) {
+        return s.phase == IDLE && s.bridgedGapToMs != NO_TIME && s.lastAlertEndMs != NO_TIME
+                && s.bridgedGapToMs <= s.lastAlertEndMs && s.bridgedGapFromMs >= s.lastEpisodeStartMs
+                && start >= s.bridgedGapFromMs - GAP_EDGE_MS && start < s.bridgedGapToMs;
     }
 
     /**
@@ -299,6 +457,8 @@ public final class EpisodeLifecycle {
     private static void start(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
         if (reopenForLateData(s, t, start, rule, out)) return;
+        if (insideClosedAlertsBridgedGap(s, start)) return;
+        forgetBridgedGap(s); // a new episode: late data of the last alert's gap are no longer told apart
         s.episodeStartMs = start;
         s.detectorVersion = t.detectorVersion(); // part of its id in every later change (see startedBy)
         s.idScheme = EpisodeIds.CURRENT_SCHEME; // likewise its id scheme
@@ -619,7 +779,7 @@ public final class EpisodeLifecycle {
         if (s.phase == OPEN) {
             // its evidence carries what opened and escalated it (see change); the reason stays the close's own, which
             // identifies the change (a late escalation of a closed episode must not change the close's identity)
-            boolean restart = Transition.CLOCK_RESTART.equals(t.condition());
+            boolean restart = t.closesForRestart();
             AlertChange closed = change(AlertChange.Kind.CLOSED, rule.notifyOnClose(), s, t, rule, endMs,
                     restart ? AlertChange.CLOCK_RESTART : reason != null ? reason
                             : s.reopenedByLateData ? AlertChange.AF_ENDED_IN_LATE_DATA : closeReason(rule));
@@ -660,6 +820,7 @@ public final class EpisodeLifecycle {
         s.escalationEvidence = new TreeMap<>();
         s.dataResumedMs = NO_TIME;
         s.reopenedByLateData = false;
+        endGapFill(s); // the gap the alert went on across stays known (its late data change nothing once it closed)
     }
 
     private static void closeExpiredWindow(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {

@@ -28,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 12;
+    private static final byte FORMAT_VERSION = 13;
+    /** The format before an AF alert kept the gap in the data it went on across (late data filling it), still read. */
+    private static final byte FORMAT_VERSION_12 = 12;
     /** The format before an AF alert closed for a data gap could be re-opened by data filling the gap, still read. */
     private static final byte FORMAT_VERSION_11 = 11;
     /** The format before an AF close for a data gap could be held ({@link #dataResumedMs}), still read. */
@@ -54,7 +56,7 @@ public final class EpisodeState extends CompactState {
     public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
             + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
-            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8 + 8 + 1;
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8 + 8 + 1 + 6 * 8;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -158,6 +160,26 @@ public final class EpisodeState extends CompactState {
     public long lastGapResumedMs = NO_TIME;
     /** The current episode is an alert closed for a data gap and re-opened by data filling the gap: its close says so. */
     public boolean reopenedByLateData;
+    /**
+     * The last gap in the data that the current alerted AF episode (or, once closed, the last alerted one) went on
+     * across ("data resumed after N min without data; AF still present"): from its last evidence before the gap to the
+     * first beat after it, or NO_TIME. Readings of that gap uploaded later are that alert's data
+     * ({@link EpisodeLifecycle}: they update it, record-only, never close it and open another). NO_TIME in state of
+     * format 12 and older.
+     */
+    public long bridgedGapFromMs = NO_TIME;
+    public long bridgedGapToMs = NO_TIME;
+    /**
+     * While the analysis, restarted to analyse readings uploaded late that fill the gap {@link #bridgedGapFromMs}-
+     * {@link #bridgedGapToMs} of the open AF alert, has not come back to the live data: the end of that gap (its
+     * transitions before it are the gap's), else NO_TIME. With it: the start of the AF the late data show now (NO_TIME:
+     * none open in the restarted analysis), how much AF they showed in the gap so far, and the time by which AF must be
+     * found again while none is open (the alert then closes at its last evidence), or NO_TIME.
+     */
+    public long gapFillToMs = NO_TIME;
+    public long gapFillAfSinceMs = NO_TIME;
+    public long gapFillAfMs;
+    public long gapFillDeadlineMs = NO_TIME;
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -199,6 +221,12 @@ public final class EpisodeState extends CompactState {
         out.writeLong(dataResumedMs);
         out.writeLong(lastGapResumedMs);
         out.writeBoolean(reopenedByLateData);
+        out.writeLong(bridgedGapFromMs);
+        out.writeLong(bridgedGapToMs);
+        out.writeLong(gapFillToMs);
+        out.writeLong(gapFillAfSinceMs);
+        out.writeLong(gapFillAfMs);
+        out.writeLong(gapFillDeadlineMs);
     }
 
     /**
@@ -234,7 +262,7 @@ public final class EpisodeState extends CompactState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_11, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_12, FORMAT_VERSION_11, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -284,9 +312,17 @@ public final class EpisodeState extends CompactState {
         if (v >= FORMAT_VERSION_11) {
             s.dataResumedMs = in.readLong();
         }
-        if (v >= FORMAT_VERSION) { // before: no alert closed for a data gap can be re-opened by data filling it
+        if (v >= FORMAT_VERSION_12) { // before: no alert closed for a data gap can be re-opened by data filling it
             s.lastGapResumedMs = in.readLong();
             s.reopenedByLateData = in.readBoolean();
+        }
+        if (v >= FORMAT_VERSION) { // before: no gap an AF alert went on across was kept (nor any late data filling it)
+            s.bridgedGapFromMs = in.readLong();
+            s.bridgedGapToMs = in.readLong();
+            s.gapFillToMs = in.readLong();
+            s.gapFillAfSinceMs = in.readLong();
+            s.gapFillAfMs = in.readLong();
+            s.gapFillDeadlineMs = in.readLong();
         }
         return s;
     }

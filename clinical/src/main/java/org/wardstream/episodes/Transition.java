@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * @param episodeStartMs  START: when the episode began (may be back-dated, e.g. AF onset); otherwise ignored
  * @param atMs            when this transition happened (END: the episode end)
  * @param condition       ESCALATE (or START opening directly escalated): the rule's escalation condition; END:
- *                        {@link #CLOCK_RESTART} when the analysis restarted on an earlier clock, {@link #DATA_GAP} when
+ *                        {@link #CLOCK_RESTART} when the analysis restarted on an earlier clock ({@link #GAP_FILL_RESTART}: to
+ *                        fill a gap in the data), {@link #DATA_GAP} when
  *                        the AF analyser closed the episode because data were missing (its evidence says for how long),
  *                        otherwise null
  * @param detectorVersion version of the detector that produced it (a START's is part of the id of the episode it starts)
@@ -38,6 +39,14 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
      * analysis restarted there ({@link org.wardstream.arrival.ArrivalOrder}): its close says so.
      */
     public static final String CLOCK_RESTART = "clock-restart";
+
+    /**
+     * The condition of an END that closes an episode because the analysis restarted to analyse readings that fill the
+     * last gap in the patient's analysed data (buffered during the gap, uploaded after the live data resumed:
+     * {@link org.wardstream.arrival.ArrivalOrder#fillsGap}). A close for a restart like {@link #CLOCK_RESTART}, except
+     * that an AF alert continued across that gap is not closed for it ({@link EpisodeLifecycle}).
+     */
+    public static final String GAP_FILL_RESTART = "gap-fill-restart";
 
     /**
      * The condition of an AF END that the RR analyser gave because no usable data came for longer than its bridge
@@ -109,6 +118,20 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
         }
         return new Transition(patient, type, kind, episodeStartMs, atMs, CLOCK_RESTART, detectorVersion, evidence,
                 programme);
+    }
+
+    /** This END closing its episode because the analysis restarted to fill a gap ({@link #GAP_FILL_RESTART}). */
+    public Transition asGapFillRestart() {
+        if (kind != Kind.END) {
+            throw new IllegalStateException("only an END closes for a gap-fill restart: " + kind);
+        }
+        return new Transition(patient, type, kind, episodeStartMs, atMs, GAP_FILL_RESTART, detectorVersion, evidence,
+                programme);
+    }
+
+    /** Whether this closes its episode because the analysis restarted ({@link #CLOCK_RESTART}, {@link #GAP_FILL_RESTART}). */
+    public boolean closesForRestart() {
+        return CLOCK_RESTART.equals(condition) || GAP_FILL_RESTART.equals(condition);
     }
 
     public static Transition tick(String patient, EpisodeType type, long atMs, String detectorVersion) {

@@ -500,9 +500,10 @@ class EpisodeLifecycleTest {
         // + 16: the latest evidence's receipt and delay (format 7); + 3 + 15: the detector version that started the
         // episode and those of the last alerted and suppressed episodes, none here (format 8); + 8: when the data
         // resumed while an AF close is held for a data gap (format 11); + 9: when the data resumed after the gap the last
-        // alert closed for, and whether the episode was re-opened by data filling such a gap (format 12)
+        // alert closed for, and whether the episode was re-opened by data filling such a gap (format 12); + 48: the gap an
+        // AF alert went on across and the analysis of its readings uploaded late (format 13)
         assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE)
-                .isLessThan(100 + 3 + 16 + 3 + DV.length() + 8 + 9);
+                .isLessThan(100 + 3 + 16 + 3 + DV.length() + 8 + 9 + 48);
         EpisodeState back = EpisodeState.fromBytes(bytes);
         assertThat(back).isEqualTo(r.s);
         assertThat(EpisodeLifecycle.onTransition(back, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES))

@@ -260,7 +260,7 @@ class StateFormatsTest {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
         byte[] now = s.toBytes(); // written back in the current format (12: a data gap's close re-opened by late data)
-        assertThat(now[0]).isEqualTo((byte) 12);
+        assertThat(now[0]).isEqualTo((byte) 13);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -275,12 +275,12 @@ class StateFormatsTest {
         byte[] v5 = fixture("EpisodeState-v5");
         EpisodeState s = episodeStateOfTheFixtures(v5);
         assertThat(s.lastAlertEvidence).isEmpty();
-        // written back in format 12: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
+        // written back in format 13: the same bytes, two empty maps (format 6), no evidence receipt (format 7), no
         // detector versions (format 8), no close for a clock restart (format 9), no id schemes (format 10), no held
-        // close (format 11), no close for a data gap to re-open (format 12)
+        // close (format 11), no close for a data gap to re-open (format 12), no gap gone on across (format 13)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 12);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8 - 9)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 13);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8 - 9 - 48)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -291,9 +291,9 @@ class StateFormatsTest {
         assertThat(s.lastSuppressedEvidence).containsEntry("irregularity", 0.37);
         assertThat(s.evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(s.evidenceDelayedByMs).isZero();
-        // written back in format 12: the same bytes, then no receipt and no delay of the latest evidence, ...
+        // written back in format 13: the same bytes, then no receipt and no delay of the latest evidence, ...
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 12);
+        assertThat(now[0]).isEqualTo((byte) 13);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -308,13 +308,17 @@ class StateFormatsTest {
         assertThat(s.evidenceDelayedByMs).isEqualTo(240_000L);
         assertThat(s.detectorVersion).isNull();
         assertThat(s.lastDetectorVersion).isNull();
-        // written back in format 12: the same bytes, then three absent detector versions, no close for a clock
-        // restart, three unrecorded id schemes, no held close (NO_TIME), no data gap's close (NO_TIME), not re-opened
+        // written back in format 13: the same bytes, then three absent detector versions, no close for a clock
+        // restart, three unrecorded id schemes, no held close (NO_TIME), no data gap's close (NO_TIME), not re-opened,
+        // then format 13's six fields (no gap gone on across, none of its late data analysed)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 12);
+        assertThat(now[0]).isEqualTo((byte) 13);
         assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
-        assertThat(Arrays.copyOfRange(now, v7.length, now.length))
+        assertThat(Arrays.copyOfRange(now, v7.length, now.length - 48))
                 .containsExactly(0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0);
+        EpisodeState back = EpisodeState.fromBytes(now);
+        assertThat(back.bridgedGapToMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(back.gapFillToMs).isEqualTo(EpisodeState.NO_TIME);
     }
 
     @Test
@@ -455,7 +459,7 @@ class StateFormatsTest {
         byte[] v11 = Arrays.copyOf(v10, v10.length + 8);
         v11[0] = 11;
         v11[v10.length] = (byte) 0x80;
-        return asFormat12(v11);
+        return asFormat13(asFormat12(v11));
     }
 
     /** Format-11 bytes as format 12 writes the same state: no data gap's close to re-open (NO_TIME), not re-opened (false). */
@@ -464,6 +468,19 @@ class StateFormatsTest {
         v12[0] = 12;
         v12[v11.length] = (byte) 0x80;
         return v12;
+    }
+
+    /**
+     * Format-12 bytes as the current format (13) writes the same state: no gap an AF alert went on across (two NO_TIME),
+     * no late data of it being analysed (NO_TIME), none of it AF (NO_TIME, 0), no deadline (NO_TIME).
+     */
+    private static byte[] asFormat13(byte[] v12) {
+        byte[] v13 = Arrays.copyOf(v12, v12.length + 6 * 8);
+        v13[0] = 13;
+        for (int field : new int[] {0, 1, 2, 3, 5}) {
+            v13[v12.length + 8 * field] = (byte) 0x80;
+        }
+        return v13;
     }
 
     @Test
@@ -475,7 +492,7 @@ class StateFormatsTest {
         assertThat(s.dataResumedMs).isEqualTo(1_772_442_600_000L);
         assertThat(s.lastGapResumedMs).isEqualTo(1_772_446_200_000L);
         assertThat(s.reopenedByLateData).isTrue();
-        assertThat(s.toBytes()).isEqualTo(v12);
+        assertThat(s.toBytes()).isEqualTo(asFormat13(v12));
         EpisodeState v11 = EpisodeState.fromBytes(fixture("EpisodeState-v11"));
         assertThat(v11.lastGapResumedMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(v11.reopenedByLateData).isFalse();
@@ -497,7 +514,7 @@ class StateFormatsTest {
         byte[] v11 = fixture("EpisodeState-v11");
         EpisodeState held = episodeStateOfTheFixtures(v11);
         assertThat(held.dataResumedMs).isEqualTo(1_772_442_600_000L).isEqualTo(held.lastEvidenceMs + 15 * 60_000L);
-        assertThat(held.toBytes()).isEqualTo(asFormat12(v11));
+        assertThat(held.toBytes()).isEqualTo(asFormat13(asFormat12(v11)));
         s.dataResumedMs = held.dataResumedMs;
         assertThat(s).isEqualTo(held);
         // the held close decided after the restore: AF found again as the data resumed continues the same alert
@@ -509,6 +526,33 @@ class StateFormatsTest {
             assertThat(c.kind()).isEqualTo(AlertChange.Kind.UPDATED);
             assertThat(c.reason()).startsWith("data resumed after 15 min without data");
         });
+    }
+
+    @Test
+    void episodeStateReadsFormat13AGapTheAlertWentOnAcrossAndItsLateData() {
+        // format 13 (session 22): the v12 state, its AF alert gone on across a gap in the data (from 1772445000000 to
+        // 1772446800000, 30 min) whose readings, uploaded late, are being analysed: 12 min of AF in them so far, AF open
+        // in them since 1772446080000, no deadline
+        byte[] v13 = fixture("EpisodeState-v13");
+        EpisodeState s = episodeStateOfTheFixtures(v13);
+        assertThat(s.lastGapResumedMs).isEqualTo(1_772_446_200_000L);
+        assertThat(s.bridgedGapFromMs).isEqualTo(1_772_445_000_000L);
+        assertThat(s.bridgedGapToMs).isEqualTo(1_772_446_800_000L);
+        assertThat(s.gapFillToMs).isEqualTo(1_772_446_800_000L);
+        assertThat(s.gapFillAfSinceMs).isEqualTo(1_772_446_080_000L);
+        assertThat(s.gapFillAfMs).isEqualTo(12 * 60_000L);
+        assertThat(s.gapFillDeadlineMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(s.toBytes()).isEqualTo(v13);
+        EpisodeState v12 = EpisodeState.fromBytes(fixture("EpisodeState-v12"));
+        assertThat(v12.bridgedGapFromMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(v12.gapFillToMs).isEqualTo(EpisodeState.NO_TIME);
+        assertThat(v12.gapFillDeadlineMs).isEqualTo(EpisodeState.NO_TIME);
+        v12.bridgedGapFromMs = s.bridgedGapFromMs;
+        v12.bridgedGapToMs = s.bridgedGapToMs;
+        v12.gapFillToMs = s.gapFillToMs;
+        v12.gapFillAfSinceMs = s.gapFillAfSinceMs;
+        v12.gapFillAfMs = s.gapFillAfMs;
+        assertThat(v12).isEqualTo(s);
     }
 
     /** Reads an EpisodeState fixture and checks the values every one of them was written with. */
