@@ -75,7 +75,7 @@ class AfOpenAcrossGapLateUploadTest {
     static Outcome run(Scenario sc, int restartAfter) throws Exception {
         Rules rules = Rules.loadClasspath();
         DetectionChain chain = new DetectionChain(rules);
-        chain.enrol(new EnrolmentUpdate(P, DischargeReenrolTest.profile("ACTIVE")), T0 - MIN);
+        chain.enrol(new EnrolmentUpdate(P, DetectionChain.profile("ACTIVE")), T0 - MIN);
         List<StreamedAlertChange> af = new ArrayList<>();
         int deadLetters = 0;
         long newest = Long.MIN_VALUE;
