@@ -56,12 +56,6 @@ class AlertLifecyclePropertyTest {
      */
     enum Shape {
         /**
-         * Known gap (TRIAGE "AF and a gap in the data", session 21, being fixed by helper gap22): AF open across a
-         * gap, live AF resumes at once, the gap's buffer uploaded later: the analysis restarts and the AF is alerted a
-         * second time. Made by a gap with AF just before it and when the live data resume, its buffer uploaded.
-         */
-        GAP_UPLOAD_AF_RESUMED,
-        /**
          * Documented (TRIAGE "Delayed data"): after a clock set back the analysis restarts on the earlier clock and AF
          * found then raises its own alert with its own (earlier) start, even inside an earlier alert's time.
          */
@@ -84,9 +78,6 @@ class AlertLifecyclePropertyTest {
         s.perturbations().forEach(p -> shapes.addAll(p.shapes(s)));
         boolean af = v.detail().startsWith("atrial-fibrillation") || v.detail().startsWith("re-opened");
         boolean overlap = v.rule() == AlertLifecycleAudit.Rule.NO_OVERLAP;
-        if (shapes.contains(Shape.GAP_UPLOAD_AF_RESUMED) && af && (overlap || v.rule() == AlertLifecycleAudit.Rule.ONE_OPEN)) {
-            return Shape.GAP_UPLOAD_AF_RESUMED;
-        }
         if (shapes.contains(Shape.CLOCK_SET_BACK) && overlap) return Shape.CLOCK_SET_BACK;
         if (shapes.contains(Shape.OFFLINE_AFTER_UPLOAD) && overlap && v.detail().startsWith("device-offline")) {
             return Shape.OFFLINE_AFTER_UPLOAD;
@@ -417,9 +408,6 @@ class AlertLifecyclePropertyTest {
             @Override
             public java.util.Set<Shape> shapes(Scenario s) {
                 java.util.Set<Shape> out = java.util.EnumSet.noneOf(Shape.class);
-                if (upload != 0 && to < s.minutes() && isAf(s.rhythm().get(from - 1)) && isAf(s.rhythm().get(to))) {
-                    out.add(Shape.GAP_UPLOAD_AF_RESUMED);
-                }
                 if (upload != 0) out.add(Shape.OFFLINE_AFTER_UPLOAD);
                 return out;
             }
