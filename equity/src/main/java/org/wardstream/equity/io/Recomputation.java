@@ -58,7 +58,16 @@ public record Recomputation(Instant submittedAt, Duration allowedLateness, Local
 
     /** The generation a row of the window ending (exclusive) at {@code windowEnd} is written with. */
     public long generationOf(LocalDate windowEnd) {
-        Instant finalAt = windowEnd.atStartOfDay(ZoneOffset.UTC).toInstant().plus(LAST_ZONE).plus(allowedLateness);
-        return finalAt.isAfter(submittedAt) ? LIVE : generation();
+        return finalAt(windowEnd, allowedLateness).isAfter(submittedAt) ? LIVE : generation();
+    }
+
+    /**
+     * When the window ending (exclusive) at {@code windowEnd} is final by the clock: a recomputation submitted from
+     * then on owns it. The live job closes it by its watermark instead, so it revises the window after this time
+     * only when its event time was behind the clock (stopped, catching up, or run with a longer allowed lateness);
+     * such a revision no longer reaches readers when a recomputation owns the window (docs/RUNBOOK.md "Recompute").
+     */
+    public static Instant finalAt(LocalDate windowEnd, Duration allowedLateness) {
+        return windowEnd.atStartOfDay(ZoneOffset.UTC).toInstant().plus(LAST_ZONE).plus(allowedLateness);
     }
 }

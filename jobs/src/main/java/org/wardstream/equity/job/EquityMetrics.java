@@ -25,6 +25,11 @@ public final class EquityMetrics {
     public static final String DAYS_WITHOUT_ENROLMENT = "equityDaysWithoutEnrolment";
     /** Aggregate windows emitted (every revision). */
     public static final String WINDOWS_EMITTED = "equityWindows";
+    /**
+     * Live job: calendar months emitted (any revision) once final by the clock (end + 12 h + allowed lateness): the
+     * job was behind, and a recomputation submitted before owns the month (readers do not see this emission).
+     */
+    public static final String MONTHS_AFTER_FINAL = "equityMonthsAfterFinal";
 
     private EquityMetrics() {
     }

@@ -1,5 +1,6 @@
 package org.wardstream.equity.job;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -58,8 +59,16 @@ public final class EquityMetricsJob {
                          DataStream<EquityInput> episodes, DataStream<EquityInput> triage) {
     }
 
-    /** The job's logic from its inputs to the aggregate rows (both views). */
+    /** The job's logic from its inputs to the aggregate rows (both views), as a bounded run (no live clock). */
     public static DataStream<EquityRowOut> build(Inputs in, EquityJobSettings settings) {
+        return build(in, settings, null);
+    }
+
+    /**
+     * The job's logic; {@code liveClock} (the live job's, null for a bounded run) counts the months emitted once final
+     * by the clock ({@link WindowAggregateFunction}).
+     */
+    public static DataStream<EquityRowOut> build(Inputs in, EquityJobSettings settings, Clock liveClock) {
         DataStream<PatientDayRecord> days = in.readings().union(in.enrolments(), in.episodes(), in.triage())
                 .keyBy(EquityInput::key, TypeInformation.of(String.class))
                 .process(new PatientDayFunction(settings))
@@ -70,7 +79,7 @@ public final class EquityMetricsJob {
                 .returns(TypeInformation.of(WindowedDay.class))
                 .name("assign windows").uid("equity-assign-windows")
                 .keyBy(WindowedDay::windowKey, TypeInformation.of(String.class))
-                .process(new WindowAggregateFunction(settings))
+                .process(new WindowAggregateFunction(settings, liveClock))
                 .returns(TypeInformation.of(EquityRowOut.class))
                 .name("aggregate windows").uid(UID_WINDOWS);
     }
@@ -109,14 +118,12 @@ public final class EquityMetricsJob {
                         boundedOutOfOrderness(s), "triage-events")
                 .uid("equity-source-triage-events");
 
-        DataStream<EquityRowOut> rows = build(new Inputs(readings, enrolments, episodes, triage), s);
-        if (config.recomputation() != null && config.recomputation().from() != null) {
-            rows = rows.filter(new RecomputeFrom(config.recomputation())).name("recompute-from")
-                    .uid("equity-recompute-from"); // a bounded run only: the live job's graph is unchanged
-        }
-        if (config.recomputation() != null) {
-            rows = rows.map(new RecomputedGeneration(config.recomputation())).name("recompute-generation")
-                    .uid("equity-recompute-generation"); // a bounded run only, as above
+        DataStream<EquityRowOut> rows = build(new Inputs(readings, enrolments, episodes, triage), s,
+                config.bounded() ? null : Clock.systemUTC());
+        if (config.recomputation() != null) { // a bounded run only: the live job's graph is unchanged
+            rows = rows.flatMap(new RecomputedRows(config.recomputation()))
+                    .returns(TypeInformation.of(EquityRowOut.class)).name("recomputed rows")
+                    .uid("equity-recomputed-rows");
         }
         rows.filter(EquityRowOut::isPublished).name("published view").uid("equity-published-view")
                 .sinkTo(k.exactlyOnceSink("published", new EquityRowSerializer(Topics.EQUITY_AGGREGATES)))

@@ -5,7 +5,11 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** An aggregate row to Kafka: key = the row key (so a compacted topic keeps the newest revision), value = JSON. */
+/**
+ * An aggregate row to Kafka: key = the row's message key (the row key, so a compacted topic keeps the newest revision;
+ * a recomputation's rows of its own generation under {@code <row key>|<generation>}: {@link RecomputedRows}), value =
+ * JSON.
+ */
 public final class EquityRowSerializer implements KafkaRecordSerializationSchema<EquityRowOut> {
     private static final long serialVersionUID = 1L;
     private final String topic;

@@ -106,6 +106,15 @@ public final class RowJson {
         }
     }
 
+    /** The generation of a row's JSON (either view); 0 when it has none (written before session 21). */
+    public static long generation(String json) {
+        try {
+            return JSON.readTree(json).path("generation").asLong(Recomputation.LIVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static String text(JsonNode o, String field) {
         JsonNode n = o.get(field);
         return n == null || n.isNull() ? null : n.asText();

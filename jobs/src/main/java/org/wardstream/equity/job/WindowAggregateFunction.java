@@ -1,5 +1,6 @@
 package org.wardstream.equity.job;
 
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,12 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.wardstream.equity.EquityAggregator;
 import org.wardstream.equity.disclosure.Disclosure;
 import org.wardstream.equity.disclosure.PublishedRow;
+import org.wardstream.equity.io.Recomputation;
 import org.wardstream.equity.model.AggregateRow;
 import org.wardstream.equity.model.PatientDay;
 
@@ -32,12 +36,20 @@ import org.wardstream.equity.model.PatientDay;
  * dropped and counted ({@code equityDroppedLate{input=patient-day}}), never published as a new window of that day
  * alone. Lateness is judged by the watermark, after a restore by the one of the checkpoint until the new one passes
  * it ({@link WatermarkMemory}).
+ *
+ * <p>In the live job (given a clock) a calendar month emitted once it is final by the clock
+ * ({@link Recomputation#finalAt}: the live job was behind) is counted ({@code equityMonthsAfterFinal}) and logged: a
+ * recomputation submitted before that emission owns the month, and the emission (late data the recomputation did not
+ * read, on uncorrected state) reaches no reader until the operator recomputes again (docs/RUNBOOK.md "Recompute").
  */
 public class WindowAggregateFunction extends KeyedProcessFunction<String, WindowedDay, EquityRowOut>
         implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(WindowAggregateFunction.class);
 
     private final EquityJobSettings settings;
+    /** The live job's clock; null in a bounded run (its emissions are all after the fact). */
+    private final Clock liveClock;
     private transient EquityAggregator aggregator;
     private transient MapState<String, PatientDayRecord> days;
     private transient ValueState<WindowedDay> window;
@@ -45,10 +57,17 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
     private transient ValueState<Boolean> dirty;
     private transient Counter windowsEmitted;
     private transient Counter lateDays;
+    private transient Counter monthsAfterFinal;
     private transient WatermarkMemory watermark;
 
     public WindowAggregateFunction(EquityJobSettings settings) {
+        this(settings, null);
+    }
+
+    /** The live job's window operator: {@code liveClock} tells when a month is final by the clock. */
+    public WindowAggregateFunction(EquityJobSettings settings, Clock liveClock) {
         this.settings = settings;
+        this.liveClock = liveClock;
     }
 
     @Override
@@ -74,6 +93,7 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
         dirty = getRuntimeContext().getState(new ValueStateDescriptor<>("dirty", Types.BOOLEAN));
         windowsEmitted = EquityMetrics.counter(getRuntimeContext().getMetricGroup(), EquityMetrics.WINDOWS_EMITTED);
         lateDays = EquityMetrics.droppedLate(getRuntimeContext().getMetricGroup(), "patient-day");
+        monthsAfterFinal = EquityMetrics.counter(getRuntimeContext().getMetricGroup(), EquityMetrics.MONTHS_AFTER_FINAL);
     }
 
     @Override
@@ -111,6 +131,11 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
         ctx.timerService().registerEventTimeTimer(purge > wm ? purge : wm + 1);
     }
 
+    /** Months emitted after they were final by the clock (for tests; operators read the metric). */
+    long monthsAfterFinal() {
+        return monthsAfterFinal.getCount();
+    }
+
     /** Patient-days dropped as arriving after their window closed (for tests; operators read the metric). */
     long droppedLateDays() {
         return lateDays.getCount();
@@ -138,6 +163,16 @@ public class WindowAggregateFunction extends KeyedProcessFunction<String, Window
             if (WindowedDay.MONTH.equals(meta.granularity)) {
                 for (PublishedRow r : Disclosure.publish(rows)) {
                     out.collect(new EquityRowOut(EquityRowOut.PUBLISHED, r.key(), r.revision(), RowJson.published(r)));
+                }
+                LocalDate end = LocalDate.ofEpochDay(meta.windowEnd);
+                if (liveClock != null && !liveClock.instant().isBefore(Recomputation.finalAt(end,
+                        settings.allowedLateness()))) {
+                    monthsAfterFinal.inc();
+                    LOG.warn("Equity window {} revision {} emitted after it was final by the clock ({}): the live job"
+                            + " was behind. A recomputation submitted before now owns this month and readers do not"
+                            + " see this revision; if one was, run the recomputation again (RUNBOOK 'Recompute the"
+                            + " equity aggregates').", ctx.getCurrentKey(), rev,
+                            Recomputation.finalAt(end, settings.allowedLateness()));
                 }
             }
             windowsEmitted.inc();

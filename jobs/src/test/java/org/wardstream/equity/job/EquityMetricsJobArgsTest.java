@@ -64,17 +64,43 @@ class EquityMetricsJobArgsTest {
                 .hasMessageContaining("2026-03-01");
     }
 
+    /** The rows a recomputation's one operator ({@link RecomputedRows}) passes on for {@code row}. */
+    static java.util.List<EquityRowOut> recomputed(RecomputedRows op, EquityRowOut row) {
+        java.util.List<EquityRowOut> out = new java.util.ArrayList<>();
+        op.flatMap(row, new org.apache.flink.util.Collector<>() {
+            @Override
+            public void collect(EquityRowOut r) {
+                out.add(r);
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        return out;
+    }
+
+    static String monthJson(String start, String end) {
+        return "{\"key\":\"k\",\"programme\":\"virtual-ward\",\"window_start\":\"" + start + "\","
+                + "\"window_end\":\"" + end + "\",\"granularity\":\"month\",\"dimension\":\"all\","
+                + "\"stratum\":\"all\",\"measure\":\"patient_days\",\"method\":\"count\","
+                + "\"numerator_count\":\"35\",\"denominator_count\":\"35\",\"revision\":0}";
+    }
+
     /** --recompute-from keeps the windows before it out of every sink (the topics too), not only PostgreSQL. */
     @Test
     void recomputeFromKeepsEarlierWindowsOutOfTheSinks() {
-        RecomputeFrom filter = new RecomputeFrom(EquityMetricsJob.parse(with("--bounded", "--recompute-from",
+        RecomputedRows op = new RecomputedRows(EquityMetricsJob.parse(with("--bounded", "--recompute-from",
                 "2026-03-01")).recomputation());
-        assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
-                "virtual-ward|month|2026-02-01|all|all|patient_days", 0, "{}"))).isFalse();
-        assertThat(filter.filter(new EquityRowOut(EquityRowOut.INTERNAL,
-                "virtual-ward|day|2026-02-28|all|all|patient_days", 0, "{}"))).isFalse();
-        assertThat(filter.filter(new EquityRowOut(EquityRowOut.PUBLISHED,
-                "virtual-ward|month|2026-03-01|ethnic_group|Mixed|patient_days", 0, "{}"))).isTrue();
+        assertThat(recomputed(op, new EquityRowOut(EquityRowOut.PUBLISHED,
+                "virtual-ward|month|2026-02-01|all|all|patient_days", 0, monthJson("2026-02-01", "2026-03-01"))))
+                .isEmpty();
+        assertThat(recomputed(op, new EquityRowOut(EquityRowOut.INTERNAL,
+                "virtual-ward|day|2026-02-28|all|all|patient_days", 0, monthJson("2026-02-28", "2026-03-01")
+                        .replace("month", "day")))).isEmpty();
+        assertThat(recomputed(op, new EquityRowOut(EquityRowOut.PUBLISHED,
+                "virtual-ward|month|2026-03-01|ethnic_group|Mixed|patient_days", 0,
+                monthJson("2026-03-01", "2026-04-01")))).hasSize(1);
     }
 
     /**
@@ -86,21 +112,55 @@ class EquityMetricsJobArgsTest {
     void aRecomputationsRowsCarryItsGenerationOnTheTopics() {
         org.wardstream.equity.io.Recomputation april10 = new org.wardstream.equity.io.Recomputation(
                 java.time.Instant.parse("2026-04-10T08:00:00Z"), java.time.Duration.ofHours(24), null);
-        RecomputedGeneration stamp = new RecomputedGeneration(april10);
-        String march = "{\"key\":\"k\",\"programme\":\"virtual-ward\",\"window_start\":\"2026-03-01\","
-                + "\"window_end\":\"2026-04-01\",\"granularity\":\"month\",\"dimension\":\"all\","
-                + "\"stratum\":\"all\",\"measure\":\"patient_days\",\"method\":\"count\","
-                + "\"numerator_count\":\"35\",\"denominator_count\":\"35\",\"revision\":0}";
+        RecomputedRows stamp = new RecomputedRows(april10);
+        String k = "virtual-ward|month|2026-03-01|all|all|patient_days";
+        String march = monthJson("2026-03-01", "2026-04-01");
         assertThat(RowJson.parsePublished(march).generation()).as("a message without the field").isZero();
-        EquityRowOut out = stamp.map(new EquityRowOut(EquityRowOut.PUBLISHED, "k", 0, march));
+        EquityRowOut out = recomputed(stamp, new EquityRowOut(EquityRowOut.PUBLISHED, k, 0, march)).get(0);
         assertThat(RowJson.parsePublished(out.json).generation()).isEqualTo(april10.generation());
         assertThat(RowJson.parsePublished(RowJson.published(RowJson.parsePublished(out.json))))
                 .isEqualTo(RowJson.parsePublished(out.json));
-        String april = march.replace("2026-03-01", "2026-04-01").replace("2026-04-01\",\"gran",
-                "2026-05-01\",\"gran");
-        assertThat(RowJson.parsePublished(stamp.map(new EquityRowOut(EquityRowOut.PUBLISHED, "k", 0, april)).json)
-                .generation()).as("the month in progress at submission").isZero();
-        assertThat(stamp.map(new EquityRowOut(EquityRowOut.INTERNAL, "k", 0, march)).json)
+        EquityRowOut april = recomputed(stamp, new EquityRowOut(EquityRowOut.PUBLISHED,
+                k.replace("2026-03-01", "2026-04-01"), 0, monthJson("2026-04-01", "2026-05-01"))).get(0);
+        assertThat(RowJson.parsePublished(april.json).generation()).as("the month in progress at submission")
+                .isZero();
+        assertThat(april.key).as("the month in progress: under its row key, for the live job to replace")
+                .isEqualTo(k.replace("2026-03-01", "2026-04-01"));
+        assertThat(recomputed(stamp, new EquityRowOut(EquityRowOut.INTERNAL, k, 0, march)).get(0).json)
                 .as("the internal view too").contains("\"generation\":" + april10.generation());
+    }
+
+    /**
+     * Session 22: on the compacted topic (last message per key wins) the live job's next emission of a recomputed
+     * window, from its uncorrected state, replaced the recomputed rows, which had the same message key: a reader of
+     * the compacted topic (or a CSV exported from it) saw the uncorrected figures, and the report headed them as the
+     * live job's. A recomputation's rows of its generation now have their own message key; the reader takes the
+     * window's highest generation, as before.
+     */
+    @Test
+    void aLiveEmissionAfterARecomputationLeavesTheRecomputedRowOnTheCompactedTopic() {
+        org.wardstream.equity.io.Recomputation april10 = new org.wardstream.equity.io.Recomputation(
+                java.time.Instant.parse("2026-04-10T08:00:00Z"), java.time.Duration.ofHours(24), null);
+        String k = "virtual-ward|month|2026-03-01|all|all|patient_days";
+        String corrected = monthJson("2026-03-01", "2026-04-01").replace("\"35\"", "\"40\"");
+        EquityRowOut recomputedRow = recomputed(new RecomputedRows(april10),
+                new EquityRowOut(EquityRowOut.PUBLISHED, k, 0, corrected)).get(0);
+        EquityRowOut liveRow = new EquityRowOut(EquityRowOut.PUBLISHED, k, 3,
+                monthJson("2026-03-01", "2026-04-01").replace("\"revision\":0", "\"revision\":3"));
+        EquityRowSerializer topic = new EquityRowSerializer(org.wardstream.contract.Topics.EQUITY_AGGREGATES);
+        java.util.Map<String, String> compacted = new java.util.LinkedHashMap<>();
+        for (EquityRowOut r : java.util.List.of(recomputedRow, liveRow)) { // in the order they were written
+            var record = topic.serialize(r, null, null);
+            compacted.put(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8),
+                    new String(record.value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.util.List<org.wardstream.equity.disclosure.PublishedRow> read = compacted.values().stream()
+                .map(RowJson::parsePublished).toList();
+        assertThat(org.wardstream.equity.report.EquityReport.newestComputation(read))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.generation()).isEqualTo(april10.generation());
+                    assertThat(r.numeratorCount()).isEqualTo("40");
+                    assertThat(r.key()).isEqualTo(k);
+                });
     }
 }
