@@ -14,6 +14,8 @@ JVM_OPTIONS="$LC_DIR/tools/target/jvm.options"
 JOB_JAR="${WARDSTREAM_JOB_JAR:-$REPO_DIR/jobs/target/wardstream-jobs-$VERSION-flink-job.jar}"
 DETECTION_CLASS=org.wardstream.jobs.EpisodeDetectionJob
 DETECTION_NAME="wardstream episode detection"
+# The detection job's transactional-id prefix (PipelineConfig.defaults): its sinks' ids are <prefix>-<sink>-<subtask>-<checkpoint>
+DETECTION_TXN_PREFIX=wardstream-episode-detection
 EQUITY_CLASS=org.wardstream.equity.job.EquityMetricsJob
 PIDS="$CLUSTER_HOME/pids"
 LOGS="$CLUSTER_HOME/logs"
@@ -207,6 +209,7 @@ submit_job() {
   mkdir -p "$JOBS_DIR"
   id="$(flink_run "$jar" "$cls" "$parallelism" "$savepoint" 0 "$@")" || die "submitting the $kind job failed"
   record_job "$kind" "$id" "$parallelism" "$jar" "$@"
+  record_start "$kind" "$savepoint"
   echo "$id"
 }
 
@@ -218,6 +221,13 @@ record_job() {
   (cd "$(dirname "$jar")" && echo "$(pwd)/$(basename "$jar")") > "$JOBS_DIR/$kind.jar"
   printf '%s\n' "$@" > "$JOBS_DIR/$kind.args"
   rm -f "$JOBS_DIR/$kind.resume" # a stop's savepoint is for the next submission only
+}
+
+# Notes the savepoint or checkpoint a job was submitted from (none: removed). Until the job completes a checkpoint of
+# its own that is its state: a job cancelled or crashed before its first checkpoint resumes from it (probe 22a).
+#   record_start KIND SAVEPOINT(or "")
+record_start() {
+  if [[ -n "$2" ]]; then echo "$2" > "$JOBS_DIR/$1.from"; else rm -f "$JOBS_DIR/$1.from"; fi
 }
 
 # The jar the job of a kind was last submitted with, if it still exists; else the default job jar.
@@ -235,16 +245,49 @@ recorded_rules() {
 
 # The state a job of a kind resumes from when submitted without --savepoint: the savepoint stop took of it, else
 # the newest retained checkpoint of the job last recorded for the kind (a crash, a cancel). Empty: none.
+# For the detection job the broker is asked first whether that checkpoint's alert transactions still commit (probe
+# 22a): after an outage longer than the sinks' transaction timeout (10 min) following a checkpoint whose commit had
+# not happened yet, the broker has aborted them, and a restore from it would lose those alerts for good. Then the
+# retained checkpoint before it is taken (its input is processed again; those alerts come again with the same ids).
 resume_point() {
-  local kind="$1" id dir best=""
+  local kind="$1" id dir ckpts=() i n out rc
   if [[ -f "$JOBS_DIR/$kind.resume" ]]; then cat "$JOBS_DIR/$kind.resume"; return 0; fi
   [[ -f "$JOBS_DIR/$kind.id" ]] || return 0
   id="$(cat "$JOBS_DIR/$kind.id")"
   dir="$CLUSTER_HOME/flink/checkpoints/$id"
-  [[ -d "$dir" ]] || return 0
-  best="$(find "$dir" -mindepth 2 -maxdepth 2 -name _metadata -path '*/chk-*' 2>/dev/null \
-          | sed -E 's#.*/chk-([0-9]+)/_metadata$#\1#' | sort -n | tail -n 1)"
-  [[ -n "$best" ]] && echo "file://$dir/chk-$best"
+  mapfile -t ckpts < <(find "$dir" -mindepth 2 -maxdepth 2 -name _metadata -path '*/chk-*' 2>/dev/null \
+          | sed -E 's#.*/chk-([0-9]+)/_metadata$#\1#' | sort -n)
+  if [[ ${#ckpts[@]} == 0 ]]; then
+    # cancelled or crashed before its first checkpoint: it committed nothing, its state is where it started from
+    # (probe 22a: submit started it without state, forgetting every open alert)
+    if [[ -f "$JOBS_DIR/$kind.from" ]]; then
+      say "the $kind job $id completed no checkpoint: resuming from the state it was started from"
+      cat "$JOBS_DIR/$kind.from"
+    fi
+    return 0
+  fi
+  if [[ "$kind" != detection ]]; then echo "file://$dir/chk-${ckpts[-1]}"; return 0; fi
+  for ((i = ${#ckpts[@]} - 1; i >= 0; i--)); do
+    n="${ckpts[$i]}"
+    rc=0
+    out="$(tool checkpoint-transactions $(kafka_opts) --prefix "$DETECTION_TXN_PREFIX-" --checkpoint "$n" 2>&1)" || rc=$?
+    if [[ $rc == 0 ]]; then echo "file://$dir/chk-$n"; return 0; fi
+    if [[ $rc != 3 ]]; then
+      say "WARNING: could not ask the broker whether checkpoint $n's Kafka transactions still commit: resuming from it"
+      say "  ($(tail -n 1 <<< "$out")); if the job was down longer than the transaction timeout, see RUNBOOK, the 10-minute trap"
+      echo "file://$dir/chk-$n"; return 0
+    fi
+    say "WARNING: the broker aborted the Kafka transactions of checkpoint $n (the job was down longer than their"
+    say "  timeout after it completed, before they were committed); resuming from it would lose their alerts:"
+    while read -r line; do [[ "$line" == aborted* ]] && say "    $line"; done <<< "$out"
+    if [[ $i == 0 ]]; then
+      say "  no retained checkpoint before it: resuming from chk-$n anyway; those alerts are LOST: replay from"
+      say "  before the outage (RUNBOOK, 'Replay from a point in time')"
+      echo "file://$dir/chk-$n"; return 0
+    fi
+    say "  resuming from the checkpoint before it, chk-${ckpts[$((i - 1))]}: the input since then is processed again"
+    say "  and those alerts are produced again (same ids)"
+  done
   return 0
 }
 

@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
         subcommands = {ClusterTool.AwaitKafka.class, ClusterTool.CreateTopics.class, ClusterTool.Simulate.class,
                 ClusterTool.Alerts.class, ClusterTool.AwaitSettled.class, ClusterTool.Score.class,
                 ClusterTool.Compare.class, ClusterTool.DeleteGroups.class, ClusterTool.AwaitMidstream.class, ClusterTool.ResetOffsets.class, ClusterTool.KafkaStatus.class, ClusterTool.SendCrafted.class,
-                ClusterTool.CheckRules.class,
+                ClusterTool.CheckRules.class, CheckpointTransactions.Check.class,
                 FlinkCommands.Ready.class, FlinkCommands.Jobs.class,
                 FlinkCommands.AwaitRunning.class, FlinkCommands.AwaitRecovered.class,
                 FlinkCommands.StopWithSavepoint.class, FlinkCommands.Cancel.class,
@@ -245,10 +245,16 @@ public final class ClusterTool implements Runnable {
         @Option(names = "--out", required = true, description = "alerts.ndjson to write.") Path out;
         @Option(names = "--from", description = "Offsets file (partition=offset lines) to start at.") Path from;
         @Option(names = "--end-offsets-out", description = "Where to write the offsets reached.") Path endOffsets;
+        @Option(names = "--uncommitted", description = "Read read_uncommitted (also aborted and open transactions' "
+                + "messages), to see what a crash left in aborted transactions.") boolean uncommitted;
 
         @Override
         public Integer call() throws Exception {
-            try (AlertTopic topic = new AlertTopic(kafka.bootstrapServers, kafka.extraProperties(), readOffsets(from))) {
+            java.util.Properties extra = kafka.extraProperties();
+            if (uncommitted) {
+                extra.put("isolation.level", "read_uncommitted");
+            }
+            try (AlertTopic topic = new AlertTopic(kafka.bootstrapServers, extra, readOffsets(from))) {
                 List<String> messages = topic.poll();
                 writeLines(out, messages);
                 if (endOffsets != null) {
