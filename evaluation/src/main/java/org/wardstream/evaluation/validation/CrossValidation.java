@@ -195,6 +195,7 @@ public final class CrossValidation {
                 case "--steady-grid" -> STEADY_GRID = java.util.Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
                 case "--one-se" -> ONE_SE = true;
                 case "--run-floor" -> RUN_FLOOR = Double.parseDouble(args[++i]);
+                case "--run-floor-first-stage" -> RUN_FLOOR_IN_GATE_STAGE = false;
                 case "--run-floor-report" -> {
                     RUN_FLOOR = Double.parseDouble(args[++i]);
                     RUN_FLOOR_REPORT_ONLY = true;
@@ -988,7 +989,7 @@ public final class CrossValidation {
                 if (steady <= c[1] + 1e-9) continue;
                 double[] m = scorePair(seqs, nsrHours, c[0], c[1], steady, r, (int) c[5], (int) c[6]);
                 if (m[0] < SE_FIRST || m[2] < SP_FLOOR) continue;
-                if (runFloorHeld && !meetsRunFloor(runsFound(seqs, c[0], c[1], steady, r, (int) c[5], (int) c[6]))) continue;
+                if (runFloorHeld && RUN_FLOOR_IN_GATE_STAGE && !meetsRunFloor(runsFound(seqs, c[0], c[1], steady, r, (int) c[5], (int) c[6]))) continue;
                 double obj = GATE_OBJECTIVE_ALL ? falseEpisodesPerDay(seqs, c[0], c[1], steady, r, (int) c[5], (int) c[6]) : m[3];
                 double[] cand = {c[0], c[1], m[0], m[1], m[2], c[5], c[6], m[3], steady};
                 if (better(-obj, cand[2], cand[4], -cObj, c[2], c[4])) {
@@ -1001,7 +1002,7 @@ public final class CrossValidation {
         }
         long[] runs = runsFound(seqs, c[0], c[1], c[8], rise, (int) c[5], (int) c[6]);
         gate += String.format(Locale.ROOT, "; AF runs >= 30 s found %d/%d%s", runs[0], runs[1],
-                RUN_FLOOR_REPORT_ONLY ? runReport : RUN_FLOOR > 0 ? (runFloorHeld ? " (run floor " + RUN_FLOOR + " held)" : " (run floor " + RUN_FLOOR + " met by no candidate)") : "");
+                RUN_FLOOR_REPORT_ONLY ? runReport : RUN_FLOOR > 0 ? (runFloorHeld ? " (run floor " + RUN_FLOOR + (RUN_FLOOR_IN_GATE_STAGE ? "" : ", first stage") + " held)" : " (run floor " + RUN_FLOOR + " met by no candidate)") : "");
         LAST_SELECTION = plateauNote + String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (rise %.2f) (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f%s)",
                 bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null
                         ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
@@ -1454,6 +1455,11 @@ public final class CrossValidation {
      * it, the rule without it. An experiment aligning the selection with the issue's episode target (0.95).
      */
     static double RUN_FLOOR = 0;
+    /**
+     * {@code --run-floor-first-stage}: the floor constrains the first stage only; the rate-rise gate's bar is chosen by
+     * its own rule (training segment sensitivity and specificity floors) as without the floor. Default: both stages.
+     */
+    static boolean RUN_FLOOR_IN_GATE_STAGE = true;
     /** {@code --run-floor-report F}: the floor's choice is computed and reported with the selection, not applied (a diagnosis). */
     static boolean RUN_FLOOR_REPORT_ONLY = false;
 
