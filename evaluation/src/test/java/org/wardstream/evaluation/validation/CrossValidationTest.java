@@ -351,6 +351,18 @@ class CrossValidationTest {
             assertThat(CrossValidation.runsFound(seqs, chosen[0], chosen[1], chosen[4], chosen[5], (int) chosen[2], (int) chosen[3]))
                     .containsExactly(plainRuns[1], plainRuns[1]);
             assertThat(chosen).isNotEqualTo(plain);
+            // --run-floor-first-stage: the same first-stage choice; the gate's bar by its own rule
+            double[] firstOnly;
+            CrossValidation.RUN_FLOOR = 1.0;
+            CrossValidation.RUN_FLOOR_IN_GATE_STAGE = false;
+            try {
+                firstOnly = CrossValidation.chooseThresholds(data, lr);
+            } finally {
+                CrossValidation.RUN_FLOOR = 0;
+                CrossValidation.RUN_FLOOR_IN_GATE_STAGE = true;
+            }
+            assertThat(CrossValidation.LAST_SELECTION).contains("(run floor 1.0, first stage held)");
+            assertThat(java.util.Arrays.copyOf(firstOnly, 4)).containsExactly(java.util.Arrays.copyOf(chosen, 4));
             // the floor off: the plain selection again (it reports the added run as missed)
             assertThat(CrossValidation.chooseThresholds(data, lr)).containsExactly(plain);
             assertThat(CrossValidation.LAST_SELECTION).isEqualTo(plainSelection.replace(
