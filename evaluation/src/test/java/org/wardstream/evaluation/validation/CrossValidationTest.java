@@ -292,8 +292,10 @@ class CrossValidationTest {
     @Test
     void withTheRunFloorTheChoiceFindsTheFloorsShareOfTrainingRunsAndTheDefaultIsUnchanged() throws Exception {
         // as for the plateau: at a specificity floor of 0.95 the sensitivity-first rule has candidates on the subset
-        double oldFloor = CrossValidation.SP_FLOOR;
+        double oldFloor = CrossValidation.SP_FLOOR, oldRunFloor = CrossValidation.RUN_FLOOR;
+        boolean oldGateStage = CrossValidation.RUN_FLOOR_IN_GATE_STAGE;
         CrossValidation.SP_FLOOR = 0.95;
+        CrossValidation.RUN_FLOOR = 0; // the plain selection: /9's procedure
         try {
             List<CrossValidation.Data> data = subset();
             LogisticRegression lr = refit(data);
@@ -339,10 +341,12 @@ class CrossValidationTest {
             assertThat(CrossValidation.chooseThresholds(data, lr)).as("the floor off: the added run changes nothing").containsExactly(plain);
             double[] chosen;
             CrossValidation.RUN_FLOOR = 1.0;
+            CrossValidation.RUN_FLOOR_IN_GATE_STAGE = true;
             try {
                 chosen = CrossValidation.chooseThresholds(data, lr);
             } finally {
                 CrossValidation.RUN_FLOOR = 0;
+                CrossValidation.RUN_FLOOR_IN_GATE_STAGE = false;
             }
             assertThat(CrossValidation.LAST_SELECTION).contains("AF runs >= 30 s found " + plainRuns[1] + "/" + plainRuns[1] + " (run floor 1.0 held)");
             // both stages keep the floor: the first stage's pair with the gate off, and with the gate's chosen bar
@@ -359,7 +363,6 @@ class CrossValidationTest {
                 firstOnly = CrossValidation.chooseThresholds(data, lr);
             } finally {
                 CrossValidation.RUN_FLOOR = 0;
-                CrossValidation.RUN_FLOOR_IN_GATE_STAGE = true;
             }
             assertThat(CrossValidation.LAST_SELECTION).contains("(run floor 1.0, first stage held)");
             assertThat(java.util.Arrays.copyOf(firstOnly, 4)).containsExactly(java.util.Arrays.copyOf(chosen, 4));
@@ -369,6 +372,8 @@ class CrossValidationTest {
                     "found " + plainRuns[0] + "/" + plainRuns[0], "found " + plainRuns[0] + "/" + plainRuns[1]));
         } finally {
             CrossValidation.SP_FLOOR = oldFloor;
+            CrossValidation.RUN_FLOOR = oldRunFloor;
+            CrossValidation.RUN_FLOOR_IN_GATE_STAGE = oldGateStage;
         }
     }
 
