@@ -115,9 +115,12 @@ public final class AlertLifecycleAudit {
         return new Entry(FhirAlerts.read(b), reason);
     }
 
-    /** {@link #checkEntries} over alert messages as sent ({@link #entry} each), in the order they were sent. */
+    /**
+     * {@link #checkEntries} over alert messages as sent ({@link #entry} each; blank lines of an NDJSON file skipped),
+     * in the order they were sent.
+     */
     public static List<Violation> checkJson(List<String> bundleJson) {
-        return checkEntries(bundleJson.stream().map(AlertLifecycleAudit::entry).toList());
+        return checkEntries(bundleJson.stream().filter(j -> !j.isBlank()).map(AlertLifecycleAudit::entry).toList());
     }
 
     /** Every broken invariant in {@code messages} (in the order they were sent); empty when they are consistent. */

@@ -18,7 +18,6 @@ import org.apache.flink.api.common.JobID;
 import org.wardstream.alerting.AlertLifecycleAudit;
 import org.wardstream.alerting.AlertMessage;
 import org.wardstream.evaluation.alerts.AlertScoring;
-import org.wardstream.alerting.FhirAlerts;
 import org.wardstream.demo.EmbeddedPlatform;
 import org.wardstream.demo.EquityDemo;
 import org.wardstream.demo.PipelineRun;
@@ -181,13 +180,14 @@ public final class DemoCommand implements Callable<Integer> {
                 Map<String, Object> summary = PipelineRun.summary(manifest.deviceEvents(), outcomes,
                         PipelineRun.episodesByType(alerts));
                 summary.put("alert_messages", alerts.size());
-                List<AlertMessage> messages = alerts.stream().map(FhirAlerts::parse).toList();
+                List<AlertLifecycleAudit.Entry> sent = alerts.stream().map(AlertLifecycleAudit::entry).toList();
+                List<AlertMessage> messages = sent.stream().map(AlertLifecycleAudit.Entry::message).toList();
                 AlertScoring.Report accuracy = AlertScoring.score(
                         AlertScoring.parseGroundTruth(GroundTruthCsv.toCsv(simulator.groundTruth()), "ground truth"),
                         messages);
                 Map<String, Integer> heldBack = AlertScoring.heldBack(accuracy, messages, EmbeddedRuns.coolDowns());
                 summary.put("accuracy", EmbeddedRuns.accuracy(accuracy, heldBack));
-                List<AlertLifecycleAudit.Violation> contradictions = AlertLifecycleAudit.checkJson(alerts);
+                List<AlertLifecycleAudit.Violation> contradictions = AlertLifecycleAudit.checkEntries(sent);
                 summary.put("alert_lifecycle_contradictions", contradictions.stream().map(String::valueOf).toList());
                 Map<String, Long> injected = new TreeMap<>(manifest.malformedByReason());
                 injected.values().removeIf(v -> v == 0);
