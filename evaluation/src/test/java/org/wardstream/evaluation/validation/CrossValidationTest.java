@@ -382,9 +382,10 @@ class CrossValidationTest {
         // seed 16's fold 3 (detect23's gate trace): 0.91 and 0.95 tie on the objective (0.3262 false AF episodes per 24 h
         // of non-AF time); 0.91 has the higher training Se, 0.95 the higher min Sp. The incumbent is 0.91 (tried first).
         boolean old = CrossValidation.GATE_TIES_SPECIFICITY;
+        assertThat(old).as("--gate-ties specificity is the default (adopted 2026-12-07)").isTrue();
         try {
             CrossValidation.GATE_TIES_SPECIFICITY = false;
-            assertThat(CrossValidation.gateBetter(0.3262, 0.9894, 0.9789, 0.3262, 0.9897, 0.9786)).as("default: 0.91 stays").isFalse();
+            assertThat(CrossValidation.gateBetter(0.3262, 0.9894, 0.9789, 0.3262, 0.9897, 0.9786)).as("sensitivity: 0.91 stays").isFalse();
             CrossValidation.GATE_TIES_SPECIFICITY = true;
             assertThat(CrossValidation.gateBetter(0.3262, 0.9894, 0.9789, 0.3262, 0.9897, 0.9786)).as("specificity: 0.95 wins").isTrue();
             // the objective still comes first in either mode: fewer false episodes win whatever Se and Sp say
