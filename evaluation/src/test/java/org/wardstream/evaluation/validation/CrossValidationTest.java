@@ -378,6 +378,80 @@ class CrossValidationTest {
     }
 
     @Test
+    void gateTiesAreBrokenOnSensitivityByDefaultAndOnSpecificityWithTheSwitch() {
+        // seed 16's fold 3 (detect23's gate trace): 0.91 and 0.95 tie on the objective (0.3262 false AF episodes per 24 h
+        // of non-AF time); 0.91 has the higher training Se, 0.95 the higher min Sp. The incumbent is 0.91 (tried first).
+        boolean old = CrossValidation.GATE_TIES_SPECIFICITY;
+        assertThat(old).as("--gate-ties specificity is the default (adopted 2026-12-07)").isTrue();
+        try {
+            CrossValidation.GATE_TIES_SPECIFICITY = false;
+            assertThat(CrossValidation.gateBetter(0.3262, 0.9894, 0.9789, 0.3262, 0.9897, 0.9786)).as("sensitivity: 0.91 stays").isFalse();
+            CrossValidation.GATE_TIES_SPECIFICITY = true;
+            assertThat(CrossValidation.gateBetter(0.3262, 0.9894, 0.9789, 0.3262, 0.9897, 0.9786)).as("specificity: 0.95 wins").isTrue();
+            // the objective still comes first in either mode: fewer false episodes win whatever Se and Sp say
+            for (boolean mode : new boolean[]{false, true}) {
+                CrossValidation.GATE_TIES_SPECIFICITY = mode;
+                assertThat(CrossValidation.gateBetter(0.30, 0.97, 0.97, 0.31, 0.99, 0.99)).isTrue();
+                assertThat(CrossValidation.gateBetter(0.31, 0.99, 0.99, 0.30, 0.97, 0.97)).isFalse();
+                // equal on everything: the incumbent stays
+                assertThat(CrossValidation.gateBetter(0.30, 0.98, 0.98, 0.30, 0.98, 0.98)).isFalse();
+            }
+            // a tie on the objective and on Sp: Se decides in the specificity mode too
+            assertThat(CrossValidation.gateBetter(0.30, 0.99, 0.98, 0.30, 0.98, 0.98)).isTrue();
+        } finally {
+            CrossValidation.GATE_TIES_SPECIFICITY = old;
+        }
+    }
+
+    @Test
+    void theSelectionsGateBarFollowsTheTieRuleOnTheSubset() throws Exception {
+        // the whole selection on the shipped subset (specificity floor 0.95, as for the plateau), each mode against an
+        // oracle of the gate stage written out here: the first stage's pair, then gate off, 0.87, 0.91, 0.95 ranked by
+        // the objective and the mode's tie-break; the first stage is the same in both modes
+        double oldFloor = CrossValidation.SP_FLOOR;
+        boolean old = CrossValidation.GATE_TIES_SPECIFICITY;
+        CrossValidation.SP_FLOOR = 0.95;
+        try {
+            List<CrossValidation.Data> data = subset();
+            LogisticRegression lr = refit(data);
+            var seqs = CrossValidation.sequences(data, lr);
+            double nsrHours = data.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
+            double[][] chosen = new double[2][];
+            for (int mode = 0; mode < 2; mode++) {
+                CrossValidation.GATE_TIES_SPECIFICITY = mode == 1;
+                double[] c = CrossValidation.chooseThresholds(data, lr);
+                assertThat(CrossValidation.LAST_SELECTION).startsWith("sensitivity floor first");
+                double t = c[0], o = c[1], rise = c[5];
+                int segs = (int) c[2], offs = (int) c[3];
+                double[] off = CrossValidation.scorePair(seqs, nsrHours, t, o, o, rise, segs, offs);
+                double bestBar = o, bestObj = CrossValidation.falseEpisodesPerDay(seqs, t, o, o, rise, segs, offs);
+                double bestSe = off[0], bestSp = off[2];
+                for (double bar : CrossValidation.STEADY_GRID) {
+                    if (bar <= o + 1e-9) continue;
+                    double[] m = CrossValidation.scorePair(seqs, nsrHours, t, o, bar, rise, segs, offs);
+                    if (m[0] < CrossValidation.SE_FIRST || m[2] < CrossValidation.SP_FLOOR) continue;
+                    double obj = CrossValidation.falseEpisodesPerDay(seqs, t, o, bar, rise, segs, offs);
+                    boolean wins = Math.abs(obj - bestObj) > 1e-12 ? obj < bestObj
+                            : mode == 1 ? (Math.abs(m[2] - bestSp) > 1e-12 ? m[2] > bestSp : m[0] > bestSe + 1e-12)
+                            : (Math.abs(m[0] - bestSe) > 1e-12 ? m[0] > bestSe : m[2] > bestSp + 1e-12);
+                    if (wins) {
+                        bestBar = bar;
+                        bestObj = obj;
+                        bestSe = m[0];
+                        bestSp = m[2];
+                    }
+                }
+                assertThat(c[4]).as("gate bar, mode " + mode).isEqualTo(bestBar);
+                chosen[mode] = c;
+            }
+            assertThat(java.util.Arrays.copyOf(chosen[1], 4)).containsExactly(java.util.Arrays.copyOf(chosen[0], 4));
+        } finally {
+            CrossValidation.SP_FLOOR = oldFloor;
+            CrossValidation.GATE_TIES_SPECIFICITY = old;
+        }
+    }
+
+    @Test
     void falseEpisodesArePerDayOfNonAfTimeOverEveryDatabase() {
         // a labelled record: one episode over AF segments (true), one over non-AF segments only (false); a normal-rhythm
         // record: one episode (false); non-AF time = the segments labelled 0 (6 s each), AF and unlabelled ones left out
