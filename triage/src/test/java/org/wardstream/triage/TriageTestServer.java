@@ -130,6 +130,24 @@ public final class TriageTestServer implements BeforeAllCallback, AfterAllCallba
         return api;
     }
 
+    /**
+     * A backlog: {@code count} OPENED alerts of one patient in {@code programme}, of one type and severity, the i-th
+     * (from 0) raised at {@code first + i * step}; ids {@code idPrefix} + a three-digit i. Sent newest first, so neither
+     * the order of arrival nor of the ids gives the worklist's order. Returns the ids in the order of i.
+     */
+    public java.util.List<String> sendOpenAlerts(String idPrefix, int count, String patient, EpisodeType type,
+                                                 Severity severity, Instant first, java.time.Duration step,
+                                                 String programme) throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) ids.add(String.format("%s%03d", idPrefix, i));
+        for (int k = 0; k < count; k++) {
+            int i = step.isNegative() ? k : count - 1 - k;
+            sendAlert(change(AlertChange.Kind.OPENED, ids.get(i), patient, type, severity, first.plus(step.multipliedBy(i)), 0),
+                    programme);
+        }
+        return ids;
+    }
+
     /** Sends raw bytes to {@code alerts} (e.g. a record that is not an alert); where it went. */
     public org.apache.kafka.clients.producer.RecordMetadata sendRawAlert(String key, byte[] value) throws Exception {
         return producer.send(new ProducerRecord<>(Topics.ALERTS, key.getBytes(StandardCharsets.UTF_8), value)).get();

@@ -36,6 +36,7 @@ class WorklistBacklogCountIT {
     static final int ROUTINE_WAITING = 205;
     static final int ROUTINE_ACKNOWLEDGED = 3;
     static final int URGENT_WAITING = 2;
+    static final Duration ONE_MINUTE = Duration.ofMinutes(1);
     @RegisterExtension
     static final Chromium BROWSER = new Chromium("backlog-count");
 
@@ -46,32 +47,24 @@ class WorklistBacklogCountIT {
         TRIAGE.enrol("bk-1", PROGRAMME_A);
         // routine alerts raised one a minute, the oldest 9 h ago (all past their 4-h target), none acknowledged; sent
         // newest first, so neither the order of arrival nor of the ids gives the page's order
-        List<String> routine = new ArrayList<>();
-        for (int i = 0; i < ROUTINE_WAITING; i++) routine.add(String.format("bk-r-%03d", i));
-        for (int i = ROUTINE_WAITING - 1; i >= 0; i--) {
-            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, routine.get(i), "bk-1", EpisodeType.INACTIVITY,
-                    Severity.ROUTINE, now.minus(540 - i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
-        }
+        List<String> routine = TRIAGE.sendOpenAlerts("bk-r-", ROUTINE_WAITING, "bk-1", EpisodeType.INACTIVITY,
+                Severity.ROUTINE, now.minus(540, ChronoUnit.MINUTES), ONE_MINUTE, PROGRAMME_A);
         // three routine alerts older still, acknowledged: open, taken
-        for (int i = 0; i < ROUTINE_ACKNOWLEDGED; i++) {
-            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "bk-a-" + i, "bk-1", EpisodeType.DEVICE_OFFLINE,
-                    Severity.ROUTINE, now.minus(600 + i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
-        }
+        List<String> taken = TRIAGE.sendOpenAlerts("bk-a-", ROUTINE_ACKNOWLEDGED, "bk-1", EpisodeType.DEVICE_OFFLINE,
+                Severity.ROUTINE, now.minus(600, ChronoUnit.MINUTES), ONE_MINUTE.negated(), PROGRAMME_A);
         // two urgent alerts, raised minutes ago: shown first
-        for (int i = 0; i < URGENT_WAITING; i++) {
-            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "bk-u-" + i, "bk-1", EpisodeType.TACHYCARDIA,
-                    Severity.URGENT, now.minus(10 - i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
-        }
+        List<String> urgent = TRIAGE.sendOpenAlerts("bk-u-", URGENT_WAITING, "bk-1", EpisodeType.TACHYCARDIA,
+                Severity.URGENT, now.minus(10, ChronoUnit.MINUTES), ONE_MINUTE, PROGRAMME_A);
         int total = ROUTINE_WAITING + ROUTINE_ACKNOWLEDGED + URGENT_WAITING;
         ObjectMapper json = new ObjectMapper();
         await().atMost(Duration.ofSeconds(60)).until(() -> json.readTree(clinician.get("/fhir/Task?_summary=count").body())
                 .path("total").asInt() == total);
-        for (int i = 0; i < ROUTINE_ACKNOWLEDGED; i++) {
-            HttpResponse<String> r = clinician.postJson("/api/tasks/bk-a-" + i + "/actions", "{\"action\":\"acknowledge\"}", Map.of());
+        for (String id : taken) {
+            HttpResponse<String> r = clinician.postJson("/api/tasks/" + id + "/actions", "{\"action\":\"acknowledge\"}", Map.of());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
 
-        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, "bk-u-0");
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, urgent.get(0));
         WebDriverWait wait = new WebDriverWait(BROWSER.driver(), Chromium.WAIT);
         wait.until(d -> d.findElement(By.id("summary")).getText().startsWith(total + " open alerts"));
         int shownRoutine = 200 - URGENT_WAITING;
@@ -83,7 +76,7 @@ class WorklistBacklogCountIT {
 
         List<String> shown = new ArrayList<>();
         for (WebElement li : BROWSER.driver().findElements(By.cssSelector("#worklist > li[data-alert]"))) shown.add(li.getDomAttribute("data-id"));
-        List<String> expected = new ArrayList<>(List.of("bk-u-0", "bk-u-1")); // urgent, the longer waiting first
+        List<String> expected = new ArrayList<>(urgent); // urgent, the longer waiting first
         expected.addAll(routine.subList(0, shownRoutine)); // routine, the longest waiting first
         assertThat(shown).as("the cards: most urgent first, then the longest waiting; the newest routine alerts and the"
                 + " acknowledged ones are those not shown").containsExactlyElementsOf(expected);

@@ -38,6 +38,7 @@ class WorklistHiddenUrgentIT {
     static final TriageTestServer TRIAGE = new TriageTestServer();
     static final int URGENT_WAITING = 204;
     static final int ROUTINE_WAITING = 3;
+    static final Duration ONE_MINUTE = Duration.ofMinutes(1);
     @RegisterExtension
     static final Chromium BROWSER = new Chromium("hidden-urgent");
 
@@ -48,17 +49,11 @@ class WorklistHiddenUrgentIT {
         TRIAGE.enrol("hu-1", PROGRAMME_A);
         // urgent alerts raised one a minute, the oldest 5 h ago, the newest 97 min ago (all past their 1-h target);
         // sent newest first, so neither the order of arrival nor of the ids gives the page's order
-        List<String> urgent = new ArrayList<>();
-        for (int i = 0; i < URGENT_WAITING; i++) urgent.add(String.format("hu-u-%03d", i));
-        for (int i = URGENT_WAITING - 1; i >= 0; i--) {
-            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, urgent.get(i), "hu-1", EpisodeType.TACHYCARDIA,
-                    Severity.URGENT, now.minus(300 - i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
-        }
+        List<String> urgent = TRIAGE.sendOpenAlerts("hu-u-", URGENT_WAITING, "hu-1", EpisodeType.TACHYCARDIA,
+                Severity.URGENT, now.minus(300, ChronoUnit.MINUTES), ONE_MINUTE, PROGRAMME_A);
         // routine alerts older than all of them: waiting longest, but of a lower priority
-        for (int i = 0; i < ROUTINE_WAITING; i++) {
-            TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "hu-r-" + i, "hu-1", EpisodeType.INACTIVITY,
-                    Severity.ROUTINE, now.minus(400 + i, ChronoUnit.MINUTES), 0), PROGRAMME_A);
-        }
+        TRIAGE.sendOpenAlerts("hu-r-", ROUTINE_WAITING, "hu-1", EpisodeType.INACTIVITY, Severity.ROUTINE,
+                now.minus(400, ChronoUnit.MINUTES), ONE_MINUTE.negated(), PROGRAMME_A);
         // a routine pause raised 20 min ago, which a clinician resolves
         Instant pauseStart = now.minus(25, ChronoUnit.MINUTES);
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.OPENED, "hu-x", "hu-1", EpisodeType.PAUSE,
@@ -71,7 +66,7 @@ class WorklistHiddenUrgentIT {
                 "{\"action\":\"resolve\",\"outcome\":\"contacted-patient\"}", Map.of());
         assertThat(resolved.statusCode()).as(resolved.body()).isEqualTo(200);
 
-        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, "hu-u-000");
+        BROWSER.signIn(TRIAGE.baseUrl(), CLINICIAN_A, urgent.get(0));
         // the pause followed by stillness: escalated to urgent, back on the worklist (flagged) while the page is open
         TRIAGE.sendAlert(TriageTestServer.change(AlertChange.Kind.ESCALATED, "hu-x", "hu-1", EpisodeType.PAUSE,
                 Severity.URGENT, pauseStart, 24), PROGRAMME_A);

@@ -21,6 +21,8 @@ import org.wardstream.schema.wire.AvroCodec;
 import org.wardstream.triage.TriageConfig;
 import org.wardstream.triage.TriageServer;
 import org.wardstream.triage.TriageUser;
+import org.wardstream.triage.store.QueryPlans;
+import org.wardstream.triage.store.SearchQuery;
 import org.wardstream.triage.workflow.Workflow;
 
 import java.io.PrintStream;
@@ -71,6 +73,13 @@ public final class TriageBench {
     static final int ACKNOWLEDGED_EVERY = 20;
     /** The page's worklist searches (worklist.js {@code api.worklist}: {@code MAX_SHOWN}, sort). */
     static final String PAGE_SEARCH = "&_sort=-priority,authored-on&_count=200";
+
+    /** The page's count of open alerts of urgent priority or above (worklist.js {@code api.urgentCount}). */
+    static final String URGENT_COUNT = "/fhir/Task?status=requested,accepted,in-progress&priority=stat,asap,urgent&_summary=count";
+    /** The snapshot of a search's matches the service reads (TaskProvider: up to 10,001 ids). */
+    static final int SNAPSHOT_IDS = 10_001;
+    /** EXPLAIN ANALYZE repetitions per statement (the first warms the cache; the median is reported). */
+    static final int PLAN_RUNS = 7;
 
     public record Settings(int alerts, int patients, int requests, int warmup, long seed) {
     }
@@ -164,18 +173,34 @@ public final class TriageBench {
                 out.printf("  %,d alerts acknowledged in %.1f s (load average %s)%n", acknowledged,
                         (System.nanoTime() - ackStarted) / 1e9, loadAverage());
                 report.put("acknowledged_for_worklist_refresh", acknowledged);
-                Map<String, List<String>> refreshes = new LinkedHashMap<>();
+                // each refresh: phases sent one after the other, the requests of a phase at once (as the page sends them)
+                Map<String, List<List<String>>> refreshes = new LinkedHashMap<>();
                 refreshes.put("worklist refresh before probe 20b: one search of every open status, 200",
-                        List.of("/fhir/Task?status=requested,accepted,in-progress" + PAGE_SEARCH));
-                refreshes.put("worklist refresh now: two searches of 200 (unacknowledged; acknowledged) at once",
-                        List.of("/fhir/Task?status=requested" + PAGE_SEARCH, "/fhir/Task?status=accepted,in-progress" + PAGE_SEARCH));
-                for (Map.Entry<String, List<String>> q : refreshes.entrySet()) {
-                    Map<String, Object> m = measureRounds(http, base, token, i -> q.getValue(), s.warmup(), s.requests());
+                        List.of(List.of("/fhir/Task?status=requested,accepted,in-progress" + PAGE_SEARCH)));
+                refreshes.put("worklist refresh of session 21: two searches of 200 (unacknowledged; acknowledged) at once",
+                        List.of(List.of("/fhir/Task?status=requested" + PAGE_SEARCH, "/fhir/Task?status=accepted,in-progress" + PAGE_SEARCH)));
+                refreshes.put("worklist refresh now: three searches of 200 at once (+ re-opened), then the urgent count",
+                        List.of(List.of("/fhir/Task?status=requested" + PAGE_SEARCH, "/fhir/Task?status=accepted,in-progress" + PAGE_SEARCH,
+                                "/fhir/Task?status=requested&flagged=true" + PAGE_SEARCH), List.of(URGENT_COUNT)));
+                refreshes.put("the urgent count alone (open, priority=stat,asap,urgent, _summary=count)",
+                        List.of(List.of(URGENT_COUNT)));
+                // interleaved: every round times each refresh once, in a rotating order, so that a change of the
+                // machine's load during the run falls on all of them alike (session 23; until then one after the other)
+                Map<String, double[]> timed = measureInterleaved(http, base, token, refreshes, s.warmup(), s.requests());
+                for (Map.Entry<String, double[]> q : timed.entrySet()) {
+                    Map<String, Object> m = summary(q.getValue().clone(), Map.of(200, s.requests() * phaseRequests(refreshes.get(q.getKey()))));
                     latency.put(q.getKey(), m);
                     out.printf("  %-62s p50 %6.1f ms [%s]  p95 %6.1f ms [%s]  p99 %6.1f ms%n", q.getKey(), m.get("p50_ms"),
                             m.get("p50_ci95_ms"), m.get("p95_ms"), m.get("p95_ci95_ms"), m.get("p99_ms"));
                 }
+                List<String> names = new ArrayList<>(refreshes.keySet());
+                Map<String, Object> paired = new LinkedHashMap<>();
+                paired.put(names.get(2) + " / " + names.get(1), pairedRatio(timed.get(names.get(2)), timed.get(names.get(1))));
+                paired.put(names.get(1) + " / " + names.get(0), pairedRatio(timed.get(names.get(1)), timed.get(names.get(0))));
+                for (Map.Entry<String, Object> e : paired.entrySet()) out.printf("  per round: %s: %s%n", e.getKey(), e.getValue());
+                report.put("worklist_refresh_ratios_per_round", paired);
                 report.put("latency", latency);
+                report.put("plans", plans(server, clinician, out));
             }
         }
         report.put("load_average_after", loadAverage());
@@ -226,6 +251,154 @@ public final class TriageBench {
             for (Future<?> f : acks) f.get();
         }
         return patients;
+    }
+
+    /**
+     * The SQL of the worklist page's refresh as the service sends it for a clinician of the bench's programme, each
+     * statement run {@value #PLAN_RUNS} times under {@code EXPLAIN (ANALYZE, BUFFERS)}: the plan's nodes (with their
+     * indexes), the rows its scans filtered out, the buffers it touched and its execution time (median, min-max). The
+     * urgent count twice: on the {@code priority} column (the SQL until this session) and on {@code priority_rank}.
+     */
+    static Map<String, Object> plans(TriageServer server, TriageUser user, PrintStream out) throws Exception {
+        Map<String, SearchQuery> page = new LinkedHashMap<>();
+        Map<String, SearchQuery> count = new LinkedHashMap<>();
+        page.put("ids: requested", pageQuery(List.of("requested")));
+        count.put("count: requested", new SearchQuery("Task").anyOf("status", List.of("requested")));
+        page.put("ids: accepted,in-progress", pageQuery(List.of("accepted", "in-progress")));
+        count.put("count: accepted,in-progress", new SearchQuery("Task").anyOf("status", List.of("accepted", "in-progress")));
+        page.put("ids: requested, flagged (re-opened)", pageQuery(List.of("requested")).anyOf("flagged", List.of(true)));
+        count.put("count: requested, flagged (re-opened)", new SearchQuery("Task").anyOf("status", List.of("requested"))
+                .anyOf("flagged", List.of(true)));
+        count.put("count: open, urgent or above, on priority (codes)", new SearchQuery("Task")
+                .anyOf("status", List.of("requested", "accepted", "in-progress")).anyOf("priority", List.of("stat", "asap", "urgent")));
+        count.put("count: open, urgent or above, on priority_rank", new SearchQuery("Task")
+                .anyOf("status", List.of("requested", "accepted", "in-progress")).anyOf("priority_rank", List.of(4, 3, 2)));
+        Map<String, Object> plans = new LinkedHashMap<>();
+        out.printf("  plans (EXPLAIN ANALYZE, %d runs each, clinician of one programme; load average %s):%n", PLAN_RUNS, loadAverage());
+        for (Map.Entry<String, SearchQuery> e : page.entrySet()) plans.put(e.getKey(), plan(server, user, e.getValue(), true, out, e.getKey()));
+        for (Map.Entry<String, SearchQuery> e : count.entrySet()) plans.put(e.getKey(), plan(server, user, e.getValue(), false, out, e.getKey()));
+        return plans;
+    }
+
+    private static SearchQuery pageQuery(List<String> statuses) {
+        return new SearchQuery("Task").anyOf("status", statuses).orderBy("priority_rank", true).orderBy("authored_on", false);
+    }
+
+    private static Map<String, Object> plan(TriageServer server, TriageUser user, SearchQuery q, boolean ids, PrintStream out,
+                                            String name) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        double[] ms = new double[PLAN_RUNS];
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        for (int i = 0; i < PLAN_RUNS; i++) {
+            last = json.readTree(QueryPlans.explain(server.database(), user, q, ids, SNAPSHOT_IDS, true)).get(0);
+            ms[i] = last.path("Execution Time").asDouble();
+        }
+        double first = ms[0];
+        Arrays.sort(ms);
+        com.fasterxml.jackson.databind.JsonNode root = last.get("Plan");
+        List<String> nodes = new ArrayList<>();
+        long[] filtered = {0};
+        nodes(root, nodes, filtered);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nodes", nodes);
+        m.put("rows", root.path("Actual Rows").asLong());
+        m.put("rows_removed_by_filter", filtered[0]);
+        m.put("shared_buffers_hit", root.path("Shared Hit Blocks").asLong());
+        m.put("shared_buffers_read", root.path("Shared Read Blocks").asLong());
+        m.put("heap_fetches", heapFetches(root));
+        m.put("execution_ms_median", round3(ms[PLAN_RUNS / 2]));
+        m.put("execution_ms_min_max", round3(ms[0]) + "-" + round3(ms[PLAN_RUNS - 1]));
+        m.put("execution_ms_first", round3(first));
+        out.printf("    %-52s %9.3f ms (%s; first %.3f)  rows %,d  buffers %,d  filtered %,d  %s%n", name, ms[PLAN_RUNS / 2],
+                m.get("execution_ms_min_max"), first, m.get("rows"), root.path("Shared Hit Blocks").asLong()
+                        + root.path("Shared Read Blocks").asLong(), filtered[0], nodes);
+        return m;
+    }
+
+    private static void nodes(com.fasterxml.jackson.databind.JsonNode plan, List<String> out, long[] filtered) {
+        out.add(plan.path("Node Type").asText() + (plan.has("Index Name") ? " " + plan.get("Index Name").asText() : "")
+                + (plan.has("Filter") ? " filter " + plan.get("Filter").asText() : ""));
+        filtered[0] += plan.path("Rows Removed by Filter").asLong();
+        if (plan.has("Plans")) for (com.fasterxml.jackson.databind.JsonNode child : plan.get("Plans")) nodes(child, out, filtered);
+    }
+
+    private static long heapFetches(com.fasterxml.jackson.databind.JsonNode plan) {
+        long n = plan.path("Heap Fetches").asLong();
+        if (plan.has("Plans")) for (com.fasterxml.jackson.databind.JsonNode child : plan.get("Plans")) n += heapFetches(child);
+        return n;
+    }
+
+    static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static int phaseRequests(List<List<String>> phases) {
+        return phases.stream().mapToInt(List::size).sum();
+    }
+
+    /**
+     * Each round times every refresh once (phases one after the other, a phase's requests at once), the refreshes in
+     * an order rotated by one each round; ms per round and refresh (warm-up rounds left out).
+     */
+    static Map<String, double[]> measureInterleaved(HttpClient http, String base, String token,
+                                                    Map<String, List<List<String>>> refreshes, int warmup, int n) throws Exception {
+        List<String> names = new ArrayList<>(refreshes.keySet());
+        Map<String, double[]> ms = new LinkedHashMap<>();
+        for (String name : names) ms.put(name, new double[n]);
+        for (int i = 0; i < warmup + n; i++) {
+            for (int k = 0; k < names.size(); k++) {
+                String name = names.get(Math.floorMod(k + i, names.size()));
+                long t = System.nanoTime();
+                for (List<String> phase : refreshes.get(name)) {
+                    List<java.util.concurrent.CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();
+                    for (String path : phase) {
+                        sent.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                                .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofByteArray()));
+                    }
+                    for (var f : sent) {
+                        HttpResponse<byte[]> resp = f.get();
+                        if (resp.statusCode() != 200) throw new IllegalStateException(resp.uri() + ": HTTP " + resp.statusCode());
+                    }
+                }
+                if (i >= warmup) ms.get(name)[i - warmup] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        return ms;
+    }
+
+    /** Per-round ratios a[i] / b[i]: median, percentile-bootstrap 95 % interval of the median (10,000, seed 13), min-max. */
+    static String pairedRatio(double[] a, double[] b) {
+        int n = a.length;
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) r[i] = a[i] / b[i];
+        Random random = new Random(13);
+        double[] medians = new double[10_000];
+        double[] sample = new double[n];
+        for (int k = 0; k < medians.length; k++) {
+            for (int i = 0; i < n; i++) sample[i] = r[random.nextInt(n)];
+            Arrays.sort(sample);
+            medians[k] = sample[n / 2];
+        }
+        Arrays.sort(medians);
+        double[] sorted = r.clone();
+        Arrays.sort(sorted);
+        return String.format(java.util.Locale.ROOT, "median %.3f [%.3f, %.3f] (min %.3f, max %.3f; %d rounds)", sorted[n / 2],
+                medians[249], medians[9_749], sorted[0], sorted[n - 1], n);
+    }
+
+    /** Latency summary of measured ms (sorted here). */
+    static Map<String, Object> summary(double[] ms, Map<Integer, Integer> statuses) {
+        Arrays.sort(ms);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", ms.length);
+        m.put("p50_ms", round(pct(ms, 0.50)));
+        m.put("p50_ci95_ms", ci(ms, 0.50));
+        m.put("p95_ms", round(pct(ms, 0.95)));
+        m.put("p95_ci95_ms", ci(ms, 0.95));
+        m.put("p99_ms", round(pct(ms, 0.99)));
+        m.put("max_ms", round(ms[ms.length - 1]));
+        m.put("statuses", new java.util.TreeMap<>(statuses));
+        return m;
     }
 
     static Map<String, Object> measure(HttpClient http, String base, String token, IntFunction<String> path, int warmup,

@@ -93,7 +93,11 @@ public final class TaskProvider extends StoredResourceProvider<Task> {
         SearchQuery q = new SearchQuery("Task");
         tokens(q, "id", ids, null);
         tokens(q, "status", status, "http://hl7.org/fhir/task-status");
-        tokens(q, "priority", priority, "http://hl7.org/fhir/request-priority");
+        if (priority != null && !priority.getValuesAsQueryTokens().isEmpty()) {
+            List<String> codes = codes(priority, "http://hl7.org/fhir/request-priority");
+            if (codes.isEmpty()) q.none("priority: no code of http://hl7.org/fhir/request-priority");
+            else q.priorities(codes); // on priority_rank: read from V2's indexes (SearchQuery.priorities)
+        }
         tokens(q, "episode_type", episodeType, FhirAlerts.EPISODE_TYPE_SYSTEM);
         if (code != null && !code.getValuesAsQueryTokens().isEmpty()) {
             List<String> taskCodes = codes(code, FhirAlerts.TASK_TYPE_SYSTEM);

@@ -50,6 +50,24 @@ public final class SearchQuery {
         return this;
     }
 
+    /**
+     * Task priority = one of the codes ({@code routine}, {@code urgent}, {@code asap}, {@code stat}), searched on
+     * {@code priority_rank}, the same value as a number ({@link TaskStore#priorityRank}; both columns are written
+     * together from the Task's priority), which V2's open-Task indexes hold right after the programme (and the type).
+     * On the {@code priority} column, which no index holds, the worklist page's count of open alerts of urgent priority
+     * or above read every open Task's row to check the column (docs/BENCHMARKS.md, "Session 23"); on the rank it is
+     * counted from the index alone. A code that is no priority matches nothing, as it did on the column.
+     */
+    public SearchQuery priorities(Collection<String> codes) {
+        if (codes == null || codes.isEmpty()) return this;
+        List<Integer> ranks = new ArrayList<>();
+        for (String code : codes) {
+            Integer rank = TaskStore.priorityRank(code);
+            if (rank != null && !ranks.contains(rank)) ranks.add(rank);
+        }
+        return ranks.isEmpty() ? none("priority: no priority code in " + codes) : anyOf("priority_rank", ranks);
+    }
+
     /** Nothing matches (a value that cannot match, e.g. a code of another system); {@code why} for the audit log. */
     public SearchQuery none(String why) {
         conditions.add("1 = 0");

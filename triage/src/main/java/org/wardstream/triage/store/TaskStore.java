@@ -49,6 +49,11 @@ public final class TaskStore {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final Map<String, Integer> PRIORITY_RANK = Map.of("routine", 1, "urgent", 2, "asap", 3, "stat", 4);
 
+    /** The {@code priority_rank} stored for a Task priority code; null for a code that is no priority. */
+    static Integer priorityRank(String code) {
+        return PRIORITY_RANK.get(code);
+    }
+
     /** A Task that changed (for the event stream). */
     public record TaskChange(String id, int version, String status, String priority, String programme, boolean flagged,
                              Instant lastUpdated) {

@@ -157,6 +157,29 @@ class OpenTaskQueryPlanIT {
         }
     }
 
+    /**
+     * The page's count of open alerts of urgent priority or above ({@code status=requested,accepted,in-progress&priority=
+     * stat,asap,urgent&_summary=count}, worklist.js api.urgentCount since session 22, with or without the type filter),
+     * as TaskProvider builds it ({@link SearchQuery#priorities}), is counted from an index alone: the priority is found
+     * through the index, not checked on every open Task's row. On the {@code priority} column, which no index holds,
+     * the count read every open Task's row (100,000 open: docs/BENCHMARKS.md, "Session 23").
+     */
+    @Test
+    void theUrgentCountIsTakenFromAnIndexAlone() {
+        for (List<String> types : List.of(List.<String>of(), List.of("pause"))) {
+            SearchQuery urgent = new SearchQuery("Task").anyOf("status", OPEN).priorities(List.of("stat", "asap", "urgent"))
+                    .anyOf("episode_type", types);
+            for (TriageUser u : List.of(CLINICIAN, TWO_PROGRAMMES, ADMIN)) {
+                JsonNode plan = plan(u, urgent, false);
+                List<String> n = nodes(plan);
+                assertThat(n).as("count plan for %s, types %s: %s", u.username(), types, n)
+                        .anyMatch(s -> s.startsWith("Index Only Scan"));
+                assertThat(filters(plan)).as("filters of the count plan for %s, types %s: %s", u.username(), types, n)
+                        .noneMatch(f -> f.contains("priority"));
+            }
+        }
+    }
+
     /** Every filter in the plan (conditions checked on each row a scan reads, not found through the index). */
     private static List<String> filters(JsonNode plan) {
         List<String> out = new ArrayList<>();
