@@ -96,8 +96,9 @@ final class CheckpointTransactions {
 
         static final class Prefix {
             @Option(names = "--prefix", description = "Transactional-id prefix of the job's sinks.") String prefix;
-            @Option(names = "--jar", description = "The detection job's jar: the prefix is the one its PipelineConfig "
-                    + "gives (the job's own configuration, ops23; a copy in the scripts went stale when a site changed it).")
+            @Option(names = "--jar", description = "The detection job's jar: the prefix is the one its "
+                    + "PipelineConfig.Defaults gives (the job's own configuration, ops23; a copy in the scripts went "
+                    + "stale when a site changed it).")
             java.nio.file.Path jar;
         }
         @Option(names = "--checkpoint", required = true, description = "The checkpoint to resume from.") long checkpoint;
@@ -136,26 +137,26 @@ final class CheckpointTransactions {
 
     /**
      * The detection job's transactional-id prefix as the job in {@code jar} sets it: {@code
-     * PipelineConfig.defaults(..).transactionalIdPrefix()}, loaded from the jar itself (its sinks' ids are
-     * {@code <prefix>-<sink>-<subtask>-<checkpoint>}). One source of truth: the scripts kept a copy of the default,
-     * so a site whose jar sets another prefix got "could not ask the broker" and a resume from an aborted checkpoint.
+     * PipelineConfig.Defaults.TRANSACTIONAL_ID_PREFIX}, read from the jar itself (a class without Flink or Kafka types,
+     * so it loads without them); its sinks' ids are {@code <prefix>-<sink>-<subtask>-<checkpoint>}. One source of
+     * truth: the scripts kept a copy of the default, so a site whose jar sets another prefix got "could not ask the
+     * broker" and a resume from an aborted checkpoint (ops23).
      */
     static String detectionPrefix(java.nio.file.Path jar) throws Exception {
         if (!java.nio.file.Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no job jar at " + jar);
         }
         try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
-                CheckpointTransactions.class.getClassLoader())) {
-            Class<?> config = Class.forName("org.wardstream.jobs.PipelineConfig", true, loader);
-            Object defaults = config.getMethod("defaults", String.class).invoke(null, "unused:9092");
-            Object prefix = config.getMethod("transactionalIdPrefix").invoke(defaults);
+                ClassLoader.getPlatformClassLoader())) {
+            Object prefix = Class.forName("org.wardstream.jobs.PipelineConfig$Defaults", true, loader)
+                    .getField("TRANSACTIONAL_ID_PREFIX").get(null);
             if (!(prefix instanceof String p) || p.isBlank()) {
                 throw new IllegalStateException("the job in " + jar + " has no transactional-id prefix");
             }
             return p;
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new IllegalArgumentException(jar + " has no org.wardstream.jobs.PipelineConfig with defaults(String) "
-                    + "and transactionalIdPrefix(): not a wardstream job jar (" + e + ")", e);
+        } catch (ClassNotFoundException | NoSuchFieldException e) {
+            throw new IllegalArgumentException(jar + " has no org.wardstream.jobs.PipelineConfig.Defaults"
+                    + ".TRANSACTIONAL_ID_PREFIX: not a wardstream job jar (" + e + ")", e);
         }
     }
 

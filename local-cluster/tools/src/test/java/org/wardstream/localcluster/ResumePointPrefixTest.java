@@ -54,17 +54,19 @@ class ResumePointPrefixTest {
     /** A job jar whose PipelineConfig says the site's prefix (compiled here: the real class is in jobs/). */
     Path jobJar(String prefix) throws IOException {
         Path src = Files.createDirectories(dir.resolve("src/org/wardstream/jobs")).resolve("PipelineConfig.java");
-        Files.writeString(src, "package org.wardstream.jobs;\npublic record PipelineConfig(String bootstrapServers, "
-                + "String transactionalIdPrefix) {\n  public static PipelineConfig defaults(String b) { return new "
-                + "PipelineConfig(b, \"" + prefix + "\"); }\n}\n");
+        Files.writeString(src, "package org.wardstream.jobs;\npublic record PipelineConfig(String bootstrapServers) {\n"
+                + "  public static final class Defaults {\n    public static final String TRANSACTIONAL_ID_PREFIX = \""
+                + prefix + "\";\n  }\n}\n");
         Path classes = Files.createDirectories(dir.resolve("classes"));
         assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), src.toString()))
                 .isZero();
         Path jar = dir.resolve("site-jobs.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("org/wardstream/jobs/PipelineConfig.class"));
-            Files.copy(classes.resolve("org/wardstream/jobs/PipelineConfig.class"), out);
-            out.closeEntry();
+            for (String c : new String[] {"PipelineConfig.class", "PipelineConfig$Defaults.class"}) {
+                out.putNextEntry(new JarEntry("org/wardstream/jobs/" + c));
+                Files.copy(classes.resolve("org/wardstream/jobs/" + c), out);
+                out.closeEntry();
+            }
         }
         return jar;
     }
