@@ -352,8 +352,7 @@ final class FlinkCommands {
                         }
                     }
                     if (last != null && "FAILED".equals(last.path("state").asText())) {
-                        String root = flink.get("/jobs/" + last.path("jid").asText() + "/exceptions")
-                                .path("rootException").asText("");
+                        String root = stacktrace(flink.get("/jobs/" + last.path("jid").asText() + "/exceptions"));
                         System.out.println("  the last '" + name + "' job " + last.path("jid").asText() + " FAILED: "
                                 + String.join("\n    ", failureReason(root)));
                     }
@@ -361,6 +360,19 @@ final class FlinkCommands {
             }
             return rc;
         }
+    }
+
+    /**
+     * The newest failure's stack trace from {@code /jobs/:id/exceptions}: Flink 2.2 answers only {@code
+     * exceptionHistory.entries[].stacktrace} (newest first; the 1.x {@code root-exception} is gone, so an empty reason
+     * was printed: measured on the local cluster, ops23), older versions {@code rootException}.
+     */
+    static String stacktrace(JsonNode exceptions) {
+        JsonNode entries = exceptions.path("exceptionHistory").path("entries");
+        if (entries.isArray() && !entries.isEmpty()) {
+            return entries.get(0).path("stacktrace").asText("");
+        }
+        return exceptions.path("rootException").asText("");
     }
 
     /**

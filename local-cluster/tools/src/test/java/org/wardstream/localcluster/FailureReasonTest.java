@@ -27,4 +27,20 @@ class FailureReasonTest {
                 "Caused by: org.apache.kafka.common.errors.ProducerFencedException: There is a newer producer");
         assertThat(FlinkCommands.failureReason("")).isEmpty();
     }
+
+    /** Flink 2.2's /jobs/:id/exceptions (as the local cluster answered for the stopped job, shortened). */
+    @Test
+    void theNewestEntryOfFlink22sExceptionHistory() throws Exception {
+        String json = """
+                {"exceptionHistory":{"entries":[
+                  {"exceptionName":"org.apache.flink.runtime.JobException","stacktrace":"org.apache.flink.runtime.JobException: The failure is not recoverable\\n\\tat x\\nCaused by: java.lang.IllegalStateException: Kafka transaction could not be committed, the broker aborted it: wardstream-episode-detection-alerts-0-7\\n"},
+                  {"exceptionName":"older","stacktrace":"an older failure"}],"truncated":false}}
+                """;
+        String trace = FlinkCommands.stacktrace(ClusterTool.JSON.readTree(json));
+        assertThat(FlinkCommands.failureReason(trace)).containsExactly(
+                "org.apache.flink.runtime.JobException: The failure is not recoverable",
+                "Caused by: java.lang.IllegalStateException: Kafka transaction could not be committed, the broker "
+                        + "aborted it: wardstream-episode-detection-alerts-0-7");
+        assertThat(FlinkCommands.stacktrace(ClusterTool.JSON.readTree("{}"))).isEmpty();
+    }
 }
