@@ -14,8 +14,6 @@ JVM_OPTIONS="$LC_DIR/tools/target/jvm.options"
 JOB_JAR="${WARDSTREAM_JOB_JAR:-$REPO_DIR/jobs/target/wardstream-jobs-$VERSION-flink-job.jar}"
 DETECTION_CLASS=org.wardstream.jobs.EpisodeDetectionJob
 DETECTION_NAME="wardstream episode detection"
-# The detection job's transactional-id prefix (PipelineConfig.defaults): its sinks' ids are <prefix>-<sink>-<subtask>-<checkpoint>
-DETECTION_TXN_PREFIX=wardstream-episode-detection
 EQUITY_CLASS=org.wardstream.equity.job.EquityMetricsJob
 PIDS="$CLUSTER_HOME/pids"
 LOGS="$CLUSTER_HOME/logs"
@@ -270,7 +268,9 @@ resume_point() {
   for ((i = ${#ckpts[@]} - 1; i >= 0; i--)); do
     n="${ckpts[$i]}"
     rc=0
-    out="$(tool checkpoint-transactions $(kafka_opts) --prefix "$DETECTION_TXN_PREFIX-" --checkpoint "$n" 2>&1)" || rc=$?
+    # the sinks' transactional-id prefix as the recorded jar's own PipelineConfig sets it (ops23: a copy of the
+    # default here went stale when a site changed it, and every resume went unchecked)
+    out="$(tool checkpoint-transactions $(kafka_opts) --jar "$(recorded_jar detection)" --checkpoint "$n" 2>&1)" || rc=$?
     if [[ $rc == 0 ]]; then echo "file://$dir/chk-$n"; return 0; fi
     if [[ $rc != 3 ]]; then
       say "WARNING: could not ask the broker whether checkpoint $n's Kafka transactions still commit: resuming from it"

@@ -23,8 +23,23 @@ public record PipelineConfig(String bootstrapServers, Properties kafkaProperties
         implements Serializable {
 
     public static PipelineConfig defaults(String bootstrapServers) {
-        return new PipelineConfig(bootstrapServers, new Properties(), "wardstream-episode-detection",
-                "wardstream-episode-detection", Duration.ofSeconds(10), IngestSettings.defaults(), null);
+        return new PipelineConfig(bootstrapServers, new Properties(), Defaults.GROUP_ID,
+                Defaults.TRANSACTIONAL_ID_PREFIX, Duration.ofSeconds(10), IngestSettings.defaults(), null);
+    }
+
+    /**
+     * The job's identifiers on the broker. A class of its own, without Flink or Kafka types, so that the operator's
+     * scripts read them from the deployed jar itself ({@code local-cluster/tools} {@code CheckpointTransactions}: which
+     * transactions belong to a checkpoint) instead of keeping a copy that goes stale when a site changes them (ops23).
+     */
+    public static final class Defaults {
+        /** Consumer group of {@code device-events} (and, with {@code -enrolments}, of {@code enrolments}). */
+        public static final String GROUP_ID = "wardstream-episode-detection";
+        /** Prefix of the exactly-once sinks' transactional ids: {@code <prefix>-<sink>-<subtask>-<checkpoint>}. */
+        public static final String TRANSACTIONAL_ID_PREFIX = "wardstream-episode-detection";
+
+        private Defaults() {
+        }
     }
 
     public PipelineConfig withIngest(IngestSettings settings) {

@@ -91,7 +91,16 @@ final class CheckpointTransactions {
         @CommandLine.Mixin
         ClusterTool.KafkaOptions kafka;
 
-        @Option(names = "--prefix", required = true, description = "Transactional-id prefix of the job.") String prefix;
+        @CommandLine.ArgGroup(multiplicity = "1")
+        Prefix prefixOf;
+
+        static final class Prefix {
+            @Option(names = "--prefix", description = "Transactional-id prefix of the job's sinks.") String prefix;
+            @Option(names = "--jar", description = "The detection job's jar: the prefix is the one its "
+                    + "PipelineConfig.Defaults gives (the job's own configuration, ops23; a copy in the scripts went "
+                    + "stale when a site changed it).")
+            java.nio.file.Path jar;
+        }
         @Option(names = "--checkpoint", required = true, description = "The checkpoint to resume from.") long checkpoint;
         @Option(names = "--after", defaultValue = "-1", description = "The retained checkpoint before it (default: "
                 + "--checkpoint - 1).") long after;
@@ -102,6 +111,7 @@ final class CheckpointTransactions {
             p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
             p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
             long from = after < 0 ? checkpoint - 1 : after;
+            String prefix = prefixOf.prefix != null ? prefixOf.prefix : detectionPrefix(prefixOf.jar) + "-";
             try (Admin admin = Admin.create(p)) {
                 List<String> ids = new ArrayList<>();
                 for (TransactionListing l : admin.listTransactions().all().get()) {
@@ -122,6 +132,31 @@ final class CheckpointTransactions {
                 v.other().forEach(s -> System.out.println("open or empty " + s));
                 return v.lost() ? 3 : 0;
             }
+        }
+    }
+
+    /**
+     * The detection job's transactional-id prefix as the job in {@code jar} sets it: {@code
+     * PipelineConfig.Defaults.TRANSACTIONAL_ID_PREFIX}, read from the jar itself (a class without Flink or Kafka types,
+     * so it loads without them); its sinks' ids are {@code <prefix>-<sink>-<subtask>-<checkpoint>}. One source of
+     * truth: the scripts kept a copy of the default, so a site whose jar sets another prefix got "could not ask the
+     * broker" and a resume from an aborted checkpoint (ops23).
+     */
+    static String detectionPrefix(java.nio.file.Path jar) throws Exception {
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no job jar at " + jar);
+        }
+        try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            Object prefix = Class.forName("org.wardstream.jobs.PipelineConfig$Defaults", true, loader)
+                    .getField("TRANSACTIONAL_ID_PREFIX").get(null);
+            if (!(prefix instanceof String p) || p.isBlank()) {
+                throw new IllegalStateException("the job in " + jar + " has no transactional-id prefix");
+            }
+            return p;
+        } catch (ClassNotFoundException | NoSuchFieldException e) {
+            throw new IllegalArgumentException(jar + " has no org.wardstream.jobs.PipelineConfig.Defaults"
+                    + ".TRANSACTIONAL_ID_PREFIX: not a wardstream job jar (" + e + ")", e);
         }
     }
 

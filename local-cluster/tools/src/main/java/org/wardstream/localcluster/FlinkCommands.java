@@ -342,10 +342,55 @@ final class FlinkCommands {
                 if (!running) {
                     System.out.println("  NOT RUNNING: no '" + name + "' job with every task running");
                     rc = 1;
+                    // why the newest one stopped, when it failed (ops23: a lost Kafka commit stops the detection job
+                    // on purpose, and its reason says what to do)
+                    JsonNode last = null;
+                    for (JsonNode j : flink.jobs()) {
+                        if (name.equals(j.path("name").asText())
+                                && (last == null || j.path("start-time").asLong() > last.path("start-time").asLong())) {
+                            last = j;
+                        }
+                    }
+                    if (last != null && "FAILED".equals(last.path("state").asText())) {
+                        String root = stacktrace(flink.get("/jobs/" + last.path("jid").asText() + "/exceptions"));
+                        System.out.println("  the last '" + name + "' job " + last.path("jid").asText() + " FAILED: "
+                                + String.join("\n    ", failureReason(root)));
+                    }
                 }
             }
             return rc;
         }
+    }
+
+    /**
+     * The newest failure's stack trace from {@code /jobs/:id/exceptions}: Flink 2.2 answers only {@code
+     * exceptionHistory.entries[].stacktrace} (newest first; the 1.x {@code root-exception} is gone, so an empty reason
+     * was printed: measured on the local cluster, ops23), older versions {@code rootException}.
+     */
+    static String stacktrace(JsonNode exceptions) {
+        JsonNode entries = exceptions.path("exceptionHistory").path("entries");
+        if (entries.isArray() && !entries.isEmpty()) {
+            return entries.get(0).path("stacktrace").asText("");
+        }
+        return exceptions.path("rootException").asText("");
+    }
+
+    /**
+     * A failed job's root exception (Flink's text, with the stack) as the operator needs it: the exception line and
+     * each "Caused by" line, without stack frames (ops23: the detection job stopped because the broker aborted a
+     * checkpoint's Kafka transaction says so, and what to do, in its cause, below Flink's "Unrecoverable failure").
+     */
+    static List<String> failureReason(String rootException) {
+        List<String> out = new ArrayList<>();
+        for (String line : rootException.split("\n")) {
+            String l = line.strip();
+            if (out.isEmpty() && !l.isEmpty()) {
+                out.add(l);
+            } else if (l.startsWith("Caused by: ")) {
+                out.add(l);
+            }
+        }
+        return out;
     }
 
     /** How long a running job may go without a completed checkpoint while its checkpoints fail (6 intervals of 10 s). */

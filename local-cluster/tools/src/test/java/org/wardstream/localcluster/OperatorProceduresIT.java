@@ -491,4 +491,33 @@ class OperatorProceduresIT {
             }
         }
     }
+
+    /**
+     * ops23, item 3. {@code upgrade} whose new job cannot be submitted (here a jar whose entry class is not a class)
+     * leaves the detection job stopped with a savepoint and says to resume from it; but the records still named the
+     * stopped job, so a plain {@code submit} resumed from that job's newest retained checkpoint (older than the
+     * savepoint: its input processed again, its committed alerts produced again). The savepoint is now where it resumes.
+     */
+    @Test
+    @Order(20)
+    void aPlainSubmitAfterAFailedUpgradeResumesFromTheUpgradesSavepoint() throws Exception {
+        Result submit = run("submit", "--parallelism", "1", "--fresh");
+        assertThat(submit.exit()).as("submit: %s", submit.err()).isZero();
+        awaitRetainedCheckpoint(runningDetectionJobs().get(0));
+        Path broken = work.resolve("broken-build.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(broken))) {
+            out.putNextEntry(new JarEntry("org/wardstream/jobs/EpisodeDetectionJob.class"));
+            out.closeEntry();
+        }
+
+        Result upgrade = run("upgrade", "--job", "detection", "--jar", broken.toString());
+
+        assertThat(upgrade.exit()).as("upgrade with a broken jar: %s", upgrade.err()).isEqualTo(1);
+        java.util.regex.Matcher sp = java.util.regex.Pattern.compile("savepoint (file:\\S+)").matcher(upgrade.err());
+        assertThat(sp.find()).as("upgrade names its savepoint: %s", upgrade.err()).isTrue();
+        Result again = run("submit", "--parallelism", "1");
+        assertThat(again.exit()).as("submit: %s", again.err()).isZero();
+        assertThat(again.err()).as("the plain submit after the failed upgrade")
+                .contains("resuming the detection job from " + sp.group(1)).contains("restored savepoint");
+    }
 }

@@ -1,0 +1,46 @@
+package org.wardstream.localcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * ops23: the detection job stops on purpose when the broker aborted a checkpoint's Kafka transaction (LostCommitGuard
+ * in jobs/); the reason and what to do are in the cause, below Flink's "Unrecoverable failure" line, which was all an
+ * operator could see without the web UI. status prints the exception and each cause, without stack frames.
+ */
+class FailureReasonTest {
+    @Test
+    void theExceptionAndEachCauseWithoutStackFrames() {
+        String root = """
+                org.apache.flink.runtime.execution.SuppressRestartsException: Unrecoverable failure. This suppresses job restarts.
+                \tat org.wardstream.jobs.LostCommitGuard$Watching.commit(LostCommitGuard.java:121)
+                \tat org.apache.flink.streaming.runtime.operators.sink.CommitterOperator.initializeState(CommitterOperator.java:140)
+                Caused by: java.lang.IllegalStateException: Kafka transaction could not be committed, the broker aborted it: wardstream-episode-detection-alerts-0-7 (...) local-cluster/submit does so
+                \t... 84 more
+                Caused by: org.apache.kafka.common.errors.ProducerFencedException: There is a newer producer
+                """;
+        assertThat(FlinkCommands.failureReason(root)).containsExactly(
+                "org.apache.flink.runtime.execution.SuppressRestartsException: Unrecoverable failure. This suppresses job restarts.",
+                "Caused by: java.lang.IllegalStateException: Kafka transaction could not be committed, the broker aborted it: "
+                        + "wardstream-episode-detection-alerts-0-7 (...) local-cluster/submit does so",
+                "Caused by: org.apache.kafka.common.errors.ProducerFencedException: There is a newer producer");
+        assertThat(FlinkCommands.failureReason("")).isEmpty();
+    }
+
+    /** Flink 2.2's /jobs/:id/exceptions (as the local cluster answered for the stopped job, shortened). */
+    @Test
+    void theNewestEntryOfFlink22sExceptionHistory() throws Exception {
+        String json = """
+                {"exceptionHistory":{"entries":[
+                  {"exceptionName":"org.apache.flink.runtime.JobException","stacktrace":"org.apache.flink.runtime.JobException: The failure is not recoverable\\n\\tat x\\nCaused by: java.lang.IllegalStateException: Kafka transaction could not be committed, the broker aborted it: wardstream-episode-detection-alerts-0-7\\n"},
+                  {"exceptionName":"older","stacktrace":"an older failure"}],"truncated":false}}
+                """;
+        String trace = FlinkCommands.stacktrace(ClusterTool.JSON.readTree(json));
+        assertThat(FlinkCommands.failureReason(trace)).containsExactly(
+                "org.apache.flink.runtime.JobException: The failure is not recoverable",
+                "Caused by: java.lang.IllegalStateException: Kafka transaction could not be committed, the broker "
+                        + "aborted it: wardstream-episode-detection-alerts-0-7");
+        assertThat(FlinkCommands.stacktrace(ClusterTool.JSON.readTree("{}"))).isEmpty();
+    }
+}
