@@ -212,6 +212,13 @@ public final class EpisodeLifecycle {
                 || (s.phase != OPEN && s.phase != SUPPRESSED) || !rule.parameters().containsKey(RuleSchema.DATA_GAP_BRIDGE)) {
             return false;
         }
+        if (s.reopenedByLateData) {
+            // an alert re-opened by data uploaded late whose AF is still open where those data end: the live data after
+            // them were judged already (AF not found again when they resumed), so it closes at its last evidence in
+            // them; bridged to the live data after the upload it took a later AF episode for itself, which then was
+            // never alerted (scenario 23, seed -7045492852155350035)
+            return false;
+        }
         long gapMs = Math.round(minutes * 60_000);
         s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
         if (gapMs > rule.millis(RuleSchema.DATA_GAP_BRIDGE)) {
