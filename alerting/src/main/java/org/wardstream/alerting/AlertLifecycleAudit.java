@@ -26,7 +26,8 @@ import org.wardstream.episodes.AlertChange.Kind;
  *   <li>{@link Rule#ONE_OPEN}: at most one open alert per patient, programme and episode type at any point of the
  *       message order.</li>
  *   <li>{@link Rule#NOTHING_AFTER_CLOSE}: nothing follows an episode's CLOSED except the documented re-opening of an
- *       AF alert by data uploaded late ("... open again", record only, then closed again) and an escalation
+ *       AF alert by data uploaded late ("... open again", record only, then closed again; while re-opened, its escalation
+ *       and record-only updates of what the late data show) and an escalation
  *       confirmed after the episode closed (TRIAGE "If the pattern completes only after the episode has closed, the
  *       closed episode's alert is escalated (same ids)"), which keeps the episode's end.</li>
  *   <li>{@link Rule#PERIOD_AND_STATUS}: a record with an end has end &gt;= start and Observation status final; an open
@@ -71,6 +72,8 @@ public final class AlertLifecycleAudit {
     private static final Pattern GOES_ON = Pattern.compile("\\b(so far|still ongoing|still present|still going on)\\b");
     private static final String RESTART_MARK = "analysis restarted";
     private static final String REOPEN_MARK = "open again";
+    /** What a record-only update of a re-opened alert says: what the data uploaded late show. */
+    private static final String LATE_DATA_MARK = "data uploaded late";
 
     private AlertLifecycleAudit() {
     }
@@ -173,9 +176,13 @@ public final class AlertLifecycleAudit {
                 }
                 if (e.closed) {
                     boolean lateEscalation = m.kind() == Kind.ESCALATED && m.end() != null;
+                    // a re-opened alert is open again until it closes: its late data may escalate it (once an
+                    // episode) and its record-only updates say what the late data show (scenario 23)
+                    boolean whileReopened = e.reopened && (m.kind() == Kind.ESCALATED
+                            || m.kind() == Kind.UPDATED && recordOnly && text.contains(LATE_DATA_MARK));
                     if (reopening) {
                         e.reopened = true;
-                    } else if (!lateEscalation && !(closing && e.reopened)) {
+                    } else if (!lateEscalation && !whileReopened && !(closing && e.reopened)) {
                         out.add(new Violation(Rule.NOTHING_AFTER_CLOSE, i, id, m.kind() + " after CLOSED"
                                 + (m.end() == null ? " (open record)" : "") + ": " + abbreviate(m.description())));
                     }

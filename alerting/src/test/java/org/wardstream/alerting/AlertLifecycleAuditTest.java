@@ -108,4 +108,19 @@ class AlertLifecycleAuditTest {
         assertThat(AlertLifecycleAudit.check(es.stream().map(AlertLifecycleAudit.Entry::message).toList()))
                 .extracting(AlertLifecycleAudit.Violation::rule).containsExactly(Rule.NO_OVERLAP);
     }
+
+    @Test
+    void aReopenedAlertMayBeEscalatedAndRecordWhatTheLateDataShowUntilItClosesAgain() {
+        // scenario 23: a fast rate in the late data escalates the re-opened alert (once an episode), and its record-only
+        // updates say what the late data show; an update saying the AF went on in the live data is not such a record
+        List<AlertMessage> ms = new ArrayList<>(consistent().subList(0, 4));
+        ms.add(m("af1", "atrial-fibrillation", Kind.UPDATED, 0, null, "urgent", false,
+                "Updated (record only): data uploaded late show AF in 10 min of the 20 min gap in the data"));
+        ms.add(m("af1", "atrial-fibrillation", Kind.ESCALATED, 0, null, "stat", true, "AF for 25 min so far. Escalated."));
+        ms.add(m("af1", "atrial-fibrillation", Kind.CLOSED, 0, 40, "stat", false, "AF lasted 40 min."));
+        assertThat(AlertLifecycleAudit.check(ms)).isEmpty();
+        ms.add(5, m("af1", "atrial-fibrillation", Kind.UPDATED, 0, null, "urgent", false,
+                "Updated (record only): data resumed after 1 h 17 min without data; AF still present (the same episode)"));
+        assertThat(rules(ms)).containsExactly(Rule.NOTHING_AFTER_CLOSE);
+    }
 }

@@ -687,6 +687,11 @@ public final class PatientDetector {
             for (Transition t : transitions) {
                 // device-offline ends at the reconnection, not at the first buffered reading
                 Transition emitted = ArrivalOrder.withOutageEnd(s.arrival, t);
+                if (emitted != t) {
+                    // the outage is reported as ending at the reconnection, after the data its upload brought: the
+                    // next silence counts from there, so the next outage never starts inside this one (scenario 23 V2)
+                    wear.silenceCountsFrom(s.wear, emitted.atMs());
+                }
                 Long due = dueAt.get(t);
                 if (due != null) { // known from time passing, not from this reading: the same on every path
                     out.transition(emitted, programme, 0, due);

@@ -212,6 +212,13 @@ public final class EpisodeLifecycle {
                 || (s.phase != OPEN && s.phase != SUPPRESSED) || !rule.parameters().containsKey(RuleSchema.DATA_GAP_BRIDGE)) {
             return false;
         }
+        if (s.reopenedByLateData) {
+            // an alert re-opened by data uploaded late whose AF is still open where those data end: the live data after
+            // them were judged already (AF not found again when they resumed), so it closes at its last evidence in
+            // them; bridged to the live data after the upload it took a later AF episode for itself, which then was
+            // never alerted (scenario 23, seed -7045492852155350035)
+            return false;
+        }
         long gapMs = Math.round(minutes * 60_000);
         s.lastEvidenceMs = Math.max(s.lastEvidenceMs, t.atMs());
         if (gapMs > rule.millis(RuleSchema.DATA_GAP_BRIDGE)) {
@@ -303,23 +310,36 @@ public final class EpisodeLifecycle {
      *   <li>if the restarted analysis has no AF open and finds none by {@link EpisodeState#gapFillDeadlineMs} (the live
      *       AF ended as the upload came), the alert closes at its last evidence, as for an AF end.</li>
      * </ul>
-     * A close for the restart of an alert with no gap it went on across is taken as before (it was opened after the
-     * gap: the late data are older than the alert).
+     * An open AF, tachycardia or bradycardia alert with no gap it went on across, opened in the live data after the gap
+     * (the late data are older than the alert: a regular rhythm buffered before an AF episode, uploaded while its alert
+     * is open), is not closed for the restart either (scenario 23; it closed "analysis restarted" and the episode going
+     * on in the live data after the upload was alerted a second time): the late data, before the alert's start, change
+     * nothing of it (no record, no escalation: they are an earlier time); the episode found again in the live data after
+     * the upload is its evidence; if it is not found again by {@link EpisodeState#gapFillDeadlineMs}, the alert closes at
+     * its last evidence.
      *
      * @return whether the transition was dealt with here
      */
     private static boolean lateDataOfABridgedGap(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
         if (s.gapFillToMs == NO_TIME) {
             if (t.kind() == Transition.Kind.END && Transition.GAP_FILL_RESTART.equals(t.condition())
-                    && s.phase == OPEN && s.bridgedGapToMs != NO_TIME && s.dataResumedMs == NO_TIME
-                    && rule.parameters().containsKey(RuleSchema.DATA_GAP_BRIDGE)) {
-                s.gapFillToMs = s.bridgedGapToMs;
+                    && s.phase == OPEN && s.dataResumedMs == NO_TIME) {
+                boolean af = rule.parameters().containsKey(RuleSchema.DATA_GAP_BRIDGE);
+                if (af && s.bridgedGapToMs != NO_TIME) {
+                    s.gapFillToMs = s.bridgedGapToMs;
+                } else if (af || keptAcrossGapFill(t.type())) {
+                    forgetBridgedGap(s); // the late data are before this alert: nothing of them is reported
+                    s.gapFillToMs = s.episodeStartMs;
+                } else {
+                    return false;
+                }
                 s.gapFillAfSinceMs = NO_TIME; // gapFillAfMs: what earlier uploads of the gap showed is kept
                 s.gapFillDeadlineMs = s.lastEvidenceMs + GAP_FILL_WINDOW_MS;
                 return true;
             }
             return false;
         }
+        boolean beforeAlert = s.bridgedGapToMs == NO_TIME; // the late data are older than the alert
         // the late data's last batch, dated by its first beat, can reach a little past the gap's end
         long gapTo = s.gapFillToMs + GAP_EDGE_MS;
         switch (t.kind()) {
@@ -336,7 +356,7 @@ public final class EpisodeLifecycle {
                 if (start < gapTo) { // AF in the late data
                     if (s.gapFillAfSinceMs == NO_TIME) s.gapFillAfSinceMs = Math.max(start, s.bridgedGapFromMs);
                     s.gapFillDeadlineMs = NO_TIME;
-                    if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
+                    if (t.condition() != null && !beforeAlert) escalate(s, t, t.condition(), rule, out);
                     return true;
                 }
                 reportLateData(s, t, rule, out); // AF in the live data again: the alert's evidence, as before
@@ -386,6 +406,10 @@ public final class EpisodeLifecycle {
      * comes: the second's record counts the AF of both), and the gap-fill ends.
      */
     private static void reportLateData(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (s.bridgedGapToMs == NO_TIME) { // the late data were before the alert: they say nothing of it
+            endGapFill(s);
+            return;
+        }
         lateAfEnds(s, s.gapFillToMs);
         long gapMs = s.gapFillToMs - s.bridgedGapFromMs;
         long afMs = Math.min(s.gapFillAfMs, gapMs);
@@ -394,6 +418,17 @@ public final class EpisodeLifecycle {
                 t.detectorVersion(), Map.of(Transition.NO_DATA_MINUTES, gapMs / 60_000.0), t.programme());
         out.add(change(AlertChange.Kind.UPDATED, false, s, record, rule, null,
                 AlertChange.afInLateDataOfTheGap(gapMs, afMs >= gapMs - GAP_FILL_SLACK_MS ? gapMs : afMs)));
+    }
+
+    /**
+     * The types whose open alert, opened in the live data after a gap, is kept across the restart for that gap's late
+     * data ({@link #lateDataOfABridgedGap}): episodes with a duration that the restarted analysis finds again in the live
+     * data after the upload (AF, tachycardia, bradycardia). Not a pause (an instant), inactivity or device-offline (the
+     * wear tracker's, which a restart does not close).
+     */
+    private static boolean keptAcrossGapFill(EpisodeType type) {
+        return type == EpisodeType.ATRIAL_FIBRILLATION || type == EpisodeType.TACHYCARDIA
+                || type == EpisodeType.BRADYCARDIA;
     }
 
     private static void endGapFill(EpisodeState s) {

@@ -30,6 +30,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Format 7: format 6's fields, then {@link #silenceWatchedFromMs} (long): alerting (re)started with no data since,
  * so the silence counts from then (device-offline "no data since monitoring started"). Formats 4-6, still read, did
  * not record it ({@link #NO_TIME}: silence counts from the first data, as then).
+ *
+ * <p>Format 8: format 7's fields, then {@link #silenceFromMs} (long): the reconnection that ended the last outage
+ * reported (its buffer uploaded after it was reported offline), from which the next silence counts (scenario 23, V2).
+ * Formats 4-7, still read, did not record it ({@link #NO_TIME}: silence counts from the last data, as then).
  */
 public final class WearActivityState extends CompactState {
 
@@ -39,8 +43,8 @@ public final class WearActivityState extends CompactState {
     public static final int MAX_SOURCES = 4;
     /** The key of the wear carried over from format 4: the last reporting device's, whichever it was. */
     public static final int LEGACY_SOURCE = 0;
-    private static final byte FORMAT_VERSION = 7, FORMAT_6 = 6, FORMAT_5 = 5, FORMAT_4 = 4;
-    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8 + 1 + 8 + 8;
+    private static final byte FORMAT_VERSION = 8, FORMAT_7 = 7, FORMAT_6 = 6, FORMAT_5 = 5, FORMAT_4 = 4;
+    public static final int SERIALIZED_SIZE = 1 + 1 + 8 + 8 + 1 + 1 + 8 + 1 + 8 + 8 + 4 + 8 + 8 + 1 + 8 + 8 + 8;
     public static final int MAX_SERIALIZED_SIZE = SERIALIZED_SIZE + MAX_SOURCES * (4 + 1 + 8 + 8);
 
     /** {@link ActivityState} ordinal; NO_DATA until the first data arrives. */
@@ -76,6 +80,13 @@ public final class WearActivityState extends CompactState {
      * NO_TIME: the silence counts from then until the first data ({@link WearActivityTracker#watchSilenceFrom}).
      */
     public long silenceWatchedFromMs = NO_TIME;
+    /**
+     * Receipt time of the reconnection that ended the last device-offline episode reported, when it came after the last
+     * data's device time (the outage's buffer uploaded after the device was reported offline), or NO_TIME: the next
+     * silence counts from the later of this and the last data ({@link WearActivityTracker#silenceCountsFrom}), so the
+     * next device-offline episode never starts before the previous one's reported end.
+     */
+    public long silenceFromMs = NO_TIME;
     /** How many devices' wear is remembered (the first entries of the arrays below). */
     public int sourceCount;
     /** Each device's key ({@link #sourceKey(String)}), or {@link #LEGACY_SOURCE}. */
@@ -177,10 +188,12 @@ public final class WearActivityState extends CompactState {
         }
         out.writeLong(activityValidUntilMs);
         out.writeLong(silenceWatchedFromMs);
+        out.writeLong(silenceFromMs);
     }
 
     public static WearActivityState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION, FORMAT_6, FORMAT_5, FORMAT_4);
+        byte v = CompactBytes.expectVersion(in, "WearActivityState", FORMAT_VERSION, FORMAT_7, FORMAT_6, FORMAT_5,
+                FORMAT_4);
         WearActivityState s = new WearActivityState();
         s.state = in.readByte();
         if (s.state < 0 || s.state >= ActivityState.values().length) throw new IOException("bad activity state " + s.state);
@@ -216,7 +229,9 @@ public final class WearActivityState extends CompactState {
         }
         if (v == FORMAT_5) return s;
         s.activityValidUntilMs = in.readLong();
-        if (v != FORMAT_6) s.silenceWatchedFromMs = in.readLong();
+        if (v == FORMAT_6) return s;
+        s.silenceWatchedFromMs = in.readLong();
+        if (v != FORMAT_7) s.silenceFromMs = in.readLong(); // format 7: silence counts from the last data
         return s;
     }
 

@@ -194,6 +194,24 @@ public final class WearActivityTracker {
         if (s.lastDataMs == NO_TIME) s.silenceWatchedFromMs = fromMs;
     }
 
+    /**
+     * The patient's device was heard at {@code atMs} (receipt time) and a device-offline episode was reported as ending
+     * then: the reconnection came after the last data's device time (the outage's buffer, uploaded after the device was
+     * reported offline, ends before it). The next silence counts from the later of this and the last data, so a
+     * device that uploads its buffer and then says nothing more is reported offline again from the reconnection, never
+     * from a time the previous close said it was still offline (scenario 23, V2: it started at the last uploaded
+     * reading, minutes before that close). Forgotten at a {@link #restart}.
+     */
+    public void silenceCountsFrom(WearActivityState s, long atMs) {
+        if (s.silenceFromMs == NO_TIME || atMs > s.silenceFromMs) s.silenceFromMs = atMs;
+    }
+
+    /** When the current silence began: the last data, or the reconnection after them ({@link #silenceCountsFrom}). */
+    private static long silenceSinceMs(WearActivityState s) {
+        if (s.lastDataMs == NO_TIME) return NO_TIME;
+        return s.silenceFromMs == NO_TIME ? s.lastDataMs : Math.max(s.lastDataMs, s.silenceFromMs);
+    }
+
     /** Timer (event time): reports silence (NO_DATA) and the end of waking hours up to {@code nowMs}. */
     public List<WearActivityEvent> onTime(WearActivityState s, long nowMs) {
         List<WearActivityEvent> out = new ArrayList<>(1);
@@ -227,6 +245,7 @@ public final class WearActivityTracker {
         s.inactivityFloorMs = NO_TIME;
         s.stillReportedSinceMs = NO_TIME;
         s.silenceWatchedFromMs = NO_TIME;
+        s.silenceFromMs = NO_TIME;
         for (int i = 0; i < s.sourceCount; i++) { // each device's wear is kept, its clock forgotten
             s.sourceWearMs[i] = NO_TIME;
             s.sourceDataMs[i] = NO_TIME;
@@ -237,7 +256,7 @@ public final class WearActivityTracker {
     /** The next device time at which {@link #onTime} can emit without new input, or {@link Long#MIN_VALUE}. */
     public long nextTimerMs(WearActivityState s) {
         long next = NO_TIME;
-        if (s.activityState() != ActivityState.NO_DATA && s.lastDataMs != NO_TIME) next = s.lastDataMs + p.silenceLimitMs();
+        if (s.activityState() != ActivityState.NO_DATA && s.lastDataMs != NO_TIME) next = silenceSinceMs(s) + p.silenceLimitMs();
         if (s.inactivityOpen) next = min(next, p.waking().wakingEndOf(s.inactivityStartMs));
         return min(next, watchedSilenceMs(s));
     }
@@ -333,7 +352,7 @@ public final class WearActivityTracker {
             long expire = movementExpiresMs(s);
             if (expire != NO_TIME && expire > s.lastDataMs) expire = NO_TIME;
             long end = s.inactivityOpen ? p.waking().wakingEndOf(s.inactivityStartMs) : NO_TIME;
-            long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? s.lastDataMs + p.silenceLimitMs()
+            long silence = st != ActivityState.NO_DATA && s.lastDataMs != NO_TIME ? silenceSinceMs(s) + p.silenceLimitMs()
                     : watchedSilenceMs(s); // before the first data: only when watched
             long still = NO_TIME;
             if (st == ActivityState.WORN_STILL && s.stillReportedSinceMs != s.stateSinceMs) {
@@ -358,7 +377,7 @@ public final class WearActivityTracker {
                 s.inactivityFloorMs = end;
             } else if (next == silence) {
                 boolean watched = s.lastDataMs == NO_TIME;
-                change(s, ActivityState.NO_DATA, silence, watched ? s.silenceWatchedFromMs : s.lastDataMs, sink);
+                change(s, ActivityState.NO_DATA, silence, watched ? s.silenceWatchedFromMs : silenceSinceMs(s), sink);
                 if (watched) s.silenceWatchedFromMs = NO_TIME; // reported: NO_DATA until the first data
             } else if (next == still) {
                 s.stillReportedSinceMs = s.stateSinceMs;

@@ -95,6 +95,31 @@ class WearActivityTrackerTest {
         assertThat(both).extracting(e -> ((WearActivityEvent.StateChange) e).to()).containsExactly(NO_DATA, WORN_STILL);
     }
 
+    @Test
+    void afterAnOutageEndedAtALaterReconnectionTheNextSilenceCountsFromIt() {
+        // scenario 23, V2: an outage's buffer (its last data at `last`) was uploaded at `reconnected`, 9 min later, and
+        // the outage reported as ending then: the next silence counts from the reconnection, not from the last data
+        long t0 = utc("2026-06-10T09:00:00Z");
+        Feed f = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 200);
+        long last = t0 + HOUR;
+        long reconnected = last + 9 * MIN;
+        T.silenceCountsFrom(f.s, reconnected);
+        assertThat(T.nextTimerMs(f.s)).isEqualTo(reconnected + 2 * HOUR);
+        assertThat(T.onTime(f.s, last + 2 * HOUR)).as("2 h after the last data: heard from since").isEmpty();
+        assertThat(T.onData(f.s, last + 2 * HOUR + 5 * MIN)).as("data 2 h 5 min after the last: no outage")
+                .noneMatch(e -> e instanceof WearActivityEvent.StateChange c && c.to() == NO_DATA);
+        // once the data go on past the reconnection, the silence counts from them again
+        assertThat(T.nextTimerMs(f.s)).isEqualTo(last + 4 * HOUR + 5 * MIN);
+        // and a silence from the reconnection on starts at the reconnection
+        Feed g = new Feed().wear(t0, WearSignal.ON_BODY).activity(t0, t0 + HOUR, 200);
+        T.silenceCountsFrom(g.s, reconnected);
+        assertThat(T.onTime(g.s, reconnected + 2 * HOUR)).containsExactly(
+                new WearActivityEvent.StateChange(ACTIVE, NO_DATA, reconnected + 2 * HOUR, reconnected));
+        // a restart on an earlier clock forgets it
+        T.restart(g.s);
+        assertThat(g.s.silenceFromMs).isEqualTo(WearActivityState.NO_TIME);
+    }
+
     /** Worn and still from 05:00 UTC all day; returns the inactivity events. */
     static List<WearActivityEvent> stillAllDay(String date) {
         long t0 = utc(date + "T05:00:00Z");

@@ -187,12 +187,13 @@ class StateFormatsTest {
         assertThat(s.sourceWear[0]).isEqualTo(WearActivityState.WEAR_ON);
         assertThat(s.sourceWearMs[0]).isEqualTo(s.lastWearMs).isEqualTo(1_772_441_600_000L);
         assertThat(s.sourceDataMs[0]).isEqualTo(s.lastDataMs).isEqualTo(1_772_441_700_000L);
-        // written back in format 7: format 4's bytes, then that one device, then the activity's validity and the
-        // watched silence (neither recorded)
+        // written back in format 8: format 4's bytes, then that one device, then the activity's validity, the
+        // watched silence and the silence's floor (none recorded)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(now[0]).isEqualTo((byte) 8);
         assertThat(Arrays.copyOfRange(now, 1, v4.length)).isEqualTo(Arrays.copyOfRange(v4, 1, v4.length));
-        assertThat(now).hasSize(v4.length + 1 + 21 + 8 + 8);
+        assertThat(now).hasSize(v4.length + 1 + 21 + 8 + 8 + 8);
+        assertThat(s.silenceFromMs).isEqualTo(WearActivityState.NO_TIME);
         assertThat(s.silenceWatchedFromMs).isEqualTo(WearActivityState.NO_TIME);
         assertThat(s.activityValidUntilMs).isEqualTo(WearActivityState.NO_TIME);
         assertThat(WearActivityState.fromBytes(now)).isEqualTo(s);
@@ -219,11 +220,12 @@ class StateFormatsTest {
         assertThat(s.sourceWearMs[strap]).isEqualTo(1_772_441_600_000L);
         assertThat(s.sourceDataMs[strap]).isEqualTo(WearActivityState.NO_TIME);
         assertThat(s.activityValidUntilMs).as("not recorded by format 5").isEqualTo(WearActivityState.NO_TIME);
-        // written back in format 7: format 5's bytes, then the activity's validity and the watched silence
+        // written back in format 8: format 5's bytes, then the activity's validity, the watched silence and the
+        // silence's floor
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(now[0]).isEqualTo((byte) 8);
         assertThat(Arrays.copyOfRange(now, 1, v5.length)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
-        assertThat(now).hasSize(v5.length + 8 + 8);
+        assertThat(now).hasSize(v5.length + 8 + 8 + 8);
     }
 
     @Test
@@ -236,11 +238,11 @@ class StateFormatsTest {
         v5.activityValidUntilMs = s.activityValidUntilMs;
         assertThat(s).isEqualTo(v5);
         assertThat(s.silenceWatchedFromMs).as("not recorded by format 6").isEqualTo(WearActivityState.NO_TIME);
-        // written back in format 7: format 6's bytes, then the watched silence (none)
+        // written back in format 8: format 6's bytes, then the watched silence and the silence's floor (none)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 7);
+        assertThat(now[0]).isEqualTo((byte) 8);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
-        assertThat(now).hasSize(v6.length + 8);
+        assertThat(now).hasSize(v6.length + 8 + 8);
     }
 
     @Test
@@ -252,7 +254,25 @@ class StateFormatsTest {
         WearActivityState v6 = WearActivityState.fromBytes(fixture("WearActivityState-v6"));
         v6.silenceWatchedFromMs = s.silenceWatchedFromMs;
         assertThat(s).isEqualTo(v6);
-        assertThat(v6.toBytes()).isEqualTo(v7);
+        assertThat(s.silenceFromMs).as("not recorded by format 7").isEqualTo(WearActivityState.NO_TIME);
+        // written back in format 8: format 7's bytes, then the silence's floor (none)
+        byte[] now = s.toBytes();
+        assertThat(now[0]).isEqualTo((byte) 8);
+        assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
+        assertThat(now).hasSize(v7.length + 8);
+    }
+
+    @Test
+    void wearActivityStateReadsFormat8() {
+        // format 7's fixture state, its last outage reported as ending at a reconnection at 1772441900000 (scenario 23
+        // V2: the next silence counts from it), written by format 8
+        byte[] v8 = fixture("WearActivityState-v8");
+        WearActivityState s = WearActivityState.fromBytes(v8);
+        assertThat(s.silenceFromMs).isEqualTo(1_772_441_900_000L);
+        WearActivityState v7 = WearActivityState.fromBytes(fixture("WearActivityState-v7"));
+        v7.silenceFromMs = s.silenceFromMs;
+        assertThat(s).isEqualTo(v7);
+        assertThat(v7.toBytes()).isEqualTo(v8);
     }
 
     @Test
@@ -670,7 +690,7 @@ class StateFormatsTest {
         assertThat(s.rrRate.clean).isEqualTo(62);
         assertThat(s.rrRate.intervals).isEqualTo(63);
         assertThat(s.rrRate.lastDeviceSampleMs).isEqualTo(1_772_441_400_000L);
-        // written again, the nested wear state takes its current format (WearActivityState 7: + the silence watched
+        // written again, the nested wear state takes its current format (WearActivityState 8: + the silence watched
         // from), so the bytes are compared after a round trip, and every part but the wear with the fixture's
         DetectorState back = DetectorState.fromBytes(s.toBytes());
         assertThat(back.toBytes()).isEqualTo(s.toBytes());

@@ -198,10 +198,10 @@ class SignalDetectorStateUpgradeTest {
         before.arrival.lastReceivedMs = T0 - 1_000L;
         before.arrival.newestAnalysedMs = T0 - 1_000L;
         // DetectorState format 2 (fixed-width numbers) around the wear state in its format 4: today's bytes of a state
-        // with no device, less the device count, format 6's activity validity and format 7's watched silence (longs),
-        // under version 4
+        // with no device, less the device count, format 6's activity validity, format 7's watched silence and format
+        // 8's silence floor (longs), under version 4
         byte[] wear4 = before.wear.toBytes();
-        wear4 = java.util.Arrays.copyOf(wear4, wear4.length - 1 - 8 - 8);
+        wear4 = java.util.Arrays.copyOf(wear4, wear4.length - 1 - 8 - 8 - 8);
         wear4[0] = 4;
         var bytes = new java.io.ByteArrayOutputStream();
         var out = new java.io.DataOutputStream(bytes);
@@ -256,7 +256,7 @@ class SignalDetectorStateUpgradeTest {
         assertThat(now.wear.sourceKey[0]).isEqualTo(WearActivityState.sourceKey("strap"));
         assertThat(now.wear.activityState()).as("the newest report, as before").isEqualTo(
                 org.wardstream.signals.ActivityState.NOT_WORN);
-        assertThat(now.wear.toBytes()[0]).isEqualTo((byte) 7);
+        assertThat(now.wear.toBytes()[0]).isEqualTo((byte) 8);
     }
 
     @Test
