@@ -148,16 +148,55 @@ class RecomputationReadOrderTest {
     }
 
     @Test
-    void aBoundedRunsEnrolmentsHoldEventTimeUntilTheyAreAllReadAndTheLiveJobsNever() {
-        List<String> bounded = periodicEmit(EquityMetricsJob.enrolmentWatermarks(true).createWatermarkGenerator(null));
+    void aBoundedRunsEnrolmentsHoldEventTimeUntilTheyAreAllRead() {
+        List<String> bounded = periodicEmit(EquityMetricsJob.enrolmentWatermarks(true, java.time.Duration.ofSeconds(30))
+                .createWatermarkGenerator(null));
         assertThat(bounded).as("bounded: neither a watermark nor idle (the finished source releases it)").isEmpty();
-        List<String> live = periodicEmit(EquityMetricsJob.enrolmentWatermarks(false).createWatermarkGenerator(null));
-        assertThat(live).containsExactly("idle");
+    }
+
+    @Test
+    void theEnrolmentsWatermarkStrategiesTravelWithTheJobGraph() throws Exception {
+        for (boolean bounded : new boolean[] {true, false}) {
+            org.apache.flink.util.InstantiationUtil.serializeObject(
+                    EquityMetricsJob.enrolmentWatermarks(bounded, java.time.Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void theLiveJobsEnrolmentsHoldEventTimeUntilTheirBacklogIsReadAndNeverAfter() {
+        long[] now = {0};
+        WatermarkGenerator<EquityInput> g = EquityMetricsJob.enrolmentWatermarks(false, java.time.Duration.ofSeconds(30), () -> now[0])
+                .createWatermarkGenerator(null);
+        List<String> out = new ArrayList<>();
+        WatermarkOutput o = output(out);
+        for (int s = 0; s < 60; s += 10) { // a backlog read for a minute: held
+            now[0] = s * 1_000_000_000L;
+            g.onEvent(new EquityInput(), 1L, o);
+            g.onPeriodicEmit(o);
+        }
+        assertThat(out).as("held while the backlog is read").isEmpty();
+        now[0] = 79 * 1_000_000_000L; // 29 s after the last record
+        g.onPeriodicEmit(o);
+        assertThat(out).isEmpty();
+        now[0] = 80 * 1_000_000_000L;
+        g.onPeriodicEmit(o);
+        assertThat(out).containsExactly("idle");
+        now[0] = 91 * 1_000_000_000L; // a later update never holds it again
+        g.onEvent(new EquityInput(), 1L, o);
+        g.onPeriodicEmit(o);
+        assertThat(out).containsExactly("idle", "idle");
     }
 
     static List<String> periodicEmit(WatermarkGenerator<EquityInput> g) {
         List<String> out = new ArrayList<>();
-        WatermarkOutput o = new WatermarkOutput() {
+        WatermarkOutput o = output(out);
+        g.onEvent(new EquityInput(), 1L, o);
+        g.onPeriodicEmit(o);
+        return out;
+    }
+
+    static WatermarkOutput output(List<String> out) {
+        return new WatermarkOutput() {
             @Override
             public void emitWatermark(Watermark watermark) {
                 out.add("watermark " + watermark.getTimestamp());
@@ -173,8 +212,5 @@ class RecomputationReadOrderTest {
                 out.add("active");
             }
         };
-        g.onEvent(new EquityInput(), 1L, o);
-        g.onPeriodicEmit(o);
-        return out;
     }
 }
