@@ -217,9 +217,14 @@ public class PatientEquity {
             return Outcome.IGNORED;
         }
         boolean first = programme == null;
-        if (!first) {
+        if (!first && watermark != Long.MIN_VALUE) {
             // the update applies from its own time: a day that had ended by then keeps the strata it was lived in
-            // (a move to another area is not a re-count of the days before it; probe 19a D9)
+            // (a move to another area is not a re-count of the days before it; probe 19a D9). Not before event time
+            // has started (a recomputation holds it until every enrolment is read, the live job's first start until
+            // its inputs have watermarks): no day has been judged yet, and which days the readings read before this
+            // record had opened is an accident of read order (session 23: a recomputation kept a corrected IMD
+            // decile off exactly the days whose readings it happened to read first). Every day then takes the
+            // patient's latest record, as the compacted topic keeps it.
             String[] before = strataNow();
             for (DayLedger d : days.values()) {
                 if (d.livedStrata == null && d.end <= e.updatedAt) {
@@ -229,6 +234,8 @@ public class PatientEquity {
         }
         boolean wasActive = isActiveNow();
         List<long[]> periods = periods(); // before the fields change: state from before the periods derives them
+        long enrolledBefore = first ? Long.MIN_VALUE : enrolledOnEpochDay;
+        ZoneId zoneBefore = first ? null : ZoneId.of(timeZone);
         programme = e.programme;
         timeZone = validZone(e.timeZone, settings.defaultZone());
         ZoneId zone = ZoneId.of(timeZone);
@@ -249,7 +256,9 @@ public class PatientEquity {
             enrolStart = Math.max(enrolStart, e.updatedAt); // enrolled during its first day: from then on
         }
         boolean active = "ACTIVE".equals(status);
-        if (active && !wasActive) {
+        if (active && wasActive && enrolledOnEpochDay < enrolledBefore) {
+            backdate(enrolledBefore, zoneBefore, enrolStart, zone, watermark, settings);
+        } else if (active && !wasActive) {
             long from = first || activeSpans.isEmpty() ? enrolStart : Math.max(enrolStart, e.updatedAt);
             activeSpans.add(new long[] {from, Long.MAX_VALUE});
             long fromDay = LocalDayMillis.dayOf(from, zone).toEpochDay();
@@ -283,6 +292,35 @@ public class PatientEquity {
             }
         }
         return Outcome.IGNORED;
+    }
+
+    /**
+     * An ACTIVE enrolment corrected to an earlier first day ({@code enrolledOn}; session 23): the span that opened on
+     * the former first day now opens on the new one (never before the span ahead of it ends), and the day chain goes
+     * back to it, but not to days already past their allowed lateness in the live job. Until then the correction only
+     * moved the enrolment period: the days between were published as patient-days with no enrolled minutes and no
+     * data, and a recomputation gave that or the full days depending on whether compaction had removed the first
+     * record.
+     */
+    private void backdate(long enrolledBefore, ZoneId zoneBefore, long enrolStart, ZoneId zone, long watermark,
+                          EquityJobSettings settings) {
+        for (int i = 0; i < activeSpans.size(); i++) {
+            long[] span = activeSpans.get(i);
+            if (LocalDayMillis.dayOf(span[0], zoneBefore).toEpochDay() != enrolledBefore) {
+                continue;
+            }
+            long floor = i == 0 ? Long.MIN_VALUE : activeSpans.get(i - 1)[1];
+            span[0] = Math.min(span[0], Math.max(floor, enrolStart));
+            long fromDay = LocalDayMillis.dayOf(span[0], zone).toEpochDay();
+            if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
+                long open = LocalDayMillis.dayOf(watermark - settings.allowedLateness().toMillis(), zone).toEpochDay();
+                fromDay = Math.max(fromDay, open);
+            }
+            if (nextChainDay != Long.MIN_VALUE) {
+                nextChainDay = Math.min(nextChainDay, fromDay);
+            }
+            return;
+        }
     }
 
     /** The order of {@link DayLedger#livedStrata}. */
