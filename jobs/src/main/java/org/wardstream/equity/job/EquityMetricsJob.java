@@ -227,20 +227,6 @@ public final class EquityMetricsJob {
         }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
     }
 
-    /** Enrolments carry no event time: the source is idle for watermarking (see {@link ReadingWatermarks}). */
-    static WatermarkStrategy<EquityInput> neverHoldBack() {
-        return WatermarkStrategy.<EquityInput>forGenerator(ctx -> new WatermarkGenerator<>() {
-            @Override
-            public void onEvent(EquityInput event, long eventTimestamp, WatermarkOutput output) {
-            }
-
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.markIdle();
-            }
-        }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
-    }
-
     /** Accepted readings become equity inputs; refused records are only counted (the detection job dead-letters them). */
     static final class ToReadings extends RichFlatMapFunction<IngestRecord, EquityInput> {
         private static final long serialVersionUID = 1L;
