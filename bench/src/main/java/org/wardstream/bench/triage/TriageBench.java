@@ -438,17 +438,7 @@ public final class TriageBench {
             }
             if (i >= warmup) ms[i - warmup] = d;
         }
-        Arrays.sort(ms);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", n);
-        m.put("p50_ms", round(pct(ms, 0.50)));
-        m.put("p50_ci95_ms", ci(ms, 0.50));
-        m.put("p95_ms", round(pct(ms, 0.95)));
-        m.put("p95_ci95_ms", ci(ms, 0.95));
-        m.put("p99_ms", round(pct(ms, 0.99)));
-        m.put("max_ms", round(ms[ms.length - 1]));
-        m.put("statuses", statuses);
-        return m;
+        return summary(ms, statuses);
     }
 
     /**
