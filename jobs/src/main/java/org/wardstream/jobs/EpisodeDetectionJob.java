@@ -94,7 +94,7 @@ public final class EpisodeDetectionJob {
                         ReadingWatermarks.neverHoldBack(), "enrolments")
                 .uid("source-enrolments"));
         DataStream<EnrolmentUpdate> enrolmentUpdates = enrolmentRecords.valid();
-        enrolmentRecords.deadLetters().sinkTo(guarded(config, "enrolments-dlq",
+        enrolmentRecords.deadLetters().sinkTo(config.exactlyOnceSink("enrolments-dlq",
                         new DeadLetterSerializer(Topics.ENROLMENTS_DLQ,
                                 DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
                 .name(Topics.ENROLMENTS_DLQ).uid("sink-enrolment-dead-letters");
@@ -108,23 +108,14 @@ public final class EpisodeDetectionJob {
                 enrolmentUpdates, rules, outOfOrder::add, "", config.ingest());
 
         // refused by ingest, and readings the detector could not analyse in device-time order (out-of-order)
-        ingest.deadLetters().union(outOfOrder.get(0)).sinkTo(guarded(config, "dlq",
+        ingest.deadLetters().union(outOfOrder.get(0)).sinkTo(config.exactlyOnceSink("dlq",
                         new DeadLetterSerializer(Topics.DEVICE_EVENTS_DLQ,
                                 DeadLetterSerializer.maxRequestSize(config.kafkaProperties()))))
                 .name("device-events-dlq").uid("sink-dead-letters");
-        alerts.sinkTo(guarded(config, "alerts", new AlertBundleSerializer(Topics.ALERTS)))
+        alerts.sinkTo(config.exactlyOnceSink("alerts", new AlertBundleSerializer(Topics.ALERTS)))
                 .name("alerts").uid("sink-alerts");
-        alerts.sinkTo(guarded(config, "episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
+        alerts.sinkTo(config.exactlyOnceSink("episodes", new EpisodeRecordSerializer(Topics.EPISODES)))
                 .name("episodes").uid("sink-episodes");
-    }
-
-    /**
-     * An exactly-once sink of the job: a commit the broker refuses because it aborted the transaction stops the job
-     * instead of letting it run on without those records ({@link LostCommitGuard}; ops23).
-     */
-    static <T> LostCommitGuard<T> guarded(PipelineConfig config, String name,
-            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
-        return LostCommitGuard.of(config.exactlyOnceSink(name, serializer), config.transactionTimeout().toMillis());
     }
 
     /**
