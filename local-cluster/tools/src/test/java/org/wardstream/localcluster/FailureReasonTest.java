@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * ops23: the detection job stops on purpose when the broker aborted a checkpoint's Kafka transaction (LostCommitGuard
- * in jobs/); the reason and what to do are in the cause, below Flink's "Unrecoverable failure" line, which was all an
- * operator could see without the web UI. status prints the exception and each cause, without stack frames.
+ * ops23: when no detection job runs and the last one FAILED, status prints its exception and each cause, without
+ * stack frames: the reason and what to do are usually in a cause, below Flink's first line, which was all an operator
+ * could see without the web UI. (The fixtures are the failures of a job guard tried in session 23 and withdrawn:
+ * RUNBOOK, "the 10-minute trap"; any failure's text has this shape.)
  */
 class FailureReasonTest {
     @Test
