@@ -320,7 +320,9 @@ public final class EpisodeLifecycle {
      * on in the live data after the upload was alerted a second time): the late data, before the alert's start, change
      * nothing of it (no record, no escalation: they are an earlier time); the episode found again in the live data after
      * the upload is its evidence; if it is not found again by {@link EpisodeState#gapFillDeadlineMs}, the alert closes at
-     * its last evidence.
+     * its last evidence. An episode of the type found in those late data (over before the alert began, or running into
+     * it) is not alerted again: the open alert gets one record-only UPDATED saying for how long the late data show the
+     * condition before its start ({@link AlertChange#earlierEpisodeInLateData}; before, it was recorded nowhere).
      *
      * @return whether the transition was dealt with here
      */
@@ -410,8 +412,19 @@ public final class EpisodeLifecycle {
      * comes: the second's record counts the AF of both), and the gap-fill ends.
      */
     private static void reportLateData(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
-        if (s.bridgedGapToMs == NO_TIME) { // the late data were before the alert: they say nothing of it
+        if (s.bridgedGapToMs == NO_TIME) { // the late data were before the alert
+            lateAfEnds(s, s.gapFillToMs);
+            long earlierMs = s.gapFillAfMs;
             endGapFill(s);
+            s.gapFillAfMs = 0;
+            if (earlierMs > 0) {
+                // an earlier episode of the type in them, over before this alert began: recorded on the alert the team
+                // has open (no second notification for an episode that is over; before, it was recorded nowhere)
+                Transition record = new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, t.atMs(),
+                        null, t.detectorVersion(), Map.of(), t.programme());
+                out.add(change(AlertChange.Kind.UPDATED, false, s, record, rule, null,
+                        AlertChange.earlierEpisodeInLateData(earlierMs)));
+            }
             return;
         }
         lateAfEnds(s, s.gapFillToMs);
