@@ -370,8 +370,8 @@ public final class ArrivalOrder {
     }
 
     /**
-     * {@link #restarted(ArrivalState)}; {@code gapFill}: the restart was to fill the last gap in the analysed data
-     * ({@link #restartFillsGap}): until the analysis is past that gap's end ({@link ArrivalState#fillingGapToMs}) it
+     * {@link #restarted(ArrivalState)}; {@code gapFill}: the restart was to fill a gap in the analysed data (the last or
+     * the one before it: {@link #restartFillsGap}): until the analysis is past that gap's end ({@link ArrivalState#fillingGapToMs}) it
      * analyses data buffered during the gap and uploaded late, whose episodes are not new to the patient's timeline
      * the way those of a clock set back may be.
      */

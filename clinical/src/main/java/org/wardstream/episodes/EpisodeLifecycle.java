@@ -317,8 +317,8 @@ public final class EpisodeLifecycle {
      * An open AF, tachycardia or bradycardia alert with no gap it went on across, opened in the live data after the gap
      * (the late data are older than the alert: a regular rhythm buffered before an AF episode, uploaded while its alert
      * is open), is not closed for the restart either (scenario 23; it closed "analysis restarted" and the episode going
-     * on in the live data after the upload was alerted a second time): the late data, before the alert's start, change
-     * nothing of it (no record, no escalation: they are an earlier time); the episode found again in the live data after
+     * on in the live data after the upload was alerted a second time): the late data, before the alert's start, do not
+     * escalate it (they are an earlier time); the episode found again in the live data after
      * the upload is its evidence; if it is not found again by {@link EpisodeState#gapFillDeadlineMs}, the alert closes at
      * its last evidence. An episode of the type found in those late data (over before the alert began, or running into
      * it) is not alerted again: the open alert gets one record-only UPDATED saying for how long the late data show the
