@@ -62,7 +62,13 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       gap is re-opened by the AF found in it ({@link org.wardstream.episodes.EpisodeLifecycle}); one still open across
  *       that gap (AF found again as the data resumed) is not closed for the restart, whose closes say it is a gap fill
  *       ({@link #restartFillsGap}). Before, its first
- *       readings were dead-lettered and its AF raised a second alert for the same episode (probe 20a D1).</li>
+ *       readings were dead-lettered and its AF raised a second alert for the same episode (probe 20a D1). The gap starts
+ *       at the newest data at an instant ({@link ArrivalState#newestPointMs}), not at the end of a watch's activity
+ *       interval that covered its first minutes, and a reading is in it by its instant (an activity interval by its
+ *       start); the gap before the last is remembered too ({@link ArrivalState#previousGapFromMs}), and a gap fill keeps
+ *       the other, so each of two gaps' buffers fills its gap in either order (session 24). The episodes the restarted
+ *       analysis finds before the gap's end are marked as late data of a filled gap
+ *       ({@link ArrivalState#fillingGapToMs}, {@link org.wardstream.episodes.Transition#IN_FILLED_GAP}).</li>
  *   <li>Nor when such an upload lies wholly inside the run of data already analysed ({@link ArrivalState#analysedSinceMs}:
  *       the analysed readings up to the newest, without a gap of more than {@code restartAfterSpanMs}, the least an
  *       upload that restarts covers): it repeats readings
@@ -238,14 +244,28 @@ public final class ArrivalOrder {
      *                      NO_TIME when that stream has none: see {@link #tooOld}
      */
     public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs, long streamNewestMs) {
+        return onArrival(s, deviceMs, receivedMs, openSinceMs, streamNewestMs, deviceMs);
+    }
+
+    /**
+     * {@link #onArrival(ArrivalState, long, long, long, long)} for a reading whose data at an instant are at
+     * {@code pointMs}: an activity interval's start (its end, {@code deviceMs}, is no instant of data: the watch
+     * summarises the minutes before it), otherwise {@code deviceMs}. Whether a reading too old to analyse lies inside
+     * the last gap ({@link #fillsGap}), and how much device time the readings of an earlier clock span, are judged by
+     * it: an activity interval reaching past the gap's end, or spanning minutes, is no evidence that the clock went
+     * back (scenario 23, seed 6321011161159751783: a buffered activity interval made the fifth reading of an "earlier
+     * clock" spanning 7 min, and the analysis restarted as for a clock set back).
+     */
+    public Action onArrival(ArrivalState s, long deviceMs, long receivedMs, long openSinceMs, long streamNewestMs,
+                            long pointMs) {
         if (releaseBefore(s, receivedMs)) {
             return Action.RELEASE_FIRST;
         }
         if (tooOld(s, deviceMs, streamNewestMs)) {
-            if (fillsGap(s, deviceMs, openSinceMs)) {
+            if (fillsGap(s, Math.min(pointMs, deviceMs), openSinceMs)) {
                 return s.holding() ? Action.RELEASE_FIRST : Action.RESTART;
             }
-            return earlierClock(s, deviceMs, receivedMs, openSinceMs);
+            return earlierClock(s, Math.min(pointMs, deviceMs), receivedMs, openSinceMs);
         }
         if (s.earlierCount > 0) { // the current clock still reports: never restart away from it
             forgetEarlierClock(s);
@@ -286,12 +306,19 @@ public final class ArrivalOrder {
      * for it say so ({@link org.wardstream.episodes.Transition#GAP_FILL_RESTART}). Call it before {@link #restarted}.
      */
     public boolean restartFillsGap(ArrivalState s, long deviceMs, long openSinceMs, long streamNewestMs) {
-        return tooOld(s, deviceMs, streamNewestMs) && insideGap(s, deviceMs, openSinceMs);
+        return restartFillsGap(s, deviceMs, openSinceMs, streamNewestMs, deviceMs);
+    }
+
+    /** {@link #restartFillsGap(ArrivalState, long, long, long)} for a reading with data at an instant at {@code pointMs}. */
+    public boolean restartFillsGap(ArrivalState s, long deviceMs, long openSinceMs, long streamNewestMs, long pointMs) {
+        return tooOld(s, deviceMs, streamNewestMs) && insideGap(s, Math.min(pointMs, deviceMs), openSinceMs);
     }
 
     private static boolean insideGap(ArrivalState s, long deviceMs, long openSinceMs) {
-        return s.gapFromMs != NO_TIME && deviceMs > s.gapFromMs && deviceMs < s.gapToMs
-                && (openSinceMs == NO_TIME || openSinceMs > deviceMs);
+        boolean last = s.gapFromMs != NO_TIME && deviceMs > s.gapFromMs && deviceMs < s.gapToMs;
+        boolean previous = s.previousGapFromMs != NO_TIME && deviceMs > s.previousGapFromMs
+                && deviceMs < s.previousGapToMs;
+        return (last || previous) && (openSinceMs == NO_TIME || openSinceMs > deviceMs);
     }
 
     /**
@@ -339,10 +366,41 @@ public final class ArrivalOrder {
      * Readings dead-lettered before the restart stay dead-lettered.
      */
     public void restarted(ArrivalState s) {
+        restarted(s, false);
+    }
+
+    /**
+     * {@link #restarted(ArrivalState)}; {@code gapFill}: the restart was to fill a gap in the analysed data (the last or
+     * the one before it: {@link #restartFillsGap}): until the analysis is past that gap's end ({@link ArrivalState#fillingGapToMs}) it
+     * analyses data buffered during the gap and uploaded late, whose episodes are not new to the patient's timeline
+     * the way those of a clock set back may be.
+     */
+    public void restarted(ArrivalState s, boolean gapFill) {
+        restarted(s, gapFill, NO_TIME);
+    }
+
+    /**
+     * {@link #restarted(ArrivalState, boolean)} for a gap fill begun by a reading with data at {@code pointMs}: the other
+     * gap remembered ({@link ArrivalState#previousGapFromMs}), the one that reading is not in, is kept, so that its
+     * buffer, uploaded later, fills it too (two gaps, the second's buffer uploaded first: the first's was taken for an
+     * earlier clock).
+     */
+    public void restarted(ArrivalState s, boolean gapFill, long pointMs) {
+        long keepFrom = NO_TIME;
+        long keepTo = NO_TIME;
+        if (gapFill && pointMs != NO_TIME) {
+            boolean inLast = s.gapFromMs != NO_TIME && pointMs > s.gapFromMs && pointMs < s.gapToMs;
+            keepFrom = inLast ? s.previousGapFromMs : s.gapFromMs;
+            keepTo = inLast ? s.previousGapToMs : s.gapToMs;
+        }
+        s.fillingGapToMs = gapFill ? Math.max(s.gapToMs, s.previousGapToMs) : NO_TIME;
         s.newestAnalysedMs = NO_TIME;
         s.analysedSinceMs = NO_TIME;
         s.gapFromMs = NO_TIME; // filled (or of the clock left): data repeating it are not a gap fill again
         s.gapToMs = NO_TIME;
+        s.previousGapFromMs = keepFrom;
+        s.previousGapToMs = keepTo;
+        s.newestPointMs = NO_TIME;
         forgetEarlierClock(s);
     }
 
@@ -419,16 +477,39 @@ public final class ArrivalOrder {
      * and the AF in it was alerted a second time (scenario 22, V1).
      */
     public void analysed(ArrivalState s, long fromMs, long deviceMs) {
+        analysed(s, fromMs, deviceMs, deviceMs);
+    }
+
+    /**
+     * {@link #analysed(ArrivalState, long, long)} for a reading whose data at an instant are at {@code pointMs} (an
+     * activity interval: its start; {@link ArrivalState#newestPointMs}). The data resume after a gap when the reading
+     * reaches more than {@code resumeGapMs} past the newest analysed time, or, starting after every analysed interval,
+     * more than that past the newest data at an instant: a watch's 5-min activity interval covering the first minutes of
+     * a strap's outage does not shorten the gap (it starts at the strap's last beat), so the strap's buffer uploaded
+     * later fills it.
+     */
+    public void analysed(ArrivalState s, long fromMs, long deviceMs, long pointMs) {
         long from = Math.min(fromMs, deviceMs);
+        long point = Math.min(pointMs, deviceMs);
+        long base = s.newestPointMs == NO_TIME ? s.newestAnalysedMs : s.newestPointMs;
+        boolean resumed = s.newestAnalysedMs != NO_TIME && (deviceMs > s.newestAnalysedMs + p.resumeGapMs()
+                || from > s.newestAnalysedMs && deviceMs > base + p.resumeGapMs());
         if (s.newestAnalysedMs == NO_TIME || s.analysedSinceMs == NO_TIME
                 || from > s.newestAnalysedMs + p.restartAfterSpanMs()) {
             s.analysedSinceMs = deviceMs;
         } else if (deviceMs < s.analysedSinceMs && deviceMs >= s.analysedSinceMs - p.restartAfterSpanMs()) {
             s.analysedSinceMs = deviceMs; // an older reading next to the run extends it (never across a hole)
         }
-        if (s.newestAnalysedMs != NO_TIME && deviceMs > s.newestAnalysedMs + p.resumeGapMs()) {
-            s.gapFromMs = s.newestAnalysedMs; // the data resumed after a gap: readings inside it may still come
+        if (resumed) {
+            if (s.gapFromMs != NO_TIME) { // its readings may still come too (two gaps, the first's buffer first)
+                s.previousGapFromMs = s.gapFromMs;
+                s.previousGapToMs = s.gapToMs;
+            }
+            s.gapFromMs = base; // the data resumed after a gap: readings inside it may still come
             s.gapToMs = deviceMs;
+        }
+        if (s.newestPointMs == NO_TIME || point > s.newestPointMs) {
+            s.newestPointMs = point;
         }
         if (s.newestAnalysedMs == NO_TIME || deviceMs > s.newestAnalysedMs) {
             s.newestAnalysedMs = deviceMs;

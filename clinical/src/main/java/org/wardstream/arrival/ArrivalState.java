@@ -11,17 +11,20 @@ import org.wardstream.state.CompactBytes;
  * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the first
  * of them, format 4 the start of the analysed run ({@link #analysedSinceMs}), format 5 the oldest held reading and the
  * extension of a hold by a backlog arriving newest first ({@link #heldOldestMs}, {@link #holdExtendedToReceivedMs}),
- * format 6 the last gap in the analysed data ({@link #gapFromMs}, {@link #gapToMs}); formats 1 to 5 are still read). The held readings themselves are kept by the caller.
+ * format 6 the last gap in the analysed data ({@link #gapFromMs}, {@link #gapToMs}), format 7 the newest analysed data at
+ * an instant ({@link #newestPointMs}), the gap a restarted analysis is filling ({@link #fillingGapToMs}) and the gap
+ * before the last ({@link #previousGapFromMs}, {@link #previousGapToMs}); formats 1 to 6 are still read). The held readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 6;
+    private static final byte FORMAT_VERSION = 7;
+    private static final byte FORMAT_6 = 6;
     private static final byte FORMAT_5 = 5;
     private static final byte FORMAT_4 = 4;
     private static final byte FORMAT_3 = 3;
     private static final byte FORMAT_2 = 2;
     private static final byte FORMAT_1 = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8;
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
@@ -40,6 +43,29 @@ public final class ArrivalState {
      */
     public long gapFromMs = NO_TIME;
     public long gapToMs = NO_TIME;
+    /**
+     * Device time of the newest data analysed at an instant (a beat, a sample, the start of an activity interval), or
+     * NO_TIME (nothing analysed on the current clock; or state of format 6 and older, until the next reading analysed).
+     * Unlike {@link #newestAnalysedMs} it does not reach to the end of a watch's activity interval: the last gap in the
+     * data ({@link #gapFromMs}) starts here, so a strap's readings buffered while that interval ran are inside the gap
+     * (scenario 23, seed 6321011161159751783: the gap seemed 9 min, under the 10 that make one, and its buffer was taken
+     * for an earlier clock).
+     */
+    public long newestPointMs = NO_TIME;
+    /**
+     * The end (device time) of the gap in the data that the analysis restarted to fill
+     * ({@link ArrivalOrder#restarted(ArrivalState, boolean)}), or NO_TIME (the last restart, if any, was for an earlier
+     * clock; or state of format 6 and older): an episode the restarted analysis finds starting before it lies in data
+     * buffered during the gap and uploaded late, not on a clock set back.
+     */
+    public long fillingGapToMs = NO_TIME;
+    /**
+     * The gap in the analysed data of the current clock before the last one ({@link #gapFromMs}), or NO_TIME (none; or
+     * state of format 6 and older): a reading inside it that arrives later fills it as well. With the last gap alone
+     * remembered, the buffer of the first of two gaps, uploaded before the second's, was taken for an earlier clock.
+     */
+    public long previousGapFromMs = NO_TIME;
+    public long previousGapToMs = NO_TIME;
     /** Receipt time of the reading that started the current hold, or NO_TIME when nothing is held. */
     public long holdSinceReceivedMs = NO_TIME;
     /** Readings held now. */
@@ -103,11 +129,15 @@ public final class ArrivalState {
         out.writeLong(holdExtendedToReceivedMs);
         out.writeLong(gapFromMs);
         out.writeLong(gapToMs);
+        out.writeLong(newestPointMs);
+        out.writeLong(fillingGapToMs);
+        out.writeLong(previousGapFromMs);
+        out.writeLong(previousGapToMs);
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_5 && v != FORMAT_4 && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
+        if (v != FORMAT_VERSION && v != FORMAT_6 && v != FORMAT_5 && v != FORMAT_4 && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -131,9 +161,15 @@ public final class ArrivalState {
             s.heldOldestMs = in.readLong();
             s.holdExtendedToReceivedMs = in.readLong();
         }
-        if (v >= FORMAT_VERSION) { // before format 6: no gap known until the next one
+        if (v >= FORMAT_6) { // before format 6: no gap known until the next one
             s.gapFromMs = in.readLong();
             s.gapToMs = in.readLong();
+        }
+        if (v >= FORMAT_VERSION) { // before format 7: the newest analysed reading's end until the next reading
+            s.newestPointMs = in.readLong();
+            s.fillingGapToMs = in.readLong();
+            s.previousGapFromMs = in.readLong();
+            s.previousGapToMs = in.readLong();
         }
         return s;
     }

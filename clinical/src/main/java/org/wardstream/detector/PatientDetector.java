@@ -236,10 +236,11 @@ public final class PatientDetector {
         }
         long openSince = openEpisodeStartMs(s);
         long streamNewest = streamNewestMs(s, r);
-        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openSince, streamNewest);
+        ArrivalOrder.Action action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs(), openSince, streamNewest,
+                pointMs(r));
         if (action == ArrivalOrder.Action.RESTART) {
-            boolean gapFill = ORDER.restartFillsGap(s.arrival, r.newestMs(), openSince, streamNewest);
-            restart(s, patient, programme, r.receivedMs(), gapFill, out);
+            boolean gapFill = ORDER.restartFillsGap(s.arrival, r.newestMs(), openSince, streamNewest, pointMs(r));
+            restart(s, patient, programme, r.receivedMs(), gapFill, pointMs(r), out);
             action = ORDER.onArrival(s.arrival, r.newestMs(), r.receivedMs()); // nothing analysed on the new clock yet
         }
         return switch (action) {
@@ -261,7 +262,7 @@ public final class PatientDetector {
      * What this emits became known at the receipt of the reading that showed the earlier clock.
      */
     private void restart(DetectorState s, String patient, String programme, long receivedMs, boolean gapFill,
-                         Output out) {
+                         long pointMs, Output out) {
         Call c = new Call(s, patient, programme, out);
         c.receivedMs = receivedMs;
         rr.restart(s.rr, ev -> {
@@ -278,7 +279,7 @@ public final class PatientDetector {
                 : gapFill ? t.asGapFillRestart() : t.asClockRestart());
         c.flush();
         c.save();
-        ORDER.restarted(s.arrival);
+        ORDER.restarted(s.arrival, gapFill, pointMs);
         out.restarted(patient);
     }
 
@@ -334,6 +335,15 @@ public final class PatientDetector {
             return s.rr.lastBeatMs;
         }
         return r instanceof Reading.HeartRate ? s.rrRate.lastDeviceSampleMs : s.arrival.newestAnalysedMs;
+    }
+
+    /**
+     * The device time of the reading's data at an instant ({@link ArrivalOrder#onArrival(ArrivalState, long, long, long,
+     * long, long)}): an activity interval's start (the watch summarises the minutes up to its end, which says nothing of
+     * the patient's other devices), otherwise {@link Reading#newestMs}.
+     */
+    static long pointMs(Reading r) {
+        return r instanceof Reading.Activity a ? a.timeMs() : r.newestMs();
     }
 
     /** How many of a batch's intervals are CLEAN and outside the plausible range ({@link #excludingImplausible}). */
@@ -514,7 +524,7 @@ public final class PatientDetector {
                 // "reconnected, n buffered" is time only, not data (below): its device time is its sending, after the
                 // backlog it announces; as the newest analysed time it made the rest of that backlog (uploaded after
                 // the hold it shared ended, or after it was released alone) too old to analyse: dead-lettered
-                ORDER.analysed(s.arrival, r.timeMs(), newest); // covering from its start (an activity interval)
+                ORDER.analysed(s.arrival, r.timeMs(), newest, pointMs(r)); // covering from its start (an activity interval)
             }
             delayedByMs = ORDER.reportedDelayMs(newest, r.receivedMs());
             receivedMs = r.receivedMs();
@@ -644,6 +654,18 @@ public final class PatientDetector {
             }
         }
 
+        /**
+         * {@code t} marked {@link Transition#IN_FILLED_GAP} when it STARTs an episode inside the gap that the analysis
+         * restarted to fill ({@link ArrivalState#fillingGapToMs}): the alert stage tells late data of a gap from data
+         * on a clock set back by it.
+         */
+        private Transition inFilledGap(Transition t) {
+            long gapTo = s.arrival.fillingGapToMs;
+            long start = t.episodeStartMs() == ArrivalState.NO_TIME ? t.atMs() : t.episodeStartMs();
+            return t.kind() == Transition.Kind.START && gapTo != ArrivalState.NO_TIME && start < gapTo
+                    ? t.withEvidence(Transition.IN_FILLED_GAP, 1.0) : t;
+        }
+
         /** Whether a wear event comes from time passing (a timer's kind of event) rather than from data. */
         private static boolean timeDriven(WearActivityEvent e) {
             return e instanceof WearActivityEvent.StateChange c && c.to() == ActivityState.NO_DATA
@@ -685,6 +707,7 @@ public final class PatientDetector {
 
         void flush() {
             for (Transition t : transitions) {
+                t = inFilledGap(t);
                 // device-offline ends at the reconnection, not at the first buffered reading
                 Transition emitted = ArrivalOrder.withOutageEnd(s.arrival, t);
                 if (emitted != t) {

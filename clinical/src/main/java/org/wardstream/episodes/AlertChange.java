@@ -107,6 +107,15 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
                 + " AF was present again when the data resumed (the same alert)";
     }
 
+    /**
+     * The record-only reason of an open alert whose condition readings uploaded late, from before its start, show
+     * already for {@code ms} (an earlier episode of the type, not alerted on its own).
+     */
+    public static String earlierEpisodeInLateData(long ms) {
+        return "data uploaded late show this condition also for " + minutesOf(Math.max(60_000L, ms))
+                + " before this alert's start (an earlier episode, recorded here, not alerted separately)";
+    }
+
     /** "15 min", "2 h 5 min", "3 h" (rounded to the minute). */
     static String minutesOf(long ms) {
         long min = Math.round(ms / 60_000.0);

@@ -43,7 +43,9 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       before the last alerted one closed, when that close was the analysis restarting on an earlier clock
  *       ({@link Transition#CLOCK_RESTART}: the episode had not ended): AF going on after a clock set back during an
  *       AF alert raises a new alert. (Another episode starting inside the last alerted one is the same condition
- *       seen again, e.g. a device-offline inside an outage already alerted, which a backlog filled: suppressed.)
+ *       seen again, e.g. a device-offline inside an outage already alerted, which a backlog filled: suppressed. One found
+ *       in late data of a filled gap, {@link Transition#IN_FILLED_GAP}, starting inside the last alerted episode, which
+ *       has closed, changes nothing at all: {@link #insideLastClosedAlert}.)
  *       Exceptions for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity); one still going on a cool-down after it was found (after the last
  *       alert's end, for one that started inside that alert's episode) is no flapping and is alerted then (OPENED,
@@ -101,6 +103,8 @@ public final class EpisodeLifecycle {
     public static List<AlertChange> onTransition(EpisodeState s, Transition t, EffectiveRules rules) {
         Rule rule = rules.rule(t.type());
         List<AlertChange> out = new ArrayList<>(2);
+        boolean inFilledGap = t.evidence().containsKey(Transition.IN_FILLED_GAP);
+        t = t.withoutEvidence(Transition.IN_FILLED_GAP);
         closeExpiredWindow(s, t, rule, out);
         if (lateDataOfABridgedGap(s, t, rule, out)) {
             applyPendingIfCovered(s, t, rule, out);
@@ -110,7 +114,7 @@ public final class EpisodeLifecycle {
         promoteIfSustained(s, t, rule, out);
         switch (t.kind()) {
             case START -> {
-                if (s.phase == IDLE) start(s, t, rule, out);
+                if (s.phase == IDLE) start(s, t, inFilledGap, rule, out);
                 else {
                     update(s, t, rule, out);
                     if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
@@ -313,10 +317,12 @@ public final class EpisodeLifecycle {
      * An open AF, tachycardia or bradycardia alert with no gap it went on across, opened in the live data after the gap
      * (the late data are older than the alert: a regular rhythm buffered before an AF episode, uploaded while its alert
      * is open), is not closed for the restart either (scenario 23; it closed "analysis restarted" and the episode going
-     * on in the live data after the upload was alerted a second time): the late data, before the alert's start, change
-     * nothing of it (no record, no escalation: they are an earlier time); the episode found again in the live data after
+     * on in the live data after the upload was alerted a second time): the late data, before the alert's start, do not
+     * escalate it (they are an earlier time); the episode found again in the live data after
      * the upload is its evidence; if it is not found again by {@link EpisodeState#gapFillDeadlineMs}, the alert closes at
-     * its last evidence.
+     * its last evidence. An episode of the type found in those late data (over before the alert began, or running into
+     * it) is not alerted again: the open alert gets one record-only UPDATED saying for how long the late data show the
+     * condition before its start ({@link AlertChange#earlierEpisodeInLateData}; before, it was recorded nowhere).
      *
      * @return whether the transition was dealt with here
      */
@@ -406,8 +412,19 @@ public final class EpisodeLifecycle {
      * comes: the second's record counts the AF of both), and the gap-fill ends.
      */
     private static void reportLateData(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
-        if (s.bridgedGapToMs == NO_TIME) { // the late data were before the alert: they say nothing of it
+        if (s.bridgedGapToMs == NO_TIME) { // the late data were before the alert
+            lateAfEnds(s, s.gapFillToMs);
+            long earlierMs = s.gapFillAfMs;
             endGapFill(s);
+            s.gapFillAfMs = 0;
+            if (earlierMs > 0) {
+                // an earlier episode of the type in them, over before this alert began: recorded on the alert the team
+                // has open (no second notification for an episode that is over; before, it was recorded nowhere)
+                Transition record = new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, t.atMs(),
+                        null, t.detectorVersion(), Map.of(), t.programme());
+                out.add(change(AlertChange.Kind.UPDATED, false, s, record, rule, null,
+                        AlertChange.earlierEpisodeInLateData(earlierMs)));
+            }
             return;
         }
         lateAfEnds(s, s.gapFillToMs);
@@ -456,6 +473,21 @@ public final class EpisodeLifecycle {
     }
 
     /**
+     * Whether an episode found in late data of a filled gap ({@link Transition#IN_FILLED_GAP}: readings buffered during a
+     * gap in the data and uploaded after the data resumed; no episode running) starts inside the last alerted episode of
+     * its type, which has closed since: the condition the team was told about, its time already covered by that alert
+     * (a pause alert open across the gap: the pauses in the buffer). Nothing changes: no held-back recurrence, no second
+     * alert (an escalation it meets escalates the closed alert after the fact, if it was not escalated already: see
+     * {@link #escalate}). Before, it was held back as a recurrence and its escalation (a pause followed by stillness, a
+     * severe bradycardia) promoted it to a second alert dated inside the first (scenario 23, seeds 6321011161159751783,
+     * 7723955186488775445). A clock set back is not marked so: an episode on it is new, as before.
+     */
+    private static boolean insideLastClosedAlert(EpisodeState s, long start) {
+        return s.lastAlertEndMs != NO_TIME && s.lastEpisodeStartMs != NO_TIME
+                && start >= s.lastEpisodeStartMs && start <= s.lastAlertEndMs;
+    }
+
+    /**
      * When a recurrence held back by the cool-down has gone on long enough to be alerted: a cool-down after it was
      * found (its START), or after the last alert's end for one that started inside that alert's episode (the
      * condition seen again, e.g. a backlog refilling an outage already alerted: only what goes on after the alert's
@@ -489,10 +521,11 @@ public final class EpisodeLifecycle {
         open(s, at, rule, AlertChange.SUSTAINED_RECURRENCE, out);
     }
 
-    private static void start(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+    private static void start(EpisodeState s, Transition t, boolean inFilledGap, Rule rule, List<AlertChange> out) {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
         if (reopenForLateData(s, t, start, rule, out)) return;
         if (insideClosedAlertsBridgedGap(s, start)) return;
+        if (inFilledGap && insideLastClosedAlert(s, start)) return;
         forgetBridgedGap(s); // a new episode: late data of the last alert's gap are no longer told apart
         s.episodeStartMs = start;
         s.detectorVersion = t.detectorVersion(); // part of its id in every later change (see startedBy)

@@ -65,6 +65,14 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
      */
     public static final String NO_DATA_SINCE_MONITORING_START = "noDataSinceMonitoringStart";
 
+    /**
+     * Evidence of a START (value 1) whose episode the detectors found in readings buffered during a gap in the patient's
+     * data and uploaded after the data resumed (the analysis restarted to fill that gap:
+     * {@link org.wardstream.arrival.ArrivalState#fillingGapToMs}), not on a clock set back: the lifecycle takes it off
+     * at once ({@link EpisodeLifecycle#onTransition}); no record carries it.
+     */
+    public static final String IN_FILLED_GAP = "inFilledGap";
+
     public Transition {
         Objects.requireNonNull(patient, "patient");
         Objects.requireNonNull(type, "type");
@@ -77,6 +85,21 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
     public Transition(String patient, EpisodeType type, Kind kind, long episodeStartMs, long atMs, String condition,
                       String detectorVersion, Map<String, Double> evidence) {
         this(patient, type, kind, episodeStartMs, atMs, condition, detectorVersion, evidence, null);
+    }
+
+    /** The same transition with evidence {@code key} set to {@code value}. */
+    public Transition withEvidence(String key, double value) {
+        Map<String, Double> ev = new TreeMap<>(evidence);
+        ev.put(key, value);
+        return new Transition(patient, type, kind, episodeStartMs, atMs, condition, detectorVersion, ev, programme);
+    }
+
+    /** The same transition without evidence {@code key}. */
+    public Transition withoutEvidence(String key) {
+        if (!evidence.containsKey(key)) return this;
+        Map<String, Double> ev = new TreeMap<>(evidence);
+        ev.remove(key);
+        return new Transition(patient, type, kind, episodeStartMs, atMs, condition, detectorVersion, ev, programme);
     }
 
     /** The same transition of the patient of that programme. */

@@ -526,4 +526,52 @@ class ArrivalOrderTest {
         assertThat(order.onArrival(s, T0 + 111 * MIN, T0 + 125 * MIN)).isEqualTo(Action.HOLD); // delayed: a hold
         assertThat(order.onArrival(s, T0 + 30 * MIN, T0 + 125 * MIN + 1_000)).isEqualTo(Action.RELEASE_FIRST);
     }
+
+    @Test
+    void aWatchsActivityIntervalOverTheStartOfAGapDoesNotShortenIt() {
+        // scenario 23, seed 6321011161159751783: the strap's last beat at minute 20:59, the watch's activity summary of
+        // minutes 20-25 (its end the newest analysed time), the data resuming at minute 34 (9 min after 25)
+        ArrivalState s = new ArrivalState();
+        live(s, 0, 20);
+        order.analysed(s, T0 + 20 * MIN, T0 + 20 * MIN + 59_000); // the strap's batch of minute 20
+        order.analysed(s, T0 + 20 * MIN, T0 + 25 * MIN, T0 + 20 * MIN); // the activity interval 20-25: its instant, 20
+        order.analysed(s, T0 + 33 * MIN, T0 + 33 * MIN + 59_000); // the data resume
+        assertThat(s.gapFromMs).as("the gap starts at the strap's last beat").isEqualTo(T0 + 20 * MIN + 59_000);
+        long received = T0 + 52 * MIN;
+        live(s, 35, 52);
+        // the buffer's activity interval 30-35 reaches past the gap's end: judged by its start, it fills the gap
+        assertThat(order.onArrival(s, T0 + 35 * MIN, received, ArrivalState.NO_TIME, s.newestAnalysedMs, T0 + 30 * MIN))
+                .isEqualTo(Action.RESTART);
+        assertThat(order.restartFillsGap(s, T0 + 35 * MIN, ArrivalState.NO_TIME, s.newestAnalysedMs, T0 + 30 * MIN))
+                .isTrue();
+    }
+
+    /** Live 0-29, nothing 30-44, live 45-59, nothing 60-74, live 75-99. */
+    private ArrivalState withTwoGaps() {
+        ArrivalState s = withAGap(30, 45, 60);
+        assertThat(order.onArrival(s, T0 + 75 * MIN, T0 + 75 * MIN + 2_000)).isEqualTo(Action.HOLD);
+        order.released(s);
+        order.analysed(s, T0 + 75 * MIN);
+        live(s, 76, 100);
+        return s;
+    }
+
+    @Test
+    void eachOfTwoGapsIsFilledByItsBufferInEitherOrder() {
+        long received = T0 + 101 * MIN;
+        assertThat(order.onArrival(withTwoGaps(), T0 + 31 * MIN, received)).as("the first gap's buffer first")
+                .isEqualTo(Action.RESTART);
+        ArrivalState s = withTwoGaps();
+        assertThat(order.onArrival(s, T0 + 61 * MIN, received)).as("the second gap's buffer first")
+                .isEqualTo(Action.RESTART);
+        order.restarted(s, true, T0 + 61 * MIN);
+        assertThat(s.fillingGapToMs).isEqualTo(T0 + 75 * MIN);
+        assertThat(s.previousGapFromMs).as("the first gap is kept").isEqualTo(T0 + 29 * MIN);
+        // the restarted analysis: the second buffer, then the live data after the upload (a new gap from 74 to 101)
+        for (int m = 60; m < 75; m++) order.analysed(s, T0 + m * MIN);
+        order.analysed(s, T0 + 101 * MIN);
+        live(s, 102, 120);
+        assertThat(order.onArrival(s, T0 + 31 * MIN, T0 + 121 * MIN)).as("then the first gap's buffer")
+                .isEqualTo(Action.RESTART);
+    }
 }

@@ -763,12 +763,12 @@ class StateFormatsTest {
         assertThat(v5.analysedSinceMs).isEqualTo(v4.analysedSinceMs);
         assertThat(v5.heldOldestMs).isEqualTo(1_772_441_720_000L);
         assertThat(v5.holdExtendedToReceivedMs).isEqualTo(1_772_441_790_000L);
-        // written back in format 6: no gap in the analysed data known (two NO_TIME appended)
-        byte[] v6 = Arrays.copyOf(fixture("ArrivalState-v5"), fixture("ArrivalState-v5").length + 16);
-        v6[0] = 6;
-        v6[v6.length - 16] = (byte) 0x80;
-        v6[v6.length - 8] = (byte) 0x80;
-        assertThat(v5.toBytes()).isEqualTo(v6);
+        // written back in the current format 7: no gap in the analysed data known, no newest instant, no gap being
+        // filled, no previous gap (six NO_TIME appended)
+        byte[] v7 = Arrays.copyOf(fixture("ArrivalState-v5"), fixture("ArrivalState-v5").length + 48);
+        v7[0] = 7;
+        for (int i = 48; i > 0; i -= 8) v7[v7.length - i] = (byte) 0x80;
+        assertThat(v5.toBytes()).isEqualTo(v7);
         assertThat(v5.gapFromMs).isEqualTo(ArrivalState.NO_TIME);
         assertThat(v5.gapToMs).isEqualTo(ArrivalState.NO_TIME);
     }
@@ -782,7 +782,29 @@ class StateFormatsTest {
         assertThat(v6.gapToMs).isEqualTo(1_772_441_700_000L);
         assertThat(v6.heldOldestMs).isEqualTo(v5.heldOldestMs);
         assertThat(v6.holdExtendedToReceivedMs).isEqualTo(v5.holdExtendedToReceivedMs);
-        assertThat(v6.toBytes()).isEqualTo(fixture("ArrivalState-v6"));
+        assertThat(v6.newestPointMs).isEqualTo(ArrivalState.NO_TIME);
+        assertThat(v6.fillingGapToMs).isEqualTo(ArrivalState.NO_TIME);
+        assertThat(v6.previousGapFromMs).isEqualTo(ArrivalState.NO_TIME);
+    }
+
+    @Test
+    void arrivalStateReadsFormat7WithTheNewestInstantAndTheGapBeingFilled() {
+        // format 7 (session 24): the v6 state with the newest data at an instant and the gap a restart is filling
+        ArrivalState v7 = ArrivalState.fromBytes(fixture("ArrivalState-v7"));
+        ArrivalState v6 = ArrivalState.fromBytes(fixture("ArrivalState-v6"));
+        assertThat(v7.gapFromMs).isEqualTo(v6.gapFromMs);
+        assertThat(v7.gapToMs).isEqualTo(v6.gapToMs);
+        assertThat(v7.newestAnalysedMs).isEqualTo(v6.newestAnalysedMs);
+        assertThat(v7.newestPointMs).isEqualTo(1_772_441_690_000L);
+        assertThat(v7.fillingGapToMs).isEqualTo(1_772_441_700_000L);
+        assertThat(v7.previousGapFromMs).isEqualTo(1_772_437_000_000L);
+        assertThat(v7.previousGapToMs).isEqualTo(1_772_438_000_000L);
+        assertThat(v7.toBytes()).isEqualTo(fixture("ArrivalState-v7")).hasSize(ArrivalState.SERIALIZED_SIZE);
+        // format 6 written back in format 7: the four new fields NO_TIME
+        byte[] fromV6 = Arrays.copyOf(fixture("ArrivalState-v6"), fixture("ArrivalState-v6").length + 32);
+        fromV6[0] = 7;
+        for (int i = 32; i > 0; i -= 8) fromV6[fromV6.length - i] = (byte) 0x80;
+        assertThat(v6.toBytes()).isEqualTo(fromV6);
     }
 
     @Test

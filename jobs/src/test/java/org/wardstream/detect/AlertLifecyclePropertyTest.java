@@ -59,16 +59,11 @@ class AlertLifecyclePropertyTest {
          * Documented (TRIAGE "Delayed data"): after a clock set back the analysis restarts on the earlier clock and AF
          * found then raises its own alert with its own (earlier) start, even inside an earlier alert's time.
          */
-        CLOCK_SET_BACK,
-        /**
-         * Found in session 23 (docs/TRIAGE.md known gap, not fixed): a buffer uploaded late that the analysis takes for an
-         * earlier clock (restarting there) is analysed again from its start; a pause followed by stillness, or a
-         * bradycardia, in it that lies inside an alert of its type already closed is held back as a recurrence, and
-         * its escalation promotes it to a second alert dated inside the first (seeds 6321011161159751783,
-         * 7723955186488775445 of {@link #generate23}). Not fixed in the alert stage: a clock set back makes the same
-         * shape, where the episode is new and its escalation must alert.
-         */
-        LATE_UPLOAD_INSIDE_CLOSED_ALERT
+        CLOCK_SET_BACK
+        // LATE_UPLOAD_INSIDE_CLOSED_ALERT (session 23: a pause or bradycardia in a late buffer taken for an earlier clock,
+        // inside an alert of its type already closed, promoted to a second alert; seeds 6321011161159751783,
+        // 7723955186488775445 of generate23) is fixed (session 24: the buffer fills its gap, and an episode found in a
+        // filled gap inside a closed alert of its type changes nothing): no longer excused
         // OFFLINE_AFTER_UPLOAD (session 22, V2: the next device-offline started at the last uploaded reading, before the
         // reconnection that closed the previous one) is fixed (session 23): no longer excused
     }
@@ -84,10 +79,6 @@ class AlertLifecyclePropertyTest {
         boolean af = v.detail().startsWith("atrial-fibrillation") || v.detail().startsWith("re-opened");
         boolean overlap = v.rule() == AlertLifecycleAudit.Rule.NO_OVERLAP;
         if (shapes.contains(Shape.CLOCK_SET_BACK) && overlap) return Shape.CLOCK_SET_BACK;
-        if (shapes.contains(Shape.LATE_UPLOAD_INSIDE_CLOSED_ALERT) && overlap
-                && (v.detail().startsWith("pause") || v.detail().startsWith("bradycardia"))) {
-            return Shape.LATE_UPLOAD_INSIDE_CLOSED_ALERT;
-        }
         return null;
     }
 
@@ -141,10 +132,13 @@ class AlertLifecyclePropertyTest {
         java.util.Map<Shape, Integer> excused = new java.util.EnumMap<>(Shape.class);
         RUN_NS[0] = 0;
         ENCODE_NS[0] = 0;
+        Long only = Long.getLong(name + ".seed"); // one scenario by its seed: -Dscenario23.seed=<seed>
+        if (only != null) count = 1;
         for (int i = 0; i < count; i++) {
-            long seed = seeds.nextLong();
+            long seed = only != null ? only : seeds.nextLong();
             Scenario s = generator.apply(seed);
             List<AlertLifecycleAudit.Entry> messages = run(rules, s);
+            if (only != null) System.out.println(s.describe() + "\n    messages: " + summary(messages));
             alerts += messages.size();
             messages.forEach(m -> kinds[m.message().kind().ordinal()]++);
             List<AlertLifecycleAudit.Violation> v = new ArrayList<>(AlertLifecycleAudit.checkEntries(messages));
@@ -440,11 +434,6 @@ class AlertLifecyclePropertyTest {
                     r.timeReceived = at + i * step;
                     all.add(new Arrival(at + i * step, a.order(), r, null, false));
                 }
-            }
-
-            @Override
-            public java.util.Set<Shape> shapes(Scenario s) {
-                return upload == 0 ? java.util.Set.of() : java.util.Set.of(Shape.LATE_UPLOAD_INSIDE_CLOSED_ALERT);
             }
 
             @Override
