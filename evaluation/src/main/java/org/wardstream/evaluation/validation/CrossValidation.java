@@ -216,6 +216,7 @@ public final class CrossValidation {
                 }
                 case "--gate-trace" -> GATE_TRACE = true;
                 case "--fallback-gate" -> FALLBACK_GATE = true;
+                case "--no-fallback-gate" -> FALLBACK_GATE = false;
                 case "--gate-ties" -> GATE_TIES_SPECIFICITY = switch (args[++i]) {
                     case "specificity" -> true;
                     case "sensitivity" -> false;
@@ -1574,9 +1575,11 @@ public final class CrossValidation {
      * {@code --se-first}, min Sp >= {@code --sp-floor}, judged without the rate-rise gate), the candidates are judged
      * again with the gate at the steady grid's strictest bar, with the same floors, run floor and objective, and the
      * second stage chooses the bar among those keeping the floors; only if none meets them with the gate either, the
-     * constrained rule without a gate, as before. Off [default]: the constrained rule at once (no gate stage).
+     * constrained rule without a gate, as before. On by default since 2026-12-07 (pre-registered, measured over seeds
+     * 13-17 and adopted: docs/VALIDATION.md, "The fold that fell back"); {@code --no-fallback-gate}: the constrained rule
+     * at once (no gate stage), the procedure before.
      */
-    static boolean FALLBACK_GATE = false;
+    static boolean FALLBACK_GATE = true;
 
     /** {@code --gate-trace}: every gate candidate's training figures on stderr (diagnosis only; changes no choice). */
     static boolean GATE_TRACE = false;

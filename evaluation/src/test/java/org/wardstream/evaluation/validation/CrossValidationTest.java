@@ -462,6 +462,7 @@ class CrossValidationTest {
         seqs.put("ltafdb", java.util.Collections.singletonList(syntheticRecord(new double[][]{
                 {400, 0.01, 0, 60}, {40, 0.90, 1, 90}, {400, 0.01, 0, 60}, {60, 0.90, 0, 60}, {400, 0.01, 0, 60}})));
         boolean old = CrossValidation.FALLBACK_GATE;
+        assertThat(old).as("the default since 2026-12-07").isTrue();
         try {
             CrossValidation.FALLBACK_GATE = false;
             double[] without = CrossValidation.chooseThresholds(seqs, 0, new int[]{5});
