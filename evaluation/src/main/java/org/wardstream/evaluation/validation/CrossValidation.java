@@ -921,8 +921,9 @@ public final class CrossValidation {
 
     /** {@link #chooseThresholds(List, LogisticRegression, int[])} on the training sequences ({@link #sequences}). */
     static double[] chooseThresholds(Map<String, List<double[][]>> seqs, double nsrHours, int[] onsetGrid) {
-        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate}
-        double[] bestSeFirstRuns = null; // --run-floor: the same rule among the candidates keeping the training AF runs found
+        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate, steady}
+        double[] bestSeFirstRuns; // --run-floor: the same rule among the candidates keeping the training AF runs found
+        double[][] seFirst = new double[2][]; // the sensitivity-first incumbents {without, with the run floor}
         List<double[]> admissible = new ArrayList<>();
         double[][][][][][] plateau = PLATEAU ? plateauScores(seqs, nsrHours, onsetGrid) : null; // {own, worst}
         for (int fi = 0; fi < OFFSET_SEGMENTS_GRID.length; fi++)
@@ -938,13 +939,7 @@ public final class CrossValidation {
                 // the constraints read the candidate's own figures, the ranking (cand) its neighbourhood's worst case
                 double[] r = plateau != null ? plateau[1][fi][si][ti][oi] : m;
                 double[] cand = {t, o, r[0], r[1], r[2], segs, offs, r[3], steady};
-                if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
-                    if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
-                    if (RUN_FLOOR > 0 && meetsRunFloor(runsFound(seqs, t, o, steady, RhythmParameters.DEFAULTS.onsetRateRise(), segs, offs))
-                            && (bestSeFirstRuns == null || better(-cand[3], cand[2], cand[4], -bestSeFirstRuns[3], bestSeFirstRuns[2], bestSeFirstRuns[4]))) {
-                        bestSeFirstRuns = cand;
-                    }
-                }
+                if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) offerSensitivityFirst(seFirst, cand, seqs);
                 if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
                     admissible.add(cand);
                     if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
@@ -955,13 +950,13 @@ public final class CrossValidation {
                 if (bestAny == null || better(cand[2], -cand[3], cand[4], bestAny[2], -bestAny[3], bestAny[4])) bestAny = cand;
             }
         }
-        if (GATE_TRACE && SE_FIRST > 0 && bestSeFirst == null) traceNoSensitivityFirst(seqs, nsrHours, onsetGrid);
+        if (GATE_TRACE && SE_FIRST > 0 && seFirst[0] == null) traceNoSensitivityFirst(seqs, nsrHours, onsetGrid);
         // --fallback-gate: no candidate meets the sensitivity-first floors without the rate-rise gate; judge them again
         // with the gate at the steady grid's strictest bar (the detector runs with a gate: the stage that exists to raise
         // specificity), the same floors, run floor and objective; the second stage then chooses among the bars that keep
         // the floors. Only when none meets them with the gate either, the constrained rule (no gate) as before.
         boolean gatedFirstStage = false;
-        if (FALLBACK_GATE && SE_FIRST > 0 && bestSeFirst == null && STEADY_GRID.length > 0 && plateau == null) {
+        if (FALLBACK_GATE && SE_FIRST > 0 && seFirst[0] == null && STEADY_GRID.length > 0 && plateau == null) {
             double bar = java.util.Arrays.stream(STEADY_GRID).max().getAsDouble();
             for (int fi = 0; fi < OFFSET_SEGMENTS_GRID.length; fi++)
             for (int si = 0; si < onsetGrid.length; si++)
@@ -972,16 +967,13 @@ public final class CrossValidation {
                     double t = gridValue(ti), o = gridValue(oi), steady = Math.max(o, bar);
                     double[] m = scorePair(seqs, nsrHours, t, o, steady, segs, offs);
                     if (m[0] < SE_FIRST || m[2] < SP_FLOOR) continue;
-                    double[] cand = {t, o, m[0], m[1], m[2], segs, offs, m[3], steady};
-                    if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
-                    if (RUN_FLOOR > 0 && meetsRunFloor(runsFound(seqs, t, o, steady, RhythmParameters.DEFAULTS.onsetRateRise(), segs, offs))
-                            && (bestSeFirstRuns == null || better(-cand[3], cand[2], cand[4], -bestSeFirstRuns[3], bestSeFirstRuns[2], bestSeFirstRuns[4]))) {
-                        bestSeFirstRuns = cand;
-                    }
+                    offerSensitivityFirst(seFirst, new double[]{t, o, m[0], m[1], m[2], segs, offs, m[3], steady}, seqs);
                 }
             }
-            gatedFirstStage = bestSeFirst != null;
+            gatedFirstStage = seFirst[0] != null;
         }
+        bestSeFirst = seFirst[0];
+        bestSeFirstRuns = seFirst[1];
         double oneSe = Double.NaN;
         if (ONE_SE && bestSeFirst == null && bestOk != null) {
             // one-standard-error rule: the most conservative admissible candidate whose sensitivity is within one
@@ -1085,6 +1077,20 @@ public final class CrossValidation {
      * the default of {@code --plateau}); a smoother criterion, the average over the choices one grid step around.
      */
     static boolean PLATEAU_MEAN = false;
+
+    /**
+     * The sensitivity-first rule's incumbents {@code best} = {without the run floor, with it} offered candidate
+     * {@code cand} ({t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate, steady}) that meets the floors: the fewest
+     * trimmed nsr2db false episodes, ties higher Se, then higher Sp; the second also needs the run floor, simulated with
+     * the candidate's own steady bar.
+     */
+    private static void offerSensitivityFirst(double[][] best, double[] cand, Map<String, List<double[][]>> seqs) {
+        if (best[0] == null || better(-cand[3], cand[2], cand[4], -best[0][3], best[0][2], best[0][4])) best[0] = cand;
+        if (RUN_FLOOR > 0 && meetsRunFloor(runsFound(seqs, cand[0], cand[1], cand[8], RhythmParameters.DEFAULTS.onsetRateRise(), (int) cand[5], (int) cand[6]))
+                && (best[1] == null || better(-cand[3], cand[2], cand[4], -best[1][3], best[1][2], best[1][4]))) {
+            best[1] = cand;
+        }
+    }
 
     /**
      * {@code --gate-trace}, when no candidate meets the sensitivity-first floors: the candidates nearest to them (the most
