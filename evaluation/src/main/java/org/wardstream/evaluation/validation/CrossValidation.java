@@ -215,6 +215,8 @@ public final class CrossValidation {
                     }
                 }
                 case "--gate-trace" -> GATE_TRACE = true;
+                case "--fallback-gate" -> FALLBACK_GATE = true;
+                case "--no-fallback-gate" -> FALLBACK_GATE = false;
                 case "--gate-ties" -> GATE_TIES_SPECIFICITY = switch (args[++i]) {
                     case "specificity" -> true;
                     case "sensitivity" -> false;
@@ -480,6 +482,11 @@ public final class CrossValidation {
             AfModel m = train(train, "fold " + (k + 1) + "/" + folds, base, threads);
             System.err.printf(Locale.ROOT, "seed %d fold %d: %d training records, %d held out; threshold %.3f onset %.3f onset segments %d%n", seed,
                     k + 1, train.size(), test.size(), m.threshold(), m.onsetThreshold(), paramsOf(base, m).onsetSegments());
+            if (GATE_TRACE) {
+                StringBuilder names = new StringBuilder();
+                for (Data d : test) names.append(' ').append(d.rec.name);
+                System.err.printf(Locale.ROOT, "seed %d fold %d held out:%s%n", seed, k + 1, names);
+            }
             heldOut.addAll(evaluate(test, paramsOf(base, m), threads));
         }
         return heldOut;
@@ -908,10 +915,15 @@ public final class CrossValidation {
 
     /** {@link #chooseThresholds(List, LogisticRegression)} over the onset persistences {@code onsetGrid}. */
     static double[] chooseThresholds(List<Data> train, LogisticRegression lr, int[] onsetGrid) {
-        Map<String, List<double[][]>> seqs = selectionSequences(train, lr);
         double nsrHours = train.stream().filter(d -> d.db.equals("nsr2db")).mapToDouble(d -> d.hours).sum();
-        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst = null; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate}
-        double[] bestSeFirstRuns = null; // --run-floor: the same rule among the candidates keeping the training AF runs found
+        return chooseThresholds(selectionSequences(train, lr), nsrHours, onsetGrid);
+    }
+
+    /** {@link #chooseThresholds(List, LogisticRegression, int[])} on the training sequences ({@link #sequences}). */
+    static double[] chooseThresholds(Map<String, List<double[][]>> seqs, double nsrHours, int[] onsetGrid) {
+        double[] bestOk = null, bestFallback = null, bestAny = null, bestSeFirst; // {t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate, steady}
+        double[] bestSeFirstRuns; // --run-floor: the same rule among the candidates keeping the training AF runs found
+        double[][] seFirst = new double[2][]; // the sensitivity-first incumbents {without, with the run floor}
         List<double[]> admissible = new ArrayList<>();
         double[][][][][][] plateau = PLATEAU ? plateauScores(seqs, nsrHours, onsetGrid) : null; // {own, worst}
         for (int fi = 0; fi < OFFSET_SEGMENTS_GRID.length; fi++)
@@ -927,13 +939,7 @@ public final class CrossValidation {
                 // the constraints read the candidate's own figures, the ranking (cand) its neighbourhood's worst case
                 double[] r = plateau != null ? plateau[1][fi][si][ti][oi] : m;
                 double[] cand = {t, o, r[0], r[1], r[2], segs, offs, r[3], steady};
-                if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) {
-                    if (bestSeFirst == null || better(-cand[3], cand[2], cand[4], -bestSeFirst[3], bestSeFirst[2], bestSeFirst[4])) bestSeFirst = cand;
-                    if (RUN_FLOOR > 0 && meetsRunFloor(runsFound(seqs, t, o, steady, RhythmParameters.DEFAULTS.onsetRateRise(), segs, offs))
-                            && (bestSeFirstRuns == null || better(-cand[3], cand[2], cand[4], -bestSeFirstRuns[3], bestSeFirstRuns[2], bestSeFirstRuns[4]))) {
-                        bestSeFirstRuns = cand;
-                    }
-                }
+                if (SE_FIRST > 0 && se >= SE_FIRST && minSp >= SP_FLOOR) offerSensitivityFirst(seFirst, cand, seqs);
                 if (rate <= TARGET_NSR_FALSE_PER_24H + 1e-12 && minSp >= SP_FLOOR) {
                     admissible.add(cand);
                     if (bestOk == null || better(cand[2], -cand[3], cand[4], bestOk[2], -bestOk[3], bestOk[4])) bestOk = cand;
@@ -944,6 +950,30 @@ public final class CrossValidation {
                 if (bestAny == null || better(cand[2], -cand[3], cand[4], bestAny[2], -bestAny[3], bestAny[4])) bestAny = cand;
             }
         }
+        if (GATE_TRACE && SE_FIRST > 0 && seFirst[0] == null) traceNoSensitivityFirst(seqs, nsrHours, onsetGrid);
+        // --fallback-gate: no candidate meets the sensitivity-first floors without the rate-rise gate; judge them again
+        // with the gate at the steady grid's strictest bar (the detector runs with a gate: the stage that exists to raise
+        // specificity), the same floors, run floor and objective; the second stage then chooses among the bars that keep
+        // the floors. Only when none meets them with the gate either, the constrained rule (no gate) as before.
+        boolean gatedFirstStage = false;
+        if (FALLBACK_GATE && SE_FIRST > 0 && seFirst[0] == null && STEADY_GRID.length > 0 && plateau == null) {
+            double bar = java.util.Arrays.stream(STEADY_GRID).max().getAsDouble();
+            for (int fi = 0; fi < OFFSET_SEGMENTS_GRID.length; fi++)
+            for (int si = 0; si < onsetGrid.length; si++)
+            for (int ti = 0; ti < gridSize(); ti++) {
+                for (int oi = ti; oi < gridSize(); oi++) {
+                    if (NO_ONSET_BAR && oi > ti) break;
+                    int offs = OFFSET_SEGMENTS_GRID[fi], segs = onsetGrid[si];
+                    double t = gridValue(ti), o = gridValue(oi), steady = Math.max(o, bar);
+                    double[] m = scorePair(seqs, nsrHours, t, o, steady, segs, offs);
+                    if (m[0] < SE_FIRST || m[2] < SP_FLOOR) continue;
+                    offerSensitivityFirst(seFirst, new double[]{t, o, m[0], m[1], m[2], segs, offs, m[3], steady}, seqs);
+                }
+            }
+            gatedFirstStage = seFirst[0] != null;
+        }
+        bestSeFirst = seFirst[0];
+        bestSeFirstRuns = seFirst[1];
         double oneSe = Double.NaN;
         if (ONE_SE && bestSeFirst == null && bestOk != null) {
             // one-standard-error rule: the most conservative admissible candidate whose sensitivity is within one
@@ -993,7 +1023,8 @@ public final class CrossValidation {
             // training false AF episodes per 24 h of every database's non-AF time (--gate-objective nsr: nsr2db's,
             // counting every person), ties: higher min Sp, then higher Se (--gate-ties sensitivity: higher Se, then higher
             // Sp, the procedure before 2026-12-07); the gate off (steady = onset) is the first candidate
-            double cObj = GATE_OBJECTIVE_ALL ? falseEpisodesPerDay(seqs, c[0], c[1], c[1], rise, (int) c[5], (int) c[6]) : c[7];
+            // the incumbent: the first stage's choice, without the gate (c[8] = onset bar) or, --fallback-gate, with it
+            double cObj = GATE_OBJECTIVE_ALL ? falseEpisodesPerDay(seqs, c[0], c[1], c[8], rise, (int) c[5], (int) c[6]) : c[7];
             double offObj = cObj;
             for (double r : RISE_GRID)
             for (double steady : STEADY_GRID) {
@@ -1011,13 +1042,15 @@ public final class CrossValidation {
                     rise = r;
                 }
             }
-            if (GATE_OBJECTIVE_ALL) gate = String.format(Locale.ROOT, "; false AF episodes per 24 h of non-AF time %.3f (gate off %.3f)", cObj, offObj);
+            if (GATE_OBJECTIVE_ALL) gate = String.format(Locale.ROOT, "; false AF episodes per 24 h of non-AF time %.3f (%s %.3f)", cObj,
+                    gatedFirstStage ? "first stage's gate" : "gate off", offObj);
         }
         long[] runs = runsFound(seqs, c[0], c[1], c[8], rise, (int) c[5], (int) c[6]);
         gate += String.format(Locale.ROOT, "; AF runs >= 30 s found %d/%d%s", runs[0], runs[1],
                 RUN_FLOOR_REPORT_ONLY ? runReport : RUN_FLOOR > 0 ? (runFloorHeld ? " (run floor " + RUN_FLOOR + (RUN_FLOOR_IN_GATE_STAGE ? "" : ", first stage") + " held)" : " (run floor " + RUN_FLOOR + " met by no candidate)") : "");
         LAST_SELECTION = plateauNote + String.format(Locale.ROOT, "%s: onset segments %d, offset segments %d, segment %.2f, onset %.2f, without a rise in rate %.2f (rise %.2f) (training: Se %.4f, nsr2db false %.3f/24h, every person %.3f/24h, min Sp %.4f%s)",
-                bestSeFirst != null ? "sensitivity floor first (fewest NSR false episodes)" : bestOk != null
+                bestSeFirst != null ? (gatedFirstStage ? "sensitivity floor first (fewest NSR false episodes), judged with the gate (none without it)"
+                        : "sensitivity floor first (fewest NSR false episodes)") : bestOk != null
                         ? (Double.isNaN(oneSe) ? "constrained" : String.format(Locale.ROOT, "constrained, one standard error (%.4f)", oneSe))
                         : bestFallback != null ? "fallback (fewest NSR false, Se >= floor)" : "fallback (most sensitive)",
                 (int) c[5], (int) c[6], c[0], c[1], c[8], rise, c[2], c[3], c[7], c[4], gate);
@@ -1044,6 +1077,73 @@ public final class CrossValidation {
      * the default of {@code --plateau}); a smoother criterion, the average over the choices one grid step around.
      */
     static boolean PLATEAU_MEAN = false;
+
+    /**
+     * The sensitivity-first rule's incumbents {@code best} = {without the run floor, with it} offered candidate
+     * {@code cand} ({t, o, se, nsrRate, minSp, segs, offs, all-people nsrRate, steady}) that meets the floors: the fewest
+     * trimmed nsr2db false episodes, ties higher Se, then higher Sp; the second also needs the run floor, simulated with
+     * the candidate's own steady bar.
+     */
+    private static void offerSensitivityFirst(double[][] best, double[] cand, Map<String, List<double[][]>> seqs) {
+        if (best[0] == null || better(-cand[3], cand[2], cand[4], -best[0][3], best[0][2], best[0][4])) best[0] = cand;
+        if (RUN_FLOOR > 0 && meetsRunFloor(runsFound(seqs, cand[0], cand[1], cand[8], RhythmParameters.DEFAULTS.onsetRateRise(), (int) cand[5], (int) cand[6]))
+                && (best[1] == null || better(-cand[3], cand[2], cand[4], -best[1][3], best[1][2], best[1][4]))) {
+            best[1] = cand;
+        }
+    }
+
+    /**
+     * {@code --gate-trace}, when no candidate meets the sensitivity-first floors: the candidates nearest to them (the most
+     * sensitive among those meeting the specificity floor, the most specific among those meeting the sensitivity floor),
+     * with each training database's AF-segment sensitivity and non-AF specificity. Changes no choice.
+     */
+    private static void traceNoSensitivityFirst(Map<String, List<double[][]>> seqs, double nsrHours, int[] onsetGrid) {
+        double[] bestSe = null, bestSp = null; // {t, o, segs, offs, se, minSp}
+        for (int offs : OFFSET_SEGMENTS_GRID)
+        for (int segs : onsetGrid)
+        for (int ti = 0; ti < gridSize(); ti++)
+        for (int oi = ti; oi < gridSize(); oi++) {
+            double t = gridValue(ti), o = gridValue(oi);
+            double[] m = scorePair(seqs, nsrHours, t, o, o, segs, offs);
+            double[] c = {t, o, segs, offs, m[0], m[2]};
+            if (m[2] >= SP_FLOOR && (bestSe == null || m[0] > bestSe[4])) bestSe = c;
+            if (m[0] >= SE_FIRST && (bestSp == null || m[2] > bestSp[5])) bestSp = c;
+        }
+        for (double[] c : new double[][]{bestSe, bestSp}) {
+            if (c == null) continue;
+            StringBuilder per = new StringBuilder();
+            for (Map.Entry<String, List<double[][]>> e : seqs.entrySet()) {
+                if (e.getKey().equals("nsr2db")) continue;
+                long[] n = new long[4];
+                for (double[][] sq : e.getValue()) simulate(sq[0], sq[1], rates(sq), c[0], c[1], c[1], RhythmParameters.DEFAULTS.onsetRateRise(), (int) c[2], (int) c[3], n, null);
+                per.append(String.format(Locale.ROOT, " %s Se %.4f (%d/%d) Sp %.4f", e.getKey(), n[1] > 0 ? (double) n[0] / n[1] : Double.NaN, n[0], n[1],
+                        n[3] > 0 ? 1 - (double) n[2] / n[3] : Double.NaN));
+            }
+            System.err.printf(Locale.ROOT, "no candidate meets Se >= %.2f and min Sp >= %.2f; nearest (%s): %.2f/%.2f/%d/%d Se %.4f min Sp %.4f:%s%n",
+                    SE_FIRST, SP_FLOOR, c == bestSe ? "most sensitive with Sp" : "most specific with Se", c[0], c[1], (int) c[2], (int) c[3], c[4], c[5], per);
+        }
+        if (STEADY_GRID.length > 0) {
+            // how many candidates would meet the floors judged with the gate at the strictest bar (--fallback-gate)
+            double bar = java.util.Arrays.stream(STEADY_GRID).max().getAsDouble();
+            int n = 0;
+            double[] best = null; // {t, o, segs, offs, se, minSp, nsr trimmed}
+            for (int offs : OFFSET_SEGMENTS_GRID)
+            for (int segs : onsetGrid)
+            for (int ti = 0; ti < gridSize(); ti++)
+            for (int oi = ti; oi < gridSize(); oi++) {
+                double t = gridValue(ti), o = gridValue(oi);
+                double[] m = scorePair(seqs, nsrHours, t, o, Math.max(o, bar), segs, offs);
+                if (m[0] < SE_FIRST || m[2] < SP_FLOOR) continue;
+                n++;
+                if (best == null || better(-m[1], m[0], m[2], -best[6], best[4], best[5])) best = new double[]{t, o, segs, offs, m[0], m[2], m[1]};
+            }
+            System.err.printf(Locale.ROOT, "with the gate at %.2f, %d candidates meet the floors%s%n", bar, n, best == null ? ""
+                    : String.format(Locale.ROOT, "; fewest nsr2db false: %.2f/%.2f/%d/%d Se %.4f min Sp %.4f nsr2db %.3f/24h (run floor not checked)",
+                    best[0], best[1], (int) best[2], (int) best[3], best[4], best[5], best[6]));
+        }
+        if (bestSe == null) System.err.println("no candidate meets the specificity floor");
+        if (bestSp == null) System.err.println("no candidate meets the sensitivity floor");
+    }
 
     /** Points of the selection grid ({@link #GRID_FROM} to {@link #GRID_TO} in {@link #GRID_STEP}). */
     static int gridSize() {
@@ -1475,6 +1575,17 @@ public final class CrossValidation {
     static boolean gateBetter(double obj, double se, double sp, double bestObj, double bestSe, double bestSp) {
         return GATE_TIES_SPECIFICITY ? better(-obj, sp, se, -bestObj, bestSp, bestSe) : better(-obj, se, sp, -bestObj, bestSe, bestSp);
     }
+
+    /**
+     * {@code --fallback-gate}: when no candidate of the first stage meets the sensitivity-first floors (training Se >=
+     * {@code --se-first}, min Sp >= {@code --sp-floor}, judged without the rate-rise gate), the candidates are judged
+     * again with the gate at the steady grid's strictest bar, with the same floors, run floor and objective, and the
+     * second stage chooses the bar among those keeping the floors; only if none meets them with the gate either, the
+     * constrained rule without a gate, as before. On by default since 2026-12-07 (pre-registered, measured over seeds
+     * 13-17 and adopted: docs/VALIDATION.md, "The fold that fell back"); {@code --no-fallback-gate}: the constrained rule
+     * at once (no gate stage), the procedure before.
+     */
+    static boolean FALLBACK_GATE = true;
 
     /** {@code --gate-trace}: every gate candidate's training figures on stderr (diagnosis only; changes no choice). */
     static boolean GATE_TRACE = false;

@@ -452,6 +452,71 @@ class CrossValidationTest {
     }
 
     @Test
+    void whenNoCandidateMeetsTheFloorsWithoutTheGateTheFallbackGateJudgesThemWithIt() {
+        // a training record (segments: probability, label, rate) whose AF raises the rate (60 -> 90/min) and whose long
+        // stretch of AF-like irregularity at the regular rate (not AF) does not: without the rate-rise gate no candidate
+        // has both training Se >= 0.97 (the AF, p 0.90, needs an onset bar below 0.90) and min Sp >= 0.97 (the same bar
+        // opens the non-AF stretch), so the selection falls back to the constrained rule and the detector has no gate;
+        // with the gate at 0.95 the AF opens (its rate rose) and the stretch does not, so --fallback-gate finds the floors
+        var seqs = new java.util.LinkedHashMap<String, List<double[][]>>();
+        seqs.put("ltafdb", java.util.Collections.singletonList(syntheticRecord(new double[][]{
+                {400, 0.01, 0, 60}, {40, 0.90, 1, 90}, {400, 0.01, 0, 60}, {60, 0.90, 0, 60}, {400, 0.01, 0, 60}})));
+        boolean old = CrossValidation.FALLBACK_GATE;
+        assertThat(old).as("the default since 2026-12-07").isTrue();
+        try {
+            CrossValidation.FALLBACK_GATE = false;
+            double[] without = CrossValidation.chooseThresholds(seqs, 0, new int[]{5});
+            assertThat(CrossValidation.LAST_SELECTION).startsWith("constrained");
+            assertThat(without[4]).as("no gate after the constrained rule").isEqualTo(without[1]);
+            CrossValidation.FALLBACK_GATE = true;
+            double[] with = CrossValidation.chooseThresholds(seqs, 0, new int[]{5});
+            assertThat(CrossValidation.LAST_SELECTION).startsWith("sensitivity floor first").contains("judged with the gate");
+            double bar = java.util.Arrays.stream(CrossValidation.STEADY_GRID).max().getAsDouble();
+            assertThat(with[4]).as("the gate's bar").isEqualTo(bar);
+            assertThat(with[1]).as("an onset bar the AF clears").isLessThan(0.90);
+            double[] at = CrossValidation.scorePair(seqs, 0, with[0], with[1], with[4], with[5], (int) with[2], (int) with[3]);
+            assertThat(at[0]).as("training Se with the gate").isGreaterThanOrEqualTo(CrossValidation.SE_FIRST);
+            assertThat(at[2]).as("training min Sp with the gate").isGreaterThanOrEqualTo(CrossValidation.SP_FLOOR);
+            double[] off = CrossValidation.scorePair(seqs, 0, with[0], with[1], with[1], with[5], (int) with[2], (int) with[3]);
+            assertThat(off[2]).as("min Sp of the same thresholds without the gate").isLessThan(CrossValidation.SP_FLOOR);
+            // a record set that meets the floors without the gate is chosen as before: the switch changes nothing there
+            var easy = new java.util.LinkedHashMap<String, List<double[][]>>();
+            easy.put("ltafdb", java.util.Collections.singletonList(syntheticRecord(new double[][]{{400, 0.01, 0, 60}, {40, 0.90, 1, 90}, {400, 0.01, 0, 60}})));
+            double[] a = CrossValidation.chooseThresholds(easy, 0, new int[]{5});
+            String la = CrossValidation.LAST_SELECTION;
+            CrossValidation.FALLBACK_GATE = false;
+            double[] b = CrossValidation.chooseThresholds(easy, 0, new int[]{5});
+            assertThat(a).containsExactly(b);
+            assertThat(la).isEqualTo(CrossValidation.LAST_SELECTION).doesNotContain("judged with the gate");
+        } finally {
+            CrossValidation.FALLBACK_GATE = old;
+        }
+    }
+
+    /**
+     * One training record's selection sequence ({@link CrossValidation#sequences} layout: probability, label, rate,
+     * seconds, reference AF run) from stretches {segments, probability, label, rate}; 8-s segments, each AF stretch one
+     * reference run.
+     */
+    private static double[][] syntheticRecord(double[][] stretches) {
+        int n = 0;
+        for (double[] st : stretches) n += (int) st[0];
+        double[][] sq = new double[5][n];
+        int k = 0, run = 0;
+        for (double[] st : stretches) {
+            for (int i = 0; i < (int) st[0]; i++, k++) {
+                sq[0][k] = st[1];
+                sq[1][k] = st[2];
+                sq[2][k] = st[3];
+                sq[3][k] = 8;
+                sq[4][k] = st[2] == 1 ? run : -1;
+            }
+            if (st[2] == 1) run++;
+        }
+        return sq;
+    }
+
+    @Test
     void falseEpisodesArePerDayOfNonAfTimeOverEveryDatabase() {
         // a labelled record: one episode over AF segments (true), one over non-AF segments only (false); a normal-rhythm
         // record: one episode (false); non-AF time = the segments labelled 0 (6 s each), AF and unlabelled ones left out
