@@ -198,8 +198,9 @@ public final class EquityMetricsJob {
      * {@code quiet} (its backlog read), and never again. At a first start, or after a long stop, the job reads a
      * backlog of readings with the enrolments, and the readings, thousands to one enrolment, moved event time on
      * before some patients' enrolments were read: their first days closed without an enrolment and were lost
-     * (session 23, shown in Flink's harness; an end-to-end run still lost data minutes with this change, not yet
-     * explained). Later enrolment updates never hold event time back.
+     * (session 23, shown in Flink's harness). The end-to-end run that still lost data minutes with this change had
+     * a 1-s idleness, whose quiet partitions let the readings' own event time run ahead (session 24,
+     * {@link #readingWatermarks}); on the defaults it loses none (EquityRecomputationIT). Later enrolment updates never hold event time back.
      */
     static WatermarkStrategy<EquityInput> holdUntilFirstQuiet(Duration quiet, Nanos nanos) {
         long quietNanos = quiet.toNanos();
