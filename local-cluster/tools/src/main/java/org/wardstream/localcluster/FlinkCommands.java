@@ -115,11 +115,21 @@ final class FlinkCommands {
 
     static String failure(FlinkRest flink, String job) {
         try {
-            JsonNode root = flink.get("/jobs/" + job + "/exceptions").path("rootException");
-            return root.isMissingNode() || root.isNull() ? "" : ": " + FlinkRest.firstLines(root.asText(), 2);
+            return failure(flink.get("/jobs/" + job + "/exceptions"));
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /**
+     * Why a job stopped, for one line after its state: the exception and each cause of the newest failure in {@code
+     * /jobs/:id/exceptions} (the same text {@code status} prints). ops24: this read {@code rootException}, which Flink
+     * 2.2 no longer answers (only {@code exceptionHistory}), so {@code flink-await-running} printed "job ... is FAILED"
+     * without a reason.
+     */
+    static String failure(JsonNode exceptions) {
+        List<String> reason = failureReason(stacktrace(exceptions));
+        return reason.isEmpty() ? "" : ": " + String.join(" | ", reason);
     }
 
     @Command(name = "flink-await-recovered", description = {"After a TaskManager was killed at --killed-at (epoch ms): "
