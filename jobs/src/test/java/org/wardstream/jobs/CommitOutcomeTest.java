@@ -87,4 +87,19 @@ class CommitOutcomeTest {
                 .contains("transaction.timeout.ms (600000 ms)", "Replay from a point in time",
                         "wardstream_checkpoint_lostCommits{checkpoint=7}", "LOST ALERTS");
     }
+
+    @Test
+    void aLostCommitIsCountedPerCheckpointAndACommittedOneIsNot() {
+        var metrics = new LostCommitCheckIT.Metrics("");
+        var alarm = new LostCommitWatch.MetricAlarm(metrics, "alerts", 600_000);
+        var fenced = new org.apache.kafka.common.errors.ProducerFencedException("fenced");
+        alarm.committedBefore("wardstream-episode-detection-alerts-0-8", 8);
+        alarm.lost("wardstream-episode-detection-alerts-0-7", 7, fenced);
+        alarm.lost("wardstream-episode-detection-alerts-1-7", 7, fenced);
+        alarm.unverified("wardstream-episode-detection-alerts-0-9", 9, fenced);
+        assertThat(metrics.counters).containsOnlyKeys("wardstream.checkpoint=7.lostCommits",
+                "wardstream.checkpoint=9.unverifiedCommits");
+        assertThat(metrics.counters.get("wardstream.checkpoint=7.lostCommits").getCount()).isEqualTo(2);
+        assertThat(metrics.counters.get("wardstream.checkpoint=9.unverifiedCommits").getCount()).isEqualTo(1);
+    }
 }
