@@ -115,11 +115,21 @@ final class FlinkCommands {
 
     static String failure(FlinkRest flink, String job) {
         try {
-            JsonNode root = flink.get("/jobs/" + job + "/exceptions").path("rootException");
-            return root.isMissingNode() || root.isNull() ? "" : ": " + FlinkRest.firstLines(root.asText(), 2);
+            return failure(flink.get("/jobs/" + job + "/exceptions"));
         } catch (Exception e) {
             return "";
         }
+    }
+
+    /**
+     * Why a job stopped, for one line after its state: the exception and each cause of the newest failure in {@code
+     * /jobs/:id/exceptions} (the same text {@code status} prints). ops24: this read {@code rootException}, which Flink
+     * 2.2 no longer answers (only {@code exceptionHistory}), so {@code flink-await-running} printed "job ... is FAILED"
+     * without a reason.
+     */
+    static String failure(JsonNode exceptions) {
+        List<String> reason = failureReason(stacktrace(exceptions));
+        return reason.isEmpty() ? "" : ": " + String.join(" | ", reason);
     }
 
     @Command(name = "flink-await-recovered", description = {"After a TaskManager was killed at --killed-at (epoch ms): "
@@ -323,6 +333,12 @@ final class FlinkCommands {
                 sums.forEach((k, v) -> System.out.printf("    %-60s %,.0f%n", k, v));
             });
             int rc = 0;
+            for (Map<String, Double> sums : byJob.values()) {
+                for (String line : lostCommits(sums)) {
+                    System.out.println("  " + line);
+                    rc = 1;
+                }
+            }
             for (String name : required) {
                 boolean running = false;
                 for (JsonNode j : flink.jobs()) {
@@ -391,6 +407,53 @@ final class FlinkCommands {
             }
         }
         return out;
+    }
+
+    /**
+     * ops24, the 10-minute trap inside a running job: the detection job's sinks count each Kafka transaction the
+     * broker aborted before Flink could commit it ({@code wardstream_checkpoint_lostCommits{checkpoint=N}}: its
+     * alerts are lost, the job runs on) and each the broker could not say about ({@code ..._unverifiedCommits}).
+     * Returns what to tell the operator (nothing when all are 0). The counters live as long as the job attempt: a
+     * later restart of the job resets them (the TaskManager log keeps the {@code LOST COMMIT} lines).
+     */
+    static List<String> lostCommits(Map<String, Double> sums) {
+        Map<String, Double> lost = new TreeMap<>();
+        Map<String, Double> unverified = new TreeMap<>();
+        sums.forEach((key, value) -> {
+            int i = key.indexOf("{checkpoint=");
+            if (value == null || value <= 0 || i < 0) {
+                return;
+            }
+            String checkpoint = key.substring(i + "{checkpoint=".length(), key.indexOf('}', i));
+            if (key.startsWith("wardstream_checkpoint_lostCommits")) {
+                lost.merge(checkpoint, value, Double::sum);
+            } else if (key.startsWith("wardstream_checkpoint_unverifiedCommits")) {
+                unverified.merge(checkpoint, value, Double::sum);
+            }
+        });
+        List<String> out = new ArrayList<>();
+        if (!lost.isEmpty()) {
+            out.add("LOST ALERTS: the broker aborted the Kafka transactions of checkpoint " + checkpoints(lost)
+                    + " before the detection job could commit them (it or the broker was down for longer than"
+                    + " transaction.timeout.ms just after that checkpoint): the alerts, episode records and dead letters"
+                    + " produced before it are lost, and the job runs on without them. Do: replay the input from a"
+                    + " minute before the outage began (local-cluster/replay --from <time>; docs/RUNBOOK.md, 'Replay from"
+                    + " a point in time'); the TaskManager logs' 'LOST COMMIT' lines name the transactions");
+        }
+        if (!unverified.isEmpty()) {
+            out.add("COMMITS NOT VERIFIED: the detection job could not commit Kafka transactions of checkpoint "
+                    + checkpoints(unverified) + " and the broker did not say whether they had been committed before:"
+                    + " their alerts may be lost. Do: kafka-transactions.sh describe --transactional-id <the id in the"
+                    + " TaskManager log's warning>; CompleteAbort: replay as for LOST ALERTS (docs/RUNBOOK.md, 'the"
+                    + " 10-minute trap')");
+        }
+        return out;
+    }
+
+    private static String checkpoints(Map<String, Double> byCheckpoint) {
+        List<String> parts = new ArrayList<>();
+        byCheckpoint.forEach((c, n) -> parts.add(c + " (" + Math.round(n) + (n == 1 ? " transaction)" : " transactions)")));
+        return String.join(", ", parts);
     }
 
     /** How long a running job may go without a completed checkpoint while its checkpoints fail (6 intervals of 10 s). */

@@ -13,7 +13,7 @@ final class PrometheusText {
 
     /**
      * Adds every sample of a metric whose name contains {@code _wardstream_} to {@code byJob}: per job (its
-     * {@code job_name} label), keyed by name (+ reason label).
+     * {@code job_name} label), keyed by name (+ reason label; + checkpoint label: the detection job's lost commits, ops24).
      */
     static void sumWardstream(String text, Map<String, Map<String, Double>> byJob) {
         for (String line : text.split("\n")) {
@@ -28,8 +28,10 @@ final class PrometheusText {
             String name = brace > 0 ? line.substring(0, brace) : line.substring(0, space);
             String labels = brace > 0 ? line.substring(brace, line.lastIndexOf('}') + 1) : "";
             String reason = label(labels, "reason");
+            String checkpoint = label(labels, "checkpoint");
             String job = label(labels, "job_name");
-            String key = name.substring(name.indexOf("_wardstream_") + 1) + (reason == null ? "" : "{reason=" + reason + "}");
+            String key = name.substring(name.indexOf("_wardstream_") + 1) + (reason == null ? "" : "{reason=" + reason + "}")
+                    + (checkpoint == null ? "" : "{checkpoint=" + checkpoint + "}");
             try {
                 double value = Double.parseDouble(line.substring(space + 1).strip());
                 byJob.computeIfAbsent(job == null ? "(no job)" : job, j -> new java.util.TreeMap<>())

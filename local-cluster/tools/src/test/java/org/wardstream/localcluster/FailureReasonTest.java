@@ -44,4 +44,21 @@ class FailureReasonTest {
                         + "aborted it: wardstream-episode-detection-alerts-0-7");
         assertThat(FlinkCommands.stacktrace(ClusterTool.JSON.readTree("{}"))).isEmpty();
     }
+
+    /**
+     * ops24: {@code flink-await-running} (and {@code flink-await-recovered}) print why a job stopped; they read Flink
+     * 1.x's {@code rootException}, absent from Flink 2.2's answer, so the reason was empty.
+     */
+    @Test
+    void theAwaitCommandsGiveTheReasonFromFlink22sExceptionHistory() throws Exception {
+        String json = """
+                {"exceptionHistory":{"entries":[
+                  {"exceptionName":"org.apache.flink.runtime.JobException","stacktrace":"org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy\\n\\tat x\\nCaused by: java.io.IOException: no space left on device\\n\\tat y\\n"}],"truncated":false}}
+                """;
+        assertThat(FlinkCommands.failure(ClusterTool.JSON.readTree(json))).isEqualTo(
+                ": org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy"
+                        + " | Caused by: java.io.IOException: no space left on device");
+        assertThat(FlinkCommands.failure(ClusterTool.JSON.readTree("{\"exceptionHistory\":{\"entries\":[]}}")))
+                .isEmpty();
+    }
 }
