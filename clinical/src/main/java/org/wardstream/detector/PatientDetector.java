@@ -706,8 +706,8 @@ public final class PatientDetector {
         }
 
         void flush() {
-            for (Transition t : transitions) {
-                t = inFilledGap(t);
+            for (Transition found : transitions) {
+                Transition t = inFilledGap(found);
                 // device-offline ends at the reconnection, not at the first buffered reading
                 Transition emitted = ArrivalOrder.withOutageEnd(s.arrival, t);
                 if (emitted != t) {
@@ -715,7 +715,7 @@ public final class PatientDetector {
                     // next silence counts from there, so the next outage never starts inside this one (scenario 23 V2)
                     wear.silenceCountsFrom(s.wear, emitted.atMs());
                 }
-                Long due = dueAt.get(t);
+                Long due = dueAt.get(found); // keyed by identity: the transition as found, before any marking
                 if (due != null) { // known from time passing, not from this reading: the same on every path
                     out.transition(emitted, programme, 0, due);
                 } else {
