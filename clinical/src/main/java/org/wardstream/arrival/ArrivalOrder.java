@@ -301,15 +301,11 @@ public final class ArrivalOrder {
     }
 
     /**
-     * Whether a {@link Action#RESTART} that {@link #onArrival(ArrivalState, long, long, long, long)} just decided for a
-     * reading at {@code deviceMs} is a gap fill ({@link #fillsGap}), not data on an earlier clock: the detectors' closes
-     * for it say so ({@link org.wardstream.episodes.Transition#GAP_FILL_RESTART}). Call it before {@link #restarted}.
+     * Whether a {@link Action#RESTART} that {@link #onArrival(ArrivalState, long, long, long, long, long)} just decided
+     * for a reading at {@code deviceMs} (with data at an instant at {@code pointMs}) is a gap fill ({@link #fillsGap}),
+     * not data on an earlier clock: the detectors' closes for it say so
+     * ({@link org.wardstream.episodes.Transition#GAP_FILL_RESTART}). Call it before {@link #restarted}.
      */
-    public boolean restartFillsGap(ArrivalState s, long deviceMs, long openSinceMs, long streamNewestMs) {
-        return restartFillsGap(s, deviceMs, openSinceMs, streamNewestMs, deviceMs);
-    }
-
-    /** {@link #restartFillsGap(ArrivalState, long, long, long)} for a reading with data at an instant at {@code pointMs}. */
     public boolean restartFillsGap(ArrivalState s, long deviceMs, long openSinceMs, long streamNewestMs, long pointMs) {
         return tooOld(s, deviceMs, streamNewestMs) && insideGap(s, Math.min(pointMs, deviceMs), openSinceMs);
     }
@@ -366,21 +362,14 @@ public final class ArrivalOrder {
      * Readings dead-lettered before the restart stay dead-lettered.
      */
     public void restarted(ArrivalState s) {
-        restarted(s, false);
+        restarted(s, false, NO_TIME);
     }
 
     /**
      * {@link #restarted(ArrivalState)}; {@code gapFill}: the restart was to fill a gap in the analysed data (the last or
      * the one before it: {@link #restartFillsGap}): until the analysis is past that gap's end ({@link ArrivalState#fillingGapToMs}) it
      * analyses data buffered during the gap and uploaded late, whose episodes are not new to the patient's timeline
-     * the way those of a clock set back may be.
-     */
-    public void restarted(ArrivalState s, boolean gapFill) {
-        restarted(s, gapFill, NO_TIME);
-    }
-
-    /**
-     * {@link #restarted(ArrivalState, boolean)} for a gap fill begun by a reading with data at {@code pointMs}: the other
+     * the way those of a clock set back may be. A gap fill begun by a reading with data at {@code pointMs}: the other
      * gap remembered ({@link ArrivalState#previousGapFromMs}), the one that reading is not in, is kept, so that its
      * buffer, uploaded later, fills it too (two gaps, the second's buffer uploaded first: the first's was taken for an
      * earlier clock).

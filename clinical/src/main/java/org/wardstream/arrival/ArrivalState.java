@@ -54,7 +54,7 @@ public final class ArrivalState {
     public long newestPointMs = NO_TIME;
     /**
      * The end (device time) of the gap in the data that the analysis restarted to fill
-     * ({@link ArrivalOrder#restarted(ArrivalState, boolean)}), or NO_TIME (the last restart, if any, was for an earlier
+     * ({@link ArrivalOrder#restarted(ArrivalState, boolean, long)}), or NO_TIME (the last restart, if any, was for an earlier
      * clock; or state of format 6 and older): an episode the restarted analysis finds starting before it lies in data
      * buffered during the gap and uploaded late, not on a clock set back.
      */
