@@ -47,7 +47,7 @@ import org.wardstream.schema.wire.CraftedRecords;
  *
  * <p>In {@code verify}: a fixed seed and {@value #DEFAULT_ITERATIONS} inputs per decoder (a few seconds).
  * Longer runs (docs/RUNBOOK.md "Security and robustness"):
- * {@code ./mvnw -o -pl jobs -am -Dtest=DecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * {@code ./mvnw -o -pl jobs-tests -am -Dtest=DecoderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dwardstream.fuzz.iterations=2000000 -Dwardstream.fuzz.seed=$RANDOM test}; a failure prints the seed, the
  * iteration and the input in hex.
  */
