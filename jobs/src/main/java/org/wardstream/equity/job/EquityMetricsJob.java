@@ -164,8 +164,24 @@ public final class EquityMetricsJob {
      * fast the machine reads ({@code BoundedRunIdlenessTest}).
      */
     static WatermarkStrategy<IngestRecord> readingWatermarks(EquityJobConfig config) {
-        return ReadingWatermarks.strategy(config.kafka().ingest().outOfOrderness(),
-                config.bounded() ? Duration.ZERO : config.kafka().ingest().idleness());
+        return readingWatermarks(config, System::nanoTime, System::currentTimeMillis);
+    }
+
+    /**
+     * As {@link #readingWatermarks(EquityJobConfig)} on the given clocks (tests move them). Since session 25 the live
+     * job's quiet partitions go idle only once their source subtask has caught up ({@link CatchUpIdleness}: the last
+     * reading it handed over is within the data timeliness, 1 h, of the wall clock, or it handed over none for the
+     * idleness), so a partition whose backlog waits behind another's is no longer taken as quiet
+     * ({@code CatchUpIdlenessTest}: 8,640 readings dropped with Flink's idleness, none now).
+     */
+    static WatermarkStrategy<IngestRecord> readingWatermarks(EquityJobConfig config, CatchUpIdleness.Clock nanos,
+            CatchUpIdleness.Clock wallMillis) {
+        Duration idleness = config.kafka().ingest().idleness();
+        if (config.bounded() || idleness.isZero()) {
+            return ReadingWatermarks.strategy(config.kafka().ingest().outOfOrderness(), Duration.ZERO);
+        }
+        return new CatchUpIdleness(config.kafka().ingest().outOfOrderness(), idleness,
+                config.settings().dataTimeliness(), nanos, wallMillis);
     }
 
     /** Episodes and triage actions: their time less the out-of-orderness; idleness as for the readings. */
@@ -308,6 +324,15 @@ public final class EquityMetricsJob {
         }
         if (params.has("data-timeliness")) {
             s = s.withDataTimeliness(duration(params, "data-timeliness"));
+        }
+        if (params.has("idleness")) { // every source's; the readings' only once caught up (CatchUpIdleness)
+            Duration idle = duration(params, "idleness");
+            if (idle.isZero() || idle.isNegative()) {
+                throw new IllegalArgumentException("--idleness must be positive (an empty partition would hold every"
+                        + " aggregate back forever), was " + params.get("idleness"));
+            }
+            s = s.withIdleness(idle);
+            config = config.withKafka(config.kafka().withIngest(config.kafka().ingest().withIdleness(idle)));
         }
         config = config.withSettings(s);
         if (params.has("postgres-url")) {
