@@ -6,16 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkOutputMultiplexer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.clock.ManualClock;
-import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 import org.wardstream.ingest.DeviceReading;
 import org.wardstream.ingest.IngestRecord;
@@ -46,31 +40,15 @@ class CatchUpIdlenessTest {
         final WatermarkOutputMultiplexer mux;
         final List<WatermarkGenerator<IngestRecord>> gens = new ArrayList<>();
         final List<String> ids = new ArrayList<>();
-        long combined = Long.MIN_VALUE;
-        boolean idle;
+        /** The subtask's combined watermark (Flink emits it only when it rises) and idleness. */
+        final BoundedRunIdlenessTest.Last out = new BoundedRunIdlenessTest.Last();
         long dropped;
         long handedOver;
 
         Subtask(int partitions) {
             EquityJobConfig config = EquityJobConfig.defaults("localhost:9092");
             strategy = EquityMetricsJob.readingWatermarks(config, clock::relativeTimeNanos, () -> wall);
-            mux = new WatermarkOutputMultiplexer(new WatermarkOutput() {
-                @Override
-                public void emitWatermark(Watermark w) {
-                    combined = Math.max(combined, w.getTimestamp());
-                    idle = false;
-                }
-
-                @Override
-                public void markIdle() {
-                    idle = true;
-                }
-
-                @Override
-                public void markActive() {
-                    idle = false;
-                }
-            });
+            mux = new WatermarkOutputMultiplexer(out);
             for (int p = 0; p < partitions; p++) {
                 String id = "device-events-" + p;
                 mux.registerNewOutput(id, new WatermarkOutputMultiplexer.WatermarkUpdateListener() {
@@ -83,17 +61,7 @@ class CatchUpIdlenessTest {
                     }
                 });
                 ids.add(id);
-                gens.add(strategy.createWatermarkGenerator(new WatermarkGeneratorSupplier.Context() {
-                    @Override
-                    public MetricGroup getMetricGroup() {
-                        return new UnregisteredMetricsGroup();
-                    }
-
-                    @Override
-                    public RelativeClock getInputActivityClock() {
-                        return clock;
-                    }
-                }));
+                gens.add(BoundedRunIdlenessTest.generator(strategy, clock));
             }
         }
 
@@ -103,7 +71,7 @@ class CatchUpIdlenessTest {
             r.time = deviceTime;
             r.timeReceived = deviceTime;
             long dayEnd = (Math.floorDiv(deviceTime, DAY) + 1) * DAY;
-            if (combined != Long.MIN_VALUE && dayEnd + DAY <= combined) {
+            if (out.last != Long.MIN_VALUE && dayEnd + DAY <= out.last) {
                 dropped++;
             }
             handedOver++;
@@ -148,7 +116,7 @@ class CatchUpIdlenessTest {
         assertThat(s.handedOver).isEqualTo(3 * 5 * 1440);
         assertThat(s.dropped).as("readings of 1-5 March dropped late, of %d", s.handedOver).isZero();
         // every partition read to 5 March 23:59: event time is there, less the out-of-orderness
-        assertThat(s.combined).isEqualTo(MARCH_1 + 5 * DAY - MINUTE - 5 * MINUTE - 1);
+        assertThat(s.out.last).isEqualTo(MARCH_1 + 5 * DAY - MINUTE - 5 * MINUTE - 1);
     }
 
     @Test
@@ -162,7 +130,7 @@ class CatchUpIdlenessTest {
                 s.tick();
             }
         }
-        assertThat(s.combined).as("event time follows partitions 0 and 1 once partition 2 is idle (30 s)")
+        assertThat(s.out.last).as("event time follows partitions 0 and 1 once partition 2 is idle (30 s)")
                 .isGreaterThanOrEqualTo(start + Duration.ofSeconds(49).toMillis() - 5 * MINUTE - 1);
         assertThat(s.dropped).isZero();
     }
@@ -171,9 +139,9 @@ class CatchUpIdlenessTest {
     void anEmptyPartitionStopsHoldingEventTimeBackOnceTheBacklogIsRead() {
         Subtask s = new Subtask(2);
         s.handOverBacklog(0, 5); // 36 s; partition 1 is empty but event time waits: the backlog is still coming
-        assertThat(s.combined).as("held while the subtask reads a backlog").isEqualTo(Long.MIN_VALUE);
+        assertThat(s.out.last).as("held while the subtask reads a backlog").isEqualTo(Long.MIN_VALUE);
         s.ticks(Duration.ofSeconds(30)); // nothing handed over for 30 s: nothing is queued ahead of partition 1
-        assertThat(s.combined).isEqualTo(MARCH_1 + 5 * DAY - MINUTE - 5 * MINUTE - 1);
+        assertThat(s.out.last).isEqualTo(MARCH_1 + 5 * DAY - MINUTE - 5 * MINUTE - 1);
         assertThat(s.dropped).isZero();
     }
 
@@ -181,6 +149,6 @@ class CatchUpIdlenessTest {
     void aSubtaskWhoseOnlyPartitionIsEmptyGoesIdle() {
         Subtask s = new Subtask(1);
         s.ticks(Duration.ofSeconds(31));
-        assertThat(s.idle).as("a source subtask with nothing to read must not hold the job's event time").isTrue();
+        assertThat(s.out.idle).as("a source subtask with nothing to read must not hold the job's event time").isTrue();
     }
 }
