@@ -152,7 +152,8 @@ public final class EquityMetricsJob {
 
     /**
      * The readings' watermarks, per partition: device time less the out-of-orderness; in the live job a partition
-     * without readings for the idleness (30 s) stops holding event time back, in a bounded run (a recomputation) never:
+     * without readings for the idleness (30 s) stops holding event time back once its source subtask has caught up
+     * (below), in a bounded run (a recomputation) never:
      * its partitions end, and an ended partition holds nothing back. Idleness is measured on the wall clock, not on
      * the data: a partition whose backlog the Kafka consumer had not yet handed over for that long (it hands over one
      * partition's fetch at a time) was taken as quiet, event time moved on to the other partitions' data, and its
@@ -160,8 +161,8 @@ public final class EquityMetricsJob {
      * {@code equityDroppedLate{input=reading}}): session 24, the live job started on a month of waiting data with a 1-s
      * idleness (EquityRecomputationIT's first form) took the two partitions not yet handed over as quiet, went on with
      * the third's readings to about 7 March, and dropped 3,000 readings of 1-5 March (15,000 data minutes of three
-     * patients). With 30 s a live start is unlikely to meet this, but a recomputation's figures must not depend on how
-     * fast the machine reads ({@code BoundedRunIdlenessTest}).
+     * patients). A recomputation's figures must not depend on how fast the machine reads
+     * ({@code BoundedRunIdlenessTest}); nor, since session 25, the live job's ({@link CatchUpIdleness}).
      */
     static WatermarkStrategy<IngestRecord> readingWatermarks(EquityJobConfig config) {
         return readingWatermarks(config, System::nanoTime, System::currentTimeMillis);
