@@ -163,4 +163,15 @@ class EquityMetricsJobArgsTest {
                     assertThat(r.key()).isEqualTo(k);
                 });
     }
+
+    /** Session 25: the sources' idleness is a setting (every source's; positive: 0 would wait on an empty partition). */
+    @Test
+    void idlenessIsASettingOfEverySource() {
+        assertThat(EquityMetricsJob.parse(BASE).settings().idleness()).isEqualTo(java.time.Duration.ofSeconds(30));
+        EquityJobConfig c = EquityMetricsJob.parse(with("--idleness", "PT2M"));
+        assertThat(c.settings().idleness()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(c.kafka().ingest().idleness()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThatThrownBy(() -> EquityMetricsJob.parse(with("--idleness", "PT0S")))
+                .hasMessageContaining("--idleness must be positive");
+    }
 }
