@@ -54,8 +54,8 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       device time it covers) lies wholly after the start of an episode the detectors still have open: then its
  *       time is inside an alert already raised and still open, and it is dead-lettered; the analysis restarts only
  *       if the earlier clock goes on arriving live (a clock set back during the episode).</li>
- *   <li><b>A gap fill</b> restarts at once: a reading too old to analyse in order that lies inside the last gap in the
- *       analysed data ({@link ArrivalState#gapFromMs}: more than {@code resumeGapMs} between two analysed readings),
+ *   <li><b>A gap fill</b> restarts at once: a reading too old to analyse in order that lies inside a gap in the
+ *       analysed data ({@link ArrivalState#gapFromMs(int)}: more than {@code resumeGapMs} between two analysed readings),
  *       with no episode open in the detectors since before it, was buffered during the gap and uploaded after the data
  *       resumed (a phone that sends the live data first and syncs its buffer in the background). It needs no
  *       confirmation: {@link Action#RESTART} at its first reading, none dead-lettered. An AF alert that closed for that
@@ -65,8 +65,9 @@ import static org.wardstream.arrival.ArrivalState.NO_TIME;
  *       readings were dead-lettered and its AF raised a second alert for the same episode (probe 20a D1). The gap starts
  *       at the newest data at an instant ({@link ArrivalState#newestPointMs}), not at the end of a watch's activity
  *       interval that covered its first minutes, and a reading is in it by its instant (an activity interval by its
- *       start); the gap before the last is remembered too ({@link ArrivalState#previousGapFromMs}), and a gap fill keeps
- *       the other, so each of two gaps' buffers fills its gap in either order (session 24). The episodes the restarted
+ *       start); up to {@value ArrivalState#MAX_GAPS} gaps are remembered ({@link ArrivalState#addGap}: beyond that the two
+ *       oldest merge into one), and a gap fill keeps the others, so each gap's buffer fills its gap in any order
+ *       (session 24 remembered two: the buffer of a third, older gap was taken for a clock set back; session 25). The episodes the restarted
  *       analysis finds before the gap's end are marked as late data of a filled gap
  *       ({@link ArrivalState#fillingGapToMs}, {@link org.wardstream.episodes.Transition#IN_FILLED_GAP}).</li>
  *   <li>Nor when such an upload lies wholly inside the run of data already analysed ({@link ArrivalState#analysedSinceMs}:
@@ -251,7 +252,7 @@ public final class ArrivalOrder {
      * {@link #onArrival(ArrivalState, long, long, long, long)} for a reading whose data at an instant are at
      * {@code pointMs}: an activity interval's start (its end, {@code deviceMs}, is no instant of data: the watch
      * summarises the minutes before it), otherwise {@code deviceMs}. Whether a reading too old to analyse lies inside
-     * the last gap ({@link #fillsGap}), and how much device time the readings of an earlier clock span, are judged by
+     * a remembered gap ({@link #fillsGap}), and how much device time the readings of an earlier clock span, are judged by
      * it: an activity interval reaching past the gap's end, or spanning minutes, is no evidence that the clock went
      * back (scenario 23, seed 6321011161159751783: a buffered activity interval made the fifth reading of an "earlier
      * clock" spanning 7 min, and the analysis restarted as for a clock set back).
@@ -288,8 +289,8 @@ public final class ArrivalOrder {
     }
 
     /**
-     * Whether a reading too old to analyse in order lies inside the last gap in the analysed data
-     * ({@link ArrivalState#gapFromMs} to {@link ArrivalState#gapToMs}), with no episode open in the detectors since
+     * Whether a reading too old to analyse in order lies inside a gap in the analysed data
+     * ({@link ArrivalState#gapContaining}), with no episode open in the detectors since
      * before it: data buffered during the gap and uploaded after the data resumed (a phone that sends the live data
      * first and syncs its buffer later). That is no clock set back: the analysis restarts there at once, without the
      * earlier clock's confirmation (whose readings were dead-lettered: the first minutes of the gap were lost, probe 20a
@@ -311,10 +312,7 @@ public final class ArrivalOrder {
     }
 
     private static boolean insideGap(ArrivalState s, long deviceMs, long openSinceMs) {
-        boolean last = s.gapFromMs != NO_TIME && deviceMs > s.gapFromMs && deviceMs < s.gapToMs;
-        boolean previous = s.previousGapFromMs != NO_TIME && deviceMs > s.previousGapFromMs
-                && deviceMs < s.previousGapToMs;
-        return (last || previous) && (openSinceMs == NO_TIME || openSinceMs > deviceMs);
+        return s.gapContaining(deviceMs) >= 0 && (openSinceMs == NO_TIME || openSinceMs > deviceMs);
     }
 
     /**
@@ -366,29 +364,26 @@ public final class ArrivalOrder {
     }
 
     /**
-     * {@link #restarted(ArrivalState)}; {@code gapFill}: the restart was to fill a gap in the analysed data (the last or
-     * the one before it: {@link #restartFillsGap}): until the analysis is past that gap's end ({@link ArrivalState#fillingGapToMs}) it
-     * analyses data buffered during the gap and uploaded late, whose episodes are not new to the patient's timeline
-     * the way those of a clock set back may be. A gap fill begun by a reading with data at {@code pointMs}: the other
-     * gap remembered ({@link ArrivalState#previousGapFromMs}), the one that reading is not in, is kept, so that its
-     * buffer, uploaded later, fills it too (two gaps, the second's buffer uploaded first: the first's was taken for an
-     * earlier clock).
+     * {@link #restarted(ArrivalState)}; {@code gapFill}: the restart was to fill a gap in the analysed data (any of those
+     * remembered: {@link #restartFillsGap}): until the analysis is past the latest remembered gap's end
+     * ({@link ArrivalState#fillingGapToMs}) it analyses data buffered during the gaps and uploaded late, whose episodes
+     * are not new to the patient's timeline the way those of a clock set back may be. A gap fill begun by a reading with
+     * data at {@code pointMs}: the gaps remembered that the reading is not in are kept, so that their buffers, uploaded
+     * later, fill them too (two gaps, the second's buffer uploaded first: the first's was taken for an earlier clock,
+     * session 24; three or more, session 25); the gaps it is in are forgotten (filled: data repeating them are not a gap
+     * fill again). Any other restart forgets every gap (they are of the clock left).
      */
     public void restarted(ArrivalState s, boolean gapFill, long pointMs) {
-        long keepFrom = NO_TIME;
-        long keepTo = NO_TIME;
+        s.fillingGapToMs = gapFill ? s.latestGapToMs() : NO_TIME;
         if (gapFill && pointMs != NO_TIME) {
-            boolean inLast = s.gapFromMs != NO_TIME && pointMs > s.gapFromMs && pointMs < s.gapToMs;
-            keepFrom = inLast ? s.previousGapFromMs : s.gapFromMs;
-            keepTo = inLast ? s.previousGapToMs : s.gapToMs;
+            for (int i = s.gapContaining(pointMs); i >= 0; i = s.gapContaining(pointMs)) {
+                s.removeGap(i);
+            }
+        } else {
+            s.clearGaps();
         }
-        s.fillingGapToMs = gapFill ? Math.max(s.gapToMs, s.previousGapToMs) : NO_TIME;
         s.newestAnalysedMs = NO_TIME;
         s.analysedSinceMs = NO_TIME;
-        s.gapFromMs = NO_TIME; // filled (or of the clock left): data repeating it are not a gap fill again
-        s.gapToMs = NO_TIME;
-        s.previousGapFromMs = keepFrom;
-        s.previousGapToMs = keepTo;
         s.newestPointMs = NO_TIME;
         forgetEarlierClock(s);
     }
@@ -490,12 +485,7 @@ public final class ArrivalOrder {
             s.analysedSinceMs = deviceMs; // an older reading next to the run extends it (never across a hole)
         }
         if (resumed) {
-            if (s.gapFromMs != NO_TIME) { // its readings may still come too (two gaps, the first's buffer first)
-                s.previousGapFromMs = s.gapFromMs;
-                s.previousGapToMs = s.gapToMs;
-            }
-            s.gapFromMs = base; // the data resumed after a gap: readings inside it may still come
-            s.gapToMs = deviceMs;
+            s.addGap(base, deviceMs); // the data resumed after a gap: readings inside it (and the earlier ones) may still come
         }
         if (s.newestPointMs == NO_TIME || point > s.newestPointMs) {
             s.newestPointMs = point;

@@ -8,23 +8,37 @@ import org.wardstream.state.CompactBytes;
 
 /**
  * Per-patient state of {@link ArrivalOrder} (public fields, versioned {@link #toBytes}/{@link #fromBytes};
- * {@value #SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the first
- * of them, format 4 the start of the analysed run ({@link #analysedSinceMs}), format 5 the oldest held reading and the
- * extension of a hold by a backlog arriving newest first ({@link #heldOldestMs}, {@link #holdExtendedToReceivedMs}),
- * format 6 the last gap in the analysed data ({@link #gapFromMs}, {@link #gapToMs}), format 7 the newest analysed data at
- * an instant ({@link #newestPointMs}), the gap a restarted analysis is filling ({@link #fillingGapToMs}) and the gap
- * before the last ({@link #previousGapFromMs}, {@link #previousGapToMs}); formats 1 to 6 are still read). The held readings themselves are kept by the caller.
+ * {@value #SERIALIZED_SIZE} to {@value #MAX_SERIALIZED_SIZE} bytes; format 2 added the readings of an earlier clock, format 3 the receipt of the
+ * first of them, format 4 the start of the analysed run ({@link #analysedSinceMs}), format 5 the oldest held reading and
+ * the extension of a hold by a backlog arriving newest first ({@link #heldOldestMs}, {@link #holdExtendedToReceivedMs}),
+ * format 6 the last gap in the analysed data, format 7 the newest analysed data at an instant ({@link #newestPointMs}),
+ * the gap a restarted analysis is filling ({@link #fillingGapToMs}) and the gap before the last, format 8 (session 25)
+ * up to {@value #MAX_GAPS} gaps instead of two ({@link #gapCount}, {@link #gapFromMs(int)}): 106 bytes with no gap,
+ * 16 more a gap (138 with two, 234 with eight; format 7 was always 137); formats 1 to 7 are still read, format 7's two gaps
+ * as the first two of the list). The held readings themselves are kept by the caller.
  */
 public final class ArrivalState {
     public static final long NO_TIME = Long.MIN_VALUE;
-    private static final byte FORMAT_VERSION = 7;
+    private static final byte FORMAT_VERSION = 8;
+    private static final byte FORMAT_7 = 7;
     private static final byte FORMAT_6 = 6;
     private static final byte FORMAT_5 = 5;
     private static final byte FORMAT_4 = 4;
     private static final byte FORMAT_3 = 3;
     private static final byte FORMAT_2 = 2;
     private static final byte FORMAT_1 = 1;
-    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8;
+    /**
+     * How many gaps in the analysed data are remembered ({@link #addGap}): a device on poor connectivity drops out again
+     * and again, and each gap's buffer may be uploaded after the later gaps', in any order (session 24 remembered two;
+     * the third's buffer was taken for a clock set back). Eight gaps of more than 10 min each are at least 80 min of
+     * outages whose buffers have not all come; beyond that the two oldest are merged into one gap spanning both, never
+     * forgotten (see {@link #addGap}), so the bound costs precision, not safety. 16 bytes of state a gap.
+     */
+    public static final int MAX_GAPS = 8;
+    /** The size of a state with no gap remembered; 16 bytes more a gap. */
+    public static final int SERIALIZED_SIZE = 1 + 8 + 8 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 8 + 1;
+    /** The size of the largest state: {@value #MAX_GAPS} gaps. */
+    public static final int MAX_SERIALIZED_SIZE = SERIALIZED_SIZE + MAX_GAPS * 16;
 
     /** Device time of the newest reading analysed so far, or NO_TIME. */
     public long newestAnalysedMs = NO_TIME;
@@ -36,18 +50,20 @@ public final class ArrivalState {
      */
     public long analysedSinceMs = NO_TIME;
     /**
-     * The last gap in the analysed data of the current clock: device times of the newest reading analysed before it and
-     * of the first after it (more than {@code resumeGapMs} later), or NO_TIME (none; or state of format 5 and older,
-     * until the next gap). A reading inside it that arrives after the data resumed fills the gap
-     * ({@link ArrivalOrder#onArrival}: the analysis restarts there at once, nothing dead-lettered).
+     * The gaps in the analysed data of the current clock, newest first ({@link #gapCount} of them, at most
+     * {@value #MAX_GAPS}): device times of the newest data analysed at an instant before each and of the first reading
+     * after it (more than {@code resumeGapMs} later). A reading inside one that arrives after the data resumed fills that
+     * gap ({@link ArrivalOrder#onArrival}: the analysis restarts there at once, nothing dead-lettered). Empty: none; or
+     * state of format 5 and older, until the next gap.
      */
-    public long gapFromMs = NO_TIME;
-    public long gapToMs = NO_TIME;
+    private final long[] gapsFromMs = new long[MAX_GAPS];
+    private final long[] gapsToMs = new long[MAX_GAPS];
+    private int gapCount;
     /**
      * Device time of the newest data analysed at an instant (a beat, a sample, the start of an activity interval), or
      * NO_TIME (nothing analysed on the current clock; or state of format 6 and older, until the next reading analysed).
-     * Unlike {@link #newestAnalysedMs} it does not reach to the end of a watch's activity interval: the last gap in the
-     * data ({@link #gapFromMs}) starts here, so a strap's readings buffered while that interval ran are inside the gap
+     * Unlike {@link #newestAnalysedMs} it does not reach to the end of a watch's activity interval: a gap in the
+     * data ({@link #gapFromMs(int)}) starts here, so a strap's readings buffered while that interval ran are inside the gap
      * (scenario 23, seed 6321011161159751783: the gap seemed 9 min, under the 10 that make one, and its buffer was taken
      * for an earlier clock).
      */
@@ -59,13 +75,6 @@ public final class ArrivalState {
      * buffered during the gap and uploaded late, not on a clock set back.
      */
     public long fillingGapToMs = NO_TIME;
-    /**
-     * The gap in the analysed data of the current clock before the last one ({@link #gapFromMs}), or NO_TIME (none; or
-     * state of format 6 and older): a reading inside it that arrives later fills it as well. With the last gap alone
-     * remembered, the buffer of the first of two gaps, uploaded before the second's, was taken for an earlier clock.
-     */
-    public long previousGapFromMs = NO_TIME;
-    public long previousGapToMs = NO_TIME;
     /** Receipt time of the reading that started the current hold, or NO_TIME when nothing is held. */
     public long holdSinceReceivedMs = NO_TIME;
     /** Readings held now. */
@@ -105,8 +114,90 @@ public final class ArrivalState {
         return holdSinceReceivedMs != NO_TIME;
     }
 
+    /** How many gaps in the analysed data are remembered (0 to {@value #MAX_GAPS}). */
+    public int gapCount() {
+        return gapCount;
+    }
+
+    /** Start (device time) of the {@code i}-th gap remembered, newest first: 0 is the last gap. */
+    public long gapFromMs(int i) {
+        return gapsFromMs[checkGap(i)];
+    }
+
+    /** End (device time) of the {@code i}-th gap remembered, newest first. */
+    public long gapToMs(int i) {
+        return gapsToMs[checkGap(i)];
+    }
+
+    private int checkGap(int i) {
+        if (i < 0 || i >= gapCount) {
+            throw new IndexOutOfBoundsException("gap " + i + " of " + gapCount);
+        }
+        return i;
+    }
+
+    /**
+     * The index of the remembered gap with {@code deviceMs} strictly inside it, or -1. Gaps do not overlap (each starts
+     * after the one before it ended), except where the analysis, restarted to fill one gap, found a new gap over others
+     * still remembered (from the end of the buffer to the live data), or two merged ({@link #addGap}): the newest is
+     * returned.
+     */
+    public int gapContaining(long deviceMs) {
+        for (int i = 0; i < gapCount; i++) {
+            if (deviceMs > gapsFromMs[i] && deviceMs < gapsToMs[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The latest end of a remembered gap, or NO_TIME when none is remembered. */
+    public long latestGapToMs() {
+        long to = NO_TIME;
+        for (int i = 0; i < gapCount; i++) {
+            to = Math.max(to, gapsToMs[i]);
+        }
+        return to;
+    }
+
+    /**
+     * The data resumed after a gap from {@code fromMs} to {@code toMs}: remembered as the last gap, the others kept.
+     * With {@value #MAX_GAPS} remembered already, the two oldest are <b>merged</b> into one gap from the older's start
+     * to the newer's end, so that the buffer of every gap still fills it. Merging is the safe side: a reading of the
+     * analysed data between the two merged gaps, re-sent late, restarts the analysis as a gap fill and is analysed again
+     * (an episode in it may be alerted a second time: an extra alert); forgetting the oldest gap instead would take its
+     * buffer for an earlier clock, which is dead-lettered while an episode that started before it is open (an episode in
+     * the buffer lost), or restarts the analysis as for a clock set back (the open alert closed "analysis restarted",
+     * a second alert for the same condition).
+     */
+    public void addGap(long fromMs, long toMs) {
+        if (gapCount == MAX_GAPS) {
+            gapsToMs[MAX_GAPS - 2] = Math.max(gapsToMs[MAX_GAPS - 2], gapsToMs[MAX_GAPS - 1]);
+            gapsFromMs[MAX_GAPS - 2] = Math.min(gapsFromMs[MAX_GAPS - 2], gapsFromMs[MAX_GAPS - 1]);
+            gapCount--;
+        }
+        System.arraycopy(gapsFromMs, 0, gapsFromMs, 1, gapCount);
+        System.arraycopy(gapsToMs, 0, gapsToMs, 1, gapCount);
+        gapsFromMs[0] = fromMs;
+        gapsToMs[0] = toMs;
+        gapCount++;
+    }
+
+    /** Forgets the {@code i}-th gap remembered (filled), keeping the order of the others. */
+    public void removeGap(int i) {
+        checkGap(i);
+        System.arraycopy(gapsFromMs, i + 1, gapsFromMs, i, gapCount - i - 1);
+        System.arraycopy(gapsToMs, i + 1, gapsToMs, i, gapCount - i - 1);
+        gapCount--;
+    }
+
+    /** Forgets every gap remembered (the analysis left their clock). */
+    public void clearGaps() {
+        gapCount = 0;
+    }
+
     public byte[] toBytes() {
-        return CompactBytes.of(this::writeTo, SERIALIZED_SIZE);
+        return CompactBytes.of(this::writeTo, MAX_SERIALIZED_SIZE);
     }
 
     public static ArrivalState fromBytes(byte[] bytes) {
@@ -127,17 +218,18 @@ public final class ArrivalState {
         out.writeLong(analysedSinceMs);
         out.writeLong(heldOldestMs);
         out.writeLong(holdExtendedToReceivedMs);
-        out.writeLong(gapFromMs);
-        out.writeLong(gapToMs);
         out.writeLong(newestPointMs);
         out.writeLong(fillingGapToMs);
-        out.writeLong(previousGapFromMs);
-        out.writeLong(previousGapToMs);
+        out.writeByte(gapCount);
+        for (int i = 0; i < gapCount; i++) {
+            out.writeLong(gapsFromMs[i]);
+            out.writeLong(gapsToMs[i]);
+        }
     }
 
     public static ArrivalState readFrom(DataInput in) throws IOException {
         byte v = in.readByte();
-        if (v != FORMAT_VERSION && v != FORMAT_6 && v != FORMAT_5 && v != FORMAT_4 && v != FORMAT_3 && v != FORMAT_2 && v != FORMAT_1) {
+        if (v < FORMAT_1 || v > FORMAT_VERSION) {
             throw new IOException("unsupported ArrivalState format version " + v);
         }
         ArrivalState s = new ArrivalState();
@@ -161,15 +253,35 @@ public final class ArrivalState {
             s.heldOldestMs = in.readLong();
             s.holdExtendedToReceivedMs = in.readLong();
         }
-        if (v >= FORMAT_6) { // before format 6: no gap known until the next one
-            s.gapFromMs = in.readLong();
-            s.gapToMs = in.readLong();
-        }
-        if (v >= FORMAT_VERSION) { // before format 7: the newest analysed reading's end until the next reading
+        if (v >= FORMAT_VERSION) {
             s.newestPointMs = in.readLong();
             s.fillingGapToMs = in.readLong();
-            s.previousGapFromMs = in.readLong();
-            s.previousGapToMs = in.readLong();
+            int n = in.readUnsignedByte();
+            if (n > MAX_GAPS) {
+                throw new IOException("ArrivalState with " + n + " gaps (at most " + MAX_GAPS + ")");
+            }
+            for (int i = 0; i < n; i++) {
+                s.gapsFromMs[i] = in.readLong();
+                s.gapsToMs[i] = in.readLong();
+            }
+            s.gapCount = n;
+        } else if (v >= FORMAT_6) { // before format 6: no gap known until the next one
+            long gapFrom = in.readLong();
+            long gapTo = in.readLong();
+            long previousFrom = NO_TIME;
+            long previousTo = NO_TIME;
+            if (v == FORMAT_7) { // format 6: the newest analysed reading's end until the next reading, one gap
+                s.newestPointMs = in.readLong();
+                s.fillingGapToMs = in.readLong();
+                previousFrom = in.readLong();
+                previousTo = in.readLong();
+            }
+            if (previousFrom != NO_TIME) { // format 7: the gap before the last, then the last
+                s.addGap(previousFrom, previousTo);
+            }
+            if (gapFrom != NO_TIME) {
+                s.addGap(gapFrom, gapTo);
+            }
         }
         return s;
     }

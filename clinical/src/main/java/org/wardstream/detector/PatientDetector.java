@@ -257,7 +257,7 @@ public final class PatientDetector {
      * The patient's data continue on an earlier clock ({@link ArrivalOrder.Action#RESTART}): each detector closes
      * what is open at its last evidence (AF and pauses' analyser at the last clean beat, heart-rate episodes at the
      * last sample, inactivity at the last data; the closes say why: {@link Transition#CLOCK_RESTART}, or
-     * {@link Transition#GAP_FILL_RESTART} when {@code gapFill}: the readings fill the last gap in the analysed data) and
+     * {@link Transition#GAP_FILL_RESTART} when {@code gapFill}: the readings fill a gap in the analysed data) and
      * forgets its clock, so the readings from now on are analysed.
      * What this emits became known at the receipt of the reading that showed the earlier clock.
      */

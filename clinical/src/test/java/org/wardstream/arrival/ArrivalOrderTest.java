@@ -358,6 +358,9 @@ class ArrivalOrderTest {
         s.analysedSinceMs = T0 - 90 * MIN;
         byte[] b = s.toBytes();
         assertThat(b).hasSize(ArrivalState.SERIALIZED_SIZE);
+        s.addGap(T0 - 80 * MIN, T0 - 60 * MIN);
+        assertThat(s.toBytes()).hasSize(ArrivalState.SERIALIZED_SIZE + 16);
+        assertThat(ArrivalState.fromBytes(s.toBytes()).gapFromMs(0)).isEqualTo(T0 - 80 * MIN);
         ArrivalState back = ArrivalState.fromBytes(b);
         assertThat(back.toBytes()).isEqualTo(b);
         assertThat(back.heldCount).isEqualTo(7);
@@ -498,13 +501,14 @@ class ArrivalOrderTest {
     void aReadingInsideTheLastGapOfTheAnalysedDataFillsItAndRestartsTheAnalysisAtOnce() {
         // probe 20a D1: live 0-29, nothing 30-89, live 90-110; then the buffer of 30-89 is uploaded
         ArrivalState s = withAGapFrom30To90();
-        assertThat(s.gapFromMs).isEqualTo(T0 + 29 * MIN);
-        assertThat(s.gapToMs).isEqualTo(T0 + 90 * MIN);
+        assertThat(s.gapCount()).isEqualTo(1);
+        assertThat(s.gapFromMs(0)).isEqualTo(T0 + 29 * MIN);
+        assertThat(s.gapToMs(0)).isEqualTo(T0 + 90 * MIN);
         long received = T0 + 111 * MIN;
         assertThat(order.onArrival(s, T0 + 30 * MIN, received)).as("no confirmation, nothing dead-lettered")
                 .isEqualTo(Action.RESTART);
         order.restarted(s);
-        assertThat(s.gapFromMs).as("filled").isEqualTo(ArrivalState.NO_TIME);
+        assertThat(s.gapCount()).as("filled").isZero();
         assertThat(order.onArrival(s, T0 + 30 * MIN, received)).isEqualTo(Action.HOLD); // delayed: held as a backlog
     }
 
@@ -536,7 +540,7 @@ class ArrivalOrderTest {
         order.analysed(s, T0 + 20 * MIN, T0 + 20 * MIN + 59_000); // the strap's batch of minute 20
         order.analysed(s, T0 + 20 * MIN, T0 + 25 * MIN, T0 + 20 * MIN); // the activity interval 20-25: its instant, 20
         order.analysed(s, T0 + 33 * MIN, T0 + 33 * MIN + 59_000); // the data resume
-        assertThat(s.gapFromMs).as("the gap starts at the strap's last beat").isEqualTo(T0 + 20 * MIN + 59_000);
+        assertThat(s.gapFromMs(0)).as("the gap starts at the strap's last beat").isEqualTo(T0 + 20 * MIN + 59_000);
         long received = T0 + 52 * MIN;
         live(s, 35, 52);
         // the buffer's activity interval 30-35 reaches past the gap's end: judged by its start, it fills the gap
@@ -566,12 +570,71 @@ class ArrivalOrderTest {
                 .isEqualTo(Action.RESTART);
         order.restarted(s, true, T0 + 61 * MIN);
         assertThat(s.fillingGapToMs).isEqualTo(T0 + 75 * MIN);
-        assertThat(s.previousGapFromMs).as("the first gap is kept").isEqualTo(T0 + 29 * MIN);
+        assertThat(s.gapCount()).isEqualTo(1);
+        assertThat(s.gapFromMs(0)).as("the first gap is kept").isEqualTo(T0 + 29 * MIN);
         // the restarted analysis: the second buffer, then the live data after the upload (a new gap from 74 to 101)
         for (int m = 60; m < 75; m++) order.analysed(s, T0 + m * MIN);
         order.analysed(s, T0 + 101 * MIN);
         live(s, 102, 120);
         assertThat(order.onArrival(s, T0 + 31 * MIN, T0 + 121 * MIN)).as("then the first gap's buffer")
                 .isEqualTo(Action.RESTART);
+    }
+
+    /** Live 0-19, then {@code n} gaps of 15 min each with 10 min of live data after each (gap k: minutes 20+25k to 35+25k). */
+    private ArrivalState withGaps(int n) {
+        ArrivalState s = new ArrivalState();
+        live(s, 0, 20);
+        for (int k = 0; k < n; k++) {
+            int resumes = 35 + 25 * k;
+            assertThat(order.onArrival(s, T0 + resumes * MIN, T0 + resumes * MIN + 2_000)).isEqualTo(Action.HOLD);
+            order.released(s);
+            order.analysed(s, T0 + resumes * MIN);
+            live(s, resumes + 1, resumes + 10);
+        }
+        return s;
+    }
+
+    @Test
+    void eachOfThreeGapsIsFilledByItsBufferInAnyOrder() {
+        // session 25: with the last two gaps alone remembered, the third, older gap's buffer was an earlier clock
+        ArrivalState s = withGaps(3); // gaps 19-35, 44-60, 69-85; live to minute 94
+        assertThat(s.gapCount()).isEqualTo(3);
+        long received = T0 + 100 * MIN;
+        assertThat(order.onArrival(withGaps(3), T0 + 21 * MIN, received)).as("the oldest gap's buffer first")
+                .isEqualTo(Action.RESTART);
+        assertThat(order.restartFillsGap(withGaps(3), T0 + 21 * MIN, ArrivalState.NO_TIME, T0 + 94 * MIN, T0 + 21 * MIN))
+                .isTrue();
+        // newest first: gap 3's buffer, then gap 2's, then gap 1's, each a gap fill
+        int[] order321 = {70, 45, 21};
+        for (int i = 0; i < order321.length; i++) {
+            int m = order321[i];
+            long at = received + i * 30 * MIN;
+            assertThat(order.onArrival(s, T0 + m * MIN, at)).as("buffer at minute %d", m).isEqualTo(Action.RESTART);
+            order.restarted(s, true, T0 + m * MIN);
+            for (int b = m; b < m + 14; b++) order.analysed(s, T0 + b * MIN); // the buffer, analysed
+            order.analysed(s, at);                                           // then the live data
+            live(s, (int) ((at - T0) / MIN) + 1, (int) ((at - T0) / MIN) + 10);
+        }
+        assertThat(order.onArrival(s, T0 + 22 * MIN, received + 100 * MIN)).as("filled: a repeat is an earlier clock")
+                .isEqualTo(Action.DEAD_LETTER);
+    }
+
+    @Test
+    void upToEightGapsAreRememberedAndBeyondThatTheTwoOldestMergeSoNoBufferIsTakenForAnEarlierClock() {
+        ArrivalState s = withGaps(ArrivalState.MAX_GAPS);
+        assertThat(s.gapCount()).isEqualTo(ArrivalState.MAX_GAPS);
+        assertThat(s.toBytes()).hasSize(ArrivalState.MAX_SERIALIZED_SIZE);
+        ArrivalState nine = withGaps(ArrivalState.MAX_GAPS + 1);
+        assertThat(nine.gapCount()).isEqualTo(ArrivalState.MAX_GAPS);
+        assertThat(nine.toBytes()).hasSize(ArrivalState.MAX_SERIALIZED_SIZE);
+        int oldest = ArrivalState.MAX_GAPS - 1;
+        assertThat(nine.gapFromMs(oldest)).as("the two oldest merged").isEqualTo(T0 + 19 * MIN);
+        assertThat(nine.gapToMs(oldest)).isEqualTo(T0 + 60 * MIN);
+        long received = T0 + (35 + 25 * ArrivalState.MAX_GAPS + 20) * MIN;
+        for (int m : new int[] {21, 45, 50}) { // the oldest gap's buffer, the second oldest's, and a re-send between
+            assertThat(order.onArrival(withGaps(ArrivalState.MAX_GAPS + 1), T0 + m * MIN, received))
+                    .as("minute %d: a gap fill, not an earlier clock", m).isEqualTo(Action.RESTART);
+        }
+        assertThat(ArrivalState.fromBytes(nine.toBytes()).toBytes()).isEqualTo(nine.toBytes());
     }
 }

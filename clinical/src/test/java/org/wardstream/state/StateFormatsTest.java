@@ -763,14 +763,13 @@ class StateFormatsTest {
         assertThat(v5.analysedSinceMs).isEqualTo(v4.analysedSinceMs);
         assertThat(v5.heldOldestMs).isEqualTo(1_772_441_720_000L);
         assertThat(v5.holdExtendedToReceivedMs).isEqualTo(1_772_441_790_000L);
-        // written back in the current format 7: no gap in the analysed data known, no newest instant, no gap being
-        // filled, no previous gap (six NO_TIME appended)
-        byte[] v7 = Arrays.copyOf(fixture("ArrivalState-v5"), fixture("ArrivalState-v5").length + 48);
-        v7[0] = 7;
-        for (int i = 48; i > 0; i -= 8) v7[v7.length - i] = (byte) 0x80;
-        assertThat(v5.toBytes()).isEqualTo(v7);
-        assertThat(v5.gapFromMs).isEqualTo(ArrivalState.NO_TIME);
-        assertThat(v5.gapToMs).isEqualTo(ArrivalState.NO_TIME);
+        // written back in the current format 8: no newest instant, no gap being filled (two NO_TIME appended), no gap
+        // in the analysed data known (a count of 0)
+        byte[] v8 = Arrays.copyOf(fixture("ArrivalState-v5"), fixture("ArrivalState-v5").length + 17);
+        v8[0] = 8;
+        for (int i = 17; i > 1; i -= 8) v8[v8.length - i] = (byte) 0x80;
+        assertThat(v5.toBytes()).isEqualTo(v8).hasSize(ArrivalState.SERIALIZED_SIZE);
+        assertThat(v5.gapCount()).isZero();
     }
 
     @Test
@@ -778,13 +777,13 @@ class StateFormatsTest {
         // format 6 (probe 20a D1): the v5 state with the last gap in the analysed data
         ArrivalState v6 = ArrivalState.fromBytes(fixture("ArrivalState-v6"));
         ArrivalState v5 = ArrivalState.fromBytes(fixture("ArrivalState-v5"));
-        assertThat(v6.gapFromMs).isEqualTo(1_772_439_000_000L);
-        assertThat(v6.gapToMs).isEqualTo(1_772_441_700_000L);
+        assertThat(v6.gapCount()).isEqualTo(1);
+        assertThat(v6.gapFromMs(0)).isEqualTo(1_772_439_000_000L);
+        assertThat(v6.gapToMs(0)).isEqualTo(1_772_441_700_000L);
         assertThat(v6.heldOldestMs).isEqualTo(v5.heldOldestMs);
         assertThat(v6.holdExtendedToReceivedMs).isEqualTo(v5.holdExtendedToReceivedMs);
         assertThat(v6.newestPointMs).isEqualTo(ArrivalState.NO_TIME);
         assertThat(v6.fillingGapToMs).isEqualTo(ArrivalState.NO_TIME);
-        assertThat(v6.previousGapFromMs).isEqualTo(ArrivalState.NO_TIME);
     }
 
     @Test
@@ -792,19 +791,54 @@ class StateFormatsTest {
         // format 7 (session 24): the v6 state with the newest data at an instant and the gap a restart is filling
         ArrivalState v7 = ArrivalState.fromBytes(fixture("ArrivalState-v7"));
         ArrivalState v6 = ArrivalState.fromBytes(fixture("ArrivalState-v6"));
-        assertThat(v7.gapFromMs).isEqualTo(v6.gapFromMs);
-        assertThat(v7.gapToMs).isEqualTo(v6.gapToMs);
+        // format 7's last gap and the gap before it: the first two of format 8's list, newest first
+        assertThat(v7.gapCount()).isEqualTo(2);
+        assertThat(v7.gapFromMs(0)).isEqualTo(v6.gapFromMs(0));
+        assertThat(v7.gapToMs(0)).isEqualTo(v6.gapToMs(0));
         assertThat(v7.newestAnalysedMs).isEqualTo(v6.newestAnalysedMs);
         assertThat(v7.newestPointMs).isEqualTo(1_772_441_690_000L);
         assertThat(v7.fillingGapToMs).isEqualTo(1_772_441_700_000L);
-        assertThat(v7.previousGapFromMs).isEqualTo(1_772_437_000_000L);
-        assertThat(v7.previousGapToMs).isEqualTo(1_772_438_000_000L);
-        assertThat(v7.toBytes()).isEqualTo(fixture("ArrivalState-v7")).hasSize(ArrivalState.SERIALIZED_SIZE);
-        // format 6 written back in format 7: the four new fields NO_TIME
-        byte[] fromV6 = Arrays.copyOf(fixture("ArrivalState-v6"), fixture("ArrivalState-v6").length + 32);
-        fromV6[0] = 7;
-        for (int i = 32; i > 0; i -= 8) fromV6[fromV6.length - i] = (byte) 0x80;
-        assertThat(v6.toBytes()).isEqualTo(fromV6);
+        assertThat(v7.gapFromMs(1)).isEqualTo(1_772_437_000_000L);
+        assertThat(v7.gapToMs(1)).isEqualTo(1_772_438_000_000L);
+        // written back in format 8: the same fields, the two gaps as a list
+        assertThat(v7.toBytes()).hasSize(ArrivalState.SERIALIZED_SIZE + 2 * 16);
+        assertThat(v7.toBytes()[0]).isEqualTo((byte) 8);
+        // format 6 written back in format 8: no newest instant, none being filled, its one gap
+        assertThat(v6.toBytes()).hasSize(ArrivalState.SERIALIZED_SIZE + 16);
+        assertThat(ArrivalState.fromBytes(v6.toBytes()).gapFromMs(0)).isEqualTo(1_772_439_000_000L);
+    }
+
+    @Test
+    void arrivalStateReadsFormat7WithOnlyTheGapBeforeTheLast() {
+        // format 7 after a gap fill of the last gap: the gap before it kept, the last NO_TIME (ArrivalOrder.restarted)
+        byte[] b = fixture("ArrivalState-v7");
+        for (int i = 89; i < 105; i++) b[i] = (byte) (i == 89 || i == 97 ? 0x80 : 0); // gapFromMs, gapToMs: NO_TIME
+        ArrivalState s = ArrivalState.fromBytes(b);
+        assertThat(s.gapCount()).isEqualTo(1);
+        assertThat(s.gapFromMs(0)).isEqualTo(1_772_437_000_000L);
+        assertThat(s.gapToMs(0)).isEqualTo(1_772_438_000_000L);
+    }
+
+    @Test
+    void arrivalStateReadsFormat8WithUpToEightGaps() {
+        // format 8 (session 25): the v7 state with a third, older gap (the v7 line's two before it, newest first)
+        ArrivalState v8 = ArrivalState.fromBytes(fixture("ArrivalState-v8"));
+        ArrivalState v7 = ArrivalState.fromBytes(fixture("ArrivalState-v7"));
+        assertThat(v8.newestAnalysedMs).isEqualTo(v7.newestAnalysedMs);
+        assertThat(v8.newestPointMs).isEqualTo(v7.newestPointMs);
+        assertThat(v8.fillingGapToMs).isEqualTo(v7.fillingGapToMs);
+        assertThat(v8.gapCount()).isEqualTo(3);
+        for (int i = 0; i < 2; i++) {
+            assertThat(v8.gapFromMs(i)).isEqualTo(v7.gapFromMs(i));
+            assertThat(v8.gapToMs(i)).isEqualTo(v7.gapToMs(i));
+        }
+        assertThat(v8.gapFromMs(2)).isEqualTo(1_772_435_000_000L);
+        assertThat(v8.gapToMs(2)).isEqualTo(1_772_436_000_000L);
+        assertThat(v8.toBytes()).isEqualTo(fixture("ArrivalState-v8")).hasSize(ArrivalState.SERIALIZED_SIZE + 3 * 16);
+        byte[] tooMany = fixture("ArrivalState-v8");
+        tooMany[ArrivalState.SERIALIZED_SIZE - 1] = (byte) (ArrivalState.MAX_GAPS + 1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArrivalState.fromBytes(tooMany))
+                .hasMessageContaining("at most " + ArrivalState.MAX_GAPS);
     }
 
     @Test

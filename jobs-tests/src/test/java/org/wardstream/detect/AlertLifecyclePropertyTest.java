@@ -122,8 +122,37 @@ class AlertLifecyclePropertyTest {
     static final long SEED_23 = 20261208L;
     static final int SCENARIOS_23 = Integer.getInteger("scenario23.count", 120);
 
+    /**
+     * Scenario 25: a device on poor connectivity. Three to five gaps in all the data, each gap's buffer uploaded after the
+     * last gap, the buffers in a random order (each in order, newest first or second half first), sometimes with one of
+     * session 22's perturbations. Session 24 remembered two gaps; the third's buffer was taken for a clock set back.
+     */
+    @Test
+    void alertRecordsNeverContradictEachOtherUnderManyGaps() throws Exception {
+        property("scenario25", SEED_25, SCENARIOS_25, AlertLifecyclePropertyTest::generate25, KNOWN_FAILING_25);
+    }
+
+    /**
+     * Scenarios of seed {@value #SEED_25} that fail with or without session 25's change (the same minimised scenario and
+     * violation on a7bcff6 and after it): each minimises to one or two gaps, not three, and is a second alert dated inside
+     * an alert of its type already closed (AF, or a pause in 35), from a buffer uploaded long after that alert closed,
+     * mostly newest first or in two halves (session 23's two-gap scenarios upload in order only), or with a later alert of
+     * that type in between. Not fixed (EpisodeLifecycle's territory, docs/TRIAGE.md "Fixed in session 25"); still run and
+     * printed, so a fix shows as "now passes"; any other failing scenario fails the property.
+     */
+    static final java.util.Set<Long> KNOWN_FAILING_25 = java.util.Set.of(-1065892134344267656L, -1321911048546508821L,
+            -2268532145548380654L, 9055269725131118005L, 2084712924300806528L);
+
+    static final long SEED_25 = 20261209L;
+    static final int SCENARIOS_25 = Integer.getInteger("scenario25.count", 60);
+
     static void property(String name, long firstSeed, int count, java.util.function.LongFunction<Scenario> generator)
             throws Exception {
+        property(name, firstSeed, count, generator, java.util.Set.of());
+    }
+
+    static void property(String name, long firstSeed, int count, java.util.function.LongFunction<Scenario> generator,
+                         java.util.Set<Long> knownFailing) throws Exception {
         Rules rules = Rules.loadClasspath();
         Random seeds = new Random(firstSeed);
         List<String> failures = new ArrayList<>();
@@ -149,6 +178,11 @@ class AlertLifecyclePropertyTest {
                     System.out.println("  excused (" + shape + "): scenario " + i + " " + s.describe() + ": " + x);
                     v.remove(x);
                 }
+            }
+            if (knownFailing.contains(seed)) {
+                System.out.println("  known failing (" + name + "): scenario " + i + " seed " + seed + ": "
+                        + (v.isEmpty() ? "now passes" : "still fails: " + v));
+                continue;
             }
             if (!v.isEmpty()) {
                 Scenario min = minimise(rules, s);
@@ -481,6 +515,50 @@ class AlertLifecyclePropertyTest {
         boolean olderFirst = random.nextBoolean();
         return List.of(gap(a, aTo, 1, 0, null, olderFirst ? first : second),
                 gap(b, bTo, 1, 0, null, olderFirst ? second : first));
+    }
+
+    /** Session 22's rhythm, three to five gaps ({@link #manyGaps}), and one time in three one of session 22's perturbations. */
+    static Scenario generate25(long seed) {
+        Scenario base = generate(seed);
+        Random random = new Random(seed ^ 0x25_25_25L);
+        List<Perturbation> ps = new ArrayList<>(manyGaps(random, base.minutes()));
+        if (random.nextInt(3) == 0) ps.add(base.perturbations().get(0));
+        return new Scenario(seed, base.minutes(), base.rhythm(), base.othersMoveEventTime(), ps);
+    }
+
+    /**
+     * Three to five gaps in all the data (11-30 min each, 3-17 min of data between them, as many as fit in the scenario,
+     * at least three of 11 min), each buffer uploaded after the last gap (1-20 min after it, then 1-10 min apart) in a
+     * random order of the gaps, each buffer in order, newest first or second half first.
+     */
+    static List<Perturbation> manyGaps(Random random, int minutes) {
+        int n = 3 + random.nextInt(3);
+        List<int[]> gaps = new ArrayList<>();
+        int from = 5 + random.nextInt(15);
+        for (int k = 0; k < n; k++) {
+            int to = from + 11 + random.nextInt(20);
+            if (to > minutes - 2) break;
+            gaps.add(new int[] {from, to});
+            from = to + 3 + random.nextInt(15);
+        }
+        if (gaps.size() < 3) { // the shortest that make three gaps (the scenarios last at least 60 min)
+            gaps.clear();
+            for (int k = 0; k < 3; k++) gaps.add(new int[] {5 + 14 * k, 16 + 14 * k});
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < gaps.size(); k++) order.add(k);
+        java.util.Collections.shuffle(order, random);
+        int at = gaps.get(gaps.size() - 1)[1] + 1 + random.nextInt(20);
+        List<Perturbation> out = new ArrayList<>();
+        int[] uploadAt = new int[gaps.size()];
+        for (int k : order) {
+            uploadAt[k] = at;
+            at += 1 + random.nextInt(10);
+        }
+        for (int k = 0; k < gaps.size(); k++) {
+            out.add(gap(gaps.get(k)[0], gaps.get(k)[1], 1 + random.nextInt(3), 0, null, uploadAt[k]));
+        }
+        return out;
     }
 
     /** Start minutes of the segments of AF, fast AF, tachycardia or bradycardia lasting {@code minLength} or more. */
