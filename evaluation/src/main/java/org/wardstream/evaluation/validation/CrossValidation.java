@@ -732,7 +732,15 @@ public final class CrossValidation {
         double best = chosen[0], onset = chosen[1];
         double[] coef = new double[AfModel.FEATURE_COUNT];
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
-        AfModel m = new AfModel(MODEL_VERSION, lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+        double[] mean = lr.mean.clone(), scale = lr.scale.clone();
+        for (int q : DROPPED) {
+            // a feature left out of the fit is constant there (scale 1e-9, written as 0 and refused on loading):
+            // weight 0, mean 0, scale 1 says the same and survives the JSON
+            coef[q] = 0;
+            mean[q] = 0;
+            scale[q] = 1;
+        }
+        AfModel m = new AfModel(MODEL_VERSION, mean, scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
         if (chosen.length > 2) ONSET_SEGMENTS.put(m, (int) chosen[2]);
         if (chosen.length > 3) OFFSET_SEGMENTS.put(m, (int) chosen[3]);
         if (chosen.length > 4) STEADY_ONSET.put(m, chosen[4]);
