@@ -32,6 +32,8 @@ public final class AfShapeFeatures {
     static final int FROM_LAG = 2, TO_LAG = 7;
     /** Cell width of {@code lorenz_occupancy}'s plot, as a fraction of the ring's mean clean interval. */
     static final double LORENZ_CELL = 0.06;
+    /** Index of {@code lorenz_occupancy} in the model's feature vector. */
+    static final int LORENZ_INDEX = AfFeatures.COUNT + AfContextFeatures.COUNT + 3;
     private static final ThreadLocal<long[]> CELLS = ThreadLocal.withInitial(() -> new long[RrAnalyserState.RR_CAPACITY]);
 
     private AfShapeFeatures() {
@@ -54,6 +56,11 @@ public final class AfShapeFeatures {
      * given ({@link RrWindowIndex#windowMedian}). Allocates nothing; the same doubles as a copy-and-sort computation.
      */
     static void compute(int[] win, int span, int w, double windowMedian, double[] out, int offset) {
+        compute(win, span, w, windowMedian, out, offset, true);
+    }
+
+    /** As above; {@code lorenz_occupancy} left at 0 unless {@code lorenz} (the run time skips it at weight 0). */
+    static void compute(int[] win, int span, int w, double windowMedian, double[] out, int offset, boolean lorenz) {
         // 14: periodicity over the whole ring
         long sum = 0;
         int nv = 0;
@@ -112,7 +119,7 @@ public final class AfShapeFeatures {
         }
         out[offset + 1] = skew;
         out[offset + 2] = ratio;
-        out[offset + 3] = lorenzOccupancy(win, span, nv, sum);
+        out[offset + 3] = lorenz ? lorenzOccupancy(win, span, nv, sum) : 0;
     }
 
     /** Distinct occupied cells of the successive-difference Lorenz plot over its points (0 without any). */
