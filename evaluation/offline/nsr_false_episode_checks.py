@@ -35,8 +35,8 @@ def load(dump, model):
             recs.append(p[1])
             num.append([int(v) for v in p[2:]])  # seg, start_ms, end_ms, end_beat, label, reset, insufficient
     num = np.array(num, dtype=np.int64)
-    nf = len(model["features"])
-    feats = np.fromfile(f"{dump}/features.f64", dtype="<f8").reshape(-1, nf)
+    # the dump holds every feature the analyser computes (17 since lorenz_occupancy); the model's are the first ones
+    feats = np.fromfile(f"{dump}/features.f64", dtype="<f8").reshape(len(num), -1)[:, :len(model["features"])]
     rings = np.fromfile(f"{dump}/rings.i32", dtype="<i4").reshape(len(num), -1)
     return np.array(dbs), np.array(recs), num, feats, rings
 

@@ -75,7 +75,27 @@ public record AfModel(String version, double[] mean, double[] scale, double[] co
 
     /** Parses the JSON written by {@link #toJson()} (a flat object of numbers, number arrays and strings). */
     public static AfModel parse(String json) {
-        return new AfModel(str(json, "version"), arr(json, "mean"), arr(json, "scale"), arr(json, "coef"),
+        double[] mean = arr(json, "mean"), scale = arr(json, "scale"), coef = arr(json, "coef");
+        Matcher names = Pattern.compile("\"features\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(json);
+        if (names.find() && mean.length < FEATURE_COUNT) {
+            // a model of fewer features (af-model-v5 has 16): matched by name, the others held at weight 0
+            String[] listed = Arrays.stream(names.group(1).split(",")).map(v -> v.trim().replace("\"", "")).toArray(String[]::new);
+            if (listed.length != mean.length) throw new IllegalArgumentException("AF model: features and means differ in number");
+            double[] m = new double[FEATURE_COUNT], sc = new double[FEATURE_COUNT], c = new double[FEATURE_COUNT];
+            Arrays.fill(sc, 1.0);
+            List<String> all = Arrays.asList(FEATURE_NAMES);
+            for (int i = 0; i < listed.length; i++) {
+                int at = all.indexOf(listed[i]);
+                if (at < 0) throw new IllegalArgumentException("AF model: unknown feature " + listed[i]);
+                m[at] = mean[i];
+                sc[at] = scale[i];
+                c[at] = coef[i];
+            }
+            mean = m;
+            scale = sc;
+            coef = c;
+        }
+        return new AfModel(str(json, "version"), mean, scale, coef,
                 num(json, "intercept"), num(json, "threshold"), num(json, "onset_threshold"), str(json, "trained_on"));
     }
 

@@ -16,13 +16,25 @@ package org.wardstream.rhythm;
  *       short intervals (negative); AF's intervals have a tail of long ones (positive).</li>
  *   <li>{@code max_rr_ratio}: the longest interval of the newest window over its median: AF has occasional long
  *       intervals; sinus rhythm, even irregular, rarely goes far above its median.</li>
+ *   <li>{@code lorenz_occupancy} (issue 13 experiment, weight 0 in af-model-v5: {@code CrossValidation
+ *       --lorenz-occupancy} fits it): the Lorenz plot of successive RR differences (each difference against the next)
+ *       over the whole ring, in square cells {@value #LORENZ_CELL} of the ring's mean clean interval wide, as the number
+ *       of distinct cells occupied over the number of points (pairs of differences from three consecutive clean
+ *       intervals; 0 without any). AF scatters its points over many cells; sinus rhythm, even irregular, and ectopy
+ *       return to a few clusters (Sarkar, Ritscher &amp; Mehra, IEEE Trans Biomed Eng 2008, doi:10.1109/TBME.2007.910652:
+ *       the irregularity evidence of the implantable monitor's AF detector, occupied bins of the same plot).</li>
  * </ol>
  */
 public final class AfShapeFeatures {
-    public static final String[] NAMES = {"rr_periodicity", "rr_skewness", "max_rr_ratio"};
+    public static final String[] NAMES = {"rr_periodicity", "rr_skewness", "max_rr_ratio", "lorenz_occupancy"};
     public static final int COUNT = NAMES.length;
     /** Lags of {@code rr_periodicity}. */
     static final int FROM_LAG = 2, TO_LAG = 7;
+    /** Cell width of {@code lorenz_occupancy}'s plot, as a fraction of the ring's mean clean interval. */
+    static final double LORENZ_CELL = 0.06;
+    /** Index of {@code lorenz_occupancy} in the model's feature vector. */
+    static final int LORENZ_INDEX = AfFeatures.COUNT + AfContextFeatures.COUNT + 3;
+    private static final ThreadLocal<long[]> CELLS = ThreadLocal.withInitial(() -> new long[RrAnalyserState.RR_CAPACITY]);
 
     private AfShapeFeatures() {
     }
@@ -44,6 +56,11 @@ public final class AfShapeFeatures {
      * given ({@link RrWindowIndex#windowMedian}). Allocates nothing; the same doubles as a copy-and-sort computation.
      */
     static void compute(int[] win, int span, int w, double windowMedian, double[] out, int offset) {
+        compute(win, span, w, windowMedian, out, offset, true);
+    }
+
+    /** As above; {@code lorenz_occupancy} left at 0 unless {@code lorenz} (the run time skips it at weight 0). */
+    static void compute(int[] win, int span, int w, double windowMedian, double[] out, int offset, boolean lorenz) {
         // 14: periodicity over the whole ring
         long sum = 0;
         int nv = 0;
@@ -102,5 +119,26 @@ public final class AfShapeFeatures {
         }
         out[offset + 1] = skew;
         out[offset + 2] = ratio;
+        out[offset + 3] = lorenz ? lorenzOccupancy(win, span, nv, sum) : 0;
+    }
+
+    /** Distinct occupied cells of the successive-difference Lorenz plot over its points (0 without any). */
+    static double lorenzOccupancy(int[] win, int span, int clean, long cleanSum) {
+        if (clean == 0) return 0;
+        double cell = LORENZ_CELL * cleanSum / clean;
+        long[] cells = CELLS.get();
+        int points = 0;
+        // win[j] is j beats before the newest: the differences later minus earlier are win[j] - win[j + 1]
+        for (int j = 0; j + 2 < span; j++) {
+            if (win[j] <= 0 || win[j + 1] <= 0 || win[j + 2] <= 0) continue;
+            long a = (long) Math.floor((win[j] - win[j + 1]) / cell);
+            long b = (long) Math.floor((win[j + 1] - win[j + 2]) / cell);
+            cells[points++] = a * 100_000L + b;
+        }
+        if (points == 0) return 0;
+        java.util.Arrays.sort(cells, 0, points);
+        int distinct = 1;
+        for (int k = 1; k < points; k++) if (cells[k] != cells[k - 1]) distinct++;
+        return (double) distinct / points;
     }
 }

@@ -102,7 +102,9 @@ public final class RrAnalyser {
 
     public RrAnalyser(RhythmParameters parameters) {
         this.p = Objects.requireNonNull(parameters);
-        this.featureFunction = this::features;
+        // a model that gives lorenz_occupancy no weight (af-model-v5) is not made to pay for it: held at 0 instead
+        boolean lorenz = p.model().coef()[AfShapeFeatures.LORENZ_INDEX] != 0;
+        this.featureFunction = (s, out) -> features(s, out, lorenz);
     }
 
     /** An analyser whose segment features come from {@code features} (for differential tests and benchmarks). */
@@ -484,6 +486,11 @@ public final class RrAnalyser {
      * clean intervals. Exposed for the model's training and for tests.
      */
     public boolean features(RrAnalyserState s, double[] out) {
+        return features(s, out, true);
+    }
+
+    /** As {@link #features(RrAnalyserState, double[])}; {@code lorenz_occupancy} computed only if asked (else 0). */
+    boolean features(RrAnalyserState s, double[] out, boolean lorenz) {
         RrWindowIndex ix = RrWindowIndex.of(s, p.windowBeats(), p.maxLag());
         RrWindowIndex.Scratch scratch = RrWindowIndex.SCRATCH.get();
         int[] win = scratch.win;
@@ -497,7 +504,7 @@ public final class RrAnalyser {
         double windowMedian = ix.windowMedian();
         AfContextFeatures.compute(win, span, p.windowBeats(), p.prematureFraction(), windowMedian, scratch, out,
                 AfFeatures.COUNT);
-        AfShapeFeatures.compute(win, span, p.windowBeats(), windowMedian, out, AfFeatures.COUNT + AfContextFeatures.COUNT);
+        AfShapeFeatures.compute(win, span, p.windowBeats(), windowMedian, out, AfFeatures.COUNT + AfContextFeatures.COUNT, lorenz);
         return true;
     }
 

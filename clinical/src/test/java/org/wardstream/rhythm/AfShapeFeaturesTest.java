@@ -59,7 +59,23 @@ class AfShapeFeaturesTest {
         assertThat(h[2]).isEqualTo(alone[2]);
         int[] constant = new int[64];
         java.util.Arrays.fill(constant, 800);
-        assertThat(features(constant)).containsExactly(0, 0, 1);
-        assertThat(features(new int[64])).containsExactly(0, 0, 1);
+        // a constant ring: 62 Lorenz points, all in one cell
+        assertThat(features(constant)).containsExactly(0, 0, 1, 1.0 / 62);
+        assertThat(features(new int[64])).containsExactly(0, 0, 1, 0);
+    }
+
+    @Test
+    void lorenzOccupancyCountsDistinctCellsOfSuccessiveDifferences() {
+        // bigeminy (premature 600, then 1000): the differences alternate -400/+400, two cells for 62 points
+        int[] bigeminy = new int[64];
+        for (int i = 0; i < 64; i++) bigeminy[i] = i % 2 == 0 ? 600 : 1000;
+        assertThat(features(bigeminy)[3]).isEqualTo(2.0 / 62);
+        // random intervals spread over 450-1050 ms scatter over many cells
+        assertThat(features(random(7))[3]).as("random").isGreaterThan(0.8);
+        // by hand: 800, 850, 800, 900 newest first; mean 837.5, cell 50.25 ms; differences (later minus earlier)
+        // 800-850 = -50 -> cell -1, 850-800 = +50 -> 0, 800-900 = -100 -> -2: points (-1, 0) and (0, -2): 2 of 2
+        assertThat(AfShapeFeatures.lorenzOccupancy(new int[] {800, 850, 800, 900}, 4, 4, 3350)).isEqualTo(1.0);
+        // a hole breaks every point that would use it
+        assertThat(AfShapeFeatures.lorenzOccupancy(new int[] {800, 0, 800, 900}, 4, 3, 2500)).isZero();
     }
 }

@@ -488,6 +488,40 @@ class RrAnalyserTest {
         return bytes.toByteArray();
     }
 
+    @Test
+    void lorenzOccupancyIsComputedAtRunTimeForAModelThatWeighsIt() {
+        // a model that reads lorenz_occupancy alone: irregular above 0.5 occupancy (p > 0.5 at the 0.5 threshold)
+        int n = AfModel.FEATURE_COUNT, at = AfShapeFeatures.LORENZ_INDEX;
+        double[] mean = new double[n], scale = new double[n], coef = new double[n];
+        java.util.Arrays.fill(scale, 1.0);
+        mean[at] = 0.5;
+        scale[at] = 0.1;
+        coef[at] = 10;
+        RhythmParameters weighs = RhythmParameters.DEFAULTS.withModel(new AfModel("lorenz", mean, scale, coef, 0.0, 0.5, 0.9, "test"))
+                .withOverrides(java.util.Map.of("irregularThreshold", "0.5"));
+        java.util.Random r = new java.util.Random(3);
+        int[] rr = new int[200];
+        for (int i = 0; i < rr.length; i++) rr[i] = 450 + r.nextInt(600);
+        assertThat(classes(weighs, rr)).as("random intervals scatter over the plot").contains(SegmentClass.IRREGULAR);
+        int[] regular = new int[200];
+        java.util.Arrays.fill(regular, 800);
+        assertThat(classes(weighs, regular)).as("a constant rhythm: one cell").doesNotContain(SegmentClass.IRREGULAR);
+    }
+
+    private static List<SegmentClass> classes(RhythmParameters p, int[] rr) {
+        RrAnalyser a = new RrAnalyser(p);
+        RrAnalyserState s = new RrAnalyserState();
+        List<SegmentClass> out = new ArrayList<>();
+        long t = T0;
+        for (int v : rr) {
+            t += v;
+            a.onBeat(s, t, v, BeatQuality.CLEAN, e -> {
+                if (e instanceof RhythmSegment seg) out.add(seg.classification());
+            });
+        }
+        return out;
+    }
+
     /** A model whose probability is the logistic of feature 0 alone (for scripting segment probabilities). */
     private static RhythmParameters scriptedProbabilities(double[] probabilities) {
         int n = AfModel.FEATURE_COUNT;

@@ -32,7 +32,7 @@ import java.util.function.Function;
  *     --data ../shared/physionet/rr_csv --data ../shared/physionet/rr_csv_ltafdb \
  *     [--folds 5] [--seed 13] [--repeats 1] [--threads 2] [--train-out clinical/src/main/resources/org/wardstream/rhythm/af-model-v5.json]
  *     [--sensitivity] [--json FILE] [--held-out-json FILE] [--cv-only] [--set name=value ...]
- *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--plateau [worst|mean]] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
+ *     [--nsr-target 0] [--sp-floor 0.97] [--se-first 0.97] [--dump-segments DIR] [--nsr-no-trim] [--one-se] [--plateau [worst|mean]] [--onset-segments-grid 5] [--offset-segments-grid 4,5,6,7,8] [--drop f,...] [--lorenz-occupancy] [--se-floor 0.90] [--legacy-selection] [--no-onset-bar] [--dump-features FILE.csv]
  *     [--fixed-thresholds 0.05,0.83,5,8[,0.95[,1.05]]] [--steady-grid 0.87,0.91,0.95] [--rise-grid 1.05]
  *     [--gate-objective all|nsr] [--no-rate-gate] [--onset-objective selection|episodes] [--onset-false-factor 1.5] [--onset-false-budget F] [--onset-keep-bar]
  *     [--cross-fit 5]
@@ -86,6 +86,12 @@ public final class CrossValidation {
     static final String MODEL_VERSION = "af-model-v5";
     /** {@code --drop a,b}: features left out of the fit (held at their mean; for comparisons). */
     static final java.util.Set<Integer> DROPPED = new java.util.TreeSet<>();
+    /** The issue-13 experiment feature {@code lorenz_occupancy}: left out of the fit (weight 0, as in af-model-v5)
+     *  unless {@code --lorenz-occupancy}. */
+    static final int LORENZ_OCCUPANCY = java.util.Arrays.asList(AfModel.FEATURE_NAMES).indexOf("lorenz_occupancy");
+    static {
+        DROPPED.add(LORENZ_OCCUPANCY);
+    }
     /** The onset bar keeps the training nsr2db records' false AF episodes at or below this rate ({@code --nsr-target}). */
     static double TARGET_NSR_FALSE_PER_24H = 0.0;
     /** Fallback of the constrained selection: mean training AF-segment sensitivity at or above this ({@code --se-floor});
@@ -162,6 +168,7 @@ public final class CrossValidation {
                     LEGACY_SELECTION = true;
                     SE_FLOOR = 0.965;
                 }
+                case "--lorenz-occupancy" -> DROPPED.remove(LORENZ_OCCUPANCY);
                 case "--drop" -> {
                     for (String name : args[++i].split(",")) {
                         int at = java.util.Arrays.asList(AfModel.FEATURE_NAMES).indexOf(name.trim());
@@ -725,7 +732,15 @@ public final class CrossValidation {
         double best = chosen[0], onset = chosen[1];
         double[] coef = new double[AfModel.FEATURE_COUNT];
         System.arraycopy(lr.beta, 1, coef, 0, coef.length);
-        AfModel m = new AfModel(MODEL_VERSION, lr.mean, lr.scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
+        double[] mean = lr.mean.clone(), scale = lr.scale.clone();
+        for (int q : DROPPED) {
+            // a feature left out of the fit is constant there (scale 1e-9, written as 0 and refused on loading):
+            // weight 0, mean 0, scale 1 says the same and survives the JSON
+            coef[q] = 0;
+            mean[q] = 0;
+            scale[q] = 1;
+        }
+        AfModel m = new AfModel(MODEL_VERSION, mean, scale, coef, lr.beta[0], round3(best), round3(onset), trainedOn);
         if (chosen.length > 2) ONSET_SEGMENTS.put(m, (int) chosen[2]);
         if (chosen.length > 3) OFFSET_SEGMENTS.put(m, (int) chosen[3]);
         if (chosen.length > 4) STEADY_ONSET.put(m, chosen[4]);
