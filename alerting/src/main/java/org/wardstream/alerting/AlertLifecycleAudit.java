@@ -29,7 +29,10 @@ import org.wardstream.episodes.AlertChange.Kind;
  *       AF alert by data uploaded late ("... open again", record only, then closed again; while re-opened, its escalation
  *       and record-only updates of what the late data show) and an escalation
  *       confirmed after the episode closed (TRIAGE "If the pattern completes only after the episode has closed, the
- *       closed episode's alert is escalated (same ids)"), which keeps the episode's end.</li>
+ *       closed episode's alert is escalated (same ids)"), which keeps the episode's end, and a record-only update
+ *       that keeps the episode's end and says what data uploaded late show ("data uploaded late show this condition
+ *       also for ... before this alert's start": an episode of the type in a gap's buffer, recorded on the alert
+ *       opened when the data resumed, session 25).</li>
  *   <li>{@link Rule#PERIOD_AND_STATUS}: a record with an end has end &gt;= start and Observation status final; an open
  *       record has no end and status preliminary.</li>
  *   <li>{@link Rule#PRIORITY_KEPT}: the Task's priority never falls within an episode (its records keep the numbers
@@ -176,13 +179,18 @@ public final class AlertLifecycleAudit {
                 }
                 if (e.closed) {
                     boolean lateEscalation = m.kind() == Kind.ESCALATED && m.end() != null;
+                    // a record-only update of the closed episode, final (its end): data uploaded late show the
+                    // condition before its start (session 25: an episode in a gap's buffer before the alert opened when
+                    // the data resumed, recorded on it, not alerted again)
+                    boolean lateRecord = m.kind() == Kind.UPDATED && m.end() != null && recordOnly
+                            && text.contains(LATE_DATA_MARK);
                     // a re-opened alert is open again until it closes: its late data may escalate it (once an
                     // episode) and its record-only updates say what the late data show (scenario 23)
                     boolean whileReopened = e.reopened && (m.kind() == Kind.ESCALATED
                             || m.kind() == Kind.UPDATED && recordOnly && text.contains(LATE_DATA_MARK));
                     if (reopening) {
                         e.reopened = true;
-                    } else if (!lateEscalation && !whileReopened && !(closing && e.reopened)) {
+                    } else if (!lateEscalation && !lateRecord && !whileReopened && !(closing && e.reopened)) {
                         out.add(new Violation(Rule.NOTHING_AFTER_CLOSE, i, id, m.kind() + " after CLOSED"
                                 + (m.end() == null ? " (open record)" : "") + ": " + abbreviate(m.description())));
                     }

@@ -123,4 +123,29 @@ class AlertLifecycleAuditTest {
                 "Updated (record only): data resumed after 1 h 17 min without data; AF still present (the same episode)"));
         assertThat(rules(ms)).containsExactly(Rule.NOTHING_AFTER_CLOSE);
     }
+
+    @Test
+    void aClosedAlertMayGetAFinalRecordOfWhatDataUploadedLateShowBeforeItsStart() {
+        // session 25: an episode of the type in a gap's buffer, before the alert opened when the data resumed, which
+        // has closed: recorded on it (record only, keeping its end), not alerted again
+        List<AlertMessage> ms = new ArrayList<>();
+        ms.add(m("b1", "bradycardia", Kind.OPENED, 34, null, "urgent", true, "Slow heart rate. New alert."));
+        ms.add(m("b1", "bradycardia", Kind.CLOSED, 34, 40, "urgent", false, "Slow heart rate, lasted 7 min."));
+        ms.add(m("b1", "bradycardia", Kind.UPDATED, 34, 40, "urgent", false, "Slow heart rate, lasted 7 min. Updated (record"
+                + " only): data uploaded late show this condition also for 12 min before this alert's start (an earlier"
+                + " episode, recorded here, not alerted separately)"));
+        assertThat(AlertLifecycleAudit.check(ms)).isEmpty();
+        // not without its end (an open record after the close), nor one that notifies, nor any other update
+        List<AlertMessage> open = new ArrayList<>(ms.subList(0, 2));
+        open.add(m("b1", "bradycardia", Kind.UPDATED, 34, null, "urgent", false,
+                "Updated (record only): data uploaded late show this condition also for 12 min before this alert's start"));
+        assertThat(rules(open)).contains(Rule.NOTHING_AFTER_CLOSE);
+        List<AlertMessage> notifying = new ArrayList<>(ms.subList(0, 2));
+        notifying.add(m("b1", "bradycardia", Kind.UPDATED, 34, 40, "urgent", true,
+                "Updated: data uploaded late show this condition also for 12 min before this alert's start"));
+        assertThat(rules(notifying)).containsExactly(Rule.NOTHING_AFTER_CLOSE);
+        List<AlertMessage> other = new ArrayList<>(ms.subList(0, 2));
+        other.add(m("b1", "bradycardia", Kind.UPDATED, 34, 40, "urgent", false, "Updated (record only): still ongoing"));
+        assertThat(rules(other)).containsExactly(Rule.NOTHING_AFTER_CLOSE);
+    }
 }

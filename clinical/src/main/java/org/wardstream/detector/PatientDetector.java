@@ -663,7 +663,7 @@ public final class PatientDetector {
             long gapTo = s.arrival.fillingGapToMs;
             long start = t.episodeStartMs() == ArrivalState.NO_TIME ? t.atMs() : t.episodeStartMs();
             return t.kind() == Transition.Kind.START && gapTo != ArrivalState.NO_TIME && start < gapTo
-                    ? t.withEvidence(Transition.IN_FILLED_GAP, 1.0) : t;
+                    ? t.withEvidence(Transition.IN_FILLED_GAP, gapTo) : t;
         }
 
         /** Whether a wear event comes from time passing (a timer's kind of event) rather than from data. */

@@ -45,7 +45,9 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       AF alert raises a new alert. (Another episode starting inside the last alerted one is the same condition
  *       seen again, e.g. a device-offline inside an outage already alerted, which a backlog filled: suppressed. One found
  *       in late data of a filled gap, {@link Transition#IN_FILLED_GAP}, starting inside the last alerted episode, which
- *       has closed, changes nothing at all: {@link #insideLastClosedAlert}.)
+ *       has closed, changes nothing at all: {@link #insideLastClosedAlert}. One found there starting before the last
+ *       alerted episode, which began when the data resumed after that gap and has closed, is recorded on that alert
+ *       and held back: {@link #beforeLastClosedAlertFromTheResumption}.)
  *       Exceptions for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity); one still going on a cool-down after it was found (after the last
  *       alert's end, for one that started inside that alert's episode) is no flapping and is alerted then (OPENED,
@@ -103,7 +105,10 @@ public final class EpisodeLifecycle {
     public static List<AlertChange> onTransition(EpisodeState s, Transition t, EffectiveRules rules) {
         Rule rule = rules.rule(t.type());
         List<AlertChange> out = new ArrayList<>(2);
-        boolean inFilledGap = t.evidence().containsKey(Transition.IN_FILLED_GAP);
+        Double filledGap = t.evidence().get(Transition.IN_FILLED_GAP);
+        boolean inFilledGap = filledGap != null;
+        // the end of the gap being filled; 1 (releases before session 25) or anything not a time: not known
+        long filledGapToMs = filledGap != null && filledGap > 1 ? (long) (double) filledGap : NO_TIME;
         t = t.withoutEvidence(Transition.IN_FILLED_GAP);
         closeExpiredWindow(s, t, rule, out);
         if (lateDataOfABridgedGap(s, t, rule, out)) {
@@ -114,7 +119,7 @@ public final class EpisodeLifecycle {
         promoteIfSustained(s, t, rule, out);
         switch (t.kind()) {
             case START -> {
-                if (s.phase == IDLE) start(s, t, inFilledGap, rule, out);
+                if (s.phase == IDLE) start(s, t, inFilledGap, filledGapToMs, rule, out);
                 else {
                     update(s, t, rule, out);
                     if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
@@ -317,12 +322,14 @@ public final class EpisodeLifecycle {
      * An open AF, tachycardia or bradycardia alert with no gap it went on across, opened in the live data after the gap
      * (the late data are older than the alert: a regular rhythm buffered before an AF episode, uploaded while its alert
      * is open), is not closed for the restart either (scenario 23; it closed "analysis restarted" and the episode going
-     * on in the live data after the upload was alerted a second time): the late data, before the alert's start, do not
-     * escalate it (they are an earlier time); the episode found again in the live data after
+     * on in the live data after the upload was alerted a second time); the episode found again in the live data after
      * the upload is its evidence; if it is not found again by {@link EpisodeState#gapFillDeadlineMs}, the alert closes at
      * its last evidence. An episode of the type found in those late data (over before the alert began, or running into
      * it) is not alerted again: the open alert gets one record-only UPDATED saying for how long the late data show the
-     * condition before its start ({@link AlertChange#earlierEpisodeInLateData}; before, it was recorded nowhere).
+     * condition before its start ({@link AlertChange#earlierEpisodeInLateData}; before, it was recorded nowhere). An
+     * escalation condition met in those late data (a severe bradycardia, a fast AF rate) escalates the open alert if it
+     * raises its severity (ESCALATED, dated when the late data show it; session 25: before, late data before the alert's
+     * start escalated nothing, and a condition more severe than the alert was recorded nowhere).
      *
      * @return whether the transition was dealt with here
      */
@@ -362,7 +369,9 @@ public final class EpisodeLifecycle {
                 if (start < gapTo) { // AF in the late data
                     if (s.gapFillAfSinceMs == NO_TIME) s.gapFillAfSinceMs = Math.max(start, s.bridgedGapFromMs);
                     s.gapFillDeadlineMs = NO_TIME;
-                    if (t.condition() != null && !beforeAlert) escalate(s, t, t.condition(), rule, out);
+                    // an escalation it meets applies to the alert (once an episode); late data before the alert's
+                    // start too (session 25: before, a more severe condition in them raised nothing)
+                    if (t.condition() != null) escalate(s, t, t.condition(), rule, out);
                     return true;
                 }
                 reportLateData(s, t, rule, out); // AF in the live data again: the alert's evidence, as before
@@ -393,6 +402,14 @@ public final class EpisodeLifecycle {
                 return false;
             }
             default -> {
+                if (beforeAlert && t.kind() == Transition.Kind.ESCALATE && t.episodeStartMs() != NO_TIME
+                        && t.episodeStartMs() < s.episodeStartMs) {
+                    // a pattern over the late data, before the alert's start: escalates the open alert, as a condition
+                    // the detector found in them does (session 25: before, it referred to no episode and was dropped)
+                    escalate(s, new Transition(t.patient(), t.type(), Transition.Kind.UPDATE, NO_TIME, t.atMs(), null,
+                            t.detectorVersion(), t.evidence(), t.programme()), t.condition(), rule, out);
+                    return true;
+                }
                 return false; // an escalation: applies to the alert as usual
             }
         }
@@ -488,6 +505,53 @@ public final class EpisodeLifecycle {
     }
 
     /**
+     * Whether an episode found in late data of a filled gap ({@link Transition#IN_FILLED_GAP}, the gap ending at
+     * {@code gapToMs}; no episode running) starts before the last alerted episode of its type, which has closed since
+     * and began when the data resumed after that gap (from {@link #GAP_EDGE_MS} before its end to
+     * {@link #DATA_RESUMED_WINDOW_MS} after it): the condition the team was told about when the data resumed, seen
+     * earlier in the gap's data (the same condition going on through the gap, or an episode over before that alert
+     * began). Such an episode is recorded on that alert ({@link #recordEarlierEpisodeOnLastAlert}) and held back, as a
+     * recurrence is: no new alert unless it is more severe than that alert ({@link #heldBackBeforeLastAlert}). Before
+     * (session 24, {@code BradyBufferBetweenTwoAlertsTest}), a bradycardia whose alert closed when the data stopped
+     * and which was alerted again when they resumed became a THIRD alert, dated between the two, when the gap's buffer
+     * was uploaded. A clock set back is not marked so: an episode on it is new, as before. An alert still open when the
+     * buffer comes is kept across the analysis' restart instead ({@link #lateDataOfABridgedGap}).
+     */
+    private static boolean beforeLastClosedAlertFromTheResumption(EpisodeState s, long start, long gapToMs) {
+        return s.phase == IDLE && gapToMs != NO_TIME && s.lastAlertEndMs != NO_TIME && s.lastEpisodeStartMs != NO_TIME
+                && !s.lastClosedByRestart && start < s.lastEpisodeStartMs
+                && s.lastEpisodeStartMs >= gapToMs - GAP_EDGE_MS && s.lastEpisodeStartMs <= gapToMs + DATA_RESUMED_WINDOW_MS;
+    }
+
+    /**
+     * The record-only UPDATED of the last alerted episode, closed, that an earlier episode of its type in late data
+     * ({@link #beforeLastClosedAlertFromTheResumption}) is recorded on: its id, start, end and severity, the reason
+     * {@link AlertChange#earlierEpisodeInLateData} (as an open alert's, {@link #reportLateData}) for the time from that
+     * episode's start to the alert's start. Nothing notifies (the team had the alert); the record stays final.
+     */
+    private static void recordEarlierEpisodeOnLastAlert(EpisodeState s, Transition t, long start, Rule rule,
+                                                        List<AlertChange> out) {
+        out.add(new AlertChange(AlertChange.Kind.UPDATED, false,
+                EpisodeIds.of(EpisodeState.schemeOf(s.lastIdScheme), t.programme(), t.patient(), t.type(),
+                        startedBy(s.lastDetectorVersion, t), s.lastEpisodeStartMs),
+                t.patient(), t.type(), Severity.values()[s.lastSeverity], s.lastEpisodeStartMs, s.lastAlertEndMs,
+                t.atMs(), AlertChange.earlierEpisodeInLateData(s.lastEpisodeStartMs - start),
+                withEarlier(Map.of(), s.lastAlertEvidence), t.detectorVersion(), rule.version(), 0));
+    }
+
+    /**
+     * Whether a held-back episode ({@code startMs}) started before the last alerted episode: one recorded on that
+     * alert ({@link #beforeLastClosedAlertFromTheResumption}; a cool-down recurrence starts after it). Its escalation
+     * promotes it to an alert only when more severe than that alert (whose team was told of the condition at that
+     * severity); then as any promotion (OPENED at the escalated severity), as before. (A pattern escalation arriving
+     * after such an episode ended promotes it as any ended held-back episode, {@link #promoteClosed}: an extra alert at
+     * most, never a dropped one.)
+     */
+    private static boolean heldBackBeforeLastAlert(EpisodeState s, long startMs) {
+        return startMs != NO_TIME && s.lastEpisodeStartMs != NO_TIME && startMs < s.lastEpisodeStartMs;
+    }
+
+    /**
      * When a recurrence held back by the cool-down has gone on long enough to be alerted: a cool-down after it was
      * found (its START), or after the last alert's end for one that started inside that alert's episode (the
      * condition seen again, e.g. a backlog refilling an outage already alerted: only what goes on after the alert's
@@ -521,11 +585,14 @@ public final class EpisodeLifecycle {
         open(s, at, rule, AlertChange.SUSTAINED_RECURRENCE, out);
     }
 
-    private static void start(EpisodeState s, Transition t, boolean inFilledGap, Rule rule, List<AlertChange> out) {
+    private static void start(EpisodeState s, Transition t, boolean inFilledGap, long filledGapToMs, Rule rule,
+                              List<AlertChange> out) {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
         if (reopenForLateData(s, t, start, rule, out)) return;
         if (insideClosedAlertsBridgedGap(s, start)) return;
         if (inFilledGap && insideLastClosedAlert(s, start)) return;
+        boolean beforeResumptionAlert = inFilledGap && beforeLastClosedAlertFromTheResumption(s, start, filledGapToMs);
+        if (beforeResumptionAlert) recordEarlierEpisodeOnLastAlert(s, t, start, rule, out);
         forgetBridgedGap(s); // a new episode: late data of the last alert's gap are no longer told apart
         s.episodeStartMs = start;
         s.detectorVersion = t.detectorVersion(); // part of its id in every later change (see startedBy)
@@ -535,7 +602,7 @@ public final class EpisodeLifecycle {
         s.severity = (byte) rule.severity().ordinal();
         s.openingEvidence = EpisodeEvidence.keep(t.evidence());
         s.escalationEvidence = new TreeMap<>();
-        if (s.lastAlertEndMs != NO_TIME && start >= s.lastEpisodeStartMs
+        if (beforeResumptionAlert || s.lastAlertEndMs != NO_TIME && start >= s.lastEpisodeStartMs
                 && !(s.lastClosedByRestart && start <= s.lastAlertEndMs)
                 && start < s.lastAlertEndMs + rule.coolDown().toMillis()) {
             s.phase = SUPPRESSED;
@@ -644,7 +711,7 @@ public final class EpisodeLifecycle {
         switch (s.phase) {
             case PENDING -> { }
             case SUPPRESSED -> {
-                if (raises) {
+                if (raises && (!heldBackBeforeLastAlert(s, s.episodeStartMs) || target.ordinal() > s.lastSeverity)) {
                     // promoted: it no longer counts as a suppressed recurrence (as when promoted after it ended)
                     if (s.suppressedCount > 0) s.suppressedCount--;
                     open(s, t, rule, EscalationReasons.of(rule, esc.get(), t.evidence()), out);

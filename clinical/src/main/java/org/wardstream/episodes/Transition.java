@@ -66,7 +66,8 @@ public record Transition(String patient, EpisodeType type, Kind kind, long episo
     public static final String NO_DATA_SINCE_MONITORING_START = "noDataSinceMonitoringStart";
 
     /**
-     * Evidence of a START (value 1) whose episode the detectors found in readings buffered during a gap in the patient's
+     * Evidence of a START (value: the end of the gap, ms; 1 from releases before session 25, read as no end known) whose
+     * episode the detectors found in readings buffered during a gap in the patient's
      * data and uploaded after the data resumed (the analysis restarted to fill that gap:
      * {@link org.wardstream.arrival.ArrivalState#fillingGapToMs}), not on a clock set back: the lifecycle takes it off
      * at once ({@link EpisodeLifecycle#onTransition}); no record carries it.

@@ -161,4 +161,17 @@ class PipelineOrderTest {
         assertThat(PipelineOrder.decide(at("opened", 1, false), null, at("updated", 30, false), "urgent").escalates())
                 .isTrue();
     }
+
+    /**
+     * Session 25: an episode of the type in a gap's buffer, before the alert opened when the data resumed, which has
+     * closed (minute 40), is recorded on it by a record-only UPDATED that keeps its end, dated when the buffer shows it
+     * (minute 22): kept as a message only, the closed Task unchanged; arriving before the CLOSED, the CLOSED replaces it.
+     */
+    @Test
+    void aFinalRecordOfAnEarlierEpisodeOnAClosedAlertChangesNothingOnItsTask() {
+        assertThat(PipelineOrder.decide(at("closed", 40, true), "urgent", at("updated", 22, true), "urgent"))
+                .isEqualTo(new Decision(false, "urgent", false, false));
+        assertThat(PipelineOrder.decide(at("updated", 22, true), "urgent", at("closed", 40, true), "urgent"))
+                .isEqualTo(new Decision(true, "urgent", false, true));
+    }
 }
