@@ -116,6 +116,15 @@ public record AlertChange(Kind kind, boolean notifyTeam, String episodeId, Strin
                 + " before this alert's start (an earlier episode, recorded here, not alerted separately)";
     }
 
+    /**
+     * The record-only reason of a closed alert inside whose period readings uploaded late (a gap's buffer, come after a
+     * later alert of the type) show the condition again: the same episode, not alerted separately.
+     */
+    public static String episodeInLateDataWithinAlert() {
+        return "data uploaded late show this condition also within this alert's time (the same episode, recorded here,"
+                + " not alerted separately)";
+    }
+
     /** "15 min", "2 h 5 min", "3 h" (rounded to the minute). */
     static String minutesOf(long ms) {
         long min = Math.round(ms / 60_000.0);

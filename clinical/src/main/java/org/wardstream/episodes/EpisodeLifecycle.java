@@ -47,7 +47,8 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       in late data of a filled gap, {@link Transition#IN_FILLED_GAP}, starting inside the last alerted episode, which
  *       has closed, changes nothing at all: {@link #insideLastClosedAlert}. One found there starting before the last
  *       alerted episode, which began when the data resumed after that gap and has closed, is recorded on that alert
- *       and held back: {@link #beforeLastClosedAlertFromTheResumption}.)
+ *       and held back: {@link #beforeLastClosedAlertFromTheResumption}. One found there starting inside an earlier
+ *       alerted episode, closed before the last one, is recorded on it: {@link #recordOnEarlierAlert}.)
  *       Exceptions for safety: a suppressed episode that meets an escalation condition is promoted to an alert
  *       (OPENED at the escalated severity); one still going on a cool-down after it was found (after the last
  *       alert's end, for one that started inside that alert's episode) is no flapping and is alerted then (OPENED,
@@ -65,8 +66,9 @@ import static org.wardstream.episodes.EpisodeState.SUPPRESSED;
  *       Late: when that time lies in the last alerted episode, which has closed meanwhile, that episode is
  *       escalated after the fact (ESCALATED with its id and end); when it lies in the last suppressed episode,
  *       which has ended meanwhile, that episode is promoted after the fact (OPENED, then CLOSED as it closed).
- *       A match arriving after a later episode of its type has alerted and closed refers to nothing remembered and
- *       changes nothing.</li>
+ *       A match referring into one of the up to {@value EpisodeState#MAX_EARLIER_ALERTS} alerted episodes closed before
+ *       the last one escalates it after the fact, as the last one ({@link #escalateEarlier}; session 25: before, it
+ *       referred to nothing remembered and changed nothing); one referring to no remembered episode changes nothing.</li>
  *   <li><b>Re-notification</b>: with policy {@code while-open}, an UPDATED ("still ongoing") at most once per
  *       interval, on the first evidence (UPDATE, or START merged) an interval after the last notification; for
  *       device-offline, whose evidence is the silence itself, on a TICK. Never on time alone for an episode whose data
@@ -490,6 +492,98 @@ public final class EpisodeLifecycle {
     }
 
     /**
+     * The last alerted episode, closed, is about to be replaced as the last by another: it is remembered among the
+     * earlier closed alerts ({@link EpisodeState#earlierAlertStartMs}, newest close first, the oldest forgotten beyond
+     * {@link EpisodeState#MAX_EARLIER_ALERTS}), unless it closed for a clock restart (an episode on the earlier clock is
+     * new, as before).
+     */
+    private static void rememberLastAlert(EpisodeState s) {
+        if (s.lastAlertEndMs == NO_TIME || s.lastEpisodeStartMs == NO_TIME || s.lastClosedByRestart) return;
+        int n = Math.min(EpisodeState.MAX_EARLIER_ALERTS, s.earlierAlertStartMs.length + 1);
+        long[] start = new long[n];
+        long[] end = new long[n];
+        byte[] severity = new byte[n];
+        int[] mask = new int[n];
+        byte[] scheme = new byte[n];
+        String[] version = new String[n];
+        start[0] = s.lastEpisodeStartMs;
+        end[0] = s.lastAlertEndMs;
+        severity[0] = s.lastSeverity;
+        mask[0] = s.lastEscalatedMask;
+        scheme[0] = EpisodeState.schemeOf(s.lastIdScheme);
+        version[0] = s.lastDetectorVersion;
+        System.arraycopy(s.earlierAlertStartMs, 0, start, 1, n - 1);
+        System.arraycopy(s.earlierAlertEndMs, 0, end, 1, n - 1);
+        System.arraycopy(s.earlierAlertSeverity, 0, severity, 1, n - 1);
+        System.arraycopy(s.earlierAlertEscalatedMask, 0, mask, 1, n - 1);
+        System.arraycopy(s.earlierAlertIdScheme, 0, scheme, 1, n - 1);
+        System.arraycopy(s.earlierAlertDetectorVersion, 0, version, 1, n - 1);
+        s.earlierAlertStartMs = start;
+        s.earlierAlertEndMs = end;
+        s.earlierAlertSeverity = severity;
+        s.earlierAlertEscalatedMask = mask;
+        s.earlierAlertIdScheme = scheme;
+        s.earlierAlertDetectorVersion = version;
+    }
+
+    /**
+     * The earlier closed alert ({@link EpisodeState#earlierAlertStartMs}) whose period contains {@code atMs} (the most
+     * recently closed of them, should two), or -1.
+     */
+    private static int earlierClosedAlertContaining(EpisodeState s, long atMs) {
+        for (int i = 0; i < s.earlierAlertStartMs.length; i++) {
+            if (atMs >= s.earlierAlertStartMs[i] && atMs <= s.earlierAlertEndMs[i]) return i;
+        }
+        return -1;
+    }
+
+    private static String earlierAlertId(EpisodeState s, Transition t, int i) {
+        return EpisodeIds.of(EpisodeState.schemeOf(s.earlierAlertIdScheme[i]), t.programme(), t.patient(), t.type(),
+                startedBy(s.earlierAlertDetectorVersion[i], t), s.earlierAlertStartMs[i]);
+    }
+
+    /**
+     * An episode found in late data of a filled gap ({@link Transition#IN_FILLED_GAP}; no episode running) starting
+     * inside an alerted episode of its type that closed before the last one ({@link #earlierClosedAlertContaining}):
+     * the condition the team was told about, its time covered by that alert, whose gap's buffer came after a later alert
+     * of the type (a buffer uploaded long after, newest first or in two halves, or after another gap's buffer). As one
+     * inside the last alerted episode ({@link #insideLastClosedAlert}), it raises no alert and is not held back; it is
+     * recorded on that alert, a record-only UPDATED with its id, period and severity
+     * ({@link AlertChange#episodeInLateDataWithinAlert}), and a condition it starts with escalates that alert if more
+     * severe (as a pattern escalation referring into it does: {@link #escalateEarlier}). Before (session 25, scenario 25
+     * seeds -1065892134344267656, -2268532145548380654, 9055269725131118005, 2084712924300806528), only the last closed
+     * alert was remembered, and such an episode raised a second alert dated inside the earlier one.
+     */
+    private static void recordOnEarlierAlert(EpisodeState s, Transition t, int i, Rule rule, List<AlertChange> out) {
+        out.add(new AlertChange(AlertChange.Kind.UPDATED, false, earlierAlertId(s, t, i), t.patient(), t.type(),
+                Severity.values()[s.earlierAlertSeverity[i]], s.earlierAlertStartMs[i], s.earlierAlertEndMs[i], t.atMs(),
+                AlertChange.episodeInLateDataWithinAlert(), t.evidence(), t.detectorVersion(), rule.version(), 0));
+        if (t.condition() == null) return;
+        Optional<Escalation> esc = rule.escalation(t.condition());
+        if (esc.isPresent()) {
+            escalateEarlier(s, t, i, 1 << conditions(rule).indexOf(t.condition()), esc.get(), rule, out);
+        }
+    }
+
+    /**
+     * An escalation whose evidence lies in an earlier closed alert ({@link #earlierClosedAlertContaining}): that alert is
+     * escalated after the fact (ESCALATED with its id and end, notifying), once a condition and only when it raises its
+     * severity, as the last closed alert is ({@link #escalateClosed}). Its record carries the escalation's own evidence
+     * (the earlier alert's evidence is not kept). Before session 25 such an escalation referred to nothing remembered and
+     * changed nothing.
+     */
+    private static void escalateEarlier(EpisodeState s, Transition t, int i, int bit, Escalation esc, Rule rule,
+                                        List<AlertChange> out) {
+        if ((s.earlierAlertEscalatedMask[i] & bit) != 0) return;
+        s.earlierAlertEscalatedMask[i] |= bit;
+        if (esc.severity().ordinal() <= s.earlierAlertSeverity[i]) return;
+        s.earlierAlertSeverity[i] = (byte) esc.severity().ordinal();
+        out.add(new AlertChange(AlertChange.Kind.ESCALATED, true, earlierAlertId(s, t, i), t.patient(), t.type(),
+                esc.severity(), s.earlierAlertStartMs[i], s.earlierAlertEndMs[i], t.atMs(),
+                EscalationReasons.of(rule, esc, t.evidence()), t.evidence(), t.detectorVersion(), rule.version(), 0));
+    }
+
+    /**
      * Whether an episode found in late data of a filled gap ({@link Transition#IN_FILLED_GAP}: readings buffered during a
      * gap in the data and uploaded after the data resumed; no episode running) starts inside the last alerted episode of
      * its type, which has closed since: the condition the team was told about, its time already covered by that alert
@@ -591,6 +685,11 @@ public final class EpisodeLifecycle {
         if (reopenForLateData(s, t, start, rule, out)) return;
         if (insideClosedAlertsBridgedGap(s, start)) return;
         if (inFilledGap && insideLastClosedAlert(s, start)) return;
+        int earlier = inFilledGap && s.phase == IDLE ? earlierClosedAlertContaining(s, start) : -1;
+        if (earlier >= 0) {
+            recordOnEarlierAlert(s, t, earlier, rule, out);
+            return;
+        }
         boolean beforeResumptionAlert = inFilledGap && beforeLastClosedAlertFromTheResumption(s, start, filledGapToMs);
         if (beforeResumptionAlert) recordEarlierEpisodeOnLastAlert(s, t, start, rule, out);
         forgetBridgedGap(s); // a new episode: late data of the last alert's gap are no longer told apart
@@ -694,6 +793,8 @@ public final class EpisodeLifecycle {
                 escalateClosed(s, t, bit, esc.get(), rule, out);
             } else if (within(refersTo, s.lastSuppressedStartMs, s.lastSuppressedEndMs)) {
                 promoteClosed(s, t, bit, esc.get(), rule, out);
+            } else if (earlierClosedAlertContaining(s, refersTo) >= 0) {
+                escalateEarlier(s, t, earlierClosedAlertContaining(s, refersTo), bit, esc.get(), rule, out);
             } else if (s.phase == IDLE && refersTo > Math.max(s.lastAlertEndMs, s.lastSuppressedEndMs)) {
                 hold(s, refersTo, t, bit); // its episode has not started yet
             }
@@ -832,6 +933,7 @@ public final class EpisodeLifecycle {
                 rule.version(), 0));
         s.lastAlertEvidence = EpisodeEvidence.keep(evidence, EpisodeEvidence.MAX_EPISODE_VALUES);
         s.lastSuppressedEvidence = new TreeMap<>();
+        if (s.lastEpisodeStartMs != start) rememberLastAlert(s);
         s.lastEpisodeStartMs = start;
         s.lastDetectorVersion = startedBy;
         s.lastIdScheme = scheme;
@@ -922,6 +1024,7 @@ public final class EpisodeLifecycle {
             if (confirmedAfterTheEnd(rule)) {
                 s.lastAlertEvidence = EpisodeEvidence.keep(closed.evidence(), EpisodeEvidence.MAX_EPISODE_VALUES);
             }
+            if (s.lastEpisodeStartMs != s.episodeStartMs) rememberLastAlert(s); // a re-opened one is the same alert
             s.lastAlertEndMs = endMs;
             s.lastEpisodeStartMs = s.episodeStartMs;
             s.lastDetectorVersion = startedBy(s.detectorVersion, t);

@@ -28,7 +28,9 @@ public final class EpisodeState extends CompactState {
     /** A recurrence inside the cool-down: tracked, no alert (unless it escalates). */
     public static final byte SUPPRESSED = 3;
 
-    private static final byte FORMAT_VERSION = 13;
+    private static final byte FORMAT_VERSION = 14;
+    /** The format before closed alerts earlier than the last one were remembered ({@link #earlierAlertStartMs}), still read. */
+    private static final byte FORMAT_VERSION_13 = 13;
     /** The format before an AF alert kept the gap in the data it went on across (late data filling it), still read. */
     private static final byte FORMAT_VERSION_12 = 12;
     /** The format before an AF alert closed for a data gap could be re-opened by data filling the gap, still read. */
@@ -56,7 +58,14 @@ public final class EpisodeState extends CompactState {
     public static final int MAX_DETECTOR_VERSION_BYTES = 64;
     public static final int MAX_SERIALIZED_SIZE = 1 + 1 + 8 * 5 + 1 + 4 + 4 + 1 + 4 + 8 + 8 + 4 + 8 + 8
             + 3 * EpisodeEvidence.MAX_SERIALIZED_SIZE + 2 * EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE + 8 + 8
-            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8 + 8 + 1 + 6 * 8;
+            + 3 * (1 + MAX_DETECTOR_VERSION_BYTES) + 1 + 3 + 8 + 8 + 1 + 6 * 8
+            + 1 + EpisodeState.MAX_EARLIER_ALERTS * (8 + 8 + 1 + 4 + 1 + 1 + MAX_DETECTOR_VERSION_BYTES);
+    /**
+     * How many closed alerts before the last one are remembered ({@link #earlierAlertStartMs}): as many as the gaps in
+     * the data the arrival order remembers ({@code ArrivalState.MAX_GAPS}), whose buffers may come after several later
+     * alerts of the type.
+     */
+    public static final int MAX_EARLIER_ALERTS = 8;
 
     public byte phase = IDLE;
     public long episodeStartMs = NO_TIME;
@@ -180,6 +189,21 @@ public final class EpisodeState extends CompactState {
     public long gapFillAfSinceMs = NO_TIME;
     public long gapFillAfMs;
     public long gapFillDeadlineMs = NO_TIME;
+    /**
+     * The alerted episodes of this type that closed before the last alerted one ({@link #lastEpisodeStartMs}), newest
+     * close first, at most {@link #MAX_EARLIER_ALERTS} (not those closed for a clock restart): start, end, severity
+     * ordinal, escalation bits, id scheme and the detector version that started each (its id). An episode found in late
+     * data of a filled gap inside one of them is that alert's episode, as one inside the last alerted episode is
+     * ({@link EpisodeLifecycle}; session 25: before, only the last was remembered, and the buffer of a gap inside an
+     * earlier alert, uploaded after a later alert of the type, raised a second alert dated inside it). Empty in state of
+     * format 13 and older.
+     */
+    public long[] earlierAlertStartMs = new long[0];
+    public long[] earlierAlertEndMs = new long[0];
+    public byte[] earlierAlertSeverity = new byte[0];
+    public int[] earlierAlertEscalatedMask = new int[0];
+    public byte[] earlierAlertIdScheme = new byte[0];
+    public String[] earlierAlertDetectorVersion = new String[0];
 
     public EpisodeState() {
         super(MAX_SERIALIZED_SIZE);
@@ -227,6 +251,16 @@ public final class EpisodeState extends CompactState {
         out.writeLong(gapFillAfSinceMs);
         out.writeLong(gapFillAfMs);
         out.writeLong(gapFillDeadlineMs);
+        int n = Math.min(MAX_EARLIER_ALERTS, earlierAlertStartMs.length);
+        out.writeByte(n);
+        for (int i = 0; i < n; i++) {
+            out.writeLong(earlierAlertStartMs[i]);
+            out.writeLong(earlierAlertEndMs[i]);
+            out.writeByte(earlierAlertSeverity[i]);
+            out.writeInt(earlierAlertEscalatedMask[i]);
+            out.writeByte(earlierAlertIdScheme[i]);
+            writeDetectorVersion(out, earlierAlertDetectorVersion[i]);
+        }
     }
 
     /**
@@ -262,7 +296,7 @@ public final class EpisodeState extends CompactState {
     }
 
     public static EpisodeState readFrom(DataInput in) throws IOException {
-        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_12, FORMAT_VERSION_11, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
+        byte v = CompactBytes.expectVersion(in, "EpisodeState", FORMAT_VERSION, FORMAT_VERSION_13, FORMAT_VERSION_12, FORMAT_VERSION_11, FORMAT_VERSION_10, FORMAT_VERSION_9, FORMAT_VERSION_8, FORMAT_VERSION_7, FORMAT_VERSION_6, FORMAT_VERSION_5,
                 FORMAT_VERSION_4, FORMAT_VERSION_3);
         EpisodeState s = new EpisodeState();
         s.phase = in.readByte();
@@ -316,13 +350,31 @@ public final class EpisodeState extends CompactState {
             s.lastGapResumedMs = in.readLong();
             s.reopenedByLateData = in.readBoolean();
         }
-        if (v >= FORMAT_VERSION) { // before: no gap an AF alert went on across was kept (nor any late data filling it)
+        if (v >= FORMAT_VERSION_13) { // before: no gap an AF alert went on across was kept (nor any late data filling it)
             s.bridgedGapFromMs = in.readLong();
             s.bridgedGapToMs = in.readLong();
             s.gapFillToMs = in.readLong();
             s.gapFillAfSinceMs = in.readLong();
             s.gapFillAfMs = in.readLong();
             s.gapFillDeadlineMs = in.readLong();
+        }
+        if (v >= FORMAT_VERSION) { // before: no closed alert but the last remembered
+            int n = in.readUnsignedByte();
+            if (n > MAX_EARLIER_ALERTS) throw new IOException(n + " earlier alerts, more than " + MAX_EARLIER_ALERTS);
+            s.earlierAlertStartMs = new long[n];
+            s.earlierAlertEndMs = new long[n];
+            s.earlierAlertSeverity = new byte[n];
+            s.earlierAlertEscalatedMask = new int[n];
+            s.earlierAlertIdScheme = new byte[n];
+            s.earlierAlertDetectorVersion = new String[n];
+            for (int i = 0; i < n; i++) {
+                s.earlierAlertStartMs[i] = in.readLong();
+                s.earlierAlertEndMs[i] = in.readLong();
+                s.earlierAlertSeverity[i] = in.readByte();
+                s.earlierAlertEscalatedMask[i] = in.readInt();
+                s.earlierAlertIdScheme[i] = readIdScheme(in);
+                s.earlierAlertDetectorVersion[i] = readDetectorVersion(in);
+            }
         }
         return s;
     }

@@ -501,9 +501,10 @@ class EpisodeLifecycleTest {
         // episode and those of the last alerted and suppressed episodes, none here (format 8); + 8: when the data
         // resumed while an AF close is held for a data gap (format 11); + 9: when the data resumed after the gap the last
         // alert closed for, and whether the episode was re-opened by data filling such a gap (format 12); + 48: the gap an
-        // AF alert went on across and the analysis of its readings uploaded late (format 13)
+        // AF alert went on across and the analysis of its readings uploaded late (format 13); + 1: no earlier closed
+        // alert remembered (format 14)
         assertThat(bytes.length).isLessThanOrEqualTo(EpisodeState.MAX_SERIALIZED_SIZE)
-                .isLessThan(100 + 3 + 16 + 3 + DV.length() + 8 + 9 + 48);
+                .isLessThan(100 + 3 + 16 + 3 + DV.length() + 8 + 9 + 48 + 1);
         EpisodeState back = EpisodeState.fromBytes(bytes);
         assertThat(back).isEqualTo(r.s);
         assertThat(EpisodeLifecycle.onTransition(back, end(EpisodeType.TACHYCARDIA, T0 + HOUR), RULES))
@@ -513,7 +514,8 @@ class EpisodeLifecycleTest {
         // byte when absent, one and the version's UTF-8 bytes otherwise)
         assertThat(new EpisodeState().toBytes()).hasSize(EpisodeState.MAX_SERIALIZED_SIZE
                 - 3 * (EpisodeEvidence.MAX_SERIALIZED_SIZE - 1) - 2 * (EpisodeEvidence.MAX_EPISODE_SERIALIZED_SIZE - 1)
-                - 3 * EpisodeState.MAX_DETECTOR_VERSION_BYTES);
+                - 3 * EpisodeState.MAX_DETECTOR_VERSION_BYTES
+                - EpisodeState.MAX_EARLIER_ALERTS * (8 + 8 + 1 + 4 + 1 + 1 + EpisodeState.MAX_DETECTOR_VERSION_BYTES));
         // state written by the previous formats still reads, as from a savepoint: 5 (without the ended episodes'
         // evidence), 4 (without any evidence) and 3 (without the last suppressed episode either)
         EpisodeState idle = new EpisodeState();

@@ -280,7 +280,7 @@ class StateFormatsTest {
         byte[] v4 = fixture("EpisodeState-v4");
         EpisodeState s = episodeStateOfTheFixtures(v4);
         byte[] now = s.toBytes(); // written back in the current format (12: a data gap's close re-opened by late data)
-        assertThat(now[0]).isEqualTo((byte) 13);
+        assertThat(now[0]).isEqualTo((byte) 14);
         assertThat(EpisodeState.fromBytes(now).lastSuppressedEndMs).isEqualTo(1_772_300_600_000L);
         // format 3: the same fields without the last suppressed episode (two longs at the end)
         byte[] v3 = Arrays.copyOf(v4, v4.length - 16);
@@ -299,8 +299,8 @@ class StateFormatsTest {
         // detector versions (format 8), no close for a clock restart (format 9), no id schemes (format 10), no held
         // close (format 11), no close for a data gap to re-open (format 12), no gap gone on across (format 13)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 13);
-        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8 - 9 - 48)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
+        assertThat(now[0]).isEqualTo((byte) 14);
+        assertThat(Arrays.copyOfRange(now, 1, now.length - 2 - 16 - 3 - 1 - 3 - 8 - 9 - 48 - 1)).isEqualTo(Arrays.copyOfRange(v5, 1, v5.length));
     }
 
     @Test
@@ -313,7 +313,7 @@ class StateFormatsTest {
         assertThat(s.evidenceDelayedByMs).isZero();
         // written back in format 13: the same bytes, then no receipt and no delay of the latest evidence, ...
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 13);
+        assertThat(now[0]).isEqualTo((byte) 14);
         assertThat(Arrays.copyOfRange(now, 1, v6.length)).isEqualTo(Arrays.copyOfRange(v6, 1, v6.length));
         assertThat(EpisodeState.fromBytes(now).evidenceReceivedMs).isEqualTo(EpisodeState.NO_TIME);
     }
@@ -332,9 +332,9 @@ class StateFormatsTest {
         // restart, three unrecorded id schemes, no held close (NO_TIME), no data gap's close (NO_TIME), not re-opened,
         // then format 13's six fields (no gap gone on across, none of its late data analysed)
         byte[] now = s.toBytes();
-        assertThat(now[0]).isEqualTo((byte) 13);
+        assertThat(now[0]).isEqualTo((byte) 14);
         assertThat(Arrays.copyOfRange(now, 1, v7.length)).isEqualTo(Arrays.copyOfRange(v7, 1, v7.length));
-        assertThat(Arrays.copyOfRange(now, v7.length, now.length - 48))
+        assertThat(Arrays.copyOfRange(now, v7.length, now.length - 48 - 1))
                 .containsExactly(0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0);
         EpisodeState back = EpisodeState.fromBytes(now);
         assertThat(back.bridgedGapToMs).isEqualTo(EpisodeState.NO_TIME);
@@ -479,7 +479,7 @@ class StateFormatsTest {
         byte[] v11 = Arrays.copyOf(v10, v10.length + 8);
         v11[0] = 11;
         v11[v10.length] = (byte) 0x80;
-        return asFormat13(asFormat12(v11));
+        return asFormat14(asFormat13(asFormat12(v11)));
     }
 
     /** Format-11 bytes as format 12 writes the same state: no data gap's close to re-open (NO_TIME), not re-opened (false). */
@@ -503,6 +503,39 @@ class StateFormatsTest {
         return v13;
     }
 
+    /** Format-13 bytes as the current format (14) writes the same state: no earlier closed alert remembered (a 0 count). */
+    private static byte[] asFormat14(byte[] v13) {
+        byte[] v14 = Arrays.copyOf(v13, v13.length + 1);
+        v14[0] = 14;
+        return v14;
+    }
+
+    @Test
+    void episodeStateReadsFormat14EarlierClosedAlerts() {
+        // format 14 (session 25, late25c): the v13 state with two closed alerts before the last one remembered, newest
+        // close first: a routine one from 1772430000000 to 1772431800000 escalated by condition bit 1, its id of the
+        // programme scheme, started by wardstream-rr-analyser/7; an urgent one from 1772420000000 to 1772421000000 with
+        // no escalation bits, no scheme recorded, no detector version recorded
+        byte[] v14 = fixture("EpisodeState-v14");
+        EpisodeState s = episodeStateOfTheFixtures(v14);
+        assertThat(s.earlierAlertStartMs).containsExactly(1_772_430_000_000L, 1_772_420_000_000L);
+        assertThat(s.earlierAlertEndMs).containsExactly(1_772_431_800_000L, 1_772_421_000_000L);
+        assertThat(s.earlierAlertSeverity).containsExactly((byte) 0, (byte) 1);
+        assertThat(s.earlierAlertEscalatedMask).containsExactly(2, 0);
+        assertThat(s.earlierAlertIdScheme).containsExactly(EpisodeIds.SCHEME_PROGRAMME, (byte) 0);
+        assertThat(s.earlierAlertDetectorVersion).containsExactly("wardstream-rr-analyser/7", null);
+        assertThat(s.toBytes()).isEqualTo(v14);
+        EpisodeState v13 = EpisodeState.fromBytes(fixture("EpisodeState-v13"));
+        assertThat(v13.earlierAlertStartMs).isEmpty();
+        v13.earlierAlertStartMs = s.earlierAlertStartMs;
+        v13.earlierAlertEndMs = s.earlierAlertEndMs;
+        v13.earlierAlertSeverity = s.earlierAlertSeverity;
+        v13.earlierAlertEscalatedMask = s.earlierAlertEscalatedMask;
+        v13.earlierAlertIdScheme = s.earlierAlertIdScheme;
+        v13.earlierAlertDetectorVersion = s.earlierAlertDetectorVersion;
+        assertThat(v13).isEqualTo(s);
+    }
+
     @Test
     void episodeStateReadsFormat12AReopenedAlertAndADataGapsClose() {
         // format 12 (probe 20a D1): the v11 state with the last alert's close for a data gap (the data resumed then)
@@ -512,7 +545,7 @@ class StateFormatsTest {
         assertThat(s.dataResumedMs).isEqualTo(1_772_442_600_000L);
         assertThat(s.lastGapResumedMs).isEqualTo(1_772_446_200_000L);
         assertThat(s.reopenedByLateData).isTrue();
-        assertThat(s.toBytes()).isEqualTo(asFormat13(v12));
+        assertThat(s.toBytes()).isEqualTo(asFormat14(asFormat13(v12)));
         EpisodeState v11 = EpisodeState.fromBytes(fixture("EpisodeState-v11"));
         assertThat(v11.lastGapResumedMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(v11.reopenedByLateData).isFalse();
@@ -534,7 +567,7 @@ class StateFormatsTest {
         byte[] v11 = fixture("EpisodeState-v11");
         EpisodeState held = episodeStateOfTheFixtures(v11);
         assertThat(held.dataResumedMs).isEqualTo(1_772_442_600_000L).isEqualTo(held.lastEvidenceMs + 15 * 60_000L);
-        assertThat(held.toBytes()).isEqualTo(asFormat13(asFormat12(v11)));
+        assertThat(held.toBytes()).isEqualTo(asFormat14(asFormat13(asFormat12(v11))));
         s.dataResumedMs = held.dataResumedMs;
         assertThat(s).isEqualTo(held);
         // the held close decided after the restore: AF found again as the data resumed continues the same alert
@@ -562,7 +595,7 @@ class StateFormatsTest {
         assertThat(s.gapFillAfSinceMs).isEqualTo(1_772_446_080_000L);
         assertThat(s.gapFillAfMs).isEqualTo(12 * 60_000L);
         assertThat(s.gapFillDeadlineMs).isEqualTo(EpisodeState.NO_TIME);
-        assertThat(s.toBytes()).isEqualTo(v13);
+        assertThat(s.toBytes()).isEqualTo(asFormat14(v13));
         EpisodeState v12 = EpisodeState.fromBytes(fixture("EpisodeState-v12"));
         assertThat(v12.bridgedGapFromMs).isEqualTo(EpisodeState.NO_TIME);
         assertThat(v12.gapFillToMs).isEqualTo(EpisodeState.NO_TIME);

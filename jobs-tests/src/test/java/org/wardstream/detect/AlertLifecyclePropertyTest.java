@@ -133,15 +133,17 @@ class AlertLifecyclePropertyTest {
     }
 
     /**
-     * Scenarios of seed {@value #SEED_25} that fail with or without session 25's change (the same minimised scenario and
-     * violation on a7bcff6 and after it): each minimises to one or two gaps, not three, and is a second alert dated inside
-     * an alert of its type already closed (AF, or a pause in 35), from a buffer uploaded long after that alert closed,
-     * mostly newest first or in two halves (session 23's two-gap scenarios upload in order only), or with a later alert of
-     * that type in between. Not fixed (EpisodeLifecycle's territory, docs/TRIAGE.md "Fixed in session 25"); still run and
-     * printed, so a fix shows as "now passes"; any other failing scenario fails the property.
+     * Scenarios of seed {@value #SEED_25} that fail: still run and printed, so a fix shows as "now passes"; any other
+     * failing scenario fails the property. Seed -1321911048546508821: AF 0-49, its alert open across the gap 31-48,
+     * monitoring paused at minute 86 and active again at 96 (which forgets the gaps), the gap's buffer uploaded in order at
+     * minute 103: its AF, held back inside that closed alert (no filled gap), is promoted to a second urgent alert by its
+     * fast rate, dated inside the first. Not fixed: holding back an episode inside the last closed alert at an equal
+     * severity would also hold back AF on a device clock set back, documented as new data (docs/TRIAGE.md "Delayed
+     * data"). The four other seeds first listed here (-1065892134344267656, -2268532145548380654, 9055269725131118005,
+     * 2084712924300806528: a buffer uploaded after a later alert of the type) are fixed (session 25, late25c:
+     * {@code BufferInsideEarlierAlertTest}) and fail the property again if they regress.
      */
-    static final java.util.Set<Long> KNOWN_FAILING_25 = java.util.Set.of(-1065892134344267656L, -1321911048546508821L,
-            -2268532145548380654L, 9055269725131118005L, 2084712924300806528L);
+    static final java.util.Set<Long> KNOWN_FAILING_25 = java.util.Set.of(-1321911048546508821L);
 
     static final long SEED_25 = 20261209L;
     static final int SCENARIOS_25 = Integer.getInteger("scenario25.count", 60);
