@@ -599,6 +599,20 @@ public final class EpisodeLifecycle {
     }
 
     /**
+     * The condition a START in late data of a filled gap inside the last closed alert ({@link #insideLastClosedAlert})
+     * already meets (a bradycardia severe from its first minute): it escalates that alert after the fact, once a
+     * condition and only if it raises its severity ({@link #escalateClosed}), as a pattern referring into it does and as
+     * one inside an earlier closed alert does ({@link #recordOnEarlierAlert}). Before (session 25), the START returned
+     * before its condition was looked at: a severe bradycardia in a gap's buffer inside a routine bradycardia alert
+     * escalated nothing (the more severe condition recorded nowhere).
+     */
+    private static void escalateLastClosedByStart(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
+        if (t.condition() == null) return;
+        Optional<Escalation> esc = rule.escalation(t.condition());
+        if (esc.isPresent()) escalateClosed(s, t, 1 << conditions(rule).indexOf(t.condition()), esc.get(), rule, out);
+    }
+
+    /**
      * Whether an episode found in late data of a filled gap ({@link Transition#IN_FILLED_GAP}, the gap ending at
      * {@code gapToMs}; no episode running) starts before the last alerted episode of its type, which has closed since
      * and began when the data resumed after that gap (from {@link #GAP_EDGE_MS} before its end to
@@ -684,7 +698,10 @@ public final class EpisodeLifecycle {
         long start = t.episodeStartMs() == NO_TIME ? t.atMs() : t.episodeStartMs();
         if (reopenForLateData(s, t, start, rule, out)) return;
         if (insideClosedAlertsBridgedGap(s, start)) return;
-        if (inFilledGap && insideLastClosedAlert(s, start)) return;
+        if (inFilledGap && insideLastClosedAlert(s, start)) {
+            escalateLastClosedByStart(s, t, rule, out);
+            return;
+        }
         int earlier = inFilledGap && s.phase == IDLE ? earlierClosedAlertContaining(s, start) : -1;
         if (earlier >= 0) {
             recordOnEarlierAlert(s, t, earlier, rule, out);
