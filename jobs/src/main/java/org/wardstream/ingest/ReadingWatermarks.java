@@ -26,7 +26,12 @@ public final class ReadingWatermarks {
             WatermarkGenerator<IngestRecord> g = new AcceptedOnlyBoundedOutOfOrderness(bound);
             return idleness.isZero() ? g
                     : new AcceptedOnly(new WatermarksWithIdleness<>(g, idleness, ctx.getInputActivityClock()));
-        }).withTimestampAssigner((r, kafkaTs) -> r.isAccepted() ? r.reading.time : kafkaTs);
+        }).withTimestampAssigner(ReadingWatermarks::timestamp);
+    }
+
+    /** A reading's event time: its device time when accepted, else the Kafka record's time (it never moves event time). */
+    public static long timestamp(IngestRecord r, long kafkaTs) {
+        return r.isAccepted() ? r.reading.time : kafkaTs;
     }
 
     /**
@@ -72,6 +77,11 @@ public final class ReadingWatermarks {
                 output.markIdle();
             }
         }).withTimestampAssigner((e, kafkaTs) -> kafkaTs);
+    }
+
+    /** Device time less {@code bound} (ms), advanced by accepted readings only. */
+    public static WatermarkGenerator<IngestRecord> boundedOutOfOrderness(long bound) {
+        return new AcceptedOnlyBoundedOutOfOrderness(bound);
     }
 
     static final class AcceptedOnlyBoundedOutOfOrderness implements WatermarkGenerator<IngestRecord> {

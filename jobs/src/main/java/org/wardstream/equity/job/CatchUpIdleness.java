@@ -6,12 +6,12 @@ import java.util.function.LongSupplier;
 
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.wardstream.ingest.IngestRecord;
+import org.wardstream.ingest.ReadingWatermarks;
 
 /**
  * The live equity job's readings watermarks: device time less the out-of-orderness, advanced by accepted readings only
@@ -69,7 +69,7 @@ final class CatchUpIdleness implements WatermarkStrategy<IngestRecord> {
 
     @Override
     public TimestampAssigner<IngestRecord> createTimestampAssigner(TimestampAssignerSupplier.Context context) {
-        return (r, kafkaTs) -> r.isAccepted() ? r.reading.time : kafkaTs;
+        return ReadingWatermarks::timestamp;
     }
 
     @Override
@@ -82,7 +82,7 @@ final class CatchUpIdleness implements WatermarkStrategy<IngestRecord> {
 
     private final class Generator implements WatermarkGenerator<IngestRecord> {
         private final Progress shared;
-        private long maxTimestamp = Long.MIN_VALUE + boundMs + 1;
+        private final WatermarkGenerator<IngestRecord> watermarks = ReadingWatermarks.boundedOutOfOrderness(boundMs);
         private long lastOwnNanos = nanos.getAsLong();
 
         Generator(Progress shared) {
@@ -94,7 +94,7 @@ final class CatchUpIdleness implements WatermarkStrategy<IngestRecord> {
             if (!event.isAccepted()) {
                 return; // a refused record never moves event time, nor keeps a partition active
             }
-            maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+            watermarks.onEvent(event, eventTimestamp, output);
             long now = nanos.getAsLong();
             lastOwnNanos = now;
             shared.lastReadingNanos = now;
@@ -111,7 +111,7 @@ final class CatchUpIdleness implements WatermarkStrategy<IngestRecord> {
             if (quiet && subtaskCaughtUp) {
                 output.markIdle();
             } else {
-                output.emitWatermark(new Watermark(maxTimestamp - boundMs - 1));
+                watermarks.onPeriodicEmit(output);
             }
         }
     }
