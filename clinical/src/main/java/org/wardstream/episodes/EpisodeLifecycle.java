@@ -558,11 +558,8 @@ public final class EpisodeLifecycle {
         out.add(new AlertChange(AlertChange.Kind.UPDATED, false, earlierAlertId(s, t, i), t.patient(), t.type(),
                 Severity.values()[s.earlierAlertSeverity[i]], s.earlierAlertStartMs[i], s.earlierAlertEndMs[i], t.atMs(),
                 AlertChange.episodeInLateDataWithinAlert(), t.evidence(), t.detectorVersion(), rule.version(), 0));
-        if (t.condition() == null) return;
-        Optional<Escalation> esc = rule.escalation(t.condition());
-        if (esc.isPresent()) {
-            escalateEarlier(s, t, i, 1 << conditions(rule).indexOf(t.condition()), esc.get(), rule, out);
-        }
+        Optional<Escalation> esc = startEscalation(t, rule);
+        if (esc.isPresent()) escalateEarlier(s, t, i, conditionBit(rule, t.condition()), esc.get(), rule, out);
     }
 
     /**
@@ -607,9 +604,17 @@ public final class EpisodeLifecycle {
      * escalated nothing (the more severe condition recorded nowhere).
      */
     private static void escalateLastClosedByStart(EpisodeState s, Transition t, Rule rule, List<AlertChange> out) {
-        if (t.condition() == null) return;
-        Optional<Escalation> esc = rule.escalation(t.condition());
-        if (esc.isPresent()) escalateClosed(s, t, 1 << conditions(rule).indexOf(t.condition()), esc.get(), rule, out);
+        Optional<Escalation> esc = startEscalation(t, rule);
+        if (esc.isPresent()) escalateClosed(s, t, conditionBit(rule, t.condition()), esc.get(), rule, out);
+    }
+
+    /** The escalation a START's own condition meets, if any. */
+    private static Optional<Escalation> startEscalation(Transition t, Rule rule) {
+        return t.condition() == null ? Optional.empty() : rule.escalation(t.condition());
+    }
+
+    private static int conditionBit(Rule rule, String condition) {
+        return 1 << conditions(rule).indexOf(condition);
     }
 
     /**
@@ -804,14 +809,15 @@ public final class EpisodeLifecycle {
         int bit = 1 << conditions(rule).indexOf(condition);
         long refersTo = t.kind() == Transition.Kind.ESCALATE ? t.episodeStartMs() : NO_TIME;
         if (refersTo != NO_TIME && !covers(s, refersTo)) {
+            int earlier;
             if (s.phase != IDLE && refersTo >= s.episodeStartMs) {
                 hold(s, refersTo, t, bit); // the current episode: its evidence up to then, or its opening, is still to come
             } else if (within(refersTo, s.lastEpisodeStartMs, s.lastAlertEndMs)) {
                 escalateClosed(s, t, bit, esc.get(), rule, out);
             } else if (within(refersTo, s.lastSuppressedStartMs, s.lastSuppressedEndMs)) {
                 promoteClosed(s, t, bit, esc.get(), rule, out);
-            } else if (earlierClosedAlertContaining(s, refersTo) >= 0) {
-                escalateEarlier(s, t, earlierClosedAlertContaining(s, refersTo), bit, esc.get(), rule, out);
+            } else if ((earlier = earlierClosedAlertContaining(s, refersTo)) >= 0) {
+                escalateEarlier(s, t, earlier, bit, esc.get(), rule, out);
             } else if (s.phase == IDLE && refersTo > Math.max(s.lastAlertEndMs, s.lastSuppressedEndMs)) {
                 hold(s, refersTo, t, bit); // its episode has not started yet
             }
